@@ -1,0 +1,50 @@
+# veche: the two commands a new machine needs.
+#   make run    install what is missing, build, start veche with a demo city
+#   make test   the same set-up, then every test (sanitizers, fuzz, API, browser)
+# Other targets: build, fuzz (long fuzzing), bench, bench-text, clean.
+
+DB      ?= veche.db
+LISTEN  ?= 127.0.0.1:8080
+JOBS    ?= $(shell nproc)
+FUZZ_SECONDS ?= 600
+
+.PHONY: all deps build run test test-build fuzz bench bench-text clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVECHE_TESTS=OFF
+	cmake --build build -j $(JOBS)
+
+run: build
+	./build/veche serve --db $(DB) --listen $(LISTEN) --demo
+
+test-build: deps
+	CC=clang cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug \
+	    -DVECHE_SANITIZE=ON -DVECHE_WERROR=ON -DVECHE_FUZZ=ON
+	cmake --build build-test -j $(JOBS)
+
+test: test-build
+	cd build-test && ctest --output-on-failure -j $(JOBS)
+
+fuzz: test-build
+	@for f in build-test/tests/fuzz_*; do \
+	    n=$$(basename $$f); echo "== $$n for $(FUZZ_SECONDS)s"; \
+	    mkdir -p build-test/tests/corpus/$$n; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+	        build-test/tests/corpus/$$n tests/fuzz/corpus/$$n || exit 1; \
+	done
+
+bench: build
+	@scripts/deps.sh bench
+	bench/run.sh
+
+bench-text: build
+	@scripts/deps.sh bench
+	bench/text/run.sh
+
+clean:
+	rm -rf build build-test

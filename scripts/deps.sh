@@ -1,0 +1,37 @@
+#!/bin/sh
+# Install the Debian 12 packages veche needs to build and test, skipping those
+# already present.  Used by both `make run` and `make test`.
+#   scripts/deps.sh          build and test dependencies
+#   scripts/deps.sh bench    also the benchmark tools (wrk, nginx, fasttext)
+set -eu
+
+pkgs="build-essential cmake pkg-config clang libclang-rt-14-dev
+libmicrohttpd-dev libjansson-dev libxml2-dev libsqlite3-dev libpq-dev
+libsodium-dev libcurl4-openssl-dev libstemmer-dev libutf8proc-dev
+liblinear-dev libgeos-dev libcmocka-dev python3 curl"
+if [ "${1:-}" = bench ]; then
+	pkgs="$pkgs wrk nginx-light fasttext"
+fi
+
+missing=""
+for p in $pkgs; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+		missing="$missing $p"
+	fi
+done
+
+if [ -z "$missing" ]; then
+	echo "deps: all packages present"
+	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO=sudo
+else
+	SUDO=
+fi
+echo "deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing

@@ -1,0 +1,185 @@
+/*
+ * http.h: veche's HTTP glue over libmicrohttpd.
+ *
+ * The server owns the socket, reads and bounds each request, parses its query
+ * string and body (application/x-www-form-urlencoded or multipart/form-data)
+ * with veche's own parsers (form.h), matches it against one routing table,
+ * checks access through the application's callback, calls the handler and
+ * sends the response through one place that sets the security headers.
+ *
+ * Handlers never see libmicrohttpd types.  Memory handed out by a request
+ * (parameters, path variables, http_request_alloc) lives until the response
+ * has been queued; handlers free nothing of it.
+ */
+#ifndef VECHE_HTTP_H
+#define VECHE_HTTP_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct http_request;
+struct http_response;
+struct http_server;
+
+enum http_method {
+	HTTP_GET,
+	HTTP_HEAD,
+	HTTP_POST,
+	HTTP_PUT,
+	HTTP_DELETE,
+	HTTP_METHOD__MAX
+};
+
+/* Where a parameter came from. */
+enum http_param_source {
+	HTTP_PARAM_QUERY,
+	HTTP_PARAM_BODY,
+	HTTP_PARAM_SOURCE__MAX
+};
+
+/*
+ * One query or form field.  value is NUL-terminated and also carries its
+ * length (a multipart file may hold NUL bytes).  filename and content_type
+ * are NULL except for multipart file parts.
+ */
+struct http_param {
+	const char *name;
+	const char *value;
+	size_t value_len;
+	const char *filename;
+	const char *content_type;
+	enum http_param_source source;
+};
+
+/*
+ * A handler fills the response and returns 0.  Returning -1 means an internal
+ * error: the server discards what the handler wrote and answers 500 through
+ * the error callback.
+ */
+typedef int (*http_handler)(struct http_request *, struct http_response *,
+    void *app);
+
+/*
+ * One row of the routing table.
+ *  pattern: literal text with {name} variables; a variable matches one or
+ *    more bytes up to the next literal byte of the pattern (or the end) and
+ *    never a '/'.  "/open311/v2/services/{code}.{format}" matches
+ *    "/open311/v2/services/pothole.json" with code=pothole, format=json.
+ *  access: a bitmask the application gives meaning to (roles); 0 is public
+ *    and skips the access callback.
+ *  params: the query/form fields the route takes, NULL-terminated; a name
+ *    ending in '[' declares a prefix ("attribute[" takes attribute[x] and
+ *    attribute[x][]).  Undeclared fields are dropped before the handler
+ *    runs, so handlers only ever see declared ones.  NULL takes none.
+ *  max_body: bytes of body accepted (0: VECHE_MAX_BODY); more gives 413.
+ */
+struct http_route {
+	enum http_method method;
+	const char *pattern;
+	http_handler handler;
+	unsigned access;
+	const char *const *params;
+	size_t max_body;
+};
+
+/*
+ * Access callback: decide whether req may call route (route->access != 0).
+ * Returns 0 to allow, or an HTTP status (401, 403) to refuse; on refusal it
+ * sets *field and *message (static strings) to say why.
+ */
+typedef int (*http_access_fn)(struct http_request *, const struct http_route *,
+    void *app, const char **field, const char **message);
+
+/*
+ * Error callback: format an error body for status (400, 403, 404, 405, 413,
+ * 500...), naming field (may be NULL) and message.  The server calls it for
+ * its own refusals (no route, wrong method, body too large, malformed body,
+ * access refused, handler failure); handlers may call it through
+ * http_response_error.  It sets the status, content type and body.
+ */
+typedef void (*http_error_fn)(struct http_request *, struct http_response *,
+    int status, const char *field, const char *message, void *app);
+
+struct http_config {
+	const char *host;          /* address to bind, e.g. "127.0.0.1" or "::1" */
+	unsigned port;             /* 0: an ephemeral port (see http_server_port) */
+	unsigned threads;          /* worker threads, 0: VECHE_DEFAULT_THREADS */
+	const struct http_route *routes;
+	size_t nroutes;
+	http_access_fn access;     /* required if any route has access != 0 */
+	http_error_fn error;       /* required */
+	void *app;                 /* passed to handlers and callbacks */
+	const char *static_dir;    /* files served under /static/, or NULL */
+};
+
+/*
+ * Start listening and serving on background threads.  Returns the server, or
+ * NULL with a message in err (errlen bytes) that says what to do next
+ * ("address in use: choose another --listen port").  Free with
+ * http_server_stop.
+ */
+struct http_server *http_server_start(const struct http_config *cfg,
+    char *err, size_t errlen);
+
+/* The port actually bound (useful when cfg->port was 0). */
+unsigned http_server_port(const struct http_server *srv);
+
+/* Stop serving, wait for handlers to finish and free srv.  Accepts NULL. */
+void http_server_stop(struct http_server *srv);
+
+/* Request accessors.  Strings are owned by the request. */
+enum http_method http_request_method(const struct http_request *req);
+const char *http_request_path(const struct http_request *req); /* decoded */
+const char *http_request_query(const struct http_request *req); /* raw, or "" */
+const char *http_request_header(const struct http_request *req,
+    const char *name);               /* case-insensitive; NULL if absent */
+const char *http_request_remote(const struct http_request *req); /* address */
+const void *http_request_body(const struct http_request *req, size_t *len);
+const struct http_route *http_request_route(const struct http_request *req);
+
+/* The value of path variable name, or NULL. */
+const char *http_request_var(const struct http_request *req,
+    const char *name);
+
+/*
+ * The first value of a declared parameter: body fields before query fields
+ * for POST/PUT, query fields otherwise.  An empty value counts as absent
+ * (returns NULL), as Open311 asks for optional parameters.
+ */
+const char *http_request_param(const struct http_request *req,
+    const char *name);
+
+/* All declared parameters in arrival order; *n receives the count. */
+const struct http_param *http_request_params(const struct http_request *req,
+    size_t *n);
+
+/* Request-scoped memory, freed with the request; NULL when out of memory. */
+void *http_request_alloc(struct http_request *req, size_t size);
+char *http_request_strdup(struct http_request *req, const char *s);
+
+/* A slot for the application (e.g. the authenticated principal). */
+void http_request_set_user(struct http_request *req, void *user);
+void *http_request_user(const struct http_request *req);
+
+/* Response.  The default is 200 with no body and no content type. */
+void http_response_status(struct http_response *res, int status);
+void http_response_type(struct http_response *res, const char *content_type);
+/* Add a header (copied); security headers are added by the server. */
+int http_response_header(struct http_response *res, const char *name,
+    const char *value);
+/* Append to the body; -1 past VECHE_MAX_RESPONSE or out of memory. */
+int http_response_append(struct http_response *res, const void *data,
+    size_t len);
+int http_response_printf(struct http_response *res, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Drop the body written so far (keeps status, type and headers). */
+void http_response_reset(struct http_response *res);
+/* Format an error through the configured error callback. */
+void http_response_error(struct http_request *req, struct http_response *res,
+    int status, const char *field, const char *message);
+
+/* Method names: "GET", ...; http_method_parse returns HTTP_METHOD__MAX if unknown. */
+const char *http_method_name(enum http_method m);
+enum http_method http_method_parse(const char *s);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * app.h: what every handler shares: the database path, the catalogue
+ * snapshot, and one store connection per server thread.
+ */
+#ifndef VECHE_APP_H
+#define VECHE_APP_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct catalog;
+struct http_request;
+struct store;
+
+struct app {
+	const char *db_path;
+	struct catalog *catalog;        /* read-only while serving */
+	const char *public_url;         /* e.g. "http://127.0.0.1:8080" */
+	int64_t started;                /* Unix time the server started */
+	pthread_key_t store_key;
+	int64_t (*clock)(void);         /* "now"; tests and demos may replace it */
+};
+
+/*
+ * Prepare an app for serving (creates the per-thread store key).  The
+ * caller fills db_path, catalog and public_url.  Returns 0 or -1.
+ */
+int app_init(struct app *a);
+
+/* Release what app_init made (not the catalogue).  Accepts NULL. */
+void app_finish(struct app *a);
+
+/*
+ * This thread's store connection, opened on first use and closed when the
+ * thread exits.  NULL if the database cannot be opened (logged to stderr).
+ */
+struct store *app_store(struct app *a);
+
+/* The current time as the app sees it. */
+int64_t app_now(const struct app *a);
+
+#endif

@@ -1,0 +1,913 @@
+/*
+ * open311.c: Open311 GeoReport v2, as published at
+ * wiki.open311.org/GeoReport_v2, with the widely used extensions described
+ * in docs/api.md (paging, bbox, radius, agency, updated_*, FixMyStreet's
+ * servicerequestupdates).
+ *
+ * Each handler parses and validates its parameters, calls core, and hands
+ * one jansson document to render_doc, which writes JSON or XML.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "veche.h"
+#include "api/app.h"
+#include "api/open311.h"
+#include "api/render.h"
+#include "core/catalog.h"
+#include "core/datetime.h"
+#include "core/parse.h"
+#include "core/report.h"
+#include "geo/geo.h"
+#include "http/http.h"
+#include "store/store.h"
+
+#define DAY 86400
+#define SPEC_URL "http://wiki.open311.org/GeoReport_v2"
+
+/* What every Open311 request carries: its format and language. */
+struct ctx {
+	struct app *app;
+	enum render_format fmt;
+	enum lang lang;
+	struct store *store;
+};
+
+/* Report a bad parameter in the request's format and return 0 (handled). */
+static int
+bad(struct http_request *req, struct http_response *res, int status,
+    const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static int
+bad(struct http_request *req, struct http_response *res, int status,
+    const char *field, const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	http_response_error(req, res, status, field, msg);
+	return 0;
+}
+
+static int
+verr_status(enum verr_kind k)
+{
+	switch (k) {
+	case VERR_INVALID:
+		return 400;
+	case VERR_FORBIDDEN:
+		return 403;
+	case VERR_NOT_FOUND:
+		return 404;
+	case VERR_CONFLICT:
+		return 409;
+	default:
+		return 500;
+	}
+}
+
+static int
+fail_verr(struct http_request *req, struct http_response *res,
+    const struct verr *e)
+{
+	if (e->kind == VERR_INTERNAL)
+		fprintf(stderr, "veche: %s\n", e->message);
+	http_response_error(req, res, verr_status(e->kind),
+	    e->field[0] ? e->field : NULL, e->kind == VERR_INTERNAL ?
+	    "internal error: try again later" : e->message);
+	return 0;
+}
+
+/*
+ * Set up the context: format from the path, language, jurisdiction check and
+ * the thread's store.  Returns 0 to go on, 1 when an error was sent.
+ */
+static int
+begin(struct http_request *req, struct http_response *res, void *arg,
+    struct ctx *c)
+{
+	const char *jur = http_request_param(req, "jurisdiction_id");
+	const char *loc = http_request_param(req, "locale");
+	const char *al = http_request_header(req, "Accept-Language");
+
+	c->app = arg;
+	c->fmt = render_format_parse(http_request_var(req, "format"));
+	if (c->fmt == RENDER__MAX) {
+		bad(req, res, 404, "format", "format: use .json or .xml");
+		return 1;
+	}
+	c->lang = LANG_RU;
+	if ((loc != NULL && strncmp(loc, "en", 2) == 0) ||
+	    (loc == NULL && al != NULL && strncmp(al, "en", 2) == 0))
+		c->lang = LANG_EN;
+	if (jur != NULL &&
+	    strcmp(jur, catalog_jurisdiction(c->app->catalog)) != 0) {
+		bad(req, res, 404, "jurisdiction_id", "jurisdiction_id: '%.64s' "
+		    "is not served here; this server serves '%s'", jur,
+		    catalog_jurisdiction(c->app->catalog));
+		return 1;
+	}
+	if ((c->store = app_store(c->app)) == NULL) {
+		bad(req, res, 503, NULL, "database unavailable: try again "
+		    "later");
+		return 1;
+	}
+	return 0;
+}
+
+/* A language's text, falling back to Russian. */
+static const char *
+tr(const char *const v[LANG__MAX], enum lang l)
+{
+	return v[l] != NULL ? v[l] : v[LANG_RU];
+}
+
+static json_t *
+str_or_null(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+static json_t *
+time_or_null(int64_t t)
+{
+	char buf[DATETIME_LEN];
+
+	return t != 0 ? json_string(datetime_format(t, buf, sizeof(buf))) :
+	    json_null();
+}
+
+static int
+send(struct http_response *res, struct ctx *c, json_t *doc, const char *root)
+{
+	int rc;
+
+	if (doc == NULL)
+		return -1;
+	rc = render_doc(res, c->fmt, doc, root);
+	json_decref(doc);
+	return rc;
+}
+
+int
+open311_discovery(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	struct ctx c;
+	json_t *doc, *ep, *formats;
+	char url[512], changeset[DATETIME_LEN];
+
+	if (begin(req, res, arg, &c))
+		return 0;
+	snprintf(url, sizeof(url), "%s/open311/v2/", c.app->public_url);
+	datetime_format(c.app->started, changeset, sizeof(changeset));
+	formats = json_pack("[ss]", "text/xml", "application/json");
+	ep = json_pack("{s:s, s:s, s:s, s:s, s:o}", "specification", SPEC_URL,
+	    "url", url, "changeset", changeset, "type", "production",
+	    "formats", formats);
+	doc = json_pack("{s:s, s:s, s:s, s:[o]}", "changeset", changeset,
+	    "contact", "См. docs/api.md; contact the city administration "
+	    "through its published address",
+	    "key_service", "Ключ API выдаёт администратор: veche apikey create",
+	    "endpoints", ep);
+	return send(res, &c, doc, "discovery");
+}
+
+static const char *const service_type_names[SERVICE_TYPE__MAX] = {
+	[SERVICE_REALTIME] = "realtime",
+	[SERVICE_BATCH] = "batch",
+	[SERVICE_BLACKBOX] = "blackbox",
+};
+
+int
+open311_services(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	const struct catalog *cat;
+	struct ctx c;
+	json_t *doc;
+	size_t i;
+
+	if (begin(req, res, arg, &c))
+		return 0;
+	cat = c.app->catalog;
+	if ((doc = json_array()) == NULL)
+		return -1;
+	for (i = 0; i < catalog_nservices(cat); i++) {
+		const struct service *s = catalog_service_at(cat, i);
+
+		json_array_append_new(doc, json_pack("{s:s, s:s, s:o, s:b, "
+		    "s:s, s:o, s:o}", "service_code", s->code, "service_name",
+		    tr(s->name, c.lang), "description",
+		    str_or_null(tr(s->description, c.lang)), "metadata",
+		    s->nattrs > 0, "type", service_type_names[s->type],
+		    "keywords", str_or_null(s->keywords), "group",
+		    str_or_null(tr(s->group, c.lang))));
+	}
+	return send(res, &c, doc, "services");
+}
+
+int
+open311_service(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	const struct service *s;
+	const char *code = http_request_var(req, "code");
+	struct ctx c;
+	json_t *attrs, *doc;
+	size_t i, j;
+
+	if (begin(req, res, arg, &c))
+		return 0;
+	if ((s = catalog_service(c.app->catalog, code)) == NULL)
+		return bad(req, res, 404, "service_code", "service_code: no "
+		    "service '%.64s' (GET services.%s lists them)", code,
+		    c.fmt == RENDER_XML ? "xml" : "json");
+	attrs = json_array();
+	for (i = 0; i < s->nattrs; i++) {
+		const struct service_attr *a = &s->attrs[i];
+		json_t *values = json_array();
+
+		for (j = 0; j < a->nchoices; j++)
+			json_array_append_new(values, json_pack("{s:s, s:s}",
+			    "key", a->choices[j].key, "name",
+			    tr(a->choices[j].name, c.lang)));
+		json_array_append_new(attrs, json_pack("{s:b, s:s, s:s, s:b, "
+		    "s:o, s:i, s:o, s:o}", "variable", a->variable, "code",
+		    a->code, "datatype", report_attr_type_name(a->type),
+		    "required", a->required, "datatype_description",
+		    str_or_null(tr(a->datatype_description, c.lang)), "order",
+		    a->order, "description",
+		    str_or_null(tr(a->description, c.lang)), "values", values));
+	}
+	doc = json_pack("{s:s, s:o}", "service_code", s->code, "attributes",
+	    attrs);
+	return send(res, &c, doc, "service_definition");
+}
+
+/* The Open311 view of one report. */
+static json_t *
+report_json(const struct report *r, const struct ctx *c, int extensions)
+{
+	const struct service *svc = catalog_service(c->app->catalog,
+	    r->service_code);
+	json_t *o;
+
+	o = json_pack("{s:I, s:s, s:o, s:o, s:s, s:o, s:o, s:n, s:o, s:o, "
+	    "s:o, s:o, s:o, s:o}",
+	    "service_request_id", (json_int_t)r->id,
+	    "status", report_status_closed(r->status) ? "closed" : "open",
+	    "status_notes", str_or_null(r->status_notes),
+	    "service_name", str_or_null(svc ? tr(svc->name, c->lang) : NULL),
+	    "service_code", r->service_code,
+	    "description", str_or_null(r->description),
+	    "agency_responsible", str_or_null(r->agency),
+	    "service_notice",
+	    "requested_datetime", time_or_null(r->requested),
+	    "updated_datetime", time_or_null(r->updated),
+	    "expected_datetime", time_or_null(r->expected),
+	    "address", str_or_null(r->address),
+	    "address_id", str_or_null(r->address_id),
+	    "zipcode", str_or_null(r->zipcode));
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "lat", r->has_point ? json_real(r->lat) :
+	    json_null());
+	json_object_set_new(o, "long", r->has_point ? json_real(r->lon) :
+	    json_null());
+	json_object_set_new(o, "media_url", str_or_null(r->nmedia > 0 ?
+	    r->media[0] : NULL));
+	if (extensions) {
+		json_t *x = json_object(), *m = json_array();
+		size_t i;
+
+		for (i = 0; i < r->nmedia; i++)
+			json_array_append_new(m, json_string(r->media[i]));
+		json_object_set_new(x, "status",
+		    json_string(report_status_name(r->status)));
+		json_object_set_new(x, "register_due",
+		    time_or_null(r->register_due));
+		json_object_set_new(x, "media_urls", m);
+		json_object_set_new(o, "extended_attributes", x);
+	}
+	return o;
+}
+
+struct list {
+	json_t *items;
+	const struct ctx *c;
+	int extensions;
+};
+
+static int
+on_report(const struct report *r, void *arg)
+{
+	struct list *l = arg;
+	json_t *o = report_json(r, l->c, l->extensions);
+
+	return o == NULL || json_array_append_new(l->items, o) == -1 ? -1 : 0;
+}
+
+/* Parse a comma-separated list into at most max pieces in req memory. */
+static int
+split(struct http_request *req, const char *s, const char ***out, size_t *n,
+    size_t max)
+{
+	char *copy = http_request_strdup(req, s), *p, *comma;
+	const char **v;
+
+	*n = 0;
+	if (copy == NULL || (v = http_request_alloc(req,
+	    (max + 1) * sizeof(*v))) == NULL)
+		return -1;
+	for (p = copy;; p = comma + 1) {
+		if (*n == max)
+			return -1;
+		comma = strchr(p, ',');
+		if (comma != NULL)
+			*comma = '\0';
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			return -1;
+		v[(*n)++] = p;
+		if (comma == NULL)
+			break;
+	}
+	*out = v;
+	return 0;
+}
+
+/* A W3C date parameter: 0 absent, 1 parsed, -1 error already sent. */
+static int
+date_param(struct http_request *req, struct http_response *res,
+    const char *name, int64_t *out)
+{
+	const char *v = http_request_param(req, name);
+	char why[256];
+
+	if (v == NULL)
+		return 0;
+	if (datetime_parse(v, out, why, sizeof(why)) == -1) {
+		bad(req, res, 400, name, "%s: %s", name, why);
+		return -1;
+	}
+	return 1;
+}
+
+/*
+ * The requested window: both dates, one of them (the other 90 days away) or
+ * neither (the last 90 days).  A window may not be longer than 90 days.
+ * Returns 0, or -1 when an error was sent.
+ */
+static int
+date_window(struct http_request *req, struct http_response *res, int64_t now,
+    int64_t *start, int64_t *end)
+{
+	const int64_t span = (int64_t)VECHE_OPEN311_DEFAULT_DAYS * DAY;
+	int hs, he;
+
+	if ((hs = date_param(req, res, "start_date", start)) == -1 ||
+	    (he = date_param(req, res, "end_date", end)) == -1)
+		return -1;
+	if (!hs && !he) {
+		*end = now;
+		*start = now - span;
+	} else if (!he)
+		*end = *start + span;
+	else if (!hs)
+		*start = *end - span;
+	if (*end < *start) {
+		bad(req, res, 400, "end_date", "end_date: before start_date");
+		return -1;
+	}
+	if (*end - *start > span) {
+		bad(req, res, 400, "end_date", "end_date: the range from "
+		    "start_date may not span more than %d days",
+		    VECHE_OPEN311_DEFAULT_DAYS);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+double_param(struct http_request *req, struct http_response *res,
+    const char *name, double *out)
+{
+	const char *v = http_request_param(req, name);
+
+	if (v == NULL)
+		return 0;
+	if (parse_double(v, out) == -1) {
+		bad(req, res, 400, name, "%s: '%.40s' is not a number", name, v);
+		return -1;
+	}
+	return 1;
+}
+
+/* Paging: page (from 1) and page_size, or the spec's plain 1000 limit. */
+static int
+paging(struct http_request *req, struct http_response *res,
+    struct report_query *q)
+{
+	const char *p = http_request_param(req, "page");
+	const char *ps = http_request_param(req, "page_size");
+	int64_t page = 1, size = VECHE_OPEN311_MAX_RESULTS;
+
+	if (ps != NULL && parse_int64(ps, 1, VECHE_OPEN311_MAX_RESULTS,
+	    &size) == -1)
+		return bad(req, res, 400, "page_size", "page_size: an integer "
+		    "from 1 to %d", VECHE_OPEN311_MAX_RESULTS), -1;
+	if (p != NULL) {
+		if (parse_int64(p, 1, INT32_MAX, &page) == -1)
+			return bad(req, res, 400, "page", "page: an integer from "
+			    "1"), -1;
+		if (ps == NULL)
+			size = VECHE_OPEN311_DEFAULT_PAGE;
+	}
+	q->limit = (size_t)size;
+	q->offset = (size_t)((page - 1) * size);
+	return 0;
+}
+
+/* Geographic filters: bbox, or lat/long with radius. */
+static int
+geo_filters(struct http_request *req, struct http_response *res,
+    struct report_query *q)
+{
+	const char *bbox = http_request_param(req, "bbox");
+	double v[4];
+	int hl, hg, hr;
+
+	if (bbox != NULL) {
+		const char **parts;
+		size_t n, i;
+
+		if (split(req, bbox, &parts, &n, 4) == -1 || n != 4)
+			return bad(req, res, 400, "bbox", "bbox: four numbers "
+			    "min_long,min_lat,max_long,max_lat"), -1;
+		for (i = 0; i < 4; i++)
+			if (parse_double(parts[i], &v[i]) == -1)
+				return bad(req, res, 400, "bbox", "bbox: '%.40s' "
+				    "is not a number", parts[i]), -1;
+		if (!geo_point_valid(v[1], v[0]) ||
+		    !geo_point_valid(v[3], v[2]) || v[0] > v[2] || v[1] > v[3])
+			return bad(req, res, 400, "bbox", "bbox: expected "
+			    "min_long,min_lat,max_long,max_lat within "
+			    "-180..180 and -90..90, minimums first"), -1;
+		q->has_bbox = 1;
+		q->min_lon = v[0];
+		q->min_lat = v[1];
+		q->max_lon = v[2];
+		q->max_lat = v[3];
+	}
+	if ((hl = double_param(req, res, "lat", &q->lat)) == -1 ||
+	    (hg = double_param(req, res, "long", &q->lon)) == -1 ||
+	    (hr = double_param(req, res, "radius", &q->radius_m)) == -1)
+		return -1;
+	if (hl != hg)
+		return bad(req, res, 400, hl ? "long" : "lat", "%s: lat and "
+		    "long go together", hl ? "long" : "lat"), -1;
+	if (hr && !hl)
+		return bad(req, res, 400, "lat", "lat: radius needs lat and "
+		    "long"), -1;
+	if (hl) {
+		if (q->lat < -90 || q->lat > 90)
+			return bad(req, res, 400, "lat", "lat: out of range "
+			    "(-90..90)"), -1;
+		if (q->lon < -180 || q->lon > 180)
+			return bad(req, res, 400, "long", "long: out of range "
+			    "(-180..180)"), -1;
+		if (!hr)
+			q->radius_m = 1000;
+		if (q->radius_m <= 0 || q->radius_m > VECHE_MAX_RADIUS_M)
+			return bad(req, res, 400, "radius", "radius: metres, "
+			    "more than 0 and at most %d", VECHE_MAX_RADIUS_M),
+			    -1;
+		q->has_radius = 1;
+	}
+	return 0;
+}
+
+/* status=open,closed or veche's own status names. */
+static int
+status_filter(struct http_request *req, struct http_response *res,
+    struct report_query *q)
+{
+	const char *v = http_request_param(req, "status");
+	const char **parts;
+	size_t n, i;
+	int st;
+
+	if (v == NULL)
+		return 0;
+	if (split(req, v, &parts, &n, STATUS__MAX + 2) == -1)
+		return bad(req, res, 400, "status", "status: a comma-separated "
+		    "list of open, closed"), -1;
+	for (i = 0; i < n; i++) {
+		if (strcmp(parts[i], "open") == 0 ||
+		    strcmp(parts[i], "closed") == 0) {
+			int want_closed = parts[i][0] == 'c';
+
+			for (st = 0; st < STATUS__MAX; st++)
+				if (report_status_closed(st) == want_closed)
+					q->status_mask |= 1u << st;
+		} else if ((st = report_status_parse(parts[i])) != STATUS__MAX)
+			q->status_mask |= 1u << st;
+		else
+			return bad(req, res, 400, "status", "status: '%.40s' is "
+			    "not open or closed", parts[i]), -1;
+	}
+	return 0;
+}
+
+/*
+ * Free text for FTS5: every word becomes a quoted term, so that no input
+ * is read as query syntax.
+ */
+static const char *
+fts_terms(struct http_request *req, const char *in)
+{
+	size_t n = strlen(in), len = 0;
+	char *out = http_request_alloc(req, 3 * n + 3);
+	int inword = 0;
+
+	if (out == NULL)
+		return NULL;
+	for (; *in != '\0'; in++) {
+		unsigned char ch = (unsigned char)*in;
+
+		if (isspace(ch)) {
+			if (inword)
+				out[len++] = '"';
+			inword = 0;
+			continue;
+		}
+		if (!inword) {
+			if (len > 0)
+				out[len++] = ' ';
+			out[len++] = '"';
+			inword = 1;
+		}
+		if (ch == '"')
+			out[len++] = '"';
+		out[len++] = (char)ch;
+	}
+	if (inword)
+		out[len++] = '"';
+	out[len] = '\0';
+	return len > 0 ? out : NULL;
+}
+
+static int
+id_list(struct http_request *req, struct http_response *res,
+    struct report_query *q, const char *v)
+{
+	const char **parts;
+	int64_t *ids;
+	size_t n, i;
+
+	if (split(req, v, &parts, &n, VECHE_MAX_IDS) == -1 ||
+	    (ids = http_request_alloc(req, n * sizeof(*ids))) == NULL)
+		return bad(req, res, 400, "service_request_id",
+		    "service_request_id: a comma-separated list of at most %d "
+		    "ids", VECHE_MAX_IDS), -1;
+	for (i = 0; i < n; i++)
+		if (parse_int64(parts[i], 1, INT64_MAX, &ids[i]) == -1)
+			return bad(req, res, 400, "service_request_id",
+			    "service_request_id: '%.40s' is not a request id",
+			    parts[i]), -1;
+	q->ids = ids;
+	q->nids = n;
+	q->limit = VECHE_OPEN311_MAX_RESULTS;
+	q->order = ORDER_ID_ASC;
+	return 0;
+}
+
+/* Build the query for GET requests; -1 when an error was sent. */
+static int
+requests_query(struct http_request *req, struct http_response *res,
+    const struct ctx *c, struct report_query *q)
+{
+	const char *ids = http_request_param(req, "service_request_id");
+	const char *svc = http_request_param(req, "service_code");
+	const char *ag = http_request_param(req, "agency_responsible");
+	const char *text = http_request_param(req, "q");
+	size_t i;
+
+	memset(q, 0, sizeof(*q));
+	/* A list of ids overrides every other filter, as the spec says. */
+	if (ids != NULL)
+		return id_list(req, res, q, ids);
+	if (svc != NULL) {
+		if (split(req, svc, (const char ***)&q->services, &q->nservices,
+		    64) == -1)
+			return bad(req, res, 400, "service_code", "service_code:"
+			    " a comma-separated list of service codes"), -1;
+		for (i = 0; i < q->nservices; i++)
+			if (catalog_service(c->app->catalog,
+			    q->services[i]) == NULL)
+				return bad(req, res, 400, "service_code",
+				    "service_code: unknown service '%.64s' "
+				    "(GET services.json lists them)",
+				    q->services[i]), -1;
+	}
+	if (ag != NULL) {
+		if (catalog_agency(c->app->catalog, ag) == NULL)
+			return bad(req, res, 400, "agency_responsible",
+			    "agency_responsible: unknown agency '%.64s'", ag),
+			    -1;
+		q->agency = ag;
+	}
+	if (text != NULL && (q->text = fts_terms(req, text)) == NULL &&
+	    strspn(text, " \t\r\n") != strlen(text))
+		return -1;
+	if (date_window(req, res, app_now(c->app), &q->start, &q->end) == -1 ||
+	    date_param(req, res, "updated_after", &q->updated_after) == -1 ||
+	    date_param(req, res, "updated_before", &q->updated_before) == -1 ||
+	    status_filter(req, res, q) == -1 || geo_filters(req, res, q) == -1 ||
+	    paging(req, res, q) == -1)
+		return -1;
+	q->order = ORDER_REQUESTED_DESC;
+	return 0;
+}
+
+static int
+extensions_on(struct http_request *req)
+{
+	const char *x = http_request_param(req, "extensions");
+
+	return x != NULL && strcmp(x, "true") == 0;
+}
+
+int
+open311_requests(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	struct report_query q;
+	struct list l;
+	struct ctx c;
+
+	if (begin(req, res, arg, &c))
+		return 0;
+	if (requests_query(req, res, &c, &q) == -1)
+		return 0;
+	l.items = json_array();
+	l.c = &c;
+	l.extensions = extensions_on(req);
+	if (l.items == NULL ||
+	    store_report_query(c.store, &q, on_report, &l) != 0) {
+		fprintf(stderr, "veche: GET requests: %s\n",
+		    store_error(c.store));
+		json_decref(l.items);
+		return -1;
+	}
+	return send(res, &c, l.items, "service_requests");
+}
+
+int
+open311_request(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	const char *idv = http_request_var(req, "id");
+	struct list l;
+	struct ctx c;
+	int64_t id;
+	int rc;
+
+	if (begin(req, res, arg, &c))
+		return 0;
+	if (parse_int64(idv, 1, INT64_MAX, &id) == -1)
+		return bad(req, res, 404, "service_request_id",
+		    "service_request_id: '%.40s' is not a request id", idv);
+	l.items = json_array();
+	l.c = &c;
+	l.extensions = extensions_on(req);
+	rc = store_report_get(c.store, id, on_report, &l);
+	if (rc == 1) {
+		json_decref(l.items);
+		return bad(req, res, 404, "service_request_id",
+		    "service_request_id: no request %lld", (long long)id);
+	}
+	if (rc != 0) {
+		json_decref(l.items);
+		return -1;
+	}
+	return send(res, &c, l.items, "service_requests");
+}
+
+static int
+on_token(const struct report *r, void *arg)
+{
+	json_t *items = arg;
+
+	return json_array_append_new(items, json_pack("{s:I, s:s}",
+	    "service_request_id", (json_int_t)r->id, "token", r->token));
+}
+
+int
+open311_token(struct http_request *req, struct http_response *res, void *arg)
+{
+	const char *token = http_request_var(req, "token");
+	json_t *items;
+	struct ctx c;
+	int rc;
+
+	if (begin(req, res, arg, &c))
+		return 0;
+	if ((items = json_array()) == NULL)
+		return -1;
+	rc = store_report_by_token(c.store, token, on_token, items);
+	if (rc == 1) {
+		json_decref(items);
+		return bad(req, res, 404, "token", "token: unknown token");
+	}
+	if (rc != 0) {
+		json_decref(items);
+		return -1;
+	}
+	return send(res, &c, items, "service_requests");
+}
+
+/*
+ * The status names FixMyStreet's Open311 update fetcher understands, for
+ * veche's statuses.
+ */
+static const char *const fms_status[STATUS__MAX] = {
+	[STATUS_SUBMITTED] = "open",
+	[STATUS_REGISTERED] = "investigating",
+	[STATUS_IN_PROGRESS] = "in_progress",
+	[STATUS_ANSWERED] = "action_scheduled",
+	[STATUS_CLOSED] = "closed",
+	[STATUS_REJECTED] = "not_councils_responsibility",
+};
+
+static int
+on_update(const struct report_update *u, void *arg)
+{
+	json_t *items = arg, *o;
+	char when[DATETIME_LEN];
+
+	o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o}",
+	    "update_id", (json_int_t)u->id,
+	    "service_request_id", (json_int_t)u->report_id,
+	    "status", fms_status[u->status],
+	    "extended_status", report_status_name(u->status),
+	    "updated_datetime", datetime_format(u->created, when, sizeof(when)),
+	    "description", str_or_null(u->description),
+	    "media_url", str_or_null(u->media_url));
+	return json_array_append_new(items, o);
+}
+
+int
+open311_updates(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	int64_t start, end;
+	json_t *items;
+	struct ctx c;
+
+	if (begin(req, res, arg, &c))
+		return 0;
+	if (date_window(req, res, app_now(c.app), &start, &end) == -1)
+		return 0;
+	if ((items = json_array()) == NULL)
+		return -1;
+	/* The window is inclusive of both ends. */
+	if (store_update_query(c.store, start - 1, end,
+	    VECHE_OPEN311_MAX_RESULTS, on_update, items) != 0) {
+		json_decref(items);
+		return -1;
+	}
+	return send(res, &c, items, "service_request_updates");
+}
+
+/* The attribute code of "attribute[code]" or "attribute[code][]", or NULL. */
+static const char *
+attr_code(struct http_request *req, const char *name)
+{
+	const char *open = name + strlen("attribute[");
+	const char *close = strchr(open, ']');
+	size_t n;
+	char *code;
+
+	if (strncmp(name, "attribute[", 10) != 0 || close == NULL ||
+	    close == open)
+		return NULL;
+	if (close[1] != '\0' && strcmp(close + 1, "[]") != 0)
+		return NULL;
+	n = (size_t)(close - open);
+	if ((code = http_request_alloc(req, n + 1)) == NULL)
+		return NULL;
+	memcpy(code, open, n);
+	code[n] = '\0';
+	return code;
+}
+
+/*
+ * Collect attribute[...] and media_url fields from the request.  Returns 0,
+ * or -1 when an error was sent.
+ */
+static int
+post_lists(struct http_request *req, struct http_response *res,
+    struct report_input *in)
+{
+	const struct http_param *p;
+	struct attr_value *attrs;
+	const char **media;
+	size_t n, i;
+
+	p = http_request_params(req, &n);
+	attrs = http_request_alloc(req, (n + 1) * sizeof(*attrs));
+	media = http_request_alloc(req, (n + 1) * sizeof(*media));
+	if (attrs == NULL || media == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (p[i].filename != NULL)
+			return bad(req, res, 400, p[i].name, "%s: file uploads "
+			    "are not taken here; give media_url", p[i].name),
+			    -1;
+		if (strcmp(p[i].name, "media_url") == 0) {
+			if (p[i].value[0] != '\0')
+				media[in->nmedia++] = p[i].value;
+			continue;
+		}
+		if (strncmp(p[i].name, "attribute[", 10) != 0)
+			continue;
+		if ((attrs[in->nattrs].code = attr_code(req,
+		    p[i].name)) == NULL)
+			return bad(req, res, 400, "attribute", "%.80s: expected "
+			    "attribute[code] or attribute[code][]", p[i].name),
+			    -1;
+		if (p[i].value[0] == '\0')
+			continue;       /* empty means not given */
+		attrs[in->nattrs++].value = p[i].value;
+	}
+	in->attrs = attrs;
+	in->media = media;
+	return 0;
+}
+
+int
+open311_post_request(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	struct report_receipt rc;
+	struct report_input in;
+	struct verr e;
+	struct ctx c;
+	char reg[DATETIME_LEN], ans[DATETIME_LEN], notice[256];
+	int hl, hg;
+	json_t *doc;
+
+	if (begin(req, res, arg, &c))
+		return 0;
+	memset(&in, 0, sizeof(in));
+	memset(&e, 0, sizeof(e));
+	in.service_code = http_request_param(req, "service_code");
+	if ((hl = double_param(req, res, "lat", &in.lat)) == -1 ||
+	    (hg = double_param(req, res, "long", &in.lon)) == -1)
+		return 0;
+	if (hl != hg)
+		return bad(req, res, 400, hl ? "long" : "lat", "%s: lat and "
+		    "long go together", hl ? "long" : "lat");
+	in.has_point = hl;
+	in.address = http_request_param(req, "address_string");
+	in.address_id = http_request_param(req, "address_id");
+	in.zipcode = http_request_param(req, "zipcode");
+	in.description = http_request_param(req, "description");
+	in.contact.first_name = http_request_param(req, "first_name");
+	in.contact.last_name = http_request_param(req, "last_name");
+	in.contact.email = http_request_param(req, "email");
+	in.contact.phone = http_request_param(req, "phone");
+	in.contact.device_id = http_request_param(req, "device_id");
+	in.contact.account_id = http_request_param(req, "account_id");
+	in.now = app_now(c.app);
+	if (post_lists(req, res, &in) == -1)
+		return 0;
+	if (report_submit(c.store, c.app->catalog, &in, &rc, &e) == -1)
+		return fail_verr(req, res, &e);
+	datetime_format(rc.register_due, reg, sizeof(reg));
+	datetime_format(rc.expected, ans, sizeof(ans));
+	if (c.lang == LANG_EN)
+		snprintf(notice, sizeof(notice), "Under Federal Law 59-FZ the "
+		    "report is registered by %.10s and answered by %.10s.",
+		    reg, ans);
+	else
+		snprintf(notice, sizeof(notice), "По закону 59-ФЗ обращение "
+		    "будет зарегистрировано до %.10s, ответ — до %.10s.",
+		    reg, ans);
+	doc = json_pack("[{s:I, s:s, s:s, s:o}]", "service_request_id",
+	    (json_int_t)rc.id, "token", rc.token, "service_notice", notice,
+	    "account_id", str_or_null(in.contact.account_id));
+	http_response_status(res, 201);
+	return send(res, &c, doc, "service_requests");
+}

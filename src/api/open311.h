@@ -1,0 +1,21 @@
+/*
+ * open311.h: the Open311 GeoReport v2 handlers (see open311.c and
+ * docs/api.md).  The routing table in routes.c wires them to paths.
+ */
+#ifndef VECHE_OPEN311_H
+#define VECHE_OPEN311_H
+
+struct http_request;
+struct http_response;
+
+int open311_discovery(struct http_request *, struct http_response *, void *);
+int open311_services(struct http_request *, struct http_response *, void *);
+int open311_service(struct http_request *, struct http_response *, void *);
+int open311_requests(struct http_request *, struct http_response *, void *);
+int open311_request(struct http_request *, struct http_response *, void *);
+int open311_post_request(struct http_request *, struct http_response *,
+    void *);
+int open311_token(struct http_request *, struct http_response *, void *);
+int open311_updates(struct http_request *, struct http_response *, void *);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * catalog.h: a read-only snapshot of the city's configuration: services,
+ * agencies with their areas, and the deployment settings.  Built from the
+ * store at start-up (and again after an import); shared by all threads.
+ */
+#ifndef VECHE_CATALOG_H
+#define VECHE_CATALOG_H
+
+#include <stddef.h>
+
+#include "core/model.h"
+
+struct store;
+struct catalog;
+
+/*
+ * Load a snapshot from the store, parsing every agency area.  Returns it,
+ * or NULL with a message in err.  Free with catalog_free.
+ */
+struct catalog *catalog_load(struct store *s, char *err, size_t errlen);
+void catalog_free(struct catalog *c);
+
+/* Settings: jurisdiction id ("" if none), time zone, fallback agency code. */
+const char *catalog_jurisdiction(const struct catalog *c);
+const char *catalog_timezone(const struct catalog *c);
+const char *catalog_fallback(const struct catalog *c);
+
+size_t catalog_nservices(const struct catalog *c);
+const struct service *catalog_service_at(const struct catalog *c, size_t i);
+/* The service with this code, or NULL. */
+const struct service *catalog_service(const struct catalog *c,
+    const char *code);
+
+size_t catalog_nagencies(const struct catalog *c);
+const struct agency *catalog_agency_at(const struct catalog *c, size_t i);
+const struct agency *catalog_agency(const struct catalog *c,
+    const char *code);
+
+/* The attribute code of service svc, or NULL. */
+const struct service_attr *catalog_service_attr(const struct service *svc,
+    const char *code);
+
+/*
+ * The agency responsible for a report of service at the point: among the
+ * agencies that handle the service, one whose area contains the point, else
+ * one with no area (it serves the whole city), else the fallback agency.
+ * Without a point only agencies with no area qualify.  Returns the agency
+ * code (owned by the catalogue) or NULL when no agency and no fallback.
+ */
+const char *catalog_route(const struct catalog *c, const char *service,
+    int has_point, double lat, double lon);
+
+/*
+ * The bounding box of all agency areas: 0, or -1 when no agency has an
+ * area.
+ */
+int catalog_bounds(const struct catalog *c, double *min_lat, double *min_lon,
+    double *max_lat, double *max_lon);
+
+#endif

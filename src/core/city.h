@@ -1,0 +1,27 @@
+/*
+ * city.h: import a city's configuration (services, agencies, their areas,
+ * settings) from a JSON file.  The format is described in docs/city.md;
+ * data/demo/city.json is an example.  Import is idempotent: services and
+ * agencies are replaced by code, others are kept.
+ */
+#ifndef VECHE_CITY_H
+#define VECHE_CITY_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+
+struct store;
+
+/*
+ * Parse and validate the whole file, then write it in one transaction.
+ * Returns 0, or -1 with e saying where the file is wrong (field is a JSON
+ * path such as "services[2].attributes[0].datatype").
+ */
+int city_import_file(struct store *s, const char *path, struct verr *e);
+
+/* The same from JSON text in memory. */
+int city_import_json(struct store *s, const char *json, size_t len,
+    struct verr *e);
+
+#endif

@@ -1,0 +1,172 @@
+/* datetime.c: strict W3C date-time parsing and local formatting. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/datetime.h"
+
+/* Read exactly n digits at *p into *v; advance.  -1 if not digits. */
+static int
+digits(const char **p, int n, int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return -1;
+		*v = *v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	return 0;
+}
+
+static int
+expect(const char **p, char c)
+{
+	if (**p != c)
+		return -1;
+	(*p)++;
+	return 0;
+}
+
+static int
+days_in_month(int y, int m)
+{
+	static const int d[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+	    31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return d[m - 1];
+}
+
+int
+datetime_parse(const char *s, int64_t *out, char *err, size_t errlen)
+{
+	const char *p = s;
+	struct tm tm;
+	int y, mo, d, h, mi, sec = 0, oh = 0, om = 0, sign = 0;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	if (digits(&p, 4, &y) || expect(&p, '-') || digits(&p, 2, &mo) ||
+	    expect(&p, '-') || digits(&p, 2, &d))
+		goto bad;
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo)) {
+		snprintf(err, errlen, "'%.40s' is not a calendar date", s);
+		return -1;
+	}
+	if (*p != 'T' && *p != 't')
+		goto bad;
+	p++;
+	if (digits(&p, 2, &h) || expect(&p, ':') || digits(&p, 2, &mi))
+		goto bad;
+	if (*p == ':') {
+		p++;
+		if (digits(&p, 2, &sec))
+			goto bad;
+		if (*p == '.' || *p == ',') {
+			p++;
+			if (!isdigit((unsigned char)*p))
+				goto bad;
+			while (isdigit((unsigned char)*p))
+				p++;
+		}
+	}
+	if (h > 23 || mi > 59 || sec > 60) {
+		snprintf(err, errlen, "'%.40s' has an impossible time of day", s);
+		return -1;
+	}
+	if (*p == 'Z' || *p == 'z')
+		p++;
+	else if (*p == '+' || *p == '-') {
+		sign = *p == '-' ? -1 : 1;
+		p++;
+		if (digits(&p, 2, &oh))
+			goto bad;
+		if (*p == ':')
+			p++;
+		if (digits(&p, 2, &om) || oh > 23 || om > 59)
+			goto bad;
+	} else {
+		snprintf(err, errlen, "'%.40s' has no time zone: end it with Z "
+		    "or an offset such as +03:00", s);
+		return -1;
+	}
+	if (*p != '\0')
+		goto bad;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec == 60 ? 59 : sec;
+	t = timegm(&tm);
+	*out = (int64_t)t - sign * (oh * 3600 + om * 60);
+	return 0;
+bad:
+	snprintf(err, errlen, "'%.40s' is not a W3C date-time: expected "
+	    "YYYY-MM-DDThh:mm:ss with a time zone, e.g. 2026-11-27T10:00:00Z "
+	    "or 2026-11-27T13:00:00+03:00", s);
+	return -1;
+}
+
+char *
+datetime_format(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	long off;
+	char sign = '+';
+
+	if (localtime_r(&tt, &tm) == NULL) {
+		snprintf(buf, len, "1970-01-01T00:00:00Z");
+		return buf;
+	}
+	off = tm.tm_gmtoff;
+	if (off < 0) {
+		sign = '-';
+		off = -off;
+	}
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, sign, off / 3600, (off % 3600) / 60);
+	return buf;
+}
+
+int
+datetime_set_zone(const char *zone)
+{
+	char path[512];
+
+	/* tzset() silently falls back to UTC on unknown names: check first. */
+	if (strcmp(zone, "UTC") != 0) {
+		if (strstr(zone, "..") != NULL || zone[0] == '/' ||
+		    snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s",
+		    zone) >= (int)sizeof(path) || access(path, R_OK) != 0)
+			return -1;
+	}
+	if (setenv("TZ", zone, 1) != 0)
+		return -1;
+	tzset();
+	return 0;
+}
+
+int64_t
+datetime_end_of_day(int64_t t, int days)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	tm.tm_mday += days;
+	tm.tm_hour = 23;
+	tm.tm_min = 59;
+	tm.tm_sec = 59;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}

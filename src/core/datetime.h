@@ -1,0 +1,35 @@
+/*
+ * datetime.h: W3C (ISO 8601) date-times as Open311 writes them.
+ *
+ * veche keeps times as Unix seconds (UTC) and shows them in the deployment's
+ * time zone, which is the process's TZ (set once at start-up from the
+ * database's "timezone" setting).
+ */
+#ifndef VECHE_DATETIME_H
+#define VECHE_DATETIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DATETIME_LEN 32   /* enough for "2026-11-27T14:13:04+03:00" */
+
+/*
+ * Parse "YYYY-MM-DDThh:mm[:ss[.fff]](Z|+hh:mm|-hh:mm|+hhmm)" into *out.  The
+ * time zone is required.  Returns 0, or -1 with a message in err that says
+ * what was expected.
+ */
+int datetime_parse(const char *s, int64_t *out, char *err, size_t errlen);
+
+/* Format t in the local time zone with its offset; returns buf. */
+char *datetime_format(int64_t t, char *buf, size_t len);
+
+/* Set the process time zone (an IANA name); start-up only.  -1 if unknown. */
+int datetime_set_zone(const char *zone);
+
+/*
+ * The last second (23:59:59 local) of the local calendar day `days` days
+ * after the day of t.
+ */
+int64_t datetime_end_of_day(int64_t t, int days);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * demo.h: a demo city's reports, for `veche serve --demo`, screenshots and
+ * benchmarks.  Reports are made through report_submit, so they obey every
+ * rule a real one does, and move through statuses with public notes.
+ */
+#ifndef VECHE_DEMO_H
+#define VECHE_DEMO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+struct catalog;
+struct store;
+
+/* Called every so often with how many reports are done out of total. */
+struct demo_progress {
+	void (*fn)(size_t done, size_t total, void *arg);
+	void *arg;
+};
+
+/*
+ * Add n reports inside the catalogue's areas, received over the `days` days
+ * before now, from a deterministic generator seeded with seed.  Writes in
+ * batches of one transaction each.  Returns 0, or -1 with e set.
+ */
+int demo_seed(struct store *s, const struct catalog *c, size_t n, int days,
+    uint64_t seed, int64_t now, const struct demo_progress *progress,
+    struct verr *e);
+
+#endif

@@ -1,0 +1,147 @@
+/*
+ * model.h: veche's domain records, shared by core and store.
+ *
+ * These are plain data: no behaviour lives here.  Strings in records handed
+ * out by the store point into storage that lives only as long as the call
+ * that produced them (see store.h); records built by core own nothing and
+ * point at the caller's memory.
+ */
+#ifndef VECHE_MODEL_H
+#define VECHE_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Interface languages.  Russian is the default. */
+enum lang {
+	LANG_RU,
+	LANG_EN,
+	LANG__MAX
+};
+
+/*
+ * The life of an appeal.  Order matters to nobody but the store, which keeps
+ * the number; names are the API's.
+ */
+enum report_status {
+	STATUS_SUBMITTED,
+	STATUS_REGISTERED,
+	STATUS_IN_PROGRESS,
+	STATUS_ANSWERED,
+	STATUS_CLOSED,
+	STATUS_REJECTED,
+	STATUS__MAX
+};
+
+/* Open311 service attribute data types. */
+enum attr_type {
+	ATTR_STRING,
+	ATTR_NUMBER,
+	ATTR_DATETIME,
+	ATTR_TEXT,
+	ATTR_SINGLEVALUELIST,
+	ATTR_MULTIVALUELIST,
+	ATTR__MAX
+};
+
+/* Open311 service types. */
+enum service_type {
+	SERVICE_REALTIME,
+	SERVICE_BATCH,
+	SERVICE_BLACKBOX,
+	SERVICE_TYPE__MAX
+};
+
+struct attr_choice {
+	const char *key;
+	const char *name[LANG__MAX];
+};
+
+struct service_attr {
+	const char *code;
+	enum attr_type type;
+	int required;
+	int variable;          /* 0: informational only, no value taken */
+	int order;
+	const char *description[LANG__MAX];
+	const char *datatype_description[LANG__MAX];
+	const struct attr_choice *choices;
+	size_t nchoices;
+};
+
+struct service {
+	const char *code;
+	const char *name[LANG__MAX];
+	const char *description[LANG__MAX];
+	const char *group[LANG__MAX];   /* Open311 "group" */
+	const char *keywords;           /* comma-separated */
+	enum service_type type;
+	const struct service_attr *attrs;
+	size_t nattrs;
+};
+
+struct agency {
+	const char *code;
+	const char *name[LANG__MAX];
+	const char *email;
+	const char *const *services;    /* service codes handled */
+	size_t nservices;
+	const char *const *areas;       /* GeoJSON geometries or features */
+	size_t nareas;
+};
+
+/* One attribute value of a report; a multivaluelist has one per key. */
+struct attr_value {
+	const char *code;
+	const char *value;
+};
+
+/* The reporter's private contact data: never in public output. */
+struct contact {
+	const char *first_name;
+	const char *last_name;
+	const char *email;
+	const char *phone;
+	const char *device_id;
+	const char *account_id;
+};
+
+/*
+ * A report.  Times are Unix seconds (UTC); 0 means unknown.  has_point says
+ * whether lat/lon hold a location.
+ */
+struct report {
+	int64_t id;
+	const char *token;
+	const char *service_code;
+	const char *agency;             /* agency_responsible */
+	enum report_status status;
+	const char *status_notes;       /* latest public note, or NULL */
+	int has_point;
+	double lat;
+	double lon;
+	const char *address;
+	const char *address_id;
+	const char *zipcode;
+	const char *description;
+	const char *const *media;
+	size_t nmedia;
+	const struct attr_value *attrs;
+	size_t nattrs;
+	int64_t requested;
+	int64_t updated;
+	int64_t register_due;           /* 59-FZ registration deadline */
+	int64_t expected;               /* answer deadline */
+};
+
+/* A public change to a report, as FixMyStreet's servicerequestupdates. */
+struct report_update {
+	int64_t id;
+	int64_t report_id;
+	enum report_status status;
+	const char *description;
+	const char *media_url;
+	int64_t created;
+};
+
+#endif

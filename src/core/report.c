@@ -1,0 +1,316 @@
+/* report.c: validation, routing and storage of new reports. */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "veche.h"
+#include "core/catalog.h"
+#include "core/datetime.h"
+#include "core/deadline.h"
+#include "core/parse.h"
+#include "core/report.h"
+#include "geo/geo.h"
+#include "store/store.h"
+
+static const char *const status_names[STATUS__MAX] = {
+	[STATUS_SUBMITTED] = "submitted",
+	[STATUS_REGISTERED] = "registered",
+	[STATUS_IN_PROGRESS] = "in_progress",
+	[STATUS_ANSWERED] = "answered",
+	[STATUS_CLOSED] = "closed",
+	[STATUS_REJECTED] = "rejected",
+};
+
+static const char *const attr_type_names[ATTR__MAX] = {
+	[ATTR_STRING] = "string",
+	[ATTR_NUMBER] = "number",
+	[ATTR_DATETIME] = "datetime",
+	[ATTR_TEXT] = "text",
+	[ATTR_SINGLEVALUELIST] = "singlevaluelist",
+	[ATTR_MULTIVALUELIST] = "multivaluelist",
+};
+
+const char *
+report_status_name(enum report_status st)
+{
+	return (unsigned)st < STATUS__MAX ? status_names[st] : "unknown";
+}
+
+enum report_status
+report_status_parse(const char *name)
+{
+	int i;
+
+	for (i = 0; i < STATUS__MAX; i++)
+		if (strcmp(status_names[i], name) == 0)
+			return (enum report_status)i;
+	return STATUS__MAX;
+}
+
+int
+report_status_closed(enum report_status st)
+{
+	return st == STATUS_CLOSED || st == STATUS_REJECTED;
+}
+
+const char *
+report_attr_type_name(enum attr_type t)
+{
+	return (unsigned)t < ATTR__MAX ? attr_type_names[t] : "string";
+}
+
+enum attr_type
+report_attr_type_parse(const char *name)
+{
+	int i;
+
+	for (i = 0; i < ATTR__MAX; i++)
+		if (strcmp(attr_type_names[i], name) == 0)
+			return (enum attr_type)i;
+	return ATTR__MAX;
+}
+
+/* Check a text field: UTF-8, no stray control bytes, at most max chars. */
+static int
+check_text(const char *field, const char *v, int multiline, size_t max,
+    struct verr *e)
+{
+	size_t chars, bad;
+
+	if (v == NULL)
+		return 0;
+	if (parse_utf8(v, multiline, &chars, &bad) == -1)
+		return verr_set(e, VERR_INVALID, field, "%s: invalid UTF-8 or "
+		    "a control character at byte %zu", field, bad);
+	if (chars > max)
+		return verr_set(e, VERR_INVALID, field, "%s: %zu characters, "
+		    "at most %zu allowed", field, chars, max);
+	return 0;
+}
+
+static int
+check_contact(const struct contact *c, struct verr *e)
+{
+	if (check_text("first_name", c->first_name, 0, VECHE_MAX_NAME, e) ||
+	    check_text("last_name", c->last_name, 0, VECHE_MAX_NAME, e) ||
+	    check_text("device_id", c->device_id, 0, VECHE_MAX_NAME, e) ||
+	    check_text("account_id", c->account_id, 0, VECHE_MAX_NAME, e))
+		return -1;
+	if (c->email != NULL && (strlen(c->email) > VECHE_MAX_EMAIL ||
+	    !parse_email_ok(c->email)))
+		return verr_set(e, VERR_INVALID, "email", "email: '%.80s' is "
+		    "not an e-mail address", c->email);
+	if (c->phone != NULL && (strlen(c->phone) > VECHE_MAX_PHONE ||
+	    !parse_phone_ok(c->phone)))
+		return verr_set(e, VERR_INVALID, "phone", "phone: '%.40s' is "
+		    "not a phone number (5 to 15 digits, with + ( ) - and "
+		    "spaces)", c->phone);
+	return 0;
+}
+
+static int
+has_choice(const struct service_attr *a, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < a->nchoices; i++)
+		if (strcmp(a->choices[i].key, key) == 0)
+			return 1;
+	return 0;
+}
+
+/* Check one attribute value against its definition. */
+static int
+check_attr_value(const struct service *svc, const struct service_attr *a,
+    const char *value, struct verr *e)
+{
+	char field[VECHE_MAX_CODE + 16], why[160];
+	double d;
+	int64_t t;
+
+	snprintf(field, sizeof(field), "attribute[%s]", a->code);
+	if (check_text(field, value, a->type == ATTR_TEXT,
+	    VECHE_MAX_ATTR_VALUE, e) == -1)
+		return -1;
+	switch (a->type) {
+	case ATTR_NUMBER:
+		if (parse_double(value, &d) == -1)
+			return verr_set(e, VERR_INVALID, field, "%s: '%.40s' is "
+			    "not a number", field, value);
+		break;
+	case ATTR_DATETIME:
+		if (datetime_parse(value, &t, why, sizeof(why)) == -1)
+			return verr_set(e, VERR_INVALID, field, "%s: %s", field,
+			    why);
+		break;
+	case ATTR_SINGLEVALUELIST:
+	case ATTR_MULTIVALUELIST:
+		if (!has_choice(a, value))
+			return verr_set(e, VERR_INVALID, field, "%s: '%.40s' is "
+			    "not one of the values of service %s (GET "
+			    "services/%s.json lists them)", field, value,
+			    svc->code, svc->code);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int
+check_attrs(const struct service *svc, const struct report_input *in,
+    struct verr *e)
+{
+	size_t i, j, seen;
+
+	if (in->nattrs > VECHE_MAX_ATTRS)
+		return verr_set(e, VERR_INVALID, "attribute", "attribute: at "
+		    "most %d values", VECHE_MAX_ATTRS);
+	for (i = 0; i < in->nattrs; i++) {
+		const struct attr_value *v = &in->attrs[i];
+		const struct service_attr *a = catalog_service_attr(svc,
+		    v->code);
+
+		if (a == NULL || !a->variable)
+			return verr_set(e, VERR_INVALID, "attribute", "attribute"
+			    "[%.64s]: service %s has no such attribute",
+			    v->code, svc->code);
+		if (check_attr_value(svc, a, v->value, e) == -1)
+			return -1;
+		if (a->type == ATTR_MULTIVALUELIST)
+			continue;
+		for (j = 0; j < i; j++)
+			if (strcmp(in->attrs[j].code, v->code) == 0)
+				return verr_set(e, VERR_INVALID, "attribute",
+				    "attribute[%s]: takes one value", v->code);
+	}
+	for (i = 0; i < svc->nattrs; i++) {
+		const struct service_attr *a = &svc->attrs[i];
+
+		if (!a->variable || !a->required)
+			continue;
+		for (seen = 0, j = 0; j < in->nattrs; j++)
+			if (strcmp(in->attrs[j].code, a->code) == 0)
+				seen = 1;
+		if (!seen)
+			return verr_set(e, VERR_INVALID, "attribute",
+			    "attribute[%s]: required by service %s", a->code,
+			    svc->code);
+	}
+	return 0;
+}
+
+static int
+check_input(const struct catalog *c, const struct report_input *in,
+    const struct service **svc, struct verr *e)
+{
+	size_t i;
+
+	if (in->service_code == NULL)
+		return verr_set(e, VERR_INVALID, "service_code",
+		    "service_code: required (GET services.json lists them)");
+	if ((*svc = catalog_service(c, in->service_code)) == NULL)
+		return verr_set(e, VERR_INVALID, "service_code", "service_code:"
+		    " unknown service '%.64s' (GET services.json lists them)",
+		    in->service_code);
+	if (!in->has_point && in->address == NULL && in->address_id == NULL)
+		return verr_set(e, VERR_INVALID, "lat", "lat: a location is "
+		    "required: give lat and long, address_string or "
+		    "address_id");
+	if (in->has_point && !geo_point_valid(in->lat, in->lon))
+		return verr_set(e, VERR_INVALID, in->lat < -90 ||
+		    in->lat > 90 ? "lat" : "long", "%s: out of range "
+		    "(latitude -90..90, longitude -180..180)",
+		    in->lat < -90 || in->lat > 90 ? "lat" : "long");
+	if (check_text("description", in->description, 1,
+	    VECHE_MAX_DESCRIPTION, e) ||
+	    check_text("address_string", in->address, 0, VECHE_MAX_ADDRESS,
+	    e) || check_text("address_id", in->address_id, 0, VECHE_MAX_CODE,
+	    e) || check_text("zipcode", in->zipcode, 0, VECHE_MAX_CODE, e))
+		return -1;
+	if (in->nmedia > VECHE_MAX_MEDIA)
+		return verr_set(e, VERR_INVALID, "media_url", "media_url: at "
+		    "most %d", VECHE_MAX_MEDIA);
+	for (i = 0; i < in->nmedia; i++)
+		if (strlen(in->media[i]) > VECHE_MAX_URL ||
+		    !parse_url_ok(in->media[i]))
+			return verr_set(e, VERR_INVALID, "media_url",
+			    "media_url: '%.80s' is not an http(s) URL of at "
+			    "most %d bytes", in->media[i], VECHE_MAX_URL);
+	if (check_contact(&in->contact, e) == -1)
+		return -1;
+	return check_attrs(*svc, in, e);
+}
+
+static int
+contact_empty(const struct contact *c)
+{
+	return c->first_name == NULL && c->last_name == NULL &&
+	    c->email == NULL && c->phone == NULL && c->device_id == NULL &&
+	    c->account_id == NULL;
+}
+
+int
+report_submit(struct store *s, const struct catalog *c,
+    const struct report_input *in, struct report_receipt *out,
+    struct verr *e)
+{
+	const struct service *svc;
+	unsigned char raw[16];
+	struct report r;
+
+	if (check_input(c, in, &svc, e) == -1)
+		return -1;
+	memset(&r, 0, sizeof(r));
+	memset(out, 0, sizeof(*out));
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(out->token, sizeof(out->token), raw, sizeof(raw));
+	r.token = out->token;
+	r.service_code = svc->code;
+	r.agency = catalog_route(c, svc->code, in->has_point, in->lat,
+	    in->lon);
+	r.status = STATUS_SUBMITTED;
+	r.has_point = in->has_point;
+	r.lat = in->lat;
+	r.lon = in->lon;
+	r.address = in->address;
+	r.address_id = in->address_id;
+	r.zipcode = in->zipcode;
+	r.description = in->description;
+	r.media = in->media;
+	r.nmedia = in->nmedia;
+	r.attrs = in->attrs;
+	r.nattrs = in->nattrs;
+	r.requested = r.updated = in->now;
+	r.register_due = deadline_register_due(in->now);
+	r.expected = deadline_expected(in->now);
+	if (store_report_insert(s, &r, contact_empty(&in->contact) ? NULL :
+	    &in->contact, &out->id) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "storing the report "
+		    "failed: %s", store_error(s));
+	out->agency = r.agency;
+	out->register_due = r.register_due;
+	out->expected = r.expected;
+	return 0;
+}
+
+int
+report_set_status(struct store *s, int64_t id, enum report_status status,
+    const char *note, int64_t now, struct verr *e)
+{
+	int rc;
+
+	if ((unsigned)status >= STATUS__MAX)
+		return verr_set(e, VERR_INVALID, "status", "status: unknown");
+	if (check_text("description", note, 1, VECHE_MAX_DESCRIPTION, e) == -1)
+		return -1;
+	rc = store_report_set_status(s, id, status, note, now);
+	if (rc == 1)
+		return verr_set(e, VERR_NOT_FOUND, "service_request_id",
+		    "service_request_id: no report %lld", (long long)id);
+	if (rc == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "changing the status "
+		    "failed: %s", store_error(s));
+	return 0;
+}

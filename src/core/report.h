@@ -1,0 +1,74 @@
+/*
+ * report.h: a citizen's report from submission on.
+ *
+ * report_submit validates everything a report carries against the service's
+ * definition, routes it to the responsible agency, sets its 59-FZ deadlines
+ * and stores it in one transaction.  Nothing is written when it refuses.
+ */
+#ifndef VECHE_REPORT_H
+#define VECHE_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/model.h"
+
+struct catalog;
+struct store;
+
+#define REPORT_TOKEN_LEN 33   /* 32 hex digits and NUL */
+
+/* What a client sends.  Strings may be NULL; has_point says lat/lon are set. */
+struct report_input {
+	const char *service_code;
+	int has_point;
+	double lat;
+	double lon;
+	const char *address;
+	const char *address_id;
+	const char *zipcode;
+	const char *description;
+	const char *const *media;
+	size_t nmedia;
+	const struct attr_value *attrs; /* as sent: code and raw value */
+	size_t nattrs;
+	struct contact contact;
+	int64_t now;                    /* receipt time */
+};
+
+/* What the store gave back after a successful submission. */
+struct report_receipt {
+	int64_t id;
+	char token[REPORT_TOKEN_LEN];
+	const char *agency;             /* owned by the catalogue */
+	int64_t register_due;
+	int64_t expected;
+};
+
+/*
+ * Validate, route and store a report.  Returns 0 and fills *out, or -1 with
+ * e saying which field broke which rule (VERR_INVALID) or that storing
+ * failed (VERR_INTERNAL).
+ */
+int report_submit(struct store *s, const struct catalog *c,
+    const struct report_input *in, struct report_receipt *out,
+    struct verr *e);
+
+/*
+ * Change a report's status with a public note (may be NULL).  Returns 0, or
+ * -1 with e set (VERR_NOT_FOUND for an unknown id).
+ */
+int report_set_status(struct store *s, int64_t id, enum report_status status,
+    const char *note, int64_t now, struct verr *e);
+
+/* Status names ("submitted" ...) and their Open311 open/closed class. */
+const char *report_status_name(enum report_status st);
+enum report_status report_status_parse(const char *name); /* __MAX if unknown */
+int report_status_closed(enum report_status st);
+
+/* Attribute data type names as Open311 spells them. */
+const char *report_attr_type_name(enum attr_type t);
+enum attr_type report_attr_type_parse(const char *name);  /* __MAX if unknown */
+
+#endif

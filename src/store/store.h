@@ -1,0 +1,150 @@
+/*
+ * store.h: veche's persistence interface.
+ *
+ * One struct store is one connection: use it from one thread at a time
+ * (the server opens one per worker thread).  Nothing here names SQLite, so
+ * that another backend (PostgreSQL) can stand behind the same functions.
+ *
+ * Conventions:
+ *  - Functions return 0 on success and -1 on failure; store_error() then
+ *    says why.  Lookups return 1 for "not found".
+ *  - Records handed to a callback (struct report, struct service ...) point
+ *    into storage valid only during that call: copy what you keep.  A
+ *    callback returning non-zero stops the iteration, and the function then
+ *    returns that value.
+ *  - Every write is one transaction: it happens whole or not at all.
+ */
+#ifndef VECHE_STORE_H
+#define VECHE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/model.h"
+
+struct store;
+
+/*
+ * Open (creating if needed) the database at path (":memory:" for a private
+ * in-memory one), apply pending migrations and prepare statements.  Returns
+ * the connection or NULL with a message in err.  Free with store_close.
+ */
+struct store *store_open(const char *path, char *err, size_t errlen);
+
+/* Close and free.  Accepts NULL. */
+void store_close(struct store *s);
+
+/* The last error's message on this connection (never NULL). */
+const char *store_error(const struct store *s);
+
+/* The schema version after migrations. */
+int store_schema_version(struct store *s);
+
+/* Explicit transactions, for writes that span several store calls. */
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+int store_rollback(struct store *s);
+
+/*
+ * Settings (deployment configuration kept in the database).
+ * store_setting_get copies the value into buf; returns 1 if unset.
+ */
+int store_setting_get(struct store *s, const char *key, char *buf,
+    size_t buflen);
+int store_setting_put(struct store *s, const char *key, const char *value);
+
+/* Catalogue: services and agencies. */
+int store_service_put(struct store *s, const struct service *svc);
+int store_service_each(struct store *s,
+    int (*fn)(const struct service *, void *), void *arg);
+int store_agency_put(struct store *s, const struct agency *ag);
+int store_agency_each(struct store *s,
+    int (*fn)(const struct agency *, void *), void *arg);
+
+/*
+ * Insert a new report with its attributes, media and contact (may be NULL)
+ * in one transaction, with its creation in the update history.  report->id
+ * is ignored; the new id is written to *id.
+ */
+int store_report_insert(struct store *s, const struct report *r,
+    const struct contact *c, int64_t *id);
+
+/* Number of reports stored. */
+int store_report_count(struct store *s, int64_t *count);
+
+/*
+ * Change a report's status with a public note (may be NULL) at time now,
+ * recording it in the update history.  Returns 1 if no such report.
+ */
+int store_report_set_status(struct store *s, int64_t id,
+    enum report_status status, const char *note, int64_t now);
+
+/* Look a report up by id or by token; 1 if not found. */
+int store_report_get(struct store *s, int64_t id,
+    int (*fn)(const struct report *, void *), void *arg);
+int store_report_by_token(struct store *s, const char *token,
+    int (*fn)(const struct report *, void *), void *arg);
+
+/* The private contact of a report (for staff and notifications only). */
+int store_report_contact(struct store *s, int64_t id,
+    int (*fn)(const struct contact *, void *), void *arg);
+
+/* Orders for report queries. */
+enum report_order {
+	ORDER_REQUESTED_DESC,
+	ORDER_UPDATED_DESC,
+	ORDER_ID_ASC,
+	ORDER__MAX
+};
+
+/*
+ * A report query.  Zero means "no filter" for every field; lists with n == 0
+ * are absent.  Times are Unix seconds: start/end bound requested (inclusive),
+ * updated_after/updated_before bound updated (exclusive).  status_mask has
+ * bit (1 << status) set for each status wanted.
+ */
+struct report_query {
+	const int64_t *ids;
+	size_t nids;
+	const char *const *services;
+	size_t nservices;
+	unsigned status_mask;
+	int64_t start;
+	int64_t end;
+	int64_t updated_after;
+	int64_t updated_before;
+	int has_bbox;
+	double min_lat, min_lon, max_lat, max_lon;
+	int has_radius;
+	double lat, lon, radius_m;
+	const char *agency;
+	const char *text;               /* full-text match (FTS5 query syntax) */
+	enum report_order order;
+	size_t limit;                   /* 0: no limit */
+	size_t offset;
+};
+
+/* Run a query, calling fn for each report in order. */
+int store_report_query(struct store *s, const struct report_query *q,
+    int (*fn)(const struct report *, void *), void *arg);
+
+/*
+ * Updates (status changes with notes) created in (after, before], oldest
+ * first, at most limit (0: no limit).  0 for after/before: unbounded.
+ */
+int store_update_query(struct store *s, int64_t after, int64_t before,
+    size_t limit, int (*fn)(const struct report_update *, void *), void *arg);
+
+/*
+ * API keys.  hash is a fixed-size digest (the raw key is never stored);
+ * agency may be NULL (a key for any agency).
+ */
+#define STORE_KEY_HASH_LEN 32
+int store_apikey_insert(struct store *s, const char *name, const char *agency,
+    const unsigned char hash[STORE_KEY_HASH_LEN], int64_t now);
+/* Find a live key: copies its name and agency ("" if none); 1 if unknown. */
+int store_apikey_find(struct store *s,
+    const unsigned char hash[STORE_KEY_HASH_LEN], char *name, size_t namelen,
+    char *agency, size_t agencylen);
+
+#endif

@@ -1,0 +1,348 @@
+/*
+ * test_store.c: the SQLite store: migrations, every report query filter,
+ * paging, transactions that roll back whole, and durability across reopen
+ * of a real file.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "store/store.h"
+
+#define T0 1795773600   /* 2026-11-27T10:00:00Z */
+
+static int64_t
+add(struct store *s, const char *svc, const char *agency, double lat,
+    double lon, int64_t when, enum report_status st, const char *text)
+{
+	static int n;
+	struct report r;
+	struct contact c = { "Анна", "Иванова", "anna@example.org",
+	    "+7 900 123-45-67", NULL, NULL };
+	const char *media[] = { "https://example.org/1.jpg",
+	    "https://example.org/2.jpg" };
+	char token[40];
+	int64_t id;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(token, sizeof(token), "tok%d", n++);
+	r.token = token;
+	r.service_code = svc;
+	r.agency = agency;
+	r.status = st;
+	r.has_point = 1;
+	r.lat = lat;
+	r.lon = lon;
+	r.description = text;
+	r.address = "ул. Свободы, 1";
+	r.media = media;
+	r.nmedia = 2;
+	r.requested = r.updated = when;
+	assert_int_equal(store_report_insert(s, &r, &c, &id), 0);
+	return id;
+}
+
+struct ids {
+	int64_t v[64];
+	size_t n;
+	const char *media0;
+	size_t nmedia;
+};
+
+static int
+collect(const struct report *r, void *arg)
+{
+	struct ids *ids = arg;
+
+	if (ids->n < 64)
+		ids->v[ids->n++] = r->id;
+	ids->nmedia = r->nmedia;
+	return 0;
+}
+
+static struct ids
+run(struct store *s, const struct report_query *q)
+{
+	struct ids ids;
+
+	memset(&ids, 0, sizeof(ids));
+	assert_int_equal(store_report_query(s, q, collect, &ids), 0);
+	return ids;
+}
+
+static int
+setup(void **state)
+{
+	char err[256];
+	struct store *s = store_open(":memory:", err, sizeof(err));
+
+	assert_non_null(s);
+	/* 1: west, open, pothole, now; 2: east, closed, heating, a day ago;
+	 * 3: far away, open, heating, ten days ago. */
+	add(s, "pothole", "roads", 60.10, 30.10, T0, STATUS_SUBMITTED,
+	    "Глубокая яма на дороге");
+	add(s, "heating", "east", 60.20, 30.80, T0 - 86400, STATUS_CLOSED,
+	    "Холодные батареи в подъезде");
+	add(s, "heating", "west", 55.75, 37.61, T0 - 10 * 86400,
+	    STATUS_IN_PROGRESS, "Нет отопления третий день");
+	*state = s;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	store_close(*state);
+	return 0;
+}
+
+static void
+test_migrations(void **state)
+{
+	assert_true(store_schema_version(*state) >= 1);
+}
+
+static void
+test_filters(void **state)
+{
+	struct store *s = *state;
+	const char *svcs[] = { "heating" };
+	const int64_t ids[] = { 3, 1, 99 };
+	struct report_query q;
+	struct ids got;
+
+	memset(&q, 0, sizeof(q));
+	got = run(s, &q);
+	assert_int_equal(got.n, 3);
+	/* Newest first by default. */
+	assert_int_equal(got.v[0], 1);
+	assert_int_equal(got.v[2], 3);
+	assert_int_equal(got.nmedia, 2);
+
+	q.services = svcs;
+	q.nservices = 1;
+	got = run(s, &q);
+	assert_int_equal(got.n, 2);
+
+	memset(&q, 0, sizeof(q));
+	q.status_mask = 1u << STATUS_CLOSED;
+	got = run(s, &q);
+	assert_int_equal(got.n, 1);
+	assert_int_equal(got.v[0], 2);
+
+	memset(&q, 0, sizeof(q));
+	q.ids = ids;
+	q.nids = 3;
+	q.order = ORDER_ID_ASC;
+	got = run(s, &q);
+	assert_int_equal(got.n, 2);
+	assert_int_equal(got.v[0], 1);
+	assert_int_equal(got.v[1], 3);
+
+	memset(&q, 0, sizeof(q));
+	q.start = T0 - 2 * 86400;
+	q.end = T0 - 1;
+	got = run(s, &q);
+	assert_int_equal(got.n, 1);
+	assert_int_equal(got.v[0], 2);
+
+	memset(&q, 0, sizeof(q));
+	q.updated_after = T0 - 86400;
+	got = run(s, &q);
+	assert_int_equal(got.n, 1);
+	assert_int_equal(got.v[0], 1);
+
+	memset(&q, 0, sizeof(q));
+	q.agency = "west";
+	got = run(s, &q);
+	assert_int_equal(got.n, 1);
+	assert_int_equal(got.v[0], 3);
+}
+
+static void
+test_geo_and_text(void **state)
+{
+	struct store *s = *state;
+	struct report_query q;
+	struct ids got;
+
+	memset(&q, 0, sizeof(q));
+	q.has_bbox = 1;
+	q.min_lat = 60.0;
+	q.max_lat = 60.5;
+	q.min_lon = 30.0;
+	q.max_lon = 30.5;
+	got = run(s, &q);
+	assert_int_equal(got.n, 1);
+	assert_int_equal(got.v[0], 1);
+
+	/* 60.2,30.8 is about 17 km from 60.1,30.1 and 740 km from Moscow. */
+	memset(&q, 0, sizeof(q));
+	q.has_radius = 1;
+	q.lat = 60.1;
+	q.lon = 30.1;
+	q.radius_m = 1000;
+	got = run(s, &q);
+	assert_int_equal(got.n, 1);
+	q.radius_m = 50000;
+	got = run(s, &q);
+	assert_int_equal(got.n, 2);
+
+	memset(&q, 0, sizeof(q));
+	q.text = "\"батареи\"";
+	got = run(s, &q);
+	assert_int_equal(got.n, 1);
+	assert_int_equal(got.v[0], 2);
+}
+
+static void
+test_paging(void **state)
+{
+	struct store *s = *state;
+	struct report_query q;
+	struct ids got;
+
+	memset(&q, 0, sizeof(q));
+	q.limit = 2;
+	got = run(s, &q);
+	assert_int_equal(got.n, 2);
+	q.offset = 2;
+	got = run(s, &q);
+	assert_int_equal(got.n, 1);
+	assert_int_equal(got.v[0], 3);
+}
+
+static int
+on_contact(const struct contact *c, void *arg)
+{
+	*(int *)arg = strcmp(c->email, "anna@example.org") == 0;
+	return 0;
+}
+
+static int
+count_updates(const struct report_update *u, void *arg)
+{
+	(void)u;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void
+test_contact_and_updates(void **state)
+{
+	struct store *s = *state;
+	int ok = 0, n = 0;
+
+	assert_int_equal(store_report_contact(s, 1, on_contact, &ok), 0);
+	assert_true(ok);
+	assert_int_equal(store_report_contact(s, 42, on_contact, &ok), 1);
+	assert_int_equal(store_report_set_status(s, 1, STATUS_REGISTERED,
+	    "Зарегистрировано", T0 + 60), 0);
+	assert_int_equal(store_report_set_status(s, 77, STATUS_REGISTERED,
+	    NULL, T0 + 60), 1);
+	assert_int_equal(store_update_query(s, T0 - 1, T0 + 60, 0,
+	    count_updates, &n), 0);
+	/* The creation of report 1 and its registration. */
+	assert_int_equal(n, 2);
+}
+
+static void
+test_rollback_whole(void **state)
+{
+	struct store *s = *state;
+	struct report r;
+	int64_t before, after, id;
+
+	assert_int_equal(store_report_count(s, &before), 0);
+	memset(&r, 0, sizeof(r));
+	r.token = "twice";
+	r.service_code = "pothole";
+	r.requested = r.updated = T0;
+	assert_int_equal(store_report_insert(s, &r, NULL, &id), 0);
+	before++;
+	/* The same token again breaks a constraint: nothing is written. */
+	assert_int_equal(store_report_insert(s, &r, NULL, &id), -1);
+	assert_non_null(strstr(store_error(s), "UNIQUE"));
+	assert_int_equal(store_report_count(s, &after), 0);
+	assert_int_equal(before, after);
+	/* A failure after the report row was written undoes the row too. */
+	{
+		static const struct attr_value broken = { "size", NULL };
+
+		r.token = "late-failure";
+		r.attrs = &broken;
+		r.nattrs = 1;
+		assert_int_equal(store_report_insert(s, &r, NULL, &id), -1);
+		assert_int_equal(store_report_count(s, &after), 0);
+		assert_int_equal(before, after);
+		r.attrs = NULL;
+		r.nattrs = 0;
+	}
+	/* An outer transaction rolled back takes inner writes with it. */
+	assert_int_equal(store_begin(s), 0);
+	r.token = "fresh";
+	assert_int_equal(store_report_insert(s, &r, NULL, &id), 0);
+	if (store_rollback(s) != 0)
+		fail_msg("%s", store_error(s));
+	assert_int_equal(store_report_count(s, &after), 0);
+	assert_int_equal(before, after);
+}
+
+static void
+test_file_durable(void **state)
+{
+	char path[] = "/tmp/veche-store-XXXXXX", db[64], err[256];
+	struct store *s;
+	int64_t n;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	snprintf(db, sizeof(db), "%s.db", path);
+	s = store_open(db, err, sizeof(err));
+	assert_non_null(s);
+	add(s, "pothole", "roads", 60.1, 30.1, T0, STATUS_SUBMITTED, "x");
+	store_close(s);
+	s = store_open(db, err, sizeof(err));
+	assert_non_null(s);
+	assert_int_equal(store_report_count(s, &n), 0);
+	assert_int_equal(n, 1);
+	store_close(s);
+	unlink(db);
+	snprintf(err, sizeof(err), "%s-wal", db);
+	unlink(err);
+	snprintf(err, sizeof(err), "%s-shm", db);
+	unlink(err);
+	/* A path in a missing folder says what is wrong. */
+	assert_null(store_open("/nonexistent/dir/x.db", err, sizeof(err)));
+	assert_non_null(strstr(err, "/nonexistent/dir/x.db"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_migrations, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_geo_and_text, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_paging, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_contact_and_updates, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_rollback_whole, setup,
+		    teardown),
+		cmocka_unit_test(test_file_durable),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

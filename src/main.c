@@ -58,6 +58,7 @@ static const char usage_serve[] =
     "  --demo-reports N   how many demo reports (default 300)\n"
     "  --threads N        worker threads (default 4)\n"
     "  --public-url URL   the address clients use (default http://HOST:PORT)\n"
+    "  --no-cache         render every GET anew (see docs/performance.md)\n"
     "\n"
     "Prints 'veche: listening on URL' when ready; stops on SIGINT/SIGTERM.\n";
 
@@ -230,6 +231,7 @@ cmd_serve(int argc, char **argv)
 		{ "demo-reports", required_argument, NULL, 'n' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "public-url", required_argument, NULL, 'u' },
+		{ "no-cache", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = DEFAULT_DB, *listen = DEFAULT_LISTEN, *url = NULL;
@@ -270,6 +272,9 @@ cmd_serve(int argc, char **argv)
 			break;
 		case 'u':
 			url = optarg;
+			break;
+		case 'C':
+			app.no_cache = 1;
 			break;
 		default:
 			fputs(usage_serve, stderr);

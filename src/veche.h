@@ -20,6 +20,17 @@
 #define VECHE_MAX_PATH_VARS     8
 #define VECHE_DEFAULT_THREADS   4
 #define VECHE_DEFAULT_PORT      8080
+#define VECHE_MAX_CONNECTIONS   1024               /* open HTTP connections */
+#define VECHE_HTTP_TIMEOUT      30                 /* seconds a connection may idle */
+#define VECHE_MAX_PART_HEADER   8192               /* multipart part header block, bytes */
+#define VECHE_MAX_HEADER_PARAMS 16                 /* ;name=value pairs in one header */
+#define VECHE_MAX_BOUNDARY      70                 /* multipart boundary, bytes (RFC 2046) */
+#define VECHE_MAX_REQUEST_MEMORY (32u * 1024 * 1024)/* per-request arena, bytes */
+
+/* Response cache (src/api/cache.c) */
+#define VECHE_CACHE_SLOTS       256
+#define VECHE_CACHE_MAX_ENTRY   (1024u * 1024)   /* bytes per response */
+#define VECHE_CACHE_TTL_MS      1000
 
 /* Reports */
 #define VECHE_MAX_DESCRIPTION   4000   /* characters (code points), not bytes */

@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "api/app.h"
+#include "api/cache.h"
 #include "store/store.h"
 
 static void
@@ -15,7 +16,15 @@ int
 app_init(struct app *a)
 {
 	a->started = (int64_t)time(NULL);
-	return pthread_key_create(&a->store_key, close_store) == 0 ? 0 : -1;
+	if (!a->no_cache && (a->cache = cache_new()) == NULL)
+		return -1;
+	if (pthread_key_create(&a->store_key, close_store) != 0) {
+		cache_free(a->cache);
+		a->cache = NULL;
+		return -1;
+	}
+	pthread_mutex_init(&a->write_lock, NULL);
+	return 0;
 }
 
 void
@@ -31,6 +40,9 @@ app_finish(struct app *a)
 		pthread_setspecific(a->store_key, NULL);
 	}
 	pthread_key_delete(a->store_key);
+	cache_free(a->cache);
+	a->cache = NULL;
+	pthread_mutex_destroy(&a->write_lock);
 }
 
 struct store *
@@ -45,6 +57,7 @@ app_store(struct app *a)
 		fprintf(stderr, "veche: %s\n", err);
 		return NULL;
 	}
+	store_set_write_lock(s, &a->write_lock);
 	if (pthread_setspecific(a->store_key, s) != 0) {
 		store_close(s);
 		return NULL;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct cache;
 struct catalog;
 struct http_request;
 struct store;
@@ -20,6 +21,9 @@ struct app {
 	int64_t started;                /* Unix time the server started */
 	pthread_key_t store_key;
 	int64_t (*clock)(void);         /* "now"; tests and demos may replace it */
+	struct cache *cache;            /* rendered GETs, or NULL: no cache */
+	int no_cache;                   /* set before app_init to disable it */
+	pthread_mutex_t write_lock;     /* one writer at a time (store.h) */
 };
 
 /*

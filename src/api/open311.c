@@ -16,6 +16,7 @@
 
 #include "veche.h"
 #include "api/app.h"
+#include "api/cache.h"
 #include "api/open311.h"
 #include "api/render.h"
 #include "core/catalog.h"
@@ -35,6 +36,8 @@ struct ctx {
 	enum render_format fmt;
 	enum lang lang;
 	struct store *store;
+	const char *cache_key;          /* NULL: not cacheable */
+	uint64_t gen;                   /* write generation at the start */
 };
 
 /* Report a bad parameter in the request's format and return 0 (handled). */
@@ -87,6 +90,26 @@ fail_verr(struct http_request *req, struct http_response *res,
 }
 
 /*
+ * A GET is cached under its path, query and language.  Returns 1 when res
+ * was filled from the cache.
+ */
+static int
+cache_lookup(struct http_request *req, struct http_response *res,
+    struct ctx *c)
+{
+	const char *path = http_request_path(req);
+	const char *query = http_request_query(req);
+	size_t n = strlen(path) + strlen(query) + 8;
+	char *key = http_request_alloc(req, n);
+
+	if (key == NULL)
+		return 0;
+	snprintf(key, n, "%s?%s#%d", path, query, (int)c->lang);
+	c->cache_key = key;
+	return cache_get(c->app->cache, key, c->gen, res);
+}
+
+/*
  * Set up the context: format from the path, language, jurisdiction check and
  * the thread's store.  Returns 0 to go on, 1 when an error was sent.
  */
@@ -115,6 +138,10 @@ begin(struct http_request *req, struct http_response *res, void *arg,
 		    catalog_jurisdiction(c->app->catalog));
 		return 1;
 	}
+	c->cache_key = NULL;
+	c->gen = cache_generation(c->app->cache);
+	if (http_request_method(req) == HTTP_GET && cache_lookup(req, res, c))
+		return 1;
 	if ((c->store = app_store(c->app)) == NULL) {
 		bad(req, res, 503, NULL, "database unavailable: try again "
 		    "later");
@@ -154,6 +181,8 @@ send(struct http_response *res, struct ctx *c, json_t *doc, const char *root)
 		return -1;
 	rc = render_doc(res, c->fmt, doc, root);
 	json_decref(doc);
+	if (rc == 0 && c->cache_key != NULL)
+		cache_put(c->app->cache, c->cache_key, c->gen, res);
 	return rc;
 }
 
@@ -831,6 +860,11 @@ post_lists(struct http_request *req, struct http_response *res,
 	if (attrs == NULL || media == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
+		/* A browser sends an untouched file input as an empty part
+		 * with an empty file name: that is no file at all. */
+		if (p[i].filename != NULL && p[i].filename[0] == '\0' &&
+		    p[i].value_len == 0)
+			continue;
 		if (p[i].filename != NULL)
 			return bad(req, res, 400, p[i].name, "%s: file uploads "
 			    "are not taken here; give media_url", p[i].name),
@@ -895,6 +929,7 @@ open311_post_request(struct http_request *req, struct http_response *res,
 		return 0;
 	if (report_submit(c.store, c.app->catalog, &in, &rc, &e) == -1)
 		return fail_verr(req, res, &e);
+	cache_bump(c.app->cache);
 	datetime_format(rc.register_due, reg, sizeof(reg));
 	datetime_format(rc.expected, ans, sizeof(ans));
 	if (c.lang == LANG_EN)

@@ -256,7 +256,7 @@ report_submit(struct store *s, const struct catalog *c,
     const struct report_input *in, struct report_receipt *out,
     struct verr *e)
 {
-	const struct service *svc;
+	const struct service *svc = NULL;
 	unsigned char raw[16];
 	struct report r;
 

@@ -117,6 +117,10 @@ struct http_config {
  * NULL with a message in err (errlen bytes) that says what to do next
  * ("address in use: choose another --listen port").  Free with
  * http_server_stop.
+ * cfg is copied, not what it points to: the routes, strings and app must
+ * outlive the server.  A NULL or empty host means "127.0.0.1"; a name such
+ * as "localhost" is resolved (IPv4 preferred), "[::1]" is accepted too.
+ * A HEAD request takes a HEAD route, else the GET route, and gets no body.
  */
 struct http_server *http_server_start(const struct http_config *cfg,
     char *err, size_t errlen);
@@ -172,6 +176,10 @@ int http_response_append(struct http_response *res, const void *data,
     size_t len);
 int http_response_printf(struct http_response *res, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The status, content type (or NULL) and body written so far. */
+int http_response_get_status(const struct http_response *res);
+const char *http_response_get_type(const struct http_response *res);
+const void *http_response_body(const struct http_response *res, size_t *len);
 /* Drop the body written so far (keeps status, type and headers). */
 void http_response_reset(struct http_response *res);
 /* Format an error through the configured error callback. */

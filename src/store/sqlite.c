@@ -58,6 +58,7 @@ enum stmt {
 	ST_UPDATE_QUERY,
 	ST_APIKEY_INSERT,
 	ST_APIKEY_FIND,
+	ST_GEO_PROBE,
 	ST__MAX
 };
 
@@ -148,6 +149,9 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "VALUES (?, ?, ?, ?)",
 	[ST_APIKEY_FIND] = "SELECT name, coalesce(agency, '') FROM apikeys "
 	    "WHERE hash = ? AND revoked IS NULL",
+	[ST_GEO_PROBE] = "SELECT count(*) FROM (SELECT 1 FROM report_geo "
+	    "WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND "
+	    "min_lon <= ? LIMIT ?)",
 };
 
 /*
@@ -216,7 +220,18 @@ static const char *const migrations[] = {
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
-/* Filters of a report query, each a bit of the statement cache key. */
+/*
+ * Filters of a report query, each a bit of the statement cache key.
+ *
+ * An area filter has two plans.  A small area (fewer than GEO_PROBE_LIMIT
+ * reports in its box, counted on the R*Tree first) is read from the R*Tree
+ * and sorted; a large one is found by walking the time index newest first
+ * and testing each row's coordinates, which stops after `limit` rows.  Both
+ * cost at most a few thousand rows, where either plan alone costs the whole
+ * area or the whole window in the other case.
+ */
+#define GEO_PROBE_LIMIT 2000
+
 enum qfilter {
 	QF_IDS,
 	QF_SERVICES,
@@ -226,7 +241,9 @@ enum qfilter {
 	QF_UPDATED_AFTER,
 	QF_UPDATED_BEFORE,
 	QF_BBOX,
+	QF_BBOX_SCAN,
 	QF_RADIUS,
+	QF_RADIUS_SCAN,
 	QF_AGENCY,
 	QF_TEXT,
 	QF__MAX
@@ -242,8 +259,11 @@ static const char *const qfilter_sql[QF__MAX] = {
 	[QF_UPDATED_BEFORE] = "r.updated < ?",
 	[QF_BBOX] = "r.id IN (SELECT id FROM report_geo WHERE max_lat >= ?"
 	    " AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?)",
+	[QF_BBOX_SCAN] = "r.lat BETWEEN ? AND ? AND r.lon BETWEEN ? AND ?",
 	[QF_RADIUS] = "r.id IN (SELECT id FROM report_geo WHERE max_lat >= ?"
 	    " AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?)"
+	    " AND veche_distance(r.lat, r.lon, ?, ?) <= ?",
+	[QF_RADIUS_SCAN] = "r.lat BETWEEN ? AND ? AND r.lon BETWEEN ? AND ?"
 	    " AND veche_distance(r.lat, r.lon, ?, ?) <= ?",
 	[QF_AGENCY] = "r.agency = ?",
 	[QF_TEXT] = "r.id IN (SELECT rowid FROM report_fts"
@@ -262,8 +282,12 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST__MAX];
 	sqlite3_stmt **qcache;          /* QCACHE_SIZE, prepared on demand */
+	pthread_mutex_t *write_lock;    /* shared with other connections, or NULL */
+	int locked;                     /* this connection holds write_lock */
 	char err[512];
 };
+
+static void unlock_writes(struct store *s);
 
 static void
 set_err(struct store *s, const char *what)
@@ -342,7 +366,7 @@ migrate(struct store *s)
 
 			snprintf(why, sizeof(why), "%s", s->err);
 			exec(s, "ROLLBACK");
-			snprintf(s->err, sizeof(s->err), "migration %zu: %s",
+			snprintf(s->err, sizeof(s->err), "migration %zu: %.400s",
 			    i + 1, why);
 			goto out;
 		}
@@ -416,6 +440,7 @@ store_close(struct store *s)
 			sqlite3_finalize(s->qcache[i]);
 	free(s->qcache);
 	sqlite3_close(s->db);
+	unlock_writes(s);
 	free(s);
 }
 
@@ -453,25 +478,56 @@ fixed(struct store *s, enum stmt which)
 	return s->st[which];
 }
 
+void
+store_set_write_lock(struct store *s, pthread_mutex_t *lock)
+{
+	s->write_lock = lock;
+}
+
+static void
+unlock_writes(struct store *s)
+{
+	if (s->locked) {
+		s->locked = 0;
+		pthread_mutex_unlock(s->write_lock);
+	}
+}
+
 int
 store_begin(struct store *s)
 {
-	return step_done(s, fixed(s, ST_BEGIN), "begin");
+	if (s->write_lock != NULL && !s->locked) {
+		pthread_mutex_lock(s->write_lock);
+		s->locked = 1;
+	}
+	if (step_done(s, fixed(s, ST_BEGIN), "begin") == -1) {
+		unlock_writes(s);
+		return -1;
+	}
+	return 0;
 }
 
 int
 store_commit(struct store *s)
 {
-	return step_done(s, fixed(s, ST_COMMIT), "commit");
+	int rc = step_done(s, fixed(s, ST_COMMIT), "commit");
+
+	/* A failed COMMIT leaves the transaction open for a rollback. */
+	if (rc == 0 || sqlite3_get_autocommit(s->db))
+		unlock_writes(s);
+	return rc;
 }
 
 int
 store_rollback(struct store *s)
 {
+	int rc = 0;
+
 	/* A failed statement may already have rolled back. */
-	if (sqlite3_get_autocommit(s->db))
-		return 0;
-	return step_done(s, fixed(s, ST_ROLLBACK), "rollback");
+	if (!sqlite3_get_autocommit(s->db))
+		rc = step_done(s, fixed(s, ST_ROLLBACK), "rollback");
+	unlock_writes(s);
+	return rc;
 }
 
 /* Bind text or NULL. */
@@ -1296,21 +1352,44 @@ query_stmt(struct store *s, unsigned bits, enum report_order order)
 	return s->qcache[key];
 }
 
-/* Bind a bounding box of radius metres around lat/lon, then the centre. */
+/* The box to search: the bbox, or the box around the radius circle. */
 static void
-bind_radius(sqlite3_stmt *st, int *i, const struct report_query *q)
+query_box(const struct report_query *q, double box[4])
 {
-	double dlat = q->radius_m / 111195.0;
-	double c = cos(q->lat * M_PI / 180.0);
-	double dlon = c > 1e-6 ? dlat / c : 360.0;
+	if (q->has_radius) {
+		double dlat = q->radius_m / 111195.0;
+		double c = cos(q->lat * M_PI / 180.0);
+		double dlon = c > 1e-6 ? dlat / c : 360.0;
 
-	sqlite3_bind_double(st, (*i)++, q->lat - dlat);
-	sqlite3_bind_double(st, (*i)++, q->lat + dlat);
-	sqlite3_bind_double(st, (*i)++, q->lon - dlon);
-	sqlite3_bind_double(st, (*i)++, q->lon + dlon);
-	sqlite3_bind_double(st, (*i)++, q->lat);
-	sqlite3_bind_double(st, (*i)++, q->lon);
-	sqlite3_bind_double(st, (*i)++, q->radius_m);
+		box[0] = q->lat - dlat;
+		box[1] = q->lat + dlat;
+		box[2] = q->lon - dlon;
+		box[3] = q->lon + dlon;
+	} else {
+		box[0] = q->min_lat;
+		box[1] = q->max_lat;
+		box[2] = q->min_lon;
+		box[3] = q->max_lon;
+	}
+}
+
+/* 1 if the box holds fewer reports than GEO_PROBE_LIMIT, 0 if not, -1. */
+static int
+box_is_small(struct store *s, const double box[4])
+{
+	sqlite3_stmt *st = fixed(s, ST_GEO_PROBE);
+	int rc, i, small = -1;
+
+	for (i = 0; i < 4; i++)
+		sqlite3_bind_double(st, i + 1, box[i]);
+	sqlite3_bind_int(st, 5, GEO_PROBE_LIMIT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		small = sqlite3_column_int(st, 0) < GEO_PROBE_LIMIT;
+	else
+		set_err(s, "probing the area");
+	sqlite3_reset(st);
+	return small;
 }
 
 int
@@ -1320,6 +1399,7 @@ store_report_query(struct store *s, const struct report_query *q,
 	const char *media[VECHE_MAX_MEDIA];
 	char *ids = NULL, *svcs = NULL, *mbuf = NULL;
 	sqlite3_stmt *st;
+	double box[4];
 	unsigned bits = 0;
 	int i = 1, rc, ret = 0;
 
@@ -1337,10 +1417,17 @@ store_report_query(struct store *s, const struct report_query *q,
 		bits |= 1u << QF_UPDATED_AFTER;
 	if (q->updated_before != 0)
 		bits |= 1u << QF_UPDATED_BEFORE;
-	if (q->has_bbox)
-		bits |= 1u << QF_BBOX;
-	if (q->has_radius)
-		bits |= 1u << QF_RADIUS;
+	if (q->has_bbox || q->has_radius) {
+		int small;
+
+		query_box(q, box);
+		if ((small = box_is_small(s, box)) == -1)
+			return -1;
+		if (q->has_radius)
+			bits |= 1u << (small ? QF_RADIUS : QF_RADIUS_SCAN);
+		else
+			bits |= 1u << (small ? QF_BBOX : QF_BBOX_SCAN);
+	}
 	if (q->agency != NULL)
 		bits |= 1u << QF_AGENCY;
 	if (q->text != NULL)
@@ -1370,14 +1457,17 @@ store_report_query(struct store *s, const struct report_query *q,
 		sqlite3_bind_int64(st, i++, q->updated_after);
 	if (q->updated_before != 0)
 		sqlite3_bind_int64(st, i++, q->updated_before);
-	if (q->has_bbox) {
-		sqlite3_bind_double(st, i++, q->min_lat);
-		sqlite3_bind_double(st, i++, q->max_lat);
-		sqlite3_bind_double(st, i++, q->min_lon);
-		sqlite3_bind_double(st, i++, q->max_lon);
+	if (q->has_bbox || q->has_radius) {
+		int k;
+
+		for (k = 0; k < 4; k++)
+			sqlite3_bind_double(st, i++, box[k]);
+		if (q->has_radius) {
+			sqlite3_bind_double(st, i++, q->lat);
+			sqlite3_bind_double(st, i++, q->lon);
+			sqlite3_bind_double(st, i++, q->radius_m);
+		}
 	}
-	if (q->has_radius)
-		bind_radius(st, &i, q);
 	if (q->agency != NULL)
 		bind_text(st, i++, q->agency);
 	if (q->text != NULL)

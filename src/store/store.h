@@ -17,6 +17,7 @@
 #ifndef VECHE_STORE_H
 #define VECHE_STORE_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,14 @@ void store_close(struct store *s);
 
 /* The last error's message on this connection (never NULL). */
 const char *store_error(const struct store *s);
+
+/*
+ * Serialise this connection's write transactions with those of other
+ * connections given the same lock.  Writers in one process then queue on
+ * the mutex in turn instead of polling SQLite's busy handler, which keeps
+ * the latency of concurrent writes even.  lock must outlive s.
+ */
+void store_set_write_lock(struct store *s, pthread_mutex_t *lock);
 
 /* The schema version after migrations. */
 int store_schema_version(struct store *s);

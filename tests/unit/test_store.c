@@ -202,6 +202,56 @@ test_geo_and_text(void **state)
 	assert_int_equal(got.v[0], 2);
 }
 
+/*
+ * Over GEO_PROBE_LIMIT (2000) reports in one box (2500 here): the store walks the time index
+ * instead of the R*Tree; the answer must be the same kind of answer.
+ */
+static void
+test_geo_large_area(void **state)
+{
+	struct store *s = *state;
+	struct report_query q;
+	struct ids got;
+	int64_t newest = 0;
+	int i;
+
+	assert_int_equal(store_begin(s), 0);
+	for (i = 0; i < 5000; i++) {
+		/* Alternate inside (60.0x, 30.0x) and outside (61.x) the box. */
+		double lat = (i % 2) ? 61.0 + i * 1e-5 : 60.0 + i * 1e-5;
+		int64_t id = add(s, "pothole", "roads", lat, 30.0 + i * 1e-5,
+		    T0 - 6000 + i, STATUS_SUBMITTED, "x");
+
+		if (i % 2 == 0)
+			newest = id;
+	}
+	assert_int_equal(store_commit(s), 0);
+	memset(&q, 0, sizeof(q));
+	q.has_bbox = 1;
+	q.min_lat = 59.99;
+	q.max_lat = 60.5;
+	q.min_lon = 29.9;
+	q.max_lon = 30.2;
+	q.limit = 10;
+	got = run(s, &q);
+	/* Report 1 (T0) is newest of all, then the newest fixture row. */
+	assert_int_equal(got.n, 10);
+	assert_int_equal(got.v[0], 1);
+	assert_int_equal(got.v[1], newest);
+	q.limit = 0;
+	got = run(s, &q);
+	assert_int_equal(got.n, 64);    /* capped by the collector */
+	q.has_bbox = 0;
+	q.has_radius = 1;
+	q.lat = 60.0;
+	q.lon = 30.0;
+	q.radius_m = 10000;
+	q.limit = 5;
+	got = run(s, &q);
+	assert_int_equal(got.n, 5);
+	assert_int_equal(got.v[0], newest);
+}
+
 static void
 test_paging(void **state)
 {
@@ -335,6 +385,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_migrations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_geo_and_text, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_geo_large_area, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_paging, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_contact_and_updates, setup,

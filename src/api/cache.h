@@ -1,0 +1,44 @@
+/*
+ * cache.h: rendered GET responses kept in memory.
+ *
+ * A public GET (the map, Open311 clients polling) is answered from memory
+ * when the same URL was rendered less than VECHE_CACHE_TTL_MS ago and no
+ * write has happened in this process since.  Every write through the API
+ * calls cache_bump, so a client always reads its own writes; writes by
+ * other processes on the same database (the command line) show within the
+ * TTL.  An entry past its TTL is served for one more TTL while the first
+ * thread to miss renders it again.  Only 200 responses are kept, at most VECHE_CACHE_MAX_ENTRY bytes
+ * each, in VECHE_CACHE_SLOTS direct-mapped slots.
+ */
+#ifndef VECHE_CACHE_H
+#define VECHE_CACHE_H
+
+#include <stdint.h>
+
+struct cache;
+struct http_response;
+
+/* A new empty cache, or NULL when out of memory.  Free with cache_free. */
+struct cache *cache_new(void);
+void cache_free(struct cache *c);
+
+/* Every function below accepts a NULL cache and then keeps nothing. */
+
+/* Invalidate everything: call after each successful write. */
+void cache_bump(struct cache *c);
+
+/* The current write generation, to pass to cache_put. */
+uint64_t cache_generation(const struct cache *c);
+
+/*
+ * If key is cached, fresh and of generation gen, write it to res and return
+ * 1; else 0.
+ */
+int cache_get(struct cache *c, const char *key, uint64_t gen,
+    struct http_response *res);
+
+/* Keep res under key if it is a 200 of acceptable size, tagged gen. */
+void cache_put(struct cache *c, const char *key, uint64_t gen,
+    const struct http_response *res);
+
+#endif

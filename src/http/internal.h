@@ -1,0 +1,120 @@
+/*
+ * internal.h: the request, response and server as the files of src/http/
+ * share them.  Nothing outside src/http/ includes this header.
+ */
+#ifndef VECHE_HTTP_INTERNAL_H
+#define VECHE_HTTP_INTERNAL_H
+
+#include <arpa/inet.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/form.h"
+#include "http/http.h"
+#include "veche.h"
+
+struct MHD_Connection;
+struct MHD_Daemon;
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	struct http_config cfg;
+	unsigned port;
+};
+
+struct response_header {
+	struct response_header *next;
+	const char *name;
+	const char *value;
+};
+
+/* Lives inside its request; strings are in the request's arena. */
+struct http_response {
+	struct http_arena *arena;
+	int status;
+	const char *type;
+	struct response_header *headers;  /* newest first */
+	char *body;                       /* malloc'd, capped at VECHE_MAX_RESPONSE */
+	size_t len;
+	size_t cap;
+	int fd;                           /* a static file to send, or -1 */
+	uint64_t fd_size;
+	int oom;                          /* a setter ran out of memory */
+};
+
+struct path_var {
+	const char *name;
+	const char *value;
+};
+
+enum req_state {
+	REQ_NEW,        /* made by the URI callback, headers not seen yet */
+	REQ_BODY,       /* routed, reading the body */
+	REQ_DONE        /* a response has been queued */
+};
+
+struct http_request {
+	const struct http_server *srv;
+	struct MHD_Connection *con;
+	struct http_arena *arena;
+	enum req_state state;
+	enum http_method method;          /* HTTP_METHOD__MAX: not one we know */
+	char *uri;                        /* raw, NULL when over VECHE_MAX_URI */
+	char *path;                       /* decoded */
+	const char *query;                /* raw, or "" */
+	char remote[INET6_ADDRSTRLEN];
+	const struct http_route *route;   /* NULL for static files */
+	struct path_var vars[VECHE_MAX_PATH_VARS];
+	size_t nvars;
+	struct form_params params;        /* query then body; declared only */
+	char *body;                       /* malloc'd */
+	size_t body_len;
+	size_t body_cap;
+	size_t body_max;
+	size_t discarded;                 /* bytes dropped past body_max */
+	int too_large;
+	void *user;
+	struct http_response res;
+};
+
+/* request.c */
+struct http_request *http_request_new(const struct http_server *srv,
+    const char *uri);
+void http_request_free(struct http_request *req);
+
+/* response.c */
+void http_response_init(struct http_response *res, struct http_arena *arena);
+void http_response_clear(struct http_response *res);
+void http_response_release(struct http_response *res);
+/* Queue req->res on req->con with the security headers.  0 or -1. */
+int http_response_send(struct http_request *req);
+/* Answer status through the error callback and queue it.  0 or -1. */
+int http_response_send_error(struct http_request *req, int status,
+    const char *field, const char *message);
+
+/* route.c */
+/*
+ * Find the route for method and path (HEAD falls back to GET).  Returns it
+ * with its variables in vars and *nvars (strings in arena), or NULL with
+ * *allowed set to the bitmask (1u << method) of the methods that routes take
+ * on path: 0 for no route at all (404), else 405.  NULL with *allowed 0 also
+ * when arena runs out.
+ */
+const struct http_route *http_route_find(const struct http_route *routes,
+    size_t nroutes, enum http_method method, const char *path,
+    struct http_arena *arena, struct path_var *vars, size_t *nvars,
+    unsigned *allowed);
+/* Whether route declares parameter name. */
+int http_route_takes(const struct http_route *route, const char *name);
+/* "GET, HEAD, POST" for an allowed bitmask, in buf.  0 or -1. */
+int http_route_allow(unsigned allowed, char *buf, size_t size);
+
+/* static.c */
+/*
+ * Fill req->res with the file rel under dir.  Returns 0, or an HTTP status
+ * (400, 404, 500) with *message set.
+ */
+int http_static_serve(struct http_request *req, const char *dir,
+    const char *rel, const char **message);
+
+#endif

@@ -1,0 +1,458 @@
+"""
+harness.py: start the real veche binary on a loopback port and speak HTTP
+to it.
+
+Each test class that derives from ServerTestCase gets its own temporary
+directory, database, test city (CITY below), API key and server process.
+The server's stderr is kept in a file; when a test fails, what the server
+wrote to stderr during that test is printed after it, and a server that
+does not stop cleanly (or whose sanitizers complained) fails the class.
+
+Environment: VECHE_BIN, the binary to test (default ../../build/veche).
+"""
+import http.client
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.parse
+import uuid
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VECHE_BIN = os.environ.get(
+    "VECHE_BIN", os.path.join(HERE, "..", "..", "build", "veche"))
+START_TIMEOUT = 30        # seconds to wait for "listening on"
+REQUEST_TIMEOUT = 60      # seconds per HTTP request (ASan builds are slow)
+MAX_BODY = 8 * 1024 * 1024
+JURISDICTION = "testgrad"
+SEED_DAYS = 120          # seeded reports spread over this many days
+
+
+def square(lon0, lat0, lon1, lat1):
+    return {"type": "Polygon",
+            "coordinates": [[[lon0, lat0], [lon1, lat0], [lon1, lat1],
+                             [lon0, lat1], [lon0, lat0]]]}
+
+
+# Two districts side by side, as in tests/unit/fixture.h:
+#   west: longitudes 30.0..30.5, latitudes 60.0..60.5
+#   east: longitudes 30.5..31.0, latitudes 60.0..60.5
+WEST_POINT = (60.25, 30.25)      # (lat, long)
+EAST_POINT = (60.25, 30.75)
+OUTSIDE_POINT = (59.0, 29.0)     # in no district
+
+CITY = {
+    "name": {"ru": "Тестоград", "en": "Testgrad"},
+    "jurisdiction_id": JURISDICTION,
+    "timezone": "Europe/Moscow",
+    "fallback_agency": "admin",
+    "services": [
+        {"code": "pothole",
+         "name": {"ru": "Яма на дороге", "en": "Pothole"},
+         "group": {"ru": "Дороги", "en": "Roads"},
+         "description": {"ru": "Ямы и выбоины", "en": "Holes in the road"},
+         "keywords": ["яма", "асфальт"],
+         "attributes": [
+             {"code": "size", "datatype": "singlevaluelist",
+              "required": True,
+              "description": {"ru": "Размер ямы", "en": "Size"},
+              "values": [
+                  {"key": "small", "name": {"ru": "Малая", "en": "Small"}},
+                  {"key": "large", "name": {"ru": "Большая",
+                                            "en": "Large"}}]},
+             {"code": "depth", "datatype": "number", "required": False,
+              "description": {"ru": "Глубина, см", "en": "Depth, cm"},
+              "datatype_description": {"ru": "Число сантиметров",
+                                       "en": "Centimetres"}}]},
+        {"code": "heating",
+         "name": {"ru": "Нет отопления", "en": "No heating"},
+         "group": {"ru": "ЖКХ", "en": "Housing"},
+         "attributes": [
+             {"code": "since", "datatype": "datetime", "required": True,
+              "description": {"ru": "С какого времени", "en": "Since"}},
+             {"code": "flats", "datatype": "number", "required": False,
+              "description": "Сколько квартир"},
+             {"code": "what", "datatype": "multivaluelist",
+              "required": False, "description": "Что не работает",
+              "values": [
+                  {"key": "radiators", "name": "Батареи"},
+                  {"key": "riser", "name": "Стояк"},
+                  {"key": "boiler", "name": "Котельная"}]},
+             {"code": "entrance", "datatype": "string", "required": False,
+              "description": "Подъезд"},
+             {"code": "details", "datatype": "text", "required": False,
+              "description": "Подробности"},
+             {"code": "hint", "datatype": "string", "variable": False,
+              "description": "Сначала позвоните в управляющую компанию"}]},
+        {"code": "other", "name": {"ru": "Другое", "en": "Other"},
+         "type": "batch"},
+        {"code": "noise", "name": {"ru": "Шум", "en": "Noise"}},
+        {"code": "trees", "name": {"ru": "Деревья", "en": "Trees"}},
+    ],
+    "agencies": [
+        {"code": "roads", "name": "Дорожная служба",
+         "services": ["pothole"]},
+        # City-wide for trees, except where a district takes them.
+        {"code": "parks", "name": "Горзеленхоз", "services": ["trees"]},
+        {"code": "west", "name": "УК Запад", "services": ["heating",
+                                                        "trees"],
+         "areas": [square(30.0, 60.0, 30.5, 60.5)]},
+        {"code": "east", "name": "УК Восток", "services": ["heating"],
+         "areas": {"type": "Feature", "properties": {},
+                   "geometry": square(30.5, 60.0, 31.0, 60.5)}},
+        {"code": "admin", "name": "Администрация",
+         "services": ["other"]},
+    ],
+}
+
+SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options")
+
+
+class Response:
+    """One HTTP answer: status, headers (case-insensitive), body bytes."""
+
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def __iter__(self):
+        return iter((self.status, self.headers, self.body))
+
+    def text(self):
+        return self.body.decode("utf-8")
+
+    def json(self):
+        return json.loads(self.body.decode("utf-8"))
+
+    def xml(self):
+        return ET.fromstring(self.body)
+
+    def __repr__(self):
+        return "<%d %r>" % (self.status, self.body[:300])
+
+
+class Server:
+    """The veche binary serving one temporary database."""
+
+    def __init__(self, city=CITY, seed_reports=0):
+        self.tmp = tempfile.TemporaryDirectory(prefix="veche-api-")
+        self.dir = self.tmp.name
+        self.db = os.path.join(self.dir, "veche.db")
+        self.city_path = os.path.join(self.dir, "city.json")
+        self.stderr_path = os.path.join(self.dir, "server.stderr")
+        self.proc = None
+        self.port = None
+        self.stderr_file = None
+        with open(self.city_path, "w", encoding="utf-8") as f:
+            json.dump(city, f, ensure_ascii=False, indent=1)
+        self.cli("city", "import", "--db", self.db, self.city_path)
+        out = self.cli("apikey", "create", "--db", self.db,
+                       "--name", "tests")
+        self.api_key = out.strip()
+        if not re.fullmatch(r"\S{16,}", self.api_key):
+            raise RuntimeError("apikey create printed %r, not a key" % out)
+        if seed_reports:
+            self.cli("seed", "--db", self.db, "--reports",
+                     str(seed_reports), "--days", str(SEED_DAYS), "--seed", "7")
+
+    def cli(self, *args):
+        if not os.access(VECHE_BIN, os.X_OK):
+            raise RuntimeError("VECHE_BIN=%s is not an executable; build "
+                               "veche first" % VECHE_BIN)
+        p = subprocess.run([VECHE_BIN] + list(args), capture_output=True,
+                           timeout=120)
+        if p.returncode != 0:
+            raise RuntimeError("veche %s exited %d:\n%s" % (
+                " ".join(args), p.returncode,
+                p.stderr.decode("utf-8", "replace")))
+        return p.stdout.decode("utf-8")
+
+    def start(self):
+        self.stderr_file = open(self.stderr_path, "ab")
+        self.proc = subprocess.Popen(
+            [VECHE_BIN, "serve", "--db", self.db, "--listen",
+             "127.0.0.1:0", "--threads", "4"],
+            stdout=subprocess.PIPE, stderr=self.stderr_file)
+        deadline = time.monotonic() + START_TIMEOUT
+        line = b""
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in line:
+            left = deadline - time.monotonic()
+            if left <= 0 or self.proc.poll() is not None:
+                self.kill()
+                raise RuntimeError(
+                    "veche serve did not say 'listening on' within %ds "
+                    "(exit %r); stdout %r; stderr:\n%s" % (
+                        START_TIMEOUT, self.proc.returncode, line,
+                        self.stderr()))
+            ready, _, _ = select.select([fd], [], [], min(left, 0.5))
+            if ready:
+                chunk = os.read(fd, 1)
+                if chunk == b"":
+                    continue
+                line += chunk
+        m = re.fullmatch(rb"veche: listening on http://127\.0\.0\.1:"
+                         rb"(\d+)/\n", line)
+        if m is None:
+            self.kill()
+            raise RuntimeError("unexpected first line %r; stderr:\n%s" % (
+                line, self.stderr()))
+        self.port = int(m.group(1))
+        self.base = "http://127.0.0.1:%d" % self.port
+
+    def stop(self):
+        """SIGTERM and wait; returns the exit status."""
+        if self.proc is None:
+            return None
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            rc = "hung on SIGTERM"
+        self._close()
+        return rc
+
+    def kill(self):
+        """SIGKILL, as a crash or a power cut to the process would."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self._close()
+
+    def _close(self):
+        self.proc.stdout.close()
+        self.stderr_file.close()
+        self.proc = None
+
+    def stderr(self, offset=0):
+        try:
+            with open(self.stderr_path, "rb") as f:
+                f.seek(offset)
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def stderr_size(self):
+        try:
+            return os.path.getsize(self.stderr_path)
+        except OSError:
+            return 0
+
+    def cleanup(self):
+        self.tmp.cleanup()
+
+    # HTTP
+
+    def request(self, method, path, body=None, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port,
+                                          timeout=REQUEST_TIMEOUT)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            r = conn.getresponse()
+            return Response(r.status, r.headers, r.read())
+        finally:
+            conn.close()
+
+
+def encode_query(params):
+    """params: a dict or a list of (name, value) pairs; None drops one."""
+    if params is None:
+        return ""
+    items = params.items() if isinstance(params, dict) else params
+    return urllib.parse.urlencode([(k, v) for k, v in items
+                                   if v is not None])
+
+
+def multipart(fields, files=()):
+    """Build a multipart/form-data body by hand.
+
+    fields: (name, value) pairs; files: (name, filename, content_type,
+    bytes).  Returns (content_type, body).
+    """
+    boundary = "veche-test-" + uuid.uuid4().hex
+    out = []
+    for name, value in fields:
+        if value is None:
+            continue
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\""
+                    "\r\n\r\n" % (boundary, name)).encode("utf-8"))
+        out.append(value.encode("utf-8") if isinstance(value, str)
+                   else value)
+        out.append(b"\r\n")
+    for name, filename, ctype, data in files:
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"; "
+                    "filename=\"%s\"\r\nContent-Type: %s\r\n\r\n" % (
+                        boundary, name, filename, ctype)).encode("utf-8"))
+        out.append(data)
+        out.append(b"\r\n")
+    out.append(("--%s--\r\n" % boundary).encode("utf-8"))
+    return "multipart/form-data; boundary=" + boundary, b"".join(out)
+
+
+FORMATS = ("json", "xml")
+
+
+class ServerTestCase(unittest.TestCase):
+    """A test class with its own server (started once for the class)."""
+
+    seed_reports = 0
+    maxDiff = 4000
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(seed_reports=cls.seed_reports)
+        try:
+            cls.server.start()
+        except Exception:
+            cls.server.cleanup()
+            raise
+        cls.api_key = cls.server.api_key
+
+    @classmethod
+    def tearDownClass(cls):
+        rc = cls.server.stop()
+        log = cls.server.stderr()
+        cls.server.cleanup()
+        bad = [l for l in log.splitlines()
+               if "Sanitizer" in l or "runtime error" in l]
+        if rc not in (0, None) or bad:
+            raise AssertionError("the server exited %r on SIGTERM or its "
+                                 "sanitizers complained; stderr:\n%s" % (
+                                     rc, log[-6000:]))
+
+    def run(self, result=None):
+        # Show what the server said while a failing test ran.
+        if result is None:
+            result = self.defaultTestResult()
+        before = len(result.failures) + len(result.errors)
+        offset = self.server.stderr_size() if hasattr(self, "server") \
+            else 0
+        super().run(result)
+        if hasattr(self, "server") and \
+                len(result.failures) + len(result.errors) > before:
+            log = self.server.stderr(offset)
+            if log:
+                sys.stderr.write("\n--- veche stderr during %s ---\n%s"
+                                 "--- end ---\n" % (self.id(), log[-6000:]))
+        return result
+
+    # HTTP helpers: every response must carry the security headers.
+
+    def fetch(self, method, path, body=None, headers=None):
+        r = self.server.request(method, path, body, headers)
+        for h in SECURITY_HEADERS:
+            self.assertTrue(r.headers.get(h),
+                            "%s %s: no %s header" % (method, path, h))
+        return r
+
+    def get(self, path, params=None, headers=None):
+        """GET /open311/v2/<path> with a query; returns a Response."""
+        q = encode_query(params)
+        url = "/open311/v2/" + path + ("?" + q if q else "")
+        return self.fetch("GET", url, headers=headers)
+
+    def post(self, path, fields, headers=None, key=True):
+        """POST an urlencoded form; the API key is added unless key=False."""
+        fields = list(fields.items() if isinstance(fields, dict) else fields)
+        if key:
+            fields.append(("api_key", self.api_key))
+        h = {"Content-Type": "application/x-www-form-urlencoded"}
+        h.update(headers or {})
+        return self.fetch("POST", "/open311/v2/" + path,
+                          encode_query(fields).encode("ascii"), h)
+
+    def post_multipart(self, path, fields, files=(), key=True):
+        fields = list(fields.items() if isinstance(fields, dict) else fields)
+        if key:
+            fields.append(("api_key", self.api_key))
+        ctype, body = multipart(fields, files)
+        return self.fetch("POST", "/open311/v2/" + path, body,
+                          {"Content-Type": ctype})
+
+    # Open311 helpers
+
+    def create(self, fields, fmt="json"):
+        """POST a report that must be accepted; returns its id as int."""
+        r = self.post("requests." + fmt, fields)
+        self.assertEqual(r.status, 201, r)
+        if fmt == "json":
+            return int(r.json()[0]["service_request_id"])
+        return int(r.xml().find("request/service_request_id").text)
+
+    def count(self):
+        """How many reports GET requests.json lists (default window)."""
+        r = self.get("requests.json")
+        self.assertEqual(r.status, 200, r)
+        return len(r.json())
+
+    def ids(self, params, fmt="json"):
+        """The service_request_ids GET requests.FMT lists for params."""
+        r = self.get("requests." + fmt, params)
+        self.assertEqual(r.status, 200, r)
+        if fmt == "json":
+            return [int(o["service_request_id"]) for o in r.json()]
+        root = r.xml()
+        self.assertEqual(root.tag, "service_requests")
+        return [int(e.findtext("service_request_id")) for e in root]
+
+    def by_id(self, rid, params=None):
+        r = self.get("requests/%d.json" % rid, params)
+        self.assertEqual(r.status, 200, r)
+        items = r.json()
+        self.assertEqual(len(items), 1)
+        return items[0]
+
+    def assert_error(self, r, fmt, status, field):
+        """r is an Open311 error in format fmt, naming field."""
+        self.assertEqual(r.status, status, r)
+        if fmt == "xml":
+            self.assertTrue(r.headers.get("Content-Type", "")
+                            .startswith("text/xml"), r.headers)
+            root = r.xml()
+            self.assertEqual(root.tag, "errors")
+            errs = list(root)
+            self.assertGreaterEqual(len(errs), 1)
+            for e in errs:
+                self.assertEqual(e.tag, "error")
+                self.assertEqual(sorted(c.tag for c in e),
+                                 ["code", "description"])
+            code = errs[0].findtext("code")
+            desc = errs[0].findtext("description")
+        else:
+            self.assertTrue(r.headers.get("Content-Type", "")
+                            .startswith("application/json"), r.headers)
+            doc = r.json()
+            self.assertIsInstance(doc, list)
+            self.assertGreaterEqual(len(doc), 1)
+            self.assertEqual(sorted(doc[0]), ["code", "description"])
+            code = doc[0]["code"]
+            desc = doc[0]["description"]
+        self.assertEqual(int(code), status)
+        self.assertIn(field, desc)
+        return desc
+
+
+def report_fields(service="other", point=WEST_POINT, **extra):
+    """Fields of a valid report for service at point (lat, long)."""
+    f = {"service_code": service,
+         "description": "Тестовое обращение"}
+    if point is not None:
+        f["lat"], f["long"] = "%.6f" % point[0], "%.6f" % point[1]
+    if service == "pothole":
+        f["attribute[size]"] = "small"
+    elif service == "heating":
+        f["attribute[since]"] = "2026-01-15T08:00:00+03:00"
+    f.update(extra)
+    return [(k, v) for k, v in f.items() if v is not None]

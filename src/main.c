@@ -238,6 +238,7 @@ cmd_serve(int argc, char **argv)
 	int64_t threads = VECHE_DEFAULT_THREADS, nreports = DEMO_REPORTS;
 	struct http_config cfg;
 	struct http_server *srv = NULL;
+	struct http_route *routes = NULL;
 	struct store *s = NULL;
 	struct app app;
 	char host[256], err[600], public_url[512], static_dir[1024];
@@ -314,7 +315,11 @@ cmd_serve(int argc, char **argv)
 	cfg.host = host;
 	cfg.port = port;
 	cfg.threads = (unsigned)threads;
-	cfg.routes = routes_table(&cfg.nroutes);
+	if ((routes = routes_build(&cfg.nroutes)) == NULL) {
+		fprintf(stderr, "veche: out of memory\n");
+		goto out;
+	}
+	cfg.routes = routes;
 	cfg.access = routes_access;
 	cfg.error = routes_error;
 	cfg.app = &app;
@@ -340,6 +345,7 @@ cmd_serve(int argc, char **argv)
 	rc = 0;
 out:
 	http_server_stop(srv);
+	free(routes);
 	if (app_ready)
 		app_finish(&app);
 	catalog_free(app.catalog);

@@ -19,6 +19,7 @@
 #include "api/cache.h"
 #include "api/open311.h"
 #include "api/render.h"
+#include "api/routes.h"
 #include "core/catalog.h"
 #include "core/datetime.h"
 #include "core/parse.h"
@@ -945,4 +946,51 @@ open311_post_request(struct http_request *req, struct http_response *res,
 	    "account_id", str_or_null(in.contact.account_id));
 	http_response_status(res, 201);
 	return send(res, &c, doc, "service_requests");
+}
+
+/* Parameters every Open311 route takes. */
+#define O311_COMMON "jurisdiction_id", "locale"
+
+static const char *const p_common[] = { O311_COMMON, NULL };
+static const char *const p_requests[] = {
+	O311_COMMON, "service_request_id", "service_code", "start_date",
+	"end_date", "status", "page", "page_size", "bbox", "lat", "long",
+	"radius", "agency_responsible", "updated_after", "updated_before", "q",
+	"extensions", NULL
+};
+static const char *const p_request[] = { O311_COMMON, "extensions", NULL };
+static const char *const p_updates[] = {
+	O311_COMMON, "start_date", "end_date", NULL
+};
+static const char *const p_post[] = {
+	O311_COMMON, "api_key", "service_code", "lat", "long",
+	"address_string", "address_id", "zipcode", "attribute[", "email",
+	"device_id", "account_id", "first_name", "last_name", "phone",
+	"description", "media_url", "media", NULL
+};
+
+static const struct http_route open311_table[] = {
+	{ HTTP_GET, "/open311/v2/discovery.{format}", open311_discovery, 0,
+	    p_common, 0 },
+	{ HTTP_GET, "/open311/v2/services.{format}", open311_services, 0,
+	    p_common, 0 },
+	{ HTTP_GET, "/open311/v2/services/{code}.{format}", open311_service, 0,
+	    p_common, 0 },
+	{ HTTP_GET, "/open311/v2/requests.{format}", open311_requests, 0,
+	    p_requests, 0 },
+	{ HTTP_POST, "/open311/v2/requests.{format}", open311_post_request,
+	    ACCESS_APIKEY, p_post, 0 },
+	{ HTTP_GET, "/open311/v2/requests/{id}.{format}", open311_request, 0,
+	    p_request, 0 },
+	{ HTTP_GET, "/open311/v2/tokens/{token}.{format}", open311_token, 0,
+	    p_common, 0 },
+	{ HTTP_GET, "/open311/v2/servicerequestupdates.{format}",
+	    open311_updates, 0, p_updates, 0 },
+};
+
+const struct http_route *
+open311_routes(size_t *n)
+{
+	*n = sizeof(open311_table) / sizeof(open311_table[0]);
+	return open311_table;
 }

@@ -5,8 +5,14 @@
 #ifndef VECHE_OPEN311_H
 #define VECHE_OPEN311_H
 
+#include <stddef.h>
+
 struct http_request;
 struct http_response;
+struct http_route;
+
+/* Open311's rows of the routing table. */
+const struct http_route *open311_routes(size_t *n);
 
 int open311_discovery(struct http_request *, struct http_response *, void *);
 int open311_services(struct http_request *, struct http_response *, void *);

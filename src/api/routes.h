@@ -9,13 +9,29 @@
 
 #include "http/http.h"
 
-/* Who may call a route (http_route.access bits; 0 is everyone). */
+/*
+ * Who may call a route (http_route.access bits; 0 is everyone).  A route
+ * names every kind of caller it admits; api/auth.c decides who the caller
+ * is (an API key, or a session's user and role).
+ */
 enum access {
-	ACCESS_APIKEY = 1u << 0,        /* a valid api_key parameter */
+	ACCESS_APIKEY = 1u << 0,        /* a valid API key */
+	ACCESS_CITIZEN = 1u << 1,       /* a signed-in resident */
+	ACCESS_MODERATOR = 1u << 2,
+	ACCESS_OPERATOR = 1u << 3,
+	ACCESS_HEAD = 1u << 4,
+	ACCESS_ADMIN = 1u << 5,
 };
 
-/* The table and its length. */
-const struct http_route *routes_table(size_t *n);
+#define ACCESS_STAFF (ACCESS_OPERATOR | ACCESS_HEAD | ACCESS_ADMIN)
+#define ACCESS_USER (ACCESS_CITIZEN | ACCESS_MODERATOR | ACCESS_STAFF)
+
+/*
+ * Build the routing table from every module's routes (open311.c and the
+ * others listed in routes.c).  Returns a malloc'd array and its length, or
+ * NULL when out of memory.  Free with free().
+ */
+struct http_route *routes_build(size_t *n);
 
 /* http_access_fn for the table. */
 int routes_access(struct http_request *req, const struct http_route *route,

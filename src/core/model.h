@@ -33,6 +33,32 @@ enum report_status {
 	STATUS__MAX
 };
 
+/* Who acts.  Anonymous callers have no actor at all. */
+enum role {
+	ROLE_CITIZEN,           /* a registered resident */
+	ROLE_MODERATOR,         /* moderates reports and comments */
+	ROLE_OPERATOR,          /* works an agency's queue */
+	ROLE_HEAD,              /* heads an agency: operator rights and more */
+	ROLE_ADMIN,             /* configures the deployment */
+	ROLE_SYSTEM,            /* an integrating system, by API key */
+	ROLE__MAX
+};
+
+#define ACTOR_MAX_AGENCIES 16
+
+/*
+ * The caller of an action, for access checks and the audit trail.  agencies
+ * are the agencies an operator, head or API key is bound to (none: not
+ * bound, which for an admin or moderator means all).
+ */
+struct actor {
+	enum role role;
+	int64_t user_id;                /* 0 for API keys */
+	char name[256];                 /* login or key name, for the audit log */
+	char agencies[ACTOR_MAX_AGENCIES][65];
+	size_t nagencies;
+};
+
 /* Open311 service attribute data types. */
 enum attr_type {
 	ATTR_STRING,

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "veche.h"
+#include "store/sqlite_internal.h"
 #include "store/store.h"
 
 #define BUSY_TIMEOUT_MS 10000
@@ -69,6 +70,9 @@ enum stmt {
 	"r.requested, r.updated, r.register_due, r.expected, " \
 	"(SELECT group_concat(url, '" LIST_SEP "') FROM " \
 	"(SELECT url FROM report_media m WHERE m.report = r.id ORDER BY ord))"
+
+_Static_assert(ST__MAX <= sizeof(((struct store *)0)->st) /
+    sizeof(sqlite3_stmt *), "struct store holds too few fixed statements");
 
 static const char *const stmt_sql[ST__MAX] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -155,10 +159,12 @@ static const char *const stmt_sql[ST__MAX] = {
 };
 
 /*
- * Numbered migrations.  Entry i brings the schema from version i to i + 1;
- * PRAGMA user_version holds the version.  Never edit a shipped entry: add one.
+ * Numbered migrations of the core schema.  Entry i brings it from version i
+ * to i + 1.  Never edit a shipped entry: add one.  Other modules keep their
+ * own numbered lists (sqlite_internal.h); table schema_versions holds each
+ * module's version.
  */
-static const char *const migrations[] = {
+static const char *const core_migrations[] = {
 	/* 1: the catalogue, reports and their history, API keys. */
 	"CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 	"CREATE TABLE services(code TEXT PRIMARY KEY, name_ru TEXT NOT NULL,"
@@ -218,7 +224,20 @@ static const char *const migrations[] = {
 	" agency TEXT, hash BLOB NOT NULL UNIQUE, created INTEGER NOT NULL,"
 	" revoked INTEGER);",
 };
-#define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
+
+/* Every module's migrations, applied in this order. */
+static const struct migration_set *const migration_sets[] = {
+	&store_core_schema,
+	&store_accounts_schema,
+	&store_workflow_schema,
+	&store_delivery_schema,
+	&store_social_schema,
+};
+
+const struct migration_set store_core_schema = {
+	"core", core_migrations,
+	sizeof(core_migrations) / sizeof(core_migrations[0]),
+};
 
 /*
  * Filters of a report query, each a bit of the statement cache key.
@@ -278,19 +297,10 @@ static const char *const order_sql[ORDER__MAX] = {
 
 #define QCACHE_SIZE ((1u << QF__MAX) * ORDER__MAX)
 
-struct store {
-	sqlite3 *db;
-	sqlite3_stmt *st[ST__MAX];
-	sqlite3_stmt **qcache;          /* QCACHE_SIZE, prepared on demand */
-	pthread_mutex_t *write_lock;    /* shared with other connections, or NULL */
-	int locked;                     /* this connection holds write_lock */
-	char err[512];
-};
-
 static void unlock_writes(struct store *s);
 
-static void
-set_err(struct store *s, const char *what)
+void
+sq_set_err(struct store *s, const char *what)
 {
 	snprintf(s->err, sizeof(s->err), "%s: %s", what,
 	    s->db ? sqlite3_errmsg(s->db) : "no database");
@@ -337,46 +347,82 @@ exec(struct store *s, const char *sql)
 	return 0;
 }
 
+/* The version module has reached, 0 if it has none yet; -1 on error. */
 static int
-migrate(struct store *s)
+module_version(struct store *s, const char *module)
 {
 	sqlite3_stmt *st = NULL;
-	int version, rc = -1;
-	size_t i;
-	char sql[64];
+	int v = -1;
 
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st,
-	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
-		set_err(s, "reading schema version");
-		goto out;
+	if (sqlite3_prepare_v2(s->db, "SELECT version FROM schema_versions "
+	    "WHERE module = ?", -1, &st, NULL) != SQLITE_OK) {
+		sq_set_err(s, "reading schema version");
+		return -1;
 	}
-	version = sqlite3_column_int(st, 0);
-	if (version > (int)NMIGRATIONS) {
-		snprintf(s->err, sizeof(s->err), "database schema version %d is "
-		    "newer than this veche (%zu): upgrade veche", version,
-		    NMIGRATIONS);
-		goto out;
+	sq_bind_text(st, 1, module);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		v = sqlite3_column_int(st, 0);
+		break;
+	case SQLITE_DONE:
+		v = 0;
+		break;
+	default:
+		sq_set_err(s, "reading schema version");
 	}
-	for (i = (size_t)version; i < NMIGRATIONS; i++) {
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int
+migrate_set(struct store *s, const struct migration_set *m)
+{
+	char sql[160];
+	int version;
+	size_t i;
+
+	if ((version = module_version(s, m->module)) == -1)
+		return -1;
+	if (version > (int)m->n) {
+		snprintf(s->err, sizeof(s->err), "database schema of %s is at "
+		    "version %d, newer than this veche knows (%zu): upgrade "
+		    "veche", m->module, version, m->n);
+		return -1;
+	}
+	for (i = (size_t)version; i < m->n; i++) {
 		if (exec(s, "BEGIN IMMEDIATE") == -1)
-			goto out;
-		snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu", i + 1);
-		if (exec(s, migrations[i]) == -1 || exec(s, sql) == -1) {
+			return -1;
+		/* Module names are ours, never user input. */
+		snprintf(sql, sizeof(sql), "INSERT INTO schema_versions(module, "
+		    "version) VALUES ('%s', %zu) ON CONFLICT(module) DO UPDATE "
+		    "SET version = excluded.version", m->module, i + 1);
+		if (exec(s, m->steps[i]) == -1 || exec(s, sql) == -1) {
 			char why[sizeof(s->err)];
 
 			snprintf(why, sizeof(why), "%s", s->err);
 			exec(s, "ROLLBACK");
-			snprintf(s->err, sizeof(s->err), "migration %zu: %.400s",
-			    i + 1, why);
-			goto out;
+			snprintf(s->err, sizeof(s->err), "migration %s %zu: %.400s",
+			    m->module, i + 1, why);
+			return -1;
 		}
 		if (exec(s, "COMMIT") == -1)
-			goto out;
+			return -1;
 	}
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	return rc;
+	return 0;
+}
+
+static int
+migrate(struct store *s)
+{
+	size_t i;
+
+	if (exec(s, "CREATE TABLE IF NOT EXISTS schema_versions(module TEXT "
+	    "PRIMARY KEY, version INTEGER NOT NULL)") == -1)
+		return -1;
+	for (i = 0; i < sizeof(migration_sets) / sizeof(migration_sets[0]); i++)
+		if (migrate_set(s, migration_sets[i]) == -1)
+			return -1;
+	return 0;
 }
 
 struct store *
@@ -438,6 +484,8 @@ store_close(struct store *s)
 	if (s->qcache != NULL)
 		for (i = 0; i < QCACHE_SIZE; i++)
 			sqlite3_finalize(s->qcache[i]);
+	for (i = 0; i < STORE_MOD__MAX * STORE_MOD_STMTS; i++)
+		sqlite3_finalize(s->mod[i / STORE_MOD_STMTS][i % STORE_MOD_STMTS]);
 	free(s->qcache);
 	sqlite3_close(s->db);
 	unlock_writes(s);
@@ -447,26 +495,19 @@ store_close(struct store *s)
 int
 store_schema_version(struct store *s)
 {
-	sqlite3_stmt *st = NULL;
-	int v = -1;
-
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st,
-	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	return module_version(s, "core");
 }
 
 /* Run a statement that returns no rows, then reset it. */
-static int
-step_done(struct store *s, sqlite3_stmt *st, const char *what)
+int
+sq_step_done(struct store *s, sqlite3_stmt *st, const char *what)
 {
 	int rc = sqlite3_step(st);
 
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE) {
-		set_err(s, what);
+		sq_set_err(s, what);
 		return -1;
 	}
 	return 0;
@@ -476,6 +517,26 @@ static sqlite3_stmt *
 fixed(struct store *s, enum stmt which)
 {
 	return s->st[which];
+}
+
+sqlite3_stmt *
+sq_prepared(struct store *s, enum store_module m, int idx, const char *sql)
+{
+	sqlite3_stmt **slot;
+
+	if ((unsigned)m >= STORE_MOD__MAX || idx < 0 || idx >= STORE_MOD_STMTS) {
+		snprintf(s->err, sizeof(s->err), "statement %d of module %d out "
+		    "of range", idx, (int)m);
+		return NULL;
+	}
+	slot = &s->mod[m][idx];
+	if (*slot == NULL && sqlite3_prepare_v3(s->db, sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK) {
+		sq_set_err(s, "preparing statement");
+		*slot = NULL;
+		return NULL;
+	}
+	return *slot;
 }
 
 void
@@ -500,7 +561,7 @@ store_begin(struct store *s)
 		pthread_mutex_lock(s->write_lock);
 		s->locked = 1;
 	}
-	if (step_done(s, fixed(s, ST_BEGIN), "begin") == -1) {
+	if (sq_step_done(s, fixed(s, ST_BEGIN), "begin") == -1) {
 		unlock_writes(s);
 		return -1;
 	}
@@ -510,7 +571,7 @@ store_begin(struct store *s)
 int
 store_commit(struct store *s)
 {
-	int rc = step_done(s, fixed(s, ST_COMMIT), "commit");
+	int rc = sq_step_done(s, fixed(s, ST_COMMIT), "commit");
 
 	/* A failed COMMIT leaves the transaction open for a rollback. */
 	if (rc == 0 || sqlite3_get_autocommit(s->db))
@@ -525,22 +586,22 @@ store_rollback(struct store *s)
 
 	/* A failed statement may already have rolled back. */
 	if (!sqlite3_get_autocommit(s->db))
-		rc = step_done(s, fixed(s, ST_ROLLBACK), "rollback");
+		rc = sq_step_done(s, fixed(s, ST_ROLLBACK), "rollback");
 	unlock_writes(s);
 	return rc;
 }
 
 /* Bind text or NULL. */
-static int
-bind_text(sqlite3_stmt *st, int i, const char *v)
+int
+sq_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v == NULL)
 		return sqlite3_bind_null(st, i);
 	return sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
-static const char *
-col_text(sqlite3_stmt *st, int i)
+const char *
+sq_col_text(sqlite3_stmt *st, int i)
 {
 	return (const char *)sqlite3_column_text(st, i);
 }
@@ -551,10 +612,10 @@ store_setting_get(struct store *s, const char *key, char *buf, size_t buflen)
 	sqlite3_stmt *st = fixed(s, ST_SETTING_GET);
 	int rc;
 
-	bind_text(st, 1, key);
+	sq_bind_text(st, 1, key);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		int n = snprintf(buf, buflen, "%s", col_text(st, 0));
+		int n = snprintf(buf, buflen, "%s", sq_col_text(st, 0));
 
 		sqlite3_reset(st);
 		if (n < 0 || (size_t)n >= buflen) {
@@ -567,7 +628,7 @@ store_setting_get(struct store *s, const char *key, char *buf, size_t buflen)
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
 		return 1;
-	set_err(s, "reading setting");
+	sq_set_err(s, "reading setting");
 	return -1;
 }
 
@@ -576,24 +637,24 @@ store_setting_put(struct store *s, const char *key, const char *value)
 {
 	sqlite3_stmt *st = fixed(s, ST_SETTING_PUT);
 
-	bind_text(st, 1, key);
-	bind_text(st, 2, value);
-	return step_done(s, st, "writing setting");
+	sq_bind_text(st, 1, key);
+	sq_bind_text(st, 2, value);
+	return sq_step_done(s, st, "writing setting");
 }
 
 /*
  * Writes that span several statements run inside a transaction of their own
  * unless the caller already opened one.
  */
-static int
-tx_begin(struct store *s, int *own)
+int
+sq_tx_begin(struct store *s, int *own)
 {
 	*own = sqlite3_get_autocommit(s->db);
 	return *own ? store_begin(s) : 0;
 }
 
-static int
-tx_end(struct store *s, int own, int ok)
+int
+sq_tx_end(struct store *s, int own, int ok)
 {
 	if (!own)
 		return ok ? 0 : -1;
@@ -616,46 +677,46 @@ service_put(struct store *s, const struct service *svc)
 	sqlite3_stmt *st = fixed(s, ST_SERVICE_PUT);
 	size_t i, j;
 
-	bind_text(st, 1, svc->code);
-	bind_text(st, 2, svc->name[LANG_RU]);
-	bind_text(st, 3, svc->name[LANG_EN]);
-	bind_text(st, 4, svc->description[LANG_RU]);
-	bind_text(st, 5, svc->description[LANG_EN]);
-	bind_text(st, 6, svc->group[LANG_RU]);
-	bind_text(st, 7, svc->group[LANG_EN]);
-	bind_text(st, 8, svc->keywords);
+	sq_bind_text(st, 1, svc->code);
+	sq_bind_text(st, 2, svc->name[LANG_RU]);
+	sq_bind_text(st, 3, svc->name[LANG_EN]);
+	sq_bind_text(st, 4, svc->description[LANG_RU]);
+	sq_bind_text(st, 5, svc->description[LANG_EN]);
+	sq_bind_text(st, 6, svc->group[LANG_RU]);
+	sq_bind_text(st, 7, svc->group[LANG_EN]);
+	sq_bind_text(st, 8, svc->keywords);
 	sqlite3_bind_int(st, 9, (int)svc->type);
-	if (step_done(s, st, "writing service") == -1)
+	if (sq_step_done(s, st, "writing service") == -1)
 		return -1;
 	st = fixed(s, ST_SERVICE_ATTRS_DEL);
-	bind_text(st, 1, svc->code);
-	if (step_done(s, st, "replacing service attributes") == -1)
+	sq_bind_text(st, 1, svc->code);
+	if (sq_step_done(s, st, "replacing service attributes") == -1)
 		return -1;
 	for (i = 0; i < svc->nattrs; i++) {
 		const struct service_attr *a = &svc->attrs[i];
 
 		st = fixed(s, ST_SERVICE_ATTR_PUT);
-		bind_text(st, 1, svc->code);
-		bind_text(st, 2, a->code);
+		sq_bind_text(st, 1, svc->code);
+		sq_bind_text(st, 2, a->code);
 		sqlite3_bind_int(st, 3, (int)a->type);
 		sqlite3_bind_int(st, 4, a->required);
 		sqlite3_bind_int(st, 5, a->variable);
 		sqlite3_bind_int(st, 6, a->order);
-		bind_text(st, 7, a->description[LANG_RU]);
-		bind_text(st, 8, a->description[LANG_EN]);
-		bind_text(st, 9, a->datatype_description[LANG_RU]);
-		bind_text(st, 10, a->datatype_description[LANG_EN]);
-		if (step_done(s, st, "writing service attribute") == -1)
+		sq_bind_text(st, 7, a->description[LANG_RU]);
+		sq_bind_text(st, 8, a->description[LANG_EN]);
+		sq_bind_text(st, 9, a->datatype_description[LANG_RU]);
+		sq_bind_text(st, 10, a->datatype_description[LANG_EN]);
+		if (sq_step_done(s, st, "writing service attribute") == -1)
 			return -1;
 		for (j = 0; j < a->nchoices; j++) {
 			st = fixed(s, ST_SERVICE_CHOICE_PUT);
-			bind_text(st, 1, svc->code);
-			bind_text(st, 2, a->code);
-			bind_text(st, 3, a->choices[j].key);
-			bind_text(st, 4, a->choices[j].name[LANG_RU]);
-			bind_text(st, 5, a->choices[j].name[LANG_EN]);
+			sq_bind_text(st, 1, svc->code);
+			sq_bind_text(st, 2, a->code);
+			sq_bind_text(st, 3, a->choices[j].key);
+			sq_bind_text(st, 4, a->choices[j].name[LANG_RU]);
+			sq_bind_text(st, 5, a->choices[j].name[LANG_EN]);
 			sqlite3_bind_int64(st, 6, (sqlite3_int64)j);
-			if (step_done(s, st, "writing attribute value") == -1)
+			if (sq_step_done(s, st, "writing attribute value") == -1)
 				return -1;
 		}
 	}
@@ -667,9 +728,9 @@ store_service_put(struct store *s, const struct service *svc)
 {
 	int own;
 
-	if (tx_begin(s, &own) == -1)
+	if (sq_tx_begin(s, &own) == -1)
 		return -1;
-	return tx_end(s, own, service_put(s, svc) == 0);
+	return sq_tx_end(s, own, service_put(s, svc) == 0);
 }
 
 /*
@@ -725,7 +786,7 @@ service_attrs_load(struct store *s, const char *code, struct strpool *sp,
 	size_t n = 0, cap = 0, i;
 	int rc;
 
-	bind_text(st, 1, code);
+	sq_bind_text(st, 1, code);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct service_attr *a;
 
@@ -745,29 +806,29 @@ service_attrs_load(struct store *s, const char *code, struct strpool *sp,
 		memset(a, 0, sizeof(*a));
 		ch[n] = NULL;
 		n++;
-		a->code = pool_dup(sp, col_text(st, 0));
+		a->code = pool_dup(sp, sq_col_text(st, 0));
 		a->type = (enum attr_type)sqlite3_column_int(st, 1);
 		a->required = sqlite3_column_int(st, 2);
 		a->variable = sqlite3_column_int(st, 3);
 		a->order = sqlite3_column_int(st, 4);
-		a->description[LANG_RU] = pool_dup(sp, col_text(st, 5));
-		a->description[LANG_EN] = pool_dup(sp, col_text(st, 6));
-		a->datatype_description[LANG_RU] = pool_dup(sp, col_text(st, 7));
-		a->datatype_description[LANG_EN] = pool_dup(sp, col_text(st, 8));
+		a->description[LANG_RU] = pool_dup(sp, sq_col_text(st, 5));
+		a->description[LANG_EN] = pool_dup(sp, sq_col_text(st, 6));
+		a->datatype_description[LANG_RU] = pool_dup(sp, sq_col_text(st, 7));
+		a->datatype_description[LANG_EN] = pool_dup(sp, sq_col_text(st, 8));
 		if (a->code == NULL)
 			goto oom;
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		set_err(s, "reading service attributes");
+		sq_set_err(s, "reading service attributes");
 		goto fail;
 	}
 	for (i = 0; i < n; i++) {
 		size_t m = 0, mcap = 0;
 
 		cs = fixed(s, ST_SERVICE_CHOICES);
-		bind_text(cs, 1, code);
-		bind_text(cs, 2, attrs[i].code);
+		sq_bind_text(cs, 1, code);
+		sq_bind_text(cs, 2, attrs[i].code);
 		while ((rc = sqlite3_step(cs)) == SQLITE_ROW) {
 			if (m == mcap) {
 				size_t ncap = mcap ? mcap * 2 : 8;
@@ -780,14 +841,14 @@ service_attrs_load(struct store *s, const char *code, struct strpool *sp,
 				ch[i] = nc;
 				mcap = ncap;
 			}
-			ch[i][m].key = pool_dup(sp, col_text(cs, 0));
-			ch[i][m].name[LANG_RU] = pool_dup(sp, col_text(cs, 1));
-			ch[i][m].name[LANG_EN] = pool_dup(sp, col_text(cs, 2));
+			ch[i][m].key = pool_dup(sp, sq_col_text(cs, 0));
+			ch[i][m].name[LANG_RU] = pool_dup(sp, sq_col_text(cs, 1));
+			ch[i][m].name[LANG_EN] = pool_dup(sp, sq_col_text(cs, 2));
 			m++;
 		}
 		sqlite3_reset(cs);
 		if (rc != SQLITE_DONE) {
-			set_err(s, "reading attribute values");
+			sq_set_err(s, "reading attribute values");
 			goto fail;
 		}
 		attrs[i].choices = ch[i];
@@ -823,14 +884,14 @@ store_service_each(struct store *s, int (*fn)(const struct service *, void *),
 		size_t i;
 
 		memset(&svc, 0, sizeof(svc));
-		svc.code = pool_dup(&sp, col_text(st, 0));
-		svc.name[LANG_RU] = pool_dup(&sp, col_text(st, 1));
-		svc.name[LANG_EN] = pool_dup(&sp, col_text(st, 2));
-		svc.description[LANG_RU] = pool_dup(&sp, col_text(st, 3));
-		svc.description[LANG_EN] = pool_dup(&sp, col_text(st, 4));
-		svc.group[LANG_RU] = pool_dup(&sp, col_text(st, 5));
-		svc.group[LANG_EN] = pool_dup(&sp, col_text(st, 6));
-		svc.keywords = pool_dup(&sp, col_text(st, 7));
+		svc.code = pool_dup(&sp, sq_col_text(st, 0));
+		svc.name[LANG_RU] = pool_dup(&sp, sq_col_text(st, 1));
+		svc.name[LANG_EN] = pool_dup(&sp, sq_col_text(st, 2));
+		svc.description[LANG_RU] = pool_dup(&sp, sq_col_text(st, 3));
+		svc.description[LANG_EN] = pool_dup(&sp, sq_col_text(st, 4));
+		svc.group[LANG_RU] = pool_dup(&sp, sq_col_text(st, 5));
+		svc.group[LANG_EN] = pool_dup(&sp, sq_col_text(st, 6));
+		svc.keywords = pool_dup(&sp, sq_col_text(st, 7));
 		svc.type = (enum service_type)sqlite3_column_int(st, 8);
 		if (svc.code == NULL || service_attrs_load(s, svc.code, &sp,
 		    &attrs, &svc.nattrs, &ch) == -1) {
@@ -848,7 +909,7 @@ store_service_each(struct store *s, int (*fn)(const struct service *, void *),
 			break;
 	}
 	if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		set_err(s, "listing services");
+		sq_set_err(s, "listing services");
 		ret = -1;
 	}
 	sqlite3_reset(st);
@@ -862,33 +923,33 @@ agency_put(struct store *s, const struct agency *ag)
 	sqlite3_stmt *st = fixed(s, ST_AGENCY_PUT);
 	size_t i;
 
-	bind_text(st, 1, ag->code);
-	bind_text(st, 2, ag->name[LANG_RU]);
-	bind_text(st, 3, ag->name[LANG_EN]);
-	bind_text(st, 4, ag->email);
-	if (step_done(s, st, "writing agency") == -1)
+	sq_bind_text(st, 1, ag->code);
+	sq_bind_text(st, 2, ag->name[LANG_RU]);
+	sq_bind_text(st, 3, ag->name[LANG_EN]);
+	sq_bind_text(st, 4, ag->email);
+	if (sq_step_done(s, st, "writing agency") == -1)
 		return -1;
 	st = fixed(s, ST_AGENCY_SERVICES_DEL);
-	bind_text(st, 1, ag->code);
-	if (step_done(s, st, "replacing agency services") == -1)
+	sq_bind_text(st, 1, ag->code);
+	if (sq_step_done(s, st, "replacing agency services") == -1)
 		return -1;
 	st = fixed(s, ST_AGENCY_AREAS_DEL);
-	bind_text(st, 1, ag->code);
-	if (step_done(s, st, "replacing agency areas") == -1)
+	sq_bind_text(st, 1, ag->code);
+	if (sq_step_done(s, st, "replacing agency areas") == -1)
 		return -1;
 	for (i = 0; i < ag->nservices; i++) {
 		st = fixed(s, ST_AGENCY_SERVICE_PUT);
-		bind_text(st, 1, ag->code);
-		bind_text(st, 2, ag->services[i]);
-		if (step_done(s, st, "writing agency service") == -1)
+		sq_bind_text(st, 1, ag->code);
+		sq_bind_text(st, 2, ag->services[i]);
+		if (sq_step_done(s, st, "writing agency service") == -1)
 			return -1;
 	}
 	for (i = 0; i < ag->nareas; i++) {
 		st = fixed(s, ST_AGENCY_AREA_PUT);
-		bind_text(st, 1, ag->code);
+		sq_bind_text(st, 1, ag->code);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-		bind_text(st, 3, ag->areas[i]);
-		if (step_done(s, st, "writing agency area") == -1)
+		sq_bind_text(st, 3, ag->areas[i]);
+		if (sq_step_done(s, st, "writing agency area") == -1)
 			return -1;
 	}
 	return 0;
@@ -899,9 +960,9 @@ store_agency_put(struct store *s, const struct agency *ag)
 {
 	int own;
 
-	if (tx_begin(s, &own) == -1)
+	if (sq_tx_begin(s, &own) == -1)
 		return -1;
-	return tx_end(s, own, agency_put(s, ag) == 0);
+	return sq_tx_end(s, own, agency_put(s, ag) == 0);
 }
 
 /* Collect one text column of a statement bound to code into a pool. */
@@ -914,7 +975,7 @@ strings_load(struct store *s, enum stmt which, const char *code,
 	size_t n = 0, cap = 0;
 	int rc;
 
-	bind_text(st, 1, code);
+	sq_bind_text(st, 1, code);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == cap) {
 			size_t ncap = cap ? cap * 2 : 8;
@@ -925,12 +986,12 @@ strings_load(struct store *s, enum stmt which, const char *code,
 			v = nv;
 			cap = ncap;
 		}
-		if ((v[n++] = pool_dup(sp, col_text(st, 0))) == NULL)
+		if ((v[n++] = pool_dup(sp, sq_col_text(st, 0))) == NULL)
 			break;
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		set_err(s, "reading agency");
+		sq_set_err(s, "reading agency");
 		free(v);
 		return -1;
 	}
@@ -952,10 +1013,10 @@ store_agency_each(struct store *s, int (*fn)(const struct agency *, void *),
 		const char **svcs = NULL, **areas = NULL;
 
 		memset(&ag, 0, sizeof(ag));
-		ag.code = pool_dup(&sp, col_text(st, 0));
-		ag.name[LANG_RU] = pool_dup(&sp, col_text(st, 1));
-		ag.name[LANG_EN] = pool_dup(&sp, col_text(st, 2));
-		ag.email = pool_dup(&sp, col_text(st, 3));
+		ag.code = pool_dup(&sp, sq_col_text(st, 0));
+		ag.name[LANG_RU] = pool_dup(&sp, sq_col_text(st, 1));
+		ag.name[LANG_EN] = pool_dup(&sp, sq_col_text(st, 2));
+		ag.email = pool_dup(&sp, sq_col_text(st, 3));
 		if (ag.code == NULL ||
 		    strings_load(s, ST_AGENCY_SERVICES, ag.code, &sp, &svcs,
 		    &ag.nservices) == -1 ||
@@ -975,7 +1036,7 @@ store_agency_each(struct store *s, int (*fn)(const struct agency *, void *),
 			break;
 	}
 	if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		set_err(s, "listing agencies");
+		sq_set_err(s, "listing agencies");
 		ret = -1;
 	}
 	sqlite3_reset(st);
@@ -991,53 +1052,53 @@ report_insert(struct store *s, const struct report *r, const struct contact *c,
 	int64_t rid;
 	size_t i;
 
-	bind_text(st, 1, r->token);
-	bind_text(st, 2, r->service_code);
-	bind_text(st, 3, r->agency);
+	sq_bind_text(st, 1, r->token);
+	sq_bind_text(st, 2, r->service_code);
+	sq_bind_text(st, 3, r->agency);
 	sqlite3_bind_int(st, 4, (int)r->status);
-	bind_text(st, 5, r->status_notes);
+	sq_bind_text(st, 5, r->status_notes);
 	if (r->has_point) {
 		sqlite3_bind_double(st, 6, r->lat);
 		sqlite3_bind_double(st, 7, r->lon);
 	}
-	bind_text(st, 8, r->address);
-	bind_text(st, 9, r->address_id);
-	bind_text(st, 10, r->zipcode);
-	bind_text(st, 11, r->description ? r->description : "");
+	sq_bind_text(st, 8, r->address);
+	sq_bind_text(st, 9, r->address_id);
+	sq_bind_text(st, 10, r->zipcode);
+	sq_bind_text(st, 11, r->description ? r->description : "");
 	sqlite3_bind_int64(st, 12, r->requested);
 	sqlite3_bind_int64(st, 13, r->updated);
 	sqlite3_bind_int64(st, 14, r->register_due);
 	sqlite3_bind_int64(st, 15, r->expected);
-	if (step_done(s, st, "writing report") == -1)
+	if (sq_step_done(s, st, "writing report") == -1)
 		return -1;
 	rid = sqlite3_last_insert_rowid(s->db);
 	for (i = 0; i < r->nmedia; i++) {
 		st = fixed(s, ST_REPORT_MEDIA_PUT);
 		sqlite3_bind_int64(st, 1, rid);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-		bind_text(st, 3, r->media[i]);
-		if (step_done(s, st, "writing report media") == -1)
+		sq_bind_text(st, 3, r->media[i]);
+		if (sq_step_done(s, st, "writing report media") == -1)
 			return -1;
 	}
 	for (i = 0; i < r->nattrs; i++) {
 		st = fixed(s, ST_REPORT_ATTR_PUT);
 		sqlite3_bind_int64(st, 1, rid);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-		bind_text(st, 3, r->attrs[i].code);
-		bind_text(st, 4, r->attrs[i].value);
-		if (step_done(s, st, "writing report attribute") == -1)
+		sq_bind_text(st, 3, r->attrs[i].code);
+		sq_bind_text(st, 4, r->attrs[i].value);
+		if (sq_step_done(s, st, "writing report attribute") == -1)
 			return -1;
 	}
 	if (c != NULL) {
 		st = fixed(s, ST_REPORT_CONTACT_PUT);
 		sqlite3_bind_int64(st, 1, rid);
-		bind_text(st, 2, c->first_name);
-		bind_text(st, 3, c->last_name);
-		bind_text(st, 4, c->email);
-		bind_text(st, 5, c->phone);
-		bind_text(st, 6, c->device_id);
-		bind_text(st, 7, c->account_id);
-		if (step_done(s, st, "writing report contact") == -1)
+		sq_bind_text(st, 2, c->first_name);
+		sq_bind_text(st, 3, c->last_name);
+		sq_bind_text(st, 4, c->email);
+		sq_bind_text(st, 5, c->phone);
+		sq_bind_text(st, 6, c->device_id);
+		sq_bind_text(st, 7, c->account_id);
+		if (sq_step_done(s, st, "writing report contact") == -1)
 			return -1;
 	}
 	if (r->has_point) {
@@ -1047,22 +1108,22 @@ report_insert(struct store *s, const struct report *r, const struct contact *c,
 		sqlite3_bind_double(st, 3, r->lat);
 		sqlite3_bind_double(st, 4, r->lon);
 		sqlite3_bind_double(st, 5, r->lon);
-		if (step_done(s, st, "indexing report location") == -1)
+		if (sq_step_done(s, st, "indexing report location") == -1)
 			return -1;
 	}
 	st = fixed(s, ST_REPORT_FTS_PUT);
 	sqlite3_bind_int64(st, 1, rid);
-	bind_text(st, 2, r->description ? r->description : "");
-	bind_text(st, 3, r->address);
-	if (step_done(s, st, "indexing report text") == -1)
+	sq_bind_text(st, 2, r->description ? r->description : "");
+	sq_bind_text(st, 3, r->address);
+	if (sq_step_done(s, st, "indexing report text") == -1)
 		return -1;
 	st = fixed(s, ST_UPDATE_INSERT);
 	sqlite3_bind_int64(st, 1, rid);
 	sqlite3_bind_int(st, 2, (int)r->status);
-	bind_text(st, 3, r->status_notes);
-	bind_text(st, 4, r->nmedia > 0 ? r->media[0] : NULL);
+	sq_bind_text(st, 3, r->status_notes);
+	sq_bind_text(st, 4, r->nmedia > 0 ? r->media[0] : NULL);
 	sqlite3_bind_int64(st, 5, r->requested);
-	if (step_done(s, st, "recording report history") == -1)
+	if (sq_step_done(s, st, "recording report history") == -1)
 		return -1;
 	*id = rid;
 	return 0;
@@ -1074,9 +1135,9 @@ store_report_insert(struct store *s, const struct report *r,
 {
 	int own;
 
-	if (tx_begin(s, &own) == -1)
+	if (sq_tx_begin(s, &own) == -1)
 		return -1;
-	return tx_end(s, own, report_insert(s, r, c, id) == 0);
+	return sq_tx_end(s, own, report_insert(s, r, c, id) == 0);
 }
 
 int
@@ -1089,7 +1150,7 @@ store_report_count(struct store *s, int64_t *count)
 		*count = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW) {
-		set_err(s, "counting reports");
+		sq_set_err(s, "counting reports");
 		return -1;
 	}
 	return 0;
@@ -1102,20 +1163,20 @@ set_status(struct store *s, int64_t id, enum report_status status,
 	sqlite3_stmt *st = fixed(s, ST_REPORT_SET_STATUS);
 
 	sqlite3_bind_int(st, 1, (int)status);
-	bind_text(st, 2, note);
+	sq_bind_text(st, 2, note);
 	sqlite3_bind_int64(st, 3, now);
 	sqlite3_bind_int64(st, 4, id);
-	if (step_done(s, st, "changing report status") == -1)
+	if (sq_step_done(s, st, "changing report status") == -1)
 		return -1;
 	if (sqlite3_changes(s->db) == 0)
 		return 1;
 	st = fixed(s, ST_UPDATE_INSERT);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int(st, 2, (int)status);
-	bind_text(st, 3, note);
+	sq_bind_text(st, 3, note);
 	sqlite3_bind_null(st, 4);
 	sqlite3_bind_int64(st, 5, now);
-	return step_done(s, st, "recording report history");
+	return sq_step_done(s, st, "recording report history");
 }
 
 int
@@ -1124,14 +1185,14 @@ store_report_set_status(struct store *s, int64_t id,
 {
 	int own, rc;
 
-	if (tx_begin(s, &own) == -1)
+	if (sq_tx_begin(s, &own) == -1)
 		return -1;
 	rc = set_status(s, id, status, note, now);
 	if (rc == 1) {
-		tx_end(s, own, 0);
+		sq_tx_end(s, own, 0);
 		return 1;
 	}
-	return tx_end(s, own, rc == 0);
+	return sq_tx_end(s, own, rc == 0);
 }
 
 /*
@@ -1146,25 +1207,25 @@ report_from_row(sqlite3_stmt *st, struct report *r, const char **media,
 
 	memset(r, 0, sizeof(*r));
 	r->id = sqlite3_column_int64(st, 0);
-	r->token = col_text(st, 1);
-	r->service_code = col_text(st, 2);
-	r->agency = col_text(st, 3);
+	r->token = sq_col_text(st, 1);
+	r->service_code = sq_col_text(st, 2);
+	r->agency = sq_col_text(st, 3);
 	r->status = (enum report_status)sqlite3_column_int(st, 4);
-	r->status_notes = col_text(st, 5);
+	r->status_notes = sq_col_text(st, 5);
 	if (sqlite3_column_type(st, 6) != SQLITE_NULL) {
 		r->has_point = 1;
 		r->lat = sqlite3_column_double(st, 6);
 		r->lon = sqlite3_column_double(st, 7);
 	}
-	r->address = col_text(st, 8);
-	r->address_id = col_text(st, 9);
-	r->zipcode = col_text(st, 10);
-	r->description = col_text(st, 11);
+	r->address = sq_col_text(st, 8);
+	r->address_id = sq_col_text(st, 9);
+	r->zipcode = sq_col_text(st, 10);
+	r->description = sq_col_text(st, 11);
 	r->requested = sqlite3_column_int64(st, 12);
 	r->updated = sqlite3_column_int64(st, 13);
 	r->register_due = sqlite3_column_int64(st, 14);
 	r->expected = sqlite3_column_int64(st, 15);
-	m = col_text(st, 16);
+	m = sq_col_text(st, 16);
 	if (m != NULL && snprintf(mbuf, mbuflen, "%s", m) < (int)mbuflen) {
 		char *p = mbuf, *sep;
 
@@ -1199,7 +1260,7 @@ report_get(struct store *s, sqlite3_stmt *st,
 		goto out;
 	}
 	if (rc != SQLITE_ROW) {
-		set_err(s, "reading report");
+		sq_set_err(s, "reading report");
 		ret = -1;
 		goto out;
 	}
@@ -1212,8 +1273,8 @@ report_get(struct store *s, sqlite3_stmt *st,
 	sqlite3_bind_int64(as, 1, r.id);
 	while (r.nattrs < VECHE_MAX_ATTRS &&
 	    (rc = sqlite3_step(as)) == SQLITE_ROW) {
-		attrs[r.nattrs].code = col_text(as, 0);
-		attrs[r.nattrs].value = col_text(as, 1);
+		attrs[r.nattrs].code = sq_col_text(as, 0);
+		attrs[r.nattrs].value = sq_col_text(as, 1);
 		r.nattrs++;
 	}
 	r.attrs = attrs;
@@ -1242,7 +1303,7 @@ store_report_by_token(struct store *s, const char *token,
 {
 	sqlite3_stmt *st = fixed(s, ST_REPORT_BY_TOKEN);
 
-	bind_text(st, 1, token);
+	sq_bind_text(st, 1, token);
 	return report_get(s, st, fn, arg);
 }
 
@@ -1257,17 +1318,17 @@ store_report_contact(struct store *s, int64_t id,
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		c.first_name = col_text(st, 0);
-		c.last_name = col_text(st, 1);
-		c.email = col_text(st, 2);
-		c.phone = col_text(st, 3);
-		c.device_id = col_text(st, 4);
-		c.account_id = col_text(st, 5);
+		c.first_name = sq_col_text(st, 0);
+		c.last_name = sq_col_text(st, 1);
+		c.email = sq_col_text(st, 2);
+		c.phone = sq_col_text(st, 3);
+		c.device_id = sq_col_text(st, 4);
+		c.account_id = sq_col_text(st, 5);
 		ret = fn(&c, arg);
 	} else if (rc == SQLITE_DONE)
 		ret = 1;
 	else {
-		set_err(s, "reading report contact");
+		sq_set_err(s, "reading report contact");
 		ret = -1;
 	}
 	sqlite3_reset(st);
@@ -1346,7 +1407,7 @@ query_stmt(struct store *s, unsigned bits, enum report_order order)
 	}
 	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
 	    &s->qcache[key], NULL) != SQLITE_OK) {
-		set_err(s, "preparing report query");
+		sq_set_err(s, "preparing report query");
 		return NULL;
 	}
 	return s->qcache[key];
@@ -1387,7 +1448,7 @@ box_is_small(struct store *s, const double box[4])
 	if (rc == SQLITE_ROW)
 		small = sqlite3_column_int(st, 0) < GEO_PROBE_LIMIT;
 	else
-		set_err(s, "probing the area");
+		sq_set_err(s, "probing the area");
 	sqlite3_reset(st);
 	return small;
 }
@@ -1444,9 +1505,9 @@ store_report_query(struct store *s, const struct report_query *q,
 		goto out;
 	}
 	if (ids != NULL)
-		bind_text(st, i++, ids);
+		sq_bind_text(st, i++, ids);
 	if (svcs != NULL)
-		bind_text(st, i++, svcs);
+		sq_bind_text(st, i++, svcs);
 	if (q->status_mask != 0)
 		sqlite3_bind_int64(st, i++, q->status_mask);
 	if (q->start != 0)
@@ -1469,9 +1530,9 @@ store_report_query(struct store *s, const struct report_query *q,
 		}
 	}
 	if (q->agency != NULL)
-		bind_text(st, i++, q->agency);
+		sq_bind_text(st, i++, q->agency);
 	if (q->text != NULL)
-		bind_text(st, i++, q->text);
+		sq_bind_text(st, i++, q->text);
 	sqlite3_bind_int64(st, i++, q->limit ? (sqlite3_int64)q->limit : -1);
 	sqlite3_bind_int64(st, i++, (sqlite3_int64)q->offset);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1482,7 +1543,7 @@ store_report_query(struct store *s, const struct report_query *q,
 			break;
 	}
 	if (ret == 0 && rc != SQLITE_DONE) {
-		set_err(s, "querying reports");
+		sq_set_err(s, "querying reports");
 		ret = -1;
 	}
 out:
@@ -1510,14 +1571,14 @@ store_update_query(struct store *s, int64_t after, int64_t before,
 		u.id = sqlite3_column_int64(st, 0);
 		u.report_id = sqlite3_column_int64(st, 1);
 		u.status = (enum report_status)sqlite3_column_int(st, 2);
-		u.description = col_text(st, 3);
-		u.media_url = col_text(st, 4);
+		u.description = sq_col_text(st, 3);
+		u.media_url = sq_col_text(st, 4);
 		u.created = sqlite3_column_int64(st, 5);
 		if ((ret = fn(&u, arg)) != 0)
 			break;
 	}
 	if (ret == 0 && rc != SQLITE_DONE) {
-		set_err(s, "querying updates");
+		sq_set_err(s, "querying updates");
 		ret = -1;
 	}
 	sqlite3_reset(st);
@@ -1530,11 +1591,11 @@ store_apikey_insert(struct store *s, const char *name, const char *agency,
 {
 	sqlite3_stmt *st = fixed(s, ST_APIKEY_INSERT);
 
-	bind_text(st, 1, name);
-	bind_text(st, 2, agency);
+	sq_bind_text(st, 1, name);
+	sq_bind_text(st, 2, agency);
 	sqlite3_bind_blob(st, 3, hash, STORE_KEY_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, now);
-	return step_done(s, st, "writing API key");
+	return sq_step_done(s, st, "writing API key");
 }
 
 int
@@ -1548,14 +1609,14 @@ store_apikey_find(struct store *s,
 	sqlite3_bind_blob(st, 1, hash, STORE_KEY_HASH_LEN, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		snprintf(name, namelen, "%s", col_text(st, 0));
-		snprintf(agency, agencylen, "%s", col_text(st, 1));
+		snprintf(name, namelen, "%s", sq_col_text(st, 0));
+		snprintf(agency, agencylen, "%s", sq_col_text(st, 1));
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return 0;
 	if (rc == SQLITE_DONE)
 		return 1;
-	set_err(s, "reading API key");
+	sq_set_err(s, "reading API key");
 	return -1;
 }

@@ -8,6 +8,7 @@
 #include "core/catalog.h"
 #include "core/datetime.h"
 #include "core/deadline.h"
+#include "core/outbox.h"
 #include "core/parse.h"
 #include "core/report.h"
 #include "geo/geo.h"
@@ -259,6 +260,7 @@ report_submit(struct store *s, const struct catalog *c,
 	const struct service *svc = NULL;
 	unsigned char raw[16];
 	struct report r;
+	int own;
 
 	if (check_input(c, in, &svc, e) == -1)
 		return -1;
@@ -285,14 +287,33 @@ report_submit(struct store *s, const struct catalog *c,
 	r.requested = r.updated = in->now;
 	r.register_due = deadline_register_due(in->now);
 	r.expected = deadline_expected(in->now);
-	if (store_report_insert(s, &r, contact_empty(&in->contact) ? NULL :
-	    &in->contact, &out->id) == -1)
+	/* The report and the event that tells the agency of it: both or none. */
+	own = !store_in_transaction(s);
+	if (own && store_begin(s) == -1)
 		return verr_set(e, VERR_INTERNAL, NULL, "storing the report "
 		    "failed: %s", store_error(s));
+	if (store_report_insert(s, &r, contact_empty(&in->contact) ? NULL :
+	    &in->contact, &out->id) == -1) {
+		verr_set(e, VERR_INTERNAL, NULL, "storing the report failed: %s",
+		    store_error(s));
+		goto fail;
+	}
+	if (outbox_emit(s, EVENT_REPORT_CREATED, out->id, NULL, in->now,
+	    e) == -1)
+		goto fail;
+	if (own && store_commit(s) == -1) {
+		verr_set(e, VERR_INTERNAL, NULL, "storing the report failed: %s",
+		    store_error(s));
+		goto fail;
+	}
 	out->agency = r.agency;
 	out->register_due = r.register_due;
 	out->expected = r.expected;
 	return 0;
+fail:
+	if (own)
+		store_rollback(s);
+	return -1;
 }
 
 int

@@ -53,6 +53,8 @@ int store_schema_version(struct store *s);
 int store_begin(struct store *s);
 int store_commit(struct store *s);
 int store_rollback(struct store *s);
+/* 1 if a transaction is open on this connection. */
+int store_in_transaction(struct store *s);
 
 /*
  * Settings (deployment configuration kept in the database).

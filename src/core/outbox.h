@@ -1,0 +1,43 @@
+/*
+ * outbox.h: the transactional outbox.  A change to a report that agency
+ * systems or people must hear of is recorded as an event in the same
+ * transaction as the change itself; a worker then delivers each event
+ * (signed webhooks, e-mail) at least once, with retries (see delivery.h).
+ */
+#ifndef VECHE_OUTBOX_H
+#define VECHE_OUTBOX_H
+
+#include <stdint.h>
+
+#include "core/error.h"
+
+struct store;
+
+enum event_type {
+	EVENT_REPORT_CREATED,
+	EVENT_REPORT_REGISTERED,
+	EVENT_REPORT_FORWARDED,
+	EVENT_REPORT_IN_PROGRESS,
+	EVENT_REPORT_ANSWERED,
+	EVENT_REPORT_CLOSED,
+	EVENT_REPORT_REJECTED,
+	EVENT_REPORT_EXTENDED,
+	EVENT_REPORT_REOPENED,
+	EVENT_DEADLINE_NEAR,
+	EVENT_DEADLINE_PASSED,
+	EVENT__MAX
+};
+
+/* "report.created", ...; NULL for an unknown type. */
+const char *outbox_event_name(enum event_type ev);
+
+/*
+ * Record event ev about report_id at time now, with an optional detail
+ * (reason, note; may be NULL).  Must be called inside the caller's open
+ * transaction (store_begin), so that the event exists if and only if the
+ * change it reports was committed.  Returns 0, or -1 with e set.
+ */
+int outbox_emit(struct store *s, enum event_type ev, int64_t report_id,
+    const char *detail, int64_t now, struct verr *e);
+
+#endif

@@ -23,7 +23,12 @@ app_init(struct app *a)
 		a->cache = NULL;
 		return -1;
 	}
-	pthread_mutex_init(&a->write_lock, NULL);
+	if ((a->writer = store_writer_new()) == NULL) {
+		pthread_key_delete(a->store_key);
+		cache_free(a->cache);
+		a->cache = NULL;
+		return -1;
+	}
 	return 0;
 }
 
@@ -42,7 +47,8 @@ app_finish(struct app *a)
 	pthread_key_delete(a->store_key);
 	cache_free(a->cache);
 	a->cache = NULL;
-	pthread_mutex_destroy(&a->write_lock);
+	store_writer_free(a->writer);
+	a->writer = NULL;
 }
 
 struct store *
@@ -57,7 +63,7 @@ app_store(struct app *a)
 		fprintf(stderr, "veche: %s\n", err);
 		return NULL;
 	}
-	store_set_write_lock(s, &a->write_lock);
+	store_set_writer(s, a->writer);
 	if (pthread_setspecific(a->store_key, s) != 0) {
 		store_close(s);
 		return NULL;

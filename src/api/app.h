@@ -23,7 +23,7 @@ struct app {
 	int64_t (*clock)(void);         /* "now"; tests and demos may replace it */
 	struct cache *cache;            /* rendered GETs, or NULL: no cache */
 	int no_cache;                   /* set before app_init to disable it */
-	pthread_mutex_t write_lock;     /* one writer at a time (store.h) */
+	struct store_writer *writer;    /* one writer at a time, group commit */
 };
 
 /*

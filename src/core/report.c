@@ -252,6 +252,27 @@ contact_empty(const struct contact *c)
 	    c->account_id == NULL;
 }
 
+/* One report's writes, run by store_atomic (possibly on another thread). */
+struct submit_unit {
+	const struct report *r;
+	const struct contact *contact;
+	int64_t now;
+	struct verr *e;
+	int64_t id;
+};
+
+static int
+submit_unit(struct store *conn, void *arg)
+{
+	struct submit_unit *u = arg;
+
+	if (store_report_insert(conn, u->r, u->contact, &u->id) == -1)
+		return verr_set(u->e, VERR_INTERNAL, NULL, "storing the report "
+		    "failed: %s", store_error(conn));
+	return outbox_emit(conn, EVENT_REPORT_CREATED, u->id, NULL, u->now,
+	    u->e);
+}
+
 int
 report_submit(struct store *s, const struct catalog *c,
     const struct report_input *in, struct report_receipt *out,
@@ -259,8 +280,8 @@ report_submit(struct store *s, const struct catalog *c,
 {
 	const struct service *svc = NULL;
 	unsigned char raw[16];
+	struct submit_unit unit;
 	struct report r;
-	int own;
 
 	if (check_input(c, in, &svc, e) == -1)
 		return -1;
@@ -288,32 +309,23 @@ report_submit(struct store *s, const struct catalog *c,
 	r.register_due = deadline_register_due(in->now);
 	r.expected = deadline_expected(in->now);
 	/* The report and the event that tells the agency of it: both or none. */
-	own = !store_in_transaction(s);
-	if (own && store_begin(s) == -1)
-		return verr_set(e, VERR_INTERNAL, NULL, "storing the report "
-		    "failed: %s", store_error(s));
-	if (store_report_insert(s, &r, contact_empty(&in->contact) ? NULL :
-	    &in->contact, &out->id) == -1) {
-		verr_set(e, VERR_INTERNAL, NULL, "storing the report failed: %s",
-		    store_error(s));
-		goto fail;
+	unit.r = &r;
+	unit.contact = contact_empty(&in->contact) ? NULL : &in->contact;
+	unit.now = in->now;
+	unit.e = e;
+	unit.id = 0;
+	memset(e, 0, sizeof(*e));
+	if (store_atomic(s, submit_unit, &unit) != 0) {
+		if (e->kind == VERR_NONE)
+			verr_set(e, VERR_INTERNAL, NULL, "storing the report "
+			    "failed: %s", store_error(s));
+		return -1;
 	}
-	if (outbox_emit(s, EVENT_REPORT_CREATED, out->id, NULL, in->now,
-	    e) == -1)
-		goto fail;
-	if (own && store_commit(s) == -1) {
-		verr_set(e, VERR_INTERNAL, NULL, "storing the report failed: %s",
-		    store_error(s));
-		goto fail;
-	}
+	out->id = unit.id;
 	out->agency = r.agency;
 	out->register_due = r.register_due;
 	out->expected = r.expected;
 	return 0;
-fail:
-	if (own)
-		store_rollback(s);
-	return -1;
 }
 
 int

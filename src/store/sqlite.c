@@ -60,6 +60,9 @@ enum stmt {
 	ST_APIKEY_INSERT,
 	ST_APIKEY_FIND,
 	ST_GEO_PROBE,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
 	ST__MAX
 };
 
@@ -153,6 +156,9 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "VALUES (?, ?, ?, ?)",
 	[ST_APIKEY_FIND] = "SELECT name, coalesce(agency, '') FROM apikeys "
 	    "WHERE hash = ? AND revoked IS NULL",
+	[ST_SAVEPOINT] = "SAVEPOINT unit",
+	[ST_RELEASE] = "RELEASE unit",
+	[ST_ROLLBACK_TO] = "ROLLBACK TO unit",
 	[ST_GEO_PROBE] = "SELECT count(*) FROM (SELECT 1 FROM report_geo "
 	    "WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND "
 	    "min_lon <= ? LIMIT ?)",
@@ -539,10 +545,52 @@ sq_prepared(struct store *s, enum store_module m, int idx, const char *sql)
 	return *slot;
 }
 
-void
-store_set_write_lock(struct store *s, pthread_mutex_t *lock)
+/* One unit of work waiting for a group commit. */
+struct unit {
+	int (*fn)(struct store *, void *);
+	void *arg;
+	int rc;
+	int done;
+	char err[256];
+	struct unit *next;
+};
+
+struct store_writer {
+	pthread_mutex_t lock;           /* held for a whole write transaction */
+	pthread_mutex_t qlock;          /* guards the queue below */
+	pthread_cond_t cond;
+	struct unit *head, *tail;
+	int leading;                    /* a thread is running a batch */
+};
+
+struct store_writer *
+store_writer_new(void)
 {
-	s->write_lock = lock;
+	struct store_writer *w = calloc(1, sizeof(*w));
+
+	if (w == NULL)
+		return NULL;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_mutex_init(&w->qlock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	return w;
+}
+
+void
+store_writer_free(struct store_writer *w)
+{
+	if (w == NULL)
+		return;
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->qlock);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
+}
+
+void
+store_set_writer(struct store *s, struct store_writer *w)
+{
+	s->writer = w;
 }
 
 static void
@@ -550,15 +598,108 @@ unlock_writes(struct store *s)
 {
 	if (s->locked) {
 		s->locked = 0;
-		pthread_mutex_unlock(s->write_lock);
+		pthread_mutex_unlock(&s->writer->lock);
 	}
+}
+
+/* Run a batch of units in one transaction on s, a savepoint each. */
+static void
+run_batch(struct store *s, struct unit *batch)
+{
+	struct unit *u;
+	int ok = 0;
+
+	if (store_begin(s) == 0) {
+		ok = 1;
+		for (u = batch; u != NULL; u = u->next) {
+			if (sq_step_done(s, fixed(s, ST_SAVEPOINT),
+			    "savepoint") == -1) {
+				ok = 0;
+				break;
+			}
+			u->rc = u->fn(s, u->arg);
+			if (u->rc != 0) {
+				snprintf(u->err, sizeof(u->err), "%s", s->err);
+				sq_step_done(s, fixed(s, ST_ROLLBACK_TO),
+				    "rollback to savepoint");
+			}
+			if (sq_step_done(s, fixed(s, ST_RELEASE),
+			    "release") == -1) {
+				ok = 0;
+				break;
+			}
+		}
+		if (ok && store_commit(s) == -1)
+			ok = 0;
+		if (!ok)
+			store_rollback(s);
+	}
+	/* Without a commit nothing of the batch remains. */
+	if (!ok)
+		for (u = batch; u != NULL; u = u->next) {
+			u->rc = -1;
+			snprintf(u->err, sizeof(u->err), "%s", s->err);
+		}
+}
+
+int
+store_atomic(struct store *s, int (*fn)(struct store *, void *), void *arg)
+{
+	struct store_writer *w = s->writer;
+	struct unit me, *batch, *u;
+	int rc;
+
+	if (store_in_transaction(s))
+		return fn(s, arg);
+	if (w == NULL) {
+		if (store_begin(s) == -1)
+			return -1;
+		if ((rc = fn(s, arg)) != 0) {
+			store_rollback(s);
+			return rc;
+		}
+		return store_commit(s) == 0 ? 0 : (store_rollback(s), -1);
+	}
+	memset(&me, 0, sizeof(me));
+	me.fn = fn;
+	me.arg = arg;
+	me.rc = -1;
+	pthread_mutex_lock(&w->qlock);
+	if (w->tail != NULL)
+		w->tail->next = &me;
+	else
+		w->head = &me;
+	w->tail = &me;
+	while (!me.done) {
+		if (w->leading) {
+			pthread_cond_wait(&w->cond, &w->qlock);
+			continue;
+		}
+		/* Lead: take everything queued so far and commit it at once. */
+		w->leading = 1;
+		batch = w->head;
+		w->head = w->tail = NULL;
+		pthread_mutex_unlock(&w->qlock);
+		for (u = batch; u != NULL; u = u->next)
+			u->rc = -1;
+		run_batch(s, batch);
+		pthread_mutex_lock(&w->qlock);
+		for (u = batch; u != NULL; u = u->next)
+			u->done = 1;
+		w->leading = 0;
+		pthread_cond_broadcast(&w->cond);
+	}
+	pthread_mutex_unlock(&w->qlock);
+	if (me.rc != 0)
+		snprintf(s->err, sizeof(s->err), "%s", me.err);
+	return me.rc;
 }
 
 int
 store_begin(struct store *s)
 {
-	if (s->write_lock != NULL && !s->locked) {
-		pthread_mutex_lock(s->write_lock);
+	if (s->writer != NULL && !s->locked) {
+		pthread_mutex_lock(&s->writer->lock);
 		s->locked = 1;
 	}
 	if (sq_step_done(s, fixed(s, ST_BEGIN), "begin") == -1) {

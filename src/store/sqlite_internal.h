@@ -49,8 +49,8 @@ struct store {
 	sqlite3_stmt *st[64];           /* sqlite.c's fixed statements */
 	sqlite3_stmt *mod[STORE_MOD__MAX][STORE_MOD_STMTS];
 	sqlite3_stmt **qcache;          /* report query shapes, on demand */
-	pthread_mutex_t *write_lock;    /* shared with other connections, or NULL */
-	int locked;                     /* this connection holds write_lock */
+	struct store_writer *writer;    /* shared with other connections, or NULL */
+	int locked;                     /* this connection holds the writer's lock */
 	char err[512];
 };
 

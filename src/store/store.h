@@ -39,12 +39,32 @@ void store_close(struct store *s);
 const char *store_error(const struct store *s);
 
 /*
- * Serialise this connection's write transactions with those of other
- * connections given the same lock.  Writers in one process then queue on
- * the mutex in turn instead of polling SQLite's busy handler, which keeps
- * the latency of concurrent writes even.  lock must outlive s.
+ * A writer is shared by the connections of one process.  It serialises
+ * their write transactions on a mutex (writers queue in turn instead of
+ * polling SQLite's busy handler) and lets store_atomic share one commit, and
+ * so one fsync, between the units of work of several threads.
  */
-void store_set_write_lock(struct store *s, pthread_mutex_t *lock);
+struct store_writer;
+
+/* A new writer, or NULL when out of memory.  Free with store_writer_free. */
+struct store_writer *store_writer_new(void);
+void store_writer_free(struct store_writer *w);
+
+/* Attach s to w (w must outlive s). */
+void store_set_writer(struct store *s, struct store_writer *w);
+
+/*
+ * Run fn(conn, arg) as one atomic unit of work and return when it is durably
+ * committed (or has failed).  Returns fn's result: 0 when it succeeded and
+ * was committed; otherwise nothing fn wrote remains.  With a writer attached,
+ * units queued by other threads at the same time are run by one of them on
+ * its own connection, each inside a savepoint, under a single COMMIT (group
+ * commit): fn must therefore use only the connection it is given, and report
+ * its own errors through arg.  Inside an open transaction fn simply runs in
+ * it.  -1 from the commit itself leaves the message in store_error(s).
+ */
+int store_atomic(struct store *s, int (*fn)(struct store *, void *),
+    void *arg);
 
 /* The schema version after migrations. */
 int store_schema_version(struct store *s);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -378,6 +379,94 @@ test_file_durable(void **state)
 	assert_non_null(strstr(err, "/nonexistent/dir/x.db"));
 }
 
+/* Group commit: threads share commits; a failing unit leaves nothing. */
+struct worker {
+	const char *path;
+	struct store_writer *w;
+	int index;
+	int ok;
+};
+
+static int
+insert_unit(struct store *conn, void *arg)
+{
+	struct worker *wk = arg;
+	struct report r;
+	char token[32];
+	int64_t id;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(token, sizeof(token), "unit%d", wk->index);
+	r.token = token;
+	r.service_code = "pothole";
+	r.requested = r.updated = T0;
+	if (store_report_insert(conn, &r, NULL, &id) == -1)
+		return -1;
+	/* Every fifth unit fails after writing: its report must vanish. */
+	return wk->index % 5 == 0 ? 1 : 0;
+}
+
+static void *
+worker_run(void *arg)
+{
+	struct worker *wk = arg;
+	char err[256];
+	struct store *s = store_open(wk->path, err, sizeof(err));
+	int i;
+
+	if (s == NULL)
+		return NULL;
+	store_set_writer(s, wk->w);
+	for (i = 0; i < 20; i++) {
+		struct worker unit = *wk;
+
+		unit.index = wk->index * 100 + i;
+		if (store_atomic(s, insert_unit, &unit) == (unit.index % 5 ?
+		    0 : 1))
+			wk->ok++;
+	}
+	store_close(s);
+	return NULL;
+}
+
+static void
+test_group_commit(void **state)
+{
+	char path[] = "/tmp/veche-group-XXXXXX.db", err[256];
+	struct store_writer *w = store_writer_new();
+	struct worker wk[4];
+	pthread_t th[4];
+	struct store *s;
+	int64_t n;
+	int fd, i;
+
+	(void)state;
+	fd = mkstemps(path, 3);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	s = store_open(path, err, sizeof(err));
+	assert_non_null(s);
+	for (i = 0; i < 4; i++) {
+		wk[i].path = path;
+		wk[i].w = w;
+		wk[i].index = i + 1;
+		wk[i].ok = 0;
+		assert_int_equal(pthread_create(&th[i], NULL, worker_run,
+		    &wk[i]), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(wk[i].ok, 20);
+	}
+	/* 80 units, 16 of them failed. */
+	assert_int_equal(store_report_count(s, &n), 0);
+	assert_int_equal(n, 64);
+	store_close(s);
+	store_writer_free(w);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -394,6 +483,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_rollback_whole, setup,
 		    teardown),
 		cmocka_unit_test(test_file_durable),
+		cmocka_unit_test(test_group_commit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

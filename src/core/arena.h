@@ -1,6 +1,9 @@
 /*
- * arena.h: a bump allocator for data that dies together (a catalogue
- * snapshot, a parsed file).  Allocations are 16-byte aligned.
+ * arena.h: a bump allocator for memory that dies together: a request and
+ * what its parsers produce, a catalogue snapshot, a parsed file.
+ *
+ * An arena hands out aligned, zeroed chunks from a list of blocks and frees
+ * them all at once; nothing it returns is freed on its own.
  */
 #ifndef VECHE_ARENA_H
 #define VECHE_ARENA_H
@@ -9,16 +12,33 @@
 
 struct arena;
 
-/* A new empty arena, or NULL when out of memory.  Free with arena_free. */
-struct arena *arena_new(void);
+/*
+ * A new, empty arena that will hand out at most max bytes in all (0: no
+ * limit beyond memory).  Returns NULL when out of memory.  Free with
+ * arena_free.
+ */
+struct arena *arena_new(size_t max);
 
-/* size zeroed bytes owned by the arena, or NULL when out of memory. */
+/* Free every block of a and a itself.  Accepts NULL. */
+void arena_free(struct arena *a);
+
+/*
+ * size zeroed bytes aligned for any type, owned by a.  Returns NULL when out of
+ * memory or when the arena's limit would be passed.  size 0 gives a valid
+ * unique pointer.
+ */
 void *arena_alloc(struct arena *a, size_t size);
 
-/* A copy of s (NULL stays NULL) owned by the arena; NULL on failure too. */
-char *arena_strdup(struct arena *a, const char *s);
+/*
+ * A NUL-terminated copy of the len bytes at s (which may hold NUL bytes),
+ * owned by a.  NULL when out of memory or past the limit.
+ */
+char *arena_strndup(struct arena *a, const char *s, size_t len);
 
-/* Free the arena and everything allocated from it.  Accepts NULL. */
-void arena_free(struct arena *a);
+/*
+ * A copy of the NUL-terminated s, owned by a; NULL as arena_strndup, and
+ * NULL for a NULL s.
+ */
+char *arena_strdup(struct arena *a, const char *s);
 
 #endif

@@ -176,7 +176,7 @@ catalog_load(struct store *s, char *err, size_t errlen)
 	struct catalog *c;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (c->arena = arena_new()) == NULL) {
+	    (c->arena = arena_new(0)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}

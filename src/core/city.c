@@ -443,7 +443,7 @@ import_root(struct store *s, json_t *root, struct verr *e)
 	struct arena *a;
 	int rc;
 
-	if ((a = arena_new()) == NULL) {
+	if ((a = arena_new(0)) == NULL) {
 		json_decref(root);
 		return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
 	}

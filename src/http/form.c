@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "http/arena.h"
+#include "core/arena.h"
 #include "http/form.h"
 
 #define FIELD_SHOWN 64  /* bytes of a field name quoted in an error */
@@ -108,7 +108,7 @@ form_decode(const char *s, size_t len, int plus, char *dst, size_t *dstlen,
 
 /* Append one parameter to out, growing it in a. */
 static int
-params_add(struct http_arena *a, struct form_params *out,
+params_add(struct arena *a, struct form_params *out,
     const struct http_param *p, struct form_error *err)
 {
 	const char *label = source_names[p->source];
@@ -122,7 +122,7 @@ params_add(struct http_arena *a, struct form_params *out,
 
 		if (cap > VECHE_MAX_PARAMS)
 			cap = VECHE_MAX_PARAMS;
-		v = http_arena_alloc(a, cap * sizeof(*v));
+		v = arena_alloc(a, cap * sizeof(*v));
 		if (v == NULL)
 			return fail(err, NULL, 0, "%s: out of memory", label);
 		if (out->n > 0)
@@ -150,7 +150,7 @@ check_name(const char *label, const char *name, size_t len, size_t at,
 }
 
 int
-form_parse_urlencoded(struct http_arena *a, struct form_params *out,
+form_parse_urlencoded(struct arena *a, struct form_params *out,
     enum http_param_source source, const char *data, size_t len,
     struct form_error *err)
 {
@@ -173,7 +173,7 @@ form_parse_urlencoded(struct http_arena *a, struct form_params *out,
 			continue;
 		}
 
-		name = http_arena_alloc(a, nend - i + 1);
+		name = arena_alloc(a, nend - i + 1);
 		if (name == NULL)
 			return fail(err, NULL, 0, "%s: out of memory", label);
 		if (form_decode(data + i, nend - i, 1, name, &nlen, &bad) == -1)
@@ -186,7 +186,7 @@ form_parse_urlencoded(struct http_arena *a, struct form_params *out,
 		if (eq != NULL) {
 			size_t vstart = nend + 1;
 
-			value = http_arena_alloc(a, end - vstart + 1);
+			value = arena_alloc(a, end - vstart + 1);
 			if (value == NULL)
 				return fail(err, NULL, 0, "%s: out of memory",
 				    label);
@@ -197,7 +197,7 @@ form_parse_urlencoded(struct http_arena *a, struct form_params *out,
 				    "at byte %zu", label, err->field,
 				    vstart + bad);
 		} else {
-			value = http_arena_strndup(a, "", 0);
+			value = arena_strndup(a, "", 0);
 			vlen = 0;
 			if (value == NULL)
 				return fail(err, NULL, 0, "%s: out of memory",
@@ -243,12 +243,12 @@ token_end(const char *s, size_t len, size_t i)
 }
 
 static char *
-lower_dup(struct http_arena *a, const char *s, size_t len)
+lower_dup(struct arena *a, const char *s, size_t len)
 {
 	char *p;
 	size_t i;
 
-	p = http_arena_strndup(a, s, len);
+	p = arena_strndup(a, s, len);
 	if (p == NULL)
 		return NULL;
 	for (i = 0; i < len; i++)
@@ -264,13 +264,13 @@ lower_dup(struct http_arena *a, const char *s, size_t len)
  * other than HTAB are refused.
  */
 static char *
-quoted(struct http_arena *a, const char *s, size_t len, size_t *i, int escapes,
+quoted(struct arena *a, const char *s, size_t len, size_t *i, int escapes,
     const char *what, struct form_error *err)
 {
 	size_t j, n = 0;
 	char *out;
 
-	out = http_arena_alloc(a, len - *i);
+	out = arena_alloc(a, len - *i);
 	if (out == NULL) {
 		fail(err, NULL, 0, "%s: out of memory", what);
 		return NULL;
@@ -309,7 +309,7 @@ quoted(struct http_arena *a, const char *s, size_t len, size_t *i, int escapes,
  * at s.  media asks for a type/subtype; escapes is passed to quoted().
  */
 static int
-parse_header(struct http_arena *a, const char *s, size_t len, int media,
+parse_header(struct arena *a, const char *s, size_t len, int media,
     int escapes, const char *what, struct form_ctype *out,
     struct form_error *err)
 {
@@ -370,7 +370,7 @@ parse_header(struct http_arena *a, const char *s, size_t len, int media,
 			if (e == i)
 				return fail(err, NULL, 0, "%s: empty value for "
 				    "'%s' at byte %zu", what, p->name, i);
-			if ((value = http_arena_strndup(a, s + i, e - i)) == NULL)
+			if ((value = arena_strndup(a, s + i, e - i)) == NULL)
 				return fail(err, NULL, 0, "%s: out of memory",
 				    what);
 			i = e;
@@ -383,7 +383,7 @@ parse_header(struct http_arena *a, const char *s, size_t len, int media,
 }
 
 int
-form_parse_content_type(struct http_arena *a, const char *value,
+form_parse_content_type(struct arena *a, const char *value,
     struct form_ctype *out, struct form_error *err)
 {
 	return parse_header(a, value, strlen(value), 1, 1, "Content-Type", out,
@@ -427,7 +427,7 @@ check_boundary(const char *b, struct form_error *err)
 
 /* RFC 8187 ext-value: charset'language'pct-encoded, UTF-8 only. */
 static char *
-ext_value(struct http_arena *a, const char *v, struct form_error *err)
+ext_value(struct arena *a, const char *v, struct form_error *err)
 {
 	const char *q1, *q2;
 	size_t len, n, bad;
@@ -444,7 +444,7 @@ ext_value(struct http_arena *a, const char *v, struct form_error *err)
 		return NULL;
 	}
 	len = strlen(q2 + 1);
-	if ((out = http_arena_alloc(a, len + 1)) == NULL) {
+	if ((out = arena_alloc(a, len + 1)) == NULL) {
 		fail(err, NULL, 0, "body: out of memory");
 		return NULL;
 	}
@@ -477,7 +477,7 @@ header_is(const char *s, size_t len, const char *name)
  * without its CRLF) from body[hs..he).
  */
 static int
-part_headers(struct http_arena *a, const char *body, size_t hs, size_t he,
+part_headers(struct arena *a, const char *body, size_t hs, size_t he,
     struct part *pt, struct form_error *err)
 {
 	struct form_ctype cd, ct;
@@ -551,7 +551,7 @@ part_headers(struct http_arena *a, const char *body, size_t hs, size_t he,
 }
 
 int
-form_parse_multipart(struct http_arena *a, struct form_params *out,
+form_parse_multipart(struct arena *a, struct form_params *out,
     const struct form_ctype *ct, const void *body_, size_t len,
     struct form_error *err)
 {
@@ -632,7 +632,7 @@ form_parse_multipart(struct http_arena *a, struct form_params *out,
 			return fail(err, pt.name, strlen(pt.name),
 			    "body: missing final boundary after field '%s'",
 			    err->field);
-		value = http_arena_strndup(a, body + cs, (size_t)(hit - body) - cs);
+		value = arena_strndup(a, body + cs, (size_t)(hit - body) - cs);
 		if (value == NULL)
 			return fail(err, NULL, 0, "body: out of memory");
 

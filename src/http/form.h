@@ -22,7 +22,7 @@
 #include "http/http.h"
 #include "veche.h"
 
-struct http_arena;
+struct arena;
 
 #define FORM_FIELD_SIZE   72    /* field shown in errors: 64 bytes and "..." */
 #define FORM_MESSAGE_SIZE 256
@@ -73,7 +73,7 @@ int form_decode(const char *s, size_t len, int plus, char *dst,
  * than VECHE_MAX_PARAM_NAME, more than VECHE_MAX_PARAMS fields in out, out of
  * memory.
  */
-int form_parse_urlencoded(struct http_arena *a, struct form_params *out,
+int form_parse_urlencoded(struct arena *a, struct form_params *out,
     enum http_param_source source, const char *data, size_t len,
     struct form_error *err);
 
@@ -82,7 +82,7 @@ int form_parse_urlencoded(struct http_arena *a, struct form_params *out,
  * names are lower-cased, quoted values unquoted) into *out.  Errors: syntax,
  * duplicate parameter, more than VECHE_MAX_HEADER_PARAMS, out of memory.
  */
-int form_parse_content_type(struct http_arena *a, const char *value,
+int form_parse_content_type(struct arena *a, const char *value,
     struct form_ctype *out, struct form_error *err);
 
 /* The value of parameter name (case-insensitive) in ct, or NULL. */
@@ -100,7 +100,7 @@ const char *form_ctype_param(const struct form_ctype *ct, const char *name);
  * headers, part headers over VECHE_MAX_PART_HEADER, missing final boundary,
  * the same limits as form_parse_urlencoded.
  */
-int form_parse_multipart(struct http_arena *a, struct form_params *out,
+int form_parse_multipart(struct arena *a, struct form_params *out,
     const struct form_ctype *ct, const void *body, size_t len,
     struct form_error *err);
 

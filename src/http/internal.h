@@ -30,7 +30,7 @@ struct response_header {
 
 /* Lives inside its request; strings are in the request's arena. */
 struct http_response {
-	struct http_arena *arena;
+	struct arena *arena;
 	int status;
 	const char *type;
 	struct response_header *headers;  /* newest first */
@@ -56,7 +56,7 @@ enum req_state {
 struct http_request {
 	const struct http_server *srv;
 	struct MHD_Connection *con;
-	struct http_arena *arena;
+	struct arena *arena;
 	enum req_state state;
 	enum http_method method;          /* HTTP_METHOD__MAX: not one we know */
 	char *uri;                        /* raw, NULL when over VECHE_MAX_URI */
@@ -83,7 +83,7 @@ struct http_request *http_request_new(const struct http_server *srv,
 void http_request_free(struct http_request *req);
 
 /* response.c */
-void http_response_init(struct http_response *res, struct http_arena *arena);
+void http_response_init(struct http_response *res, struct arena *arena);
 void http_response_clear(struct http_response *res);
 void http_response_release(struct http_response *res);
 /* Queue req->res on req->con with the security headers.  0 or -1. */
@@ -102,7 +102,7 @@ int http_response_send_error(struct http_request *req, int status,
  */
 const struct http_route *http_route_find(const struct http_route *routes,
     size_t nroutes, enum http_method method, const char *path,
-    struct http_arena *arena, struct path_var *vars, size_t *nvars,
+    struct arena *arena, struct path_var *vars, size_t *nvars,
     unsigned *allowed);
 /* Whether route declares parameter name. */
 int http_route_takes(const struct http_route *route, const char *name);

@@ -6,7 +6,7 @@
 
 #include <microhttpd.h>
 
-#include "http/arena.h"
+#include "core/arena.h"
 #include "http/internal.h"
 
 static const char *const method_names[HTTP_METHOD__MAX] = {
@@ -56,17 +56,17 @@ http_request_new(const struct http_server *srv, const char *uri)
 	req->state = REQ_NEW;
 	req->method = HTTP_METHOD__MAX;
 	req->query = "";
-	req->arena = http_arena_new(VECHE_MAX_REQUEST_MEMORY);
+	req->arena = arena_new(VECHE_MAX_REQUEST_MEMORY);
 	if (req->arena == NULL)
 		goto fail;
 	http_response_init(&req->res, req->arena);
 	len = strlen(uri);
 	if (len <= VECHE_MAX_URI &&
-	    (req->uri = http_arena_strndup(req->arena, uri, len)) == NULL)
+	    (req->uri = arena_strndup(req->arena, uri, len)) == NULL)
 		goto fail;
 	return req;
 fail:
-	http_arena_free(req->arena);
+	arena_free(req->arena);
 	free(req);
 	return NULL;
 }
@@ -79,7 +79,7 @@ http_request_free(struct http_request *req)
 		return;
 	http_response_release(&req->res);
 	free(req->body);
-	http_arena_free(req->arena);
+	arena_free(req->arena);
 	free(req);
 }
 
@@ -184,7 +184,7 @@ http_request_params(const struct http_request *req, size_t *n)
 void *
 http_request_alloc(struct http_request *req, size_t size)
 {
-	return http_arena_alloc(req->arena, size);
+	return arena_alloc(req->arena, size);
 }
 
 char *
@@ -192,7 +192,7 @@ http_request_strdup(struct http_request *req, const char *s)
 {
 	if (s == NULL)
 		return NULL;
-	return http_arena_strdup(req->arena, s);
+	return arena_strdup(req->arena, s);
 }
 
 void

@@ -11,7 +11,7 @@
 
 #include <microhttpd.h>
 
-#include "http/arena.h"
+#include "core/arena.h"
 #include "http/internal.h"
 
 #define RESPONSE_FIRST_CAP 4096
@@ -33,7 +33,7 @@ static const struct {
 #define CORS_PREFIX "/open311/"
 
 void
-http_response_init(struct http_response *res, struct http_arena *arena)
+http_response_init(struct http_response *res, struct arena *arena)
 {
 	memset(res, 0, sizeof(*res));
 	res->arena = arena;
@@ -96,7 +96,7 @@ http_response_type(struct http_response *res, const char *content_type)
 		return;
 	}
 	if (!header_safe(content_type) ||
-	    (res->type = http_arena_strdup(res->arena, content_type)) == NULL)
+	    (res->type = arena_strdup(res->arena, content_type)) == NULL)
 		res->oom = 1;
 }
 
@@ -117,12 +117,12 @@ http_response_header(struct http_response *res, const char *name,
 		http_response_type(res, value);
 		return res->oom ? -1 : 0;
 	}
-	h = http_arena_alloc(res->arena, sizeof(*h));
+	h = arena_alloc(res->arena, sizeof(*h));
 	if (h == NULL)
 		return -1;
 	h->next = NULL;
-	h->name = http_arena_strdup(res->arena, name);
-	h->value = http_arena_strdup(res->arena, value);
+	h->name = arena_strdup(res->arena, name);
+	h->value = arena_strdup(res->arena, value);
 	if (h->name == NULL || h->value == NULL)
 		return -1;
 	for (tail = &res->headers; *tail != NULL; tail = &(*tail)->next)

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http/arena.h"
+#include "core/arena.h"
 #include "http/internal.h"
 
 struct span {
@@ -56,7 +56,7 @@ match(const char *pat, const char *path, struct span *sp)
 
 const struct http_route *
 http_route_find(const struct http_route *routes, size_t nroutes,
-    enum http_method method, const char *path, struct http_arena *arena,
+    enum http_method method, const char *path, struct arena *arena,
     struct path_var *vars, size_t *nvars, unsigned *allowed)
 {
 	struct span sp[VECHE_MAX_PATH_VARS], best[VECHE_MAX_PATH_VARS];
@@ -94,8 +94,8 @@ http_route_find(const struct http_route *routes, size_t nroutes,
 		return NULL;
 
 	for (i = 0; i < nbest; i++) {
-		vars[i].name = http_arena_strndup(arena, best[i].name, best[i].nlen);
-		vars[i].value = http_arena_strndup(arena, best[i].value,
+		vars[i].name = arena_strndup(arena, best[i].name, best[i].nlen);
+		vars[i].value = arena_strndup(arena, best[i].value,
 		    best[i].vlen);
 		if (vars[i].name == NULL || vars[i].value == NULL) {
 			*allowed = 0;

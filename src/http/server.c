@@ -24,7 +24,7 @@
 
 #include <microhttpd.h>
 
-#include "http/arena.h"
+#include "core/arena.h"
 #include "http/internal.h"
 
 #define STATIC_PREFIX "/static/"
@@ -48,7 +48,7 @@ msgf(struct http_request *req, const char *fallback, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return fallback;
-	s = http_arena_strdup(req->arena, buf);
+	s = arena_strdup(req->arena, buf);
 	return s != NULL ? s : fallback;
 }
 
@@ -158,7 +158,7 @@ begin(struct http_request *req, const char *method)
 	if (rawlen == 0 || req->uri[0] != '/')
 		return http_response_send_error(req, 400, NULL,
 		    "path: must start with '/'");
-	if ((req->path = http_arena_alloc(req->arena, rawlen + 1)) == NULL)
+	if ((req->path = arena_alloc(req->arena, rawlen + 1)) == NULL)
 		return -1;
 	if (form_decode(req->uri, rawlen, 0, req->path, &len, &bad) == -1)
 		return http_response_send_error(req, 400, NULL, msgf(req,

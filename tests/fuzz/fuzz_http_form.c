@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/arena.h"
+#include "core/arena.h"
 #include "http/form.h"
 
 /* What every successful parse must give: bounded, NUL-terminated fields. */
@@ -41,14 +41,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct http_arena *a;
+	struct arena *a;
 	struct form_params p;
 	struct form_error err;
 	struct form_ctype ct;
 	char *ctype = NULL;
 	size_t n;
 
-	if ((a = http_arena_new(0)) == NULL)
+	if ((a = arena_new(0)) == NULL)
 		return 0;
 	memset(&p, 0, sizeof(p));
 	memset(&err, 0, sizeof(err));
@@ -75,6 +75,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(&p, &err);
 out:
 	free(ctype);
-	http_arena_free(a);
+	arena_free(a);
 	return 0;
 }

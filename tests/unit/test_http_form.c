@@ -11,11 +11,11 @@
 
 #include <cmocka.h>
 
-#include "http/arena.h"
+#include "core/arena.h"
 #include "http/form.h"
 
 struct fixture {
-	struct http_arena *a;
+	struct arena *a;
 	struct form_params p;
 	struct form_error err;
 };
@@ -26,7 +26,7 @@ setup(void **state)
 	static struct fixture f;
 
 	memset(&f, 0, sizeof(f));
-	f.a = http_arena_new(0);
+	f.a = arena_new(0);
 	if (f.a == NULL)
 		return -1;
 	*state = &f;
@@ -38,7 +38,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	http_arena_free(f->a);
+	arena_free(f->a);
 	return 0;
 }
 

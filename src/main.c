@@ -15,11 +15,18 @@
 #include "veche.h"
 #include "api/app.h"
 #include "api/routes.h"
+#include "api/cli_delivery.h"
+#include "core/delivery.h"
+#include "core/account.h"
 #include "core/apikey.h"
+#include "core/audit.h"
 #include "core/catalog.h"
 #include "core/city.h"
+#include "core/calendar.h"
 #include "core/datetime.h"
+#include "core/deadline.h"
 #include "core/demo.h"
+#include "core/escalation.h"
 #include "core/parse.h"
 #include "http/http.h"
 #include "store/store.h"
@@ -29,6 +36,7 @@
 #define DEFAULT_LISTEN  "127.0.0.1:8080"
 #define DEMO_REPORTS    300
 #define DEMO_DAYS       120
+#define DEFAULT_TILES   "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 static const char usage_main[] =
     "usage: veche COMMAND [options]\n"
@@ -41,7 +49,14 @@ static const char usage_main[] =
     "  city import    load services, agencies and areas from a JSON file\n"
     "  seed           add generated demo reports (for demos, benchmarks)\n"
     "  apikey create  issue an API key for an integrating system\n"
+    "  user           create a user, set a password (the first admin)\n"
+    "  audit verify   check the audit log's hash chain\n"
+    "  deadlines      59-FZ deadlines: notify near and passed ones, list\n"
+    "                 overdue reports\n"
     "  text           Russian/English text tools (tokens, sentiment, ...)\n"
+    "  webhook        signed webhooks to agency systems (add, list, remove)\n"
+    "  outbox         delivery statistics, replay of dead deliveries\n"
+    "  export csv     an agency's reports for a period as CSV\n"
     "\n"
     "Run 'veche COMMAND --help' for a command's options.\n";
 
@@ -59,6 +74,16 @@ static const char usage_serve[] =
     "  --threads N        worker threads (default 4)\n"
     "  --public-url URL   the address clients use (default http://HOST:PORT)\n"
     "  --no-cache         render every GET anew (see docs/performance.md)\n"
+    "  --media DIR        folder for citizens' photos (default: media/ next\n"
+    "                     to the database)\n"
+    "  --tiles URL        map tile URL template, {z}/{x}/{y} (default\n"
+    "                     OpenStreetMap's); 'none' shows no tiles\n"
+    "  --smtp URL         send e-mail through smtp://HOST:PORT (kept in the\n"
+    "                     database as mail.smtp_url; '' turns mail off)\n"
+    "  --mail-from ADDR   sender of veche's e-mail (mail.from)\n"
+    "  --retry-base-ms N  first webhook/e-mail retry delay (default 30000)\n"
+    "  --retry-cap-ms N   longest retry delay (default 6 hours)\n"
+    "  --max-attempts N   attempts before a delivery is dead (default 12)\n"
     "\n"
     "Prints 'veche: listening on URL' when ready; stops on SIGINT/SIGTERM.\n";
 
@@ -74,6 +99,33 @@ static const char usage_seed[] =
     "Add N (default 300) generated reports spread over the last D (default\n"
     "120) days inside the city's areas.  Import a city first.\n";
 
+static const char usage_deadlines[] =
+    "usage: veche deadlines scan [--db FILE] [--now W3C-DATE]\n"
+    "       veche deadlines overdue [--db FILE] [--now W3C-DATE]\n"
+    "                               [--agency CODE]\n"
+    "\n"
+    "scan emits a deadline.near or deadline.passed event, once each, for\n"
+    "every registration or answer deadline that is near or has passed, and\n"
+    "prints what it emitted (the server does the same periodically).\n"
+    "overdue lists the passed deadlines of open reports (of one agency).\n"
+    "--now pretends it is that moment, e.g. 2026-05-12T09:00:00+03:00.\n"
+    "See docs/deadlines.md.\n";
+
+static const char usage_user[] =
+    "usage: veche user create [--db FILE] --login LOGIN --role ROLE\n"
+    "                         [--agency CODE]... [--password-file FILE]\n"
+    "       veche user passwd [--db FILE] --login LOGIN [--password-file FILE]\n"
+    "\n"
+    "ROLE is citizen, moderator, operator, head or admin; operators and\n"
+    "heads take one --agency or more.  The password is the first line of\n"
+    "FILE, or of standard input: never an argument.  See docs/auth.md.\n";
+
+static const char usage_audit[] =
+    "usage: veche audit verify [--db FILE]\n"
+    "\n"
+    "Walk the audit log's hash chain.  Exit 0 and 'audit: N entries, chain\n"
+    "intact', or exit 1 naming the first broken entry.\n";
+
 static const char usage_apikey[] =
     "usage: veche apikey create [--db FILE] --name NAME [--agency CODE]\n"
     "\n"
@@ -87,6 +139,15 @@ data_dir(void)
 	const char *d = getenv("VECHE_DATADIR");
 
 	return d != NULL && *d != '\0' ? d : VECHE_DATADIR;
+}
+
+/* The folder of the web pages' static files (web/ of the source tree). */
+static const char *
+web_dir(void)
+{
+	const char *d = getenv("VECHE_WEBDIR");
+
+	return d != NULL && *d != '\0' ? d : VECHE_WEBDIR;
 }
 
 static int
@@ -196,6 +257,36 @@ out:
 	return rc;
 }
 
+/*
+ * Install the deployment's working-day calendar and deadline settings and
+ * log which years the calendar covers.  Returns the calendar (NULL for
+ * "none"), which the caller frees; *ok = 0 on error.
+ */
+static struct calendar *
+setup_deadlines(struct store *s, int *ok)
+{
+	struct calendar *cal;
+	char err[800], what[1024];
+	time_t now = time(NULL);
+	struct tm tm;
+	int year;
+
+	if ((cal = deadline_configure(s, data_dir(), ok, err,
+	    sizeof(err))) == NULL && !*ok) {
+		fprintf(stderr, "veche: %s\n", err);
+		return NULL;
+	}
+	fprintf(stderr, "veche: %s\n", calendar_describe(cal, what,
+	    sizeof(what)));
+	year = localtime_r(&now, &tm) != NULL ? tm.tm_year + 1900 : 1970;
+	if (!calendar_covers(cal, year) || !calendar_covers(cal, year + 1))
+		fprintf(stderr, "veche: warning: the working-day calendar does "
+		    "not cover both %d and %d; deadlines in those years count "
+		    "Monday to Friday (see data/calendar/README.md)\n", year,
+		    year + 1);
+	return cal;
+}
+
 /* Split "host:port" or "[v6]:port". */
 static int
 parse_listen(const char *s, char *host, size_t hostlen, unsigned *port)
@@ -232,6 +323,13 @@ cmd_serve(int argc, char **argv)
 		{ "threads", required_argument, NULL, 't' },
 		{ "public-url", required_argument, NULL, 'u' },
 		{ "no-cache", no_argument, NULL, 'C' },
+		{ "media", required_argument, NULL, 'M' },
+		{ "tiles", required_argument, NULL, 'T' },
+		{ "smtp", required_argument, NULL, 'S' },
+		{ "mail-from", required_argument, NULL, 'F' },
+		{ "retry-base-ms", required_argument, NULL, 'B' },
+		{ "retry-cap-ms", required_argument, NULL, 'P' },
+		{ "max-attempts", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = DEFAULT_DB, *listen = DEFAULT_LISTEN, *url = NULL;
@@ -240,12 +338,20 @@ cmd_serve(int argc, char **argv)
 	struct http_server *srv = NULL;
 	struct http_route *routes = NULL;
 	struct store *s = NULL;
+	struct calendar *cal = NULL;
 	struct app app;
 	char host[256], err[600], public_url[512], static_dir[1024];
+	char media_dir[1024];
 	unsigned port;
-	int ch, demo = 0, rc = 1, sig, app_ready = 0;
+	int ch, demo = 0, rc = 1, sig, app_ready = 0, cal_ok = 0;
 	sigset_t set;
 
+	struct delivery_config dcfg;
+	struct delivery_worker *worker = NULL;
+	const char *smtp = NULL, *mail_from = NULL;
+	int64_t v;
+
+	delivery_config_default(&dcfg);
 	memset(&app, 0, sizeof(app));
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
@@ -277,6 +383,35 @@ cmd_serve(int argc, char **argv)
 		case 'C':
 			app.no_cache = 1;
 			break;
+		case 'M':
+			app.media_dir = optarg;
+			break;
+		case 'T':
+			app.tiles_url = optarg;
+			break;
+		case 'S':
+			smtp = optarg;
+			break;
+		case 'F':
+			mail_from = optarg;
+			break;
+		case 'B':
+		case 'P':
+		case 'A':
+			if (parse_int64(optarg, 1, ch == 'A' ? 1000 : 86400000,
+			    &v) == -1) {
+				fprintf(stderr, "veche: --retry-base-ms, "
+				    "--retry-cap-ms, --max-attempts: a positive "
+				    "number\n");
+				return 2;
+			}
+			if (ch == 'B')
+				dcfg.base_ms = v;
+			else if (ch == 'P')
+				dcfg.cap_ms = v;
+			else
+				dcfg.max_attempts = (int)v;
+			break;
 		default:
 			fputs(usage_serve, stderr);
 			return 2;
@@ -290,14 +425,27 @@ cmd_serve(int argc, char **argv)
 	}
 	if ((s = open_store(db)) == NULL)
 		return 1;
+	if (cli_delivery_mail_settings(s, smtp, mail_from) == -1)
+		goto out;
 	if (demo && demo_setup(s, (size_t)nreports) == -1)
 		goto out;
 	if ((app.catalog = load_catalog(s)) == NULL)
+		goto out;
+	if ((cal = setup_deadlines(s, &cal_ok)) == NULL && !cal_ok)
 		goto out;
 	if (catalog_nservices(app.catalog) == 0)
 		fprintf(stderr, "veche: warning: the city has no services yet; "
 		    "load one with 'veche city import' or start with --demo\n");
 	app.db_path = db;
+	if (app.media_dir == NULL && strcmp(db, ":memory:") != 0) {
+		const char *slash = strrchr(db, '/');
+
+		snprintf(media_dir, sizeof(media_dir), "%.*smedia",
+		    slash != NULL ? (int)(slash - db + 1) : 0, db);
+		app.media_dir = media_dir;
+	}
+	if (app.tiles_url == NULL)
+		app.tiles_url = DEFAULT_TILES;
 	if (app_init(&app) == -1) {
 		fprintf(stderr, "veche: cannot set up threads\n");
 		goto out;
@@ -323,7 +471,7 @@ cmd_serve(int argc, char **argv)
 	cfg.access = routes_access;
 	cfg.error = routes_error;
 	cfg.app = &app;
-	snprintf(static_dir, sizeof(static_dir), "%s/../web", data_dir());
+	snprintf(static_dir, sizeof(static_dir), "%s", web_dir());
 	cfg.static_dir = static_dir;
 	if ((srv = http_server_start(&cfg, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "veche: %s\n", err);
@@ -336,6 +484,12 @@ cmd_serve(int argc, char **argv)
 		url = public_url;
 	}
 	app.public_url = url;
+	dcfg.public_url = url;
+	if ((worker = delivery_worker_start(db, app.writer, &dcfg, err,
+	    sizeof(err))) == NULL) {
+		fprintf(stderr, "veche: %s\n", err);
+		goto out;
+	}
 	printf("veche: listening on %s/\n", url);
 	printf("veche: Open311 API at %s/open311/v2/discovery.json\n", url);
 	fflush(stdout);
@@ -344,12 +498,14 @@ cmd_serve(int argc, char **argv)
 	fprintf(stderr, "veche: stopping (signal %d)\n", sig);
 	rc = 0;
 out:
+	delivery_worker_stop(worker);
 	http_server_stop(srv);
 	free(routes);
 	if (app_ready)
 		app_finish(&app);
 	catalog_free(app.catalog);
 	store_close(s);
+	calendar_free(cal);
 	return rc;
 }
 
@@ -504,6 +660,264 @@ out:
 	return rc;
 }
 
+static void
+print_notice(const struct escalation_item *it, void *arg)
+{
+	char when[DATETIME_LEN];
+
+	(void)arg;
+	printf("%s\treport %lld\t%s\tdue %s\t%s\n",
+	    it->state == DEADLINE_PASSED ? "deadline.passed" : "deadline.near",
+	    (long long)it->report_id, deadline_kind_name(it->kind),
+	    datetime_format(it->due, when, sizeof(when)),
+	    it->agency != NULL ? it->agency : "-");
+}
+
+static int
+print_overdue(const struct escalation_item *it, void *arg)
+{
+	print_notice(it, arg);
+	return 0;
+}
+
+static int
+cmd_deadlines(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "now", required_argument, NULL, 'n' },
+		{ "agency", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db = DEFAULT_DB, *when = NULL, *agency = NULL;
+	struct calendar *cal = NULL;
+	struct catalog *c = NULL;
+	struct store *s = NULL;
+	struct verr e;
+	char err[200];
+	int64_t now = (int64_t)time(NULL);
+	size_t n = 0;
+	int ch, rc = 1, scan, ok = 0;
+
+	if (argc < 2 || (strcmp(argv[1], "scan") != 0 &&
+	    strcmp(argv[1], "overdue") != 0))
+		goto usage;
+	scan = strcmp(argv[1], "scan") == 0;
+	argc--;
+	argv++;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'n':
+			when = optarg;
+			break;
+		case 'a':
+			if (scan)
+				goto usage;
+			agency = optarg;
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (optind != argc)
+		goto usage;
+	if ((s = open_store(db)) == NULL)
+		return 1;
+	if ((c = load_catalog(s)) == NULL ||
+	    ((cal = setup_deadlines(s, &ok)) == NULL && !ok))
+		goto out;
+	if (when != NULL && datetime_parse(when, &now, err, sizeof(err)) == -1) {
+		fprintf(stderr, "veche: --now: %s\n", err);
+		rc = 2;
+		goto out;
+	}
+	if (scan) {
+		if (escalation_scan(s, now, print_notice, NULL, &n, &e) == -1) {
+			fprintf(stderr, "veche: %s (%zu emitted before)\n",
+			    e.message, n);
+			goto out;
+		}
+		fprintf(stderr, "veche: %zu deadline notice%s emitted\n", n,
+		    n == 1 ? "" : "s");
+	} else if (escalation_overdue(s, agency, now, print_overdue, NULL,
+	    &e) == -1) {
+		fprintf(stderr, "veche: %s\n", e.message);
+		goto out;
+	}
+	rc = 0;
+out:
+	catalog_free(c);
+	store_close(s);
+	calendar_free(cal);
+	return rc;
+usage:
+	fputs(usage_deadlines, stderr);
+	return 2;
+}
+
+/* The first line of path (NULL: standard input), without its newline. */
+static int
+read_password(const char *path, char *buf, size_t len)
+{
+	FILE *f = path != NULL ? fopen(path, "r") : stdin;
+	size_t n;
+	int rc = -1;
+
+	if (f == NULL) {
+		fprintf(stderr, "veche: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (fgets(buf, (int)len, f) != NULL) {
+		n = strcspn(buf, "\r\n");
+		if (buf[n] == '\0' && n == len - 1)
+			fprintf(stderr, "veche: the password is longer than "
+			    "%d bytes\n", VECHE_MAX_PASSWORD);
+		else {
+			buf[n] = '\0';
+			rc = 0;
+		}
+	} else
+		fprintf(stderr, "veche: no password given (first line of %s)\n",
+		    path != NULL ? path : "standard input");
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
+static int
+cmd_user(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "login", required_argument, NULL, 'l' },
+		{ "role", required_argument, NULL, 'r' },
+		{ "agency", required_argument, NULL, 'a' },
+		{ "password-file", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db = DEFAULT_DB, *login = NULL, *role = NULL, *pwfile = NULL;
+	const char *agencies[ACTOR_MAX_AGENCIES];
+	char pw[VECHE_MAX_PASSWORD + 2];
+	struct catalog *c = NULL;
+	struct store *s = NULL;
+	struct verr e;
+	size_t nag = 0;
+	int ch, create, rc = 1;
+	enum role r = ROLE__MAX;
+
+	if (argc < 2 || (strcmp(argv[1], "create") != 0 &&
+	    strcmp(argv[1], "passwd") != 0))
+		goto usage;
+	create = strcmp(argv[1], "create") == 0;
+	argc--;
+	argv++;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'l':
+			login = optarg;
+			break;
+		case 'r':
+			role = optarg;
+			break;
+		case 'a':
+			if (nag == ACTOR_MAX_AGENCIES)
+				goto usage;
+			agencies[nag++] = optarg;
+			break;
+		case 'p':
+			pwfile = optarg;
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (optind != argc || login == NULL || (create && role == NULL) ||
+	    (!create && (role != NULL || nag > 0)))
+		goto usage;
+	if (create && (r = account_role_parse(role)) == ROLE__MAX) {
+		fprintf(stderr, "veche: --role: one of citizen, moderator, "
+		    "operator, head, admin\n");
+		return 2;
+	}
+	if (read_password(pwfile, pw, sizeof(pw)) == -1)
+		return 1;
+	if ((s = open_store(db)) == NULL)
+		goto out;
+	if (create && (c = load_catalog(s)) == NULL)
+		goto out;
+	if (create ? account_create(s, c, NULL, login, pw, r, agencies, nag,
+	    (int64_t)time(NULL), NULL, &e) : account_set_password(s, NULL,
+	    login, pw, (int64_t)time(NULL), &e)) {
+		fprintf(stderr, "veche: %s\n", e.message);
+		goto out;
+	}
+	fprintf(stderr, create ? "veche: user '%s' created\n" :
+	    "veche: password of '%s' set; its sessions ended\n", login);
+	rc = 0;
+out:
+	sodium_memzero(pw, sizeof(pw));
+	catalog_free(c);
+	store_close(s);
+	return rc;
+usage:
+	fputs(usage_user, stderr);
+	return 2;
+}
+
+static int
+cmd_audit(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db = DEFAULT_DB;
+	struct audit_check chk;
+	struct store *s;
+	struct verr e;
+	int ch, rc;
+
+	if (argc < 2 || strcmp(argv[1], "verify") != 0) {
+		fputs(usage_audit, stderr);
+		return 2;
+	}
+	argc--;
+	argv++;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 'd') {
+			fputs(usage_audit, stderr);
+			return 2;
+		}
+		db = optarg;
+	}
+	if (optind != argc) {
+		fputs(usage_audit, stderr);
+		return 2;
+	}
+	if ((s = open_store(db)) == NULL)
+		return 1;
+	rc = audit_verify(s, &chk, &e);
+	store_close(s);
+	if (rc == -1) {
+		fprintf(stderr, "veche: %s\n", e.message);
+		return 1;
+	}
+	if (rc == 1) {
+		printf("audit: entry %lld is broken: %s\n",
+		    (long long)chk.bad_id, chk.why);
+		return 1;
+	}
+	printf("audit: %lld entries, chain intact\naudit: head %s\n",
+	    (long long)chk.entries, chk.head);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -531,7 +945,12 @@ main(int argc, char **argv)
 		fputs(strcmp(cmd, "serve") == 0 ? usage_serve :
 		    strcmp(cmd, "city") == 0 ? usage_city :
 		    strcmp(cmd, "seed") == 0 ? usage_seed :
-		    strcmp(cmd, "apikey") == 0 ? usage_apikey : usage_main,
+		    strcmp(cmd, "apikey") == 0 ? usage_apikey :
+		    strcmp(cmd, "user") == 0 ? usage_user :
+		    strcmp(cmd, "audit") == 0 ? usage_audit :
+		    strcmp(cmd, "deadlines") == 0 ? usage_deadlines :
+		    cli_delivery_usage(cmd) != NULL ? cli_delivery_usage(cmd) :
+		    usage_main,
 		    stdout);
 		return 0;
 	}
@@ -543,6 +962,14 @@ main(int argc, char **argv)
 		return cmd_seed(argc, argv);
 	if (strcmp(cmd, "apikey") == 0)
 		return cmd_apikey(argc, argv);
+	if (strcmp(cmd, "user") == 0)
+		return cmd_user(argc, argv);
+	if (strcmp(cmd, "audit") == 0)
+		return cmd_audit(argc, argv);
+	if (strcmp(cmd, "deadlines") == 0)
+		return cmd_deadlines(argc, argv);
+	if (cli_delivery_usage(cmd) != NULL)
+		return cli_delivery(cmd, argc, argv);
 	fprintf(stderr, "veche: unknown command '%s'\n\n%s", cmd, usage_main);
 	return 2;
 }

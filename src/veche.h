@@ -9,6 +9,25 @@
 
 #ifndef VECHE_VERSION
 #define VECHE_VERSION "0.0.0"
+/* Citizens' web interface (src/api/web*.c, social.c, core/photo.c) */
+#define VECHE_MAX_PHOTO_BYTES   (8u * 1024 * 1024)  /* one uploaded file */
+#define VECHE_MAX_PHOTO_PIXELS  (40u * 1000 * 1000) /* decoded width x height */
+#define VECHE_PHOTO_SIDE        2048   /* re-encoded photo: longest side, px */
+#define VECHE_THUMB_SIDE        320    /* thumbnail: longest side, px */
+#define VECHE_MAX_COMMENT       2000   /* characters */
+#define VECHE_NEARBY_RADIUS_M   200    /* "is this yours?" search radius */
+#define VECHE_NEARBY_MAX        5      /* reports offered there */
+#define VECHE_WEB_PAGE          20     /* reports per page of /reports */
+#define VECHE_RSS_ITEMS         50
+#define VECHE_MAX_COOKIE        4096   /* Cookie header, bytes */
+#define VECHE_TOKEN_HEX         32     /* CSRF and device tokens: 16 bytes */
+/* Writes per client address per hour, past which 429. */
+#define VECHE_RATE_WINDOW       3600
+#define VECHE_RATE_REPORTS      30
+#define VECHE_RATE_VOTES        120
+#define VECHE_RATE_COMMENTS     60
+#define VECHE_RATE_PHOTOS       120
+
 #endif
 
 /* HTTP */
@@ -56,5 +75,66 @@
 #define VECHE_DAYS_ANSWER       30
 #define VECHE_DAYS_FORWARD      7
 #define VECHE_DAYS_EXTENSION    30
+#define VECHE_DAYS_REOPEN       30     /* reporter may reopen an answer */
+
+/* Accounts and sessions (src/core/account.c, src/api/auth.c) */
+#define VECHE_MAX_LOGIN         64     /* bytes: [a-z0-9._@-] */
+#define VECHE_MIN_PASSWORD      8      /* bytes */
+#define VECHE_MAX_PASSWORD      1024   /* bytes */
+#define VECHE_SESSION_TTL       (12 * 3600)  /* seconds a session lives */
+#define VECHE_LOGIN_WINDOW      900    /* seconds failed logins are counted */
+#define VECHE_LOGIN_MAX_ACCOUNT 5      /* failures per login per window: 429 */
+#define VECHE_LOGIN_MAX_ADDRESS 20     /* failures per address per window */
+#define VECHE_LOGIN_SLOTS       1024   /* rate-limit table entries */
+#define VECHE_MAX_REASON        1000   /* characters: forward/extend reasons */
+#define VECHE_MAX_OVERDUE       1000   /* reports in one overdue list */
+#define VECHE_MAX_HISTORY       500    /* entries in one report history */
+#define VECHE_MAX_AUDIT_FIELD   4096   /* bytes of one audit before/after */
+#define VECHE_DEADLINE_NEAR_DAYS 3     /* default "near" warning, working days */
+#define VECHE_MAX_NEAR_DAYS     30     /* largest "near" setting, working days */
+
+/* Working-day calendars (src/core/calendar.c, data/calendar/) */
+#define VECHE_MAX_CALENDAR_FILE  (64u * 1024) /* bytes per calendar file */
+#define VECHE_MAX_CALENDAR_LINE  512          /* bytes per line */
+#define VECHE_MAX_CALENDAR_YEARS 32           /* years in one calendar */
+#define VECHE_MAX_CALENDAR_NAME  32           /* "ru": bytes, [a-z0-9_] */
+#define VECHE_CALENDAR_MIN_YEAR  1970
+#define VECHE_CALENDAR_MAX_YEAR  2199
+#define VECHE_ESCALATION_BATCH   500          /* reports read per scan step */
+
+/* Citizens' web interface (src/api/web*.c, social.c, core/photo.c) */
+#define VECHE_MAX_PHOTO_BYTES   (8u * 1024 * 1024)  /* one uploaded file */
+#define VECHE_MAX_PHOTO_PIXELS  (40u * 1000 * 1000) /* decoded width x height */
+#define VECHE_PHOTO_SIDE        2048   /* re-encoded photo: longest side, px */
+#define VECHE_THUMB_SIDE        320    /* thumbnail: longest side, px */
+#define VECHE_MAX_COMMENT       2000   /* characters */
+#define VECHE_NEARBY_RADIUS_M   200    /* "is this yours?" search radius */
+#define VECHE_NEARBY_MAX        5      /* reports offered there */
+#define VECHE_WEB_PAGE          20     /* reports per page of /reports */
+#define VECHE_RSS_ITEMS         50
+#define VECHE_MAX_COOKIE        4096   /* Cookie header, bytes */
+#define VECHE_TOKEN_HEX         32     /* CSRF and device tokens: 16 bytes */
+/* Writes per client address per hour, past which 429. */
+#define VECHE_RATE_WINDOW       3600
+#define VECHE_RATE_REPORTS      30
+#define VECHE_RATE_VOTES        120
+#define VECHE_RATE_COMMENTS     60
+#define VECHE_RATE_PHOTOS       120
+
+/* Delivery to agency systems (src/core/delivery.c, mail.c, export.c) */
+#define VECHE_DELIVERY_MAX_ATTEMPTS 12          /* attempts, then "dead" */
+#define VECHE_DELIVERY_BASE_MS  30000           /* first retry delay, ms */
+#define VECHE_DELIVERY_CAP_MS   (6 * 3600 * 1000) /* longest retry delay, ms */
+#define VECHE_DELIVERY_TIMEOUT_MS 15000         /* one webhook or SMTP send */
+#define VECHE_DELIVERY_POLL_MS  500             /* worker idle wake-up, ms */
+#define VECHE_DELIVERY_BATCH    32              /* deliveries claimed at once */
+#define VECHE_MAX_SECRET        256             /* webhook secret, bytes */
+#define VECHE_MIN_SECRET        16
+#define VECHE_MAX_SUBSCRIPTIONS 256
+#define VECHE_MAX_PAYLOAD       (256u * 1024)   /* event JSON, bytes */
+#define VECHE_MAX_MAIL          (512u * 1024)   /* one e-mail message, bytes */
+#define VECHE_MAX_DELIVERY_ERROR 500            /* last_error kept, bytes */
+#define VECHE_DELIVERY_LIST     1000            /* rows in one admin list */
+#define VECHE_EXPORT_MAX_DAYS   400             /* one CSV export's period */
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "api/app.h"
 #include "api/cache.h"
+#include "api/ratelimit.h"
 #include "store/store.h"
 
 static void
@@ -29,6 +30,14 @@ app_init(struct app *a)
 		a->cache = NULL;
 		return -1;
 	}
+	if ((a->login_limit = ratelimit_new()) == NULL) {
+		store_writer_free(a->writer);
+		a->writer = NULL;
+		pthread_key_delete(a->store_key);
+		cache_free(a->cache);
+		a->cache = NULL;
+		return -1;
+	}
 	return 0;
 }
 
@@ -49,6 +58,8 @@ app_finish(struct app *a)
 	a->cache = NULL;
 	store_writer_free(a->writer);
 	a->writer = NULL;
+	ratelimit_free(a->login_limit);
+	a->login_limit = NULL;
 }
 
 struct store *

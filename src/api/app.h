@@ -11,6 +11,7 @@
 
 struct cache;
 struct catalog;
+struct ratelimit;
 struct http_request;
 struct store;
 
@@ -23,7 +24,10 @@ struct app {
 	int64_t (*clock)(void);         /* "now"; tests and demos may replace it */
 	struct cache *cache;            /* rendered GETs, or NULL: no cache */
 	int no_cache;                   /* set before app_init to disable it */
+	const char *media_dir;          /* uploaded photos, or NULL: none taken */
+	const char *tiles_url;          /* map tile URL template (web pages) */
 	struct store_writer *writer;    /* one writer at a time, group commit */
+	struct ratelimit *login_limit;  /* failed sign-ins (api/ratelimit.h) */
 };
 
 /*

@@ -1,35 +1,82 @@
-/* auth.c: API keys and (later) sessions. */
+/*
+ * auth.c: who is calling (API keys and session cookies), CSRF checks, and
+ * the routes to sign up, sign in and out.
+ */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
 
 #include "veche.h"
 #include "api/app.h"
 #include "api/auth.h"
+#include "api/cache.h"
+#include "api/ratelimit.h"
+#include "api/reply.h"
 #include "api/routes.h"
+#include "core/account.h"
 #include "core/apikey.h"
+#include "core/session.h"
 #include "http/http.h"
 
-/* The actor of an API key in the request, or NULL; *rc the refusal. */
-static struct actor *
-key_actor(struct http_request *req, struct app *a, int *rc,
+/* What the request slot holds: the actor first, so it reads as one. */
+struct caller {
+	struct actor act;
+	int session;                    /* signed in by cookie */
+	char csrf[SESSION_TOKEN_LEN];
+};
+
+/* The session token of the request's cookie, or NULL; in request memory. */
+static const char *
+cookie_token(struct http_request *req)
+{
+	const char *h = http_request_header(req, "Cookie"), *p, *end;
+	const size_t n = strlen(AUTH_COOKIE);
+	char *v;
+
+	for (p = h; p != NULL && *p != '\0'; p = end) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		end = p + strcspn(p, ";");
+		if ((size_t)(end - p) > n && strncmp(p, AUTH_COOKIE, n) == 0 &&
+		    p[n] == '=') {
+			if (end - p - (long)n - 1 >= SESSION_TOKEN_LEN ||
+			    (v = http_request_alloc(req, SESSION_TOKEN_LEN)) ==
+			    NULL)
+				return NULL;
+			snprintf(v, SESSION_TOKEN_LEN, "%.*s",
+			    (int)(end - p - (long)n - 1), p + n + 1);
+			return v;
+		}
+	}
+	return NULL;
+}
+
+static struct caller *
+new_caller(struct http_request *req)
+{
+	struct caller *c = http_request_alloc(req, sizeof(*c));
+
+	if (c != NULL)
+		memset(c, 0, sizeof(*c));
+	return c;
+}
+
+/* The caller of an API key in the request, or NULL; *rc the refusal. */
+static struct caller *
+key_caller(struct http_request *req, struct store *s, int *rc,
     const char **message)
 {
 	char agency[VECHE_MAX_CODE + 1];
-	struct actor *act;
-	struct store *s;
+	struct caller *c;
 	const char *key;
 
-	*rc = 0;
 	key = http_request_param(req, "api_key");
 	if (key == NULL)
 		key = http_request_header(req, "X-Api-Key");
 	if (key == NULL)
 		return NULL;
-	if ((s = app_store(a)) == NULL) {
-		*rc = 503;
-		*message = "database unavailable: try again later";
-		return NULL;
-	}
 	switch (apikey_check(s, key, agency, sizeof(agency))) {
 	case 0:
 		break;
@@ -42,57 +89,321 @@ key_actor(struct http_request *req, struct app *a, int *rc,
 		*message = "api_key: could not be checked, try again later";
 		return NULL;
 	}
-	if ((act = http_request_alloc(req, sizeof(*act))) == NULL) {
+	if ((c = new_caller(req)) == NULL) {
 		*rc = 503;
 		*message = "out of memory";
 		return NULL;
 	}
-	memset(act, 0, sizeof(*act));
-	act->role = ROLE_SYSTEM;
-	snprintf(act->name, sizeof(act->name), "api-key");
+	c->act.role = ROLE_SYSTEM;
+	snprintf(c->act.name, sizeof(c->act.name), "api-key");
 	if (agency[0] != '\0') {
-		snprintf(act->agencies[0], sizeof(act->agencies[0]), "%s",
+		snprintf(c->act.agencies[0], sizeof(c->act.agencies[0]), "%s",
 		    agency);
-		act->nagencies = 1;
+		c->act.nagencies = 1;
 	}
-	return act;
+	return c;
+}
+
+/* The caller of the session cookie, or NULL (none, expired, unknown). */
+static struct caller *
+session_caller(struct http_request *req, struct app *a, struct store *s,
+    int *rc, const char **message)
+{
+	const char *token = cookie_token(req);
+	struct caller *c;
+	int64_t user;
+	char csrf[SESSION_TOKEN_LEN];
+
+	if (token == NULL)
+		return NULL;
+	switch (session_find(s, token, app_now(a), &user, csrf)) {
+	case 0:
+		break;
+	case 1:
+		return NULL;
+	default:
+		*rc = 503;
+		*message = "session: could not be checked, try again later";
+		return NULL;
+	}
+	if ((c = new_caller(req)) == NULL) {
+		*rc = 503;
+		*message = "out of memory";
+		return NULL;
+	}
+	switch (account_actor(s, user, &c->act)) {
+	case 0:
+		break;
+	case 1:
+		return NULL;
+	default:
+		*rc = 503;
+		*message = "session: could not be checked, try again later";
+		return NULL;
+	}
+	c->session = 1;
+	snprintf(c->csrf, sizeof(c->csrf), "%s", csrf);
+	return c;
+}
+
+/* Who calls: an API key first, then a session; NULL for nobody. */
+static struct caller *
+identify(struct http_request *req, struct app *a, int *rc,
+    const char **message)
+{
+	struct caller *c;
+	struct store *s;
+
+	*rc = 0;
+	if ((c = http_request_user(req)) != NULL)
+		return c;
+	if ((s = app_store(a)) == NULL) {
+		*rc = 503;
+		*message = "database unavailable: try again later";
+		return NULL;
+	}
+	if ((c = key_caller(req, s, rc, message)) == NULL && *rc == 0)
+		c = session_caller(req, a, s, rc, message);
+	if (c != NULL)
+		http_request_set_user(req, c);
+	return c;
+}
+
+static unsigned
+role_access(enum role r)
+{
+	static const unsigned bits[ROLE__MAX] = {
+		[ROLE_CITIZEN] = ACCESS_CITIZEN,
+		[ROLE_MODERATOR] = ACCESS_MODERATOR,
+		[ROLE_OPERATOR] = ACCESS_OPERATOR,
+		[ROLE_HEAD] = ACCESS_HEAD,
+		[ROLE_ADMIN] = ACCESS_ADMIN,
+		[ROLE_SYSTEM] = ACCESS_APIKEY,
+	};
+
+	return (unsigned)r < ROLE__MAX ? bits[r] : 0;
+}
+
+/* A session's writes must echo its CSRF token. */
+static int
+csrf_ok(struct http_request *req, const struct caller *c)
+{
+	const char *given;
+	enum http_method m = http_request_method(req);
+
+	if (!c->session || m == HTTP_GET || m == HTTP_HEAD)
+		return 1;
+	given = http_request_header(req, "X-CSRF-Token");
+	if (given == NULL)
+		given = http_request_param(req, "csrf");
+	return session_csrf_ok(c->csrf, given);
 }
 
 int
 auth_check(struct http_request *req, const struct http_route *route,
     void *arg, const char **field, const char **message)
 {
-	struct actor *act;
+	struct caller *c;
 	int rc;
 
 	*field = "api_key";
-	act = key_actor(req, arg, &rc, message);
+	c = identify(req, arg, &rc, message);
 	if (rc != 0)
 		return rc;
-	if (act != NULL && (route->access & ACCESS_APIKEY)) {
-		http_request_set_user(req, act);
-		return 0;
+	if (c == NULL) {
+		if (route->access & ACCESS_ANON)
+			return 0;
+		if (!(route->access & ACCESS_USER)) {
+			*message = "api_key: required for this request (ask the "
+			    "administrator for a key)";
+			return 403;
+		}
+		*field = "session";
+		*message = "session: sign in first (POST /api/v1/login)";
+		return 401;
 	}
-	*message = "api_key: required for this request (ask the "
-	    "administrator for a key)";
-	return 403;
+	if (!(route->access & (role_access(c->act.role) | ACCESS_ANON))) {
+		*field = c->act.role == ROLE_SYSTEM ? "api_key" : "role";
+		*message = c->act.role == ROLE_SYSTEM ? "api_key: an API key may "
+		    "not make this request" : "role: your role may not make "
+		    "this request";
+		return 403;
+	}
+	if (!csrf_ok(req, c)) {
+		*field = "csrf";
+		*message = "csrf: missing or wrong CSRF token: send the "
+		    "session's token (GET /api/v1/me) in the field csrf or the "
+		    "header X-CSRF-Token";
+		return 403;
+	}
+	return 0;
 }
 
 const struct actor *
 auth_actor(struct http_request *req, struct app *a)
 {
-	struct actor *act = http_request_user(req);
 	const char *message;
+	struct caller *c;
 	int rc;
 
-	if (act == NULL && (act = key_actor(req, a, &rc, &message)) != NULL)
-		http_request_set_user(req, act);
-	return act;
+	c = identify(req, a, &rc, &message);
+	return c != NULL ? &c->act : NULL;
 }
+
+const char *
+auth_csrf(struct http_request *req)
+{
+	struct caller *c = http_request_user(req);
+
+	return c != NULL && c->session ? c->csrf : NULL;
+}
+
+/* The public view of an actor, with the session's CSRF token. */
+static json_t *
+me_json(const struct actor *a, const char *csrf)
+{
+	json_t *ag = json_array();
+	size_t i;
+
+	for (i = 0; i < a->nagencies; i++)
+		json_array_append_new(ag, json_string(a->agencies[i]));
+	return json_pack("{s:I, s:s, s:s, s:o, s:o}", "id",
+	    (json_int_t)a->user_id, "login", a->name, "role",
+	    account_role_name(a->role), "agencies", ag, "csrf",
+	    reply_str(csrf));
+}
+
+/* Set (max_age > 0) or clear the session cookie. */
+static int
+set_cookie(struct app *a, struct http_response *res, const char *token,
+    int max_age)
+{
+	char v[256];
+	int secure = a->public_url != NULL &&
+	    strncasecmp(a->public_url, "https:", 6) == 0;
+
+	snprintf(v, sizeof(v), "%s=%s; Path=/; Max-Age=%d; HttpOnly; "
+	    "SameSite=Lax%s", AUTH_COOKIE, token, max_age,
+	    secure ? "; Secure" : "");
+	return http_response_header(res, "Set-Cookie", v);
+}
+
+static int
+login(struct http_request *req, struct http_response *res, void *arg)
+{
+	struct app *a = arg;
+	const char *name = http_request_param(req, "login");
+	const char *pw = http_request_param(req, "password");
+	const char *remote = http_request_remote(req);
+	char kacc[VECHE_MAX_LOGIN + 16], kaddr[96], retry_s[24];
+	char token[SESSION_TOKEN_LEN], csrf[SESSION_TOKEN_LEN];
+	int64_t now = app_now(a), retry, r2;
+	struct actor act;
+	struct store *s;
+	struct verr e;
+
+	if (name == NULL || strlen(name) > VECHE_MAX_LOGIN)
+		return reply_bad(req, res, 400, "login", "login: required, at "
+		    "most %d bytes", VECHE_MAX_LOGIN);
+	if (pw == NULL)
+		return reply_bad(req, res, 400, "password", "password: "
+		    "required");
+	snprintf(kacc, sizeof(kacc), "login:%s", name);
+	snprintf(kaddr, sizeof(kaddr), "addr:%s", remote);
+	if (ratelimit_blocked(a->login_limit, kacc, VECHE_LOGIN_MAX_ACCOUNT,
+	    now, &retry) | ratelimit_blocked(a->login_limit, kaddr,
+	    VECHE_LOGIN_MAX_ADDRESS, now, &r2)) {
+		snprintf(retry_s, sizeof(retry_s), "%lld",
+		    (long long)(retry > r2 ? retry : r2));
+		http_response_header(res, "Retry-After", retry_s);
+		return reply_bad(req, res, 429, "login", "login: too many "
+		    "failed attempts; try again in %s seconds", retry_s);
+	}
+	if ((s = app_store(a)) == NULL)
+		return reply_bad(req, res, 503, NULL, "database unavailable");
+	memset(&e, 0, sizeof(e));
+	if (account_authenticate(s, name, pw, &act, &e) == -1) {
+		if (e.kind != VERR_FORBIDDEN)
+			return reply_verr(req, res, &e);
+		ratelimit_fail(a->login_limit, kacc, now);
+		ratelimit_fail(a->login_limit, kaddr, now);
+		return reply_bad(req, res, 401, "password", "login or "
+		    "password is wrong");
+	}
+	ratelimit_clear(a->login_limit, kacc);
+	/* A new session at every sign-in; the old one ends. */
+	if (session_start(s, act.user_id, cookie_token(req), now, token, csrf,
+	    &e) == -1)
+		return reply_verr(req, res, &e);
+	if (set_cookie(a, res, token, VECHE_SESSION_TTL) == -1)
+		return -1;
+	return reply_json(res, 200, me_json(&act, csrf));
+}
+
+static int
+logout(struct http_request *req, struct http_response *res, void *arg)
+{
+	struct app *a = arg;
+	struct store *s;
+
+	if ((s = app_store(a)) == NULL)
+		return reply_bad(req, res, 503, NULL, "database unavailable");
+	if (session_end(s, cookie_token(req), app_now(a)) == -1)
+		return -1;
+	if (set_cookie(a, res, "", 0) == -1)
+		return -1;
+	return reply_json(res, 200, json_pack("{s:b}", "signed_out", 1));
+}
+
+static int
+me(struct http_request *req, struct http_response *res, void *arg)
+{
+	const struct actor *act = auth_actor(req, arg);
+
+	if (act == NULL)
+		return reply_bad(req, res, 401, "session", "session: sign in "
+		    "first");
+	return reply_json(res, 200, me_json(act, auth_csrf(req)));
+}
+
+static int
+signup(struct http_request *req, struct http_response *res, void *arg)
+{
+	struct app *a = arg;
+	const char *name = http_request_param(req, "login");
+	const char *pw = http_request_param(req, "password");
+	struct actor self;
+	struct store *s;
+	struct verr e;
+	int64_t id;
+
+	if ((s = app_store(a)) == NULL)
+		return reply_bad(req, res, 503, NULL, "database unavailable");
+	memset(&self, 0, sizeof(self));
+	self.role = ROLE_CITIZEN;
+	snprintf(self.name, sizeof(self.name), "%s", name ? name : "");
+	memset(&e, 0, sizeof(e));
+	if (account_create(s, a->catalog, &self, name, pw, ROLE_CITIZEN, NULL,
+	    0, app_now(a), &id, &e) == -1)
+		return reply_verr(req, res, &e);
+	cache_bump(a->cache);
+	return reply_json(res, 201, json_pack("{s:I, s:s, s:s}", "id",
+	    (json_int_t)id, "login", name, "role", "citizen"));
+}
+
+static const char *const p_login[] = { "login", "password", NULL };
+static const char *const p_csrf[] = { "csrf", NULL };
+
+static const struct http_route auth_table[] = {
+	{ HTTP_POST, "/api/v1/signup", signup, ACCESS_ANON, p_login, 0 },
+	{ HTTP_POST, "/api/v1/login", login, 0, p_login, 0 },
+	{ HTTP_POST, "/api/v1/logout", logout, ACCESS_USER, p_csrf, 0 },
+	{ HTTP_GET, "/api/v1/me", me, ACCESS_USER, NULL, 0 },
+};
 
 const struct http_route *
 auth_routes(size_t *n)
 {
-	*n = 0;
-	return NULL;
+	*n = sizeof(auth_table) / sizeof(auth_table[0]);
+	return auth_table;
 }

@@ -1,7 +1,11 @@
 /*
  * auth.h: who is calling.  An API key (parameter api_key or header
  * X-Api-Key) makes the caller a ROLE_SYSTEM actor scoped to the key's
- * agency; a session makes it the signed-in user (see docs/auth.md).
+ * agency; a session cookie (veche_session) makes it the signed-in user.
+ * A session's POST, PUT and DELETE requests must carry its CSRF token in
+ * the form field csrf or the header X-CSRF-Token; API-key callers are
+ * exempt.  Sign-in is rate-limited per login and per remote address.  See
+ * docs/auth.md.
  */
 #ifndef VECHE_AUTH_H
 #define VECHE_AUTH_H
@@ -14,11 +18,13 @@ struct app;
 struct http_request;
 struct http_route;
 
+#define AUTH_COOKIE "veche_session"
+
 /*
  * http_access_fn for the routing table: 0 if the caller is one that
  * route->access admits (the actor is then attached to the request), else
- * 401 (nobody signed in), 403 (signed in but not admitted) or 503, with
- * *field and *message saying why.
+ * 401 (nobody signed in), 403 (signed in but not admitted, or a missing or
+ * wrong CSRF token) or 503, with *field and *message saying why.
  */
 int auth_check(struct http_request *req, const struct http_route *route,
     void *app, const char **field, const char **message);
@@ -29,7 +35,10 @@ int auth_check(struct http_request *req, const struct http_route *route,
  */
 const struct actor *auth_actor(struct http_request *req, struct app *app);
 
-/* The routes of this module (sign-in, sign-out ...). */
+/* The CSRF token of the caller's session, or NULL.  Owned by the request. */
+const char *auth_csrf(struct http_request *req);
+
+/* The routes of this module: sign-up, sign-in, sign-out, "who am I". */
 const struct http_route *auth_routes(size_t *n);
 
 #endif

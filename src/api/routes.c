@@ -19,9 +19,10 @@
 static const struct http_route *(*const modules[])(size_t *) = {
 	open311_routes,
 	auth_routes,
-	workflow_routes,
 	delivery_routes,
 	web_routes,
+	/* After web's literal /api/v1/reports/nearby, which {id} would take. */
+	workflow_routes,
 };
 
 struct http_route *

@@ -21,6 +21,8 @@ enum access {
 	ACCESS_OPERATOR = 1u << 3,
 	ACCESS_HEAD = 1u << 4,
 	ACCESS_ADMIN = 1u << 5,
+	ACCESS_ANON = 1u << 6,          /* anyone; a signed-in caller is still
+	                                   identified and CSRF-checked */
 };
 
 #define ACCESS_STAFF (ACCESS_OPERATOR | ACCESS_HEAD | ACCESS_ADMIN)

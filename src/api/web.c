@@ -1,10 +1,248 @@
-/* web.c: the web routes.  None yet. */
+/*
+ * web.c: the citizens' web routes and what their handlers share: the
+ * request context (language, cookies, CSRF) and error pages.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sodium.h>
+
+#include "veche.h"
+#include "api/app.h"
 #include "api/web.h"
+#include "api/web_html.h"
 #include "http/http.h"
+
+#define COOKIE_CSRF     "veche_csrf"
+#define COOKIE_DEVICE   "veche_device"
+#define COOKIE_LANG     "veche_lang"
+#define COOKIE_YEAR     "31536000"
+
+int
+web_cookie(const char *header, const char *name, char *buf, size_t len)
+{
+	size_t nlen = strlen(name);
+	const char *p = header;
+
+	if (header == NULL || len == 0 || strlen(header) > VECHE_MAX_COOKIE)
+		return -1;
+	/* cookie-string = pair *( ";" SP pair ), pair = name "=" value */
+	while (*p != '\0') {
+		const char *end, *v;
+		size_t vlen;
+
+		while (*p == ' ' || *p == '\t' || *p == ';')
+			p++;
+		end = strchr(p, ';');
+		if (end == NULL)
+			end = p + strlen(p);
+		if ((size_t)(end - p) > nlen && strncmp(p, name, nlen) == 0 &&
+		    p[nlen] == '=') {
+			v = p + nlen + 1;
+			vlen = (size_t)(end - v);
+			if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
+				v++;
+				vlen -= 2;
+			}
+			if (vlen >= len)
+				return -1;
+			memcpy(buf, v, vlen);
+			buf[vlen] = '\0';
+			return 0;
+		}
+		p = end;
+	}
+	return -1;
+}
+
+int
+web_token_ok(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < VECHE_TOKEN_HEX; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' &&
+		    s[i] <= 'f')))
+			return 0;
+	return s[i] == '\0';
+}
+
+static void
+new_token(char out[WEB_TOKEN_LEN])
+{
+	unsigned char raw[VECHE_TOKEN_HEX / 2];
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(out, WEB_TOKEN_LEN, raw, sizeof(raw));
+}
+
+static int
+secure_site(const struct app *a)
+{
+	return a->public_url != NULL && strncmp(a->public_url, "https:", 6) == 0;
+}
+
+static void
+set_cookie(struct http_response *res, const struct app *a, const char *name,
+    const char *value, int persistent, int http_only)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s=%s; Path=/; SameSite=Lax%s%s%s", name,
+	    value, persistent ? "; Max-Age=" COOKIE_YEAR : "",
+	    http_only ? "; HttpOnly" : "", secure_site(a) ? "; Secure" : "");
+	http_response_header(res, "Set-Cookie", buf);
+}
+
+/* A token from the cookie, or a new one set on the response. */
+static void
+token(struct http_response *res, const struct app *a, const char *cookies,
+    const char *name, int persistent, char out[WEB_TOKEN_LEN])
+{
+	if (web_cookie(cookies, name, out, WEB_TOKEN_LEN) == 0 &&
+	    web_token_ok(out))
+		return;
+	new_token(out);
+	set_cookie(res, a, name, out, persistent, 1);
+}
+
+static int
+wants_json(struct http_request *req)
+{
+	const char *accept = http_request_header(req, "Accept");
+
+	return accept != NULL && strstr(accept, "application/json") != NULL;
+}
+
+int
+web_begin(struct http_request *req, struct http_response *res, void *arg,
+    struct web_ctx *c)
+{
+	const char *cookies = http_request_header(req, "Cookie");
+	const char *lang = http_request_param(req, "lang");
+	char saved[8];
+
+	memset(c, 0, sizeof(*c));
+	c->app = arg;
+	c->html = !wants_json(req);
+	c->lang = LANG_RU;
+	if (lang != NULL && (strcmp(lang, "en") == 0 ||
+	    strcmp(lang, "ru") == 0)) {
+		c->lang = lang[0] == 'e' ? LANG_EN : LANG_RU;
+		set_cookie(res, c->app, COOKIE_LANG, lang, 1, 0);
+	} else if (web_cookie(cookies, COOKIE_LANG, saved,
+	    sizeof(saved)) == 0 && strcmp(saved, "en") == 0)
+		c->lang = LANG_EN;
+	token(res, c->app, cookies, COOKIE_CSRF, 0, c->csrf);
+	token(res, c->app, cookies, COOKIE_DEVICE, 1, c->device);
+	if ((c->store = app_store(c->app)) == NULL) {
+		web_fail(req, res, c, 503, NULL, "database unavailable: try "
+		    "again later");
+		return -1;
+	}
+	return 0;
+}
+
+int
+web_csrf_ok(struct http_request *req, const struct web_ctx *c)
+{
+	const char *sent = http_request_param(req, "csrf");
+	char cookie[WEB_TOKEN_LEN];
+
+	if (sent == NULL)
+		sent = http_request_header(req, "X-CSRF-Token");
+	/* The cookie must have come with the request, not been made now. */
+	if (sent == NULL || web_cookie(http_request_header(req, "Cookie"),
+	    COOKIE_CSRF, cookie, sizeof(cookie)) == -1 ||
+	    !web_token_ok(cookie) || strlen(sent) != VECHE_TOKEN_HEX)
+		return 0;
+	return sodium_memcmp(sent, cookie, VECHE_TOKEN_HEX) == 0 &&
+	    strcmp(cookie, c->csrf) == 0;
+}
+
+const char *
+web_url(struct http_request *req, const struct web_ctx *c, const char *path)
+{
+	const char *base = c->app->public_url != NULL ? c->app->public_url : "";
+	size_t n = strlen(base) + strlen(path) + 1;
+	char *url = http_request_alloc(req, n);
+
+	if (url != NULL)
+		snprintf(url, n, "%s%s", base, path);
+	return url != NULL ? url : path;
+}
+
+int
+web_fail(struct http_request *req, struct http_response *res,
+    const struct web_ctx *c, int status, const char *field,
+    const char *message)
+{
+	struct html h = { res, c->lang, 0 };
+
+	if (!c->html) {
+		http_response_error(req, res, status, field, message);
+		return 0;
+	}
+	http_response_reset(res);
+	http_response_status(res, status);
+	http_response_type(res, "text/html; charset=utf-8");
+	html_page_begin(&h, web_msg(status == 404 ? M_NOT_FOUND : M_ERROR,
+	    c->lang), "error", http_request_path(req), NULL, 0);
+	html_f(&h, "<h1>%m</h1>\n<p class=\"error\" role=\"alert\">%s</p>\n"
+	    "<p><a href=\"/\">%m</a></p>\n", status == 404 ? M_NOT_FOUND :
+	    M_ERROR, status == 404 ? web_msg(M_NOT_FOUND_TEXT, c->lang) :
+	    message, M_BACK);
+	html_page_end(&h);
+	return h.failed ? -1 : 0;
+}
+
+/* Parameters of the routes. */
+#define LANG_P "lang"
+static const char *const p_page[] = { LANG_P, NULL };
+static const char *const p_filters[] = {
+	LANG_P, "service_code", "status", "agency", "days", "page", NULL
+};
+static const char *const p_report[] = { LANG_P, "created", NULL };
+static const char *const p_rss[] = {
+	LANG_P, "service_code", "bbox", "agency", NULL
+};
+static const char *const p_post_report[] = {
+	LANG_P, "csrf", "service_code", "lat", "long", "address_string",
+	"description", "first_name", "last_name", "email", "phone",
+	"media_url", "photo", "attr[", NULL
+};
+static const char *const p_csrf[] = { LANG_P, "csrf", NULL };
+static const char *const p_comment[] = {
+	LANG_P, "csrf", "author", "body", NULL
+};
+static const char *const p_nearby[] = {
+	LANG_P, "lat", "long", "service_code", NULL
+};
+static const char *const p_photo[] = { LANG_P, "csrf", "photo", NULL };
+
+static const struct http_route web_table[] = {
+	{ HTTP_GET, "/", web_map, 0, p_filters, 0 },
+	{ HTTP_GET, "/reports", web_list, 0, p_filters, 0 },
+	{ HTTP_GET, "/reports/{id}", web_report, 0, p_report, 0 },
+	{ HTTP_GET, "/new", web_new, 0, p_page, 0 },
+	{ HTTP_GET, "/rss", web_rss, 0, p_rss, 0 },
+	{ HTTP_GET, "/media/{name}", social_media, 0, NULL, 0 },
+	{ HTTP_POST, "/api/v1/reports", social_post_report, 0, p_post_report,
+	    0 },
+	{ HTTP_GET, "/api/v1/reports/nearby", social_nearby, 0, p_nearby, 0 },
+	{ HTTP_POST, "/api/v1/reports/{id}/votes", social_post_vote, 0, p_csrf,
+	    0 },
+	{ HTTP_GET, "/api/v1/reports/{id}/comments", social_get_comments, 0,
+	    p_page, 0 },
+	{ HTTP_POST, "/api/v1/reports/{id}/comments", social_post_comment, 0,
+	    p_comment, 0 },
+	{ HTTP_POST, "/api/v1/photos", social_post_photo, 0, p_photo, 0 },
+};
 
 const struct http_route *
 web_routes(size_t *n)
 {
-	*n = 0;
-	return NULL;
+	*n = sizeof(web_table) / sizeof(web_table[0]);
+	return web_table;
 }

@@ -1,14 +1,92 @@
 /*
- * web.h: the web routes (see web.c).
+ * web.h: the citizens' web interface: server-rendered pages (web_pages.c),
+ * the RSS feed (web_rss.c) and the citizens' JSON/form API (social.c), with
+ * what they share: the request's language, the device and CSRF cookies.
+ *
+ * CSRF: a double-submit token.  Every page sets cookie veche_csrf (random,
+ * SameSite=Lax) when the client has none and puts the same value in its
+ * forms (field "csrf") and in <meta name="csrf-token"> for the scripts
+ * (header X-CSRF-Token).  web_csrf_ok is the one check every citizen write
+ * makes; when sessions bring their own token, only it changes.
  */
 #ifndef VECHE_API_WEB_H
 #define VECHE_API_WEB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
+#include "veche.h"
+#include "core/model.h"
+
+struct app;
+struct http_request;
+struct http_response;
 struct http_route;
+struct store;
+
+#define WEB_TOKEN_LEN (VECHE_TOKEN_HEX + 1)
+
+/* What every web handler knows about its request. */
+struct web_ctx {
+	struct app *app;
+	struct store *store;
+	enum lang lang;
+	char csrf[WEB_TOKEN_LEN];       /* the client's CSRF token */
+	char device[WEB_TOKEN_LEN];     /* the client's device token */
+	int html;                       /* the client wants HTML, not JSON */
+};
+
+/*
+ * Set up c for req: language (?lang=, else cookie veche_lang, else
+ * Russian, remembering a ?lang= in the cookie), the CSRF and device tokens
+ * (made and set as cookies when missing) and the thread's store.  Returns
+ * 0, or -1 after answering 503 when the database is unavailable.
+ */
+int web_begin(struct http_request *req, struct http_response *res,
+    void *app, struct web_ctx *c);
+
+/* Whether the request carries the client's CSRF token (field or header). */
+int web_csrf_ok(struct http_request *req, const struct web_ctx *c);
+
+/*
+ * Copy the value of cookie name from a Cookie header into buf (len bytes,
+ * NUL-terminated).  Returns 0, or -1 when absent, malformed or too long.
+ */
+int web_cookie(const char *header, const char *name, char *buf, size_t len);
+
+/* Whether s is a token as web_begin makes them (VECHE_TOKEN_HEX hex). */
+int web_token_ok(const char *s);
+
+/* The site's absolute URL of path (in request memory), e.g. for RSS. */
+const char *web_url(struct http_request *req, const struct web_ctx *c,
+    const char *path);
+
+/*
+ * Answer an HTML error page (status, a title and a message) or, for
+ * clients that want JSON, the API's error body.
+ */
+int web_fail(struct http_request *req, struct http_response *res,
+    const struct web_ctx *c, int status, const char *field,
+    const char *message);
 
 /* This module's rows of the routing table. */
 const struct http_route *web_routes(size_t *n);
+
+/* Handlers (web_pages.c, web_rss.c, social.c). */
+int web_map(struct http_request *, struct http_response *, void *);
+int web_list(struct http_request *, struct http_response *, void *);
+int web_report(struct http_request *, struct http_response *, void *);
+int web_new(struct http_request *, struct http_response *, void *);
+int web_rss(struct http_request *, struct http_response *, void *);
+int social_post_report(struct http_request *, struct http_response *,
+    void *);
+int social_post_vote(struct http_request *, struct http_response *, void *);
+int social_get_comments(struct http_request *, struct http_response *,
+    void *);
+int social_post_comment(struct http_request *, struct http_response *,
+    void *);
+int social_nearby(struct http_request *, struct http_response *, void *);
+int social_post_photo(struct http_request *, struct http_response *, void *);
+int social_media(struct http_request *, struct http_response *, void *);
 
 #endif

@@ -9,6 +9,7 @@
 #include "core/arena.h"
 #include "core/city.h"
 #include "core/datetime.h"
+#include "core/deadline.h"
 #include "core/report.h"
 #include "geo/geo.h"
 #include "store/store.h"
@@ -346,6 +347,45 @@ known_service(const struct service *svcs, size_t n, const char *code)
 	return 0;
 }
 
+/*
+ * The deadline settings (docs/deadlines.md): "calendar" (a calendar name,
+ * or "none"), "answer_days" ("calendar" or "working"), "deadline_near_days"
+ * (working days); each optional.  near receives the last as text.
+ */
+static int
+get_deadline_settings(json_t *root, const char **calendar,
+    const char **answer, char *near, size_t nearlen, struct verr *e)
+{
+	json_t *v;
+	size_t n;
+
+	if (get_str(root, "calendar", calendar, 0, "city", e) ||
+	    get_str(root, "answer_days", answer, 0, "city", e))
+		return -1;
+	if (*calendar != NULL && ((n = strlen(*calendar)) == 0 ||
+	    n > VECHE_MAX_CALENDAR_NAME || strspn(*calendar,
+	    "abcdefghijklmnopqrstuvwxyz0123456789_") != n))
+		return verr_set(e, VERR_INVALID, "calendar", "calendar: '%.40s' "
+		    "is not a calendar name (a-z, 0-9, _; e.g. \"ru\" for "
+		    "data/calendar/ru-YYYY.txt, or \"none\")", *calendar);
+	if (*answer != NULL && deadline_count_parse(*answer) ==
+	    DEADLINE_COUNT__MAX)
+		return verr_set(e, VERR_INVALID, "answer_days", "answer_days: "
+		    "\"calendar\" or \"working\"");
+	near[0] = '\0';
+	v = json_object_get(root, "deadline_near_days");
+	if (v != NULL && !json_is_null(v)) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > VECHE_MAX_NEAR_DAYS)
+			return verr_set(e, VERR_INVALID, "deadline_near_days",
+			    "deadline_near_days: a number of working days from "
+			    "0 to %d", VECHE_MAX_NEAR_DAYS);
+		snprintf(near, nearlen, "%lld",
+		    (long long)json_integer_value(v));
+	}
+	return 0;
+}
+
 static int
 import(struct store *s, json_t *root, struct arena *a, struct verr *e)
 {
@@ -353,8 +393,9 @@ import(struct store *s, json_t *root, struct arena *a, struct verr *e)
 	struct service *services = NULL;
 	struct agency *agencies = NULL;
 	const char *jur = NULL, *tz = NULL, *fallback = NULL;
+	const char *calendar = NULL, *answer = NULL;
 	size_t i, j, nsvc, nag;
-	char path[64];
+	char path[64], near[16];
 
 	if (!json_is_object(root))
 		return verr_set(e, VERR_INVALID, "", "the file must hold a JSON "
@@ -362,6 +403,9 @@ import(struct store *s, json_t *root, struct arena *a, struct verr *e)
 	if (get_str(root, "jurisdiction_id", &jur, 0, "city", e) ||
 	    get_str(root, "timezone", &tz, 0, "city", e) ||
 	    get_str(root, "fallback_agency", &fallback, 0, "city", e))
+		return -1;
+	if (get_deadline_settings(root, &calendar, &answer, near,
+	    sizeof(near), e) == -1)
 		return -1;
 	if (tz != NULL && datetime_set_zone(tz) == -1)
 		return verr_set(e, VERR_INVALID, "timezone", "timezone: '%s' is "
@@ -415,7 +459,10 @@ import(struct store *s, json_t *root, struct arena *a, struct verr *e)
 		goto fail;
 	if ((jur && store_setting_put(s, "jurisdiction_id", jur)) ||
 	    (tz && store_setting_put(s, "timezone", tz)) ||
-	    (fallback && store_setting_put(s, "fallback_agency", fallback)))
+	    (fallback && store_setting_put(s, "fallback_agency", fallback)) ||
+	    (calendar && store_setting_put(s, "calendar", calendar)) ||
+	    (answer && store_setting_put(s, "answer_days", answer)) ||
+	    (near[0] && store_setting_put(s, "deadline_near_days", near)))
 		goto rollback;
 	for (i = 0; i < nsvc; i++)
 		if (store_service_put(s, &services[i]) == -1)

@@ -1,6 +1,6 @@
 /*
- * outbox.c: event names.  outbox_emit is defined in delivery's module
- * (src/core/delivery.c) once it exists; until then events are not kept.
+ * outbox.c: event names.  outbox_emit is defined with the rest of the
+ * delivery module in src/core/delivery.c.
  */
 #include <stddef.h>
 
@@ -24,18 +24,4 @@ const char *
 outbox_event_name(enum event_type ev)
 {
 	return (unsigned)ev < EVENT__MAX ? event_names[ev] : NULL;
-}
-
-/* TEMPORARY until the delivery module lands: keeps nothing. */
-int
-outbox_emit(struct store *s, enum event_type ev, int64_t report_id,
-    const char *detail, int64_t now, struct verr *e)
-{
-	(void)s;
-	(void)ev;
-	(void)report_id;
-	(void)detail;
-	(void)now;
-	(void)e;
-	return 0;
 }

@@ -238,6 +238,7 @@ static const struct migration_set *const migration_sets[] = {
 	&store_workflow_schema,
 	&store_delivery_schema,
 	&store_social_schema,
+	&store_deadlines_schema,
 };
 
 const struct migration_set store_core_schema = {

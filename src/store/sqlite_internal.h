@@ -26,6 +26,7 @@ enum store_module {
 	STORE_MOD_WORKFLOW,     /* lifecycle, calendar, audit (sqlite_workflow.c) */
 	STORE_MOD_DELIVERY,     /* outbox, webhooks, e-mail (sqlite_delivery.c) */
 	STORE_MOD_SOCIAL,       /* votes, comments, photos (sqlite_social.c) */
+	STORE_MOD_DEADLINES,    /* escalation notices sent (sqlite_deadlines.c) */
 	STORE_MOD__MAX
 };
 
@@ -43,6 +44,7 @@ extern const struct migration_set store_accounts_schema;
 extern const struct migration_set store_workflow_schema;
 extern const struct migration_set store_delivery_schema;
 extern const struct migration_set store_social_schema;
+extern const struct migration_set store_deadlines_schema;
 
 struct store {
 	sqlite3 *db;

@@ -1,7 +1,326 @@
 /*
  * sqlite_social.c: the social module of the SQLite backend (see
- * sqlite_internal.h).  No migrations yet.
+ * sqlite_internal.h and store_social.h): votes, comments, photos and the
+ * rate-limit counters.
  */
-#include "store/sqlite_internal.h"
+#include <string.h>
 
-const struct migration_set store_social_schema = { "social", NULL, 0 };
+#include "store/sqlite_internal.h"
+#include "store/store_social.h"
+
+static const char *const social_migrations[] = {
+	/* 1: votes, comments, photos, rate counters. */
+	"CREATE TABLE votes(report INTEGER NOT NULL REFERENCES reports(id)"
+	" ON DELETE CASCADE, voter TEXT NOT NULL, created INTEGER NOT NULL,"
+	" PRIMARY KEY(report, voter)) WITHOUT ROWID;"
+	"CREATE TABLE comments(id INTEGER PRIMARY KEY,"
+	" report INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,"
+	" author TEXT, body TEXT NOT NULL, status INTEGER NOT NULL DEFAULT 0,"
+	" device TEXT, created INTEGER NOT NULL);"
+	"CREATE INDEX comments_report ON comments(report, status, id);"
+	"CREATE TABLE photos(id TEXT PRIMARY KEY, width INTEGER NOT NULL,"
+	" height INTEGER NOT NULL, bytes INTEGER NOT NULL,"
+	" created INTEGER NOT NULL);"
+	"CREATE TABLE rate_hits(key TEXT NOT NULL, at INTEGER NOT NULL);"
+	"CREATE INDEX rate_hits_key ON rate_hits(key, at);",
+};
+
+const struct migration_set store_social_schema = {
+	"social", social_migrations,
+	sizeof(social_migrations) / sizeof(social_migrations[0])
+};
+
+enum {
+	Q_REPORT_EXISTS,
+	Q_VOTE_INSERT,
+	Q_VOTE_COUNT,
+	Q_VOTE_MINE,
+	Q_COMMENT_INSERT,
+	Q_COMMENT_EACH,
+	Q_PHOTO_INSERT,
+	Q_HISTORY,
+	Q_RATE_PRUNE,
+	Q_RATE_COUNT,
+	Q_RATE_INSERT,
+};
+
+static sqlite3_stmt *
+stmt(struct store *s, int idx, const char *sql)
+{
+	return sq_prepared(s, STORE_MOD_SOCIAL, idx, sql);
+}
+
+/* 0 if report exists, 1 if not, -1 on error. */
+static int
+report_exists(struct store *s, int64_t report)
+{
+	sqlite3_stmt *st = stmt(s, Q_REPORT_EXISTS,
+	    "SELECT 1 FROM reports WHERE id = ?1");
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, report);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return 1;
+	sq_set_err(s, "looking a report up");
+	return -1;
+}
+
+static int
+vote_add(struct store *s, int64_t report, const char *voter, int64_t now)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = report_exists(s, report)) != 0)
+		return rc;
+	st = stmt(s, Q_VOTE_INSERT, "INSERT INTO votes(report, voter, created)"
+	    " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, report);
+	sq_bind_text(st, 2, voter);
+	sqlite3_bind_int64(st, 3, now);
+	if (sq_step_done(s, st, "adding a vote") == -1)
+		return -1;
+	return sqlite3_changes(s->db) == 1 ? 0 : 2;
+}
+
+int
+store_vote_add(struct store *s, int64_t report, const char *voter,
+    int64_t now)
+{
+	int own, rc;
+
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	rc = vote_add(s, report, voter, now);
+	if (sq_tx_end(s, own, rc != -1) == -1)
+		return -1;
+	return rc;
+}
+
+int
+store_vote_count(struct store *s, int64_t report, const char *voter,
+    int64_t *count, int *voted)
+{
+	sqlite3_stmt *st = stmt(s, Q_VOTE_COUNT,
+	    "SELECT count(*) FROM votes WHERE report = ?1");
+	int rc;
+
+	*count = 0;
+	*voted = 0;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, report);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*count = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) {
+		sq_set_err(s, "counting votes");
+		return -1;
+	}
+	if (voter == NULL)
+		return 0;
+	if ((st = stmt(s, Q_VOTE_MINE, "SELECT 1 FROM votes WHERE report = ?1"
+	    " AND voter = ?2")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, report);
+	sq_bind_text(st, 2, voter);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sq_set_err(s, "looking a vote up");
+		return -1;
+	}
+	*voted = rc == SQLITE_ROW;
+	return 0;
+}
+
+static int
+comment_add(struct store *s, const struct comment *c, const char *device,
+    int64_t *id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = report_exists(s, c->report_id)) != 0)
+		return rc;
+	st = stmt(s, Q_COMMENT_INSERT, "INSERT INTO comments(report, author,"
+	    " body, status, device, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, c->report_id);
+	sq_bind_text(st, 2, c->author);
+	sq_bind_text(st, 3, c->body);
+	sqlite3_bind_int(st, 4, (int)c->status);
+	sq_bind_text(st, 5, device);
+	sqlite3_bind_int64(st, 6, c->created);
+	if (sq_step_done(s, st, "adding a comment") == -1)
+		return -1;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int
+store_comment_add(struct store *s, const struct comment *c,
+    const char *device, int64_t *id)
+{
+	int own, rc;
+
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	rc = comment_add(s, c, device, id);
+	if (sq_tx_end(s, own, rc != -1) == -1)
+		return -1;
+	return rc;
+}
+
+int
+store_comment_each(struct store *s, int64_t report,
+    enum comment_status status,
+    int (*fn)(const struct comment *, void *), void *arg)
+{
+	sqlite3_stmt *st = stmt(s, Q_COMMENT_EACH, "SELECT id, author, body,"
+	    " created FROM comments WHERE report = ?1 AND status = ?2"
+	    " ORDER BY id");
+	int rc, ret = 0;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, report);
+	sqlite3_bind_int(st, 2, (int)status);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct comment c;
+
+		c.id = sqlite3_column_int64(st, 0);
+		c.report_id = report;
+		c.author = sq_col_text(st, 1);
+		c.body = sq_col_text(st, 2);
+		c.status = status;
+		c.created = sqlite3_column_int64(st, 3);
+		if ((ret = fn(&c, arg)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE) {
+		sq_set_err(s, "reading comments");
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	return ret;
+}
+
+int
+store_photo_insert(struct store *s, const char *id, int width, int height,
+    int64_t bytes, int64_t now)
+{
+	sqlite3_stmt *st = stmt(s, Q_PHOTO_INSERT, "INSERT INTO photos(id,"
+	    " width, height, bytes, created) VALUES (?1, ?2, ?3, ?4, ?5)");
+	int own;
+
+	if (st == NULL || sq_tx_begin(s, &own) == -1)
+		return -1;
+	sq_bind_text(st, 1, id);
+	sqlite3_bind_int(st, 2, width);
+	sqlite3_bind_int(st, 3, height);
+	sqlite3_bind_int64(st, 4, bytes);
+	sqlite3_bind_int64(st, 5, now);
+	return sq_tx_end(s, own, sq_step_done(s, st, "adding a photo") == 0);
+}
+
+int
+store_report_history(struct store *s, int64_t report,
+    int (*fn)(const struct report_update *, void *), void *arg)
+{
+	sqlite3_stmt *st = stmt(s, Q_HISTORY, "SELECT id, status, description,"
+	    " media_url, created FROM report_updates WHERE report = ?1"
+	    " ORDER BY created, id");
+	int rc, ret = 0;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, report);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct report_update u;
+
+		u.id = sqlite3_column_int64(st, 0);
+		u.report_id = report;
+		u.status = (enum report_status)sqlite3_column_int(st, 1);
+		u.description = sq_col_text(st, 2);
+		u.media_url = sq_col_text(st, 3);
+		u.created = sqlite3_column_int64(st, 4);
+		if ((unsigned)u.status >= STATUS__MAX)
+			continue;
+		if ((ret = fn(&u, arg)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE) {
+		sq_set_err(s, "reading a report's history");
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	return ret;
+}
+
+static int
+rate_hit(struct store *s, const char *key, int64_t since, int64_t now,
+    int max, int *allowed)
+{
+	sqlite3_stmt *st;
+	int64_t n = 0;
+	int rc;
+
+	if ((st = stmt(s, Q_RATE_PRUNE, "DELETE FROM rate_hits WHERE key = ?1"
+	    " AND at < ?2")) == NULL)
+		return -1;
+	sq_bind_text(st, 1, key);
+	sqlite3_bind_int64(st, 2, since);
+	if (sq_step_done(s, st, "pruning rate counters") == -1)
+		return -1;
+	if ((st = stmt(s, Q_RATE_COUNT, "SELECT count(*) FROM rate_hits"
+	    " WHERE key = ?1")) == NULL)
+		return -1;
+	sq_bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_ROW) {
+		sq_set_err(s, "counting writes");
+		return -1;
+	}
+	if (n >= max) {
+		*allowed = 0;
+		return 0;
+	}
+	if ((st = stmt(s, Q_RATE_INSERT, "INSERT INTO rate_hits(key, at)"
+	    " VALUES (?1, ?2)")) == NULL)
+		return -1;
+	sq_bind_text(st, 1, key);
+	sqlite3_bind_int64(st, 2, now);
+	if (sq_step_done(s, st, "counting a write") == -1)
+		return -1;
+	*allowed = 1;
+	return 0;
+}
+
+int
+store_rate_hit(struct store *s, const char *key, int64_t since, int64_t now,
+    int max, int *allowed)
+{
+	int own;
+
+	*allowed = 0;
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	return sq_tx_end(s, own, rate_hit(s, key, since, now, max,
+	    allowed) == 0);
+}

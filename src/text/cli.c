@@ -489,6 +489,14 @@ out:
 	return rc;
 }
 
+static const char *
+base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
 static int
 write_metrics(const char *path, const char *data, const char *test,
     double c, const struct text_metrics *m)
@@ -499,8 +507,9 @@ write_metrics(const char *path, const char *data, const char *test,
 		warn("cannot write %s: %s", path, strerror(errno));
 		return -1;
 	}
-	fprintf(f, "# Scores of the model trained on %s, measured on %s\n"
-	    "# by `veche text train` (docs/text.md says how to retrain).\n"
+	fprintf(f, "# Scores of the sentiment model trained on %s and\n"
+	    "# measured on %s, written by `veche text train`;\n"
+	    "# docs/text.md says how to retrain.\n"
 	    "c %g\n", data, test, c);
 	print_metrics(f, m);
 	if (fclose(f) == EOF) {
@@ -519,7 +528,9 @@ run_train(const struct args *a)
 	struct text_train_opts o;
 	struct text_metrics met;
 	struct text_error err;
+	char dname[TEXT_MAX_PATH], tname[TEXT_MAX_PATH];
 	unsigned long bits;
+	size_t i, mixed;
 	int rc = EXIT_USAGE;
 
 	memset(&o, 0, sizeof(o));
@@ -538,15 +549,38 @@ run_train(const struct args *a)
 		}
 		o.hash_bits = (unsigned)bits;
 	}
-	if (a->v[OPT_METRICS] != NULL && a->v[OPT_TEST] == NULL) {
-		warn("--metrics needs --test FILE.csv to measure on");
+	if (a->v[OPT_PART] != NULL && (strcmp(a->v[OPT_PART], "train") != 0 ||
+	    a->v[OPT_TEST] != NULL)) {
+		warn("--part takes only train (the test part is then the other "
+		    "part of the same file), without --test");
+		goto out;
+	}
+	if (a->v[OPT_METRICS] != NULL && a->v[OPT_TEST] == NULL &&
+	    a->v[OPT_PART] == NULL) {
+		warn("--metrics needs --test FILE.csv or --part train to measure on");
 		goto out;
 	}
 	rc = EXIT_RUNTIME;
 	if ((ds = load_data(a->v[OPT_DATA])) == NULL)
 		goto out;
-	if (a->v[OPT_TEST] != NULL && (test = load_data(a->v[OPT_TEST])) == NULL)
-		goto out;
+	if (a->v[OPT_PART] != NULL) {
+		if ((test = load_data(a->v[OPT_DATA])) == NULL)
+			goto out;
+		text_dataset_keep(ds, TEXT_SPLIT_TRAIN);
+		text_dataset_keep(test, TEXT_SPLIT_TEST);
+		(void)snprintf(dname, sizeof(dname), "the train part of %s",
+		    base_name(a->v[OPT_DATA]));
+		(void)snprintf(tname, sizeof(tname), "the test part of %s",
+		    base_name(a->v[OPT_DATA]));
+	} else {
+		if (a->v[OPT_TEST] != NULL &&
+		    (test = load_data(a->v[OPT_TEST])) == NULL)
+			goto out;
+		(void)snprintf(dname, sizeof(dname), "%s",
+		    base_name(a->v[OPT_DATA]));
+		(void)snprintf(tname, sizeof(tname), "%s",
+		    a->v[OPT_TEST] ? base_name(a->v[OPT_TEST]) : "-");
+	}
 	if ((ctx = text_ctx_new(a->v[OPT_DATADIR], &err)) == NULL) {
 		warn("%s", err.msg);
 		goto out;
@@ -562,17 +596,20 @@ run_train(const struct args *a)
 		warn("%s", err.msg);
 		goto out;
 	}
-	fprintf(stderr, "veche text: trained on %zu texts with C=%g, wrote %s\n",
-	    ds->n, text_model_c(m), a->v[OPT_OUT]);
+	for (i = mixed = 0; i < ds->n; i++)
+		mixed += ds->samples[i].mixed != 0;
+	fprintf(stderr, "veche text: trained on %zu texts (%zu mixed left out) "
+	    "with C=%g, wrote %s\n", ds->n - mixed, mixed, text_model_c(m),
+	    a->v[OPT_OUT]);
 	if (test != NULL) {
 		if (text_model_evaluate(m, ctx, test->samples, test->n, &met,
 		    &err) == -1) {
-			warn("%s: line %zu: %s", a->v[OPT_TEST], err.line, err.msg);
+			warn("%s: line %zu: %s", tname, err.line, err.msg);
 			goto out;
 		}
 		print_metrics(stdout, &met);
 		if (a->v[OPT_METRICS] != NULL && write_metrics(a->v[OPT_METRICS],
-		    a->v[OPT_DATA], a->v[OPT_TEST], text_model_c(m), &met) == -1)
+		    dname, tname, text_model_c(m), &met) == -1)
 			goto out;
 	}
 	rc = 0;
@@ -625,7 +662,8 @@ run_split(const struct args *a)
 	printf("Sentence,Sentiment\n");
 	for (i = 0; i < ds->n; i++) {
 		put_csv(stdout, ds->samples[i].text, ds->samples[i].len);
-		printf(",%s\n", text_sentiment_name(ds->samples[i].label));
+		printf(",%s\n", ds->samples[i].mixed ? "mixed" :
+		    text_sentiment_name(ds->samples[i].label));
 	}
 	text_dataset_free(ds);
 	if (fflush(stdout) == EOF) {
@@ -666,12 +704,15 @@ static const struct verb verbs[] = {
 	  "Print accuracy, macro-F1 and the confusion matrix of the sentiment\n"
 	  "model on a CSV with Sentence and Sentiment columns." },
 	{ "train", run_train, O(OPT_DATADIR) | O(OPT_DATA) | O(OPT_OUT) |
-	  O(OPT_C) | O(OPT_BITS) | O(OPT_TEST) | O(OPT_METRICS) | O(OPT_VERBOSE),
-	  O(OPT_DATA) | O(OPT_OUT),
-	  "veche text train --data TRAIN.csv --out MODEL [--c C] [--bits 20]\n"
-	  "                 [--test TEST.csv [--metrics FILE]] [--verbose]",
-	  "Train the sentiment model (C by 5-fold cross-validation unless\n"
-	  "given) and write it; with --test, print and store its scores." },
+	  O(OPT_C) | O(OPT_BITS) | O(OPT_TEST) | O(OPT_METRICS) | O(OPT_PART) |
+	  O(OPT_VERBOSE), O(OPT_DATA) | O(OPT_OUT),
+	  "veche text train --data FILE.csv --out MODEL [--part train | --test TEST.csv]\n"
+	  "                 [--metrics FILE] [--c C] [--bits 20] [--verbose]",
+	  "Train the sentiment model on FILE.csv, or with --part train on the\n"
+	  "train part of its fixed split, and write it.  C is chosen by 5-fold\n"
+	  "cross-validation on the training texts unless --c gives it.  Texts\n"
+	  "labelled mixed are left out of training.  With --part train or\n"
+	  "--test, print the scores on the test texts; --metrics stores them." },
 	{ "split", run_split, O(OPT_DATA) | O(OPT_PART), O(OPT_DATA) | O(OPT_PART),
 	  "veche text split --data FILE.csv --part train|test",
 	  "Print the train or test part of the fixed split of a labelled CSV." },

@@ -137,7 +137,10 @@ category(struct text_complaint *c, const char *s, size_t len)
 	return (int)c->ncat++;
 }
 
-/* Split line at tabs or spaces into at most max fields; returns the count. */
+/*
+ * Split line into at most max fields: at tabs only (tabs = 1, entries may
+ * hold spaces) or at runs of spaces and tabs.  Returns the count.
+ */
 static size_t
 fields(char *line, char **f, size_t max, int tabs)
 {
@@ -145,12 +148,12 @@ fields(char *line, char **f, size_t max, int tabs)
 	char *p = line;
 
 	while (*p != '\0' && n < max) {
-		while (!tabs && *p == ' ')
+		while (!tabs && (*p == ' ' || *p == '\t'))
 			p++;
 		if (*p == '\0')
 			break;
 		f[n++] = p;
-		while (*p != '\0' && *p != (tabs ? '\t' : ' '))
+		while (*p != '\0' && *p != '\t' && (tabs || *p != ' '))
 			p++;
 		if (*p != '\0')
 			*p++ = '\0';

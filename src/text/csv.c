@@ -264,7 +264,7 @@ text_dataset_load(const char *path, struct text_error *err)
 		}
 		ds->samples = p;
 		if (text_sentiment_parse(f[lcol].s, f[lcol].len,
-		    &ds->samples[ds->n].label) == -1) {
+		    &ds->samples[ds->n].label, &ds->samples[ds->n].mixed) == -1) {
 			text_error_set(err, csv->pos, line,
 			    "%s: line %zu: unknown label \"%.*s\" (expected "
 			    "negative, neutral, positive or mixed)", path, line,

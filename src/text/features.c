@@ -167,7 +167,7 @@ text_features(struct text_ctx *ctx, const struct text_doc *doc,
 			return -1;
 	}
 	for (i = 0; i < f->n; i++) {
-		f->val[i] = getenv("TUNE_BIN") ? 1.0f : 1.0f + logf(f->val[i]);
+		f->val[i] = 1.0f + logf(f->val[i]);
 		norm += (double)f->val[i] * f->val[i];
 	}
 	if (norm > 0) {

@@ -192,11 +192,17 @@ static int
 str_add(struct text_query_set *set, const char *s, size_t len, uint32_t *off)
 {
 	void *p = set->strs;
+	/* s may point into strs itself, which growing moves. */
+	int inside = set->strs != NULL && s >= set->strs &&
+	    s < set->strs + set->strs_len;
+	size_t at = inside ? (size_t)(s - set->strs) : 0;
 
 	if (text_grow(&p, &set->strs_cap, set->strs_len + len + 1, 1,
 	    UINT32_MAX) == -1)
 		return -1;
 	set->strs = p;
+	if (inside)
+		s = set->strs + at;
 	memcpy(set->strs + set->strs_len, s, len);
 	set->strs[set->strs_len + len] = '\0';
 	*off = (uint32_t)set->strs_len;

@@ -45,7 +45,7 @@
 #define CHAR_MIN	2
 #define CHAR_MAX	5
 /* Class weight (n / (3 n_c))^CLASS_WEIGHT_POWER: 0 none, 1 fully balanced. */
-#define CLASS_WEIGHT_POWER 0.5
+#define CLASS_WEIGHT_POWER 1.0
 #define LINEAR_EPS	0.01
 
 static const char *const sentiment_names[NCLASS] = {
@@ -53,7 +53,7 @@ static const char *const sentiment_names[NCLASS] = {
 };
 
 /* C values cross-validation chooses from. */
-static const double c_grid[] = { 1, 2, 4, 8, 16, 32, 64 };
+static const double c_grid[] = { 1, 2, 4, 8, 16, 32, 64, 128, 256 };
 
 struct text_model {
 	struct feat_conf conf;
@@ -71,7 +71,8 @@ text_sentiment_name(enum text_sentiment s)
 }
 
 int
-text_sentiment_parse(const char *s, size_t len, enum text_sentiment *out)
+text_sentiment_parse(const char *s, size_t len, enum text_sentiment *out,
+    int *mixed)
 {
 	size_t k;
 
@@ -85,10 +86,12 @@ text_sentiment_parse(const char *s, size_t len, enum text_sentiment *out)
 		if (strlen(sentiment_names[k]) == len &&
 		    strncasecmp(sentiment_names[k], s, len) == 0) {
 			*out = (enum text_sentiment)k;
+			*mixed = 0;
 			return 0;
 		}
 	if (len == 5 && strncasecmp(s, "mixed", 5) == 0) {
 		*out = TEXT_SENTIMENT_NEUTRAL;
+		*mixed = 1;
 		return 0;
 	}
 	return -1;
@@ -238,6 +241,7 @@ problem_free(struct problem_buf *pb)
 	free(pb->prob.y);
 }
 
+/* The liblinear problem of the samples that are not mixed. */
 static int
 problem_build(struct problem_buf *pb, struct text_ctx *ctx,
     const struct text_sample *samples, size_t n, const struct feat_conf *conf,
@@ -245,19 +249,20 @@ problem_build(struct problem_buf *pb, struct text_ctx *ctx,
 {
 	struct text_doc doc;
 	const struct feat_buf *f = &ctx->feat;
-	size_t i, k, dims = (size_t)1 << conf->bits;
+	size_t i, k, r, dims = (size_t)1 << conf->bits;
 	void *p;
 
 	memset(pb, 0, sizeof(*pb));
-	pb->prob.l = (int)n;
 	pb->prob.n = (int)dims + 1;	/* the last index is the bias */
 	pb->prob.bias = 1;
-	pb->prob.y = calloc(n, sizeof(double));
-	pb->prob.x = calloc(n, sizeof(struct feature_node *));
-	pb->start = calloc(n, sizeof(size_t));
+	pb->prob.y = calloc(n + 1, sizeof(double));
+	pb->prob.x = calloc(n + 1, sizeof(struct feature_node *));
+	pb->start = calloc(n + 1, sizeof(size_t));
 	if (pb->prob.y == NULL || pb->prob.x == NULL || pb->start == NULL)
 		goto nomem;
-	for (i = 0; i < n; i++) {
+	for (i = r = 0; i < n; i++) {
+		if (samples[i].mixed)
+			continue;
 		if (text_analyze(ctx, samples[i].text, samples[i].len, &doc,
 		    err) == -1) {
 			if (err != NULL)
@@ -271,7 +276,7 @@ problem_build(struct problem_buf *pb, struct text_ctx *ctx,
 		    sizeof(struct feature_node), SIZE_MAX / 64) == -1)
 			goto nomem;
 		pb->pool = p;
-		pb->start[i] = pb->pool_len;
+		pb->start[r] = pb->pool_len;
 		for (k = 0; k < f->n; k++) {
 			pb->pool[pb->pool_len + k].index = (int)f->idx[k] + 1;
 			pb->pool[pb->pool_len + k].value = f->val[k];
@@ -282,9 +287,10 @@ problem_build(struct problem_buf *pb, struct text_ctx *ctx,
 		pb->pool[pb->pool_len].index = (int)dims + 1;
 		pb->pool[pb->pool_len++].value = 1;
 		pb->pool[pb->pool_len++].index = -1;
-		pb->prob.y[i] = samples[i].label;
+		pb->prob.y[r++] = samples[i].label;
 	}
-	for (i = 0; i < n; i++)
+	pb->prob.l = (int)r;
+	for (i = 0; i < r; i++)
 		pb->prob.x[i] = pb->pool + pb->start[i];
 	return 0;
 nomem:
@@ -318,15 +324,15 @@ text_model_train(struct text_ctx *ctx, const struct text_sample *samples,
 	struct feat_conf conf;
 	int labels[NCLASS] = { 0, 1, 2 };
 	double weight[NCLASS], *pred = NULL, score, best = -1;
-	size_t count[NCLASS] = { 0 }, i, k, g, dims;
+	size_t count[NCLASS] = { 0 }, used = 0, i, k, g, dims;
 	unsigned folds = opts->folds ? opts->folds : DEFAULT_FOLDS;
 	const char *why;
 
 	memset(&pb, 0, sizeof(pb));
 	conf.bits = opts->hash_bits ? opts->hash_bits : DEFAULT_BITS;
-	conf.word_max = getenv("TUNE_WN") ? atoi(getenv("TUNE_WN")) : WORD_NGRAMS;
-	conf.char_min = getenv("TUNE_CMIN") ? atoi(getenv("TUNE_CMIN")) : CHAR_MIN;
-	conf.char_max = getenv("TUNE_CMAX") ? atoi(getenv("TUNE_CMAX")) : CHAR_MAX;
+	conf.word_max = WORD_NGRAMS;
+	conf.char_min = CHAR_MIN;
+	conf.char_max = CHAR_MAX;
 	if (conf.bits < TEXT_MIN_HASH_BITS || conf.bits > TEXT_MAX_HASH_BITS) {
 		text_error_set(err, (size_t)-1, 0,
 		    "hash bits must be %d to %d", TEXT_MIN_HASH_BITS,
@@ -340,7 +346,10 @@ text_model_train(struct text_ctx *ctx, const struct text_sample *samples,
 		goto out;
 	}
 	for (i = 0; i < n; i++)
-		count[samples[i].label]++;
+		if (!samples[i].mixed)
+			count[samples[i].label]++;
+	for (k = 0; k < NCLASS; k++)
+		used += count[k];
 	for (k = 0; k < NCLASS; k++) {
 		if (count[k] == 0) {
 			text_error_set(err, (size_t)-1, 0,
@@ -348,8 +357,8 @@ text_model_train(struct text_ctx *ctx, const struct text_sample *samples,
 			    sentiment_names[k]);
 			goto out;
 		}
-		weight[k] = pow((double)n / (NCLASS * (double)count[k]),
-		    getenv("TUNE_CWP") ? atof(getenv("TUNE_CWP")) : CLASS_WEIGHT_POWER);
+		weight[k] = pow((double)used / (NCLASS * (double)count[k]),
+		    CLASS_WEIGHT_POWER);
 	}
 	if (problem_build(&pb, ctx, samples, n, &conf, err) == -1)
 		goto out;

@@ -21,11 +21,16 @@ enum text_sentiment {
 	TEXT_SENTIMENT__MAX
 };
 
-/* A labelled text.  text is not owned. */
+/*
+ * A labelled text.  text is not owned.  mixed: the corpus said "mixed"
+ * (label is then neutral); training leaves such texts out, evaluation
+ * counts them as neutral (docs/text.md explains why).
+ */
 struct text_sample {
 	const char *text;
 	size_t len;
 	enum text_sentiment label;
+	int mixed;
 	size_t line;		/* where it came from, for messages */
 };
 
@@ -53,10 +58,12 @@ const char *text_sentiment_name(enum text_sentiment s);
 
 /*
  * Parse a corpus label: "negative", "neutral", "positive", and "mixed",
- * which maps to neutral (a sentence with both polarities asks for no action
- * of its own; docs/text.md).  Case-insensitive.  Returns 0, or -1 if unknown.
+ * which maps to neutral with *mixed set to 1 (a sentence with both
+ * polarities asks for no action of its own; docs/text.md).
+ * Case-insensitive, surrounding spaces ignored.  Returns 0, or -1 if unknown.
  */
-int text_sentiment_parse(const char *s, size_t len, enum text_sentiment *out);
+int text_sentiment_parse(const char *s, size_t len, enum text_sentiment *out,
+    int *mixed);
 
 /*
  * Load a model file.  Returns the model (free with text_model_free), or NULL
@@ -90,9 +97,10 @@ enum text_sentiment text_sentiment_predict(const struct text_model *m,
     double prob[TEXT_SENTIMENT__MAX]);
 
 /*
- * Train on n samples.  Returns a new model (free with text_model_free), or
- * NULL with err set: a text that fails analysis (err names its line), a
- * class with no samples, out of memory.  Deterministic for the same input.
+ * Train on the samples that are not mixed.  Returns a new model (free with
+ * text_model_free), or NULL with err set: a text that fails analysis
+ * (err->line names its line), a class with no samples, out of memory.
+ * Deterministic for the same input.
  */
 struct text_model *text_model_train(struct text_ctx *ctx,
     const struct text_sample *samples, size_t n,

@@ -112,6 +112,10 @@ CITY = {
     ],
 }
 
+# Tests hash passwords at libsodium's minimum Argon2id cost (docs/auth.md).
+TEST_ENV = dict(os.environ, VECHE_PWHASH_FAST="1")
+TEST_PASSWORD = "correct horse battery"
+
 SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options")
 
 
@@ -142,7 +146,8 @@ class Response:
 class Server:
     """The veche binary serving one temporary database."""
 
-    def __init__(self, city=CITY, seed_reports=0):
+    def __init__(self, city=CITY, seed_reports=0, serve_args=()):
+        self.serve_args = list(serve_args)
         self.tmp = tempfile.TemporaryDirectory(prefix="veche-api-")
         self.dir = self.tmp.name
         self.db = os.path.join(self.dir, "veche.db")
@@ -163,12 +168,15 @@ class Server:
             self.cli("seed", "--db", self.db, "--reports",
                      str(seed_reports), "--days", str(SEED_DAYS), "--seed", "7")
 
-    def cli(self, *args):
+    def cli(self, *args, input=None):
+        """Run a veche command; input (str) goes to its standard input."""
         if not os.access(VECHE_BIN, os.X_OK):
             raise RuntimeError("VECHE_BIN=%s is not an executable; build "
                                "veche first" % VECHE_BIN)
         p = subprocess.run([VECHE_BIN] + list(args), capture_output=True,
-                           timeout=120)
+                           timeout=120, env=TEST_ENV,
+                           input=input.encode("utf-8") if input is not None
+                           else None)
         if p.returncode != 0:
             raise RuntimeError("veche %s exited %d:\n%s" % (
                 " ".join(args), p.returncode,
@@ -179,8 +187,8 @@ class Server:
         self.stderr_file = open(self.stderr_path, "ab")
         self.proc = subprocess.Popen(
             [VECHE_BIN, "serve", "--db", self.db, "--listen",
-             "127.0.0.1:0", "--threads", "4"],
-            stdout=subprocess.PIPE, stderr=self.stderr_file)
+             "127.0.0.1:0", "--threads", "4"] + self.serve_args,
+            stdout=subprocess.PIPE, stderr=self.stderr_file, env=TEST_ENV)
         deadline = time.monotonic() + START_TIMEOUT
         line = b""
         fd = self.proc.stdout.fileno()
@@ -253,6 +261,32 @@ class Server:
     def cleanup(self):
         self.tmp.cleanup()
 
+    # Accounts (veche user ...), keys and the audit log
+
+    def create_user(self, login, role, agencies=(), password=TEST_PASSWORD):
+        """veche user create, the password on standard input."""
+        args = ["user", "create", "--db", self.db, "--login", login,
+                "--role", role]
+        for a in agencies:
+            args += ["--agency", a]
+        self.cli(*args, input=password + "\n")
+        return password
+
+    def create_key(self, agency=None):
+        """A new API key, scoped to agency when given."""
+        args = ["apikey", "create", "--db", self.db, "--name",
+                "key-%s" % uuid.uuid4().hex[:8]]
+        if agency:
+            args += ["--agency", agency]
+        return self.cli(*args).strip()
+
+    def audit_verify(self):
+        """(exit status, output) of veche audit verify."""
+        p = subprocess.run([VECHE_BIN, "audit", "verify", "--db", self.db],
+                           capture_output=True, timeout=120, env=TEST_ENV)
+        return p.returncode, p.stdout.decode("utf-8") + \
+            p.stderr.decode("utf-8")
+
     # HTTP
 
     def request(self, method, path, body=None, headers=None):
@@ -308,11 +342,14 @@ class ServerTestCase(unittest.TestCase):
     """A test class with its own server (started once for the class)."""
 
     seed_reports = 0
+    city = CITY
+    serve_args = ()          # extra `veche serve` options
     maxDiff = 4000
 
     @classmethod
     def setUpClass(cls):
-        cls.server = Server(seed_reports=cls.seed_reports)
+        cls.server = Server(city=cls.city, seed_reports=cls.seed_reports,
+                            serve_args=cls.serve_args)
         try:
             cls.server.start()
         except Exception:
@@ -456,3 +493,66 @@ def report_fields(service="other", point=WEST_POINT, **extra):
         f["attribute[since]"] = "2026-01-15T08:00:00+03:00"
     f.update(extra)
     return [(k, v) for k, v in f.items() if v is not None]
+
+
+class Session:
+    """A browser-like client of /api/v1: keeps the session cookie and the
+    session's CSRF token, and sends it with every POST unless told not to."""
+
+    def __init__(self, test, login=None, password=TEST_PASSWORD):
+        self.test = test
+        self.cookies = {}
+        self.csrf = None
+        self.last = None
+        if login is not None:
+            r = self.login(login, password)
+            test.assertEqual(r.status, 200, r)
+
+    def _headers(self, extra=None):
+        h = {}
+        if self.cookies:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in
+                                    self.cookies.items())
+        h.update(extra or {})
+        return h
+
+    def _keep(self, r):
+        for v in r.headers.get_all("Set-Cookie") or ():
+            name, _, rest = v.partition("=")
+            value = rest.split(";", 1)[0]
+            if "Max-Age=0" in v or value == "":
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+        self.last = r
+        return r
+
+    def login(self, login, password=TEST_PASSWORD):
+        r = self.post("/api/v1/login", {"login": login,
+                                        "password": password}, csrf=False)
+        if r.status == 200:
+            self.csrf = r.json()["csrf"]
+        return r
+
+    def get(self, path, params=None, headers=None):
+        q = encode_query(params)
+        return self._keep(self.test.fetch(
+            "GET", path + ("?" + q if q else ""),
+            headers=self._headers(headers)))
+
+    def post(self, path, fields=None, csrf=True, headers=None, json_body=None):
+        """POST a form (fields) or a JSON object (json_body)."""
+        h = self._headers(headers)
+        if json_body is not None:
+            body = json.dumps(json_body).encode("utf-8")
+            h["Content-Type"] = "application/json"
+            if csrf and self.csrf:
+                h.setdefault("X-CSRF-Token", self.csrf)
+        else:
+            items = list(fields.items() if isinstance(fields, dict)
+                         else fields or [])
+            if csrf and self.csrf:
+                items.append(("csrf", self.csrf))
+            body = encode_query(items).encode("ascii")
+            h["Content-Type"] = "application/x-www-form-urlencoded"
+        return self._keep(self.test.fetch("POST", path, body, h))

@@ -1,0 +1,565 @@
+/*
+ * social.c: the citizens' writes and the reads the pages' scripts make,
+ * under /api/v1/ and /media/.  No API key: writes are checked by the CSRF
+ * token (web_csrf_ok) and limited per client address (social_rate).  A
+ * client that asks for JSON (Accept: application/json, as the scripts do)
+ * gets JSON; a plain HTML form post gets a 303 back to the page, so every
+ * form also works without JavaScript.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "veche.h"
+#include "api/app.h"
+#include "api/cache.h"
+#include "api/web.h"
+#include "api/web_html.h"
+#include "core/catalog.h"
+#include "core/datetime.h"
+#include "core/parse.h"
+#include "core/photo.h"
+#include "core/report.h"
+#include "core/social.h"
+#include "http/http.h"
+#include "store/store.h"
+#include "store/store_social.h"
+
+#define MEDIA_PREFIX "/media/"
+
+static int
+verr_status(enum verr_kind k)
+{
+	switch (k) {
+	case VERR_INVALID:
+		return 400;
+	case VERR_FORBIDDEN:
+		return 403;
+	case VERR_NOT_FOUND:
+		return 404;
+	case VERR_CONFLICT:
+		return 409;
+	default:
+		return 500;
+	}
+}
+
+static int
+fail_verr(struct http_request *req, struct http_response *res,
+    const struct web_ctx *c, const struct verr *e)
+{
+	if (e->kind == VERR_INTERNAL)
+		fprintf(stderr, "veche: %s\n", e->message);
+	return web_fail(req, res, c, verr_status(e->kind),
+	    e->field[0] ? e->field : NULL, e->kind == VERR_INTERNAL ?
+	    "internal error: try again later" : e->message);
+}
+
+static int
+send_json(struct http_response *res, int status, json_t *doc)
+{
+	char *text;
+	int rc;
+
+	if (doc == NULL)
+		return -1;
+	text = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	if (text == NULL)
+		return -1;
+	http_response_status(res, status);
+	http_response_type(res, "application/json; charset=utf-8");
+	http_response_header(res, "Cache-Control", "no-store");
+	rc = http_response_append(res, text, strlen(text));
+	free(text);
+	return rc;
+}
+
+/* 303 See Other to a path of this site. */
+static int
+see_other(struct http_response *res, const char *location)
+{
+	http_response_status(res, 303);
+	http_response_type(res, "text/plain; charset=utf-8");
+	if (http_response_header(res, "Location", location) == -1)
+		return -1;
+	return http_response_printf(res, "See %s\n", location);
+}
+
+/*
+ * The checks every write makes: CSRF token, then the address's limit.
+ * Returns 0 to go on, 1 when an error was sent.
+ */
+static int
+write_checks(struct http_request *req, struct http_response *res,
+    const struct web_ctx *c, enum rate_kind kind)
+{
+	struct verr e;
+	int rc;
+
+	if (!web_csrf_ok(req, c)) {
+		web_fail(req, res, c, 403, "csrf", "csrf: the form is stale or "
+		    "was not sent from this site; reload the page and try "
+		    "again");
+		return 1;
+	}
+	memset(&e, 0, sizeof(e));
+	rc = social_rate(c->store, kind, http_request_remote(req),
+	    app_now(c->app), &e);
+	if (rc == -1) {
+		fail_verr(req, res, c, &e);
+		return 1;
+	}
+	if (rc == 1) {
+		web_fail(req, res, c, 429, NULL, web_msg(M_TOO_MANY, c->lang));
+		return 1;
+	}
+	return 0;
+}
+
+/* The report id of the path, or -1 after a 404. */
+static int64_t
+path_id(struct http_request *req, struct http_response *res,
+    const struct web_ctx *c)
+{
+	int64_t id;
+
+	if (parse_int64(http_request_var(req, "id"), 1, INT64_MAX, &id) == -1) {
+		web_fail(req, res, c, 404, "id", "id: not a report number");
+		return -1;
+	}
+	return id;
+}
+
+/* The public URL of photo id (suffix "" or "-thumb"), in request memory. */
+static const char *
+media_url(struct http_request *req, const struct web_ctx *c, const char *id,
+    const char *suffix)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), MEDIA_PREFIX "%s%s.jpg", id, suffix);
+	return web_url(req, c, path);
+}
+
+/* Whether url names one of this site's photos. */
+static int
+own_media(const struct web_ctx *c, const char *url)
+{
+	const char *base = c->app->public_url != NULL ? c->app->public_url : "";
+	size_t n = strlen(base);
+
+	return strncmp(url, base, n) == 0 &&
+	    strncmp(url + n, MEDIA_PREFIX, strlen(MEDIA_PREFIX)) == 0 &&
+	    photo_name_ok(url + n + strlen(MEDIA_PREFIX)) &&
+	    strstr(url, "-thumb") == NULL;
+}
+
+/*
+ * A datetime-local value ("2026-11-27T14:30") in the deployment's zone as
+ * W3C with the zone's offset; other values are returned unchanged.
+ */
+static const char *
+local_datetime(struct http_request *req, const char *v)
+{
+	struct tm tm;
+	char *out;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	if (strlen(v) != 16 || v[10] != 'T' ||
+	    sscanf(v, "%4d-%2d-%2dT%2d:%2d", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min) != 5)
+		return v;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	tm.tm_isdst = -1;
+	if ((t = mktime(&tm)) == (time_t)-1 ||
+	    (out = http_request_alloc(req, DATETIME_LEN)) == NULL)
+		return v;
+	return datetime_format((int64_t)t, out, DATETIME_LEN);
+}
+
+/*
+ * attr[service][code] or attr[service][code][]: the code when service is
+ * svc, else NULL.  The form names attributes by service so that the
+ * fields of the services not chosen are ignored without JavaScript.
+ */
+static const char *
+attr_code(struct http_request *req, const char *name, const char *svc)
+{
+	size_t sl = strlen(svc), n;
+	const char *code, *close;
+	char *out;
+
+	if (strncmp(name, "attr[", 5) != 0 || strncmp(name + 5, svc, sl) != 0 ||
+	    strncmp(name + 5 + sl, "][", 2) != 0)
+		return NULL;
+	code = name + 5 + sl + 2;
+	if ((close = strchr(code, ']')) == NULL || close == code ||
+	    (close[1] != '\0' && strcmp(close + 1, "[]") != 0))
+		return NULL;
+	n = (size_t)(close - code);
+	if ((out = http_request_alloc(req, n + 1)) == NULL)
+		return NULL;
+	memcpy(out, code, n);
+	out[n] = '\0';
+	return out;
+}
+
+/*
+ * The report's media URLs, attributes and uploaded photos from the form.
+ * Returns 0, or -1 with e set.
+ */
+static int
+report_lists(struct http_request *req, const struct web_ctx *c,
+    struct report_input *in, struct verr *e)
+{
+	const struct http_param *p;
+	struct attr_value *attrs;
+	const char **media;
+	size_t n, i;
+
+	p = http_request_params(req, &n);
+	attrs = http_request_alloc(req, (n + 1) * sizeof(*attrs));
+	media = http_request_alloc(req, (VECHE_MAX_MEDIA + 1) *
+	    sizeof(*media));
+	if (attrs == NULL || media == NULL)
+		return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
+	for (i = 0; i < n; i++) {
+		const char *code, *url;
+		char id[PHOTO_ID_LEN];
+
+		if (strcmp(p[i].name, "photo") == 0 && p[i].filename != NULL) {
+			if (p[i].value_len == 0)
+				continue;       /* an untouched file input */
+			if (in->nmedia == VECHE_MAX_MEDIA)
+				return verr_set(e, VERR_INVALID, "photo",
+				    "photo: at most %d", VECHE_MAX_MEDIA);
+			if (photo_store(c->store, c->app->media_dir, p[i].value,
+			    p[i].value_len, in->now, id, e) == -1)
+				return -1;
+			if ((url = media_url(req, c, id, "")) == NULL)
+				return verr_set(e, VERR_INTERNAL, NULL, "oom");
+			media[in->nmedia++] = url;
+		} else if (strcmp(p[i].name, "media_url") == 0) {
+			if (!own_media(c, p[i].value))
+				return verr_set(e, VERR_INVALID, "media_url",
+				    "media_url: only photos uploaded to this "
+				    "site (POST /api/v1/photos)");
+			if (in->nmedia == VECHE_MAX_MEDIA)
+				return verr_set(e, VERR_INVALID, "media_url",
+				    "media_url: at most %d", VECHE_MAX_MEDIA);
+			media[in->nmedia++] = p[i].value;
+		} else if (in->service_code != NULL && p[i].value[0] != '\0' &&
+		    (code = attr_code(req, p[i].name,
+		    in->service_code)) != NULL) {
+			attrs[in->nattrs].code = code;
+			attrs[in->nattrs++].value = local_datetime(req,
+			    p[i].value);
+		}
+	}
+	in->attrs = attrs;
+	in->media = media;
+	return 0;
+}
+
+static int
+coordinate(struct http_request *req, const char *name, double *out,
+    struct verr *e)
+{
+	const char *v = http_request_param(req, name);
+
+	if (v == NULL)
+		return verr_set(e, VERR_INVALID, name, "%s: mark the place on "
+		    "the map or give coordinates", name);
+	if (parse_double(v, out) == -1)
+		return verr_set(e, VERR_INVALID, name, "%s: '%.40s' is not a "
+		    "number", name, v);
+	return 0;
+}
+
+int
+social_post_report(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	struct report_receipt rc;
+	struct report_input in;
+	struct web_ctx c;
+	struct verr e;
+	char reg[DATETIME_LEN], ans[DATETIME_LEN], loc[64];
+
+	if (web_begin(req, res, arg, &c) == -1 ||
+	    write_checks(req, res, &c, RATE_REPORT))
+		return 0;
+	memset(&in, 0, sizeof(in));
+	memset(&e, 0, sizeof(e));
+	in.now = app_now(c.app);
+	in.service_code = http_request_param(req, "service_code");
+	if (in.service_code == NULL)
+		return web_fail(req, res, &c, 400, "service_code",
+		    "service_code: choose what is wrong");
+	if (coordinate(req, "lat", &in.lat, &e) == -1 ||
+	    coordinate(req, "long", &in.lon, &e) == -1)
+		return fail_verr(req, res, &c, &e);
+	in.has_point = 1;
+	in.address = http_request_param(req, "address_string");
+	in.description = http_request_param(req, "description");
+	in.contact.first_name = http_request_param(req, "first_name");
+	in.contact.last_name = http_request_param(req, "last_name");
+	in.contact.email = http_request_param(req, "email");
+	in.contact.phone = http_request_param(req, "phone");
+	in.contact.device_id = c.device;
+	if (report_lists(req, &c, &in, &e) == -1 ||
+	    report_submit(c.store, c.app->catalog, &in, &rc, &e) == -1)
+		return fail_verr(req, res, &c, &e);
+	cache_bump(c.app->cache);
+	snprintf(loc, sizeof(loc), "/reports/%lld?created=1", (long long)rc.id);
+	if (c.html)
+		return see_other(res, loc);
+	datetime_format(rc.register_due, reg, sizeof(reg));
+	datetime_format(rc.expected, ans, sizeof(ans));
+	return send_json(res, 201, json_pack("{s:I, s:s, s:s, s:o, s:s, s:s}",
+	    "id", (json_int_t)rc.id, "token", rc.token, "url", loc,
+	    "agency", rc.agency != NULL ? json_string(rc.agency) : json_null(),
+	    "register_due", reg, "expected", ans));
+}
+
+int
+social_post_vote(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	struct web_ctx c;
+	struct verr e;
+	int64_t id, count;
+	int already;
+	char loc[64];
+
+	if (web_begin(req, res, arg, &c) == -1 || (id = path_id(req, res,
+	    &c)) == -1 || write_checks(req, res, &c, RATE_VOTE))
+		return 0;
+	memset(&e, 0, sizeof(e));
+	if (social_vote(c.store, id, c.device, app_now(c.app), &count,
+	    &already, &e) == -1)
+		return fail_verr(req, res, &c, &e);
+	if (!already)
+		cache_bump(c.app->cache);
+	snprintf(loc, sizeof(loc), "/reports/%lld#votes", (long long)id);
+	if (c.html)
+		return see_other(res, loc);
+	return send_json(res, already ? 200 : 201, json_pack("{s:I, s:b, s:b}",
+	    "votes", (json_int_t)count, "voted", 1, "already", already));
+}
+
+static int
+on_comment(const struct comment *cm, void *arg)
+{
+	json_t *items = arg;
+	char when[DATETIME_LEN];
+
+	return json_array_append_new(items, json_pack("{s:I, s:o, s:s, s:s}",
+	    "id", (json_int_t)cm->id, "author", cm->author != NULL ?
+	    json_string(cm->author) : json_null(), "body", cm->body,
+	    "created", datetime_format(cm->created, when, sizeof(when))));
+}
+
+int
+social_get_comments(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	struct web_ctx c;
+	json_t *items;
+	int64_t id;
+
+	if (web_begin(req, res, arg, &c) == -1 ||
+	    (id = path_id(req, res, &c)) == -1)
+		return 0;
+	if ((items = json_array()) == NULL)
+		return -1;
+	if (store_comment_each(c.store, id, COMMENT_PUBLISHED, on_comment,
+	    items) != 0) {
+		json_decref(items);
+		return -1;
+	}
+	return send_json(res, 200, items);
+}
+
+int
+social_post_comment(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	const char *author, *body;
+	struct web_ctx c;
+	struct verr e;
+	int64_t id, cid;
+	char loc[64], when[DATETIME_LEN];
+
+	if (web_begin(req, res, arg, &c) == -1 || (id = path_id(req, res,
+	    &c)) == -1 || write_checks(req, res, &c, RATE_COMMENT))
+		return 0;
+	memset(&e, 0, sizeof(e));
+	author = http_request_param(req, "author");
+	body = http_request_param(req, "body");
+	if (social_comment(c.store, id, author, body, c.device, app_now(c.app),
+	    &cid, &e) == -1)
+		return fail_verr(req, res, &c, &e);
+	cache_bump(c.app->cache);
+	snprintf(loc, sizeof(loc), "/reports/%lld#comment-%lld", (long long)id,
+	    (long long)cid);
+	if (c.html)
+		return see_other(res, loc);
+	return send_json(res, 201, json_pack("{s:I, s:o, s:s, s:s}", "id",
+	    (json_int_t)cid, "author", author != NULL ? json_string(author) :
+	    json_null(), "body", body, "created", datetime_format(
+	    app_now(c.app), when, sizeof(when))));
+}
+
+struct nearby {
+	struct web_ctx *c;
+	json_t *items;
+};
+
+static int
+on_nearby(const struct report *r, void *arg)
+{
+	struct nearby *nb = arg;
+	const struct service *svc = catalog_service(nb->c->app->catalog,
+	    r->service_code);
+	int64_t votes = 0;
+	int voted = 0;
+	char url[64];
+
+	/* A count that cannot be read is shown as none. */
+	if (store_vote_count(nb->c->store, r->id, nb->c->device, &votes,
+	    &voted) == -1)
+		votes = 0;
+	snprintf(url, sizeof(url), "/reports/%lld", (long long)r->id);
+	return json_array_append_new(nb->items, json_pack("{s:I, s:s, s:o, "
+	    "s:o, s:o, s:s, s:I, s:b, s:s}", "id", (json_int_t)r->id,
+	    "service_code", r->service_code, "service_name", svc != NULL ?
+	    json_string(svc->name[nb->c->lang] ? svc->name[nb->c->lang] :
+	    svc->name[LANG_RU]) : json_null(), "address", r->address ?
+	    json_string(r->address) : json_null(), "description",
+	    r->description ? json_string(r->description) : json_null(),
+	    "status", report_status_name(r->status), "votes",
+	    (json_int_t)votes, "voted", voted, "url", url));
+}
+
+int
+social_nearby(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	const char *svc = http_request_param(req, "service_code");
+	struct report_query q;
+	struct nearby nb;
+	struct web_ctx c;
+	struct verr e;
+	int st;
+
+	if (web_begin(req, res, arg, &c) == -1)
+		return 0;
+	memset(&q, 0, sizeof(q));
+	memset(&e, 0, sizeof(e));
+	if (coordinate(req, "lat", &q.lat, &e) == -1 ||
+	    coordinate(req, "long", &q.lon, &e) == -1)
+		return fail_verr(req, res, &c, &e);
+	if (q.lat < -90 || q.lat > 90 || q.lon < -180 || q.lon > 180)
+		return web_fail(req, res, &c, 400, "lat", "lat: out of range");
+	if (svc != NULL) {
+		if (catalog_service(c.app->catalog, svc) == NULL)
+			return web_fail(req, res, &c, 400, "service_code",
+			    "service_code: unknown service");
+		q.services = &svc;
+		q.nservices = 1;
+	}
+	q.has_radius = 1;
+	q.radius_m = VECHE_NEARBY_RADIUS_M;
+	for (st = 0; st < STATUS__MAX; st++)
+		if (!report_status_closed((enum report_status)st))
+			q.status_mask |= 1u << st;
+	q.order = ORDER_REQUESTED_DESC;
+	q.limit = VECHE_NEARBY_MAX;
+	nb.c = &c;
+	if ((nb.items = json_array()) == NULL)
+		return -1;
+	if (store_report_query(c.store, &q, on_nearby, &nb) != 0) {
+		json_decref(nb.items);
+		return -1;
+	}
+	return send_json(res, 200, nb.items);
+}
+
+int
+social_post_photo(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	const struct http_param *p;
+	struct web_ctx c;
+	struct verr e;
+	char id[PHOTO_ID_LEN];
+	size_t n, i;
+
+	if (web_begin(req, res, arg, &c) == -1 ||
+	    write_checks(req, res, &c, RATE_PHOTO))
+		return 0;
+	memset(&e, 0, sizeof(e));
+	p = http_request_params(req, &n);
+	for (i = 0; i < n; i++)
+		if (strcmp(p[i].name, "photo") == 0 && p[i].filename != NULL &&
+		    p[i].value_len > 0)
+			break;
+	if (i == n)
+		return web_fail(req, res, &c, 400, "photo", "photo: send one "
+		    "image file as multipart field 'photo'");
+	if (photo_store(c.store, c.app->media_dir, p[i].value, p[i].value_len,
+	    app_now(c.app), id, &e) == -1)
+		return fail_verr(req, res, &c, &e);
+	return send_json(res, 201, json_pack("{s:s, s:s, s:s}", "id", id,
+	    "url", media_url(req, &c, id, ""), "thumb_url",
+	    media_url(req, &c, id, "-thumb")));
+}
+
+int
+social_media(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	const char *name = http_request_var(req, "name");
+	struct app *a = arg;
+	char path[1024];
+	struct stat st;
+	ssize_t got;
+	char *buf;
+	int fd;
+
+	if (name == NULL || !photo_name_ok(name) || a->media_dir == NULL ||
+	    (size_t)snprintf(path, sizeof(path), "%s/%s", a->media_dir,
+	    name) >= sizeof(path)) {
+		http_response_error(req, res, 404, "name", "no such photo");
+		return 0;
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		http_response_error(req, res, 404, "name", "no such photo");
+		return 0;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > (off_t)VECHE_MAX_PHOTO_BYTES ||
+	    (buf = http_request_alloc(req, (size_t)st.st_size + 1)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	got = read(fd, buf, (size_t)st.st_size);
+	close(fd);
+	if (got != (ssize_t)st.st_size)
+		return -1;
+	http_response_type(res, "image/jpeg");
+	/* A photo's name is random and its bytes never change. */
+	http_response_header(res, "Cache-Control",
+	    "public, max-age=31536000, immutable");
+	return http_response_append(res, buf, (size_t)got);
+}

@@ -1,0 +1,89 @@
+/*
+ * web_html.h: building HTML pages into a response, with one escaping
+ * function for every piece of text that did not come from this source
+ * tree, and the interface's words in Russian and English.
+ *
+ * The page layout (html_page_begin/html_page_end) is shared by every page,
+ * citizens' and staff's alike: a page module writes only what goes inside
+ * <main>.  Pages carry no inline script or style (the CSP forbids them):
+ * behaviour comes from the files of web/js/, looks from /static/css/veche.css.
+ */
+#ifndef VECHE_WEB_HTML_H
+#define VECHE_WEB_HTML_H
+
+#include <stdint.h>
+
+#include "core/model.h"
+
+struct http_response;
+
+struct html {
+	struct http_response *res;
+	enum lang lang;
+	int failed;                     /* a write failed: answer 500 */
+};
+
+/* The interface's words.  Add a name here and its text in web_html.c. */
+enum msg {
+	M_SITE, M_TAGLINE, M_SKIP, M_NAV_MAP, M_NAV_LIST, M_NAV_NEW,
+	M_LANG_OTHER, M_LANG_OTHER_CODE, M_FOOTER,
+	M_MAP_TITLE, M_MAP_LABEL, M_FILTERS, M_F_CATEGORY, M_F_STATUS,
+	M_F_AGENCY, M_F_PERIOD, M_F_ALL, M_F_OPEN, M_F_CLOSED, M_F_APPLY,
+	M_DAYS_7, M_DAYS_30, M_DAYS_90, M_LIST_TITLE, M_LIST_EMPTY,
+	M_LIST_ALL_TITLE, M_PREV, M_NEXT, M_PAGE, M_RSS,
+	M_REPORT_NO, M_ADDRESS, M_SUBMITTED, M_REGISTER_DUE, M_ANSWER_DUE,
+	M_AGENCY, M_DESCRIPTION, M_PHOTOS, M_PHOTO_ALT, M_TIMELINE,
+	M_TL_CREATED, M_VOTES, M_VOTES_COUNT, M_VOTE, M_VOTED,
+	M_COMMENTS, M_NO_COMMENTS, M_C_AUTHOR, M_C_BODY, M_C_SEND,
+	M_ANONYMOUS, M_SHARE, M_SHARE_LINK, M_COPY, M_THANKS,
+	M_THANKS_TEXT, M_DEADLINE_TEXT, M_NOT_FOUND, M_NOT_FOUND_TEXT,
+	M_ERROR, M_BACK, M_NO_ADDRESS, M_REPORT_MAP,
+	M_NEW_TITLE, M_STEP_PLACE, M_PICK_HINT, M_ADDR_SEARCH,
+	M_ADDR_SEARCH_BTN, M_ADDR, M_LAT, M_LON, M_STEP_SERVICE,
+	M_SERVICE_SEARCH, M_STEP_DETAILS, M_PHOTOS_LABEL, M_PHOTOS_HINT,
+	M_STEP_CONTACT, M_PRIVACY, M_FIRST_NAME, M_LAST_NAME, M_EMAIL,
+	M_PHONE, M_SUBMIT, M_NEARBY, M_NEARBY_TEXT, M_ATTRS_FOR,
+	M_CHOOSE, M_TOO_MANY, M_STATUS_TITLE,
+	M__MAX
+};
+
+/* The text of m in lang. */
+const char *web_msg(enum msg m, enum lang lang);
+
+/* A report status in words ("Зарегистрировано" ...). */
+const char *web_status_text(enum report_status st, enum lang lang);
+
+/*
+ * The one escaping function: append s with &, <, >, " and ' replaced by
+ * entities (so it is safe in element text and quoted attributes).  NULL
+ * appends nothing.
+ */
+void html_text(struct html *h, const char *s);
+
+/* Append trusted markup from this source tree as is. */
+void html_raw(struct html *h, const char *s);
+
+/*
+ * Append fmt with: %s a string escaped by html_text, %r trusted markup
+ * (raw), %m a msg in the page's language (escaped), %d an int, %D an
+ * int64_t, %f a double with 6 decimals, %% a percent sign.  Nothing else
+ * is understood (an unknown directive is written as is).
+ */
+void html_f(struct html *h, const char *fmt, ...);
+
+/* A date in the deployment's time zone, "27.11.2026" or "2026-11-27". */
+void html_date(struct html *h, int64_t t);
+
+/*
+ * Everything before <main>'s content: head, header with navigation and
+ * the language switch (a link to path with ?lang=...), then <main>.
+ * title is escaped; page names the page for the scripts (data-page);
+ * csrf is this client's CSRF token for the scripts (may be NULL).
+ */
+void html_page_begin(struct html *h, const char *title, const char *page,
+    const char *path, const char *csrf, int with_map);
+
+/* Close <main> and the page. */
+void html_page_end(struct html *h);
+
+#endif

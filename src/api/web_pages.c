@@ -1,0 +1,662 @@
+/*
+ * web_pages.c: the citizens' pages, rendered on the server so that they
+ * read without JavaScript: the map page (/), the list (/reports), a
+ * report (/reports/{id}) and the report form (/new).  The scripts in
+ * web/js/ enhance them (map, clustering, photo upload, voting in place).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "veche.h"
+#include "api/app.h"
+#include "api/web.h"
+#include "api/web_html.h"
+#include "core/catalog.h"
+#include "core/parse.h"
+#include "core/report.h"
+#include "http/http.h"
+#include "store/store.h"
+#include "store/store_social.h"
+
+#define DAY 86400
+
+/* The filters of / and /reports, as given (validated) and as a query. */
+struct filters {
+	const char *service;            /* NULL: all */
+	const char *status;             /* "open", "closed", a status, NULL */
+	const char *agency;
+	int days;                       /* 7, 30, 90 */
+	int64_t page;                   /* from 1 */
+	struct report_query q;
+};
+
+/* A language's text, falling back to Russian. */
+static const char *
+tr(const char *const v[LANG__MAX], enum lang l)
+{
+	return v[l] != NULL ? v[l] : v[LANG_RU];
+}
+
+static const char *
+service_name(const struct web_ctx *c, const char *code)
+{
+	const struct service *s = catalog_service(c->app->catalog, code);
+
+	return s != NULL ? tr(s->name, c->lang) : code;
+}
+
+static const char *
+agency_name(const struct web_ctx *c, const char *code)
+{
+	const struct agency *a;
+
+	if (code == NULL || (a = catalog_agency(c->app->catalog, code)) == NULL)
+		return code;
+	return tr(a->name, c->lang);
+}
+
+/* Read the filters; values that are not valid are ignored. */
+static void
+filters_read(struct http_request *req, const struct web_ctx *c,
+    struct filters *f)
+{
+	const char *v;
+	int64_t n;
+	int st;
+
+	memset(f, 0, sizeof(*f));
+	f->days = 90;
+	f->page = 1;
+	if ((v = http_request_param(req, "service_code")) != NULL &&
+	    catalog_service(c->app->catalog, v) != NULL) {
+		f->service = v;
+		f->q.services = &f->service;
+		f->q.nservices = 1;
+	}
+	if ((v = http_request_param(req, "agency")) != NULL &&
+	    catalog_agency(c->app->catalog, v) != NULL)
+		f->q.agency = f->agency = v;
+	if ((v = http_request_param(req, "status")) != NULL) {
+		if (strcmp(v, "open") == 0 || strcmp(v, "closed") == 0) {
+			f->status = v;
+			for (st = 0; st < STATUS__MAX; st++)
+				if (report_status_closed((enum report_status)st)
+				    == (v[0] == 'c'))
+					f->q.status_mask |= 1u << st;
+		} else if ((st = report_status_parse(v)) != STATUS__MAX) {
+			f->status = v;
+			f->q.status_mask = 1u << st;
+		}
+	}
+	if ((v = http_request_param(req, "days")) != NULL &&
+	    parse_int64(v, 1, 3650, &n) == 0 && (n == 7 || n == 30 || n == 90))
+		f->days = (int)n;
+	if ((v = http_request_param(req, "page")) != NULL &&
+	    parse_int64(v, 1, 100000, &n) == 0)
+		f->page = n;
+	f->q.end = app_now(c->app);
+	f->q.start = f->q.end - (int64_t)f->days * DAY;
+	f->q.order = ORDER_REQUESTED_DESC;
+	f->q.limit = VECHE_WEB_PAGE + 1;        /* one more: is there a next? */
+	f->q.offset = (size_t)(f->page - 1) * VECHE_WEB_PAGE;
+}
+
+static void
+option(struct html *h, const char *value, const char *text,
+    const char *current)
+{
+	int sel = current != NULL && strcmp(current, value) == 0;
+
+	html_f(h, "<option value=\"%s\"%r>%s</option>\n", value,
+	    sel ? " selected" : "", text);
+}
+
+/* The filter form; it submits to action with GET, so it works anywhere. */
+static void
+filters_form(struct html *h, const struct web_ctx *c, const struct filters *f,
+    const char *action)
+{
+	const struct catalog *cat = c->app->catalog;
+	const char *group = NULL;
+	char days[8];
+	size_t i;
+	int st;
+
+	html_f(h, "<form class=\"filters\" id=\"filters\" method=\"get\" "
+	    "action=\"%s\" aria-label=\"%m\">\n"
+	    "<div class=\"field\"><label for=\"f-service\">%m</label>\n"
+	    "<select id=\"f-service\" name=\"service_code\">\n", action,
+	    M_FILTERS, M_F_CATEGORY);
+	option(h, "", web_msg(M_F_ALL, c->lang), f->service ? NULL : "");
+	for (i = 0; i < catalog_nservices(cat); i++) {
+		const struct service *s = catalog_service_at(cat, i);
+		const char *g = tr(s->group, c->lang);
+
+		if (g != NULL && (group == NULL || strcmp(g, group) != 0)) {
+			html_f(h, "%r<optgroup label=\"%s\">\n", group ?
+			    "</optgroup>\n" : "", g);
+			group = g;
+		}
+		option(h, s->code, tr(s->name, c->lang), f->service);
+	}
+	html_f(h, "%r</select></div>\n<div class=\"field\"><label "
+	    "for=\"f-status\">%m</label>\n<select id=\"f-status\" "
+	    "name=\"status\">\n", group ? "</optgroup>\n" : "", M_F_STATUS);
+	option(h, "", web_msg(M_F_ALL, c->lang), f->status ? NULL : "");
+	option(h, "open", web_msg(M_F_OPEN, c->lang), f->status);
+	option(h, "closed", web_msg(M_F_CLOSED, c->lang), f->status);
+	for (st = 0; st < STATUS__MAX; st++)
+		option(h, report_status_name((enum report_status)st),
+		    web_status_text((enum report_status)st, c->lang), f->status);
+	html_f(h, "</select></div>\n<div class=\"field\"><label "
+	    "for=\"f-agency\">%m</label>\n<select id=\"f-agency\" "
+	    "name=\"agency\">\n", M_F_AGENCY);
+	option(h, "", web_msg(M_F_ALL, c->lang), f->agency ? NULL : "");
+	for (i = 0; i < catalog_nagencies(cat); i++) {
+		const struct agency *a = catalog_agency_at(cat, i);
+
+		option(h, a->code, tr(a->name, c->lang), f->agency);
+	}
+	html_f(h, "</select></div>\n<div class=\"field\"><label "
+	    "for=\"f-days\">%m</label>\n<select id=\"f-days\" name=\"days\">\n",
+	    M_F_PERIOD);
+	snprintf(days, sizeof(days), "%d", f->days);
+	option(h, "7", web_msg(M_DAYS_7, c->lang), days);
+	option(h, "30", web_msg(M_DAYS_30, c->lang), days);
+	option(h, "90", web_msg(M_DAYS_90, c->lang), days);
+	html_f(h, "</select></div>\n<button type=\"submit\">%m</button>\n"
+	    "</form>\n", M_F_APPLY);
+}
+
+struct list {
+	struct html *h;
+	const struct web_ctx *c;
+	size_t n;
+};
+
+/* One report in a list; the scripts render the same markup (veche.js). */
+static int
+on_item(const struct report *r, void *arg)
+{
+	struct list *l = arg;
+	struct html *h = l->h;
+
+	if (++l->n > VECHE_WEB_PAGE)
+		return 0;
+	html_f(h, "<li class=\"report-item\" data-id=\"%D\"><a "
+	    "href=\"/reports/%D\"><span class=\"badge status-%r\">%s</span> "
+	    "<strong>%s</strong> <span class=\"addr\">%s</span> ",
+	    r->id, r->id, report_status_name(r->status),
+	    web_status_text(r->status, l->c->lang),
+	    service_name(l->c, r->service_code), r->address != NULL ?
+	    r->address : web_msg(M_NO_ADDRESS, l->c->lang));
+	html_date(h, r->requested);
+	html_raw(h, "</a></li>\n");
+	return h->failed ? -1 : 0;
+}
+
+/* Render the list; returns the number of reports found (up to one more). */
+static int
+report_list(struct html *h, const struct web_ctx *c, struct filters *f,
+    size_t *found)
+{
+	struct list l = { h, c, 0 };
+
+	html_raw(h, "<ol class=\"reports\" id=\"report-list\" tabindex=\"0\">\n");
+	if (store_report_query(c->store, &f->q, on_item, &l) != 0) {
+		fprintf(stderr, "veche: web list: %s\n", store_error(c->store));
+		return -1;
+	}
+	html_raw(h, "</ol>\n");
+	if (l.n == 0)
+		html_f(h, "<p class=\"empty\" id=\"list-empty\">%m</p>\n",
+		    M_LIST_EMPTY);
+	*found = l.n;
+	return 0;
+}
+
+static void
+html_begin(struct http_response *res, struct html *h, const struct web_ctx *c)
+{
+	h->res = res;
+	h->lang = c->lang;
+	h->failed = 0;
+	http_response_type(res, "text/html; charset=utf-8");
+	http_response_header(res, "Cache-Control", "no-store");
+}
+
+int
+web_map(struct http_request *req, struct http_response *res, void *arg)
+{
+	double b[4] = { 0, 0, 0, 0 };
+	struct filters f;
+	struct web_ctx c;
+	struct html h;
+	size_t found;
+
+	if (web_begin(req, res, arg, &c) == -1)
+		return 0;
+	html_begin(res, &h, &c);
+	filters_read(req, &c, &f);
+	catalog_bounds(c.app->catalog, &b[0], &b[1], &b[2], &b[3]);
+	html_page_begin(&h, web_msg(M_MAP_TITLE, c.lang), "map", "/", c.csrf,
+	    1);
+	html_f(&h, "<h1 class=\"visually-hidden\">%m</h1>\n", M_MAP_TITLE);
+	filters_form(&h, &c, &f, "/");
+	html_f(&h, "<div class=\"map-layout\">\n<div id=\"map\" class=\"map\" "
+	    "role=\"region\" aria-label=\"%m\" data-tiles=\"%s\" "
+	    "data-bounds=\"%f,%f,%f,%f\"></div>\n"
+	    "<section class=\"side\" aria-labelledby=\"list-title\">\n"
+	    "<h2 id=\"list-title\">%m</h2>\n<p id=\"list-count\" "
+	    "class=\"count\" aria-live=\"polite\"></p>\n", M_MAP_LABEL,
+	    c.app->tiles_url != NULL ? c.app->tiles_url : "none", b[0], b[1],
+	    b[2], b[3], M_LIST_TITLE);
+	if (report_list(&h, &c, &f, &found) == -1)
+		return -1;
+	html_f(&h, "<p class=\"more\"><a href=\"/reports\">%m</a></p>\n"
+	    "</section>\n</div>\n", M_NAV_LIST);
+	html_page_end(&h);
+	return h.failed ? -1 : 0;
+}
+
+/* A link to page n of the list with the same filters. */
+static void
+page_link(struct html *h, const struct filters *f, int64_t n, enum msg text,
+    const char *rel)
+{
+	html_f(h, "<a rel=\"%r\" href=\"/reports?page=%D&amp;days=%d", rel, n,
+	    f->days);
+	if (f->service != NULL)
+		html_f(h, "&amp;service_code=%s", f->service);
+	if (f->status != NULL)
+		html_f(h, "&amp;status=%s", f->status);
+	if (f->agency != NULL)
+		html_f(h, "&amp;agency=%s", f->agency);
+	html_f(h, "\">%m</a>", text);
+}
+
+int
+web_list(struct http_request *req, struct http_response *res, void *arg)
+{
+	struct filters f;
+	struct web_ctx c;
+	struct html h;
+	size_t found;
+
+	if (web_begin(req, res, arg, &c) == -1)
+		return 0;
+	html_begin(res, &h, &c);
+	filters_read(req, &c, &f);
+	html_page_begin(&h, web_msg(M_LIST_ALL_TITLE, c.lang), "list",
+	    "/reports", c.csrf, 0);
+	html_f(&h, "<h1>%m</h1>\n", M_LIST_ALL_TITLE);
+	filters_form(&h, &c, &f, "/reports");
+	if (report_list(&h, &c, &f, &found) == -1)
+		return -1;
+	html_f(&h, "<nav class=\"pages\" aria-label=\"%m\"><p>", M_PAGE);
+	if (f.page > 1)
+		page_link(&h, &f, f.page - 1, M_PREV, "prev");
+	html_f(&h, " <span>%m %D</span> ", M_PAGE, f.page);
+	if (found > VECHE_WEB_PAGE)
+		page_link(&h, &f, f.page + 1, M_NEXT, "next");
+	html_raw(&h, "</p></nav>\n");
+	if (f.service != NULL)
+		html_f(&h, "<p><a href=\"/rss?service_code=%s\">%m</a></p>\n",
+		    f.service, M_RSS);
+	html_page_end(&h);
+	return h.failed ? -1 : 0;
+}
+
+/* What the report page shows, copied out of the store's callback. */
+struct shown {
+	struct html *h;
+	struct web_ctx *c;
+	int created;
+	int found;
+};
+
+static int
+on_update(const struct report_update *u, void *arg)
+{
+	struct html *h = arg;
+
+	html_raw(h, "<li>");
+	html_date(h, u->created);
+	html_f(h, " <span class=\"badge status-%r\">%s</span>",
+	    report_status_name(u->status), web_status_text(u->status, h->lang));
+	if (u->description != NULL)
+		html_f(h, " <span class=\"note\">%s</span>", u->description);
+	html_raw(h, "</li>\n");
+	return h->failed ? -1 : 0;
+}
+
+static int
+on_comment(const struct comment *cm, void *arg)
+{
+	struct html *h = arg;
+
+	html_f(h, "<li id=\"comment-%D\"><p class=\"meta\"><strong>%s</strong> ",
+	    cm->id, cm->author != NULL ? cm->author :
+	    web_msg(M_ANONYMOUS, h->lang));
+	html_date(h, cm->created);
+	html_f(h, "</p><p class=\"body\">%s</p></li>\n", cm->body);
+	return h->failed ? -1 : 0;
+}
+
+/* The thumbnail of one of our photos, else the URL itself. */
+static void
+photo_item(struct html *h, const char *url, size_t i)
+{
+	size_t n = strlen(url);
+	char thumb[VECHE_MAX_URL + 16];
+
+	if (strstr(url, "/media/") != NULL && n > 4 &&
+	    strcmp(url + n - 4, ".jpg") == 0)
+		snprintf(thumb, sizeof(thumb), "%.*s-thumb.jpg", (int)(n - 4),
+		    url);
+	else
+		snprintf(thumb, sizeof(thumb), "%s", url);
+	html_f(h, "<li><a href=\"%s\"><img src=\"%s\" alt=\"%m %d\" "
+	    "loading=\"lazy\"></a></li>\n", url, thumb, M_PHOTO_ALT,
+	    (int)i + 1);
+}
+
+static int
+on_report(const struct report *r, void *arg)
+{
+	struct shown *s = arg;
+	struct html *h = s->h;
+	struct web_ctx *c = s->c;
+	int64_t votes = 0;
+	int voted = 0;
+	size_t i;
+	char title[300], path[64];
+
+	s->found = 1;
+	snprintf(title, sizeof(title), "%s%lld: %s", web_msg(M_REPORT_NO,
+	    c->lang), (long long)r->id, service_name(c, r->service_code));
+	snprintf(path, sizeof(path), "/reports/%lld", (long long)r->id);
+	if (store_vote_count(c->store, r->id, c->device, &votes, &voted) == -1)
+		return -1;
+	html_page_begin(h, title, "report", path, c->csrf, 1);
+	html_f(h, "<article class=\"report\" id=\"report\" data-id=\"%D\">\n",
+	    r->id);
+	if (s->created)
+		html_f(h, "<section class=\"notice\" role=\"status\">"
+		    "<h2>%m</h2>\n<p>%m%D. %m</p>\n<p>%m: %s</p>\n<p>%m "
+		    "%m: <strong>", M_THANKS, M_REPORT_NO, r->id,
+		    M_THANKS_TEXT, M_ADDRESS, r->address != NULL ? r->address :
+		    web_msg(M_NO_ADDRESS, c->lang), M_DEADLINE_TEXT,
+		    M_ANSWER_DUE);
+	if (s->created) {
+		html_date(h, r->expected);
+		html_raw(h, "</strong></p></section>\n");
+	}
+	html_f(h, "<h1>%s</h1>\n<p class=\"status\"><span class=\"badge "
+	    "status-%r\">%s</span></p>\n<dl class=\"facts\">\n"
+	    "<dt>%m</dt><dd>%s</dd>\n<dt>%m</dt><dd>%s</dd>\n<dt>%m</dt><dd>",
+	    title, report_status_name(r->status),
+	    web_status_text(r->status, c->lang), M_ADDRESS,
+	    r->address != NULL ? r->address : web_msg(M_NO_ADDRESS, c->lang),
+	    M_AGENCY, agency_name(c, r->agency) ? agency_name(c, r->agency) :
+	    "—", M_SUBMITTED);
+	html_date(h, r->requested);
+	html_f(h, "</dd>\n<dt>%m</dt><dd>", M_REGISTER_DUE);
+	html_date(h, r->register_due);
+	html_f(h, "</dd>\n<dt>%m</dt><dd>", M_ANSWER_DUE);
+	html_date(h, r->expected);
+	html_raw(h, "</dd>\n</dl>\n");
+	if (r->has_point)
+		html_f(h, "<div id=\"report-map\" class=\"minimap\" "
+		    "role=\"region\" aria-label=\"%m\" data-tiles=\"%s\" "
+		    "data-lat=\"%f\" data-lon=\"%f\" data-status=\"%r\"></div>\n",
+		    M_REPORT_MAP, c->app->tiles_url != NULL ?
+		    c->app->tiles_url : "none", r->lat, r->lon,
+		    report_status_name(r->status));
+	html_f(h, "<h2>%m</h2>\n<p class=\"description\">%s</p>\n",
+	    M_DESCRIPTION, r->description);
+	if (r->nmedia > 0) {
+		html_f(h, "<h2>%m</h2>\n<ul class=\"photos\">\n", M_PHOTOS);
+		for (i = 0; i < r->nmedia; i++)
+			photo_item(h, r->media[i], i);
+		html_raw(h, "</ul>\n");
+	}
+	html_f(h, "<section class=\"votes\" id=\"votes\" aria-labelledby="
+	    "\"votes-title\">\n<h2 id=\"votes-title\">%m</h2>\n"
+	    "<p>%m <strong id=\"vote-count\">%D</strong></p>\n", M_VOTES,
+	    M_VOTES_COUNT, votes);
+	if (voted)
+		html_f(h, "<p class=\"voted\" id=\"vote-state\">%m</p>\n",
+		    M_VOTED);
+	else
+		html_f(h, "<form method=\"post\" action=\"/api/v1/reports/%D/"
+		    "votes\" class=\"vote-form\" id=\"vote-form\">\n"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
+		    "<button type=\"submit\" id=\"vote-button\">%m</button>\n"
+		    "</form>\n<p class=\"voted\" id=\"vote-state\" hidden>%m</p>\n",
+		    r->id, c->csrf, M_VOTE, M_VOTED);
+	html_f(h, "</section>\n<section class=\"timeline\" aria-labelledby="
+	    "\"timeline-title\">\n<h2 id=\"timeline-title\">%m</h2>\n"
+	    "<ol class=\"timeline\" id=\"timeline\">\n", M_TIMELINE);
+	return h->failed ? -1 : 0;
+}
+
+int
+web_report(struct http_request *req, struct http_response *res, void *arg)
+{
+	struct shown s;
+	struct web_ctx c;
+	struct html h;
+	int64_t id;
+	int rc;
+
+	if (web_begin(req, res, arg, &c) == -1)
+		return 0;
+	if (parse_int64(http_request_var(req, "id"), 1, INT64_MAX, &id) == -1)
+		return web_fail(req, res, &c, 404, "id", "no such report");
+	html_begin(res, &h, &c);
+	s.h = &h;
+	s.c = &c;
+	s.created = http_request_param(req, "created") != NULL;
+	s.found = 0;
+	rc = store_report_get(c.store, id, on_report, &s);
+	if (rc == 1)
+		return web_fail(req, res, &c, 404, "id", "no such report");
+	if (rc != 0 || store_report_history(c.store, id, on_update, &h) != 0)
+		return -1;
+	html_f(&h, "</ol>\n</section>\n<section class=\"comments\" "
+	    "id=\"comments\" aria-labelledby=\"comments-title\">\n"
+	    "<h2 id=\"comments-title\">%m</h2>\n<ol class=\"comments\" "
+	    "id=\"comment-list\">\n", M_COMMENTS);
+	if (store_comment_each(c.store, id, COMMENT_PUBLISHED, on_comment,
+	    &h) != 0)
+		return -1;
+	html_f(&h, "</ol>\n<form method=\"post\" action=\"/api/v1/reports/%D/"
+	    "comments\" class=\"comment-form\" id=\"comment-form\">\n"
+	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
+	    "<div class=\"field\"><label for=\"c-author\">%m</label>\n"
+	    "<input id=\"c-author\" name=\"author\" maxlength=\"200\" "
+	    "autocomplete=\"nickname\"></div>\n"
+	    "<div class=\"field\"><label for=\"c-body\">%m</label>\n"
+	    "<textarea id=\"c-body\" name=\"body\" rows=\"3\" required "
+	    "maxlength=\"2000\"></textarea></div>\n"
+	    "<button type=\"submit\">%m</button>\n</form>\n</section>\n",
+	    id, c.csrf, M_C_AUTHOR, M_C_BODY, M_C_SEND);
+	html_f(&h, "<section class=\"share\" aria-labelledby=\"share-title\">\n"
+	    "<h2 id=\"share-title\">%m</h2>\n<div class=\"field\"><label "
+	    "for=\"share-url\">%m</label>\n<input id=\"share-url\" readonly "
+	    "value=\"%s\"></div>\n<button type=\"button\" id=\"copy-link\" "
+	    "hidden>%m</button>\n</section>\n</article>\n", M_SHARE,
+	    M_SHARE_LINK, web_url(req, &c, http_request_path(req)), M_COPY);
+	html_page_end(&h);
+	return h.failed ? -1 : 0;
+}
+
+/* The inputs of one service attribute, named attr[service][code]. */
+static void
+attr_input(struct html *h, const struct service *s,
+    const struct service_attr *a)
+{
+	const char *label = tr(a->description, h->lang);
+	size_t i;
+
+	if (!a->variable)
+		return;
+	if (label == NULL)
+		label = a->code;
+	if (a->type == ATTR_MULTIVALUELIST) {
+		html_f(h, "<fieldset class=\"attr\"><legend>%s</legend>\n", label);
+		for (i = 0; i < a->nchoices; i++)
+			html_f(h, "<div class=\"check\"><input type=\"checkbox\" "
+			    "id=\"a-%s-%s-%s\" name=\"attr[%s][%s][]\" "
+			    "value=\"%s\"><label for=\"a-%s-%s-%s\">%s</label>"
+			    "</div>\n", s->code, a->code, a->choices[i].key,
+			    s->code, a->code, a->choices[i].key, s->code, a->code,
+			    a->choices[i].key, tr(a->choices[i].name, h->lang));
+		html_raw(h, "</fieldset>\n");
+		return;
+	}
+	html_f(h, "<div class=\"field\"><label for=\"a-%s-%s\">%s%r</label>\n",
+	    s->code, a->code, label, a->required ? " *" : "");
+	if (a->type == ATTR_SINGLEVALUELIST) {
+		html_f(h, "<select id=\"a-%s-%s\" name=\"attr[%s][%s]\"%r>\n"
+		    "<option value=\"\">%m</option>\n", s->code, a->code, s->code,
+		    a->code, a->required ? " data-required=\"1\"" : "", M_CHOOSE);
+		for (i = 0; i < a->nchoices; i++)
+			html_f(h, "<option value=\"%s\">%s</option>\n",
+			    a->choices[i].key, tr(a->choices[i].name, h->lang));
+		html_raw(h, "</select></div>\n");
+		return;
+	}
+	html_f(h, "<input id=\"a-%s-%s\" name=\"attr[%s][%s]\" type=\"%r\"%r>"
+	    "</div>\n", s->code, a->code, s->code, a->code,
+	    a->type == ATTR_NUMBER ? "number" : a->type == ATTR_DATETIME ?
+	    "datetime-local" : "text", a->required ?
+	    " data-required=\"1\"" : "");
+}
+
+int
+web_new(struct http_request *req, struct http_response *res, void *arg)
+{
+	const struct catalog *cat;
+	double b[4] = { 0, 0, 0, 0 };
+	const char *group = NULL;
+	struct web_ctx c;
+	struct html h;
+	size_t i, j;
+
+	if (web_begin(req, res, arg, &c) == -1)
+		return 0;
+	cat = c.app->catalog;
+	html_begin(res, &h, &c);
+	catalog_bounds(cat, &b[0], &b[1], &b[2], &b[3]);
+	html_page_begin(&h, web_msg(M_NEW_TITLE, c.lang), "new", "/new",
+	    c.csrf, 1);
+	html_f(&h, "<h1>%m</h1>\n<form id=\"report-form\" class=\"report-form\" "
+	    "method=\"post\" action=\"/api/v1/reports\" "
+	    "enctype=\"multipart/form-data\">\n"
+	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
+	    "<fieldset id=\"step-place\"><legend>%m</legend>\n"
+	    "<p class=\"hint\" id=\"pick-hint\">%m</p>\n"
+	    "<div id=\"pick-map\" class=\"map pick\" role=\"region\" "
+	    "aria-label=\"%m\" data-tiles=\"%s\" data-bounds=\"%f,%f,%f,%f\">"
+	    "</div>\n"
+	    "<div class=\"field search\" id=\"addr-search-box\" hidden>"
+	    "<label for=\"addr-search\">%m</label>\n"
+	    "<input id=\"addr-search\" type=\"search\" autocomplete=\"off\">\n"
+	    "<button type=\"button\" id=\"addr-search-go\">%m</button>\n"
+	    "<ul id=\"addr-results\" class=\"results\" aria-live=\"polite\">"
+	    "</ul></div>\n"
+	    "<div class=\"field\"><label for=\"address\">%m</label>\n"
+	    "<input id=\"address\" name=\"address_string\" maxlength=\"1000\" "
+	    "autocomplete=\"street-address\"></div>\n"
+	    "<div class=\"coords\"><div class=\"field\"><label for=\"lat\">%m"
+	    "</label>\n<input id=\"lat\" name=\"lat\" inputmode=\"decimal\" "
+	    "required pattern=\"-?[0-9]+([.][0-9]+)?\"></div>\n"
+	    "<div class=\"field\"><label for=\"long\">%m</label>\n"
+	    "<input id=\"long\" name=\"long\" inputmode=\"decimal\" required "
+	    "pattern=\"-?[0-9]+([.][0-9]+)?\"></div></div>\n</fieldset>\n",
+	    M_NEW_TITLE, c.csrf, M_STEP_PLACE, M_PICK_HINT, M_REPORT_MAP,
+	    c.app->tiles_url != NULL ? c.app->tiles_url : "none", b[0], b[1],
+	    b[2], b[3], M_ADDR_SEARCH, M_ADDR_SEARCH_BTN, M_ADDR, M_LAT, M_LON);
+	html_f(&h, "<fieldset id=\"step-service\"><legend>%m</legend>\n"
+	    "<div class=\"field search\" id=\"service-search-box\" hidden>"
+	    "<label for=\"service-search\">%m</label>\n<input "
+	    "id=\"service-search\" type=\"search\" autocomplete=\"off\"></div>\n",
+	    M_STEP_SERVICE, M_SERVICE_SEARCH);
+	for (i = 0; i < catalog_nservices(cat); i++) {
+		const struct service *s = catalog_service_at(cat, i);
+		const char *g = tr(s->group, c.lang);
+
+		if (g == NULL)
+			g = "";
+		if (group == NULL || strcmp(g, group) != 0) {
+			html_f(&h, "%r<fieldset class=\"service-group\">"
+			    "<legend>%s</legend>\n", group ? "</fieldset>\n" : "",
+			    g);
+			group = g;
+		}
+		html_f(&h, "<div class=\"service\" data-search=\"%s %s %s\">"
+		    "<input type=\"radio\" name=\"service_code\" id=\"svc-%s\" "
+		    "value=\"%s\" required><label for=\"svc-%s\">%s",
+		    tr(s->name, c.lang), s->keywords ? s->keywords : "",
+		    tr(s->description, c.lang) ? tr(s->description, c.lang) : "",
+		    s->code, s->code, s->code, tr(s->name, c.lang));
+		if (tr(s->description, c.lang) != NULL)
+			html_f(&h, " <span class=\"hint\">%s</span>",
+			    tr(s->description, c.lang));
+		html_raw(&h, "</label></div>\n");
+	}
+	if (group != NULL)
+		html_raw(&h, "</fieldset>\n");
+	for (i = 0; i < catalog_nservices(cat); i++) {
+		const struct service *s = catalog_service_at(cat, i);
+
+		if (s->nattrs == 0)
+			continue;
+		html_f(&h, "<fieldset class=\"attrs\" id=\"attrs-%s\" "
+		    "data-service=\"%s\"><legend>%m%s</legend>\n", s->code,
+		    s->code, M_ATTRS_FOR, tr(s->name, c.lang));
+		for (j = 0; j < s->nattrs; j++)
+			attr_input(&h, s, &s->attrs[j]);
+		html_raw(&h, "</fieldset>\n");
+	}
+	html_f(&h, "</fieldset>\n<fieldset id=\"step-details\"><legend>%m"
+	    "</legend>\n<div class=\"field\"><label for=\"description\">%m"
+	    "</label>\n<textarea id=\"description\" name=\"description\" "
+	    "rows=\"5\" required maxlength=\"4000\"></textarea></div>\n"
+	    "<div class=\"field\"><label for=\"photos\">%m</label>\n"
+	    "<input type=\"file\" id=\"photos\" name=\"photo\" multiple "
+	    "accept=\"image/jpeg,image/png,image/webp\" "
+	    "aria-describedby=\"photos-hint\">\n<p class=\"hint\" "
+	    "id=\"photos-hint\">%m</p></div>\n<ul id=\"photo-previews\" "
+	    "class=\"photos\" aria-live=\"polite\"></ul>\n"
+	    "<div id=\"media-inputs\"></div>\n</fieldset>\n",
+	    M_STEP_DETAILS, M_DESCRIPTION, M_PHOTOS_LABEL, M_PHOTOS_HINT);
+	html_f(&h, "<fieldset id=\"step-contact\"><legend>%m</legend>\n"
+	    "<p class=\"privacy\" id=\"privacy\">%m</p>\n"
+	    "<div class=\"field\"><label for=\"first_name\">%m</label>\n"
+	    "<input id=\"first_name\" name=\"first_name\" maxlength=\"200\" "
+	    "autocomplete=\"given-name\" aria-describedby=\"privacy\"></div>\n"
+	    "<div class=\"field\"><label for=\"last_name\">%m</label>\n"
+	    "<input id=\"last_name\" name=\"last_name\" maxlength=\"200\" "
+	    "autocomplete=\"family-name\" aria-describedby=\"privacy\"></div>\n"
+	    "<div class=\"field\"><label for=\"email\">%m</label>\n"
+	    "<input id=\"email\" name=\"email\" type=\"email\" "
+	    "maxlength=\"254\" autocomplete=\"email\" "
+	    "aria-describedby=\"privacy\"></div>\n"
+	    "<div class=\"field\"><label for=\"phone\">%m</label>\n"
+	    "<input id=\"phone\" name=\"phone\" type=\"tel\" maxlength=\"32\" "
+	    "autocomplete=\"tel\" aria-describedby=\"privacy\"></div>\n"
+	    "</fieldset>\n"
+	    "<section id=\"nearby\" class=\"nearby\" hidden "
+	    "aria-labelledby=\"nearby-title\">\n<h2 id=\"nearby-title\" "
+	    "tabindex=\"-1\">%m</h2>\n<p>%m</p>\n<ul id=\"nearby-list\"></ul>\n"
+	    "</section>\n<p id=\"form-error\" class=\"error\" role=\"alert\" "
+	    "hidden></p>\n<button type=\"submit\" id=\"submit\">%m</button>\n"
+	    "</form>\n", M_STEP_CONTACT, M_PRIVACY, M_FIRST_NAME, M_LAST_NAME,
+	    M_EMAIL, M_PHONE, M_NEARBY, M_NEARBY_TEXT, M_SUBMIT);
+	html_page_end(&h);
+	return h.failed ? -1 : 0;
+}

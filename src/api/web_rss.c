@@ -1,0 +1,191 @@
+/*
+ * web_rss.c: GET /rss, an RSS 2.0 feed of the newest reports, for the
+ * whole city, a category (service_code), an agency or an area (bbox =
+ * min_long,min_lat,max_long,max_lat), written with libxml2's writer so that
+ * every text is escaped by it.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <libxml/xmlwriter.h>
+
+#include "veche.h"
+#include "api/app.h"
+#include "api/web.h"
+#include "api/web_html.h"
+#include "core/catalog.h"
+#include "core/parse.h"
+#include "core/report.h"
+#include "http/http.h"
+#include "store/store.h"
+
+#define RSS_DAYS 90
+
+struct feed {
+	xmlTextWriterPtr w;
+	struct http_request *req;
+	const struct web_ctx *c;
+	int failed;
+};
+
+static const char *
+tr(const char *const v[LANG__MAX], enum lang l)
+{
+	return v[l] != NULL ? v[l] : v[LANG_RU];
+}
+
+static void
+element(struct feed *f, const char *name, const char *text)
+{
+	if (xmlTextWriterWriteElement(f->w, BAD_CAST name,
+	    BAD_CAST (text != NULL ? text : "")) < 0)
+		f->failed = 1;
+}
+
+/* RFC 822 date, as RSS 2.0 wants. */
+static void
+rfc822(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, len, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+}
+
+static int
+on_item(const struct report *r, void *arg)
+{
+	struct feed *f = arg;
+	const struct service *svc = catalog_service(f->c->app->catalog,
+	    r->service_code);
+	char title[400], path[64], date[64];
+
+	snprintf(title, sizeof(title), "%s%lld: %s%s%s (%s)",
+	    web_msg(M_REPORT_NO, f->c->lang), (long long)r->id,
+	    svc != NULL ? tr(svc->name, f->c->lang) : r->service_code,
+	    r->address != NULL ? " — " : "", r->address != NULL ? r->address :
+	    "", web_status_text(r->status, f->c->lang));
+	snprintf(path, sizeof(path), "/reports/%lld", (long long)r->id);
+	rfc822(r->requested, date, sizeof(date));
+	if (xmlTextWriterStartElement(f->w, BAD_CAST "item") < 0)
+		return f->failed = 1, -1;
+	element(f, "title", title);
+	element(f, "link", web_url(f->req, f->c, path));
+	element(f, "description", r->description);
+	element(f, "category", r->service_code);
+	element(f, "pubDate", date);
+	if (xmlTextWriterStartElement(f->w, BAD_CAST "guid") < 0 ||
+	    xmlTextWriterWriteAttribute(f->w, BAD_CAST "isPermaLink",
+	    BAD_CAST "true") < 0 ||
+	    xmlTextWriterWriteString(f->w, BAD_CAST web_url(f->req, f->c,
+	    path)) < 0 || xmlTextWriterEndElement(f->w) < 0 ||
+	    xmlTextWriterEndElement(f->w) < 0)
+		f->failed = 1;
+	return f->failed ? -1 : 0;
+}
+
+/* bbox=min_long,min_lat,max_long,max_lat into q; -1 if malformed. */
+static int
+bbox_param(const char *v, struct report_query *q)
+{
+	char part[4][64];
+	double d[4];
+	const char *p = v;
+	size_t i, n;
+
+	for (i = 0; i < 4; i++) {
+		n = strcspn(p, ",");
+		if (n == 0 || n >= sizeof(part[i]) || (i < 3 && p[n] != ',') ||
+		    (i == 3 && p[n] != '\0'))
+			return -1;
+		memcpy(part[i], p, n);
+		part[i][n] = '\0';
+		if (parse_double(part[i], &d[i]) == -1)
+			return -1;
+		p += n + (i < 3);
+	}
+	if (d[0] > d[2] || d[1] > d[3] || d[1] < -90 || d[3] > 90 ||
+	    d[0] < -180 || d[2] > 180)
+		return -1;
+	q->has_bbox = 1;
+	q->min_lon = d[0];
+	q->min_lat = d[1];
+	q->max_lon = d[2];
+	q->max_lat = d[3];
+	return 0;
+}
+
+int
+web_rss(struct http_request *req, struct http_response *res, void *arg)
+{
+	const char *svc = http_request_param(req, "service_code");
+	const char *agency = http_request_param(req, "agency");
+	const char *bbox = http_request_param(req, "bbox");
+	const struct service *service = NULL;
+	xmlBufferPtr buf = NULL;
+	struct report_query q;
+	struct web_ctx c;
+	struct feed f;
+	char title[300];
+	int rc = -1;
+
+	if (web_begin(req, res, arg, &c) == -1)
+		return 0;
+	c.html = 0;     /* errors as the API's, not as pages */
+	memset(&q, 0, sizeof(q));
+	if (svc != NULL) {
+		if ((service = catalog_service(c.app->catalog, svc)) == NULL)
+			return web_fail(req, res, &c, 400, "service_code",
+			    "service_code: unknown service");
+		q.services = &svc;
+		q.nservices = 1;
+	}
+	if (agency != NULL) {
+		if (catalog_agency(c.app->catalog, agency) == NULL)
+			return web_fail(req, res, &c, 400, "agency",
+			    "agency: unknown agency");
+		q.agency = agency;
+	}
+	if (bbox != NULL && bbox_param(bbox, &q) == -1)
+		return web_fail(req, res, &c, 400, "bbox", "bbox: four numbers "
+		    "min_long,min_lat,max_long,max_lat");
+	q.end = app_now(c.app);
+	q.start = q.end - (int64_t)RSS_DAYS * 86400;
+	q.order = ORDER_REQUESTED_DESC;
+	q.limit = VECHE_RSS_ITEMS;
+	snprintf(title, sizeof(title), "%s — %s%s%s", web_msg(M_SITE, c.lang),
+	    web_msg(M_LIST_ALL_TITLE, c.lang), service ? ": " : "",
+	    service ? tr(service->name, c.lang) : "");
+	memset(&f, 0, sizeof(f));
+	f.req = req;
+	f.c = &c;
+	if ((buf = xmlBufferCreate()) == NULL ||
+	    (f.w = xmlNewTextWriterMemory(buf, 0)) == NULL)
+		goto out;
+	if (xmlTextWriterStartDocument(f.w, NULL, "UTF-8", NULL) < 0 ||
+	    xmlTextWriterStartElement(f.w, BAD_CAST "rss") < 0 ||
+	    xmlTextWriterWriteAttribute(f.w, BAD_CAST "version",
+	    BAD_CAST "2.0") < 0 ||
+	    xmlTextWriterStartElement(f.w, BAD_CAST "channel") < 0)
+		goto out;
+	element(&f, "title", title);
+	element(&f, "link", web_url(req, &c, "/reports"));
+	element(&f, "description", web_msg(M_TAGLINE, c.lang));
+	element(&f, "language", c.lang == LANG_EN ? "en" : "ru");
+	if (store_report_query(c.store, &q, on_item, &f) != 0 || f.failed)
+		goto out;
+	if (xmlTextWriterEndDocument(f.w) < 0)
+		goto out;
+	xmlFreeTextWriter(f.w);
+	f.w = NULL;
+	http_response_type(res, "application/rss+xml; charset=utf-8");
+	rc = http_response_append(res, xmlBufferContent(buf),
+	    (size_t)xmlBufferLength(buf));
+out:
+	if (f.w != NULL)
+		xmlFreeTextWriter(f.w);
+	xmlBufferFree(buf);
+	return rc;
+}

@@ -1,0 +1,68 @@
+/*
+ * account.h: people who sign in: citizens (optional: reporting needs no
+ * account), moderators, agency operators and heads (bound to agencies) and
+ * administrators.  Passwords are kept as libsodium Argon2id strings
+ * (crypto_pwhash_str) at the INTERACTIVE cost; VECHE_PWHASH_FAST=1 in the
+ * environment lowers new hashes to libsodium's minimum cost, for tests only.
+ * Every change to an account is written to the audit log in the same
+ * transaction.
+ */
+#ifndef VECHE_ACCOUNT_H
+#define VECHE_ACCOUNT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/model.h"
+
+struct catalog;
+struct store;
+
+/* "citizen", "moderator", "operator", "head", "admin", "system". */
+const char *account_role_name(enum role r);
+/* The role named so, or ROLE__MAX.  "system" is not a user role. */
+enum role account_role_parse(const char *name);
+
+/*
+ * Create a user.  login: 1 to VECHE_MAX_LOGIN bytes of [a-z0-9._@-];
+ * password: VECHE_MIN_PASSWORD to VECHE_MAX_PASSWORD bytes; operators and
+ * heads need 1 to ACTOR_MAX_AGENCIES agencies of catalogue c, other roles
+ * none.  by is who does it (for the audit log).  The new id goes to *id
+ * (may be NULL).  Returns 0, or -1 with e set: VERR_INVALID naming the
+ * field, VERR_CONFLICT for a taken login, VERR_INTERNAL.
+ */
+int account_create(struct store *s, const struct catalog *c,
+    const struct actor *by, const char *login, const char *password,
+    enum role role, const char *const *agencies, size_t nagencies,
+    int64_t now, int64_t *id, struct verr *e);
+
+/*
+ * Set the password of login and end its sessions.  Returns 0, or -1 with e
+ * set (VERR_NOT_FOUND, VERR_INVALID on "password", VERR_INTERNAL).
+ */
+int account_set_password(struct store *s, const struct actor *by,
+    const char *login, const char *password, int64_t now, struct verr *e);
+
+/*
+ * Set the role and agencies of user id, under the rules of
+ * account_create, and end its sessions.  Returns 0, or -1 with e set.
+ */
+int account_set_role(struct store *s, const struct catalog *c,
+    const struct actor *by, int64_t id, enum role role,
+    const char *const *agencies, size_t nagencies, int64_t now,
+    struct verr *e);
+
+/*
+ * Check login and password.  Returns 0 and fills *out, or -1 with e set:
+ * VERR_FORBIDDEN (field "password") for an unknown login, a wrong password
+ * or a disabled account alike, VERR_INTERNAL.  Takes as long for an unknown
+ * login as for a known one.
+ */
+int account_authenticate(struct store *s, const char *login,
+    const char *password, struct actor *out, struct verr *e);
+
+/* The actor of user id: 0, 1 if no such (or disabled) user, -1. */
+int account_actor(struct store *s, int64_t id, struct actor *out);
+
+#endif

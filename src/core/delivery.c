@@ -1,0 +1,849 @@
+/*
+ * delivery.c: the outbox's events and their delivery (delivery.h).
+ *
+ * The payload of an event is built once, when the event is recorded, from
+ * the report's public fields: every attempt of every recipient sends the
+ * same bytes, and the idempotency key inside lets a receiver drop repeats.
+ * The reporter's private contact never enters the stored payload; it is
+ * added at send time for subscriptions that ask for it (an agency's
+ * document-flow system answering 59-FZ appeals needs it), and e-mail to an
+ * agency about a new report carries it for the same reason.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <sodium.h>
+
+#include "veche.h"
+#include "core/datetime.h"
+#include "core/delivery.h"
+#include "core/mail.h"
+#include "core/outbox.h"
+#include "core/parse.h"
+#include "core/report.h"
+#include "store/store.h"
+#include "store/store_delivery.h"
+
+#define KEY_HEX 32              /* idempotency key: 16 random bytes */
+
+/* Who gets e-mail about each event (bits 1 << enum delivery_channel). */
+static const unsigned event_mail[EVENT__MAX] = {
+	[EVENT_REPORT_CREATED] = 1u << DELIVERY_MAIL_AGENCY,
+	[EVENT_REPORT_FORWARDED] = 1u << DELIVERY_MAIL_AGENCY,
+	[EVENT_DEADLINE_NEAR] = 1u << DELIVERY_MAIL_AGENCY,
+	[EVENT_DEADLINE_PASSED] = 1u << DELIVERY_MAIL_AGENCY,
+	[EVENT_REPORT_ANSWERED] = 1u << DELIVERY_MAIL_REPORTER,
+};
+
+static const char *const channel_names[DELIVERY_CHANNEL__MAX] = {
+	[DELIVERY_WEBHOOK] = "webhook",
+	[DELIVERY_MAIL_AGENCY] = "mail-agency",
+	[DELIVERY_MAIL_REPORTER] = "mail-reporter",
+};
+
+int64_t
+delivery_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+delivery_config_default(struct delivery_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->base_ms = VECHE_DELIVERY_BASE_MS;
+	cfg->cap_ms = VECHE_DELIVERY_CAP_MS;
+	cfg->max_attempts = VECHE_DELIVERY_MAX_ATTEMPTS;
+	cfg->timeout_ms = VECHE_DELIVERY_TIMEOUT_MS;
+	cfg->poll_ms = VECHE_DELIVERY_POLL_MS;
+}
+
+int64_t
+delivery_backoff_ms(const struct delivery_config *cfg, int attempts,
+    uint32_t rnd)
+{
+	int64_t d = cfg->base_ms > 0 ? cfg->base_ms : 1;
+	int i;
+
+	for (i = 1; i < attempts && d < cfg->cap_ms; i++)
+		d *= 2;
+	if (d > cfg->cap_ms)
+		d = cfg->cap_ms;
+	if (d < 2)
+		return d;
+	return d - (int64_t)(rnd % (uint32_t)(d / 2 + 1));
+}
+
+void
+delivery_sign(const char *secret, int64_t timestamp, const char *body,
+    size_t bodylen, char out[72])
+{
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	crypto_auth_hmacsha256_state st;
+	char ts[24];
+
+	snprintf(ts, sizeof(ts), "%lld.", (long long)timestamp);
+	crypto_auth_hmacsha256_init(&st, (const unsigned char *)secret,
+	    strlen(secret));
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)ts,
+	    strlen(ts));
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)body,
+	    bodylen);
+	crypto_auth_hmacsha256_final(&st, mac);
+	memcpy(out, "sha256=", 7);
+	sodium_bin2hex(out + 7, 72 - 7, mac, sizeof(mac));
+	sodium_memzero(&st, sizeof(st));
+}
+
+/* Event types by name; EVENT__MAX if unknown. */
+static enum event_type
+event_parse(const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; i < EVENT__MAX; i++) {
+		const char *n = outbox_event_name((enum event_type)i);
+
+		if (strlen(n) == len && strncmp(n, name, len) == 0)
+			return (enum event_type)i;
+	}
+	return EVENT__MAX;
+}
+
+/* ---- Recording events ---- */
+
+static int
+set_time(json_t *o, const char *key, int64_t t)
+{
+	char buf[DATETIME_LEN];
+
+	if (t == 0)
+		return json_object_set_new(o, key, json_null());
+	return json_object_set_new(o, key,
+	    json_string(datetime_format(t, buf, sizeof(buf))));
+}
+
+static json_t *
+jstr(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+/* store_report_get callback: the report's public fields as JSON. */
+static int
+report_json(const struct report *r, void *arg)
+{
+	json_t **out = arg, *o, *media;
+	size_t i;
+
+	if ((o = json_object()) == NULL || (media = json_array()) == NULL) {
+		json_decref(o);
+		return -1;
+	}
+	for (i = 0; i < r->nmedia; i++)
+		json_array_append_new(media, json_string(r->media[i]));
+	json_object_set_new(o, "service_request_id", json_integer(r->id));
+	json_object_set_new(o, "service_code", jstr(r->service_code));
+	json_object_set_new(o, "agency_responsible", jstr(r->agency));
+	json_object_set_new(o, "status",
+	    json_string(report_status_name(r->status)));
+	json_object_set_new(o, "status_notes", jstr(r->status_notes));
+	json_object_set_new(o, "description", jstr(r->description));
+	json_object_set_new(o, "address", jstr(r->address));
+	json_object_set_new(o, "address_id", jstr(r->address_id));
+	json_object_set_new(o, "zipcode", jstr(r->zipcode));
+	json_object_set_new(o, "lat", r->has_point ? json_real(r->lat) :
+	    json_null());
+	json_object_set_new(o, "long", r->has_point ? json_real(r->lon) :
+	    json_null());
+	set_time(o, "requested_datetime", r->requested);
+	set_time(o, "updated_datetime", r->updated);
+	set_time(o, "register_due_datetime", r->register_due);
+	set_time(o, "expected_datetime", r->expected);
+	json_object_set_new(o, "media_urls", media);
+	*out = o;
+	return 0;
+}
+
+/* Copy the report's agency: the callback's strings die with the call. */
+static int
+report_agency(const struct report *r, void *arg)
+{
+	char *buf = arg;
+
+	snprintf(buf, VECHE_MAX_CODE + 1, "%s", r->agency ? r->agency : "");
+	return 0;
+}
+
+/* 1 if outgoing mail is configured (the mail.smtp_url setting). */
+static int
+mail_configured(struct store *s)
+{
+	char url[VECHE_MAX_URL + 1];
+
+	return store_setting_get(s, "mail.smtp_url", url, sizeof(url)) == 0 &&
+	    url[0] != '\0';
+}
+
+int
+outbox_emit(struct store *s, enum event_type ev, int64_t report_id,
+    const char *detail, int64_t now, struct verr *e)
+{
+	unsigned char raw[KEY_HEX / 2];
+	char key[KEY_HEX + 1], agency[VECHE_MAX_CODE + 1];
+	struct store_event rec;
+	json_t *doc = NULL, *report = NULL;
+	char *payload = NULL;
+	int64_t id;
+	size_t n;
+	int rc, ret = -1;
+
+	if (outbox_event_name(ev) == NULL)
+		return verr_set(e, VERR_INTERNAL, NULL, "outbox: unknown event "
+		    "%d", (int)ev);
+	if (!store_in_transaction(s))
+		return verr_set(e, VERR_INTERNAL, NULL, "outbox: %s for report "
+		    "%lld outside a transaction", outbox_event_name(ev),
+		    (long long)report_id);
+	if ((rc = store_report_get(s, report_id, report_json, &report)) == 1)
+		return verr_set(e, VERR_NOT_FOUND, "service_request_id",
+		    "service_request_id: no report %lld", (long long)report_id);
+	if (rc != 0 || store_report_get(s, report_id, report_agency,
+	    agency) != 0) {
+		verr_set(e, VERR_INTERNAL, NULL, "outbox: reading report: %s",
+		    store_error(s));
+		goto out;
+	}
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(key, sizeof(key), raw, sizeof(raw));
+	if ((doc = json_object()) == NULL)
+		goto oom;
+	json_object_set_new(doc, "id", json_string(key));
+	json_object_set_new(doc, "event", json_string(outbox_event_name(ev)));
+	set_time(doc, "created", now);
+	json_object_set_new(doc, "agency", agency[0] ? json_string(agency) :
+	    json_null());
+	json_object_set_new(doc, "detail", jstr(detail));
+	json_object_set(doc, "report", report);
+	if ((payload = json_dumps(doc, JSON_COMPACT)) == NULL)
+		goto oom;
+	if (strlen(payload) > VECHE_MAX_PAYLOAD) {
+		verr_set(e, VERR_INTERNAL, NULL, "outbox: payload of report "
+		    "%lld is too large", (long long)report_id);
+		goto out;
+	}
+	rec.type = outbox_event_name(ev);
+	rec.report_id = report_id;
+	rec.agency = agency[0] ? agency : NULL;
+	rec.detail = detail;
+	rec.payload = payload;
+	rec.key = key;
+	rec.created = now;
+	if (store_event_insert(s, &rec, mail_configured(s) ? event_mail[ev] :
+	    0, now * 1000, &id, &n) == -1) {
+		verr_set(e, VERR_INTERNAL, NULL, "outbox: %s", store_error(s));
+		goto out;
+	}
+	ret = 0;
+	goto out;
+oom:
+	verr_set(e, VERR_INTERNAL, NULL, "outbox: out of memory");
+out:
+	free(payload);
+	json_decref(doc);
+	json_decref(report);
+	return ret;
+}
+
+/* ---- Administration ---- */
+
+/* "a,b": known event names, no blanks or repeats. */
+static int
+check_events(const char *events, struct verr *e)
+{
+	unsigned seen = 0;
+	const char *p = events, *comma;
+	enum event_type t;
+	size_t len;
+
+	if (*p == '\0')
+		return verr_set(e, VERR_INVALID, "events", "events: empty list "
+		    "(leave it out for all events)");
+	for (;;) {
+		comma = strchr(p, ',');
+		len = comma ? (size_t)(comma - p) : strlen(p);
+		if ((t = event_parse(p, len)) == EVENT__MAX)
+			return verr_set(e, VERR_INVALID, "events", "events: "
+			    "'%.*s' is not an event (report.created, "
+			    "report.answered ... see docs/delivery.md)",
+			    (int)(len > 64 ? 64 : len), p);
+		if (seen & (1u << t))
+			return verr_set(e, VERR_INVALID, "events", "events: "
+			    "'%s' twice", outbox_event_name(t));
+		seen |= 1u << t;
+		if (comma == NULL)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+static int
+count_sub(const struct store_subscription *sub, void *arg)
+{
+	(void)sub;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/* store_agency_each: stop (1) at the agency named arg. */
+static int
+agency_is(const struct agency *ag, void *arg)
+{
+	return strcmp(ag->code, arg) == 0;
+}
+
+int
+delivery_subscribe(struct store *s, const char *url, const char *secret,
+    const char *agency, const char *events, int include_contact,
+    int64_t now, int64_t *id, struct verr *e)
+{
+	struct store_subscription sub;
+	size_t n = 0, len;
+	int rc;
+
+	if (url == NULL || strlen(url) > VECHE_MAX_URL || !parse_url_ok(url))
+		return verr_set(e, VERR_INVALID, "url", "url: an absolute http "
+		    "or https URL of at most %d bytes", VECHE_MAX_URL);
+	len = secret != NULL ? strlen(secret) : 0;
+	if (len < VECHE_MIN_SECRET || len > VECHE_MAX_SECRET ||
+	    strpbrk(secret, "\r\n") != NULL)
+		return verr_set(e, VERR_INVALID, "secret", "secret: %d to %d "
+		    "bytes on one line", VECHE_MIN_SECRET, VECHE_MAX_SECRET);
+	if (agency != NULL) {
+		rc = strlen(agency) > VECHE_MAX_CODE ? 0 :
+		    store_agency_each(s, agency_is, (void *)agency);
+		if (rc == -1)
+			return verr_set(e, VERR_INTERNAL, NULL, "reading "
+			    "agencies: %s", store_error(s));
+		if (rc != 1)
+			return verr_set(e, VERR_INVALID, "agency", "agency: no "
+			    "agency '%.64s'", agency);
+	}
+	if (events != NULL && check_events(events, e) == -1)
+		return -1;
+	if (store_subscription_each(s, count_sub, &n) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "reading subscriptions: "
+		    "%s", store_error(s));
+	if (n >= VECHE_MAX_SUBSCRIPTIONS)
+		return verr_set(e, VERR_CONFLICT, "url", "url: already %d "
+		    "subscriptions, remove one first", VECHE_MAX_SUBSCRIPTIONS);
+	memset(&sub, 0, sizeof(sub));
+	sub.url = url;
+	sub.secret = secret;
+	sub.agency = agency;
+	sub.events = events;
+	sub.include_contact = include_contact;
+	sub.created = now;
+	if (store_subscription_insert(s, &sub, id) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "adding the "
+		    "subscription failed: %s", store_error(s));
+	return 0;
+}
+
+int
+delivery_unsubscribe(struct store *s, int64_t id, struct verr *e)
+{
+	switch (store_subscription_delete(s, id)) {
+	case 0:
+		return 0;
+	case 1:
+		return verr_set(e, VERR_NOT_FOUND, "id", "id: no subscription "
+		    "%lld", (long long)id);
+	default:
+		return verr_set(e, VERR_INTERNAL, NULL, "removing the "
+		    "subscription failed: %s", store_error(s));
+	}
+}
+
+int
+delivery_replay(struct store *s, int64_t id, int64_t now_ms, size_t *n,
+    struct verr *e)
+{
+	switch (store_delivery_replay(s, id, now_ms, n)) {
+	case 0:
+		return 0;
+	case 1:
+		return verr_set(e, VERR_NOT_FOUND, "id", "id: no dead delivery "
+		    "%lld", (long long)id);
+	default:
+		return verr_set(e, VERR_INTERNAL, NULL, "replay failed: %s",
+		    store_error(s));
+	}
+}
+
+/* ---- Sending ---- */
+
+/* What one send needs, copied out of the store's callback. */
+struct job {
+	int64_t id;
+	enum delivery_channel channel;
+	int attempts;
+	int64_t report_id;
+	char type[32];
+	char key[KEY_HEX + 1];
+	char *payload;
+	char url[VECHE_MAX_URL + 1];
+	char secret[VECHE_MAX_SECRET + 1];
+	int include_contact;
+	char address[VECHE_MAX_EMAIL + 1];
+};
+
+static int
+copy_job(const struct store_delivery *d, void *arg)
+{
+	struct job *j = arg;
+
+	j->id = d->id;
+	j->channel = d->channel;
+	j->attempts = d->attempts;
+	j->report_id = d->report_id;
+	snprintf(j->type, sizeof(j->type), "%s", d->event_type);
+	snprintf(j->key, sizeof(j->key), "%s", d->event_key);
+	snprintf(j->url, sizeof(j->url), "%s", d->url ? d->url : "");
+	snprintf(j->secret, sizeof(j->secret), "%s",
+	    d->secret ? d->secret : "");
+	j->include_contact = d->include_contact;
+	snprintf(j->address, sizeof(j->address), "%s",
+	    d->address ? d->address : "");
+	return (j->payload = strdup(d->payload)) == NULL ? -1 : 0;
+}
+
+/* A contact copied as JSON (store_report_contact callback). */
+static int
+contact_json(const struct contact *c, void *arg)
+{
+	json_t **out = arg;
+
+	*out = json_pack("{s:o, s:o, s:o, s:o}",
+	    "first_name", jstr(c->first_name), "last_name", jstr(c->last_name),
+	    "email", jstr(c->email), "phone", jstr(c->phone));
+	return *out == NULL ? -1 : 0;
+}
+
+/* The body a webhook sends: the payload, with the contact if asked. */
+static char *
+webhook_body(struct store *s, const struct job *j)
+{
+	json_t *doc, *contact = NULL;
+	char *body;
+
+	if (!j->include_contact)
+		return strdup(j->payload);
+	if ((doc = json_loads(j->payload, 0, NULL)) == NULL)
+		return NULL;
+	if (store_report_contact(s, j->report_id, contact_json, &contact) < 0) {
+		json_decref(doc);
+		return NULL;
+	}
+	json_object_set_new(doc, "contact", contact ? contact : json_null());
+	body = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	return body;
+}
+
+/* Discard what the receiver answers. */
+static size_t
+discard(char *p, size_t size, size_t nmemb, void *arg)
+{
+	(void)p;
+	(void)arg;
+	return size * nmemb;
+}
+
+static int
+send_webhook(struct store *s, const struct delivery_config *cfg,
+    const struct job *j, char *err, size_t errlen)
+{
+	char hdr[4][160], sig[72], cerr[CURL_ERROR_SIZE];
+	struct curl_slist *h = NULL, *t;
+	char *body = NULL;
+	int64_t ts = (int64_t)time(NULL);
+	long status = 0;
+	CURLcode rc;
+	CURL *c = NULL;
+	int i, ret = -1;
+
+	if ((body = webhook_body(s, j)) == NULL) {
+		snprintf(err, errlen, "building the body failed");
+		return -1;
+	}
+	delivery_sign(j->secret, ts, body, strlen(body), sig);
+	snprintf(hdr[0], sizeof(hdr[0]), "X-Veche-Event: %s", j->type);
+	snprintf(hdr[1], sizeof(hdr[1]), "X-Veche-Delivery: %s", j->key);
+	snprintf(hdr[2], sizeof(hdr[2]), "X-Veche-Timestamp: %lld",
+	    (long long)ts);
+	snprintf(hdr[3], sizeof(hdr[3]), "X-Veche-Signature: %s", sig);
+	h = curl_slist_append(NULL, "Content-Type: application/json");
+	for (i = 0; h != NULL && i < 4; i++)
+		if ((t = curl_slist_append(h, hdr[i])) != NULL)
+			h = t;
+		else {
+			curl_slist_free_all(h);
+			h = NULL;
+		}
+	if (h == NULL || (c = curl_easy_init()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	cerr[0] = '\0';
+	curl_easy_setopt(c, CURLOPT_URL, j->url);
+	/* Only the configured URL: no redirects, no other protocols. */
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, cfg->timeout_ms);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, cfg->timeout_ms);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "veche/" VECHE_VERSION);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+	    (curl_off_t)strlen(body));
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	if ((rc = curl_easy_perform(c)) != CURLE_OK) {
+		snprintf(err, errlen, "%s", cerr[0] ? cerr :
+		    curl_easy_strerror(rc));
+		goto out;
+	}
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	if (status < 200 || status > 299) {
+		snprintf(err, errlen, "HTTP %ld", status);
+		goto out;
+	}
+	ret = 0;
+out:
+	curl_easy_cleanup(c);
+	curl_slist_free_all(h);
+	free(body);
+	return ret;
+}
+
+/* Append to a text buffer of fixed size; truncation marks it "...". */
+static void
+text_add(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+text_add(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+	int n;
+
+	if (len + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size - len)
+		memcpy(buf + size - 4, "...", 4);
+}
+
+static const char *
+jget(json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v != NULL ? v : "";
+}
+
+/* Subject and body of the e-mail about an event, in Russian. */
+static int
+mail_text(struct store *s, const struct delivery_config *cfg,
+    const struct job *j, char *subject, size_t slen, char *body,
+    size_t blen)
+{
+	json_t *doc, *r;
+	json_t *contact = NULL;
+	long long id = (long long)j->report_id;
+	const char *detail, *notes;
+
+	if ((doc = json_loads(j->payload, 0, NULL)) == NULL)
+		return -1;
+	r = json_object_get(doc, "report");
+	detail = jget(doc, "detail");
+	notes = jget(r, "status_notes");
+	subject[0] = body[0] = '\0';
+	if (strcmp(j->type, "report.answered") == 0) {
+		snprintf(subject, slen, "Ответ на ваше обращение №%lld", id);
+		text_add(body, blen, "Здравствуйте!\n\nНа ваше обращение "
+		    "№%lld от %s дан ответ:\n\n%s\n", id,
+		    jget(r, "requested_datetime"), *detail ? detail : notes);
+		text_add(body, blen, "\nТекст обращения:\n%s\n",
+		    jget(r, "description"));
+	} else if (strncmp(j->type, "deadline.", 9) == 0) {
+		snprintf(subject, slen, "%s обращения №%lld", strcmp(j->type,
+		    "deadline.passed") == 0 ? "Просрочен ответ на" :
+		    "Истекает срок ответа на", id);
+		text_add(body, blen, "Обращение №%lld (%s) ожидает ответа.\n"
+		    "Срок ответа: %s.\n", id, jget(r, "service_code"),
+		    jget(r, "expected_datetime"));
+		if (*detail)
+			text_add(body, blen, "%s\n", detail);
+		text_add(body, blen, "\nТекст обращения:\n%s\n",
+		    jget(r, "description"));
+	} else {
+		snprintf(subject, slen, "%s обращение №%lld: %s",
+		    strcmp(j->type, "report.forwarded") == 0 ?
+		    "Переадресовано" : "Новое", id, jget(r, "service_code"));
+		text_add(body, blen, "Поступило обращение №%lld.\n\n"
+		    "Категория: %s\nАдрес: %s\nПоступило: %s\n"
+		    "Срок регистрации: %s\nСрок ответа: %s\n", id,
+		    jget(r, "service_code"), jget(r, "address"),
+		    jget(r, "requested_datetime"),
+		    jget(r, "register_due_datetime"),
+		    jget(r, "expected_datetime"));
+		if (*detail)
+			text_add(body, blen, "Примечание: %s\n", detail);
+		text_add(body, blen, "\nТекст обращения:\n%s\n",
+		    jget(r, "description"));
+		/* The agency answers the reporter (59-FZ): it gets the contact. */
+		if (store_report_contact(s, j->report_id, contact_json,
+		    &contact) == 0 && contact != NULL)
+			text_add(body, blen, "\nЗаявитель: %s %s\nE-mail: %s\n"
+			    "Телефон: %s\n", jget(contact, "first_name"),
+			    jget(contact, "last_name"), jget(contact, "email"),
+			    jget(contact, "phone"));
+		json_decref(contact);
+	}
+	if (cfg->public_url != NULL)
+		text_add(body, blen, "\n%s/open311/v2/requests/%lld.json\n",
+		    cfg->public_url, id);
+	text_add(body, blen, "\n-- \nВече: это письмо отправлено "
+	    "автоматически.\n");
+	json_decref(doc);
+	return 0;
+}
+
+static int
+send_mail(struct store *s, const struct delivery_config *cfg,
+    const struct job *j, char *err, size_t errlen)
+{
+	char url[VECHE_MAX_URL + 1], from[VECHE_MAX_EMAIL + 1];
+	char user[256], password[256], tls[8], msgid[128], subject[512];
+	struct mail_server srv;
+	char *body = NULL, *msg = NULL;
+	size_t blen = 64 * 1024;
+	int ret = -1;
+
+	memset(&srv, 0, sizeof(srv));
+	if (store_setting_get(s, "mail.smtp_url", url, sizeof(url)) != 0 ||
+	    store_setting_get(s, "mail.from", from, sizeof(from)) != 0) {
+		snprintf(err, errlen, "mail is not configured: set mail.smtp_url "
+		    "and mail.from (veche serve --smtp --mail-from)");
+		return -1;
+	}
+	srv.url = url;
+	srv.from = from;
+	if (store_setting_get(s, "mail.user", user, sizeof(user)) == 0) {
+		srv.user = user;
+		if (store_setting_get(s, "mail.password", password,
+		    sizeof(password)) == 0)
+			srv.password = password;
+	}
+	srv.starttls = store_setting_get(s, "mail.starttls", tls,
+	    sizeof(tls)) == 0 && strcmp(tls, "1") == 0;
+	srv.timeout_ms = cfg->timeout_ms;
+	if (j->address[0] == '\0') {
+		snprintf(err, errlen, "the recipient has no e-mail address now");
+		return -1;
+	}
+	if ((body = malloc(blen)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(msgid, sizeof(msgid), "%s.%s@veche", j->key,
+	    channel_names[j->channel]);
+	if (mail_text(s, cfg, j, subject, sizeof(subject), body, blen) == -1 ||
+	    (msg = mail_message_new(from, j->address, subject, body, msgid,
+	    (int64_t)time(NULL))) == NULL) {
+		snprintf(err, errlen, "cannot build the message to %.100s "
+		    "(check mail.from and the address)", j->address);
+		goto out;
+	}
+	ret = mail_send(&srv, j->address, msg, err, errlen);
+out:
+	free(msg);
+	free(body);
+	return ret;
+}
+
+int
+delivery_run(struct store *s, const struct delivery_config *cfg,
+    int64_t now_ms, size_t *sent)
+{
+	int64_t ids[VECHE_DELIVERY_BATCH];
+	char err[VECHE_MAX_DELIVERY_ERROR];
+	int64_t t0 = delivery_now_ms(), now;
+	size_t n, i;
+	struct job j;
+	int rc, dead;
+
+	*sent = 0;
+	if (store_delivery_claim(s, now_ms, ids, VECHE_DELIVERY_BATCH,
+	    &n) == -1) {
+		fprintf(stderr, "veche: outbox: %s\n", store_error(s));
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		memset(&j, 0, sizeof(j));
+		if ((rc = store_delivery_get(s, ids[i], copy_job, &j)) != 0) {
+			free(j.payload);
+			if (rc == 1)
+				continue;
+			fprintf(stderr, "veche: outbox: %s\n", store_error(s));
+			return -1;
+		}
+		err[0] = '\0';
+		rc = j.channel == DELIVERY_WEBHOOK ?
+		    send_webhook(s, cfg, &j, err, sizeof(err)) :
+		    send_mail(s, cfg, &j, err, sizeof(err));
+		(*sent)++;
+		/* The round's clock, advanced by the time sending took. */
+		now = now_ms + (delivery_now_ms() - t0);
+		if (rc == 0)
+			rc = store_delivery_done(s, j.id, now);
+		else {
+			dead = j.attempts >= cfg->max_attempts;
+			fprintf(stderr, "veche: outbox: delivery %lld (%s %s) "
+			    "attempt %d failed: %s%s\n", (long long)j.id,
+			    channel_names[j.channel], j.key, j.attempts, err,
+			    dead ? "; dead, replay it from the admin view" : "");
+			rc = store_delivery_fail(s, j.id, dead, now +
+			    delivery_backoff_ms(cfg, j.attempts,
+			    randombytes_random()), err, now);
+		}
+		free(j.payload);
+		if (rc == -1) {
+			fprintf(stderr, "veche: outbox: %s\n", store_error(s));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- The worker thread ---- */
+
+struct delivery_worker {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int stop;
+	struct store *store;
+	struct delivery_config cfg;
+};
+
+static void *
+worker_main(void *arg)
+{
+	struct delivery_worker *w = arg;
+	struct timespec until;
+	int64_t wait_ms;
+	size_t sent;
+
+	pthread_mutex_lock(&w->lock);
+	while (!w->stop) {
+		pthread_mutex_unlock(&w->lock);
+		if (delivery_run(w->store, &w->cfg, delivery_now_ms(),
+		    &sent) == -1)
+			sent = 0;
+		pthread_mutex_lock(&w->lock);
+		if (sent > 0 || w->stop)
+			continue;
+		/* Idle: sleep a poll interval, or until told to stop. */
+		wait_ms = w->cfg.poll_ms;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += wait_ms / 1000;
+		until.tv_nsec += (wait_ms % 1000) * 1000000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		while (!w->stop && pthread_cond_timedwait(&w->cond, &w->lock,
+		    &until) != ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+struct delivery_worker *
+delivery_worker_start(const char *db_path, struct store_writer *writer,
+    const struct delivery_config *cfg, char *err, size_t errlen)
+{
+	struct delivery_worker *w;
+	size_t n;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(err, errlen, "outbox: libcurl failed to start");
+		return NULL;
+	}
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	w->cfg = *cfg;
+	if ((w->store = store_open(db_path, err, errlen)) == NULL) {
+		free(w);
+		return NULL;
+	}
+	if (writer != NULL)
+		store_set_writer(w->store, writer);
+	/* What a killed process left in flight is sent again. */
+	if (store_delivery_recover(w->store, delivery_now_ms(), &n) == -1) {
+		snprintf(err, errlen, "outbox: %s", store_error(w->store));
+		goto fail;
+	}
+	if (n > 0)
+		fprintf(stderr, "veche: outbox: %zu deliveries were in flight "
+		    "when veche stopped; sending them again\n", n);
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+		snprintf(err, errlen, "outbox: cannot start the worker thread");
+		pthread_cond_destroy(&w->cond);
+		pthread_mutex_destroy(&w->lock);
+		goto fail;
+	}
+	return w;
+fail:
+	store_close(w->store);
+	free(w);
+	return NULL;
+}
+
+void
+delivery_worker_stop(struct delivery_worker *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stop = 1;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->lock);
+	store_close(w->store);
+	free(w);
+}

@@ -1,0 +1,98 @@
+/*
+ * delivery.h: delivering outbox events (outbox.h) to agency systems and
+ * people: HMAC-signed JSON webhooks to subscribed endpoints and e-mail,
+ * at least once, with exponential backoff and a dead-letter state.
+ *
+ * outbox_emit (defined in delivery.c) records an event with its payload
+ * and one pending delivery per recipient in the caller's transaction.  A
+ * worker thread claims due deliveries, sends them outside any transaction
+ * and records the outcome; a delivery is marked delivered only after the
+ * recipient accepted it, so a crash in between sends it again (receivers
+ * de-duplicate by the event's idempotency key).  See docs/delivery.md.
+ */
+#ifndef VECHE_DELIVERY_H
+#define VECHE_DELIVERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+struct store;
+struct store_writer;
+
+/* Retry policy and sending limits; delivery_config_default fills it. */
+struct delivery_config {
+	int64_t base_ms;                /* first retry delay */
+	int64_t cap_ms;                 /* longest retry delay */
+	int max_attempts;               /* then dead */
+	long timeout_ms;                /* one send */
+	int64_t poll_ms;                /* idle wake-up of the worker */
+	const char *public_url;         /* links in e-mail, or NULL */
+};
+
+/* The defaults of veche.h. */
+void delivery_config_default(struct delivery_config *cfg);
+
+/*
+ * The delay before the next attempt after `attempts` failed ones (1, 2 ...):
+ * base * 2^(attempts - 1), at most cap, less a jitter of up to half chosen
+ * by rnd ("equal jitter"), so it lies in [d/2, d].
+ */
+int64_t delivery_backoff_ms(const struct delivery_config *cfg, int attempts,
+    uint32_t rnd);
+
+/*
+ * HMAC-SHA256 signature header value of a webhook: "sha256=" and the hex
+ * HMAC of "<timestamp>.<body>" under secret.  out needs 72 bytes.
+ */
+void delivery_sign(const char *secret, int64_t timestamp, const char *body,
+    size_t bodylen, char out[72]);
+
+/*
+ * Subscribe a webhook endpoint.  url: absolute http(s) URL; secret: 16 to
+ * 256 bytes; agency: an agency code or NULL (all); events: comma-separated
+ * event names or NULL (all); include_contact: add the reporter's contact
+ * to payloads.  The new id goes to *id.  Returns 0, or -1 with e set.
+ */
+int delivery_subscribe(struct store *s, const char *url, const char *secret,
+    const char *agency, const char *events, int include_contact,
+    int64_t now, int64_t *id, struct verr *e);
+
+/* Remove a subscription and its undelivered deliveries (VERR_NOT_FOUND). */
+int delivery_unsubscribe(struct store *s, int64_t id, struct verr *e);
+
+/*
+ * Make dead delivery id (0: all dead ones) pending again with fresh
+ * attempts.  *n receives how many.  VERR_NOT_FOUND if id is not dead.
+ */
+int delivery_replay(struct store *s, int64_t id, int64_t now_ms, size_t *n,
+    struct verr *e);
+
+/*
+ * One round of the worker: claim due deliveries at now_ms, send each and
+ * record the outcome.  *sent receives the number attempted.  Returns 0, or
+ * -1 if the store failed (logged).
+ */
+int delivery_run(struct store *s, const struct delivery_config *cfg,
+    int64_t now_ms, size_t *sent);
+
+/* The current time in Unix milliseconds. */
+int64_t delivery_now_ms(void);
+
+struct delivery_worker;
+
+/*
+ * Start the worker thread on its own connection to db_path (attached to
+ * writer, which may be NULL).  It first makes deliveries a killed process
+ * left in flight due again.  cfg is copied (public_url must outlive the
+ * worker).  Returns NULL with a message in err.
+ */
+struct delivery_worker *delivery_worker_start(const char *db_path,
+    struct store_writer *writer, const struct delivery_config *cfg,
+    char *err, size_t errlen);
+
+/* Stop the worker after its current send and free it.  Accepts NULL. */
+void delivery_worker_stop(struct delivery_worker *w);
+
+#endif

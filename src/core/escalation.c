@@ -1,0 +1,222 @@
+/*
+ * escalation.c: the deadline scanner and the overdue lists.
+ *
+ * The scan reads open reports in pages of VECHE_ESCALATION_BATCH (so memory
+ * stays bounded and no report starves another), then for each deadline
+ * due to be notified records the notice and emits its event in one
+ * transaction.  The notice table's key makes a notice unique even when two
+ * scanners race: the loser's insert changes nothing and it emits nothing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "veche.h"
+#include "core/datetime.h"
+#include "core/deadline.h"
+#include "core/escalation.h"
+#include "core/outbox.h"
+#include "store/store.h"
+#include "store/store_deadlines.h"
+
+/* A report copied out of the store callback. */
+struct candidate {
+	int64_t id;
+	enum report_status status;
+	char agency[VECHE_MAX_CODE + 1];
+	int has_agency;
+	int64_t register_due;
+	int64_t answer_due;
+	int64_t extended_due;
+};
+
+struct page {
+	struct candidate *v;
+	size_t n;
+	int64_t last_id;
+};
+
+static int
+on_row(const struct deadline_row *r, void *arg)
+{
+	struct page *p = arg;
+	struct candidate *c = &p->v[p->n++];
+
+	memset(c, 0, sizeof(*c));
+	c->id = r->report_id;
+	c->status = r->status;
+	if (r->agency != NULL) {
+		snprintf(c->agency, sizeof(c->agency), "%s", r->agency);
+		c->has_agency = 1;
+	}
+	c->register_due = r->register_due;
+	c->answer_due = r->answer_due;
+	c->extended_due = r->extended_due;
+	p->last_id = r->report_id;
+	return 0;
+}
+
+/*
+ * The running deadline of a report, as the workflow module sees it too:
+ * registration while it is submitted, then the answer (the extended one
+ * once extended).  0 when it has none.
+ */
+static int
+running(const struct candidate *c, enum deadline_kind *kind, int64_t *due)
+{
+	if (c->status == STATUS_SUBMITTED) {
+		*kind = DEADLINE_REGISTER;
+		*due = c->register_due;
+	} else if (c->extended_due > 0) {
+		*kind = DEADLINE_EXTENDED;
+		*due = c->extended_due;
+	} else {
+		*kind = DEADLINE_ANSWER;
+		*due = c->answer_due;
+	}
+	return *due > 0;
+}
+
+/* Record and emit one notice: 1 if emitted, 0 if sent already, -1. */
+static int
+notify(struct store *s, const struct escalation_item *it, int64_t now,
+    struct verr *e)
+{
+	enum event_type ev = it->state == DEADLINE_PASSED ?
+	    EVENT_DEADLINE_PASSED : EVENT_DEADLINE_NEAR;
+	const char *kind = deadline_kind_name(it->kind);
+	const char *evname = outbox_event_name(ev);
+	char detail[64], when[DATETIME_LEN];
+	int own, rc;
+
+	rc = store_deadline_notice_sent(s, it->report_id, kind, it->due,
+	    evname);
+	if (rc != 0)
+		return rc == 1 ? 0 : verr_set(e, VERR_INTERNAL, NULL, "deadline "
+		    "scan: %s", store_error(s));
+	snprintf(detail, sizeof(detail), "%s %s", kind,
+	    datetime_format(it->due, when, sizeof(when)));
+	own = !store_in_transaction(s);
+	if (own && store_begin(s) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "deadline scan: %s",
+		    store_error(s));
+	rc = store_deadline_notice_put(s, it->report_id, kind, it->due, evname,
+	    now);
+	if (rc == -1) {
+		verr_set(e, VERR_INTERNAL, NULL, "deadline scan: %s",
+		    store_error(s));
+		goto fail;
+	}
+	if (rc == 1) {
+		/* Another scanner recorded it first. */
+		if (own)
+			store_rollback(s);
+		return 0;
+	}
+	if (outbox_emit(s, ev, it->report_id, detail, now, e) == -1)
+		goto fail;
+	if (own && store_commit(s) == -1) {
+		verr_set(e, VERR_INTERNAL, NULL, "deadline scan: %s",
+		    store_error(s));
+		goto fail;
+	}
+	return 1;
+fail:
+	if (own)
+		store_rollback(s);
+	return -1;
+}
+
+int
+escalation_scan(struct store *s, int64_t now,
+    void (*fn)(const struct escalation_item *, void *), void *arg,
+    size_t *emitted, struct verr *e)
+{
+	struct escalation_item it;
+	struct page p;
+	int64_t horizon;
+	size_t i, count = 0;
+	int near = deadline_near_days(), rc = -1;
+
+	if (emitted != NULL)
+		*emitted = 0;
+	memset(&p, 0, sizeof(p));
+	if ((p.v = calloc(VECHE_ESCALATION_BATCH, sizeof(*p.v))) == NULL)
+		return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
+	horizon = deadline_near_horizon(now, near);
+	do {
+		p.n = 0;
+		if (store_deadline_open_each(s, NULL, horizon, p.last_id,
+		    VECHE_ESCALATION_BATCH, on_row, &p) != 0) {
+			verr_set(e, VERR_INTERNAL, NULL, "deadline scan: %s",
+			    store_error(s));
+			goto out;
+		}
+		for (i = 0; i < p.n; i++) {
+			if (!running(&p.v[i], &it.kind, &it.due))
+				continue;
+			it.report_id = p.v[i].id;
+			it.agency = p.v[i].has_agency ? p.v[i].agency : NULL;
+			it.state = deadline_state(it.due, now, near);
+			if (it.state == DEADLINE_OK)
+				continue;
+			switch (notify(s, &it, now, e)) {
+			case -1:
+				goto out;
+			case 1:
+				count++;
+				if (fn != NULL)
+					fn(&it, arg);
+				break;
+			default:
+				break;
+			}
+		}
+	} while (p.n == VECHE_ESCALATION_BATCH);
+	rc = 0;
+out:
+	if (emitted != NULL)
+		*emitted = count;
+	free(p.v);
+	return rc;
+}
+
+int
+escalation_overdue(struct store *s, const char *agency, int64_t now,
+    int (*fn)(const struct escalation_item *, void *), void *arg,
+    struct verr *e)
+{
+	struct escalation_item it;
+	struct page p;
+	size_t i;
+	int rc = -1, stop;
+
+	memset(&p, 0, sizeof(p));
+	if ((p.v = calloc(VECHE_ESCALATION_BATCH, sizeof(*p.v))) == NULL)
+		return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
+	do {
+		p.n = 0;
+		if (store_deadline_open_each(s, agency, now, p.last_id,
+		    VECHE_ESCALATION_BATCH, on_row, &p) != 0) {
+			verr_set(e, VERR_INTERNAL, NULL, "overdue list: %s",
+			    store_error(s));
+			goto out;
+		}
+		for (i = 0; i < p.n; i++) {
+			if (!running(&p.v[i], &it.kind, &it.due) ||
+			    now <= it.due)
+				continue;
+			it.report_id = p.v[i].id;
+			it.agency = p.v[i].has_agency ? p.v[i].agency : NULL;
+			it.state = DEADLINE_PASSED;
+			if ((stop = fn(&it, arg)) != 0) {
+				rc = stop;
+				goto out;
+			}
+		}
+	} while (p.n == VECHE_ESCALATION_BATCH);
+	rc = 0;
+out:
+	free(p.v);
+	return rc;
+}

@@ -1,0 +1,58 @@
+/*
+ * escalation.h: watching 59-FZ deadlines.  The scanner finds reports whose
+ * running deadline (registration while submitted, then the answer or the
+ * extended answer) is near or has passed, and emits EVENT_DEADLINE_NEAR or
+ * EVENT_DEADLINE_PASSED through the outbox exactly once per report,
+ * deadline, due date and kind of notice.
+ * The overdue lists (per agency, or all for the administrator) come from
+ * the same data.
+ *
+ * "Near" is deadline_near_days() working days (deadline.h), set per
+ * deployment by the "deadline_near_days" setting.
+ */
+#ifndef VECHE_ESCALATION_H
+#define VECHE_ESCALATION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/deadline.h"
+#include "core/error.h"
+
+struct store;
+
+/* One deadline of one report, as a scan or a list sees it. */
+struct escalation_item {
+	int64_t report_id;
+	const char *agency;             /* NULL when unrouted */
+	enum deadline_kind kind;
+	int64_t due;
+	enum deadline_state state;      /* DEADLINE_NEAR or DEADLINE_PASSED */
+};
+
+/*
+ * Scan at `now`: for every open deadline that is near or passed and not
+ * notified yet, record the notice and emit its event (detail: "KIND DUE",
+ * e.g. "answer 2026-02-12T23:59:59+03:00") in one transaction.  A deadline
+ * found passed without a near notice gets only the passed one.  fn (may be
+ * NULL) is called after each notice is committed; *emitted (may be NULL)
+ * receives their number.  Returns 0, or -1 with e set; notices committed
+ * before the error stay sent.  Called periodically by the server and by
+ * 'veche deadlines scan'; safe to run concurrently (a notice is recorded
+ * once whichever connection wins).
+ */
+int escalation_scan(struct store *s, int64_t now,
+    void (*fn)(const struct escalation_item *, void *), void *arg,
+    size_t *emitted, struct verr *e);
+
+/*
+ * The overdue list at `now`: every open report of agency (NULL: every
+ * agency, for the administrator) whose running deadline has passed, in
+ * report order, to fn; a non-zero return from fn stops the list and is
+ * returned.  -1 with e set on a store error.
+ */
+int escalation_overdue(struct store *s, const char *agency, int64_t now,
+    int (*fn)(const struct escalation_item *, void *), void *arg,
+    struct verr *e);
+
+#endif

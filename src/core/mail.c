@@ -1,0 +1,291 @@
+/*
+ * mail.c: building and sending e-mail.  Every header is generated here from
+ * checked values: addresses must pass parse_email_ok and nothing that goes
+ * into a header may hold CR or LF, so no input can add a header.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <sodium.h>
+
+#include "veche.h"
+#include "core/mail.h"
+#include "core/parse.h"
+
+/* A bounded output buffer. */
+struct buf {
+	char *p;
+	size_t len;
+	size_t cap;
+	int err;
+};
+
+static void
+put(struct buf *b, const char *s, size_t n)
+{
+	if (b->err)
+		return;
+	if (n >= b->cap - b->len) {
+		b->err = 1;
+		return;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void
+put_str(struct buf *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
+static int
+ascii_printable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* Length of the UTF-8 sequence that starts with byte c (1 for junk). */
+static size_t
+seq_len(unsigned char c)
+{
+	if (c >= 0xf0)
+		return 4;
+	if (c >= 0xe0)
+		return 3;
+	if (c >= 0xc0)
+		return 2;
+	return 1;
+}
+
+int
+mail_encode_header(const char *text, char *out, size_t outlen)
+{
+	/* 45 bytes make 60 of base64: "=?UTF-8?B?" + 60 + "?=" fits a line. */
+	const size_t chunk = 45;
+	struct buf b = { out, 0, outlen, 0 };
+	size_t len = strlen(text), i = 0, n, k;
+	char enc[64];
+
+	if (outlen == 0)
+		return -1;
+	out[0] = '\0';
+	if (ascii_printable(text) && len <= 900) {
+		put_str(&b, text);
+		return b.err ? -1 : 0;
+	}
+	while (i < len) {
+		/* Whole characters only: an encoded-word must not split one. */
+		for (n = 0; i + n < len; n += k) {
+			k = seq_len((unsigned char)text[i + n]);
+			if (n + k > chunk)
+				break;
+		}
+		if (n == 0)
+			n = len - i < chunk ? len - i : chunk;
+		if (i + n > len)
+			n = len - i;
+		sodium_bin2base64(enc, sizeof(enc),
+		    (const unsigned char *)text + i, n,
+		    sodium_base64_VARIANT_ORIGINAL);
+		if (i > 0)
+			put_str(&b, "\r\n ");
+		put_str(&b, "=?UTF-8?B?");
+		put_str(&b, enc);
+		put_str(&b, "?=");
+		i += n;
+	}
+	return b.err ? -1 : 0;
+}
+
+/* Body in quoted-printable (RFC 2045), CRLF line ends, lines <= 76. */
+static void
+put_qp(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t col = 0;
+	char q[4];
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		int lit;
+
+		if (c == '\r')
+			continue;
+		if (c == '\n') {
+			/* Trailing white space would be lost in transit. */
+			if (b->len > 0 && !b->err && (b->p[b->len - 1] == ' ' ||
+			    b->p[b->len - 1] == '\t')) {
+				char last = b->p[b->len - 1];
+
+				b->len--;
+				q[0] = '=';
+				q[1] = hex[(unsigned char)last >> 4];
+				q[2] = hex[last & 15];
+				put(b, q, 3);
+			}
+			put(b, "\r\n", 2);
+			col = 0;
+			continue;
+		}
+		/* A dot first on a line is safe in QP, but "=2E" avoids SMTP's
+		 * dot-stuffing mistakes in poor relays. */
+		lit = (c >= 33 && c <= 126 && c != '=' && !(c == '.' &&
+		    col == 0)) || c == ' ' || c == '\t';
+		if (col + (lit ? 1 : 3) > 75) {
+			put(b, "=\r\n", 3);
+			col = 0;
+		}
+		if (lit) {
+			put(b, (const char *)&c, 1);
+			col++;
+		} else {
+			q[0] = '=';
+			q[1] = hex[c >> 4];
+			q[2] = hex[c & 15];
+			put(b, q, 3);
+			col += 3;
+		}
+	}
+	put(b, "\r\n", 2);
+}
+
+/* RFC 5322 dates are in English whatever the locale: formatted by hand. */
+static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri",
+    "Sat" };
+static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May",
+    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+char *
+mail_message_new(const char *from, const char *to, const char *subject,
+    const char *body, const char *message_id, int64_t date)
+{
+	struct buf b = { NULL, 0, VECHE_MAX_MAIL, 0 };
+	char subj[2048], when[64];
+	time_t t = (time_t)date;
+	struct tm tm;
+
+	if (!parse_email_ok(from) || !parse_email_ok(to) ||
+	    strlen(from) > VECHE_MAX_EMAIL || strlen(to) > VECHE_MAX_EMAIL ||
+	    strpbrk(subject, "\r\n") != NULL || !ascii_printable(message_id) ||
+	    strpbrk(message_id, "<> ") != NULL)
+		return NULL;
+	if (mail_encode_header(subject, subj, sizeof(subj)) == -1)
+		return NULL;
+	if (gmtime_r(&t, &tm) == NULL)
+		return NULL;
+	snprintf(when, sizeof(when), "%s, %02d %s %04d %02d:%02d:%02d +0000",
+	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if ((b.p = malloc(b.cap)) == NULL)
+		return NULL;
+	b.p[0] = '\0';
+	put_str(&b, "Date: ");
+	put_str(&b, when);
+	put_str(&b, "\r\nFrom: <");
+	put_str(&b, from);
+	put_str(&b, ">\r\nTo: <");
+	put_str(&b, to);
+	put_str(&b, ">\r\nSubject: ");
+	put_str(&b, subj);
+	put_str(&b, "\r\nMessage-ID: <");
+	put_str(&b, message_id);
+	put_str(&b, ">\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n"
+	    "Auto-Submitted: auto-generated\r\n\r\n");
+	put_qp(&b, body);
+	if (b.err) {
+		free(b.p);
+		return NULL;
+	}
+	return b.p;
+}
+
+/* libcurl reads the message from here. */
+struct upload {
+	const char *p;
+	size_t left;
+};
+
+static size_t
+read_cb(char *dst, size_t size, size_t nmemb, void *arg)
+{
+	struct upload *u = arg;
+	size_t n = size * nmemb;
+
+	if (n > u->left)
+		n = u->left;
+	memcpy(dst, u->p, n);
+	u->p += n;
+	u->left -= n;
+	return n;
+}
+
+int
+mail_send(const struct mail_server *srv, const char *to, const char *message,
+    char *err, size_t errlen)
+{
+	char from[VECHE_MAX_EMAIL + 3], rcpt[VECHE_MAX_EMAIL + 3];
+	char cerr[CURL_ERROR_SIZE];
+	struct curl_slist *rcpts = NULL;
+	struct upload u = { message, strlen(message) };
+	CURL *c = NULL;
+	CURLcode rc;
+	int ret = -1;
+
+	if (srv->url == NULL || srv->from == NULL) {
+		snprintf(err, errlen, "mail is not configured (mail.smtp_url, "
+		    "mail.from)");
+		return -1;
+	}
+	if (strncmp(srv->url, "smtp://", 7) != 0 &&
+	    strncmp(srv->url, "smtps://", 8) != 0) {
+		snprintf(err, errlen, "mail.smtp_url: smtp:// or smtps:// only");
+		return -1;
+	}
+	snprintf(from, sizeof(from), "<%s>", srv->from);
+	snprintf(rcpt, sizeof(rcpt), "<%s>", to);
+	cerr[0] = '\0';
+	if ((c = curl_easy_init()) == NULL ||
+	    (rcpts = curl_slist_append(NULL, rcpt)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	curl_easy_setopt(c, CURLOPT_URL, srv->url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, srv->timeout_ms);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, srv->timeout_ms);
+	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpts);
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
+	curl_easy_setopt(c, CURLOPT_READDATA, &u);
+	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)u.left);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	if (srv->starttls)
+		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	if (srv->user != NULL && *srv->user != '\0') {
+		curl_easy_setopt(c, CURLOPT_USERNAME, srv->user);
+		curl_easy_setopt(c, CURLOPT_PASSWORD,
+		    srv->password ? srv->password : "");
+	}
+	if ((rc = curl_easy_perform(c)) != CURLE_OK) {
+		snprintf(err, errlen, "SMTP: %s", cerr[0] ? cerr :
+		    curl_easy_strerror(rc));
+		goto out;
+	}
+	ret = 0;
+out:
+	curl_slist_free_all(rcpts);
+	curl_easy_cleanup(c);
+	return ret;
+}

@@ -1,0 +1,72 @@
+/*
+ * photo.h: citizens' photos.  An upload is accepted only when its bytes
+ * are a JPEG, PNG or WebP image (by magic number, whatever its name or
+ * declared type says) of at most VECHE_MAX_PHOTO_BYTES and
+ * VECHE_MAX_PHOTO_PIXELS.  It is decoded and re-encoded with libvips:
+ * turned upright by its EXIF orientation, shrunk to VECHE_PHOTO_SIDE,
+ * written as JPEG with every metadata block (EXIF, XMP, ICC, GPS) removed,
+ * and a VECHE_THUMB_SIDE thumbnail is made beside it.  Nothing of the
+ * original is kept.
+ */
+#ifndef VECHE_PHOTO_H
+#define VECHE_PHOTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "veche.h"
+#include "core/error.h"
+
+struct store;
+
+enum photo_kind {
+	PHOTO_JPEG,
+	PHOTO_PNG,
+	PHOTO_WEBP,
+	PHOTO_KIND__MAX
+};
+
+#define PHOTO_ID_LEN (VECHE_TOKEN_HEX + 1)
+
+/* The kind of image buf holds by its magic number, or PHOTO_KIND__MAX. */
+enum photo_kind photo_sniff(const void *buf, size_t len);
+
+/*
+ * A re-encoded photo: JPEG bytes of the photo and its thumbnail (malloc'd,
+ * owned by the struct; free with photo_clear) and the photo's size.
+ */
+struct photo {
+	void *jpeg;
+	size_t jpeg_len;
+	void *thumb;
+	size_t thumb_len;
+	int width;
+	int height;
+};
+
+/*
+ * Check and re-encode the image in buf.  Returns 0 and fills *out, or -1
+ * with e set: VERR_INVALID naming field "photo" for what is not a JPEG,
+ * PNG or WebP image within the limits, VERR_INTERNAL otherwise.
+ */
+int photo_process(const void *buf, size_t len, struct photo *out,
+    struct verr *e);
+
+/* Free what photo_process made; accepts a zeroed or cleared struct. */
+void photo_clear(struct photo *p);
+
+/*
+ * Process buf and keep it: <dir>/<id>.jpg and <dir>/<id>-thumb.jpg (dir is
+ * created if missing) and a row in the store.  id receives the new photo's
+ * random hex name.  Returns 0, or -1 with e set.
+ */
+int photo_store(struct store *s, const char *dir, const void *buf,
+    size_t len, int64_t now, char id[PHOTO_ID_LEN], struct verr *e);
+
+/*
+ * Whether name is a photo file name photo_store makes: "<id>.jpg" or
+ * "<id>-thumb.jpg" with id VECHE_TOKEN_HEX lowercase hex digits.
+ */
+int photo_name_ok(const char *name);
+
+#endif

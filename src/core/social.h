@@ -1,0 +1,51 @@
+/*
+ * social.h: what citizens do with reports besides filing them: vote for a
+ * report ("me too"), comment on it, and the per-address limits on how
+ * often they may.
+ */
+#ifndef VECHE_SOCIAL_H
+#define VECHE_SOCIAL_H
+
+#include <stdint.h>
+
+#include "core/error.h"
+
+struct store;
+
+/*
+ * Count voter's vote (a device token) for report.  Returns 0 and the
+ * report's vote count in *count, with *already 1 when this voter had voted
+ * before (nothing changes then); -1 with e set: VERR_NOT_FOUND,
+ * VERR_INVALID (no voter) or VERR_INTERNAL.
+ */
+int social_vote(struct store *s, int64_t report, const char *voter,
+    int64_t now, int64_t *count, int *already, struct verr *e);
+
+/*
+ * Add a published comment: author may be NULL (anonymous), at most
+ * VECHE_MAX_NAME characters on one line; body 1 to VECHE_MAX_COMMENT
+ * characters, not blank.  device (may be NULL) is kept for moderation.
+ * Returns 0 and the id in *id, or -1 with e set.
+ */
+int social_comment(struct store *s, int64_t report, const char *author,
+    const char *body, const char *device, int64_t now, int64_t *id,
+    struct verr *e);
+
+/* The kinds of rate-limited writes. */
+enum rate_kind {
+	RATE_REPORT,
+	RATE_VOTE,
+	RATE_COMMENT,
+	RATE_PHOTO,
+	RATE__MAX
+};
+
+/*
+ * Count one write of kind from address who within the hourly limit of
+ * veche.h.  Returns 0 when allowed, 1 when over the limit (nothing
+ * counted), -1 with e set on a store error.
+ */
+int social_rate(struct store *s, enum rate_kind kind, const char *who,
+    int64_t now, struct verr *e);
+
+#endif

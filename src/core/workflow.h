@@ -1,0 +1,135 @@
+/*
+ * workflow.h: the life of an appeal under 59-FZ.
+ *
+ *   submitted -> registered -> in_progress -> answered -> closed
+ *   submitted | registered | in_progress -> rejected (with a fixed reason)
+ *   submitted | registered -> forwarded: submitted again at the receiving
+ *     agency, whose clock starts on its own registration
+ *   answered -> in_progress: reopened by the reporter within 30 days
+ *
+ * Each action is allowed to the roles of one table (docs/workflow.md), on
+ * reports of the actor's own agencies.  An action is one transaction: the
+ * new state, the public update (Open311 status_notes, updated_datetime,
+ * servicerequestupdates), the audit entry and the outbox event commit
+ * together or not at all.
+ */
+#ifndef VECHE_WORKFLOW_H
+#define VECHE_WORKFLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/model.h"
+#include "store/store_workflow.h"
+
+struct catalog;
+struct report_input;
+struct report_receipt;
+struct store;
+
+enum wf_action {
+	WF_REGISTER,
+	WF_START,
+	WF_ANSWER,
+	WF_CLOSE,
+	WF_REJECT,
+	WF_FORWARD,
+	WF_EXTEND,
+	WF_REOPEN,                      /* the reporter: "not fixed" */
+	WF_FIXED,                       /* the reporter: "is it fixed?" */
+	WF_NOTE,                        /* staff: a public note, no change */
+	WF__MAX
+};
+
+/* The reasons a report may be rejected for. */
+enum reject_reason {
+	REJECT_DUPLICATE,
+	REJECT_NO_CONTACT,              /* no contact data where required */
+	REJECT_OBSCENE,                 /* obscene or threatening language */
+	REJECT_NOT_GOVERNMENT,          /* not a government matter */
+	REJECT_UNREADABLE,
+	REJECT__MAX
+};
+
+/* "register", ...; NULL for an unknown action. */
+const char *workflow_action_name(enum wf_action a);
+enum wf_action workflow_action_parse(const char *name);  /* __MAX if unknown */
+
+/* "duplicate", "no_contact", "obscene", "not_government", "unreadable". */
+const char *workflow_reject_name(enum reject_reason r);
+enum reject_reason workflow_reject_parse(const char *name); /* __MAX */
+
+/* One action on one report. */
+struct wf_input {
+	enum wf_action action;
+	int64_t report_id;
+	const struct actor *actor;      /* NULL: anonymous (needs token) */
+	const char *token;              /* the reporter's report token, or NULL */
+	const char *text;               /* note; answer; forward/extend reason */
+	enum reject_reason reason;      /* WF_REJECT */
+	const char *agency;             /* WF_FORWARD: the receiving agency */
+	int days;                       /* WF_EXTEND: 1..VECHE_DAYS_EXTENSION */
+	int fixed;                      /* WF_FIXED: 1 yes, 0 no */
+	const char *external_id;        /* an agency system's update id */
+	int64_t now;
+};
+
+struct wf_outcome {
+	int64_t update_id;              /* the public update written */
+	enum report_status status;      /* the report's status after */
+	int replayed;                   /* external_id seen before: no change */
+};
+
+/*
+ * Apply one action.  Returns 0 and fills *out, or -1 with e set:
+ * VERR_NOT_FOUND (no report), VERR_FORBIDDEN (role, agency or reporter
+ * proof), VERR_CONFLICT (not in this state, a deadline passed, already
+ * extended), VERR_INVALID (naming the field), VERR_INTERNAL.  Nothing is
+ * written when it refuses.
+ */
+int workflow_apply(struct store *s, const struct catalog *c,
+    const struct wf_input *in, struct wf_outcome *out, struct verr *e);
+
+/*
+ * Bring a report to status `target` as an agency system reports it: the
+ * actions on the way (register, answer, close ...) are applied in order in
+ * one transaction, with in->text on the last; a report already in target
+ * gets in->text as a note.  in->action is ignored; in->reason is used for
+ * STATUS_REJECTED.  Returns and refuses as workflow_apply.
+ */
+int workflow_to_status(struct store *s, const struct catalog *c,
+    const struct wf_input *in, enum report_status target,
+    struct wf_outcome *out, struct verr *e);
+
+/*
+ * Submit a report for a signed-in citizen: report_submit and the link to
+ * the account, in one transaction.  Returns as report_submit.
+ */
+int workflow_submit(struct store *s, const struct catalog *c,
+    const struct report_input *in, const struct actor *citizen,
+    struct report_receipt *out, struct verr *e);
+
+/*
+ * 1 if actor may act for agency: an admin, or an operator, head or API key
+ * bound to it (an API key bound to none acts for all).
+ */
+int workflow_actor_serves(const struct actor *a, const char *agency);
+
+/*
+ * 1 if actor may read the private contact data of a report of agency:
+ * admins, moderators and those who serve the agency.
+ */
+int workflow_may_see_contact(const struct actor *a, const char *agency);
+
+/* The running deadline of r: "register", "answer" or NULL; *due its time. */
+const char *workflow_deadline(const struct wf_record *r, int64_t *due);
+
+/*
+ * The reports of agency (NULL: all) past their running deadline at now,
+ * most overdue first, at most VECHE_MAX_OVERDUE.  Returns as the store.
+ */
+int workflow_overdue(struct store *s, const char *agency, int64_t now,
+    int (*fn)(const struct wf_record *, void *), void *arg);
+
+#endif

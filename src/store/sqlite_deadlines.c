@@ -1,0 +1,172 @@
+/*
+ * sqlite_deadlines.c: the deadlines module of the SQLite backend (see
+ * sqlite_internal.h and store_deadlines.h).
+ *
+ * Reads the core's reports table; owns deadline_notices, one row per
+ * notice sent, keyed so that a notice is sent once per report, deadline,
+ * due date and event.  A new due date (an extension) is a new deadline.
+ */
+#include <stdio.h>
+
+#include "store/sqlite_internal.h"
+#include "store/store_deadlines.h"
+
+static const char *const steps[] = {
+	/* 1: notices sent by the escalation scanner. */
+	"CREATE TABLE deadline_notices(report INTEGER NOT NULL REFERENCES"
+	" reports(id) ON DELETE CASCADE, kind TEXT NOT NULL,"
+	" due INTEGER NOT NULL, event TEXT NOT NULL, sent INTEGER NOT NULL,"
+	" PRIMARY KEY(report, kind, due, event)) WITHOUT ROWID;"
+	"CREATE INDEX deadline_notices_sent ON deadline_notices(sent);",
+};
+
+const struct migration_set store_deadlines_schema = {
+	"deadlines", steps, sizeof(steps) / sizeof(steps[0]),
+};
+
+enum {
+	SQ_OPEN,
+	SQ_NOTICE_PUT,
+	SQ_NOTICE_SENT,
+	SQ_NOTICE_EACH,
+};
+
+/*
+ * The running deadline is the registration one while a report is submitted
+ * and the answer one (reports.expected) once registered: the same CASE as
+ * the workflow module's index reports_due, so that index serves the filter.
+ *
+ * HOOK: extension.  This reads only the core columns.  The workflow module
+ * (sqlite_workflow.c) keeps an extension by moving reports.expected and
+ * setting reports.extended = 1; once that migration is committed, replace
+ * "NULL AS extended_due" with
+ *     "CASE WHEN extended THEN expected END AS extended_due"
+ * and the scanner reports the answer deadline of an extended report as
+ * kind "extended".  Until then it is watched as "answer" with its new due
+ * date, which is a new deadline, so its notices are still sent.  The
+ * forwarding deadline (reports.forward_due, same module) can join the same
+ * way with a DEADLINE_FORWARD kind.
+ */
+static const char sql_open[] =
+    "SELECT id, status, agency, register_due, expected, NULL AS extended_due"
+    " FROM reports WHERE status IN (?1, ?2, ?3)"
+    " AND (?4 IS NULL OR agency = ?4)"
+    " AND (?5 = 0 OR (CASE WHEN status = 0 THEN register_due"
+    " WHEN status IN (1, 2) THEN expected END) <= ?5)"
+    " AND id > ?6 ORDER BY id LIMIT ?7";
+
+int
+store_deadline_open_each(struct store *s, const char *agency,
+    int64_t before, int64_t after_id, size_t limit,
+    int (*fn)(const struct deadline_row *, void *), void *arg)
+{
+	sqlite3_stmt *st;
+	struct deadline_row r;
+	int rc, stop = 0;
+
+	if ((st = sq_prepared(s, STORE_MOD_DEADLINES, SQ_OPEN, sql_open)) ==
+	    NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, STATUS_SUBMITTED);
+	sqlite3_bind_int(st, 2, STATUS_REGISTERED);
+	sqlite3_bind_int(st, 3, STATUS_IN_PROGRESS);
+	sq_bind_text(st, 4, agency);
+	sqlite3_bind_int64(st, 5, before);
+	sqlite3_bind_int64(st, 6, after_id);
+	sqlite3_bind_int64(st, 7, limit == 0 ? -1 : (sqlite3_int64)limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.report_id = sqlite3_column_int64(st, 0);
+		r.status = (enum report_status)sqlite3_column_int(st, 1);
+		r.agency = sq_col_text(st, 2);
+		r.register_due = sqlite3_column_int64(st, 3);
+		r.answer_due = sqlite3_column_int64(st, 4);
+		r.extended_due = sqlite3_column_int64(st, 5);
+		if ((stop = fn(&r, arg)) != 0)
+			break;
+	}
+	if (stop == 0 && rc != SQLITE_DONE) {
+		sq_set_err(s, "reading open deadlines");
+		stop = -1;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return stop;
+}
+
+int
+store_deadline_notice_put(struct store *s, int64_t report, const char *kind,
+    int64_t due, const char *event, int64_t now)
+{
+	sqlite3_stmt *st;
+
+	if ((st = sq_prepared(s, STORE_MOD_DEADLINES, SQ_NOTICE_PUT,
+	    "INSERT OR IGNORE INTO deadline_notices(report, kind, due, event,"
+	    " sent) VALUES (?, ?, ?, ?, ?)")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, report);
+	sq_bind_text(st, 2, kind);
+	sqlite3_bind_int64(st, 3, due);
+	sq_bind_text(st, 4, event);
+	sqlite3_bind_int64(st, 5, now);
+	if (sq_step_done(s, st, "recording a deadline notice") == -1)
+		return -1;
+	return sqlite3_changes(s->db) == 1 ? 0 : 1;
+}
+
+int
+store_deadline_notice_sent(struct store *s, int64_t report, const char *kind,
+    int64_t due, const char *event)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = sq_prepared(s, STORE_MOD_DEADLINES, SQ_NOTICE_SENT,
+	    "SELECT 1 FROM deadline_notices WHERE report = ? AND kind = ?"
+	    " AND due = ? AND event = ?")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, report);
+	sq_bind_text(st, 2, kind);
+	sqlite3_bind_int64(st, 3, due);
+	sq_bind_text(st, 4, event);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	sq_set_err(s, "reading deadline notices");
+	return -1;
+}
+
+int
+store_deadline_notice_each(struct store *s, int64_t report,
+    int (*fn)(const struct deadline_notice *, void *), void *arg)
+{
+	sqlite3_stmt *st;
+	struct deadline_notice n;
+	int rc, stop = 0;
+
+	if ((st = sq_prepared(s, STORE_MOD_DEADLINES, SQ_NOTICE_EACH,
+	    "SELECT report, kind, due, event, sent FROM deadline_notices"
+	    " WHERE ?1 = 0 OR report = ?1 ORDER BY sent, report, due, kind,"
+	    " event")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, report);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n.report_id = sqlite3_column_int64(st, 0);
+		n.kind = sq_col_text(st, 1);
+		n.due = sqlite3_column_int64(st, 2);
+		n.event = sq_col_text(st, 3);
+		n.sent = sqlite3_column_int64(st, 4);
+		if ((stop = fn(&n, arg)) != 0)
+			break;
+	}
+	if (stop == 0 && rc != SQLITE_DONE) {
+		sq_set_err(s, "reading deadline notices");
+		stop = -1;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return stop;
+}

@@ -1,0 +1,77 @@
+/*
+ * store_accounts.h: users, their agencies and sessions (sqlite_accounts.c).
+ *
+ * Conventions as in store.h: 0 or -1 (store_error says why), 1 for "not
+ * found"; records handed to callbacks live only during the call.
+ */
+#ifndef VECHE_STORE_ACCOUNTS_H
+#define VECHE_STORE_ACCOUNTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/model.h"
+
+struct store;
+
+#define STORE_SESSION_HASH_LEN 32
+
+/* A user as stored.  pwhash is libsodium's crypto_pwhash_str string. */
+struct store_user {
+	int64_t id;
+	const char *login;
+	const char *pwhash;
+	enum role role;
+	int disabled;
+	const char *const *agencies;
+	size_t nagencies;
+	int64_t created;
+};
+
+/*
+ * Insert a user with its agencies; the new id goes to *id.  Returns 0, 1
+ * when the login is taken, or -1.  Joins the caller's transaction if one is
+ * open.
+ */
+int store_user_insert(struct store *s, const char *login, const char *pwhash,
+    enum role role, const char *const *agencies, size_t nagencies,
+    int64_t now, int64_t *id);
+
+/* Look a user up by login or id; 1 if none. */
+int store_user_by_login(struct store *s, const char *login,
+    int (*fn)(const struct store_user *, void *), void *arg);
+int store_user_by_id(struct store *s, int64_t id,
+    int (*fn)(const struct store_user *, void *), void *arg);
+
+/* Every user, by id. */
+int store_user_each(struct store *s,
+    int (*fn)(const struct store_user *, void *), void *arg);
+
+/* Replace a user's password hash; 1 if no such user. */
+int store_user_set_password(struct store *s, int64_t id, const char *pwhash);
+
+/* Replace a user's role and agencies; 1 if no such user. */
+int store_user_set_role(struct store *s, int64_t id, enum role role,
+    const char *const *agencies, size_t nagencies);
+
+/*
+ * Sessions: hash is the digest of the cookie token (the token itself is
+ * never stored), csrf the form token of the session.
+ */
+int store_session_insert(struct store *s,
+    const unsigned char hash[STORE_SESSION_HASH_LEN], int64_t user,
+    const char *csrf, int64_t now, int64_t expires);
+
+/* A live session (expires > now): its user id and CSRF token; 1 if none. */
+int store_session_find(struct store *s,
+    const unsigned char hash[STORE_SESSION_HASH_LEN], int64_t now,
+    int64_t *user, char *csrf, size_t csrflen);
+
+/* Remove one session, and every expired one. */
+int store_session_delete(struct store *s,
+    const unsigned char hash[STORE_SESSION_HASH_LEN], int64_t now);
+
+/* Remove every session of a user (after a password change). */
+int store_session_delete_user(struct store *s, int64_t user);
+
+#endif

@@ -1,0 +1,152 @@
+/*
+ * store_delivery.h: the outbox tables of the store (sqlite_delivery.c):
+ * events, webhook subscriptions and deliveries (one per event and
+ * recipient).  Conventions as in store.h: 0 or -1, 1 for "not found",
+ * records handed to callbacks live only during the call.
+ */
+#ifndef VECHE_STORE_DELIVERY_H
+#define VECHE_STORE_DELIVERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+/* Where a delivery goes. */
+enum delivery_channel {
+	DELIVERY_WEBHOOK,               /* a subscription's URL */
+	DELIVERY_MAIL_AGENCY,           /* the event's agency's e-mail */
+	DELIVERY_MAIL_REPORTER,         /* the reporter's e-mail */
+	DELIVERY_CHANNEL__MAX
+};
+
+/* The life of a delivery. */
+enum delivery_state {
+	DELIVERY_PENDING,               /* waiting for next_attempt */
+	DELIVERY_SENDING,               /* claimed by the worker, in flight */
+	DELIVERY_DELIVERED,
+	DELIVERY_DEAD,                  /* gave up; replay makes it pending */
+	DELIVERY_STATE__MAX
+};
+
+/* An event as recorded by outbox_emit. */
+struct store_event {
+	const char *type;               /* "report.created" ... */
+	int64_t report_id;
+	const char *agency;             /* responsible when it happened, or NULL */
+	const char *detail;             /* or NULL */
+	const char *payload;            /* JSON */
+	const char *key;                /* idempotency key, unique */
+	int64_t created;                /* Unix seconds */
+};
+
+/* A webhook endpoint.  agency NULL: all; events NULL: all ("a,b" list). */
+struct store_subscription {
+	int64_t id;
+	const char *url;
+	const char *secret;
+	const char *agency;
+	const char *events;
+	int include_contact;
+	int64_t created;
+};
+
+/*
+ * A delivery with what sending it needs.  Times in ms are Unix
+ * milliseconds.  url/secret are set for webhooks; address is the mail
+ * recipient looked up now (NULL if gone).
+ */
+struct store_delivery {
+	int64_t id;
+	enum delivery_channel channel;
+	enum delivery_state state;
+	int attempts;
+	int64_t next_attempt_ms;
+	int64_t updated_ms;
+	const char *last_error;
+	int64_t event_id;
+	const char *event_type;
+	const char *event_key;
+	const char *payload;
+	int64_t report_id;
+	const char *agency;
+	int64_t event_created;
+	int64_t subscription_id;        /* 0 for e-mail */
+	const char *url;
+	const char *secret;
+	int include_contact;
+	const char *address;
+};
+
+struct store_delivery_stats {
+	int64_t events;
+	int64_t subscriptions;
+	int64_t count[DELIVERY_STATE__MAX];
+	int64_t oldest_pending_ms;      /* next_attempt of the oldest, or 0 */
+};
+
+/*
+ * Insert an event and its pending deliveries, due at now_ms: one per
+ * subscription whose agency and event filters match, and one per mail
+ * channel in mail_mask (bit 1 << channel) whose recipient has an address.
+ * Must run inside the caller's transaction (-1 otherwise).  *ndeliveries
+ * receives the fan-out.
+ */
+int store_event_insert(struct store *s, const struct store_event *ev,
+    unsigned mail_mask, int64_t now_ms, int64_t *id, size_t *ndeliveries);
+
+/* Number of events, and each event in id order (for tests, tools). */
+int store_event_each(struct store *s,
+    int (*fn)(int64_t id, const struct store_event *, void *), void *arg);
+
+/* Subscriptions: insert (new id in *id), delete (1 if none), list. */
+int store_subscription_insert(struct store *s,
+    const struct store_subscription *sub, int64_t *id);
+int store_subscription_delete(struct store *s, int64_t id);
+int store_subscription_each(struct store *s,
+    int (*fn)(const struct store_subscription *, void *), void *arg);
+
+/*
+ * Claim up to max due deliveries (pending, next_attempt <= now_ms): they
+ * become "sending" with one more attempt, in one transaction.  Their ids
+ * go to ids[], their number to *n.
+ */
+int store_delivery_claim(struct store *s, int64_t now_ms, int64_t *ids,
+    size_t max, size_t *n);
+
+/* One delivery with its event and recipient; 1 if not found. */
+int store_delivery_get(struct store *s, int64_t id,
+    int (*fn)(const struct store_delivery *, void *), void *arg);
+
+/* Deliveries in state, oldest first, at most limit. */
+int store_delivery_each(struct store *s, enum delivery_state state,
+    size_t limit, int (*fn)(const struct store_delivery *, void *),
+    void *arg);
+
+/* A claimed delivery succeeded. */
+int store_delivery_done(struct store *s, int64_t id, int64_t now_ms);
+
+/*
+ * A claimed delivery failed with error: pending again at next_ms, or dead
+ * if dead is set.
+ */
+int store_delivery_fail(struct store *s, int64_t id, int dead,
+    int64_t next_ms, const char *error, int64_t now_ms);
+
+/*
+ * Make deliveries left "sending" by a process that died pending and due
+ * now (at-least-once: they are sent again).  *n receives their number.
+ */
+int store_delivery_recover(struct store *s, int64_t now_ms, size_t *n);
+
+/*
+ * Make dead deliveries pending with their attempts reset: delivery id, or
+ * all dead ones if id is 0.  *n receives the number; with an id, 1 if it
+ * is not a dead delivery.
+ */
+int store_delivery_replay(struct store *s, int64_t id, int64_t now_ms,
+    size_t *n);
+
+int store_delivery_stats(struct store *s, struct store_delivery_stats *st);
+
+#endif

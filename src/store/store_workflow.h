@@ -1,0 +1,125 @@
+/*
+ * store_workflow.h: the appeal's life in the store (sqlite_workflow.c):
+ * the workflow columns of a report, its public history, deadlines and the
+ * audit log.
+ *
+ * Conventions as in store.h: 0 or -1 (store_error says why), 1 for "not
+ * found"; records handed to callbacks live only during the call.
+ */
+#ifndef VECHE_STORE_WORKFLOW_H
+#define VECHE_STORE_WORKFLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/model.h"
+
+struct store;
+
+/*
+ * What the workflow knows of a report.  Times are Unix seconds, 0 for
+ * "not yet"; reject_reason and fixed are -1 when unset.
+ */
+struct wf_record {
+	int64_t id;
+	const char *token;
+	const char *agency;
+	enum report_status status;
+	const char *status_notes;
+	int64_t requested;
+	int64_t updated;
+	int64_t register_due;           /* registration deadline */
+	int64_t registered;             /* by the current agency */
+	int64_t forward_due;            /* forwarding allowed until */
+	int64_t expected;               /* answer deadline */
+	int64_t answered;
+	const char *answer;
+	int reject_reason;
+	const char *forwarded_from;
+	const char *forward_reason;
+	const char *extension_reason;
+	int extended;                   /* the one extension was used */
+	int fixed;                      /* reporter's "is it fixed?" */
+	int64_t reporter_user;          /* 0: no account */
+	int reopened;                   /* times reopened */
+};
+
+/* Read a report's workflow record; 1 if no such report. */
+int store_wf_get(struct store *s, int64_t id,
+    int (*fn)(const struct wf_record *, void *), void *arg);
+
+/* The public update that goes with a change. */
+struct wf_update {
+	int action;                     /* enum wf_action of core/workflow.h */
+	const char *note;               /* public text, or NULL */
+	const char *agency;             /* forward: the receiving agency */
+	int64_t due;                    /* extend: the new answer deadline */
+	const char *external_id;        /* the agency system's id, or NULL */
+};
+
+/*
+ * Write a report's workflow state from r (every field but id, token,
+ * requested and reporter_user) and append the public update u (status
+ * r->status) to its history; the update's id goes to *update_id.  Joins
+ * the caller's transaction.
+ */
+int store_wf_apply(struct store *s, const struct wf_record *r,
+    const struct wf_update *u, int64_t now, int64_t *update_id);
+
+/* The update an agency system already sent as external_id; 1 if none. */
+int store_wf_external(struct store *s, int64_t report,
+    const char *external_id, int64_t *update_id);
+
+/* Link a report to the account that submitted it. */
+int store_wf_set_reporter(struct store *s, int64_t report, int64_t user);
+
+/* One public entry of a report's history. */
+struct wf_history {
+	int64_t update_id;
+	enum report_status status;
+	int action;                     /* -1: creation */
+	const char *description;
+	const char *agency;             /* forward: the receiving agency */
+	int64_t due;                    /* extend: the new answer deadline */
+	int64_t created;
+};
+
+/* A report's history, oldest first, at most limit entries. */
+int store_wf_history(struct store *s, int64_t report, size_t limit,
+    int (*fn)(const struct wf_history *, void *), void *arg);
+
+/*
+ * Open reports (submitted, registered, in progress) of agency (NULL: all)
+ * whose running deadline falls before `before`, earliest first: the
+ * registration deadline while submitted, the answer deadline after.
+ */
+int store_wf_due(struct store *s, const char *agency, int64_t before,
+    size_t limit, int (*fn)(const struct wf_record *, void *), void *arg);
+
+/* One audit log entry.  hash and prev are hex digests. */
+struct store_audit {
+	int64_t id;
+	int64_t created;
+	const char *actor_role;
+	int64_t actor_id;
+	const char *actor_name;
+	const char *action;
+	const char *object;
+	const char *before;
+	const char *after;
+	const char *prev;
+	const char *hash;
+};
+
+/* The last entry's id and hash (0 and "" when the log is empty). */
+int store_audit_last(struct store *s, int64_t *id, char *hash,
+    size_t hashlen);
+
+/* Append an entry whose id is e->id.  Joins the caller's transaction. */
+int store_audit_insert(struct store *s, const struct store_audit *e);
+
+/* Every entry in id order. */
+int store_audit_each(struct store *s,
+    int (*fn)(const struct store_audit *, void *), void *arg);
+
+#endif

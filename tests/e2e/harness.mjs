@@ -1,0 +1,104 @@
+// harness.mjs: start the real veche binary on a loopback port with a
+// temporary database and the demo city, and headless Chromium (Debian's,
+// driven by playwright-core) against it.  Like tests/api/harness.py.
+//
+// Environment: VECHE_BIN (default ../../build/veche), CHROMIUM (default
+// /usr/bin/chromium), VECHE_SCREENSHOTS=1 to write docs/screenshots/.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const root = join(here, '..', '..');
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const VECHE_BIN = process.env.VECHE_BIN || join(root, 'build', 'veche');
+export const haveChromium = existsSync(CHROMIUM);
+export const skipReason = haveChromium ? false :
+  `${CHROMIUM} is not installed: run scripts/deps.sh (Debian package chromium)`;
+const require = createRequire(import.meta.url);
+const START_TIMEOUT_MS = 60000;
+
+// The flags the machine needs (see docs/web.md): no sandbox as root, no
+// background connections to a network that is not there.
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+  '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+  '--disable-dev-shm-usage'];
+
+export async function startServer(extra = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'veche-e2e-'));
+  const args = ['serve', '--db', join(dir, 'veche.db'), '--listen', '127.0.0.1:0',
+    '--demo', '--demo-reports', '60', ...extra];
+  const proc = spawn(VECHE_BIN, args, {
+    env: { ...process.env, VECHE_DATADIR: process.env.VECHE_DATADIR || join(root, 'data'),
+      VECHE_WEBDIR: process.env.VECHE_WEBDIR || join(root, 'web') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`veche did not start:\n${stderr}`)), START_TIMEOUT_MS);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/[^\s]+?)\/?\n/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`veche exited ${code}:\n${stderr}`)); });
+  });
+  return {
+    url, dir, proc,
+    stderr: () => stderr,
+    async stop() {
+      const done = new Promise((resolve) => proc.on('exit', (code, sig) => resolve({ code, sig })));
+      proc.kill('SIGTERM');
+      const r = await done;
+      rmSync(dir, { recursive: true, force: true });
+      if (r.code !== 0 || /ERROR: (Address|Leak)Sanitizer|runtime error:/.test(stderr)) {
+        throw new Error(`veche stopped badly (${r.code}/${r.sig}):\n${stderr}`);
+      }
+    },
+  };
+}
+
+export async function launch() {
+  const { chromium } = require('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+}
+
+// A page that never waits on map tiles (there is no network here) and
+// records Content-Security-Policy violations and script errors.
+export async function newPage(browser, opts = {}) {
+  const context = await browser.newContext({ locale: 'ru-RU', ...opts });
+  await context.route(/tile\.openstreetmap\.org/, (r) => r.abort());
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) {
+      page.problems.push(m.text());
+    }
+  });
+  page.on('pageerror', (e) => page.problems.push(`script error: ${e.message}`));
+  return page;
+}
+
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+// axe-core's serious and critical violations on the page, as text.
+export async function axeProblems(page) {
+  // evaluate() runs outside the page's CSP, which stays in force for the
+  // page's own scripts.
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, {
+    resultTypes: ['violations'],
+  }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n  ')}`);
+}
+
+export const screenshots = process.env.VECHE_SCREENSHOTS === '1';
+export const screenshotDir = join(root, 'docs', 'screenshots');

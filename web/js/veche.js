@@ -1,0 +1,366 @@
+// veche.js: enhances the server-rendered pages.  Every page works without
+// it; with it the map shows clustered markers and a list that follows the
+// view, the report form picks places on a map, uploads photos and offers
+// similar reports, and votes and comments happen in place.  User text is
+// only ever put into the page with textContent.
+'use strict';
+
+(function () {
+  const lang = document.documentElement.lang === 'en' ? 'en' : 'ru';
+  const T = window.VECHE_I18N[lang];
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  const csrf = meta ? meta.content : '';
+  const MAX_LIST = 100;
+
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === 'class') e.className = v;
+      else if (k === 'text') e.textContent = v;
+      else e.setAttribute(k, v);
+    }
+    for (const c of children) if (c != null) e.append(c);
+    return e;
+  }
+
+  async function api(url, opts = {}) {
+    const headers = { Accept: 'application/json' };
+    if (opts.method === 'POST') headers['X-CSRF-Token'] = csrf;
+    const r = await fetch(url, { credentials: 'same-origin', ...opts, headers });
+    let body = null;
+    try { body = await r.json(); } catch (e) { body = null; }
+    if (!r.ok) {
+      const msg = Array.isArray(body) && body[0] ? body[0].description : r.statusText;
+      throw new Error(msg);
+    }
+    return body;
+  }
+
+  function baseMap(node, opts = {}) {
+    if (!window.L || !node) return null;
+    const map = L.map(node, { scrollWheelZoom: opts.scrollWheelZoom !== false });
+    const tiles = node.dataset.tiles;
+    if (tiles && tiles !== 'none') {
+      L.tileLayer(tiles, { maxZoom: 19, attribution: T.attribution }).addTo(map);
+    }
+    const b = (node.dataset.bounds || '').split(',').map(Number);
+    if (b.length === 4 && b.every(Number.isFinite) && (b[0] || b[2])) {
+      map.fitBounds([[b[0], b[1]], [b[2], b[3]]]);
+    } else {
+      map.setView([55.75, 37.62], 11);
+    }
+    return map;
+  }
+
+  function pinIcon(status, extra) {
+    return L.divIcon({ className: `pin status-${status}${extra || ''}`,
+      iconSize: [18, 18], iconAnchor: [9, 9] });
+  }
+
+  function dateText(iso) {
+    if (!iso) return '';
+    const d = iso.slice(0, 10);
+    return lang === 'en' ? d : d.split('-').reverse().join('.');
+  }
+
+  // One list item, the same markup as the server's (web_pages.c on_item).
+  function reportItem(r) {
+    const st = (r.extended_attributes && r.extended_attributes.status) || r.status;
+    const time = el('time', { datetime: (r.requested_datetime || '').slice(0, 16),
+      text: dateText(r.requested_datetime) });
+    const a = el('a', { href: `/reports/${r.service_request_id}` },
+      el('span', { class: `badge status-${st}`, text: T.status[st] || st }), ' ',
+      el('strong', { text: r.service_name || r.service_code }), ' ',
+      el('span', { class: 'addr', text: r.address || T.noAddress }), ' ', time);
+    return el('li', { class: 'report-item', 'data-id': String(r.service_request_id) }, a);
+  }
+
+  // ---- The map page ------------------------------------------------------
+  function mapPage() {
+    const node = document.getElementById('map');
+    const map = baseMap(node);
+    if (!map) return;
+    const list = document.getElementById('report-list');
+    const count = document.getElementById('list-count');
+    const form = document.getElementById('filters');
+    const cluster = L.markerClusterGroup({ showCoverageOnHover: false });
+    map.addLayer(cluster);
+    let reports = [];
+
+    function renderList() {
+      const bounds = map.getBounds();
+      const inView = reports.filter((r) => r.lat != null &&
+        bounds.contains([r.lat, r.long]));
+      list.replaceChildren(...inView.slice(0, MAX_LIST).map(reportItem));
+      if (inView.length > MAX_LIST) {
+        list.append(el('li', { class: 'more', text: T.more(inView.length - MAX_LIST) }));
+      }
+      const empty = document.getElementById('list-empty');
+      if (empty) empty.hidden = inView.length > 0;
+      count.textContent = inView.length ? T.inView(inView.length, reports.length) : T.empty;
+      node.dataset.markers = String(reports.length);
+    }
+
+    function query() {
+      const f = new FormData(form);
+      const p = new URLSearchParams({ extensions: 'true', locale: lang });
+      if (f.get('service_code')) p.set('service_code', f.get('service_code'));
+      if (f.get('status')) p.set('status', f.get('status'));
+      if (f.get('agency')) p.set('agency_responsible', f.get('agency'));
+      const days = Number(f.get('days') || 90);
+      p.set('start_date', new Date(Date.now() - days * 86400e3).toISOString().slice(0, 19) + 'Z');
+      return p;
+    }
+
+    async function load() {
+      node.setAttribute('aria-busy', 'true');
+      try {
+        reports = await api(`/open311/v2/requests.json?${query()}`);
+      } catch (e) {
+        count.textContent = T.failed + e.message;
+        reports = [];
+      }
+      cluster.clearLayers();
+      cluster.addLayers(reports.filter((r) => r.lat != null).map((r) => {
+        const st = r.extended_attributes ? r.extended_attributes.status : r.status;
+        const title = `${T.pin} ${r.service_request_id}: ${r.service_name || ''}, ${r.address || ''}`;
+        const m = L.marker([r.lat, r.long], { icon: pinIcon(st), title, alt: title });
+        m.bindPopup(() => el('div', {},
+          el('strong', { text: r.service_name || r.service_code }),
+          el('br'), document.createTextNode(r.address || T.noAddress), el('br'),
+          el('a', { href: `/reports/${r.service_request_id}`, text: T.open })));
+        return m;
+      }));
+      renderList();
+      node.removeAttribute('aria-busy');
+      node.dataset.ready = '1';
+    }
+
+    map.on('moveend', renderList);
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const p = new URLSearchParams(new FormData(form));
+      history.replaceState(null, '', `/?${p}`);
+      load();
+    });
+    form.addEventListener('change', () => form.requestSubmit());
+    load();
+  }
+
+  // ---- The report form ---------------------------------------------------
+  function newPage() {
+    const form = document.getElementById('report-form');
+    const lat = document.getElementById('lat');
+    const lon = document.getElementById('long');
+    const address = document.getElementById('address');
+    const mapNode = document.getElementById('pick-map');
+    const map = baseMap(mapNode);
+    let pin = null;
+
+    function place(la, lo, move) {
+      lat.value = la.toFixed(6);
+      lon.value = lo.toFixed(6);
+      if (!map) return;
+      if (!pin) pin = L.marker([la, lo], { icon: pinIcon('submitted', ' chosen'), title: T.chosen }).addTo(map);
+      else pin.setLatLng([la, lo]);
+      if (move) map.setView([la, lo], Math.max(map.getZoom(), 16));
+    }
+    if (map) map.on('click', (ev) => place(ev.latlng.lat, ev.latlng.lng, false));
+    for (const input of [lat, lon]) {
+      input.addEventListener('change', () => {
+        const la = Number(lat.value), lo = Number(lon.value);
+        if (lat.value && lon.value && Number.isFinite(la) && Number.isFinite(lo)) place(la, lo, true);
+      });
+    }
+
+    // Address search among the addresses of earlier reports.
+    const searchBox = document.getElementById('addr-search-box');
+    const search = document.getElementById('addr-search');
+    const results = document.getElementById('addr-results');
+    searchBox.hidden = false;
+    async function doSearch() {
+      const q = search.value.trim();
+      if (!q) return;
+      let found = [];
+      try {
+        found = await api(`/open311/v2/requests.json?q=${encodeURIComponent(q)}&page_size=20`);
+      } catch (e) { found = []; }
+      const seen = new Set();
+      const items = [];
+      for (const r of found) {
+        if (!r.address || r.lat == null || seen.has(r.address)) continue;
+        seen.add(r.address);
+        const b = el('button', { type: 'button', class: 'secondary', text: r.address });
+        b.addEventListener('click', () => {
+          address.value = r.address;
+          place(r.lat, r.long, true);
+          results.replaceChildren();
+          address.focus();
+        });
+        items.push(el('li', {}, b));
+      }
+      results.replaceChildren(...(items.length ? items.slice(0, 6) : [el('li', { text: T.searchEmpty })]));
+    }
+    document.getElementById('addr-search-go').addEventListener('click', doSearch);
+    search.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter') { ev.preventDefault(); doSearch(); }
+    });
+
+    // Services: search, and only the chosen service's details.
+    const sbox = document.getElementById('service-search-box');
+    const ssearch = document.getElementById('service-search');
+    sbox.hidden = false;
+    ssearch.addEventListener('input', () => {
+      const q = ssearch.value.trim().toLowerCase();
+      for (const s of document.querySelectorAll('.service')) {
+        s.hidden = q !== '' && !s.dataset.search.toLowerCase().includes(q);
+      }
+      for (const g of document.querySelectorAll('.service-group')) {
+        g.hidden = !g.querySelector('.service:not([hidden])');
+      }
+    });
+    function showAttrs() {
+      const chosen = form.querySelector('input[name="service_code"]:checked');
+      for (const fs of document.querySelectorAll('fieldset.attrs')) {
+        const on = chosen && fs.dataset.service === chosen.value;
+        fs.hidden = !on;
+        fs.disabled = !on;
+        for (const r of fs.querySelectorAll('[data-required]')) r.required = on;
+      }
+    }
+    form.addEventListener('change', (ev) => {
+      if (ev.target.name === 'service_code') showAttrs();
+    });
+    showAttrs();
+
+    // Photos are uploaded as soon as they are chosen.
+    const photos = document.getElementById('photos');
+    const previews = document.getElementById('photo-previews');
+    const media = document.getElementById('media-inputs');
+    const errorBox = document.getElementById('form-error');
+    photos.addEventListener('change', async () => {
+      const files = [...photos.files];
+      photos.value = '';
+      for (const file of files) {
+        const li = el('li', { text: T.uploading });
+        previews.append(li);
+        const fd = new FormData();
+        fd.append('photo', file);
+        try {
+          const p = await api('/api/v1/photos', { method: 'POST', body: fd });
+          const input = el('input', { type: 'hidden', name: 'media_url', value: p.url });
+          media.append(input);
+          const rm = el('button', { type: 'button', class: 'secondary', text: T.removePhoto });
+          rm.addEventListener('click', () => { input.remove(); li.remove(); photos.focus(); });
+          li.replaceChildren(el('img', { src: p.thumb_url, alt: `${T.photo} ${previews.children.length}` }), rm);
+        } catch (e) {
+          li.textContent = T.uploadFailed + e.message;
+          li.className = 'error';
+        }
+      }
+    });
+
+    // Before sending: similar open reports nearby.
+    const nearby = document.getElementById('nearby');
+    const nearbyList = document.getElementById('nearby-list');
+    let checked = false;
+    form.addEventListener('submit', async (ev) => {
+      if (checked) return;
+      ev.preventDefault();
+      errorBox.hidden = true;
+      if (!lat.value || !lon.value) {
+        errorBox.textContent = T.needPlace;
+        errorBox.hidden = false;
+        lat.focus();
+        return;
+      }
+      const svc = form.querySelector('input[name="service_code"]:checked');
+      let found = [];
+      try {
+        const p = new URLSearchParams({ lat: lat.value, long: lon.value, locale: lang });
+        if (svc) p.set('service_code', svc.value);
+        found = await api(`/api/v1/reports/nearby?${p}`);
+      } catch (e) { found = []; }
+      checked = true;
+      if (!found.length) { form.requestSubmit(); return; }
+      nearbyList.replaceChildren(...found.map((r) => {
+        const b = el('button', { type: 'button', text: T.support });
+        b.addEventListener('click', async () => {
+          try {
+            await api(`/api/v1/reports/${r.id}/votes`, { method: 'POST' });
+          } catch (e) { /* already voted or limited: the page tells */ }
+          location.href = r.url;
+        });
+        return el('li', {},
+          el('a', { href: r.url, text: `${r.service_name || r.service_code}: ${r.address || T.noAddress}` }),
+          ` (${r.votes} ${T.votes}) `, b);
+      }));
+      const mine = el('button', { type: 'button', class: 'secondary', text: T.sendMine });
+      mine.addEventListener('click', () => form.requestSubmit());
+      nearbyList.append(el('li', {}, mine));
+      nearby.hidden = false;
+      document.getElementById('nearby-title').focus();
+    });
+  }
+
+  // ---- A report's page ---------------------------------------------------
+  function reportPage() {
+    const mini = document.getElementById('report-map');
+    if (mini && window.L) {
+      const map = L.map(mini, { scrollWheelZoom: false });
+      const tiles = mini.dataset.tiles;
+      if (tiles && tiles !== 'none') L.tileLayer(tiles, { maxZoom: 19, attribution: T.attribution }).addTo(map);
+      const ll = [Number(mini.dataset.lat), Number(mini.dataset.lon)];
+      map.setView(ll, 16);
+      L.marker(ll, { icon: pinIcon(mini.dataset.status), title: T.pin, keyboard: false }).addTo(map);
+    }
+    const id = document.getElementById('report').dataset.id;
+    const vote = document.getElementById('vote-form');
+    if (vote) {
+      vote.addEventListener('submit', async (ev) => {
+        ev.preventDefault();
+        try {
+          const r = await api(`/api/v1/reports/${id}/votes`, { method: 'POST' });
+          document.getElementById('vote-count').textContent = String(r.votes);
+          vote.hidden = true;
+          const state = document.getElementById('vote-state');
+          state.hidden = false;
+          state.setAttribute('role', 'status');
+        } catch (e) {
+          vote.append(el('p', { class: 'error', role: 'alert', text: T.failed + e.message }));
+        }
+      });
+    }
+    const cform = document.getElementById('comment-form');
+    cform.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const fd = new FormData(cform);
+      try {
+        const c = await api(`/api/v1/reports/${id}/comments`, { method: 'POST', body: fd });
+        document.getElementById('comment-list').append(el('li', { id: `comment-${c.id}` },
+          el('p', { class: 'meta' }, el('strong', { text: c.author || T.anonymous }), ' ',
+            el('time', { datetime: c.created.slice(0, 16), text: dateText(c.created) })),
+          el('p', { class: 'body', text: c.body })));
+        cform.reset();
+      } catch (e) {
+        cform.append(el('p', { class: 'error', role: 'alert', text: T.failed + e.message }));
+      }
+    });
+    const copy = document.getElementById('copy-link');
+    if (navigator.clipboard) {
+      copy.hidden = false;
+      copy.addEventListener('click', async () => {
+        const url = document.getElementById('share-url').value;
+        try { await navigator.clipboard.writeText(url); copy.textContent = T.copied; } catch (e) { /* no permission */ }
+      });
+    }
+  }
+
+  const pages = { map: mapPage, new: newPage, report: reportPage };
+  function start() {
+    const page = pages[document.body.dataset.page];
+    if (page) page();
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+}());

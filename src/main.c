@@ -28,8 +28,10 @@
 #include "core/demo.h"
 #include "core/escalation.h"
 #include "core/parse.h"
+#include "core/workflow.h"
 #include "http/http.h"
 #include "store/store.h"
+#include "store/store_workflow.h"
 #include "text/cli.h"
 
 #define DEFAULT_DB      "veche.db"
@@ -312,6 +314,20 @@ parse_listen(const char *s, char *host, size_t hostlen, unsigned *port)
 	return 0;
 }
 
+/* Emit the deadline notices that are due now (see core/escalation.h). */
+static void
+scan_deadlines(struct store *s)
+{
+	struct verr e;
+	size_t n = 0;
+
+	if (escalation_scan(s, (int64_t)time(NULL), NULL, NULL, &n, &e) == -1)
+		fprintf(stderr, "veche: deadline scan: %s\n", e.message);
+	else if (n > 0)
+		fprintf(stderr, "veche: %zu deadline notice%s sent to the "
+		    "outbox\n", n, n == 1 ? "" : "s");
+}
+
 static int
 cmd_serve(int argc, char **argv)
 {
@@ -493,8 +509,15 @@ cmd_serve(int argc, char **argv)
 	printf("veche: listening on %s/\n", url);
 	printf("veche: Open311 API at %s/open311/v2/discovery.json\n", url);
 	fflush(stdout);
-	while (sigwait(&set, &sig) != 0)
-		;
+	/* The main thread watches the legal clock between signals. */
+	store_set_writer(s, app.writer);
+	for (;;) {
+		struct timespec wait = { VECHE_ESCALATION_PERIOD, 0 };
+
+		scan_deadlines(s);
+		if ((sig = sigtimedwait(&set, NULL, &wait)) > 0)
+			break;
+	}
 	fprintf(stderr, "veche: stopping (signal %d)\n", sig);
 	rc = 0;
 out:
@@ -674,9 +697,17 @@ print_notice(const struct escalation_item *it, void *arg)
 }
 
 static int
-print_overdue(const struct escalation_item *it, void *arg)
+print_overdue(const struct wf_record *r, void *arg)
 {
-	print_notice(it, arg);
+	char when[DATETIME_LEN];
+	const char *kind;
+	int64_t due;
+
+	(void)arg;
+	kind = workflow_deadline(r, &due);
+	printf("overdue\treport %lld\t%s\tdue %s\t%s\n", (long long)r->id,
+	    kind != NULL ? kind : "-", datetime_format(due, when, sizeof(when)),
+	    r->agency != NULL ? r->agency : "-");
 	return 0;
 }
 
@@ -742,9 +773,8 @@ cmd_deadlines(int argc, char **argv)
 		}
 		fprintf(stderr, "veche: %zu deadline notice%s emitted\n", n,
 		    n == 1 ? "" : "s");
-	} else if (escalation_overdue(s, agency, now, print_overdue, NULL,
-	    &e) == -1) {
-		fprintf(stderr, "veche: %s\n", e.message);
+	} else if (workflow_overdue(s, agency, now, print_overdue, NULL) != 0) {
+		fprintf(stderr, "veche: overdue list: %s\n", store_error(s));
 		goto out;
 	}
 	rc = 0;

@@ -9,25 +9,6 @@
 
 #ifndef VECHE_VERSION
 #define VECHE_VERSION "0.0.0"
-/* Citizens' web interface (src/api/web*.c, social.c, core/photo.c) */
-#define VECHE_MAX_PHOTO_BYTES   (8u * 1024 * 1024)  /* one uploaded file */
-#define VECHE_MAX_PHOTO_PIXELS  (40u * 1000 * 1000) /* decoded width x height */
-#define VECHE_PHOTO_SIDE        2048   /* re-encoded photo: longest side, px */
-#define VECHE_THUMB_SIDE        320    /* thumbnail: longest side, px */
-#define VECHE_MAX_COMMENT       2000   /* characters */
-#define VECHE_NEARBY_RADIUS_M   200    /* "is this yours?" search radius */
-#define VECHE_NEARBY_MAX        5      /* reports offered there */
-#define VECHE_WEB_PAGE          20     /* reports per page of /reports */
-#define VECHE_RSS_ITEMS         50
-#define VECHE_MAX_COOKIE        4096   /* Cookie header, bytes */
-#define VECHE_TOKEN_HEX         32     /* CSRF and device tokens: 16 bytes */
-/* Writes per client address per hour, past which 429. */
-#define VECHE_RATE_WINDOW       3600
-#define VECHE_RATE_REPORTS      30
-#define VECHE_RATE_VOTES        120
-#define VECHE_RATE_COMMENTS     60
-#define VECHE_RATE_PHOTOS       120
-
 #endif
 
 /* HTTP */
@@ -101,6 +82,7 @@
 #define VECHE_CALENDAR_MIN_YEAR  1970
 #define VECHE_CALENDAR_MAX_YEAR  2199
 #define VECHE_ESCALATION_BATCH   500          /* reports read per scan step */
+#define VECHE_ESCALATION_PERIOD  60           /* seconds between scans in serve */
 
 /* Citizens' web interface (src/api/web*.c, social.c, core/photo.c) */
 #define VECHE_MAX_PHOTO_BYTES   (8u * 1024 * 1024)  /* one uploaded file */

@@ -192,8 +192,9 @@ open311_discovery(struct http_request *req, struct http_response *res,
     void *arg)
 {
 	struct ctx c;
+	const struct agency *fb;
 	json_t *doc, *ep, *formats;
-	char url[512], changeset[DATETIME_LEN];
+	char url[512], changeset[DATETIME_LEN], contact[512];
 
 	if (begin(req, res, arg, &c))
 		return 0;
@@ -203,10 +204,18 @@ open311_discovery(struct http_request *req, struct http_response *res,
 	ep = json_pack("{s:s, s:s, s:s, s:s, s:o}", "specification", SPEC_URL,
 	    "url", url, "changeset", changeset, "type", "production",
 	    "formats", formats);
+	/* The contact is the fallback agency: the one that answers for all. */
+	fb = catalog_agency(c.app->catalog, catalog_fallback(c.app->catalog));
+	if (fb != NULL)
+		snprintf(contact, sizeof(contact), "%s%s%s%s",
+		    tr(fb->name, c.lang), fb->email ? " <" : "",
+		    fb->email ? fb->email : "", fb->email ? ">" : "");
+	else
+		snprintf(contact, sizeof(contact), "%s", c.app->public_url);
 	doc = json_pack("{s:s, s:s, s:s, s:[o]}", "changeset", changeset,
-	    "contact", "См. docs/api.md; contact the city administration "
-	    "through its published address",
-	    "key_service", "Ключ API выдаёт администратор: veche apikey create",
+	    "contact", contact, "key_service", c.lang == LANG_EN ?
+	    "API keys are issued by the administrator (veche apikey create)" :
+	    "Ключ API выдаёт администратор (veche apikey create)",
 	    "endpoints", ep);
 	return send(res, &c, doc, "discovery");
 }

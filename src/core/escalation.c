@@ -157,7 +157,13 @@ escalation_scan(struct store *s, int64_t now,
 				continue;
 			it.report_id = p.v[i].id;
 			it.agency = p.v[i].has_agency ? p.v[i].agency : NULL;
-			it.state = deadline_state(it.due, now, near);
+			/*
+			 * Registration is a three-day window: warning N days
+			 * ahead would warn at receipt, so it is warned of on
+			 * its last working day only.
+			 */
+			it.state = deadline_state(it.due, now,
+			    it.kind == DEADLINE_REGISTER && near > 1 ? 1 : near);
 			if (it.state == DEADLINE_OK)
 				continue;
 			switch (notify(s, &it, now, e)) {
@@ -177,46 +183,6 @@ escalation_scan(struct store *s, int64_t now,
 out:
 	if (emitted != NULL)
 		*emitted = count;
-	free(p.v);
-	return rc;
-}
-
-int
-escalation_overdue(struct store *s, const char *agency, int64_t now,
-    int (*fn)(const struct escalation_item *, void *), void *arg,
-    struct verr *e)
-{
-	struct escalation_item it;
-	struct page p;
-	size_t i;
-	int rc = -1, stop;
-
-	memset(&p, 0, sizeof(p));
-	if ((p.v = calloc(VECHE_ESCALATION_BATCH, sizeof(*p.v))) == NULL)
-		return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
-	do {
-		p.n = 0;
-		if (store_deadline_open_each(s, agency, now, p.last_id,
-		    VECHE_ESCALATION_BATCH, on_row, &p) != 0) {
-			verr_set(e, VERR_INTERNAL, NULL, "overdue list: %s",
-			    store_error(s));
-			goto out;
-		}
-		for (i = 0; i < p.n; i++) {
-			if (!running(&p.v[i], &it.kind, &it.due) ||
-			    now <= it.due)
-				continue;
-			it.report_id = p.v[i].id;
-			it.agency = p.v[i].has_agency ? p.v[i].agency : NULL;
-			it.state = DEADLINE_PASSED;
-			if ((stop = fn(&it, arg)) != 0) {
-				rc = stop;
-				goto out;
-			}
-		}
-	} while (p.n == VECHE_ESCALATION_BATCH);
-	rc = 0;
-out:
 	free(p.v);
 	return rc;
 }

@@ -45,14 +45,5 @@ int escalation_scan(struct store *s, int64_t now,
     void (*fn)(const struct escalation_item *, void *), void *arg,
     size_t *emitted, struct verr *e);
 
-/*
- * The overdue list at `now`: every open report of agency (NULL: every
- * agency, for the administrator) whose running deadline has passed, in
- * report order, to fn; a non-zero return from fn stops the list and is
- * returned.  -1 with e set on a store error.
- */
-int escalation_overdue(struct store *s, const char *agency, int64_t now,
-    int (*fn)(const struct escalation_item *, void *), void *arg,
-    struct verr *e);
 
 #endif

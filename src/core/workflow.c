@@ -593,6 +593,9 @@ path(enum report_status from, enum report_status to, int has_text,
     enum wf_action steps[4], size_t *n)
 {
 	*n = 0;
+	/* "Still open" from a system, for a report already in progress. */
+	if (to == STATUS_REGISTERED && from == STATUS_IN_PROGRESS)
+		to = from;
 	if (from == to) {
 		if (!has_text)
 			return -1;

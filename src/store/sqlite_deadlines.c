@@ -36,19 +36,15 @@ enum {
  * and the answer one (reports.expected) once registered: the same CASE as
  * the workflow module's index reports_due, so that index serves the filter.
  *
- * HOOK: extension.  This reads only the core columns.  The workflow module
- * (sqlite_workflow.c) keeps an extension by moving reports.expected and
- * setting reports.extended = 1; once that migration is committed, replace
- * "NULL AS extended_due" with
- *     "CASE WHEN extended THEN expected END AS extended_due"
- * and the scanner reports the answer deadline of an extended report as
- * kind "extended".  Until then it is watched as "answer" with its new due
- * date, which is a new deadline, so its notices are still sent.  The
- * forwarding deadline (reports.forward_due, same module) can join the same
- * way with a DEADLINE_FORWARD kind.
+ * An extended report (the workflow module moves reports.expected and sets
+ * reports.extended = 1) is reported with its answer deadline as kind
+ * "extended".  The forwarding deadline (reports.forward_due) is not
+ * scanned: forwarding is the agency's own choice, not a duty to the
+ * reporter, and it shows in the staff view instead.
  */
 static const char sql_open[] =
-    "SELECT id, status, agency, register_due, expected, NULL AS extended_due"
+    "SELECT id, status, agency, register_due, expected,"
+    " CASE WHEN extended THEN expected END AS extended_due"
     " FROM reports WHERE status IN (?1, ?2, ?3)"
     " AND (?4 IS NULL OR agency = ?4)"
     " AND (?5 = 0 OR (CASE WHEN status = 0 THEN register_due"

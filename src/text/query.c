@@ -1306,8 +1306,9 @@ spans(struct text_matcher *m, uint32_t n)
 				out++;
 			}
 		}
-		memmove(m->spans + start, m->spans + start + na + nb,
-		    out * sizeof(*m->spans));
+		if (out > 0)
+			memmove(m->spans + start, m->spans + start + na + nb,
+			    out * sizeof(*m->spans));
 		m->nspans = start + out;
 		return out;
 	default:
@@ -1399,7 +1400,8 @@ text_matcher_run(struct text_matcher *m, const struct text_doc *doc,
 		m->hits = p;
 		m->hits[m->nhits++] = qid;
 	}
-	qsort(m->hits, m->nhits, sizeof(*m->hits), size_cmp);
+	if (m->nhits > 1)
+		qsort(m->hits, m->nhits, sizeof(*m->hits), size_cmp);
 	*hits = m->hits;
 	*n = m->nhits;
 	return 0;

@@ -24,6 +24,8 @@
 #include "core/datetime.h"
 #include "core/deadline.h"
 #include "core/escalation.h"
+#include "core/workflow.h"
+#include "store/store_workflow.h"
 #include "core/report.h"
 #include "store/store.h"
 #include "store/store_deadlines.h"
@@ -191,12 +193,14 @@ test_near_then_passed_once(void **state)
 	set_status(env, b, STATUS_REGISTERED);
 	set_status(env, c, STATUS_CLOSED);
 
-	/* Nothing is near on Thursday 9 April... */
+	/* Registration is near only on its last working day before the due
+	 * day: not at receipt, not on Monday 13 April... */
 	assert_int_equal(scan(env, "2026-04-09T12:00:00+03:00"), 0);
-	/* ...3 working days before, registration of a is near (b is
-	 * registered; c is closed). */
-	assert_int_equal(scan(env, "2026-04-10T18:00:00+03:00"), 1);
+	assert_int_equal(scan(env, "2026-04-10T18:00:00+03:00"), 0);
 	assert_int_equal(scan(env, "2026-04-13T09:00:00+03:00"), 0);
+	/* ...but on Tuesday 14 April, for a (b is registered; c closed). */
+	assert_int_equal(scan(env, "2026-04-14T09:00:00+03:00"), 1);
+	assert_int_equal(scan(env, "2026-04-14T18:00:00+03:00"), 0);
 	snprintf(want, sizeof(want), "%lld register deadline.near "
 	    "2026-04-15T23:59:59+03:00\n", (long long)a);
 	assert_string_equal(notices(env, 0, &s), want);
@@ -254,9 +258,12 @@ test_near_over_holidays(void **state)
 	struct seen s;
 
 	submit(env, "2026-12-29T23:30:00+03:00");
-	/* 30 December, 11 and 12 January are the 3 working days left. */
-	assert_int_equal(scan(env, "2026-12-28T10:00:00+03:00"), 0);
-	assert_int_equal(scan(env, "2026-12-29T23:45:00+03:00"), 1);
+	/* Due 12 January: 30 December and 11 January are the working days
+	 * before it, so registration is near only from 11 January, across
+	 * the holidays. */
+	assert_int_equal(scan(env, "2026-12-30T10:00:00+03:00"), 0);
+	assert_int_equal(scan(env, "2027-01-10T10:00:00+03:00"), 0);
+	assert_int_equal(scan(env, "2027-01-11T09:00:00+03:00"), 1);
 	assert_non_null(strstr(notices(env, 0, &s), "register deadline.near"));
 }
 
@@ -266,13 +273,12 @@ struct list {
 };
 
 static int
-on_overdue(const struct escalation_item *it, void *arg)
+on_overdue(const struct wf_record *r, void *arg)
 {
 	struct list *l = arg;
 
-	assert_int_equal(it->state, DEADLINE_PASSED);
 	if (l->n < 8)
-		l->ids[l->n] = it->report_id;
+		l->ids[l->n] = r->id;
 	l->n++;
 	return 0;
 }
@@ -282,7 +288,6 @@ test_overdue_lists(void **state)
 {
 	struct env *env = *state;
 	struct list l;
-	struct verr e;
 	int64_t a, b, c;
 
 	a = submit(env, "2026-03-02T10:00:00+03:00");  /* register by 5 Mar */
@@ -290,19 +295,19 @@ test_overdue_lists(void **state)
 	c = submit(env, "2026-03-02T10:00:00+03:00");
 	set_status(env, c, STATUS_REJECTED);
 	memset(&l, 0, sizeof(l));
-	assert_int_equal(escalation_overdue(env->s, NULL,
-	    at("2026-04-10T12:00:00+03:00"), on_overdue, &l, &e), 0);
+	assert_int_equal(workflow_overdue(env->s, NULL,
+	    at("2026-04-10T12:00:00+03:00"), on_overdue, &l), 0);
 	assert_int_equal(l.n, 1);
 	assert_int_equal(l.ids[0], a);
 	memset(&l, 0, sizeof(l));
-	assert_int_equal(escalation_overdue(env->s, "roads",
-	    at("2026-04-16T12:00:00+03:00"), on_overdue, &l, &e), 0);
+	assert_int_equal(workflow_overdue(env->s, "roads",
+	    at("2026-04-16T12:00:00+03:00"), on_overdue, &l), 0);
 	assert_int_equal(l.n, 2);
 	assert_int_equal(l.ids[0], a);
 	assert_int_equal(l.ids[1], b);
 	memset(&l, 0, sizeof(l));
-	assert_int_equal(escalation_overdue(env->s, "west",
-	    at("2026-04-16T12:00:00+03:00"), on_overdue, &l, &e), 0);
+	assert_int_equal(workflow_overdue(env->s, "west",
+	    at("2026-04-16T12:00:00+03:00"), on_overdue, &l), 0);
 	assert_int_equal(l.n, 0);
 	/* The list does not send anything. */
 	{

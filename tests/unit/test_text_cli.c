@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "text/base.h"
 #include "text/cli.h"
 
 static char out[65536];
@@ -97,6 +98,26 @@ test_tokens_and_bad_lines(void **state)
 }
 
 static void
+test_long_lines(void **state)
+{
+	/* one line just past the limit, one far past the read buffer */
+	size_t sizes[] = { TEXT_MAX_INPUT + 1, 3 * TEXT_MAX_INPUT }, i;
+	char *in;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		in = malloc(sizes[i] + 16);
+		assert_non_null(in);
+		memset(in, 'a', sizes[i]);
+		memcpy(in + sizes[i], "\nok\n", 5);
+		assert_int_equal(run(in, "tokens", NULL), 1);
+		assert_string_equal(out, "error\t0\tline longer than 1048576 "
+		    "bytes\nok\t1\tword:0-2:ok\n");
+		free(in);
+	}
+}
+
+static void
 test_sentiment_and_complaint(void **state)
 {
 	(void)state;
@@ -170,6 +191,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_tokens_and_bad_lines),
+		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_sentiment_and_complaint),
 		cmocka_unit_test(test_dedupe),
 		cmocka_unit_test(test_match),

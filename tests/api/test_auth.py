@@ -1,0 +1,238 @@
+"""
+Accounts and access over real HTTP: sign-in with HttpOnly SameSite=Lax
+cookies rotated at each sign-in, sign-out, CSRF on every session write
+(API keys exempt), sign-in rate limits per account and per address, the
+command line's user commands, user administration and sign-up.
+"""
+import unittest
+
+from harness import (TEST_PASSWORD, WEST_POINT, ServerTestCase, Session,
+                     encode_query, report_fields)
+
+
+class TestSessions(ServerTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server.create_user("admin1", "admin")
+        cls.server.create_user("op1", "operator", ["roads"])
+        cls.server.create_user("cit1", "citizen")
+
+    def test_cookie_flags(self):
+        s = Session(self)
+        r = s.login("op1")
+        self.assertEqual(r.status, 200, r)
+        cookie = r.headers["Set-Cookie"]
+        self.assertTrue(cookie.startswith("veche_session="), cookie)
+        for flag in ("HttpOnly", "SameSite=Lax", "Path=/"):
+            self.assertIn(flag, cookie)
+        self.assertNotIn("Secure", cookie)     # plain http here
+        self.assertEqual(r.headers["Cache-Control"], "no-store")
+        o = r.json()
+        self.assertEqual(o["login"], "op1")
+        self.assertEqual(o["role"], "operator")
+        self.assertEqual(o["agencies"], ["roads"])
+        self.assertNotIn(s.cookies["veche_session"], r.text())
+        self.assertGreaterEqual(len(o["csrf"]), 32)
+
+    def test_wrong_password_and_unknown_login(self):
+        s = Session(self)
+        r = s.login("cit1", "not the password")
+        self.assert_error(r, "json", 401, "password")
+        r2 = s.login("nobody-here", "not the password")
+        self.assertEqual(r2.status, 401)
+        self.assertEqual(r.json(), r2.json())
+        self.assertNotIn("veche_session", s.cookies)
+        r = s.post("/api/v1/login", {"login": "cit1"}, csrf=False)
+        self.assert_error(r, "json", 400, "password")
+
+    def test_me_needs_a_session(self):
+        r = self.fetch("GET", "/api/v1/me")
+        self.assert_error(r, "json", 401, "session")
+        r = self.fetch("GET", "/api/v1/me", headers={
+            "Cookie": "veche_session=forged-token"})
+        self.assertEqual(r.status, 401)
+        s = Session(self, "cit1")
+        r = s.get("/api/v1/me")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["role"], "citizen")
+        self.assertEqual(r.json()["csrf"], s.csrf)
+
+    def test_rotation_at_login(self):
+        s = Session(self, "cit1")
+        first, csrf1 = s.cookies["veche_session"], s.csrf
+        r = s.login("cit1")
+        self.assertEqual(r.status, 200)
+        second = s.cookies["veche_session"]
+        self.assertNotEqual(first, second)
+        self.assertNotEqual(csrf1, s.csrf)
+        old = self.fetch("GET", "/api/v1/me", headers={
+            "Cookie": "veche_session=" + first})
+        self.assertEqual(old.status, 401, old)
+        self.assertEqual(s.get("/api/v1/me").status, 200)
+
+    def test_logout(self):
+        s = Session(self, "cit1")
+        token = s.cookies["veche_session"]
+        r = s.post("/api/v1/logout")
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("Max-Age=0", r.headers["Set-Cookie"])
+        r = self.fetch("GET", "/api/v1/me", headers={
+            "Cookie": "veche_session=" + token})
+        self.assertEqual(r.status, 401)
+
+    def test_csrf_required_for_session_writes(self):
+        s = Session(self, "admin1")
+        rid = self.create(report_fields("pothole", WEST_POINT))
+        path = "/api/v1/reports/%d/register" % rid
+        r = s.post(path, {}, csrf=False)
+        self.assert_error(r, "json", 403, "csrf")
+        r = s.post(path, {"csrf": "x" * len(s.csrf)}, csrf=False)
+        self.assert_error(r, "json", 403, "csrf")
+        r = s.post(path, json_body={}, csrf=False)
+        self.assert_error(r, "json", 403, "csrf")
+        self.assertEqual(self.by_id(rid)["status"], "open")
+        r = s.post("/api/v1/users", {"login": "x1", "password": "p" * 10,
+                                     "role": "citizen"}, csrf=False)
+        self.assert_error(r, "json", 403, "csrf")
+        r = s.post("/api/v1/logout", {}, csrf=False)
+        self.assert_error(r, "json", 403, "csrf")
+        self.assertEqual(s.get("/api/v1/me").status, 200)
+        # The token in the header or the field.
+        r = s.post(path, json_body={"note": "ok"})
+        self.assertEqual(r.status, 200, r)
+        rid2 = self.create(report_fields("pothole", WEST_POINT))
+        r = s.post("/api/v1/reports/%d/register" % rid2, {})
+        self.assertEqual(r.status, 200, r)
+
+    def test_api_keys_are_exempt_from_csrf(self):
+        rid = self.create(report_fields("pothole", WEST_POINT))
+        r = self.fetch("POST", "/api/v1/reports/%d/register" % rid,
+                       encode_query({"api_key": self.api_key}).encode(),
+                       {"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 200, r)
+
+    def test_user_administration(self):
+        admin = Session(self, "admin1")
+        r = admin.post("/api/v1/users", [
+            ("login", "op2"), ("password", TEST_PASSWORD),
+            ("role", "operator"), ("agency", "roads"), ("agency", "west")])
+        self.assertEqual(r.status, 201, r)
+        uid = r.json()["id"]
+        self.assertEqual(r.json()["agencies"], ["roads", "west"])
+        r = admin.post("/api/v1/users", {"login": "op2", "password":
+                                         TEST_PASSWORD, "role": "citizen"})
+        self.assert_error(r, "json", 409, "login")
+        r = admin.post("/api/v1/users", {"login": "op3", "password":
+                                         TEST_PASSWORD, "role": "operator"})
+        self.assert_error(r, "json", 400, "agency")
+        r = admin.post("/api/v1/users", {"login": "Bad Login", "password":
+                                         TEST_PASSWORD, "role": "citizen"})
+        self.assert_error(r, "json", 400, "login")
+        r = admin.post("/api/v1/users", {"login": "op4", "password": "short",
+                                         "role": "citizen"})
+        self.assert_error(r, "json", 400, "password")
+        op2 = Session(self, "op2")
+        self.assertEqual(op2.get("/api/v1/me").json()["agencies"],
+                         ["roads", "west"])
+        for who in ("op1", "cit1"):
+            r = Session(self, who).post("/api/v1/users", {
+                "login": "x2", "password": TEST_PASSWORD,
+                "role": "admin"})
+            self.assert_error(r, "json", 403, "role")
+        r = admin.post("/api/v1/users/%d/role" % uid,
+                       {"role": "head", "agency": "west"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["role"], "head")
+        # A role change ends the user's sessions.
+        self.assertEqual(op2.get("/api/v1/me").status, 401)
+        r = admin.get("/api/v1/users")
+        self.assertIn("op2", [u["login"] for u in r.json()])
+        self.assertNotIn("pwhash", r.text())
+        self.assertNotIn("argon2", r.text())
+        self.assertEqual(Session(self, "op1").get("/api/v1/users").status,
+                         403)
+        rc, out = self.server.audit_verify()
+        self.assertEqual(rc, 0, out)
+
+    def test_signup_and_own_report(self):
+        s = Session(self)
+        r = s.post("/api/v1/signup", {"login": "newbie",
+                                      "password": TEST_PASSWORD})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json()["role"], "citizen")
+        r = s.post("/api/v1/signup", {"login": "newbie",
+                                      "password": TEST_PASSWORD})
+        self.assert_error(r, "json", 409, "login")
+        s.login("newbie")
+        r = s.post("/api/v1/me/reports", report_fields("other", WEST_POINT))
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(len(r.json()["token"]), 32)
+        r = Session(self, "op1").post("/api/v1/me/reports",
+                                      report_fields("other", WEST_POINT))
+        self.assert_error(r, "json", 403, "role")
+
+    def test_cli_passwd_ends_sessions(self):
+        self.server.create_user("pw-user", "citizen")
+        s = Session(self, "pw-user")
+        self.server.cli("user", "passwd", "--db", self.server.db,
+                        "--login", "pw-user", input="another password 1\n")
+        self.assertEqual(s.get("/api/v1/me").status, 401)
+        self.assertEqual(Session(self).login("pw-user").status, 401)
+        self.assertEqual(Session(self).login("pw-user", "another password 1")
+                         .status, 200)
+
+    def test_cli_refuses_bad_users(self):
+        for args in (["--role", "operator"],            # no agency
+                     ["--role", "admin", "--agency", "roads"],
+                     ["--role", "wizard"],
+                     ["--role", "citizen", "--agency", "nowhere"]):
+            with self.subTest(args=args):
+                with self.assertRaises(RuntimeError):
+                    self.server.cli("user", "create", "--db", self.server.db,
+                                    "--login", "bad-user", *args,
+                                    input=TEST_PASSWORD + "\n")
+        with self.assertRaises(RuntimeError):
+            self.server.cli("user", "create", "--db", self.server.db,
+                            "--login", "dup", "--role", "citizen",
+                            input="short\n")
+
+
+class TestAccountRateLimit(ServerTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server.create_user("victim", "citizen")
+        cls.server.create_user("bystander", "citizen")
+
+    def test_per_account(self):
+        s = Session(self)
+        for _ in range(5):
+            self.assertEqual(s.login("victim", "wrong password").status, 401)
+        r = s.login("victim")        # the right password, too late
+        self.assert_error(r, "json", 429, "login")
+        self.assertGreater(int(r.headers["Retry-After"]), 0)
+        self.assertNotIn("veche_session", s.cookies)
+        # Another account from the same address is not locked out.
+        self.assertEqual(Session(self).login("bystander").status, 200)
+
+
+class TestAddressRateLimit(ServerTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server.create_user("someone", "citizen")
+
+    def test_per_address(self):
+        for i in range(20):
+            r = Session(self).login("guess-%d" % i, "wrong password")
+            self.assertEqual(r.status, 401, r)
+        r = Session(self).login("someone")
+        self.assert_error(r, "json", 429, "login")
+
+
+if __name__ == "__main__":
+    unittest.main()

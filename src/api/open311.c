@@ -16,6 +16,7 @@
 
 #include "veche.h"
 #include "api/app.h"
+#include "api/auth.h"
 #include "api/cache.h"
 #include "api/open311.h"
 #include "api/render.h"
@@ -935,6 +936,7 @@ open311_post_request(struct http_request *req, struct http_response *res,
 	in.contact.device_id = http_request_param(req, "device_id");
 	in.contact.account_id = http_request_param(req, "account_id");
 	in.now = app_now(c.app);
+	in.actor = auth_actor(req, c.app);
 	if (post_lists(req, res, &in) == -1)
 		return 0;
 	if (report_submit(c.store, c.app->catalog, &in, &rc, &e) == -1)

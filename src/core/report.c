@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "veche.h"
+#include "core/audit.h"
 #include "core/catalog.h"
 #include "core/datetime.h"
 #include "core/deadline.h"
@@ -256,6 +257,7 @@ contact_empty(const struct contact *c)
 struct submit_unit {
 	const struct report *r;
 	const struct contact *contact;
+	const struct actor *actor;
 	int64_t now;
 	struct verr *e;
 	int64_t id;
@@ -266,9 +268,19 @@ submit_unit(struct store *conn, void *arg)
 {
 	struct submit_unit *u = arg;
 
+	static const struct actor anonymous = { ROLE_CITIZEN, 0, "anonymous",
+	    { { 0 } }, 0 };
+	char object[32], after[160];
+
 	if (store_report_insert(conn, u->r, u->contact, &u->id) == -1)
 		return verr_set(u->e, VERR_INTERNAL, NULL, "storing the report "
 		    "failed: %s", store_error(conn));
+	snprintf(object, sizeof(object), "report:%lld", (long long)u->id);
+	snprintf(after, sizeof(after), "status=submitted agency=%s",
+	    u->r->agency != NULL ? u->r->agency : "");
+	if (audit_append(conn, u->actor != NULL ? u->actor : &anonymous,
+	    "report.submit", object, NULL, after, u->now, u->e) == -1)
+		return -1;
 	return outbox_emit(conn, EVENT_REPORT_CREATED, u->id, NULL, u->now,
 	    u->e);
 }
@@ -311,6 +323,7 @@ report_submit(struct store *s, const struct catalog *c,
 	/* The report and the event that tells the agency of it: both or none. */
 	unit.r = &r;
 	unit.contact = contact_empty(&in->contact) ? NULL : &in->contact;
+	unit.actor = in->actor;
 	unit.now = in->now;
 	unit.e = e;
 	unit.id = 0;

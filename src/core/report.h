@@ -3,7 +3,8 @@
  *
  * report_submit validates everything a report carries against the service's
  * definition, routes it to the responsible agency, sets its 59-FZ deadlines
- * and stores it in one transaction.  Nothing is written when it refuses.
+ * and stores it in one transaction with its audit entry (the assignment to
+ * the agency) and its outbox event.  Nothing is written when it refuses.
  */
 #ifndef VECHE_REPORT_H
 #define VECHE_REPORT_H
@@ -34,6 +35,7 @@ struct report_input {
 	const struct attr_value *attrs; /* as sent: code and raw value */
 	size_t nattrs;
 	struct contact contact;
+	const struct actor *actor;      /* who submits: a key, a user; NULL: anonymous */
 	int64_t now;                    /* receipt time */
 };
 

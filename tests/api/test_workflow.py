@@ -587,13 +587,15 @@ class TestAudit(WorkflowCase):
                              "ORDER BY id", ("report:%d" % rid,)).fetchall()
         c.close()
         self.assertEqual([r[2] for r in rows],
-                         ["report.register", "report.start",
+                         ["report.submit", "report.register", "report.start",
                           "report.answer", "report.close"])
-        self.assertTrue(rows[2][4].startswith("status=in_progress"))
-        self.assertIn("status=answered", rows[2][5])
-        self.assertIn("Яму заделали", rows[2][5])
-        self.assertTrue(rows[2][1].startswith("api-key"))
-        victim = rows[2][0]
+        # The submission records the agency it was assigned to.
+        self.assertIn("status=submitted agency=", rows[0][5])
+        self.assertTrue(rows[3][4].startswith("status=in_progress"))
+        self.assertIn("status=answered", rows[3][5])
+        self.assertIn("Яму заделали", rows[3][5])
+        self.assertTrue(rows[3][1].startswith("api-key"))
+        victim = rows[3][0]
         self.sql("UPDATE audit_log SET after = replace(after, "
                  "'Яму заделали', 'Всё хорошо') WHERE id = ?", victim)
         rc, out = self.server.audit_verify()

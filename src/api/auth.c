@@ -68,7 +68,7 @@ static struct caller *
 key_caller(struct http_request *req, struct store *s, int *rc,
     const char **message)
 {
-	char agency[VECHE_MAX_CODE + 1];
+	char agency[VECHE_MAX_CODE + 1], name[VECHE_MAX_NAME * 4 + 1];
 	struct caller *c;
 	const char *key;
 
@@ -77,7 +77,8 @@ key_caller(struct http_request *req, struct store *s, int *rc,
 		key = http_request_header(req, "X-Api-Key");
 	if (key == NULL)
 		return NULL;
-	switch (apikey_check(s, key, agency, sizeof(agency))) {
+	switch (apikey_check(s, key, name, sizeof(name), agency,
+	    sizeof(agency))) {
 	case 0:
 		break;
 	case 1:
@@ -95,7 +96,8 @@ key_caller(struct http_request *req, struct store *s, int *rc,
 		return NULL;
 	}
 	c->act.role = ROLE_SYSTEM;
-	snprintf(c->act.name, sizeof(c->act.name), "api-key");
+	/* The audit log names the integrating system by its key's name. */
+	snprintf(c->act.name, sizeof(c->act.name), "api-key:%.200s", name);
 	if (agency[0] != '\0') {
 		snprintf(c->act.agencies[0], sizeof(c->act.agencies[0]), "%s",
 		    agency);

@@ -43,15 +43,13 @@ apikey_create(struct store *s, const struct catalog *c, const char *name,
 }
 
 int
-apikey_check(struct store *s, const char *key, char *agency,
-    size_t agencylen)
+apikey_check(struct store *s, const char *key, char *name, size_t namelen,
+    char *agency, size_t agencylen)
 {
 	unsigned char hash[STORE_KEY_HASH_LEN];
-	char name[VECHE_MAX_NAME * 4 + 1];
 
 	if (key == NULL || strlen(key) >= APIKEY_LEN)
 		return 1;
 	key_hash(key, hash);
-	return store_apikey_find(s, hash, name, sizeof(name), agency,
-	    agencylen);
+	return store_apikey_find(s, hash, name, namelen, agency, agencylen);
 }

@@ -25,10 +25,11 @@ int apikey_create(struct store *s, const struct catalog *c, const char *name,
     const char *agency, int64_t now, char key[APIKEY_LEN], struct verr *e);
 
 /*
- * Check a key.  Returns 0 if it is live, copying its agency scope ("" when
- * none) into agency; 1 if unknown or revoked; -1 on a store error.
+ * Check a key.  Returns 0 if it is live, copying its name into name and its
+ * agency scope ("" when none) into agency; 1 if unknown or revoked; -1 on a
+ * store error.
  */
-int apikey_check(struct store *s, const char *key, char *agency,
-    size_t agencylen);
+int apikey_check(struct store *s, const char *key, char *name,
+    size_t namelen, char *agency, size_t agencylen);
 
 #endif

@@ -387,16 +387,19 @@ static void
 test_apikeys(void **state)
 {
 	struct env *env = *state;
-	char key[APIKEY_LEN], agency[64];
+	char key[APIKEY_LEN], agency[64], name[64];
 	struct verr e;
 
 	assert_int_equal(apikey_create(env->s, env->c, "city DMS", "west", 1,
 	    key, &e), 0);
 	assert_int_equal(strncmp(key, "vk_", 3), 0);
-	assert_int_equal(apikey_check(env->s, key, agency, sizeof(agency)), 0);
+	assert_int_equal(apikey_check(env->s, key, name, sizeof(name), agency,
+	    sizeof(agency)), 0);
+	assert_string_equal(name, "city DMS");
 	assert_string_equal(agency, "west");
 	key[5] ^= 1;
-	assert_int_equal(apikey_check(env->s, key, agency, sizeof(agency)), 1);
+	assert_int_equal(apikey_check(env->s, key, name, sizeof(name), agency,
+	    sizeof(agency)), 1);
 	assert_int_equal(apikey_create(env->s, env->c, "x", "nope", 1, key,
 	    &e), -1);
 	assert_string_equal(e.field, "agency");

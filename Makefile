@@ -1,14 +1,15 @@
 # veche: the two commands a new machine needs.
 #   make run    install what is missing, build, start veche with a demo city
 #   make test   the same set-up, then every test (sanitizers, fuzz, API, browser)
-# Other targets: build, fuzz (long fuzzing), bench, bench-text, clean.
+# Other targets: build, fuzz (long fuzzing), bench, bench-text, screenshots
+# (docs/screenshots/ from the browser tests), clean.
 
 DB      ?= veche.db
 LISTEN  ?= 127.0.0.1:8080
 JOBS    ?= $(shell nproc)
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps build run test test-build fuzz bench bench-text clean
+.PHONY: all deps build run test test-build fuzz bench bench-text screenshots clean
 
 all: build
 
@@ -37,6 +38,10 @@ fuzz: test-build
 	    $$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
 	        build-test/tests/corpus/$$n tests/fuzz/corpus/$$n || exit 1; \
 	done
+
+# Pictures of the main pages for docs/screenshots/ (docs/web.md).
+screenshots: build
+	VECHE_BIN=build/veche VECHE_SCREENSHOTS=1 node --test tests/e2e/
 
 bench: build
 	@scripts/deps.sh bench

@@ -20,8 +20,28 @@ for p in $pkgs; do
 	fi
 done
 
+# The web front end's npm packages (package-lock.json), and their browser
+# files copied to web/vendor/ (scripts/vendor.mjs).
+web_deps() {
+	cd "$(dirname "$0")/.."
+	if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+		if [ -f package-lock.json ]; then
+			npm ci --no-audit --no-fund
+		else
+			npm install --no-audit --no-fund
+		fi
+	fi
+	node scripts/vendor.mjs
+}
+
+# Node.js and npm by command: a machine may have them from elsewhere
+# (NodeSource's nodejs carries its own npm and conflicts with Debian's).
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
+
 if [ -z "$missing" ]; then
 	echo "deps: all packages present"
+	web_deps
 	exit 0
 fi
 
@@ -35,3 +55,4 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -q --no-install-recommends $missing
+web_deps

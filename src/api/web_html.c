@@ -275,8 +275,6 @@ void
 html_page_begin(struct html *h, const char *title, const char *page,
     const char *path, const char *csrf, int with_map)
 {
-	enum lang other = h->lang == LANG_RU ? LANG_EN : LANG_RU;
-
 	html_f(h, "<!DOCTYPE html>\n<html lang=\"%r\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, "
@@ -317,7 +315,6 @@ html_page_begin(struct html *h, const char *title, const char *page,
 	    web_msg(M_LANG_OTHER_CODE, h->lang),
 	    web_msg(M_LANG_OTHER_CODE, h->lang), path,
 	    web_msg(M_LANG_OTHER_CODE, h->lang), M_LANG_OTHER);
-	(void)other;
 }
 
 void

@@ -32,8 +32,10 @@ struct feat_buf {
 	uint32_t *stamp;	/* generation of each slot (no clearing) */
 	size_t slots;		/* power of two */
 	uint32_t gen;
-	char *chars;		/* one word with its padding */
+	char *chars;		/* dedupe.c: the text's tokens joined */
 	size_t chars_cap;
+	uint32_t *cps;		/* one word's code points with padding */
+	size_t cps_cap;
 };
 
 struct text_ctx {
@@ -57,8 +59,6 @@ struct text_ctx {
 	size_t arena_len, arena_cap;
 
 	struct feat_buf feat;
-	uint64_t *u64;		/* scratch for shingles */
-	size_t u64_cap;
 };
 
 /* normalize.c: fill ctx->norm and ctx->map from s.  0 or -1 with err. */

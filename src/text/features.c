@@ -101,31 +101,33 @@ unit_hash(const struct text_token *t)
 	return fnv1a(FNV_OFFSET, t->stem, t->stem_len);
 }
 
-/* Character n-grams of one word, padded with spaces. */
+/*
+ * Character n-grams of one word padded with spaces, hashed code point by
+ * code point (FNV-1a over code points rather than bytes: half the work for
+ * Cyrillic).
+ */
 static int
 char_grams(struct feat_buf *f, const struct text_token *t,
     const struct feat_conf *conf, uint32_t mask)
 {
-	size_t n = t->norm_len + 2, p, q, k, len;
-	const unsigned char *c;
-	uint32_t cp;
+	const unsigned char *c = (const unsigned char *)t->norm;
+	size_t n = 0, i, p, k;
 	uint64_t h;
-	void *buf = f->chars;
+	void *buf = f->cps;
 
-	if (text_grow(&buf, &f->chars_cap, n, 1, TEXT_MAX_INPUT * 4) == -1)
+	if (text_grow(&buf, &f->cps_cap, t->norm_len + 2, sizeof(uint32_t),
+	    TEXT_MAX_INPUT * 4) == -1)
 		return -1;
-	f->chars = buf;
-	f->chars[0] = ' ';
-	memcpy(f->chars + 1, t->norm, t->norm_len);
-	f->chars[n - 1] = ' ';
-	c = (const unsigned char *)f->chars;
-	for (p = 0; p < n; p += utf8_decode(c + p, n - p, &cp)) {
+	f->cps = buf;
+	f->cps[n++] = ' ';
+	for (i = 0; i < t->norm_len; n++)
+		i += utf8_decode(c + i, t->norm_len - i, &f->cps[n]);
+	f->cps[n++] = ' ';
+	for (p = 0; p < n; p++) {
 		h = FNV_OFFSET ^ SEED_CHAR;
-		for (q = p, k = 1; k <= conf->char_max && q < n; k++) {
-			len = utf8_decode(c + q, n - q, &cp);
-			h = fnv1a(h, c + q, len);
-			q += len;
-			if (k >= conf->char_min && !(k == 1 && cp == ' '))
+		for (k = 1; k <= conf->char_max && p + k <= n; k++) {
+			h = (h ^ f->cps[p + k - 1]) * FNV_PRIME;
+			if (k >= conf->char_min && !(k == 1 && f->cps[p] == ' '))
 				add(f, h + k, mask);
 		}
 	}
@@ -167,7 +169,8 @@ text_features(struct text_ctx *ctx, const struct text_doc *doc,
 			return -1;
 	}
 	for (i = 0; i < f->n; i++) {
-		f->val[i] = 1.0f + logf(f->val[i]);
+		if (f->val[i] > 1.0f)
+			f->val[i] = 1.0f + logf(f->val[i]);
 		norm += (double)f->val[i] * f->val[i];
 	}
 	if (norm > 0) {

@@ -946,11 +946,16 @@ text_query_set_load(struct text_query_set *set, struct text_ctx *ctx,
 		if (text_query_set_add(set, ctx, line, tab + 1,
 		    (size_t)(end - tab - 1), err) == -1) {
 			if (err != NULL) {
-				char msg[sizeof(err->msg)];
-
-				(void)snprintf(msg, sizeof(msg), "%s: line %zu "
+				char msg[sizeof(err->msg) + 4200];
+				int w = snprintf(msg, sizeof(msg), "%s: line %zu "
 				    "(query %s): %s", path, lineno, line, err->msg);
-				memcpy(err->msg, msg, sizeof(msg));
+				size_t n = w < 0 ? 0 : (size_t)w;
+
+				/* Cut to err->msg; a long path may not fit. */
+				if (n >= sizeof(err->msg))
+					n = sizeof(err->msg) - 1;
+				memcpy(err->msg, msg, n);
+				err->msg[n] = '\0';
 				err->line = lineno;
 			}
 			goto out;

@@ -765,6 +765,6 @@ text_ctx_free(struct text_ctx *ctx)
 	free(ctx->feat.slot);
 	free(ctx->feat.stamp);
 	free(ctx->feat.chars);
-	free(ctx->u64);
+	free(ctx->feat.cps);
 	free(ctx);
 }

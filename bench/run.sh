@@ -108,17 +108,19 @@ run() {
 }
 
 echo "bench: wrk -t1 -c$CONNS -d$DURATION, veche --threads $THREADS, nginx workers $THREADS"
-{
-	run nginx_open "http://127.0.0.1:$NPORT/open.json"
-	run nginx_bbox "http://127.0.0.1:$NPORT/bbox.json"
-	run veche_open "http://127.0.0.1:$VPORT$OPEN"
-	run veche_bbox "http://127.0.0.1:$VPORT$BBOX"
-	start_veche --no-cache >&2
-	run nocache_open "http://127.0.0.1:$VPORT$OPEN"
-	run nocache_bbox "http://127.0.0.1:$VPORT$BBOX"
-	run veche_post "http://127.0.0.1:$VPORT/open311/v2/requests.json" \
-	    bench/post.lua "$KEY"
-} | tee "$OUT/results.txt"
+: > "$OUT/results.txt"
+# Not in a pipeline: start_veche must run in this shell to wait for the
+# server it replaces.
+run nginx_open "http://127.0.0.1:$NPORT/open.json" >> "$OUT/results.txt"
+run nginx_bbox "http://127.0.0.1:$NPORT/bbox.json" >> "$OUT/results.txt"
+run veche_open "http://127.0.0.1:$VPORT$OPEN" >> "$OUT/results.txt"
+run veche_bbox "http://127.0.0.1:$VPORT$BBOX" >> "$OUT/results.txt"
+start_veche --no-cache
+run nocache_open "http://127.0.0.1:$VPORT$OPEN" >> "$OUT/results.txt"
+run nocache_bbox "http://127.0.0.1:$VPORT$BBOX" >> "$OUT/results.txt"
+run veche_post "http://127.0.0.1:$VPORT/open311/v2/requests.json" \
+    bench/post.lua "$KEY" >> "$OUT/results.txt"
+cat "$OUT/results.txt"
 
 awk -F'|' '
 	{ rps[$1] = $2; p50[$1] = $3; p99[$1] = $4; err[$1] = $5 }

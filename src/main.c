@@ -314,20 +314,6 @@ parse_listen(const char *s, char *host, size_t hostlen, unsigned *port)
 	return 0;
 }
 
-/* Emit the deadline notices that are due now (see core/escalation.h). */
-static void
-scan_deadlines(struct store *s)
-{
-	struct verr e;
-	size_t n = 0;
-
-	if (escalation_scan(s, (int64_t)time(NULL), NULL, NULL, &n, &e) == -1)
-		fprintf(stderr, "veche: deadline scan: %s\n", e.message);
-	else if (n > 0)
-		fprintf(stderr, "veche: %zu deadline notice%s sent to the "
-		    "outbox\n", n, n == 1 ? "" : "s");
-}
-
 static int
 cmd_serve(int argc, char **argv)
 {
@@ -364,6 +350,7 @@ cmd_serve(int argc, char **argv)
 
 	struct delivery_config dcfg;
 	struct delivery_worker *worker = NULL;
+	struct escalation_worker *scanner = NULL;
 	const char *smtp = NULL, *mail_from = NULL;
 	int64_t v;
 
@@ -502,25 +489,21 @@ cmd_serve(int argc, char **argv)
 	app.public_url = url;
 	dcfg.public_url = url;
 	if ((worker = delivery_worker_start(db, app.writer, &dcfg, err,
-	    sizeof(err))) == NULL) {
+	    sizeof(err))) == NULL ||
+	    (scanner = escalation_worker_start(db, app.writer,
+	    VECHE_ESCALATION_PERIOD, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "veche: %s\n", err);
 		goto out;
 	}
 	printf("veche: listening on %s/\n", url);
 	printf("veche: Open311 API at %s/open311/v2/discovery.json\n", url);
 	fflush(stdout);
-	/* The main thread watches the legal clock between signals. */
-	store_set_writer(s, app.writer);
-	for (;;) {
-		struct timespec wait = { VECHE_ESCALATION_PERIOD, 0 };
-
-		scan_deadlines(s);
-		if ((sig = sigtimedwait(&set, NULL, &wait)) > 0)
-			break;
-	}
+	while (sigwait(&set, &sig) != 0)
+		;
 	fprintf(stderr, "veche: stopping (signal %d)\n", sig);
 	rc = 0;
 out:
+	escalation_worker_stop(scanner);
 	delivery_worker_stop(worker);
 	http_server_stop(srv);
 	free(routes);
@@ -683,7 +666,7 @@ out:
 	return rc;
 }
 
-static void
+static int
 print_notice(const struct escalation_item *it, void *arg)
 {
 	char when[DATETIME_LEN];
@@ -694,6 +677,7 @@ print_notice(const struct escalation_item *it, void *arg)
 	    (long long)it->report_id, deadline_kind_name(it->kind),
 	    datetime_format(it->due, when, sizeof(when)),
 	    it->agency != NULL ? it->agency : "-");
+	return 0;
 }
 
 static int

@@ -7,9 +7,11 @@
  * transaction.  The notice table's key makes a notice unique even when two
  * scanners race: the loser's insert changes nothing and it emits nothing.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "veche.h"
 #include "core/datetime.h"
@@ -129,25 +131,35 @@ fail:
 
 int
 escalation_scan(struct store *s, int64_t now,
-    void (*fn)(const struct escalation_item *, void *), void *arg,
+    int (*fn)(const struct escalation_item *, void *), void *arg,
     size_t *emitted, struct verr *e)
 {
-	struct escalation_item it;
+	struct escalation_item it, *sent = NULL;
 	struct page p;
 	int64_t horizon;
-	size_t i, count = 0;
-	int near = deadline_near_days(), rc = -1;
+	size_t i, count = 0, nsent, j;
+	int near = deadline_near_days(), rc = -1, stop = 0;
 
 	if (emitted != NULL)
 		*emitted = 0;
 	memset(&p, 0, sizeof(p));
-	if ((p.v = calloc(VECHE_ESCALATION_BATCH, sizeof(*p.v))) == NULL)
+	if ((p.v = calloc(VECHE_ESCALATION_BATCH, sizeof(*p.v))) == NULL ||
+	    (sent = calloc(VECHE_ESCALATION_BATCH, sizeof(*sent))) == NULL) {
+		free(p.v);
 		return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
+	}
 	horizon = deadline_near_horizon(now, near);
 	do {
 		p.n = 0;
+		nsent = 0;
 		if (store_deadline_open_each(s, NULL, horizon, p.last_id,
 		    VECHE_ESCALATION_BATCH, on_row, &p) != 0) {
+			verr_set(e, VERR_INTERNAL, NULL, "deadline scan: %s",
+			    store_error(s));
+			goto out;
+		}
+		/* One transaction (one fsync) for the notices of a batch. */
+		if (store_begin(s) == -1) {
 			verr_set(e, VERR_INTERNAL, NULL, "deadline scan: %s",
 			    store_error(s));
 			goto out;
@@ -168,21 +180,128 @@ escalation_scan(struct store *s, int64_t now,
 				continue;
 			switch (notify(s, &it, now, e)) {
 			case -1:
+				store_rollback(s);
 				goto out;
 			case 1:
-				count++;
-				if (fn != NULL)
-					fn(&it, arg);
+				sent[nsent++] = it;
 				break;
 			default:
 				break;
 			}
 		}
-	} while (p.n == VECHE_ESCALATION_BATCH);
+		if (store_commit(s) == -1) {
+			verr_set(e, VERR_INTERNAL, NULL, "deadline scan: %s",
+			    store_error(s));
+			store_rollback(s);
+			goto out;
+		}
+		count += nsent;
+		for (j = 0; j < nsent && !stop; j++)
+			if (fn != NULL && fn(&sent[j], arg) != 0)
+				stop = 1;
+	} while (p.n == VECHE_ESCALATION_BATCH && !stop);
 	rc = 0;
 out:
 	if (emitted != NULL)
 		*emitted = count;
+	free(sent);
 	free(p.v);
 	return rc;
+}
+
+struct escalation_worker {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int stop;
+	int period;
+	struct store *s;
+};
+
+static int
+stopping(const struct escalation_item *it, void *arg)
+{
+	struct escalation_worker *w = arg;
+	int stop;
+
+	(void)it;
+	pthread_mutex_lock(&w->lock);
+	stop = w->stop;
+	pthread_mutex_unlock(&w->lock);
+	return stop;
+}
+
+static void *
+worker_run(void *arg)
+{
+	struct escalation_worker *w = arg;
+	struct timespec until;
+	struct verr e;
+	size_t n;
+
+	for (;;) {
+		n = 0;
+		if (escalation_scan(w->s, (int64_t)time(NULL), stopping, w, &n,
+		    &e) == -1)
+			fprintf(stderr, "veche: deadline scan: %s\n", e.message);
+		else if (n > 0)
+			fprintf(stderr, "veche: %zu deadline notice%s sent to "
+			    "the outbox\n", n, n == 1 ? "" : "s");
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += w->period;
+		pthread_mutex_lock(&w->lock);
+		while (!w->stop && pthread_cond_timedwait(&w->cond, &w->lock,
+		    &until) == 0)
+			;
+		if (w->stop) {
+			pthread_mutex_unlock(&w->lock);
+			return NULL;
+		}
+		pthread_mutex_unlock(&w->lock);
+	}
+}
+
+struct escalation_worker *
+escalation_worker_start(const char *db_path, struct store_writer *writer,
+    int period, char *err, size_t errlen)
+{
+	struct escalation_worker *w;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if ((w->s = store_open(db_path, err, errlen)) == NULL) {
+		free(w);
+		return NULL;
+	}
+	store_set_writer(w->s, writer);
+	w->period = period > 0 ? period : 1;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	if (pthread_create(&w->thread, NULL, worker_run, w) != 0) {
+		snprintf(err, errlen, "cannot start the deadline thread");
+		pthread_cond_destroy(&w->cond);
+		pthread_mutex_destroy(&w->lock);
+		store_close(w->s);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void
+escalation_worker_stop(struct escalation_worker *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stop = 1;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->lock);
+	store_close(w->s);
+	free(w);
 }

@@ -33,17 +33,33 @@ struct escalation_item {
 /*
  * Scan at `now`: for every open deadline that is near or passed and not
  * notified yet, record the notice and emit its event (detail: "KIND DUE",
- * e.g. "answer 2026-02-12T23:59:59+03:00") in one transaction.  A deadline
- * found passed without a near notice gets only the passed one.  fn (may be
- * NULL) is called after each notice is committed; *emitted (may be NULL)
- * receives their number.  Returns 0, or -1 with e set; notices committed
- * before the error stay sent.  Called periodically by the server and by
+ * e.g. "answer 2026-02-12T23:59:59+03:00") in the same transaction; the
+ * notices of one batch of reports share a transaction.  A deadline found
+ * passed without a near notice gets only the passed one.  fn (may be NULL)
+ * is called for each notice after its batch is committed; a non-zero return
+ * stops the scan (returned as 0: what was committed stays sent).  *emitted
+ * (may be NULL) receives the number of notices.  Returns 0, or -1 with e
+ * set; notices committed before the error stay sent.  Called periodically by the server and by
  * 'veche deadlines scan'; safe to run concurrently (a notice is recorded
  * once whichever connection wins).
  */
 int escalation_scan(struct store *s, int64_t now,
-    void (*fn)(const struct escalation_item *, void *), void *arg,
+    int (*fn)(const struct escalation_item *, void *), void *arg,
     size_t *emitted, struct verr *e);
+
+struct escalation_worker;
+struct store_writer;
+
+/*
+ * Start a thread that scans every period seconds (and at once) on its own
+ * connection to db_path, attached to writer (may be NULL).  Returns NULL
+ * with a message in err.
+ */
+struct escalation_worker *escalation_worker_start(const char *db_path,
+    struct store_writer *writer, int period, char *err, size_t errlen);
+
+/* Stop the thread (between batches of a scan) and free it.  Accepts NULL. */
+void escalation_worker_stop(struct escalation_worker *w);
 
 
 #endif

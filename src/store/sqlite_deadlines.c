@@ -49,6 +49,11 @@ static const char sql_open[] =
     " AND (?4 IS NULL OR agency = ?4)"
     " AND (?5 = 0 OR (CASE WHEN status = 0 THEN register_due"
     " WHEN status IN (1, 2) THEN expected END) <= ?5)"
+    /* A deadline already notified as passed has nothing more to say. */
+    " AND NOT EXISTS (SELECT 1 FROM deadline_notices n"
+    " WHERE n.report = reports.id AND n.event = 'deadline.passed'"
+    " AND n.due = (CASE WHEN status = 0 THEN register_due"
+    " WHEN status IN (1, 2) THEN expected END))"
     " AND id > ?6 ORDER BY id LIMIT ?7";
 
 int

@@ -156,11 +156,12 @@ notices(struct env *env, int64_t report, struct seen *s)
 	return s->text;
 }
 
-static void
+static int
 count_item(const struct escalation_item *it, void *arg)
 {
 	(void)it;
 	(*(size_t *)arg)++;
+	return 0;
 }
 
 /* Scan at when; returns how many notices it sent (checked against fn). */

@@ -93,6 +93,9 @@
 #define VECHE_NEARBY_RADIUS_M   200    /* "is this yours?" search radius */
 #define VECHE_NEARBY_MAX        5      /* reports offered there */
 #define VECHE_WEB_PAGE          20     /* reports per page of /reports */
+#define VECHE_DESK_PAGE         50     /* reports per page of the agency desk */
+#define VECHE_MAX_AREA_FILE     (2u * 1024 * 1024) /* an uploaded GeoJSON area, bytes */
+#define VECHE_MODERATION_LIST   100    /* comments on the moderation page */
 #define VECHE_RSS_ITEMS         50
 #define VECHE_MAX_COOKIE        4096   /* Cookie header, bytes */
 #define VECHE_TOKEN_HEX         32     /* CSRF and device tokens: 16 bytes */

@@ -290,26 +290,23 @@ set_cookie(struct app *a, struct http_response *res, const char *token,
 	return http_response_header(res, "Set-Cookie", v);
 }
 
-static int
-login(struct http_request *req, struct http_response *res, void *arg)
+int
+auth_sign_in(struct http_request *req, struct http_response *res,
+    struct app *a, const char *name, const char *pw, struct actor *act,
+    char csrf[SESSION_TOKEN_LEN], struct verr *e)
 {
-	struct app *a = arg;
-	const char *name = http_request_param(req, "login");
-	const char *pw = http_request_param(req, "password");
 	const char *remote = http_request_remote(req);
 	char kacc[VECHE_MAX_LOGIN + 16], kaddr[96], retry_s[24];
-	char token[SESSION_TOKEN_LEN], csrf[SESSION_TOKEN_LEN];
+	char token[SESSION_TOKEN_LEN];
 	int64_t now = app_now(a), retry, r2;
-	struct actor act;
 	struct store *s;
-	struct verr e;
 
 	if (name == NULL || strlen(name) > VECHE_MAX_LOGIN)
-		return reply_bad(req, res, 400, "login", "login: required, at "
-		    "most %d bytes", VECHE_MAX_LOGIN);
+		return verr_set(e, VERR_INVALID, "login", "login: required, at "
+		    "most %d bytes", VECHE_MAX_LOGIN), 400;
 	if (pw == NULL)
-		return reply_bad(req, res, 400, "password", "password: "
-		    "required");
+		return verr_set(e, VERR_INVALID, "password", "password: "
+		    "required"), 400;
 	snprintf(kacc, sizeof(kacc), "login:%s", name);
 	snprintf(kaddr, sizeof(kaddr), "addr:%s", remote);
 	if (ratelimit_blocked(a->login_limit, kacc, VECHE_LOGIN_MAX_ACCOUNT,
@@ -318,41 +315,65 @@ login(struct http_request *req, struct http_response *res, void *arg)
 		snprintf(retry_s, sizeof(retry_s), "%lld",
 		    (long long)(retry > r2 ? retry : r2));
 		http_response_header(res, "Retry-After", retry_s);
-		return reply_bad(req, res, 429, "login", "login: too many "
-		    "failed attempts; try again in %s seconds", retry_s);
+		return verr_set(e, VERR_FORBIDDEN, "login", "login: too many "
+		    "failed attempts; try again in %s seconds", retry_s), 429;
 	}
 	if ((s = app_store(a)) == NULL)
-		return reply_bad(req, res, 503, NULL, "database unavailable");
-	memset(&e, 0, sizeof(e));
-	if (account_authenticate(s, name, pw, &act, &e) == -1) {
-		if (e.kind != VERR_FORBIDDEN)
-			return reply_verr(req, res, &e);
+		return verr_set(e, VERR_INTERNAL, NULL, "database unavailable"),
+		    503;
+	if (account_authenticate(s, name, pw, act, e) == -1) {
+		if (e->kind != VERR_FORBIDDEN)
+			return 500;
 		ratelimit_fail(a->login_limit, kacc, now);
 		ratelimit_fail(a->login_limit, kaddr, now);
-		return reply_bad(req, res, 401, "password", "login or "
-		    "password is wrong");
+		return verr_set(e, VERR_FORBIDDEN, "password", "login or "
+		    "password is wrong"), 401;
 	}
 	ratelimit_clear(a->login_limit, kacc);
 	/* A new session at every sign-in; the old one ends. */
-	if (session_start(s, act.user_id, cookie_token(req), now, token, csrf,
-	    &e) == -1)
-		return reply_verr(req, res, &e);
+	if (session_start(s, act->user_id, cookie_token(req), now, token, csrf,
+	    e) == -1)
+		return 500;
 	if (set_cookie(a, res, token, VECHE_SESSION_TTL) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "out of memory"), 500;
+	return 0;
+}
+
+int
+auth_sign_out(struct http_request *req, struct http_response *res,
+    struct app *a)
+{
+	struct store *s;
+
+	if ((s = app_store(a)) == NULL ||
+	    session_end(s, cookie_token(req), app_now(a)) == -1)
 		return -1;
-	return reply_json(res, 200, me_json(&act, csrf));
+	return set_cookie(a, res, "", 0);
+}
+
+static int
+login(struct http_request *req, struct http_response *res, void *arg)
+{
+	char csrf[SESSION_TOKEN_LEN];
+	struct actor act;
+	struct verr e;
+	int rc;
+
+	memset(&e, 0, sizeof(e));
+	rc = auth_sign_in(req, res, arg, http_request_param(req, "login"),
+	    http_request_param(req, "password"), &act, csrf, &e);
+	if (rc == 0)
+		return reply_json(res, 200, me_json(&act, csrf));
+	if (rc == 500)
+		return reply_verr(req, res, &e);
+	return reply_bad(req, res, rc, e.field[0] ? e.field : NULL, "%s",
+	    e.message);
 }
 
 static int
 logout(struct http_request *req, struct http_response *res, void *arg)
 {
-	struct app *a = arg;
-	struct store *s;
-
-	if ((s = app_store(a)) == NULL)
-		return reply_bad(req, res, 503, NULL, "database unavailable");
-	if (session_end(s, cookie_token(req), app_now(a)) == -1)
-		return -1;
-	if (set_cookie(a, res, "", 0) == -1)
+	if (auth_sign_out(req, res, arg) == -1)
 		return -1;
 	return reply_json(res, 200, json_pack("{s:b}", "signed_out", 1));
 }

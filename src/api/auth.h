@@ -12,10 +12,12 @@
 
 #include <stddef.h>
 
+#include "core/error.h"
 #include "core/model.h"
 
 struct app;
 struct http_request;
+struct http_response;
 struct http_route;
 
 #define AUTH_COOKIE "veche_session"
@@ -37,6 +39,21 @@ const struct actor *auth_actor(struct http_request *req, struct app *app);
 
 /* The CSRF token of the caller's session, or NULL.  Owned by the request. */
 const char *auth_csrf(struct http_request *req);
+
+/*
+ * Sign in with login and password, as POST /api/v1/login does (rate
+ * limits per login and address, a new session replacing the request's,
+ * the cookie set on res).  Returns 0 and fills *act and csrf (the
+ * session's CSRF token, SESSION_TOKEN_LEN bytes), or an HTTP status (400,
+ * 401, 429, 500, 503) with e saying why.
+ */
+int auth_sign_in(struct http_request *req, struct http_response *res,
+    struct app *a, const char *login, const char *password,
+    struct actor *act, char *csrf, struct verr *e);
+
+/* End the request's session and clear its cookie.  Returns 0 or -1. */
+int auth_sign_out(struct http_request *req, struct http_response *res,
+    struct app *a);
 
 /* The routes of this module: sign-up, sign-in, sign-out, "who am I". */
 const struct http_route *auth_routes(size_t *n);

@@ -16,6 +16,7 @@
 #include "api/app.h"
 #include "api/auth.h"
 #include "api/delivery.h"
+#include "api/reply.h"
 #include "api/routes.h"
 #include "core/delivery.h"
 #include "core/export.h"
@@ -36,54 +37,6 @@ static const char *const channel_names[DELIVERY_CHANNEL__MAX] = {
 	[DELIVERY_MAIL_AGENCY] = "mail-agency",
 	[DELIVERY_MAIL_REPORTER] = "mail-reporter",
 };
-
-static int
-verr_status(enum verr_kind k)
-{
-	switch (k) {
-	case VERR_INVALID:
-		return 400;
-	case VERR_FORBIDDEN:
-		return 403;
-	case VERR_NOT_FOUND:
-		return 404;
-	case VERR_CONFLICT:
-		return 409;
-	default:
-		return 500;
-	}
-}
-
-static int
-fail_verr(struct http_request *req, struct http_response *res,
-    const struct verr *e)
-{
-	if (e->kind == VERR_INTERNAL)
-		fprintf(stderr, "veche: %s\n", e->message);
-	http_response_error(req, res, verr_status(e->kind),
-	    e->field[0] ? e->field : NULL, e->kind == VERR_INTERNAL ?
-	    "internal error: try again later" : e->message);
-	return 0;
-}
-
-/* Send doc (stolen) as JSON with status. */
-static int
-send_json(struct http_response *res, int status, json_t *doc)
-{
-	char *text;
-	int rc;
-
-	if (doc == NULL || (text = json_dumps(doc, JSON_COMPACT)) == NULL) {
-		json_decref(doc);
-		return -1;
-	}
-	json_decref(doc);
-	http_response_status(res, status);
-	http_response_type(res, "application/json; charset=utf-8");
-	rc = http_response_append(res, text, strlen(text));
-	free(text);
-	return rc;
-}
 
 /*
  * The caller may administer the outbox: an admin, or a key bound to no
@@ -158,7 +111,7 @@ webhooks_list(struct http_request *req, struct http_response *res, void *arg)
 		json_decref(list);
 		return -1;
 	}
-	return send_json(res, 200, list);
+	return reply_json(res, 200, list);
 }
 
 static int
@@ -183,8 +136,8 @@ webhooks_add(struct http_request *req, struct http_response *res, void *arg)
 	    http_request_param(req, "secret"), http_request_param(req, "agency"),
 	    http_request_param(req, "events"), contact != NULL &&
 	    strcmp(contact, "1") == 0, app_now(arg), &id, &e) == -1)
-		return fail_verr(req, res, &e);
-	return send_json(res, 201, json_pack("{s:I}", "id", (json_int_t)id));
+		return reply_verr(req, res, &e);
+	return reply_json(res, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
 static int
@@ -200,8 +153,8 @@ webhooks_remove(struct http_request *req, struct http_response *res,
 		return 0;
 	memset(&e, 0, sizeof(e));
 	if (delivery_unsubscribe(s, id, &e) == -1)
-		return fail_verr(req, res, &e);
-	return send_json(res, 200, json_pack("{s:I}", "removed",
+		return reply_verr(req, res, &e);
+	return reply_json(res, 200, json_pack("{s:I}", "removed",
 	    (json_int_t)id));
 }
 
@@ -242,7 +195,7 @@ outbox_dead(struct http_request *req, struct http_response *res, void *arg)
 		json_decref(list);
 		return -1;
 	}
-	return send_json(res, 200, list);
+	return reply_json(res, 200, list);
 }
 
 static int
@@ -257,8 +210,8 @@ replay(struct http_request *req, struct http_response *res, void *arg,
 		return 0;
 	memset(&e, 0, sizeof(e));
 	if (delivery_replay(s, id, delivery_now_ms(), &n, &e) == -1)
-		return fail_verr(req, res, &e);
-	return send_json(res, 200, json_pack("{s:I}", "replayed",
+		return reply_verr(req, res, &e);
+	return reply_json(res, 200, json_pack("{s:I}", "replayed",
 	    (json_int_t)n));
 }
 
@@ -302,7 +255,7 @@ outbox_stats(struct http_request *req, struct http_response *res, void *arg)
 	for (i = 0; i < DELIVERY_STATE__MAX; i++)
 		json_object_set_new(by, state_names[i],
 		    json_integer(st.count[i]));
-	return send_json(res, 200, json_pack("{s:I, s:I, s:o, s:I}",
+	return reply_json(res, 200, json_pack("{s:I, s:I, s:o, s:I}",
 	    "events", (json_int_t)st.events,
 	    "subscriptions", (json_int_t)st.subscriptions, "deliveries", by,
 	    "oldest_pending_ms", (json_int_t)st.oldest_pending_ms));
@@ -367,7 +320,7 @@ export_reports(struct http_request *req, struct http_response *res,
 	if (export_parse_date(http_request_param(req, "from"), 0, "from",
 	    &from, &e) == -1 || export_parse_date(http_request_param(req,
 	    "to"), 1, "to", &to, &e) == -1)
-		return fail_verr(req, res, &e);
+		return reply_verr(req, res, &e);
 	if (to < from || to - from > (int64_t)VECHE_EXPORT_MAX_DAYS * 86400) {
 		http_response_error(req, res, 400, "to", "to: on or after from, "
 		    "and at most " "400 days later");
@@ -387,7 +340,7 @@ export_reports(struct http_request *req, struct http_response *res,
 	}
 	if (export_csv(s, code, from, to, bom != NULL && strcmp(bom, "1") == 0,
 	    csv_write, res, &e) == -1)
-		return fail_verr(req, res, &e);
+		return reply_verr(req, res, &e);
 	http_response_type(res, "text/csv; charset=utf-8; header=present");
 	/* The code is [a-z0-9_-] by the catalogue's rules: safe to echo. */
 	snprintf(disp, sizeof(disp), "attachment; filename=\"%s-reports.csv\"",

@@ -20,6 +20,7 @@
 #include "api/cache.h"
 #include "api/open311.h"
 #include "api/render.h"
+#include "api/reply.h"
 #include "api/routes.h"
 #include "core/catalog.h"
 #include "core/datetime.h"
@@ -59,35 +60,6 @@ bad(struct http_request *req, struct http_response *res, int status,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	http_response_error(req, res, status, field, msg);
-	return 0;
-}
-
-static int
-verr_status(enum verr_kind k)
-{
-	switch (k) {
-	case VERR_INVALID:
-		return 400;
-	case VERR_FORBIDDEN:
-		return 403;
-	case VERR_NOT_FOUND:
-		return 404;
-	case VERR_CONFLICT:
-		return 409;
-	default:
-		return 500;
-	}
-}
-
-static int
-fail_verr(struct http_request *req, struct http_response *res,
-    const struct verr *e)
-{
-	if (e->kind == VERR_INTERNAL)
-		fprintf(stderr, "veche: %s\n", e->message);
-	http_response_error(req, res, verr_status(e->kind),
-	    e->field[0] ? e->field : NULL, e->kind == VERR_INTERNAL ?
-	    "internal error: try again later" : e->message);
 	return 0;
 }
 
@@ -157,21 +129,6 @@ static const char *
 tr(const char *const v[LANG__MAX], enum lang l)
 {
 	return v[l] != NULL ? v[l] : v[LANG_RU];
-}
-
-static json_t *
-str_or_null(const char *s)
-{
-	return s != NULL ? json_string(s) : json_null();
-}
-
-static json_t *
-time_or_null(int64_t t)
-{
-	char buf[DATETIME_LEN];
-
-	return t != 0 ? json_string(datetime_format(t, buf, sizeof(buf))) :
-	    json_null();
 }
 
 static int
@@ -247,10 +204,10 @@ open311_services(struct http_request *req, struct http_response *res,
 		json_array_append_new(doc, json_pack("{s:s, s:s, s:o, s:b, "
 		    "s:s, s:o, s:o}", "service_code", s->code, "service_name",
 		    tr(s->name, c.lang), "description",
-		    str_or_null(tr(s->description, c.lang)), "metadata",
+		    reply_str(tr(s->description, c.lang)), "metadata",
 		    s->nattrs > 0, "type", service_type_names[s->type],
-		    "keywords", str_or_null(s->keywords), "group",
-		    str_or_null(tr(s->group, c.lang))));
+		    "keywords", reply_str(s->keywords), "group",
+		    reply_str(tr(s->group, c.lang))));
 	}
 	return send(res, &c, doc, "services");
 }
@@ -284,9 +241,9 @@ open311_service(struct http_request *req, struct http_response *res,
 		    "s:o, s:i, s:o, s:o}", "variable", a->variable, "code",
 		    a->code, "datatype", report_attr_type_name(a->type),
 		    "required", a->required, "datatype_description",
-		    str_or_null(tr(a->datatype_description, c.lang)), "order",
+		    reply_str(tr(a->datatype_description, c.lang)), "order",
 		    a->order, "description",
-		    str_or_null(tr(a->description, c.lang)), "values", values));
+		    reply_str(tr(a->description, c.lang)), "values", values));
 	}
 	doc = json_pack("{s:s, s:o}", "service_code", s->code, "attributes",
 	    attrs);
@@ -305,25 +262,25 @@ report_json(const struct report *r, const struct ctx *c, int extensions)
 	    "s:o, s:o, s:o, s:o}",
 	    "service_request_id", (json_int_t)r->id,
 	    "status", report_status_closed(r->status) ? "closed" : "open",
-	    "status_notes", str_or_null(r->status_notes),
-	    "service_name", str_or_null(svc ? tr(svc->name, c->lang) : NULL),
+	    "status_notes", reply_str(r->status_notes),
+	    "service_name", reply_str(svc ? tr(svc->name, c->lang) : NULL),
 	    "service_code", r->service_code,
-	    "description", str_or_null(r->description),
-	    "agency_responsible", str_or_null(r->agency),
+	    "description", reply_str(r->description),
+	    "agency_responsible", reply_str(r->agency),
 	    "service_notice",
-	    "requested_datetime", time_or_null(r->requested),
-	    "updated_datetime", time_or_null(r->updated),
-	    "expected_datetime", time_or_null(r->expected),
-	    "address", str_or_null(r->address),
-	    "address_id", str_or_null(r->address_id),
-	    "zipcode", str_or_null(r->zipcode));
+	    "requested_datetime", reply_time(r->requested),
+	    "updated_datetime", reply_time(r->updated),
+	    "expected_datetime", reply_time(r->expected),
+	    "address", reply_str(r->address),
+	    "address_id", reply_str(r->address_id),
+	    "zipcode", reply_str(r->zipcode));
 	if (o == NULL)
 		return NULL;
 	json_object_set_new(o, "lat", r->has_point ? json_real(r->lat) :
 	    json_null());
 	json_object_set_new(o, "long", r->has_point ? json_real(r->lon) :
 	    json_null());
-	json_object_set_new(o, "media_url", str_or_null(r->nmedia > 0 ?
+	json_object_set_new(o, "media_url", reply_str(r->nmedia > 0 ?
 	    r->media[0] : NULL));
 	if (extensions) {
 		json_t *x = json_object(), *m = json_array();
@@ -334,7 +291,7 @@ report_json(const struct report *r, const struct ctx *c, int extensions)
 		json_object_set_new(x, "status",
 		    json_string(report_status_name(r->status)));
 		json_object_set_new(x, "register_due",
-		    time_or_null(r->register_due));
+		    reply_time(r->register_due));
 		json_object_set_new(x, "media_urls", m);
 		json_object_set_new(o, "extended_attributes", x);
 	}
@@ -802,8 +759,8 @@ on_update(const struct report_update *u, void *arg)
 	    "status", fms_status[u->status],
 	    "extended_status", report_status_name(u->status),
 	    "updated_datetime", datetime_format(u->created, when, sizeof(when)),
-	    "description", str_or_null(u->description),
-	    "media_url", str_or_null(u->media_url));
+	    "description", reply_str(u->description),
+	    "media_url", reply_str(u->media_url));
 	return json_array_append_new(items, o);
 }
 
@@ -940,7 +897,7 @@ open311_post_request(struct http_request *req, struct http_response *res,
 	if (post_lists(req, res, &in) == -1)
 		return 0;
 	if (report_submit(c.store, c.app->catalog, &in, &rc, &e) == -1)
-		return fail_verr(req, res, &e);
+		return reply_verr(req, res, &e);
 	cache_bump(c.app->cache);
 	datetime_format(rc.register_due, reg, sizeof(reg));
 	datetime_format(rc.expected, ans, sizeof(ans));
@@ -954,7 +911,7 @@ open311_post_request(struct http_request *req, struct http_response *res,
 		    reg, ans);
 	doc = json_pack("[{s:I, s:s, s:s, s:o}]", "service_request_id",
 	    (json_int_t)rc.id, "token", rc.token, "service_notice", notice,
-	    "account_id", str_or_null(in.contact.account_id));
+	    "account_id", reply_str(in.contact.account_id));
 	http_response_status(res, 201);
 	return send(res, &c, doc, "service_requests");
 }

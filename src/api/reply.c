@@ -36,15 +36,22 @@ reply_bad(struct http_request *req, struct http_response *res, int status,
 }
 
 int
-reply_verr(struct http_request *req, struct http_response *res,
-    const struct verr *e)
+reply_status(enum verr_kind kind)
 {
 	static const int status[VERR__MAX] = {
 		[VERR_NONE] = 500, [VERR_INVALID] = 400, [VERR_FORBIDDEN] = 403,
 		[VERR_NOT_FOUND] = 404, [VERR_CONFLICT] = 409,
 		[VERR_INTERNAL] = 500,
 	};
-	int st = (unsigned)e->kind < VERR__MAX ? status[e->kind] : 500;
+
+	return (unsigned)kind < VERR__MAX ? status[kind] : 500;
+}
+
+int
+reply_verr(struct http_request *req, struct http_response *res,
+    const struct verr *e)
+{
+	int st = reply_status(e->kind);
 
 	if (st == 500)
 		fprintf(stderr, "veche: %s\n", e->message);

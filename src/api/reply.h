@@ -1,5 +1,6 @@
 /*
- * reply.h: how the JSON routes of /api/v1 (auth.c, workflow.c) answer:
+ * reply.h: how the JSON routes (open311.c, auth.c, workflow.c, delivery.c)
+ * answer:
  * a document with a status, or an error through the routing table's error
  * format naming the field.
  */
@@ -23,6 +24,9 @@ int reply_json(struct http_response *res, int status, json_t *doc);
 int reply_bad(struct http_request *req, struct http_response *res,
     int status, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/* The HTTP status for a kind of core refusal (500 for internal ones). */
+int reply_status(enum verr_kind kind);
 
 /* Send core's refusal e with the status of its kind; logs internal ones. */
 int reply_verr(struct http_request *req, struct http_response *res,

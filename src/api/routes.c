@@ -13,6 +13,7 @@
 #include "api/delivery.h"
 #include "api/routes.h"
 #include "api/web.h"
+#include "api/web_staff.h"
 #include "api/workflow.h"
 
 /* Each module's routes, in the order they are matched. */
@@ -21,6 +22,8 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	auth_routes,
 	delivery_routes,
 	web_routes,
+	desk_routes,
+	admin_routes,
 	/* After web's literal /api/v1/reports/nearby, which {id} would take. */
 	workflow_routes,
 };
@@ -74,7 +77,9 @@ routes_error(struct http_request *req, struct http_response *res, int status,
 	char text[800];
 	json_t *doc;
 
-	(void)app;
+	/* The staff's pages answer people: a page, or the way to sign in. */
+	if (web_staff_refusal(req, res, status, message, app) == 0)
+		return;
 	/* The description names the field, as Open311 has no field key. */
 	if (field != NULL && strncmp(message, field, strlen(field)) != 0)
 		snprintf(text, sizeof(text), "%s: %s", field, message);

@@ -27,6 +27,7 @@
 #include "core/photo.h"
 #include "core/report.h"
 #include "core/social.h"
+#include "api/reply.h"
 #include "http/http.h"
 #include "store/store.h"
 #include "store/store_social.h"
@@ -34,29 +35,12 @@
 #define MEDIA_PREFIX "/media/"
 
 static int
-verr_status(enum verr_kind k)
-{
-	switch (k) {
-	case VERR_INVALID:
-		return 400;
-	case VERR_FORBIDDEN:
-		return 403;
-	case VERR_NOT_FOUND:
-		return 404;
-	case VERR_CONFLICT:
-		return 409;
-	default:
-		return 500;
-	}
-}
-
-static int
 fail_verr(struct http_request *req, struct http_response *res,
     const struct web_ctx *c, const struct verr *e)
 {
 	if (e->kind == VERR_INTERNAL)
 		fprintf(stderr, "veche: %s\n", e->message);
-	return web_fail(req, res, c, verr_status(e->kind),
+	return web_fail(req, res, c, reply_status(e->kind),
 	    e->field[0] ? e->field : NULL, e->kind == VERR_INTERNAL ?
 	    "internal error: try again later" : e->message);
 }

@@ -197,13 +197,59 @@ web_fail(struct http_request *req, struct http_response *res,
 	return h.failed ? -1 : 0;
 }
 
+static int
+staff_path(const char *path)
+{
+	return strcmp(path, "/login") == 0 || strcmp(path, "/logout") == 0 ||
+	    strcmp(path, "/desk") == 0 || strncmp(path, "/desk/", 6) == 0 ||
+	    strcmp(path, "/admin") == 0 || strncmp(path, "/admin/", 7) == 0;
+}
+
+int
+web_staff_refusal(struct http_request *req, struct http_response *res,
+    int status, const char *message, void *arg)
+{
+	const char *path = http_request_path(req);
+	struct web_ctx c;
+	char *loc;
+	size_t n;
+
+	if (!staff_path(path) || wants_json(req))
+		return -1;
+	memset(&c, 0, sizeof(c));
+	c.app = arg;
+	c.html = 1;
+	c.lang = LANG_RU;
+	if (status == 401 && http_request_method(req) == HTTP_GET) {
+		n = strlen(path) + 32;
+		if ((loc = http_request_alloc(req, n)) == NULL)
+			return -1;
+		snprintf(loc, n, "/login?next=%s", path);
+		http_response_reset(res);
+		http_response_status(res, 303);
+		http_response_type(res, "text/plain; charset=utf-8");
+		http_response_header(res, "Location", loc);
+		http_response_printf(res, "See %s\n", loc);
+		return 0;
+	}
+	{
+		const char *cookies = http_request_header(req, "Cookie");
+		char saved[8];
+
+		if (web_cookie(cookies, COOKIE_LANG, saved, sizeof(saved)) == 0 &&
+		    strcmp(saved, "en") == 0)
+			c.lang = LANG_EN;
+	}
+	return web_fail(req, res, &c, status, NULL, message) == 0 ? 0 : -1;
+}
+
 /* Parameters of the routes. */
 #define LANG_P "lang"
 static const char *const p_page[] = { LANG_P, NULL };
 static const char *const p_filters[] = {
 	LANG_P, "service_code", "status", "agency", "days", "page", NULL
 };
-static const char *const p_report[] = { LANG_P, "created", NULL };
+static const char *const p_report[] = { LANG_P, "created", "fixed", NULL };
 static const char *const p_rss[] = {
 	LANG_P, "service_code", "bbox", "agency", NULL
 };
@@ -219,6 +265,7 @@ static const char *const p_comment[] = {
 static const char *const p_nearby[] = {
 	LANG_P, "lat", "long", "service_code", NULL
 };
+static const char *const p_fixed[] = { LANG_P, "csrf", "fixed", NULL };
 static const char *const p_photo[] = { LANG_P, "csrf", "photo", NULL };
 
 static const struct http_route web_table[] = {
@@ -226,6 +273,7 @@ static const struct http_route web_table[] = {
 	{ HTTP_GET, "/reports", web_list, 0, p_filters, 0 },
 	{ HTTP_GET, "/reports/{id}", web_report, 0, p_report, 0 },
 	{ HTTP_GET, "/new", web_new, 0, p_page, 0 },
+	{ HTTP_POST, "/reports/{id}/fixed", web_fixed, 0, p_fixed, 0 },
 	{ HTTP_GET, "/rss", web_rss, 0, p_rss, 0 },
 	{ HTTP_GET, "/media/{name}", social_media, 0, NULL, 0 },
 	{ HTTP_POST, "/api/v1/reports", social_post_report, 0, p_post_report,

@@ -69,6 +69,15 @@ int web_fail(struct http_request *req, struct http_response *res,
     const struct web_ctx *c, int status, const char *field,
     const char *message);
 
+/*
+ * The HTTP layer's refusals (no session, wrong role, CSRF) on the staff's
+ * pages (/login, /logout, /desk..., /admin...): a GET without a session
+ * is sent to /login?next=PATH, others get an HTML error page.  Returns 0
+ * when it answered, -1 when req is not one of those pages (or wants JSON).
+ */
+int web_staff_refusal(struct http_request *req, struct http_response *res,
+    int status, const char *message, void *app);
+
 /* This module's rows of the routing table. */
 const struct http_route *web_routes(size_t *n);
 
@@ -77,6 +86,7 @@ int web_map(struct http_request *, struct http_response *, void *);
 int web_list(struct http_request *, struct http_response *, void *);
 int web_report(struct http_request *, struct http_response *, void *);
 int web_new(struct http_request *, struct http_response *, void *);
+int web_fixed(struct http_request *, struct http_response *, void *);
 int web_rss(struct http_request *, struct http_response *, void *);
 int social_post_report(struct http_request *, struct http_response *,
     void *);

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "api/web_html.h"
+#include "core/workflow.h"
 #include "http/http.h"
 
 static const char *const msgs[M__MAX][LANG__MAX] = {
@@ -128,6 +129,170 @@ static const char *const msgs[M__MAX][LANG__MAX] = {
 	[M_TOO_MANY] = { "Слишком много запросов с вашего адреса; попробуйте "
 	    "позже.", "Too many requests from your address; try again later." },
 	[M_STATUS_TITLE] = { "Статус", "Status" },
+	[M_NAV_DESK] = { "Рабочее место",
+	    "Desk" },
+	[M_SIGN_IN] = { "Вход для сотрудников",
+	    "Staff sign-in" },
+	[M_LOGIN] = { "Логин",
+	    "Login" },
+	[M_PASSWORD] = { "Пароль",
+	    "Password" },
+	[M_SIGN_IN_BTN] = { "Войти",
+	    "Sign in" },
+	[M_SIGN_OUT] = { "Выйти",
+	    "Sign out" },
+	[M_LOGIN_FAILED] = { "Неверный логин или пароль.",
+	    "Wrong login or password." },
+	[M_SIGNED_IN_AS] = { "Вы вошли как",
+	    "Signed in as" },
+	[M_DESK_TITLE] = { "Очередь обращений",
+	    "Report queue" },
+	[M_DEADLINE] = { "Срок",
+	    "Deadline" },
+	[M_OVERDUE] = { "просрочено",
+	    "overdue" },
+	[M_OVERDUE_ONLY] = { "Только просроченные",
+	    "Overdue only" },
+	[M_SELECT_REPORT] = { "Выбрать обращение",
+	    "Select report" },
+	[M_BULK] = { "С отмеченными",
+	    "With the selected" },
+	[M_QUEUE_EMPTY] = { "Очередь пуста.",
+	    "The queue is empty." },
+	[M_DL_REGISTER] = { "регистрация",
+	    "registration" },
+	[M_DL_ANSWER] = { "ответ",
+	    "answer" },
+	[M_REPORT] = { "Обращение",
+	    "Report" },
+	[M_CONTACT] = { "Контакты заявителя",
+	    "Reporter's contact" },
+	[M_ACTIONS] = { "Действия",
+	    "Actions" },
+	[M_NOTE_OPT] = { "Комментарий (необязательно)",
+	    "Note (optional)" },
+	[M_ANSWER_TEXT] = { "Текст ответа",
+	    "Answer text" },
+	[M_TEMPLATE] = { "Шаблон ответа",
+	    "Answer template" },
+	[M_TEMPLATE_NONE] = { "— без шаблона —",
+	    "— no template —" },
+	[M_REASON] = { "Причина",
+	    "Reason" },
+	[M_DAYS] = { "Дней (1–30)",
+	    "Days (1–30)" },
+	[M_TO_AGENCY] = { "Новый исполнитель",
+	    "New agency" },
+	[M_DONE] = { "Готово:",
+	    "Done:" },
+	[M_NO_ACTIONS] = { "Сейчас с этим обращением действий нет.",
+	    "No actions are open for this report now." },
+	[M_MODERATION] = { "Модерация",
+	    "Moderation" },
+	[M_M_PENDING] = { "Комментарии на проверке",
+	    "Comments awaiting review" },
+	[M_M_RECENT] = { "Недавние комментарии",
+	    "Recent comments" },
+	[M_M_HIDDEN] = { "Скрытые комментарии",
+	    "Hidden comments" },
+	[M_M_REPORTS] = { "Новые обращения (отклонить при нарушении)",
+	    "New reports (reject if they break the rules)" },
+	[M_HIDE] = { "Скрыть",
+	    "Hide" },
+	[M_PUBLISH] = { "Опубликовать",
+	    "Publish" },
+	[M_NONE] = { "Нет.",
+	    "None." },
+	[M_ADMIN] = { "Администрирование",
+	    "Administration" },
+	[M_USERS] = { "Пользователи",
+	    "Users" },
+	[M_KEYS] = { "API-ключи",
+	    "API keys" },
+	[M_SERVICES] = { "Категории",
+	    "Services" },
+	[M_AGENCIES] = { "Исполнители",
+	    "Agencies" },
+	[M_OUTBOX] = { "Недоставленные события",
+	    "Dead deliveries" },
+	[M_ROLE] = { "Роль",
+	    "Role" },
+	[M_CREATE_USER] = { "Создать пользователя",
+	    "Create user" },
+	[M_SET_ROLE] = { "Изменить роль",
+	    "Change role" },
+	[M_NAME] = { "Название",
+	    "Name" },
+	[M_CODE] = { "Код",
+	    "Code" },
+	[M_CREATE_KEY] = { "Создать ключ",
+	    "Create key" },
+	[M_KEY_ONCE] = { "Новый ключ показан только сейчас — сохраните его:",
+	    "The new key is shown only now: keep it:" },
+	[M_REVOKED] = { "отозван",
+	    "revoked" },
+	[M_ACTIVE] = { "действует",
+	    "active" },
+	[M_CREATED] = { "Создан",
+	    "Created" },
+	[M_OPTIONAL] = { "(необязательно)",
+	    "(optional)" },
+	[M_AREAS] = { "Зоны",
+	    "Areas" },
+	[M_AREA_FILE] = { "Файл зоны (GeoJSON: Polygon, MultiPolygon, Feature)",
+	    "Area file (GeoJSON: Polygon, MultiPolygon, Feature)" },
+	[M_UPLOAD] = { "Загрузить",
+	    "Upload" },
+	[M_AREA_SAVED] = { "Зона сохранена. Обращения будут распределяться по ней после перезапуска сервера.",
+	    "Area saved. Reports are routed by it after the server restarts." },
+	[M_AGENCY_MAP] = { "Зоны исполнителей на карте",
+	    "Agencies' areas on the map" },
+	[M_WHOLE_CITY] = { "весь город",
+	    "the whole city" },
+	[M_REPLAY] = { "Отправить снова",
+	    "Send again" },
+	[M_EVENT] = { "Событие",
+	    "Event" },
+	[M_RECIPIENT] = { "Получатель",
+	    "Recipient" },
+	[M_LAST_ERROR] = { "Ошибка",
+	    "Error" },
+	[M_ATTEMPTS] = { "Попыток",
+	    "Attempts" },
+	[M_USER_CREATED] = { "Пользователь создан:",
+	    "User created:" },
+	[M_ROLE_SET] = { "Роль изменена:",
+	    "Role changed:" },
+	[M_REPLAYED] = { "Поставлено в очередь снова:",
+	    "Queued again:" },
+	[M_HIDDEN_DONE] = { "Комментарий скрыт.",
+	    "Comment hidden." },
+	[M_PUBLISHED_DONE] = { "Комментарий опубликован.",
+	    "Comment published." },
+	[M_FIXED_Q] = { "Проблема решена?",
+	    "Is it fixed?" },
+	[M_FIXED_HINT] = { "Вы подали это обращение: сообщите, помог ли ответ.",
+	    "You sent this report: tell us whether the answer helped." },
+	[M_YES] = { "Да, решена",
+	    "Yes, fixed" },
+	[M_NO] = { "Нет, не решена",
+	    "No, not fixed" },
+	[M_FIXED_STATE] = { "Оценка заявителя",
+	    "The reporter says" },
+	[M_FIXED_YES] = { "проблема решена",
+	    "fixed" },
+	[M_FIXED_NO] = { "проблема не решена",
+	    "not fixed" },
+	[M_ANSWER] = { "Официальный ответ",
+	    "Official answer" },
+	[M_EXTENDED] = { "Срок продлён",
+	    "Deadline extended" },
+	[M_THANKS_FIXED] = { "Спасибо! Ваш ответ учтён.",
+	    "Thank you! Your answer is recorded." },
+	[M_PAGE_OF] = { "Страницы очереди",
+	    "Queue pages" },
+	[M_DESK_NAV] = { "Разделы рабочего места",
+	    "Desk sections" },
 };
 
 static const char *const status_text[STATUS__MAX][LANG__MAX] = {
@@ -138,6 +303,112 @@ static const char *const status_text[STATUS__MAX][LANG__MAX] = {
 	[STATUS_CLOSED] = { "Решено", "Closed" },
 	[STATUS_REJECTED] = { "Отклонено", "Rejected" },
 };
+
+static const char *const action_text[WF__MAX][LANG__MAX] = {
+	[WF_REGISTER] = { "Зарегистрировать", "Register" },
+	[WF_START] = { "Взять в работу", "Start work" },
+	[WF_ANSWER] = { "Ответить", "Answer" },
+	[WF_CLOSE] = { "Закрыть", "Close" },
+	[WF_REJECT] = { "Отклонить", "Reject" },
+	[WF_FORWARD] = { "Перенаправить", "Forward" },
+	[WF_EXTEND] = { "Продлить срок", "Extend the deadline" },
+	[WF_REOPEN] = { "Возобновить", "Reopen" },
+	[WF_FIXED] = { "Ответить «решено ли»", "Say whether fixed" },
+	[WF_NOTE] = { "Добавить публичную заметку", "Add a public note" },
+};
+
+static const char *const action_done[WF__MAX][LANG__MAX] = {
+	[WF_REGISTER] = { "Зарегистрировано", "Registered" },
+	[WF_START] = { "Взято в работу", "Work started" },
+	[WF_ANSWER] = { "Официальный ответ", "Official answer" },
+	[WF_CLOSE] = { "Закрыто", "Closed" },
+	[WF_REJECT] = { "Отклонено", "Rejected" },
+	[WF_FORWARD] = { "Перенаправлено", "Forwarded" },
+	[WF_EXTEND] = { "Срок продлён", "Deadline extended" },
+	[WF_REOPEN] = { "Возобновлено заявителем", "Reopened by the reporter" },
+	[WF_FIXED] = { "Оценка заявителя", "The reporter's verdict" },
+	[WF_NOTE] = { "Заметка", "Note" },
+};
+
+static const char *const reject_words[REJECT__MAX][LANG__MAX] = {
+	[REJECT_DUPLICATE] = { "Повторное обращение", "A duplicate" },
+	[REJECT_NO_CONTACT] = { "Нет контактных данных",
+	    "No contact details" },
+	[REJECT_OBSCENE] = { "Нецензурные выражения или угрозы",
+	    "Obscene language or threats" },
+	[REJECT_NOT_GOVERNMENT] = { "Не относится к ведению органов власти",
+	    "Not a government matter" },
+	[REJECT_UNREADABLE] = { "Текст не поддаётся прочтению",
+	    "Unreadable" },
+};
+
+/* Answer templates: { title, text } per language. */
+static const char *const templates[][LANG__MAX][2] = {
+	{ { "Работы выполнены", "Здравствуйте! Сообщаем, что работы по "
+	    "вашему обращению выполнены. Спасибо, что помогаете городу." },
+	  { "Work done", "Hello! The work your report asked for has been "
+	    "done. Thank you for helping the city." } },
+	{ { "Работы запланированы", "Здравствуйте! Работы по вашему "
+	    "обращению включены в план и будут выполнены в ближайшее время." },
+	  { "Work scheduled", "Hello! The work your report asks for is "
+	    "scheduled and will be done soon." } },
+	{ { "Вне полномочий", "Здравствуйте! Вопрос, указанный в обращении, "
+	    "не входит в полномочия исполнителя; разъясняем порядок "
+	    "обращения в уполномоченный орган." },
+	  { "Outside our remit", "Hello! The matter you raise is outside "
+	    "this agency's remit; here is whom to contact instead." } },
+};
+
+static const char *
+pick(const char *const v[LANG__MAX], enum lang lang)
+{
+	if ((unsigned)lang >= LANG__MAX || v[lang] == NULL)
+		lang = LANG_RU;
+	return v[lang] != NULL ? v[lang] : "";
+}
+
+const char *
+web_action_text(int action, enum lang lang)
+{
+	return (unsigned)action < WF__MAX ? pick(action_text[action], lang) :
+	    "";
+}
+
+const char *
+web_action_done(int action, enum lang lang)
+{
+	return (unsigned)action < WF__MAX ? pick(action_done[action], lang) :
+	    "";
+}
+
+const char *
+web_reject_text(int reason, enum lang lang)
+{
+	return (unsigned)reason < REJECT__MAX ? pick(reject_words[reason],
+	    lang) : "";
+}
+
+size_t
+web_ntemplates(void)
+{
+	return sizeof(templates) / sizeof(templates[0]);
+}
+
+const char *
+web_template_title(size_t i, enum lang lang)
+{
+	if (i >= web_ntemplates())
+		return "";
+	return templates[i][(unsigned)lang < LANG__MAX ? lang : LANG_RU][0];
+}
+
+const char *
+web_template_text(size_t i, enum lang lang)
+{
+	if (i >= web_ntemplates())
+		return "";
+	return templates[i][(unsigned)lang < LANG__MAX ? lang : LANG_RU][1];
+}
 
 const char *
 web_msg(enum msg m, enum lang lang)

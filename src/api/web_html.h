@@ -44,11 +44,38 @@ enum msg {
 	M_STEP_CONTACT, M_PRIVACY, M_FIRST_NAME, M_LAST_NAME, M_EMAIL,
 	M_PHONE, M_SUBMIT, M_NEARBY, M_NEARBY_TEXT, M_ATTRS_FOR,
 	M_CHOOSE, M_TOO_MANY, M_STATUS_TITLE,
+	M_NAV_DESK, M_SIGN_IN, M_LOGIN, M_PASSWORD, M_SIGN_IN_BTN, M_SIGN_OUT,
+	M_LOGIN_FAILED, M_SIGNED_IN_AS, M_DESK_TITLE, M_DEADLINE, M_OVERDUE,
+	M_OVERDUE_ONLY, M_SELECT_REPORT, M_BULK, M_QUEUE_EMPTY, M_DL_REGISTER,
+	M_DL_ANSWER, M_REPORT, M_CONTACT, M_ACTIONS, M_NOTE_OPT, M_ANSWER_TEXT,
+	M_TEMPLATE, M_TEMPLATE_NONE, M_REASON, M_DAYS, M_TO_AGENCY, M_DONE,
+	M_NO_ACTIONS, M_MODERATION, M_M_PENDING, M_M_RECENT, M_M_HIDDEN,
+	M_M_REPORTS, M_HIDE, M_PUBLISH, M_NONE, M_ADMIN, M_USERS, M_KEYS,
+	M_SERVICES, M_AGENCIES, M_OUTBOX, M_ROLE, M_CREATE_USER, M_SET_ROLE,
+	M_NAME, M_CODE, M_CREATE_KEY, M_KEY_ONCE, M_REVOKED, M_ACTIVE,
+	M_CREATED, M_OPTIONAL, M_AREAS, M_AREA_FILE, M_UPLOAD, M_AREA_SAVED,
+	M_AGENCY_MAP, M_WHOLE_CITY, M_REPLAY, M_EVENT, M_RECIPIENT,
+	M_LAST_ERROR, M_ATTEMPTS, M_USER_CREATED, M_ROLE_SET, M_REPLAYED,
+	M_HIDDEN_DONE, M_PUBLISHED_DONE, M_FIXED_Q, M_FIXED_HINT, M_YES, M_NO,
+	M_FIXED_STATE, M_FIXED_YES, M_FIXED_NO, M_ANSWER, M_EXTENDED,
+	M_THANKS_FIXED, M_PAGE_OF, M_DESK_NAV,
 	M__MAX
 };
 
 /* The text of m in lang. */
 const char *web_msg(enum msg m, enum lang lang);
+
+/* A workflow action (enum wf_action) as a button, and as a timeline entry. */
+const char *web_action_text(int action, enum lang lang);
+const char *web_action_done(int action, enum lang lang);
+
+/* A rejection reason (enum reject_reason) in words. */
+const char *web_reject_text(int reason, enum lang lang);
+
+/* The answer templates: their number, and template i's title and text. */
+size_t web_ntemplates(void);
+const char *web_template_title(size_t i, enum lang lang);
+const char *web_template_text(size_t i, enum lang lang);
 
 /* A report status in words ("Зарегистрировано" ...). */
 const char *web_status_text(enum report_status st, enum lang lang);

@@ -8,16 +8,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "veche.h"
 #include "api/app.h"
 #include "api/web.h"
 #include "api/web_html.h"
+#include "api/cache.h"
 #include "core/catalog.h"
 #include "core/parse.h"
 #include "core/report.h"
+#include "core/workflow.h"
 #include "http/http.h"
 #include "store/store.h"
 #include "store/store_social.h"
+#include "store/store_workflow.h"
 
 #define DAY 86400
 
@@ -313,18 +318,102 @@ struct shown {
 	struct html *h;
 	struct web_ctx *c;
 	int created;
+	int thanked;                    /* ?fixed=1: the reporter answered */
 	int found;
+	int reporter;                   /* the viewer's device sent it */
+	struct wf_record wf;            /* strings in request memory */
+	struct http_request *req;
 };
 
+static const char *
+keep(struct http_request *req, const char *s)
+{
+	return s != NULL ? http_request_strdup(req, s) : NULL;
+}
+
 static int
-on_update(const struct report_update *u, void *arg)
+on_wf(const struct wf_record *r, void *arg)
+{
+	struct shown *s = arg;
+
+	s->wf = *r;
+	s->wf.token = NULL;
+	s->wf.agency = NULL;
+	s->wf.status_notes = NULL;
+	s->wf.answer = keep(s->req, r->answer);
+	s->wf.extension_reason = keep(s->req, r->extension_reason);
+	s->wf.forwarded_from = NULL;
+	s->wf.forward_reason = NULL;
+	s->wf.service_code = NULL;
+	return 0;
+}
+
+/* Whether the viewer's device (c->device) is the one that sent it. */
+static int
+on_device(const struct contact *ct, void *arg)
+{
+	struct shown *s = arg;
+	size_t n = strlen(s->c->device);
+
+	s->reporter = ct->device_id != NULL && strlen(ct->device_id) == n &&
+	    sodium_memcmp(ct->device_id, s->c->device, n) == 0;
+	return 0;
+}
+
+/* The official answer, the extension and the reporter's verdict. */
+static void
+outcome(struct shown *s, int64_t id)
+{
+	struct html *h = s->h;
+	const struct wf_record *w = &s->wf;
+
+	if (w->extension_reason != NULL)
+		html_f(h, "<section class=\"extension\" id=\"extension\" "
+		    "aria-labelledby=\"extension-title\"><h2 "
+		    "id=\"extension-title\">%m</h2>\n<p>%s</p></section>\n",
+		    M_EXTENDED, w->extension_reason);
+	if (w->answer == NULL)
+		return;
+	html_f(h, "<section class=\"answer\" id=\"official-answer\" "
+	    "aria-labelledby=\"answer-title\"><h2 id=\"answer-title\">%m</h2>\n"
+	    "<p class=\"meta\">", M_ANSWER);
+	html_date(h, w->answered);
+	html_f(h, "</p>\n<p class=\"answer-text\">%s</p>\n", w->answer);
+	if (w->fixed >= 0)
+		html_f(h, "<p id=\"fixed-state\" class=\"fixed-%r\">%m: "
+		    "<strong>%m</strong></p>\n", w->fixed ? "yes" : "no",
+		    M_FIXED_STATE, w->fixed ? M_FIXED_YES : M_FIXED_NO);
+	if (s->thanked)
+		html_f(h, "<p class=\"notice\" role=\"status\">%m</p>\n",
+		    M_THANKS_FIXED);
+	if (s->reporter && w->fixed < 0 && (w->status == STATUS_ANSWERED ||
+	    w->status == STATUS_CLOSED))
+		html_f(h, "<form method=\"post\" action=\"/reports/%D/fixed\" "
+		    "class=\"fixed-form\" id=\"fixed-form\">\n<fieldset>"
+		    "<legend>%m</legend>\n<p class=\"hint\">%m</p>\n"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
+		    "<button type=\"submit\" name=\"fixed\" value=\"yes\" "
+		    "id=\"fixed-yes\">%m</button>\n<button type=\"submit\" "
+		    "name=\"fixed\" value=\"no\" id=\"fixed-no\">%m</button>\n"
+		    "</fieldset></form>\n", id, M_FIXED_Q, M_FIXED_HINT,
+		    s->c->csrf, M_YES, M_NO);
+	html_raw(h, "</section>\n");
+}
+
+static int
+on_update(const struct wf_history *u, void *arg)
 {
 	struct html *h = arg;
 
-	html_raw(h, "<li>");
+	html_f(h, "<li class=\"tl-%r\">", u->action >= 0 ?
+	    workflow_action_name(u->action) : "status");
 	html_date(h, u->created);
 	html_f(h, " <span class=\"badge status-%r\">%s</span>",
 	    report_status_name(u->status), web_status_text(u->status, h->lang));
+	if (u->action >= 0 && u->action != WF_REGISTER &&
+	    u->action != WF_START)
+		html_f(h, " <strong>%s</strong>", web_action_done(u->action,
+		    h->lang));
 	if (u->description != NULL)
 		html_f(h, " <span class=\"note\">%s</span>", u->description);
 	html_raw(h, "</li>\n");
@@ -414,6 +503,7 @@ on_report(const struct report *r, void *arg)
 		    M_REPORT_MAP, c->app->tiles_url != NULL ?
 		    c->app->tiles_url : "none", r->lat, r->lon,
 		    report_status_name(r->status));
+	outcome(s, r->id);
 	html_f(h, "<h2>%m</h2>\n<p class=\"description\">%s</p>\n",
 	    M_DESCRIPTION, r->description);
 	if (r->nmedia > 0) {
@@ -459,11 +549,22 @@ web_report(struct http_request *req, struct http_response *res, void *arg)
 	s.h = &h;
 	s.c = &c;
 	s.created = http_request_param(req, "created") != NULL;
+	s.thanked = http_request_param(req, "fixed") != NULL;
 	s.found = 0;
+	s.reporter = 0;
+	s.req = req;
+	memset(&s.wf, 0, sizeof(s.wf));
+	s.wf.fixed = -1;
+	rc = store_wf_get(c.store, id, on_wf, &s);
+	if (rc == 1)
+		return web_fail(req, res, &c, 404, "id", "no such report");
+	if (rc != 0 || store_report_contact(c.store, id, on_device, &s) == -1)
+		return -1;
 	rc = store_report_get(c.store, id, on_report, &s);
 	if (rc == 1)
 		return web_fail(req, res, &c, 404, "id", "no such report");
-	if (rc != 0 || store_report_history(c.store, id, on_update, &h) != 0)
+	if (rc != 0 || store_wf_history(c.store, id, VECHE_MAX_HISTORY,
+	    on_update, &h) != 0)
 		return -1;
 	html_f(&h, "</ol>\n</section>\n<section class=\"comments\" "
 	    "id=\"comments\" aria-labelledby=\"comments-title\">\n"
@@ -659,4 +760,68 @@ web_new(struct http_request *req, struct http_response *res, void *arg)
 	    M_EMAIL, M_PHONE, M_NEARBY, M_NEARBY_TEXT, M_SUBMIT);
 	html_page_end(&h);
 	return h.failed ? -1 : 0;
+}
+
+/* POST /reports/{id}/fixed: the reporter's "is it fixed?" from the page. */
+static int
+on_token(const struct wf_record *r, void *arg)
+{
+	struct shown *s = arg;
+
+	s->wf.token = keep(s->req, r->token);
+	return 0;
+}
+
+int
+web_fixed(struct http_request *req, struct http_response *res, void *arg)
+{
+	const char *v = http_request_param(req, "fixed");
+	struct wf_outcome out;
+	struct wf_input in;
+	struct web_ctx c;
+	struct shown s;
+	struct verr e;
+	char loc[64];
+	int64_t id;
+	int rc;
+
+	if (web_begin(req, res, arg, &c) == -1)
+		return 0;
+	if (parse_int64(http_request_var(req, "id"), 1, INT64_MAX, &id) == -1)
+		return web_fail(req, res, &c, 404, "id", "no such report");
+	if (!web_csrf_ok(req, &c))
+		return web_fail(req, res, &c, 403, "csrf", "csrf: missing or "
+		    "wrong token: reload the page");
+	if (v == NULL || (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0))
+		return web_fail(req, res, &c, 400, "fixed", "fixed: yes or no");
+	memset(&s, 0, sizeof(s));
+	s.c = &c;
+	s.req = req;
+	/* The device that sent the report stands for its token. */
+	if ((rc = store_wf_get(c.store, id, on_token, &s)) == 1)
+		return web_fail(req, res, &c, 404, "id", "no such report");
+	if (rc != 0 || store_report_contact(c.store, id, on_device, &s) == -1)
+		return -1;
+	if (!s.reporter)
+		return web_fail(req, res, &c, 403, "token", "only the reporter, "
+		    "on the device that sent the report, may answer this");
+	memset(&in, 0, sizeof(in));
+	memset(&e, 0, sizeof(e));
+	in.action = WF_FIXED;
+	in.report_id = id;
+	in.token = s.wf.token;
+	in.fixed = v[0] == 'y';
+	in.now = app_now(c.app);
+	if (workflow_apply(c.store, c.app->catalog, &in, &out, &e) == -1)
+		return web_fail(req, res, &c, e.kind == VERR_CONFLICT ? 409 :
+		    e.kind == VERR_FORBIDDEN ? 403 : e.kind == VERR_NOT_FOUND ?
+		    404 : e.kind == VERR_INVALID ? 400 : 500, e.field[0] ?
+		    e.field : NULL, e.message);
+	cache_bump(c.app->cache);
+	snprintf(loc, sizeof(loc), "/reports/%lld?fixed=1", (long long)id);
+	http_response_status(res, 303);
+	http_response_type(res, "text/plain; charset=utf-8");
+	if (http_response_header(res, "Location", loc) == -1)
+		return -1;
+	return http_response_printf(res, "See %s\n", loc);
 }

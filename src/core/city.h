@@ -24,4 +24,15 @@ int city_import_file(struct store *s, const char *path, struct verr *e);
 int city_import_json(struct store *s, const char *json, size_t len,
     struct verr *e);
 
+/*
+ * Add a GeoJSON area (a Polygon or MultiPolygon, or a Feature or
+ * FeatureCollection of them; at most VECHE_MAX_AREA_FILE bytes) to agency
+ * code in the store, after checking it with GEOS.  The running
+ * catalogue is not changed: it takes effect at the next start.  Returns
+ * 0, or -1 with e set: VERR_INVALID (field "area"), VERR_NOT_FOUND (no
+ * agency), VERR_INTERNAL.
+ */
+int city_area_add(struct store *s, const char *code, const char *geojson,
+    size_t len, struct verr *e);
+
 #endif

@@ -113,3 +113,24 @@ social_rate(struct store *s, enum rate_kind kind, const char *who,
 		    store_error(s));
 	return allowed ? 0 : 1;
 }
+
+int
+social_moderate(struct store *s, const struct actor *by, int64_t id,
+    int publish, struct verr *e)
+{
+	int rc;
+
+	if (by == NULL || (by->role != ROLE_MODERATOR &&
+	    by->role != ROLE_ADMIN))
+		return verr_set(e, VERR_FORBIDDEN, "role", "role: only "
+		    "moderators and administrators moderate comments");
+	rc = store_comment_set_status(s, id, publish ? COMMENT_PUBLISHED :
+	    COMMENT_HIDDEN);
+	if (rc == 1)
+		return verr_set(e, VERR_NOT_FOUND, "id", "id: no comment %lld",
+		    (long long)id);
+	if (rc != 0)
+		return verr_set(e, VERR_INTERNAL, NULL, "moderating: %s",
+		    store_error(s));
+	return 0;
+}

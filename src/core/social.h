@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 
+struct actor;
 struct store;
 
 /*
@@ -30,6 +31,14 @@ int social_vote(struct store *s, int64_t report, const char *voter,
 int social_comment(struct store *s, int64_t report, const char *author,
     const char *body, const char *device, int64_t now, int64_t *id,
     struct verr *e);
+
+/*
+ * Moderate comment id: publish (1) or hide (0) it.  Only moderators and
+ * administrators may.  Returns 0, or -1 with e set: VERR_FORBIDDEN,
+ * VERR_NOT_FOUND, VERR_INTERNAL.
+ */
+int social_moderate(struct store *s, const struct actor *by, int64_t id,
+    int publish, struct verr *e);
 
 /* The kinds of rate-limited writes. */
 enum rate_kind {

@@ -291,6 +291,23 @@ permitted(const struct rule *ru, const struct wf_input *in,
 	return 0;
 }
 
+int
+workflow_may(const struct actor *a, const struct wf_record *r,
+    enum wf_action action)
+{
+	const struct rule *ru;
+	struct wf_input in;
+
+	if ((unsigned)action >= WF__MAX || a == NULL)
+		return 0;
+	ru = &rules[action];
+	if (ru->reporter || !(ru->from & R(r->status)))
+		return 0;
+	memset(&in, 0, sizeof(in));
+	in.actor = a;
+	return permitted(ru, &in, r, NULL) == 0;
+}
+
 /* A malloc'd "fmt + text" note; NULL when out of memory. */
 static char *
 compose(const char *head, const char *text)

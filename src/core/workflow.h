@@ -122,6 +122,14 @@ int workflow_actor_serves(const struct actor *a, const char *agency);
  */
 int workflow_may_see_contact(const struct actor *a, const char *agency);
 
+/*
+ * 1 if staff actor a may take action on report r as it stands (role,
+ * agency and the report's status; not deadlines or input): what a desk
+ * offers.  Reporter's actions (reopen, fixed) are never offered here.
+ */
+int workflow_may(const struct actor *a, const struct wf_record *r,
+    enum wf_action action);
+
 /* The running deadline of r: "register", "answer" or NULL; *due its time. */
 const char *workflow_deadline(const struct wf_record *r, int64_t *due);
 

@@ -43,6 +43,8 @@ enum stmt {
 	ST_AGENCY_LIST,
 	ST_AGENCY_SERVICES,
 	ST_AGENCY_AREAS,
+	ST_AGENCY_AREA_ADD,
+	ST_APIKEY_LIST,
 	ST_REPORT_INSERT,
 	ST_REPORT_MEDIA_PUT,
 	ST_REPORT_ATTR_PUT,
@@ -121,6 +123,12 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "WHERE agency = ? ORDER BY service",
 	[ST_AGENCY_AREAS] = "SELECT geojson FROM agency_areas WHERE agency = ? "
 	    "ORDER BY ord",
+	[ST_AGENCY_AREA_ADD] = "INSERT INTO agency_areas(agency, ord, geojson) "
+	    "SELECT ?1, coalesce(max(ord) + 1, 0), ?2 FROM agency_areas "
+	    "WHERE agency = ?1 AND EXISTS (SELECT 1 FROM agencies "
+	    "WHERE code = ?1)",
+	[ST_APIKEY_LIST] = "SELECT name, coalesce(agency, ''), created, "
+	    "revoked IS NOT NULL FROM apikeys ORDER BY id",
 	[ST_REPORT_INSERT] = "INSERT INTO reports(token, service, agency, "
 	    "status, status_notes, lat, lon, address, address_id, zipcode, "
 	    "description, requested, updated, register_due, expected) "
@@ -1767,4 +1775,47 @@ store_apikey_find(struct store *s,
 		return 1;
 	sq_set_err(s, "reading API key");
 	return -1;
+}
+
+int
+store_agency_area_add(struct store *s, const char *code, const char *geojson)
+{
+	sqlite3_stmt *st = fixed(s, ST_AGENCY_AREA_ADD);
+	int own, rc;
+
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	sq_bind_text(st, 1, code);
+	sq_bind_text(st, 2, geojson);
+	rc = sq_step_done(s, st, "adding an agency area");
+	if (rc == 0 && sqlite3_changes(s->db) == 0)
+		rc = 1;
+	if (sq_tx_end(s, own, rc == 0) == -1)
+		return -1;
+	return rc;
+}
+
+int
+store_apikey_each(struct store *s, int (*fn)(const struct store_apikey *,
+    void *), void *arg)
+{
+	sqlite3_stmt *st = fixed(s, ST_APIKEY_LIST);
+	int rc, ret = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_apikey k;
+
+		k.name = sq_col_text(st, 0);
+		k.agency = sq_col_text(st, 1);
+		k.created = sqlite3_column_int64(st, 2);
+		k.revoked = sqlite3_column_int(st, 3);
+		if ((ret = fn(&k, arg)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE) {
+		sq_set_err(s, "reading API keys");
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	return ret;
 }

@@ -42,6 +42,8 @@ enum {
 	Q_RATE_PRUNE,
 	Q_RATE_COUNT,
 	Q_RATE_INSERT,
+	Q_COMMENT_RECENT,
+	Q_COMMENT_SET,
 };
 
 static sqlite3_stmt *
@@ -215,6 +217,59 @@ store_comment_each(struct store *s, int64_t report,
 	}
 	sqlite3_reset(st);
 	return ret;
+}
+
+int
+store_comment_recent(struct store *s, unsigned status_mask, size_t limit,
+    int (*fn)(const struct comment *, void *), void *arg)
+{
+	sqlite3_stmt *st = stmt(s, Q_COMMENT_RECENT, "SELECT id, report,"
+	    " author, body, status, created FROM comments"
+	    " WHERE ((?1 >> status) & 1) = 1 ORDER BY id DESC LIMIT ?2");
+	int rc, ret = 0;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)status_mask);
+	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct comment c;
+
+		c.id = sqlite3_column_int64(st, 0);
+		c.report_id = sqlite3_column_int64(st, 1);
+		c.author = sq_col_text(st, 2);
+		c.body = sq_col_text(st, 3);
+		c.status = (enum comment_status)sqlite3_column_int(st, 4);
+		c.created = sqlite3_column_int64(st, 5);
+		if ((ret = fn(&c, arg)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE) {
+		sq_set_err(s, "reading comments");
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	return ret;
+}
+
+int
+store_comment_set_status(struct store *s, int64_t id,
+    enum comment_status status)
+{
+	sqlite3_stmt *st = stmt(s, Q_COMMENT_SET, "UPDATE comments SET"
+	    " status = ?2 WHERE id = ?1");
+	int own, rc;
+
+	if (st == NULL || sq_tx_begin(s, &own) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, (int)status);
+	rc = sq_step_done(s, st, "moderating a comment");
+	if (rc == 0 && sqlite3_changes(s->db) == 0)
+		rc = 1;
+	if (sq_tx_end(s, own, rc == 0) == -1)
+		return -1;
+	return rc;
 }
 
 int

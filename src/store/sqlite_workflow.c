@@ -3,6 +3,7 @@
  * sqlite_internal.h and store_workflow.h): the workflow columns of
  * reports, the action behind each public update, and the audit log.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -63,6 +64,7 @@ enum {
 	W_SET_REPORTER,
 	W_HISTORY,
 	W_DUE,
+	W_QUEUE,
 	W_AUDIT_LAST,
 	W_AUDIT_INSERT,
 	W_AUDIT_EACH,
@@ -90,6 +92,11 @@ static const char *const sql[W__MAX] = {
 	    "WHERE u.report = ? ORDER BY u.created, u.id LIMIT ?",
 	[W_DUE] = "SELECT " WF_COLUMNS " FROM reports WHERE " WF_DUE " < ?2 "
 	    "AND (?1 IS NULL OR agency = ?1) ORDER BY " WF_DUE ", id LIMIT ?3",
+	[W_QUEUE] = "SELECT " WF_COLUMNS ", service FROM reports "
+	    "WHERE status IN (0, 1, 2) AND ((?2 >> status) & 1) = 1 "
+	    "AND (?1 IS NULL OR instr(?1, ',' || agency || ',') > 0) "
+	    "AND (?3 IS NULL OR service = ?3) AND " WF_DUE " < ?4 "
+	    "ORDER BY " WF_DUE ", id LIMIT ?5 OFFSET ?6",
 	[W_AUDIT_LAST] = "SELECT id, hash FROM audit_log ORDER BY id DESC "
 	    "LIMIT 1",
 	[W_AUDIT_INSERT] = "INSERT INTO audit_log(id, created, actor_role, "
@@ -158,6 +165,8 @@ record_from_row(sqlite3_stmt *st, struct wf_record *r)
 	r->fixed = col_opt(st, 18);
 	r->reporter_user = sqlite3_column_int64(st, 19);
 	r->reopened = sqlite3_column_int(st, 20);
+	if (sqlite3_column_count(st) > 21)
+		r->service_code = sq_col_text(st, 21);
 }
 
 /* Step st, handing each record to fn; 1 when single and no row. */
@@ -340,6 +349,43 @@ store_wf_due(struct store *s, const char *agency, int64_t before,
 	sq_bind_text(st, 1, agency);
 	sqlite3_bind_int64(st, 2, before);
 	sqlite3_bind_int64(st, 3, limit ? (sqlite3_int64)limit : -1);
+	return records_from(s, st, 0, fn, arg);
+}
+
+int
+store_wf_queue(struct store *s, const struct wf_queue *q,
+    int (*fn)(const struct wf_record *, void *), void *arg)
+{
+	char list[ACTOR_MAX_AGENCIES * (VECHE_MAX_CODE + 1) + 2];
+	size_t i, used = 1;
+	sqlite3_stmt *st;
+
+	/* ",a,b,": codes never hold a comma, and the SQL stays fixed. */
+	list[0] = ',';
+	list[1] = '\0';
+	for (i = 0; i < q->nagencies && i < ACTOR_MAX_AGENCIES; i++) {
+		int n;
+
+		if (strchr(q->agencies[i], ',') != NULL)
+			continue;
+		n = snprintf(list + used, sizeof(list) - used, "%s,",
+		    q->agencies[i]);
+		if (n < 0 || (size_t)n >= sizeof(list) - used)
+			break;
+		used += (size_t)n;
+	}
+	if ((st = stmt(s, W_QUEUE)) == NULL)
+		return -1;
+	if (q->all_agencies)
+		sqlite3_bind_null(st, 1);
+	else
+		sq_bind_text(st, 1, list);
+	sqlite3_bind_int64(st, 2, q->status_mask ? (sqlite3_int64)q->status_mask :
+	    7);
+	sq_bind_text(st, 3, q->service);
+	sqlite3_bind_int64(st, 4, q->before ? q->before : INT64_MAX);
+	sqlite3_bind_int64(st, 5, q->limit ? (sqlite3_int64)q->limit : -1);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)q->offset);
 	return records_from(s, st, 0, fn, arg);
 }
 

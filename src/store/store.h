@@ -91,6 +91,12 @@ int store_service_each(struct store *s,
 int store_agency_put(struct store *s, const struct agency *ag);
 int store_agency_each(struct store *s,
     int (*fn)(const struct agency *, void *), void *arg);
+/*
+ * Append a GeoJSON area (validated by the caller) to agency code's areas.
+ * Returns 0, 1 if there is no such agency, or -1.
+ */
+int store_agency_area_add(struct store *s, const char *code,
+    const char *geojson);
 
 /*
  * Insert a new report with its attributes, media and contact (may be NULL)
@@ -173,6 +179,15 @@ int store_update_query(struct store *s, int64_t after, int64_t before,
 #define STORE_KEY_HASH_LEN 32
 int store_apikey_insert(struct store *s, const char *name, const char *agency,
     const unsigned char hash[STORE_KEY_HASH_LEN], int64_t now);
+/* One API key as listed (never the key itself). */
+struct store_apikey {
+	const char *name;
+	const char *agency;             /* "" when not scoped */
+	int64_t created;
+	int revoked;
+};
+int store_apikey_each(struct store *s, int (*fn)(const struct store_apikey *,
+    void *), void *arg);
 /* Find a live key: copies its name and agency ("" if none); 1 if unknown. */
 int store_apikey_find(struct store *s,
     const unsigned char hash[STORE_KEY_HASH_LEN], char *name, size_t namelen,

@@ -56,6 +56,17 @@ int store_comment_each(struct store *s, int64_t report,
     enum comment_status status,
     int (*fn)(const struct comment *, void *), void *arg);
 
+/*
+ * The newest comments of every report whose status is in status_mask
+ * (bit 1 << status), at most limit, newest first: the moderation queue.
+ */
+int store_comment_recent(struct store *s, unsigned status_mask, size_t limit,
+    int (*fn)(const struct comment *, void *), void *arg);
+
+/* Set the moderation status of comment id; 1 if there is no such comment. */
+int store_comment_set_status(struct store *s, int64_t id,
+    enum comment_status status);
+
 /* Remember an uploaded photo (id: its hex name under the media folder). */
 int store_photo_insert(struct store *s, const char *id, int width,
     int height, int64_t bytes, int64_t now);

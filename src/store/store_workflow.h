@@ -42,6 +42,7 @@ struct wf_record {
 	int fixed;                      /* reporter's "is it fixed?" */
 	int64_t reporter_user;          /* 0: no account */
 	int reopened;                   /* times reopened */
+	const char *service_code;       /* only from store_wf_queue */
 };
 
 /* Read a report's workflow record; 1 if no such report. */
@@ -95,6 +96,25 @@ int store_wf_history(struct store *s, int64_t report, size_t limit,
  */
 int store_wf_due(struct store *s, const char *agency, int64_t before,
     size_t limit, int (*fn)(const struct wf_record *, void *), void *arg);
+
+/* What an agency desk's queue shows. */
+struct wf_queue {
+	const char *const *agencies;    /* the agencies served */
+	size_t nagencies;
+	int all_agencies;               /* ignore agencies: every one */
+	unsigned status_mask;           /* 1 << status of open ones; 0: all */
+	const char *service;            /* NULL: every service */
+	int64_t before;                 /* running deadline before; 0: any */
+	size_t limit, offset;
+};
+
+/*
+ * Open reports (submitted, registered, in progress) matching q, by their
+ * running deadline, earliest (most overdue) first; records carry
+ * service_code.
+ */
+int store_wf_queue(struct store *s, const struct wf_queue *q,
+    int (*fn)(const struct wf_record *, void *), void *arg);
 
 /* One audit log entry.  hash and prev are hex digests. */
 struct store_audit {

@@ -356,7 +356,44 @@
     }
   }
 
-  const pages = { map: mapPage, new: newPage, report: reportPage };
+  // ---- Staff: a report on the desk ----------------------------------------
+  // Picking an answer template fills the answer (without scripts the
+  // server takes the template's text when the answer is left empty).
+  function deskReportPage() {
+    const pickTpl = document.getElementById('answer-template');
+    const text = document.getElementById('answer-text');
+    if (!pickTpl || !text) return;
+    pickTpl.addEventListener('change', () => {
+      const opt = pickTpl.selectedOptions[0];
+      if (opt && opt.dataset.text) text.value = opt.dataset.text;
+    });
+  }
+
+  // ---- Staff: agencies' areas on a map -----------------------------------
+  function agenciesPage() {
+    const node = document.getElementById('agency-map');
+    if (!node || !window.L) return;
+    const map = baseMap(node);
+    const colours = ['#1d4ed8', '#9a3412', '#166534', '#6b21a8', '#991b1b', '#0f766e'];
+    const group = L.featureGroup().addTo(map);
+    let drawn = 0;
+    document.querySelectorAll('tr.area[data-area]').forEach((row, i) => {
+      try {
+        const layer = L.geoJSON(JSON.parse(row.dataset.area), {
+          style: { color: colours[i % colours.length], weight: 2, fillOpacity: 0.15 },
+        });
+        layer.bindTooltip(`${row.dataset.name} (${row.dataset.agency})`);
+        layer.addTo(group);
+        drawn += 1;
+      } catch (e) { /* a stored area is checked by GEOS: skip what JS cannot read */ }
+    });
+    if (drawn > 0) map.fitBounds(group.getBounds());
+    node.dataset.areas = String(drawn);
+    node.dataset.ready = '1';
+  }
+
+  const pages = { map: mapPage, new: newPage, report: reportPage,
+    'desk-report': deskReportPage, 'admin-agencies': agenciesPage };
   function start() {
     const page = pages[document.body.dataset.page];
     if (page) page();

@@ -981,7 +981,8 @@ moderate(struct http_request *req, struct http_response *res, void *arg)
 		return web_fail(req, res, &st.c, 404, "id", "no such comment");
 	publish = verb[0] == 'p';
 	memset(&e, 0, sizeof(e));
-	if (social_moderate(st.c.store, st.act, id, publish, &e) == -1)
+	if (social_moderate(st.c.store, st.act, id, publish,
+	    app_now(st.c.app), &e) == -1)
 		return staff_fail(req, res, &st, &e);
 	cache_bump(st.c.app->cache);
 	return staff_redirect(res, publish ? "/desk/moderation?done=publish" :

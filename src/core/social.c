@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "veche.h"
+#include "core/audit.h"
 #include "core/parse.h"
 #include "core/social.h"
 #include "store/store.h"
@@ -116,21 +117,35 @@ social_rate(struct store *s, enum rate_kind kind, const char *who,
 
 int
 social_moderate(struct store *s, const struct actor *by, int64_t id,
-    int publish, struct verr *e)
+    int publish, int64_t now, struct verr *e)
 {
+	char object[40];
 	int rc;
 
 	if (by == NULL || (by->role != ROLE_MODERATOR &&
 	    by->role != ROLE_ADMIN))
 		return verr_set(e, VERR_FORBIDDEN, "role", "role: only "
 		    "moderators and administrators moderate comments");
-	rc = store_comment_set_status(s, id, publish ? COMMENT_PUBLISHED :
-	    COMMENT_HIDDEN);
-	if (rc == 1)
-		return verr_set(e, VERR_NOT_FOUND, "id", "id: no comment %lld",
-		    (long long)id);
-	if (rc != 0)
+	/* The change and its audit entry commit together. */
+	if (store_begin(s) == -1)
 		return verr_set(e, VERR_INTERNAL, NULL, "moderating: %s",
 		    store_error(s));
+	rc = store_comment_set_status(s, id, publish ? COMMENT_PUBLISHED :
+	    COMMENT_HIDDEN);
+	if (rc == 1) {
+		store_rollback(s);
+		return verr_set(e, VERR_NOT_FOUND, "id", "id: no comment %lld",
+		    (long long)id);
+	}
+	snprintf(object, sizeof(object), "comment:%lld", (long long)id);
+	if (rc != 0 || audit_append(s, by, publish ? "comment.publish" :
+	    "comment.hide", object, NULL, publish ? "status=published" :
+	    "status=hidden", now, e) == -1 || store_commit(s) == -1) {
+		if (rc != 0 || e->kind != VERR_INTERNAL)
+			verr_set(e, VERR_INTERNAL, NULL, "moderating: %s",
+			    store_error(s));
+		store_rollback(s);
+		return -1;
+	}
 	return 0;
 }

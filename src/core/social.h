@@ -33,12 +33,13 @@ int social_comment(struct store *s, int64_t report, const char *author,
     struct verr *e);
 
 /*
- * Moderate comment id: publish (1) or hide (0) it.  Only moderators and
- * administrators may.  Returns 0, or -1 with e set: VERR_FORBIDDEN,
- * VERR_NOT_FOUND, VERR_INTERNAL.
+ * Moderate comment id: publish (1) or hide (0) it, at time now, with an
+ * audit entry in the same transaction.  Only moderators and administrators
+ * may.  Returns 0, or -1 with e set: VERR_FORBIDDEN, VERR_NOT_FOUND,
+ * VERR_INTERNAL.
  */
 int social_moderate(struct store *s, const struct actor *by, int64_t id,
-    int publish, struct verr *e);
+    int publish, int64_t now, struct verr *e);
 
 /* The kinds of rate-limited writes. */
 enum rate_kind {

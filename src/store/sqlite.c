@@ -810,6 +810,14 @@ sq_tx_begin(struct store *s, int *own)
 }
 
 int
+sq_tx_finish(struct store *s, int own, int rc)
+{
+	if (sq_tx_end(s, own, rc == 0) == -1 && rc == 0)
+		return -1;
+	return rc;
+}
+
+int
 sq_tx_end(struct store *s, int own, int ok)
 {
 	if (!own)
@@ -1344,11 +1352,7 @@ store_report_set_status(struct store *s, int64_t id,
 	if (sq_tx_begin(s, &own) == -1)
 		return -1;
 	rc = set_status(s, id, status, note, now);
-	if (rc == 1) {
-		sq_tx_end(s, own, 0);
-		return 1;
-	}
-	return sq_tx_end(s, own, rc == 0);
+	return sq_tx_finish(s, own, rc);
 }
 
 /*
@@ -1790,9 +1794,7 @@ store_agency_area_add(struct store *s, const char *code, const char *geojson)
 	rc = sq_step_done(s, st, "adding an agency area");
 	if (rc == 0 && sqlite3_changes(s->db) == 0)
 		rc = 1;
-	if (sq_tx_end(s, own, rc == 0) == -1)
-		return -1;
-	return rc;
+	return sq_tx_finish(s, own, rc);
 }
 
 int

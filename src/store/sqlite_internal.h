@@ -80,4 +80,11 @@ const char *sq_col_text(sqlite3_stmt *st, int i);
 int sq_tx_begin(struct store *s, int *own);
 int sq_tx_end(struct store *s, int own, int ok);
 
+/*
+ * End what sq_tx_begin opened after a write whose result rc is 0 (done),
+ * 1 (nothing to change: no such row; rolled back) or -1 (failed; rolled
+ * back).  Returns rc, or -1 if the commit of a done write failed.
+ */
+int sq_tx_finish(struct store *s, int own, int rc);
+
 #endif

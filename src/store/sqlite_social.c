@@ -267,9 +267,7 @@ store_comment_set_status(struct store *s, int64_t id,
 	rc = sq_step_done(s, st, "moderating a comment");
 	if (rc == 0 && sqlite3_changes(s->db) == 0)
 		rc = 1;
-	if (sq_tx_end(s, own, rc == 0) == -1)
-		return -1;
-	return rc;
+	return sq_tx_finish(s, own, rc);
 }
 
 int

@@ -432,7 +432,8 @@ cmd_serve(int argc, char **argv)
 		goto out;
 	if (demo && demo_setup(s, (size_t)nreports) == -1)
 		goto out;
-	if ((app.catalog = load_catalog(s)) == NULL)
+	app.catalog = load_catalog(s);
+	if (app.catalog == NULL)
 		goto out;
 	if ((cal = setup_deadlines(s, &cal_ok)) == NULL && !cal_ok)
 		goto out;

@@ -1,11 +1,20 @@
 /* app.c: per-thread store connections. */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <time.h>
 
+#include <stdlib.h>
+
 #include "api/app.h"
 #include "api/cache.h"
+#include "core/catalog.h"
 #include "api/ratelimit.h"
 #include "store/store.h"
+
+struct catalog_old {
+	struct catalog *c;
+	struct catalog_old *next;
+};
 
 static void
 close_store(void *p)
@@ -24,6 +33,7 @@ app_init(struct app *a)
 		a->cache = NULL;
 		return -1;
 	}
+	pthread_mutex_init(&a->reload_lock, NULL);
 	if ((a->writer = store_writer_new()) == NULL) {
 		pthread_key_delete(a->store_key);
 		cache_free(a->cache);
@@ -58,6 +68,14 @@ app_finish(struct app *a)
 	a->cache = NULL;
 	store_writer_free(a->writer);
 	a->writer = NULL;
+	while (a->retired != NULL) {
+		struct catalog_old *o = a->retired;
+
+		a->retired = o->next;
+		catalog_free(o->c);
+		free(o);
+	}
+	pthread_mutex_destroy(&a->reload_lock);
 	ratelimit_free(a->login_limit);
 	a->login_limit = NULL;
 }
@@ -86,4 +104,28 @@ int64_t
 app_now(const struct app *a)
 {
 	return a->clock != NULL ? a->clock() : (int64_t)time(NULL);
+}
+
+int
+app_catalog_reload(struct app *a, struct store *s, char *err, size_t errlen)
+{
+	struct catalog_old *o;
+	struct catalog *c;
+
+	if ((o = calloc(1, sizeof(*o))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if ((c = catalog_load(s, err, errlen)) == NULL) {
+		free(o);
+		return -1;
+	}
+	pthread_mutex_lock(&a->reload_lock);
+	o->c = atomic_exchange(&a->catalog, c);
+	o->next = a->retired;
+	a->retired = o;
+	pthread_mutex_unlock(&a->reload_lock);
+	/* Cached pages were rendered from the old snapshot. */
+	cache_bump(a->cache);
+	return 0;
 }

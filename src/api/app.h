@@ -17,7 +17,15 @@ struct store;
 
 struct app {
 	const char *db_path;
-	struct catalog *catalog;        /* read-only while serving */
+	/*
+	 * The current catalogue snapshot.  Handlers read the pointer (an
+	 * atomic load) and use that snapshot; app_catalog_reload swaps in a
+	 * new one and keeps the old alive until app_finish, so a handler
+	 * never sees one freed under it.  Reloads are rare (an admin's edit).
+	 */
+	_Atomic(struct catalog *) catalog;
+	struct catalog_old *retired;    /* replaced snapshots, freed at finish */
+	pthread_mutex_t reload_lock;
 	const char *public_url;         /* e.g. "http://127.0.0.1:8080" */
 	int64_t started;                /* Unix time the server started */
 	pthread_key_t store_key;
@@ -44,6 +52,14 @@ void app_finish(struct app *a);
  * thread exits.  NULL if the database cannot be opened (logged to stderr).
  */
 struct store *app_store(struct app *a);
+
+/*
+ * Load the catalogue anew from s (after a change to services, agencies or
+ * areas) and make it current.  Returns 0, or -1 with a message in err (the
+ * old snapshot stays).
+ */
+int app_catalog_reload(struct app *a, struct store *s, char *err,
+    size_t errlen);
 
 /* The current time as the app sees it. */
 int64_t app_now(const struct app *a);

@@ -448,6 +448,13 @@ area_upload(struct http_request *req, struct http_response *res, void *arg)
 	if (city_area_add(st.c.store, http_request_param(req, "agency"), file,
 	    len, &e) == -1)
 		return staff_fail(req, res, &st, &e);
+	/* Route by the new area from the next report on. */
+	if (app_catalog_reload(st.c.app, st.c.store, e.message,
+	    sizeof(e.message)) == -1) {
+		fprintf(stderr, "veche: reloading the catalogue: %s\n",
+		    e.message);
+		return -1;
+	}
 	return staff_redirect(res, "/admin/agencies?done=area");
 }
 

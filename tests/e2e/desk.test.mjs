@@ -273,7 +273,7 @@ describe('agency desk and administration', { skip: skipReason, timeout: 300000 }
     await admin.setInputFiles('#area-file', file);
     await admin.click('#area-upload');
     await admin.waitForSelector('#flash');
-    assert.match(await admin.textContent('#flash'), /после перезапуска/);
+    assert.match(await admin.textContent('#flash'), /уже распределяются/);
     await admin.waitForSelector('#agency-map[data-ready="1"]');
     assert.equal(Number(await admin.getAttribute('#agency-map', 'data-areas')), before + 1, 'the new area is on the map');
     assert.ok(await admin.locator('#agency-map path.leaflet-interactive').count() >= before + 1);

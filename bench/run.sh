@@ -16,7 +16,8 @@ cd "$(dirname "$0")/.."
 REPORTS=${BENCH_REPORTS:-1000000}
 DURATION=${BENCH_DURATION:-15s}
 CONNS=${BENCH_CONNS:-32}
-THREADS=${BENCH_THREADS:-2}
+THREADS=${BENCH_THREADS:-8}          # veche worker threads (its default)
+WORKERS=${BENCH_WORKERS:-$(nproc)}   # nginx worker processes
 VPORT=${BENCH_PORT:-18080}
 NPORT=$((VPORT + 1))
 OUT=bench/out
@@ -65,7 +66,7 @@ curl -sf "http://127.0.0.1:$VPORT$OPEN" > "$OUT/www/open.json"
 curl -sf "http://127.0.0.1:$VPORT$BBOX" > "$OUT/www/bbox.json"
 
 cat > "$OUT/nginx.conf" <<NGINX
-worker_processes $THREADS;
+worker_processes $WORKERS;
 pid $PWD/$OUT/nginx.pid;
 error_log $PWD/$OUT/nginx-error.log;
 events { worker_connections 1024; }
@@ -107,7 +108,7 @@ run() {
 	echo "$name|$rps|$p50|$p99|${errs:-0}"
 }
 
-echo "bench: wrk -t1 -c$CONNS -d$DURATION, veche --threads $THREADS, nginx workers $THREADS"
+echo "bench: wrk -t1 -c$CONNS -d$DURATION, veche --threads $THREADS, nginx workers $WORKERS"
 : > "$OUT/results.txt"
 # Not in a pipeline: start_veche must run in this shell to wait for the
 # server it replaces.

@@ -73,7 +73,7 @@ static const char usage_serve[] =
     "  --demo             if the database is empty, load the demo city\n"
     "                     (data/demo/city.json) and demo reports\n"
     "  --demo-reports N   how many demo reports (default 300)\n"
-    "  --threads N        worker threads (default 4)\n"
+    "  --threads N        worker threads (default 8)\n"
     "  --public-url URL   the address clients use (default http://HOST:PORT)\n"
     "  --no-cache         render every GET anew (see docs/performance.md)\n"
     "  --media DIR        folder for citizens' photos (default: media/ next\n"

@@ -18,7 +18,7 @@
 #define VECHE_MAX_PARAM_NAME    256                /* bytes */
 #define VECHE_MAX_RESPONSE      (64u * 1024 * 1024)/* response body, bytes */
 #define VECHE_MAX_PATH_VARS     8
-#define VECHE_DEFAULT_THREADS   4
+#define VECHE_DEFAULT_THREADS   8
 #define VECHE_DEFAULT_PORT      8080
 #define VECHE_MAX_CONNECTIONS   1024               /* open HTTP connections */
 #define VECHE_HTTP_TIMEOUT      30                 /* seconds a connection may idle */
@@ -26,6 +26,12 @@
 #define VECHE_MAX_HEADER_PARAMS 16                 /* ;name=value pairs in one header */
 #define VECHE_MAX_BOUNDARY      70                 /* multipart boundary, bytes (RFC 2046) */
 #define VECHE_MAX_REQUEST_MEMORY (32u * 1024 * 1024)/* per-request arena, bytes */
+
+/* SQLite, per connection (one per server thread) */
+#define VECHE_SQLITE_CACHE_KIB_NEG  -32768      /* page cache: 32 MiB (negative: KiB) */
+#define VECHE_SQLITE_MMAP           268435456   /* bytes of the file mapped: 256 MiB */
+#define VECHE_STR_(x) #x
+#define VECHE_STR(x) VECHE_STR_(x)
 
 /* Response cache (src/api/cache.c) */
 #define VECHE_CACHE_SLOTS       256

@@ -462,6 +462,9 @@ store_open(const char *path, char *err, size_t errlen)
 	sqlite3_extended_result_codes(s->db, 1);
 	if (exec(s, "PRAGMA journal_mode = WAL") == -1 ||
 	    exec(s, "PRAGMA synchronous = FULL") == -1 ||
+	    exec(s, "PRAGMA cache_size = " VECHE_STR(VECHE_SQLITE_CACHE_KIB_NEG))
+	    == -1 ||
+	    exec(s, "PRAGMA mmap_size = " VECHE_STR(VECHE_SQLITE_MMAP)) == -1 ||
 	    exec(s, "PRAGMA foreign_keys = ON") == -1 ||
 	    migrate(s) == -1) {
 		snprintf(err, errlen, "database %s: %s", path, s->err);

@@ -516,40 +516,55 @@ out:
 	return rc;
 }
 
-/* Options shared by the small commands: --db and the ones they list. */
-static int
-cmd_city(int argc, char **argv)
+/*
+ * The arguments of a command whose only option is --db: "VERB [--db FILE]
+ * ARG..." with exactly npos arguments.  Sets *db and returns the arguments
+ * (argv's own storage), or NULL after printing usage.
+ */
+static char **
+db_only_args(int argc, char **argv, const char *verb, const char *usage,
+    int npos, const char **db)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = DEFAULT_DB;
-	struct store *s;
-	int ch, rc;
+	int ch;
 
-	if (argc < 2 || strcmp(argv[1], "import") != 0) {
-		fputs(usage_city, stderr);
-		return 2;
-	}
+	*db = DEFAULT_DB;
+	if (argc < 2 || strcmp(argv[1], verb) != 0)
+		goto usage;
 	argc--;
 	argv++;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 'd') {
-			fputs(usage_city, stderr);
-			return 2;
-		}
-		db = optarg;
+		if (ch != 'd')
+			goto usage;
+		*db = optarg;
 	}
-	if (optind != argc - 1) {
-		fputs(usage_city, stderr);
+	if (argc - optind != npos)
+		goto usage;
+	return argv + optind;
+usage:
+	fputs(usage, stderr);
+	return NULL;
+}
+
+static int
+cmd_city(int argc, char **argv)
+{
+	const char *db;
+	struct store *s;
+	char **args;
+	int rc;
+
+	if ((args = db_only_args(argc, argv, "import", usage_city, 1,
+	    &db)) == NULL)
 		return 2;
-	}
 	if ((s = open_store(db)) == NULL)
 		return 1;
-	rc = import_city(s, argv[optind]);
+	rc = import_city(s, args[0]);
 	if (rc == 0)
-		fprintf(stderr, "veche: imported %s into %s\n", argv[optind], db);
+		fprintf(stderr, "veche: imported %s into %s\n", args[0], db);
 	store_close(s);
 	return rc == 0 ? 0 : 1;
 }
@@ -888,33 +903,14 @@ usage:
 static int
 cmd_audit(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *db = DEFAULT_DB;
+	const char *db;
 	struct audit_check chk;
 	struct store *s;
 	struct verr e;
-	int ch, rc;
+	int rc;
 
-	if (argc < 2 || strcmp(argv[1], "verify") != 0) {
-		fputs(usage_audit, stderr);
+	if (db_only_args(argc, argv, "verify", usage_audit, 0, &db) == NULL)
 		return 2;
-	}
-	argc--;
-	argv++;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 'd') {
-			fputs(usage_audit, stderr);
-			return 2;
-		}
-		db = optarg;
-	}
-	if (optind != argc) {
-		fputs(usage_audit, stderr);
-		return 2;
-	}
 	if ((s = open_store(db)) == NULL)
 		return 1;
 	rc = audit_verify(s, &chk, &e);

@@ -111,6 +111,7 @@
 #define VECHE_RATE_VOTES        120
 #define VECHE_RATE_COMMENTS     60
 #define VECHE_RATE_PHOTOS       120
+#define VECHE_RATE_SIGNUPS      10
 
 /* Delivery to agency systems (src/core/delivery.c, mail.c, export.c) */
 #define VECHE_DELIVERY_MAX_ATTEMPTS 12          /* attempts, then "dead" */

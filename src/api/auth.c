@@ -18,6 +18,7 @@
 #include "core/account.h"
 #include "core/apikey.h"
 #include "core/session.h"
+#include "core/social.h"
 #include "http/http.h"
 
 /* What the request slot holds: the actor first, so it reads as one. */
@@ -402,6 +403,18 @@ signup(struct http_request *req, struct http_response *res, void *arg)
 
 	if ((s = app_store(a)) == NULL)
 		return reply_bad(req, res, 503, NULL, "database unavailable");
+	/* Each account costs an Argon2id hash: limit them per address. */
+	memset(&e, 0, sizeof(e));
+	switch (social_rate(s, RATE_SIGNUP, http_request_remote(req),
+	    app_now(a), &e)) {
+	case 0:
+		break;
+	case 1:
+		return reply_bad(req, res, 429, NULL, "too many new accounts "
+		    "from this address: try again in an hour");
+	default:
+		return reply_verr(req, res, &e);
+	}
 	memset(&self, 0, sizeof(self));
 	self.role = ROLE_CITIZEN;
 	snprintf(self.name, sizeof(self.name), "%s", name ? name : "");

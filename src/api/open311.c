@@ -756,7 +756,8 @@ on_update(const struct report_update *u, void *arg)
 	o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o}",
 	    "update_id", (json_int_t)u->id,
 	    "service_request_id", (json_int_t)u->report_id,
-	    "status", fms_status[u->status],
+	    "status", (unsigned)u->status < STATUS__MAX ?
+	    fms_status[u->status] : "open",
 	    "extended_status", report_status_name(u->status),
 	    "updated_datetime", datetime_format(u->created, when, sizeof(when)),
 	    "description", reply_str(u->description),

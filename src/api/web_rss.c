@@ -60,18 +60,29 @@ on_item(const struct report *r, void *arg)
 	struct feed *f = arg;
 	const struct service *svc = catalog_service(f->c->app->catalog,
 	    r->service_code);
-	char title[400], path[64], date[64];
+	char number[32], path[64], date[64];
 
-	snprintf(title, sizeof(title), "%s%lld: %s%s%s (%s)",
-	    web_msg(M_REPORT_NO, f->c->lang), (long long)r->id,
-	    svc != NULL ? tr(svc->name, f->c->lang) : r->service_code,
-	    r->address != NULL ? " — " : "", r->address != NULL ? r->address :
-	    "", web_status_text(r->status, f->c->lang));
+	snprintf(number, sizeof(number), "%lld: ", (long long)r->id);
 	snprintf(path, sizeof(path), "/reports/%lld", (long long)r->id);
 	rfc822(r->requested, date, sizeof(date));
 	if (xmlTextWriterStartElement(f->w, BAD_CAST "item") < 0)
 		return f->failed = 1, -1;
-	element(f, "title", title);
+	/* Written in pieces: an address may be long, and is never cut. */
+	if (xmlTextWriterStartElement(f->w, BAD_CAST "title") < 0 ||
+	    xmlTextWriterWriteString(f->w,
+	    BAD_CAST web_msg(M_REPORT_NO, f->c->lang)) < 0 ||
+	    xmlTextWriterWriteString(f->w, BAD_CAST number) < 0 ||
+	    xmlTextWriterWriteString(f->w, BAD_CAST (svc != NULL ?
+	    tr(svc->name, f->c->lang) : r->service_code)) < 0 ||
+	    (r->address != NULL && (xmlTextWriterWriteString(f->w,
+	    BAD_CAST " — ") < 0 || xmlTextWriterWriteString(f->w,
+	    BAD_CAST r->address) < 0)) ||
+	    xmlTextWriterWriteString(f->w, BAD_CAST " (") < 0 ||
+	    xmlTextWriterWriteString(f->w,
+	    BAD_CAST web_status_text(r->status, f->c->lang)) < 0 ||
+	    xmlTextWriterWriteString(f->w, BAD_CAST ")") < 0 ||
+	    xmlTextWriterEndElement(f->w) < 0)
+		f->failed = 1;
 	element(f, "link", web_url(f->req, f->c, path));
 	element(f, "description", r->description);
 	element(f, "category", r->service_code);

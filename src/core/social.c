@@ -17,6 +17,7 @@ static const struct {
 	[RATE_VOTE] = { "vote", VECHE_RATE_VOTES },
 	[RATE_COMMENT] = { "comment", VECHE_RATE_COMMENTS },
 	[RATE_PHOTO] = { "photo", VECHE_RATE_PHOTOS },
+	[RATE_SIGNUP] = { "signup", VECHE_RATE_SIGNUPS },
 };
 
 int

@@ -47,6 +47,7 @@ enum rate_kind {
 	RATE_VOTE,
 	RATE_COMMENT,
 	RATE_PHOTO,
+	RATE_SIGNUP,                    /* new accounts (each costs a password hash) */
 	RATE__MAX
 };
 

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "veche.h"
+#include "core/workflow.h"
 #include "store/sqlite_internal.h"
 #include "store/store.h"
 
@@ -68,10 +69,22 @@ enum stmt {
 	ST__MAX
 };
 
+/*
+ * The text of a report rejected for obscene or threatening language is not
+ * republished: public reads get no description (the workflow module's
+ * reject_reason column; staff read the original through store_wf_*).
+ */
+#define REPORT_PUBLIC_TEXT \
+	"CASE WHEN r.status = 5 AND r.reject_reason = 2 THEN NULL " \
+	"ELSE r.description END"
+_Static_assert(STATUS_REJECTED == 5 && REJECT_OBSCENE == 2,
+    "REPORT_PUBLIC_TEXT names these numbers");
+
 /* The columns every report read selects, in this order. */
 #define REPORT_COLUMNS \
 	"r.id, r.token, r.service, r.agency, r.status, r.status_notes, " \
-	"r.lat, r.lon, r.address, r.address_id, r.zipcode, r.description, " \
+	"r.lat, r.lon, r.address, r.address_id, r.zipcode, " \
+	REPORT_PUBLIC_TEXT ", " \
 	"r.requested, r.updated, r.register_due, r.expected, " \
 	"(SELECT group_concat(url, '" LIST_SEP "') FROM " \
 	"(SELECT url FROM report_media m WHERE m.report = r.id ORDER BY ord))"

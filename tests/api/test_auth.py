@@ -234,5 +234,23 @@ class TestAddressRateLimit(ServerTestCase):
         self.assert_error(r, "json", 429, "login")
 
 
+
+class TestSignupLimit(ServerTestCase):
+    """Each account costs a password hash: sign-ups are limited per
+    address and hour (VECHE_RATE_SIGNUPS, 10)."""
+
+    def test_signups_limited_per_address(self):
+        for i in range(10):
+            r = Session(self).post("/api/v1/signup", {
+                "login": "resident%d" % i, "password": TEST_PASSWORD},
+                csrf=False)
+            self.assertEqual(r.status, 201, r)
+        r = Session(self).post("/api/v1/signup", {
+            "login": "resident10", "password": TEST_PASSWORD}, csrf=False)
+        self.assertEqual(r.status, 429, r)
+        # The refused account was not made: it cannot sign in.
+        self.assertEqual(Session(self).login("resident10").status, 401)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -215,7 +215,17 @@ class TestRoles(WorkflowCase):
                                                      "note": "см. правила"})
             self.assertEqual(o["status"], "rejected")
             self.assertEqual(o["reject_reason"], reason)
-            self.assertEqual(self.by_id(rid)["status"], "closed")
+            public = self.by_id(rid)
+            self.assertEqual(public["status"], "closed")
+            # Obscene or threatening text is not republished; other
+            # rejected reports keep their text in public.
+            if reason == "obscene":
+                self.assertIsNone(public["description"])
+                page = self.fetch("GET", "/reports/%d" % rid)
+                self.assertEqual(page.status, 200)
+                self.assertNotIn("Тестовое обращение", page.text())
+            else:
+                self.assertIsNotNone(public["description"])
 
 
 class TestLife(WorkflowCase):

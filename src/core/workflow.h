@@ -118,7 +118,7 @@ int workflow_actor_serves(const struct actor *a, const char *agency);
 
 /*
  * 1 if actor may read the private contact data of a report of agency:
- * admins, moderators and those who serve the agency.
+ * admins and those who serve the agency (not moderators).
  */
 int workflow_may_see_contact(const struct actor *a, const char *agency);
 

@@ -98,6 +98,7 @@
 #define VECHE_MAX_COMMENT       2000   /* characters */
 #define VECHE_NEARBY_RADIUS_M   200    /* "is this yours?" search radius */
 #define VECHE_NEARBY_MAX        5      /* reports offered there */
+#define VECHE_ADDRESS_RESULTS   10     /* addresses offered for a search */
 #define VECHE_WEB_PAGE          20     /* reports per page of /reports */
 #define VECHE_DESK_PAGE         50     /* reports per page of the agency desk */
 #define VECHE_MAX_AREA_FILE     (2u * 1024 * 1024) /* an uploaded GeoJSON area, bytes */

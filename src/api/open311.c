@@ -22,6 +22,7 @@
 #include "api/render.h"
 #include "api/reply.h"
 #include "api/routes.h"
+#include "core/address.h"
 #include "core/catalog.h"
 #include "core/datetime.h"
 #include "core/parse.h"
@@ -526,42 +527,16 @@ status_filter(struct http_request *req, struct http_response *res,
 	return 0;
 }
 
-/*
- * Free text for FTS5: every word becomes a quoted term, so that no input
- * is read as query syntax.
- */
+/* Free text as a full-text query (core/address.h), in request memory. */
 static const char *
 fts_terms(struct http_request *req, const char *in)
 {
-	size_t n = strlen(in), len = 0;
-	char *out = http_request_alloc(req, 3 * n + 3);
-	int inword = 0;
+	size_t n = 3 * strlen(in) + 4;
+	char *out = http_request_alloc(req, n);
 
-	if (out == NULL)
+	if (out == NULL || search_terms(in, 0, out, n) == -1)
 		return NULL;
-	for (; *in != '\0'; in++) {
-		unsigned char ch = (unsigned char)*in;
-
-		if (isspace(ch)) {
-			if (inword)
-				out[len++] = '"';
-			inword = 0;
-			continue;
-		}
-		if (!inword) {
-			if (len > 0)
-				out[len++] = ' ';
-			out[len++] = '"';
-			inword = 1;
-		}
-		if (ch == '"')
-			out[len++] = '"';
-		out[len++] = (char)ch;
-	}
-	if (inword)
-		out[len++] = '"';
-	out[len] = '\0';
-	return len > 0 ? out : NULL;
+	return out;
 }
 
 static int

@@ -28,6 +28,7 @@
 #include "core/report.h"
 #include "core/social.h"
 #include "api/reply.h"
+#include "core/address.h"
 #include "http/http.h"
 #include "store/store.h"
 #include "store/store_social.h"
@@ -477,6 +478,40 @@ social_nearby(struct http_request *req, struct http_response *res,
 		return -1;
 	}
 	return send_json(res, 200, nb.items);
+}
+
+static int
+on_address(const char *address, double lat, double lon, void *arg)
+{
+	json_t *items = arg;
+
+	return json_array_append_new(items, json_pack("{s:s, s:f, s:f}",
+	    "address", address, "lat", lat, "long", lon));
+}
+
+int
+social_addresses(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	const char *q = http_request_param(req, "q");
+	struct web_ctx c;
+	struct verr e;
+	json_t *items;
+
+	if (web_begin(req, res, arg, &c) == -1)
+		return 0;
+	if (q == NULL)
+		return web_fail(req, res, &c, 400, "q", "q: type a street and "
+		    "a house number");
+	if ((items = json_array()) == NULL)
+		return -1;
+	memset(&e, 0, sizeof(e));
+	if (address_search(c.store, q, VECHE_ADDRESS_RESULTS, on_address,
+	    items, &e) == -1) {
+		json_decref(items);
+		return fail_verr(req, res, &c, &e);
+	}
+	return send_json(res, 200, items);
 }
 
 int

@@ -265,6 +265,7 @@ static const char *const p_comment[] = {
 static const char *const p_nearby[] = {
 	LANG_P, "lat", "long", "service_code", NULL
 };
+static const char *const p_addresses[] = { LANG_P, "q", NULL };
 static const char *const p_fixed[] = { LANG_P, "csrf", "fixed", NULL };
 static const char *const p_photo[] = { LANG_P, "csrf", "photo", NULL };
 
@@ -279,6 +280,7 @@ static const struct http_route web_table[] = {
 	{ HTTP_POST, "/api/v1/reports", social_post_report, 0, p_post_report,
 	    0 },
 	{ HTTP_GET, "/api/v1/reports/nearby", social_nearby, 0, p_nearby, 0 },
+	{ HTTP_GET, "/api/v1/addresses", social_addresses, 0, p_addresses, 0 },
 	{ HTTP_POST, "/api/v1/reports/{id}/votes", social_post_vote, 0, p_csrf,
 	    0 },
 	{ HTTP_GET, "/api/v1/reports/{id}/comments", social_get_comments, 0,

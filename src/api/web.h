@@ -96,6 +96,8 @@ int social_get_comments(struct http_request *, struct http_response *,
 int social_post_comment(struct http_request *, struct http_response *,
     void *);
 int social_nearby(struct http_request *, struct http_response *, void *);
+/* GET /api/v1/addresses?q=: the address registry, for the report form. */
+int social_addresses(struct http_request *, struct http_response *, void *);
 int social_post_photo(struct http_request *, struct http_response *, void *);
 int social_media(struct http_request *, struct http_response *, void *);
 

@@ -9,6 +9,7 @@
 #include "core/arena.h"
 #include "core/city.h"
 #include "core/datetime.h"
+#include "core/parse.h"
 #include "core/deadline.h"
 #include "core/report.h"
 #include "geo/geo.h"
@@ -386,6 +387,56 @@ get_deadline_settings(json_t *root, const char **calendar,
 	return 0;
 }
 
+/* One address of the registry, checked. */
+struct address_row {
+	const char *text;
+	double lat, lon;
+};
+
+static int
+parse_addresses(struct arena *a, json_t *list, struct address_row **out,
+    size_t *n, struct verr *e)
+{
+	struct address_row *rows;
+	size_t i, chars, bad;
+	char path[48];
+
+	*out = NULL;
+	*n = 0;
+	if (list == NULL)
+		return 0;
+	if (!json_is_array(list))
+		return verr_set(e, VERR_INVALID, "addresses", "addresses: an "
+		    "array of {address, lat, long}");
+	if ((rows = arena_alloc(a, (json_array_size(list) + 1) *
+	    sizeof(*rows))) == NULL)
+		return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
+	for (i = 0; i < json_array_size(list); i++) {
+		json_t *o = json_array_get(list, i);
+		json_t *la = json_object_get(o, "lat");
+		json_t *lo = json_object_get(o, "long");
+
+		snprintf(path, sizeof(path), "addresses[%zu]", i);
+		if (get_str(o, "address", &rows[i].text, 1, path, e) == -1)
+			return -1;
+		if (!json_is_number(la) || !json_is_number(lo) ||
+		    !geo_point_valid(json_number_value(la),
+		    json_number_value(lo)))
+			return verr_set(e, VERR_INVALID, path, "%s: lat and long "
+			    "must be numbers in range", path);
+		if (parse_utf8(rows[i].text, 0, &chars, &bad) == -1 ||
+		    chars == 0 || chars > VECHE_MAX_ADDRESS)
+			return verr_set(e, VERR_INVALID, path, "%s.address: one "
+			    "line of 1 to %d characters", path,
+			    VECHE_MAX_ADDRESS);
+		rows[i].lat = json_number_value(la);
+		rows[i].lon = json_number_value(lo);
+	}
+	*out = rows;
+	*n = json_array_size(list);
+	return 0;
+}
+
 static int
 import(struct store *s, json_t *root, struct arena *a, struct verr *e)
 {
@@ -394,7 +445,8 @@ import(struct store *s, json_t *root, struct arena *a, struct verr *e)
 	struct agency *agencies = NULL;
 	const char *jur = NULL, *tz = NULL, *fallback = NULL;
 	const char *calendar = NULL, *answer = NULL;
-	size_t i, j, nsvc, nag;
+	struct address_row *addrs;
+	size_t i, j, nsvc, nag, naddrs;
 	char path[64], near[16];
 
 	if (!json_is_object(root))
@@ -455,8 +507,15 @@ import(struct store *s, json_t *root, struct arena *a, struct verr *e)
 			    "fallback_agency: '%s' is not an agency in this "
 			    "file", fallback);
 	}
+	if (parse_addresses(a, json_object_get(root, "addresses"), &addrs,
+	    &naddrs, e) == -1)
+		return -1;
 	if (store_begin(s) == -1)
 		goto fail;
+	for (i = 0; i < naddrs; i++)
+		if (store_address_put(s, addrs[i].text, addrs[i].lat,
+		    addrs[i].lon) == -1)
+			goto rollback;
 	if ((jur && store_setting_put(s, "jurisdiction_id", jur)) ||
 	    (tz && store_setting_put(s, "timezone", tz)) ||
 	    (fallback && store_setting_put(s, "fallback_agency", fallback)) ||

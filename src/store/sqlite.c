@@ -63,6 +63,10 @@ enum stmt {
 	ST_APIKEY_INSERT,
 	ST_APIKEY_FIND,
 	ST_GEO_PROBE,
+	ST_ADDRESS_INSERT,
+	ST_ADDRESS_MOVE,
+	ST_ADDRESS_FTS_PUT,
+	ST_ADDRESS_SEARCH,
 	ST_SAVEPOINT,
 	ST_RELEASE,
 	ST_ROLLBACK_TO,
@@ -177,6 +181,15 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "VALUES (?, ?, ?, ?)",
 	[ST_APIKEY_FIND] = "SELECT name, coalesce(agency, '') FROM apikeys "
 	    "WHERE hash = ? AND revoked IS NULL",
+	[ST_ADDRESS_INSERT] = "INSERT OR IGNORE INTO addresses(address, lat, "
+	    "lon) VALUES (?, ?, ?)",
+	[ST_ADDRESS_MOVE] = "UPDATE addresses SET lat = ?, lon = ? "
+	    "WHERE address = ?",
+	[ST_ADDRESS_FTS_PUT] = "INSERT INTO address_fts(rowid, address) "
+	    "VALUES (?, ?)",
+	[ST_ADDRESS_SEARCH] = "SELECT a.address, a.lat, a.lon FROM address_fts "
+	    "f JOIN addresses a ON a.id = f.rowid WHERE address_fts MATCH ? "
+	    "ORDER BY f.rank, a.address LIMIT ?",
 	[ST_SAVEPOINT] = "SAVEPOINT unit",
 	[ST_RELEASE] = "RELEASE unit",
 	[ST_ROLLBACK_TO] = "ROLLBACK TO unit",
@@ -250,6 +263,12 @@ static const char *const core_migrations[] = {
 	"CREATE TABLE apikeys(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
 	" agency TEXT, hash BLOB NOT NULL UNIQUE, created INTEGER NOT NULL,"
 	" revoked INTEGER);",
+	/* 2: the address registry, searched by words. */
+	"CREATE TABLE addresses(id INTEGER PRIMARY KEY,"
+	" address TEXT NOT NULL UNIQUE, lat REAL NOT NULL, lon REAL NOT NULL);"
+	"CREATE VIRTUAL TABLE address_fts USING fts5(address,"
+	" content='addresses', content_rowid='id',"
+	" tokenize='unicode61 remove_diacritics 2');",
 };
 
 /* Every module's migrations, applied in this order. */
@@ -1835,5 +1854,62 @@ store_apikey_each(struct store *s, int (*fn)(const struct store_apikey *,
 		ret = -1;
 	}
 	sqlite3_reset(st);
+	return ret;
+}
+
+static int
+address_put(struct store *s, const char *address, double lat, double lon)
+{
+	sqlite3_stmt *st = fixed(s, ST_ADDRESS_INSERT);
+
+	sq_bind_text(st, 1, address);
+	sqlite3_bind_double(st, 2, lat);
+	sqlite3_bind_double(st, 3, lon);
+	if (sq_step_done(s, st, "writing an address") == -1)
+		return -1;
+	if (sqlite3_changes(s->db) == 0) {
+		/* Known already: the file may have moved its point. */
+		st = fixed(s, ST_ADDRESS_MOVE);
+		sqlite3_bind_double(st, 1, lat);
+		sqlite3_bind_double(st, 2, lon);
+		sq_bind_text(st, 3, address);
+		return sq_step_done(s, st, "moving an address");
+	}
+	st = fixed(s, ST_ADDRESS_FTS_PUT);
+	sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(s->db));
+	sq_bind_text(st, 2, address);
+	return sq_step_done(s, st, "indexing an address");
+}
+
+int
+store_address_put(struct store *s, const char *address, double lat,
+    double lon)
+{
+	int own;
+
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	return sq_tx_end(s, own, address_put(s, address, lat, lon) == 0);
+}
+
+int
+store_address_search(struct store *s, const char *match, size_t limit,
+    int (*fn)(const char *, double, double, void *), void *arg)
+{
+	sqlite3_stmt *st = fixed(s, ST_ADDRESS_SEARCH);
+	int rc, ret = 0;
+
+	sq_bind_text(st, 1, match);
+	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((ret = fn(sq_col_text(st, 0), sqlite3_column_double(st, 1),
+		    sqlite3_column_double(st, 2), arg)) != 0)
+			break;
+	if (ret == 0 && rc != SQLITE_DONE) {
+		sq_set_err(s, "searching addresses");
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	return ret;
 }

@@ -173,6 +173,18 @@ int store_update_query(struct store *s, int64_t after, int64_t before,
     size_t limit, int (*fn)(const struct report_update *, void *), void *arg);
 
 /*
+ * The address registry.  store_address_put adds an address (or moves a
+ * known one to a new point).  store_address_search calls fn for the
+ * addresses matching match (FTS5 query syntax: the caller quotes user
+ * words), best first, at most limit (0: no limit).
+ */
+int store_address_put(struct store *s, const char *address, double lat,
+    double lon);
+int store_address_search(struct store *s, const char *match, size_t limit,
+    int (*fn)(const char *address, double lat, double lon, void *arg),
+    void *arg);
+
+/*
  * API keys.  hash is a fixed-size digest (the raw key is never stored);
  * agency may be NULL (a key for any agency).
  */

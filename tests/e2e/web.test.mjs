@@ -160,6 +160,21 @@ describe('citizens web interface', { skip: skipReason, timeout: 300000 }, () => 
     await page.context().close();
   });
 
+  test('find a place by its address in the city registry', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${server.url}/new`);
+    await page.fill('#addr-search', 'свобод 12');
+    await page.keyboard.press('Enter');
+    const hit = page.locator('#addr-results button', { hasText: 'ул. Свободы, 12' });
+    await hit.waitFor();
+    await hit.click();
+    assert.equal(await page.inputValue('#address'), 'ул. Свободы, 12');
+    // The point is the registry's, not a guess.
+    const [lat, lon] = [Number(await page.inputValue('#lat')), Number(await page.inputValue('#long'))];
+    assert.ok(Math.abs(lat - 57.59) < 1e-4 && Math.abs(lon - 39.784344) < 1e-4, `${lat},${lon}`);
+    await page.close();
+  });
+
   test('vote once per device, comment, with escaped text', async () => {
     assert.ok(reportId, 'a report was made');
     const page = await newPage(browser, { viewport: { width: 1280, height: 900 } });

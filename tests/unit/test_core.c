@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "fixture.h"
+#include "core/address.h"
 #include "core/apikey.h"
 #include "core/catalog.h"
 #include "core/city.h"
@@ -383,6 +384,57 @@ test_city_import_errors(void **state)
 	assert_null(catalog_service(env->c, "x"));
 }
 
+static int
+on_address(const char *address, double lat, double lon, void *arg)
+{
+	char *out = arg;
+
+	(void)lat;
+	(void)lon;
+	if (out[0] != '\0')
+		strncat(out, "|", 255 - strlen(out));
+	strncat(out, address, 255 - strlen(out));
+	return 0;
+}
+
+static void
+test_address_registry(void **state)
+{
+	struct env *env = *state;
+	static const char city[] = "{\"addresses\": ["
+	    "{\"address\": \"ул. Свободы, 12\", \"lat\": 60.1, \"long\": 30.1},"
+	    "{\"address\": \"ул. Свободы, 120\", \"lat\": 60.2, \"long\": 30.2},"
+	    "{\"address\": \"пр-т Ленина, 12\", \"lat\": 60.3, \"long\": 30.3}]}";
+	static const char bad[] = "{\"addresses\": [{\"address\": \"x\","
+	    " \"lat\": 91, \"long\": 30}]}";
+	char found[256], terms[64];
+	struct verr e;
+
+	assert_int_equal(city_import_json(env->s, city, strlen(city), &e), 0);
+	found[0] = '\0';
+	/* Words match the starts of words: "свобод" finds "Свободы". */
+	assert_int_equal(address_search(env->s, "свобод 12", 10, on_address,
+	    found, &e), 0);
+	assert_string_equal(found, "ул. Свободы, 12|ул. Свободы, 120");
+	found[0] = '\0';
+	assert_int_equal(address_search(env->s, "Ленина", 10, on_address,
+	    found, &e), 0);
+	assert_string_equal(found, "пр-т Ленина, 12");
+	/* Query syntax in the input is only text. */
+	found[0] = '\0';
+	assert_int_equal(address_search(env->s, "\" OR * NEAR(", 10,
+	    on_address, found, &e), 0);
+	assert_string_equal(found, "");
+	assert_int_equal(address_search(env->s, "  ", 10, on_address, found,
+	    &e), -1);
+	assert_string_equal(e.field, "q");
+	assert_int_equal(search_terms("a \"b", 1, terms, sizeof(terms)), 0);
+	assert_string_equal(terms, "\"a\"* \"\"\"b\"*");
+	/* A point out of range refuses the whole file. */
+	assert_int_equal(city_import_json(env->s, bad, strlen(bad), &e), -1);
+	assert_non_null(strstr(e.message, "addresses[0]"));
+}
+
 static void
 test_apikeys(void **state)
 {
@@ -422,6 +474,8 @@ main(void)
 		cmocka_unit_test(test_datetime),
 		cmocka_unit_test(test_deadlines_cross_year_end),
 		cmocka_unit_test_setup_teardown(test_city_import_errors, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_address_registry, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_apikeys, setup, teardown),
 	};

@@ -173,7 +173,8 @@
       });
     }
 
-    // Address search among the addresses of earlier reports.
+    // Address search: the city's address registry first, then the
+    // addresses of earlier reports.
     const searchBox = document.getElementById('addr-search-box');
     const search = document.getElementById('addr-search');
     const results = document.getElementById('addr-results');
@@ -183,8 +184,11 @@
       if (!q) return;
       let found = [];
       try {
-        found = await api(`/open311/v2/requests.json?q=${encodeURIComponent(q)}&page_size=20`);
+        found = await api(`/api/v1/addresses?q=${encodeURIComponent(q)}`);
       } catch (e) { found = []; }
+      try {
+        found = found.concat(await api(`/open311/v2/requests.json?q=${encodeURIComponent(q)}&page_size=20`));
+      } catch (e) { /* the registry's answers stand */ }
       const seen = new Set();
       const items = [];
       for (const r of found) {

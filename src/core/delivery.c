@@ -17,13 +17,13 @@
 #include <string.h>
 #include <time.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <sodium.h>
 
 #include "veche.h"
 #include "core/datetime.h"
 #include "core/delivery.h"
+#include "net/net.h"
 #include "core/mail.h"
 #include "core/outbox.h"
 #include "core/parse.h"
@@ -461,27 +461,15 @@ webhook_body(struct store *s, const struct job *j)
 	return body;
 }
 
-/* Discard what the receiver answers. */
-static size_t
-discard(char *p, size_t size, size_t nmemb, void *arg)
-{
-	(void)p;
-	(void)arg;
-	return size * nmemb;
-}
-
 static int
 send_webhook(struct store *s, const struct delivery_config *cfg,
     const struct job *j, char *err, size_t errlen)
 {
-	char hdr[4][160], sig[72], cerr[CURL_ERROR_SIZE];
-	struct curl_slist *h = NULL, *t;
+	char hdr[4][160], sig[72];
+	const char *headers[6];
 	char *body = NULL;
 	int64_t ts = (int64_t)time(NULL);
-	long status = 0;
-	CURLcode rc;
-	CURL *c = NULL;
-	int i, ret = -1;
+	int ret;
 
 	if ((body = webhook_body(s, j)) == NULL) {
 		snprintf(err, errlen, "building the body failed");
@@ -493,47 +481,14 @@ send_webhook(struct store *s, const struct delivery_config *cfg,
 	snprintf(hdr[2], sizeof(hdr[2]), "X-Veche-Timestamp: %lld",
 	    (long long)ts);
 	snprintf(hdr[3], sizeof(hdr[3]), "X-Veche-Signature: %s", sig);
-	h = curl_slist_append(NULL, "Content-Type: application/json");
-	for (i = 0; h != NULL && i < 4; i++)
-		if ((t = curl_slist_append(h, hdr[i])) != NULL)
-			h = t;
-		else {
-			curl_slist_free_all(h);
-			h = NULL;
-		}
-	if (h == NULL || (c = curl_easy_init()) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
-	cerr[0] = '\0';
-	curl_easy_setopt(c, CURLOPT_URL, j->url);
-	/* Only the configured URL: no redirects, no other protocols. */
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, cfg->timeout_ms);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, cfg->timeout_ms);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "veche/" VECHE_VERSION);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-	    (curl_off_t)strlen(body));
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-	if ((rc = curl_easy_perform(c)) != CURLE_OK) {
-		snprintf(err, errlen, "%s", cerr[0] ? cerr :
-		    curl_easy_strerror(rc));
-		goto out;
-	}
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	if (status < 200 || status > 299) {
-		snprintf(err, errlen, "HTTP %ld", status);
-		goto out;
-	}
-	ret = 0;
-out:
-	curl_easy_cleanup(c);
-	curl_slist_free_all(h);
+	headers[0] = "Content-Type: application/json";
+	headers[1] = hdr[0];
+	headers[2] = hdr[1];
+	headers[3] = hdr[2];
+	headers[4] = hdr[3];
+	headers[5] = NULL;
+	ret = net_post(j->url, headers, body, strlen(body), cfg->timeout_ms,
+	    err, errlen);
 	free(body);
 	return ret;
 }
@@ -794,8 +749,8 @@ delivery_worker_start(const char *db_path, struct store_writer *writer,
 	struct delivery_worker *w;
 	size_t n;
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		snprintf(err, errlen, "outbox: libcurl failed to start");
+	if (net_init() == -1) {
+		snprintf(err, errlen, "outbox: the network library failed to start");
 		return NULL;
 	}
 	if ((w = calloc(1, sizeof(*w))) == NULL) {

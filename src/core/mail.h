@@ -1,6 +1,6 @@
 /*
  * mail.h: e-mail out: RFC 5322 messages with UTF-8 text (RFC 2047 subject,
- * quoted-printable body) and their submission over SMTP with libcurl.
+ * quoted-printable body).  Submission over SMTP is net/net.h's mail_send.
  */
 #ifndef VECHE_MAIL_H
 #define VECHE_MAIL_H
@@ -8,15 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Where and how to submit mail (the "mail.*" settings, docs/delivery.md). */
-struct mail_server {
-	const char *url;        /* smtp://host:port or smtps://host:port */
-	const char *from;       /* envelope and From: address */
-	const char *user;       /* or NULL: no AUTH */
-	const char *password;
-	int starttls;           /* require STARTTLS on smtp:// */
-	long timeout_ms;
-};
+#include "net/net.h"     /* struct mail_server, mail_send */
 
 /*
  * Build a message from `from` to `to` with a UTF-8 subject and plain-text
@@ -37,11 +29,5 @@ char *mail_message_new(const char *from, const char *to,
  */
 int mail_encode_header(const char *text, char *out, size_t outlen);
 
-/*
- * Submit message to `to` through srv.  Returns 0 once the server accepted
- * it, or -1 with a reason in err.
- */
-int mail_send(const struct mail_server *srv, const char *to,
-    const char *message, char *err, size_t errlen);
 
 #endif

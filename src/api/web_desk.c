@@ -642,6 +642,19 @@ note_field(struct staff *st, const char *name, const char *field,
 	    required ? " required" : "");
 }
 
+/* The form of an action that takes only an optional note; 1 if shown. */
+static int
+note_form(struct staff *st, const struct wf_record *r, enum wf_action a,
+    const char *id)
+{
+	if (!workflow_may(st->act, r, a))
+		return 0;
+	form_open(st, r->id, a);
+	note_field(st, id, "note", M_NOTE_OPT, 0);
+	form_close(st, a);
+	return 1;
+}
+
 static void
 action_forms(struct staff *st, const struct wf_record *r)
 {
@@ -652,18 +665,8 @@ action_forms(struct staff *st, const struct wf_record *r)
 
 	html_f(h, "<section class=\"actions\" aria-labelledby=\"actions-title\">"
 	    "<h2 id=\"actions-title\">%m</h2>\n", M_ACTIONS);
-	if (workflow_may(st->act, r, WF_REGISTER)) {
-		form_open(st, r->id, WF_REGISTER);
-		note_field(st, "register", "note", M_NOTE_OPT, 0);
-		form_close(st, WF_REGISTER);
-		any = 1;
-	}
-	if (workflow_may(st->act, r, WF_START)) {
-		form_open(st, r->id, WF_START);
-		note_field(st, "start", "note", M_NOTE_OPT, 0);
-		form_close(st, WF_START);
-		any = 1;
-	}
+	any |= note_form(st, r, WF_REGISTER, "register");
+	any |= note_form(st, r, WF_START, "start");
 	if (workflow_may(st->act, r, WF_ANSWER)) {
 		form_open(st, r->id, WF_ANSWER);
 		html_f(h, "<div class=\"field\"><label for=\"answer-template\">"
@@ -684,12 +687,7 @@ action_forms(struct staff *st, const struct wf_record *r)
 		form_close(st, WF_ANSWER);
 		any = 1;
 	}
-	if (workflow_may(st->act, r, WF_CLOSE)) {
-		form_open(st, r->id, WF_CLOSE);
-		note_field(st, "close", "note", M_NOTE_OPT, 0);
-		form_close(st, WF_CLOSE);
-		any = 1;
-	}
+	any |= note_form(st, r, WF_CLOSE, "close");
 	if (workflow_may(st->act, r, WF_FORWARD)) {
 		form_open(st, r->id, WF_FORWARD);
 		html_f(h, "<div class=\"field\"><label for=\"forward-agency\">%m"

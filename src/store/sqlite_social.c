@@ -185,53 +185,16 @@ store_comment_add(struct store *s, const struct comment *c,
 	return rc;
 }
 
-int
-store_comment_each(struct store *s, int64_t report,
-    enum comment_status status,
+/* The columns comment_rows reads, in its order. */
+#define COMMENT_COLUMNS "id, report, author, body, status, created"
+
+/* Step a bound comment query, calling fn for each row; then reset it. */
+static int
+comment_rows(struct store *s, sqlite3_stmt *st,
     int (*fn)(const struct comment *, void *), void *arg)
 {
-	sqlite3_stmt *st = stmt(s, Q_COMMENT_EACH, "SELECT id, author, body,"
-	    " created FROM comments WHERE report = ?1 AND status = ?2"
-	    " ORDER BY id");
 	int rc, ret = 0;
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, report);
-	sqlite3_bind_int(st, 2, (int)status);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct comment c;
-
-		c.id = sqlite3_column_int64(st, 0);
-		c.report_id = report;
-		c.author = sq_col_text(st, 1);
-		c.body = sq_col_text(st, 2);
-		c.status = status;
-		c.created = sqlite3_column_int64(st, 3);
-		if ((ret = fn(&c, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "reading comments");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	return ret;
-}
-
-int
-store_comment_recent(struct store *s, unsigned status_mask, size_t limit,
-    int (*fn)(const struct comment *, void *), void *arg)
-{
-	sqlite3_stmt *st = stmt(s, Q_COMMENT_RECENT, "SELECT id, report,"
-	    " author, body, status, created FROM comments"
-	    " WHERE ((?1 >> status) & 1) = 1 ORDER BY id DESC LIMIT ?2");
-	int rc, ret = 0;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)status_mask);
-	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct comment c;
 
@@ -250,6 +213,36 @@ store_comment_recent(struct store *s, unsigned status_mask, size_t limit,
 	}
 	sqlite3_reset(st);
 	return ret;
+}
+
+int
+store_comment_each(struct store *s, int64_t report,
+    enum comment_status status,
+    int (*fn)(const struct comment *, void *), void *arg)
+{
+	sqlite3_stmt *st = stmt(s, Q_COMMENT_EACH, "SELECT " COMMENT_COLUMNS
+	    " FROM comments WHERE report = ?1 AND status = ?2 ORDER BY id");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, report);
+	sqlite3_bind_int(st, 2, (int)status);
+	return comment_rows(s, st, fn, arg);
+}
+
+int
+store_comment_recent(struct store *s, unsigned status_mask, size_t limit,
+    int (*fn)(const struct comment *, void *), void *arg)
+{
+	sqlite3_stmt *st = stmt(s, Q_COMMENT_RECENT, "SELECT " COMMENT_COLUMNS
+	    " FROM comments WHERE ((?1 >> status) & 1) = 1"
+	    " ORDER BY id DESC LIMIT ?2");
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)status_mask);
+	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
+	return comment_rows(s, st, fn, arg);
 }
 
 int

@@ -22,6 +22,7 @@
 #include "core/audit.h"
 #include "core/catalog.h"
 #include "core/city.h"
+#include "core/clock.h"
 #include "core/calendar.h"
 #include "core/datetime.h"
 #include "core/deadline.h"
@@ -210,7 +211,7 @@ seed_reports(struct store *s, const struct catalog *c, size_t n, int days,
 	struct demo_progress p = { print_progress, NULL };
 	struct verr e;
 
-	if (demo_seed(s, c, n, days, seed, (int64_t)time(NULL), &p, &e) == -1) {
+	if (demo_seed(s, c, n, days, seed, clock_now(), &p, &e) == -1) {
 		fprintf(stderr, "veche: seeding failed: %s\n", e.message);
 		return -1;
 	}
@@ -269,8 +270,6 @@ setup_deadlines(struct store *s, int *ok)
 {
 	struct calendar *cal;
 	char err[800], what[1024];
-	time_t now = time(NULL);
-	struct tm tm;
 	int year;
 
 	if ((cal = deadline_configure(s, data_dir(), ok, err,
@@ -278,14 +277,21 @@ setup_deadlines(struct store *s, int *ok)
 		fprintf(stderr, "veche: %s\n", err);
 		return NULL;
 	}
+	if (clock_is_set()) {
+		char when[DATETIME_LEN];
+
+		fprintf(stderr, "veche: the clock is set by VECHE_CLOCK; "
+		    "now is %s\n", datetime_format(clock_now(), when,
+		    sizeof(when)));
+	}
 	fprintf(stderr, "veche: %s\n", calendar_describe(cal, what,
 	    sizeof(what)));
-	year = localtime_r(&now, &tm) != NULL ? tm.tm_year + 1900 : 1970;
-	if (!calendar_covers(cal, year) || !calendar_covers(cal, year + 1))
-		fprintf(stderr, "veche: warning: the working-day calendar does "
-		    "not cover both %d and %d; deadlines in those years count "
-		    "Monday to Friday (see data/calendar/README.md)\n", year,
-		    year + 1);
+	if ((year = deadline_calendar_gap(clock_now(),
+	    VECHE_CALENDAR_WARN_DAYS)) != 0)
+		fprintf(stderr, "veche: warning: the working-day calendar has "
+		    "no year %d; deadlines in it count Monday to Friday: add "
+		    "data/calendar/ru-%d.txt (see data/calendar/README.md)\n",
+		    year, year);
 	return cal;
 }
 
@@ -667,7 +673,7 @@ cmd_apikey(int argc, char **argv)
 		return 1;
 	if ((c = load_catalog(s)) == NULL)
 		goto out;
-	if (apikey_create(s, c, name, agency, (int64_t)time(NULL), key,
+	if (apikey_create(s, c, name, agency, clock_now(), key,
 	    &e) == -1) {
 		fprintf(stderr, "veche: %s\n", e.message);
 		goto out;
@@ -726,7 +732,7 @@ cmd_deadlines(int argc, char **argv)
 	struct store *s = NULL;
 	struct verr e;
 	char err[200];
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_now();
 	size_t n = 0;
 	int ch, rc = 1, scan, ok = 0;
 
@@ -882,8 +888,8 @@ cmd_user(int argc, char **argv)
 	if (create && (c = load_catalog(s)) == NULL)
 		goto out;
 	if (create ? account_create(s, c, NULL, login, pw, r, agencies, nag,
-	    (int64_t)time(NULL), NULL, &e) : account_set_password(s, NULL,
-	    login, pw, (int64_t)time(NULL), &e)) {
+	    clock_now(), NULL, &e) : account_set_password(s, NULL,
+	    login, pw, clock_now(), &e)) {
 		fprintf(stderr, "veche: %s\n", e.message);
 		goto out;
 	}
@@ -932,6 +938,21 @@ cmd_audit(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	static const struct command {
+		const char *name;
+		const char *usage;
+		int (*run)(int, char **);
+	} commands[] = {
+		{ "serve", usage_serve, cmd_serve },
+		{ "city", usage_city, cmd_city },
+		{ "seed", usage_seed, cmd_seed },
+		{ "apikey", usage_apikey, cmd_apikey },
+		{ "user", usage_user, cmd_user },
+		{ "audit", usage_audit, cmd_audit },
+		{ "deadlines", usage_deadlines, cmd_deadlines },
+	};
+	const struct command *c;
+	char err[512];
 	const char *cmd;
 
 	if (sodium_init() < 0) {
@@ -947,40 +968,34 @@ main(int argc, char **argv)
 		printf("veche %s\n", VECHE_VERSION);
 		return 0;
 	}
+	/* The one clock (core/clock.h): tests and demos may set it. */
+	if (clock_configure(getenv("VECHE_CLOCK"), err, sizeof(err)) == -1) {
+		fprintf(stderr, "veche: %s\n", err);
+		return 2;
+	}
 	cmd = argv[1];
 	argc--;
 	argv++;
 	if (strcmp(cmd, "text") == 0)
 		return text_cli(argc, argv);
-	if (wants_help(argc, argv)) {
-		fputs(strcmp(cmd, "serve") == 0 ? usage_serve :
-		    strcmp(cmd, "city") == 0 ? usage_city :
-		    strcmp(cmd, "seed") == 0 ? usage_seed :
-		    strcmp(cmd, "apikey") == 0 ? usage_apikey :
-		    strcmp(cmd, "user") == 0 ? usage_user :
-		    strcmp(cmd, "audit") == 0 ? usage_audit :
-		    strcmp(cmd, "deadlines") == 0 ? usage_deadlines :
-		    cli_delivery_usage(cmd) != NULL ? cli_delivery_usage(cmd) :
-		    usage_main,
-		    stdout);
-		return 0;
+	for (c = commands; c < commands + sizeof(commands) /
+	    sizeof(commands[0]); c++) {
+		if (strcmp(cmd, c->name) != 0)
+			continue;
+		if (wants_help(argc, argv)) {
+			fputs(c->usage, stdout);
+			return 0;
+		}
+		return c->run(argc, argv);
 	}
-	if (strcmp(cmd, "serve") == 0)
-		return cmd_serve(argc, argv);
-	if (strcmp(cmd, "city") == 0)
-		return cmd_city(argc, argv);
-	if (strcmp(cmd, "seed") == 0)
-		return cmd_seed(argc, argv);
-	if (strcmp(cmd, "apikey") == 0)
-		return cmd_apikey(argc, argv);
-	if (strcmp(cmd, "user") == 0)
-		return cmd_user(argc, argv);
-	if (strcmp(cmd, "audit") == 0)
-		return cmd_audit(argc, argv);
-	if (strcmp(cmd, "deadlines") == 0)
-		return cmd_deadlines(argc, argv);
-	if (cli_delivery_usage(cmd) != NULL)
+	if (cli_delivery_usage(cmd) != NULL) {
+		if (wants_help(argc, argv)) {
+			fputs(cli_delivery_usage(cmd), stdout);
+			return 0;
+		}
 		return cli_delivery(cmd, argc, argv);
-	fprintf(stderr, "veche: unknown command '%s'\n\n%s", cmd, usage_main);
+	}
+	fprintf(stderr, "veche: unknown command '%s'; the commands are:\n\n%s",
+	    cmd, usage_main);
 	return 2;
 }

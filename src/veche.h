@@ -63,6 +63,7 @@
 #define VECHE_DAYS_FORWARD      7
 #define VECHE_DAYS_EXTENSION    30
 #define VECHE_DAYS_REOPEN       30     /* reporter may reopen an answer */
+#define VECHE_CALENDAR_WARN_DAYS 60    /* warn of a missing calendar year */
 
 /* Accounts and sessions (src/core/account.c, src/api/auth.c) */
 #define VECHE_MAX_LOGIN         64     /* bytes: [a-z0-9._@-] */

@@ -8,6 +8,7 @@
 #include "api/app.h"
 #include "api/cache.h"
 #include "core/catalog.h"
+#include "core/clock.h"
 #include "api/ratelimit.h"
 #include "store/store.h"
 
@@ -25,7 +26,7 @@ close_store(void *p)
 int
 app_init(struct app *a)
 {
-	a->started = (int64_t)time(NULL);
+	a->started = clock_now();
 	if (!a->no_cache && (a->cache = cache_new()) == NULL)
 		return -1;
 	if (pthread_key_create(&a->store_key, close_store) != 0) {
@@ -103,7 +104,7 @@ app_store(struct app *a)
 int64_t
 app_now(const struct app *a)
 {
-	return a->clock != NULL ? a->clock() : (int64_t)time(NULL);
+	return clock_now();
 }
 
 int

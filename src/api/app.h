@@ -29,7 +29,6 @@ struct app {
 	const char *public_url;         /* e.g. "http://127.0.0.1:8080" */
 	int64_t started;                /* Unix time the server started */
 	pthread_key_t store_key;
-	int64_t (*clock)(void);         /* "now"; tests and demos may replace it */
 	struct cache *cache;            /* rendered GETs, or NULL: no cache */
 	int no_cache;                   /* set before app_init to disable it */
 	const char *media_dir;          /* uploaded photos, or NULL: none taken */

@@ -8,6 +8,7 @@
 #include "veche.h"
 #include "api/cli_delivery.h"
 #include "core/catalog.h"
+#include "core/clock.h"
 #include "core/datetime.h"
 #include "core/delivery.h"
 #include "core/export.h"
@@ -168,7 +169,7 @@ emit(struct store *s, const struct opts *o, struct verr *e)
 	if (store_begin(s) == -1)
 		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
 	if (outbox_emit(s, (enum event_type)ev, o->report, o->detail,
-	    (int64_t)time(NULL), e) == -1) {
+	    clock_now(), e) == -1) {
 		store_rollback(s);
 		return -1;
 	}
@@ -190,7 +191,7 @@ run(const char *cmd, const char *sub, struct store *s, const struct opts *o)
 	memset(&e, 0, sizeof(e));
 	if (strcmp(cmd, "webhook") == 0 && strcmp(sub, "add") == 0) {
 		if (delivery_subscribe(s, o->url, o->secret, o->agency,
-		    o->events, o->contact, (int64_t)time(NULL), &id, &e) == -1)
+		    o->events, o->contact, clock_now(), &id, &e) == -1)
 			goto fail;
 		printf("%lld\n", (long long)id);
 		return 0;

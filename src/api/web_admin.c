@@ -19,6 +19,7 @@
 #include "core/apikey.h"
 #include "core/catalog.h"
 #include "core/city.h"
+#include "core/deadline.h"
 #include "core/delivery.h"
 #include "core/parse.h"
 #include "http/http.h"
@@ -39,17 +40,25 @@ static int
 admin_home(struct http_request *req, struct http_response *res, void *arg)
 {
 	struct staff st;
+	int gap;
 
 	if (staff_begin(req, res, arg, &st) == -1)
 		return 0;
 	staff_page_begin(&st, web_msg(M_ADMIN, st.c.lang), "admin", "/admin",
 	    0);
-	html_f(&st.h, "<h1>%m</h1>\n<ul class=\"admin-links\">\n"
+	html_f(&st.h, "<h1>%m</h1>\n", M_ADMIN);
+	if ((gap = deadline_calendar_gap(app_now(st.c.app),
+	    VECHE_CALENDAR_WARN_DAYS)) != 0)
+		html_f(&st.h, "<p class=\"notice warn\" role=\"alert\" "
+		    "id=\"calendar-gap\">%m %d. %m data/calendar/ru-%d.txt "
+		    "(docs/deadlines.md).</p>\n", M_CALENDAR_GAP, gap,
+		    M_CALENDAR_GAP_FIX, gap);
+	html_f(&st.h, "<ul class=\"admin-links\">\n"
 	    "<li><a href=\"/admin/users\">%m</a></li>\n"
 	    "<li><a href=\"/admin/keys\">%m</a></li>\n"
 	    "<li><a href=\"/admin/services\">%m</a></li>\n"
 	    "<li><a href=\"/admin/agencies\">%m</a></li>\n"
-	    "<li><a href=\"/admin/outbox\">%m</a></li>\n</ul>\n", M_ADMIN,
+	    "<li><a href=\"/admin/outbox\">%m</a></li>\n</ul>\n",
 	    M_USERS, M_KEYS, M_SERVICES, M_AGENCIES, M_OUTBOX);
 	html_page_end(&st.h);
 	return st.h.failed ? -1 : 0;

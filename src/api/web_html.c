@@ -205,6 +205,12 @@ static const char *const msgs[M__MAX][LANG__MAX] = {
 	    "None." },
 	[M_ADMIN] = { "Администрирование",
 	    "Administration" },
+	[M_CALENDAR_GAP] = { "Нет производственного календаря на год",
+	    "No working-day calendar for the year" },
+	[M_CALENDAR_GAP_FIX] = { "Сроки 59-ФЗ в нём будут считаться по будням "
+	    "(пн–пт), без праздников и переносов. Добавьте файл",
+	    "59-FZ deadlines in it will count Monday to Friday, with no "
+	    "holidays or transfers. Add the file" },
 	[M_USERS] = { "Пользователи",
 	    "Users" },
 	[M_KEYS] = { "API-ключи",

@@ -251,12 +251,12 @@ web_map(struct http_request *req, struct http_response *res, void *arg)
 	filters_form(&h, &c, &f, "/");
 	html_f(&h, "<div class=\"map-layout\">\n<div id=\"map\" class=\"map\" "
 	    "role=\"region\" aria-label=\"%m\" data-tiles=\"%s\" "
-	    "data-bounds=\"%f,%f,%f,%f\"></div>\n"
+	    "data-bounds=\"%f,%f,%f,%f\" data-now=\"%D\"></div>\n"
 	    "<section class=\"side\" aria-labelledby=\"list-title\">\n"
 	    "<h2 id=\"list-title\">%m</h2>\n<p id=\"list-count\" "
 	    "class=\"count\" aria-live=\"polite\"></p>\n", M_MAP_LABEL,
 	    c.app->tiles_url != NULL ? c.app->tiles_url : "none", b[0], b[1],
-	    b[2], b[3], M_LIST_TITLE);
+	    b[2], b[3], app_now(c.app), M_LIST_TITLE);
 	if (report_list(&h, &c, &f, &found) == -1)
 		return -1;
 	html_f(&h, "<p class=\"more\"><a href=\"/reports\">%m</a></p>\n"

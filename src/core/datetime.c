@@ -56,6 +56,8 @@ datetime_parse(const char *s, int64_t *out, char *err, size_t errlen)
 	if (digits(&p, 4, &y) || expect(&p, '-') || digits(&p, 2, &mo) ||
 	    expect(&p, '-') || digits(&p, 2, &d))
 		goto bad;
+	if (y < 1900 || y > 9998)
+		goto range;
 	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo)) {
 		snprintf(err, errlen, "'%.40s' is not a calendar date", s);
 		return -1;
@@ -107,7 +109,14 @@ datetime_parse(const char *s, int64_t *out, char *err, size_t errlen)
 	tm.tm_sec = sec == 60 ? 59 : sec;
 	t = timegm(&tm);
 	*out = (int64_t)t - sign * (oh * 3600 + om * 60);
+	/* A day inside either end: the instant keeps a four-digit year in
+	 * any zone, so every time veche writes parses back. */
+	if (*out < DATETIME_MIN || *out > DATETIME_MAX)
+		goto range;
 	return 0;
+range:
+	snprintf(err, errlen, "'%.40s': the year must be 1900 to 9998", s);
+	return -1;
 bad:
 	snprintf(err, errlen, "'%.40s' is not a W3C date-time: expected "
 	    "YYYY-MM-DDThh:mm:ss with a time zone, e.g. 2026-11-27T10:00:00Z "
@@ -128,6 +137,14 @@ datetime_format(int64_t t, char *buf, size_t len)
 		return buf;
 	}
 	off = tm.tm_gmtoff;
+	/* An offset of odd seconds (local mean time of old dates) has no
+	 * W3C form: write the instant in UTC instead. */
+	if (off % 60 != 0 && gmtime_r(&tt, &tm) != NULL) {
+		snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec);
+		return buf;
+	}
 	if (off < 0) {
 		sign = '-';
 		off = -off;

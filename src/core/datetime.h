@@ -13,6 +13,10 @@
 
 #define DATETIME_LEN 32   /* enough for "2026-11-27T14:13:04+03:00" */
 
+/* The instants datetime_parse accepts: 1900-01-02 to 9998-12-31, UTC. */
+#define DATETIME_MIN INT64_C(-2208902400)
+#define DATETIME_MAX INT64_C(253370678400)
+
 /*
  * Parse "YYYY-MM-DDThh:mm[:ss[.fff]](Z|+hh:mm|-hh:mm|+hhmm)" into *out.  The
  * time zone is required.  Returns 0, or -1 with a message in err that says

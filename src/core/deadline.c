@@ -197,6 +197,23 @@ answer_day(int32_t day, int days)
 	return end;
 }
 
+/*
+ * The answer day moved on by an extension of `days`.  It is counted as the
+ * answer is; but when stepping back off days off would land on or before the
+ * old answer day (an extension of a few days over the New Year holidays),
+ * the period ends on the first working day after its last day instead
+ * (Civil Code art. 193), so an extension always gives more time.
+ */
+static int32_t
+extended_day(int32_t due, int days)
+{
+	int32_t day = answer_day(due, days);
+
+	if (day > due)
+		return day;
+	return calendar_add_working_days(config_calendar, due + days, 1);
+}
+
 int64_t
 deadline_register_due(int64_t received)
 {
@@ -224,21 +241,48 @@ deadline_expected(int64_t received)
 	return deadline_answer_due(deadline_register_due(received));
 }
 
+/* The local year of instant t. */
+static int
+year_of(int64_t t)
+{
+	int y, m, d;
+
+	calendar_date(day_of(t), &y, &m, &d);
+	return y;
+}
+
+int
+deadline_calendar_gap(int64_t now, int lead_days)
+{
+	int year = year_of(now), ahead = year_of(now + (int64_t)lead_days *
+	    86400);
+
+	if (config_calendar == NULL)
+		return 0;
+	if (!calendar_covers(config_calendar, year))
+		return year;
+	if (ahead != year && !calendar_covers(config_calendar, ahead))
+		return ahead;
+	return 0;
+}
+
+int64_t
+deadline_reopen_until(int64_t answered)
+{
+	return answered + (int64_t)VECHE_DAYS_REOPEN * 86400;
+}
+
 int
 deadline_extend(int64_t answer_due, int days, int extensions, int64_t *out,
     struct verr *e)
 {
-	int64_t t;
-
 	if (extensions > 0)
 		return verr_set(e, VERR_CONFLICT, "days", "days: the answer "
 		    "period was extended already; 59-FZ allows one extension");
 	if (days < 1 || days > VECHE_DAYS_EXTENSION)
 		return verr_set(e, VERR_INVALID, "days", "days: an extension is "
 		    "1 to %d days", VECHE_DAYS_EXTENSION);
-	t = end_of(answer_day(day_of(answer_due), days), answer_due);
-	/* Stepping back off a day off must not shorten the period. */
-	*out = t > answer_due ? t : answer_due;
+	*out = end_of(extended_day(day_of(answer_due), days), answer_due);
 	return 0;
 }
 

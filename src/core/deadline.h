@@ -112,6 +112,21 @@ int64_t deadline_answer_due(int64_t registered);
 int64_t deadline_expected(int64_t received);
 
 /*
+ * The last instant at which the reporter may reopen an answer given at
+ * `answered`: VECHE_DAYS_REOPEN whole days (of 24 hours) later.  The period
+ * is the citizen's, online at any hour, so days off do not move it.
+ */
+int64_t deadline_reopen_until(int64_t answered);
+
+/*
+ * A year the working-day calendar lacks: the current year at now, or the
+ * next one when it starts within lead_days; 0 when both are covered or the
+ * deployment counts with no calendar ("none").  Deadlines in a missing
+ * year count Monday to Friday, so the admin is warned ahead.
+ */
+int deadline_calendar_gap(int64_t now, int lead_days);
+
+/*
  * Extend the answer deadline answer_due by days (1..VECHE_DAYS_EXTENSION),
  * counted as the answer is, into *out.  extensions is how many times this
  * appeal was extended already: 59-FZ allows one.  Returns 0, or -1 with e

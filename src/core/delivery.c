@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <stdarg.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include <sodium.h>
 
 #include "veche.h"
+#include "core/clock.h"
 #include "core/datetime.h"
 #include "core/delivery.h"
 #include "net/net.h"
@@ -28,6 +28,7 @@
 #include "core/outbox.h"
 #include "core/parse.h"
 #include "core/report.h"
+#include "core/worker.h"
 #include "store/store.h"
 #include "store/store_delivery.h"
 
@@ -51,10 +52,7 @@ static const char *const channel_names[DELIVERY_CHANNEL__MAX] = {
 int64_t
 delivery_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return clock_now_ms();
 }
 
 void
@@ -468,7 +466,7 @@ send_webhook(struct store *s, const struct delivery_config *cfg,
 	char hdr[4][160], sig[72];
 	const char *headers[6];
 	char *body = NULL;
-	int64_t ts = (int64_t)time(NULL);
+	int64_t ts = clock_now();
 	int ret;
 
 	if ((body = webhook_body(s, j)) == NULL) {
@@ -631,7 +629,7 @@ send_mail(struct store *s, const struct delivery_config *cfg,
 	    channel_names[j->channel]);
 	if (mail_text(s, cfg, j, subject, sizeof(subject), body, blen) == -1 ||
 	    (msg = mail_message_new(from, j->address, subject, body, msgid,
-	    (int64_t)time(NULL))) == NULL) {
+	    clock_now())) == NULL) {
 		snprintf(err, errlen, "cannot build the message to %.100s "
 		    "(check mail.from and the address)", j->address);
 		goto out;
@@ -700,46 +698,22 @@ delivery_run(struct store *s, const struct delivery_config *cfg,
 /* ---- The worker thread ---- */
 
 struct delivery_worker {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int stop;
+	struct worker *thread;
 	struct store *store;
 	struct delivery_config cfg;
 };
 
-static void *
-worker_main(void *arg)
+/* One round: send what is due; when nothing was, wait a poll interval. */
+static int64_t
+delivery_round(struct worker *t, void *arg)
 {
 	struct delivery_worker *w = arg;
-	struct timespec until;
-	int64_t wait_ms;
 	size_t sent;
 
-	pthread_mutex_lock(&w->lock);
-	while (!w->stop) {
-		pthread_mutex_unlock(&w->lock);
-		if (delivery_run(w->store, &w->cfg, delivery_now_ms(),
-		    &sent) == -1)
-			sent = 0;
-		pthread_mutex_lock(&w->lock);
-		if (sent > 0 || w->stop)
-			continue;
-		/* Idle: sleep a poll interval, or until told to stop. */
-		wait_ms = w->cfg.poll_ms;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += wait_ms / 1000;
-		until.tv_nsec += (wait_ms % 1000) * 1000000;
-		if (until.tv_nsec >= 1000000000) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000;
-		}
-		while (!w->stop && pthread_cond_timedwait(&w->cond, &w->lock,
-		    &until) != ETIMEDOUT)
-			;
-	}
-	pthread_mutex_unlock(&w->lock);
-	return NULL;
+	(void)t;
+	if (delivery_run(w->store, &w->cfg, delivery_now_ms(), &sent) == -1)
+		sent = 0;
+	return sent > 0 ? 0 : w->cfg.poll_ms;
 }
 
 struct delivery_worker *
@@ -772,14 +746,9 @@ delivery_worker_start(const char *db_path, struct store_writer *writer,
 	if (n > 0)
 		fprintf(stderr, "veche: outbox: %zu deliveries were in flight "
 		    "when veche stopped; sending them again\n", n);
-	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->cond, NULL);
-	if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
-		snprintf(err, errlen, "outbox: cannot start the worker thread");
-		pthread_cond_destroy(&w->cond);
-		pthread_mutex_destroy(&w->lock);
+	if ((w->thread = worker_start("outbox", delivery_round, w, err,
+	    errlen)) == NULL)
 		goto fail;
-	}
 	return w;
 fail:
 	store_close(w->store);
@@ -792,13 +761,7 @@ delivery_worker_stop(struct delivery_worker *w)
 {
 	if (w == NULL)
 		return;
-	pthread_mutex_lock(&w->lock);
-	w->stop = 1;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
-	pthread_cond_destroy(&w->cond);
-	pthread_mutex_destroy(&w->lock);
+	worker_stop(w->thread);
 	store_close(w->store);
 	free(w);
 }

@@ -7,17 +7,18 @@
  * transaction.  The notice table's key makes a notice unique even when two
  * scanners race: the loser's insert changes nothing and it emits nothing.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "veche.h"
+#include "core/clock.h"
 #include "core/datetime.h"
 #include "core/deadline.h"
 #include "core/escalation.h"
 #include "core/outbox.h"
+#include "core/worker.h"
 #include "store/store.h"
 #include "store/store_deadlines.h"
 
@@ -210,55 +211,32 @@ out:
 }
 
 struct escalation_worker {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int stop;
-	int period;
+	struct worker *thread;
+	int64_t period_ms;
 	struct store *s;
 };
 
 static int
 stopping(const struct escalation_item *it, void *arg)
 {
-	struct escalation_worker *w = arg;
-	int stop;
-
 	(void)it;
-	pthread_mutex_lock(&w->lock);
-	stop = w->stop;
-	pthread_mutex_unlock(&w->lock);
-	return stop;
+	return worker_stopping(arg);
 }
 
-static void *
-worker_run(void *arg)
+/* One scan of every open deadline, then a period's wait. */
+static int64_t
+scan_round(struct worker *t, void *arg)
 {
 	struct escalation_worker *w = arg;
-	struct timespec until;
 	struct verr e;
-	size_t n;
+	size_t n = 0;
 
-	for (;;) {
-		n = 0;
-		if (escalation_scan(w->s, (int64_t)time(NULL), stopping, w, &n,
-		    &e) == -1)
-			fprintf(stderr, "veche: deadline scan: %s\n", e.message);
-		else if (n > 0)
-			fprintf(stderr, "veche: %zu deadline notice%s sent to "
-			    "the outbox\n", n, n == 1 ? "" : "s");
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += w->period;
-		pthread_mutex_lock(&w->lock);
-		while (!w->stop && pthread_cond_timedwait(&w->cond, &w->lock,
-		    &until) == 0)
-			;
-		if (w->stop) {
-			pthread_mutex_unlock(&w->lock);
-			return NULL;
-		}
-		pthread_mutex_unlock(&w->lock);
-	}
+	if (escalation_scan(w->s, clock_now(), stopping, t, &n, &e) == -1)
+		fprintf(stderr, "veche: deadline scan: %s\n", e.message);
+	else if (n > 0)
+		fprintf(stderr, "veche: %zu deadline notice%s sent to "
+		    "the outbox\n", n, n == 1 ? "" : "s");
+	return w->period_ms;
 }
 
 struct escalation_worker *
@@ -276,13 +254,9 @@ escalation_worker_start(const char *db_path, struct store_writer *writer,
 		return NULL;
 	}
 	store_set_writer(w->s, writer);
-	w->period = period > 0 ? period : 1;
-	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->cond, NULL);
-	if (pthread_create(&w->thread, NULL, worker_run, w) != 0) {
-		snprintf(err, errlen, "cannot start the deadline thread");
-		pthread_cond_destroy(&w->cond);
-		pthread_mutex_destroy(&w->lock);
+	w->period_ms = (int64_t)(period > 0 ? period : 1) * 1000;
+	if ((w->thread = worker_start("deadline scanner", scan_round, w, err,
+	    errlen)) == NULL) {
 		store_close(w->s);
 		free(w);
 		return NULL;
@@ -295,13 +269,7 @@ escalation_worker_stop(struct escalation_worker *w)
 {
 	if (w == NULL)
 		return;
-	pthread_mutex_lock(&w->lock);
-	w->stop = 1;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
-	pthread_cond_destroy(&w->cond);
-	pthread_mutex_destroy(&w->lock);
+	worker_stop(w->thread);
 	store_close(w->s);
 	free(w);
 }

@@ -437,11 +437,11 @@ transition(const struct catalog *c, const struct wf_input *in,
 		*note = compose(head, text);
 		break;
 	case WF_REOPEN:
-		if (in->now > o->answered + (int64_t)VECHE_DAYS_REOPEN * DAY)
+		if (in->now > deadline_reopen_until(o->answered))
 			return verr_set(e, VERR_CONFLICT, "status", "reopen: "
 			    "allowed within %d days of the answer, until %s",
-			    VECHE_DAYS_REOPEN, day(o->answered +
-			    (int64_t)VECHE_DAYS_REOPEN * DAY, d, sizeof(d)));
+			    VECHE_DAYS_REOPEN, day(deadline_reopen_until(
+			    o->answered), d, sizeof(d)));
 		n->status = STATUS_IN_PROGRESS;
 		n->fixed = 0;
 		n->reopened = o->reopened + 1;

@@ -114,6 +114,22 @@ CITY = {
 
 # Tests hash passwords at libsodium's minimum Argon2id cost (docs/auth.md).
 TEST_ENV = dict(os.environ, VECHE_PWHASH_FAST="1")
+
+# Time is an input (STYLE.md): every server and command a test runs reads
+# veche's clock from a file the test owns (VECHE_CLOCK=file:..., see
+# src/core/clock.h), set to this instant unless the class says otherwise.
+# VECHE_TEST_CLOCK runs the whole suite at another instant, e.g.
+#   VECHE_TEST_CLOCK=2026-12-28T10:00:00+03:00 python3 -m unittest ...
+# A Monday in June: no holiday within 40 days either side.
+DEFAULT_CLOCK = os.environ.get("VECHE_TEST_CLOCK",
+                               "2026-06-15T10:00:00+03:00")
+
+
+def epoch_of(w3c):
+    """Unix seconds of a W3C date-time with its zone."""
+    import datetime as dt
+    return int(dt.datetime.fromisoformat(w3c.replace("Z", "+00:00"))
+               .timestamp())
 TEST_PASSWORD = "correct horse battery"
 
 SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options")
@@ -146,10 +162,14 @@ class Response:
 class Server:
     """The veche binary serving one temporary database."""
 
-    def __init__(self, city=CITY, seed_reports=0, serve_args=()):
+    def __init__(self, city=CITY, seed_reports=0, serve_args=(),
+                 clock=None):
         self.serve_args = list(serve_args)
         self.tmp = tempfile.TemporaryDirectory(prefix="veche-api-")
         self.dir = self.tmp.name
+        self.clock_path = os.path.join(self.dir, "clock")
+        self.env = dict(TEST_ENV, VECHE_CLOCK="file:" + self.clock_path)
+        self.set_clock(epoch_of(clock or DEFAULT_CLOCK))
         self.db = os.path.join(self.dir, "veche.db")
         self.city_path = os.path.join(self.dir, "city.json")
         self.stderr_path = os.path.join(self.dir, "server.stderr")
@@ -168,13 +188,31 @@ class Server:
             self.cli("seed", "--db", self.db, "--reports",
                      str(seed_reports), "--days", str(SEED_DAYS), "--seed", "7")
 
+    def set_clock(self, t):
+        """Set veche's clock to Unix time t; it runs on from there."""
+        tmp = self.clock_path + ".new"
+        with open(tmp, "w") as f:
+            f.write("@%d\n" % int(t))
+        # A new file (rename) is a change veche sees at its next reading.
+        os.replace(tmp, self.clock_path)
+        self._clock = (int(t), time.monotonic())
+
+    def advance(self, seconds):
+        """Move veche's clock on by seconds (a whole number)."""
+        self.set_clock(self.now() + seconds)
+
+    def now(self):
+        """veche's "now", in Unix seconds, as the server sees it."""
+        base, at = self._clock
+        return base + int(time.monotonic() - at)
+
     def cli(self, *args, input=None):
         """Run a veche command; input (str) goes to its standard input."""
         if not os.access(VECHE_BIN, os.X_OK):
             raise RuntimeError("VECHE_BIN=%s is not an executable; build "
                                "veche first" % VECHE_BIN)
         p = subprocess.run([VECHE_BIN] + list(args), capture_output=True,
-                           timeout=120, env=TEST_ENV,
+                           timeout=120, env=self.env,
                            input=input.encode("utf-8") if input is not None
                            else None)
         if p.returncode != 0:
@@ -188,7 +226,7 @@ class Server:
         self.proc = subprocess.Popen(
             [VECHE_BIN, "serve", "--db", self.db, "--listen",
              "127.0.0.1:0", "--threads", "4"] + self.serve_args,
-            stdout=subprocess.PIPE, stderr=self.stderr_file, env=TEST_ENV)
+            stdout=subprocess.PIPE, stderr=self.stderr_file, env=self.env)
         deadline = time.monotonic() + START_TIMEOUT
         line = b""
         fd = self.proc.stdout.fileno()
@@ -283,7 +321,7 @@ class Server:
     def audit_verify(self):
         """(exit status, output) of veche audit verify."""
         p = subprocess.run([VECHE_BIN, "audit", "verify", "--db", self.db],
-                           capture_output=True, timeout=120, env=TEST_ENV)
+                           capture_output=True, timeout=120, env=self.env)
         return p.returncode, p.stdout.decode("utf-8") + \
             p.stderr.decode("utf-8")
 
@@ -344,12 +382,13 @@ class ServerTestCase(unittest.TestCase):
     seed_reports = 0
     city = CITY
     serve_args = ()          # extra `veche serve` options
+    clock = None             # veche's clock at the start (DEFAULT_CLOCK)
     maxDiff = 4000
 
     @classmethod
     def setUpClass(cls):
         cls.server = Server(city=cls.city, seed_reports=cls.seed_reports,
-                            serve_args=cls.serve_args)
+                            serve_args=cls.serve_args, clock=cls.clock)
         try:
             cls.server.start()
         except Exception:
@@ -384,6 +423,11 @@ class ServerTestCase(unittest.TestCase):
                 sys.stderr.write("\n--- veche stderr during %s ---\n%s"
                                  "--- end ---\n" % (self.id(), log[-6000:]))
         return result
+
+    def server_now(self):
+        """veche's clock now, as an aware datetime in UTC."""
+        import datetime as dt
+        return dt.datetime.fromtimestamp(self.server.now(), dt.timezone.utc)
 
     # HTTP helpers: every response must carry the security headers.
 

@@ -356,7 +356,7 @@ class TestRequests(ServerTestCase):
         ids = self.ids({
             "service_request_id": "%d,%d" % (self.west, self.pothole),
             "service_code": "noise", "status": "closed",
-            "start_date": w3c(dt.datetime.now(dt.timezone.utc) + 10 * DAY),
+            "start_date": w3c(self.server_now() + 10 * DAY),
             "agency_responsible": "east", "bbox": "0,0,1,1",
             "page_size": "1", "page": "5"})
         self.assertEqual(sorted(ids), sorted([self.west, self.pothole]))
@@ -470,7 +470,7 @@ class TestRequests(ServerTestCase):
             self.assertEqual(o["agency_responsible"], "admin")
 
     def test_default_window_is_90_days(self):
-        now = dt.datetime.now(dt.timezone.utc)
+        now = self.server_now()
         items = self.get("requests.json").json()
         for o in items:
             self.assertGreaterEqual(parse_time(o["requested_datetime"]),
@@ -487,7 +487,7 @@ class TestRequests(ServerTestCase):
         self.assertEqual(self.by_id(old[0])["service_request_id"], old[0])
 
     def test_date_window(self):
-        now = dt.datetime.now(dt.timezone.utc)
+        now = self.server_now()
         # Reports created now are inside a window that starts an hour ago...
         ids = self.ids({"start_date": w3c(now - dt.timedelta(hours=1))})
         self.assertTrue(set(self.mine) <= set(ids))
@@ -610,7 +610,7 @@ class TestRequests(ServerTestCase):
                 "media_url"})
 
     def test_updates_window(self):
-        now = dt.datetime.now(dt.timezone.utc)
+        now = self.server_now()
         ids = [u["service_request_id"] for u in self.get(
             "servicerequestupdates.json",
             {"start_date": w3c(now - dt.timedelta(hours=1)),

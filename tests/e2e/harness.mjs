@@ -33,7 +33,9 @@ export async function startServer(extra = []) {
   const args = ['serve', '--db', join(dir, 'veche.db'), '--listen', '127.0.0.1:0',
     '--demo', '--demo-reports', '60', ...extra];
   const proc = spawn(VECHE_BIN, args, {
-    env: { ...process.env, VECHE_DATADIR: process.env.VECHE_DATADIR || join(root, 'data'),
+    // Time is an input (STYLE.md): a fixed instant, or VECHE_TEST_CLOCK.
+    env: { ...process.env, VECHE_CLOCK: process.env.VECHE_TEST_CLOCK || '2026-06-15T10:00:00+03:00',
+      VECHE_DATADIR: process.env.VECHE_DATADIR || join(root, 'data'),
       VECHE_WEBDIR: process.env.VECHE_WEBDIR || join(root, 'web') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -334,6 +334,15 @@ test_datetime(void **state)
 	    sizeof(err)), -1);
 	assert_string_equal(datetime_format(1795773600, buf, sizeof(buf)),
 	    "2026-11-27T13:00:00+03:00");
+	/* Found by fuzz_datetime: year 622 in Moscow's local mean time
+	 * (+02:30:17) formatted to an offset that parsed back elsewhere. */
+	assert_int_equal(datetime_parse("0622-11-27T14:13:04+0300", &t, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "1900 to 9998"));
+	assert_int_equal(datetime_parse("1905-06-01T12:00:00+03:00", &t, err,
+	    sizeof(err)), 0);
+	assert_string_equal(datetime_format(t, buf, sizeof(buf)),
+	    "1905-06-01T09:00:00Z");
 }
 
 static void

@@ -169,10 +169,17 @@ test_extension(void **state)
 	assert_string_equal(w3c(out), "2026-06-11T23:59:59+03:00");
 	assert_int_equal(deadline_extend(due, 5, 0, &out, &e), 0);
 	assert_string_equal(w3c(out), "2026-05-20T23:59:59+03:00");
-	/* A one-day extension that lands on a weekend does not shorten. */
+	/* A one-day extension from Friday 8 May lands on Saturday; stepping
+	 * back would give the same Friday, so it ends on the next working
+	 * day (Civil Code art. 193): Monday 11 May is off, Tuesday 12 May. */
 	assert_int_equal(deadline_extend(at("2026-05-08T23:59:59+03:00"), 1, 0,
 	    &out, &e), 0);
-	assert_string_equal(w3c(out), "2026-05-08T23:59:59+03:00");
+	assert_string_equal(w3c(out), "2026-05-12T23:59:59+03:00");
+	/* The bug CI found on 2026-11-30: due 30 December, 10 days more
+	 * stepped back over the New Year holidays onto 30 December. */
+	assert_int_equal(deadline_extend(at("2026-12-30T23:59:59+03:00"), 10,
+	    0, &out, &e), 0);
+	assert_string_equal(w3c(out), "2027-01-11T23:59:59+03:00");
 	/* Once only, 1 to 30 days. */
 	assert_int_equal(deadline_extend(due, 10, 1, &out, &e), -1);
 	assert_int_equal(e.kind, VERR_CONFLICT);
@@ -185,6 +192,146 @@ test_extension(void **state)
 	assert_int_equal(deadline_set_answer_count(DEADLINE_COUNT_WORKING), 0);
 	assert_int_equal(deadline_extend(due, 10, 0, &out, &e), 0);
 	assert_string_equal(w3c(out), "2026-05-29T23:59:59+03:00");
+	assert_int_equal(deadline_set_answer_count(DEADLINE_COUNT_CALENDAR), 0);
+}
+
+/* ---- The matrix: every start day over the year end and the May
+ * holidays, every period, checked against the calendar itself. ---- */
+
+static const struct calendar *
+cal(void **state)
+{
+	return *state;
+}
+
+/* The local day of an instant, as a calendar day number. */
+static int32_t
+local_day(int64_t t)
+{
+	char buf[DATETIME_LEN];
+	int y, m, d;
+
+	datetime_format(t, buf, sizeof(buf));
+	if (sscanf(buf, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		fail_msg("cannot read the date of %s", buf);
+	return calendar_day(y, m, d);
+}
+
+/* A due instant is the last second of a working day. */
+static void
+assert_due(void **state, int64_t due, const char *what, int32_t from)
+{
+	char buf[DATETIME_LEN];
+
+	datetime_format(due, buf, sizeof(buf));
+	if (strstr(buf, "T23:59:59") == NULL ||
+	    !calendar_is_working_day(cal(state), local_day(due)))
+		fail_msg("%s from day %d: %s is not the end of a working day",
+		    what, (int)from, buf);
+}
+
+/* Every day in (from, to] is a day off. */
+static int
+all_off(void **state, int32_t from, int32_t to)
+{
+	int32_t d;
+
+	for (d = from + 1; d <= to; d++)
+		if (calendar_is_working_day(cal(state), d))
+			return 0;
+	return 1;
+}
+
+static void
+check_day(void **state, int32_t day, int working)
+{
+	int y, m, d, days;
+	char start[DATETIME_LEN + 8];
+	struct verr e;
+	int64_t t, due, ans, ext;
+	int32_t dd, ad, xd, plain;
+
+	calendar_date(day, &y, &m, &d);
+	snprintf(start, sizeof(start), "%04d-%02d-%02dT10:00:00+03:00", y, m,
+	    d);
+	t = at(start);
+	/* Registration: the 3rd working day after the day received. */
+	due = deadline_register_due(t);
+	assert_due(state, due, "register", day);
+	dd = local_day(due);
+	if (calendar_working_days_between(cal(state), day, dd) !=
+	    VECHE_DAYS_REGISTER || !calendar_is_working_day(cal(state), dd))
+		fail_msg("register from %s: %s", start, w3c(due));
+	/* Forwarding: the 7th working day after registration. */
+	due = deadline_forward_due(t);
+	assert_due(state, due, "forward", day);
+	if (calendar_working_days_between(cal(state), day, local_day(due)) !=
+	    VECHE_DAYS_FORWARD)
+		fail_msg("forward from %s: %s", start, w3c(due));
+	/* Answer: 30 days on, stepped back only over days off; or 30
+	 * working days where the deployment counts so. */
+	ans = deadline_answer_due(t);
+	assert_due(state, ans, "answer", day);
+	ad = local_day(ans);
+	if (working ? calendar_working_days_between(cal(state), day, ad) !=
+	    VECHE_DAYS_ANSWER : ad <= day || ad > day + VECHE_DAYS_ANSWER ||
+	    !all_off(state, ad, day + VECHE_DAYS_ANSWER))
+		fail_msg("answer from %s: %s", start, w3c(ans));
+	/* Extension: always later; counted as the answer is, or, where that
+	 * would step back onto the old date, the next working day after. */
+	for (days = 1; days <= VECHE_DAYS_EXTENSION; days++) {
+		if (deadline_extend(ans, days, 0, &ext, &e) == -1)
+			fail_msg("extend %s by %d: %s", w3c(ans), days,
+			    e.message);
+		assert_due(state, ext, "extension", ad);
+		xd = local_day(ext);
+		plain = ad + days;
+		if (xd <= ad)
+			fail_msg("extend %s by %d gave %s: not later", w3c(ans),
+			    days, w3c(ext));
+		if (working ? calendar_working_days_between(cal(state), ad,
+		    xd) != days : xd <= plain ? !all_off(state, xd, plain) :
+		    !all_off(state, plain - 1, xd - 1))
+			fail_msg("extend %s by %d gave %s", w3c(ans), days,
+			    w3c(ext));
+		/* Once only. */
+		if (deadline_extend(ans, days, 1, &ext, &e) != -1 ||
+		    e.kind != VERR_CONFLICT)
+			fail_msg("a second extension of %s was allowed",
+			    w3c(ans));
+	}
+	/* Reopening: 30 whole days after the answer, whatever the day. */
+	if (deadline_reopen_until(t) != t + VECHE_DAYS_REOPEN * 86400)
+		fail_msg("reopen from %s: %s", start,
+		    w3c(deadline_reopen_until(t)));
+}
+
+static void
+test_matrix(void **state)
+{
+	static const struct {
+		int y0, m0, d0, y1, m1, d1;
+	} spans[] = {
+		{ 2026, 12, 15, 2027, 1, 20 },   /* the year end */
+		{ 2026, 4, 25, 2026, 5, 20 },    /* the May holidays */
+		{ 2027, 4, 25, 2027, 5, 20 },
+		{ 2026, 2, 15, 2026, 3, 15 },    /* 23 February, 8 March */
+		{ 2026, 6, 5, 2026, 6, 20 },     /* 12 June */
+		{ 2026, 10, 28, 2026, 11, 10 },  /* 4 November */
+	};
+	enum deadline_count mode;
+	size_t i;
+	int32_t day;
+
+	for (mode = 0; mode < DEADLINE_COUNT__MAX; mode++) {
+		assert_int_equal(deadline_set_answer_count(mode), 0);
+		for (i = 0; i < sizeof(spans) / sizeof(spans[0]); i++)
+			for (day = calendar_day(spans[i].y0, spans[i].m0,
+			    spans[i].d0); day <= calendar_day(spans[i].y1,
+			    spans[i].m1, spans[i].d1); day++)
+				check_day(state, day,
+				    mode == DEADLINE_COUNT_WORKING);
+	}
 	assert_int_equal(deadline_set_answer_count(DEADLINE_COUNT_CALENDAR), 0);
 }
 
@@ -341,6 +488,7 @@ main(void)
 		cmocka_unit_test(test_answer_calendar_days),
 		cmocka_unit_test(test_answer_working_days),
 		cmocka_unit_test(test_extension),
+		cmocka_unit_test(test_matrix),
 		cmocka_unit_test(test_state),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_configure),

@@ -99,6 +99,8 @@
       if (empty) empty.hidden = inView.length > 0;
       count.textContent = inView.length ? T.inView(inView.length, reports.length) : T.empty;
       node.dataset.markers = String(reports.length);
+      // What the list now shows, for tests and assistive tools to await.
+      node.dataset.listedZoom = String(map.getZoom());
     }
 
     function query() {
@@ -108,7 +110,10 @@
       if (f.get('status')) p.set('status', f.get('status'));
       if (f.get('agency')) p.set('agency_responsible', f.get('agency'));
       const days = Number(f.get('days') || 90);
-      p.set('start_date', new Date(Date.now() - days * 86400e3).toISOString().slice(0, 19) + 'Z');
+      // The server's clock, not the device's: a phone set a day wrong
+      // must not lose a day of reports.
+      const now = Number(node.dataset.now) * 1000 || Date.now();
+      p.set('start_date', new Date(now - days * 86400e3).toISOString().slice(0, 19) + 'Z');
       return p;
     }
 

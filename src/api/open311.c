@@ -146,23 +146,39 @@ send(struct http_response *res, struct ctx *c, json_t *doc, const char *root)
 	return rc;
 }
 
+/*
+ * The endpoint types discovery lists, as in the spec's example: veche is one
+ * server, so its test endpoint is the production one (docs/api.md).
+ */
+static const char *const endpoint_types[] = { "production", "test" };
+
 int
 open311_discovery(struct http_request *req, struct http_response *res,
     void *arg)
 {
 	struct ctx c;
 	const struct agency *fb;
-	json_t *doc, *ep, *formats;
+	json_t *doc, *eps;
 	char url[512], changeset[DATETIME_LEN], contact[512];
+	size_t i, n;
 
 	if (begin(req, res, arg, &c))
 		return 0;
-	snprintf(url, sizeof(url), "%s/open311/v2/", c.app->public_url);
+	/* No double or trailing slash: clients append "/services.xml". */
+	n = strlen(c.app->public_url);
+	while (n > 0 && c.app->public_url[n - 1] == '/')
+		n--;
+	snprintf(url, sizeof(url), "%.*s/open311/v2", (int)n,
+	    c.app->public_url);
 	datetime_format(c.app->started, changeset, sizeof(changeset));
-	formats = json_pack("[ss]", "text/xml", "application/json");
-	ep = json_pack("{s:s, s:s, s:s, s:s, s:o}", "specification", SPEC_URL,
-	    "url", url, "changeset", changeset, "type", "production",
-	    "formats", formats);
+	if ((eps = json_array()) == NULL)
+		return -1;
+	for (i = 0; i < sizeof(endpoint_types) / sizeof(endpoint_types[0]);
+	    i++)
+		json_array_append_new(eps, json_pack("{s:s, s:s, s:s, s:s, "
+		    "s:[ss]}", "specification", SPEC_URL, "url", url,
+		    "changeset", changeset, "type", endpoint_types[i],
+		    "formats", "text/xml", "application/json"));
 	/* The contact is the fallback agency: the one that answers for all. */
 	fb = catalog_agency(c.app->catalog, catalog_fallback(c.app->catalog));
 	if (fb != NULL)
@@ -171,11 +187,11 @@ open311_discovery(struct http_request *req, struct http_response *res,
 		    fb->email ? fb->email : "", fb->email ? ">" : "");
 	else
 		snprintf(contact, sizeof(contact), "%s", c.app->public_url);
-	doc = json_pack("{s:s, s:s, s:s, s:[o]}", "changeset", changeset,
+	doc = json_pack("{s:s, s:s, s:s, s:o}", "changeset", changeset,
 	    "contact", contact, "key_service", c.lang == LANG_EN ?
 	    "API keys are issued by the administrator (veche apikey create)" :
 	    "Ключ API выдаёт администратор (veche apikey create)",
-	    "endpoints", ep);
+	    "endpoints", eps);
 	return send(res, &c, doc, "discovery");
 }
 

@@ -191,7 +191,7 @@ web_rss(struct http_request *req, struct http_response *res, void *arg)
 		goto out;
 	xmlFreeTextWriter(f.w);
 	f.w = NULL;
-	http_response_type(res, "application/rss+xml; charset=utf-8");
+	http_response_kind(res, HTTP_TYPE_RSS);
 	rc = http_response_append(res, xmlBufferContent(buf),
 	    (size_t)xmlBufferLength(buf));
 out:

@@ -543,16 +543,29 @@ status_filter(struct http_request *req, struct http_response *res,
 	return 0;
 }
 
-/* Free text as a full-text query (core/address.h), in request memory. */
-static const char *
-fts_terms(struct http_request *req, const char *in)
+/*
+ * q as a full-text query (core/address.h) into q->text, in request memory.
+ * A blank q filters nothing; one with no word (only commas, say) is a 400.
+ * Returns 0, or -1 when an answer was set (the error) or memory ran out.
+ */
+static int
+text_filter(struct http_request *req, struct http_response *res,
+    struct report_query *q)
 {
-	size_t n = 3 * strlen(in) + 4;
-	char *out = http_request_alloc(req, n);
+	const char *in = http_request_param(req, "q");
+	size_t n;
+	char *out;
 
-	if (out == NULL || search_terms(in, 0, out, n) == -1)
-		return NULL;
-	return out;
+	if (in == NULL || in[strspn(in, " \t\r\n")] == '\0')
+		return 0;
+	n = 3 * strlen(in) + 4;
+	if ((out = http_request_alloc(req, n)) == NULL)
+		return bad(req, res, 500, NULL, "out of memory"), -1;
+	if (search_terms(in, 0, out, n) == -1)
+		return bad(req, res, 400, "q", "q: no word to search for "
+		    "(words are separated by spaces and commas)"), -1;
+	q->text = out;
+	return 0;
 }
 
 static int
@@ -588,7 +601,6 @@ requests_query(struct http_request *req, struct http_response *res,
 	const char *ids = http_request_param(req, "service_request_id");
 	const char *svc = http_request_param(req, "service_code");
 	const char *ag = http_request_param(req, "agency_responsible");
-	const char *text = http_request_param(req, "q");
 	size_t i;
 
 	memset(q, 0, sizeof(*q));
@@ -615,10 +627,8 @@ requests_query(struct http_request *req, struct http_response *res,
 			    -1;
 		q->agency = ag;
 	}
-	if (text != NULL && (q->text = fts_terms(req, text)) == NULL &&
-	    strspn(text, " \t\r\n") != strlen(text))
-		return -1;
-	if (date_window(req, res, app_now(c->app), &q->start, &q->end) == -1 ||
+	if (text_filter(req, res, q) == -1 ||
+	    date_window(req, res, app_now(c->app), &q->start, &q->end) == -1 ||
 	    date_param(req, res, "updated_after", &q->updated_after) == -1 ||
 	    date_param(req, res, "updated_before", &q->updated_before) == -1 ||
 	    status_filter(req, res, q) == -1 || geo_filters(req, res, q) == -1 ||

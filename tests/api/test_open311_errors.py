@@ -360,6 +360,19 @@ class TestGetErrors(ServerTestCase):
         self.refused("requests", {"service_request_id": ",".join(
             str(i) for i in range(1, 1002))}, 400, "service_request_id")
 
+    def test_text_search_without_a_word(self):
+        # q=%2C once answered 200 with an empty body and no Content-Type.
+        for fmt in FORMATS:
+            r = self.fetch("GET", "/open311/v2/requests.%s?q=%%2C" % fmt)
+            self.assert_error(r, fmt, 400, "q")
+        for q in (",", " ,, ,", ",\t,"):
+            self.refused("requests", {"q": q}, 400, "q")
+        # A blank q filters nothing, as an empty search box does.
+        for q in ("", "   "):
+            r = self.get("requests.json", {"q": q})
+            self.assertEqual(r.status, 200, r)
+            self.assertIsInstance(r.json(), list)
+
     def test_unknown_jurisdiction(self):
         self.create(report_fields("other"))
         for path in ("discovery", "services", "services/pothole",

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -916,6 +917,41 @@ open311_post_request(struct http_request *req, struct http_response *res,
 	    "account_id", reply_str(in.contact.account_id));
 	http_response_status(res, 201);
 	return send(res, &c, doc, "service_requests");
+}
+
+const char *
+open311_body_refusal(struct http_request *req, const struct http_route *route)
+{
+	static const char *const forms[] = {
+		"application/x-www-form-urlencoded", "multipart/form-data",
+	};
+	const char *ct = http_request_header(req, "Content-Type");
+	size_t len, n, i;
+	char *msg;
+
+	if (route->handler != open311_post_request)
+		return NULL;
+	if (ct == NULL) {
+		http_request_body(req, &len);
+		return len == 0 ? NULL : "Content-Type: missing; send "
+		    "application/x-www-form-urlencoded or multipart/form-data";
+	}
+	/* The media type, without parameters. */
+	n = strcspn(ct, "; \t");
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
+		if (n == strlen(forms[i]) && strncasecmp(ct, forms[i], n) == 0)
+			return NULL;
+	/* Named when it is short printable ASCII, as a media type is. */
+	for (i = 0; i < n && n <= 64; i++)
+		if (ct[i] <= ' ' || ct[i] >= 0x7f)
+			break;
+	if (i < n || n == 0 || (msg = http_request_alloc(req, 256)) == NULL)
+		return "Content-Type: not supported; send "
+		    "application/x-www-form-urlencoded or multipart/form-data";
+	snprintf(msg, 256, "Content-Type: '%.*s' is not supported; send "
+	    "application/x-www-form-urlencoded or multipart/form-data",
+	    (int)n, ct);
+	return msg;
 }
 
 /* Parameters every Open311 route takes. */

@@ -5,6 +5,7 @@ form) in the format the path asked for, a description that names the
 field, and, for a refused POST, no report written.
 """
 import http.client
+import json
 import unittest
 
 from harness import (FORMATS, MAX_BODY, REQUEST_TIMEOUT, Response,
@@ -198,6 +199,35 @@ class TestPostErrors(ServerTestCase):
                             "multipart/form-data; boundary=xyz"})
             self.assert_error(r, fmt, 400, "")
             self.assertEqual(self.count(), before)
+
+    def test_body_of_another_type_is_415(self):
+        # A JSON body once read as no fields: "api_key: required".  Now the
+        # answer names the type, in the format the path asked for, even
+        # with the key in a header, and writes nothing.
+        fields = dict(report_fields("other"), api_key=self.api_key)
+        for ctype, body in (
+                ("application/json", json.dumps(fields).encode()),
+                ("application/json; charset=utf-8",
+                 json.dumps(fields).encode()),
+                ("text/plain", encode_query(fields).encode())):
+            for fmt in FORMATS:
+                before = self.count()
+                r = self.fetch("POST", "/open311/v2/requests." + fmt, body,
+                               {"Content-Type": ctype,
+                                "X-Api-Key": self.api_key})
+                desc = self.assert_error(r, fmt, 415, "Content-Type")
+                self.assertIn("'%s'" % ctype.split(";")[0], desc)
+                self.assertIn("application/x-www-form-urlencoded", desc)
+                self.assertEqual(self.count(), before)
+        # A body with no Content-Type at all.
+        r = self.fetch("POST", "/open311/v2/requests.xml",
+                       encode_query(fields).encode(), {})
+        self.assert_error(r, "xml", 415, "Content-Type")
+        # The form types, with parameters and in any case, still work.
+        r = self.post("requests.json", report_fields("other"), headers={
+            "Content-Type": "Application/X-WWW-Form-Urlencoded; "
+                            "charset=UTF-8"})
+        self.assertEqual(r.status, 201, r)
 
     def test_unknown_jurisdiction(self):
         self.refused(report_fields("other", jurisdiction_id="elsewhere"),

@@ -341,7 +341,7 @@ export_reports(struct http_request *req, struct http_response *res,
 	if (export_csv(s, code, from, to, bom != NULL && strcmp(bom, "1") == 0,
 	    csv_write, res, &e) == -1)
 		return reply_verr(req, res, &e);
-	http_response_type(res, "text/csv; charset=utf-8; header=present");
+	http_response_kind(res, HTTP_TYPE_CSV);
 	/* The code is [a-z0-9_-] by the catalogue's rules: safe to echo. */
 	snprintf(disp, sizeof(disp), "attachment; filename=\"%s-reports.csv\"",
 	    strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789_-") ==

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -146,23 +147,39 @@ send(struct http_response *res, struct ctx *c, json_t *doc, const char *root)
 	return rc;
 }
 
+/*
+ * The endpoint types discovery lists, as in the spec's example: veche is one
+ * server, so its test endpoint is the production one (docs/api.md).
+ */
+static const char *const endpoint_types[] = { "production", "test" };
+
 int
 open311_discovery(struct http_request *req, struct http_response *res,
     void *arg)
 {
 	struct ctx c;
 	const struct agency *fb;
-	json_t *doc, *ep, *formats;
+	json_t *doc, *eps;
 	char url[512], changeset[DATETIME_LEN], contact[512];
+	size_t i, n;
 
 	if (begin(req, res, arg, &c))
 		return 0;
-	snprintf(url, sizeof(url), "%s/open311/v2/", c.app->public_url);
+	/* No double or trailing slash: clients append "/services.xml". */
+	n = strlen(c.app->public_url);
+	while (n > 0 && c.app->public_url[n - 1] == '/')
+		n--;
+	snprintf(url, sizeof(url), "%.*s/open311/v2", (int)n,
+	    c.app->public_url);
 	datetime_format(c.app->started, changeset, sizeof(changeset));
-	formats = json_pack("[ss]", "text/xml", "application/json");
-	ep = json_pack("{s:s, s:s, s:s, s:s, s:o}", "specification", SPEC_URL,
-	    "url", url, "changeset", changeset, "type", "production",
-	    "formats", formats);
+	if ((eps = json_array()) == NULL)
+		return -1;
+	for (i = 0; i < sizeof(endpoint_types) / sizeof(endpoint_types[0]);
+	    i++)
+		json_array_append_new(eps, json_pack("{s:s, s:s, s:s, s:s, "
+		    "s:[ss]}", "specification", SPEC_URL, "url", url,
+		    "changeset", changeset, "type", endpoint_types[i],
+		    "formats", "text/xml", "application/json"));
 	/* The contact is the fallback agency: the one that answers for all. */
 	fb = catalog_agency(c.app->catalog, catalog_fallback(c.app->catalog));
 	if (fb != NULL)
@@ -171,11 +188,11 @@ open311_discovery(struct http_request *req, struct http_response *res,
 		    fb->email ? fb->email : "", fb->email ? ">" : "");
 	else
 		snprintf(contact, sizeof(contact), "%s", c.app->public_url);
-	doc = json_pack("{s:s, s:s, s:s, s:[o]}", "changeset", changeset,
+	doc = json_pack("{s:s, s:s, s:s, s:o}", "changeset", changeset,
 	    "contact", contact, "key_service", c.lang == LANG_EN ?
 	    "API keys are issued by the administrator (veche apikey create)" :
 	    "Ключ API выдаёт администратор (veche apikey create)",
-	    "endpoints", ep);
+	    "endpoints", eps);
 	return send(res, &c, doc, "discovery");
 }
 
@@ -527,16 +544,29 @@ status_filter(struct http_request *req, struct http_response *res,
 	return 0;
 }
 
-/* Free text as a full-text query (core/address.h), in request memory. */
-static const char *
-fts_terms(struct http_request *req, const char *in)
+/*
+ * q as a full-text query (core/address.h) into q->text, in request memory.
+ * A blank q filters nothing; one with no word (only commas, say) is a 400.
+ * Returns 0, or -1 when an answer was set (the error) or memory ran out.
+ */
+static int
+text_filter(struct http_request *req, struct http_response *res,
+    struct report_query *q)
 {
-	size_t n = 3 * strlen(in) + 4;
-	char *out = http_request_alloc(req, n);
+	const char *in = http_request_param(req, "q");
+	size_t n;
+	char *out;
 
-	if (out == NULL || search_terms(in, 0, out, n) == -1)
-		return NULL;
-	return out;
+	if (in == NULL || in[strspn(in, " \t\r\n")] == '\0')
+		return 0;
+	n = 3 * strlen(in) + 4;
+	if ((out = http_request_alloc(req, n)) == NULL)
+		return bad(req, res, 500, NULL, "out of memory"), -1;
+	if (search_terms(in, 0, out, n) == -1)
+		return bad(req, res, 400, "q", "q: no word to search for "
+		    "(words are separated by spaces and commas)"), -1;
+	q->text = out;
+	return 0;
 }
 
 static int
@@ -572,7 +602,6 @@ requests_query(struct http_request *req, struct http_response *res,
 	const char *ids = http_request_param(req, "service_request_id");
 	const char *svc = http_request_param(req, "service_code");
 	const char *ag = http_request_param(req, "agency_responsible");
-	const char *text = http_request_param(req, "q");
 	size_t i;
 
 	memset(q, 0, sizeof(*q));
@@ -599,10 +628,8 @@ requests_query(struct http_request *req, struct http_response *res,
 			    -1;
 		q->agency = ag;
 	}
-	if (text != NULL && (q->text = fts_terms(req, text)) == NULL &&
-	    strspn(text, " \t\r\n") != strlen(text))
-		return -1;
-	if (date_window(req, res, app_now(c->app), &q->start, &q->end) == -1 ||
+	if (text_filter(req, res, q) == -1 ||
+	    date_window(req, res, app_now(c->app), &q->start, &q->end) == -1 ||
 	    date_param(req, res, "updated_after", &q->updated_after) == -1 ||
 	    date_param(req, res, "updated_before", &q->updated_before) == -1 ||
 	    status_filter(req, res, q) == -1 || geo_filters(req, res, q) == -1 ||
@@ -890,6 +917,41 @@ open311_post_request(struct http_request *req, struct http_response *res,
 	    "account_id", reply_str(in.contact.account_id));
 	http_response_status(res, 201);
 	return send(res, &c, doc, "service_requests");
+}
+
+const char *
+open311_body_refusal(struct http_request *req, const struct http_route *route)
+{
+	static const char *const forms[] = {
+		"application/x-www-form-urlencoded", "multipart/form-data",
+	};
+	const char *ct = http_request_header(req, "Content-Type");
+	size_t len, n, i;
+	char *msg;
+
+	if (route->handler != open311_post_request)
+		return NULL;
+	if (ct == NULL) {
+		http_request_body(req, &len);
+		return len == 0 ? NULL : "Content-Type: missing; send "
+		    "application/x-www-form-urlencoded or multipart/form-data";
+	}
+	/* The media type, without parameters. */
+	n = strcspn(ct, "; \t");
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
+		if (n == strlen(forms[i]) && strncasecmp(ct, forms[i], n) == 0)
+			return NULL;
+	/* Named when it is short printable ASCII, as a media type is. */
+	for (i = 0; i < n && n <= 64; i++)
+		if (ct[i] <= ' ' || ct[i] >= 0x7f)
+			break;
+	if (i < n || n == 0 || (msg = http_request_alloc(req, 256)) == NULL)
+		return "Content-Type: not supported; send "
+		    "application/x-www-form-urlencoded or multipart/form-data";
+	snprintf(msg, 256, "Content-Type: '%.*s' is not supported; send "
+	    "application/x-www-form-urlencoded or multipart/form-data",
+	    (int)n, ct);
+	return msg;
 }
 
 /* Parameters every Open311 route takes. */

@@ -21,6 +21,16 @@ int open311_requests(struct http_request *, struct http_response *, void *);
 int open311_request(struct http_request *, struct http_response *, void *);
 int open311_post_request(struct http_request *, struct http_response *,
     void *);
+/*
+ * Whether route refuses req's body for its type: POST requests takes the
+ * spec's form bodies only (application/x-www-form-urlencoded, or
+ * multipart/form-data), as a JSON body would otherwise read as no fields.
+ * Returns NULL when the body is fine, else a 415 message naming the type,
+ * in request memory.
+ */
+const char *open311_body_refusal(struct http_request *req,
+    const struct http_route *route);
+
 int open311_token(struct http_request *, struct http_response *, void *);
 int open311_updates(struct http_request *, struct http_response *, void *);
 

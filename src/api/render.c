@@ -126,7 +126,7 @@ render_xml(struct http_response *res, const json_t *doc, const char *root)
 		goto out;
 	xmlFreeTextWriter(w);
 	w = NULL;
-	http_response_type(res, "text/xml; charset=utf-8");
+	http_response_kind(res, HTTP_TYPE_XML);
 	rc = http_response_append(res, xmlBufferContent(buf),
 	    (size_t)xmlBufferLength(buf));
 out:
@@ -150,7 +150,7 @@ render_doc(struct http_response *res, enum render_format f, const json_t *doc,
 {
 	if (f == RENDER_XML)
 		return render_xml(res, doc, root);
-	http_response_type(res, "application/json; charset=utf-8");
+	http_response_kind(res, HTTP_TYPE_JSON);
 	return json_dump_callback(doc, dump_to, res,
 	    JSON_COMPACT | JSON_REAL_PRECISION(10));
 }

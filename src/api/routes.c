@@ -56,6 +56,11 @@ int
 routes_access(struct http_request *req, const struct http_route *route,
     void *arg, const char **field, const char **message)
 {
+	/* A body of the wrong type first: its fields (api_key...) are lost. */
+	if ((*message = open311_body_refusal(req, route)) != NULL) {
+		*field = "Content-Type";
+		return 415;
+	}
 	return auth_check(req, route, arg, field, message);
 }
 

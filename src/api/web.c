@@ -186,7 +186,7 @@ web_fail(struct http_request *req, struct http_response *res,
 	}
 	http_response_reset(res);
 	http_response_status(res, status);
-	http_response_type(res, "text/html; charset=utf-8");
+	http_response_kind(res, HTTP_TYPE_HTML);
 	html_page_begin(&h, web_msg(status == 404 ? M_NOT_FOUND : M_ERROR,
 	    c->lang), "error", http_request_path(req), NULL, 0);
 	html_f(&h, "<h1>%m</h1>\n<p class=\"error\" role=\"alert\">%s</p>\n"
@@ -227,7 +227,7 @@ web_staff_refusal(struct http_request *req, struct http_response *res,
 		snprintf(loc, n, "/login?next=%s", path);
 		http_response_reset(res);
 		http_response_status(res, 303);
-		http_response_type(res, "text/plain; charset=utf-8");
+		http_response_kind(res, HTTP_TYPE_TEXT);
 		http_response_header(res, "Location", loc);
 		http_response_printf(res, "See %s\n", loc);
 		return 0;

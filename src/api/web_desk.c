@@ -52,7 +52,7 @@ staff_begin(struct http_request *req, struct http_response *res, void *arg,
 	}
 	st->h.res = res;
 	st->h.lang = st->c.lang;
-	http_response_type(res, "text/html; charset=utf-8");
+	http_response_kind(res, HTTP_TYPE_HTML);
 	http_response_header(res, "Cache-Control", "no-store");
 	return 0;
 }
@@ -94,7 +94,7 @@ staff_redirect(struct http_response *res, const char *location)
 {
 	http_response_reset(res);
 	http_response_status(res, 303);
-	http_response_type(res, "text/plain; charset=utf-8");
+	http_response_kind(res, HTTP_TYPE_TEXT);
 	if (http_response_header(res, "Location", location) == -1)
 		return -1;
 	return http_response_printf(res, "See %s\n", location);
@@ -180,7 +180,7 @@ login_page(struct http_request *req, struct http_response *res, void *arg)
 	h.res = res;
 	h.lang = c.lang;
 	h.failed = 0;
-	http_response_type(res, "text/html; charset=utf-8");
+	http_response_kind(res, HTTP_TYPE_HTML);
 	http_response_header(res, "Cache-Control", "no-store");
 	login_form(&h, &c, http_request_param(req, "next"), 0);
 	return h.failed ? -1 : 0;
@@ -215,7 +215,7 @@ login_post(struct http_request *req, struct http_response *res, void *arg)
 	h.lang = c.lang;
 	h.failed = 0;
 	http_response_status(res, rc == 429 ? 429 : 401);
-	http_response_type(res, "text/html; charset=utf-8");
+	http_response_kind(res, HTTP_TYPE_HTML);
 	login_form(&h, &c, next, rc);
 	return h.failed ? -1 : 0;
 }

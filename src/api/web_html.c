@@ -448,35 +448,35 @@ html_raw(struct html *h, const char *s)
 		put(h, s, strlen(s));
 }
 
+const char *
+html_entity(char c)
+{
+	switch (c) {
+	case '&':
+		return "&amp;";
+	case '<':
+		return "&lt;";
+	case '>':
+		return "&gt;";
+	case '"':
+		return "&quot;";
+	case '\'':
+		return "&#39;";
+	default:
+		return NULL;
+	}
+}
+
 void
 html_text(struct html *h, const char *s)
 {
-	const char *run;
+	const char *run, *ent;
 
 	if (s == NULL)
 		return;
 	for (run = s; *s != '\0'; s++) {
-		const char *ent;
-
-		switch (*s) {
-		case '&':
-			ent = "&amp;";
-			break;
-		case '<':
-			ent = "&lt;";
-			break;
-		case '>':
-			ent = "&gt;";
-			break;
-		case '"':
-			ent = "&quot;";
-			break;
-		case '\'':
-			ent = "&#39;";
-			break;
-		default:
+		if ((ent = html_entity(*s)) == NULL)
 			continue;
-		}
 		put(h, run, (size_t)(s - run));
 		html_raw(h, ent);
 		run = s + 1;

@@ -88,6 +88,9 @@ const char *web_status_text(enum report_status st, enum lang lang);
  */
 void html_text(struct html *h, const char *s);
 
+/* The entity html_text writes for c, or NULL when c is written as is. */
+const char *html_entity(char c);
+
 /* Append trusted markup from this source tree as is. */
 void html_raw(struct html *h, const char *s);
 

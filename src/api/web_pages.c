@@ -227,7 +227,7 @@ html_begin(struct http_response *res, struct html *h, const struct web_ctx *c)
 	h->res = res;
 	h->lang = c->lang;
 	h->failed = 0;
-	http_response_type(res, "text/html; charset=utf-8");
+	http_response_kind(res, HTTP_TYPE_HTML);
 	http_response_header(res, "Cache-Control", "no-store");
 }
 
@@ -820,7 +820,7 @@ web_fixed(struct http_request *req, struct http_response *res, void *arg)
 	cache_bump(c.app->cache);
 	snprintf(loc, sizeof(loc), "/reports/%lld?fixed=1", (long long)id);
 	http_response_status(res, 303);
-	http_response_type(res, "text/plain; charset=utf-8");
+	http_response_kind(res, HTTP_TYPE_TEXT);
 	if (http_response_header(res, "Location", loc) == -1)
 		return -1;
 	return http_response_printf(res, "See %s\n", loc);

@@ -2,7 +2,8 @@
  * web_rss.c: GET /rss, an RSS 2.0 feed of the newest reports, for the
  * whole city, a category (service_code), an agency or an area (bbox =
  * min_long,min_lat,max_long,max_lat), written with libxml2's writer so that
- * every text is escaped by it.
+ * every text is escaped by it.  A report's description is plain text, sent
+ * as HTML that shows it as typed (plain_element).
  */
 #include <stdio.h>
 #include <string.h>
@@ -41,6 +42,36 @@ element(struct feed *f, const char *name, const char *text)
 	if (xmlTextWriterWriteElement(f->w, BAD_CAST name,
 	    BAD_CAST (text != NULL ? text : "")) < 0)
 		f->failed = 1;
+}
+
+/*
+ * Plain text as an RSS description.  Readers take a description as HTML,
+ * so the text is escaped as HTML first (html_entity) and the writer then
+ * escapes that as XML: a reader shows "<b>" as typed, not bold.
+ */
+static void
+plain_element(struct feed *f, const char *name, const char *text)
+{
+	const char *run, *ent;
+
+	if (xmlTextWriterStartElement(f->w, BAD_CAST name) < 0)
+		goto fail;
+	for (run = text; text != NULL && *text != '\0'; text++) {
+		if ((ent = html_entity(*text)) == NULL)
+			continue;
+		if ((text > run && xmlTextWriterWriteFormatString(f->w, "%.*s",
+		    (int)(text - run), run) < 0) ||
+		    xmlTextWriterWriteString(f->w, BAD_CAST ent) < 0)
+			goto fail;
+		run = text + 1;
+	}
+	if ((text != NULL && text > run &&
+	    xmlTextWriterWriteString(f->w, BAD_CAST run) < 0) ||
+	    xmlTextWriterEndElement(f->w) < 0)
+		goto fail;
+	return;
+fail:
+	f->failed = 1;
 }
 
 /* RFC 822 date, as RSS 2.0 wants. */
@@ -84,7 +115,7 @@ on_item(const struct report *r, void *arg)
 	    xmlTextWriterEndElement(f->w) < 0)
 		f->failed = 1;
 	element(f, "link", web_url(f->req, f->c, path));
-	element(f, "description", r->description);
+	plain_element(f, "description", r->description);
 	element(f, "category", r->service_code);
 	element(f, "pubDate", date);
 	if (xmlTextWriterStartElement(f->w, BAD_CAST "guid") < 0 ||
@@ -191,7 +222,7 @@ web_rss(struct http_request *req, struct http_response *res, void *arg)
 		goto out;
 	xmlFreeTextWriter(f.w);
 	f.w = NULL;
-	http_response_type(res, "application/rss+xml; charset=utf-8");
+	http_response_kind(res, HTTP_TYPE_RSS);
 	rc = http_response_append(res, xmlBufferContent(buf),
 	    (size_t)xmlBufferLength(buf));
 out:

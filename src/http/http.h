@@ -165,8 +165,27 @@ char *http_request_strdup(struct http_request *req, const char *s);
 void http_request_set_user(struct http_request *req, void *user);
 void *http_request_user(const struct http_request *req);
 
+/*
+ * The content types veche writes, each spelled once (response.c).  JSON
+ * carries no charset (RFC 8259 defines none) and XML is exactly "text/xml"
+ * (Open311 clients compare the whole header; the XML declaration names
+ * UTF-8); the text types say UTF-8.
+ */
+enum http_type {
+	HTTP_TYPE_JSON,         /* application/json */
+	HTTP_TYPE_XML,          /* text/xml */
+	HTTP_TYPE_RSS,          /* application/rss+xml; charset=utf-8 */
+	HTTP_TYPE_HTML,         /* text/html; charset=utf-8 */
+	HTTP_TYPE_TEXT,         /* text/plain; charset=utf-8 */
+	HTTP_TYPE_CSV,          /* text/csv; charset=utf-8; header=present */
+	HTTP_TYPE__MAX
+};
+
 /* Response.  The default is 200 with no body and no content type. */
 void http_response_status(struct http_response *res, int status);
+/* Set the content type to one of veche's own (enum http_type). */
+void http_response_kind(struct http_response *res, enum http_type type);
+/* Set any other content type (a static file's, an image's); NULL clears. */
 void http_response_type(struct http_response *res, const char *content_type);
 /* Add a header (copied); security headers are added by the server. */
 int http_response_header(struct http_response *res, const char *name,

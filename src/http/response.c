@@ -88,6 +88,25 @@ header_safe(const char *s)
 	return 1;
 }
 
+static const char *const type_names[HTTP_TYPE__MAX] = {
+	[HTTP_TYPE_JSON] = "application/json",
+	[HTTP_TYPE_XML] = "text/xml",
+	[HTTP_TYPE_RSS] = "application/rss+xml; charset=utf-8",
+	[HTTP_TYPE_HTML] = "text/html; charset=utf-8",
+	[HTTP_TYPE_TEXT] = "text/plain; charset=utf-8",
+	[HTTP_TYPE_CSV] = "text/csv; charset=utf-8; header=present",
+};
+
+void
+http_response_kind(struct http_response *res, enum http_type type)
+{
+	/* The names are static: no copy needed. */
+	if ((unsigned)type < HTTP_TYPE__MAX)
+		res->type = type_names[type];
+	else
+		res->oom = 1;
+}
+
 void
 http_response_type(struct http_response *res, const char *content_type)
 {

@@ -499,8 +499,7 @@ class ServerTestCase(unittest.TestCase):
         """r is an Open311 error in format fmt, naming field."""
         self.assertEqual(r.status, status, r)
         if fmt == "xml":
-            self.assertTrue(r.headers.get("Content-Type", "")
-                            .startswith("text/xml"), r.headers)
+            self.assertEqual(r.headers.get("Content-Type"), "text/xml")
             root = r.xml()
             self.assertEqual(root.tag, "errors")
             errs = list(root)
@@ -512,8 +511,8 @@ class ServerTestCase(unittest.TestCase):
             code = errs[0].findtext("code")
             desc = errs[0].findtext("description")
         else:
-            self.assertTrue(r.headers.get("Content-Type", "")
-                            .startswith("application/json"), r.headers)
+            self.assertEqual(r.headers.get("Content-Type"),
+                             "application/json")
             doc = r.json()
             self.assertIsInstance(doc, list)
             self.assertGreaterEqual(len(doc), 1)

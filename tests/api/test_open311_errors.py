@@ -5,6 +5,7 @@ form) in the format the path asked for, a description that names the
 field, and, for a refused POST, no report written.
 """
 import http.client
+import json
 import unittest
 
 from harness import (FORMATS, MAX_BODY, REQUEST_TIMEOUT, Response,
@@ -199,6 +200,35 @@ class TestPostErrors(ServerTestCase):
             self.assert_error(r, fmt, 400, "")
             self.assertEqual(self.count(), before)
 
+    def test_body_of_another_type_is_415(self):
+        # A JSON body once read as no fields: "api_key: required".  Now the
+        # answer names the type, in the format the path asked for, even
+        # with the key in a header, and writes nothing.
+        fields = dict(report_fields("other"), api_key=self.api_key)
+        for ctype, body in (
+                ("application/json", json.dumps(fields).encode()),
+                ("application/json; charset=utf-8",
+                 json.dumps(fields).encode()),
+                ("text/plain", encode_query(fields).encode())):
+            for fmt in FORMATS:
+                before = self.count()
+                r = self.fetch("POST", "/open311/v2/requests." + fmt, body,
+                               {"Content-Type": ctype,
+                                "X-Api-Key": self.api_key})
+                desc = self.assert_error(r, fmt, 415, "Content-Type")
+                self.assertIn("'%s'" % ctype.split(";")[0], desc)
+                self.assertIn("application/x-www-form-urlencoded", desc)
+                self.assertEqual(self.count(), before)
+        # A body with no Content-Type at all.
+        r = self.fetch("POST", "/open311/v2/requests.xml",
+                       encode_query(fields).encode(), {})
+        self.assert_error(r, "xml", 415, "Content-Type")
+        # The form types, with parameters and in any case, still work.
+        r = self.post("requests.json", report_fields("other"), headers={
+            "Content-Type": "Application/X-WWW-Form-Urlencoded; "
+                            "charset=UTF-8"})
+        self.assertEqual(r.status, 201, r)
+
     def test_unknown_jurisdiction(self):
         self.refused(report_fields("other", jurisdiction_id="elsewhere"),
                      404, "jurisdiction_id")
@@ -359,6 +389,19 @@ class TestGetErrors(ServerTestCase):
                      "service_request_id")
         self.refused("requests", {"service_request_id": ",".join(
             str(i) for i in range(1, 1002))}, 400, "service_request_id")
+
+    def test_text_search_without_a_word(self):
+        # q=%2C once answered 200 with an empty body and no Content-Type.
+        for fmt in FORMATS:
+            r = self.fetch("GET", "/open311/v2/requests.%s?q=%%2C" % fmt)
+            self.assert_error(r, fmt, 400, "q")
+        for q in (",", " ,, ,", ",\t,"):
+            self.refused("requests", {"q": q}, 400, "q")
+        # A blank q filters nothing, as an empty search box does.
+        for q in ("", "   "):
+            r = self.get("requests.json", {"q": q})
+            self.assertEqual(r.status, 200, r)
+            self.assertIsInstance(r.json(), list)
 
     def test_unknown_jurisdiction(self):
         self.create(report_fields("other"))

@@ -19,8 +19,7 @@ class TestPost(ServerTestCase):
         """r acknowledges one new report; returns (id, token, notice)."""
         self.assertEqual(r.status, 201, r)
         if fmt == "json":
-            self.assertTrue(r.headers["Content-Type"].startswith(
-                "application/json"))
+            self.assertEqual(r.headers["Content-Type"], "application/json")
             doc = r.json()
             self.assertEqual(len(doc), 1)
             o = doc[0]
@@ -28,7 +27,7 @@ class TestPost(ServerTestCase):
                              "service_notice"} <= set(o), o)
             return int(o["service_request_id"]), o["token"], \
                 o["service_notice"]
-        self.assertTrue(r.headers["Content-Type"].startswith("text/xml"))
+        self.assertEqual(r.headers["Content-Type"], "text/xml")
         root = r.xml()
         self.assertEqual(root.tag, "service_requests")
         self.assertEqual([e.tag for e in root], ["request"])

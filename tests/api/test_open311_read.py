@@ -40,45 +40,59 @@ def parse_time(s):
 
 class TestDiscoveryAndServices(ServerTestCase):
 
+    # The spec's discovery example: a production and a test endpoint of
+    # GeoReport v2, each in both formats; veche's test endpoint is itself.
+    ENDPOINTS = [("production", ["text/xml", "application/json"]),
+                 ("test", ["text/xml", "application/json"])]
+
     def test_discovery_json(self):
         r = self.get("discovery.json")
         self.assertEqual(r.status, 200, r)
-        self.assertTrue(r.headers["Content-Type"].startswith(
-            "application/json"))
+        self.assertEqual(r.headers["Content-Type"], "application/json")
         doc = r.json()
         parse_time(doc["changeset"])
         self.assertTrue(doc["contact"])
         self.assertTrue(doc["key_service"])
-        self.assertEqual(len(doc["endpoints"]), 1)
-        ep = doc["endpoints"][0]
-        self.assertEqual(ep["specification"],
-                         "http://wiki.open311.org/GeoReport_v2")
-        self.assertEqual(ep["url"], self.server.base + "/open311/v2/")
-        self.assertEqual(ep["type"], "production")
-        self.assertEqual(sorted(ep["formats"]),
-                         ["application/json", "text/xml"])
+        self.assertEqual([(e["type"], e["formats"]) for e in
+                          doc["endpoints"]], self.ENDPOINTS)
+        for ep in doc["endpoints"]:
+            self.assertEqual(ep["specification"],
+                             "http://wiki.open311.org/GeoReport_v2")
+            # No trailing slash: clients append "/services.json".
+            self.assertEqual(ep["url"], self.server.base + "/open311/v2")
+            self.assertEqual(ep["changeset"], doc["changeset"])
 
     def test_discovery_xml(self):
         r = self.get("discovery.xml")
         self.assertEqual(r.status, 200, r)
-        self.assertTrue(r.headers["Content-Type"].startswith("text/xml"))
+        self.assertEqual(r.headers["Content-Type"], "text/xml")
         root = r.xml()
         self.assertEqual(root.tag, "discovery")
         parse_time(root.findtext("changeset"))
         self.assertTrue(root.findtext("contact"))
         self.assertTrue(root.findtext("key_service"))
         eps = root.find("endpoints")
-        self.assertEqual([e.tag for e in eps], ["endpoint"])
-        ep = eps[0]
-        self.assertEqual(ep.findtext("specification"),
-                         "http://wiki.open311.org/GeoReport_v2")
-        self.assertEqual(ep.findtext("url"),
-                         self.server.base + "/open311/v2/")
-        self.assertEqual(ep.findtext("type"), "production")
-        formats = ep.find("formats")
-        self.assertEqual({f.tag for f in formats}, {"format"})
-        self.assertEqual(sorted(f.text for f in formats),
-                         ["application/json", "text/xml"])
+        self.assertEqual([e.tag for e in eps], ["endpoint", "endpoint"])
+        got = []
+        for ep in eps:
+            self.assertEqual([c.tag for c in ep], [
+                "specification", "url", "changeset", "type", "formats"])
+            self.assertEqual(ep.findtext("specification"),
+                             "http://wiki.open311.org/GeoReport_v2")
+            self.assertEqual(ep.findtext("url"),
+                             self.server.base + "/open311/v2")
+            formats = ep.find("formats")
+            self.assertEqual({f.tag for f in formats}, {"format"})
+            got.append((ep.findtext("type"), [f.text for f in formats]))
+        self.assertEqual(got, self.ENDPOINTS)
+
+    def test_discovery_url_joins_with_a_path(self):
+        # A client appends "/services.xml" to the url: no "//" and no 404.
+        url = self.get("discovery.json").json()["endpoints"][0]["url"]
+        path = url[len(self.server.base):]
+        for ext in ("xml", "json"):
+            r = self.fetch("GET", "%s/services.%s" % (path, ext))
+            self.assertEqual(r.status, 200, r)
 
     def test_services_json(self):
         r = self.get("services.json")

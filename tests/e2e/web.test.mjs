@@ -280,7 +280,10 @@ describe('citizens web interface', { skip: skipReason, timeout: 300000 }, () => 
     const xml = await r.text();
     assert.match(xml, /<rss version="2.0">/);
     assert.match(xml, new RegExp(`/reports/${reportId}</link>`));
-    assert.match(xml, /&lt;script&gt;/, 'text escaped by the XML writer');
+    // A description is plain text: escaped as HTML (readers take it as
+    // HTML), then as XML, so a reader shows <script> as typed.
+    assert.match(xml, /<description>[^<]*&amp;lt;script&amp;gt;alert\(1\)&amp;lt;\/script&amp;gt;[^<]*<\/description>/,
+      'description: plain text, escaped as HTML and then as XML');
     const area = await page.context().request.get(`${server.url}/rss?bbox=0,0,1,1`);
     assert.doesNotMatch(await area.text(), /<item>/, 'no reports outside the area');
     const bad = await page.context().request.get(`${server.url}/rss?bbox=1,2`);

@@ -30,6 +30,9 @@ check(const struct form_params *p, const struct form_error *err)
 			abort();
 		if ((q->filename == NULL) != (q->content_type == NULL))
 			abort();
+		/* Only a file may hold a NUL byte. */
+		if (q->filename == NULL && strlen(q->value) != q->value_len)
+			abort();
 	}
 	if (memchr(err->message, '\0', sizeof(err->message)) == NULL ||
 	    memchr(err->field, '\0', sizeof(err->field)) == NULL)

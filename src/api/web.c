@@ -256,7 +256,7 @@ static const char *const p_rss[] = {
 static const char *const p_post_report[] = {
 	LANG_P, "csrf", "service_code", "lat", "long", "address_string",
 	"description", "first_name", "last_name", "email", "phone",
-	"media_url", "photo", "attr[", NULL
+	"media_url*", "photo*", "attr[", NULL
 };
 static const char *const p_csrf[] = { LANG_P, "csrf", NULL };
 static const char *const p_comment[] = {

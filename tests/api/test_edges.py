@@ -1,0 +1,170 @@
+"""
+Clean edges (issue 9, section 3): bad input anywhere gets a 4xx naming the
+field, and nothing is half-written.
+
+- a NUL byte in a form or query value is refused, not cut short;
+- a parameter given twice (query, body, or one in each) is refused, while
+  the lists a route declares (attribute[x][], media_url, photo) still
+  repeat; two different Content-Length headers are refused;
+"""
+import socket
+import unittest
+
+from harness import (REQUEST_TIMEOUT, ServerTestCase, Session,
+                     TEST_PASSWORD, encode_query, report_fields)
+
+
+def raw_request(port, head, body=b""):
+    """Send head (bytes, without the blank line) and body on one
+    connection; return (status, whole answer) once the server closes."""
+    with socket.create_connection(("127.0.0.1", port),
+                                  timeout=REQUEST_TIMEOUT) as s:
+        s.sendall(head + b"\r\n\r\n" + body)
+        out = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            out += chunk
+    return int(out.split(b" ", 2)[1]), out
+
+
+class TestNulBytes(ServerTestCase):
+
+    def post_raw(self, path, body, headers=None):
+        h = {"Content-Type": "application/x-www-form-urlencoded"}
+        h.update(headers or {})
+        return self.fetch("POST", path, body, h)
+
+    def test_description_with_nul_is_refused(self):
+        before = self.count()
+        fields = [kv for kv in report_fields("other")
+                  if kv[0] != "description"]
+        body = encode_query(fields + [("api_key", self.api_key)]) + \
+            "&description=ab%00cd"
+        for fmt in ("json", "xml"):
+            r = self.post_raw("/open311/v2/requests." + fmt,
+                              body.encode("ascii"))
+            desc = self.assert_error(r, fmt, 400, "description")
+            self.assertIn("NUL", desc)
+        self.assertEqual(self.count(), before)
+        # A literal NUL byte too.
+        r = self.post_raw("/open311/v2/requests.json",
+                          body.replace("%00", "\0").encode("latin-1"))
+        self.assert_error(r, "json", 400, "description")
+        self.assertEqual(self.count(), before)
+
+    def test_nul_in_query_value(self):
+        r = self.get("requests.json", [("service_code", "other\0x")])
+        self.assert_error(r, "json", 400, "service_code")
+
+    def test_nul_in_multipart_text_part(self):
+        before = self.count()
+        fields = [kv for kv in report_fields("other")
+                  if kv[0] != "description"]
+        r = self.post_multipart("requests.json", fields +
+                                [("description", b"ab\0cd")])
+        self.assert_error(r, "json", 400, "description")
+        self.assertEqual(self.count(), before)
+
+    def test_password_and_login_with_nul_do_not_sign_in(self):
+        self.server.create_user("nuluser", "citizen",
+                                password="12345678")
+        for login, password, field in (
+                ("nuluser", "12345678%00whatever", "password"),
+                ("nuluser%00x", "12345678", "login")):
+            r = self.post_raw("/api/v1/login", (
+                "login=%s&password=%s" % (login, password)).encode("ascii"))
+            self.assertEqual(r.status, 400, r)
+            self.assertIn(field, r.json()[0]["description"])
+            self.assertNotIn("veche_session",
+                             r.headers.get("Set-Cookie") or "")
+        # The real password still signs in.
+        s = Session(self)
+        self.assertEqual(s.login("nuluser", "12345678").status, 200)
+
+
+class TestRepeatedParameters(ServerTestCase):
+
+    def test_repeated_service_code_is_refused(self):
+        before = self.count()
+        fields = report_fields("other") + [("service_code", "nope")]
+        for fmt in ("json", "xml"):
+            r = self.post("requests." + fmt, fields)
+            desc = self.assert_error(r, fmt, 400, "service_code")
+            self.assertIn("more than once", desc)
+        self.assertEqual(self.count(), before)
+
+    def test_repeated_lat_and_api_key_are_refused(self):
+        before = self.count()
+        r = self.post("requests.json", report_fields("other") +
+                      [("lat", "60.3")])
+        self.assert_error(r, "json", 400, "lat")
+        r = self.post("requests.json", report_fields("other") +
+                      [("api_key", "vk_other")])
+        self.assert_error(r, "json", 400, "api_key")
+        # Even two copies of the same key.
+        r = self.post("requests.json", report_fields("other") +
+                      [("api_key", self.api_key)])
+        self.assert_error(r, "json", 400, "api_key")
+        self.assertEqual(self.count(), before)
+
+    def test_query_and_body_count_together(self):
+        before = self.count()
+        q = encode_query([("service_code", "noise")])
+        body = encode_query(report_fields("other") +
+                            [("api_key", self.api_key)])
+        r = self.fetch("POST", "/open311/v2/requests.json?" + q,
+                       body.encode("ascii"),
+                       {"Content-Type": "application/x-www-form-urlencoded"})
+        self.assert_error(r, "json", 400, "service_code")
+        self.assertEqual(self.count(), before)
+
+    def test_repeated_get_filter_is_refused(self):
+        r = self.get("requests.json", [("status", "open"),
+                                       ("status", "closed")])
+        self.assert_error(r, "json", 400, "status")
+
+    def test_declared_lists_still_repeat(self):
+        rid = self.create(report_fields("heating") + [
+            ("attribute[what][]", "radiators"),
+            ("attribute[what][]", "riser"),
+            ("media_url", "https://img.example.org/a.jpg"),
+            ("media_url", "https://img.example.org/b.jpg")])
+        self.assertEqual(self.by_id(rid)["media_url"],
+                         "https://img.example.org/a.jpg")
+        # One value of a single-value attribute, twice: refused by name.
+        r = self.post("requests.json", report_fields("pothole") +
+                      [("attribute[size]", "large")])
+        self.assert_error(r, "json", 400, "attribute[size]")
+
+    def test_undeclared_repeats_are_ignored(self):
+        # Fields a route does not take are dropped, repeated or not.
+        self.create(report_fields("other") + [("utm", "a"), ("utm", "b")])
+
+    def content_length_post(self, lengths):
+        body = encode_query(report_fields("other") +
+                            [("api_key", self.api_key)]).encode("ascii")
+        head = (b"POST /open311/v2/requests.json HTTP/1.1\r\n"
+                b"Host: 127.0.0.1\r\nConnection: close\r\n"
+                b"Content-Type: application/x-www-form-urlencoded")
+        for n in lengths:
+            head += b"\r\nContent-Length: " + str(
+                len(body) if n is None else n).encode("ascii")
+        return raw_request(self.server.port, head, body)
+
+    def test_two_different_content_lengths_are_refused(self):
+        before = self.count()
+        for lengths in ((None, 5), (5, None)):
+            status, out = self.content_length_post(lengths)
+            self.assertEqual(status, 400, out)
+            self.assertIn(b"Content-Length", out)
+        self.assertEqual(self.count(), before)
+        # The same length twice is one length (RFC 9112 6.3).
+        status, out = self.content_length_post((None, None))
+        self.assertEqual(status, 201, out)
+        self.assertEqual(self.count(), before + 1)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -6,12 +6,33 @@ field, and nothing is half-written.
 - a parameter given twice (query, body, or one in each) is refused, while
   the lists a route declares (attribute[x][], media_url, photo) still
   repeat; two different Content-Length headers are refused;
+- a report refused by validation leaves no photo behind (files or rows);
 """
+import os
 import socket
+import sqlite3
+import struct
 import unittest
+import zlib
 
-from harness import (REQUEST_TIMEOUT, ServerTestCase, Session,
-                     TEST_PASSWORD, encode_query, report_fields)
+from harness import (REQUEST_TIMEOUT, WEST_POINT, ServerTestCase, Session,
+                     encode_query, multipart, report_fields)
+
+CSRF = "0123456789abcdef0123456789abcdef"
+
+
+def png(width=16, height=12):
+    """A real PNG image: a red-to-blue gradient, no library needed."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    rows = b"".join(b"\0" + b"".join(bytes((x * 16 % 256, 40, y * 20 % 256))
+                                     for x in range(width))
+                    for y in range(height))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0,
+                                       0, 0)) +
+            chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def raw_request(port, head, body=b""):
@@ -164,6 +185,72 @@ class TestRepeatedParameters(ServerTestCase):
         status, out = self.content_length_post((None, None))
         self.assertEqual(status, 201, out)
         self.assertEqual(self.count(), before + 1)
+
+
+
+class TestPhotosOfRefusedReports(ServerTestCase):
+    """POST /api/v1/reports with photos, as the web form sends it."""
+
+    def media_files(self):
+        d = os.path.join(self.server.dir, "media")
+        return sorted(os.listdir(d)) if os.path.isdir(d) else []
+
+    def photo_rows(self):
+        with sqlite3.connect("file:%s?mode=ro" % self.server.db,
+                             uri=True) as db:
+            return db.execute("SELECT count(*) FROM photos").fetchone()[0]
+
+    def submit(self, fields, photos):
+        base = [("csrf", CSRF), ("lat", "%.6f" % WEST_POINT[0]),
+                ("long", "%.6f" % WEST_POINT[1])]
+        ctype, body = multipart(base + fields, [
+            ("photo", "p%d.png" % i, "image/png", data)
+            for i, data in enumerate(photos)])
+        return self.fetch("POST", "/api/v1/reports", body, {
+            "Content-Type": ctype, "Accept": "application/json",
+            "Cookie": "veche_csrf=" + CSRF})
+
+    def assert_nothing_kept(self, r, field, files, rows):
+        self.assertEqual(r.status, 400, r)
+        self.assertIn(field, r.json()[0]["description"])
+        self.assertEqual(self.media_files(), files)
+        self.assertEqual(self.photo_rows(), rows)
+
+    def test_refused_report_keeps_no_photo(self):
+        files, rows, reports = self.media_files(), self.photo_rows(), \
+            self.count()
+        # A pothole needs its size: refused after the photos were sent.
+        r = self.submit([("service_code", "pothole"),
+                         ("description", "Яма")], [png(), png(20, 10)])
+        self.assert_nothing_kept(r, "attribute[size]", files, rows)
+        r = self.submit([("service_code", "nosuch")], [png()])
+        self.assert_nothing_kept(r, "service_code", files, rows)
+        r = self.submit([("service_code", "other"),
+                         ("email", "not an address")], [png()])
+        self.assert_nothing_kept(r, "email", files, rows)
+        # The second photo is no image: the first is not kept either.
+        r = self.submit([("service_code", "other")],
+                        [png(), b"GIF89a not a photo"])
+        self.assert_nothing_kept(r, "photo", files, rows)
+        # Eleven media: refused before any is decoded.
+        r = self.submit([("service_code", "other")], [png()] * 11)
+        self.assert_nothing_kept(r, "photo", files, rows)
+        self.assertEqual(self.count(), reports)
+
+    def test_accepted_report_keeps_its_photos(self):
+        files, rows = self.media_files(), self.photo_rows()
+        r = self.submit([("service_code", "other"),
+                         ("description", "Свалка")], [png(), png(8, 8)])
+        self.assertEqual(r.status, 201, r)
+        new = sorted(set(self.media_files()) - set(files))
+        self.assertEqual(len(new), 4, new)       # two photos, two thumbs
+        self.assertEqual(self.photo_rows(), rows + 2)
+        o = self.by_id(r.json()["id"])
+        self.assertRegex(o["media_url"], r"/media/[0-9a-f]{32}\.jpg$")
+        self.assertIn(o["media_url"].rsplit("/", 1)[1], new)
+        got = self.fetch("GET", "/media/" + o["media_url"].rsplit("/", 1)[1])
+        self.assertEqual(got.status, 200)
+        self.assertEqual(got.body[:2], b"\xff\xd8")
 
 
 if __name__ == "__main__":

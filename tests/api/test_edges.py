@@ -7,6 +7,7 @@ field, and nothing is half-written.
   the lists a route declares (attribute[x][], media_url, photo) still
   repeat; two different Content-Length headers are refused;
 - a report refused by validation leaves no photo behind (files or rows);
+- the web's report list and map refuse a bad filter with an HTML page;
 """
 import os
 import socket
@@ -251,6 +252,46 @@ class TestPhotosOfRefusedReports(ServerTestCase):
         got = self.fetch("GET", "/media/" + o["media_url"].rsplit("/", 1)[1])
         self.assertEqual(got.status, 200)
         self.assertEqual(got.body[:2], b"\xff\xd8")
+
+
+
+class TestWebFilters(ServerTestCase):
+
+    def page(self, path, params):
+        return self.fetch("GET", path + "?" + encode_query(params))
+
+    def assert_html_error(self, r, field):
+        self.assertEqual(r.status, 400, r)
+        self.assertTrue(r.headers["Content-Type"].startswith("text/html"),
+                        r.headers)
+        self.assertIn('role="alert">%s:' % field, r.text())
+
+    def test_bad_filters_are_named(self):
+        for path in ("/reports", "/"):
+            for name, value in (("days", "abc"), ("days", "5"),
+                                ("page", "0"), ("page", "x"),
+                                ("service_code", "nosuch"),
+                                ("agency", "nosuch"), ("status", "bogus")):
+                self.assert_html_error(self.page(path, {name: value}), name)
+
+    def test_good_filters_still_list(self):
+        for params in ({"days": "30", "status": "open"},
+                       {"service_code": "pothole", "agency": "roads",
+                        "page": "2", "status": "submitted"},
+                       # The form's "all" options send empty values.
+                       {"service_code": "", "status": "", "agency": "",
+                        "days": "90"}):
+            r = self.page("/reports", params)
+            self.assertEqual(r.status, 200, r)
+
+    def test_repeated_filter_is_an_html_error(self):
+        r = self.page("/reports", [("days", "7"), ("days", "30")])
+        self.assert_html_error(r, "days")
+        # A script asking for JSON gets JSON.
+        r = self.fetch("GET", "/reports?days=abc",
+                       headers={"Accept": "application/json"})
+        self.assertEqual(r.status, 400)
+        self.assertIn("days", r.json()[0]["description"])
 
 
 if __name__ == "__main__":

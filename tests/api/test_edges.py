@@ -8,6 +8,9 @@ field, and nothing is half-written.
   repeat; two different Content-Length headers are refused;
 - a report refused by validation leaves no photo behind (files or rows);
 - the web's report list and map refuse a bad filter with an HTML page;
+- an API key scoped to one agency may submit reports for any service (they
+  go to the agency responsible), but acts only on its own agency's reports
+  (docs/auth.md, "Keys scoped to an agency").
 """
 import os
 import socket
@@ -16,8 +19,9 @@ import struct
 import unittest
 import zlib
 
-from harness import (REQUEST_TIMEOUT, WEST_POINT, ServerTestCase, Session,
-                     encode_query, multipart, report_fields)
+from harness import (EAST_POINT, REQUEST_TIMEOUT, WEST_POINT,
+                     ServerTestCase, Session, encode_query, multipart,
+                     report_fields)
 
 CSRF = "0123456789abcdef0123456789abcdef"
 
@@ -292,6 +296,57 @@ class TestWebFilters(ServerTestCase):
                        headers={"Accept": "application/json"})
         self.assertEqual(r.status, 400)
         self.assertIn("days", r.json()[0]["description"])
+
+
+
+class TestScopedKeySubmits(ServerTestCase):
+
+    FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+    def submit(self, key, fields):
+        return self.fetch("POST", "/open311/v2/requests.json", encode_query(
+            fields + [("api_key", key),
+                      ("email", "reporter@example.org")]).encode("ascii"),
+            self.FORM)
+
+    def register(self, key, rid):
+        return self.fetch("POST", "/api/v1/reports/%d/register" % rid,
+                          encode_query({"api_key": key}).encode("ascii"),
+                          self.FORM)
+
+    def test_scoped_key_submits_for_any_service(self):
+        roads = self.server.create_key("roads")
+        cases = (("heating", EAST_POINT, "east"), ("trees", WEST_POINT,
+                 "west"), ("other", WEST_POINT, "admin"),
+                 ("pothole", WEST_POINT, "roads"))
+        ids = {}
+        for service, point, agency in cases:
+            r = self.submit(roads, report_fields(service, point))
+            self.assertEqual(r.status, 201, r)
+            rid = int(r.json()[0]["service_request_id"])
+            self.assertEqual(self.by_id(rid)["agency_responsible"], agency)
+            ids[agency] = rid
+        # Submitting gives no power over the report: another agency's
+        # report is neither readable with contacts nor workable by the key.
+        for agency in ("east", "west", "admin"):
+            self.assertEqual(self.register(roads, ids[agency]).status, 403)
+            r = self.fetch("GET", "/api/v1/reports/%d?api_key=%s" % (
+                ids[agency], roads))
+            self.assertNotIn("reporter@example.org", r.text())
+            self.assertEqual(self.by_id(ids[agency])["status"], "open")
+        self.assertEqual(self.register(roads, ids["roads"]).status, 200)
+        r = self.fetch("GET", "/api/v1/reports/%d?api_key=%s" % (
+            ids["roads"], roads))
+        self.assertIn("reporter@example.org", r.text())
+        # The audit log names the key that submitted.
+        with sqlite3.connect("file:%s?mode=ro" % self.server.db,
+                             uri=True) as db:
+            row = db.execute(
+                "SELECT actor_role, actor_name FROM audit_log WHERE "
+                "action = 'report.submit' AND object = ?",
+                ("report:%d" % ids["east"],)).fetchone()
+        self.assertEqual(row[0], "system")
+        self.assertTrue(row[1].startswith("api-key:key-"), row)
 
 
 if __name__ == "__main__":

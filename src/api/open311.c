@@ -972,7 +972,7 @@ static const char *const p_post[] = {
 	O311_COMMON, "api_key", "service_code", "lat", "long",
 	"address_string", "address_id", "zipcode", "attribute[", "email",
 	"device_id", "account_id", "first_name", "last_name", "phone",
-	"description", "media_url", "media", NULL
+	"description", "media_url*", "media", NULL
 };
 
 static const struct http_route open311_table[] = {

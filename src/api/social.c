@@ -199,48 +199,40 @@ attr_code(struct http_request *req, const char *name, const char *svc)
 }
 
 /*
- * The report's media URLs, attributes and uploaded photos from the form.
- * Returns 0, or -1 with e set.
+ * The report's media URLs, attributes and uploaded photos from the form;
+ * the photos are only collected here: report_submit keeps them once the
+ * report is valid.  Returns 0, or -1 with e set.
  */
 static int
 report_lists(struct http_request *req, const struct web_ctx *c,
     struct report_input *in, struct verr *e)
 {
 	const struct http_param *p;
+	struct report_upload *photos;
 	struct attr_value *attrs;
 	const char **media;
 	size_t n, i;
 
 	p = http_request_params(req, &n);
 	attrs = http_request_alloc(req, (n + 1) * sizeof(*attrs));
-	media = http_request_alloc(req, (VECHE_MAX_MEDIA + 1) *
-	    sizeof(*media));
-	if (attrs == NULL || media == NULL)
+	media = http_request_alloc(req, (n + 1) * sizeof(*media));
+	photos = http_request_alloc(req, (n + 1) * sizeof(*photos));
+	in->photo_url = web_url(req, c, MEDIA_PREFIX);
+	if (attrs == NULL || media == NULL || photos == NULL)
 		return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
 	for (i = 0; i < n; i++) {
-		const char *code, *url;
-		char id[PHOTO_ID_LEN];
+		const char *code;
 
 		if (strcmp(p[i].name, "photo") == 0 && p[i].filename != NULL) {
 			if (p[i].value_len == 0)
 				continue;       /* an untouched file input */
-			if (in->nmedia == VECHE_MAX_MEDIA)
-				return verr_set(e, VERR_INVALID, "photo",
-				    "photo: at most %d", VECHE_MAX_MEDIA);
-			if (photo_store(c->store, c->app->media_dir, p[i].value,
-			    p[i].value_len, in->now, id, e) == -1)
-				return -1;
-			if ((url = media_url(req, c, id, "")) == NULL)
-				return verr_set(e, VERR_INTERNAL, NULL, "oom");
-			media[in->nmedia++] = url;
+			photos[in->nphotos].data = p[i].value;
+			photos[in->nphotos++].len = p[i].value_len;
 		} else if (strcmp(p[i].name, "media_url") == 0) {
 			if (!own_media(c, p[i].value))
 				return verr_set(e, VERR_INVALID, "media_url",
 				    "media_url: only photos uploaded to this "
 				    "site (POST /api/v1/photos)");
-			if (in->nmedia == VECHE_MAX_MEDIA)
-				return verr_set(e, VERR_INVALID, "media_url",
-				    "media_url: at most %d", VECHE_MAX_MEDIA);
 			media[in->nmedia++] = p[i].value;
 		} else if (in->service_code != NULL && p[i].value[0] != '\0' &&
 		    (code = attr_code(req, p[i].name,
@@ -252,6 +244,8 @@ report_lists(struct http_request *req, const struct web_ctx *c,
 	}
 	in->attrs = attrs;
 	in->media = media;
+	in->photos = photos;
+	in->photo_dir = c->app->media_dir;
 	return 0;
 }
 

@@ -197,6 +197,14 @@ web_fail(struct http_request *req, struct http_response *res,
 	return h.failed ? -1 : 0;
 }
 
+/* The citizens' pages, which a browser asks for (not /api, /media, /rss). */
+static int
+page_path(const char *path)
+{
+	return strcmp(path, "/") == 0 || strcmp(path, "/new") == 0 ||
+	    strcmp(path, "/reports") == 0 || strncmp(path, "/reports/", 9) == 0;
+}
+
 static int
 staff_path(const char *path)
 {
@@ -214,7 +222,7 @@ web_staff_refusal(struct http_request *req, struct http_response *res,
 	char *loc;
 	size_t n;
 
-	if (!staff_path(path) || wants_json(req))
+	if (!(staff_path(path) || page_path(path)) || wants_json(req))
 		return -1;
 	memset(&c, 0, sizeof(c));
 	c.app = arg;
@@ -256,7 +264,7 @@ static const char *const p_rss[] = {
 static const char *const p_post_report[] = {
 	LANG_P, "csrf", "service_code", "lat", "long", "address_string",
 	"description", "first_name", "last_name", "email", "phone",
-	"media_url", "photo", "attr[", NULL
+	"media_url*", "photo*", "attr[", NULL
 };
 static const char *const p_csrf[] = { LANG_P, "csrf", NULL };
 static const char *const p_comment[] = {

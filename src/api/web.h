@@ -70,10 +70,11 @@ int web_fail(struct http_request *req, struct http_response *res,
     const char *message);
 
 /*
- * The HTTP layer's refusals (no session, wrong role, CSRF) on the staff's
- * pages (/login, /logout, /desk..., /admin...): a GET without a session
- * is sent to /login?next=PATH, others get an HTML error page.  Returns 0
- * when it answered, -1 when req is not one of those pages (or wants JSON).
+ * The HTTP layer's refusals (no session, wrong role, CSRF, a parameter
+ * given twice) on the staff's pages (/login, /logout, /desk..., /admin...)
+ * and the citizens' (/, /new, /reports...): a GET without a session is
+ * sent to /login?next=PATH, others get an HTML error page.  Returns 0 when
+ * it answered, -1 when req is not one of those pages (or wants JSON).
  */
 int web_staff_refusal(struct http_request *req, struct http_response *res,
     int status, const char *message, void *app);

@@ -544,8 +544,8 @@ outbox_replay(struct http_request *req, struct http_response *res,
 static const char *const p_page[] = { LANG_P, NULL };
 static const char *const p_done[] = { LANG_P, "done", "login", "id", NULL };
 static const char *const p_user[] = { LANG_P, "csrf", "login", "password",
-	"role", "agency", NULL };
-static const char *const p_role[] = { LANG_P, "csrf", "role", "agency",
+	"role", "agency*", NULL };
+static const char *const p_role[] = { LANG_P, "csrf", "role", "agency*",
 	NULL };
 static const char *const p_key[] = { LANG_P, "csrf", "name", "agency",
 	NULL };

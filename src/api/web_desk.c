@@ -997,7 +997,8 @@ static const char *const p_login[] = { LANG_P, "csrf", "login", "password",
 static const char *const p_csrf[] = { LANG_P, "csrf", NULL };
 static const char *const p_desk[] = { LANG_P, "status", "service_code",
 	"overdue", "page", "done", "n", "failed", NULL };
-static const char *const p_bulk[] = { LANG_P, "csrf", "action", "id", NULL };
+static const char *const p_bulk[] = { LANG_P, "csrf", "action", "id*",
+	NULL };
 static const char *const p_view[] = { LANG_P, "done", NULL };
 static const char *const p_action[] = { LANG_P, "csrf", "text", "note",
 	"template", "reason", "agency", "days", NULL };

@@ -61,10 +61,14 @@ agency_name(const struct web_ctx *c, const char *code)
 	return tr(a->name, c->lang);
 }
 
-/* Read the filters; values that are not valid are ignored. */
-static void
+/*
+ * Read the filters.  An empty value means "all" (as the form's first
+ * options send it).  Returns 0, or -1 with e naming the filter that is not
+ * valid: a link with a typo is told so rather than shown everything.
+ */
+static int
 filters_read(struct http_request *req, const struct web_ctx *c,
-    struct filters *f)
+    struct filters *f, struct verr *e)
 {
 	const char *v;
 	int64_t n;
@@ -73,15 +77,20 @@ filters_read(struct http_request *req, const struct web_ctx *c,
 	memset(f, 0, sizeof(*f));
 	f->days = 90;
 	f->page = 1;
-	if ((v = http_request_param(req, "service_code")) != NULL &&
-	    catalog_service(c->app->catalog, v) != NULL) {
+	if ((v = http_request_param(req, "service_code")) != NULL) {
+		if (catalog_service(c->app->catalog, v) == NULL)
+			return verr_set(e, VERR_INVALID, "service_code",
+			    "service_code: no service '%.64s'", v);
 		f->service = v;
 		f->q.services = &f->service;
 		f->q.nservices = 1;
 	}
-	if ((v = http_request_param(req, "agency")) != NULL &&
-	    catalog_agency(c->app->catalog, v) != NULL)
+	if ((v = http_request_param(req, "agency")) != NULL) {
+		if (catalog_agency(c->app->catalog, v) == NULL)
+			return verr_set(e, VERR_INVALID, "agency", "agency: no "
+			    "agency '%.64s'", v);
 		f->q.agency = f->agency = v;
+	}
 	if ((v = http_request_param(req, "status")) != NULL) {
 		if (strcmp(v, "open") == 0 || strcmp(v, "closed") == 0) {
 			f->status = v;
@@ -92,19 +101,30 @@ filters_read(struct http_request *req, const struct web_ctx *c,
 		} else if ((st = report_status_parse(v)) != STATUS__MAX) {
 			f->status = v;
 			f->q.status_mask = 1u << st;
+		} else {
+			return verr_set(e, VERR_INVALID, "status", "status: "
+			    "'%.40s' is not open, closed or a status name", v);
 		}
 	}
-	if ((v = http_request_param(req, "days")) != NULL &&
-	    parse_int64(v, 1, 3650, &n) == 0 && (n == 7 || n == 30 || n == 90))
+	if ((v = http_request_param(req, "days")) != NULL) {
+		if (parse_int64(v, 1, 3650, &n) == -1 ||
+		    (n != 7 && n != 30 && n != 90))
+			return verr_set(e, VERR_INVALID, "days", "days: "
+			    "'%.40s' is not 7, 30 or 90", v);
 		f->days = (int)n;
-	if ((v = http_request_param(req, "page")) != NULL &&
-	    parse_int64(v, 1, 100000, &n) == 0)
+	}
+	if ((v = http_request_param(req, "page")) != NULL) {
+		if (parse_int64(v, 1, 100000, &n) == -1)
+			return verr_set(e, VERR_INVALID, "page", "page: "
+			    "'%.40s' is not a number from 1 to 100000", v);
 		f->page = n;
+	}
 	f->q.end = app_now(c->app);
 	f->q.start = f->q.end - (int64_t)f->days * DAY;
 	f->q.order = ORDER_REQUESTED_DESC;
 	f->q.limit = VECHE_WEB_PAGE + 1;        /* one more: is there a next? */
 	f->q.offset = (size_t)(f->page - 1) * VECHE_WEB_PAGE;
+	return 0;
 }
 
 static void
@@ -238,12 +258,14 @@ web_map(struct http_request *req, struct http_response *res, void *arg)
 	struct filters f;
 	struct web_ctx c;
 	struct html h;
+	struct verr e;
 	size_t found;
 
 	if (web_begin(req, res, arg, &c) == -1)
 		return 0;
+	if (filters_read(req, &c, &f, &e) == -1)
+		return web_fail(req, res, &c, 400, e.field, e.message);
 	html_begin(res, &h, &c);
-	filters_read(req, &c, &f);
 	catalog_bounds(c.app->catalog, &b[0], &b[1], &b[2], &b[3]);
 	html_page_begin(&h, web_msg(M_MAP_TITLE, c.lang), "map", "/", c.csrf,
 	    1);
@@ -287,12 +309,14 @@ web_list(struct http_request *req, struct http_response *res, void *arg)
 	struct filters f;
 	struct web_ctx c;
 	struct html h;
+	struct verr e;
 	size_t found;
 
 	if (web_begin(req, res, arg, &c) == -1)
 		return 0;
+	if (filters_read(req, &c, &f, &e) == -1)
+		return web_fail(req, res, &c, 400, e.field, e.message);
 	html_begin(res, &h, &c);
-	filters_read(req, &c, &f);
 	html_page_begin(&h, web_msg(M_LIST_ALL_TITLE, c.lang), "list",
 	    "/reports", c.csrf, 0);
 	html_f(&h, "<h1>%m</h1>\n", M_LIST_ALL_TITLE);

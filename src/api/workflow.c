@@ -822,9 +822,9 @@ static const char *const p_key[] = { "api_key", NULL };
 static const char *const p_own[] = { "service_code", "lat", "long",
 	"address_string", "description", "first_name", "last_name", "email",
 	"phone", "csrf", NULL };
-static const char *const p_user[] = { "login", "password", "role", "agency",
+static const char *const p_user[] = { "login", "password", "role", "agency*",
 	"csrf", NULL };
-static const char *const p_role[] = { "role", "agency", "csrf", NULL };
+static const char *const p_role[] = { "role", "agency*", "csrf", NULL };
 static const char *const p_fms[] = { "jurisdiction_id", "api_key",
 	"service_request_id", "update_id", "status", "description",
 	"updated_datetime", "media_url", "email", "first_name", "last_name",

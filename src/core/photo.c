@@ -225,44 +225,87 @@ save(const char *dir, const char *id, const char *suffix, const void *data,
 	return write_file(path, data, len);
 }
 
+void
+photo_remove(const char *dir, const char *id)
+{
+	char path[PATH_MAX];
+	int n;
+
+	if (dir == NULL || id == NULL || id[0] == '\0')
+		return;
+	n = snprintf(path, sizeof(path), "%s/%s.jpg", dir, id);
+	if (n > 0 && (size_t)n < sizeof(path))
+		unlink(path);
+	n = snprintf(path, sizeof(path), "%s/%s-thumb.jpg", dir, id);
+	if (n > 0 && (size_t)n < sizeof(path))
+		unlink(path);
+}
+
 int
-photo_store(struct store *s, const char *dir, const void *buf, size_t len,
-    int64_t now, char id[PHOTO_ID_LEN], struct verr *e)
+photo_save(const char *dir, const void *buf, size_t len,
+    struct photo_file *out, struct verr *e)
 {
 	unsigned char raw[VECHE_TOKEN_HEX / 2];
 	struct photo p;
 	int rc = -1;
 
-	id[0] = '\0';
+	memset(out, 0, sizeof(*out));
 	if (dir == NULL || dir[0] == '\0')
 		return verr_set(e, VERR_INTERNAL, NULL, "photo: no media "
 		    "folder configured");
 	if (photo_process(buf, len, &p, e) == -1)
 		return -1;
 	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2hex(id, PHOTO_ID_LEN, raw, sizeof(raw));
+	sodium_bin2hex(out->id, PHOTO_ID_LEN, raw, sizeof(raw));
 	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
 		verr_set(e, VERR_INTERNAL, NULL, "photo: cannot create %s: %s",
 		    dir, strerror(errno));
 		goto out;
 	}
-	if (save(dir, id, "", p.jpeg, p.jpeg_len) == -1 ||
-	    save(dir, id, "-thumb", p.thumb, p.thumb_len) == -1) {
+	if (save(dir, out->id, "", p.jpeg, p.jpeg_len) == -1 ||
+	    save(dir, out->id, "-thumb", p.thumb, p.thumb_len) == -1) {
 		verr_set(e, VERR_INTERNAL, NULL, "photo: cannot write to %s: "
 		    "%s", dir, strerror(errno));
+		photo_remove(dir, out->id);
 		goto out;
 	}
-	if (store_photo_insert(s, id, p.width, p.height, (int64_t)p.jpeg_len,
-	    now) == -1) {
-		verr_set(e, VERR_INTERNAL, NULL, "photo: %s", store_error(s));
-		goto out;
-	}
+	out->width = p.width;
+	out->height = p.height;
+	out->bytes = (int64_t)p.jpeg_len;
 	rc = 0;
 out:
 	photo_clear(&p);
 	if (rc == -1)
-		id[0] = '\0';
+		out->id[0] = '\0';
 	return rc;
+}
+
+int
+photo_record(struct store *s, const struct photo_file *f, int64_t now,
+    struct verr *e)
+{
+	if (store_photo_insert(s, f->id, f->width, f->height, f->bytes,
+	    now) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "photo: %s",
+		    store_error(s));
+	return 0;
+}
+
+int
+photo_store(struct store *s, const char *dir, const void *buf, size_t len,
+    int64_t now, char id[PHOTO_ID_LEN], struct verr *e)
+{
+	struct photo_file f;
+
+	id[0] = '\0';
+	if (photo_save(dir, buf, len, &f, e) == -1)
+		return -1;
+	if (photo_record(s, &f, now, e) == -1) {
+		photo_remove(dir, f.id);
+		return -1;
+	}
+	memcpy(id, f.id, PHOTO_ID_LEN);
+	return 0;
 }
 
 int

@@ -55,10 +55,37 @@ int photo_process(const void *buf, size_t len, struct photo *out,
 /* Free what photo_process made; accepts a zeroed or cleared struct. */
 void photo_clear(struct photo *p);
 
+/* A photo written to the media folder. */
+struct photo_file {
+	char id[PHOTO_ID_LEN];    /* random hex name */
+	int width;
+	int height;
+	int64_t bytes;            /* of <id>.jpg */
+};
+
 /*
- * Process buf and keep it: <dir>/<id>.jpg and <dir>/<id>-thumb.jpg (dir is
- * created if missing) and a row in the store.  id receives the new photo's
- * random hex name.  Returns 0, or -1 with e set.
+ * Process buf and write <dir>/<id>.jpg and <dir>/<id>-thumb.jpg (dir is
+ * created if missing), no row in the store yet.  Returns 0 and fills *out,
+ * or -1 with e set and no file left.  The caller records it with
+ * photo_record or takes it back with photo_remove.
+ */
+int photo_save(const char *dir, const void *buf, size_t len,
+    struct photo_file *out, struct verr *e);
+
+/*
+ * The store's row of a saved photo (inside the caller's transaction, if
+ * any).  Returns 0, or -1 with e set (VERR_INTERNAL).
+ */
+int photo_record(struct store *s, const struct photo_file *f, int64_t now,
+    struct verr *e);
+
+/* Delete the files of photo id from dir, if there; errors are ignored. */
+void photo_remove(const char *dir, const char *id);
+
+/*
+ * photo_save and photo_record in one: the photo is kept, row and files,
+ * or nothing is.  id receives the new photo's random hex name.  Returns 0,
+ * or -1 with e set.
  */
 int photo_store(struct store *s, const char *dir, const void *buf,
     size_t len, int64_t now, char id[PHOTO_ID_LEN], struct verr *e);

@@ -11,6 +11,7 @@
 #include "core/deadline.h"
 #include "core/outbox.h"
 #include "core/parse.h"
+#include "core/photo.h"
 #include "core/report.h"
 #include "geo/geo.h"
 #include "store/store.h"
@@ -231,9 +232,11 @@ check_input(const struct catalog *c, const struct report_input *in,
 	    e) || check_text("address_id", in->address_id, 0, VECHE_MAX_CODE,
 	    e) || check_text("zipcode", in->zipcode, 0, VECHE_MAX_CODE, e))
 		return -1;
-	if (in->nmedia > VECHE_MAX_MEDIA)
-		return verr_set(e, VERR_INVALID, "media_url", "media_url: at "
-		    "most %d", VECHE_MAX_MEDIA);
+	if (in->nmedia + in->nphotos > VECHE_MAX_MEDIA)
+		return verr_set(e, VERR_INVALID, in->nphotos > 0 ? "photo" :
+		    "media_url", "%s: at most %d photos and media URLs "
+		    "together", in->nphotos > 0 ? "photo" : "media_url",
+		    VECHE_MAX_MEDIA);
 	for (i = 0; i < in->nmedia; i++)
 		if (strlen(in->media[i]) > VECHE_MAX_URL ||
 		    !parse_url_ok(in->media[i]))
@@ -256,6 +259,8 @@ contact_empty(const struct contact *c)
 /* One report's writes, run by store_atomic (possibly on another thread). */
 struct submit_unit {
 	const struct report *r;
+	const struct photo_file *photos;
+	size_t nphotos;
 	const struct contact *contact;
 	const struct actor *actor;
 	int64_t now;
@@ -271,7 +276,11 @@ submit_unit(struct store *conn, void *arg)
 	static const struct actor anonymous = { ROLE_CITIZEN, 0, "anonymous",
 	    { { 0 } }, 0 };
 	char object[32], after[160];
+	size_t i;
 
+	for (i = 0; i < u->nphotos; i++)
+		if (photo_record(conn, &u->photos[i], u->now, u->e) == -1)
+			return -1;
 	if (store_report_insert(conn, u->r, u->contact, &u->id) == -1)
 		return verr_set(u->e, VERR_INTERNAL, NULL, "storing the report "
 		    "failed: %s", store_error(conn));
@@ -285,17 +294,64 @@ submit_unit(struct store *conn, void *arg)
 	    u->e);
 }
 
+/* Delete the files of the first n photos in f. */
+static void
+photos_remove(const char *dir, const struct photo_file *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		photo_remove(dir, f[i].id);
+}
+
+/*
+ * Decode and write the input's photos, and list the report's media: the
+ * URLs given, then the photos'.  Returns 0, or -1 with e set and no file
+ * left.
+ */
+static int
+save_photos(const struct report_input *in, struct photo_file *f,
+    char urls[][VECHE_MAX_URL + 1], const char **media, struct verr *e)
+{
+	size_t i;
+	int n;
+
+	for (i = 0; i < in->nmedia; i++)
+		media[i] = in->media[i];
+	for (i = 0; i < in->nphotos; i++) {
+		if (photo_save(in->photo_dir, in->photos[i].data,
+		    in->photos[i].len, &f[i], e) == -1) {
+			photos_remove(in->photo_dir, f, i);
+			return -1;
+		}
+		n = snprintf(urls[i], VECHE_MAX_URL + 1, "%s%s.jpg",
+		    in->photo_url != NULL ? in->photo_url : "", f[i].id);
+		if (n < 0 || n > VECHE_MAX_URL) {
+			photos_remove(in->photo_dir, f, i + 1);
+			return verr_set(e, VERR_INTERNAL, NULL, "photo: the "
+			    "media URL is longer than %d bytes", VECHE_MAX_URL);
+		}
+		media[in->nmedia + i] = urls[i];
+	}
+	return 0;
+}
+
 int
 report_submit(struct store *s, const struct catalog *c,
     const struct report_input *in, struct report_receipt *out,
     struct verr *e)
 {
 	const struct service *svc = NULL;
+	struct photo_file photos[VECHE_MAX_MEDIA];
+	char urls[VECHE_MAX_MEDIA][VECHE_MAX_URL + 1];
+	const char *media[VECHE_MAX_MEDIA];
 	unsigned char raw[16];
 	struct submit_unit unit;
 	struct report r;
 
-	if (check_input(c, in, &svc, e) == -1)
+	/* Everything else first: a refused report leaves no photo behind. */
+	if (check_input(c, in, &svc, e) == -1 ||
+	    save_photos(in, photos, urls, media, e) == -1)
 		return -1;
 	memset(&r, 0, sizeof(r));
 	memset(out, 0, sizeof(*out));
@@ -313,8 +369,8 @@ report_submit(struct store *s, const struct catalog *c,
 	r.address_id = in->address_id;
 	r.zipcode = in->zipcode;
 	r.description = in->description;
-	r.media = in->media;
-	r.nmedia = in->nmedia;
+	r.media = media;
+	r.nmedia = in->nmedia + in->nphotos;
 	r.attrs = in->attrs;
 	r.nattrs = in->nattrs;
 	r.requested = r.updated = in->now;
@@ -322,6 +378,8 @@ report_submit(struct store *s, const struct catalog *c,
 	r.expected = deadline_expected(in->now);
 	/* The report and the event that tells the agency of it: both or none. */
 	unit.r = &r;
+	unit.photos = photos;
+	unit.nphotos = in->nphotos;
 	unit.contact = contact_empty(&in->contact) ? NULL : &in->contact;
 	unit.actor = in->actor;
 	unit.now = in->now;
@@ -332,6 +390,7 @@ report_submit(struct store *s, const struct catalog *c,
 		if (e->kind == VERR_NONE)
 			verr_set(e, VERR_INTERNAL, NULL, "storing the report "
 			    "failed: %s", store_error(s));
+		photos_remove(in->photo_dir, photos, in->nphotos);
 		return -1;
 	}
 	out->id = unit.id;

@@ -4,7 +4,10 @@
  * report_submit validates everything a report carries against the service's
  * definition, routes it to the responsible agency, sets its 59-FZ deadlines
  * and stores it in one transaction with its audit entry (the assignment to
- * the agency) and its outbox event.  Nothing is written when it refuses.
+ * the agency), its outbox event and the rows of its uploaded photos.
+ * Nothing is written when it refuses: photos are decoded only once the rest
+ * of the report is valid, and their files are deleted again if anything
+ * after fails.
  */
 #ifndef VECHE_REPORT_H
 #define VECHE_REPORT_H
@@ -20,6 +23,12 @@ struct store;
 
 #define REPORT_TOKEN_LEN 33   /* 32 hex digits and NUL */
 
+/* An uploaded image, as sent (JPEG, PNG or WebP bytes). */
+struct report_upload {
+	const void *data;
+	size_t len;
+};
+
 /* What a client sends.  Strings may be NULL; has_point says lat/lon are set. */
 struct report_input {
 	const char *service_code;
@@ -32,6 +41,12 @@ struct report_input {
 	const char *description;
 	const char *const *media;
 	size_t nmedia;
+	/* Photos to keep with the report: files under photo_dir, media URLs
+	 * photo_url + "<id>.jpg" after the media above. */
+	const struct report_upload *photos;
+	size_t nphotos;
+	const char *photo_dir;
+	const char *photo_url;
 	const struct attr_value *attrs; /* as sent: code and raw value */
 	size_t nattrs;
 	struct contact contact;
@@ -49,9 +64,10 @@ struct report_receipt {
 };
 
 /*
- * Validate, route and store a report.  Returns 0 and fills *out, or -1 with
- * e saying which field broke which rule (VERR_INVALID) or that storing
- * failed (VERR_INTERNAL).
+ * Validate, route and store a report with its photos.  Returns 0 and fills
+ * *out, or -1 with e saying which field broke which rule (VERR_INVALID;
+ * "photo" for an upload that is not an image within the limits) or that
+ * storing failed (VERR_INTERNAL).  On -1 no row and no photo file remains.
  */
 int report_submit(struct store *s, const struct catalog *c,
     const struct report_input *in, struct report_receipt *out,

@@ -149,6 +149,25 @@ check_name(const char *label, const char *name, size_t len, size_t at,
 	return 0;
 }
 
+/*
+ * The offset of the first NUL in the raw bytes s[0..len): a literal NUL or
+ * the escape "%00".  len if there is none.
+ */
+static size_t
+raw_nul(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\0')
+			return i;
+		if (s[i] == '%' && len - i >= 3 && s[i + 1] == '0' &&
+		    s[i + 2] == '0')
+			return i;
+	}
+	return len;
+}
+
 int
 form_parse_urlencoded(struct arena *a, struct form_params *out,
     enum http_param_source source, const char *data, size_t len,
@@ -196,6 +215,12 @@ form_parse_urlencoded(struct arena *a, struct form_params *out,
 				    "%s: invalid percent-escape in field '%s' "
 				    "at byte %zu", label, err->field,
 				    vstart + bad);
+			/* A value is text: a NUL would cut it short later. */
+			if (memchr(value, '\0', vlen) != NULL)
+				return fail(err, name, nlen,
+				    "%s: NUL byte in field '%s' at byte %zu",
+				    label, err->field, vstart + raw_nul(data +
+				    vstart, end - vstart));
 		} else {
 			value = arena_strndup(a, "", 0);
 			vlen = 0;
@@ -591,6 +616,7 @@ form_parse_multipart(struct arena *a, struct form_params *out,
 		struct http_param p;
 		struct part pt;
 		size_t hs, he, cs, window;
+		const char *nul;
 		char *value;
 
 		if (len - pos >= 2 && body[pos] == '-' && body[pos + 1] == '-')
@@ -635,6 +661,13 @@ form_parse_multipart(struct arena *a, struct form_params *out,
 		value = arena_strndup(a, body + cs, (size_t)(hit - body) - cs);
 		if (value == NULL)
 			return fail(err, NULL, 0, "body: out of memory");
+		/* Files are binary; other parts are text, as in a form. */
+		nul = pt.filename == NULL ? memchr(value, '\0',
+		    (size_t)(hit - body) - cs) : NULL;
+		if (nul != NULL)
+			return fail(err, pt.name, strlen(pt.name),
+			    "body: NUL byte in field '%s' at byte %zu",
+			    err->field, cs + (size_t)(nul - value));
 
 		memset(&p, 0, sizeof(p));
 		p.name = pt.name;

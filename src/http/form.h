@@ -69,8 +69,9 @@ int form_decode(const char *s, size_t len, int plus, char *dst,
  * Parse a query string or urlencoded body of len bytes and append its
  * fields to out, marked with source.  '+' is a space, repeated names are kept
  * in order, "a" and "a=" give an empty value, empty pairs ("&&") and empty
- * names are skipped.  Errors: invalid escape, NUL in a name, a name longer
- * than VECHE_MAX_PARAM_NAME, more than VECHE_MAX_PARAMS fields in out, out of
+ * names are skipped.  Errors: invalid escape, a NUL byte (literal or %00) in
+ * a name or a value (the field is named), a name longer than
+ * VECHE_MAX_PARAM_NAME, more than VECHE_MAX_PARAMS fields in out, out of
  * memory.
  */
 int form_parse_urlencoded(struct arena *a, struct form_params *out,
@@ -93,8 +94,9 @@ const char *form_ctype_param(const struct form_ctype *ct, const char *name);
  * is ct, and append its parts to out as HTTP_PARAM_BODY fields.  A part with
  * a filename (filename*= wins over filename=) gets filename and content_type
  * (the part's media type, lower case, without parameters, or
- * "application/octet-stream"); other parts get NULL for both.  Values may
- * hold NUL bytes: value_len is their length.  Errors: ct is not
+ * "application/octet-stream"); other parts get NULL for both.  File values
+ * may hold NUL bytes (value_len is their length); a NUL byte in any other
+ * part is an error naming the field.  Errors: ct is not
  * multipart/form-data or has no valid boundary, no boundary in the body, a
  * part without Content-Disposition form-data or name, malformed part
  * headers, part headers over VECHE_MAX_PART_HEADER, missing final boundary,

@@ -71,6 +71,10 @@ typedef int (*http_handler)(struct http_request *, struct http_response *,
  *    ending in '[' declares a prefix ("attribute[" takes attribute[x] and
  *    attribute[x][]).  Undeclared fields are dropped before the handler
  *    runs, so handlers only ever see declared ones.  NULL takes none.
+ *    A declared field may come once, counting the query and the body
+ *    together (400 naming it otherwise), except a list: a name declared
+ *    with a trailing '*' ("photo*" takes photo, photo, ...) or, under a
+ *    prefix, a name ending in "[]" (attribute[x][]).
  *  max_body: bytes of body accepted (0: VECHE_MAX_BODY); more gives 413.
  */
 struct http_route {

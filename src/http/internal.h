@@ -104,8 +104,14 @@ const struct http_route *http_route_find(const struct http_route *routes,
     size_t nroutes, enum http_method method, const char *path,
     struct arena *arena, struct path_var *vars, size_t *nvars,
     unsigned *allowed);
-/* Whether route declares parameter name. */
-int http_route_takes(const struct http_route *route, const char *name);
+/*
+ * Keep in params only what route declares, in order.  A declared parameter
+ * that is not a list may come once: given twice (in the query, the body or
+ * one in each) it makes this return -1 with *repeated its name (in the
+ * params' arena), the list cut short.  Returns 0 otherwise.
+ */
+int http_route_filter(const struct http_route *route,
+    struct form_params *params, const char **repeated);
 /* "GET, HEAD, POST" for an allowed bitmask, in buf.  0 or -1. */
 int http_route_allow(unsigned allowed, char *buf, size_t size);
 

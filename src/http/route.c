@@ -106,23 +106,58 @@ http_route_find(const struct http_route *routes, size_t nroutes,
 	return found;
 }
 
-int
-http_route_takes(const struct http_route *route, const char *name)
+/* How route declares name: 0 not at all, PARAM_ONE or PARAM_LIST. */
+enum { PARAM_NONE, PARAM_ONE, PARAM_LIST };
+
+static int
+declared(const struct http_route *route, const char *name)
 {
 	const char *const *d;
+	size_t nlen = strlen(name);
 
 	if (route == NULL || route->params == NULL)
-		return 0;
+		return PARAM_NONE;
 	for (d = route->params; *d != NULL; d++) {
 		size_t len = strlen(*d);
 
 		if (len > 0 && (*d)[len - 1] == '[') {
+			/* A prefix: "attribute[x][]" is a list, as its
+			 * brackets say; "attribute[x]" is one value. */
 			if (strncmp(name, *d, len) == 0)
-				return 1;
+				return nlen >= 2 && strcmp(name + nlen - 2,
+				    "[]") == 0 ? PARAM_LIST : PARAM_ONE;
+		} else if (len > 0 && (*d)[len - 1] == '*') {
+			if (nlen == len - 1 && strncmp(name, *d, nlen) == 0)
+				return PARAM_LIST;
 		} else if (strcmp(name, *d) == 0) {
-			return 1;
+			return PARAM_ONE;
 		}
 	}
+	return PARAM_NONE;
+}
+
+int
+http_route_filter(const struct http_route *route, struct form_params *params,
+    const char **repeated)
+{
+	size_t i, j, k;
+
+	*repeated = NULL;
+	for (i = j = 0; i < params->n; i++) {
+		const struct http_param *p = &params->v[i];
+		int how = declared(route, p->name);
+
+		if (how == PARAM_NONE)
+			continue;
+		if (how == PARAM_ONE)
+			for (k = 0; k < j; k++)
+				if (strcmp(params->v[k].name, p->name) == 0) {
+					*repeated = p->name;
+					return -1;
+				}
+		params->v[j++] = *p;
+	}
+	params->n = j;
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -100,6 +101,28 @@ parse_length(const char *s, unsigned long long *out)
 	return 0;
 }
 
+/* What the Content-Length headers of a request say. */
+struct lengths {
+	const char *first;
+	int differ;         /* a second one with another value */
+};
+
+static enum MHD_Result
+on_header(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct lengths *l = cls;
+
+	if (key == NULL || value == NULL ||
+	    strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) != 0)
+		return MHD_YES;
+	if (l->first == NULL)
+		l->first = value;
+	else if (strcmp(l->first, value) != 0)
+		l->differ = 1;
+	return MHD_YES;
+}
+
 static int
 send_405(struct http_request *req, unsigned allowed)
 {
@@ -140,6 +163,7 @@ begin(struct http_request *req, const char *method)
 {
 	const struct http_config *cfg = &req->srv->cfg;
 	const char *q, *cl;
+	struct lengths lengths;
 	struct form_error ferr;
 	unsigned long long length;
 	unsigned allowed;
@@ -190,8 +214,18 @@ begin(struct http_request *req, const char *method)
 
 	req->body_max = req->route->max_body != 0 ? req->route->max_body :
 	    VECHE_MAX_BODY;
-	cl = MHD_lookup_connection_value(req->con, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	/*
+	 * MHD frames the body by the first Content-Length and ignores the
+	 * others; two that disagree are a framing error (RFC 9112 6.3), the
+	 * stuff of request smuggling.  Repeats of one value are allowed.
+	 */
+	memset(&lengths, 0, sizeof(lengths));
+	MHD_get_connection_values(req->con, MHD_HEADER_KIND, on_header,
+	    &lengths);
+	if (lengths.differ)
+		return http_response_send_error(req, 400, "Content-Length",
+		    "Content-Length: given twice with different values");
+	cl = lengths.first;
 	if (cl != NULL) {
 		if (parse_length(cl, &length) == -1)
 			return http_response_send_error(req, 400, "Content-Length",
@@ -271,18 +305,6 @@ parse_body(struct http_request *req, struct form_error *ferr)
 	return 0;   /* JSON and the rest: the handler reads the raw body */
 }
 
-/* Drop the parameters the route does not declare. */
-static void
-keep_declared(struct http_request *req)
-{
-	size_t i, j;
-
-	for (i = j = 0; i < req->params.n; i++)
-		if (http_route_takes(req->route, req->params.v[i].name))
-			req->params.v[j++] = req->params.v[i];
-	req->params.n = j;
-}
-
 /*
  * Last call: the body is in.  Parse it, check access, run the handler and
  * queue what it wrote.  0, or -1 to drop the connection.
@@ -291,7 +313,7 @@ static int
 finish(struct http_request *req)
 {
 	const struct http_config *cfg = &req->srv->cfg;
-	const char *field = NULL, *message = NULL;
+	const char *field = NULL, *message = NULL, *repeated;
 	struct form_error ferr;
 	int status;
 
@@ -305,7 +327,11 @@ finish(struct http_request *req)
 		return http_response_send_error(req, 400,
 		    ferr.field[0] != '\0' ? ferr.field : NULL,
 		    msgf(req, "body: malformed", "%s", ferr.message));
-	keep_declared(req);
+	if (http_route_filter(req->route, &req->params, &repeated) == -1)
+		return http_response_send_error(req, 400, repeated, msgf(req,
+		    "parameter given more than once", "%s: given more than "
+		    "once (the query and the body count together); send it "
+		    "once", repeated));
 
 	if (req->route->access != 0) {
 		status = cfg->access(req, req->route, cfg->app, &field,

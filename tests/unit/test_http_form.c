@@ -144,11 +144,31 @@ test_urlencoded_nul(void **state)
 	assert_int_equal(form_parse_urlencoded(f->a, &f->p, HTTP_PARAM_BODY,
 	    raw, sizeof(raw) - 1, &f->err), -1);
 
-	/* A value may hold NUL; value_len says how long it is. */
-	assert_int_equal(urlenc(f, "v=x%00y"), 0);
+	/* A value is text: a NUL would be read as its end ("ab%00cd" as
+	 * "ab"), so it is refused, naming the field and where. */
+	assert_int_equal(urlenc(f, "ok=1&description=ab%00cd"), -1);
+	assert_string_equal(f->err.field, "description");
+	assert_string_equal(f->err.message,
+	    "body: NUL byte in field 'description' at byte 19");
+	assert_int_equal(form_parse_urlencoded(f->a, &f->p, HTTP_PARAM_QUERY,
+	    "login=nuluser%00x", 17, &f->err), -1);
+	assert_string_equal(f->err.message,
+	    "query: NUL byte in field 'login' at byte 13");
+	{
+		const char lit[] = "password=12345678\0tail";
+
+		assert_int_equal(form_parse_urlencoded(f->a, &f->p,
+		    HTTP_PARAM_BODY, lit, sizeof(lit) - 1, &f->err), -1);
+		assert_string_equal(f->err.field, "password");
+		assert_string_equal(f->err.message,
+		    "body: NUL byte in field 'password' at byte 17");
+	}
+	/* "%000" is NUL then '0'; "%100" is not NUL. */
+	assert_int_equal(urlenc(f, "v=%000"), -1);
+	f->p.n = 0;
+	assert_int_equal(urlenc(f, "v=%100"), 0);
 	assert_int_equal(f->p.n, 1);
-	assert_int_equal(f->p.v[0].value_len, 3);
-	assert_memory_equal(f->p.v[0].value, "x\0y", 4);
+	assert_memory_equal(f->p.v[0].value, "\x10" "0", 3);
 }
 
 static void
@@ -429,6 +449,40 @@ test_multipart_errors(void **state)
 }
 
 static void
+test_multipart_nul(void **state)
+{
+	struct fixture *f = *state;
+	static const char text[] =
+	    "--b" CRLF
+	    "Content-Disposition: form-data; name=\"description\"" CRLF
+	    CRLF
+	    "ab\0cd" CRLF
+	    "--b--";
+	static const char file[] =
+	    "--b" CRLF
+	    "Content-Disposition: form-data; name=\"photo\"; "
+	    "filename=\"p.jpg\"" CRLF
+	    CRLF
+	    "\xff\xd8\0\0" CRLF
+	    "--b--";
+
+	/* A text part with a NUL is refused, naming it. */
+	assert_int_equal(multipart(f, "multipart/form-data; boundary=b",
+	    text, sizeof(text) - 1), -1);
+	assert_string_equal(f->err.field, "description");
+	assert_string_equal(f->err.message,
+	    "body: NUL byte in field 'description' at byte 61");
+	assert_int_equal(f->p.n, 0);
+
+	/* A file is binary. */
+	assert_int_equal(multipart(f, "multipart/form-data; boundary=b",
+	    file, sizeof(file) - 1), 0);
+	assert_int_equal(f->p.n, 1);
+	assert_int_equal(f->p.v[0].value_len, 4);
+	assert_memory_equal(f->p.v[0].value, "\xff\xd8\0\0", 4);
+}
+
+static void
 test_multipart_empty_and_header_limit(void **state)
 {
 	struct fixture *f = *state;
@@ -478,6 +532,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_multipart_empty_and_header_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_multipart_nul, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -129,7 +129,8 @@ h_remote(struct http_request *req, struct http_response *res, void *app)
 	return http_response_printf(res, "%s", http_request_remote(req));
 }
 
-static const char *const echo_params[] = { "title", "attribute[", NULL };
+static const char *const echo_params[] = { "title", "attribute[", "tag*",
+	NULL };
 static const char *const upload_params[] = { "media", "title", NULL };
 static const char *const key_params[] = { "api_key", NULL };
 
@@ -530,21 +531,40 @@ test_params_declared_only(void **state)
 {
 	struct reply r;
 
-	post("/items?title=q&evil=1&attribute%5Bk%5D=v",
+	post("/items?title=q&evil=1&attribute%5Bk%5D=v&evil=2",
 	    "application/x-www-form-urlencoded",
-	    "title=t&attribute[x][]=1&other=2&attributes=no", &r);
+	    "tag=a&attribute[x][]=1&other=2&attributes=no&tag=b&"
+	    "attribute[x][]=2", &r);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(r.body,
 	    "q:title=q\n"
 	    "q:attribute[k]=v\n"
-	    "b:title=t\n"
+	    "b:tag=a\n"
 	    "b:attribute[x][]=1\n"
-	    "title=t");
+	    "b:tag=b\n"
+	    "b:attribute[x][]=2\n"
+	    "title=q");
 
-	/* An empty body value gives way to the query. */
-	post("/items?title=q", "application/x-www-form-urlencoded", "title=",
+	/* A declared field that is not a list comes once: in the query, the
+	 * body, or one in each, a second one is refused, naming it. */
+	post("/items?title=q", "application/x-www-form-urlencoded", "title=t",
 	    &r);
-	assert_non_null(strstr(r.body, "title=q"));
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(r.body, "\"field\":\"title\""));
+	assert_non_null(strstr(r.body, "given more than once"));
+	post("/items", "application/x-www-form-urlencoded", "title=&title=t",
+	    &r);
+	assert_int_equal(r.status, 400);
+	get("/hello?title=1", &r);
+	assert_int_equal(r.status, 200);
+	post("/items", "application/x-www-form-urlencoded",
+	    "attribute[k]=1&attribute[k]=2", &r);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(r.body, "\"field\":\"attribute[k]\""));
+	post("/private?api_key=good", "application/x-www-form-urlencoded",
+	    "api_key=other", &r);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(r.body, "\"field\":\"api_key\""));
 
 	/* A malformed body names the field. */
 	post("/items", "application/x-www-form-urlencoded",

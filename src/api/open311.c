@@ -29,6 +29,7 @@
 #include "core/parse.h"
 #include "core/report.h"
 #include "geo/geo.h"
+#include "http/form.h"
 #include "http/http.h"
 #include "store/store.h"
 
@@ -794,21 +795,15 @@ open311_updates(struct http_request *req, struct http_response *res,
 static const char *
 attr_code(struct http_request *req, const char *name)
 {
-	const char *open = name + strlen("attribute[");
-	const char *close = strchr(open, ']');
-	size_t n;
+	struct form_segment seg;
 	char *code;
+	int list;
 
-	if (strncmp(name, "attribute[", 10) != 0 || close == NULL ||
-	    close == open)
+	if (form_name_segments(name, "attribute", &seg, 1, &list) == -1 ||
+	    (code = http_request_alloc(req, seg.len + 1)) == NULL)
 		return NULL;
-	if (close[1] != '\0' && strcmp(close + 1, "[]") != 0)
-		return NULL;
-	n = (size_t)(close - open);
-	if ((code = http_request_alloc(req, n + 1)) == NULL)
-		return NULL;
-	memcpy(code, open, n);
-	code[n] = '\0';
+	memcpy(code, seg.s, seg.len);
+	code[seg.len] = '\0';
 	return code;
 }
 

@@ -29,6 +29,7 @@
 #include "core/social.h"
 #include "api/reply.h"
 #include "core/address.h"
+#include "http/form.h"
 #include "http/http.h"
 #include "store/store.h"
 #include "store/store_social.h"
@@ -59,7 +60,7 @@ send_json(struct http_response *res, int status, json_t *doc)
 	if (text == NULL)
 		return -1;
 	http_response_status(res, status);
-	http_response_type(res, "application/json; charset=utf-8");
+	http_response_kind(res, HTTP_TYPE_JSON);
 	http_response_header(res, "Cache-Control", "no-store");
 	rc = http_response_append(res, text, strlen(text));
 	free(text);
@@ -71,7 +72,7 @@ static int
 see_other(struct http_response *res, const char *location)
 {
 	http_response_status(res, 303);
-	http_response_type(res, "text/plain; charset=utf-8");
+	http_response_kind(res, HTTP_TYPE_TEXT);
 	if (http_response_header(res, "Location", location) == -1)
 		return -1;
 	return http_response_printf(res, "See %s\n", location);
@@ -179,22 +180,16 @@ local_datetime(struct http_request *req, const char *v)
 static const char *
 attr_code(struct http_request *req, const char *name, const char *svc)
 {
-	size_t sl = strlen(svc), n;
-	const char *code, *close;
+	struct form_segment seg[2];
 	char *out;
+	int list;
 
-	if (strncmp(name, "attr[", 5) != 0 || strncmp(name + 5, svc, sl) != 0 ||
-	    strncmp(name + 5 + sl, "][", 2) != 0)
+	if (form_name_segments(name, "attr", seg, 2, &list) == -1 ||
+	    seg[0].len != strlen(svc) || memcmp(seg[0].s, svc, seg[0].len) != 0 ||
+	    (out = http_request_alloc(req, seg[1].len + 1)) == NULL)
 		return NULL;
-	code = name + 5 + sl + 2;
-	if ((close = strchr(code, ']')) == NULL || close == code ||
-	    (close[1] != '\0' && strcmp(close + 1, "[]") != 0))
-		return NULL;
-	n = (size_t)(close - code);
-	if ((out = http_request_alloc(req, n + 1)) == NULL)
-		return NULL;
-	memcpy(out, code, n);
-	out[n] = '\0';
+	memcpy(out, seg[1].s, seg[1].len);
+	out[seg[1].len] = '\0';
 	return out;
 }
 

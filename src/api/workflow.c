@@ -19,6 +19,7 @@
 #include "veche.h"
 #include "api/app.h"
 #include "api/auth.h"
+#include "api/body.h"
 #include "api/cache.h"
 #include "api/render.h"
 #include "api/reply.h"
@@ -50,7 +51,7 @@ begin(struct http_request *req, struct http_response *res, void *arg,
 {
 	const char *ct = http_request_header(req, "Content-Type");
 	const void *body;
-	json_error_t jerr;
+	char err[256];
 	size_t len;
 
 	memset(c, 0, sizeof(*c));
@@ -66,13 +67,8 @@ begin(struct http_request *req, struct http_response *res, void *arg,
 	body = http_request_body(req, &len);
 	if (len == 0)
 		return 0;
-	c->body = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (c->body == NULL || !json_is_object(c->body)) {
-		reply_bad(req, res, 400, "body", "body: expected a JSON object "
-		    "(%s at line %d)", c->body ? "not an object" : jerr.text,
-		    jerr.line);
-		json_decref(c->body);
-		c->body = NULL;
+	if ((c->body = body_json_parse(body, len, err, sizeof(err))) == NULL) {
+		reply_bad(req, res, 400, "body", "%s", err);
 		return 1;
 	}
 	return 0;
@@ -95,22 +91,11 @@ field(struct http_request *req, const struct ctx *c, const char *name)
 {
 	const char *v = http_request_param(req, name);
 	char num[32];
-	json_t *j;
 
 	if (v != NULL || c->body == NULL ||
-	    (j = json_object_get(c->body, name)) == NULL)
+	    (v = body_json_field(c->body, name, num, sizeof(num))) == NULL)
 		return v;
-	if (json_is_string(j))
-		v = json_string_value(j);
-	else if (json_is_integer(j)) {
-		snprintf(num, sizeof(num), "%lld",
-		    (long long)json_integer_value(j));
-		v = num;
-	} else if (json_is_boolean(j))
-		v = json_is_true(j) ? "true" : "false";
-	else
-		return NULL;
-	return *v != '\0' ? http_request_strdup(req, v) : NULL;
+	return http_request_strdup(req, v);
 }
 
 /* The {id} of the path, or -1 when a 404 was sent. */

@@ -681,3 +681,28 @@ form_parse_multipart(struct arena *a, struct form_params *out,
 		pos = (size_t)(hit - body) + dl;
 	}
 }
+
+int
+form_name_segments(const char *name, const char *prefix,
+    struct form_segment *seg, size_t nseg, int *list)
+{
+	size_t pl = strlen(prefix), i, n;
+	const char *p;
+
+	if (strncmp(name, prefix, pl) != 0)
+		return -1;
+	p = name + pl;
+	for (i = 0; i < nseg; i++) {
+		if (*p != '[')
+			return -1;
+		p++;
+		n = strcspn(p, "[]");
+		if (n == 0 || p[n] != ']')
+			return -1;
+		seg[i].s = p;
+		seg[i].len = n;
+		p += n + 1;
+	}
+	*list = strcmp(p, "[]") == 0;
+	return *list || *p == '\0' ? 0 : -1;
+}

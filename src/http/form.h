@@ -106,4 +106,20 @@ int form_parse_multipart(struct arena *a, struct form_params *out,
     const struct form_ctype *ct, const void *body, size_t len,
     struct form_error *err);
 
+/* One segment of a bracketed name: len bytes at s (not NUL-terminated). */
+struct form_segment {
+	const char *s;
+	size_t len;
+};
+
+/*
+ * Read a bracketed field name "PREFIX[a][b]" or "PREFIX[a][b][]" (the
+ * Open311 attribute[code], the web form's attr[service][code]): exactly
+ * nseg non-empty segments after prefix, none holding '[' or ']', then
+ * optionally "[]" (*list set to 1).  Returns 0 with seg[0..nseg) pointing
+ * into name, or -1 when name is not of that form.
+ */
+int form_name_segments(const char *name, const char *prefix,
+    struct form_segment *seg, size_t nseg, int *list);
+
 #endif

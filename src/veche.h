@@ -20,8 +20,13 @@
 #define VECHE_MAX_PATH_VARS     8
 #define VECHE_DEFAULT_THREADS   8
 #define VECHE_DEFAULT_PORT      8080
-#define VECHE_MAX_CONNECTIONS   1024               /* open HTTP connections */
+#define VECHE_MAX_CONNECTIONS   16384              /* open HTTP connections (less if
+                                                      RLIMIT_NOFILE is lower) */
+#define VECHE_FD_RESERVE        256                /* descriptors kept for files, DB */
+#define VECHE_MAX_CONN_PER_ADDRESS 128             /* open connections from one address */
 #define VECHE_HTTP_TIMEOUT      30                 /* seconds a connection may idle */
+#define VECHE_HEADER_TIMEOUT    10                 /* seconds to send a whole header block */
+#define VECHE_BODY_TIMEOUT      120                /* seconds to send a whole body */
 #define VECHE_MAX_PART_HEADER   8192               /* multipart part header block, bytes */
 #define VECHE_MAX_HEADER_PARAMS 16                 /* ;name=value pairs in one header */
 #define VECHE_MAX_BOUNDARY      70                 /* multipart boundary, bytes (RFC 2046) */

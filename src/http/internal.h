@@ -140,13 +140,7 @@ void deadline_notify(void *cls, struct MHD_Connection *con,
 void deadline_set(const struct deadline_watch *w, struct MHD_Connection *con,
     enum deadline_phase phase);
 
-/* remote.c */
-/*
- * Parse "ADDR[,ADDR]" (IPv4 or IPv6 literals) into *out (malloc'd, caller
- * frees) and *n.  NULL or "" gives none.  0, or -1 with a message in err.
- */
-int remote_parse_proxies(const char *list, struct in6_addr **out, size_t *n,
-    char *err, size_t errlen);
+/* remote.c (and remote.h) */
 /*
  * Set req->remote to the client's address: the peer's, or, when the peer
  * is a trusted proxy, the right-most X-Forwarded-For address that is not.

@@ -21,13 +21,13 @@
 #include <microhttpd.h>
 
 #include "http/internal.h"
+#include "http/remote.h"
 
 #define MAX_XFF_HEADERS 16
 #define MAX_ADDR_TEXT   64      /* "[v6]:port" and then some */
 
-/* s (n bytes: "1.2.3.4", "1.2.3.4:80", "::1", "[::1]", "[::1]:80") to a. */
-static int
-parse_addr(const char *s, size_t n, struct in6_addr *a)
+int
+remote_parse_addr(const char *s, size_t n, struct in6_addr *a)
 {
 	char buf[MAX_ADDR_TEXT];
 	struct in_addr a4;
@@ -81,7 +81,7 @@ remote_parse_proxies(const char *list, struct in6_addr **out, size_t *n,
 	}
 	for (p = list; ; p = end + 1) {
 		end = p + strcspn(p, ",");
-		if (parse_addr(p, (size_t)(end - p), &v[i]) == -1) {
+		if (remote_parse_addr(p, (size_t)(end - p), &v[i]) == -1) {
 			snprintf(err, errlen, "trusted proxy '%.*s' is not an "
 			    "IPv4 or IPv6 address: give addresses separated by "
 			    "commas, e.g. 127.0.0.1,::1", (int)(end - p > 64 ?
@@ -99,14 +99,39 @@ remote_parse_proxies(const char *list, struct in6_addr **out, size_t *n,
 }
 
 static int
-trusted(const struct http_server *srv, const struct in6_addr *a)
+trusted(const struct in6_addr *proxies, size_t n, const struct in6_addr *a)
 {
 	size_t i;
 
-	for (i = 0; i < srv->nproxies; i++)
-		if (memcmp(&srv->proxies[i], a, sizeof(*a)) == 0)
+	for (i = 0; i < n; i++)
+		if (memcmp(&proxies[i], a, sizeof(*a)) == 0)
 			return 1;
 	return 0;
+}
+
+int
+remote_forwarded(const char *const *values, size_t nvalues,
+    const struct in6_addr *proxies, size_t nproxies,
+    struct in6_addr *client)
+{
+	const char *s, *start, *end;
+	size_t h;
+
+	for (h = nvalues; h-- > 0; ) {
+		s = values[h];
+		end = s + strlen(s);
+		while (end > s) {
+			for (start = end; start > s && start[-1] != ','; )
+				start--;
+			if (remote_parse_addr(start, (size_t)(end - start),
+			    client) == -1)
+				return -1;
+			if (!trusted(proxies, nproxies, client))
+				return 0;
+			end = start > s ? start - 1 : s;
+		}
+	}
+	return -1;
 }
 
 static void
@@ -141,38 +166,18 @@ collect_xff(void *cls, enum MHD_ValueKind kind, const char *key,
 	return MHD_YES;
 }
 
-/*
- * The right-most address of the X-Forwarded-For headers that is not a
- * trusted proxy, into *a.  0, or -1 when there is none or it is not an
- * address (a misconfigured proxy: the peer stands).
- */
+/* The client X-Forwarded-For names (remote_forwarded).  0 or -1. */
 static int
 forwarded_for(const struct http_request *req, struct in6_addr *a)
 {
 	struct xff x;
-	const char *s, *end;
-	size_t h;
 
 	memset(&x, 0, sizeof(x));
 	MHD_get_connection_values(req->con, MHD_HEADER_KIND, collect_xff, &x);
 	if (x.overflow)
 		return -1;
-	for (h = x.n; h-- > 0; ) {
-		s = x.v[h];
-		end = s + strlen(s);
-		while (end > s) {
-			const char *start = end;
-
-			while (start > s && start[-1] != ',')
-				start--;
-			if (parse_addr(start, (size_t)(end - start), a) == -1)
-				return -1;
-			if (!trusted(req->srv, a))
-				return 0;
-			end = start > s ? start - 1 : s;
-		}
-	}
-	return -1;
+	return remote_forwarded(x.v, x.n, req->srv->proxies,
+	    req->srv->nproxies, a);
 }
 
 void
@@ -201,7 +206,8 @@ remote_set(struct http_request *req)
 	} else {
 		return;
 	}
-	if (req->srv->nproxies > 0 && trusted(req->srv, &peer) &&
+	if (req->srv->nproxies > 0 &&
+	    trusted(req->srv->proxies, req->srv->nproxies, &peer) &&
 	    forwarded_for(req, &client) == 0)
 		peer = client;
 	addr_text(&peer, req->remote, sizeof(req->remote));

@@ -27,6 +27,7 @@
 
 #include "core/arena.h"
 #include "http/internal.h"
+#include "http/remote.h"
 
 #define STATIC_PREFIX "/static/"
 #define BODY_FIRST_CAP 16384

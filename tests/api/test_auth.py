@@ -313,6 +313,19 @@ class TestTrustedProxy(ServerTestCase):
         self.assertEqual(login_from(srv, "bob",
                                     xff="203.0.113.7, 127.0.0.1")[0], 429)
 
+    def test_ipv6_clients_count_by_their_64(self):
+        srv = self.server
+        for i in range(20):
+            status, _ = login_from(srv, "v6guess-%d" % i, "wrong password",
+                                   xff="2001:db8:0:7::%x" % (i + 1))
+            self.assertEqual(status, 401)
+        # Another address in the same /64 is the same subscriber...
+        self.assertEqual(login_from(srv, "bob", xff="2001:db8:0:7::ff")[0],
+                         429)
+        # ...the next /64 is someone else.
+        self.assertEqual(login_from(srv, "bob", xff="2001:db8:0:8::1")[0],
+                         200)
+
     def test_forwarded_for_from_an_untrusted_peer_is_ignored(self):
         srv = self.server
         # 127.0.0.2 is no proxy: its X-Forwarded-For is its own invention.

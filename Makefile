@@ -1,7 +1,8 @@
 # veche: the two commands a new machine needs.
 #   make run    install what is missing, build, start veche with a demo city
 #   make test   the same set-up, then every test (sanitizers, fuzz, API, browser)
-# Other targets: build, fuzz (long fuzzing), bench, bench-text, screenshots
+# Other targets: build, fuzz (long fuzzing), bench, bench-text, bench-limits,
+# screenshots
 # (docs/screenshots/ from the browser tests), clean.
 
 DB      ?= veche.db
@@ -9,7 +10,7 @@ LISTEN  ?= 127.0.0.1:8080
 JOBS    ?= $(shell nproc)
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps build run test test-build fuzz bench bench-text screenshots clean
+.PHONY: all deps build run test test-build fuzz bench bench-text bench-limits screenshots clean
 
 all: build
 
@@ -50,6 +51,9 @@ bench: build
 bench-text: build
 	@scripts/deps.sh bench
 	bench/text/run.sh
+
+bench-limits: build
+	python3 bench/limits.py
 
 clean:
 	rm -rf build build-test

@@ -87,6 +87,13 @@ static const char usage_serve[] =
     "  --retry-base-ms N  first webhook/e-mail retry delay (default 30000)\n"
     "  --retry-cap-ms N   longest retry delay (default 6 hours)\n"
     "  --max-attempts N   attempts before a delivery is dead (default 12)\n"
+    "  --trusted-proxy ADDR[,ADDR]\n"
+    "                     reverse proxies whose X-Forwarded-For names the\n"
+    "                     client (rate limits count that address)\n"
+    "  --max-conn-per-address N\n"
+    "                     open connections from one address (default 128)\n"
+    "  --header-timeout S seconds a client has to send its headers (10)\n"
+    "  --body-timeout S   seconds a client has to send a body (120)\n"
     "\n"
     "Prints 'veche: listening on URL' when ready; stops on SIGINT/SIGTERM.\n";
 
@@ -338,6 +345,10 @@ cmd_serve(int argc, char **argv)
 		{ "retry-base-ms", required_argument, NULL, 'B' },
 		{ "retry-cap-ms", required_argument, NULL, 'P' },
 		{ "max-attempts", required_argument, NULL, 'A' },
+		{ "trusted-proxy", required_argument, NULL, 'X' },
+		{ "max-conn-per-address", required_argument, NULL, 'I' },
+		{ "header-timeout", required_argument, NULL, 'H' },
+		{ "body-timeout", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = DEFAULT_DB, *listen = DEFAULT_LISTEN, *url = NULL;
@@ -357,8 +368,8 @@ cmd_serve(int argc, char **argv)
 	struct delivery_config dcfg;
 	struct delivery_worker *worker = NULL;
 	struct escalation_worker *scanner = NULL;
-	const char *smtp = NULL, *mail_from = NULL;
-	int64_t v;
+	const char *smtp = NULL, *mail_from = NULL, *proxies = NULL;
+	int64_t v, per_address = 0, header_s = 0, body_s = 0;
 
 	delivery_config_default(&dcfg);
 	memset(&app, 0, sizeof(app));
@@ -421,6 +432,25 @@ cmd_serve(int argc, char **argv)
 			else
 				dcfg.max_attempts = (int)v;
 			break;
+		case 'X':
+			proxies = optarg;
+			break;
+		case 'I':
+			if (parse_int64(optarg, 1, 65535, &per_address) == -1) {
+				fprintf(stderr, "veche: --max-conn-per-address: "
+				    "1 to 65535\n");
+				return 2;
+			}
+			break;
+		case 'H':
+		case 'b':
+			if (parse_int64(optarg, 1, 3600, ch == 'H' ? &header_s :
+			    &body_s) == -1) {
+				fprintf(stderr, "veche: --header-timeout, "
+				    "--body-timeout: 1 to 3600 seconds\n");
+				return 2;
+			}
+			break;
 		default:
 			fputs(usage_serve, stderr);
 			return 2;
@@ -473,6 +503,10 @@ cmd_serve(int argc, char **argv)
 	cfg.host = host;
 	cfg.port = port;
 	cfg.threads = (unsigned)threads;
+	cfg.trusted_proxies = proxies;
+	cfg.max_per_address = (unsigned)per_address;
+	cfg.header_timeout = (unsigned)header_s;
+	cfg.body_timeout = (unsigned)body_s;
 	if ((routes = routes_build(&cfg.nroutes)) == NULL) {
 		fprintf(stderr, "veche: out of memory\n");
 		goto out;

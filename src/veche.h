@@ -20,8 +20,13 @@
 #define VECHE_MAX_PATH_VARS     8
 #define VECHE_DEFAULT_THREADS   8
 #define VECHE_DEFAULT_PORT      8080
-#define VECHE_MAX_CONNECTIONS   1024               /* open HTTP connections */
+#define VECHE_MAX_CONNECTIONS   16384              /* open HTTP connections (less if
+                                                      RLIMIT_NOFILE is lower) */
+#define VECHE_FD_RESERVE        256                /* descriptors kept for files, DB */
+#define VECHE_MAX_CONN_PER_ADDRESS 128             /* open connections from one address */
 #define VECHE_HTTP_TIMEOUT      30                 /* seconds a connection may idle */
+#define VECHE_HEADER_TIMEOUT    10                 /* seconds to send a whole header block */
+#define VECHE_BODY_TIMEOUT      120                /* seconds to send a whole body */
 #define VECHE_MAX_PART_HEADER   8192               /* multipart part header block, bytes */
 #define VECHE_MAX_HEADER_PARAMS 16                 /* ;name=value pairs in one header */
 #define VECHE_MAX_BOUNDARY      70                 /* multipart boundary, bytes (RFC 2046) */
@@ -73,7 +78,9 @@
 #define VECHE_LOGIN_WINDOW      900    /* seconds failed logins are counted */
 #define VECHE_LOGIN_MAX_ACCOUNT 5      /* failures per login per window: 429 */
 #define VECHE_LOGIN_MAX_ADDRESS 20     /* failures per address per window */
-#define VECHE_LOGIN_SLOTS       1024   /* rate-limit table entries */
+#define VECHE_LOGIN_DELAY       60     /* first block after too many failures, s */
+#define VECHE_LOGIN_MAX_DELAY   3600   /* each block doubles, up to this, s */
+#define VECHE_LOGIN_MAX_KEYS    (1u << 20) /* live counters (logins, addresses) */
 #define VECHE_MAX_REASON        1000   /* characters: forward/extend reasons */
 #define VECHE_MAX_OVERDUE       1000   /* reports in one overdue list */
 #define VECHE_MAX_HISTORY       500    /* entries in one report history */

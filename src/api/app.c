@@ -41,7 +41,7 @@ app_init(struct app *a)
 		a->cache = NULL;
 		return -1;
 	}
-	if ((a->login_limit = ratelimit_new()) == NULL) {
+	if ((a->login_limit = ratelimit_new(0)) == NULL) {
 		store_writer_free(a->writer);
 		a->writer = NULL;
 		pthread_key_delete(a->store_key);

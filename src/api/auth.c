@@ -2,6 +2,7 @@
  * auth.c: who is calling (API keys and session cookies), CSRF checks, and
  * the routes to sign up, sign in and out.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -291,17 +292,73 @@ set_cookie(struct app *a, struct http_response *res, const char *token,
 	return http_response_header(res, "Set-Cookie", v);
 }
 
+/*
+ * The rate-limit key of a client address.  An IPv6 client counts by its
+ * /64, which one subscriber usually holds whole.
+ */
+static void
+addr_key(const char *remote, char *buf, size_t size)
+{
+	struct in6_addr a6;
+	char s[INET6_ADDRSTRLEN];
+
+	if (strchr(remote, ':') != NULL &&
+	    inet_pton(AF_INET6, remote, &a6) == 1) {
+		memset(&a6.s6_addr[8], 0, 8);
+		if (inet_ntop(AF_INET6, &a6, s, sizeof(s)) != NULL) {
+			snprintf(buf, size, "addr:%s/64", s);
+			return;
+		}
+	}
+	snprintf(buf, size, "addr:%s", remote);
+}
+
+/*
+ * Whether a sign-in comes from this site's own pages (login CSRF: another
+ * site must not sign a visitor in as the attacker).  Browsers send Origin
+ * with every cross-site POST: it must be the public URL's origin or name
+ * the Host the request was sent to.  Without Origin, Sec-Fetch-Site must
+ * be same-origin or none.  A client that sends neither is no browser, and
+ * no other site can make it send anything.
+ */
+static int
+same_origin(struct http_request *req, const struct app *a)
+{
+	const char *origin = http_request_header(req, "Origin");
+	const char *site = http_request_header(req, "Sec-Fetch-Site");
+	const char *host = http_request_header(req, "Host");
+	const char *p, *pub, *end;
+
+	if (origin == NULL)
+		return site == NULL || strcmp(site, "same-origin") == 0 ||
+		    strcmp(site, "none") == 0;
+	pub = a->public_url;
+	if (pub != NULL && (p = strstr(pub, "://")) != NULL) {
+		end = strchr(p + 3, '/');
+		if (end == NULL)
+			end = p + strlen(p);
+		if (strlen(origin) == (size_t)(end - pub) &&
+		    strncasecmp(origin, pub, (size_t)(end - pub)) == 0)
+			return 1;
+	}
+	p = strstr(origin, "://");
+	return p != NULL && host != NULL && strcasecmp(p + 3, host) == 0;
+}
+
 int
 auth_sign_in(struct http_request *req, struct http_response *res,
     struct app *a, const char *name, const char *pw, struct actor *act,
     char csrf[SESSION_TOKEN_LEN], struct verr *e)
 {
-	const char *remote = http_request_remote(req);
 	char kacc[VECHE_MAX_LOGIN + 16], kaddr[96], retry_s[24];
 	char token[SESSION_TOKEN_LEN];
 	int64_t now = app_now(a), retry, r2;
 	struct store *s;
 
+	if (!same_origin(req, a))
+		return verr_set(e, VERR_FORBIDDEN, "Origin", "Origin: sign in "
+		    "from this site's own pages; a sign-in form on another "
+		    "site is refused"), 403;
 	if (name == NULL || strlen(name) > VECHE_MAX_LOGIN)
 		return verr_set(e, VERR_INVALID, "login", "login: required, at "
 		    "most %d bytes", VECHE_MAX_LOGIN), 400;
@@ -309,10 +366,9 @@ auth_sign_in(struct http_request *req, struct http_response *res,
 		return verr_set(e, VERR_INVALID, "password", "password: "
 		    "required"), 400;
 	snprintf(kacc, sizeof(kacc), "login:%s", name);
-	snprintf(kaddr, sizeof(kaddr), "addr:%s", remote);
-	if (ratelimit_blocked(a->login_limit, kacc, VECHE_LOGIN_MAX_ACCOUNT,
-	    now, &retry) | ratelimit_blocked(a->login_limit, kaddr,
-	    VECHE_LOGIN_MAX_ADDRESS, now, &r2)) {
+	addr_key(http_request_remote(req), kaddr, sizeof(kaddr));
+	if (ratelimit_blocked(a->login_limit, kacc, now, &retry) |
+	    ratelimit_blocked(a->login_limit, kaddr, now, &r2)) {
 		snprintf(retry_s, sizeof(retry_s), "%lld",
 		    (long long)(retry > r2 ? retry : r2));
 		http_response_header(res, "Retry-After", retry_s);
@@ -325,8 +381,11 @@ auth_sign_in(struct http_request *req, struct http_response *res,
 	if (account_authenticate(s, name, pw, act, e) == -1) {
 		if (e->kind != VERR_FORBIDDEN)
 			return 500;
-		ratelimit_fail(a->login_limit, kacc, now);
-		ratelimit_fail(a->login_limit, kaddr, now);
+		/* A full table blocks keys it lacks: nothing more to do. */
+		(void)ratelimit_fail(a->login_limit, kacc,
+		    VECHE_LOGIN_MAX_ACCOUNT, now, &retry);
+		(void)ratelimit_fail(a->login_limit, kaddr,
+		    VECHE_LOGIN_MAX_ADDRESS, now, &retry);
 		return verr_set(e, VERR_FORBIDDEN, "password", "login or "
 		    "password is wrong"), 401;
 	}

@@ -1,6 +1,16 @@
-/* ratelimit.c: failed sign-ins per key, in memory. */
+/*
+ * ratelimit.c: failed sign-ins per key, in memory.
+ *
+ * An open-addressing table (linear probing) of SipHash-2-4 digests, 128-bit
+ * (crypto_shorthash_siphashx24) under a key drawn at start: the low 64 bits
+ * choose the slot, all 128 name the key.  Nothing is ever overwritten: a
+ * slot that is used stays used, alive or not, until the table is rebuilt;
+ * the rebuild keeps every live key and drops only the dead ones, growing
+ * the table when the live keys need it.  At most half the slots are used,
+ * so a probe always ends at an empty slot.
+ */
+#include <limits.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,29 +19,47 @@
 #include "veche.h"
 #include "api/ratelimit.h"
 
-struct slot {
-	unsigned char key[16];          /* digest of the key */
-	int64_t start;                  /* first failure of the window */
-	int failures;
+#define FIRST_CAP 1024          /* slots at the start; a power of two */
+
+struct entry {
+	unsigned char id[crypto_shorthash_siphashx24_BYTES];
+	int used;
+	int failures;                   /* in the window that began at first */
+	int blocks;                     /* the next block lasts DELAY << blocks */
+	int64_t first;                  /* first failure of the window */
+	int64_t last;                   /* latest failure */
+	int64_t until;                  /* blocked until then (0: never was) */
 };
 
 struct ratelimit {
 	pthread_mutex_t lock;
-	struct slot slots[VECHE_LOGIN_SLOTS];
+	unsigned char key[crypto_shorthash_siphashx24_KEYBYTES];
+	struct entry *slots;
+	size_t cap;                     /* a power of two */
+	size_t used;                    /* slots used, live or dead */
+	size_t max_keys;                /* live keys at most */
+	int full;                       /* the last insertion found no room */
 };
 
 struct ratelimit *
-ratelimit_new(void)
+ratelimit_new(size_t max_keys)
 {
-	struct ratelimit *rl = calloc(1, sizeof(*rl));
+	struct ratelimit *rl = NULL;
 
-	if (rl == NULL)
+	if (sodium_init() < 0 || (rl = calloc(1, sizeof(*rl))) == NULL)
 		return NULL;
-	if (pthread_mutex_init(&rl->lock, NULL) != 0) {
-		free(rl);
-		return NULL;
-	}
+	rl->cap = FIRST_CAP;
+	rl->max_keys = max_keys != 0 ? max_keys : VECHE_LOGIN_MAX_KEYS;
+	randombytes_buf(rl->key, sizeof(rl->key));
+	if ((rl->slots = calloc(rl->cap, sizeof(*rl->slots))) == NULL)
+		goto fail;
+	if (pthread_mutex_init(&rl->lock, NULL) != 0)
+		goto fail;
 	return rl;
+fail:
+	free(rl->slots);
+	free(rl);
+	return NULL;
 }
 
 void
@@ -40,74 +68,189 @@ ratelimit_free(struct ratelimit *rl)
 	if (rl == NULL)
 		return;
 	pthread_mutex_destroy(&rl->lock);
+	sodium_memzero(rl->key, sizeof(rl->key));
+	free(rl->slots);
 	free(rl);
 }
 
-/* The slot for key (caller holds the lock); digest goes to d. */
-static struct slot *
-find(struct ratelimit *rl, const char *key, unsigned char d[16])
+/* Whether e still matters at now: failures in the window, or a block. */
+static int
+alive(const struct entry *e, int64_t now)
 {
-	size_t i;
+	return e->used && (now - e->last < VECHE_LOGIN_WINDOW ||
+	    (e->until != 0 && now - e->until < VECHE_LOGIN_WINDOW));
+}
 
-	crypto_generichash(d, 16, (const unsigned char *)key, strlen(key),
-	    NULL, 0);
-	memcpy(&i, d, sizeof(i));
-	return &rl->slots[i % VECHE_LOGIN_SLOTS];
+static size_t
+slot_of(const unsigned char *id, size_t cap)
+{
+	uint64_t h;
+
+	memcpy(&h, id, sizeof(h));
+	return (size_t)(h & (cap - 1));
+}
+
+/* The slot holding id, or the empty slot where it would go. */
+static struct entry *
+probe(struct entry *slots, size_t cap, const unsigned char *id)
+{
+	size_t i = slot_of(id, cap);
+
+	while (slots[i].used && memcmp(slots[i].id, id,
+	    sizeof(slots[i].id)) != 0)
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+/* The entry of key, or NULL; its digest goes to id. */
+static struct entry *
+find(struct ratelimit *rl, const char *key, unsigned char *id)
+{
+	struct entry *e;
+
+	crypto_shorthash_siphashx24(id, (const unsigned char *)key,
+	    strlen(key), rl->key);
+	e = probe(rl->slots, rl->cap, id);
+	return e->used ? e : NULL;
+}
+
+/*
+ * Make room for one more key: rebuild with the live keys only, in a table
+ * at most half used afterwards.  0, or -1 when max_keys live keys are held
+ * or memory ran out (the table is unchanged then).
+ */
+static int
+make_room(struct ratelimit *rl, int64_t now)
+{
+	struct entry *slots;
+	size_t i, live = 0, cap = FIRST_CAP;
+
+	if ((rl->used + 1) * 2 <= rl->cap && rl->used < rl->max_keys)
+		return 0;
+	for (i = 0; i < rl->cap; i++)
+		live += alive(&rl->slots[i], now);
+	if (live >= rl->max_keys)
+		return -1;
+	/* A quarter full at most, so that the next rebuild is far off. */
+	while (cap < (live + 1) * 4)
+		cap *= 2;
+	if ((slots = calloc(cap, sizeof(*slots))) == NULL)
+		return -1;
+	for (i = 0; i < rl->cap; i++)
+		if (alive(&rl->slots[i], now))
+			*probe(slots, cap, rl->slots[i].id) = rl->slots[i];
+	free(rl->slots);
+	rl->slots = slots;
+	rl->cap = cap;
+	rl->used = live;
+	return 0;
 }
 
 int
-ratelimit_blocked(struct ratelimit *rl, const char *key, int max,
-    int64_t now, int64_t *retry)
+ratelimit_blocked(struct ratelimit *rl, const char *key, int64_t now,
+    int64_t *retry)
 {
-	unsigned char d[16];
-	struct slot *sl;
+	unsigned char id[crypto_shorthash_siphashx24_BYTES];
+	struct entry *e;
 	int blocked = 0;
 
 	*retry = 0;
 	if (rl == NULL)
 		return 0;
 	pthread_mutex_lock(&rl->lock);
-	sl = find(rl, key, d);
-	if (memcmp(sl->key, d, sizeof(d)) == 0 &&
-	    now - sl->start < VECHE_LOGIN_WINDOW && sl->failures >= max) {
+	e = find(rl, key, id);
+	if (e != NULL && e->until > now) {
 		blocked = 1;
-		*retry = sl->start + VECHE_LOGIN_WINDOW - now;
+		*retry = e->until - now;
+	} else if (e == NULL && rl->full) {
+		blocked = 1;
+		*retry = VECHE_LOGIN_DELAY;
 	}
 	pthread_mutex_unlock(&rl->lock);
 	return blocked;
 }
 
-void
-ratelimit_fail(struct ratelimit *rl, const char *key, int64_t now)
+int
+ratelimit_fail(struct ratelimit *rl, const char *key, int max, int64_t now,
+    int64_t *retry)
 {
-	unsigned char d[16];
-	struct slot *sl;
+	unsigned char id[crypto_shorthash_siphashx24_BYTES];
+	struct entry *e;
+	int64_t delay;
+	int n, rc = 0;
 
+	*retry = 0;
 	if (rl == NULL)
-		return;
+		return 0;
 	pthread_mutex_lock(&rl->lock);
-	sl = find(rl, key, d);
-	if (memcmp(sl->key, d, sizeof(d)) != 0 ||
-	    now - sl->start >= VECHE_LOGIN_WINDOW) {
-		memcpy(sl->key, d, sizeof(d));
-		sl->start = now;
-		sl->failures = 0;
+	if ((e = find(rl, key, id)) == NULL) {
+		if (make_room(rl, now) == -1) {
+			rl->full = 1;
+			rc = -1;
+			goto out;
+		}
+		rl->full = 0;
+		e = probe(rl->slots, rl->cap, id);
+		memcpy(e->id, id, sizeof(e->id));
+		e->used = 1;
+		rl->used++;
+	} else if (!alive(e, now)) {
+		e->blocks = 0;
+		e->until = 0;
+		e->failures = 0;
 	}
-	sl->failures++;
+	if (e->failures == 0 || now - e->first >= VECHE_LOGIN_WINDOW) {
+		e->first = now;
+		e->failures = 0;
+	}
+	e->last = now;
+	if (++e->failures >= max) {
+		delay = VECHE_LOGIN_DELAY;
+		for (n = e->blocks; n > 0 && delay < VECHE_LOGIN_MAX_DELAY; n--)
+			delay *= 2;
+		if (delay > VECHE_LOGIN_MAX_DELAY)
+			delay = VECHE_LOGIN_MAX_DELAY;
+		if (e->blocks < INT_MAX)
+			e->blocks++;
+		e->until = now + delay;
+		e->failures = 0;
+		*retry = delay;
+		rc = 1;
+	}
+out:
 	pthread_mutex_unlock(&rl->lock);
+	return rc;
 }
 
 void
 ratelimit_clear(struct ratelimit *rl, const char *key)
 {
-	unsigned char d[16];
-	struct slot *sl;
+	unsigned char id[crypto_shorthash_siphashx24_BYTES];
+	struct entry *e;
 
 	if (rl == NULL)
 		return;
 	pthread_mutex_lock(&rl->lock);
-	sl = find(rl, key, d);
-	if (memcmp(sl->key, d, sizeof(d)) == 0)
-		memset(sl, 0, sizeof(*sl));
+	/* Dead from now on; the slot stays used until the next rebuild. */
+	if ((e = find(rl, key, id)) != NULL) {
+		e->failures = 0;
+		e->blocks = 0;
+		e->until = 0;
+		e->last = INT64_MIN / 2;
+	}
 	pthread_mutex_unlock(&rl->lock);
+}
+
+size_t
+ratelimit_live(struct ratelimit *rl, int64_t now)
+{
+	size_t i, n = 0;
+
+	if (rl == NULL)
+		return 0;
+	pthread_mutex_lock(&rl->lock);
+	for (i = 0; i < rl->cap; i++)
+		n += alive(&rl->slots[i], now);
+	pthread_mutex_unlock(&rl->lock);
+	return n;
 }

@@ -1,33 +1,56 @@
 /*
  * ratelimit.h: failed sign-ins counted per key ("login:NAME", "addr:IP")
- * in a small in-memory table shared by the server's threads.  A key that
- * failed `max` times within VECHE_LOGIN_WINDOW seconds is refused until the
- * window has passed.  Entries are direct-mapped by hash: under pressure a
- * key may forget its failures early, never refuse a key that did not fail.
+ * in memory, shared by the server's threads.
+ *
+ * A key that fails `max` times within VECHE_LOGIN_WINDOW seconds is blocked
+ * for VECHE_LOGIN_DELAY seconds; each further block of the same key lasts
+ * twice as long as the one before, up to VECHE_LOGIN_MAX_DELAY.  A key is
+ * forgotten once it has had no failure for VECHE_LOGIN_WINDOW and its last
+ * block ended VECHE_LOGIN_WINDOW ago.
+ *
+ * Keys are found by SipHash under a random key drawn at ratelimit_new, so a
+ * caller cannot choose names that share a slot, and a live counter is never
+ * evicted to make room for another: the table grows up to its maximum of
+ * live keys.  When it is full, a key it does not hold
+ * counts as blocked (it fails closed rather than forget).
  */
 #ifndef VECHE_RATELIMIT_H
 #define VECHE_RATELIMIT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct ratelimit;
 
-/* A new empty table, or NULL when out of memory.  Free with ratelimit_free. */
-struct ratelimit *ratelimit_new(void);
+/*
+ * A new empty table with a fresh random hash key that holds at most
+ * max_keys live keys (0: VECHE_LOGIN_MAX_KEYS), or NULL when out of memory.
+ * Free with ratelimit_free.
+ */
+struct ratelimit *ratelimit_new(size_t max_keys);
 void ratelimit_free(struct ratelimit *rl);   /* accepts NULL */
 
 /*
- * 1 if key has failed at least max times in the window ending at now, else
- * 0.  *retry receives the seconds until it may try again.  A NULL table
- * never refuses.
+ * 1 if key is blocked at now (or the table is full and does not hold key),
+ * else 0.  *retry receives the seconds until it may try again (0 when not
+ * blocked).  A NULL table never refuses.
  */
-int ratelimit_blocked(struct ratelimit *rl, const char *key, int max,
+int ratelimit_blocked(struct ratelimit *rl, const char *key, int64_t now,
+    int64_t *retry);
+
+/*
+ * Count one failure of key at now.  Returns 1 when this failure was the
+ * max-th of the window and starts a block (*retry: its length in seconds),
+ * 0 when it was only counted, -1 when the table is full of live keys and
+ * could not count it (the key then stays blocked, see ratelimit_blocked).
+ */
+int ratelimit_fail(struct ratelimit *rl, const char *key, int max,
     int64_t now, int64_t *retry);
 
-/* Count one failure of key at now. */
-void ratelimit_fail(struct ratelimit *rl, const char *key, int64_t now);
-
-/* Forget key's failures (after a successful sign-in). */
+/* Forget key's failures and blocks (after a successful sign-in). */
 void ratelimit_clear(struct ratelimit *rl, const char *key);
+
+/* How many keys the table holds at now, failing or blocked (for tests). */
+size_t ratelimit_live(struct ratelimit *rl, int64_t now);
 
 #endif

@@ -114,6 +114,22 @@ struct http_config {
 	http_error_fn error;       /* required */
 	void *app;                 /* passed to handlers and callbacks */
 	const char *static_dir;    /* files served under /static/, or NULL */
+	/*
+	 * Limits; 0 takes the default from veche.h.  A connection over
+	 * max_per_address from one address is closed at once.  The header
+	 * block must be complete header_timeout seconds after the connection
+	 * opened (or after the idle timeout past the previous response); the
+	 * body body_timeout seconds after the headers, or the connection is
+	 * closed.
+	 */
+	unsigned max_per_address;  /* VECHE_MAX_CONN_PER_ADDRESS */
+	unsigned header_timeout;   /* VECHE_HEADER_TIMEOUT, seconds */
+	unsigned body_timeout;     /* VECHE_BODY_TIMEOUT, seconds */
+	/*
+	 * "ADDR[,ADDR]": peers whose X-Forwarded-For names the client (see
+	 * http_request_remote), or NULL for none.
+	 */
+	const char *trusted_proxies;
 };
 
 /*
@@ -141,7 +157,11 @@ const char *http_request_path(const struct http_request *req); /* decoded */
 const char *http_request_query(const struct http_request *req); /* raw, or "" */
 const char *http_request_header(const struct http_request *req,
     const char *name);               /* case-insensitive; NULL if absent */
-const char *http_request_remote(const struct http_request *req); /* address */
+/*
+ * The client's address: the socket's peer, or, when the peer is a trusted
+ * proxy, the right-most X-Forwarded-For address that is not a trusted proxy.
+ */
+const char *http_request_remote(const struct http_request *req);
 const void *http_request_body(const struct http_request *req, size_t *len);
 const struct http_route *http_request_route(const struct http_request *req);
 

@@ -6,20 +6,26 @@
 #define VECHE_HTTP_INTERNAL_H
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
+
+#include <microhttpd.h>
 
 #include "http/form.h"
 #include "http/http.h"
 #include "veche.h"
 
-struct MHD_Connection;
-struct MHD_Daemon;
+struct deadline_watch;
 
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct http_config cfg;
 	unsigned port;
+	struct in6_addr *proxies;         /* trusted proxies, IPv4 mapped */
+	size_t nproxies;
+	struct deadline_watch *watch;     /* header and body deadlines */
 };
 
 struct response_header {
@@ -114,6 +120,38 @@ int http_route_filter(const struct http_route *route,
     struct form_params *params, const char **repeated);
 /* "GET, HEAD, POST" for an allowed bitmask, in buf.  0 or -1. */
 int http_route_allow(unsigned allowed, char *buf, size_t size);
+
+/* deadline.c */
+enum deadline_phase {
+	DEADLINE_BODY,                    /* headers in: the body's turn */
+	DEADLINE_NONE,                    /* the handler runs or answers */
+	DEADLINE_NEXT                     /* done: idle, then the next headers */
+};
+/*
+ * A watcher thread that shuts down connections whose deadline passed:
+ * header_s seconds from the connection's start (or idle_s + header_s from
+ * the end of its last request) to the end of the headers, body_s from
+ * there to the end of the body.  NULL when out of memory or threads.
+ * Stop it after MHD has stopped.
+ */
+struct deadline_watch *deadline_watch_start(unsigned header_s,
+    unsigned body_s, unsigned idle_s);
+void deadline_watch_stop(struct deadline_watch *w);   /* accepts NULL */
+/* Connections shut down by a deadline so far. */
+unsigned long deadline_watch_expired(const struct deadline_watch *w);
+/* MHD_OPTION_NOTIFY_CONNECTION callback, cls the watch. */
+void deadline_notify(void *cls, struct MHD_Connection *con,
+    void **socket_context, enum MHD_ConnectionNotificationCode code);
+/* Move con's deadline to phase, counted from now. */
+void deadline_set(const struct deadline_watch *w, struct MHD_Connection *con,
+    enum deadline_phase phase);
+
+/* remote.c (and remote.h) */
+/*
+ * Set req->remote to the client's address: the peer's, or, when the peer
+ * is a trusted proxy, the right-most X-Forwarded-For address that is not.
+ */
+void remote_set(struct http_request *req);
 
 /* static.c */
 /*

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -27,6 +28,7 @@
 
 #include "core/arena.h"
 #include "http/internal.h"
+#include "http/remote.h"
 
 #define STATIC_PREFIX "/static/"
 #define BODY_FIRST_CAP 16384
@@ -51,35 +53,6 @@ msgf(struct http_request *req, const char *fallback, const char *fmt, ...)
 		return fallback;
 	s = arena_strdup(req->arena, buf);
 	return s != NULL ? s : fallback;
-}
-
-static void
-set_remote(struct http_request *req)
-{
-	const union MHD_ConnectionInfo *ci;
-	const struct sockaddr *sa;
-
-	req->remote[0] = '\0';
-	ci = MHD_get_connection_info(req->con,
-	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci == NULL || (sa = ci->client_addr) == NULL)
-		return;
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *sin = (const void *)sa;
-
-		inet_ntop(AF_INET, &sin->sin_addr, req->remote,
-		    sizeof(req->remote));
-	} else if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *sin6 = (const void *)sa;
-
-		/* Show a v4 client on a dual-stack socket as v4. */
-		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr))
-			inet_ntop(AF_INET, &sin6->sin6_addr.s6_addr[12],
-			    req->remote, sizeof(req->remote));
-		else
-			inet_ntop(AF_INET6, &sin6->sin6_addr, req->remote,
-			    sizeof(req->remote));
-	}
 }
 
 /* Digits only, no sign, no overflow. */
@@ -170,7 +143,8 @@ begin(struct http_request *req, const char *method)
 	size_t rawlen, len, bad;
 
 	req->method = http_method_parse(method);
-	set_remote(req);
+	remote_set(req);
+	deadline_set(req->srv->watch, req->con, DEADLINE_BODY);
 	if (req->uri == NULL)
 		return http_response_send_error(req, 414, NULL, msgf(req,
 		    "URI too long", "URI longer than %d bytes",
@@ -317,6 +291,7 @@ finish(struct http_request *req)
 	struct form_error ferr;
 	int status;
 
+	deadline_set(req->srv->watch, req->con, DEADLINE_NONE);
 	if (req->too_large)
 		return http_response_send_error(req, 413, NULL, msgf(req,
 		    "body too large", "body: longer than %zu bytes",
@@ -386,6 +361,9 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 		*upload_data_size = 0;
 		break;
 	}
+	/* An answer queued early (404, 413...): no body deadline any more. */
+	if (req->state == REQ_DONE)
+		deadline_set(req->srv->watch, con, DEADLINE_NONE);
 	return rc == 0 ? MHD_YES : MHD_NO;
 }
 
@@ -393,6 +371,9 @@ static void
 on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
+	struct http_server *srv = cls;
+
+	deadline_set(srv->watch, con, DEADLINE_NEXT);
 	http_request_free(*con_cls);
 	*con_cls = NULL;
 }
@@ -547,6 +528,32 @@ check_config(const struct http_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Raise the soft RLIMIT_NOFILE to the hard one and return how many
+ * connections fit: VECHE_MAX_CONNECTIONS, less if the descriptors are
+ * fewer (VECHE_FD_RESERVE are kept for files and the database).
+ */
+static unsigned
+connection_limit(void)
+{
+	struct rlimit rl;
+	rlim_t room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return VECHE_MAX_CONNECTIONS / 16;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= VECHE_MAX_CONNECTIONS + VECHE_FD_RESERVE)
+		return VECHE_MAX_CONNECTIONS;
+	room = rl.rlim_cur > 2 * VECHE_FD_RESERVE ?
+	    rl.rlim_cur - VECHE_FD_RESERVE : rl.rlim_cur / 2;
+	return (unsigned)room;
+}
+
 struct http_server *
 http_server_start(const struct http_config *cfg, char *err, size_t errlen)
 {
@@ -574,21 +581,43 @@ http_server_start(const struct http_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	srv->cfg = *cfg;
+	if (remote_parse_proxies(cfg->trusted_proxies, &srv->proxies,
+	    &srv->nproxies, err, errlen) == -1) {
+		free(srv);
+		return NULL;
+	}
+	srv->watch = deadline_watch_start(
+	    cfg->header_timeout ? cfg->header_timeout : VECHE_HEADER_TIMEOUT,
+	    cfg->body_timeout ? cfg->body_timeout : VECHE_BODY_TIMEOUT,
+	    VECHE_HTTP_TIMEOUT);
+	if (srv->watch == NULL) {
+		seterr(err, errlen, "cannot start the HTTP deadline thread "
+		    "(threads or memory)");
+		free(srv->proxies);
+		free(srv);
+		return NULL;
+	}
 
-	flags = MHD_USE_AUTO_INTERNAL_THREAD;
+	/* epoll: idle connections cost memory, not time. */
+	flags = MHD_USE_EPOLL_INTERNAL_THREAD;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	srv->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL,
 	    on_request, srv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)VECHE_MAX_CONNECTIONS,
+	    MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_address != 0 ?
+	    cfg->max_per_address : (unsigned)VECHE_MAX_CONN_PER_ADDRESS,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)VECHE_HTTP_TIMEOUT,
+	    MHD_OPTION_NOTIFY_CONNECTION, deadline_notify, srv->watch,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 	    MHD_OPTION_END);
 	if (srv->daemon == NULL) {
 		explain_bind(&ss, host, cfg->port, err, errlen);
+		deadline_watch_stop(srv->watch);
+		free(srv->proxies);
 		free(srv);
 		return NULL;
 	}
@@ -609,5 +638,7 @@ http_server_stop(struct http_server *srv)
 	if (srv == NULL)
 		return;
 	MHD_stop_daemon(srv->daemon);
+	deadline_watch_stop(srv->watch);
+	free(srv->proxies);
 	free(srv);
 }

@@ -4,10 +4,40 @@ cookies rotated at each sign-in, sign-out, CSRF on every session write
 (API keys exempt), sign-in rate limits per account and per address, the
 command line's user commands, user administration and sign-up.
 """
+import http.client
+import re
 import unittest
 
-from harness import (TEST_PASSWORD, WEST_POINT, ServerTestCase, Session,
-                     encode_query, report_fields)
+from harness import (REQUEST_TIMEOUT, TEST_PASSWORD, WEST_POINT,
+                     ServerTestCase, Session, encode_query, report_fields)
+
+
+def post_from(server, path, fields, source="127.0.0.1", headers=None):
+    """POST an urlencoded form from a client bound to source (another
+    loopback address is another client address)."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port,
+                                      timeout=REQUEST_TIMEOUT,
+                                      source_address=(source, 0))
+    h = {"Content-Type": "application/x-www-form-urlencoded"}
+    h.update(headers or {})
+    try:
+        conn.request("POST", path, encode_query(fields).encode("ascii"), h)
+        r = conn.getresponse()
+        return r.status, r.headers, r.read()
+    finally:
+        conn.close()
+
+
+def login_from(server, name, password=TEST_PASSWORD, source="127.0.0.1",
+               xff=None, headers=None):
+    """POST /api/v1/login; the status and the Retry-After header."""
+    h = dict(headers or {})
+    if xff is not None:
+        h["X-Forwarded-For"] = xff
+    status, headers, _ = post_from(server, "/api/v1/login",
+                                   {"login": name, "password": password},
+                                   source, h)
+    return status, headers.get("Retry-After")
 
 
 class TestSessions(ServerTestCase):
@@ -250,6 +280,146 @@ class TestSignupLimit(ServerTestCase):
         self.assertEqual(r.status, 429, r)
         # The refused account was not made: it cannot sign in.
         self.assertEqual(Session(self).login("resident10").status, 401)
+
+
+class TestTrustedProxy(ServerTestCase):
+    """Behind a reverse proxy every client has the proxy's address: the
+    limits count the client that X-Forwarded-For names, and only when a
+    trusted proxy says so."""
+    serve_args = ("--trusted-proxy", "127.0.0.1,::1")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server.create_user("alice", "citizen")
+        cls.server.create_user("bob", "citizen")
+
+    def test_client_behind_proxy_limited_alone(self):
+        srv = self.server
+        for i in range(20):
+            status, _ = login_from(srv, "guess-%d" % i, "wrong password",
+                                   xff="203.0.113.7")
+            self.assertEqual(status, 401)
+        status, retry = login_from(srv, "alice", xff="203.0.113.7")
+        self.assertEqual(status, 429)
+        self.assertGreater(int(retry), 0)
+        # Writing another address in front does not help: the proxy
+        # appended the real one at the right.
+        status, _ = login_from(srv, "alice", xff="198.51.100.9, 203.0.113.7")
+        self.assertEqual(status, 429)
+        # Another person behind the same proxy signs in.
+        self.assertEqual(login_from(srv, "bob", xff="203.0.113.8")[0], 200)
+        # A chain through a second trusted proxy names the same client.
+        self.assertEqual(login_from(srv, "bob",
+                                    xff="203.0.113.7, 127.0.0.1")[0], 429)
+
+    def test_ipv6_clients_count_by_their_64(self):
+        srv = self.server
+        for i in range(20):
+            status, _ = login_from(srv, "v6guess-%d" % i, "wrong password",
+                                   xff="2001:db8:0:7::%x" % (i + 1))
+            self.assertEqual(status, 401)
+        # Another address in the same /64 is the same subscriber...
+        self.assertEqual(login_from(srv, "bob", xff="2001:db8:0:7::ff")[0],
+                         429)
+        # ...the next /64 is someone else.
+        self.assertEqual(login_from(srv, "bob", xff="2001:db8:0:8::1")[0],
+                         200)
+
+    def test_forwarded_for_from_an_untrusted_peer_is_ignored(self):
+        srv = self.server
+        # 127.0.0.2 is no proxy: its X-Forwarded-For is its own invention.
+        for i in range(20):
+            status, _ = login_from(srv, "try-%d" % i, "wrong password",
+                                   source="127.0.0.2",
+                                   xff="192.0.2.%d" % (i + 1))
+            self.assertEqual(status, 401)
+        status, _ = login_from(srv, "alice", source="127.0.0.2",
+                               xff="192.0.2.200")
+        self.assertEqual(status, 429)
+        self.assertEqual(login_from(srv, "alice", source="127.0.0.3")[0],
+                         200)
+
+
+class TestNumerousNames(ServerTestCase):
+    """Issue 9: failed sign-ins under other names, many of them, between
+    guesses on a victim, made the table forget the victim's failures."""
+    serve_args = ("--trusted-proxy", "127.0.0.1")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server.create_user("admin1", "admin")
+
+    def test_other_names_do_not_reset_the_victim(self):
+        srv = self.server
+        n = 0
+        for guess in range(4):
+            self.assertEqual(login_from(srv, "admin1", "wrong %d" % guess,
+                                        xff="198.51.100.1")[0], 401)
+            # 600 other names per guess, 10 per address (under its limit).
+            for _ in range(600):
+                status, _ = login_from(srv, "evict%d" % n, "wrong password",
+                                       xff="10.%d.%d.1" % (n // 2560,
+                                                            n // 10 % 256))
+                self.assertEqual(status, 401)
+                n += 1
+        self.assertEqual(login_from(srv, "admin1", "wrong 4",
+                                    xff="198.51.100.2")[0], 401)
+        status, retry = login_from(srv, "admin1", xff="198.51.100.3")
+        self.assertEqual(status, 429)
+        self.assertGreater(int(retry), 0)
+
+
+class TestLoginCsrf(ServerTestCase):
+    """Another site must not sign a visitor in (login CSRF): a sign-in
+    whose Origin is not this site is refused, at the API and the form."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server.create_user("carol", "operator", ["roads"])
+
+    def test_api_login_checks_origin(self):
+        srv = self.server
+        for h in ({"Origin": "http://evil.example"},
+                  {"Origin": "null"},
+                  {"Sec-Fetch-Site": "cross-site"},
+                  {"Origin": "http://evil.example",
+                   "Sec-Fetch-Site": "same-origin"}):
+            status, headers, body = post_from(
+                srv, "/api/v1/login", {"login": "carol",
+                                       "password": TEST_PASSWORD},
+                headers=h)
+            self.assertEqual(status, 403, (h, body))
+            self.assertIn("Origin", body.decode("utf-8"))
+            self.assertIsNone(headers.get("Set-Cookie"), h)
+        for h in ({"Origin": srv.base},
+                  {"Sec-Fetch-Site": "same-origin"},
+                  {}):
+            status, _, body = post_from(
+                srv, "/api/v1/login", {"login": "carol",
+                                       "password": TEST_PASSWORD},
+                headers=h)
+            self.assertEqual(status, 200, (h, body))
+
+    def test_web_login_form_checks_origin(self):
+        page = self.fetch("GET", "/login")
+        self.assertEqual(page.status, 200)
+        cookie = page.headers["Set-Cookie"].split(";", 1)[0]
+        token = re.search(r'name="csrf" value="([0-9a-f]+)"',
+                          page.text()).group(1)
+        fields = {"csrf": token, "login": "carol",
+                  "password": TEST_PASSWORD}
+        status, headers, body = post_from(
+            self.server, "/login", fields,
+            headers={"Cookie": cookie, "Origin": "http://evil.example"})
+        self.assertEqual(status, 403, body)
+        self.assertIn("Origin", body.decode("utf-8"))
+        status, headers, body = post_from(
+            self.server, "/login", fields,
+            headers={"Cookie": cookie, "Origin": self.server.base})
+        self.assertEqual(status, 303, body)
 
 
 if __name__ == "__main__":

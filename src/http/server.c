@@ -147,6 +147,10 @@ begin(struct http_request *req, const char *method)
 
 	req->method = http_method_parse(method);
 	set_remote(req);
+	if (http_request_take_id(req) == -1)
+		return http_response_send_error(req, 400, "X-Request-Id",
+		    "X-Request-Id: 8 to 64 characters of A-Z, a-z, 0-9, '.', "
+		    "'_' and '-'");
 	if (req->uri == NULL)
 		return http_response_send_error(req, 414, NULL, msgf(req,
 		    "URI too long", "URI longer than %d bytes",
@@ -307,6 +311,8 @@ finish(struct http_request *req)
 		    msgf(req, "body: malformed", "%s", ferr.message));
 	keep_declared(req);
 
+	if (cfg->before != NULL)
+		cfg->before(req, cfg->app);
 	if (req->route->access != 0) {
 		status = cfg->access(req, req->route, cfg->app, &field,
 		    &message);
@@ -367,8 +373,22 @@ static void
 on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
+	http_request_observe(*con_cls);
 	http_request_free(*con_cls);
 	*con_cls = NULL;
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	const struct http_server *srv = cls;
+
+	(void)con;
+	(void)socket_context;
+	if (srv->cfg.connection != NULL)
+		srv->cfg.connection(toe == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1,
+		    srv->cfg.app);
 }
 
 static void
@@ -560,6 +580,7 @@ http_server_start(const struct http_config *cfg, char *err, size_t errlen)
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)VECHE_HTTP_TIMEOUT,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
 	    MHD_OPTION_END);
 	if (srv->daemon == NULL) {
 		explain_bind(&ss, host, cfg->port, err, errlen);

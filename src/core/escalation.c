@@ -8,6 +8,7 @@
  * scanners race: the loser's insert changes nothing and it emits nothing.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,7 +217,23 @@ struct escalation_worker {
 	int stop;
 	int period;
 	struct store *s;
+	_Atomic int64_t last_scan_ms;   /* monotonic: last completed scan */
 };
+
+static int64_t
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+escalation_worker_lag_ms(struct escalation_worker *w)
+{
+	return monotonic_ms() - atomic_load(&w->last_scan_ms);
+}
 
 static int
 stopping(const struct escalation_item *it, void *arg)
@@ -244,9 +261,12 @@ worker_run(void *arg)
 		if (escalation_scan(w->s, (int64_t)time(NULL), stopping, w, &n,
 		    &e) == -1)
 			fprintf(stderr, "veche: deadline scan: %s\n", e.message);
-		else if (n > 0)
-			fprintf(stderr, "veche: %zu deadline notice%s sent to "
-			    "the outbox\n", n, n == 1 ? "" : "s");
+		else {
+			atomic_store(&w->last_scan_ms, monotonic_ms());
+			if (n > 0)
+				fprintf(stderr, "veche: %zu deadline notice%s "
+				    "sent to the outbox\n", n, n == 1 ? "" : "s");
+		}
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += w->period;
 		pthread_mutex_lock(&w->lock);
@@ -277,6 +297,8 @@ escalation_worker_start(const char *db_path, struct store_writer *writer,
 	}
 	store_set_writer(w->s, writer);
 	w->period = period > 0 ? period : 1;
+	/* Until a first scan completes, the lag counts from the start. */
+	atomic_init(&w->last_scan_ms, monotonic_ms());
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
 	if (pthread_create(&w->thread, NULL, worker_run, w) != 0) {

@@ -126,6 +126,16 @@ store_backup(struct store *s, const char *path, int step,
 	}
 	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	in_read = 0;
+	/*
+	 * The copy keeps the source's WAL flag; a backup is better one
+	 * self-contained file that a read-only open leaves alone.
+	 */
+	if (sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL,
+	    NULL) != SQLITE_OK) {
+		snprintf(s->err, sizeof(s->err), "backup to %s: %s", tmp,
+		    sqlite3_errmsg(dst));
+		goto fail;
+	}
 	if (sqlite3_close(dst) != SQLITE_OK) {
 		dst = NULL;
 		snprintf(s->err, sizeof(s->err), "closing %s", tmp);

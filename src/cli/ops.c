@@ -214,16 +214,19 @@ out:
 	return rc;
 }
 
+/* Remove the database file path and the files SQLite keeps beside it. */
 static void
 remove_copy(const char *path)
 {
+	static const char *const suffixes[] = { "", "-wal", "-shm",
+	    "-journal" };
 	char side[4200];
+	size_t i;
 
-	unlink(path);
-	snprintf(side, sizeof(side), "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	unlink(side);
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
+		if (snprintf(side, sizeof(side), "%s%s", path, suffixes[i]) <
+		    (int)sizeof(side))
+			unlink(side);
 }
 
 static int

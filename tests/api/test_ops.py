@@ -573,7 +573,7 @@ class TestSystemdUnit(unittest.TestCase):
                           "ReadWritePaths=/var/lib/veche",
                           "SystemCallFilter=@system-service",
                           "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX",
-                          "MemoryDenyWriteExecute=yes", "DynamicUser=yes",
+                          "MemoryDenyWriteExecute=yes", "User=veche",
                           "StateDirectory=veche", "LimitNOFILE=65536"):
             self.assertIn("\n" + directive + "\n", unit)
         analyze = shutil.which("systemd-analyze")

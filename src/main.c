@@ -16,6 +16,8 @@
 #include "api/app.h"
 #include "api/routes.h"
 #include "api/cli_delivery.h"
+#include "api/metrics.h"
+#include "cli/ops.h"
 #include "core/delivery.h"
 #include "core/account.h"
 #include "core/apikey.h"
@@ -60,6 +62,8 @@ static const char usage_main[] =
     "  webhook        signed webhooks to agency systems (add, list, remove)\n"
     "  outbox         delivery statistics, replay of dead deliveries\n"
     "  export csv     an agency's reports for a period as CSV\n"
+    "  backup         copy the database while veche runs\n"
+    "  restore        replace the database with a checked backup\n"
     "\n"
     "Run 'veche COMMAND --help' for a command's options.\n";
 
@@ -94,6 +98,11 @@ static const char usage_serve[] =
     "                     open connections from one address (default 128)\n"
     "  --header-timeout S seconds a client has to send its headers (10)\n"
     "  --body-timeout S   seconds a client has to send a body (120)\n"
+    "  --metrics-token-file FILE  serve GET /metrics to 'Authorization:\n"
+    "                     Bearer TOKEN', TOKEN the first line of FILE\n"
+    "                     (off without it: 404)\n"
+    "  --log-format F     'text' (default) or 'json': a JSON line per\n"
+    "                     request on stderr (docs/operations.md)\n"
     "\n"
     "Prints 'veche: listening on URL' when ready; stops on SIGINT/SIGTERM.\n";
 
@@ -349,6 +358,8 @@ cmd_serve(int argc, char **argv)
 		{ "max-conn-per-address", required_argument, NULL, 'I' },
 		{ "header-timeout", required_argument, NULL, 'H' },
 		{ "body-timeout", required_argument, NULL, 'b' },
+		{ "metrics-token-file", required_argument, NULL, 'm' },
+		{ "log-format", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = DEFAULT_DB, *listen = DEFAULT_LISTEN, *url = NULL;
@@ -370,6 +381,8 @@ cmd_serve(int argc, char **argv)
 	struct escalation_worker *scanner = NULL;
 	const char *smtp = NULL, *mail_from = NULL, *proxies = NULL;
 	int64_t v, per_address = 0, header_s = 0, body_s = 0;
+	char metrics_token[VECHE_MAX_METRICS_TOKEN + 2];
+	int have_token = 0;
 
 	delivery_config_default(&dcfg);
 	memset(&app, 0, sizeof(app));
@@ -451,6 +464,16 @@ cmd_serve(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'm':
+			if (cli_ops_metrics_token(optarg, metrics_token,
+			    sizeof(metrics_token)) == -1)
+				return 2;
+			have_token = 1;
+			break;
+		case 'L':
+			if ((app.log_json = cli_ops_log_format(optarg)) == -1)
+				return 2;
+			break;
 		default:
 			fputs(usage_serve, stderr);
 			return 2;
@@ -512,6 +535,14 @@ cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	cfg.routes = routes;
+	if ((app.metrics = metrics_new(routes, cfg.nroutes, have_token ?
+	    metrics_token : NULL)) == NULL) {
+		fprintf(stderr, "veche: out of memory\n");
+		goto out;
+	}
+	cfg.before = routes_before;
+	cfg.observe = routes_observe;
+	cfg.connection = routes_connection;
 	cfg.access = routes_access;
 	cfg.error = routes_error;
 	cfg.app = &app;
@@ -536,6 +567,7 @@ cmd_serve(int argc, char **argv)
 		fprintf(stderr, "veche: %s\n", err);
 		goto out;
 	}
+	metrics_watch_scanner(app.metrics, scanner);
 	printf("veche: listening on %s/\n", url);
 	printf("veche: Open311 API at %s/open311/v2/discovery.json\n", url);
 	fflush(stdout);
@@ -544,9 +576,12 @@ cmd_serve(int argc, char **argv)
 	fprintf(stderr, "veche: stopping (signal %d)\n", sig);
 	rc = 0;
 out:
+	/* The server first: /metrics reads the scanner. */
+	http_server_stop(srv);
 	escalation_worker_stop(scanner);
 	delivery_worker_stop(worker);
-	http_server_stop(srv);
+	metrics_free(app.metrics);
+	sodium_memzero(metrics_token, sizeof(metrics_token));
 	free(routes);
 	if (app_ready)
 		app_finish(&app);
@@ -1028,6 +1063,13 @@ main(int argc, char **argv)
 			return 0;
 		}
 		return cli_delivery(cmd, argc, argv);
+	}
+	if (cli_ops_usage(cmd) != NULL) {
+		if (wants_help(argc, argv)) {
+			fputs(cli_ops_usage(cmd), stdout);
+			return 0;
+		}
+		return cli_ops(cmd, argc, argv);
 	}
 	fprintf(stderr, "veche: unknown command '%s'; the commands are:\n\n%s",
 	    cmd, usage_main);

@@ -138,4 +138,14 @@
 #define VECHE_DELIVERY_LIST     1000            /* rows in one admin list */
 #define VECHE_EXPORT_MAX_DAYS   400             /* one CSV export's period */
 
+/* Operations (src/api/metrics.c, reqlog.c, src/cli/backup.c; docs/operations.md) */
+#define VECHE_REQUEST_ID_HEX    32     /* a generated request id: 16 random bytes */
+#define VECHE_MIN_REQUEST_ID    8      /* an incoming X-Request-Id, bytes */
+#define VECHE_MAX_REQUEST_ID    64
+#define VECHE_MIN_METRICS_TOKEN 16     /* the /metrics bearer token, bytes */
+#define VECHE_MAX_METRICS_TOKEN 256
+#define VECHE_MAX_LOG_LINE      2048   /* one JSON request log line, bytes */
+#define VECHE_LOG_MAX_PATH      512    /* bytes of the path a log line keeps */
+#define VECHE_BACKUP_STEP_PAGES 1024   /* pages 'veche backup' copies per step */
+
 #endif

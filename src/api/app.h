@@ -11,6 +11,7 @@
 
 struct cache;
 struct catalog;
+struct metrics;
 struct ratelimit;
 struct http_request;
 struct store;
@@ -35,6 +36,8 @@ struct app {
 	const char *tiles_url;          /* map tile URL template (web pages) */
 	struct store_writer *writer;    /* one writer at a time, group commit */
 	struct ratelimit *login_limit;  /* failed sign-ins (api/ratelimit.h) */
+	struct metrics *metrics;        /* GET /metrics counters, or NULL */
+	int log_json;                   /* a JSON line per request on stderr */
 };
 
 /*

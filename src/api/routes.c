@@ -11,10 +11,13 @@
 #include "api/render.h"
 #include "api/auth.h"
 #include "api/delivery.h"
+#include "api/metrics.h"
+#include "api/reqlog.h"
 #include "api/routes.h"
 #include "api/web.h"
 #include "api/web_staff.h"
 #include "api/workflow.h"
+#include "store/store.h"
 
 /* Each module's routes, in the order they are matched. */
 static const struct http_route *(*const modules[])(size_t *) = {
@@ -26,6 +29,7 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	admin_routes,
 	/* After web's literal /api/v1/reports/nearby, which {id} would take. */
 	workflow_routes,
+	metrics_routes,
 };
 
 struct http_route *
@@ -62,6 +66,34 @@ routes_access(struct http_request *req, const struct http_route *route,
 		return 415;
 	}
 	return auth_check(req, route, arg, field, message);
+}
+
+void
+routes_before(struct http_request *req, void *arg)
+{
+	struct store *s = app_store(arg);
+
+	/* Audit entries the handler causes carry the request's id. */
+	if (s != NULL)
+		store_set_request_id(s, http_request_id(req));
+}
+
+void
+routes_observe(const struct http_exchange *ex, void *arg)
+{
+	struct app *a = arg;
+
+	metrics_observe(a->metrics, ex);
+	if (a->log_json)
+		reqlog_write(ex, app_now(a));
+}
+
+void
+routes_connection(int delta, void *arg)
+{
+	struct app *a = arg;
+
+	metrics_connection(a->metrics, delta);
 }
 
 /* XML when the path asks for it, JSON otherwise. */

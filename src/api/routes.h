@@ -39,6 +39,15 @@ struct http_route *routes_build(size_t *n);
 int routes_access(struct http_request *req, const struct http_route *route,
     void *app, const char **field, const char **message);
 
+/* http_config.before: the request's id goes to this thread's connection. */
+void routes_before(struct http_request *req, void *app);
+
+/* http_config.observe: metrics, and the JSON log line when asked for. */
+void routes_observe(const struct http_exchange *ex, void *app);
+
+/* http_config.connection: open connections, for metrics. */
+void routes_connection(int delta, void *app);
+
 /* http_error_fn: Open311 errors ({code, description} list) in JSON or XML. */
 void routes_error(struct http_request *req, struct http_response *res,
     int status, const char *field, const char *message, void *app);

@@ -40,11 +40,17 @@ feed_int(crypto_generichash_state *h, int64_t v)
 static void
 entry_hash(const struct store_audit *e, char out[AUDIT_HASH_HEX])
 {
+	const char *rid = e->request_id != NULL ? e->request_id : "";
 	unsigned char d[32];
 	crypto_generichash_state h;
 
+	/*
+	 * An entry caused by an HTTP request also hashes its request id
+	 * (format 2), so that it cannot be changed or removed unnoticed; an
+	 * entry without one keeps format 1, which older entries were made in.
+	 */
 	crypto_generichash_init(&h, NULL, 0, sizeof(d));
-	feed(&h, "veche-audit-1");
+	feed(&h, rid[0] != '\0' ? "veche-audit-2" : "veche-audit-1");
 	feed_int(&h, e->id);
 	feed_int(&h, e->created);
 	feed(&h, e->actor_role);
@@ -54,6 +60,8 @@ entry_hash(const struct store_audit *e, char out[AUDIT_HASH_HEX])
 	feed(&h, e->object);
 	feed(&h, e->before);
 	feed(&h, e->after);
+	if (rid[0] != '\0')
+		feed(&h, rid);
 	feed(&h, e->prev);
 	crypto_generichash_final(&h, d, sizeof(d));
 	sodium_bin2hex(out, AUDIT_HASH_HEX, d, sizeof(d));
@@ -81,6 +89,7 @@ append(struct store *s, const struct actor *actor, const char *action,
 	e.before = before != NULL ? before : "";
 	e.after = after != NULL ? after : "";
 	e.prev = prev[0] != '\0' ? prev : genesis;
+	e.request_id = store_request_id(s);
 	entry_hash(&e, hash);
 	e.hash = hash;
 	return store_audit_insert(s, &e);

@@ -7,6 +7,7 @@
  * transaction.  The notice table's key makes a notice unique even when two
  * scanners race: the loser's insert changes nothing and it emits nothing.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,7 +215,14 @@ struct escalation_worker {
 	struct worker *thread;
 	int64_t period_ms;
 	struct store *s;
+	_Atomic int64_t last_scan_ms;   /* monotonic: last completed scan */
 };
+
+int64_t
+escalation_worker_lag_ms(struct escalation_worker *w)
+{
+	return clock_monotonic_ms() - atomic_load(&w->last_scan_ms);
+}
 
 static int
 stopping(const struct escalation_item *it, void *arg)
@@ -233,9 +241,12 @@ scan_round(struct worker *t, void *arg)
 
 	if (escalation_scan(w->s, clock_now(), stopping, t, &n, &e) == -1)
 		fprintf(stderr, "veche: deadline scan: %s\n", e.message);
-	else if (n > 0)
-		fprintf(stderr, "veche: %zu deadline notice%s sent to "
-		    "the outbox\n", n, n == 1 ? "" : "s");
+	else {
+		atomic_store(&w->last_scan_ms, clock_monotonic_ms());
+		if (n > 0)
+			fprintf(stderr, "veche: %zu deadline notice%s sent to "
+			    "the outbox\n", n, n == 1 ? "" : "s");
+	}
 	return w->period_ms;
 }
 
@@ -255,6 +266,8 @@ escalation_worker_start(const char *db_path, struct store_writer *writer,
 	}
 	store_set_writer(w->s, writer);
 	w->period_ms = (int64_t)(period > 0 ? period : 1) * 1000;
+	/* Until a first scan completes, the lag counts from the start. */
+	atomic_init(&w->last_scan_ms, clock_monotonic_ms());
 	if ((w->thread = worker_start("deadline scanner", scan_round, w, err,
 	    errlen)) == NULL) {
 		store_close(w->s);

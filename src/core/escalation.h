@@ -58,6 +58,13 @@ struct store_writer;
 struct escalation_worker *escalation_worker_start(const char *db_path,
     struct store_writer *writer, int period, char *err, size_t errlen);
 
+/*
+ * Milliseconds since the worker last completed a scan (since it started,
+ * before the first), on the monotonic clock: how far behind deadline
+ * notices may be.  Safe to call from any thread while w runs.
+ */
+int64_t escalation_worker_lag_ms(struct escalation_worker *w);
+
 /* Stop the thread (between batches of a scan) and free it.  Accepts NULL. */
 void escalation_worker_stop(struct escalation_worker *w);
 

@@ -16,6 +16,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct http_request;
 struct http_response;
@@ -104,6 +105,25 @@ typedef int (*http_access_fn)(struct http_request *, const struct http_route *,
 typedef void (*http_error_fn)(struct http_request *, struct http_response *,
     int status, const char *field, const char *message, void *app);
 
+/*
+ * What the server saw of one request once it is over, for logs and
+ * metrics.  Strings live until the observer returns.
+ */
+struct http_exchange {
+	const char *request_id;    /* "" if the request never got that far */
+	const char *method;        /* "GET"...; "?" for one veche does not know */
+	long route;                /* index in the routing table, or one of: */
+#define HTTP_ROUTE_STATIC (-1)     /* a file under /static/ */
+#define HTTP_ROUTE_NONE   (-2)     /* refused before routing, or no route */
+	const char *pattern;       /* the route's pattern, or NULL */
+	const char *path;          /* as sent (percent-encoded), no query; ""
+	                              when longer than VECHE_MAX_URI */
+	int status;                /* 0: the connection ended with no answer */
+	uint64_t bytes;            /* response body bytes */
+	int64_t duration_us;       /* from the request line to the end */
+	const char *remote;        /* client address */
+};
+
 struct http_config {
 	const char *host;          /* address to bind, e.g. "127.0.0.1" or "::1" */
 	unsigned port;             /* 0: an ephemeral port (see http_server_port) */
@@ -130,6 +150,16 @@ struct http_config {
 	 * http_request_remote), or NULL for none.
 	 */
 	const char *trusted_proxies;
+	/*
+	 * Optional hooks (NULL: none), run on the server's threads; they must
+	 * be quick and must not fail.  before runs once a routed request is
+	 * complete, ahead of the access check and the handler; observe once
+	 * per request when it is over (answered or not); connection with +1
+	 * when a client connects and -1 when its connection closes.
+	 */
+	void (*before)(struct http_request *, void *app);
+	void (*observe)(const struct http_exchange *, void *app);
+	void (*connection)(int delta, void *app);
 };
 
 /*
@@ -164,6 +194,11 @@ const char *http_request_header(const struct http_request *req,
 const char *http_request_remote(const struct http_request *req);
 const void *http_request_body(const struct http_request *req, size_t *len);
 const struct http_route *http_request_route(const struct http_request *req);
+/*
+ * The request's id: a well-formed X-Request-Id it came with, else 32 random
+ * hex digits.  Every response carries it back in X-Request-Id.
+ */
+const char *http_request_id(const struct http_request *req);
 
 /* The value of path variable name, or NULL. */
 const char *http_request_var(const struct http_request *req,

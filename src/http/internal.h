@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <microhttpd.h>
 
@@ -81,12 +82,26 @@ struct http_request {
 	int too_large;
 	void *user;
 	struct http_response res;
+	char id[VECHE_MAX_REQUEST_ID + 1];  /* "" until begin() */
+	struct timespec arrived;          /* CLOCK_MONOTONIC, at the URI */
+	int sent_status;                  /* status queued, 0: none yet */
+	uint64_t sent_bytes;              /* body bytes queued */
 };
 
 /* request.c */
 struct http_request *http_request_new(const struct http_server *srv,
     const char *uri);
 void http_request_free(struct http_request *req);
+
+/* exchange.c */
+/*
+ * Take the request id from a well-formed X-Request-Id header or make one.
+ * Returns 0, or -1 (the header is malformed: a fresh id is set anyway, and
+ * the caller answers 400).
+ */
+int http_request_take_id(struct http_request *req);
+/* Tell the configured observer (if any) how req went. */
+void http_request_observe(struct http_request *req);
 
 /* response.c */
 void http_response_init(struct http_response *res, struct arena *arena);

@@ -56,6 +56,7 @@ http_request_new(const struct http_server *srv, const char *uri)
 	req->state = REQ_NEW;
 	req->method = HTTP_METHOD__MAX;
 	req->query = "";
+	clock_gettime(CLOCK_MONOTONIC, &req->arrived);
 	req->arena = arena_new(VECHE_MAX_REQUEST_MEMORY);
 	if (req->arena == NULL)
 		goto fail;

@@ -295,9 +295,14 @@ http_response_send(struct http_request *req)
 			http_response_clear(res);
 		res->status = 500;
 	}
+	req->sent_status = res->status;
+	req->sent_bytes = res->fd != -1 ? res->fd_size : res->len;
 	r = make_response(res);
 	if (r == NULL)
 		return -1;
+	if (req->id[0] != '\0' &&
+	    MHD_add_response_header(r, "X-Request-Id", req->id) != MHD_YES)
+		ok = 0;
 
 	for (h = res->headers; h != NULL; h = h->next)
 		if (MHD_add_response_header(r, h->name, h->value) != MHD_YES)

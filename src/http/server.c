@@ -145,6 +145,10 @@ begin(struct http_request *req, const char *method)
 	req->method = http_method_parse(method);
 	remote_set(req);
 	deadline_set(req->srv->watch, req->con, DEADLINE_BODY);
+	if (http_request_take_id(req) == -1)
+		return http_response_send_error(req, 400, "X-Request-Id",
+		    "X-Request-Id: 8 to 64 characters of A-Z, a-z, 0-9, '.', "
+		    "'_' and '-'");
 	if (req->uri == NULL)
 		return http_response_send_error(req, 414, NULL, msgf(req,
 		    "URI too long", "URI longer than %d bytes",
@@ -308,6 +312,8 @@ finish(struct http_request *req)
 		    "once (the query and the body count together); send it "
 		    "once", repeated));
 
+	if (cfg->before != NULL)
+		cfg->before(req, cfg->app);
 	if (req->route->access != 0) {
 		status = cfg->access(req, req->route, cfg->app, &field,
 		    &message);
@@ -374,8 +380,22 @@ on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 	struct http_server *srv = cls;
 
 	deadline_set(srv->watch, con, DEADLINE_NEXT);
+	http_request_observe(*con_cls);
 	http_request_free(*con_cls);
 	*con_cls = NULL;
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	const struct http_server *srv = cls;
+
+	/* MHD takes one connection callback: the deadlines' and the hook. */
+	deadline_notify(srv->watch, con, socket_context, toe);
+	if (srv->cfg.connection != NULL)
+		srv->cfg.connection(toe == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1,
+		    srv->cfg.app);
 }
 
 static void
@@ -610,9 +630,9 @@ http_server_start(const struct http_config *cfg, char *err, size_t errlen)
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_address != 0 ?
 	    cfg->max_per_address : (unsigned)VECHE_MAX_CONN_PER_ADDRESS,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)VECHE_HTTP_TIMEOUT,
-	    MHD_OPTION_NOTIFY_CONNECTION, deadline_notify, srv->watch,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
 	    MHD_OPTION_END);
 	if (srv->daemon == NULL) {
 		explain_bind(&ss, host, cfg->port, err, errlen);

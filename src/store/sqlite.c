@@ -8,6 +8,7 @@
  * filter bits and the order).  User input is only ever bound.
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,9 @@
 #include "store/store.h"
 
 #define BUSY_TIMEOUT_MS 10000
+
+/* Times any connection of this process waited for a lock (store_busy_retries). */
+static _Atomic uint64_t busy_retries;
 #define LIST_SEP        "\x1f"   /* separates media URLs in one column */
 
 /* Fixed statements, prepared once per connection. */
@@ -472,6 +476,53 @@ migrate(struct store *s)
 	return 0;
 }
 
+/*
+ * SQLITE_BUSY: another process (the command line, a backup) holds the lock.
+ * Wait as sqlite3_busy_timeout would, up to BUSY_TIMEOUT_MS in all, and
+ * count each wait.
+ */
+static int
+on_busy(void *arg, int n)
+{
+	static const int delays[] = { 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50,
+	    100 };
+	const int nd = (int)(sizeof(delays) / sizeof(delays[0]));
+	int i, waited = 0, delay;
+
+	(void)arg;
+	for (i = 0; i < n && i < nd; i++)
+		waited += delays[i];
+	if (n > nd)
+		waited += (n - nd) * delays[nd - 1];
+	delay = n < nd ? delays[n] : delays[nd - 1];
+	if (waited >= BUSY_TIMEOUT_MS)
+		return 0;
+	if (delay > BUSY_TIMEOUT_MS - waited)
+		delay = BUSY_TIMEOUT_MS - waited;
+	atomic_fetch_add_explicit(&busy_retries, 1, memory_order_relaxed);
+	sqlite3_sleep(delay);
+	return 1;
+}
+
+uint64_t
+store_busy_retries(void)
+{
+	return atomic_load_explicit(&busy_retries, memory_order_relaxed);
+}
+
+void
+store_set_request_id(struct store *s, const char *id)
+{
+	snprintf(s->request_id, sizeof(s->request_id), "%s",
+	    id != NULL ? id : "");
+}
+
+const char *
+store_request_id(const struct store *s)
+{
+	return s->request_id;
+}
+
 struct store *
 store_open(const char *path, char *err, size_t errlen)
 {
@@ -490,7 +541,7 @@ store_open(const char *path, char *err, size_t errlen)
 		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		goto fail;
 	}
-	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	sqlite3_busy_handler(s->db, on_busy, NULL);
 	sqlite3_extended_result_codes(s->db, 1);
 	if (exec(s, "PRAGMA journal_mode = WAL") == -1 ||
 	    exec(s, "PRAGMA synchronous = FULL") == -1 ||
@@ -596,6 +647,7 @@ struct unit {
 	int rc;
 	int done;
 	char err[256];
+	char request_id[VECHE_MAX_REQUEST_ID + 1];  /* of the queuing connection */
 	struct unit *next;
 };
 
@@ -650,9 +702,12 @@ unlock_writes(struct store *s)
 static void
 run_batch(struct store *s, struct unit *batch)
 {
+	char own_id[sizeof(s->request_id)];
 	struct unit *u;
 	int ok = 0;
 
+	/* Each unit's audit entries name the request that queued it. */
+	memcpy(own_id, s->request_id, sizeof(own_id));
 	if (store_begin(s) == 0) {
 		ok = 1;
 		for (u = batch; u != NULL; u = u->next) {
@@ -661,6 +716,8 @@ run_batch(struct store *s, struct unit *batch)
 				ok = 0;
 				break;
 			}
+			memcpy(s->request_id, u->request_id,
+			    sizeof(s->request_id));
 			u->rc = u->fn(s, u->arg);
 			if (u->rc != 0) {
 				snprintf(u->err, sizeof(u->err), "%s", s->err);
@@ -678,6 +735,7 @@ run_batch(struct store *s, struct unit *batch)
 		if (!ok)
 			store_rollback(s);
 	}
+	memcpy(s->request_id, own_id, sizeof(s->request_id));
 	/* Without a commit nothing of the batch remains. */
 	if (!ok)
 		for (u = batch; u != NULL; u = u->next) {
@@ -708,6 +766,7 @@ store_atomic(struct store *s, int (*fn)(struct store *, void *), void *arg)
 	me.fn = fn;
 	me.arg = arg;
 	me.rc = -1;
+	memcpy(me.request_id, s->request_id, sizeof(me.request_id));
 	pthread_mutex_lock(&w->qlock);
 	if (w->tail != NULL)
 		w->tail->next = &me;

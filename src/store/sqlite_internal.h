@@ -20,6 +20,8 @@
 
 #include <sqlite3.h>
 
+#include "veche.h"
+
 /* Modules with statements and migrations of their own. */
 enum store_module {
 	STORE_MOD_ACCOUNTS,     /* users, sessions, roles (sqlite_accounts.c) */
@@ -53,6 +55,7 @@ struct store {
 	sqlite3_stmt **qcache;          /* report query shapes, on demand */
 	struct store_writer *writer;    /* shared with other connections, or NULL */
 	int locked;                     /* this connection holds the writer's lock */
+	char request_id[VECHE_MAX_REQUEST_ID + 1];  /* "" outside a request */
 	char err[512];
 };
 

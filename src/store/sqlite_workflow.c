@@ -37,6 +37,9 @@ static const char *const workflow_migrations[] = {
 	" actor_id INTEGER NOT NULL, actor_name TEXT NOT NULL,"
 	" action TEXT NOT NULL, object TEXT NOT NULL, before TEXT NOT NULL,"
 	" after TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL);",
+	/* 2: the HTTP request that caused an entry ('' for none). */
+	"ALTER TABLE audit_log ADD COLUMN request_id TEXT NOT NULL"
+	" DEFAULT '';",
 };
 
 const struct migration_set store_workflow_schema = {
@@ -100,11 +103,11 @@ static const char *const sql[W__MAX] = {
 	[W_AUDIT_LAST] = "SELECT id, hash FROM audit_log ORDER BY id DESC "
 	    "LIMIT 1",
 	[W_AUDIT_INSERT] = "INSERT INTO audit_log(id, created, actor_role, "
-	    "actor_id, actor_name, action, object, before, after, prev, hash) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "actor_id, actor_name, action, object, before, after, prev, hash, "
+	    "request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[W_AUDIT_EACH] = "SELECT id, created, actor_role, actor_id, "
-	    "actor_name, action, object, before, after, prev, hash "
-	    "FROM audit_log ORDER BY id",
+	    "actor_name, action, object, before, after, prev, hash, "
+	    "request_id FROM audit_log ORDER BY id",
 };
 
 static sqlite3_stmt *
@@ -429,6 +432,7 @@ store_audit_insert(struct store *s, const struct store_audit *e)
 	sq_bind_text(st, 9, e->after);
 	sq_bind_text(st, 10, e->prev);
 	sq_bind_text(st, 11, e->hash);
+	sq_bind_text(st, 12, e->request_id != NULL ? e->request_id : "");
 	return sq_step_done(s, st, "writing the audit log");
 }
 
@@ -464,6 +468,7 @@ store_audit_each(struct store *s,
 		e.after = col_str(st, 8);
 		e.prev = col_str(st, 9);
 		e.hash = col_str(st, 10);
+		e.request_id = col_str(st, 11);
 		if ((ret = fn(&e, arg)) != 0)
 			break;
 	}

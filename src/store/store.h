@@ -66,6 +66,41 @@ void store_set_writer(struct store *s, struct store_writer *w);
 int store_atomic(struct store *s, int (*fn)(struct store *, void *),
     void *arg);
 
+/*
+ * The id of the HTTP request this connection is serving (copied; NULL or ""
+ * for none).  Audit entries written on the connection, or by store_atomic
+ * for it on another connection, carry it.
+ */
+void store_set_request_id(struct store *s, const char *id);
+/* The id set above, "" for none (never NULL). */
+const char *store_request_id(const struct store *s);
+
+/* How many times a connection of this process waited for SQLite's lock. */
+uint64_t store_busy_retries(void);
+
+/*
+ * Copy the database behind s into a new file at path, as it was at one
+ * moment, while other connections go on writing.  The copy is written to
+ * a temporary file next to path, step pages at a time (at least 1), synced,
+ * and renamed over path.  progress
+ * (may be NULL) is called after each step with the pages copied and the
+ * total.  Returns 0, or -1 with store_error(s) set; path is then untouched.
+ */
+int store_backup(struct store *s, const char *path, int step,
+    void (*progress)(int done, int total, void *), void *arg);
+
+/*
+ * Replace the contents of the database file db with those of the database
+ * file from, in one transaction, provided no other connection has db open.
+ * Returns 0, 1 when db is in use (nothing changed), or -1 with a message in
+ * err.
+ */
+int store_restore_file(const char *from, const char *db, char *err,
+    size_t errlen);
+
+/* PRAGMA integrity_check: 0 when "ok", 1 with the first problem in buf. */
+int store_integrity(struct store *s, char *buf, size_t len);
+
 /* The schema version after migrations. */
 int store_schema_version(struct store *s);
 

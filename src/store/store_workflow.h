@@ -129,6 +129,7 @@ struct store_audit {
 	const char *after;
 	const char *prev;
 	const char *hash;
+	const char *request_id;         /* the HTTP request behind it, or "" */
 };
 
 /* The last entry's id and hash (0 and "" when the log is empty). */

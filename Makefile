@@ -32,13 +32,10 @@ test-build: deps
 test: test-build
 	cd build-test && ctest --output-on-failure -j $(JOBS)
 
+# Long fuzzing (docs/testing.md): each target to FUZZ_RUNS executions or
+# FUZZ_SECONDS seconds; ends with a table of runs and corpus kept.
 fuzz: test-build
-	@for f in build-test/tests/fuzz_*; do \
-	    n=$$(basename $$f); echo "== $$n for $(FUZZ_SECONDS)s"; \
-	    mkdir -p build-test/tests/corpus/$$n; \
-	    $$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
-	        build-test/tests/corpus/$$n tests/fuzz/corpus/$$n || exit 1; \
-	done
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
 # Pictures of the main pages for docs/screenshots/ (docs/web.md).
 screenshots: build

@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 #include "core/error.h"
-#include "core/model.h"
+#include "base/model.h"
 
 struct app;
 struct http_request;

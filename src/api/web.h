@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "veche.h"
-#include "core/model.h"
+#include "base/model.h"
 
 struct app;
 struct http_request;

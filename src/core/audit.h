@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
-#include "core/model.h"
+#include "base/model.h"
 
 struct store;
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/arena.h"
+#include "base/arena.h"
 #include "core/catalog.h"
 #include "geo/geo.h"
 #include "store/store.h"

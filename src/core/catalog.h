@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "core/model.h"
+#include "base/model.h"
 
 struct store;
 struct catalog;

@@ -6,7 +6,7 @@
 #include <jansson.h>
 
 #include "veche.h"
-#include "core/arena.h"
+#include "base/arena.h"
 #include "core/city.h"
 #include "core/datetime.h"
 #include "core/parse.h"

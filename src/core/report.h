@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
-#include "core/model.h"
+#include "base/model.h"
 
 struct catalog;
 struct store;

@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
-#include "core/model.h"
+#include "base/model.h"
 #include "store/store_workflow.h"
 
 struct catalog;

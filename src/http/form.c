@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/arena.h"
+#include "base/arena.h"
 #include "http/form.h"
 
 #define FIELD_SHOWN 64  /* bytes of a field name quoted in an error */

@@ -6,7 +6,7 @@
 
 #include <microhttpd.h>
 
-#include "core/arena.h"
+#include "base/arena.h"
 #include "http/internal.h"
 
 static const char *const method_names[HTTP_METHOD__MAX] = {

@@ -11,7 +11,7 @@
 
 #include <microhttpd.h>
 
-#include "core/arena.h"
+#include "base/arena.h"
 #include "http/internal.h"
 
 #define RESPONSE_FIRST_CAP 4096

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/arena.h"
+#include "base/arena.h"
 #include "http/internal.h"
 
 struct span {

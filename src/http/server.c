@@ -26,7 +26,7 @@
 
 #include <microhttpd.h>
 
-#include "core/arena.h"
+#include "base/arena.h"
 #include "http/internal.h"
 #include "http/remote.h"
 

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "core/arena.h"
+#include "base/arena.h"
 #include "http/form.h"
 
 struct fixture {

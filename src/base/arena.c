@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/arena.h"
+#include "base/arena.h"
 
 /* Small requests share blocks of this size; larger ones get their own. */
 #define ARENA_BLOCK 8192

@@ -15,7 +15,7 @@
 #include "veche.h"
 #include "api/app.h"
 #include "api/routes.h"
-#include "api/cli_delivery.h"
+#include "cli/delivery.h"
 #include "api/metrics.h"
 #include "cli/ops.h"
 #include "core/delivery.h"

@@ -1,5 +1,5 @@
 /*
- * cli_delivery.h: the command line of the delivery module:
+ * delivery.h: the command line of the delivery module:
  *   veche webhook add|list|remove, veche outbox stats|replay|emit,
  *   veche export csv, and the mail settings of veche serve.
  */

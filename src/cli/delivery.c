@@ -1,4 +1,4 @@
-/* cli_delivery.c: webhook, outbox and export commands (cli_delivery.h). */
+/* delivery.c: webhook, outbox and export commands (delivery.h). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "veche.h"
-#include "api/cli_delivery.h"
+#include "cli/delivery.h"
 #include "core/catalog.h"
 #include "core/clock.h"
 #include "core/datetime.h"

@@ -46,26 +46,6 @@ struct ctx {
 	uint64_t gen;                   /* write generation at the start */
 };
 
-/* Report a bad parameter in the request's format and return 0 (handled). */
-static int
-bad(struct http_request *req, struct http_response *res, int status,
-    const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static int
-bad(struct http_request *req, struct http_response *res, int status,
-    const char *field, const char *fmt, ...)
-{
-	char msg[600];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	http_response_error(req, res, status, field, msg);
-	return 0;
-}
-
 /*
  * A GET is cached under its path, query and language.  Returns 1 when res
  * was filled from the cache.
@@ -91,7 +71,7 @@ cache_lookup(struct http_request *req, struct http_response *res,
  * the thread's store.  Returns 0 to go on, 1 when an error was sent.
  */
 static int
-begin(struct http_request *req, struct http_response *res, void *arg,
+o311_begin(struct http_request *req, struct http_response *res, void *arg,
     struct ctx *c)
 {
 	const char *jur = http_request_param(req, "jurisdiction_id");
@@ -101,7 +81,7 @@ begin(struct http_request *req, struct http_response *res, void *arg,
 	c->app = arg;
 	c->fmt = render_format_parse(http_request_var(req, "format"));
 	if (c->fmt == RENDER__MAX) {
-		bad(req, res, 404, "format", "format: use .json or .xml");
+		reply_bad(req, res, 404, "format", "format: use .json or .xml");
 		return 1;
 	}
 	c->lang = LANG_RU;
@@ -110,7 +90,7 @@ begin(struct http_request *req, struct http_response *res, void *arg,
 		c->lang = LANG_EN;
 	if (jur != NULL &&
 	    strcmp(jur, catalog_jurisdiction(c->app->catalog)) != 0) {
-		bad(req, res, 404, "jurisdiction_id", "jurisdiction_id: '%.64s' "
+		reply_bad(req, res, 404, "jurisdiction_id", "jurisdiction_id: '%.64s' "
 		    "is not served here; this server serves '%s'", jur,
 		    catalog_jurisdiction(c->app->catalog));
 		return 1;
@@ -120,18 +100,11 @@ begin(struct http_request *req, struct http_response *res, void *arg,
 	if (http_request_method(req) == HTTP_GET && cache_lookup(req, res, c))
 		return 1;
 	if ((c->store = app_store(c->app)) == NULL) {
-		bad(req, res, 503, NULL, "database unavailable: try again "
+		reply_bad(req, res, 503, NULL, "database unavailable: try again "
 		    "later");
 		return 1;
 	}
 	return 0;
-}
-
-/* A language's text, falling back to Russian. */
-static const char *
-tr(const char *const v[LANG__MAX], enum lang l)
-{
-	return v[l] != NULL ? v[l] : v[LANG_RU];
 }
 
 static int
@@ -164,7 +137,7 @@ open311_discovery(struct http_request *req, struct http_response *res,
 	char url[512], changeset[DATETIME_LEN], contact[512];
 	size_t i, n;
 
-	if (begin(req, res, arg, &c))
+	if (o311_begin(req, res, arg, &c))
 		return 0;
 	/* No double or trailing slash: clients append "/services.xml". */
 	n = strlen(c.app->public_url);
@@ -185,7 +158,7 @@ open311_discovery(struct http_request *req, struct http_response *res,
 	fb = catalog_agency(c.app->catalog, catalog_fallback(c.app->catalog));
 	if (fb != NULL)
 		snprintf(contact, sizeof(contact), "%s%s%s%s",
-		    tr(fb->name, c.lang), fb->email ? " <" : "",
+		    catalog_text(fb->name, c.lang), fb->email ? " <" : "",
 		    fb->email ? fb->email : "", fb->email ? ">" : "");
 	else
 		snprintf(contact, sizeof(contact), "%s", c.app->public_url);
@@ -212,7 +185,7 @@ open311_services(struct http_request *req, struct http_response *res,
 	json_t *doc;
 	size_t i;
 
-	if (begin(req, res, arg, &c))
+	if (o311_begin(req, res, arg, &c))
 		return 0;
 	cat = c.app->catalog;
 	if ((doc = json_array()) == NULL)
@@ -222,11 +195,11 @@ open311_services(struct http_request *req, struct http_response *res,
 
 		json_array_append_new(doc, json_pack("{s:s, s:s, s:o, s:b, "
 		    "s:s, s:o, s:o}", "service_code", s->code, "service_name",
-		    tr(s->name, c.lang), "description",
-		    reply_str(tr(s->description, c.lang)), "metadata",
+		    catalog_text(s->name, c.lang), "description",
+		    reply_str(catalog_text(s->description, c.lang)), "metadata",
 		    s->nattrs > 0, "type", service_type_names[s->type],
 		    "keywords", reply_str(s->keywords), "group",
-		    reply_str(tr(s->group, c.lang))));
+		    reply_str(catalog_text(s->group, c.lang))));
 	}
 	return send(res, &c, doc, "services");
 }
@@ -241,10 +214,10 @@ open311_service(struct http_request *req, struct http_response *res,
 	json_t *attrs, *doc;
 	size_t i, j;
 
-	if (begin(req, res, arg, &c))
+	if (o311_begin(req, res, arg, &c))
 		return 0;
 	if ((s = catalog_service(c.app->catalog, code)) == NULL)
-		return bad(req, res, 404, "service_code", "service_code: no "
+		return reply_bad(req, res, 404, "service_code", "service_code: no "
 		    "service '%.64s' (GET services.%s lists them)", code,
 		    c.fmt == RENDER_XML ? "xml" : "json");
 	attrs = json_array();
@@ -255,14 +228,14 @@ open311_service(struct http_request *req, struct http_response *res,
 		for (j = 0; j < a->nchoices; j++)
 			json_array_append_new(values, json_pack("{s:s, s:s}",
 			    "key", a->choices[j].key, "name",
-			    tr(a->choices[j].name, c.lang)));
+			    catalog_text(a->choices[j].name, c.lang)));
 		json_array_append_new(attrs, json_pack("{s:b, s:s, s:s, s:b, "
 		    "s:o, s:i, s:o, s:o}", "variable", a->variable, "code",
 		    a->code, "datatype", report_attr_type_name(a->type),
 		    "required", a->required, "datatype_description",
-		    reply_str(tr(a->datatype_description, c.lang)), "order",
+		    reply_str(catalog_text(a->datatype_description, c.lang)), "order",
 		    a->order, "description",
-		    reply_str(tr(a->description, c.lang)), "values", values));
+		    reply_str(catalog_text(a->description, c.lang)), "values", values));
 	}
 	doc = json_pack("{s:s, s:o}", "service_code", s->code, "attributes",
 	    attrs);
@@ -282,7 +255,7 @@ report_json(const struct report *r, const struct ctx *c, int extensions)
 	    "service_request_id", (json_int_t)r->id,
 	    "status", report_status_closed(r->status) ? "closed" : "open",
 	    "status_notes", reply_str(r->status_notes),
-	    "service_name", reply_str(svc ? tr(svc->name, c->lang) : NULL),
+	    "service_name", reply_str(svc ? catalog_text(svc->name, c->lang) : NULL),
 	    "service_code", r->service_code,
 	    "description", reply_str(r->description),
 	    "agency_responsible", reply_str(r->agency),
@@ -373,7 +346,7 @@ date_param(struct http_request *req, struct http_response *res,
 	if (v == NULL)
 		return 0;
 	if (datetime_parse(v, out, why, sizeof(why)) == -1) {
-		bad(req, res, 400, name, "%s: %s", name, why);
+		reply_bad(req, res, 400, name, "%s: %s", name, why);
 		return -1;
 	}
 	return 1;
@@ -402,11 +375,11 @@ date_window(struct http_request *req, struct http_response *res, int64_t now,
 	else if (!hs)
 		*start = *end - span;
 	if (*end < *start) {
-		bad(req, res, 400, "end_date", "end_date: before start_date");
+		reply_bad(req, res, 400, "end_date", "end_date: before start_date");
 		return -1;
 	}
 	if (*end - *start > span) {
-		bad(req, res, 400, "end_date", "end_date: the range from "
+		reply_bad(req, res, 400, "end_date", "end_date: the range from "
 		    "start_date may not span more than %d days",
 		    VECHE_OPEN311_DEFAULT_DAYS);
 		return -1;
@@ -423,7 +396,7 @@ double_param(struct http_request *req, struct http_response *res,
 	if (v == NULL)
 		return 0;
 	if (parse_double(v, out) == -1) {
-		bad(req, res, 400, name, "%s: '%.40s' is not a number", name, v);
+		reply_bad(req, res, 400, name, "%s: '%.40s' is not a number", name, v);
 		return -1;
 	}
 	return 1;
@@ -440,11 +413,11 @@ paging(struct http_request *req, struct http_response *res,
 
 	if (ps != NULL && parse_int64(ps, 1, VECHE_OPEN311_MAX_RESULTS,
 	    &size) == -1)
-		return bad(req, res, 400, "page_size", "page_size: an integer "
+		return reply_bad(req, res, 400, "page_size", "page_size: an integer "
 		    "from 1 to %d", VECHE_OPEN311_MAX_RESULTS), -1;
 	if (p != NULL) {
 		if (parse_int64(p, 1, INT32_MAX, &page) == -1)
-			return bad(req, res, 400, "page", "page: an integer from "
+			return reply_bad(req, res, 400, "page", "page: an integer from "
 			    "1"), -1;
 		if (ps == NULL)
 			size = VECHE_OPEN311_DEFAULT_PAGE;
@@ -468,15 +441,15 @@ geo_filters(struct http_request *req, struct http_response *res,
 		size_t n, i;
 
 		if (split(req, bbox, &parts, &n, 4) == -1 || n != 4)
-			return bad(req, res, 400, "bbox", "bbox: four numbers "
+			return reply_bad(req, res, 400, "bbox", "bbox: four numbers "
 			    "min_long,min_lat,max_long,max_lat"), -1;
 		for (i = 0; i < 4; i++)
 			if (parse_double(parts[i], &v[i]) == -1)
-				return bad(req, res, 400, "bbox", "bbox: '%.40s' "
+				return reply_bad(req, res, 400, "bbox", "bbox: '%.40s' "
 				    "is not a number", parts[i]), -1;
 		if (!geo_point_valid(v[1], v[0]) ||
 		    !geo_point_valid(v[3], v[2]) || v[0] > v[2] || v[1] > v[3])
-			return bad(req, res, 400, "bbox", "bbox: expected "
+			return reply_bad(req, res, 400, "bbox", "bbox: expected "
 			    "min_long,min_lat,max_long,max_lat within "
 			    "-180..180 and -90..90, minimums first"), -1;
 		q->has_bbox = 1;
@@ -490,22 +463,22 @@ geo_filters(struct http_request *req, struct http_response *res,
 	    (hr = double_param(req, res, "radius", &q->radius_m)) == -1)
 		return -1;
 	if (hl != hg)
-		return bad(req, res, 400, hl ? "long" : "lat", "%s: lat and "
+		return reply_bad(req, res, 400, hl ? "long" : "lat", "%s: lat and "
 		    "long go together", hl ? "long" : "lat"), -1;
 	if (hr && !hl)
-		return bad(req, res, 400, "lat", "lat: radius needs lat and "
+		return reply_bad(req, res, 400, "lat", "lat: radius needs lat and "
 		    "long"), -1;
 	if (hl) {
 		if (q->lat < -90 || q->lat > 90)
-			return bad(req, res, 400, "lat", "lat: out of range "
+			return reply_bad(req, res, 400, "lat", "lat: out of range "
 			    "(-90..90)"), -1;
 		if (q->lon < -180 || q->lon > 180)
-			return bad(req, res, 400, "long", "long: out of range "
+			return reply_bad(req, res, 400, "long", "long: out of range "
 			    "(-180..180)"), -1;
 		if (!hr)
 			q->radius_m = 1000;
 		if (q->radius_m <= 0 || q->radius_m > VECHE_MAX_RADIUS_M)
-			return bad(req, res, 400, "radius", "radius: metres, "
+			return reply_bad(req, res, 400, "radius", "radius: metres, "
 			    "more than 0 and at most %d", VECHE_MAX_RADIUS_M),
 			    -1;
 		q->has_radius = 1;
@@ -526,7 +499,7 @@ status_filter(struct http_request *req, struct http_response *res,
 	if (v == NULL)
 		return 0;
 	if (split(req, v, &parts, &n, STATUS__MAX + 2) == -1)
-		return bad(req, res, 400, "status", "status: a comma-separated "
+		return reply_bad(req, res, 400, "status", "status: a comma-separated "
 		    "list of open, closed"), -1;
 	for (i = 0; i < n; i++) {
 		if (strcmp(parts[i], "open") == 0 ||
@@ -539,7 +512,7 @@ status_filter(struct http_request *req, struct http_response *res,
 		} else if ((st = report_status_parse(parts[i])) != STATUS__MAX)
 			q->status_mask |= 1u << st;
 		else
-			return bad(req, res, 400, "status", "status: '%.40s' is "
+			return reply_bad(req, res, 400, "status", "status: '%.40s' is "
 			    "not open or closed", parts[i]), -1;
 	}
 	return 0;
@@ -562,9 +535,9 @@ text_filter(struct http_request *req, struct http_response *res,
 		return 0;
 	n = 3 * strlen(in) + 4;
 	if ((out = http_request_alloc(req, n)) == NULL)
-		return bad(req, res, 500, NULL, "out of memory"), -1;
+		return reply_bad(req, res, 500, NULL, "out of memory"), -1;
 	if (search_terms(in, 0, out, n) == -1)
-		return bad(req, res, 400, "q", "q: no word to search for "
+		return reply_bad(req, res, 400, "q", "q: no word to search for "
 		    "(words are separated by spaces and commas)"), -1;
 	q->text = out;
 	return 0;
@@ -580,12 +553,12 @@ id_list(struct http_request *req, struct http_response *res,
 
 	if (split(req, v, &parts, &n, VECHE_MAX_IDS) == -1 ||
 	    (ids = http_request_alloc(req, n * sizeof(*ids))) == NULL)
-		return bad(req, res, 400, "service_request_id",
+		return reply_bad(req, res, 400, "service_request_id",
 		    "service_request_id: a comma-separated list of at most %d "
 		    "ids", VECHE_MAX_IDS), -1;
 	for (i = 0; i < n; i++)
 		if (parse_int64(parts[i], 1, INT64_MAX, &ids[i]) == -1)
-			return bad(req, res, 400, "service_request_id",
+			return reply_bad(req, res, 400, "service_request_id",
 			    "service_request_id: '%.40s' is not a request id",
 			    parts[i]), -1;
 	q->ids = ids;
@@ -612,19 +585,19 @@ requests_query(struct http_request *req, struct http_response *res,
 	if (svc != NULL) {
 		if (split(req, svc, (const char ***)&q->services, &q->nservices,
 		    64) == -1)
-			return bad(req, res, 400, "service_code", "service_code:"
+			return reply_bad(req, res, 400, "service_code", "service_code:"
 			    " a comma-separated list of service codes"), -1;
 		for (i = 0; i < q->nservices; i++)
 			if (catalog_service(c->app->catalog,
 			    q->services[i]) == NULL)
-				return bad(req, res, 400, "service_code",
+				return reply_bad(req, res, 400, "service_code",
 				    "service_code: unknown service '%.64s' "
 				    "(GET services.json lists them)",
 				    q->services[i]), -1;
 	}
 	if (ag != NULL) {
 		if (catalog_agency(c->app->catalog, ag) == NULL)
-			return bad(req, res, 400, "agency_responsible",
+			return reply_bad(req, res, 400, "agency_responsible",
 			    "agency_responsible: unknown agency '%.64s'", ag),
 			    -1;
 		q->agency = ag;
@@ -656,7 +629,7 @@ open311_requests(struct http_request *req, struct http_response *res,
 	struct list l;
 	struct ctx c;
 
-	if (begin(req, res, arg, &c))
+	if (o311_begin(req, res, arg, &c))
 		return 0;
 	if (requests_query(req, res, &c, &q) == -1)
 		return 0;
@@ -683,10 +656,10 @@ open311_request(struct http_request *req, struct http_response *res,
 	int64_t id;
 	int rc;
 
-	if (begin(req, res, arg, &c))
+	if (o311_begin(req, res, arg, &c))
 		return 0;
 	if (parse_int64(idv, 1, INT64_MAX, &id) == -1)
-		return bad(req, res, 404, "service_request_id",
+		return reply_bad(req, res, 404, "service_request_id",
 		    "service_request_id: '%.40s' is not a request id", idv);
 	l.items = json_array();
 	l.c = &c;
@@ -694,7 +667,7 @@ open311_request(struct http_request *req, struct http_response *res,
 	rc = store_report_get(c.store, id, on_report, &l);
 	if (rc == 1) {
 		json_decref(l.items);
-		return bad(req, res, 404, "service_request_id",
+		return reply_bad(req, res, 404, "service_request_id",
 		    "service_request_id: no request %lld", (long long)id);
 	}
 	if (rc != 0) {
@@ -721,14 +694,14 @@ open311_token(struct http_request *req, struct http_response *res, void *arg)
 	struct ctx c;
 	int rc;
 
-	if (begin(req, res, arg, &c))
+	if (o311_begin(req, res, arg, &c))
 		return 0;
 	if ((items = json_array()) == NULL)
 		return -1;
 	rc = store_report_by_token(c.store, token, on_token, items);
 	if (rc == 1) {
 		json_decref(items);
-		return bad(req, res, 404, "token", "token: unknown token");
+		return reply_bad(req, res, 404, "token", "token: unknown token");
 	}
 	if (rc != 0) {
 		json_decref(items);
@@ -776,7 +749,7 @@ open311_updates(struct http_request *req, struct http_response *res,
 	json_t *items;
 	struct ctx c;
 
-	if (begin(req, res, arg, &c))
+	if (o311_begin(req, res, arg, &c))
 		return 0;
 	if (date_window(req, res, app_now(c.app), &start, &end) == -1)
 		return 0;
@@ -832,7 +805,7 @@ post_lists(struct http_request *req, struct http_response *res,
 		    p[i].value_len == 0)
 			continue;
 		if (p[i].filename != NULL)
-			return bad(req, res, 400, p[i].name, "%s: file uploads "
+			return reply_bad(req, res, 400, p[i].name, "%s: file uploads "
 			    "are not taken here; give media_url", p[i].name),
 			    -1;
 		if (strcmp(p[i].name, "media_url") == 0) {
@@ -844,7 +817,7 @@ post_lists(struct http_request *req, struct http_response *res,
 			continue;
 		if ((attrs[in->nattrs].code = attr_code(req,
 		    p[i].name)) == NULL)
-			return bad(req, res, 400, "attribute", "%.80s: expected "
+			return reply_bad(req, res, 400, "attribute", "%.80s: expected "
 			    "attribute[code] or attribute[code][]", p[i].name),
 			    -1;
 		if (p[i].value[0] == '\0')
@@ -868,7 +841,7 @@ open311_post_request(struct http_request *req, struct http_response *res,
 	int hl, hg;
 	json_t *doc;
 
-	if (begin(req, res, arg, &c))
+	if (o311_begin(req, res, arg, &c))
 		return 0;
 	memset(&in, 0, sizeof(in));
 	memset(&e, 0, sizeof(e));
@@ -877,7 +850,7 @@ open311_post_request(struct http_request *req, struct http_response *res,
 	    (hg = double_param(req, res, "long", &in.lon)) == -1)
 		return 0;
 	if (hl != hg)
-		return bad(req, res, 400, hl ? "long" : "lat", "%s: lat and "
+		return reply_bad(req, res, 400, hl ? "long" : "lat", "%s: lat and "
 		    "long go together", hl ? "long" : "lat");
 	in.has_point = hl;
 	in.address = http_request_param(req, "address_string");

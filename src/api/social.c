@@ -1,10 +1,11 @@
 /*
- * social.c: the citizens' writes and the reads the pages' scripts make,
- * under /api/v1/ and /media/.  No API key: writes are checked by the CSRF
- * token (web_csrf_ok) and limited per client address (social_rate).  A
- * client that asks for JSON (Accept: application/json, as the scripts do)
- * gets JSON; a plain HTML form post gets a 303 back to the page, so every
- * form also works without JavaScript.
+ * social.c: the citizens' votes, comments and photos and the reads the
+ * pages' scripts make, under /api/v1/ and /media/ (a report is submitted
+ * in web_report.c, with the helpers below).  No API key: writes are
+ * checked by the CSRF token (web_csrf_ok) and limited per client address
+ * (social_rate).  A client that asks for JSON (Accept: application/json,
+ * as the scripts do) gets JSON; a plain HTML form post gets a 303 back to
+ * the page, so every form also works without JavaScript.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -34,10 +35,8 @@
 #include "store/store.h"
 #include "store/store_social.h"
 
-#define MEDIA_PREFIX "/media/"
-
-static int
-fail_verr(struct http_request *req, struct http_response *res,
+int
+social_fail_verr(struct http_request *req, struct http_response *res,
     const struct web_ctx *c, const struct verr *e)
 {
 	if (e->kind == VERR_INTERNAL)
@@ -47,8 +46,8 @@ fail_verr(struct http_request *req, struct http_response *res,
 	    "internal error: try again later" : e->message);
 }
 
-static int
-send_json(struct http_response *res, int status, json_t *doc)
+int
+social_send_json(struct http_response *res, int status, json_t *doc)
 {
 	char *text;
 	int rc;
@@ -68,8 +67,8 @@ send_json(struct http_response *res, int status, json_t *doc)
 }
 
 /* 303 See Other to a path of this site. */
-static int
-see_other(struct http_response *res, const char *location)
+int
+social_see_other(struct http_response *res, const char *location)
 {
 	http_response_status(res, 303);
 	http_response_kind(res, HTTP_TYPE_TEXT);
@@ -82,8 +81,8 @@ see_other(struct http_response *res, const char *location)
  * The checks every write makes: CSRF token, then the address's limit.
  * Returns 0 to go on, 1 when an error was sent.
  */
-static int
-write_checks(struct http_request *req, struct http_response *res,
+int
+social_write_checks(struct http_request *req, struct http_response *res,
     const struct web_ctx *c, enum rate_kind kind)
 {
 	struct verr e;
@@ -99,7 +98,7 @@ write_checks(struct http_request *req, struct http_response *res,
 	rc = social_rate(c->store, kind, http_request_remote(req),
 	    app_now(c->app), &e);
 	if (rc == -1) {
-		fail_verr(req, res, c, &e);
+		social_fail_verr(req, res, c, &e);
 		return 1;
 	}
 	if (rc == 1) {
@@ -130,122 +129,12 @@ media_url(struct http_request *req, const struct web_ctx *c, const char *id,
 {
 	char path[128];
 
-	snprintf(path, sizeof(path), MEDIA_PREFIX "%s%s.jpg", id, suffix);
+	snprintf(path, sizeof(path), WEB_MEDIA_PREFIX "%s%s.jpg", id, suffix);
 	return web_url(req, c, path);
 }
 
-/* Whether url names one of this site's photos. */
-static int
-own_media(const struct web_ctx *c, const char *url)
-{
-	const char *base = c->app->public_url != NULL ? c->app->public_url : "";
-	size_t n = strlen(base);
-
-	return strncmp(url, base, n) == 0 &&
-	    strncmp(url + n, MEDIA_PREFIX, strlen(MEDIA_PREFIX)) == 0 &&
-	    photo_name_ok(url + n + strlen(MEDIA_PREFIX)) &&
-	    strstr(url, "-thumb") == NULL;
-}
-
-/*
- * A datetime-local value ("2026-11-27T14:30") in the deployment's zone as
- * W3C with the zone's offset; other values are returned unchanged.
- */
-static const char *
-local_datetime(struct http_request *req, const char *v)
-{
-	struct tm tm;
-	char *out;
-	time_t t;
-
-	memset(&tm, 0, sizeof(tm));
-	if (strlen(v) != 16 || v[10] != 'T' ||
-	    sscanf(v, "%4d-%2d-%2dT%2d:%2d", &tm.tm_year, &tm.tm_mon,
-	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min) != 5)
-		return v;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	tm.tm_isdst = -1;
-	if ((t = mktime(&tm)) == (time_t)-1 ||
-	    (out = http_request_alloc(req, DATETIME_LEN)) == NULL)
-		return v;
-	return datetime_format((int64_t)t, out, DATETIME_LEN);
-}
-
-/*
- * attr[service][code] or attr[service][code][]: the code when service is
- * svc, else NULL.  The form names attributes by service so that the
- * fields of the services not chosen are ignored without JavaScript.
- */
-static const char *
-attr_code(struct http_request *req, const char *name, const char *svc)
-{
-	struct form_segment seg[2];
-	char *out;
-	int list;
-
-	if (form_name_segments(name, "attr", seg, 2, &list) == -1 ||
-	    seg[0].len != strlen(svc) || memcmp(seg[0].s, svc, seg[0].len) != 0 ||
-	    (out = http_request_alloc(req, seg[1].len + 1)) == NULL)
-		return NULL;
-	memcpy(out, seg[1].s, seg[1].len);
-	out[seg[1].len] = '\0';
-	return out;
-}
-
-/*
- * The report's media URLs, attributes and uploaded photos from the form;
- * the photos are only collected here: report_submit keeps them once the
- * report is valid.  Returns 0, or -1 with e set.
- */
-static int
-report_lists(struct http_request *req, const struct web_ctx *c,
-    struct report_input *in, struct verr *e)
-{
-	const struct http_param *p;
-	struct report_upload *photos;
-	struct attr_value *attrs;
-	const char **media;
-	size_t n, i;
-
-	p = http_request_params(req, &n);
-	attrs = http_request_alloc(req, (n + 1) * sizeof(*attrs));
-	media = http_request_alloc(req, (n + 1) * sizeof(*media));
-	photos = http_request_alloc(req, (n + 1) * sizeof(*photos));
-	in->photo_url = web_url(req, c, MEDIA_PREFIX);
-	if (attrs == NULL || media == NULL || photos == NULL)
-		return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
-	for (i = 0; i < n; i++) {
-		const char *code;
-
-		if (strcmp(p[i].name, "photo") == 0 && p[i].filename != NULL) {
-			if (p[i].value_len == 0)
-				continue;       /* an untouched file input */
-			photos[in->nphotos].data = p[i].value;
-			photos[in->nphotos++].len = p[i].value_len;
-		} else if (strcmp(p[i].name, "media_url") == 0) {
-			if (!own_media(c, p[i].value))
-				return verr_set(e, VERR_INVALID, "media_url",
-				    "media_url: only photos uploaded to this "
-				    "site (POST /api/v1/photos)");
-			media[in->nmedia++] = p[i].value;
-		} else if (in->service_code != NULL && p[i].value[0] != '\0' &&
-		    (code = attr_code(req, p[i].name,
-		    in->service_code)) != NULL) {
-			attrs[in->nattrs].code = code;
-			attrs[in->nattrs++].value = local_datetime(req,
-			    p[i].value);
-		}
-	}
-	in->attrs = attrs;
-	in->media = media;
-	in->photos = photos;
-	in->photo_dir = c->app->media_dir;
-	return 0;
-}
-
-static int
-coordinate(struct http_request *req, const char *name, double *out,
+int
+social_coordinate(struct http_request *req, const char *name, double *out,
     struct verr *e)
 {
 	const char *v = http_request_param(req, name);
@@ -260,52 +149,6 @@ coordinate(struct http_request *req, const char *name, double *out,
 }
 
 int
-social_post_report(struct http_request *req, struct http_response *res,
-    void *arg)
-{
-	struct report_receipt rc;
-	struct report_input in;
-	struct web_ctx c;
-	struct verr e;
-	char reg[DATETIME_LEN], ans[DATETIME_LEN], loc[64];
-
-	if (web_begin(req, res, arg, &c) == -1 ||
-	    write_checks(req, res, &c, RATE_REPORT))
-		return 0;
-	memset(&in, 0, sizeof(in));
-	memset(&e, 0, sizeof(e));
-	in.now = app_now(c.app);
-	in.service_code = http_request_param(req, "service_code");
-	if (in.service_code == NULL)
-		return web_fail(req, res, &c, 400, "service_code",
-		    "service_code: choose what is wrong");
-	if (coordinate(req, "lat", &in.lat, &e) == -1 ||
-	    coordinate(req, "long", &in.lon, &e) == -1)
-		return fail_verr(req, res, &c, &e);
-	in.has_point = 1;
-	in.address = http_request_param(req, "address_string");
-	in.description = http_request_param(req, "description");
-	in.contact.first_name = http_request_param(req, "first_name");
-	in.contact.last_name = http_request_param(req, "last_name");
-	in.contact.email = http_request_param(req, "email");
-	in.contact.phone = http_request_param(req, "phone");
-	in.contact.device_id = c.device;
-	if (report_lists(req, &c, &in, &e) == -1 ||
-	    report_submit(c.store, c.app->catalog, &in, &rc, &e) == -1)
-		return fail_verr(req, res, &c, &e);
-	cache_bump(c.app->cache);
-	snprintf(loc, sizeof(loc), "/reports/%lld?created=1", (long long)rc.id);
-	if (c.html)
-		return see_other(res, loc);
-	datetime_format(rc.register_due, reg, sizeof(reg));
-	datetime_format(rc.expected, ans, sizeof(ans));
-	return send_json(res, 201, json_pack("{s:I, s:s, s:s, s:o, s:s, s:s}",
-	    "id", (json_int_t)rc.id, "token", rc.token, "url", loc,
-	    "agency", rc.agency != NULL ? json_string(rc.agency) : json_null(),
-	    "register_due", reg, "expected", ans));
-}
-
-int
 social_post_vote(struct http_request *req, struct http_response *res,
     void *arg)
 {
@@ -316,18 +159,18 @@ social_post_vote(struct http_request *req, struct http_response *res,
 	char loc[64];
 
 	if (web_begin(req, res, arg, &c) == -1 || (id = path_id(req, res,
-	    &c)) == -1 || write_checks(req, res, &c, RATE_VOTE))
+	    &c)) == -1 || social_write_checks(req, res, &c, RATE_VOTE))
 		return 0;
 	memset(&e, 0, sizeof(e));
 	if (social_vote(c.store, id, c.device, app_now(c.app), &count,
 	    &already, &e) == -1)
-		return fail_verr(req, res, &c, &e);
+		return social_fail_verr(req, res, &c, &e);
 	if (!already)
 		cache_bump(c.app->cache);
 	snprintf(loc, sizeof(loc), "/reports/%lld#votes", (long long)id);
 	if (c.html)
-		return see_other(res, loc);
-	return send_json(res, already ? 200 : 201, json_pack("{s:I, s:b, s:b}",
+		return social_see_other(res, loc);
+	return social_send_json(res, already ? 200 : 201, json_pack("{s:I, s:b, s:b}",
 	    "votes", (json_int_t)count, "voted", 1, "already", already));
 }
 
@@ -361,7 +204,7 @@ social_get_comments(struct http_request *req, struct http_response *res,
 		json_decref(items);
 		return -1;
 	}
-	return send_json(res, 200, items);
+	return social_send_json(res, 200, items);
 }
 
 int
@@ -375,20 +218,20 @@ social_post_comment(struct http_request *req, struct http_response *res,
 	char loc[64], when[DATETIME_LEN];
 
 	if (web_begin(req, res, arg, &c) == -1 || (id = path_id(req, res,
-	    &c)) == -1 || write_checks(req, res, &c, RATE_COMMENT))
+	    &c)) == -1 || social_write_checks(req, res, &c, RATE_COMMENT))
 		return 0;
 	memset(&e, 0, sizeof(e));
 	author = http_request_param(req, "author");
 	body = http_request_param(req, "body");
 	if (social_comment(c.store, id, author, body, c.device, app_now(c.app),
 	    &cid, &e) == -1)
-		return fail_verr(req, res, &c, &e);
+		return social_fail_verr(req, res, &c, &e);
 	cache_bump(c.app->cache);
 	snprintf(loc, sizeof(loc), "/reports/%lld#comment-%lld", (long long)id,
 	    (long long)cid);
 	if (c.html)
-		return see_other(res, loc);
-	return send_json(res, 201, json_pack("{s:I, s:o, s:s, s:s}", "id",
+		return social_see_other(res, loc);
+	return social_send_json(res, 201, json_pack("{s:I, s:o, s:s, s:s}", "id",
 	    (json_int_t)cid, "author", author != NULL ? json_string(author) :
 	    json_null(), "body", body, "created", datetime_format(
 	    app_now(c.app), when, sizeof(when))));
@@ -440,9 +283,9 @@ social_nearby(struct http_request *req, struct http_response *res,
 		return 0;
 	memset(&q, 0, sizeof(q));
 	memset(&e, 0, sizeof(e));
-	if (coordinate(req, "lat", &q.lat, &e) == -1 ||
-	    coordinate(req, "long", &q.lon, &e) == -1)
-		return fail_verr(req, res, &c, &e);
+	if (social_coordinate(req, "lat", &q.lat, &e) == -1 ||
+	    social_coordinate(req, "long", &q.lon, &e) == -1)
+		return social_fail_verr(req, res, &c, &e);
 	if (q.lat < -90 || q.lat > 90 || q.lon < -180 || q.lon > 180)
 		return web_fail(req, res, &c, 400, "lat", "lat: out of range");
 	if (svc != NULL) {
@@ -466,7 +309,7 @@ social_nearby(struct http_request *req, struct http_response *res,
 		json_decref(nb.items);
 		return -1;
 	}
-	return send_json(res, 200, nb.items);
+	return social_send_json(res, 200, nb.items);
 }
 
 static int
@@ -498,9 +341,9 @@ social_addresses(struct http_request *req, struct http_response *res,
 	if (address_search(c.store, q, VECHE_ADDRESS_RESULTS, on_address,
 	    items, &e) == -1) {
 		json_decref(items);
-		return fail_verr(req, res, &c, &e);
+		return social_fail_verr(req, res, &c, &e);
 	}
-	return send_json(res, 200, items);
+	return social_send_json(res, 200, items);
 }
 
 int
@@ -514,7 +357,7 @@ social_post_photo(struct http_request *req, struct http_response *res,
 	size_t n, i;
 
 	if (web_begin(req, res, arg, &c) == -1 ||
-	    write_checks(req, res, &c, RATE_PHOTO))
+	    social_write_checks(req, res, &c, RATE_PHOTO))
 		return 0;
 	memset(&e, 0, sizeof(e));
 	p = http_request_params(req, &n);
@@ -527,8 +370,8 @@ social_post_photo(struct http_request *req, struct http_response *res,
 		    "image file as multipart field 'photo'");
 	if (photo_store(c.store, c.app->media_dir, p[i].value, p[i].value_len,
 	    app_now(c.app), id, &e) == -1)
-		return fail_verr(req, res, &c, &e);
-	return send_json(res, 201, json_pack("{s:s, s:s, s:s}", "id", id,
+		return social_fail_verr(req, res, &c, &e);
+	return social_send_json(res, 201, json_pack("{s:s, s:s, s:s}", "id", id,
 	    "url", media_url(req, &c, id, ""), "thumb_url",
 	    media_url(req, &c, id, "-thumb")));
 }

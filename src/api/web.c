@@ -285,7 +285,7 @@ static const struct http_route web_table[] = {
 	{ HTTP_POST, "/reports/{id}/fixed", web_fixed, 0, p_fixed, 0 },
 	{ HTTP_GET, "/rss", web_rss, 0, p_rss, 0 },
 	{ HTTP_GET, "/media/{name}", social_media, 0, NULL, 0 },
-	{ HTTP_POST, "/api/v1/reports", social_post_report, 0, p_post_report,
+	{ HTTP_POST, "/api/v1/reports", web_report_submit, 0, p_post_report,
 	    0 },
 	{ HTTP_GET, "/api/v1/reports/nearby", social_nearby, 0, p_nearby, 0 },
 	{ HTTP_GET, "/api/v1/addresses", social_addresses, 0, p_addresses, 0 },

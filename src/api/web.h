@@ -17,12 +17,15 @@
 
 #include "veche.h"
 #include "base/model.h"
+#include "core/social.h"
 
 struct app;
 struct http_request;
 struct http_response;
 struct http_route;
+struct json_t;
 struct store;
+struct verr;
 
 #define WEB_TOKEN_LEN (VECHE_TOKEN_HEX + 1)
 
@@ -82,15 +85,15 @@ int web_staff_refusal(struct http_request *req, struct http_response *res,
 /* This module's rows of the routing table. */
 const struct http_route *web_routes(size_t *n);
 
-/* Handlers (web_pages.c, web_rss.c, social.c). */
+/* Handlers (web_pages.c, web_rss.c, web_report.c, social.c). */
 int web_map(struct http_request *, struct http_response *, void *);
 int web_list(struct http_request *, struct http_response *, void *);
 int web_report(struct http_request *, struct http_response *, void *);
 int web_new(struct http_request *, struct http_response *, void *);
 int web_fixed(struct http_request *, struct http_response *, void *);
 int web_rss(struct http_request *, struct http_response *, void *);
-int social_post_report(struct http_request *, struct http_response *,
-    void *);
+int web_report_submit(struct http_request *, struct http_response *,
+    void *);                    /* web_report.c */
 int social_post_vote(struct http_request *, struct http_response *, void *);
 int social_get_comments(struct http_request *, struct http_response *,
     void *);
@@ -101,5 +104,35 @@ int social_nearby(struct http_request *, struct http_response *, void *);
 int social_addresses(struct http_request *, struct http_response *, void *);
 int social_post_photo(struct http_request *, struct http_response *, void *);
 int social_media(struct http_request *, struct http_response *, void *);
+
+/* Where citizens' photos are served: WEB_MEDIA_PREFIX "ID.jpg". */
+#define WEB_MEDIA_PREFIX "/media/"
+
+/*
+ * What the citizens' writes share (social.c, used by web_report.c).  Each
+ * returns 0 when it has answered, -1 when the response could not be made.
+ */
+
+/* Answer a core refusal: its status and field; internal errors logged. */
+int social_fail_verr(struct http_request *req, struct http_response *res,
+    const struct web_ctx *c, const struct verr *e);
+
+/* Answer doc (a reference it takes; NULL: -1) as JSON with status. */
+int social_send_json(struct http_response *res, int status,
+    struct json_t *doc);
+
+/* 303 See Other to a path of this site. */
+int social_see_other(struct http_response *res, const char *location);
+
+/*
+ * The checks every write makes: CSRF token, then the address's limit of
+ * kind.  Returns 0 to go on, 1 when an error was sent.
+ */
+int social_write_checks(struct http_request *req, struct http_response *res,
+    const struct web_ctx *c, enum rate_kind kind);
+
+/* Parameter name as a coordinate into *out; 0, or -1 with e set. */
+int social_coordinate(struct http_request *req, const char *name,
+    double *out, struct verr *e);
 
 #endif

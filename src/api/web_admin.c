@@ -98,7 +98,7 @@ agency_select(struct staff *st, const char *id, const char *const *chosen,
 			if (strcmp(chosen[j], a->code) == 0)
 				sel = 1;
 		html_f(&st->h, "<option value=\"%s\"%r>%s</option>\n", a->code,
-		    sel ? " selected" : "", staff_tr(a->name, st->h.lang));
+		    sel ? " selected" : "", catalog_text(a->name, st->h.lang));
 	}
 	html_raw(&st->h, "</select>\n");
 }
@@ -364,7 +364,7 @@ services_page(struct http_request *req, struct http_response *res, void *arg)
 		const char *ag = catalog_route(cat, s->code, 0, 0, 0);
 
 		html_f(&st.h, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>\n",
-		    s->code, staff_tr(s->name, st.c.lang), ag ? ag : "—");
+		    s->code, catalog_text(s->name, st.c.lang), ag ? ag : "—");
 	}
 	html_raw(&st.h, "</tbody></table></div>\n");
 	html_page_end(&st.h);
@@ -379,7 +379,7 @@ on_agency(const struct agency *a, void *arg)
 	size_t i;
 
 	html_f(&st->h, "<tr id=\"agency-%s\"><td>%s</td><td>%s</td><td>",
-	    a->code, a->code, staff_tr(a->name, st->h.lang));
+	    a->code, a->code, catalog_text(a->name, st->h.lang));
 	if (a->nareas == 0)
 		html_f(&st->h, "%m", M_WHOLE_CITY);
 	else
@@ -389,7 +389,7 @@ on_agency(const struct agency *a, void *arg)
 	for (i = 0; i < a->nareas; i++)
 		html_f(&st->h, "<tr hidden class=\"area\" data-agency=\"%s\" "
 		    "data-name=\"%s\" data-area=\"%s\"><td colspan=\"3\"></td>"
-		    "</tr>\n", a->code, staff_tr(a->name, st->h.lang),
+		    "</tr>\n", a->code, catalog_text(a->name, st->h.lang),
 		    a->areas[i]);
 	return st->h.failed ? -1 : 0;
 }

@@ -30,12 +30,6 @@
 
 /* The staff pages' shared pieces (web_staff.h). */
 
-const char *
-staff_tr(const char *const v[], enum lang l)
-{
-	return v[l] != NULL ? v[l] : v[LANG_RU];
-}
-
 int
 staff_begin(struct http_request *req, struct http_response *res, void *arg,
     struct staff *st)
@@ -253,7 +247,7 @@ agency_name(const struct staff *st, const char *code)
 	if (code == NULL || (a = catalog_agency(st->c.app->catalog, code)) ==
 	    NULL)
 		return code != NULL ? code : "—";
-	return staff_tr(a->name, st->c.lang);
+	return catalog_text(a->name, st->c.lang);
 }
 
 static const char *
@@ -264,7 +258,7 @@ service_name(const struct staff *st, const char *code)
 	if (code == NULL || (s = catalog_service(st->c.app->catalog, code)) ==
 	    NULL)
 		return code != NULL ? code : "—";
-	return staff_tr(s->name, st->c.lang);
+	return catalog_text(s->name, st->c.lang);
 }
 
 static int
@@ -347,7 +341,7 @@ queue_filters(struct staff *st, const struct queue_filter *f)
 	for (i = 0; i < catalog_nservices(cat); i++) {
 		const struct service *sv = catalog_service_at(cat, i);
 
-		select_option(h, sv->code, staff_tr(sv->name, h->lang),
+		select_option(h, sv->code, catalog_text(sv->name, h->lang),
 		    f->service);
 	}
 	html_f(h, "</select></div>\n<div class=\"check\"><input "
@@ -701,7 +695,7 @@ action_forms(struct staff *st, const struct wf_record *r)
 			if (r->agency != NULL && strcmp(ag->code, r->agency) == 0)
 				continue;
 			html_f(h, "<option value=\"%s\">%s</option>\n", ag->code,
-			    staff_tr(ag->name, h->lang));
+			    catalog_text(ag->name, h->lang));
 		}
 		html_raw(h, "</select></div>\n");
 		note_field(st, "forward", "reason", M_REASON, 1);

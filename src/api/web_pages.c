@@ -36,19 +36,12 @@ struct filters {
 	struct report_query q;
 };
 
-/* A language's text, falling back to Russian. */
-static const char *
-tr(const char *const v[LANG__MAX], enum lang l)
-{
-	return v[l] != NULL ? v[l] : v[LANG_RU];
-}
-
 static const char *
 service_name(const struct web_ctx *c, const char *code)
 {
 	const struct service *s = catalog_service(c->app->catalog, code);
 
-	return s != NULL ? tr(s->name, c->lang) : code;
+	return s != NULL ? catalog_text(s->name, c->lang) : code;
 }
 
 static const char *
@@ -58,7 +51,7 @@ agency_name(const struct web_ctx *c, const char *code)
 
 	if (code == NULL || (a = catalog_agency(c->app->catalog, code)) == NULL)
 		return code;
-	return tr(a->name, c->lang);
+	return catalog_text(a->name, c->lang);
 }
 
 /*
@@ -156,14 +149,14 @@ filters_form(struct html *h, const struct web_ctx *c, const struct filters *f,
 	option(h, "", web_msg(M_F_ALL, c->lang), f->service ? NULL : "");
 	for (i = 0; i < catalog_nservices(cat); i++) {
 		const struct service *s = catalog_service_at(cat, i);
-		const char *g = tr(s->group, c->lang);
+		const char *g = catalog_text(s->group, c->lang);
 
 		if (g != NULL && (group == NULL || strcmp(g, group) != 0)) {
 			html_f(h, "%r<optgroup label=\"%s\">\n", group ?
 			    "</optgroup>\n" : "", g);
 			group = g;
 		}
-		option(h, s->code, tr(s->name, c->lang), f->service);
+		option(h, s->code, catalog_text(s->name, c->lang), f->service);
 	}
 	html_f(h, "%r</select></div>\n<div class=\"field\"><label "
 	    "for=\"f-status\">%m</label>\n<select id=\"f-status\" "
@@ -181,7 +174,7 @@ filters_form(struct html *h, const struct web_ctx *c, const struct filters *f,
 	for (i = 0; i < catalog_nagencies(cat); i++) {
 		const struct agency *a = catalog_agency_at(cat, i);
 
-		option(h, a->code, tr(a->name, c->lang), f->agency);
+		option(h, a->code, catalog_text(a->name, c->lang), f->agency);
 	}
 	html_f(h, "</select></div>\n<div class=\"field\"><label "
 	    "for=\"f-days\">%m</label>\n<select id=\"f-days\" name=\"days\">\n",
@@ -623,7 +616,7 @@ static void
 attr_input(struct html *h, const struct service *s,
     const struct service_attr *a)
 {
-	const char *label = tr(a->description, h->lang);
+	const char *label = catalog_text(a->description, h->lang);
 	size_t i;
 
 	if (!a->variable)
@@ -638,7 +631,7 @@ attr_input(struct html *h, const struct service *s,
 			    "value=\"%s\"><label for=\"a-%s-%s-%s\">%s</label>"
 			    "</div>\n", s->code, a->code, a->choices[i].key,
 			    s->code, a->code, a->choices[i].key, s->code, a->code,
-			    a->choices[i].key, tr(a->choices[i].name, h->lang));
+			    a->choices[i].key, catalog_text(a->choices[i].name, h->lang));
 		html_raw(h, "</fieldset>\n");
 		return;
 	}
@@ -650,7 +643,7 @@ attr_input(struct html *h, const struct service *s,
 		    a->code, a->required ? " data-required=\"1\"" : "", M_CHOOSE);
 		for (i = 0; i < a->nchoices; i++)
 			html_f(h, "<option value=\"%s\">%s</option>\n",
-			    a->choices[i].key, tr(a->choices[i].name, h->lang));
+			    a->choices[i].key, catalog_text(a->choices[i].name, h->lang));
 		html_raw(h, "</select></div>\n");
 		return;
 	}
@@ -712,7 +705,7 @@ web_new(struct http_request *req, struct http_response *res, void *arg)
 	    M_STEP_SERVICE, M_SERVICE_SEARCH);
 	for (i = 0; i < catalog_nservices(cat); i++) {
 		const struct service *s = catalog_service_at(cat, i);
-		const char *g = tr(s->group, c.lang);
+		const char *g = catalog_text(s->group, c.lang);
 
 		if (g == NULL)
 			g = "";
@@ -725,12 +718,13 @@ web_new(struct http_request *req, struct http_response *res, void *arg)
 		html_f(&h, "<div class=\"service\" data-search=\"%s %s %s\">"
 		    "<input type=\"radio\" name=\"service_code\" id=\"svc-%s\" "
 		    "value=\"%s\" required><label for=\"svc-%s\">%s",
-		    tr(s->name, c.lang), s->keywords ? s->keywords : "",
-		    tr(s->description, c.lang) ? tr(s->description, c.lang) : "",
-		    s->code, s->code, s->code, tr(s->name, c.lang));
-		if (tr(s->description, c.lang) != NULL)
+		    catalog_text(s->name, c.lang), s->keywords ? s->keywords : "",
+		    catalog_text(s->description, c.lang) ?
+		    catalog_text(s->description, c.lang) : "",
+		    s->code, s->code, s->code, catalog_text(s->name, c.lang));
+		if (catalog_text(s->description, c.lang) != NULL)
 			html_f(&h, " <span class=\"hint\">%s</span>",
-			    tr(s->description, c.lang));
+			    catalog_text(s->description, c.lang));
 		html_raw(&h, "</label></div>\n");
 	}
 	if (group != NULL)
@@ -742,7 +736,7 @@ web_new(struct http_request *req, struct http_response *res, void *arg)
 			continue;
 		html_f(&h, "<fieldset class=\"attrs\" id=\"attrs-%s\" "
 		    "data-service=\"%s\"><legend>%m%s</legend>\n", s->code,
-		    s->code, M_ATTRS_FOR, tr(s->name, c.lang));
+		    s->code, M_ATTRS_FOR, catalog_text(s->name, c.lang));
 		for (j = 0; j < s->nattrs; j++)
 			attr_input(&h, s, &s->attrs[j]);
 		html_raw(&h, "</fieldset>\n");

@@ -30,12 +30,6 @@ struct feed {
 	int failed;
 };
 
-static const char *
-tr(const char *const v[LANG__MAX], enum lang l)
-{
-	return v[l] != NULL ? v[l] : v[LANG_RU];
-}
-
 static void
 element(struct feed *f, const char *name, const char *text)
 {
@@ -104,7 +98,7 @@ on_item(const struct report *r, void *arg)
 	    BAD_CAST web_msg(M_REPORT_NO, f->c->lang)) < 0 ||
 	    xmlTextWriterWriteString(f->w, BAD_CAST number) < 0 ||
 	    xmlTextWriterWriteString(f->w, BAD_CAST (svc != NULL ?
-	    tr(svc->name, f->c->lang) : r->service_code)) < 0 ||
+	    catalog_text(svc->name, f->c->lang) : r->service_code)) < 0 ||
 	    (r->address != NULL && (xmlTextWriterWriteString(f->w,
 	    BAD_CAST " — ") < 0 || xmlTextWriterWriteString(f->w,
 	    BAD_CAST r->address) < 0)) ||
@@ -199,7 +193,7 @@ web_rss(struct http_request *req, struct http_response *res, void *arg)
 	q.limit = VECHE_RSS_ITEMS;
 	snprintf(title, sizeof(title), "%s — %s%s%s", web_msg(M_SITE, c.lang),
 	    web_msg(M_LIST_ALL_TITLE, c.lang), service ? ": " : "",
-	    service ? tr(service->name, c.lang) : "");
+	    service ? catalog_text(service->name, c.lang) : "");
 	memset(&f, 0, sizeof(f));
 	f.req = req;
 	f.c = &c;

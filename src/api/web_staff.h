@@ -57,9 +57,6 @@ int staff_fail(struct http_request *req, struct http_response *res,
 /* The HTTP status of a core refusal. */
 int staff_status(const struct verr *e);
 
-/* A language's text, falling back to Russian. */
-const char *staff_tr(const char *const v[], enum lang l);
-
 /* The hidden CSRF field of a form. */
 void staff_csrf_field(struct staff *st);
 

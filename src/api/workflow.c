@@ -46,7 +46,7 @@ struct ctx {
 
 /* Set up c; returns 0 to go on, 1 when an error was sent. */
 static int
-begin(struct http_request *req, struct http_response *res, void *arg,
+action_begin(struct http_request *req, struct http_response *res, void *arg,
     struct ctx *c)
 {
 	const char *ct = http_request_header(req, "Content-Type");
@@ -245,7 +245,7 @@ report_get(struct http_request *req, struct http_response *res, void *arg)
 	int64_t id;
 	int rc;
 
-	if ((id = path_id(req, res)) == -1 || begin(req, res, arg, &c))
+	if ((id = path_id(req, res)) == -1 || action_begin(req, res, arg, &c))
 		return 0;
 	doc = report_view(&c, id, 1, &rc);
 	end(&c);
@@ -330,7 +330,7 @@ report_action(struct http_request *req, struct http_response *res,
 	slash = strrchr(path, '/');
 	if ((a = workflow_action_parse(slash ? slash + 1 : "")) == WF__MAX)
 		return reply_bad(req, res, 404, "action", "action: unknown");
-	if ((id = path_id(req, res)) == -1 || begin(req, res, arg, &c))
+	if ((id = path_id(req, res)) == -1 || action_begin(req, res, arg, &c))
 		return 0;
 	memset(&in, 0, sizeof(in));
 	memset(&e, 0, sizeof(e));
@@ -393,7 +393,7 @@ report_history(struct http_request *req, struct http_response *res,
 	int64_t id;
 	int rc;
 
-	if ((id = path_id(req, res)) == -1 || begin(req, res, arg, &c))
+	if ((id = path_id(req, res)) == -1 || action_begin(req, res, arg, &c))
 		return 0;
 	hi.items = json_array();
 	rc = store_wf_history(c.s, id, VECHE_MAX_HISTORY, on_history, &hi);
@@ -465,7 +465,7 @@ agency_overdue(struct http_request *req, struct http_response *res,
 	const char *code = http_request_var(req, "code");
 	struct ctx c;
 
-	if (begin(req, res, arg, &c))
+	if (action_begin(req, res, arg, &c))
 		return 0;
 	if (catalog_agency(c.app->catalog, code) == NULL) {
 		end(&c);
@@ -485,7 +485,7 @@ all_overdue(struct http_request *req, struct http_response *res, void *arg)
 {
 	struct ctx c;
 
-	if (begin(req, res, arg, &c))
+	if (action_begin(req, res, arg, &c))
 		return 0;
 	if (c.act == NULL || !(c.act->role == ROLE_ADMIN ||
 	    (c.act->role == ROLE_SYSTEM && c.act->nagencies == 0))) {
@@ -508,7 +508,7 @@ report_submit_own(struct http_request *req, struct http_response *res,
 	const char *lat, *lon;
 	json_t *doc;
 
-	if (begin(req, res, arg, &c))
+	if (action_begin(req, res, arg, &c))
 		return 0;
 	memset(&in, 0, sizeof(in));
 	memset(&e, 0, sizeof(e));
@@ -606,7 +606,7 @@ users_list(struct http_request *req, struct http_response *res, void *arg)
 	struct ctx c;
 	int rc;
 
-	if (begin(req, res, arg, &c)) {
+	if (action_begin(req, res, arg, &c)) {
 		json_decref(list);
 		return 0;
 	}
@@ -644,7 +644,7 @@ user_create(struct http_request *req, struct http_response *res, void *arg)
 	int64_t id;
 	size_t n;
 
-	if (begin(req, res, arg, &c))
+	if (action_begin(req, res, arg, &c))
 		return 0;
 	memset(&e, 0, sizeof(e));
 	n = agencies_of(req, &c, list);
@@ -677,7 +677,7 @@ user_role(struct http_request *req, struct http_response *res, void *arg)
 
 	if (v == NULL || parse_int64(v, 1, INT64_MAX, &id) == -1)
 		return reply_bad(req, res, 404, "id", "id: not a user id");
-	if (begin(req, res, arg, &c))
+	if (action_begin(req, res, arg, &c))
 		return 0;
 	memset(&e, 0, sizeof(e));
 	n = agencies_of(req, &c, list);
@@ -763,7 +763,7 @@ fms_update(struct http_request *req, struct http_response *res, void *arg)
 	if (when != NULL && datetime_parse(when, &t, why, sizeof(why)) == -1)
 		return reply_bad(req, res, 400, "updated_datetime",
 		    "updated_datetime: %s", why);
-	if (begin(req, res, arg, &c))
+	if (action_begin(req, res, arg, &c))
 		return 0;
 	memset(&in, 0, sizeof(in));
 	memset(&e, 0, sizeof(e));

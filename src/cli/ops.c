@@ -19,12 +19,10 @@
 #include <sodium.h>
 
 #include "veche.h"
-#include "cli/ops.h"
+#include "cli/cli.h"
 #include "core/audit.h"
 #include "core/parse.h"
 #include "store/store.h"
-
-#define DEFAULT_DB "veche.db"
 
 static const char usage_backup[] =
     "usage: veche backup [--db FILE] --to OUT [--step PAGES]\n"
@@ -42,16 +40,6 @@ static const char usage_restore[] =
     "Replace the database FILE with the backup, after checking the backup's\n"
     "integrity and audit chain.  Refused while FILE is open (stop veche\n"
     "serve first); FILE is created if missing.\n";
-
-const char *
-cli_ops_usage(const char *cmd)
-{
-	if (strcmp(cmd, "backup") == 0)
-		return usage_backup;
-	if (strcmp(cmd, "restore") == 0)
-		return usage_restore;
-	return NULL;
-}
 
 /* Whether a and b name the same existing file. */
 static int
@@ -109,7 +97,7 @@ parse(int argc, char **argv, const char *usage, const char *name,
 	int64_t v;
 	int ch;
 
-	*db = DEFAULT_DB;
+	*db = CLI_DEFAULT_DB;
 	*other = NULL;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
@@ -274,15 +262,15 @@ out:
 	return rc;
 }
 
-int
-cli_ops(const char *cmd, int argc, char **argv)
-{
-	if (strcmp(cmd, "backup") == 0)
-		return cmd_backup(argc, argv);
-	if (strcmp(cmd, "restore") == 0)
-		return cmd_restore(argc, argv);
-	return 2;
-}
+const struct cli_command cli_backup = {
+	"backup", NULL, "copy the database while veche runs", usage_backup,
+	cmd_backup,
+};
+
+const struct cli_command cli_restore = {
+	"restore", NULL, "replace the database with a checked backup",
+	usage_restore, cmd_restore,
+};
 
 int
 cli_ops_metrics_token(const char *path, char *buf, size_t len)

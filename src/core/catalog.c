@@ -286,6 +286,12 @@ catalog_agency(const struct catalog *c, const char *code)
 	return NULL;
 }
 
+const char *
+catalog_text(const char *const v[LANG__MAX], enum lang l)
+{
+	return v[l] != NULL ? v[l] : v[LANG_RU];
+}
+
 const struct service_attr *
 catalog_service_attr(const struct service *svc, const char *code)
 {

@@ -36,6 +36,13 @@ const struct agency *catalog_agency_at(const struct catalog *c, size_t i);
 const struct agency *catalog_agency(const struct catalog *c,
     const char *code);
 
+/*
+ * A catalogue text (a service's or agency's name, a description...) in
+ * language l, falling back to Russian; NULL when it has neither.  The
+ * string belongs to the catalogue.
+ */
+const char *catalog_text(const char *const v[LANG__MAX], enum lang l);
+
 /* The attribute code of service svc, or NULL. */
 const struct service_attr *catalog_service_attr(const struct service *svc,
     const char *code);

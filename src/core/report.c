@@ -13,6 +13,7 @@
 #include "core/parse.h"
 #include "core/photo.h"
 #include "core/report.h"
+#include "core/text_check.h"
 #include "geo/geo.h"
 #include "store/store.h"
 
@@ -74,31 +75,13 @@ report_attr_type_parse(const char *name)
 	return ATTR__MAX;
 }
 
-/* Check a text field: UTF-8, no stray control bytes, at most max chars. */
-static int
-check_text(const char *field, const char *v, int multiline, size_t max,
-    struct verr *e)
-{
-	size_t chars, bad;
-
-	if (v == NULL)
-		return 0;
-	if (parse_utf8(v, multiline, &chars, &bad) == -1)
-		return verr_set(e, VERR_INVALID, field, "%s: invalid UTF-8 or "
-		    "a control character at byte %zu", field, bad);
-	if (chars > max)
-		return verr_set(e, VERR_INVALID, field, "%s: %zu characters, "
-		    "at most %zu allowed", field, chars, max);
-	return 0;
-}
-
 static int
 check_contact(const struct contact *c, struct verr *e)
 {
-	if (check_text("first_name", c->first_name, 0, VECHE_MAX_NAME, e) ||
-	    check_text("last_name", c->last_name, 0, VECHE_MAX_NAME, e) ||
-	    check_text("device_id", c->device_id, 0, VECHE_MAX_NAME, e) ||
-	    check_text("account_id", c->account_id, 0, VECHE_MAX_NAME, e))
+	if (text_check("first_name", c->first_name, 0, VECHE_MAX_NAME, e) ||
+	    text_check("last_name", c->last_name, 0, VECHE_MAX_NAME, e) ||
+	    text_check("device_id", c->device_id, 0, VECHE_MAX_NAME, e) ||
+	    text_check("account_id", c->account_id, 0, VECHE_MAX_NAME, e))
 		return -1;
 	if (c->email != NULL && (strlen(c->email) > VECHE_MAX_EMAIL ||
 	    !parse_email_ok(c->email)))
@@ -133,8 +116,8 @@ check_attr_value(const struct service *svc, const struct service_attr *a,
 	int64_t t;
 
 	snprintf(field, sizeof(field), "attribute[%s]", a->code);
-	if (check_text(field, value, a->type == ATTR_TEXT,
-	    VECHE_MAX_ATTR_VALUE, e) == -1)
+	if (text_check(field, value, a->type == ATTR_TEXT ?
+	    TEXT_CHECK_MULTILINE : 0, VECHE_MAX_ATTR_VALUE, e) == -1)
 		return -1;
 	switch (a->type) {
 	case ATTR_NUMBER:
@@ -226,11 +209,11 @@ check_input(const struct catalog *c, const struct report_input *in,
 		    in->lat > 90 ? "lat" : "long", "%s: out of range "
 		    "(latitude -90..90, longitude -180..180)",
 		    in->lat < -90 || in->lat > 90 ? "lat" : "long");
-	if (check_text("description", in->description, 1,
+	if (text_check("description", in->description, TEXT_CHECK_MULTILINE,
 	    VECHE_MAX_DESCRIPTION, e) ||
-	    check_text("address_string", in->address, 0, VECHE_MAX_ADDRESS,
-	    e) || check_text("address_id", in->address_id, 0, VECHE_MAX_CODE,
-	    e) || check_text("zipcode", in->zipcode, 0, VECHE_MAX_CODE, e))
+	    text_check("address_string", in->address, 0, VECHE_MAX_ADDRESS,
+	    e) || text_check("address_id", in->address_id, 0, VECHE_MAX_CODE,
+	    e) || text_check("zipcode", in->zipcode, 0, VECHE_MAX_CODE, e))
 		return -1;
 	if (in->nmedia + in->nphotos > VECHE_MAX_MEDIA)
 		return verr_set(e, VERR_INVALID, in->nphotos > 0 ? "photo" :
@@ -408,7 +391,8 @@ report_set_status(struct store *s, int64_t id, enum report_status status,
 
 	if ((unsigned)status >= STATUS__MAX)
 		return verr_set(e, VERR_INVALID, "status", "status: unknown");
-	if (check_text("description", note, 1, VECHE_MAX_DESCRIPTION, e) == -1)
+	if (text_check("description", note, TEXT_CHECK_MULTILINE,
+	    VECHE_MAX_DESCRIPTION, e) == -1)
 		return -1;
 	rc = store_report_set_status(s, id, status, note, now);
 	if (rc == 1)

@@ -6,6 +6,7 @@
 #include "core/audit.h"
 #include "core/parse.h"
 #include "core/social.h"
+#include "core/text_check.h"
 #include "store/store.h"
 #include "store/store_social.h"
 
@@ -49,21 +50,6 @@ has_text(const char *s)
 	return s[strspn(s, " \t\r\n")] != '\0';
 }
 
-static int
-check_text(const char *field, const char *v, int multiline, size_t max,
-    struct verr *e)
-{
-	size_t chars, bad;
-
-	if (parse_utf8(v, multiline, &chars, &bad) == -1)
-		return verr_set(e, VERR_INVALID, field, "%s: invalid UTF-8 or "
-		    "a control character at byte %zu", field, bad);
-	if (chars > max)
-		return verr_set(e, VERR_INVALID, field, "%s: %zu characters, "
-		    "at most %zu allowed", field, chars, max);
-	return 0;
-}
-
 int
 social_comment(struct store *s, int64_t report, const char *author,
     const char *body, const char *device, int64_t now, int64_t *id,
@@ -75,11 +61,12 @@ social_comment(struct store *s, int64_t report, const char *author,
 	if (body == NULL || !has_text(body))
 		return verr_set(e, VERR_INVALID, "body", "body: write the "
 		    "comment");
-	if (check_text("body", body, 1, VECHE_MAX_COMMENT, e) == -1)
+	if (text_check("body", body, TEXT_CHECK_MULTILINE, VECHE_MAX_COMMENT,
+	    e) == -1)
 		return -1;
 	if (author != NULL && !has_text(author))
 		author = NULL;
-	if (author != NULL && check_text("author", author, 0, VECHE_MAX_NAME,
+	if (author != NULL && text_check("author", author, 0, VECHE_MAX_NAME,
 	    e) == -1)
 		return -1;
 	memset(&c, 0, sizeof(c));

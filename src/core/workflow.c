@@ -15,6 +15,7 @@
 #include "core/outbox.h"
 #include "core/parse.h"
 #include "core/report.h"
+#include "core/text_check.h"
 #include "core/workflow.h"
 #include "store/store.h"
 #include "store/store_workflow.h"
@@ -195,27 +196,6 @@ held_free(struct held *h)
 	memset(h, 0, sizeof(*h));
 }
 
-static int
-check_text(const char *field, const char *v, size_t max, int required,
-    struct verr *e)
-{
-	size_t chars, bad;
-
-	if (v == NULL || *v == '\0') {
-		if (required)
-			return verr_set(e, VERR_INVALID, field, "%s: required",
-			    field);
-		return 0;
-	}
-	if (parse_utf8(v, 1, &chars, &bad) == -1)
-		return verr_set(e, VERR_INVALID, field, "%s: invalid UTF-8 or a "
-		    "control character at byte %zu", field, bad);
-	if (chars > max)
-		return verr_set(e, VERR_INVALID, field, "%s: %zu characters, at "
-		    "most %zu allowed", field, chars, max);
-	return 0;
-}
-
 /* The input an action needs, before anything is read. */
 static int
 check_input(const struct wf_input *in, struct verr *e)
@@ -223,30 +203,35 @@ check_input(const struct wf_input *in, struct verr *e)
 	switch (in->action) {
 	case WF_ANSWER:
 	case WF_NOTE:
-		return check_text("text", in->text, VECHE_MAX_DESCRIPTION, 1, e);
+		return text_check("text", in->text, TEXT_CHECK_MULTILINE |
+		    TEXT_CHECK_REQUIRED, VECHE_MAX_DESCRIPTION, e);
 	case WF_REJECT:
 		if ((unsigned)in->reason >= REJECT__MAX)
 			return verr_set(e, VERR_INVALID, "reason", "reason: one "
 			    "of duplicate, no_contact, obscene, not_government, "
 			    "unreadable");
-		return check_text("text", in->text, VECHE_MAX_DESCRIPTION, 0, e);
+		return text_check("text", in->text, TEXT_CHECK_MULTILINE,
+		    VECHE_MAX_DESCRIPTION, e);
 	case WF_FORWARD:
 		if (in->agency == NULL || *in->agency == '\0')
 			return verr_set(e, VERR_INVALID, "agency", "agency: "
 			    "required: the agency to forward to");
-		return check_text("reason", in->text, VECHE_MAX_REASON, 1, e);
+		return text_check("reason", in->text, TEXT_CHECK_MULTILINE |
+		    TEXT_CHECK_REQUIRED, VECHE_MAX_REASON, e);
 	case WF_EXTEND:
 		if (in->days < 1 || in->days > VECHE_DAYS_EXTENSION)
 			return verr_set(e, VERR_INVALID, "days", "days: 1 to %d",
 			    VECHE_DAYS_EXTENSION);
-		return check_text("reason", in->text, VECHE_MAX_REASON, 1, e);
+		return text_check("reason", in->text, TEXT_CHECK_MULTILINE |
+		    TEXT_CHECK_REQUIRED, VECHE_MAX_REASON, e);
 	case WF_FIXED:
 		if (in->fixed != 0 && in->fixed != 1)
 			return verr_set(e, VERR_INVALID, "fixed", "fixed: yes or "
 			    "no");
 		return 0;
 	default:
-		return check_text("text", in->text, VECHE_MAX_DESCRIPTION, 0, e);
+		return text_check("text", in->text, TEXT_CHECK_MULTILINE,
+		    VECHE_MAX_DESCRIPTION, e);
 	}
 }
 
@@ -545,7 +530,7 @@ out:
 
 /* Begin a transaction unless the caller holds one; *own says which. */
 static int
-begin(struct store *s, int *own, struct verr *e)
+tx_begin(struct store *s, int *own, struct verr *e)
 {
 	*own = !store_in_transaction(s);
 	if (*own && store_begin(s) == -1)
@@ -554,7 +539,7 @@ begin(struct store *s, int *own, struct verr *e)
 }
 
 static int
-finish(struct store *s, int own, int ok, struct verr *e)
+tx_finish(struct store *s, int own, int ok, struct verr *e)
 {
 	if (!own)
 		return ok ? 0 : -1;
@@ -595,13 +580,13 @@ workflow_apply(struct store *s, const struct catalog *c,
 	memset(out, 0, sizeof(*out));
 	if ((unsigned)in->action >= WF__MAX)
 		return verr_set(e, VERR_INVALID, "action", "action: unknown");
-	if (check_input(in, e) == -1 || begin(s, &own, e) == -1)
+	if (check_input(in, e) == -1 || tx_begin(s, &own, e) == -1)
 		return -1;
 	if ((rc = replayed(s, in, out, e)) == 0)
 		rc = step(s, c, in, out, e);
 	else if (rc == 1)
 		rc = 0;
-	return finish(s, own, rc == 0, e);
+	return tx_finish(s, own, rc == 0, e);
 }
 
 /* The actions from status `from` to `to`; 0, or -1 if there is no way. */
@@ -684,10 +669,10 @@ workflow_to_status(struct store *s, const struct catalog *c,
 	if ((unsigned)target >= STATUS__MAX || target == STATUS_SUBMITTED)
 		return verr_set(e, VERR_INVALID, "status", "status: cannot be "
 		    "set back to submitted");
-	if (begin(s, &own, e) == -1)
+	if (tx_begin(s, &own, e) == -1)
 		return -1;
 	if ((rc = replayed(s, in, out, e)) != 0)
-		return finish(s, own, rc == 1, e);
+		return tx_finish(s, own, rc == 1, e);
 	memset(&st, 0, sizeof(st));
 	rc = store_wf_get(s, in->report_id, on_status, &st);
 	if (rc == -1)
@@ -703,7 +688,7 @@ workflow_to_status(struct store *s, const struct catalog *c,
 		rc = -1;
 	}
 	if (rc != 0)
-		return finish(s, own, 0, e);
+		return tx_finish(s, own, 0, e);
 	/* The text is the answer if there is one, else the last step's. */
 	for (textstep = n - 1, i = 0; i < n; i++)
 		if (steps[i] == WF_ANSWER)
@@ -718,7 +703,7 @@ workflow_to_status(struct store *s, const struct catalog *c,
 		else
 			rc = step(s, c, &one, out, e);
 	}
-	return finish(s, own, rc == 0, e);
+	return tx_finish(s, own, rc == 0, e);
 }
 
 int
@@ -728,13 +713,13 @@ workflow_submit(struct store *s, const struct catalog *c,
 {
 	int own, rc;
 
-	if (begin(s, &own, e) == -1)
+	if (tx_begin(s, &own, e) == -1)
 		return -1;
 	rc = report_submit(s, c, in, out, e);
 	if (rc == 0 && citizen != NULL && citizen->user_id != 0 &&
 	    store_wf_set_reporter(s, out->id, citizen->user_id) == -1)
 		rc = verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
-	return finish(s, own, rc == 0, e);
+	return tx_finish(s, own, rc == 0, e);
 }
 
 int

@@ -132,7 +132,7 @@ serve_static(struct http_request *req)
  * queued) or -1 to drop the connection.
  */
 static int
-begin(struct http_request *req, const char *method)
+headers_in(struct http_request *req, const char *method)
 {
 	const struct http_config *cfg = &req->srv->cfg;
 	const char *q, *cl;
@@ -352,7 +352,7 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 	req->con = con;
 	switch (req->state) {
 	case REQ_NEW:
-		rc = begin(req, method);
+		rc = headers_in(req, method);
 		break;
 	case REQ_BODY:
 		if (*upload_data_size > 0) {

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "text/base.h"
-#include "text/cli.h"
+#include "cli/cli.h"
 
 static char out[65536];
 
@@ -46,7 +46,7 @@ run(const char *input, ...)
 	dup2(in, 0);
 	dup2(o, 1);
 	clearerr(stdin);
-	rc = text_cli(argc, argv);
+	rc = cli_text.run(argc, argv);
 	fflush(stdout);
 	dup2(save_in, 0);
 	dup2(save_out, 1);

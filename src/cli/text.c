@@ -1,5 +1,6 @@
 /*
- * cli.c: `veche text VERB`, for analysts and for tests.
+ * text.c: `veche text VERB`, the text engine (src/text/) from the command
+ * line, for analysts and for tests.
  *
  * Line verbs read one text per line on stdin and print one line per input,
  * tab-separated: a label, a score and details.  A line that cannot be
@@ -13,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text/cli.h"
+#include "cli/cli.h"
 #include "text/complaint.h"
 #include "text/csv.h"
 #include "text/dedupe.h"
@@ -789,8 +790,15 @@ parse_args(const struct verb *vb, int argc, char **argv, struct args *a)
 	return 0;
 }
 
-int
-text_cli(int argc, char **argv)
+/*
+ * `veche text VERB [options]`: argv[0] is "text", argv[1] the verb.  Reads
+ * stdin and writes stdout; errors go to stderr saying what to do next.
+ * Returns the exit status: 0 success, 1 runtime error (unreadable file,
+ * malformed input line, bad model), 2 usage error.  It answers --help
+ * itself: the verbs have their own.
+ */
+static int
+run(int argc, char **argv)
 {
 	struct args a;
 	size_t i;
@@ -822,3 +830,8 @@ text_cli(int argc, char **argv)
 		return EXIT_USAGE;
 	return verbs[i].run(&a);
 }
+
+const struct cli_command cli_text = {
+	"text", NULL, "Russian/English text tools (tokens, sentiment, ...)",
+	NULL, run,
+};

@@ -1,4 +1,4 @@
-/* cli_delivery.c: webhook, outbox and export commands (cli_delivery.h). */
+/* delivery.c: webhook, outbox and export commands (cli.h). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "veche.h"
-#include "api/cli_delivery.h"
+#include "cli/cli.h"
 #include "core/catalog.h"
 #include "core/clock.h"
 #include "core/datetime.h"
@@ -41,7 +41,7 @@ static const char usage_export[] =
     "Write the agency's reports requested in [from, to] (YYYY-MM-DD) as\n"
     "RFC 4180 CSV to standard output; --bom for spreadsheet programs.\n";
 
-const char *
+static const char *
 cli_delivery_usage(const char *cmd)
 {
 	if (strcmp(cmd, "webhook") == 0)
@@ -250,7 +250,7 @@ fail:
 	return 1;
 }
 
-int
+static int
 cli_delivery(const char *cmd, int argc, char **argv)
 {
 	const char *usage = cli_delivery_usage(cmd), *sub;
@@ -276,6 +276,39 @@ cli_delivery(const char *cmd, int argc, char **argv)
 	store_close(s);
 	return rc;
 }
+
+static int
+run_webhook(int argc, char **argv)
+{
+	return cli_delivery("webhook", argc, argv);
+}
+
+static int
+run_outbox(int argc, char **argv)
+{
+	return cli_delivery("outbox", argc, argv);
+}
+
+static int
+run_export(int argc, char **argv)
+{
+	return cli_delivery("export", argc, argv);
+}
+
+const struct cli_command cli_webhook = {
+	"webhook", NULL, "signed webhooks to agency systems (add, list, remove)",
+	usage_webhook, run_webhook,
+};
+
+const struct cli_command cli_outbox = {
+	"outbox", NULL, "delivery statistics, replay of dead deliveries",
+	usage_outbox, run_outbox,
+};
+
+const struct cli_command cli_export = {
+	"export", "csv", "an agency's reports for a period as CSV",
+	usage_export, run_export,
+};
 
 int
 cli_delivery_mail_settings(struct store *s, const char *smtp_url,

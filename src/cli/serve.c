@@ -1,0 +1,464 @@
+/*
+ * serve.c: 'veche serve', the web server and the Open311 API.  The steps,
+ * in order: read the options, prepare the database (mail settings, demo
+ * data, catalogue, deadlines), start the app, the HTTP server and the
+ * background workers, wait for SIGINT or SIGTERM, stop in reverse.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "veche.h"
+#include "api/app.h"
+#include "api/metrics.h"
+#include "api/routes.h"
+#include "cli/cli.h"
+#include "core/calendar.h"
+#include "core/catalog.h"
+#include "core/delivery.h"
+#include "core/escalation.h"
+#include "core/parse.h"
+#include "http/http.h"
+#include "store/store.h"
+
+#define DEFAULT_DB      CLI_DEFAULT_DB
+#define DEFAULT_LISTEN  "127.0.0.1:8080"
+#define DEFAULT_TILES   "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+static const char usage[] =
+    "usage: veche serve [--db FILE] [--listen HOST:PORT] [--demo]\n"
+    "                   [--demo-reports N] [--threads N] [--public-url URL]\n"
+    "\n"
+    "  --db FILE          SQLite database (default " DEFAULT_DB "), created\n"
+    "                     if missing\n"
+    "  --listen HOST:PORT address to serve on (default " DEFAULT_LISTEN ");\n"
+    "                     port 0 picks a free port\n"
+    "  --demo             if the database is empty, load the demo city\n"
+    "                     (data/demo/city.json) and demo reports\n"
+    "  --demo-reports N   how many demo reports (default 300)\n"
+    "  --threads N        worker threads (default 8)\n"
+    "  --public-url URL   the address clients use (default http://HOST:PORT)\n"
+    "  --no-cache         render every GET anew (see docs/performance.md)\n"
+    "  --media DIR        folder for citizens' photos (default: media/ next\n"
+    "                     to the database)\n"
+    "  --tiles URL        map tile URL template, {z}/{x}/{y} (default\n"
+    "                     OpenStreetMap's); 'none' shows no tiles\n"
+    "  --smtp URL         send e-mail through smtp://HOST:PORT (kept in the\n"
+    "                     database as mail.smtp_url; '' turns mail off)\n"
+    "  --mail-from ADDR   sender of veche's e-mail (mail.from)\n"
+    "  --retry-base-ms N  first webhook/e-mail retry delay (default 30000)\n"
+    "  --retry-cap-ms N   longest retry delay (default 6 hours)\n"
+    "  --max-attempts N   attempts before a delivery is dead (default 12)\n"
+    "  --trusted-proxy ADDR[,ADDR]\n"
+    "                     reverse proxies whose X-Forwarded-For names the\n"
+    "                     client (rate limits count that address)\n"
+    "  --max-conn-per-address N\n"
+    "                     open connections from one address (default 128)\n"
+    "  --header-timeout S seconds a client has to send its headers (10)\n"
+    "  --body-timeout S   seconds a client has to send a body (120)\n"
+    "  --metrics-token-file FILE  serve GET /metrics to 'Authorization:\n"
+    "                     Bearer TOKEN', TOKEN the first line of FILE\n"
+    "                     (off without it: 404)\n"
+    "  --log-format F     'text' (default) or 'json': a JSON line per\n"
+    "                     request on stderr (docs/operations.md)\n"
+    "\n"
+    "Prints 'veche: listening on URL' when ready; stops on SIGINT/SIGTERM.\n";
+
+/* One run of the server: its options, then what it started. */
+struct serve {
+	const char *db, *listen, *url, *smtp, *mail_from;
+	int demo;
+	int64_t threads, nreports;
+	char host[256];
+	unsigned port;
+	char metrics_token[VECHE_MAX_METRICS_TOKEN + 2];
+	int have_token;
+	struct delivery_config dcfg;
+	struct http_config cfg;
+
+	struct store *s;
+	struct calendar *cal;
+	struct app app;
+	int app_ready;
+	sigset_t signals;
+	struct http_route *routes;
+	struct http_server *srv;
+	struct delivery_worker *worker;
+	struct escalation_worker *scanner;
+	char public_url[512], static_dir[1024], media_dir[1024];
+};
+
+/* Split "host:port" or "[v6]:port". */
+static int
+parse_listen(const char *s, char *host, size_t hostlen, unsigned *port)
+{
+	const char *colon;
+	int64_t p;
+
+	if (s[0] == '[') {
+		const char *end = strchr(s, ']');
+
+		if (end == NULL || end[1] != ':')
+			return -1;
+		snprintf(host, hostlen, "%.*s", (int)(end - s - 1), s + 1);
+		colon = end + 1;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL)
+			return -1;
+		snprintf(host, hostlen, "%.*s", (int)(colon - s), s);
+	}
+	if (host[0] == '\0' || parse_int64(colon + 1, 0, 65535, &p) == -1)
+		return -1;
+	*port = (unsigned)p;
+	return 0;
+}
+
+/* The options into sv; 0, or -1 after saying why (exit status 2). */
+static int
+parse_args(struct serve *sv, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "demo", no_argument, NULL, 'D' },
+		{ "demo-reports", required_argument, NULL, 'n' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "public-url", required_argument, NULL, 'u' },
+		{ "no-cache", no_argument, NULL, 'C' },
+		{ "media", required_argument, NULL, 'M' },
+		{ "tiles", required_argument, NULL, 'T' },
+		{ "smtp", required_argument, NULL, 'S' },
+		{ "mail-from", required_argument, NULL, 'F' },
+		{ "retry-base-ms", required_argument, NULL, 'B' },
+		{ "retry-cap-ms", required_argument, NULL, 'P' },
+		{ "max-attempts", required_argument, NULL, 'A' },
+		{ "trusted-proxy", required_argument, NULL, 'X' },
+		{ "max-conn-per-address", required_argument, NULL, 'I' },
+		{ "header-timeout", required_argument, NULL, 'H' },
+		{ "body-timeout", required_argument, NULL, 'b' },
+		{ "metrics-token-file", required_argument, NULL, 'm' },
+		{ "log-format", required_argument, NULL, 'L' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int64_t v, per_address = 0, header_s = 0, body_s = 0;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			sv->db = optarg;
+			break;
+		case 'l':
+			sv->listen = optarg;
+			break;
+		case 'D':
+			sv->demo = 1;
+			break;
+		case 'n':
+			if (parse_int64(optarg, 1, 100000000,
+			    &sv->nreports) == -1) {
+				fprintf(stderr, "veche: --demo-reports: a "
+				    "positive number\n");
+				return -1;
+			}
+			break;
+		case 't':
+			if (parse_int64(optarg, 1, 256, &sv->threads) == -1) {
+				fprintf(stderr, "veche: --threads: 1 to 256\n");
+				return -1;
+			}
+			break;
+		case 'u':
+			sv->url = optarg;
+			break;
+		case 'C':
+			sv->app.no_cache = 1;
+			break;
+		case 'M':
+			sv->app.media_dir = optarg;
+			break;
+		case 'T':
+			sv->app.tiles_url = optarg;
+			break;
+		case 'S':
+			sv->smtp = optarg;
+			break;
+		case 'F':
+			sv->mail_from = optarg;
+			break;
+		case 'B':
+		case 'P':
+		case 'A':
+			if (parse_int64(optarg, 1, ch == 'A' ? 1000 : 86400000,
+			    &v) == -1) {
+				fprintf(stderr, "veche: --retry-base-ms, "
+				    "--retry-cap-ms, --max-attempts: a positive "
+				    "number\n");
+				return -1;
+			}
+			if (ch == 'B')
+				sv->dcfg.base_ms = v;
+			else if (ch == 'P')
+				sv->dcfg.cap_ms = v;
+			else
+				sv->dcfg.max_attempts = (int)v;
+			break;
+		case 'X':
+			sv->cfg.trusted_proxies = optarg;
+			break;
+		case 'I':
+			if (parse_int64(optarg, 1, 65535, &per_address) == -1) {
+				fprintf(stderr, "veche: --max-conn-per-address: "
+				    "1 to 65535\n");
+				return -1;
+			}
+			break;
+		case 'H':
+		case 'b':
+			if (parse_int64(optarg, 1, 3600, ch == 'H' ? &header_s :
+			    &body_s) == -1) {
+				fprintf(stderr, "veche: --header-timeout, "
+				    "--body-timeout: 1 to 3600 seconds\n");
+				return -1;
+			}
+			break;
+		case 'm':
+			if (cli_ops_metrics_token(optarg, sv->metrics_token,
+			    sizeof(sv->metrics_token)) == -1)
+				return -1;
+			sv->have_token = 1;
+			break;
+		case 'L':
+			if ((sv->app.log_json = cli_ops_log_format(optarg)) == -1)
+				return -1;
+			break;
+		default:
+			fputs(usage, stderr);
+			return -1;
+		}
+	}
+	if (optind != argc || parse_listen(sv->listen, sv->host,
+	    sizeof(sv->host), &sv->port) == -1) {
+		fprintf(stderr, "veche: --listen: expected HOST:PORT, e.g. "
+		    "127.0.0.1:8080\n");
+		return -1;
+	}
+	sv->cfg.max_per_address = (unsigned)per_address;
+	sv->cfg.header_timeout = (unsigned)header_s;
+	sv->cfg.body_timeout = (unsigned)body_s;
+	return 0;
+}
+
+/* Load the demo city and reports into an empty database. */
+static int
+demo_setup(struct store *s, size_t nreports)
+{
+	struct catalog *c = NULL;
+	char path[1024];
+	int64_t count;
+	int rc = -1;
+
+	if ((c = cli_load_catalog(s)) == NULL)
+		return -1;
+	if (catalog_nservices(c) == 0) {
+		snprintf(path, sizeof(path), "%s/demo/city.json",
+		    cli_data_dir());
+		fprintf(stderr, "veche: loading the demo city from %s\n", path);
+		catalog_free(c);
+		if (cli_import_city(s, path) == -1 ||
+		    (c = cli_load_catalog(s)) == NULL)
+			return -1;
+	}
+	if (store_report_count(s, &count) == -1) {
+		fprintf(stderr, "veche: %s\n", store_error(s));
+		goto out;
+	}
+	if (count == 0 && cli_seed_reports(s, c, nreports, CLI_DEMO_DAYS,
+	    1) == -1)
+		goto out;
+	rc = 0;
+out:
+	catalog_free(c);
+	return rc;
+}
+
+/*
+ * Open the database and make it ready: mail settings, demo data, the
+ * catalogue, the deadline calendar, the media folder.  0, or -1 after
+ * saying why.
+ */
+static int
+prepare_data(struct serve *sv)
+{
+	int cal_ok = 0;
+
+	if ((sv->s = cli_open_store(sv->db)) == NULL)
+		return -1;
+	if (cli_delivery_mail_settings(sv->s, sv->smtp, sv->mail_from) == -1)
+		return -1;
+	if (sv->demo && demo_setup(sv->s, (size_t)sv->nreports) == -1)
+		return -1;
+	sv->app.catalog = cli_load_catalog(sv->s);
+	if (sv->app.catalog == NULL)
+		return -1;
+	if ((sv->cal = cli_setup_deadlines(sv->s, &cal_ok)) == NULL && !cal_ok)
+		return -1;
+	if (catalog_nservices(sv->app.catalog) == 0)
+		fprintf(stderr, "veche: warning: the city has no services yet; "
+		    "load one with 'veche city import' or start with --demo\n");
+	sv->app.db_path = sv->db;
+	if (sv->app.media_dir == NULL && strcmp(sv->db, ":memory:") != 0) {
+		const char *slash = strrchr(sv->db, '/');
+
+		snprintf(sv->media_dir, sizeof(sv->media_dir), "%.*smedia",
+		    slash != NULL ? (int)(slash - sv->db + 1) : 0, sv->db);
+		sv->app.media_dir = sv->media_dir;
+	}
+	if (sv->app.tiles_url == NULL)
+		sv->app.tiles_url = DEFAULT_TILES;
+	return 0;
+}
+
+/* The app's threads, with SIGINT and SIGTERM left to wait_for_signal. */
+static int
+start_app(struct serve *sv)
+{
+	if (app_init(&sv->app) == -1) {
+		fprintf(stderr, "veche: cannot set up threads\n");
+		return -1;
+	}
+	sv->app_ready = 1;
+	/* Signals are taken by sigwait, not by the worker threads. */
+	sigemptyset(&sv->signals);
+	sigaddset(&sv->signals, SIGINT);
+	sigaddset(&sv->signals, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sv->signals, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+/* The routes, /metrics and the HTTP server; sets the public URL. */
+static int
+start_http(struct serve *sv)
+{
+	struct http_config *cfg = &sv->cfg;
+	char err[600];
+
+	cfg->host = sv->host;
+	cfg->port = sv->port;
+	cfg->threads = (unsigned)sv->threads;
+	if ((sv->routes = routes_build(&cfg->nroutes)) == NULL) {
+		fprintf(stderr, "veche: out of memory\n");
+		return -1;
+	}
+	cfg->routes = sv->routes;
+	if ((sv->app.metrics = metrics_new(sv->routes, cfg->nroutes,
+	    sv->have_token ? sv->metrics_token : NULL)) == NULL) {
+		fprintf(stderr, "veche: out of memory\n");
+		return -1;
+	}
+	cfg->before = routes_before;
+	cfg->observe = routes_observe;
+	cfg->connection = routes_connection;
+	cfg->access = routes_access;
+	cfg->error = routes_error;
+	cfg->app = &sv->app;
+	snprintf(sv->static_dir, sizeof(sv->static_dir), "%s", cli_web_dir());
+	cfg->static_dir = sv->static_dir;
+	if ((sv->srv = http_server_start(cfg, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "veche: %s\n", err);
+		return -1;
+	}
+	sv->port = http_server_port(sv->srv);
+	if (sv->url == NULL) {
+		snprintf(sv->public_url, sizeof(sv->public_url),
+		    strchr(sv->host, ':') ? "http://[%s]:%u" : "http://%s:%u",
+		    sv->host, sv->port);
+		sv->url = sv->public_url;
+	}
+	sv->app.public_url = sv->url;
+	return 0;
+}
+
+/* The delivery worker (webhooks, e-mail) and the deadline scanner. */
+static int
+start_workers(struct serve *sv)
+{
+	char err[600];
+
+	sv->dcfg.public_url = sv->url;
+	if ((sv->worker = delivery_worker_start(sv->db, sv->app.writer,
+	    &sv->dcfg, err, sizeof(err))) == NULL ||
+	    (sv->scanner = escalation_worker_start(sv->db, sv->app.writer,
+	    VECHE_ESCALATION_PERIOD, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "veche: %s\n", err);
+		return -1;
+	}
+	metrics_watch_scanner(sv->app.metrics, sv->scanner);
+	return 0;
+}
+
+static void
+wait_for_signal(struct serve *sv)
+{
+	int sig;
+
+	printf("veche: listening on %s/\n", sv->url);
+	printf("veche: Open311 API at %s/open311/v2/discovery.json\n",
+	    sv->url);
+	fflush(stdout);
+	while (sigwait(&sv->signals, &sig) != 0)
+		;
+	fprintf(stderr, "veche: stopping (signal %d)\n", sig);
+}
+
+/* Stop and free what was started, in reverse; any step may be missing. */
+static void
+stop(struct serve *sv)
+{
+	/* The server first: /metrics reads the scanner. */
+	http_server_stop(sv->srv);
+	escalation_worker_stop(sv->scanner);
+	delivery_worker_stop(sv->worker);
+	metrics_free(sv->app.metrics);
+	sodium_memzero(sv->metrics_token, sizeof(sv->metrics_token));
+	free(sv->routes);
+	if (sv->app_ready)
+		app_finish(&sv->app);
+	catalog_free(sv->app.catalog);
+	store_close(sv->s);
+	calendar_free(sv->cal);
+}
+
+static int
+run(int argc, char **argv)
+{
+	struct serve sv;
+	int rc = 1;
+
+	memset(&sv, 0, sizeof(sv));
+	sv.db = DEFAULT_DB;
+	sv.listen = DEFAULT_LISTEN;
+	sv.threads = VECHE_DEFAULT_THREADS;
+	sv.nreports = CLI_DEMO_REPORTS;
+	delivery_config_default(&sv.dcfg);
+	if (parse_args(&sv, argc, argv) == -1) {
+		sodium_memzero(sv.metrics_token, sizeof(sv.metrics_token));
+		return 2;
+	}
+	if (prepare_data(&sv) == 0 && start_app(&sv) == 0 &&
+	    start_http(&sv) == 0 && start_workers(&sv) == 0) {
+		wait_for_signal(&sv);
+		rc = 0;
+	}
+	stop(&sv);
+	return rc;
+}
+
+const struct cli_command cli_serve = {
+	"serve", NULL, "run the web server and the Open311 API", usage, run,
+};

@@ -137,7 +137,7 @@ jstr(const char *s)
 	return s != NULL ? json_string(s) : json_null();
 }
 
-/* store_report_get callback: the report's public fields as JSON. */
+/* report_get callback: the report's public fields as JSON. */
 static int
 report_json(const struct report *r, void *arg)
 {
@@ -213,10 +213,10 @@ outbox_emit(struct store *s, enum event_type ev, int64_t report_id,
 		return verr_set(e, VERR_INTERNAL, NULL, "outbox: %s for report "
 		    "%lld outside a transaction", outbox_event_name(ev),
 		    (long long)report_id);
-	if ((rc = store_report_get(s, report_id, report_json, &report)) == 1)
+	if ((rc = report_get(s, NULL, report_id, report_json, &report)) == 1)
 		return verr_set(e, VERR_NOT_FOUND, "service_request_id",
 		    "service_request_id: no report %lld", (long long)report_id);
-	if (rc != 0 || store_report_get(s, report_id, report_agency,
+	if (rc != 0 || report_get(s, NULL, report_id, report_agency,
 	    agency) != 0) {
 		verr_set(e, VERR_INTERNAL, NULL, "outbox: reading report: %s",
 		    store_error(s));
@@ -764,4 +764,52 @@ delivery_worker_stop(struct delivery_worker *w)
 	worker_stop(w->thread);
 	store_close(w->store);
 	free(w);
+}
+
+int
+delivery_subscriptions(struct store *s,
+    int (*fn)(const struct store_subscription *, void *), void *arg)
+{
+	return store_subscription_each(s, fn, arg);
+}
+
+int
+delivery_list(struct store *s, enum delivery_state state, size_t limit,
+    int (*fn)(const struct store_delivery *, void *), void *arg)
+{
+	return store_delivery_each(s, state, limit, fn, arg);
+}
+
+int
+delivery_stats(struct store *s, struct store_delivery_stats *st)
+{
+	return store_delivery_stats(s, st);
+}
+
+int
+delivery_emit(struct store *s, enum event_type ev, int64_t report,
+    const char *detail, int64_t now, struct verr *e)
+{
+	if (store_begin(s) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
+	if (outbox_emit(s, ev, report, detail, now, e) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	if (store_commit(s) == -1) {
+		store_rollback(s);
+		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
+	}
+	return 0;
+}
+
+int
+delivery_set_mail(struct store *s, const char *smtp_url, const char *from)
+{
+	if (smtp_url != NULL && store_setting_put(s, "mail.smtp_url",
+	    smtp_url) == -1)
+		return -1;
+	if (from != NULL && store_setting_put(s, "mail.from", from) == -1)
+		return -1;
+	return 0;
 }

@@ -14,6 +14,7 @@
 
 #include "veche.h"
 #include "api/app.h"
+#include "api/city.h"
 #include "api/routes.h"
 #include "api/cli_delivery.h"
 #include "api/metrics.h"
@@ -23,7 +24,6 @@
 #include "core/apikey.h"
 #include "core/audit.h"
 #include "core/catalog.h"
-#include "core/city.h"
 #include "core/clock.h"
 #include "core/calendar.h"
 #include "core/datetime.h"

@@ -106,8 +106,10 @@ struct report_view {
  *   - the text of a report rejected for obscene or threatening language is
  *     not republished, to anyone (the store keeps it);
  *   - contact data go to admins and to those who serve r's agency (its
- *     operators, heads and API keys), never to moderators, reporters or
- *     the public.
+ *     operators, heads and API keys bound to it or to none), never to
+ *     moderators or the public;
+ *   - the reporter (report_from_device, or the report's token) sees what
+ *     the public sees: veche never shows contact data back.
  */
 void report_view(const struct actor *actor, const struct report *r,
     struct report_view *out);
@@ -128,9 +130,10 @@ int report_by_token(struct store *s, const struct actor *actor,
     const char *token, int (*fn)(const struct report *, void *), void *arg);
 
 /*
- * The contact data of report id, when report_view lets actor see them:
- * fn is called once if so, not at all if not.  Returns 0, 1 when there is
- * no such report, or -1.
+ * The contact data of report id, when report_view lets actor (NULL: the
+ * public, who never may) see them: fn is called once if so, not at all if
+ * not.  Returns 0, 1 when there is no such report or it has no contact
+ * row, or -1.
  */
 int report_contact(struct store *s, const struct actor *actor, int64_t id,
     int (*fn)(const struct contact *, void *), void *arg);

@@ -275,4 +275,95 @@ struct store_apikey {
 	int revoked;
 };
 
+/* Where a delivery goes. */
+enum delivery_channel {
+	DELIVERY_WEBHOOK,               /* a subscription's URL */
+	DELIVERY_MAIL_AGENCY,           /* the event's agency's e-mail */
+	DELIVERY_MAIL_REPORTER,         /* the reporter's e-mail */
+	DELIVERY_CHANNEL__MAX
+};
+
+/* The life of a delivery. */
+enum delivery_state {
+	DELIVERY_PENDING,               /* waiting for next_attempt */
+	DELIVERY_SENDING,               /* claimed by the worker, in flight */
+	DELIVERY_DELIVERED,
+	DELIVERY_DEAD,                  /* gave up; replay makes it pending */
+	DELIVERY_STATE__MAX
+};
+
+/* A webhook endpoint.  agency NULL: all; events NULL: all ("a,b" list). */
+struct store_subscription {
+	int64_t id;
+	const char *url;
+	const char *secret;
+	const char *agency;
+	const char *events;
+	int include_contact;
+	int64_t created;
+};
+
+/*
+ * A delivery with what sending it needs.  Times in ms are Unix
+ * milliseconds.  url/secret are set for webhooks; address is the mail
+ * recipient looked up now (NULL if gone).
+ */
+struct store_delivery {
+	int64_t id;
+	enum delivery_channel channel;
+	enum delivery_state state;
+	int attempts;
+	int64_t next_attempt_ms;
+	int64_t updated_ms;
+	const char *last_error;
+	int64_t event_id;
+	const char *event_type;
+	const char *event_key;
+	const char *payload;
+	int64_t report_id;
+	const char *agency;
+	int64_t event_created;
+	int64_t subscription_id;        /* 0 for e-mail */
+	const char *url;
+	const char *secret;
+	int include_contact;
+	const char *address;
+};
+
+struct store_delivery_stats {
+	int64_t events;
+	int64_t subscriptions;
+	int64_t count[DELIVERY_STATE__MAX];
+	int64_t oldest_pending_ms;      /* next_attempt of the oldest, or 0 */
+};
+
+/* Comment moderation states; only COMMENT_PUBLISHED ones are public. */
+enum comment_status {
+	COMMENT_PUBLISHED,
+	COMMENT_PENDING,
+	COMMENT_HIDDEN,
+	COMMENT_STATUS__MAX
+};
+
+struct comment {
+	int64_t id;
+	int64_t report_id;
+	const char *author;             /* display name, or NULL: anonymous */
+	const char *body;
+	enum comment_status status;
+	int64_t created;
+};
+
+/* A user as stored.  pwhash is libsodium's crypto_pwhash_str string. */
+struct store_user {
+	int64_t id;
+	const char *login;
+	const char *pwhash;
+	enum role role;
+	int disabled;
+	const char *const *agencies;
+	size_t nagencies;
+	int64_t created;
+};
+
 #endif

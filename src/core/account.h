@@ -15,7 +15,6 @@
 
 #include "core/error.h"
 #include "base/model.h"
-#include "store/store_accounts.h" /* struct store_user */
 
 struct catalog;
 struct store;

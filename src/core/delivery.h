@@ -17,8 +17,8 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "base/model.h"
 #include "core/outbox.h"
-#include "store/store_delivery.h" /* the outbox's records */
 
 struct store;
 struct store_writer;

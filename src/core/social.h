@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
-#include "store/store_social.h" /* struct comment, comment_status */
+#include "base/model.h"
 
 struct actor;
 struct store;

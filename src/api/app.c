@@ -9,8 +9,8 @@
 #include "api/cache.h"
 #include "core/catalog.h"
 #include "core/clock.h"
+#include "core/db.h"
 #include "api/ratelimit.h"
-#include "store/store.h"
 
 struct catalog_old {
 	struct catalog *c;
@@ -20,7 +20,7 @@ struct catalog_old {
 static void
 close_store(void *p)
 {
-	store_close(p);
+	db_close(p);
 }
 
 int
@@ -35,14 +35,14 @@ app_init(struct app *a)
 		return -1;
 	}
 	pthread_mutex_init(&a->reload_lock, NULL);
-	if ((a->writer = store_writer_new()) == NULL) {
+	if ((a->writer = db_writer_new()) == NULL) {
 		pthread_key_delete(a->store_key);
 		cache_free(a->cache);
 		a->cache = NULL;
 		return -1;
 	}
 	if ((a->login_limit = ratelimit_new(0)) == NULL) {
-		store_writer_free(a->writer);
+		db_writer_free(a->writer);
 		a->writer = NULL;
 		pthread_key_delete(a->store_key);
 		cache_free(a->cache);
@@ -61,13 +61,13 @@ app_finish(struct app *a)
 		return;
 	/* The calling thread's own connection, if it made one. */
 	if ((s = pthread_getspecific(a->store_key)) != NULL) {
-		store_close(s);
+		db_close(s);
 		pthread_setspecific(a->store_key, NULL);
 	}
 	pthread_key_delete(a->store_key);
 	cache_free(a->cache);
 	a->cache = NULL;
-	store_writer_free(a->writer);
+	db_writer_free(a->writer);
 	a->writer = NULL;
 	while (a->retired != NULL) {
 		struct catalog_old *o = a->retired;
@@ -89,13 +89,13 @@ app_store(struct app *a)
 
 	if (s != NULL)
 		return s;
-	if ((s = store_open(a->db_path, err, sizeof(err))) == NULL) {
+	if ((s = db_open(a->db_path, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "veche: %s\n", err);
 		return NULL;
 	}
-	store_set_writer(s, a->writer);
+	db_set_writer(s, a->writer);
 	if (pthread_setspecific(a->store_key, s) != 0) {
-		store_close(s);
+		db_close(s);
 		return NULL;
 	}
 	return s;

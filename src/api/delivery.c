@@ -18,12 +18,12 @@
 #include "api/delivery.h"
 #include "api/reply.h"
 #include "api/routes.h"
+#include "core/catalog.h"
+#include "core/db.h"
 #include "core/delivery.h"
 #include "core/export.h"
 #include "core/parse.h"
 #include "http/http.h"
-#include "store/store.h"
-#include "store/store_delivery.h"
 
 static const char *const state_names[DELIVERY_STATE__MAX] = {
 	[DELIVERY_PENDING] = "pending",
@@ -106,8 +106,8 @@ webhooks_list(struct http_request *req, struct http_response *res, void *arg)
 		return 0;
 	if ((list = json_array()) == NULL)
 		return -1;
-	if (store_subscription_each(s, sub_json, list) != 0) {
-		fprintf(stderr, "veche: %s\n", store_error(s));
+	if (delivery_subscriptions(s, sub_json, list) != 0) {
+		fprintf(stderr, "veche: %s\n", db_error(s));
 		json_decref(list);
 		return -1;
 	}
@@ -189,9 +189,9 @@ outbox_dead(struct http_request *req, struct http_response *res, void *arg)
 		return 0;
 	if ((list = json_array()) == NULL)
 		return -1;
-	if (store_delivery_each(s, DELIVERY_DEAD, VECHE_DELIVERY_LIST,
+	if (delivery_list(s, DELIVERY_DEAD, VECHE_DELIVERY_LIST,
 	    delivery_json, list) != 0) {
-		fprintf(stderr, "veche: %s\n", store_error(s));
+		fprintf(stderr, "veche: %s\n", db_error(s));
 		json_decref(list);
 		return -1;
 	}
@@ -246,8 +246,8 @@ outbox_stats(struct http_request *req, struct http_response *res, void *arg)
 	if (admin_only(req, res, arg) || (s = store_or_503(req, res,
 	    arg)) == NULL)
 		return 0;
-	if (store_delivery_stats(s, &st) == -1) {
-		fprintf(stderr, "veche: %s\n", store_error(s));
+	if (delivery_stats(s, &st) == -1) {
+		fprintf(stderr, "veche: %s\n", db_error(s));
 		return -1;
 	}
 	if ((by = json_object()) == NULL)
@@ -332,7 +332,7 @@ export_reports(struct http_request *req, struct http_response *res,
 	}
 	if ((s = store_or_503(req, res, arg)) == NULL)
 		return 0;
-	if ((rc = store_agency_each(s, agency_exists, (void *)code)) == -1)
+	if ((rc = catalog_agency_each(s, agency_exists, (void *)code)) == -1)
 		return -1;
 	if (rc != 1) {
 		http_response_error(req, res, 404, "code", "code: no such agency");

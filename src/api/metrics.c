@@ -10,10 +10,10 @@
 #include "veche.h"
 #include "api/app.h"
 #include "api/metrics.h"
+#include "core/db.h"
+#include "core/delivery.h"
 #include "core/escalation.h"
 #include "http/http.h"
-#include "store/store.h"
-#include "store/store_delivery.h"
 
 /* Upper bounds of the latency buckets, microseconds (+Inf follows). */
 static const int64_t bucket_us[] = {
@@ -251,8 +251,8 @@ write_state(struct metrics *m, struct store *s, struct http_response *res)
 	struct store_delivery_stats st;
 	struct escalation_worker *w;
 
-	if (store_delivery_stats(s, &st) == -1) {
-		fprintf(stderr, "veche: metrics: %s\n", store_error(s));
+	if (delivery_stats(s, &st) == -1) {
+		fprintf(stderr, "veche: metrics: %s\n", db_error(s));
 		return -1;
 	}
 	http_response_printf(res, "# HELP veche_http_connections_open Client "
@@ -274,7 +274,7 @@ write_state(struct metrics *m, struct store *s, struct http_response *res)
 	    memory_order_relaxed),
 	    (long long)(st.count[DELIVERY_PENDING] + st.count[DELIVERY_SENDING]),
 	    (long long)st.count[DELIVERY_DEAD],
-	    (unsigned long long)store_busy_retries());
+	    (unsigned long long)db_busy_retries());
 	if ((w = atomic_load(&m->scanner)) != NULL)
 		http_response_printf(res, "# HELP veche_deadline_scan_lag_seconds "
 		    "Time since the deadline scanner last completed a scan.\n"

@@ -25,13 +25,13 @@
 #include "api/routes.h"
 #include "core/address.h"
 #include "core/catalog.h"
+#include "core/city.h"
 #include "core/datetime.h"
+#include "core/db.h"
 #include "core/parse.h"
 #include "core/report.h"
-#include "geo/geo.h"
 #include "http/form.h"
 #include "http/http.h"
-#include "store/store.h"
 
 #define DAY 86400
 #define SPEC_URL "http://wiki.open311.org/GeoReport_v2"
@@ -447,8 +447,8 @@ geo_filters(struct http_request *req, struct http_response *res,
 			if (parse_double(parts[i], &v[i]) == -1)
 				return reply_bad(req, res, 400, "bbox", "bbox: '%.40s' "
 				    "is not a number", parts[i]), -1;
-		if (!geo_point_valid(v[1], v[0]) ||
-		    !geo_point_valid(v[3], v[2]) || v[0] > v[2] || v[1] > v[3])
+		if (!city_point_valid(v[1], v[0]) ||
+		    !city_point_valid(v[3], v[2]) || v[0] > v[2] || v[1] > v[3])
 			return reply_bad(req, res, 400, "bbox", "bbox: expected "
 			    "min_long,min_lat,max_long,max_lat within "
 			    "-180..180 and -90..90, minimums first"), -1;
@@ -637,9 +637,9 @@ open311_requests(struct http_request *req, struct http_response *res,
 	l.c = &c;
 	l.extensions = extensions_on(req);
 	if (l.items == NULL ||
-	    store_report_query(c.store, &q, on_report, &l) != 0) {
+	    report_list(c.store, NULL, &q, on_report, &l) != 0) {
 		fprintf(stderr, "veche: GET requests: %s\n",
-		    store_error(c.store));
+		    db_error(c.store));
 		json_decref(l.items);
 		return -1;
 	}
@@ -664,7 +664,7 @@ open311_request(struct http_request *req, struct http_response *res,
 	l.items = json_array();
 	l.c = &c;
 	l.extensions = extensions_on(req);
-	rc = store_report_get(c.store, id, on_report, &l);
+	rc = report_get(c.store, NULL, id, on_report, &l);
 	if (rc == 1) {
 		json_decref(l.items);
 		return reply_bad(req, res, 404, "service_request_id",
@@ -698,7 +698,7 @@ open311_token(struct http_request *req, struct http_response *res, void *arg)
 		return 0;
 	if ((items = json_array()) == NULL)
 		return -1;
-	rc = store_report_by_token(c.store, token, on_token, items);
+	rc = report_by_token(c.store, NULL, token, on_token, items);
 	if (rc == 1) {
 		json_decref(items);
 		return reply_bad(req, res, 404, "token", "token: unknown token");
@@ -756,7 +756,7 @@ open311_updates(struct http_request *req, struct http_response *res,
 	if ((items = json_array()) == NULL)
 		return -1;
 	/* The window is inclusive of both ends. */
-	if (store_update_query(c.store, start - 1, end,
+	if (report_updates(c.store, start - 1, end,
 	    VECHE_OPEN311_MAX_RESULTS, on_update, items) != 0) {
 		json_decref(items);
 		return -1;

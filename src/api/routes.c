@@ -17,7 +17,7 @@
 #include "api/web.h"
 #include "api/web_staff.h"
 #include "api/workflow.h"
-#include "store/store.h"
+#include "core/audit.h"
 
 /* Each module's routes, in the order they are matched. */
 static const struct http_route *(*const modules[])(size_t *) = {
@@ -75,7 +75,7 @@ routes_before(struct http_request *req, void *arg)
 
 	/* Audit entries the handler causes carry the request's id. */
 	if (s != NULL)
-		store_set_request_id(s, http_request_id(req));
+		audit_set_request_id(s, http_request_id(req));
 }
 
 void

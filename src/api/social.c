@@ -32,8 +32,6 @@
 #include "core/address.h"
 #include "http/form.h"
 #include "http/http.h"
-#include "store/store.h"
-#include "store/store_social.h"
 
 int
 social_fail_verr(struct http_request *req, struct http_response *res,
@@ -199,7 +197,7 @@ social_get_comments(struct http_request *req, struct http_response *res,
 		return 0;
 	if ((items = json_array()) == NULL)
 		return -1;
-	if (store_comment_each(c.store, id, COMMENT_PUBLISHED, on_comment,
+	if (social_comments(c.store, id, COMMENT_PUBLISHED, on_comment,
 	    items) != 0) {
 		json_decref(items);
 		return -1;
@@ -253,7 +251,7 @@ on_nearby(const struct report *r, void *arg)
 	char url[64];
 
 	/* A count that cannot be read is shown as none. */
-	if (store_vote_count(nb->c->store, r->id, nb->c->device, &votes,
+	if (social_votes(nb->c->store, r->id, nb->c->device, &votes,
 	    &voted) == -1)
 		votes = 0;
 	snprintf(url, sizeof(url), "/reports/%lld", (long long)r->id);
@@ -305,7 +303,7 @@ social_nearby(struct http_request *req, struct http_response *res,
 	nb.c = &c;
 	if ((nb.items = json_array()) == NULL)
 		return -1;
-	if (store_report_query(c.store, &q, on_nearby, &nb) != 0) {
+	if (report_list(c.store, NULL, &q, on_nearby, &nb) != 0) {
 		json_decref(nb.items);
 		return -1;
 	}

@@ -23,9 +23,6 @@
 #include "core/delivery.h"
 #include "core/parse.h"
 #include "http/http.h"
-#include "store/store.h"
-#include "store/store_accounts.h"
-#include "store/store_delivery.h"
 
 #define ADMIN_OUTBOX_LIST 200   /* dead deliveries listed */
 
@@ -152,7 +149,7 @@ users_page(struct http_request *req, struct http_response *res, void *arg)
 	    "<thead><tr><th scope=\"col\">%m</th><th scope=\"col\">%m</th>"
 	    "<th scope=\"col\">%m</th><th scope=\"col\">%m</th></tr></thead>\n"
 	    "<tbody>\n", M_USERS, M_LOGIN, M_ROLE, M_AGENCIES, M_SET_ROLE);
-	if (store_user_each(st.c.store, on_user, &st) != 0)
+	if (account_each(st.c.store, on_user, &st) != 0)
 		return -1;
 	html_f(&st.h, "</tbody></table></div>\n<form method=\"post\" "
 	    "action=\"/admin/users\" id=\"user-form\" class=\"admin-form\" "
@@ -291,7 +288,7 @@ keys_render(struct staff *st, const char *key)
 	    "scope=\"col\">%m</th><th scope=\"col\">%m</th><th scope=\"col\">"
 	    "%m</th><th scope=\"col\">%m</th></tr></thead>\n<tbody>\n", M_KEYS,
 	    M_NAME, M_AGENCY, M_CREATED, M_F_STATUS);
-	if (store_apikey_each(st->c.store, on_key, st) != 0)
+	if (apikey_each(st->c.store, on_key, st) != 0)
 		return -1;
 	html_f(h, "</tbody></table></div>\n<form method=\"post\" "
 	    "action=\"/admin/keys\" id=\"key-form\" class=\"admin-form\" "
@@ -416,7 +413,7 @@ agencies_page(struct http_request *req, struct http_response *res, void *arg)
 	    "%m</th></tr></thead>\n<tbody>\n", M_AGENCY_MAP,
 	    st.c.app->tiles_url != NULL ? st.c.app->tiles_url : "none",
 	    M_AGENCIES, M_CODE, M_NAME, M_AREAS);
-	if (store_agency_each(st.c.store, on_agency, &st) != 0)
+	if (catalog_agency_each(st.c.store, on_agency, &st) != 0)
 		return -1;
 	html_f(&st.h, "</tbody></table></div>\n<form method=\"post\" "
 	    "action=\"/admin/agencies/areas\" enctype=\"multipart/form-data\" "
@@ -509,7 +506,7 @@ outbox_page(struct http_request *req, struct http_response *res, void *arg)
 	    "</th><th scope=\"col\">%m</th><th scope=\"col\">%m</th><th "
 	    "scope=\"col\">%m</th></tr></thead>\n<tbody>\n", M_OUTBOX, M_EVENT,
 	    M_RECIPIENT, M_ATTEMPTS, M_LAST_ERROR, M_REPLAY);
-	if (store_delivery_each(st.c.store, DELIVERY_DEAD, ADMIN_OUTBOX_LIST,
+	if (delivery_list(st.c.store, DELIVERY_DEAD, ADMIN_OUTBOX_LIST,
 	    on_dead, &st) != 0)
 		return -1;
 	html_raw(&st.h, "</tbody></table></div>\n");

@@ -24,9 +24,6 @@
 #include "core/social.h"
 #include "core/workflow.h"
 #include "http/http.h"
-#include "store/store.h"
-#include "store/store_social.h"
-#include "store/store_workflow.h"
 
 /* The staff pages' shared pieces (web_staff.h). */
 
@@ -435,7 +432,7 @@ desk(struct http_request *req, struct http_response *res, void *arg)
 		html_f(&st.h, "<th scope=\"col\">%m</th>", M_AGENCY);
 	html_f(&st.h, "<th scope=\"col\">%m</th></tr></thead>\n<tbody>\n",
 	    M_DEADLINE);
-	if (store_wf_queue(st.c.store, &q, on_queued, &v) != 0)
+	if (workflow_queue(st.c.store, &q, on_queued, &v) != 0)
 		return -1;
 	html_raw(&st.h, "</tbody>\n</table></div>\n");
 	if (v.n == 0)
@@ -754,7 +751,7 @@ desk_report(struct http_request *req, struct http_response *res, void *arg)
 		return web_fail(req, res, &st.c, 404, "id", "no such report");
 	memset(&rc, 0, sizeof(rc));
 	rc.req = req;
-	if (store_wf_get(st.c.store, id, on_record, &rc) == -1)
+	if (workflow_get(st.c.store, id, on_record, &rc) == -1)
 		return -1;
 	if (!rc.found)
 		return web_fail(req, res, &st.c, 404, "id", "no such report");
@@ -788,16 +785,15 @@ desk_report(struct http_request *req, struct http_response *res, void *arg)
 	if (rc.r.extension_reason != NULL)
 		html_f(&st.h, "<dt>%m</dt><dd>%s</dd>\n", M_EXTENDED,
 		    rc.r.extension_reason);
-	if (store_report_get(st.c.store, id, on_facts, &st) != 0)
+	if (report_get(st.c.store, st.act, id, on_facts, &st) != 0)
 		return -1;
-	if (workflow_may_see_contact(st.act, rc.r.agency) &&
-	    store_report_contact(st.c.store, id, on_contact, &st.h) == -1)
+	if (report_contact(st.c.store, st.act, id, on_contact, &st.h) == -1)
 		return -1;
 	action_forms(&st, &rc.r);
 	html_f(&st.h, "<section aria-labelledby=\"history-title\"><h2 "
 	    "id=\"history-title\">%m</h2>\n<ol class=\"timeline\" "
 	    "id=\"history\">\n", M_TIMELINE);
-	if (store_wf_history(st.c.store, id, VECHE_MAX_HISTORY, on_history,
+	if (workflow_history(st.c.store, id, VECHE_MAX_HISTORY, on_history,
 	    &st.h) != 0)
 		return -1;
 	html_raw(&st.h, "</ol></section>\n</article>\n");
@@ -899,7 +895,7 @@ comment_section(struct staff *st, const char *id, enum msg title,
 	html_f(&st->h, "<section aria-labelledby=\"%s-title\"><h2 "
 	    "id=\"%s-title\">%m</h2>\n<ul class=\"moderation\" id=\"%s\">\n",
 	    id, id, title, id);
-	if (store_comment_recent(st->c.store, mask, VECHE_MODERATION_LIST,
+	if (social_comments_recent(st->c.store, mask, VECHE_MODERATION_LIST,
 	    on_comment, st) != 0)
 		return -1;
 	html_raw(&st->h, "</ul></section>\n");
@@ -950,7 +946,7 @@ moderation(struct http_request *req, struct http_response *res, void *arg)
 	q.all_agencies = 1;
 	q.status_mask = 1u << STATUS_SUBMITTED;
 	q.limit = VECHE_MODERATION_LIST;
-	if (store_wf_queue(st.c.store, &q, on_new_report, &st) != 0)
+	if (workflow_queue(st.c.store, &q, on_new_report, &st) != 0)
 		return -1;
 	html_raw(&st.h, "</ul></section>\n");
 	html_page_end(&st.h);

@@ -16,13 +16,12 @@
 #include "api/web_html.h"
 #include "api/cache.h"
 #include "core/catalog.h"
+#include "core/db.h"
 #include "core/parse.h"
 #include "core/report.h"
+#include "core/social.h"
 #include "core/workflow.h"
 #include "http/http.h"
-#include "store/store.h"
-#include "store/store_social.h"
-#include "store/store_workflow.h"
 
 #define DAY 86400
 
@@ -216,14 +215,14 @@ on_item(const struct report *r, void *arg)
 
 /* Render the list; returns the number of reports found (up to one more). */
 static int
-report_list(struct html *h, const struct web_ctx *c, struct filters *f,
+render_list(struct html *h, const struct web_ctx *c, struct filters *f,
     size_t *found)
 {
 	struct list l = { h, c, 0 };
 
 	html_raw(h, "<ol class=\"reports\" id=\"report-list\" tabindex=\"0\">\n");
-	if (store_report_query(c->store, &f->q, on_item, &l) != 0) {
-		fprintf(stderr, "veche: web list: %s\n", store_error(c->store));
+	if (report_list(c->store, NULL, &f->q, on_item, &l) != 0) {
+		fprintf(stderr, "veche: web list: %s\n", db_error(c->store));
 		return -1;
 	}
 	html_raw(h, "</ol>\n");
@@ -272,7 +271,7 @@ web_map(struct http_request *req, struct http_response *res, void *arg)
 	    "class=\"count\" aria-live=\"polite\"></p>\n", M_MAP_LABEL,
 	    c.app->tiles_url != NULL ? c.app->tiles_url : "none", b[0], b[1],
 	    b[2], b[3], app_now(c.app), M_LIST_TITLE);
-	if (report_list(&h, &c, &f, &found) == -1)
+	if (render_list(&h, &c, &f, &found) == -1)
 		return -1;
 	html_f(&h, "<p class=\"more\"><a href=\"/reports\">%m</a></p>\n"
 	    "</section>\n</div>\n", M_NAV_LIST);
@@ -314,7 +313,7 @@ web_list(struct http_request *req, struct http_response *res, void *arg)
 	    "/reports", c.csrf, 0);
 	html_f(&h, "<h1>%m</h1>\n", M_LIST_ALL_TITLE);
 	filters_form(&h, &c, &f, "/reports");
-	if (report_list(&h, &c, &f, &found) == -1)
+	if (render_list(&h, &c, &f, &found) == -1)
 		return -1;
 	html_f(&h, "<nav class=\"pages\" aria-label=\"%m\"><p>", M_PAGE);
 	if (f.page > 1)
@@ -366,17 +365,6 @@ on_wf(const struct wf_record *r, void *arg)
 }
 
 /* Whether the viewer's device (c->device) is the one that sent it. */
-static int
-on_device(const struct contact *ct, void *arg)
-{
-	struct shown *s = arg;
-	size_t n = strlen(s->c->device);
-
-	s->reporter = ct->device_id != NULL && strlen(ct->device_id) == n &&
-	    sodium_memcmp(ct->device_id, s->c->device, n) == 0;
-	return 0;
-}
-
 /* The official answer, the extension and the reporter's verdict. */
 static void
 outcome(struct shown *s, int64_t id)
@@ -483,7 +471,7 @@ on_report(const struct report *r, void *arg)
 	snprintf(title, sizeof(title), "%s%lld: %s", web_msg(M_REPORT_NO,
 	    c->lang), (long long)r->id, service_name(c, r->service_code));
 	snprintf(path, sizeof(path), "/reports/%lld", (long long)r->id);
-	if (store_vote_count(c->store, r->id, c->device, &votes, &voted) == -1)
+	if (social_votes(c->store, r->id, c->device, &votes, &voted) == -1)
 		return -1;
 	html_page_begin(h, title, "report", path, c->csrf, 1);
 	html_f(h, "<article class=\"report\" id=\"report\" data-id=\"%D\">\n",
@@ -572,22 +560,23 @@ web_report(struct http_request *req, struct http_response *res, void *arg)
 	s.req = req;
 	memset(&s.wf, 0, sizeof(s.wf));
 	s.wf.fixed = -1;
-	rc = store_wf_get(c.store, id, on_wf, &s);
+	rc = workflow_get(c.store, id, on_wf, &s);
 	if (rc == 1)
 		return web_fail(req, res, &c, 404, "id", "no such report");
-	if (rc != 0 || store_report_contact(c.store, id, on_device, &s) == -1)
+	if (rc != 0 || (s.reporter = report_from_device(c.store, id,
+	    c.device)) == -1)
 		return -1;
-	rc = store_report_get(c.store, id, on_report, &s);
+	rc = report_get(c.store, NULL, id, on_report, &s);
 	if (rc == 1)
 		return web_fail(req, res, &c, 404, "id", "no such report");
-	if (rc != 0 || store_wf_history(c.store, id, VECHE_MAX_HISTORY,
+	if (rc != 0 || workflow_history(c.store, id, VECHE_MAX_HISTORY,
 	    on_update, &h) != 0)
 		return -1;
 	html_f(&h, "</ol>\n</section>\n<section class=\"comments\" "
 	    "id=\"comments\" aria-labelledby=\"comments-title\">\n"
 	    "<h2 id=\"comments-title\">%m</h2>\n<ol class=\"comments\" "
 	    "id=\"comment-list\">\n", M_COMMENTS);
-	if (store_comment_each(c.store, id, COMMENT_PUBLISHED, on_comment,
+	if (social_comments(c.store, id, COMMENT_PUBLISHED, on_comment,
 	    &h) != 0)
 		return -1;
 	html_f(&h, "</ol>\n<form method=\"post\" action=\"/api/v1/reports/%D/"
@@ -816,9 +805,10 @@ web_fixed(struct http_request *req, struct http_response *res, void *arg)
 	s.c = &c;
 	s.req = req;
 	/* The device that sent the report stands for its token. */
-	if ((rc = store_wf_get(c.store, id, on_token, &s)) == 1)
+	if ((rc = workflow_get(c.store, id, on_token, &s)) == 1)
 		return web_fail(req, res, &c, 404, "id", "no such report");
-	if (rc != 0 || store_report_contact(c.store, id, on_device, &s) == -1)
+	if (rc != 0 || (s.reporter = report_from_device(c.store, id,
+	    c.device)) == -1)
 		return -1;
 	if (!s.reporter)
 		return web_fail(req, res, &c, 403, "token", "only the reporter, "

@@ -19,7 +19,6 @@
 #include "core/parse.h"
 #include "core/report.h"
 #include "http/http.h"
-#include "store/store.h"
 
 #define RSS_DAYS 90
 
@@ -210,7 +209,7 @@ web_rss(struct http_request *req, struct http_response *res, void *arg)
 	element(&f, "link", web_url(req, &c, "/reports"));
 	element(&f, "description", web_msg(M_TAGLINE, c.lang));
 	element(&f, "language", c.lang == LANG_EN ? "en" : "ru");
-	if (store_report_query(c.store, &q, on_item, &f) != 0 || f.failed)
+	if (report_list(c.store, NULL, &q, on_item, &f) != 0 || f.failed)
 		goto out;
 	if (xmlTextWriterEndDocument(f.w) < 0)
 		goto out;

@@ -32,9 +32,6 @@
 #include "core/report.h"
 #include "core/workflow.h"
 #include "http/http.h"
-#include "store/store.h"
-#include "store/store_accounts.h"
-#include "store/store_workflow.h"
 
 /* What every handler here starts from. */
 struct ctx {
@@ -219,17 +216,17 @@ on_contact(const struct contact *ct, void *arg)
  * the document, or NULL with *rc 1 (no report) or -1.
  */
 static json_t *
-report_view(struct ctx *c, int64_t id, int with_contact, int *rc)
+record_view(struct ctx *c, int64_t id, int with_contact, int *rc)
 {
 	struct view v;
 
 	memset(&v, 0, sizeof(v));
 	v.now = app_now(c->app);
-	if ((*rc = store_wf_get(c->s, id, on_record, &v)) != 0)
+	if ((*rc = workflow_get(c->s, id, on_record, &v)) != 0)
 		return NULL;
-	if (store_report_get(c->s, id, on_report, v.doc) == -1 ||
-	    (with_contact && workflow_may_see_contact(c->act, v.agency) &&
-	    store_report_contact(c->s, id, on_contact, v.doc) == -1)) {
+	if (report_get(c->s, c->act, id, on_report, v.doc) == -1 ||
+	    (with_contact &&
+	    report_contact(c->s, c->act, id, on_contact, v.doc) == -1)) {
 		json_decref(v.doc);
 		*rc = -1;
 		return NULL;
@@ -238,7 +235,7 @@ report_view(struct ctx *c, int64_t id, int with_contact, int *rc)
 }
 
 static int
-report_get(struct http_request *req, struct http_response *res, void *arg)
+get_report(struct http_request *req, struct http_response *res, void *arg)
 {
 	struct ctx c;
 	json_t *doc;
@@ -247,7 +244,7 @@ report_get(struct http_request *req, struct http_response *res, void *arg)
 
 	if ((id = path_id(req, res)) == -1 || action_begin(req, res, arg, &c))
 		return 0;
-	doc = report_view(&c, id, 1, &rc);
+	doc = record_view(&c, id, 1, &rc);
 	end(&c);
 	if (rc == 1)
 		return reply_bad(req, res, 404, "id", "id: no report %lld",
@@ -349,7 +346,7 @@ report_action(struct http_request *req, struct http_response *res,
 	}
 	if (!out.replayed)
 		cache_bump(c.app->cache);
-	doc = report_view(&c, id, 0, &rc);
+	doc = record_view(&c, id, 0, &rc);
 	end(&c);
 	if (doc == NULL)
 		return -1;
@@ -396,8 +393,8 @@ report_history(struct http_request *req, struct http_response *res,
 	if ((id = path_id(req, res)) == -1 || action_begin(req, res, arg, &c))
 		return 0;
 	hi.items = json_array();
-	rc = store_wf_history(c.s, id, VECHE_MAX_HISTORY, on_history, &hi);
-	doc = rc == 0 ? report_view(&c, id, 0, &rc) : NULL;
+	rc = workflow_history(c.s, id, VECHE_MAX_HISTORY, on_history, &hi);
+	doc = rc == 0 ? record_view(&c, id, 0, &rc) : NULL;
 	end(&c);
 	if (rc == 1) {
 		json_decref(hi.items);
@@ -610,7 +607,7 @@ users_list(struct http_request *req, struct http_response *res, void *arg)
 		json_decref(list);
 		return 0;
 	}
-	rc = store_user_each(c.s, on_user, list);
+	rc = account_each(c.s, on_user, list);
 	end(&c);
 	if (rc != 0) {
 		json_decref(list);
@@ -624,7 +621,7 @@ static int
 user_reply(struct http_response *res, struct ctx *c, int64_t id, int status)
 {
 	json_t *o = NULL;
-	int rc = store_user_by_id(c->s, id, on_one_user, &o);
+	int rc = account_get(c->s, id, on_one_user, &o);
 
 	end(c);
 	if (rc != 0) {
@@ -817,7 +814,7 @@ static const char *const p_fms[] = { "jurisdiction_id", "api_key",
 	"email_alerts_requested", NULL };
 
 static const struct http_route workflow_table[] = {
-	{ HTTP_GET, "/api/v1/reports/{id}", report_get,
+	{ HTTP_GET, "/api/v1/reports/{id}", get_report,
 	    STAFF_KEY | ACCESS_MODERATOR, p_key, 0 },
 	{ HTTP_GET, "/api/v1/reports/{id}/history", report_history, 0, NULL,
 	    0 },

@@ -158,6 +158,7 @@ struct report {
 	int64_t updated;
 	int64_t register_due;           /* 59-FZ registration deadline */
 	int64_t expected;               /* answer deadline */
+	int reject_reason;              /* enum reject_reason; -1: none */
 };
 
 /* A public change to a report, as FixMyStreet's servicerequestupdates. */
@@ -167,6 +168,201 @@ struct report_update {
 	enum report_status status;
 	const char *description;
 	const char *media_url;
+	int64_t created;
+};
+
+/* The reasons a report may be rejected for. */
+enum reject_reason {
+	REJECT_DUPLICATE,
+	REJECT_NO_CONTACT,              /* no contact data where required */
+	REJECT_OBSCENE,                 /* obscene or threatening language */
+	REJECT_NOT_GOVERNMENT,          /* not a government matter */
+	REJECT_UNREADABLE,
+	REJECT__MAX
+};
+
+/*
+ * What the workflow knows of a report.  Times are Unix seconds, 0 for
+ * "not yet"; reject_reason and fixed are -1 when unset.
+ */
+struct wf_record {
+	int64_t id;
+	const char *token;
+	const char *agency;
+	enum report_status status;
+	const char *status_notes;
+	int64_t requested;
+	int64_t updated;
+	int64_t register_due;           /* registration deadline */
+	int64_t registered;             /* by the current agency */
+	int64_t forward_due;            /* forwarding allowed until */
+	int64_t expected;               /* answer deadline */
+	int64_t answered;
+	const char *answer;
+	int reject_reason;
+	const char *forwarded_from;
+	const char *forward_reason;
+	const char *extension_reason;
+	int extended;                   /* the one extension was used */
+	int fixed;                      /* reporter's "is it fixed?" */
+	int64_t reporter_user;          /* 0: no account */
+	int reopened;                   /* times reopened */
+	const char *service_code;       /* only from store_wf_queue */
+};
+
+/* One public entry of a report's history. */
+struct wf_history {
+	int64_t update_id;
+	enum report_status status;
+	int action;                     /* -1: creation */
+	const char *description;
+	const char *agency;             /* forward: the receiving agency */
+	int64_t due;                    /* extend: the new answer deadline */
+	int64_t created;
+};
+
+/* What an agency desk's queue shows. */
+struct wf_queue {
+	const char *const *agencies;    /* the agencies served */
+	size_t nagencies;
+	int all_agencies;               /* ignore agencies: every one */
+	unsigned status_mask;           /* 1 << status of open ones; 0: all */
+	const char *service;            /* NULL: every service */
+	int64_t before;                 /* running deadline before; 0: any */
+	size_t limit, offset;
+};
+
+/* Orders for report queries. */
+enum report_order {
+	ORDER_REQUESTED_DESC,
+	ORDER_UPDATED_DESC,
+	ORDER_ID_ASC,
+	ORDER__MAX
+};
+
+/*
+ * A report query.  Zero means "no filter" for every field; lists with n == 0
+ * are absent.  Times are Unix seconds: start/end bound requested (inclusive),
+ * updated_after/updated_before bound updated (exclusive).  status_mask has
+ * bit (1 << status) set for each status wanted.
+ */
+struct report_query {
+	const int64_t *ids;
+	size_t nids;
+	const char *const *services;
+	size_t nservices;
+	unsigned status_mask;
+	int64_t start;
+	int64_t end;
+	int64_t updated_after;
+	int64_t updated_before;
+	int has_bbox;
+	double min_lat, min_lon, max_lat, max_lon;
+	int has_radius;
+	double lat, lon, radius_m;
+	const char *agency;
+	const char *text;               /* full-text match (FTS5 query syntax) */
+	enum report_order order;
+	size_t limit;                   /* 0: no limit */
+	size_t offset;
+};
+
+/* One API key as listed (never the key itself). */
+struct store_apikey {
+	const char *name;
+	const char *agency;             /* "" when not scoped */
+	int64_t created;
+	int revoked;
+};
+
+/* Where a delivery goes. */
+enum delivery_channel {
+	DELIVERY_WEBHOOK,               /* a subscription's URL */
+	DELIVERY_MAIL_AGENCY,           /* the event's agency's e-mail */
+	DELIVERY_MAIL_REPORTER,         /* the reporter's e-mail */
+	DELIVERY_CHANNEL__MAX
+};
+
+/* The life of a delivery. */
+enum delivery_state {
+	DELIVERY_PENDING,               /* waiting for next_attempt */
+	DELIVERY_SENDING,               /* claimed by the worker, in flight */
+	DELIVERY_DELIVERED,
+	DELIVERY_DEAD,                  /* gave up; replay makes it pending */
+	DELIVERY_STATE__MAX
+};
+
+/* A webhook endpoint.  agency NULL: all; events NULL: all ("a,b" list). */
+struct store_subscription {
+	int64_t id;
+	const char *url;
+	const char *secret;
+	const char *agency;
+	const char *events;
+	int include_contact;
+	int64_t created;
+};
+
+/*
+ * A delivery with what sending it needs.  Times in ms are Unix
+ * milliseconds.  url/secret are set for webhooks; address is the mail
+ * recipient looked up now (NULL if gone).
+ */
+struct store_delivery {
+	int64_t id;
+	enum delivery_channel channel;
+	enum delivery_state state;
+	int attempts;
+	int64_t next_attempt_ms;
+	int64_t updated_ms;
+	const char *last_error;
+	int64_t event_id;
+	const char *event_type;
+	const char *event_key;
+	const char *payload;
+	int64_t report_id;
+	const char *agency;
+	int64_t event_created;
+	int64_t subscription_id;        /* 0 for e-mail */
+	const char *url;
+	const char *secret;
+	int include_contact;
+	const char *address;
+};
+
+struct store_delivery_stats {
+	int64_t events;
+	int64_t subscriptions;
+	int64_t count[DELIVERY_STATE__MAX];
+	int64_t oldest_pending_ms;      /* next_attempt of the oldest, or 0 */
+};
+
+/* Comment moderation states; only COMMENT_PUBLISHED ones are public. */
+enum comment_status {
+	COMMENT_PUBLISHED,
+	COMMENT_PENDING,
+	COMMENT_HIDDEN,
+	COMMENT_STATUS__MAX
+};
+
+struct comment {
+	int64_t id;
+	int64_t report_id;
+	const char *author;             /* display name, or NULL: anonymous */
+	const char *body;
+	enum comment_status status;
+	int64_t created;
+};
+
+/* A user as stored.  pwhash is libsodium's crypto_pwhash_str string. */
+struct store_user {
+	int64_t id;
+	const char *login;
+	const char *pwhash;
+	enum role role;
+	int disabled;
+	const char *const *agencies;
+	size_t nagencies;
 	int64_t created;
 };
 

@@ -7,7 +7,7 @@
 #include "core/catalog.h"
 #include "core/clock.h"
 #include "core/error.h"
-#include "store/store.h"
+#include "core/db.h"
 
 static const char usage[] =
     "usage: veche apikey create [--db FILE] --name NAME [--agency CODE]\n"
@@ -66,7 +66,7 @@ run(int argc, char **argv)
 	rc = 0;
 out:
 	catalog_free(c);
-	store_close(s);
+	db_close(s);
 	return rc;
 usage:
 	fputs(usage, stderr);

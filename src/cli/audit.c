@@ -4,7 +4,7 @@
 #include "cli/cli.h"
 #include "core/audit.h"
 #include "core/error.h"
-#include "store/store.h"
+#include "core/db.h"
 
 static const char usage[] =
     "usage: veche audit verify [--db FILE]\n"
@@ -26,7 +26,7 @@ run(int argc, char **argv)
 	if ((s = cli_open_store(db)) == NULL)
 		return 1;
 	rc = audit_verify(s, &chk, &e);
-	store_close(s);
+	db_close(s);
 	if (rc == -1) {
 		fprintf(stderr, "veche: %s\n", e.message);
 		return 1;

@@ -2,7 +2,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
-#include "store/store.h"
+#include "core/db.h"
 
 static const char usage[] =
     "usage: veche city import [--db FILE] FILE.json\n"
@@ -26,7 +26,7 @@ run(int argc, char **argv)
 	rc = cli_import_city(s, args[0]);
 	if (rc == 0)
 		fprintf(stderr, "veche: imported %s into %s\n", args[0], db);
-	store_close(s);
+	db_close(s);
 	return rc == 0 ? 0 : 1;
 }
 

@@ -84,7 +84,7 @@ const char *cli_web_dir(void);
 char **cli_db_only_args(int argc, char **argv, const char *verb,
     const char *usage, int npos, const char **db);
 
-/* Open the store at path; NULL after saying why.  store_close() it. */
+/* Open the store at path; NULL after saying why.  db_close() it. */
 struct store *cli_open_store(const char *path);
 
 /*

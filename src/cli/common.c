@@ -11,13 +11,14 @@
 #include "cli/cli.h"
 #include "core/calendar.h"
 #include "core/catalog.h"
+#include "api/city.h"
 #include "core/city.h"
 #include "core/clock.h"
 #include "core/datetime.h"
 #include "core/deadline.h"
 #include "core/demo.h"
 #include "core/error.h"
-#include "store/store.h"
+#include "core/db.h"
 
 int
 cli_wants_help(int argc, char **argv)
@@ -95,7 +96,7 @@ cli_open_store(const char *path)
 	struct store *s;
 	char err[600];
 
-	if ((s = store_open(path, err, sizeof(err))) == NULL)
+	if ((s = db_open(path, err, sizeof(err))) == NULL)
 		fprintf(stderr, "veche: %s\n", err);
 	return s;
 }

@@ -14,8 +14,7 @@
 #include "core/error.h"
 #include "core/escalation.h"
 #include "core/workflow.h"
-#include "store/store.h"
-#include "store/store_workflow.h"
+#include "core/db.h"
 
 static const char usage[] =
     "usage: veche deadlines scan [--db FILE] [--now W3C-DATE]\n"
@@ -119,13 +118,13 @@ run(int argc, char **argv)
 		fprintf(stderr, "veche: %zu deadline notice%s emitted\n", n,
 		    n == 1 ? "" : "s");
 	} else if (workflow_overdue(s, agency, now, print_overdue, NULL) != 0) {
-		fprintf(stderr, "veche: overdue list: %s\n", store_error(s));
+		fprintf(stderr, "veche: overdue list: %s\n", db_error(s));
 		goto out;
 	}
 	rc = 0;
 out:
 	catalog_free(c);
-	store_close(s);
+	db_close(s);
 	calendar_free(cal);
 	return rc;
 usage:

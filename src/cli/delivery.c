@@ -10,12 +10,11 @@
 #include "core/catalog.h"
 #include "core/clock.h"
 #include "core/datetime.h"
+#include "core/db.h"
 #include "core/delivery.h"
 #include "core/export.h"
 #include "core/outbox.h"
 #include "core/parse.h"
-#include "store/store.h"
-#include "store/store_delivery.h"
 
 static const char usage_webhook[] =
     "usage: veche webhook add --db FILE --url URL --secret S [--agency CODE]\n"
@@ -166,18 +165,8 @@ emit(struct store *s, const struct opts *o, struct verr *e)
 	if (ev < 0)
 		return verr_set(e, VERR_INVALID, "event", "--event: an event "
 		    "name such as report.answered");
-	if (store_begin(s) == -1)
-		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
-	if (outbox_emit(s, (enum event_type)ev, o->report, o->detail,
-	    clock_now(), e) == -1) {
-		store_rollback(s);
-		return -1;
-	}
-	if (store_commit(s) == -1) {
-		store_rollback(s);
-		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
-	}
-	return 0;
+	return delivery_emit(s, (enum event_type)ev, o->report, o->detail,
+	    clock_now(), e);
 }
 
 static int
@@ -197,8 +186,8 @@ run(const char *cmd, const char *sub, struct store *s, const struct opts *o)
 		return 0;
 	}
 	if (strcmp(cmd, "webhook") == 0 && strcmp(sub, "list") == 0)
-		return store_subscription_each(s, print_sub, NULL) == 0 ? 0 :
-		    (fprintf(stderr, "veche: %s\n", store_error(s)), 1);
+		return delivery_subscriptions(s, print_sub, NULL) == 0 ? 0 :
+		    (fprintf(stderr, "veche: %s\n", db_error(s)), 1);
 	if (strcmp(cmd, "webhook") == 0 && strcmp(sub, "remove") == 0) {
 		if (delivery_unsubscribe(s, o->id, &e) == -1)
 			goto fail;
@@ -211,8 +200,8 @@ run(const char *cmd, const char *sub, struct store *s, const struct opts *o)
 		return 0;
 	}
 	if (strcmp(cmd, "outbox") == 0 && strcmp(sub, "stats") == 0) {
-		if (store_delivery_stats(s, &st) == -1) {
-			fprintf(stderr, "veche: %s\n", store_error(s));
+		if (delivery_stats(s, &st) == -1) {
+			fprintf(stderr, "veche: %s\n", db_error(s));
 			return 1;
 		}
 		printf("events %lld\nsubscriptions %lld\npending %lld\n"
@@ -268,12 +257,12 @@ cli_delivery(const char *cmd, int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	if ((s = store_open(o.db, err, sizeof(err))) == NULL) {
+	if ((s = db_open(o.db, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "veche: %s\n", err);
 		return 1;
 	}
 	rc = run(cmd, sub, s, &o);
-	store_close(s);
+	db_close(s);
 	return rc;
 }
 
@@ -326,10 +315,8 @@ cli_delivery_mail_settings(struct store *s, const char *smtp_url,
 		fprintf(stderr, "veche: --mail-from: an e-mail address\n");
 		return -1;
 	}
-	if ((smtp_url != NULL && store_setting_put(s, "mail.smtp_url",
-	    smtp_url) == -1) || (from != NULL && store_setting_put(s,
-	    "mail.from", from) == -1)) {
-		fprintf(stderr, "veche: %s\n", store_error(s));
+	if (delivery_set_mail(s, smtp_url, from) == -1) {
+		fprintf(stderr, "veche: %s\n", db_error(s));
 		return -1;
 	}
 	return 0;

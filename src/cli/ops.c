@@ -21,8 +21,9 @@
 #include "veche.h"
 #include "cli/cli.h"
 #include "core/audit.h"
+#include "core/db.h"
 #include "core/parse.h"
-#include "store/store.h"
+#include "core/report.h"
 
 static const char usage_backup[] =
     "usage: veche backup [--db FILE] --to OUT [--step PAGES]\n"
@@ -151,16 +152,16 @@ cmd_backup(int argc, char **argv)
 		fprintf(stderr, "veche: --to: %s is the database itself\n", to);
 		return 2;
 	}
-	if ((s = store_open(db, err, sizeof(err))) == NULL) {
+	if ((s = db_open(db, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "veche: %s\n", err);
 		return 1;
 	}
-	if (store_backup(s, to, step, print_progress, &step) == -1) {
-		fprintf(stderr, "veche: backup failed: %s\n", store_error(s));
-		store_close(s);
+	if (db_backup(s, to, step, print_progress, &step) == -1) {
+		fprintf(stderr, "veche: backup failed: %s\n", db_error(s));
+		db_close(s);
 		return 1;
 	}
-	store_close(s);
+	db_close(s);
 	fprintf(stderr, "veche: backed up %s to %s\n", db, to);
 	return 0;
 }
@@ -176,13 +177,13 @@ check_copy(const char *path, const char *from)
 	int64_t reports = 0;
 	int rc = -1, r;
 
-	if ((s = store_open(path, err, sizeof(err))) == NULL) {
+	if ((s = db_open(path, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "veche: --from: %s: %s\n", from, err);
 		return -1;
 	}
-	if ((r = store_integrity(s, why, sizeof(why))) != 0) {
+	if ((r = db_integrity(s, why, sizeof(why))) != 0) {
 		fprintf(stderr, "veche: --from: %s is damaged: %s\n", from,
-		    r == 1 ? why : store_error(s));
+		    r == 1 ? why : db_error(s));
 		goto out;
 	}
 	if ((r = audit_verify(s, &chk, &e)) != 0) {
@@ -190,15 +191,15 @@ check_copy(const char *path, const char *from)
 		    r == 1 ? chk.why : e.message);
 		goto out;
 	}
-	if (store_report_count(s, &reports) == -1) {
-		fprintf(stderr, "veche: --from: %s: %s\n", from, store_error(s));
+	if (report_count(s, &reports) == -1) {
+		fprintf(stderr, "veche: --from: %s: %s\n", from, db_error(s));
 		goto out;
 	}
 	fprintf(stderr, "veche: %s: %lld reports, %lld audit entries, chain "
 	    "intact\n", from, (long long)reports, (long long)chk.entries);
 	rc = 0;
 out:
-	store_close(s);
+	db_close(s);
 	return rc;
 }
 
@@ -240,13 +241,13 @@ cmd_restore(int argc, char **argv)
 		return 1;
 	}
 	close(fd);
-	if ((r = store_restore_file(from, tmp, err, sizeof(err))) != 0) {
+	if ((r = db_restore_file(from, tmp, err, sizeof(err))) != 0) {
 		fprintf(stderr, "veche: --from: %s\n", r == 1 ? "busy" : err);
 		goto out;
 	}
 	if (check_copy(tmp, from) == -1)
 		goto out;
-	r = store_restore_file(tmp, db, err, sizeof(err));
+	r = db_restore_file(tmp, db, err, sizeof(err));
 	if (r == 1)
 		fprintf(stderr, "veche: --db: %s is open in another process "
 		    "(veche serve?): stop it, then restore\n", db);

@@ -6,7 +6,7 @@
 #include "cli/cli.h"
 #include "core/catalog.h"
 #include "core/parse.h"
-#include "store/store.h"
+#include "core/db.h"
 
 
 static const char usage[] =
@@ -60,7 +60,7 @@ run(int argc, char **argv)
 	    cli_seed_reports(s, c, (size_t)n, (int)days, (uint64_t)seed) == 0)
 		rc = 0;
 	catalog_free(c);
-	store_close(s);
+	db_close(s);
 	return rc;
 usage:
 	fputs(usage, stderr);

@@ -23,7 +23,8 @@
 #include "core/escalation.h"
 #include "core/parse.h"
 #include "http/http.h"
-#include "store/store.h"
+#include "core/db.h"
+#include "core/report.h"
 
 #define DEFAULT_DB      CLI_DEFAULT_DB
 #define DEFAULT_LISTEN  "127.0.0.1:8080"
@@ -273,8 +274,8 @@ demo_setup(struct store *s, size_t nreports)
 		    (c = cli_load_catalog(s)) == NULL)
 			return -1;
 	}
-	if (store_report_count(s, &count) == -1) {
-		fprintf(stderr, "veche: %s\n", store_error(s));
+	if (report_count(s, &count) == -1) {
+		fprintf(stderr, "veche: %s\n", db_error(s));
 		goto out;
 	}
 	if (count == 0 && cli_seed_reports(s, c, nreports, CLI_DEMO_DAYS,
@@ -430,7 +431,7 @@ stop(struct serve *sv)
 	if (sv->app_ready)
 		app_finish(&sv->app);
 	catalog_free(sv->app.catalog);
-	store_close(sv->s);
+	db_close(sv->s);
 	calendar_free(sv->cal);
 }
 

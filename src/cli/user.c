@@ -15,7 +15,7 @@
 #include "core/catalog.h"
 #include "core/clock.h"
 #include "core/error.h"
-#include "store/store.h"
+#include "core/db.h"
 
 static const char usage[] =
     "usage: veche user create [--db FILE] --login LOGIN --role ROLE\n"
@@ -129,7 +129,7 @@ run(int argc, char **argv)
 out:
 	sodium_memzero(pw, sizeof(pw));
 	catalog_free(c);
-	store_close(s);
+	db_close(s);
 	return rc;
 usage:
 	fputs(usage, stderr);

@@ -351,3 +351,17 @@ account_actor(struct store *s, int64_t id, struct actor *out)
 	found_actor(&f, out);
 	return 0;
 }
+
+int
+account_each(struct store *s, int (*fn)(const struct store_user *, void *),
+    void *arg)
+{
+	return store_user_each(s, fn, arg);
+}
+
+int
+account_get(struct store *s, int64_t id,
+    int (*fn)(const struct store_user *, void *), void *arg)
+{
+	return store_user_by_id(s, id, fn, arg);
+}

@@ -65,4 +65,13 @@ int account_authenticate(struct store *s, const char *login,
 /* The actor of user id: 0, 1 if no such (or disabled) user, -1. */
 int account_actor(struct store *s, int64_t id, struct actor *out);
 
+/*
+ * Reads: every user by id; one user (1 if there is none).  Records live
+ * only during fn.  Return 0, fn's non-zero result, or -1 (db_error).
+ */
+int account_each(struct store *s,
+    int (*fn)(const struct store_user *, void *), void *arg);
+int account_get(struct store *s, int64_t id,
+    int (*fn)(const struct store_user *, void *), void *arg);
+
 #endif

@@ -53,3 +53,10 @@ apikey_check(struct store *s, const char *key, char *name, size_t namelen,
 	key_hash(key, hash);
 	return store_apikey_find(s, hash, name, namelen, agency, agencylen);
 }
+
+int
+apikey_each(struct store *s, int (*fn)(const struct store_apikey *, void *),
+    void *arg)
+{
+	return store_apikey_each(s, fn, arg);
+}

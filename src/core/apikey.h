@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "base/model.h"
 
 struct catalog;
 struct store;
@@ -31,5 +32,12 @@ int apikey_create(struct store *s, const struct catalog *c, const char *name,
  */
 int apikey_check(struct store *s, const char *key, char *name,
     size_t namelen, char *agency, size_t agencylen);
+
+/*
+ * Every API key as listed (never the key itself).  Returns 0, fn's
+ * non-zero result, or -1 (db_error).
+ */
+int apikey_each(struct store *s,
+    int (*fn)(const struct store_apikey *, void *), void *arg);
 
 #endif

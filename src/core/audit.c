@@ -175,3 +175,9 @@ audit_verify(struct store *s, struct audit_check *out, struct verr *e)
 	snprintf(out->head, sizeof(out->head), "%s", w.prev);
 	return rc == 0 ? 0 : 1;
 }
+
+void
+audit_set_request_id(struct store *s, const char *id)
+{
+	store_set_request_id(s, id);
+}

@@ -44,4 +44,10 @@ struct audit_check {
  */
 int audit_verify(struct store *s, struct audit_check *out, struct verr *e);
 
+/*
+ * The HTTP request connection s serves (copied; NULL for none): the audit
+ * entries written for it carry the id.
+ */
+void audit_set_request_id(struct store *s, const char *id);
+
 #endif

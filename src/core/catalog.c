@@ -365,3 +365,10 @@ catalog_bounds(const struct catalog *c, double *min_lat, double *min_lon,
 		}
 	return any ? 0 : -1;
 }
+
+int
+catalog_agency_each(struct store *s, int (*fn)(const struct agency *, void *),
+    void *arg)
+{
+	return store_agency_each(s, fn, arg);
+}

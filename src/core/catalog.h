@@ -64,4 +64,11 @@ const char *catalog_route(const struct catalog *c, const char *service,
 int catalog_bounds(const struct catalog *c, double *min_lat, double *min_lon,
     double *max_lat, double *max_lon);
 
+/*
+ * Every agency as stored (not the snapshot): for pages that list what the
+ * database holds now.  Returns 0, fn's non-zero result, or -1 (db_error).
+ */
+int catalog_agency_each(struct store *s,
+    int (*fn)(const struct agency *, void *), void *arg);
+
 #endif

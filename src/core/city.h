@@ -1,8 +1,10 @@
 /*
- * city.h: import a city's configuration (services, agencies, their areas,
- * settings) from a JSON file.  The format is described in docs/city.md;
- * data/demo/city.json is an example.  Import is idempotent: services and
- * agencies are replaced by code, others are kept.
+ * city.h: a city's configuration (services, agencies, their areas, the
+ * address registry, settings) and the rules it keeps.  The JSON city file
+ * is read by api/city.h (format: docs/city.md; data/demo/city.json is an
+ * example), which applies these rules as it goes and hands city_import
+ * plain records.  Import is idempotent: services and agencies are replaced
+ * by code, others are kept.
  */
 #ifndef VECHE_CITY_H
 #define VECHE_CITY_H
@@ -10,19 +12,56 @@
 #include <stddef.h>
 
 #include "core/error.h"
+#include "base/model.h"
 
 struct store;
 
-/*
- * Parse and validate the whole file, then write it in one transaction.
- * Returns 0, or -1 with e saying where the file is wrong (field is a JSON
- * path such as "services[2].attributes[0].datatype").
- */
-int city_import_file(struct store *s, const char *path, struct verr *e);
+/* One address of the registry, checked. */
+struct city_address {
+	const char *text;
+	double lat, lon;
+};
 
-/* The same from JSON text in memory. */
-int city_import_json(struct store *s, const char *json, size_t len,
-    struct verr *e);
+/*
+ * A city, checked.  Settings are NULL when the file does not set them;
+ * strings point at the reader's memory.
+ */
+struct city {
+	const char *jurisdiction_id;
+	const char *timezone;
+	const char *fallback_agency;
+	const char *calendar;           /* a calendar name, or "none" */
+	const char *answer_days;        /* "calendar" or "working" */
+	const char *near_days;          /* working days, as text */
+	const struct service *services;
+	size_t nservices;
+	const struct agency *agencies;
+	size_t nagencies;
+	const struct city_address *addresses;
+	size_t naddresses;
+};
+
+/*
+ * Write c in one transaction: addresses, settings, services, agencies.
+ * Returns 0, or -1 with e set (VERR_INTERNAL); nothing is written then.
+ */
+int city_import(struct store *s, const struct city *c, struct verr *e);
+
+/*
+ * Codes (services, agencies, attributes) are short and plain, since they
+ * appear in URLs and field names: 1 to VECHE_MAX_CODE bytes of A-Z, a-z,
+ * 0-9, '_' and '-'.  Returns 0, or -1 with e naming path.
+ */
+int city_check_code(const char *code, const char *path, struct verr *e);
+
+/*
+ * Check that geojson (one geometry, as text) is an area veche can route by:
+ * a valid Polygon or MultiPolygon.  Returns 0, or -1 with e naming path.
+ */
+int city_check_area(const char *geojson, const char *path, struct verr *e);
+
+/* Whether lat/lon is a point on the Earth (WGS 84 degrees). */
+int city_point_valid(double lat, double lon);
 
 /*
  * Add a GeoJSON area (a Polygon or MultiPolygon, or a Feature or

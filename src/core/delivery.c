@@ -16,7 +16,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <jansson.h>
 #include <sodium.h>
 
 #include "veche.h"
@@ -29,6 +28,7 @@
 #include "core/parse.h"
 #include "core/report.h"
 #include "core/worker.h"
+#include "format/event.h"
 #include "store/store.h"
 #include "store/store_delivery.h"
 
@@ -120,56 +120,40 @@ event_parse(const char *name, size_t len)
 
 /* ---- Recording events ---- */
 
-static int
-set_time(json_t *o, const char *key, int64_t t)
+/* A time as the payload carries it: NULL (null) for "not yet". */
+static const char *
+time_text(int64_t t, char *buf, size_t len)
 {
-	char buf[DATETIME_LEN];
-
-	if (t == 0)
-		return json_object_set_new(o, key, json_null());
-	return json_object_set_new(o, key,
-	    json_string(datetime_format(t, buf, sizeof(buf))));
+	return t == 0 ? NULL : datetime_format(t, buf, len);
 }
 
-static json_t *
-jstr(const char *s)
-{
-	return s != NULL ? json_string(s) : json_null();
-}
+/* report_get callback: the payload of the event being recorded. */
+struct emitted {
+	struct event_doc doc;
+	char times[5][DATETIME_LEN];
+	char *payload;                  /* malloc'd by event_json */
+	int64_t created;
+};
 
-/* store_report_get callback: the report's public fields as JSON. */
 static int
-report_json(const struct report *r, void *arg)
+report_payload(const struct report *r, void *arg)
 {
-	json_t **out = arg, *o, *media;
-	size_t i;
+	struct emitted *em = arg;
 
-	if ((o = json_object()) == NULL || (media = json_array()) == NULL) {
-		json_decref(o);
-		return -1;
-	}
-	for (i = 0; i < r->nmedia; i++)
-		json_array_append_new(media, json_string(r->media[i]));
-	json_object_set_new(o, "service_request_id", json_integer(r->id));
-	json_object_set_new(o, "service_code", jstr(r->service_code));
-	json_object_set_new(o, "agency_responsible", jstr(r->agency));
-	json_object_set_new(o, "status",
-	    json_string(report_status_name(r->status)));
-	json_object_set_new(o, "status_notes", jstr(r->status_notes));
-	json_object_set_new(o, "description", jstr(r->description));
-	json_object_set_new(o, "address", jstr(r->address));
-	json_object_set_new(o, "address_id", jstr(r->address_id));
-	json_object_set_new(o, "zipcode", jstr(r->zipcode));
-	json_object_set_new(o, "lat", r->has_point ? json_real(r->lat) :
-	    json_null());
-	json_object_set_new(o, "long", r->has_point ? json_real(r->lon) :
-	    json_null());
-	set_time(o, "requested_datetime", r->requested);
-	set_time(o, "updated_datetime", r->updated);
-	set_time(o, "register_due_datetime", r->register_due);
-	set_time(o, "expected_datetime", r->expected);
-	json_object_set_new(o, "media_urls", media);
-	*out = o;
+	em->doc.report = r;
+	em->doc.report_status = report_status_name(r->status);
+	em->doc.created = time_text(em->created, em->times[0],
+	    sizeof(em->times[0]));
+	em->doc.requested = time_text(r->requested, em->times[1],
+	    sizeof(em->times[1]));
+	em->doc.updated = time_text(r->updated, em->times[2],
+	    sizeof(em->times[2]));
+	em->doc.register_due = time_text(r->register_due, em->times[3],
+	    sizeof(em->times[3]));
+	em->doc.expected = time_text(r->expected, em->times[4],
+	    sizeof(em->times[4]));
+	em->payload = event_json(&em->doc);
+	em->doc.report = NULL;
 	return 0;
 }
 
@@ -200,7 +184,7 @@ outbox_emit(struct store *s, enum event_type ev, int64_t report_id,
 	unsigned char raw[KEY_HEX / 2];
 	char key[KEY_HEX + 1], agency[VECHE_MAX_CODE + 1];
 	struct store_event rec;
-	json_t *doc = NULL, *report = NULL;
+	struct emitted em;
 	char *payload = NULL;
 	int64_t id;
 	size_t n;
@@ -213,27 +197,28 @@ outbox_emit(struct store *s, enum event_type ev, int64_t report_id,
 		return verr_set(e, VERR_INTERNAL, NULL, "outbox: %s for report "
 		    "%lld outside a transaction", outbox_event_name(ev),
 		    (long long)report_id);
-	if ((rc = store_report_get(s, report_id, report_json, &report)) == 1)
+	if ((rc = report_get(s, NULL, report_id, report_agency, agency)) == 1)
 		return verr_set(e, VERR_NOT_FOUND, "service_request_id",
 		    "service_request_id: no report %lld", (long long)report_id);
-	if (rc != 0 || store_report_get(s, report_id, report_agency,
-	    agency) != 0) {
+	if (rc != 0) {
 		verr_set(e, VERR_INTERNAL, NULL, "outbox: reading report: %s",
 		    store_error(s));
 		goto out;
 	}
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2hex(key, sizeof(key), raw, sizeof(raw));
-	if ((doc = json_object()) == NULL)
-		goto oom;
-	json_object_set_new(doc, "id", json_string(key));
-	json_object_set_new(doc, "event", json_string(outbox_event_name(ev)));
-	set_time(doc, "created", now);
-	json_object_set_new(doc, "agency", agency[0] ? json_string(agency) :
-	    json_null());
-	json_object_set_new(doc, "detail", jstr(detail));
-	json_object_set(doc, "report", report);
-	if ((payload = json_dumps(doc, JSON_COMPACT)) == NULL)
+	memset(&em, 0, sizeof(em));
+	em.doc.key = key;
+	em.doc.event = outbox_event_name(ev);
+	em.doc.agency = agency[0] ? agency : NULL;
+	em.doc.detail = detail;
+	em.created = now;
+	if (report_get(s, NULL, report_id, report_payload, &em) != 0) {
+		verr_set(e, VERR_INTERNAL, NULL, "outbox: reading report: %s",
+		    store_error(s));
+		goto out;
+	}
+	if ((payload = em.payload) == NULL)
 		goto oom;
 	if (strlen(payload) > VECHE_MAX_PAYLOAD) {
 		verr_set(e, VERR_INTERNAL, NULL, "outbox: payload of report "
@@ -258,8 +243,6 @@ oom:
 	verr_set(e, VERR_INTERNAL, NULL, "outbox: out of memory");
 out:
 	free(payload);
-	json_decref(doc);
-	json_decref(report);
 	return ret;
 }
 
@@ -426,37 +409,37 @@ copy_job(const struct store_delivery *d, void *arg)
 	return (j->payload = strdup(d->payload)) == NULL ? -1 : 0;
 }
 
-/* A contact copied as JSON (store_report_contact callback). */
-static int
-contact_json(const struct contact *c, void *arg)
-{
-	json_t **out = arg;
+/* The payload with the reporter's contact (store_report_contact callback). */
+struct body {
+	const char *payload;
+	char *out;                      /* malloc'd by event_json_with_contact */
+	int found;
+};
 
-	*out = json_pack("{s:o, s:o, s:o, s:o}",
-	    "first_name", jstr(c->first_name), "last_name", jstr(c->last_name),
-	    "email", jstr(c->email), "phone", jstr(c->phone));
-	return *out == NULL ? -1 : 0;
+static int
+with_contact(const struct contact *c, void *arg)
+{
+	struct body *b = arg;
+
+	b->found = 1;
+	b->out = event_json_with_contact(b->payload, c);
+	return b->out == NULL ? -1 : 0;
 }
 
-/* The body a webhook sends: the payload, with the contact if asked. */
+/*
+ * The body a webhook sends: the payload, with the contact if the
+ * subscription asked for it (null when the report has none).
+ */
 static char *
 webhook_body(struct store *s, const struct job *j)
 {
-	json_t *doc, *contact = NULL;
-	char *body;
+	struct body b = { j->payload, NULL, 0 };
 
 	if (!j->include_contact)
 		return strdup(j->payload);
-	if ((doc = json_loads(j->payload, 0, NULL)) == NULL)
+	if (store_report_contact(s, j->report_id, with_contact, &b) < 0)
 		return NULL;
-	if (store_report_contact(s, j->report_id, contact_json, &contact) < 0) {
-		json_decref(doc);
-		return NULL;
-	}
-	json_object_set_new(doc, "contact", contact ? contact : json_null());
-	body = json_dumps(doc, JSON_COMPACT);
-	json_decref(doc);
-	return body;
+	return b.found ? b.out : event_json_with_contact(j->payload, NULL);
 }
 
 static int
@@ -512,12 +495,27 @@ text_add(char *buf, size_t size, const char *fmt, ...)
 		memcpy(buf + size - 4, "...", 4);
 }
 
-static const char *
-jget(json_t *o, const char *key)
-{
-	const char *v = json_string_value(json_object_get(o, key));
+/* The reporter in an agency's e-mail (store_report_contact callback). */
+struct mail_body {
+	char *buf;
+	size_t len;
+};
 
-	return v != NULL ? v : "";
+static const char *
+or_empty(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+static int
+contact_text(const struct contact *c, void *arg)
+{
+	struct mail_body *m = arg;
+
+	text_add(m->buf, m->len, "\nЗаявитель: %s %s\nE-mail: %s\n"
+	    "Телефон: %s\n", or_empty(c->first_name), or_empty(c->last_name),
+	    or_empty(c->email), or_empty(c->phone));
+	return 0;
 }
 
 /* Subject and body of the e-mail about an event, in Russian. */
@@ -526,65 +524,63 @@ mail_text(struct store *s, const struct delivery_config *cfg,
     const struct job *j, char *subject, size_t slen, char *body,
     size_t blen)
 {
-	json_t *doc, *r;
-	json_t *contact = NULL;
+	struct mail_body reporter = { body, blen };
+	struct event_payload *p;
 	long long id = (long long)j->report_id;
 	const char *detail, *notes;
 
-	if ((doc = json_loads(j->payload, 0, NULL)) == NULL)
+	if ((p = event_payload_parse(j->payload)) == NULL)
 		return -1;
-	r = json_object_get(doc, "report");
-	detail = jget(doc, "detail");
-	notes = jget(r, "status_notes");
+	detail = event_payload_get(p, "detail");
+	notes = event_payload_report(p, "status_notes");
 	subject[0] = body[0] = '\0';
 	if (strcmp(j->type, "report.answered") == 0) {
 		snprintf(subject, slen, "Ответ на ваше обращение №%lld", id);
 		text_add(body, blen, "Здравствуйте!\n\nНа ваше обращение "
 		    "№%lld от %s дан ответ:\n\n%s\n", id,
-		    jget(r, "requested_datetime"), *detail ? detail : notes);
+		    event_payload_report(p, "requested_datetime"),
+		    *detail ? detail : notes);
 		text_add(body, blen, "\nТекст обращения:\n%s\n",
-		    jget(r, "description"));
+		    event_payload_report(p, "description"));
 	} else if (strncmp(j->type, "deadline.", 9) == 0) {
 		snprintf(subject, slen, "%s обращения №%lld", strcmp(j->type,
 		    "deadline.passed") == 0 ? "Просрочен ответ на" :
 		    "Истекает срок ответа на", id);
 		text_add(body, blen, "Обращение №%lld (%s) ожидает ответа.\n"
-		    "Срок ответа: %s.\n", id, jget(r, "service_code"),
-		    jget(r, "expected_datetime"));
+		    "Срок ответа: %s.\n", id,
+		    event_payload_report(p, "service_code"),
+		    event_payload_report(p, "expected_datetime"));
 		if (*detail)
 			text_add(body, blen, "%s\n", detail);
 		text_add(body, blen, "\nТекст обращения:\n%s\n",
-		    jget(r, "description"));
+		    event_payload_report(p, "description"));
 	} else {
 		snprintf(subject, slen, "%s обращение №%lld: %s",
 		    strcmp(j->type, "report.forwarded") == 0 ?
-		    "Переадресовано" : "Новое", id, jget(r, "service_code"));
+		    "Переадресовано" : "Новое", id,
+		    event_payload_report(p, "service_code"));
 		text_add(body, blen, "Поступило обращение №%lld.\n\n"
 		    "Категория: %s\nАдрес: %s\nПоступило: %s\n"
 		    "Срок регистрации: %s\nСрок ответа: %s\n", id,
-		    jget(r, "service_code"), jget(r, "address"),
-		    jget(r, "requested_datetime"),
-		    jget(r, "register_due_datetime"),
-		    jget(r, "expected_datetime"));
+		    event_payload_report(p, "service_code"),
+		    event_payload_report(p, "address"),
+		    event_payload_report(p, "requested_datetime"),
+		    event_payload_report(p, "register_due_datetime"),
+		    event_payload_report(p, "expected_datetime"));
 		if (*detail)
 			text_add(body, blen, "Примечание: %s\n", detail);
 		text_add(body, blen, "\nТекст обращения:\n%s\n",
-		    jget(r, "description"));
+		    event_payload_report(p, "description"));
 		/* The agency answers the reporter (59-FZ): it gets the contact. */
-		if (store_report_contact(s, j->report_id, contact_json,
-		    &contact) == 0 && contact != NULL)
-			text_add(body, blen, "\nЗаявитель: %s %s\nE-mail: %s\n"
-			    "Телефон: %s\n", jget(contact, "first_name"),
-			    jget(contact, "last_name"), jget(contact, "email"),
-			    jget(contact, "phone"));
-		json_decref(contact);
+		(void)store_report_contact(s, j->report_id, contact_text,
+		    &reporter);
 	}
 	if (cfg->public_url != NULL)
 		text_add(body, blen, "\n%s/open311/v2/requests/%lld.json\n",
 		    cfg->public_url, id);
 	text_add(body, blen, "\n-- \nВече: это письмо отправлено "
 	    "автоматически.\n");
-	json_decref(doc);
+	event_payload_free(p);
 	return 0;
 }
 
@@ -764,4 +760,52 @@ delivery_worker_stop(struct delivery_worker *w)
 	worker_stop(w->thread);
 	store_close(w->store);
 	free(w);
+}
+
+int
+delivery_subscriptions(struct store *s,
+    int (*fn)(const struct store_subscription *, void *), void *arg)
+{
+	return store_subscription_each(s, fn, arg);
+}
+
+int
+delivery_list(struct store *s, enum delivery_state state, size_t limit,
+    int (*fn)(const struct store_delivery *, void *), void *arg)
+{
+	return store_delivery_each(s, state, limit, fn, arg);
+}
+
+int
+delivery_stats(struct store *s, struct store_delivery_stats *st)
+{
+	return store_delivery_stats(s, st);
+}
+
+int
+delivery_emit(struct store *s, enum event_type ev, int64_t report,
+    const char *detail, int64_t now, struct verr *e)
+{
+	if (store_begin(s) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
+	if (outbox_emit(s, ev, report, detail, now, e) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	if (store_commit(s) == -1) {
+		store_rollback(s);
+		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
+	}
+	return 0;
+}
+
+int
+delivery_set_mail(struct store *s, const char *smtp_url, const char *from)
+{
+	if (smtp_url != NULL && store_setting_put(s, "mail.smtp_url",
+	    smtp_url) == -1)
+		return -1;
+	if (from != NULL && store_setting_put(s, "mail.from", from) == -1)
+		return -1;
+	return 0;
 }

@@ -17,6 +17,8 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "base/model.h"
+#include "core/outbox.h"
 
 struct store;
 struct store_writer;
@@ -94,5 +96,30 @@ struct delivery_worker *delivery_worker_start(const char *db_path,
 
 /* Stop the worker after its current send and free it.  Accepts NULL. */
 void delivery_worker_stop(struct delivery_worker *w);
+
+/*
+ * Reads: every subscription by id; deliveries in state, at most limit;
+ * counts of events, subscriptions and deliveries by state.  Return 0, fn's
+ * non-zero result, or -1 (db_error).
+ */
+int delivery_subscriptions(struct store *s,
+    int (*fn)(const struct store_subscription *, void *), void *arg);
+int delivery_list(struct store *s, enum delivery_state state, size_t limit,
+    int (*fn)(const struct store_delivery *, void *), void *arg);
+int delivery_stats(struct store *s, struct store_delivery_stats *st);
+
+/*
+ * Record event ev for report by hand, in its own transaction.  Returns 0,
+ * or -1 with e set.
+ */
+int delivery_emit(struct store *s, enum event_type ev, int64_t report,
+    const char *detail, int64_t now, struct verr *e);
+
+/*
+ * Keep the mail settings: the SMTP server URL and the sender address
+ * (either may be NULL: left as it is).  Returns 0 or -1 (db_error).
+ */
+int delivery_set_mail(struct store *s, const char *smtp_url,
+    const char *from);
 
 #endif

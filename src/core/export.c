@@ -144,7 +144,7 @@ export_csv(struct store *s, const char *agency, int64_t from, int64_t to,
 	q.start = from;
 	q.end = to;
 	q.order = ORDER_ID_ASC;
-	if (store_report_query(s, &q, write_row, &x) != 0) {
+	if (report_list(s, NULL, &q, write_row, &x) != 0) {
 		if (x.failed)
 			goto wfail;
 		return verr_set(e, VERR_INTERNAL, NULL, "export: %s",

@@ -89,4 +89,69 @@ int report_status_closed(enum report_status st);
 const char *report_attr_type_name(enum attr_type t);
 enum attr_type report_attr_type_parse(const char *name);  /* __MAX if unknown */
 
+/*
+ * Reads.  Every read of a report by the layers above core goes through
+ * these functions, and what the caller may see of it is decided once, by
+ * report_view: the store hands over rows as written.
+ */
+
+/* What a caller may see of one report. */
+struct report_view {
+	int text;           /* the description (0: moderation withheld it) */
+	int contact;        /* the reporter's name, e-mail and phone */
+};
+
+/*
+ * Decide what actor (NULL: the public) may see of r:
+ *   - the text of a report rejected for obscene or threatening language is
+ *     not republished, to anyone (the store keeps it);
+ *   - contact data go to admins and to those who serve r's agency (its
+ *     operators, heads and API keys bound to it or to none), never to
+ *     moderators or the public;
+ *   - the reporter (report_from_device, or the report's token) sees what
+ *     the public sees: veche never shows contact data back.
+ */
+void report_view(const struct actor *actor, const struct report *r,
+    struct report_view *out);
+
+/*
+ * The reports matching q, one report found by id, or by the reporter's
+ * token, as actor (NULL: the public) may see them: fn gets each row with
+ * report_view applied (a row lives only during the call).  Return 0,
+ * fn's non-zero result, 1 when report_get/report_by_token find nothing,
+ * or -1 (db_error says why).
+ */
+int report_list(struct store *s, const struct actor *actor,
+    const struct report_query *q, int (*fn)(const struct report *, void *),
+    void *arg);
+int report_get(struct store *s, const struct actor *actor, int64_t id,
+    int (*fn)(const struct report *, void *), void *arg);
+int report_by_token(struct store *s, const struct actor *actor,
+    const char *token, int (*fn)(const struct report *, void *), void *arg);
+
+/*
+ * The contact data of report id, when report_view lets actor (NULL: the
+ * public, who never may) see them: fn is called once if so, not at all if
+ * not.  Returns 0, 1 when there is no such report or it has no contact
+ * row, or -1.
+ */
+int report_contact(struct store *s, const struct actor *actor, int64_t id,
+    int (*fn)(const struct contact *, void *), void *arg);
+
+/*
+ * 1 if device (the browser's device cookie) sent report id, 0 if not or
+ * there is no such report, -1 on error.  The comparison is constant-time.
+ */
+int report_from_device(struct store *s, int64_t id, const char *device);
+
+/*
+ * Public updates created in (after, before] (0: unbounded), oldest first,
+ * at most limit (0: no limit).  Returns as report_list.
+ */
+int report_updates(struct store *s, int64_t after, int64_t before,
+    size_t limit, int (*fn)(const struct report_update *, void *), void *arg);
+
+/* How many reports there are. */
+int report_count(struct store *s, int64_t *count);
+
 #endif

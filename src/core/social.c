@@ -137,3 +137,24 @@ social_moderate(struct store *s, const struct actor *by, int64_t id,
 	}
 	return 0;
 }
+
+int
+social_comments(struct store *s, int64_t report, enum comment_status status,
+    int (*fn)(const struct comment *, void *), void *arg)
+{
+	return store_comment_each(s, report, status, fn, arg);
+}
+
+int
+social_comments_recent(struct store *s, unsigned status_mask, size_t limit,
+    int (*fn)(const struct comment *, void *), void *arg)
+{
+	return store_comment_recent(s, status_mask, limit, fn, arg);
+}
+
+int
+social_votes(struct store *s, int64_t report, const char *voter,
+    int64_t *count, int *voted)
+{
+	return store_vote_count(s, report, voter, count, voted);
+}

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "base/model.h"
 
 struct actor;
 struct store;
@@ -58,5 +59,20 @@ enum rate_kind {
  */
 int social_rate(struct store *s, enum rate_kind kind, const char *who,
     int64_t now, struct verr *e);
+
+/*
+ * Reads: the comments of report in status (COMMENT_PUBLISHED for the
+ * public), oldest first; the latest comments whose status is in
+ * status_mask (1 << status), at most limit, for moderation; the votes of
+ * report and whether voter cast one.  Return 0, fn's non-zero result, or
+ * -1 (db_error).
+ */
+int social_comments(struct store *s, int64_t report,
+    enum comment_status status,
+    int (*fn)(const struct comment *, void *), void *arg);
+int social_comments_recent(struct store *s, unsigned status_mask,
+    size_t limit, int (*fn)(const struct comment *, void *), void *arg);
+int social_votes(struct store *s, int64_t report, const char *voter,
+    int64_t *count, int *voted);
 
 #endif

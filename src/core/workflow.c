@@ -129,13 +129,6 @@ workflow_actor_serves(const struct actor *a, const char *agency)
 	return 0;
 }
 
-int
-workflow_may_see_contact(const struct actor *a, const char *agency)
-{
-	/* Moderators judge the text, not the person: no contact data. */
-	return workflow_actor_serves(a, agency);
-}
-
 const char *
 workflow_deadline(const struct wf_record *r, int64_t *due)
 {
@@ -727,4 +720,25 @@ workflow_overdue(struct store *s, const char *agency, int64_t now,
     int (*fn)(const struct wf_record *, void *), void *arg)
 {
 	return store_wf_due(s, agency, now, VECHE_MAX_OVERDUE, fn, arg);
+}
+
+int
+workflow_get(struct store *s, int64_t id,
+    int (*fn)(const struct wf_record *, void *), void *arg)
+{
+	return store_wf_get(s, id, fn, arg);
+}
+
+int
+workflow_history(struct store *s, int64_t id, size_t limit,
+    int (*fn)(const struct wf_history *, void *), void *arg)
+{
+	return store_wf_history(s, id, limit, fn, arg);
+}
+
+int
+workflow_queue(struct store *s, const struct wf_queue *q,
+    int (*fn)(const struct wf_record *, void *), void *arg)
+{
+	return store_wf_queue(s, q, fn, arg);
 }

@@ -21,7 +21,6 @@
 
 #include "core/error.h"
 #include "base/model.h"
-#include "store/store_workflow.h"
 
 struct catalog;
 struct report_input;
@@ -40,16 +39,6 @@ enum wf_action {
 	WF_FIXED,                       /* the reporter: "is it fixed?" */
 	WF_NOTE,                        /* staff: a public note, no change */
 	WF__MAX
-};
-
-/* The reasons a report may be rejected for. */
-enum reject_reason {
-	REJECT_DUPLICATE,
-	REJECT_NO_CONTACT,              /* no contact data where required */
-	REJECT_OBSCENE,                 /* obscene or threatening language */
-	REJECT_NOT_GOVERNMENT,          /* not a government matter */
-	REJECT_UNREADABLE,
-	REJECT__MAX
 };
 
 /* "register", ...; NULL for an unknown action. */
@@ -117,12 +106,6 @@ int workflow_submit(struct store *s, const struct catalog *c,
 int workflow_actor_serves(const struct actor *a, const char *agency);
 
 /*
- * 1 if actor may read the private contact data of a report of agency:
- * admins and those who serve the agency (not moderators).
- */
-int workflow_may_see_contact(const struct actor *a, const char *agency);
-
-/*
  * 1 if staff actor a may take action on report r as it stands (role,
  * agency and the report's status; not deadlines or input): what a desk
  * offers.  Reporter's actions (reopen, fixed) are never offered here.
@@ -138,6 +121,19 @@ const char *workflow_deadline(const struct wf_record *r, int64_t *due);
  * most overdue first, at most VECHE_MAX_OVERDUE.  Returns as the store.
  */
 int workflow_overdue(struct store *s, const char *agency, int64_t now,
+    int (*fn)(const struct wf_record *, void *), void *arg);
+
+/*
+ * Reads of the workflow: report id's record (1 if there is none), its
+ * public history oldest first (at most limit entries), and a desk's queue
+ * (q: which agencies, statuses, services; by running deadline).  Records
+ * live only during fn.  Return 0, fn's non-zero result, or -1 (db_error).
+ */
+int workflow_get(struct store *s, int64_t id,
+    int (*fn)(const struct wf_record *, void *), void *arg);
+int workflow_history(struct store *s, int64_t id, size_t limit,
+    int (*fn)(const struct wf_history *, void *), void *arg);
+int workflow_queue(struct store *s, const struct wf_queue *q,
     int (*fn)(const struct wf_record *, void *), void *arg);
 
 #endif

@@ -16,7 +16,6 @@
 #include <sqlite3.h>
 
 #include "veche.h"
-#include "core/workflow.h"
 #include "store/sqlite_internal.h"
 #include "store/store.h"
 
@@ -78,24 +77,17 @@ enum stmt {
 };
 
 /*
- * The text of a report rejected for obscene or threatening language is not
- * republished: public reads get no description (the workflow module's
- * reject_reason column; staff read the original through store_wf_*).
+ * The columns every report read selects, in this order.  The description is
+ * the one written, with the reject reason beside it: what a caller may see
+ * of it is core's decision (report_view in core/report.c), not the store's.
  */
-#define REPORT_PUBLIC_TEXT \
-	"CASE WHEN r.status = 5 AND r.reject_reason = 2 THEN NULL " \
-	"ELSE r.description END"
-_Static_assert(STATUS_REJECTED == 5 && REJECT_OBSCENE == 2,
-    "REPORT_PUBLIC_TEXT names these numbers");
-
-/* The columns every report read selects, in this order. */
 #define REPORT_COLUMNS \
 	"r.id, r.token, r.service, r.agency, r.status, r.status_notes, " \
-	"r.lat, r.lon, r.address, r.address_id, r.zipcode, " \
-	REPORT_PUBLIC_TEXT ", " \
+	"r.lat, r.lon, r.address, r.address_id, r.zipcode, r.description, " \
 	"r.requested, r.updated, r.register_due, r.expected, " \
 	"(SELECT group_concat(url, '" LIST_SEP "') FROM " \
-	"(SELECT url FROM report_media m WHERE m.report = r.id ORDER BY ord))"
+	"(SELECT url FROM report_media m WHERE m.report = r.id ORDER BY ord)), " \
+	"r.reject_reason"
 
 _Static_assert(ST__MAX <= sizeof(((struct store *)0)->st) /
     sizeof(sqlite3_stmt *), "struct store holds too few fixed statements");
@@ -1479,6 +1471,8 @@ report_from_row(sqlite3_stmt *st, struct report *r, const char **media,
 	r->updated = sqlite3_column_int64(st, 13);
 	r->register_due = sqlite3_column_int64(st, 14);
 	r->expected = sqlite3_column_int64(st, 15);
+	r->reject_reason = sqlite3_column_type(st, 17) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int(st, 17);
 	m = sq_col_text(st, 16);
 	if (m != NULL && snprintf(mbuf, mbuflen, "%s", m) < (int)mbuflen) {
 		char *p = mbuf, *sep;

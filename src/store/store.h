@@ -161,41 +161,7 @@ int store_report_by_token(struct store *s, const char *token,
 int store_report_contact(struct store *s, int64_t id,
     int (*fn)(const struct contact *, void *), void *arg);
 
-/* Orders for report queries. */
-enum report_order {
-	ORDER_REQUESTED_DESC,
-	ORDER_UPDATED_DESC,
-	ORDER_ID_ASC,
-	ORDER__MAX
-};
-
-/*
- * A report query.  Zero means "no filter" for every field; lists with n == 0
- * are absent.  Times are Unix seconds: start/end bound requested (inclusive),
- * updated_after/updated_before bound updated (exclusive).  status_mask has
- * bit (1 << status) set for each status wanted.
- */
-struct report_query {
-	const int64_t *ids;
-	size_t nids;
-	const char *const *services;
-	size_t nservices;
-	unsigned status_mask;
-	int64_t start;
-	int64_t end;
-	int64_t updated_after;
-	int64_t updated_before;
-	int has_bbox;
-	double min_lat, min_lon, max_lat, max_lon;
-	int has_radius;
-	double lat, lon, radius_m;
-	const char *agency;
-	const char *text;               /* full-text match (FTS5 query syntax) */
-	enum report_order order;
-	size_t limit;                   /* 0: no limit */
-	size_t offset;
-};
-
+/* struct report_query (base/model.h) says which reports. */
 /* Run a query, calling fn for each report in order. */
 int store_report_query(struct store *s, const struct report_query *q,
     int (*fn)(const struct report *, void *), void *arg);
@@ -226,13 +192,7 @@ int store_address_search(struct store *s, const char *match, size_t limit,
 #define STORE_KEY_HASH_LEN 32
 int store_apikey_insert(struct store *s, const char *name, const char *agency,
     const unsigned char hash[STORE_KEY_HASH_LEN], int64_t now);
-/* One API key as listed (never the key itself). */
-struct store_apikey {
-	const char *name;
-	const char *agency;             /* "" when not scoped */
-	int64_t created;
-	int revoked;
-};
+/* struct store_apikey (base/model.h): one key as listed. */
 int store_apikey_each(struct store *s, int (*fn)(const struct store_apikey *,
     void *), void *arg);
 /* Find a live key: copies its name and agency ("" if none); 1 if unknown. */

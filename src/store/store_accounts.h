@@ -16,17 +16,7 @@ struct store;
 
 #define STORE_SESSION_HASH_LEN 32
 
-/* A user as stored.  pwhash is libsodium's crypto_pwhash_str string. */
-struct store_user {
-	int64_t id;
-	const char *login;
-	const char *pwhash;
-	enum role role;
-	int disabled;
-	const char *const *agencies;
-	size_t nagencies;
-	int64_t created;
-};
+/* struct store_user is a plain record of base/model.h. */
 
 /*
  * Insert a user with its agencies; the new id goes to *id.  Returns 0, 1

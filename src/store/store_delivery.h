@@ -10,24 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/model.h"
+
 struct store;
 
-/* Where a delivery goes. */
-enum delivery_channel {
-	DELIVERY_WEBHOOK,               /* a subscription's URL */
-	DELIVERY_MAIL_AGENCY,           /* the event's agency's e-mail */
-	DELIVERY_MAIL_REPORTER,         /* the reporter's e-mail */
-	DELIVERY_CHANNEL__MAX
-};
-
-/* The life of a delivery. */
-enum delivery_state {
-	DELIVERY_PENDING,               /* waiting for next_attempt */
-	DELIVERY_SENDING,               /* claimed by the worker, in flight */
-	DELIVERY_DELIVERED,
-	DELIVERY_DEAD,                  /* gave up; replay makes it pending */
-	DELIVERY_STATE__MAX
-};
+/*
+ * enum delivery_channel, delivery_state and struct store_subscription,
+ * store_delivery, store_delivery_stats are plain records of base/model.h.
+ */
 
 /* An event as recorded by outbox_emit. */
 struct store_event {
@@ -38,51 +28,6 @@ struct store_event {
 	const char *payload;            /* JSON */
 	const char *key;                /* idempotency key, unique */
 	int64_t created;                /* Unix seconds */
-};
-
-/* A webhook endpoint.  agency NULL: all; events NULL: all ("a,b" list). */
-struct store_subscription {
-	int64_t id;
-	const char *url;
-	const char *secret;
-	const char *agency;
-	const char *events;
-	int include_contact;
-	int64_t created;
-};
-
-/*
- * A delivery with what sending it needs.  Times in ms are Unix
- * milliseconds.  url/secret are set for webhooks; address is the mail
- * recipient looked up now (NULL if gone).
- */
-struct store_delivery {
-	int64_t id;
-	enum delivery_channel channel;
-	enum delivery_state state;
-	int attempts;
-	int64_t next_attempt_ms;
-	int64_t updated_ms;
-	const char *last_error;
-	int64_t event_id;
-	const char *event_type;
-	const char *event_key;
-	const char *payload;
-	int64_t report_id;
-	const char *agency;
-	int64_t event_created;
-	int64_t subscription_id;        /* 0 for e-mail */
-	const char *url;
-	const char *secret;
-	int include_contact;
-	const char *address;
-};
-
-struct store_delivery_stats {
-	int64_t events;
-	int64_t subscriptions;
-	int64_t count[DELIVERY_STATE__MAX];
-	int64_t oldest_pending_ms;      /* next_attempt of the oldest, or 0 */
 };
 
 /*

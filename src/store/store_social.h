@@ -15,6 +15,8 @@
 
 struct store;
 
+/* enum comment_status and struct comment are plain records of base/model.h. */
+
 /*
  * Record voter's vote for report at now.  Returns 0 when counted, 2 when
  * this voter already voted for it, 1 when there is no such report.
@@ -25,23 +27,6 @@ int store_vote_add(struct store *s, int64_t report, const char *voter,
 /* The number of votes of report, and whether voter (may be NULL) is one. */
 int store_vote_count(struct store *s, int64_t report, const char *voter,
     int64_t *count, int *voted);
-
-/* Comment moderation states; only COMMENT_PUBLISHED ones are public. */
-enum comment_status {
-	COMMENT_PUBLISHED,
-	COMMENT_PENDING,
-	COMMENT_HIDDEN,
-	COMMENT_STATUS__MAX
-};
-
-struct comment {
-	int64_t id;
-	int64_t report_id;
-	const char *author;             /* display name, or NULL: anonymous */
-	const char *body;
-	enum comment_status status;
-	int64_t created;
-};
 
 /*
  * Add a comment (c->id is ignored; the new id goes to *id).  device is the

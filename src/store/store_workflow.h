@@ -17,33 +17,9 @@
 struct store;
 
 /*
- * What the workflow knows of a report.  Times are Unix seconds, 0 for
- * "not yet"; reject_reason and fixed are -1 when unset.
+ * struct wf_record, wf_history and wf_queue are plain records of
+ * base/model.h, shared with core.
  */
-struct wf_record {
-	int64_t id;
-	const char *token;
-	const char *agency;
-	enum report_status status;
-	const char *status_notes;
-	int64_t requested;
-	int64_t updated;
-	int64_t register_due;           /* registration deadline */
-	int64_t registered;             /* by the current agency */
-	int64_t forward_due;            /* forwarding allowed until */
-	int64_t expected;               /* answer deadline */
-	int64_t answered;
-	const char *answer;
-	int reject_reason;
-	const char *forwarded_from;
-	const char *forward_reason;
-	const char *extension_reason;
-	int extended;                   /* the one extension was used */
-	int fixed;                      /* reporter's "is it fixed?" */
-	int64_t reporter_user;          /* 0: no account */
-	int reopened;                   /* times reopened */
-	const char *service_code;       /* only from store_wf_queue */
-};
 
 /* Read a report's workflow record; 1 if no such report. */
 int store_wf_get(struct store *s, int64_t id,
@@ -74,17 +50,6 @@ int store_wf_external(struct store *s, int64_t report,
 /* Link a report to the account that submitted it. */
 int store_wf_set_reporter(struct store *s, int64_t report, int64_t user);
 
-/* One public entry of a report's history. */
-struct wf_history {
-	int64_t update_id;
-	enum report_status status;
-	int action;                     /* -1: creation */
-	const char *description;
-	const char *agency;             /* forward: the receiving agency */
-	int64_t due;                    /* extend: the new answer deadline */
-	int64_t created;
-};
-
 /* A report's history, oldest first, at most limit entries. */
 int store_wf_history(struct store *s, int64_t report, size_t limit,
     int (*fn)(const struct wf_history *, void *), void *arg);
@@ -96,17 +61,6 @@ int store_wf_history(struct store *s, int64_t report, size_t limit,
  */
 int store_wf_due(struct store *s, const char *agency, int64_t before,
     size_t limit, int (*fn)(const struct wf_record *, void *), void *arg);
-
-/* What an agency desk's queue shows. */
-struct wf_queue {
-	const char *const *agencies;    /* the agencies served */
-	size_t nagencies;
-	int all_agencies;               /* ignore agencies: every one */
-	unsigned status_mask;           /* 1 << status of open ones; 0: all */
-	const char *service;            /* NULL: every service */
-	int64_t before;                 /* running deadline before; 0: any */
-	size_t limit, offset;
-};
 
 /*
  * Open reports (submitted, registered, in progress) matching q, by their

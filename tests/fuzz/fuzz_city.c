@@ -14,6 +14,7 @@
 
 #include "core/address.h"
 #include "core/catalog.h"
+#include "api/city.h"
 #include "core/city.h"
 #include "store/store.h"
 

@@ -4,7 +4,8 @@ check_layers.py: fail on an include edge that breaks veche's layering
 (STYLE.md, "The house"; docs/architecture.md).
 
     http -> api -> core -> store          (data flows one way)
-    core -> geo, text, net                (below core)
+    core -> geo, text, net, format        (below core; format writes
+                                          the outbox's JSON payloads)
     base                                  (plain shared types: everyone)
     cli                                   (command-line front ends: like api)
 
@@ -26,11 +27,12 @@ MAY = {
     "http": {"base"},
     "api": {"base", "http", "core"},
     "cli": {"base", "http", "api", "core", "text"},
-    "core": {"base", "store", "geo", "text", "net"},
+    "core": {"base", "store", "geo", "text", "net", "format"},
     "store": {"base"},
     "geo": {"base"},
     "text": {"base"},
     "net": {"base"},
+    "format": {"base"},
 }
 
 # Libraries that only some layers may include, and which.
@@ -38,7 +40,7 @@ LIBS = {
     "microhttpd.h": {"http"},
     "sqlite3.h": {"store"},
     "libpq-fe.h": {"store"},
-    "jansson.h": {"api", "cli"},
+    "jansson.h": {"api", "cli", "format"},
     "libxml/": {"api", "text"},
     "curl/": {"net"},
     "geos_c.h": {"geo"},

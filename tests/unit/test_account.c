@@ -19,6 +19,7 @@
 #include "core/account.h"
 #include "core/audit.h"
 #include "core/catalog.h"
+#include "api/city.h"
 #include "core/city.h"
 #include "core/datetime.h"
 #include "core/session.h"

@@ -17,6 +17,7 @@
 #include "core/address.h"
 #include "core/apikey.h"
 #include "core/catalog.h"
+#include "api/city.h"
 #include "core/city.h"
 #include "core/datetime.h"
 #include "core/deadline.h"

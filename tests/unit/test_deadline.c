@@ -16,6 +16,7 @@
 
 #include "veche.h"
 #include "core/calendar.h"
+#include "api/city.h"
 #include "core/city.h"
 #include "core/datetime.h"
 #include "core/deadline.h"

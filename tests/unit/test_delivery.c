@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "core/catalog.h"
+#include "api/city.h"
 #include "core/city.h"
 #include "core/datetime.h"
 #include "core/delivery.h"

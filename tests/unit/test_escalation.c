@@ -20,6 +20,7 @@
 #include "veche.h"
 #include "core/calendar.h"
 #include "core/catalog.h"
+#include "api/city.h"
 #include "core/city.h"
 #include "core/datetime.h"
 #include "core/deadline.h"

@@ -1,0 +1,67 @@
+/*
+ * db.c: the connection verbs of db.h, passed through to the store: there is
+ * no policy here, only the layer boundary.
+ */
+#include "core/db.h"
+#include "store/store.h"
+
+struct store *
+db_open(const char *path, char *err, size_t errlen)
+{
+	return store_open(path, err, errlen);
+}
+
+void
+db_close(struct store *s)
+{
+	store_close(s);
+}
+
+const char *
+db_error(const struct store *s)
+{
+	return store_error(s);
+}
+
+struct store_writer *
+db_writer_new(void)
+{
+	return store_writer_new();
+}
+
+void
+db_writer_free(struct store_writer *w)
+{
+	store_writer_free(w);
+}
+
+void
+db_set_writer(struct store *s, struct store_writer *w)
+{
+	store_set_writer(s, w);
+}
+
+uint64_t
+db_busy_retries(void)
+{
+	return store_busy_retries();
+}
+
+int
+db_backup(struct store *s, const char *path, int step,
+    void (*progress)(int done, int total, void *), void *arg)
+{
+	return store_backup(s, path, step, progress, arg);
+}
+
+int
+db_restore_file(const char *from, const char *db, char *err, size_t errlen)
+{
+	return store_restore_file(from, db, err, errlen);
+}
+
+int
+db_integrity(struct store *s, char *buf, size_t len)
+{
+	return store_integrity(s, buf, len);
+}

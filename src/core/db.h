@@ -1,0 +1,62 @@
+/*
+ * db.h: the database connection as the layers above core see it.
+ *
+ * api and the command line never include a store header (docs/
+ * architecture.md, Reads go through core); they open, share and close
+ * connections, back up and restore the database file through these thin
+ * verbs, and read everything else through the domain modules (report.h,
+ * workflow.h, social.h, delivery.h ...).  The connection itself stays the
+ * opaque struct store: the wiring (app.c, main.c, the CLI) owns it.
+ */
+#ifndef VECHE_DB_H
+#define VECHE_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct store_writer;
+
+/*
+ * Open (creating and migrating if needed) the database at path.  Returns
+ * the connection, owned by the caller (db_close), or NULL with a message in
+ * err.
+ */
+struct store *db_open(const char *path, char *err, size_t errlen);
+
+/* Close and free.  Accepts NULL. */
+void db_close(struct store *s);
+
+/* The last error's message on this connection, for logs (never NULL). */
+const char *db_error(const struct store *s);
+
+/*
+ * The writer the connections of one process share (write transactions
+ * queue on it and share commits).  NULL when out of memory; free with
+ * db_writer_free (accepts NULL) after every connection attached to it.
+ */
+struct store_writer *db_writer_new(void);
+void db_writer_free(struct store_writer *w);
+void db_set_writer(struct store *s, struct store_writer *w);
+
+/* How many times a connection of this process waited for the lock. */
+uint64_t db_busy_retries(void);
+
+/*
+ * Copy the database behind s to path, step pages at a time, calling
+ * progress (may be NULL) after each step.  Returns 0 or -1 (db_error).
+ */
+int db_backup(struct store *s, const char *path, int step,
+    void (*progress)(int done, int total, void *), void *arg);
+
+/*
+ * Replace the database file db with the database file from.  Returns 0,
+ * 1 when db is in use (nothing changed), or -1 with a message in err.
+ */
+int db_restore_file(const char *from, const char *db, char *err,
+    size_t errlen);
+
+/* The integrity check: 0 when sound, 1 with the first problem in buf. */
+int db_integrity(struct store *s, char *buf, size_t len);
+
+#endif

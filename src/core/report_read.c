@@ -1,0 +1,138 @@
+/*
+ * report_read.c: what a caller may read of a report (report.h, Reads).
+ * The store returns rows as written; report_view is the one place that
+ * decides what of them a caller sees, and every read here applies it.
+ */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/report.h"
+#include "core/workflow.h"
+#include "store/store.h"
+
+void
+report_view(const struct actor *actor, const struct report *r,
+    struct report_view *out)
+{
+	memset(out, 0, sizeof(*out));
+	/* Obscene or threatening text is not republished, whoever asks. */
+	out->text = !(r->status == STATUS_REJECTED &&
+	    r->reject_reason == REJECT_OBSCENE);
+	/* Moderators judge the text, not the person: no contact data. */
+	out->contact = actor != NULL &&
+	    workflow_actor_serves(actor, r->agency);
+}
+
+/* A caller's callback with the view of its actor applied to each row. */
+struct viewed {
+	const struct actor *actor;
+	int (*fn)(const struct report *, void *);
+	void *arg;
+};
+
+static int
+apply_view(const struct report *r, void *arg)
+{
+	struct viewed *v = arg;
+	struct report_view sight;
+	struct report shown;
+
+	report_view(v->actor, r, &sight);
+	shown = *r;
+	if (!sight.text)
+		shown.description = NULL;
+	return v->fn(&shown, v->arg);
+}
+
+int
+report_list(struct store *s, const struct actor *actor,
+    const struct report_query *q, int (*fn)(const struct report *, void *),
+    void *arg)
+{
+	struct viewed v = { actor, fn, arg };
+
+	return store_report_query(s, q, apply_view, &v);
+}
+
+int
+report_get(struct store *s, const struct actor *actor, int64_t id,
+    int (*fn)(const struct report *, void *), void *arg)
+{
+	struct viewed v = { actor, fn, arg };
+
+	return store_report_get(s, id, apply_view, &v);
+}
+
+int
+report_by_token(struct store *s, const struct actor *actor,
+    const char *token, int (*fn)(const struct report *, void *), void *arg)
+{
+	struct viewed v = { actor, fn, arg };
+
+	return store_report_by_token(s, token, apply_view, &v);
+}
+
+static int
+on_sight(const struct report *r, void *arg)
+{
+	struct viewed *v = arg;
+	struct report_view sight;
+
+	report_view(v->actor, r, &sight);
+	*(int *)v->arg = sight.contact;
+	return 0;
+}
+
+int
+report_contact(struct store *s, const struct actor *actor, int64_t id,
+    int (*fn)(const struct contact *, void *), void *arg)
+{
+	int may = 0, rc;
+	struct viewed v = { actor, NULL, &may };
+
+	if (actor == NULL)
+		return 0;
+	if ((rc = store_report_get(s, id, on_sight, &v)) != 0)
+		return rc;
+	return may ? store_report_contact(s, id, fn, arg) : 0;
+}
+
+struct device {
+	const char *device;
+	int same;
+};
+
+static int
+on_device(const struct contact *ct, void *arg)
+{
+	struct device *d = arg;
+	size_t n = strlen(d->device);
+
+	d->same = ct->device_id != NULL && strlen(ct->device_id) == n &&
+	    sodium_memcmp(ct->device_id, d->device, n) == 0;
+	return 0;
+}
+
+int
+report_from_device(struct store *s, int64_t id, const char *device)
+{
+	struct device d = { device, 0 };
+
+	if (device == NULL)
+		return 0;
+	return store_report_contact(s, id, on_device, &d) == -1 ? -1 : d.same;
+}
+
+int
+report_updates(struct store *s, int64_t after, int64_t before, size_t limit,
+    int (*fn)(const struct report_update *, void *), void *arg)
+{
+	return store_update_query(s, after, before, limit, fn, arg);
+}
+
+int
+report_count(struct store *s, int64_t *count)
+{
+	return store_report_count(s, count);
+}

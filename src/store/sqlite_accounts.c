@@ -74,11 +74,7 @@ static const char *const sql[A__MAX] = {
 	[A_SESSION_DEL_USER] = "DELETE FROM sessions WHERE user = ?",
 };
 
-static sqlite3_stmt *
-stmt(struct store *s, int which)
-{
-	return sq_prepared(s, STORE_MOD_ACCOUNTS, which, sql[which]);
-}
+const struct stmt_table store_accounts_stmts = { sql, A__MAX };
 
 static int
 put_agencies(struct store *s, int64_t user, const char *const *agencies,
@@ -87,13 +83,13 @@ put_agencies(struct store *s, int64_t user, const char *const *agencies,
 	sqlite3_stmt *st;
 	size_t i;
 
-	if ((st = stmt(s, A_AGENCIES_DEL)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_AGENCIES_DEL)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, user);
 	if (sq_step_done(s, st, "clearing user agencies") == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if ((st = stmt(s, A_AGENCY_INSERT)) == NULL)
+		if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_AGENCY_INSERT)) == NULL)
 			return -1;
 		sqlite3_bind_int64(st, 1, user);
 		sq_bind_text(st, 2, agencies[i]);
@@ -112,7 +108,7 @@ user_insert(struct store *s, const char *login, const char *pwhash,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = stmt(s, A_USER_INSERT)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_USER_INSERT)) == NULL)
 		return -1;
 	sq_bind_text(st, 1, login);
 	sq_bind_text(st, 2, pwhash);
@@ -169,7 +165,7 @@ users_from(struct store *s, sqlite3_stmt *st, int single,
 		u.role = (enum role)sqlite3_column_int(st, 3);
 		u.disabled = sqlite3_column_int(st, 4);
 		u.created = sqlite3_column_int64(st, 5);
-		if ((as = stmt(s, A_USER_AGENCIES)) == NULL) {
+		if ((as = sq_stmt(s, STORE_MOD_ACCOUNTS, A_USER_AGENCIES)) == NULL) {
 			ret = -1;
 			break;
 		}
@@ -203,7 +199,7 @@ store_user_by_login(struct store *s, const char *login,
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, A_USER_BY_LOGIN)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_USER_BY_LOGIN)) == NULL)
 		return -1;
 	sq_bind_text(st, 1, login);
 	return users_from(s, st, 1, fn, arg);
@@ -215,7 +211,7 @@ store_user_by_id(struct store *s, int64_t id,
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, A_USER_BY_ID)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_USER_BY_ID)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	return users_from(s, st, 1, fn, arg);
@@ -227,7 +223,7 @@ store_user_each(struct store *s,
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, A_USER_ALL)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_USER_ALL)) == NULL)
 		return -1;
 	return users_from(s, st, 0, fn, arg);
 }
@@ -237,7 +233,7 @@ store_user_set_password(struct store *s, int64_t id, const char *pwhash)
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, A_USER_SET_PW)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_USER_SET_PW)) == NULL)
 		return -1;
 	sq_bind_text(st, 1, pwhash);
 	sqlite3_bind_int64(st, 2, id);
@@ -255,7 +251,7 @@ store_user_set_role(struct store *s, int64_t id, enum role role,
 
 	if (sq_tx_begin(s, &own) == -1)
 		return -1;
-	if ((st = stmt(s, A_USER_SET_ROLE)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_USER_SET_ROLE)) == NULL)
 		goto out;
 	sqlite3_bind_int(st, 1, (int)role);
 	sqlite3_bind_int64(st, 2, id);
@@ -277,7 +273,7 @@ store_session_insert(struct store *s,
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, A_SESSION_INSERT)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_SESSION_INSERT)) == NULL)
 		return -1;
 	sqlite3_bind_blob(st, 1, hash, STORE_SESSION_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, user);
@@ -295,7 +291,7 @@ store_session_find(struct store *s,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = stmt(s, A_SESSION_FIND)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_SESSION_FIND)) == NULL)
 		return -1;
 	sqlite3_bind_blob(st, 1, hash, STORE_SESSION_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
@@ -323,11 +319,11 @@ store_session_delete(struct store *s,
 
 	if (sq_tx_begin(s, &own) == -1)
 		return -1;
-	if ((st = stmt(s, A_SESSION_DEL)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_SESSION_DEL)) == NULL)
 		goto out;
 	sqlite3_bind_blob(st, 1, hash, STORE_SESSION_HASH_LEN, SQLITE_STATIC);
 	if (sq_step_done(s, st, "removing session") == -1 ||
-	    (st = stmt(s, A_SESSION_DEL_OLD)) == NULL)
+	    (st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_SESSION_DEL_OLD)) == NULL)
 		goto out;
 	sqlite3_bind_int64(st, 1, now);
 	rc = sq_step_done(s, st, "removing expired sessions");
@@ -340,7 +336,7 @@ store_session_delete_user(struct store *s, int64_t user)
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, A_SESSION_DEL_USER)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_SESSION_DEL_USER)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, user);
 	return sq_step_done(s, st, "removing sessions");

@@ -125,11 +125,7 @@ static const char *const dsql[DS__MAX] = {
 	    "  WHERE state = 0)",
 };
 
-static sqlite3_stmt *
-stmt(struct store *s, enum dstmt which)
-{
-	return sq_prepared(s, STORE_MOD_DELIVERY, which, dsql[which]);
-}
+const struct stmt_table store_delivery_stmts = { dsql, DS__MAX };
 
 int
 store_event_insert(struct store *s, const struct store_event *ev,
@@ -148,7 +144,7 @@ store_event_insert(struct store *s, const struct store_event *ev,
 		    "inside the transaction of its change");
 		return -1;
 	}
-	if ((st = stmt(s, DS_EVENT_INSERT)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_EVENT_INSERT)) == NULL)
 		return -1;
 	sq_bind_text(st, 1, ev->type);
 	sqlite3_bind_int64(st, 2, ev->report_id);
@@ -160,7 +156,7 @@ store_event_insert(struct store *s, const struct store_event *ev,
 	if (sq_step_done(s, st, "recording event") == -1)
 		return -1;
 	*id = sqlite3_last_insert_rowid(s->db);
-	if ((st = stmt(s, DS_FANOUT_WEBHOOK)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_FANOUT_WEBHOOK)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, *id);
 	sqlite3_bind_int64(st, 2, now_ms);
@@ -172,7 +168,7 @@ store_event_insert(struct store *s, const struct store_event *ev,
 	for (c = DELIVERY_MAIL_AGENCY; c < DELIVERY_CHANNEL__MAX; c++) {
 		if (!(mail_mask & (1u << c)))
 			continue;
-		if ((st = stmt(s, mail[c])) == NULL)
+		if ((st = sq_stmt(s, STORE_MOD_DELIVERY, mail[c])) == NULL)
 			return -1;
 		sqlite3_bind_int64(st, 1, *id);
 		sqlite3_bind_int64(st, 2, now_ms);
@@ -194,7 +190,7 @@ store_event_each(struct store *s,
 	sqlite3_stmt *st;
 	int rc, ret = 0;
 
-	if ((st = stmt(s, DS_EVENT_EACH)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_EVENT_EACH)) == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_event ev;
@@ -224,7 +220,7 @@ store_subscription_insert(struct store *s,
 	sqlite3_stmt *st;
 	int own, ok;
 
-	if ((st = stmt(s, DS_SUB_INSERT)) == NULL ||
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_SUB_INSERT)) == NULL ||
 	    sq_tx_begin(s, &own) == -1)
 		return -1;
 	sq_bind_text(st, 1, sub->url);
@@ -245,7 +241,7 @@ store_subscription_delete(struct store *s, int64_t id)
 	sqlite3_stmt *st;
 	int own, ok, changed = 0;
 
-	if ((st = stmt(s, DS_SUB_DELETE)) == NULL ||
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_SUB_DELETE)) == NULL ||
 	    sq_tx_begin(s, &own) == -1)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
@@ -264,7 +260,7 @@ store_subscription_each(struct store *s,
 	sqlite3_stmt *st;
 	int rc, ret = 0;
 
-	if ((st = stmt(s, DS_SUB_EACH)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_SUB_EACH)) == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_subscription sub;
@@ -295,7 +291,8 @@ store_delivery_claim(struct store *s, int64_t now_ms, int64_t *ids,
 	int own, rc;
 
 	*n = 0;
-	if ((st = stmt(s, DS_CLAIM)) == NULL || sq_tx_begin(s, &own) == -1)
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_CLAIM)) == NULL ||
+	    sq_tx_begin(s, &own) == -1)
 		return -1;
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
@@ -348,7 +345,7 @@ store_delivery_get(struct store *s, int64_t id,
 	sqlite3_stmt *st;
 	int rc, ret;
 
-	if ((st = stmt(s, DS_GET)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_GET)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
@@ -373,7 +370,7 @@ store_delivery_each(struct store *s, enum delivery_state state,
 	sqlite3_stmt *st;
 	int rc, ret = 0;
 
-	if ((st = stmt(s, DS_EACH)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_EACH)) == NULL)
 		return -1;
 	sqlite3_bind_int(st, 1, (int)state);
 	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
@@ -413,7 +410,7 @@ store_delivery_done(struct store *s, int64_t id, int64_t now_ms)
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, DS_DONE)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_DONE)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int64(st, 2, id);
@@ -426,7 +423,7 @@ store_delivery_fail(struct store *s, int64_t id, int dead, int64_t next_ms,
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, DS_FAIL)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_FAIL)) == NULL)
 		return -1;
 	sqlite3_bind_int(st, 1, dead != 0);
 	sqlite3_bind_int64(st, 2, next_ms);
@@ -443,7 +440,7 @@ store_delivery_recover(struct store *s, int64_t now_ms, size_t *n)
 	int changed = 0;
 
 	*n = 0;
-	if ((st = stmt(s, DS_RECOVER)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_RECOVER)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, now_ms);
 	if (write_one(s, st, "recovering deliveries", &changed) == -1)
@@ -460,7 +457,7 @@ store_delivery_replay(struct store *s, int64_t id, int64_t now_ms,
 	int changed = 0;
 
 	*n = 0;
-	if ((st = stmt(s, DS_REPLAY)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_REPLAY)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int64(st, 2, id);
@@ -477,7 +474,7 @@ store_delivery_stats(struct store *s, struct store_delivery_stats *out)
 	int i;
 
 	memset(out, 0, sizeof(*out));
-	if ((st = stmt(s, DS_STATS)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_STATS)) == NULL)
 		return -1;
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sq_set_err(s, "reading outbox statistics");

@@ -44,20 +44,48 @@ enum {
 	Q_RATE_INSERT,
 	Q_COMMENT_RECENT,
 	Q_COMMENT_SET,
+	Q__MAX
 };
 
-static sqlite3_stmt *
-stmt(struct store *s, int idx, const char *sql)
-{
-	return sq_prepared(s, STORE_MOD_SOCIAL, idx, sql);
-}
+/* The columns comment_rows reads, in its order. */
+#define COMMENT_COLUMNS "id, report, author, body, status, created"
+
+static const char *const sql[Q__MAX] = {
+	[Q_REPORT_EXISTS] = "SELECT 1 FROM reports WHERE id = ?1",
+	[Q_VOTE_INSERT] = "INSERT INTO votes(report, voter, created)"
+	    " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+	[Q_VOTE_COUNT] = "SELECT count(*) FROM votes WHERE report = ?1",
+	[Q_VOTE_MINE] = "SELECT 1 FROM votes WHERE report = ?1"
+	    " AND voter = ?2",
+	[Q_COMMENT_INSERT] = "INSERT INTO comments(report, author,"
+	    " body, status, device, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[Q_COMMENT_EACH] = "SELECT " COMMENT_COLUMNS
+	    " FROM comments WHERE report = ?1 AND status = ?2 ORDER BY id",
+	[Q_PHOTO_INSERT] = "INSERT INTO photos(id,"
+	    " width, height, bytes, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_HISTORY] = "SELECT id, status, description,"
+	    " media_url, created FROM report_updates WHERE report = ?1"
+	    " ORDER BY created, id",
+	[Q_RATE_PRUNE] = "DELETE FROM rate_hits WHERE key = ?1"
+	    " AND at < ?2",
+	[Q_RATE_COUNT] = "SELECT count(*) FROM rate_hits"
+	    " WHERE key = ?1",
+	[Q_RATE_INSERT] = "INSERT INTO rate_hits(key, at)"
+	    " VALUES (?1, ?2)",
+	[Q_COMMENT_RECENT] = "SELECT " COMMENT_COLUMNS
+	    " FROM comments WHERE ((?1 >> status) & 1) = 1"
+	    " ORDER BY id DESC LIMIT ?2",
+	[Q_COMMENT_SET] = "UPDATE comments SET"
+	    " status = ?2 WHERE id = ?1",
+};
+
+const struct stmt_table store_social_stmts = { sql, Q__MAX };
 
 /* 0 if report exists, 1 if not, -1 on error. */
 static int
 report_exists(struct store *s, int64_t report)
 {
-	sqlite3_stmt *st = stmt(s, Q_REPORT_EXISTS,
-	    "SELECT 1 FROM reports WHERE id = ?1");
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_REPORT_EXISTS);
 	int rc;
 
 	if (st == NULL)
@@ -81,8 +109,7 @@ vote_add(struct store *s, int64_t report, const char *voter, int64_t now)
 
 	if ((rc = report_exists(s, report)) != 0)
 		return rc;
-	st = stmt(s, Q_VOTE_INSERT, "INSERT INTO votes(report, voter, created)"
-	    " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
+	st = sq_stmt(s, STORE_MOD_SOCIAL, Q_VOTE_INSERT);
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, report);
@@ -111,8 +138,7 @@ int
 store_vote_count(struct store *s, int64_t report, const char *voter,
     int64_t *count, int *voted)
 {
-	sqlite3_stmt *st = stmt(s, Q_VOTE_COUNT,
-	    "SELECT count(*) FROM votes WHERE report = ?1");
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_VOTE_COUNT);
 	int rc;
 
 	*count = 0;
@@ -130,8 +156,7 @@ store_vote_count(struct store *s, int64_t report, const char *voter,
 	}
 	if (voter == NULL)
 		return 0;
-	if ((st = stmt(s, Q_VOTE_MINE, "SELECT 1 FROM votes WHERE report = ?1"
-	    " AND voter = ?2")) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_SOCIAL, Q_VOTE_MINE)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, report);
 	sq_bind_text(st, 2, voter);
@@ -155,8 +180,7 @@ comment_add(struct store *s, const struct comment *c, const char *device,
 
 	if ((rc = report_exists(s, c->report_id)) != 0)
 		return rc;
-	st = stmt(s, Q_COMMENT_INSERT, "INSERT INTO comments(report, author,"
-	    " body, status, device, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	st = sq_stmt(s, STORE_MOD_SOCIAL, Q_COMMENT_INSERT);
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, c->report_id);
@@ -184,9 +208,6 @@ store_comment_add(struct store *s, const struct comment *c,
 		return -1;
 	return rc;
 }
-
-/* The columns comment_rows reads, in its order. */
-#define COMMENT_COLUMNS "id, report, author, body, status, created"
 
 /* Step a bound comment query, calling fn for each row; then reset it. */
 static int
@@ -220,8 +241,7 @@ store_comment_each(struct store *s, int64_t report,
     enum comment_status status,
     int (*fn)(const struct comment *, void *), void *arg)
 {
-	sqlite3_stmt *st = stmt(s, Q_COMMENT_EACH, "SELECT " COMMENT_COLUMNS
-	    " FROM comments WHERE report = ?1 AND status = ?2 ORDER BY id");
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_COMMENT_EACH);
 
 	if (st == NULL)
 		return -1;
@@ -234,9 +254,7 @@ int
 store_comment_recent(struct store *s, unsigned status_mask, size_t limit,
     int (*fn)(const struct comment *, void *), void *arg)
 {
-	sqlite3_stmt *st = stmt(s, Q_COMMENT_RECENT, "SELECT " COMMENT_COLUMNS
-	    " FROM comments WHERE ((?1 >> status) & 1) = 1"
-	    " ORDER BY id DESC LIMIT ?2");
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_COMMENT_RECENT);
 
 	if (st == NULL)
 		return -1;
@@ -249,8 +267,7 @@ int
 store_comment_set_status(struct store *s, int64_t id,
     enum comment_status status)
 {
-	sqlite3_stmt *st = stmt(s, Q_COMMENT_SET, "UPDATE comments SET"
-	    " status = ?2 WHERE id = ?1");
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_COMMENT_SET);
 	int own, rc;
 
 	if (st == NULL || sq_tx_begin(s, &own) == -1)
@@ -267,8 +284,7 @@ int
 store_photo_insert(struct store *s, const char *id, int width, int height,
     int64_t bytes, int64_t now)
 {
-	sqlite3_stmt *st = stmt(s, Q_PHOTO_INSERT, "INSERT INTO photos(id,"
-	    " width, height, bytes, created) VALUES (?1, ?2, ?3, ?4, ?5)");
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_PHOTO_INSERT);
 	int own;
 
 	if (st == NULL || sq_tx_begin(s, &own) == -1)
@@ -285,9 +301,7 @@ int
 store_report_history(struct store *s, int64_t report,
     int (*fn)(const struct report_update *, void *), void *arg)
 {
-	sqlite3_stmt *st = stmt(s, Q_HISTORY, "SELECT id, status, description,"
-	    " media_url, created FROM report_updates WHERE report = ?1"
-	    " ORDER BY created, id");
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_HISTORY);
 	int rc, ret = 0;
 
 	if (st == NULL)
@@ -323,15 +337,13 @@ rate_hit(struct store *s, const char *key, int64_t since, int64_t now,
 	int64_t n = 0;
 	int rc;
 
-	if ((st = stmt(s, Q_RATE_PRUNE, "DELETE FROM rate_hits WHERE key = ?1"
-	    " AND at < ?2")) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_SOCIAL, Q_RATE_PRUNE)) == NULL)
 		return -1;
 	sq_bind_text(st, 1, key);
 	sqlite3_bind_int64(st, 2, since);
 	if (sq_step_done(s, st, "pruning rate counters") == -1)
 		return -1;
-	if ((st = stmt(s, Q_RATE_COUNT, "SELECT count(*) FROM rate_hits"
-	    " WHERE key = ?1")) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_SOCIAL, Q_RATE_COUNT)) == NULL)
 		return -1;
 	sq_bind_text(st, 1, key);
 	rc = sqlite3_step(st);
@@ -347,8 +359,7 @@ rate_hit(struct store *s, const char *key, int64_t since, int64_t now,
 		*allowed = 0;
 		return 0;
 	}
-	if ((st = stmt(s, Q_RATE_INSERT, "INSERT INTO rate_hits(key, at)"
-	    " VALUES (?1, ?2)")) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_SOCIAL, Q_RATE_INSERT)) == NULL)
 		return -1;
 	sq_bind_text(st, 1, key);
 	sqlite3_bind_int64(st, 2, now);

@@ -110,11 +110,7 @@ static const char *const sql[W__MAX] = {
 	    "request_id FROM audit_log ORDER BY id",
 };
 
-static sqlite3_stmt *
-stmt(struct store *s, int which)
-{
-	return sq_prepared(s, STORE_MOD_WORKFLOW, which, sql[which]);
-}
+const struct stmt_table store_workflow_stmts = { sql, W__MAX };
 
 /* Bind a time, 0 as NULL. */
 static void
@@ -202,7 +198,7 @@ store_wf_get(struct store *s, int64_t id,
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, W_GET)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_GET)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	return records_from(s, st, 1, fn, arg);
@@ -214,7 +210,7 @@ apply(struct store *s, const struct wf_record *r, const struct wf_update *u,
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, W_UPDATE)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_UPDATE)) == NULL)
 		return -1;
 	sq_bind_text(st, 1, r->agency);
 	sqlite3_bind_int(st, 2, (int)r->status);
@@ -241,7 +237,7 @@ apply(struct store *s, const struct wf_record *r, const struct wf_update *u,
 		    (long long)r->id);
 		return -1;
 	}
-	if ((st = stmt(s, W_UPDATE_INSERT)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_UPDATE_INSERT)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, r->id);
 	sqlite3_bind_int(st, 2, (int)r->status);
@@ -250,7 +246,7 @@ apply(struct store *s, const struct wf_record *r, const struct wf_update *u,
 	if (sq_step_done(s, st, "recording report history") == -1)
 		return -1;
 	*update_id = sqlite3_last_insert_rowid(s->db);
-	if ((st = stmt(s, W_ACTION_INSERT)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_ACTION_INSERT)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, *update_id);
 	sqlite3_bind_int64(st, 2, r->id);
@@ -279,7 +275,7 @@ store_wf_external(struct store *s, int64_t report, const char *external_id,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = stmt(s, W_EXTERNAL)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_EXTERNAL)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, report);
 	sq_bind_text(st, 2, external_id);
@@ -301,7 +297,7 @@ store_wf_set_reporter(struct store *s, int64_t report, int64_t user)
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, W_SET_REPORTER)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_SET_REPORTER)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, user);
 	sqlite3_bind_int64(st, 2, report);
@@ -315,7 +311,7 @@ store_wf_history(struct store *s, int64_t report, size_t limit,
 	sqlite3_stmt *st;
 	int rc, ret = 0;
 
-	if ((st = stmt(s, W_HISTORY)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_HISTORY)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, report);
 	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
@@ -347,7 +343,7 @@ store_wf_due(struct store *s, const char *agency, int64_t before,
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, W_DUE)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_DUE)) == NULL)
 		return -1;
 	sq_bind_text(st, 1, agency);
 	sqlite3_bind_int64(st, 2, before);
@@ -377,7 +373,7 @@ store_wf_queue(struct store *s, const struct wf_queue *q,
 			break;
 		used += (size_t)n;
 	}
-	if ((st = stmt(s, W_QUEUE)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_QUEUE)) == NULL)
 		return -1;
 	if (q->all_agencies)
 		sqlite3_bind_null(st, 1);
@@ -398,7 +394,7 @@ store_audit_last(struct store *s, int64_t *id, char *hash, size_t hashlen)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = stmt(s, W_AUDIT_LAST)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_AUDIT_LAST)) == NULL)
 		return -1;
 	*id = 0;
 	hash[0] = '\0';
@@ -419,7 +415,7 @@ store_audit_insert(struct store *s, const struct store_audit *e)
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, W_AUDIT_INSERT)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_AUDIT_INSERT)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, e->id);
 	sqlite3_bind_int64(st, 2, e->created);
@@ -452,7 +448,7 @@ store_audit_each(struct store *s,
 	sqlite3_stmt *st;
 	int rc, ret = 0;
 
-	if ((st = stmt(s, W_AUDIT_EACH)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_AUDIT_EACH)) == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_audit e;

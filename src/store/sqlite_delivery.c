@@ -183,34 +183,36 @@ store_event_insert(struct store *s, const struct store_event *ev,
 	return 0;
 }
 
+/* What event_row hands an event to. */
+struct event_rows {
+	int (*fn)(int64_t, const struct store_event *, void *);
+	void *arg;
+};
+
+static int
+event_row(sqlite3_stmt *st, void *arg)
+{
+	const struct event_rows *e = arg;
+	struct store_event ev;
+
+	ev.type = sq_col_text(st, 1);
+	ev.report_id = sqlite3_column_int64(st, 2);
+	ev.agency = sq_col_text(st, 3);
+	ev.detail = sq_col_text(st, 4);
+	ev.payload = sq_col_text(st, 5);
+	ev.key = sq_col_text(st, 6);
+	ev.created = sqlite3_column_int64(st, 7);
+	return e->fn(sqlite3_column_int64(st, 0), &ev, e->arg);
+}
+
 int
 store_event_each(struct store *s,
     int (*fn)(int64_t, const struct store_event *, void *), void *arg)
 {
-	sqlite3_stmt *st;
-	int rc, ret = 0;
+	struct event_rows e = { fn, arg };
 
-	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_EVENT_EACH)) == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_event ev;
-
-		ev.type = sq_col_text(st, 1);
-		ev.report_id = sqlite3_column_int64(st, 2);
-		ev.agency = sq_col_text(st, 3);
-		ev.detail = sq_col_text(st, 4);
-		ev.payload = sq_col_text(st, 5);
-		ev.key = sq_col_text(st, 6);
-		ev.created = sqlite3_column_int64(st, 7);
-		if ((ret = fn(sqlite3_column_int64(st, 0), &ev, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "reading events");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	return ret;
+	return sq_rows(s, sq_stmt(s, STORE_MOD_DELIVERY, DS_EVENT_EACH),
+	    "reading events", event_row, &e);
 }
 
 int
@@ -253,34 +255,36 @@ store_subscription_delete(struct store *s, int64_t id)
 	return changed ? 0 : 1;
 }
 
+/* What subscription_row hands a subscription to. */
+struct subscription_rows {
+	int (*fn)(const struct store_subscription *, void *);
+	void *arg;
+};
+
+static int
+subscription_row(sqlite3_stmt *st, void *arg)
+{
+	const struct subscription_rows *e = arg;
+	struct store_subscription sub;
+
+	sub.id = sqlite3_column_int64(st, 0);
+	sub.url = sq_col_text(st, 1);
+	sub.secret = sq_col_text(st, 2);
+	sub.agency = sq_col_text(st, 3);
+	sub.events = sq_col_text(st, 4);
+	sub.include_contact = sqlite3_column_int(st, 5);
+	sub.created = sqlite3_column_int64(st, 6);
+	return e->fn(&sub, e->arg);
+}
+
 int
 store_subscription_each(struct store *s,
     int (*fn)(const struct store_subscription *, void *), void *arg)
 {
-	sqlite3_stmt *st;
-	int rc, ret = 0;
+	struct subscription_rows e = { fn, arg };
 
-	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_SUB_EACH)) == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_subscription sub;
-
-		sub.id = sqlite3_column_int64(st, 0);
-		sub.url = sq_col_text(st, 1);
-		sub.secret = sq_col_text(st, 2);
-		sub.agency = sq_col_text(st, 3);
-		sub.events = sq_col_text(st, 4);
-		sub.include_contact = sqlite3_column_int(st, 5);
-		sub.created = sqlite3_column_int64(st, 6);
-		if ((ret = fn(&sub, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "reading subscriptions");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	return ret;
+	return sq_rows(s, sq_stmt(s, STORE_MOD_DELIVERY, DS_SUB_EACH),
+	    "reading subscriptions", subscription_row, &e);
 }
 
 int
@@ -337,29 +341,31 @@ read_delivery(sqlite3_stmt *st, struct store_delivery *d)
 	d->address = sq_col_text(st, 18);
 }
 
+/* What delivery_row hands a delivery to. */
+struct delivery_rows {
+	int (*fn)(const struct store_delivery *, void *);
+	void *arg;
+};
+
+static int
+delivery_row(sqlite3_stmt *st, void *arg)
+{
+	const struct delivery_rows *e = arg;
+	struct store_delivery d;
+
+	read_delivery(st, &d);
+	return e->fn(&d, e->arg);
+}
+
 int
 store_delivery_get(struct store *s, int64_t id,
     int (*fn)(const struct store_delivery *, void *), void *arg)
 {
-	struct store_delivery d;
-	sqlite3_stmt *st;
-	int rc, ret;
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_DELIVERY, DS_GET);
+	struct delivery_rows e = { fn, arg };
 
-	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_GET)) == NULL)
-		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		read_delivery(st, &d);
-		ret = fn(&d, arg);
-	} else if (rc == SQLITE_DONE)
-		ret = 1;
-	else {
-		sq_set_err(s, "reading delivery");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	return ret;
+	return sq_row(s, st, "reading delivery", delivery_row, &e);
 }
 
 int
@@ -367,26 +373,12 @@ store_delivery_each(struct store *s, enum delivery_state state,
     size_t limit, int (*fn)(const struct store_delivery *, void *),
     void *arg)
 {
-	sqlite3_stmt *st;
-	int rc, ret = 0;
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_DELIVERY, DS_EACH);
+	struct delivery_rows e = { fn, arg };
 
-	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_EACH)) == NULL)
-		return -1;
 	sqlite3_bind_int(st, 1, (int)state);
 	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_delivery d;
-
-		read_delivery(st, &d);
-		if ((ret = fn(&d, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "reading deliveries");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	return ret;
+	return sq_rows(s, st, "reading deliveries", delivery_row, &e);
 }
 
 /* Run one single-statement write in a transaction; *changed rows. */

@@ -209,31 +209,36 @@ store_comment_add(struct store *s, const struct comment *c,
 	return rc;
 }
 
+/* What comment_row hands a comment to. */
+struct comment_rows {
+	int (*fn)(const struct comment *, void *);
+	void *arg;
+};
+
+/* A row of COMMENT_COLUMNS to fn. */
+static int
+comment_row(sqlite3_stmt *st, void *arg)
+{
+	const struct comment_rows *e = arg;
+	struct comment c;
+
+	c.id = sqlite3_column_int64(st, 0);
+	c.report_id = sqlite3_column_int64(st, 1);
+	c.author = sq_col_text(st, 2);
+	c.body = sq_col_text(st, 3);
+	c.status = (enum comment_status)sqlite3_column_int(st, 4);
+	c.created = sqlite3_column_int64(st, 5);
+	return e->fn(&c, e->arg);
+}
+
 /* Step a bound comment query, calling fn for each row; then reset it. */
 static int
 comment_rows(struct store *s, sqlite3_stmt *st,
     int (*fn)(const struct comment *, void *), void *arg)
 {
-	int rc, ret = 0;
+	struct comment_rows e = { fn, arg };
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct comment c;
-
-		c.id = sqlite3_column_int64(st, 0);
-		c.report_id = sqlite3_column_int64(st, 1);
-		c.author = sq_col_text(st, 2);
-		c.body = sq_col_text(st, 3);
-		c.status = (enum comment_status)sqlite3_column_int(st, 4);
-		c.created = sqlite3_column_int64(st, 5);
-		if ((ret = fn(&c, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "reading comments");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	return ret;
+	return sq_rows(s, st, "reading comments", comment_row, &e);
 }
 
 int
@@ -297,36 +302,41 @@ store_photo_insert(struct store *s, const char *id, int width, int height,
 	return sq_tx_end(s, own, sq_step_done(s, st, "adding a photo") == 0);
 }
 
+/* What history_row hands an update of one report to. */
+struct history_rows {
+	int64_t report;
+	int (*fn)(const struct report_update *, void *);
+	void *arg;
+};
+
+static int
+history_row(sqlite3_stmt *st, void *arg)
+{
+	const struct history_rows *e = arg;
+	struct report_update u;
+
+	u.id = sqlite3_column_int64(st, 0);
+	u.report_id = e->report;
+	u.status = (enum report_status)sqlite3_column_int(st, 1);
+	u.description = sq_col_text(st, 2);
+	u.media_url = sq_col_text(st, 3);
+	u.created = sqlite3_column_int64(st, 4);
+	if ((unsigned)u.status >= STATUS__MAX)
+		return 0;
+	return e->fn(&u, e->arg);
+}
+
 int
 store_report_history(struct store *s, int64_t report,
     int (*fn)(const struct report_update *, void *), void *arg)
 {
 	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_HISTORY);
-	int rc, ret = 0;
+	struct history_rows e = { report, fn, arg };
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, report);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct report_update u;
-
-		u.id = sqlite3_column_int64(st, 0);
-		u.report_id = report;
-		u.status = (enum report_status)sqlite3_column_int(st, 1);
-		u.description = sq_col_text(st, 2);
-		u.media_url = sq_col_text(st, 3);
-		u.created = sqlite3_column_int64(st, 4);
-		if ((unsigned)u.status >= STATUS__MAX)
-			continue;
-		if ((ret = fn(&u, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "reading a report's history");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	return ret;
+	return sq_rows(s, st, "reading a report's history", history_row, &e);
 }
 
 static int

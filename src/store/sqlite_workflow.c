@@ -168,28 +168,31 @@ record_from_row(sqlite3_stmt *st, struct wf_record *r)
 		r->service_code = sq_col_text(st, 21);
 }
 
+/* What record_row hands a record to. */
+struct record_rows {
+	int (*fn)(const struct wf_record *, void *);
+	void *arg;
+};
+
+static int
+record_row(sqlite3_stmt *st, void *arg)
+{
+	const struct record_rows *e = arg;
+	struct wf_record r;
+
+	record_from_row(st, &r);
+	return e->fn(&r, e->arg);
+}
+
 /* Step st, handing each record to fn; 1 when single and no row. */
 static int
 records_from(struct store *s, sqlite3_stmt *st, int single,
     int (*fn)(const struct wf_record *, void *), void *arg)
 {
-	int rc, ret = 0, any = 0;
+	struct record_rows e = { fn, arg };
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct wf_record r;
-
-		any = 1;
-		record_from_row(st, &r);
-		if ((ret = fn(&r, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "reading report workflow");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return ret == 0 && single && !any ? 1 : ret;
+	return (single ? sq_row : sq_rows)(s, st, "reading report workflow",
+	    record_row, &e);
 }
 
 int
@@ -304,37 +307,38 @@ store_wf_set_reporter(struct store *s, int64_t report, int64_t user)
 	return sq_step_done(s, st, "linking the reporter");
 }
 
+/* What history_row hands a history entry to. */
+struct history_rows {
+	int (*fn)(const struct wf_history *, void *);
+	void *arg;
+};
+
+static int
+history_row(sqlite3_stmt *st, void *arg)
+{
+	const struct history_rows *e = arg;
+	struct wf_history h;
+
+	h.update_id = sqlite3_column_int64(st, 0);
+	h.status = (enum report_status)sqlite3_column_int(st, 1);
+	h.action = sqlite3_column_int(st, 2);
+	h.description = sq_col_text(st, 3);
+	h.agency = sq_col_text(st, 4);
+	h.due = sqlite3_column_int64(st, 5);
+	h.created = sqlite3_column_int64(st, 6);
+	return e->fn(&h, e->arg);
+}
+
 int
 store_wf_history(struct store *s, int64_t report, size_t limit,
     int (*fn)(const struct wf_history *, void *), void *arg)
 {
-	sqlite3_stmt *st;
-	int rc, ret = 0;
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_WORKFLOW, W_HISTORY);
+	struct history_rows e = { fn, arg };
 
-	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_HISTORY)) == NULL)
-		return -1;
 	sqlite3_bind_int64(st, 1, report);
 	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct wf_history h;
-
-		h.update_id = sqlite3_column_int64(st, 0);
-		h.status = (enum report_status)sqlite3_column_int(st, 1);
-		h.action = sqlite3_column_int(st, 2);
-		h.description = sq_col_text(st, 3);
-		h.agency = sq_col_text(st, 4);
-		h.due = sqlite3_column_int64(st, 5);
-		h.created = sqlite3_column_int64(st, 6);
-		if ((ret = fn(&h, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "reading report history");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return ret;
+	return sq_rows(s, st, "reading report history", history_row, &e);
 }
 
 int
@@ -441,37 +445,39 @@ col_str(sqlite3_stmt *st, int i)
 	return v != NULL ? v : "";
 }
 
+/* What audit_row hands an entry to. */
+struct audit_rows {
+	int (*fn)(const struct store_audit *, void *);
+	void *arg;
+};
+
+static int
+audit_row(sqlite3_stmt *st, void *arg)
+{
+	const struct audit_rows *a = arg;
+	struct store_audit e;
+
+	e.id = sqlite3_column_int64(st, 0);
+	e.created = sqlite3_column_int64(st, 1);
+	e.actor_role = col_str(st, 2);
+	e.actor_id = sqlite3_column_int64(st, 3);
+	e.actor_name = col_str(st, 4);
+	e.action = col_str(st, 5);
+	e.object = col_str(st, 6);
+	e.before = col_str(st, 7);
+	e.after = col_str(st, 8);
+	e.prev = col_str(st, 9);
+	e.hash = col_str(st, 10);
+	e.request_id = col_str(st, 11);
+	return a->fn(&e, a->arg);
+}
+
 int
 store_audit_each(struct store *s,
     int (*fn)(const struct store_audit *, void *), void *arg)
 {
-	sqlite3_stmt *st;
-	int rc, ret = 0;
+	struct audit_rows a = { fn, arg };
 
-	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_AUDIT_EACH)) == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_audit e;
-
-		e.id = sqlite3_column_int64(st, 0);
-		e.created = sqlite3_column_int64(st, 1);
-		e.actor_role = col_str(st, 2);
-		e.actor_id = sqlite3_column_int64(st, 3);
-		e.actor_name = col_str(st, 4);
-		e.action = col_str(st, 5);
-		e.object = col_str(st, 6);
-		e.before = col_str(st, 7);
-		e.after = col_str(st, 8);
-		e.prev = col_str(st, 9);
-		e.hash = col_str(st, 10);
-		e.request_id = col_str(st, 11);
-		if ((ret = fn(&e, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "reading the audit log");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	return ret;
+	return sq_rows(s, sq_stmt(s, STORE_MOD_WORKFLOW, W_AUDIT_EACH),
+	    "reading the audit log", audit_row, &a);
 }

@@ -509,6 +509,23 @@ rows(struct store *s, sqlite3_stmt *st, const char *what, int single,
 }
 
 int
+sq_int64_row(sqlite3_stmt *st, void *arg)
+{
+	*(int64_t *)arg = sqlite3_column_int64(st, 0);
+	return 0;
+}
+
+int
+sq_id_text_row(sqlite3_stmt *st, void *arg)
+{
+	const struct sq_id_text *o = arg;
+
+	*o->id = sqlite3_column_int64(st, 0);
+	snprintf(o->text, o->textlen, "%s", sq_col_text(st, 1));
+	return 0;
+}
+
+int
 sq_rows(struct store *s, sqlite3_stmt *st, const char *what,
     int (*row)(sqlite3_stmt *, void *), void *arg)
 {

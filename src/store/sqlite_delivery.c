@@ -287,12 +287,29 @@ store_subscription_each(struct store *s,
 	    "reading subscriptions", subscription_row, &e);
 }
 
+/* Where claim_row collects the claimed ids. */
+struct claimed {
+	int64_t *ids;
+	size_t max, *n;
+};
+
+static int
+claim_row(sqlite3_stmt *st, void *arg)
+{
+	const struct claimed *c = arg;
+
+	if (*c->n < c->max)
+		c->ids[(*c->n)++] = sqlite3_column_int64(st, 0);
+	return 0;
+}
+
 int
 store_delivery_claim(struct store *s, int64_t now_ms, int64_t *ids,
     size_t max, size_t *n)
 {
+	struct claimed c = { ids, max, n };
 	sqlite3_stmt *st;
-	int own, rc;
+	int own;
 
 	*n = 0;
 	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_CLAIM)) == NULL ||
@@ -300,13 +317,7 @@ store_delivery_claim(struct store *s, int64_t now_ms, int64_t *ids,
 		return -1;
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (*n < max)
-			ids[(*n)++] = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_DONE) {
-		sq_set_err(s, "claiming deliveries");
+	if (sq_rows(s, st, "claiming deliveries", claim_row, &c) != 0) {
 		*n = 0;
 		return sq_tx_end(s, own, 0);
 	}
@@ -459,25 +470,25 @@ store_delivery_replay(struct store *s, int64_t id, int64_t now_ms,
 	return id != 0 && changed == 0 ? 1 : 0;
 }
 
-int
-store_delivery_stats(struct store *s, struct store_delivery_stats *out)
+static int
+stats_row(sqlite3_stmt *st, void *arg)
 {
-	sqlite3_stmt *st;
+	struct store_delivery_stats *out = arg;
 	int i;
 
-	memset(out, 0, sizeof(*out));
-	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_STATS)) == NULL)
-		return -1;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sq_set_err(s, "reading outbox statistics");
-		sqlite3_reset(st);
-		return -1;
-	}
 	out->events = sqlite3_column_int64(st, 0);
 	out->subscriptions = sqlite3_column_int64(st, 1);
 	for (i = 0; i < DELIVERY_STATE__MAX; i++)
 		out->count[i] = sqlite3_column_int64(st, 2 + i);
 	out->oldest_pending_ms = sqlite3_column_int64(st, 6);
-	sqlite3_reset(st);
 	return 0;
+}
+
+int
+store_delivery_stats(struct store *s, struct store_delivery_stats *out)
+{
+
+	memset(out, 0, sizeof(*out));
+	return sq_row(s, sq_stmt(s, STORE_MOD_DELIVERY, DS_STATS),
+	    "reading outbox statistics", stats_row, out) == 0 ? 0 : -1;
 }

@@ -22,6 +22,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <sqlite3.h>
 
@@ -137,6 +138,19 @@ int sq_bind_text(sqlite3_stmt *st, int i, const char *v);
 
 /* A text column, or NULL. */
 const char *sq_col_text(sqlite3_stmt *st, int i);
+
+/* A row function for sq_row: column 0 into *(int64_t *)arg. */
+int sq_int64_row(sqlite3_stmt *st, void *arg);
+
+/* Where sq_id_text_row copies column 0 (an integer) and 1 (text, cut). */
+struct sq_id_text {
+	int64_t *id;
+	char *text;
+	size_t textlen;
+};
+
+/* A row function for sq_row: columns 0 and 1 into a struct sq_id_text. */
+int sq_id_text_row(sqlite3_stmt *st, void *arg);
 
 /*
  * Open a transaction unless one is open (*own says which); tx_end commits

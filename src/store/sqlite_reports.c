@@ -255,18 +255,11 @@ store_report_insert(struct store *s, const struct report *r,
 	return sq_tx_end(s, own, report_insert(s, r, c, id) == 0);
 }
 
-static int
-count_row(sqlite3_stmt *st, void *arg)
-{
-	*(int64_t *)arg = sqlite3_column_int64(st, 0);
-	return 0;
-}
-
 int
 store_report_count(struct store *s, int64_t *count)
 {
 	return sq_row(s, sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_COUNT),
-	    "counting reports", count_row, count) == 0 ? 0 : -1;
+	    "counting reports", sq_int64_row, count) == 0 ? 0 : -1;
 }
 
 static int

@@ -86,19 +86,9 @@ static int
 report_exists(struct store *s, int64_t report)
 {
 	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_REPORT_EXISTS);
-	int rc;
 
-	if (st == NULL)
-		return -1;
 	sqlite3_bind_int64(st, 1, report);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return 1;
-	sq_set_err(s, "looking a report up");
-	return -1;
+	return sq_row(s, st, "looking a report up", NULL, NULL);
 }
 
 static int
@@ -143,31 +133,17 @@ store_vote_count(struct store *s, int64_t report, const char *voter,
 
 	*count = 0;
 	*voted = 0;
-	if (st == NULL)
-		return -1;
 	sqlite3_bind_int64(st, 1, report);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*count = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW) {
-		sq_set_err(s, "counting votes");
+	if (sq_row(s, st, "counting votes", sq_int64_row, count) != 0)
 		return -1;
-	}
 	if (voter == NULL)
 		return 0;
-	if ((st = sq_stmt(s, STORE_MOD_SOCIAL, Q_VOTE_MINE)) == NULL)
-		return -1;
+	st = sq_stmt(s, STORE_MOD_SOCIAL, Q_VOTE_MINE);
 	sqlite3_bind_int64(st, 1, report);
 	sq_bind_text(st, 2, voter);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		sq_set_err(s, "looking a vote up");
+	if ((rc = sq_row(s, st, "looking a vote up", NULL, NULL)) == -1)
 		return -1;
-	}
-	*voted = rc == SQLITE_ROW;
+	*voted = rc == 0;
 	return 0;
 }
 
@@ -345,7 +321,6 @@ rate_hit(struct store *s, const char *key, int64_t since, int64_t now,
 {
 	sqlite3_stmt *st;
 	int64_t n = 0;
-	int rc;
 
 	if ((st = sq_stmt(s, STORE_MOD_SOCIAL, Q_RATE_PRUNE)) == NULL)
 		return -1;
@@ -353,18 +328,10 @@ rate_hit(struct store *s, const char *key, int64_t since, int64_t now,
 	sqlite3_bind_int64(st, 2, since);
 	if (sq_step_done(s, st, "pruning rate counters") == -1)
 		return -1;
-	if ((st = sq_stmt(s, STORE_MOD_SOCIAL, Q_RATE_COUNT)) == NULL)
-		return -1;
+	st = sq_stmt(s, STORE_MOD_SOCIAL, Q_RATE_COUNT);
 	sq_bind_text(st, 1, key);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_ROW) {
-		sq_set_err(s, "counting writes");
+	if (sq_row(s, st, "counting writes", sq_int64_row, &n) != 0)
 		return -1;
-	}
 	if (n >= max) {
 		*allowed = 0;
 		return 0;

@@ -275,24 +275,11 @@ int
 store_wf_external(struct store *s, int64_t report, const char *external_id,
     int64_t *update_id)
 {
-	sqlite3_stmt *st;
-	int rc;
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_WORKFLOW, W_EXTERNAL);
 
-	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_EXTERNAL)) == NULL)
-		return -1;
 	sqlite3_bind_int64(st, 1, report);
 	sq_bind_text(st, 2, external_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*update_id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return 1;
-	sq_set_err(s, "reading update ids");
-	return -1;
+	return sq_row(s, st, "reading update ids", sq_int64_row, update_id);
 }
 
 int
@@ -395,23 +382,13 @@ store_wf_queue(struct store *s, const struct wf_queue *q,
 int
 store_audit_last(struct store *s, int64_t *id, char *hash, size_t hashlen)
 {
-	sqlite3_stmt *st;
-	int rc;
+	struct sq_id_text o = { id, hash, hashlen };
 
-	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_AUDIT_LAST)) == NULL)
-		return -1;
 	*id = 0;
 	hash[0] = '\0';
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		snprintf(hash, hashlen, "%s", sq_col_text(st, 1));
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return 0;
-	sq_set_err(s, "reading the audit log");
-	return -1;
+	/* An empty log (no row) has id 0 and no hash. */
+	return sq_row(s, sq_stmt(s, STORE_MOD_WORKFLOW, W_AUDIT_LAST),
+	    "reading the audit log", sq_id_text_row, &o) == -1 ? -1 : 0;
 }
 
 int

@@ -396,6 +396,7 @@ store_agency_put(struct store *s, const struct agency *ag)
 
 /* One text column of rows collected into a pool (strings_load). */
 struct strings_load {
+	struct store *s;
 	struct strpool *sp;
 	const char **v;
 	size_t n, cap;
@@ -411,12 +412,12 @@ string_row(sqlite3_stmt *st, void *arg)
 		void *nv = realloc(l->v, ncap * sizeof(*l->v));
 
 		if (nv == NULL)
-			return -1;
+			return oom(l->s);
 		l->v = nv;
 		l->cap = ncap;
 	}
 	return (l->v[l->n++] = pool_dup(l->sp, sq_col_text(st, 0))) == NULL ?
-	    -1 : 0;
+	    oom(l->s) : 0;
 }
 
 /* Collect one text column of a statement bound to code into a pool. */
@@ -425,11 +426,10 @@ strings_load(struct store *s, int which, const char *code,
     struct strpool *sp, const char ***out, size_t *nout)
 {
 	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CATALOG, which);
-	struct strings_load l = { .sp = sp };
+	struct strings_load l = { .s = s, .sp = sp };
 
 	sq_bind_text(st, 1, code);
 	if (sq_rows(s, st, "reading agency", string_row, &l) != 0) {
-		sq_set_err(s, "reading agency");
 		free(l.v);
 		return -1;
 	}

@@ -130,7 +130,10 @@ int sq_row(struct store *s, sqlite3_stmt *st, const char *what,
 /* Set s->err to "what: <SQLite's message>". */
 void sq_set_err(struct store *s, const char *what);
 
-/* Step a statement that returns no rows, reset it: 0, or -1 with s->err. */
+/*
+ * Step a statement that returns no rows, reset it: 0, or -1 with s->err
+ * (for st NULL, s->err kept from sq_stmt).
+ */
 int sq_step_done(struct store *s, sqlite3_stmt *st, const char *what);
 
 /* Bind text (SQLITE_STATIC) or NULL. */

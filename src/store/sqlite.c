@@ -1,11 +1,14 @@
 /*
- * sqlite.c: the SQLite backend of store.h.
+ * sqlite.c: the SQLite backend of store.h: the connection (open, pragmas,
+ * the numbered migrations of every module), the one statement cache and
+ * row loop the other sqlite_*.c files use, transactions and the group
+ * commit writer, settings and errors.  The subjects live beside it
+ * (sqlite_internal.h lists them).
  *
  * WAL mode with synchronous=FULL: a report acknowledged to a client is on
- * disk.  Every fixed statement is prepared once at open; report queries are
- * assembled from fixed fragments chosen by which filters are present, and
- * each such shape is prepared once and kept (stmt cache indexed by the
- * filter bits and the order).  User input is only ever bound.
+ * disk.  Every fixed statement of every subject is prepared once at open;
+ * report query shapes are prepared once on first use.  User input is only
+ * ever bound.
  */
 #include <math.h>
 #include <stdatomic.h>
@@ -23,176 +26,51 @@
 
 /* Times any connection of this process waited for a lock (store_busy_retries). */
 static _Atomic uint64_t busy_retries;
-#define LIST_SEP        "\x1f"   /* separates media URLs in one column */
 
-/* Fixed statements, prepared once per connection. */
-enum stmt {
+/* The connection's own statements. */
+enum {
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
 	ST_SETTING_GET,
 	ST_SETTING_PUT,
-	ST_SERVICE_PUT,
-	ST_SERVICE_ATTRS_DEL,
-	ST_SERVICE_ATTR_PUT,
-	ST_SERVICE_CHOICE_PUT,
-	ST_SERVICE_LIST,
-	ST_SERVICE_ATTRS,
-	ST_SERVICE_CHOICES,
-	ST_AGENCY_PUT,
-	ST_AGENCY_SERVICES_DEL,
-	ST_AGENCY_AREAS_DEL,
-	ST_AGENCY_SERVICE_PUT,
-	ST_AGENCY_AREA_PUT,
-	ST_AGENCY_LIST,
-	ST_AGENCY_SERVICES,
-	ST_AGENCY_AREAS,
-	ST_AGENCY_AREA_ADD,
-	ST_APIKEY_LIST,
-	ST_REPORT_INSERT,
-	ST_REPORT_MEDIA_PUT,
-	ST_REPORT_ATTR_PUT,
-	ST_REPORT_CONTACT_PUT,
-	ST_REPORT_GEO_PUT,
-	ST_REPORT_FTS_PUT,
-	ST_REPORT_COUNT,
-	ST_REPORT_GET,
-	ST_REPORT_BY_TOKEN,
-	ST_REPORT_ATTRS,
-	ST_REPORT_CONTACT,
-	ST_REPORT_SET_STATUS,
-	ST_UPDATE_INSERT,
-	ST_UPDATE_QUERY,
-	ST_APIKEY_INSERT,
-	ST_APIKEY_FIND,
-	ST_GEO_PROBE,
-	ST_ADDRESS_INSERT,
-	ST_ADDRESS_MOVE,
-	ST_ADDRESS_FTS_PUT,
-	ST_ADDRESS_SEARCH,
 	ST_SAVEPOINT,
 	ST_RELEASE,
 	ST_ROLLBACK_TO,
 	ST__MAX
 };
 
-/*
- * The columns every report read selects, in this order.  The description is
- * the one written, with the reject reason beside it: what a caller may see
- * of it is core's decision (report_view in core/report.c), not the store's.
- */
-#define REPORT_COLUMNS \
-	"r.id, r.token, r.service, r.agency, r.status, r.status_notes, " \
-	"r.lat, r.lon, r.address, r.address_id, r.zipcode, r.description, " \
-	"r.requested, r.updated, r.register_due, r.expected, " \
-	"(SELECT group_concat(url, '" LIST_SEP "') FROM " \
-	"(SELECT url FROM report_media m WHERE m.report = r.id ORDER BY ord)), " \
-	"r.reject_reason"
-
-_Static_assert(ST__MAX <= sizeof(((struct store *)0)->st) /
-    sizeof(sqlite3_stmt *), "struct store holds too few fixed statements");
-
 static const char *const stmt_sql[ST__MAX] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
 	[ST_SETTING_GET] = "SELECT value FROM settings WHERE key = ?",
-	[ST_SETTING_PUT] = "INSERT INTO settings(key, value) VALUES (?, ?) "
-	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-	[ST_SERVICE_PUT] = "INSERT INTO services(code, name_ru, name_en, "
-	    "desc_ru, desc_en, group_ru, group_en, keywords, type) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
-	    "name_ru = excluded.name_ru, name_en = excluded.name_en, "
-	    "desc_ru = excluded.desc_ru, desc_en = excluded.desc_en, "
-	    "group_ru = excluded.group_ru, group_en = excluded.group_en, "
-	    "keywords = excluded.keywords, type = excluded.type",
-	[ST_SERVICE_ATTRS_DEL] = "DELETE FROM service_attrs WHERE service = ?",
-	[ST_SERVICE_ATTR_PUT] = "INSERT INTO service_attrs(service, code, type, "
-	    "required, variable, ord, desc_ru, desc_en, dtdesc_ru, dtdesc_en) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[ST_SERVICE_CHOICE_PUT] = "INSERT INTO service_attr_choices(service, "
-	    "attr, key, name_ru, name_en, ord) VALUES (?, ?, ?, ?, ?, ?)",
-	[ST_SERVICE_LIST] = "SELECT code, name_ru, name_en, desc_ru, desc_en, "
-	    "group_ru, group_en, keywords, type FROM services ORDER BY code",
-	[ST_SERVICE_ATTRS] = "SELECT code, type, required, variable, ord, "
-	    "desc_ru, desc_en, dtdesc_ru, dtdesc_en FROM service_attrs "
-	    "WHERE service = ? ORDER BY ord, code",
-	[ST_SERVICE_CHOICES] = "SELECT key, name_ru, name_en "
-	    "FROM service_attr_choices WHERE service = ? AND attr = ? "
-	    "ORDER BY ord",
-	[ST_AGENCY_PUT] = "INSERT INTO agencies(code, name_ru, name_en, email) "
-	    "VALUES (?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
-	    "name_ru = excluded.name_ru, name_en = excluded.name_en, "
-	    "email = excluded.email",
-	[ST_AGENCY_SERVICES_DEL] = "DELETE FROM agency_services WHERE agency = ?",
-	[ST_AGENCY_AREAS_DEL] = "DELETE FROM agency_areas WHERE agency = ?",
-	[ST_AGENCY_SERVICE_PUT] = "INSERT OR IGNORE INTO agency_services(agency, "
-	    "service) VALUES (?, ?)",
-	[ST_AGENCY_AREA_PUT] = "INSERT INTO agency_areas(agency, ord, geojson) "
-	    "VALUES (?, ?, ?)",
-	[ST_AGENCY_LIST] = "SELECT code, name_ru, name_en, email FROM agencies "
-	    "ORDER BY code",
-	[ST_AGENCY_SERVICES] = "SELECT service FROM agency_services "
-	    "WHERE agency = ? ORDER BY service",
-	[ST_AGENCY_AREAS] = "SELECT geojson FROM agency_areas WHERE agency = ? "
-	    "ORDER BY ord",
-	[ST_AGENCY_AREA_ADD] = "INSERT INTO agency_areas(agency, ord, geojson) "
-	    "SELECT ?1, coalesce(max(ord) + 1, 0), ?2 FROM agency_areas "
-	    "WHERE agency = ?1 AND EXISTS (SELECT 1 FROM agencies "
-	    "WHERE code = ?1)",
-	[ST_APIKEY_LIST] = "SELECT name, coalesce(agency, ''), created, "
-	    "revoked IS NOT NULL FROM apikeys ORDER BY id",
-	[ST_REPORT_INSERT] = "INSERT INTO reports(token, service, agency, "
-	    "status, status_notes, lat, lon, address, address_id, zipcode, "
-	    "description, requested, updated, register_due, expected) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[ST_REPORT_MEDIA_PUT] = "INSERT INTO report_media(report, ord, url) "
-	    "VALUES (?, ?, ?)",
-	[ST_REPORT_ATTR_PUT] = "INSERT INTO report_attrs(report, ord, code, "
-	    "value) VALUES (?, ?, ?, ?)",
-	[ST_REPORT_CONTACT_PUT] = "INSERT INTO report_contacts(report, "
-	    "first_name, last_name, email, phone, device_id, account_id) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-	[ST_REPORT_GEO_PUT] = "INSERT INTO report_geo(id, min_lat, max_lat, "
-	    "min_lon, max_lon) VALUES (?, ?, ?, ?, ?)",
-	[ST_REPORT_FTS_PUT] = "INSERT INTO report_fts(rowid, description, "
-	    "address) VALUES (?, ?, ?)",
-	[ST_REPORT_COUNT] = "SELECT count(*) FROM reports",
-	[ST_REPORT_GET] = "SELECT " REPORT_COLUMNS " FROM reports r "
-	    "WHERE r.id = ?",
-	[ST_REPORT_BY_TOKEN] = "SELECT " REPORT_COLUMNS " FROM reports r "
-	    "WHERE r.token = ?",
-	[ST_REPORT_ATTRS] = "SELECT code, value FROM report_attrs "
-	    "WHERE report = ? ORDER BY ord",
-	[ST_REPORT_CONTACT] = "SELECT first_name, last_name, email, phone, "
-	    "device_id, account_id FROM report_contacts WHERE report = ?",
-	[ST_REPORT_SET_STATUS] = "UPDATE reports SET status = ?, "
-	    "status_notes = coalesce(?, status_notes), updated = ? WHERE id = ?",
-	[ST_UPDATE_INSERT] = "INSERT INTO report_updates(report, status, "
-	    "description, media_url, created) VALUES (?, ?, ?, ?, ?)",
-	[ST_UPDATE_QUERY] = "SELECT id, report, status, description, media_url, "
-	    "created FROM report_updates WHERE created > ? AND created <= ? "
-	    "ORDER BY created, id LIMIT ?",
-	[ST_APIKEY_INSERT] = "INSERT INTO apikeys(name, agency, hash, created) "
-	    "VALUES (?, ?, ?, ?)",
-	[ST_APIKEY_FIND] = "SELECT name, coalesce(agency, '') FROM apikeys "
-	    "WHERE hash = ? AND revoked IS NULL",
-	[ST_ADDRESS_INSERT] = "INSERT OR IGNORE INTO addresses(address, lat, "
-	    "lon) VALUES (?, ?, ?)",
-	[ST_ADDRESS_MOVE] = "UPDATE addresses SET lat = ?, lon = ? "
-	    "WHERE address = ?",
-	[ST_ADDRESS_FTS_PUT] = "INSERT INTO address_fts(rowid, address) "
-	    "VALUES (?, ?)",
-	[ST_ADDRESS_SEARCH] = "SELECT a.address, a.lat, a.lon FROM address_fts "
-	    "f JOIN addresses a ON a.id = f.rowid WHERE address_fts MATCH ? "
-	    "ORDER BY f.rank, a.address LIMIT ?",
+	[ST_SETTING_PUT] = ("INSERT INTO settings(key, value) VALUES (?, ?) "
+	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
 	[ST_SAVEPOINT] = "SAVEPOINT unit",
 	[ST_RELEASE] = "RELEASE unit",
 	[ST_ROLLBACK_TO] = "ROLLBACK TO unit",
-	[ST_GEO_PROBE] = "SELECT count(*) FROM (SELECT 1 FROM report_geo "
-	    "WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND "
-	    "min_lon <= ? LIMIT ?)",
 };
+
+const struct stmt_table store_core_stmts = { stmt_sql, ST__MAX };
+
+/* Every subject's statements, prepared at open into the one cache. */
+static const struct stmt_table *const stmt_tables[STORE_MOD__MAX] = {
+	[STORE_MOD_CORE] = &store_core_stmts,
+	[STORE_MOD_CATALOG] = &store_catalog_stmts,
+	[STORE_MOD_REPORTS] = &store_reports_stmts,
+	[STORE_MOD_KEYS] = &store_keys_stmts,
+	[STORE_MOD_ADDRESSES] = &store_addresses_stmts,
+	[STORE_MOD_ACCOUNTS] = &store_accounts_stmts,
+	[STORE_MOD_WORKFLOW] = &store_workflow_stmts,
+	[STORE_MOD_DELIVERY] = &store_delivery_stmts,
+	[STORE_MOD_SOCIAL] = &store_social_stmts,
+	[STORE_MOD_DEADLINES] = &store_deadlines_stmts,
+};
+
+#define STMT_FIXED ((size_t)STORE_MOD__MAX * STORE_MOD_STMTS)
+#define STMT_SLOTS (STMT_FIXED + STORE_QUERY_SHAPES)
+
 
 /*
  * Numbered migrations of the core schema.  Entry i brings it from version i
@@ -281,64 +159,6 @@ const struct migration_set store_core_schema = {
 	"core", core_migrations,
 	sizeof(core_migrations) / sizeof(core_migrations[0]),
 };
-
-/*
- * Filters of a report query, each a bit of the statement cache key.
- *
- * An area filter has two plans.  A small area (fewer than GEO_PROBE_LIMIT
- * reports in its box, counted on the R*Tree first) is read from the R*Tree
- * and sorted; a large one is found by walking the time index newest first
- * and testing each row's coordinates, which stops after `limit` rows.  Both
- * cost at most a few thousand rows, where either plan alone costs the whole
- * area or the whole window in the other case.
- */
-#define GEO_PROBE_LIMIT 2000
-
-enum qfilter {
-	QF_IDS,
-	QF_SERVICES,
-	QF_STATUS,
-	QF_START,
-	QF_END,
-	QF_UPDATED_AFTER,
-	QF_UPDATED_BEFORE,
-	QF_BBOX,
-	QF_BBOX_SCAN,
-	QF_RADIUS,
-	QF_RADIUS_SCAN,
-	QF_AGENCY,
-	QF_TEXT,
-	QF__MAX
-};
-
-static const char *const qfilter_sql[QF__MAX] = {
-	[QF_IDS] = "r.id IN (SELECT value FROM json_each(?))",
-	[QF_SERVICES] = "r.service IN (SELECT value FROM json_each(?))",
-	[QF_STATUS] = "((? >> r.status) & 1)",
-	[QF_START] = "r.requested >= ?",
-	[QF_END] = "r.requested <= ?",
-	[QF_UPDATED_AFTER] = "r.updated > ?",
-	[QF_UPDATED_BEFORE] = "r.updated < ?",
-	[QF_BBOX] = "r.id IN (SELECT id FROM report_geo WHERE max_lat >= ?"
-	    " AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?)",
-	[QF_BBOX_SCAN] = "r.lat BETWEEN ? AND ? AND r.lon BETWEEN ? AND ?",
-	[QF_RADIUS] = "r.id IN (SELECT id FROM report_geo WHERE max_lat >= ?"
-	    " AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?)"
-	    " AND veche_distance(r.lat, r.lon, ?, ?) <= ?",
-	[QF_RADIUS_SCAN] = "r.lat BETWEEN ? AND ? AND r.lon BETWEEN ? AND ?"
-	    " AND veche_distance(r.lat, r.lon, ?, ?) <= ?",
-	[QF_AGENCY] = "r.agency = ?",
-	[QF_TEXT] = "r.id IN (SELECT rowid FROM report_fts"
-	    " WHERE report_fts MATCH ?)",
-};
-
-static const char *const order_sql[ORDER__MAX] = {
-	[ORDER_REQUESTED_DESC] = " ORDER BY r.requested DESC, r.id DESC",
-	[ORDER_UPDATED_DESC] = " ORDER BY r.updated DESC, r.id DESC",
-	[ORDER_ID_ASC] = " ORDER BY r.id",
-};
-
-#define QCACHE_SIZE ((1u << QF__MAX) * ORDER__MAX)
 
 static void unlock_writes(struct store *s);
 
@@ -515,14 +335,42 @@ store_request_id(const struct store *s)
 	return s->request_id;
 }
 
+/* Prepare every subject's statements into the cache; -1 with s->err. */
+static int
+prepare_all(struct store *s)
+{
+	const struct stmt_table *t;
+	size_t m, i;
+
+	for (m = 0; m < STORE_MOD__MAX; m++) {
+		t = stmt_tables[m];
+		if (t->n > STORE_MOD_STMTS) {
+			snprintf(s->err, sizeof(s->err), "subject %zu has %zu "
+			    "statements, more than %d", m, t->n,
+			    STORE_MOD_STMTS);
+			return -1;
+		}
+		for (i = 0; i < t->n; i++)
+			if (sqlite3_prepare_v3(s->db, t->sql[i], -1,
+			    SQLITE_PREPARE_PERSISTENT,
+			    &s->stmt[m * STORE_MOD_STMTS + i], NULL) !=
+			    SQLITE_OK) {
+				snprintf(s->err, sizeof(s->err), "preparing "
+				    "statement %zu of subject %zu: %s", i, m,
+				    sqlite3_errmsg(s->db));
+				return -1;
+			}
+	}
+	return 0;
+}
+
 struct store *
 store_open(const char *path, char *err, size_t errlen)
 {
 	struct store *s = NULL;
-	int i;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
-	    (s->qcache = calloc(QCACHE_SIZE, sizeof(*s->qcache))) == NULL) {
+	    (s->stmt = calloc(STMT_SLOTS, sizeof(*s->stmt))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -552,13 +400,10 @@ store_open(const char *path, char *err, size_t errlen)
 		    sqlite3_errmsg(s->db));
 		goto fail;
 	}
-	for (i = 0; i < ST__MAX; i++)
-		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) != SQLITE_OK) {
-			snprintf(err, errlen, "preparing statement %d: %s", i,
-			    sqlite3_errmsg(s->db));
-			goto fail;
-		}
+	if (prepare_all(s) == -1) {
+		snprintf(err, errlen, "%s", s->err);
+		goto fail;
+	}
 	return s;
 fail:
 	store_close(s);
@@ -572,14 +417,10 @@ store_close(struct store *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < ST__MAX; i++)
-		sqlite3_finalize(s->st[i]);
-	if (s->qcache != NULL)
-		for (i = 0; i < QCACHE_SIZE; i++)
-			sqlite3_finalize(s->qcache[i]);
-	for (i = 0; i < STORE_MOD__MAX * STORE_MOD_STMTS; i++)
-		sqlite3_finalize(s->mod[i / STORE_MOD_STMTS][i % STORE_MOD_STMTS]);
-	free(s->qcache);
+	if (s->stmt != NULL)
+		for (i = 0; i < STMT_SLOTS; i++)
+			sqlite3_finalize(s->stmt[i]);
+	free(s->stmt);
 	sqlite3_close(s->db);
 	unlock_writes(s);
 	free(s);
@@ -595,8 +436,11 @@ store_schema_version(struct store *s)
 int
 sq_step_done(struct store *s, sqlite3_stmt *st, const char *what)
 {
-	int rc = sqlite3_step(st);
+	int rc;
 
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE) {
@@ -606,30 +450,93 @@ sq_step_done(struct store *s, sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
-static sqlite3_stmt *
-fixed(struct store *s, enum stmt which)
+sqlite3_stmt *
+sq_stmt(struct store *s, enum store_module m, int idx)
 {
-	return s->st[which];
+	if ((unsigned)m >= STORE_MOD__MAX || idx < 0 ||
+	    (size_t)idx >= stmt_tables[m]->n) {
+		snprintf(s->err, sizeof(s->err), "statement %d of subject %d "
+		    "out of range", idx, (int)m);
+		return NULL;
+	}
+	return s->stmt[(size_t)m * STORE_MOD_STMTS + (size_t)idx];
 }
 
 sqlite3_stmt *
-sq_prepared(struct store *s, enum store_module m, int idx, const char *sql)
+sq_shape(struct store *s, size_t shape, const char *sql)
 {
 	sqlite3_stmt **slot;
 
-	if ((unsigned)m >= STORE_MOD__MAX || idx < 0 || idx >= STORE_MOD_STMTS) {
-		snprintf(s->err, sizeof(s->err), "statement %d of module %d out "
-		    "of range", idx, (int)m);
+	if (shape >= STORE_QUERY_SHAPES) {
+		snprintf(s->err, sizeof(s->err), "query shape %zu out of range",
+		    shape);
 		return NULL;
 	}
-	slot = &s->mod[m][idx];
-	if (*slot == NULL && sqlite3_prepare_v3(s->db, sql, -1,
+	slot = &s->stmt[STMT_FIXED + shape];
+	if (*slot == NULL && sql != NULL && sqlite3_prepare_v3(s->db, sql, -1,
 	    SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK) {
-		sq_set_err(s, "preparing statement");
+		sq_set_err(s, "preparing report query");
 		*slot = NULL;
 		return NULL;
 	}
 	return *slot;
+}
+
+/* Step st for sq_rows (all rows) or sq_row (one, 1 if none). */
+static int
+rows(struct store *s, sqlite3_stmt *st, const char *what, int single,
+    int (*row)(sqlite3_stmt *, void *), void *arg)
+{
+	int rc, ret = 0;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (row != NULL && (ret = row(st, arg)) != 0)
+			break;
+		if (single)
+			break;
+	}
+	if (rc == SQLITE_DONE && single)
+		ret = 1;
+	else if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		sq_set_err(s, what);
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return ret;
+}
+
+int
+sq_int64_row(sqlite3_stmt *st, void *arg)
+{
+	*(int64_t *)arg = sqlite3_column_int64(st, 0);
+	return 0;
+}
+
+int
+sq_id_text_row(sqlite3_stmt *st, void *arg)
+{
+	const struct sq_id_text *o = arg;
+
+	*o->id = sqlite3_column_int64(st, 0);
+	snprintf(o->text, o->textlen, "%s", sq_col_text(st, 1));
+	return 0;
+}
+
+int
+sq_rows(struct store *s, sqlite3_stmt *st, const char *what,
+    int (*row)(sqlite3_stmt *, void *), void *arg)
+{
+	return rows(s, st, what, 0, row, arg);
+}
+
+int
+sq_row(struct store *s, sqlite3_stmt *st, const char *what,
+    int (*row)(sqlite3_stmt *, void *), void *arg)
+{
+	return rows(s, st, what, 1, row, arg);
 }
 
 /* One unit of work waiting for a group commit. */
@@ -703,8 +610,8 @@ run_batch(struct store *s, struct unit *batch)
 	if (store_begin(s) == 0) {
 		ok = 1;
 		for (u = batch; u != NULL; u = u->next) {
-			if (sq_step_done(s, fixed(s, ST_SAVEPOINT),
-			    "savepoint") == -1) {
+			if (sq_step_done(s, sq_stmt(s, STORE_MOD_CORE,
+			    ST_SAVEPOINT), "savepoint") == -1) {
 				ok = 0;
 				break;
 			}
@@ -713,11 +620,11 @@ run_batch(struct store *s, struct unit *batch)
 			u->rc = u->fn(s, u->arg);
 			if (u->rc != 0) {
 				snprintf(u->err, sizeof(u->err), "%s", s->err);
-				sq_step_done(s, fixed(s, ST_ROLLBACK_TO),
-				    "rollback to savepoint");
+				sq_step_done(s, sq_stmt(s, STORE_MOD_CORE,
+				    ST_ROLLBACK_TO), "rollback to savepoint");
 			}
-			if (sq_step_done(s, fixed(s, ST_RELEASE),
-			    "release") == -1) {
+			if (sq_step_done(s, sq_stmt(s, STORE_MOD_CORE,
+			    ST_RELEASE), "release") == -1) {
 				ok = 0;
 				break;
 			}
@@ -797,7 +704,8 @@ store_begin(struct store *s)
 		pthread_mutex_lock(&s->writer->lock);
 		s->locked = 1;
 	}
-	if (sq_step_done(s, fixed(s, ST_BEGIN), "begin") == -1) {
+	if (sq_step_done(s, sq_stmt(s, STORE_MOD_CORE, ST_BEGIN),
+	    "begin") == -1) {
 		unlock_writes(s);
 		return -1;
 	}
@@ -807,7 +715,8 @@ store_begin(struct store *s)
 int
 store_commit(struct store *s)
 {
-	int rc = sq_step_done(s, fixed(s, ST_COMMIT), "commit");
+	int rc = sq_step_done(s, sq_stmt(s, STORE_MOD_CORE, ST_COMMIT),
+	    "commit");
 
 	/* A failed COMMIT leaves the transaction open for a rollback. */
 	if (rc == 0 || sqlite3_get_autocommit(s->db))
@@ -828,7 +737,8 @@ store_rollback(struct store *s)
 
 	/* A failed statement may already have rolled back. */
 	if (!sqlite3_get_autocommit(s->db))
-		rc = sq_step_done(s, fixed(s, ST_ROLLBACK), "rollback");
+		rc = sq_step_done(s, sq_stmt(s, STORE_MOD_CORE, ST_ROLLBACK),
+		    "rollback");
 	unlock_writes(s);
 	return rc;
 }
@@ -848,36 +758,42 @@ sq_col_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+/* Where store_setting_get copies a value. */
+struct setting_out {
+	struct store *s;
+	const char *key;
+	char *buf;
+	size_t buflen;
+};
+
+static int
+setting_row(sqlite3_stmt *st, void *arg)
+{
+	struct setting_out *o = arg;
+	int n = snprintf(o->buf, o->buflen, "%s", sq_col_text(st, 0));
+
+	if (n < 0 || (size_t)n >= o->buflen) {
+		snprintf(o->s->err, sizeof(o->s->err), "setting %s: value "
+		    "longer than %zu bytes", o->key, o->buflen);
+		return -1;
+	}
+	return 0;
+}
+
 int
 store_setting_get(struct store *s, const char *key, char *buf, size_t buflen)
 {
-	sqlite3_stmt *st = fixed(s, ST_SETTING_GET);
-	int rc;
+	struct setting_out o = { s, key, buf, buflen };
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CORE, ST_SETTING_GET);
 
 	sq_bind_text(st, 1, key);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		int n = snprintf(buf, buflen, "%s", sq_col_text(st, 0));
-
-		sqlite3_reset(st);
-		if (n < 0 || (size_t)n >= buflen) {
-			snprintf(s->err, sizeof(s->err), "setting %s: value "
-			    "longer than %zu bytes", key, buflen);
-			return -1;
-		}
-		return 0;
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return 1;
-	sq_set_err(s, "reading setting");
-	return -1;
+	return sq_row(s, st, "reading setting", setting_row, &o);
 }
 
 int
 store_setting_put(struct store *s, const char *key, const char *value)
 {
-	sqlite3_stmt *st = fixed(s, ST_SETTING_PUT);
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CORE, ST_SETTING_PUT);
 
 	sq_bind_text(st, 1, key);
 	sq_bind_text(st, 2, value);
@@ -919,1050 +835,4 @@ sq_tx_end(struct store *s, int own, int ok)
 	} else
 		store_rollback(s);
 	return -1;
-}
-
-static int
-service_put(struct store *s, const struct service *svc)
-{
-	sqlite3_stmt *st = fixed(s, ST_SERVICE_PUT);
-	size_t i, j;
-
-	sq_bind_text(st, 1, svc->code);
-	sq_bind_text(st, 2, svc->name[LANG_RU]);
-	sq_bind_text(st, 3, svc->name[LANG_EN]);
-	sq_bind_text(st, 4, svc->description[LANG_RU]);
-	sq_bind_text(st, 5, svc->description[LANG_EN]);
-	sq_bind_text(st, 6, svc->group[LANG_RU]);
-	sq_bind_text(st, 7, svc->group[LANG_EN]);
-	sq_bind_text(st, 8, svc->keywords);
-	sqlite3_bind_int(st, 9, (int)svc->type);
-	if (sq_step_done(s, st, "writing service") == -1)
-		return -1;
-	st = fixed(s, ST_SERVICE_ATTRS_DEL);
-	sq_bind_text(st, 1, svc->code);
-	if (sq_step_done(s, st, "replacing service attributes") == -1)
-		return -1;
-	for (i = 0; i < svc->nattrs; i++) {
-		const struct service_attr *a = &svc->attrs[i];
-
-		st = fixed(s, ST_SERVICE_ATTR_PUT);
-		sq_bind_text(st, 1, svc->code);
-		sq_bind_text(st, 2, a->code);
-		sqlite3_bind_int(st, 3, (int)a->type);
-		sqlite3_bind_int(st, 4, a->required);
-		sqlite3_bind_int(st, 5, a->variable);
-		sqlite3_bind_int(st, 6, a->order);
-		sq_bind_text(st, 7, a->description[LANG_RU]);
-		sq_bind_text(st, 8, a->description[LANG_EN]);
-		sq_bind_text(st, 9, a->datatype_description[LANG_RU]);
-		sq_bind_text(st, 10, a->datatype_description[LANG_EN]);
-		if (sq_step_done(s, st, "writing service attribute") == -1)
-			return -1;
-		for (j = 0; j < a->nchoices; j++) {
-			st = fixed(s, ST_SERVICE_CHOICE_PUT);
-			sq_bind_text(st, 1, svc->code);
-			sq_bind_text(st, 2, a->code);
-			sq_bind_text(st, 3, a->choices[j].key);
-			sq_bind_text(st, 4, a->choices[j].name[LANG_RU]);
-			sq_bind_text(st, 5, a->choices[j].name[LANG_EN]);
-			sqlite3_bind_int64(st, 6, (sqlite3_int64)j);
-			if (sq_step_done(s, st, "writing attribute value") == -1)
-				return -1;
-		}
-	}
-	return 0;
-}
-
-int
-store_service_put(struct store *s, const struct service *svc)
-{
-	int own;
-
-	if (sq_tx_begin(s, &own) == -1)
-		return -1;
-	return sq_tx_end(s, own, service_put(s, svc) == 0);
-}
-
-/*
- * Strings copied out of rows so that nested statements can step: a list of
- * allocations freed together.
- */
-struct strpool {
-	char **p;
-	size_t n, cap;
-};
-
-static const char *
-pool_dup(struct strpool *sp, const char *str)
-{
-	char *c;
-
-	if (str == NULL)
-		return NULL;
-	if (sp->n == sp->cap) {
-		size_t cap = sp->cap ? sp->cap * 2 : 32;
-		char **np = realloc(sp->p, cap * sizeof(*np));
-
-		if (np == NULL)
-			return NULL;
-		sp->p = np;
-		sp->cap = cap;
-	}
-	if ((c = strdup(str)) == NULL)
-		return NULL;
-	sp->p[sp->n++] = c;
-	return c;
-}
-
-static void
-pool_free(struct strpool *sp)
-{
-	size_t i;
-
-	for (i = 0; i < sp->n; i++)
-		free(sp->p[i]);
-	free(sp->p);
-	memset(sp, 0, sizeof(*sp));
-}
-
-/* Load the attributes of one service into malloc'd arrays (freed by caller). */
-static int
-service_attrs_load(struct store *s, const char *code, struct strpool *sp,
-    struct service_attr **out, size_t *nout, struct attr_choice ***choices)
-{
-	sqlite3_stmt *st = fixed(s, ST_SERVICE_ATTRS), *cs;
-	struct service_attr *attrs = NULL;
-	struct attr_choice **ch = NULL;
-	size_t n = 0, cap = 0, i;
-	int rc;
-
-	sq_bind_text(st, 1, code);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct service_attr *a;
-
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			void *na = realloc(attrs, ncap * sizeof(*attrs));
-			void *nc = na ? realloc(ch, ncap * sizeof(*ch)) : NULL;
-
-			if (na != NULL)
-				attrs = na;
-			if (nc == NULL)
-				goto oom;
-			ch = nc;
-			cap = ncap;
-		}
-		a = &attrs[n];
-		memset(a, 0, sizeof(*a));
-		ch[n] = NULL;
-		n++;
-		a->code = pool_dup(sp, sq_col_text(st, 0));
-		a->type = (enum attr_type)sqlite3_column_int(st, 1);
-		a->required = sqlite3_column_int(st, 2);
-		a->variable = sqlite3_column_int(st, 3);
-		a->order = sqlite3_column_int(st, 4);
-		a->description[LANG_RU] = pool_dup(sp, sq_col_text(st, 5));
-		a->description[LANG_EN] = pool_dup(sp, sq_col_text(st, 6));
-		a->datatype_description[LANG_RU] = pool_dup(sp, sq_col_text(st, 7));
-		a->datatype_description[LANG_EN] = pool_dup(sp, sq_col_text(st, 8));
-		if (a->code == NULL)
-			goto oom;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		sq_set_err(s, "reading service attributes");
-		goto fail;
-	}
-	for (i = 0; i < n; i++) {
-		size_t m = 0, mcap = 0;
-
-		cs = fixed(s, ST_SERVICE_CHOICES);
-		sq_bind_text(cs, 1, code);
-		sq_bind_text(cs, 2, attrs[i].code);
-		while ((rc = sqlite3_step(cs)) == SQLITE_ROW) {
-			if (m == mcap) {
-				size_t ncap = mcap ? mcap * 2 : 8;
-				void *nc = realloc(ch[i], ncap * sizeof(**ch));
-
-				if (nc == NULL) {
-					sqlite3_reset(cs);
-					goto oom;
-				}
-				ch[i] = nc;
-				mcap = ncap;
-			}
-			ch[i][m].key = pool_dup(sp, sq_col_text(cs, 0));
-			ch[i][m].name[LANG_RU] = pool_dup(sp, sq_col_text(cs, 1));
-			ch[i][m].name[LANG_EN] = pool_dup(sp, sq_col_text(cs, 2));
-			m++;
-		}
-		sqlite3_reset(cs);
-		if (rc != SQLITE_DONE) {
-			sq_set_err(s, "reading attribute values");
-			goto fail;
-		}
-		attrs[i].choices = ch[i];
-		attrs[i].nchoices = m;
-	}
-	*out = attrs;
-	*nout = n;
-	*choices = ch;
-	return 0;
-oom:
-	snprintf(s->err, sizeof(s->err), "out of memory");
-fail:
-	sqlite3_reset(st);
-	for (i = 0; i < n && ch != NULL; i++)
-		free(ch[i]);
-	free(ch);
-	free(attrs);
-	return -1;
-}
-
-int
-store_service_each(struct store *s, int (*fn)(const struct service *, void *),
-    void *arg)
-{
-	sqlite3_stmt *st = fixed(s, ST_SERVICE_LIST);
-	struct strpool sp = { 0 };
-	int rc, ret = 0;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct service svc;
-		struct service_attr *attrs = NULL;
-		struct attr_choice **ch = NULL;
-		size_t i;
-
-		memset(&svc, 0, sizeof(svc));
-		svc.code = pool_dup(&sp, sq_col_text(st, 0));
-		svc.name[LANG_RU] = pool_dup(&sp, sq_col_text(st, 1));
-		svc.name[LANG_EN] = pool_dup(&sp, sq_col_text(st, 2));
-		svc.description[LANG_RU] = pool_dup(&sp, sq_col_text(st, 3));
-		svc.description[LANG_EN] = pool_dup(&sp, sq_col_text(st, 4));
-		svc.group[LANG_RU] = pool_dup(&sp, sq_col_text(st, 5));
-		svc.group[LANG_EN] = pool_dup(&sp, sq_col_text(st, 6));
-		svc.keywords = pool_dup(&sp, sq_col_text(st, 7));
-		svc.type = (enum service_type)sqlite3_column_int(st, 8);
-		if (svc.code == NULL || service_attrs_load(s, svc.code, &sp,
-		    &attrs, &svc.nattrs, &ch) == -1) {
-			ret = -1;
-			break;
-		}
-		svc.attrs = attrs;
-		ret = fn(&svc, arg);
-		for (i = 0; i < svc.nattrs; i++)
-			free(ch[i]);
-		free(ch);
-		free(attrs);
-		pool_free(&sp);
-		if (ret != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		sq_set_err(s, "listing services");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	pool_free(&sp);
-	return ret;
-}
-
-static int
-agency_put(struct store *s, const struct agency *ag)
-{
-	sqlite3_stmt *st = fixed(s, ST_AGENCY_PUT);
-	size_t i;
-
-	sq_bind_text(st, 1, ag->code);
-	sq_bind_text(st, 2, ag->name[LANG_RU]);
-	sq_bind_text(st, 3, ag->name[LANG_EN]);
-	sq_bind_text(st, 4, ag->email);
-	if (sq_step_done(s, st, "writing agency") == -1)
-		return -1;
-	st = fixed(s, ST_AGENCY_SERVICES_DEL);
-	sq_bind_text(st, 1, ag->code);
-	if (sq_step_done(s, st, "replacing agency services") == -1)
-		return -1;
-	st = fixed(s, ST_AGENCY_AREAS_DEL);
-	sq_bind_text(st, 1, ag->code);
-	if (sq_step_done(s, st, "replacing agency areas") == -1)
-		return -1;
-	for (i = 0; i < ag->nservices; i++) {
-		st = fixed(s, ST_AGENCY_SERVICE_PUT);
-		sq_bind_text(st, 1, ag->code);
-		sq_bind_text(st, 2, ag->services[i]);
-		if (sq_step_done(s, st, "writing agency service") == -1)
-			return -1;
-	}
-	for (i = 0; i < ag->nareas; i++) {
-		st = fixed(s, ST_AGENCY_AREA_PUT);
-		sq_bind_text(st, 1, ag->code);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-		sq_bind_text(st, 3, ag->areas[i]);
-		if (sq_step_done(s, st, "writing agency area") == -1)
-			return -1;
-	}
-	return 0;
-}
-
-int
-store_agency_put(struct store *s, const struct agency *ag)
-{
-	int own;
-
-	if (sq_tx_begin(s, &own) == -1)
-		return -1;
-	return sq_tx_end(s, own, agency_put(s, ag) == 0);
-}
-
-/* Collect one text column of a statement bound to code into a pool. */
-static int
-strings_load(struct store *s, enum stmt which, const char *code,
-    struct strpool *sp, const char ***out, size_t *nout)
-{
-	sqlite3_stmt *st = fixed(s, which);
-	const char **v = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-
-	sq_bind_text(st, 1, code);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			void *nv = realloc(v, ncap * sizeof(*v));
-
-			if (nv == NULL)
-				break;
-			v = nv;
-			cap = ncap;
-		}
-		if ((v[n++] = pool_dup(sp, sq_col_text(st, 0))) == NULL)
-			break;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		sq_set_err(s, "reading agency");
-		free(v);
-		return -1;
-	}
-	*out = v;
-	*nout = n;
-	return 0;
-}
-
-int
-store_agency_each(struct store *s, int (*fn)(const struct agency *, void *),
-    void *arg)
-{
-	sqlite3_stmt *st = fixed(s, ST_AGENCY_LIST);
-	struct strpool sp = { 0 };
-	int rc, ret = 0;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct agency ag;
-		const char **svcs = NULL, **areas = NULL;
-
-		memset(&ag, 0, sizeof(ag));
-		ag.code = pool_dup(&sp, sq_col_text(st, 0));
-		ag.name[LANG_RU] = pool_dup(&sp, sq_col_text(st, 1));
-		ag.name[LANG_EN] = pool_dup(&sp, sq_col_text(st, 2));
-		ag.email = pool_dup(&sp, sq_col_text(st, 3));
-		if (ag.code == NULL ||
-		    strings_load(s, ST_AGENCY_SERVICES, ag.code, &sp, &svcs,
-		    &ag.nservices) == -1 ||
-		    strings_load(s, ST_AGENCY_AREAS, ag.code, &sp, &areas,
-		    &ag.nareas) == -1) {
-			free(svcs);
-			ret = -1;
-			break;
-		}
-		ag.services = svcs;
-		ag.areas = areas;
-		ret = fn(&ag, arg);
-		free(svcs);
-		free(areas);
-		pool_free(&sp);
-		if (ret != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		sq_set_err(s, "listing agencies");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	pool_free(&sp);
-	return ret;
-}
-
-static int
-report_insert(struct store *s, const struct report *r, const struct contact *c,
-    int64_t *id)
-{
-	sqlite3_stmt *st = fixed(s, ST_REPORT_INSERT);
-	int64_t rid;
-	size_t i;
-
-	sq_bind_text(st, 1, r->token);
-	sq_bind_text(st, 2, r->service_code);
-	sq_bind_text(st, 3, r->agency);
-	sqlite3_bind_int(st, 4, (int)r->status);
-	sq_bind_text(st, 5, r->status_notes);
-	if (r->has_point) {
-		sqlite3_bind_double(st, 6, r->lat);
-		sqlite3_bind_double(st, 7, r->lon);
-	}
-	sq_bind_text(st, 8, r->address);
-	sq_bind_text(st, 9, r->address_id);
-	sq_bind_text(st, 10, r->zipcode);
-	sq_bind_text(st, 11, r->description ? r->description : "");
-	sqlite3_bind_int64(st, 12, r->requested);
-	sqlite3_bind_int64(st, 13, r->updated);
-	sqlite3_bind_int64(st, 14, r->register_due);
-	sqlite3_bind_int64(st, 15, r->expected);
-	if (sq_step_done(s, st, "writing report") == -1)
-		return -1;
-	rid = sqlite3_last_insert_rowid(s->db);
-	for (i = 0; i < r->nmedia; i++) {
-		st = fixed(s, ST_REPORT_MEDIA_PUT);
-		sqlite3_bind_int64(st, 1, rid);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-		sq_bind_text(st, 3, r->media[i]);
-		if (sq_step_done(s, st, "writing report media") == -1)
-			return -1;
-	}
-	for (i = 0; i < r->nattrs; i++) {
-		st = fixed(s, ST_REPORT_ATTR_PUT);
-		sqlite3_bind_int64(st, 1, rid);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-		sq_bind_text(st, 3, r->attrs[i].code);
-		sq_bind_text(st, 4, r->attrs[i].value);
-		if (sq_step_done(s, st, "writing report attribute") == -1)
-			return -1;
-	}
-	if (c != NULL) {
-		st = fixed(s, ST_REPORT_CONTACT_PUT);
-		sqlite3_bind_int64(st, 1, rid);
-		sq_bind_text(st, 2, c->first_name);
-		sq_bind_text(st, 3, c->last_name);
-		sq_bind_text(st, 4, c->email);
-		sq_bind_text(st, 5, c->phone);
-		sq_bind_text(st, 6, c->device_id);
-		sq_bind_text(st, 7, c->account_id);
-		if (sq_step_done(s, st, "writing report contact") == -1)
-			return -1;
-	}
-	if (r->has_point) {
-		st = fixed(s, ST_REPORT_GEO_PUT);
-		sqlite3_bind_int64(st, 1, rid);
-		sqlite3_bind_double(st, 2, r->lat);
-		sqlite3_bind_double(st, 3, r->lat);
-		sqlite3_bind_double(st, 4, r->lon);
-		sqlite3_bind_double(st, 5, r->lon);
-		if (sq_step_done(s, st, "indexing report location") == -1)
-			return -1;
-	}
-	st = fixed(s, ST_REPORT_FTS_PUT);
-	sqlite3_bind_int64(st, 1, rid);
-	sq_bind_text(st, 2, r->description ? r->description : "");
-	sq_bind_text(st, 3, r->address);
-	if (sq_step_done(s, st, "indexing report text") == -1)
-		return -1;
-	st = fixed(s, ST_UPDATE_INSERT);
-	sqlite3_bind_int64(st, 1, rid);
-	sqlite3_bind_int(st, 2, (int)r->status);
-	sq_bind_text(st, 3, r->status_notes);
-	sq_bind_text(st, 4, r->nmedia > 0 ? r->media[0] : NULL);
-	sqlite3_bind_int64(st, 5, r->requested);
-	if (sq_step_done(s, st, "recording report history") == -1)
-		return -1;
-	*id = rid;
-	return 0;
-}
-
-int
-store_report_insert(struct store *s, const struct report *r,
-    const struct contact *c, int64_t *id)
-{
-	int own;
-
-	if (sq_tx_begin(s, &own) == -1)
-		return -1;
-	return sq_tx_end(s, own, report_insert(s, r, c, id) == 0);
-}
-
-int
-store_report_count(struct store *s, int64_t *count)
-{
-	sqlite3_stmt *st = fixed(s, ST_REPORT_COUNT);
-	int rc = sqlite3_step(st);
-
-	if (rc == SQLITE_ROW)
-		*count = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW) {
-		sq_set_err(s, "counting reports");
-		return -1;
-	}
-	return 0;
-}
-
-static int
-set_status(struct store *s, int64_t id, enum report_status status,
-    const char *note, int64_t now)
-{
-	sqlite3_stmt *st = fixed(s, ST_REPORT_SET_STATUS);
-
-	sqlite3_bind_int(st, 1, (int)status);
-	sq_bind_text(st, 2, note);
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_int64(st, 4, id);
-	if (sq_step_done(s, st, "changing report status") == -1)
-		return -1;
-	if (sqlite3_changes(s->db) == 0)
-		return 1;
-	st = fixed(s, ST_UPDATE_INSERT);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, (int)status);
-	sq_bind_text(st, 3, note);
-	sqlite3_bind_null(st, 4);
-	sqlite3_bind_int64(st, 5, now);
-	return sq_step_done(s, st, "recording report history");
-}
-
-int
-store_report_set_status(struct store *s, int64_t id,
-    enum report_status status, const char *note, int64_t now)
-{
-	int own, rc;
-
-	if (sq_tx_begin(s, &own) == -1)
-		return -1;
-	rc = set_status(s, id, status, note, now);
-	return sq_tx_finish(s, own, rc);
-}
-
-/*
- * Fill a report from a row of REPORT_COLUMNS.  media points into the caller's
- * array of VECHE_MAX_MEDIA entries, split from a copy in mbuf.
- */
-static void
-report_from_row(sqlite3_stmt *st, struct report *r, const char **media,
-    char *mbuf, size_t mbuflen)
-{
-	const char *m;
-
-	memset(r, 0, sizeof(*r));
-	r->id = sqlite3_column_int64(st, 0);
-	r->token = sq_col_text(st, 1);
-	r->service_code = sq_col_text(st, 2);
-	r->agency = sq_col_text(st, 3);
-	r->status = (enum report_status)sqlite3_column_int(st, 4);
-	r->status_notes = sq_col_text(st, 5);
-	if (sqlite3_column_type(st, 6) != SQLITE_NULL) {
-		r->has_point = 1;
-		r->lat = sqlite3_column_double(st, 6);
-		r->lon = sqlite3_column_double(st, 7);
-	}
-	r->address = sq_col_text(st, 8);
-	r->address_id = sq_col_text(st, 9);
-	r->zipcode = sq_col_text(st, 10);
-	r->description = sq_col_text(st, 11);
-	r->requested = sqlite3_column_int64(st, 12);
-	r->updated = sqlite3_column_int64(st, 13);
-	r->register_due = sqlite3_column_int64(st, 14);
-	r->expected = sqlite3_column_int64(st, 15);
-	r->reject_reason = sqlite3_column_type(st, 17) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int(st, 17);
-	m = sq_col_text(st, 16);
-	if (m != NULL && snprintf(mbuf, mbuflen, "%s", m) < (int)mbuflen) {
-		char *p = mbuf, *sep;
-
-		while (r->nmedia < VECHE_MAX_MEDIA) {
-			media[r->nmedia++] = p;
-			if ((sep = strchr(p, LIST_SEP[0])) == NULL)
-				break;
-			*sep = '\0';
-			p = sep + 1;
-		}
-		r->media = media;
-	}
-}
-
-#define MEDIA_BUF (VECHE_MAX_MEDIA * (VECHE_MAX_URL + 1))
-
-/* Read one report by a bound single-row statement, with its attributes. */
-static int
-report_get(struct store *s, sqlite3_stmt *st,
-    int (*fn)(const struct report *, void *), void *arg)
-{
-	sqlite3_stmt *as = fixed(s, ST_REPORT_ATTRS);
-	struct attr_value attrs[VECHE_MAX_ATTRS];
-	const char *media[VECHE_MAX_MEDIA];
-	char *mbuf = NULL;
-	struct report r;
-	int rc, ret;
-
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		ret = 1;
-		goto out;
-	}
-	if (rc != SQLITE_ROW) {
-		sq_set_err(s, "reading report");
-		ret = -1;
-		goto out;
-	}
-	if ((mbuf = malloc(MEDIA_BUF)) == NULL) {
-		snprintf(s->err, sizeof(s->err), "out of memory");
-		ret = -1;
-		goto out;
-	}
-	report_from_row(st, &r, media, mbuf, MEDIA_BUF);
-	sqlite3_bind_int64(as, 1, r.id);
-	while (r.nattrs < VECHE_MAX_ATTRS &&
-	    (rc = sqlite3_step(as)) == SQLITE_ROW) {
-		attrs[r.nattrs].code = sq_col_text(as, 0);
-		attrs[r.nattrs].value = sq_col_text(as, 1);
-		r.nattrs++;
-	}
-	r.attrs = attrs;
-	ret = fn(&r, arg);
-	sqlite3_reset(as);
-out:
-	free(mbuf);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return ret;
-}
-
-int
-store_report_get(struct store *s, int64_t id,
-    int (*fn)(const struct report *, void *), void *arg)
-{
-	sqlite3_stmt *st = fixed(s, ST_REPORT_GET);
-
-	sqlite3_bind_int64(st, 1, id);
-	return report_get(s, st, fn, arg);
-}
-
-int
-store_report_by_token(struct store *s, const char *token,
-    int (*fn)(const struct report *, void *), void *arg)
-{
-	sqlite3_stmt *st = fixed(s, ST_REPORT_BY_TOKEN);
-
-	sq_bind_text(st, 1, token);
-	return report_get(s, st, fn, arg);
-}
-
-int
-store_report_contact(struct store *s, int64_t id,
-    int (*fn)(const struct contact *, void *), void *arg)
-{
-	sqlite3_stmt *st = fixed(s, ST_REPORT_CONTACT);
-	struct contact c;
-	int rc, ret;
-
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		c.first_name = sq_col_text(st, 0);
-		c.last_name = sq_col_text(st, 1);
-		c.email = sq_col_text(st, 2);
-		c.phone = sq_col_text(st, 3);
-		c.device_id = sq_col_text(st, 4);
-		c.account_id = sq_col_text(st, 5);
-		ret = fn(&c, arg);
-	} else if (rc == SQLITE_DONE)
-		ret = 1;
-	else {
-		sq_set_err(s, "reading report contact");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	return ret;
-}
-
-/*
- * A JSON array of strings or integers for json_each(): the binding format of
- * list filters, not output.  Returns a malloc'd string or NULL.
- */
-static char *
-json_list(const char *const *strs, const int64_t *ints, size_t n)
-{
-	size_t cap = 2, i, len = 0;
-	const char *p;
-	char *b;
-
-	for (i = 0; i < n; i++)
-		cap += (strs ? 6 * strlen(strs[i]) + 3 : 21) + 1;
-	if ((b = malloc(cap + 1)) == NULL)
-		return NULL;
-	b[len++] = '[';
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			b[len++] = ',';
-		if (ints != NULL) {
-			len += (size_t)snprintf(b + len, cap - len, "%lld",
-			    (long long)ints[i]);
-			continue;
-		}
-		b[len++] = '"';
-		for (p = strs[i]; *p != '\0'; p++) {
-			unsigned char ch = (unsigned char)*p;
-
-			if (ch == '"' || ch == '\\') {
-				b[len++] = '\\';
-				b[len++] = (char)ch;
-			} else if (ch < 0x20)
-				len += (size_t)snprintf(b + len, cap - len,
-				    "\\u%04x", ch);
-			else
-				b[len++] = (char)ch;
-		}
-		b[len++] = '"';
-	}
-	b[len++] = ']';
-	b[len] = '\0';
-	return b;
-}
-
-/* The prepared statement for a query shape, preparing it on first use. */
-static sqlite3_stmt *
-query_stmt(struct store *s, unsigned bits, enum report_order order)
-{
-	size_t key = (size_t)order * (1u << QF__MAX) + bits;
-	char sql[4096];
-	size_t len;
-	int i, first = 1;
-
-	if (s->qcache[key] != NULL)
-		return s->qcache[key];
-	len = (size_t)snprintf(sql, sizeof(sql), "SELECT %s FROM reports r",
-	    REPORT_COLUMNS);
-	for (i = 0; i < QF__MAX; i++) {
-		if (!(bits & (1u << i)))
-			continue;
-		len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s%s",
-		    first ? " WHERE " : " AND ", qfilter_sql[i]);
-		first = 0;
-	}
-	len += (size_t)snprintf(sql + len, sizeof(sql) - len,
-	    "%s LIMIT ? OFFSET ?", order_sql[order]);
-	if (len >= sizeof(sql)) {
-		snprintf(s->err, sizeof(s->err), "query too long");
-		return NULL;
-	}
-	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-	    &s->qcache[key], NULL) != SQLITE_OK) {
-		sq_set_err(s, "preparing report query");
-		return NULL;
-	}
-	return s->qcache[key];
-}
-
-/* The box to search: the bbox, or the box around the radius circle. */
-static void
-query_box(const struct report_query *q, double box[4])
-{
-	if (q->has_radius) {
-		double dlat = q->radius_m / 111195.0;
-		double c = cos(q->lat * M_PI / 180.0);
-		double dlon = c > 1e-6 ? dlat / c : 360.0;
-
-		box[0] = q->lat - dlat;
-		box[1] = q->lat + dlat;
-		box[2] = q->lon - dlon;
-		box[3] = q->lon + dlon;
-	} else {
-		box[0] = q->min_lat;
-		box[1] = q->max_lat;
-		box[2] = q->min_lon;
-		box[3] = q->max_lon;
-	}
-}
-
-/* 1 if the box holds fewer reports than GEO_PROBE_LIMIT, 0 if not, -1. */
-static int
-box_is_small(struct store *s, const double box[4])
-{
-	sqlite3_stmt *st = fixed(s, ST_GEO_PROBE);
-	int rc, i, small = -1;
-
-	for (i = 0; i < 4; i++)
-		sqlite3_bind_double(st, i + 1, box[i]);
-	sqlite3_bind_int(st, 5, GEO_PROBE_LIMIT);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		small = sqlite3_column_int(st, 0) < GEO_PROBE_LIMIT;
-	else
-		sq_set_err(s, "probing the area");
-	sqlite3_reset(st);
-	return small;
-}
-
-int
-store_report_query(struct store *s, const struct report_query *q,
-    int (*fn)(const struct report *, void *), void *arg)
-{
-	const char *media[VECHE_MAX_MEDIA];
-	char *ids = NULL, *svcs = NULL, *mbuf = NULL;
-	sqlite3_stmt *st;
-	double box[4];
-	unsigned bits = 0;
-	int i = 1, rc, ret = 0;
-
-	if (q->nids > 0)
-		bits |= 1u << QF_IDS;
-	if (q->nservices > 0)
-		bits |= 1u << QF_SERVICES;
-	if (q->status_mask != 0)
-		bits |= 1u << QF_STATUS;
-	if (q->start != 0)
-		bits |= 1u << QF_START;
-	if (q->end != 0)
-		bits |= 1u << QF_END;
-	if (q->updated_after != 0)
-		bits |= 1u << QF_UPDATED_AFTER;
-	if (q->updated_before != 0)
-		bits |= 1u << QF_UPDATED_BEFORE;
-	if (q->has_bbox || q->has_radius) {
-		int small;
-
-		query_box(q, box);
-		if ((small = box_is_small(s, box)) == -1)
-			return -1;
-		if (q->has_radius)
-			bits |= 1u << (small ? QF_RADIUS : QF_RADIUS_SCAN);
-		else
-			bits |= 1u << (small ? QF_BBOX : QF_BBOX_SCAN);
-	}
-	if (q->agency != NULL)
-		bits |= 1u << QF_AGENCY;
-	if (q->text != NULL)
-		bits |= 1u << QF_TEXT;
-	if ((unsigned)q->order >= ORDER__MAX ||
-	    (st = query_stmt(s, bits, q->order)) == NULL)
-		return -1;
-	if ((q->nids > 0 && (ids = json_list(NULL, q->ids, q->nids)) == NULL) ||
-	    (q->nservices > 0 &&
-	    (svcs = json_list(q->services, NULL, q->nservices)) == NULL) ||
-	    (mbuf = malloc(MEDIA_BUF)) == NULL) {
-		snprintf(s->err, sizeof(s->err), "out of memory");
-		ret = -1;
-		goto out;
-	}
-	if (ids != NULL)
-		sq_bind_text(st, i++, ids);
-	if (svcs != NULL)
-		sq_bind_text(st, i++, svcs);
-	if (q->status_mask != 0)
-		sqlite3_bind_int64(st, i++, q->status_mask);
-	if (q->start != 0)
-		sqlite3_bind_int64(st, i++, q->start);
-	if (q->end != 0)
-		sqlite3_bind_int64(st, i++, q->end);
-	if (q->updated_after != 0)
-		sqlite3_bind_int64(st, i++, q->updated_after);
-	if (q->updated_before != 0)
-		sqlite3_bind_int64(st, i++, q->updated_before);
-	if (q->has_bbox || q->has_radius) {
-		int k;
-
-		for (k = 0; k < 4; k++)
-			sqlite3_bind_double(st, i++, box[k]);
-		if (q->has_radius) {
-			sqlite3_bind_double(st, i++, q->lat);
-			sqlite3_bind_double(st, i++, q->lon);
-			sqlite3_bind_double(st, i++, q->radius_m);
-		}
-	}
-	if (q->agency != NULL)
-		sq_bind_text(st, i++, q->agency);
-	if (q->text != NULL)
-		sq_bind_text(st, i++, q->text);
-	sqlite3_bind_int64(st, i++, q->limit ? (sqlite3_int64)q->limit : -1);
-	sqlite3_bind_int64(st, i++, (sqlite3_int64)q->offset);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct report r;
-
-		report_from_row(st, &r, media, mbuf, MEDIA_BUF);
-		if ((ret = fn(&r, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "querying reports");
-		ret = -1;
-	}
-out:
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	free(mbuf);
-	free(svcs);
-	free(ids);
-	return ret;
-}
-
-int
-store_update_query(struct store *s, int64_t after, int64_t before,
-    size_t limit, int (*fn)(const struct report_update *, void *), void *arg)
-{
-	sqlite3_stmt *st = fixed(s, ST_UPDATE_QUERY);
-	int rc, ret = 0;
-
-	sqlite3_bind_int64(st, 1, after ? after : INT64_MIN);
-	sqlite3_bind_int64(st, 2, before ? before : INT64_MAX);
-	sqlite3_bind_int64(st, 3, limit ? (sqlite3_int64)limit : -1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct report_update u;
-
-		u.id = sqlite3_column_int64(st, 0);
-		u.report_id = sqlite3_column_int64(st, 1);
-		u.status = (enum report_status)sqlite3_column_int(st, 2);
-		u.description = sq_col_text(st, 3);
-		u.media_url = sq_col_text(st, 4);
-		u.created = sqlite3_column_int64(st, 5);
-		if ((ret = fn(&u, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "querying updates");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	return ret;
-}
-
-int
-store_apikey_insert(struct store *s, const char *name, const char *agency,
-    const unsigned char hash[STORE_KEY_HASH_LEN], int64_t now)
-{
-	sqlite3_stmt *st = fixed(s, ST_APIKEY_INSERT);
-
-	sq_bind_text(st, 1, name);
-	sq_bind_text(st, 2, agency);
-	sqlite3_bind_blob(st, 3, hash, STORE_KEY_HASH_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now);
-	return sq_step_done(s, st, "writing API key");
-}
-
-int
-store_apikey_find(struct store *s,
-    const unsigned char hash[STORE_KEY_HASH_LEN], char *name, size_t namelen,
-    char *agency, size_t agencylen)
-{
-	sqlite3_stmt *st = fixed(s, ST_APIKEY_FIND);
-	int rc;
-
-	sqlite3_bind_blob(st, 1, hash, STORE_KEY_HASH_LEN, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		snprintf(name, namelen, "%s", sq_col_text(st, 0));
-		snprintf(agency, agencylen, "%s", sq_col_text(st, 1));
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return 1;
-	sq_set_err(s, "reading API key");
-	return -1;
-}
-
-int
-store_agency_area_add(struct store *s, const char *code, const char *geojson)
-{
-	sqlite3_stmt *st = fixed(s, ST_AGENCY_AREA_ADD);
-	int own, rc;
-
-	if (sq_tx_begin(s, &own) == -1)
-		return -1;
-	sq_bind_text(st, 1, code);
-	sq_bind_text(st, 2, geojson);
-	rc = sq_step_done(s, st, "adding an agency area");
-	if (rc == 0 && sqlite3_changes(s->db) == 0)
-		rc = 1;
-	return sq_tx_finish(s, own, rc);
-}
-
-int
-store_apikey_each(struct store *s, int (*fn)(const struct store_apikey *,
-    void *), void *arg)
-{
-	sqlite3_stmt *st = fixed(s, ST_APIKEY_LIST);
-	int rc, ret = 0;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_apikey k;
-
-		k.name = sq_col_text(st, 0);
-		k.agency = sq_col_text(st, 1);
-		k.created = sqlite3_column_int64(st, 2);
-		k.revoked = sqlite3_column_int(st, 3);
-		if ((ret = fn(&k, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "reading API keys");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	return ret;
-}
-
-static int
-address_put(struct store *s, const char *address, double lat, double lon)
-{
-	sqlite3_stmt *st = fixed(s, ST_ADDRESS_INSERT);
-
-	sq_bind_text(st, 1, address);
-	sqlite3_bind_double(st, 2, lat);
-	sqlite3_bind_double(st, 3, lon);
-	if (sq_step_done(s, st, "writing an address") == -1)
-		return -1;
-	if (sqlite3_changes(s->db) == 0) {
-		/* Known already: the file may have moved its point. */
-		st = fixed(s, ST_ADDRESS_MOVE);
-		sqlite3_bind_double(st, 1, lat);
-		sqlite3_bind_double(st, 2, lon);
-		sq_bind_text(st, 3, address);
-		return sq_step_done(s, st, "moving an address");
-	}
-	st = fixed(s, ST_ADDRESS_FTS_PUT);
-	sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(s->db));
-	sq_bind_text(st, 2, address);
-	return sq_step_done(s, st, "indexing an address");
-}
-
-int
-store_address_put(struct store *s, const char *address, double lat,
-    double lon)
-{
-	int own;
-
-	if (sq_tx_begin(s, &own) == -1)
-		return -1;
-	return sq_tx_end(s, own, address_put(s, address, lat, lon) == 0);
-}
-
-int
-store_address_search(struct store *s, const char *match, size_t limit,
-    int (*fn)(const char *, double, double, void *), void *arg)
-{
-	sqlite3_stmt *st = fixed(s, ST_ADDRESS_SEARCH);
-	int rc, ret = 0;
-
-	sq_bind_text(st, 1, match);
-	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((ret = fn(sq_col_text(st, 0), sqlite3_column_double(st, 1),
-		    sqlite3_column_double(st, 2), arg)) != 0)
-			break;
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "searching addresses");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return ret;
 }

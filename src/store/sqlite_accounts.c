@@ -74,11 +74,7 @@ static const char *const sql[A__MAX] = {
 	[A_SESSION_DEL_USER] = "DELETE FROM sessions WHERE user = ?",
 };
 
-static sqlite3_stmt *
-stmt(struct store *s, int which)
-{
-	return sq_prepared(s, STORE_MOD_ACCOUNTS, which, sql[which]);
-}
+const struct stmt_table store_accounts_stmts = { sql, A__MAX };
 
 static int
 put_agencies(struct store *s, int64_t user, const char *const *agencies,
@@ -87,13 +83,13 @@ put_agencies(struct store *s, int64_t user, const char *const *agencies,
 	sqlite3_stmt *st;
 	size_t i;
 
-	if ((st = stmt(s, A_AGENCIES_DEL)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_AGENCIES_DEL)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, user);
 	if (sq_step_done(s, st, "clearing user agencies") == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if ((st = stmt(s, A_AGENCY_INSERT)) == NULL)
+		if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_AGENCY_INSERT)) == NULL)
 			return -1;
 		sqlite3_bind_int64(st, 1, user);
 		sq_bind_text(st, 2, agencies[i]);
@@ -112,7 +108,7 @@ user_insert(struct store *s, const char *login, const char *pwhash,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = stmt(s, A_USER_INSERT)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_USER_INSERT)) == NULL)
 		return -1;
 	sq_bind_text(st, 1, login);
 	sq_bind_text(st, 2, pwhash);
@@ -148,53 +144,55 @@ store_user_insert(struct store *s, const char *login, const char *pwhash,
 	return sq_tx_end(s, own, rc == 0);
 }
 
+/* What user_row hands a user to. */
+struct user_rows {
+	struct store *s;
+	int (*fn)(const struct store_user *, void *);
+	void *arg;
+};
+
+/* A user row, with its agencies, to fn. */
+static int
+user_row(sqlite3_stmt *st, void *arg)
+{
+	const struct user_rows *e = arg;
+	char agencies[ACTOR_MAX_AGENCIES][VECHE_MAX_CODE + 1];
+	const char *list[ACTOR_MAX_AGENCIES];
+	struct store_user u;
+	sqlite3_stmt *as;
+
+	memset(&u, 0, sizeof(u));
+	u.id = sqlite3_column_int64(st, 0);
+	u.login = sq_col_text(st, 1);
+	u.pwhash = sq_col_text(st, 2);
+	u.role = (enum role)sqlite3_column_int(st, 3);
+	u.disabled = sqlite3_column_int(st, 4);
+	u.created = sqlite3_column_int64(st, 5);
+	if ((as = sq_stmt(e->s, STORE_MOD_ACCOUNTS, A_USER_AGENCIES)) == NULL)
+		return -1;
+	/* Copied out, so the list outlives the steps; a failing step ends it. */
+	sqlite3_bind_int64(as, 1, u.id);
+	while (u.nagencies < ACTOR_MAX_AGENCIES &&
+	    sqlite3_step(as) == SQLITE_ROW) {
+		snprintf(agencies[u.nagencies], sizeof(agencies[0]),
+		    "%s", sq_col_text(as, 0));
+		list[u.nagencies] = agencies[u.nagencies];
+		u.nagencies++;
+	}
+	sqlite3_reset(as);
+	u.agencies = list;
+	return e->fn(&u, e->arg);
+}
+
 /* Step a user statement and hand each row, with its agencies, to fn. */
 static int
 users_from(struct store *s, sqlite3_stmt *st, int single,
     int (*fn)(const struct store_user *, void *), void *arg)
 {
-	char agencies[ACTOR_MAX_AGENCIES][VECHE_MAX_CODE + 1];
-	const char *list[ACTOR_MAX_AGENCIES];
-	sqlite3_stmt *as;
-	int rc, ret = 0, any = 0;
+	struct user_rows e = { s, fn, arg };
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_user u;
-
-		any = 1;
-		memset(&u, 0, sizeof(u));
-		u.id = sqlite3_column_int64(st, 0);
-		u.login = sq_col_text(st, 1);
-		u.pwhash = sq_col_text(st, 2);
-		u.role = (enum role)sqlite3_column_int(st, 3);
-		u.disabled = sqlite3_column_int(st, 4);
-		u.created = sqlite3_column_int64(st, 5);
-		if ((as = stmt(s, A_USER_AGENCIES)) == NULL) {
-			ret = -1;
-			break;
-		}
-		sqlite3_bind_int64(as, 1, u.id);
-		while (u.nagencies < ACTOR_MAX_AGENCIES &&
-		    sqlite3_step(as) == SQLITE_ROW) {
-			snprintf(agencies[u.nagencies], sizeof(agencies[0]),
-			    "%s", sq_col_text(as, 0));
-			list[u.nagencies] = agencies[u.nagencies];
-			u.nagencies++;
-		}
-		sqlite3_reset(as);
-		u.agencies = list;
-		if ((ret = fn(&u, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		sq_set_err(s, "reading users");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (ret == 0 && single && !any)
-		return 1;
-	return ret;
+	return (single ? sq_row : sq_rows)(s, st, "reading users", user_row,
+	    &e);
 }
 
 int
@@ -203,7 +201,7 @@ store_user_by_login(struct store *s, const char *login,
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, A_USER_BY_LOGIN)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_USER_BY_LOGIN)) == NULL)
 		return -1;
 	sq_bind_text(st, 1, login);
 	return users_from(s, st, 1, fn, arg);
@@ -215,7 +213,7 @@ store_user_by_id(struct store *s, int64_t id,
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, A_USER_BY_ID)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_USER_BY_ID)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	return users_from(s, st, 1, fn, arg);
@@ -227,7 +225,7 @@ store_user_each(struct store *s,
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, A_USER_ALL)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_USER_ALL)) == NULL)
 		return -1;
 	return users_from(s, st, 0, fn, arg);
 }
@@ -237,7 +235,7 @@ store_user_set_password(struct store *s, int64_t id, const char *pwhash)
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, A_USER_SET_PW)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_USER_SET_PW)) == NULL)
 		return -1;
 	sq_bind_text(st, 1, pwhash);
 	sqlite3_bind_int64(st, 2, id);
@@ -255,7 +253,7 @@ store_user_set_role(struct store *s, int64_t id, enum role role,
 
 	if (sq_tx_begin(s, &own) == -1)
 		return -1;
-	if ((st = stmt(s, A_USER_SET_ROLE)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_USER_SET_ROLE)) == NULL)
 		goto out;
 	sqlite3_bind_int(st, 1, (int)role);
 	sqlite3_bind_int64(st, 2, id);
@@ -277,7 +275,7 @@ store_session_insert(struct store *s,
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, A_SESSION_INSERT)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_SESSION_INSERT)) == NULL)
 		return -1;
 	sqlite3_bind_blob(st, 1, hash, STORE_SESSION_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, user);
@@ -292,26 +290,14 @@ store_session_find(struct store *s,
     const unsigned char hash[STORE_SESSION_HASH_LEN], int64_t now,
     int64_t *user, char *csrf, size_t csrflen)
 {
+	struct sq_id_text o = { user, csrf, csrflen };
 	sqlite3_stmt *st;
-	int rc;
 
-	if ((st = stmt(s, A_SESSION_FIND)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_SESSION_FIND)) == NULL)
 		return -1;
 	sqlite3_bind_blob(st, 1, hash, STORE_SESSION_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*user = sqlite3_column_int64(st, 0);
-		snprintf(csrf, csrflen, "%s", sq_col_text(st, 1));
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return 1;
-	sq_set_err(s, "reading session");
-	return -1;
+	return sq_row(s, st, "reading session", sq_id_text_row, &o);
 }
 
 int
@@ -323,11 +309,11 @@ store_session_delete(struct store *s,
 
 	if (sq_tx_begin(s, &own) == -1)
 		return -1;
-	if ((st = stmt(s, A_SESSION_DEL)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_SESSION_DEL)) == NULL)
 		goto out;
 	sqlite3_bind_blob(st, 1, hash, STORE_SESSION_HASH_LEN, SQLITE_STATIC);
 	if (sq_step_done(s, st, "removing session") == -1 ||
-	    (st = stmt(s, A_SESSION_DEL_OLD)) == NULL)
+	    (st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_SESSION_DEL_OLD)) == NULL)
 		goto out;
 	sqlite3_bind_int64(st, 1, now);
 	rc = sq_step_done(s, st, "removing expired sessions");
@@ -340,7 +326,7 @@ store_session_delete_user(struct store *s, int64_t user)
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, A_SESSION_DEL_USER)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_SESSION_DEL_USER)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, user);
 	return sq_step_done(s, st, "removing sessions");

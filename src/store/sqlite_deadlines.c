@@ -29,6 +29,7 @@ enum {
 	SQ_NOTICE_PUT,
 	SQ_NOTICE_SENT,
 	SQ_NOTICE_EACH,
+	SQ__MAX
 };
 
 /*
@@ -42,32 +43,60 @@ enum {
  * scanned: forwarding is the agency's own choice, not a duty to the
  * reporter, and it shows in the staff view instead.
  */
-static const char sql_open[] =
-    "SELECT id, status, agency, register_due, expected,"
-    " CASE WHEN extended THEN expected END AS extended_due"
-    " FROM reports WHERE status IN (?1, ?2, ?3)"
-    " AND (?4 IS NULL OR agency = ?4)"
-    " AND (?5 = 0 OR (CASE WHEN status = 0 THEN register_due"
-    " WHEN status IN (1, 2) THEN expected END) <= ?5)"
-    /* A deadline already notified as passed has nothing more to say. */
-    " AND NOT EXISTS (SELECT 1 FROM deadline_notices n"
-    " WHERE n.report = reports.id AND n.event = 'deadline.passed'"
-    " AND n.due = (CASE WHEN status = 0 THEN register_due"
-    " WHEN status IN (1, 2) THEN expected END))"
-    " AND id > ?6 ORDER BY id LIMIT ?7";
+static const char *const sql[SQ__MAX] = {
+	[SQ_OPEN] =
+	    "SELECT id, status, agency, register_due, expected,"
+	    " CASE WHEN extended THEN expected END AS extended_due"
+	    " FROM reports WHERE status IN (?1, ?2, ?3)"
+	    " AND (?4 IS NULL OR agency = ?4)"
+	    " AND (?5 = 0 OR (CASE WHEN status = 0 THEN register_due"
+	    " WHEN status IN (1, 2) THEN expected END) <= ?5)"
+	    /* A deadline already notified as passed has nothing more to say. */
+	    " AND NOT EXISTS (SELECT 1 FROM deadline_notices n"
+	    " WHERE n.report = reports.id AND n.event = 'deadline.passed'"
+	    " AND n.due = (CASE WHEN status = 0 THEN register_due"
+	    " WHEN status IN (1, 2) THEN expected END))"
+	    " AND id > ?6 ORDER BY id LIMIT ?7",
+	[SQ_NOTICE_PUT] = "INSERT OR IGNORE INTO deadline_notices(report,"
+	    " kind, due, event, sent) VALUES (?, ?, ?, ?, ?)",
+	[SQ_NOTICE_SENT] = "SELECT 1 FROM deadline_notices WHERE report = ?"
+	    " AND kind = ? AND due = ? AND event = ?",
+	[SQ_NOTICE_EACH] = "SELECT report, kind, due, event, sent FROM"
+	    " deadline_notices WHERE ?1 = 0 OR report = ?1"
+	    " ORDER BY sent, report, due, kind, event",
+};
+
+const struct stmt_table store_deadlines_stmts = { sql, SQ__MAX };
+
+/* What open_row hands a report to. */
+struct open_rows {
+	int (*fn)(const struct deadline_row *, void *);
+	void *arg;
+};
+
+static int
+open_row(sqlite3_stmt *st, void *arg)
+{
+	const struct open_rows *e = arg;
+	struct deadline_row r;
+
+	r.report_id = sqlite3_column_int64(st, 0);
+	r.status = (enum report_status)sqlite3_column_int(st, 1);
+	r.agency = sq_col_text(st, 2);
+	r.register_due = sqlite3_column_int64(st, 3);
+	r.answer_due = sqlite3_column_int64(st, 4);
+	r.extended_due = sqlite3_column_int64(st, 5);
+	return e->fn(&r, e->arg);
+}
 
 int
 store_deadline_open_each(struct store *s, const char *agency,
     int64_t before, int64_t after_id, size_t limit,
     int (*fn)(const struct deadline_row *, void *), void *arg)
 {
-	sqlite3_stmt *st;
-	struct deadline_row r;
-	int rc, stop = 0;
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_DEADLINES, SQ_OPEN);
+	struct open_rows e = { fn, arg };
 
-	if ((st = sq_prepared(s, STORE_MOD_DEADLINES, SQ_OPEN, sql_open)) ==
-	    NULL)
-		return -1;
 	sqlite3_bind_int(st, 1, STATUS_SUBMITTED);
 	sqlite3_bind_int(st, 2, STATUS_REGISTERED);
 	sqlite3_bind_int(st, 3, STATUS_IN_PROGRESS);
@@ -75,23 +104,7 @@ store_deadline_open_each(struct store *s, const char *agency,
 	sqlite3_bind_int64(st, 5, before);
 	sqlite3_bind_int64(st, 6, after_id);
 	sqlite3_bind_int64(st, 7, limit == 0 ? -1 : (sqlite3_int64)limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r.report_id = sqlite3_column_int64(st, 0);
-		r.status = (enum report_status)sqlite3_column_int(st, 1);
-		r.agency = sq_col_text(st, 2);
-		r.register_due = sqlite3_column_int64(st, 3);
-		r.answer_due = sqlite3_column_int64(st, 4);
-		r.extended_due = sqlite3_column_int64(st, 5);
-		if ((stop = fn(&r, arg)) != 0)
-			break;
-	}
-	if (stop == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "reading open deadlines");
-		stop = -1;
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return stop;
+	return sq_rows(s, st, "reading open deadlines", open_row, &e);
 }
 
 int
@@ -100,9 +113,7 @@ store_deadline_notice_put(struct store *s, int64_t report, const char *kind,
 {
 	sqlite3_stmt *st;
 
-	if ((st = sq_prepared(s, STORE_MOD_DEADLINES, SQ_NOTICE_PUT,
-	    "INSERT OR IGNORE INTO deadline_notices(report, kind, due, event,"
-	    " sent) VALUES (?, ?, ?, ?, ?)")) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_DEADLINES, SQ_NOTICE_PUT)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, report);
 	sq_bind_text(st, 2, kind);
@@ -118,56 +129,45 @@ int
 store_deadline_notice_sent(struct store *s, int64_t report, const char *kind,
     int64_t due, const char *event)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_DEADLINES, SQ_NOTICE_SENT);
 	int rc;
 
-	if ((st = sq_prepared(s, STORE_MOD_DEADLINES, SQ_NOTICE_SENT,
-	    "SELECT 1 FROM deadline_notices WHERE report = ? AND kind = ?"
-	    " AND due = ? AND event = ?")) == NULL)
-		return -1;
 	sqlite3_bind_int64(st, 1, report);
 	sq_bind_text(st, 2, kind);
 	sqlite3_bind_int64(st, 3, due);
 	sq_bind_text(st, 4, event);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	sq_set_err(s, "reading deadline notices");
-	return -1;
+	/* sq_row: 0 for a row (sent), 1 for none. */
+	rc = sq_row(s, st, "reading deadline notices", NULL, NULL);
+	return rc == -1 ? -1 : !rc;
+}
+
+/* What notice_row hands a notice to. */
+struct notice_rows {
+	int (*fn)(const struct deadline_notice *, void *);
+	void *arg;
+};
+
+static int
+notice_row(sqlite3_stmt *st, void *arg)
+{
+	const struct notice_rows *e = arg;
+	struct deadline_notice n;
+
+	n.report_id = sqlite3_column_int64(st, 0);
+	n.kind = sq_col_text(st, 1);
+	n.due = sqlite3_column_int64(st, 2);
+	n.event = sq_col_text(st, 3);
+	n.sent = sqlite3_column_int64(st, 4);
+	return e->fn(&n, e->arg);
 }
 
 int
 store_deadline_notice_each(struct store *s, int64_t report,
     int (*fn)(const struct deadline_notice *, void *), void *arg)
 {
-	sqlite3_stmt *st;
-	struct deadline_notice n;
-	int rc, stop = 0;
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_DEADLINES, SQ_NOTICE_EACH);
+	struct notice_rows e = { fn, arg };
 
-	if ((st = sq_prepared(s, STORE_MOD_DEADLINES, SQ_NOTICE_EACH,
-	    "SELECT report, kind, due, event, sent FROM deadline_notices"
-	    " WHERE ?1 = 0 OR report = ?1 ORDER BY sent, report, due, kind,"
-	    " event")) == NULL)
-		return -1;
 	sqlite3_bind_int64(st, 1, report);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		n.report_id = sqlite3_column_int64(st, 0);
-		n.kind = sq_col_text(st, 1);
-		n.due = sqlite3_column_int64(st, 2);
-		n.event = sq_col_text(st, 3);
-		n.sent = sqlite3_column_int64(st, 4);
-		if ((stop = fn(&n, arg)) != 0)
-			break;
-	}
-	if (stop == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "reading deadline notices");
-		stop = -1;
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return stop;
+	return sq_rows(s, st, "reading deadline notices", notice_row, &e);
 }

@@ -125,11 +125,7 @@ static const char *const dsql[DS__MAX] = {
 	    "  WHERE state = 0)",
 };
 
-static sqlite3_stmt *
-stmt(struct store *s, enum dstmt which)
-{
-	return sq_prepared(s, STORE_MOD_DELIVERY, which, dsql[which]);
-}
+const struct stmt_table store_delivery_stmts = { dsql, DS__MAX };
 
 int
 store_event_insert(struct store *s, const struct store_event *ev,
@@ -148,7 +144,7 @@ store_event_insert(struct store *s, const struct store_event *ev,
 		    "inside the transaction of its change");
 		return -1;
 	}
-	if ((st = stmt(s, DS_EVENT_INSERT)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_EVENT_INSERT)) == NULL)
 		return -1;
 	sq_bind_text(st, 1, ev->type);
 	sqlite3_bind_int64(st, 2, ev->report_id);
@@ -160,7 +156,7 @@ store_event_insert(struct store *s, const struct store_event *ev,
 	if (sq_step_done(s, st, "recording event") == -1)
 		return -1;
 	*id = sqlite3_last_insert_rowid(s->db);
-	if ((st = stmt(s, DS_FANOUT_WEBHOOK)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_FANOUT_WEBHOOK)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, *id);
 	sqlite3_bind_int64(st, 2, now_ms);
@@ -172,7 +168,7 @@ store_event_insert(struct store *s, const struct store_event *ev,
 	for (c = DELIVERY_MAIL_AGENCY; c < DELIVERY_CHANNEL__MAX; c++) {
 		if (!(mail_mask & (1u << c)))
 			continue;
-		if ((st = stmt(s, mail[c])) == NULL)
+		if ((st = sq_stmt(s, STORE_MOD_DELIVERY, mail[c])) == NULL)
 			return -1;
 		sqlite3_bind_int64(st, 1, *id);
 		sqlite3_bind_int64(st, 2, now_ms);
@@ -187,34 +183,36 @@ store_event_insert(struct store *s, const struct store_event *ev,
 	return 0;
 }
 
+/* What event_row hands an event to. */
+struct event_rows {
+	int (*fn)(int64_t, const struct store_event *, void *);
+	void *arg;
+};
+
+static int
+event_row(sqlite3_stmt *st, void *arg)
+{
+	const struct event_rows *e = arg;
+	struct store_event ev;
+
+	ev.type = sq_col_text(st, 1);
+	ev.report_id = sqlite3_column_int64(st, 2);
+	ev.agency = sq_col_text(st, 3);
+	ev.detail = sq_col_text(st, 4);
+	ev.payload = sq_col_text(st, 5);
+	ev.key = sq_col_text(st, 6);
+	ev.created = sqlite3_column_int64(st, 7);
+	return e->fn(sqlite3_column_int64(st, 0), &ev, e->arg);
+}
+
 int
 store_event_each(struct store *s,
     int (*fn)(int64_t, const struct store_event *, void *), void *arg)
 {
-	sqlite3_stmt *st;
-	int rc, ret = 0;
+	struct event_rows e = { fn, arg };
 
-	if ((st = stmt(s, DS_EVENT_EACH)) == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_event ev;
-
-		ev.type = sq_col_text(st, 1);
-		ev.report_id = sqlite3_column_int64(st, 2);
-		ev.agency = sq_col_text(st, 3);
-		ev.detail = sq_col_text(st, 4);
-		ev.payload = sq_col_text(st, 5);
-		ev.key = sq_col_text(st, 6);
-		ev.created = sqlite3_column_int64(st, 7);
-		if ((ret = fn(sqlite3_column_int64(st, 0), &ev, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "reading events");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	return ret;
+	return sq_rows(s, sq_stmt(s, STORE_MOD_DELIVERY, DS_EVENT_EACH),
+	    "reading events", event_row, &e);
 }
 
 int
@@ -224,7 +222,7 @@ store_subscription_insert(struct store *s,
 	sqlite3_stmt *st;
 	int own, ok;
 
-	if ((st = stmt(s, DS_SUB_INSERT)) == NULL ||
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_SUB_INSERT)) == NULL ||
 	    sq_tx_begin(s, &own) == -1)
 		return -1;
 	sq_bind_text(st, 1, sub->url);
@@ -245,7 +243,7 @@ store_subscription_delete(struct store *s, int64_t id)
 	sqlite3_stmt *st;
 	int own, ok, changed = 0;
 
-	if ((st = stmt(s, DS_SUB_DELETE)) == NULL ||
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_SUB_DELETE)) == NULL ||
 	    sq_tx_begin(s, &own) == -1)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
@@ -257,55 +255,69 @@ store_subscription_delete(struct store *s, int64_t id)
 	return changed ? 0 : 1;
 }
 
+/* What subscription_row hands a subscription to. */
+struct subscription_rows {
+	int (*fn)(const struct store_subscription *, void *);
+	void *arg;
+};
+
+static int
+subscription_row(sqlite3_stmt *st, void *arg)
+{
+	const struct subscription_rows *e = arg;
+	struct store_subscription sub;
+
+	sub.id = sqlite3_column_int64(st, 0);
+	sub.url = sq_col_text(st, 1);
+	sub.secret = sq_col_text(st, 2);
+	sub.agency = sq_col_text(st, 3);
+	sub.events = sq_col_text(st, 4);
+	sub.include_contact = sqlite3_column_int(st, 5);
+	sub.created = sqlite3_column_int64(st, 6);
+	return e->fn(&sub, e->arg);
+}
+
 int
 store_subscription_each(struct store *s,
     int (*fn)(const struct store_subscription *, void *), void *arg)
 {
-	sqlite3_stmt *st;
-	int rc, ret = 0;
+	struct subscription_rows e = { fn, arg };
 
-	if ((st = stmt(s, DS_SUB_EACH)) == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_subscription sub;
+	return sq_rows(s, sq_stmt(s, STORE_MOD_DELIVERY, DS_SUB_EACH),
+	    "reading subscriptions", subscription_row, &e);
+}
 
-		sub.id = sqlite3_column_int64(st, 0);
-		sub.url = sq_col_text(st, 1);
-		sub.secret = sq_col_text(st, 2);
-		sub.agency = sq_col_text(st, 3);
-		sub.events = sq_col_text(st, 4);
-		sub.include_contact = sqlite3_column_int(st, 5);
-		sub.created = sqlite3_column_int64(st, 6);
-		if ((ret = fn(&sub, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "reading subscriptions");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	return ret;
+/* Where claim_row collects the claimed ids. */
+struct claimed {
+	int64_t *ids;
+	size_t max, *n;
+};
+
+static int
+claim_row(sqlite3_stmt *st, void *arg)
+{
+	const struct claimed *c = arg;
+
+	if (*c->n < c->max)
+		c->ids[(*c->n)++] = sqlite3_column_int64(st, 0);
+	return 0;
 }
 
 int
 store_delivery_claim(struct store *s, int64_t now_ms, int64_t *ids,
     size_t max, size_t *n)
 {
+	struct claimed c = { ids, max, n };
 	sqlite3_stmt *st;
-	int own, rc;
+	int own;
 
 	*n = 0;
-	if ((st = stmt(s, DS_CLAIM)) == NULL || sq_tx_begin(s, &own) == -1)
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_CLAIM)) == NULL ||
+	    sq_tx_begin(s, &own) == -1)
 		return -1;
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (*n < max)
-			ids[(*n)++] = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_DONE) {
-		sq_set_err(s, "claiming deliveries");
+	if (sq_rows(s, st, "claiming deliveries", claim_row, &c) != 0) {
 		*n = 0;
 		return sq_tx_end(s, own, 0);
 	}
@@ -340,29 +352,31 @@ read_delivery(sqlite3_stmt *st, struct store_delivery *d)
 	d->address = sq_col_text(st, 18);
 }
 
+/* What delivery_row hands a delivery to. */
+struct delivery_rows {
+	int (*fn)(const struct store_delivery *, void *);
+	void *arg;
+};
+
+static int
+delivery_row(sqlite3_stmt *st, void *arg)
+{
+	const struct delivery_rows *e = arg;
+	struct store_delivery d;
+
+	read_delivery(st, &d);
+	return e->fn(&d, e->arg);
+}
+
 int
 store_delivery_get(struct store *s, int64_t id,
     int (*fn)(const struct store_delivery *, void *), void *arg)
 {
-	struct store_delivery d;
-	sqlite3_stmt *st;
-	int rc, ret;
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_DELIVERY, DS_GET);
+	struct delivery_rows e = { fn, arg };
 
-	if ((st = stmt(s, DS_GET)) == NULL)
-		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		read_delivery(st, &d);
-		ret = fn(&d, arg);
-	} else if (rc == SQLITE_DONE)
-		ret = 1;
-	else {
-		sq_set_err(s, "reading delivery");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	return ret;
+	return sq_row(s, st, "reading delivery", delivery_row, &e);
 }
 
 int
@@ -370,26 +384,12 @@ store_delivery_each(struct store *s, enum delivery_state state,
     size_t limit, int (*fn)(const struct store_delivery *, void *),
     void *arg)
 {
-	sqlite3_stmt *st;
-	int rc, ret = 0;
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_DELIVERY, DS_EACH);
+	struct delivery_rows e = { fn, arg };
 
-	if ((st = stmt(s, DS_EACH)) == NULL)
-		return -1;
 	sqlite3_bind_int(st, 1, (int)state);
 	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_delivery d;
-
-		read_delivery(st, &d);
-		if ((ret = fn(&d, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "reading deliveries");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	return ret;
+	return sq_rows(s, st, "reading deliveries", delivery_row, &e);
 }
 
 /* Run one single-statement write in a transaction; *changed rows. */
@@ -413,7 +413,7 @@ store_delivery_done(struct store *s, int64_t id, int64_t now_ms)
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, DS_DONE)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_DONE)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int64(st, 2, id);
@@ -426,7 +426,7 @@ store_delivery_fail(struct store *s, int64_t id, int dead, int64_t next_ms,
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, DS_FAIL)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_FAIL)) == NULL)
 		return -1;
 	sqlite3_bind_int(st, 1, dead != 0);
 	sqlite3_bind_int64(st, 2, next_ms);
@@ -443,7 +443,7 @@ store_delivery_recover(struct store *s, int64_t now_ms, size_t *n)
 	int changed = 0;
 
 	*n = 0;
-	if ((st = stmt(s, DS_RECOVER)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_RECOVER)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, now_ms);
 	if (write_one(s, st, "recovering deliveries", &changed) == -1)
@@ -460,7 +460,7 @@ store_delivery_replay(struct store *s, int64_t id, int64_t now_ms,
 	int changed = 0;
 
 	*n = 0;
-	if ((st = stmt(s, DS_REPLAY)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_DELIVERY, DS_REPLAY)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int64(st, 2, id);
@@ -470,25 +470,25 @@ store_delivery_replay(struct store *s, int64_t id, int64_t now_ms,
 	return id != 0 && changed == 0 ? 1 : 0;
 }
 
-int
-store_delivery_stats(struct store *s, struct store_delivery_stats *out)
+static int
+stats_row(sqlite3_stmt *st, void *arg)
 {
-	sqlite3_stmt *st;
+	struct store_delivery_stats *out = arg;
 	int i;
 
-	memset(out, 0, sizeof(*out));
-	if ((st = stmt(s, DS_STATS)) == NULL)
-		return -1;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sq_set_err(s, "reading outbox statistics");
-		sqlite3_reset(st);
-		return -1;
-	}
 	out->events = sqlite3_column_int64(st, 0);
 	out->subscriptions = sqlite3_column_int64(st, 1);
 	for (i = 0; i < DELIVERY_STATE__MAX; i++)
 		out->count[i] = sqlite3_column_int64(st, 2 + i);
 	out->oldest_pending_ms = sqlite3_column_int64(st, 6);
-	sqlite3_reset(st);
 	return 0;
+}
+
+int
+store_delivery_stats(struct store *s, struct store_delivery_stats *out)
+{
+
+	memset(out, 0, sizeof(*out));
+	return sq_row(s, sq_stmt(s, STORE_MOD_DELIVERY, DS_STATS),
+	    "reading outbox statistics", stats_row, out) == 0 ? 0 : -1;
 }

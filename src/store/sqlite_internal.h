@@ -2,28 +2,39 @@
  * sqlite_internal.h: what the files of the SQLite backend share.  Nothing
  * outside src/store includes this.
  *
- * The backend is one file per concern: sqlite.c (connection, migrations,
- * catalogue and reports) and one sqlite_<module>.c per further module, each
- * with its own numbered migrations and statements:
+ * The backend is one file per subject: sqlite.c (connection, pragmas,
+ * migrations registry, statement cache, row loop, transactions, group
+ * commit, settings, errors), sqlite_catalog.c (services, agencies, areas),
+ * sqlite_reports.c (reports, their queries and updates), sqlite_keys.c (API
+ * keys), sqlite_addresses.c (the address registry) and one
+ * sqlite_<module>.c per further module with numbered migrations of its own:
  *
  *   const struct migration_set store_<module>_schema = { "<module>", steps, n };
- *   st = sq_prepared(s, STORE_MOD_<MODULE>, MY_STMT_INDEX, "SELECT ...");
+ *   const struct stmt_table store_<subject>_stmts = { sql, n };
+ *   st = sq_stmt(s, STORE_MOD_<SUBJECT>, MY_STMT_INDEX);
  *
- * sq_prepared prepares a statement on first use and keeps it for the
- * life of the connection, so each is still prepared once.
+ * Every statement of every table is prepared once, at open, into the
+ * connection's one statement cache; report query shapes (assembled from
+ * fixed fragments) go into the same cache on first use (sq_shape).
  */
 #ifndef VECHE_SQLITE_INTERNAL_H
 #define VECHE_SQLITE_INTERNAL_H
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <sqlite3.h>
 
 #include "veche.h"
 
-/* Modules with statements and migrations of their own. */
+/* Subjects with a statement table of their own (struct stmt_table). */
 enum store_module {
+	STORE_MOD_CORE,         /* transactions, settings, versions (sqlite.c) */
+	STORE_MOD_CATALOG,      /* services, agencies, areas (sqlite_catalog.c) */
+	STORE_MOD_REPORTS,      /* reports, updates (sqlite_reports.c) */
+	STORE_MOD_KEYS,         /* API keys (sqlite_keys.c) */
+	STORE_MOD_ADDRESSES,    /* the address registry (sqlite_addresses.c) */
 	STORE_MOD_ACCOUNTS,     /* users, sessions, roles (sqlite_accounts.c) */
 	STORE_MOD_WORKFLOW,     /* lifecycle, calendar, audit (sqlite_workflow.c) */
 	STORE_MOD_DELIVERY,     /* outbox, webhooks, e-mail (sqlite_delivery.c) */
@@ -32,7 +43,30 @@ enum store_module {
 	STORE_MOD__MAX
 };
 
-#define STORE_MOD_STMTS 64      /* statements per module */
+#define STORE_MOD_STMTS 64      /* statements per subject at most */
+
+/*
+ * Report query shapes: one per set of filters (13 filter bits) and order
+ * (3 orders); sqlite_reports.c checks that its filters and orders fit.
+ */
+#define STORE_QUERY_SHAPES ((1u << 13) * 3u)
+
+/* One subject's fixed statements: sql[i] is statement i. */
+struct stmt_table {
+	const char *const *sql;
+	size_t n;
+};
+
+extern const struct stmt_table store_core_stmts;
+extern const struct stmt_table store_catalog_stmts;
+extern const struct stmt_table store_reports_stmts;
+extern const struct stmt_table store_keys_stmts;
+extern const struct stmt_table store_addresses_stmts;
+extern const struct stmt_table store_accounts_stmts;
+extern const struct stmt_table store_workflow_stmts;
+extern const struct stmt_table store_delivery_stmts;
+extern const struct stmt_table store_social_stmts;
+extern const struct stmt_table store_deadlines_stmts;
 
 /* One module's numbered migrations: steps[i] takes version i to i + 1. */
 struct migration_set {
@@ -50,23 +84,56 @@ extern const struct migration_set store_deadlines_schema;
 
 struct store {
 	sqlite3 *db;
-	sqlite3_stmt *st[64];           /* sqlite.c's fixed statements */
-	sqlite3_stmt *mod[STORE_MOD__MAX][STORE_MOD_STMTS];
-	sqlite3_stmt **qcache;          /* report query shapes, on demand */
+	/*
+	 * The one statement cache: subject m's statement i at
+	 * m * STORE_MOD_STMTS + i, then the report query shapes.
+	 */
+	sqlite3_stmt **stmt;
 	struct store_writer *writer;    /* shared with other connections, or NULL */
 	int locked;                     /* this connection holds the writer's lock */
 	char request_id[VECHE_MAX_REQUEST_ID + 1];  /* "" outside a request */
 	char err[512];
 };
 
-/* A module's statement idx, prepared from sql on first use; NULL on error. */
-sqlite3_stmt *sq_prepared(struct store *s, enum store_module m, int idx,
-    const char *sql);
+/*
+ * Statement idx of subject m, prepared at open: NULL (with s->err) only for
+ * an index outside the subject's table.  The connection owns it; whoever
+ * steps it resets it (sq_step_done and sq_rows do).
+ */
+sqlite3_stmt *sq_stmt(struct store *s, enum store_module m, int idx);
+
+/*
+ * The report query shape number shape (below STORE_QUERY_SHAPES), prepared
+ * from sql on first use and kept in the same cache; NULL with s->err.  With
+ * sql NULL, only the look-up: the statement if prepared before, else NULL.
+ */
+sqlite3_stmt *sq_shape(struct store *s, size_t shape, const char *sql);
+
+/*
+ * The one row loop.  Step a bound statement and call row(st, arg) for each
+ * row until it returns nonzero; then reset st and clear its bindings.
+ * Returns 0 when the rows ran out, row's nonzero value (row sets s->err for
+ * -1), or -1 with s->err "what: <SQLite's message>" when a step failed or
+ * st is NULL (s->err kept from sq_stmt).  Values row points at (column
+ * text) live until it returns.
+ */
+int sq_rows(struct store *s, sqlite3_stmt *st, const char *what,
+    int (*row)(sqlite3_stmt *, void *), void *arg);
+
+/*
+ * The same for a statement of at most one row: row's value (0 when row is
+ * NULL), 1 if there is no row, or -1 with s->err.
+ */
+int sq_row(struct store *s, sqlite3_stmt *st, const char *what,
+    int (*row)(sqlite3_stmt *, void *), void *arg);
 
 /* Set s->err to "what: <SQLite's message>". */
 void sq_set_err(struct store *s, const char *what);
 
-/* Step a statement that returns no rows, reset it: 0, or -1 with s->err. */
+/*
+ * Step a statement that returns no rows, reset it: 0, or -1 with s->err
+ * (for st NULL, s->err kept from sq_stmt).
+ */
 int sq_step_done(struct store *s, sqlite3_stmt *st, const char *what);
 
 /* Bind text (SQLITE_STATIC) or NULL. */
@@ -74,6 +141,19 @@ int sq_bind_text(sqlite3_stmt *st, int i, const char *v);
 
 /* A text column, or NULL. */
 const char *sq_col_text(sqlite3_stmt *st, int i);
+
+/* A row function for sq_row: column 0 into *(int64_t *)arg. */
+int sq_int64_row(sqlite3_stmt *st, void *arg);
+
+/* Where sq_id_text_row copies column 0 (an integer) and 1 (text, cut). */
+struct sq_id_text {
+	int64_t *id;
+	char *text;
+	size_t textlen;
+};
+
+/* A row function for sq_row: columns 0 and 1 into a struct sq_id_text. */
+int sq_id_text_row(sqlite3_stmt *st, void *arg);
 
 /*
  * Open a transaction unless one is open (*own says which); tx_end commits

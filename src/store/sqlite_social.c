@@ -44,33 +44,51 @@ enum {
 	Q_RATE_INSERT,
 	Q_COMMENT_RECENT,
 	Q_COMMENT_SET,
+	Q__MAX
 };
 
-static sqlite3_stmt *
-stmt(struct store *s, int idx, const char *sql)
-{
-	return sq_prepared(s, STORE_MOD_SOCIAL, idx, sql);
-}
+/* The columns comment_rows reads, in its order. */
+#define COMMENT_COLUMNS "id, report, author, body, status, created"
+
+static const char *const sql[Q__MAX] = {
+	[Q_REPORT_EXISTS] = "SELECT 1 FROM reports WHERE id = ?1",
+	[Q_VOTE_INSERT] = "INSERT INTO votes(report, voter, created)"
+	    " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+	[Q_VOTE_COUNT] = "SELECT count(*) FROM votes WHERE report = ?1",
+	[Q_VOTE_MINE] = "SELECT 1 FROM votes WHERE report = ?1"
+	    " AND voter = ?2",
+	[Q_COMMENT_INSERT] = "INSERT INTO comments(report, author,"
+	    " body, status, device, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[Q_COMMENT_EACH] = "SELECT " COMMENT_COLUMNS
+	    " FROM comments WHERE report = ?1 AND status = ?2 ORDER BY id",
+	[Q_PHOTO_INSERT] = "INSERT INTO photos(id,"
+	    " width, height, bytes, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_HISTORY] = "SELECT id, status, description,"
+	    " media_url, created FROM report_updates WHERE report = ?1"
+	    " ORDER BY created, id",
+	[Q_RATE_PRUNE] = "DELETE FROM rate_hits WHERE key = ?1"
+	    " AND at < ?2",
+	[Q_RATE_COUNT] = "SELECT count(*) FROM rate_hits"
+	    " WHERE key = ?1",
+	[Q_RATE_INSERT] = "INSERT INTO rate_hits(key, at)"
+	    " VALUES (?1, ?2)",
+	[Q_COMMENT_RECENT] = "SELECT " COMMENT_COLUMNS
+	    " FROM comments WHERE ((?1 >> status) & 1) = 1"
+	    " ORDER BY id DESC LIMIT ?2",
+	[Q_COMMENT_SET] = "UPDATE comments SET"
+	    " status = ?2 WHERE id = ?1",
+};
+
+const struct stmt_table store_social_stmts = { sql, Q__MAX };
 
 /* 0 if report exists, 1 if not, -1 on error. */
 static int
 report_exists(struct store *s, int64_t report)
 {
-	sqlite3_stmt *st = stmt(s, Q_REPORT_EXISTS,
-	    "SELECT 1 FROM reports WHERE id = ?1");
-	int rc;
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_REPORT_EXISTS);
 
-	if (st == NULL)
-		return -1;
 	sqlite3_bind_int64(st, 1, report);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return 1;
-	sq_set_err(s, "looking a report up");
-	return -1;
+	return sq_row(s, st, "looking a report up", NULL, NULL);
 }
 
 static int
@@ -81,8 +99,7 @@ vote_add(struct store *s, int64_t report, const char *voter, int64_t now)
 
 	if ((rc = report_exists(s, report)) != 0)
 		return rc;
-	st = stmt(s, Q_VOTE_INSERT, "INSERT INTO votes(report, voter, created)"
-	    " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
+	st = sq_stmt(s, STORE_MOD_SOCIAL, Q_VOTE_INSERT);
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, report);
@@ -111,38 +128,22 @@ int
 store_vote_count(struct store *s, int64_t report, const char *voter,
     int64_t *count, int *voted)
 {
-	sqlite3_stmt *st = stmt(s, Q_VOTE_COUNT,
-	    "SELECT count(*) FROM votes WHERE report = ?1");
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_VOTE_COUNT);
 	int rc;
 
 	*count = 0;
 	*voted = 0;
-	if (st == NULL)
-		return -1;
 	sqlite3_bind_int64(st, 1, report);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*count = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW) {
-		sq_set_err(s, "counting votes");
+	if (sq_row(s, st, "counting votes", sq_int64_row, count) != 0)
 		return -1;
-	}
 	if (voter == NULL)
 		return 0;
-	if ((st = stmt(s, Q_VOTE_MINE, "SELECT 1 FROM votes WHERE report = ?1"
-	    " AND voter = ?2")) == NULL)
-		return -1;
+	st = sq_stmt(s, STORE_MOD_SOCIAL, Q_VOTE_MINE);
 	sqlite3_bind_int64(st, 1, report);
 	sq_bind_text(st, 2, voter);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		sq_set_err(s, "looking a vote up");
+	if ((rc = sq_row(s, st, "looking a vote up", NULL, NULL)) == -1)
 		return -1;
-	}
-	*voted = rc == SQLITE_ROW;
+	*voted = rc == 0;
 	return 0;
 }
 
@@ -155,8 +156,7 @@ comment_add(struct store *s, const struct comment *c, const char *device,
 
 	if ((rc = report_exists(s, c->report_id)) != 0)
 		return rc;
-	st = stmt(s, Q_COMMENT_INSERT, "INSERT INTO comments(report, author,"
-	    " body, status, device, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	st = sq_stmt(s, STORE_MOD_SOCIAL, Q_COMMENT_INSERT);
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, c->report_id);
@@ -185,34 +185,36 @@ store_comment_add(struct store *s, const struct comment *c,
 	return rc;
 }
 
-/* The columns comment_rows reads, in its order. */
-#define COMMENT_COLUMNS "id, report, author, body, status, created"
+/* What comment_row hands a comment to. */
+struct comment_rows {
+	int (*fn)(const struct comment *, void *);
+	void *arg;
+};
+
+/* A row of COMMENT_COLUMNS to fn. */
+static int
+comment_row(sqlite3_stmt *st, void *arg)
+{
+	const struct comment_rows *e = arg;
+	struct comment c;
+
+	c.id = sqlite3_column_int64(st, 0);
+	c.report_id = sqlite3_column_int64(st, 1);
+	c.author = sq_col_text(st, 2);
+	c.body = sq_col_text(st, 3);
+	c.status = (enum comment_status)sqlite3_column_int(st, 4);
+	c.created = sqlite3_column_int64(st, 5);
+	return e->fn(&c, e->arg);
+}
 
 /* Step a bound comment query, calling fn for each row; then reset it. */
 static int
 comment_rows(struct store *s, sqlite3_stmt *st,
     int (*fn)(const struct comment *, void *), void *arg)
 {
-	int rc, ret = 0;
+	struct comment_rows e = { fn, arg };
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct comment c;
-
-		c.id = sqlite3_column_int64(st, 0);
-		c.report_id = sqlite3_column_int64(st, 1);
-		c.author = sq_col_text(st, 2);
-		c.body = sq_col_text(st, 3);
-		c.status = (enum comment_status)sqlite3_column_int(st, 4);
-		c.created = sqlite3_column_int64(st, 5);
-		if ((ret = fn(&c, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "reading comments");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	return ret;
+	return sq_rows(s, st, "reading comments", comment_row, &e);
 }
 
 int
@@ -220,8 +222,7 @@ store_comment_each(struct store *s, int64_t report,
     enum comment_status status,
     int (*fn)(const struct comment *, void *), void *arg)
 {
-	sqlite3_stmt *st = stmt(s, Q_COMMENT_EACH, "SELECT " COMMENT_COLUMNS
-	    " FROM comments WHERE report = ?1 AND status = ?2 ORDER BY id");
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_COMMENT_EACH);
 
 	if (st == NULL)
 		return -1;
@@ -234,9 +235,7 @@ int
 store_comment_recent(struct store *s, unsigned status_mask, size_t limit,
     int (*fn)(const struct comment *, void *), void *arg)
 {
-	sqlite3_stmt *st = stmt(s, Q_COMMENT_RECENT, "SELECT " COMMENT_COLUMNS
-	    " FROM comments WHERE ((?1 >> status) & 1) = 1"
-	    " ORDER BY id DESC LIMIT ?2");
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_COMMENT_RECENT);
 
 	if (st == NULL)
 		return -1;
@@ -249,8 +248,7 @@ int
 store_comment_set_status(struct store *s, int64_t id,
     enum comment_status status)
 {
-	sqlite3_stmt *st = stmt(s, Q_COMMENT_SET, "UPDATE comments SET"
-	    " status = ?2 WHERE id = ?1");
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_COMMENT_SET);
 	int own, rc;
 
 	if (st == NULL || sq_tx_begin(s, &own) == -1)
@@ -267,8 +265,7 @@ int
 store_photo_insert(struct store *s, const char *id, int width, int height,
     int64_t bytes, int64_t now)
 {
-	sqlite3_stmt *st = stmt(s, Q_PHOTO_INSERT, "INSERT INTO photos(id,"
-	    " width, height, bytes, created) VALUES (?1, ?2, ?3, ?4, ?5)");
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_PHOTO_INSERT);
 	int own;
 
 	if (st == NULL || sq_tx_begin(s, &own) == -1)
@@ -281,38 +278,41 @@ store_photo_insert(struct store *s, const char *id, int width, int height,
 	return sq_tx_end(s, own, sq_step_done(s, st, "adding a photo") == 0);
 }
 
+/* What history_row hands an update of one report to. */
+struct history_rows {
+	int64_t report;
+	int (*fn)(const struct report_update *, void *);
+	void *arg;
+};
+
+static int
+history_row(sqlite3_stmt *st, void *arg)
+{
+	const struct history_rows *e = arg;
+	struct report_update u;
+
+	u.id = sqlite3_column_int64(st, 0);
+	u.report_id = e->report;
+	u.status = (enum report_status)sqlite3_column_int(st, 1);
+	u.description = sq_col_text(st, 2);
+	u.media_url = sq_col_text(st, 3);
+	u.created = sqlite3_column_int64(st, 4);
+	if ((unsigned)u.status >= STATUS__MAX)
+		return 0;
+	return e->fn(&u, e->arg);
+}
+
 int
 store_report_history(struct store *s, int64_t report,
     int (*fn)(const struct report_update *, void *), void *arg)
 {
-	sqlite3_stmt *st = stmt(s, Q_HISTORY, "SELECT id, status, description,"
-	    " media_url, created FROM report_updates WHERE report = ?1"
-	    " ORDER BY created, id");
-	int rc, ret = 0;
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_HISTORY);
+	struct history_rows e = { report, fn, arg };
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, report);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct report_update u;
-
-		u.id = sqlite3_column_int64(st, 0);
-		u.report_id = report;
-		u.status = (enum report_status)sqlite3_column_int(st, 1);
-		u.description = sq_col_text(st, 2);
-		u.media_url = sq_col_text(st, 3);
-		u.created = sqlite3_column_int64(st, 4);
-		if ((unsigned)u.status >= STATUS__MAX)
-			continue;
-		if ((ret = fn(&u, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "reading a report's history");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	return ret;
+	return sq_rows(s, st, "reading a report's history", history_row, &e);
 }
 
 static int
@@ -321,34 +321,22 @@ rate_hit(struct store *s, const char *key, int64_t since, int64_t now,
 {
 	sqlite3_stmt *st;
 	int64_t n = 0;
-	int rc;
 
-	if ((st = stmt(s, Q_RATE_PRUNE, "DELETE FROM rate_hits WHERE key = ?1"
-	    " AND at < ?2")) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_SOCIAL, Q_RATE_PRUNE)) == NULL)
 		return -1;
 	sq_bind_text(st, 1, key);
 	sqlite3_bind_int64(st, 2, since);
 	if (sq_step_done(s, st, "pruning rate counters") == -1)
 		return -1;
-	if ((st = stmt(s, Q_RATE_COUNT, "SELECT count(*) FROM rate_hits"
-	    " WHERE key = ?1")) == NULL)
-		return -1;
+	st = sq_stmt(s, STORE_MOD_SOCIAL, Q_RATE_COUNT);
 	sq_bind_text(st, 1, key);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_ROW) {
-		sq_set_err(s, "counting writes");
+	if (sq_row(s, st, "counting writes", sq_int64_row, &n) != 0)
 		return -1;
-	}
 	if (n >= max) {
 		*allowed = 0;
 		return 0;
 	}
-	if ((st = stmt(s, Q_RATE_INSERT, "INSERT INTO rate_hits(key, at)"
-	    " VALUES (?1, ?2)")) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_SOCIAL, Q_RATE_INSERT)) == NULL)
 		return -1;
 	sq_bind_text(st, 1, key);
 	sqlite3_bind_int64(st, 2, now);

@@ -110,11 +110,7 @@ static const char *const sql[W__MAX] = {
 	    "request_id FROM audit_log ORDER BY id",
 };
 
-static sqlite3_stmt *
-stmt(struct store *s, int which)
-{
-	return sq_prepared(s, STORE_MOD_WORKFLOW, which, sql[which]);
-}
+const struct stmt_table store_workflow_stmts = { sql, W__MAX };
 
 /* Bind a time, 0 as NULL. */
 static void
@@ -172,28 +168,31 @@ record_from_row(sqlite3_stmt *st, struct wf_record *r)
 		r->service_code = sq_col_text(st, 21);
 }
 
+/* What record_row hands a record to. */
+struct record_rows {
+	int (*fn)(const struct wf_record *, void *);
+	void *arg;
+};
+
+static int
+record_row(sqlite3_stmt *st, void *arg)
+{
+	const struct record_rows *e = arg;
+	struct wf_record r;
+
+	record_from_row(st, &r);
+	return e->fn(&r, e->arg);
+}
+
 /* Step st, handing each record to fn; 1 when single and no row. */
 static int
 records_from(struct store *s, sqlite3_stmt *st, int single,
     int (*fn)(const struct wf_record *, void *), void *arg)
 {
-	int rc, ret = 0, any = 0;
+	struct record_rows e = { fn, arg };
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct wf_record r;
-
-		any = 1;
-		record_from_row(st, &r);
-		if ((ret = fn(&r, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "reading report workflow");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return ret == 0 && single && !any ? 1 : ret;
+	return (single ? sq_row : sq_rows)(s, st, "reading report workflow",
+	    record_row, &e);
 }
 
 int
@@ -202,7 +201,7 @@ store_wf_get(struct store *s, int64_t id,
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, W_GET)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_GET)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	return records_from(s, st, 1, fn, arg);
@@ -214,7 +213,7 @@ apply(struct store *s, const struct wf_record *r, const struct wf_update *u,
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, W_UPDATE)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_UPDATE)) == NULL)
 		return -1;
 	sq_bind_text(st, 1, r->agency);
 	sqlite3_bind_int(st, 2, (int)r->status);
@@ -241,7 +240,7 @@ apply(struct store *s, const struct wf_record *r, const struct wf_update *u,
 		    (long long)r->id);
 		return -1;
 	}
-	if ((st = stmt(s, W_UPDATE_INSERT)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_UPDATE_INSERT)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, r->id);
 	sqlite3_bind_int(st, 2, (int)r->status);
@@ -250,7 +249,7 @@ apply(struct store *s, const struct wf_record *r, const struct wf_update *u,
 	if (sq_step_done(s, st, "recording report history") == -1)
 		return -1;
 	*update_id = sqlite3_last_insert_rowid(s->db);
-	if ((st = stmt(s, W_ACTION_INSERT)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_ACTION_INSERT)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, *update_id);
 	sqlite3_bind_int64(st, 2, r->id);
@@ -276,24 +275,11 @@ int
 store_wf_external(struct store *s, int64_t report, const char *external_id,
     int64_t *update_id)
 {
-	sqlite3_stmt *st;
-	int rc;
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_WORKFLOW, W_EXTERNAL);
 
-	if ((st = stmt(s, W_EXTERNAL)) == NULL)
-		return -1;
 	sqlite3_bind_int64(st, 1, report);
 	sq_bind_text(st, 2, external_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*update_id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return 1;
-	sq_set_err(s, "reading update ids");
-	return -1;
+	return sq_row(s, st, "reading update ids", sq_int64_row, update_id);
 }
 
 int
@@ -301,44 +287,45 @@ store_wf_set_reporter(struct store *s, int64_t report, int64_t user)
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, W_SET_REPORTER)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_SET_REPORTER)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, user);
 	sqlite3_bind_int64(st, 2, report);
 	return sq_step_done(s, st, "linking the reporter");
 }
 
+/* What history_row hands a history entry to. */
+struct history_rows {
+	int (*fn)(const struct wf_history *, void *);
+	void *arg;
+};
+
+static int
+history_row(sqlite3_stmt *st, void *arg)
+{
+	const struct history_rows *e = arg;
+	struct wf_history h;
+
+	h.update_id = sqlite3_column_int64(st, 0);
+	h.status = (enum report_status)sqlite3_column_int(st, 1);
+	h.action = sqlite3_column_int(st, 2);
+	h.description = sq_col_text(st, 3);
+	h.agency = sq_col_text(st, 4);
+	h.due = sqlite3_column_int64(st, 5);
+	h.created = sqlite3_column_int64(st, 6);
+	return e->fn(&h, e->arg);
+}
+
 int
 store_wf_history(struct store *s, int64_t report, size_t limit,
     int (*fn)(const struct wf_history *, void *), void *arg)
 {
-	sqlite3_stmt *st;
-	int rc, ret = 0;
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_WORKFLOW, W_HISTORY);
+	struct history_rows e = { fn, arg };
 
-	if ((st = stmt(s, W_HISTORY)) == NULL)
-		return -1;
 	sqlite3_bind_int64(st, 1, report);
 	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct wf_history h;
-
-		h.update_id = sqlite3_column_int64(st, 0);
-		h.status = (enum report_status)sqlite3_column_int(st, 1);
-		h.action = sqlite3_column_int(st, 2);
-		h.description = sq_col_text(st, 3);
-		h.agency = sq_col_text(st, 4);
-		h.due = sqlite3_column_int64(st, 5);
-		h.created = sqlite3_column_int64(st, 6);
-		if ((ret = fn(&h, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "reading report history");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return ret;
+	return sq_rows(s, st, "reading report history", history_row, &e);
 }
 
 int
@@ -347,7 +334,7 @@ store_wf_due(struct store *s, const char *agency, int64_t before,
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, W_DUE)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_DUE)) == NULL)
 		return -1;
 	sq_bind_text(st, 1, agency);
 	sqlite3_bind_int64(st, 2, before);
@@ -377,7 +364,7 @@ store_wf_queue(struct store *s, const struct wf_queue *q,
 			break;
 		used += (size_t)n;
 	}
-	if ((st = stmt(s, W_QUEUE)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_QUEUE)) == NULL)
 		return -1;
 	if (q->all_agencies)
 		sqlite3_bind_null(st, 1);
@@ -395,23 +382,13 @@ store_wf_queue(struct store *s, const struct wf_queue *q,
 int
 store_audit_last(struct store *s, int64_t *id, char *hash, size_t hashlen)
 {
-	sqlite3_stmt *st;
-	int rc;
+	struct sq_id_text o = { id, hash, hashlen };
 
-	if ((st = stmt(s, W_AUDIT_LAST)) == NULL)
-		return -1;
 	*id = 0;
 	hash[0] = '\0';
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		snprintf(hash, hashlen, "%s", sq_col_text(st, 1));
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return 0;
-	sq_set_err(s, "reading the audit log");
-	return -1;
+	/* An empty log (no row) has id 0 and no hash. */
+	return sq_row(s, sq_stmt(s, STORE_MOD_WORKFLOW, W_AUDIT_LAST),
+	    "reading the audit log", sq_id_text_row, &o) == -1 ? -1 : 0;
 }
 
 int
@@ -419,7 +396,7 @@ store_audit_insert(struct store *s, const struct store_audit *e)
 {
 	sqlite3_stmt *st;
 
-	if ((st = stmt(s, W_AUDIT_INSERT)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_AUDIT_INSERT)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, e->id);
 	sqlite3_bind_int64(st, 2, e->created);
@@ -445,37 +422,39 @@ col_str(sqlite3_stmt *st, int i)
 	return v != NULL ? v : "";
 }
 
+/* What audit_row hands an entry to. */
+struct audit_rows {
+	int (*fn)(const struct store_audit *, void *);
+	void *arg;
+};
+
+static int
+audit_row(sqlite3_stmt *st, void *arg)
+{
+	const struct audit_rows *a = arg;
+	struct store_audit e;
+
+	e.id = sqlite3_column_int64(st, 0);
+	e.created = sqlite3_column_int64(st, 1);
+	e.actor_role = col_str(st, 2);
+	e.actor_id = sqlite3_column_int64(st, 3);
+	e.actor_name = col_str(st, 4);
+	e.action = col_str(st, 5);
+	e.object = col_str(st, 6);
+	e.before = col_str(st, 7);
+	e.after = col_str(st, 8);
+	e.prev = col_str(st, 9);
+	e.hash = col_str(st, 10);
+	e.request_id = col_str(st, 11);
+	return a->fn(&e, a->arg);
+}
+
 int
 store_audit_each(struct store *s,
     int (*fn)(const struct store_audit *, void *), void *arg)
 {
-	sqlite3_stmt *st;
-	int rc, ret = 0;
+	struct audit_rows a = { fn, arg };
 
-	if ((st = stmt(s, W_AUDIT_EACH)) == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_audit e;
-
-		e.id = sqlite3_column_int64(st, 0);
-		e.created = sqlite3_column_int64(st, 1);
-		e.actor_role = col_str(st, 2);
-		e.actor_id = sqlite3_column_int64(st, 3);
-		e.actor_name = col_str(st, 4);
-		e.action = col_str(st, 5);
-		e.object = col_str(st, 6);
-		e.before = col_str(st, 7);
-		e.after = col_str(st, 8);
-		e.prev = col_str(st, 9);
-		e.hash = col_str(st, 10);
-		e.request_id = col_str(st, 11);
-		if ((ret = fn(&e, arg)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		sq_set_err(s, "reading the audit log");
-		ret = -1;
-	}
-	sqlite3_reset(st);
-	return ret;
+	return sq_rows(s, sq_stmt(s, STORE_MOD_WORKFLOW, W_AUDIT_EACH),
+	    "reading the audit log", audit_row, &a);
 }

@@ -1,0 +1,507 @@
+/*
+ * sqlite_catalog.c: the catalogue of the SQLite backend (see
+ * sqlite_internal.h and store.h): services with their attributes and
+ * values, agencies with the services they answer for and their areas.
+ * The tables are the core schema's (sqlite.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "veche.h"
+#include "store/sqlite_internal.h"
+#include "store/store.h"
+
+enum {
+	ST_SERVICE_PUT,
+	ST_SERVICE_ATTRS_DEL,
+	ST_SERVICE_ATTR_PUT,
+	ST_SERVICE_CHOICE_PUT,
+	ST_SERVICE_LIST,
+	ST_SERVICE_ATTRS,
+	ST_SERVICE_CHOICES,
+	ST_AGENCY_PUT,
+	ST_AGENCY_SERVICES_DEL,
+	ST_AGENCY_AREAS_DEL,
+	ST_AGENCY_SERVICE_PUT,
+	ST_AGENCY_AREA_PUT,
+	ST_AGENCY_LIST,
+	ST_AGENCY_SERVICES,
+	ST_AGENCY_AREAS,
+	ST_AGENCY_AREA_ADD,
+	ST__MAX
+};
+
+static const char *const stmt_sql[ST__MAX] = {
+	[ST_SERVICE_PUT] = "INSERT INTO services(code, name_ru, name_en, "
+	    "desc_ru, desc_en, group_ru, group_en, keywords, type) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
+	    "name_ru = excluded.name_ru, name_en = excluded.name_en, "
+	    "desc_ru = excluded.desc_ru, desc_en = excluded.desc_en, "
+	    "group_ru = excluded.group_ru, group_en = excluded.group_en, "
+	    "keywords = excluded.keywords, type = excluded.type",
+	[ST_SERVICE_ATTRS_DEL] = "DELETE FROM service_attrs WHERE service = ?",
+	[ST_SERVICE_ATTR_PUT] = "INSERT INTO service_attrs(service, code, type, "
+	    "required, variable, ord, desc_ru, desc_en, dtdesc_ru, dtdesc_en) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_SERVICE_CHOICE_PUT] = "INSERT INTO service_attr_choices(service, "
+	    "attr, key, name_ru, name_en, ord) VALUES (?, ?, ?, ?, ?, ?)",
+	[ST_SERVICE_LIST] = "SELECT code, name_ru, name_en, desc_ru, desc_en, "
+	    "group_ru, group_en, keywords, type FROM services ORDER BY code",
+	[ST_SERVICE_ATTRS] = "SELECT code, type, required, variable, ord, "
+	    "desc_ru, desc_en, dtdesc_ru, dtdesc_en FROM service_attrs "
+	    "WHERE service = ? ORDER BY ord, code",
+	[ST_SERVICE_CHOICES] = "SELECT key, name_ru, name_en "
+	    "FROM service_attr_choices WHERE service = ? AND attr = ? "
+	    "ORDER BY ord",
+	[ST_AGENCY_PUT] = "INSERT INTO agencies(code, name_ru, name_en, email) "
+	    "VALUES (?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
+	    "name_ru = excluded.name_ru, name_en = excluded.name_en, "
+	    "email = excluded.email",
+	[ST_AGENCY_SERVICES_DEL] = "DELETE FROM agency_services WHERE agency = ?",
+	[ST_AGENCY_AREAS_DEL] = "DELETE FROM agency_areas WHERE agency = ?",
+	[ST_AGENCY_SERVICE_PUT] = "INSERT OR IGNORE INTO agency_services(agency, "
+	    "service) VALUES (?, ?)",
+	[ST_AGENCY_AREA_PUT] = "INSERT INTO agency_areas(agency, ord, geojson) "
+	    "VALUES (?, ?, ?)",
+	[ST_AGENCY_LIST] = "SELECT code, name_ru, name_en, email FROM agencies "
+	    "ORDER BY code",
+	[ST_AGENCY_SERVICES] = "SELECT service FROM agency_services "
+	    "WHERE agency = ? ORDER BY service",
+	[ST_AGENCY_AREAS] = "SELECT geojson FROM agency_areas WHERE agency = ? "
+	    "ORDER BY ord",
+	[ST_AGENCY_AREA_ADD] = "INSERT INTO agency_areas(agency, ord, geojson) "
+	    "SELECT ?1, coalesce(max(ord) + 1, 0), ?2 FROM agency_areas "
+	    "WHERE agency = ?1 AND EXISTS (SELECT 1 FROM agencies "
+	    "WHERE code = ?1)",
+};
+
+const struct stmt_table store_catalog_stmts = { stmt_sql, ST__MAX };
+
+static int
+service_put(struct store *s, const struct service *svc)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CATALOG, ST_SERVICE_PUT);
+	size_t i, j;
+
+	sq_bind_text(st, 1, svc->code);
+	sq_bind_text(st, 2, svc->name[LANG_RU]);
+	sq_bind_text(st, 3, svc->name[LANG_EN]);
+	sq_bind_text(st, 4, svc->description[LANG_RU]);
+	sq_bind_text(st, 5, svc->description[LANG_EN]);
+	sq_bind_text(st, 6, svc->group[LANG_RU]);
+	sq_bind_text(st, 7, svc->group[LANG_EN]);
+	sq_bind_text(st, 8, svc->keywords);
+	sqlite3_bind_int(st, 9, (int)svc->type);
+	if (sq_step_done(s, st, "writing service") == -1)
+		return -1;
+	st = sq_stmt(s, STORE_MOD_CATALOG, ST_SERVICE_ATTRS_DEL);
+	sq_bind_text(st, 1, svc->code);
+	if (sq_step_done(s, st, "replacing service attributes") == -1)
+		return -1;
+	for (i = 0; i < svc->nattrs; i++) {
+		const struct service_attr *a = &svc->attrs[i];
+
+		st = sq_stmt(s, STORE_MOD_CATALOG, ST_SERVICE_ATTR_PUT);
+		sq_bind_text(st, 1, svc->code);
+		sq_bind_text(st, 2, a->code);
+		sqlite3_bind_int(st, 3, (int)a->type);
+		sqlite3_bind_int(st, 4, a->required);
+		sqlite3_bind_int(st, 5, a->variable);
+		sqlite3_bind_int(st, 6, a->order);
+		sq_bind_text(st, 7, a->description[LANG_RU]);
+		sq_bind_text(st, 8, a->description[LANG_EN]);
+		sq_bind_text(st, 9, a->datatype_description[LANG_RU]);
+		sq_bind_text(st, 10, a->datatype_description[LANG_EN]);
+		if (sq_step_done(s, st, "writing service attribute") == -1)
+			return -1;
+		for (j = 0; j < a->nchoices; j++) {
+			st = sq_stmt(s, STORE_MOD_CATALOG, ST_SERVICE_CHOICE_PUT);
+			sq_bind_text(st, 1, svc->code);
+			sq_bind_text(st, 2, a->code);
+			sq_bind_text(st, 3, a->choices[j].key);
+			sq_bind_text(st, 4, a->choices[j].name[LANG_RU]);
+			sq_bind_text(st, 5, a->choices[j].name[LANG_EN]);
+			sqlite3_bind_int64(st, 6, (sqlite3_int64)j);
+			if (sq_step_done(s, st, "writing attribute value") == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int
+store_service_put(struct store *s, const struct service *svc)
+{
+	int own;
+
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	return sq_tx_end(s, own, service_put(s, svc) == 0);
+}
+
+/*
+ * Strings copied out of rows so that nested statements can step: a list of
+ * allocations freed together.
+ */
+struct strpool {
+	char **p;
+	size_t n, cap;
+};
+
+static const char *
+pool_dup(struct strpool *sp, const char *str)
+{
+	char *c;
+
+	if (str == NULL)
+		return NULL;
+	if (sp->n == sp->cap) {
+		size_t cap = sp->cap ? sp->cap * 2 : 32;
+		char **np = realloc(sp->p, cap * sizeof(*np));
+
+		if (np == NULL)
+			return NULL;
+		sp->p = np;
+		sp->cap = cap;
+	}
+	if ((c = strdup(str)) == NULL)
+		return NULL;
+	sp->p[sp->n++] = c;
+	return c;
+}
+
+static void
+pool_free(struct strpool *sp)
+{
+	size_t i;
+
+	for (i = 0; i < sp->n; i++)
+		free(sp->p[i]);
+	free(sp->p);
+	memset(sp, 0, sizeof(*sp));
+}
+
+/* The attributes of one service as service_attrs_load collects them. */
+struct attrs_load {
+	struct store *s;
+	struct strpool *sp;
+	struct service_attr *attrs;
+	struct attr_choice **ch;        /* ch[i]: the values of attrs[i] */
+	size_t n, cap;
+	size_t at, m, mcap;             /* attrs[at]'s values read so far */
+};
+
+static int
+oom(struct store *s)
+{
+	snprintf(s->err, sizeof(s->err), "out of memory");
+	return -1;
+}
+
+static int
+attr_row(sqlite3_stmt *st, void *arg)
+{
+	struct attrs_load *l = arg;
+	struct strpool *sp = l->sp;
+	struct service_attr *a;
+
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 8;
+		void *na = realloc(l->attrs, ncap * sizeof(*l->attrs));
+		void *nc = na ? realloc(l->ch, ncap * sizeof(*l->ch)) : NULL;
+
+		if (na != NULL)
+			l->attrs = na;
+		if (nc == NULL)
+			return oom(l->s);
+		l->ch = nc;
+		l->cap = ncap;
+	}
+	a = &l->attrs[l->n];
+	memset(a, 0, sizeof(*a));
+	l->ch[l->n] = NULL;
+	l->n++;
+	a->code = pool_dup(sp, sq_col_text(st, 0));
+	a->type = (enum attr_type)sqlite3_column_int(st, 1);
+	a->required = sqlite3_column_int(st, 2);
+	a->variable = sqlite3_column_int(st, 3);
+	a->order = sqlite3_column_int(st, 4);
+	a->description[LANG_RU] = pool_dup(sp, sq_col_text(st, 5));
+	a->description[LANG_EN] = pool_dup(sp, sq_col_text(st, 6));
+	a->datatype_description[LANG_RU] = pool_dup(sp, sq_col_text(st, 7));
+	a->datatype_description[LANG_EN] = pool_dup(sp, sq_col_text(st, 8));
+	return a->code == NULL ? oom(l->s) : 0;
+}
+
+static int
+choice_row(sqlite3_stmt *st, void *arg)
+{
+	struct attrs_load *l = arg;
+	struct attr_choice **ch = &l->ch[l->at];
+
+	if (l->m == l->mcap) {
+		size_t ncap = l->mcap ? l->mcap * 2 : 8;
+		void *nc = realloc(*ch, ncap * sizeof(**ch));
+
+		if (nc == NULL)
+			return oom(l->s);
+		*ch = nc;
+		l->mcap = ncap;
+	}
+	(*ch)[l->m].key = pool_dup(l->sp, sq_col_text(st, 0));
+	(*ch)[l->m].name[LANG_RU] = pool_dup(l->sp, sq_col_text(st, 1));
+	(*ch)[l->m].name[LANG_EN] = pool_dup(l->sp, sq_col_text(st, 2));
+	l->m++;
+	return 0;
+}
+
+/* Load the attributes of one service into malloc'd arrays (freed by caller). */
+static int
+service_attrs_load(struct store *s, const char *code, struct strpool *sp,
+    struct service_attr **out, size_t *nout, struct attr_choice ***choices)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CATALOG, ST_SERVICE_ATTRS), *cs;
+	struct attrs_load l = { .s = s, .sp = sp };
+	size_t i;
+
+	sq_bind_text(st, 1, code);
+	if (sq_rows(s, st, "reading service attributes", attr_row, &l) != 0)
+		goto fail;
+	for (l.at = 0; l.at < l.n; l.at++) {
+		l.m = l.mcap = 0;
+		cs = sq_stmt(s, STORE_MOD_CATALOG, ST_SERVICE_CHOICES);
+		sq_bind_text(cs, 1, code);
+		sq_bind_text(cs, 2, l.attrs[l.at].code);
+		if (sq_rows(s, cs, "reading attribute values", choice_row,
+		    &l) != 0)
+			goto fail;
+		l.attrs[l.at].choices = l.ch[l.at];
+		l.attrs[l.at].nchoices = l.m;
+	}
+	*out = l.attrs;
+	*nout = l.n;
+	*choices = l.ch;
+	return 0;
+fail:
+	for (i = 0; i < l.n && l.ch != NULL; i++)
+		free(l.ch[i]);
+	free(l.ch);
+	free(l.attrs);
+	return -1;
+}
+
+/* What store_service_each hands each row. */
+struct service_rows {
+	struct store *s;
+	struct strpool sp;
+	int (*fn)(const struct service *, void *);
+	void *arg;
+};
+
+static int
+service_row(sqlite3_stmt *st, void *arg)
+{
+	struct service_rows *e = arg;
+	struct strpool *sp = &e->sp;
+	struct service svc;
+	struct service_attr *attrs = NULL;
+	struct attr_choice **ch = NULL;
+	size_t i;
+	int ret;
+
+	memset(&svc, 0, sizeof(svc));
+	svc.code = pool_dup(sp, sq_col_text(st, 0));
+	svc.name[LANG_RU] = pool_dup(sp, sq_col_text(st, 1));
+	svc.name[LANG_EN] = pool_dup(sp, sq_col_text(st, 2));
+	svc.description[LANG_RU] = pool_dup(sp, sq_col_text(st, 3));
+	svc.description[LANG_EN] = pool_dup(sp, sq_col_text(st, 4));
+	svc.group[LANG_RU] = pool_dup(sp, sq_col_text(st, 5));
+	svc.group[LANG_EN] = pool_dup(sp, sq_col_text(st, 6));
+	svc.keywords = pool_dup(sp, sq_col_text(st, 7));
+	svc.type = (enum service_type)sqlite3_column_int(st, 8);
+	if (svc.code == NULL || service_attrs_load(e->s, svc.code, sp,
+	    &attrs, &svc.nattrs, &ch) == -1)
+		return -1;
+	svc.attrs = attrs;
+	ret = e->fn(&svc, e->arg);
+	for (i = 0; i < svc.nattrs; i++)
+		free(ch[i]);
+	free(ch);
+	free(attrs);
+	pool_free(sp);
+	return ret;
+}
+
+int
+store_service_each(struct store *s, int (*fn)(const struct service *, void *),
+    void *arg)
+{
+	struct service_rows e = { s, { 0 }, fn, arg };
+	int ret;
+
+	ret = sq_rows(s, sq_stmt(s, STORE_MOD_CATALOG, ST_SERVICE_LIST),
+	    "listing services", service_row, &e);
+	pool_free(&e.sp);
+	return ret;
+}
+
+static int
+agency_put(struct store *s, const struct agency *ag)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CATALOG, ST_AGENCY_PUT);
+	size_t i;
+
+	sq_bind_text(st, 1, ag->code);
+	sq_bind_text(st, 2, ag->name[LANG_RU]);
+	sq_bind_text(st, 3, ag->name[LANG_EN]);
+	sq_bind_text(st, 4, ag->email);
+	if (sq_step_done(s, st, "writing agency") == -1)
+		return -1;
+	st = sq_stmt(s, STORE_MOD_CATALOG, ST_AGENCY_SERVICES_DEL);
+	sq_bind_text(st, 1, ag->code);
+	if (sq_step_done(s, st, "replacing agency services") == -1)
+		return -1;
+	st = sq_stmt(s, STORE_MOD_CATALOG, ST_AGENCY_AREAS_DEL);
+	sq_bind_text(st, 1, ag->code);
+	if (sq_step_done(s, st, "replacing agency areas") == -1)
+		return -1;
+	for (i = 0; i < ag->nservices; i++) {
+		st = sq_stmt(s, STORE_MOD_CATALOG, ST_AGENCY_SERVICE_PUT);
+		sq_bind_text(st, 1, ag->code);
+		sq_bind_text(st, 2, ag->services[i]);
+		if (sq_step_done(s, st, "writing agency service") == -1)
+			return -1;
+	}
+	for (i = 0; i < ag->nareas; i++) {
+		st = sq_stmt(s, STORE_MOD_CATALOG, ST_AGENCY_AREA_PUT);
+		sq_bind_text(st, 1, ag->code);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		sq_bind_text(st, 3, ag->areas[i]);
+		if (sq_step_done(s, st, "writing agency area") == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+store_agency_put(struct store *s, const struct agency *ag)
+{
+	int own;
+
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	return sq_tx_end(s, own, agency_put(s, ag) == 0);
+}
+
+/* One text column of rows collected into a pool (strings_load). */
+struct strings_load {
+	struct store *s;
+	struct strpool *sp;
+	const char **v;
+	size_t n, cap;
+};
+
+static int
+string_row(sqlite3_stmt *st, void *arg)
+{
+	struct strings_load *l = arg;
+
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 8;
+		void *nv = realloc(l->v, ncap * sizeof(*l->v));
+
+		if (nv == NULL)
+			return oom(l->s);
+		l->v = nv;
+		l->cap = ncap;
+	}
+	return (l->v[l->n++] = pool_dup(l->sp, sq_col_text(st, 0))) == NULL ?
+	    oom(l->s) : 0;
+}
+
+/* Collect one text column of a statement bound to code into a pool. */
+static int
+strings_load(struct store *s, int which, const char *code,
+    struct strpool *sp, const char ***out, size_t *nout)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CATALOG, which);
+	struct strings_load l = { .s = s, .sp = sp };
+
+	sq_bind_text(st, 1, code);
+	if (sq_rows(s, st, "reading agency", string_row, &l) != 0) {
+		free(l.v);
+		return -1;
+	}
+	*out = l.v;
+	*nout = l.n;
+	return 0;
+}
+
+/* What store_agency_each hands each row. */
+struct agency_rows {
+	struct store *s;
+	struct strpool sp;
+	int (*fn)(const struct agency *, void *);
+	void *arg;
+};
+
+static int
+agency_row(sqlite3_stmt *st, void *arg)
+{
+	struct agency_rows *e = arg;
+	struct strpool *sp = &e->sp;
+	struct agency ag;
+	const char **svcs = NULL, **areas = NULL;
+	int ret;
+
+	memset(&ag, 0, sizeof(ag));
+	ag.code = pool_dup(sp, sq_col_text(st, 0));
+	ag.name[LANG_RU] = pool_dup(sp, sq_col_text(st, 1));
+	ag.name[LANG_EN] = pool_dup(sp, sq_col_text(st, 2));
+	ag.email = pool_dup(sp, sq_col_text(st, 3));
+	if (ag.code == NULL ||
+	    strings_load(e->s, ST_AGENCY_SERVICES, ag.code, sp, &svcs,
+	    &ag.nservices) == -1 ||
+	    strings_load(e->s, ST_AGENCY_AREAS, ag.code, sp, &areas,
+	    &ag.nareas) == -1) {
+		free(svcs);
+		return -1;
+	}
+	ag.services = svcs;
+	ag.areas = areas;
+	ret = e->fn(&ag, e->arg);
+	free(svcs);
+	free(areas);
+	pool_free(sp);
+	return ret;
+}
+
+int
+store_agency_each(struct store *s, int (*fn)(const struct agency *, void *),
+    void *arg)
+{
+	struct agency_rows e = { s, { 0 }, fn, arg };
+	int ret;
+
+	ret = sq_rows(s, sq_stmt(s, STORE_MOD_CATALOG, ST_AGENCY_LIST),
+	    "listing agencies", agency_row, &e);
+	pool_free(&e.sp);
+	return ret;
+}
+
+int
+store_agency_area_add(struct store *s, const char *code, const char *geojson)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CATALOG, ST_AGENCY_AREA_ADD);
+	int own, rc;
+
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	sq_bind_text(st, 1, code);
+	sq_bind_text(st, 2, geojson);
+	rc = sq_step_done(s, st, "adding an agency area");
+	if (rc == 0 && sqlite3_changes(s->db) == 0)
+		rc = 1;
+	return sq_tx_finish(s, own, rc);
+}

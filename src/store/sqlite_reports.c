@@ -1,0 +1,701 @@
+/*
+ * sqlite_reports.c: reports in the SQLite backend (see sqlite_internal.h
+ * and store.h): insert with media, attributes, contact, spatial and text
+ * index entries and the first history row; status changes; reads by id or
+ * token; the report query (filters, area, text, order) and the updates
+ * feed.  The tables are the core schema's (sqlite.c).
+ *
+ * Report queries are assembled from fixed fragments chosen by which
+ * filters are present; each such shape is prepared once and kept in the
+ * connection's statement cache (sq_shape), keyed by the filter bits and
+ * the order.  User input is only ever bound.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "veche.h"
+#include "store/sqlite_internal.h"
+#include "store/store.h"
+
+#define LIST_SEP        "\x1f"   /* separates media URLs in one column */
+
+/*
+ * The columns every report read selects, in this order.  The description is
+ * the one written, with the reject reason beside it: what a caller may see
+ * of it is core's decision (report_view in core/report_read.c), not the
+ * store's.
+ */
+#define REPORT_COLUMNS \
+	"r.id, r.token, r.service, r.agency, r.status, r.status_notes, " \
+	"r.lat, r.lon, r.address, r.address_id, r.zipcode, r.description, " \
+	"r.requested, r.updated, r.register_due, r.expected, " \
+	"(SELECT group_concat(url, '" LIST_SEP "') FROM " \
+	"(SELECT url FROM report_media m WHERE m.report = r.id ORDER BY ord)), " \
+	"r.reject_reason"
+
+enum {
+	ST_REPORT_INSERT,
+	ST_REPORT_MEDIA_PUT,
+	ST_REPORT_ATTR_PUT,
+	ST_REPORT_CONTACT_PUT,
+	ST_REPORT_GEO_PUT,
+	ST_REPORT_FTS_PUT,
+	ST_REPORT_COUNT,
+	ST_REPORT_GET,
+	ST_REPORT_BY_TOKEN,
+	ST_REPORT_ATTRS,
+	ST_REPORT_CONTACT,
+	ST_REPORT_SET_STATUS,
+	ST_UPDATE_INSERT,
+	ST_UPDATE_QUERY,
+	ST_GEO_PROBE,
+	ST__MAX
+};
+
+static const char *const stmt_sql[ST__MAX] = {
+	[ST_REPORT_INSERT] = "INSERT INTO reports(token, service, agency, "
+	    "status, status_notes, lat, lon, address, address_id, zipcode, "
+	    "description, requested, updated, register_due, expected) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_REPORT_MEDIA_PUT] = "INSERT INTO report_media(report, ord, url) "
+	    "VALUES (?, ?, ?)",
+	[ST_REPORT_ATTR_PUT] = "INSERT INTO report_attrs(report, ord, code, "
+	    "value) VALUES (?, ?, ?, ?)",
+	[ST_REPORT_CONTACT_PUT] = "INSERT INTO report_contacts(report, "
+	    "first_name, last_name, email, phone, device_id, account_id) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[ST_REPORT_GEO_PUT] = "INSERT INTO report_geo(id, min_lat, max_lat, "
+	    "min_lon, max_lon) VALUES (?, ?, ?, ?, ?)",
+	[ST_REPORT_FTS_PUT] = "INSERT INTO report_fts(rowid, description, "
+	    "address) VALUES (?, ?, ?)",
+	[ST_REPORT_COUNT] = "SELECT count(*) FROM reports",
+	[ST_REPORT_GET] = "SELECT " REPORT_COLUMNS " FROM reports r "
+	    "WHERE r.id = ?",
+	[ST_REPORT_BY_TOKEN] = "SELECT " REPORT_COLUMNS " FROM reports r "
+	    "WHERE r.token = ?",
+	[ST_REPORT_ATTRS] = "SELECT code, value FROM report_attrs "
+	    "WHERE report = ? ORDER BY ord",
+	[ST_REPORT_CONTACT] = "SELECT first_name, last_name, email, phone, "
+	    "device_id, account_id FROM report_contacts WHERE report = ?",
+	[ST_REPORT_SET_STATUS] = "UPDATE reports SET status = ?, "
+	    "status_notes = coalesce(?, status_notes), updated = ? WHERE id = ?",
+	[ST_UPDATE_INSERT] = "INSERT INTO report_updates(report, status, "
+	    "description, media_url, created) VALUES (?, ?, ?, ?, ?)",
+	[ST_UPDATE_QUERY] = "SELECT id, report, status, description, media_url, "
+	    "created FROM report_updates WHERE created > ? AND created <= ? "
+	    "ORDER BY created, id LIMIT ?",
+	[ST_GEO_PROBE] = "SELECT count(*) FROM (SELECT 1 FROM report_geo "
+	    "WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND "
+	    "min_lon <= ? LIMIT ?)",
+
+};
+
+const struct stmt_table store_reports_stmts = { stmt_sql, ST__MAX };
+
+/*
+ * Filters of a report query, each a bit of the statement cache key.
+ *
+ * An area filter has two plans.  A small area (fewer than GEO_PROBE_LIMIT
+ * reports in its box, counted on the R*Tree first) is read from the R*Tree
+ * and sorted; a large one is found by walking the time index newest first
+ * and testing each row's coordinates, which stops after `limit` rows.  Both
+ * cost at most a few thousand rows, where either plan alone costs the whole
+ * area or the whole window in the other case.
+ */
+#define GEO_PROBE_LIMIT 2000
+
+enum qfilter {
+	QF_IDS,
+	QF_SERVICES,
+	QF_STATUS,
+	QF_START,
+	QF_END,
+	QF_UPDATED_AFTER,
+	QF_UPDATED_BEFORE,
+	QF_BBOX,
+	QF_BBOX_SCAN,
+	QF_RADIUS,
+	QF_RADIUS_SCAN,
+	QF_AGENCY,
+	QF_TEXT,
+	QF__MAX
+};
+
+static const char *const qfilter_sql[QF__MAX] = {
+	[QF_IDS] = "r.id IN (SELECT value FROM json_each(?))",
+	[QF_SERVICES] = "r.service IN (SELECT value FROM json_each(?))",
+	[QF_STATUS] = "((? >> r.status) & 1)",
+	[QF_START] = "r.requested >= ?",
+	[QF_END] = "r.requested <= ?",
+	[QF_UPDATED_AFTER] = "r.updated > ?",
+	[QF_UPDATED_BEFORE] = "r.updated < ?",
+	[QF_BBOX] = "r.id IN (SELECT id FROM report_geo WHERE max_lat >= ?"
+	    " AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?)",
+	[QF_BBOX_SCAN] = "r.lat BETWEEN ? AND ? AND r.lon BETWEEN ? AND ?",
+	[QF_RADIUS] = "r.id IN (SELECT id FROM report_geo WHERE max_lat >= ?"
+	    " AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?)"
+	    " AND veche_distance(r.lat, r.lon, ?, ?) <= ?",
+	[QF_RADIUS_SCAN] = "r.lat BETWEEN ? AND ? AND r.lon BETWEEN ? AND ?"
+	    " AND veche_distance(r.lat, r.lon, ?, ?) <= ?",
+	[QF_AGENCY] = "r.agency = ?",
+	[QF_TEXT] = "r.id IN (SELECT rowid FROM report_fts"
+	    " WHERE report_fts MATCH ?)",
+};
+
+static const char *const order_sql[ORDER__MAX] = {
+	[ORDER_REQUESTED_DESC] = " ORDER BY r.requested DESC, r.id DESC",
+	[ORDER_UPDATED_DESC] = " ORDER BY r.updated DESC, r.id DESC",
+	[ORDER_ID_ASC] = " ORDER BY r.id",
+};
+
+_Static_assert((1u << QF__MAX) * ORDER__MAX == STORE_QUERY_SHAPES,
+    "STORE_QUERY_SHAPES counts the shapes of a report query");
+static int
+report_insert(struct store *s, const struct report *r, const struct contact *c,
+    int64_t *id)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_INSERT);
+	int64_t rid;
+	size_t i;
+
+	sq_bind_text(st, 1, r->token);
+	sq_bind_text(st, 2, r->service_code);
+	sq_bind_text(st, 3, r->agency);
+	sqlite3_bind_int(st, 4, (int)r->status);
+	sq_bind_text(st, 5, r->status_notes);
+	if (r->has_point) {
+		sqlite3_bind_double(st, 6, r->lat);
+		sqlite3_bind_double(st, 7, r->lon);
+	}
+	sq_bind_text(st, 8, r->address);
+	sq_bind_text(st, 9, r->address_id);
+	sq_bind_text(st, 10, r->zipcode);
+	sq_bind_text(st, 11, r->description ? r->description : "");
+	sqlite3_bind_int64(st, 12, r->requested);
+	sqlite3_bind_int64(st, 13, r->updated);
+	sqlite3_bind_int64(st, 14, r->register_due);
+	sqlite3_bind_int64(st, 15, r->expected);
+	if (sq_step_done(s, st, "writing report") == -1)
+		return -1;
+	rid = sqlite3_last_insert_rowid(s->db);
+	for (i = 0; i < r->nmedia; i++) {
+		st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_MEDIA_PUT);
+		sqlite3_bind_int64(st, 1, rid);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		sq_bind_text(st, 3, r->media[i]);
+		if (sq_step_done(s, st, "writing report media") == -1)
+			return -1;
+	}
+	for (i = 0; i < r->nattrs; i++) {
+		st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_ATTR_PUT);
+		sqlite3_bind_int64(st, 1, rid);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		sq_bind_text(st, 3, r->attrs[i].code);
+		sq_bind_text(st, 4, r->attrs[i].value);
+		if (sq_step_done(s, st, "writing report attribute") == -1)
+			return -1;
+	}
+	if (c != NULL) {
+		st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_CONTACT_PUT);
+		sqlite3_bind_int64(st, 1, rid);
+		sq_bind_text(st, 2, c->first_name);
+		sq_bind_text(st, 3, c->last_name);
+		sq_bind_text(st, 4, c->email);
+		sq_bind_text(st, 5, c->phone);
+		sq_bind_text(st, 6, c->device_id);
+		sq_bind_text(st, 7, c->account_id);
+		if (sq_step_done(s, st, "writing report contact") == -1)
+			return -1;
+	}
+	if (r->has_point) {
+		st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_GEO_PUT);
+		sqlite3_bind_int64(st, 1, rid);
+		sqlite3_bind_double(st, 2, r->lat);
+		sqlite3_bind_double(st, 3, r->lat);
+		sqlite3_bind_double(st, 4, r->lon);
+		sqlite3_bind_double(st, 5, r->lon);
+		if (sq_step_done(s, st, "indexing report location") == -1)
+			return -1;
+	}
+	st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_FTS_PUT);
+	sqlite3_bind_int64(st, 1, rid);
+	sq_bind_text(st, 2, r->description ? r->description : "");
+	sq_bind_text(st, 3, r->address);
+	if (sq_step_done(s, st, "indexing report text") == -1)
+		return -1;
+	st = sq_stmt(s, STORE_MOD_REPORTS, ST_UPDATE_INSERT);
+	sqlite3_bind_int64(st, 1, rid);
+	sqlite3_bind_int(st, 2, (int)r->status);
+	sq_bind_text(st, 3, r->status_notes);
+	sq_bind_text(st, 4, r->nmedia > 0 ? r->media[0] : NULL);
+	sqlite3_bind_int64(st, 5, r->requested);
+	if (sq_step_done(s, st, "recording report history") == -1)
+		return -1;
+	*id = rid;
+	return 0;
+}
+
+int
+store_report_insert(struct store *s, const struct report *r,
+    const struct contact *c, int64_t *id)
+{
+	int own;
+
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	return sq_tx_end(s, own, report_insert(s, r, c, id) == 0);
+}
+
+int
+store_report_count(struct store *s, int64_t *count)
+{
+	return sq_row(s, sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_COUNT),
+	    "counting reports", sq_int64_row, count) == 0 ? 0 : -1;
+}
+
+static int
+set_status(struct store *s, int64_t id, enum report_status status,
+    const char *note, int64_t now)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_SET_STATUS);
+
+	sqlite3_bind_int(st, 1, (int)status);
+	sq_bind_text(st, 2, note);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, id);
+	if (sq_step_done(s, st, "changing report status") == -1)
+		return -1;
+	if (sqlite3_changes(s->db) == 0)
+		return 1;
+	st = sq_stmt(s, STORE_MOD_REPORTS, ST_UPDATE_INSERT);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, (int)status);
+	sq_bind_text(st, 3, note);
+	sqlite3_bind_null(st, 4);
+	sqlite3_bind_int64(st, 5, now);
+	return sq_step_done(s, st, "recording report history");
+}
+
+int
+store_report_set_status(struct store *s, int64_t id,
+    enum report_status status, const char *note, int64_t now)
+{
+	int own, rc;
+
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	rc = set_status(s, id, status, note, now);
+	return sq_tx_finish(s, own, rc);
+}
+
+/*
+ * Fill a report from a row of REPORT_COLUMNS.  media points into the caller's
+ * array of VECHE_MAX_MEDIA entries, split from a copy in mbuf.
+ */
+static void
+report_from_row(sqlite3_stmt *st, struct report *r, const char **media,
+    char *mbuf, size_t mbuflen)
+{
+	const char *m;
+
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(st, 0);
+	r->token = sq_col_text(st, 1);
+	r->service_code = sq_col_text(st, 2);
+	r->agency = sq_col_text(st, 3);
+	r->status = (enum report_status)sqlite3_column_int(st, 4);
+	r->status_notes = sq_col_text(st, 5);
+	if (sqlite3_column_type(st, 6) != SQLITE_NULL) {
+		r->has_point = 1;
+		r->lat = sqlite3_column_double(st, 6);
+		r->lon = sqlite3_column_double(st, 7);
+	}
+	r->address = sq_col_text(st, 8);
+	r->address_id = sq_col_text(st, 9);
+	r->zipcode = sq_col_text(st, 10);
+	r->description = sq_col_text(st, 11);
+	r->requested = sqlite3_column_int64(st, 12);
+	r->updated = sqlite3_column_int64(st, 13);
+	r->register_due = sqlite3_column_int64(st, 14);
+	r->expected = sqlite3_column_int64(st, 15);
+	r->reject_reason = sqlite3_column_type(st, 17) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int(st, 17);
+	m = sq_col_text(st, 16);
+	if (m != NULL && snprintf(mbuf, mbuflen, "%s", m) < (int)mbuflen) {
+		char *p = mbuf, *sep;
+
+		while (r->nmedia < VECHE_MAX_MEDIA) {
+			media[r->nmedia++] = p;
+			if ((sep = strchr(p, LIST_SEP[0])) == NULL)
+				break;
+			*sep = '\0';
+			p = sep + 1;
+		}
+		r->media = media;
+	}
+}
+
+#define MEDIA_BUF (VECHE_MAX_MEDIA * (VECHE_MAX_URL + 1))
+
+/* What report_row hands a report to. */
+struct report_rows {
+	struct store *s;
+	int (*fn)(const struct report *, void *);
+	void *arg;
+	const char **media;             /* VECHE_MAX_MEDIA entries */
+	char *mbuf;                     /* MEDIA_BUF bytes */
+};
+
+/* A row of REPORT_COLUMNS, with its attributes, to fn. */
+static int
+report_row(sqlite3_stmt *st, void *arg)
+{
+	struct report_rows *e = arg;
+	sqlite3_stmt *as = sq_stmt(e->s, STORE_MOD_REPORTS, ST_REPORT_ATTRS);
+	struct attr_value attrs[VECHE_MAX_ATTRS];
+	struct report r;
+	int ret;
+
+	report_from_row(st, &r, e->media, e->mbuf, MEDIA_BUF);
+	/*
+	 * fn reads the attributes' text while as is still on its rows, so
+	 * this loop is not sq_rows; a failing step ends the list.
+	 */
+	sqlite3_bind_int64(as, 1, r.id);
+	while (r.nattrs < VECHE_MAX_ATTRS && sqlite3_step(as) == SQLITE_ROW) {
+		attrs[r.nattrs].code = sq_col_text(as, 0);
+		attrs[r.nattrs].value = sq_col_text(as, 1);
+		r.nattrs++;
+	}
+	r.attrs = attrs;
+	ret = e->fn(&r, e->arg);
+	sqlite3_reset(as);
+	return ret;
+}
+
+/* Read one report by a bound single-row statement, with its attributes. */
+static int
+report_get(struct store *s, sqlite3_stmt *st,
+    int (*fn)(const struct report *, void *), void *arg)
+{
+	const char *media[VECHE_MAX_MEDIA];
+	struct report_rows e = { s, fn, arg, media, NULL };
+	int ret;
+
+	if ((e.mbuf = malloc(MEDIA_BUF)) == NULL) {
+		sqlite3_clear_bindings(st);
+		snprintf(s->err, sizeof(s->err), "out of memory");
+		return -1;
+	}
+	ret = sq_row(s, st, "reading report", report_row, &e);
+	free(e.mbuf);
+	return ret;
+}
+
+int
+store_report_get(struct store *s, int64_t id,
+    int (*fn)(const struct report *, void *), void *arg)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_GET);
+
+	sqlite3_bind_int64(st, 1, id);
+	return report_get(s, st, fn, arg);
+}
+
+int
+store_report_by_token(struct store *s, const char *token,
+    int (*fn)(const struct report *, void *), void *arg)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_BY_TOKEN);
+
+	sq_bind_text(st, 1, token);
+	return report_get(s, st, fn, arg);
+}
+
+/* What contact_row hands a contact to. */
+struct contact_rows {
+	int (*fn)(const struct contact *, void *);
+	void *arg;
+};
+
+static int
+contact_row(sqlite3_stmt *st, void *arg)
+{
+	const struct contact_rows *e = arg;
+	struct contact c;
+
+	c.first_name = sq_col_text(st, 0);
+	c.last_name = sq_col_text(st, 1);
+	c.email = sq_col_text(st, 2);
+	c.phone = sq_col_text(st, 3);
+	c.device_id = sq_col_text(st, 4);
+	c.account_id = sq_col_text(st, 5);
+	return e->fn(&c, e->arg);
+}
+
+int
+store_report_contact(struct store *s, int64_t id,
+    int (*fn)(const struct contact *, void *), void *arg)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_CONTACT);
+	struct contact_rows e = { fn, arg };
+
+	sqlite3_bind_int64(st, 1, id);
+	return sq_row(s, st, "reading report contact", contact_row, &e);
+}
+
+/*
+ * A JSON array of strings or integers for json_each(): the binding format of
+ * list filters, not output.  Returns a malloc'd string or NULL.
+ */
+static char *
+json_list(const char *const *strs, const int64_t *ints, size_t n)
+{
+	size_t cap = 2, i, len = 0;
+	const char *p;
+	char *b;
+
+	for (i = 0; i < n; i++)
+		cap += (strs ? 6 * strlen(strs[i]) + 3 : 21) + 1;
+	if ((b = malloc(cap + 1)) == NULL)
+		return NULL;
+	b[len++] = '[';
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			b[len++] = ',';
+		if (ints != NULL) {
+			len += (size_t)snprintf(b + len, cap - len, "%lld",
+			    (long long)ints[i]);
+			continue;
+		}
+		b[len++] = '"';
+		for (p = strs[i]; *p != '\0'; p++) {
+			unsigned char ch = (unsigned char)*p;
+
+			if (ch == '"' || ch == '\\') {
+				b[len++] = '\\';
+				b[len++] = (char)ch;
+			} else if (ch < 0x20)
+				len += (size_t)snprintf(b + len, cap - len,
+				    "\\u%04x", ch);
+			else
+				b[len++] = (char)ch;
+		}
+		b[len++] = '"';
+	}
+	b[len++] = ']';
+	b[len] = '\0';
+	return b;
+}
+
+/* The prepared statement for a query shape, preparing it on first use. */
+static sqlite3_stmt *
+query_stmt(struct store *s, unsigned bits, enum report_order order)
+{
+	size_t key = (size_t)order * (1u << QF__MAX) + bits;
+	sqlite3_stmt *st;
+	char sql[4096];
+	size_t len;
+	int i, first = 1;
+
+	if ((st = sq_shape(s, key, NULL)) != NULL)
+		return st;
+	len = (size_t)snprintf(sql, sizeof(sql), "SELECT %s FROM reports r",
+	    REPORT_COLUMNS);
+	for (i = 0; i < QF__MAX; i++) {
+		if (!(bits & (1u << i)))
+			continue;
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s%s",
+		    first ? " WHERE " : " AND ", qfilter_sql[i]);
+		first = 0;
+	}
+	len += (size_t)snprintf(sql + len, sizeof(sql) - len,
+	    "%s LIMIT ? OFFSET ?", order_sql[order]);
+	if (len >= sizeof(sql)) {
+		snprintf(s->err, sizeof(s->err), "query too long");
+		return NULL;
+	}
+	return sq_shape(s, key, sql);
+}
+
+/* The box to search: the bbox, or the box around the radius circle. */
+static void
+query_box(const struct report_query *q, double box[4])
+{
+	if (q->has_radius) {
+		double dlat = q->radius_m / 111195.0;
+		double c = cos(q->lat * M_PI / 180.0);
+		double dlon = c > 1e-6 ? dlat / c : 360.0;
+
+		box[0] = q->lat - dlat;
+		box[1] = q->lat + dlat;
+		box[2] = q->lon - dlon;
+		box[3] = q->lon + dlon;
+	} else {
+		box[0] = q->min_lat;
+		box[1] = q->max_lat;
+		box[2] = q->min_lon;
+		box[3] = q->max_lon;
+	}
+}
+
+static int
+probe_row(sqlite3_stmt *st, void *arg)
+{
+	*(int *)arg = sqlite3_column_int(st, 0) < GEO_PROBE_LIMIT;
+	return 0;
+}
+
+/* 1 if the box holds fewer reports than GEO_PROBE_LIMIT, 0 if not, -1. */
+static int
+box_is_small(struct store *s, const double box[4])
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_GEO_PROBE);
+	int i, small = -1;
+
+	for (i = 0; i < 4; i++)
+		sqlite3_bind_double(st, i + 1, box[i]);
+	sqlite3_bind_int(st, 5, GEO_PROBE_LIMIT);
+	if (sq_row(s, st, "probing the area", probe_row, &small) != 0)
+		return -1;
+	return small;
+}
+
+/* A row of REPORT_COLUMNS, without attributes, to fn. */
+static int
+query_row(sqlite3_stmt *st, void *arg)
+{
+	struct report_rows *e = arg;
+	struct report r;
+
+	report_from_row(st, &r, e->media, e->mbuf, MEDIA_BUF);
+	return e->fn(&r, e->arg);
+}
+
+int
+store_report_query(struct store *s, const struct report_query *q,
+    int (*fn)(const struct report *, void *), void *arg)
+{
+	const char *media[VECHE_MAX_MEDIA];
+	struct report_rows e = { s, fn, arg, media, NULL };
+	char *ids = NULL, *svcs = NULL, *mbuf = NULL;
+	sqlite3_stmt *st;
+	double box[4];
+	unsigned bits = 0;
+	int i = 1, ret = 0;
+
+	if (q->nids > 0)
+		bits |= 1u << QF_IDS;
+	if (q->nservices > 0)
+		bits |= 1u << QF_SERVICES;
+	if (q->status_mask != 0)
+		bits |= 1u << QF_STATUS;
+	if (q->start != 0)
+		bits |= 1u << QF_START;
+	if (q->end != 0)
+		bits |= 1u << QF_END;
+	if (q->updated_after != 0)
+		bits |= 1u << QF_UPDATED_AFTER;
+	if (q->updated_before != 0)
+		bits |= 1u << QF_UPDATED_BEFORE;
+	if (q->has_bbox || q->has_radius) {
+		int small;
+
+		query_box(q, box);
+		if ((small = box_is_small(s, box)) == -1)
+			return -1;
+		if (q->has_radius)
+			bits |= 1u << (small ? QF_RADIUS : QF_RADIUS_SCAN);
+		else
+			bits |= 1u << (small ? QF_BBOX : QF_BBOX_SCAN);
+	}
+	if (q->agency != NULL)
+		bits |= 1u << QF_AGENCY;
+	if (q->text != NULL)
+		bits |= 1u << QF_TEXT;
+	if ((unsigned)q->order >= ORDER__MAX ||
+	    (st = query_stmt(s, bits, q->order)) == NULL)
+		return -1;
+	if ((q->nids > 0 && (ids = json_list(NULL, q->ids, q->nids)) == NULL) ||
+	    (q->nservices > 0 &&
+	    (svcs = json_list(q->services, NULL, q->nservices)) == NULL) ||
+	    (mbuf = malloc(MEDIA_BUF)) == NULL) {
+		snprintf(s->err, sizeof(s->err), "out of memory");
+		ret = -1;
+		goto out;
+	}
+	if (ids != NULL)
+		sq_bind_text(st, i++, ids);
+	if (svcs != NULL)
+		sq_bind_text(st, i++, svcs);
+	if (q->status_mask != 0)
+		sqlite3_bind_int64(st, i++, q->status_mask);
+	if (q->start != 0)
+		sqlite3_bind_int64(st, i++, q->start);
+	if (q->end != 0)
+		sqlite3_bind_int64(st, i++, q->end);
+	if (q->updated_after != 0)
+		sqlite3_bind_int64(st, i++, q->updated_after);
+	if (q->updated_before != 0)
+		sqlite3_bind_int64(st, i++, q->updated_before);
+	if (q->has_bbox || q->has_radius) {
+		int k;
+
+		for (k = 0; k < 4; k++)
+			sqlite3_bind_double(st, i++, box[k]);
+		if (q->has_radius) {
+			sqlite3_bind_double(st, i++, q->lat);
+			sqlite3_bind_double(st, i++, q->lon);
+			sqlite3_bind_double(st, i++, q->radius_m);
+		}
+	}
+	if (q->agency != NULL)
+		sq_bind_text(st, i++, q->agency);
+	if (q->text != NULL)
+		sq_bind_text(st, i++, q->text);
+	sqlite3_bind_int64(st, i++, q->limit ? (sqlite3_int64)q->limit : -1);
+	sqlite3_bind_int64(st, i++, (sqlite3_int64)q->offset);
+	e.mbuf = mbuf;
+	ret = sq_rows(s, st, "querying reports", query_row, &e);
+out:
+	free(mbuf);
+	free(svcs);
+	free(ids);
+	return ret;
+}
+
+/* What update_row hands an update to. */
+struct update_rows {
+	int (*fn)(const struct report_update *, void *);
+	void *arg;
+};
+
+static int
+update_row(sqlite3_stmt *st, void *arg)
+{
+	const struct update_rows *e = arg;
+	struct report_update u;
+
+	u.id = sqlite3_column_int64(st, 0);
+	u.report_id = sqlite3_column_int64(st, 1);
+	u.status = (enum report_status)sqlite3_column_int(st, 2);
+	u.description = sq_col_text(st, 3);
+	u.media_url = sq_col_text(st, 4);
+	u.created = sqlite3_column_int64(st, 5);
+	return e->fn(&u, e->arg);
+}
+
+int
+store_update_query(struct store *s, int64_t after, int64_t before,
+    size_t limit, int (*fn)(const struct report_update *, void *), void *arg)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_UPDATE_QUERY);
+	struct update_rows e = { fn, arg };
+
+	sqlite3_bind_int64(st, 1, after ? after : INT64_MIN);
+	sqlite3_bind_int64(st, 2, before ? before : INT64_MAX);
+	sqlite3_bind_int64(st, 3, limit ? (sqlite3_int64)limit : -1);
+	return sq_rows(s, st, "querying updates", update_row, &e);
+}

@@ -18,6 +18,7 @@
 #include "api/cli_delivery.h"
 #include "api/metrics.h"
 #include "cli/ops.h"
+#include "cli/photo_worker.h"
 #include "core/delivery.h"
 #include "core/account.h"
 #include "core/apikey.h"
@@ -1024,6 +1025,9 @@ main(int argc, char **argv)
 	char err[512];
 	const char *cmd;
 
+	/* The confined photo decoder: nothing else of veche is started. */
+	if (argc >= 2 && strcmp(argv[1], "photo-worker") == 0)
+		return cli_photo_worker(argc - 1, argv + 1);
 	if (sodium_init() < 0) {
 		fprintf(stderr, "veche: libsodium failed to start\n");
 		return 1;

@@ -19,8 +19,8 @@ static const char usage[] =
     "\n"
     "The server starts this for each uploaded photo: it decodes the image\n"
     "sent on file descriptor 3 in a sandbox and sends back clean JPEGs.\n"
-    "--selftest enters the sandbox and tries to open /etc/passwd: it must be\n"
-    "killed by SIGSYS.  --bench decodes each FILE N times in this process\n"
+    "--selftest enters the sandbox, tries to open /etc/passwd (refused) and\n"
+    "to make a socket: it must be killed by SIGSYS.  --bench decodes each FILE N times in this process\n"
     "and N times in a photo worker and prints the median and 95th\n"
     "percentile of each (docs/performance.md).  See docs/architecture.md,\n"
     "Untrusted input.\n";

@@ -271,8 +271,16 @@ photo_worker_selftest(void)
 	if (photo_decoder_sandbox() == -1 ||
 	    sandbox_enter(-1, &worker_limits) == -1)
 		return 1;
-	fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
-	fprintf(stderr, "veche: photo-worker: the sandbox let open(2) through "
-	    "(%s)\n", fd == -1 ? "refused" : "opened");
+	if ((fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC)) != -1) {
+		fprintf(stderr, "veche: photo-worker: the sandbox let open(2) "
+		    "through\n");
+		return 1;
+	}
+	fprintf(stderr, "veche: photo-worker: open(\"/etc/passwd\") refused "
+	    "(errno %d)\n", errno);
+	/* Any call outside the list kills: a socket. */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	fprintf(stderr, "veche: photo-worker: the sandbox let socket(2) "
+	    "through\n");
 	return 1;
 }

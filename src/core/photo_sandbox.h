@@ -40,9 +40,9 @@ int photo_worker_main(int fd);
 
 /*
  * 'veche photo-worker --selftest': confine the process as the worker does,
- * then try to open /etc/passwd.  The filter kills it with SIGSYS; if it
- * returns, the filter let the call through: it says so on stderr and
- * returns 1.
+ * then try to open /etc/passwd, which must fail (it says so on stderr),
+ * then to make a socket, which must kill it with SIGSYS.  If it returns,
+ * the filter let a call through: it says which on stderr and returns 1.
  */
 int photo_worker_selftest(void);
 

@@ -216,8 +216,8 @@ arg(unsigned n, enum scmp_compare op, scmp_datum_t a, scmp_datum_t b)
 
 /*
  * The system calls a confined libvips decode makes, found by running the
- * photo worker under strace -f and this filter in SCMP_ACT_TRAP mode over
- * JPEG, PNG and WebP inputs (docs/architecture.md).  Memory may be mapped
+ * photo worker under strace -f over JPEG, PNG and WebP inputs (and
+ * strace -k where a library made a call lazily; docs/architecture.md).  Memory may be mapped
  * but never executable; clone is allowed for threads only (libvips runs
  * its pipeline on worker threads even at concurrency 1) and clone3, whose
  * flags a filter cannot read, fails with ENOSYS so glibc falls back to
@@ -244,6 +244,10 @@ load_filter(int keep)
 		SCMP_SYS(sendto),
 	};
 	static const int err[] = { SCMP_SYS(write), SCMP_SYS(writev) };
+	static const int opens[] = {
+		SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(openat2),
+		SCMP_SYS(creat),
+	};
 	scmp_filter_ctx f;
 	size_t i;
 	int rc = -1;
@@ -269,6 +273,15 @@ load_filter(int keep)
 	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
 	    arg(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)) != 0)
 		goto out;
+	/*
+	 * Opening a file fails (EACCES) rather than kills: libraries look
+	 * for files lazily (glibc's malloc reads /proc/sys/vm/overcommit_memory
+	 * the first time a thread's heap shrinks) and cope when they cannot.
+	 */
+	for (i = 0; i < sizeof(opens) / sizeof(opens[0]); i++)
+		if (seccomp_rule_add(f, SCMP_ACT_ERRNO(EACCES), opens[i],
+		    0) != 0)
+			goto out;
 	/* Threads, not processes. */
 	if (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
 	    arg(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD)) != 0 ||

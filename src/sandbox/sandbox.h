@@ -69,8 +69,9 @@ struct sandbox_limits {
  * 0, 1, 2 and keep (-1: none), sets the rlimits (CPU, address space, file
  * size 0, no new files, no core dumps), PR_SET_NO_NEW_PRIVS, and loads a
  * seccomp filter under which read works on keep only, write on keep and
- * stderr, threads may be started but not processes, and any other system
- * call (open, socket, execve ...) kills the process with SIGSYS.  Call it
+ * stderr, threads may be started but not processes, opening a file fails
+ * with EACCES, and any other system call (socket, connect, execve ...)
+ * kills the process with SIGSYS.  Call it
  * after every library is initialised.  Returns 0, or -1 after saying why
  * on stderr; the caller must then exit.
  */

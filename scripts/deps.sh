@@ -8,7 +8,8 @@ set -eu
 pkgs="build-essential cmake pkg-config clang libclang-rt-14-dev
 libmicrohttpd-dev libjansson-dev libxml2-dev libsqlite3-dev libpq-dev
 libsodium-dev libcurl4-openssl-dev libstemmer-dev libutf8proc-dev
-liblinear-dev libgeos-dev libcmocka-dev libvips-dev python3 python3-aiosmtpd
+liblinear-dev libgeos-dev libcmocka-dev libvips-dev libseccomp-dev python3
+python3-aiosmtpd
 curl chromium fonts-dejavu-core"
 if [ "${1:-}" = bench ]; then
 	pkgs="$pkgs wrk nginx-light fasttext"

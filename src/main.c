@@ -10,6 +10,7 @@
 
 #include "veche.h"
 #include "cli/cli.h"
+#include "cli/photo_worker.h"
 #include "core/clock.h"
 
 int
@@ -19,6 +20,9 @@ main(int argc, char **argv)
 	char err[512];
 	const char *cmd;
 
+	/* The confined photo decoder: nothing else of veche is started. */
+	if (argc >= 2 && strcmp(argv[1], "photo-worker") == 0)
+		return cli_photo_worker(argc - 1, argv + 1);
 	if (sodium_init() < 0) {
 		fprintf(stderr, "veche: libsodium failed to start\n");
 		return 1;

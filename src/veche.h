@@ -103,6 +103,10 @@
 #define VECHE_MAX_PHOTO_PIXELS  (40u * 1000 * 1000) /* decoded width x height */
 #define VECHE_PHOTO_SIDE        2048   /* re-encoded photo: longest side, px */
 #define VECHE_THUMB_SIDE        320    /* thumbnail: longest side, px */
+#define VECHE_MAX_PHOTO_OUT     (16u * 1024 * 1024) /* a re-encoded photo */
+#define VECHE_PHOTO_WORKER_MS   30000  /* wall time for one photo's worker */
+#define VECHE_PHOTO_WORKER_CPU  20     /* its CPU seconds (RLIMIT_CPU) */
+#define VECHE_PHOTO_WORKER_MEM  (1024u * 1024 * 1024) /* its address space */
 #define VECHE_MAX_COMMENT       2000   /* characters */
 #define VECHE_NEARBY_RADIUS_M   200    /* "is this yours?" search radius */
 #define VECHE_NEARBY_MAX        5      /* reports offered there */

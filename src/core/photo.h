@@ -7,6 +7,10 @@
  * written as JPEG with every metadata block (EXIF, XMP, ICC, GPS) removed,
  * and a VECHE_THUMB_SIDE thumbnail is made beside it.  Nothing of the
  * original is kept.
+ *
+ * The decoding happens in a confined child process (core/photo_sandbox.h,
+ * core/photo_decode.h); this module, in the server, writes the clean bytes
+ * it gets back to files and rows.
  */
 #ifndef VECHE_PHOTO_H
 #define VECHE_PHOTO_H
@@ -16,44 +20,11 @@
 
 #include "veche.h"
 #include "core/error.h"
+#include "core/photo_decode.h"
 
 struct store;
 
-enum photo_kind {
-	PHOTO_JPEG,
-	PHOTO_PNG,
-	PHOTO_WEBP,
-	PHOTO_KIND__MAX
-};
-
 #define PHOTO_ID_LEN (VECHE_TOKEN_HEX + 1)
-
-/* The kind of image buf holds by its magic number, or PHOTO_KIND__MAX. */
-enum photo_kind photo_sniff(const void *buf, size_t len);
-
-/*
- * A re-encoded photo: JPEG bytes of the photo and its thumbnail (malloc'd,
- * owned by the struct; free with photo_clear) and the photo's size.
- */
-struct photo {
-	void *jpeg;
-	size_t jpeg_len;
-	void *thumb;
-	size_t thumb_len;
-	int width;
-	int height;
-};
-
-/*
- * Check and re-encode the image in buf.  Returns 0 and fills *out, or -1
- * with e set: VERR_INVALID naming field "photo" for what is not a JPEG,
- * PNG or WebP image within the limits, VERR_INTERNAL otherwise.
- */
-int photo_process(const void *buf, size_t len, struct photo *out,
-    struct verr *e);
-
-/* Free what photo_process made; accepts a zeroed or cleared struct. */
-void photo_clear(struct photo *p);
 
 /* A photo written to the media folder. */
 struct photo_file {
@@ -64,8 +35,9 @@ struct photo_file {
 };
 
 /*
- * Process buf and write <dir>/<id>.jpg and <dir>/<id>-thumb.jpg (dir is
- * created if missing), no row in the store yet.  Returns 0 and fills *out,
+ * Process buf in the photo worker (photo_decode_isolated) and write
+ * <dir>/<id>.jpg and <dir>/<id>-thumb.jpg (dir is created if missing), no
+ * row in the store yet.  Returns 0 and fills *out,
  * or -1 with e set and no file left.  The caller records it with
  * photo_record or takes it back with photo_remove.
  */

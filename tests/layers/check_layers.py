@@ -4,8 +4,9 @@ check_layers.py: fail on an include edge that breaks veche's layering
 (STYLE.md, "The house"; docs/architecture.md).
 
     http -> api -> core -> store          (data flows one way)
-    core -> geo, text, net, format        (below core; format writes
-                                          the outbox's JSON payloads)
+    core -> geo, text, net, format,       (below core; format writes
+            sandbox                        the outbox's JSON payloads,
+                                          sandbox confines child processes)
     base                                  (plain shared types: everyone)
     cli                                   (command-line front ends: like api)
 
@@ -26,13 +27,14 @@ MAY = {
     "base": set(),
     "http": {"base"},
     "api": {"base", "http", "core"},
-    "cli": {"base", "http", "api", "core", "text"},
-    "core": {"base", "store", "geo", "text", "net", "format"},
+    "cli": {"base", "http", "api", "core", "text", "sandbox"},
+    "core": {"base", "store", "geo", "text", "net", "format", "sandbox"},
     "store": {"base"},
     "geo": {"base"},
     "text": {"base"},
     "net": {"base"},
     "format": {"base"},
+    "sandbox": {"base"},
 }
 
 # Libraries that only some layers may include, and which.
@@ -46,6 +48,8 @@ LIBS = {
     "geos_c.h": {"geo"},
     "libstemmer.h": {"text"},
     "linear.h": {"text"},
+    "seccomp.h": {"sandbox"},
+    "vips/": {"core"},
 }
 
 PROJECT = re.compile(r'^\s*#\s*include\s*"([a-z_]+)/[^"]+"')

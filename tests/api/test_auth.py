@@ -249,6 +249,42 @@ class TestAccountRateLimit(ServerTestCase):
         self.assertEqual(Session(self).login("bystander").status, 200)
 
 
+class TestGrowingDelays(ServerTestCase):
+    """Each block of the same account lasts twice as long as the one before
+    (docs/auth.md); veche's clock is moved on instead of waiting."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server.create_user("slow", "citizen")
+
+    def block(self, s):
+        """Fail until refused; the Retry-After of the refusal."""
+        for _ in range(6):
+            r = s.login("slow", "wrong password")
+            if r.status == 429:
+                return int(r.headers["Retry-After"])
+            self.assertEqual(r.status, 401, r)
+        self.fail("no 429 after 6 wrong passwords")
+
+    def test_blocks_double_then_end(self):
+        s = Session(self)
+        first = self.block(s)
+        self.assertGreater(first, 0)
+        self.assertLessEqual(first, 60)
+        # Still blocked a second before it ends, even with the password.
+        self.server.advance(first - 1)
+        self.assertEqual(s.login("slow").status, 429)
+        self.server.advance(2)
+        second = self.block(s)
+        self.assertGreater(second, 60)
+        self.assertLessEqual(second, 120)
+        self.server.advance(second + 1)
+        # The block is over: the right password signs in and forgets it all.
+        self.assertEqual(s.login("slow").status, 200)
+        self.assertLessEqual(self.block(Session(self)), 60)
+
+
 class TestAddressRateLimit(ServerTestCase):
 
     @classmethod

@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "base/model.h"
+#include "core/session.h"
 
 struct app;
 struct http_request;
@@ -49,7 +50,7 @@ const char *auth_csrf(struct http_request *req);
  */
 int auth_sign_in(struct http_request *req, struct http_response *res,
     struct app *a, const char *login, const char *password,
-    struct actor *act, char *csrf, struct verr *e);
+    struct actor *act, char csrf[SESSION_TOKEN_LEN], struct verr *e);
 
 /* End the request's session and clear its cookie.  Returns 0 or -1. */
 int auth_sign_out(struct http_request *req, struct http_response *res,

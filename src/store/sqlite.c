@@ -619,7 +619,8 @@ run_batch(struct store *s, struct unit *batch)
 			    sizeof(s->request_id));
 			u->rc = u->fn(s, u->arg);
 			if (u->rc != 0) {
-				snprintf(u->err, sizeof(u->err), "%s", s->err);
+				snprintf(u->err, sizeof(u->err), "%.*s",
+				    (int)sizeof(u->err) - 1, s->err);
 				sq_step_done(s, sq_stmt(s, STORE_MOD_CORE,
 				    ST_ROLLBACK_TO), "rollback to savepoint");
 			}
@@ -639,7 +640,8 @@ run_batch(struct store *s, struct unit *batch)
 	if (!ok)
 		for (u = batch; u != NULL; u = u->next) {
 			u->rc = -1;
-			snprintf(u->err, sizeof(u->err), "%s", s->err);
+			snprintf(u->err, sizeof(u->err), "%.*s",
+			    (int)sizeof(u->err) - 1, s->err);
 		}
 }
 

@@ -107,7 +107,7 @@ store_backup(struct store *s, const char *path, int step,
 	}
 	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL) !=
 	    SQLITE_OK) {
-		snprintf(s->err, sizeof(s->err), "cannot open %s: %s", tmp,
+		snprintf(s->err, sizeof(s->err), "cannot open %.300s: %s", tmp,
 		    dst != NULL ? sqlite3_errmsg(dst) : "out of memory");
 		goto fail;
 	}
@@ -120,7 +120,7 @@ store_backup(struct store *s, const char *path, int step,
 	in_read = 1;
 	rc = copy_pages(dst, s->db, step > 0 ? step : 1, progress, arg);
 	if (rc != SQLITE_DONE) {
-		snprintf(s->err, sizeof(s->err), "backup to %s: %s", tmp,
+		snprintf(s->err, sizeof(s->err), "backup to %.300s: %s", tmp,
 		    sqlite3_errstr(rc));
 		goto fail;
 	}
@@ -132,13 +132,13 @@ store_backup(struct store *s, const char *path, int step,
 	 */
 	if (sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL,
 	    NULL) != SQLITE_OK) {
-		snprintf(s->err, sizeof(s->err), "backup to %s: %s", tmp,
+		snprintf(s->err, sizeof(s->err), "backup to %.300s: %s", tmp,
 		    sqlite3_errmsg(dst));
 		goto fail;
 	}
 	if (sqlite3_close(dst) != SQLITE_OK) {
 		dst = NULL;
-		snprintf(s->err, sizeof(s->err), "closing %s", tmp);
+		snprintf(s->err, sizeof(s->err), "closing %.300s", tmp);
 		goto fail;
 	}
 	dst = NULL;

@@ -80,7 +80,7 @@
 #define VECHE_LOGIN_MAX_ADDRESS 20     /* failures per address per window */
 #define VECHE_LOGIN_DELAY       60     /* first block after too many failures, s */
 #define VECHE_LOGIN_MAX_DELAY   3600   /* each block doubles, up to this, s */
-#define VECHE_LOGIN_MAX_KEYS    (1u << 20) /* live counters (logins, addresses) */
+#define VECHE_LOGIN_MAX_KEYS    (1u << 16) /* live counters (logins, addresses) */
 #define VECHE_MAX_REASON        1000   /* characters: forward/extend reasons */
 #define VECHE_MAX_OVERDUE       1000   /* reports in one overdue list */
 #define VECHE_MAX_HISTORY       500    /* entries in one report history */

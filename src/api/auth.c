@@ -317,7 +317,7 @@ addr_key(const char *remote, char *buf, size_t size)
  * Whether a sign-in comes from this site's own pages (login CSRF: another
  * site must not sign a visitor in as the attacker).  Browsers send Origin
  * with every cross-site POST: it must be the public URL's origin or name
- * the Host the request was sent to.  Without Origin, Sec-Fetch-Site must
+ * the Host the request was sent to, in the public URL's scheme.  Without Origin, Sec-Fetch-Site must
  * be same-origin or none.  A client that sends neither is no browser, and
  * no other site can make it send anything.
  */
@@ -341,8 +341,16 @@ same_origin(struct http_request *req, const struct app *a)
 		    strncasecmp(origin, pub, (size_t)(end - pub)) == 0)
 			return 1;
 	}
+	/*
+	 * Or the Host it was sent to (a proxy's name), in the public URL's
+	 * scheme: an http:// page must not sign in to an https:// site.
+	 */
 	p = strstr(origin, "://");
-	return p != NULL && host != NULL && strcasecmp(p + 3, host) == 0;
+	if (p == NULL || host == NULL || strcasecmp(p + 3, host) != 0)
+		return 0;
+	return pub == NULL || (end = strstr(pub, "://")) == NULL ||
+	    ((size_t)(p - origin) == (size_t)(end - pub) &&
+	    strncasecmp(origin, pub, (size_t)(p - origin)) == 0);
 }
 
 int

@@ -39,6 +39,7 @@ struct ratelimit {
 	size_t used;                    /* slots used, live or dead */
 	size_t max_keys;                /* live keys at most */
 	int full;                       /* the last insertion found no room */
+	int64_t full_checked;           /* when a full table last looked for room */
 };
 
 struct ratelimit *
@@ -163,8 +164,21 @@ ratelimit_blocked(struct ratelimit *rl, const char *key, int64_t now,
 		blocked = 1;
 		*retry = e->until - now;
 	} else if (e == NULL && rl->full) {
-		blocked = 1;
-		*retry = VECHE_LOGIN_DELAY;
+		/*
+		 * Full when last asked: look for room again (once a second at
+		 * most: a rebuild walks the table), or a full table would
+		 * refuse every new key until a restart, since a blocked key
+		 * never reaches ratelimit_fail to clear the flag.
+		 */
+		if (now != rl->full_checked) {
+			rl->full_checked = now;
+			if (make_room(rl, now) == 0)
+				rl->full = 0;
+		}
+		if (rl->full) {
+			blocked = 1;
+			*retry = VECHE_LOGIN_DELAY;
+		}
 	}
 	pthread_mutex_unlock(&rl->lock);
 	return blocked;

@@ -342,6 +342,16 @@ start_app(struct serve *sv)
 	return 0;
 }
 
+/* The default public URL: http://HOST:PORT of --listen. */
+static void
+default_url(struct serve *sv)
+{
+	snprintf(sv->public_url, sizeof(sv->public_url),
+	    strchr(sv->host, ':') ? "http://[%s]:%u" : "http://%s:%u",
+	    sv->host, sv->port);
+	sv->url = sv->public_url;
+}
+
 /* The routes, /metrics and the HTTP server; sets the public URL. */
 static int
 start_http(struct serve *sv)
@@ -370,18 +380,24 @@ start_http(struct serve *sv)
 	cfg->app = &sv->app;
 	snprintf(sv->static_dir, sizeof(sv->static_dir), "%s", cli_web_dir());
 	cfg->static_dir = sv->static_dir;
+	/*
+	 * The server's threads read the public URL (sign-in's Origin check,
+	 * cookies): set it before they start.  Only with --listen port 0 is
+	 * it known after, and then no client can know the port before
+	 * "listening on" prints it.
+	 */
+	if (sv->url == NULL && sv->port != 0)
+		default_url(sv);
+	sv->app.public_url = sv->url;
 	if ((sv->srv = http_server_start(cfg, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "veche: %s\n", err);
 		return -1;
 	}
 	sv->port = http_server_port(sv->srv);
 	if (sv->url == NULL) {
-		snprintf(sv->public_url, sizeof(sv->public_url),
-		    strchr(sv->host, ':') ? "http://[%s]:%u" : "http://%s:%u",
-		    sv->host, sv->port);
-		sv->url = sv->public_url;
+		default_url(sv);
+		sv->app.public_url = sv->url;
 	}
-	sv->app.public_url = sv->url;
 	return 0;
 }
 

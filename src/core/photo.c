@@ -18,7 +18,24 @@
 #include "store/store.h"
 #include "store/store_social.h"
 
-/* Write data to path through a temporary file and a rename. */
+/* fsync the folder dir, so that a rename into it survives a power cut. */
+static int
+sync_dir(const char *dir)
+{
+	int fd, rc;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/*
+ * Write data to path through a temporary file, an fsync and a rename: the
+ * report's row is committed after this, and a committed report must not
+ * name a photo a power cut took (the folder is synced by the caller).
+ */
 static int
 write_file(const char *path, const void *data, size_t len)
 {
@@ -45,6 +62,11 @@ write_file(const char *path, const void *data, size_t len)
 		p += w;
 		len -= (size_t)w;
 	}
+	if (fsync(fd) == -1) {
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
 	if (close(fd) == -1 || rename(tmp, path) == -1) {
 		unlink(tmp);
 		return -1;
@@ -62,7 +84,8 @@ save(const char *dir, const char *id, const char *suffix, const void *data,
 	n = snprintf(path, sizeof(path), "%s/%s%s.jpg", dir, id, suffix);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return -1;
-	return write_file(path, data, len);
+	return write_file(path, data, len) == -1 || sync_dir(dir) == -1 ?
+	    -1 : 0;
 }
 
 void

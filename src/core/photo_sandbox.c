@@ -134,7 +134,10 @@ read_answer(int fd, int64_t deadline, struct photo *out, struct verr *e,
 	}
 	j = out->jpeg;
 	t = out->thumb;
-	if (j[0] != 0xff || j[1] != 0xd8 || t[0] != 0xff || t[1] != 0xd8) {
+	/* Whole JPEGs: the start (SOI) and end (EOI) markers of both. */
+	if (j[0] != 0xff || j[1] != 0xd8 || t[0] != 0xff || t[1] != 0xd8 ||
+	    j[a.a_len - 2] != 0xff || j[a.a_len - 1] != 0xd9 ||
+	    t[a.b_len - 2] != 0xff || t[a.b_len - 1] != 0xd9) {
 		photo_clear(out);
 		return -1;
 	}

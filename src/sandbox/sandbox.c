@@ -148,6 +148,13 @@ sandbox_spawn(const char *path, char *const argv[], char *const envp[],
 	    O_RDONLY, 0)) != 0 ||
 	    (rc = posix_spawn_file_actions_addopen(&fa, 1, "/dev/null",
 	    O_WRONLY, 0)) != 0 ||
+	    /*
+	     * Not the server's stderr either: a decoder taken over could
+	     * write lines there that pass for the server's JSON request log.
+	     * The worker says what it refuses in its answer (checked).
+	     */
+	    (rc = posix_spawn_file_actions_addopen(&fa, 2, "/dev/null",
+	    O_WRONLY, 0)) != 0 ||
 	    (rc = posix_spawn_file_actions_adddup2(&fa, child,
 	    SANDBOX_FD)) != 0 ||
 	    (rc = posix_spawn(&c->pid, path, &fa, &at, argv, envp)) != 0)
@@ -236,7 +243,7 @@ load_filter(int keep)
 		SCMP_SYS(gettid), SCMP_SYS(getrandom),
 		SCMP_SYS(clock_gettime), SCMP_SYS(clock_nanosleep),
 		SCMP_SYS(nanosleep), SCMP_SYS(exit), SCMP_SYS(exit_group),
-		SCMP_SYS(close), SCMP_SYS(fstat), SCMP_SYS(newfstatat),
+		SCMP_SYS(close), SCMP_SYS(fstat),
 		SCMP_SYS(lseek), SCMP_SYS(poll), SCMP_SYS(ppoll),
 	};
 	static const int io[] = {
@@ -257,7 +264,7 @@ load_filter(int keep)
 	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
 		if (seccomp_rule_add(f, SCMP_ACT_ALLOW, plain[i], 0) != 0)
 			goto out;
-	/* I/O only on what is open: the socket, and stderr for messages. */
+	/* I/O only on what is open: the socket, and stderr (/dev/null). */
 	if (keep >= 0)
 		for (i = 0; i < sizeof(io) / sizeof(io[0]); i++)
 			if (seccomp_rule_add(f, SCMP_ACT_ALLOW, io[i], 1,
@@ -282,6 +289,16 @@ load_filter(int keep)
 		if (seccomp_rule_add(f, SCMP_ACT_ERRNO(EACCES), opens[i],
 		    0) != 0)
 			goto out;
+	/*
+	 * fstat by descriptor (glibc's fstat is newfstatat with an empty path
+	 * and AT_EMPTY_PATH); by path it fails as opening does, so a decoder
+	 * taken over cannot probe which files exist.
+	 */
+	if (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(newfstatat), 1,
+	    arg(3, SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH)) != 0 ||
+	    seccomp_rule_add(f, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(newfstatat), 1,
+	    arg(3, SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, 0)) != 0)
+		goto out;
 	/* Threads, not processes. */
 	if (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
 	    arg(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD)) != 0 ||

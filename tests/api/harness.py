@@ -247,6 +247,12 @@ class Server:
                 line += chunk
         m = re.fullmatch(rb"veche: listening on http://127\.0\.0\.1:"
                          rb"(\d+)/\n", line)
+        if m is None and "--public-url" in self.serve_args and \
+                "--listen" in self.serve_args and \
+                re.fullmatch(rb"veche: listening on \S+/\n", line):
+            # The line names the public URL: the port is the one asked for.
+            port = self.serve_args[self.serve_args.index("--listen") + 1]
+            m = re.fullmatch(rb"127\.0\.0\.1:(\d+)", port.encode())
         if m is None:
             self.kill()
             raise RuntimeError("unexpected first line %r; stderr:\n%s" % (
@@ -345,6 +351,14 @@ def encode_query(params):
     items = params.items() if isinstance(params, dict) else params
     return urllib.parse.urlencode([(k, v) for k, v in items
                                    if v is not None])
+
+
+def free_port():
+    """A port on 127.0.0.1 that nothing listens on just now."""
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def multipart(fields, files=()):

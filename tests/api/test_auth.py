@@ -8,7 +8,7 @@ import http.client
 import re
 import unittest
 
-from harness import (REQUEST_TIMEOUT, TEST_PASSWORD, WEST_POINT,
+from harness import (free_port, REQUEST_TIMEOUT, TEST_PASSWORD, WEST_POINT,
                      ServerTestCase, Session, encode_query, report_fields)
 
 
@@ -456,6 +456,35 @@ class TestLoginCsrf(ServerTestCase):
             self.server, "/login", fields,
             headers={"Cookie": cookie, "Origin": self.server.base})
         self.assertEqual(status, 303, body)
+
+
+class TestLoginCsrfScheme(ServerTestCase):
+    """Behind an https proxy, a page served over plain http under the same
+    host name must not sign a visitor in either (found by review)."""
+
+    serve_args = ("--public-url", "https://veche.example",
+                  "--listen", "127.0.0.1:%d" % free_port())
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server.create_user("dave", "citizen")
+
+    def login_with_origin(self, origin):
+        status, _, body = post_from(
+            self.server, "/api/v1/login",
+            {"login": "dave", "password": TEST_PASSWORD},
+            headers={"Origin": origin})
+        return status, body
+
+    def test_scheme_of_the_public_url(self):
+        host = "127.0.0.1:%d" % self.server.port
+        self.assertEqual(self.login_with_origin("http://" + host)[0], 403)
+        self.assertEqual(self.login_with_origin("https://" + host)[0], 200)
+        self.assertEqual(
+            self.login_with_origin("https://veche.example")[0], 200)
+        self.assertEqual(
+            self.login_with_origin("http://veche.example")[0], 403)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from harness import (CITY, WEST_POINT, Server, ServerTestCase, encode_query,
-                     report_fields)
+                     free_port, report_fields)
 
 SECRET = "test-secret-0123456789"
 FAST = ("--retry-base-ms", "100", "--retry-cap-ms", "400",
@@ -378,12 +378,6 @@ def smtp_controller():
             raise AssertionError("aiosmtpd is missing: run scripts/deps.sh "
                                  "(apt-get install python3-aiosmtpd)")
     return Controller
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Mailbox:

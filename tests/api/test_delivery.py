@@ -11,7 +11,6 @@ import email.policy
 import hashlib
 import hmac
 import json
-import socket
 import sqlite3
 import sys
 import threading

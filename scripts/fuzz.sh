@@ -32,8 +32,11 @@ for f in build-test/tests/fuzz_*; do
 	    -artifact_prefix="$out/$n-" "$kept" "tests/fuzz/corpus/$n" \
 	    >"$log" 2>&1; then
 		finding=none
-	else
+	elif ls "$out/$n-"* >/dev/null 2>&1; then
 		finding="see $out"
+	else
+		# Stopped (a signal, out of memory) with no input to keep.
+		finding="stopped: see the lines above"
 	fi
 	took=$(( $(date +%s) - start ))
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)

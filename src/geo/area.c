@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <geos_c.h>
+#include <jansson.h>
 
 #include "geo/geo.h"
 
@@ -50,6 +51,131 @@ geos_message_r(const char *msg, void *userdata)
 	snprintf(a->msg, sizeof(a->msg), "%s", msg);
 }
 
+/*
+ * The shape of an area's GeoJSON, checked before GEOS reads it: GEOS 3.11's
+ * reader trusts it and dereferences a position with no numbers in it
+ * (found by fuzz_city: a Polygon ring holding []).  Every position must be
+ * two or three numbers, every ring four or more positions, and the only
+ * geometries are Polygon and MultiPolygon, bare or inside a Feature, a
+ * FeatureCollection or a GeometryCollection.  Returns 0 or -1 with a
+ * message naming the place.
+ */
+static int
+check_ring(const json_t *ring, const char *where, char *err, size_t errlen)
+{
+	size_t i, j, n;
+	const json_t *pos;
+
+	if (!json_is_array(ring) || json_array_size(ring) < 4) {
+		snprintf(err, errlen, "%s: a ring must be an array of at least "
+		    "4 positions, the last equal to the first", where);
+		return -1;
+	}
+	json_array_foreach(ring, i, pos) {
+		n = json_array_size(pos);
+		if (!json_is_array(pos) || n < 2 || n > 3) {
+			snprintf(err, errlen, "%s: position %zu must be "
+			    "[longitude, latitude]", where, i);
+			return -1;
+		}
+		for (j = 0; j < n; j++)
+			if (!json_is_number(json_array_get(pos, j))) {
+				snprintf(err, errlen, "%s: position %zu must "
+				    "hold numbers only", where, i);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+static int
+check_polygon(const json_t *rings, const char *where, char *err,
+    size_t errlen)
+{
+	const json_t *ring;
+	size_t i;
+
+	if (!json_is_array(rings) || json_array_size(rings) == 0) {
+		snprintf(err, errlen, "%s: a Polygon's coordinates must be a "
+		    "non-empty array of rings", where);
+		return -1;
+	}
+	json_array_foreach(rings, i, ring)
+		if (check_ring(ring, where, err, errlen) == -1)
+			return -1;
+	return 0;
+}
+
+static int
+check_shape(const json_t *g, int depth, char *err, size_t errlen)
+{
+	const char *type = json_string_value(json_object_get(g, "type"));
+	const json_t *list, *item;
+	size_t i;
+
+	if (depth > 8) {
+		snprintf(err, errlen, "GeoJSON nested too deep");
+		return -1;
+	}
+	if (!json_is_object(g) || type == NULL) {
+		snprintf(err, errlen, "a GeoJSON object with a \"type\" is "
+		    "expected");
+		return -1;
+	}
+	if (strcmp(type, "Feature") == 0)
+		return check_shape(json_object_get(g, "geometry"), depth + 1,
+		    err, errlen);
+	if (strcmp(type, "FeatureCollection") == 0 ||
+	    strcmp(type, "GeometryCollection") == 0) {
+		list = json_object_get(g, type[0] == 'F' ? "features" :
+		    "geometries");
+		if (!json_is_array(list) || json_array_size(list) == 0) {
+			snprintf(err, errlen, "an empty %s is not an area",
+			    type);
+			return -1;
+		}
+		json_array_foreach(list, i, item)
+			if (check_shape(item, depth + 1, err, errlen) == -1)
+				return -1;
+		return 0;
+	}
+	list = json_object_get(g, "coordinates");
+	if (strcmp(type, "Polygon") == 0)
+		return check_polygon(list, "Polygon", err, errlen);
+	if (strcmp(type, "MultiPolygon") == 0) {
+		if (!json_is_array(list) || json_array_size(list) == 0) {
+			snprintf(err, errlen, "MultiPolygon: coordinates must "
+			    "be a non-empty array of polygons");
+			return -1;
+		}
+		json_array_foreach(list, i, item)
+			if (check_polygon(item, "MultiPolygon", err,
+			    errlen) == -1)
+				return -1;
+		return 0;
+	}
+	snprintf(err, errlen, "an area must be a Polygon or MultiPolygon, "
+	    "got %.40s", type);
+	return -1;
+}
+
+static int
+check_geojson(const char *geojson, char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *root;
+	int rc;
+
+	if ((root = json_loads(geojson, 0, &je)) == NULL) {
+		snprintf(err, errlen, "not valid GeoJSON: %s (line %d)",
+		    je.text, je.line);
+		return -1;
+	}
+	rc = check_shape(root, 0, err, errlen);
+	json_decref(root);
+	return rc;
+}
+
 /* 1 if g is made only of polygons (possibly inside collections). */
 static int
 only_polygons(GEOSContextHandle_t ctx, const GEOSGeometry *g)
@@ -76,6 +202,8 @@ geo_area_parse(const char *geojson, char *err, size_t errlen)
 	GEOSGeoJSONReader *rd = NULL;
 	char *why = NULL;
 
+	if (check_geojson(geojson, err, errlen) == -1)
+		return NULL;
 	if ((a = calloc(1, sizeof(*a))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;

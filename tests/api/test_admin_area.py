@@ -45,6 +45,13 @@ class TestAreaUpload(ServerTestCase):
         self.assertEqual(r.status, 400, r)
         self.assertIn("area", r.text())
         self.assertEqual(self.agency_of_new_report(), "admin")
+        # A position with no numbers in it (it crashed GEOS's reader, and
+        # with it the server) is refused, naming the position.
+        r = self.upload(root, "east", '{"type":"Polygon","coordinates":'
+                        '[[[],[0,0],[1,0],[0,0]]]}')
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("position 0", r.text())
+        self.assertEqual(self.agency_of_new_report(), "admin")
         # Without the CSRF token the upload is refused.
         ctype, body = multipart([("agency", "east")],
                                 [("area", "a.geojson", "application/json",

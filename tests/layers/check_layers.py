@@ -42,7 +42,7 @@ LIBS = {
     "microhttpd.h": {"http"},
     "sqlite3.h": {"store"},
     "libpq-fe.h": {"store"},
-    "jansson.h": {"api", "cli", "format"},
+    "jansson.h": {"api", "cli", "format", "geo"},
     "libxml/": {"api", "text"},
     "curl/": {"net"},
     "geos_c.h": {"geo"},

@@ -189,6 +189,8 @@ find_place(const struct listen *l, const struct text_doc *doc)
 	char key[256];
 	size_t i, k, j, g;
 
+	if (l->nplaces == 0)
+		return NULL;
 	for (i = 0; i < doc->ntokens; i++) {
 		key[0] = '\0';
 		for (k = 0; k < PLACE_WORDS && i + k < doc->ntokens; k++) {
@@ -369,7 +371,8 @@ listen_new(struct store *s, const char *datadir, char *err, size_t errlen)
 		listen_free(l);
 		return NULL;
 	}
-	qsort(l->places, l->nplaces, sizeof(*l->places), place_cmp);
+	if (l->nplaces > 0)
+		qsort(l->places, l->nplaces, sizeof(*l->places), place_cmp);
 	return l;
 }
 

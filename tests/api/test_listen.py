@@ -5,6 +5,7 @@ VK and Telegram uploads with wrong shapes, saved queries and the analysis
 of stored posts.
 """
 import copy
+import gzip
 import http.server
 import json
 import threading
@@ -33,6 +34,30 @@ RSS = """<?xml version="1.0" encoding="windows-1251"?>
 </channel></rss>""".format(COMPLAINT).encode("cp1251")
 
 
+ATOM = """<?xml version="1.0" encoding="koi8-r"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Блог</title>
+<entry><id>urn:a:1</id><link rel="alternate" href="http://blog.example/1"/>
+<author><name>blogger_kzn</name></author>
+<updated>2026-06-15T08:00:00+03:00</updated>
+<content type="html">&lt;p&gt;Во дворе &lt;b&gt;прорвало трубу&lt;/b&gt;&lt;/p&gt;</content>
+</entry></feed>""".encode("koi8_r")
+
+JSONFEED = gzip.compress(json.dumps({
+    "version": "https://jsonfeed.org/version/1.1", "title": "Лента",
+    "items": [{"id": "j-1", "url": "http://j.example/1",
+               "content_text": "Спасибо коммунальщикам, быстро починили",
+               "authors": [{"name": "jfeed_user"}],
+               "date_published": "2026-06-15T07:00:00Z"}]},
+    ensure_ascii=False).encode("utf-8"))
+
+HUGE = ("""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>
+<item><guid>big</guid><description>%s</description></item>
+<item><guid>small</guid><description>Короткая заметка</description></item>
+</channel></rss>""" % ("слово " * 20000)).encode("utf-8")
+
+SLOW_SECONDS = 3
+
+
 class Feeds(http.server.BaseHTTPRequestHandler):
     seen = []
 
@@ -49,6 +74,23 @@ class Feeds(http.server.BaseHTTPRequestHandler):
             body, ctype = RSS, "application/rss+xml"
         elif self.path == "/broken":
             body, ctype = b"<rss><channel><item>", "application/rss+xml"
+        elif self.path == "/atom":
+            body, ctype = ATOM, "application/atom+xml"
+        elif self.path == "/huge":
+            body, ctype = HUGE, "application/rss+xml"
+        elif self.path == "/json":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/feed+json")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(JSONFEED)))
+            self.end_headers()
+            self.wfile.write(JSONFEED)
+            return
+        elif self.path == "/slow":
+            # Stall past the source's time limit (its own stall, no sleep
+            # in the test itself).
+            time.sleep(SLOW_SECONDS)
+            body, ctype = RSS, "application/rss+xml"
         else:
             self.send_response(500)
             self.send_header("Content-Length", "0")
@@ -137,6 +179,37 @@ class TestListen(ServerTestCase):
         csv = s.get("/listen.csv", {"query": str(qid)})
         self.assertEqual(csv.status, 200)
         self.assertIn("ул. Свободы, 12", csv.text())
+
+    def test_formats_and_limits(self):
+        s = self.admin()
+        for name, kind, path, extra in (
+                ("atom", "atom", "/atom", {}),
+                ("json", "jsonfeed", "/json", {}),
+                ("huge", "rss", "/huge", {}),
+                ("slow", "rss", "/slow", {"timeout_ms": "1000"})):
+            fields = {"name": name, "kind": kind, "url": self.feed_url(path),
+                      "interval": "60"}
+            fields.update(extra)
+            r = s.post("/api/v1/sources", fields)
+            self.assertEqual(r.status, 201, r)
+        srcs = {n: self.await_fetches(s, n, 1)
+                for n in ("atom", "json", "huge", "slow")}
+        self.assertIn("1000 ms", srcs["slow"]["last_error"])
+        for n in ("atom", "json", "huge"):
+            self.assertIsNone(srcs[n]["last_error"], n)
+            self.assertEqual(srcs[n]["posts"], 1, n)
+
+        def only(name):
+            r = s.get("/api/v1/posts.json", {"source": srcs[name]["id"]})
+            return r.json()["posts"][0]
+        atom = only("atom")
+        self.assertEqual(atom["text"], "Во дворе прорвало трубу")
+        self.assertEqual(atom["author"], "blogger_kzn")
+        self.assertEqual(atom["url"], "http://blog.example/1")
+        js = only("json")
+        self.assertIn("починили", js["text"])
+        self.assertEqual(js["author"], "jfeed_user")
+        self.assertEqual(only("huge")["text"], "Короткая заметка")
 
     def test_bad_query(self):
         s = self.admin()

@@ -211,6 +211,23 @@ class TestListen(ServerTestCase):
         self.assertEqual(js["author"], "jfeed_user")
         self.assertEqual(only("huge")["text"], "Короткая заметка")
 
+    def test_cli(self):
+        out = self.server.cli("source", "add", "--db", self.server.db,
+                              "--name", "cli-vk", "--kind", "vk")
+        sid = out.strip()
+        self.assertRegex(sid, r"^\d+$")
+        listed = self.server.cli("source", "list", "--db", self.server.db)
+        self.assertIn("cli-vk\tvk\t-", listed)
+        with self.assertRaises(RuntimeError) as cm:
+            self.server.cli("source", "add", "--db", self.server.db,
+                            "--name", "cli-bad", "--kind", "rss",
+                            "--url", "ftp://x")
+        self.assertIn("url", str(cm.exception))
+        self.server.cli("source", "remove", "--db", self.server.db,
+                        "--id", sid)
+        self.assertNotIn("cli-vk", self.server.cli(
+            "source", "list", "--db", self.server.db))
+
     def test_bad_query(self):
         s = self.admin()
         r = s.post("/api/v1/queries", {"name": "bad", "query": "(яма"})

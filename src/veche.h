@@ -152,4 +152,26 @@
 #define VECHE_LOG_MAX_PATH      512    /* bytes of the path a log line keeps */
 #define VECHE_BACKUP_STEP_PAGES 1024   /* pages 'veche backup' copies per step */
 
+/* Listening: sources, posts, saved queries (src/feed, src/core/listen*.c; docs/listening.md) */
+#define VECHE_FEED_MAX_BYTES    (4u * 1024 * 1024) /* one fetched or uploaded feed, bytes (after gzip) */
+#define VECHE_FEED_TIMEOUT_MS   10000  /* one fetch at most (a source may ask for less) */
+#define VECHE_FEED_MIN_TIMEOUT_MS 100
+#define VECHE_FEED_MAX_ITEMS    2000   /* items read from one feed or export */
+#define VECHE_FEED_MAX_ITEM     (64u * 1024) /* one item's text, bytes: longer items are skipped */
+#define VECHE_FEED_MAX_FIELD    2048   /* a title, URL, guid or author, bytes */
+#define VECHE_FEED_MIN_INTERVAL 60     /* seconds between fetches of a source, least */
+#define VECHE_FEED_MAX_INTERVAL 86400  /* and most */
+#define VECHE_FEED_MAX_BACKOFF  (7 * 86400) /* the longest wait after failures, seconds */
+#define VECHE_FEED_POLL_MS      200    /* the fetcher looks for due sources this often */
+#define VECHE_MAX_SOURCES       1000
+#define VECHE_MAX_SOURCE_NAME   120    /* bytes */
+#define VECHE_MAX_SOURCE_URL    2048   /* bytes */
+#define VECHE_MAX_SAVED_QUERIES 1000
+#define VECHE_MAX_QUERY_NAME    120    /* bytes of a saved query's name */
+#define VECHE_MAX_ALIASES       32     /* aliases of one agency */
+#define VECHE_MAX_ALIAS         200    /* bytes of one alias */
+#define VECHE_LISTEN_DEDUPE_LOAD 200000 /* newest posts whose signatures are loaded at start */
+#define VECHE_LISTEN_PAGE       50     /* posts per page of /listen */
+#define VECHE_LISTEN_CSV_MAX    10000  /* posts in one CSV export */
+
 #endif

@@ -38,6 +38,7 @@ struct app {
 	struct ratelimit *login_limit;  /* failed sign-ins (api/ratelimit.h) */
 	struct metrics *metrics;        /* GET /metrics counters, or NULL */
 	int log_json;                   /* a JSON line per request on stderr */
+	struct listen *listen;          /* listening's analysis (core/listen.h), or NULL */
 };
 
 /*

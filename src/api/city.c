@@ -13,6 +13,7 @@
 #include "base/arena.h"
 #include "api/city.h"
 #include "core/city.h"
+#include "core/listen.h"
 #include "core/datetime.h"
 #include "core/parse.h"
 #include "core/deadline.h"
@@ -414,6 +415,43 @@ parse_addresses(struct arena *a, json_t *list, struct city_address **out,
 	return 0;
 }
 
+/*
+ * Listening's optional "aliases" of each agency (docs/city.md): an array
+ * of at most VECHE_MAX_ALIASES strings of 1..VECHE_MAX_ALIAS bytes.
+ * Checked first (write 0), written after the import (write 1).
+ */
+static int
+agency_aliases(struct store *s, json_t *ags, int write, struct verr *e)
+{
+	const char *list[VECHE_MAX_ALIASES];
+	json_t *ag, *al;
+	size_t i, j, n;
+
+	json_array_foreach(ags, i, ag) {
+		al = json_object_get(ag, "aliases");
+		if (al == NULL)
+			continue;
+		if (!json_is_array(al) || json_array_size(al) >
+		    VECHE_MAX_ALIASES)
+			return verr_set(e, VERR_INVALID, "aliases", "agencies[%zu]"
+			    ".aliases: an array of at most %d names", i,
+			    VECHE_MAX_ALIASES);
+		n = json_array_size(al);
+		for (j = 0; j < n; j++) {
+			list[j] = json_string_value(json_array_get(al, j));
+			if (list[j] == NULL || list[j][0] == '\0' ||
+			    strlen(list[j]) > VECHE_MAX_ALIAS)
+				return verr_set(e, VERR_INVALID, "aliases",
+				    "agencies[%zu].aliases[%zu]: a name of 1 to "
+				    "%d bytes", i, j, VECHE_MAX_ALIAS);
+		}
+		if (write && listen_aliases_set(s, json_string_value(
+		    json_object_get(ag, "code")), list, n, e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 import(struct store *s, json_t *root, struct arena *a, struct verr *e)
 {
@@ -501,7 +539,9 @@ import(struct store *s, json_t *root, struct arena *a, struct verr *e)
 	c.nagencies = nag;
 	c.addresses = addrs;
 	c.naddresses = naddrs;
-	return city_import(s, &c, e);
+	if (agency_aliases(s, ags, 0, e) == -1 || city_import(s, &c, e) == -1)
+		return -1;
+	return agency_aliases(s, ags, 1, e);
 }
 
 /* Import a parsed document; takes ownership of root. */

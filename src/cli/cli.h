@@ -57,6 +57,7 @@ extern const struct cli_command cli_outbox;     /* delivery.c */
 extern const struct cli_command cli_export;     /* delivery.c */
 extern const struct cli_command cli_backup;     /* ops.c */
 extern const struct cli_command cli_restore;    /* ops.c */
+extern const struct cli_command cli_source;     /* source.c */
 
 /* common.c */
 

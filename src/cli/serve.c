@@ -24,6 +24,7 @@
 #include "core/parse.h"
 #include "http/http.h"
 #include "core/db.h"
+#include "core/listen.h"
 #include "core/report.h"
 
 #define DEFAULT_DB      CLI_DEFAULT_DB
@@ -90,6 +91,7 @@ struct serve {
 	struct http_server *srv;
 	struct delivery_worker *worker;
 	struct escalation_worker *scanner;
+	struct listen_fetcher *fetcher;
 	char public_url[512], static_dir[1024], media_dir[1024];
 };
 
@@ -333,6 +335,16 @@ start_app(struct serve *sv)
 		return -1;
 	}
 	sv->app_ready = 1;
+	/* Listening's analysis, shared by handlers and the fetcher. */
+	{
+		char err[600];
+
+		if ((sv->app.listen = listen_new(sv->s, NULL, err,
+		    sizeof(err))) == NULL) {
+			fprintf(stderr, "veche: %s\n", err);
+			return -1;
+		}
+	}
 	/* Signals are taken by sigwait, not by the worker threads. */
 	sigemptyset(&sv->signals);
 	sigaddset(&sv->signals, SIGINT);
@@ -416,6 +428,12 @@ start_workers(struct serve *sv)
 		return -1;
 	}
 	metrics_watch_scanner(sv->app.metrics, sv->scanner);
+	/* Listening's fetcher (its analysis was loaded in start_app). */
+	if ((sv->fetcher = listen_fetcher_start(sv->app.listen, sv->db,
+	    sv->app.writer, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "veche: %s\n", err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -439,6 +457,8 @@ stop(struct serve *sv)
 {
 	/* The server first: /metrics reads the scanner. */
 	http_server_stop(sv->srv);
+	listen_fetcher_stop(sv->fetcher);
+	listen_free(sv->app.listen);
 	escalation_worker_stop(sv->scanner);
 	delivery_worker_stop(sv->worker);
 	metrics_free(sv->app.metrics);

@@ -1,0 +1,567 @@
+/*
+ * sqlite_posts.c: the posts module of the SQLite backend (store_posts.h):
+ * listening's sources, posts, saved queries, matches and agency aliases.
+ */
+#include <string.h>
+
+#include "store/sqlite_internal.h"
+#include "store/store_posts.h"
+
+static const char *const posts_migrations[] = {
+	/* 1: sources, posts, saved queries, matches, agency aliases. */
+	"CREATE TABLE sources(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" kind TEXT NOT NULL, url TEXT, interval INTEGER NOT NULL,"
+	" timeout_ms INTEGER NOT NULL, etag TEXT, last_modified TEXT,"
+	" next_fetch INTEGER NOT NULL DEFAULT 0,"
+	" failures INTEGER NOT NULL DEFAULT 0, last_success INTEGER,"
+	" last_attempt INTEGER, last_error TEXT,"
+	" fetches INTEGER NOT NULL DEFAULT 0,"
+	" not_modified INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL);"
+	"CREATE TABLE posts(id INTEGER PRIMARY KEY, source INTEGER NOT NULL"
+	" REFERENCES sources(id) ON DELETE CASCADE, guid TEXT NOT NULL,"
+	" url TEXT, author TEXT, published INTEGER NOT NULL,"
+	" fetched INTEGER NOT NULL, body TEXT NOT NULL, lang TEXT NOT NULL,"
+	" sentiment INTEGER NOT NULL, negative REAL NOT NULL,"
+	" complaint REAL NOT NULL, agency TEXT, place TEXT, lat REAL,"
+	" lon REAL, grp INTEGER NOT NULL, signature BLOB,"
+	" UNIQUE(source, guid));"
+	"CREATE INDEX posts_time ON posts(published, id);"
+	"CREATE INDEX posts_source ON posts(source, published);"
+	"CREATE TABLE saved_queries(id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE, query TEXT NOT NULL, owner TEXT,"
+	" created INTEGER NOT NULL);"
+	"CREATE TABLE post_matches(query INTEGER NOT NULL REFERENCES"
+	" saved_queries(id) ON DELETE CASCADE, post INTEGER NOT NULL"
+	" REFERENCES posts(id) ON DELETE CASCADE, PRIMARY KEY(query, post))"
+	" WITHOUT ROWID;"
+	"CREATE INDEX post_matches_post ON post_matches(post);"
+	"CREATE TABLE agency_aliases(agency TEXT NOT NULL, alias TEXT NOT NULL,"
+	" PRIMARY KEY(agency, alias)) WITHOUT ROWID;",
+};
+
+const struct migration_set store_posts_schema = {
+	"posts", posts_migrations,
+	sizeof(posts_migrations) / sizeof(posts_migrations[0])
+};
+
+enum {
+	Q_SOURCE_ADD, Q_SOURCE_REMOVE, Q_SOURCE_EACH, Q_SOURCE_ONE,
+	Q_SOURCE_DUE, Q_SOURCE_NAME, Q_SOURCE_RESULT, Q_SOURCE_SINCE,
+	Q_POST_INSERT, Q_POST_GROUP, Q_MATCH_INSERT, Q_POST_EACH, Q_POST_ONE,
+	Q_POST_QUERIES, Q_SIGNATURES, Q_QUERY_ADD, Q_QUERY_UPDATE,
+	Q_QUERY_REMOVE, Q_QUERY_EACH, Q_QUERY_ONE, Q_ALIAS_CLEAR,
+	Q_ALIAS_ADD, Q_ALIAS_EACH, Q_ADDRESS_EACH,
+	Q__MAX
+};
+
+#define SOURCE_COLUMNS "id, name, kind, url, interval, timeout_ms, etag," \
+	" last_modified, next_fetch, failures, last_success, last_attempt," \
+	" last_error, fetches, not_modified, created," \
+	" (SELECT count(*) FROM posts WHERE posts.source = sources.id)"
+#define POST_COLUMNS "p.id, p.source, s.name, p.guid, p.url, p.author," \
+	" p.published, p.fetched, p.body, p.lang, p.sentiment, p.negative," \
+	" p.complaint, p.agency, p.place, p.lat, p.lon, p.grp"
+#define QUERY_COLUMNS "id, name, query, owner, created"
+
+static const char *const sql[Q__MAX] = {
+	[Q_SOURCE_ADD] = "INSERT INTO sources(name, kind, url, interval,"
+	    " timeout_ms, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+	    " ON CONFLICT DO NOTHING",
+	[Q_SOURCE_REMOVE] = "DELETE FROM sources WHERE id = ?1",
+	[Q_SOURCE_EACH] = "SELECT " SOURCE_COLUMNS " FROM sources ORDER BY name",
+	[Q_SOURCE_ONE] = "SELECT " SOURCE_COLUMNS " FROM sources WHERE id = ?1",
+	[Q_SOURCE_DUE] = "SELECT " SOURCE_COLUMNS " FROM sources"
+	    " WHERE url IS NOT NULL AND next_fetch <= ?1 ORDER BY next_fetch, id",
+	[Q_SOURCE_NAME] = "SELECT " SOURCE_COLUMNS " FROM sources"
+	    " WHERE name = ?1",
+	[Q_SOURCE_RESULT] = "UPDATE sources SET"
+	    " etag = CASE WHEN ?2 THEN coalesce(?3, etag) ELSE etag END,"
+	    " last_modified = CASE WHEN ?2 THEN coalesce(?4, last_modified)"
+	    " ELSE last_modified END,"
+	    " last_success = CASE WHEN ?2 THEN ?6 ELSE last_success END,"
+	    " last_error = CASE WHEN ?2 THEN NULL ELSE ?5 END,"
+	    " last_attempt = ?6, next_fetch = ?7, failures = ?8,"
+	    " fetches = fetches + 1, not_modified = not_modified + ?9"
+	    " WHERE id = ?1",
+	[Q_SOURCE_SINCE] = "SELECT count(*) FROM posts WHERE source = ?1"
+	    " AND fetched >= ?2",
+	[Q_POST_INSERT] = "INSERT INTO posts(source, guid, url, author,"
+	    " published, fetched, body, lang, sentiment, negative, complaint,"
+	    " agency, place, lat, lon, grp, signature) VALUES (?1, ?2, ?3, ?4,"
+	    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+	    " ON CONFLICT DO NOTHING",
+	[Q_POST_GROUP] = "UPDATE posts SET grp = id WHERE id = ?1",
+	[Q_MATCH_INSERT] = "INSERT OR IGNORE INTO post_matches(query, post)"
+	    " VALUES (?1, ?2)",
+	[Q_POST_EACH] = "SELECT " POST_COLUMNS " FROM posts p"
+	    " JOIN sources s ON s.id = p.source"
+	    " WHERE (?1 = 0 OR p.source = ?1)"
+	    " AND (?2 = 0 OR EXISTS (SELECT 1 FROM post_matches m"
+	    " WHERE m.query = ?2 AND m.post = p.id))"
+	    " AND (?3 = 0 OR p.sentiment = ?3 - 1)"
+	    " AND (?4 IS NULL OR p.agency = ?4)"
+	    " AND (?5 = 0 OR p.published >= ?5)"
+	    " AND (?6 = 0 OR p.published < ?6)"
+	    " ORDER BY p.published DESC, p.id DESC LIMIT ?7 OFFSET ?8",
+	[Q_POST_ONE] = "SELECT " POST_COLUMNS " FROM posts p"
+	    " JOIN sources s ON s.id = p.source WHERE p.id = ?1",
+	[Q_POST_QUERIES] = "SELECT q.id, q.name, q.query, q.owner, q.created"
+	    " FROM post_matches m JOIN saved_queries q ON q.id = m.query"
+	    " WHERE m.post = ?1 ORDER BY q.name",
+	[Q_SIGNATURES] = "SELECT id, grp, signature FROM (SELECT id, grp,"
+	    " signature FROM posts ORDER BY id DESC LIMIT ?1) ORDER BY id",
+	[Q_QUERY_ADD] = "INSERT INTO saved_queries(name, query, owner, created)"
+	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+	[Q_QUERY_UPDATE] = "UPDATE saved_queries SET name = ?2, query = ?3"
+	    " WHERE id = ?1",
+	[Q_QUERY_REMOVE] = "DELETE FROM saved_queries WHERE id = ?1",
+	[Q_QUERY_EACH] = "SELECT " QUERY_COLUMNS " FROM saved_queries"
+	    " ORDER BY name",
+	[Q_QUERY_ONE] = "SELECT " QUERY_COLUMNS " FROM saved_queries"
+	    " WHERE id = ?1",
+	[Q_ALIAS_CLEAR] = "DELETE FROM agency_aliases WHERE agency = ?1",
+	[Q_ALIAS_ADD] = "INSERT OR IGNORE INTO agency_aliases(agency, alias)"
+	    " VALUES (?1, ?2)",
+	[Q_ALIAS_EACH] = "SELECT agency, alias FROM agency_aliases"
+	    " ORDER BY agency, alias",
+	/* The core schema's address registry, read whole for place-finding. */
+	[Q_ADDRESS_EACH] = "SELECT address, lat, lon FROM addresses ORDER BY id",
+};
+
+const struct stmt_table store_posts_stmts = { sql, Q__MAX };
+
+#define ST(i) sq_stmt(s, STORE_MOD_POSTS, (i))
+
+int
+store_source_add(struct store *s, const struct source *src, int64_t *id)
+{
+	sqlite3_stmt *st = ST(Q_SOURCE_ADD);
+
+	if (st == NULL)
+		return -1;
+	sq_bind_text(st, 1, src->name);
+	sq_bind_text(st, 2, src->kind);
+	sq_bind_text(st, 3, src->url);
+	sqlite3_bind_int64(st, 4, src->interval);
+	sqlite3_bind_int64(st, 5, src->timeout_ms);
+	sqlite3_bind_int64(st, 6, src->created);
+	if (sq_step_done(s, st, "adding a source") == -1)
+		return -1;
+	if (sqlite3_changes(s->db) == 0)
+		return 2;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+/* Run a one-statement write bound to id: 0, 1 when nothing changed. */
+static int
+write_id(struct store *s, int idx, int64_t id, const char *what)
+{
+	sqlite3_stmt *st = ST(idx);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sq_step_done(s, st, what) == -1)
+		return -1;
+	return sqlite3_changes(s->db) > 0 ? 0 : 1;
+}
+
+int
+store_source_remove(struct store *s, int64_t id)
+{
+	return write_id(s, Q_SOURCE_REMOVE, id, "removing a source");
+}
+
+struct rows {
+	int (*source)(const struct source *, void *);
+	int (*post)(const struct post *, void *);
+	int (*query)(const struct saved_query *, void *);
+	void *arg;
+};
+
+static int
+source_row(sqlite3_stmt *st, void *arg)
+{
+	const struct rows *r = arg;
+	struct source src;
+
+	memset(&src, 0, sizeof(src));
+	src.id = sqlite3_column_int64(st, 0);
+	src.name = sq_col_text(st, 1);
+	src.kind = sq_col_text(st, 2);
+	src.url = sq_col_text(st, 3);
+	src.interval = sqlite3_column_int64(st, 4);
+	src.timeout_ms = sqlite3_column_int64(st, 5);
+	src.etag = sq_col_text(st, 6);
+	src.last_modified = sq_col_text(st, 7);
+	src.next_fetch = sqlite3_column_int64(st, 8);
+	src.failures = sqlite3_column_int64(st, 9);
+	src.last_success = sqlite3_column_int64(st, 10);
+	src.last_attempt = sqlite3_column_int64(st, 11);
+	src.last_error = sq_col_text(st, 12);
+	src.fetches = sqlite3_column_int64(st, 13);
+	src.not_modified = sqlite3_column_int64(st, 14);
+	src.created = sqlite3_column_int64(st, 15);
+	src.posts = sqlite3_column_int64(st, 16);
+	return r->source(&src, r->arg);
+}
+
+int
+store_source_each(struct store *s, int64_t id, int64_t due,
+    int (*fn)(const struct source *, void *), void *arg)
+{
+	struct rows r = { .source = fn, .arg = arg };
+	sqlite3_stmt *st;
+
+	if (id > 0) {
+		st = ST(Q_SOURCE_ONE);
+		if (st != NULL)
+			sqlite3_bind_int64(st, 1, id);
+		return sq_row(s, st, "reading a source", source_row, &r);
+	}
+	st = ST(due > 0 ? Q_SOURCE_DUE : Q_SOURCE_EACH);
+	if (st != NULL && due > 0)
+		sqlite3_bind_int64(st, 1, due);
+	return sq_rows(s, st, "reading sources", source_row, &r);
+}
+
+int
+store_source_by_name(struct store *s, const char *name,
+    int (*fn)(const struct source *, void *), void *arg)
+{
+	struct rows r = { .source = fn, .arg = arg };
+	sqlite3_stmt *st = ST(Q_SOURCE_NAME);
+
+	if (st != NULL)
+		sq_bind_text(st, 1, name);
+	return sq_row(s, st, "reading a source", source_row, &r);
+}
+
+int
+store_source_result(struct store *s, int64_t id,
+    const struct source_result *res)
+{
+	sqlite3_stmt *st = ST(Q_SOURCE_RESULT);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, res->ok);
+	sq_bind_text(st, 3, res->etag);
+	sq_bind_text(st, 4, res->last_modified);
+	sq_bind_text(st, 5, res->error);
+	sqlite3_bind_int64(st, 6, res->at);
+	sqlite3_bind_int64(st, 7, res->next_fetch);
+	sqlite3_bind_int64(st, 8, res->failures);
+	sqlite3_bind_int(st, 9, res->not_modified);
+	return sq_step_done(s, st, "recording a fetch");
+}
+
+int
+store_source_posts_since(struct store *s, int64_t source, int64_t since,
+    int64_t *n)
+{
+	sqlite3_stmt *st = ST(Q_SOURCE_SINCE);
+
+	*n = 0;
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, source);
+		sqlite3_bind_int64(st, 2, since);
+	}
+	return sq_row(s, st, "counting posts", sq_int64_row, n) == -1 ? -1 : 0;
+}
+
+static int
+bind_real_or_null(sqlite3_stmt *st, int i, int have, double v)
+{
+	return have ? sqlite3_bind_double(st, i, v) : sqlite3_bind_null(st, i);
+}
+
+int
+store_post_insert(struct store *s, const struct post *p,
+    const int64_t *queries, size_t nq, int64_t *id)
+{
+	sqlite3_stmt *st = ST(Q_POST_INSERT);
+	size_t i;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, p->source);
+	sq_bind_text(st, 2, p->guid);
+	sq_bind_text(st, 3, p->url);
+	sq_bind_text(st, 4, p->author);
+	sqlite3_bind_int64(st, 5, p->published);
+	sqlite3_bind_int64(st, 6, p->fetched);
+	sq_bind_text(st, 7, p->body);
+	sq_bind_text(st, 8, p->lang);
+	sqlite3_bind_int(st, 9, (int)p->sentiment);
+	sqlite3_bind_double(st, 10, p->negative);
+	sqlite3_bind_double(st, 11, p->complaint);
+	sq_bind_text(st, 12, p->agency);
+	sq_bind_text(st, 13, p->place);
+	bind_real_or_null(st, 14, p->place != NULL, p->lat);
+	bind_real_or_null(st, 15, p->place != NULL, p->lon);
+	sqlite3_bind_int64(st, 16, p->group);
+	if (p->signature != NULL)
+		sqlite3_bind_blob(st, 17, p->signature, (int)p->signature_len,
+		    SQLITE_STATIC);
+	if (sq_step_done(s, st, "storing a post") == -1)
+		return -1;
+	if (sqlite3_changes(s->db) == 0)
+		return 2;
+	*id = sqlite3_last_insert_rowid(s->db);
+	if (p->group == 0 && write_id(s, Q_POST_GROUP, *id,
+	    "grouping a post") == -1)
+		return -1;
+	for (i = 0; i < nq; i++) {
+		if ((st = ST(Q_MATCH_INSERT)) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, queries[i]);
+		sqlite3_bind_int64(st, 2, *id);
+		if (sq_step_done(s, st, "storing a match") == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+post_row(sqlite3_stmt *st, void *arg)
+{
+	const struct rows *r = arg;
+	struct post p;
+
+	memset(&p, 0, sizeof(p));
+	p.id = sqlite3_column_int64(st, 0);
+	p.source = sqlite3_column_int64(st, 1);
+	p.source_name = sq_col_text(st, 2);
+	p.guid = sq_col_text(st, 3);
+	p.url = sq_col_text(st, 4);
+	p.author = sq_col_text(st, 5);
+	p.published = sqlite3_column_int64(st, 6);
+	p.fetched = sqlite3_column_int64(st, 7);
+	p.body = sq_col_text(st, 8);
+	p.lang = sq_col_text(st, 9);
+	p.sentiment = (enum post_sentiment)sqlite3_column_int(st, 10);
+	p.negative = sqlite3_column_double(st, 11);
+	p.complaint = sqlite3_column_double(st, 12);
+	p.agency = sq_col_text(st, 13);
+	p.place = sq_col_text(st, 14);
+	p.lat = sqlite3_column_double(st, 15);
+	p.lon = sqlite3_column_double(st, 16);
+	p.group = sqlite3_column_int64(st, 17);
+	return r->post(&p, r->arg);
+}
+
+int
+store_post_each(struct store *s, const struct post_filter *f,
+    int (*fn)(const struct post *, void *), void *arg)
+{
+	struct rows r = { .post = fn, .arg = arg };
+	sqlite3_stmt *st = ST(Q_POST_EACH);
+
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, f->source);
+		sqlite3_bind_int64(st, 2, f->query);
+		sqlite3_bind_int(st, 3, f->sentiment);
+		sq_bind_text(st, 4, f->agency);
+		sqlite3_bind_int64(st, 5, f->since);
+		sqlite3_bind_int64(st, 6, f->until);
+		sqlite3_bind_int64(st, 7, (int64_t)f->limit);
+		sqlite3_bind_int64(st, 8, (int64_t)f->offset);
+	}
+	return sq_rows(s, st, "reading posts", post_row, &r);
+}
+
+int
+store_post_get(struct store *s, int64_t id,
+    int (*fn)(const struct post *, void *), void *arg)
+{
+	struct rows r = { .post = fn, .arg = arg };
+	sqlite3_stmt *st = ST(Q_POST_ONE);
+
+	if (st != NULL)
+		sqlite3_bind_int64(st, 1, id);
+	return sq_row(s, st, "reading a post", post_row, &r);
+}
+
+static int
+query_row(sqlite3_stmt *st, void *arg)
+{
+	const struct rows *r = arg;
+	struct saved_query q;
+
+	q.id = sqlite3_column_int64(st, 0);
+	q.name = sq_col_text(st, 1);
+	q.query = sq_col_text(st, 2);
+	q.owner = sq_col_text(st, 3);
+	q.created = sqlite3_column_int64(st, 4);
+	return r->query(&q, r->arg);
+}
+
+int
+store_post_queries(struct store *s, int64_t post,
+    int (*fn)(const struct saved_query *, void *), void *arg)
+{
+	struct rows r = { .query = fn, .arg = arg };
+	sqlite3_stmt *st = ST(Q_POST_QUERIES);
+
+	if (st != NULL)
+		sqlite3_bind_int64(st, 1, post);
+	return sq_rows(s, st, "reading a post's queries", query_row, &r);
+}
+
+struct sig_rows {
+	int (*fn)(int64_t, int64_t, const unsigned char *, size_t, void *);
+	void *arg;
+};
+
+static int
+sig_row(sqlite3_stmt *st, void *arg)
+{
+	const struct sig_rows *r = arg;
+
+	return r->fn(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+	    sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2),
+	    r->arg);
+}
+
+int
+store_post_signatures(struct store *s, size_t limit,
+    int (*fn)(int64_t id, int64_t group, const unsigned char *sig,
+    size_t len, void *), void *arg)
+{
+	struct sig_rows r = { fn, arg };
+	sqlite3_stmt *st = ST(Q_SIGNATURES);
+
+	if (st != NULL)
+		sqlite3_bind_int64(st, 1, (int64_t)limit);
+	return sq_rows(s, st, "reading signatures", sig_row, &r);
+}
+
+int
+store_query_add(struct store *s, const struct saved_query *q, int64_t *id)
+{
+	sqlite3_stmt *st = ST(Q_QUERY_ADD);
+
+	if (st == NULL)
+		return -1;
+	sq_bind_text(st, 1, q->name);
+	sq_bind_text(st, 2, q->query);
+	sq_bind_text(st, 3, q->owner);
+	sqlite3_bind_int64(st, 4, q->created);
+	if (sq_step_done(s, st, "saving a query") == -1)
+		return -1;
+	if (sqlite3_changes(s->db) == 0)
+		return 2;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int
+store_query_update(struct store *s, const struct saved_query *q)
+{
+	sqlite3_stmt *st = ST(Q_QUERY_UPDATE);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, q->id);
+	sq_bind_text(st, 2, q->name);
+	sq_bind_text(st, 3, q->query);
+	if (sq_step_done(s, st, "changing a query") == -1)
+		return -1;
+	return sqlite3_changes(s->db) > 0 ? 0 : 1;
+}
+
+int
+store_query_remove(struct store *s, int64_t id)
+{
+	return write_id(s, Q_QUERY_REMOVE, id, "removing a query");
+}
+
+int
+store_query_each(struct store *s, int64_t id,
+    int (*fn)(const struct saved_query *, void *), void *arg)
+{
+	struct rows r = { .query = fn, .arg = arg };
+	sqlite3_stmt *st = ST(id > 0 ? Q_QUERY_ONE : Q_QUERY_EACH);
+
+	if (id > 0) {
+		if (st != NULL)
+			sqlite3_bind_int64(st, 1, id);
+		return sq_row(s, st, "reading a query", query_row, &r);
+	}
+	return sq_rows(s, st, "reading queries", query_row, &r);
+}
+
+int
+store_alias_set(struct store *s, const char *agency,
+    const char *const *list, size_t n)
+{
+	sqlite3_stmt *st = ST(Q_ALIAS_CLEAR);
+	size_t i;
+	int own, rc = 0;
+
+	if (st == NULL || sq_tx_begin(s, &own) == -1)
+		return -1;
+	sq_bind_text(st, 1, agency);
+	if (sq_step_done(s, st, "clearing aliases") == -1)
+		rc = -1;
+	for (i = 0; rc == 0 && i < n; i++) {
+		if ((st = ST(Q_ALIAS_ADD)) == NULL) {
+			rc = -1;
+			break;
+		}
+		sq_bind_text(st, 1, agency);
+		sq_bind_text(st, 2, list[i]);
+		rc = sq_step_done(s, st, "adding an alias");
+	}
+	return sq_tx_finish(s, own, rc);
+}
+
+struct alias_rows {
+	int (*fn)(const char *, const char *, void *);
+	void *arg;
+};
+
+static int
+alias_row(sqlite3_stmt *st, void *arg)
+{
+	const struct alias_rows *r = arg;
+
+	return r->fn(sq_col_text(st, 0), sq_col_text(st, 1), r->arg);
+}
+
+int
+store_alias_each(struct store *s,
+    int (*fn)(const char *agency, const char *alias, void *), void *arg)
+{
+	struct alias_rows r = { fn, arg };
+
+	return sq_rows(s, ST(Q_ALIAS_EACH), "reading aliases", alias_row, &r);
+}
+
+struct address_rows {
+	int (*fn)(const char *, double, double, void *);
+	void *arg;
+};
+
+static int
+address_row(sqlite3_stmt *st, void *arg)
+{
+	const struct address_rows *r = arg;
+
+	return r->fn(sq_col_text(st, 0), sqlite3_column_double(st, 1),
+	    sqlite3_column_double(st, 2), r->arg);
+}
+
+int
+store_posts_addresses(struct store *s,
+    int (*fn)(const char *address, double lat, double lon, void *),
+    void *arg)
+{
+	struct address_rows r = { fn, arg };
+
+	return sq_rows(s, ST(Q_ADDRESS_EACH), "reading addresses",
+	    address_row, &r);
+}

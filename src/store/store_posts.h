@@ -1,0 +1,82 @@
+/*
+ * store_posts.h: listening's tables (sqlite_posts.c): sources and their
+ * fetch state, posts with their analysis, saved queries, which queries
+ * match which post, and agencies' aliases.  Same conventions as store.h:
+ * 0 or -1 (store_error says why), 1 for "not found", 2 for "already there".
+ */
+#ifndef VECHE_STORE_POSTS_H
+#define VECHE_STORE_POSTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/post.h"
+
+struct store;
+
+/* Add a source (src->id ignored); 2 when the name is taken. */
+int store_source_add(struct store *s, const struct source *src, int64_t *id);
+
+/* Remove a source and its posts; 1 when there is none. */
+int store_source_remove(struct store *s, int64_t id);
+
+/* Every source by name, or one (id > 0; 1 when none), or those due at now (due). */
+int store_source_each(struct store *s, int64_t id, int64_t due,
+    int (*fn)(const struct source *, void *), void *arg);
+
+/* The source named name to fn; 1 when none. */
+int store_source_by_name(struct store *s, const char *name,
+    int (*fn)(const struct source *, void *), void *arg);
+
+/* Record a fetch's outcome. */
+int store_source_result(struct store *s, int64_t id,
+    const struct source_result *r);
+
+/* Posts of source published since since. */
+int store_source_posts_since(struct store *s, int64_t source, int64_t since,
+    int64_t *n);
+
+/*
+ * Insert p (p->group 0: its own id) with the saved queries it matches.
+ * Returns 0 with *id, or 2 when (source, guid) is stored already.
+ */
+int store_post_insert(struct store *s, const struct post *p,
+    const int64_t *queries, size_t nq, int64_t *id);
+
+/* Posts matching f, newest first. */
+int store_post_each(struct store *s, const struct post_filter *f,
+    int (*fn)(const struct post *, void *), void *arg);
+
+/* One post; 1 when none. */
+int store_post_get(struct store *s, int64_t id,
+    int (*fn)(const struct post *, void *), void *arg);
+
+/* The saved queries post matches. */
+int store_post_queries(struct store *s, int64_t post,
+    int (*fn)(const struct saved_query *, void *), void *arg);
+
+/* The newest limit posts' signatures, oldest first (for the dedupe index). */
+int store_post_signatures(struct store *s, size_t limit,
+    int (*fn)(int64_t id, int64_t group, const unsigned char *sig,
+    size_t len, void *), void *arg);
+
+/* Saved queries: add (2: name taken), replace (1: none), remove (1: none). */
+int store_query_add(struct store *s, const struct saved_query *q,
+    int64_t *id);
+int store_query_update(struct store *s, const struct saved_query *q);
+int store_query_remove(struct store *s, int64_t id);
+int store_query_each(struct store *s, int64_t id,
+    int (*fn)(const struct saved_query *, void *), void *arg);
+
+/* Replace agency's aliases with list; every agency's aliases to fn. */
+int store_alias_set(struct store *s, const char *agency,
+    const char *const *list, size_t n);
+int store_alias_each(struct store *s,
+    int (*fn)(const char *agency, const char *alias, void *), void *arg);
+
+/* Every address of the registry, for finding places in posts. */
+int store_posts_addresses(struct store *s,
+    int (*fn)(const char *address, double lat, double lon, void *),
+    void *arg);
+
+#endif

@@ -1,0 +1,290 @@
+"""
+test_listen.py: listening (docs/listening.md) over real HTTP: feed servers
+on loopback (RSS in windows-1251 with conditional GET, broken XML, a 500),
+VK and Telegram uploads with wrong shapes, saved queries and the analysis
+of stored posts.
+"""
+import copy
+import gzip
+import http.server
+import json
+import threading
+import time
+import unittest
+
+from harness import CITY, ServerTestCase, Session, multipart
+
+LISTEN_CITY = copy.deepcopy(CITY)
+LISTEN_CITY["addresses"] = [
+    {"address": "ул. Свободы, %d" % n, "lat": 57.59, "long": 39.75 + n / 1000}
+    for n in range(1, 20)]
+for a in LISTEN_CITY["agencies"]:
+    if a["code"] == "roads":
+        a["aliases"] = ["дорожный департамент", "Дорнадзор"]
+
+COMPLAINT = ("Отвратительная яма на улице Свободы, 12, Дорнадзор ничего не "
+             "делает, это ужас и позор")
+
+RSS = """<?xml version="1.0" encoding="windows-1251"?>
+<rss version="2.0"><channel><title>Новости</title>
+<item><guid>n-1</guid><link>http://news.example/1</link>
+<description>{0}</description>
+<author>ivan@mail.example (Иван Петров)</author>
+<pubDate>Mon, 15 Jun 2026 09:00:00 +0300</pubDate></item>
+</channel></rss>""".format(COMPLAINT).encode("cp1251")
+
+
+ATOM = """<?xml version="1.0" encoding="koi8-r"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Блог</title>
+<entry><id>urn:a:1</id><link rel="alternate" href="http://blog.example/1"/>
+<author><name>blogger_kzn</name></author>
+<updated>2026-06-15T08:00:00+03:00</updated>
+<content type="html">&lt;p&gt;Во дворе &lt;b&gt;прорвало трубу&lt;/b&gt;&lt;/p&gt;</content>
+</entry></feed>""".encode("koi8_r")
+
+JSONFEED = gzip.compress(json.dumps({
+    "version": "https://jsonfeed.org/version/1.1", "title": "Лента",
+    "items": [{"id": "j-1", "url": "http://j.example/1",
+               "content_text": "Спасибо коммунальщикам, быстро починили",
+               "authors": [{"name": "jfeed_user"}],
+               "date_published": "2026-06-15T07:00:00Z"}]},
+    ensure_ascii=False).encode("utf-8"))
+
+HUGE = ("""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>
+<item><guid>big</guid><description>%s</description></item>
+<item><guid>small</guid><description>Короткая заметка</description></item>
+</channel></rss>""" % ("слово " * 20000)).encode("utf-8")
+
+SLOW_SECONDS = 3
+
+
+class Feeds(http.server.BaseHTTPRequestHandler):
+    seen = []
+
+    def log_message(self, *a):
+        pass
+
+    def do_GET(self):
+        Feeds.seen.append((self.path, dict(self.headers)))
+        if self.path == "/rss":
+            if self.headers.get("If-None-Match") == '"v1"':
+                self.send_response(304)
+                self.end_headers()
+                return
+            body, ctype = RSS, "application/rss+xml"
+        elif self.path == "/broken":
+            body, ctype = b"<rss><channel><item>", "application/rss+xml"
+        elif self.path == "/atom":
+            body, ctype = ATOM, "application/atom+xml"
+        elif self.path == "/huge":
+            body, ctype = HUGE, "application/rss+xml"
+        elif self.path == "/json":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/feed+json")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(JSONFEED)))
+            self.end_headers()
+            self.wfile.write(JSONFEED)
+            return
+        elif self.path == "/slow":
+            # Stall past the source's time limit (its own stall, no sleep
+            # in the test itself).
+            time.sleep(SLOW_SECONDS)
+            body, ctype = RSS, "application/rss+xml"
+        else:
+            self.send_response(500)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("ETag", '"v1"')
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class TestListen(ServerTestCase):
+    city = LISTEN_CITY
+
+    @classmethod
+    def setUpClass(cls):
+        cls.feeds = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Feeds)
+        threading.Thread(target=cls.feeds.serve_forever, daemon=True).start()
+        super().setUpClass()
+        cls.server.create_user("boss", "admin")
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        cls.feeds.shutdown()
+
+    def admin(self):
+        return Session(self, "boss")
+
+    def feed_url(self, path):
+        return "http://127.0.0.1:%d%s" % (self.feeds.server_port, path)
+
+    def sources(self, s):
+        r = s.get("/api/v1/sources.json")
+        self.assertEqual(r.status, 200, r)
+        return {x["name"]: x for x in r.json()}
+
+    def await_fetches(self, s, name, n):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            src = self.sources(s)[name]
+            if src["fetches"] >= n:
+                return src
+            time.sleep(0.05)
+        self.fail("source %s was not fetched %d times" % (name, n))
+
+    def test_feeds(self):
+        s = self.admin()
+        r = s.post("/api/v1/queries", {"name": "ямы", "query": "яма OR ямы"})
+        self.assertEqual(r.status, 201, r)
+        qid = r.json()["id"]
+        for name, path in (("news", "/rss"), ("broken", "/broken"),
+                           ("down", "/500")):
+            r = s.post("/api/v1/sources", {"name": name, "kind": "rss",
+                                           "url": self.feed_url(path),
+                                           "interval": "60"})
+            self.assertEqual(r.status, 201, r)
+        src = self.await_fetches(s, "news", 1)
+        self.assertIsNone(src["last_error"])
+        self.assertIn("XML", self.await_fetches(s, "broken", 1)["last_error"])
+        self.assertEqual(self.await_fetches(s, "down", 1)["last_error"],
+                         "HTTP 500")
+        posts = s.get("/api/v1/posts.json", {"source": src["id"]}).json()
+        self.assertEqual(len(posts["posts"]), 1)
+        p = posts["posts"][0]
+        self.assertEqual(p["sentiment"], "negative")
+        self.assertEqual(p["agency"], "roads")
+        self.assertEqual(p["place"]["address"], "ул. Свободы, 12")
+        self.assertEqual(p["language"], "ru")
+        self.assertEqual([q["id"] for q in p["queries"]], [qid])
+        self.assertIsNone(p["author"])           # an e-mail is never kept
+        self.assertNotIn("Петров", json.dumps(p, ensure_ascii=False))
+        # The next fetch is conditional and answered 304: no duplicate.
+        self.server.advance(61)
+        src = self.await_fetches(s, "news", 2)
+        self.assertEqual(src["not_modified"], 1)
+        last = [h for p_, h in Feeds.seen if p_ == "/rss"][-1]
+        self.assertEqual(last.get("If-None-Match"), '"v1"')
+        self.assertEqual(src["posts"], 1)
+        # The broken one backs off: twice the interval after two failures.
+        page = s.get("/listen", {"sentiment": "negative"})
+        self.assertEqual(page.status, 200)
+        self.assertIn("Свободы", page.text())
+        csv = s.get("/listen.csv", {"query": str(qid)})
+        self.assertEqual(csv.status, 200)
+        self.assertIn("ул. Свободы, 12", csv.text())
+
+    def test_formats_and_limits(self):
+        s = self.admin()
+        for name, kind, path, extra in (
+                ("atom", "atom", "/atom", {}),
+                ("json", "jsonfeed", "/json", {}),
+                ("huge", "rss", "/huge", {}),
+                ("slow", "rss", "/slow", {"timeout_ms": "1000"})):
+            fields = {"name": name, "kind": kind, "url": self.feed_url(path),
+                      "interval": "60"}
+            fields.update(extra)
+            r = s.post("/api/v1/sources", fields)
+            self.assertEqual(r.status, 201, r)
+        srcs = {n: self.await_fetches(s, n, 1)
+                for n in ("atom", "json", "huge", "slow")}
+        self.assertIn("1000 ms", srcs["slow"]["last_error"])
+        for n in ("atom", "json", "huge"):
+            self.assertIsNone(srcs[n]["last_error"], n)
+            self.assertEqual(srcs[n]["posts"], 1, n)
+
+        def only(name):
+            r = s.get("/api/v1/posts.json", {"source": srcs[name]["id"]})
+            return r.json()["posts"][0]
+        atom = only("atom")
+        self.assertEqual(atom["text"], "Во дворе прорвало трубу")
+        self.assertEqual(atom["author"], "blogger_kzn")
+        self.assertEqual(atom["url"], "http://blog.example/1")
+        js = only("json")
+        self.assertIn("починили", js["text"])
+        self.assertEqual(js["author"], "jfeed_user")
+        self.assertEqual(only("huge")["text"], "Короткая заметка")
+
+    def test_cli(self):
+        out = self.server.cli("source", "add", "--db", self.server.db,
+                              "--name", "cli-vk", "--kind", "vk")
+        sid = out.strip()
+        self.assertRegex(sid, r"^\d+$")
+        listed = self.server.cli("source", "list", "--db", self.server.db)
+        self.assertIn("cli-vk\tvk\t-", listed)
+        with self.assertRaises(RuntimeError) as cm:
+            self.server.cli("source", "add", "--db", self.server.db,
+                            "--name", "cli-bad", "--kind", "rss",
+                            "--url", "ftp://x")
+        self.assertIn("url", str(cm.exception))
+        self.server.cli("source", "remove", "--db", self.server.db,
+                        "--id", sid)
+        self.assertNotIn("cli-vk", self.server.cli(
+            "source", "list", "--db", self.server.db))
+
+    def test_bad_query(self):
+        s = self.admin()
+        r = s.post("/api/v1/queries", {"name": "bad", "query": "(яма"})
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("query", r.text())
+        self.assertIn("byte", r.text())
+
+    def upload(self, source, doc):
+        ctype, body = multipart([("source", source),
+                                 ("api_key", self.api_key)],
+                                [("file", "export.json", "application/json",
+                                  json.dumps(doc).encode())])
+        return self.fetch("POST", "/api/v1/posts/import", body,
+                          {"Content-Type": ctype})
+
+    def test_uploads(self):
+        s = self.admin()
+        for name, kind in (("vk", "vk"), ("tg", "telegram")):
+            r = s.post("/api/v1/sources", {"name": name, "kind": kind})
+            self.assertEqual(r.status, 201, r)
+        vk = {"response": {"count": 2, "items": [
+            {"id": 1, "owner_id": -5, "from_id": 7, "date": 1781503200,
+             "text": "Спасибо за новый парк!"},
+            {"id": 2, "owner_id": -5, "from_id": 8, "date": "yesterday",
+             "text": "x"}],
+            "profiles": [{"id": 7, "first_name": "Анна",
+                          "last_name": "Смирнова", "screen_name": "anna_s"}]}}
+        r = self.upload("vk", vk)
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("response.items[1].date", r.text())
+        vk["response"]["items"].pop()
+        r = self.upload("vk", vk)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["added"], 1)
+        r = self.upload("vk", vk)
+        self.assertEqual(r.json()["added"], 0)
+        tg = {"name": "Чат", "type": "public_supergroup", "id": 99,
+              "messages": [{"id": 1, "type": "message",
+                            "date": "2026-06-15T09:00:00",
+                            "date_unixtime": "1781503200",
+                            "from": "Пётр Иванов", "from_id": "user42",
+                            "text": ["Нет света ", {"type": "bold",
+                                                    "text": "третий день"}]},
+                           {"id": 2, "type": "message", "text": 5}]}
+        r = self.upload("tg", tg)
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("messages[1]", r.text())
+        tg["messages"].pop()
+        self.assertEqual(self.upload("tg", tg).status, 200)
+        posts = s.get("/api/v1/posts.json").json()["posts"]
+        text = json.dumps(posts, ensure_ascii=False)
+        self.assertIn("anna_s", text)
+        self.assertIn("user42", text)
+        for private in ("Смирнова", "Анна", "Пётр Иванов"):
+            self.assertNotIn(private, text)
+        self.assertIn("Нет света третий день", text)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -217,7 +217,9 @@ auth_check(struct http_request *req, const struct http_route *route,
 	if (c == NULL) {
 		if (route->access & ACCESS_ANON)
 			return 0;
-		if (!(route->access & ACCESS_USER)) {
+		/* A route that takes keys asks anonymous callers for one. */
+		if (!(route->access & ACCESS_USER) ||
+		    (route->access & ACCESS_APIKEY)) {
 			*message = "api_key: required for this request (ask the "
 			    "administrator for a key)";
 			return 403;
@@ -389,6 +391,9 @@ auth_sign_in(struct http_request *req, struct http_response *res,
 	if (account_authenticate(s, name, pw, act, e) == -1) {
 		if (e->kind != VERR_FORBIDDEN)
 			return 500;
+		/* The right password of an unconfirmed account (docs/auth.md). */
+		if (strcmp(e->field, "email") == 0)
+			return 403;
 		/* A full table blocks keys it lacks: nothing more to do. */
 		(void)ratelimit_fail(a->login_limit, kacc,
 		    VECHE_LOGIN_MAX_ACCOUNT, now, &retry);

@@ -952,8 +952,10 @@ static const struct http_route open311_table[] = {
 	    p_common, 0 },
 	{ HTTP_GET, "/open311/v2/requests.{format}", open311_requests, 0,
 	    p_requests, 0 },
+	/* A signed-in user too (with the session's CSRF token): the report is
+	 * linked to the account (docs/auth.md). */
 	{ HTTP_POST, "/open311/v2/requests.{format}", open311_post_request,
-	    ACCESS_APIKEY, p_post, 0 },
+	    ACCESS_APIKEY | ACCESS_USER, p_post, 0 },
 	{ HTTP_GET, "/open311/v2/requests/{id}.{format}", open311_request, 0,
 	    p_request, 0 },
 	{ HTTP_GET, "/open311/v2/tokens/{token}.{format}", open311_token, 0,

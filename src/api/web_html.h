@@ -21,6 +21,10 @@ struct html {
 	struct http_response *res;
 	enum lang lang;
 	int failed;                     /* a write failed: answer 500 */
+	/* The header's account links: the signed-in user's name and session
+	 * CSRF token (web_html_account), or NULL: "Sign in". */
+	const char *account;
+	const char *account_csrf;
 };
 
 /* The interface's words.  Add a name here and its text in web_html.c. */
@@ -60,6 +64,8 @@ enum msg {
 	M_HIDDEN_DONE, M_PUBLISHED_DONE, M_FIXED_Q, M_FIXED_HINT, M_YES, M_NO,
 	M_FIXED_STATE, M_FIXED_YES, M_FIXED_NO, M_ANSWER, M_EXTENDED,
 	M_THANKS_FIXED, M_PAGE_OF, M_DESK_NAV,
+	/* Citizens' accounts (web_account.c). */
+	M_MY_REPORTS, M_ACCOUNT_NAV,
 	M__MAX
 };
 

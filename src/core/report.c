@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "veche.h"
+#include "core/account.h"
 #include "core/audit.h"
 #include "core/catalog.h"
 #include "core/datetime.h"
@@ -265,6 +266,10 @@ submit_unit(struct store *conn, void *arg)
 		if (photo_record(conn, &u->photos[i], u->now, u->e) == -1)
 			return -1;
 	if (store_report_insert(conn, u->r, u->contact, &u->id) == -1)
+		return verr_set(u->e, VERR_INTERNAL, NULL, "storing the report "
+		    "failed: %s", store_error(conn));
+	/* Filed while signed in: the report is the account's (docs/auth.md). */
+	if (account_link_report(conn, u->actor, u->id) == -1)
 		return verr_set(u->e, VERR_INTERNAL, NULL, "storing the report "
 		    "failed: %s", store_error(conn));
 	snprintf(object, sizeof(object), "report:%lld", (long long)u->id);

@@ -119,6 +119,7 @@ struct tally {
 	int attempts;
 	char last_error[256];
 	char address[256];
+	char agency_address[256];       /* of the last mail to an agency */
 };
 
 static int
@@ -133,6 +134,9 @@ tally_one(const struct store_delivery *d, void *arg)
 	    d->last_error ? d->last_error : "");
 	if (d->address != NULL)
 		snprintf(t->address, sizeof(t->address), "%s", d->address);
+	if (d->address != NULL && d->channel == DELIVERY_MAIL_AGENCY)
+		snprintf(t->agency_address, sizeof(t->agency_address), "%s",
+		    d->address);
 	return 0;
 }
 
@@ -217,15 +221,16 @@ test_fanout(void **state)
 	assert_int_equal(t.channel[DELIVERY_WEBHOOK], 2);
 	assert_int_equal(t.total, 2);
 
-	/* With mail: the agency hears of new reports, the reporter of answers. */
+	/* With mail: the agency hears of new reports, the reporter of answers
+	 * and of the receipt of its report. */
 	assert_int_equal(store_setting_put(env->s, "mail.smtp_url",
 	    "smtp://127.0.0.1:1"), 0);
 	rid = submit(env, "other", "С почтой", "anna@mail.test");
 	t = tally(env->s, DELIVERY_PENDING);
 	assert_int_equal(t.channel[DELIVERY_WEBHOOK], 4);
 	assert_int_equal(t.channel[DELIVERY_MAIL_AGENCY], 1);
-	assert_int_equal(t.channel[DELIVERY_MAIL_REPORTER], 0);
-	assert_string_equal(t.address, "roads@city.test");
+	assert_int_equal(t.channel[DELIVERY_MAIL_REPORTER], 1);
+	assert_string_equal(t.agency_address, "roads@city.test");
 
 	assert_int_equal(store_begin(env->s), 0);
 	assert_int_equal(outbox_emit(env->s, EVENT_REPORT_ANSWERED, rid,
@@ -234,7 +239,7 @@ test_fanout(void **state)
 	t = tally(env->s, DELIVERY_PENDING);
 	/* all + roads + the answered/closed filter */
 	assert_int_equal(t.channel[DELIVERY_WEBHOOK], 7);
-	assert_int_equal(t.channel[DELIVERY_MAIL_REPORTER], 1);
+	assert_int_equal(t.channel[DELIVERY_MAIL_REPORTER], 2);
 
 	/* An agency without an address and a reporter without one: no mail. */
 	rid = submit(env, "noise", "Шумят", NULL);

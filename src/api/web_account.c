@@ -498,7 +498,8 @@ my_row(const struct report *r, void *arg)
 	struct html *h = arg;
 
 	html_f(h, "<tr><td><a href=\"/reports/%D\">%D</a></td><td>%s</td>"
-	    "<td class=\"status-%r\">%s</td><td>", r->id, r->id,
+	    "<td><span class=\"badge status-%r\">%s</span></td><td>", r->id,
+	    r->id,
 	    r->address != NULL ? r->address : "", report_status_name(r->status),
 	    web_status_text(r->status, h->lang));
 	html_date(h, r->requested);

@@ -38,6 +38,8 @@ struct app {
 	struct ratelimit *login_limit;  /* failed sign-ins (api/ratelimit.h) */
 	struct metrics *metrics;        /* GET /metrics counters, or NULL */
 	int log_json;                   /* a JSON line per request on stderr */
+	int confirm_reports;            /* hold anonymous reports until their
+	                                   e-mail is confirmed (web_account.c) */
 };
 
 /*

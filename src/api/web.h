@@ -99,6 +99,15 @@ const struct http_route *web_routes(size_t *n);
 void web_account_who(struct http_request *req, struct web_ctx *c);
 struct html;
 void web_html_account(struct html *h, const struct web_ctx *c);
+/*
+ * serve --confirm-reports: check the report of a visitor without an
+ * account, keep it (with its photos saved) and mail its reporter the link
+ * that files it.  Answers the request; returns as a handler does.
+ */
+struct report_input;
+int web_account_hold(struct http_request *req, struct http_response *res,
+    struct web_ctx *c, struct report_input *in);
+
 /* The sign-in page's links to sign-up and password reset. */
 void web_account_login_links(struct html *h);
 const struct http_route *account_routes(size_t *n);

@@ -10,11 +10,15 @@
  * once (delivery_mail_now): the token never reaches the database.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "veche.h"
 #include "api/app.h"
 #include "api/auth.h"
+#include "api/cache.h"
 #include "api/ratelimit.h"
 #include "api/routes.h"
 #include "api/web.h"
@@ -22,6 +26,7 @@
 #include "core/account.h"
 #include "core/delivery.h"
 #include "core/letter.h"
+#include "core/photo.h"
 #include "core/report.h"
 #include "core/session.h"
 #include "core/social.h"
@@ -37,6 +42,7 @@ enum aw {
 	AW_NO_ACCOUNT, AW_MAIL_CONFIRM, AW_MAIL_CONFIRM_TEXT, AW_MAIL_RESET,
 	AW_MAIL_RESET_TEXT, AW_MAIL_LINK, AW_MAIL_IGNORE, AW_BAD_LINK,
 	AW_MAIL_FAILED, AW_NUMBER, AW_STATUS, AW_DEADLINE, AW_SUBMITTED,
+	AW_HELD, AW_HELD_TEXT, AW_MAIL_HELD, AW_MAIL_HELD_TEXT,
 	AW__MAX
 };
 
@@ -105,6 +111,18 @@ static const char *const words[AW__MAX][LANG__MAX] = {
 	[AW_STATUS] = { "Статус", "Status" },
 	[AW_DEADLINE] = { "Ответ до", "Answer due" },
 	[AW_SUBMITTED] = { "Подано", "Submitted" },
+	[AW_HELD] = { "Подтвердите обращение", "Confirm your report" },
+	[AW_HELD_TEXT] = { "Мы отправили на указанный адрес письмо со ссылкой. "
+	    "Обращение будет подано и опубликовано, когда вы перейдёте по ней "
+	    "(ссылка действует 48 часов).", "We have sent a link to the "
+	    "address you gave. The report is filed and published when you "
+	    "follow it (the link works for 48 hours)." },
+	[AW_MAIL_HELD] = { "Подтвердите обращение в Вече",
+	    "Confirm your report to Veche" },
+	[AW_MAIL_HELD_TEXT] = { "Здравствуйте! Чтобы подать обращение, "
+	    "перейдите по ссылке (она действует 48 часов и только один раз).",
+	    "Hello! To file your report, follow the link (it works once, for "
+	    "48 hours)." },
 };
 
 static const char *
@@ -610,6 +628,210 @@ delete_post(struct http_request *req, struct http_response *res, void *arg)
 	    "deleted");
 }
 
+/* ---- Reports held for confirmation (serve --confirm-reports) ---- */
+
+/* The submission as JSON, its uploaded photos as media URLs. */
+static json_t *
+held_json(const struct report_input *in, const char *const *photo_urls)
+{
+	json_t *o, *attrs, *media;
+	size_t i;
+
+	o = json_pack("{s:s?, s:b, s:f, s:f, s:s?, s:s?, s:s?, s:s?, s:s?, "
+	    "s:s?, s:s?}", "service_code", in->service_code, "has_point",
+	    in->has_point, "lat", in->lat, "lon", in->lon, "address",
+	    in->address, "description", in->description, "first_name",
+	    in->contact.first_name, "last_name", in->contact.last_name,
+	    "email", in->contact.email, "phone", in->contact.phone,
+	    "device_id", in->contact.device_id);
+	attrs = json_array();
+	media = json_array();
+	if (o == NULL || attrs == NULL || media == NULL) {
+		json_decref(o);
+		json_decref(attrs);
+		json_decref(media);
+		return NULL;
+	}
+	for (i = 0; i < in->nattrs; i++)
+		json_array_append_new(attrs, json_pack("[s, s]",
+		    in->attrs[i].code, in->attrs[i].value));
+	for (i = 0; i < in->nmedia; i++)
+		json_array_append_new(media, json_string(in->media[i]));
+	for (i = 0; i < in->nphotos; i++)
+		json_array_append_new(media, json_string(photo_urls[i]));
+	json_object_set_new(o, "attrs", attrs);
+	json_object_set_new(o, "media", media);
+	return o;
+}
+
+/* A string member of o, or NULL. */
+static const char *
+jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/*
+ * The held submission o back into in (pointing into o and req's memory).
+ * 0, or -1 when it is not what held_json wrote.
+ */
+static int
+held_input(struct http_request *req, const json_t *o, struct report_input *in)
+{
+	const json_t *attrs = json_object_get(o, "attrs");
+	const json_t *media = json_object_get(o, "media");
+	struct attr_value *av;
+	const char **mv;
+	size_t i, na = json_array_size(attrs), nm = json_array_size(media);
+
+	av = http_request_alloc(req, (na + 1) * sizeof(*av));
+	mv = http_request_alloc(req, (nm + 1) * sizeof(*mv));
+	if (av == NULL || mv == NULL || !json_is_object(o))
+		return -1;
+	in->service_code = jstr(o, "service_code");
+	in->has_point = json_is_true(json_object_get(o, "has_point"));
+	in->lat = json_real_value(json_object_get(o, "lat"));
+	in->lon = json_real_value(json_object_get(o, "lon"));
+	in->address = jstr(o, "address");
+	in->description = jstr(o, "description");
+	in->contact.first_name = jstr(o, "first_name");
+	in->contact.last_name = jstr(o, "last_name");
+	in->contact.email = jstr(o, "email");
+	in->contact.phone = jstr(o, "phone");
+	in->contact.device_id = jstr(o, "device_id");
+	for (i = 0; i < na; i++) {
+		av[i].code = json_string_value(json_array_get(
+		    json_array_get(attrs, i), 0));
+		av[i].value = json_string_value(json_array_get(
+		    json_array_get(attrs, i), 1));
+		if (av[i].code == NULL || av[i].value == NULL)
+			return -1;
+	}
+	for (i = 0; i < nm; i++)
+		if ((mv[i] = json_string_value(json_array_get(media, i))) ==
+		    NULL)
+			return -1;
+	in->attrs = av;
+	in->nattrs = na;
+	in->media = mv;
+	in->nmedia = nm;
+	return 0;
+}
+
+/* Answer that the report waits for its confirmation. */
+static int
+held_answer(struct http_response *res, struct web_ctx *c, int mailed)
+{
+	struct html h;
+
+	if (!c->html) {
+		http_response_kind(res, HTTP_TYPE_JSON);
+		http_response_status(res, mailed ? 202 : 503);
+		return http_response_printf(res, "{\"held\": true, \"mailed\": "
+		    "%s}\n", mailed ? "true" : "false") < 0 ? -1 : 0;
+	}
+	memset(&h, 0, sizeof(h));
+	h.res = res;
+	h.lang = c->lang;
+	web_html_account(&h, c);
+	http_response_kind(res, HTTP_TYPE_HTML);
+	http_response_header(res, "Cache-Control", "no-store");
+	if (!mailed)
+		http_response_status(res, 503);
+	return message_page(&h, c, AW_HELD, w(mailed ? AW_HELD_TEXT :
+	    AW_MAIL_FAILED, c->lang), !mailed, "held");
+}
+
+int
+web_account_hold(struct http_request *req, struct http_response *res,
+    struct web_ctx *c, struct report_input *in)
+{
+	char token[SESSION_TOKEN_LEN], id[PHOTO_ID_LEN], url[VECHE_MAX_URL + 1];
+	const char *urls[VECHE_MAX_MEDIA];
+	json_t *doc = NULL;
+	char *payload = NULL;
+	struct verr e;
+	size_t i;
+	int mailed;
+
+	memset(&e, 0, sizeof(e));
+	if (in->contact.email == NULL)
+		return web_fail(req, res, c, 400, "email", "email: this site "
+		    "files a report once its reporter confirms the e-mail "
+		    "address: give one, or sign in");
+	if (report_check(c->app->catalog, in, &e) == -1)
+		return social_fail_verr(req, res, c, &e);
+	/* The photos are kept now and named in the held submission. */
+	for (i = 0; i < in->nphotos && i < VECHE_MAX_MEDIA; i++) {
+		if (photo_store(c->store, c->app->media_dir, in->photos[i].data,
+		    in->photos[i].len, app_now(c->app), id, &e) == -1)
+			return social_fail_verr(req, res, c, &e);
+		snprintf(url, sizeof(url), "%s%s.jpg", in->photo_url != NULL ?
+		    in->photo_url : "", id);
+		if ((urls[i] = http_request_strdup(req, url)) == NULL)
+			return -1;
+	}
+	if ((doc = held_json(in, urls)) == NULL ||
+	    (payload = json_dumps(doc, JSON_COMPACT)) == NULL ||
+	    account_hold_report(c->store, payload, app_now(c->app), token,
+	    &e) == -1) {
+		free(payload);
+		json_decref(doc);
+		return web_fail(req, res, c, 500, NULL, e.message[0] ?
+		    e.message : "out of memory");
+	}
+	free(payload);
+	json_decref(doc);
+	mailed = token_mail(req, c, in->contact.email, AW_MAIL_HELD,
+	    AW_MAIL_HELD_TEXT, "/account/confirm-report", token) == 0;
+	return held_answer(res, c, mailed);
+}
+
+/* GET /account/confirm-report?token=: file the held report. */
+static int
+confirm_report(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	struct report_receipt rc;
+	struct report_input in;
+	struct web_ctx c;
+	struct html h;
+	struct verr e;
+	json_t *doc = NULL;
+	char *payload = NULL, loc[64];
+	int got;
+
+	if (page_begin(req, res, arg, &c, &h) == -1)
+		return 0;
+	got = account_take_report(c.store, http_request_param(req, "token"),
+	    app_now(c.app), &payload);
+	if (got == -1)
+		return web_fail(req, res, &c, 503, NULL, "database unavailable");
+	if (got == 1) {
+		http_response_status(res, 404);
+		return message_page(&h, &c, AW_HELD, w(AW_BAD_LINK, c.lang), 1,
+		    "held");
+	}
+	memset(&in, 0, sizeof(in));
+	memset(&e, 0, sizeof(e));
+	doc = json_loads(payload, 0, NULL);
+	free(payload);
+	in.now = app_now(c.app);        /* received when confirmed (59-FZ) */
+	if (doc == NULL || held_input(req, doc, &in) == -1) {
+		json_decref(doc);
+		return web_fail(req, res, &c, 500, NULL, "the held report is "
+		    "damaged");
+	}
+	if (report_submit(c.store, c.app->catalog, &in, &rc, &e) == -1) {
+		json_decref(doc);
+		return social_fail_verr(req, res, &c, &e);
+	}
+	json_decref(doc);
+	cache_bump(c.app->cache);
+	snprintf(loc, sizeof(loc), "/reports/%lld?created=1", (long long)rc.id);
+	return social_see_other(res, loc);
+}
+
 static const char *const p_lang[] = { "lang", NULL };
 static const char *const p_signup[] = { "lang", "csrf", "name", "email",
     "password", NULL };
@@ -630,6 +852,7 @@ static const struct http_route account_table[] = {
 	{ HTTP_GET, "/my", my_page, 0, p_lang, 0 },
 	{ HTTP_GET, "/account", account_page, 0, p_lang, 0 },
 	{ HTTP_POST, "/account/delete", delete_post, 0, p_delete, 0 },
+	{ HTTP_GET, "/account/confirm-report", confirm_report, 0, p_token, 0 },
 };
 
 const struct http_route *

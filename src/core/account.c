@@ -639,3 +639,31 @@ account_reports(struct store *s, int64_t user, int64_t *ids, size_t max,
 {
 	return store_user_reports(s, user, ids, max, n);
 }
+
+int
+account_hold_report(struct store *s, const char *payload, int64_t now,
+    char token[SESSION_TOKEN_LEN], struct verr *e)
+{
+	unsigned char hash[32];
+
+	session_random_token(token);
+	session_token_hash(token, hash);
+	if (store_held_insert(s, hash, payload, now, now + VECHE_CONFIRM_TTL) ==
+	    -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "holding the report: %s",
+		    store_error(s));
+	return 0;
+}
+
+int
+account_take_report(struct store *s, const char *token, int64_t now,
+    char **payload)
+{
+	unsigned char hash[32];
+
+	*payload = NULL;
+	if (token == NULL || strlen(token) >= SESSION_TOKEN_LEN)
+		return 1;
+	session_token_hash(token, hash);
+	return store_held_take(s, hash, now, payload);
+}

@@ -135,6 +135,18 @@ int account_delete(struct store *s, int64_t id, const char *password,
 int account_link_report(struct store *s, const struct actor *a,
     int64_t report);
 
+/*
+ * Reports held for confirmation (serve --confirm-reports, docs/auth.md):
+ * keep payload (the submission, as the caller serialised it) under a new
+ * token that lives VECHE_CONFIRM_TTL; take it back, once, by the token
+ * (0 with *payload malloc'd for the caller to free, 1 when the token is
+ * used up, expired or wrong, -1).
+ */
+int account_hold_report(struct store *s, const char *payload, int64_t now,
+    char *token, struct verr *e);
+int account_take_report(struct store *s, const char *token, int64_t now,
+    char **payload);
+
 /* The ids of the reports user filed, newest first, at most max. */
 int account_reports(struct store *s, int64_t user, int64_t *ids, size_t max,
     size_t *n);

@@ -325,6 +325,15 @@ save_photos(const struct report_input *in, struct photo_file *f,
 }
 
 int
+report_check(const struct catalog *c, const struct report_input *in,
+    struct verr *e)
+{
+	const struct service *svc = NULL;
+
+	return check_input(c, in, &svc, e);
+}
+
+int
 report_submit(struct store *s, const struct catalog *c,
     const struct report_input *in, struct report_receipt *out,
     struct verr *e)

@@ -4,6 +4,7 @@
  * bound to, and sessions.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "veche.h"
@@ -35,7 +36,10 @@ static const char *const accounts_migrations[] = {
 	"CREATE INDEX user_tokens_user ON user_tokens(user);"
 	"CREATE TABLE user_reports(report INTEGER PRIMARY KEY, user INTEGER"
 	" NOT NULL REFERENCES users(id) ON DELETE CASCADE);"
-	"CREATE INDEX user_reports_user ON user_reports(user, report);",
+	"CREATE INDEX user_reports_user ON user_reports(user, report);"
+	"CREATE TABLE held_reports(hash BLOB PRIMARY KEY, payload TEXT NOT NULL,"
+	" expires INTEGER NOT NULL);"
+	"CREATE INDEX held_reports_expires ON held_reports(expires);",
 };
 
 const struct migration_set store_accounts_schema = {
@@ -71,6 +75,9 @@ enum {
 	A_USER_UNLINK,
 	A_USER_AGENCIES_DEL,
 	A_USER_DELETE,
+	A_HELD_INSERT,
+	A_HELD_TAKE,
+	A_HELD_DEL_OLD,
 	A__MAX
 };
 
@@ -118,6 +125,11 @@ static const char *const sql[A__MAX] = {
 	[A_USER_UNLINK] = "DELETE FROM user_reports WHERE user = ?",
 	[A_USER_AGENCIES_DEL] = "DELETE FROM user_tokens WHERE user = ?",
 	[A_USER_DELETE] = "DELETE FROM users WHERE id = ?",
+	[A_HELD_INSERT] = "INSERT INTO held_reports(hash, payload, expires) "
+	    "VALUES (?, ?, ?)",
+	[A_HELD_TAKE] = "DELETE FROM held_reports WHERE hash = ? AND "
+	    "expires > ? RETURNING payload",
+	[A_HELD_DEL_OLD] = "DELETE FROM held_reports WHERE expires <= ?",
 };
 
 const struct stmt_table store_accounts_stmts = { sql, A__MAX };
@@ -544,4 +556,50 @@ store_user_delete(struct store *s, int64_t id)
 	for (i = 0; rc == 0 && i < sizeof(steps) / sizeof(steps[0]); i++)
 		rc = exec_id(s, steps[i], id, "deleting the user");
 	return sq_tx_end(s, own, rc == 0);
+}
+
+int
+store_held_insert(struct store *s,
+    const unsigned char hash[STORE_SESSION_HASH_LEN], const char *payload,
+    int64_t now, int64_t expires)
+{
+	sqlite3_stmt *st;
+	int own, rc = -1;
+
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	/* Unconfirmed reports' personal data go when their link expires. */
+	if (exec_id(s, A_HELD_DEL_OLD, now, "removing expired held reports") ==
+	    -1 || (st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_HELD_INSERT)) == NULL)
+		goto out;
+	sqlite3_bind_blob(st, 1, hash, STORE_SESSION_HASH_LEN, SQLITE_STATIC);
+	sq_bind_text(st, 2, payload);
+	sqlite3_bind_int64(st, 3, expires);
+	rc = sq_step_done(s, st, "holding the report");
+out:
+	return sq_tx_end(s, own, rc == 0);
+}
+
+static int
+held_row(sqlite3_stmt *st, void *arg)
+{
+	char **out = arg;
+	const char *p = sq_col_text(st, 0);
+
+	return (*out = strdup(p != NULL ? p : "")) == NULL ? -1 : 0;
+}
+
+int
+store_held_take(struct store *s,
+    const unsigned char hash[STORE_SESSION_HASH_LEN], int64_t now,
+    char **payload)
+{
+	sqlite3_stmt *st;
+
+	*payload = NULL;
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_HELD_TAKE)) == NULL)
+		return -1;
+	sqlite3_bind_blob(st, 1, hash, STORE_SESSION_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	return sq_row(s, st, "taking the held report", held_row, payload);
 }

@@ -101,4 +101,18 @@ int store_user_reports(struct store *s, int64_t user, int64_t *ids,
  */
 int store_user_delete(struct store *s, int64_t id);
 
+/*
+ * Reports held until their reporter confirms the e-mail (serve
+ * --confirm-reports): payload is the submission as JSON, kept under the
+ * digest of the token mailed.  Inserting sweeps expired ones.
+ * store_held_take removes a live one and gives its payload (malloc'd, the
+ * caller frees it): 0, 1 if none, -1.
+ */
+int store_held_insert(struct store *s,
+    const unsigned char hash[STORE_SESSION_HASH_LEN], const char *payload,
+    int64_t now, int64_t expires);
+int store_held_take(struct store *s,
+    const unsigned char hash[STORE_SESSION_HASH_LEN], int64_t now,
+    char **payload);
+
 #endif

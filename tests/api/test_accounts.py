@@ -22,9 +22,11 @@ PASSWORD = "long enough secret"
 
 
 def form_csrf(r):
-    m = re.search(r'name="csrf" value="([^"]+)"', r.text())
-    assert m is not None, r.text()[:500]
-    return m.group(1)
+    """The CSRF field of the page's own form: the last one (the header's
+    sign-out form, first, carries the session's)."""
+    found = re.findall(r'name="csrf" value="([^"]+)"', r.text())
+    assert found, r.text()[:500]
+    return found[-1]
 
 
 def parts(msg):
@@ -36,7 +38,11 @@ def parts(msg):
     return text, htm
 
 
-class TestAccounts(unittest.TestCase):
+class MailServerCase(unittest.TestCase):
+    """A server that sends e-mail to an aiosmtpd receiver (self.box)."""
+
+    extra_args = ()
+    users = ()
 
     @classmethod
     def setUpClass(cls):
@@ -48,7 +54,9 @@ class TestAccounts(unittest.TestCase):
         cls.smtp.start()
         cls.server = Server(city=MAIL_CITY, serve_args=FAST + (
             "--smtp", "smtp://127.0.0.1:%d" % port,
-            "--mail-from", "veche@city.test"))
+            "--mail-from", "veche@city.test") + cls.extra_args)
+        for login in cls.users:
+            cls.server.create_user(login, "citizen")
         cls.server.start()
 
     @classmethod
@@ -62,6 +70,9 @@ class TestAccounts(unittest.TestCase):
 
     def fetch(self, method, path, body=None, headers=None):
         return self.server.request(method, path, body, headers)
+
+
+class TestAccounts(MailServerCase):
 
     def link(self, msg, path):
         text, _ = parts(msg)
@@ -241,6 +252,73 @@ class TestAccounts(unittest.TestCase):
         for secret in (EMAIL, NAME, "+79990001122"):
             self.assertNotIn(secret.encode("utf-8"), raw, secret)
         self.server.start()
+
+
+class TestConfirmReports(MailServerCase):
+    """serve --confirm-reports: a report without an account is held,
+    unpublished and unknown to the agency, until its e-mail link."""
+
+    extra_args = ("--confirm-reports",)
+    users = ("member",)
+
+    def web_report(self, s, text, **extra):
+        csrf = form_csrf(s.get("/new"))
+        fields = report_fields("pothole", WEST_POINT, description=text,
+                               **extra)
+        fields = [("attr[pothole][size]" if k == "attribute[size]" else k, v)
+                  for k, v in fields]
+        return s.post("/api/v1/reports", fields + [("csrf", csrf)],
+                      csrf=False)
+
+    def count(self, text):
+        db = sqlite3.connect(self.server.db, timeout=30)
+        try:
+            return db.execute("SELECT count(*) FROM reports WHERE "
+                              "description = ?", (text,)).fetchone()[0]
+        finally:
+            db.close()
+
+    def test_held_until_confirmed(self):
+        s = Session(self)
+        r = self.web_report(s, "Без адреса почты")
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("email", r.text())
+
+        text = "Яма ждёт подтверждения"
+        r = self.web_report(s, text, email="held@mail.test", first_name="Ия")
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("Подтвердите обращение", r.text())
+        self.assertEqual(self.count(text), 0)       # nowhere to be read
+        r = self.fetch("GET", "/open311/v2/requests.json")
+        self.assertNotIn(text, r.text())
+        mail = wait_for("the confirmation link",
+                        lambda: self.box.to("held@mail.test"))[0]
+        body = mail.get_body(("plain",)).get_content()
+        link = re.search(r"https?://\S+(/account/confirm-report\?token="
+                         r"\S+)", body).group(1)
+        self.assertEqual([m for m in self.box.to("roads@agency.test")], [])
+
+        r = s.get(link)
+        self.assertEqual(r.status, 303, r)
+        rid = int(re.search(r"/reports/(\d+)\?created=1",
+                            r.headers["Location"]).group(1))
+        self.assertEqual(self.count(text), 1)
+        self.assertIn(text, s.get("/reports/%d" % rid).text())
+        wait_for("the agency's mail", lambda: [
+            m for m in self.box.to("roads@agency.test")
+            if "№%d" % rid in str(m["Subject"])])
+        self.assertEqual(s.get(link).status, 404)  # single-use
+
+        # A signed-in resident's report is filed at once.
+        member = Session(self, "member")
+        text2 = "Яма от участника"
+        r = self.web_report(member, text2)
+        self.assertEqual(r.status, 303, re.findall(r'role="alert">([^<]*)',
+                                                   r.text()))
+        self.assertEqual(self.count(text2), 1)
+        rid2 = int(re.search(r"/reports/(\d+)", r.headers["Location"])
+                   .group(1))
+        self.assertIn('href="/reports/%d"' % rid2, member.get("/my").text())
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@
 #include "core/datetime.h"
 #include "core/delivery.h"
 #include "core/export.h"
+#include "core/letter.h"
 #include "core/mail.h"
 #include "core/outbox.h"
 #include "core/report.h"
@@ -396,6 +397,41 @@ test_mail_message(void **state)
 	assert_non_null(strstr(subj, "?=\r\n =?UTF-8?B?"));
 }
 
+/* Both alternatives of a letter; text escaped in the HTML only. */
+static void
+test_mail_alternatives(void **state)
+{
+	struct letter l;
+	char *m;
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(datetime_set_zone("Europe/Moscow"), 0);
+	assert_int_equal(letter_init(&l, LANG_RU, "Тема <1>"), 0);
+	letter_field(&l, "Адрес", "ул. <b>Мира</b> & Co");
+	letter_date(&l, "Подано", 1781506800);  /* 2026-06-15T07:00Z */
+	letter_link(&l, "Страница", "http://x.test/reports/1?a=1&b=2");
+	letter_end(&l);
+	assert_non_null(strstr(l.text, "Адрес: ул. <b>Мира</b> & Co\n"));
+	assert_non_null(strstr(l.html, "ул. &lt;b&gt;Мира&lt;/b&gt; &amp; Co"));
+	assert_null(strstr(l.html, "<b>Мира"));
+	assert_non_null(strstr(l.text, "Подано: 15.06.2026 10:00\n"));
+	assert_non_null(strstr(l.html, "href=\"http://x.test/reports/1?a=1"
+	    "&amp;b=2\""));
+	m = mail_message_alt_new("veche@city.test", "a@b.test", "Тема",
+	    l.text, l.html, "id@veche", 1700000000);
+	assert_non_null(m);
+	assert_non_null(strstr(m, "Content-Type: multipart/alternative; "
+	    "boundary=\"=_veche_alt_7f3a\"\r\n"));
+	assert_non_null(strstr(m, "\r\n--=_veche_alt_7f3a\r\nContent-Type: "
+	    "text/plain; charset=utf-8\r\n"));
+	assert_non_null(strstr(m, "\r\n--=_veche_alt_7f3a\r\nContent-Type: "
+	    "text/html; charset=utf-8\r\n"));
+	assert_non_null(strstr(m, "\r\n--=_veche_alt_7f3a--\r\n"));
+	free(m);
+	letter_free(&l);
+}
+
 /* Collect written bytes. */
 struct sink {
 	char buf[8192];
@@ -503,6 +539,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test(test_signature),
 		cmocka_unit_test(test_mail_message),
+		cmocka_unit_test(test_mail_alternatives),
 		cmocka_unit_test(test_csv_field_quoting),
 		cmocka_unit_test_setup_teardown(test_csv_export_reads_back,
 		    setup, teardown),

@@ -217,9 +217,7 @@ auth_check(struct http_request *req, const struct http_route *route,
 	if (c == NULL) {
 		if (route->access & ACCESS_ANON)
 			return 0;
-		/* A route that takes keys asks anonymous callers for one. */
-		if (!(route->access & ACCESS_USER) ||
-		    (route->access & ACCESS_APIKEY)) {
+		if (!(route->access & ACCESS_USER)) {
 			*message = "api_key: required for this request (ask the "
 			    "administrator for a key)";
 			return 403;

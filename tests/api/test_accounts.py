@@ -138,6 +138,11 @@ class TestAccounts(MailServerCase):
         self.assertEqual(r.status, 303, r)
         rid = int(re.search(r"/reports/(\d+)", r.headers["Location"])
                   .group(1))
+        # Open311 needs a key or a session: anonymous callers get 403.
+        r = Session(self).post("/open311/v2/requests.json",
+                               report_fields("other", WEST_POINT))
+        self.assertEqual(r.status, 403, r)
+        self.assertIn("api_key", r.text())
         # One through Open311 with the session (its CSRF token).
         session_csrf = form_csrf(s.get("/account"))
         r = s.post("/open311/v2/requests.json",

@@ -75,6 +75,12 @@
 #define VECHE_MIN_PASSWORD      8      /* bytes */
 #define VECHE_MAX_PASSWORD      1024   /* bytes */
 #define VECHE_SESSION_TTL       (12 * 3600)  /* seconds a session lives */
+#define VECHE_CONFIRM_TTL       (48 * 3600)  /* an e-mail confirmation link */
+#define VECHE_RESET_TTL         3600         /* a password reset link */
+#define VECHE_MAX_LETTER        (48 * 1024)  /* bytes of each e-mail part */
+#define VECHE_RESET_MAX_ADDRESS 20           /* reset requests per window */
+#define VECHE_RESET_MAX_MAIL    3            /* ... per e-mail address */
+#define VECHE_MY_REPORTS        200          /* reports on "my reports" */
 #define VECHE_LOGIN_WINDOW      900    /* seconds failed logins are counted */
 #define VECHE_LOGIN_MAX_ACCOUNT 5      /* failures per login per window: 429 */
 #define VECHE_LOGIN_MAX_ADDRESS 20     /* failures per address per window */

@@ -39,6 +39,8 @@ struct app {
 	struct metrics *metrics;        /* GET /metrics counters, or NULL */
 	int log_json;                   /* a JSON line per request on stderr */
 	struct listen *listen;          /* listening's analysis (core/listen.h), or NULL */
+	int confirm_reports;            /* hold anonymous reports until their
+	                                   e-mail is confirmed (web_account.c) */
 };
 
 /*

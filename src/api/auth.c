@@ -389,6 +389,9 @@ auth_sign_in(struct http_request *req, struct http_response *res,
 	if (account_authenticate(s, name, pw, act, e) == -1) {
 		if (e->kind != VERR_FORBIDDEN)
 			return 500;
+		/* The right password of an unconfirmed account (docs/auth.md). */
+		if (strcmp(e->field, "email") == 0)
+			return 403;
 		/* A full table blocks keys it lacks: nothing more to do. */
 		(void)ratelimit_fail(a->login_limit, kacc,
 		    VECHE_LOGIN_MAX_ACCOUNT, now, &retry);

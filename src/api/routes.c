@@ -32,6 +32,7 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	workflow_routes,
 	metrics_routes,
 	listen_routes,
+	account_routes,         /* citizens' accounts (web_account.c) */
 };
 
 struct http_route *

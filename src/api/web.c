@@ -141,6 +141,7 @@ web_begin(struct http_request *req, struct http_response *res, void *arg,
 		    "again later");
 		return -1;
 	}
+	web_account_who(req, c);
 	return 0;
 }
 
@@ -178,7 +179,7 @@ web_fail(struct http_request *req, struct http_response *res,
     const struct web_ctx *c, int status, const char *field,
     const char *message)
 {
-	struct html h = { res, c->lang, 0 };
+	struct html h = { res, c->lang, 0, NULL, NULL };
 
 	if (!c->html) {
 		http_response_error(req, res, status, field, message);
@@ -187,6 +188,7 @@ web_fail(struct http_request *req, struct http_response *res,
 	http_response_reset(res);
 	http_response_status(res, status);
 	http_response_kind(res, HTTP_TYPE_HTML);
+	web_html_account(&h, c);
 	html_page_begin(&h, web_msg(status == 404 ? M_NOT_FOUND : M_ERROR,
 	    c->lang), "error", http_request_path(req), NULL, 0);
 	html_f(&h, "<h1>%m</h1>\n<p class=\"error\" role=\"alert\">%s</p>\n"

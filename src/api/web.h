@@ -37,6 +37,11 @@ struct web_ctx {
 	char csrf[WEB_TOKEN_LEN];       /* the client's CSRF token */
 	char device[WEB_TOKEN_LEN];     /* the client's device token */
 	int html;                       /* the client wants HTML, not JSON */
+	/* The signed-in user (web_account.c), or NULL / "" for nobody. */
+	const struct actor *act;
+	const char *session_csrf;       /* the session's CSRF token */
+	char who[VECHE_MAX_NAME * 4 + 1];       /* name shown in the header */
+	char email[VECHE_MAX_EMAIL + 1];        /* to pre-fill forms */
 };
 
 /*
@@ -84,6 +89,28 @@ int web_staff_refusal(struct http_request *req, struct http_response *res,
 
 /* This module's rows of the routing table. */
 const struct http_route *web_routes(size_t *n);
+
+/*
+ * web_account.c: the citizens' account pages (sign-up, e-mail
+ * confirmation, password reset, "my reports", deletion).  web_account_who
+ * fills c's signed-in user (act, session_csrf, who, email) for web_begin;
+ * web_html_account passes it to a page's header.
+ */
+void web_account_who(struct http_request *req, struct web_ctx *c);
+struct html;
+void web_html_account(struct html *h, const struct web_ctx *c);
+/*
+ * serve --confirm-reports: check the report of a visitor without an
+ * account, keep it (with its photos saved) and mail its reporter the link
+ * that files it.  Answers the request; returns as a handler does.
+ */
+struct report_input;
+int web_account_hold(struct http_request *req, struct http_response *res,
+    struct web_ctx *c, struct report_input *in);
+
+/* The sign-in page's links to sign-up and password reset. */
+void web_account_login_links(struct html *h);
+const struct http_route *account_routes(size_t *n);
 
 /* Handlers (web_pages.c, web_rss.c, web_report.c, social.c). */
 int web_map(struct http_request *, struct http_response *, void *);

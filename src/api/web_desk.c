@@ -43,6 +43,7 @@ staff_begin(struct http_request *req, struct http_response *res, void *arg,
 	}
 	st->h.res = res;
 	st->h.lang = st->c.lang;
+	web_html_account(&st->h, &st->c);
 	http_response_kind(res, HTTP_TYPE_HTML);
 	http_response_header(res, "Cache-Control", "no-store");
 	return 0;
@@ -121,7 +122,7 @@ static const char *
 home_of(const struct actor *a)
 {
 	return a->role == ROLE_MODERATOR ? "/desk/moderation" :
-	    a->role == ROLE_CITIZEN ? "/" : "/desk";
+	    a->role == ROLE_CITIZEN ? "/my" : "/desk";
 }
 
 /* Only a path of the staff's pages may follow a sign-in. */
@@ -129,7 +130,8 @@ static int
 next_ok(const char *next)
 {
 	return next != NULL && (strncmp(next, "/desk", 5) == 0 ||
-	    strncmp(next, "/admin", 6) == 0) && strstr(next, "//") == NULL &&
+	    strncmp(next, "/admin", 6) == 0 || strcmp(next, "/my") == 0 ||
+	    strcmp(next, "/new") == 0 || strcmp(next, "/account") == 0) && strstr(next, "//") == NULL &&
 	    strchr(next, '\\') == NULL && strlen(next) < 200;
 }
 
@@ -157,6 +159,7 @@ login_form(struct html *h, const struct web_ctx *c, const char *next,
 	    "required autocomplete=\"current-password\"></div>\n"
 	    "<button type=\"submit\" id=\"login-submit\">%m</button>\n"
 	    "</form>\n", M_LOGIN, M_PASSWORD, M_SIGN_IN_BTN);
+	web_account_login_links(h);     /* sign up, forgot password */
 	html_page_end(h);
 }
 
@@ -171,6 +174,7 @@ login_page(struct http_request *req, struct http_response *res, void *arg)
 	h.res = res;
 	h.lang = c.lang;
 	h.failed = 0;
+	web_html_account(&h, &c);
 	http_response_kind(res, HTTP_TYPE_HTML);
 	http_response_header(res, "Cache-Control", "no-store");
 	login_form(&h, &c, http_request_param(req, "next"), 0);
@@ -206,6 +210,7 @@ login_post(struct http_request *req, struct http_response *res, void *arg)
 	h.res = res;
 	h.lang = c.lang;
 	h.failed = 0;
+	web_html_account(&h, &c);
 	http_response_status(res, rc == 429 ? 429 : 401);
 	http_response_kind(res, HTTP_TYPE_HTML);
 	login_form(&h, &c, next, rc);

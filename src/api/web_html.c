@@ -131,10 +131,10 @@ static const char *const msgs[M__MAX][LANG__MAX] = {
 	[M_STATUS_TITLE] = { "Статус", "Status" },
 	[M_NAV_DESK] = { "Рабочее место",
 	    "Desk" },
-	[M_SIGN_IN] = { "Вход для сотрудников",
-	    "Staff sign-in" },
-	[M_LOGIN] = { "Логин",
-	    "Login" },
+	[M_SIGN_IN] = { "Вход",
+	    "Sign in" },
+	[M_LOGIN] = { "Логин или e-mail",
+	    "Login or e-mail" },
 	[M_PASSWORD] = { "Пароль",
 	    "Password" },
 	[M_SIGN_IN_BTN] = { "Войти",
@@ -324,6 +324,9 @@ static const char *const msgs[M__MAX][LANG__MAX] = {
 	[M_L_TEXT] = { "Текст", "Text" },
 	[M_L_PUBLISHED] = { "Опубликовано", "Published" },
 	[M_L_FETCHES] = { "Загрузок", "Fetches" },
+	/* Citizens' accounts (web_account.c). */
+	[M_MY_REPORTS] = { "Мои обращения", "My reports" },
+	[M_ACCOUNT_NAV] = { "Учётная запись", "Account" },
 };
 
 static const char *const status_text[STATUS__MAX][LANG__MAX] = {
@@ -609,11 +612,26 @@ html_page_begin(struct html *h, const char *title, const char *page,
 	    "<li><a href=\"/\">%m</a></li>\n"
 	    "<li><a href=\"/reports\">%m</a></li>\n"
 	    "<li><a class=\"button\" href=\"/new\">%m</a></li>\n"
-	    "</ul></nav>\n"
-	    "<a class=\"lang\" id=\"lang-switch\" lang=\"%r\" hreflang=\"%r\" "
-	    "href=\"%s?lang=%r\">%m</a>\n"
-	    "</header>\n<main id=\"main\">\n", page, M_SKIP, M_SITE, M_TAGLINE,
-	    M_NAV_MAP, M_NAV_MAP, M_NAV_LIST, M_NAV_NEW,
+	    "</ul></nav>\n", page, M_SKIP, M_SITE, M_TAGLINE,
+	    M_NAV_MAP, M_NAV_MAP, M_NAV_LIST, M_NAV_NEW);
+	/* Citizens' accounts: sign in, or the signed-in user's links. */
+	if (h->account == NULL)
+		html_f(h, "<nav class=\"account\" aria-label=\"%m\"><ul>\n"
+		    "<li><a href=\"/login\" id=\"sign-in\">%m</a></li>\n"
+		    "</ul></nav>\n", M_ACCOUNT_NAV, M_SIGN_IN_BTN);
+	else
+		html_f(h, "<nav class=\"account\" aria-label=\"%m\"><ul>\n"
+		    "<li><a href=\"/account\" id=\"account-name\">%s</a></li>\n"
+		    "<li><a href=\"/my\" id=\"my-reports\">%m</a></li>\n"
+		    "<li><form method=\"post\" action=\"/logout\" "
+		    "class=\"inline\"><input type=\"hidden\" name=\"csrf\" "
+		    "value=\"%s\"><button type=\"submit\" class=\"link\" "
+		    "id=\"sign-out\">%m</button></form></li>\n</ul></nav>\n",
+		    M_ACCOUNT_NAV, h->account, M_MY_REPORTS,
+		    h->account_csrf != NULL ? h->account_csrf : "", M_SIGN_OUT);
+	html_f(h, "<a class=\"lang\" id=\"lang-switch\" lang=\"%r\" "
+	    "hreflang=\"%r\" href=\"%s?lang=%r\">%m</a>\n"
+	    "</header>\n<main id=\"main\">\n",
 	    web_msg(M_LANG_OTHER_CODE, h->lang),
 	    web_msg(M_LANG_OTHER_CODE, h->lang), path,
 	    web_msg(M_LANG_OTHER_CODE, h->lang), M_LANG_OTHER);

@@ -21,6 +21,10 @@ struct html {
 	struct http_response *res;
 	enum lang lang;
 	int failed;                     /* a write failed: answer 500 */
+	/* The header's account links: the signed-in user's name and session
+	 * CSRF token (web_html_account), or NULL: "Sign in". */
+	const char *account;
+	const char *account_csrf;
 };
 
 /* The interface's words.  Add a name here and its text in web_html.c. */
@@ -66,6 +70,8 @@ enum msg {
 	M_L_CSV, M_L_SOURCES, M_L_LAST_SUCCESS, M_L_NEXT_FETCH, M_L_PER_DAY,
 	M_L_NEGATIVE, M_L_NEUTRAL, M_L_POSITIVE, M_L_POST, M_L_EMPTY,
 	M_L_TEXT, M_L_PUBLISHED, M_L_FETCHES,
+	/* Citizens' accounts (web_account.c). */
+	M_MY_REPORTS, M_ACCOUNT_NAV,
 	M__MAX
 };
 

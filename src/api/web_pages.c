@@ -239,6 +239,7 @@ html_begin(struct http_response *res, struct html *h, const struct web_ctx *c)
 	h->res = res;
 	h->lang = c->lang;
 	h->failed = 0;
+	web_html_account(h, c);
 	http_response_kind(res, HTTP_TYPE_HTML);
 	http_response_header(res, "Cache-Control", "no-store");
 }
@@ -746,13 +747,14 @@ web_new(struct http_request *req, struct http_response *res, void *arg)
 	    "<p class=\"privacy\" id=\"privacy\">%m</p>\n"
 	    "<div class=\"field\"><label for=\"first_name\">%m</label>\n"
 	    "<input id=\"first_name\" name=\"first_name\" maxlength=\"200\" "
+	    "value=\"%s\" "             /* a signed-in user's (web_account.c) */
 	    "autocomplete=\"given-name\" aria-describedby=\"privacy\"></div>\n"
 	    "<div class=\"field\"><label for=\"last_name\">%m</label>\n"
 	    "<input id=\"last_name\" name=\"last_name\" maxlength=\"200\" "
 	    "autocomplete=\"family-name\" aria-describedby=\"privacy\"></div>\n"
 	    "<div class=\"field\"><label for=\"email\">%m</label>\n"
 	    "<input id=\"email\" name=\"email\" type=\"email\" "
-	    "maxlength=\"254\" autocomplete=\"email\" "
+	    "maxlength=\"254\" autocomplete=\"email\" value=\"%s\" "
 	    "aria-describedby=\"privacy\"></div>\n"
 	    "<div class=\"field\"><label for=\"phone\">%m</label>\n"
 	    "<input id=\"phone\" name=\"phone\" type=\"tel\" maxlength=\"32\" "
@@ -763,8 +765,8 @@ web_new(struct http_request *req, struct http_response *res, void *arg)
 	    "tabindex=\"-1\">%m</h2>\n<p>%m</p>\n<ul id=\"nearby-list\"></ul>\n"
 	    "</section>\n<p id=\"form-error\" class=\"error\" role=\"alert\" "
 	    "hidden></p>\n<button type=\"submit\" id=\"submit\">%m</button>\n"
-	    "</form>\n", M_STEP_CONTACT, M_PRIVACY, M_FIRST_NAME, M_LAST_NAME,
-	    M_EMAIL, M_PHONE, M_NEARBY, M_NEARBY_TEXT, M_SUBMIT);
+	    "</form>\n", M_STEP_CONTACT, M_PRIVACY, M_FIRST_NAME, c.who,
+	    M_LAST_NAME, M_EMAIL, c.email, M_PHONE, M_NEARBY, M_NEARBY_TEXT, M_SUBMIT);
 	html_page_end(&h);
 	return h.failed ? -1 : 0;
 }

@@ -13,6 +13,7 @@
 
 #include "veche.h"
 #include "api/app.h"
+#include "api/auth.h"
 #include "api/cache.h"
 #include "api/web.h"
 #include "core/datetime.h"
@@ -163,8 +164,13 @@ web_report_submit(struct http_request *req, struct http_response *res,
 	in.contact.email = http_request_param(req, "email");
 	in.contact.phone = http_request_param(req, "phone");
 	in.contact.device_id = c.device;
-	if (report_lists(req, &c, &in, &e) == -1 ||
-	    report_submit(c.store, c.app->catalog, &in, &rc, &e) == -1)
+	in.actor = auth_actor(req, c.app);      /* links the report to an account */
+	if (report_lists(req, &c, &in, &e) == -1)
+		return social_fail_verr(req, res, &c, &e);
+	/* Without an account, held until the e-mail is confirmed. */
+	if (c.app->confirm_reports && in.actor == NULL)
+		return web_account_hold(req, res, &c, &in);
+	if (report_submit(c.store, c.app->catalog, &in, &rc, &e) == -1)
 		return social_fail_verr(req, res, &c, &e);
 	cache_bump(c.app->cache);
 	snprintf(loc, sizeof(loc), "/reports/%lld?created=1", (long long)rc.id);

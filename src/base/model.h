@@ -364,6 +364,9 @@ struct store_user {
 	const char *const *agencies;
 	size_t nagencies;
 	int64_t created;
+	const char *email;              /* a citizen's e-mail, or NULL */
+	const char *name;               /* a citizen's name, or NULL */
+	int confirmed;                  /* 0: e-mail not confirmed yet */
 };
 
 #endif

@@ -52,6 +52,8 @@ static const char usage[] =
     "  --smtp URL         send e-mail through smtp://HOST:PORT (kept in the\n"
     "                     database as mail.smtp_url; '' turns mail off)\n"
     "  --mail-from ADDR   sender of veche's e-mail (mail.from)\n"
+    "  --confirm-reports  hold a report filed without an account until the\n"
+    "                     link e-mailed to its reporter is followed\n"
     "  --retry-base-ms N  first webhook/e-mail retry delay (default 30000)\n"
     "  --retry-cap-ms N   longest retry delay (default 6 hours)\n"
     "  --max-attempts N   attempts before a delivery is dead (default 12)\n"
@@ -145,6 +147,7 @@ parse_args(struct serve *sv, int argc, char **argv)
 		{ "body-timeout", required_argument, NULL, 'b' },
 		{ "metrics-token-file", required_argument, NULL, 'm' },
 		{ "log-format", required_argument, NULL, 'L' },
+		{ "confirm-reports", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int64_t v, per_address = 0, header_s = 0, body_s = 0;
@@ -180,6 +183,9 @@ parse_args(struct serve *sv, int argc, char **argv)
 			break;
 		case 'C':
 			sv->app.no_cache = 1;
+			break;
+		case 'R':
+			sv->app.confirm_reports = 1;
 			break;
 		case 'M':
 			sv->app.media_dir = optarg;

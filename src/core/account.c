@@ -9,6 +9,9 @@
 #include "core/account.h"
 #include "core/audit.h"
 #include "core/catalog.h"
+#include "core/parse.h"
+#include "core/session.h"
+#include "core/text_check.h"
 #include "store/store.h"
 #include "store/store_accounts.h"
 
@@ -188,6 +191,7 @@ struct found {
 	char pwhash[crypto_pwhash_STRBYTES];
 	enum role role;
 	int disabled;
+	int confirmed;
 	char agencies[ACTOR_MAX_AGENCIES][VECHE_MAX_CODE + 1];
 	size_t nagencies;
 };
@@ -203,6 +207,7 @@ on_user(const struct store_user *u, void *arg)
 	snprintf(f->pwhash, sizeof(f->pwhash), "%s", u->pwhash);
 	f->role = u->role;
 	f->disabled = u->disabled;
+	f->confirmed = u->confirmed;
 	f->nagencies = u->nagencies;
 	for (i = 0; i < u->nagencies; i++)
 		snprintf(f->agencies[i], sizeof(f->agencies[i]), "%s",
@@ -301,6 +306,29 @@ account_set_role(struct store *s, const struct catalog *c,
 	return 0;
 }
 
+/* An e-mail as the store keeps it: ASCII letters in lower case. */
+static void
+email_key(const char *email, char out[VECHE_MAX_EMAIL + 1])
+{
+	size_t i;
+
+	for (i = 0; email[i] != '\0' && i < VECHE_MAX_EMAIL; i++)
+		out[i] = email[i] >= 'A' && email[i] <= 'Z' ?
+		    (char)(email[i] - 'A' + 'a') : email[i];
+	out[i] = '\0';
+}
+
+static int
+by_email(struct store *s, const char *email, struct found *f)
+{
+	char key[VECHE_MAX_EMAIL + 1];
+
+	if (strlen(email) > VECHE_MAX_EMAIL)
+		return 1;
+	email_key(email, key);
+	return store_user_by_email(s, key, on_user, f);
+}
+
 int
 account_authenticate(struct store *s, const char *login,
     const char *password, struct actor *out, struct verr *e)
@@ -313,8 +341,12 @@ account_authenticate(struct store *s, const char *login,
 	    strlen(login) > VECHE_MAX_LOGIN ||
 	    strlen(password) > VECHE_MAX_PASSWORD)
 		rc = 1;
-	else
+	else {
 		rc = store_user_by_login(s, login, on_user, &f);
+		/* Citizens of the web sign in with their e-mail. */
+		if (rc == 1 && strchr(login, '@') != NULL)
+			rc = by_email(s, login, &f);
+	}
 	if (rc == -1)
 		return verr_set(e, VERR_INTERNAL, NULL, "signing in: %s",
 		    store_error(s));
@@ -333,6 +365,11 @@ account_authenticate(struct store *s, const char *login,
 	if (rc != 0 || !ok || f.disabled)
 		return verr_set(e, VERR_FORBIDDEN, "password", "login or "
 		    "password is wrong");
+	/* Only the password's owner learns that the address is unconfirmed. */
+	if (!f.confirmed)
+		return verr_set(e, VERR_FORBIDDEN, "email", "email: confirm "
+		    "your e-mail address first: follow the link in the message "
+		    "we sent");
 	found_actor(&f, out);
 	return 0;
 }
@@ -364,4 +401,269 @@ account_get(struct store *s, int64_t id,
     int (*fn)(const struct store_user *, void *), void *arg)
 {
 	return store_user_by_id(s, id, fn, arg);
+}
+
+/* The lifetime of each kind of token. */
+static const int64_t token_ttl[ACCOUNT_TOKEN__MAX] = {
+	[ACCOUNT_TOKEN_CONFIRM] = VECHE_CONFIRM_TTL,
+	[ACCOUNT_TOKEN_RESET] = VECHE_RESET_TTL,
+};
+
+/* A new token of kind for user, kept as its digest. */
+static int
+token_new(struct store *s, int64_t user, enum account_token kind,
+    int64_t now, char token[SESSION_TOKEN_LEN])
+{
+	unsigned char hash[32];
+
+	session_random_token(token);
+	session_token_hash(token, hash);
+	return store_token_insert(s, hash, user, (int)kind, now,
+	    now + token_ttl[kind]);
+}
+
+/* The user of a live token of kind, which is used up: 0, 1, -1. */
+static int
+token_take(struct store *s, const char *token, enum account_token kind,
+    int64_t now, int64_t *user)
+{
+	unsigned char hash[32];
+
+	if (token == NULL || strlen(token) >= SESSION_TOKEN_LEN)
+		return 1;
+	session_token_hash(token, hash);
+	return store_token_take(s, hash, (int)kind, now, user);
+}
+
+/*
+ * Open a transaction and use up token of kind: 0 with *user, or -1 with e
+ * set (VERR_NOT_FOUND "token") and the transaction rolled back.
+ */
+static int
+token_begin(struct store *s, const char *token, enum account_token kind,
+    int64_t now, int64_t *user, struct verr *e)
+{
+	int rc;
+
+	if (store_begin(s) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "using the link: %s",
+		    store_error(s));
+	rc = token_take(s, token, kind, now, user);
+	if (rc == 1)
+		verr_set(e, VERR_NOT_FOUND, "token", "token: this link is used "
+		    "up, expired or wrong");
+	return rc == 0 ? 0 : tx_fail(s, e, "using the link");
+}
+
+int
+account_signup(struct store *s, const char *email, const char *name,
+    const char *password, int64_t now, int64_t *id,
+    char token[SESSION_TOKEN_LEN], struct verr *e)
+{
+	char login[32], key[VECHE_MAX_EMAIL + 1], hex[17], object[64];
+	char hash[crypto_pwhash_STRBYTES];
+	unsigned char raw[8];
+	struct actor self;
+	int64_t uid = 0;
+	int rc;
+
+	if (e != NULL)
+		e->kind = VERR_NONE;
+	if (email == NULL || strlen(email) > VECHE_MAX_EMAIL ||
+	    !parse_email_ok(email))
+		return verr_set(e, VERR_INVALID, "email", "email: an e-mail "
+		    "address is required (at most %d bytes)", VECHE_MAX_EMAIL);
+	if (text_check("name", name, TEXT_CHECK_REQUIRED, VECHE_MAX_NAME,
+	    e) == -1 || check_password(password, e) == -1 ||
+	    hash_password(password, hash, e) == -1)
+		return -1;
+	email_key(email, key);
+	/*
+	 * The login is a pseudonym: it is what the audit log names, and the
+	 * log is never rewritten, so it must not be the e-mail (docs/auth.md).
+	 */
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
+	snprintf(login, sizeof(login), "citizen-%s", hex);
+	memset(&self, 0, sizeof(self));
+	self.role = ROLE_CITIZEN;
+	snprintf(self.name, sizeof(self.name), "%s", login);
+	if (store_begin(s) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "signing up: %s",
+		    store_error(s));
+	rc = store_user_insert(s, login, hash, ROLE_CITIZEN, NULL, 0, now,
+	    &uid);
+	if (rc == 0)
+		rc = store_user_set_profile(s, uid, key, name, 0);
+	if (rc == 1) {
+		verr_set(e, VERR_CONFLICT, "email", "email: an account with "
+		    "this address exists: sign in, or reset the password");
+		return tx_fail(s, e, "signing up");
+	}
+	self.user_id = uid;
+	snprintf(object, sizeof(object), "user:%lld", (long long)uid);
+	if (rc == -1 || audit_append(s, &self, "user.signup", object, NULL,
+	    "role=citizen confirmed=0", now, e) == -1 ||
+	    token_new(s, uid, ACCOUNT_TOKEN_CONFIRM, now, token) == -1 ||
+	    store_commit(s) == -1)
+		return tx_fail(s, e, "signing up");
+	sodium_memzero(hash, sizeof(hash));
+	if (id != NULL)
+		*id = uid;
+	return 0;
+}
+
+/* Audit what a token did to user, with the user as the actor. */
+static int
+audit_self(struct store *s, int64_t user, const char *action,
+    const char *after, int64_t now, struct verr *e)
+{
+	struct actor self;
+	char object[64];
+
+	memset(&self, 0, sizeof(self));
+	self.role = ROLE_CITIZEN;
+	self.user_id = user;
+	snprintf(self.name, sizeof(self.name), "user:%lld", (long long)user);
+	snprintf(object, sizeof(object), "user:%lld", (long long)user);
+	return audit_append(s, &self, action, object, NULL, after, now, e);
+}
+
+int
+account_confirm(struct store *s, const char *token, int64_t now,
+    int64_t *id, struct verr *e)
+{
+	int64_t user = 0;
+
+	if (token_begin(s, token, ACCOUNT_TOKEN_CONFIRM, now, &user, e) == -1)
+		return -1;
+	if (store_user_confirm(s, user) == -1 ||
+	    audit_self(s, user, "user.confirm", "confirmed=1", now, e) == -1 ||
+	    store_commit(s) == -1)
+		return tx_fail(s, e, "confirming");
+	if (id != NULL)
+		*id = user;
+	return 0;
+}
+
+int
+account_resend(struct store *s, const char *email, int64_t now,
+    char token[SESSION_TOKEN_LEN], int64_t *id, enum account_token kind)
+{
+	struct found f;
+	int rc;
+
+	memset(&f, 0, sizeof(f));
+	if (email == NULL || (rc = by_email(s, email, &f)) == 1)
+		return 1;
+	if (rc == -1)
+		return -1;
+	if (f.disabled || (kind == ACCOUNT_TOKEN_CONFIRM && f.confirmed))
+		return 1;
+	if (token_new(s, f.id, kind, now, token) == -1)
+		return -1;
+	if (id != NULL)
+		*id = f.id;
+	return 0;
+}
+
+int
+account_reset(struct store *s, const char *token, const char *password,
+    int64_t now, struct verr *e)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	int64_t user = 0;
+
+	if (e != NULL)
+		e->kind = VERR_NONE;
+	if (check_password(password, e) == -1 ||
+	    hash_password(password, hash, e) == -1)
+		return -1;
+	if (token_begin(s, token, ACCOUNT_TOKEN_RESET, now, &user, e) == -1)
+		return -1;
+	/* The link came to the mailbox: that confirms the address too. */
+	if (store_user_set_password(s, user, hash) != 0 ||
+	    store_user_confirm(s, user) == -1 ||
+	    store_session_delete_user(s, user) == -1 ||
+	    audit_self(s, user, "user.reset", "password reset by e-mail, "
+	    "sessions ended", now, e) == -1 || store_commit(s) == -1)
+		return tx_fail(s, e, "resetting");
+	sodium_memzero(hash, sizeof(hash));
+	return 0;
+}
+
+int
+account_delete(struct store *s, int64_t id, const char *password,
+    int64_t now, struct verr *e)
+{
+	struct found f;
+	int rc, ok;
+
+	if (e != NULL)
+		e->kind = VERR_NONE;
+	memset(&f, 0, sizeof(f));
+	if ((rc = store_user_by_id(s, id, on_user, &f)) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "deleting: %s",
+		    store_error(s));
+	ok = rc == 0 && password != NULL &&
+	    strlen(password) <= VECHE_MAX_PASSWORD &&
+	    crypto_pwhash_str_verify(f.pwhash, password, strlen(password)) == 0;
+	sodium_memzero(f.pwhash, sizeof(f.pwhash));
+	if (!ok)
+		return verr_set(e, VERR_FORBIDDEN, "password", "password: "
+		    "wrong password");
+	if (f.role != ROLE_CITIZEN)
+		return verr_set(e, VERR_FORBIDDEN, "role", "role: staff "
+		    "accounts are removed by an administrator");
+	if (store_begin(s) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "deleting: %s",
+		    store_error(s));
+	if (audit_self(s, id, "user.delete", "personal data erased, reports "
+	    "kept anonymised", now, e) == -1 || store_user_delete(s, id) == -1 ||
+	    store_commit(s) == -1)
+		return tx_fail(s, e, "deleting");
+	return 0;
+}
+
+int
+account_link_report(struct store *s, const struct actor *a, int64_t report)
+{
+	if (a == NULL || a->role == ROLE_SYSTEM || a->user_id <= 0)
+		return 0;
+	return store_user_report_link(s, a->user_id, report);
+}
+
+int
+account_reports(struct store *s, int64_t user, int64_t *ids, size_t max,
+    size_t *n)
+{
+	return store_user_reports(s, user, ids, max, n);
+}
+
+int
+account_hold_report(struct store *s, const char *payload, int64_t now,
+    char token[SESSION_TOKEN_LEN], struct verr *e)
+{
+	unsigned char hash[32];
+
+	session_random_token(token);
+	session_token_hash(token, hash);
+	if (store_held_insert(s, hash, payload, now, now + VECHE_CONFIRM_TTL) ==
+	    -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "holding the report: %s",
+		    store_error(s));
+	return 0;
+}
+
+int
+account_take_report(struct store *s, const char *token, int64_t now,
+    char **payload)
+{
+	unsigned char hash[32];
+
+	*payload = NULL;
+	if (token == NULL || strlen(token) >= SESSION_TOKEN_LEN)
+		return 1;
+	session_token_hash(token, hash);
+	return store_held_take(s, hash, now, payload);
 }

@@ -74,4 +74,81 @@ int account_each(struct store *s,
 int account_get(struct store *s, int64_t id,
     int (*fn)(const struct store_user *, void *), void *arg);
 
+/*
+ * Citizens' web accounts (docs/auth.md).  A sign-up gives an unconfirmed
+ * account that cannot sign in until the link of its confirmation e-mail is
+ * followed.  Tokens are single-use, expire (VECHE_CONFIRM_TTL,
+ * VECHE_RESET_TTL) and are kept only as digests; a new one of a kind
+ * replaces the user's previous one.  token buffers are SESSION_TOKEN_LEN
+ * (core/session.h) bytes.
+ */
+enum account_token {
+	ACCOUNT_TOKEN_CONFIRM,
+	ACCOUNT_TOKEN_RESET,
+	ACCOUNT_TOKEN__MAX
+};
+
+/*
+ * Sign up a citizen: email (also the sign-in name), name, password.  The
+ * login is a pseudonym ("citizen-" and hex) so that the audit log holds
+ * no e-mail.  Writes the confirmation token.  Returns 0, or -1 with e set:
+ * VERR_INVALID naming the field, VERR_CONFLICT ("email") for an address
+ * with an account, VERR_INTERNAL.
+ */
+int account_signup(struct store *s, const char *email, const char *name,
+    const char *password, int64_t now, int64_t *id, char *token,
+    struct verr *e);
+
+/* Use a confirmation token: 0 (user in *id), or -1 (VERR_NOT_FOUND). */
+int account_confirm(struct store *s, const char *token, int64_t now,
+    int64_t *id, struct verr *e);
+
+/*
+ * A new token of kind for the account of email (a confirmation only for an
+ * unconfirmed one).  Returns 0 with token and *id, 1 when there is no such
+ * account (the caller answers the same either way), -1.
+ */
+int account_resend(struct store *s, const char *email, int64_t now,
+    char *token, int64_t *id, enum account_token kind);
+
+/*
+ * Use a reset token to set a new password; ends the user's sessions and
+ * confirms the address.  0, or -1 with e set (VERR_INVALID "password",
+ * VERR_NOT_FOUND "token").
+ */
+int account_reset(struct store *s, const char *token, const char *password,
+    int64_t now, struct verr *e);
+
+/*
+ * Delete citizen id after checking password: its name, e-mail, password
+ * hash, sessions and tokens, and the contact data of the reports it
+ * filed; the reports stay, anonymised.  0, or -1 with e set
+ * (VERR_FORBIDDEN "password" or "role").
+ */
+int account_delete(struct store *s, int64_t id, const char *password,
+    int64_t now, struct verr *e);
+
+/*
+ * Link report to the signed-in user a (nothing for NULL or an API key), in
+ * the caller's transaction.  0 or -1.
+ */
+int account_link_report(struct store *s, const struct actor *a,
+    int64_t report);
+
+/*
+ * Reports held for confirmation (serve --confirm-reports, docs/auth.md):
+ * keep payload (the submission, as the caller serialised it) under a new
+ * token that lives VECHE_CONFIRM_TTL; take it back, once, by the token
+ * (0 with *payload malloc'd for the caller to free, 1 when the token is
+ * used up, expired or wrong, -1).
+ */
+int account_hold_report(struct store *s, const char *payload, int64_t now,
+    char *token, struct verr *e);
+int account_take_report(struct store *s, const char *token, int64_t now,
+    char **payload);
+
+/* The ids of the reports user filed, newest first, at most max. */
+int account_reports(struct store *s, int64_t user, int64_t *ids, size_t max,
+    size_t *n);
+
 #endif

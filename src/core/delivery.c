@@ -19,9 +19,11 @@
 #include <sodium.h>
 
 #include "veche.h"
+#include "core/catalog.h"
 #include "core/clock.h"
 #include "core/datetime.h"
 #include "core/delivery.h"
+#include "core/letter.h"
 #include "net/net.h"
 #include "core/mail.h"
 #include "core/outbox.h"
@@ -36,7 +38,8 @@
 
 /* Who gets e-mail about each event (bits 1 << enum delivery_channel). */
 static const unsigned event_mail[EVENT__MAX] = {
-	[EVENT_REPORT_CREATED] = 1u << DELIVERY_MAIL_AGENCY,
+	[EVENT_REPORT_CREATED] = 1u << DELIVERY_MAIL_AGENCY |
+	    1u << DELIVERY_MAIL_REPORTER,      /* the reporter's receipt */
 	[EVENT_REPORT_FORWARDED] = 1u << DELIVERY_MAIL_AGENCY,
 	[EVENT_DEADLINE_NEAR] = 1u << DELIVERY_MAIL_AGENCY,
 	[EVENT_DEADLINE_PASSED] = 1u << DELIVERY_MAIL_AGENCY,
@@ -474,167 +477,261 @@ send_webhook(struct store *s, const struct delivery_config *cfg,
 	return ret;
 }
 
-/* Append to a text buffer of fixed size; truncation marks it "...". */
-static void
-text_add(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-text_add(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t len = strlen(buf);
-	va_list ap;
-	int n;
-
-	if (len + 1 >= size)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(buf + len, size - len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= size - len)
-		memcpy(buf + size - 4, "...", 4);
-}
-
-/* The reporter in an agency's e-mail (store_report_contact callback). */
-struct mail_body {
-	char *buf;
-	size_t len;
-};
-
 static const char *
 or_empty(const char *s)
 {
 	return s != NULL ? s : "";
 }
 
+/* The reporter in an agency's e-mail (store_report_contact callback). */
 static int
 contact_text(const struct contact *c, void *arg)
 {
-	struct mail_body *m = arg;
+	struct letter *l = arg;
+	char name[2 * VECHE_MAX_NAME * 4 + 2];
 
-	text_add(m->buf, m->len, "\nЗаявитель: %s %s\nE-mail: %s\n"
-	    "Телефон: %s\n", or_empty(c->first_name), or_empty(c->last_name),
-	    or_empty(c->email), or_empty(c->phone));
+	snprintf(name, sizeof(name), "%s %s", or_empty(c->first_name),
+	    or_empty(c->last_name));
+	letter_field(l, "Заявитель", name[0] != ' ' || name[1] != '\0' ?
+	    name : NULL);
+	letter_field(l, "E-mail", c->email);
+	letter_field(l, "Телефон", c->phone);
 	return 0;
 }
 
-/* Subject and body of the e-mail about an event, in Russian. */
+/* A service's or an agency's name in Russian, else its code. */
+static const char *
+service_name(const struct catalog *c, const char *code)
+{
+	const struct service *svc = c != NULL && code != NULL ?
+	    catalog_service(c, code) : NULL;
+
+	return svc != NULL ? catalog_text(svc->name, LANG_RU) : or_empty(code);
+}
+
+static const char *
+agency_name(const struct catalog *c, const char *code)
+{
+	const struct agency *a = c != NULL && code != NULL ?
+	    catalog_agency(c, code) : NULL;
+
+	return a != NULL ? catalog_text(a->name, LANG_RU) : or_empty(code);
+}
+
+/* A link to path + id under the public URL, when there is one. */
+static void
+page_link(struct letter *l, const struct delivery_config *cfg,
+    const char *label, const char *path, long long id)
+{
+	char url[VECHE_MAX_URL + 64];
+	size_t n;
+
+	if (cfg->public_url == NULL)
+		return;
+	n = strlen(cfg->public_url);
+	while (n > 0 && cfg->public_url[n - 1] == '/')
+		n--;
+	snprintf(url, sizeof(url), "%.*s%s%lld", (int)n, cfg->public_url, path,
+	    id);
+	letter_link(l, label, url);
+}
+
+/*
+ * Subject and body (text and HTML) of the e-mail about an event, in
+ * Russian, with names instead of codes and dates in the city's zone.
+ */
 static int
 mail_text(struct store *s, const struct delivery_config *cfg,
-    const struct job *j, char *subject, size_t slen, char *body,
-    size_t blen)
+    const struct job *j, char *subject, size_t slen, struct letter *l)
 {
-	struct mail_body reporter = { body, blen };
 	struct event_payload *p;
+	struct catalog *cat;
 	long long id = (long long)j->report_id;
-	const char *detail, *notes;
+	const char *detail, *notes, *svc, *ag;
+	char err[256], para[512];
+	int to_agency = j->channel == DELIVERY_MAIL_AGENCY;
 
 	if ((p = event_payload_parse(j->payload)) == NULL)
 		return -1;
+	/* Names as the database has them now (an admin may have edited). */
+	cat = catalog_load(s, err, sizeof(err));
 	detail = event_payload_get(p, "detail");
 	notes = event_payload_report(p, "status_notes");
-	subject[0] = body[0] = '\0';
-	if (strcmp(j->type, "report.answered") == 0) {
+	svc = service_name(cat, event_payload_report(p, "service_code"));
+	ag = agency_name(cat, event_payload_report(p, "agency_responsible"));
+	subject[0] = '\0';
+	if (strcmp(j->type, "report.answered") == 0)
 		snprintf(subject, slen, "Ответ на ваше обращение №%lld", id);
-		text_add(body, blen, "Здравствуйте!\n\nНа ваше обращение "
-		    "№%lld от %s дан ответ:\n\n%s\n", id,
-		    event_payload_report(p, "requested_datetime"),
-		    *detail ? detail : notes);
-		text_add(body, blen, "\nТекст обращения:\n%s\n",
-		    event_payload_report(p, "description"));
-	} else if (strncmp(j->type, "deadline.", 9) == 0) {
+	else if (strncmp(j->type, "deadline.", 9) == 0)
 		snprintf(subject, slen, "%s обращения №%lld", strcmp(j->type,
 		    "deadline.passed") == 0 ? "Просрочен ответ на" :
 		    "Истекает срок ответа на", id);
-		text_add(body, blen, "Обращение №%lld (%s) ожидает ответа.\n"
-		    "Срок ответа: %s.\n", id,
-		    event_payload_report(p, "service_code"),
-		    event_payload_report(p, "expected_datetime"));
-		if (*detail)
-			text_add(body, blen, "%s\n", detail);
-		text_add(body, blen, "\nТекст обращения:\n%s\n",
-		    event_payload_report(p, "description"));
-	} else {
+	else if (!to_agency)
+		snprintf(subject, slen, "Ваше обращение №%lld принято", id);
+	else
 		snprintf(subject, slen, "%s обращение №%lld: %s",
 		    strcmp(j->type, "report.forwarded") == 0 ?
-		    "Переадресовано" : "Новое", id,
-		    event_payload_report(p, "service_code"));
-		text_add(body, blen, "Поступило обращение №%lld.\n\n"
-		    "Категория: %s\nАдрес: %s\nПоступило: %s\n"
-		    "Срок регистрации: %s\nСрок ответа: %s\n", id,
-		    event_payload_report(p, "service_code"),
-		    event_payload_report(p, "address"),
-		    event_payload_report(p, "requested_datetime"),
-		    event_payload_report(p, "register_due_datetime"),
+		    "Переадресовано" : "Новое", id, svc);
+	if (letter_init(l, LANG_RU, subject) == -1) {
+		catalog_free(cat);
+		event_payload_free(p);
+		return -1;
+	}
+	if (strcmp(j->type, "report.answered") == 0) {
+		letter_para(l, "Здравствуйте!");
+		snprintf(para, sizeof(para), "На ваше обращение №%lld дан "
+		    "ответ:", id);
+		letter_para(l, para);
+		letter_para(l, *detail ? detail : notes);
+		letter_date_w3c(l, "Обращение подано",
+		    event_payload_report(p, "requested_datetime"));
+	} else if (strncmp(j->type, "deadline.", 9) == 0) {
+		snprintf(para, sizeof(para), "Обращение №%lld ожидает ответа.",
+		    id);
+		letter_para(l, para);
+		letter_field(l, "Категория", svc);
+		letter_date_w3c(l, "Срок ответа",
 		    event_payload_report(p, "expected_datetime"));
 		if (*detail)
-			text_add(body, blen, "Примечание: %s\n", detail);
-		text_add(body, blen, "\nТекст обращения:\n%s\n",
-		    event_payload_report(p, "description"));
+			letter_para(l, detail);
+	} else if (!to_agency) {
+		letter_para(l, "Здравствуйте!");
+		snprintf(para, sizeof(para), "Ваше обращение принято и "
+		    "зарегистрировано под номером %lld. Ход его рассмотрения "
+		    "виден на странице обращения.", id);
+		letter_para(l, para);
+		letter_field(l, "Категория", svc);
+		letter_field(l, "Исполнитель", ag);
+		letter_field(l, "Адрес", event_payload_report(p, "address"));
+		letter_date_w3c(l, "Подано",
+		    event_payload_report(p, "requested_datetime"));
+		letter_date_w3c(l, "Срок ответа",
+		    event_payload_report(p, "expected_datetime"));
+	} else {
+		snprintf(para, sizeof(para), "Поступило обращение №%lld.", id);
+		letter_para(l, para);
+		letter_field(l, "Категория", svc);
+		letter_field(l, "Исполнитель", ag);
+		letter_field(l, "Адрес", event_payload_report(p, "address"));
+		letter_date_w3c(l, "Поступило",
+		    event_payload_report(p, "requested_datetime"));
+		letter_date_w3c(l, "Срок регистрации",
+		    event_payload_report(p, "register_due_datetime"));
+		letter_date_w3c(l, "Срок ответа",
+		    event_payload_report(p, "expected_datetime"));
+		if (*detail)
+			letter_field(l, "Примечание", detail);
 		/* The agency answers the reporter (59-FZ): it gets the contact. */
-		(void)store_report_contact(s, j->report_id, contact_text,
-		    &reporter);
+		(void)store_report_contact(s, j->report_id, contact_text, l);
 	}
-	if (cfg->public_url != NULL)
-		text_add(body, blen, "\n%s/open311/v2/requests/%lld.json\n",
-		    cfg->public_url, id);
-	text_add(body, blen, "\n-- \nВече: это письмо отправлено "
-	    "автоматически.\n");
+	letter_field(l, "Текст обращения", event_payload_report(p,
+	    "description"));
+	if (to_agency)
+		page_link(l, cfg, "Обращение на рабочем месте", "/desk/reports/",
+		    id);
+	page_link(l, cfg, "Страница обращения", "/reports/", id);
+	letter_para(l, "-- \nВече: это письмо отправлено автоматически.");
+	letter_end(l);
+	catalog_free(cat);
 	event_payload_free(p);
 	return 0;
+}
+
+/*
+ * The SMTP settings of the database into srv, which points into bufs.
+ * 0, or -1 with err set when mail is not configured.
+ */
+struct mail_settings {
+	char url[VECHE_MAX_URL + 1], from[VECHE_MAX_EMAIL + 1];
+	char user[256], password[256], tls[8];
+};
+
+static int
+mail_server(struct store *s, long timeout_ms, struct mail_server *srv,
+    struct mail_settings *m, char *err, size_t errlen)
+{
+	memset(srv, 0, sizeof(*srv));
+	if (store_setting_get(s, "mail.smtp_url", m->url, sizeof(m->url)) != 0 ||
+	    store_setting_get(s, "mail.from", m->from, sizeof(m->from)) != 0) {
+		snprintf(err, errlen, "mail is not configured: set mail.smtp_url "
+		    "and mail.from (veche serve --smtp --mail-from)");
+		return -1;
+	}
+	srv->url = m->url;
+	srv->from = m->from;
+	if (store_setting_get(s, "mail.user", m->user, sizeof(m->user)) == 0) {
+		srv->user = m->user;
+		if (store_setting_get(s, "mail.password", m->password,
+		    sizeof(m->password)) == 0)
+			srv->password = m->password;
+	}
+	srv->starttls = store_setting_get(s, "mail.starttls", m->tls,
+	    sizeof(m->tls)) == 0 && strcmp(m->tls, "1") == 0;
+	srv->timeout_ms = timeout_ms;
+	return 0;
+}
+
+/* Build and send one message now.  0, or -1 with err set. */
+static int
+mail_now(struct store *s, long timeout_ms, const char *to,
+    const char *subject, const struct letter *l, const char *msgid,
+    char *err, size_t errlen)
+{
+	struct mail_settings m;
+	struct mail_server srv;
+	char *msg;
+	int ret;
+
+	if (mail_server(s, timeout_ms, &srv, &m, err, errlen) == -1)
+		return -1;
+	if ((msg = mail_message_alt_new(m.from, to, subject, l->text, l->html,
+	    msgid, clock_now())) == NULL) {
+		snprintf(err, errlen, "cannot build the message to %.100s "
+		    "(check mail.from and the address)", to);
+		return -1;
+	}
+	ret = mail_send(&srv, to, msg, err, errlen);
+	free(msg);
+	return ret;
 }
 
 static int
 send_mail(struct store *s, const struct delivery_config *cfg,
     const struct job *j, char *err, size_t errlen)
 {
-	char url[VECHE_MAX_URL + 1], from[VECHE_MAX_EMAIL + 1];
-	char user[256], password[256], tls[8], msgid[128], subject[512];
-	struct mail_server srv;
-	char *body = NULL, *msg = NULL;
-	size_t blen = 64 * 1024;
-	int ret = -1;
+	char msgid[128], subject[512];
+	struct letter l;
+	int ret;
 
-	memset(&srv, 0, sizeof(srv));
-	if (store_setting_get(s, "mail.smtp_url", url, sizeof(url)) != 0 ||
-	    store_setting_get(s, "mail.from", from, sizeof(from)) != 0) {
-		snprintf(err, errlen, "mail is not configured: set mail.smtp_url "
-		    "and mail.from (veche serve --smtp --mail-from)");
-		return -1;
-	}
-	srv.url = url;
-	srv.from = from;
-	if (store_setting_get(s, "mail.user", user, sizeof(user)) == 0) {
-		srv.user = user;
-		if (store_setting_get(s, "mail.password", password,
-		    sizeof(password)) == 0)
-			srv.password = password;
-	}
-	srv.starttls = store_setting_get(s, "mail.starttls", tls,
-	    sizeof(tls)) == 0 && strcmp(tls, "1") == 0;
-	srv.timeout_ms = cfg->timeout_ms;
+	memset(&l, 0, sizeof(l));
 	if (j->address[0] == '\0') {
 		snprintf(err, errlen, "the recipient has no e-mail address now");
 		return -1;
 	}
-	if ((body = malloc(blen)) == NULL) {
+	snprintf(msgid, sizeof(msgid), "%s.%s@veche", j->key,
+	    channel_names[j->channel]);
+	if (mail_text(s, cfg, j, subject, sizeof(subject), &l) == -1) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	snprintf(msgid, sizeof(msgid), "%s.%s@veche", j->key,
-	    channel_names[j->channel]);
-	if (mail_text(s, cfg, j, subject, sizeof(subject), body, blen) == -1 ||
-	    (msg = mail_message_new(from, j->address, subject, body, msgid,
-	    clock_now())) == NULL) {
-		snprintf(err, errlen, "cannot build the message to %.100s "
-		    "(check mail.from and the address)", j->address);
-		goto out;
-	}
-	ret = mail_send(&srv, j->address, msg, err, errlen);
-out:
-	free(msg);
-	free(body);
+	ret = mail_now(s, cfg->timeout_ms, j->address, subject, &l, msgid, err,
+	    errlen);
+	letter_free(&l);
 	return ret;
+}
+
+int
+delivery_mail_now(struct store *s, const char *to, const char *subject,
+    const struct letter *l, char *err, size_t errlen)
+{
+	unsigned char raw[16];
+	char hex[33], msgid[64];
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
+	snprintf(msgid, sizeof(msgid), "%s.account@veche", hex);
+	return mail_now(s, VECHE_DELIVERY_TIMEOUT_MS, to, subject, l, msgid,
+	    err, errlen);
 }
 
 int

@@ -115,6 +115,18 @@ int delivery_stats(struct store *s, struct store_delivery_stats *st);
 int delivery_emit(struct store *s, enum event_type ev, int64_t report,
     const char *detail, int64_t now, struct verr *e);
 
+struct letter;
+
+/*
+ * Send an e-mail now, outside the outbox, with the database's SMTP
+ * settings: for messages that carry a single-use token (account
+ * confirmation, password reset), which must not be written to the
+ * database as the outbox would.  Returns 0, or -1 with err set (mail not
+ * configured, a bad address, the server refused).
+ */
+int delivery_mail_now(struct store *s, const char *to, const char *subject,
+    const struct letter *l, char *err, size_t errlen);
+
 /*
  * Keep the mail settings: the SMTP server URL and the sender address
  * (either may be NULL: left as it is).  Returns 0 or -1 (db_error).

@@ -162,9 +162,26 @@ static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri",
 static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May",
     "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
+/*
+ * The boundary of a multipart/alternative message: "=_" never occurs in
+ * quoted-printable text ("=" is followed by hex digits or a line end), so
+ * no part can contain it.
+ */
+#define ALT_BOUNDARY "=_veche_alt_7f3a"
+
+static void
+put_part_header(struct buf *b, const char *type)
+{
+	put_str(b, "Content-Type: ");
+	put_str(b, type);
+	put_str(b, "; charset=utf-8\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n");
+}
+
 char *
-mail_message_new(const char *from, const char *to, const char *subject,
-    const char *body, const char *message_id, int64_t date)
+mail_message_alt_new(const char *from, const char *to, const char *subject,
+    const char *text, const char *html, const char *message_id,
+    int64_t date)
 {
 	struct buf b = { NULL, 0, VECHE_MAX_MAIL, 0 };
 	char subj[2048], when[64];
@@ -197,13 +214,34 @@ mail_message_new(const char *from, const char *to, const char *subject,
 	put_str(&b, "\r\nMessage-ID: <");
 	put_str(&b, message_id);
 	put_str(&b, ">\r\nMIME-Version: 1.0\r\n"
-	    "Content-Type: text/plain; charset=utf-8\r\n"
-	    "Content-Transfer-Encoding: quoted-printable\r\n"
-	    "Auto-Submitted: auto-generated\r\n\r\n");
-	put_qp(&b, body);
+	    "Auto-Submitted: auto-generated\r\n");
+	if (html == NULL) {
+		put_part_header(&b, "text/plain");
+		put_str(&b, "\r\n");
+		put_qp(&b, text);
+	} else {
+		put_str(&b, "Content-Type: multipart/alternative; boundary=\""
+		    ALT_BOUNDARY "\"\r\n\r\n--" ALT_BOUNDARY "\r\n");
+		put_part_header(&b, "text/plain");
+		put_str(&b, "\r\n");
+		put_qp(&b, text);
+		put_str(&b, "--" ALT_BOUNDARY "\r\n");
+		put_part_header(&b, "text/html");
+		put_str(&b, "\r\n");
+		put_qp(&b, html);
+		put_str(&b, "--" ALT_BOUNDARY "--\r\n");
+	}
 	if (b.err) {
 		free(b.p);
 		return NULL;
 	}
 	return b.p;
+}
+
+char *
+mail_message_new(const char *from, const char *to, const char *subject,
+    const char *body, const char *message_id, int64_t date)
+{
+	return mail_message_alt_new(from, to, subject, body, NULL, message_id,
+	    date);
 }

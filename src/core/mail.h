@@ -23,6 +23,15 @@ char *mail_message_new(const char *from, const char *to,
     int64_t date);
 
 /*
+ * The same with two alternatives: text (text/plain) and html (text/html,
+ * which the caller has escaped), as multipart/alternative; html NULL gives
+ * mail_message_new's plain message.
+ */
+char *mail_message_alt_new(const char *from, const char *to,
+    const char *subject, const char *text, const char *html,
+    const char *message_id, int64_t date);
+
+/*
  * Encode a header value as RFC 2047 encoded-words (UTF-8, base64), folded
  * so no line passes 76 bytes; pure printable ASCII is copied as is.
  * Returns 0, or -1 if out is too small.

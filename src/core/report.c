@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "veche.h"
+#include "core/account.h"
 #include "core/audit.h"
 #include "core/catalog.h"
 #include "core/datetime.h"
@@ -267,6 +268,10 @@ submit_unit(struct store *conn, void *arg)
 	if (store_report_insert(conn, u->r, u->contact, &u->id) == -1)
 		return verr_set(u->e, VERR_INTERNAL, NULL, "storing the report "
 		    "failed: %s", store_error(conn));
+	/* Filed while signed in: the report is the account's (docs/auth.md). */
+	if (account_link_report(conn, u->actor, u->id) == -1)
+		return verr_set(u->e, VERR_INTERNAL, NULL, "storing the report "
+		    "failed: %s", store_error(conn));
 	snprintf(object, sizeof(object), "report:%lld", (long long)u->id);
 	snprintf(after, sizeof(after), "status=submitted agency=%s",
 	    u->r->agency != NULL ? u->r->agency : "");
@@ -317,6 +322,15 @@ save_photos(const struct report_input *in, struct photo_file *f,
 		media[in->nmedia + i] = urls[i];
 	}
 	return 0;
+}
+
+int
+report_check(const struct catalog *c, const struct report_input *in,
+    struct verr *e)
+{
+	const struct service *svc = NULL;
+
+	return check_input(c, in, &svc, e);
 }
 
 int

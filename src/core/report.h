@@ -74,6 +74,13 @@ int report_submit(struct store *s, const struct catalog *c,
     struct verr *e);
 
 /*
+ * Check in as report_submit would, without storing anything (a report held
+ * for confirmation is checked when it is filed).  0, or -1 with e set.
+ */
+int report_check(const struct catalog *c, const struct report_input *in,
+    struct verr *e);
+
+/*
  * Change a report's status with a public note (may be NULL).  Returns 0, or
  * -1 with e set (VERR_NOT_FOUND for an unknown id).
  */

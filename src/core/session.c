@@ -8,8 +8,8 @@
 #include "store/store.h"
 #include "store/store_accounts.h"
 
-static void
-random_token(char out[SESSION_TOKEN_LEN])
+void
+session_random_token(char out[SESSION_TOKEN_LEN])
 {
 	unsigned char raw[32];
 
@@ -19,8 +19,8 @@ random_token(char out[SESSION_TOKEN_LEN])
 	sodium_memzero(raw, sizeof(raw));
 }
 
-static void
-token_hash(const char *token, unsigned char out[STORE_SESSION_HASH_LEN])
+void
+session_token_hash(const char *token, unsigned char out[32])
 {
 	crypto_generichash(out, STORE_SESSION_HASH_LEN,
 	    (const unsigned char *)token, strlen(token), NULL, 0);
@@ -34,14 +34,14 @@ session_start(struct store *s, int64_t user, const char *old_token,
 	unsigned char hash[STORE_SESSION_HASH_LEN], old[STORE_SESSION_HASH_LEN];
 	int own = !store_in_transaction(s), rc = 0;
 
-	random_token(token);
-	random_token(csrf);
-	token_hash(token, hash);
+	session_random_token(token);
+	session_random_token(csrf);
+	session_token_hash(token, hash);
 	if (own && store_begin(s) == -1)
 		rc = -1;
 	if (rc == 0 && old_token != NULL && strlen(old_token) <
 	    SESSION_TOKEN_LEN) {
-		token_hash(old_token, old);
+		session_token_hash(old_token, old);
 		rc = store_session_delete(s, old, now);
 	}
 	if (rc == 0)
@@ -66,7 +66,7 @@ session_find(struct store *s, const char *token, int64_t now,
 
 	if (token == NULL || strlen(token) >= SESSION_TOKEN_LEN)
 		return 1;
-	token_hash(token, hash);
+	session_token_hash(token, hash);
 	return store_session_find(s, hash, now, user, csrf,
 	    SESSION_TOKEN_LEN);
 }
@@ -78,7 +78,7 @@ session_end(struct store *s, const char *token, int64_t now)
 
 	if (token == NULL || strlen(token) >= SESSION_TOKEN_LEN)
 		return 0;
-	token_hash(token, hash);
+	session_token_hash(token, hash);
 	return store_session_delete(s, hash, now);
 }
 

@@ -34,6 +34,14 @@ int session_find(struct store *s, const char *token, int64_t now,
 /* End the session of token (and sweep expired ones).  0 or -1. */
 int session_end(struct store *s, const char *token, int64_t now);
 
+/*
+ * A new random token (32 bytes, base64url), and the BLAKE2b digest (32
+ * bytes) under which the store keeps a token; account.c's single-use
+ * tokens are made and kept the same way.
+ */
+void session_random_token(char out[SESSION_TOKEN_LEN]);
+void session_token_hash(const char *token, unsigned char out[32]);
+
 /* 1 if the CSRF token given matches the session's, in constant time. */
 int session_csrf_ok(const char *expected, const char *given);
 

@@ -391,6 +391,8 @@ store_open(const char *path, char *err, size_t errlen)
 	    == -1 ||
 	    exec(s, "PRAGMA mmap_size = " VECHE_STR(VECHE_SQLITE_MMAP)) == -1 ||
 	    exec(s, "PRAGMA foreign_keys = ON") == -1 ||
+	    /* Erased personal data must not linger in free pages (152-FZ). */
+	    exec(s, "PRAGMA secure_delete = ON") == -1 ||
 	    migrate(s) == -1) {
 		snprintf(err, errlen, "database %s: %s", path, s->err);
 		goto fail;

@@ -4,6 +4,7 @@
  * bound to, and sessions.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "veche.h"
@@ -23,6 +24,22 @@ static const char *const accounts_migrations[] = {
 	" created INTEGER NOT NULL, expires INTEGER NOT NULL);"
 	"CREATE INDEX sessions_user ON sessions(user);"
 	"CREATE INDEX sessions_expires ON sessions(expires);",
+	/* 2: citizens' web accounts: e-mail, name, confirmation, single-use
+	 * tokens (kept hashed) and the reports each account filed. */
+	"ALTER TABLE users ADD COLUMN email TEXT;"
+	"ALTER TABLE users ADD COLUMN name TEXT;"
+	"ALTER TABLE users ADD COLUMN confirmed INTEGER NOT NULL DEFAULT 1;"
+	"CREATE UNIQUE INDEX users_email ON users(email);"
+	"CREATE TABLE user_tokens(hash BLOB PRIMARY KEY, user INTEGER NOT NULL"
+	" REFERENCES users(id) ON DELETE CASCADE, kind INTEGER NOT NULL,"
+	" expires INTEGER NOT NULL);"
+	"CREATE INDEX user_tokens_user ON user_tokens(user);"
+	"CREATE TABLE user_reports(report INTEGER PRIMARY KEY, user INTEGER"
+	" NOT NULL REFERENCES users(id) ON DELETE CASCADE);"
+	"CREATE INDEX user_reports_user ON user_reports(user, report);"
+	"CREATE TABLE held_reports(hash BLOB PRIMARY KEY, payload TEXT NOT NULL,"
+	" expires INTEGER NOT NULL);"
+	"CREATE INDEX held_reports_expires ON held_reports(expires);",
 };
 
 const struct migration_set store_accounts_schema = {
@@ -45,8 +62,27 @@ enum {
 	A_SESSION_DEL,
 	A_SESSION_DEL_OLD,
 	A_SESSION_DEL_USER,
+	A_USER_BY_EMAIL,
+	A_USER_SET_PROFILE,
+	A_USER_CONFIRM,
+	A_TOKEN_INSERT,
+	A_TOKEN_TAKE,
+	A_TOKEN_DEL_OLD,
+	A_TOKEN_DEL_USER,
+	A_REPORT_LINK,
+	A_USER_REPORTS,
+	A_USER_ERASE_CONTACTS,
+	A_USER_UNLINK,
+	A_USER_AGENCIES_DEL,
+	A_USER_DELETE,
+	A_HELD_INSERT,
+	A_HELD_TAKE,
+	A_HELD_DEL_OLD,
 	A__MAX
 };
+
+#define USER_COLS "id, login, pwhash, role, disabled, created, email, name, " \
+    "confirmed"
 
 static const char *const sql[A__MAX] = {
 	[A_USER_INSERT] = "INSERT INTO users(login, pwhash, role, created) "
@@ -54,12 +90,9 @@ static const char *const sql[A__MAX] = {
 	[A_AGENCY_INSERT] = "INSERT OR IGNORE INTO user_agencies(user, agency) "
 	    "VALUES (?, ?)",
 	[A_AGENCIES_DEL] = "DELETE FROM user_agencies WHERE user = ?",
-	[A_USER_BY_LOGIN] = "SELECT id, login, pwhash, role, disabled, created "
-	    "FROM users WHERE login = ?",
-	[A_USER_BY_ID] = "SELECT id, login, pwhash, role, disabled, created "
-	    "FROM users WHERE id = ?",
-	[A_USER_ALL] = "SELECT id, login, pwhash, role, disabled, created "
-	    "FROM users ORDER BY id",
+	[A_USER_BY_LOGIN] = "SELECT " USER_COLS " FROM users WHERE login = ?",
+	[A_USER_BY_ID] = "SELECT " USER_COLS " FROM users WHERE id = ?",
+	[A_USER_ALL] = "SELECT " USER_COLS " FROM users ORDER BY id",
 	[A_USER_AGENCIES] = "SELECT agency FROM user_agencies WHERE user = ? "
 	    "ORDER BY agency",
 	[A_USER_SET_PW] = "UPDATE users SET pwhash = ? WHERE id = ?",
@@ -72,6 +105,31 @@ static const char *const sql[A__MAX] = {
 	[A_SESSION_DEL] = "DELETE FROM sessions WHERE hash = ?",
 	[A_SESSION_DEL_OLD] = "DELETE FROM sessions WHERE expires <= ?",
 	[A_SESSION_DEL_USER] = "DELETE FROM sessions WHERE user = ?",
+	[A_USER_BY_EMAIL] = "SELECT " USER_COLS " FROM users WHERE email = ?",
+	[A_USER_SET_PROFILE] = "UPDATE users SET email = ?, name = ?, "
+	    "confirmed = ? WHERE id = ?",
+	[A_USER_CONFIRM] = "UPDATE users SET confirmed = 1 WHERE id = ?",
+	[A_TOKEN_INSERT] = "INSERT INTO user_tokens(hash, user, kind, expires) "
+	    "VALUES (?, ?, ?, ?)",
+	[A_TOKEN_TAKE] = "DELETE FROM user_tokens WHERE hash = ? AND kind = ? "
+	    "AND expires > ? RETURNING user",
+	[A_TOKEN_DEL_OLD] = "DELETE FROM user_tokens WHERE expires <= ?",
+	[A_TOKEN_DEL_USER] = "DELETE FROM user_tokens WHERE user = ? AND "
+	    "kind = ?",
+	[A_REPORT_LINK] = "INSERT OR IGNORE INTO user_reports(report, user) "
+	    "VALUES (?, ?)",
+	[A_USER_REPORTS] = "SELECT report FROM user_reports WHERE user = ? "
+	    "ORDER BY report DESC LIMIT ?",
+	[A_USER_ERASE_CONTACTS] = "DELETE FROM report_contacts WHERE report IN "
+	    "(SELECT report FROM user_reports WHERE user = ?)",
+	[A_USER_UNLINK] = "DELETE FROM user_reports WHERE user = ?",
+	[A_USER_AGENCIES_DEL] = "DELETE FROM user_tokens WHERE user = ?",
+	[A_USER_DELETE] = "DELETE FROM users WHERE id = ?",
+	[A_HELD_INSERT] = "INSERT INTO held_reports(hash, payload, expires) "
+	    "VALUES (?, ?, ?)",
+	[A_HELD_TAKE] = "DELETE FROM held_reports WHERE hash = ? AND "
+	    "expires > ? RETURNING payload",
+	[A_HELD_DEL_OLD] = "DELETE FROM held_reports WHERE expires <= ?",
 };
 
 const struct stmt_table store_accounts_stmts = { sql, A__MAX };
@@ -168,6 +226,9 @@ user_row(sqlite3_stmt *st, void *arg)
 	u.role = (enum role)sqlite3_column_int(st, 3);
 	u.disabled = sqlite3_column_int(st, 4);
 	u.created = sqlite3_column_int64(st, 5);
+	u.email = sq_col_text(st, 6);
+	u.name = sq_col_text(st, 7);
+	u.confirmed = sqlite3_column_int(st, 8);
 	if ((as = sq_stmt(e->s, STORE_MOD_ACCOUNTS, A_USER_AGENCIES)) == NULL)
 		return -1;
 	/* Copied out, so the list outlives the steps; a failing step ends it. */
@@ -195,16 +256,24 @@ users_from(struct store *s, sqlite3_stmt *st, int single,
 	    &e);
 }
 
-int
-store_user_by_login(struct store *s, const char *login,
+/* The user whose column of statement idx is text. */
+static int
+user_by_text(struct store *s, int idx, const char *text,
     int (*fn)(const struct store_user *, void *), void *arg)
 {
 	sqlite3_stmt *st;
 
-	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_USER_BY_LOGIN)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, idx)) == NULL)
 		return -1;
-	sq_bind_text(st, 1, login);
+	sq_bind_text(st, 1, text);
 	return users_from(s, st, 1, fn, arg);
+}
+
+int
+store_user_by_login(struct store *s, const char *login,
+    int (*fn)(const struct store_user *, void *), void *arg)
+{
+	return user_by_text(s, A_USER_BY_LOGIN, login, fn, arg);
 }
 
 int
@@ -330,4 +399,207 @@ store_session_delete_user(struct store *s, int64_t user)
 		return -1;
 	sqlite3_bind_int64(st, 1, user);
 	return sq_step_done(s, st, "removing sessions");
+}
+
+int
+store_user_by_email(struct store *s, const char *email,
+    int (*fn)(const struct store_user *, void *), void *arg)
+{
+	return user_by_text(s, A_USER_BY_EMAIL, email, fn, arg);
+}
+
+int
+store_user_set_profile(struct store *s, int64_t id, const char *email,
+    const char *name, int confirmed)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_USER_SET_PROFILE)) == NULL)
+		return -1;
+	sq_bind_text(st, 1, email);
+	sq_bind_text(st, 2, name);
+	sqlite3_bind_int(st, 3, confirmed);
+	sqlite3_bind_int64(st, 4, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		return 1;
+	if (rc != SQLITE_DONE) {
+		sq_set_err(s, "writing the user's profile");
+		return -1;
+	}
+	return 0;
+}
+
+/* Run statement idx of this module with one integer bound. */
+static int
+exec_id(struct store *s, int idx, int64_t id, const char *what)
+{
+	sqlite3_stmt *st;
+
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, idx)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return sq_step_done(s, st, what);
+}
+
+int
+store_user_confirm(struct store *s, int64_t id)
+{
+	return exec_id(s, A_USER_CONFIRM, id, "confirming the user");
+}
+
+int
+store_token_insert(struct store *s,
+    const unsigned char hash[STORE_SESSION_HASH_LEN], int64_t user,
+    int kind, int64_t now, int64_t expires)
+{
+	sqlite3_stmt *st;
+	int own, rc = -1;
+
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	/* One live token of a kind per user: a new one replaces it. */
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_TOKEN_DEL_USER)) == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, user);
+	sqlite3_bind_int(st, 2, kind);
+	if (sq_step_done(s, st, "replacing the token") == -1 ||
+	    exec_id(s, A_TOKEN_DEL_OLD, now, "removing expired tokens") == -1 ||
+	    (st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_TOKEN_INSERT)) == NULL)
+		goto out;
+	sqlite3_bind_blob(st, 1, hash, STORE_SESSION_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, user);
+	sqlite3_bind_int(st, 3, kind);
+	sqlite3_bind_int64(st, 4, expires);
+	rc = sq_step_done(s, st, "writing the token");
+out:
+	return sq_tx_end(s, own, rc == 0);
+}
+
+int
+store_token_take(struct store *s,
+    const unsigned char hash[STORE_SESSION_HASH_LEN], int kind, int64_t now,
+    int64_t *user)
+{
+	sqlite3_stmt *st;
+
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_TOKEN_TAKE)) == NULL)
+		return -1;
+	sqlite3_bind_blob(st, 1, hash, STORE_SESSION_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, kind);
+	sqlite3_bind_int64(st, 3, now);
+	return sq_row(s, st, "taking the token", sq_int64_row, user);
+}
+
+int
+store_user_report_link(struct store *s, int64_t user, int64_t report)
+{
+	sqlite3_stmt *st;
+
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_REPORT_LINK)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, report);
+	sqlite3_bind_int64(st, 2, user);
+	return sq_step_done(s, st, "linking the report to its account");
+}
+
+/* What user_report_row collects. */
+struct id_list {
+	int64_t *ids;
+	size_t n;
+	size_t max;
+};
+
+static int
+user_report_row(sqlite3_stmt *st, void *arg)
+{
+	struct id_list *l = arg;
+
+	if (l->n < l->max)
+		l->ids[l->n++] = sqlite3_column_int64(st, 0);
+	return 0;
+}
+
+int
+store_user_reports(struct store *s, int64_t user, int64_t *ids, size_t max,
+    size_t *n)
+{
+	struct id_list l = { ids, 0, max };
+	sqlite3_stmt *st;
+	int rc;
+
+	*n = 0;
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_USER_REPORTS)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, user);
+	sqlite3_bind_int64(st, 2, (int64_t)max);
+	rc = sq_rows(s, st, "reading the account's reports", user_report_row,
+	    &l);
+	*n = l.n;
+	return rc;
+}
+
+int
+store_user_delete(struct store *s, int64_t id)
+{
+	static const int steps[] = { A_USER_ERASE_CONTACTS, A_USER_UNLINK,
+	    A_SESSION_DEL_USER, A_USER_AGENCIES_DEL, A_AGENCIES_DEL,
+	    A_USER_DELETE };
+	size_t i;
+	int own, rc = 0;
+
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	for (i = 0; rc == 0 && i < sizeof(steps) / sizeof(steps[0]); i++)
+		rc = exec_id(s, steps[i], id, "deleting the user");
+	return sq_tx_end(s, own, rc == 0);
+}
+
+int
+store_held_insert(struct store *s,
+    const unsigned char hash[STORE_SESSION_HASH_LEN], const char *payload,
+    int64_t now, int64_t expires)
+{
+	sqlite3_stmt *st;
+	int own, rc = -1;
+
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	/* Unconfirmed reports' personal data go when their link expires. */
+	if (exec_id(s, A_HELD_DEL_OLD, now, "removing expired held reports") ==
+	    -1 || (st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_HELD_INSERT)) == NULL)
+		goto out;
+	sqlite3_bind_blob(st, 1, hash, STORE_SESSION_HASH_LEN, SQLITE_STATIC);
+	sq_bind_text(st, 2, payload);
+	sqlite3_bind_int64(st, 3, expires);
+	rc = sq_step_done(s, st, "holding the report");
+out:
+	return sq_tx_end(s, own, rc == 0);
+}
+
+static int
+held_row(sqlite3_stmt *st, void *arg)
+{
+	char **out = arg;
+	const char *p = sq_col_text(st, 0);
+
+	return (*out = strdup(p != NULL ? p : "")) == NULL ? -1 : 0;
+}
+
+int
+store_held_take(struct store *s,
+    const unsigned char hash[STORE_SESSION_HASH_LEN], int64_t now,
+    char **payload)
+{
+	sqlite3_stmt *st;
+
+	*payload = NULL;
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_HELD_TAKE)) == NULL)
+		return -1;
+	sqlite3_bind_blob(st, 1, hash, STORE_SESSION_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	return sq_row(s, st, "taking the held report", held_row, payload);
 }

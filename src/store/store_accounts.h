@@ -64,4 +64,55 @@ int store_session_delete(struct store *s,
 /* Remove every session of a user (after a password change). */
 int store_session_delete_user(struct store *s, int64_t user);
 
+/* A user by e-mail (citizens' web accounts); 1 if none. */
+int store_user_by_email(struct store *s, const char *email,
+    int (*fn)(const struct store_user *, void *), void *arg);
+
+/* Set a user's e-mail, name and confirmation; 1 when the e-mail is taken. */
+int store_user_set_profile(struct store *s, int64_t id, const char *email,
+    const char *name, int confirmed);
+
+/* Mark a user's e-mail confirmed. */
+int store_user_confirm(struct store *s, int64_t id);
+
+/*
+ * Single-use tokens of a kind (account.h's enum account_token), kept as
+ * digests.  Inserting one replaces the user's live token of that kind and
+ * sweeps expired ones.  store_token_take removes a live (expires > now)
+ * token and gives its user: 0, 1 if there is none, -1.
+ */
+int store_token_insert(struct store *s,
+    const unsigned char hash[STORE_SESSION_HASH_LEN], int64_t user,
+    int kind, int64_t now, int64_t expires);
+int store_token_take(struct store *s,
+    const unsigned char hash[STORE_SESSION_HASH_LEN], int kind, int64_t now,
+    int64_t *user);
+
+/* Record that user filed report (in the caller's transaction). */
+int store_user_report_link(struct store *s, int64_t user, int64_t report);
+
+/* The ids of the reports user filed, newest first, at most max. */
+int store_user_reports(struct store *s, int64_t user, int64_t *ids,
+    size_t max, size_t *n);
+
+/*
+ * Delete user id: the contact rows of the reports it filed, the links to
+ * them, its sessions, tokens, agencies and the user row.  The reports stay.
+ */
+int store_user_delete(struct store *s, int64_t id);
+
+/*
+ * Reports held until their reporter confirms the e-mail (serve
+ * --confirm-reports): payload is the submission as JSON, kept under the
+ * digest of the token mailed.  Inserting sweeps expired ones.
+ * store_held_take removes a live one and gives its payload (malloc'd, the
+ * caller frees it): 0, 1 if none, -1.
+ */
+int store_held_insert(struct store *s,
+    const unsigned char hash[STORE_SESSION_HASH_LEN], const char *payload,
+    int64_t now, int64_t expires);
+int store_held_take(struct store *s,
+    const unsigned char hash[STORE_SESSION_HASH_LEN], int64_t now,
+    char **payload);
+
 #endif

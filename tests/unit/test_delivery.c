@@ -22,6 +22,7 @@
 #include "core/datetime.h"
 #include "core/delivery.h"
 #include "core/export.h"
+#include "core/letter.h"
 #include "core/mail.h"
 #include "core/outbox.h"
 #include "core/report.h"
@@ -119,6 +120,7 @@ struct tally {
 	int attempts;
 	char last_error[256];
 	char address[256];
+	char agency_address[256];       /* of the last mail to an agency */
 };
 
 static int
@@ -133,6 +135,9 @@ tally_one(const struct store_delivery *d, void *arg)
 	    d->last_error ? d->last_error : "");
 	if (d->address != NULL)
 		snprintf(t->address, sizeof(t->address), "%s", d->address);
+	if (d->address != NULL && d->channel == DELIVERY_MAIL_AGENCY)
+		snprintf(t->agency_address, sizeof(t->agency_address), "%s",
+		    d->address);
 	return 0;
 }
 
@@ -217,15 +222,16 @@ test_fanout(void **state)
 	assert_int_equal(t.channel[DELIVERY_WEBHOOK], 2);
 	assert_int_equal(t.total, 2);
 
-	/* With mail: the agency hears of new reports, the reporter of answers. */
+	/* With mail: the agency hears of new reports, the reporter of answers
+	 * and of the receipt of its report. */
 	assert_int_equal(store_setting_put(env->s, "mail.smtp_url",
 	    "smtp://127.0.0.1:1"), 0);
 	rid = submit(env, "other", "С почтой", "anna@mail.test");
 	t = tally(env->s, DELIVERY_PENDING);
 	assert_int_equal(t.channel[DELIVERY_WEBHOOK], 4);
 	assert_int_equal(t.channel[DELIVERY_MAIL_AGENCY], 1);
-	assert_int_equal(t.channel[DELIVERY_MAIL_REPORTER], 0);
-	assert_string_equal(t.address, "roads@city.test");
+	assert_int_equal(t.channel[DELIVERY_MAIL_REPORTER], 1);
+	assert_string_equal(t.agency_address, "roads@city.test");
 
 	assert_int_equal(store_begin(env->s), 0);
 	assert_int_equal(outbox_emit(env->s, EVENT_REPORT_ANSWERED, rid,
@@ -234,7 +240,7 @@ test_fanout(void **state)
 	t = tally(env->s, DELIVERY_PENDING);
 	/* all + roads + the answered/closed filter */
 	assert_int_equal(t.channel[DELIVERY_WEBHOOK], 7);
-	assert_int_equal(t.channel[DELIVERY_MAIL_REPORTER], 1);
+	assert_int_equal(t.channel[DELIVERY_MAIL_REPORTER], 2);
 
 	/* An agency without an address and a reporter without one: no mail. */
 	rid = submit(env, "noise", "Шумят", NULL);
@@ -391,6 +397,41 @@ test_mail_message(void **state)
 	assert_non_null(strstr(subj, "?=\r\n =?UTF-8?B?"));
 }
 
+/* Both alternatives of a letter; text escaped in the HTML only. */
+static void
+test_mail_alternatives(void **state)
+{
+	struct letter l;
+	char *m;
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(datetime_set_zone("Europe/Moscow"), 0);
+	assert_int_equal(letter_init(&l, LANG_RU, "Тема <1>"), 0);
+	letter_field(&l, "Адрес", "ул. <b>Мира</b> & Co");
+	letter_date(&l, "Подано", 1781506800);  /* 2026-06-15T07:00Z */
+	letter_link(&l, "Страница", "http://x.test/reports/1?a=1&b=2");
+	letter_end(&l);
+	assert_non_null(strstr(l.text, "Адрес: ул. <b>Мира</b> & Co\n"));
+	assert_non_null(strstr(l.html, "ул. &lt;b&gt;Мира&lt;/b&gt; &amp; Co"));
+	assert_null(strstr(l.html, "<b>Мира"));
+	assert_non_null(strstr(l.text, "Подано: 15.06.2026 10:00\n"));
+	assert_non_null(strstr(l.html, "href=\"http://x.test/reports/1?a=1"
+	    "&amp;b=2\""));
+	m = mail_message_alt_new("veche@city.test", "a@b.test", "Тема",
+	    l.text, l.html, "id@veche", 1700000000);
+	assert_non_null(m);
+	assert_non_null(strstr(m, "Content-Type: multipart/alternative; "
+	    "boundary=\"=_veche_alt_7f3a\"\r\n"));
+	assert_non_null(strstr(m, "\r\n--=_veche_alt_7f3a\r\nContent-Type: "
+	    "text/plain; charset=utf-8\r\n"));
+	assert_non_null(strstr(m, "\r\n--=_veche_alt_7f3a\r\nContent-Type: "
+	    "text/html; charset=utf-8\r\n"));
+	assert_non_null(strstr(m, "\r\n--=_veche_alt_7f3a--\r\n"));
+	free(m);
+	letter_free(&l);
+}
+
 /* Collect written bytes. */
 struct sink {
 	char buf[8192];
@@ -498,6 +539,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test(test_signature),
 		cmocka_unit_test(test_mail_message),
+		cmocka_unit_test(test_mail_alternatives),
 		cmocka_unit_test(test_csv_field_quoting),
 		cmocka_unit_test_setup_teardown(test_csv_export_reads_back,
 		    setup, teardown),

@@ -1,0 +1,330 @@
+"""
+Citizens' web accounts (docs/auth.md) and the e-mail they get
+(docs/delivery.md), through a real SMTP receiver on loopback (aiosmtpd):
+sign-up -> confirmation mail -> link -> sign in; the header; reports filed
+while signed in (web form and Open311 with the session) on "my reports";
+password reset; deletion that leaves the report anonymised and the
+personal data gone from the database file; the e-mail bodies (both
+parts, links to /reports/N, local dates, names instead of codes).
+"""
+import html
+import re
+import sqlite3
+import unittest
+
+from harness import (Server, Session, WEST_POINT, encode_query,
+                     report_fields)
+from test_delivery import MAIL_CITY, FAST, Mailbox, smtp_controller, wait_for
+
+NAME = "Пелагея Тестова"
+EMAIL = "pelageya@mail.test"
+PASSWORD = "long enough secret"
+
+
+def form_csrf(r):
+    """The CSRF field of the page's own form: the last one (the header's
+    sign-out form, first, carries the session's)."""
+    found = re.findall(r'name="csrf" value="([^"]+)"', r.text())
+    assert found, r.text()[:500]
+    return found[-1]
+
+
+def parts(msg):
+    """The text/plain and text/html parts of a multipart/alternative."""
+    assert msg.get_content_type() == "multipart/alternative", \
+        msg.get_content_type()
+    text = msg.get_body(("plain",)).get_content()
+    htm = msg.get_body(("html",)).get_content()
+    return text, htm
+
+
+class MailServerCase(unittest.TestCase):
+    """A server that sends e-mail to an aiosmtpd receiver (self.box)."""
+
+    extra_args = ()
+    users = ()
+
+    @classmethod
+    def setUpClass(cls):
+        Controller = smtp_controller()
+        cls.box = Mailbox()
+        from harness import free_port
+        port = free_port()
+        cls.smtp = Controller(cls.box, hostname="127.0.0.1", port=port)
+        cls.smtp.start()
+        cls.server = Server(city=MAIL_CITY, serve_args=FAST + (
+            "--smtp", "smtp://127.0.0.1:%d" % port,
+            "--mail-from", "veche@city.test") + cls.extra_args)
+        for login in cls.users:
+            cls.server.create_user(login, "citizen")
+        cls.server.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            assert cls.server.stop() == 0
+        finally:
+            cls.server.kill()
+            cls.server.cleanup()
+            cls.smtp.stop()
+
+    def fetch(self, method, path, body=None, headers=None):
+        return self.server.request(method, path, body, headers)
+
+
+class TestAccounts(MailServerCase):
+
+    def link(self, msg, path):
+        text, _ = parts(msg)
+        m = re.search(r"https?://\S+(%s\?token=\S+)" % re.escape(path), text)
+        self.assertIsNotNone(m, text)
+        return m.group(1)
+
+    def test_journey(self):
+        s = Session(self)
+        # Every page links to sign-in; the sign-in page is everyone's.
+        r = s.get("/")
+        self.assertIn('href="/login"', r.text())
+        self.assertIn("Войти", r.text())
+        r = s.get("/login")
+        self.assertNotIn("сотрудник", r.text())
+        self.assertIn('href="/signup"', r.text())
+
+        csrf = form_csrf(s.get("/signup"))
+        r = s.post("/signup", {"name": NAME, "email": EMAIL,
+                               "password": PASSWORD, "csrf": csrf},
+                   csrf=False)
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("Проверьте почту", r.text())
+        mails = wait_for("confirmation", lambda: self.box.to(EMAIL))
+        link = self.link(mails[0], "/account/confirm")
+
+        # Not confirmed yet: the right password is refused.
+        r = s.post("/login", {"login": EMAIL, "password": PASSWORD,
+                              "csrf": csrf}, csrf=False)
+        self.assertEqual(r.status, 403, r)
+        self.assertIn("confirm", r.text())
+
+        r = s.get(link)
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("Адрес подтверждён", r.text())
+        r = s.get(link)                          # single-use
+        self.assertEqual(r.status, 404, r)
+
+        r = s.post("/login", {"login": EMAIL, "password": PASSWORD,
+                              "csrf": csrf}, csrf=False)
+        self.assertEqual(r.status, 303, r)
+        self.assertEqual(r.headers["Location"], "/my")
+        page = s.get("/").text()
+        self.assertIn(html.escape(NAME), page)
+        self.assertIn('href="/my"', page)
+        self.assertIn("Выйти", page)
+        self.assertNotIn('id="sign-in"', page)
+        # The form is pre-filled.
+        page = s.get("/new").text()
+        self.assertIn('value="%s"' % NAME, page)
+        self.assertIn('value="%s"' % EMAIL, page)
+
+        # A report from the web form, signed in, with the e-mail.
+        fields = report_fields("pothole", WEST_POINT,
+                               description="Яма у подъезда 3",
+                               first_name=NAME, email=EMAIL,
+                               phone="+79990001122",
+                               address_string="ул. Тестовая, 7")
+        fields = [("attr[pothole][size]" if k == "attribute[size]" else k, v)
+                  for k, v in fields]
+        fields.append(("csrf", csrf))
+        r = s.post("/api/v1/reports", fields, csrf=False)
+        self.assertEqual(r.status, 303, r)
+        rid = int(re.search(r"/reports/(\d+)", r.headers["Location"])
+                  .group(1))
+        # Open311 needs a key or a session: anonymous callers get 403.
+        r = Session(self).post("/open311/v2/requests.json",
+                               report_fields("other", WEST_POINT))
+        self.assertEqual(r.status, 403, r)
+        self.assertIn("api_key", r.text())
+        # One through Open311 with the session (its CSRF token).
+        session_csrf = form_csrf(s.get("/account"))
+        r = s.post("/open311/v2/requests.json",
+                   report_fields("other", WEST_POINT,
+                                 description="Скамейка сломана"),
+                   csrf=False, headers={"X-CSRF-Token": session_csrf})
+        self.assertEqual(r.status, 201, r)
+        rid2 = int(r.json()[0]["service_request_id"])
+        page = s.get("/my").text()
+        self.assertIn('href="/reports/%d"' % rid, page)
+        self.assertIn('href="/reports/%d"' % rid2, page)
+        self.assertIn("Подано", page)
+
+        # The reporter's receipt: both parts, names, local dates, links.
+        receipt = wait_for("receipt", lambda: [
+            m for m in self.box.to(EMAIL)
+            if "принято" in str(m["Subject"])])[0]
+        text, htm = parts(receipt)
+        self.assertIn("№%d" % rid, str(receipt["Subject"]))
+        self.assertIn("/reports/%d" % rid, text)
+        self.assertIn('/reports/%d"' % rid, htm)
+        self.assertNotIn("open311/v2/requests", text)
+        self.assertIn("Яма на дороге", text)        # not "pothole"
+        self.assertIn("Дорожная служба", text)      # not "roads"
+        self.assertIn("15.06.2026 10:00", text)     # Moscow time
+        self.assertNotIn("2026-06-15T", text)
+        self.assertIn("ул. Тестовая, 7", htm)
+        # The agency's: the desk link, and the contact.
+        agency = wait_for("agency mail", lambda: [
+            m for m in self.box.to("roads@agency.test")
+            if "№%d" % rid in str(m["Subject"])])[0]
+        text, htm = parts(agency)
+        self.assertIn("/desk/reports/%d" % rid, text)
+        self.assertIn("Яма на дороге", str(agency["Subject"]))
+        self.assertIn(EMAIL, text)
+        self.assertIn("Яма у подъезда 3", htm)
+
+        # Password reset: the same answer for any address.
+        s2 = Session(self)
+        c2 = form_csrf(s2.get("/account/forgot"))
+        r1 = s2.post("/account/forgot", {"email": "nobody@mail.test",
+                                         "csrf": c2}, csrf=False)
+        r2 = s2.post("/account/forgot", {"email": EMAIL, "csrf": c2},
+                     csrf=False)
+        self.assertEqual((r1.status, r2.status), (200, 200))
+        said = lambda r: re.search(r'id="forgot-sent">([^<]*)<',
+                                   r.text()).group(1)
+        self.assertEqual(said(r1), said(r2))
+        self.assertEqual(self.box.to("nobody@mail.test"), [])
+        reset = wait_for("reset mail", lambda: [
+            m for m in self.box.to(EMAIL) if "парол" in str(m["Subject"])])
+        rlink = self.link(reset[0], "/account/reset")
+        token = rlink.split("token=", 1)[1]
+        r = s2.get(rlink)
+        self.assertIn('name="token" value="%s"' % token, r.text())
+        new_pw = "another long secret"
+        r = s2.post("/account/reset", {"token": token, "password": new_pw,
+                                       "csrf": c2}, csrf=False)
+        self.assertEqual(r.status, 200, r)
+        r = s2.post("/account/reset", {"token": token, "password": new_pw,
+                                       "csrf": c2}, csrf=False)
+        self.assertEqual(r.status, 404, r)          # single-use
+        # The reset ended the old session.
+        self.assertNotIn(html.escape(NAME), s.get("/").text())
+        r = s2.post("/login", {"login": EMAIL, "password": new_pw,
+                               "csrf": c2}, csrf=False)
+        self.assertEqual(r.status, 303, r)
+        # A token expires.
+        r = s2.post("/account/forgot", {"email": EMAIL, "csrf": c2},
+                    csrf=False)
+        late = wait_for("second reset mail", lambda: [
+            m for m in self.box.to(EMAIL)
+            if "парол" in str(m["Subject"])][1:])
+        ltoken = self.link(late[0], "/account/reset").split("token=", 1)[1]
+        self.server.advance(3601)
+        r = s2.post("/account/reset", {"token": ltoken, "password": new_pw,
+                                       "csrf": c2}, csrf=False)
+        self.assertEqual(r.status, 404, r)
+        r = s2.post("/login", {"login": EMAIL, "password": new_pw,
+                               "csrf": c2}, csrf=False)
+        self.assertEqual(r.status, 303, r)
+
+        # Deletion: the password again, then the personal data are gone.
+        acsrf = form_csrf(s2.get("/account"))
+        r = s2.post("/account/delete", {"password": "wrong password!",
+                                        "csrf": acsrf}, csrf=False)
+        self.assertEqual(r.status, 403, r)
+        r = s2.post("/account/delete", {"password": new_pw, "csrf": acsrf},
+                    csrf=False)
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("удалена", r.text())
+        r = s2.post("/login", {"login": EMAIL, "password": new_pw,
+                               "csrf": c2}, csrf=False)
+        self.assertEqual(r.status, 401, r)
+        r = s.get("/reports/%d" % rid)
+        self.assertEqual(r.status, 200)
+        self.assertIn("Яма у подъезда 3", r.text())
+        db = sqlite3.connect(self.server.db, timeout=30)
+        self.assertEqual(db.execute("SELECT count(*) FROM reports WHERE id "
+                                    "IN (?, ?)", (rid, rid2)).fetchone(),
+                         (2,))
+        self.assertEqual(db.execute("SELECT count(*) FROM report_contacts "
+                                    "WHERE report = ?", (rid,)).fetchone(),
+                         (0,))
+        db.close()
+        self.server.stop()
+        raw = b""
+        import glob
+        for f in glob.glob(self.server.db + "*"):
+            with open(f, "rb") as fh:
+                raw += fh.read()
+        for secret in (EMAIL, NAME, "+79990001122"):
+            self.assertNotIn(secret.encode("utf-8"), raw, secret)
+        self.server.start()
+
+
+class TestConfirmReports(MailServerCase):
+    """serve --confirm-reports: a report without an account is held,
+    unpublished and unknown to the agency, until its e-mail link."""
+
+    extra_args = ("--confirm-reports",)
+    users = ("member",)
+
+    def web_report(self, s, text, **extra):
+        csrf = form_csrf(s.get("/new"))
+        fields = report_fields("pothole", WEST_POINT, description=text,
+                               **extra)
+        fields = [("attr[pothole][size]" if k == "attribute[size]" else k, v)
+                  for k, v in fields]
+        return s.post("/api/v1/reports", fields + [("csrf", csrf)],
+                      csrf=False)
+
+    def count(self, text):
+        db = sqlite3.connect(self.server.db, timeout=30)
+        try:
+            return db.execute("SELECT count(*) FROM reports WHERE "
+                              "description = ?", (text,)).fetchone()[0]
+        finally:
+            db.close()
+
+    def test_held_until_confirmed(self):
+        s = Session(self)
+        r = self.web_report(s, "Без адреса почты")
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("email", r.text())
+
+        text = "Яма ждёт подтверждения"
+        r = self.web_report(s, text, email="held@mail.test", first_name="Ия")
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("Подтвердите обращение", r.text())
+        self.assertEqual(self.count(text), 0)       # nowhere to be read
+        r = self.fetch("GET", "/open311/v2/requests.json")
+        self.assertNotIn(text, r.text())
+        mail = wait_for("the confirmation link",
+                        lambda: self.box.to("held@mail.test"))[0]
+        body = mail.get_body(("plain",)).get_content()
+        link = re.search(r"https?://\S+(/account/confirm-report\?token="
+                         r"\S+)", body).group(1)
+        self.assertEqual([m for m in self.box.to("roads@agency.test")], [])
+
+        r = s.get(link)
+        self.assertEqual(r.status, 303, r)
+        rid = int(re.search(r"/reports/(\d+)\?created=1",
+                            r.headers["Location"]).group(1))
+        self.assertEqual(self.count(text), 1)
+        self.assertIn(text, s.get("/reports/%d" % rid).text())
+        wait_for("the agency's mail", lambda: [
+            m for m in self.box.to("roads@agency.test")
+            if "№%d" % rid in str(m["Subject"])])
+        self.assertEqual(s.get(link).status, 404)  # single-use
+
+        # A signed-in resident's report is filed at once.
+        member = Session(self, "member")
+        text2 = "Яма от участника"
+        r = self.web_report(member, text2)
+        self.assertEqual(r.status, 303, re.findall(r'role="alert">([^<]*)',
+                                                   r.text()))
+        self.assertEqual(self.count(text2), 1)
+        rid2 = int(re.search(r"/reports/(\d+)", r.headers["Location"])
+                   .group(1))
+        self.assertIn('href="/reports/%d"' % rid2, member.get("/my").text())
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -30,6 +30,7 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	/* After web's literal /api/v1/reports/nearby, which {id} would take. */
 	workflow_routes,
 	metrics_routes,
+	map_routes,
 };
 
 struct http_route *

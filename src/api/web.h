@@ -84,6 +84,8 @@ int web_staff_refusal(struct http_request *req, struct http_response *res,
 
 /* This module's rows of the routing table. */
 const struct http_route *web_routes(size_t *n);
+/* web_map.c: GET /map/areas.geojson and /tiles/{z}/{x}/{y}.png. */
+const struct http_route *map_routes(size_t *n);
 
 /* Handlers (web_pages.c, web_rss.c, web_report.c, social.c). */
 int web_map(struct http_request *, struct http_response *, void *);

@@ -104,6 +104,7 @@ struct service {
 	enum service_type type;
 	const struct service_attr *attrs;
 	size_t nattrs;
+	int disabled;                   /* kept, but takes no new reports */
 };
 
 struct agency {

@@ -99,6 +99,9 @@ on_service(const struct service *svc, void *arg)
 {
 	struct catalog *c = arg;
 
+	/* A disabled service is not offered and takes no new reports. */
+	if (svc->disabled)
+		return 0;
 	if (copy_service(c, svc) == -1) {
 		snprintf(c->err, sizeof(c->err), "out of memory");
 		return -1;
@@ -364,6 +367,19 @@ catalog_bounds(const struct catalog *c, double *min_lat, double *min_lon,
 			any = 1;
 		}
 	return any ? 0 : -1;
+}
+
+int
+catalog_service_each(struct store *s,
+    int (*fn)(const struct service *, void *), void *arg)
+{
+	return store_service_each(s, fn, arg);
+}
+
+int
+catalog_handles(const struct agency *ag, const char *service)
+{
+	return handles(ag, service);
 }
 
 int

@@ -71,4 +71,11 @@ int catalog_bounds(const struct catalog *c, double *min_lat, double *min_lon,
 int catalog_agency_each(struct store *s,
     int (*fn)(const struct agency *, void *), void *arg);
 
+/* Every service as stored, disabled ones too (the snapshot has none). */
+int catalog_service_each(struct store *s,
+    int (*fn)(const struct service *, void *), void *arg);
+
+/* 1 if agency ag handles service code, else 0 (catalog_route's rule). */
+int catalog_handles(const struct agency *ag, const char *service);
+
 #endif

@@ -143,6 +143,8 @@ static const char *const core_migrations[] = {
 	"CREATE VIRTUAL TABLE address_fts USING fts5(address,"
 	" content='addresses', content_rowid='id',"
 	" tokenize='unicode61 remove_diacritics 2');",
+	/* 3 (issue 12, admin editing): a service can be disabled. */
+	"ALTER TABLE services ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* Every module's migrations, applied in this order. */

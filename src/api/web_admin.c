@@ -1,9 +1,10 @@
 /*
  * web_admin.c: the administrators' pages: users (create, change role),
- * API keys (create: shown once), services (read-only), agencies with
- * their areas on a map and an upload of a GeoJSON area, and the dead
- * deliveries of the outbox with replay.  Writes call the same core
- * functions as the JSON API (account.c, apikey.c, city.c, delivery.c).
+ * API keys (create: shown once), services with their attributes and
+ * routing, agencies with their areas on a map (upload, delete), answer
+ * templates (all editable), and the dead deliveries of the outbox with
+ * replay.  Writes call core (account.c, apikey.c, city.c, city_edit.c,
+ * delivery.c); catalogue edits reload the catalogue at once.
  */
 #include <stdio.h>
 #include <string.h>
@@ -57,8 +58,9 @@ admin_home(struct http_request *req, struct http_response *res, void *arg)
 	    "<li><a href=\"/admin/keys\">%m</a></li>\n"
 	    "<li><a href=\"/admin/services\">%m</a></li>\n"
 	    "<li><a href=\"/admin/agencies\">%m</a></li>\n"
+	    "<li><a href=\"/admin/templates\">%m</a></li>\n"
 	    "<li><a href=\"/admin/outbox\">%m</a></li>\n</ul>\n",
-	    M_USERS, M_KEYS, M_SERVICES, M_AGENCIES, M_OUTBOX);
+	    M_USERS, M_KEYS, M_SERVICES, M_AGENCIES, M_TEMPLATES, M_OUTBOX);
 	html_page_end(&st.h);
 	return st.h.failed ? -1 : 0;
 }
@@ -1104,6 +1106,130 @@ area_delete(struct http_request *req, struct http_response *res, void *arg)
 	return reload_and_back(&st, res, "/admin/agencies?done=area_deleted");
 }
 
+/* The fields of a template form; t == NULL: a new one (id "new"). */
+static void
+template_fields(struct staff *st, const struct answer_template *t)
+{
+	char id[40];
+	int l;
+	static const char *const key[LANG__MAX] = { "ru", "en" };
+	static const enum msg title[LANG__MAX] = { M_TITLE_RU, M_TITLE_EN };
+	static const enum msg text[LANG__MAX] = { M_TEXT_RU, M_TEXT_EN };
+
+	if (t != NULL)
+		snprintf(id, sizeof(id), "t%lld", (long long)t->id);
+	else
+		snprintf(id, sizeof(id), "tnew");
+	for (l = 0; l < LANG__MAX; l++)
+		html_f(&st->h, "<div class=\"field\"><label for=\"%s-title-%s\">"
+		    "%m</label>\n<input id=\"%s-title-%s\" name=\"title_%s\" "
+		    "maxlength=\"200\" value=\"%s\"%r></div>\n<div "
+		    "class=\"field\"><label for=\"%s-text-%s\">%m</label>\n"
+		    "<textarea id=\"%s-text-%s\" name=\"text_%s\" rows=\"3\" "
+		    "maxlength=\"4000\"%r>%s</textarea></div>\n", id, key[l],
+		    title[l], id, key[l], key[l], t ? t->title[l] : "",
+		    l == LANG_RU ? " required" : "", id, key[l], text[l], id,
+		    key[l], key[l], l == LANG_RU ? " required" : "",
+		    t ? t->text[l] : "");
+}
+
+static int
+templates_page(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	const char *done = http_request_param(req, "done");
+	const struct catalog *cat;
+	struct staff st;
+	size_t i;
+
+	if (staff_begin(req, res, arg, &st) == -1)
+		return 0;
+	cat = st.c.app->catalog;
+	staff_page_begin(&st, web_msg(M_TEMPLATES, st.c.lang),
+	    "admin-templates", "/admin/templates", 0);
+	html_f(&st.h, "<h1>%m</h1>\n", M_TEMPLATES);
+	if (done != NULL && strcmp(done, "saved") == 0)
+		done_notice(&st, M_TEMPLATE_SAVED, NULL);
+	else if (done != NULL && strcmp(done, "deleted") == 0)
+		done_notice(&st, M_TEMPLATE_DELETED, NULL);
+	for (i = 0; i < catalog_ntemplates(cat); i++) {
+		const struct answer_template *t = catalog_template_at(cat, i);
+		const char *name = catalog_text(t->title, st.c.lang);
+
+		html_f(&st.h, "<section class=\"admin-form\" id=\"template-%D\" "
+		    "aria-labelledby=\"template-%D-title\">\n<h2 "
+		    "id=\"template-%D-title\">%s</h2>\n<form method=\"post\" "
+		    "action=\"/admin/templates/%D\">\n", t->id, t->id, t->id,
+		    name, t->id);
+		staff_csrf_field(&st);
+		template_fields(&st, t);
+		html_f(&st.h, "<button type=\"submit\" id=\"t%D-save\">%m"
+		    "</button></form>\n<form method=\"post\" "
+		    "action=\"/admin/templates/%D/delete\" class=\"inline\">\n",
+		    t->id, M_SAVE, t->id);
+		staff_csrf_field(&st);
+		html_f(&st.h, "<button type=\"submit\" class=\"secondary\" "
+		    "id=\"t%D-delete\" aria-label=\"%m: %s\">%m</button></form>"
+		    "\n</section>\n", t->id, M_DELETE, name, M_DELETE);
+	}
+	html_f(&st.h, "<form method=\"post\" action=\"/admin/templates\" "
+	    "id=\"template-form\" class=\"admin-form\" aria-labelledby="
+	    "\"new-template-title\">\n<h2 id=\"new-template-title\">%m"
+	    "</h2>\n", M_NEW_TEMPLATE);
+	staff_csrf_field(&st);
+	template_fields(&st, NULL);
+	html_f(&st.h, "<button type=\"submit\" id=\"tnew-save\">%m</button>"
+	    "\n</form>\n", M_SAVE);
+	html_page_end(&st.h);
+	return st.h.failed ? -1 : 0;
+}
+
+/* Create (no {id}) or update a template; delete when del. */
+static int
+template_write(struct http_request *req, struct http_response *res,
+    void *arg, int del)
+{
+	const char *var = http_request_var(req, "id");
+	struct answer_template t;
+	struct staff st;
+	struct verr e;
+
+	if (staff_begin(req, res, arg, &st) == -1)
+		return 0;
+	memset(&t, 0, sizeof(t));
+	memset(&e, 0, sizeof(e));
+	if (var != NULL && parse_int64(var, 1, INT64_MAX, &t.id) == -1)
+		return web_fail(req, res, &st.c, 404, "id", "no such template");
+	if (del) {
+		if (city_template_delete(st.c.store, st.act, t.id,
+		    app_now(st.c.app), &e) == -1)
+			return staff_fail(req, res, &st, &e);
+		return reload_and_back(&st, res,
+		    "/admin/templates?done=deleted");
+	}
+	t.title[LANG_RU] = value(req, "title_ru");
+	t.title[LANG_EN] = value(req, "title_en");
+	t.text[LANG_RU] = value(req, "text_ru");
+	t.text[LANG_EN] = value(req, "text_en");
+	if (city_template_save(st.c.store, st.act, &t, NULL,
+	    app_now(st.c.app), &e) == -1)
+		return staff_fail(req, res, &st, &e);
+	return reload_and_back(&st, res, "/admin/templates?done=saved");
+}
+
+static int
+template_save(struct http_request *req, struct http_response *res, void *arg)
+{
+	return template_write(req, res, arg, 0);
+}
+
+static int
+template_delete(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	return template_write(req, res, arg, 1);
+}
+
 static const char *const channel_names[DELIVERY_CHANNEL__MAX] = {
 	[DELIVERY_WEBHOOK] = "webhook",
 	[DELIVERY_MAIL_AGENCY] = "mail:agency",
@@ -1192,6 +1318,8 @@ static const char *const p_csrf[] = { LANG_P, "csrf", NULL };
 static const char *const p_service[] = { LANG_P, "csrf", "code", "name_ru",
 	"name_en", "desc_ru", "desc_en", "group_ru", "group_en", "keywords",
 	"type", "disabled", "attr[", NULL };
+static const char *const p_template[] = { LANG_P, "csrf", "title_ru",
+	"title_en", "text_ru", "text_en", NULL };
 static const char *const p_agency[] = { LANG_P, "csrf", "code", "name_ru",
 	"name_en", "email", "service*", NULL };
 
@@ -1220,6 +1348,14 @@ static const struct http_route admin_table[] = {
 	{ HTTP_POST, "/admin/agencies/areas", area_upload, ACCESS_ADMIN, p_area,
 	    VECHE_MAX_AREA_FILE + 64 * 1024 },
 	{ HTTP_POST, "/admin/agencies/{code}/areas/{n}/delete", area_delete,
+	    ACCESS_ADMIN, p_csrf, 0 },
+	{ HTTP_GET, "/admin/templates", templates_page, ACCESS_ADMIN, p_done,
+	    0 },
+	{ HTTP_POST, "/admin/templates", template_save, ACCESS_ADMIN,
+	    p_template, 0 },
+	{ HTTP_POST, "/admin/templates/{id}", template_save, ACCESS_ADMIN,
+	    p_template, 0 },
+	{ HTTP_POST, "/admin/templates/{id}/delete", template_delete,
 	    ACCESS_ADMIN, p_csrf, 0 },
 	{ HTTP_GET, "/admin/outbox", outbox_page, ACCESS_ADMIN, p_done, 0 },
 	{ HTTP_POST, "/admin/outbox/{id}/replay", outbox_replay, ACCESS_ADMIN,

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "api/web_html.h"
+#include "core/catalog.h"
 #include "core/workflow.h"
 #include "http/http.h"
 
@@ -335,6 +336,15 @@ static const char *const msgs[M__MAX][LANG__MAX] = {
 	[M_ATTRS_HINT] = { "Поле с пустым кодом удаляется; новое поле — в последней строке.",
 	    "An attribute with an empty code is removed; add one in the last row." },
 	[M_ACTIVE_SERVICE] = { "действует", "active" },
+	[M_TEMPLATES] = { "Шаблоны ответов", "Answer templates" },
+	[M_NEW_TEMPLATE] = { "Новый шаблон", "New template" },
+	[M_TITLE_RU] = { "Заголовок (по-русски)", "Title (Russian)" },
+	[M_TITLE_EN] = { "Заголовок (по-английски)", "Title (English)" },
+	[M_TEXT_RU] = { "Текст (по-русски)", "Text (Russian)" },
+	[M_TEXT_EN] = { "Текст (по-английски)", "Text (English)" },
+	[M_DELETE] = { "Удалить", "Delete" },
+	[M_TEMPLATE_SAVED] = { "Шаблон сохранён.", "Template saved." },
+	[M_TEMPLATE_DELETED] = { "Шаблон удалён.", "Template deleted." },
 };
 
 static const char *const status_text[STATUS__MAX][LANG__MAX] = {
@@ -384,23 +394,6 @@ static const char *const reject_words[REJECT__MAX][LANG__MAX] = {
 	    "Unreadable" },
 };
 
-/* Answer templates: { title, text } per language. */
-static const char *const templates[][LANG__MAX][2] = {
-	{ { "Работы выполнены", "Здравствуйте! Сообщаем, что работы по "
-	    "вашему обращению выполнены. Спасибо, что помогаете городу." },
-	  { "Work done", "Hello! The work your report asked for has been "
-	    "done. Thank you for helping the city." } },
-	{ { "Работы запланированы", "Здравствуйте! Работы по вашему "
-	    "обращению включены в план и будут выполнены в ближайшее время." },
-	  { "Work scheduled", "Hello! The work your report asks for is "
-	    "scheduled and will be done soon." } },
-	{ { "Вне полномочий", "Здравствуйте! Вопрос, указанный в обращении, "
-	    "не входит в полномочия исполнителя; разъясняем порядок "
-	    "обращения в уполномоченный орган." },
-	  { "Outside our remit", "Hello! The matter you raise is outside "
-	    "this agency's remit; here is whom to contact instead." } },
-};
-
 static const char *
 pick(const char *const v[LANG__MAX], enum lang lang)
 {
@@ -431,25 +424,25 @@ web_reject_text(int reason, enum lang lang)
 }
 
 size_t
-web_ntemplates(void)
+web_ntemplates(const struct catalog *c)
 {
-	return sizeof(templates) / sizeof(templates[0]);
+	return catalog_ntemplates(c);
 }
 
 const char *
-web_template_title(size_t i, enum lang lang)
+web_template_title(const struct catalog *c, size_t i, enum lang lang)
 {
-	if (i >= web_ntemplates())
-		return "";
-	return templates[i][(unsigned)lang < LANG__MAX ? lang : LANG_RU][0];
+	const struct answer_template *t = catalog_template_at(c, i);
+
+	return t != NULL ? pick(t->title, lang) : "";
 }
 
 const char *
-web_template_text(size_t i, enum lang lang)
+web_template_text(const struct catalog *c, size_t i, enum lang lang)
 {
-	if (i >= web_ntemplates())
-		return "";
-	return templates[i][(unsigned)lang < LANG__MAX ? lang : LANG_RU][1];
+	const struct answer_template *t = catalog_template_at(c, i);
+
+	return t != NULL ? pick(t->text, lang) : "";
 }
 
 const char *

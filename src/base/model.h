@@ -117,6 +117,13 @@ struct agency {
 	size_t nareas;
 };
 
+/* An answer template the desk offers (titles and texts per language). */
+struct answer_template {
+	int64_t id;
+	const char *title[LANG__MAX];
+	const char *text[LANG__MAX];
+};
+
 /* One attribute value of a report; a multivaluelist has one per key. */
 struct attr_value {
 	const char *code;

@@ -99,4 +99,18 @@ int city_service_save(struct store *s, const struct actor *by,
 int city_agency_save(struct store *s, const struct actor *by,
     const struct agency *ag, int create, int64_t now, struct verr *e);
 
+/*
+ * An answer template: create (t->id 0; the new id in *id, may be NULL) or
+ * update t->id; delete one.  Checked first (title_ru and text_ru
+ * required), then written with an audit entry (template.create|update|
+ * delete) in one transaction; the desk offers it after
+ * app_catalog_reload.  Returns 0, or -1 with e set: VERR_INVALID naming
+ * the field, VERR_NOT_FOUND ("id"), VERR_INTERNAL.
+ */
+int city_template_save(struct store *s, const struct actor *by,
+    const struct answer_template *t, int64_t *id, int64_t now,
+    struct verr *e);
+int city_template_delete(struct store *s, const struct actor *by,
+    int64_t id, int64_t now, struct verr *e);
+
 #endif

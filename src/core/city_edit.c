@@ -365,3 +365,103 @@ city_area_delete(struct store *s, const struct actor *by, const char *code,
 		return tx_fail(s, e, "deleting the area");
 	return 0;
 }
+
+static void
+describe_template(const struct answer_template *t, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	add(buf, len, "title=", t->title[LANG_RU]);
+	add(buf, len, "|", t->title[LANG_EN]);
+	add(buf, len, "; text=", t->text[LANG_RU]);
+	add(buf, len, "|", t->text[LANG_EN]);
+}
+
+/* Looking a template up by id, for the audit's "before". */
+struct found_template {
+	int64_t id;
+	int found;
+	char text[1024];
+};
+
+static int
+on_template(const struct answer_template *t, void *arg)
+{
+	struct found_template *f = arg;
+
+	if (t->id == f->id) {
+		f->found = 1;
+		describe_template(t, f->text, sizeof(f->text));
+	}
+	return 0;
+}
+
+static int
+template_before(struct store *s, int64_t id, struct found_template *f,
+    struct verr *e)
+{
+	memset(f, 0, sizeof(*f));
+	f->id = id;
+	if (store_template_each(s, on_template, f) != 0)
+		return -1;
+	if (!f->found)
+		return verr_set(e, VERR_NOT_FOUND, "id", "id: no answer "
+		    "template %lld", (long long)id);
+	return 0;
+}
+
+int
+city_template_save(struct store *s, const struct actor *by,
+    const struct answer_template *t, int64_t *id, int64_t now,
+    struct verr *e)
+{
+	char object[48], after[1024];
+	struct found_template f;
+	int64_t newid = 0;
+
+	if (e != NULL)
+		e->kind = VERR_NONE;
+	if (check_text(t->title[LANG_RU], 1, VECHE_MAX_NAME, "title_ru", e) ==
+	    -1 || check_text(t->text[LANG_RU], 1, VECHE_MAX_DESCRIPTION,
+	    "text_ru", e) == -1 || check_text(t->title[LANG_EN], 0,
+	    VECHE_MAX_NAME, "title_en", e) == -1 ||
+	    check_text(t->text[LANG_EN], 0, VECHE_MAX_DESCRIPTION, "text_en",
+	    e) == -1)
+		return -1;
+	if (store_begin(s) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "saving the template: "
+		    "%s", store_error(s));
+	if (t->id != 0 && template_before(s, t->id, &f, e) == -1)
+		return tx_fail(s, e, "saving the template");
+	describe_template(t, after, sizeof(after));
+	if (store_template_put(s, t, &newid) != 0)
+		return tx_fail(s, e, "saving the template");
+	snprintf(object, sizeof(object), "template:%lld", (long long)newid);
+	if (audit_append(s, by, t->id ? "template.update" : "template.create",
+	    object, t->id ? f.text : NULL, after, now, e) == -1 ||
+	    store_commit(s) == -1)
+		return tx_fail(s, e, "saving the template");
+	if (id != NULL)
+		*id = newid;
+	return 0;
+}
+
+int
+city_template_delete(struct store *s, const struct actor *by, int64_t id,
+    int64_t now, struct verr *e)
+{
+	char object[48];
+	struct found_template f;
+
+	if (e != NULL)
+		e->kind = VERR_NONE;
+	if (store_begin(s) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "deleting the template: "
+		    "%s", store_error(s));
+	snprintf(object, sizeof(object), "template:%lld", (long long)id);
+	if (template_before(s, id, &f, e) == -1 ||
+	    store_template_delete(s, id) != 0 ||
+	    audit_append(s, by, "template.delete", object, f.text, NULL, now,
+	    e) == -1 || store_commit(s) == -1)
+		return tx_fail(s, e, "deleting the template");
+	return 0;
+}

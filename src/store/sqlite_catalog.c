@@ -30,6 +30,10 @@ enum {
 	ST_AGENCY_AREAS,
 	ST_AGENCY_AREA_ADD,
 	ST_AGENCY_AREA_DEL,
+	ST_TEMPLATE_LIST,
+	ST_TEMPLATE_INSERT,
+	ST_TEMPLATE_UPDATE,
+	ST_TEMPLATE_DELETE,
 	ST__MAX
 };
 
@@ -73,6 +77,13 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "WHERE agency = ? ORDER BY service",
 	[ST_AGENCY_AREAS] = "SELECT geojson FROM agency_areas WHERE agency = ? "
 	    "ORDER BY ord",
+	[ST_TEMPLATE_LIST] = "SELECT id, title_ru, text_ru, title_en, text_en "
+	    "FROM answer_templates ORDER BY id",
+	[ST_TEMPLATE_INSERT] = "INSERT INTO answer_templates(title_ru, "
+	    "text_ru, title_en, text_en) VALUES (?1, ?2, ?3, ?4)",
+	[ST_TEMPLATE_UPDATE] = "UPDATE answer_templates SET title_ru = ?1, "
+	    "text_ru = ?2, title_en = ?3, text_en = ?4 WHERE id = ?5",
+	[ST_TEMPLATE_DELETE] = "DELETE FROM answer_templates WHERE id = ?1",
 	/* The index-th area in order, as the admin page lists them. */
 	[ST_AGENCY_AREA_DEL] = "DELETE FROM agency_areas WHERE agency = ?1 "
 	    "AND ord = (SELECT ord FROM agency_areas WHERE agency = ?1 "
@@ -539,6 +550,76 @@ store_agency_area_delete(struct store *s, const char *code, size_t index)
 	sq_bind_text(st, 1, code);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
 	rc = sq_step_done(s, st, "deleting an agency area");
+	if (rc == 0 && sqlite3_changes(s->db) == 0)
+		rc = 1;
+	return sq_tx_finish(s, own, rc);
+}
+
+/* What store_template_each hands each row. */
+struct template_rows {
+	int (*fn)(const struct answer_template *, void *);
+	void *arg;
+};
+
+static int
+template_row(sqlite3_stmt *st, void *arg)
+{
+	struct template_rows *e = arg;
+	struct answer_template t;
+
+	memset(&t, 0, sizeof(t));
+	t.id = sqlite3_column_int64(st, 0);
+	t.title[LANG_RU] = sq_col_text(st, 1);
+	t.text[LANG_RU] = sq_col_text(st, 2);
+	t.title[LANG_EN] = sq_col_text(st, 3);
+	t.text[LANG_EN] = sq_col_text(st, 4);
+	return e->fn(&t, e->arg);
+}
+
+int
+store_template_each(struct store *s,
+    int (*fn)(const struct answer_template *, void *), void *arg)
+{
+	struct template_rows e = { fn, arg };
+
+	return sq_rows(s, sq_stmt(s, STORE_MOD_CATALOG, ST_TEMPLATE_LIST),
+	    "listing answer templates", template_row, &e);
+}
+
+int
+store_template_put(struct store *s, const struct answer_template *t,
+    int64_t *id)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CATALOG, t->id ?
+	    ST_TEMPLATE_UPDATE : ST_TEMPLATE_INSERT);
+	int own, rc;
+
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	sq_bind_text(st, 1, t->title[LANG_RU]);
+	sq_bind_text(st, 2, t->text[LANG_RU]);
+	sq_bind_text(st, 3, t->title[LANG_EN]);
+	sq_bind_text(st, 4, t->text[LANG_EN]);
+	if (t->id)
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)t->id);
+	rc = sq_step_done(s, st, "writing an answer template");
+	if (rc == 0 && sqlite3_changes(s->db) == 0)
+		rc = 1;
+	if (rc == 0 && id != NULL)
+		*id = t->id ? t->id : (int64_t)sqlite3_last_insert_rowid(s->db);
+	return sq_tx_finish(s, own, rc);
+}
+
+int
+store_template_delete(struct store *s, int64_t id)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CATALOG, ST_TEMPLATE_DELETE);
+	int own, rc;
+
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
+	rc = sq_step_done(s, st, "deleting an answer template");
 	if (rc == 0 && sqlite3_changes(s->db) == 0)
 		rc = 1;
 	return sq_tx_finish(s, own, rc);

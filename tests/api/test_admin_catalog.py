@@ -245,5 +245,59 @@ class TestAdminCatalog(ServerTestCase):
         self.assertEqual(r.status, 404, r)
 
 
+    def test_answer_templates_edited_offered_and_audited(self):
+        page = self.root.get("/admin/templates").text()
+        self.assertIn("Работы выполнены", page)
+        r = self.root.post("/admin/templates", {
+            "title_ru": "Нужны уточнения", "text_ru": "Уточните адрес.",
+            "title_en": "Details needed", "text_en": "Give the address."})
+        self.assertEqual(r.status, 303, r)
+        self.assertEqual(r.headers["Location"], "/admin/templates?done=saved")
+        with sqlite3.connect("file:%s?mode=ro" % self.server.db,
+                             uri=True) as db:
+            tid = db.execute("SELECT id FROM answer_templates WHERE "
+                             "title_ru = 'Нужны уточнения'").fetchone()[0]
+        # The desk offers it at once.
+        rid = self.create(report_fields("pothole", description="Яма"))
+        roads = Session(self, "op")
+        for action in ("register", "start"):
+            self.assertEqual(roads.post("/desk/reports/%d/%s" % (
+                rid, action), {}).status, 303)
+        desk = roads.get("/desk/reports/%d" % rid).text()
+        self.assertIn('data-text="Уточните адрес."', desk)
+        r = self.root.post("/admin/templates/%d" % tid, {
+            "title_ru": "Нужны уточнения", "text_ru": "Уточните дом."})
+        self.assertEqual(r.status, 303, r)
+        self.assertIn('data-text="Уточните дом."',
+                      roads.get("/desk/reports/%d" % rid).text())
+        # Bad input: named, nothing written.
+        for fields, field in (({"title_ru": "", "text_ru": "x"}, "title_ru"),
+                              ({"title_ru": "x"}, "text_ru"),
+                              ({"title_ru": "x", "text_ru": "x" * 4001},
+                               "text_ru")):
+            with self.subTest(field=field):
+                r = self.root.post("/admin/templates/%d" % tid, fields,
+                                   headers={"Accept": "application/json"})
+                self.assertEqual(r.status, 400, r)
+                self.assertIn(field, r.json()[0]["description"])
+        self.assertIn("Уточните дом.",
+                      self.root.get("/admin/templates").text())
+        r = self.root.post("/admin/templates/%d/delete" % tid, {})
+        self.assertEqual(r.status, 303, r)
+        self.assertNotIn("Уточните дом.",
+                         roads.get("/desk/reports/%d" % rid).text())
+        self.assertEqual(self.root.post("/admin/templates/%d/delete" % tid,
+                                        {}).status, 404)
+        self.assertEqual(self.root.post("/admin/templates/%d" % tid, {
+            "title_ru": "x", "text_ru": "y"}).status, 404)
+        self.assertEqual(
+            [(row[0], row[1] != "", row[2] != "") for row in
+             self.audit("template.create") + self.audit("template.update") +
+             self.audit("template.delete")],
+            [("template:%d" % tid, False, True),
+             ("template:%d" % tid, True, True),
+             ("template:%d" % tid, True, False)])
+
+
 if __name__ == "__main__":
     unittest.main()

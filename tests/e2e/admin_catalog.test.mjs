@@ -79,6 +79,18 @@ describe('catalogue editing by an administrator', { skip: skipReason, timeout: 3
     assert.equal(await page.getAttribute('#agency-map', 'data-areas'), '3');
     assert.match(await page.innerText('#flash'), /Зона удалена/);
     await pageProblems(page, '/admin/agencies after deleting an area');
+
+    // A new answer template, then the first one reworded.
+    await page.goto(`${server.url}/admin/templates`);
+    await page.fill('#tnew-title-ru', 'Нужны уточнения');
+    await page.fill('#tnew-text-ru', 'Уточните, пожалуйста, адрес.');
+    await Promise.all([page.waitForNavigation(), page.click('#tnew-save')]);
+    assert.match(await page.innerText('#flash'), /Шаблон сохранён/);
+    assert.match(await page.innerText('main'), /Нужны уточнения/);
+    await page.fill('#t1-text-ru', 'Работы выполнены полностью.');
+    await Promise.all([page.waitForNavigation(), page.click('#t1-save')]);
+    assert.equal(await page.inputValue('#t1-text-ru'), 'Работы выполнены полностью.');
+    await pageProblems(page, '/admin/templates');
     await page.context().close();
   });
 });

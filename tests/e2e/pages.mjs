@@ -28,6 +28,7 @@ export const PAGES = [
   { route: '/admin/services/{code}/edit', path: '/admin/services/pothole/edit', staff: true },
   { route: '/admin/agencies', staff: true },
   { route: '/admin/agencies/{code}/edit', path: '/admin/agencies/uk_kirovsky/edit', staff: true },
+  { route: '/admin/templates', staff: true },
   { route: '/admin/outbox', staff: true },
 ];
 

@@ -120,6 +120,9 @@
 #define VECHE_WEB_PAGE          20     /* reports per page of /reports */
 #define VECHE_DESK_PAGE         50     /* reports per page of the agency desk */
 #define VECHE_MAX_AREA_FILE     (2u * 1024 * 1024) /* an uploaded GeoJSON area, bytes */
+#define VECHE_MAX_SERVICE_ATTRS 32                 /* attributes of a service (admin form) */
+#define VECHE_MAX_TILE_BYTES    (1u * 1024 * 1024) /* one map tile from an MBTiles file */
+#define VECHE_MAX_TILE_ZOOM     24                 /* deepest zoom level served */
 #define VECHE_MODERATION_LIST   100    /* comments on the moderation page */
 #define VECHE_RSS_ITEMS         50
 #define VECHE_MAX_COOKIE        4096   /* Cookie header, bytes */

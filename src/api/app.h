@@ -15,6 +15,7 @@ struct metrics;
 struct ratelimit;
 struct http_request;
 struct store;
+struct tiles;
 
 struct app {
 	const char *db_path;
@@ -34,6 +35,7 @@ struct app {
 	int no_cache;                   /* set before app_init to disable it */
 	const char *media_dir;          /* uploaded photos, or NULL: none taken */
 	const char *tiles_url;          /* map tile URL template (web pages) */
+	struct tiles *tiles;            /* --tiles mbtiles:PATH, or NULL */
 	struct store_writer *writer;    /* one writer at a time, group commit */
 	struct ratelimit *login_limit;  /* failed sign-ins (api/ratelimit.h) */
 	struct metrics *metrics;        /* GET /metrics counters, or NULL */

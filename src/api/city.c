@@ -165,6 +165,7 @@ parse_service(struct arena *a, json_t *j, struct service *out,
 	if (city_check_code(out->code, sub, e) == -1)
 		return -1;
 	out->type = SERVICE_REALTIME;
+	out->disabled = json_is_true(json_object_get(j, "disabled"));
 	if (type != NULL) {
 		for (i = 0; i < SERVICE_TYPE__MAX; i++)
 			if (strcmp(type, service_type_names[i]) == 0)

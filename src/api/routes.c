@@ -33,6 +33,7 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	metrics_routes,
 	listen_routes,
 	account_routes,         /* citizens' accounts (web_account.c) */
+	map_routes,
 };
 
 struct http_route *

@@ -89,6 +89,8 @@ int web_staff_refusal(struct http_request *req, struct http_response *res,
 
 /* This module's rows of the routing table. */
 const struct http_route *web_routes(size_t *n);
+/* web_map.c: GET /map/areas.geojson and /tiles/{z}/{x}/{y}.png. */
+const struct http_route *map_routes(size_t *n);
 
 /*
  * web_account.c: the citizens' account pages (sign-up, e-mail

@@ -671,10 +671,11 @@ action_forms(struct staff *st, const struct wf_record *r)
 		    "name=\"template\" aria-describedby=\"answer-template-hint\">"
 		    "\n<option value=\"\">%m</option>\n", M_TEMPLATE,
 		    M_TEMPLATE_NONE);
-		for (i = 0; i < web_ntemplates(); i++)
+		for (i = 0; i < web_ntemplates(st->c.app->catalog); i++)
 			html_f(h, "<option value=\"%d\" data-text=\"%s\">%s"
-			    "</option>\n", (int)i, web_template_text(i, h->lang),
-			    web_template_title(i, h->lang));
+			    "</option>\n", (int)i, web_template_text(
+			    st->c.app->catalog, i, h->lang), web_template_title(
+			    st->c.app->catalog, i, h->lang));
 		html_f(h, "</select>\n<p class=\"hint\" "
 		    "id=\"answer-template-hint\">%m: %m</p></div>\n"
 		    "<div class=\"field\"><label for=\"answer-text\">%m</label>\n"
@@ -832,8 +833,10 @@ desk_action(struct http_request *req, struct http_response *res, void *arg)
 		/* Without scripts the template itself is the answer. */
 		tpl = http_request_param(req, "template");
 		if (in.text == NULL && tpl != NULL &&
-		    parse_int64(tpl, 0, (int64_t)web_ntemplates() - 1, &n) == 0)
-			in.text = web_template_text((size_t)n, st.c.lang);
+		    parse_int64(tpl, 0, (int64_t)web_ntemplates(
+		    st.c.app->catalog) - 1, &n) == 0)
+			in.text = web_template_text(st.c.app->catalog,
+			    (size_t)n, st.c.lang);
 		break;
 	case WF_NOTE:
 		in.text = http_request_param(req, "text");

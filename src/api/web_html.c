@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "api/web_html.h"
+#include "core/catalog.h"
 #include "core/workflow.h"
 #include "http/http.h"
 
@@ -327,6 +328,51 @@ static const char *const msgs[M__MAX][LANG__MAX] = {
 	/* Citizens' accounts (web_account.c). */
 	[M_MY_REPORTS] = { "Мои обращения", "My reports" },
 	[M_ACCOUNT_NAV] = { "Учётная запись", "Account" },
+	/* Admin catalogue editing (issue 12 item 6). */
+	[M_AREA] = { "Зона", "Area" },
+	[M_AREA_DELETE] = { "Удалить зону", "Delete the area" },
+	[M_AREA_DELETED] = { "Зона удалена: обращения уже распределяются без неё.",
+	    "Area deleted: reports are routed without it from now on." },
+	[M_ROUTING] = { "Кому направляется", "Routed to" },
+	[M_BY_AREA] = { "по зонам:", "by area:" },
+	[M_ELSEWHERE] = { "в остальном городе:", "elsewhere:" },
+	[M_FALLBACK] = { "(исполнитель по умолчанию)", "(the fallback agency)" },
+	[M_NOBODY] = { "никому", "nobody" },
+	[M_EDIT] = { "Изменить", "Edit" },
+	[M_SAVE] = { "Сохранить", "Save" },
+	[M_NEW_AGENCY] = { "Новый исполнитель", "New agency" },
+	[M_AGENCY_SAVED] = { "Исполнитель сохранён:", "Agency saved:" },
+	[M_NAME_RU] = { "Название (по-русски)", "Name (Russian)" },
+	[M_NAME_EN] = { "Название (по-английски)", "Name (English)" },
+	[M_HANDLES] = { "Категории обращений", "Services handled" },
+	[M_NEW_SERVICE] = { "Новая категория", "New service" },
+	[M_SERVICE_SAVED] = { "Категория сохранена:", "Service saved:" },
+	[M_DESC_RU] = { "Описание (по-русски)", "Description (Russian)" },
+	[M_DESC_EN] = { "Описание (по-английски)", "Description (English)" },
+	[M_GROUP_RU] = { "Группа (по-русски)", "Group (Russian)" },
+	[M_GROUP_EN] = { "Группа (по-английски)", "Group (English)" },
+	[M_KEYWORDS] = { "Ключевые слова (через запятую)",
+	    "Keywords (comma-separated)" },
+	[M_DISABLED] = { "Отключена: не принимать новые обращения",
+	    "Disabled: take no new reports" },
+	[M_ATTRIBUTE] = { "Дополнительное поле", "Attribute" },
+	[M_DATATYPE] = { "Тип", "Datatype" },
+	[M_REQUIRED] = { "Обязательное", "Required" },
+	[M_VALUES] = { "Варианты", "Values" },
+	[M_VALUES_HINT] = { "Для списков: по строке на вариант, «ключ = название по-русски | по-английски».",
+	    "For lists: one line per value, \"key = Russian name | English name\"." },
+	[M_ATTRS_HINT] = { "Поле с пустым кодом удаляется; новое поле — в последней строке.",
+	    "An attribute with an empty code is removed; add one in the last row." },
+	[M_ACTIVE_SERVICE] = { "действует", "active" },
+	[M_TEMPLATES] = { "Шаблоны ответов", "Answer templates" },
+	[M_NEW_TEMPLATE] = { "Новый шаблон", "New template" },
+	[M_TITLE_RU] = { "Заголовок (по-русски)", "Title (Russian)" },
+	[M_TITLE_EN] = { "Заголовок (по-английски)", "Title (English)" },
+	[M_TEXT_RU] = { "Текст (по-русски)", "Text (Russian)" },
+	[M_TEXT_EN] = { "Текст (по-английски)", "Text (English)" },
+	[M_DELETE] = { "Удалить", "Delete" },
+	[M_TEMPLATE_SAVED] = { "Шаблон сохранён.", "Template saved." },
+	[M_TEMPLATE_DELETED] = { "Шаблон удалён.", "Template deleted." },
 };
 
 static const char *const status_text[STATUS__MAX][LANG__MAX] = {
@@ -376,23 +422,6 @@ static const char *const reject_words[REJECT__MAX][LANG__MAX] = {
 	    "Unreadable" },
 };
 
-/* Answer templates: { title, text } per language. */
-static const char *const templates[][LANG__MAX][2] = {
-	{ { "Работы выполнены", "Здравствуйте! Сообщаем, что работы по "
-	    "вашему обращению выполнены. Спасибо, что помогаете городу." },
-	  { "Work done", "Hello! The work your report asked for has been "
-	    "done. Thank you for helping the city." } },
-	{ { "Работы запланированы", "Здравствуйте! Работы по вашему "
-	    "обращению включены в план и будут выполнены в ближайшее время." },
-	  { "Work scheduled", "Hello! The work your report asks for is "
-	    "scheduled and will be done soon." } },
-	{ { "Вне полномочий", "Здравствуйте! Вопрос, указанный в обращении, "
-	    "не входит в полномочия исполнителя; разъясняем порядок "
-	    "обращения в уполномоченный орган." },
-	  { "Outside our remit", "Hello! The matter you raise is outside "
-	    "this agency's remit; here is whom to contact instead." } },
-};
-
 static const char *
 pick(const char *const v[LANG__MAX], enum lang lang)
 {
@@ -423,25 +452,25 @@ web_reject_text(int reason, enum lang lang)
 }
 
 size_t
-web_ntemplates(void)
+web_ntemplates(const struct catalog *c)
 {
-	return sizeof(templates) / sizeof(templates[0]);
+	return catalog_ntemplates(c);
 }
 
 const char *
-web_template_title(size_t i, enum lang lang)
+web_template_title(const struct catalog *c, size_t i, enum lang lang)
 {
-	if (i >= web_ntemplates())
-		return "";
-	return templates[i][(unsigned)lang < LANG__MAX ? lang : LANG_RU][0];
+	const struct answer_template *t = catalog_template_at(c, i);
+
+	return t != NULL ? pick(t->title, lang) : "";
 }
 
 const char *
-web_template_text(size_t i, enum lang lang)
+web_template_text(const struct catalog *c, size_t i, enum lang lang)
 {
-	if (i >= web_ntemplates())
-		return "";
-	return templates[i][(unsigned)lang < LANG__MAX ? lang : LANG_RU][1];
+	const struct answer_template *t = catalog_template_at(c, i);
+
+	return t != NULL ? pick(t->text, lang) : "";
 }
 
 const char *

@@ -72,6 +72,15 @@ enum msg {
 	M_L_TEXT, M_L_PUBLISHED, M_L_FETCHES,
 	/* Citizens' accounts (web_account.c). */
 	M_MY_REPORTS, M_ACCOUNT_NAV,
+	/* Admin catalogue editing (issue 12 item 6). */
+	M_AREA, M_AREA_DELETE, M_AREA_DELETED, M_ROUTING, M_BY_AREA,
+	M_ELSEWHERE, M_FALLBACK, M_NOBODY, M_EDIT, M_SAVE, M_NEW_AGENCY,
+	M_AGENCY_SAVED, M_NAME_RU, M_NAME_EN, M_HANDLES,
+	M_NEW_SERVICE, M_SERVICE_SAVED, M_DESC_RU, M_DESC_EN, M_GROUP_RU,
+	M_GROUP_EN, M_KEYWORDS, M_DISABLED, M_ATTRIBUTE, M_DATATYPE,
+	M_REQUIRED, M_VALUES, M_VALUES_HINT, M_ATTRS_HINT, M_ACTIVE_SERVICE,
+	M_TEMPLATES, M_NEW_TEMPLATE, M_TITLE_RU, M_TITLE_EN, M_TEXT_RU,
+	M_TEXT_EN, M_DELETE, M_TEMPLATE_SAVED, M_TEMPLATE_DELETED,
 	M__MAX
 };
 
@@ -85,10 +94,16 @@ const char *web_action_done(int action, enum lang lang);
 /* A rejection reason (enum reject_reason) in words. */
 const char *web_reject_text(int reason, enum lang lang);
 
-/* The answer templates: their number, and template i's title and text. */
-size_t web_ntemplates(void);
-const char *web_template_title(size_t i, enum lang lang);
-const char *web_template_text(size_t i, enum lang lang);
+/*
+ * The answer templates of catalogue snapshot c (edited on /admin/templates):
+ * their number, and template i's title and text ("" past the end).
+ */
+struct catalog;
+size_t web_ntemplates(const struct catalog *c);
+const char *web_template_title(const struct catalog *c, size_t i,
+    enum lang lang);
+const char *web_template_text(const struct catalog *c, size_t i,
+    enum lang lang);
 
 /* A report status in words ("Зарегистрировано" ...). */
 const char *web_status_text(enum report_status st, enum lang lang);

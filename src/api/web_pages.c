@@ -140,11 +140,17 @@ filters_form(struct html *h, const struct web_ctx *c, const struct filters *f,
 	size_t i;
 	int st;
 
-	html_f(h, "<form class=\"filters\" id=\"filters\" method=\"get\" "
+	/* Folded unless a filter is set, so a phone shows the map first;
+	 * veche.js unfolds it on a wide screen. */
+	html_f(h, "<details class=\"filters-box\" id=\"filters-box\"%r>"
+	    "<summary>%m</summary>\n"
+	    "<form class=\"filters\" id=\"filters\" method=\"get\" "
 	    "action=\"%s\" aria-label=\"%m\">\n"
 	    "<div class=\"field\"><label for=\"f-service\">%m</label>\n"
-	    "<select id=\"f-service\" name=\"service_code\">\n", action,
-	    M_FILTERS, M_F_CATEGORY);
+	    "<select id=\"f-service\" name=\"service_code\">\n",
+	    f->service || f->status || f->agency || f->days != 90 ? " open" :
+	    "", M_FILTERS,
+	    action, M_FILTERS, M_F_CATEGORY);
 	option(h, "", web_msg(M_F_ALL, c->lang), f->service ? NULL : "");
 	for (i = 0; i < catalog_nservices(cat); i++) {
 		const struct service *s = catalog_service_at(cat, i);
@@ -183,7 +189,7 @@ filters_form(struct html *h, const struct web_ctx *c, const struct filters *f,
 	option(h, "30", web_msg(M_DAYS_30, c->lang), days);
 	option(h, "90", web_msg(M_DAYS_90, c->lang), days);
 	html_f(h, "</select></div>\n<button type=\"submit\">%m</button>\n"
-	    "</form>\n", M_F_APPLY);
+	    "</form></details>\n", M_F_APPLY);
 }
 
 struct list {

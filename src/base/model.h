@@ -104,6 +104,7 @@ struct service {
 	enum service_type type;
 	const struct service_attr *attrs;
 	size_t nattrs;
+	int disabled;                   /* kept, but takes no new reports */
 };
 
 struct agency {
@@ -114,6 +115,13 @@ struct agency {
 	size_t nservices;
 	const char *const *areas;       /* GeoJSON geometries or features */
 	size_t nareas;
+};
+
+/* An answer template the desk offers (titles and texts per language). */
+struct answer_template {
+	int64_t id;
+	const char *title[LANG__MAX];
+	const char *text[LANG__MAX];
 };
 
 /* One attribute value of a report; a multivaluelist has one per key. */

@@ -26,6 +26,7 @@
 #include "core/db.h"
 #include "core/listen.h"
 #include "core/report.h"
+#include "core/tiles.h"
 
 #define DEFAULT_DB      CLI_DEFAULT_DB
 #define DEFAULT_LISTEN  "127.0.0.1:8080"
@@ -48,7 +49,9 @@ static const char usage[] =
     "  --media DIR        folder for citizens' photos (default: media/ next\n"
     "                     to the database)\n"
     "  --tiles URL        map tile URL template, {z}/{x}/{y} (default\n"
-    "                     OpenStreetMap's); 'none' shows no tiles\n"
+    "                     OpenStreetMap's); 'none' shows no tiles (the\n"
+    "                     city's areas are drawn instead);\n"
+    "                     'mbtiles:PATH' serves /tiles/ from that file\n"
     "  --smtp URL         send e-mail through smtp://HOST:PORT (kept in the\n"
     "                     database as mail.smtp_url; '' turns mail off)\n"
     "  --mail-from ADDR   sender of veche's e-mail (mail.from)\n"
@@ -295,6 +298,24 @@ out:
 	return rc;
 }
 
+/* --tiles mbtiles:PATH: the map's tiles from that file, at /tiles/. */
+static int
+open_tiles(struct serve *sv)
+{
+	const char *path;
+	char err[512];
+
+	if (strncmp(sv->app.tiles_url, "mbtiles:", 8) != 0)
+		return 0;
+	path = sv->app.tiles_url + 8;
+	if ((sv->app.tiles = tiles_open(path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "veche: --tiles: %s\n", err);
+		return -1;
+	}
+	sv->app.tiles_url = "/tiles/{z}/{x}/{y}.png";
+	return 0;
+}
+
 /*
  * Open the database and make it ready: mail settings, demo data, the
  * catalogue, the deadline calendar, the media folder.  0, or -1 after
@@ -329,7 +350,7 @@ prepare_data(struct serve *sv)
 	}
 	if (sv->app.tiles_url == NULL)
 		sv->app.tiles_url = DEFAULT_TILES;
-	return 0;
+	return open_tiles(sv);
 }
 
 /* The app's threads, with SIGINT and SIGTERM left to wait_for_signal. */
@@ -473,6 +494,7 @@ stop(struct serve *sv)
 	if (sv->app_ready)
 		app_finish(&sv->app);
 	catalog_free(sv->app.catalog);
+	tiles_close(sv->app.tiles);
 	db_close(sv->s);
 	calendar_free(sv->cal);
 }

@@ -17,6 +17,8 @@ struct catalog {
 	struct agency *agencies;
 	struct geo_area ***areas;       /* areas[i][j]: agency i, area j */
 	size_t nagencies, capagencies;
+	struct answer_template *templates;
+	size_t ntemplates, captemplates;
 	char jurisdiction[SETTING_LEN];
 	char timezone[SETTING_LEN];
 	char fallback[SETTING_LEN];
@@ -99,6 +101,9 @@ on_service(const struct service *svc, void *arg)
 {
 	struct catalog *c = arg;
 
+	/* A disabled service is not offered and takes no new reports. */
+	if (svc->disabled)
+		return 0;
 	if (copy_service(c, svc) == -1) {
 		snprintf(c->err, sizeof(c->err), "out of memory");
 		return -1;
@@ -170,6 +175,33 @@ oom:
 	return -1;
 }
 
+static int
+on_template(const struct answer_template *t, void *arg)
+{
+	struct catalog *c = arg;
+	struct answer_template *out;
+
+	if (c->ntemplates == c->captemplates) {
+		size_t cap = c->captemplates ? c->captemplates * 2 : 8;
+		void *n = realloc(c->templates, cap * sizeof(*c->templates));
+
+		if (n == NULL)
+			goto oom;
+		c->templates = n;
+		c->captemplates = cap;
+	}
+	out = &c->templates[c->ntemplates];
+	out->id = t->id;
+	if (dup_lang(c->arena, out->title, t->title) == -1 ||
+	    dup_lang(c->arena, out->text, t->text) == -1)
+		goto oom;
+	c->ntemplates++;
+	return 0;
+oom:
+	snprintf(c->err, sizeof(c->err), "out of memory");
+	return -1;
+}
+
 struct catalog *
 catalog_load(struct store *s, char *err, size_t errlen)
 {
@@ -192,7 +224,8 @@ catalog_load(struct store *s, char *err, size_t errlen)
 	if (c->timezone[0] == '\0')
 		snprintf(c->timezone, sizeof(c->timezone), "UTC");
 	if (store_service_each(s, on_service, c) != 0 ||
-	    store_agency_each(s, on_agency, c) != 0) {
+	    store_agency_each(s, on_agency, c) != 0 ||
+	    store_template_each(s, on_template, c) != 0) {
 		snprintf(err, errlen, "loading the catalogue: %s",
 		    c->err[0] ? c->err : store_error(s));
 		goto fail;
@@ -218,6 +251,7 @@ catalog_free(struct catalog *c)
 	free(c->areas);
 	free(c->agencies);
 	free(c->services);
+	free(c->templates);
 	arena_free(c->arena);
 	free(c);
 }
@@ -364,6 +398,31 @@ catalog_bounds(const struct catalog *c, double *min_lat, double *min_lon,
 			any = 1;
 		}
 	return any ? 0 : -1;
+}
+
+size_t
+catalog_ntemplates(const struct catalog *c)
+{
+	return c->ntemplates;
+}
+
+const struct answer_template *
+catalog_template_at(const struct catalog *c, size_t i)
+{
+	return i < c->ntemplates ? &c->templates[i] : NULL;
+}
+
+int
+catalog_service_each(struct store *s,
+    int (*fn)(const struct service *, void *), void *arg)
+{
+	return store_service_each(s, fn, arg);
+}
+
+int
+catalog_handles(const struct agency *ag, const char *service)
+{
+	return handles(ag, service);
 }
 
 int

@@ -71,4 +71,19 @@ int catalog_bounds(const struct catalog *c, double *min_lat, double *min_lon,
 int catalog_agency_each(struct store *s,
     int (*fn)(const struct agency *, void *), void *arg);
 
+/*
+ * The answer templates the desk offers, as stored when the snapshot was
+ * made (oldest first); catalog_template_at is NULL past the end.
+ */
+size_t catalog_ntemplates(const struct catalog *c);
+const struct answer_template *catalog_template_at(const struct catalog *c,
+    size_t i);
+
+/* Every service as stored, disabled ones too (the snapshot has none). */
+int catalog_service_each(struct store *s,
+    int (*fn)(const struct service *, void *), void *arg);
+
+/* 1 if agency ag handles service code, else 0 (catalog_route's rule). */
+int catalog_handles(const struct agency *ag, const char *service);
+
 #endif

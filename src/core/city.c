@@ -70,31 +70,6 @@ fail:
 }
 
 int
-city_area_add(struct store *s, const char *code, const char *geojson,
-    size_t len, struct verr *e)
-{
-	struct geo_area *ga;
-	char why[300];
-	int rc;
-
-	if (geojson == NULL || len == 0 || len > VECHE_MAX_AREA_FILE ||
-	    strlen(geojson) != len)
-		return verr_set(e, VERR_INVALID, "area", "area: a GeoJSON file "
-		    "of at most %u bytes", VECHE_MAX_AREA_FILE);
-	if ((ga = geo_area_parse(geojson, why, sizeof(why))) == NULL)
-		return verr_set(e, VERR_INVALID, "area", "area: %s", why);
-	geo_area_free(ga);
-	rc = store_agency_area_add(s, code, geojson);
-	if (rc == 1)
-		return verr_set(e, VERR_NOT_FOUND, "agency", "agency: no agency "
-		    "'%.64s'", code ? code : "");
-	if (rc != 0)
-		return verr_set(e, VERR_INTERNAL, NULL, "storing the area: %s",
-		    store_error(s));
-	return 0;
-}
-
-int
 city_check_area(const char *geojson, const char *path, struct verr *e)
 {
 	struct geo_area *ga;

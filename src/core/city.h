@@ -66,12 +66,51 @@ int city_point_valid(double lat, double lon);
 /*
  * Add a GeoJSON area (a Polygon or MultiPolygon, or a Feature or
  * FeatureCollection of them; at most VECHE_MAX_AREA_FILE bytes) to agency
- * code in the store, after checking it with GEOS.  The running
- * catalogue is not changed: it takes effect at the next start.  Returns
- * 0, or -1 with e set: VERR_INVALID (field "area"), VERR_NOT_FOUND (no
- * agency), VERR_INTERNAL.
+ * code in the store, after checking it with GEOS, with an audit entry for
+ * by (agency.area_add) in the same transaction.  The running catalogue is
+ * not changed (app_catalog_reload does that).  Returns 0, or -1 with e
+ * set: VERR_INVALID (field "area"), VERR_NOT_FOUND (no agency),
+ * VERR_INTERNAL.
  */
-int city_area_add(struct store *s, const char *code, const char *geojson,
-    size_t len, struct verr *e);
+int city_area_add(struct store *s, const struct actor *by, const char *code,
+    const char *geojson, size_t len, int64_t now, struct verr *e);
+
+/*
+ * Delete agency code's index-th area (0: the first as stored and listed),
+ * with an audit entry for by (agency.area_delete) in the same
+ * transaction.  Returns 0, or -1 with e set: VERR_NOT_FOUND (field
+ * "area": no such agency or area), VERR_INTERNAL.
+ */
+int city_area_delete(struct store *s, const struct actor *by,
+    const char *code, size_t index, int64_t now, struct verr *e);
+
+/*
+ * An administrator's edit of a service (with its attributes, which replace
+ * the stored ones) or an agency (name, e-mail, services; its areas stay):
+ * create (the code must be new) or update (the code must exist).  All of
+ * it is checked first, then written with an audit entry for by
+ * (service.create|update, agency.create|update) in one transaction.  The
+ * running catalogue is not changed (app_catalog_reload does that).
+ * Returns 0, or -1 with e set: VERR_INVALID naming the form field (code,
+ * name_ru, email, attr[2][datatype], ...), VERR_NOT_FOUND, VERR_INTERNAL.
+ */
+int city_service_save(struct store *s, const struct actor *by,
+    const struct service *svc, int create, int64_t now, struct verr *e);
+int city_agency_save(struct store *s, const struct actor *by,
+    const struct agency *ag, int create, int64_t now, struct verr *e);
+
+/*
+ * An answer template: create (t->id 0; the new id in *id, may be NULL) or
+ * update t->id; delete one.  Checked first (title_ru and text_ru
+ * required), then written with an audit entry (template.create|update|
+ * delete) in one transaction; the desk offers it after
+ * app_catalog_reload.  Returns 0, or -1 with e set: VERR_INVALID naming
+ * the field, VERR_NOT_FOUND ("id"), VERR_INTERNAL.
+ */
+int city_template_save(struct store *s, const struct actor *by,
+    const struct answer_template *t, int64_t *id, int64_t now,
+    struct verr *e);
+int city_template_delete(struct store *s, const struct actor *by,
+    int64_t id, int64_t now, struct verr *e);
 
 #endif

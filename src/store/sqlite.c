@@ -144,6 +144,26 @@ static const char *const core_migrations[] = {
 	"CREATE VIRTUAL TABLE address_fts USING fts5(address,"
 	" content='addresses', content_rowid='id',"
 	" tokenize='unicode61 remove_diacritics 2');",
+	/* 3 (issue 12, admin editing): a service can be disabled. */
+	"ALTER TABLE services ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;",
+	/* 4 (issue 12, admin editing): answer templates, editable. */
+	"CREATE TABLE answer_templates(id INTEGER PRIMARY KEY,"
+	" title_ru TEXT NOT NULL, text_ru TEXT NOT NULL, title_en TEXT,"
+	" text_en TEXT);"
+	"INSERT INTO answer_templates(title_ru, text_ru, title_en, text_en)"
+	" VALUES ('Работы выполнены', 'Здравствуйте! Сообщаем, что работы по"
+	" вашему обращению выполнены. Спасибо, что помогаете городу.',"
+	" 'Work done', 'Hello! The work your report asked for has been done."
+	" Thank you for helping the city.'),"
+	" ('Работы запланированы', 'Здравствуйте! Работы по вашему обращению"
+	" включены в план и будут выполнены в ближайшее время.',"
+	" 'Work scheduled', 'Hello! The work your report asks for is"
+	" scheduled and will be done soon.'),"
+	" ('Вне полномочий', 'Здравствуйте! Вопрос, указанный в обращении, не"
+	" входит в полномочия исполнителя; разъясняем порядок обращения в"
+	" уполномоченный орган.', 'Outside our remit', 'Hello! The matter you"
+	" raise is outside this agency''s remit; here is whom to contact"
+	" instead.');",
 };
 
 /* Every module's migrations, applied in this order. */

@@ -29,17 +29,23 @@ enum {
 	ST_AGENCY_SERVICES,
 	ST_AGENCY_AREAS,
 	ST_AGENCY_AREA_ADD,
+	ST_AGENCY_AREA_DEL,
+	ST_TEMPLATE_LIST,
+	ST_TEMPLATE_INSERT,
+	ST_TEMPLATE_UPDATE,
+	ST_TEMPLATE_DELETE,
 	ST__MAX
 };
 
 static const char *const stmt_sql[ST__MAX] = {
 	[ST_SERVICE_PUT] = "INSERT INTO services(code, name_ru, name_en, "
-	    "desc_ru, desc_en, group_ru, group_en, keywords, type) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
-	    "name_ru = excluded.name_ru, name_en = excluded.name_en, "
+	    "desc_ru, desc_en, group_ru, group_en, keywords, type, disabled) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE "
+	    "SET name_ru = excluded.name_ru, name_en = excluded.name_en, "
 	    "desc_ru = excluded.desc_ru, desc_en = excluded.desc_en, "
 	    "group_ru = excluded.group_ru, group_en = excluded.group_en, "
-	    "keywords = excluded.keywords, type = excluded.type",
+	    "keywords = excluded.keywords, type = excluded.type, "
+	    "disabled = excluded.disabled",
 	[ST_SERVICE_ATTRS_DEL] = "DELETE FROM service_attrs WHERE service = ?",
 	[ST_SERVICE_ATTR_PUT] = "INSERT INTO service_attrs(service, code, type, "
 	    "required, variable, ord, desc_ru, desc_en, dtdesc_ru, dtdesc_en) "
@@ -47,7 +53,8 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_SERVICE_CHOICE_PUT] = "INSERT INTO service_attr_choices(service, "
 	    "attr, key, name_ru, name_en, ord) VALUES (?, ?, ?, ?, ?, ?)",
 	[ST_SERVICE_LIST] = "SELECT code, name_ru, name_en, desc_ru, desc_en, "
-	    "group_ru, group_en, keywords, type FROM services ORDER BY code",
+	    "group_ru, group_en, keywords, type, disabled FROM services "
+	    "ORDER BY code",
 	[ST_SERVICE_ATTRS] = "SELECT code, type, required, variable, ord, "
 	    "desc_ru, desc_en, dtdesc_ru, dtdesc_en FROM service_attrs "
 	    "WHERE service = ? ORDER BY ord, code",
@@ -70,6 +77,17 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "WHERE agency = ? ORDER BY service",
 	[ST_AGENCY_AREAS] = "SELECT geojson FROM agency_areas WHERE agency = ? "
 	    "ORDER BY ord",
+	[ST_TEMPLATE_LIST] = "SELECT id, title_ru, text_ru, title_en, text_en "
+	    "FROM answer_templates ORDER BY id",
+	[ST_TEMPLATE_INSERT] = "INSERT INTO answer_templates(title_ru, "
+	    "text_ru, title_en, text_en) VALUES (?1, ?2, ?3, ?4)",
+	[ST_TEMPLATE_UPDATE] = "UPDATE answer_templates SET title_ru = ?1, "
+	    "text_ru = ?2, title_en = ?3, text_en = ?4 WHERE id = ?5",
+	[ST_TEMPLATE_DELETE] = "DELETE FROM answer_templates WHERE id = ?1",
+	/* The index-th area in order, as the admin page lists them. */
+	[ST_AGENCY_AREA_DEL] = "DELETE FROM agency_areas WHERE agency = ?1 "
+	    "AND ord = (SELECT ord FROM agency_areas WHERE agency = ?1 "
+	    "ORDER BY ord LIMIT 1 OFFSET ?2)",
 	[ST_AGENCY_AREA_ADD] = "INSERT INTO agency_areas(agency, ord, geojson) "
 	    "SELECT ?1, coalesce(max(ord) + 1, 0), ?2 FROM agency_areas "
 	    "WHERE agency = ?1 AND EXISTS (SELECT 1 FROM agencies "
@@ -93,6 +111,7 @@ service_put(struct store *s, const struct service *svc)
 	sq_bind_text(st, 7, svc->group[LANG_EN]);
 	sq_bind_text(st, 8, svc->keywords);
 	sqlite3_bind_int(st, 9, (int)svc->type);
+	sqlite3_bind_int(st, 10, svc->disabled != 0);
 	if (sq_step_done(s, st, "writing service") == -1)
 		return -1;
 	st = sq_stmt(s, STORE_MOD_CATALOG, ST_SERVICE_ATTRS_DEL);
@@ -320,6 +339,7 @@ service_row(sqlite3_stmt *st, void *arg)
 	svc.group[LANG_EN] = pool_dup(sp, sq_col_text(st, 6));
 	svc.keywords = pool_dup(sp, sq_col_text(st, 7));
 	svc.type = (enum service_type)sqlite3_column_int(st, 8);
+	svc.disabled = sqlite3_column_int(st, 9);
 	if (svc.code == NULL || service_attrs_load(e->s, svc.code, sp,
 	    &attrs, &svc.nattrs, &ch) == -1)
 		return -1;
@@ -346,8 +366,9 @@ store_service_each(struct store *s, int (*fn)(const struct service *, void *),
 	return ret;
 }
 
+/* Write ag; its areas too when with_areas, else the stored ones stay. */
 static int
-agency_put(struct store *s, const struct agency *ag)
+agency_put(struct store *s, const struct agency *ag, int with_areas)
 {
 	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CATALOG, ST_AGENCY_PUT);
 	size_t i;
@@ -362,10 +383,12 @@ agency_put(struct store *s, const struct agency *ag)
 	sq_bind_text(st, 1, ag->code);
 	if (sq_step_done(s, st, "replacing agency services") == -1)
 		return -1;
-	st = sq_stmt(s, STORE_MOD_CATALOG, ST_AGENCY_AREAS_DEL);
-	sq_bind_text(st, 1, ag->code);
-	if (sq_step_done(s, st, "replacing agency areas") == -1)
-		return -1;
+	if (with_areas) {
+		st = sq_stmt(s, STORE_MOD_CATALOG, ST_AGENCY_AREAS_DEL);
+		sq_bind_text(st, 1, ag->code);
+		if (sq_step_done(s, st, "replacing agency areas") == -1)
+			return -1;
+	}
 	for (i = 0; i < ag->nservices; i++) {
 		st = sq_stmt(s, STORE_MOD_CATALOG, ST_AGENCY_SERVICE_PUT);
 		sq_bind_text(st, 1, ag->code);
@@ -373,7 +396,7 @@ agency_put(struct store *s, const struct agency *ag)
 		if (sq_step_done(s, st, "writing agency service") == -1)
 			return -1;
 	}
-	for (i = 0; i < ag->nareas; i++) {
+	for (i = 0; with_areas && i < ag->nareas; i++) {
 		st = sq_stmt(s, STORE_MOD_CATALOG, ST_AGENCY_AREA_PUT);
 		sq_bind_text(st, 1, ag->code);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
@@ -391,7 +414,17 @@ store_agency_put(struct store *s, const struct agency *ag)
 
 	if (sq_tx_begin(s, &own) == -1)
 		return -1;
-	return sq_tx_end(s, own, agency_put(s, ag) == 0);
+	return sq_tx_end(s, own, agency_put(s, ag, 1) == 0);
+}
+
+int
+store_agency_update(struct store *s, const struct agency *ag)
+{
+	int own;
+
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	return sq_tx_end(s, own, agency_put(s, ag, 0) == 0);
 }
 
 /* One text column of rows collected into a pool (strings_load). */
@@ -501,6 +534,92 @@ store_agency_area_add(struct store *s, const char *code, const char *geojson)
 	sq_bind_text(st, 1, code);
 	sq_bind_text(st, 2, geojson);
 	rc = sq_step_done(s, st, "adding an agency area");
+	if (rc == 0 && sqlite3_changes(s->db) == 0)
+		rc = 1;
+	return sq_tx_finish(s, own, rc);
+}
+
+int
+store_agency_area_delete(struct store *s, const char *code, size_t index)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CATALOG, ST_AGENCY_AREA_DEL);
+	int own, rc;
+
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	sq_bind_text(st, 1, code);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
+	rc = sq_step_done(s, st, "deleting an agency area");
+	if (rc == 0 && sqlite3_changes(s->db) == 0)
+		rc = 1;
+	return sq_tx_finish(s, own, rc);
+}
+
+/* What store_template_each hands each row. */
+struct template_rows {
+	int (*fn)(const struct answer_template *, void *);
+	void *arg;
+};
+
+static int
+template_row(sqlite3_stmt *st, void *arg)
+{
+	struct template_rows *e = arg;
+	struct answer_template t;
+
+	memset(&t, 0, sizeof(t));
+	t.id = sqlite3_column_int64(st, 0);
+	t.title[LANG_RU] = sq_col_text(st, 1);
+	t.text[LANG_RU] = sq_col_text(st, 2);
+	t.title[LANG_EN] = sq_col_text(st, 3);
+	t.text[LANG_EN] = sq_col_text(st, 4);
+	return e->fn(&t, e->arg);
+}
+
+int
+store_template_each(struct store *s,
+    int (*fn)(const struct answer_template *, void *), void *arg)
+{
+	struct template_rows e = { fn, arg };
+
+	return sq_rows(s, sq_stmt(s, STORE_MOD_CATALOG, ST_TEMPLATE_LIST),
+	    "listing answer templates", template_row, &e);
+}
+
+int
+store_template_put(struct store *s, const struct answer_template *t,
+    int64_t *id)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CATALOG, t->id ?
+	    ST_TEMPLATE_UPDATE : ST_TEMPLATE_INSERT);
+	int own, rc;
+
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	sq_bind_text(st, 1, t->title[LANG_RU]);
+	sq_bind_text(st, 2, t->text[LANG_RU]);
+	sq_bind_text(st, 3, t->title[LANG_EN]);
+	sq_bind_text(st, 4, t->text[LANG_EN]);
+	if (t->id)
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)t->id);
+	rc = sq_step_done(s, st, "writing an answer template");
+	if (rc == 0 && sqlite3_changes(s->db) == 0)
+		rc = 1;
+	if (rc == 0 && id != NULL)
+		*id = t->id ? t->id : (int64_t)sqlite3_last_insert_rowid(s->db);
+	return sq_tx_finish(s, own, rc);
+}
+
+int
+store_template_delete(struct store *s, int64_t id)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CATALOG, ST_TEMPLATE_DELETE);
+	int own, rc;
+
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
+	rc = sq_step_done(s, st, "deleting an answer template");
 	if (rc == 0 && sqlite3_changes(s->db) == 0)
 		rc = 1;
 	return sq_tx_finish(s, own, rc);

@@ -124,6 +124,8 @@ int store_service_put(struct store *s, const struct service *svc);
 int store_service_each(struct store *s,
     int (*fn)(const struct service *, void *), void *arg);
 int store_agency_put(struct store *s, const struct agency *ag);
+/* The same, leaving the agency's stored areas as they are (ag's ignored). */
+int store_agency_update(struct store *s, const struct agency *ag);
 int store_agency_each(struct store *s,
     int (*fn)(const struct agency *, void *), void *arg);
 /*
@@ -132,6 +134,24 @@ int store_agency_each(struct store *s,
  */
 int store_agency_area_add(struct store *s, const char *code,
     const char *geojson);
+/*
+ * Answer templates, oldest first.  store_template_put inserts t (t->id 0)
+ * or updates the one with t->id, writing the id to *id (may be NULL);
+ * both it and store_template_delete return 0, 1 when there is no such
+ * template, or -1.
+ */
+int store_template_each(struct store *s,
+    int (*fn)(const struct answer_template *, void *), void *arg);
+int store_template_put(struct store *s, const struct answer_template *t,
+    int64_t *id);
+int store_template_delete(struct store *s, int64_t id);
+
+/*
+ * Delete agency code's index-th area (0: the first, in stored order).
+ * Returns 0, 1 if there is no such agency or area, or -1.
+ */
+int store_agency_area_delete(struct store *s, const char *code,
+    size_t index);
 
 /*
  * Insert a new report with its attributes, media and contact (may be NULL)

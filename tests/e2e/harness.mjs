@@ -4,7 +4,8 @@
 //
 // Environment: VECHE_BIN (default ../../build/veche), CHROMIUM (default
 // /usr/bin/chromium), VECHE_SCREENSHOTS=1 to write docs/screenshots/.
-import { spawn } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -104,3 +105,28 @@ export async function axeProblems(page) {
 
 export const screenshots = process.env.VECHE_SCREENSHOTS === '1';
 export const screenshotDir = join(root, 'docs', 'screenshots');
+
+// Shared by phone.test.mjs and admin_catalog.test.mjs (issue 12).
+export const PASSWORD = 'correct horse battery';
+
+// A user made with the command line on server's database.
+export function createUser(server, login, role) {
+  const r = spawnSync(VECHE_BIN, ['user', 'create', '--db', join(server.dir, 'veche.db'),
+    '--login', login, '--role', role], { input: `${PASSWORD}\n`,
+    env: { ...process.env, VECHE_PWHASH_FAST: '1' }, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`veche user create ${login}: ${r.stderr}`);
+}
+
+// Sign page in as login through the form.
+export async function signIn(page, server, login) {
+  await page.goto(`${server.url}/login`);
+  await page.fill('#login', login);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click('#login-submit')]);
+}
+
+// Fail on axe-core's serious problems and on CSP or script errors.
+export async function pageProblems(page, what) {
+  assert.deepEqual(await axeProblems(page), [], `axe on ${what}`);
+  assert.deepEqual(page.problems, [], `CSP or script errors on ${what}`);
+}

@@ -26,6 +26,12 @@ window.VECHE_I18N = {
     anonymous: 'Житель',
     failed: 'Не получилось: ',
     pin: 'Обращение',
+    // Phones (issue 12 item 3)
+    locate: 'Моё местоположение',
+    locating: 'Определяем местоположение…',
+    located: 'Место отмечено по местоположению устройства.',
+    locateFailed: 'Местоположение не получено: ',
+    camera: 'Сфотографировать',
   },
   en: {
     status: { submitted: 'Submitted', registered: 'Registered',
@@ -51,5 +57,11 @@ window.VECHE_I18N = {
     anonymous: 'A resident',
     failed: 'That did not work: ',
     pin: 'Report',
+    // Phones (issue 12 item 3)
+    locate: 'Use my location',
+    locating: 'Finding your location…',
+    located: 'The place is marked at the device\'s location.',
+    locateFailed: 'No location: ',
+    camera: 'Take a photo',
   },
 };

@@ -36,13 +36,37 @@
     return body;
   }
 
-  function baseMap(node, opts = {}) {
-    if (!window.L || !node) return null;
-    const map = L.map(node, { scrollWheelZoom: opts.scrollWheelZoom !== false });
+  // The city's areas (GET /map/areas.geojson) as the map's base layer when
+  // there are no tiles (--tiles none) or they cannot be had (no internet).
+  const MAX_ZOOM = 19;
+  function areasBase(map, node) {
+    if (node.dataset.base) return;
+    node.dataset.base = 'loading';
+    api('/map/areas.geojson').then((fc) => {
+      const layer = L.geoJSON(fc, { interactive: false,
+        style: { color: '#4a5568', weight: 1.5, fillColor: '#cbd5e0', fillOpacity: 0.35 } });
+      layer.addTo(map);
+      layer.bringToBack();
+      node.dataset.areas = String(fc.features.length);
+      node.dataset.base = 'areas';
+    }).catch(() => { node.dataset.base = 'none'; });
+  }
+
+  function tileBase(map, node, opts = {}) {
     const tiles = node.dataset.tiles;
     if (tiles && tiles !== 'none') {
-      L.tileLayer(tiles, { maxZoom: 19, attribution: T.attribution }).addTo(map);
+      const layer = L.tileLayer(tiles, { maxZoom: MAX_ZOOM, attribution: T.attribution }).addTo(map);
+      if (opts.areas !== false) layer.once('tileerror', () => areasBase(map, node));
+    } else if (opts.areas !== false) {
+      areasBase(map, node);
     }
+  }
+
+  function baseMap(node, opts = {}) {
+    if (!window.L || !node) return null;
+    // maxZoom with or without tiles: clustering needs it.
+    const map = L.map(node, { maxZoom: MAX_ZOOM, scrollWheelZoom: opts.scrollWheelZoom !== false });
+    tileBase(map, node, opts);
     const b = (node.dataset.bounds || '').split(',').map(Number);
     if (b.length === 4 && b.every(Number.isFinite) && (b[0] || b[2])) {
       map.fitBounds([[b[0], b[1]], [b[2], b[3]]]);
@@ -171,6 +195,21 @@
       if (move) map.setView([la, lo], Math.max(map.getZoom(), 16));
     }
     if (map) map.on('click', (ev) => place(ev.latlng.lat, ev.latlng.lng, false));
+    // "Use my location": the device's position as the place.
+    if (navigator.geolocation) {
+      const where = el('button', { type: 'button', id: 'locate', class: 'secondary', text: T.locate });
+      const said = el('span', { id: 'locate-status', class: 'hint', role: 'status' });
+      where.addEventListener('click', () => {
+        said.textContent = T.locating;
+        navigator.geolocation.getCurrentPosition((pos) => {
+          place(pos.coords.latitude, pos.coords.longitude, true);
+          said.textContent = T.located;
+        }, (err) => {
+          said.textContent = T.locateFailed + (err.message || err.code);
+        }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+      });
+      document.getElementById('pick-hint').after(el('div', { class: 'place-tools' }, where, said));
+    }
     for (const input of [lat, lon]) {
       input.addEventListener('change', () => {
         const la = Number(lat.value), lo = Number(lon.value);
@@ -247,9 +286,18 @@
     const previews = document.getElementById('photo-previews');
     const media = document.getElementById('media-inputs');
     const errorBox = document.getElementById('form-error');
-    photos.addEventListener('change', async () => {
-      const files = [...photos.files];
-      photos.value = '';
+    // On a phone, the camera too (the file choice above stays).
+    if (window.matchMedia && matchMedia('(pointer: coarse)').matches) {
+      const camera = el('input', { type: 'file', id: 'camera', accept: 'image/*',
+        capture: 'environment', 'aria-describedby': 'photos-hint' });
+      photos.closest('.field').before(el('div', { class: 'field camera-box' },
+        el('label', { for: 'camera', text: T.camera }), camera));
+      camera.addEventListener('change', () => upload(camera));
+    }
+    photos.addEventListener('change', () => upload(photos));
+    async function upload(input) {
+      const files = [...input.files];
+      input.value = '';
       for (const file of files) {
         const li = el('li', { text: T.uploading });
         previews.append(li);
@@ -267,7 +315,7 @@
           li.className = 'error';
         }
       }
-    });
+    }
 
     // Before sending: similar open reports nearby.
     const nearby = document.getElementById('nearby');
@@ -316,9 +364,8 @@
   function reportPage() {
     const mini = document.getElementById('report-map');
     if (mini && window.L) {
-      const map = L.map(mini, { scrollWheelZoom: false });
-      const tiles = mini.dataset.tiles;
-      if (tiles && tiles !== 'none') L.tileLayer(tiles, { maxZoom: 19, attribution: T.attribution }).addTo(map);
+      const map = L.map(mini, { maxZoom: MAX_ZOOM, scrollWheelZoom: false });
+      tileBase(map, mini);
       const ll = [Number(mini.dataset.lat), Number(mini.dataset.lon)];
       map.setView(ll, 16);
       L.marker(ll, { icon: pinIcon(mini.dataset.status), title: T.pin, keyboard: false }).addTo(map);
@@ -382,7 +429,7 @@
   function agenciesPage() {
     const node = document.getElementById('agency-map');
     if (!node || !window.L) return;
-    const map = baseMap(node);
+    const map = baseMap(node, { areas: false });
     const colours = ['#1d4ed8', '#9a3412', '#166534', '#6b21a8', '#991b1b', '#0f766e'];
     const group = L.featureGroup().addTo(map);
     let drawn = 0;
@@ -404,6 +451,9 @@
   const pages = { map: mapPage, new: newPage, report: reportPage,
     'desk-report': deskReportPage, 'admin-agencies': agenciesPage };
   function start() {
+    // Filters folded for a phone's sake are open on a wide screen.
+    const box = document.getElementById('filters-box');
+    if (box && window.matchMedia && matchMedia('(min-width: 761px)').matches) box.open = true;
     const page = pages[document.body.dataset.page];
     if (page) page();
   }

@@ -1,0 +1,56 @@
+// pages.mjs: every page veche renders as HTML, for tests that must visit
+// them all (phone.test.mjs: no sideways scrolling at 360 px).
+//
+// A NEW PAGE GOES HERE: add { route, path } to PAGES (path: a concrete URL
+// for a route with {variables}; staff: true for a page behind sign-in, it is
+// visited as an administrator), or, for a GET route that is not a page
+// (JSON, CSV, feeds, images), its pattern to NOT_PAGES.  The routing table
+// is read from src/api/*.c, and phone.test.mjs fails naming any GET route
+// listed in neither, so a page cannot be forgotten.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { root } from './harness.mjs';
+
+export const PAGES = [
+  { route: '/', ready: '#map[data-ready="1"]' },
+  { route: '/reports' },
+  { route: '/reports/{id}', path: '/reports/1' },
+  { route: '/new' },
+  { route: '/login' },
+  { route: '/desk', staff: true },
+  { route: '/desk/moderation', staff: true },
+  { route: '/desk/reports/{id}', path: '/desk/reports/1', staff: true },
+  { route: '/admin', staff: true },
+  { route: '/admin/users', staff: true },
+  { route: '/admin/keys', staff: true },
+  { route: '/admin/services', staff: true },
+  { route: '/admin/services/{code}/edit', path: '/admin/services/pothole/edit', staff: true },
+  { route: '/admin/agencies', staff: true },
+  { route: '/admin/agencies/{code}/edit', path: '/admin/agencies/uk_kirovsky/edit', staff: true },
+  { route: '/admin/templates', staff: true },
+  { route: '/admin/outbox', staff: true },
+];
+
+// GET routes that answer something other than a page.
+export const NOT_PAGES = [
+  /^\/api\//, /^\/open311\//, /^\/media\//, /^\/tiles\//, /^\/map\/.*\.geojson$/,
+  /^\/rss$/, /^\/metrics$/,
+];
+
+// The GET patterns of the routing table (src/api/*.c route tables).
+export function getRoutes() {
+  const dir = join(root, 'src', 'api');
+  const routes = new Set();
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.c'))) {
+    const text = readFileSync(join(dir, f), 'utf8');
+    for (const m of text.matchAll(/\{\s*HTTP_GET,\s*"([^"]+)"/g)) routes.add(m[1]);
+  }
+  return [...routes].sort();
+}
+
+// GET routes that are neither in PAGES nor in NOT_PAGES.
+export function unlisted() {
+  const pages = new Set(PAGES.map((p) => p.route));
+  return getRoutes().filter((r) => !pages.has(r) && !NOT_PAGES.some((re) => re.test(r)));
+}

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "veche.h"
+#include "base/coord.h"
 #include "api/app.h"
 #include "api/cache.h"
 #include "api/web.h"
@@ -52,7 +53,7 @@ social_send_json(struct http_response *res, int status, json_t *doc)
 
 	if (doc == NULL)
 		return -1;
-	text = json_dumps(doc, JSON_COMPACT);
+	text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(10));
 	json_decref(doc);
 	if (text == NULL)
 		return -1;
@@ -316,7 +317,8 @@ on_address(const char *address, double lat, double lon, void *arg)
 	json_t *items = arg;
 
 	return json_array_append_new(items, json_pack("{s:s, s:f, s:f}",
-	    "address", address, "lat", lat, "long", lon));
+	    "address", address, "lat", coord_round(lat), "long",
+	    coord_round(lon)));
 }
 
 int

@@ -266,19 +266,24 @@ on_queued(const struct wf_record *r, void *arg)
 	int64_t due = 0;
 	const char *kind = workflow_deadline(r, &due);
 	int late = kind != NULL && due != 0 && due < v->now;
+	int reopened = r->reopened > 0 && r->status == STATUS_IN_PROGRESS;
 
 	if (++v->n > VECHE_DESK_PAGE)
 		return 0;
-	html_f(h, "<tr class=\"%r\" data-id=\"%D\" data-due=\"%D\">\n"
+	html_f(h, "<tr class=\"%r%r\" data-id=\"%D\" data-due=\"%D\">\n"
 	    "<td><input type=\"checkbox\" name=\"id\" value=\"%D\" "
 	    "id=\"sel-%D\" aria-label=\"%m %D\"></td>\n"
 	    "<td><a href=\"/desk/reports/%D\">%D</a></td>\n"
-	    "<td>%s</td>\n<td><span class=\"badge status-%r\">%s</span></td>\n",
-	    late ? "overdue" : "on-time", r->id, due, r->id, r->id,
-	    M_SELECT_REPORT, r->id, r->id, r->id,
+	    "<td>%s</td>\n<td><span class=\"badge status-%r\">%s</span>",
+	    late ? "overdue" : "on-time", reopened ? " reopened" : "", r->id,
+	    due, r->id, r->id, M_SELECT_REPORT, r->id, r->id, r->id,
 	    service_name(v->st, r->service_code),
 	    report_status_name(r->status), web_status_text(r->status,
 	    h->lang));
+	if (reopened)
+		html_f(h, " <strong class=\"badge reopened-mark\">%m</strong>",
+		    M_REOPENED_MARK);
+	html_raw(h, "</td>\n");
 	if (v->many)
 		html_f(h, "<td>%s</td>\n", agency_name(v->st, r->agency));
 	html_f(h, "<td class=\"due\">%m: ", kind != NULL &&
@@ -587,7 +592,9 @@ on_contact(const struct contact *ct, void *arg)
 static int
 on_history(const struct wf_history *u, void *arg)
 {
-	struct html *h = arg;
+	struct staff *st = arg;
+	struct html *h = &st->h;
+	char *note = workflow_history_note(st->c.app->catalog, u, h->lang);
 
 	html_raw(h, "<li>");
 	html_date(h, u->created);
@@ -596,8 +603,9 @@ on_history(const struct wf_history *u, void *arg)
 	    web_status_text(u->status, h->lang), u->action < 0 ?
 	    web_msg(M_TL_CREATED, h->lang) : web_action_done(u->action,
 	    h->lang));
-	if (u->description != NULL)
-		html_f(h, " <span class=\"note\">%s</span>", u->description);
+	if (note != NULL)
+		html_f(h, " <span class=\"note\">%s</span>", note);
+	free(note);
 	html_raw(h, "</li>\n");
 	return h->failed ? -1 : 0;
 }
@@ -794,7 +802,7 @@ desk_report(struct http_request *req, struct http_response *res, void *arg)
 	    "id=\"history-title\">%m</h2>\n<ol class=\"timeline\" "
 	    "id=\"history\">\n", M_TIMELINE);
 	if (workflow_history(st.c.store, id, VECHE_MAX_HISTORY, on_history,
-	    &st.h) != 0)
+	    &st) != 0)
 		return -1;
 	html_raw(&st.h, "</ol></section>\n</article>\n");
 	html_page_end(&st.h);

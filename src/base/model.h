@@ -207,6 +207,7 @@ struct wf_record {
 	int fixed;                      /* reporter's "is it fixed?" */
 	int64_t reporter_user;          /* 0: no account */
 	int reopened;                   /* times reopened */
+	int64_t related;                /* the report this one follows up */
 	const char *service_code;       /* only from store_wf_queue */
 };
 
@@ -217,8 +218,11 @@ struct wf_history {
 	int action;                     /* -1: creation */
 	const char *description;
 	const char *agency;             /* forward: the receiving agency */
-	int64_t due;                    /* extend: the new answer deadline */
+	int64_t due;                    /* register, extend: answer deadline */
 	int64_t created;
+	const char *own;                /* the actor's own words; NULL for an
+					   update stored before they were */
+	int detail;                     /* reject: reason; fixed: 1 yes */
 };
 
 /* What an agency desk's queue shows. */

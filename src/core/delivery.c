@@ -38,6 +38,7 @@
 static const unsigned event_mail[EVENT__MAX] = {
 	[EVENT_REPORT_CREATED] = 1u << DELIVERY_MAIL_AGENCY,
 	[EVENT_REPORT_FORWARDED] = 1u << DELIVERY_MAIL_AGENCY,
+	[EVENT_REPORT_REOPENED] = 1u << DELIVERY_MAIL_AGENCY,
 	[EVENT_DEADLINE_NEAR] = 1u << DELIVERY_MAIL_AGENCY,
 	[EVENT_DEADLINE_PASSED] = 1u << DELIVERY_MAIL_AGENCY,
 	[EVENT_REPORT_ANSWERED] = 1u << DELIVERY_MAIL_REPORTER,
@@ -557,7 +558,8 @@ mail_text(struct store *s, const struct delivery_config *cfg,
 	} else {
 		snprintf(subject, slen, "%s обращение №%lld: %s",
 		    strcmp(j->type, "report.forwarded") == 0 ?
-		    "Переадресовано" : "Новое", id,
+		    "Переадресовано" : strcmp(j->type, "report.reopened") ==
+		    0 ? "Возобновлено (заявитель: не решено)" : "Новое", id,
 		    event_payload_report(p, "service_code"));
 		text_add(body, blen, "Поступило обращение №%lld.\n\n"
 		    "Категория: %s\nАдрес: %s\nПоступило: %s\n"

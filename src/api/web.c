@@ -272,12 +272,12 @@ web_staff_refusal(struct http_request *req, struct http_response *res,
 
 /* Parameters of the routes. */
 #define LANG_P "lang"
-static const char *const p_page[] = { LANG_P, NULL };
 static const char *const p_filters[] = {
 	LANG_P, "service_code", "status", "agency", "days", "page", NULL
 };
 static const char *const p_report[] = {
-	LANG_P, "created", "fixed", "reopened", "comments", NULL
+	LANG_P, "created", "fixed", "reopened", "order", "flagged", "voted",
+	NULL
 };
 static const char *const p_new[] = { LANG_P, "related", NULL };
 static const char *const p_rss[] = {
@@ -290,8 +290,11 @@ static const char *const p_post_report[] = {
 };
 static const char *const p_csrf[] = { LANG_P, "csrf", NULL };
 static const char *const p_comment[] = {
-	LANG_P, "csrf", "author", "body", NULL
+	LANG_P, "csrf", "author", "body", "photo", NULL
 };
+static const char *const p_comments[] = { LANG_P, "order", NULL };
+static const char *const p_flag[] = { LANG_P, "csrf", NULL };
+static const char *const p_cvote[] = { LANG_P, "csrf", "useful", NULL };
 static const char *const p_nearby[] = {
 	LANG_P, "lat", "long", "service_code", NULL
 };
@@ -314,9 +317,13 @@ static const struct http_route web_table[] = {
 	{ HTTP_POST, "/api/v1/reports/{id}/votes", social_post_vote, 0, p_csrf,
 	    0 },
 	{ HTTP_GET, "/api/v1/reports/{id}/comments", social_get_comments, 0,
-	    p_page, 0 },
+	    p_comments, 0 },
 	{ HTTP_POST, "/api/v1/reports/{id}/comments", social_post_comment, 0,
 	    p_comment, 0 },
+	{ HTTP_POST, "/api/v1/comments/{id}/flag", social_post_comment_flag, 0,
+	    p_flag, 0 },
+	{ HTTP_POST, "/api/v1/comments/{id}/votes", social_post_comment_vote,
+	    0, p_cvote, 0 },
 	{ HTTP_POST, "/api/v1/photos", social_post_photo, 0, p_photo, 0 },
 };
 

@@ -875,36 +875,54 @@ desk_action(struct http_request *req, struct http_response *res, void *arg)
 
 /* Moderation. */
 
+/* A section of the moderation page: its element id and the staff page. */
+struct mod_section {
+	struct staff *st;
+	const char *id;
+};
+
 static int
 on_comment(const struct comment *cm, void *arg)
 {
-	struct staff *st = arg;
+	const struct mod_section *sec = arg;
+	struct staff *st = sec->st;
 	struct html *h = &st->h;
+	/* A flagged comment is listed twice: ids of the others stay. */
+	const char *pre = strcmp(sec->id, "flagged") == 0 ? "flagged-" : "";
 
-	html_f(h, "<li id=\"mod-comment-%D\"><p class=\"meta\"><a "
+	html_f(h, "<li id=\"%rmod-comment-%D\"><p class=\"meta\"><a "
 	    "href=\"/reports/%D#comments\">%m%D</a> · <strong>%s</strong> ",
-	    cm->id, cm->report_id, M_REPORT_NO, cm->report_id,
+	    pre, cm->id, cm->report_id, M_REPORT_NO, cm->report_id,
 	    cm->author != NULL ? cm->author : web_msg(M_ANONYMOUS, h->lang));
 	html_date(h, cm->created);
+	if (cm->flags > 0)
+		html_f(h, " <strong class=\"badge flags\">%m: %D</strong>",
+		    M_C_FLAG, cm->flags);
 	html_f(h, "</p><p class=\"body\">%s</p>\n<form method=\"post\" "
 	    "action=\"/desk/comments/%D/%r\" class=\"inline\">\n", cm->body,
 	    cm->id, cm->status == COMMENT_PUBLISHED ? "hide" : "publish");
 	staff_csrf_field(st);
-	html_f(h, "<button type=\"submit\" id=\"%r-%D\">%m</button></form>"
-	    "</li>\n", cm->status == COMMENT_PUBLISHED ? "hide" : "publish",
-	    cm->id, cm->status == COMMENT_PUBLISHED ? M_HIDE : M_PUBLISH);
+	html_f(h, "<button type=\"submit\" id=\"%r%r-%D\">%m</button></form>"
+	    "</li>\n", pre, cm->status == COMMENT_PUBLISHED ? "hide" :
+	    "publish", cm->id, cm->status == COMMENT_PUBLISHED ? M_HIDE :
+	    M_PUBLISH);
 	return h->failed ? -1 : 0;
 }
 
+/* A list of comments: those in mask, or (mask 0) those readers flagged. */
 static int
 comment_section(struct staff *st, const char *id, enum msg title,
     unsigned mask)
 {
+	struct mod_section sec = { st, id };
+
 	html_f(&st->h, "<section aria-labelledby=\"%s-title\"><h2 "
 	    "id=\"%s-title\">%m</h2>\n<ul class=\"moderation\" id=\"%s\">\n",
 	    id, id, title, id);
-	if (social_comments_recent(st->c.store, mask, VECHE_MODERATION_LIST,
-	    on_comment, st) != 0)
+	if ((mask == 0 ? social_comments_flagged(st->c.store,
+	    VECHE_MODERATION_LIST, on_comment, &sec) :
+	    social_comments_recent(st->c.store, mask, VECHE_MODERATION_LIST,
+	    on_comment, &sec)) != 0)
 		return -1;
 	html_raw(&st->h, "</ul></section>\n");
 	return 0;
@@ -940,7 +958,8 @@ moderation(struct http_request *req, struct http_response *res, void *arg)
 		html_f(&st.h, "<p class=\"notice flash\" role=\"status\" "
 		    "id=\"flash\">%m</p>\n", done[0] == 'h' ? M_HIDDEN_DONE :
 		    M_PUBLISHED_DONE);
-	if (comment_section(&st, "pending", M_M_PENDING,
+	if (comment_section(&st, "flagged", M_M_FLAGGED, 0) == -1 ||
+	    comment_section(&st, "pending", M_M_PENDING,
 	    1u << COMMENT_PENDING) == -1 ||
 	    comment_section(&st, "recent", M_M_RECENT,
 	    1u << COMMENT_PUBLISHED) == -1 ||

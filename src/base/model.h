@@ -356,6 +356,9 @@ struct comment {
 	const char *body;
 	enum comment_status status;
 	int64_t created;
+	const char *photo;              /* a photo's id (media/<id>.jpg), or NULL */
+	int64_t useful, not_useful;     /* readers' votes */
+	int64_t flags;                  /* readers who flagged it */
 };
 
 /* A user as stored.  pwhash is libsodium's crypto_pwhash_str string. */

@@ -39,8 +39,7 @@ ask(const char *prompt, char *buf, size_t len)
 	struct termios old, quiet;
 	int restore, ok;
 
-	fputs(prompt, stderr);
-	fflush(stderr);
+	/* Echo off before the prompt: what is typed after it never shows. */
 	restore = tcgetattr(STDIN_FILENO, &old) == 0;
 	if (restore) {
 		quiet = old;
@@ -49,9 +48,11 @@ ask(const char *prompt, char *buf, size_t len)
 		if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == -1)
 			restore = 0;
 	}
+	fputs(prompt, stderr);
+	fflush(stderr);
 	ok = fgets(buf, (int)len, stdin) != NULL;
 	if (restore)
-		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		(void)tcsetattr(STDIN_FILENO, TCSANOW, &old);
 	else
 		fputc('\n', stderr);
 	return ok ? 0 : -1;

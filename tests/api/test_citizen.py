@@ -19,7 +19,8 @@ import subprocess
 import unittest
 
 from harness import (CITY, TEST_PASSWORD, VECHE_BIN, WEST_POINT,
-                     ServerTestCase, Session, encode_query)
+                     ServerTestCase, Session, encode_query, multipart)
+from test_edges import png
 
 DAY = 86400
 ANSWER = "Яму заделали асфальтом 14 июня."
@@ -308,6 +309,121 @@ class TestLanguageAndSmallThings(CitizenCase):
             "login": "Bad Login!", "password": TEST_PASSWORD})
         self.assertEqual(r.status, 400, r)
         self.assertIn("login:", r.text())
+
+
+class TestComments(CitizenCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server.create_user("mod1", "moderator")
+
+    def comment(self, browser, rid, body, photo=None):
+        """Post the report page's comment form (multipart, as it is)."""
+        browser.page("/reports/%d" % rid)
+        files = [("photo", "p.png", "image/png", photo)] if photo else []
+        ctype, data = multipart([("csrf", browser.csrf), ("body", body)],
+                                files)
+        r = browser._keep(self.fetch("POST", "/api/v1/reports/%d/comments"
+                                     % rid, data, browser._headers(
+                                         {"Content-Type": ctype})))
+        self.assertEqual(r.status, 303, r)
+        return int(r.headers["Location"].rsplit("-", 1)[1])
+
+    def comments(self, rid, order=None):
+        q = "?order=" + order if order else ""
+        r = self.fetch("GET", "/api/v1/reports/%d/comments%s" % (rid, q))
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    def test_votes_once_per_device_and_useful_first(self):
+        b = Browser(self)
+        rid = b.report()
+        first = self.comment(b, rid, "Первый комментарий")
+        second = self.comment(b, rid, "Полезный комментарий")
+        voters = [Browser(self) for _ in range(2)]
+        for v in voters:
+            v.page("/reports/%d" % rid)
+            r = v.post("/api/v1/comments/%d/votes" % second,
+                       {"useful": "yes"})
+            self.assertEqual(r.status, 303, r)
+            self.assertEqual(r.headers["Location"], "/reports/%d?voted=%d"
+                             "#comment-%d" % (rid, second, second))
+        # A second vote of the same device counts nothing.
+        r = voters[0].post("/api/v1/comments/%d/votes" % second,
+                           {"useful": "no"},
+                           headers={"Accept": "application/json"})
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue(r.json()["already"])
+        r = voters[1].post("/api/v1/comments/%d/votes" % first,
+                           {"useful": "no"})
+        self.assertEqual(r.status, 303, r)
+        r = voters[1].post("/api/v1/comments/%d/votes" % first,
+                           {"useful": "maybe"})
+        self.assertEqual(r.status, 400, r)
+        by_time = self.comments(rid)
+        self.assertEqual([c["id"] for c in by_time], [first, second])
+        useful = self.comments(rid, "useful")
+        self.assertEqual([c["id"] for c in useful], [second, first])
+        self.assertEqual((useful[0]["useful"], useful[0]["not_useful"]),
+                         (2, 0))
+        self.assertEqual((useful[1]["useful"], useful[1]["not_useful"]),
+                         (0, 1))
+        page = b.page("/reports/%d" % rid, {"order": "useful"})
+        self.assertLess(page.index('id="comment-%d"' % second),
+                        page.index('id="comment-%d"' % first))
+        r = self.fetch("GET", "/api/v1/reports/%d/comments?order=best" % rid)
+        self.assertEqual(r.status, 400, r)
+        # Without the page's token nothing is counted.
+        r = Browser(self).post("/api/v1/comments/%d/votes" % first,
+                               {"useful": "yes"}, csrf=False)
+        self.assertEqual(r.status, 403, r)
+
+    def test_flag_reaches_the_moderator(self):
+        b = Browser(self)
+        rid = b.report()
+        cid = self.comment(b, rid, "Оскорбительный комментарий")
+        clean = self.comment(b, rid, "Обычный комментарий")
+        for _ in range(2):
+            r = b.post("/api/v1/comments/%d/flag" % cid, {},
+                       headers={"Accept": "application/json"})
+            self.assertIn(r.status, (200, 201), r)
+        self.assertTrue(r.json()["already"])
+        r = b.post("/api/v1/comments/999999/flag", {})
+        self.assertEqual(r.status, 404, r)
+        mod = Session(self, "mod1")
+        page = mod.get("/desk/moderation",
+                       headers={"Accept": "text/html"}).text()
+        flagged = page.split('id="flagged"')[1].split("</ul>")[0]
+        self.assertIn("Оскорбительный комментарий", flagged)
+        self.assertNotIn("Обычный комментарий", flagged)
+        self.assertIn('id="flagged-hide-%d"' % cid, flagged)
+        self.assertEqual(page.count('id="hide-%d"' % cid), 1)
+        del clean
+
+    def test_comment_with_a_photo(self):
+        b = Browser(self)
+        rid = b.report()
+        cid = self.comment(b, rid, "Всё ещё не починили", photo=png(40, 30))
+        c = [c for c in self.comments(rid) if c["id"] == cid][0]
+        self.assertRegex(c["photo_url"], r"/media/[0-9a-f]+\.jpg$")
+        path = re.search(r"/media/[0-9a-f]+\.jpg$", c["photo_url"]).group(0)
+        r = self.fetch("GET", path)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.body[:2], b"\xff\xd8")
+        page = b.page("/reports/%d" % rid)
+        self.assertIn('src="%s"' % path.replace(".jpg", "-thumb.jpg"), page)
+        # Not an image: the comment is refused, nothing is kept.
+        b.page("/reports/%d" % rid)
+        ctype, data = multipart([("csrf", b.csrf), ("body", "текст")],
+                                [("photo", "x.png", "image/png",
+                                  b"not an image")])
+        r = self.fetch("POST", "/api/v1/reports/%d/comments" % rid, data,
+                       b._headers({"Content-Type": ctype,
+                                   "Accept": "application/json"}))
+        self.assertEqual(r.status, 400, r)
+        self.assertTrue(r.json()[0]["description"].startswith("photo"), r)
+        self.assertEqual(len(self.comments(rid)), 1)
 
 
 class TestUserCreateOnATerminal(unittest.TestCase):

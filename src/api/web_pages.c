@@ -12,6 +12,7 @@
 
 #include "veche.h"
 #include "api/app.h"
+#include "api/auth.h"
 #include "api/web.h"
 #include "api/web_html.h"
 #include "api/cache.h"
@@ -411,6 +412,22 @@ on_wf(const struct wf_record *r, void *arg)
 	return 0;
 }
 
+/*
+ * Whether the viewer is the reporter: the device that sent the report, or
+ * the signed-in citizen account that did.  -1 on a store error.
+ */
+static int
+is_reporter(struct http_request *req, const struct web_ctx *c,
+    const struct wf_record *w, int64_t id)
+{
+	const struct actor *a = auth_actor(req, c->app);
+
+	if (a != NULL && a->role == ROLE_CITIZEN && a->user_id != 0 &&
+	    a->user_id == w->reporter_user)
+		return 1;
+	return report_from_device(c->store, id, c->device);
+}
+
 /* The status as the page shows it: a closed report not fixed says so. */
 static void
 status_badge(struct html *h, const struct wf_record *w)
@@ -729,8 +746,7 @@ web_report(struct http_request *req, struct http_response *res, void *arg)
 	rc = workflow_get(c.store, id, on_wf, &s);
 	if (rc == 1)
 		return web_fail(req, res, &c, 404, "id", "no such report");
-	if (rc != 0 || (s.reporter = report_from_device(c.store, id,
-	    c.device)) == -1)
+	if (rc != 0 || (s.reporter = is_reporter(req, &c, &s.wf, id)) == -1)
 		return -1;
 	rc = report_get(c.store, NULL, id, on_report, &s);
 	if (rc == 1)
@@ -1047,12 +1063,12 @@ web_fixed(struct http_request *req, struct http_response *res, void *arg)
 	/* The device that sent the report stands for its token. */
 	if ((rc = workflow_get(c.store, id, on_token, &s)) == 1)
 		return web_fail(req, res, &c, 404, "id", "no such report");
-	if (rc != 0 || (s.reporter = report_from_device(c.store, id,
-	    c.device)) == -1)
+	if (rc != 0 || (s.reporter = is_reporter(req, &c, &s.wf, id)) == -1)
 		return -1;
 	if (!s.reporter)
 		return web_fail(req, res, &c, 403, "token", "only the reporter, "
-		    "on the device that sent the report, may answer this");
+		    "on the device that sent the report or signed in with the "
+		    "account that did, may answer this");
 	memset(&in, 0, sizeof(in));
 	memset(&e, 0, sizeof(e));
 	in.now = app_now(c.app);

@@ -19,7 +19,8 @@ import subprocess
 import unittest
 
 from harness import (CITY, TEST_PASSWORD, VECHE_BIN, WEST_POINT,
-                     ServerTestCase, Session, encode_query, multipart)
+                     ServerTestCase, Session, encode_query, multipart,
+                     report_fields)
 from test_edges import png
 
 DAY = 86400
@@ -163,6 +164,22 @@ class TestNotFixed(CitizenCase):
         other.page("/reports/%d" % rid)
         r = other.post("/reports/%d/fixed" % rid, {"fixed": "no"})
         self.assertEqual(r.status, 403, r)
+
+    def test_signed_in_reporter_on_another_device(self):
+        self.server.create_user("anna", "citizen")
+        mine = Session(self, "anna").post("/api/v1/me/reports", report_fields(
+            "other", WEST_POINT))
+        self.assertEqual(mine.status, 201, mine)
+        rid = mine.json()["id"]
+        self.bring(rid, "answered")
+        # A browser with no session is not the reporter...
+        self.assertNotIn('id="fixed-form"',
+                         Browser(self).page("/reports/%d" % rid))
+        # ...the same browser signed in as the account that sent it is.
+        b = Browser(self, "anna")
+        r = self.not_fixed(b, rid)
+        self.assertEqual(r.status, 303, r)
+        self.assertEqual(self.history(rid)["status"], "in_progress")
 
     def test_closed_within_thirty_days_reopens(self):
         b = Browser(self)

@@ -12,6 +12,7 @@
 #include "veche.h"
 #include "api/app.h"
 #include "api/auth.h"
+#include "api/body.h"
 #include "api/cache.h"
 #include "api/ratelimit.h"
 #include "api/reply.h"
@@ -422,17 +423,57 @@ auth_sign_out(struct http_request *req, struct http_response *res,
 	return set_cookie(a, res, "", 0);
 }
 
+/*
+ * login and password from the form, or from a JSON body's members (the
+ * form parser leaves a JSON body alone: reading only the form took a JSON
+ * sign-up for one without a login).  Returns 0, or -1 when a 400 naming
+ * the field was sent.
+ */
+static int
+credentials(struct http_request *req, struct http_response *res,
+    const char **name, const char **pw)
+{
+	const char *ct = http_request_header(req, "Content-Type");
+	const char *f[2] = { "login", "password" };
+	const char **out[2] = { name, pw };
+	const void *body;
+	char err[256], num[32];
+	json_t *j = NULL;
+	size_t len, i;
+
+	*name = http_request_param(req, "login");
+	*pw = http_request_param(req, "password");
+	body = http_request_body(req, &len);
+	if (ct != NULL && strncasecmp(ct, "application/json", 16) == 0 &&
+	    len > 0) {
+		if ((j = body_json_parse(body, len, err, sizeof(err))) == NULL)
+			return reply_bad(req, res, 400, "body", "%s", err), -1;
+		for (i = 0; i < 2; i++)
+			if (*out[i] == NULL && (*out[i] = body_json_field(j, f[i],
+			    num, sizeof(num))) != NULL)
+				*out[i] = http_request_strdup(req, *out[i]);
+		json_decref(j);
+	}
+	for (i = 0; i < 2; i++)
+		if (*out[i] == NULL)
+			return reply_bad(req, res, 400, f[i], "%s: required",
+			    f[i]), -1;
+	return 0;
+}
+
 static int
 login(struct http_request *req, struct http_response *res, void *arg)
 {
 	char csrf[SESSION_TOKEN_LEN];
+	const char *name, *pw;
 	struct actor act;
 	struct verr e;
 	int rc;
 
+	if (credentials(req, res, &name, &pw) == -1)
+		return 0;
 	memset(&e, 0, sizeof(e));
-	rc = auth_sign_in(req, res, arg, http_request_param(req, "login"),
-	    http_request_param(req, "password"), &act, csrf, &e);
+	rc = auth_sign_in(req, res, arg, name, pw, &act, csrf, &e);
 	if (rc == 0)
 		return reply_json(res, 200, me_json(&act, csrf));
 	if (rc == 500)
@@ -464,13 +505,14 @@ static int
 signup(struct http_request *req, struct http_response *res, void *arg)
 {
 	struct app *a = arg;
-	const char *name = http_request_param(req, "login");
-	const char *pw = http_request_param(req, "password");
+	const char *name, *pw;
 	struct actor self;
 	struct store *s;
 	struct verr e;
 	int64_t id;
 
+	if (credentials(req, res, &name, &pw) == -1)
+		return 0;
 	if ((s = app_store(a)) == NULL)
 		return reply_bad(req, res, 503, NULL, "database unavailable");
 	/* Each account costs an Argon2id hash: limit them per address. */

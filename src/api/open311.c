@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "veche.h"
+#include "base/coord.h"
 #include "api/app.h"
 #include "api/auth.h"
 #include "api/cache.h"
@@ -268,9 +269,9 @@ report_json(const struct report *r, const struct ctx *c, int extensions)
 	    "zipcode", reply_str(r->zipcode));
 	if (o == NULL)
 		return NULL;
-	json_object_set_new(o, "lat", r->has_point ? json_real(r->lat) :
+	json_object_set_new(o, "lat", r->has_point ? json_real(coord_round(r->lat)) :
 	    json_null());
-	json_object_set_new(o, "long", r->has_point ? json_real(r->lon) :
+	json_object_set_new(o, "long", r->has_point ? json_real(coord_round(r->lon)) :
 	    json_null());
 	json_object_set_new(o, "media_url", reply_str(r->nmedia > 0 ?
 	    r->media[0] : NULL));

@@ -5,6 +5,7 @@
 
 #include <libxml/xmlwriter.h>
 
+#include "base/coord.h"
 #include "api/render.h"
 #include "http/http.h"
 
@@ -93,7 +94,17 @@ write_value(xmlTextWriterPtr w, const char *name, const json_t *v)
 		text = num;
 		break;
 	case JSON_REAL:
-		snprintf(num, sizeof(num), "%.7f", json_real_value(v));
+		snprintf(num, sizeof(num), "%.*f", COORD_DECIMALS,
+		    json_real_value(v));
+		/* "57.618998", "37.5": no trailing zeros. */
+		if (strchr(num, '.') != NULL) {
+			size_t k = strlen(num);
+
+			while (k > 0 && num[k - 1] == '0')
+				num[--k] = '\0';
+			if (k > 0 && num[k - 1] == '.')
+				num[--k] = '\0';
+		}
 		text = num;
 		break;
 	case JSON_TRUE:

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "veche.h"
+#include "base/coord.h"
 #include "api/app.h"
 #include "api/cache.h"
 #include "api/web.h"
@@ -52,7 +53,7 @@ social_send_json(struct http_response *res, int status, json_t *doc)
 
 	if (doc == NULL)
 		return -1;
-	text = json_dumps(doc, JSON_COMPACT);
+	text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(10));
 	json_decref(doc);
 	if (text == NULL)
 		return -1;
@@ -172,67 +173,172 @@ social_post_vote(struct http_request *req, struct http_response *res,
 	    "votes", (json_int_t)count, "voted", 1, "already", already));
 }
 
+struct comment_list {
+	struct http_request *req;
+	const struct web_ctx *c;
+	json_t *items;
+};
+
 static int
 on_comment(const struct comment *cm, void *arg)
 {
-	json_t *items = arg;
+	struct comment_list *l = arg;
 	char when[DATETIME_LEN];
 
-	return json_array_append_new(items, json_pack("{s:I, s:o, s:s, s:s}",
-	    "id", (json_int_t)cm->id, "author", cm->author != NULL ?
-	    json_string(cm->author) : json_null(), "body", cm->body,
-	    "created", datetime_format(cm->created, when, sizeof(when))));
+	return json_array_append_new(l->items, json_pack("{s:I, s:o, s:s, "
+	    "s:s, s:o, s:I, s:I}", "id", (json_int_t)cm->id, "author",
+	    cm->author != NULL ? json_string(cm->author) : json_null(), "body",
+	    cm->body, "created", datetime_format(cm->created, when,
+	    sizeof(when)), "photo_url", cm->photo != NULL ?
+	    json_string(media_url(l->req, l->c, cm->photo, "")) : json_null(),
+	    "useful", (json_int_t)cm->useful, "not_useful",
+	    (json_int_t)cm->not_useful));
+}
+
+/* ?order=useful: the most useful comments first; 0 for time, -1 bad. */
+int
+social_comment_order(struct http_request *req)
+{
+	const char *v = http_request_param(req, "order");
+
+	if (v == NULL || strcmp(v, "time") == 0)
+		return 0;
+	return strcmp(v, "useful") == 0 ? 1 : -1;
 }
 
 int
 social_get_comments(struct http_request *req, struct http_response *res,
     void *arg)
 {
+	struct comment_list l;
 	struct web_ctx c;
-	json_t *items;
 	int64_t id;
+	int order;
 
 	if (web_begin(req, res, arg, &c) == -1 ||
 	    (id = path_id(req, res, &c)) == -1)
 		return 0;
-	if ((items = json_array()) == NULL)
+	if ((order = social_comment_order(req)) == -1)
+		return web_fail(req, res, &c, 400, "order", "order: time or "
+		    "useful");
+	l.req = req;
+	l.c = &c;
+	if ((l.items = json_array()) == NULL)
 		return -1;
-	if (social_comments(c.store, id, COMMENT_PUBLISHED, on_comment,
-	    items) != 0) {
-		json_decref(items);
+	if (social_comments(c.store, id, COMMENT_PUBLISHED, order, on_comment,
+	    &l) != 0) {
+		json_decref(l.items);
 		return -1;
 	}
-	return social_send_json(res, 200, items);
+	return social_send_json(res, 200, l.items);
 }
 
 int
 social_post_comment(struct http_request *req, struct http_response *res,
     void *arg)
 {
+	const struct http_param *p;
 	const char *author, *body;
+	struct comment_input in;
 	struct web_ctx c;
 	struct verr e;
 	int64_t id, cid;
-	char loc[64], when[DATETIME_LEN];
+	size_t n, i;
+	char loc[64], when[DATETIME_LEN], photo[PHOTO_ID_LEN];
 
 	if (web_begin(req, res, arg, &c) == -1 || (id = path_id(req, res,
 	    &c)) == -1 || social_write_checks(req, res, &c, RATE_COMMENT))
 		return 0;
 	memset(&e, 0, sizeof(e));
-	author = http_request_param(req, "author");
-	body = http_request_param(req, "body");
-	if (social_comment(c.store, id, author, body, c.device, app_now(c.app),
-	    &cid, &e) == -1)
+	memset(&in, 0, sizeof(in));
+	in.report = id;
+	in.author = author = http_request_param(req, "author");
+	in.body = body = http_request_param(req, "body");
+	in.device = c.device;
+	in.now = app_now(c.app);
+	in.photo_dir = c.app->media_dir;
+	/* One photo with an update: a file in multipart field 'photo'. */
+	p = http_request_params(req, &n);
+	for (i = 0; i < n; i++) {
+		if (strcmp(p[i].name, "photo") != 0 || p[i].filename == NULL ||
+		    p[i].value_len == 0)
+			continue;
+		if (in.photo != NULL)
+			return web_fail(req, res, &c, 400, "photo", "photo: one "
+			    "photo with a comment");
+		in.photo = p[i].value;
+		in.photo_len = p[i].value_len;
+	}
+	if (social_comment_add(c.store, &in, &cid, photo, &e) == -1)
 		return social_fail_verr(req, res, &c, &e);
 	cache_bump(c.app->cache);
 	snprintf(loc, sizeof(loc), "/reports/%lld#comment-%lld", (long long)id,
 	    (long long)cid);
 	if (c.html)
 		return social_see_other(res, loc);
-	return social_send_json(res, 201, json_pack("{s:I, s:o, s:s, s:s}", "id",
-	    (json_int_t)cid, "author", author != NULL ? json_string(author) :
-	    json_null(), "body", body, "created", datetime_format(
-	    app_now(c.app), when, sizeof(when))));
+	return social_send_json(res, 201, json_pack("{s:I, s:o, s:s, s:s, s:o}",
+	    "id", (json_int_t)cid, "author", author != NULL ?
+	    json_string(author) : json_null(), "body", body, "created",
+	    datetime_format(app_now(c.app), when, sizeof(when)), "photo_url",
+	    photo[0] != '\0' ? json_string(media_url(req, &c, photo, "")) :
+	    json_null()));
+}
+
+/* POST /api/v1/comments/{id}/flag and /votes: a reader's mark. */
+static int
+comment_mark(struct http_request *req, struct http_response *res, void *arg,
+    int vote)
+{
+	const char *v = http_request_param(req, "useful");
+	enum comment_mark mark = COMMENT_FLAG;
+	struct web_ctx c;
+	struct verr e;
+	int64_t id, report;
+	int already;
+	char loc[80];
+
+	if (web_begin(req, res, arg, &c) == -1)
+		return 0;
+	if (parse_int64(http_request_var(req, "id"), 1, INT64_MAX, &id) == -1)
+		return web_fail(req, res, &c, 404, "id", "id: not a comment "
+		    "number");
+	if (social_write_checks(req, res, &c, RATE_VOTE))
+		return 0;
+	if (vote) {
+		if (v == NULL || (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0))
+			return web_fail(req, res, &c, 400, "useful", "useful: "
+			    "yes or no");
+		mark = v[0] == 'y' ? COMMENT_USEFUL : COMMENT_NOT_USEFUL;
+	}
+	memset(&e, 0, sizeof(e));
+	if (social_comment_mark(c.store, id, c.device, mark, app_now(c.app),
+	    &report, &already, &e) == -1)
+		return social_fail_verr(req, res, &c, &e);
+	if (!already)
+		cache_bump(c.app->cache);
+	snprintf(loc, sizeof(loc), "/reports/%lld?%s=%lld#comment-%lld",
+	    (long long)report, vote ? "voted" : "flagged", (long long)id,
+	    (long long)id);
+	if (c.html)
+		return social_see_other(res, loc);
+	return social_send_json(res, already ? 200 : 201, json_pack("{s:I, "
+	    "s:I, s:s, s:b}", "id", (json_int_t)id, "report",
+	    (json_int_t)report, vote ? "voted" : "flagged", vote ? (v[0] == 'y' ?
+	    "useful" : "not_useful") : "flag", "already", already));
+}
+
+int
+social_post_comment_flag(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	return comment_mark(req, res, arg, 0);
+}
+
+int
+social_post_comment_vote(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	return comment_mark(req, res, arg, 1);
 }
 
 struct nearby {
@@ -316,7 +422,8 @@ on_address(const char *address, double lat, double lon, void *arg)
 	json_t *items = arg;
 
 	return json_array_append_new(items, json_pack("{s:s, s:f, s:f}",
-	    "address", address, "lat", lat, "long", lon));
+	    "address", address, "lat", coord_round(lat), "long",
+	    coord_round(lon)));
 }
 
 int

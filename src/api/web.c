@@ -207,6 +207,24 @@ page_path(const char *path)
 	    strcmp(path, "/reports") == 0 || strncmp(path, "/reports/", 9) == 0;
 }
 
+/* A machine's paths, which answer in their own formats. */
+static int
+api_path(const char *path)
+{
+	return strncmp(path, "/open311/", 9) == 0 ||
+	    strcmp(path, "/open311") == 0 || strncmp(path, "/api/", 5) == 0 ||
+	    strcmp(path, "/api") == 0;
+}
+
+/* A browser: its Accept names text/html. */
+static int
+accepts_html(struct http_request *req)
+{
+	const char *accept = http_request_header(req, "Accept");
+
+	return accept != NULL && strstr(accept, "text/html") != NULL;
+}
+
 static int
 staff_path(const char *path)
 {
@@ -224,7 +242,8 @@ web_staff_refusal(struct http_request *req, struct http_response *res,
 	char *loc;
 	size_t n;
 
-	if (!(staff_path(path) || page_path(path)) || wants_json(req))
+	if (!(staff_path(path) || page_path(path) || (status == 404 &&
+	    accepts_html(req) && !api_path(path))) || wants_json(req))
 		return -1;
 	memset(&c, 0, sizeof(c));
 	c.app = arg;
@@ -255,23 +274,29 @@ web_staff_refusal(struct http_request *req, struct http_response *res,
 
 /* Parameters of the routes. */
 #define LANG_P "lang"
-static const char *const p_page[] = { LANG_P, NULL };
 static const char *const p_filters[] = {
 	LANG_P, "service_code", "status", "agency", "days", "page", NULL
 };
-static const char *const p_report[] = { LANG_P, "created", "fixed", NULL };
+static const char *const p_report[] = {
+	LANG_P, "created", "fixed", "reopened", "order", "flagged", "voted",
+	NULL
+};
+static const char *const p_new[] = { LANG_P, "related", NULL };
 static const char *const p_rss[] = {
 	LANG_P, "service_code", "bbox", "agency", NULL
 };
 static const char *const p_post_report[] = {
 	LANG_P, "csrf", "service_code", "lat", "long", "address_string",
 	"description", "first_name", "last_name", "email", "phone",
-	"media_url*", "photo*", "attr[", NULL
+	"media_url*", "photo*", "attr[", "related", NULL
 };
 static const char *const p_csrf[] = { LANG_P, "csrf", NULL };
 static const char *const p_comment[] = {
-	LANG_P, "csrf", "author", "body", NULL
+	LANG_P, "csrf", "author", "body", "photo", NULL
 };
+static const char *const p_comments[] = { LANG_P, "order", NULL };
+static const char *const p_flag[] = { LANG_P, "csrf", NULL };
+static const char *const p_cvote[] = { LANG_P, "csrf", "useful", NULL };
 static const char *const p_nearby[] = {
 	LANG_P, "lat", "long", "service_code", NULL
 };
@@ -283,7 +308,7 @@ static const struct http_route web_table[] = {
 	{ HTTP_GET, "/", web_map, 0, p_filters, 0 },
 	{ HTTP_GET, "/reports", web_list, 0, p_filters, 0 },
 	{ HTTP_GET, "/reports/{id}", web_report, 0, p_report, 0 },
-	{ HTTP_GET, "/new", web_new, 0, p_page, 0 },
+	{ HTTP_GET, "/new", web_new, 0, p_new, 0 },
 	{ HTTP_POST, "/reports/{id}/fixed", web_fixed, 0, p_fixed, 0 },
 	{ HTTP_GET, "/rss", web_rss, 0, p_rss, 0 },
 	{ HTTP_GET, "/media/{name}", social_media, 0, NULL, 0 },
@@ -294,9 +319,13 @@ static const struct http_route web_table[] = {
 	{ HTTP_POST, "/api/v1/reports/{id}/votes", social_post_vote, 0, p_csrf,
 	    0 },
 	{ HTTP_GET, "/api/v1/reports/{id}/comments", social_get_comments, 0,
-	    p_page, 0 },
+	    p_comments, 0 },
 	{ HTTP_POST, "/api/v1/reports/{id}/comments", social_post_comment, 0,
 	    p_comment, 0 },
+	{ HTTP_POST, "/api/v1/comments/{id}/flag", social_post_comment_flag, 0,
+	    p_flag, 0 },
+	{ HTTP_POST, "/api/v1/comments/{id}/votes", social_post_comment_vote,
+	    0, p_cvote, 0 },
 	{ HTTP_POST, "/api/v1/photos", social_post_photo, 0, p_photo, 0 },
 };
 

@@ -128,7 +128,14 @@ int social_get_comments(struct http_request *, struct http_response *,
     void *);
 int social_post_comment(struct http_request *, struct http_response *,
     void *);
+int social_post_comment_flag(struct http_request *, struct http_response *,
+    void *);
+int social_post_comment_vote(struct http_request *, struct http_response *,
+    void *);
 int social_nearby(struct http_request *, struct http_response *, void *);
+
+/* ?order= of a report's comments: 0 by time, 1 most useful first, -1. */
+int social_comment_order(struct http_request *req);
 /* GET /api/v1/addresses?q=: the address registry, for the report form. */
 int social_addresses(struct http_request *, struct http_response *, void *);
 int social_post_photo(struct http_request *, struct http_response *, void *);

@@ -271,19 +271,24 @@ on_queued(const struct wf_record *r, void *arg)
 	int64_t due = 0;
 	const char *kind = workflow_deadline(r, &due);
 	int late = kind != NULL && due != 0 && due < v->now;
+	int reopened = r->reopened > 0 && r->status == STATUS_IN_PROGRESS;
 
 	if (++v->n > VECHE_DESK_PAGE)
 		return 0;
-	html_f(h, "<tr class=\"%r\" data-id=\"%D\" data-due=\"%D\">\n"
+	html_f(h, "<tr class=\"%r%r\" data-id=\"%D\" data-due=\"%D\">\n"
 	    "<td><input type=\"checkbox\" name=\"id\" value=\"%D\" "
 	    "id=\"sel-%D\" aria-label=\"%m %D\"></td>\n"
 	    "<td><a href=\"/desk/reports/%D\">%D</a></td>\n"
-	    "<td>%s</td>\n<td><span class=\"badge status-%r\">%s</span></td>\n",
-	    late ? "overdue" : "on-time", r->id, due, r->id, r->id,
-	    M_SELECT_REPORT, r->id, r->id, r->id,
+	    "<td>%s</td>\n<td><span class=\"badge status-%r\">%s</span>",
+	    late ? "overdue" : "on-time", reopened ? " reopened" : "", r->id,
+	    due, r->id, r->id, M_SELECT_REPORT, r->id, r->id, r->id,
 	    service_name(v->st, r->service_code),
 	    report_status_name(r->status), web_status_text(r->status,
 	    h->lang));
+	if (reopened)
+		html_f(h, " <strong class=\"badge reopened-mark\">%m</strong>",
+		    M_REOPENED_MARK);
+	html_raw(h, "</td>\n");
 	if (v->many)
 		html_f(h, "<td>%s</td>\n", agency_name(v->st, r->agency));
 	html_f(h, "<td class=\"due\">%m: ", kind != NULL &&
@@ -592,7 +597,9 @@ on_contact(const struct contact *ct, void *arg)
 static int
 on_history(const struct wf_history *u, void *arg)
 {
-	struct html *h = arg;
+	struct staff *st = arg;
+	struct html *h = &st->h;
+	char *note = workflow_history_note(st->c.app->catalog, u, h->lang);
 
 	html_raw(h, "<li>");
 	html_date(h, u->created);
@@ -601,8 +608,9 @@ on_history(const struct wf_history *u, void *arg)
 	    web_status_text(u->status, h->lang), u->action < 0 ?
 	    web_msg(M_TL_CREATED, h->lang) : web_action_done(u->action,
 	    h->lang));
-	if (u->description != NULL)
-		html_f(h, " <span class=\"note\">%s</span>", u->description);
+	if (note != NULL)
+		html_f(h, " <span class=\"note\">%s</span>", note);
+	free(note);
 	html_raw(h, "</li>\n");
 	return h->failed ? -1 : 0;
 }
@@ -800,7 +808,7 @@ desk_report(struct http_request *req, struct http_response *res, void *arg)
 	    "id=\"history-title\">%m</h2>\n<ol class=\"timeline\" "
 	    "id=\"history\">\n", M_TIMELINE);
 	if (workflow_history(st.c.store, id, VECHE_MAX_HISTORY, on_history,
-	    &st.h) != 0)
+	    &st) != 0)
 		return -1;
 	html_raw(&st.h, "</ol></section>\n</article>\n");
 	html_page_end(&st.h);
@@ -875,36 +883,54 @@ desk_action(struct http_request *req, struct http_response *res, void *arg)
 
 /* Moderation. */
 
+/* A section of the moderation page: its element id and the staff page. */
+struct mod_section {
+	struct staff *st;
+	const char *id;
+};
+
 static int
 on_comment(const struct comment *cm, void *arg)
 {
-	struct staff *st = arg;
+	const struct mod_section *sec = arg;
+	struct staff *st = sec->st;
 	struct html *h = &st->h;
+	/* A flagged comment is listed twice: ids of the others stay. */
+	const char *pre = strcmp(sec->id, "flagged") == 0 ? "flagged-" : "";
 
-	html_f(h, "<li id=\"mod-comment-%D\"><p class=\"meta\"><a "
+	html_f(h, "<li id=\"%rmod-comment-%D\"><p class=\"meta\"><a "
 	    "href=\"/reports/%D#comments\">%m%D</a> · <strong>%s</strong> ",
-	    cm->id, cm->report_id, M_REPORT_NO, cm->report_id,
+	    pre, cm->id, cm->report_id, M_REPORT_NO, cm->report_id,
 	    cm->author != NULL ? cm->author : web_msg(M_ANONYMOUS, h->lang));
 	html_date(h, cm->created);
+	if (cm->flags > 0)
+		html_f(h, " <strong class=\"badge flags\">%m: %D</strong>",
+		    M_C_FLAG, cm->flags);
 	html_f(h, "</p><p class=\"body\">%s</p>\n<form method=\"post\" "
 	    "action=\"/desk/comments/%D/%r\" class=\"inline\">\n", cm->body,
 	    cm->id, cm->status == COMMENT_PUBLISHED ? "hide" : "publish");
 	staff_csrf_field(st);
-	html_f(h, "<button type=\"submit\" id=\"%r-%D\">%m</button></form>"
-	    "</li>\n", cm->status == COMMENT_PUBLISHED ? "hide" : "publish",
-	    cm->id, cm->status == COMMENT_PUBLISHED ? M_HIDE : M_PUBLISH);
+	html_f(h, "<button type=\"submit\" id=\"%r%r-%D\">%m</button></form>"
+	    "</li>\n", pre, cm->status == COMMENT_PUBLISHED ? "hide" :
+	    "publish", cm->id, cm->status == COMMENT_PUBLISHED ? M_HIDE :
+	    M_PUBLISH);
 	return h->failed ? -1 : 0;
 }
 
+/* A list of comments: those in mask, or (mask 0) those readers flagged. */
 static int
 comment_section(struct staff *st, const char *id, enum msg title,
     unsigned mask)
 {
+	struct mod_section sec = { st, id };
+
 	html_f(&st->h, "<section aria-labelledby=\"%s-title\"><h2 "
 	    "id=\"%s-title\">%m</h2>\n<ul class=\"moderation\" id=\"%s\">\n",
 	    id, id, title, id);
-	if (social_comments_recent(st->c.store, mask, VECHE_MODERATION_LIST,
-	    on_comment, st) != 0)
+	if ((mask == 0 ? social_comments_flagged(st->c.store,
+	    VECHE_MODERATION_LIST, on_comment, &sec) :
+	    social_comments_recent(st->c.store, mask, VECHE_MODERATION_LIST,
+	    on_comment, &sec)) != 0)
 		return -1;
 	html_raw(&st->h, "</ul></section>\n");
 	return 0;
@@ -940,7 +966,8 @@ moderation(struct http_request *req, struct http_response *res, void *arg)
 		html_f(&st.h, "<p class=\"notice flash\" role=\"status\" "
 		    "id=\"flash\">%m</p>\n", done[0] == 'h' ? M_HIDDEN_DONE :
 		    M_PUBLISHED_DONE);
-	if (comment_section(&st, "pending", M_M_PENDING,
+	if (comment_section(&st, "flagged", M_M_FLAGGED, 0) == -1 ||
+	    comment_section(&st, "pending", M_M_PENDING,
 	    1u << COMMENT_PENDING) == -1 ||
 	    comment_section(&st, "recent", M_M_RECENT,
 	    1u << COMMENT_PUBLISHED) == -1 ||

@@ -373,6 +373,46 @@ static const char *const msgs[M__MAX][LANG__MAX] = {
 	[M_DELETE] = { "Удалить", "Delete" },
 	[M_TEMPLATE_SAVED] = { "Шаблон сохранён.", "Template saved." },
 	[M_TEMPLATE_DELETED] = { "Шаблон удалён.", "Template deleted." },
+	/* reopen (issue 12): "not fixed", follow-ups, comments */
+	[M_CLOSED_UNFIXED] = { "Закрыто, проблема не решена",
+	    "Closed, not fixed" },
+	[M_REOPENED_NOTICE] = { "Заявитель сообщил, что проблема не решена: "
+	    "обращение возобновлено и снова передано исполнителю. Новый срок "
+	    "ответа:", "The reporter says the problem is not fixed: the "
+	    "report is reopened and back with the agency. The new answer "
+	    "deadline:" },
+	[M_FIXED_HINT_REOPEN] = { "Если проблема не решена, обращение будет "
+	    "возобновлено и снова отправлено исполнителю.",
+	    "If it is not fixed, the report is reopened and goes back to the "
+	    "agency." },
+	[M_FIXED_HINT_LATE] = { "Прошло больше 30 дней с ответа: если проблема "
+	    "не решена, подайте новое обращение, связанное с этим.",
+	    "More than 30 days have passed since the answer: if it is not "
+	    "fixed, send a new report linked to this one." },
+	[M_FOLLOWUP_OFFER] = { "Подать новое обращение, связанное с этим",
+	    "Send a new report linked to this one" },
+	[M_FOLLOWUP_OF] = { "Продолжение обращения",
+	    "Follows up report" },
+	[M_FOLLOWUPS] = { "Новые обращения по этой проблеме:",
+	    "New reports about this problem:" },
+	[M_THANKS_REOPENED] = { "Спасибо! Обращение возобновлено, исполнитель "
+	    "получил уведомление.", "Thank you! The report is reopened and "
+	    "the agency is told." },
+	[M_REOPENED_MARK] = { "возобновлено", "reopened" },
+	[M_NEW_RELATED] = { "Новое обращение, связанное с обращением",
+	    "A new report linked to report" },
+	[M_C_FLAG] = { "Пожаловаться", "Report comment" },
+	[M_C_FLAGGED] = { "Жалоба отправлена модератору.",
+	    "Sent to a moderator." },
+	[M_C_USEFUL] = { "Полезно", "Useful" },
+	[M_C_NOT_USEFUL] = { "Бесполезно", "Not useful" },
+	[M_C_SCORE] = { "Полезность", "Usefulness" },
+	[M_C_ORDER] = { "Порядок комментариев", "Order of comments" },
+	[M_C_ORDER_NEW] = { "по времени", "by time" },
+	[M_C_ORDER_USEFUL] = { "сначала полезные", "most useful first" },
+	[M_C_PHOTO] = { "Фото (необязательно)", "Photo (optional)" },
+	[M_M_FLAGGED] = { "Комментарии с жалобами", "Flagged comments" },
+	[M_C_VOTED] = { "Ваша оценка учтена.", "Your vote is counted." },
 };
 
 static const char *const status_text[STATUS__MAX][LANG__MAX] = {
@@ -380,7 +420,7 @@ static const char *const status_text[STATUS__MAX][LANG__MAX] = {
 	[STATUS_REGISTERED] = { "Зарегистрировано", "Registered" },
 	[STATUS_IN_PROGRESS] = { "В работе", "In progress" },
 	[STATUS_ANSWERED] = { "Дан ответ", "Answered" },
-	[STATUS_CLOSED] = { "Решено", "Closed" },
+	[STATUS_CLOSED] = { "Закрыто", "Closed" },
 	[STATUS_REJECTED] = { "Отклонено", "Rejected" },
 };
 

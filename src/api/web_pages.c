@@ -12,6 +12,7 @@
 
 #include "veche.h"
 #include "api/app.h"
+#include "api/auth.h"
 #include "api/web.h"
 #include "api/web_html.h"
 #include "api/cache.h"
@@ -129,6 +130,45 @@ option(struct html *h, const char *value, const char *text,
 	    sel ? " selected" : "", text);
 }
 
+/*
+ * The catalogue's services with each group's together, groups in the
+ * order they first appear (a catalogue may list a group's services apart:
+ * the group then showed twice).  Returns a malloc'd array of n indexes
+ * the caller frees, or NULL when out of memory.
+ */
+static size_t *
+grouped(const struct catalog *cat, enum lang lang, size_t *n)
+{
+	size_t i, j, k = 0, total = catalog_nservices(cat);
+	size_t *order = calloc(total + 1, sizeof(*order));
+	char *done = calloc(total + 1, 1);
+	const char *g, *gj;
+
+	*n = 0;
+	if (order == NULL || done == NULL) {
+		free(order);
+		free(done);
+		return NULL;
+	}
+	for (i = 0; i < total; i++) {
+		if (done[i])
+			continue;
+		g = catalog_text(catalog_service_at(cat, i)->group, lang);
+		for (j = i; j < total; j++) {
+			gj = catalog_text(catalog_service_at(cat, j)->group,
+			    lang);
+			if (!done[j] && (gj == g || (gj != NULL && g != NULL &&
+			    strcmp(gj, g) == 0))) {
+				done[j] = 1;
+				order[k++] = j;
+			}
+		}
+	}
+	free(done);
+	*n = k;
+	return order;
+}
+
 /* The filter form; it submits to action with GET, so it works anywhere. */
 static void
 filters_form(struct html *h, const struct web_ctx *c, const struct filters *f,
@@ -137,7 +177,7 @@ filters_form(struct html *h, const struct web_ctx *c, const struct filters *f,
 	const struct catalog *cat = c->app->catalog;
 	const char *group = NULL;
 	char days[8];
-	size_t i;
+	size_t i, n, *order;
 	int st;
 
 	/* Folded unless a filter is set, so a phone shows the map first;
@@ -152,8 +192,12 @@ filters_form(struct html *h, const struct web_ctx *c, const struct filters *f,
 	    "", M_FILTERS,
 	    action, M_FILTERS, M_F_CATEGORY);
 	option(h, "", web_msg(M_F_ALL, c->lang), f->service ? NULL : "");
-	for (i = 0; i < catalog_nservices(cat); i++) {
-		const struct service *s = catalog_service_at(cat, i);
+	if ((order = grouped(cat, c->lang, &n)) == NULL) {
+		h->failed = 1;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const struct service *s = catalog_service_at(cat, order[i]);
 		const char *g = catalog_text(s->group, c->lang);
 
 		if (g != NULL && (group == NULL || strcmp(g, group) != 0)) {
@@ -163,6 +207,7 @@ filters_form(struct html *h, const struct web_ctx *c, const struct filters *f,
 		}
 		option(h, s->code, catalog_text(s->name, c->lang), f->service);
 	}
+	free(order);
 	html_f(h, "%r</select></div>\n<div class=\"field\"><label "
 	    "for=\"f-status\">%m</label>\n<select id=\"f-status\" "
 	    "name=\"status\">\n", group ? "</optgroup>\n" : "", M_F_STATUS);
@@ -342,6 +387,9 @@ struct shown {
 	struct web_ctx *c;
 	int created;
 	int thanked;                    /* ?fixed=1: the reporter answered */
+	int reopened;                   /* ?reopened=1: and reopened it */
+	int64_t marked;                 /* ?flagged=ID or ?voted=ID */
+	int flagged;                    /* marked is a flag */
 	int found;
 	int reporter;                   /* the viewer's device sent it */
 	struct wf_record wf;            /* strings in request memory */
@@ -371,13 +419,116 @@ on_wf(const struct wf_record *r, void *arg)
 	return 0;
 }
 
-/* Whether the viewer's device (c->device) is the one that sent it. */
+/*
+ * Whether the viewer is the reporter: the device that sent the report, or
+ * the signed-in citizen account that did.  -1 on a store error.
+ */
+static int
+is_reporter(struct http_request *req, const struct web_ctx *c,
+    const struct wf_record *w, int64_t id)
+{
+	const struct actor *a = auth_actor(req, c->app);
+
+	if (a != NULL && a->role == ROLE_CITIZEN && a->user_id != 0 &&
+	    a->user_id == w->reporter_user)
+		return 1;
+	return report_from_device(c->store, id, c->device);
+}
+
+/* The status as the page shows it: a closed report not fixed says so. */
+static void
+status_badge(struct html *h, const struct wf_record *w)
+{
+	if (w->status == STATUS_CLOSED && w->fixed == 0)
+		html_f(h, "<span class=\"badge status-unfixed\" "
+		    "id=\"status-badge\">%m</span>", M_CLOSED_UNFIXED);
+	else
+		html_f(h, "<span class=\"badge status-%r\" id=\"status-badge\">"
+		    "%s</span>", report_status_name(w->status),
+		    web_status_text(w->status, h->lang));
+}
+
+struct followups {
+	struct html *h;
+	size_t n;
+};
+
+static int
+on_followup(int64_t id, void *arg)
+{
+	struct followups *f = arg;
+
+	if (f->n++ == 0)
+		html_f(f->h, "<p class=\"related\" id=\"followups\">%m",
+		    M_FOLLOWUPS);
+	html_f(f->h, " <a href=\"/reports/%D\">№%D</a>", id, id);
+	return f->h->failed ? -1 : 0;
+}
+
+/* The earlier report this one follows up, and the later ones. */
+static int
+related(struct shown *s, int64_t id)
+{
+	struct html *h = s->h;
+	struct followups f = { s->h, 0 };
+	int rc;
+
+	if (s->wf.related != 0)
+		html_f(h, "<p class=\"related\" id=\"related-earlier\">%m "
+		    "<a href=\"/reports/%D\">№%D</a></p>\n", M_FOLLOWUP_OF,
+		    s->wf.related, s->wf.related);
+	rc = workflow_followups(s->c->store, id, VECHE_MAX_HISTORY, on_followup,
+	    &f);
+	if (f.n > 0)
+		html_raw(h, "</p>\n");
+	return rc;
+}
+
+/* The reporter's "is it fixed?" and, past the reopening window, the way
+ * to a new report that follows this one up. */
+static void
+verdict(struct shown *s, int64_t id)
+{
+	struct html *h = s->h;
+	const struct wf_record *w = &s->wf;
+	int open = workflow_reopenable(w, app_now(s->c->app));
+
+	if (!s->reporter || (w->status != STATUS_ANSWERED &&
+	    w->status != STATUS_CLOSED))
+		return;
+	if (w->fixed < 0)
+		html_f(h, "<form method=\"post\" action=\"/reports/%D/fixed\" "
+		    "class=\"fixed-form\" id=\"fixed-form\">\n<fieldset>"
+		    "<legend>%m</legend>\n<p class=\"hint\">%m %m</p>\n"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
+		    "<button type=\"submit\" name=\"fixed\" value=\"yes\" "
+		    "id=\"fixed-yes\">%m</button>\n<button type=\"submit\" "
+		    "name=\"fixed\" value=\"no\" id=\"fixed-no\">%m</button>\n"
+		    "</fieldset></form>\n", id, M_FIXED_Q, M_FIXED_HINT,
+		    open ? M_FIXED_HINT_REOPEN : M_FIXED_HINT_LATE,
+		    s->c->csrf, M_YES, M_NO);
+	if (!open && w->fixed != 1)
+		html_f(h, "<p class=\"followup\"><a id=\"followup-link\" "
+		    "class=\"button\" href=\"/new?related=%D\">%m</a></p>\n",
+		    id, M_FOLLOWUP_OFFER);
+}
+
 /* The official answer, the extension and the reporter's verdict. */
 static void
 outcome(struct shown *s, int64_t id)
 {
 	struct html *h = s->h;
 	const struct wf_record *w = &s->wf;
+
+	if (w->reopened > 0 && w->status == STATUS_IN_PROGRESS) {
+		html_f(h, "<p class=\"notice reopened\" id=\"reopened-notice\" "
+		    "role=\"status\">%m <strong>", M_REOPENED_NOTICE);
+		html_date(h, w->expected);
+		html_raw(h, "</strong></p>\n");
+	}
+	if (s->reopened)
+		html_f(h, "<p class=\"notice\" role=\"status\" "
+		    "id=\"thanks-reopened\">%m</p>\n", M_THANKS_REOPENED);
 
 	if (w->extension_reason != NULL)
 		html_f(h, "<section class=\"extension\" id=\"extension\" "
@@ -398,24 +549,16 @@ outcome(struct shown *s, int64_t id)
 	if (s->thanked)
 		html_f(h, "<p class=\"notice\" role=\"status\">%m</p>\n",
 		    M_THANKS_FIXED);
-	if (s->reporter && w->fixed < 0 && (w->status == STATUS_ANSWERED ||
-	    w->status == STATUS_CLOSED))
-		html_f(h, "<form method=\"post\" action=\"/reports/%D/fixed\" "
-		    "class=\"fixed-form\" id=\"fixed-form\">\n<fieldset>"
-		    "<legend>%m</legend>\n<p class=\"hint\">%m</p>\n"
-		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
-		    "<button type=\"submit\" name=\"fixed\" value=\"yes\" "
-		    "id=\"fixed-yes\">%m</button>\n<button type=\"submit\" "
-		    "name=\"fixed\" value=\"no\" id=\"fixed-no\">%m</button>\n"
-		    "</fieldset></form>\n", id, M_FIXED_Q, M_FIXED_HINT,
-		    s->c->csrf, M_YES, M_NO);
+	verdict(s, id);
 	html_raw(h, "</section>\n");
 }
 
 static int
 on_update(const struct wf_history *u, void *arg)
 {
-	struct html *h = arg;
+	struct shown *s = arg;
+	struct html *h = s->h;
+	char *note = workflow_history_note(s->c->app->catalog, u, h->lang);
 
 	html_f(h, "<li class=\"tl-%r\">", u->action >= 0 ?
 	    workflow_action_name(u->action) : "status");
@@ -426,22 +569,50 @@ on_update(const struct wf_history *u, void *arg)
 	    u->action != WF_START)
 		html_f(h, " <strong>%s</strong>", web_action_done(u->action,
 		    h->lang));
-	if (u->description != NULL)
-		html_f(h, " <span class=\"note\">%s</span>", u->description);
+	if (note != NULL)
+		html_f(h, " <span class=\"note\">%s</span>", note);
+	free(note);
 	html_raw(h, "</li>\n");
 	return h->failed ? -1 : 0;
 }
 
+/*
+ * One comment: its photo, the readers' "useful or not" (a form each, so
+ * they work without scripts) and a flag for the moderators.
+ */
 static int
 on_comment(const struct comment *cm, void *arg)
 {
-	struct html *h = arg;
+	struct shown *s = arg;
+	struct html *h = s->h;
 
-	html_f(h, "<li id=\"comment-%D\"><p class=\"meta\"><strong>%s</strong> ",
-	    cm->id, cm->author != NULL ? cm->author :
-	    web_msg(M_ANONYMOUS, h->lang));
+	html_f(h, "<li id=\"comment-%D\" data-useful=\"%D\"><p class=\"meta\">"
+	    "<strong>%s</strong> ", cm->id, cm->useful - cm->not_useful,
+	    cm->author != NULL ? cm->author : web_msg(M_ANONYMOUS, h->lang));
 	html_date(h, cm->created);
-	html_f(h, "</p><p class=\"body\">%s</p></li>\n", cm->body);
+	html_f(h, "</p><p class=\"body\">%s</p>\n", cm->body);
+	if (cm->photo != NULL)
+		html_f(h, "<p class=\"comment-photo\"><a href=\"/media/%s.jpg\">"
+		    "<img src=\"/media/%s-thumb.jpg\" alt=\"%m\" "
+		    "loading=\"lazy\"></a></p>\n", cm->photo, cm->photo,
+		    M_PHOTO_ALT);
+	if (s->marked == cm->id)
+		html_f(h, "<p class=\"notice\" role=\"status\">%m</p>\n",
+		    s->flagged ? M_C_FLAGGED : M_C_VOTED);
+	html_f(h, "<div class=\"comment-actions\"><span class=\"score\">%m: "
+	    "<strong>+%D</strong> / <strong>−%D</strong></span>\n"
+	    "<form method=\"post\" action=\"/api/v1/comments/%D/votes\" "
+	    "class=\"comment-vote\"><input type=\"hidden\" name=\"csrf\" "
+	    "value=\"%s\"><button type=\"submit\" name=\"useful\" "
+	    "value=\"yes\" class=\"secondary\">%m</button> <button "
+	    "type=\"submit\" name=\"useful\" value=\"no\" "
+	    "class=\"secondary\">%m</button></form>\n"
+	    "<form method=\"post\" action=\"/api/v1/comments/%D/flag\" "
+	    "class=\"comment-flag\"><input type=\"hidden\" name=\"csrf\" "
+	    "value=\"%s\"><button type=\"submit\" class=\"secondary\">%m"
+	    "</button></form></div></li>\n", M_C_SCORE, cm->useful,
+	    cm->not_useful, cm->id, s->c->csrf, M_C_USEFUL, M_C_NOT_USEFUL,
+	    cm->id, s->c->csrf, M_C_FLAG);
 	return h->failed ? -1 : 0;
 }
 
@@ -494,11 +665,11 @@ on_report(const struct report *r, void *arg)
 		html_date(h, r->expected);
 		html_raw(h, "</strong></p></section>\n");
 	}
-	html_f(h, "<h1>%s</h1>\n<p class=\"status\"><span class=\"badge "
-	    "status-%r\">%s</span></p>\n<dl class=\"facts\">\n"
+	html_f(h, "<h1>%s</h1>\n<p class=\"status\">", title);
+	status_badge(h, &s->wf);
+	html_f(h, "</p>\n<dl class=\"facts\">\n"
 	    "<dt>%m</dt><dd>%s</dd>\n<dt>%m</dt><dd>%s</dd>\n<dt>%m</dt><dd>",
-	    title, report_status_name(r->status),
-	    web_status_text(r->status, c->lang), M_ADDRESS,
+	    M_ADDRESS,
 	    r->address != NULL ? r->address : web_msg(M_NO_ADDRESS, c->lang),
 	    M_AGENCY, agency_name(c, r->agency) ? agency_name(c, r->agency) :
 	    "—", M_SUBMITTED);
@@ -508,6 +679,8 @@ on_report(const struct report *r, void *arg)
 	html_f(h, "</dd>\n<dt>%m</dt><dd>", M_ANSWER_DUE);
 	html_date(h, r->expected);
 	html_raw(h, "</dd>\n</dl>\n");
+	if (related(s, r->id) != 0)
+		return -1;
 	if (r->has_point)
 		html_f(h, "<div id=\"report-map\" class=\"minimap\" "
 		    "role=\"region\" aria-label=\"%m\" data-tiles=\"%s\" "
@@ -547,11 +720,12 @@ on_report(const struct report *r, void *arg)
 int
 web_report(struct http_request *req, struct http_response *res, void *arg)
 {
+	const char *v;
 	struct shown s;
 	struct web_ctx c;
 	struct html h;
 	int64_t id;
-	int rc;
+	int rc, order;
 
 	if (web_begin(req, res, arg, &c) == -1)
 		return 0;
@@ -562,6 +736,15 @@ web_report(struct http_request *req, struct http_response *res, void *arg)
 	s.c = &c;
 	s.created = http_request_param(req, "created") != NULL;
 	s.thanked = http_request_param(req, "fixed") != NULL;
+	s.reopened = http_request_param(req, "reopened") != NULL;
+	s.marked = 0;
+	s.flagged = http_request_param(req, "flagged") != NULL;
+	v = http_request_param(req, s.flagged ? "flagged" : "voted");
+	if (v == NULL || parse_int64(v, 1, INT64_MAX, &s.marked) == -1)
+		s.marked = 0;
+	if ((order = social_comment_order(req)) == -1)
+		return web_fail(req, res, &c, 400, "order", "order: time or "
+		    "useful");
 	s.found = 0;
 	s.reporter = 0;
 	s.req = req;
@@ -570,24 +753,29 @@ web_report(struct http_request *req, struct http_response *res, void *arg)
 	rc = workflow_get(c.store, id, on_wf, &s);
 	if (rc == 1)
 		return web_fail(req, res, &c, 404, "id", "no such report");
-	if (rc != 0 || (s.reporter = report_from_device(c.store, id,
-	    c.device)) == -1)
+	if (rc != 0 || (s.reporter = is_reporter(req, &c, &s.wf, id)) == -1)
 		return -1;
 	rc = report_get(c.store, NULL, id, on_report, &s);
 	if (rc == 1)
 		return web_fail(req, res, &c, 404, "id", "no such report");
 	if (rc != 0 || workflow_history(c.store, id, VECHE_MAX_HISTORY,
-	    on_update, &h) != 0)
+	    on_update, &s) != 0)
 		return -1;
 	html_f(&h, "</ol>\n</section>\n<section class=\"comments\" "
 	    "id=\"comments\" aria-labelledby=\"comments-title\">\n"
-	    "<h2 id=\"comments-title\">%m</h2>\n<ol class=\"comments\" "
-	    "id=\"comment-list\">\n", M_COMMENTS);
-	if (social_comments(c.store, id, COMMENT_PUBLISHED, on_comment,
-	    &h) != 0)
+	    "<h2 id=\"comments-title\">%m</h2>\n<nav class=\"comment-order\" "
+	    "aria-label=\"%m\"><a href=\"/reports/%D?order=time#comments\"%r>"
+	    "%m</a> · <a href=\"/reports/%D?order=useful#comments\" "
+	    "id=\"order-useful\"%r>%m</a></nav>\n<ol class=\"comments\" "
+	    "id=\"comment-list\">\n", M_COMMENTS, M_C_ORDER, id, order ? "" :
+	    " aria-current=\"true\"", M_C_ORDER_NEW, id, order ?
+	    " aria-current=\"true\"" : "", M_C_ORDER_USEFUL);
+	if (social_comments(c.store, id, COMMENT_PUBLISHED, order, on_comment,
+	    &s) != 0)
 		return -1;
 	html_f(&h, "</ol>\n<form method=\"post\" action=\"/api/v1/reports/%D/"
-	    "comments\" class=\"comment-form\" id=\"comment-form\">\n"
+	    "comments\" class=\"comment-form\" id=\"comment-form\" "
+	    "enctype=\"multipart/form-data\">\n"
 	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
 	    "<div class=\"field\"><label for=\"c-author\">%m</label>\n"
 	    "<input id=\"c-author\" name=\"author\" maxlength=\"200\" "
@@ -595,8 +783,11 @@ web_report(struct http_request *req, struct http_response *res, void *arg)
 	    "<div class=\"field\"><label for=\"c-body\">%m</label>\n"
 	    "<textarea id=\"c-body\" name=\"body\" rows=\"3\" required "
 	    "maxlength=\"2000\"></textarea></div>\n"
+	    "<div class=\"field\"><label for=\"c-photo\">%m</label>\n"
+	    "<input type=\"file\" id=\"c-photo\" name=\"photo\" "
+	    "accept=\"image/jpeg,image/png,image/webp\"></div>\n"
 	    "<button type=\"submit\">%m</button>\n</form>\n</section>\n",
-	    id, c.csrf, M_C_AUTHOR, M_C_BODY, M_C_SEND);
+	    id, c.csrf, M_C_AUTHOR, M_C_BODY, M_C_PHOTO, M_C_SEND);
 	html_f(&h, "<section class=\"share\" aria-labelledby=\"share-title\">\n"
 	    "<h2 id=\"share-title\">%m</h2>\n<div class=\"field\"><label "
 	    "for=\"share-url\">%m</label>\n<input id=\"share-url\" readonly "
@@ -650,19 +841,57 @@ attr_input(struct html *h, const struct service *s,
 	    " data-required=\"1\"" : "");
 }
 
+/* The earlier report a new one follows up: its place and service. */
+struct prefill {
+	struct http_request *req;
+	int64_t id;                     /* 0: none */
+	const char *service;
+	const char *address;
+	char lat[32], lon[32];
+};
+
+static int
+on_prefill(const struct report *r, void *arg)
+{
+	struct prefill *p = arg;
+
+	p->service = keep(p->req, r->service_code);
+	p->address = keep(p->req, r->address);
+	if (r->has_point) {
+		snprintf(p->lat, sizeof(p->lat), "%.6f", r->lat);
+		snprintf(p->lon, sizeof(p->lon), "%.6f", r->lon);
+	}
+	return 0;
+}
+
 int
 web_new(struct http_request *req, struct http_response *res, void *arg)
 {
 	const struct catalog *cat;
 	double b[4] = { 0, 0, 0, 0 };
 	const char *group = NULL;
+	const char *v = http_request_param(req, "related");
+	struct prefill p;
 	struct web_ctx c;
 	struct html h;
-	size_t i, j;
+	size_t i, j, n, *order;
+	int rc;
 
 	if (web_begin(req, res, arg, &c) == -1)
 		return 0;
 	cat = c.app->catalog;
+	memset(&p, 0, sizeof(p));
+	p.req = req;
+	if (v != NULL) {
+		if (parse_int64(v, 1, INT64_MAX, &p.id) == -1)
+			return web_fail(req, res, &c, 400, "related", "related: "
+			    "a report number");
+		if ((rc = report_get(c.store, NULL, p.id, on_prefill, &p)) == 1)
+			return web_fail(req, res, &c, 404, "related",
+			    "related: no such report");
+		if (rc != 0)
+			return -1;
+	}
 	html_begin(res, &h, &c);
 	catalog_bounds(cat, &b[0], &b[1], &b[2], &b[3]);
 	html_page_begin(&h, web_msg(M_NEW_TITLE, c.lang), "new", "/new",
@@ -670,8 +899,14 @@ web_new(struct http_request *req, struct http_response *res, void *arg)
 	html_f(&h, "<h1>%m</h1>\n<form id=\"report-form\" class=\"report-form\" "
 	    "method=\"post\" action=\"/api/v1/reports\" "
 	    "enctype=\"multipart/form-data\">\n"
-	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
-	    "<fieldset id=\"step-place\"><legend>%m</legend>\n"
+	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n",
+	    M_NEW_TITLE, c.csrf);
+	if (p.id != 0)
+		html_f(&h, "<input type=\"hidden\" name=\"related\" "
+		    "value=\"%D\">\n<p class=\"notice\" id=\"related-notice\">"
+		    "%m <a href=\"/reports/%D\">№%D</a></p>\n", p.id,
+		    M_NEW_RELATED, p.id, p.id);
+	html_f(&h, "<fieldset id=\"step-place\"><legend>%m</legend>\n"
 	    "<p class=\"hint\" id=\"pick-hint\">%m</p>\n"
 	    "<div id=\"pick-map\" class=\"map pick\" role=\"region\" "
 	    "aria-label=\"%m\" data-tiles=\"%s\" data-bounds=\"%f,%f,%f,%f\">"
@@ -684,24 +919,29 @@ web_new(struct http_request *req, struct http_response *res, void *arg)
 	    "</ul></div>\n"
 	    "<div class=\"field\"><label for=\"address\">%m</label>\n"
 	    "<input id=\"address\" name=\"address_string\" maxlength=\"1000\" "
-	    "autocomplete=\"street-address\"></div>\n"
+	    "autocomplete=\"street-address\" value=\"%s\"></div>\n"
 	    "<div class=\"coords\"><div class=\"field\"><label for=\"lat\">%m"
 	    "</label>\n<input id=\"lat\" name=\"lat\" inputmode=\"decimal\" "
-	    "required pattern=\"-?[0-9]+([.][0-9]+)?\"></div>\n"
+	    "required pattern=\"-?[0-9]+([.][0-9]+)?\" value=\"%s\"></div>\n"
 	    "<div class=\"field\"><label for=\"long\">%m</label>\n"
 	    "<input id=\"long\" name=\"long\" inputmode=\"decimal\" required "
-	    "pattern=\"-?[0-9]+([.][0-9]+)?\"></div></div>\n</fieldset>\n",
-	    M_NEW_TITLE, c.csrf, M_STEP_PLACE, M_PICK_HINT, M_REPORT_MAP,
+	    "pattern=\"-?[0-9]+([.][0-9]+)?\" value=\"%s\"></div></div>\n"
+	    "</fieldset>\n",
+	    M_STEP_PLACE, M_PICK_HINT, M_REPORT_MAP,
 	    c.app->tiles_url != NULL ? c.app->tiles_url : "none", b[0], b[1],
-	    b[2], b[3], M_ADDR_SEARCH, M_ADDR_SEARCH_BTN, M_ADDR, M_LAT, M_LON);
+	    b[2], b[3], M_ADDR_SEARCH, M_ADDR_SEARCH_BTN, M_ADDR,
+	    p.address ? p.address : "", M_LAT, p.lat, M_LON, p.lon);
 	html_f(&h, "<fieldset id=\"step-service\"><legend>%m</legend>\n"
 	    "<div class=\"field search\" id=\"service-search-box\" hidden>"
 	    "<label for=\"service-search\">%m</label>\n<input "
 	    "id=\"service-search\" type=\"search\" autocomplete=\"off\"></div>\n",
 	    M_STEP_SERVICE, M_SERVICE_SEARCH);
-	for (i = 0; i < catalog_nservices(cat); i++) {
-		const struct service *s = catalog_service_at(cat, i);
+	if ((order = grouped(cat, c.lang, &n)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const struct service *s = catalog_service_at(cat, order[i]);
 		const char *g = catalog_text(s->group, c.lang);
+		int chosen = p.service != NULL && strcmp(p.service, s->code) == 0;
 
 		if (g == NULL)
 			g = "";
@@ -713,16 +953,18 @@ web_new(struct http_request *req, struct http_response *res, void *arg)
 		}
 		html_f(&h, "<div class=\"service\" data-search=\"%s %s %s\">"
 		    "<input type=\"radio\" name=\"service_code\" id=\"svc-%s\" "
-		    "value=\"%s\" required><label for=\"svc-%s\">%s",
+		    "value=\"%s\" required%r><label for=\"svc-%s\">%s",
 		    catalog_text(s->name, c.lang), s->keywords ? s->keywords : "",
 		    catalog_text(s->description, c.lang) ?
 		    catalog_text(s->description, c.lang) : "",
-		    s->code, s->code, s->code, catalog_text(s->name, c.lang));
+		    s->code, s->code, chosen ? " checked" : "", s->code,
+		    catalog_text(s->name, c.lang));
 		if (catalog_text(s->description, c.lang) != NULL)
 			html_f(&h, " <span class=\"hint\">%s</span>",
 			    catalog_text(s->description, c.lang));
 		html_raw(&h, "</label></div>\n");
 	}
+	free(order);
 	if (group != NULL)
 		html_raw(&h, "</fieldset>\n");
 	for (i = 0; i < catalog_nservices(cat); i++) {
@@ -783,10 +1025,24 @@ on_token(const struct wf_record *r, void *arg)
 {
 	struct shown *s = arg;
 
+	s->wf = *r;
 	s->wf.token = keep(s->req, r->token);
+	s->wf.agency = NULL;
+	s->wf.status_notes = NULL;
+	s->wf.answer = NULL;
+	s->wf.forwarded_from = NULL;
+	s->wf.forward_reason = NULL;
+	s->wf.extension_reason = NULL;
+	s->wf.service_code = NULL;
 	return 0;
 }
 
+/*
+ * "Yes" records the verdict; "no" within the reopening window reopens
+ * the report (the agency hears of it through the outbox, as with the
+ * API's reopen), after it records the verdict and the page offers a new
+ * report that follows this one up.
+ */
 int
 web_fixed(struct http_request *req, struct http_response *res, void *arg)
 {
@@ -815,26 +1071,28 @@ web_fixed(struct http_request *req, struct http_response *res, void *arg)
 	/* The device that sent the report stands for its token. */
 	if ((rc = workflow_get(c.store, id, on_token, &s)) == 1)
 		return web_fail(req, res, &c, 404, "id", "no such report");
-	if (rc != 0 || (s.reporter = report_from_device(c.store, id,
-	    c.device)) == -1)
+	if (rc != 0 || (s.reporter = is_reporter(req, &c, &s.wf, id)) == -1)
 		return -1;
 	if (!s.reporter)
 		return web_fail(req, res, &c, 403, "token", "only the reporter, "
-		    "on the device that sent the report, may answer this");
+		    "on the device that sent the report or signed in with the "
+		    "account that did, may answer this");
 	memset(&in, 0, sizeof(in));
 	memset(&e, 0, sizeof(e));
-	in.action = WF_FIXED;
+	in.now = app_now(c.app);
+	in.action = v[0] == 'n' && s.wf.fixed < 0 &&
+	    workflow_reopenable(&s.wf, in.now) ? WF_REOPEN : WF_FIXED;
 	in.report_id = id;
 	in.token = s.wf.token;
 	in.fixed = v[0] == 'y';
-	in.now = app_now(c.app);
 	if (workflow_apply(c.store, c.app->catalog, &in, &out, &e) == -1)
 		return web_fail(req, res, &c, e.kind == VERR_CONFLICT ? 409 :
 		    e.kind == VERR_FORBIDDEN ? 403 : e.kind == VERR_NOT_FOUND ?
 		    404 : e.kind == VERR_INVALID ? 400 : 500, e.field[0] ?
 		    e.field : NULL, e.message);
 	cache_bump(c.app->cache);
-	snprintf(loc, sizeof(loc), "/reports/%lld?fixed=1", (long long)id);
+	snprintf(loc, sizeof(loc), "/reports/%lld?%s=1", (long long)id,
+	    in.action == WF_REOPEN ? "reopened" : "fixed");
 	http_response_status(res, 303);
 	http_response_kind(res, HTTP_TYPE_TEXT);
 	if (http_response_header(res, "Location", loc) == -1)

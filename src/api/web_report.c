@@ -17,9 +17,11 @@
 #include "api/cache.h"
 #include "api/web.h"
 #include "core/datetime.h"
+#include "core/parse.h"
 #include "core/photo.h"
 #include "core/report.h"
 #include "core/social.h"
+#include "core/workflow.h"
 #include "http/form.h"
 #include "http/http.h"
 
@@ -141,6 +143,7 @@ web_report_submit(struct http_request *req, struct http_response *res,
 	struct report_input in;
 	struct web_ctx c;
 	struct verr e;
+	const char *related;
 	char reg[DATETIME_LEN], ans[DATETIME_LEN], loc[64];
 
 	if (web_begin(req, res, arg, &c) == -1 ||
@@ -165,12 +168,19 @@ web_report_submit(struct http_request *req, struct http_response *res,
 	in.contact.phone = http_request_param(req, "phone");
 	in.contact.device_id = c.device;
 	in.actor = auth_actor(req, c.app);      /* links the report to an account */
+	/* A follow-up of an earlier report ("not fixed" after 30 days). */
+	related = http_request_param(req, "related");
+	if (related != NULL && *related != '\0' && parse_int64(related, 1,
+	    INT64_MAX, &in.related) == -1)
+		return web_fail(req, res, &c, 400, "related", "related: a "
+		    "report number");
 	if (report_lists(req, &c, &in, &e) == -1)
 		return social_fail_verr(req, res, &c, &e);
 	/* Without an account, held until the e-mail is confirmed. */
 	if (c.app->confirm_reports && in.actor == NULL)
 		return web_account_hold(req, res, &c, &in);
-	if (report_submit(c.store, c.app->catalog, &in, &rc, &e) == -1)
+	if (workflow_submit(c.store, c.app->catalog, &in, in.actor, &rc,
+	    &e) == -1)
 		return social_fail_verr(req, res, &c, &e);
 	cache_bump(c.app->cache);
 	snprintf(loc, sizeof(loc), "/reports/%lld?created=1", (long long)rc.id);

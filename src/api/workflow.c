@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "veche.h"
+#include "base/coord.h"
 #include "api/app.h"
 #include "api/auth.h"
 #include "api/body.h"
@@ -191,9 +192,9 @@ on_report(const struct report *r, void *arg)
 	json_object_set_new(o, "service_code", json_string(r->service_code));
 	json_object_set_new(o, "description", reply_str(r->description));
 	json_object_set_new(o, "address", reply_str(r->address));
-	json_object_set_new(o, "lat", r->has_point ? json_real(r->lat) :
+	json_object_set_new(o, "lat", r->has_point ? json_real(coord_round(r->lat)) :
 	    json_null());
-	json_object_set_new(o, "long", r->has_point ? json_real(r->lon) :
+	json_object_set_new(o, "long", r->has_point ? json_real(coord_round(r->lon)) :
 	    json_null());
 	return 0;
 }

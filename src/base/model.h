@@ -215,6 +215,7 @@ struct wf_record {
 	int fixed;                      /* reporter's "is it fixed?" */
 	int64_t reporter_user;          /* 0: no account */
 	int reopened;                   /* times reopened */
+	int64_t related;                /* the report this one follows up */
 	const char *service_code;       /* only from store_wf_queue */
 };
 
@@ -225,8 +226,11 @@ struct wf_history {
 	int action;                     /* -1: creation */
 	const char *description;
 	const char *agency;             /* forward: the receiving agency */
-	int64_t due;                    /* extend: the new answer deadline */
+	int64_t due;                    /* register, extend: answer deadline */
 	int64_t created;
+	const char *own;                /* the actor's own words; NULL for an
+					   update stored before they were */
+	int detail;                     /* reject: reason; fixed: 1 yes */
 };
 
 /* What an agency desk's queue shows. */
@@ -360,6 +364,9 @@ struct comment {
 	const char *body;
 	enum comment_status status;
 	int64_t created;
+	const char *photo;              /* a photo's id (media/<id>.jpg), or NULL */
+	int64_t useful, not_useful;     /* readers' votes */
+	int64_t flags;                  /* readers who flagged it */
 };
 
 /* A user as stored.  pwhash is libsodium's crypto_pwhash_str string. */

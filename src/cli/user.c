@@ -6,6 +6,8 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -24,21 +26,68 @@ static const char usage[] =
     "\n"
     "ROLE is citizen, moderator, operator, head or admin; operators and\n"
     "heads take one --agency or more.  The password is the first line of\n"
-    "FILE, or of standard input: never an argument.  See docs/auth.md.\n";
+    "FILE, or of standard input: never an argument.  On a terminal it is\n"
+    "asked for twice, without echo.  See docs/auth.md.\n";
+
+/*
+ * One line from the terminal on stdin after prompt (on stderr), typed
+ * without echo.  Returns 0, or -1 when the terminal gave nothing.
+ */
+static int
+ask(const char *prompt, char *buf, size_t len)
+{
+	struct termios old, quiet;
+	int restore, ok;
+
+	/* Echo off before the prompt: what is typed after it never shows. */
+	restore = tcgetattr(STDIN_FILENO, &old) == 0;
+	if (restore) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		quiet.c_lflag |= ECHONL;
+		if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == -1)
+			restore = 0;
+	}
+	fputs(prompt, stderr);
+	fflush(stderr);
+	ok = fgets(buf, (int)len, stdin) != NULL;
+	if (restore)
+		(void)tcsetattr(STDIN_FILENO, TCSANOW, &old);
+	else
+		fputc('\n', stderr);
+	return ok ? 0 : -1;
+}
 
 /* The first line of path (NULL: standard input), without its newline. */
 static int
 read_password(const char *path, char *buf, size_t len)
 {
 	FILE *f = path != NULL ? fopen(path, "r") : stdin;
+	char again[VECHE_MAX_PASSWORD + 2];
 	size_t n;
-	int rc = -1;
+	int rc = -1, same, tty = path == NULL && isatty(STDIN_FILENO);
 
 	if (f == NULL) {
 		fprintf(stderr, "veche: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	if (fgets(buf, (int)len, f) != NULL) {
+	if (tty) {
+		/* A person types it: ask twice, echo nothing. */
+		if (ask("Password: ", buf, len) == -1 || ask("Repeat the "
+		    "password: ", again, sizeof(again)) == -1) {
+			fprintf(stderr, "veche: no password given\n");
+			return -1;
+		}
+		n = strcspn(buf, "\r\n");
+		again[strcspn(again, "\r\n")] = '\0';
+		same = strlen(again) == n && memcmp(buf, again, n) == 0;
+		sodium_memzero(again, sizeof(again));
+		if (!same) {
+			fprintf(stderr, "veche: the passwords differ\n");
+			return -1;
+		}
+	}
+	if (tty || fgets(buf, (int)len, f) != NULL) {
 		n = strcspn(buf, "\r\n");
 		if (buf[n] == '\0' && n == len - 1)
 			fprintf(stderr, "veche: the password is longer than "

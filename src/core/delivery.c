@@ -41,6 +41,7 @@ static const unsigned event_mail[EVENT__MAX] = {
 	[EVENT_REPORT_CREATED] = 1u << DELIVERY_MAIL_AGENCY |
 	    1u << DELIVERY_MAIL_REPORTER,      /* the reporter's receipt */
 	[EVENT_REPORT_FORWARDED] = 1u << DELIVERY_MAIL_AGENCY,
+	[EVENT_REPORT_REOPENED] = 1u << DELIVERY_MAIL_AGENCY,
 	[EVENT_DEADLINE_NEAR] = 1u << DELIVERY_MAIL_AGENCY,
 	[EVENT_DEADLINE_PASSED] = 1u << DELIVERY_MAIL_AGENCY,
 	[EVENT_REPORT_ANSWERED] = 1u << DELIVERY_MAIL_REPORTER,
@@ -571,7 +572,9 @@ mail_text(struct store *s, const struct delivery_config *cfg,
 	else
 		snprintf(subject, slen, "%s обращение №%lld: %s",
 		    strcmp(j->type, "report.forwarded") == 0 ?
-		    "Переадресовано" : "Новое", id, svc);
+		    "Переадресовано" : strcmp(j->type, "report.reopened") ==
+		    0 ? "Возобновлено (заявитель: не решено)" : "Новое", id,
+		    svc);
 	if (letter_init(l, LANG_RU, subject) == -1) {
 		catalog_free(cat);
 		event_payload_free(p);

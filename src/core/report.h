@@ -52,6 +52,8 @@ struct report_input {
 	struct contact contact;
 	const struct actor *actor;      /* who submits: a key, a user; NULL: anonymous */
 	int64_t now;                    /* receipt time */
+	int64_t related;                /* the earlier report this follows up
+					   (workflow_submit links it); 0 */
 };
 
 /* What the store gave back after a successful submission. */

@@ -5,6 +5,7 @@
 #include "veche.h"
 #include "core/audit.h"
 #include "core/parse.h"
+#include "core/photo.h"
 #include "core/social.h"
 #include "core/text_check.h"
 #include "store/store.h"
@@ -55,14 +56,31 @@ social_comment(struct store *s, int64_t report, const char *author,
     const char *body, const char *device, int64_t now, int64_t *id,
     struct verr *e)
 {
-	struct comment c;
-	int rc;
+	struct comment_input in;
 
-	if (body == NULL || !has_text(body))
+	memset(&in, 0, sizeof(in));
+	in.report = report;
+	in.author = author;
+	in.body = body;
+	in.device = device;
+	in.now = now;
+	return social_comment_add(s, &in, id, NULL, e);
+}
+
+int
+social_comment_add(struct store *s, const struct comment_input *in,
+    int64_t *id, char *photo, struct verr *e)
+{
+	const char *author = in->author;
+	struct photo_file f;
+	struct comment c;
+	int rc, own;
+
+	if (in->body == NULL || !has_text(in->body))
 		return verr_set(e, VERR_INVALID, "body", "body: write the "
 		    "comment");
-	if (text_check("body", body, TEXT_CHECK_MULTILINE, VECHE_MAX_COMMENT,
-	    e) == -1)
+	if (text_check("body", in->body, TEXT_CHECK_MULTILINE,
+	    VECHE_MAX_COMMENT, e) == -1)
 		return -1;
 	if (author != NULL && !has_text(author))
 		author = NULL;
@@ -70,18 +88,69 @@ social_comment(struct store *s, int64_t report, const char *author,
 	    e) == -1)
 		return -1;
 	memset(&c, 0, sizeof(c));
-	c.report_id = report;
+	c.report_id = in->report;
 	c.author = author;
-	c.body = body;
+	c.body = in->body;
 	c.status = COMMENT_PUBLISHED;
-	c.created = now;
-	rc = store_comment_add(s, &c, device, id);
+	c.created = in->now;
+	/* The photo is decoded in the sandboxed worker before anything is
+	 * written; its row and the comment then commit together. */
+	if (in->photo != NULL) {
+		if (photo_save(in->photo_dir, in->photo, in->photo_len, &f,
+		    e) == -1)
+			return -1;
+		c.photo = f.id;
+	}
+	own = !store_in_transaction(s);
+	if (own && store_begin(s) == -1) {
+		verr_set(e, VERR_INTERNAL, NULL, "comments: %s", store_error(s));
+		goto fail;
+	}
+	if (c.photo != NULL && photo_record(s, &f, in->now, e) == -1)
+		rc = -1;
+	else if ((rc = store_comment_add(s, &c, in->device, id)) == 1)
+		rc = verr_set(e, VERR_NOT_FOUND, "id", "id: no report %lld",
+		    (long long)in->report);
+	else if (rc != 0 || (own && store_commit(s) == -1))
+		rc = verr_set(e, VERR_INTERNAL, NULL, "comments: %s",
+		    store_error(s));
+	if (rc == 0) {
+		if (photo != NULL)
+			snprintf(photo, PHOTO_ID_LEN, "%s", c.photo != NULL ?
+			    c.photo : "");
+		return 0;
+	}
+	if (own)
+		store_rollback(s);
+fail:
+	if (c.photo != NULL)
+		photo_remove(in->photo_dir, f.id);
+	return -1;
+}
+
+int
+social_comment_mark(struct store *s, int64_t id, const char *who,
+    enum comment_mark mark, int64_t now, int64_t *report, int *already,
+    struct verr *e)
+{
+	int rc;
+
+	*already = 0;
+	*report = 0;
+	if (who == NULL || who[0] == '\0')
+		return verr_set(e, VERR_INVALID, "voter", "voter: a device "
+		    "token is needed (enable cookies)");
+	if ((unsigned)mark >= COMMENT_MARK__MAX)
+		return verr_set(e, VERR_INVALID, "useful", "useful: yes or no");
+	rc = store_comment_mark(s, id, who, mark == COMMENT_FLAG ? -1 :
+	    mark == COMMENT_USEFUL, now, report);
 	if (rc == 1)
-		return verr_set(e, VERR_NOT_FOUND, "id", "id: no report %lld",
-		    (long long)report);
-	if (rc != 0)
+		return verr_set(e, VERR_NOT_FOUND, "id", "id: no comment %lld",
+		    (long long)id);
+	if (rc == -1)
 		return verr_set(e, VERR_INTERNAL, NULL, "comments: %s",
 		    store_error(s));
+	*already = rc == 2;
 	return 0;
 }
 
@@ -140,9 +209,16 @@ social_moderate(struct store *s, const struct actor *by, int64_t id,
 
 int
 social_comments(struct store *s, int64_t report, enum comment_status status,
+    int by_useful, int (*fn)(const struct comment *, void *), void *arg)
+{
+	return store_comment_each(s, report, status, by_useful, fn, arg);
+}
+
+int
+social_comments_flagged(struct store *s, size_t limit,
     int (*fn)(const struct comment *, void *), void *arg)
 {
-	return store_comment_each(s, report, status, fn, arg);
+	return store_comment_flagged(s, limit, fn, arg);
 }
 
 int

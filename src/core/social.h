@@ -6,6 +6,7 @@
 #ifndef VECHE_SOCIAL_H
 #define VECHE_SOCIAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/error.h"
@@ -31,6 +32,49 @@ int social_vote(struct store *s, int64_t report, const char *voter,
  */
 int social_comment(struct store *s, int64_t report, const char *author,
     const char *body, const char *device, int64_t now, int64_t *id,
+    struct verr *e);
+
+/* A comment as a citizen sends it, with an optional photo. */
+struct comment_input {
+	int64_t report;
+	const char *author;             /* NULL: anonymous */
+	const char *body;
+	const char *device;             /* kept for moderation, or NULL */
+	const void *photo;              /* an image's bytes, or NULL */
+	size_t photo_len;
+	const char *photo_dir;          /* where photos go (with photo) */
+	int64_t now;
+};
+
+/*
+ * social_comment with an optional photo ("still not fixed", with a
+ * picture): the image goes through the reports' sandboxed pipeline
+ * (photo_save) before anything is written, then the photo's row and the
+ * comment commit together; a refused comment leaves no file and no row.
+ * Returns as social_comment, with the photo's id in photo (NULL: not
+ * wanted; "" without a photo), PHOTO_ID_LEN bytes; "photo" names an
+ * image that is not one.
+ */
+int social_comment_add(struct store *s, const struct comment_input *in,
+    int64_t *id, char *photo, struct verr *e);
+
+/* What a reader says about a comment. */
+enum comment_mark {
+	COMMENT_FLAG,                   /* for the moderators */
+	COMMENT_USEFUL,
+	COMMENT_NOT_USEFUL,
+	COMMENT_MARK__MAX
+};
+
+/*
+ * Mark published comment id for who (a device token): one flag and one
+ * vote per device and comment.  Returns 0 with the comment's report in
+ * *report and *already 1 when who had marked it so before (nothing
+ * changes then); -1 with e set: VERR_NOT_FOUND, VERR_INVALID (no device),
+ * VERR_INTERNAL.
+ */
+int social_comment_mark(struct store *s, int64_t id, const char *who,
+    enum comment_mark mark, int64_t now, int64_t *report, int *already,
     struct verr *e);
 
 /*
@@ -62,13 +106,17 @@ int social_rate(struct store *s, enum rate_kind kind, const char *who,
 
 /*
  * Reads: the comments of report in status (COMMENT_PUBLISHED for the
- * public), oldest first; the latest comments whose status is in
+ * public), oldest first or the most useful first (by_useful); the
+ * published comments readers flagged, most flags first; the latest
+ * comments whose status is in
  * status_mask (1 << status), at most limit, for moderation; the votes of
  * report and whether voter cast one.  Return 0, fn's non-zero result, or
  * -1 (db_error).
  */
 int social_comments(struct store *s, int64_t report,
-    enum comment_status status,
+    enum comment_status status, int by_useful,
+    int (*fn)(const struct comment *, void *), void *arg);
+int social_comments_flagged(struct store *s, size_t limit,
     int (*fn)(const struct comment *, void *), void *arg);
 int social_comments_recent(struct store *s, unsigned status_mask,
     size_t limit, int (*fn)(const struct comment *, void *), void *arg);

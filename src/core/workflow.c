@@ -50,8 +50,8 @@ static const struct rule {
 	[WF_EXTEND] = { "extend", R(ROLE_HEAD) | R(ROLE_ADMIN) |
 	    R(ROLE_SYSTEM), 0, R(STATUS_REGISTERED) | R(STATUS_IN_PROGRESS),
 	    EVENT_REPORT_EXTENDED },
-	[WF_REOPEN] = { "reopen", 0, 1, R(STATUS_ANSWERED),
-	    EVENT_REPORT_REOPENED },
+	[WF_REOPEN] = { "reopen", 0, 1, R(STATUS_ANSWERED) |
+	    R(STATUS_CLOSED), EVENT_REPORT_REOPENED },
 	[WF_FIXED] = { "fixed", 0, 1, R(STATUS_ANSWERED) | R(STATUS_CLOSED),
 	    EVENT__MAX },
 	[WF_NOTE] = { "note", STAFF, 0, OPEN | R(STATUS_ANSWERED) |
@@ -66,14 +66,54 @@ static const char *const reject_names[REJECT__MAX] = {
 	[REJECT_UNREADABLE] = "unreadable",
 };
 
-/* What the public reads about a rejection. */
-static const char *const reject_text[REJECT__MAX] = {
-	[REJECT_DUPLICATE] = "повторное обращение",
-	[REJECT_NO_CONTACT] = "не указаны контактные данные",
-	[REJECT_OBSCENE] = "нецензурные или оскорбительные выражения, угрозы",
-	[REJECT_NOT_GOVERNMENT] = ("вопрос не относится к ведению органов "
-	    "власти"),
-	[REJECT_UNREADABLE] = "текст не поддаётся прочтению",
+/* What the public reads about a rejection, in each language. */
+static const char *const reject_text[REJECT__MAX][LANG__MAX] = {
+	[REJECT_DUPLICATE] = { "повторное обращение", "a repeated report" },
+	[REJECT_NO_CONTACT] = { "не указаны контактные данные",
+	    "no contact details given" },
+	[REJECT_OBSCENE] = { "нецензурные или оскорбительные выражения, угрозы",
+	    "obscene or insulting language, threats" },
+	[REJECT_NOT_GOVERNMENT] = { "вопрос не относится к ведению органов "
+	    "власти", "not a matter for the authorities" },
+	[REJECT_UNREADABLE] = { "текст не поддаётся прочтению",
+	    "the text cannot be read" },
+};
+
+/*
+ * The words the system writes for an action, in each language: a head
+ * that goes before the actor's own text; an action with a date, an agency
+ * or a reason has it between pre and post.  An action marked alone has
+ * the head only when the actor gave no text of its own.
+ */
+static const struct {
+	const char *pre[LANG__MAX];
+	const char *post[LANG__MAX];
+	int alone;
+} note_words[WF__MAX] = {
+	[WF_REGISTER] = { { "Обращение зарегистрировано, ответ — до ",
+	    "The report is registered; the answer is due by " },
+	    { ".", "." }, 0 },
+	[WF_START] = { { "Обращение принято в работу.",
+	    "Work on the report has started." }, { "", "" }, 1 },
+	[WF_CLOSE] = { { "Обращение закрыто.", "The report is closed." },
+	    { "", "" }, 1 },
+	[WF_REJECT] = { { "Обращение отклонено: ",
+	    "The report is rejected: " }, { ".", "." }, 0 },
+	[WF_FORWARD] = { { "Обращение перенаправлено: «",
+	    "The report is forwarded to “" }, { "».", "”." }, 0 },
+	[WF_EXTEND] = { { "Срок ответа продлён до ",
+	    "The answer deadline is extended to " }, { ".", "." }, 0 },
+	[WF_REOPEN] = { { "Заявитель: проблема не решена, обращение "
+	    "возобновлено.", "The reporter says the problem is not fixed; "
+	    "the report is reopened." }, { "", "" }, 0 },
+};
+
+/* The reporter's verdict, no and yes. */
+static const char *const fixed_words[2][LANG__MAX] = {
+	{ "Заявитель: проблема не решена.",
+	    "The reporter says the problem is not fixed." },
+	{ "Заявитель: проблема решена.",
+	    "The reporter says the problem is fixed." },
 };
 
 const char *
@@ -326,53 +366,109 @@ day(int64_t t, char *buf, size_t len)
 	return buf;
 }
 
+char *
+workflow_note(const struct catalog *c, const struct wf_note *n,
+    enum lang lang)
+{
+	const char *own = n->own != NULL && *n->own != '\0' ? n->own : NULL;
+	const char *arg = NULL;
+	const struct agency *ag;
+	char d[16], head[600];
+	unsigned act = (unsigned)n->action;
+
+	if ((unsigned)lang >= LANG__MAX)
+		lang = LANG_RU;
+	if (act == WF_FIXED)
+		return compose(fixed_words[n->detail != 0][lang], own);
+	if (act >= WF__MAX || note_words[act].pre[lang] == NULL ||
+	    (note_words[act].alone && own != NULL))
+		return strdup(own != NULL ? own : "");
+	switch (act) {
+	case WF_REGISTER:
+	case WF_EXTEND:
+		arg = day(n->due, d, sizeof(d));
+		break;
+	case WF_REJECT:
+		arg = (unsigned)n->detail < REJECT__MAX ?
+		    reject_text[n->detail][lang] : "";
+		break;
+	case WF_FORWARD:
+		ag = c != NULL && n->agency != NULL ? catalog_agency(c,
+		    n->agency) : NULL;
+		arg = ag != NULL ? catalog_text(ag->name, lang) : n->agency;
+		if (arg == NULL)
+			arg = "";
+		break;
+	default:
+		break;
+	}
+	snprintf(head, sizeof(head), "%s%s%s", note_words[act].pre[lang],
+	    arg != NULL ? arg : "", arg != NULL ? note_words[act].post[lang] :
+	    "");
+	return compose(head, own);
+}
+
+char *
+workflow_history_note(const struct catalog *c, const struct wf_history *u,
+    enum lang lang)
+{
+	struct wf_note n;
+
+	if (u->own == NULL || u->action < 0)
+		return u->description != NULL ? strdup(u->description) : NULL;
+	memset(&n, 0, sizeof(n));
+	n.action = u->action;
+	n.due = u->due;
+	n.agency = u->agency;
+	n.detail = u->detail;
+	n.own = u->own;
+	return workflow_note(c, &n, lang);
+}
+
 /*
- * The new state n of held report o under action in, and the public note
- * (malloc'd into *note).  Returns 0 or -1 with e set.
+ * The new state n of held report o under action in, the public note
+ * (malloc'd into *note) and, when it differs from the note, the new
+ * status_notes (malloc'd into *notes).  Returns 0 or -1 with e set.
  */
 static int
 transition(const struct catalog *c, const struct wf_input *in,
     const struct wf_record *o, struct wf_record *n, struct wf_update *u,
-    char **note, struct verr *e)
+    char **note, char **notes, struct verr *e)
 {
 	const char *text = in->text != NULL && *in->text ? in->text : NULL;
-	char d[16], head[600];
-	const struct agency *ag;
+	struct wf_note parts;
+	const struct agency *ag = NULL;
+	char d[16];
 
 	*n = *o;
-	*note = NULL;
+	*note = *notes = NULL;
+	memset(&parts, 0, sizeof(parts));
+	parts.action = (int)in->action;
+	parts.own = text;
 	switch (in->action) {
 	case WF_REGISTER:
 		n->status = STATUS_REGISTERED;
 		n->registered = in->now;
 		n->forward_due = deadline_forward_due(in->now);
 		n->expected = deadline_answer_due(in->now);
-		snprintf(head, sizeof(head), "Обращение зарегистрировано, ответ "
-		    "— до %s.", day(n->expected, d, sizeof(d)));
-		*note = compose(head, text);
+		parts.due = u->due = n->expected;
 		break;
 	case WF_START:
 		n->status = STATUS_IN_PROGRESS;
-		*note = text ? strdup(text) : strdup("Обращение принято в "
-		    "работу.");
 		break;
 	case WF_ANSWER:
 		n->status = STATUS_ANSWERED;
 		n->answered = in->now;
 		n->answer = text;
 		n->fixed = -1;
-		*note = strdup(text);
 		break;
 	case WF_CLOSE:
 		n->status = STATUS_CLOSED;
-		*note = text ? strdup(text) : strdup("Обращение закрыто.");
 		break;
 	case WF_REJECT:
 		n->status = STATUS_REJECTED;
 		n->reject_reason = (int)in->reason;
-		snprintf(head, sizeof(head), "Обращение отклонено: %s.",
-		    reject_text[in->reason]);
-		*note = compose(head, text);
+		parts.detail = (int)in->reason;
 		break;
 	case WF_FORWARD:
 		if ((ag = catalog_agency(c, in->agency)) == NULL)
@@ -398,10 +494,7 @@ transition(const struct catalog *c, const struct wf_input *in,
 		n->forward_due = 0;
 		n->extended = 0;
 		n->extension_reason = NULL;
-		u->agency = ag->code;
-		snprintf(head, sizeof(head), "Обращение перенаправлено: «%s».",
-		    ag->name[LANG_RU] != NULL ? ag->name[LANG_RU] : ag->code);
-		*note = compose(head, text);
+		parts.agency = u->agency = ag->code;
 		break;
 	case WF_EXTEND:
 		if (deadline_extend(o->expected, in->days, o->extended,
@@ -409,10 +502,7 @@ transition(const struct catalog *c, const struct wf_input *in,
 			return -1;
 		n->extended = o->extended + 1;
 		n->extension_reason = text;
-		u->due = n->expected;
-		snprintf(head, sizeof(head), "Срок ответа продлён до %s.",
-		    day(n->expected, d, sizeof(d)));
-		*note = compose(head, text);
+		parts.due = u->due = n->expected;
 		break;
 	case WF_REOPEN:
 		if (in->now > deadline_reopen_until(o->answered))
@@ -424,28 +514,39 @@ transition(const struct catalog *c, const struct wf_input *in,
 		n->fixed = 0;
 		n->reopened = o->reopened + 1;
 		n->expected = deadline_answer_due(in->now);
-		*note = compose("Заявитель: проблема не решена, обращение "
-		    "возобновлено.", text);
 		break;
 	case WF_FIXED:
 		if (o->fixed != -1)
 			return verr_set(e, VERR_CONFLICT, "fixed", "fixed: the "
 			    "reporter has answered already");
 		n->fixed = in->fixed;
-		*note = strdup(in->fixed ? "Заявитель: проблема решена." :
-		    "Заявитель: проблема не решена.");
+		parts.detail = in->fixed;
+		parts.own = NULL;
 		break;
 	case WF_NOTE:
-		*note = strdup(text);
 		break;
 	default:
 		return verr_set(e, VERR_INVALID, "action", "action: unknown");
 	}
-	if (*note == NULL)
+	u->own = parts.own != NULL ? parts.own : "";
+	u->detail = parts.detail;
+	if ((*note = workflow_note(c, &parts, LANG_RU)) == NULL)
 		return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
-	/* The reporter's own words stay in the history, not in the notes. */
-	if (in->action != WF_FIXED)
-		n->status_notes = *note;
+	/* The reporter's own verdict stays in the history, not in the notes. */
+	if (in->action == WF_FIXED)
+		return 0;
+	n->status_notes = *note;
+	/*
+	 * Once answered, the official answer stays what Open311 and the
+	 * open data show: a closing note or a later note follows it.
+	 */
+	if ((in->action == WF_CLOSE || in->action == WF_NOTE) &&
+	    o->answer != NULL && *o->answer != '\0' &&
+	    (o->status == STATUS_ANSWERED || o->status == STATUS_CLOSED)) {
+		if ((*notes = compose(o->answer, *note)) == NULL)
+			return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
+		n->status_notes = *notes;
+	}
 	return 0;
 }
 
@@ -459,7 +560,8 @@ step(struct store *s, const struct catalog *c, const struct wf_input *in,
 	struct held h;
 	struct wf_record n;
 	struct wf_update u;
-	char *note = NULL, *before = NULL, *after = NULL, object[48];
+	char *note = NULL, *notes = NULL, *before = NULL, *after = NULL;
+	char object[48];
 	char action[32];
 	int rc, ret = -1;
 
@@ -482,7 +584,7 @@ step(struct store *s, const struct catalog *c, const struct wf_input *in,
 		goto out;
 	}
 	memset(&u, 0, sizeof(u));
-	if (transition(c, in, &h.r, &n, &u, &note, e) == -1)
+	if (transition(c, in, &h.r, &n, &u, &note, &notes, e) == -1)
 		goto out;
 	u.action = (int)in->action;
 	u.note = note;
@@ -516,6 +618,7 @@ step(struct store *s, const struct catalog *c, const struct wf_input *in,
 out:
 	free(after);
 	free(before);
+	free(notes);
 	free(note);
 	held_free(&h);
 	return ret;
@@ -699,6 +802,20 @@ workflow_to_status(struct store *s, const struct catalog *c,
 	return tx_finish(s, own, rc == 0, e);
 }
 
+/* 1 if report id exists, 0 if not, -1 with e set. */
+static int
+report_exists(struct store *s, int64_t id, struct verr *e)
+{
+	struct status_of st;
+	int rc;
+
+	memset(&st, 0, sizeof(st));
+	rc = store_wf_get(s, id, on_status, &st);
+	if (rc == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
+	return rc == 0 && st.found;
+}
+
 int
 workflow_submit(struct store *s, const struct catalog *c,
     const struct report_input *in, const struct actor *citizen,
@@ -706,13 +823,33 @@ workflow_submit(struct store *s, const struct catalog *c,
 {
 	int own, rc;
 
+	if (in->related != 0 && (rc = report_exists(s, in->related, e)) != 1)
+		return rc == 0 ? verr_set(e, VERR_INVALID, "related", "related: "
+		    "no report %" PRId64, in->related) : -1;
 	if (tx_begin(s, &own, e) == -1)
 		return -1;
 	rc = report_submit(s, c, in, out, e);
 	if (rc == 0 && citizen != NULL && citizen->user_id != 0 &&
 	    store_wf_set_reporter(s, out->id, citizen->user_id) == -1)
 		rc = verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
+	if (rc == 0 && in->related != 0 &&
+	    store_wf_set_related(s, out->id, in->related) == -1)
+		rc = verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
 	return tx_finish(s, own, rc == 0, e);
+}
+
+int
+workflow_followups(struct store *s, int64_t id, size_t limit,
+    int (*fn)(int64_t, void *), void *arg)
+{
+	return store_wf_followups(s, id, limit, fn, arg);
+}
+
+int
+workflow_reopenable(const struct wf_record *r, int64_t now)
+{
+	return (rules[WF_REOPEN].from & R(r->status)) && r->answered != 0 &&
+	    now <= deadline_reopen_until(r->answered);
 }
 
 int

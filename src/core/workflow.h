@@ -5,7 +5,8 @@
  *   submitted | registered | in_progress -> rejected (with a fixed reason)
  *   submitted | registered -> forwarded: submitted again at the receiving
  *     agency, whose clock starts on its own registration
- *   answered -> in_progress: reopened by the reporter within 30 days
+ *   answered | closed -> in_progress: reopened by the reporter within 30
+ *     days of the answer
  *
  * Each action is allowed to the roles of one table (docs/workflow.md), on
  * reports of the actor's own agencies.  An action is one transaction: the
@@ -92,12 +93,28 @@ int workflow_to_status(struct store *s, const struct catalog *c,
     struct wf_outcome *out, struct verr *e);
 
 /*
- * Submit a report for a signed-in citizen: report_submit and the link to
- * the account, in one transaction.  Returns as report_submit.
+ * Submit a report: report_submit, the link to the account of a signed-in
+ * citizen (NULL: none) and to the earlier report in->related follows up,
+ * in one transaction.  Returns as report_submit; VERR_INVALID "related"
+ * when there is no such earlier report.
  */
 int workflow_submit(struct store *s, const struct catalog *c,
     const struct report_input *in, const struct actor *citizen,
     struct report_receipt *out, struct verr *e);
+
+/*
+ * Link report id's follow-ups (reports submitted with related = id),
+ * oldest first, at most limit: fn gets each id.  Returns as the store.
+ */
+int workflow_followups(struct store *s, int64_t id, size_t limit,
+    int (*fn)(int64_t, void *), void *arg);
+
+/*
+ * 1 if the reporter may still reopen r at now: answered or closed, within
+ * VECHE_DAYS_REOPEN days of the answer.  After that a "not fixed" is a
+ * new report that follows this one up (report_input.related).
+ */
+int workflow_reopenable(const struct wf_record *r, int64_t now);
 
 /*
  * 1 if actor may act for agency: an admin, or an operator, head or API key
@@ -112,6 +129,35 @@ int workflow_actor_serves(const struct actor *a, const char *agency);
  */
 int workflow_may(const struct actor *a, const struct wf_record *r,
     enum wf_action action);
+
+/*
+ * The parts of a public note: what the system says about an action and
+ * the actor's own words after it.  The store keeps the parts with each
+ * update so that a page can say it again in its own language.
+ */
+struct wf_note {
+	int action;                     /* enum wf_action; -1: none */
+	int64_t due;                    /* register, extend: the answer date */
+	const char *agency;             /* forward: the receiving agency */
+	int detail;                     /* reject: the reason; fixed: 1 yes */
+	const char *own;                /* the actor's own text, or NULL */
+};
+
+/*
+ * The note of n in lang ("Обращение зарегистрировано, ответ — до
+ * 2026-07-15. own text"); c names a forward's agency (may be NULL).
+ * Returns a malloc'd string the caller frees, NULL when out of memory.
+ */
+char *workflow_note(const struct catalog *c, const struct wf_note *n,
+    enum lang lang);
+
+/*
+ * The public note of history entry u in lang: said again from its parts,
+ * or its stored text for an entry written before the parts were kept.
+ * Returns a malloc'd string, or NULL when there is none (or no memory).
+ */
+char *workflow_history_note(const struct catalog *c,
+    const struct wf_history *u, enum lang lang);
 
 /* The running deadline of r: "register", "answer" or NULL; *due its time. */
 const char *workflow_deadline(const struct wf_record *r, int64_t *due);

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "base/coord.h"
 #include "format/event.h"
 
 struct event_payload {
@@ -40,9 +41,9 @@ report_json(const struct event_doc *d)
 	json_object_set_new(o, "address", jstr(r->address));
 	json_object_set_new(o, "address_id", jstr(r->address_id));
 	json_object_set_new(o, "zipcode", jstr(r->zipcode));
-	json_object_set_new(o, "lat", r->has_point ? json_real(r->lat) :
+	json_object_set_new(o, "lat", r->has_point ? json_real(coord_round(r->lat)) :
 	    json_null());
-	json_object_set_new(o, "long", r->has_point ? json_real(r->lon) :
+	json_object_set_new(o, "long", r->has_point ? json_real(coord_round(r->lon)) :
 	    json_null());
 	json_object_set_new(o, "requested_datetime", jstr(d->requested));
 	json_object_set_new(o, "updated_datetime", jstr(d->updated));
@@ -67,7 +68,7 @@ event_json(const struct event_doc *d)
 	json_object_set_new(doc, "agency", jstr(d->agency));
 	json_object_set_new(doc, "detail", jstr(d->detail));
 	json_object_set(doc, "report", report);
-	payload = json_dumps(doc, JSON_COMPACT);
+	payload = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(10));
 out:
 	json_decref(doc);
 	json_decref(report);
@@ -90,7 +91,7 @@ event_json_with_contact(const char *payload, const struct contact *c)
 		return NULL;
 	}
 	json_object_set_new(doc, "contact", contact ? contact : json_null());
-	body = json_dumps(doc, JSON_COMPACT);
+	body = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(10));
 	json_decref(doc);
 	return body;
 }

@@ -23,6 +23,20 @@ static const char *const social_migrations[] = {
 	" created INTEGER NOT NULL);"
 	"CREATE TABLE rate_hits(key TEXT NOT NULL, at INTEGER NOT NULL);"
 	"CREATE INDEX rate_hits_key ON rate_hits(key, at);",
+	/*
+	 * 2 (reopen): a comment's photo (an id of photos), readers' flags
+	 * for the moderators and "useful or not" votes, one of each per
+	 * device.
+	 */
+	"ALTER TABLE comments ADD COLUMN photo TEXT;"
+	"CREATE TABLE comment_flags(comment INTEGER NOT NULL"
+	" REFERENCES comments(id) ON DELETE CASCADE, flagger TEXT NOT NULL,"
+	" created INTEGER NOT NULL, PRIMARY KEY(comment, flagger))"
+	" WITHOUT ROWID;"
+	"CREATE TABLE comment_votes(comment INTEGER NOT NULL"
+	" REFERENCES comments(id) ON DELETE CASCADE, voter TEXT NOT NULL,"
+	" useful INTEGER NOT NULL, created INTEGER NOT NULL,"
+	" PRIMARY KEY(comment, voter)) WITHOUT ROWID;",
 };
 
 const struct migration_set store_social_schema = {
@@ -44,11 +58,21 @@ enum {
 	Q_RATE_INSERT,
 	Q_COMMENT_RECENT,
 	Q_COMMENT_SET,
+	Q_COMMENT_USEFUL,
+	Q_COMMENT_FLAGGED,
+	Q_COMMENT_REPORT,
+	Q_FLAG_INSERT,
+	Q_CVOTE_INSERT,
 	Q__MAX
 };
 
-/* The columns comment_rows reads, in its order. */
-#define COMMENT_COLUMNS "id, report, author, body, status, created"
+/* The columns comment_rows reads, in its order; up and down the votes. */
+#define COMMENT_COLUMNS "id, report, author, body, status, created, " \
+	"photo, (SELECT count(*) FROM comment_votes v WHERE v.comment = " \
+	"comments.id AND v.useful = 1) AS up, (SELECT count(*) FROM " \
+	"comment_votes v WHERE v.comment = comments.id AND v.useful = 0) " \
+	"AS down, (SELECT count(*) FROM comment_flags f WHERE f.comment = " \
+	"comments.id) AS flags"
 
 static const char *const sql[Q__MAX] = {
 	[Q_REPORT_EXISTS] = "SELECT 1 FROM reports WHERE id = ?1",
@@ -58,7 +82,8 @@ static const char *const sql[Q__MAX] = {
 	[Q_VOTE_MINE] = "SELECT 1 FROM votes WHERE report = ?1"
 	    " AND voter = ?2",
 	[Q_COMMENT_INSERT] = "INSERT INTO comments(report, author,"
-	    " body, status, device, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	    " body, status, device, created, photo)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[Q_COMMENT_EACH] = "SELECT " COMMENT_COLUMNS
 	    " FROM comments WHERE report = ?1 AND status = ?2 ORDER BY id",
 	[Q_PHOTO_INSERT] = "INSERT INTO photos(id,"
@@ -77,6 +102,19 @@ static const char *const sql[Q__MAX] = {
 	    " ORDER BY id DESC LIMIT ?2",
 	[Q_COMMENT_SET] = "UPDATE comments SET"
 	    " status = ?2 WHERE id = ?1",
+	[Q_COMMENT_USEFUL] = "SELECT " COMMENT_COLUMNS
+	    " FROM comments WHERE report = ?1 AND status = ?2"
+	    " ORDER BY up - down DESC, id",
+	[Q_COMMENT_FLAGGED] = "SELECT " COMMENT_COLUMNS
+	    " FROM comments WHERE status = 0 AND EXISTS (SELECT 1 FROM"
+	    " comment_flags f WHERE f.comment = comments.id)"
+	    " ORDER BY flags DESC, id DESC LIMIT ?1",
+	[Q_COMMENT_REPORT] = "SELECT report FROM comments WHERE id = ?1"
+	    " AND status = 0",
+	[Q_FLAG_INSERT] = "INSERT INTO comment_flags(comment, flagger,"
+	    " created) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+	[Q_CVOTE_INSERT] = "INSERT INTO comment_votes(comment, voter,"
+	    " useful, created) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
 };
 
 const struct stmt_table store_social_stmts = { sql, Q__MAX };
@@ -165,6 +203,7 @@ comment_add(struct store *s, const struct comment *c, const char *device,
 	sqlite3_bind_int(st, 4, (int)c->status);
 	sq_bind_text(st, 5, device);
 	sqlite3_bind_int64(st, 6, c->created);
+	sq_bind_text(st, 7, c->photo);
 	if (sq_step_done(s, st, "adding a comment") == -1)
 		return -1;
 	*id = sqlite3_last_insert_rowid(s->db);
@@ -204,6 +243,10 @@ comment_row(sqlite3_stmt *st, void *arg)
 	c.body = sq_col_text(st, 3);
 	c.status = (enum comment_status)sqlite3_column_int(st, 4);
 	c.created = sqlite3_column_int64(st, 5);
+	c.photo = sq_col_text(st, 6);
+	c.useful = sqlite3_column_int64(st, 7);
+	c.not_useful = sqlite3_column_int64(st, 8);
+	c.flags = sqlite3_column_int64(st, 9);
 	return e->fn(&c, e->arg);
 }
 
@@ -219,10 +262,11 @@ comment_rows(struct store *s, sqlite3_stmt *st,
 
 int
 store_comment_each(struct store *s, int64_t report,
-    enum comment_status status,
+    enum comment_status status, int by_useful,
     int (*fn)(const struct comment *, void *), void *arg)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_COMMENT_EACH);
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, by_useful ?
+	    Q_COMMENT_USEFUL : Q_COMMENT_EACH);
 
 	if (st == NULL)
 		return -1;
@@ -242,6 +286,67 @@ store_comment_recent(struct store *s, unsigned status_mask, size_t limit,
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)status_mask);
 	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
 	return comment_rows(s, st, fn, arg);
+}
+
+int
+store_comment_flagged(struct store *s, size_t limit,
+    int (*fn)(const struct comment *, void *), void *arg)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_COMMENT_FLAGGED);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, limit ? (sqlite3_int64)limit : -1);
+	return comment_rows(s, st, fn, arg);
+}
+
+/*
+ * One mark of who on published comment id: a flag (useful < 0) or a
+ * vote.  0 counted, 2 already there, 1 no such comment, -1.
+ */
+static int
+comment_mark(struct store *s, int64_t id, const char *who, int useful,
+    int64_t now, int64_t *report)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_COMMENT_REPORT);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sq_row(s, st, "looking a comment up", sq_int64_row,
+	    report)) != 0)
+		return rc;
+	st = sq_stmt(s, STORE_MOD_SOCIAL, useful < 0 ? Q_FLAG_INSERT :
+	    Q_CVOTE_INSERT);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sq_bind_text(st, 2, who);
+	if (useful < 0)
+		sqlite3_bind_int64(st, 3, now);
+	else {
+		sqlite3_bind_int(st, 3, useful != 0);
+		sqlite3_bind_int64(st, 4, now);
+	}
+	if (sq_step_done(s, st, "marking a comment") == -1)
+		return -1;
+	return sqlite3_changes(s->db) == 1 ? 0 : 2;
+}
+
+int
+store_comment_mark(struct store *s, int64_t id, const char *who,
+    int useful, int64_t now, int64_t *report)
+{
+	int own, rc;
+
+	*report = 0;
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	rc = comment_mark(s, id, who, useful, now, report);
+	if (sq_tx_end(s, own, rc != -1) == -1)
+		return -1;
+	return rc;
 }
 
 int

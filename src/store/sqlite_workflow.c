@@ -40,6 +40,17 @@ static const char *const workflow_migrations[] = {
 	/* 2: the HTTP request that caused an entry ('' for none). */
 	"ALTER TABLE audit_log ADD COLUMN request_id TEXT NOT NULL"
 	" DEFAULT '';",
+	/*
+	 * 3 (reopen): the parts of each public note, so that a page says
+	 * it in its own language (own: the actor's words, '' for none; NULL
+	 * for updates written before), and the earlier report a new one
+	 * follows up ("not fixed" after the reopening window).
+	 */
+	"ALTER TABLE workflow_updates ADD COLUMN own TEXT;"
+	"ALTER TABLE workflow_updates ADD COLUMN detail INTEGER;"
+	"ALTER TABLE reports ADD COLUMN related INTEGER;"
+	"CREATE INDEX reports_related ON reports(related)"
+	" WHERE related IS NOT NULL;",
 };
 
 const struct migration_set store_workflow_schema = {
@@ -52,7 +63,7 @@ const struct migration_set store_workflow_schema = {
 	"id, token, agency, status, status_notes, requested, updated, " \
 	"register_due, registered, forward_due, expected, answered, answer, " \
 	"reject_reason, forwarded_from, forward_reason, extension_reason, " \
-	"extended, fixed, reporter_user, reopened"
+	"extended, fixed, reporter_user, reopened, related"
 
 /* The running deadline of an open report (NULL once closed or answered). */
 #define WF_DUE "(CASE WHEN status = 0 THEN register_due WHEN status IN " \
@@ -65,6 +76,8 @@ enum {
 	W_ACTION_INSERT,
 	W_EXTERNAL,
 	W_SET_REPORTER,
+	W_SET_RELATED,
+	W_FOLLOWUPS,
 	W_HISTORY,
 	W_DUE,
 	W_QUEUE,
@@ -85,12 +98,17 @@ static const char *const sql[W__MAX] = {
 	[W_UPDATE_INSERT] = "INSERT INTO report_updates(report, status, "
 	    "description, media_url, created) VALUES (?, ?, ?, NULL, ?)",
 	[W_ACTION_INSERT] = "INSERT INTO workflow_updates(update_id, report, "
-	    "action, agency, due, external_id) VALUES (?, ?, ?, ?, ?, ?)",
+	    "action, agency, due, external_id, own, detail) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	[W_EXTERNAL] = "SELECT update_id FROM workflow_updates "
 	    "WHERE report = ? AND external_id = ?",
 	[W_SET_REPORTER] = "UPDATE reports SET reporter_user = ? WHERE id = ?",
+	[W_SET_RELATED] = "UPDATE reports SET related = ? WHERE id = ?",
+	[W_FOLLOWUPS] = "SELECT id FROM reports WHERE related = ? "
+	    "ORDER BY id LIMIT ?",
 	[W_HISTORY] = "SELECT u.id, u.status, coalesce(w.action, -1), "
-	    "u.description, w.agency, w.due, u.created FROM report_updates u "
+	    "u.description, w.agency, w.due, u.created, w.own, "
+	    "coalesce(w.detail, 0) FROM report_updates u "
 	    "LEFT JOIN workflow_updates w ON w.update_id = u.id "
 	    "WHERE u.report = ? ORDER BY u.created, u.id LIMIT ?",
 	[W_DUE] = "SELECT " WF_COLUMNS " FROM reports WHERE " WF_DUE " < ?2 "
@@ -99,7 +117,8 @@ static const char *const sql[W__MAX] = {
 	    "WHERE status IN (0, 1, 2) AND ((?2 >> status) & 1) = 1 "
 	    "AND (?1 IS NULL OR instr(?1, ',' || agency || ',') > 0) "
 	    "AND (?3 IS NULL OR service = ?3) AND " WF_DUE " < ?4 "
-	    "ORDER BY " WF_DUE ", id LIMIT ?5 OFFSET ?6",
+	    "ORDER BY (status = 2 AND reopened > 0) DESC, " WF_DUE ", id "
+	    "LIMIT ?5 OFFSET ?6",
 	[W_AUDIT_LAST] = "SELECT id, hash FROM audit_log ORDER BY id DESC "
 	    "LIMIT 1",
 	[W_AUDIT_INSERT] = "INSERT INTO audit_log(id, created, actor_role, "
@@ -164,8 +183,9 @@ record_from_row(sqlite3_stmt *st, struct wf_record *r)
 	r->fixed = col_opt(st, 18);
 	r->reporter_user = sqlite3_column_int64(st, 19);
 	r->reopened = sqlite3_column_int(st, 20);
-	if (sqlite3_column_count(st) > 21)
-		r->service_code = sq_col_text(st, 21);
+	r->related = sqlite3_column_int64(st, 21);
+	if (sqlite3_column_count(st) > 22)
+		r->service_code = sq_col_text(st, 22);
 }
 
 /* What record_row hands a record to. */
@@ -257,6 +277,8 @@ apply(struct store *s, const struct wf_record *r, const struct wf_update *u,
 	sq_bind_text(st, 4, u->agency);
 	bind_time(st, 5, u->due);
 	sq_bind_text(st, 6, u->external_id);
+	sq_bind_text(st, 7, u->own != NULL ? u->own : "");
+	sqlite3_bind_int(st, 8, u->detail);
 	return sq_step_done(s, st, "recording the update's action");
 }
 
@@ -282,16 +304,60 @@ store_wf_external(struct store *s, int64_t report, const char *external_id,
 	return sq_row(s, st, "reading update ids", sq_int64_row, update_id);
 }
 
-int
-store_wf_set_reporter(struct store *s, int64_t report, int64_t user)
+/* UPDATE reports SET <column of statement w> = value WHERE id = report. */
+static int
+set_link(struct store *s, int w, int64_t report, int64_t value,
+    const char *what)
 {
 	sqlite3_stmt *st;
 
-	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_SET_REPORTER)) == NULL)
+	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, w)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, user);
+	sqlite3_bind_int64(st, 1, value);
 	sqlite3_bind_int64(st, 2, report);
-	return sq_step_done(s, st, "linking the reporter");
+	return sq_step_done(s, st, what);
+}
+
+int
+store_wf_set_reporter(struct store *s, int64_t report, int64_t user)
+{
+	return set_link(s, W_SET_REPORTER, report, user, "linking the "
+	    "reporter");
+}
+
+int
+store_wf_set_related(struct store *s, int64_t report, int64_t related)
+{
+	return set_link(s, W_SET_RELATED, report, related, "linking the "
+	    "related report");
+}
+
+/* What followup_row hands an id to. */
+struct followup_rows {
+	int (*fn)(int64_t, void *);
+	void *arg;
+};
+
+static int
+followup_row(sqlite3_stmt *st, void *arg)
+{
+	const struct followup_rows *f = arg;
+
+	return f->fn(sqlite3_column_int64(st, 0), f->arg);
+}
+
+int
+store_wf_followups(struct store *s, int64_t report, size_t limit,
+    int (*fn)(int64_t, void *), void *arg)
+{
+	struct followup_rows f = { fn, arg };
+	sqlite3_stmt *st;
+
+	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_FOLLOWUPS)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, report);
+	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
+	return sq_rows(s, st, "reading follow-up reports", followup_row, &f);
 }
 
 /* What history_row hands a history entry to. */
@@ -313,6 +379,8 @@ history_row(sqlite3_stmt *st, void *arg)
 	h.agency = sq_col_text(st, 4);
 	h.due = sqlite3_column_int64(st, 5);
 	h.created = sqlite3_column_int64(st, 6);
+	h.own = sq_col_text(st, 7);
+	h.detail = sqlite3_column_int(st, 8);
 	return e->fn(&h, e->arg);
 }
 

@@ -36,10 +36,27 @@ int store_vote_count(struct store *s, int64_t report, const char *voter,
 int store_comment_add(struct store *s, const struct comment *c,
     const char *device, int64_t *id);
 
-/* A report's comments of the given status, oldest first. */
+/*
+ * A report's comments of the given status, oldest first, or the most
+ * useful (useful minus not useful votes) first when by_useful.
+ */
 int store_comment_each(struct store *s, int64_t report,
-    enum comment_status status,
+    enum comment_status status, int by_useful,
     int (*fn)(const struct comment *, void *), void *arg);
+
+/* Published comments readers flagged, most flags first, at most limit. */
+int store_comment_flagged(struct store *s, size_t limit,
+    int (*fn)(const struct comment *, void *), void *arg);
+
+/*
+ * Mark published comment id for who (a device token): a flag for the
+ * moderators when useful < 0, else a vote, useful (1) or not (0).  One
+ * of each per who and comment.  Returns 0 (counted, the comment's report
+ * in *report), 2 (who had marked it so before), 1 (no such published
+ * comment) or -1.
+ */
+int store_comment_mark(struct store *s, int64_t id, const char *who,
+    int useful, int64_t now, int64_t *report);
 
 /*
  * The newest comments of every report whose status is in status_mask

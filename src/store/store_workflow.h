@@ -32,6 +32,8 @@ struct wf_update {
 	const char *agency;             /* forward: the receiving agency */
 	int64_t due;                    /* extend: the new answer deadline */
 	const char *external_id;        /* the agency system's id, or NULL */
+	const char *own;                /* the actor's own words ("" none) */
+	int detail;                     /* reject: reason; fixed: 1 yes */
 };
 
 /*
@@ -50,6 +52,13 @@ int store_wf_external(struct store *s, int64_t report,
 /* Link a report to the account that submitted it. */
 int store_wf_set_reporter(struct store *s, int64_t report, int64_t user);
 
+/* Mark report as the follow-up of the earlier report related. */
+int store_wf_set_related(struct store *s, int64_t report, int64_t related);
+
+/* The reports that follow up report (related = report), oldest first. */
+int store_wf_followups(struct store *s, int64_t report, size_t limit,
+    int (*fn)(int64_t, void *), void *arg);
+
 /* A report's history, oldest first, at most limit entries. */
 int store_wf_history(struct store *s, int64_t report, size_t limit,
     int (*fn)(const struct wf_history *, void *), void *arg);
@@ -63,9 +72,9 @@ int store_wf_due(struct store *s, const char *agency, int64_t before,
     size_t limit, int (*fn)(const struct wf_record *, void *), void *arg);
 
 /*
- * Open reports (submitted, registered, in progress) matching q, by their
- * running deadline, earliest (most overdue) first; records carry
- * service_code.
+ * Open reports (submitted, registered, in progress) matching q: those
+ * the reporter reopened first, then by their running deadline, earliest
+ * (most overdue) first; records carry service_code.
  */
 int store_wf_queue(struct store *s, const struct wf_queue *q,
     int (*fn)(const struct wf_record *, void *), void *arg);

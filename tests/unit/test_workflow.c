@@ -376,6 +376,78 @@ test_reporter_proof_and_reopen_window(void **state)
 	assert_int_equal(get(env, id).fixed, 0);
 }
 
+/* The notes of a report's history in lang, joined by "|". */
+struct notes {
+	const struct catalog *c;
+	enum lang lang;
+	char text[2048];
+};
+
+static int
+on_note(const struct wf_history *h, void *arg)
+{
+	struct notes *n = arg;
+	char *t = workflow_history_note(n->c, h, n->lang);
+	size_t used = strlen(n->text);
+
+	snprintf(n->text + used, sizeof(n->text) - used, "%s|",
+	    t != NULL ? t : "");
+	free(t);
+	return 0;
+}
+
+static void
+notes_in(struct env *env, int64_t id, enum lang lang, struct notes *n)
+{
+	memset(n, 0, sizeof(*n));
+	n->c = env->c;
+	n->lang = lang;
+	assert_int_equal(workflow_history(env->s, id, 0, on_note, n), 0);
+}
+
+static int
+on_notes(const struct wf_record *r, void *arg)
+{
+	snprintf(arg, 512, "%s", r->status_notes ? r->status_notes : "");
+	return 0;
+}
+
+static void
+test_reopen_closed_notes_in_both_languages(void **state)
+{
+	struct env *env = *state;
+	struct notes n;
+	struct verr e;
+	char tok[REPORT_TOKEN_LEN], sn[512];
+	int64_t id = submit(env, &env->citizen, NOW, tok), i;
+
+	for (i = WF_REGISTER; i <= WF_CLOSE; i++)
+		assert_int_equal(apply(env, &env->op, id, (enum wf_action)i,
+		    NOW, &e), 0);
+	/* The official answer stays in status_notes after the close. */
+	assert_int_equal(store_wf_get(env->s, id, on_notes, sn), 0);
+	assert_string_equal(sn, "Ответ Обращение закрыто.");
+	assert_int_equal(workflow_reopenable(&(struct wf_record){
+	    .status = STATUS_CLOSED, .answered = NOW }, NOW + 30 * DAY), 1);
+	assert_int_equal(workflow_reopenable(&(struct wf_record){
+	    .status = STATUS_CLOSED, .answered = NOW }, NOW + 31 * DAY), 0);
+	/* A closed report is reopened by its reporter within 30 days. */
+	assert_int_equal(apply(env, &env->citizen, id, WF_REOPEN,
+	    NOW + 10 * DAY, &e), 0);
+	assert_int_equal(get(env, id).status, STATUS_IN_PROGRESS);
+	assert_int_equal(get(env, id).reopened, 1);
+	notes_in(env, id, LANG_EN, &n);
+	assert_non_null(strstr(n.text, "|The report is registered; the answer "
+	    "is due by 2026-10-21.|Work on the report has started.|Ответ|"
+	    "The report is closed.|The reporter says the problem is not "
+	    "fixed; the report is reopened.|"));
+	notes_in(env, id, LANG_RU, &n);
+	assert_non_null(strstr(n.text, "|Обращение зарегистрировано, ответ — "
+	    "до 2026-10-21.|Обращение принято в работу.|Ответ|Обращение "
+	    "закрыто.|Заявитель: проблема не решена, обращение "
+	    "возобновлено.|"));
+}
+
 static void
 test_status_walk_and_replay(void **state)
 {
@@ -461,6 +533,7 @@ main(void)
 		T(test_forward_restarts_clock),
 		T(test_one_extension),
 		T(test_reporter_proof_and_reopen_window),
+		T(test_reopen_closed_notes_in_both_languages),
 		T(test_status_walk_and_replay),
 		T(test_overdue),
 #undef T

@@ -4,7 +4,7 @@
 window.VECHE_I18N = {
   ru: {
     status: { submitted: 'Подано', registered: 'Зарегистрировано',
-      in_progress: 'В работе', answered: 'Дан ответ', closed: 'Решено',
+      in_progress: 'В работе', answered: 'Дан ответ', closed: 'Закрыто',
       rejected: 'Отклонено' },
     noAddress: 'адрес не указан',
     inView: (n, total) => `На карте ${n} из ${total}`,

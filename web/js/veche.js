@@ -396,7 +396,10 @@
         document.getElementById('comment-list').append(el('li', { id: `comment-${c.id}` },
           el('p', { class: 'meta' }, el('strong', { text: c.author || T.anonymous }), ' ',
             el('time', { datetime: c.created.slice(0, 16), text: dateText(c.created) })),
-          el('p', { class: 'body', text: c.body })));
+          el('p', { class: 'body', text: c.body }),
+          // reopen (issue 12): a comment's photo
+          c.photo_url ? el('p', { class: 'comment-photo' }, el('a', { href: c.photo_url },
+            el('img', { src: c.photo_url.replace(/\.jpg$/, '-thumb.jpg'), alt: T.photo }))) : null));
         cform.reset();
       } catch (e) {
         cform.append(el('p', { class: 'error', role: 'alert', text: T.failed + e.message }));

@@ -547,7 +547,7 @@ my_page(struct http_request *req, struct http_response *res, void *arg)
 	if (n == 0)
 		html_f(&h, "<p id=\"my-empty\">%s</p>\n", w(AW_MY_EMPTY, c.lang));
 	else
-		html_f(&h, "<div class=\"table-wrap\"><table id=\"my-table\">\n"
+		html_f(&h, "<div class=\"table-wrap\" tabindex=\"0\"><table id=\"my-table\">\n"
 		    "<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%m"
 		    "</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		    "<th scope=\"col\">%s</th></tr></thead>\n<tbody>\n",

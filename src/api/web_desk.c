@@ -432,7 +432,7 @@ desk(struct http_request *req, struct http_response *res, void *arg)
 	html_f(&st.h, "<form method=\"post\" action=\"/desk/bulk\" "
 	    "id=\"bulk-form\">\n");
 	staff_csrf_field(&st);
-	html_f(&st.h, "<div class=\"table-wrap\"><table class=\"queue\" "
+	html_f(&st.h, "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"queue\" "
 	    "id=\"queue\">\n<caption class=\"visually-hidden\">%m</caption>\n"
 	    "<thead><tr><th scope=\"col\"><span class=\"visually-hidden\">%m"
 	    "</span></th><th scope=\"col\">№</th><th scope=\"col\">%m</th>"

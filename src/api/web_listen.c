@@ -542,7 +542,7 @@ listen_page(struct http_request *req, struct http_response *res, void *arg)
 	q = http_request_query(req);
 	html_f(&st.h, "<p><a id=\"listen-csv\" href=\"/listen.csv%r%s\">%m</a>"
 	    "</p>\n", q[0] ? "?" : "", q, M_L_CSV);
-	html_f(&st.h, "<div class=\"table-wrap\"><table id=\"posts\">\n<caption"
+	html_f(&st.h, "<div class=\"table-wrap\" tabindex=\"0\"><table id=\"posts\">\n<caption"
 	    " class=\"visually-hidden\">%m</caption>\n<thead><tr><th scope=\""
 	    "col\">%m</th><th scope=\"col\">%m</th><th scope=\"col\">%m</th>"
 	    "<th scope=\"col\">%m</th><th scope=\"col\">%m</th><th scope=\"col"
@@ -713,7 +713,7 @@ sources_page(struct http_request *req, struct http_response *res,
 		return 0;
 	staff_page_begin(&st, web_msg(M_L_SOURCES, st.c.lang), "listen-sources",
 	    "/listen/sources", 0);
-	html_f(&st.h, "<h1>%m</h1>\n<div class=\"table-wrap\"><table id=\""
+	html_f(&st.h, "<h1>%m</h1>\n<div class=\"table-wrap\" tabindex=\"0\"><table id=\""
 	    "sources\">\n<caption class=\"visually-hidden\">%m</caption>\n"
 	    "<thead><tr><th scope=\"col\">%m</th><th scope=\"col\">%m</th>"
 	    "<th scope=\"col\">%m</th><th scope=\"col\">%m</th><th scope=\"col"

@@ -39,8 +39,14 @@ for ag in CITIZEN_CITY["agencies"]:
 
 
 def csrf_of(page):
-    m = re.search(r'name="csrf" value="([^"]+)"', page)
-    return m.group(1) if m else None
+    """The pages' own token: the one in the report's forms, not the
+    session's in the header's sign-out form."""
+    for form in re.finditer(r'<form[^>]*action="([^"]*)"[^>]*>(.*?)</form>',
+                            page, re.S):
+        m = re.search(r'name="csrf" value="([^"]+)"', form.group(2))
+        if m and form.group(1) != "/logout":
+            return m.group(1)
+    return None
 
 
 class Browser(Session):

@@ -3,7 +3,8 @@
 //
 // A NEW PAGE GOES HERE: add { route, path } to PAGES (path: a concrete URL
 // for a route with {variables}; staff: true for a page behind sign-in, it is
-// visited as an administrator), or, for a GET route that is not a page
+// visited as an administrator; status: the answer expected when not 200,
+// for a page of refusal such as an unknown token), or, for a GET route that is not a page
 // (JSON, CSV, feeds, images), its pattern to NOT_PAGES.  The routing table
 // is read from src/api/*.c, and phone.test.mjs fails naming any GET route
 // listed in neither, so a page cannot be forgotten.
@@ -18,6 +19,11 @@ export const PAGES = [
   { route: '/reports/{id}', path: '/reports/1' },
   { route: '/new' },
   { route: '/login' },
+  { route: '/signup' },
+  { route: '/account/forgot' },
+  { route: '/account/reset', path: '/account/reset?token=not-a-token' },
+  { route: '/account/confirm', path: '/account/confirm?token=not-a-token', status: 404 },
+  { route: '/account/confirm-report', path: '/account/confirm-report?token=not-a-token', status: 404 },
   { route: '/desk', staff: true },
   { route: '/desk/moderation', staff: true },
   { route: '/desk/reports/{id}', path: '/desk/reports/1', staff: true },
@@ -30,12 +36,18 @@ export const PAGES = [
   { route: '/admin/agencies/{code}/edit', path: '/admin/agencies/uk_kirovsky/edit', staff: true },
   { route: '/admin/templates', staff: true },
   { route: '/admin/outbox', staff: true },
+  { route: '/my', staff: true },
+  { route: '/account', staff: true },
+  { route: '/listen', staff: true },
+  { route: '/listen/sources', staff: true },
+  // No post in the demo city: the page for a post that is not there.
+  { route: '/listen/posts/{id}', path: '/listen/posts/999', staff: true, status: 404 },
 ];
 
 // GET routes that answer something other than a page.
 export const NOT_PAGES = [
   /^\/api\//, /^\/open311\//, /^\/media\//, /^\/tiles\//, /^\/map\/.*\.geojson$/,
-  /^\/rss$/, /^\/metrics$/,
+  /^\/rss$/, /^\/metrics$/, /^\/listen\.csv$/,
 ];
 
 // The GET patterns of the routing table (src/api/*.c route tables).

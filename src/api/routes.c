@@ -16,6 +16,7 @@
 #include "api/routes.h"
 #include "api/web.h"
 #include "api/web_staff.h"
+#include "api/web_ratings.h"
 #include "api/workflow.h"
 #include "core/audit.h"
 
@@ -30,6 +31,7 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	/* After web's literal /api/v1/reports/nearby, which {id} would take. */
 	workflow_routes,
 	metrics_routes,
+	ratings_routes,
 };
 
 struct http_route *

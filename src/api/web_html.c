@@ -299,6 +299,9 @@ static const char *const msgs[M__MAX][LANG__MAX] = {
 	    "Queue pages" },
 	[M_DESK_NAV] = { "Разделы рабочего места",
 	    "Desk sections" },
+	/* ratings and open data (web_ratings.c, web_data.c) */
+	[M_NAV_RATINGS] = { "Рейтинг", "Ratings" },
+	[M_NAV_DATA] = { "Открытые данные", "Open data" },
 };
 
 static const char *const status_text[STATUS__MAX][LANG__MAX] = {
@@ -583,12 +586,13 @@ html_page_begin(struct html *h, const char *title, const char *page,
 	    "<nav aria-label=\"%m\"><ul>\n"
 	    "<li><a href=\"/\">%m</a></li>\n"
 	    "<li><a href=\"/reports\">%m</a></li>\n"
+	    "<li><a href=\"/ratings\">%m</a></li>\n"
 	    "<li><a class=\"button\" href=\"/new\">%m</a></li>\n"
 	    "</ul></nav>\n"
 	    "<a class=\"lang\" id=\"lang-switch\" lang=\"%r\" hreflang=\"%r\" "
 	    "href=\"%s?lang=%r\">%m</a>\n"
 	    "</header>\n<main id=\"main\">\n", page, M_SKIP, M_SITE, M_TAGLINE,
-	    M_NAV_MAP, M_NAV_MAP, M_NAV_LIST, M_NAV_NEW,
+	    M_NAV_MAP, M_NAV_MAP, M_NAV_LIST, M_NAV_RATINGS, M_NAV_NEW,
 	    web_msg(M_LANG_OTHER_CODE, h->lang),
 	    web_msg(M_LANG_OTHER_CODE, h->lang), path,
 	    web_msg(M_LANG_OTHER_CODE, h->lang), M_LANG_OTHER);

@@ -60,6 +60,8 @@ enum msg {
 	M_HIDDEN_DONE, M_PUBLISHED_DONE, M_FIXED_Q, M_FIXED_HINT, M_YES, M_NO,
 	M_FIXED_STATE, M_FIXED_YES, M_FIXED_NO, M_ANSWER, M_EXTENDED,
 	M_THANKS_FIXED, M_PAGE_OF, M_DESK_NAV,
+	/* ratings and open data (web_ratings.c, web_data.c) */
+	M_NAV_RATINGS, M_NAV_DATA,
 	M__MAX
 };
 

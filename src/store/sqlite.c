@@ -66,6 +66,7 @@ static const struct stmt_table *const stmt_tables[STORE_MOD__MAX] = {
 	[STORE_MOD_DELIVERY] = &store_delivery_stmts,
 	[STORE_MOD_SOCIAL] = &store_social_stmts,
 	[STORE_MOD_DEADLINES] = &store_deadlines_stmts,
+	[STORE_MOD_RATINGS] = &store_ratings_stmts,
 };
 
 #define STMT_FIXED ((size_t)STORE_MOD__MAX * STORE_MOD_STMTS)
@@ -153,6 +154,7 @@ static const struct migration_set *const migration_sets[] = {
 	&store_delivery_schema,
 	&store_social_schema,
 	&store_deadlines_schema,
+	&store_ratings_schema,
 };
 
 const struct migration_set store_core_schema = {

@@ -40,6 +40,7 @@ enum store_module {
 	STORE_MOD_DELIVERY,     /* outbox, webhooks, e-mail (sqlite_delivery.c) */
 	STORE_MOD_SOCIAL,       /* votes, comments, photos (sqlite_social.c) */
 	STORE_MOD_DEADLINES,    /* escalation notices sent (sqlite_deadlines.c) */
+	STORE_MOD_RATINGS,      /* ratings facts, open data (sqlite_ratings.c) */
 	STORE_MOD__MAX
 };
 
@@ -67,6 +68,7 @@ extern const struct stmt_table store_workflow_stmts;
 extern const struct stmt_table store_delivery_stmts;
 extern const struct stmt_table store_social_stmts;
 extern const struct stmt_table store_deadlines_stmts;
+extern const struct stmt_table store_ratings_stmts;
 
 /* One module's numbered migrations: steps[i] takes version i to i + 1. */
 struct migration_set {
@@ -81,6 +83,7 @@ extern const struct migration_set store_workflow_schema;
 extern const struct migration_set store_delivery_schema;
 extern const struct migration_set store_social_schema;
 extern const struct migration_set store_deadlines_schema;
+extern const struct migration_set store_ratings_schema;
 
 struct store {
 	sqlite3 *db;

@@ -1,0 +1,16 @@
+/*
+ * web_ratings.h: agencies' ratings (GET /ratings, /ratings/methodology,
+ * /api/v1/ratings.json) and the live GeoJSON of reports
+ * (GET /api/v1/reports.geojson); docs/ratings.md, docs/opendata.md.
+ */
+#ifndef VECHE_API_WEB_RATINGS_H
+#define VECHE_API_WEB_RATINGS_H
+
+#include <stddef.h>
+
+struct http_route;
+
+/* This module's rows of the routing table. */
+const struct http_route *ratings_routes(size_t *n);
+
+#endif

@@ -448,11 +448,17 @@ static const char *const p_ratings[] = {
 	"lang", "period", "from", "to", "agency", NULL
 };
 static const char *const p_lang[] = { "lang", NULL };
+static const char *const p_geojson[] = {
+	"lang", "bbox", "service_code", "status", "agency", "days", "from",
+	"to", "limit", "page", NULL
+};
 
 static const struct http_route ratings_table[] = {
 	{ HTTP_GET, "/ratings", ratings_page, 0, p_ratings, 0 },
 	{ HTTP_GET, "/ratings/methodology", methodology_page, 0, p_lang, 0 },
 	{ HTTP_GET, "/api/v1/ratings.json", ratings_json, 0, p_ratings, 0 },
+	{ HTTP_GET, "/api/v1/reports.geojson", web_reports_geojson, 0,
+	    p_geojson, 0 },
 };
 
 const struct http_route *

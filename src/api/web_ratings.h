@@ -13,4 +13,11 @@ struct http_route;
 /* This module's rows of the routing table. */
 const struct http_route *ratings_routes(size_t *n);
 
+struct http_request;
+struct http_response;
+
+/* GET /api/v1/reports.geojson (web_geojson.c). */
+int web_reports_geojson(struct http_request *, struct http_response *,
+    void *);
+
 #endif

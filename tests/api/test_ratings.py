@@ -29,14 +29,15 @@ CONTACTS = [{"first_name": "Аграфена%d" % i, "last_name": "Секрет�
 JUNE = "2026-06..2026-06"
 
 
-class RatingsCase(ServerTestCase):
+class CityCase(ServerTestCase):
+    """A server with the histories below, made once for the class."""
     clock = "2026-06-15T10:00:00+03:00"     # a Monday
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         # The histories are made once, by an instance, for every test.
-        maker = cls("test_figures_by_hand")
+        maker = cls("runTest")
         maker.build_city()
         cls.rid, cls.token = maker.rid, maker.token
 
@@ -107,6 +108,9 @@ class RatingsCase(ServerTestCase):
         out = tempfile.mkdtemp(prefix="dump-", dir=self.server.dir)
         self.server.cli("dump", "--db", self.server.db, "--out", out)
         return out
+
+
+class RatingsCase(CityCase):
 
     # figures
 
@@ -335,6 +339,89 @@ class RatingsCase(ServerTestCase):
             self.assertEqual(int(row["in_time_count"]),
                              a["answered_in_time"]["count"])
             self.assertEqual(row["rank"], str(a["rank"] or ""))
+
+
+class GeoJSONCase(CityCase):
+    """GET /api/v1/reports.geojson over the same city."""
+
+    def geo(self, path="/api/v1/reports.geojson", **params):
+        r = self.fetch("GET", path + ("?" + encode_query(params)
+                                      if params else ""))
+        self.assertEqual(r.status, 200, r)
+        return r, r.json()
+
+    def ids(self, doc):
+        return [f["properties"]["id"] for f in doc["features"]]
+
+    def test_filters(self):
+        _, doc = self.geo()
+        self.assertEqual(doc["type"], "FeatureCollection")
+        self.assertEqual(sorted(self.ids(doc)), sorted(self.rid.values()))
+        f = doc["features"][0]
+        self.assertEqual(f["geometry"]["type"], "Point")
+        self.assertEqual(set(f["properties"]), {
+            "id", "service_code", "status", "agency", "address",
+            "description", "requested_datetime", "updated_datetime"})
+        _, doc = self.geo(agency="west")
+        self.assertEqual(self.ids(doc), [self.rid[5]])
+        _, doc = self.geo(status="rejected")
+        self.assertEqual(self.ids(doc), [self.rid[6]])
+        _, doc = self.geo(service_code="heating")
+        self.assertEqual(self.ids(doc), [])
+        lat, lon = WEST_POINT
+        _, doc = self.geo(bbox="%f,%f,%f,%f" % (lon + 0.1, lat - 1,
+                                                lon + 1, lat + 1))
+        self.assertEqual(self.ids(doc), [])
+        _, doc = self.geo(bbox="%f,%f,%f,%f" % (lon - 0.1, lat - 0.1,
+                                                lon + 0.1, lat + 0.1))
+        self.assertEqual(len(self.ids(doc)), 10)
+        # Made on 15 June; veche's clock is at 20 July.
+        _, doc = self.geo(days="30")
+        self.assertEqual(self.ids(doc), [])
+        _, doc = self.geo(**{"from": "2026-06-15", "to": "2026-06-15"})
+        self.assertEqual(len(self.ids(doc)), 10)
+
+    def test_pages_link_to_the_next(self):
+        seen, path, params = [], "/api/v1/reports.geojson", {
+            "limit": "4", "agency": "roads"}
+        for want in (4, 4, 1):
+            r, doc = self.geo(path, **params)
+            self.assertEqual(len(doc["features"]), want)
+            seen += self.ids(doc)
+            nxt = [l["href"] for l in doc["links"] if l["rel"] == "next"]
+            if want < 4:
+                self.assertEqual(nxt, [])
+                self.assertIsNone(r.headers.get("Link"))
+                break
+            self.assertIn("agency=roads", nxt[0])
+            self.assertEqual(r.headers.get("Link"),
+                             '<%s>; rel="next"' % nxt[0])
+            path, params = nxt[0], {}
+        self.assertEqual(seen, sorted(self.rid[i] for i in self.rid
+                                      if i != 5))
+
+    def test_bad_input_names_the_field(self):
+        for params, field in (({"limit": "0"}, "limit"),
+                              ({"limit": "1001"}, "limit"),
+                              ({"page": "x"}, "page"),
+                              ({"bbox": "1,2"}, "bbox"),
+                              ({"status": "bogus"}, "status"),
+                              ({"agency": "nope"}, "agency"),
+                              ({"service_code": "nope"}, "service_code"),
+                              ({"days": "7", "from": "2026-06-01"}, "days"),
+                              ({"from": "2026-06-31"}, "from")):
+            r = self.fetch("GET", "/api/v1/reports.geojson?" +
+                           encode_query(params))
+            self.assert_error(r, "json", 400, field)
+
+    def test_no_personal_data(self):
+        _, doc = self.geo(limit="1000")
+        text = json.dumps(doc, ensure_ascii=False)
+        for c in CONTACTS[1:]:
+            for v in c.values():
+                self.assertNotIn(v, text)
+        for t in self.token.values():
+            self.assertNotIn(t, text)
 
 
 if __name__ == "__main__":

@@ -147,6 +147,8 @@
 #define VECHE_RATINGS_MAX_MONTHS  120          /* one period at most */
 #define VECHE_GEOJSON_PAGE        100          /* features per page, default */
 #define VECHE_GEOJSON_MAX_PAGE    1000         /* features per page at most */
+#define VECHE_DUMP_PERIOD_MS (24 * 3600 * 1000)  /* serve --data-dir: daily */
+#define VECHE_DUMP_RETRY_MS  (15 * 60 * 1000)    /* after a failed dump */
 
 /* Operations (src/api/metrics.c, reqlog.c, src/cli/backup.c; docs/operations.md) */
 #define VECHE_REQUEST_ID_HEX    32     /* a generated request id: 16 random bytes */

@@ -38,6 +38,8 @@ struct app {
 	struct ratelimit *login_limit;  /* failed sign-ins (api/ratelimit.h) */
 	struct metrics *metrics;        /* GET /metrics counters, or NULL */
 	int log_json;                   /* a JSON line per request on stderr */
+	const char *data_dir;           /* the open data dump, or NULL: none */
+	const char *data_licence;       /* its licence, an SPDX id */
 };
 
 /*

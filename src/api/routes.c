@@ -32,6 +32,7 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	workflow_routes,
 	metrics_routes,
 	ratings_routes,
+	data_routes,
 };
 
 struct http_route *

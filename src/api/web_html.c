@@ -587,12 +587,13 @@ html_page_begin(struct html *h, const char *title, const char *page,
 	    "<li><a href=\"/\">%m</a></li>\n"
 	    "<li><a href=\"/reports\">%m</a></li>\n"
 	    "<li><a href=\"/ratings\">%m</a></li>\n"
+	    "<li><a href=\"/data\">%m</a></li>\n"
 	    "<li><a class=\"button\" href=\"/new\">%m</a></li>\n"
 	    "</ul></nav>\n"
 	    "<a class=\"lang\" id=\"lang-switch\" lang=\"%r\" hreflang=\"%r\" "
 	    "href=\"%s?lang=%r\">%m</a>\n"
 	    "</header>\n<main id=\"main\">\n", page, M_SKIP, M_SITE, M_TAGLINE,
-	    M_NAV_MAP, M_NAV_MAP, M_NAV_LIST, M_NAV_RATINGS, M_NAV_NEW,
+	    M_NAV_MAP, M_NAV_MAP, M_NAV_LIST, M_NAV_RATINGS, M_NAV_DATA, M_NAV_NEW,
 	    web_msg(M_LANG_OTHER_CODE, h->lang),
 	    web_msg(M_LANG_OTHER_CODE, h->lang), path,
 	    web_msg(M_LANG_OTHER_CODE, h->lang), M_LANG_OTHER);

@@ -1,7 +1,8 @@
 /*
  * web_ratings.h: agencies' ratings (GET /ratings, /ratings/methodology,
  * /api/v1/ratings.json) and the live GeoJSON of reports
- * (GET /api/v1/reports.geojson); docs/ratings.md, docs/opendata.md.
+ * (GET /api/v1/reports.geojson), the open data catalogue (GET /data,
+ * web_data.c); docs/ratings.md, docs/opendata.md.
  */
 #ifndef VECHE_API_WEB_RATINGS_H
 #define VECHE_API_WEB_RATINGS_H
@@ -12,6 +13,9 @@ struct http_route;
 
 /* This module's rows of the routing table. */
 const struct http_route *ratings_routes(size_t *n);
+
+/* The open data catalogue's rows (web_data.c): /data, /data/{name}. */
+const struct http_route *data_routes(size_t *n);
 
 struct http_request;
 struct http_response;

@@ -129,6 +129,20 @@ int cli_delivery_mail_settings(struct store *s, const char *smtp_url,
 int cli_dump_write(struct store *s, const struct catalog *c, const char *dir,
     const char *licence, int64_t now, char *err, size_t errlen);
 
+struct app;
+struct cli_dump_worker;
+
+/*
+ * veche serve --data-dir: a thread that writes the dump into a->data_dir
+ * under a->data_licence at once and then every VECHE_DUMP_PERIOD_MS, with
+ * its own connection to db.  NULL with a message in err.
+ */
+struct cli_dump_worker *cli_dump_worker_start(struct app *a, const char *db,
+    char *err, size_t errlen);
+
+/* Stop it (waits for a dump under way).  Accepts NULL. */
+void cli_dump_worker_stop(struct cli_dump_worker *dw);
+
 /* ops.c */
 
 /*

@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "veche.h"
+#include "api/app.h"
 #include "cli/cli.h"
 #include "core/catalog.h"
 #include "core/clock.h"
@@ -28,6 +29,7 @@
 #include "core/opendata.h"
 #include "core/ratings.h"
 #include "core/report.h"
+#include "core/worker.h"
 #include "core/workflow.h"
 
 #define DUMP_PATH 1024
@@ -669,6 +671,64 @@ cli_dump_write(struct store *s, const struct catalog *c, const char *dir,
 		    e.message : strerror(errno));
 	ratings_free(r);
 	return rc;
+}
+
+/* veche serve's daily dump: one worker, its own connection. */
+struct cli_dump_worker {
+	struct worker *w;
+	struct app *app;
+	const char *db;
+	struct store *s;
+};
+
+static int64_t
+dump_round(struct worker *w, void *arg)
+{
+	struct cli_dump_worker *dw = arg;
+	char err[700];
+
+	(void)w;
+	if (dw->s == NULL && (dw->s = db_open(dw->db, err, sizeof(err))) ==
+	    NULL) {
+		fprintf(stderr, "veche: open data dump: %s\n", err);
+		return VECHE_DUMP_RETRY_MS;
+	}
+	if (cli_dump_write(dw->s, dw->app->catalog, dw->app->data_dir,
+	    dw->app->data_licence, clock_now(), err, sizeof(err)) == -1) {
+		fprintf(stderr, "veche: open data dump: %s\n", err);
+		return VECHE_DUMP_RETRY_MS;
+	}
+	return VECHE_DUMP_PERIOD_MS;
+}
+
+struct cli_dump_worker *
+cli_dump_worker_start(struct app *a, const char *db, char *err,
+    size_t errlen)
+{
+	struct cli_dump_worker *dw;
+
+	if ((dw = calloc(1, sizeof(*dw))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	dw->app = a;
+	dw->db = db;
+	if ((dw->w = worker_start("open data dump", dump_round, dw, err,
+	    errlen)) == NULL) {
+		free(dw);
+		return NULL;
+	}
+	return dw;
+}
+
+void
+cli_dump_worker_stop(struct cli_dump_worker *dw)
+{
+	if (dw == NULL)
+		return;
+	worker_stop(dw->w);
+	db_close(dw->s);
+	free(dw);
 }
 
 static const char usage[] =

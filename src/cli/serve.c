@@ -66,6 +66,10 @@ static const char usage[] =
     "                     (off without it: 404)\n"
     "  --log-format F     'text' (default) or 'json': a JSON line per\n"
     "                     request on stderr (docs/operations.md)\n"
+    "  --data-dir DIR     write the open data dump into DIR at start and\n"
+    "                     daily, and serve it at /data (docs/opendata.md)\n"
+    "  --data-licence ID  the open data's licence, an SPDX id (default\n"
+    "                     " CLI_DEFAULT_LICENCE ")\n"
     "\n"
     "Prints 'veche: listening on URL' when ready; stops on SIGINT/SIGTERM.\n";
 
@@ -90,6 +94,7 @@ struct serve {
 	struct http_server *srv;
 	struct delivery_worker *worker;
 	struct escalation_worker *scanner;
+	struct cli_dump_worker *dumper;
 	char public_url[512], static_dir[1024], media_dir[1024];
 };
 
@@ -143,6 +148,8 @@ parse_args(struct serve *sv, int argc, char **argv)
 		{ "body-timeout", required_argument, NULL, 'b' },
 		{ "metrics-token-file", required_argument, NULL, 'm' },
 		{ "log-format", required_argument, NULL, 'L' },
+		{ "data-dir", required_argument, NULL, 'O' },
+		{ "data-licence", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int64_t v, per_address = 0, header_s = 0, body_s = 0;
@@ -236,6 +243,17 @@ parse_args(struct serve *sv, int argc, char **argv)
 		case 'L':
 			if ((sv->app.log_json = cli_ops_log_format(optarg)) == -1)
 				return -1;
+			break;
+		case 'O':
+			sv->app.data_dir = optarg;
+			break;
+		case 'c':
+			if (*optarg == '\0' || strlen(optarg) > 64) {
+				fprintf(stderr, "veche: --data-licence: an SPDX "
+				    "id such as CC-BY-4.0\n");
+				return -1;
+			}
+			sv->app.data_licence = optarg;
 			break;
 		default:
 			fputs(usage, stderr);
@@ -416,6 +434,11 @@ start_workers(struct serve *sv)
 		return -1;
 	}
 	metrics_watch_scanner(sv->app.metrics, sv->scanner);
+	if (sv->app.data_dir != NULL && (sv->dumper = cli_dump_worker_start(
+	    &sv->app, sv->db, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "veche: %s\n", err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -439,6 +462,7 @@ stop(struct serve *sv)
 {
 	/* The server first: /metrics reads the scanner. */
 	http_server_stop(sv->srv);
+	cli_dump_worker_stop(sv->dumper);
 	escalation_worker_stop(sv->scanner);
 	delivery_worker_stop(sv->worker);
 	metrics_free(sv->app.metrics);
@@ -462,6 +486,7 @@ run(int argc, char **argv)
 	sv.listen = DEFAULT_LISTEN;
 	sv.threads = VECHE_DEFAULT_THREADS;
 	sv.nreports = CLI_DEMO_REPORTS;
+	sv.app.data_licence = CLI_DEFAULT_LICENCE;
 	delivery_config_default(&sv.dcfg);
 	if (parse_args(&sv, argc, argv) == -1) {
 		sodium_memzero(sv.metrics_token, sizeof(sv.metrics_token));

@@ -12,9 +12,11 @@ import csv
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 from harness import (WEST_POINT, ServerTestCase, encode_query, epoch_of,
                      report_fields)
@@ -422,6 +424,87 @@ class GeoJSONCase(CityCase):
                 self.assertNotIn(v, text)
         for t in self.token.values():
             self.assertNotIn(t, text)
+
+
+class DataCase(CityCase):
+    """veche serve --data-dir: the dump at start, /data and its files."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.data_dir = tempfile.mkdtemp(prefix="veche-data-")
+        cls.serve_args = ("--data-dir", cls.data_dir, "--data-licence",
+                          "CC0-1.0")
+        super().setUpClass()
+        # Restarted with the histories made: its first dump holds them.
+        # The dump of the first start (an empty city) goes first, so that
+        # the catalogue lists nothing until the new one is written.
+        cls.server.stop()
+        for name in os.listdir(cls.data_dir):
+            os.remove(os.path.join(cls.data_dir, name))
+        cls.server.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            shutil.rmtree(cls.data_dir, ignore_errors=True)
+
+    def catalogue(self):
+        """GET /data once the dump made at start is listed."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            r = self.fetch("GET", "/data")
+            self.assertEqual(r.status, 200, r)
+            if "data-pending" not in r.text() and \
+                    "reports.csv" in r.text():
+                return r.text()
+            time.sleep(0.05)
+        raise AssertionError("timed out waiting for the dump at start")
+
+    def test_catalogue_lists_files_sizes_licence(self):
+        html = self.catalogue()
+        self.assertIn("Открытые данные", html)
+        self.assertIn('href="https://creativecommons.org/publicdomain/'
+                      'zero/1.0/" rel="license"', html)
+        for name in ("reports.csv", "reports.jsonl", "reports.geojson",
+                     "history.csv", "agencies.csv", "services.csv",
+                     "ratings.csv"):
+            self.assertIn('href="/data/%s"' % name, html)
+            size = os.path.getsize(os.path.join(self.data_dir, name))
+            self.assertRegex(html, r'href="/data/%s".*?<td>%d ' % (
+                re.escape(name), size))
+        self.assertIn('href="/data/datapackage.json"', html)
+        en = self.fetch("GET", "/data?lang=en").text()
+        self.assertIn("Open data", en)
+        self.assertIn("Licence", en)
+
+    def test_files_are_served(self):
+        self.catalogue()
+        r = self.fetch("GET", "/data/reports.csv")
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue(r.headers.get("Content-Type").startswith(
+            "text/csv"))
+        rows = list(csv.DictReader(r.text().splitlines()))
+        self.assertEqual(len(rows), 10)
+        r = self.fetch("GET", "/data/datapackage.json")
+        self.assertEqual(r.json()["licenses"][0]["name"], "CC0-1.0")
+        r = self.fetch("GET", "/data/reports.geojson")
+        self.assertEqual(r.headers.get("Content-Type"),
+                         "application/geo+json")
+        self.assertEqual(len(r.json()["features"]), 10)
+        for bad in ("/data/nothing.csv", "/data/..%2Fveche.db",
+                    "/data/reports.csv.part", "/data/veche.db"):
+            self.assertEqual(self.fetch("GET", bad).status, 404, bad)
+
+    def test_served_files_have_no_personal_data(self):
+        self.catalogue()
+        secrets = [v for c in CONTACTS[1:] for v in c.values()]
+        secrets += list(self.token.values())
+        for name in sorted(os.listdir(self.data_dir)):
+            text = self.fetch("GET", "/data/" + name).text()
+            for v in secrets:
+                self.assertNotIn(v, text, "%s holds %r" % (name, v))
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	metrics_routes,
 	ratings_routes,
 	data_routes,
+	book_routes,
 };
 
 struct http_route *

@@ -175,12 +175,8 @@ data_page(struct http_request *req, struct http_response *res, void *arg)
 		return web_fail(req, res, &c, 404, NULL, dt(D_NONE, c.lang));
 	snprintf(path, sizeof(path), "%s/datapackage.json", c.app->data_dir);
 	pkg = json_load_file(path, 0, NULL);
-	h.res = res;
-	h.lang = c.lang;
-	h.failed = 0;
-	http_response_kind(res, HTTP_TYPE_HTML);
-	http_response_header(res, "Cache-Control", "no-store");
-	html_page_begin(&h, dt(D_TITLE, c.lang), "data", "/data", c.csrf, 0);
+	ratings_page_begin(res, &h, &c, dt(D_TITLE, c.lang), "data",
+	    "/data");
 	html_f(&h, "<h1>%s</h1>\n<p>%s</p>\n", dt(D_TITLE, c.lang),
 	    dt(D_INTRO, c.lang));
 	if (pkg == NULL)

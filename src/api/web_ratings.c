@@ -318,8 +318,8 @@ days_cell(struct html *h, double d)
 	html_f(h, "<td>%s</td>", buf);
 }
 
-static void
-page_begin(struct http_response *res, struct html *h,
+void
+ratings_page_begin(struct http_response *res, struct html *h,
     const struct web_ctx *c, const char *title, const char *page,
     const char *path)
 {
@@ -344,8 +344,8 @@ ratings_row(struct html *h, const struct ratings_agency *a,
 		html_f(h, "<td>%d</td>", a->rank);
 	else
 		html_raw(h, "<td>—</td>");
-	html_f(h, "<th scope=\"row\">%s", ag ? catalog_text(ag->name, l) :
-	    a->code);
+	html_f(h, "<th scope=\"row\"><a href=\"/agencies/%s\">%s</a>",
+	    a->code, ag ? catalog_text(ag->name, l) : a->code);
 	if (a->few)
 		html_f(h, "<br><span class=\"few-note\">%s</span>",
 		    rt(R_FEW, l));
@@ -381,7 +381,8 @@ ratings_page(struct http_request *req, struct http_response *res, void *arg)
 		return answered ? 0 : -1;
 	snprintf(period, sizeof(period), "%.7s..%.7s", r->period.from_date,
 	    r->period.to_date);
-	page_begin(res, &h, &c, rt(R_TITLE, c.lang), "ratings", "/ratings");
+	ratings_page_begin(res, &h, &c, rt(R_TITLE, c.lang), "ratings",
+	    "/ratings");
 	html_f(&h, "<h1>%s</h1>\n<form class=\"period\" method=\"get\" "
 	    "action=\"/ratings\"><label for=\"period\">%s</label> "
 	    "<input id=\"period\" name=\"period\" value=\"%s\" "
@@ -431,8 +432,8 @@ methodology_page(struct http_request *req, struct http_response *res,
 
 	if (web_begin(req, res, arg, &c) == -1)
 		return 0;
-	page_begin(res, &h, &c, rt(R_METHOD_TITLE, c.lang), "methodology",
-	    "/ratings/methodology");
+	ratings_page_begin(res, &h, &c, rt(R_METHOD_TITLE, c.lang),
+	    "methodology", "/ratings/methodology");
 	html_f(&h, "<h1>%s</h1>\n", rt(R_METHOD_TITLE, c.lang));
 	for (i = 0; i < sizeof(method) / sizeof(method[0]); i++) {
 		html_raw(&h, method[i][c.lang]);

@@ -54,4 +54,15 @@ struct opendata_report {
 	int reject_reason;              /* -1: none */
 };
 
+/*
+ * An agency's place in the city's hierarchy and its head (the city file's
+ * optional "parent" and "head"): all but agency may be NULL.
+ */
+struct agency_head {
+	const char *agency;
+	const char *parent;             /* the agency above it */
+	const char *name[LANG__MAX];    /* who heads it */
+	const char *title[LANG__MAX];   /* their position */
+};
+
 #endif

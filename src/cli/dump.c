@@ -643,6 +643,10 @@ cli_dump_write(struct store *s, const struct catalog *c, const char *dir,
 		snprintf(err, errlen, "--out %s: %s", dir, strerror(errno));
 		return -1;
 	}
+	if (opendata_low_memory(s, &e) == -1) {
+		snprintf(err, errlen, "%s", e.message);
+		return -1;
+	}
 	for (i = 0; i < RES__MAX && !d.failed; i++)
 		sink_open(&d, (int)i);
 	if (!d.failed && opendata_reports_each(s, on_report, &d, &e) == -1)

@@ -27,3 +27,9 @@ opendata_history_each(struct store *s,
 {
 	return stream_rc(s, store_ratings_history_each(s, fn, arg), e);
 }
+
+int
+opendata_low_memory(struct store *s, struct verr *e)
+{
+	return stream_rc(s, store_ratings_low_memory(s), e);
+}

@@ -13,6 +13,12 @@
 struct store;
 
 /*
+ * Make s read with little memory (no memory-mapped file, a small page
+ * cache), for a dump.  0, or -1 with e set.
+ */
+int opendata_low_memory(struct store *s, struct verr *e);
+
+/*
  * Call fn for every report's public columns, in id order, one at a time
  * (the record lives during the call).  Returns 0, fn's nonzero value, or
  * -1 with e set.

@@ -22,6 +22,9 @@
 _Static_assert(STORE_RATINGS_FORWARD == WF_FORWARD,
     "the store's forward action is the workflow's");
 
+static int month_bound(int y, int m, int end, const char *field, int64_t *t,
+    char date[11], struct verr *e);
+
 /* A growable list of durations in seconds, for a median. */
 struct durations {
 	int64_t *v;
@@ -50,11 +53,17 @@ struct stay {
 };
 
 struct pass {
-	const struct catalog *c;
 	const struct ratings_period *p;
 	int64_t now;
 	struct acc *accs;
 	size_t n;
+	/*
+	 * Month mode (ratings_months): stays of the agencies of group add to
+	 * accs[i] when they began in [bounds[i], bounds[i + 1]).
+	 */
+	const char *const *group;
+	size_t ngroup;
+	const int64_t *bounds;
 	int64_t report;                 /* the report being read; 0: none yet */
 	int64_t register_due;           /* its current deadlines */
 	int64_t expected;
@@ -125,15 +134,29 @@ ratings_wilson(int64_t k, int64_t n, struct ratings_share *out)
 	out->hi = fmin(1, centre + half);
 }
 
+/* Where a stay of agency code that began at start counts, or NULL. */
 static struct acc *
-acc_of(struct pass *ps, const char *code)
+acc_of(struct pass *ps, const char *code, int64_t start)
 {
 	size_t i;
 
 	if (code == NULL || *code == '\0')
 		return NULL;
+	if (ps->group == NULL) {
+		if (start < ps->p->from || start > ps->p->to)
+			return NULL;
+		for (i = 0; i < ps->n; i++)
+			if (strcmp(ps->accs[i].a.code, code) == 0)
+				return &ps->accs[i];
+		return NULL;
+	}
+	for (i = 0; i < ps->ngroup; i++)
+		if (strcmp(ps->group[i], code) == 0)
+			break;
+	if (i == ps->ngroup)
+		return NULL;
 	for (i = 0; i < ps->n; i++)
-		if (strcmp(ps->accs[i].a.code, code) == 0)
+		if (start >= ps->bounds[i] && start < ps->bounds[i + 1])
 			return &ps->accs[i];
 	return NULL;
 }
@@ -147,10 +170,10 @@ static void
 stay_end(struct pass *ps, const char *code, int forwarded)
 {
 	struct stay *st = &ps->st;
-	struct acc *a = acc_of(ps, code);
+	struct acc *a = acc_of(ps, code, st->start);
 	int open = !forwarded && !st->rejected;
 
-	if (a == NULL || st->start < ps->p->from || st->start > ps->p->to)
+	if (a == NULL)
 		return;
 	a->a.received++;
 	if (st->registered || (open && ps->register_due != 0 &&
@@ -282,6 +305,47 @@ cmp_rank(const void *x, const void *y)
 	return strcmp(a->code, b->code);
 }
 
+/* Read every history into ps; 0, or -1 with e set. */
+static int
+pass_run(struct store *s, struct pass *ps, struct verr *e)
+{
+	if (store_ratings_history_each(s, on_row, ps) != 0)
+		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
+	if (ps->report != 0)
+		stay_end(ps, last_agency(ps), 0);
+	if (ps->failed)
+		return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
+	return 0;
+}
+
+/* The figures of a, its durations freed. */
+static void
+acc_finish(struct acc *a)
+{
+	ratings_wilson(a->reg_ok, a->reg_due, &a->a.registered);
+	ratings_wilson(a->ans_ok, a->ans_due, &a->a.in_time);
+	ratings_wilson(a->fixed_yes, a->fixed_yes + a->fixed_no, &a->a.fixed);
+	a->a.median_answer_days = median_days(&a->answer);
+	a->a.median_close_days = median_days(&a->close);
+	a->a.few = a->a.received < VECHE_RATINGS_MIN_REPORTS;
+	a->a.score = a->a.in_time.lo;
+	free(a->answer.v);
+	free(a->close.v);
+	a->answer.v = a->close.v = NULL;
+}
+
+static void
+accs_free(struct acc *accs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; accs != NULL && i < n; i++) {
+		free(accs[i].answer.v);
+		free(accs[i].close.v);
+	}
+	free(accs);
+}
+
 struct ratings *
 ratings_compute(struct store *s, const struct catalog *c,
     const struct ratings_period *p, int64_t now, struct verr *e)
@@ -291,37 +355,23 @@ ratings_compute(struct store *s, const struct catalog *c,
 	size_t i;
 
 	memset(&ps, 0, sizeof(ps));
-	ps.c = c;
 	ps.p = p;
 	ps.now = now;
 	ps.n = catalog_nagencies(c);
 	if ((out = calloc(1, sizeof(*out))) == NULL ||
 	    (ps.accs = calloc(ps.n ? ps.n : 1, sizeof(*ps.accs))) == NULL ||
 	    (out->agencies = calloc(ps.n ? ps.n : 1,
-	    sizeof(*out->agencies))) == NULL)
-		goto oom;
-	for (i = 0; i < ps.n; i++)
-		ps.accs[i].a.code = catalog_agency_at(c, i)->code;
-	if (store_ratings_history_each(s, on_row, &ps) != 0) {
-		verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
+	    sizeof(*out->agencies))) == NULL) {
+		verr_set(e, VERR_INTERNAL, NULL, "out of memory");
 		goto fail;
 	}
-	if (ps.report != 0)
-		stay_end(&ps, last_agency(&ps), 0);
-	if (ps.failed)
-		goto oom;
+	for (i = 0; i < ps.n; i++)
+		ps.accs[i].a.code = catalog_agency_at(c, i)->code;
+	if (pass_run(s, &ps, e) == -1)
+		goto fail;
 	for (i = 0; i < ps.n; i++) {
-		struct acc *a = &ps.accs[i];
-
-		ratings_wilson(a->reg_ok, a->reg_due, &a->a.registered);
-		ratings_wilson(a->ans_ok, a->ans_due, &a->a.in_time);
-		ratings_wilson(a->fixed_yes, a->fixed_yes + a->fixed_no,
-		    &a->a.fixed);
-		a->a.median_answer_days = median_days(&a->answer);
-		a->a.median_close_days = median_days(&a->close);
-		a->a.few = a->a.received < VECHE_RATINGS_MIN_REPORTS;
-		a->a.score = a->a.in_time.lo;
-		out->agencies[i] = a->a;
+		acc_finish(&ps.accs[i]);
+		out->agencies[i] = ps.accs[i].a;
 	}
 	qsort(out->agencies, ps.n, sizeof(*out->agencies), cmp_rank);
 	for (i = 0; i < ps.n; i++)
@@ -329,19 +379,70 @@ ratings_compute(struct store *s, const struct catalog *c,
 	out->n = ps.n;
 	out->period = *p;
 	out->now = now;
-	goto done;
-oom:
-	verr_set(e, VERR_INTERNAL, NULL, "out of memory");
-fail:
-	ratings_free(out);
-	out = NULL;
-done:
-	for (i = 0; ps.accs != NULL && i < ps.n; i++) {
-		free(ps.accs[i].answer.v);
-		free(ps.accs[i].close.v);
-	}
-	free(ps.accs);
+	accs_free(ps.accs, ps.n);
 	return out;
+fail:
+	accs_free(ps.accs, ps.n);
+	ratings_free(out);
+	return NULL;
+}
+
+int
+ratings_months(struct store *s, const char *const *codes, size_t ncodes,
+    int64_t now, size_t nmonths, struct ratings_month *out, struct verr *e)
+{
+	int64_t bounds[RATINGS_MAX_MONTHS + 1];
+	struct ratings_period p;
+	struct pass ps;
+	time_t tt = (time_t)now;
+	struct tm tm;
+	size_t i;
+	int y, m, rc = -1;
+
+	if (nmonths == 0 || nmonths > RATINGS_MAX_MONTHS)
+		return verr_set(e, VERR_INTERNAL, NULL, "months: 1 to %d",
+		    RATINGS_MAX_MONTHS);
+	localtime_r(&tt, &tm);
+	/* The first of the months: nmonths - 1 before now's. */
+	y = tm.tm_year + 1900;
+	m = tm.tm_mon + 1 - (int)(nmonths - 1);
+	while (m < 1) {
+		m += 12;
+		y--;
+	}
+	for (i = 0; i <= nmonths; i++) {
+		if (month_bound(y, m, 0, "month", &bounds[i], p.from_date, e) ==
+		    -1)
+			return -1;
+		if (i < nmonths) {
+			out[i].year = y;
+			out[i].month = m;
+		}
+		if (++m > 12) {
+			m = 1;
+			y++;
+		}
+	}
+	memset(&ps, 0, sizeof(ps));
+	ps.now = now;
+	ps.n = nmonths;
+	ps.group = codes;
+	ps.ngroup = ncodes;
+	ps.bounds = bounds;
+	if ((ps.accs = calloc(nmonths, sizeof(*ps.accs))) == NULL)
+		return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
+	for (i = 0; i < nmonths; i++)
+		ps.accs[i].a.code = "";
+	if (pass_run(s, &ps, e) == 0) {
+		for (i = 0; i < nmonths; i++) {
+			acc_finish(&ps.accs[i]);
+			out[i].figures = ps.accs[i].a;
+			out[i].figures.code = NULL;
+		}
+		rc = 0;
+	}
+	accs_free(ps.accs, ps.n);
+	return rc;
 }
 
 void

@@ -91,6 +91,24 @@ struct ratings *ratings_compute(struct store *s, const struct catalog *c,
 
 void ratings_free(struct ratings *r);
 
+/* The most months ratings_months counts. */
+#define RATINGS_MAX_MONTHS 24
+
+/* One calendar month's figures of a group of agencies. */
+struct ratings_month {
+	int year, month;
+	struct ratings_agency figures;  /* code NULL, rank 0 */
+};
+
+/*
+ * The figures of the stays at the agencies codes (together) by the month
+ * they began, for the nmonths calendar months up to and including now's
+ * (1 to RATINGS_MAX_MONTHS), oldest first, into out[0..nmonths-1].  Returns
+ * 0, or -1 with e set.
+ */
+int ratings_months(struct store *s, const char *const *codes, size_t ncodes,
+    int64_t now, size_t nmonths, struct ratings_month *out, struct verr *e);
+
 /* The figures of agency code, or NULL. */
 const struct ratings_agency *ratings_find(const struct ratings *r,
     const char *code);

@@ -39,6 +39,11 @@ static const char *const ratings_migrations[] = {
 	" register_due, expected, fixed) SELECT new.update_id, CASE WHEN"
 	" new.action = " FWD " THEN forwarded_from END, register_due,"
 	" expected, fixed FROM reports WHERE id = new.report; END;",
+	/* 2: an agency's place in the hierarchy and its head (city file). */
+	"CREATE TABLE agency_heads(agency TEXT PRIMARY KEY REFERENCES"
+	" agencies(code) ON DELETE CASCADE, parent TEXT, name_ru TEXT,"
+	" name_en TEXT, title_ru TEXT, title_en TEXT);"
+	"CREATE INDEX agency_heads_parent ON agency_heads(parent);",
 };
 
 const struct migration_set store_ratings_schema = {
@@ -49,6 +54,9 @@ const struct migration_set store_ratings_schema = {
 enum {
 	RT_HISTORY,
 	RT_REPORTS,
+	RT_HEAD_PUT,
+	RT_HEAD_GET,
+	RT_CHILDREN,
 	RT__MAX
 };
 
@@ -65,6 +73,15 @@ static const char *const sql[RT__MAX] = {
 	    "address, description, requested, updated, register_due, "
 	    "registered, expected, extended, answered, answer, fixed, "
 	    "reopened, forwarded_from, reject_reason FROM reports ORDER BY id",
+	[RT_HEAD_PUT] = "INSERT INTO agency_heads(agency, parent, name_ru, "
+	    "name_en, title_ru, title_en) VALUES (?, ?, ?, ?, ?, ?) "
+	    "ON CONFLICT(agency) DO UPDATE SET parent = excluded.parent, "
+	    "name_ru = excluded.name_ru, name_en = excluded.name_en, "
+	    "title_ru = excluded.title_ru, title_en = excluded.title_en",
+	[RT_HEAD_GET] = "SELECT agency, parent, name_ru, name_en, title_ru, "
+	    "title_en FROM agency_heads WHERE agency = ?",
+	[RT_CHILDREN] = "SELECT agency, parent, name_ru, name_en, title_ru, "
+	    "title_en FROM agency_heads WHERE parent = ? ORDER BY agency",
 };
 
 const struct stmt_table store_ratings_stmts = { sql, RT__MAX };
@@ -169,4 +186,80 @@ store_opendata_reports_each(struct store *s,
 
 	return sq_rows(s, sq_stmt(s, STORE_MOD_RATINGS, RT_REPORTS),
 	    "reading reports", report_row, &t);
+}
+
+int
+store_ratings_low_memory(struct store *s)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, "PRAGMA mmap_size = 0; PRAGMA cache_size = "
+	    VECHE_STR(VECHE_DUMP_CACHE_KIB_NEG), NULL, NULL, &msg) !=
+	    SQLITE_OK) {
+		snprintf(s->err, sizeof(s->err), "%s", msg ? msg : "pragma");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_agency_head_put(struct store *s, const struct agency_head *h)
+{
+	sqlite3_stmt *st;
+
+	if ((st = sq_stmt(s, STORE_MOD_RATINGS, RT_HEAD_PUT)) == NULL)
+		return -1;
+	sq_bind_text(st, 1, h->agency);
+	sq_bind_text(st, 2, h->parent);
+	sq_bind_text(st, 3, h->name[LANG_RU]);
+	sq_bind_text(st, 4, h->name[LANG_EN]);
+	sq_bind_text(st, 5, h->title[LANG_RU]);
+	sq_bind_text(st, 6, h->title[LANG_EN]);
+	return sq_step_done(s, st, "writing an agency's head");
+}
+
+struct head_to {
+	int (*fn)(const struct agency_head *, void *);
+	void *arg;
+};
+
+static int
+head_row(sqlite3_stmt *st, void *arg)
+{
+	const struct head_to *t = arg;
+	struct agency_head h;
+
+	memset(&h, 0, sizeof(h));
+	h.agency = sq_col_text(st, 0);
+	h.parent = sq_col_text(st, 1);
+	h.name[LANG_RU] = sq_col_text(st, 2);
+	h.name[LANG_EN] = sq_col_text(st, 3);
+	h.title[LANG_RU] = sq_col_text(st, 4);
+	h.title[LANG_EN] = sq_col_text(st, 5);
+	return t->fn(&h, t->arg);
+}
+
+int
+store_agency_head_get(struct store *s, const char *agency,
+    int (*fn)(const struct agency_head *, void *), void *arg)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_RATINGS, RT_HEAD_GET);
+	struct head_to t = { fn, arg };
+
+	if (st != NULL)
+		sq_bind_text(st, 1, agency);
+	return sq_row(s, st, "reading an agency's head", head_row, &t);
+}
+
+int
+store_agency_children_each(struct store *s, const char *parent,
+    int (*fn)(const struct agency_head *, void *), void *arg)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_RATINGS, RT_CHILDREN);
+	struct head_to t = { fn, arg };
+
+	if (st != NULL)
+		sq_bind_text(st, 1, parent);
+	return sq_rows(s, st, "reading the agencies under one", head_row, &t);
 }

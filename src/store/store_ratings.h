@@ -35,8 +35,32 @@ struct store;
 int store_ratings_history_each(struct store *s,
     int (*fn)(const struct opendata_event *, void *), void *arg);
 
+/*
+ * Make s a reader that keeps little in memory, for a dump of a large
+ * database: no memory-mapped file (its pages would count as the process's)
+ * and a small page cache.  0, or -1 with store_error().
+ */
+int store_ratings_low_memory(struct store *s);
+
 /* Every report's public columns, in id order. */
 int store_opendata_reports_each(struct store *s,
     int (*fn)(const struct opendata_report *, void *), void *arg);
+
+/*
+ * An agency's place in the city's hierarchy and its head, from the city
+ * file (docs/city.md): written by city import, replacing the agency's row.
+ */
+int store_agency_head_put(struct store *s, const struct agency_head *h);
+
+/*
+ * The row of agency: fn's value, 1 when it has none, -1 with
+ * store_error().
+ */
+int store_agency_head_get(struct store *s, const char *agency,
+    int (*fn)(const struct agency_head *, void *), void *arg);
+
+/* The rows of the agencies whose parent is parent, by code. */
+int store_agency_children_each(struct store *s, const char *parent,
+    int (*fn)(const struct agency_head *, void *), void *arg);
 
 #endif

@@ -8,6 +8,7 @@ the page, 4xx naming the field, `veche dump` (schema, content, no
 personal data) and scripts/ratings_from_dump.py finding the same figures
 as the API.
 """
+import copy
 import csv
 import json
 import os
@@ -18,8 +19,8 @@ import sys
 import tempfile
 import time
 
-from harness import (WEST_POINT, ServerTestCase, encode_query, epoch_of,
-                     report_fields)
+from harness import (CITY, WEST_POINT, ServerTestCase, encode_query,
+                     epoch_of, report_fields)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPT = os.path.join(HERE, "..", "..", "scripts", "ratings_from_dump.py")
@@ -30,10 +31,22 @@ CONTACTS = [{"first_name": "Аграфена%d" % i, "last_name": "Секрет�
              "phone": "+7 900 555-%02d-%02d" % (i, i)} for i in range(11)]
 JUNE = "2026-06..2026-06"
 
+# The test city with a mayor's office above roads and parks.
+BOOK_CITY = copy.deepcopy(CITY)
+for _a in BOOK_CITY["agencies"]:
+    if _a["code"] == "admin":
+        _a["head"] = {"name": {"ru": "Анна Городова", "en": "Anna Gorodova"},
+                      "title": {"ru": "мэр", "en": "mayor"}}
+    elif _a["code"] in ("roads", "parks"):
+        _a["parent"] = "admin"
+    if _a["code"] == "roads":
+        _a["head"] = {"name": "Пётр Дорогин", "title": "начальник"}
+
 
 class CityCase(ServerTestCase):
     """A server with the histories below, made once for the class."""
     clock = "2026-06-15T10:00:00+03:00"     # a Monday
+    city = BOOK_CITY
 
     @classmethod
     def setUpClass(cls):
@@ -341,6 +354,91 @@ class RatingsCase(CityCase):
             self.assertEqual(int(row["in_time_count"]),
                              a["answered_in_time"]["count"])
             self.assertEqual(row["rank"], str(a["rank"] or ""))
+
+
+class BookCase(CityCase):
+    """The agencies' complaint books, /agencies/{code}."""
+
+    def page(self, path):
+        r = self.fetch("GET", path)
+        self.assertEqual(r.status, 200, r)
+        return r.text()
+
+    def test_agency_book(self):
+        html = self.page("/agencies/roads")
+        self.assertIn("<h1>Дорожная служба</h1>", html)
+        self.assertIn("Руководитель: <strong>Пётр Дорогин</strong>, "
+                      "начальник", html)
+        self.assertIn('Входит в: <a href="/agencies/admin">Администрация'
+                      '</a>', html)
+        # The twelve months to July 2026: ten stays began in June.
+        self.assertRegex(html, r"<dt>Получено</dt><dd>10</dd>")
+        self.assertIn("<dt>Ответ в срок</dt><dd>86 % (49–97 %)</dd>", html)
+        self.assertEqual(html.count('<rect class="bar"'), 12)
+        self.assertRegex(html, r'<tr><th scope="row">2026-06</th>'
+                               r'<td>10</td><td>86 %')
+        self.assertIn('role="img" aria-labelledby="trend-title '
+                      'trend-desc"', html)
+        # Nine reports are with roads now; R5 went to west.
+        items = re.findall(r'<li><a href="/reports/(\d+)">', html)
+        self.assertEqual(sorted(map(int, items)),
+                         sorted(self.rid[i] for i in self.rid if i != 5))
+        self.assertIn("Заделали", html)           # an answer shown
+        self.assertNotIn('rel="next"', html)
+        html = self.page("/agencies/roads?page=2")
+        self.assertIn('rel="prev"', html)
+        self.assertIn("Обращений пока нет", html)
+        en = self.page("/agencies/roads?lang=en")
+        # A head given as one text shows in both languages.
+        self.assertIn("Head: <strong>Пётр Дорогин</strong>", en)
+        self.assertIn("Part of", en)
+
+    def test_head_with_agencies_under_it(self):
+        html = self.page("/agencies/admin?lang=en")
+        self.assertIn("Head: <strong>Anna Gorodova</strong>, mayor", html)
+        self.assertIn("Agencies under it", html)
+        self.assertRegex(html, r'<a href="/agencies/parks">Горзеленхоз</a>')
+        self.assertRegex(html, r'<a href="/agencies/roads">Дорожная служба'
+                               r'</a>: Received 10')
+        # The trend covers those under it: June's ten reports of roads.
+        self.assertRegex(html, r'<tr><th scope="row">2026-06</th>'
+                               r'<td>10</td>')
+        ru = self.page("/agencies/admin")
+        self.assertIn("мэр", ru)
+
+    def test_unknown_agency_and_bad_page(self):
+        self.assertEqual(self.fetch("GET", "/agencies/nope").status, 404)
+        r = self.fetch("GET", "/agencies/roads?page=0")
+        self.assertEqual(r.status, 400)
+        self.assertIn("page", r.text())
+
+    def test_ratings_link_to_the_books(self):
+        html = self.page("/ratings?period=" + JUNE)
+        self.assertIn('<a href="/agencies/roads">Дорожная служба</a>', html)
+
+    def test_city_file_checks_parent_and_head(self):
+        for change, field in (({"parent": "nowhere"}, "agencies[0].parent"),
+                              ({"parent": "roads"}, "agencies[0].parent"),
+                              ({"head": "Пётр"}, "agencies[0].head"),
+                              ({"head": {"title": "x"}}, "agencies[0].head")):
+            city = copy.deepcopy(BOOK_CITY)
+            city["agencies"][0].update(change)
+            path = os.path.join(self.server.dir, "bad-city.json")
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump(city, f, ensure_ascii=False)
+            with self.assertRaises(RuntimeError) as cm:
+                self.server.cli("city", "import", "--db",
+                                self.server.db, path)
+            self.assertIn(field, str(cm.exception))
+        # A cycle: roads under parks, parks under roads.
+        city = copy.deepcopy(BOOK_CITY)
+        city["agencies"][1]["parent"] = "roads"
+        city["agencies"][0]["parent"] = "parks"
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(city, f, ensure_ascii=False)
+        with self.assertRaises(RuntimeError) as cm:
+            self.server.cli("city", "import", "--db", self.server.db, path)
+        self.assertIn("cycle", str(cm.exception))
 
 
 class GeoJSONCase(CityCase):

@@ -151,6 +151,16 @@
 #define VECHE_DELIVERY_LIST     1000            /* rows in one admin list */
 #define VECHE_EXPORT_MAX_DAYS   400             /* one CSV export's period */
 
+/* Ratings and open data (src/core/ratings.c, opendata.c; docs/ratings.md) */
+#define VECHE_RATINGS_MIN_REPORTS 10           /* fewer: "too few to rank" */
+#define VECHE_RATINGS_MAX_MONTHS  120          /* one period at most */
+#define VECHE_GEOJSON_PAGE        100          /* features per page, default */
+#define VECHE_GEOJSON_MAX_PAGE    1000         /* features per page at most */
+#define VECHE_DUMP_PERIOD_MS (24 * 3600 * 1000)  /* serve --data-dir: daily */
+#define VECHE_DUMP_RETRY_MS  (15 * 60 * 1000)    /* after a failed dump */
+#define VECHE_DUMP_CACHE_KIB_NEG  -4096        /* a dump's page cache: 4 MiB */
+#define VECHE_BOOK_MAX_CHILDREN   64           /* agencies a book's trend covers */
+
 /* Operations (src/api/metrics.c, reqlog.c, src/cli/backup.c; docs/operations.md) */
 #define VECHE_REQUEST_ID_HEX    32     /* a generated request id: 16 random bytes */
 #define VECHE_MIN_REQUEST_ID    8      /* an incoming X-Request-Id, bytes */

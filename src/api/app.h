@@ -43,6 +43,8 @@ struct app {
 	struct listen *listen;          /* listening's analysis (core/listen.h), or NULL */
 	int confirm_reports;            /* hold anonymous reports until their
 	                                   e-mail is confirmed (web_account.c) */
+	const char *data_dir;           /* the open data dump, or NULL: none */
+	const char *data_licence;       /* its licence, an SPDX id */
 };
 
 /*

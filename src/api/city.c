@@ -453,12 +453,75 @@ agency_aliases(struct store *s, json_t *ags, int write, struct verr *e)
 	return 0;
 }
 
+/* The index of agency code among agencies[0..n-1], or n. */
+static size_t
+agency_index(const struct agency *agencies, size_t n, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(agencies[i].code, code) == 0)
+			break;
+	return i;
+}
+
+/*
+ * Each agency's optional "parent" (an agency of this file above it, with
+ * no cycle) and "head" ({"name": ..., "title": ...}, each a text or
+ * {"ru": ..., "en": ...}) into heads[0..nag-1].  Returns 0, or -1 with e
+ * naming the field.
+ */
+static int
+parse_heads(json_t *ags, const struct agency *agencies, size_t nag,
+    struct agency_head *heads, struct verr *e)
+{
+	char path[64], sub[80];
+	json_t *j, *head;
+	size_t i, up, steps;
+
+	for (i = 0; i < nag; i++) {
+		j = json_array_get(ags, i);
+		snprintf(path, sizeof(path), "agencies[%zu]", i);
+		snprintf(sub, sizeof(sub), "%s.head", path);
+		memset(&heads[i], 0, sizeof(heads[i]));
+		heads[i].agency = agencies[i].code;
+		if (get_str(j, "parent", &heads[i].parent, 0, path, e) == -1)
+			return -1;
+		if (heads[i].parent != NULL && (agency_index(agencies, nag,
+		    heads[i].parent) == nag || i == agency_index(agencies, nag,
+		    heads[i].parent)))
+			return verr_set(e, VERR_INVALID, path, "%s.parent: '%.64s'"
+			    " is not another agency in this file", path,
+			    heads[i].parent);
+		if ((head = json_object_get(j, "head")) == NULL ||
+		    json_is_null(head))
+			continue;
+		if (!json_is_object(head))
+			return verr_set(e, VERR_INVALID, sub, "%s: an object "
+			    "with name and title", sub);
+		if (get_lang(head, "name", heads[i].name, 1, sub, e) == -1 ||
+		    get_lang(head, "title", heads[i].title, 0, sub, e) == -1)
+			return -1;
+	}
+	/* Up the parents from each: a chain longer than nag is a cycle. */
+	for (i = 0; i < nag; i++) {
+		for (up = i, steps = 0; heads[up].parent != NULL &&
+		    steps <= nag; steps++)
+			up = agency_index(agencies, nag, heads[up].parent);
+		if (steps > nag)
+			return verr_set(e, VERR_INVALID, "agencies", "agencies[%zu]"
+			    ".parent: the parents form a cycle", i);
+	}
+	return 0;
+}
+
 static int
 import(struct store *s, json_t *root, struct arena *a, struct verr *e)
 {
 	json_t *svcs, *ags;
 	struct service *services = NULL;
 	struct agency *agencies = NULL;
+	struct agency_head *heads = NULL;
 	const char *jur = NULL, *tz = NULL, *fallback = NULL;
 	const char *calendar = NULL, *answer = NULL;
 	struct city_address *addrs;
@@ -489,7 +552,8 @@ import(struct store *s, json_t *root, struct arena *a, struct verr *e)
 	nag = json_array_size(ags);
 	services = arena_alloc(a, (nsvc + 1) * sizeof(*services));
 	agencies = arena_alloc(a, (nag + 1) * sizeof(*agencies));
-	if (services == NULL || agencies == NULL)
+	heads = arena_alloc(a, (nag + 1) * sizeof(*heads));
+	if (services == NULL || agencies == NULL || heads == NULL)
 		return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
 	for (i = 0; i < nsvc; i++) {
 		snprintf(path, sizeof(path), "services[%zu]", i);
@@ -515,6 +579,8 @@ import(struct store *s, json_t *root, struct arena *a, struct verr *e)
 				    "in this file", path, j,
 				    agencies[i].services[j]);
 	}
+	if (parse_heads(ags, agencies, nag, heads, e) == -1)
+		return -1;
 	if (fallback != NULL) {
 		for (i = 0; i < nag; i++)
 			if (strcmp(agencies[i].code, fallback) == 0)
@@ -538,6 +604,8 @@ import(struct store *s, json_t *root, struct arena *a, struct verr *e)
 	c.nservices = nsvc;
 	c.agencies = agencies;
 	c.nagencies = nag;
+	c.heads = heads;
+	c.nheads = nag;
 	c.addresses = addrs;
 	c.naddresses = naddrs;
 	if (agency_aliases(s, ags, 0, e) == -1 || city_import(s, &c, e) == -1)

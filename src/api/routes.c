@@ -17,6 +17,7 @@
 #include "api/web.h"
 #include "api/web_staff.h"
 #include "api/web_listen.h"
+#include "api/web_ratings.h"
 #include "api/workflow.h"
 #include "core/audit.h"
 
@@ -34,6 +35,9 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	listen_routes,
 	account_routes,         /* citizens' accounts (web_account.c) */
 	map_routes,
+	ratings_routes,
+	data_routes,
+	book_routes,
 };
 
 struct http_route *

@@ -114,6 +114,13 @@ int web_account_hold(struct http_request *req, struct http_response *res,
 void web_account_login_links(struct html *h);
 const struct http_route *account_routes(size_t *n);
 
+/*
+ * bbox=min_long,min_lat,max_long,max_lat into q (web_rss.c; also the
+ * GeoJSON of web_geojson.c); -1 if malformed.
+ */
+struct report_query;
+int web_bbox_param(const char *v, struct report_query *q);
+
 /* Handlers (web_pages.c, web_rss.c, web_report.c, social.c). */
 int web_map(struct http_request *, struct http_response *, void *);
 int web_list(struct http_request *, struct http_response *, void *);

@@ -413,6 +413,9 @@ static const char *const msgs[M__MAX][LANG__MAX] = {
 	[M_C_PHOTO] = { "Фото (необязательно)", "Photo (optional)" },
 	[M_M_FLAGGED] = { "Комментарии с жалобами", "Flagged comments" },
 	[M_C_VOTED] = { "Ваша оценка учтена.", "Your vote is counted." },
+	/* ratings and open data (web_ratings.c, web_data.c) */
+	[M_NAV_RATINGS] = { "Рейтинг", "Ratings" },
+	[M_NAV_DATA] = { "Открытые данные", "Open data" },
 };
 
 static const char *const status_text[STATUS__MAX][LANG__MAX] = {
@@ -680,9 +683,12 @@ html_page_begin(struct html *h, const char *title, const char *page,
 	    "<nav aria-label=\"%m\"><ul>\n"
 	    "<li><a href=\"/\">%m</a></li>\n"
 	    "<li><a href=\"/reports\">%m</a></li>\n"
+	    "<li><a href=\"/ratings\">%m</a></li>\n"
+	    "<li><a href=\"/data\">%m</a></li>\n"
 	    "<li><a class=\"button\" href=\"/new\">%m</a></li>\n"
 	    "</ul></nav>\n", page, M_SKIP, M_SITE, M_TAGLINE,
-	    M_NAV_MAP, M_NAV_MAP, M_NAV_LIST, M_NAV_NEW);
+	    M_NAV_MAP, M_NAV_MAP, M_NAV_LIST, M_NAV_RATINGS, M_NAV_DATA,
+	    M_NAV_NEW);
 	/* Citizens' accounts: sign in, or the signed-in user's links. */
 	if (h->account == NULL)
 		html_f(h, "<nav class=\"account\" aria-label=\"%m\"><ul>\n"

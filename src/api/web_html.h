@@ -88,6 +88,8 @@ enum msg {
 	M_C_FLAGGED, M_C_USEFUL, M_C_NOT_USEFUL, M_C_SCORE, M_C_ORDER,
 	M_C_ORDER_NEW, M_C_ORDER_USEFUL, M_C_PHOTO, M_M_FLAGGED,
 	M_C_VOTED,
+	/* ratings and open data (web_ratings.c, web_data.c) */
+	M_NAV_RATINGS, M_NAV_DATA,
 	M__MAX
 };
 

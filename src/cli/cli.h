@@ -58,6 +58,7 @@ extern const struct cli_command cli_export;     /* delivery.c */
 extern const struct cli_command cli_backup;     /* ops.c */
 extern const struct cli_command cli_restore;    /* ops.c */
 extern const struct cli_command cli_source;     /* source.c */
+extern const struct cli_command cli_dump;       /* dump.c */
 
 /* common.c */
 
@@ -116,6 +117,32 @@ struct calendar *cli_setup_deadlines(struct store *s, int *ok);
  */
 int cli_delivery_mail_settings(struct store *s, const char *smtp_url,
     const char *from);
+
+/* dump.c */
+
+/* The open data's licence unless a deployment names another. */
+#define CLI_DEFAULT_LICENCE "CC-BY-4.0"
+
+/*
+ * Write the open data dump of s into dir (made if missing), as of now,
+ * under licence (an SPDX id).  Returns 0, or -1 with a message in err.
+ */
+int cli_dump_write(struct store *s, const struct catalog *c, const char *dir,
+    const char *licence, int64_t now, char *err, size_t errlen);
+
+struct app;
+struct cli_dump_worker;
+
+/*
+ * veche serve --data-dir: a thread that writes the dump into a->data_dir
+ * under a->data_licence at once and then every VECHE_DUMP_PERIOD_MS, with
+ * its own connection to db.  NULL with a message in err.
+ */
+struct cli_dump_worker *cli_dump_worker_start(struct app *a, const char *db,
+    char *err, size_t errlen);
+
+/* Stop it (waits for a dump under way).  Accepts NULL. */
+void cli_dump_worker_stop(struct cli_dump_worker *dw);
 
 /* ops.c */
 

@@ -72,6 +72,10 @@ static const char usage[] =
     "                     (off without it: 404)\n"
     "  --log-format F     'text' (default) or 'json': a JSON line per\n"
     "                     request on stderr (docs/operations.md)\n"
+    "  --data-dir DIR     write the open data dump into DIR at start and\n"
+    "                     daily, and serve it at /data (docs/opendata.md)\n"
+    "  --data-licence ID  the open data's licence, an SPDX id (default\n"
+    "                     " CLI_DEFAULT_LICENCE ")\n"
     "\n"
     "Prints 'veche: listening on URL' when ready; stops on SIGINT/SIGTERM.\n";
 
@@ -97,6 +101,7 @@ struct serve {
 	struct delivery_worker *worker;
 	struct escalation_worker *scanner;
 	struct listen_fetcher *fetcher;
+	struct cli_dump_worker *dumper;
 	char public_url[512], static_dir[1024], media_dir[1024];
 };
 
@@ -151,6 +156,8 @@ parse_args(struct serve *sv, int argc, char **argv)
 		{ "metrics-token-file", required_argument, NULL, 'm' },
 		{ "log-format", required_argument, NULL, 'L' },
 		{ "confirm-reports", no_argument, NULL, 'R' },
+		{ "data-dir", required_argument, NULL, 'O' },
+		{ "data-licence", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int64_t v, per_address = 0, header_s = 0, body_s = 0;
@@ -247,6 +254,17 @@ parse_args(struct serve *sv, int argc, char **argv)
 		case 'L':
 			if ((sv->app.log_json = cli_ops_log_format(optarg)) == -1)
 				return -1;
+			break;
+		case 'O':
+			sv->app.data_dir = optarg;
+			break;
+		case 'c':
+			if (*optarg == '\0' || strlen(optarg) > 64) {
+				fprintf(stderr, "veche: --data-licence: an SPDX "
+				    "id such as CC-BY-4.0\n");
+				return -1;
+			}
+			sv->app.data_licence = optarg;
 			break;
 		default:
 			fputs(usage, stderr);
@@ -461,6 +479,11 @@ start_workers(struct serve *sv)
 		fprintf(stderr, "veche: %s\n", err);
 		return -1;
 	}
+	if (sv->app.data_dir != NULL && (sv->dumper = cli_dump_worker_start(
+	    &sv->app, sv->db, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "veche: %s\n", err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -486,6 +509,7 @@ stop(struct serve *sv)
 	http_server_stop(sv->srv);
 	listen_fetcher_stop(sv->fetcher);
 	listen_free(sv->app.listen);
+	cli_dump_worker_stop(sv->dumper);
 	escalation_worker_stop(sv->scanner);
 	delivery_worker_stop(sv->worker);
 	metrics_free(sv->app.metrics);
@@ -510,6 +534,7 @@ run(int argc, char **argv)
 	sv.listen = DEFAULT_LISTEN;
 	sv.threads = VECHE_DEFAULT_THREADS;
 	sv.nreports = CLI_DEMO_REPORTS;
+	sv.app.data_licence = CLI_DEFAULT_LICENCE;
 	delivery_config_default(&sv.dcfg);
 	if (parse_args(&sv, argc, argv) == -1) {
 		sodium_memzero(sv.metrics_token, sizeof(sv.metrics_token));

@@ -9,6 +9,7 @@
 #include "core/city.h"
 #include "geo/geo.h"
 #include "store/store.h"
+#include "store/store_ratings.h"
 
 /* Codes are short and plain, since they appear in URLs and field names. */
 int
@@ -55,6 +56,9 @@ city_import(struct store *s, const struct city *c, struct verr *e)
 			goto rollback;
 	for (i = 0; i < c->nagencies; i++)
 		if (store_agency_put(s, &c->agencies[i]) == -1)
+			goto rollback;
+	for (i = 0; i < c->nheads; i++)
+		if (store_agency_head_put(s, &c->heads[i]) == -1)
 			goto rollback;
 	if (store_commit(s) == -1)
 		goto rollback;

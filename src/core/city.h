@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "base/model.h"
+#include "base/opendata.h"
 
 struct store;
 
@@ -37,6 +38,9 @@ struct city {
 	size_t nservices;
 	const struct agency *agencies;
 	size_t nagencies;
+	/* Each agency's parent and head (docs/city.md); NULL: none. */
+	const struct agency_head *heads;
+	size_t nheads;
 	const struct city_address *addresses;
 	size_t naddresses;
 };

@@ -264,6 +264,14 @@ void http_response_reset(struct http_response *res);
 void http_response_error(struct http_request *req, struct http_response *res,
     int status, const char *field, const char *message);
 
+/*
+ * Answer with the file rel under dir, sent from the file (never read into
+ * memory whole), its type from its extension.  Returns 0, or an HTTP status
+ * (400, 404, 500) with *message set; the handler then answers the error.
+ */
+int http_response_file(struct http_request *req, const char *dir,
+    const char *rel, const char **message);
+
 /* Method names: "GET", ...; http_method_parse returns HTTP_METHOD__MAX if unknown. */
 const char *http_method_name(enum http_method m);
 enum http_method http_method_parse(const char *s);

@@ -30,6 +30,9 @@ static const struct {
 	{ ".ico", "image/x-icon" },
 	{ ".woff2", "font/woff2" },
 	{ ".txt", "text/plain; charset=utf-8" },
+	{ ".csv", "text/csv; charset=utf-8; header=present" },
+	{ ".jsonl", "application/jsonl" },
+	{ ".geojson", "application/geo+json" },
 };
 
 static const char *
@@ -111,4 +114,11 @@ http_static_serve(struct http_request *req, const char *dir, const char *rel,
 		return 500;
 	}
 	return 0;
+}
+
+int
+http_response_file(struct http_request *req, const char *dir,
+    const char *rel, const char **message)
+{
+	return http_static_serve(req, dir, rel, message);
 }

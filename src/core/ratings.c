@@ -1,0 +1,580 @@
+/*
+ * ratings.c: agencies' figures from the public history (ratings.h,
+ * docs/ratings.md).  One pass over every report's history in report order:
+ * a report's entries split into stays, one per agency it was with; each
+ * stay that began in the period adds to its agency's counts.  The same
+ * rules, line for line, are in scripts/ratings_from_dump.py.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "veche.h"
+#include "core/catalog.h"
+#include "core/export.h"
+#include "core/ratings.h"
+#include "core/workflow.h"
+#include "store/store.h"
+#include "store/store_ratings.h"
+
+_Static_assert(STORE_RATINGS_FORWARD == WF_FORWARD,
+    "the store's forward action is the workflow's");
+
+static int month_bound(int y, int m, int end, const char *field, int64_t *t,
+    char date[11], struct verr *e);
+
+/* A growable list of durations in seconds, for a median. */
+struct durations {
+	int64_t *v;
+	size_t n, cap;
+};
+
+/* Per agency while computing: the figures and the durations. */
+struct acc {
+	struct ratings_agency a;
+	int64_t reg_due, reg_ok, ans_due, ans_ok, fixed_yes, fixed_no;
+	struct durations answer, close;
+};
+
+/* The stay being read. */
+struct stay {
+	int64_t start;
+	const char *to_agency;          /* set when a forward began it */
+	char to_buf[VECHE_MAX_CODE + 1];
+	int registered, reg_ok;
+	int answered, ans_ok, extended;
+	int64_t answer_at;
+	int closed;
+	int64_t close_at;
+	int rejected;
+	int extensions, reopened, fixed_yes, fixed_no;
+};
+
+struct pass {
+	const struct ratings_period *p;
+	int64_t now;
+	struct acc *accs;
+	size_t n;
+	/*
+	 * Month mode (ratings_months): stays of the agencies of group add to
+	 * accs[i] when they began in [bounds[i], bounds[i + 1]).
+	 */
+	const char *const *group;
+	size_t ngroup;
+	const int64_t *bounds;
+	int64_t report;                 /* the report being read; 0: none yet */
+	int64_t register_due;           /* its current deadlines */
+	int64_t expected;
+	char agency[VECHE_MAX_CODE + 1];  /* its current agency ("": none) */
+	struct stay st;
+	int failed;
+};
+
+static int
+durations_add(struct durations *d, int64_t v)
+{
+	int64_t *nv;
+	size_t cap;
+
+	if (d->n == d->cap) {
+		cap = d->cap ? d->cap * 2 : 16;
+		if ((nv = realloc(d->v, cap * sizeof(*nv))) == NULL)
+			return -1;
+		d->v = nv;
+		d->cap = cap;
+	}
+	d->v[d->n++] = v;
+	return 0;
+}
+
+static int
+cmp_int64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The median in days, -1 for none; the middle two's mean when even. */
+static double
+median_days(struct durations *d)
+{
+	double m;
+
+	if (d->n == 0)
+		return -1;
+	qsort(d->v, d->n, sizeof(*d->v), cmp_int64);
+	if (d->n % 2)
+		m = (double)d->v[d->n / 2];
+	else
+		m = ((double)d->v[d->n / 2 - 1] + (double)d->v[d->n / 2]) / 2;
+	return m / 86400.0;
+}
+
+void
+ratings_wilson(int64_t k, int64_t n, struct ratings_share *out)
+{
+	const double z = RATINGS_Z, z2 = z * z;
+	double p, nn, denom, centre, half;
+
+	memset(out, 0, sizeof(*out));
+	out->k = k;
+	out->n = n;
+	if (n <= 0)
+		return;
+	nn = (double)n;
+	p = (double)k / nn;
+	denom = 1 + z2 / nn;
+	centre = (p + z2 / (2 * nn)) / denom;
+	half = z * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / denom;
+	out->p = p;
+	out->lo = fmax(0, centre - half);
+	out->hi = fmin(1, centre + half);
+}
+
+/* Where a stay of agency code that began at start counts, or NULL. */
+static struct acc *
+acc_of(struct pass *ps, const char *code, int64_t start)
+{
+	size_t i;
+
+	if (code == NULL || *code == '\0')
+		return NULL;
+	if (ps->group == NULL) {
+		if (start < ps->p->from || start > ps->p->to)
+			return NULL;
+		for (i = 0; i < ps->n; i++)
+			if (strcmp(ps->accs[i].a.code, code) == 0)
+				return &ps->accs[i];
+		return NULL;
+	}
+	for (i = 0; i < ps->ngroup; i++)
+		if (strcmp(ps->group[i], code) == 0)
+			break;
+	if (i == ps->ngroup)
+		return NULL;
+	for (i = 0; i < ps->n; i++)
+		if (start >= ps->bounds[i] && start < ps->bounds[i + 1])
+			return &ps->accs[i];
+	return NULL;
+}
+
+/*
+ * The stay ends: at a forward by agency `code` (ended = 1), or at the end
+ * of its report's history (ended = 0, judged at now by the report's
+ * current deadlines).
+ */
+static void
+stay_end(struct pass *ps, const char *code, int forwarded)
+{
+	struct stay *st = &ps->st;
+	struct acc *a = acc_of(ps, code, st->start);
+	int open = !forwarded && !st->rejected;
+
+	if (a == NULL)
+		return;
+	a->a.received++;
+	if (st->registered || (open && ps->register_due != 0 &&
+	    ps->register_due < ps->now))
+		a->reg_due++;
+	a->reg_ok += st->reg_ok;
+	if (st->registered && (st->answered || (open && ps->expected != 0 &&
+	    ps->expected < ps->now)))
+		a->ans_due++;
+	if (st->ans_ok) {
+		a->ans_ok++;
+		a->a.in_time_extended += st->extended;
+	}
+	if (st->answered) {
+		a->a.answered++;
+		if (durations_add(&a->answer, st->answer_at - st->start) == -1)
+			ps->failed = 1;
+	}
+	if (st->closed) {
+		a->a.closed++;
+		if (durations_add(&a->close, st->close_at - st->start) == -1)
+			ps->failed = 1;
+	}
+	a->a.extensions += st->extensions;
+	a->a.forwarded += forwarded;
+	a->a.rejected += st->rejected;
+	a->a.reopened += st->reopened;
+	a->fixed_yes += st->fixed_yes;
+	a->fixed_no += st->fixed_no;
+}
+
+static void
+stay_begin(struct stay *st, int64_t start, const char *to_agency)
+{
+	memset(st, 0, sizeof(*st));
+	st->start = start;
+	if (to_agency != NULL) {
+		snprintf(st->to_buf, sizeof(st->to_buf), "%s", to_agency);
+		st->to_agency = st->to_buf;
+	}
+}
+
+/* The agency of the last stay of the report being read. */
+static const char *
+last_agency(const struct pass *ps)
+{
+	return ps->st.to_agency != NULL ? ps->st.to_agency : ps->agency;
+}
+
+static int
+on_row(const struct opendata_event *r, void *arg)
+{
+	struct pass *ps = arg;
+	struct stay *st = &ps->st;
+
+	if (r->report_id != ps->report) {
+		if (ps->report != 0)
+			stay_end(ps, last_agency(ps), 0);
+		ps->report = r->report_id;
+		snprintf(ps->agency, sizeof(ps->agency), "%s",
+		    r->agency != NULL ? r->agency : "");
+		ps->register_due = r->report_register_due;
+		ps->expected = r->report_expected;
+		stay_begin(st, r->requested, NULL);
+	}
+	switch (r->action) {
+	case WF_REGISTER:
+		if (!st->registered) {
+			st->registered = 1;
+			st->reg_ok = r->register_due != 0 &&
+			    r->created <= r->register_due;
+		}
+		break;
+	case WF_ANSWER:
+		if (!st->answered) {
+			st->answered = 1;
+			st->answer_at = r->created;
+			st->ans_ok = r->expected != 0 &&
+			    r->created <= r->expected;
+		}
+		break;
+	case WF_CLOSE:
+		if (!st->closed) {
+			st->closed = 1;
+			st->close_at = r->created;
+		}
+		break;
+	case WF_REJECT:
+		st->rejected = 1;
+		break;
+	case WF_EXTEND:
+		st->extensions++;
+		if (!st->answered)
+			st->extended = 1;
+		break;
+	case WF_REOPEN:
+		st->reopened++;
+		break;
+	case WF_FIXED:
+		if (r->fixed == 1)
+			st->fixed_yes++;
+		else if (r->fixed == 0)
+			st->fixed_no++;
+		break;
+	case WF_FORWARD:
+		/* The forwarding agency, else the one the last forward named. */
+		stay_end(ps, r->from_agency != NULL ? r->from_agency :
+		    st->to_agency, 1);
+		stay_begin(st, r->created, r->to_agency);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* Ranked first by the lower bound of in_time, then by received, code. */
+static int
+cmp_rank(const void *x, const void *y)
+{
+	const struct ratings_agency *a = x, *b = y;
+
+	if (a->few != b->few)
+		return a->few - b->few;
+	if (!a->few && a->score != b->score)
+		return a->score < b->score ? 1 : -1;
+	if (!a->few && a->received != b->received)
+		return a->received < b->received ? 1 : -1;
+	return strcmp(a->code, b->code);
+}
+
+/* Read every history into ps; 0, or -1 with e set. */
+static int
+pass_run(struct store *s, struct pass *ps, struct verr *e)
+{
+	if (store_ratings_history_each(s, on_row, ps) != 0)
+		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
+	if (ps->report != 0)
+		stay_end(ps, last_agency(ps), 0);
+	if (ps->failed)
+		return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
+	return 0;
+}
+
+/* The figures of a, its durations freed. */
+static void
+acc_finish(struct acc *a)
+{
+	ratings_wilson(a->reg_ok, a->reg_due, &a->a.registered);
+	ratings_wilson(a->ans_ok, a->ans_due, &a->a.in_time);
+	ratings_wilson(a->fixed_yes, a->fixed_yes + a->fixed_no, &a->a.fixed);
+	a->a.median_answer_days = median_days(&a->answer);
+	a->a.median_close_days = median_days(&a->close);
+	a->a.few = a->a.received < VECHE_RATINGS_MIN_REPORTS;
+	a->a.score = a->a.in_time.lo;
+	free(a->answer.v);
+	free(a->close.v);
+	a->answer.v = a->close.v = NULL;
+}
+
+static void
+accs_free(struct acc *accs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; accs != NULL && i < n; i++) {
+		free(accs[i].answer.v);
+		free(accs[i].close.v);
+	}
+	free(accs);
+}
+
+struct ratings *
+ratings_compute(struct store *s, const struct catalog *c,
+    const struct ratings_period *p, int64_t now, struct verr *e)
+{
+	struct ratings *out = NULL;
+	struct pass ps;
+	size_t i;
+
+	memset(&ps, 0, sizeof(ps));
+	ps.p = p;
+	ps.now = now;
+	ps.n = catalog_nagencies(c);
+	if ((out = calloc(1, sizeof(*out))) == NULL ||
+	    (ps.accs = calloc(ps.n ? ps.n : 1, sizeof(*ps.accs))) == NULL ||
+	    (out->agencies = calloc(ps.n ? ps.n : 1,
+	    sizeof(*out->agencies))) == NULL) {
+		verr_set(e, VERR_INTERNAL, NULL, "out of memory");
+		goto fail;
+	}
+	for (i = 0; i < ps.n; i++)
+		ps.accs[i].a.code = catalog_agency_at(c, i)->code;
+	if (pass_run(s, &ps, e) == -1)
+		goto fail;
+	for (i = 0; i < ps.n; i++) {
+		acc_finish(&ps.accs[i]);
+		out->agencies[i] = ps.accs[i].a;
+	}
+	qsort(out->agencies, ps.n, sizeof(*out->agencies), cmp_rank);
+	for (i = 0; i < ps.n; i++)
+		out->agencies[i].rank = out->agencies[i].few ? 0 : (int)i + 1;
+	out->n = ps.n;
+	out->period = *p;
+	out->now = now;
+	accs_free(ps.accs, ps.n);
+	return out;
+fail:
+	accs_free(ps.accs, ps.n);
+	ratings_free(out);
+	return NULL;
+}
+
+int
+ratings_months(struct store *s, const char *const *codes, size_t ncodes,
+    int64_t now, size_t nmonths, struct ratings_month *out, struct verr *e)
+{
+	int64_t bounds[RATINGS_MAX_MONTHS + 1];
+	struct ratings_period p;
+	struct pass ps;
+	time_t tt = (time_t)now;
+	struct tm tm;
+	size_t i;
+	int y, m, rc = -1;
+
+	if (nmonths == 0 || nmonths > RATINGS_MAX_MONTHS)
+		return verr_set(e, VERR_INTERNAL, NULL, "months: 1 to %d",
+		    RATINGS_MAX_MONTHS);
+	localtime_r(&tt, &tm);
+	/* The first of the months: nmonths - 1 before now's. */
+	y = tm.tm_year + 1900;
+	m = tm.tm_mon + 1 - (int)(nmonths - 1);
+	while (m < 1) {
+		m += 12;
+		y--;
+	}
+	for (i = 0; i <= nmonths; i++) {
+		if (month_bound(y, m, 0, "month", &bounds[i], p.from_date, e) ==
+		    -1)
+			return -1;
+		if (i < nmonths) {
+			out[i].year = y;
+			out[i].month = m;
+		}
+		if (++m > 12) {
+			m = 1;
+			y++;
+		}
+	}
+	memset(&ps, 0, sizeof(ps));
+	ps.now = now;
+	ps.n = nmonths;
+	ps.group = codes;
+	ps.ngroup = ncodes;
+	ps.bounds = bounds;
+	if ((ps.accs = calloc(nmonths, sizeof(*ps.accs))) == NULL)
+		return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
+	for (i = 0; i < nmonths; i++)
+		ps.accs[i].a.code = "";
+	if (pass_run(s, &ps, e) == 0) {
+		for (i = 0; i < nmonths; i++) {
+			acc_finish(&ps.accs[i]);
+			out[i].figures = ps.accs[i].a;
+			out[i].figures.code = NULL;
+		}
+		rc = 0;
+	}
+	accs_free(ps.accs, ps.n);
+	return rc;
+}
+
+void
+ratings_free(struct ratings *r)
+{
+	if (r == NULL)
+		return;
+	free(r->agencies);
+	free(r);
+}
+
+const struct ratings_agency *
+ratings_find(const struct ratings *r, const char *code)
+{
+	size_t i;
+
+	for (i = 0; code != NULL && i < r->n; i++)
+		if (strcmp(r->agencies[i].code, code) == 0)
+			return &r->agencies[i];
+	return NULL;
+}
+
+static int
+days_in_month(int y, int m)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
+	    31, 30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+/*
+ * Month (y, m) as a bound: its first second (end 0) or its last (end 1),
+ * and that day's date.  Returns 0, or -1 with e naming field.
+ */
+static int
+month_bound(int y, int m, int end, const char *field, int64_t *t,
+    char date[11], struct verr *e)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m,
+	    end ? days_in_month(y, m) : 1);
+	if (export_parse_date(buf, end, field, t, e) == -1)
+		return -1;
+	memcpy(date, buf, 11);
+	return 0;
+}
+
+/* "YYYY-MM" into *y, *m; -1 if it is not one. */
+static int
+parse_month(const char *s, size_t len, int *y, int *m)
+{
+	size_t i;
+
+	if (len != 7 || s[4] != '-')
+		return -1;
+	for (i = 0; i < len; i++)
+		if (i != 4 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	*y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
+	*m = (s[5] - '0') * 10 + (s[6] - '0');
+	return *y >= 1970 && *y <= 2199 && *m >= 1 && *m <= 12 ? 0 : -1;
+}
+
+/* A date bound "YYYY-MM-DD" of field into *t and date; -1 with e. */
+static int
+date_bound(const char *v, int end, const char *field, int64_t *t,
+    char date[11], struct verr *e)
+{
+	if (strlen(v) != 10)
+		return verr_set(e, VERR_INVALID, field, "%s: '%.40s' is not a "
+		    "date (YYYY-MM-DD)", field, v);
+	if (export_parse_date(v, end, field, t, e) == -1)
+		return -1;
+	memcpy(date, v, 11);
+	return 0;
+}
+
+int
+ratings_period_parse(const char *period, const char *from, const char *to,
+    int64_t now, struct ratings_period *p, struct verr *e)
+{
+	time_t tt = (time_t)now;
+	const char *dots;
+	struct tm tm;
+	int y0, m0, y1, m1;
+
+	memset(p, 0, sizeof(*p));
+	if (period != NULL) {
+		if (from != NULL || to != NULL)
+			return verr_set(e, VERR_INVALID, "period", "period: "
+			    "give either period or from/to, not both");
+		dots = strstr(period, "..");
+		if (parse_month(period, dots ? (size_t)(dots - period) :
+		    strlen(period), &y0, &m0) == -1 ||
+		    (dots != NULL && parse_month(dots + 2, strlen(dots + 2),
+		    &y1, &m1) == -1))
+			return verr_set(e, VERR_INVALID, "period", "period: "
+			    "'%.40s' is not YYYY-MM..YYYY-MM", period);
+		if (dots == NULL) {
+			y1 = y0;
+			m1 = m0;
+		}
+	} else {
+		/* The twelve months up to and including now's. */
+		localtime_r(&tt, &tm);
+		y1 = tm.tm_year + 1900;
+		m1 = tm.tm_mon + 1;
+		y0 = m1 == 12 ? y1 : y1 - 1;
+		m0 = m1 == 12 ? 1 : m1 + 1;
+	}
+	if (month_bound(y0, m0, 0, "period", &p->from, p->from_date, e) ==
+	    -1 || month_bound(y1, m1, 1, "period", &p->to, p->to_date, e) ==
+	    -1)
+		return -1;
+	if (from != NULL && date_bound(from, 0, "from", &p->from,
+	    p->from_date, e) == -1)
+		return -1;
+	if (to != NULL && date_bound(to, 1, "to", &p->to, p->to_date, e) ==
+	    -1)
+		return -1;
+	if (p->from > p->to)
+		return verr_set(e, VERR_INVALID, period ? "period" : "to",
+		    "%s: the end comes before the start", period ? "period" :
+		    "to");
+	if (p->to - p->from > (int64_t)VECHE_RATINGS_MAX_MONTHS * 31 * 86400)
+		return verr_set(e, VERR_INVALID, period ? "period" : "from",
+		    "%s: longer than %d months", period ? "period" : "from",
+		    VECHE_RATINGS_MAX_MONTHS);
+	return 0;
+}

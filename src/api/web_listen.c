@@ -146,6 +146,7 @@ post_json(const struct post *p)
 		    "address", p->place, "lat", p->lat, "long", p->lon));
 	else
 		json_object_set_new(o, "place", json_null());
+	json_object_set_new(o, "district", reply_str(p->district));
 	return o;
 }
 
@@ -452,7 +453,8 @@ on_post_row(const struct post *p, void *arg)
 	    p->id, excerpt);
 	sentiment_cell(h, p->sentiment);
 	html_f(h, "</td><td>%s</td><td>%s</td></tr>\n", p->agency ?
-	    p->agency : "", p->place ? p->place : "");
+	    p->agency : "", p->place ? p->place : p->district ? p->district :
+	    "");
 	pg->n++;
 	return h->failed ? -1 : 0;
 }
@@ -594,7 +596,8 @@ on_post_page(const struct post *p, void *arg)
 	    "%s</dd>\n<dt>%m</dt><dd id=\"post-place\">%s</dd>\n<dt>%m</dt>"
 	    "<dd>%D</dd>\n<dt>%m</dt><dd><ul id=\"post-queries\">\n",
 	    M_L_COMPLAINT, (int)(p->complaint * 100 + 0.5), M_AGENCY,
-	    p->agency ? p->agency : "—", M_L_PLACE, p->place ? p->place : "—",
+	    p->agency ? p->agency : "—", M_L_PLACE, p->place ? p->place :
+	    p->district ? p->district : "—",
 	    M_L_GROUP, p->group, M_L_QUERY);
 	if (listen_post_queries(st->c.store, p->id, on_match_item, h) != 0)
 		return -1;
@@ -653,6 +656,7 @@ on_post_csv(const struct post *p, void *arg)
 	csv_field(res, num, 0);
 	csv_field(res, p->agency, 0);
 	csv_field(res, p->place, 0);
+	csv_field(res, p->district, 0);
 	snprintf(num, sizeof(num), "%lld", (long long)p->group);
 	csv_field(res, num, 0);
 	csv_field(res, p->body, 1);
@@ -675,7 +679,7 @@ posts_csv(struct http_request *req, struct http_response *res, void *arg)
 	http_response_header(res, "Content-Disposition",
 	    "attachment; filename=\"posts.csv\"");
 	http_response_printf(res, "id,published,source,url,author,sentiment,"
-	    "complaint,agency,place,group,text\r\n");
+	    "complaint,agency,place,district,group,text\r\n");
 	return listen_post_each(s, &f, on_post_csv, res) != 0 ? -1 : 0;
 }
 

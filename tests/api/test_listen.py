@@ -361,5 +361,57 @@ class TestListen(ServerTestCase):
         self.assertIn("\"\",\"Кировский район\"", csv.text())
 
 
+    def test_admin_page(self):
+        s = self.admin()
+        page = s.get("/listen/sources")
+        self.assertIn('href="/admin/sources"', page.text())
+        r = s.post("/admin/sources", {"name": "web-vk", "kind": "vk",
+                                      "url": "", "interval": "900"})
+        self.assertEqual(r.status, 303, r)
+        page = s.get(r.headers["Location"])
+        self.assertIn('id="flash"', page.text())
+        self.assertIn("web-vk", page.text())
+        # Errors name the field, and the form's token is required.
+        r = s.post("/admin/sources", {"name": "web-rss", "kind": "rss",
+                                      "url": "ftp://x"})
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("url: an http://", r.text())
+        r = s.post("/admin/sources", {"name": "web-x", "kind": "vk"},
+                   csrf=False)
+        self.assertEqual(r.status, 403, r)
+        self.assertNotIn("web-x", self.sources(s))
+
+        def upload(doc):
+            ctype, body = multipart(
+                [("source", "web-vk"), ("csrf", s.csrf)],
+                [("file", "wall.json", "application/json",
+                  json.dumps(doc).encode())])
+            return s._keep(self.fetch("POST", "/admin/sources/import", body,
+                                      s._headers({"Content-Type": ctype})))
+        bad = {"response": {"items": [{"id": 1, "owner_id": -9,
+                                       "date": "вчера", "text": "x"}]}}
+        r = upload(bad)
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("response.items[0].date", r.text())
+        good = {"response": {"items": [{"id": 1, "owner_id": -9,
+                                        "date": 1781503200,
+                                        "text": "Нет света на улице"}]}}
+        r = upload(good)
+        self.assertEqual(r.status, 303, r)
+        self.assertIn("added=1", r.headers["Location"])
+        self.assertIn("1", s.get(r.headers["Location"]).text())
+        src = self.sources(s)["web-vk"]
+        self.assertEqual(src["posts"], 1)
+        # A moderator reads the sources but does not manage them.
+        self.server.create_user("mod_src", "moderator")
+        m = Session(self, "mod_src")
+        self.assertNotIn('href="/admin/sources"',
+                         m.get("/listen/sources").text())
+        self.assertEqual(m.get("/admin/sources").status, 403)
+        r = s.post("/admin/sources/%d/remove" % src["id"], {})
+        self.assertEqual(r.status, 303, r)
+        self.assertNotIn("web-vk", self.sources(s))
+
+
 if __name__ == "__main__":
     unittest.main()

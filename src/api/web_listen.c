@@ -760,11 +760,11 @@ on_admin_source(const struct source *src, void *arg)
 
 	html_f(o, "<tr id=\"admin-source-%D\"><td>%s</td><td>%s</td><td>%s"
 	    "</td><td>%D</td><td>%D</td><td><form method=\"post\" action=\""
-	    "/admin/sources/%D/remove\" class=\"inline-form\">", src->id,
+	    "/admin/sources/%D/remove\" class=\"inline\">", src->id,
 	    src->name, src->kind, src->url ? src->url : "—", src->interval,
 	    src->posts, src->id);
 	staff_csrf_field(st);
-	html_f(o, "<button type=\"submit\" class=\"danger\">%m<span class=\""
+	html_f(o, "<button type=\"submit\" class=\"secondary\">%m<span class=\""
 	    "visually-hidden\"> %s</span></button></form></td></tr>\n",
 	    M_LA_REMOVE, src->name);
 	return o->failed ? -1 : 0;

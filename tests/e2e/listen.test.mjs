@@ -2,10 +2,11 @@
 // headless Chromium against the real server: posts seeded through the
 // import API (a Telegram export), a moderator signs in, filters by sentiment
 // and by a saved query, opens a post, downloads the CSV; axe-core on every
-// page, and the list on a 360x740 screen without sideways scrolling.
+// page, and the list on a 360x740 screen without sideways scrolling.  An
+// administrator adds a source and uploads an export on /admin/sources.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -70,6 +71,7 @@ describe('listening: the analysts\' list', { skip: skipReason, timeout: 300000 }
     server = await startServer();
     db = join(server.dir, 'veche.db');
     cli('user', 'create', '--db', db, '--login', 'mod', '--role', 'moderator');
+    cli('user', 'create', '--db', db, '--login', 'root', '--role', 'admin');
     key = cli('apikey', 'create', '--db', db, '--name', 'e2e-listen');
     await api('/api/v1/sources', { name: 'tg-chat', kind: 'telegram' });
     queryId = (await api('/api/v1/queries', { name: 'ямы', query: 'яма OR ямы' })).id;
@@ -135,6 +137,37 @@ describe('listening: the analysts\' list', { skip: skipReason, timeout: 300000 }
     assert.match(await page.textContent('#post-queries'), /ямы/);
     assert.match(await page.textContent('#post-sentiment'), /\S/);
     await checkPage(page, 'a post');
+  });
+
+  test('an administrator adds a source and uploads an export', async () => {
+    const page = await signedIn('root');
+    await page.goto(`${server.url}/listen/sources`);
+    await Promise.all([page.waitForNavigation(), page.click('#manage-sources')]);
+    assert.match(page.url(), /\/admin\/sources$/);
+    await checkPage(page, '/admin/sources');
+    await page.fill('#source-name', 'vk-group');
+    await page.selectOption('#source-kind', 'vk');
+    await Promise.all([page.waitForNavigation(), page.click('#source-add')]);
+    assert.match(await page.textContent('#flash'), /добавлен/);
+    assert.match(await page.textContent('#admin-sources'), /vk-group/);
+    // A wrong shape: refused whole, the error names the JSON path.
+    const file = join(server.dir, 'wall.json');
+    writeFileSync(file, JSON.stringify({ response: { items: [
+      { id: 1, owner_id: -3, date: 'вчера', text: 'Нет света' }] } }));
+    await page.selectOption('#import-source', 'vk-group');
+    await page.setInputFiles('#import-file', file);
+    let [resp] = await Promise.all([page.waitForNavigation(), page.click('#import-upload')]);
+    assert.equal(resp.status(), 400);
+    assert.match(await page.textContent('main'), /response\.items\[0\]\.date/);
+    await page.goto(`${server.url}/admin/sources`);
+    writeFileSync(file, JSON.stringify({ response: { items: [
+      { id: 1, owner_id: -3, date: 1781503200, text: 'Нет света на улице' }] } }));
+    await page.selectOption('#import-source', 'vk-group');
+    await page.setInputFiles('#import-file', file);
+    [resp] = await Promise.all([page.waitForNavigation(), page.click('#import-upload')]);
+    assert.equal(resp.status(), 200);
+    assert.match(await page.textContent('#flash'), /публикаций: 1$/);
+    await checkPage(page, '/admin/sources after an upload');
   });
 
   test('the list on a 360x740 screen', async () => {

@@ -189,6 +189,8 @@
 #define VECHE_MAX_QUERY_NAME    120    /* bytes of a saved query's name */
 #define VECHE_MAX_ALIASES       32     /* aliases of one agency */
 #define VECHE_MAX_ALIAS         200    /* bytes of one alias */
+#define VECHE_MAX_CITY_SOURCES  256    /* sources in the city file */
+#define VECHE_MAX_DISTRICTS     256    /* districts in the city file (names: VECHE_MAX_ALIASES) */
 #define VECHE_LISTEN_DEDUPE_LOAD 200000 /* newest posts whose signatures are loaded at start */
 #define VECHE_LISTEN_PAGE       50     /* posts per page of /listen */
 #define VECHE_LISTEN_CSV_MAX    10000  /* posts in one CSV export */

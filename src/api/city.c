@@ -13,6 +13,7 @@
 #include "base/arena.h"
 #include "api/city.h"
 #include "core/city.h"
+#include "core/clock.h"
 #include "core/listen.h"
 #include "core/datetime.h"
 #include "core/parse.h"
@@ -515,9 +516,127 @@ parse_heads(json_t *ags, const struct agency *agencies, size_t nag,
 	return 0;
 }
 
+/* Put path before e's message ("sources[2]" + "url: ..."). */
+static int
+at(struct verr *e, const char *field, const char *path)
+{
+	char msg[sizeof(e->message)];
+
+	snprintf(msg, sizeof(msg), "%s", e->message);
+	return verr_set(e, e->kind, field, "%s.%s", path, msg);
+}
+
+/*
+ * Listening's "sources": [{"name", "url", "kind", "interval"}] (docs/city.md),
+ * added or changed by name.  Checked first (s NULL), then written.
+ */
+static int
+city_sources(struct store *s, json_t *list, struct verr *e)
+{
+	const char *name, *url, *kind;
+	json_t *src, *iv;
+	char path[32];
+	size_t i;
+
+	if (list == NULL)
+		return 0;
+	if (!json_is_array(list) || json_array_size(list) >
+	    VECHE_MAX_CITY_SOURCES)
+		return verr_set(e, VERR_INVALID, "sources", "sources: an array "
+		    "of at most %d sources", VECHE_MAX_CITY_SOURCES);
+	json_array_foreach(list, i, src) {
+		snprintf(path, sizeof(path), "sources[%zu]", i);
+		if (!json_is_object(src))
+			return verr_set(e, VERR_INVALID, "sources", "%s: an "
+			    "object {\"name\", \"url\", \"kind\", "
+			    "\"interval\"}", path);
+		if (get_str(src, "name", &name, 1, path, e) ||
+		    get_str(src, "kind", &kind, 1, path, e) ||
+		    get_str(src, "url", &url, 0, path, e))
+			return -1;
+		iv = json_object_get(src, "interval");
+		if (iv != NULL && !json_is_integer(iv))
+			return verr_set(e, VERR_INVALID, "sources", "%s.interval:"
+			    " seconds, an integer", path);
+		if (s == NULL)
+			continue;
+		if (listen_source_put(s, name, kind, url, iv != NULL ?
+		    json_integer_value(iv) : 0, clock_now(), e) == -1)
+			return e->kind == VERR_INVALID ? at(e, "sources", path) :
+			    -1;
+	}
+	return 0;
+}
+
+/*
+ * Listening's "districts": [{"name", "aliases"}]: names a post may use for
+ * a district (docs/listening.md).  When present they replace the stored
+ * ones.  Checked first (s NULL), then written.
+ */
+static int
+city_districts(struct store *s, json_t *list, struct verr *e)
+{
+	const char *names[VECHE_MAX_ALIASES + 1];
+	json_t *d, *al;
+	size_t i, j, n;
+
+	if (list == NULL)
+		return 0;
+	if (!json_is_array(list) || json_array_size(list) >
+	    VECHE_MAX_DISTRICTS)
+		return verr_set(e, VERR_INVALID, "districts", "districts: an "
+		    "array of at most %d districts", VECHE_MAX_DISTRICTS);
+	if (s != NULL && listen_districts_clear(s, e) == -1)
+		return -1;
+	json_array_foreach(list, i, d) {
+		names[0] = json_string_value(json_object_get(d, "name"));
+		if (names[0] == NULL || names[0][0] == '\0' ||
+		    strlen(names[0]) > VECHE_MAX_ALIAS)
+			return verr_set(e, VERR_INVALID, "districts",
+			    "districts[%zu].name: a name of 1 to %d bytes", i,
+			    VECHE_MAX_ALIAS);
+		al = json_object_get(d, "aliases");
+		if (al != NULL && (!json_is_array(al) || json_array_size(al) >
+		    VECHE_MAX_ALIASES))
+			return verr_set(e, VERR_INVALID, "districts",
+			    "districts[%zu].aliases: an array of at most %d "
+			    "names", i, VECHE_MAX_ALIASES);
+		n = json_array_size(al);
+		for (j = 0; j < n; j++) {
+			names[j + 1] = json_string_value(json_array_get(al, j));
+			if (names[j + 1] == NULL || names[j + 1][0] == '\0' ||
+			    strlen(names[j + 1]) > VECHE_MAX_ALIAS)
+				return verr_set(e, VERR_INVALID, "districts",
+				    "districts[%zu].aliases[%zu]: a name of 1 "
+				    "to %d bytes", i, j, VECHE_MAX_ALIAS);
+		}
+		if (s != NULL && listen_district_set(s, names, n + 1, e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Listening's parts of the file, written inside city_import's transaction. */
+struct listening {
+	json_t *agencies, *sources, *districts;
+};
+
+static int
+write_listening(struct store *s, void *arg, struct verr *e)
+{
+	struct listening *li = arg;
+
+	if (agency_aliases(s, li->agencies, 1, e) == -1 ||
+	    city_sources(s, li->sources, e) == -1 ||
+	    city_districts(s, li->districts, e) == -1)
+		return -1;
+	return 0;
+}
+
 static int
 import(struct store *s, json_t *root, struct arena *a, struct verr *e)
 {
+	struct listening li;
 	json_t *svcs, *ags;
 	struct service *services = NULL;
 	struct agency *agencies = NULL;
@@ -608,9 +727,16 @@ import(struct store *s, json_t *root, struct arena *a, struct verr *e)
 	c.nheads = nag;
 	c.addresses = addrs;
 	c.naddresses = naddrs;
-	if (agency_aliases(s, ags, 0, e) == -1 || city_import(s, &c, e) == -1)
+	li.agencies = ags;
+	li.sources = json_object_get(root, "sources");
+	li.districts = json_object_get(root, "districts");
+	if (agency_aliases(s, ags, 0, e) == -1 ||
+	    city_sources(NULL, li.sources, e) == -1 ||
+	    city_districts(NULL, li.districts, e) == -1)
 		return -1;
-	return agency_aliases(s, ags, 1, e);
+	c.more = write_listening;
+	c.more_arg = &li;
+	return city_import(s, &c, e);
 }
 
 /* Import a parsed document; takes ownership of root. */

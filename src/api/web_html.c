@@ -416,6 +416,26 @@ static const char *const msgs[M__MAX][LANG__MAX] = {
 	/* ratings and open data (web_ratings.c, web_data.c) */
 	[M_NAV_RATINGS] = { "Рейтинг", "Ratings" },
 	[M_NAV_DATA] = { "Открытые данные", "Open data" },
+	/* listening's admin page (web_listen.c) */
+	[M_LA_MANAGE] = { "Управление источниками", "Manage sources" },
+	[M_LA_ADD] = { "Добавить источник", "Add a source" },
+	[M_LA_KIND] = { "Формат", "Format" },
+	[M_LA_URL] = { "Адрес ленты (для RSS, Atom и JSON Feed)",
+	    "Feed address (for RSS, Atom and JSON Feed)" },
+	[M_LA_INTERVAL] = { "Интервал загрузки, секунд",
+	    "Fetch interval, seconds" },
+	[M_LA_REMOVE] = { "Удалить", "Remove" },
+	[M_LA_IMPORT] = { "Загрузить выгрузку VK или Telegram",
+	    "Upload a VK or Telegram export" },
+	[M_LA_FILE] = { "Файл выгрузки (JSON)", "Export file (JSON)" },
+	[M_LA_ADDED] = { "Источник добавлен.", "Source added." },
+	[M_LA_REMOVED] = { "Источник удалён вместе с его публикациями.",
+	    "Source removed with its posts." },
+	[M_LA_IMPORTED] = { "Выгрузка прочитана. Новых публикаций:",
+	    "Export read. New posts:" },
+	[M_LA_NO_UPLOAD] = { "Источников для выгрузок нет: добавьте источник "
+	    "формата vk или telegram.", "There are no upload sources: add a "
+	    "source of format vk or telegram." },
 };
 
 static const char *const status_text[STATUS__MAX][LANG__MAX] = {

@@ -90,6 +90,10 @@ enum msg {
 	M_C_VOTED,
 	/* ratings and open data (web_ratings.c, web_data.c) */
 	M_NAV_RATINGS, M_NAV_DATA,
+	/* listening's admin page (web_listen.c) */
+	M_LA_MANAGE, M_LA_ADD, M_LA_KIND, M_LA_URL, M_LA_INTERVAL, M_LA_REMOVE,
+	M_LA_IMPORT, M_LA_FILE, M_LA_ADDED, M_LA_REMOVED, M_LA_IMPORTED,
+	M_LA_NO_UPLOAD,
 	M__MAX
 };
 

@@ -146,6 +146,7 @@ post_json(const struct post *p)
 		    "address", p->place, "lat", p->lat, "long", p->lon));
 	else
 		json_object_set_new(o, "place", json_null());
+	json_object_set_new(o, "district", reply_str(p->district));
 	return o;
 }
 
@@ -234,28 +235,38 @@ post_get_json(struct http_request *req, struct http_response *res,
 	    0 ? (json_decref(pl.list), 0) : (json_decref(pl.list), -1);
 }
 
+/* The upload of req's "file" to its "source" (listen_import). */
 static int
-import_posts(struct http_request *req, struct http_response *res,
-    void *arg)
+import_file(struct http_request *req, struct app *a, struct store *s,
+    size_t *added, size_t *dupes, struct verr *e)
 {
-	struct app *a = arg;
 	const struct http_param *p;
 	const char *file = NULL;
-	size_t np, i, len = 0, added, dupes;
-	struct store *s;
-	struct verr e;
+	size_t np, i, len = 0;
 
-	if ((s = begin(req, res, a)) == NULL)
-		return 0;
 	p = http_request_params(req, &np);
 	for (i = 0; i < np; i++)
 		if (strcmp(p[i].name, "file") == 0) {
 			file = p[i].value;
 			len = p[i].value_len;
 		}
-	memset(&e, 0, sizeof(e));
-	if (listen_import(a->listen, s, http_request_param(req, "source"),
-	    file, len, app_now(a), &added, &dupes, &e) == -1)
+	memset(e, 0, sizeof(*e));
+	return listen_import(a->listen, s, http_request_param(req, "source"),
+	    file, len, app_now(a), added, dupes, e);
+}
+
+static int
+import_posts(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	struct app *a = arg;
+	size_t added, dupes;
+	struct store *s;
+	struct verr e;
+
+	if ((s = begin(req, res, a)) == NULL)
+		return 0;
+	if (import_file(req, a, s, &added, &dupes, &e) == -1)
 		return reply_verr(req, res, &e);
 	return reply_json(res, 200, json_pack("{s:I, s:I}", "added",
 	    (json_int_t)added, "skipped", (json_int_t)dupes));
@@ -452,7 +463,8 @@ on_post_row(const struct post *p, void *arg)
 	    p->id, excerpt);
 	sentiment_cell(h, p->sentiment);
 	html_f(h, "</td><td>%s</td><td>%s</td></tr>\n", p->agency ?
-	    p->agency : "", p->place ? p->place : "");
+	    p->agency : "", p->place ? p->place : p->district ? p->district :
+	    "");
 	pg->n++;
 	return h->failed ? -1 : 0;
 }
@@ -594,7 +606,8 @@ on_post_page(const struct post *p, void *arg)
 	    "%s</dd>\n<dt>%m</dt><dd id=\"post-place\">%s</dd>\n<dt>%m</dt>"
 	    "<dd>%D</dd>\n<dt>%m</dt><dd><ul id=\"post-queries\">\n",
 	    M_L_COMPLAINT, (int)(p->complaint * 100 + 0.5), M_AGENCY,
-	    p->agency ? p->agency : "—", M_L_PLACE, p->place ? p->place : "—",
+	    p->agency ? p->agency : "—", M_L_PLACE, p->place ? p->place :
+	    p->district ? p->district : "—",
 	    M_L_GROUP, p->group, M_L_QUERY);
 	if (listen_post_queries(st->c.store, p->id, on_match_item, h) != 0)
 		return -1;
@@ -653,6 +666,7 @@ on_post_csv(const struct post *p, void *arg)
 	csv_field(res, num, 0);
 	csv_field(res, p->agency, 0);
 	csv_field(res, p->place, 0);
+	csv_field(res, p->district, 0);
 	snprintf(num, sizeof(num), "%lld", (long long)p->group);
 	csv_field(res, num, 0);
 	csv_field(res, p->body, 1);
@@ -675,7 +689,7 @@ posts_csv(struct http_request *req, struct http_response *res, void *arg)
 	http_response_header(res, "Content-Disposition",
 	    "attachment; filename=\"posts.csv\"");
 	http_response_printf(res, "id,published,source,url,author,sentiment,"
-	    "complaint,agency,place,group,text\r\n");
+	    "complaint,agency,place,district,group,text\r\n");
 	return listen_post_each(s, &f, on_post_csv, res) != 0 ? -1 : 0;
 }
 
@@ -713,12 +727,16 @@ sources_page(struct http_request *req, struct http_response *res,
 		return 0;
 	staff_page_begin(&st, web_msg(M_L_SOURCES, st.c.lang), "listen-sources",
 	    "/listen/sources", 0);
-	html_f(&st.h, "<h1>%m</h1>\n<div class=\"table-wrap\" tabindex=\"0\"><table id=\""
+	html_f(&st.h, "<h1>%m</h1>\n", M_L_SOURCES);
+	if (st.act->role == ROLE_ADMIN)
+		html_f(&st.h, "<p><a id=\"manage-sources\" href=\"/admin/"
+		    "sources\">%m</a></p>\n", M_LA_MANAGE);
+	html_f(&st.h, "<div class=\"table-wrap\" tabindex=\"0\"><table id=\""
 	    "sources\">\n<caption class=\"visually-hidden\">%m</caption>\n"
 	    "<thead><tr><th scope=\"col\">%m</th><th scope=\"col\">%m</th>"
 	    "<th scope=\"col\">%m</th><th scope=\"col\">%m</th><th scope=\"col"
 	    "\">%m</th><th scope=\"col\">%m</th><th scope=\"col\">%m</th></tr>"
-	    "</thead>\n<tbody>\n", M_L_SOURCES, M_L_SOURCES, M_NAME, M_CODE,
+	    "</thead>\n<tbody>\n", M_L_SOURCES, M_NAME, M_CODE,
 	    M_L_LAST_SUCCESS, M_LAST_ERROR, M_L_PER_DAY, M_L_FETCHES,
 	    M_L_NEXT_FETCH);
 	memset(&h, 0, sizeof(h));
@@ -730,6 +748,213 @@ sources_page(struct http_request *req, struct http_response *res,
 	html_raw(&st.h, "</tbody></table></div>\n");
 	html_page_end(&st.h);
 	return st.h.failed ? -1 : 0;
+}
+
+/* The admin page: sources with a remove button, add, upload an export. */
+
+static int
+on_admin_source(const struct source *src, void *arg)
+{
+	struct staff *st = arg;
+	struct html *o = &st->h;
+
+	html_f(o, "<tr id=\"admin-source-%D\"><td>%s</td><td>%s</td><td>%s"
+	    "</td><td>%D</td><td>%D</td><td><form method=\"post\" action=\""
+	    "/admin/sources/%D/remove\" class=\"inline\">", src->id,
+	    src->name, src->kind, src->url ? src->url : "—", src->interval,
+	    src->posts, src->id);
+	staff_csrf_field(st);
+	html_f(o, "<button type=\"submit\" class=\"secondary\">%m<span class=\""
+	    "visually-hidden\"> %s</span></button></form></td></tr>\n",
+	    M_LA_REMOVE, src->name);
+	return o->failed ? -1 : 0;
+}
+
+static int
+on_upload_option(const struct source *src, void *arg)
+{
+	struct options *o = arg;
+
+	if (src->url == NULL) {
+		html_f(o->h, "<option value=\"%s\">%s (%s)</option>\n",
+		    src->name, src->name, src->kind);
+		o->chosen++;
+	}
+	return 0;
+}
+
+static void
+admin_flash(struct staff *st, struct http_request *req)
+{
+	const char *done = http_request_param(req, "done");
+	const char *added = http_request_param(req, "added");
+	int64_t n;
+
+	if (done == NULL)
+		return;
+	if (strcmp(done, "added") == 0)
+		html_f(&st->h, "<p class=\"notice flash\" role=\"status\" id=\""
+		    "flash\">%m</p>\n", M_LA_ADDED);
+	else if (strcmp(done, "removed") == 0)
+		html_f(&st->h, "<p class=\"notice flash\" role=\"status\" id=\""
+		    "flash\">%m</p>\n", M_LA_REMOVED);
+	else if (strcmp(done, "imported") == 0 && added != NULL &&
+	    parse_int64(added, 0, INT64_MAX, &n) == 0)
+		html_f(&st->h, "<p class=\"notice flash\" role=\"status\" id=\""
+		    "flash\">%m %D</p>\n", M_LA_IMPORTED, n);
+}
+
+static int
+admin_sources_page(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	/* listen_source_add's kinds (core checks them). */
+	static const char *const kinds[] = { "rss", "atom", "jsonfeed", "vk",
+	    "telegram" };
+	struct options o;
+	struct staff st;
+	size_t k;
+
+	if (staff_begin(req, res, arg, &st) == -1)
+		return 0;
+	staff_page_begin(&st, web_msg(M_LA_MANAGE, st.c.lang),
+	    "admin-sources", "/admin/sources", 0);
+	html_f(&st.h, "<h1>%m</h1>\n<p><a href=\"/listen/sources\">%m</a></p>"
+	    "\n", M_LA_MANAGE, M_L_SOURCES);
+	admin_flash(&st, req);
+	html_f(&st.h, "<div class=\"table-wrap\"><table id=\"admin-sources\">"
+	    "\n<caption class=\"visually-hidden\">%m</caption>\n<thead><tr>"
+	    "<th scope=\"col\">%m</th><th scope=\"col\">%m</th><th scope=\""
+	    "col\">URL</th><th scope=\"col\">%m</th><th scope=\"col\">%m</th>"
+	    "<th scope=\"col\"><span class=\"visually-hidden\">%m</span></th>"
+	    "</tr></thead>\n<tbody>\n", M_L_SOURCES, M_NAME, M_LA_KIND,
+	    M_LA_INTERVAL, M_LISTEN, M_LA_REMOVE);
+	if (listen_source_each(st.c.store, 0, on_admin_source, &st) != 0)
+		return -1;
+	html_f(&st.h, "</tbody></table></div>\n<form method=\"post\" action=\""
+	    "/admin/sources\" id=\"source-form\" class=\"admin-form\" "
+	    "aria-labelledby=\"source-title\">\n<h2 id=\"source-title\">%m"
+	    "</h2>\n", M_LA_ADD);
+	staff_csrf_field(&st);
+	html_f(&st.h, "<div class=\"field\"><label for=\"source-name\">%m"
+	    "</label>\n<input id=\"source-name\" name=\"name\" required "
+	    "maxlength=\"%d\"></div>\n<div class=\"field\"><label for=\""
+	    "source-kind\">%m</label>\n<select id=\"source-kind\" name=\"kind"
+	    "\">\n", M_NAME, VECHE_MAX_SOURCE_NAME, M_LA_KIND);
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		html_f(&st.h, "<option value=\"%s\">%s</option>\n", kinds[k],
+		    kinds[k]);
+	html_f(&st.h, "</select></div>\n<div class=\"field\"><label for=\""
+	    "source-url\">%m</label>\n<input type=\"url\" id=\"source-url\" "
+	    "name=\"url\" maxlength=\"%d\"></div>\n<div class=\"field\">"
+	    "<label for=\"source-interval\">%m</label>\n<input type=\"number\" "
+	    "id=\"source-interval\" name=\"interval\" min=\"%d\" max=\"%d\" "
+	    "value=\"900\"></div>\n<button type=\"submit\" id=\"source-add\">"
+	    "%m</button>\n</form>\n", M_LA_URL, VECHE_MAX_SOURCE_URL,
+	    M_LA_INTERVAL, VECHE_FEED_MIN_INTERVAL, VECHE_FEED_MAX_INTERVAL,
+	    M_LA_ADD);
+	html_f(&st.h, "<form method=\"post\" action=\"/admin/sources/import\" "
+	    "enctype=\"multipart/form-data\" id=\"import-form\" class=\""
+	    "admin-form\" aria-labelledby=\"import-title\">\n<h2 id=\""
+	    "import-title\">%m</h2>\n", M_LA_IMPORT);
+	staff_csrf_field(&st);
+	html_f(&st.h, "<div class=\"field\"><label for=\"import-source\">%m"
+	    "</label>\n<select id=\"import-source\" name=\"source\" required>"
+	    "\n", M_L_SOURCE);
+	memset(&o, 0, sizeof(o));
+	o.h = &st.h;
+	if (listen_source_each(st.c.store, 0, on_upload_option, &o) != 0)
+		return -1;
+	html_raw(&st.h, "</select></div>\n");
+	if (o.chosen == 0)
+		html_f(&st.h, "<p class=\"hint\" id=\"no-upload\">%m</p>\n",
+		    M_LA_NO_UPLOAD);
+	html_f(&st.h, "<div class=\"field\"><label for=\"import-file\">%m"
+	    "</label>\n<input type=\"file\" id=\"import-file\" name=\"file\" "
+	    "required accept=\".json,application/json\"></div>\n<button type=\""
+	    "submit\" id=\"import-upload\">%m</button>\n</form>\n", M_LA_FILE,
+	    M_UPLOAD);
+	html_page_end(&st.h);
+	return st.h.failed ? -1 : 0;
+}
+
+/* 303 back to the admin page with what was done. */
+static int
+admin_back(struct http_request *req, struct http_response *res,
+    const char *done, int64_t added)
+{
+	char *loc;
+	size_t n = 80;
+
+	if ((loc = http_request_alloc(req, n)) == NULL)
+		return -1;
+	if (added >= 0)
+		snprintf(loc, n, "/admin/sources?done=%s&added=%lld", done,
+		    (long long)added);
+	else
+		snprintf(loc, n, "/admin/sources?done=%s", done);
+	return staff_redirect(res, loc);
+}
+
+static int
+admin_source_add(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	const char *iv = http_request_param(req, "interval");
+	struct staff st;
+	struct verr e;
+	int64_t interval = 0, id;
+
+	if (staff_begin(req, res, arg, &st) == -1)
+		return 0;
+	if (st.c.app->listen == NULL)
+		return web_fail(req, res, &st.c, 503, NULL, "listening is not "
+		    "available");
+	/* Not a number: out of range, so core's refusal names the field. */
+	if (iv != NULL && iv[0] != '\0' && parse_int64(iv, 1, INT32_MAX,
+	    &interval) == -1)
+		interval = -1;
+	memset(&e, 0, sizeof(e));
+	if (listen_source_add(st.c.store, http_request_param(req, "name"),
+	    http_request_param(req, "kind"), http_request_param(req, "url"),
+	    interval, 0, app_now(st.c.app), &id, &e) == -1)
+		return staff_fail(req, res, &st, &e);
+	return admin_back(req, res, "added", -1);
+}
+
+static int
+admin_source_remove(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	struct staff st;
+	struct verr e;
+	int64_t id;
+
+	if (staff_begin(req, res, arg, &st) == -1)
+		return 0;
+	if (parse_int64(http_request_var(req, "id"), 1, INT64_MAX, &id) == -1)
+		return web_fail(req, res, &st.c, 404, "id", "no such source");
+	memset(&e, 0, sizeof(e));
+	if (listen_source_remove(st.c.store, id, &e) == -1)
+		return staff_fail(req, res, &st, &e);
+	return admin_back(req, res, "removed", -1);
+}
+
+static int
+admin_import(struct http_request *req, struct http_response *res, void *arg)
+{
+	size_t added, dupes;
+	struct staff st;
+	struct verr e;
+
+	if (staff_begin(req, res, arg, &st) == -1)
+		return 0;
+	if (st.c.app->listen == NULL)
+		return web_fail(req, res, &st.c, 503, NULL, "listening is not "
+		    "available");
+	if (import_file(req, st.c.app, st.c.store, &added, &dupes, &e) == -1)
+		return staff_fail(req, res, &st, &e);
+	return admin_back(req, res, "imported", (int64_t)added);
 }
 
 #define LANG_P "lang"
@@ -745,6 +970,12 @@ static const char *const p_source[] = { "api_key", "csrf", "name", "kind",
 static const char *const p_query[] = { "api_key", "csrf", "name", "query",
 	NULL };
 static const char *const p_csrf[] = { "api_key", "csrf", NULL };
+static const char *const p_admin[] = { LANG_P, "done", "added", NULL };
+static const char *const p_admin_add[] = { LANG_P, "csrf", "name", "kind",
+	"url", "interval", NULL };
+static const char *const p_admin_import[] = { LANG_P, "csrf", "source",
+	"file", NULL };
+static const char *const p_admin_csrf[] = { LANG_P, "csrf", NULL };
 
 static const struct http_route listen_table[] = {
 	{ HTTP_GET, "/listen", listen_page, PAGE_READERS, p_list, 0 },
@@ -764,6 +995,14 @@ static const struct http_route listen_table[] = {
 	{ HTTP_POST, "/api/v1/queries/{id}", query_save, READERS, p_query, 0 },
 	{ HTTP_DELETE, "/api/v1/queries/{id}", query_remove, READERS, p_csrf,
 	    0 },
+	{ HTTP_GET, "/admin/sources", admin_sources_page, ACCESS_ADMIN, p_admin,
+	    0 },
+	{ HTTP_POST, "/admin/sources", admin_source_add, ACCESS_ADMIN,
+	    p_admin_add, 0 },
+	{ HTTP_POST, "/admin/sources/import", admin_import, ACCESS_ADMIN,
+	    p_admin_import, VECHE_FEED_MAX_BYTES + 64 * 1024 },
+	{ HTTP_POST, "/admin/sources/{id}/remove", admin_source_remove,
+	    ACCESS_ADMIN, p_admin_csrf, 0 },
 };
 
 const struct http_route *

@@ -60,6 +60,7 @@ struct post {
 	const char *place;              /* an address of the registry, or NULL */
 	double lat, lon;                /* the place's point when place */
 	int64_t group;                  /* near-copies share it (the first's id) */
+	const char *district;           /* a district named (no house), or NULL */
 	const unsigned char *signature; /* MinHash, for the dedupe index */
 	size_t signature_len;
 };

@@ -60,6 +60,10 @@ city_import(struct store *s, const struct city *c, struct verr *e)
 	for (i = 0; i < c->nheads; i++)
 		if (store_agency_head_put(s, &c->heads[i]) == -1)
 			goto rollback;
+	if (c->more != NULL && c->more(s, c->more_arg, e) == -1) {
+		store_rollback(s);
+		return -1;
+	}
 	if (store_commit(s) == -1)
 		goto rollback;
 	return 0;

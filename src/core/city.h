@@ -43,11 +43,16 @@ struct city {
 	size_t nheads;
 	const struct city_address *addresses;
 	size_t naddresses;
+	/* Written last in the same transaction (listening's aliases, sources
+	 * and districts), or NULL: 0, or -1 with e set. */
+	int (*more)(struct store *s, void *arg, struct verr *e);
+	void *more_arg;
 };
 
 /*
- * Write c in one transaction: addresses, settings, services, agencies.
- * Returns 0, or -1 with e set (VERR_INTERNAL); nothing is written then.
+ * Write c in one transaction: addresses, settings, services, agencies,
+ * then c->more.  Returns 0, or -1 with e set (VERR_INTERNAL, or what
+ * c->more set); nothing is written then.
  */
 int city_import(struct store *s, const struct city *c, struct verr *e);
 

@@ -22,6 +22,7 @@
 
 #define DEFAULT_INTERVAL 900
 #define ALIAS_PREFIX "a:"
+#define DISTRICT_PREFIX "d:"
 #define QUERY_PREFIX "q"
 #define PLACE_WORDS 3           /* words of a street name matched at most */
 #define HOUSE_GAP 3             /* tokens between a street and its house */
@@ -44,6 +45,8 @@ struct listen {
 	struct text_dedupe *dedupe;
 	struct place *places;           /* sorted by key */
 	size_t nplaces, capplaces;
+	char **districts;               /* "d:<k>:<n>" queries name districts[k] */
+	size_t ndistricts;
 };
 
 static const char *const sentiment_names[POST_SENTIMENT__MAX] = {
@@ -226,17 +229,18 @@ find_place(const struct listen *l, const struct text_doc *doc)
 	return NULL;
 }
 
-/* Add alias as a query: its words NEAR/0 in a row, operators left out. */
+/*
+ * Add a name (an agency's alias, a district's name) as the query id: its
+ * words NEAR/0 in a row, operators left out.
+ */
 static int
-add_alias(struct listen *l, const char *agency, const char *alias)
+add_name(struct listen *l, const char *id, const char *alias)
 {
-	char q[VECHE_MAX_ALIAS * 8 + 1] = "", id[TEXT_MAX_QUERY_ID + 1];
+	char q[VECHE_MAX_ALIAS * 8 + 1] = "";
 	struct text_error terr;
 	const char *p = alias;
 	size_t n, words = 0;
 
-	snprintf(id, sizeof(id), ALIAS_PREFIX "%s:%zu", agency,
-	    text_query_set_count(l->set));
 	while (*p != '\0') {
 		n = strcspn(p, " \t\"«»()*#@,.;:!?/\\");
 		if (n > 0 && !(n <= 3 && (strncmp(p, "AND", n) == 0 ||
@@ -265,7 +269,45 @@ add_alias(struct listen *l, const char *agency, const char *alias)
 static int
 on_alias(const char *agency, const char *alias, void *arg)
 {
-	return add_alias(arg, agency, alias);
+	struct listen *l = arg;
+	char id[TEXT_MAX_QUERY_ID + 1];
+
+	snprintf(id, sizeof(id), ALIAS_PREFIX "%s:%zu", agency,
+	    text_query_set_count(l->set));
+	return add_name(l, id, alias);
+}
+
+static void
+districts_free(char **d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(d[i]);
+	free(d);
+}
+
+/* District names come ordered by district: one slot per district. */
+static int
+on_district(const char *district, const char *name, void *arg)
+{
+	struct listen *l = arg;
+	char id[TEXT_MAX_QUERY_ID + 1], **grown;
+
+	if (l->ndistricts == 0 || strcmp(l->districts[l->ndistricts - 1],
+	    district) != 0) {
+		if ((grown = realloc(l->districts, (l->ndistricts + 1) *
+		    sizeof(*grown))) == NULL)
+			return -1;
+		l->districts = grown;
+		if ((grown[l->ndistricts] = strdup(district)) == NULL)
+			return -1;
+		l->ndistricts++;
+	}
+	/* Ids are unique in the set: the name's number follows. */
+	snprintf(id, sizeof(id), DISTRICT_PREFIX "%zu:%zu", l->ndistricts - 1,
+	    text_query_set_count(l->set));
+	return add_name(l, id, name);
 }
 
 struct load {
@@ -294,23 +336,32 @@ reload_locked(struct listen *l, struct store *s, struct verr *e)
 {
 	struct text_query_set *old = l->set;
 	struct text_matcher *oldm = l->matcher;
+	char **oldd = l->districts;
+	size_t oldn = l->ndistricts;
 	struct load ld = { l, e };
 
 	if ((l->set = text_query_set_new()) == NULL) {
 		l->set = old;
 		return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
 	}
+	l->districts = NULL;
+	l->ndistricts = 0;
 	if (store_query_each(s, 0, on_query, &ld) == -1 ||
 	    store_alias_each(s, on_alias, l) == -1 ||
+	    store_district_each(s, on_district, l) == -1 ||
 	    (l->matcher = text_matcher_new(l->set)) == NULL) {
 		text_query_set_free(l->set);
+		districts_free(l->districts, l->ndistricts);
 		l->set = old;
 		l->matcher = oldm;
+		l->districts = oldd;
+		l->ndistricts = oldn;
 		return verr_set(e, VERR_INTERNAL, NULL, "loading queries: %s",
 		    store_error(s));
 	}
 	text_matcher_free(oldm);
 	text_query_set_free(old);
+	districts_free(oldd, oldn);
 	return 0;
 }
 
@@ -388,6 +439,7 @@ listen_free(struct listen *l)
 	text_model_free(l->model);
 	text_ctx_free(l->ctx);
 	places_free(l);
+	districts_free(l->districts, l->ndistricts);
 	pthread_mutex_destroy(&l->lock);
 	free(l);
 }
@@ -410,13 +462,52 @@ language(const struct text_doc *doc)
 }
 
 /* One batch of items to store, run by store_atomic. */
+/*
+ * A near-copy group head stored by this batch: it joins the index only
+ * after the batch commits, so a batch that is rolled back (or run again by
+ * the writer) leaves no signature of a post that was never stored.
+ */
+struct pending_sig {
+	struct text_signature sig;
+	int64_t id;
+};
+
 struct batch {
 	struct listen *l;
 	int64_t source, now;
 	const struct feed *feed;
 	size_t added, dupes;
+	struct pending_sig *pending;    /* feed->n slots */
+	size_t npending;
 	char err[300];
 };
+
+/*
+ * The group sig joins: the most similar signature of the index or of the
+ * batch's own uncommitted heads (the index's are earlier, so they win
+ * ties).  0 when none reaches TEXT_DEDUPE_THRESHOLD.
+ */
+static int64_t
+find_group(const struct batch *b, const struct text_signature *sig)
+{
+	uint64_t dup;
+	double sim, best = 0, x;
+	int64_t group = 0;
+	size_t i;
+
+	if (text_dedupe_find(b->l->dedupe, sig, &dup, &sim)) {
+		group = (int64_t)dup;
+		best = sim;
+	}
+	for (i = 0; i < b->npending; i++) {
+		x = text_signature_similarity(sig, &b->pending[i].sig);
+		if (x >= TEXT_DEDUPE_THRESHOLD && x > best) {
+			best = x;
+			group = b->pending[i].id;
+		}
+	}
+	return group;
+}
 
 /* Analyse item and store it with what it matched. 0 or -1 (b->err). */
 static int
@@ -431,11 +522,9 @@ ingest_item(struct store *s, struct batch *b, const struct feed_item *it)
 	const size_t *hits;
 	double prob[TEXT_SENTIMENT__MAX];
 	int64_t queries[64], id, group = 0;
-	const char *agency_id = NULL;
+	const char *agency_id = NULL, *district = NULL;
 	char agency[VECHE_MAX_CODE + 1];
 	struct post p;
-	uint64_t dup;
-	double sim;
 	size_t nh, i, nq = 0;
 	int rc;
 
@@ -469,6 +558,14 @@ ingest_item(struct store *s, struct batch *b, const struct feed_item *it)
 		if (strncmp(qid, ALIAS_PREFIX, 2) == 0) {
 			if (agency_id == NULL)
 				agency_id = qid + 2;
+		} else if (strncmp(qid, DISTRICT_PREFIX, 2) == 0) {
+			char k[24];
+
+			snprintf(k, sizeof(k), "%.*s", (int)strcspn(qid + 2,
+			    ":"), qid + 2);
+			if (district == NULL && parse_int64(k, 0,
+			    (int64_t)l->ndistricts - 1, &v) == 0)
+				district = l->districts[v];
 		} else if (nq < sizeof(queries) / sizeof(queries[0]) &&
 		    parse_int64(qid + 1, 1, INT64_MAX, &v) == 0)
 			queries[nq++] = v;
@@ -482,13 +579,13 @@ ingest_item(struct store *s, struct batch *b, const struct feed_item *it)
 		p.place = pl->address;
 		p.lat = pl->lat;
 		p.lon = pl->lon;
-	}
+	} else
+		p.district = district;  /* no house: the district named, if any */
 	if (text_dedupe_signature(l->ctx, &doc, &sig) == -1) {
 		snprintf(b->err, sizeof(b->err), "out of memory");
 		return -1;
 	}
-	if (text_dedupe_find(l->dedupe, &sig, &dup, &sim))
-		group = (int64_t)dup;
+	group = find_group(b, &sig);
 	p.group = group;
 	if (!sig.empty) {
 		p.signature = (const unsigned char *)sig.min;
@@ -503,8 +600,10 @@ ingest_item(struct store *s, struct batch *b, const struct feed_item *it)
 		return 0;
 	}
 	b->added++;
-	if (group == 0 && !sig.empty)
-		(void)text_dedupe_add(l->dedupe, &sig, (uint64_t)id);
+	if (group == 0 && !sig.empty) {
+		b->pending[b->npending].sig = sig;
+		b->pending[b->npending++].id = id;
+	}
 	return 0;
 }
 
@@ -514,7 +613,8 @@ ingest_unit(struct store *s, void *arg)
 	struct batch *b = arg;
 	size_t i;
 
-	b->added = b->dupes = 0;
+	/* The writer may run a unit again after another unit failed. */
+	b->added = b->dupes = b->npending = 0;
 	for (i = 0; i < b->feed->n; i++)
 		if (ingest_item(s, b, &b->feed->items[i]) == -1)
 			return -1;
@@ -530,6 +630,7 @@ listen_ingest(struct listen *l, struct store *s, int64_t source,
 	struct feed f;
 	enum feed_kind k = feed_kind_parse(kind);
 	char err[300];
+	size_t i;
 	int rc;
 
 	*added = *dupes = 0;
@@ -546,9 +647,19 @@ listen_ingest(struct listen *l, struct store *s, int64_t source,
 	b.source = source;
 	b.now = now;
 	b.feed = &f;
+	if (f.n > 0 && (b.pending = calloc(f.n, sizeof(*b.pending))) ==
+	    NULL) {
+		feed_free(&f);
+		return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
+	}
 	pthread_mutex_lock(&l->lock);
 	rc = store_atomic(s, ingest_unit, &b);
+	/* Only committed posts lead near-copy groups. */
+	for (i = 0; rc == 0 && i < b.npending; i++)
+		(void)text_dedupe_add(l->dedupe, &b.pending[i].sig,
+		    (uint64_t)b.pending[i].id);
 	pthread_mutex_unlock(&l->lock);
+	free(b.pending);
 	*dupes = b.dupes + f.skipped;
 	feed_free(&f);
 	if (rc != 0)
@@ -626,14 +737,14 @@ check_name(const char *v, size_t max, const char *field, struct verr *e)
 	return 0;
 }
 
-int
-listen_source_add(struct store *s, const char *name, const char *kind,
-    const char *url, int64_t interval, int64_t timeout_ms, int64_t now,
-    int64_t *id, struct verr *e)
+/* Check a source's settings into *src (strings borrowed).  0 or -1 (e). */
+static int
+source_check(const char *name, const char *kind, const char *url,
+    int64_t interval, int64_t timeout_ms, int64_t now, struct source *src,
+    struct verr *e)
 {
 	enum feed_kind k = feed_kind_parse(kind);
-	struct source src;
-	int rc, upload;
+	int upload;
 
 	if (check_name(name, VECHE_MAX_SOURCE_NAME, "name", e) == -1)
 		return -1;
@@ -665,18 +776,45 @@ listen_source_add(struct store *s, const char *name, const char *kind,
 	    VECHE_FEED_TIMEOUT_MS)
 		return verr_set(e, VERR_INVALID, "timeout_ms", "timeout_ms: %d "
 		    "to %d", VECHE_FEED_MIN_TIMEOUT_MS, VECHE_FEED_TIMEOUT_MS);
-	memset(&src, 0, sizeof(src));
-	src.name = name;
-	src.kind = feed_kind_name(k);
-	src.url = url;
-	src.interval = interval;
-	src.timeout_ms = timeout_ms;
-	src.created = now;
+	memset(src, 0, sizeof(*src));
+	src->name = name;
+	src->kind = feed_kind_name(k);
+	src->url = url;
+	src->interval = interval;
+	src->timeout_ms = timeout_ms;
+	src->created = now;
+	return 0;
+}
+
+int
+listen_source_add(struct store *s, const char *name, const char *kind,
+    const char *url, int64_t interval, int64_t timeout_ms, int64_t now,
+    int64_t *id, struct verr *e)
+{
+	struct source src;
+	int rc;
+
+	if (source_check(name, kind, url, interval, timeout_ms, now, &src,
+	    e) == -1)
+		return -1;
 	if ((rc = store_source_add(s, &src, id)) == -1)
 		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
 	if (rc == 2)
 		return verr_set(e, VERR_CONFLICT, "name", "name: a source "
 		    "named '%.60s' exists", name);
+	return 0;
+}
+
+int
+listen_source_put(struct store *s, const char *name, const char *kind,
+    const char *url, int64_t interval, int64_t now, struct verr *e)
+{
+	struct source src;
+
+	if (source_check(name, kind, url, interval, 0, now, &src, e) == -1)
+		return -1;
+	if (store_source_put(s, &src) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
 	return 0;
 }
 
@@ -782,6 +920,26 @@ listen_aliases_set(struct store *s, const char *agency,
     const char *const *aliases, size_t n, struct verr *e)
 {
 	if (store_alias_set(s, agency, aliases, n) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
+	return 0;
+}
+
+int
+listen_districts_clear(struct store *s, struct verr *e)
+{
+	if (store_district_clear(s) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
+	return 0;
+}
+
+int
+listen_district_set(struct store *s, const char *const *names, size_t n,
+    struct verr *e)
+{
+	if (n == 0)
+		return verr_set(e, VERR_INVALID, "name", "name: a district's "
+		    "name");
+	if (store_district_set(s, names[0], names, n) == -1)
 		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
 	return 0;
 }

@@ -63,6 +63,12 @@ int listen_import(struct listen *l, struct store *s, const char *source,
 int listen_source_add(struct store *s, const char *name, const char *kind,
     const char *url, int64_t interval, int64_t timeout_ms, int64_t now,
     int64_t *id, struct verr *e);
+/*
+ * The city file's source: as listen_source_add, but a source of that name
+ * is changed (kind, url, interval), keeping its posts and fetch state.
+ */
+int listen_source_put(struct store *s, const char *name, const char *kind,
+    const char *url, int64_t interval, int64_t now, struct verr *e);
 int listen_source_remove(struct store *s, int64_t id, struct verr *e);
 int listen_source_each(struct store *s, int64_t id,
     int (*fn)(const struct source *, void *), void *arg);
@@ -88,6 +94,16 @@ int listen_query_each(struct store *s, int64_t id,
 /* Replace an agency's aliases (city file "aliases"); the set is rebuilt on reload. */
 int listen_aliases_set(struct store *s, const char *agency,
     const char *const *aliases, size_t n, struct verr *e);
+
+/*
+ * Districts (city file "districts"): forget them all, then add one by its
+ * names (names[0] is the district's own name, the one posts get).  A post
+ * that names a district and no house of the registry gets its name;
+ * listen_reload picks them up.
+ */
+int listen_districts_clear(struct store *s, struct verr *e);
+int listen_district_set(struct store *s, const char *const *names, size_t n,
+    struct verr *e);
 
 /* Reads: the list (f), one post (1: none), the saved queries a post matches. */
 int listen_post_each(struct store *s, const struct post_filter *f,

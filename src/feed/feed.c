@@ -159,7 +159,8 @@ feed_add(struct feed *f, const char *guid, const char *url,
 	    strncmp(url, "https://", 8) == 0) ? dup_field(url,
 	    VECHE_FEED_MAX_FIELD) : NULL;
 	it->author = public_handle(author);
-	it->published = published;
+	/* A date before 1970 (a typo, a year of 1013) is no date. */
+	it->published = published > 0 ? published : 0;
 	if (it->guid == NULL) {
 		free(it->text);
 		free(it->url);

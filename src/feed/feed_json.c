@@ -184,6 +184,9 @@ vk_wall(json_t *root, struct feed *f, char *err, size_t errlen)
 		text = json_string_value(json_object_get(it, "text"));
 		if (from == 0)
 			from = owner;
+		/* Its negation names a group: it must have one. */
+		if (from == INT64_MIN || owner == INT64_MIN)
+			return fail(err, errlen, "%s.from_id: a VK id", path);
 		/* A public handle only: screen_name, else idN / clubN. */
 		handle = vk_screen_name(json_object_get(resp, from > 0 ?
 		    "profiles" : "groups"), from > 0 ? from : -from);

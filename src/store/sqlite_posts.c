@@ -1,6 +1,7 @@
 /*
  * sqlite_posts.c: the posts module of the SQLite backend (store_posts.h):
- * listening's sources, posts, saved queries, matches and agency aliases.
+ * listening's sources, posts, saved queries, matches, agency aliases and
+ * district names.
  */
 #include <string.h>
 
@@ -37,6 +38,10 @@ static const char *const posts_migrations[] = {
 	"CREATE INDEX post_matches_post ON post_matches(post);"
 	"CREATE TABLE agency_aliases(agency TEXT NOT NULL, alias TEXT NOT NULL,"
 	" PRIMARY KEY(agency, alias)) WITHOUT ROWID;",
+	/* 2: districts named in posts (city file "districts"). */
+	"CREATE TABLE district_names(district TEXT NOT NULL, name TEXT NOT NULL,"
+	" PRIMARY KEY(district, name)) WITHOUT ROWID;"
+	"ALTER TABLE posts ADD COLUMN district TEXT;",
 };
 
 const struct migration_set store_posts_schema = {
@@ -50,7 +55,8 @@ enum {
 	Q_POST_INSERT, Q_POST_GROUP, Q_MATCH_INSERT, Q_POST_EACH, Q_POST_ONE,
 	Q_POST_QUERIES, Q_SIGNATURES, Q_QUERY_ADD, Q_QUERY_UPDATE,
 	Q_QUERY_REMOVE, Q_QUERY_EACH, Q_QUERY_ONE, Q_ALIAS_CLEAR,
-	Q_ALIAS_ADD, Q_ALIAS_EACH, Q_ADDRESS_EACH,
+	Q_ALIAS_ADD, Q_ALIAS_EACH, Q_ADDRESS_EACH, Q_SOURCE_PUT,
+	Q_DISTRICT_CLEAR, Q_DISTRICT_ADD, Q_DISTRICT_EACH,
 	Q__MAX
 };
 
@@ -60,7 +66,7 @@ enum {
 	" (SELECT count(*) FROM posts WHERE posts.source = sources.id)"
 #define POST_COLUMNS "p.id, p.source, s.name, p.guid, p.url, p.author," \
 	" p.published, p.fetched, p.body, p.lang, p.sentiment, p.negative," \
-	" p.complaint, p.agency, p.place, p.lat, p.lon, p.grp"
+	" p.complaint, p.agency, p.place, p.lat, p.lon, p.grp, p.district"
 #define QUERY_COLUMNS "id, name, query, owner, created"
 
 static const char *const sql[Q__MAX] = {
@@ -87,8 +93,9 @@ static const char *const sql[Q__MAX] = {
 	    " AND fetched >= ?2",
 	[Q_POST_INSERT] = "INSERT INTO posts(source, guid, url, author,"
 	    " published, fetched, body, lang, sentiment, negative, complaint,"
-	    " agency, place, lat, lon, grp, signature) VALUES (?1, ?2, ?3, ?4,"
-	    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+	    " agency, place, lat, lon, grp, signature, district) VALUES (?1, ?2,"
+	    " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+	    " ?17, ?18)"
 	    " ON CONFLICT DO NOTHING",
 	[Q_POST_GROUP] = "UPDATE posts SET grp = id WHERE id = ?1",
 	[Q_MATCH_INSERT] = "INSERT OR IGNORE INTO post_matches(query, post)"
@@ -126,16 +133,27 @@ static const char *const sql[Q__MAX] = {
 	    " ORDER BY agency, alias",
 	/* The core schema's address registry, read whole for place-finding. */
 	[Q_ADDRESS_EACH] = "SELECT address, lat, lon FROM addresses ORDER BY id",
+	/* The city file's sources: by name, fetch state and posts kept. */
+	[Q_SOURCE_PUT] = "INSERT INTO sources(name, kind, url, interval,"
+	    " timeout_ms, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+	    " ON CONFLICT(name) DO UPDATE SET kind = excluded.kind,"
+	    " url = excluded.url, interval = excluded.interval",
+	[Q_DISTRICT_CLEAR] = "DELETE FROM district_names",
+	[Q_DISTRICT_ADD] = "INSERT OR IGNORE INTO district_names(district, name)"
+	    " VALUES (?1, ?2)",
+	[Q_DISTRICT_EACH] = "SELECT district, name FROM district_names"
+	    " ORDER BY district, name",
 };
 
 const struct stmt_table store_posts_stmts = { sql, Q__MAX };
 
 #define ST(i) sq_stmt(s, STORE_MOD_POSTS, (i))
 
-int
-store_source_add(struct store *s, const struct source *src, int64_t *id)
+/* Bind src to Q_SOURCE_ADD or Q_SOURCE_PUT and run it. */
+static int
+source_write(struct store *s, int idx, const struct source *src)
 {
-	sqlite3_stmt *st = ST(Q_SOURCE_ADD);
+	sqlite3_stmt *st = ST(idx);
 
 	if (st == NULL)
 		return -1;
@@ -145,12 +163,24 @@ store_source_add(struct store *s, const struct source *src, int64_t *id)
 	sqlite3_bind_int64(st, 4, src->interval);
 	sqlite3_bind_int64(st, 5, src->timeout_ms);
 	sqlite3_bind_int64(st, 6, src->created);
-	if (sq_step_done(s, st, "adding a source") == -1)
+	return sq_step_done(s, st, "writing a source");
+}
+
+int
+store_source_add(struct store *s, const struct source *src, int64_t *id)
+{
+	if (source_write(s, Q_SOURCE_ADD, src) == -1)
 		return -1;
 	if (sqlite3_changes(s->db) == 0)
 		return 2;
 	*id = sqlite3_last_insert_rowid(s->db);
 	return 0;
+}
+
+int
+store_source_put(struct store *s, const struct source *src)
+{
+	return source_write(s, Q_SOURCE_PUT, src);
 }
 
 /* Run a one-statement write bound to id: 0, 1 when nothing changed. */
@@ -306,6 +336,7 @@ store_post_insert(struct store *s, const struct post *p,
 	if (p->signature != NULL)
 		sqlite3_bind_blob(st, 17, p->signature, (int)p->signature_len,
 		    SQLITE_STATIC);
+	sq_bind_text(st, 18, p->district);
 	if (sq_step_done(s, st, "storing a post") == -1)
 		return -1;
 	if (sqlite3_changes(s->db) == 0)
@@ -350,6 +381,7 @@ post_row(sqlite3_stmt *st, void *arg)
 	p.lat = sqlite3_column_double(st, 15);
 	p.lon = sqlite3_column_double(st, 16);
 	p.group = sqlite3_column_int64(st, 17);
+	p.district = sq_col_text(st, 18);
 	return r->post(&p, r->arg);
 }
 
@@ -494,29 +526,62 @@ store_query_each(struct store *s, int64_t id,
 	return sq_rows(s, st, "reading queries", query_row, &r);
 }
 
+/*
+ * Clear with clear (-1: nothing to clear; bound to key unless key is
+ * NULL), then add each name of list under owner with add, in one
+ * transaction.
+ */
+static int
+names_set(struct store *s, int clear, int add, const char *key,
+    const char *owner, const char *const *list, size_t n)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int own, rc = 0;
+
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	if (clear >= 0) {
+		if ((st = ST(clear)) == NULL)
+			rc = -1;
+		else {
+			if (key != NULL)
+				sq_bind_text(st, 1, key);
+			rc = sq_step_done(s, st, "clearing names");
+		}
+	}
+	for (i = 0; rc == 0 && i < n; i++) {
+		if ((st = ST(add)) == NULL) {
+			rc = -1;
+			break;
+		}
+		sq_bind_text(st, 1, owner);
+		sq_bind_text(st, 2, list[i]);
+		rc = sq_step_done(s, st, "adding a name");
+	}
+	return sq_tx_finish(s, own, rc);
+}
+
 int
 store_alias_set(struct store *s, const char *agency,
     const char *const *list, size_t n)
 {
-	sqlite3_stmt *st = ST(Q_ALIAS_CLEAR);
-	size_t i;
-	int own, rc = 0;
+	return names_set(s, Q_ALIAS_CLEAR, Q_ALIAS_ADD, agency, agency, list,
+	    n);
+}
 
-	if (st == NULL || sq_tx_begin(s, &own) == -1)
-		return -1;
-	sq_bind_text(st, 1, agency);
-	if (sq_step_done(s, st, "clearing aliases") == -1)
-		rc = -1;
-	for (i = 0; rc == 0 && i < n; i++) {
-		if ((st = ST(Q_ALIAS_ADD)) == NULL) {
-			rc = -1;
-			break;
-		}
-		sq_bind_text(st, 1, agency);
-		sq_bind_text(st, 2, list[i]);
-		rc = sq_step_done(s, st, "adding an alias");
-	}
-	return sq_tx_finish(s, own, rc);
+int
+store_district_clear(struct store *s)
+{
+	return names_set(s, Q_DISTRICT_CLEAR, Q_DISTRICT_ADD, NULL, NULL,
+	    NULL, 0);
+}
+
+int
+store_district_set(struct store *s, const char *district,
+    const char *const *names, size_t n)
+{
+	return names_set(s, -1, Q_DISTRICT_ADD, NULL, district, names, n);
 }
 
 struct alias_rows {
@@ -539,6 +604,16 @@ store_alias_each(struct store *s,
 	struct alias_rows r = { fn, arg };
 
 	return sq_rows(s, ST(Q_ALIAS_EACH), "reading aliases", alias_row, &r);
+}
+
+int
+store_district_each(struct store *s,
+    int (*fn)(const char *district, const char *name, void *), void *arg)
+{
+	struct alias_rows r = { fn, arg };
+
+	return sq_rows(s, ST(Q_DISTRICT_EACH), "reading districts", alias_row,
+	    &r);
 }
 
 struct address_rows {

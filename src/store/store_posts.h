@@ -1,7 +1,7 @@
 /*
  * store_posts.h: listening's tables (sqlite_posts.c): sources and their
  * fetch state, posts with their analysis, saved queries, which queries
- * match which post, and agencies' aliases.  Same conventions as store.h:
+ * match which post, agencies' aliases and districts' names.  Same conventions as store.h:
  * 0 or -1 (store_error says why), 1 for "not found", 2 for "already there".
  */
 #ifndef VECHE_STORE_POSTS_H
@@ -16,6 +16,9 @@ struct store;
 
 /* Add a source (src->id ignored); 2 when the name is taken. */
 int store_source_add(struct store *s, const struct source *src, int64_t *id);
+
+/* Add the source named src->name, or change its kind, url and interval. */
+int store_source_put(struct store *s, const struct source *src);
 
 /* Remove a source and its posts; 1 when there is none. */
 int store_source_remove(struct store *s, int64_t id);
@@ -73,6 +76,16 @@ int store_alias_set(struct store *s, const char *agency,
     const char *const *list, size_t n);
 int store_alias_each(struct store *s,
     int (*fn)(const char *agency, const char *alias, void *), void *arg);
+
+/*
+ * Districts named in posts: forget every one (clear), add district's
+ * names (set), every (district, name) to fn (each).
+ */
+int store_district_clear(struct store *s);
+int store_district_set(struct store *s, const char *district,
+    const char *const *names, size_t n);
+int store_district_each(struct store *s,
+    int (*fn)(const char *district, const char *name, void *), void *arg);
 
 /* Every address of the registry, for finding places in posts. */
 int store_posts_addresses(struct store *s,

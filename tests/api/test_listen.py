@@ -8,6 +8,8 @@ import copy
 import gzip
 import http.server
 import json
+import os
+import sqlite3
 import threading
 import time
 import unittest
@@ -21,6 +23,14 @@ LISTEN_CITY["addresses"] = [
 for a in LISTEN_CITY["agencies"]:
     if a["code"] == "roads":
         a["aliases"] = ["дорожный департамент", "Дорнадзор"]
+
+LISTEN_CITY["sources"] = [
+    {"name": "city-tg", "kind": "telegram"},
+    {"name": "city-feed", "kind": "atom", "url": "http://127.0.0.1:9/feed",
+     "interval": 3600}]
+LISTEN_CITY["districts"] = [
+    {"name": "Кировский район", "aliases": ["Кировский р-н"]},
+    {"name": "Ленинский район"}]
 
 COMPLAINT = ("Отвратительная яма на улице Свободы, 12, Дорнадзор ничего не "
              "делает, это ужас и позор")
@@ -284,6 +294,123 @@ class TestListen(ServerTestCase):
         for private in ("Смирнова", "Анна", "Пётр Иванов"):
             self.assertNotIn(private, text)
         self.assertIn("Нет света третий день", text)
+
+
+    def import_city(self, city):
+        path = os.path.join(self.server.dir, "city2.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(city, f, ensure_ascii=False)
+        return self.server.cli("city", "import", "--db", self.server.db,
+                               path)
+
+    def test_city_sources_and_districts(self):
+        s = self.admin()
+        srcs = self.sources(s)
+        self.assertIsNone(srcs["city-tg"]["url"])
+        self.assertEqual(srcs["city-tg"]["kind"], "telegram")
+        self.assertEqual(srcs["city-feed"]["interval"], 3600)
+        # Imported again: changed by name, the same source.
+        city = copy.deepcopy(LISTEN_CITY)
+        city["sources"][1]["interval"] = 1800
+        self.import_city(city)
+        again = self.sources(s)["city-feed"]
+        self.assertEqual(again["id"], srcs["city-feed"]["id"])
+        self.assertEqual(again["interval"], 1800)
+        # A bad source names its place, and nothing of the file is kept
+        # (the source before it is not changed, the new agency not added).
+        city["sources"][1]["interval"] = 1200
+        city["sources"].append({"name": "bad", "kind": "rss",
+                                "url": "ftp://x"})
+        city["agencies"].append({"code": "new_agency", "name": "Новое",
+                                 "services": []})
+        with self.assertRaises(RuntimeError) as cm:
+            self.import_city(city)
+        self.assertIn("sources[2].url", str(cm.exception))
+        srcs = self.sources(s)
+        self.assertEqual(srcs["city-feed"]["interval"], 1800)
+        self.assertNotIn("bad", srcs)
+        with sqlite3.connect(self.server.db) as db:
+            self.assertEqual(db.execute(
+                "SELECT count(*) FROM agencies WHERE code = 'new_agency'"
+            ).fetchone()[0], 0)
+        # A post that names a district and no house gets the district.
+        tg = {"name": "Чат", "type": "public_supergroup", "id": 7,
+              "messages": [
+                  {"id": 1, "type": "message", "date_unixtime": "1781503200",
+                   "from_id": "user1",
+                   "text": "В Кировском районе третий день нет горячей воды"},
+                  {"id": 2, "type": "message", "date_unixtime": "1781503200",
+                   "from_id": "user2",
+                   "text": "Яма у дома на улице Свободы, 12, Кировский р-н"},
+                  {"id": 3, "type": "message", "date_unixtime": "1781503200",
+                   "from_id": "user3",
+                   "text": "Спасибо за уборку снега во дворе"}]}
+        r = self.upload("city-tg", tg)
+        self.assertEqual(r.status, 200, r)
+        posts = s.get("/api/v1/posts.json",
+                      {"source": srcs["city-tg"]["id"]}).json()["posts"]
+        by = {p["author"]: p for p in posts}
+        self.assertEqual(by["user1"]["district"], "Кировский район")
+        self.assertIsNone(by["user1"]["place"])
+        self.assertEqual(by["user2"]["place"]["address"], "ул. Свободы, 12")
+        self.assertIsNone(by["user2"]["district"])
+        self.assertIsNone(by["user3"]["district"])
+        page = s.get("/listen/posts/%d" % by["user1"]["id"])
+        self.assertIn("Кировский район", page.text())
+        csv = s.get("/listen.csv", {"source": str(srcs["city-tg"]["id"])})
+        self.assertIn("\"\",\"Кировский район\"", csv.text())
+
+
+    def test_admin_page(self):
+        s = self.admin()
+        page = s.get("/listen/sources")
+        self.assertIn('href="/admin/sources"', page.text())
+        r = s.post("/admin/sources", {"name": "web-vk", "kind": "vk",
+                                      "url": "", "interval": "900"})
+        self.assertEqual(r.status, 303, r)
+        page = s.get(r.headers["Location"])
+        self.assertIn('id="flash"', page.text())
+        self.assertIn("web-vk", page.text())
+        # Errors name the field, and the form's token is required.
+        r = s.post("/admin/sources", {"name": "web-rss", "kind": "rss",
+                                      "url": "ftp://x"})
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("url: an http://", r.text())
+        r = s.post("/admin/sources", {"name": "web-x", "kind": "vk"},
+                   csrf=False)
+        self.assertEqual(r.status, 403, r)
+        self.assertNotIn("web-x", self.sources(s))
+
+        def upload(doc):
+            ctype, body = multipart(
+                [("source", "web-vk"), ("csrf", s.csrf)],
+                [("file", "wall.json", "application/json",
+                  json.dumps(doc).encode())])
+            return s._keep(self.fetch("POST", "/admin/sources/import", body,
+                                      s._headers({"Content-Type": ctype})))
+        bad = {"response": {"items": [{"id": 1, "owner_id": -9,
+                                       "date": "вчера", "text": "x"}]}}
+        r = upload(bad)
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("response.items[0].date", r.text())
+        good = {"response": {"items": [{"id": 1, "owner_id": -9,
+                                        "date": 1781503200,
+                                        "text": "Нет света на улице"}]}}
+        r = upload(good)
+        self.assertEqual(r.status, 303, r)
+        self.assertIn("added=1", r.headers["Location"])
+        self.assertIn("1", s.get(r.headers["Location"]).text())
+        src = self.sources(s)["web-vk"]
+        self.assertEqual(src["posts"], 1)
+        # A moderator reads the sources but does not manage them.
+        self.server.create_user("mod_src", "moderator")
+        m = Session(self, "mod_src")
+        self.assertNotIn('href="/admin/sources"',
+                         m.get("/listen/sources").text())
+        self.assertEqual(m.get("/admin/sources").status, 403)
+        r = s.post("/admin/sources/%d/remove" % src["id"], {})
+        self.assertEqual(r.status, 303, r)
+        self.assertNotIn("web-vk", self.sources(s))
 
 
 if __name__ == "__main__":

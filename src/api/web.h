@@ -102,6 +102,14 @@ void web_account_who(struct http_request *req, struct web_ctx *c);
 struct html;
 void web_html_account(struct html *h, const struct web_ctx *c);
 /*
+ * Ready h to write a public page of c into res: every field set (the
+ * header's account links included), the response HTML and not cached.
+ * Every public page starts with it, so a field added to struct html is
+ * never left unset.
+ */
+void web_html_init(struct html *h, struct http_response *res,
+    const struct web_ctx *c);
+/*
  * serve --confirm-reports: check the report of a visitor without an
  * account, keep it (with its photos saved) and mail its reporter the link
  * that files it.  Answers the request; returns as a handler does.

@@ -164,6 +164,18 @@ web_html_account(struct html *h, const struct web_ctx *c)
 }
 
 void
+web_html_init(struct html *h, struct http_response *res,
+    const struct web_ctx *c)
+{
+	memset(h, 0, sizeof(*h));
+	h->res = res;
+	h->lang = c->lang;
+	web_html_account(h, c);
+	http_response_kind(res, HTTP_TYPE_HTML);
+	http_response_header(res, "Cache-Control", "no-store");
+}
+
+void
 web_account_login_links(struct html *h)
 {
 	html_f(h, "<p><a href=\"/signup\" id=\"signup-link\">%s</a></p>\n"

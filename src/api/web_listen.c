@@ -822,7 +822,7 @@ admin_sources_page(struct http_request *req, struct http_response *res,
 	html_f(&st.h, "<h1>%m</h1>\n<p><a href=\"/listen/sources\">%m</a></p>"
 	    "\n", M_LA_MANAGE, M_L_SOURCES);
 	admin_flash(&st, req);
-	html_f(&st.h, "<div class=\"table-wrap\"><table id=\"admin-sources\">"
+	html_f(&st.h, "<div class=\"table-wrap\" tabindex=\"0\"><table id=\"admin-sources\">"
 	    "\n<caption class=\"visually-hidden\">%m</caption>\n<thead><tr>"
 	    "<th scope=\"col\">%m</th><th scope=\"col\">%m</th><th scope=\""
 	    "col\">URL</th><th scope=\"col\">%m</th><th scope=\"col\">%m</th>"

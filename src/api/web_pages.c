@@ -287,12 +287,7 @@ render_list(struct html *h, const struct web_ctx *c, struct filters *f,
 static void
 html_begin(struct http_response *res, struct html *h, const struct web_ctx *c)
 {
-	h->res = res;
-	h->lang = c->lang;
-	h->failed = 0;
-	web_html_account(h, c);
-	http_response_kind(res, HTTP_TYPE_HTML);
-	http_response_header(res, "Cache-Control", "no-store");
+	web_html_init(h, res, c);
 }
 
 int

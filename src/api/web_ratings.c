@@ -323,11 +323,7 @@ ratings_page_begin(struct http_response *res, struct html *h,
     const struct web_ctx *c, const char *title, const char *page,
     const char *path)
 {
-	h->res = res;
-	h->lang = c->lang;
-	h->failed = 0;
-	http_response_kind(res, HTTP_TYPE_HTML);
-	http_response_header(res, "Cache-Control", "no-store");
+	web_html_init(h, res, c);
 	html_page_begin(h, title, page, path, c->csrf, 0);
 }
 

@@ -24,6 +24,11 @@ export const PAGES = [
   { route: '/account/reset', path: '/account/reset?token=not-a-token' },
   { route: '/account/confirm', path: '/account/confirm?token=not-a-token', status: 404 },
   { route: '/account/confirm-report', path: '/account/confirm-report?token=not-a-token', status: 404 },
+  { route: '/ratings' },
+  { route: '/ratings/methodology' },
+  { route: '/agencies/{code}', path: '/agencies/uk_kirovsky' },
+  // Served with serve --data-dir (e2e/ratings visits it so); here its 404.
+  { route: '/data', status: 404 },
   { route: '/desk', staff: true },
   { route: '/desk/moderation', staff: true },
   { route: '/desk/reports/{id}', path: '/desk/reports/1', staff: true },
@@ -36,6 +41,7 @@ export const PAGES = [
   { route: '/admin/agencies/{code}/edit', path: '/admin/agencies/uk_kirovsky/edit', staff: true },
   { route: '/admin/templates', staff: true },
   { route: '/admin/outbox', staff: true },
+  { route: '/admin/sources', staff: true },
   { route: '/my', staff: true },
   { route: '/account', staff: true },
   { route: '/listen', staff: true },
@@ -48,6 +54,7 @@ export const PAGES = [
 export const NOT_PAGES = [
   /^\/api\//, /^\/open311\//, /^\/media\//, /^\/tiles\//, /^\/map\/.*\.geojson$/,
   /^\/rss$/, /^\/metrics$/, /^\/listen\.csv$/,
+  /^\/data\/\{name\}$/,
 ];
 
 // The GET patterns of the routing table (src/api/*.c route tables).

@@ -202,6 +202,8 @@ login_post(struct http_request *req, struct http_response *res, void *arg)
 	if (rc == 0)
 		return staff_redirect(res, next_ok(next) ? next :
 		    home_of(&act));
+	if (rc == 403 && strcmp(e.field, "email") == 0)
+		return web_account_unconfirmed(res, &c);
 	if (rc >= 500 || rc == 403)     /* 403: a form on another site */
 		return web_fail(req, res, &c, rc, e.field[0] ? e.field : NULL,
 		    e.message);

@@ -455,6 +455,26 @@ token_begin(struct store *s, const char *token, enum account_token kind,
 	return rc == 0 ? 0 : tx_fail(s, e, "using the link");
 }
 
+/*
+ * A sign-up with an address that has an account: a password reset token
+ * for it (none, "", for a disabled account), and 1.
+ */
+static int
+existing_address(struct store *s, const char *email, int64_t now,
+    int64_t *id, char token[SESSION_TOKEN_LEN], struct verr *e)
+{
+	switch (account_resend(s, email, now, token, id, ACCOUNT_TOKEN_RESET)) {
+	case 0:
+		return 1;
+	case 1:
+		token[0] = '\0';
+		return 1;
+	default:
+		return verr_set(e, VERR_INTERNAL, NULL, "signing up: %s",
+		    store_error(s));
+	}
+}
+
 int
 account_signup(struct store *s, const char *email, const char *name,
     const char *password, int64_t now, int64_t *id,
@@ -493,12 +513,16 @@ account_signup(struct store *s, const char *email, const char *name,
 		    store_error(s));
 	rc = store_user_insert(s, login, hash, ROLE_CITIZEN, NULL, 0, now,
 	    &uid);
-	if (rc == 0)
-		rc = store_user_set_profile(s, uid, key, name, 0);
 	if (rc == 1) {
-		verr_set(e, VERR_CONFLICT, "email", "email: an account with "
-		    "this address exists: sign in, or reset the password");
+		verr_set(e, VERR_INTERNAL, "login", "signing up: the new "
+		    "pseudonym is taken: try again");
 		return tx_fail(s, e, "signing up");
+	}
+	if (rc == 0 && (rc = store_user_set_profile(s, uid, key, name,
+	    0)) == 1) {
+		store_rollback(s);
+		sodium_memzero(hash, sizeof(hash));
+		return existing_address(s, email, now, id, token, e);
 	}
 	self.user_id = uid;
 	snprintf(object, sizeof(object), "user:%lld", (long long)uid);

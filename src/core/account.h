@@ -91,9 +91,13 @@ enum account_token {
 /*
  * Sign up a citizen: email (also the sign-in name), name, password.  The
  * login is a pseudonym ("citizen-" and hex) so that the audit log holds
- * no e-mail.  Writes the confirmation token.  Returns 0, or -1 with e set:
- * VERR_INVALID naming the field, VERR_CONFLICT ("email") for an address
- * with an account, VERR_INTERNAL.
+ * no e-mail.  Returns 0 with a new account's confirmation token; 1 when
+ * the address already has an account (nothing created): token is then a
+ * password reset token of that account (*id), "" if it is disabled, so
+ * that the caller can answer as for a new address and tell the owner
+ * (docs/auth.md: no account enumeration); -1 with e set: VERR_INVALID
+ * naming the field, VERR_INTERNAL.  The password is hashed either way, so
+ * both answers take as long.
  */
 int account_signup(struct store *s, const char *email, const char *name,
     const char *password, int64_t now, int64_t *id, char *token,

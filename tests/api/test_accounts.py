@@ -99,11 +99,13 @@ class TestAccounts(MailServerCase):
         mails = wait_for("confirmation", lambda: self.box.to(EMAIL))
         link = self.link(mails[0], "/account/confirm")
 
-        # Not confirmed yet: the right password is refused.
+        # Not confirmed yet: the right password is refused, with a link
+        # to send the confirmation again.
         r = s.post("/login", {"login": EMAIL, "password": PASSWORD,
                               "csrf": csrf}, csrf=False)
         self.assertEqual(r.status, 403, r)
-        self.assertIn("confirm", r.text())
+        self.assertIn("Адрес не подтверждён", r.text())
+        self.assertIn('href="/account/resend"', r.text())
 
         r = s.get(link)
         self.assertEqual(r.status, 200, r)
@@ -257,6 +259,100 @@ class TestAccounts(MailServerCase):
         for secret in (EMAIL, NAME, "+79990001122"):
             self.assertNotIn(secret.encode("utf-8"), raw, secret)
         self.server.start()
+
+    def signup(self, s, email, name="Кто-то", password=PASSWORD):
+        csrf = form_csrf(s.get("/signup"))
+        return s.post("/signup", {"name": name, "email": email,
+                                  "password": password, "csrf": csrf},
+                      csrf=False)
+
+    def test_signup_does_not_reveal_accounts(self):
+        """Signing up with an address that has an account answers exactly
+        as for a new one; the owner is told, with a reset link."""
+        taken = "taken.address@mail.test"
+        s = Session(self)
+        r = self.signup(s, taken)
+        self.assertEqual(r.status, 200, r)
+        wait_for("the first confirmation", lambda: self.box.to(taken))
+        fresh = "fresh.address@mail.test"
+        again = self.signup(s, taken, name="Другой", password="other pass 1")
+        new = self.signup(s, fresh)
+        # Byte for byte the same page (the same session: the same CSRF
+        # token), the same status and headers but the date.
+        self.assertEqual((again.status, new.status), (200, 200))
+        self.assertEqual(again.body, new.body)
+        drop = ("date", "set-cookie", "x-request-id")
+        self.assertEqual(
+            sorted((k.lower(), v) for k, v in again.headers.items()
+                   if k.lower() not in drop),
+            sorted((k.lower(), v) for k, v in new.headers.items()
+                   if k.lower() not in drop))
+        self.assertIn('href="/account/resend"', new.text())
+        # The fresh address gets its confirmation, the taken one a warning
+        # with a working password reset link and no confirmation link.
+        wait_for("the fresh confirmation", lambda: self.box.to(fresh))
+        warn = wait_for("the warning", lambda: [
+            m for m in self.box.to(taken)
+            if "Попытка регистрации" in str(m["Subject"])])[0]
+        text, htm = parts(warn)
+        self.assertIn("уже есть", text)
+        self.assertIn("/account/reset?token=", htm)
+        self.assertNotIn("/account/confirm", text)
+        rlink = self.link(warn, "/account/reset")
+        token = rlink.split("token=", 1)[1]
+        c = form_csrf(s.get(rlink))
+        r = s.post("/account/reset", {"token": token, "csrf": c,
+                                      "password": "reset by warning"},
+                   csrf=False)
+        self.assertEqual(r.status, 200, r)
+        # The reset confirmed the address: sign-in works with it.
+        r = s.post("/login", {"login": taken, "password": "reset by warning",
+                              "csrf": c}, csrf=False)
+        self.assertEqual(r.status, 303, r)
+        # The other sign-up's password did not replace the owner's.
+        r = Session(self).post("/api/v1/login", {
+            "login": taken, "password": "other pass 1"}, csrf=False)
+        self.assertEqual(r.status, 401, r)
+
+    def test_resend_confirmation(self):
+        s = Session(self)
+        addr = "slow.inbox@mail.test"
+        r = self.signup(s, addr)
+        self.assertEqual(r.status, 200, r)
+        first = wait_for("the confirmation", lambda: self.box.to(addr))
+        old = self.link(first[0], "/account/confirm")
+        page = s.get("/account/resend")
+        self.assertEqual(page.status, 200, page)
+        c = form_csrf(page)
+        said = lambda r: re.search(r'id="resend-sent">([^<]*)<',
+                                   r.text()).group(1)
+        r1 = s.post("/account/resend", {"email": addr, "csrf": c},
+                    csrf=False)
+        r2 = s.post("/account/resend", {"email": "nobody.here@mail.test",
+                                        "csrf": c}, csrf=False)
+        self.assertEqual((r1.status, r2.status), (200, 200))
+        self.assertEqual(said(r1), said(r2))
+        self.assertEqual(r1.body, r2.body)
+        links = wait_for("the second confirmation", lambda: [
+            self.link(m, "/account/confirm") for m in self.box.to(addr)][1:])
+        self.assertEqual(self.box.to("nobody.here@mail.test"), [])
+        # The new link replaced the old one, and works.
+        self.assertEqual(s.get(old).status, 404)
+        r = s.get(links[0])
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("Адрес подтверждён", r.text())
+        # A confirmed account gets nothing more, and the same answer.
+        r3 = s.post("/account/resend", {"email": addr, "csrf": c},
+                    csrf=False)
+        self.assertEqual(r3.body, r2.body)
+        # Rate limited per e-mail: three a window, the fourth is refused.
+        r4 = s.post("/account/resend", {"email": addr, "csrf": c},
+                    csrf=False)
+        self.assertEqual(r4.status, 200, r4)
+        r5 = s.post("/account/resend", {"email": addr, "csrf": c},
+                    csrf=False)
+        self.assertEqual(r5.status, 429, r5)
+        self.assertEqual(len(self.box.to(addr)), 2)
 
 
 class TestConfirmReports(MailServerCase):

@@ -116,15 +116,17 @@ static const char *const words[AW__MAX][LANG__MAX] = {
 	[AW_HELD] = { "Подтвердите обращение", "Confirm your report" },
 	[AW_HELD_TEXT] = { "Мы отправили на указанный адрес письмо со ссылкой. "
 	    "Обращение будет подано и опубликовано, когда вы перейдёте по ней "
-	    "(ссылка действует 48 часов).", "We have sent a link to the "
-	    "address you gave. The report is filed and published when you "
-	    "follow it (the link works for 48 hours)." },
+	    "(ссылка действует 7 дней; потом обращение и его фотографии "
+	    "удаляются).", "We have sent a link to the address you gave. The "
+	    "report is filed and published when you follow it (the link works "
+	    "for 7 days; then the report and its photos are deleted)." },
 	[AW_MAIL_HELD] = { "Подтвердите обращение в Вече",
 	    "Confirm your report to Veche" },
 	[AW_MAIL_HELD_TEXT] = { "Здравствуйте! Чтобы подать обращение, "
-	    "перейдите по ссылке (она действует 48 часов и только один раз).",
+	    "перейдите по ссылке (она действует 7 дней и только один раз; "
+	    "неподтверждённое обращение потом удаляется вместе с фотографиями).",
 	    "Hello! To file your report, follow the link (it works once, for "
-	    "48 hours)." },
+	    "7 days; an unconfirmed report is then deleted with its photos)." },
 	[AW_MAIL_EXISTS] = { "Попытка регистрации в Вече с вашим адресом",
 	    "Someone tried to sign up to Veche with your address" },
 	[AW_MAIL_EXISTS_TEXT] = { "Здравствуйте! Кто-то (возможно, вы) "
@@ -875,7 +877,9 @@ web_account_hold(struct http_request *req, struct http_response *res,
     struct web_ctx *c, struct report_input *in)
 {
 	char token[SESSION_TOKEN_LEN], id[PHOTO_ID_LEN], url[VECHE_MAX_URL + 1];
+	char ids[VECHE_MAX_MEDIA * PHOTO_ID_LEN + 1];
 	const char *urls[VECHE_MAX_MEDIA];
+	size_t used = 0;
 	json_t *doc = NULL;
 	char *payload = NULL;
 	struct verr e;
@@ -898,10 +902,14 @@ web_account_hold(struct http_request *req, struct http_response *res,
 		    in->photo_url : "", id);
 		if ((urls[i] = http_request_strdup(req, url)) == NULL)
 			return -1;
+		/* Named with the hold, so that they expire with it. */
+		used += (size_t)snprintf(ids + used, sizeof(ids) - used, "%s%s",
+		    used > 0 ? " " : "", id);
 	}
+	ids[used] = '\0';
 	if ((doc = held_json(in, urls)) == NULL ||
 	    (payload = json_dumps(doc, JSON_COMPACT)) == NULL ||
-	    account_hold_report(c->store, payload, app_now(c->app), token,
+	    account_hold_report(c->store, payload, ids, app_now(c->app), token,
 	    &e) == -1) {
 		free(payload);
 		json_decref(doc);

@@ -9,9 +9,12 @@
 #include "core/account.h"
 #include "core/audit.h"
 #include "core/catalog.h"
+#include "core/clock.h"
 #include "core/parse.h"
+#include "core/photo.h"
 #include "core/session.h"
 #include "core/text_check.h"
+#include "core/worker.h"
 #include "store/store.h"
 #include "store/store_accounts.h"
 
@@ -665,14 +668,15 @@ account_reports(struct store *s, int64_t user, int64_t *ids, size_t max,
 }
 
 int
-account_hold_report(struct store *s, const char *payload, int64_t now,
-    char token[SESSION_TOKEN_LEN], struct verr *e)
+account_hold_report(struct store *s, const char *payload,
+    const char *photos, int64_t now, char token[SESSION_TOKEN_LEN],
+    struct verr *e)
 {
 	unsigned char hash[32];
 
 	session_random_token(token);
 	session_token_hash(token, hash);
-	if (store_held_insert(s, hash, payload, now, now + VECHE_CONFIRM_TTL) ==
+	if (store_held_insert(s, hash, payload, photos, now + VECHE_HELD_TTL) ==
 	    -1)
 		return verr_set(e, VERR_INTERNAL, NULL, "holding the report: %s",
 		    store_error(s));
@@ -690,4 +694,57 @@ account_take_report(struct store *s, const char *token, int64_t now,
 		return 1;
 	session_token_hash(token, hash);
 	return store_held_take(s, hash, now, payload);
+}
+
+/* store_held_expire's callback: the files of one photo go. */
+static void
+remove_photo(const char *id, void *arg)
+{
+	photo_remove(arg, id);
+}
+
+int
+account_expire_held(struct store *s, const char *media_dir, int64_t now,
+    size_t *n, struct verr *e)
+{
+	size_t got, total = 0;
+
+	do {
+		if (store_held_expire(s, now, VECHE_HELD_SWEEP_BATCH,
+		    media_dir != NULL ? remove_photo : NULL, (void *)media_dir,
+		    &got) == -1)
+			return verr_set(e, VERR_INTERNAL, NULL, "removing "
+			    "expired held reports: %s", store_error(s));
+		total += got;
+	} while (got == VECHE_HELD_SWEEP_BATCH);
+	if (n != NULL)
+		*n = total;
+	return 0;
+}
+
+/* One sweep of expired held reports, then a period's wait. */
+static int64_t
+sweep_round(struct worker *t, void *arg)
+{
+	struct verr e;
+	size_t n = 0;
+
+	memset(&e, 0, sizeof(e));
+	if (account_expire_held(worker_store(t), arg, clock_now(), &n,
+	    &e) == -1)
+		fprintf(stderr, "veche: held reports: %s\n", e.message);
+	else if (n > 0)
+		fprintf(stderr, "veche: %zu unconfirmed report%s removed with "
+		    "%s photos\n", n, n == 1 ? "" : "s", n == 1 ? "its" :
+		    "their");
+	return (int64_t)VECHE_HELD_SWEEP_PERIOD * 1000;
+}
+
+struct worker *
+account_sweeper_start(const char *db_path, struct store_writer *writer,
+    const char *media_dir, char *err, size_t errlen)
+{
+	/* media_dir is the caller's and outlives the worker. */
+	return worker_start_db("held report sweeper", db_path, writer,
+	    sweep_round, (void *)media_dir, err, errlen);
 }

@@ -141,15 +141,36 @@ int account_link_report(struct store *s, const struct actor *a,
 
 /*
  * Reports held for confirmation (serve --confirm-reports, docs/auth.md):
- * keep payload (the submission, as the caller serialised it) under a new
- * token that lives VECHE_CONFIRM_TTL; take it back, once, by the token
- * (0 with *payload malloc'd for the caller to free, 1 when the token is
- * used up, expired or wrong, -1).
+ * keep payload (the submission, as the caller serialised it) and the ids
+ * of its photos (photos, space-separated, may be "") under a new token
+ * that lives VECHE_HELD_TTL; take it back, once, by the token (0 with
+ * *payload malloc'd for the caller to free, 1 when the token is used up,
+ * expired or wrong, -1).
  */
-int account_hold_report(struct store *s, const char *payload, int64_t now,
-    char *token, struct verr *e);
+int account_hold_report(struct store *s, const char *payload,
+    const char *photos, int64_t now, char *token, struct verr *e);
 int account_take_report(struct store *s, const char *token, int64_t now,
     char **payload);
+
+/*
+ * Remove the held reports that expired by now, their photos' rows and
+ * files under media_dir (may be NULL: rows only).  *n (may be NULL)
+ * receives how many reports went.  0, or -1 with e set.
+ */
+int account_expire_held(struct store *s, const char *media_dir, int64_t now,
+    size_t *n, struct verr *e);
+
+/*
+ * A thread (core/worker.h) that runs account_expire_held every
+ * VECHE_HELD_SWEEP_PERIOD seconds (and at once) on its own connection to
+ * db_path, attached to writer (may be NULL); worker_stop ends it.
+ * media_dir must outlive it.  NULL with err set.
+ */
+struct store_writer;
+struct worker;
+struct worker *account_sweeper_start(const char *db_path,
+    struct store_writer *writer, const char *media_dir, char *err,
+    size_t errlen);
 
 /* The ids of the reports user filed, newest first, at most max. */
 int account_reports(struct store *s, int64_t user, int64_t *ids, size_t max,

@@ -8,12 +8,14 @@ personal data gone from the database file; the e-mail bodies (both
 parts, links to /reports/N, local dates, names instead of codes).
 """
 import html
+import os
 import re
 import sqlite3
 import unittest
 
-from harness import (Server, Session, WEST_POINT, encode_query,
+from harness import (Server, Session, WEST_POINT, encode_query, multipart,
                      report_fields)
+from test_edges import CSRF, png
 from test_delivery import MAIL_CITY, FAST, Mailbox, smtp_controller, wait_for
 
 NAME = "Пелагея Тестова"
@@ -420,6 +422,49 @@ class TestConfirmReports(MailServerCase):
         rid2 = int(re.search(r"/reports/(\d+)", r.headers["Location"])
                    .group(1))
         self.assertIn('href="/reports/%d"' % rid2, member.get("/my").text())
+
+    def test_unconfirmed_report_expires_with_its_photos(self):
+        """A held report never confirmed is removed, photos and all, once
+        VECHE_HELD_TTL (7 days) has passed: the sweeper sees the clock
+        moved on."""
+        media = os.path.join(self.server.dir, "media")
+        listed = lambda: set(os.listdir(media)) if os.path.isdir(media) \
+            else set()
+        before = listed()
+        fields = report_fields("other", WEST_POINT,
+                               description="Фото ждёт подтверждения",
+                               email="never@mail.test")
+        ctype, body = multipart(fields + [("csrf", CSRF)], [
+            ("photo", "p.png", "image/png", png())])
+        r = self.fetch("POST", "/api/v1/reports", body, {
+            "Content-Type": ctype, "Cookie": "veche_csrf=" + CSRF})
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("7", r.text())
+        kept = listed() - before
+        self.assertEqual(len(kept), 2, kept)        # the photo, its thumb
+        photo = sorted(kept)[0].split("-")[0].split(".")[0]
+        mail = wait_for("the confirmation link",
+                        lambda: self.box.to("never@mail.test"))[0]
+        link = re.search(r"https?://\S+(/account/confirm-report\?token="
+                         r"\S+)", mail.get_body(("plain",)).get_content()
+                         ).group(1)
+
+        def rows():
+            db = sqlite3.connect(self.server.db, timeout=30)
+            try:
+                return (db.execute("SELECT count(*) FROM held_reports WHERE "
+                                   "photos LIKE ?", ("%" + photo + "%",)
+                                   ).fetchone()[0],
+                        db.execute("SELECT count(*) FROM photos WHERE id = ?",
+                                   (photo,)).fetchone()[0])
+            finally:
+                db.close()
+
+        self.assertEqual(rows(), (1, 1))
+        self.server.advance(7 * 86400 + 1)
+        wait_for("the expired report's removal", lambda: rows() == (0, 0))
+        wait_for("the photo files' removal", lambda: not kept & listed())
+        self.assertEqual(Session(self).get(link).status, 404)
 
 
 if __name__ == "__main__":

@@ -768,12 +768,13 @@ held_json(const struct report_input *in, const char *const *photo_urls)
 	size_t i;
 
 	o = json_pack("{s:s?, s:b, s:f, s:f, s:s?, s:s?, s:s?, s:s?, s:s?, "
-	    "s:s?, s:s?}", "service_code", in->service_code, "has_point",
+	    "s:s?, s:s?, s:b}", "service_code", in->service_code, "has_point",
 	    in->has_point, "lat", in->lat, "lon", in->lon, "address",
 	    in->address, "description", in->description, "first_name",
 	    in->contact.first_name, "last_name", in->contact.last_name,
 	    "email", in->contact.email, "phone", in->contact.phone,
-	    "device_id", in->contact.device_id);
+	    "device_id", in->contact.device_id, "english",
+	    in->lang == LANG_EN);
 	attrs = json_array();
 	media = json_array();
 	if (o == NULL || attrs == NULL || media == NULL) {
@@ -829,6 +830,8 @@ held_input(struct http_request *req, const json_t *o, struct report_input *in)
 	in->contact.email = jstr(o, "email");
 	in->contact.phone = jstr(o, "phone");
 	in->contact.device_id = jstr(o, "device_id");
+	in->lang = json_is_true(json_object_get(o, "english")) ? LANG_EN :
+	    LANG_RU;
 	for (i = 0; i < na; i++) {
 		av[i].code = json_string_value(json_array_get(
 		    json_array_get(attrs, i), 0));

@@ -165,6 +165,7 @@ web_report_submit(struct http_request *req, struct http_response *res,
 	in.contact.phone = http_request_param(req, "phone");
 	in.contact.device_id = c.device;
 	in.actor = auth_actor(req, c.app);      /* links the report to an account */
+	in.lang = c.lang;                       /* the reporter's e-mail */
 	if (report_lists(req, &c, &in, &e) == -1)
 		return social_fail_verr(req, res, &c, &e);
 	/* Without an account, held until the e-mail is confirmed. */

@@ -660,6 +660,33 @@ account_link_report(struct store *s, const struct actor *a, int64_t report)
 	return store_user_report_link(s, a->user_id, report);
 }
 
+/* Language codes as report_langs keeps them. */
+static const char *const lang_codes[LANG__MAX] = {
+	[LANG_RU] = "ru",
+	[LANG_EN] = "en",
+};
+
+int
+account_set_report_lang(struct store *s, int64_t report, enum lang lang)
+{
+	return store_report_lang_put(s, report,
+	    lang_codes[(unsigned)lang < LANG__MAX ? lang : LANG_RU]);
+}
+
+enum lang
+account_report_lang(struct store *s, int64_t report)
+{
+	char code[8];
+	int i;
+
+	if (store_report_lang_get(s, report, code) != 0)
+		return LANG_RU;
+	for (i = 0; i < LANG__MAX; i++)
+		if (strcmp(code, lang_codes[i]) == 0)
+			return (enum lang)i;
+	return LANG_RU;
+}
+
 int
 account_reports(struct store *s, int64_t user, int64_t *ids, size_t max,
     size_t *n)

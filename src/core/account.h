@@ -140,6 +140,14 @@ int account_link_report(struct store *s, const struct actor *a,
     int64_t report);
 
 /*
+ * The reporter's language of report: record lang (in the caller's
+ * transaction; 0 or -1); read it (LANG_RU when none was recorded or the
+ * store fails).
+ */
+int account_set_report_lang(struct store *s, int64_t report, enum lang lang);
+enum lang account_report_lang(struct store *s, int64_t report);
+
+/*
  * Reports held for confirmation (serve --confirm-reports, docs/auth.md):
  * keep payload (the submission, as the caller serialised it) and the ids
  * of its photos (photos, space-separated, may be "") under a new token

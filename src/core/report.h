@@ -52,6 +52,8 @@ struct report_input {
 	struct contact contact;
 	const struct actor *actor;      /* who submits: a key, a user; NULL: anonymous */
 	int64_t now;                    /* receipt time */
+	enum lang lang;                 /* of the page filed from: the
+	                                 * reporter's e-mail (default Russian) */
 };
 
 /* What the store gave back after a successful submission. */

@@ -43,6 +43,10 @@ static const char *const accounts_migrations[] = {
 	/* 3: a held report names its photos (ids, space-separated), which
 	 * are removed with it when it expires unconfirmed. */
 	"ALTER TABLE held_reports ADD COLUMN photos TEXT NOT NULL DEFAULT '';",
+	/* 4: the language of the page a report was filed from, in which its
+	 * reporter gets e-mail ("ru", "en"; none: Russian). */
+	("CREATE TABLE report_langs(report INTEGER PRIMARY KEY REFERENCES"
+	" reports(id) ON DELETE CASCADE, lang TEXT NOT NULL);"),
 };
 
 const struct migration_set store_accounts_schema = {
@@ -82,6 +86,8 @@ enum {
 	A_HELD_TAKE,
 	A_HELD_EXPIRE,
 	A_PHOTO_DELETE,
+	A_LANG_PUT,
+	A_LANG_GET,
 	A__MAX
 };
 
@@ -137,6 +143,9 @@ static const char *const sql[A__MAX] = {
 	    "hash FROM held_reports WHERE expires <= ?1 ORDER BY expires "
 	    "LIMIT ?2) RETURNING photos",
 	[A_PHOTO_DELETE] = "DELETE FROM photos WHERE id = ?",
+	[A_LANG_PUT] = "INSERT OR REPLACE INTO report_langs(report, lang) "
+	    "VALUES (?, ?)",
+	[A_LANG_GET] = "SELECT lang FROM report_langs WHERE report = ?",
 };
 
 const struct stmt_table store_accounts_stmts = { sql, A__MAX };
@@ -687,4 +696,38 @@ store_held_take(struct store *s,
 	sqlite3_bind_blob(st, 1, hash, STORE_SESSION_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
 	return sq_row(s, st, "taking the held report", held_row, payload);
+}
+
+int
+store_report_lang_put(struct store *s, int64_t report, const char *lang)
+{
+	sqlite3_stmt *st;
+
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_LANG_PUT)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, report);
+	sq_bind_text(st, 2, lang);
+	return sq_step_done(s, st, "recording the report's language");
+}
+
+/* Column 0 into a char[8]. */
+static int
+lang_row(sqlite3_stmt *st, void *arg)
+{
+	const char *v = sq_col_text(st, 0);
+
+	snprintf(arg, 8, "%s", v != NULL ? v : "");
+	return 0;
+}
+
+int
+store_report_lang_get(struct store *s, int64_t report, char lang[8])
+{
+	sqlite3_stmt *st;
+
+	lang[0] = '\0';
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_LANG_GET)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, report);
+	return sq_row(s, st, "reading the report's language", lang_row, lang);
 }

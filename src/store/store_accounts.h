@@ -124,4 +124,11 @@ int store_held_take(struct store *s,
     const unsigned char hash[STORE_SESSION_HASH_LEN], int64_t now,
     char **payload);
 
+/*
+ * The language ("ru", "en") of the page report was filed from, for its
+ * reporter's e-mail: put (in the caller's transaction), get (1 if none).
+ */
+int store_report_lang_put(struct store *s, int64_t report, const char *lang);
+int store_report_lang_get(struct store *s, int64_t report, char lang[8]);
+
 #endif

@@ -356,6 +356,86 @@ class TestAccounts(MailServerCase):
         self.assertEqual(r5.status, 429, r5)
         self.assertEqual(len(self.box.to(addr)), 2)
 
+    def test_reporter_language(self):
+        """The receipt and the answer come in the language of the page the
+        report was filed from (web form) or of the Open311 request
+        (Accept-Language); Russian by default."""
+        s = Session(self)
+        s.get("/new?lang=en")                   # the English page
+        csrf = form_csrf(s.get("/new"))
+        fields = report_fields("pothole", WEST_POINT,
+                               description="A hole by the bus stop",
+                               email="en.web@mail.test",
+                               address_string="Test street, 1")
+        fields = [("attr[pothole][size]" if k == "attribute[size]" else k, v)
+                  for k, v in fields]
+        r = s.post("/api/v1/reports", fields + [("csrf", csrf)], csrf=False)
+        self.assertEqual(r.status, 303, r)
+        web_id = int(re.search(r"/reports/(\d+)", r.headers["Location"])
+                     .group(1))
+
+        def open311(email, headers):
+            f = report_fields("pothole", WEST_POINT, email=email,
+                              description="Яма через Open311")
+            f.append(("api_key", self.server.api_key))
+            h = {"Content-Type": "application/x-www-form-urlencoded"}
+            h.update(headers)
+            r = self.fetch("POST", "/open311/v2/requests.json",
+                           encode_query(f).encode(), h)
+            self.assertEqual(r.status, 201, r)
+            return int(r.json()[0]["service_request_id"])
+
+        api_en = open311("en.api@mail.test", {"Accept-Language": "en-GB"})
+        api_ru = open311("ru.api@mail.test", {})
+
+        def receipt(addr):
+            return wait_for("the receipt to " + addr,
+                            lambda: self.box.to(addr))[0]
+
+        for addr, rid in (("en.web@mail.test", web_id),
+                          ("en.api@mail.test", api_en)):
+            m = receipt(addr)
+            self.assertEqual(str(m["Subject"]),
+                             "Your report No. %d has been received" % rid)
+            text, htm = parts(m)
+            self.assertIn("Category: Pothole", text)
+            self.assertIn("has been received and registered", text)
+            # Dates as English readers write them (other tests of this
+            # server moved its clock on).
+            self.assertRegex(text, r"Submitted: 2026-\d\d-\d\d \d\d:\d\d")
+            self.assertIn("/reports/%d?lang=en" % rid, text)
+            self.assertNotIn("Здравствуйте", text)
+            self.assertIn('<html lang="en">', htm)
+            self.assertIn("Report page</a>", htm)
+            self.assertIn("<strong>Answer due:</strong>", htm)
+        m = receipt("ru.api@mail.test")
+        self.assertEqual(str(m["Subject"]),
+                         "Ваше обращение №%d принято" % api_ru)
+        text, htm = parts(m)
+        self.assertIn("Категория: Яма на дороге", text)
+        self.assertRegex(text, r"Подано: \d\d\.\d\d\.2026 \d\d:\d\d")
+        self.assertIn('<html lang="ru">', htm)
+
+        # The answer, in the same language as the receipt.
+        for rid in (web_id, api_ru):
+            self.server.cli("outbox", "emit", "--db", self.server.db,
+                            "--report", str(rid), "--event",
+                            "report.answered", "--detail", "Done / Сделано")
+        m = wait_for("the English answer", lambda: [
+            m for m in self.box.to("en.web@mail.test")
+            if "answered" in str(m["Subject"])])[0]
+        self.assertEqual(str(m["Subject"]),
+                         "Your report No. %d has been answered" % web_id)
+        text, htm = parts(m)
+        self.assertIn("Your report has been answered:", text)
+        self.assertIn("Done / Сделано", htm)
+        m = wait_for("the Russian answer", lambda: [
+            m for m in self.box.to("ru.api@mail.test")
+            if "Ответ" in str(m["Subject"])])[0]
+        text, htm = parts(m)
+        self.assertIn("На ваше обращение дан ответ:", text)
+        self.assertIn("Обращение подано", htm)
+
 
 class TestConfirmReports(MailServerCase):
     """serve --confirm-reports: a report without an account is held,

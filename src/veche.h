@@ -81,6 +81,12 @@
 #define VECHE_RESET_MAX_ADDRESS 20           /* reset requests per window */
 #define VECHE_RESET_MAX_MAIL    3            /* ... per e-mail address */
 #define VECHE_MY_REPORTS        200          /* reports on "my reports" */
+#define VECHE_HELD_TTL          (7 * 24 * 3600)  /* seconds a report held for
+                                                  * confirmation (and its
+                                                  * link) lives; then it is
+                                                  * removed with its photos */
+#define VECHE_HELD_SWEEP_PERIOD 5            /* seconds between sweeps */
+#define VECHE_HELD_SWEEP_BATCH  64           /* held reports per step */
 #define VECHE_LOGIN_WINDOW      900    /* seconds failed logins are counted */
 #define VECHE_LOGIN_MAX_ACCOUNT 5      /* failures per login per window: 429 */
 #define VECHE_LOGIN_MAX_ADDRESS 20     /* failures per address per window */

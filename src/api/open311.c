@@ -869,6 +869,7 @@ open311_post_request(struct http_request *req, struct http_response *res,
 	in.contact.account_id = http_request_param(req, "account_id");
 	in.now = app_now(c.app);
 	in.actor = auth_actor(req, c.app);
+	in.lang = c.lang;       /* locale, else Accept-Language: the e-mail's */
 	if (post_lists(req, res, &in) == -1)
 		return 0;
 	if (report_submit(c.store, c.app->catalog, &in, &rc, &e) == -1)

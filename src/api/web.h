@@ -118,8 +118,13 @@ struct report_input;
 int web_account_hold(struct http_request *req, struct http_response *res,
     struct web_ctx *c, struct report_input *in);
 
-/* The sign-in page's links to sign-up and password reset. */
+/* The sign-in page's links to sign-up, password reset, confirmation. */
 void web_account_login_links(struct html *h);
+/*
+ * The sign-in refusal of an unconfirmed account (the right password was
+ * given): 403, with the link to send the confirmation again.
+ */
+int web_account_unconfirmed(struct http_response *res, struct web_ctx *c);
 const struct http_route *account_routes(size_t *n);
 
 /*

@@ -43,6 +43,8 @@ enum aw {
 	AW_MAIL_RESET_TEXT, AW_MAIL_LINK, AW_MAIL_IGNORE, AW_BAD_LINK,
 	AW_MAIL_FAILED, AW_NUMBER, AW_STATUS, AW_DEADLINE, AW_SUBMITTED,
 	AW_HELD, AW_HELD_TEXT, AW_MAIL_HELD, AW_MAIL_HELD_TEXT,
+	AW_MAIL_EXISTS, AW_MAIL_EXISTS_TEXT, AW_RESEND, AW_RESEND_LINK,
+	AW_RESEND_BTN, AW_RESEND_SENT, AW_UNCONFIRMED, AW_UNCONFIRMED_TEXT,
 	AW__MAX
 };
 
@@ -114,15 +116,42 @@ static const char *const words[AW__MAX][LANG__MAX] = {
 	[AW_HELD] = { "Подтвердите обращение", "Confirm your report" },
 	[AW_HELD_TEXT] = { "Мы отправили на указанный адрес письмо со ссылкой. "
 	    "Обращение будет подано и опубликовано, когда вы перейдёте по ней "
-	    "(ссылка действует 48 часов).", "We have sent a link to the "
-	    "address you gave. The report is filed and published when you "
-	    "follow it (the link works for 48 hours)." },
+	    "(ссылка действует 7 дней; потом обращение и его фотографии "
+	    "удаляются).", "We have sent a link to the address you gave. The "
+	    "report is filed and published when you follow it (the link works "
+	    "for 7 days; then the report and its photos are deleted)." },
 	[AW_MAIL_HELD] = { "Подтвердите обращение в Вече",
 	    "Confirm your report to Veche" },
 	[AW_MAIL_HELD_TEXT] = { "Здравствуйте! Чтобы подать обращение, "
-	    "перейдите по ссылке (она действует 48 часов и только один раз).",
+	    "перейдите по ссылке (она действует 7 дней и только один раз; "
+	    "неподтверждённое обращение потом удаляется вместе с фотографиями).",
 	    "Hello! To file your report, follow the link (it works once, for "
-	    "48 hours)." },
+	    "7 days; an unconfirmed report is then deleted with its photos)." },
+	[AW_MAIL_EXISTS] = { "Попытка регистрации в Вече с вашим адресом",
+	    "Someone tried to sign up to Veche with your address" },
+	[AW_MAIL_EXISTS_TEXT] = { "Здравствуйте! Кто-то (возможно, вы) "
+	    "пытался зарегистрироваться в Вече с этим адресом, но учётная "
+	    "запись с ним уже есть. Войдите с прежним паролем или, если вы "
+	    "его забыли, задайте новый по ссылке (она действует один час и "
+	    "только один раз).", "Hello! Someone (perhaps you) tried to sign "
+	    "up to Veche with this address, but it already has an account. "
+	    "Sign in with your password or, if you have forgotten it, set a "
+	    "new one by following the link (it works once, for one hour)." },
+	[AW_RESEND] = { "Письмо для подтверждения адреса",
+	    "The confirmation e-mail" },
+	[AW_RESEND_LINK] = { "Не пришло письмо для подтверждения адреса?",
+	    "No confirmation e-mail?" },
+	[AW_RESEND_BTN] = { "Отправить ещё раз", "Send it again" },
+	[AW_RESEND_SENT] = { "Если учётная запись с этим адресом ждёт "
+	    "подтверждения, на него отправлено новое письмо со ссылкой. Ссылка "
+	    "действует 48 часов.", "If an account with this address awaits "
+	    "confirmation, a new link has been sent to it. The link works for "
+	    "48 hours." },
+	[AW_UNCONFIRMED] = { "Адрес не подтверждён", "Address not confirmed" },
+	[AW_UNCONFIRMED_TEXT] = { "Войти можно после подтверждения адреса: "
+	    "перейдите по ссылке из письма, которое мы отправили.",
+	    "You can sign in once the address is confirmed: follow the link "
+	    "in the message we sent." },
 };
 
 static const char *
@@ -179,8 +208,10 @@ void
 web_account_login_links(struct html *h)
 {
 	html_f(h, "<p><a href=\"/signup\" id=\"signup-link\">%s</a></p>\n"
-	    "<p><a href=\"/account/forgot\" id=\"forgot-link\">%s</a></p>\n",
-	    w(AW_NO_ACCOUNT, h->lang), w(AW_FORGOT, h->lang));
+	    "<p><a href=\"/account/forgot\" id=\"forgot-link\">%s</a></p>\n"
+	    "<p><a href=\"/account/resend\" id=\"resend-link\">%s</a></p>\n",
+	    w(AW_NO_ACCOUNT, h->lang), w(AW_FORGOT, h->lang),
+	    w(AW_RESEND_LINK, h->lang));
 }
 
 /* Start a page of this module: web_begin, an HTML response. */
@@ -242,6 +273,9 @@ message_page(struct html *h, const struct web_ctx *c, enum aw title,
 	    "role=\"alert\"" : " role=\"status\"", text);
 	if (!error && title == AW_CONFIRMED)
 		html_f(h, "<p><a href=\"/login\">%m</a></p>\n", M_SIGN_IN_BTN);
+	if (title == AW_SENT || title == AW_UNCONFIRMED)
+		html_f(h, "<p><a href=\"/account/resend\" id=\"resend-link\">"
+		    "%s</a></p>\n", w(AW_RESEND_LINK, c->lang));
 	return page_close(h);
 }
 
@@ -324,6 +358,30 @@ token_mail(struct http_request *req, const struct web_ctx *c,
 	return rc;
 }
 
+/*
+ * Whether the limiter lets one more mail of kind (a key prefix) go to
+ * email: counts it, 0 when it is over the limit.
+ */
+static int
+mail_allowed(const struct web_ctx *c, const char *kind, const char *email,
+    int64_t now)
+{
+	char key[VECHE_MAX_EMAIL + 32];
+	int64_t retry;
+
+	snprintf(key, sizeof(key), "%s-mail:%s", kind, email);
+	if (ratelimit_blocked(c->app->login_limit, key, now, &retry))
+		return 0;
+	(void)ratelimit_fail(c->app->login_limit, key, VECHE_RESET_MAX_MAIL,
+	    now, &retry);
+	return 1;
+}
+
+/*
+ * POST /signup.  An address that has an account gets the same answer as a
+ * new one (no account enumeration); its owner gets a mail saying so, with
+ * a password reset link (at most VECHE_RESET_MAX_MAIL a window).
+ */
 static int
 signup_post(struct http_request *req, struct http_response *res, void *arg)
 {
@@ -334,6 +392,7 @@ signup_post(struct http_request *req, struct http_response *res, void *arg)
 	struct html h;
 	struct verr e;
 	int64_t id;
+	int rc, sent;
 
 	if (form_begin(req, res, arg, &c, &h) == -1)
 		return 0;
@@ -350,20 +409,26 @@ signup_post(struct http_request *req, struct http_response *res, void *arg)
 	default:
 		return web_fail(req, res, &c, 503, NULL, e.message);
 	}
-	if (account_signup(c.store, email, name, http_request_param(req,
-	    "password"), app_now(c.app), &id, token, &e) == -1) {
+	rc = account_signup(c.store, email, name, http_request_param(req,
+	    "password"), app_now(c.app), &id, token, &e);
+	if (rc == -1) {
 		if (e.kind == VERR_INTERNAL)
 			return web_fail(req, res, &c, 500, NULL, e.message);
-		http_response_status(res, e.kind == VERR_CONFLICT ? 409 : 400);
+		http_response_status(res, 400);
 		signup_form(&h, &c, name, email, e.message);
 		return page_close(&h);
 	}
-	if (token_mail(req, &c, email, AW_MAIL_CONFIRM, AW_MAIL_CONFIRM_TEXT,
-	    "/account/confirm", token) == -1)
-		return message_page(&h, &c, AW_SENT, w(AW_MAIL_FAILED, c.lang),
-		    1, "signup-sent");
-	return message_page(&h, &c, AW_SENT, w(AW_SENT_TEXT, c.lang), 0,
-	    "signup-sent");
+	if (rc == 0)
+		sent = token_mail(req, &c, email, AW_MAIL_CONFIRM,
+		    AW_MAIL_CONFIRM_TEXT, "/account/confirm", token) == 0;
+	else if (token[0] != '\0' && mail_allowed(&c, "signup", email,
+	    app_now(c.app)))
+		sent = token_mail(req, &c, email, AW_MAIL_EXISTS,
+		    AW_MAIL_EXISTS_TEXT, "/account/reset", token) == 0;
+	else
+		sent = 1;
+	return message_page(&h, &c, AW_SENT, w(sent ? AW_SENT_TEXT :
+	    AW_MAIL_FAILED, c.lang), !sent, "signup-sent");
 }
 
 static int
@@ -388,69 +453,134 @@ confirm_page(struct http_request *req, struct http_response *res, void *arg)
 	    0, "confirm-result");
 }
 
+/*
+ * The pages that mail a link to an address given in a form: password
+ * reset and the confirmation sent again.  Both answer the same whether or
+ * not the address has an account; requests count against the client's
+ * address (VECHE_RESET_MAX_ADDRESS) and the e-mail (VECHE_RESET_MAX_MAIL).
+ */
+struct mail_page {
+	enum aw title, button, done, subject, text;
+	const char *page;               /* also the elements' id prefix */
+	const char *path;
+	const char *link;               /* the mailed link's path */
+	enum account_token kind;
+};
+
+static const struct mail_page forgot_kind = {
+	AW_FORGOT, AW_FORGOT_BTN, AW_FORGOT_SENT, AW_MAIL_RESET,
+	AW_MAIL_RESET_TEXT, "forgot", "/account/forgot", "/account/reset",
+	ACCOUNT_TOKEN_RESET,
+};
+
+static const struct mail_page resend_kind = {
+	AW_RESEND, AW_RESEND_BTN, AW_RESEND_SENT, AW_MAIL_CONFIRM,
+	AW_MAIL_CONFIRM_TEXT, "resend", "/account/resend", "/account/confirm",
+	ACCOUNT_TOKEN_CONFIRM,
+};
+
 static int
-forgot_form(struct html *h, const struct web_ctx *c, const char *done)
+mail_form(struct html *h, const struct web_ctx *c, const struct mail_page *k,
+    const char *done)
 {
-	page_open(h, c, AW_FORGOT, "forgot", "/account/forgot");
+	page_open(h, c, k->title, k->page, k->path);
 	if (done != NULL)
-		html_f(h, "<p role=\"status\" id=\"forgot-sent\">%s</p>\n", done);
-	html_f(h, "<form method=\"post\" action=\"/account/forgot\" "
-	    "id=\"forgot-form\">\n<input type=\"hidden\" name=\"csrf\" "
-	    "value=\"%s\">\n", c->csrf);
+		html_f(h, "<p role=\"status\" id=\"%s-sent\">%s</p>\n", k->page,
+		    done);
+	html_f(h, "<form method=\"post\" action=\"%s\" id=\"%s-form\">\n"
+	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n", k->path,
+	    k->page, c->csrf);
 	field(h, "email", w(AW_EMAIL, c->lang), "email", "email", NULL);
 	html_f(h, "<button type=\"submit\">%s</button>\n</form>\n",
-	    w(AW_FORGOT_BTN, c->lang));
+	    w(k->button, c->lang));
 	return page_close(h);
 }
 
 static int
-forgot_page(struct http_request *req, struct http_response *res, void *arg)
+mail_page_get(struct http_request *req, struct http_response *res,
+    void *arg, const struct mail_page *k)
 {
 	struct web_ctx c;
 	struct html h;
 
 	if (page_begin(req, res, arg, &c, &h) == -1)
 		return 0;
-	return forgot_form(&h, &c, NULL);
+	return mail_form(&h, &c, k, NULL);
 }
 
-/*
- * POST /account/forgot: the same answer whether or not the address has
- * an account.  Requests count against the address and the e-mail.
- */
 static int
-forgot_post(struct http_request *req, struct http_response *res, void *arg)
+mail_page_post(struct http_request *req, struct http_response *res,
+    void *arg, const struct mail_page *k)
 {
 	const char *email = http_request_param(req, "email");
-	char token[SESSION_TOKEN_LEN], kaddr[96], kmail[VECHE_MAX_EMAIL + 16];
+	char token[SESSION_TOKEN_LEN], kaddr[96];
 	struct web_ctx c;
 	struct html h;
 	int64_t now, retry, id;
-	int blocked;
 
 	if (form_begin(req, res, arg, &c, &h) == -1)
 		return 0;
 	if (email == NULL || strlen(email) > VECHE_MAX_EMAIL)
 		return web_fail(req, res, &c, 400, "email", "email: required");
 	now = app_now(c.app);
-	snprintf(kaddr, sizeof(kaddr), "reset-addr:%s",
+	snprintf(kaddr, sizeof(kaddr), "%s-addr:%s", k->page,
 	    http_request_remote(req));
-	snprintf(kmail, sizeof(kmail), "reset-mail:%s", email);
-	blocked = ratelimit_blocked(c.app->login_limit, kaddr, now, &retry) |
-	    ratelimit_blocked(c.app->login_limit, kmail, now, &retry);
-	if (blocked) {
+	if (ratelimit_blocked(c.app->login_limit, kaddr, now, &retry) ||
+	    !mail_allowed(&c, k->page, email, now)) {
 		http_response_status(res, 429);
-		return forgot_form(&h, &c, web_msg(M_TOO_MANY, c.lang));
+		return mail_form(&h, &c, k, web_msg(M_TOO_MANY, c.lang));
 	}
 	(void)ratelimit_fail(c.app->login_limit, kaddr,
 	    VECHE_RESET_MAX_ADDRESS, now, &retry);
-	(void)ratelimit_fail(c.app->login_limit, kmail, VECHE_RESET_MAX_MAIL,
-	    now, &retry);
-	if (account_resend(c.store, email, now, token, &id,
-	    ACCOUNT_TOKEN_RESET) == 0)
-		(void)token_mail(req, &c, email, AW_MAIL_RESET,
-		    AW_MAIL_RESET_TEXT, "/account/reset", token);
-	return forgot_form(&h, &c, w(AW_FORGOT_SENT, c.lang));
+	if (account_resend(c.store, email, now, token, &id, k->kind) == 0)
+		(void)token_mail(req, &c, email, k->subject, k->text, k->link,
+		    token);
+	return mail_form(&h, &c, k, w(k->done, c.lang));
+}
+
+static int
+forgot_page(struct http_request *req, struct http_response *res, void *arg)
+{
+	return mail_page_get(req, res, arg, &forgot_kind);
+}
+
+static int
+forgot_post(struct http_request *req, struct http_response *res, void *arg)
+{
+	return mail_page_post(req, res, arg, &forgot_kind);
+}
+
+static int
+resend_page(struct http_request *req, struct http_response *res, void *arg)
+{
+	return mail_page_get(req, res, arg, &resend_kind);
+}
+
+static int
+resend_post(struct http_request *req, struct http_response *res, void *arg)
+{
+	return mail_page_post(req, res, arg, &resend_kind);
+}
+
+int
+web_account_unconfirmed(struct http_response *res, struct web_ctx *c)
+{
+	struct html h;
+
+	memset(&h, 0, sizeof(h));
+	http_response_reset(res);
+	h.res = res;
+	h.lang = c->lang;
+	web_html_account(&h, c);
+	http_response_status(res, 403);
+	http_response_kind(res, HTTP_TYPE_HTML);
+	http_response_header(res, "Cache-Control", "no-store");
+	page_open(&h, c, AW_UNCONFIRMED, "login", "/login");
+	html_f(&h, "<p class=\"error\" role=\"alert\" id=\"login-error\">"
+	    "%s</p>\n<p><a href=\"/account/resend\" id=\"resend-link\">%s"
+	    "</a></p>\n", w(AW_UNCONFIRMED_TEXT, c->lang),
+	    w(AW_RESEND_LINK, c->lang));
+	return page_close(&h);
 }
 
 static int
@@ -650,12 +780,13 @@ held_json(const struct report_input *in, const char *const *photo_urls)
 	size_t i;
 
 	o = json_pack("{s:s?, s:b, s:f, s:f, s:s?, s:s?, s:s?, s:s?, s:s?, "
-	    "s:s?, s:s?}", "service_code", in->service_code, "has_point",
+	    "s:s?, s:s?, s:b}", "service_code", in->service_code, "has_point",
 	    in->has_point, "lat", in->lat, "lon", in->lon, "address",
 	    in->address, "description", in->description, "first_name",
 	    in->contact.first_name, "last_name", in->contact.last_name,
 	    "email", in->contact.email, "phone", in->contact.phone,
-	    "device_id", in->contact.device_id);
+	    "device_id", in->contact.device_id, "english",
+	    in->lang == LANG_EN);
 	attrs = json_array();
 	media = json_array();
 	if (o == NULL || attrs == NULL || media == NULL) {
@@ -711,6 +842,8 @@ held_input(struct http_request *req, const json_t *o, struct report_input *in)
 	in->contact.email = jstr(o, "email");
 	in->contact.phone = jstr(o, "phone");
 	in->contact.device_id = jstr(o, "device_id");
+	in->lang = json_is_true(json_object_get(o, "english")) ? LANG_EN :
+	    LANG_RU;
 	for (i = 0; i < na; i++) {
 		av[i].code = json_string_value(json_array_get(
 		    json_array_get(attrs, i), 0));
@@ -759,7 +892,9 @@ web_account_hold(struct http_request *req, struct http_response *res,
     struct web_ctx *c, struct report_input *in)
 {
 	char token[SESSION_TOKEN_LEN], id[PHOTO_ID_LEN], url[VECHE_MAX_URL + 1];
+	char ids[VECHE_MAX_MEDIA * PHOTO_ID_LEN + 1];
 	const char *urls[VECHE_MAX_MEDIA];
+	size_t used = 0;
 	json_t *doc = NULL;
 	char *payload = NULL;
 	struct verr e;
@@ -782,10 +917,14 @@ web_account_hold(struct http_request *req, struct http_response *res,
 		    in->photo_url : "", id);
 		if ((urls[i] = http_request_strdup(req, url)) == NULL)
 			return -1;
+		/* Named with the hold, so that they expire with it. */
+		used += (size_t)snprintf(ids + used, sizeof(ids) - used, "%s%s",
+		    used > 0 ? " " : "", id);
 	}
+	ids[used] = '\0';
 	if ((doc = held_json(in, urls)) == NULL ||
 	    (payload = json_dumps(doc, JSON_COMPACT)) == NULL ||
-	    account_hold_report(c->store, payload, app_now(c->app), token,
+	    account_hold_report(c->store, payload, ids, app_now(c->app), token,
 	    &e) == -1) {
 		free(payload);
 		json_decref(doc);
@@ -859,6 +998,8 @@ static const struct http_route account_table[] = {
 	{ HTTP_GET, "/account/confirm", confirm_page, 0, p_token, 0 },
 	{ HTTP_GET, "/account/forgot", forgot_page, 0, p_lang, 0 },
 	{ HTTP_POST, "/account/forgot", forgot_post, 0, p_forgot, 0 },
+	{ HTTP_GET, "/account/resend", resend_page, 0, p_lang, 0 },
+	{ HTTP_POST, "/account/resend", resend_post, 0, p_forgot, 0 },
 	{ HTTP_GET, "/account/reset", reset_page, 0, p_token, 0 },
 	{ HTTP_POST, "/account/reset", reset_post, 0, p_reset, 0 },
 	{ HTTP_GET, "/my", my_page, 0, p_lang, 0 },

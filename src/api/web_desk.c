@@ -73,12 +73,10 @@ staff_page_begin(struct staff *st, const char *title, const char *page,
 		    M_MODERATION);
 	if (r == ROLE_ADMIN)
 		html_f(h, "<li><a href=\"/admin\">%m</a></li>\n", M_ADMIN);
+	/* Signing out is the site header's (html_page_begin): one button. */
 	html_f(h, "<li class=\"who\">%m <strong>%s</strong> (%s)</li>\n"
-	    "<li><form method=\"post\" action=\"/logout\" class=\"inline\">\n",
-	    M_SIGNED_IN_AS, st->act->name, account_role_name(r));
-	staff_csrf_field(st);
-	html_f(h, "<button type=\"submit\" class=\"link\">%m</button></form>"
-	    "</li>\n</ul></nav>\n", M_SIGN_OUT);
+	    "</ul></nav>\n", M_SIGNED_IN_AS, st->act->name,
+	    account_role_name(r));
 }
 
 int
@@ -204,6 +202,8 @@ login_post(struct http_request *req, struct http_response *res, void *arg)
 	if (rc == 0)
 		return staff_redirect(res, next_ok(next) ? next :
 		    home_of(&act));
+	if (rc == 403 && strcmp(e.field, "email") == 0)
+		return web_account_unconfirmed(res, &c);
 	if (rc >= 500 || rc == 403)     /* 403: a form on another site */
 		return web_fail(req, res, &c, rc, e.field[0] ? e.field : NULL,
 		    e.message);

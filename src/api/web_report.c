@@ -174,6 +174,7 @@ web_report_submit(struct http_request *req, struct http_response *res,
 	    INT64_MAX, &in.related) == -1)
 		return web_fail(req, res, &c, 400, "related", "related: a "
 		    "report number");
+	in.lang = c.lang;                       /* the reporter's e-mail */
 	if (report_lists(req, &c, &in, &e) == -1)
 		return social_fail_verr(req, res, &c, &e);
 	/* Without an account, held until the e-mail is confirmed. */

@@ -19,8 +19,10 @@
 #include "cli/cli.h"
 #include "core/calendar.h"
 #include "core/catalog.h"
+#include "core/account.h"
 #include "core/delivery.h"
 #include "core/escalation.h"
+#include "core/worker.h"
 #include "core/parse.h"
 #include "http/http.h"
 #include "core/db.h"
@@ -100,6 +102,7 @@ struct serve {
 	struct http_server *srv;
 	struct delivery_worker *worker;
 	struct escalation_worker *scanner;
+	struct worker *sweeper;         /* expired held reports */
 	struct listen_fetcher *fetcher;
 	struct cli_dump_worker *dumper;
 	char public_url[512], static_dir[1024], media_dir[1024];
@@ -468,7 +471,9 @@ start_workers(struct serve *sv)
 	if ((sv->worker = delivery_worker_start(sv->db, sv->app.writer,
 	    &sv->dcfg, err, sizeof(err))) == NULL ||
 	    (sv->scanner = escalation_worker_start(sv->db, sv->app.writer,
-	    VECHE_ESCALATION_PERIOD, err, sizeof(err))) == NULL) {
+	    VECHE_ESCALATION_PERIOD, err, sizeof(err))) == NULL ||
+	    (sv->sweeper = account_sweeper_start(sv->db, sv->app.writer,
+	    sv->app.media_dir, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "veche: %s\n", err);
 		return -1;
 	}
@@ -510,6 +515,7 @@ stop(struct serve *sv)
 	listen_fetcher_stop(sv->fetcher);
 	listen_free(sv->app.listen);
 	cli_dump_worker_stop(sv->dumper);
+	worker_stop(sv->sweeper);
 	escalation_worker_stop(sv->scanner);
 	delivery_worker_stop(sv->worker);
 	metrics_free(sv->app.metrics);

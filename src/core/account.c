@@ -9,9 +9,12 @@
 #include "core/account.h"
 #include "core/audit.h"
 #include "core/catalog.h"
+#include "core/clock.h"
 #include "core/parse.h"
+#include "core/photo.h"
 #include "core/session.h"
 #include "core/text_check.h"
+#include "core/worker.h"
 #include "store/store.h"
 #include "store/store_accounts.h"
 
@@ -455,6 +458,26 @@ token_begin(struct store *s, const char *token, enum account_token kind,
 	return rc == 0 ? 0 : tx_fail(s, e, "using the link");
 }
 
+/*
+ * A sign-up with an address that has an account: a password reset token
+ * for it (none, "", for a disabled account), and 1.
+ */
+static int
+existing_address(struct store *s, const char *email, int64_t now,
+    int64_t *id, char token[SESSION_TOKEN_LEN], struct verr *e)
+{
+	switch (account_resend(s, email, now, token, id, ACCOUNT_TOKEN_RESET)) {
+	case 0:
+		return 1;
+	case 1:
+		token[0] = '\0';
+		return 1;
+	default:
+		return verr_set(e, VERR_INTERNAL, NULL, "signing up: %s",
+		    store_error(s));
+	}
+}
+
 int
 account_signup(struct store *s, const char *email, const char *name,
     const char *password, int64_t now, int64_t *id,
@@ -493,12 +516,16 @@ account_signup(struct store *s, const char *email, const char *name,
 		    store_error(s));
 	rc = store_user_insert(s, login, hash, ROLE_CITIZEN, NULL, 0, now,
 	    &uid);
-	if (rc == 0)
-		rc = store_user_set_profile(s, uid, key, name, 0);
 	if (rc == 1) {
-		verr_set(e, VERR_CONFLICT, "email", "email: an account with "
-		    "this address exists: sign in, or reset the password");
+		verr_set(e, VERR_INTERNAL, "login", "signing up: the new "
+		    "pseudonym is taken: try again");
 		return tx_fail(s, e, "signing up");
+	}
+	if (rc == 0 && (rc = store_user_set_profile(s, uid, key, name,
+	    0)) == 1) {
+		store_rollback(s);
+		sodium_memzero(hash, sizeof(hash));
+		return existing_address(s, email, now, id, token, e);
 	}
 	self.user_id = uid;
 	snprintf(object, sizeof(object), "user:%lld", (long long)uid);
@@ -633,6 +660,33 @@ account_link_report(struct store *s, const struct actor *a, int64_t report)
 	return store_user_report_link(s, a->user_id, report);
 }
 
+/* Language codes as report_langs keeps them. */
+static const char *const lang_codes[LANG__MAX] = {
+	[LANG_RU] = "ru",
+	[LANG_EN] = "en",
+};
+
+int
+account_set_report_lang(struct store *s, int64_t report, enum lang lang)
+{
+	return store_report_lang_put(s, report,
+	    lang_codes[(unsigned)lang < LANG__MAX ? lang : LANG_RU]);
+}
+
+enum lang
+account_report_lang(struct store *s, int64_t report)
+{
+	char code[8];
+	int i;
+
+	if (store_report_lang_get(s, report, code) != 0)
+		return LANG_RU;
+	for (i = 0; i < LANG__MAX; i++)
+		if (strcmp(code, lang_codes[i]) == 0)
+			return (enum lang)i;
+	return LANG_RU;
+}
+
 int
 account_reports(struct store *s, int64_t user, int64_t *ids, size_t max,
     size_t *n)
@@ -641,14 +695,15 @@ account_reports(struct store *s, int64_t user, int64_t *ids, size_t max,
 }
 
 int
-account_hold_report(struct store *s, const char *payload, int64_t now,
-    char token[SESSION_TOKEN_LEN], struct verr *e)
+account_hold_report(struct store *s, const char *payload,
+    const char *photos, int64_t now, char token[SESSION_TOKEN_LEN],
+    struct verr *e)
 {
 	unsigned char hash[32];
 
 	session_random_token(token);
 	session_token_hash(token, hash);
-	if (store_held_insert(s, hash, payload, now, now + VECHE_CONFIRM_TTL) ==
+	if (store_held_insert(s, hash, payload, photos, now + VECHE_HELD_TTL) ==
 	    -1)
 		return verr_set(e, VERR_INTERNAL, NULL, "holding the report: %s",
 		    store_error(s));
@@ -666,4 +721,57 @@ account_take_report(struct store *s, const char *token, int64_t now,
 		return 1;
 	session_token_hash(token, hash);
 	return store_held_take(s, hash, now, payload);
+}
+
+/* store_held_expire's callback: the files of one photo go. */
+static void
+remove_photo(const char *id, void *arg)
+{
+	photo_remove(arg, id);
+}
+
+int
+account_expire_held(struct store *s, const char *media_dir, int64_t now,
+    size_t *n, struct verr *e)
+{
+	size_t got, total = 0;
+
+	do {
+		if (store_held_expire(s, now, VECHE_HELD_SWEEP_BATCH,
+		    media_dir != NULL ? remove_photo : NULL, (void *)media_dir,
+		    &got) == -1)
+			return verr_set(e, VERR_INTERNAL, NULL, "removing "
+			    "expired held reports: %s", store_error(s));
+		total += got;
+	} while (got == VECHE_HELD_SWEEP_BATCH);
+	if (n != NULL)
+		*n = total;
+	return 0;
+}
+
+/* One sweep of expired held reports, then a period's wait. */
+static int64_t
+sweep_round(struct worker *t, void *arg)
+{
+	struct verr e;
+	size_t n = 0;
+
+	memset(&e, 0, sizeof(e));
+	if (account_expire_held(worker_store(t), arg, clock_now(), &n,
+	    &e) == -1)
+		fprintf(stderr, "veche: held reports: %s\n", e.message);
+	else if (n > 0)
+		fprintf(stderr, "veche: %zu unconfirmed report%s removed with "
+		    "%s photos\n", n, n == 1 ? "" : "s", n == 1 ? "its" :
+		    "their");
+	return (int64_t)VECHE_HELD_SWEEP_PERIOD * 1000;
+}
+
+struct worker *
+account_sweeper_start(const char *db_path, struct store_writer *writer,
+    const char *media_dir, char *err, size_t errlen)
+{
+	/* media_dir is the caller's and outlives the worker. */
+	return worker_start_db("held report sweeper", db_path, writer,
+	    sweep_round, (void *)media_dir, err, errlen);
 }

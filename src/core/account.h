@@ -91,9 +91,13 @@ enum account_token {
 /*
  * Sign up a citizen: email (also the sign-in name), name, password.  The
  * login is a pseudonym ("citizen-" and hex) so that the audit log holds
- * no e-mail.  Writes the confirmation token.  Returns 0, or -1 with e set:
- * VERR_INVALID naming the field, VERR_CONFLICT ("email") for an address
- * with an account, VERR_INTERNAL.
+ * no e-mail.  Returns 0 with a new account's confirmation token; 1 when
+ * the address already has an account (nothing created): token is then a
+ * password reset token of that account (*id), "" if it is disabled, so
+ * that the caller can answer as for a new address and tell the owner
+ * (docs/auth.md: no account enumeration); -1 with e set: VERR_INVALID
+ * naming the field, VERR_INTERNAL.  The password is hashed either way, so
+ * both answers take as long.
  */
 int account_signup(struct store *s, const char *email, const char *name,
     const char *password, int64_t now, int64_t *id, char *token,
@@ -136,16 +140,45 @@ int account_link_report(struct store *s, const struct actor *a,
     int64_t report);
 
 /*
- * Reports held for confirmation (serve --confirm-reports, docs/auth.md):
- * keep payload (the submission, as the caller serialised it) under a new
- * token that lives VECHE_CONFIRM_TTL; take it back, once, by the token
- * (0 with *payload malloc'd for the caller to free, 1 when the token is
- * used up, expired or wrong, -1).
+ * The reporter's language of report: record lang (in the caller's
+ * transaction; 0 or -1); read it (LANG_RU when none was recorded or the
+ * store fails).
  */
-int account_hold_report(struct store *s, const char *payload, int64_t now,
-    char *token, struct verr *e);
+int account_set_report_lang(struct store *s, int64_t report, enum lang lang);
+enum lang account_report_lang(struct store *s, int64_t report);
+
+/*
+ * Reports held for confirmation (serve --confirm-reports, docs/auth.md):
+ * keep payload (the submission, as the caller serialised it) and the ids
+ * of its photos (photos, space-separated, may be "") under a new token
+ * that lives VECHE_HELD_TTL; take it back, once, by the token (0 with
+ * *payload malloc'd for the caller to free, 1 when the token is used up,
+ * expired or wrong, -1).
+ */
+int account_hold_report(struct store *s, const char *payload,
+    const char *photos, int64_t now, char *token, struct verr *e);
 int account_take_report(struct store *s, const char *token, int64_t now,
     char **payload);
+
+/*
+ * Remove the held reports that expired by now, their photos' rows and
+ * files under media_dir (may be NULL: rows only).  *n (may be NULL)
+ * receives how many reports went.  0, or -1 with e set.
+ */
+int account_expire_held(struct store *s, const char *media_dir, int64_t now,
+    size_t *n, struct verr *e);
+
+/*
+ * A thread (core/worker.h) that runs account_expire_held every
+ * VECHE_HELD_SWEEP_PERIOD seconds (and at once) on its own connection to
+ * db_path, attached to writer (may be NULL); worker_stop ends it.
+ * media_dir must outlive it.  NULL with err set.
+ */
+struct store_writer;
+struct worker;
+struct worker *account_sweeper_start(const char *db_path,
+    struct store_writer *writer, const char *media_dir, char *err,
+    size_t errlen);
 
 /* The ids of the reports user filed, newest first, at most max. */
 int account_reports(struct store *s, int64_t user, int64_t *ids, size_t max,

@@ -20,6 +20,7 @@
 
 #include "veche.h"
 #include "core/catalog.h"
+#include "core/account.h"
 #include "core/clock.h"
 #include "core/datetime.h"
 #include "core/delivery.h"
@@ -500,29 +501,60 @@ contact_text(const struct contact *c, void *arg)
 	return 0;
 }
 
-/* A service's or an agency's name in Russian, else its code. */
+/* A service's or an agency's name in lang, else its code. */
 static const char *
-service_name(const struct catalog *c, const char *code)
+service_name(const struct catalog *c, const char *code, enum lang lang)
 {
 	const struct service *svc = c != NULL && code != NULL ?
 	    catalog_service(c, code) : NULL;
 
-	return svc != NULL ? catalog_text(svc->name, LANG_RU) : or_empty(code);
+	return svc != NULL ? catalog_text(svc->name, lang) : or_empty(code);
 }
 
 static const char *
-agency_name(const struct catalog *c, const char *code)
+agency_name(const struct catalog *c, const char *code, enum lang lang)
 {
 	const struct agency *a = c != NULL && code != NULL ?
 	    catalog_agency(c, code) : NULL;
 
-	return a != NULL ? catalog_text(a->name, LANG_RU) : or_empty(code);
+	return a != NULL ? catalog_text(a->name, lang) : or_empty(code);
 }
 
-/* A link to path + id under the public URL, when there is one. */
+/*
+ * The words of the e-mail: { Russian, English }.  The reporter's mails
+ * (receipt, answer) are in the language of the page the report was filed
+ * from (account_report_lang); the agency's in Russian.
+ */
+enum mw {
+	MW_HELLO, MW_ANSWER_IS, MW_FILED, MW_RECEIPT, MW_CATEGORY, MW_AGENCY,
+	MW_ADDRESS, MW_SUBMITTED, MW_ANSWER_DUE, MW_TEXT, MW_PAGE, MW_FOOTER,
+	MW__MAX
+};
+
+static const char *const mwords[MW__MAX][LANG__MAX] = {
+	[MW_HELLO] = { "Здравствуйте!", "Hello!" },
+	[MW_ANSWER_IS] = { "На ваше обращение дан ответ:",
+	    "Your report has been answered:" },
+	[MW_FILED] = { "Обращение подано", "Report filed" },
+	[MW_RECEIPT] = { "Ваше обращение принято и зарегистрировано. Ход его "
+	    "рассмотрения виден на странице обращения.", "Your report has "
+	    "been received and registered. Its progress is shown on the "
+	    "report's page." },
+	[MW_CATEGORY] = { "Категория", "Category" },
+	[MW_AGENCY] = { "Исполнитель", "Responsible agency" },
+	[MW_ADDRESS] = { "Адрес", "Address" },
+	[MW_SUBMITTED] = { "Подано", "Submitted" },
+	[MW_ANSWER_DUE] = { "Срок ответа", "Answer due" },
+	[MW_TEXT] = { "Текст обращения", "Report text" },
+	[MW_PAGE] = { "Страница обращения", "Report page" },
+	[MW_FOOTER] = { "-- \nВече: это письмо отправлено автоматически.",
+	    "-- \nVeche: this message was sent automatically." },
+};
+
+/* A link to path + id + suffix under the public URL, when there is one. */
 static void
 page_link(struct letter *l, const struct delivery_config *cfg,
-    const char *label, const char *path, long long id)
+    const char *label, const char *path, long long id, const char *suffix)
 {
 	char url[VECHE_MAX_URL + 64];
 	size_t n;
@@ -532,8 +564,8 @@ page_link(struct letter *l, const struct delivery_config *cfg,
 	n = strlen(cfg->public_url);
 	while (n > 0 && cfg->public_url[n - 1] == '/')
 		n--;
-	snprintf(url, sizeof(url), "%.*s%s%lld", (int)n, cfg->public_url, path,
-	    id);
+	snprintf(url, sizeof(url), "%.*s%s%lld%s", (int)n, cfg->public_url,
+	    path, id, suffix);
 	letter_link(l, label, url);
 }
 
@@ -551,6 +583,8 @@ mail_text(struct store *s, const struct delivery_config *cfg,
 	const char *detail, *notes, *svc, *ag;
 	char err[256], para[512];
 	int to_agency = j->channel == DELIVERY_MAIL_AGENCY;
+	enum lang lang = to_agency ? LANG_RU : account_report_lang(s,
+	    j->report_id);
 
 	if ((p = event_payload_parse(j->payload)) == NULL)
 		return -1;
@@ -558,35 +592,36 @@ mail_text(struct store *s, const struct delivery_config *cfg,
 	cat = catalog_load(s, err, sizeof(err));
 	detail = event_payload_get(p, "detail");
 	notes = event_payload_report(p, "status_notes");
-	svc = service_name(cat, event_payload_report(p, "service_code"));
-	ag = agency_name(cat, event_payload_report(p, "agency_responsible"));
+	svc = service_name(cat, event_payload_report(p, "service_code"), lang);
+	ag = agency_name(cat, event_payload_report(p, "agency_responsible"),
+	    lang);
 	subject[0] = '\0';
 	if (strcmp(j->type, "report.answered") == 0)
-		snprintf(subject, slen, "Ответ на ваше обращение №%lld", id);
+		snprintf(subject, slen, lang == LANG_EN ? "Your report No. %lld "
+		    "has been answered" : "Ответ на ваше обращение №%lld", id);
 	else if (strncmp(j->type, "deadline.", 9) == 0)
 		snprintf(subject, slen, "%s обращения №%lld", strcmp(j->type,
 		    "deadline.passed") == 0 ? "Просрочен ответ на" :
 		    "Истекает срок ответа на", id);
 	else if (!to_agency)
-		snprintf(subject, slen, "Ваше обращение №%lld принято", id);
+		snprintf(subject, slen, lang == LANG_EN ? "Your report No. %lld "
+		    "has been received" : "Ваше обращение №%lld принято", id);
 	else
 		snprintf(subject, slen, "%s обращение №%lld: %s",
 		    strcmp(j->type, "report.forwarded") == 0 ?
 		    "Переадресовано" : strcmp(j->type, "report.reopened") ==
 		    0 ? "Возобновлено (заявитель: не решено)" : "Новое", id,
 		    svc);
-	if (letter_init(l, LANG_RU, subject) == -1) {
+	if (letter_init(l, lang, subject) == -1) {
 		catalog_free(cat);
 		event_payload_free(p);
 		return -1;
 	}
 	if (strcmp(j->type, "report.answered") == 0) {
-		letter_para(l, "Здравствуйте!");
-		snprintf(para, sizeof(para), "На ваше обращение №%lld дан "
-		    "ответ:", id);
-		letter_para(l, para);
+		letter_para(l, mwords[MW_HELLO][lang]);
+		letter_para(l, mwords[MW_ANSWER_IS][lang]);
 		letter_para(l, *detail ? detail : notes);
-		letter_date_w3c(l, "Обращение подано",
+		letter_date_w3c(l, mwords[MW_FILED][lang],
 		    event_payload_report(p, "requested_datetime"));
 	} else if (strncmp(j->type, "deadline.", 9) == 0) {
 		snprintf(para, sizeof(para), "Обращение №%lld ожидает ответа.",
@@ -598,17 +633,15 @@ mail_text(struct store *s, const struct delivery_config *cfg,
 		if (*detail)
 			letter_para(l, detail);
 	} else if (!to_agency) {
-		letter_para(l, "Здравствуйте!");
-		snprintf(para, sizeof(para), "Ваше обращение принято и "
-		    "зарегистрировано под номером %lld. Ход его рассмотрения "
-		    "виден на странице обращения.", id);
-		letter_para(l, para);
-		letter_field(l, "Категория", svc);
-		letter_field(l, "Исполнитель", ag);
-		letter_field(l, "Адрес", event_payload_report(p, "address"));
-		letter_date_w3c(l, "Подано",
+		letter_para(l, mwords[MW_HELLO][lang]);
+		letter_para(l, mwords[MW_RECEIPT][lang]);
+		letter_field(l, mwords[MW_CATEGORY][lang], svc);
+		letter_field(l, mwords[MW_AGENCY][lang], ag);
+		letter_field(l, mwords[MW_ADDRESS][lang],
+		    event_payload_report(p, "address"));
+		letter_date_w3c(l, mwords[MW_SUBMITTED][lang],
 		    event_payload_report(p, "requested_datetime"));
-		letter_date_w3c(l, "Срок ответа",
+		letter_date_w3c(l, mwords[MW_ANSWER_DUE][lang],
 		    event_payload_report(p, "expected_datetime"));
 	} else {
 		snprintf(para, sizeof(para), "Поступило обращение №%lld.", id);
@@ -627,13 +660,14 @@ mail_text(struct store *s, const struct delivery_config *cfg,
 		/* The agency answers the reporter (59-FZ): it gets the contact. */
 		(void)store_report_contact(s, j->report_id, contact_text, l);
 	}
-	letter_field(l, "Текст обращения", event_payload_report(p,
+	letter_field(l, mwords[MW_TEXT][lang], event_payload_report(p,
 	    "description"));
 	if (to_agency)
 		page_link(l, cfg, "Обращение на рабочем месте", "/desk/reports/",
-		    id);
-	page_link(l, cfg, "Страница обращения", "/reports/", id);
-	letter_para(l, "-- \nВече: это письмо отправлено автоматически.");
+		    id, "");
+	page_link(l, cfg, mwords[MW_PAGE][lang], "/reports/", id,
+	    lang == LANG_EN ? "?lang=en" : "");
+	letter_para(l, mwords[MW_FOOTER][lang]);
 	letter_end(l);
 	catalog_free(cat);
 	event_payload_free(p);

@@ -214,7 +214,6 @@ out:
 struct escalation_worker {
 	struct worker *thread;
 	int64_t period_ms;
-	struct store *s;
 	_Atomic int64_t last_scan_ms;   /* monotonic: last completed scan */
 };
 
@@ -239,7 +238,8 @@ scan_round(struct worker *t, void *arg)
 	struct verr e;
 	size_t n = 0;
 
-	if (escalation_scan(w->s, clock_now(), stopping, t, &n, &e) == -1)
+	if (escalation_scan(worker_store(t), clock_now(), stopping, t, &n,
+	    &e) == -1)
 		fprintf(stderr, "veche: deadline scan: %s\n", e.message);
 	else {
 		atomic_store(&w->last_scan_ms, clock_monotonic_ms());
@@ -260,17 +260,11 @@ escalation_worker_start(const char *db_path, struct store_writer *writer,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if ((w->s = store_open(db_path, err, errlen)) == NULL) {
-		free(w);
-		return NULL;
-	}
-	store_set_writer(w->s, writer);
 	w->period_ms = (int64_t)(period > 0 ? period : 1) * 1000;
 	/* Until a first scan completes, the lag counts from the start. */
 	atomic_init(&w->last_scan_ms, clock_monotonic_ms());
-	if ((w->thread = worker_start("deadline scanner", scan_round, w, err,
-	    errlen)) == NULL) {
-		store_close(w->s);
+	if ((w->thread = worker_start_db("deadline scanner", db_path, writer,
+	    scan_round, w, err, errlen)) == NULL) {
 		free(w);
 		return NULL;
 	}
@@ -283,6 +277,5 @@ escalation_worker_stop(struct escalation_worker *w)
 	if (w == NULL)
 		return;
 	worker_stop(w->thread);
-	store_close(w->s);
 	free(w);
 }

@@ -248,6 +248,7 @@ struct submit_unit {
 	const struct contact *contact;
 	const struct actor *actor;
 	int64_t now;
+	enum lang lang;
 	struct verr *e;
 	int64_t id;
 };
@@ -269,7 +270,8 @@ submit_unit(struct store *conn, void *arg)
 		return verr_set(u->e, VERR_INTERNAL, NULL, "storing the report "
 		    "failed: %s", store_error(conn));
 	/* Filed while signed in: the report is the account's (docs/auth.md). */
-	if (account_link_report(conn, u->actor, u->id) == -1)
+	if (account_link_report(conn, u->actor, u->id) == -1 ||
+	    account_set_report_lang(conn, u->id, u->lang) == -1)
 		return verr_set(u->e, VERR_INTERNAL, NULL, "storing the report "
 		    "failed: %s", store_error(conn));
 	snprintf(object, sizeof(object), "report:%lld", (long long)u->id);
@@ -380,6 +382,7 @@ report_submit(struct store *s, const struct catalog *c,
 	unit.contact = contact_empty(&in->contact) ? NULL : &in->contact;
 	unit.actor = in->actor;
 	unit.now = in->now;
+	unit.lang = in->lang;
 	unit.e = e;
 	unit.id = 0;
 	memset(e, 0, sizeof(*e));

@@ -54,6 +54,8 @@ struct report_input {
 	int64_t now;                    /* receipt time */
 	int64_t related;                /* the earlier report this follows up
 					   (workflow_submit links it); 0 */
+	enum lang lang;                 /* of the page filed from: the
+	                                 * reporter's e-mail (default Russian) */
 };
 
 /* What the store gave back after a successful submission. */

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/worker.h"
+#include "store/store.h"
 
 struct worker {
 	pthread_t thread;
@@ -15,6 +16,7 @@ struct worker {
 	atomic_int stop;
 	worker_round_fn round;
 	void *arg;
+	struct store *store;        /* the worker's own connection, or NULL */
 };
 
 /* Wait up to ms, or until told to stop.  Called with the lock held. */
@@ -52,19 +54,22 @@ run(void *p)
 	return NULL;
 }
 
-struct worker *
-worker_start(const char *name, worker_round_fn round, void *arg, char *err,
-    size_t errlen)
+/* worker_start with store (may be NULL), which the worker then owns. */
+static struct worker *
+start(const char *name, worker_round_fn round, void *arg,
+    struct store *store, char *err, size_t errlen)
 {
 	pthread_condattr_t ca;
 	struct worker *w;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", name);
+		store_close(store);
 		return NULL;
 	}
 	w->round = round;
 	w->arg = arg;
+	w->store = store;
 	atomic_init(&w->stop, 0);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_condattr_init(&ca);
@@ -75,10 +80,38 @@ worker_start(const char *name, worker_round_fn round, void *arg, char *err,
 		snprintf(err, errlen, "%s: cannot start its thread", name);
 		pthread_cond_destroy(&w->cond);
 		pthread_mutex_destroy(&w->lock);
+		store_close(w->store);
 		free(w);
 		return NULL;
 	}
 	return w;
+}
+
+struct worker *
+worker_start(const char *name, worker_round_fn round, void *arg, char *err,
+    size_t errlen)
+{
+	return start(name, round, arg, NULL, err, errlen);
+}
+
+struct worker *
+worker_start_db(const char *name, const char *db_path,
+    struct store_writer *writer, worker_round_fn round, void *arg,
+    char *err, size_t errlen)
+{
+	struct store *s;
+
+	if ((s = store_open(db_path, err, errlen)) == NULL)
+		return NULL;
+	if (writer != NULL)
+		store_set_writer(s, writer);
+	return start(name, round, arg, s, err, errlen);
+}
+
+struct store *
+worker_store(struct worker *w)
+{
+	return w->store;
 }
 
 int
@@ -99,5 +132,6 @@ worker_stop(struct worker *w)
 	pthread_join(w->thread, NULL);
 	pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->lock);
+	store_close(w->store);
 	free(w);
 }

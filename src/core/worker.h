@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct store;
 struct worker;
 
 /* One round; arg is worker_start's.  Returns the wait in ms (>= 0). */
@@ -25,6 +26,17 @@ typedef int64_t (*worker_round_fn)(struct worker *w, void *arg);
  */
 struct worker *worker_start(const char *name, worker_round_fn round,
     void *arg, char *err, size_t errlen);
+
+/*
+ * worker_start with a database connection of the worker's own: db_path
+ * opened (attached to writer, may be NULL) before the thread starts, which
+ * round reaches by worker_store(w), closed by worker_stop.
+ */
+struct store_writer;
+struct worker *worker_start_db(const char *name, const char *db_path,
+    struct store_writer *writer, worker_round_fn round, void *arg,
+    char *err, size_t errlen);
+struct store *worker_store(struct worker *w);
 
 /* Whether worker_stop was called: a long round checks it between steps. */
 int worker_stopping(struct worker *w);

@@ -40,6 +40,13 @@ static const char *const accounts_migrations[] = {
 	"CREATE TABLE held_reports(hash BLOB PRIMARY KEY, payload TEXT NOT NULL,"
 	" expires INTEGER NOT NULL);"
 	"CREATE INDEX held_reports_expires ON held_reports(expires);",
+	/* 3: a held report names its photos (ids, space-separated), which
+	 * are removed with it when it expires unconfirmed. */
+	"ALTER TABLE held_reports ADD COLUMN photos TEXT NOT NULL DEFAULT '';",
+	/* 4: the language of the page a report was filed from, in which its
+	 * reporter gets e-mail ("ru", "en"; none: Russian). */
+	("CREATE TABLE report_langs(report INTEGER PRIMARY KEY REFERENCES"
+	" reports(id) ON DELETE CASCADE, lang TEXT NOT NULL);"),
 };
 
 const struct migration_set store_accounts_schema = {
@@ -77,7 +84,10 @@ enum {
 	A_USER_DELETE,
 	A_HELD_INSERT,
 	A_HELD_TAKE,
-	A_HELD_DEL_OLD,
+	A_HELD_EXPIRE,
+	A_PHOTO_DELETE,
+	A_LANG_PUT,
+	A_LANG_GET,
 	A__MAX
 };
 
@@ -125,11 +135,17 @@ static const char *const sql[A__MAX] = {
 	[A_USER_UNLINK] = "DELETE FROM user_reports WHERE user = ?",
 	[A_USER_AGENCIES_DEL] = "DELETE FROM user_tokens WHERE user = ?",
 	[A_USER_DELETE] = "DELETE FROM users WHERE id = ?",
-	[A_HELD_INSERT] = "INSERT INTO held_reports(hash, payload, expires) "
-	    "VALUES (?, ?, ?)",
+	[A_HELD_INSERT] = "INSERT INTO held_reports(hash, payload, expires, "
+	    "photos) VALUES (?, ?, ?, ?)",
 	[A_HELD_TAKE] = "DELETE FROM held_reports WHERE hash = ? AND "
 	    "expires > ? RETURNING payload",
-	[A_HELD_DEL_OLD] = "DELETE FROM held_reports WHERE expires <= ?",
+	[A_HELD_EXPIRE] = "DELETE FROM held_reports WHERE hash IN (SELECT "
+	    "hash FROM held_reports WHERE expires <= ?1 ORDER BY expires "
+	    "LIMIT ?2) RETURNING photos",
+	[A_PHOTO_DELETE] = "DELETE FROM photos WHERE id = ?",
+	[A_LANG_PUT] = "INSERT OR REPLACE INTO report_langs(report, lang) "
+	    "VALUES (?, ?)",
+	[A_LANG_GET] = "SELECT lang FROM report_langs WHERE report = ?",
 };
 
 const struct stmt_table store_accounts_stmts = { sql, A__MAX };
@@ -561,23 +577,101 @@ store_user_delete(struct store *s, int64_t id)
 int
 store_held_insert(struct store *s,
     const unsigned char hash[STORE_SESSION_HASH_LEN], const char *payload,
-    int64_t now, int64_t expires)
+    const char *photos, int64_t expires)
 {
 	sqlite3_stmt *st;
-	int own, rc = -1;
 
-	if (sq_tx_begin(s, &own) == -1)
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_HELD_INSERT)) == NULL)
 		return -1;
-	/* Unconfirmed reports' personal data go when their link expires. */
-	if (exec_id(s, A_HELD_DEL_OLD, now, "removing expired held reports") ==
-	    -1 || (st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_HELD_INSERT)) == NULL)
-		goto out;
 	sqlite3_bind_blob(st, 1, hash, STORE_SESSION_HASH_LEN, SQLITE_STATIC);
 	sq_bind_text(st, 2, payload);
 	sqlite3_bind_int64(st, 3, expires);
-	rc = sq_step_done(s, st, "holding the report");
+	sq_bind_text(st, 4, photos != NULL ? photos : "");
+	return sq_step_done(s, st, "holding the report");
+}
+
+/* The photo lists of the held reports an expiry removes. */
+struct expired {
+	char *ids;                      /* space-separated, malloc'd */
+	size_t len, cap;
+	size_t n;                       /* held reports */
+};
+
+static int
+expired_row(sqlite3_stmt *st, void *arg)
+{
+	struct expired *x = arg;
+	const char *p = sq_col_text(st, 0);
+	size_t n = p != NULL ? strlen(p) : 0;
+
+	x->n++;
+	if (n == 0)
+		return 0;
+	if (x->len + n + 2 > x->cap) {
+		size_t cap = (x->cap + n + 2) * 2;
+		char *q = realloc(x->ids, cap);
+
+		if (q == NULL)
+			return -1;
+		x->ids = q;
+		x->cap = cap;
+	}
+	memcpy(x->ids + x->len, p, n);
+	x->len += n;
+	x->ids[x->len++] = ' ';
+	x->ids[x->len] = '\0';
+	return 0;
+}
+
+int
+store_held_expire(struct store *s, int64_t now, size_t max,
+    void (*fn)(const char *photo, void *), void *arg, size_t *n)
+{
+	struct expired x = { NULL, 0, 0, 0 };
+	sqlite3_stmt *st;
+	char *id;
+	size_t i;
+	int own, rc = -1;
+
+	*n = 0;
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_HELD_EXPIRE)) == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	if (sq_rows(s, st, "expiring held reports", expired_row, &x) != 0)
+		goto out;
+	/* One NUL-terminated id after another. */
+	for (i = 0; i < x.len; i++)
+		if (x.ids[i] == ' ')
+			x.ids[i] = '\0';
+	rc = 0;
+	for (id = x.ids; rc == 0 && id != NULL && id < x.ids + x.len;
+	    id += strlen(id) + 1) {
+		if (*id == '\0')
+			continue;
+		if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_PHOTO_DELETE)) ==
+		    NULL) {
+			rc = -1;
+			break;
+		}
+		sq_bind_text(st, 1, id);
+		rc = sq_step_done(s, st, "removing a held report's photo");
+	}
 out:
-	return sq_tx_end(s, own, rc == 0);
+	if (sq_tx_end(s, own, rc == 0) == -1)
+		rc = -1;
+	/* The files go once their rows are gone for good. */
+	if (rc == 0) {
+		*n = x.n;
+		for (id = x.ids; fn != NULL && id != NULL && id < x.ids + x.len;
+		    id += strlen(id) + 1)
+			if (*id != '\0')
+				fn(id, arg);
+	}
+	free(x.ids);
+	return rc;
 }
 
 static int
@@ -602,4 +696,38 @@ store_held_take(struct store *s,
 	sqlite3_bind_blob(st, 1, hash, STORE_SESSION_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
 	return sq_row(s, st, "taking the held report", held_row, payload);
+}
+
+int
+store_report_lang_put(struct store *s, int64_t report, const char *lang)
+{
+	sqlite3_stmt *st;
+
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_LANG_PUT)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, report);
+	sq_bind_text(st, 2, lang);
+	return sq_step_done(s, st, "recording the report's language");
+}
+
+/* Column 0 into a char[8]. */
+static int
+lang_row(sqlite3_stmt *st, void *arg)
+{
+	const char *v = sq_col_text(st, 0);
+
+	snprintf(arg, 8, "%s", v != NULL ? v : "");
+	return 0;
+}
+
+int
+store_report_lang_get(struct store *s, int64_t report, char lang[8])
+{
+	sqlite3_stmt *st;
+
+	lang[0] = '\0';
+	if ((st = sq_stmt(s, STORE_MOD_ACCOUNTS, A_LANG_GET)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, report);
+	return sq_row(s, st, "reading the report's language", lang_row, lang);
 }

@@ -104,15 +104,31 @@ int store_user_delete(struct store *s, int64_t id);
 /*
  * Reports held until their reporter confirms the e-mail (serve
  * --confirm-reports): payload is the submission as JSON, kept under the
- * digest of the token mailed.  Inserting sweeps expired ones.
- * store_held_take removes a live one and gives its payload (malloc'd, the
- * caller frees it): 0, 1 if none, -1.
+ * digest of the token mailed, with the ids of its photos (photos,
+ * space-separated, may be "").  store_held_take removes a live one and
+ * gives its payload (malloc'd, the caller frees it): 0, 1 if none, -1.
  */
 int store_held_insert(struct store *s,
     const unsigned char hash[STORE_SESSION_HASH_LEN], const char *payload,
-    int64_t now, int64_t expires);
+    const char *photos, int64_t expires);
+
+/*
+ * Remove at most max held reports that expired (expires <= now) and the
+ * rows of their photos, in one transaction; then call fn (may be NULL)
+ * with each photo id, whose files the caller removes.  *n receives the
+ * number of held reports removed.  0 or -1.
+ */
+int store_held_expire(struct store *s, int64_t now, size_t max,
+    void (*fn)(const char *photo, void *), void *arg, size_t *n);
 int store_held_take(struct store *s,
     const unsigned char hash[STORE_SESSION_HASH_LEN], int64_t now,
     char **payload);
+
+/*
+ * The language ("ru", "en") of the page report was filed from, for its
+ * reporter's e-mail: put (in the caller's transaction), get (1 if none).
+ */
+int store_report_lang_put(struct store *s, int64_t report, const char *lang);
+int store_report_lang_get(struct store *s, int64_t report, char lang[8]);
 
 #endif

@@ -8,12 +8,14 @@ personal data gone from the database file; the e-mail bodies (both
 parts, links to /reports/N, local dates, names instead of codes).
 """
 import html
+import os
 import re
 import sqlite3
 import unittest
 
-from harness import (Server, Session, WEST_POINT, encode_query,
+from harness import (Server, Session, WEST_POINT, encode_query, multipart,
                      report_fields)
+from test_edges import CSRF, png
 from test_delivery import MAIL_CITY, FAST, Mailbox, smtp_controller, wait_for
 
 NAME = "Пелагея Тестова"
@@ -99,11 +101,13 @@ class TestAccounts(MailServerCase):
         mails = wait_for("confirmation", lambda: self.box.to(EMAIL))
         link = self.link(mails[0], "/account/confirm")
 
-        # Not confirmed yet: the right password is refused.
+        # Not confirmed yet: the right password is refused, with a link
+        # to send the confirmation again.
         r = s.post("/login", {"login": EMAIL, "password": PASSWORD,
                               "csrf": csrf}, csrf=False)
         self.assertEqual(r.status, 403, r)
-        self.assertIn("confirm", r.text())
+        self.assertIn("Адрес не подтверждён", r.text())
+        self.assertIn('href="/account/resend"', r.text())
 
         r = s.get(link)
         self.assertEqual(r.status, 200, r)
@@ -258,6 +262,180 @@ class TestAccounts(MailServerCase):
             self.assertNotIn(secret.encode("utf-8"), raw, secret)
         self.server.start()
 
+    def signup(self, s, email, name="Кто-то", password=PASSWORD):
+        csrf = form_csrf(s.get("/signup"))
+        return s.post("/signup", {"name": name, "email": email,
+                                  "password": password, "csrf": csrf},
+                      csrf=False)
+
+    def test_signup_does_not_reveal_accounts(self):
+        """Signing up with an address that has an account answers exactly
+        as for a new one; the owner is told, with a reset link."""
+        taken = "taken.address@mail.test"
+        s = Session(self)
+        r = self.signup(s, taken)
+        self.assertEqual(r.status, 200, r)
+        wait_for("the first confirmation", lambda: self.box.to(taken))
+        fresh = "fresh.address@mail.test"
+        again = self.signup(s, taken, name="Другой", password="other pass 1")
+        new = self.signup(s, fresh)
+        # Byte for byte the same page (the same session: the same CSRF
+        # token), the same status and headers but the date.
+        self.assertEqual((again.status, new.status), (200, 200))
+        self.assertEqual(again.body, new.body)
+        drop = ("date", "set-cookie", "x-request-id")
+        self.assertEqual(
+            sorted((k.lower(), v) for k, v in again.headers.items()
+                   if k.lower() not in drop),
+            sorted((k.lower(), v) for k, v in new.headers.items()
+                   if k.lower() not in drop))
+        self.assertIn('href="/account/resend"', new.text())
+        # The fresh address gets its confirmation, the taken one a warning
+        # with a working password reset link and no confirmation link.
+        wait_for("the fresh confirmation", lambda: self.box.to(fresh))
+        warn = wait_for("the warning", lambda: [
+            m for m in self.box.to(taken)
+            if "Попытка регистрации" in str(m["Subject"])])[0]
+        text, htm = parts(warn)
+        self.assertIn("уже есть", text)
+        self.assertIn("/account/reset?token=", htm)
+        self.assertNotIn("/account/confirm", text)
+        rlink = self.link(warn, "/account/reset")
+        token = rlink.split("token=", 1)[1]
+        c = form_csrf(s.get(rlink))
+        r = s.post("/account/reset", {"token": token, "csrf": c,
+                                      "password": "reset by warning"},
+                   csrf=False)
+        self.assertEqual(r.status, 200, r)
+        # The reset confirmed the address: sign-in works with it.
+        r = s.post("/login", {"login": taken, "password": "reset by warning",
+                              "csrf": c}, csrf=False)
+        self.assertEqual(r.status, 303, r)
+        # The other sign-up's password did not replace the owner's.
+        r = Session(self).post("/api/v1/login", {
+            "login": taken, "password": "other pass 1"}, csrf=False)
+        self.assertEqual(r.status, 401, r)
+
+    def test_resend_confirmation(self):
+        s = Session(self)
+        addr = "slow.inbox@mail.test"
+        r = self.signup(s, addr)
+        self.assertEqual(r.status, 200, r)
+        first = wait_for("the confirmation", lambda: self.box.to(addr))
+        old = self.link(first[0], "/account/confirm")
+        page = s.get("/account/resend")
+        self.assertEqual(page.status, 200, page)
+        c = form_csrf(page)
+        said = lambda r: re.search(r'id="resend-sent">([^<]*)<',
+                                   r.text()).group(1)
+        r1 = s.post("/account/resend", {"email": addr, "csrf": c},
+                    csrf=False)
+        r2 = s.post("/account/resend", {"email": "nobody.here@mail.test",
+                                        "csrf": c}, csrf=False)
+        self.assertEqual((r1.status, r2.status), (200, 200))
+        self.assertEqual(said(r1), said(r2))
+        self.assertEqual(r1.body, r2.body)
+        links = wait_for("the second confirmation", lambda: [
+            self.link(m, "/account/confirm") for m in self.box.to(addr)][1:])
+        self.assertEqual(self.box.to("nobody.here@mail.test"), [])
+        # The new link replaced the old one, and works.
+        self.assertEqual(s.get(old).status, 404)
+        r = s.get(links[0])
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("Адрес подтверждён", r.text())
+        # A confirmed account gets nothing more, and the same answer.
+        r3 = s.post("/account/resend", {"email": addr, "csrf": c},
+                    csrf=False)
+        self.assertEqual(r3.body, r2.body)
+        # Rate limited per e-mail: three a window, the fourth is refused.
+        r4 = s.post("/account/resend", {"email": addr, "csrf": c},
+                    csrf=False)
+        self.assertEqual(r4.status, 200, r4)
+        r5 = s.post("/account/resend", {"email": addr, "csrf": c},
+                    csrf=False)
+        self.assertEqual(r5.status, 429, r5)
+        self.assertEqual(len(self.box.to(addr)), 2)
+
+    def test_reporter_language(self):
+        """The receipt and the answer come in the language of the page the
+        report was filed from (web form) or of the Open311 request
+        (Accept-Language); Russian by default."""
+        s = Session(self)
+        s.get("/new?lang=en")                   # the English page
+        csrf = form_csrf(s.get("/new"))
+        fields = report_fields("pothole", WEST_POINT,
+                               description="A hole by the bus stop",
+                               email="en.web@mail.test",
+                               address_string="Test street, 1")
+        fields = [("attr[pothole][size]" if k == "attribute[size]" else k, v)
+                  for k, v in fields]
+        r = s.post("/api/v1/reports", fields + [("csrf", csrf)], csrf=False)
+        self.assertEqual(r.status, 303, r)
+        web_id = int(re.search(r"/reports/(\d+)", r.headers["Location"])
+                     .group(1))
+
+        def open311(email, headers):
+            f = report_fields("pothole", WEST_POINT, email=email,
+                              description="Яма через Open311")
+            f.append(("api_key", self.server.api_key))
+            h = {"Content-Type": "application/x-www-form-urlencoded"}
+            h.update(headers)
+            r = self.fetch("POST", "/open311/v2/requests.json",
+                           encode_query(f).encode(), h)
+            self.assertEqual(r.status, 201, r)
+            return int(r.json()[0]["service_request_id"])
+
+        api_en = open311("en.api@mail.test", {"Accept-Language": "en-GB"})
+        api_ru = open311("ru.api@mail.test", {})
+
+        def receipt(addr):
+            return wait_for("the receipt to " + addr,
+                            lambda: self.box.to(addr))[0]
+
+        for addr, rid in (("en.web@mail.test", web_id),
+                          ("en.api@mail.test", api_en)):
+            m = receipt(addr)
+            self.assertEqual(str(m["Subject"]),
+                             "Your report No. %d has been received" % rid)
+            text, htm = parts(m)
+            self.assertIn("Category: Pothole", text)
+            self.assertIn("has been received and registered", text)
+            # Dates as English readers write them (other tests of this
+            # server moved its clock on).
+            self.assertRegex(text, r"Submitted: 2026-\d\d-\d\d \d\d:\d\d")
+            self.assertIn("/reports/%d?lang=en" % rid, text)
+            self.assertNotIn("Здравствуйте", text)
+            self.assertIn('<html lang="en">', htm)
+            self.assertIn("Report page</a>", htm)
+            self.assertIn("<strong>Answer due:</strong>", htm)
+        m = receipt("ru.api@mail.test")
+        self.assertEqual(str(m["Subject"]),
+                         "Ваше обращение №%d принято" % api_ru)
+        text, htm = parts(m)
+        self.assertIn("Категория: Яма на дороге", text)
+        self.assertRegex(text, r"Подано: \d\d\.\d\d\.2026 \d\d:\d\d")
+        self.assertIn('<html lang="ru">', htm)
+
+        # The answer, in the same language as the receipt.
+        for rid in (web_id, api_ru):
+            self.server.cli("outbox", "emit", "--db", self.server.db,
+                            "--report", str(rid), "--event",
+                            "report.answered", "--detail", "Done / Сделано")
+        m = wait_for("the English answer", lambda: [
+            m for m in self.box.to("en.web@mail.test")
+            if "answered" in str(m["Subject"])])[0]
+        self.assertEqual(str(m["Subject"]),
+                         "Your report No. %d has been answered" % web_id)
+        text, htm = parts(m)
+        self.assertIn("Your report has been answered:", text)
+        self.assertIn("Done / Сделано", htm)
+        m = wait_for("the Russian answer", lambda: [
+            m for m in self.box.to("ru.api@mail.test")
+            if "Ответ" in str(m["Subject"])])[0]
+        text, htm = parts(m)
+        self.assertIn("На ваше обращение дан ответ:", text)
+        self.assertIn("Обращение подано", htm)
+
 
 class TestConfirmReports(MailServerCase):
     """serve --confirm-reports: a report without an account is held,
@@ -324,6 +502,49 @@ class TestConfirmReports(MailServerCase):
         rid2 = int(re.search(r"/reports/(\d+)", r.headers["Location"])
                    .group(1))
         self.assertIn('href="/reports/%d"' % rid2, member.get("/my").text())
+
+    def test_unconfirmed_report_expires_with_its_photos(self):
+        """A held report never confirmed is removed, photos and all, once
+        VECHE_HELD_TTL (7 days) has passed: the sweeper sees the clock
+        moved on."""
+        media = os.path.join(self.server.dir, "media")
+        listed = lambda: set(os.listdir(media)) if os.path.isdir(media) \
+            else set()
+        before = listed()
+        fields = report_fields("other", WEST_POINT,
+                               description="Фото ждёт подтверждения",
+                               email="never@mail.test")
+        ctype, body = multipart(fields + [("csrf", CSRF)], [
+            ("photo", "p.png", "image/png", png())])
+        r = self.fetch("POST", "/api/v1/reports", body, {
+            "Content-Type": ctype, "Cookie": "veche_csrf=" + CSRF})
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("7", r.text())
+        kept = listed() - before
+        self.assertEqual(len(kept), 2, kept)        # the photo, its thumb
+        photo = sorted(kept)[0].split("-")[0].split(".")[0]
+        mail = wait_for("the confirmation link",
+                        lambda: self.box.to("never@mail.test"))[0]
+        link = re.search(r"https?://\S+(/account/confirm-report\?token="
+                         r"\S+)", mail.get_body(("plain",)).get_content()
+                         ).group(1)
+
+        def rows():
+            db = sqlite3.connect(self.server.db, timeout=30)
+            try:
+                return (db.execute("SELECT count(*) FROM held_reports WHERE "
+                                   "photos LIKE ?", ("%" + photo + "%",)
+                                   ).fetchone()[0],
+                        db.execute("SELECT count(*) FROM photos WHERE id = ?",
+                                   (photo,)).fetchone()[0])
+            finally:
+                db.close()
+
+        self.assertEqual(rows(), (1, 1))
+        self.server.advance(7 * 86400 + 1)
+        wait_for("the expired report's removal", lambda: rows() == (0, 0))
+        wait_for("the photo files' removal", lambda: not kept & listed())
+        self.assertEqual(Session(self).get(link).status, 404)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ export const PAGES = [
   { route: '/login' },
   { route: '/signup' },
   { route: '/account/forgot' },
+  { route: '/account/resend' },
   { route: '/account/reset', path: '/account/reset?token=not-a-token' },
   { route: '/account/confirm', path: '/account/confirm?token=not-a-token', status: 404 },
   { route: '/account/confirm-report', path: '/account/confirm-report?token=not-a-token', status: 404 },

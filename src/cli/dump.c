@@ -190,7 +190,7 @@ struct dump {
 	struct sink sinks[RES__MAX];
 	int64_t last_report;            /* of the history entry before */
 	int failed;
-	char err[600];
+	char err[DUMP_PATH + 256];
 };
 
 static int

@@ -100,8 +100,8 @@ enum account_token {
  * both answers take as long.
  */
 int account_signup(struct store *s, const char *email, const char *name,
-    const char *password, int64_t now, int64_t *id, char *token,
-    struct verr *e);
+    const char *password, int64_t now, int64_t *id,
+    char token[SESSION_TOKEN_LEN], struct verr *e);
 
 /* Use a confirmation token: 0 (user in *id), or -1 (VERR_NOT_FOUND). */
 int account_confirm(struct store *s, const char *token, int64_t now,
@@ -113,7 +113,7 @@ int account_confirm(struct store *s, const char *token, int64_t now,
  * account (the caller answers the same either way), -1.
  */
 int account_resend(struct store *s, const char *email, int64_t now,
-    char *token, int64_t *id, enum account_token kind);
+    char token[SESSION_TOKEN_LEN], int64_t *id, enum account_token kind);
 
 /*
  * Use a reset token to set a new password; ends the user's sessions and
@@ -156,7 +156,8 @@ enum lang account_report_lang(struct store *s, int64_t report);
  * expired or wrong, -1).
  */
 int account_hold_report(struct store *s, const char *payload,
-    const char *photos, int64_t now, char *token, struct verr *e);
+    const char *photos, int64_t now, char token[SESSION_TOKEN_LEN],
+    struct verr *e);
 int account_take_report(struct store *s, const char *token, int64_t now,
     char **payload);
 

@@ -484,7 +484,7 @@ static int
 month_bound(int y, int m, int end, const char *field, int64_t *t,
     char date[11], struct verr *e)
 {
-	char buf[16];
+	char buf[32];
 
 	snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m,
 	    end ? days_in_month(y, m) : 1);

@@ -34,6 +34,7 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	listen_routes,
 	account_routes,         /* citizens' accounts (web_account.c) */
 	map_routes,
+	help_routes,            /* the help map (web_help.c) */
 };
 
 struct http_route *

@@ -1084,6 +1084,7 @@ out:
 #define LANG_P "lang"
 
 static const char *const p_page[] = { LANG_P, NULL };
+static const char *const p_post_page[] = { LANG_P, "posted", "done", NULL };
 static const char *const p_map[] = { LANG_P, "type", "kind", "state", "hours",
 	NULL };
 static const char *const p_list[] = { "type", "kind", "state", "hours",
@@ -1105,7 +1106,7 @@ static const struct http_route help_table[] = {
 	{ HTTP_POST, "/help/{situation}/close", help_close, ACCESS_ADMIN,
 	    p_csrf, 0 },
 	{ HTTP_POST, "/help/{situation}/posts", help_post_form, 0, p_post, 0 },
-	{ HTTP_GET, "/help/{situation}/posts/{id}", help_post_page, 0, p_page,
+	{ HTTP_GET, "/help/{situation}/posts/{id}", help_post_page, 0, p_post_page,
 	    0 },
 	{ HTTP_POST, "/help/{situation}/posts/{id}/take", help_take_form,
 	    ACCESS_USER, p_csrf, 0 },

@@ -176,6 +176,7 @@ class HelpMapTest(ServerTestCase):
         self.assertNotIn("111-2233", vol.get(page).text())
         r = vol.post(page + "/take")
         self.assertEqual(r.status, 303, r)
+        self.assertIn("Вы взяли просьбу", vol.get(r.headers["Location"]).text())
         text = vol.get(page).text()
         self.assertIn("111-2233", text)
         self.assertIn("Пётр Секретов", text)
@@ -234,6 +235,7 @@ class HelpMapTest(ServerTestCase):
         where = r.headers["Location"]
         text = anon.get(where).text()
         self.assertIn("Семья из четырёх", text)
+        self.assertIn('id="help-flash"', text)
         self.assertIn("help-urgent", text)
         self.assertIn("Срочно", text)
         self.assertIn("Не проверено", text)

@@ -91,11 +91,10 @@ hctx_begin(struct http_request *req, struct http_response *res, void *app,
 }
 
 static void
-html_start(struct hctx *x, struct http_response *res)
+html_start(struct http_response *res)
 {
 	http_response_kind(res, HTTP_TYPE_HTML);
 	http_response_header(res, "Cache-Control", "no-store");
-	(void)x;
 }
 
 /* The post's id of the path, or -1 after a 404. */
@@ -214,8 +213,7 @@ help_index(struct http_request *req, struct http_response *res, void *arg)
 	h.res = res;
 	h.lang = c.lang;
 	web_html_account(&h, &c);
-	http_response_kind(res, HTTP_TYPE_HTML);
-	http_response_header(res, "Cache-Control", "no-store");
+	html_start(res);
 	html_page_begin(&h, web_msg(M_HELP_TITLE, c.lang), "help-index",
 	    "/help", c.csrf, 0);
 	html_f(&h, "<h1>%m</h1>\n<ul id=\"situations\">\n", M_HELP_TITLE);
@@ -461,7 +459,6 @@ post_form(struct hctx *x)
 {
 	struct html *h = &x->h;
 	size_t i;
-	int k;
 
 	html_f(h, "<section class=\"help-new\" aria-labelledby=\"new-title\">\n"
 	    "<h2 id=\"new-title\">%m</h2>\n<form method=\"post\" action=\""
@@ -497,7 +494,6 @@ post_form(struct hctx *x)
 	    "\n</form>\n</section>\n", M_DESCRIPTION, VECHE_HELP_MAX_TEXT,
 	    M_HELP_MAP_HINT, M_LAT, x->sit.lat, M_LON, x->sit.lon,
 	    M_HELP_PRIVATE, M_FIRST_NAME, M_PHONE, M_EMAIL, M_HELP_POST_BTN);
-	(void)k;
 }
 
 static int
@@ -520,7 +516,7 @@ help_page(struct http_request *req, struct http_response *res, void *arg)
 	hp = http_request_param(req, "hours");
 	if (hp != NULL)
 		parse_int64(hp, 0, 24 * 3650, &hours);
-	html_start(&x, res);
+	html_start(res);
 	snprintf(path, sizeof(path), "/help/%s", x.sit.slug);
 	html_page_begin(&x.h, x.sit.title, "help", path, x.c.csrf, 1);
 	html_f(&x.h, "<h1>%s</h1>\n", x.sit.title);
@@ -683,7 +679,6 @@ api_post(struct http_request *req, struct http_response *res, void *arg)
 
 struct page {
 	struct hctx *x;
-	struct http_request *req;
 	struct help_post p;
 	int found;
 };
@@ -696,7 +691,7 @@ on_found(const struct help_post *p, void *arg)
 
 	pg->p = *p;
 	pg->found = 1;
-	html_start(pg->x, pg->x->h.res);
+	html_start(pg->x->h.res);
 	{
 		char title[128], path[VECHE_HELP_MAX_SLUG + 48];
 
@@ -781,7 +776,6 @@ help_post_page(struct http_request *req, struct http_response *res,
 	}
 	memset(&pg, 0, sizeof(pg));
 	pg.x = &x;
-	pg.req = req;
 	if ((rc = help_post_get(x.c.store, &x.sit, id, x.now, on_found,
 	    &pg)) == 1 || (rc == 0 && !pg.found)) {
 		hctx_end(&x);

@@ -201,4 +201,19 @@
 #define VECHE_LISTEN_PAGE       50     /* posts per page of /listen */
 #define VECHE_LISTEN_CSV_MAX    10000  /* posts in one CSV export */
 
+/* Help map (src/core/help.c, src/store/sqlite_help.c; docs/participation.md) */
+#define VECHE_HELP_MAX_SLUG     40     /* bytes of a situation's code (a-z 0-9 -) */
+#define VECHE_HELP_MAX_TITLE    200    /* characters of a situation's title */
+#define VECHE_HELP_MAX_AREA     (256u * 1024) /* bytes of a situation's GeoJSON area */
+#define VECHE_HELP_MAX_RADIUS   500000 /* metres of a centre+radius area, most */
+#define VECHE_HELP_MAX_COUNT    1000000 /* "how many" of one post, most */
+#define VECHE_HELP_MAX_UNTIL    (90 * 86400) /* how far ahead a post may run, seconds */
+#define VECHE_HELP_MAX_TEXT     2000   /* characters of a post's description */
+#define VECHE_HELP_URGENT       86400  /* a need due within this many seconds is urgent */
+#define VECHE_HELP_MATCH_RADIUS 20000  /* metres around a need searched for offers */
+#define VECHE_HELP_MATCHES      20     /* offers listed for one need */
+#define VECHE_HELP_BBOX_MAX     5000   /* posts in one map viewport answer */
+#define VECHE_HELP_LIST         100    /* posts listed on a situation's page */
+#define VECHE_HELP_CSV_MAX      200000 /* posts in one export */
+
 #endif

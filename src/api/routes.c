@@ -38,6 +38,7 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	ratings_routes,
 	data_routes,
 	book_routes,
+	help_routes,            /* the help map (web_help.c) */
 };
 
 struct http_route *

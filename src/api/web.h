@@ -91,6 +91,8 @@ int web_staff_refusal(struct http_request *req, struct http_response *res,
 const struct http_route *web_routes(size_t *n);
 /* web_map.c: GET /map/areas.geojson and /tiles/{z}/{x}/{y}.png. */
 const struct http_route *map_routes(size_t *n);
+/* web_help.c: the help map's pages, API and exports. */
+const struct http_route *help_routes(size_t *n);
 
 /*
  * web_account.c: the citizens' account pages (sign-up, e-mail

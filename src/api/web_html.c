@@ -436,6 +436,90 @@ static const char *const msgs[M__MAX][LANG__MAX] = {
 	[M_LA_NO_UPLOAD] = { "Источников для выгрузок нет: добавьте источник "
 	    "формата vk или telegram.", "There are no upload sources: add a "
 	    "source of format vk or telegram." },
+	/* Help map (web_help.c, issue 15). */
+	[M_HELP_NAV] = { "Помощь", "Help" },
+	[M_HELP_TITLE] = { "Карта помощи", "Help map" },
+	[M_HELP_NONE] = { "Сейчас нет открытых ситуаций.",
+	    "No situation is open now." },
+	[M_HELP_OPEN_SIT] = { "Открыть ситуацию", "Open a situation" },
+	[M_HELP_SLUG] = { "Код (латиница, цифры и дефис; в адресе страницы)",
+	    "Code (a-z, digits and hyphens; in the page's address)" },
+	[M_HELP_SIT_TITLE] = { "Название", "Title" },
+	[M_HELP_KINDS] = { "Виды помощи", "Kinds of help" },
+	[M_HELP_AREA] = { "Область (GeoJSON, многоугольник)",
+	    "Area (GeoJSON polygon)" },
+	[M_HELP_CENTRE] = { "Или центр и радиус", "Or a centre and a radius" },
+	[M_HELP_RADIUS] = { "Радиус, м", "Radius, m" },
+	[M_HELP_CLOSE] = { "Закрыть ситуацию", "Close the situation" },
+	[M_HELP_CLOSED] = { "Ситуация закрыта: новые публикации не принимаются.",
+	    "The situation is closed: it takes no new posts." },
+	[M_HELP_NEED] = { "Нужна помощь", "Need" },
+	[M_HELP_OFFER] = { "Могу помочь", "Offer" },
+	[M_HELP_POST_NEW] = { "Нужна помощь или можете помочь?",
+	    "Need help, or can help?" },
+	[M_HELP_TYPE] = { "Что вы публикуете", "What you post" },
+	[M_HELP_KIND] = { "Вид помощи", "Kind of help" },
+	[M_HELP_COUNT] = { "Сколько (человек, мест, единиц)",
+	    "How many (people, places, items)" },
+	[M_HELP_UNTIL] = { "Актуально до", "Until" },
+	[M_HELP_H6] = { "6 часов", "6 hours" },
+	[M_HELP_H12] = { "12 часов", "12 hours" },
+	[M_HELP_H24] = { "24 часа", "24 hours" },
+	[M_HELP_D3] = { "3 дня", "3 days" },
+	[M_HELP_D7] = { "7 дней", "7 days" },
+	[M_HELP_PRIVATE] = { "Контакты не публикуются: их видят только координаторы и волонтёр, взявший просьбу.",
+	    "Your contact is not published: only coordinators and the volunteer who takes the need see it." },
+	[M_HELP_POST_BTN] = { "Опубликовать", "Post" },
+	[M_HELP_URGENT] = { "Срочно", "Urgent" },
+	[M_HELP_UNVERIFIED] = { "Не проверено", "Unverified" },
+	[M_HELP_VERIFIED] = { "Проверено", "Verified" },
+	[M_HELP_STATE] = { "Состояние", "State" },
+	[M_HELP_S_OPEN] = { "Открыто", "Open" },
+	[M_HELP_S_TAKEN] = { "Взято волонтёром", "Taken by a volunteer" },
+	[M_HELP_S_DONE] = { "Выполнено", "Done" },
+	[M_HELP_S_EXPIRED] = { "Срок истёк", "Expired" },
+	[M_HELP_S_LIVE] = { "Актуальные", "Current" },
+	[M_HELP_PERIOD] = { "Опубликовано", "Posted" },
+	[M_HELP_P_24] = { "за сутки", "in the last day" },
+	[M_HELP_P_72] = { "за 3 дня", "in the last 3 days" },
+	[M_HELP_P_168] = { "за неделю", "in the last week" },
+	[M_HELP_MATCHES] = { "Подходящие предложения рядом",
+	    "Matching offers nearby" },
+	[M_HELP_NO_MATCHES] = { "Подходящих предложений рядом нет.",
+	    "No matching offer nearby." },
+	[M_HELP_DISTANCE] = { "Расстояние", "Distance" },
+	[M_HELP_TAKE] = { "Взять просьбу", "Take this need" },
+	[M_HELP_DONE_BTN] = { "Отметить выполненной", "Mark done" },
+	[M_HELP_VERIFY] = { "Отметить проверенной", "Mark verified" },
+	[M_HELP_UNVERIFY] = { "Снять отметку о проверке",
+	    "Remove the verification" },
+	[M_HELP_SIGN_IN_TAKE] = { "Войдите, чтобы взять просьбу.",
+	    "Sign in to take this need." },
+	[M_HELP_POST] = { "Публикация", "Post" },
+	[M_HELP_EXPORT] = { "Открытые данные (без контактов)",
+	    "Open data (without contacts)" },
+	[M_HELP_LIST] = { "Публикации", "Posts" },
+	[M_HELP_LIST_EMPTY] = { "Публикаций нет.", "No posts." },
+	[M_HELP_MAP_LABEL] = { "Карта: просьбы и предложения помощи",
+	    "Map: needs and offers of help" },
+	[M_HELP_POSTED] = { "Опубликовано, спасибо. Сохраните ссылку на эту страницу.",
+	    "Posted, thank you. Keep the link to this page." },
+	[M_HELP_TAKEN_MSG] = { "Вы взяли просьбу: свяжитесь с её автором.",
+	    "You took the need: get in touch with its author." },
+	[M_HELP_DONE_MSG] = { "Отмечено как выполненное. Спасибо!",
+	    "Marked done. Thank you!" },
+	[M_HELP_VERIFIED_MSG] = { "Отметка о проверке сохранена.",
+	    "The verification is saved." },
+	[M_HELP_MAP_HINT] = { "Нажмите на карту, чтобы поставить точку, или введите координаты.",
+	    "Click the map to place the point, or type the coordinates." },
+	[M_HELP_K_EVACUATION] = { "Эвакуация", "Evacuation" },
+	[M_HELP_K_WATER] = { "Вода", "Water" },
+	[M_HELP_K_FOOD] = { "Еда", "Food" },
+	[M_HELP_K_MEDICINE] = { "Лекарства", "Medicine" },
+	[M_HELP_K_TRANSPORT] = { "Транспорт", "Transport" },
+	[M_HELP_K_HOUSING] = { "Жильё", "Housing" },
+	[M_HELP_K_EQUIPMENT] = { "Снаряжение", "Equipment" },
+	[M_HELP_K_VOLUNTEERS] = { "Волонтёры", "Volunteers" },
 };
 
 static const char *const status_text[STATUS__MAX][LANG__MAX] = {
@@ -696,6 +780,10 @@ html_page_begin(struct html *h, const char *title, const char *page,
 		    "markercluster/leaflet.markercluster.js\" defer></script>\n");
 	html_raw(h, "<script src=\"/static/js/i18n.js\" defer></script>\n"
 	    "<script src=\"/static/js/veche.js\" defer></script>\n");
+	/* The help map's pages (web_help.c) have a script of their own. */
+	if (strncmp(page, "help", 4) == 0)
+		html_raw(h, "<script src=\"/static/js/help.js\" defer>"
+		    "</script>\n");
 	html_f(h, "</head>\n<body data-page=\"%s\">\n"
 	    "<a class=\"skip\" href=\"#main\">%m</a>\n"
 	    "<header class=\"site\">\n"
@@ -705,10 +793,14 @@ html_page_begin(struct html *h, const char *title, const char *page,
 	    "<li><a href=\"/reports\">%m</a></li>\n"
 	    "<li><a href=\"/ratings\">%m</a></li>\n"
 	    "<li><a href=\"/data\">%m</a></li>\n"
-	    "<li><a class=\"button\" href=\"/new\">%m</a></li>\n"
-	    "</ul></nav>\n", page, M_SKIP, M_SITE, M_TAGLINE,
-	    M_NAV_MAP, M_NAV_MAP, M_NAV_LIST, M_NAV_RATINGS, M_NAV_DATA,
-	    M_NAV_NEW);
+	    "<li><a class=\"button\" href=\"/new\">%m</a></li>\n",
+	    page, M_SKIP, M_SITE, M_TAGLINE, M_NAV_MAP, M_NAV_MAP,
+	    M_NAV_LIST, M_NAV_RATINGS, M_NAV_DATA, M_NAV_NEW);
+	/* The help map: on the home page and its own pages (web_help.c). */
+	if (strcmp(page, "map") == 0 || strncmp(page, "help", 4) == 0)
+		html_f(h, "<li><a href=\"/help\" id=\"nav-help\">%m</a></li>\n",
+		    M_HELP_NAV);
+	html_raw(h, "</ul></nav>\n");
 	/* Citizens' accounts: sign in, or the signed-in user's links. */
 	if (h->account == NULL)
 		html_f(h, "<nav class=\"account\" aria-label=\"%m\"><ul>\n"

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/session.h"
 #include "base/model.h"
 
 struct catalog;

@@ -49,6 +49,11 @@ export const PAGES = [
   { route: '/listen/sources', staff: true },
   // No post in the demo city: the page for a post that is not there.
   { route: '/listen/posts/{id}', path: '/listen/posts/999', staff: true, status: 404 },
+  // The help map (web_help.c): no situation in the demo city, so its pages
+  // are the 404s; help.test.mjs checks the real ones at 360 px.
+  { route: '/help' },
+  { route: '/help/{situation}', path: '/help/none', status: 404 },
+  { route: '/help/{situation}/posts/{id}', path: '/help/none/posts/1', status: 404 },
 ];
 
 // GET routes that answer something other than a page.

@@ -121,9 +121,8 @@ on_item(const struct report *r, void *arg)
 	return f->failed ? -1 : 0;
 }
 
-/* bbox=min_long,min_lat,max_long,max_lat into q; -1 if malformed. */
-static int
-bbox_param(const char *v, struct report_query *q)
+int
+web_bbox_param(const char *v, struct report_query *q)
 {
 	char part[4][64];
 	double d[4];
@@ -183,7 +182,7 @@ web_rss(struct http_request *req, struct http_response *res, void *arg)
 			    "agency: unknown agency");
 		q.agency = agency;
 	}
-	if (bbox != NULL && bbox_param(bbox, &q) == -1)
+	if (bbox != NULL && web_bbox_param(bbox, &q) == -1)
 		return web_fail(req, res, &c, 400, "bbox", "bbox: four numbers "
 		    "min_long,min_lat,max_long,max_lat");
 	q.end = app_now(c.app);

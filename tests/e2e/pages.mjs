@@ -48,6 +48,7 @@ export const PAGES = [
 export const NOT_PAGES = [
   /^\/api\//, /^\/open311\//, /^\/media\//, /^\/tiles\//, /^\/map\/.*\.geojson$/,
   /^\/rss$/, /^\/metrics$/, /^\/listen\.csv$/,
+  /^\/map\/clusters\.json$/,
 ];
 
 // The GET patterns of the routing table (src/api/*.c route tables).

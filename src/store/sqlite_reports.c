@@ -509,12 +509,14 @@ query_stmt(struct store *s, unsigned bits, enum report_order order)
 	if ((st = sq_shape(s, key, NULL)) != NULL)
 		return st;
 	/*
-	 * A small area: the R*Tree's reports are judged and ordered from
-	 * reports_area_cover (migration 5), and only the page's rows are
-	 * read.  Judged from their rows instead, a box of a thousand reports
-	 * read a thousand rows scattered over the whole table (issue 11).
+	 * A small box: the R*Tree's reports are judged (time, status) and
+	 * ordered from reports_area_cover (migration 5), and only the page's
+	 * rows are read.  Judged from their rows instead, a box of a thousand
+	 * reports read a thousand rows scattered over the whole table, most
+	 * of them outside the page cache (issue 11).  A filter on another
+	 * column (service, agency, text) reads the rows it needs as before.
 	 */
-	area = (bits & (1u << QF_BBOX | 1u << QF_RADIUS)) != 0;
+	area = (bits & (1u << QF_BBOX)) != 0;
 	len = (size_t)snprintf(sql, sizeof(sql), area ? "SELECT %s FROM "
 	    "reports r WHERE r.id IN (SELECT r.id FROM reports r INDEXED BY "
 	    "reports_area_cover" : "SELECT %s FROM reports r", REPORT_COLUMNS);

@@ -1,10 +1,13 @@
 /*
  * map_index.c: the public map's clusters over an in-memory copy of what the
- * map filters on (map_index.h).  Reports sit in an array indexed by id
- * (ids are dense: INTEGER PRIMARY KEY), so a change is an overwrite; codes
- * of services and agencies are interned as small numbers.  A read-write
- * lock lets views run side by side; catching up with the store takes the
- * write lock.
+ * map filters on (map_index.h).  Reports sit in buckets, the grid's cells
+ * at zoom BUCKET_ZOOM (about 2 by 1 km here), found by a hash of the cell;
+ * a view reads the buckets it covers, so a street costs a street's
+ * reports, not the city's.  Where each report sits is kept by id (ids are
+ * dense: INTEGER PRIMARY KEY), so a change is an overwrite; codes of
+ * services and agencies are interned as small numbers.  A read-write lock
+ * lets views run side by side; catching up with the store takes the write
+ * lock.
  */
 #include <math.h>
 #include <pthread.h>
@@ -17,20 +20,39 @@
 
 #define NO_CODE         0xffffu         /* no agency, or a code not interned */
 #define MAX_CODES       4096            /* distinct service and agency codes */
+#define BUCKET_ZOOM     12              /* buckets: the grid's cells there */
+#define NO_BUCKET       UINT32_MAX
 
 struct point {
+	int64_t id;
 	double lat, lon;
 	int64_t requested;
 	float x, y;                     /* Web Mercator, 0 to 1 */
 	uint16_t service, agency;
 	uint8_t status;
-	uint8_t present;                /* a report with a point */
+};
+
+/* The reports of one cell at BUCKET_ZOOM. */
+struct bucket {
+	int64_t cx, cy;
+	struct point *pts;
+	size_t n, cap;
+};
+
+/* Where a report sits: pts[idx] of buckets[bucket], or NO_BUCKET. */
+struct loc {
+	uint32_t bucket;
+	uint32_t idx;
 };
 
 struct map_index {
 	pthread_rwlock_t lock;
-	struct point *pts;              /* by id; cap entries */
+	struct loc *locs;               /* by id; cap entries */
 	size_t cap;
+	struct bucket *buckets;
+	size_t nbuckets, bcap;
+	uint32_t *slots;                /* hash of (cx, cy): bucket + 1, 0 free */
+	size_t nslots;                  /* a power of two */
 	int64_t max_id;                 /* the newest report read */
 	int64_t max_updated;            /* the newest change read */
 	int loaded;
@@ -60,8 +82,12 @@ map_index_free(struct map_index *m)
 	if (m == NULL)
 		return;
 	pthread_rwlock_destroy(&m->lock);
+	while (m->nbuckets > 0)
+		free(m->buckets[--m->nbuckets].pts);
+	free(m->buckets);
+	free(m->slots);
 	free(m->codes);
-	free(m->pts);
+	free(m->locs);
 	free(m);
 }
 
@@ -143,24 +169,154 @@ map_view_check(double min_lat, double min_lon, double max_lat,
 	return *field != NULL ? -1 : 0;
 }
 
-/* Make room for id; -1 when out of memory. */
+/* Make room for id's place; -1 when out of memory. */
 static int
 reserve(struct map_index *m, int64_t id)
 {
-	size_t cap = m->cap ? m->cap : 1024;
-	struct point *p;
+	size_t cap = m->cap ? m->cap : 1024, i;
+	struct loc *l;
 
-	if (id < 0 || (uint64_t)id >= SIZE_MAX / sizeof(*p) / 2)
+	if (id < 0 || (uint64_t)id >= SIZE_MAX / sizeof(*l) / 2)
 		return -1;
 	if ((size_t)id < m->cap)
 		return 0;
 	while (cap <= (size_t)id)
 		cap *= 2;
-	if ((p = realloc(m->pts, cap * sizeof(*p))) == NULL)
+	if ((l = realloc(m->locs, cap * sizeof(*l))) == NULL)
 		return -1;
-	memset(p + m->cap, 0, (cap - m->cap) * sizeof(*p));
-	m->pts = p;
+	for (i = m->cap; i < cap; i++)
+		l[i].bucket = NO_BUCKET;
+	m->locs = l;
 	m->cap = cap;
+	return 0;
+}
+
+static size_t
+slot_of(const struct map_index *m, int64_t cx, int64_t cy)
+{
+	uint64_t h = (uint64_t)cx * 0x9e3779b97f4a7c15u ^
+	    (uint64_t)cy * 0xc2b2ae3d27d4eb4fu;
+
+	return (size_t)(h ^ (h >> 29)) & (m->nslots - 1);
+}
+
+/* The bucket of cell (cx, cy), or NO_BUCKET. */
+static uint32_t
+bucket_find(const struct map_index *m, int64_t cx, int64_t cy)
+{
+	size_t i;
+
+	if (m->nslots == 0)
+		return NO_BUCKET;
+	for (i = slot_of(m, cx, cy); m->slots[i] != 0;
+	    i = (i + 1) & (m->nslots - 1)) {
+		const struct bucket *b = &m->buckets[m->slots[i] - 1];
+
+		if (b->cx == cx && b->cy == cy)
+			return m->slots[i] - 1;
+	}
+	return NO_BUCKET;
+}
+
+/* Index every bucket in a table of n slots; -1 when out of memory. */
+static int
+rehash(struct map_index *m, size_t n)
+{
+	uint32_t *slots = calloc(n, sizeof(*slots));
+	size_t b, i;
+
+	if (slots == NULL)
+		return -1;
+	free(m->slots);
+	m->slots = slots;
+	m->nslots = n;
+	for (b = 0; b < m->nbuckets; b++) {
+		for (i = slot_of(m, m->buckets[b].cx, m->buckets[b].cy);
+		    slots[i] != 0; i = (i + 1) & (n - 1))
+			;
+		slots[i] = (uint32_t)b + 1;
+	}
+	return 0;
+}
+
+/* The bucket of cell (cx, cy), made when missing; NO_BUCKET: no memory. */
+static uint32_t
+bucket_get(struct map_index *m, int64_t cx, int64_t cy)
+{
+	uint32_t b = bucket_find(m, cx, cy);
+	struct bucket *nb;
+
+	if (b != NO_BUCKET)
+		return b;
+	if (m->nbuckets == m->bcap) {
+		size_t cap = m->bcap ? m->bcap * 2 : 64;
+
+		if (cap >= NO_BUCKET ||
+		    (nb = realloc(m->buckets, cap * sizeof(*nb))) == NULL)
+			return NO_BUCKET;
+		m->buckets = nb;
+		m->bcap = cap;
+	}
+	memset(&m->buckets[m->nbuckets], 0, sizeof(*m->buckets));
+	m->buckets[m->nbuckets].cx = cx;
+	m->buckets[m->nbuckets].cy = cy;
+	m->nbuckets++;
+	/* At most half full: short probes. */
+	if (rehash(m, m->nslots >= 2 * m->nbuckets ? m->nslots :
+	    4 * m->bcap) == -1) {
+		m->nbuckets--;
+		return NO_BUCKET;
+	}
+	return (uint32_t)m->nbuckets - 1;
+}
+
+/* Take report id out of its bucket (the bucket's last one fills its place). */
+static void
+unplace(struct map_index *m, int64_t id)
+{
+	struct loc *l = &m->locs[id];
+	struct bucket *b;
+
+	if (l->bucket == NO_BUCKET)
+		return;
+	b = &m->buckets[l->bucket];
+	b->pts[l->idx] = b->pts[--b->n];
+	m->locs[b->pts[l->idx].id].idx = l->idx;
+	l->bucket = NO_BUCKET;
+}
+
+/* Put p (id and place set) in the bucket of its cell; -1: no memory. */
+static int
+place(struct map_index *m, const struct point *p)
+{
+	double scale = grid_scale(BUCKET_ZOOM);
+	int64_t cx = (int64_t)floor(merc_x(p->lon) * scale);
+	int64_t cy = (int64_t)floor(merc_y(p->lat) * scale);
+	struct loc *l = &m->locs[p->id];
+	struct bucket *b;
+	uint32_t bi;
+
+	if (l->bucket != NO_BUCKET && m->buckets[l->bucket].cx == cx &&
+	    m->buckets[l->bucket].cy == cy) {
+		m->buckets[l->bucket].pts[l->idx] = *p;
+		return 0;
+	}
+	unplace(m, p->id);
+	if ((bi = bucket_get(m, cx, cy)) == NO_BUCKET)
+		return -1;
+	b = &m->buckets[bi];
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 16;
+		struct point *np = realloc(b->pts, cap * sizeof(*np));
+
+		if (cap >= UINT32_MAX || np == NULL)
+			return -1;
+		b->pts = np;
+		b->cap = cap;
+	}
+	b->pts[b->n] = *p;
+	l->bucket = bi;
+	l->idx = (uint32_t)b->n++;
 	return 0;
 }
 
@@ -168,27 +324,30 @@ static int
 on_point(const struct report_point *rp, void *arg)
 {
 	struct map_index *m = arg;
-	struct point *p;
+	struct point p;
 
 	if (reserve(m, rp->id) == -1)
 		return -1;
-	p = &m->pts[rp->id];
-	p->present = rp->has_point && fabs(rp->lat) <= 90 &&
-	    fabs(rp->lon) <= 180;
-	p->lat = rp->lat;
-	p->lon = rp->lon;
-	p->x = (float)merc_x(rp->lon);
-	p->y = (float)merc_y(rp->lat);
-	p->requested = rp->requested;
-	p->status = (unsigned)rp->status < STATUS__MAX ? (uint8_t)rp->status :
-	    0;
-	p->service = code_of(m, rp->service, 1);
-	p->agency = code_of(m, rp->agency, 1);
 	if (rp->id > m->max_id)
 		m->max_id = rp->id;
 	if (rp->updated > m->max_updated)
 		m->max_updated = rp->updated;
-	return 0;
+	if (!rp->has_point || !(fabs(rp->lat) <= 90 && fabs(rp->lon) <= 180)) {
+		unplace(m, rp->id);
+		return 0;
+	}
+	memset(&p, 0, sizeof(p));
+	p.id = rp->id;
+	p.lat = rp->lat;
+	p.lon = rp->lon;
+	p.x = (float)merc_x(rp->lon);
+	p.y = (float)merc_y(rp->lat);
+	p.requested = rp->requested;
+	p.status = (unsigned)rp->status < STATUS__MAX ? (uint8_t)rp->status :
+	    0;
+	p.service = code_of(m, rp->service, 1);
+	p.agency = code_of(m, rp->agency, 1);
+	return place(m, &p);
 }
 
 /* Read what changed in the store since the last call. */
@@ -257,7 +416,7 @@ matches(const struct filter *f, const struct point *p)
 {
 	size_t i;
 
-	if (!p->present || p->lat < f->min_lat || p->lat > f->max_lat ||
+	if (p->lat < f->min_lat || p->lat > f->max_lat ||
 	    p->lon < f->min_lon || p->lon > f->max_lon ||
 	    p->requested < f->start || p->requested > f->end ||
 	    !((f->status_mask >> p->status) & 1) ||
@@ -357,6 +516,38 @@ clusters_of(const struct cell *cells, size_t ncells, struct map_result *out)
 	return 0;
 }
 
+/* Count the reports of bucket b that match f into the view's cells. */
+static void
+count_bucket(const struct bucket *b, const struct filter *f,
+    const struct grid *g, struct cell *cells, struct newest *newest,
+    struct map_result *out)
+{
+	int64_t cx, cy;
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		const struct point *p = &b->pts[i];
+		struct cell *c;
+
+		if (!matches(f, p))
+			continue;
+		if (out->total < VECHE_MAP_POINTS)
+			out->ids[out->nids++] = p->id;
+		out->total++;
+		newest_add(newest, p->id, p->requested);
+		cx = (int64_t)floor(p->x * g->scale) - g->x0;
+		cy = (int64_t)floor(p->y * g->scale) - g->y0;
+		/* A float's rounding at a cell's edge: the nearest cell. */
+		cx = cx < 0 ? 0 : cx >= g->nx ? g->nx - 1 : cx;
+		cy = cy < 0 ? 0 : cy >= g->ny ? g->ny - 1 : cy;
+		c = &cells[cy * g->nx + cx];
+		c->count++;
+		c->lat += p->lat;
+		c->lon += p->lon;
+		c->by_status[p->status]++;
+	}
+}
+
 int
 map_index_view(struct map_index *m, struct store *s,
     const struct report_query *q, int zoom, struct map_result *out)
@@ -365,8 +556,10 @@ map_index_view(struct map_index *m, struct store *s,
 	struct cell *cells = NULL;
 	struct filter f;
 	struct grid g;
+	struct grid bg;
 	const char *field;
-	int64_t id, cx, cy;
+	int64_t bx, by;
+	size_t i;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -379,28 +572,33 @@ map_index_view(struct map_index *m, struct store *s,
 	if ((cells = calloc((size_t)(g.nx * g.ny), sizeof(*cells))) == NULL ||
 	    (out->ids = calloc(VECHE_MAP_POINTS, sizeof(*out->ids))) == NULL)
 		goto out;
+	/*
+	 * The buckets the box covers, one more all round (the box test of
+	 * each report decides; the margin only absorbs rounding), or every
+	 * bucket when the box covers more cells than there are buckets.
+	 */
+	bg.scale = grid_scale(BUCKET_ZOOM);
+	bg.x0 = (int64_t)floor(merc_x(q->min_lon) * bg.scale) - 1;
+	bg.y0 = (int64_t)floor(merc_y(q->max_lat) * bg.scale) - 1;
+	bg.nx = (int64_t)floor(merc_x(q->max_lon) * bg.scale) + 2 - bg.x0;
+	bg.ny = (int64_t)floor(merc_y(q->min_lat) * bg.scale) + 2 - bg.y0;
 	pthread_rwlock_rdlock(&m->lock);
 	filter_of(m, q, &f);
-	for (id = 1; !f.none && id <= m->max_id; id++) {
-		const struct point *p = &m->pts[id];
-		struct cell *c;
+	if (f.none)
+		;
+	else if ((double)bg.nx * (double)bg.ny > (double)m->nbuckets) {
+		for (i = 0; i < m->nbuckets; i++)
+			count_bucket(&m->buckets[i], &f, &g, cells, &newest,
+			    out);
+	} else {
+		for (by = bg.y0; by < bg.y0 + bg.ny; by++)
+			for (bx = bg.x0; bx < bg.x0 + bg.nx; bx++) {
+				uint32_t b = bucket_find(m, bx, by);
 
-		if (!matches(&f, p))
-			continue;
-		if (out->total < VECHE_MAP_POINTS)
-			out->ids[out->nids++] = id;
-		out->total++;
-		newest_add(&newest, id, p->requested);
-		cx = (int64_t)floor(p->x * g.scale) - g.x0;
-		cy = (int64_t)floor(p->y * g.scale) - g.y0;
-		/* A float's rounding at a cell's edge: the nearest cell. */
-		cx = cx < 0 ? 0 : cx >= g.nx ? g.nx - 1 : cx;
-		cy = cy < 0 ? 0 : cy >= g.ny ? g.ny - 1 : cy;
-		c = &cells[cy * g.nx + cx];
-		c->count++;
-		c->lat += p->lat;
-		c->lon += p->lon;
-		c->by_status[p->status]++;
+				if (b != NO_BUCKET)
+					count_bucket(&m->buckets[b], &f, &g,
+					    cells, &newest, out);
+			}
 	}
 	pthread_rwlock_unlock(&m->lock);
 	out->all = out->total <= VECHE_MAP_POINTS;

@@ -32,11 +32,16 @@ struct point {
 	uint8_t status;
 };
 
-/* The reports of one cell at BUCKET_ZOOM. */
+/*
+ * The reports of one cell at BUCKET_ZOOM, oldest first (by time of
+ * request, then id) once catch_up has sorted what came out of order, so a
+ * view reads only its period's reports.
+ */
 struct bucket {
 	int64_t cx, cy;
 	struct point *pts;
 	size_t n, cap;
+	int unsorted;
 };
 
 /* Where a report sits: pts[idx] of buckets[bucket], or NO_BUCKET. */
@@ -270,6 +275,38 @@ bucket_get(struct map_index *m, int64_t cx, int64_t cy)
 	return (uint32_t)m->nbuckets - 1;
 }
 
+/* Whether a was requested before b (ties: the lower id). */
+static int
+older_point(const struct point *a, const struct point *b)
+{
+	return a->requested < b->requested ||
+	    (a->requested == b->requested && a->id < b->id);
+}
+
+static int
+point_cmp(const void *a, const void *b)
+{
+	return older_point(a, b) ? -1 : older_point(b, a) ? 1 : 0;
+}
+
+/* Sort the buckets that came out of order, and note where each report is. */
+static void
+sort_buckets(struct map_index *m)
+{
+	size_t b, i;
+
+	for (b = 0; b < m->nbuckets; b++) {
+		struct bucket *k = &m->buckets[b];
+
+		if (!k->unsorted)
+			continue;
+		qsort(k->pts, k->n, sizeof(*k->pts), point_cmp);
+		for (i = 0; i < k->n; i++)
+			m->locs[k->pts[i].id].idx = (uint32_t)i;
+		k->unsorted = 0;
+	}
+}
+
 /* Take report id out of its bucket (the bucket's last one fills its place). */
 static void
 unplace(struct map_index *m, int64_t id)
@@ -282,6 +319,7 @@ unplace(struct map_index *m, int64_t id)
 	b = &m->buckets[l->bucket];
 	b->pts[l->idx] = b->pts[--b->n];
 	m->locs[b->pts[l->idx].id].idx = l->idx;
+	b->unsorted |= l->idx < b->n;
 	l->bucket = NO_BUCKET;
 }
 
@@ -298,7 +336,9 @@ place(struct map_index *m, const struct point *p)
 
 	if (l->bucket != NO_BUCKET && m->buckets[l->bucket].cx == cx &&
 	    m->buckets[l->bucket].cy == cy) {
-		m->buckets[l->bucket].pts[l->idx] = *p;
+		b = &m->buckets[l->bucket];
+		b->unsorted |= b->pts[l->idx].requested != p->requested;
+		b->pts[l->idx] = *p;
 		return 0;
 	}
 	unplace(m, p->id);
@@ -314,6 +354,7 @@ place(struct map_index *m, const struct point *p)
 		b->pts = np;
 		b->cap = cap;
 	}
+	b->unsorted |= b->n > 0 && older_point(p, &b->pts[b->n - 1]);
 	b->pts[b->n] = *p;
 	l->bucket = bi;
 	l->idx = (uint32_t)b->n++;
@@ -365,6 +406,7 @@ catch_up(struct map_index *m, struct store *s)
 	 */
 	since = m->loaded ? m->max_updated - VECHE_MAP_RESCAN : INT64_MAX;
 	rc = store_report_points(s, m->max_id, since, on_point, m);
+	sort_buckets(m);
 	if (rc == 0)
 		m->loaded = 1;
 	pthread_rwlock_unlock(&m->lock);
@@ -523,9 +565,17 @@ count_bucket(const struct bucket *b, const struct filter *f,
     struct map_result *out)
 {
 	int64_t cx, cy;
-	size_t i;
+	size_t i, lo = 0, hi = b->n, mid;
 
-	for (i = 0; i < b->n; i++) {
+	/* The first report of the period: the bucket is in time order. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (b->pts[mid].requested < f->start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < b->n && b->pts[i].requested <= f->end; i++) {
 		const struct point *p = &b->pts[i];
 		struct cell *c;
 

@@ -6,9 +6,10 @@
  * most VECHE_MAP_POINTS reports, each one is listed.
  *
  * The index keeps, in memory, what the map filters on for every report
- * (place, status, service, agency, time of request): at a million reports
- * a view is one pass over 40 MB, where reading the same rows from SQLite
- * costs a hundred times more (docs/performance.md).  It follows the store:
+ * (place, status, service, agency, time of request), in buckets by cell
+ * and time: at a million reports a view takes a few milliseconds, where
+ * reading the same rows from SQLite takes up to a second and more
+ * (docs/performance.md).  It follows the store:
  * each call first reads the reports added since (by id) and those changed
  * since (by updated time, VECHE_MAP_RESCAN seconds behind the newest seen),
  * so a report filed or moved on is on the map at the next call.  The first

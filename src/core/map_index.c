@@ -634,9 +634,9 @@ map_index_view(struct map_index *m, struct store *s,
 	bg.ny = (int64_t)floor(merc_y(q->min_lat) * bg.scale) + 2 - bg.y0;
 	pthread_rwlock_rdlock(&m->lock);
 	filter_of(m, q, &f);
-	if (f.none)
-		;
-	else if ((double)bg.nx * (double)bg.ny > (double)m->nbuckets) {
+	if (f.none) {
+		/* A service or agency no report has: nothing to count. */
+	} else if ((double)bg.nx * (double)bg.ny > (double)m->nbuckets) {
 		for (i = 0; i < m->nbuckets; i++)
 			count_bucket(&m->buckets[i], &f, &g, cells, &newest,
 			    out);

@@ -124,6 +124,14 @@
 #define VECHE_NEARBY_MAX        5      /* reports offered there */
 #define VECHE_ADDRESS_RESULTS   10     /* addresses offered for a search */
 #define VECHE_WEB_PAGE          20     /* reports per page of /reports */
+
+/* The public map's clusters (core/map_index.c, GET /map/clusters.json) */
+#define VECHE_MAP_CELL_PX       64     /* a cluster cell's side, screen pixels */
+#define VECHE_MAP_MAX_CELLS     4096   /* cells in one view: 400 past it */
+#define VECHE_MAP_MAX_ZOOM      19     /* the maps' maxZoom */
+#define VECHE_MAP_POINTS        200    /* at most this many in view: each one */
+#define VECHE_MAP_LIST          20     /* else the newest this many, for the list */
+#define VECHE_MAP_RESCAN        5      /* s: changes re-read behind the newest seen */
 #define VECHE_DESK_PAGE         50     /* reports per page of the agency desk */
 #define VECHE_MAX_AREA_FILE     (2u * 1024 * 1024) /* an uploaded GeoJSON area, bytes */
 #define VECHE_MAX_SERVICE_ATTRS 32                 /* attributes of a service (admin form) */

@@ -10,6 +10,7 @@
 #include "core/catalog.h"
 #include "core/clock.h"
 #include "core/db.h"
+#include "core/map_index.h"
 #include "api/ratelimit.h"
 
 struct catalog_old {
@@ -41,7 +42,10 @@ app_init(struct app *a)
 		a->cache = NULL;
 		return -1;
 	}
-	if ((a->login_limit = ratelimit_new(0)) == NULL) {
+	if ((a->login_limit = ratelimit_new(0)) == NULL ||
+	    (a->map = map_index_new()) == NULL) {
+		ratelimit_free(a->login_limit);
+		a->login_limit = NULL;
 		db_writer_free(a->writer);
 		a->writer = NULL;
 		pthread_key_delete(a->store_key);
@@ -69,6 +73,8 @@ app_finish(struct app *a)
 	a->cache = NULL;
 	db_writer_free(a->writer);
 	a->writer = NULL;
+	map_index_free(a->map);
+	a->map = NULL;
 	while (a->retired != NULL) {
 		struct catalog_old *o = a->retired;
 

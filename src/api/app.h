@@ -11,6 +11,7 @@
 
 struct cache;
 struct catalog;
+struct map_index;
 struct metrics;
 struct ratelimit;
 struct http_request;
@@ -41,6 +42,7 @@ struct app {
 	struct metrics *metrics;        /* GET /metrics counters, or NULL */
 	int log_json;                   /* a JSON line per request on stderr */
 	struct listen *listen;          /* listening's analysis (core/listen.h), or NULL */
+	struct map_index *map;          /* the map's clusters (map_index.h) */
 	int confirm_reports;            /* hold anonymous reports until their
 	                                   e-mail is confirmed (web_account.c) */
 	const char *data_dir;           /* the open data dump, or NULL: none */

@@ -87,9 +87,38 @@ int web_fail(struct http_request *req, struct http_response *res,
 int web_staff_refusal(struct http_request *req, struct http_response *res,
     int status, const char *message, void *app);
 
+/* The filters of /, /reports and /map/clusters.json, as given (validated)
+ * and as a query. */
+struct web_filters {
+	const char *service;            /* NULL: all */
+	const char *status;             /* "open", "closed", a status, NULL */
+	const char *agency;
+	int days;                       /* 7, 30, 90 */
+	int64_t page;                   /* from 1 */
+	struct report_query q;
+};
+
+/*
+ * Read the filters (web_pages.c).  An empty value means "all" (as the
+ * form's first options send it).  Returns 0, or -1 with e naming the filter
+ * that is not valid: a link with a typo is told so rather than shown
+ * everything.  f->q points into f: f lives as long as its query.
+ */
+int web_filters_read(struct http_request *req, const struct web_ctx *c,
+    struct web_filters *f, struct verr *e);
+
+/*
+ * bbox=min_long,min_lat,max_long,max_lat (web_rss.c) into q (has_bbox and
+ * the box); -1 if malformed.
+ */
+int web_bbox_param(const char *v, struct report_query *q);
+
 /* This module's rows of the routing table. */
 const struct http_route *web_routes(size_t *n);
-/* web_map.c: GET /map/areas.geojson and /tiles/{z}/{x}/{y}.png. */
+/*
+ * web_map.c: GET /map/areas.geojson, /tiles/{z}/{x}/{y}.png and
+ * /map/clusters.json (web_map_clusters.c: web_map_clusters).
+ */
 const struct http_route *map_routes(size_t *n);
 /* web_help.c: the help map's pages, API and exports. */
 const struct http_route *help_routes(size_t *n);
@@ -143,6 +172,7 @@ int web_report(struct http_request *, struct http_response *, void *);
 int web_new(struct http_request *, struct http_response *, void *);
 int web_fixed(struct http_request *, struct http_response *, void *);
 int web_rss(struct http_request *, struct http_response *, void *);
+int web_map_clusters(struct http_request *, struct http_response *, void *);
 int web_report_submit(struct http_request *, struct http_response *,
     void *);                    /* web_report.c */
 int social_post_vote(struct http_request *, struct http_response *, void *);

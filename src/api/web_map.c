@@ -144,7 +144,13 @@ map_tile(struct http_request *req, struct http_response *res, void *arg)
 	return rc;
 }
 
+static const char *const p_clusters[] = {
+	"lang", "bbox", "zoom", "service_code", "status", "agency", "days",
+	NULL
+};
+
 static const struct http_route map_table[] = {
+	{ HTTP_GET, "/map/clusters.json", web_map_clusters, 0, p_clusters, 0 },
 	{ HTTP_GET, "/map/areas.geojson", map_areas, 0, NULL, 0 },
 	{ HTTP_GET, "/tiles/{z}/{x}/{y}.png", map_tile, 0, NULL, 0 },
 };

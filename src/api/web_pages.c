@@ -26,15 +26,6 @@
 
 #define DAY 86400
 
-/* The filters of / and /reports, as given (validated) and as a query. */
-struct filters {
-	const char *service;            /* NULL: all */
-	const char *status;             /* "open", "closed", a status, NULL */
-	const char *agency;
-	int days;                       /* 7, 30, 90 */
-	int64_t page;                   /* from 1 */
-	struct report_query q;
-};
 
 static const char *
 service_name(const struct web_ctx *c, const char *code)
@@ -54,14 +45,9 @@ agency_name(const struct web_ctx *c, const char *code)
 	return catalog_text(a->name, c->lang);
 }
 
-/*
- * Read the filters.  An empty value means "all" (as the form's first
- * options send it).  Returns 0, or -1 with e naming the filter that is not
- * valid: a link with a typo is told so rather than shown everything.
- */
-static int
-filters_read(struct http_request *req, const struct web_ctx *c,
-    struct filters *f, struct verr *e)
+int
+web_filters_read(struct http_request *req, const struct web_ctx *c,
+    struct web_filters *f, struct verr *e)
 {
 	const char *v;
 	int64_t n;
@@ -171,8 +157,8 @@ grouped(const struct catalog *cat, enum lang lang, size_t *n)
 
 /* The filter form; it submits to action with GET, so it works anywhere. */
 static void
-filters_form(struct html *h, const struct web_ctx *c, const struct filters *f,
-    const char *action)
+filters_form(struct html *h, const struct web_ctx *c,
+    const struct web_filters *f, const char *action)
 {
 	const struct catalog *cat = c->app->catalog;
 	const char *group = NULL;
@@ -266,7 +252,7 @@ on_item(const struct report *r, void *arg)
 
 /* Render the list; returns the number of reports found (up to one more). */
 static int
-render_list(struct html *h, const struct web_ctx *c, struct filters *f,
+render_list(struct html *h, const struct web_ctx *c, struct web_filters *f,
     size_t *found)
 {
 	struct list l = { h, c, 0 };
@@ -294,7 +280,7 @@ int
 web_map(struct http_request *req, struct http_response *res, void *arg)
 {
 	double b[4] = { 0, 0, 0, 0 };
-	struct filters f;
+	struct web_filters f;
 	struct web_ctx c;
 	struct html h;
 	struct verr e;
@@ -302,7 +288,7 @@ web_map(struct http_request *req, struct http_response *res, void *arg)
 
 	if (web_begin(req, res, arg, &c) == -1)
 		return 0;
-	if (filters_read(req, &c, &f, &e) == -1)
+	if (web_filters_read(req, &c, &f, &e) == -1)
 		return web_fail(req, res, &c, 400, e.field, e.message);
 	html_begin(res, &h, &c);
 	catalog_bounds(c.app->catalog, &b[0], &b[1], &b[2], &b[3]);
@@ -328,8 +314,8 @@ web_map(struct http_request *req, struct http_response *res, void *arg)
 
 /* A link to page n of the list with the same filters. */
 static void
-page_link(struct html *h, const struct filters *f, int64_t n, enum msg text,
-    const char *rel)
+page_link(struct html *h, const struct web_filters *f, int64_t n,
+    enum msg text, const char *rel)
 {
 	html_f(h, "<a rel=\"%r\" href=\"/reports?page=%D&amp;days=%d", rel, n,
 	    f->days);
@@ -345,7 +331,7 @@ page_link(struct html *h, const struct filters *f, int64_t n, enum msg text,
 int
 web_list(struct http_request *req, struct http_response *res, void *arg)
 {
-	struct filters f;
+	struct web_filters f;
 	struct web_ctx c;
 	struct html h;
 	struct verr e;
@@ -353,7 +339,7 @@ web_list(struct http_request *req, struct http_response *res, void *arg)
 
 	if (web_begin(req, res, arg, &c) == -1)
 		return 0;
-	if (filters_read(req, &c, &f, &e) == -1)
+	if (web_filters_read(req, &c, &f, &e) == -1)
 		return web_fail(req, res, &c, 400, e.field, e.message);
 	html_begin(res, &h, &c);
 	html_page_begin(&h, web_msg(M_LIST_ALL_TITLE, c.lang), "list",

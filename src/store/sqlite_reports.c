@@ -51,6 +51,8 @@ enum {
 	ST_UPDATE_INSERT,
 	ST_UPDATE_QUERY,
 	ST_GEO_PROBE,
+	ST_POINTS_AFTER,
+	ST_POINTS_SINCE,
 	ST__MAX
 };
 
@@ -89,7 +91,11 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_GEO_PROBE] = "SELECT count(*) FROM (SELECT 1 FROM report_geo "
 	    "WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND "
 	    "min_lon <= ? LIMIT ?)",
-
+	/* The map's index (store_report_points): by rowid, by reports_updated. */
+	[ST_POINTS_AFTER] = "SELECT id, lat, lon, status, service, agency, "
+	    "requested, updated FROM reports WHERE id > ? ORDER BY id",
+	[ST_POINTS_SINCE] = "SELECT id, lat, lon, status, service, agency, "
+	    "requested, updated FROM reports WHERE updated >= ?",
 };
 
 const struct stmt_table store_reports_stmts = { stmt_sql, ST__MAX };
@@ -498,12 +504,22 @@ query_stmt(struct store *s, unsigned bits, enum report_order order)
 	sqlite3_stmt *st;
 	char sql[4096];
 	size_t len;
-	int i, first = 1;
+	int i, first = 1, area;
 
 	if ((st = sq_shape(s, key, NULL)) != NULL)
 		return st;
-	len = (size_t)snprintf(sql, sizeof(sql), "SELECT %s FROM reports r",
-	    REPORT_COLUMNS);
+	/*
+	 * A small box: the R*Tree's reports are judged (time, status) and
+	 * ordered from reports_area_cover (migration 5), and only the page's
+	 * rows are read.  Judged from their rows instead, a box of a thousand
+	 * reports read a thousand rows scattered over the whole table, most
+	 * of them outside the page cache (issue 11).  A filter on another
+	 * column (service, agency, text) reads the rows it needs as before.
+	 */
+	area = (bits & (1u << QF_BBOX)) != 0;
+	len = (size_t)snprintf(sql, sizeof(sql), area ? "SELECT %s FROM "
+	    "reports r WHERE r.id IN (SELECT r.id FROM reports r INDEXED BY "
+	    "reports_area_cover" : "SELECT %s FROM reports r", REPORT_COLUMNS);
 	for (i = 0; i < QF__MAX; i++) {
 		if (!(bits & (1u << i)))
 			continue;
@@ -512,7 +528,8 @@ query_stmt(struct store *s, unsigned bits, enum report_order order)
 		first = 0;
 	}
 	len += (size_t)snprintf(sql + len, sizeof(sql) - len,
-	    "%s LIMIT ? OFFSET ?", order_sql[order]);
+	    "%s LIMIT ? OFFSET ?%s%s", order_sql[order], area ? ")" : "",
+	    area ? order_sql[order] : "");
 	if (len >= sizeof(sql)) {
 		snprintf(s->err, sizeof(s->err), "query too long");
 		return NULL;
@@ -698,4 +715,47 @@ store_update_query(struct store *s, int64_t after, int64_t before,
 	sqlite3_bind_int64(st, 2, before ? before : INT64_MAX);
 	sqlite3_bind_int64(st, 3, limit ? (sqlite3_int64)limit : -1);
 	return sq_rows(s, st, "querying updates", update_row, &e);
+}
+
+/* What point_row hands a point to. */
+struct point_rows {
+	int (*fn)(const struct report_point *, void *);
+	void *arg;
+};
+
+static int
+point_row(sqlite3_stmt *st, void *arg)
+{
+	const struct point_rows *e = arg;
+	struct report_point p;
+
+	p.id = sqlite3_column_int64(st, 0);
+	p.has_point = sqlite3_column_type(st, 1) != SQLITE_NULL &&
+	    sqlite3_column_type(st, 2) != SQLITE_NULL;
+	p.lat = sqlite3_column_double(st, 1);
+	p.lon = sqlite3_column_double(st, 2);
+	p.status = (enum report_status)sqlite3_column_int(st, 3);
+	p.service = sq_col_text(st, 4);
+	p.agency = sq_col_text(st, 5);
+	p.requested = sqlite3_column_int64(st, 6);
+	p.updated = sqlite3_column_int64(st, 7);
+	return e->fn(&p, e->arg);
+}
+
+int
+store_report_points(struct store *s, int64_t after_id, int64_t since,
+    int (*fn)(const struct report_point *, void *), void *arg)
+{
+	struct point_rows e = { fn, arg };
+	sqlite3_stmt *st;
+	int rc;
+
+	st = sq_stmt(s, STORE_MOD_REPORTS, ST_POINTS_AFTER);
+	sqlite3_bind_int64(st, 1, after_id);
+	if ((rc = sq_rows(s, st, "reading the map's reports", point_row,
+	    &e)) != 0)
+		return rc;
+	st = sq_stmt(s, STORE_MOD_REPORTS, ST_POINTS_SINCE);
+	sqlite3_bind_int64(st, 1, since);
+	return sq_rows(s, st, "reading the map's changes", point_row, &e);
 }

@@ -181,6 +181,29 @@ int store_report_by_token(struct store *s, const char *token,
 int store_report_contact(struct store *s, int64_t id,
     int (*fn)(const struct contact *, void *), void *arg);
 
+/*
+ * What the map's index (core/map_index.c) keeps of a report: its place and
+ * what the map filters on.  Strings live until fn returns.
+ */
+struct report_point {
+	int64_t id;
+	int has_point;
+	double lat, lon;
+	enum report_status status;
+	const char *service;
+	const char *agency;             /* NULL: none yet */
+	int64_t requested;
+	int64_t updated;
+};
+
+/*
+ * The reports with id > after_id (id order), then those updated at or
+ * after since (a report may come twice), to fn.  For the map's index:
+ * every change to a report's status or agency sets its updated time.
+ */
+int store_report_points(struct store *s, int64_t after_id, int64_t since,
+    int (*fn)(const struct report_point *, void *), void *arg);
+
 /* struct report_query (base/model.h) says which reports. */
 /* Run a query, calling fn for each report in order. */
 int store_report_query(struct store *s, const struct report_query *q,

@@ -61,6 +61,7 @@ export const NOT_PAGES = [
   /^\/api\//, /^\/open311\//, /^\/media\//, /^\/tiles\//, /^\/map\/.*\.geojson$/,
   /^\/rss$/, /^\/metrics$/, /^\/listen\.csv$/,
   /^\/data\/\{name\}$/,
+  /^\/map\/clusters\.json$/,
 ];
 
 // The GET patterns of the routing table (src/api/*.c route tables).

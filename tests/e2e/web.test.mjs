@@ -291,3 +291,43 @@ describe('citizens web interface', { skip: skipReason, timeout: 300000 }, () => 
     await page.context().close();
   });
 });
+
+// The map's clusters from the server (issue 11): with more reports in view
+// than the server lists one by one, the map draws its cells as circles with
+// their counts, every report counted; a click on one zooms in.
+describe('map clusters from the server', { skip: skipReason, timeout: 300000 }, () => {
+  let server, browser;
+
+  before(async () => {
+    server = await startServer(['--tiles', 'none', '--demo-reports', '600']);
+    browser = await launch();
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (server) await server.stop();
+  });
+
+  test('a cluster circle shows its count and a click zooms in', async () => {
+    const page = await newPage(browser, { viewport: { width: 1280, height: 800 } });
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector('#map[data-ready="1"]');
+    const total = Number(await page.getAttribute('#map', 'data-markers'));
+    assert.ok(total > 200, `more reports in view than listed one by one (${total})`);
+    const circles = page.locator('#map .server-cluster');
+    const counts = (await circles.allTextContents()).map(Number);
+    assert.ok(counts.length > 0, 'cluster circles drawn');
+    assert.equal(counts.reduce((a, b) => a + b, 0), total, 'every report in view counted');
+    assert.match(await page.textContent('#list-count'), new RegExp(String(total)));
+    assert.equal(await page.locator('#report-list li.report-item').count(), 20, 'the newest in the list');
+    await checkPage(page, 'the map with clusters');
+    // The biggest circle: a click zooms in there.
+    const biggest = counts.indexOf(Math.max(...counts));
+    const zoom0 = Number(await page.getAttribute('#map', 'data-listed-zoom'));
+    await circles.nth(biggest).click();
+    await page.waitForSelector(`#map[data-listed-zoom="${zoom0 + 2}"]`);
+    const after = Number(await page.getAttribute('#map', 'data-markers'));
+    assert.ok(after > 0 && after < total, `fewer reports in the smaller view (${after} < ${total})`);
+    await page.context().close();
+  });
+});

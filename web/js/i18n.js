@@ -7,7 +7,6 @@ window.VECHE_I18N = {
       in_progress: 'В работе', answered: 'Дан ответ', closed: 'Закрыто',
       rejected: 'Отклонено' },
     noAddress: 'адрес не указан',
-    inView: (n, total) => `На карте ${n} из ${total}`,
     more: (n) => `…и ещё ${n}: приблизьте карту`,
     empty: 'Обращений не найдено.',
     open: 'Открыть обращение',
@@ -32,13 +31,15 @@ window.VECHE_I18N = {
     located: 'Место отмечено по местоположению устройства.',
     locateFailed: 'Местоположение не получено: ',
     camera: 'Сфотографировать',
+    // The map's clusters from the server (issue 11)
+    inView: (n) => `Обращений в этой части карты: ${n}`,
+    cluster: (n) => `Обращений здесь: ${n}. Приблизить`,
   },
   en: {
     status: { submitted: 'Submitted', registered: 'Registered',
       in_progress: 'In progress', answered: 'Answered', closed: 'Closed',
       rejected: 'Rejected' },
     noAddress: 'no address given',
-    inView: (n, total) => `${n} of ${total} on the map`,
     more: (n) => `…and ${n} more: zoom in`,
     empty: 'No reports found.',
     open: 'Open the report',
@@ -63,5 +64,8 @@ window.VECHE_I18N = {
     located: 'The place is marked at the device\'s location.',
     locateFailed: 'No location: ',
     camera: 'Take a photo',
+    // The map's clusters from the server (issue 11)
+    inView: (n) => `${n} reports in this part of the map`,
+    cluster: (n) => `${n} reports here: zoom in`,
   },
 };

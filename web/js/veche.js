@@ -100,6 +100,11 @@
   }
 
   // ---- The map page ------------------------------------------------------
+  // The view's reports come from GET /map/clusters.json (docs/web.md): the
+  // server counts every report in the box and answers clusters of a grid
+  // per zoom when there are many, each report when few, and the reports
+  // for the list (all of them, or the newest).  Asked again after each
+  // move, a moment after the map stops.
   function mapPage() {
     const node = document.getElementById('map');
     const map = baseMap(node);
@@ -107,65 +112,89 @@
     const list = document.getElementById('report-list');
     const count = document.getElementById('list-count');
     const form = document.getElementById('filters');
-    const cluster = L.markerClusterGroup({ showCoverageOnHover: false });
-    map.addLayer(cluster);
-    let reports = [];
+    const markers = L.markerClusterGroup({ showCoverageOnHover: false });
+    const circles = L.layerGroup();
+    map.addLayer(markers);
+    map.addLayer(circles);
+    let asked = 0;
+    let timer = null;
 
-    function renderList() {
-      const bounds = map.getBounds();
-      const inView = reports.filter((r) => r.lat != null &&
-        bounds.contains([r.lat, r.long]));
-      list.replaceChildren(...inView.slice(0, MAX_LIST).map(reportItem));
-      if (inView.length > MAX_LIST) {
-        list.append(el('li', { class: 'more', text: T.more(inView.length - MAX_LIST) }));
-      }
+    function renderList(doc) {
+      const items = doc.reports.map((r) => reportItem({ service_request_id: r.id,
+        status: r.status, service_name: r.service_name, service_code: r.service_code,
+        address: r.address, requested_datetime: r.requested_datetime }));
+      list.replaceChildren(...items.slice(0, MAX_LIST));
+      const rest = doc.total - Math.min(items.length, MAX_LIST);
+      if (rest > 0) list.append(el('li', { class: 'more', text: T.more(rest) }));
       const empty = document.getElementById('list-empty');
-      if (empty) empty.hidden = inView.length > 0;
-      count.textContent = inView.length ? T.inView(inView.length, reports.length) : T.empty;
-      node.dataset.markers = String(reports.length);
-      // What the list now shows, for tests and assistive tools to await.
-      node.dataset.listedZoom = String(map.getZoom());
+      if (empty) empty.hidden = doc.total > 0;
+      count.textContent = doc.total ? T.inView(doc.total) : T.empty;
     }
 
-    function query() {
+    function pin(r) {
+      const title = `${T.pin} ${r.id}: ${r.service_name || ''}, ${r.address || ''}`;
+      const m = L.marker([r.lat, r.long], { icon: pinIcon(r.status), title, alt: title });
+      m.bindPopup(() => el('div', {},
+        el('strong', { text: r.service_name || r.service_code }),
+        el('br'), document.createTextNode(r.address || T.noAddress), el('br'),
+        el('a', { href: `/reports/${r.id}`, text: T.open })));
+      return m;
+    }
+
+    function circle(c) {
+      const size = c.count < 10 ? 'small' : c.count < 100 ? 'medium' : 'large';
+      const icon = L.divIcon({ className: `marker-cluster marker-cluster-${size} server-cluster`,
+        html: el('div', {}, el('span', { text: String(c.count) })), iconSize: [40, 40] });
+      const m = L.marker([c.lat, c.long], { icon, title: T.cluster(c.count), alt: T.cluster(c.count) });
+      m.on('click', () => map.setView([c.lat, c.long], Math.min(map.getZoom() + 2, MAX_ZOOM)));
+      return m;
+    }
+
+    function filters() {
       const f = new FormData(form);
-      const p = new URLSearchParams({ extensions: 'true', locale: lang });
-      if (f.get('service_code')) p.set('service_code', f.get('service_code'));
-      if (f.get('status')) p.set('status', f.get('status'));
-      if (f.get('agency')) p.set('agency_responsible', f.get('agency'));
-      const days = Number(f.get('days') || 90);
-      // The server's clock, not the device's: a phone set a day wrong
-      // must not lose a day of reports.
-      const now = Number(node.dataset.now) * 1000 || Date.now();
-      p.set('start_date', new Date(now - days * 86400e3).toISOString().slice(0, 19) + 'Z');
+      const p = new URLSearchParams();
+      for (const k of ['service_code', 'status', 'agency', 'days']) {
+        if (f.get(k)) p.set(k, f.get(k));
+      }
       return p;
     }
 
     async function load() {
+      const zoom = map.getZoom();
+      const b = map.getBounds();
+      const clamp = (v, lim) => Math.max(-lim, Math.min(lim, v)).toFixed(6);
+      const p = filters();
+      p.set('bbox', [clamp(b.getWest(), 180), clamp(b.getSouth(), 85),
+        clamp(b.getEast(), 180), clamp(b.getNorth(), 85)].join(','));
+      p.set('zoom', String(zoom));
+      const mine = ++asked;
       node.setAttribute('aria-busy', 'true');
+      let doc;
       try {
-        reports = await api(`/open311/v2/requests.json?${query()}`);
+        doc = await api(`/map/clusters.json?${p}`);
       } catch (e) {
-        count.textContent = T.failed + e.message;
-        reports = [];
+        doc = null;
+        if (mine === asked) count.textContent = T.failed + e.message;
       }
-      cluster.clearLayers();
-      cluster.addLayers(reports.filter((r) => r.lat != null).map((r) => {
-        const st = r.extended_attributes ? r.extended_attributes.status : r.status;
-        const title = `${T.pin} ${r.service_request_id}: ${r.service_name || ''}, ${r.address || ''}`;
-        const m = L.marker([r.lat, r.long], { icon: pinIcon(st), title, alt: title });
-        m.bindPopup(() => el('div', {},
-          el('strong', { text: r.service_name || r.service_code }),
-          el('br'), document.createTextNode(r.address || T.noAddress), el('br'),
-          el('a', { href: `/reports/${r.service_request_id}`, text: T.open })));
-        return m;
-      }));
-      renderList();
+      if (mine !== asked) return;     // a later view was asked for
+      markers.clearLayers();
+      circles.clearLayers();
+      if (doc) {
+        if (doc.all) markers.addLayers(doc.reports.map(pin));
+        else doc.clusters.forEach((c) => circles.addLayer(circle(c)));
+        renderList(doc);
+      }
+      node.dataset.markers = String(doc ? doc.total : 0);
+      // What the list now shows, for tests and assistive tools to await.
+      node.dataset.listedZoom = String(zoom);
       node.removeAttribute('aria-busy');
       node.dataset.ready = '1';
     }
 
-    map.on('moveend', renderList);
+    map.on('moveend', () => {
+      clearTimeout(timer);
+      timer = setTimeout(load, 150);
+    });
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       const p = new URLSearchParams(new FormData(form));

@@ -1,0 +1,42 @@
+-- wrk script: the public map's views (GET /map/clusters.json), each a
+-- random viewport of W x H pixels (default 1280 x 800) at a random zoom
+-- from ZMIN to ZMAX (default 10 to 17) centred anywhere in the city's box.
+--   wrk ... -s bench/map.lua URL -- MIN_LON MIN_LAT MAX_LON MAX_LAT [ZMIN ZMAX W H SEED]
+local box, zmin, zmax, w, h
+
+function init(args)
+	box = { tonumber(args[1]), tonumber(args[2]), tonumber(args[3]),
+	    tonumber(args[4]) }
+	zmin = tonumber(args[5] or 10)
+	zmax = tonumber(args[6] or 17)
+	w = tonumber(args[7] or 1280)
+	h = tonumber(args[8] or 800)
+	math.randomseed(tonumber(args[9] or 11))
+end
+
+-- Web Mercator: longitude and latitude to world pixels at zoom z, and back.
+local function px(lon, lat, z)
+	local s = 256 * 2 ^ z
+	local r = math.rad(lat)
+	return (lon + 180) / 360 * s,
+	    (1 - math.log(math.tan(r) + 1 / math.cos(r)) / math.pi) / 2 * s
+end
+
+local function ll(x, y, z)
+	local s = 256 * 2 ^ z
+	local n = math.pi - 2 * math.pi * y / s
+	return x / s * 360 - 180, math.deg(math.atan(math.sinh and
+	    math.sinh(n) or (math.exp(n) - math.exp(-n)) / 2))
+end
+
+function request()
+	local z = math.random(zmin, zmax)
+	local lon = box[1] + math.random() * (box[3] - box[1])
+	local lat = box[2] + math.random() * (box[4] - box[2])
+	local x, y = px(lon, lat, z)
+	local w0, n0 = ll(x - w / 2, y - h / 2, z)
+	local e0, s0 = ll(x + w / 2, y + h / 2, z)
+	local path = string.format("/map/clusters.json?bbox=%.6f,%.6f,%.6f,%.6f&zoom=%d",
+	    w0, s0, e0, n0, z)
+	return wrk.format("GET", path)
+end

@@ -214,6 +214,22 @@ class TestNotFixed(CitizenCase):
         self.assertNotIn(">Решено<", page)
         self.assertIn('class="badge status-unfixed"', page)
         self.assertIn("Закрыто, проблема не решена", page)
+        # The lists say so too, in words, not colour alone.
+        for path, lang, words in (("/reports", "ru",
+                                   "Закрыто, проблема не решена"),
+                                  ("/reports", "en", "Closed, not fixed"),
+                                  ("/", "ru", "Закрыто, проблема не решена")):
+            listed = b.page(path, {"lang": lang})
+            item = re.search(r'<li class="report-item" data-id="%d">.*?'
+                             r'</li>' % rid, listed, re.S)
+            self.assertIsNotNone(item, (path, lang))
+            self.assertIn('<span class="badge status-unfixed">%s</span>'
+                          % words, item.group(0))
+        # And the JSON the map's list is drawn from.
+        r = self.fetch("GET", "/open311/v2/requests/%d.json?extensions=true"
+                       % rid)
+        x = r.json()[0]["extended_attributes"]
+        self.assertEqual((x["status"], x["fixed"]), ("closed", False))
         self.assertIn('href="/new?related=%d"' % rid, page)
         form = b.page("/new", {"related": rid})
         self.assertIn('name="related" value="%d"' % rid, form)

@@ -119,6 +119,17 @@ class TestAccounts(MailServerCase):
                               "csrf": csrf}, csrf=False)
         self.assertEqual(r.status, 303, r)
         self.assertEqual(r.headers["Location"], "/my")
+        # The login-based API sign-up tells nothing about e-mails: an
+        # address as a login is refused the same, registered or not, and
+        # cannot take the address's sign-in.
+        said = [Session(self).post("/api/v1/signup", {
+            "login": login, "password": PASSWORD}, csrf=False)
+            for login in (EMAIL, "nobody.here@mail.test")]
+        self.assertEqual([r.status for r in said], [400, 400])
+        self.assertEqual(said[0].body, said[1].body)
+        self.assertIn("login", said[0].text())
+        r = Session(self).login(EMAIL, PASSWORD)
+        self.assertEqual(r.status, 200, r)
         page = s.get("/").text()
         self.assertIn(html.escape(NAME), page)
         self.assertIn('href="/my"', page)

@@ -513,6 +513,16 @@ signup(struct http_request *req, struct http_response *res, void *arg)
 
 	if (credentials(req, res, &name, &pw) == -1)
 		return 0;
+	/*
+	 * A login is a public handle, and a taken one answers 409.  One
+	 * shaped like an e-mail would be looked up before the e-mail column
+	 * at sign-in (taking a web account's address) and its 409 would tell
+	 * whether a staff login is that address: refused alike for every
+	 * address, registered or not (docs/auth.md).
+	 */
+	if (name != NULL && strchr(name, '@') != NULL)
+		return reply_bad(req, res, 400, "login", "login: no '@' in a "
+		    "login: sign up with an e-mail address on /signup");
 	if ((s = app_store(a)) == NULL)
 		return reply_bad(req, res, 503, NULL, "database unavailable");
 	/* Each account costs an Argon2id hash: limit them per address. */

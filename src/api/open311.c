@@ -285,6 +285,9 @@ report_json(const struct report *r, const struct ctx *c, int extensions)
 		    json_string(report_status_name(r->status)));
 		json_object_set_new(x, "register_due",
 		    reply_time(r->register_due));
+		/* The reporter's "is it fixed?": lists show "closed, not fixed". */
+		json_object_set_new(x, "fixed", r->fixed < 0 ? json_null() :
+		    json_boolean(r->fixed));
 		json_object_set_new(x, "media_urls", m);
 		json_object_set_new(o, "extended_attributes", x);
 	}

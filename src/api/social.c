@@ -20,6 +20,7 @@
 #include "veche.h"
 #include "base/coord.h"
 #include "api/app.h"
+#include "api/auth.h"
 #include "api/cache.h"
 #include "api/web.h"
 #include "api/web_html.h"
@@ -311,8 +312,9 @@ comment_mark(struct http_request *req, struct http_response *res, void *arg,
 		mark = v[0] == 'y' ? COMMENT_USEFUL : COMMENT_NOT_USEFUL;
 	}
 	memset(&e, 0, sizeof(e));
-	if (social_comment_mark(c.store, id, c.device, mark, app_now(c.app),
-	    &report, &already, &e) == -1)
+	/* Signed in: one mark per account, whichever device. */
+	if (social_comment_mark(c.store, id, auth_actor(req, c.app), c.device,
+	    mark, app_now(c.app), &report, &already, &e) == -1)
 		return social_fail_verr(req, res, &c, &e);
 	if (!already)
 		cache_bump(c.app->cache);

@@ -658,10 +658,9 @@ my_row(const struct report *r, void *arg)
 	struct html *h = arg;
 
 	html_f(h, "<tr><td><a href=\"/reports/%D\">%D</a></td><td>%s</td>"
-	    "<td><span class=\"badge status-%r\">%s</span></td><td>", r->id,
-	    r->id,
-	    r->address != NULL ? r->address : "", report_status_name(r->status),
-	    web_status_text(r->status, h->lang));
+	    "<td>", r->id, r->id, r->address != NULL ? r->address : "");
+	html_status_badge(h, r->status, r->fixed, NULL);
+	html_raw(h, "</td><td>");
 	html_date(h, r->requested);
 	html_raw(h, "</td><td>");
 	if (!report_status_closed(r->status) && r->status != STATUS_ANSWERED)

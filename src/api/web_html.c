@@ -6,6 +6,7 @@
 
 #include "api/web_html.h"
 #include "core/catalog.h"
+#include "core/report.h"
 #include "core/workflow.h"
 #include "http/http.h"
 
@@ -831,4 +832,19 @@ html_page_end(struct html *h)
 	    "<a href=\"/open311/v2/discovery.json\">Open311</a> · "
 	    "<a href=\"/rss\">%m</a></p></footer>\n</body>\n</html>\n",
 	    M_FOOTER, M_RSS);
+}
+
+/* unify (issue 12): the status badge of pages and lists. */
+void
+html_status_badge(struct html *h, enum report_status st, int fixed,
+    const char *id)
+{
+	int unfixed = report_closed_unfixed(st, fixed);
+
+	html_f(h, "<span class=\"badge status-%r\"", unfixed ? "unfixed" :
+	    report_status_name(st));
+	if (id != NULL)
+		html_f(h, " id=\"%r\"", id);
+	html_f(h, ">%s</span>", unfixed ? web_msg(M_CLOSED_UNFIXED, h->lang) :
+	    web_status_text(st, h->lang));
 }

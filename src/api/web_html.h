@@ -173,4 +173,12 @@ void html_page_begin(struct html *h, const char *title, const char *page,
 /* Close <main> and the page. */
 void html_page_end(struct html *h);
 
+/*
+ * unify (issue 12): a report's status badge, as every page and list shows
+ * it: status st, or "closed, not fixed" in its own colour and words when
+ * report_closed_unfixed(st, fixed).  id names the element (NULL: none).
+ */
+void html_status_badge(struct html *h, enum report_status st, int fixed,
+    const char *id);
+
 #endif

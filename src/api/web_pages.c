@@ -239,10 +239,9 @@ on_item(const struct report *r, void *arg)
 	if (++l->n > VECHE_WEB_PAGE)
 		return 0;
 	html_f(h, "<li class=\"report-item\" data-id=\"%D\"><a "
-	    "href=\"/reports/%D\"><span class=\"badge status-%r\">%s</span> "
-	    "<strong>%s</strong> <span class=\"addr\">%s</span> ",
-	    r->id, r->id, report_status_name(r->status),
-	    web_status_text(r->status, l->c->lang),
+	    "href=\"/reports/%D\">", r->id, r->id);
+	html_status_badge(h, r->status, r->fixed, NULL);
+	html_f(h, " <strong>%s</strong> <span class=\"addr\">%s</span> ",
 	    service_name(l->c, r->service_code), r->address != NULL ?
 	    r->address : web_msg(M_NO_ADDRESS, l->c->lang));
 	html_date(h, r->requested);
@@ -414,19 +413,6 @@ is_reporter(struct http_request *req, const struct web_ctx *c,
 	    a->user_id == w->reporter_user)
 		return 1;
 	return report_from_device(c->store, id, c->device);
-}
-
-/* The status as the page shows it: a closed report not fixed says so. */
-static void
-status_badge(struct html *h, const struct wf_record *w)
-{
-	if (w->status == STATUS_CLOSED && w->fixed == 0)
-		html_f(h, "<span class=\"badge status-unfixed\" "
-		    "id=\"status-badge\">%m</span>", M_CLOSED_UNFIXED);
-	else
-		html_f(h, "<span class=\"badge status-%r\" id=\"status-badge\">"
-		    "%s</span>", report_status_name(w->status),
-		    web_status_text(w->status, h->lang));
 }
 
 struct followups {
@@ -647,7 +633,8 @@ on_report(const struct report *r, void *arg)
 		html_raw(h, "</strong></p></section>\n");
 	}
 	html_f(h, "<h1>%s</h1>\n<p class=\"status\">", title);
-	status_badge(h, &s->wf);
+	/* A closed report not fixed says so, as the lists do. */
+	html_status_badge(h, s->wf.status, s->wf.fixed, "status-badge");
 	html_f(h, "</p>\n<dl class=\"facts\">\n"
 	    "<dt>%m</dt><dd>%s</dd>\n<dt>%m</dt><dd>%s</dd>\n<dt>%m</dt><dd>",
 	    M_ADDRESS,

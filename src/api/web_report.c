@@ -180,8 +180,7 @@ web_report_submit(struct http_request *req, struct http_response *res,
 	/* Without an account, held until the e-mail is confirmed. */
 	if (c.app->confirm_reports && in.actor == NULL)
 		return web_account_hold(req, res, &c, &in);
-	if (workflow_submit(c.store, c.app->catalog, &in, in.actor, &rc,
-	    &e) == -1)
+	if (workflow_submit(c.store, c.app->catalog, &in, &rc, &e) == -1)
 		return social_fail_verr(req, res, &c, &e);
 	cache_bump(c.app->cache);
 	snprintf(loc, sizeof(loc), "/reports/%lld?created=1", (long long)rc.id);

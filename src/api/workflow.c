@@ -528,8 +528,9 @@ report_submit_own(struct http_request *req, struct http_response *res,
 	in.contact.email = field(req, &c, "email");
 	in.contact.phone = field(req, &c, "phone");
 	in.contact.account_id = c.act->name;
+	in.actor = c.act;                       /* links the report (/my) */
 	in.now = app_now(c.app);
-	if (workflow_submit(c.s, c.app->catalog, &in, c.act, &rc, &e) == -1) {
+	if (workflow_submit(c.s, c.app->catalog, &in, &rc, &e) == -1) {
 		end(&c);
 		return reply_verr(req, res, &e);
 	}

@@ -167,6 +167,8 @@ struct report {
 	int64_t register_due;           /* 59-FZ registration deadline */
 	int64_t expected;               /* answer deadline */
 	int reject_reason;              /* enum reject_reason; -1: none */
+	int fixed;                      /* reporter's "is it fixed?": 1 yes,
+	                                   0 no, -1 not answered */
 };
 
 /* A public change to a report, as FixMyStreet's servicerequestupdates. */

@@ -134,8 +134,10 @@ int account_delete(struct store *s, int64_t id, const char *password,
     int64_t now, struct verr *e);
 
 /*
- * Link report to the signed-in user a (nothing for NULL or an API key), in
- * the caller's transaction.  0 or -1.
+ * Link report to the signed-in user a (nothing for NULL or an API key):
+ * reports.reporter_user, the one link that "my reports", account deletion
+ * and the reporter's own actions read.  In the caller's transaction; 0 or
+ * -1.
  */
 int account_link_report(struct store *s, const struct actor *a,
     int64_t report);

@@ -59,6 +59,12 @@ report_status_closed(enum report_status st)
 	return st == STATUS_CLOSED || st == STATUS_REJECTED;
 }
 
+int
+report_closed_unfixed(enum report_status st, int fixed)
+{
+	return st == STATUS_CLOSED && fixed == 0;
+}
+
 const char *
 report_attr_type_name(enum attr_type t)
 {

@@ -96,6 +96,13 @@ const char *report_status_name(enum report_status st);
 enum report_status report_status_parse(const char *name); /* __MAX if unknown */
 int report_status_closed(enum report_status st);
 
+/*
+ * 1 if a report in status st whose reporter answered fixed (1 yes, 0 no,
+ * -1 not answered) is "closed, not fixed": closed, and the reporter said
+ * it is not (after the reopening window).  Every page and list shows it so.
+ */
+int report_closed_unfixed(enum report_status st, int fixed);
+
 /* Attribute data type names as Open311 spells them. */
 const char *report_attr_type_name(enum attr_type t);
 enum attr_type report_attr_type_parse(const char *name);  /* __MAX if unknown */

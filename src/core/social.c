@@ -129,14 +129,24 @@ fail:
 }
 
 int
-social_comment_mark(struct store *s, int64_t id, const char *who,
-    enum comment_mark mark, int64_t now, int64_t *report, int *already,
-    struct verr *e)
+social_comment_mark(struct store *s, int64_t id, const struct actor *a,
+    const char *device, enum comment_mark mark, int64_t now, int64_t *report,
+    int *already, struct verr *e)
 {
-	int rc;
+	/* "account:" and a login: never a device token (hex), never reused. */
+	char account[sizeof("account:") + VECHE_MAX_LOGIN];
+	const char *who = device;
+	int rc, n;
 
 	*already = 0;
 	*report = 0;
+	if (a != NULL && a->role != ROLE_SYSTEM && a->user_id > 0) {
+		n = snprintf(account, sizeof(account), "account:%s", a->name);
+		if (n < 0 || (size_t)n >= sizeof(account))
+			return verr_set(e, VERR_INVALID, "voter", "voter: a "
+			    "login of at most %d bytes", VECHE_MAX_LOGIN);
+		who = account;
+	}
 	if (who == NULL || who[0] == '\0')
 		return verr_set(e, VERR_INVALID, "voter", "voter: a device "
 		    "token is needed (enable cookies)");

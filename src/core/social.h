@@ -67,15 +67,16 @@ enum comment_mark {
 };
 
 /*
- * Mark published comment id for who (a device token): one flag and one
- * vote per device and comment.  Returns 0 with the comment's report in
- * *report and *already 1 when who had marked it so before (nothing
- * changes then); -1 with e set: VERR_NOT_FOUND, VERR_INVALID (no device),
- * VERR_INTERNAL.
+ * Mark published comment id for a reader: the signed-in account of a
+ * (a user, not a key), whichever device it uses, else the device token
+ * device; one flag and one vote per reader and comment.  Returns 0 with
+ * the comment's report in *report and *already 1 when the reader had
+ * marked it so before (nothing changes then); -1 with e set:
+ * VERR_NOT_FOUND, VERR_INVALID (no account, no device), VERR_INTERNAL.
  */
-int social_comment_mark(struct store *s, int64_t id, const char *who,
-    enum comment_mark mark, int64_t now, int64_t *report, int *already,
-    struct verr *e);
+int social_comment_mark(struct store *s, int64_t id, const struct actor *a,
+    const char *device, enum comment_mark mark, int64_t now, int64_t *report,
+    int *already, struct verr *e);
 
 /*
  * Moderate comment id: publish (1) or hide (0) it, at time now, with an

@@ -818,8 +818,8 @@ report_exists(struct store *s, int64_t id, struct verr *e)
 
 int
 workflow_submit(struct store *s, const struct catalog *c,
-    const struct report_input *in, const struct actor *citizen,
-    struct report_receipt *out, struct verr *e)
+    const struct report_input *in, struct report_receipt *out,
+    struct verr *e)
 {
 	int own, rc;
 
@@ -829,9 +829,6 @@ workflow_submit(struct store *s, const struct catalog *c,
 	if (tx_begin(s, &own, e) == -1)
 		return -1;
 	rc = report_submit(s, c, in, out, e);
-	if (rc == 0 && citizen != NULL && citizen->user_id != 0 &&
-	    store_wf_set_reporter(s, out->id, citizen->user_id) == -1)
-		rc = verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
 	if (rc == 0 && in->related != 0 &&
 	    store_wf_set_related(s, out->id, in->related) == -1)
 		rc = verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));

@@ -93,14 +93,14 @@ int workflow_to_status(struct store *s, const struct catalog *c,
     struct wf_outcome *out, struct verr *e);
 
 /*
- * Submit a report: report_submit, the link to the account of a signed-in
- * citizen (NULL: none) and to the earlier report in->related follows up,
- * in one transaction.  Returns as report_submit; VERR_INVALID "related"
- * when there is no such earlier report.
+ * Submit a report: report_submit (which links it to the account of
+ * in->actor, if signed in) and the link to the earlier report in->related
+ * follows up, in one transaction.  Returns as report_submit; VERR_INVALID
+ * "related" when there is no such earlier report.
  */
 int workflow_submit(struct store *s, const struct catalog *c,
-    const struct report_input *in, const struct actor *citizen,
-    struct report_receipt *out, struct verr *e);
+    const struct report_input *in, struct report_receipt *out,
+    struct verr *e);
 
 /*
  * Link report id's follow-ups (reports submitted with related = id),

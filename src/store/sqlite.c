@@ -176,11 +176,14 @@ static const char *const core_migrations[] = {
 	" status);"),
 };
 
-/* Every module's migrations, applied in this order. */
+/*
+ * Every module's migrations, applied in this order.  Workflow comes before
+ * accounts: accounts 5 moves its links into workflow's reports.reporter_user.
+ */
 static const struct migration_set *const migration_sets[] = {
 	&store_core_schema,
-	&store_accounts_schema,
 	&store_workflow_schema,
+	&store_accounts_schema,
 	&store_delivery_schema,
 	&store_social_schema,
 	&store_deadlines_schema,

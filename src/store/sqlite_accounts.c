@@ -47,6 +47,16 @@ static const char *const accounts_migrations[] = {
 	 * reporter gets e-mail ("ru", "en"; none: Russian). */
 	("CREATE TABLE report_langs(report INTEGER PRIMARY KEY REFERENCES"
 	" reports(id) ON DELETE CASCADE, lang TEXT NOT NULL);"),
+	/*
+	 * 5 (one reporter link): a report's account is the report's own
+	 * column reports.reporter_user (the workflow module's, whose
+	 * migrations run first, sqlite.c); user_reports, which said the
+	 * same a second time, is copied into it and dropped.
+	 */
+	"UPDATE reports SET reporter_user = (SELECT user FROM user_reports"
+	" WHERE report = reports.id) WHERE reporter_user IS NULL AND id IN"
+	" (SELECT report FROM user_reports);"
+	"DROP TABLE user_reports;",
 };
 
 const struct migration_set store_accounts_schema = {
@@ -126,13 +136,13 @@ static const char *const sql[A__MAX] = {
 	[A_TOKEN_DEL_OLD] = "DELETE FROM user_tokens WHERE expires <= ?",
 	[A_TOKEN_DEL_USER] = "DELETE FROM user_tokens WHERE user = ? AND "
 	    "kind = ?",
-	[A_REPORT_LINK] = "INSERT OR IGNORE INTO user_reports(report, user) "
-	    "VALUES (?, ?)",
-	[A_USER_REPORTS] = "SELECT report FROM user_reports WHERE user = ? "
-	    "ORDER BY report DESC LIMIT ?",
+	[A_REPORT_LINK] = "UPDATE reports SET reporter_user = ?2 WHERE id = ?1",
+	[A_USER_REPORTS] = "SELECT id FROM reports WHERE reporter_user = ? "
+	    "ORDER BY id DESC LIMIT ?",
 	[A_USER_ERASE_CONTACTS] = "DELETE FROM report_contacts WHERE report IN "
-	    "(SELECT report FROM user_reports WHERE user = ?)",
-	[A_USER_UNLINK] = "DELETE FROM user_reports WHERE user = ?",
+	    "(SELECT id FROM reports WHERE reporter_user = ?)",
+	[A_USER_UNLINK] = "UPDATE reports SET reporter_user = NULL "
+	    "WHERE reporter_user = ?",
 	[A_USER_AGENCIES_DEL] = "DELETE FROM user_tokens WHERE user = ?",
 	[A_USER_DELETE] = "DELETE FROM users WHERE id = ?",
 	[A_HELD_INSERT] = "INSERT INTO held_reports(hash, payload, expires, "

@@ -33,7 +33,7 @@
 	"r.requested, r.updated, r.register_due, r.expected, " \
 	"(SELECT group_concat(url, '" LIST_SEP "') FROM " \
 	"(SELECT url FROM report_media m WHERE m.report = r.id ORDER BY ord)), " \
-	"r.reject_reason"
+	"r.reject_reason, r.fixed"
 
 enum {
 	ST_REPORT_INSERT,
@@ -328,6 +328,8 @@ report_from_row(sqlite3_stmt *st, struct report *r, const char **media,
 	r->expected = sqlite3_column_int64(st, 15);
 	r->reject_reason = sqlite3_column_type(st, 17) == SQLITE_NULL ? -1 :
 	    sqlite3_column_int(st, 17);
+	r->fixed = sqlite3_column_type(st, 18) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int(st, 18) != 0;
 	m = sq_col_text(st, 16);
 	if (m != NULL && snprintf(mbuf, mbuflen, "%s", m) < (int)mbuflen) {
 		char *p = mbuf, *sep;

@@ -75,7 +75,6 @@ enum {
 	W_UPDATE_INSERT,
 	W_ACTION_INSERT,
 	W_EXTERNAL,
-	W_SET_REPORTER,
 	W_SET_RELATED,
 	W_FOLLOWUPS,
 	W_HISTORY,
@@ -102,7 +101,6 @@ static const char *const sql[W__MAX] = {
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	[W_EXTERNAL] = "SELECT update_id FROM workflow_updates "
 	    "WHERE report = ? AND external_id = ?",
-	[W_SET_REPORTER] = "UPDATE reports SET reporter_user = ? WHERE id = ?",
 	[W_SET_RELATED] = "UPDATE reports SET related = ? WHERE id = ?",
 	[W_FOLLOWUPS] = "SELECT id FROM reports WHERE related = ? "
 	    "ORDER BY id LIMIT ?",
@@ -316,13 +314,6 @@ set_link(struct store *s, int w, int64_t report, int64_t value,
 	sqlite3_bind_int64(st, 1, value);
 	sqlite3_bind_int64(st, 2, report);
 	return sq_step_done(s, st, what);
-}
-
-int
-store_wf_set_reporter(struct store *s, int64_t report, int64_t user)
-{
-	return set_link(s, W_SET_REPORTER, report, user, "linking the "
-	    "reporter");
 }
 
 int

@@ -88,7 +88,10 @@ int store_token_take(struct store *s,
     const unsigned char hash[STORE_SESSION_HASH_LEN], int kind, int64_t now,
     int64_t *user);
 
-/* Record that user filed report (in the caller's transaction). */
+/*
+ * Record that user filed report: the report's column reporter_user, the one
+ * link from a report to its account (in the caller's transaction).
+ */
 int store_user_report_link(struct store *s, int64_t user, int64_t report);
 
 /* The ids of the reports user filed, newest first, at most max. */
@@ -97,7 +100,9 @@ int store_user_reports(struct store *s, int64_t user, int64_t *ids,
 
 /*
  * Delete user id: the contact rows of the reports it filed, the links to
- * them, its sessions, tokens, agencies and the user row.  The reports stay.
+ * them (reporter_user becomes NULL, so that no later account that gets the
+ * same id inherits them), its sessions, tokens, agencies and the user row.
+ * The reports stay.
  */
 int store_user_delete(struct store *s, int64_t id);
 

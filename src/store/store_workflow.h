@@ -49,9 +49,6 @@ int store_wf_apply(struct store *s, const struct wf_record *r,
 int store_wf_external(struct store *s, int64_t report,
     const char *external_id, int64_t *update_id);
 
-/* Link a report to the account that submitted it. */
-int store_wf_set_reporter(struct store *s, int64_t report, int64_t user);
-
 /* Mark report as the follow-up of the earlier report related. */
 int store_wf_set_related(struct store *s, int64_t report, int64_t related);
 

@@ -119,6 +119,17 @@ class TestAccounts(MailServerCase):
                               "csrf": csrf}, csrf=False)
         self.assertEqual(r.status, 303, r)
         self.assertEqual(r.headers["Location"], "/my")
+        # The login-based API sign-up tells nothing about e-mails: an
+        # address as a login is refused the same, registered or not, and
+        # cannot take the address's sign-in.
+        said = [Session(self).post("/api/v1/signup", {
+            "login": login, "password": PASSWORD}, csrf=False)
+            for login in (EMAIL, "nobody.here@mail.test")]
+        self.assertEqual([r.status for r in said], [400, 400])
+        self.assertEqual(said[0].body, said[1].body)
+        self.assertIn("login", said[0].text())
+        r = Session(self).login(EMAIL, PASSWORD)
+        self.assertEqual(r.status, 200, r)
         page = s.get("/").text()
         self.assertIn(html.escape(NAME), page)
         self.assertIn('href="/my"', page)
@@ -155,9 +166,28 @@ class TestAccounts(MailServerCase):
                    csrf=False, headers={"X-CSRF-Token": session_csrf})
         self.assertEqual(r.status, 201, r)
         rid2 = int(r.json()[0]["service_request_id"])
+        # And one through the account's own API.
+        r = s.post("/api/v1/me/reports",
+                   report_fields("other", WEST_POINT,
+                                 description="Фонарь не горит"),
+                   csrf=False, headers={"X-CSRF-Token": session_csrf})
+        self.assertEqual(r.status, 201, r)
+        rid3 = r.json()["id"]
         page = s.get("/my").text()
         self.assertIn('href="/reports/%d"' % rid, page)
         self.assertIn('href="/reports/%d"' % rid2, page)
+        self.assertIn('href="/reports/%d"' % rid3, page)
+        # One link from a report to its account: the report's column.
+        db = sqlite3.connect(self.server.db, timeout=30)
+        owners = db.execute("SELECT DISTINCT reporter_user FROM reports "
+                            "WHERE id IN (?, ?, ?)",
+                            (rid, rid2, rid3)).fetchall()
+        self.assertEqual(len(owners), 1)
+        self.assertIsNotNone(owners[0][0])
+        self.assertIsNone(db.execute(
+            "SELECT name FROM sqlite_schema WHERE name = 'user_reports'")
+            .fetchone())
+        db.close()
         self.assertIn("Подано", page)
 
         # The reporter's receipt: both parts, names, local dates, links.
@@ -251,6 +281,11 @@ class TestAccounts(MailServerCase):
         self.assertEqual(db.execute("SELECT count(*) FROM report_contacts "
                                     "WHERE report = ?", (rid,)).fetchone(),
                          (0,))
+        # The link is cleared, not left to an id a new account may get.
+        self.assertEqual(db.execute("SELECT count(*) FROM reports WHERE "
+                                    "reporter_user IS NOT NULL AND id IN "
+                                    "(?, ?, ?)", (rid, rid2, rid3))
+                         .fetchone(), (0,))
         db.close()
         self.server.stop()
         raw = b""
@@ -545,6 +580,63 @@ class TestConfirmReports(MailServerCase):
         wait_for("the expired report's removal", lambda: rows() == (0, 0))
         wait_for("the photo files' removal", lambda: not kept & listed())
         self.assertEqual(Session(self).get(link).status, 404)
+
+class TestReporterLinkMigration(unittest.TestCase):
+    """A database from before accounts migration 5 kept the link from a
+    report to its account twice (user_reports and reports.reporter_user);
+    opening it moves user_reports into the column and drops the table."""
+
+    def fetch(self, method, path, body=None, headers=None):
+        return self.server.request(method, path, body, headers)
+
+    def test_user_reports_moved_into_the_report(self):
+        self.server = Server()
+        self.addCleanup(self.server.cleanup)
+        self.server.create_user("ivan", "citizen")
+        self.server.start()
+        try:
+            s = Session(self, login="ivan")
+            rids = []
+            for text in ("Яма во дворе", "Лавочка сломана"):
+                r = s.post("/api/v1/me/reports", report_fields(
+                    "other", WEST_POINT, description=text))
+                self.assertEqual(r.status, 201, r)
+                rids.append(r.json()["id"])
+        finally:
+            self.assertEqual(self.server.stop(), 0)
+        # Make it the old database: accounts at 4, the links in the table
+        # only (as the web form and Open311 kept them).
+        db = sqlite3.connect(self.server.db)
+        user = db.execute("SELECT id FROM users WHERE login = 'ivan'") \
+            .fetchone()[0]
+        with db:
+            db.execute("UPDATE schema_versions SET version = 4 WHERE "
+                       "module = 'accounts'")
+            db.execute("CREATE TABLE user_reports(report INTEGER PRIMARY "
+                       "KEY, user INTEGER NOT NULL)")
+            db.execute("INSERT INTO user_reports VALUES (?, ?)",
+                       (rids[0], user))
+            db.execute("UPDATE reports SET reporter_user = NULL WHERE "
+                       "id = ?", (rids[0],))
+        db.close()
+        self.server.start()
+        try:
+            page = Session(self, login="ivan").get("/my").text()
+            for rid in rids:
+                self.assertIn('href="/reports/%d"' % rid, page)
+        finally:
+            self.assertEqual(self.server.stop(), 0)
+        db = sqlite3.connect(self.server.db)
+        self.assertEqual(db.execute(
+            "SELECT id, reporter_user FROM reports ORDER BY id").fetchall(),
+            [(rids[0], user), (rids[1], user)])
+        self.assertIsNone(db.execute(
+            "SELECT name FROM sqlite_schema WHERE name = 'user_reports'")
+            .fetchone())
+        self.assertEqual(db.execute(
+            "SELECT version FROM schema_versions WHERE module = "
+            "'accounts'").fetchone(), (5,))
+        db.close()
 
 
 if __name__ == "__main__":

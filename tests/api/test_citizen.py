@@ -214,6 +214,22 @@ class TestNotFixed(CitizenCase):
         self.assertNotIn(">Решено<", page)
         self.assertIn('class="badge status-unfixed"', page)
         self.assertIn("Закрыто, проблема не решена", page)
+        # The lists say so too, in words, not colour alone.
+        for path, lang, words in (("/reports", "ru",
+                                   "Закрыто, проблема не решена"),
+                                  ("/reports", "en", "Closed, not fixed"),
+                                  ("/", "ru", "Закрыто, проблема не решена")):
+            listed = b.page(path, {"lang": lang})
+            item = re.search(r'<li class="report-item" data-id="%d">.*?'
+                             r'</li>' % rid, listed, re.S)
+            self.assertIsNotNone(item, (path, lang))
+            self.assertIn('<span class="badge status-unfixed">%s</span>'
+                          % words, item.group(0))
+        # And the JSON the map's list is drawn from.
+        r = self.fetch("GET", "/open311/v2/requests/%d.json?extensions=true"
+                       % rid)
+        x = r.json()[0]["extended_attributes"]
+        self.assertEqual((x["status"], x["fixed"]), ("closed", False))
         self.assertIn('href="/new?related=%d"' % rid, page)
         form = b.page("/new", {"related": rid})
         self.assertIn('name="related" value="%d"' % rid, form)
@@ -340,6 +356,7 @@ class TestComments(CitizenCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.server.create_user("mod1", "moderator")
+        cls.server.create_user("olga", "citizen")
 
     def comment(self, browser, rid, body, photo=None):
         """Post the report page's comment form (multipart, as it is)."""
@@ -401,6 +418,52 @@ class TestComments(CitizenCase):
         r = Browser(self).post("/api/v1/comments/%d/votes" % first,
                                {"useful": "yes"}, csrf=False)
         self.assertEqual(r.status, 403, r)
+
+    def test_one_mark_per_account_whichever_device(self):
+        """Signed in, a reader's vote and flag count once for the account,
+        from a phone and a laptop alike; signed out, once per device."""
+        b = Browser(self)
+        rid = b.report()
+        cid = self.comment(b, rid, "Комментарий для голосования")
+        phone, laptop = Browser(self), Browser(self)
+        session_csrf = {}
+        for device in (phone, laptop):
+            device.page("/reports/%d" % rid)     # each its device cookie
+            r = device.login("olga")
+            self.assertEqual(r.status, 200, r)
+            session_csrf[device] = r.json()["csrf"]
+        self.assertNotEqual(phone.cookies["veche_device"],
+                            laptop.cookies["veche_device"])
+        said = []
+        for device in (phone, laptop):
+            device.page("/reports/%d" % rid)
+            for path, fields in (("votes", {"useful": "yes"}),
+                                 ("flag", {})):
+                r = device.post("/api/v1/comments/%d/%s" % (cid, path),
+                                fields,
+                                headers={"Accept": "application/json"})
+                self.assertIn(r.status, (200, 201), r)
+                said.append(r.json()["already"])
+        self.assertEqual(said, [False, False, True, True])
+        # The laptop signs out: now it is a device like any other.
+        r = laptop.post("/api/v1/logout", {}, csrf=False, headers={
+            "X-CSRF-Token": session_csrf[laptop]})
+        self.assertEqual(r.status, 200, r)
+        laptop.page("/reports/%d" % rid)
+        r = laptop.post("/api/v1/comments/%d/votes" % cid, {"useful": "no"},
+                        headers={"Accept": "application/json"})
+        self.assertEqual((r.status, r.json()["already"]), (201, False))
+        c = [c for c in self.comments(rid) if c["id"] == cid][0]
+        self.assertEqual((c["useful"], c["not_useful"]), (1, 1))
+        mod = Session(self, "mod1")
+        page = mod.get("/desk/moderation",
+                       headers={"Accept": "text/html"}).text()
+        flagged = page.split('id="flagged"')[1].split("</ul>")[0]
+        self.assertIn("Комментарий для голосования", flagged)
+        with sqlite3.connect(self.server.db, timeout=30) as db:
+            self.assertEqual(db.execute(
+                "SELECT count(*) FROM comment_flags WHERE comment = ?",
+                (cid,)).fetchone(), (1,))
 
     def test_flag_reaches_the_moderator(self):
         b = Browser(self)

@@ -6,6 +6,8 @@
 // and the CSP are checked on every page, and no page scrolls sideways.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -41,16 +43,35 @@ async function jpeg(page) {
   return Buffer.from(b64, 'base64');
 }
 
+// A pothole report sent from page's device, as the form's script sends it;
+// returns the server's JSON answer.
+async function fileReport(page, url, description) {
+  await page.goto(`${url}/new`);
+  return page.evaluate(async (text) => {
+    const fd = new FormData();
+    fd.append('service_code', 'pothole');
+    fd.append('lat', '57.63');
+    fd.append('long', '39.87');
+    fd.append('description', text);
+    fd.append('attr[pothole][size]', 'large');
+    const csrf = document.querySelector('meta[name="csrf-token"]').content;
+    const res = await fetch('/api/v1/reports', { method: 'POST', body: fd,
+      headers: { Accept: 'application/json', 'X-CSRF-Token': csrf } });
+    return res.json();
+  }, description);
+}
+
+// veche user create on the server's database.
+function createUser(db, login, role, agencies = []) {
+  const args = ['user', 'create', '--db', db, '--login', login, '--role', role];
+  for (const a of agencies) args.push('--agency', a);
+  const r = spawnSync(VECHE_BIN, args, { input: `${PASSWORD}\n`,
+    env: { ...process.env, VECHE_PWHASH_FAST: '1' }, encoding: 'utf8' });
+  assert.equal(r.status, 0, `veche user create ${login}: ${r.stderr}`);
+}
+
 describe('the citizen after the answer, on a phone', { skip: skipReason, timeout: 300000 }, () => {
   let server, browser, db, reportId;
-
-  function user(login, role, agencies = []) {
-    const args = ['user', 'create', '--db', db, '--login', login, '--role', role];
-    for (const a of agencies) args.push('--agency', a);
-    const r = spawnSync(VECHE_BIN, args, { input: `${PASSWORD}\n`,
-      env: { ...process.env, VECHE_PWHASH_FAST: '1' }, encoding: 'utf8' });
-    assert.equal(r.status, 0, `veche user create ${login}: ${r.stderr}`);
-  }
 
   async function signedIn(login) {
     const page = await newPage(browser, { viewport: { width: 1280, height: 900 } });
@@ -65,8 +86,8 @@ describe('the citizen after the answer, on a phone', { skip: skipReason, timeout
   before(async () => {
     server = await startServer();
     db = join(server.dir, 'veche.db');
-    user('op', 'operator', ['roads']);
-    user('mod', 'moderator');
+    createUser(db, 'op', 'operator', ['roads']);
+    createUser(db, 'mod', 'moderator');
     browser = await launch();
   });
 
@@ -78,20 +99,8 @@ describe('the citizen after the answer, on a phone', { skip: skipReason, timeout
   test('"not fixed" reopens the report; the desk shows it first', async () => {
     const citizen = await newPage(browser, PHONE);
     // The form's own phone layout is another test's (web.test.mjs).
-    await citizen.goto(`${server.url}/new`);
     // The reporter's own device sends it (as the form's script does).
-    const r = await citizen.evaluate(async () => {
-      const fd = new FormData();
-      fd.append('service_code', 'pothole');
-      fd.append('lat', '57.63');
-      fd.append('long', '39.87');
-      fd.append('description', 'Яма у остановки, колёса бьёт');
-      fd.append('attr[pothole][size]', 'large');
-      const csrf = document.querySelector('meta[name="csrf-token"]').content;
-      const res = await fetch('/api/v1/reports', { method: 'POST', body: fd,
-        headers: { Accept: 'application/json', 'X-CSRF-Token': csrf } });
-      return res.json();
-    });
+    const r = await fileReport(citizen, server.url, 'Яма у остановки, колёса бьёт');
     assert.ok(r.id, `report created: ${JSON.stringify(r)}`);
     reportId = r.id;
 
@@ -167,5 +176,79 @@ describe('the citizen after the answer, on a phone', { skip: skipReason, timeout
     await mod.goto(`${server.url}/desk/moderation`);
     assert.match(await mod.textContent('#flagged'), /Всё ещё не починили/);
     assert.deepEqual(await axeProblems(mod), [], 'axe on moderation');
+  });
+});
+
+// unify (issue 12): "closed, not fixed" in the lists as on the report's
+// page.  The server reads its clock from a file (VECHE_CLOCK=file:...), so
+// that the reporter can answer after the 30 days of reopening.
+describe('"closed, not fixed" in the lists', { skip: skipReason, timeout: 300000 }, () => {
+  let server, browser, db, clockFile;
+  const start = Date.parse('2026-06-15T10:00:00+03:00') / 1000;
+
+  function setClock(t) {
+    writeFileSync(`${clockFile}.new`, `@${t}\n`);
+    renameSync(`${clockFile}.new`, clockFile);   // a new file: veche rereads it
+  }
+
+  before(async () => {
+    clockFile = join(mkdtempSync(join(tmpdir(), 'veche-clock-')), 'clock');
+    setClock(start);
+    const saved = process.env.VECHE_TEST_CLOCK;
+    process.env.VECHE_TEST_CLOCK = `file:${clockFile}`;
+    try {
+      server = await startServer();
+    } finally {
+      if (saved === undefined) delete process.env.VECHE_TEST_CLOCK;
+      else process.env.VECHE_TEST_CLOCK = saved;
+    }
+    db = join(server.dir, 'veche.db');
+    createUser(db, 'op', 'operator', ['roads']);
+    browser = await launch();
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (server) await server.stop();
+  });
+
+  test('the list, the map\'s list and the page agree, in words', async () => {
+    const citizen = await newPage(browser, PHONE);
+    const made = await fileReport(citizen, server.url, 'Яма, которую так и не заделали');
+    const id = made.id;
+    assert.ok(id, `report created: ${JSON.stringify(made)}`);
+
+    const op = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    await op.goto(`${server.url}/login`);
+    await op.fill('#login', 'op');
+    await op.fill('#password', PASSWORD);
+    await Promise.all([op.waitForNavigation(), op.click('#login-submit')]);
+    await op.goto(`${server.url}/desk/reports/${id}`);
+    await op.click('#do-register');
+    await op.waitForSelector('#flash');
+    await op.fill('#answer-text', 'Яму засыпали щебнем.');
+    await Promise.all([op.waitForNavigation(), op.click('#do-answer')]);
+    await Promise.all([op.waitForNavigation(), op.click('#do-close')]);
+    assert.match(await op.textContent('#status'), /Закрыто/);
+
+    setClock(start + 31 * 86400);                  // past the reopening window
+    await citizen.goto(`${server.url}/reports/${id}`);
+    await Promise.all([citizen.waitForNavigation(), citizen.click('#fixed-no')]);
+    assert.equal(await citizen.textContent('#status-badge'), 'Закрыто, проблема не решена');
+
+    // The server's list.
+    await citizen.goto(`${server.url}/reports?status=closed`);
+    const listed = citizen.locator(`#report-list li[data-id="${id}"] .badge`);
+    assert.equal(await listed.textContent(), 'Закрыто, проблема не решена');
+    assert.match(await listed.getAttribute('class'), /\bstatus-unfixed\b/);
+    await checkPage(citizen, 'the list with a closed, not fixed report');
+
+    // The map's list, drawn by the script from the JSON, in English too.
+    await citizen.goto(`${server.url}/?status=closed&lang=en`);
+    await citizen.waitForSelector('#map[data-ready="1"]');
+    const drawn = citizen.locator(`#report-list li[data-id="${id}"] .badge`);
+    assert.equal(await drawn.textContent(), 'Closed, not fixed');
+    assert.match(await drawn.getAttribute('class'), /\bstatus-unfixed\b/);
+    await checkPage(citizen, 'the map\'s list with a closed, not fixed report');
   });
 });

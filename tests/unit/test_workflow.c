@@ -107,8 +107,8 @@ submit(struct env *env, const struct actor *citizen, int64_t now,
 	in.nattrs = 1;
 	in.contact.email = "me@example.org";
 	in.now = now;
-	assert_int_equal(workflow_submit(env->s, env->c, &in, citizen, &rc,
-	    &e), 0);
+	in.actor = citizen;
+	assert_int_equal(workflow_submit(env->s, env->c, &in, &rc, &e), 0);
 	if (tok != NULL)
 		snprintf(tok, REPORT_TOKEN_LEN, "%s", rc.token);
 	return rc.id;

@@ -5,7 +5,7 @@ window.VECHE_I18N = {
   ru: {
     status: { submitted: 'Подано', registered: 'Зарегистрировано',
       in_progress: 'В работе', answered: 'Дан ответ', closed: 'Закрыто',
-      rejected: 'Отклонено' },
+      rejected: 'Отклонено', unfixed: 'Закрыто, проблема не решена' },
     noAddress: 'адрес не указан',
     more: (n) => `…и ещё ${n}: приблизьте карту`,
     empty: 'Обращений не найдено.',
@@ -38,7 +38,7 @@ window.VECHE_I18N = {
   en: {
     status: { submitted: 'Submitted', registered: 'Registered',
       in_progress: 'In progress', answered: 'Answered', closed: 'Closed',
-      rejected: 'Rejected' },
+      rejected: 'Rejected', unfixed: 'Closed, not fixed' },
     noAddress: 'no address given',
     more: (n) => `…and ${n} more: zoom in`,
     empty: 'No reports found.',

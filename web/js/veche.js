@@ -89,7 +89,11 @@
 
   // One list item, the same markup as the server's (web_pages.c on_item).
   function reportItem(r) {
-    const st = (r.extended_attributes && r.extended_attributes.status) || r.status;
+    const x = r.extended_attributes || {};
+    // unify (issue 12): a closed report its reporter says is not fixed
+    // (report_closed_unfixed), as the server's lists show it.
+    const st = x.status === 'closed' && x.fixed === false ? 'unfixed'
+      : x.status || r.status;
     const time = el('time', { datetime: (r.requested_datetime || '').slice(0, 16),
       text: dateText(r.requested_datetime) });
     const a = el('a', { href: `/reports/${r.service_request_id}` },

@@ -43,12 +43,15 @@ on_report(const struct report *r, void *arg)
 
 	if (!r->has_point)
 		return 0;
+	/* fixed: the reporter's "is it fixed?" (null: not asked), so the
+	 * map's list says "closed, not fixed" as the other lists do. */
 	return json_array_append_new(l->reports, json_pack("{s:I, s:f, s:f, "
-	    "s:s, s:s, s:s?, s:s?, s:s}", "id", (json_int_t)r->id, "lat",
+	    "s:s, s:s, s:s?, s:s?, s:s, s:o}", "id", (json_int_t)r->id, "lat",
 	    r->lat, "long", r->lon, "status", report_status_name(r->status),
 	    "service_code", r->service_code, "service_name", name, "address",
 	    r->address, "requested_datetime", datetime_format(r->requested,
-	    when, sizeof(when))));
+	    when, sizeof(when)), "fixed", r->fixed < 0 ? json_null() :
+	    json_boolean(r->fixed)));
 }
 
 static json_t *

@@ -151,7 +151,7 @@ class TestClusters(ClustersCase):
         rep = self.ok((30.0, 60.0, 30.02, 60.02), 16)["reports"][0]
         self.assertLessEqual(set(rep), {
             "address", "id", "lat", "long", "requested_datetime",
-            "service_code", "service_name", "status"})
+            "service_code", "service_name", "status", "fixed"})
 
     def test_bad_views_name_the_field(self):
         bad = (({"zoom": "12"}, "bbox"),

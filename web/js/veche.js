@@ -126,7 +126,8 @@
     function renderList(doc) {
       const items = doc.reports.map((r) => reportItem({ service_request_id: r.id,
         status: r.status, service_name: r.service_name, service_code: r.service_code,
-        address: r.address, requested_datetime: r.requested_datetime }));
+        address: r.address, requested_datetime: r.requested_datetime,
+        extended_attributes: { status: r.status, fixed: r.fixed } }));
       list.replaceChildren(...items.slice(0, MAX_LIST));
       const rest = doc.total - Math.min(items.length, MAX_LIST);
       if (rest > 0) list.append(el('li', { class: 'more', text: T.more(rest) }));

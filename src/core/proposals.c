@@ -386,7 +386,8 @@ proposal_support(struct store *s, const struct actor *act, int64_t id,
 			snprintf(after, sizeof(after), "state=review supports="
 			    "%lld answer_due=%lld", (long long)(p->supports + 1),
 			    (long long)due);
-			rc = audit_append(s, NULL, "proposal.review", obj,
+			/* Entered under the account whose support did it. */
+			rc = audit_append(s, act, "proposal.review", obj,
 			    "state=collecting", after, now, e);
 			*review = 1;
 		} else if (rc == 1)

@@ -224,4 +224,16 @@
 #define VECHE_HELP_LIST         100    /* posts listed on a situation's page */
 #define VECHE_HELP_CSV_MAX      200000 /* posts in one export */
 
+/* Proposals and agency notes (src/core/proposals.c; docs/participation.md) */
+#define VECHE_PROPOSAL_MAX_TITLE 200   /* characters of a proposal's title */
+#define VECHE_PROPOSAL_MAX_TEXT  5000  /* characters of a proposal's text */
+#define VECHE_PROPOSAL_MAX_REASON 5000 /* characters of a decision's reason */
+#define VECHE_PROPOSAL_LIST      100   /* proposals listed on one page */
+#define VECHE_PROPOSAL_MAX_THRESHOLD 100000000 /* supports a rule may ask, most */
+#define VECHE_PROPOSAL_MAX_DAYS  3650  /* days a rule's period may run, most */
+#define VECHE_NOTE_MAX_TITLE     200   /* characters of a "what we changed" title */
+#define VECHE_NOTE_MAX_TEXT      5000  /* characters of its text */
+#define VECHE_NOTE_MAX_REPORTS   50    /* reports one note links */
+#define VECHE_NOTE_LIST          50    /* notes shown on a page */
+
 #endif

@@ -17,6 +17,7 @@
 #include "api/web.h"
 #include "api/web_staff.h"
 #include "api/web_listen.h"
+#include "api/web_proposals.h"
 #include "api/web_ratings.h"
 #include "api/workflow.h"
 #include "core/audit.h"
@@ -39,6 +40,7 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	data_routes,
 	book_routes,
 	help_routes,            /* the help map (web_help.c) */
+	proposals_routes,       /* proposals, agency notes (web_proposals.c) */
 };
 
 struct http_route *

@@ -12,6 +12,7 @@
 #include "api/app.h"
 #include "api/web.h"
 #include "api/web_html.h"
+#include "api/web_proposals.h"
 #include "api/web_ratings.h"
 #include "core/book.h"
 #include "core/catalog.h"
@@ -340,6 +341,9 @@ book_page(struct http_request *req, struct http_response *res, void *arg)
 	trend(&h, months, TREND_MONTHS);
 	html_raw(&h, "</section>\n");
 	if (reports(&h, &c, code, page) == -1)
+		goto out;
+	/* "What we changed" notes (web_proposals.c). */
+	if (web_proposals_agency(&h, &c, code) == -1)
 		goto out;
 	html_page_end(&h);
 	rc = h.failed ? -1 : 0;

@@ -521,6 +521,8 @@ static const char *const msgs[M__MAX][LANG__MAX] = {
 	[M_HELP_K_HOUSING] = { "Жильё", "Housing" },
 	[M_HELP_K_EQUIPMENT] = { "Снаряжение", "Equipment" },
 	[M_HELP_K_VOLUNTEERS] = { "Волонтёры", "Volunteers" },
+	/* Proposals (web_proposals.c, issue 15). */
+	[M_PROP_NAV] = { "Предложения", "Proposals" },
 };
 
 static const char *const status_text[STATUS__MAX][LANG__MAX] = {
@@ -801,6 +803,9 @@ html_page_begin(struct html *h, const char *title, const char *page,
 	if (strcmp(page, "map") == 0 || strncmp(page, "help", 4) == 0)
 		html_f(h, "<li><a href=\"/help\" id=\"nav-help\">%m</a></li>\n",
 		    M_HELP_NAV);
+	/* Proposals (web_proposals.c). */
+	html_f(h, "<li><a href=\"/proposals\" id=\"nav-proposals\">%m</a>"
+	    "</li>\n", M_PROP_NAV);
 	html_raw(h, "</ul></nav>\n");
 	/* Citizens' accounts: sign in, or the signed-in user's links. */
 	if (h->account == NULL)

@@ -110,6 +110,8 @@ enum msg {
 	M_HELP_VERIFIED_MSG, M_HELP_MAP_HINT, M_HELP_K_EVACUATION, M_HELP_K_WATER,
 	M_HELP_K_FOOD, M_HELP_K_MEDICINE, M_HELP_K_TRANSPORT, M_HELP_K_HOUSING,
 	M_HELP_K_EQUIPMENT, M_HELP_K_VOLUNTEERS,
+	/* Proposals (web_proposals.c, issue 15; its other words are its own). */
+	M_PROP_NAV,
 	M__MAX
 };
 

@@ -15,6 +15,7 @@
 #include "api/auth.h"
 #include "api/web.h"
 #include "api/web_html.h"
+#include "api/web_proposals.h"
 #include "api/cache.h"
 #include "core/catalog.h"
 #include "core/db.h"
@@ -756,6 +757,9 @@ web_report(struct http_request *req, struct http_response *res, void *arg)
 	    "accept=\"image/jpeg,image/png,image/webp\"></div>\n"
 	    "<button type=\"submit\">%m</button>\n</form>\n</section>\n",
 	    id, c.csrf, M_C_AUTHOR, M_C_BODY, M_C_PHOTO, M_C_SEND);
+	/* "What we changed" notes and "Propose a lasting fix". */
+	if (web_proposals_report(&h, &c, id) == -1)
+		return -1;
 	html_f(&h, "<section class=\"share\" aria-labelledby=\"share-title\">\n"
 	    "<h2 id=\"share-title\">%m</h2>\n<div class=\"field\"><label "
 	    "for=\"share-url\">%m</label>\n<input id=\"share-url\" readonly "

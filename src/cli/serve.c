@@ -28,6 +28,7 @@
 #include "core/db.h"
 #include "core/listen.h"
 #include "core/report.h"
+#include "core/proposals.h"
 #include "core/tiles.h"
 
 #define DEFAULT_DB      CLI_DEFAULT_DB
@@ -59,6 +60,9 @@ static const char usage[] =
     "  --mail-from ADDR   sender of veche's e-mail (mail.from)\n"
     "  --confirm-reports  hold a report filed without an account until the\n"
     "                     link e-mailed to its reporter is followed\n"
+    "  --proposals RULE   supports a proposal needs and in how many days:\n"
+    "                     'rf' (100000 in 365), 'city' (1000 in 90, the\n"
+    "                     default) or N/DAYS (docs/participation.md)\n"
     "  --retry-base-ms N  first webhook/e-mail retry delay (default 30000)\n"
     "  --retry-cap-ms N   longest retry delay (default 6 hours)\n"
     "  --max-attempts N   attempts before a delivery is dead (default 12)\n"
@@ -161,9 +165,11 @@ parse_args(struct serve *sv, int argc, char **argv)
 		{ "confirm-reports", no_argument, NULL, 'R' },
 		{ "data-dir", required_argument, NULL, 'O' },
 		{ "data-licence", required_argument, NULL, 'c' },
+		{ "proposals", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int64_t v, per_address = 0, header_s = 0, body_s = 0;
+	char err[160];
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -260,6 +266,13 @@ parse_args(struct serve *sv, int argc, char **argv)
 			break;
 		case 'O':
 			sv->app.data_dir = optarg;
+			break;
+		case 'p':
+			if (proposals_set_rule(optarg, err, sizeof(err)) ==
+			    -1) {
+				fprintf(stderr, "veche: --proposals: %s\n", err);
+				return -1;
+			}
 			break;
 		case 'c':
 			if (*optarg == '\0' || strlen(optarg) > 64) {

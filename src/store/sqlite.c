@@ -69,6 +69,7 @@ static const struct stmt_table *const stmt_tables[STORE_MOD__MAX] = {
 	[STORE_MOD_DEADLINES] = &store_deadlines_stmts,
 	[STORE_MOD_RATINGS] = &store_ratings_stmts,
 	[STORE_MOD_HELP] = &store_help_stmts,
+	[STORE_MOD_PROPOSALS] = &store_proposals_stmts,
 };
 
 #define STMT_FIXED ((size_t)STORE_MOD__MAX * STORE_MOD_STMTS)
@@ -190,6 +191,7 @@ static const struct migration_set *const migration_sets[] = {
 	&store_posts_schema,
 	&store_ratings_schema,
 	&store_help_schema,
+	&store_proposals_schema,
 };
 
 const struct migration_set store_core_schema = {

@@ -54,6 +54,11 @@ export const PAGES = [
   { route: '/help' },
   { route: '/help/{situation}', path: '/help/none', status: 404 },
   { route: '/help/{situation}/posts/{id}', path: '/help/none/posts/1', status: 404 },
+  // Proposals (web_proposals.c): none in the demo city, so a proposal's
+  // page is the 404; proposals.test.mjs checks real ones at 360 px.
+  { route: '/proposals' },
+  { route: '/proposals/new' },
+  { route: '/proposals/{id}', path: '/proposals/999', status: 404 },
 ];
 
 // GET routes that answer something other than a page.

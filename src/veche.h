@@ -216,4 +216,10 @@
 #define VECHE_HELP_LIST         100    /* posts listed on a situation's page */
 #define VECHE_HELP_CSV_MAX      200000 /* posts in one export */
 
+/* Citizens' e-mail alerts (core/alerts.c) */
+#define VECHE_ALERT_DIGEST_HOUR  8            /* local hour of the daily digest */
+#define VECHE_ALERT_POLL_MS      500          /* the digest worker's wake-up */
+#define VECHE_ALERT_MAX_MAIL     3            /* subscriptions per e-mail a window */
+#define VECHE_ALERT_MAX_ADDRESS  20           /* ... per client address */
+
 #endif

@@ -39,6 +39,7 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	data_routes,
 	book_routes,
 	help_routes,            /* the help map (web_help.c) */
+	alerts_routes,          /* citizens' e-mail alerts (web_alerts.c) */
 };
 
 struct http_route *

@@ -155,6 +155,14 @@ class TestAlerts(MailServerCase):
         wait_idle(self.server)
         self.assertEqual(len(self.alerts(b)), 1)  # once a day
 
+    def test_forms_on_the_pages(self):
+        rid = self.report("pothole", WEST_POINT)
+        page = self.fetch("GET", "/reports/%d" % rid).text()
+        self.assertIn('id="alerts-form"', page)
+        self.assertIn('name="report" value="%d"' % rid, page)
+        page = self.fetch("GET", "/reports?service_code=trees").text()
+        self.assertIn('href="/alerts/new?service_code=trees"', page)
+
     def test_bad_input_names_the_field(self):
         for target, field in (({"agency": "nosuch"}, "agency"),
                               ({"service_code": "nosuch"}, "service_code"),

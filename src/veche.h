@@ -236,4 +236,10 @@
 #define VECHE_NOTE_MAX_REPORTS   50    /* reports one note links */
 #define VECHE_NOTE_LIST          50    /* notes shown on a page */
 
+/* Citizens' e-mail alerts (core/alerts.c) */
+#define VECHE_ALERT_DIGEST_HOUR  8            /* local hour of the daily digest */
+#define VECHE_ALERT_POLL_MS      500          /* the digest worker's wake-up */
+#define VECHE_ALERT_MAX_MAIL     3            /* subscriptions per e-mail a window */
+#define VECHE_ALERT_MAX_ADDRESS  20           /* ... per client address */
+
 #endif

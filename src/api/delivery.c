@@ -36,6 +36,7 @@ static const char *const channel_names[DELIVERY_CHANNEL__MAX] = {
 	[DELIVERY_WEBHOOK] = "webhook",
 	[DELIVERY_MAIL_AGENCY] = "mail-agency",
 	[DELIVERY_MAIL_REPORTER] = "mail-reporter",
+	[DELIVERY_MAIL_ALERT] = "mail-alert",
 };
 
 /*

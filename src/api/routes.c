@@ -41,6 +41,7 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	book_routes,
 	help_routes,            /* the help map (web_help.c) */
 	proposals_routes,       /* proposals, agency notes (web_proposals.c) */
+	alerts_routes,          /* citizens' e-mail alerts (web_alerts.c) */
 };
 
 struct http_route *

@@ -122,6 +122,15 @@ const struct http_route *web_routes(size_t *n);
 const struct http_route *map_routes(size_t *n);
 /* web_help.c: the help map's pages, API and exports. */
 const struct http_route *help_routes(size_t *n);
+/*
+ * web_alerts.c: citizens' e-mail alerts (subscribe, confirm, unsubscribe);
+ * web_alerts_form writes the subscription form for one target (the
+ * others NULL) into a page.
+ */
+const struct http_route *alerts_routes(size_t *n);
+struct html;
+void web_alerts_form(struct html *h, const char *csrf, const char *report,
+    const char *bbox, const char *agency, const char *service_code);
 
 /*
  * web_account.c: the citizens' account pages (sign-up, e-mail

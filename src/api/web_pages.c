@@ -356,8 +356,11 @@ web_list(struct http_request *req, struct http_response *res, void *arg)
 		page_link(&h, &f, f.page + 1, M_NEXT, "next");
 	html_raw(&h, "</p></nav>\n");
 	if (f.service != NULL)
-		html_f(&h, "<p><a href=\"/rss?service_code=%s\">%m</a></p>\n",
-		    f.service, M_RSS);
+		html_f(&h, "<p><a href=\"/rss?service_code=%s\">%m</a> "
+		    "<a href=\"/alerts/new?service_code=%s\" "
+		    "id=\"alerts-link\">%r</a></p>\n", f.service, M_RSS,
+		    f.service, h.lang == LANG_EN ? "Subscribe by e-mail" :
+		    "Подписаться по e-mail");
 	html_page_end(&h);
 	return h.failed ? -1 : 0;
 }
@@ -694,6 +697,7 @@ web_report(struct http_request *req, struct http_response *res, void *arg)
 	struct web_ctx c;
 	struct html h;
 	int64_t id;
+	char idtext[24];
 	int rc, order;
 
 	if (web_begin(req, res, arg, &c) == -1)
@@ -764,8 +768,12 @@ web_report(struct http_request *req, struct http_response *res, void *arg)
 	    "<h2 id=\"share-title\">%m</h2>\n<div class=\"field\"><label "
 	    "for=\"share-url\">%m</label>\n<input id=\"share-url\" readonly "
 	    "value=\"%s\"></div>\n<button type=\"button\" id=\"copy-link\" "
-	    "hidden>%m</button>\n</section>\n</article>\n", M_SHARE,
+	    "hidden>%m</button>\n</section>\n", M_SHARE,
 	    M_SHARE_LINK, web_url(req, &c, http_request_path(req)), M_COPY);
+	/* Alerts about this report by e-mail (web_alerts.c). */
+	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
+	web_alerts_form(&h, c.csrf, idtext, NULL, NULL, NULL);
+	html_raw(&h, "</article>\n");
 	html_page_end(&h);
 	return h.failed ? -1 : 0;
 }

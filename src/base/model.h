@@ -294,6 +294,7 @@ enum delivery_channel {
 	DELIVERY_WEBHOOK,               /* a subscription's URL */
 	DELIVERY_MAIL_AGENCY,           /* the event's agency's e-mail */
 	DELIVERY_MAIL_REPORTER,         /* the reporter's e-mail */
+	DELIVERY_MAIL_ALERT,            /* a citizen's alert (core/alerts.h) */
 	DELIVERY_CHANNEL__MAX
 };
 

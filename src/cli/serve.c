@@ -17,6 +17,7 @@
 #include "api/metrics.h"
 #include "api/routes.h"
 #include "cli/cli.h"
+#include "core/alerts.h"
 #include "core/calendar.h"
 #include "core/catalog.h"
 #include "core/account.h"
@@ -66,6 +67,7 @@ static const char usage[] =
     "  --retry-base-ms N  first webhook/e-mail retry delay (default 30000)\n"
     "  --retry-cap-ms N   longest retry delay (default 6 hours)\n"
     "  --max-attempts N   attempts before a delivery is dead (default 12)\n"
+    "  --digest-hour H    local hour of the daily alerts digest (0-23, 8)\n"
     "  --trusted-proxy ADDR[,ADDR]\n"
     "                     reverse proxies whose X-Forwarded-For names the\n"
     "                     client (rate limits count that address)\n"
@@ -107,6 +109,8 @@ struct serve {
 	struct delivery_worker *worker;
 	struct escalation_worker *scanner;
 	struct worker *sweeper;         /* expired held reports */
+	struct alerts_digest *digest;   /* citizens' daily alerts */
+	int digest_hour;
 	struct listen_fetcher *fetcher;
 	struct cli_dump_worker *dumper;
 	char public_url[512], static_dir[1024], media_dir[1024];
@@ -156,6 +160,7 @@ parse_args(struct serve *sv, int argc, char **argv)
 		{ "retry-base-ms", required_argument, NULL, 'B' },
 		{ "retry-cap-ms", required_argument, NULL, 'P' },
 		{ "max-attempts", required_argument, NULL, 'A' },
+		{ "digest-hour", required_argument, NULL, 'G' },
 		{ "trusted-proxy", required_argument, NULL, 'X' },
 		{ "max-conn-per-address", required_argument, NULL, 'I' },
 		{ "header-timeout", required_argument, NULL, 'H' },
@@ -234,6 +239,13 @@ parse_args(struct serve *sv, int argc, char **argv)
 				sv->dcfg.cap_ms = v;
 			else
 				sv->dcfg.max_attempts = (int)v;
+			break;
+		case 'G':
+			if (parse_int64(optarg, 0, 23, &v) == -1) {
+				fprintf(stderr, "veche: --digest-hour: 0 to 23\n");
+				return -1;
+			}
+			sv->digest_hour = (int)v;
 			break;
 		case 'X':
 			sv->cfg.trusted_proxies = optarg;
@@ -486,7 +498,9 @@ start_workers(struct serve *sv)
 	    (sv->scanner = escalation_worker_start(sv->db, sv->app.writer,
 	    VECHE_ESCALATION_PERIOD, err, sizeof(err))) == NULL ||
 	    (sv->sweeper = account_sweeper_start(sv->db, sv->app.writer,
-	    sv->app.media_dir, err, sizeof(err))) == NULL) {
+	    sv->app.media_dir, err, sizeof(err))) == NULL ||
+	    (sv->digest = alerts_digest_start(sv->db, sv->app.writer,
+	    sv->digest_hour, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "veche: %s\n", err);
 		return -1;
 	}
@@ -528,6 +542,7 @@ stop(struct serve *sv)
 	listen_fetcher_stop(sv->fetcher);
 	listen_free(sv->app.listen);
 	cli_dump_worker_stop(sv->dumper);
+	alerts_digest_stop(sv->digest);
 	worker_stop(sv->sweeper);
 	escalation_worker_stop(sv->scanner);
 	delivery_worker_stop(sv->worker);
@@ -555,6 +570,7 @@ run(int argc, char **argv)
 	sv.nreports = CLI_DEMO_REPORTS;
 	sv.app.data_licence = CLI_DEFAULT_LICENCE;
 	delivery_config_default(&sv.dcfg);
+	sv.digest_hour = VECHE_ALERT_DIGEST_HOUR;
 	if (parse_args(&sv, argc, argv) == -1) {
 		sodium_memzero(sv.metrics_token, sizeof(sv.metrics_token));
 		return 2;

@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "veche.h"
+#include "core/alerts.h"
 #include "core/catalog.h"
 #include "core/account.h"
 #include "core/clock.h"
@@ -52,6 +53,7 @@ static const char *const channel_names[DELIVERY_CHANNEL__MAX] = {
 	[DELIVERY_WEBHOOK] = "webhook",
 	[DELIVERY_MAIL_AGENCY] = "mail-agency",
 	[DELIVERY_MAIL_REPORTER] = "mail-reporter",
+	[DELIVERY_MAIL_ALERT] = "mail-alert",
 };
 
 int64_t
@@ -242,6 +244,10 @@ outbox_emit(struct store *s, enum event_type ev, int64_t report_id,
 		verr_set(e, VERR_INTERNAL, NULL, "outbox: %s", store_error(s));
 		goto out;
 	}
+	/* Citizens' alerts (alerts.h) about the same event. */
+	if (mail_configured(s) && alerts_fanout(s, ev, report_id, id,
+	    now * 1000, e) == -1)
+		goto out;
 	ret = 0;
 	goto out;
 oom:
@@ -708,11 +714,14 @@ mail_server(struct store *s, long timeout_ms, struct mail_server *srv,
 	return 0;
 }
 
-/* Build and send one message now.  0, or -1 with err set. */
+/*
+ * Build and send one message now, with extra header lines (or NULL).
+ * 0, or -1 with err set.
+ */
 static int
 mail_now(struct store *s, long timeout_ms, const char *to,
     const char *subject, const struct letter *l, const char *msgid,
-    char *err, size_t errlen)
+    const char *const *headers, char *err, size_t errlen)
 {
 	struct mail_settings m;
 	struct mail_server srv;
@@ -721,8 +730,8 @@ mail_now(struct store *s, long timeout_ms, const char *to,
 
 	if (mail_server(s, timeout_ms, &srv, &m, err, errlen) == -1)
 		return -1;
-	if ((msg = mail_message_alt_new(m.from, to, subject, l->text, l->html,
-	    msgid, clock_now())) == NULL) {
+	if ((msg = mail_message_hdr_new(m.from, to, subject, l->text, l->html,
+	    msgid, clock_now(), headers)) == NULL) {
 		snprintf(err, errlen, "cannot build the message to %.100s "
 		    "(check mail.from and the address)", to);
 		return -1;
@@ -751,8 +760,46 @@ send_mail(struct store *s, const struct delivery_config *cfg,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	ret = mail_now(s, cfg->timeout_ms, j->address, subject, &l, msgid, err,
-	    errlen);
+	ret = mail_now(s, cfg->timeout_ms, j->address, subject, &l, msgid,
+	    NULL, err, errlen);
+	letter_free(&l);
+	return ret;
+}
+
+/*
+ * A citizen's alert (alerts.h): one-click unsubscribe headers (RFC 8058).
+ * A subscription ended since it was queued sends nothing.
+ */
+static int
+send_alert(struct store *s, const struct delivery_config *cfg,
+    const struct job *j, char *err, size_t errlen)
+{
+	char msgid[128], subject[512], to[VECHE_MAX_EMAIL + 1];
+	char unsub[VECHE_MAX_URL + 128], hdr[VECHE_MAX_URL + 160];
+	const char *headers[3] = { NULL, NULL, NULL };
+	struct letter l;
+	int ret;
+
+	memset(&l, 0, sizeof(l));
+	snprintf(msgid, sizeof(msgid), "%s.%s.%lld@veche", j->key,
+	    channel_names[j->channel], (long long)j->id);
+	ret = alerts_mail(s, cfg->public_url, j->id, to, sizeof(to), subject,
+	    sizeof(subject), &l, unsub, sizeof(unsub));
+	if (ret == 1)
+		return 0;
+	if (ret == -1) {
+		letter_free(&l);
+		snprintf(err, errlen, "building the alert failed: %s",
+		    store_error(s));
+		return -1;
+	}
+	if (unsub[0] != '\0') {
+		snprintf(hdr, sizeof(hdr), "List-Unsubscribe: <%s>", unsub);
+		headers[0] = hdr;
+		headers[1] = "List-Unsubscribe-Post: List-Unsubscribe=One-Click";
+	}
+	ret = mail_now(s, cfg->timeout_ms, to, subject, &l, msgid, headers,
+	    err, errlen);
 	letter_free(&l);
 	return ret;
 }
@@ -768,7 +815,7 @@ delivery_mail_now(struct store *s, const char *to, const char *subject,
 	sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
 	snprintf(msgid, sizeof(msgid), "%s.account@veche", hex);
 	return mail_now(s, VECHE_DELIVERY_TIMEOUT_MS, to, subject, l, msgid,
-	    err, errlen);
+	    NULL, err, errlen);
 }
 
 int
@@ -800,6 +847,8 @@ delivery_run(struct store *s, const struct delivery_config *cfg,
 		err[0] = '\0';
 		rc = j.channel == DELIVERY_WEBHOOK ?
 		    send_webhook(s, cfg, &j, err, sizeof(err)) :
+		    j.channel == DELIVERY_MAIL_ALERT ?
+		    send_alert(s, cfg, &j, err, sizeof(err)) :
 		    send_mail(s, cfg, &j, err, sizeof(err));
 		(*sent)++;
 		/* The round's clock, advanced by the time sending took. */

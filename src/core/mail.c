@@ -183,11 +183,25 @@ mail_message_alt_new(const char *from, const char *to, const char *subject,
     const char *text, const char *html, const char *message_id,
     int64_t date)
 {
+	return mail_message_hdr_new(from, to, subject, text, html, message_id,
+	    date, NULL);
+}
+
+char *
+mail_message_hdr_new(const char *from, const char *to, const char *subject,
+    const char *text, const char *html, const char *message_id,
+    int64_t date, const char *const *headers)
+{
 	struct buf b = { NULL, 0, VECHE_MAX_MAIL, 0 };
 	char subj[2048], when[64];
 	time_t t = (time_t)date;
 	struct tm tm;
+	size_t i;
 
+	for (i = 0; headers != NULL && headers[i] != NULL; i++)
+		if (!ascii_printable(headers[i]) ||
+		    strchr(headers[i], ':') == NULL)
+			return NULL;
 	if (!parse_email_ok(from) || !parse_email_ok(to) ||
 	    strlen(from) > VECHE_MAX_EMAIL || strlen(to) > VECHE_MAX_EMAIL ||
 	    strpbrk(subject, "\r\n") != NULL || !ascii_printable(message_id) ||
@@ -215,6 +229,10 @@ mail_message_alt_new(const char *from, const char *to, const char *subject,
 	put_str(&b, message_id);
 	put_str(&b, ">\r\nMIME-Version: 1.0\r\n"
 	    "Auto-Submitted: auto-generated\r\n");
+	for (i = 0; headers != NULL && headers[i] != NULL; i++) {
+		put_str(&b, headers[i]);
+		put_str(&b, "\r\n");
+	}
 	if (html == NULL) {
 		put_part_header(&b, "text/plain");
 		put_str(&b, "\r\n");

@@ -32,6 +32,14 @@ char *mail_message_alt_new(const char *from, const char *to,
     const char *message_id, int64_t date);
 
 /*
+ * The same with extra header lines (printable ASCII "Name: value", no line
+ * ends; NULL-terminated list, or NULL), such as List-Unsubscribe.
+ */
+char *mail_message_hdr_new(const char *from, const char *to,
+    const char *subject, const char *text, const char *html,
+    const char *message_id, int64_t date, const char *const *headers);
+
+/*
  * Encode a header value as RFC 2047 encoded-words (UTF-8, base64), folded
  * so no line passes 76 bytes; pure printable ASCII is copied as is.
  * Returns 0, or -1 if out is too small.

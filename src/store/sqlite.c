@@ -70,6 +70,7 @@ static const struct stmt_table *const stmt_tables[STORE_MOD__MAX] = {
 	[STORE_MOD_RATINGS] = &store_ratings_stmts,
 	[STORE_MOD_HELP] = &store_help_stmts,
 	[STORE_MOD_PROPOSALS] = &store_proposals_stmts,
+	[STORE_MOD_ALERTS] = &store_alerts_stmts,
 };
 
 #define STMT_FIXED ((size_t)STORE_MOD__MAX * STORE_MOD_STMTS)
@@ -192,6 +193,7 @@ static const struct migration_set *const migration_sets[] = {
 	&store_ratings_schema,
 	&store_help_schema,
 	&store_proposals_schema,
+	&store_alerts_schema,   /* after delivery: its items name events */
 };
 
 const struct migration_set store_core_schema = {

@@ -71,7 +71,9 @@ _Static_assert(DS__MAX <= STORE_MOD_STMTS, "too many delivery statements");
 	" CASE d.channel" \
 	"  WHEN 1 THEN (SELECT email FROM agencies WHERE code = e.agency)" \
 	"  WHEN 2 THEN (SELECT email FROM report_contacts" \
-	"   WHERE report = e.report) END" \
+	"   WHERE report = e.report)" \
+	"  WHEN 3 THEN (SELECT s.email FROM alert_items i JOIN alert_subs s" \
+	"   ON s.id = i.sub WHERE i.delivery = d.id LIMIT 1) END" \
 	" FROM deliveries d JOIN events e ON e.id = d.event" \
 	" LEFT JOIN subscriptions sub ON sub.id = d.subscription"
 

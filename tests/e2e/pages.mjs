@@ -25,6 +25,10 @@ export const PAGES = [
   { route: '/account/reset', path: '/account/reset?token=not-a-token' },
   { route: '/account/confirm', path: '/account/confirm?token=not-a-token', status: 404 },
   { route: '/account/confirm-report', path: '/account/confirm-report?token=not-a-token', status: 404 },
+  // Citizens' e-mail alerts (web_alerts.c).
+  { route: '/alerts/new', path: '/alerts/new?report=1' },
+  { route: '/alerts/confirm', path: '/alerts/confirm?token=not-a-token', status: 404 },
+  { route: '/alerts/unsubscribe', path: '/alerts/unsubscribe?token=not-a-token' },
   { route: '/ratings' },
   { route: '/ratings/methodology' },
   { route: '/agencies/{code}', path: '/agencies/uk_kirovsky' },

@@ -522,7 +522,7 @@ digest_round(struct worker *w, void *arg)
 	struct alerts_digest *d = arg;
 	struct store *s = worker_store(w);
 	time_t t = (time_t)clock_now();
-	char today[16], last[16];
+	char today[32], last[32];
 	struct tm tm;
 	size_t n;
 

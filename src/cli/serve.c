@@ -81,7 +81,9 @@ static const char usage[] =
     "  --log-format F     'text' (default) or 'json': a JSON line per\n"
     "                     request on stderr (docs/operations.md)\n"
     "  --data-dir DIR     write the open data dump into DIR at start and\n"
-    "                     daily, and serve it at /data (docs/opendata.md)\n"
+    "                     daily, and serve it at /data (docs/opendata.md;\n"
+    "                     default: opendata/ next to the database; ''\n"
+    "                     publishes none)\n"
     "  --data-licence ID  the open data's licence, an SPDX id (default\n"
     "                     " CLI_DEFAULT_LICENCE ")\n"
     "\n"
@@ -114,6 +116,7 @@ struct serve {
 	struct listen_fetcher *fetcher;
 	struct cli_dump_worker *dumper;
 	char public_url[512], static_dir[1024], media_dir[1024];
+	char data_dir[1024];
 };
 
 /* Split "host:port" or "[v6]:port". */
@@ -394,6 +397,15 @@ prepare_data(struct serve *sv)
 		    slash != NULL ? (int)(slash - sv->db + 1) : 0, sv->db);
 		sv->app.media_dir = sv->media_dir;
 	}
+	/* Open data is published unless --data-dir '' turns it off. */
+	if (sv->app.data_dir == NULL && strcmp(sv->db, ":memory:") != 0) {
+		const char *slash = strrchr(sv->db, '/');
+
+		snprintf(sv->data_dir, sizeof(sv->data_dir), "%.*sopendata",
+		    slash != NULL ? (int)(slash - sv->db + 1) : 0, sv->db);
+		sv->app.data_dir = sv->data_dir;
+	} else if (sv->app.data_dir != NULL && sv->app.data_dir[0] == '\0')
+		sv->app.data_dir = NULL;
 	if (sv->app.tiles_url == NULL)
 		sv->app.tiles_url = DEFAULT_TILES;
 	return open_tiles(sv);

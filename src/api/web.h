@@ -143,7 +143,8 @@ void web_alerts_link(struct html *h, const char *target, const char *value,
  * web_account.c: the citizens' account pages (sign-up, e-mail
  * confirmation, password reset, "my reports", deletion).  web_account_who
  * fills c's signed-in user (act, session_csrf, who, email) for web_begin;
- * web_html_account passes it to a page's header.
+ * web_html_account passes it to a page's header (and resets the page's
+ * feed to the city's, h->feed = NULL).
  */
 void web_account_who(struct http_request *req, struct web_ctx *c);
 struct html;

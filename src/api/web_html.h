@@ -26,7 +26,8 @@ struct html {
 	const char *account;
 	const char *account_csrf;
 	/* The page's RSS feed, path and query ("/rss?agency=roads"), for
-	 * the head's link and the footer's; NULL: the whole city, "/rss". */
+	 * the head's link and the footer's; NULL: the whole city, "/rss"
+	 * (web_html_account sets NULL: every page passes there). */
 	const char *feed;
 };
 

@@ -179,7 +179,7 @@ web_fail(struct http_request *req, struct http_response *res,
     const struct web_ctx *c, int status, const char *field,
     const char *message)
 {
-	struct html h = { res, c->lang, 0, NULL, NULL };
+	struct html h = { res, c->lang, 0, NULL, NULL, NULL };
 
 	if (!c->html) {
 		http_response_error(req, res, status, field, message);
@@ -283,7 +283,7 @@ static const char *const p_report[] = {
 };
 static const char *const p_new[] = { LANG_P, "related", NULL };
 static const char *const p_rss[] = {
-	LANG_P, "service_code", "bbox", "agency", NULL
+	LANG_P, "service_code", "bbox", "agency", "status", "days", NULL
 };
 static const char *const p_post_report[] = {
 	LANG_P, "csrf", "service_code", "lat", "long", "address_string",

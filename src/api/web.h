@@ -131,12 +131,20 @@ const struct http_route *alerts_routes(size_t *n);
 struct html;
 void web_alerts_form(struct html *h, const char *csrf, const char *report,
     const char *bbox, const char *agency, const char *service_code);
+/*
+ * A link to the subscription form of target ("agency" or "service_code")
+ * value, shown by its name; hidden when value is NULL (the map page's
+ * script shows it when a filter is chosen).
+ */
+void web_alerts_link(struct html *h, const char *target, const char *value,
+    const char *name);
 
 /*
  * web_account.c: the citizens' account pages (sign-up, e-mail
  * confirmation, password reset, "my reports", deletion).  web_account_who
  * fills c's signed-in user (act, session_csrf, who, email) for web_begin;
- * web_html_account passes it to a page's header.
+ * web_html_account passes it to a page's header (and resets the page's
+ * feed to the city's, h->feed = NULL).
  */
 void web_account_who(struct http_request *req, struct web_ctx *c);
 struct html;

@@ -190,6 +190,8 @@ web_html_account(struct html *h, const struct web_ctx *c)
 {
 	h->account = c->act != NULL ? c->who : NULL;
 	h->account_csrf = c->act != NULL ? c->session_csrf : NULL;
+	/* Every page passes here: the city's feed unless it sets one. */
+	h->feed = NULL;
 }
 
 void

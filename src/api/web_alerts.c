@@ -30,7 +30,7 @@ enum alw {
 	W_CONFIRMED, W_CONFIRMED_TEXT, W_BAD_LINK, W_UNSUB, W_UNSUB_TEXT,
 	W_UNSUB_BTN, W_UNSUB_DONE, W_MAIL_SUBJECT, W_MAIL_TEXT, W_MAIL_LINK,
 	W_MAIL_IGNORE, W_WHAT, W_REPORT, W_AREA, W_AGENCY, W_SERVICE,
-	W_PRIVACY, W__MAX
+	W_PRIVACY, W_LINK, W__MAX
 };
 
 static const char *const words[W__MAX][LANG__MAX] = {
@@ -80,6 +80,7 @@ static const char *const words[W__MAX][LANG__MAX] = {
 	[W_PRIVACY] = { "Адрес нигде не показывается; его видит только "
 	    "рассылка.", "The address is never shown; only the mailing uses "
 	    "it." },
+	[W_LINK] = { "Подписаться по e-mail", "Subscribe by e-mail" },
 };
 
 static const char *
@@ -150,6 +151,20 @@ web_alerts_form(struct html *h, const char *csrf, const char *report,
 	    "id=\"alerts-submit\">%s</button>\n</form>\n", w(W_EMAIL, lang),
 	    w(W_MODE, lang), w(W_INSTANT, lang), w(W_DAILY, lang),
 	    w(W_PRIVACY, lang), w(W_SUBMIT, lang));
+}
+
+void
+web_alerts_link(struct html *h, const char *target, const char *value,
+    const char *name)
+{
+	enum alw what = strcmp(target, "agency") == 0 ? W_AGENCY : W_SERVICE;
+
+	/* data-alert: veche.js keeps the map page's link on its filters. */
+	html_f(h, "<p class=\"alerts-link\" data-alert=\"%s\"%r><a "
+	    "href=\"/alerts/new?%s=%s\" id=\"alerts-link-%s\">%s: %s<span "
+	    "class=\"alerts-name\">%s</span></a></p>\n", target, value == NULL ?
+	    " hidden" : "", target, value != NULL ? value : "", target,
+	    w(W_LINK, h->lang), w(what, h->lang), name != NULL ? name : "");
 }
 
 /* GET /alerts/new: the form for the target the query names. */

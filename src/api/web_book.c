@@ -340,6 +340,8 @@ book_page(struct http_request *req, struct http_response *res, void *arg)
 	    bt(B_ALL_RATINGS, c.lang), bt(B_TREND, c.lang));
 	trend(&h, months, TREND_MONTHS);
 	html_raw(&h, "</section>\n");
+	web_alerts_link(&h, "agency", code, agency_name(c.app->catalog, code,
+	    c.lang));
 	if (reports(&h, &c, code, page) == -1)
 		goto out;
 	/* "What we changed" notes (web_proposals.c). */

@@ -776,7 +776,8 @@ html_page_begin(struct html *h, const char *title, const char *page,
 		    "markercluster/MarkerCluster.Default.css\">\n");
 	html_f(h, "<link rel=\"stylesheet\" href=\"/static/css/veche.css\">\n"
 	    "<link rel=\"alternate\" type=\"application/rss+xml\" "
-	    "title=\"%m\" href=\"/rss\">\n", M_RSS);
+	    "title=\"%m\" href=\"%s\">\n", M_RSS,
+	    h->feed != NULL ? h->feed : "/rss");
 	if (with_map)
 		html_raw(h, "<script src=\"/static/vendor/leaflet/leaflet.js\" "
 		    "defer></script>\n<script src=\"/static/vendor/"
@@ -835,8 +836,8 @@ html_page_end(struct html *h)
 {
 	html_f(h, "</main>\n<footer class=\"site\"><p>%m "
 	    "<a href=\"/open311/v2/discovery.json\">Open311</a> · "
-	    "<a href=\"/rss\">%m</a></p></footer>\n</body>\n</html>\n",
-	    M_FOOTER, M_RSS);
+	    "<a href=\"%s\" id=\"rss-link\">%m</a></p></footer>\n</body>\n"
+	    "</html>\n", M_FOOTER, h->feed != NULL ? h->feed : "/rss", M_RSS);
 }
 
 /* unify (issue 12): the status badge of pages and lists. */

@@ -25,6 +25,10 @@ struct html {
 	 * CSRF token (web_html_account), or NULL: "Sign in". */
 	const char *account;
 	const char *account_csrf;
+	/* The page's RSS feed, path and query ("/rss?agency=roads"), for
+	 * the head's link and the footer's; NULL: the whole city, "/rss"
+	 * (web_html_account sets NULL: every page passes there). */
+	const char *feed;
 };
 
 /* The interface's words.  Add a name here and its text in web_html.c. */

@@ -270,6 +270,79 @@ render_list(struct html *h, const struct web_ctx *c, struct web_filters *f,
 	return 0;
 }
 
+/*
+ * The filters f shows as a query string ("service_code=x&days=30", "" for
+ * none; page left out), in request memory, or NULL when out of memory.
+ * The feed and the pages' links carry the filters with it.
+ */
+static const char *
+filters_query(struct http_request *req, const struct web_filters *f)
+{
+	const char *const names[] = { "service_code", "status", "agency" };
+	const char *values[] = { f->service, f->status, f->agency };
+	char buf[512];
+	size_t i, used = 0;
+	const char *v;
+	int n;
+
+	buf[0] = '\0';
+	for (i = 0; i < 3; i++) {
+		if ((v = values[i]) == NULL)
+			continue;
+		n = snprintf(buf + used, sizeof(buf) - used, "%s%s=",
+		    used ? "&" : "", names[i]);
+		if (n < 0 || (size_t)n >= sizeof(buf) - used)
+			return NULL;
+		used += (size_t)n;
+		/* Values were checked: catalogue codes and status names. */
+		for (; *v != '\0'; v++) {
+			n = snprintf(buf + used, sizeof(buf) - used,
+			    strchr("&=#+%? ", *v) ? "%%%02X" : "%c",
+			    (unsigned char)*v);
+			if (n < 0 || (size_t)n >= sizeof(buf) - used)
+				return NULL;
+			used += (size_t)n;
+		}
+	}
+	if (f->days != 90) {
+		n = snprintf(buf + used, sizeof(buf) - used, "%sdays=%d",
+		    used ? "&" : "", f->days);
+		if (n < 0 || (size_t)n >= sizeof(buf) - used)
+			return NULL;
+	}
+	return http_request_strdup(req, buf);
+}
+
+/*
+ * The page's feed with the filters shown (h->feed, for the head and the
+ * footer) from query (filters_query).
+ */
+static void
+feed_set(struct http_request *req, struct html *h, const char *query)
+{
+	char buf[600];
+
+	if (query == NULL || query[0] == '\0')
+		return;
+	if (snprintf(buf, sizeof(buf), "/rss?%s", query) < (int)sizeof(buf))
+		h->feed = http_request_strdup(req, buf);
+}
+
+/*
+ * Under the list: the feed of the filters shown and the e-mail alerts of
+ * its agency and category (web_alerts.c).
+ */
+static void
+feeds(struct html *h, const struct web_ctx *c, const struct web_filters *f)
+{
+	html_f(h, "<p class=\"feeds\" id=\"feeds\"><a href=\"%s\" "
+	    "id=\"list-rss\">%m</a></p>\n", h->feed != NULL ? h->feed :
+	    "/rss", M_RSS);
+	web_alerts_link(h, "agency", f->agency, agency_name(c, f->agency));
+	web_alerts_link(h, "service_code", f->service, f->service != NULL ?
+	    service_name(c, f->service) : NULL);
+}
+
 static void
 html_begin(struct http_response *res, struct html *h, const struct web_ctx *c)
 {
@@ -291,6 +364,7 @@ web_map(struct http_request *req, struct http_response *res, void *arg)
 	if (web_filters_read(req, &c, &f, &e) == -1)
 		return web_fail(req, res, &c, 400, e.field, e.message);
 	html_begin(res, &h, &c);
+	feed_set(req, &h, filters_query(req, &f));
 	catalog_bounds(c.app->catalog, &b[0], &b[1], &b[2], &b[3]);
 	html_page_begin(&h, web_msg(M_MAP_TITLE, c.lang), "map", "/", c.csrf,
 	    1);
@@ -306,31 +380,28 @@ web_map(struct http_request *req, struct http_response *res, void *arg)
 	    b[2], b[3], app_now(c.app), M_LIST_TITLE);
 	if (render_list(&h, &c, &f, &found) == -1)
 		return -1;
-	html_f(&h, "<p class=\"more\"><a href=\"/reports\">%m</a></p>\n"
-	    "</section>\n</div>\n", M_NAV_LIST);
+	html_f(&h, "<p class=\"more\"><a href=\"/reports\">%m</a></p>\n",
+	    M_NAV_LIST);
+	feeds(&h, &c, &f);
+	html_raw(&h, "</section>\n</div>\n");
 	html_page_end(&h);
 	return h.failed ? -1 : 0;
 }
 
-/* A link to page n of the list with the same filters. */
+/* A link to page n of the list with the same filters (query). */
 static void
-page_link(struct html *h, const struct web_filters *f, int64_t n,
-    enum msg text, const char *rel)
+page_link(struct html *h, const char *query, int64_t n, enum msg text,
+    const char *rel)
 {
-	html_f(h, "<a rel=\"%r\" href=\"/reports?page=%D&amp;days=%d", rel, n,
-	    f->days);
-	if (f->service != NULL)
-		html_f(h, "&amp;service_code=%s", f->service);
-	if (f->status != NULL)
-		html_f(h, "&amp;status=%s", f->status);
-	if (f->agency != NULL)
-		html_f(h, "&amp;agency=%s", f->agency);
-	html_f(h, "\">%m</a>", text);
+	html_f(h, "<a rel=\"%r\" href=\"/reports?page=%D%r%s\">%m</a>", rel,
+	    n, query != NULL && query[0] ? "&amp;" : "", query != NULL ?
+	    query : "", text);
 }
 
 int
 web_list(struct http_request *req, struct http_response *res, void *arg)
 {
+	const char *query;
 	struct web_filters f;
 	struct web_ctx c;
 	struct html h;
@@ -342,6 +413,8 @@ web_list(struct http_request *req, struct http_response *res, void *arg)
 	if (web_filters_read(req, &c, &f, &e) == -1)
 		return web_fail(req, res, &c, 400, e.field, e.message);
 	html_begin(res, &h, &c);
+	query = filters_query(req, &f);
+	feed_set(req, &h, query);
 	html_page_begin(&h, web_msg(M_LIST_ALL_TITLE, c.lang), "list",
 	    "/reports", c.csrf, 0);
 	html_f(&h, "<h1>%m</h1>\n", M_LIST_ALL_TITLE);
@@ -350,17 +423,12 @@ web_list(struct http_request *req, struct http_response *res, void *arg)
 		return -1;
 	html_f(&h, "<nav class=\"pages\" aria-label=\"%m\"><p>", M_PAGE);
 	if (f.page > 1)
-		page_link(&h, &f, f.page - 1, M_PREV, "prev");
+		page_link(&h, query, f.page - 1, M_PREV, "prev");
 	html_f(&h, " <span>%m %D</span> ", M_PAGE, f.page);
 	if (found > VECHE_WEB_PAGE)
-		page_link(&h, &f, f.page + 1, M_NEXT, "next");
+		page_link(&h, query, f.page + 1, M_NEXT, "next");
 	html_raw(&h, "</p></nav>\n");
-	if (f.service != NULL)
-		html_f(&h, "<p><a href=\"/rss?service_code=%s\">%m</a> "
-		    "<a href=\"/alerts/new?service_code=%s\" "
-		    "id=\"alerts-link\">%r</a></p>\n", f.service, M_RSS,
-		    f.service, h.lang == LANG_EN ? "Subscribe by e-mail" :
-		    "Подписаться по e-mail");
+	feeds(&h, &c, &f);
 	html_page_end(&h);
 	return h.failed ? -1 : 0;
 }

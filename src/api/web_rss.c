@@ -1,6 +1,7 @@
 /*
  * web_rss.c: GET /rss, an RSS 2.0 feed of the newest reports, for the
- * whole city, a category (service_code), an agency or an area (bbox =
+ * whole city or the filters of the map and the list (service_code,
+ * agency, status, days: web_filters_read) and an area (bbox =
  * min_long,min_lat,max_long,max_lat), written with libxml2's writer so that
  * every text is escaped by it.  A report's description is plain text, sent
  * as HTML that shows it as typed (plain_element).
@@ -19,8 +20,6 @@
 #include "core/parse.h"
 #include "core/report.h"
 #include "http/http.h"
-
-#define RSS_DAYS 90
 
 struct feed {
 	xmlTextWriterPtr w;
@@ -154,44 +153,38 @@ web_bbox_param(const char *v, struct report_query *q)
 int
 web_rss(struct http_request *req, struct http_response *res, void *arg)
 {
-	const char *svc = http_request_param(req, "service_code");
-	const char *agency = http_request_param(req, "agency");
 	const char *bbox = http_request_param(req, "bbox");
 	const struct service *service = NULL;
+	const struct agency *agency = NULL;
 	xmlBufferPtr buf = NULL;
-	struct report_query q;
+	struct web_filters wf;
 	struct web_ctx c;
 	struct feed f;
-	char title[300];
+	struct verr e;
+	char title[400];
 	int rc = -1;
 
 	if (web_begin(req, res, arg, &c) == -1)
 		return 0;
 	c.html = 0;     /* errors as the API's, not as pages */
-	memset(&q, 0, sizeof(q));
-	if (svc != NULL) {
-		if ((service = catalog_service(c.app->catalog, svc)) == NULL)
-			return web_fail(req, res, &c, 400, "service_code",
-			    "service_code: unknown service");
-		q.services = &svc;
-		q.nservices = 1;
-	}
-	if (agency != NULL) {
-		if (catalog_agency(c.app->catalog, agency) == NULL)
-			return web_fail(req, res, &c, 400, "agency",
-			    "agency: unknown agency");
-		q.agency = agency;
-	}
-	if (bbox != NULL && web_bbox_param(bbox, &q) == -1)
+	/* The map's and the list's filters, read as they read them. */
+	memset(&e, 0, sizeof(e));
+	if (web_filters_read(req, &c, &wf, &e) == -1)
+		return web_fail(req, res, &c, 400, e.field, e.message);
+	if (bbox != NULL && web_bbox_param(bbox, &wf.q) == -1)
 		return web_fail(req, res, &c, 400, "bbox", "bbox: four numbers "
 		    "min_long,min_lat,max_long,max_lat");
-	q.end = app_now(c.app);
-	q.start = q.end - (int64_t)RSS_DAYS * 86400;
-	q.order = ORDER_REQUESTED_DESC;
-	q.limit = VECHE_RSS_ITEMS;
-	snprintf(title, sizeof(title), "%s — %s%s%s", web_msg(M_SITE, c.lang),
-	    web_msg(M_LIST_ALL_TITLE, c.lang), service ? ": " : "",
-	    service ? catalog_text(service->name, c.lang) : "");
+	wf.q.limit = VECHE_RSS_ITEMS;
+	wf.q.offset = 0;
+	if (wf.service != NULL)
+		service = catalog_service(c.app->catalog, wf.service);
+	if (wf.agency != NULL)
+		agency = catalog_agency(c.app->catalog, wf.agency);
+	snprintf(title, sizeof(title), "%s — %s%s%s%s%s",
+	    web_msg(M_SITE, c.lang), web_msg(M_LIST_ALL_TITLE, c.lang),
+	    service ? ": " : "", service ? catalog_text(service->name, c.lang) :
+	    "", agency ? (service ? ", " : ": ") : "", agency ?
+	    catalog_text(agency->name, c.lang) : "");
 	memset(&f, 0, sizeof(f));
 	f.req = req;
 	f.c = &c;
@@ -208,7 +201,7 @@ web_rss(struct http_request *req, struct http_response *res, void *arg)
 	element(&f, "link", web_url(req, &c, "/reports"));
 	element(&f, "description", web_msg(M_TAGLINE, c.lang));
 	element(&f, "language", c.lang == LANG_EN ? "en" : "ru");
-	if (report_list(c.store, NULL, &q, on_item, &f) != 0 || f.failed)
+	if (report_list(c.store, NULL, &wf.q, on_item, &f) != 0 || f.failed)
 		goto out;
 	if (xmlTextWriterEndDocument(f.w) < 0)
 		goto out;

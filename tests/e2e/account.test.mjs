@@ -4,65 +4,10 @@
 // file a report with the pre-filled form, and find it in "my reports";
 // axe-core on every page.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 
-import { axeProblems, launch, newPage, skipReason, startServer } from './harness.mjs';
-
-// The least of SMTP that veche's client needs: every message kept raw.
-function smtpReceiver() {
-  const messages = [];
-  const waiting = [];
-  const srv = createServer((sock) => {
-    let buf = '';
-    let data = false;
-    sock.write('220 test ESMTP\r\n');
-    sock.on('data', (d) => {
-      buf += d.toString('latin1');
-      for (;;) {
-        if (data) {
-          const end = buf.indexOf('\r\n.\r\n');
-          if (end < 0) return;
-          messages.push(Buffer.from(buf.slice(0, end), 'latin1').toString('utf8'));
-          buf = buf.slice(end + 5);
-          data = false;
-          sock.write('250 OK\r\n');
-          while (waiting.length) waiting.shift()();
-          continue;
-        }
-        const nl = buf.indexOf('\r\n');
-        if (nl < 0) return;
-        const line = buf.slice(0, nl).toUpperCase();
-        buf = buf.slice(nl + 2);
-        if (line.startsWith('EHLO')) sock.write('250-test\r\n250 8BITMIME\r\n');
-        else if (line.startsWith('DATA')) { data = true; sock.write('354 go on\r\n'); }
-        else if (line.startsWith('QUIT')) { sock.end('221 bye\r\n'); return; }
-        else sock.write('250 OK\r\n');
-      }
-    });
-  });
-  return {
-    messages,
-    listen: () => new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve(srv.address().port))),
-    close: () => new Promise((resolve) => srv.close(resolve)),
-    // The first message for which pick returns something, when it comes.
-    async next(pick) {
-      for (;;) {
-        for (const m of messages) {
-          const v = pick(m);
-          if (v) return v;
-        }
-        await new Promise((resolve) => waiting.push(resolve));
-      }
-    },
-  };
-}
-
-// A quoted-printable body decoded (soft line breaks, =XX).
-function unqp(s) {
-  return Buffer.from(s.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g,
-    (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
-}
+import { axeProblems, launch, newPage, skipReason, startMailServer, unqp }
+  from './harness.mjs';
 
 async function checkPage(page, what) {
   assert.deepEqual(await axeProblems(page), [], `axe on ${what}`);
@@ -75,17 +20,14 @@ describe('a citizen account on a phone', { skip: skipReason, timeout: 300000 }, 
   let server, browser, smtp;
 
   before(async () => {
-    smtp = smtpReceiver();
-    const port = await smtp.listen();
-    server = await startServer(['--smtp', `smtp://127.0.0.1:${port}`,
-      '--mail-from', 'veche@city.test']);
+    server = await startMailServer();
+    smtp = server.smtp;
     browser = await launch();
   });
 
   after(async () => {
     if (browser) await browser.close();
     if (server) await server.stop();
-    if (smtp) await smtp.close();
   });
 
   test('sign up, confirm, file a report, see it in my reports', async () => {

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -129,4 +130,75 @@ export async function signIn(page, server, login) {
 export async function pageProblems(page, what) {
   assert.deepEqual(await axeProblems(page), [], `axe on ${what}`);
   assert.deepEqual(page.problems, [], `CSP or script errors on ${what}`);
+}
+
+// The least of SMTP that veche's client needs: every message kept raw
+// (account.test.mjs, alerts.test.mjs).
+export function smtpReceiver() {
+  const messages = [];
+  const waiting = [];
+  const srv = createServer((sock) => {
+    let buf = '';
+    let data = false;
+    sock.write('220 test ESMTP\r\n');
+    sock.on('data', (d) => {
+      buf += d.toString('latin1');
+      for (;;) {
+        if (data) {
+          const end = buf.indexOf('\r\n.\r\n');
+          if (end < 0) return;
+          messages.push(Buffer.from(buf.slice(0, end), 'latin1').toString('utf8'));
+          buf = buf.slice(end + 5);
+          data = false;
+          sock.write('250 OK\r\n');
+          while (waiting.length) waiting.shift()();
+          continue;
+        }
+        const nl = buf.indexOf('\r\n');
+        if (nl < 0) return;
+        const line = buf.slice(0, nl).toUpperCase();
+        buf = buf.slice(nl + 2);
+        if (line.startsWith('EHLO')) sock.write('250-test\r\n250 8BITMIME\r\n');
+        else if (line.startsWith('DATA')) { data = true; sock.write('354 go on\r\n'); }
+        else if (line.startsWith('QUIT')) { sock.end('221 bye\r\n'); return; }
+        else sock.write('250 OK\r\n');
+      }
+    });
+  });
+  return {
+    messages,
+    listen: () => new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve(srv.address().port))),
+    close: () => new Promise((resolve) => srv.close(resolve)),
+    // The first message for which pick returns something, when it comes.
+    async next(pick) {
+      for (;;) {
+        for (const m of messages) {
+          const v = pick(m);
+          if (v) return v;
+        }
+        await new Promise((resolve) => waiting.push(resolve));
+      }
+    },
+  };
+}
+
+// A quoted-printable body decoded (soft line breaks, =XX).
+export function unqp(s) {
+  return Buffer.from(s.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g,
+    (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+}
+
+// A server that mails through an smtpReceiver on loopback (server.smtp),
+// which its stop() closes too.
+export async function startMailServer(extra = []) {
+  const smtp = smtpReceiver();
+  const port = await smtp.listen();
+  const server = await startServer(['--smtp', `smtp://127.0.0.1:${port}`,
+    '--mail-from', 'veche@city.test', ...extra]);
+  const stop = server.stop;
+  server.smtp = smtp;
+  server.stop = async () => {
+    try { await stop(); } finally { await smtp.close(); }
+  };
+  return server;
 }

@@ -204,6 +204,7 @@
       ev.preventDefault();
       const p = new URLSearchParams(new FormData(form));
       history.replaceState(null, '', `/?${p}`);
+      followFilters(form, filters());
       load();
     });
     form.addEventListener('change', () => form.requestSubmit());
@@ -483,6 +484,28 @@
     if (drawn > 0) map.fitBounds(group.getBounds());
     node.dataset.areas = String(drawn);
     node.dataset.ready = '1';
+  }
+
+  // ---- Alerts (issue 14): the feed and subscribe links follow the filters
+  // the map changes in place, as the server writes them for a loaded page.
+  function followFilters(form, p) {
+    const f = new URLSearchParams(p);
+    if (f.get('days') === '90') f.delete('days');       // the default, left out as the server does
+    const q = f.toString();
+    const feed = q ? `/rss?${q}` : '/rss';
+    document.querySelectorAll('link[rel="alternate"][type="application/rss+xml"], #rss-link, #list-rss')
+      .forEach((a) => { a.setAttribute('href', feed); });
+    document.querySelectorAll('.alerts-link[data-alert]').forEach((box) => {
+      const key = box.dataset.alert;
+      const select = form.elements[key];
+      const value = select ? select.value : '';
+      const a = box.querySelector('a');
+      const name = box.querySelector('.alerts-name');
+      box.hidden = !value;
+      if (!value || !a) return;
+      a.setAttribute('href', `/alerts/new?${new URLSearchParams([[key, value]])}`);
+      if (name && select.selectedOptions[0]) name.textContent = select.selectedOptions[0].textContent;
+    });
   }
 
   const pages = { map: mapPage, new: newPage, report: reportPage,

@@ -82,9 +82,9 @@ struct ratings {
 };
 
 /*
- * The ratings of every agency of c for period p as of now, reading the
- * whole history once.  Returns a struct the caller frees with
- * ratings_free, or NULL with e set (VERR_INTERNAL).
+ * The ratings of every agency of c for period p as of now, reading once
+ * the histories of the reports with a stay in p.  Returns a struct the
+ * caller frees with ratings_free, or NULL with e set (VERR_INTERNAL).
  */
 struct ratings *ratings_compute(struct store *s, const struct catalog *c,
     const struct ratings_period *p, int64_t now, struct verr *e);

@@ -158,9 +158,9 @@ static const char *const sql[RT__MAX] = {
 	 */
 	[RT_STAYS] = "WITH ids(id) AS (SELECT id FROM reports "
 	    "WHERE requested BETWEEN ?1 AND ?2 UNION "
-	    "SELECT w.report FROM workflow_updates w "
-	    "JOIN report_updates u ON u.id = w.update_id "
-	    "WHERE w.action = " FWD " AND u.created BETWEEN ?1 AND ?2) "
+	    "SELECT w.report FROM workflow_updates w WHERE w.action = " FWD
+	    " AND (SELECT created FROM report_updates WHERE id = w.update_id) "
+	    "BETWEEN ?1 AND ?2) "
 	    "SELECT r.id, r.requested, r.agency, w.update_id, u.created, "
 	    "coalesce(u.status, r.status), coalesce(w.action, -1), w.agency, "
 	    "f.from_agency, f.register_due, f.expected, f.fixed, NULL, "

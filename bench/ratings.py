@@ -68,9 +68,9 @@ def phase(db, action, select):
 def histories(path):
     db = sqlite3.connect(path)
     db.executescript(
-        "CREATE TEMP TABLE plan AS SELECT id, requested AS t0, "
-        "abs(random()) % 1000 AS x, abs(random()) % 1000 AS y, "
-        "abs(random()) % 1000 AS z FROM reports;"
+        "CREATE TEMP TABLE plan(id INTEGER PRIMARY KEY, t0, x, y, z);"
+        "INSERT INTO plan SELECT id, requested, abs(random()) % 1000, "
+        "abs(random()) % 1000, abs(random()) % 1000 FROM reports;"
         # A forward moves the report before its registration.
         "UPDATE reports SET forwarded_from = agency, agency = CASE WHEN "
         "agency = 'admin' THEN 'roads' ELSE 'admin' END WHERE id IN "

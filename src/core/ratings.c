@@ -1,10 +1,13 @@
 /*
  * ratings.c: agencies' figures from the public history (ratings.h,
- * docs/ratings.md).  One pass in report order over the histories of the
- * reports with a stay in the period (store_ratings_stays_each):
- * a report's entries split into stays, one per agency it was with; each
- * stay that began in the period adds to its agency's counts.  The same
- * rules, line for line, are in scripts/ratings_from_dump.py.
+ * docs/ratings.md).  A period is cut at the local calendar months: a past
+ * whole month comes from its kept figures (store_ratings_month_get) or is
+ * computed by itself and kept; the rest is read in as few passes as it
+ * takes.  A pass goes in report order over the histories of the reports
+ * with a stay in its stretch (store_ratings_stays_each): a report's
+ * entries split into stays, one per agency it was with; each stay that
+ * began in the stretch adds to its agency's counts.  The same rules, line
+ * for line, are in scripts/ratings_from_dump.py.
  */
 #include <math.h>
 #include <stdio.h>

@@ -1,8 +1,10 @@
 /*
  * sqlite_ratings.c: the ratings and open data module of the SQLite backend
  * (see sqlite_internal.h and store_ratings.h): the deadlines in force after
- * each workflow action (table ratings_facts, kept by a trigger), and the
- * streams the ratings and the open data dump read.
+ * each workflow action (table ratings_facts, kept by a trigger), the
+ * streams the ratings and the open data dump read, and the ratings' kept
+ * months (tables ratings_months and ratings_month_figures, cleared by
+ * triggers when a write touches one of their stays).
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -1,9 +1,13 @@
 /*
  * ratings.c: agencies' figures from the public history (ratings.h,
- * docs/ratings.md).  One pass over every report's history in report order:
- * a report's entries split into stays, one per agency it was with; each
- * stay that began in the period adds to its agency's counts.  The same
- * rules, line for line, are in scripts/ratings_from_dump.py.
+ * docs/ratings.md).  A period is cut at the local calendar months: a past
+ * whole month comes from its kept figures (store_ratings_month_get) or is
+ * computed by itself and kept; the rest is read in as few passes as it
+ * takes.  A pass goes in report order over the histories of the reports
+ * with a stay in its stretch (store_ratings_stays_each): a report's
+ * entries split into stays, one per agency it was with; each stay that
+ * began in the stretch adds to its agency's counts.  The same rules, line
+ * for line, are in scripts/ratings_from_dump.py.
  */
 #include <math.h>
 #include <stdio.h>
@@ -33,9 +37,26 @@ struct durations {
 
 /* Per agency while computing: the figures and the durations. */
 struct acc {
+	char code[VECHE_MAX_CODE + 1];
 	struct ratings_agency a;
 	int64_t reg_due, reg_ok, ans_due, ans_ok, fixed_yes, fixed_no;
 	struct durations answer, close;
+};
+
+/*
+ * The stays that began in a stretch of time (a month or a part of one),
+ * per agency, in the order first met.
+ */
+struct part {
+	struct acc *accs;
+	size_t n, cap;
+	/*
+	 * The first deadline at or after the computation's clock that judges
+	 * an open stay of the part; INT64_MAX for none.  Up to it the figures
+	 * hold as long as no stay changes.
+	 */
+	int64_t valid_until;
+	int failed;                     /* out of memory */
 };
 
 /* The stay being read. */
@@ -52,40 +73,35 @@ struct stay {
 	int extensions, reopened, fixed_yes, fixed_no;
 };
 
+/* One pass: the stays that began in [from, to] add to part. */
 struct pass {
-	const struct ratings_period *p;
+	int64_t from, to;
 	int64_t now;
-	struct acc *accs;
-	size_t n;
-	/*
-	 * Month mode (ratings_months): stays of the agencies of group add to
-	 * accs[i] when they began in [bounds[i], bounds[i + 1]).
-	 */
-	const char *const *group;
-	size_t ngroup;
-	const int64_t *bounds;
+	struct part *part;
 	int64_t report;                 /* the report being read; 0: none yet */
 	int64_t register_due;           /* its current deadlines */
 	int64_t expected;
 	char agency[VECHE_MAX_CODE + 1];  /* its current agency ("": none) */
 	struct stay st;
-	int failed;
 };
 
 static int
-durations_add(struct durations *d, int64_t v)
+durations_add(struct durations *d, const int64_t *v, size_t n)
 {
 	int64_t *nv;
 	size_t cap;
 
-	if (d->n == d->cap) {
-		cap = d->cap ? d->cap * 2 : 16;
+	if (d->n + n > d->cap) {
+		for (cap = d->cap ? d->cap : 16; cap < d->n + n; cap *= 2)
+			;
 		if ((nv = realloc(d->v, cap * sizeof(*nv))) == NULL)
 			return -1;
 		d->v = nv;
 		d->cap = cap;
 	}
-	d->v[d->n++] = v;
+	if (n > 0)
+		memcpy(d->v + d->n, v, n * sizeof(*v));
+	d->n += n;
 	return 0;
 }
 
@@ -134,31 +150,79 @@ ratings_wilson(int64_t k, int64_t n, struct ratings_share *out)
 	out->hi = fmin(1, centre + half);
 }
 
-/* Where a stay of agency code that began at start counts, or NULL. */
-static struct acc *
-acc_of(struct pass *ps, const char *code, int64_t start)
+static void
+part_init(struct part *pt)
+{
+	memset(pt, 0, sizeof(*pt));
+	pt->valid_until = INT64_MAX;
+}
+
+static void
+part_free(struct part *pt)
 {
 	size_t i;
 
-	if (code == NULL || *code == '\0')
-		return NULL;
-	if (ps->group == NULL) {
-		if (start < ps->p->from || start > ps->p->to)
-			return NULL;
-		for (i = 0; i < ps->n; i++)
-			if (strcmp(ps->accs[i].a.code, code) == 0)
-				return &ps->accs[i];
-		return NULL;
+	for (i = 0; i < pt->n; i++) {
+		free(pt->accs[i].answer.v);
+		free(pt->accs[i].close.v);
 	}
-	for (i = 0; i < ps->ngroup; i++)
-		if (strcmp(ps->group[i], code) == 0)
-			break;
-	if (i == ps->ngroup)
-		return NULL;
-	for (i = 0; i < ps->n; i++)
-		if (start >= ps->bounds[i] && start < ps->bounds[i + 1])
-			return &ps->accs[i];
-	return NULL;
+	free(pt->accs);
+	part_init(pt);
+}
+
+/* Agency code's accumulator in pt, added if new; NULL: out of memory. */
+static struct acc *
+part_acc(struct part *pt, const char *code)
+{
+	struct acc *nv;
+	size_t i, cap;
+
+	for (i = pt->n; i > 0; i--)
+		if (strcmp(pt->accs[i - 1].code, code) == 0)
+			return &pt->accs[i - 1];
+	if (pt->n == pt->cap) {
+		cap = pt->cap ? pt->cap * 2 : 16;
+		if ((nv = realloc(pt->accs, cap * sizeof(*nv))) == NULL) {
+			pt->failed = 1;
+			return NULL;
+		}
+		pt->accs = nv;
+		pt->cap = cap;
+	}
+	memset(&pt->accs[pt->n], 0, sizeof(pt->accs[pt->n]));
+	snprintf(pt->accs[pt->n].code, sizeof(pt->accs[pt->n].code), "%s",
+	    code);
+	return &pt->accs[pt->n++];
+}
+
+/* Add b's counts and durations to a; 0, or -1 when out of memory. */
+static int
+acc_add(struct acc *a, const struct acc *b)
+{
+	a->a.received += b->a.received;
+	a->reg_due += b->reg_due;
+	a->reg_ok += b->reg_ok;
+	a->ans_due += b->ans_due;
+	a->ans_ok += b->ans_ok;
+	a->a.in_time_extended += b->a.in_time_extended;
+	a->a.answered += b->a.answered;
+	a->a.closed += b->a.closed;
+	a->a.extensions += b->a.extensions;
+	a->a.forwarded += b->a.forwarded;
+	a->a.rejected += b->a.rejected;
+	a->a.reopened += b->a.reopened;
+	a->fixed_yes += b->fixed_yes;
+	a->fixed_no += b->fixed_no;
+	return durations_add(&a->answer, b->answer.v, b->answer.n) == -1 ||
+	    durations_add(&a->close, b->close.v, b->close.n) == -1 ? -1 : 0;
+}
+
+/* Deadline d judges an open stay at now: note it for the part's validity. */
+static void
+judged(struct pass *ps, int64_t d)
+{
+	if (d != 0 && d >= ps->now && d < ps->part->valid_until)
+		ps->part->valid_until = d;
 }
 
 /*
@@ -170,12 +234,18 @@ static void
 stay_end(struct pass *ps, const char *code, int forwarded)
 {
 	struct stay *st = &ps->st;
-	struct acc *a = acc_of(ps, code, st->start);
+	struct acc *a;
 	int open = !forwarded && !st->rejected;
+	int64_t d;
 
-	if (a == NULL)
+	if (code == NULL || *code == '\0' || st->start < ps->from ||
+	    st->start > ps->to || (a = part_acc(ps->part, code)) == NULL)
 		return;
 	a->a.received++;
+	if (open && !st->registered)
+		judged(ps, ps->register_due);
+	if (open && st->registered && !st->answered)
+		judged(ps, ps->expected);
 	if (st->registered || (open && ps->register_due != 0 &&
 	    ps->register_due < ps->now))
 		a->reg_due++;
@@ -189,13 +259,15 @@ stay_end(struct pass *ps, const char *code, int forwarded)
 	}
 	if (st->answered) {
 		a->a.answered++;
-		if (durations_add(&a->answer, st->answer_at - st->start) == -1)
-			ps->failed = 1;
+		d = st->answer_at - st->start;
+		if (durations_add(&a->answer, &d, 1) == -1)
+			ps->part->failed = 1;
 	}
 	if (st->closed) {
 		a->a.closed++;
-		if (durations_add(&a->close, st->close_at - st->start) == -1)
-			ps->failed = 1;
+		d = st->close_at - st->start;
+		if (durations_add(&a->close, &d, 1) == -1)
+			ps->part->failed = 1;
 	}
 	a->a.extensions += st->extensions;
 	a->a.forwarded += forwarded;
@@ -305,16 +377,120 @@ cmp_rank(const void *x, const void *y)
 	return strcmp(a->code, b->code);
 }
 
-/* Read every history into ps; 0, or -1 with e set. */
+/* A kept row into pt; 0, or -1 when out of memory. */
 static int
-pass_run(struct store *s, struct pass *ps, struct verr *e)
+kept_row(const struct ratings_kept_row *r, void *arg)
 {
-	if (store_ratings_history_each(s, on_row, ps) != 0)
+	struct part *pt = arg;
+	struct acc *a;
+
+	if ((a = part_acc(pt, r->agency)) == NULL)
+		return -1;
+	a->a.received = r->count[SRC_RECEIVED];
+	a->reg_due = r->count[SRC_REG_DUE];
+	a->reg_ok = r->count[SRC_REG_OK];
+	a->ans_due = r->count[SRC_ANS_DUE];
+	a->ans_ok = r->count[SRC_ANS_OK];
+	a->a.in_time_extended = r->count[SRC_IN_TIME_EXTENDED];
+	a->a.answered = r->count[SRC_ANSWERED];
+	a->a.closed = r->count[SRC_CLOSED];
+	a->a.extensions = r->count[SRC_EXTENSIONS];
+	a->a.forwarded = r->count[SRC_FORWARDED];
+	a->a.rejected = r->count[SRC_REJECTED];
+	a->a.reopened = r->count[SRC_REOPENED];
+	a->fixed_yes = r->count[SRC_FIXED_YES];
+	a->fixed_no = r->count[SRC_FIXED_NO];
+	if (durations_add(&a->answer, r->answer, r->nanswer) == -1 ||
+	    durations_add(&a->close, r->close, r->nclose) == -1) {
+		pt->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* Keep pt as month k's figures; a failure only costs time later. */
+static void
+part_keep(struct store *s, struct ratings_kept_month *k,
+    const struct part *pt)
+{
+	struct ratings_kept_row *rows;
+	const struct acc *a;
+	size_t i;
+
+	if (k->gen < 0 || (rows = calloc(pt->n ? pt->n : 1,
+	    sizeof(*rows))) == NULL)
+		return;
+	for (i = 0; i < pt->n; i++) {
+		a = &pt->accs[i];
+		rows[i].agency = a->code;
+		rows[i].count[SRC_RECEIVED] = a->a.received;
+		rows[i].count[SRC_REG_DUE] = a->reg_due;
+		rows[i].count[SRC_REG_OK] = a->reg_ok;
+		rows[i].count[SRC_ANS_DUE] = a->ans_due;
+		rows[i].count[SRC_ANS_OK] = a->ans_ok;
+		rows[i].count[SRC_IN_TIME_EXTENDED] = a->a.in_time_extended;
+		rows[i].count[SRC_ANSWERED] = a->a.answered;
+		rows[i].count[SRC_CLOSED] = a->a.closed;
+		rows[i].count[SRC_EXTENSIONS] = a->a.extensions;
+		rows[i].count[SRC_FORWARDED] = a->a.forwarded;
+		rows[i].count[SRC_REJECTED] = a->a.rejected;
+		rows[i].count[SRC_REOPENED] = a->a.reopened;
+		rows[i].count[SRC_FIXED_YES] = a->fixed_yes;
+		rows[i].count[SRC_FIXED_NO] = a->fixed_no;
+		rows[i].answer = a->answer.v;
+		rows[i].nanswer = a->answer.n;
+		rows[i].close = a->close.v;
+		rows[i].nclose = a->close.n;
+	}
+	(void)store_ratings_month_keep(s, k, rows, pt->n);
+	free(rows);
+}
+
+/*
+ * The stays that began in [from, to] into pt (empty), judged at now.  A
+ * past whole month (keep) comes from the kept figures when they hold, and
+ * is kept when it was computed.  Returns 0, or -1 with e set.
+ */
+static int
+part_fill(struct store *s, int64_t from, int64_t to, int64_t now, int keep,
+    struct part *pt, struct verr *e)
+{
+	struct ratings_kept_month k;
+	struct pass ps;
+	int rc, failed;
+
+	memset(&ps, 0, sizeof(ps));
+	ps.from = from;
+	ps.to = to;
+	ps.now = now;
+	ps.part = pt;
+	memset(&k, 0, sizeof(k));
+	k.from = from;
+	k.to = to;
+	k.gen = -1;
+	if (keep) {
+		if ((rc = store_ratings_month_get(s, from, to, now, kept_row,
+		    pt)) == 0)
+			return 0;
+		failed = pt->failed;
+		part_free(pt);
+		if (rc != 1)
+			return verr_set(e, VERR_INTERNAL, NULL, "%s", failed ?
+			    "out of memory" : store_error(s));
+		rc = store_ratings_month_read(s, &k, on_row, &ps);
+	} else
+		rc = store_ratings_stays_each(s, from, to, on_row, &ps);
+	if (rc != 0)
 		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
-	if (ps->report != 0)
-		stay_end(ps, last_agency(ps), 0);
-	if (ps->failed)
+	if (ps.report != 0)
+		stay_end(&ps, last_agency(&ps), 0);
+	if (pt->failed)
 		return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
+	if (keep) {
+		k.computed = now;
+		k.valid_until = pt->valid_until;
+		part_keep(s, &k, pt);
+	}
 	return 0;
 }
 
@@ -346,43 +522,131 @@ accs_free(struct acc *accs, size_t n)
 	free(accs);
 }
 
+/*
+ * Add the part's agencies that are among codes[0..ncodes-1] to accs: to
+ * accs[i] for codes[i] (merge 0), or all to accs[0] (merge 1).  0, or -1
+ * when out of memory.
+ */
+static int
+part_add(const struct part *pt, const char *const *codes, size_t ncodes,
+    int merge, struct acc *accs)
+{
+	size_t i, j;
+
+	for (i = 0; i < pt->n; i++)
+		for (j = 0; j < ncodes; j++)
+			if (strcmp(pt->accs[i].code, codes[j]) == 0) {
+				if (acc_add(&accs[merge ? 0 : j],
+				    &pt->accs[i]) == -1)
+					return -1;
+				break;
+			}
+	return 0;
+}
+
+/* Fill [from, to] and add it as part_add does; 0, or -1 with e set. */
+static int
+add_stretch(struct store *s, int64_t from, int64_t to, int64_t now,
+    int keep, const char *const *codes, size_t ncodes, int merge,
+    struct acc *accs, struct verr *e)
+{
+	struct part pt;
+	int rc;
+
+	part_init(&pt);
+	if ((rc = part_fill(s, from, to, now, keep, &pt, e)) == 0 &&
+	    (rc = part_add(&pt, codes, ncodes, merge, accs)) == -1)
+		verr_set(e, VERR_INTERNAL, NULL, "out of memory");
+	part_free(&pt);
+	return rc;
+}
+
+/* The local calendar month that holds t: its first and last second. */
+static int
+month_of(int64_t t, int64_t *from, int64_t *to, struct verr *e)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char date[11];
+
+	localtime_r(&tt, &tm);
+	if (month_bound(tm.tm_year + 1900, tm.tm_mon + 1, 0, "period", from,
+	    date, e) == -1 || month_bound(tm.tm_year + 1900, tm.tm_mon + 1, 1,
+	    "period", to, date, e) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Add the stays of [p->from, p->to] at codes to accs as part_add does: the
+ * past whole months kept, the rest read in as few passes as it takes.
+ */
+static int
+add_period(struct store *s, const struct ratings_period *p, int64_t now,
+    const char *const *codes, size_t ncodes, struct acc *accs,
+    struct verr *e)
+{
+	int64_t cur, mfrom, mto, end, live = -1;
+
+	for (cur = p->from; cur <= p->to; cur = end + 1) {
+		if (month_of(cur, &mfrom, &mto, e) == -1)
+			return -1;
+		end = mto < p->to ? mto : p->to;
+		if (cur != mfrom || end != mto || mto >= now) {
+			if (live == -1)
+				live = cur;
+			continue;
+		}
+		if ((live != -1 && add_stretch(s, live, cur - 1, now, 0, codes,
+		    ncodes, 0, accs, e) == -1) || add_stretch(s, mfrom, mto,
+		    now, 1, codes, ncodes, 0, accs, e) == -1)
+			return -1;
+		live = -1;
+	}
+	if (live != -1 && add_stretch(s, live, p->to, now, 0, codes, ncodes,
+	    0, accs, e) == -1)
+		return -1;
+	return 0;
+}
+
 struct ratings *
 ratings_compute(struct store *s, const struct catalog *c,
     const struct ratings_period *p, int64_t now, struct verr *e)
 {
 	struct ratings *out = NULL;
-	struct pass ps;
-	size_t i;
+	struct acc *accs = NULL;
+	const char **codes = NULL;
+	size_t i, n = catalog_nagencies(c);
 
-	memset(&ps, 0, sizeof(ps));
-	ps.p = p;
-	ps.now = now;
-	ps.n = catalog_nagencies(c);
 	if ((out = calloc(1, sizeof(*out))) == NULL ||
-	    (ps.accs = calloc(ps.n ? ps.n : 1, sizeof(*ps.accs))) == NULL ||
-	    (out->agencies = calloc(ps.n ? ps.n : 1,
+	    (accs = calloc(n ? n : 1, sizeof(*accs))) == NULL ||
+	    (codes = calloc(n ? n : 1, sizeof(*codes))) == NULL ||
+	    (out->agencies = calloc(n ? n : 1,
 	    sizeof(*out->agencies))) == NULL) {
 		verr_set(e, VERR_INTERNAL, NULL, "out of memory");
 		goto fail;
 	}
-	for (i = 0; i < ps.n; i++)
-		ps.accs[i].a.code = catalog_agency_at(c, i)->code;
-	if (pass_run(s, &ps, e) == -1)
+	for (i = 0; i < n; i++)
+		codes[i] = catalog_agency_at(c, i)->code;
+	if (add_period(s, p, now, codes, n, accs, e) == -1)
 		goto fail;
-	for (i = 0; i < ps.n; i++) {
-		acc_finish(&ps.accs[i]);
-		out->agencies[i] = ps.accs[i].a;
+	for (i = 0; i < n; i++) {
+		acc_finish(&accs[i]);
+		out->agencies[i] = accs[i].a;
+		out->agencies[i].code = codes[i];
 	}
-	qsort(out->agencies, ps.n, sizeof(*out->agencies), cmp_rank);
-	for (i = 0; i < ps.n; i++)
+	qsort(out->agencies, n, sizeof(*out->agencies), cmp_rank);
+	for (i = 0; i < n; i++)
 		out->agencies[i].rank = out->agencies[i].few ? 0 : (int)i + 1;
-	out->n = ps.n;
+	out->n = n;
 	out->period = *p;
 	out->now = now;
-	accs_free(ps.accs, ps.n);
+	accs_free(accs, n);
+	free(codes);
 	return out;
 fail:
-	accs_free(ps.accs, ps.n);
+	accs_free(accs, n);
+	free(codes);
 	ratings_free(out);
 	return NULL;
 }
@@ -392,8 +656,8 @@ ratings_months(struct store *s, const char *const *codes, size_t ncodes,
     int64_t now, size_t nmonths, struct ratings_month *out, struct verr *e)
 {
 	int64_t bounds[RATINGS_MAX_MONTHS + 1];
-	struct ratings_period p;
-	struct pass ps;
+	struct acc *accs = NULL;
+	char date[11];
 	time_t tt = (time_t)now;
 	struct tm tm;
 	size_t i;
@@ -411,8 +675,7 @@ ratings_months(struct store *s, const char *const *codes, size_t ncodes,
 		y--;
 	}
 	for (i = 0; i <= nmonths; i++) {
-		if (month_bound(y, m, 0, "month", &bounds[i], p.from_date, e) ==
-		    -1)
+		if (month_bound(y, m, 0, "month", &bounds[i], date, e) == -1)
 			return -1;
 		if (i < nmonths) {
 			out[i].year = y;
@@ -423,25 +686,22 @@ ratings_months(struct store *s, const char *const *codes, size_t ncodes,
 			y++;
 		}
 	}
-	memset(&ps, 0, sizeof(ps));
-	ps.now = now;
-	ps.n = nmonths;
-	ps.group = codes;
-	ps.ngroup = ncodes;
-	ps.bounds = bounds;
-	if ((ps.accs = calloc(nmonths, sizeof(*ps.accs))) == NULL)
+	if ((accs = calloc(nmonths, sizeof(*accs))) == NULL)
 		return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
+	/* Each month apart: the past ones kept, now's read. */
 	for (i = 0; i < nmonths; i++)
-		ps.accs[i].a.code = "";
-	if (pass_run(s, &ps, e) == 0) {
-		for (i = 0; i < nmonths; i++) {
-			acc_finish(&ps.accs[i]);
-			out[i].figures = ps.accs[i].a;
-			out[i].figures.code = NULL;
-		}
-		rc = 0;
+		if (add_stretch(s, bounds[i], bounds[i + 1] - 1, now,
+		    bounds[i + 1] - 1 < now, codes, ncodes, 1, &accs[i], e) ==
+		    -1)
+			goto out;
+	for (i = 0; i < nmonths; i++) {
+		acc_finish(&accs[i]);
+		out[i].figures = accs[i].a;
+		out[i].figures.code = NULL;
 	}
-	accs_free(ps.accs, ps.n);
+	rc = 0;
+out:
+	accs_free(accs, nmonths);
 	return rc;
 }
 

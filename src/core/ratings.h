@@ -82,9 +82,11 @@ struct ratings {
 };
 
 /*
- * The ratings of every agency of c for period p as of now, reading the
- * whole history once.  Returns a struct the caller frees with
- * ratings_free, or NULL with e set (VERR_INTERNAL).
+ * The ratings of every agency of c for period p as of now: the past whole
+ * months from their kept figures where these hold (computed and kept
+ * where not), the rest from the histories of the reports with a stay in
+ * it.  Returns a struct the caller frees with ratings_free, or NULL with e
+ * set (VERR_INTERNAL).
  */
 struct ratings *ratings_compute(struct store *s, const struct catalog *c,
     const struct ratings_period *p, int64_t now, struct verr *e);
@@ -103,8 +105,8 @@ struct ratings_month {
 /*
  * The figures of the stays at the agencies codes (together) by the month
  * they began, for the nmonths calendar months up to and including now's
- * (1 to RATINGS_MAX_MONTHS), oldest first, into out[0..nmonths-1].  Returns
- * 0, or -1 with e set.
+ * (1 to RATINGS_MAX_MONTHS), oldest first, into out[0..nmonths-1]; past
+ * months kept as ratings_compute keeps them.  Returns 0, or -1 with e set.
  */
 int ratings_months(struct store *s, const char *const *codes, size_t ncodes,
     int64_t now, size_t nmonths, struct ratings_month *out, struct verr *e);

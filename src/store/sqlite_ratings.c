@@ -1,11 +1,14 @@
 /*
  * sqlite_ratings.c: the ratings and open data module of the SQLite backend
  * (see sqlite_internal.h and store_ratings.h): the deadlines in force after
- * each workflow action (table ratings_facts, kept by a trigger), and the
- * streams the ratings and the open data dump read.
+ * each workflow action (table ratings_facts, kept by a trigger), the
+ * streams the ratings and the open data dump read, and the ratings' kept
+ * months (tables ratings_months and ratings_month_figures, cleared by
+ * triggers when a write touches one of their stays).
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "veche.h"
@@ -13,6 +16,21 @@
 #include "store/store_ratings.h"
 
 #define FWD VECHE_STR(STORE_RATINGS_FORWARD)
+
+/*
+ * A trigger's statement: the kept months that hold a stay of report r (its
+ * receipt or one of its entries, a forward among them, fell in the month),
+ * or for which the condition `also` holds, are no longer valid.
+ */
+#define CLEAR(r, also) "UPDATE ratings_months SET gen = gen + 1, computed" \
+	" = NULL WHERE EXISTS (SELECT 1 FROM reports x WHERE x.id = " r \
+	" AND x.requested BETWEEN month_from AND month_to) OR EXISTS (SELECT" \
+	" 1 FROM report_updates y WHERE y.report = " r " AND y.created" \
+	" BETWEEN month_from AND month_to) OR " also ";"
+
+/* The report of the workflow entry of a ratings_facts row. */
+#define FACT(row) "(SELECT report FROM workflow_updates WHERE update_id" \
+	" = " row ".update_id)"
 
 static const char *const ratings_migrations[] = {
 	/*
@@ -44,6 +62,64 @@ static const char *const ratings_migrations[] = {
 	" agencies(code) ON DELETE CASCADE, parent TEXT, name_ru TEXT,"
 	" name_en TEXT, title_ru TEXT, title_en TEXT);"
 	"CREATE INDEX agency_heads_parent ON agency_heads(parent);",
+	/*
+	 * 3: the forwards alone, so that the ratings find the stays a forward
+	 * began in a period without reading every history entry.
+	 */
+	"CREATE INDEX ratings_forwards ON workflow_updates(update_id, report)"
+	" WHERE action = " FWD ";",
+	/*
+	 * 4: each past month's figures, kept (docs/ratings.md, "Kept
+	 * months").  A month's row is valid while computed is set and the
+	 * clock is in [computed, valid_until]; its figures are those of the
+	 * stays that began in [month_from, month_to], one row per agency,
+	 * the durations as 8-byte little-endian seconds.  Any write that
+	 * can change a stay of a report clears the months of that report's
+	 * receipt and entries and bumps their gen, so that a computation
+	 * read before the write is not kept after it.
+	 */
+	"CREATE TABLE ratings_months(month_from INTEGER PRIMARY KEY,"
+	" month_to INTEGER NOT NULL, gen INTEGER NOT NULL DEFAULT 0,"
+	" computed INTEGER, valid_until INTEGER);"
+	"CREATE TABLE ratings_month_figures(month_from INTEGER NOT NULL"
+	" REFERENCES ratings_months(month_from) ON DELETE CASCADE,"
+	" agency TEXT NOT NULL, received INTEGER NOT NULL,"
+	" reg_due INTEGER NOT NULL, reg_ok INTEGER NOT NULL,"
+	" ans_due INTEGER NOT NULL, ans_ok INTEGER NOT NULL,"
+	" in_time_extended INTEGER NOT NULL, answered INTEGER NOT NULL,"
+	" closed INTEGER NOT NULL, extensions INTEGER NOT NULL,"
+	" forwarded INTEGER NOT NULL, rejected INTEGER NOT NULL,"
+	" reopened INTEGER NOT NULL, fixed_yes INTEGER NOT NULL,"
+	" fixed_no INTEGER NOT NULL, answer_secs BLOB NOT NULL,"
+	" close_secs BLOB NOT NULL, PRIMARY KEY(month_from, agency))"
+	" WITHOUT ROWID;"
+	"CREATE TRIGGER ratings_months_report_new AFTER INSERT ON reports"
+	" BEGIN " CLEAR("new.id", "0") " END;"
+	"CREATE TRIGGER ratings_months_report_set AFTER UPDATE OF requested,"
+	" agency, register_due, expected ON reports BEGIN "
+	CLEAR("new.id", "old.requested BETWEEN month_from AND month_to")
+	" END;"
+	"CREATE TRIGGER ratings_months_report_gone BEFORE DELETE ON reports"
+	" BEGIN " CLEAR("old.id", "0") " END;"
+	"CREATE TRIGGER ratings_months_update_set AFTER UPDATE OF report,"
+	" created ON report_updates BEGIN " CLEAR("new.report",
+	"old.created BETWEEN month_from AND month_to") CLEAR("old.report",
+	"0") " END;"
+	"CREATE TRIGGER ratings_months_update_gone BEFORE DELETE ON"
+	" report_updates BEGIN " CLEAR("old.report", "0") " END;"
+	"CREATE TRIGGER ratings_months_action_new AFTER INSERT ON"
+	" workflow_updates BEGIN " CLEAR("new.report", "0") " END;"
+	"CREATE TRIGGER ratings_months_action_set AFTER UPDATE ON"
+	" workflow_updates BEGIN " CLEAR("new.report", "0")
+	CLEAR("old.report", "0") " END;"
+	"CREATE TRIGGER ratings_months_action_gone BEFORE DELETE ON"
+	" workflow_updates BEGIN " CLEAR("old.report", "0") " END;"
+	"CREATE TRIGGER ratings_months_fact_new AFTER INSERT ON ratings_facts"
+	" BEGIN " CLEAR(FACT("new"), "0") " END;"
+	"CREATE TRIGGER ratings_months_fact_set AFTER UPDATE ON ratings_facts"
+	" BEGIN " CLEAR(FACT("new"), "0") CLEAR(FACT("old"), "0") " END;"
+	"CREATE TRIGGER ratings_months_fact_gone BEFORE DELETE ON"
+	" ratings_facts BEGIN " CLEAR(FACT("old"), "0") " END;",
 };
 
 const struct migration_set store_ratings_schema = {
@@ -54,6 +130,13 @@ const struct migration_set store_ratings_schema = {
 enum {
 	RT_HISTORY,
 	RT_REPORTS,
+	RT_STAYS,
+	RT_MONTH_GET,
+	RT_MONTH_OPEN,
+	RT_MONTH_GEN,
+	RT_MONTH_KEEP,
+	RT_MONTH_CLEAR,
+	RT_MONTH_ROW,
 	RT_HEAD_PUT,
 	RT_HEAD_GET,
 	RT_CHILDREN,
@@ -69,6 +152,50 @@ static const char *const sql[RT__MAX] = {
 	    "LEFT JOIN workflow_updates w ON w.update_id = u.id "
 	    "LEFT JOIN ratings_facts f ON f.update_id = u.id "
 	    "ORDER BY r.id, u.id",
+	/*
+	 * The workflow entries (no plain updates, no text) of the reports
+	 * with a stay that began in [?1, ?2]: received then, or forwarded
+	 * then.  A forward never precedes its report's receipt, so the
+	 * reports received before ?1 come in only through the forwards.
+	 */
+	[RT_STAYS] = "WITH ids(id) AS (SELECT id FROM reports "
+	    "WHERE requested BETWEEN ?1 AND ?2 UNION "
+	    "SELECT w.report FROM workflow_updates w WHERE w.action = " FWD
+	    " AND (SELECT created FROM report_updates WHERE id = w.update_id) "
+	    "BETWEEN ?1 AND ?2) "
+	    "SELECT r.id, r.requested, r.agency, w.update_id, u.created, "
+	    "coalesce(u.status, r.status), coalesce(w.action, -1), w.agency, "
+	    "f.from_agency, f.register_due, f.expected, f.fixed, NULL, "
+	    "r.register_due, r.expected "
+	    "FROM ids JOIN reports r ON r.id = ids.id "
+	    "LEFT JOIN workflow_updates w ON w.report = r.id "
+	    "LEFT JOIN report_updates u ON u.id = w.update_id "
+	    "LEFT JOIN ratings_facts f ON f.update_id = w.update_id "
+	    "ORDER BY r.id, w.update_id",
+	/* A valid kept month at ?3 and its rows (agency NULL: none). */
+	[RT_MONTH_GET] = "SELECT f.agency, f.received, f.reg_due, f.reg_ok, "
+	    "f.ans_due, f.ans_ok, f.in_time_extended, f.answered, f.closed, "
+	    "f.extensions, f.forwarded, f.rejected, f.reopened, f.fixed_yes, "
+	    "f.fixed_no, f.answer_secs, f.close_secs FROM ratings_months m "
+	    "LEFT JOIN ratings_month_figures f ON f.month_from = m.month_from "
+	    "WHERE m.month_from = ?1 AND m.month_to = ?2 AND m.computed <= ?3 "
+	    "AND m.valid_until >= ?3",
+	[RT_MONTH_OPEN] = "INSERT INTO ratings_months(month_from, month_to) "
+	    "VALUES (?1, ?2) ON CONFLICT(month_from) DO UPDATE SET "
+	    "month_to = excluded.month_to, gen = gen + 1, computed = NULL "
+	    "WHERE month_to != excluded.month_to",
+	[RT_MONTH_GEN] = "SELECT gen FROM ratings_months WHERE month_from = ?1 "
+	    "AND month_to = ?2",
+	[RT_MONTH_KEEP] = "UPDATE ratings_months SET computed = ?4, "
+	    "valid_until = ?5 WHERE month_from = ?1 AND month_to = ?2 AND "
+	    "gen = ?3",
+	[RT_MONTH_CLEAR] = "DELETE FROM ratings_month_figures "
+	    "WHERE month_from = ?1",
+	[RT_MONTH_ROW] = "INSERT INTO ratings_month_figures(month_from, agency, "
+	    "received, reg_due, reg_ok, ans_due, ans_ok, in_time_extended, "
+	    "answered, closed, extensions, forwarded, rejected, reopened, "
+	    "fixed_yes, fixed_no, answer_secs, close_secs) VALUES (?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[RT_REPORTS] = "SELECT id, service, agency, status, lat, lon, "
 	    "address, description, requested, updated, register_due, "
 	    "registered, expected, extended, answered, answer, fixed, "
@@ -144,6 +271,21 @@ store_ratings_history_each(struct store *s,
 
 	return sq_rows(s, sq_stmt(s, STORE_MOD_RATINGS, RT_HISTORY),
 	    "reading report histories", history_row, &t);
+}
+
+int
+store_ratings_stays_each(struct store *s, int64_t from, int64_t to,
+    int (*fn)(const struct opendata_event *, void *), void *arg)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_RATINGS, RT_STAYS);
+	struct history_to t = { fn, arg };
+
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, from);
+		sqlite3_bind_int64(st, 2, to);
+	}
+	return sq_rows(s, st, "reading the stays of a period", history_row,
+	    &t);
 }
 
 static int
@@ -262,4 +404,227 @@ store_agency_children_each(struct store *s, const char *parent,
 	if (st != NULL)
 		sq_bind_text(st, 1, parent);
 	return sq_rows(s, st, "reading the agencies under one", head_row, &t);
+}
+
+/* Kept months (migration 4). */
+
+/* What month_row hands its rows to, and whether the month was there. */
+struct kept_to {
+	int (*fn)(const struct ratings_kept_row *, void *);
+	void *arg;
+	struct store *s;
+	int found;
+};
+
+/* Blob column i as n seconds in *v (malloc'd, NULL when empty). */
+static int
+col_secs(struct store *s, sqlite3_stmt *st, int i, int64_t **v, size_t *n)
+{
+	const unsigned char *b = sqlite3_column_blob(st, i);
+	size_t len = (size_t)sqlite3_column_bytes(st, i), j, k;
+	uint64_t u;
+
+	*v = NULL;
+	*n = len / 8;
+	if (len % 8 != 0) {
+		snprintf(s->err, sizeof(s->err), "a kept month's durations: "
+		    "%zu bytes, not a multiple of 8", len);
+		return -1;
+	}
+	if (*n == 0)
+		return 0;
+	if ((*v = malloc(*n * sizeof(**v))) == NULL) {
+		snprintf(s->err, sizeof(s->err), "a kept month: out of memory");
+		return -1;
+	}
+	for (j = 0; j < *n; j++) {
+		for (u = 0, k = 0; k < 8; k++)
+			u |= (uint64_t)b[j * 8 + k] << (8 * k);
+		(*v)[j] = (int64_t)u;
+	}
+	return 0;
+}
+
+static int
+month_row(sqlite3_stmt *st, void *arg)
+{
+	struct kept_to *t = arg;
+	struct ratings_kept_row r;
+	int64_t *answer = NULL, *close = NULL;
+	int i, rc = -1;
+
+	t->found = 1;
+	if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+		return 0;               /* a month without stays */
+	memset(&r, 0, sizeof(r));
+	r.agency = sq_col_text(st, 0);
+	for (i = 0; i < SRC__MAX; i++)
+		r.count[i] = sqlite3_column_int64(st, 1 + i);
+	if (col_secs(t->s, st, 1 + SRC__MAX, &answer, &r.nanswer) == 0 &&
+	    col_secs(t->s, st, 2 + SRC__MAX, &close, &r.nclose) == 0) {
+		r.answer = answer;
+		r.close = close;
+		rc = t->fn(&r, t->arg);
+	}
+	free(answer);
+	free(close);
+	return rc;
+}
+
+int
+store_ratings_month_get(struct store *s, int64_t from, int64_t to,
+    int64_t now, int (*fn)(const struct ratings_kept_row *, void *),
+    void *arg)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_RATINGS, RT_MONTH_GET);
+	struct kept_to t = { fn, arg, s, 0 };
+	int rc;
+
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, from);
+		sqlite3_bind_int64(st, 2, to);
+		sqlite3_bind_int64(st, 3, now);
+	}
+	rc = sq_rows(s, st, "reading a kept month", month_row, &t);
+	return rc != 0 ? rc : t.found ? 0 : 1;
+}
+
+/* Make sure month k has a row (its gen to compare); 0 or -1. */
+static int
+month_open(struct store *s, const struct ratings_kept_month *k)
+{
+	sqlite3_stmt *st;
+	int own, rc = -1;
+
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	if ((st = sq_stmt(s, STORE_MOD_RATINGS, RT_MONTH_OPEN)) != NULL) {
+		sqlite3_bind_int64(st, 1, k->from);
+		sqlite3_bind_int64(st, 2, k->to);
+		rc = sq_step_done(s, st, "opening a kept month");
+	}
+	return sq_tx_finish(s, own, rc);
+}
+
+int
+store_ratings_month_read(struct store *s, struct ratings_kept_month *k,
+    int (*fn)(const struct opendata_event *, void *), void *arg)
+{
+	sqlite3_stmt *st;
+	char *msg = NULL;
+	int rc;
+
+	/*
+	 * Inside the caller's transaction, or where the month cannot be
+	 * written (a read-only database), the month is read, not kept.
+	 */
+	k->gen = -1;
+	if (!sqlite3_get_autocommit(s->db) || month_open(s, k) == -1)
+		return store_ratings_stays_each(s, k->from, k->to, fn, arg);
+	/* One snapshot: the gen and the stays it stands for. */
+	if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(s->err, sizeof(s->err), "begin: %s",
+		    msg ? msg : "?");
+		sqlite3_free(msg);
+		return -1;
+	}
+	if ((st = sq_stmt(s, STORE_MOD_RATINGS, RT_MONTH_GEN)) != NULL) {
+		sqlite3_bind_int64(st, 1, k->from);
+		sqlite3_bind_int64(st, 2, k->to);
+	}
+	if ((rc = sq_row(s, st, "reading a kept month's generation",
+	    sq_int64_row, &k->gen)) == 1)
+		k->gen = -1;            /* cleared meanwhile: read, not kept */
+	if (rc != -1)
+		rc = store_ratings_stays_each(s, k->from, k->to, fn, arg);
+	if (sqlite3_exec(s->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL,
+	    NULL) != SQLITE_OK && rc == 0) {
+		sq_set_err(s, "ending a read");
+		rc = -1;
+	}
+	return rc;
+}
+
+/* Bind v[0..n-1] as 8-byte little-endian seconds; 0 or -1. */
+static int
+bind_secs(struct store *s, sqlite3_stmt *st, int i, const int64_t *v,
+    size_t n)
+{
+	unsigned char *b;
+	uint64_t u;
+	size_t j, k;
+
+	if (n == 0)
+		return sqlite3_bind_zeroblob(st, i, 0) == SQLITE_OK ? 0 : -1;
+	if (n > (size_t)INT32_MAX / 8 || (b = malloc(n * 8)) == NULL) {
+		snprintf(s->err, sizeof(s->err), "keeping a month: out of "
+		    "memory");
+		return -1;
+	}
+	for (j = 0; j < n; j++)
+		for (u = (uint64_t)v[j], k = 0; k < 8; k++)
+			b[j * 8 + k] = (unsigned char)(u >> (8 * k));
+	return sqlite3_bind_blob(st, i, b, (int)(n * 8), free) == SQLITE_OK ?
+	    0 : -1;
+}
+
+/* Write the rows of month k (its row already claimed); 0 or -1. */
+static int
+month_rows(struct store *s, const struct ratings_kept_month *k,
+    const struct ratings_kept_row *rows, size_t n)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int j;
+
+	if ((st = sq_stmt(s, STORE_MOD_RATINGS, RT_MONTH_CLEAR)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, k->from);
+	if (sq_step_done(s, st, "clearing a kept month") == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((st = sq_stmt(s, STORE_MOD_RATINGS, RT_MONTH_ROW)) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, k->from);
+		sq_bind_text(st, 2, rows[i].agency);
+		for (j = 0; j < SRC__MAX; j++)
+			sqlite3_bind_int64(st, 3 + j, rows[i].count[j]);
+		if (bind_secs(s, st, 3 + SRC__MAX, rows[i].answer,
+		    rows[i].nanswer) == -1 || bind_secs(s, st, 4 + SRC__MAX,
+		    rows[i].close, rows[i].nclose) == -1) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return -1;
+		}
+		if (sq_step_done(s, st, "keeping a month") == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+store_ratings_month_keep(struct store *s, const struct ratings_kept_month *k,
+    const struct ratings_kept_row *rows, size_t n)
+{
+	sqlite3_stmt *st;
+	int own, rc = -1;
+
+	if (k->gen < 0)
+		return 1;
+	if (sq_tx_begin(s, &own) == -1)
+		return -1;
+	if ((st = sq_stmt(s, STORE_MOD_RATINGS, RT_MONTH_KEEP)) != NULL) {
+		sqlite3_bind_int64(st, 1, k->from);
+		sqlite3_bind_int64(st, 2, k->to);
+		sqlite3_bind_int64(st, 3, k->gen);
+		sqlite3_bind_int64(st, 4, k->computed);
+		sqlite3_bind_int64(st, 5, k->valid_until);
+		rc = sq_step_done(s, st, "keeping a month");
+	}
+	/* A write since the read bumped gen: that computation is stale. */
+	if (rc == 0 && sqlite3_changes(s->db) == 0)
+		rc = 1;
+	if (rc == 0)
+		rc = month_rows(s, k, rows, n);
+	return sq_tx_finish(s, own, rc);
 }

@@ -27,6 +27,7 @@
 #include "core/export.h"
 #include "core/help.h"
 #include "core/parse.h"
+#include "core/social.h"
 #include "http/http.h"
 
 #define COORDINATORS (ACCESS_MODERATOR | ACCESS_ADMIN)
@@ -577,10 +578,10 @@ help_post_form(struct http_request *req, struct http_response *res,
 
 	if (hctx_begin(req, res, arg, &x) == -1)
 		return 0;
-	if (!web_csrf_ok(req, &x.c)) {
+	/* The CSRF token, then the address's hourly limit (RATE_HELP). */
+	if (social_write_checks(req, res, &x.c, RATE_HELP) != 0) {
 		hctx_end(&x);
-		return web_fail(req, res, &x.c, 403, "csrf", "csrf: the form is "
-		    "stale or was not sent from this site; reload the page");
+		return 0;
 	}
 	memset(&in, 0, sizeof(in));
 	memset(&e, 0, sizeof(e));

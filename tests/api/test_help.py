@@ -284,6 +284,46 @@ class HelpMapTest(ServerTestCase):
         self.assertIn("situation", r.json()[0]["description"])
 
 
+class HelpRateTest(ServerTestCase):
+    """The web form takes VECHE_RATE_HELP_POSTS (20) posts an hour from one
+    address; the API key's intake is not limited (docs/participation.md)."""
+
+    def test_form_posts_limited_per_address(self):
+        self.server.create_user("coord", "admin")
+        r = Session(self, "coord").post("/help", [
+            ("slug", "storm"), ("title", "Буря"), ("kind", "water"),
+            ("lat", str(CENTRE[0])), ("long", str(CENTRE[1])),
+            ("radius", "30000")])
+        self.assertEqual(r.status, 303, r)
+        anon = Session(self)
+        anon.get("/help/storm")
+
+        def form(n):
+            return anon.post("/help/storm/posts", {
+                "csrf": anon.cookies["veche_csrf"], "type": "need",
+                "kind": "water", "count": "1", "hours": "6",
+                "description": "Пост %d" % n, "lat": "60.26",
+                "long": "30.5", "name": "Анна", "phone": "+79001112233"})
+
+        for n in range(20):
+            self.assertEqual(form(n).status, 303, n)
+        r = form(20)
+        self.assertEqual(r.status, 429, r)
+        self.assertIn("Слишком много запросов", r.text())
+        r = self.fetch("GET", "/api/v1/help/storm/posts.geojson?state=all")
+        self.assertEqual(len(r.json()["features"]), 20)
+        # The API key's intake (a gateway for many people) still posts.
+        r = self.fetch("POST", "/api/v1/help/storm/posts", json.dumps({
+            "type": "need", "kind": "water", "count": 1,
+            "until": until(5), "lat": 60.25, "long": 30.5, "name": "Иван",
+            "phone": "+79005550000"}).encode("utf-8"),
+            {"Content-Type": "application/json", "X-Api-Key": self.api_key})
+        self.assertEqual(r.status, 201, r)
+        # An hour later the form takes posts again.
+        self.server.advance(3601)
+        self.assertEqual(form(21).status, 303)
+
+
 class HelpPrivacyTest(ServerTestCase):
     """No private contact of a help-map post reaches a public output."""
 

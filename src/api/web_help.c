@@ -916,47 +916,107 @@ post_props(const struct help_post *p, int64_t now)
 struct geo {
 	json_t *features;
 	int64_t now;
+	size_t n, max;                  /* features so far, most in one answer */
+	int more;                       /* a post past max: a next page */
+	int64_t last_created, last_id;  /* the last feature, for the next link */
 };
 
 static int
 on_feature(const struct help_post *p, void *arg)
 {
 	struct geo *g = arg;
-	json_t *props = post_props(p, g->now);
+	json_t *props;
 
-	if (props == NULL)
+	if (g->max > 0 && g->n == g->max) {
+		g->more = 1;
+		return 1;
+	}
+	if ((props = post_props(p, g->now)) == NULL)
 		return -1;
+	g->n++;
+	g->last_created = p->created;
+	g->last_id = p->id;
 	return json_array_append_new(g->features, json_pack("{s:s, s:{s:s, "
 	    "s:[f, f]}, s:o}", "type", "Feature", "geometry", "type", "Point",
 	    "coordinates", p->lon, p->lat, "properties", props));
 }
 
+/* "CREATED.ID" of the after parameter into f: -1 after a refusal. */
+static int
+read_after(struct http_request *req, struct http_response *res,
+    struct hctx *x, struct help_filter *f)
+{
+	const char *after = http_request_param(req, "after");
+	char head[24];
+	const char *dot;
+
+	if (after == NULL || after[0] == '\0')
+		return 0;
+	if ((dot = strchr(after, '.')) == NULL ||
+	    (size_t)(dot - after) >= sizeof(head))
+		goto bad;
+	memcpy(head, after, (size_t)(dot - after));
+	head[dot - after] = '\0';
+	if (parse_int64(head, 1, INT64_MAX, &f->before_created) == -1 ||
+	    parse_int64(dot + 1, 1, INT64_MAX, &f->before_id) == -1)
+		goto bad;
+	return 0;
+bad:
+	web_fail(req, res, &x->c, 400, "after", "after: the value of a next "
+	    "link (CREATED.ID)");
+	return -1;
+}
+
+/*
+ * GET posts.geojson: at most VECHE_HELP_BBOX_MAX posts, newest first; past
+ * them a next link (after=CREATED.ID, keyset: every page costs the same).
+ */
 static int
 posts_geojson(struct http_request *req, struct http_response *res,
     void *arg)
 {
+	static const char *const keep[] = { "type", "kind", "state", "hours",
+	    "bbox", NULL };
 	struct help_filter f;
 	struct hctx x;
 	struct geo g;
+	json_t *links;
+	const char *next;
+	char path[VECHE_HELP_MAX_SLUG + 48], cursor[48];
 	int rc = -1;
 
 	if (hctx_begin(req, res, arg, &x) == -1)
 		return 0;
 	x.c.html = 0;
-	if (read_filter(req, res, &x, &f, 1) == -1) {
+	if (read_filter(req, res, &x, &f, 1) == -1 ||
+	    read_after(req, res, &x, &f) == -1) {
 		hctx_end(&x);
 		return 0;
 	}
-	f.limit = f.bbox ? VECHE_HELP_BBOX_MAX : VECHE_HELP_CSV_MAX;
+	f.limit = VECHE_HELP_BBOX_MAX + 1;   /* one more: is there a next page? */
+	memset(&g, 0, sizeof(g));
 	g.now = x.now;
-	if ((g.features = json_array()) == NULL)
-		goto out;
-	if (help_post_each(x.c.store, &f, on_feature, &g) != 0) {
+	g.max = VECHE_HELP_BBOX_MAX;
+	if ((g.features = json_array()) == NULL || (links = json_array()) ==
+	    NULL) {
 		json_decref(g.features);
 		goto out;
 	}
-	rc = reply_json(res, 200, json_pack("{s:s, s:o}", "type",
-	    "FeatureCollection", "features", g.features));
+	if (help_post_each(x.c.store, &f, on_feature, &g) == -1) {
+		json_decref(g.features);
+		json_decref(links);
+		goto out;
+	}
+	snprintf(path, sizeof(path), "/api/v1/help/%s/posts.geojson",
+	    x.sit.slug);
+	snprintf(cursor, sizeof(cursor), "%" PRId64 ".%" PRId64,
+	    g.last_created, g.last_id);
+	if (g.more && (next = web_page_link(req, path, keep, "after",
+	    cursor)) != NULL)
+		json_array_append_new(links, json_pack("{s:s, s:s, s:s}", "rel",
+		    "next", "href", next, "type", "application/geo+json"));
+	rc = reply_json(res, 200, json_pack("{s:s, s:o, s:o}", "type",
+	    "FeatureCollection", "features", g.features, "links", links));
 	if (rc == 0)
 		http_response_type(res, "application/geo+json");
 out:
@@ -1084,6 +1144,8 @@ static const char *const p_map[] = { LANG_P, "type", "kind", "state", "hours",
 	NULL };
 static const char *const p_list[] = { "type", "kind", "state", "hours",
 	"bbox", NULL };
+static const char *const p_geojson[] = { "type", "kind", "state", "hours",
+	"bbox", "after", NULL };
 static const char *const p_open[] = { LANG_P, "csrf", "slug", "title",
 	"kind*", "area", "lat", "long", "radius", NULL };
 static const char *const p_post[] = { LANG_P, "csrf", "type", "kind",
@@ -1112,7 +1174,7 @@ static const struct http_route help_table[] = {
 	{ HTTP_POST, "/api/v1/help/{situation}/posts", api_post, ACCESS_APIKEY,
 	    p_key, 0 },
 	{ HTTP_GET, "/api/v1/help/{situation}/posts.geojson", posts_geojson,
-	    0, p_list, 0 },
+	    0, p_geojson, 0 },
 	{ HTTP_GET, "/api/v1/help/{situation}/posts.csv", posts_csv, 0,
 	    p_list, 0 },
 	{ HTTP_GET, "/api/v1/help/{situation}/posts/{id}/matches", api_matches,

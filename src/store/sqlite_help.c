@@ -50,14 +50,18 @@ enum {
 	" p.description, p.lat, p.lon, p.state, p.verified," \
 	" coalesce(p.volunteer, 0), p.created, coalesce(p.taken, 0)," \
 	" coalesce(p.done, 0)"
-/* ?1 situation, ?2 type+1, ?3 kind+1, ?4 state+1, ?5 now, ?6 since. */
+/*
+ * ?1 situation, ?2 type+1, ?3 kind+1, ?4 state+1, ?5 now, ?6 since,
+ * ?12 ?13 the (created, id) the page starts below (0: the newest).
+ */
 #define POST_WHERE " p.situation = ?1 AND (?2 = 0 OR p.type = ?2 - 1)" \
 	" AND (?3 = 0 OR p.kind = ?3 - 1) AND (CASE ?4" \
 	" WHEN 0 THEN p.state = 1 OR (p.state = 0 AND p.until > ?5)" \
 	" WHEN 1 THEN p.state = 0 AND p.until > ?5" \
 	" WHEN 2 THEN p.state = 1 WHEN 3 THEN p.state = 2" \
 	" WHEN 4 THEN p.state = 0 AND p.until <= ?5 ELSE 1 END)" \
-	" AND p.created >= ?6"
+	" AND p.created >= ?6 AND (?12 = 0 OR p.created < ?12" \
+	" OR (p.created = ?12 AND p.id < ?13))"
 
 /*
  * Box queries read the R*Tree first: CROSS JOIN keeps SQLite from
@@ -341,6 +345,8 @@ store_help_post_each(struct store *s, const struct help_filter *f,
 	sqlite3_bind_int64(st, 5, f->now);
 	sqlite3_bind_int64(st, 6, f->since);
 	sqlite3_bind_int64(st, 7, (int64_t)f->limit);
+	sqlite3_bind_int64(st, 12, f->before_created);
+	sqlite3_bind_int64(st, 13, f->before_id);
 	if (f->bbox) {
 		sqlite3_bind_double(st, 8, f->min_lat);
 		sqlite3_bind_double(st, 9, f->max_lat);

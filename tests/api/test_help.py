@@ -284,17 +284,31 @@ class HelpMapTest(ServerTestCase):
         self.assertIn("situation", r.json()[0]["description"])
 
 
+def open_situation(test, slug):
+    """An administrator opens situation slug around CENTRE."""
+    test.server.create_user("coord", "admin")
+    r = Session(test, "coord").post("/help", [
+        ("slug", slug), ("title", "Ситуация " + slug), ("kind", "water"),
+        ("lat", str(CENTRE[0])), ("long", str(CENTRE[1])),
+        ("radius", "30000")])
+    test.assertEqual(r.status, 303, r)
+
+
+def api_need(test, slug):
+    """One need posted with the API key; the response."""
+    return test.fetch("POST", "/api/v1/help/%s/posts" % slug, json.dumps({
+        "type": "need", "kind": "water", "count": 1, "until": until(5),
+        "lat": 60.25, "long": 30.5, "name": "Иван",
+        "phone": "+79005550000"}).encode("utf-8"),
+        {"Content-Type": "application/json", "X-Api-Key": test.api_key})
+
+
 class HelpRateTest(ServerTestCase):
     """The web form takes VECHE_RATE_HELP_POSTS (20) posts an hour from one
     address; the API key's intake is not limited (docs/participation.md)."""
 
     def test_form_posts_limited_per_address(self):
-        self.server.create_user("coord", "admin")
-        r = Session(self, "coord").post("/help", [
-            ("slug", "storm"), ("title", "Буря"), ("kind", "water"),
-            ("lat", str(CENTRE[0])), ("long", str(CENTRE[1])),
-            ("radius", "30000")])
-        self.assertEqual(r.status, 303, r)
+        open_situation(self, "storm")
         anon = Session(self)
         anon.get("/help/storm")
 
@@ -313,15 +327,60 @@ class HelpRateTest(ServerTestCase):
         r = self.fetch("GET", "/api/v1/help/storm/posts.geojson?state=all")
         self.assertEqual(len(r.json()["features"]), 20)
         # The API key's intake (a gateway for many people) still posts.
-        r = self.fetch("POST", "/api/v1/help/storm/posts", json.dumps({
-            "type": "need", "kind": "water", "count": 1,
-            "until": until(5), "lat": 60.25, "long": 30.5, "name": "Иван",
-            "phone": "+79005550000"}).encode("utf-8"),
-            {"Content-Type": "application/json", "X-Api-Key": self.api_key})
+        r = api_need(self, "storm")
         self.assertEqual(r.status, 201, r)
         # An hour later the form takes posts again.
         self.server.advance(3601)
         self.assertEqual(form(21).status, 303)
+
+
+class HelpPagingTest(ServerTestCase):
+    """posts.geojson answers at most 5,000 posts (VECHE_HELP_BBOX_MAX),
+    newest first, with a next link (after=CREATED.ID) for the rest."""
+
+    def test_geojson_pages_by_keyset(self):
+        open_situation(self, "big")
+        r = api_need(self, "big")
+        self.assertEqual(r.status, 201, r)
+        first = r.json()["id"]
+        # 5,100 more, written straight into the stopped server's file (as
+        # many through HTTP would take minutes); some share a second.
+        import sqlite3
+        self.server.stop()
+        db = sqlite3.connect(self.server.db)
+        sit, created, until_t = db.execute(
+            "SELECT situation, created, until FROM help_posts WHERE id = ?",
+            (first,)).fetchone()
+        for n in range(5100):
+            cur = db.execute(
+                "INSERT INTO help_posts(situation, type, kind, count, until,"
+                " description, lat, lon, created) VALUES (?, 0, 1, 1, ?,"
+                " 'x', 60.25, 30.5, ?)",
+                (sit, until_t, created - 1 - n // 3))
+            db.execute("INSERT INTO help_geo VALUES (?, 60.25, 60.25,"
+                       " 30.5, 30.5)", (cur.lastrowid,))
+        db.commit()
+        db.close()
+        self.server.start()
+        r = self.fetch("GET", "/api/v1/help/big/posts.geojson")
+        self.assertEqual(r.status, 200, r)
+        page1 = r.json()
+        self.assertEqual(len(page1["features"]), 5000)
+        nxt = [l["href"] for l in page1["links"] if l["rel"] == "next"]
+        self.assertEqual(len(nxt), 1, page1["links"])
+        self.assertIn("after=", nxt[0])
+        r = self.fetch("GET", nxt[0])
+        self.assertEqual(r.status, 200, r)
+        page2 = r.json()
+        self.assertEqual(len(page2["features"]), 101)
+        self.assertEqual(page2["links"], [])
+        ids = [f["properties"]["id"] for p in (page1, page2)
+               for f in p["features"]]
+        self.assertEqual(len(set(ids)), 5101, "every post once")
+        self.assertEqual(ids[0], first, "newest first")
+        r = self.fetch("GET", "/api/v1/help/big/posts.geojson?after=x")
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("after", r.text())
 
 
 class HelpPrivacyTest(ServerTestCase):

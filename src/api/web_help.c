@@ -795,7 +795,7 @@ help_post_page(struct http_request *req, struct http_response *res,
 	else if (http_request_param(req, "posted") != NULL)
 		html_f(&x.h, "<p class=\"flash\" role=\"status\" id=\"help-flash"
 		    "\">%m</p>\n", M_HELP_POSTED);
-	if (help_contact(x.c.store, act, &pg.p, on_contact, &x.h) == -1)
+	if (help_contact(x.c.store, act, &pg.p, x.now, on_contact, &x.h) == -1)
 		goto out;
 	/* Actions this caller may take. */
 	if (pg.p.type == HELP_NEED && pg.p.state == HELP_OPEN) {

@@ -116,7 +116,10 @@ int help_coordinator(const struct actor *act);
 /* Whether p is a need due within VECHE_HELP_URGENT of now and not done. */
 int help_urgent(const struct help_post *p, int64_t now);
 
-/* A signed-in account takes need id of sit: 0, or -1 with e. */
+/*
+ * A signed-in account takes need id of sit: 0, or -1 with e (409 "taken"
+ * when it holds VECHE_HELP_MAX_TAKEN needs not yet done).
+ */
 int help_take(struct store *s, const struct actor *act,
     const struct help_situation *sit, int64_t id, int64_t now,
     struct verr *e);
@@ -133,10 +136,12 @@ int help_verify(struct store *s, const struct actor *act,
 
 /*
  * p's contact to fn when act may see it (a coordinator, or the volunteer
- * who took p): 0 when shown, 1 when not allowed or none, -1.
+ * who took p): 0 when shown, 1 when not allowed or none, -1.  A
+ * volunteer's read appends "help.contact" to the audit log at now.
  */
 int help_contact(struct store *s, const struct actor *act,
-    const struct help_post *p, int (*fn)(const struct help_contact *,
+    const struct help_post *p, int64_t now,
+    int (*fn)(const struct help_contact *,
     void *), void *arg);
 
 #endif

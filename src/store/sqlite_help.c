@@ -40,7 +40,7 @@ enum {
 	Q_SIT_ADD, Q_SIT_CLOSE, Q_SIT_GET, Q_SIT_EACH, Q_POST_ADD,
 	Q_CONTACT_ADD, Q_GEO_ADD, Q_POST_GET, Q_POST_EACH, Q_POST_BOX,
 	Q_POST_WIDE, Q_BOX_COUNT,
-	Q_MATCHES, Q_TAKE, Q_DONE, Q_VERIFY, Q_CONTACT,
+	Q_MATCHES, Q_TAKE, Q_DONE, Q_VERIFY, Q_CONTACT, Q_TAKEN_COUNT,
 	Q__MAX
 };
 
@@ -118,6 +118,8 @@ static const char *const sql[Q__MAX] = {
 	[Q_VERIFY] = "UPDATE help_posts SET verified = ?2 WHERE id = ?1",
 	[Q_CONTACT] = "SELECT name, phone, email FROM help_contacts"
 	    " WHERE post = ?1",
+	[Q_TAKEN_COUNT] = "SELECT count(*) FROM help_posts"
+	    " WHERE volunteer = ?1 AND state = 1",
 };
 
 const struct stmt_table store_help_stmts = { sql, Q__MAX };
@@ -403,6 +405,19 @@ int
 store_help_take(struct store *s, int64_t id, int64_t volunteer, int64_t now)
 {
 	return update(s, Q_TAKE, id, volunteer, now, "taking a need");
+}
+
+int
+store_help_taken_count(struct store *s, int64_t volunteer, int64_t *n)
+{
+	sqlite3_stmt *st = ST(Q_TAKEN_COUNT);
+
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, volunteer);
+	return sq_row(s, st, "counting taken needs", sq_int64_row, n) == -1 ?
+	    -1 : 0;
 }
 
 int

@@ -198,6 +198,42 @@ class HelpMapTest(ServerTestCase):
                       {"csrf": anon.cookies.get("veche_csrf", "")})
         self.assertEqual(r.status, 401, r)
 
+    def test_takes_capped_and_contact_reads_audited(self):
+        """A volunteer holds at most 3 needs (VECHE_HELP_MAX_TAKEN): the
+        fourth take is 409 naming why, until one is done; each read of a
+        contact by the volunteer is in the audit log, without the contact."""
+        import sqlite3
+        self.server.create_user("busy", "citizen")
+        busy = Session(self, "busy")
+        needs = [self.post_ok() for _ in range(4)]
+        for n in needs[:3]:
+            r = busy.post("/help/flood/posts/%d/take" % n)
+            self.assertEqual(r.status, 303, r)
+        r = busy.post("/help/flood/posts/%d/take" % needs[3])
+        self.assertEqual(r.status, 409, r)
+        self.assertIn("taken", r.text())
+        r = busy.post("/help/flood/posts/%d/done" % needs[0])
+        self.assertEqual(r.status, 303, r)
+        r = busy.post("/help/flood/posts/%d/take" % needs[3])
+        self.assertEqual(r.status, 303, r)
+
+        def reads():
+            with sqlite3.connect("file:%s?mode=ro" % self.server.db,
+                                 uri=True) as db:
+                return db.execute(
+                    "SELECT object, before, after FROM audit_log WHERE "
+                    "action = 'help.contact' AND actor_name = 'busy'"
+                ).fetchall()
+
+        before = len(reads())
+        text = busy.get("/help/flood/posts/%d" % needs[3]).text()
+        self.assertIn("+7 900 555-", text)
+        rows = reads()
+        self.assertEqual(len(rows), before + 1)
+        self.assertEqual(rows[-1][0], "help_post:%d" % needs[3])
+        self.assertNotIn("555", repr(rows[-1]))
+        self.assertEqual(self.server.audit_verify()[0], 0)
+
     def test_expired_need_cannot_be_taken(self):
         need = self.post_ok(until=until(1))
         self.server.advance(2 * 3600)

@@ -245,5 +245,6 @@
 /* Security review fixes (branch fixes) */
 #define VECHE_RATE_HELP_POSTS    20    /* help map posts per address an hour (web form) */
 #define VECHE_HELP_MAX_TAKEN     3     /* needs one account holds taken at once */
+#define VECHE_HELP_PUBLIC_DECIMALS 3   /* decimals of a post's public point (~100 m) */
 
 #endif

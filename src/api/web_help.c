@@ -689,6 +689,7 @@ on_found(const struct help_post *p, void *arg)
 {
 	struct page *pg = arg;
 	struct html *h = &pg->x->h;
+	double lat, lon;
 
 	pg->p = *p;
 	pg->found = 1;
@@ -711,9 +712,10 @@ on_found(const struct help_post *p, void *arg)
 	    M_HELP_TYPE, type_msg[p->type], M_HELP_COUNT, p->count,
 	    M_HELP_UNTIL);
 	html_time(h, p->until);
+	help_point(pg->x->c.act, p, &lat, &lon);
 	html_f(h, "</dd>\n<dt>%m</dt><dd id=\"help-description\">%s</dd>\n"
-	    "<dt>%m</dt><dd>%f, %f</dd>\n</dl>\n", M_DESCRIPTION,
-	    p->description, M_HELP_MAP_LABEL, p->lat, p->lon);
+	    "<dt>%m</dt><dd id=\"help-point\">%f, %f</dd>\n</dl>\n",
+	    M_DESCRIPTION, p->description, M_HELP_MAP_LABEL, lat, lon);
 	return h->failed ? -1 : 0;
 }
 
@@ -926,6 +928,7 @@ on_feature(const struct help_post *p, void *arg)
 {
 	struct geo *g = arg;
 	json_t *props;
+	double lat, lon;
 
 	if (g->max > 0 && g->n == g->max) {
 		g->more = 1;
@@ -936,9 +939,10 @@ on_feature(const struct help_post *p, void *arg)
 	g->n++;
 	g->last_created = p->created;
 	g->last_id = p->id;
+	help_point(NULL, p, &lat, &lon);
 	return json_array_append_new(g->features, json_pack("{s:s, s:{s:s, "
 	    "s:[f, f]}, s:o}", "type", "Feature", "geometry", "type", "Point",
-	    "coordinates", p->lon, p->lat, "properties", props));
+	    "coordinates", lon, lat, "properties", props));
 }
 
 /* "CREATED.ID" of the after parameter into f: -1 after a refusal. */
@@ -1036,12 +1040,14 @@ on_csv(const struct help_post *p, void *arg)
 {
 	struct http_response *res = arg;
 	char until[DATETIME_LEN], created[DATETIME_LEN];
+	double lat, lon;
 
 	datetime_format(p->until, until, sizeof(until));
 	datetime_format(p->created, created, sizeof(created));
+	help_point(NULL, p, &lat, &lon);
 	http_response_printf(res, "%lld,%s,%s,%lld,%.6f,%.6f,%s,%s,%d,",
 	    (long long)p->id, help_type_name(p->type), help_kind_name(p->kind),
-	    (long long)p->count, p->lat, p->lon, until,
+	    (long long)p->count, lat, lon, until,
 	    help_state_name(p->state), p->verified);
 	http_response_printf(res, "%s,", created);
 	if (export_csv_field(p->description, 1, csv_write, res) == -1)
@@ -1081,11 +1087,13 @@ on_match_json(const struct help_post *p, void *arg)
 {
 	struct geo *g = arg;
 	json_t *o = post_props(p, g->now);
+	double lat, lon;
 
 	if (o == NULL)
 		return -1;
-	json_object_set_new(o, "lat", json_real(p->lat));
-	json_object_set_new(o, "long", json_real(p->lon));
+	help_point(NULL, p, &lat, &lon);
+	json_object_set_new(o, "lat", json_real(lat));
+	json_object_set_new(o, "long", json_real(lon));
 	json_object_set_new(o, "distance_m", json_integer((json_int_t)
 	    (p->distance_m + 0.5)));
 	return json_array_append_new(g->features, o);

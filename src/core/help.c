@@ -556,6 +556,22 @@ help_verify(struct store *s, const struct actor *act,
 	return 0;
 }
 
+void
+help_point(const struct actor *act, const struct help_post *p,
+    double *lat, double *lon)
+{
+	double k = pow(10, VECHE_HELP_PUBLIC_DECIMALS);
+
+	if (help_coordinator(act) || (act != NULL && act->user_id > 0 &&
+	    p->volunteer == act->user_id)) {
+		*lat = p->lat;
+		*lon = p->lon;
+		return;
+	}
+	*lat = round(p->lat * k) / k;
+	*lon = round(p->lon * k) / k;
+}
+
 int
 help_contact(struct store *s, const struct actor *act,
     const struct help_post *p, int64_t now,

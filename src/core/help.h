@@ -110,6 +110,14 @@ int help_post_each(struct store *s, const struct help_filter *f,
 int help_matches(struct store *s, const struct help_post *need, int64_t now,
     int (*fn)(const struct help_post *, void *), void *arg);
 
+/*
+ * The point of p as act (NULL: the public) may see it: exact for a
+ * coordinator and for the volunteer who took p, else rounded to
+ * VECHE_HELP_PUBLIC_DECIMALS decimals (about 100 m).
+ */
+void help_point(const struct actor *act, const struct help_post *p,
+    double *lat, double *lon);
+
 /* Whether act coordinates (moderators and admins). */
 int help_coordinator(const struct actor *act);
 

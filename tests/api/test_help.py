@@ -234,6 +234,28 @@ class HelpMapTest(ServerTestCase):
         self.assertNotIn("555", repr(rows[-1]))
         self.assertEqual(self.server.audit_verify()[0], 0)
 
+    def test_public_point_rounded(self):
+        """The public sees a post's point to 3 decimals (about 100 m);
+        coordinators and the volunteer who took it see it exact."""
+        need = self.post_ok(lat=60.251234, long=30.512345)
+        r = self.fetch("GET", "/api/v1/help/flood/posts.geojson?state=all")
+        point = [f["geometry"]["coordinates"] for f in r.json()["features"]
+                 if f["properties"]["id"] == need]
+        self.assertEqual(point, [[30.512, 60.251]])
+        r = self.fetch("GET", "/api/v1/help/flood/posts.csv?state=all")
+        self.assertIn(",60.251000,30.512000,", r.text())
+        self.assertNotIn("60.251234", r.text())
+        page = "/help/flood/posts/%d" % need
+        point = lambda s: re.search(r'id="help-point">([^<]*)<',
+                                    s.get(page).text()).group(1)
+        self.assertEqual(point(Session(self)), "60.251000, 30.512000")
+        self.assertEqual(point(Session(self, "moder")),
+                         "60.251234, 30.512345")
+        vol = Session(self, "other")
+        self.assertEqual(point(vol), "60.251000, 30.512000")
+        self.assertEqual(vol.post(page + "/take").status, 303)
+        self.assertEqual(point(vol), "60.251234, 30.512345")
+
     def test_expired_need_cannot_be_taken(self):
         need = self.post_ok(until=until(1))
         self.server.advance(2 * 3600)

@@ -242,4 +242,9 @@
 #define VECHE_ALERT_MAX_MAIL     3            /* subscriptions per e-mail a window */
 #define VECHE_ALERT_MAX_ADDRESS  20           /* ... per client address */
 
+/* Security review fixes (branch fixes) */
+#define VECHE_RATE_HELP_POSTS    20    /* help map posts per address an hour (web form) */
+#define VECHE_HELP_MAX_TAKEN     3     /* needs one account holds taken at once */
+#define VECHE_HELP_PUBLIC_DECIMALS 3   /* decimals of a post's public point (~100 m) */
+
 #endif

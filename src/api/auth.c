@@ -293,12 +293,8 @@ set_cookie(struct app *a, struct http_response *res, const char *token,
 	return http_response_header(res, "Set-Cookie", v);
 }
 
-/*
- * The rate-limit key of a client address.  An IPv6 client counts by its
- * /64, which one subscriber usually holds whole.
- */
-static void
-addr_key(const char *remote, char *buf, size_t size)
+void
+auth_addr_key(const char *remote, char *buf, size_t size)
 {
 	struct in6_addr a6;
 	char s[INET6_ADDRSTRLEN];
@@ -375,7 +371,7 @@ auth_sign_in(struct http_request *req, struct http_response *res,
 		return verr_set(e, VERR_INVALID, "password", "password: "
 		    "required"), 400;
 	snprintf(kacc, sizeof(kacc), "login:%s", name);
-	addr_key(http_request_remote(req), kaddr, sizeof(kaddr));
+	auth_addr_key(http_request_remote(req), kaddr, sizeof(kaddr));
 	if (ratelimit_blocked(a->login_limit, kacc, now, &retry) |
 	    ratelimit_blocked(a->login_limit, kaddr, now, &r2)) {
 		snprintf(retry_s, sizeof(retry_s), "%lld",

@@ -56,6 +56,13 @@ int auth_sign_in(struct http_request *req, struct http_response *res,
 int auth_sign_out(struct http_request *req, struct http_response *res,
     struct app *a);
 
+/*
+ * The rate-limit key of a client address remote into buf ("addr:IP",
+ * truncated to size).  An IPv6 client counts by its /64, which one
+ * subscriber usually holds whole.
+ */
+void auth_addr_key(const char *remote, char *buf, size_t size);
+
 /* The routes of this module: sign-up, sign-in, sign-out, "who am I". */
 const struct http_route *auth_routes(size_t *n);
 

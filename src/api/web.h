@@ -65,6 +65,14 @@ int web_cookie(const char *header, const char *name, char *buf, size_t len);
 /* Whether s is a token as web_begin makes them (VECHE_TOKEN_HEX hex). */
 int web_token_ok(const char *s);
 
+/*
+ * A paging link: path, then "?name=value", then each parameter of keep
+ * (a NULL-ended list) the request has, percent-escaping & = # + % and
+ * space.  In request memory; NULL when longer than 2 KiB.
+ */
+const char *web_page_link(struct http_request *req, const char *path,
+    const char *const *keep, const char *name, const char *value);
+
 /* The site's absolute URL of path (in request memory), e.g. for RSS. */
 const char *web_url(struct http_request *req, const struct web_ctx *c,
     const char *path);

@@ -361,17 +361,33 @@ token_mail(struct http_request *req, const struct web_ctx *c,
 }
 
 /*
+ * The limiter's key of the client's address for page ("forgot-addr:IP",
+ * an IPv6 client by its /64 as sign-in counts it).
+ */
+static void
+limit_key(struct http_request *req, const char *page, char *buf,
+    size_t size)
+{
+	char addr[80];
+
+	auth_addr_key(http_request_remote(req), addr, sizeof(addr));
+	snprintf(buf, size, "%s-%s", page, addr);
+}
+
+/*
  * Whether the limiter lets one more mail of kind (a key prefix) go to
- * email: counts it, 0 when it is over the limit.
+ * email: counts it, 0 when it is over the limit.  The key is the address
+ * as accounts are keyed (account_email_key): "A@x" and "a@x" are one.
  */
 static int
 mail_allowed(const struct web_ctx *c, const char *kind, const char *email,
     int64_t now)
 {
-	char key[VECHE_MAX_EMAIL + 32];
+	char key[VECHE_MAX_EMAIL + 32], norm[VECHE_MAX_EMAIL + 1];
 	int64_t retry;
 
-	snprintf(key, sizeof(key), "%s-mail:%s", kind, email);
+	account_email_key(email, norm);
+	snprintf(key, sizeof(key), "%s-mail:%s", kind, norm);
 	if (ratelimit_blocked(c->app->login_limit, key, now, &retry))
 		return 0;
 	(void)ratelimit_fail(c->app->login_limit, key, VECHE_RESET_MAX_MAIL,
@@ -525,8 +541,7 @@ mail_page_post(struct http_request *req, struct http_response *res,
 	if (email == NULL || strlen(email) > VECHE_MAX_EMAIL)
 		return web_fail(req, res, &c, 400, "email", "email: required");
 	now = app_now(c.app);
-	snprintf(kaddr, sizeof(kaddr), "%s-addr:%s", k->page,
-	    http_request_remote(req));
+	limit_key(req, k->page, kaddr, sizeof(kaddr));
 	if (ratelimit_blocked(c.app->login_limit, kaddr, now, &retry) ||
 	    !mail_allowed(&c, k->page, email, now)) {
 		http_response_status(res, 429);
@@ -616,19 +631,33 @@ reset_page(struct http_request *req, struct http_response *res, void *arg)
 	return reset_form(&h, &c, http_request_param(req, "token"), NULL);
 }
 
+/*
+ * POST /account/reset.  Attempts are limited per client address (each
+ * counts, as on /account/forgot), so nobody can try links without end.
+ */
 static int
 reset_post(struct http_request *req, struct http_response *res, void *arg)
 {
 	const char *token = http_request_param(req, "token");
+	char kaddr[96];
 	struct web_ctx c;
 	struct html h;
 	struct verr e;
+	int64_t now, retry;
 
 	if (form_begin(req, res, arg, &c, &h) == -1)
 		return 0;
 	memset(&e, 0, sizeof(e));
+	now = app_now(c.app);
+	limit_key(req, "reset", kaddr, sizeof(kaddr));
+	if (ratelimit_blocked(c.app->login_limit, kaddr, now, &retry)) {
+		http_response_status(res, 429);
+		return reset_form(&h, &c, token, web_msg(M_TOO_MANY, c.lang));
+	}
+	(void)ratelimit_fail(c.app->login_limit, kaddr,
+	    VECHE_RESET_MAX_ADDRESS, now, &retry);
 	if (account_reset(c.store, token, http_request_param(req, "password"),
-	    app_now(c.app), &e) == -1) {
+	    now, &e) == -1) {
 		if (e.kind == VERR_INTERNAL)
 			return web_fail(req, res, &c, 500, NULL, e.message);
 		http_response_status(res, e.kind == VERR_NOT_FOUND ? 404 : 400);

@@ -124,19 +124,19 @@ read_query(struct http_request *req, const struct web_ctx *c,
 	return 0;
 }
 
-/* This request's query string with page set to page, for the links. */
-static const char *
-page_link(struct http_request *req, int64_t page)
+const char *
+web_page_link(struct http_request *req, const char *path,
+    const char *const *keep, const char *name, const char *value)
 {
-	static const char *const keep[] = { "bbox", "service_code", "status",
-	    "agency", "days", "from", "to", "limit", NULL };
-	char buf[2048], *p;
+	char buf[2048];
 	size_t i, used;
 	const char *v;
 	int n;
 
-	used = (size_t)snprintf(buf, sizeof(buf), "/api/v1/reports.geojson?"
-	    "page=%lld", (long long)page);
+	n = snprintf(buf, sizeof(buf), "%s?%s=%s", path, name, value);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return NULL;
+	used = (size_t)n;
 	for (i = 0; keep[i] != NULL; i++) {
 		if ((v = http_request_param(req, keep[i])) == NULL)
 			continue;
@@ -150,8 +150,20 @@ page_link(struct http_request *req, int64_t page)
 			    strchr("&=#+% ", *v) ? "%%%02X" : "%c",
 			    (unsigned char)*v);
 	}
-	p = http_request_strdup(req, buf);
-	return p;
+	return http_request_strdup(req, buf);
+}
+
+/* This request's query string with page set to page, for the links. */
+static const char *
+page_link(struct http_request *req, int64_t page)
+{
+	static const char *const keep[] = { "bbox", "service_code", "status",
+	    "agency", "days", "from", "to", "limit", NULL };
+	char num[24];
+
+	snprintf(num, sizeof(num), "%lld", (long long)page);
+	return web_page_link(req, "/api/v1/reports.geojson", keep, "page",
+	    num);
 }
 
 int

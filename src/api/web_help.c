@@ -27,6 +27,7 @@
 #include "core/export.h"
 #include "core/help.h"
 #include "core/parse.h"
+#include "core/social.h"
 #include "http/http.h"
 
 #define COORDINATORS (ACCESS_MODERATOR | ACCESS_ADMIN)
@@ -577,10 +578,10 @@ help_post_form(struct http_request *req, struct http_response *res,
 
 	if (hctx_begin(req, res, arg, &x) == -1)
 		return 0;
-	if (!web_csrf_ok(req, &x.c)) {
+	/* The CSRF token, then the address's hourly limit (RATE_HELP). */
+	if (social_write_checks(req, res, &x.c, RATE_HELP) != 0) {
 		hctx_end(&x);
-		return web_fail(req, res, &x.c, 403, "csrf", "csrf: the form is "
-		    "stale or was not sent from this site; reload the page");
+		return 0;
 	}
 	memset(&in, 0, sizeof(in));
 	memset(&e, 0, sizeof(e));
@@ -688,6 +689,7 @@ on_found(const struct help_post *p, void *arg)
 {
 	struct page *pg = arg;
 	struct html *h = &pg->x->h;
+	double lat, lon;
 
 	pg->p = *p;
 	pg->found = 1;
@@ -710,9 +712,10 @@ on_found(const struct help_post *p, void *arg)
 	    M_HELP_TYPE, type_msg[p->type], M_HELP_COUNT, p->count,
 	    M_HELP_UNTIL);
 	html_time(h, p->until);
+	help_point(pg->x->c.act, p, &lat, &lon);
 	html_f(h, "</dd>\n<dt>%m</dt><dd id=\"help-description\">%s</dd>\n"
-	    "<dt>%m</dt><dd>%f, %f</dd>\n</dl>\n", M_DESCRIPTION,
-	    p->description, M_HELP_MAP_LABEL, p->lat, p->lon);
+	    "<dt>%m</dt><dd id=\"help-point\">%f, %f</dd>\n</dl>\n",
+	    M_DESCRIPTION, p->description, M_HELP_MAP_LABEL, lat, lon);
 	return h->failed ? -1 : 0;
 }
 
@@ -794,7 +797,7 @@ help_post_page(struct http_request *req, struct http_response *res,
 	else if (http_request_param(req, "posted") != NULL)
 		html_f(&x.h, "<p class=\"flash\" role=\"status\" id=\"help-flash"
 		    "\">%m</p>\n", M_HELP_POSTED);
-	if (help_contact(x.c.store, act, &pg.p, on_contact, &x.h) == -1)
+	if (help_contact(x.c.store, act, &pg.p, x.now, on_contact, &x.h) == -1)
 		goto out;
 	/* Actions this caller may take. */
 	if (pg.p.type == HELP_NEED && pg.p.state == HELP_OPEN) {
@@ -915,47 +918,109 @@ post_props(const struct help_post *p, int64_t now)
 struct geo {
 	json_t *features;
 	int64_t now;
+	size_t n, max;                  /* features so far, most in one answer */
+	int more;                       /* a post past max: a next page */
+	int64_t last_created, last_id;  /* the last feature, for the next link */
 };
 
 static int
 on_feature(const struct help_post *p, void *arg)
 {
 	struct geo *g = arg;
-	json_t *props = post_props(p, g->now);
+	json_t *props;
+	double lat, lon;
 
-	if (props == NULL)
+	if (g->max > 0 && g->n == g->max) {
+		g->more = 1;
+		return 1;
+	}
+	if ((props = post_props(p, g->now)) == NULL)
 		return -1;
+	g->n++;
+	g->last_created = p->created;
+	g->last_id = p->id;
+	help_point(NULL, p, &lat, &lon);
 	return json_array_append_new(g->features, json_pack("{s:s, s:{s:s, "
 	    "s:[f, f]}, s:o}", "type", "Feature", "geometry", "type", "Point",
-	    "coordinates", p->lon, p->lat, "properties", props));
+	    "coordinates", lon, lat, "properties", props));
 }
 
+/* "CREATED.ID" of the after parameter into f: -1 after a refusal. */
+static int
+read_after(struct http_request *req, struct http_response *res,
+    struct hctx *x, struct help_filter *f)
+{
+	const char *after = http_request_param(req, "after");
+	char head[24];
+	const char *dot;
+
+	if (after == NULL || after[0] == '\0')
+		return 0;
+	if ((dot = strchr(after, '.')) == NULL ||
+	    (size_t)(dot - after) >= sizeof(head))
+		goto bad;
+	memcpy(head, after, (size_t)(dot - after));
+	head[dot - after] = '\0';
+	if (parse_int64(head, 1, INT64_MAX, &f->before_created) == -1 ||
+	    parse_int64(dot + 1, 1, INT64_MAX, &f->before_id) == -1)
+		goto bad;
+	return 0;
+bad:
+	web_fail(req, res, &x->c, 400, "after", "after: the value of a next "
+	    "link (CREATED.ID)");
+	return -1;
+}
+
+/*
+ * GET posts.geojson: at most VECHE_HELP_BBOX_MAX posts, newest first; past
+ * them a next link (after=CREATED.ID, keyset: every page costs the same).
+ */
 static int
 posts_geojson(struct http_request *req, struct http_response *res,
     void *arg)
 {
+	static const char *const keep[] = { "type", "kind", "state", "hours",
+	    "bbox", NULL };
 	struct help_filter f;
 	struct hctx x;
 	struct geo g;
+	json_t *links;
+	const char *next;
+	char path[VECHE_HELP_MAX_SLUG + 48], cursor[48];
 	int rc = -1;
 
 	if (hctx_begin(req, res, arg, &x) == -1)
 		return 0;
 	x.c.html = 0;
-	if (read_filter(req, res, &x, &f, 1) == -1) {
+	if (read_filter(req, res, &x, &f, 1) == -1 ||
+	    read_after(req, res, &x, &f) == -1) {
 		hctx_end(&x);
 		return 0;
 	}
-	f.limit = f.bbox ? VECHE_HELP_BBOX_MAX : VECHE_HELP_CSV_MAX;
+	f.limit = VECHE_HELP_BBOX_MAX + 1;   /* one more: is there a next page? */
+	memset(&g, 0, sizeof(g));
 	g.now = x.now;
-	if ((g.features = json_array()) == NULL)
-		goto out;
-	if (help_post_each(x.c.store, &f, on_feature, &g) != 0) {
+	g.max = VECHE_HELP_BBOX_MAX;
+	if ((g.features = json_array()) == NULL || (links = json_array()) ==
+	    NULL) {
 		json_decref(g.features);
 		goto out;
 	}
-	rc = reply_json(res, 200, json_pack("{s:s, s:o}", "type",
-	    "FeatureCollection", "features", g.features));
+	if (help_post_each(x.c.store, &f, on_feature, &g) == -1) {
+		json_decref(g.features);
+		json_decref(links);
+		goto out;
+	}
+	snprintf(path, sizeof(path), "/api/v1/help/%s/posts.geojson",
+	    x.sit.slug);
+	snprintf(cursor, sizeof(cursor), "%" PRId64 ".%" PRId64,
+	    g.last_created, g.last_id);
+	if (g.more && (next = web_page_link(req, path, keep, "after",
+	    cursor)) != NULL)
+		json_array_append_new(links, json_pack("{s:s, s:s, s:s}", "rel",
+		    "next", "href", next, "type", "application/geo+json"));
+	rc = reply_json(res, 200, json_pack("{s:s, s:o, s:o}", "type",
+	    "FeatureCollection", "features", g.features, "links", links));
 	if (rc == 0)
 		http_response_type(res, "application/geo+json");
 out:
@@ -975,12 +1040,14 @@ on_csv(const struct help_post *p, void *arg)
 {
 	struct http_response *res = arg;
 	char until[DATETIME_LEN], created[DATETIME_LEN];
+	double lat, lon;
 
 	datetime_format(p->until, until, sizeof(until));
 	datetime_format(p->created, created, sizeof(created));
+	help_point(NULL, p, &lat, &lon);
 	http_response_printf(res, "%lld,%s,%s,%lld,%.6f,%.6f,%s,%s,%d,",
 	    (long long)p->id, help_type_name(p->type), help_kind_name(p->kind),
-	    (long long)p->count, p->lat, p->lon, until,
+	    (long long)p->count, lat, lon, until,
 	    help_state_name(p->state), p->verified);
 	http_response_printf(res, "%s,", created);
 	if (export_csv_field(p->description, 1, csv_write, res) == -1)
@@ -1020,11 +1087,13 @@ on_match_json(const struct help_post *p, void *arg)
 {
 	struct geo *g = arg;
 	json_t *o = post_props(p, g->now);
+	double lat, lon;
 
 	if (o == NULL)
 		return -1;
-	json_object_set_new(o, "lat", json_real(p->lat));
-	json_object_set_new(o, "long", json_real(p->lon));
+	help_point(NULL, p, &lat, &lon);
+	json_object_set_new(o, "lat", json_real(lat));
+	json_object_set_new(o, "long", json_real(lon));
 	json_object_set_new(o, "distance_m", json_integer((json_int_t)
 	    (p->distance_m + 0.5)));
 	return json_array_append_new(g->features, o);
@@ -1083,6 +1152,8 @@ static const char *const p_map[] = { LANG_P, "type", "kind", "state", "hours",
 	NULL };
 static const char *const p_list[] = { "type", "kind", "state", "hours",
 	"bbox", NULL };
+static const char *const p_geojson[] = { "type", "kind", "state", "hours",
+	"bbox", "after", NULL };
 static const char *const p_open[] = { LANG_P, "csrf", "slug", "title",
 	"kind*", "area", "lat", "long", "radius", NULL };
 static const char *const p_post[] = { LANG_P, "csrf", "type", "kind",
@@ -1111,7 +1182,7 @@ static const struct http_route help_table[] = {
 	{ HTTP_POST, "/api/v1/help/{situation}/posts", api_post, ACCESS_APIKEY,
 	    p_key, 0 },
 	{ HTTP_GET, "/api/v1/help/{situation}/posts.geojson", posts_geojson,
-	    0, p_list, 0 },
+	    0, p_geojson, 0 },
 	{ HTTP_GET, "/api/v1/help/{situation}/posts.csv", posts_csv, 0,
 	    p_list, 0 },
 	{ HTTP_GET, "/api/v1/help/{situation}/posts/{id}/matches", api_matches,

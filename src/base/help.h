@@ -89,6 +89,8 @@ struct help_filter {
 	int64_t now;                    /* for expiry */
 	int bbox;                       /* whether the box below applies */
 	double min_lat, min_lon, max_lat, max_lon;
+	int64_t before_created;         /* keyset paging: only posts older */
+	int64_t before_id;              /* than (created, id); 0: from the newest */
 	size_t limit;
 };
 

@@ -309,9 +309,8 @@ account_set_role(struct store *s, const struct catalog *c,
 	return 0;
 }
 
-/* An e-mail as the store keeps it: ASCII letters in lower case. */
-static void
-email_key(const char *email, char out[VECHE_MAX_EMAIL + 1])
+void
+account_email_key(const char *email, char out[VECHE_MAX_EMAIL + 1])
 {
 	size_t i;
 
@@ -328,7 +327,7 @@ by_email(struct store *s, const char *email, struct found *f)
 
 	if (strlen(email) > VECHE_MAX_EMAIL)
 		return 1;
-	email_key(email, key);
+	account_email_key(email, key);
 	return store_user_by_email(s, key, on_user, f);
 }
 
@@ -500,7 +499,7 @@ account_signup(struct store *s, const char *email, const char *name,
 	    e) == -1 || check_password(password, e) == -1 ||
 	    hash_password(password, hash, e) == -1)
 		return -1;
-	email_key(email, key);
+	account_email_key(email, key);
 	/*
 	 * The login is a pseudonym: it is what the audit log names, and the
 	 * log is never rewritten, so it must not be the e-mail (docs/auth.md).
@@ -603,11 +602,16 @@ account_reset(struct store *s, const char *token, const char *password,
 
 	if (e != NULL)
 		e->kind = VERR_NONE;
-	if (check_password(password, e) == -1 ||
-	    hash_password(password, hash, e) == -1)
+	if (check_password(password, e) == -1)
 		return -1;
+	/*
+	 * The token first: an Argon2id hash costs VECHE's memory and CPU, so
+	 * only a live link pays for one (docs/auth.md).
+	 */
 	if (token_begin(s, token, ACCOUNT_TOKEN_RESET, now, &user, e) == -1)
 		return -1;
+	if (hash_password(password, hash, e) == -1)
+		return tx_fail(s, e, "resetting");
 	/* The link came to the mailbox: that confirms the address too. */
 	if (store_user_set_password(s, user, hash) != 0 ||
 	    store_user_confirm(s, user) == -1 ||

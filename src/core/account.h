@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "core/session.h"
 #include "base/model.h"
+#include "veche.h"
 
 struct catalog;
 struct store;
@@ -109,6 +110,12 @@ int account_confirm(struct store *s, const char *token, int64_t now,
     int64_t *id, struct verr *e);
 
 /*
+ * email as accounts are keyed by it (ASCII letters in lower case, at most
+ * VECHE_MAX_EMAIL bytes) into out; rate limits per address use it too.
+ */
+void account_email_key(const char *email, char out[VECHE_MAX_EMAIL + 1]);
+
+/*
  * A new token of kind for the account of email (a confirmation only for an
  * unconfirmed one).  Returns 0 with token and *id, 1 when there is no such
  * account (the caller answers the same either way), -1.
@@ -118,8 +125,9 @@ int account_resend(struct store *s, const char *email, int64_t now,
 
 /*
  * Use a reset token to set a new password; ends the user's sessions and
- * confirms the address.  0, or -1 with e set (VERR_INVALID "password",
- * VERR_NOT_FOUND "token").
+ * confirms the address.  The token is checked before the password is
+ * hashed: a wrong link costs no Argon2id.  0, or -1 with e set
+ * (VERR_INVALID "password", VERR_NOT_FOUND "token").
  */
 int account_reset(struct store *s, const char *token, const char *password,
     int64_t now, struct verr *e);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "veche.h"
+#include "core/audit.h"
 #include "core/datetime.h"
 #include "core/help.h"
 #include "core/parse.h"
@@ -482,6 +483,7 @@ help_take(struct store *s, const struct actor *act,
     struct verr *e)
 {
 	struct one o;
+	int64_t held;
 	int rc;
 
 	if (account_post(s, act, sit, id, now, &o, e) == -1)
@@ -492,12 +494,29 @@ help_take(struct store *s, const struct actor *act,
 	if (o.p.state != HELP_OPEN)
 		return verr_set(e, VERR_CONFLICT, "id", "id: the need is %s",
 		    help_state_name(o.p.state));
-	if ((rc = store_help_take(s, id, act->user_id, now)) == 1)
+	/* The count and the take in one transaction: the cap holds. */
+	if (store_begin(s) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
+	if (store_help_taken_count(s, act->user_id, &held) == -1)
+		goto fail;
+	if (held >= VECHE_HELP_MAX_TAKEN) {
+		store_rollback(s);
+		return verr_set(e, VERR_CONFLICT, "taken", "taken: you hold "
+		    "%d needs already; mark one done before taking another",
+		    VECHE_HELP_MAX_TAKEN);
+	}
+	if ((rc = store_help_take(s, id, act->user_id, now)) == 1) {
+		store_rollback(s);
 		return verr_set(e, VERR_CONFLICT, "id", "id: taken by someone "
 		    "else just now");
-	if (rc != 0)
-		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
+	}
+	if (rc != 0 || store_commit(s) == -1)
+		goto fail;
 	return 0;
+fail:
+	verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
+	store_rollback(s);
+	return -1;
 }
 
 int
@@ -537,15 +556,42 @@ help_verify(struct store *s, const struct actor *act,
 	return 0;
 }
 
+void
+help_point(const struct actor *act, const struct help_post *p,
+    double *lat, double *lon)
+{
+	double k = pow(10, VECHE_HELP_PUBLIC_DECIMALS);
+
+	if (help_coordinator(act) || (act != NULL && act->user_id > 0 &&
+	    p->volunteer == act->user_id)) {
+		*lat = p->lat;
+		*lon = p->lon;
+		return;
+	}
+	*lat = round(p->lat * k) / k;
+	*lon = round(p->lon * k) / k;
+}
+
 int
 help_contact(struct store *s, const struct actor *act,
-    const struct help_post *p, int (*fn)(const struct help_contact *,
-    void *), void *arg)
+    const struct help_post *p, int64_t now,
+    int (*fn)(const struct help_contact *, void *), void *arg)
 {
+	char object[40];
+	struct verr e;
+
 	if (act == NULL)
 		return 1;
-	if (!help_coordinator(act) && !(act->user_id > 0 &&
-	    p->volunteer == act->user_id && p->type == HELP_NEED))
+	if (help_coordinator(act))
+		return store_help_contact(s, p->id, fn, arg);
+	if (!(act->user_id > 0 && p->volunteer == act->user_id &&
+	    p->type == HELP_NEED))
 		return 1;
+	/* A volunteer's read is on the record (the audit chain, no contact). */
+	snprintf(object, sizeof(object), "help_post:%lld", (long long)p->id);
+	memset(&e, 0, sizeof(e));
+	if (audit_append(s, act, "help.contact", object, NULL, NULL, now,
+	    &e) == -1)
+		return -1;
 	return store_help_contact(s, p->id, fn, arg);
 }

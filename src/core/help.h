@@ -110,13 +110,24 @@ int help_post_each(struct store *s, const struct help_filter *f,
 int help_matches(struct store *s, const struct help_post *need, int64_t now,
     int (*fn)(const struct help_post *, void *), void *arg);
 
+/*
+ * The point of p as act (NULL: the public) may see it: exact for a
+ * coordinator and for the volunteer who took p, else rounded to
+ * VECHE_HELP_PUBLIC_DECIMALS decimals (about 100 m).
+ */
+void help_point(const struct actor *act, const struct help_post *p,
+    double *lat, double *lon);
+
 /* Whether act coordinates (moderators and admins). */
 int help_coordinator(const struct actor *act);
 
 /* Whether p is a need due within VECHE_HELP_URGENT of now and not done. */
 int help_urgent(const struct help_post *p, int64_t now);
 
-/* A signed-in account takes need id of sit: 0, or -1 with e. */
+/*
+ * A signed-in account takes need id of sit: 0, or -1 with e (409 "taken"
+ * when it holds VECHE_HELP_MAX_TAKEN needs not yet done).
+ */
 int help_take(struct store *s, const struct actor *act,
     const struct help_situation *sit, int64_t id, int64_t now,
     struct verr *e);
@@ -133,10 +144,12 @@ int help_verify(struct store *s, const struct actor *act,
 
 /*
  * p's contact to fn when act may see it (a coordinator, or the volunteer
- * who took p): 0 when shown, 1 when not allowed or none, -1.
+ * who took p): 0 when shown, 1 when not allowed or none, -1.  A
+ * volunteer's read appends "help.contact" to the audit log at now.
  */
 int help_contact(struct store *s, const struct actor *act,
-    const struct help_post *p, int (*fn)(const struct help_contact *,
+    const struct help_post *p, int64_t now,
+    int (*fn)(const struct help_contact *,
     void *), void *arg);
 
 #endif

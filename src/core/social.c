@@ -20,6 +20,7 @@ static const struct {
 	[RATE_COMMENT] = { "comment", VECHE_RATE_COMMENTS },
 	[RATE_PHOTO] = { "photo", VECHE_RATE_PHOTOS },
 	[RATE_SIGNUP] = { "signup", VECHE_RATE_SIGNUPS },
+	[RATE_HELP] = { "help", VECHE_RATE_HELP_POSTS },
 };
 
 int

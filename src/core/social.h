@@ -94,6 +94,7 @@ enum rate_kind {
 	RATE_COMMENT,
 	RATE_PHOTO,
 	RATE_SIGNUP,                    /* new accounts (each costs a password hash) */
+	RATE_HELP,                      /* help map posts from the web form */
 	RATE__MAX
 };
 

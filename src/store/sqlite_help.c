@@ -40,7 +40,7 @@ enum {
 	Q_SIT_ADD, Q_SIT_CLOSE, Q_SIT_GET, Q_SIT_EACH, Q_POST_ADD,
 	Q_CONTACT_ADD, Q_GEO_ADD, Q_POST_GET, Q_POST_EACH, Q_POST_BOX,
 	Q_POST_WIDE, Q_BOX_COUNT,
-	Q_MATCHES, Q_TAKE, Q_DONE, Q_VERIFY, Q_CONTACT,
+	Q_MATCHES, Q_TAKE, Q_DONE, Q_VERIFY, Q_CONTACT, Q_TAKEN_COUNT,
 	Q__MAX
 };
 
@@ -50,14 +50,18 @@ enum {
 	" p.description, p.lat, p.lon, p.state, p.verified," \
 	" coalesce(p.volunteer, 0), p.created, coalesce(p.taken, 0)," \
 	" coalesce(p.done, 0)"
-/* ?1 situation, ?2 type+1, ?3 kind+1, ?4 state+1, ?5 now, ?6 since. */
+/*
+ * ?1 situation, ?2 type+1, ?3 kind+1, ?4 state+1, ?5 now, ?6 since,
+ * ?12 ?13 the (created, id) the page starts below (0: the newest).
+ */
 #define POST_WHERE " p.situation = ?1 AND (?2 = 0 OR p.type = ?2 - 1)" \
 	" AND (?3 = 0 OR p.kind = ?3 - 1) AND (CASE ?4" \
 	" WHEN 0 THEN p.state = 1 OR (p.state = 0 AND p.until > ?5)" \
 	" WHEN 1 THEN p.state = 0 AND p.until > ?5" \
 	" WHEN 2 THEN p.state = 1 WHEN 3 THEN p.state = 2" \
 	" WHEN 4 THEN p.state = 0 AND p.until <= ?5 ELSE 1 END)" \
-	" AND p.created >= ?6"
+	" AND p.created >= ?6 AND (?12 = 0 OR p.created < ?12" \
+	" OR (p.created = ?12 AND p.id < ?13))"
 
 /*
  * Box queries read the R*Tree first: CROSS JOIN keeps SQLite from
@@ -114,6 +118,8 @@ static const char *const sql[Q__MAX] = {
 	[Q_VERIFY] = "UPDATE help_posts SET verified = ?2 WHERE id = ?1",
 	[Q_CONTACT] = "SELECT name, phone, email FROM help_contacts"
 	    " WHERE post = ?1",
+	[Q_TAKEN_COUNT] = "SELECT count(*) FROM help_posts"
+	    " WHERE volunteer = ?1 AND state = 1",
 };
 
 const struct stmt_table store_help_stmts = { sql, Q__MAX };
@@ -341,6 +347,8 @@ store_help_post_each(struct store *s, const struct help_filter *f,
 	sqlite3_bind_int64(st, 5, f->now);
 	sqlite3_bind_int64(st, 6, f->since);
 	sqlite3_bind_int64(st, 7, (int64_t)f->limit);
+	sqlite3_bind_int64(st, 12, f->before_created);
+	sqlite3_bind_int64(st, 13, f->before_id);
 	if (f->bbox) {
 		sqlite3_bind_double(st, 8, f->min_lat);
 		sqlite3_bind_double(st, 9, f->max_lat);
@@ -397,6 +405,19 @@ int
 store_help_take(struct store *s, int64_t id, int64_t volunteer, int64_t now)
 {
 	return update(s, Q_TAKE, id, volunteer, now, "taking a need");
+}
+
+int
+store_help_taken_count(struct store *s, int64_t volunteer, int64_t *n)
+{
+	sqlite3_stmt *st = ST(Q_TAKEN_COUNT);
+
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, volunteer);
+	return sq_row(s, st, "counting taken needs", sq_int64_row, n) == -1 ?
+	    -1 : 0;
 }
 
 int

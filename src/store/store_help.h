@@ -63,6 +63,9 @@ int store_help_matches(struct store *s, int64_t situation,
 int store_help_take(struct store *s, int64_t id, int64_t volunteer,
     int64_t now);
 
+/* How many needs volunteer holds taken (not done) into *n: 0 or -1. */
+int store_help_taken_count(struct store *s, int64_t volunteer, int64_t *n);
+
 /* Mark taken post id done: 0, or 1 when it is not taken. */
 int store_help_done(struct store *s, int64_t id, int64_t now);
 

@@ -472,6 +472,65 @@ class TestAccounts(MailServerCase):
         self.assertIn("Обращение подано", htm)
 
 
+class TestAccountLimits(MailServerCase):
+    """The limits of the mail-sending and reset forms (a server of their
+    own: they block 127.0.0.1 for the other tests' forms)."""
+
+    link = TestAccounts.link
+    signup = TestAccounts.signup
+
+    def test_reset_attempts_limited_per_address(self):
+        """Anyone may try reset links; after VECHE_RESET_MAX_ADDRESS (20)
+        tries a window the address gets 429, even with a right link, which
+        still works once the block is over."""
+        s = Session(self)
+        addr = "limits.reset@mail.test"
+        self.assertEqual(self.signup(s, addr).status, 200)
+        c = form_csrf(s.get("/account/forgot"))
+        r = s.post("/account/forgot", {"email": addr, "csrf": c},
+                   csrf=False)
+        self.assertEqual(r.status, 200, r)
+        reset = wait_for("the reset mail", lambda: [
+            m for m in self.box.to(addr) if "/account/reset" in
+            parts(m)[0]])
+        token = self.link(reset[0], "/account/reset").split("token=", 1)[1]
+        c = form_csrf(s.get("/account/reset?token=x"))
+        for i in range(20):
+            r = s.post("/account/reset", {"token": "wrong%d" % i, "csrf": c,
+                                          "password": "new password 1"},
+                       csrf=False)
+            self.assertEqual(r.status, 404, (i, r))
+        r = s.post("/account/reset", {"token": token, "csrf": c,
+                                      "password": "new password 1"},
+                   csrf=False)
+        self.assertEqual(r.status, 429, r)
+        self.assertIn("Слишком много запросов", r.text())
+        # The refused try did not use the link up.
+        self.server.advance(3 * 60)
+        r = s.post("/account/reset", {"token": token, "csrf": c,
+                                      "password": "new password 1"},
+                   csrf=False)
+        self.assertEqual(r.status, 200, r)
+        r = s.post("/login", {"login": addr, "password": "new password 1",
+                              "csrf": c}, csrf=False)
+        self.assertEqual(r.status, 303, r)
+
+    def test_mail_limit_ignores_case(self):
+        """Three mails a window to one address however its letters are
+        cased: the fourth request is refused."""
+        s = Session(self)
+        self.assertEqual(self.signup(s, "case.limit@mail.test").status, 200)
+        c = form_csrf(s.get("/account/resend"))
+        for typed in ("Case.Limit@mail.test", "CASE.LIMIT@MAIL.TEST",
+                      "case.limit@Mail.Test"):
+            r = s.post("/account/resend", {"email": typed, "csrf": c},
+                       csrf=False)
+            self.assertEqual(r.status, 200, (typed, r))
+        r = s.post("/account/resend", {"email": "case.LIMIT@mail.test",
+                                       "csrf": c}, csrf=False)
+        self.assertEqual(r.status, 429, r)
+
+
 class TestConfirmReports(MailServerCase):
     """serve --confirm-reports: a report without an account is held,
     unpublished and unknown to the agency, until its e-mail link."""

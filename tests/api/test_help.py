@@ -198,6 +198,64 @@ class HelpMapTest(ServerTestCase):
                       {"csrf": anon.cookies.get("veche_csrf", "")})
         self.assertEqual(r.status, 401, r)
 
+    def test_takes_capped_and_contact_reads_audited(self):
+        """A volunteer holds at most 3 needs (VECHE_HELP_MAX_TAKEN): the
+        fourth take is 409 naming why, until one is done; each read of a
+        contact by the volunteer is in the audit log, without the contact."""
+        import sqlite3
+        self.server.create_user("busy", "citizen")
+        busy = Session(self, "busy")
+        needs = [self.post_ok() for _ in range(4)]
+        for n in needs[:3]:
+            r = busy.post("/help/flood/posts/%d/take" % n)
+            self.assertEqual(r.status, 303, r)
+        r = busy.post("/help/flood/posts/%d/take" % needs[3])
+        self.assertEqual(r.status, 409, r)
+        self.assertIn("taken", r.text())
+        r = busy.post("/help/flood/posts/%d/done" % needs[0])
+        self.assertEqual(r.status, 303, r)
+        r = busy.post("/help/flood/posts/%d/take" % needs[3])
+        self.assertEqual(r.status, 303, r)
+
+        def reads():
+            with sqlite3.connect("file:%s?mode=ro" % self.server.db,
+                                 uri=True) as db:
+                return db.execute(
+                    "SELECT object, before, after FROM audit_log WHERE "
+                    "action = 'help.contact' AND actor_name = 'busy'"
+                ).fetchall()
+
+        before = len(reads())
+        text = busy.get("/help/flood/posts/%d" % needs[3]).text()
+        self.assertIn("+7 900 555-", text)
+        rows = reads()
+        self.assertEqual(len(rows), before + 1)
+        self.assertEqual(rows[-1][0], "help_post:%d" % needs[3])
+        self.assertNotIn("555", repr(rows[-1]))
+        self.assertEqual(self.server.audit_verify()[0], 0)
+
+    def test_public_point_rounded(self):
+        """The public sees a post's point to 3 decimals (about 100 m);
+        coordinators and the volunteer who took it see it exact."""
+        need = self.post_ok(lat=60.251234, long=30.512345)
+        r = self.fetch("GET", "/api/v1/help/flood/posts.geojson?state=all")
+        point = [f["geometry"]["coordinates"] for f in r.json()["features"]
+                 if f["properties"]["id"] == need]
+        self.assertEqual(point, [[30.512, 60.251]])
+        r = self.fetch("GET", "/api/v1/help/flood/posts.csv?state=all")
+        self.assertIn(",60.251000,30.512000,", r.text())
+        self.assertNotIn("60.251234", r.text())
+        page = "/help/flood/posts/%d" % need
+        point = lambda s: re.search(r'id="help-point">([^<]*)<',
+                                    s.get(page).text()).group(1)
+        self.assertEqual(point(Session(self)), "60.251000, 30.512000")
+        self.assertEqual(point(Session(self, "moder")),
+                         "60.251234, 30.512345")
+        vol = Session(self, "other")
+        self.assertEqual(point(vol), "60.251000, 30.512000")
+        self.assertEqual(vol.post(page + "/take").status, 303)
+        self.assertEqual(point(vol), "60.251234, 30.512345")
+
     def test_expired_need_cannot_be_taken(self):
         need = self.post_ok(until=until(1))
         self.server.advance(2 * 3600)
@@ -282,6 +340,105 @@ class HelpMapTest(ServerTestCase):
         r = self.api(body, slug="fire")
         self.assertEqual(r.status, 409, r)
         self.assertIn("situation", r.json()[0]["description"])
+
+
+def open_situation(test, slug):
+    """An administrator opens situation slug around CENTRE."""
+    test.server.create_user("coord", "admin")
+    r = Session(test, "coord").post("/help", [
+        ("slug", slug), ("title", "Ситуация " + slug), ("kind", "water"),
+        ("lat", str(CENTRE[0])), ("long", str(CENTRE[1])),
+        ("radius", "30000")])
+    test.assertEqual(r.status, 303, r)
+
+
+def api_need(test, slug):
+    """One need posted with the API key; the response."""
+    return test.fetch("POST", "/api/v1/help/%s/posts" % slug, json.dumps({
+        "type": "need", "kind": "water", "count": 1, "until": until(5),
+        "lat": 60.25, "long": 30.5, "name": "Иван",
+        "phone": "+79005550000"}).encode("utf-8"),
+        {"Content-Type": "application/json", "X-Api-Key": test.api_key})
+
+
+class HelpRateTest(ServerTestCase):
+    """The web form takes VECHE_RATE_HELP_POSTS (20) posts an hour from one
+    address; the API key's intake is not limited (docs/participation.md)."""
+
+    def test_form_posts_limited_per_address(self):
+        open_situation(self, "storm")
+        anon = Session(self)
+        anon.get("/help/storm")
+
+        def form(n):
+            return anon.post("/help/storm/posts", {
+                "csrf": anon.cookies["veche_csrf"], "type": "need",
+                "kind": "water", "count": "1", "hours": "6",
+                "description": "Пост %d" % n, "lat": "60.26",
+                "long": "30.5", "name": "Анна", "phone": "+79001112233"})
+
+        for n in range(20):
+            self.assertEqual(form(n).status, 303, n)
+        r = form(20)
+        self.assertEqual(r.status, 429, r)
+        self.assertIn("Слишком много запросов", r.text())
+        r = self.fetch("GET", "/api/v1/help/storm/posts.geojson?state=all")
+        self.assertEqual(len(r.json()["features"]), 20)
+        # The API key's intake (a gateway for many people) still posts.
+        r = api_need(self, "storm")
+        self.assertEqual(r.status, 201, r)
+        # An hour later the form takes posts again.
+        self.server.advance(3601)
+        self.assertEqual(form(21).status, 303)
+
+
+class HelpPagingTest(ServerTestCase):
+    """posts.geojson answers at most 5,000 posts (VECHE_HELP_BBOX_MAX),
+    newest first, with a next link (after=CREATED.ID) for the rest."""
+
+    def test_geojson_pages_by_keyset(self):
+        open_situation(self, "big")
+        r = api_need(self, "big")
+        self.assertEqual(r.status, 201, r)
+        first = r.json()["id"]
+        # 5,100 more, written straight into the stopped server's file (as
+        # many through HTTP would take minutes); some share a second.
+        import sqlite3
+        self.server.stop()
+        db = sqlite3.connect(self.server.db)
+        sit, created, until_t = db.execute(
+            "SELECT situation, created, until FROM help_posts WHERE id = ?",
+            (first,)).fetchone()
+        for n in range(5100):
+            cur = db.execute(
+                "INSERT INTO help_posts(situation, type, kind, count, until,"
+                " description, lat, lon, created) VALUES (?, 0, 1, 1, ?,"
+                " 'x', 60.25, 30.5, ?)",
+                (sit, until_t, created - 1 - n // 3))
+            db.execute("INSERT INTO help_geo VALUES (?, 60.25, 60.25,"
+                       " 30.5, 30.5)", (cur.lastrowid,))
+        db.commit()
+        db.close()
+        self.server.start()
+        r = self.fetch("GET", "/api/v1/help/big/posts.geojson")
+        self.assertEqual(r.status, 200, r)
+        page1 = r.json()
+        self.assertEqual(len(page1["features"]), 5000)
+        nxt = [l["href"] for l in page1["links"] if l["rel"] == "next"]
+        self.assertEqual(len(nxt), 1, page1["links"])
+        self.assertIn("after=", nxt[0])
+        r = self.fetch("GET", nxt[0])
+        self.assertEqual(r.status, 200, r)
+        page2 = r.json()
+        self.assertEqual(len(page2["features"]), 101)
+        self.assertEqual(page2["links"], [])
+        ids = [f["properties"]["id"] for p in (page1, page2)
+               for f in p["features"]]
+        self.assertEqual(len(set(ids)), 5101, "every post once")
+        self.assertEqual(ids[0], first, "newest first")
+        r = self.fetch("GET", "/api/v1/help/big/posts.geojson?after=x")
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("after", r.text())
 
 
 class HelpPrivacyTest(ServerTestCase):

@@ -16,10 +16,12 @@
 
 #include "veche.h"
 #include "api/app.h"
+#include "api/auth.h"
 #include "api/ratelimit.h"
 #include "api/routes.h"
 #include "api/web.h"
 #include "api/web_html.h"
+#include "core/account.h"
 #include "core/alerts.h"
 #include "core/delivery.h"
 #include "core/letter.h"
@@ -245,6 +247,8 @@ subscribe_post(struct http_request *req, struct http_response *res,
 {
 	struct alert_request in;
 	char token[SESSION_TOKEN_LEN], key[VECHE_MAX_EMAIL + 64];
+	char addr[96], mail[VECHE_MAX_EMAIL + 1];
+	int64_t retry;
 	struct web_ctx c;
 	struct html h;
 	struct verr e;
@@ -266,20 +270,32 @@ subscribe_post(struct http_request *req, struct http_response *res,
 	in.mode = http_request_param(req, "mode");
 	in.lang = c.lang;
 	now = app_now(c.app);
-	snprintf(key, sizeof(key), "alerts-addr:%s", http_request_remote(req));
+	/*
+	 * Both limits before anything is written: per client (an IPv6
+	 * client by its /64) and per address whatever its letters' case, so
+	 * nobody is sent more than VECHE_ALERT_MAX_MAIL confirmations.
+	 */
+	auth_addr_key(http_request_remote(req), addr, sizeof(addr));
+	snprintf(key, sizeof(key), "alerts-addr:%s", addr);
 	if (!allowed(c.app, key, VECHE_ALERT_MAX_ADDRESS, now))
+		return web_fail(req, res, &c, 429, NULL, web_msg(M_TOO_MANY,
+		    c.lang));
+	mail[0] = '\0';
+	if (in.email != NULL && strlen(in.email) <= VECHE_MAX_EMAIL)
+		account_email_key(in.email, mail);
+	snprintf(key, sizeof(key), "alerts-mail:%s", mail);
+	if (ratelimit_blocked(c.app->login_limit, key, now, &retry))
 		return web_fail(req, res, &c, 429, NULL, web_msg(M_TOO_MANY,
 		    c.lang));
 	rc = alerts_subscribe(c.store, &in, now, token, &e);
 	if (rc == -1)
 		return web_fail(req, res, &c, e.kind == VERR_INTERNAL ? 500 :
 		    400, e.field[0] ? e.field : NULL, e.message);
-	snprintf(key, sizeof(key), "alerts-mail:%s", in.email);
-	if (!allowed(c.app, key, VECHE_ALERT_MAX_MAIL, now))
-		return web_fail(req, res, &c, 429, NULL, web_msg(M_TOO_MANY,
-		    c.lang));
+	/* A valid request counts against its address, mailed or not. */
+	(void)ratelimit_fail(c.app->login_limit, key, VECHE_ALERT_MAX_MAIL,
+	    now, &retry);
 	if (rc == 0)
-		(void)confirm_mail(req, &c, in.email, token);
+		(void)confirm_mail(req, &c, mail, token);
 	return message(&h, &c, W_TITLE, w(W_SENT, c.lang), 0);
 }
 

@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "veche.h"
+#include "core/account.h"
 #include "core/alerts.h"
 #include "core/catalog.h"
 #include "core/clock.h"
@@ -169,7 +170,7 @@ alerts_subscribe(struct store *s, const struct alert_request *in,
     int64_t now, char token[SESSION_TOKEN_LEN], struct verr *e)
 {
 	unsigned char raw[SALT_HEX / 2], chash[32], uhash[32];
-	char salt[SALT_HEX + 1], unsub[65];
+	char salt[SALT_HEX + 1], unsub[65], email[VECHE_MAX_EMAIL + 1];
 	struct store_alert a;
 	int64_t id;
 	int confirmed, rc;
@@ -180,7 +181,9 @@ alerts_subscribe(struct store *s, const struct alert_request *in,
 	    !parse_email_ok(in->email))
 		return verr_set(e, VERR_INVALID, "email", "email: an e-mail "
 		    "address of at most %d bytes", VECHE_MAX_EMAIL);
-	a.email = in->email;
+	/* One subscriber whatever the letters' case, as accounts are keyed. */
+	account_email_key(in->email, email);
+	a.email = email;
 	if (!given(in->mode) || strcmp(in->mode, "instant") == 0)
 		a.daily = 0;
 	else if (strcmp(in->mode, "daily") == 0)

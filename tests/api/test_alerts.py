@@ -163,6 +163,21 @@ class TestAlerts(MailServerCase):
         page = self.fetch("GET", "/reports?service_code=trees").text()
         self.assertIn('href="/alerts/new?service_code=trees"', page)
 
+    def test_one_address_whatever_its_case(self):
+        """Three confirmations an address at most, however it is typed;
+        the fourth request is refused before anything is written."""
+        for i, a in enumerate(["victim@mail.test", "Victim@mail.test",
+                               "vICTIM@mail.test", "VICTIM@MAIL.TEST"]):
+            self.subscribe(a, status=429 if i == 3 else 200,
+                           service_code="pothole")
+        def confirmations():
+            got = [m for m in self.box.to("victim@mail.test")
+                   if "Подтвердите" in m["Subject"]]
+            return got if len(got) >= 3 else None
+        # Each answer came after its mail was handed to the SMTP server.
+        sent = wait_for("three confirmations", confirmations)
+        self.assertEqual(len(sent), 3)
+
     def test_bad_input_names_the_field(self):
         for target, field in (({"agency": "nosuch"}, "agency"),
                               ({"service_code": "nosuch"}, "service_code"),

@@ -90,24 +90,9 @@ nginx -c "$PWD/$OUT/nginx.conf"
 sleep 0.5
 
 # run NAME CONNS URL [script args]: prints "NAME|req/s|p50|p99|non-2xx"
+. bench/wrk.sh
 run() {
-	name=$1
-	conns=$2
-	url=$3
-	shift 3
-	if [ $# -gt 0 ]; then
-		script=$1
-		shift
-		wrk -t1 -c"$conns" -d"$DURATION" --latency -s "$script" "$url" \
-		    -- "$@" > "$OUT/$name.wrk"
-	else
-		wrk -t1 -c"$conns" -d"$DURATION" --latency "$url" > "$OUT/$name.wrk"
-	fi
-	rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/$name.wrk")
-	p50=$(awk '$1 == "50%" {print $2}' "$OUT/$name.wrk")
-	p99=$(awk '$1 == "99%" {print $2}' "$OUT/$name.wrk")
-	errs=$(awk '/Non-2xx/ {print $NF}' "$OUT/$name.wrk")
-	echo "$name|$rps|$p50|$p99|${errs:-0}"
+	run_wrk "$@"
 }
 
 echo "bench: wrk -t1 -d$DURATION, veche --threads $THREADS --no-cache, nginx workers $WORKERS"

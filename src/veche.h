@@ -120,6 +120,13 @@
 #define VECHE_PHOTO_WORKER_CPU  20     /* its CPU seconds (RLIMIT_CPU) */
 #define VECHE_PHOTO_WORKER_MEM  (1024u * 1024 * 1024) /* its address space */
 #define VECHE_MAX_COMMENT       2000   /* characters */
+/* Evaluation of comments (docs/participation.md). */
+#define VECHE_COMMENT_LIST      1000   /* comments of one subject shown */
+#define VECHE_COMMENT_FRESH_DAYS 7     /* an account or device younger is fresh */
+#define VECHE_COMMENT_FRESH_WEIGHT 0.1 /* a fresh rater's vote or flag */
+#define VECHE_COMMENT_FRESH_CAP 1      /* all fresh votes on a comment, each way */
+#define VECHE_COMMENT_DEVICE_WEIGHT 0.5 /* an established anonymous device */
+#define VECHE_COMMENT_HELP_WEIGHT 3    /* a need done counts as so many useful */
 #define VECHE_NEARBY_RADIUS_M   200    /* "is this yours?" search radius */
 #define VECHE_NEARBY_MAX        5      /* reports offered there */
 #define VECHE_ADDRESS_RESULTS   10     /* addresses offered for a search */

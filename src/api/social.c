@@ -184,80 +184,116 @@ static int
 on_comment(const struct comment *cm, void *arg)
 {
 	struct comment_list *l = arg;
-	char when[DATETIME_LEN];
+	char when[DATETIME_LEN], subject[48];
 
-	return json_array_append_new(l->items, json_pack("{s:I, s:o, s:s, "
-	    "s:s, s:o, s:I, s:I}", "id", (json_int_t)cm->id, "author",
+	snprintf(subject, sizeof(subject), "%s:%lld", cm->subject_kind != NULL ?
+	    cm->subject_kind : "report", (long long)cm->subject_id);
+	return json_array_append_new(l->items, json_pack("{s:I, s:s, s:o, "
+	    "s:s, s:s, s:o, s:I, s:I, s:f, s:f, s:f, s:o, s:f}", "id",
+	    (json_int_t)cm->id, "subject", subject, "author",
 	    cm->author != NULL ? json_string(cm->author) : json_null(), "body",
 	    cm->body, "created", datetime_format(cm->created, when,
 	    sizeof(when)), "photo_url", cm->photo != NULL ?
 	    json_string(media_url(l->req, l->c, cm->photo, "")) : json_null(),
 	    "useful", (json_int_t)cm->useful, "not_useful",
-	    (json_int_t)cm->not_useful));
+	    (json_int_t)cm->not_useful, "weighed_useful", cm->w_useful,
+	    "weighed_not_useful", cm->w_not_useful, "score", cm->score,
+	    "author_id", cm->user_id > 0 ? json_integer(cm->user_id) :
+	    json_null(), "reputation", cm->reputation));
 }
 
-/* ?order=useful: the most useful comments first; 0 for time, -1 bad. */
 int
-social_comment_order(struct http_request *req)
+social_comment_order(struct http_request *req, enum comment_order dflt)
 {
 	const char *v = http_request_param(req, "order");
 
-	if (v == NULL || strcmp(v, "time") == 0)
-		return 0;
-	return strcmp(v, "useful") == 0 ? 1 : -1;
+	if (v == NULL)
+		return (int)dflt;
+	if (strcmp(v, "time") == 0 || strcmp(v, "new") == 0)
+		return COMMENT_ORDER_NEW;
+	if (strcmp(v, "useful") == 0 || strcmp(v, "score") == 0)
+		return COMMENT_ORDER_SCORE;
+	return -1;
 }
 
-int
-social_get_comments(struct http_request *req, struct http_response *res,
-    void *arg)
+/* A subject's published comments as JSON, in order (dflt when none). */
+static int
+comments_json(struct http_request *req, struct http_response *res,
+    struct web_ctx *c, const char *kind, int64_t id, enum comment_order dflt)
 {
 	struct comment_list l;
-	struct web_ctx c;
-	int64_t id;
 	int order;
 
-	if (web_begin(req, res, arg, &c) == -1 ||
-	    (id = path_id(req, res, &c)) == -1)
-		return 0;
-	if ((order = social_comment_order(req)) == -1)
-		return web_fail(req, res, &c, 400, "order", "order: time or "
-		    "useful");
+	if ((order = social_comment_order(req, dflt)) == -1)
+		return web_fail(req, res, c, 400, "order", "order: score or "
+		    "new");
 	l.req = req;
-	l.c = &c;
+	l.c = c;
 	if ((l.items = json_array()) == NULL)
 		return -1;
-	if (social_comments(c.store, id, COMMENT_PUBLISHED, order, on_comment,
-	    &l) != 0) {
+	if (social_comments(c->store, kind, id, COMMENT_PUBLISHED,
+	    (enum comment_order)order, on_comment, &l) != 0) {
 		json_decref(l.items);
 		return -1;
 	}
 	return social_send_json(res, 200, l.items);
 }
 
+/* The API of a report's comments kept its first order: oldest first. */
 int
-social_post_comment(struct http_request *req, struct http_response *res,
+social_get_comments(struct http_request *req, struct http_response *res,
     void *arg)
 {
-	const struct http_param *p;
-	const char *author, *body;
-	struct comment_input in;
+	struct web_ctx c;
+	int64_t id;
+
+	if (web_begin(req, res, arg, &c) == -1 ||
+	    (id = path_id(req, res, &c)) == -1)
+		return 0;
+	return comments_json(req, res, &c, "report", id, COMMENT_ORDER_NEW);
+}
+
+int
+social_get_subject_comments(struct http_request *req,
+    struct http_response *res, void *arg)
+{
 	struct web_ctx c;
 	struct verr e;
-	int64_t id, cid;
-	size_t n, i;
-	char loc[64], when[DATETIME_LEN], photo[PHOTO_ID_LEN];
+	char kind[16];
+	int64_t id;
 
-	if (web_begin(req, res, arg, &c) == -1 || (id = path_id(req, res,
-	    &c)) == -1 || social_write_checks(req, res, &c, RATE_COMMENT))
+	if (web_begin(req, res, arg, &c) == -1)
 		return 0;
 	memset(&e, 0, sizeof(e));
+	if (social_subject_parse("subject", http_request_param(req, "subject"),
+	    kind, &id, &e) == -1)
+		return social_fail_verr(req, res, &c, &e);
+	return comments_json(req, res, &c, kind, id, COMMENT_ORDER_SCORE);
+}
+
+/* A comment from the form or a script, on subject kind id. */
+static int
+post_comment(struct http_request *req, struct http_response *res,
+    struct web_ctx *c, const char *kind, int64_t id)
+{
+	const struct http_param *p;
+	const char *author, *body, *held;
+	struct comment_input in;
+	struct verr e;
+	int64_t cid;
+	size_t n, i;
+	char loc[96], page[64], when[DATETIME_LEN], photo[PHOTO_ID_LEN];
+
+	memset(&e, 0, sizeof(e));
 	memset(&in, 0, sizeof(in));
-	in.report = id;
+	in.subject_kind = kind;
+	in.subject_id = id;
+	in.by = c->act;
 	in.author = author = http_request_param(req, "author");
 	in.body = body = http_request_param(req, "body");
-	in.device = c.device;
-	in.now = app_now(c.app);
-	in.photo_dir = c.app->media_dir;
+	in.device = c->device;
+	in.now = app_now(c->app);
+	in.photo_dir = c->app->media_dir;
 	/* One photo with an update: a file in multipart field 'photo'. */
 	p = http_request_params(req, &n);
 	for (i = 0; i < n; i++) {
@@ -265,24 +301,63 @@ social_post_comment(struct http_request *req, struct http_response *res,
 		    p[i].value_len == 0)
 			continue;
 		if (in.photo != NULL)
-			return web_fail(req, res, &c, 400, "photo", "photo: one "
+			return web_fail(req, res, c, 400, "photo", "photo: one "
 			    "photo with a comment");
 		in.photo = p[i].value;
 		in.photo_len = p[i].value_len;
 	}
-	if (social_comment_add(c.store, &in, &cid, photo, &e) == -1)
-		return social_fail_verr(req, res, &c, &e);
-	cache_bump(c.app->cache);
-	snprintf(loc, sizeof(loc), "/reports/%lld#comment-%lld", (long long)id,
-	    (long long)cid);
-	if (c.html)
+	if (social_comment_add(c->store, &in, &cid, photo, &held, &e) == -1)
+		return social_fail_verr(req, res, c, &e);
+	cache_bump(c->app->cache);
+	if (social_subject_path(kind, id, page, sizeof(page)) == -1)
+		return -1;
+	if (held != NULL)
+		snprintf(loc, sizeof(loc), "%s?held=%lld#comments", page,
+		    (long long)cid);
+	else
+		snprintf(loc, sizeof(loc), "%s#comment-%lld", page,
+		    (long long)cid);
+	if (c->html)
 		return social_see_other(res, loc);
-	return social_send_json(res, 201, json_pack("{s:I, s:o, s:s, s:s, s:o}",
-	    "id", (json_int_t)cid, "author", author != NULL ?
+	return social_send_json(res, 201, json_pack("{s:I, s:o, s:s, s:s, s:o, "
+	    "s:s, s:o}", "id", (json_int_t)cid, "author", author != NULL ?
 	    json_string(author) : json_null(), "body", body, "created",
-	    datetime_format(app_now(c.app), when, sizeof(when)), "photo_url",
-	    photo[0] != '\0' ? json_string(media_url(req, &c, photo, "")) :
-	    json_null()));
+	    datetime_format(app_now(c->app), when, sizeof(when)), "photo_url",
+	    photo[0] != '\0' ? json_string(media_url(req, c, photo, "")) :
+	    json_null(), "status", held != NULL ? "pending" : "published",
+	    "premark", held != NULL ? json_string(held) : json_null()));
+}
+
+int
+social_post_comment(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	struct web_ctx c;
+	int64_t id;
+
+	if (web_begin(req, res, arg, &c) == -1 || (id = path_id(req, res,
+	    &c)) == -1 || social_write_checks(req, res, &c, RATE_COMMENT))
+		return 0;
+	return post_comment(req, res, &c, "report", id);
+}
+
+int
+social_post_subject_comment(struct http_request *req,
+    struct http_response *res, void *arg)
+{
+	struct web_ctx c;
+	struct verr e;
+	char kind[16];
+	int64_t id;
+
+	if (web_begin(req, res, arg, &c) == -1 ||
+	    social_write_checks(req, res, &c, RATE_COMMENT))
+		return 0;
+	memset(&e, 0, sizeof(e));
+	if (social_subject_parse("subject", http_request_param(req, "subject"),
+	    kind, &id, &e) == -1)
+		return social_fail_verr(req, res, &c, &e);
+	return post_comment(req, res, &c, kind, id);
 }
 
 /* POST /api/v1/comments/{id}/flag and /votes: a reader's mark. */
@@ -292,11 +367,12 @@ comment_mark(struct http_request *req, struct http_response *res, void *arg,
 {
 	const char *v = http_request_param(req, "useful");
 	enum comment_mark mark = COMMENT_FLAG;
+	struct comment_subject sub;
 	struct web_ctx c;
 	struct verr e;
-	int64_t id, report;
+	int64_t id;
 	int already;
-	char loc[80];
+	char loc[128], page[64], subject[48];
 
 	if (web_begin(req, res, arg, &c) == -1)
 		return 0;
@@ -314,19 +390,24 @@ comment_mark(struct http_request *req, struct http_response *res, void *arg,
 	memset(&e, 0, sizeof(e));
 	/* Signed in: one mark per account, whichever device. */
 	if (social_comment_mark(c.store, id, auth_actor(req, c.app), c.device,
-	    mark, app_now(c.app), &report, &already, &e) == -1)
+	    mark, app_now(c.app), &sub, &already, &e) == -1)
 		return social_fail_verr(req, res, &c, &e);
 	if (!already)
 		cache_bump(c.app->cache);
-	snprintf(loc, sizeof(loc), "/reports/%lld?%s=%lld#comment-%lld",
-	    (long long)report, vote ? "voted" : "flagged", (long long)id,
-	    (long long)id);
+	if (social_subject_path(sub.kind, sub.id, page, sizeof(page)) == -1)
+		return -1;
+	snprintf(loc, sizeof(loc), "%s?%s=%lld#comment-%lld", page,
+	    vote ? "voted" : "flagged", (long long)id, (long long)id);
 	if (c.html)
 		return social_see_other(res, loc);
+	snprintf(subject, sizeof(subject), "%s:%lld", sub.kind,
+	    (long long)sub.id);
 	return social_send_json(res, already ? 200 : 201, json_pack("{s:I, "
-	    "s:I, s:s, s:b}", "id", (json_int_t)id, "report",
-	    (json_int_t)report, vote ? "voted" : "flagged", vote ? (v[0] == 'y' ?
-	    "useful" : "not_useful") : "flag", "already", already));
+	    "s:o, s:s, s:s, s:b}", "id", (json_int_t)id, "report",
+	    strcmp(sub.kind, "report") == 0 ? json_integer(sub.id) :
+	    json_null(), "subject", subject, vote ? "voted" : "flagged", vote ?
+	    (v[0] == 'y' ? "useful" : "not_useful") : "flag", "already",
+	    already));
 }
 
 int

@@ -279,7 +279,7 @@ static const char *const p_filters[] = {
 };
 static const char *const p_report[] = {
 	LANG_P, "created", "fixed", "reopened", "order", "flagged", "voted",
-	NULL
+	"held", NULL
 };
 static const char *const p_new[] = { LANG_P, "related", NULL };
 static const char *const p_rss[] = {
@@ -295,6 +295,12 @@ static const char *const p_comment[] = {
 	LANG_P, "csrf", "author", "body", "photo", NULL
 };
 static const char *const p_comments[] = { LANG_P, "order", NULL };
+static const char *const p_subject_comments[] = {
+	LANG_P, "subject", "order", NULL
+};
+static const char *const p_subject_comment[] = {
+	LANG_P, "csrf", "subject", "author", "body", "photo", NULL
+};
 static const char *const p_flag[] = { LANG_P, "csrf", NULL };
 static const char *const p_cvote[] = { LANG_P, "csrf", "useful", NULL };
 static const char *const p_nearby[] = {
@@ -327,6 +333,12 @@ static const struct http_route web_table[] = {
 	{ HTTP_POST, "/api/v1/comments/{id}/votes", social_post_comment_vote,
 	    0, p_cvote, 0 },
 	{ HTTP_POST, "/api/v1/photos", social_post_photo, 0, p_photo, 0 },
+	/* Comments of any subject (docs/participation.md). */
+	{ HTTP_GET, "/api/v1/comments", social_get_subject_comments, 0,
+	    p_subject_comments, 0 },
+	{ HTTP_POST, "/api/v1/comments", social_post_subject_comment, 0,
+	    p_subject_comment, 0 },
+	{ HTTP_GET, "/people/{id}", web_profile, 0, p_csrf, 0 },
 };
 
 const struct http_route *

@@ -211,8 +211,37 @@ int social_post_comment_vote(struct http_request *, struct http_response *,
     void *);
 int social_nearby(struct http_request *, struct http_response *, void *);
 
-/* ?order= of a report's comments: 0 by time, 1 most useful first, -1. */
-int social_comment_order(struct http_request *req);
+/*
+ * Comments of any subject (social.c): GET /api/v1/comments?subject=KIND:ID
+ * and POST /api/v1/comments (field subject).
+ */
+int social_get_subject_comments(struct http_request *, struct http_response *,
+    void *);
+int social_post_subject_comment(struct http_request *,
+    struct http_response *, void *);
+
+/*
+ * ?order= of comments: "new" or "time" oldest first, "score" or "useful"
+ * by score; absent: dflt.  -1 for anything else.
+ */
+int social_comment_order(struct http_request *req, enum comment_order dflt);
+
+struct html;
+
+/*
+ * The comments section of a subject's page (web_comments.c): the order's
+ * links, the published comments (score, author with reputation badge and
+ * profile link, useful / not useful and flag forms), the notices of
+ * ?voted=, ?flagged=, ?held=, and the form posting to action.  path is the
+ * subject's page.  Returns 0, or -1 (a store error, or ?order= bad: a 400
+ * sent when *sent).
+ */
+int web_comments_section(struct html *h, struct web_ctx *c,
+    struct http_request *req, const char *kind, int64_t id,
+    const char *path, const char *action);
+
+/* GET /people/{id}: an author's public profile (web_comments.c). */
+int web_profile(struct http_request *, struct http_response *, void *);
 /* GET /api/v1/addresses?q=: the address registry, for the report form. */
 int social_addresses(struct http_request *, struct http_response *, void *);
 int social_post_photo(struct http_request *, struct http_response *, void *);

@@ -897,23 +897,54 @@ on_comment(const struct comment *cm, void *arg)
 	struct html *h = &st->h;
 	/* A flagged comment is listed twice: ids of the others stay. */
 	const char *pre = strcmp(sec->id, "flagged") == 0 ? "flagged-" : "";
+	const char *verb = cm->status == COMMENT_PUBLISHED ? "hide" :
+	    "publish";
+	char page[64];
 
+	if (social_subject_path(cm->subject_kind, cm->subject_id, page,
+	    sizeof(page)) == -1)
+		snprintf(page, sizeof(page), "/reports/%lld",
+		    (long long)cm->report_id);
 	html_f(h, "<li id=\"%rmod-comment-%D\"><p class=\"meta\"><a "
-	    "href=\"/reports/%D#comments\">%m%D</a> · <strong>%s</strong> ",
-	    pre, cm->id, cm->report_id, M_REPORT_NO, cm->report_id,
-	    cm->author != NULL ? cm->author : web_msg(M_ANONYMOUS, h->lang));
+	    "href=\"%s#comments\">%s</a> · <strong>%s</strong> ", pre, cm->id,
+	    page, page, cm->author != NULL ? cm->author :
+	    web_msg(M_ANONYMOUS, h->lang));
 	html_date(h, cm->created);
 	if (cm->flags > 0)
 		html_f(h, " <strong class=\"badge flags\">%m: %D</strong>",
 		    M_C_FLAG, cm->flags);
-	html_f(h, "</p><p class=\"body\">%s</p>\n<form method=\"post\" "
-	    "action=\"/desk/comments/%D/%r\" class=\"inline\">\n", cm->body,
-	    cm->id, cm->status == COMMENT_PUBLISHED ? "hide" : "publish");
+	if (cm->premark != NULL)
+		html_f(h, " <strong class=\"badge premark\" id=\"%rpremark-%D\">"
+		    "%m: %m</strong>", pre, cm->id, M_C_PREMARK,
+		    strcmp(cm->premark, "threat") == 0 ? M_C_THREAT :
+		    M_C_OBSCENE);
+	html_f(h, "</p><p class=\"body\">%s</p>\n", cm->body);
+	if (cm->status == COMMENT_HIDDEN && cm->reason != NULL)
+		html_f(h, "<p class=\"meta\">%m: %s</p>\n", M_C_REASON,
+		    cm->reason);
+	html_f(h, "<form method=\"post\" action=\"/desk/comments/%D/%r\" "
+	    "class=\"inline\">\n", cm->id, verb);
 	staff_csrf_field(st);
+	if (cm->status != COMMENT_HIDDEN)
+		html_f(h, "<label for=\"%rreason-%D\">%m</label> <input "
+		    "id=\"%rreason-%D\" name=\"reason\" maxlength=\"1000\"%r>\n",
+		    pre, cm->id, M_C_REASON, pre, cm->id,
+		    cm->status == COMMENT_PUBLISHED ? " required" : "");
 	html_f(h, "<button type=\"submit\" id=\"%r%r-%D\">%m</button></form>"
-	    "</li>\n", pre, cm->status == COMMENT_PUBLISHED ? "hide" :
-	    "publish", cm->id, cm->status == COMMENT_PUBLISHED ? M_HIDE :
-	    M_PUBLISH);
+	    "\n", pre, verb, cm->id, cm->status == COMMENT_PUBLISHED ?
+	    M_HIDE : M_PUBLISH);
+	if (cm->status == COMMENT_PENDING) {
+		/* Held on arrival: the moderator may also hide it for good. */
+		html_f(h, "<form method=\"post\" action=\"/desk/comments/%D/"
+		    "hide\" class=\"inline\">\n", cm->id);
+		staff_csrf_field(st);
+		html_f(h, "<label for=\"%rhreason-%D\">%m</label> <input "
+		    "id=\"%rhreason-%D\" name=\"reason\" maxlength=\"1000\" "
+		    "required>\n<button type=\"submit\" id=\"%rhide-%D\">%m"
+		    "</button></form>\n", pre, cm->id, M_C_REASON, pre, cm->id,
+		    pre, cm->id, M_HIDE);
+	}
+	html_raw(h, "</li>\n");
 	return h->failed ? -1 : 0;
 }
 
@@ -1005,8 +1036,8 @@ moderate(struct http_request *req, struct http_response *res, void *arg)
 		return web_fail(req, res, &st.c, 404, "id", "no such comment");
 	publish = verb[0] == 'p';
 	memset(&e, 0, sizeof(e));
-	if (social_moderate(st.c.store, st.act, id, publish,
-	    app_now(st.c.app), &e) == -1)
+	if (social_moderate_why(st.c.store, st.act, id, publish,
+	    http_request_param(req, "reason"), app_now(st.c.app), &e) == -1)
 		return staff_fail(req, res, &st, &e);
 	cache_bump(st.c.app->cache);
 	return staff_redirect(res, publish ? "/desk/moderation?done=publish" :
@@ -1026,6 +1057,7 @@ static const char *const p_desk[] = { LANG_P, "status", "service_code",
 static const char *const p_bulk[] = { LANG_P, "csrf", "action", "id*",
 	NULL };
 static const char *const p_view[] = { LANG_P, "done", NULL };
+static const char *const p_moderate[] = { LANG_P, "csrf", "reason", NULL };
 static const char *const p_action[] = { LANG_P, "csrf", "text", "note",
 	"template", "reason", "agency", "days", NULL };
 
@@ -1037,7 +1069,7 @@ static const struct http_route desk_table[] = {
 	{ HTTP_POST, "/desk/bulk", desk_bulk, STAFF_ONLY, p_bulk, 0 },
 	{ HTTP_GET, "/desk/moderation", moderation, MODERATORS, p_view, 0 },
 	{ HTTP_POST, "/desk/comments/{id}/{verb}", moderate, MODERATORS,
-	    p_csrf, 0 },
+	    p_moderate, 0 },
 	{ HTTP_GET, "/desk/reports/{id}", desk_report,
 	    STAFF_ONLY | ACCESS_MODERATOR, p_view, 0 },
 	{ HTTP_POST, "/desk/reports/{id}/{action}", desk_action,

@@ -523,6 +523,28 @@ static const char *const msgs[M__MAX][LANG__MAX] = {
 	[M_HELP_K_VOLUNTEERS] = { "Волонтёры", "Volunteers" },
 	/* Proposals (web_proposals.c, issue 15). */
 	[M_PROP_NAV] = { "Предложения", "Proposals" },
+	/* Evaluation of comments (web_comments.c, issue 15). */
+	[M_C_HELD] = { "Комментарий задержан до решения модератора: в нём "
+	    "есть слова, которые запрещает ст. 11 59-ФЗ.", "The comment is "
+	    "held until a moderator decides: it has words that 59-FZ art. 11 "
+	    "forbids." },
+	[M_C_REP] = { "репутация", "reputation" },
+	[M_C_PREMARK] = { "Пометка", "Pre-mark" },
+	[M_C_REASON] = { "Причина", "Reason" },
+	[M_C_OBSCENE] = { "нецензурные или оскорбительные слова",
+	    "obscene or offensive words" },
+	[M_C_THREAT] = { "угроза", "a threat" },
+	[M_C_HIDDEN_WHY] = { "Скрыт модератором. Причина:",
+	    "Hidden by a moderator. Reason:" },
+	[M_PROFILE] = { "Участник", "Member" },
+	[M_PROFILE_REP_HINT] = { "Репутация складывается из оценок "
+	    "комментариев и помощи на карте помощи; она влияет только на "
+	    "порядок комментариев и очередь модерации, но не на голоса и "
+	    "поддержку предложений.", "Reputation comes from how comments "
+	    "were rated and from help on the help map; it only orders "
+	    "comments and the moderation queue, never votes or supports of "
+	    "proposals." },
+	[M_C_ON] = { "к", "on" },
 };
 
 static const char *const status_text[STATUS__MAX][LANG__MAX] = {

@@ -116,6 +116,9 @@ enum msg {
 	M_HELP_K_EQUIPMENT, M_HELP_K_VOLUNTEERS,
 	/* Proposals (web_proposals.c, issue 15; its other words are its own). */
 	M_PROP_NAV,
+	/* Evaluation of comments (web_comments.c, issue 15). */
+	M_C_HELD, M_C_REP, M_C_PREMARK, M_C_REASON, M_C_OBSCENE, M_C_THREAT,
+	M_C_HIDDEN_WHY, M_PROFILE, M_PROFILE_REP_HINT, M_C_ON,
 	M__MAX
 };
 

@@ -440,8 +440,6 @@ struct shown {
 	int created;
 	int thanked;                    /* ?fixed=1: the reporter answered */
 	int reopened;                   /* ?reopened=1: and reopened it */
-	int64_t marked;                 /* ?flagged=ID or ?voted=ID */
-	int flagged;                    /* marked is a flag */
 	int found;
 	int reporter;                   /* the viewer's device sent it */
 	struct wf_record wf;            /* strings in request memory */
@@ -615,46 +613,6 @@ on_update(const struct wf_history *u, void *arg)
 	return h->failed ? -1 : 0;
 }
 
-/*
- * One comment: its photo, the readers' "useful or not" (a form each, so
- * they work without scripts) and a flag for the moderators.
- */
-static int
-on_comment(const struct comment *cm, void *arg)
-{
-	struct shown *s = arg;
-	struct html *h = s->h;
-
-	html_f(h, "<li id=\"comment-%D\" data-useful=\"%D\"><p class=\"meta\">"
-	    "<strong>%s</strong> ", cm->id, cm->useful - cm->not_useful,
-	    cm->author != NULL ? cm->author : web_msg(M_ANONYMOUS, h->lang));
-	html_date(h, cm->created);
-	html_f(h, "</p><p class=\"body\">%s</p>\n", cm->body);
-	if (cm->photo != NULL)
-		html_f(h, "<p class=\"comment-photo\"><a href=\"/media/%s.jpg\">"
-		    "<img src=\"/media/%s-thumb.jpg\" alt=\"%m\" "
-		    "loading=\"lazy\"></a></p>\n", cm->photo, cm->photo,
-		    M_PHOTO_ALT);
-	if (s->marked == cm->id)
-		html_f(h, "<p class=\"notice\" role=\"status\">%m</p>\n",
-		    s->flagged ? M_C_FLAGGED : M_C_VOTED);
-	html_f(h, "<div class=\"comment-actions\"><span class=\"score\">%m: "
-	    "<strong>+%D</strong> / <strong>−%D</strong></span>\n"
-	    "<form method=\"post\" action=\"/api/v1/comments/%D/votes\" "
-	    "class=\"comment-vote\"><input type=\"hidden\" name=\"csrf\" "
-	    "value=\"%s\"><button type=\"submit\" name=\"useful\" "
-	    "value=\"yes\" class=\"secondary\">%m</button> <button "
-	    "type=\"submit\" name=\"useful\" value=\"no\" "
-	    "class=\"secondary\">%m</button></form>\n"
-	    "<form method=\"post\" action=\"/api/v1/comments/%D/flag\" "
-	    "class=\"comment-flag\"><input type=\"hidden\" name=\"csrf\" "
-	    "value=\"%s\"><button type=\"submit\" class=\"secondary\">%m"
-	    "</button></form></div></li>\n", M_C_SCORE, cm->useful,
-	    cm->not_useful, cm->id, s->c->csrf, M_C_USEFUL, M_C_NOT_USEFUL,
-	    cm->id, s->c->csrf, M_C_FLAG);
-	return h->failed ? -1 : 0;
-}
-
 /* The thumbnail of one of our photos, else the URL itself. */
 static void
 photo_item(struct html *h, const char *url, size_t i)
@@ -760,13 +718,12 @@ on_report(const struct report *r, void *arg)
 int
 web_report(struct http_request *req, struct http_response *res, void *arg)
 {
-	const char *v;
 	struct shown s;
 	struct web_ctx c;
 	struct html h;
 	int64_t id;
-	char idtext[24];
-	int rc, order;
+	char idtext[48], action[64];
+	int rc;
 
 	if (web_begin(req, res, arg, &c) == -1)
 		return 0;
@@ -778,14 +735,9 @@ web_report(struct http_request *req, struct http_response *res, void *arg)
 	s.created = http_request_param(req, "created") != NULL;
 	s.thanked = http_request_param(req, "fixed") != NULL;
 	s.reopened = http_request_param(req, "reopened") != NULL;
-	s.marked = 0;
-	s.flagged = http_request_param(req, "flagged") != NULL;
-	v = http_request_param(req, s.flagged ? "flagged" : "voted");
-	if (v == NULL || parse_int64(v, 1, INT64_MAX, &s.marked) == -1)
-		s.marked = 0;
-	if ((order = social_comment_order(req)) == -1)
-		return web_fail(req, res, &c, 400, "order", "order: time or "
-		    "useful");
+	if (social_comment_order(req, COMMENT_ORDER_SCORE) == -1)
+		return web_fail(req, res, &c, 400, "order", "order: score or "
+		    "new");
 	s.found = 0;
 	s.reporter = 0;
 	s.req = req;
@@ -802,33 +754,13 @@ web_report(struct http_request *req, struct http_response *res, void *arg)
 	if (rc != 0 || workflow_history(c.store, id, VECHE_MAX_HISTORY,
 	    on_update, &s) != 0)
 		return -1;
-	html_f(&h, "</ol>\n</section>\n<section class=\"comments\" "
-	    "id=\"comments\" aria-labelledby=\"comments-title\">\n"
-	    "<h2 id=\"comments-title\">%m</h2>\n<nav class=\"comment-order\" "
-	    "aria-label=\"%m\"><a href=\"/reports/%D?order=time#comments\"%r>"
-	    "%m</a> · <a href=\"/reports/%D?order=useful#comments\" "
-	    "id=\"order-useful\"%r>%m</a></nav>\n<ol class=\"comments\" "
-	    "id=\"comment-list\">\n", M_COMMENTS, M_C_ORDER, id, order ? "" :
-	    " aria-current=\"true\"", M_C_ORDER_NEW, id, order ?
-	    " aria-current=\"true\"" : "", M_C_ORDER_USEFUL);
-	if (social_comments(c.store, id, COMMENT_PUBLISHED, order, on_comment,
-	    &s) != 0)
+	html_raw(&h, "</ol>\n</section>\n");
+	snprintf(idtext, sizeof(idtext), "/reports/%lld", (long long)id);
+	snprintf(action, sizeof(action), "/api/v1/reports/%lld/comments",
+	    (long long)id);
+	if (web_comments_section(&h, &c, req, "report", id, idtext,
+	    action) == -1)
 		return -1;
-	html_f(&h, "</ol>\n<form method=\"post\" action=\"/api/v1/reports/%D/"
-	    "comments\" class=\"comment-form\" id=\"comment-form\" "
-	    "enctype=\"multipart/form-data\">\n"
-	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
-	    "<div class=\"field\"><label for=\"c-author\">%m</label>\n"
-	    "<input id=\"c-author\" name=\"author\" maxlength=\"200\" "
-	    "autocomplete=\"nickname\"></div>\n"
-	    "<div class=\"field\"><label for=\"c-body\">%m</label>\n"
-	    "<textarea id=\"c-body\" name=\"body\" rows=\"3\" required "
-	    "maxlength=\"2000\"></textarea></div>\n"
-	    "<div class=\"field\"><label for=\"c-photo\">%m</label>\n"
-	    "<input type=\"file\" id=\"c-photo\" name=\"photo\" "
-	    "accept=\"image/jpeg,image/png,image/webp\"></div>\n"
-	    "<button type=\"submit\">%m</button>\n</form>\n</section>\n",
-	    id, c.csrf, M_C_AUTHOR, M_C_BODY, M_C_PHOTO, M_C_SEND);
 	/* "What we changed" notes and "Propose a lasting fix". */
 	if (web_proposals_report(&h, &c, id) == -1)
 		return -1;

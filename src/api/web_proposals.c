@@ -715,6 +715,10 @@ on_page(const struct proposal *p, void *arg)
 	if ((p->state == PROPOSAL_REVIEW || p->state == PROPOSAL_ACCEPTED) &&
 	    proposal_may_decide(c->act, p))
 		decide_form(h, c, p);
+	/* Comments, as on a report's page (web_comments.c). */
+	if (web_comments_section(h, c, pg->req, "proposal", p->id, path,
+	    "/api/v1/comments") == -1)
+		return -1;
 	html_raw(h, "</article>\n");
 	html_page_end(h);
 	return h->failed ? -1 : 0;
@@ -956,7 +960,8 @@ api_notes(struct http_request *req, struct http_response *res, void *arg)
 
 static const char *const p_list[] = { "lang", "state", "sort", NULL };
 static const char *const p_new[] = { "lang", "report", NULL };
-static const char *const p_page[] = { "lang", "done", NULL };
+static const char *const p_page[] = { "lang", "done", "order", "voted",
+	"flagged", "held", NULL };
 static const char *const p_create[] = { "lang", "csrf", "title", "text",
 	"report", NULL };
 static const char *const p_edit[] = { "lang", "csrf", "title", "text",

@@ -362,14 +362,29 @@ enum comment_status {
 
 struct comment {
 	int64_t id;
-	int64_t report_id;
+	int64_t report_id;              /* the subject when it is a report, else 0 */
+	const char *subject_kind;       /* "report", "proposal" (core/social.c) */
+	int64_t subject_id;
 	const char *author;             /* display name, or NULL: anonymous */
+	int64_t user_id;                /* the signed-in author's account, or 0 */
 	const char *body;
 	enum comment_status status;
 	int64_t created;
 	const char *photo;              /* a photo's id (media/<id>.jpg), or NULL */
 	int64_t useful, not_useful;     /* readers' votes */
 	int64_t flags;                  /* readers who flagged it */
+	double w_useful, w_not_useful;  /* the votes weighed by standing */
+	double w_flags;                 /* the flags weighed by standing */
+	double score;                   /* Wilson lower bound of w_useful (core) */
+	double reputation;              /* the author's (core), 0 to 1 */
+	const char *premark;            /* the text engine's "obscene", "threat" */
+	const char *reason;             /* the moderator's, when hidden */
+};
+
+/* What a comment is about: a kind ("report", "proposal") and an id. */
+struct comment_subject {
+	char kind[16];
+	int64_t id;
 };
 
 /* A user as stored.  pwhash is libsodium's crypto_pwhash_str string. */

@@ -132,19 +132,26 @@ median_days(struct durations *d)
 void
 ratings_wilson(int64_t k, int64_t n, struct ratings_share *out)
 {
-	const double z = RATINGS_Z, z2 = z * z;
-	double p, nn, denom, centre, half;
-
-	memset(out, 0, sizeof(*out));
+	ratings_wilson_weighed((double)k, (double)n, out);
 	out->k = k;
 	out->n = n;
-	if (n <= 0)
+}
+
+void
+ratings_wilson_weighed(double k, double n, struct ratings_share *out)
+{
+	const double z = RATINGS_Z, z2 = z * z;
+	double p, denom, centre, half;
+
+	memset(out, 0, sizeof(*out));
+	out->k = (int64_t)llround(k);
+	out->n = (int64_t)llround(n);
+	if (!(n > 0))
 		return;
-	nn = (double)n;
-	p = (double)k / nn;
-	denom = 1 + z2 / nn;
-	centre = (p + z2 / (2 * nn)) / denom;
-	half = z * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / denom;
+	p = k / n;
+	denom = 1 + z2 / n;
+	centre = (p + z2 / (2 * n)) / denom;
+	half = z * sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom;
 	out->p = p;
 	out->lo = fmax(0, centre - half);
 	out->hi = fmin(1, centre + half);

@@ -52,6 +52,12 @@ struct ratings_share {
 /* k of n with its 95 % Wilson score interval. */
 void ratings_wilson(int64_t k, int64_t n, struct ratings_share *out);
 
+/*
+ * The same for weighed counts (k of n, 0 <= k <= n): k and n in out are
+ * rounded.  Comments' scores and reputations (core/social.c).
+ */
+void ratings_wilson_weighed(double k, double n, struct ratings_share *out);
+
 /* One agency's figures for a period. */
 struct ratings_agency {
 	const char *code;               /* the catalogue's */

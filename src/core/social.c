@@ -1,15 +1,21 @@
 /* social.c: votes, comments and write limits (see social.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "veche.h"
 #include "core/audit.h"
 #include "core/parse.h"
 #include "core/photo.h"
+#include "core/proposals.h"
+#include "core/ratings.h"
+#include "core/report.h"
 #include "core/social.h"
 #include "core/text_check.h"
 #include "store/store.h"
 #include "store/store_social.h"
+#include "text/abuse.h"
+#include "text/tokenize.h"
 
 static const struct {
 	const char *name;
@@ -52,6 +58,96 @@ has_text(const char *s)
 	return s[strspn(s, " \t\r\n")] != '\0';
 }
 
+static int
+found_report(const struct report *r, void *arg)
+{
+	(void)r;
+	(void)arg;
+	return 0;
+}
+
+static int
+found_proposal(const struct proposal *p, void *arg)
+{
+	(void)p;
+	(void)arg;
+	return 0;
+}
+
+/* 0 when the subject exists, 1 when not, -1 on a store error. */
+static int
+report_present(struct store *s, int64_t id)
+{
+	return report_get(s, NULL, id, found_report, NULL);
+}
+
+static int
+proposal_present(struct store *s, int64_t id)
+{
+	return proposal_get(s, id, found_proposal, NULL);
+}
+
+/*
+ * The kinds of subject comments attach to.  Adding one (a draft's
+ * paragraph, an official's note, an open call's candidate) is one line:
+ * its name (at most 15 bytes, [a-z_]), its page (the id follows) and a
+ * function saying whether an id exists.
+ */
+static const struct {
+	const char *name;
+	const char *page;
+	int (*present)(struct store *, int64_t);
+} kinds[] = {
+	{ "report", "/reports/", report_present },
+	{ "proposal", "/proposals/", proposal_present },
+};
+
+/* The kinds' index of name, or -1. */
+static int
+kind_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kinds[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+social_subject_path(const char *kind, int64_t id, char *buf, size_t size)
+{
+	int k = kind_find(kind), n;
+
+	if (k < 0)
+		return -1;
+	n = snprintf(buf, size, "%s%lld", kinds[k].page, (long long)id);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+int
+social_subject_parse(const char *field, const char *s, char *kind,
+    int64_t *id, struct verr *e)
+{
+	const char *colon = s != NULL ? strchr(s, ':') : NULL;
+	size_t n;
+
+	kind[0] = '\0';
+	*id = 0;
+	if (colon == NULL || (n = (size_t)(colon - s)) == 0 || n >= 16)
+		return verr_set(e, VERR_INVALID, field, "%s: a kind and a "
+		    "number, as proposal:5", field);
+	memcpy(kind, s, n);
+	kind[n] = '\0';
+	if (kind_find(kind) < 0)
+		return verr_set(e, VERR_INVALID, field, "%s: '%.15s' is not "
+		    "something to comment on (report, proposal)", field, kind);
+	if (parse_int64(colon + 1, 1, INT64_MAX, id) == -1)
+		return verr_set(e, VERR_INVALID, field, "%s: the number after "
+		    "':' is not an id", field);
+	return 0;
+}
+
 int
 social_comment(struct store *s, int64_t report, const char *author,
     const char *body, const char *device, int64_t now, int64_t *id,
@@ -65,18 +161,56 @@ social_comment(struct store *s, int64_t report, const char *author,
 	in.body = body;
 	in.device = device;
 	in.now = now;
-	return social_comment_add(s, &in, id, NULL, e);
+	return social_comment_add(s, &in, id, NULL, NULL, e);
+}
+
+/*
+ * The text engine's pre-mark of body (59-FZ art. 11): "obscene",
+ * "threat" or NULL in *mark.  Each call builds its own context: comments
+ * are few, and a context may not be shared between threads.
+ */
+static int
+premark(const char *body, const char **mark, struct verr *e)
+{
+	struct text_abuse_set *set = NULL;
+	struct text_ctx *ctx = NULL;
+	struct text_error terr;
+	enum text_abuse kind = TEXT_ABUSE_NONE;
+	int rc = -1;
+
+	*mark = NULL;
+	memset(&terr, 0, sizeof(terr));
+	if ((ctx = text_ctx_new(NULL, &terr)) == NULL ||
+	    (set = text_abuse_new(ctx, &terr)) == NULL ||
+	    text_abuse_check(set, ctx, body, strlen(body), &kind,
+	    &terr) == -1)
+		verr_set(e, VERR_INTERNAL, NULL, "pre-marking: %s", terr.msg);
+	else {
+		*mark = text_abuse_name(kind);
+		rc = 0;
+	}
+	text_abuse_free(set);
+	text_ctx_free(ctx);
+	return rc;
 }
 
 int
 social_comment_add(struct store *s, const struct comment_input *in,
-    int64_t *id, char *photo, struct verr *e)
+    int64_t *id, char *photo, const char **held, struct verr *e)
 {
 	const char *author = in->author;
 	struct photo_file f;
 	struct comment c;
-	int rc, own;
+	int rc, own, k;
 
+	if (held != NULL)
+		*held = NULL;
+	memset(&c, 0, sizeof(c));
+	c.subject_kind = in->report > 0 ? "report" : in->subject_kind;
+	c.subject_id = in->report > 0 ? in->report : in->subject_id;
+	if ((k = kind_find(c.subject_kind)) < 0)
+		return verr_set(e, VERR_INVALID, "subject", "subject: report "
+		    "or proposal");
 	if (in->body == NULL || !has_text(in->body))
 		return verr_set(e, VERR_INVALID, "body", "body: write the "
 		    "comment");
@@ -88,11 +222,22 @@ social_comment_add(struct store *s, const struct comment_input *in,
 	if (author != NULL && text_check("author", author, 0, VECHE_MAX_NAME,
 	    e) == -1)
 		return -1;
-	memset(&c, 0, sizeof(c));
-	c.report_id = in->report;
+	if ((rc = kinds[k].present(s, c.subject_id)) == 1)
+		return verr_set(e, VERR_NOT_FOUND, "id", "id: no %s %lld",
+		    c.subject_kind, (long long)c.subject_id);
+	if (rc != 0)
+		return verr_set(e, VERR_INTERNAL, NULL, "comments: %s",
+		    store_error(s));
+	if (premark(in->body, &c.premark, e) == -1)
+		return -1;
+	c.report_id = strcmp(c.subject_kind, "report") == 0 ? c.subject_id : 0;
+	if (in->by != NULL && in->by->role == ROLE_CITIZEN &&
+	    in->by->user_id > 0)
+		c.user_id = in->by->user_id;
 	c.author = author;
 	c.body = in->body;
-	c.status = COMMENT_PUBLISHED;
+	/* Art. 11: held until a moderator decides, never published first. */
+	c.status = c.premark != NULL ? COMMENT_PENDING : COMMENT_PUBLISHED;
 	c.created = in->now;
 	/* The photo is decoded in the sandboxed worker before anything is
 	 * written; its row and the comment then commit together. */
@@ -109,16 +254,16 @@ social_comment_add(struct store *s, const struct comment_input *in,
 	}
 	if (c.photo != NULL && photo_record(s, &f, in->now, e) == -1)
 		rc = -1;
-	else if ((rc = store_comment_add(s, &c, in->device, id)) == 1)
-		rc = verr_set(e, VERR_NOT_FOUND, "id", "id: no report %lld",
-		    (long long)in->report);
-	else if (rc != 0 || (own && store_commit(s) == -1))
+	else if ((rc = store_comment_add(s, &c, in->device, id)) != 0 ||
+	    (own && store_commit(s) == -1))
 		rc = verr_set(e, VERR_INTERNAL, NULL, "comments: %s",
 		    store_error(s));
 	if (rc == 0) {
 		if (photo != NULL)
 			snprintf(photo, PHOTO_ID_LEN, "%s", c.photo != NULL ?
 			    c.photo : "");
+		if (held != NULL)
+			*held = c.premark;
 		return 0;
 	}
 	if (own)
@@ -130,31 +275,84 @@ fail:
 }
 
 int
+social_reputation(struct store *s, int64_t user, double *reputation,
+    struct verr *e)
+{
+	struct ratings_share share;
+	int64_t up, down, helped;
+	double k, n;
+
+	*reputation = 0;
+	if (user <= 0)
+		return 0;
+	if (store_user_standing(s, user, &up, &down, &helped) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "reputation: %s",
+		    store_error(s));
+	k = (double)up + VECHE_COMMENT_HELP_WEIGHT * (double)helped;
+	n = (double)(up + down) + VECHE_COMMENT_HELP_WEIGHT * (double)helped;
+	ratings_wilson_weighed(k, n, &share);
+	*reputation = share.lo;
+	return 0;
+}
+
+int
+social_rater_weight(struct store *s, int64_t user, const char *device,
+    int64_t now, double *weight, int *fresh, struct verr *e)
+{
+	int64_t since;
+	double rep;
+
+	*weight = VECHE_COMMENT_FRESH_WEIGHT;
+	*fresh = 1;
+	if (store_rater_first_seen(s, user, device, &since) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "comments: %s",
+		    store_error(s));
+	if (since <= 0 || now - since < (int64_t)VECHE_COMMENT_FRESH_DAYS *
+	    86400)
+		return 0;
+	*fresh = 0;
+	if (user <= 0) {
+		*weight = VECHE_COMMENT_DEVICE_WEIGHT;
+		return 0;
+	}
+	if (social_reputation(s, user, &rep, e) == -1)
+		return -1;
+	*weight = 1 + rep;
+	return 0;
+}
+
+int
 social_comment_mark(struct store *s, int64_t id, const struct actor *a,
-    const char *device, enum comment_mark mark, int64_t now, int64_t *report,
-    int *already, struct verr *e)
+    const char *device, enum comment_mark mark, int64_t now,
+    struct comment_subject *sub, int *already, struct verr *e)
 {
 	/* "account:" and a login: never a device token (hex), never reused. */
 	char account[sizeof("account:") + VECHE_MAX_LOGIN];
-	const char *who = device;
+	struct comment_rater r;
+	int64_t user = 0;
 	int rc, n;
 
 	*already = 0;
-	*report = 0;
+	memset(sub, 0, sizeof(*sub));
+	r.who = device;
 	if (a != NULL && a->role != ROLE_SYSTEM && a->user_id > 0) {
 		n = snprintf(account, sizeof(account), "account:%s", a->name);
 		if (n < 0 || (size_t)n >= sizeof(account))
 			return verr_set(e, VERR_INVALID, "voter", "voter: a "
 			    "login of at most %d bytes", VECHE_MAX_LOGIN);
-		who = account;
+		r.who = account;
+		user = a->user_id;
 	}
-	if (who == NULL || who[0] == '\0')
+	if (r.who == NULL || r.who[0] == '\0')
 		return verr_set(e, VERR_INVALID, "voter", "voter: a device "
 		    "token is needed (enable cookies)");
 	if ((unsigned)mark >= COMMENT_MARK__MAX)
 		return verr_set(e, VERR_INVALID, "useful", "useful: yes or no");
-	rc = store_comment_mark(s, id, who, mark == COMMENT_FLAG ? -1 :
-	    mark == COMMENT_USEFUL, now, report);
+	if (social_rater_weight(s, user, device, now, &r.weight, &r.fresh,
+	    e) == -1)
+		return -1;
+	rc = store_comment_mark(s, id, &r, mark == COMMENT_FLAG ? -1 :
+	    mark == COMMENT_USEFUL, now, sub);
 	if (rc == 1)
 		return verr_set(e, VERR_NOT_FOUND, "id", "id: no comment %lld",
 		    (long long)id);
@@ -183,46 +381,201 @@ social_rate(struct store *s, enum rate_kind kind, const char *who,
 	return allowed ? 0 : 1;
 }
 
+static int moderate(struct store *, const struct actor *, int64_t, int,
+    const char *, int, int64_t, struct verr *);
+
 int
 social_moderate(struct store *s, const struct actor *by, int64_t id,
     int publish, int64_t now, struct verr *e)
 {
-	char object[40];
+	return moderate(s, by, id, publish, NULL, 0, now, e);
+}
+
+int
+social_moderate_why(struct store *s, const struct actor *by, int64_t id,
+    int publish, const char *reason, int64_t now, struct verr *e)
+{
+	return moderate(s, by, id, publish, reason, 1, now, e);
+}
+
+/* social_moderate, the reason required to hide when need_reason. */
+static int
+moderate(struct store *s, const struct actor *by, int64_t id, int publish,
+    const char *reason, int need_reason, int64_t now, struct verr *e)
+{
+	char object[40], *detail;
+	size_t n;
 	int rc;
 
 	if (by == NULL || (by->role != ROLE_MODERATOR &&
 	    by->role != ROLE_ADMIN))
 		return verr_set(e, VERR_FORBIDDEN, "role", "role: only "
 		    "moderators and administrators moderate comments");
+	if (reason != NULL && !has_text(reason))
+		reason = NULL;
+	if (!publish && reason == NULL && need_reason)
+		return verr_set(e, VERR_INVALID, "reason", "reason: say why "
+		    "the comment is hidden (the author sees it)");
+	if (reason != NULL && text_check("reason", reason,
+	    TEXT_CHECK_MULTILINE, VECHE_MAX_REASON, e) == -1)
+		return -1;
+	n = strlen("status=published reason=") + (reason != NULL ?
+	    strlen(reason) : 0) + 1;
+	if ((detail = malloc(n)) == NULL)
+		return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
+	snprintf(detail, n, "status=%s%s%s", publish ? "published" : "hidden",
+	    reason != NULL ? " reason=" : "", reason != NULL ? reason : "");
 	/* The change and its audit entry commit together. */
-	if (store_begin(s) == -1)
+	if (store_begin(s) == -1) {
+		free(detail);
 		return verr_set(e, VERR_INTERNAL, NULL, "moderating: %s",
 		    store_error(s));
+	}
 	rc = store_comment_set_status(s, id, publish ? COMMENT_PUBLISHED :
-	    COMMENT_HIDDEN);
+	    COMMENT_HIDDEN, reason, by->user_id, now);
 	if (rc == 1) {
 		store_rollback(s);
+		free(detail);
 		return verr_set(e, VERR_NOT_FOUND, "id", "id: no comment %lld",
 		    (long long)id);
 	}
 	snprintf(object, sizeof(object), "comment:%lld", (long long)id);
 	if (rc != 0 || audit_append(s, by, publish ? "comment.publish" :
-	    "comment.hide", object, NULL, publish ? "status=published" :
-	    "status=hidden", now, e) == -1 || store_commit(s) == -1) {
+	    "comment.hide", object, NULL, detail, now, e) == -1 ||
+	    store_commit(s) == -1) {
 		if (rc != 0 || e->kind != VERR_INTERNAL)
 			verr_set(e, VERR_INTERNAL, NULL, "moderating: %s",
 			    store_error(s));
 		store_rollback(s);
+		free(detail);
 		return -1;
+	}
+	free(detail);
+	return 0;
+}
+
+/* A subject's comments copied out of the store, to be scored and sorted. */
+struct comment_buf {
+	struct comment *v;
+	size_t n, cap;
+	int failed;
+};
+
+static char *
+dup_or_null(const char *s, int *failed)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	if ((d = strdup(s)) == NULL)
+		*failed = 1;
+	return d;
+}
+
+static int
+on_buffered(const struct comment *cm, void *arg)
+{
+	struct comment_buf *b = arg;
+	struct comment *c;
+
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 16;
+		struct comment *v = realloc(b->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		b->v = v;
+		b->cap = cap;
+	}
+	c = &b->v[b->n++];
+	*c = *cm;
+	c->subject_kind = dup_or_null(cm->subject_kind, &b->failed);
+	c->author = dup_or_null(cm->author, &b->failed);
+	c->body = dup_or_null(cm->body, &b->failed);
+	c->photo = dup_or_null(cm->photo, &b->failed);
+	c->premark = dup_or_null(cm->premark, &b->failed);
+	c->reason = dup_or_null(cm->reason, &b->failed);
+	return b->failed ? -1 : 0;
+}
+
+static void
+buf_free(struct comment_buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		free((char *)b->v[i].subject_kind);
+		free((char *)b->v[i].author);
+		free((char *)b->v[i].body);
+		free((char *)b->v[i].photo);
+		free((char *)b->v[i].premark);
+		free((char *)b->v[i].reason);
+	}
+	free(b->v);
+}
+
+/* The highest score first; ties (and equal scores) oldest first. */
+static int
+by_score(const void *x, const void *y)
+{
+	const struct comment *a = x, *b = y;
+
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Each comment's score and its author's reputation. */
+static int
+score_all(struct store *s, struct comment_buf *b)
+{
+	struct ratings_share share;
+	struct verr e;
+	size_t i, j;
+
+	memset(&e, 0, sizeof(e));
+	for (i = 0; i < b->n; i++) {
+		struct comment *c = &b->v[i];
+
+		ratings_wilson_weighed(c->w_useful, c->w_useful +
+		    c->w_not_useful, &share);
+		c->score = share.lo;
+		if (c->user_id <= 0)
+			continue;
+		for (j = 0; j < i && b->v[j].user_id != c->user_id; j++)
+			;
+		if (j < i)
+			c->reputation = b->v[j].reputation;
+		else if (social_reputation(s, c->user_id, &c->reputation,
+		    &e) == -1)
+			return -1;
 	}
 	return 0;
 }
 
 int
-social_comments(struct store *s, int64_t report, enum comment_status status,
-    int by_useful, int (*fn)(const struct comment *, void *), void *arg)
+social_comments(struct store *s, const char *kind, int64_t subject,
+    enum comment_status status, enum comment_order order,
+    int (*fn)(const struct comment *, void *), void *arg)
 {
-	return store_comment_each(s, report, status, by_useful, fn, arg);
+	struct comment_buf b;
+	size_t i;
+	int rc;
+
+	memset(&b, 0, sizeof(b));
+	if (kind_find(kind) < 0)
+		return 0;
+	rc = store_comment_each(s, kind, subject, status, VECHE_COMMENT_LIST,
+	    on_buffered, &b);
+	if (rc == 0 && score_all(s, &b) == -1)
+		rc = -1;
+	if (rc == 0 && order == COMMENT_ORDER_SCORE && b.n > 1)
+		qsort(b.v, b.n, sizeof(b.v[0]), by_score);
+	for (i = 0; rc == 0 && i < b.n; i++)
+		rc = fn(&b.v[i], arg);
+	buf_free(&b);
+	return rc;
 }
 
 int
@@ -237,6 +590,13 @@ social_comments_recent(struct store *s, unsigned status_mask, size_t limit,
     int (*fn)(const struct comment *, void *), void *arg)
 {
 	return store_comment_recent(s, status_mask, limit, fn, arg);
+}
+
+int
+social_comments_by(struct store *s, int64_t user, unsigned status_mask,
+    size_t limit, int (*fn)(const struct comment *, void *), void *arg)
+{
+	return store_comment_by_user(s, user, status_mask, limit, fn, arg);
 }
 
 int

@@ -3,8 +3,11 @@
  * sqlite_internal.h and store_social.h): votes, comments, photos and the
  * rate-limit counters.
  */
+#include <stdio.h>
 #include <string.h>
 
+#include "veche.h"
+#include "base/help.h"
 #include "store/sqlite_internal.h"
 #include "store/store_social.h"
 
@@ -37,6 +40,49 @@ static const char *const social_migrations[] = {
 	" REFERENCES comments(id) ON DELETE CASCADE, voter TEXT NOT NULL,"
 	" useful INTEGER NOT NULL, created INTEGER NOT NULL,"
 	" PRIMARY KEY(comment, voter)) WITHOUT ROWID;",
+	/*
+	 * 3 (comments on any subject, docs/participation.md): a comment
+	 * belongs to a subject (a kind and an id; report stays set for a
+	 * report's, so deleting the report still deletes them), the
+	 * signed-in author's account, the text engine's pre-mark, the
+	 * moderator's reason; votes and flags carry the rater's weight.
+	 * SQLite cannot drop NOT NULL from report: the table is rebuilt,
+	 * and the marks, whose foreign keys would cascade on the drop, are
+	 * kept aside and put back.
+	 */
+	"CREATE TABLE comments_v3(id INTEGER PRIMARY KEY,"
+	" subject_kind TEXT NOT NULL, subject INTEGER NOT NULL,"
+	" report INTEGER REFERENCES reports(id) ON DELETE CASCADE,"
+	" author TEXT, body TEXT NOT NULL, status INTEGER NOT NULL DEFAULT 0,"
+	" device TEXT, created INTEGER NOT NULL, photo TEXT,"
+	" user INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+	" premark TEXT, reason TEXT, moderator INTEGER, moderated INTEGER);"
+	"INSERT INTO comments_v3(id, subject_kind, subject, report, author,"
+	" body, status, device, created, photo) SELECT id, 'report', report,"
+	" report, author, body, status, device, created, photo FROM comments;"
+	"CREATE TABLE comment_votes_keep AS SELECT * FROM comment_votes;"
+	"CREATE TABLE comment_flags_keep AS SELECT * FROM comment_flags;"
+	"DROP TABLE comment_votes; DROP TABLE comment_flags;"
+	"DROP TABLE comments;"
+	"ALTER TABLE comments_v3 RENAME TO comments;"
+	"CREATE INDEX comments_subject ON comments(subject_kind, subject,"
+	" status, id);"
+	"CREATE INDEX comments_user ON comments(user, id);"
+	"CREATE TABLE comment_flags(comment INTEGER NOT NULL"
+	" REFERENCES comments(id) ON DELETE CASCADE, flagger TEXT NOT NULL,"
+	" created INTEGER NOT NULL, weight REAL NOT NULL DEFAULT 1,"
+	" PRIMARY KEY(comment, flagger)) WITHOUT ROWID;"
+	"CREATE TABLE comment_votes(comment INTEGER NOT NULL"
+	" REFERENCES comments(id) ON DELETE CASCADE, voter TEXT NOT NULL,"
+	" useful INTEGER NOT NULL, created INTEGER NOT NULL,"
+	" weight REAL NOT NULL DEFAULT 1, fresh INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY(comment, voter)) WITHOUT ROWID;"
+	"INSERT INTO comment_flags(comment, flagger, created)"
+	" SELECT comment, flagger, created FROM comment_flags_keep;"
+	"INSERT INTO comment_votes(comment, voter, useful, created)"
+	" SELECT comment, voter, useful, created FROM comment_votes_keep;"
+	"DROP TABLE comment_votes_keep; DROP TABLE comment_flags_keep;"
+	"CREATE INDEX comment_votes_voter ON comment_votes(voter, created);",
 };
 
 const struct migration_set store_social_schema = {
@@ -58,21 +104,42 @@ enum {
 	Q_RATE_INSERT,
 	Q_COMMENT_RECENT,
 	Q_COMMENT_SET,
-	Q_COMMENT_USEFUL,
 	Q_COMMENT_FLAGGED,
-	Q_COMMENT_REPORT,
+	Q_COMMENT_SUBJECT,
 	Q_FLAG_INSERT,
 	Q_CVOTE_INSERT,
+	Q_USER_CREATED,
+	Q_DEVICE_FIRST,
+	Q_USER_RATED,
+	Q_USER_HELPED,
+	Q_USER_COMMENTS,
 	Q__MAX
 };
 
-/* The columns comment_rows reads, in its order; up and down the votes. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* The weight of comment_votes v matching cond, 0 when none. */
+#define WSUM(cond) "COALESCE((SELECT sum(v.weight) FROM comment_votes v " \
+	"WHERE v.comment = comments.id AND " cond "), 0)"
+/* Established raters' weight, plus the fresh ones' up to the cap. */
+#define WVOTES(useful) "(" WSUM("v.useful = " useful " AND v.fresh = 0") \
+	" + min(" STR(VECHE_COMMENT_FRESH_CAP) ", " \
+	WSUM("v.useful = " useful " AND v.fresh = 1") "))"
+
+/*
+ * The columns comment_rows reads, in its order: up and down the votes,
+ * then the subject, the author's account, the marks and the weights.
+ */
 #define COMMENT_COLUMNS "id, report, author, body, status, created, " \
 	"photo, (SELECT count(*) FROM comment_votes v WHERE v.comment = " \
 	"comments.id AND v.useful = 1) AS up, (SELECT count(*) FROM " \
 	"comment_votes v WHERE v.comment = comments.id AND v.useful = 0) " \
 	"AS down, (SELECT count(*) FROM comment_flags f WHERE f.comment = " \
-	"comments.id) AS flags"
+	"comments.id) AS flags, subject_kind, subject, user, premark, " \
+	"reason, " WVOTES("1") " AS wup, " WVOTES("0") " AS wdown, " \
+	"COALESCE((SELECT sum(f.weight) FROM comment_flags f WHERE " \
+	"f.comment = comments.id), 0) AS wflags"
 
 static const char *const sql[Q__MAX] = {
 	[Q_REPORT_EXISTS] = "SELECT 1 FROM reports WHERE id = ?1",
@@ -81,11 +148,12 @@ static const char *const sql[Q__MAX] = {
 	[Q_VOTE_COUNT] = "SELECT count(*) FROM votes WHERE report = ?1",
 	[Q_VOTE_MINE] = "SELECT 1 FROM votes WHERE report = ?1"
 	    " AND voter = ?2",
-	[Q_COMMENT_INSERT] = "INSERT INTO comments(report, author,"
-	    " body, status, device, created, photo)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[Q_COMMENT_INSERT] = "INSERT INTO comments(subject_kind, subject,"
+	    " report, author, body, status, device, created, photo, user,"
+	    " premark) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[Q_COMMENT_EACH] = "SELECT " COMMENT_COLUMNS
-	    " FROM comments WHERE report = ?1 AND status = ?2 ORDER BY id",
+	    " FROM comments WHERE subject_kind = ?1 AND subject = ?2"
+	    " AND status = ?3 ORDER BY id LIMIT ?4",
 	[Q_PHOTO_INSERT] = "INSERT INTO photos(id,"
 	    " width, height, bytes, created) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_HISTORY] = "SELECT id, status, description,"
@@ -100,21 +168,33 @@ static const char *const sql[Q__MAX] = {
 	[Q_COMMENT_RECENT] = "SELECT " COMMENT_COLUMNS
 	    " FROM comments WHERE ((?1 >> status) & 1) = 1"
 	    " ORDER BY id DESC LIMIT ?2",
-	[Q_COMMENT_SET] = "UPDATE comments SET"
-	    " status = ?2 WHERE id = ?1",
-	[Q_COMMENT_USEFUL] = "SELECT " COMMENT_COLUMNS
-	    " FROM comments WHERE report = ?1 AND status = ?2"
-	    " ORDER BY up - down DESC, id",
+	[Q_COMMENT_SET] = "UPDATE comments SET status = ?2, reason = ?3,"
+	    " moderator = ?4, moderated = ?5 WHERE id = ?1",
 	[Q_COMMENT_FLAGGED] = "SELECT " COMMENT_COLUMNS
 	    " FROM comments WHERE status = 0 AND EXISTS (SELECT 1 FROM"
 	    " comment_flags f WHERE f.comment = comments.id)"
-	    " ORDER BY flags DESC, id DESC LIMIT ?1",
-	[Q_COMMENT_REPORT] = "SELECT report FROM comments WHERE id = ?1"
-	    " AND status = 0",
+	    " ORDER BY wflags DESC, flags DESC, id DESC LIMIT ?1",
+	[Q_COMMENT_SUBJECT] = "SELECT subject_kind, subject FROM comments"
+	    " WHERE id = ?1 AND status = 0",
 	[Q_FLAG_INSERT] = "INSERT INTO comment_flags(comment, flagger,"
-	    " created) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+	    " created, weight) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
 	[Q_CVOTE_INSERT] = "INSERT INTO comment_votes(comment, voter,"
-	    " useful, created) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+	    " useful, created, weight, fresh) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+	    " ON CONFLICT DO NOTHING",
+	[Q_USER_CREATED] = "SELECT created FROM users WHERE id = ?1",
+	[Q_DEVICE_FIRST] = "SELECT min(t) FROM (SELECT min(created) AS t"
+	    " FROM votes WHERE voter = ?1 UNION ALL SELECT min(created)"
+	    " FROM comment_votes WHERE voter = ?1 UNION ALL SELECT"
+	    " min(created) FROM comments WHERE device = ?1)",
+	[Q_USER_RATED] = "SELECT COALESCE(sum(v.useful = 1), 0),"
+	    " COALESCE(sum(v.useful = 0), 0) FROM comments c JOIN"
+	    " comment_votes v ON v.comment = c.id WHERE c.user = ?1",
+	/* The help map's needs this account took and saw done. */
+	[Q_USER_HELPED] = "SELECT count(*) FROM help_posts"
+	    " WHERE volunteer = ?1 AND state = ?2",
+	[Q_USER_COMMENTS] = "SELECT " COMMENT_COLUMNS
+	    " FROM comments WHERE user = ?1 AND ((?2 >> status) & 1) = 1"
+	    " ORDER BY id DESC LIMIT ?3",
 };
 
 const struct stmt_table store_social_stmts = { sql, Q__MAX };
@@ -189,21 +269,27 @@ static int
 comment_add(struct store *s, const struct comment *c, const char *device,
     int64_t *id)
 {
-	sqlite3_stmt *st;
-	int rc;
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_COMMENT_INSERT);
 
-	if ((rc = report_exists(s, c->report_id)) != 0)
-		return rc;
-	st = sq_stmt(s, STORE_MOD_SOCIAL, Q_COMMENT_INSERT);
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, c->report_id);
-	sq_bind_text(st, 2, c->author);
-	sq_bind_text(st, 3, c->body);
-	sqlite3_bind_int(st, 4, (int)c->status);
-	sq_bind_text(st, 5, device);
-	sqlite3_bind_int64(st, 6, c->created);
-	sq_bind_text(st, 7, c->photo);
+	sq_bind_text(st, 1, c->subject_kind);
+	sqlite3_bind_int64(st, 2, c->subject_id);
+	if (c->report_id > 0)
+		sqlite3_bind_int64(st, 3, c->report_id);
+	else
+		sqlite3_bind_null(st, 3);
+	sq_bind_text(st, 4, c->author);
+	sq_bind_text(st, 5, c->body);
+	sqlite3_bind_int(st, 6, (int)c->status);
+	sq_bind_text(st, 7, device);
+	sqlite3_bind_int64(st, 8, c->created);
+	sq_bind_text(st, 9, c->photo);
+	if (c->user_id > 0)
+		sqlite3_bind_int64(st, 10, c->user_id);
+	else
+		sqlite3_bind_null(st, 10);
+	sq_bind_text(st, 11, c->premark);
 	if (sq_step_done(s, st, "adding a comment") == -1)
 		return -1;
 	*id = sqlite3_last_insert_rowid(s->db);
@@ -247,6 +333,16 @@ comment_row(sqlite3_stmt *st, void *arg)
 	c.useful = sqlite3_column_int64(st, 7);
 	c.not_useful = sqlite3_column_int64(st, 8);
 	c.flags = sqlite3_column_int64(st, 9);
+	c.subject_kind = sq_col_text(st, 10);
+	c.subject_id = sqlite3_column_int64(st, 11);
+	c.user_id = sqlite3_column_int64(st, 12);
+	c.premark = sq_col_text(st, 13);
+	c.reason = sq_col_text(st, 14);
+	c.w_useful = sqlite3_column_double(st, 15);
+	c.w_not_useful = sqlite3_column_double(st, 16);
+	c.w_flags = sqlite3_column_double(st, 17);
+	c.score = 0;
+	c.reputation = 0;
 	return e->fn(&c, e->arg);
 }
 
@@ -261,17 +357,32 @@ comment_rows(struct store *s, sqlite3_stmt *st,
 }
 
 int
-store_comment_each(struct store *s, int64_t report,
-    enum comment_status status, int by_useful,
+store_comment_each(struct store *s, const char *kind, int64_t subject,
+    enum comment_status status, size_t limit,
     int (*fn)(const struct comment *, void *), void *arg)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, by_useful ?
-	    Q_COMMENT_USEFUL : Q_COMMENT_EACH);
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_COMMENT_EACH);
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, report);
-	sqlite3_bind_int(st, 2, (int)status);
+	sq_bind_text(st, 1, kind);
+	sqlite3_bind_int64(st, 2, subject);
+	sqlite3_bind_int(st, 3, (int)status);
+	sqlite3_bind_int64(st, 4, limit ? (sqlite3_int64)limit : -1);
+	return comment_rows(s, st, fn, arg);
+}
+
+int
+store_comment_by_user(struct store *s, int64_t user, unsigned status_mask,
+    size_t limit, int (*fn)(const struct comment *, void *), void *arg)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_USER_COMMENTS);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, user);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)status_mask);
+	sqlite3_bind_int64(st, 3, limit ? (sqlite3_int64)limit : -1);
 	return comment_rows(s, st, fn, arg);
 }
 
@@ -300,34 +411,49 @@ store_comment_flagged(struct store *s, size_t limit,
 	return comment_rows(s, st, fn, arg);
 }
 
+/* The subject of published comment id: 0, 1 when none, -1. */
+static int
+subject_row(sqlite3_stmt *st, void *arg)
+{
+	struct comment_subject *sub = arg;
+	const char *kind = sq_col_text(st, 0);
+
+	snprintf(sub->kind, sizeof(sub->kind), "%s", kind != NULL ? kind : "");
+	sub->id = sqlite3_column_int64(st, 1);
+	return 0;
+}
+
 /*
  * One mark of who on published comment id: a flag (useful < 0) or a
  * vote.  0 counted, 2 already there, 1 no such comment, -1.
  */
 static int
-comment_mark(struct store *s, int64_t id, const char *who, int useful,
-    int64_t now, int64_t *report)
+comment_mark(struct store *s, int64_t id, const struct comment_rater *r,
+    int useful, int64_t now, struct comment_subject *sub)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_COMMENT_REPORT);
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_COMMENT_SUBJECT);
 	int rc;
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sq_row(s, st, "looking a comment up", sq_int64_row,
-	    report)) != 0)
+	if ((rc = sq_row(s, st, "looking a comment up", subject_row,
+	    sub)) != 0)
 		return rc;
 	st = sq_stmt(s, STORE_MOD_SOCIAL, useful < 0 ? Q_FLAG_INSERT :
 	    Q_CVOTE_INSERT);
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	sq_bind_text(st, 2, who);
-	if (useful < 0)
+	sq_bind_text(st, 2, r->who);
+	if (useful < 0) {
 		sqlite3_bind_int64(st, 3, now);
-	else {
+		sqlite3_bind_double(st, 4, r->weight);
+	} else {
 		sqlite3_bind_int(st, 3, useful != 0);
 		sqlite3_bind_int64(st, 4, now);
+		sqlite3_bind_double(st, 5, r->weight);
+		sqlite3_bind_int(st, 6, r->fresh != 0);
 	}
 	if (sq_step_done(s, st, "marking a comment") == -1)
 		return -1;
@@ -335,23 +461,85 @@ comment_mark(struct store *s, int64_t id, const char *who, int useful,
 }
 
 int
-store_comment_mark(struct store *s, int64_t id, const char *who,
-    int useful, int64_t now, int64_t *report)
+store_comment_mark(struct store *s, int64_t id, const struct comment_rater *r,
+    int useful, int64_t now, struct comment_subject *sub)
 {
 	int own, rc;
 
-	*report = 0;
+	memset(sub, 0, sizeof(*sub));
 	if (sq_tx_begin(s, &own) == -1)
 		return -1;
-	rc = comment_mark(s, id, who, useful, now, report);
+	rc = comment_mark(s, id, r, useful, now, sub);
 	if (sq_tx_end(s, own, rc != -1) == -1)
 		return -1;
 	return rc;
 }
 
+/* A one-number row (NULL: 0) to *arg. */
+static int
+int64_or_zero(sqlite3_stmt *st, void *arg)
+{
+	*(int64_t *)arg = sqlite3_column_int64(st, 0);
+	return 0;
+}
+
+int
+store_rater_first_seen(struct store *s, int64_t user, const char *device,
+    int64_t *since)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, user > 0 ?
+	    Q_USER_CREATED : Q_DEVICE_FIRST);
+	int rc;
+
+	*since = 0;
+	if (st == NULL)
+		return -1;
+	if (user > 0)
+		sqlite3_bind_int64(st, 1, user);
+	else
+		sq_bind_text(st, 1, device);
+	rc = sq_row(s, st, "looking a rater up", int64_or_zero, since);
+	return rc == -1 ? -1 : 0;
+}
+
+/* Two numbers of one row to int64_t[2]. */
+static int
+two_int64(sqlite3_stmt *st, void *arg)
+{
+	int64_t *v = arg;
+
+	v[0] = sqlite3_column_int64(st, 0);
+	v[1] = sqlite3_column_int64(st, 1);
+	return 0;
+}
+
+int
+store_user_standing(struct store *s, int64_t user, int64_t *useful,
+    int64_t *not_useful, int64_t *helped)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_USER_RATED);
+	int64_t v[2] = { 0, 0 };
+
+	*useful = *not_useful = *helped = 0;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, user);
+	if (sq_row(s, st, "reading an author's ratings", two_int64, v) == -1)
+		return -1;
+	*useful = v[0];
+	*not_useful = v[1];
+	if ((st = sq_stmt(s, STORE_MOD_SOCIAL, Q_USER_HELPED)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, user);
+	sqlite3_bind_int(st, 2, HELP_DONE);
+	return sq_row(s, st, "reading an author's help", int64_or_zero,
+	    helped) == -1 ? -1 : 0;
+}
+
 int
 store_comment_set_status(struct store *s, int64_t id,
-    enum comment_status status)
+    enum comment_status status, const char *reason, int64_t moderator,
+    int64_t now)
 {
 	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_COMMENT_SET);
 	int own, rc;
@@ -360,6 +548,12 @@ store_comment_set_status(struct store *s, int64_t id,
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int(st, 2, (int)status);
+	sq_bind_text(st, 3, reason);
+	if (moderator > 0)
+		sqlite3_bind_int64(st, 4, moderator);
+	else
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_int64(st, 5, now);
 	rc = sq_step_done(s, st, "moderating a comment");
 	if (rc == 0 && sqlite3_changes(s->db) == 0)
 		rc = 1;

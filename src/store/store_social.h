@@ -29,45 +29,79 @@ int store_vote_count(struct store *s, int64_t report, const char *voter,
     int64_t *count, int *voted);
 
 /*
- * Add a comment (c->id is ignored; the new id goes to *id).  device is the
- * commenter's device token (private, for moderation), may be NULL.
- * Returns 1 when there is no such report.
+ * Add a comment (c->id is ignored; the new id goes to *id): its subject
+ * (c->subject_kind, c->subject_id; c->report_id too for a report's, 0
+ * otherwise), the signed-in author (c->user_id, 0: none) and the text
+ * engine's pre-mark (c->premark, NULL: none).  device is the commenter's
+ * device token (private, for moderation), may be NULL.  The caller has
+ * checked that the subject exists.
  */
 int store_comment_add(struct store *s, const struct comment *c,
     const char *device, int64_t *id);
 
 /*
- * A report's comments of the given status, oldest first, or the most
- * useful (useful minus not useful votes) first when by_useful.
+ * A subject's comments of the given status, oldest first, at most limit
+ * (0: all).  The weighed votes (w_useful, w_not_useful) count the
+ * established raters' weights in full and the fresh ones' together up to
+ * VECHE_COMMENT_FRESH_CAP each way.
  */
-int store_comment_each(struct store *s, int64_t report,
-    enum comment_status status, int by_useful,
+int store_comment_each(struct store *s, const char *kind, int64_t subject,
+    enum comment_status status, size_t limit,
     int (*fn)(const struct comment *, void *), void *arg);
 
-/* Published comments readers flagged, most flags first, at most limit. */
+/* An account's comments whose status is in status_mask, newest first. */
+int store_comment_by_user(struct store *s, int64_t user, unsigned status_mask,
+    size_t limit, int (*fn)(const struct comment *, void *), void *arg);
+
+/* Published comments readers flagged, the heaviest flags first. */
 int store_comment_flagged(struct store *s, size_t limit,
     int (*fn)(const struct comment *, void *), void *arg);
 
-/*
- * Mark published comment id for who (a device token): a flag for the
- * moderators when useful < 0, else a vote, useful (1) or not (0).  One
- * of each per who and comment.  Returns 0 (counted, the comment's report
- * in *report), 2 (who had marked it so before), 1 (no such published
- * comment) or -1.
- */
-int store_comment_mark(struct store *s, int64_t id, const char *who,
-    int useful, int64_t now, int64_t *report);
+/* Who marks a comment, and how much the mark weighs. */
+struct comment_rater {
+	const char *who;                /* "account:LOGIN" or a device token */
+	double weight;
+	int fresh;                      /* a new account or device */
+};
 
 /*
- * The newest comments of every report whose status is in status_mask
+ * Mark published comment id for rater r: a flag for the moderators when
+ * useful < 0, else a vote, useful (1) or not (0).  One of each per rater
+ * and comment.  Returns 0 (counted, the comment's subject in *sub), 2
+ * (the rater had marked it so before), 1 (no such published comment) or -1.
+ */
+int store_comment_mark(struct store *s, int64_t id,
+    const struct comment_rater *r, int useful, int64_t now,
+    struct comment_subject *sub);
+
+/*
+ * When a rater was first seen: account user's creation (user > 0), else
+ * device's first vote or comment; 0 when never.
+ */
+int store_rater_first_seen(struct store *s, int64_t user, const char *device,
+    int64_t *since);
+
+/*
+ * What an account's standing is made of: the useful and not useful votes
+ * on all its comments, and the help map's needs it took and saw done.
+ */
+int store_user_standing(struct store *s, int64_t user, int64_t *useful,
+    int64_t *not_useful, int64_t *helped);
+
+/*
+ * The newest comments of every subject whose status is in status_mask
  * (bit 1 << status), at most limit, newest first: the moderation queue.
  */
 int store_comment_recent(struct store *s, unsigned status_mask, size_t limit,
     int (*fn)(const struct comment *, void *), void *arg);
 
-/* Set the moderation status of comment id; 1 if there is no such comment. */
+/*
+ * Set the moderation status of comment id, with the moderator's reason
+ * (may be NULL) and account; 1 if there is no such comment.
+ */
 int store_comment_set_status(struct store *s, int64_t id,
-    enum comment_status status);
+    enum comment_status status, const char *reason, int64_t moderator,
+    int64_t now);
 
 /* Remember an uploaded photo (id: its hex name under the media folder). */
 int store_photo_insert(struct store *s, const char *id, int width,

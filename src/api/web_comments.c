@@ -159,6 +159,7 @@ on_name(const struct comment *cm, void *arg)
 {
 	struct profile *p = arg;
 
+	p->n++;
 	if (p->name == NULL && cm->author != NULL) {
 		snprintf(p->namebuf, sizeof(p->namebuf), "%s", cm->author);
 		p->name = p->namebuf;
@@ -218,10 +219,15 @@ web_profile(struct http_request *req, struct http_response *res, void *arg)
 	    VECHE_COMMENT_LIST, on_name, &p) != 0 ||
 	    social_reputation(c.store, id, &rep, &e) == -1)
 		return -1;
-	if (p.name == NULL && !p.own)
+	/* A member with nothing public has no public page. */
+	if (p.n == 0 && !p.own)
 		return web_fail(req, res, &c, 404, "id", "id: no such member");
-	snprintf(title, sizeof(title), "%s", p.name != NULL ? p.name :
-	    web_msg(M_PROFILE, c.lang));
+	p.n = 0;
+	if (p.name != NULL)
+		snprintf(title, sizeof(title), "%s", p.name);
+	else
+		snprintf(title, sizeof(title), "%s %lld", web_msg(M_PROFILE,
+		    c.lang), (long long)id);
 	snprintf(path, sizeof(path), "/people/%lld", (long long)id);
 	web_html_init(&h, res, &c);
 	p.h = &h;

@@ -62,6 +62,9 @@ export const PAGES = [
   { route: '/proposals' },
   { route: '/proposals/new' },
   { route: '/proposals/{id}', path: '/proposals/999', status: 404 },
+  // An author's public profile (web_comments.c): no comments in the demo
+  // city, so the 404; test_comments.py reads real ones.
+  { route: '/people/{id}', path: '/people/999', status: 404 },
 ];
 
 // GET routes that answer something other than a page.

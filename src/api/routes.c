@@ -17,6 +17,7 @@
 #include "api/web.h"
 #include "api/web_staff.h"
 #include "api/web_listen.h"
+#include "api/web_trends.h"
 #include "api/web_proposals.h"
 #include "api/web_ratings.h"
 #include "api/workflow.h"
@@ -42,6 +43,7 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	help_routes,            /* the help map (web_help.c) */
 	proposals_routes,       /* proposals, agency notes (web_proposals.c) */
 	alerts_routes,          /* citizens' e-mail alerts (web_alerts.c) */
+	trends_routes,          /* listening's trends (web_trends.c) */
 };
 
 struct http_route *

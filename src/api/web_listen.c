@@ -23,6 +23,7 @@
 #include "api/web_staff.h"
 #include "core/listen.h"
 #include "core/parse.h"
+#include "core/trends.h"
 #include "http/http.h"
 
 #define READERS (ACCESS_MODERATOR | ACCESS_ADMIN | ACCESS_APIKEY)
@@ -71,23 +72,16 @@ opt_date(struct http_request *req, struct http_response *res,
     const char *name, int64_t *v)
 {
 	const char *p = http_request_param(req, name);
-	struct tm tm;
-	int y, m, d;
-	char end;
+	int64_t day;
 
 	*v = 0;
 	if (p == NULL || p[0] == '\0')
 		return 0;
-	if (sscanf(p, "%4d-%2d-%2d%c", &y, &m, &d, &end) != 3 || m < 1 ||
-	    m > 12 || d < 1 || d > 31 || y < 1970 || y > 9999) {
+	if (trends_day_parse(p, &day) == -1) {
 		reply_bad(req, res, 400, name, "%s: a date as 2026-06-15", name);
 		return -1;
 	}
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	*v = (int64_t)timegm(&tm);
+	*v = day * 86400;
 	return 0;
 }
 
@@ -548,8 +542,10 @@ listen_page(struct http_request *req, struct http_response *res, void *arg)
 		return 0;
 	staff_page_begin(&st, web_msg(M_LISTEN, st.c.lang), "listen",
 	    "/listen", 0);
-	html_f(&st.h, "<h1>%m</h1>\n<p><a href=\"/listen/sources\">%m</a></p>"
-	    "\n", M_LISTEN, M_L_SOURCES);
+	html_f(&st.h, "<h1>%m</h1>\n<p><a href=\"/listen/sources\">%m</a> · "
+	    "<a id=\"listen-trends\" href=\"/listen/trends\">%r</a></p>\n",
+	    M_LISTEN, M_L_SOURCES, st.h.lang == LANG_EN ? "Trends" :
+	    "Динамика");
 	filter_form(&st, req, &f);
 	q = http_request_query(req);
 	html_f(&st.h, "<p><a id=\"listen-csv\" href=\"/listen.csv%r%s\">%m</a>"

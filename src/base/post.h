@@ -84,4 +84,27 @@ struct saved_query {
 	int64_t created;
 };
 
+/*
+ * Trends (core/trends.h): the series a day's posts are counted in, and a
+ * spike of negative posts raised on one of them.
+ */
+enum trend_dim {
+	TREND_ALL,                      /* every post (key "") */
+	TREND_QUERY,                    /* a saved query (key: its id) */
+	TREND_AGENCY,                   /* the agency named (key: its code) */
+	TREND_DISTRICT,                 /* the district named (key: its name) */
+	TREND_SOURCE,                   /* the source (key: its id) */
+	TREND__MAX
+};
+
+struct trend_spike {
+	int64_t id;
+	enum trend_dim dim;
+	const char *key;
+	int64_t day;                    /* local days since 1970-01-01 */
+	int64_t negative;               /* that day's negative posts */
+	double mean, sd;                /* of the 28 days before */
+	int64_t created;
+};
+
 #endif

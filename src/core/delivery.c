@@ -257,6 +257,50 @@ out:
 	return ret;
 }
 
+int
+outbox_emit_json(struct store *s, enum event_type ev, const char *agency,
+    const char *members, int64_t now, struct verr *e)
+{
+	unsigned char raw[KEY_HEX / 2];
+	char key[KEY_HEX + 1], created[DATETIME_LEN];
+	struct store_event rec;
+	char *payload;
+	size_t len, n;
+	int64_t id;
+	int w, ret = 0;
+
+	if (outbox_event_name(ev) == NULL || !store_in_transaction(s))
+		return verr_set(e, VERR_INTERNAL, NULL, "outbox: event %d "
+		    "outside a transaction", (int)ev);
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(key, sizeof(key), raw, sizeof(raw));
+	datetime_format(now, created, sizeof(created));
+	len = strlen(members) + 160;
+	if (len > VECHE_MAX_PAYLOAD)
+		return verr_set(e, VERR_INTERNAL, NULL, "outbox: payload of "
+		    "%s is too large", outbox_event_name(ev));
+	if ((payload = malloc(len)) == NULL)
+		return verr_set(e, VERR_INTERNAL, NULL, "outbox: out of memory");
+	w = snprintf(payload, len, "{\"id\": \"%s\", \"event\": \"%s\", "
+	    "\"created\": \"%s\", %s}", key, outbox_event_name(ev), created,
+	    members);
+	if (w < 0 || (size_t)w >= len) {
+		free(payload);
+		return verr_set(e, VERR_INTERNAL, NULL, "outbox: payload cut");
+	}
+	memset(&rec, 0, sizeof(rec));
+	rec.type = outbox_event_name(ev);
+	rec.agency = agency;
+	rec.payload = payload;
+	rec.key = key;
+	rec.created = now;
+	if (store_event_insert(s, &rec, 0, now * 1000, &id, &n) == -1)
+		ret = verr_set(e, VERR_INTERNAL, NULL, "outbox: %s",
+		    store_error(s));
+	free(payload);
+	return ret;
+}
+
 /* ---- Administration ---- */
 
 /* "a,b": known event names, no blanks or repeats. */

@@ -11,6 +11,7 @@
 #include "veche.h"
 #include "core/listen.h"
 #include "core/parse.h"
+#include "core/trends.h"
 #include "feed/feed.h"
 #include "store/store.h"
 #include "store/store_posts.h"
@@ -479,6 +480,7 @@ struct batch {
 	size_t added, dupes;
 	struct pending_sig *pending;    /* feed->n slots */
 	size_t npending;
+	struct trends_batch *trends;    /* series to check for spikes */
 	char err[300];
 };
 
@@ -600,6 +602,10 @@ ingest_item(struct store *s, struct batch *b, const struct feed_item *it)
 		return 0;
 	}
 	b->added++;
+	if (trends_post(s, b->trends, &p, queries, nq, b->now) == -1) {
+		snprintf(b->err, sizeof(b->err), "%s", store_error(s));
+		return -1;
+	}
 	if (group == 0 && !sig.empty) {
 		b->pending[b->npending].sig = sig;
 		b->pending[b->npending++].id = id;
@@ -611,13 +617,21 @@ static int
 ingest_unit(struct store *s, void *arg)
 {
 	struct batch *b = arg;
+	struct verr e;
 	size_t i;
 
 	/* The writer may run a unit again after another unit failed. */
 	b->added = b->dupes = b->npending = 0;
+	trends_batch_reset(b->trends);
 	for (i = 0; i < b->feed->n; i++)
 		if (ingest_item(s, b, &b->feed->items[i]) == -1)
 			return -1;
+	/* Spikes are checked after each batch, in its transaction. */
+	memset(&e, 0, sizeof(e));
+	if (trends_check(s, b->trends, b->now, NULL, &e) == -1) {
+		snprintf(b->err, sizeof(b->err), "%.290s", e.message);
+		return -1;
+	}
 	return 0;
 }
 
@@ -647,8 +661,9 @@ listen_ingest(struct listen *l, struct store *s, int64_t source,
 	b.source = source;
 	b.now = now;
 	b.feed = &f;
-	if (f.n > 0 && (b.pending = calloc(f.n, sizeof(*b.pending))) ==
-	    NULL) {
+	if ((f.n > 0 && (b.pending = calloc(f.n, sizeof(*b.pending))) ==
+	    NULL) || (b.trends = trends_batch_new()) == NULL) {
+		free(b.pending);
 		feed_free(&f);
 		return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
 	}
@@ -660,6 +675,7 @@ listen_ingest(struct listen *l, struct store *s, int64_t source,
 		    (uint64_t)b.pending[i].id);
 	pthread_mutex_unlock(&l->lock);
 	free(b.pending);
+	trends_batch_free(b.trends);
 	*dupes = b.dupes + f.skipped;
 	feed_free(&f);
 	if (rc != 0)

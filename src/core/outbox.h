@@ -25,6 +25,7 @@ enum event_type {
 	EVENT_REPORT_REOPENED,
 	EVENT_DEADLINE_NEAR,
 	EVENT_DEADLINE_PASSED,
+	EVENT_LISTEN_SPIKE,             /* about no report: core/trends.h */
 	EVENT__MAX
 };
 
@@ -39,5 +40,15 @@ const char *outbox_event_name(enum event_type ev);
  */
 int outbox_emit(struct store *s, enum event_type ev, int64_t report_id,
     const char *detail, int64_t now, struct verr *e);
+
+/*
+ * Record event ev that is about no report (report 0): the payload is
+ * {"id": key, "event": name, "created": now, <members>} where members is
+ * the JSON text of further members the caller wrote.  Webhooks whose
+ * agency filter is empty or agency get it; no e-mail channel.  Inside the
+ * caller's transaction, as outbox_emit.  0, or -1 with e set.
+ */
+int outbox_emit_json(struct store *s, enum event_type ev,
+    const char *agency, const char *members, int64_t now, struct verr *e);
 
 #endif

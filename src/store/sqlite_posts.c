@@ -42,6 +42,30 @@ static const char *const posts_migrations[] = {
 	"CREATE TABLE district_names(district TEXT NOT NULL, name TEXT NOT NULL,"
 	" PRIMARY KEY(district, name)) WITHOUT ROWID;"
 	"ALTER TABLE posts ADD COLUMN district TEXT;",
+	/*
+	 * 3: trends (core/trends.h): posts and negative posts per local day
+	 * and series (dim 0 all, 1 saved query, 2 agency, 3 district, 4
+	 * source), kept by the ingest's transaction; the spikes raised.
+	 * Posts stored before are counted in by the process's time zone.
+	 */
+	"CREATE TABLE post_days(dim INTEGER NOT NULL, key TEXT NOT NULL,"
+	" day INTEGER NOT NULL, posts INTEGER NOT NULL,"
+	" negative INTEGER NOT NULL, PRIMARY KEY(dim, key, day)) WITHOUT ROWID;"
+	"CREATE TABLE listen_spikes(id INTEGER PRIMARY KEY,"
+	" dim INTEGER NOT NULL, key TEXT NOT NULL, day INTEGER NOT NULL,"
+	" negative INTEGER NOT NULL, mean REAL NOT NULL, sd REAL NOT NULL,"
+	" created INTEGER NOT NULL, UNIQUE(dim, key, day));"
+	"CREATE INDEX listen_spikes_day ON listen_spikes(day, id);"
+	"INSERT INTO post_days SELECT dim, key, day, count(*),"
+	" sum(sentiment = 0) FROM (SELECT CAST(julianday(published,"
+	" 'unixepoch', 'localtime') - 2440587.5 AS INTEGER) AS day, sentiment,"
+	" id FROM posts) p JOIN (SELECT 0 AS dim, '' AS key, id AS post"
+	" FROM posts UNION ALL SELECT 1, CAST(query AS TEXT), post"
+	" FROM post_matches UNION ALL SELECT 2, agency, id FROM posts"
+	" WHERE agency IS NOT NULL UNION ALL SELECT 3, district, id"
+	" FROM posts WHERE district IS NOT NULL UNION ALL SELECT 4,"
+	" CAST(source AS TEXT), id FROM posts) k ON k.post = p.id"
+	" GROUP BY dim, key, day;",
 };
 
 const struct migration_set store_posts_schema = {
@@ -57,6 +81,7 @@ enum {
 	Q_QUERY_REMOVE, Q_QUERY_EACH, Q_QUERY_ONE, Q_ALIAS_CLEAR,
 	Q_ALIAS_ADD, Q_ALIAS_EACH, Q_ADDRESS_EACH, Q_SOURCE_PUT,
 	Q_DISTRICT_CLEAR, Q_DISTRICT_ADD, Q_DISTRICT_EACH,
+	Q_DAY_ADD, Q_DAY_RANGE, Q_SPIKE_ADD, Q_SPIKE_EACH,
 	Q__MAX
 };
 
@@ -143,6 +168,19 @@ static const char *const sql[Q__MAX] = {
 	    " VALUES (?1, ?2)",
 	[Q_DISTRICT_EACH] = "SELECT district, name FROM district_names"
 	    " ORDER BY district, name",
+	/* Trends: one post into a series' day; a series' days; spikes. */
+	[Q_DAY_ADD] = "INSERT INTO post_days(dim, key, day, posts, negative)"
+	    " VALUES (?1, ?2, ?3, 1, ?4) ON CONFLICT DO UPDATE SET"
+	    " posts = posts + 1, negative = negative + excluded.negative",
+	[Q_DAY_RANGE] = "SELECT day, posts, negative FROM post_days"
+	    " WHERE dim = ?1 AND key = ?2 AND day BETWEEN ?3 AND ?4"
+	    " ORDER BY day",
+	[Q_SPIKE_ADD] = "INSERT INTO listen_spikes(dim, key, day, negative,"
+	    " mean, sd, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	    " ON CONFLICT DO NOTHING",
+	[Q_SPIKE_EACH] = "SELECT id, dim, key, day, negative, mean, sd, created"
+	    " FROM listen_spikes WHERE day BETWEEN ?1 AND ?2"
+	    " ORDER BY day DESC, id DESC LIMIT ?3",
 };
 
 const struct stmt_table store_posts_stmts = { sql, Q__MAX };
@@ -639,4 +677,109 @@ store_posts_addresses(struct store *s,
 
 	return sq_rows(s, ST(Q_ADDRESS_EACH), "reading addresses",
 	    address_row, &r);
+}
+
+int
+store_trend_add(struct store *s, int dim, const char *key, int64_t day,
+    int negative)
+{
+	sqlite3_stmt *st = ST(Q_DAY_ADD);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, dim);
+	sq_bind_text(st, 2, key);
+	sqlite3_bind_int64(st, 3, day);
+	sqlite3_bind_int(st, 4, negative);
+	return sq_step_done(s, st, "counting a post's day");
+}
+
+struct day_rows {
+	int (*fn)(int64_t, int64_t, int64_t, void *);
+	void *arg;
+};
+
+static int
+day_row(sqlite3_stmt *st, void *arg)
+{
+	const struct day_rows *r = arg;
+
+	return r->fn(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+	    sqlite3_column_int64(st, 2), r->arg);
+}
+
+int
+store_trend_each(struct store *s, int dim, const char *key, int64_t from,
+    int64_t to, int (*fn)(int64_t day, int64_t posts, int64_t negative,
+    void *), void *arg)
+{
+	struct day_rows r = { fn, arg };
+	sqlite3_stmt *st = ST(Q_DAY_RANGE);
+
+	if (st != NULL) {
+		sqlite3_bind_int(st, 1, dim);
+		sq_bind_text(st, 2, key);
+		sqlite3_bind_int64(st, 3, from);
+		sqlite3_bind_int64(st, 4, to);
+	}
+	return sq_rows(s, st, "reading a trend", day_row, &r);
+}
+
+int
+store_spike_add(struct store *s, const struct trend_spike *sp, int64_t *id)
+{
+	sqlite3_stmt *st = ST(Q_SPIKE_ADD);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, (int)sp->dim);
+	sq_bind_text(st, 2, sp->key);
+	sqlite3_bind_int64(st, 3, sp->day);
+	sqlite3_bind_int64(st, 4, sp->negative);
+	sqlite3_bind_double(st, 5, sp->mean);
+	sqlite3_bind_double(st, 6, sp->sd);
+	sqlite3_bind_int64(st, 7, sp->created);
+	if (sq_step_done(s, st, "recording a spike") == -1)
+		return -1;
+	if (sqlite3_changes(s->db) == 0)
+		return 2;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+struct spike_rows {
+	int (*fn)(const struct trend_spike *, void *);
+	void *arg;
+};
+
+static int
+spike_row(sqlite3_stmt *st, void *arg)
+{
+	const struct spike_rows *r = arg;
+	struct trend_spike sp;
+
+	sp.id = sqlite3_column_int64(st, 0);
+	sp.dim = (enum trend_dim)sqlite3_column_int(st, 1);
+	sp.key = sq_col_text(st, 2);
+	sp.day = sqlite3_column_int64(st, 3);
+	sp.negative = sqlite3_column_int64(st, 4);
+	sp.mean = sqlite3_column_double(st, 5);
+	sp.sd = sqlite3_column_double(st, 6);
+	sp.created = sqlite3_column_int64(st, 7);
+	return r->fn(&sp, r->arg);
+}
+
+int
+store_spike_each(struct store *s, int64_t from, int64_t to, size_t limit,
+    int (*fn)(const struct trend_spike *, void *), void *arg)
+{
+	struct spike_rows r = { fn, arg };
+	sqlite3_stmt *st = ST(Q_SPIKE_EACH);
+
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, from);
+		sqlite3_bind_int64(st, 2, to);
+		sqlite3_bind_int64(st, 3, (int64_t)limit);
+	}
+	return sq_rows(s, st, "reading spikes", spike_row, &r);
 }

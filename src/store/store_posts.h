@@ -92,4 +92,23 @@ int store_posts_addresses(struct store *s,
     int (*fn)(const char *address, double lat, double lon, void *),
     void *arg);
 
+/*
+ * Trends (core/trends.h): count one post into series (dim, key) on a
+ * local day (posts + 1, negative + negative), in the caller's
+ * transaction; a series' stored days in [from, to] to fn in day order.
+ */
+int store_trend_add(struct store *s, int dim, const char *key, int64_t day,
+    int negative);
+int store_trend_each(struct store *s, int dim, const char *key, int64_t from,
+    int64_t to, int (*fn)(int64_t day, int64_t posts, int64_t negative,
+    void *), void *arg);
+
+/* Record a spike (sp->id ignored): 0 with *id, 2 when its day has one. */
+int store_spike_add(struct store *s, const struct trend_spike *sp,
+    int64_t *id);
+
+/* Spikes of days [from, to], newest first, at most limit. */
+int store_spike_each(struct store *s, int64_t from, int64_t to, size_t limit,
+    int (*fn)(const struct trend_spike *, void *), void *arg);
+
 #endif

@@ -1,7 +1,8 @@
 // listen.test.mjs: the analysts' list of listening (docs/listening.md) in
 // headless Chromium against the real server: posts seeded through the
 // import API (a Telegram export), a moderator signs in, filters by sentiment
-// and by a saved query, opens a post, downloads the CSV; axe-core on every
+// and by a saved query, opens a post, downloads the CSV, reads the trends
+// page (charts, their table, a query's series, its CSV); axe-core on every
 // page, and the list on a 360x740 screen without sideways scrolling.  An
 // administrator adds a source and uploads an export on /admin/sources.
 import assert from 'node:assert/strict';
@@ -139,6 +140,36 @@ describe('listening: the analysts\' list', { skip: skipReason, timeout: 300000 }
     await checkPage(page, 'a post');
   });
 
+  test('the trends page shows the charts and their table', async () => {
+    const page = await signedIn('mod');
+    await page.goto(`${server.url}/listen`);
+    await Promise.all([page.waitForNavigation(), page.click('#listen-trends')]);
+    assert.match(page.url(), /\/listen\/trends$/);
+    // Two server-drawn charts, each named for assistive technology.
+    for (const id of ['chart-volume', 'chart-share']) {
+      assert.equal(await page.getAttribute(`#${id}`, 'role'), 'img');
+      assert.match(await page.textContent(`#${id} title`), /\S/);
+      assert.match(await page.textContent(`#${id} desc`), /2026-06-15/);
+    }
+    assert.equal(await page.locator('#chart-volume rect').count(), 1, 'one day with posts');
+    // The data behind the charts: today's row counts every post.
+    await page.click('#trend-data summary');
+    const row = page.locator('#trend-table tbody tr', { hasText: '2026-06-15' });
+    const cells = await row.locator('td').allTextContents();
+    const negative = (await ids({ sentiment: 'negative' })).size;
+    assert.deepEqual(cells.slice(1, 3), [String(MESSAGES.length), String(negative)]);
+    await checkPage(page, '/listen/trends');
+    // The series of a saved query.
+    await page.selectOption('#t-query', String(queryId));
+    await Promise.all([page.waitForNavigation(), page.click('#trends-filters button[type="submit"]')]);
+    await page.click('#trend-data summary');
+    const q = await page.locator('#trend-table tbody tr', { hasText: '2026-06-15' }).locator('td').allTextContents();
+    assert.equal(q[1], '2', 'two posts name a pothole');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#trends-csv')]);
+    assert.equal(download.suggestedFilename(), 'trends.csv');
+    assert.match(readFileSync(await download.path(), 'utf8'), /^date,series,key,posts,negative,negative_share\r\n/);
+  });
+
   test('an administrator adds a source and uploads an export', async () => {
     const page = await signedIn('root');
     await page.goto(`${server.url}/listen/sources`);
@@ -180,5 +211,10 @@ describe('listening: the analysts\' list', { skip: skipReason, timeout: 300000 }
     await page.goto(`${server.url}/listen/posts/${[...await ids()][0]}`);
     const wide2 = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
     assert.equal(wide2, false, 'no sideways scrolling on a post');
+    await page.goto(`${server.url}/listen/trends`);
+    await page.click('#trend-data summary');
+    const wide3 = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    assert.equal(wide3, false, 'no sideways scrolling on the trends page');
+    await checkPage(page, '/listen/trends on a phone');
   });
 });

@@ -50,6 +50,7 @@ export const PAGES = [
   { route: '/account', staff: true },
   { route: '/listen', staff: true },
   { route: '/listen/sources', staff: true },
+  { route: '/listen/trends', staff: true },
   // No post in the demo city: the page for a post that is not there.
   { route: '/listen/posts/{id}', path: '/listen/posts/999', staff: true, status: 404 },
   // The help map (web_help.c): no situation in the demo city, so its pages
@@ -71,6 +72,7 @@ export const PAGES = [
 export const NOT_PAGES = [
   /^\/api\//, /^\/open311\//, /^\/media\//, /^\/tiles\//, /^\/map\/.*\.geojson$/,
   /^\/rss$/, /^\/metrics$/, /^\/listen\.csv$/,
+  /^\/listen\/(trends|spikes)\.csv$/,
   /^\/data\/\{name\}$/,
   /^\/map\/clusters\.json$/,
 ];

@@ -1,0 +1,88 @@
+/*
+ * trends.h: listening's trends (docs/listening.md): posts and negative
+ * posts per day of the city's time zone for every series (all posts, a
+ * saved query, an agency, a district, a source), counted into a daily
+ * table by the ingest's own transaction so that a chart reads at most a
+ * year of rows, never the posts; and the spike rule on negative posts.
+ *
+ * Spike rule: after each ingest batch, inside its transaction, every
+ * query, agency and district series that got a negative post published
+ * today is checked: today's negative count n is a spike when
+ * n >= TRENDS_SPIKE_MIN and n > mean + 3 sd of the 28 days before (days
+ * without posts count as 0; sd is the population deviation).  A spike is
+ * recorded once per series and day and leaves through the outbox as the
+ * event listen.spike (webhooks; the agency's filter for agency series).
+ */
+#ifndef VECHE_TRENDS_H
+#define VECHE_TRENDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/post.h"
+#include "core/error.h"
+
+struct store;
+struct trends_batch;
+
+#define TRENDS_SPIKE_MIN 5      /* negative posts a day at least to spike */
+#define TRENDS_SPIKE_DAYS 28    /* the days a spike is measured against */
+#define TRENDS_SPIKE_SIGMAS 3.0
+#define TRENDS_MAX_DAYS 366     /* one chart's period at most */
+#define TRENDS_DEFAULT_DAYS 90
+
+/* The local day (days since 1970-01-01 in the process's zone) of t. */
+int64_t trends_day(int64_t t);
+
+/* "2026-06-15" of a local day into buf (11 bytes); returns buf. */
+char *trends_day_text(int64_t day, char *buf, size_t len);
+
+/* A "YYYY-MM-DD" date as a local day: 0, or -1 when it is not one. */
+int trends_day_parse(const char *s, int64_t *day);
+
+/* "all", "query", "agency", "district", "source"; TREND__MAX if unknown. */
+const char *trends_dim_name(enum trend_dim d);
+enum trend_dim trends_dim_parse(const char *s);
+
+/* A batch's record of the series to check; free with trends_batch_free. */
+struct trends_batch *trends_batch_new(void);
+void trends_batch_free(struct trends_batch *tb);
+/* Forget what was recorded (the writer may run a batch again). */
+void trends_batch_reset(struct trends_batch *tb);
+
+/*
+ * Count stored post p, which matched the saved queries queries[nq], into
+ * its series' days, inside the ingest's transaction, and remember its
+ * series when it is negative and published on now's day.  0 or -1
+ * (store_error).
+ */
+int trends_post(struct store *s, struct trends_batch *tb,
+    const struct post *p, const int64_t *queries, size_t nq, int64_t now);
+
+/*
+ * Check the remembered series for spikes at now (the rule above), record
+ * each new one and emit listen.spike, inside the same transaction.
+ * *raised receives the number (may be NULL).  0, or -1 with e set.
+ */
+int trends_check(struct store *s, struct trends_batch *tb, int64_t now,
+    size_t *raised, struct verr *e);
+
+/* One day of a series. */
+struct trend_day {
+	int64_t day;
+	int64_t posts, negative;
+};
+
+/*
+ * Series (dim, key) over the days [from, to] (at most TRENDS_MAX_DAYS)
+ * into out[to - from + 1], days without posts as 0.  0, or -1 with e
+ * (VERR_INVALID naming "since" for a bad period).
+ */
+int trends_series(struct store *s, enum trend_dim dim, const char *key,
+    int64_t from, int64_t to, struct trend_day *out, struct verr *e);
+
+/* Spikes of days [from, to], newest first, at most limit. */
+int trends_spike_each(struct store *s, int64_t from, int64_t to,
+    size_t limit, int (*fn)(const struct trend_spike *, void *), void *arg);
+
+#endif

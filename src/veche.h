@@ -177,6 +177,7 @@
 #define VECHE_RATINGS_MAX_MONTHS  120          /* one period at most */
 #define VECHE_GEOJSON_PAGE        100          /* features per page, default */
 #define VECHE_GEOJSON_MAX_PAGE    1000         /* features per page at most */
+#define VECHE_GEOJSON_MAX_PAGE_NUMBER 10       /* page=N at most; then after= */
 #define VECHE_DUMP_PERIOD_MS (24 * 3600 * 1000)  /* serve --data-dir: daily */
 #define VECHE_DUMP_RETRY_MS  (15 * 60 * 1000)    /* after a failed dump */
 #define VECHE_DUMP_CACHE_KIB_NEG  -4096        /* a dump's page cache: 4 MiB */
@@ -230,6 +231,7 @@
 #define VECHE_HELP_BBOX_MAX     5000   /* posts in one map viewport answer */
 #define VECHE_HELP_LIST         100    /* posts listed on a situation's page */
 #define VECHE_HELP_CSV_MAX      200000 /* posts in one export */
+#define VECHE_HELP_CSV_PAGE     500    /* posts read at a time (streamed) */
 
 /* Proposals and agency notes (src/core/proposals.c; docs/participation.md) */
 #define VECHE_PROPOSAL_MAX_TITLE 200   /* characters of a proposal's title */

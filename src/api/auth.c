@@ -310,6 +310,16 @@ auth_addr_key(const char *remote, char *buf, size_t size)
 	snprintf(buf, size, "addr:%s", remote);
 }
 
+int
+auth_rate(struct http_request *req, struct store *s, enum rate_kind kind,
+    int64_t now, struct verr *e)
+{
+	char who[INET6_ADDRSTRLEN + 16];
+
+	auth_addr_key(http_request_remote(req), who, sizeof(who));
+	return social_rate(s, kind, who, now, e);
+}
+
 /*
  * Whether a sign-in comes from this site's own pages (login CSRF: another
  * site must not sign a visitor in as the attacker).  Browsers send Origin
@@ -523,8 +533,7 @@ signup(struct http_request *req, struct http_response *res, void *arg)
 		return reply_bad(req, res, 503, NULL, "database unavailable");
 	/* Each account costs an Argon2id hash: limit them per address. */
 	memset(&e, 0, sizeof(e));
-	switch (social_rate(s, RATE_SIGNUP, http_request_remote(req),
-	    app_now(a), &e)) {
+	switch (auth_rate(req, s, RATE_SIGNUP, app_now(a), &e)) {
 	case 0:
 		break;
 	case 1:

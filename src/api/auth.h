@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "base/model.h"
 #include "core/session.h"
+#include "core/social.h"
 
 struct app;
 struct http_request;
@@ -62,6 +63,14 @@ int auth_sign_out(struct http_request *req, struct http_response *res,
  * subscriber usually holds whole.
  */
 void auth_addr_key(const char *remote, char *buf, size_t size);
+
+/*
+ * social_rate for the request's client, counted by auth_addr_key (an IPv6
+ * client by its /64, so a subscriber cannot step through its addresses).
+ * 0 allowed, 1 over the limit, -1 with e set.
+ */
+int auth_rate(struct http_request *req, struct store *s,
+    enum rate_kind kind, int64_t now, struct verr *e);
 
 /* The routes of this module: sign-up, sign-in, sign-out, "who am I". */
 const struct http_route *auth_routes(size_t *n);

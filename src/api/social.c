@@ -95,8 +95,7 @@ social_write_checks(struct http_request *req, struct http_response *res,
 		return 1;
 	}
 	memset(&e, 0, sizeof(e));
-	rc = social_rate(c->store, kind, http_request_remote(req),
-	    app_now(c->app), &e);
+	rc = auth_rate(req, c->store, kind, app_now(c->app), &e);
 	if (rc == -1) {
 		social_fail_verr(req, res, c, &e);
 		return 1;

@@ -12,12 +12,26 @@
 #include "api/app.h"
 #include "api/web.h"
 #include "api/web_html.h"
+#include "core/export.h"
 #include "http/http.h"
 
 #define COOKIE_CSRF     "veche_csrf"
 #define COOKIE_DEVICE   "veche_device"
 #define COOKIE_LANG     "veche_lang"
 #define COOKIE_YEAR     "31536000"
+
+/* export_csv_field's writer: into the response. */
+static int
+csv_write(const void *data, size_t len, void *arg)
+{
+	return http_response_append(arg, data, len);
+}
+
+int
+web_csv_field(struct http_response *res, const char *v, int text)
+{
+	return export_csv_field(v, text, csv_write, res);
+}
 
 int
 web_cookie(const char *header, const char *name, char *buf, size_t len)

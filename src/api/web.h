@@ -66,6 +66,12 @@ int web_cookie(const char *header, const char *name, char *buf, size_t len);
 int web_token_ok(const char *s);
 
 /*
+ * One CSV field (export_csv_field: RFC 4180 quoting, a text field's
+ * formula defused) appended to res.  0 or -1.
+ */
+int web_csv_field(struct http_response *res, const char *v, int text);
+
+/*
  * A paging link: path, then "?name=value", then each parameter of keep
  * (a NULL-ended list) the request has, percent-escaping & = # + % and
  * space.  In request memory; NULL when longer than 2 KiB.

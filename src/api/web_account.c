@@ -416,8 +416,7 @@ signup_post(struct http_request *req, struct http_response *res, void *arg)
 		return 0;
 	memset(&e, 0, sizeof(e));
 	/* Each account costs an Argon2id hash: limit them per address. */
-	switch (social_rate(c.store, RATE_SIGNUP, http_request_remote(req),
-	    app_now(c.app), &e)) {
+	switch (auth_rate(req, c.store, RATE_SIGNUP, app_now(c.app), &e)) {
 	case 0:
 		break;
 	case 1:

@@ -1,8 +1,10 @@
 /*
  * web_geojson.c: GET /api/v1/reports.geojson, the live reports as a GeoJSON
  * FeatureCollection with the map's filters (bbox, service_code, status,
- * agency, and the period as days or from/to dates), paged (limit, page) in
- * report number order with a link to the next page (docs/api.md).  Only
+ * agency, and the period as days or from/to dates), in report number order,
+ * paged by keyset (after: the last number of the page before, which the
+ * next link carries, so a deep page costs what the first does) or, for the
+ * first VECHE_GEOJSON_MAX_PAGE_NUMBER pages, by page (docs/api.md).  Only
  * public fields, as the map shows them.
  */
 #include <stdio.h>
@@ -27,6 +29,7 @@ struct collect {
 	json_t *features;
 	size_t n, limit;
 	int more;                       /* a row past limit: a next page */
+	int64_t last;                   /* the page's last report number */
 };
 
 static int
@@ -54,6 +57,7 @@ on_report(const struct report *r, void *arg)
 	if (f == NULL || json_array_append_new(k->features, f) == -1)
 		return -1;
 	k->n++;
+	k->last = r->id;
 	return 0;
 }
 
@@ -118,9 +122,18 @@ read_query(struct http_request *req, const struct web_ctx *c,
 		return verr_set(e, VERR_INVALID, "limit", "limit: '%.40s' is "
 		    "not a number from 1 to %d", v, VECHE_GEOJSON_MAX_PAGE);
 	if ((v = http_request_param(req, "page")) != NULL &&
-	    parse_int64(v, 1, 1000000, page) == -1)
+	    parse_int64(v, 1, VECHE_GEOJSON_MAX_PAGE_NUMBER, page) == -1)
 		return verr_set(e, VERR_INVALID, "page", "page: '%.40s' is not "
-		    "a number from 1 to 1000000", v);
+		    "a number from 1 to %d; further pages by after (the next "
+		    "link)", v, VECHE_GEOJSON_MAX_PAGE_NUMBER);
+	if ((v = http_request_param(req, "after")) != NULL) {
+		if (http_request_param(req, "page") != NULL)
+			return verr_set(e, VERR_INVALID, "after", "after: give "
+			    "either after or page");
+		if (parse_int64(v, 0, INT64_MAX, &q->after_id) == -1)
+			return verr_set(e, VERR_INVALID, "after", "after: "
+			    "'%.40s' is not a report number", v);
+	}
 	return 0;
 }
 
@@ -153,16 +166,16 @@ web_page_link(struct http_request *req, const char *path,
 	return http_request_strdup(req, buf);
 }
 
-/* This request's query string with page set to page, for the links. */
+/* This request's query string with after set to last, for the links. */
 static const char *
-page_link(struct http_request *req, int64_t page)
+next_link(struct http_request *req, int64_t last)
 {
 	static const char *const keep[] = { "bbox", "service_code", "status",
 	    "agency", "days", "from", "to", "limit", NULL };
 	char num[24];
 
-	snprintf(num, sizeof(num), "%lld", (long long)page);
-	return web_page_link(req, "/api/v1/reports.geojson", keep, "page",
+	snprintf(num, sizeof(num), "%lld", (long long)last);
+	return web_page_link(req, "/api/v1/reports.geojson", keep, "after",
 	    num);
 }
 
@@ -197,14 +210,15 @@ web_reports_geojson(struct http_request *req, struct http_response *res,
 		return -1;
 	}
 	links = json_array();
-	if (k.more && (next = page_link(req, page + 1)) != NULL) {
+	if (k.more && (next = next_link(req, k.last)) != NULL) {
 		json_array_append_new(links, json_pack("{s:s, s:s, s:s}", "rel",
 		    "next", "href", next, "type", "application/geo+json"));
 		snprintf(hdr, sizeof(hdr), "<%s>; rel=\"next\"", next);
 		http_response_header(res, "Link", hdr);
 	}
-	doc = json_pack("{s:s, s:o, s:I, s:I, s:o}", "type",
+	doc = json_pack("{s:s, s:o, s:o, s:I, s:o}", "type",
 	    "FeatureCollection", "features", k.features, "page",
-	    (json_int_t)page, "limit", (json_int_t)limit, "links", links);
+	    q.after_id != 0 ? json_null() : json_integer((json_int_t)page),
+	    "limit", (json_int_t)limit, "links", links);
 	return social_send_json(res, 200, doc);
 }

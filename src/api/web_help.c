@@ -10,6 +10,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -1028,19 +1029,35 @@ out:
 	return rc;
 }
 
-/* export_csv_field's writer: into the response. */
-static int
-csv_write(const void *data, size_t len, void *arg)
-{
-	return http_response_append(arg, data, len);
-}
+/*
+ * The CSV export, streamed (http_response_stream): a page of
+ * VECHE_HELP_CSV_PAGE posts at a time, each page after the last one's
+ * (created, id), so memory stays a page whatever the export's size.
+ */
+struct csv_stream {
+	struct app *app;
+	struct help_filter f;           /* before_created/id: the keyset */
+	size_t left;                    /* posts still allowed */
+};
+
+/* One page being written. */
+struct csv_page {
+	struct http_response *out;
+	struct csv_stream *cs;
+	size_t n;
+};
 
 static int
 on_csv(const struct help_post *p, void *arg)
 {
-	struct http_response *res = arg;
+	struct csv_page *pg = arg;
+	struct http_response *res = pg->out;
 	char until[DATETIME_LEN], created[DATETIME_LEN];
 	double lat, lon;
+
+	pg->n++;
+	pg->cs->f.before_created = p->created;
+	pg->cs->f.before_id = p->id;
 
 	datetime_format(p->until, until, sizeof(until));
 	datetime_format(p->created, created, sizeof(created));
@@ -1050,34 +1067,58 @@ on_csv(const struct help_post *p, void *arg)
 	    (long long)p->count, lat, lon, until,
 	    help_state_name(p->state), p->verified);
 	http_response_printf(res, "%s,", created);
-	if (export_csv_field(p->description, 1, csv_write, res) == -1)
+	if (web_csv_field(res, p->description, 1) == -1)
 		return -1;
 	return http_response_append(res, "\r\n", 2);
+}
+
+/* The stream's next page into out; nothing appended at the end. */
+static int
+csv_next(struct http_response *out, void *arg)
+{
+	struct csv_stream *cs = arg;
+	struct csv_page pg = { out, cs, 0 };
+	struct store *s;
+
+	if (cs->left == 0)
+		return 0;
+	if ((s = app_store(cs->app)) == NULL)
+		return -1;
+	cs->f.limit = cs->left < VECHE_HELP_CSV_PAGE ? cs->left :
+	    VECHE_HELP_CSV_PAGE;
+	if (help_post_each(s, &cs->f, on_csv, &pg) != 0)
+		return -1;
+	cs->left = pg.n < cs->f.limit ? 0 : cs->left - pg.n;
+	return 0;
 }
 
 static int
 posts_csv(struct http_request *req, struct http_response *res, void *arg)
 {
-	struct help_filter f;
+	struct csv_stream *cs;
 	struct hctx x;
-	int rc;
 
 	if (hctx_begin(req, res, arg, &x) == -1)
 		return 0;
 	x.c.html = 0;
-	if (read_filter(req, res, &x, &f, 1) == -1) {
+	if ((cs = calloc(1, sizeof(*cs))) == NULL) {
+		hctx_end(&x);
+		return -1;
+	}
+	if (read_filter(req, res, &x, &cs->f, 1) == -1) {
+		free(cs);
 		hctx_end(&x);
 		return 0;
 	}
-	f.limit = VECHE_HELP_CSV_MAX;
+	cs->app = arg;
+	cs->left = VECHE_HELP_CSV_MAX;
 	http_response_kind(res, HTTP_TYPE_CSV);
 	http_response_header(res, "Content-Disposition",
 	    "attachment; filename=\"help.csv\"");
 	http_response_printf(res, "id,type,kind,count,lat,long,until,state,"
 	    "verified,created,description\r\n");
-	rc = help_post_each(x.c.store, &f, on_csv, res) != 0 ? -1 : 0;
 	hctx_end(&x);
-	return rc;
+	return http_response_stream(res, csv_next, free, cs);
 }
 
 /* The matches of a need as JSON (public: no contact). */

@@ -629,44 +629,38 @@ post_page(struct http_request *req, struct http_response *res, void *arg)
 	return st.h.failed ? -1 : 0;
 }
 
-/* A CSV field, quoted (RFC 4180), formula-leading characters defused. */
-static void
-csv_field(struct http_response *res, const char *s, int last)
-{
-	const char *p;
-
-	http_response_append(res, "\"", 1);
-	if (s != NULL && strchr("=+-@", s[0]) != NULL && s[0] != '\0')
-		http_response_append(res, "'", 1);
-	for (p = s; p != NULL && *p != '\0'; p++)
-		http_response_append(res, *p == '"' ? "\"\"" : p,
-		    *p == '"' ? 2 : 1);
-	http_response_append(res, last ? "\"\r\n" : "\",", last ? 3 : 2);
-}
-
+/* A post as a CSV row (web_csv_field: RFC 4180, formulas defused). */
 static int
 on_post_csv(const struct post *p, void *arg)
 {
 	struct http_response *res = arg;
-	char num[64];
+	char id[24], published[24], complaint[32], group[24];
+	const char *f[12];
+	size_t i;
 
-	snprintf(num, sizeof(num), "%lld", (long long)p->id);
-	csv_field(res, num, 0);
-	snprintf(num, sizeof(num), "%lld", (long long)p->published);
-	csv_field(res, num, 0);
-	csv_field(res, p->source_name, 0);
-	csv_field(res, p->url, 0);
-	csv_field(res, p->author, 0);
-	csv_field(res, listen_sentiment_name(p->sentiment), 0);
-	snprintf(num, sizeof(num), "%.3f", p->complaint);
-	csv_field(res, num, 0);
-	csv_field(res, p->agency, 0);
-	csv_field(res, p->place, 0);
-	csv_field(res, p->district, 0);
-	snprintf(num, sizeof(num), "%lld", (long long)p->group);
-	csv_field(res, num, 0);
-	csv_field(res, p->body, 1);
-	return 0;
+	snprintf(id, sizeof(id), "%lld", (long long)p->id);
+	snprintf(published, sizeof(published), "%lld", (long long)p->published);
+	snprintf(complaint, sizeof(complaint), "%.3f", p->complaint);
+	snprintf(group, sizeof(group), "%lld", (long long)p->group);
+	f[0] = id;
+	f[1] = published;
+	f[2] = p->source_name;
+	f[3] = p->url;
+	f[4] = p->author;
+	f[5] = listen_sentiment_name(p->sentiment);
+	f[6] = complaint;
+	f[7] = p->agency;
+	f[8] = p->place;
+	f[9] = p->district;
+	f[10] = group;
+	f[11] = p->body;
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		/* Numbers as numbers; every other field is defused. */
+		if ((i > 0 && http_response_append(res, ",", 1) == -1) ||
+		    web_csv_field(res, f[i], f[i] != id && f[i] != published &&
+		    f[i] != complaint && f[i] != group) == -1)
+			return -1;
+	return http_response_append(res, "\r\n", 2);
 }
 
 static int

@@ -447,7 +447,7 @@ static const char *const p_ratings[] = {
 static const char *const p_lang[] = { "lang", NULL };
 static const char *const p_geojson[] = {
 	"lang", "bbox", "service_code", "status", "agency", "days", "from",
-	"to", "limit", "page", NULL
+	"to", "limit", "page", "after", NULL
 };
 
 static const struct http_route ratings_table[] = {

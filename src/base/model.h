@@ -277,6 +277,7 @@ struct report_query {
 	const char *agency;
 	const char *text;               /* full-text match (FTS5 query syntax) */
 	enum report_order order;
+	int64_t after_id;               /* 0, or only ids above it (keyset) */
 	size_t limit;                   /* 0: no limit */
 	size_t offset;
 };

@@ -86,13 +86,16 @@ static const char usage[] =
     "                     publishes none)\n"
     "  --data-licence ID  the open data's licence, an SPDX id (default\n"
     "                     " CLI_DEFAULT_LICENCE ")\n"
+    "  --fetch-allow-private  let listening sources fetch from loopback,\n"
+    "                     private and link-local addresses (refused by\n"
+    "                     default: docs/listening.md)\n"
     "\n"
     "Prints 'veche: listening on URL' when ready; stops on SIGINT/SIGTERM.\n";
 
 /* One run of the server: its options, then what it started. */
 struct serve {
 	const char *db, *listen, *url, *smtp, *mail_from;
-	int demo;
+	int demo, fetch_allow_private;
 	int64_t threads, nreports;
 	char host[256];
 	unsigned port;
@@ -174,6 +177,7 @@ parse_args(struct serve *sv, int argc, char **argv)
 		{ "data-dir", required_argument, NULL, 'O' },
 		{ "data-licence", required_argument, NULL, 'c' },
 		{ "proposals", required_argument, NULL, 'p' },
+		{ "fetch-allow-private", no_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int64_t v, per_address = 0, header_s = 0, body_s = 0;
@@ -190,6 +194,9 @@ parse_args(struct serve *sv, int argc, char **argv)
 			break;
 		case 'D':
 			sv->demo = 1;
+			break;
+		case 'W':
+			sv->fetch_allow_private = 1;
 			break;
 		case 'n':
 			if (parse_int64(optarg, 1, 100000000,
@@ -519,7 +526,7 @@ start_workers(struct serve *sv)
 	metrics_watch_scanner(sv->app.metrics, sv->scanner);
 	/* Listening's fetcher (its analysis was loaded in start_app). */
 	if ((sv->fetcher = listen_fetcher_start(sv->app.listen, sv->db,
-	    sv->app.writer, err, sizeof(err))) == NULL) {
+	    sv->app.writer, sv->fetch_allow_private, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "veche: %s\n", err);
 		return -1;
 	}

@@ -31,7 +31,7 @@ export_csv_field(const char *v, int text, export_write_fn write, void *arg)
 	    v[len - 1] == ' ';
 	if (quote && write("\"", 1, arg) == -1)
 		return -1;
-	if (text && strchr("=+-@\t", v[0]) != NULL && write("'", 1, arg) == -1)
+	if (text && strchr("=+-@\t\r", v[0]) != NULL && write("'", 1, arg) == -1)
 		return -1;
 	if (!quote)
 		return write(v, len, arg);

@@ -27,8 +27,10 @@ int export_csv(struct store *s, const char *agency, int64_t from, int64_t to,
 /*
  * Write one CSV field: quoted (quotes doubled) when it holds a comma,
  * quote, CR or LF or starts or ends with a blank.  A text field that starts
- * with = + - @ or a tab gets a leading apostrophe, so that a spreadsheet
- * shows it rather than running it as a formula.  NULL writes nothing.
+ * with = + - @, a tab or a CR gets a leading apostrophe, so that a
+ * spreadsheet shows it rather than running it as a formula.  NULL writes
+ * nothing.  Every CSV veche writes (reports, open data, listening, help)
+ * goes through it.
  */
 int export_csv_field(const char *v, int text, export_write_fn write,
     void *arg);

@@ -121,11 +121,12 @@ int listen_sentiment_parse(const char *s);
  * The fetcher: a thread (core/worker.h) with its own connection that
  * fetches every due source (net/fetch.h), ingests it and records the
  * outcome; after a failure the next fetch waits interval * 2^failures, at
- * most VECHE_FEED_MAX_BACKOFF.  NULL with err.
+ * most VECHE_FEED_MAX_BACKOFF.  It connects only to public addresses
+ * unless allow_private (serve --fetch-allow-private).  NULL with err.
  */
 struct listen_fetcher *listen_fetcher_start(struct listen *l,
-    const char *db_path, struct store_writer *writer, char *err,
-    size_t errlen);
+    const char *db_path, struct store_writer *writer, int allow_private,
+    char *err, size_t errlen);
 void listen_fetcher_stop(struct listen_fetcher *f);
 
 #endif

@@ -21,6 +21,7 @@ struct listen_fetcher {
 	struct listen *l;
 	struct store *s;
 	struct worker *thread;
+	int allow_private;
 };
 
 /* A due source, copied out of the row. */
@@ -96,6 +97,7 @@ fetch_one(struct listen_fetcher *f, const struct due *d)
 	rq.last_modified = d->last_modified;
 	rq.timeout_ms = d->timeout_ms;
 	rq.max_bytes = VECHE_FEED_MAX_BYTES;
+	rq.allow_private = f->allow_private;
 	memset(&r, 0, sizeof(r));
 	memset(&e, 0, sizeof(e));
 	err[0] = '\0';
@@ -149,7 +151,7 @@ fetch_round(struct worker *w, void *arg)
 
 struct listen_fetcher *
 listen_fetcher_start(struct listen *l, const char *db_path,
-    struct store_writer *writer, char *err, size_t errlen)
+    struct store_writer *writer, int allow_private, char *err, size_t errlen)
 {
 	struct listen_fetcher *f;
 
@@ -158,6 +160,7 @@ listen_fetcher_start(struct listen *l, const char *db_path,
 		return NULL;
 	}
 	f->l = l;
+	f->allow_private = allow_private;
 	if ((f->s = store_open(db_path, err, errlen)) == NULL) {
 		free(f);
 		return NULL;

@@ -155,7 +155,8 @@ enum rate_kind {
 };
 
 /*
- * Count one write of kind from address who within the hourly limit of
+ * Count one write of kind from who (a client's key: api's auth_rate gives
+ * auth_addr_key's, an IPv6 client by its /64) within the hourly limit of
  * veche.h.  Returns 0 when allowed, 1 when over the limit (nothing
  * counted), -1 with e set on a store error.
  */

@@ -258,8 +258,25 @@ int http_response_printf(struct http_response *res, const char *fmt, ...)
 int http_response_get_status(const struct http_response *res);
 const char *http_response_get_type(const struct http_response *res);
 const void *http_response_body(const struct http_response *res, size_t *len);
-/* Drop the body written so far (keeps status, type and headers). */
+/* Drop the body written so far and any stream (keeps status, type and
+ * headers). */
 void http_response_reset(struct http_response *res);
+
+/*
+ * Stream the rest of the body (an export too large to build in memory):
+ * after the body written so far is sent, next(out, arg) is called each
+ * time the client has taken what it gave.  next appends the next part to
+ * out (with http_response_append/printf) and returns 0; it returns 0
+ * having appended nothing at the end, -1 on an error (the body ends short:
+ * the client sees a truncated transfer).  It runs after the handler has
+ * returned, on a server thread, so arg must not point into request memory.
+ * done(arg) (or NULL) is called once the response is finished or dropped,
+ * also when this function fails (-1, out of memory).  The length is not
+ * known ahead: HTTP/1.1 clients get it chunked.
+ */
+int http_response_stream(struct http_response *res,
+    int (*next)(struct http_response *out, void *arg),
+    void (*done)(void *arg), void *arg);
 /* Format an error through the configured error callback. */
 void http_response_error(struct http_request *req, struct http_response *res,
     int status, const char *field, const char *message);

@@ -47,6 +47,7 @@ struct http_response {
 	int fd;                           /* a static file to send, or -1 */
 	uint64_t fd_size;
 	int oom;                          /* a setter ran out of memory */
+	struct http_stream *stream;       /* the rest of the body, or NULL */
 };
 
 struct path_var {

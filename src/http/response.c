@@ -15,6 +15,17 @@
 #include "http/internal.h"
 
 #define RESPONSE_FIRST_CAP 4096
+#define STREAM_BLOCK      (64 * 1024)     /* bytes MHD asks for at a time */
+
+/* A streamed body (http_response_stream): the part being sent and who
+ * makes the next. */
+struct http_stream {
+	int (*next)(struct http_response *, void *);
+	void (*done)(void *);
+	void *arg;
+	struct http_response part;      /* no arena: only its body is used */
+	size_t sent;                    /* bytes of part handed to MHD */
+};
 
 static const struct {
 	const char *name;
@@ -41,6 +52,27 @@ http_response_init(struct http_response *res, struct arena *arena)
 	res->fd = -1;
 }
 
+/* MHD's end of a stream, and http_response's: done, then free. */
+static void
+stream_free(void *cls)
+{
+	struct http_stream *st = cls;
+
+	if (st == NULL)
+		return;
+	if (st->done != NULL)
+		st->done(st->arg);
+	http_response_release(&st->part);
+	free(st);
+}
+
+static void
+drop_stream(struct http_response *res)
+{
+	stream_free(res->stream);
+	res->stream = NULL;
+}
+
 /* Back to a fresh 200 with nothing set; the body buffer is kept. */
 void
 http_response_clear(struct http_response *res)
@@ -50,6 +82,7 @@ http_response_clear(struct http_response *res)
 	res->headers = NULL;
 	res->len = 0;
 	res->oom = 0;
+	drop_stream(res);
 	if (res->fd != -1) {
 		close(res->fd);
 		res->fd = -1;
@@ -63,6 +96,7 @@ http_response_release(struct http_response *res)
 	free(res->body);
 	res->body = NULL;
 	res->len = res->cap = 0;
+	drop_stream(res);
 	if (res->fd != -1) {
 		close(res->fd);
 		res->fd = -1;
@@ -211,6 +245,50 @@ void
 http_response_reset(struct http_response *res)
 {
 	res->len = 0;
+	drop_stream(res);
+}
+
+int
+http_response_stream(struct http_response *res,
+    int (*next)(struct http_response *, void *), void (*done)(void *),
+    void *arg)
+{
+	struct http_stream *st;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL) {
+		if (done != NULL)
+			done(arg);
+		res->oom = 1;
+		return -1;
+	}
+	st->next = next;
+	st->done = done;
+	st->arg = arg;
+	http_response_init(&st->part, NULL);
+	drop_stream(res);
+	res->stream = st;
+	return 0;
+}
+
+/* MHD's reader: what is left of the part, then the next part. */
+static ssize_t
+stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct http_stream *st = cls;
+	size_t n;
+
+	(void)pos;
+	while (st->sent == st->part.len) {
+		st->part.len = st->sent = 0;
+		if (st->next(&st->part, st->arg) == -1 || st->part.oom)
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		if (st->part.len == 0)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+	}
+	n = st->part.len - st->sent < max ? st->part.len - st->sent : max;
+	memcpy(buf, st->part.body + st->sent, n);
+	st->sent += n;
+	return (ssize_t)n;
 }
 
 int
@@ -263,6 +341,22 @@ make_response(struct http_response *res)
 		r = MHD_create_response_from_fd64(res->fd_size, res->fd);
 		if (r != NULL)
 			res->fd = -1;   /* MHD closes it */
+		return r;
+	}
+	if (res->stream != NULL) {
+		/* What the handler wrote goes first. */
+		struct http_stream *st = res->stream;
+
+		free(st->part.body);
+		st->part.body = res->body;
+		st->part.len = res->len;
+		st->part.cap = res->cap;
+		res->body = NULL;
+		res->len = res->cap = 0;
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN,
+		    STREAM_BLOCK, stream_read, st, stream_free);
+		if (r != NULL)
+			res->stream = NULL;     /* MHD frees it */
 		return r;
 	}
 	if (res->len == 0)

@@ -14,6 +14,7 @@ struct net_get {
 	const char *last_modified;      /* sent as If-Modified-Since */
 	long timeout_ms;                /* the whole transfer */
 	size_t max_bytes;               /* the body after decompression */
+	int allow_private;              /* connect to loopback, private ... */
 };
 
 /*
@@ -32,9 +33,11 @@ struct net_got {
 
 /*
  * GET rq->url (at most 3 redirects, http and https only; gzip and deflate
- * accepted).  Returns 0 for a 200 or 304 answer; -1 with err in words for
- * anything else: the transport's error ("timed out after 1000 ms"), "HTTP
- * 500", "longer than N bytes".  *got is then freed.
+ * accepted).  Every connection, a redirect's too, goes only to a public
+ * address (net/addr.h) unless rq->allow_private.  Returns 0 for a 200 or
+ * 304 answer; -1 with err in words for anything else: the transport's error
+ * ("timed out after 1000 ms"), "HTTP 500", "longer than N bytes", "address
+ * not allowed: 127.0.0.1 is a loopback address".  *got is then freed.
  */
 int net_get(const struct net_get *rq, struct net_got *got, char *err,
     size_t errlen);

@@ -126,6 +126,7 @@ enum qfilter {
 	QF_RADIUS_SCAN,
 	QF_AGENCY,
 	QF_TEXT,
+	QF_AFTER_ID,
 	QF__MAX
 };
 
@@ -148,6 +149,7 @@ static const char *const qfilter_sql[QF__MAX] = {
 	[QF_AGENCY] = "r.agency = ?",
 	[QF_TEXT] = "r.id IN (SELECT rowid FROM report_fts"
 	    " WHERE report_fts MATCH ?)",
+	[QF_AFTER_ID] = "r.id > ?",
 };
 
 static const char *const order_sql[ORDER__MAX] = {
@@ -634,6 +636,8 @@ store_report_query(struct store *s, const struct report_query *q,
 		bits |= 1u << QF_AGENCY;
 	if (q->text != NULL)
 		bits |= 1u << QF_TEXT;
+	if (q->after_id != 0)
+		bits |= 1u << QF_AFTER_ID;
 	if ((unsigned)q->order >= ORDER__MAX ||
 	    (st = query_stmt(s, bits, q->order)) == NULL)
 		return -1;
@@ -674,6 +678,8 @@ store_report_query(struct store *s, const struct report_query *q,
 		sq_bind_text(st, i++, q->agency);
 	if (q->text != NULL)
 		sq_bind_text(st, i++, q->text);
+	if (q->after_id != 0)
+		sqlite3_bind_int64(st, i++, q->after_id);
 	sqlite3_bind_int64(st, i++, q->limit ? (sqlite3_int64)q->limit : -1);
 	sqlite3_bind_int64(st, i++, (sqlite3_int64)q->offset);
 	e.mbuf = mbuf;

@@ -373,6 +373,21 @@ class TestTrustedProxy(ServerTestCase):
         self.assertEqual(login_from(srv, "bob", xff="2001:db8:0:8::1")[0],
                          200)
 
+    def test_ipv6_signups_count_by_their_64(self):
+        # social_rate's limits (sign-ups, reports, votes, comments ...)
+        # count an IPv6 client by its /64, as sign-in does.
+        srv = self.server
+
+        def signup(i, xff):
+            return post_from(srv, "/api/v1/signup",
+                             {"login": "v6user%d" % i,
+                              "password": TEST_PASSWORD},
+                             headers={"X-Forwarded-For": xff})[0]
+        for i in range(10):
+            self.assertEqual(signup(i, "2001:db8:0:9::%x" % (i + 1)), 201)
+        self.assertEqual(signup(10, "2001:db8:0:9:ffff::1"), 429)
+        self.assertEqual(signup(11, "2001:db8:0:a::1"), 201)
+
     def test_forwarded_for_from_an_untrusted_peer_is_ignored(self):
         srv = self.server
         # 127.0.0.2 is no proxy: its X-Forwarded-For is its own invention.

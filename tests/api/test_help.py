@@ -394,7 +394,8 @@ class HelpRateTest(ServerTestCase):
 
 class HelpPagingTest(ServerTestCase):
     """posts.geojson answers at most 5,000 posts (VECHE_HELP_BBOX_MAX),
-    newest first, with a next link (after=CREATED.ID) for the rest."""
+    newest first, with a next link (after=CREATED.ID) for the rest; the
+    CSV streams them all, read a page at a time."""
 
     def test_geojson_pages_by_keyset(self):
         open_situation(self, "big")
@@ -439,6 +440,18 @@ class HelpPagingTest(ServerTestCase):
         r = self.fetch("GET", "/api/v1/help/big/posts.geojson?after=x")
         self.assertEqual(r.status, 400, r)
         self.assertIn("after", r.text())
+        # The CSV export is streamed page by page (keyset, newest first):
+        # chunked, every post once, in the same order as the GeoJSON.
+        r = self.fetch("GET", "/api/v1/help/big/posts.csv?state=all")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.headers.get("Transfer-Encoding"), "chunked")
+        self.assertIsNone(r.headers.get("Content-Length"))
+        lines = r.text().split("\r\n")
+        self.assertEqual(lines[0], "id,type,kind,count,lat,long,until,"
+                         "state,verified,created,description")
+        self.assertEqual(lines[-1], "")
+        self.assertEqual([int(l.split(",", 1)[0]) for l in lines[1:-1]],
+                         ids)
 
 
 class HelpPrivacyTest(ServerTestCase):

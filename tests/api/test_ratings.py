@@ -534,6 +534,56 @@ class GeoJSONCase(CityCase):
             self.assertNotIn(t, text)
 
 
+class GeoJSONKeysetCase(CityCase):
+    """reports.geojson pages by keyset: the next link carries the last
+    report number, so a page costs what the first does and a report that
+    leaves the filter between pages moves no other one off its page."""
+
+    def build_city(self):
+        """Seven open potholes, nothing else."""
+        self.rid, self.token = {}, {}
+        for i in range(1, 8):
+            r = self.post("requests.json", report_fields("pothole",
+                                                         WEST_POINT))
+            self.assertEqual(r.status, 201, r)
+            self.rid[i] = int(r.json()[0]["service_request_id"])
+
+    def test_next_links_return_every_report_once(self):
+        path, params, seen, pages = "/api/v1/reports.geojson", {
+            "limit": "3", "status": "open"}, [], 0
+        while path is not None:
+            r = self.fetch("GET", path + ("?" + encode_query(params)
+                                          if params else ""))
+            self.assertEqual(r.status, 200, r)
+            doc = r.json()
+            seen += [f["properties"]["id"] for f in doc["features"]]
+            pages += 1
+            if pages == 1:
+                # The first report leaves "open" before the next page.
+                self.act(seen[0], "reject", reason="duplicate")
+            nxt = [l["href"] for l in doc["links"] if l["rel"] == "next"]
+            if nxt:
+                self.assertIn("after=%d" % seen[-1], nxt[0])
+                self.assertIn("status=open", nxt[0])
+            path, params = (nxt[0], {}) if nxt else (None, None)
+        self.assertEqual(seen, sorted(self.rid.values()))
+        self.assertEqual(pages, 3)
+
+    def test_page_is_capped(self):
+        r = self.fetch("GET", "/api/v1/reports.geojson?page=10")
+        self.assertEqual(r.status, 200, r)
+        for params, field in (({"page": "11"}, "page"),
+                              ({"after": "x"}, "after"),
+                              ({"after": "3", "page": "2"}, "after")):
+            r = self.fetch("GET", "/api/v1/reports.geojson?" +
+                           encode_query(params))
+            self.assert_error(r, "json", 400, field)
+        r = self.fetch("GET", "/api/v1/reports.geojson?after=%d&limit=2" %
+                       self.rid[5])
+        self.assertEqual([f["id"] for f in r.json()["features"]],
+                         [self.rid[6], self.rid[7]])
+
+
 class DataCase(CityCase):
     """veche serve --data-dir: the dump at start, /data and its files."""
 

@@ -129,6 +129,45 @@ h_remote(struct http_request *req, struct http_response *res, void *app)
 	return http_response_printf(res, "%s", http_request_remote(req));
 }
 
+/* A streamed body: "head", then parts "part 1" .. "part N", each from one
+ * call of next (N = 2000 calls, in order, nothing lost or repeated). */
+#define STREAM_PARTS 2000
+
+static int
+stream_next(struct http_response *out, void *arg)
+{
+	int *n = arg;
+
+	if (*n == STREAM_PARTS)
+		return 0;
+	return http_response_printf(out, "part %d\n", ++*n);
+}
+
+static int
+h_stream(struct http_request *req, struct http_response *res, void *app)
+{
+	int *n = calloc(1, sizeof(*n));
+
+	if (n == NULL)
+		return -1;
+	http_response_append(res, "head\n", 5);
+	return http_response_stream(res, stream_next, free, n);
+}
+
+/* A stream set, then a failure: the error answers, the stream is freed. */
+static int
+h_stream_fail(struct http_request *req, struct http_response *res,
+    void *app)
+{
+	int *n = calloc(1, sizeof(*n));
+
+	if (n == NULL)
+		return -1;
+	if (http_response_stream(res, stream_next, free, n) == -1)
+		return -1;
+	return -1;
+}
+
 static const char *const echo_params[] = { "title", "attribute[", "tag*",
 	NULL };
 static const char *const upload_params[] = { "media", "title", NULL };
@@ -147,6 +186,8 @@ static const struct http_route routes[] = {
 	{ HTTP_POST, "/private", h_private, 1, key_params, 0 },
 	{ HTTP_GET, "/fail", h_fail, 0, NULL, 0 },
 	{ HTTP_GET, "/remote", h_remote, 0, NULL, 0 },
+	{ HTTP_GET, "/stream", h_stream, 0, NULL, 0 },
+	{ HTTP_GET, "/stream-fail", h_stream_fail, 0, NULL, 0 },
 };
 
 static int
@@ -725,6 +766,36 @@ test_raw_body(void **state)
 }
 
 static void
+test_stream(void **state)
+{
+	struct reply r;
+	char buf[64], want[32];
+	const char *p;
+	int i;
+
+	get("/stream", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(header(&r, "Transfer-Encoding", buf, sizeof(buf)));
+	assert_string_equal(buf, "chunked");
+	assert_null(header(&r, "Content-Length", buf, sizeof(buf)));
+	assert_non_null(header(&r, "X-Content-Type-Options", buf,
+	    sizeof(buf)));
+	assert_int_equal(strncmp(r.body, "head\n", 5), 0);
+	for (p = r.body + 5, i = 1; i <= STREAM_PARTS; i++) {
+		snprintf(want, sizeof(want), "part %d\n", i);
+		assert_int_equal(strncmp(p, want, strlen(want)), 0);
+		p += strlen(want);
+	}
+	assert_int_equal(*p, '\0');
+	request("HEAD", "/stream", NULL, NULL, 0, BODY_NONE, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.len, 0);
+	get("/stream-fail", &r);
+	assert_int_equal(r.status, 500);
+	assert_null(strstr(r.body, "part"));
+}
+
+static void
 test_handler_failure(void **state)
 {
 	struct reply r;
@@ -825,6 +896,7 @@ main(void)
 		cmocka_unit_test(test_static),
 		cmocka_unit_test(test_multipart_upload),
 		cmocka_unit_test(test_raw_body),
+		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_handler_failure),
 		cmocka_unit_test(test_bad_paths),
 		cmocka_unit_test(test_remote),

@@ -18,6 +18,7 @@
 #include "api/web_staff.h"
 #include "api/web_listen.h"
 #include "api/web_proposals.h"
+#include "api/web_incident.h"
 #include "api/web_ratings.h"
 #include "api/workflow.h"
 #include "core/audit.h"
@@ -42,6 +43,7 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	help_routes,            /* the help map (web_help.c) */
 	proposals_routes,       /* proposals, agency notes (web_proposals.c) */
 	alerts_routes,          /* citizens' e-mail alerts (web_alerts.c) */
+	incident_routes,        /* incidents of listening (web_incident.c) */
 };
 
 struct http_route *

@@ -18,6 +18,7 @@ static const char *const event_names[EVENT__MAX] = {
 	[EVENT_REPORT_REOPENED] = "report.reopened",
 	[EVENT_DEADLINE_NEAR] = "deadline.near",
 	[EVENT_DEADLINE_PASSED] = "deadline.passed",
+	[EVENT_INCIDENT_ANSWERED] = "incident.answered",
 };
 
 const char *

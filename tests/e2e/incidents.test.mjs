@@ -13,30 +13,19 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  axeProblems, launch, newPage, PASSWORD, signIn, skipReason, startServer,
+  createUser, launch, newPage, pageProblems, signIn, skipReason, startServer,
   VECHE_BIN,
 } from './harness.mjs';
 
 const TEXT = 'Огромная яма на дороге у школы, колесо пробил, никто не чинит уже месяц';
 
-async function checkPage(page, what) {
-  assert.deepEqual(await axeProblems(page), [], `axe on ${what}`);
-  assert.deepEqual(page.problems, [], `CSP or script errors on ${what}`);
-}
-
 describe('incidents: post, report, answer, outbox event', { skip: skipReason, timeout: 300000 }, () => {
   let server, browser, key, receiver, delivered;
 
-  function cli(...args) {
-    const r = spawnSync(VECHE_BIN, args, { env: { ...process.env, VECHE_PWHASH_FAST: '1' },
-      input: `${PASSWORD}\n`, encoding: 'utf8' });
-    assert.equal(r.status, 0, `veche ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout.trim();
-  }
-
-  async function api(path, fields) {
-    const body = new URLSearchParams({ api_key: key, ...fields });
-    const res = await fetch(`${server.url}${path}`, { method: 'POST', body });
+  // A POST with the API key; its JSON answer.
+  async function withKey(path, fields) {
+    const res = await fetch(`${server.url}${path}`, { method: 'POST',
+      body: new URLSearchParams({ api_key: key, ...fields }) });
     const text = await res.text();
     assert.ok(res.status < 300, `${path}: ${res.status} ${text}`);
     return JSON.parse(text);
@@ -59,13 +48,15 @@ describe('incidents: post, report, answer, outbox event', { skip: skipReason, ti
     });
     await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     server = await startServer(['--retry-base-ms', '100', '--retry-cap-ms', '400']);
-    const db = join(server.dir, 'veche.db');
-    cli('user', 'create', '--db', db, '--login', 'mod', '--role', 'moderator');
-    cli('user', 'create', '--db', db, '--login', 'root', '--role', 'admin');
-    key = cli('apikey', 'create', '--db', db, '--name', 'e2e-incidents');
-    await api('/api/v1/webhooks', { url: `http://127.0.0.1:${receiver.address().port}/vk`,
+    createUser(server, 'mod', 'moderator');
+    createUser(server, 'root', 'admin');
+    const made = spawnSync(VECHE_BIN, ['apikey', 'create', '--db', join(server.dir, 'veche.db'),
+      '--name', 'e2e-incidents'], { encoding: 'utf8' });
+    assert.equal(made.status, 0, made.stderr);
+    key = made.stdout.trim();
+    await withKey('/api/v1/webhooks', { url: `http://127.0.0.1:${receiver.address().port}/vk`,
       secret: 'e2e-secret-0123456789', events: 'incident.answered' });
-    await api('/api/v1/sources', { name: 'vk-city', kind: 'vk' });
+    await withKey('/api/v1/sources', { name: 'vk-city', kind: 'vk' });
     const doc = { response: { count: 1, items: [
       { id: 41, owner_id: -7, from_id: 3, date: 1781503200, text: TEXT }],
     profiles: [{ id: 3, first_name: 'Мария', last_name: 'Лебедева', screen_name: 'masha_l' }] } };
@@ -96,7 +87,7 @@ describe('incidents: post, report, answer, outbox event', { skip: skipReason, ti
     await mod.goto(`${server.url}/listen/posts/${post.id}`);
     await mod.waitForSelector('#incident-form');
     assert.notEqual(await mod.inputValue('#i-service'), '', 'a service is prefilled');
-    await checkPage(mod, 'a post with the incident form');
+    await pageProblems(mod, 'a post with the incident form');
     if ((await mod.inputValue('#i-lat')) === '') {
       await mod.fill('#i-lat', String(demo.lat));
       await mod.fill('#i-lon', String(demo.long));
@@ -109,11 +100,11 @@ describe('incidents: post, report, answer, outbox event', { skip: skipReason, ti
     assert.equal(await mod.getAttribute('#incident-source', 'href'), post.url);
     assert.match(await mod.textContent('#incident-clock'), /ожидается в течение 23 ч/);
     assert.doesNotMatch(await mod.textContent('main'), /Лебедева|Мария/, 'no private name');
-    await checkPage(mod, 'the incident\'s report');
+    await pageProblems(mod, 'the incident\'s report');
     // The post now links to it, and a second try is refused.
     await mod.goto(`${server.url}/listen/posts/${post.id}`);
     assert.equal(await mod.getAttribute('#post-incident a', 'href'), `/reports/${id}`);
-    await checkPage(mod, 'a post made an incident');
+    await pageProblems(mod, 'a post made an incident');
 
     const root = await newPage(browser, { viewport: { width: 1280, height: 900 } });
     await signIn(root, server, 'root');
@@ -121,14 +112,14 @@ describe('incidents: post, report, answer, outbox event', { skip: skipReason, ti
     const first = await root.getAttribute('#incidents tbody tr:first-child', 'data-id');
     assert.equal(first, id, 'the incident heads the desk\'s incidents');
     assert.match(await root.textContent('#incidents'), /ожидается в течение 23 ч/);
-    await checkPage(root, 'the desk with an incident');
+    await pageProblems(root, 'the desk with an incident');
     await root.goto(`${server.url}/desk/reports/${id}`);
     await Promise.all([root.waitForNavigation(), root.click('#do-register')]);
     await root.fill('#answer-text', 'Яму заделаем до пятницы');
     await Promise.all([root.waitForNavigation(), root.click('#do-answer')]);
     assert.match(await root.textContent('#status'), /Дан ответ/);
     assert.match(await root.textContent('#incident-clock'), /дан через 1 ч/);
-    await checkPage(root, 'the desk report of an answered incident');
+    await pageProblems(root, 'the desk report of an answered incident');
 
     const event = await delivered;
     assert.equal(event.incident.source_url, post.url);

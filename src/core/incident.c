@@ -351,7 +351,9 @@ incident_create(struct store *s, const struct catalog *c,
 	memcpy(desc, pc.body, cut);
 	desc[cut] = '\0';
 	/* Audited under the maker's name, but no one's own report. */
-	maker = *in->actor;
+	memset(&maker, 0, sizeof(maker));
+	if (in->actor != NULL)
+		maker = *in->actor;
 	maker.user_id = 0;
 	memset(&ri, 0, sizeof(ri));
 	ri.service_code = sv->code;
@@ -367,7 +369,7 @@ incident_create(struct store *s, const struct catalog *c,
 	ri.address = pc.place != NULL ? pc.place : pc.district;
 	ri.description = desc;
 	ri.attrs_optional = 1;
-	ri.actor = &maker;
+	ri.actor = in->actor != NULL ? &maker : NULL;
 	ri.now = in->now;
 	ri.lang = in->lang;
 	m.in = in;

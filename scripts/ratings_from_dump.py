@@ -30,7 +30,12 @@ The rules are those of src/core/ratings.c and docs/ratings.md, one for one:
   the mean of the middle two for an even count, divided by 86400;
 - shares with the 95 % Wilson score interval (z = 1.959963984540054);
 - rank: agencies with at least min_reports stays, by the interval's lower
-  bound of answered in time (highest first), then by stays, then by code.
+  bound of answered in time (highest first), then by stays, then by code;
+- online activity ("online", from incidents.csv): per agency (the one an
+  incident was sent to), the incidents created in the period; answered
+  within the reaction time: first_answer at or before due, of those
+  answered or whose due has passed; the median of hours from the post's
+  time (posted) to the first answer.
 """
 import argparse
 import csv
@@ -67,6 +72,36 @@ def median_days(values):
     m = float(v[n // 2]) if n % 2 else (float(v[n // 2 - 1]) +
                                         float(v[n // 2])) / 2
     return m / 86400.0
+
+
+def median_hours(values):
+    d = median_days(values)
+    return None if d is None else d * 24.0
+
+
+def online(folder, codes, start, end, now):
+    """{code: online activity} from incidents.csv (absent: none)."""
+    acc = {c: {"n": 0, "due": 0, "ok": 0, "secs": []} for c in codes}
+    path = os.path.join(folder, "incidents.csv")
+    rows = read_csv(path) if os.path.exists(path) else []
+    for row in rows:
+        created = epoch(row["created"])
+        a = acc.get(row["agency"])
+        if a is None or created < start or created > end:
+            continue
+        a["n"] += 1
+        due, first = epoch(row["due"]), epoch(row["first_answer"])
+        if first:
+            a["due"] += 1
+            a["ok"] += first <= due
+            a["secs"].append(first - epoch(row["posted"]))
+        elif due < now:
+            a["due"] += 1
+    return {c: {"incidents": a["n"],
+                "answered_in_reaction_time": wilson(a["ok"], a["due"]),
+                "answered": len(a["secs"]),
+                "median_hours_to_answer": median_hours(a["secs"])}
+            for c, a in acc.items()}
 
 
 def epoch(w3c):
@@ -278,11 +313,15 @@ def compute(folder, period=None, date_from=None, date_to=None, as_of=None):
         events = pending[1] if pending is not None and pending[0] == rid \
             else []
         p.report(rep, events)
+    agencies = p.result(meta["min_reports"])
+    on = online(folder, codes, start, end, now)
+    for a in agencies:
+        a["online"] = on[a["code"]]
     return {"period": {"from": from_date, "to": to_date},
             "as_of": dt.datetime.fromtimestamp(now, tz).isoformat(),
             "min_reports": meta["min_reports"],
             "ranking": "answered_in_time.low",
-            "agencies": p.result(meta["min_reports"])}
+            "agencies": agencies}
 
 
 def main():

@@ -216,6 +216,10 @@
 #define VECHE_LISTEN_DEDUPE_LOAD 200000 /* newest posts whose signatures are loaded at start */
 #define VECHE_LISTEN_PAGE       50     /* posts per page of /listen */
 #define VECHE_LISTEN_CSV_MAX    10000  /* posts in one CSV export */
+#define VECHE_INCIDENT_HOURS    24     /* first public answer to an incident due, hours */
+#define VECHE_INCIDENT_MAX_HOURS 720   /* --reaction-hours at most */
+#define VECHE_INCIDENT_GROUP    500    /* posts of one near-copy group in one incident */
+#define VECHE_INCIDENT_DESK     50     /* incidents awaiting an answer on the desk */
 
 /* Help map (src/core/help.c, src/store/sqlite_help.c; docs/participation.md) */
 #define VECHE_HELP_MAX_SLUG     40     /* bytes of a situation's code (a-z 0-9 -) */

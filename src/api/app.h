@@ -47,6 +47,8 @@ struct app {
 	                                   e-mail is confirmed (web_account.c) */
 	const char *data_dir;           /* the open data dump, or NULL: none */
 	const char *data_licence;       /* its licence, an SPDX id */
+	int reaction_hours;             /* an incident's first answer due
+	                                   (--reaction-hours); 0: default */
 };
 
 /*

@@ -15,6 +15,7 @@
 #include "api/routes.h"
 #include "api/web.h"
 #include "api/web_html.h"
+#include "api/web_incident.h"
 #include "api/web_staff.h"
 #include "core/account.h"
 #include "core/catalog.h"
@@ -428,6 +429,9 @@ desk(struct http_request *req, struct http_response *res, void *arg)
 	    "/desk", 0);
 	html_f(&st.h, "<h1>%m</h1>\n", M_DESK_TITLE);
 	flash(&st, req);
+	/* Incidents awaiting a first answer, overdue first (web_incident.c). */
+	if (f.page == 1 && web_incident_desk(&st) == -1)
+		return -1;
 	queue_filters(&st, &f);
 	html_f(&st.h, "<form method=\"post\" action=\"/desk/bulk\" "
 	    "id=\"bulk-form\">\n");
@@ -802,6 +806,8 @@ desk_report(struct http_request *req, struct http_response *res, void *arg)
 	if (report_get(st.c.store, st.act, id, on_facts, &st) != 0)
 		return -1;
 	if (report_contact(st.c.store, st.act, id, on_contact, &st.h) == -1)
+		return -1;
+	if (web_incident_report(&st.h, &st.c, id) == -1)
 		return -1;
 	action_forms(&st, &rc.r);
 	html_f(&st.h, "<section aria-labelledby=\"history-title\"><h2 "

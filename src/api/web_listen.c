@@ -19,6 +19,7 @@
 #include "api/routes.h"
 #include "api/web.h"
 #include "api/web_html.h"
+#include "api/web_incident.h"
 #include "api/web_listen.h"
 #include "api/web_staff.h"
 #include "core/listen.h"
@@ -608,7 +609,8 @@ on_post_page(const struct post *p, void *arg)
 	if (listen_post_queries(st->c.store, p->id, on_match_item, h) != 0)
 		return -1;
 	html_raw(h, "</ul></dd>\n</dl>\n");
-	return 0;
+	/* Make it an incident, or its report (web_incident.c). */
+	return web_incident_post(st, p);
 }
 
 static int

@@ -15,6 +15,7 @@
 #include "api/auth.h"
 #include "api/web.h"
 #include "api/web_html.h"
+#include "api/web_incident.h"
 #include "api/web_proposals.h"
 #include "api/cache.h"
 #include "core/catalog.h"
@@ -677,6 +678,9 @@ on_report(const struct report *r, void *arg)
 	html_f(h, "</dd>\n<dt>%m</dt><dd>", M_ANSWER_DUE);
 	html_date(h, r->expected);
 	html_raw(h, "</dd>\n</dl>\n");
+	/* An incident: its source and reaction clock (web_incident.c). */
+	if (web_incident_report(h, c, r->id) == -1)
+		return -1;
 	if (related(s, r->id) != 0)
 		return -1;
 	if (r->has_point)

@@ -18,6 +18,7 @@
 #include "api/web_ratings.h"
 #include "core/catalog.h"
 #include "core/datetime.h"
+#include "core/incident.h"
 #include "core/ratings.h"
 #include "http/http.h"
 
@@ -27,7 +28,10 @@ enum rmsg {
 	R_RANKING, R_FEW, R_METHOD_LINK, R_JSON, R_CAPTION, R_RANK,
 	R_AGENCY, R_RECEIVED, R_REGISTERED, R_IN_TIME, R_EXTENDED_OF,
 	R_MEDIAN_ANSWER, R_MEDIAN_CLOSE, R_EXTENSIONS, R_FORWARDED,
-	R_REOPENED, R_FIXED, R_OF, R_DAYS, R_NONE, R_NO_AGENCIES, R__MAX
+	R_REOPENED, R_FIXED, R_OF, R_DAYS, R_NONE, R_NO_AGENCIES,
+	/* Online activity (incidents, core/incident.h). */
+	R_ONLINE, R_ONLINE_NOTE, R_INCIDENTS, R_REACTION, R_ANSWERED_INC,
+	R_MEDIAN_HOURS, R__MAX
 };
 
 static const char *const rtext[R__MAX][LANG__MAX] = {
@@ -74,6 +78,19 @@ static const char *const rtext[R__MAX][LANG__MAX] = {
 	[R_NONE] = { "нет данных", "no data" },
 	[R_NO_AGENCIES] = { "В городе нет ведомств.",
 	    "The city has no agencies." },
+	[R_ONLINE] = { "Работа с сообщениями в соцсетях",
+	    "Online activity: answers to posts" },
+	[R_ONLINE_NOTE] = { "Инциденты — посты горожан, переданные "
+	    "ведомству; время реакции отсчитывается в календарных часах от "
+	    "публикации поста.", "Incidents are citizens' posts sent to an "
+	    "agency; the reaction time runs in calendar hours from the "
+	    "post's time." },
+	[R_INCIDENTS] = { "Инцидентов", "Incidents" },
+	[R_REACTION] = { "Первый ответ за время реакции",
+	    "First answer within the reaction time" },
+	[R_ANSWERED_INC] = { "С ответом", "Answered" },
+	[R_MEDIAN_HOURS] = { "Медиана часов до первого ответа",
+	    "Median hours to the first answer" },
 };
 
 static const char *
@@ -155,6 +172,26 @@ static const char *const method[][LANG__MAX] = {
 	  "reports received, then by code.  Agencies with fewer than "
 	  VECHE_STR(VECHE_RATINGS_MIN_REPORTS) " reports in the period are "
 	  "shown without a rank.</p>" },
+	{ "<h2>Работа с сообщениями в соцсетях</h2><p>Инцидент — пост горожанина "
+	  "(или группа его копий), переданный ведомству как обращение. Он "
+	  "относится к ведомству, которому передан, и к периоду, в котором "
+	  "создан. <strong>Первый ответ за время реакции</strong> — доля "
+	  "инцидентов, получивших первый публичный ответ не позже срока "
+	  "(время поста плюс время реакции, по умолчанию 24 календарных "
+	  "часа), среди получивших ответ или чей срок истёк; "
+	  "<strong>медиана часов до первого ответа</strong> — от времени "
+	  "поста. На место в рейтинге не влияет; в открытых данных — "
+	  "<code>incidents.csv</code>.</p>",
+	  "<h2>Online activity</h2><p>An incident is a citizen's post (or a "
+	  "group of its near-copies) sent to an agency as a report.  It "
+	  "counts for the agency it was sent to, in the period in which it "
+	  "was made.  <strong>First answer within the reaction time</strong>: "
+	  "the share of incidents whose first public answer came by the due "
+	  "time (the post's time plus the reaction time, 24 calendar hours "
+	  "by default), of those answered or whose due time has passed; "
+	  "<strong>median hours to the first answer</strong>: from the "
+	  "post's time.  It does not enter the rank; the open data hold it "
+	  "as <code>incidents.csv</code>.</p>" },
 	{ "<h2>Как проверить</h2><p>Все показатели воспроизводятся по "
 	  "открытым данным: выгрузка <code>veche dump</code> содержит "
 	  "обращения (<code>reports.csv</code>) и историю с действовавшими "
@@ -203,6 +240,20 @@ request_ratings(struct http_request *req, struct http_response *res,
 	return r;
 }
 
+/* The online activity of r's period and time; NULL (logged) on failure. */
+static struct incident_ratings *
+request_online(struct web_ctx *c, const struct ratings *r)
+{
+	struct incident_ratings *ir;
+	struct verr e;
+
+	memset(&e, 0, sizeof(e));
+	if ((ir = incident_ratings_compute(c->store, c->app->catalog,
+	    r->period.from, r->period.to, r->now, &e)) == NULL)
+		fprintf(stderr, "veche: ratings: %s\n", e.message);
+	return ir;
+}
+
 static json_t *
 share_json(const struct ratings_share *s)
 {
@@ -219,6 +270,16 @@ static json_t *
 days_json(double d)
 {
 	return d < 0 ? json_null() : json_real(d);
+}
+
+/* One agency's online activity (incidents) as the API writes it. */
+static json_t *
+online_json(const struct incident_figures *f)
+{
+	return json_pack("{s:I, s:o, s:I, s:o}", "incidents",
+	    (json_int_t)f->received, "answered_in_reaction_time",
+	    share_json(&f->in_time), "answered", (json_int_t)f->answered,
+	    "median_hours_to_answer", days_json(f->median_answer_hours));
 }
 
 static json_t *
@@ -255,6 +316,8 @@ static int
 ratings_json(struct http_request *req, struct http_response *res, void *arg)
 {
 	const char *only = http_request_param(req, "agency");
+	const struct incident_figures *f;
+	struct incident_ratings *ir;
 	struct ratings *r;
 	struct web_ctx c;
 	json_t *doc, *list, *one;
@@ -267,12 +330,19 @@ ratings_json(struct http_request *req, struct http_response *res, void *arg)
 	c.html = 0;
 	if ((r = request_ratings(req, res, &c, &answered)) == NULL)
 		return answered ? 0 : -1;
+	if ((ir = request_online(&c, r)) == NULL) {
+		ratings_free(r);
+		return -1;
+	}
 	list = json_array();
 	for (i = 0; list != NULL && i < r->n; i++) {
 		if (only != NULL && strcmp(only, r->agencies[i].code) != 0)
 			continue;
+		f = incident_ratings_find(ir, r->agencies[i].code);
 		if ((one = agency_json(&r->agencies[i], c.app->catalog,
-		    c.lang)) == NULL || json_array_append_new(list, one) == -1) {
+		    c.lang)) == NULL || f == NULL || json_object_set_new(one,
+		    "online", online_json(f)) == -1 ||
+		    json_array_append_new(list, one) == -1) {
 			json_decref(list);
 			list = NULL;
 		}
@@ -282,6 +352,7 @@ ratings_json(struct http_request *req, struct http_response *res, void *arg)
 	    r->period.to_date, "as_of", datetime_format(r->now, now,
 	    sizeof(now)), "min_reports", VECHE_RATINGS_MIN_REPORTS, "ranking",
 	    "answered_in_time.low", "agencies", list);
+	incident_ratings_free(ir);
 	ratings_free(r);
 	return social_send_json(res, 200, doc);
 }
@@ -357,6 +428,48 @@ ratings_row(struct html *h, const struct ratings_agency *a,
 	html_raw(h, "</tr>\n");
 }
 
+/* The agencies' online activity, in the ratings' order; 0 or -1. */
+static int
+online_table(struct html *h, struct web_ctx *c, const struct ratings *r)
+{
+	static const enum rmsg cols[] = { R_AGENCY, R_INCIDENTS, R_REACTION,
+	    R_ANSWERED_INC, R_MEDIAN_HOURS };
+	const struct incident_figures *f;
+	struct incident_ratings *ir;
+	size_t i;
+
+	if (r->n == 0)
+		return 0;
+	if ((ir = request_online(c, r)) == NULL)
+		return -1;
+	html_f(h, "<h2 id=\"online-title\">%s</h2>\n<p>%s</p>\n<div "
+	    "class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
+	    "aria-labelledby=\"online-caption\">\n<table class=\"ratings "
+	    "online\" id=\"online\"><caption id=\"online-caption\">%s"
+	    "</caption>\n<thead><tr>", rt(R_ONLINE, c->lang),
+	    rt(R_ONLINE_NOTE, c->lang), rt(R_ONLINE, c->lang));
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		html_f(h, "<th scope=\"col\">%s</th>", rt(cols[i], c->lang));
+	html_raw(h, "</tr></thead>\n<tbody>\n");
+	for (i = 0; i < r->n; i++) {
+		const struct agency *ag = catalog_agency(c->app->catalog,
+		    r->agencies[i].code);
+
+		if ((f = incident_ratings_find(ir, r->agencies[i].code)) == NULL)
+			continue;
+		html_f(h, "<tr data-agency=\"%s\"><th scope=\"row\">%s</th>"
+		    "<td>%D</td>", f->code, ag ? catalog_text(ag->name,
+		    c->lang) : f->code, f->received);
+		share_cell(h, &f->in_time);
+		html_f(h, "<td>%D</td>", f->answered);
+		days_cell(h, f->median_answer_hours);
+		html_raw(h, "</tr>\n");
+	}
+	html_raw(h, "</tbody></table></div>\n");
+	incident_ratings_free(ir);
+	return h->failed ? -1 : 0;
+}
+
 static int
 ratings_page(struct http_request *req, struct http_response *res, void *arg)
 {
@@ -412,6 +525,10 @@ ratings_page(struct http_request *req, struct http_response *res, void *arg)
 		for (i = 0; i < r->n; i++)
 			ratings_row(&h, &r->agencies[i], c.app->catalog);
 		html_raw(&h, "</tbody></table></div>\n");
+	}
+	if (online_table(&h, &c, r) == -1) {
+		ratings_free(r);
+		return -1;
 	}
 	html_page_end(&h);
 	ratings_free(r);

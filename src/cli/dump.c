@@ -26,6 +26,7 @@
 #include "core/datetime.h"
 #include "core/db.h"
 #include "core/export.h"
+#include "core/incident.h"
 #include "core/opendata.h"
 #include "core/ratings.h"
 #include "core/report.h"
@@ -148,8 +149,24 @@ static const struct field rating_fields[] = {
 	{ "fixed_high", F_NUM, "Wilson 95 % upper bound" },
 };
 
+static const struct field incident_fields[] = {
+	{ "id", F_INT, "incident number" },
+	{ "report", F_INT, "the report it became" },
+	{ "agency", F_STR, "the agency it was sent to" },
+	{ "network", F_STR, "where the post was written (VK, Telegram, a "
+	    "feed's name)" },
+	{ "author", F_STR, "the post's public handle" },
+	{ "source_url", F_STR, "the post's URL" },
+	{ "external_id", F_STR, "the post's id in its source" },
+	{ "posts", F_INT, "posts (near-copies) linked" },
+	{ "posted", F_TIME, "the post's time: the reaction clock starts" },
+	{ "created", F_TIME, "made an incident (counts in this period)" },
+	{ "due", F_TIME, "first public answer due" },
+	{ "first_answer", F_TIME, "first public answer" },
+};
+
 enum { RES_REPORTS, RES_HISTORY, RES_AGENCIES, RES_SERVICES, RES_RATINGS,
-	RES__MAX };
+	RES_INCIDENTS, RES__MAX };
 
 static const struct resource resources[RES__MAX] = {
 	[RES_REPORTS] = { "reports", "Reports, without personal data",
@@ -163,6 +180,9 @@ static const struct resource resources[RES__MAX] = {
 	    service_fields, NF(service_fields), 0 },
 	[RES_RATINGS] = { "ratings", "Ratings of agencies for the period "
 	    "(docs/ratings.md)", rating_fields, NF(rating_fields), 0 },
+	[RES_INCIDENTS] = { "incidents", "Incidents: posts sent to agencies, "
+	    "with their reaction clock (docs/listening.md)", incident_fields,
+	    NF(incident_fields), 0 },
 };
 
 /* The licences veche knows by name; others are written with their name. */
@@ -500,6 +520,29 @@ rating_rows(struct dump *d, const struct ratings *r)
 	}
 }
 
+static int
+on_incident(const struct incident *in, void *arg)
+{
+	struct dump *d = arg;
+	struct val v[NF(incident_fields)];
+
+	memset(v, 0, sizeof(v));
+	set_i(&v[0], in->id);
+	set_i(&v[1], in->report);
+	set_s(&v[2], in->agency);
+	set_s(&v[3], in->network);
+	set_s(&v[4], in->author);
+	set_s(&v[5], in->source_url);
+	set_s(&v[6], in->external_id);
+	set_i(&v[7], in->nposts);
+	set_t(&v[8], in->posted);
+	set_t(&v[9], in->created);
+	set_t(&v[10], in->due);
+	set_t(&v[11], in->first_answer);
+	sink_row(d, &d->sinks[RES_INCIDENTS], v, NULL);
+	return d->failed ? -1 : 0;
+}
+
 static json_t *
 schema_json(const struct resource *r)
 {
@@ -662,6 +705,8 @@ cli_dump_write(struct store *s, const struct catalog *c, const char *dir,
 		d.failed = 1;
 	if (!d.failed)
 		rating_rows(&d, r);
+	if (!d.failed && incident_each(s, on_incident, &d) != 0)
+		d.failed = 1;
 	for (i = 0; !d.failed && i < RES__MAX; i++)
 		if (fflush(d.sinks[i].csv) != 0 ||
 		    fflush(d.sinks[i].jsonl) != 0 ||

@@ -68,6 +68,8 @@ static const char usage[] =
     "  --retry-cap-ms N   longest retry delay (default 6 hours)\n"
     "  --max-attempts N   attempts before a delivery is dead (default 12)\n"
     "  --digest-hour H    local hour of the daily alerts digest (0-23, 8)\n"
+    "  --reaction-hours N hours for an incident's first public answer,\n"
+    "                     from the post's time (1-720, default 24)\n"
     "  --trusted-proxy ADDR[,ADDR]\n"
     "                     reverse proxies whose X-Forwarded-For names the\n"
     "                     client (rate limits count that address)\n"
@@ -178,6 +180,7 @@ parse_args(struct serve *sv, int argc, char **argv)
 		{ "data-licence", required_argument, NULL, 'c' },
 		{ "proposals", required_argument, NULL, 'p' },
 		{ "fetch-allow-private", no_argument, NULL, 'W' },
+		{ "reaction-hours", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int64_t v, per_address = 0, header_s = 0, body_s = 0;
@@ -256,6 +259,15 @@ parse_args(struct serve *sv, int argc, char **argv)
 				return -1;
 			}
 			sv->digest_hour = (int)v;
+			break;
+		case 'r':
+			if (parse_int64(optarg, 1, VECHE_INCIDENT_MAX_HOURS,
+			    &v) == -1) {
+				fprintf(stderr, "veche: --reaction-hours: 1 to "
+				    "%d\n", VECHE_INCIDENT_MAX_HOURS);
+				return -1;
+			}
+			sv->app.reaction_hours = (int)v;
 			break;
 		case 'X':
 			sv->cfg.trusted_proxies = optarg;

@@ -184,9 +184,11 @@ mail_configured(struct store *s)
 	    url[0] != '\0';
 }
 
-int
-outbox_emit(struct store *s, enum event_type ev, int64_t report_id,
-    const char *detail, int64_t now, struct verr *e)
+/* outbox_emit, with incident.answered's object when inc is not NULL. */
+static int
+emit(struct store *s, enum event_type ev, int64_t report_id,
+    const char *detail, const struct outbox_incident *inc, int64_t now,
+    struct verr *e)
 {
 	unsigned char raw[KEY_HEX / 2];
 	char key[KEY_HEX + 1], agency[VECHE_MAX_CODE + 1];
@@ -219,6 +221,15 @@ outbox_emit(struct store *s, enum event_type ev, int64_t report_id,
 	em.doc.event = outbox_event_name(ev);
 	em.doc.agency = agency[0] ? agency : NULL;
 	em.doc.detail = detail;
+	if (inc != NULL) {
+		em.doc.incident = 1;
+		em.doc.incident_source_url = inc->source_url;
+		em.doc.incident_external_id = inc->external_id;
+		em.doc.incident_author = inc->author;
+		em.doc.incident_network = inc->network;
+		em.doc.incident_answer = inc->answer;
+		em.doc.incident_report_url = inc->report_url;
+	}
 	em.created = now;
 	if (report_get(s, NULL, report_id, report_payload, &em) != 0) {
 		verr_set(e, VERR_INTERNAL, NULL, "outbox: reading report: %s",
@@ -299,6 +310,21 @@ outbox_emit_json(struct store *s, enum event_type ev, const char *agency,
 		    store_error(s));
 	free(payload);
 	return ret;
+}
+
+int
+outbox_emit(struct store *s, enum event_type ev, int64_t report_id,
+    const char *detail, int64_t now, struct verr *e)
+{
+	return emit(s, ev, report_id, detail, NULL, now, e);
+}
+
+int
+outbox_emit_incident(struct store *s, int64_t report_id,
+    const struct outbox_incident *inc, int64_t now, struct verr *e)
+{
+	return emit(s, EVENT_INCIDENT_ANSWERED, report_id, inc->answer, inc,
+	    now, e);
 }
 
 /* ---- Administration ---- */

@@ -19,6 +19,7 @@ static const char *const event_names[EVENT__MAX] = {
 	[EVENT_DEADLINE_NEAR] = "deadline.near",
 	[EVENT_DEADLINE_PASSED] = "deadline.passed",
 	[EVENT_LISTEN_SPIKE] = "listen.spike",
+	[EVENT_INCIDENT_ANSWERED] = "incident.answered",
 };
 
 const char *

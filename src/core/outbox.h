@@ -26,6 +26,7 @@ enum event_type {
 	EVENT_DEADLINE_NEAR,
 	EVENT_DEADLINE_PASSED,
 	EVENT_LISTEN_SPIKE,             /* about no report: core/trends.h */
+	EVENT_INCIDENT_ANSWERED,        /* an incident's answer, to post back */
 	EVENT__MAX
 };
 
@@ -50,5 +51,22 @@ int outbox_emit(struct store *s, enum event_type ev, int64_t report_id,
  */
 int outbox_emit_json(struct store *s, enum event_type ev,
     const char *agency, const char *members, int64_t now, struct verr *e);
+/* What incident.answered carries besides the report (core/incident.h). */
+struct outbox_incident {
+	const char *source_url;         /* where the citizen wrote, or NULL */
+	const char *external_id;        /* the post's id in its source */
+	const char *author;             /* the public handle, or NULL */
+	const char *network;
+	const char *answer;             /* the answer's text */
+	const char *report_url;
+};
+
+/*
+ * outbox_emit of EVENT_INCIDENT_ANSWERED about report_id, its payload with
+ * an "incident" object made of inc, so that a connector can post the
+ * answer back where the citizen wrote.  As outbox_emit.
+ */
+int outbox_emit_incident(struct store *s, int64_t report_id,
+    const struct outbox_incident *inc, int64_t now, struct verr *e);
 
 #endif

@@ -181,7 +181,7 @@ check_attrs(const struct service *svc, const struct report_input *in,
 	for (i = 0; i < svc->nattrs; i++) {
 		const struct service_attr *a = &svc->attrs[i];
 
-		if (!a->variable || !a->required)
+		if (!a->variable || !a->required || in->attrs_optional)
 			continue;
 		for (seen = 0, j = 0; j < in->nattrs; j++)
 			if (strcmp(in->attrs[j].code, a->code) == 0)
@@ -255,6 +255,8 @@ struct submit_unit {
 	const struct actor *actor;
 	int64_t now;
 	enum lang lang;
+	int (*also)(struct store *, int64_t, void *, struct verr *);
+	void *also_arg;
 	struct verr *e;
 	int64_t id;
 };
@@ -286,8 +288,10 @@ submit_unit(struct store *conn, void *arg)
 	if (audit_append(conn, u->actor != NULL ? u->actor : &anonymous,
 	    "report.submit", object, NULL, after, u->now, u->e) == -1)
 		return -1;
-	return outbox_emit(conn, EVENT_REPORT_CREATED, u->id, NULL, u->now,
-	    u->e);
+	if (outbox_emit(conn, EVENT_REPORT_CREATED, u->id, NULL, u->now,
+	    u->e) == -1)
+		return -1;
+	return u->also != NULL ? u->also(conn, u->id, u->also_arg, u->e) : 0;
 }
 
 /* Delete the files of the first n photos in f. */
@@ -389,6 +393,8 @@ report_submit(struct store *s, const struct catalog *c,
 	unit.actor = in->actor;
 	unit.now = in->now;
 	unit.lang = in->lang;
+	unit.also = in->also;
+	unit.also_arg = in->also_arg;
 	unit.e = e;
 	unit.id = 0;
 	memset(e, 0, sizeof(*e));

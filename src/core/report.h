@@ -56,6 +56,14 @@ struct report_input {
 					   (workflow_submit links it); 0 */
 	enum lang lang;                 /* of the page filed from: the
 	                                 * reporter's e-mail (default Russian) */
+	int attrs_optional;             /* required attributes may be left
+	                                 * out (staff's incidents: the post
+	                                 * says what it says) */
+	/* Further writes in the report's own transaction (an incident's
+	 * rows, core/incident.c), given the new id; NULL: none. */
+	int (*also)(struct store *conn, int64_t id, void *arg,
+	    struct verr *e);
+	void *also_arg;
 };
 
 /* What the store gave back after a successful submission. */

@@ -12,6 +12,7 @@
 #include "core/catalog.h"
 #include "core/datetime.h"
 #include "core/deadline.h"
+#include "core/incident.h"
 #include "core/outbox.h"
 #include "core/parse.h"
 #include "core/report.h"
@@ -611,6 +612,11 @@ step(struct store *s, const struct catalog *c, const struct wf_input *in,
 		goto out;
 	if (ru->event != EVENT__MAX && outbox_emit(s, ru->event,
 	    in->report_id, in->action == WF_FORWARD ? n.agency : in->text,
+	    in->now, e) == -1)
+		goto out;
+	/* An incident's answer goes back where the citizen wrote. */
+	if ((in->action == WF_ANSWER || in->action == WF_NOTE) &&
+	    in->text != NULL && incident_answered(s, in->report_id, in->text,
 	    in->now, e) == -1)
 		goto out;
 	out->status = n.status;

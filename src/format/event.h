@@ -27,6 +27,11 @@ struct event_doc {
 	const struct report *report;    /* its public fields, as seen */
 	const char *report_status;      /* the status's API name */
 	const char *requested, *updated, *register_due, *expected;
+	/* incident.answered: the post to answer where it was written. */
+	const char *incident_source_url, *incident_external_id;
+	const char *incident_author, *incident_network, *incident_answer;
+	const char *incident_report_url;
+	int incident;                   /* 1: an "incident" object */
 };
 
 /*

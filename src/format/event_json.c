@@ -68,6 +68,14 @@ event_json(const struct event_doc *d)
 	json_object_set_new(doc, "agency", jstr(d->agency));
 	json_object_set_new(doc, "detail", jstr(d->detail));
 	json_object_set(doc, "report", report);
+	if (d->incident)
+		json_object_set_new(doc, "incident", json_pack("{s:o, s:o, s:o,"
+		    " s:o, s:o, s:o}", "source_url", jstr(d->incident_source_url),
+		    "external_id", jstr(d->incident_external_id), "author",
+		    jstr(d->incident_author), "network",
+		    jstr(d->incident_network), "answer",
+		    jstr(d->incident_answer), "report_url",
+		    jstr(d->incident_report_url)));
 	payload = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(10));
 out:
 	json_decref(doc);

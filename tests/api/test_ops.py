@@ -231,9 +231,16 @@ class TestMetrics(OpsCase):
             self.assertEqual(self.get("services.json").status, 200)
         self.assertEqual(self.get("requests/987654321.json").status, 404)
         self.assertEqual(self.fetch("GET", "/nowhere-424242").status, 404)
-        s = self.await_series("three more services requests", lambda s:
-                              value(s, "veche_http_requests_total", **key)
-                              >= before + 3)
+        # A request is counted when its answer has gone out, which may
+        # be after the client has read it: await every count it checks.
+        s = self.await_series(
+            "three more services requests and the two 404s", lambda s:
+            value(s, "veche_http_requests_total", **key) >= before + 3
+            and value(s, "veche_http_requests_total", route="(none)",
+                      method="any", status="4xx") >= 1
+            and value(s, "veche_http_requests_total",
+                      route="/open311/v2/requests/{id}.{format}",
+                      method="GET", status="4xx") >= 1)
         self.assertEqual(value(s, "veche_http_requests_total", **key),
                          before + 3)
         # The raw path never becomes a label.

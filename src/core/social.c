@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "veche.h"
+#include "base/str.h"
 #include "core/audit.h"
 #include "core/parse.h"
 #include "core/photo.h"
@@ -461,18 +462,6 @@ struct comment_buf {
 	int failed;
 };
 
-static char *
-dup_or_null(const char *s, int *failed)
-{
-	char *d;
-
-	if (s == NULL)
-		return NULL;
-	if ((d = strdup(s)) == NULL)
-		*failed = 1;
-	return d;
-}
-
 static int
 on_buffered(const struct comment *cm, void *arg)
 {
@@ -490,12 +479,12 @@ on_buffered(const struct comment *cm, void *arg)
 	}
 	c = &b->v[b->n++];
 	*c = *cm;
-	c->subject_kind = dup_or_null(cm->subject_kind, &b->failed);
-	c->author = dup_or_null(cm->author, &b->failed);
-	c->body = dup_or_null(cm->body, &b->failed);
-	c->photo = dup_or_null(cm->photo, &b->failed);
-	c->premark = dup_or_null(cm->premark, &b->failed);
-	c->reason = dup_or_null(cm->reason, &b->failed);
+	c->subject_kind = str_dup_or_null(cm->subject_kind, &b->failed);
+	c->author = str_dup_or_null(cm->author, &b->failed);
+	c->body = str_dup_or_null(cm->body, &b->failed);
+	c->photo = str_dup_or_null(cm->photo, &b->failed);
+	c->premark = str_dup_or_null(cm->premark, &b->failed);
+	c->reason = str_dup_or_null(cm->reason, &b->failed);
 	return b->failed ? -1 : 0;
 }
 

@@ -83,6 +83,13 @@ static const char *const social_migrations[] = {
 	" SELECT comment, voter, useful, created FROM comment_votes_keep;"
 	"DROP TABLE comment_votes_keep; DROP TABLE comment_flags_keep;"
 	"CREATE INDEX comment_votes_voter ON comment_votes(voter, created);",
+	/*
+	 * 4 (first seen, docs/participation.md): a device's first vote or
+	 * comment is found by index, so weighing a vote stays O(log n) as
+	 * votes and comments grow (comment_votes has its index since 3).
+	 */
+	"CREATE INDEX votes_voter ON votes(voter, created);"
+	"CREATE INDEX comments_device ON comments(device, created);",
 };
 
 const struct migration_set store_social_schema = {

@@ -120,6 +120,7 @@
 #define VECHE_PHOTO_WORKER_CPU  20     /* its CPU seconds (RLIMIT_CPU) */
 #define VECHE_PHOTO_WORKER_MEM  (1024u * 1024 * 1024) /* its address space */
 #define VECHE_MAX_COMMENT       2000   /* characters */
+#define VECHE_MAX_APPEAL        2000   /* characters: a comment's appeal */
 /* Evaluation of comments (docs/participation.md). */
 #define VECHE_COMMENT_LIST      1000   /* comments of one subject shown */
 #define VECHE_COMMENT_FRESH_DAYS 7     /* an account or device younger is fresh */

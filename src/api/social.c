@@ -601,3 +601,73 @@ social_media(struct http_request *req, struct http_response *res,
 	    "public, max-age=31536000, immutable");
 	return http_response_append(res, buf, (size_t)got);
 }
+
+/* POST /api/v1/comments/{id}/appeal: the hidden comment's author appeals. */
+int
+social_post_comment_appeal(struct http_request *req,
+    struct http_response *res, void *arg)
+{
+	struct web_ctx c;
+	struct verr e;
+	int64_t id, appeal;
+	char loc[96];
+
+	if (web_begin(req, res, arg, &c) == -1)
+		return 0;
+	if (parse_int64(http_request_var(req, "id"), 1, INT64_MAX, &id) == -1)
+		return web_fail(req, res, &c, 404, "id", "id: not a comment "
+		    "number");
+	if (social_write_checks(req, res, &c, RATE_COMMENT))
+		return 0;
+	memset(&e, 0, sizeof(e));
+	if (social_appeal(c.store, c.act, id, http_request_param(req, "text"),
+	    app_now(c.app), &appeal, &e) == -1)
+		return social_fail_verr(req, res, &c, &e);
+	snprintf(loc, sizeof(loc), "/people/%lld#appeal-%lld",
+	    (long long)c.act->user_id, (long long)appeal);
+	if (c.html)
+		return social_see_other(res, loc);
+	return social_send_json(res, 201, json_pack("{s:I, s:I, s:s}", "id",
+	    (json_int_t)appeal, "comment", (json_int_t)id, "state", "open"));
+}
+
+static int
+on_appeal(const struct comment_appeal *a, void *arg)
+{
+	json_t *items = arg;
+	char made[DATETIME_LEN], done[DATETIME_LEN], subject[48];
+
+	snprintf(subject, sizeof(subject), "%s:%lld", a->subject_kind != NULL ?
+	    a->subject_kind : "report", (long long)a->subject_id);
+	return json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:s, "
+	    "s:s, s:s, s:o, s:o}", "id", (json_int_t)a->id, "comment",
+	    (json_int_t)a->comment, "subject", subject, "text", a->text,
+	    "created", datetime_format(a->created, made, sizeof(made)),
+	    "state", social_appeal_state_name(a->state), "reason",
+	    a->reason != NULL ? json_string(a->reason) : json_null(),
+	    "decided", a->decided > 0 ? json_string(datetime_format(a->decided,
+	    done, sizeof(done))) : json_null()));
+}
+
+/* GET /api/v1/appeals: the signed-in author's appeals, newest first. */
+int
+social_get_appeals(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	struct web_ctx c;
+	json_t *items;
+
+	if (web_begin(req, res, arg, &c) == -1)
+		return 0;
+	if (c.act == NULL)
+		return web_fail(req, res, &c, 403, "session", "session: sign "
+		    "in to see your appeals");
+	if ((items = json_array()) == NULL)
+		return -1;
+	if (social_appeals(c.store, c.act->user_id, ~0u, VECHE_COMMENT_LIST,
+	    on_appeal, items) != 0) {
+		json_decref(items);
+		return -1;
+	}
+	return social_send_json(res, 200, items);
+}

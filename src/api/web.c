@@ -317,6 +317,8 @@ static const char *const p_subject_comment[] = {
 };
 static const char *const p_flag[] = { LANG_P, "csrf", NULL };
 static const char *const p_cvote[] = { LANG_P, "csrf", "useful", NULL };
+static const char *const p_appeal[] = { LANG_P, "csrf", "text", NULL };
+static const char *const p_lang[] = { LANG_P, NULL };
 static const char *const p_nearby[] = {
 	LANG_P, "lat", "long", "service_code", NULL
 };
@@ -353,6 +355,11 @@ static const struct http_route web_table[] = {
 	{ HTTP_POST, "/api/v1/comments", social_post_subject_comment, 0,
 	    p_subject_comment, 0 },
 	{ HTTP_GET, "/people/{id}", web_profile, 0, p_csrf, 0 },
+	/* Appeals against a hidden comment (docs/participation.md). */
+	{ HTTP_POST, "/api/v1/comments/{id}/appeal",
+	    social_post_comment_appeal, 0, p_appeal, 0 },
+	{ HTTP_GET, "/api/v1/appeals", social_get_appeals, 0,
+	    p_lang, 0 },
 };
 
 const struct http_route *

@@ -249,6 +249,14 @@ int web_comments_section(struct html *h, struct web_ctx *c,
 /* GET /people/{id}: an author's public profile (web_comments.c). */
 int web_profile(struct http_request *, struct http_response *, void *);
 /* GET /api/v1/addresses?q=: the address registry, for the report form. */
+/*
+ * A hidden comment's author appeals (POST /api/v1/comments/{id}/appeal,
+ * field text), and reads their appeals (GET /api/v1/appeals); docs/api.md.
+ */
+int social_post_comment_appeal(struct http_request *,
+    struct http_response *, void *);
+int social_get_appeals(struct http_request *, struct http_response *,
+    void *);
 int social_addresses(struct http_request *, struct http_response *, void *);
 int social_post_photo(struct http_request *, struct http_response *, void *);
 int social_media(struct http_request *, struct http_response *, void *);

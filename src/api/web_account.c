@@ -715,6 +715,9 @@ my_page(struct http_request *req, struct http_response *res, void *arg)
 	    &n) == -1)
 		return web_fail(req, res, &c, 503, NULL, "database unavailable");
 	page_open(&h, &c, AW_MY, "my", "/my");
+	/* The citizen's own profile: comments, reputation, appeals. */
+	html_f(&h, "<p><a href=\"/people/%D\" id=\"my-profile\">%m</a></p>\n",
+	    c.act->user_id, M_MY_PROFILE);
 	if (n == 0)
 		html_f(&h, "<p id=\"my-empty\">%s</p>\n", w(AW_MY_EMPTY, c.lang));
 	else
@@ -738,8 +741,10 @@ account_form(struct html *h, const struct web_ctx *c, const char *error)
 {
 	page_open(h, c, AW_ACCOUNT, "account", "/account");
 	html_f(h, "<p>%s <strong id=\"account-email\">%s</strong></p>\n"
-	    "<p><a href=\"/my\">%m</a></p>\n<h2>%s</h2>\n<p>%s</p>\n",
+	    "<p><a href=\"/my\">%m</a></p>\n<p><a href=\"/people/%D\" "
+	    "id=\"account-profile\">%m</a></p>\n<h2>%s</h2>\n<p>%s</p>\n",
 	    w(AW_EMAIL, c->lang), c->email, M_MY_REPORTS,
+	    c->act != NULL ? c->act->user_id : (int64_t)0, M_MY_PROFILE,
 	    w(AW_DELETE, c->lang), w(AW_DELETE_TEXT, c->lang));
 	if (error != NULL)
 		html_f(h, "<p class=\"error\" role=\"alert\" id=\"delete-error\">"

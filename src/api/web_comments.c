@@ -5,6 +5,7 @@
  * scores and the reputations are core's (core/social.c).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "veche.h"
@@ -85,6 +86,125 @@ on_comment(const struct comment *cm, void *arg)
 	return h->failed ? -1 : 0;
 }
 
+/* The signed-in author's appeals: which comments, in which state. */
+struct appealed {
+	struct {
+		int64_t id, comment;
+		enum appeal_state state;
+	} v[VECHE_MODERATION_LIST];
+	size_t n;
+};
+
+static int
+on_appealed(const struct comment_appeal *a, void *arg)
+{
+	struct appealed *ap = arg;
+
+	if (ap->n == sizeof(ap->v) / sizeof(ap->v[0]))
+		return 1;
+	ap->v[ap->n].id = a->id;
+	ap->v[ap->n].comment = a->comment;
+	ap->v[ap->n++].state = a->state;
+	return 0;
+}
+
+/* Read user's appeals into ap.  0 or -1. */
+static int
+appealed_read(struct store *s, int64_t user, struct appealed *ap)
+{
+	ap->n = 0;
+	return social_appeals(s, user, ~0u, sizeof(ap->v) / sizeof(ap->v[0]),
+	    on_appealed, ap) == -1 ? -1 : 0;
+}
+
+/*
+ * Under the author's own hidden comment: why, and the appeal's form, or
+ * its state with a link to the decision on the profile.
+ */
+static void
+appeal_block(struct html *h, const struct web_ctx *c,
+    const struct comment *cm, const struct appealed *ap)
+{
+	size_t i;
+
+	html_f(h, "<p class=\"notice\" id=\"hidden-why-%D\">%m %s</p>\n",
+	    cm->id, M_C_HIDDEN_WHY, cm->reason != NULL ? cm->reason : "—");
+	for (i = 0; i < ap->n && ap->v[i].comment != cm->id; i++)
+		;
+	if (i < ap->n) {
+		html_f(h, "<p class=\"notice\"><a href=\"/people/%D#appeal-%D\">"
+		    "%m</a></p>\n", cm->user_id, ap->v[i].id,
+		    ap->v[i].state == APPEAL_OPEN ? M_A_OPEN :
+		    ap->v[i].state == APPEAL_RESTORED ? M_A_RESTORED :
+		    M_A_UPHELD);
+		return;
+	}
+	html_f(h, "<form method=\"post\" action=\"/api/v1/comments/%D/"
+	    "appeal\" class=\"appeal-form\" id=\"appeal-form-%D\">\n"
+	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
+	    "<div class=\"field\"><label for=\"appeal-text-%D\">%m</label>\n"
+	    "<textarea id=\"appeal-text-%D\" name=\"text\" rows=\"3\" "
+	    "required maxlength=\"2000\"></textarea></div>\n<button "
+	    "type=\"submit\" id=\"appeal-send-%D\">%m</button></form>\n",
+	    cm->id, cm->id, c->csrf, cm->id, M_A_TEXT, cm->id, cm->id,
+	    M_A_SEND);
+}
+
+/* The signed-in author's hidden comments on one subject. */
+struct own_hidden {
+	struct html *h;
+	const struct web_ctx *c;
+	const char *kind;
+	int64_t id;
+	struct appealed ap;
+	size_t n;
+};
+
+static int
+on_own_hidden(const struct comment *cm, void *arg)
+{
+	struct own_hidden *o = arg;
+	struct html *h = o->h;
+
+	if (cm->subject_kind == NULL || strcmp(cm->subject_kind, o->kind) != 0 ||
+	    cm->subject_id != o->id)
+		return 0;
+	if (o->n++ == 0)
+		html_f(h, "<div class=\"own-hidden\" id=\"own-hidden\">\n");
+	html_f(h, "<div class=\"own-hidden-comment\" id=\"own-hidden-%D\">"
+	    "<p class=\"meta\"><strong>%m</strong> ", cm->id, M_A_YOURS);
+	html_date(h, cm->created);
+	html_f(h, "</p><p class=\"body\">%s</p>\n", cm->body);
+	appeal_block(h, o->c, cm, &o->ap);
+	html_raw(h, "</div>\n");
+	return h->failed ? -1 : 0;
+}
+
+/* The signed-in author's hidden comments on kind id, with appeals. */
+static int
+own_hidden(struct html *h, struct web_ctx *c, const char *kind, int64_t id)
+{
+	struct own_hidden *o;
+	int rc = -1;
+
+	if (c->act == NULL || c->act->user_id <= 0)
+		return 0;
+	if ((o = calloc(1, sizeof(*o))) == NULL)
+		return -1;
+	o->h = h;
+	o->c = c;
+	o->kind = kind;
+	o->id = id;
+	if (appealed_read(c->store, c->act->user_id, &o->ap) == 0 &&
+	    social_comments_by(c->store, c->act->user_id,
+	    1u << COMMENT_HIDDEN, VECHE_COMMENT_LIST, on_own_hidden, o) == 0)
+		rc = 0;
+	if (rc == 0 && o->n > 0)
+		html_raw(h, "</div>\n");
+	free(o);
+	return rc;
+}
+
 int
 web_comments_section(struct html *h, struct web_ctx *c,
     struct http_request *req, const char *kind, int64_t id,
@@ -123,7 +243,10 @@ web_comments_section(struct html *h, struct web_ctx *c,
 	if (social_comments(c->store, kind, id, COMMENT_PUBLISHED,
 	    (enum comment_order)order, on_comment, &s) != 0)
 		return -1;
-	html_f(h, "</ol>\n<form method=\"post\" action=\"%s\" "
+	html_raw(h, "</ol>\n");
+	if (own_hidden(h, c, kind, id) == -1)
+		return -1;
+	html_f(h, "<form method=\"post\" action=\"%s\" "
 	    "class=\"comment-form\" id=\"comment-form\" "
 	    "enctype=\"multipart/form-data\">\n"
 	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n", action,
@@ -148,6 +271,8 @@ web_comments_section(struct html *h, struct web_ctx *c,
 /* The profile's list: one comment with a link to its subject. */
 struct profile {
 	struct html *h;
+	const struct web_ctx *c;
+	struct appealed *ap;            /* the author's own (own only) */
 	int own;                        /* the author looks at it */
 	const char *name;               /* the latest name used, or NULL */
 	char namebuf[VECHE_MAX_NAME * 4 + 1];
@@ -183,12 +308,39 @@ on_own(const struct comment *cm, void *arg)
 	html_f(h, " %m <a href=\"%s#comment-%D\">%s</a></p><p class=\"body\">"
 	    "%s</p>\n", M_C_ON, page, cm->id, page, cm->body);
 	if (cm->status == COMMENT_HIDDEN)
-		html_f(h, "<p class=\"notice\" id=\"hidden-why-%D\">%m %s</p>\n",
-		    cm->id, M_C_HIDDEN_WHY, cm->reason != NULL ? cm->reason :
-		    "—");
+		appeal_block(h, p->c, cm, p->ap);
 	else if (cm->status == COMMENT_PENDING)
 		html_f(h, "<p class=\"notice\" id=\"held-%D\">%m</p>\n", cm->id,
 		    M_C_HELD);
+	html_raw(h, "</li>\n");
+	return h->failed ? -1 : 0;
+}
+
+/* One of the author's appeals on the profile, with its decision. */
+static int
+on_profile_appeal(const struct comment_appeal *a, void *arg)
+{
+	struct profile *p = arg;
+	struct html *h = p->h;
+	char page[64];
+
+	if (social_subject_path(a->subject_kind, a->subject_id, page,
+	    sizeof(page)) == -1)
+		return 0;
+	p->n++;
+	html_f(h, "<li id=\"appeal-%D\" data-state=\"%s\"><p class=\"meta\">"
+	    "%m ", a->id, social_appeal_state_name(a->state), M_A_AGAINST);
+	html_date(h, a->created);
+	html_f(h, " <a href=\"%s\">%s</a></p><p class=\"body\">%s</p>\n",
+	    page, page, a->text);
+	if (a->state == APPEAL_OPEN)
+		html_f(h, "<p class=\"notice\" id=\"appeal-state-%D\">%m</p>\n",
+		    a->id, M_A_OPEN);
+	else
+		html_f(h, "<p class=\"notice\" id=\"appeal-state-%D\">%m %s"
+		    "</p>\n", a->id, a->state == APPEAL_RESTORED ?
+		    M_A_RESTORED : M_A_UPHELD, a->reason != NULL ? a->reason :
+		    "—");
 	html_raw(h, "</li>\n");
 	return h->failed ? -1 : 0;
 }
@@ -212,6 +364,10 @@ web_profile(struct http_request *req, struct http_response *res, void *arg)
 	memset(&p, 0, sizeof(p));
 	memset(&e, 0, sizeof(e));
 	p.own = c.act != NULL && c.act->user_id == id;
+	p.c = &c;
+	if (p.own && ((p.ap = http_request_alloc(req, sizeof(*p.ap))) == NULL ||
+	    appealed_read(c.store, id, p.ap) == -1))
+		return -1;
 	/* The author alone sees the comments moderators hid or hold. */
 	if (p.own)
 		mask |= 1u << COMMENT_HIDDEN | 1u << COMMENT_PENDING;
@@ -243,6 +399,15 @@ web_profile(struct http_request *req, struct http_response *res, void *arg)
 	html_raw(&h, "</ol>\n");
 	if (p.n == 0)
 		html_f(&h, "<p>%m</p>\n", M_NO_COMMENTS);
+	/* The author's appeals and their decisions, to the author alone. */
+	if (p.own && p.ap->n > 0) {
+		html_f(&h, "<h2 id=\"appeals-title\">%m</h2>\n<ol "
+		    "class=\"appeals\" id=\"appeals\">\n", M_A_TITLE);
+		if (social_appeals(c.store, id, ~0u, VECHE_COMMENT_LIST,
+		    on_profile_appeal, &p) != 0)
+			return -1;
+		html_raw(&h, "</ol>\n");
+	}
 	html_page_end(&h);
 	return h.failed ? -1 : 0;
 }

@@ -19,6 +19,8 @@
 #include "api/web_staff.h"
 #include "core/account.h"
 #include "core/catalog.h"
+#include "core/delivery.h"
+#include "core/letter.h"
 #include "core/parse.h"
 #include "core/report.h"
 #include "core/session.h"
@@ -973,6 +975,41 @@ comment_section(struct staff *st, const char *id, enum msg title,
 	return 0;
 }
 
+/* One open appeal: the hidden comment, why, the appeal and two forms. */
+static int
+on_appeal(const struct comment_appeal *a, void *arg)
+{
+	struct staff *st = arg;
+	struct html *h = &st->h;
+	char page[64];
+	int v;
+
+	if (social_subject_path(a->subject_kind, a->subject_id, page,
+	    sizeof(page)) == -1)
+		snprintf(page, sizeof(page), "/");
+	html_f(h, "<li id=\"mod-appeal-%D\"><p class=\"meta\"><a href=\"%s"
+	    "#comments\">%s</a> · ", a->id, page, page);
+	html_date(h, a->created);
+	html_f(h, "</p><p class=\"body\">%s</p>\n<p class=\"meta\">%m: %s"
+	    "</p>\n<p class=\"body\">%m: %s</p>\n", a->body != NULL ?
+	    a->body : "", M_C_REASON, a->hide_reason != NULL ? a->hide_reason :
+	    "—", M_A_AGAINST, a->text);
+	for (v = 0; v < 2; v++) {
+		const char *verb = v ? "restore" : "uphold";
+
+		html_f(h, "<form method=\"post\" action=\"/desk/appeals/%D/%r\" "
+		    "class=\"inline\">\n", a->id, verb);
+		staff_csrf_field(st);
+		html_f(h, "<label for=\"%r-reason-%D\">%m</label> <input "
+		    "id=\"%r-reason-%D\" name=\"reason\" maxlength=\"1000\" "
+		    "required>\n<button type=\"submit\" id=\"%r-%D\">%m"
+		    "</button></form>\n", verb, a->id, M_C_REASON, verb, a->id,
+		    verb, a->id, v ? M_A_RESTORE : M_A_UPHOLD);
+	}
+	html_raw(h, "</li>\n");
+	return h->failed ? -1 : 0;
+}
+
 static int
 on_new_report(const struct wf_record *r, void *arg)
 {
@@ -999,10 +1036,10 @@ moderation(struct http_request *req, struct http_response *res, void *arg)
 	html_f(&st.h, "<h1>%m</h1>\n", M_MODERATION);
 	done = http_request_param(req, "done");
 	if (done != NULL && (strcmp(done, "hide") == 0 ||
-	    strcmp(done, "publish") == 0))
+	    strcmp(done, "publish") == 0 || strcmp(done, "appeal") == 0))
 		html_f(&st.h, "<p class=\"notice flash\" role=\"status\" "
 		    "id=\"flash\">%m</p>\n", done[0] == 'h' ? M_HIDDEN_DONE :
-		    M_PUBLISHED_DONE);
+		    done[0] == 'a' ? M_A_DONE : M_PUBLISHED_DONE);
 	if (comment_section(&st, "flagged", M_M_FLAGGED, 0) == -1 ||
 	    comment_section(&st, "pending", M_M_PENDING,
 	    1u << COMMENT_PENDING) == -1 ||
@@ -1011,6 +1048,14 @@ moderation(struct http_request *req, struct http_response *res, void *arg)
 	    comment_section(&st, "hidden", M_M_HIDDEN,
 	    1u << COMMENT_HIDDEN) == -1)
 		return -1;
+	/* Open appeals, oldest first. */
+	html_f(&st.h, "<section aria-labelledby=\"appeals-title\"><h2 "
+	    "id=\"appeals-title\">%m</h2>\n<ul class=\"moderation\" "
+	    "id=\"appeals\">\n", M_A_TITLE);
+	if (social_appeals(st.c.store, 0, 1u << APPEAL_OPEN,
+	    VECHE_MODERATION_LIST, on_appeal, &st) != 0)
+		return -1;
+	html_raw(&st.h, "</ul></section>\n");
 	html_f(&st.h, "<section aria-labelledby=\"new-title\"><h2 "
 	    "id=\"new-title\">%m</h2>\n<ul id=\"new-reports\">\n",
 	    M_M_REPORTS);
@@ -1050,6 +1095,86 @@ moderate(struct http_request *req, struct http_response *res, void *arg)
 	    "/desk/moderation?done=hide");
 }
 
+/* The author's e-mail, when the account has one. */
+static int
+on_author(const struct store_user *u, void *arg)
+{
+	char *to = arg;
+
+	snprintf(to, VECHE_MAX_EMAIL + 1, "%s", u->email != NULL &&
+	    u->confirmed ? u->email : "");
+	return 0;
+}
+
+/*
+ * Tell author of the decision on the appeal against comment by e-mail,
+ * when the account has an address (in Russian and English: the author's
+ * language is not known).  A failure is logged: the decision stands.
+ */
+static void
+appeal_mail(struct http_request *req, struct staff *st, int64_t author,
+    int64_t comment, int restore, const char *reason)
+{
+	char to[VECHE_MAX_EMAIL + 1], err[VECHE_MAX_DELIVERY_ERROR];
+	char subject[160], path[48];
+	struct letter l;
+	int lang;
+
+	to[0] = '\0';
+	if (account_get(st->c.store, author, on_author, to) != 0 ||
+	    to[0] == '\0')
+		return;
+	snprintf(subject, sizeof(subject), "%s / %s",
+	    web_msg(M_A_MAIL_SUBJECT, LANG_RU),
+	    web_msg(M_A_MAIL_SUBJECT, LANG_EN));
+	snprintf(path, sizeof(path), "/people/%lld", (long long)author);
+	memset(&l, 0, sizeof(l));
+	if (letter_init(&l, LANG_RU, subject) == -1)
+		return;
+	for (lang = 0; lang < LANG__MAX; lang++) {
+		letter_para(&l, web_msg(restore ? M_A_RESTORED : M_A_UPHELD,
+		    (enum lang)lang));
+		letter_para(&l, reason);
+	}
+	letter_link(&l, web_msg(M_PROFILE, LANG_RU), web_url(req, &st->c,
+	    path));
+	letter_para(&l, "-- \nВече / Veche");
+	letter_end(&l);
+	if (delivery_mail_now(st->c.store, to, subject, &l, err,
+	    sizeof(err)) == -1)
+		fprintf(stderr, "veche: appeal %lld mail: %s\n",
+		    (long long)comment, err);
+	letter_free(&l);
+}
+
+/* POST /desk/appeals/{id}/uphold or /restore, with a reason. */
+static int
+decide_appeal(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	const char *verb = http_request_var(req, "verb");
+	const char *reason = http_request_param(req, "reason");
+	int64_t id, author, comment;
+	struct staff st;
+	struct verr e;
+	int restore;
+
+	if (staff_begin(req, res, arg, &st) == -1)
+		return 0;
+	if (parse_int64(http_request_var(req, "id"), 1, INT64_MAX, &id) == -1 ||
+	    verb == NULL || (strcmp(verb, "uphold") != 0 &&
+	    strcmp(verb, "restore") != 0))
+		return web_fail(req, res, &st.c, 404, "id", "no such appeal");
+	restore = verb[0] == 'r';
+	memset(&e, 0, sizeof(e));
+	if (social_appeal_decide(st.c.store, st.act, id, restore, reason,
+	    app_now(st.c.app), &author, &comment, &e) == -1)
+		return staff_fail(req, res, &st, &e);
+	cache_bump(st.c.app->cache);
+	appeal_mail(req, &st, author, comment, restore, reason);
+	return staff_redirect(res, "/desk/moderation?done=appeal");
+}
+
 #define LANG_P "lang"
 #define STAFF_ONLY (ACCESS_OPERATOR | ACCESS_HEAD | ACCESS_ADMIN)
 #define MODERATORS (ACCESS_MODERATOR | ACCESS_ADMIN)
@@ -1075,6 +1200,8 @@ static const struct http_route desk_table[] = {
 	{ HTTP_POST, "/desk/bulk", desk_bulk, STAFF_ONLY, p_bulk, 0 },
 	{ HTTP_GET, "/desk/moderation", moderation, MODERATORS, p_view, 0 },
 	{ HTTP_POST, "/desk/comments/{id}/{verb}", moderate, MODERATORS,
+	    p_moderate, 0 },
+	{ HTTP_POST, "/desk/appeals/{id}/{verb}", decide_appeal, MODERATORS,
 	    p_moderate, 0 },
 	{ HTTP_GET, "/desk/reports/{id}", desk_report,
 	    STAFF_ONLY | ACCESS_MODERATOR, p_view, 0 },

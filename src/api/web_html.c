@@ -545,6 +545,26 @@ static const char *const msgs[M__MAX][LANG__MAX] = {
 	    "comments and the moderation queue, never votes or supports of "
 	    "proposals." },
 	[M_C_ON] = { "к", "on" },
+	/* Appeals against a hidden comment. */
+	[M_A_TITLE] = { "Обжалования", "Appeals" },
+	[M_A_TEXT] = { "Почему комментарий нужно вернуть",
+	    "Why the comment should be restored" },
+	[M_A_SEND] = { "Обжаловать", "Appeal" },
+	[M_A_OPEN] = { "Обжалование ждёт решения модератора.",
+	    "The appeal awaits a moderator's decision." },
+	[M_A_UPHELD] = { "Решение оставлено в силе, комментарий скрыт:",
+	    "Decision upheld, the comment stays hidden:" },
+	[M_A_RESTORED] = { "Комментарий восстановлен:",
+	    "The comment is restored:" },
+	[M_A_UPHOLD] = { "Оставить скрытым", "Keep hidden" },
+	[M_A_RESTORE] = { "Восстановить", "Restore" },
+	[M_A_DONE] = { "Решение по обжалованию принято.",
+	    "The appeal is decided." },
+	[M_A_MAIL_SUBJECT] = { "Решение по вашему обжалованию",
+	    "The decision on your appeal" },
+	[M_A_YOURS] = { "Ваш скрытый комментарий", "Your hidden comment" },
+	[M_A_AGAINST] = { "Обжалование", "Appeal" },
+	[M_MY_PROFILE] = { "Мой профиль", "My profile" },
 };
 
 static const char *const status_text[STATUS__MAX][LANG__MAX] = {

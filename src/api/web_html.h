@@ -119,6 +119,10 @@ enum msg {
 	/* Evaluation of comments (web_comments.c, issue 15). */
 	M_C_HELD, M_C_REP, M_C_PREMARK, M_C_REASON, M_C_OBSCENE, M_C_THREAT,
 	M_C_HIDDEN_WHY, M_PROFILE, M_PROFILE_REP_HINT, M_C_ON,
+	/* Appeals against a hidden comment (web_comments.c, web_desk.c). */
+	M_A_TITLE, M_A_TEXT, M_A_SEND, M_A_OPEN, M_A_UPHELD, M_A_RESTORED,
+	M_A_UPHOLD, M_A_RESTORE, M_A_DONE, M_A_MAIL_SUBJECT, M_A_YOURS,
+	M_A_AGAINST, M_MY_PROFILE,
 	M__MAX
 };
 

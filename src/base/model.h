@@ -388,6 +388,32 @@ struct comment_subject {
 	int64_t id;
 };
 
+/* A moderated author's appeal against a hidden comment (core/social.h). */
+enum appeal_state {
+	APPEAL_OPEN,
+	APPEAL_UPHELD,                  /* the comment stays hidden */
+	APPEAL_RESTORED,                /* the comment is published again */
+	APPEAL_STATE__MAX
+};
+
+struct comment_appeal {
+	int64_t id;
+	int64_t comment;
+	int64_t user;                   /* the author's account */
+	const char *text;
+	int64_t created;
+	enum appeal_state state;
+	const char *reason;             /* the decision's, NULL while open */
+	int64_t decider;                /* the deciding moderator, or 0 */
+	int64_t decided;                /* 0 while open */
+	/* The comment appealed against, as it is now. */
+	const char *subject_kind;
+	int64_t subject_id;
+	const char *body;
+	const char *hide_reason;        /* why it was hidden, or NULL */
+	int64_t hider;                  /* the moderator who hid it, or 0 */
+};
+
 /* A user as stored.  pwhash is libsodium's crypto_pwhash_str string. */
 struct store_user {
 	int64_t id;

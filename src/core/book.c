@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/str.h"
 #include "core/book.h"
 #include "store/store.h"
 #include "store/store_ratings.h"
@@ -11,18 +12,6 @@ struct fill {
 	struct book *b;
 	int failed;
 };
-
-static char *
-dup_or_null(const char *s, int *failed)
-{
-	char *d;
-
-	if (s == NULL)
-		return NULL;
-	if ((d = strdup(s)) == NULL)
-		*failed = 1;
-	return d;
-}
 
 static int
 on_head(const struct agency_head *h, void *arg)
@@ -33,8 +22,8 @@ on_head(const struct agency_head *h, void *arg)
 	snprintf(f->b->parent, sizeof(f->b->parent), "%s",
 	    h->parent != NULL ? h->parent : "");
 	for (l = 0; l < LANG__MAX; l++) {
-		f->b->head_name[l] = dup_or_null(h->name[l], &f->failed);
-		f->b->head_title[l] = dup_or_null(h->title[l], &f->failed);
+		f->b->head_name[l] = str_dup_or_null(h->name[l], &f->failed);
+		f->b->head_title[l] = str_dup_or_null(h->title[l], &f->failed);
 	}
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "veche.h"
+#include "base/str.h"
 #include "core/audit.h"
 #include "core/parse.h"
 #include "core/photo.h"
@@ -461,18 +462,6 @@ struct comment_buf {
 	int failed;
 };
 
-static char *
-dup_or_null(const char *s, int *failed)
-{
-	char *d;
-
-	if (s == NULL)
-		return NULL;
-	if ((d = strdup(s)) == NULL)
-		*failed = 1;
-	return d;
-}
-
 static int
 on_buffered(const struct comment *cm, void *arg)
 {
@@ -490,12 +479,12 @@ on_buffered(const struct comment *cm, void *arg)
 	}
 	c = &b->v[b->n++];
 	*c = *cm;
-	c->subject_kind = dup_or_null(cm->subject_kind, &b->failed);
-	c->author = dup_or_null(cm->author, &b->failed);
-	c->body = dup_or_null(cm->body, &b->failed);
-	c->photo = dup_or_null(cm->photo, &b->failed);
-	c->premark = dup_or_null(cm->premark, &b->failed);
-	c->reason = dup_or_null(cm->reason, &b->failed);
+	c->subject_kind = str_dup_or_null(cm->subject_kind, &b->failed);
+	c->author = str_dup_or_null(cm->author, &b->failed);
+	c->body = str_dup_or_null(cm->body, &b->failed);
+	c->photo = str_dup_or_null(cm->photo, &b->failed);
+	c->premark = str_dup_or_null(cm->premark, &b->failed);
+	c->reason = str_dup_or_null(cm->reason, &b->failed);
 	return b->failed ? -1 : 0;
 }
 
@@ -604,4 +593,206 @@ social_votes(struct store *s, int64_t report, const char *voter,
     int64_t *count, int *voted)
 {
 	return store_vote_count(s, report, voter, count, voted);
+}
+
+static const char *const appeal_state_names[APPEAL_STATE__MAX] = {
+	[APPEAL_OPEN] = "open",
+	[APPEAL_UPHELD] = "upheld",
+	[APPEAL_RESTORED] = "restored",
+};
+
+const char *
+social_appeal_state_name(enum appeal_state st)
+{
+	return (unsigned)st < APPEAL_STATE__MAX ? appeal_state_names[st] :
+	    NULL;
+}
+
+/* What an appeal's checks need of its comment. */
+struct appeal_target {
+	int64_t user;
+	enum comment_status status;
+};
+
+static int
+on_target(const struct comment *c, void *arg)
+{
+	struct appeal_target *t = arg;
+
+	t->user = c->user_id;
+	t->status = c->status;
+	return 0;
+}
+
+/* "key=" and text into a malloc'd audit detail, or NULL. */
+static char *
+audit_detail(const char *head, const char *key, const char *text)
+{
+	size_t n = strlen(head) + strlen(key) + strlen(text) + 3;
+	char *d = malloc(n);
+
+	if (d != NULL)
+		snprintf(d, n, "%s %s=%s", head, key, text);
+	return d;
+}
+
+/* Commit, or roll back and set e (unless an audit error set it). */
+static int
+finish(struct store *s, int rc, const char *what, struct verr *e)
+{
+	if (rc == 0 && store_commit(s) == 0)
+		return 0;
+	if (e->kind == VERR_NONE || e->kind == VERR_INTERNAL)
+		verr_set(e, VERR_INTERNAL, NULL, "%s: %s", what,
+		    store_error(s));
+	store_rollback(s);
+	return -1;
+}
+
+int
+social_appeal(struct store *s, const struct actor *by, int64_t comment,
+    const char *text, int64_t now, int64_t *id, struct verr *e)
+{
+	struct appeal_target t = { 0, COMMENT_PUBLISHED };
+	char object[40], head[40];
+	char *detail = NULL;
+	int rc;
+
+	*id = 0;
+	if (by == NULL || by->user_id <= 0 || by->role != ROLE_CITIZEN)
+		return verr_set(e, VERR_FORBIDDEN, "session", "session: sign "
+		    "in as the comment's author to appeal");
+	if (text == NULL || !has_text(text))
+		return verr_set(e, VERR_INVALID, "text", "text: say why the "
+		    "comment should be restored");
+	if (text_check("text", text, TEXT_CHECK_MULTILINE, VECHE_MAX_APPEAL,
+	    e) == -1)
+		return -1;
+	if ((rc = store_comment_get(s, comment, on_target, &t)) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "appeals: %s",
+		    store_error(s));
+	if (rc == 1)
+		return verr_set(e, VERR_NOT_FOUND, "id", "id: no comment %lld",
+		    (long long)comment);
+	if (t.user != by->user_id)
+		return verr_set(e, VERR_FORBIDDEN, "id", "id: only the "
+		    "comment's author appeals");
+	if (t.status != COMMENT_HIDDEN)
+		return verr_set(e, VERR_CONFLICT, "id", "id: the comment is "
+		    "not hidden");
+	if (store_begin(s) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "appeals: %s",
+		    store_error(s));
+	rc = store_appeal_add(s, comment, by->user_id, text, now, id);
+	if (rc == 2) {
+		store_rollback(s);
+		return verr_set(e, VERR_CONFLICT, "id", "id: the comment was "
+		    "appealed before (one appeal per comment)");
+	}
+	snprintf(object, sizeof(object), "comment:%lld", (long long)comment);
+	snprintf(head, sizeof(head), "appeal=%lld", (long long)*id);
+	if (rc == 0 && (detail = audit_detail(head, "text", text)) == NULL)
+		rc = -1;
+	if (rc == 0 && audit_append(s, by, "comment.appeal", object, NULL,
+	    detail, now, e) == -1)
+		rc = -1;
+	free(detail);
+	return finish(s, rc, "appeals", e);
+}
+
+/* What a decision needs of its appeal. */
+struct appeal_open {
+	int64_t user, comment, hider;
+	enum appeal_state state;
+};
+
+static int
+on_open(const struct comment_appeal *a, void *arg)
+{
+	struct appeal_open *o = arg;
+
+	o->user = a->user;
+	o->comment = a->comment;
+	o->hider = a->hider;
+	o->state = a->state;
+	return 0;
+}
+
+int
+social_appeal_decide(struct store *s, const struct actor *by,
+    int64_t appeal, int restore, const char *reason, int64_t now,
+    int64_t *author, int64_t *comment, struct verr *e)
+{
+	struct appeal_open o;
+	char object[40], head[64];
+	char *detail = NULL;
+	int64_t others = 0;
+	int rc;
+
+	*author = *comment = 0;
+	memset(&o, 0, sizeof(o));
+	if (by == NULL || (by->role != ROLE_MODERATOR &&
+	    by->role != ROLE_ADMIN))
+		return verr_set(e, VERR_FORBIDDEN, "role", "role: only "
+		    "moderators and administrators decide appeals");
+	if (reason == NULL || !has_text(reason))
+		return verr_set(e, VERR_INVALID, "reason", "reason: say why "
+		    "(the author sees it)");
+	if (text_check("reason", reason, TEXT_CHECK_MULTILINE,
+	    VECHE_MAX_REASON, e) == -1)
+		return -1;
+	if ((rc = store_appeal_get(s, appeal, on_open, &o)) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "appeals: %s",
+		    store_error(s));
+	if (rc == 1)
+		return verr_set(e, VERR_NOT_FOUND, "id", "id: no appeal %lld",
+		    (long long)appeal);
+	if (o.state != APPEAL_OPEN)
+		return verr_set(e, VERR_CONFLICT, "id", "id: the appeal was "
+		    "decided before");
+	/* Another pair of eyes: the one who hid it decides only alone. */
+	if (o.hider > 0 && o.hider == by->user_id) {
+		if (store_other_moderators(s, by->user_id, &others) == -1)
+			return verr_set(e, VERR_INTERNAL, NULL, "appeals: %s",
+			    store_error(s));
+		if (others > 0)
+			return verr_set(e, VERR_FORBIDDEN, "moderator",
+			    "moderator: you hid this comment; another "
+			    "moderator decides its appeal");
+	}
+	if (store_begin(s) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "appeals: %s",
+		    store_error(s));
+	rc = store_appeal_decide(s, appeal, restore ? APPEAL_RESTORED :
+	    APPEAL_UPHELD, reason, by->user_id, now);
+	if (rc == 1) {
+		store_rollback(s);
+		return verr_set(e, VERR_CONFLICT, "id", "id: the appeal was "
+		    "decided before");
+	}
+	if (rc == 0 && restore && store_comment_set_status(s, o.comment,
+	    COMMENT_PUBLISHED, NULL, by->user_id, now) != 0)
+		rc = -1;
+	snprintf(object, sizeof(object), "comment:%lld", (long long)o.comment);
+	snprintf(head, sizeof(head), "appeal=%lld decision=%s",
+	    (long long)appeal, restore ? "restored" : "upheld");
+	if (rc == 0 && (detail = audit_detail(head, "reason", reason)) == NULL)
+		rc = -1;
+	if (rc == 0 && audit_append(s, by, restore ? "comment.appeal.restore" :
+	    "comment.appeal.uphold", object, NULL, detail, now, e) == -1)
+		rc = -1;
+	free(detail);
+	if (finish(s, rc, "appeals", e) == -1)
+		return -1;
+	*author = o.user;
+	*comment = o.comment;
+	return 0;
+}
+
+int
+social_appeals(struct store *s, int64_t user, unsigned state_mask,
+    size_t limit, int (*fn)(const struct comment_appeal *, void *),
+    void *arg)
+{
+	return store_appeal_each(s, user, state_mask, limit, fn, arg);
 }

@@ -197,4 +197,44 @@ int social_comments_by(struct store *s, int64_t user, unsigned status_mask,
 int social_votes(struct store *s, int64_t report, const char *voter,
     int64_t *count, int *voted);
 
+/*
+ * Appeals (docs/participation.md): the author of a hidden comment,
+ * signed in, appeals once with text (1 to VECHE_MAX_APPEAL characters);
+ * a moderator decides: upheld (stays hidden) or restored (published),
+ * with a reason (1 to VECHE_MAX_REASON characters).  The moderator who
+ * hid the comment does not decide its appeal while another active
+ * moderator or administrator exists.  Each appeal and decision appends
+ * to the audit chain ("comment.appeal", "comment.appeal.uphold",
+ * "comment.appeal.restore") with who and the text or reason, in the
+ * same transaction.
+ *
+ * social_appeal: 0 and the appeal's id in *id, or -1 with e set:
+ * VERR_FORBIDDEN ("session": not signed in; "id": not the author's),
+ * VERR_NOT_FOUND ("id"), VERR_CONFLICT ("id": not hidden, or appealed
+ * before), VERR_INVALID ("text"), VERR_INTERNAL.
+ *
+ * social_appeal_decide: 0 with the decided appeal's author in *author
+ * and comment in *comment, or -1 with e set: VERR_FORBIDDEN ("role";
+ * "moderator": the one who hid it, while another can decide),
+ * VERR_INVALID ("reason"), VERR_NOT_FOUND ("id"), VERR_CONFLICT ("id":
+ * decided before), VERR_INTERNAL.
+ */
+int social_appeal(struct store *s, const struct actor *by, int64_t comment,
+    const char *text, int64_t now, int64_t *id, struct verr *e);
+int social_appeal_decide(struct store *s, const struct actor *by,
+    int64_t appeal, int restore, const char *reason, int64_t now,
+    int64_t *author, int64_t *comment, struct verr *e);
+
+/*
+ * Appeals whose state is in state_mask (1 << state): user's newest first
+ * (user > 0), or everyone's oldest first (user 0: the moderators'
+ * queue), at most limit.  Returns 0, fn's non-zero result, or -1.
+ */
+int social_appeals(struct store *s, int64_t user, unsigned state_mask,
+    size_t limit, int (*fn)(const struct comment_appeal *, void *),
+    void *arg);
+
+/* "open", "upheld", "restored"; NULL for an unknown state. */
+const char *social_appeal_state_name(enum appeal_state st);
+
 #endif

@@ -83,6 +83,26 @@ static const char *const social_migrations[] = {
 	" SELECT comment, voter, useful, created FROM comment_votes_keep;"
 	"DROP TABLE comment_votes_keep; DROP TABLE comment_flags_keep;"
 	"CREATE INDEX comment_votes_voter ON comment_votes(voter, created);",
+	/*
+	 * 4 (first seen, docs/participation.md): a device's first vote or
+	 * comment is found by index, so weighing a vote stays O(log n) as
+	 * votes and comments grow (comment_votes has its index since 3).
+	 */
+	"CREATE INDEX votes_voter ON votes(voter, created);"
+	"CREATE INDEX comments_device ON comments(device, created);",
+	/*
+	 * 5 (appeals): a moderated author's one appeal against a hidden
+	 * comment, and the decision on it (state 0 open, 1 upheld,
+	 * 2 restored) with the deciding moderator and the reason.
+	 */
+	"CREATE TABLE comment_appeals(id INTEGER PRIMARY KEY,"
+	" comment INTEGER NOT NULL UNIQUE REFERENCES comments(id)"
+	" ON DELETE CASCADE, user INTEGER NOT NULL REFERENCES users(id)"
+	" ON DELETE CASCADE, text TEXT NOT NULL, created INTEGER NOT NULL,"
+	" state INTEGER NOT NULL DEFAULT 0, reason TEXT, decider INTEGER,"
+	" decided INTEGER);"
+	"CREATE INDEX comment_appeals_user ON comment_appeals(user, id);"
+	"CREATE INDEX comment_appeals_state ON comment_appeals(state, id);",
 };
 
 const struct migration_set store_social_schema = {
@@ -113,6 +133,13 @@ enum {
 	Q_USER_RATED,
 	Q_USER_HELPED,
 	Q_USER_COMMENTS,
+	Q_COMMENT_GET,
+	Q_APPEAL_INSERT,
+	Q_APPEAL_GET,
+	Q_APPEAL_BY_USER,
+	Q_APPEAL_QUEUE,
+	Q_APPEAL_DECIDE,
+	Q_OTHER_MODERATORS,
 	Q__MAX
 };
 
@@ -140,6 +167,12 @@ enum {
 	"reason, " WVOTES("1") " AS wup, " WVOTES("0") " AS wdown, " \
 	"COALESCE((SELECT sum(f.weight) FROM comment_flags f WHERE " \
 	"f.comment = comments.id), 0) AS wflags"
+
+/* The columns appeal_row reads, in its order, with the comment's. */
+#define APPEAL_COLUMNS "a.id, a.comment, a.user, a.text, a.created, " \
+	"a.state, a.reason, a.decider, a.decided, c.subject_kind, " \
+	"c.subject, c.body, c.reason, c.moderator FROM comment_appeals a " \
+	"JOIN comments c ON c.id = a.comment"
 
 static const char *const sql[Q__MAX] = {
 	[Q_REPORT_EXISTS] = "SELECT 1 FROM reports WHERE id = ?1",
@@ -195,6 +228,21 @@ static const char *const sql[Q__MAX] = {
 	[Q_USER_COMMENTS] = "SELECT " COMMENT_COLUMNS
 	    " FROM comments WHERE user = ?1 AND ((?2 >> status) & 1) = 1"
 	    " ORDER BY id DESC LIMIT ?3",
+	[Q_COMMENT_GET] = "SELECT " COMMENT_COLUMNS
+	    " FROM comments WHERE id = ?1",
+	[Q_APPEAL_INSERT] = "INSERT INTO comment_appeals(comment, user, text,"
+	    " created) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+	[Q_APPEAL_GET] = "SELECT " APPEAL_COLUMNS " WHERE a.id = ?1",
+	[Q_APPEAL_BY_USER] = "SELECT " APPEAL_COLUMNS " WHERE a.user = ?1"
+	    " AND ((?2 >> a.state) & 1) = 1 ORDER BY a.id DESC LIMIT ?3",
+	[Q_APPEAL_QUEUE] = "SELECT " APPEAL_COLUMNS " WHERE"
+	    " ((?1 >> a.state) & 1) = 1 ORDER BY a.id LIMIT ?2",
+	[Q_APPEAL_DECIDE] = "UPDATE comment_appeals SET state = ?2,"
+	    " reason = ?3, decider = ?4, decided = ?5 WHERE id = ?1"
+	    " AND state = 0",
+	/* Active moderators and administrators besides ?1. */
+	[Q_OTHER_MODERATORS] = "SELECT count(*) FROM users WHERE id <> ?1"
+	    " AND disabled = 0 AND role IN (?2, ?3)",
 };
 
 const struct stmt_table store_social_stmts = { sql, Q__MAX };
@@ -656,4 +704,137 @@ store_rate_hit(struct store *s, const char *key, int64_t since, int64_t now,
 		return -1;
 	return sq_tx_end(s, own, rate_hit(s, key, since, now, max,
 	    allowed) == 0);
+}
+
+int
+store_comment_get(struct store *s, int64_t id,
+    int (*fn)(const struct comment *, void *), void *arg)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_COMMENT_GET);
+	struct comment_rows e = { fn, arg };
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return sq_row(s, st, "reading a comment", comment_row, &e);
+}
+
+int
+store_appeal_add(struct store *s, int64_t comment, int64_t user,
+    const char *text, int64_t now, int64_t *id)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_APPEAL_INSERT);
+
+	*id = 0;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, comment);
+	sqlite3_bind_int64(st, 2, user);
+	sq_bind_text(st, 3, text);
+	sqlite3_bind_int64(st, 4, now);
+	if (sq_step_done(s, st, "adding an appeal") == -1)
+		return -1;
+	if (sqlite3_changes(s->db) == 0)
+		return 2;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+/* What appeal_row hands an appeal to. */
+struct appeal_rows {
+	int (*fn)(const struct comment_appeal *, void *);
+	void *arg;
+};
+
+/* A row of APPEAL_COLUMNS to fn. */
+static int
+appeal_row(sqlite3_stmt *st, void *arg)
+{
+	const struct appeal_rows *e = arg;
+	struct comment_appeal a;
+
+	a.id = sqlite3_column_int64(st, 0);
+	a.comment = sqlite3_column_int64(st, 1);
+	a.user = sqlite3_column_int64(st, 2);
+	a.text = sq_col_text(st, 3);
+	a.created = sqlite3_column_int64(st, 4);
+	a.state = (enum appeal_state)sqlite3_column_int(st, 5);
+	a.reason = sq_col_text(st, 6);
+	a.decider = sqlite3_column_int64(st, 7);
+	a.decided = sqlite3_column_int64(st, 8);
+	a.subject_kind = sq_col_text(st, 9);
+	a.subject_id = sqlite3_column_int64(st, 10);
+	a.body = sq_col_text(st, 11);
+	a.hide_reason = sq_col_text(st, 12);
+	a.hider = sqlite3_column_int64(st, 13);
+	if ((unsigned)a.state >= APPEAL_STATE__MAX)
+		return 0;
+	return e->fn(&a, e->arg);
+}
+
+int
+store_appeal_get(struct store *s, int64_t id,
+    int (*fn)(const struct comment_appeal *, void *), void *arg)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_APPEAL_GET);
+	struct appeal_rows e = { fn, arg };
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return sq_row(s, st, "reading an appeal", appeal_row, &e);
+}
+
+int
+store_appeal_each(struct store *s, int64_t user, unsigned state_mask,
+    size_t limit, int (*fn)(const struct comment_appeal *, void *),
+    void *arg)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, user > 0 ?
+	    Q_APPEAL_BY_USER : Q_APPEAL_QUEUE);
+	struct appeal_rows e = { fn, arg };
+	int i = 1;
+
+	if (st == NULL)
+		return -1;
+	if (user > 0)
+		sqlite3_bind_int64(st, i++, user);
+	sqlite3_bind_int64(st, i++, (sqlite3_int64)state_mask);
+	sqlite3_bind_int64(st, i, limit ? (sqlite3_int64)limit : -1);
+	return sq_rows(s, st, "reading appeals", appeal_row, &e);
+}
+
+int
+store_appeal_decide(struct store *s, int64_t id, enum appeal_state state,
+    const char *reason, int64_t decider, int64_t now)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_APPEAL_DECIDE);
+	int own, rc;
+
+	if (st == NULL || sq_tx_begin(s, &own) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, (int)state);
+	sq_bind_text(st, 3, reason);
+	sqlite3_bind_int64(st, 4, decider);
+	sqlite3_bind_int64(st, 5, now);
+	rc = sq_step_done(s, st, "deciding an appeal");
+	if (rc == 0 && sqlite3_changes(s->db) == 0)
+		rc = 1;
+	return sq_tx_finish(s, own, rc);
+}
+
+int
+store_other_moderators(struct store *s, int64_t user, int64_t *n)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_SOCIAL, Q_OTHER_MODERATORS);
+
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, user);
+	sqlite3_bind_int(st, 2, ROLE_MODERATOR);
+	sqlite3_bind_int(st, 3, ROLE_ADMIN);
+	return sq_row(s, st, "counting moderators", sq_int64_row, n) == 0 ?
+	    0 : -1;
 }

@@ -119,4 +119,37 @@ int store_report_history(struct store *s, int64_t report,
 int store_rate_hit(struct store *s, const char *key, int64_t since,
     int64_t now, int max, int *allowed);
 
+/* Comment id (1 if there is none), in any status. */
+int store_comment_get(struct store *s, int64_t id,
+    int (*fn)(const struct comment *, void *), void *arg);
+
+/*
+ * Record user's appeal against comment at now (the caller checked that
+ * the comment is the user's and hidden): 0 and the new id in *id, 2 when
+ * the comment was appealed before (nothing changes).
+ */
+int store_appeal_add(struct store *s, int64_t comment, int64_t user,
+    const char *text, int64_t now, int64_t *id);
+
+/*
+ * Appeal id with its comment (1 if none); appeals whose state is in
+ * state_mask (bit 1 << state): user's newest first (user > 0), else
+ * everyone's oldest first (the moderators' queue), at most limit.
+ */
+int store_appeal_get(struct store *s, int64_t id,
+    int (*fn)(const struct comment_appeal *, void *), void *arg);
+int store_appeal_each(struct store *s, int64_t user, unsigned state_mask,
+    size_t limit, int (*fn)(const struct comment_appeal *, void *),
+    void *arg);
+
+/*
+ * Decide open appeal id: state (upheld or restored), the reason and the
+ * deciding moderator's account.  1 when there is no open appeal id.
+ */
+int store_appeal_decide(struct store *s, int64_t id, enum appeal_state state,
+    const char *reason, int64_t decider, int64_t now);
+
+/* How many active moderators and administrators there are besides user. */
+int store_other_moderators(struct store *s, int64_t user, int64_t *n);
+
 #endif

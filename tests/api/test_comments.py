@@ -12,6 +12,10 @@ import sqlite3
 import unittest
 
 from harness import ServerTestCase, Session
+import test_accounts
+from test_delivery import wait_for
+
+MAIL = "appellant@mail.test"
 
 DAY = 86400
 
@@ -195,6 +199,162 @@ class CommentsTest(ServerTestCase):
     def said(self, r):
         """The error's description (Open311's error list)."""
         return r.json()[0]["description"]
+
+
+class AppealsTest(test_accounts.MailServerCase):
+    """A moderated author's appeal (docs/participation.md "Appeals"),
+    decided by another moderator, audited, shown and sent by e-mail to a
+    real SMTP receiver on loopback."""
+    extra_args = ("--proposals", "3/30")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for login, role in (("moda", "moderator"), ("modb", "moderator"),
+                            ("appellant", "citizen"), ("other", "citizen")):
+            cls.server.create_user(login, role)
+        with sqlite3.connect(cls.server.db, timeout=30) as db:
+            db.execute("UPDATE users SET email = ? WHERE login = ?",
+                       (MAIL, "appellant"))
+
+    form = CommentsTest.form
+    comment = CommentsTest.comment
+    listed = CommentsTest.listed
+    proposal = CommentsTest.proposal
+    user_id = CommentsTest.user_id
+    said = CommentsTest.said
+
+    def hidden_comment(self, s, body, reason, by="moda"):
+        pid = self.proposal(s)
+        cid = self.comment(s, "proposal:%d" % pid, body)["id"]
+        r = Session(self, by).post("/desk/comments/%d/hide" % cid,
+                                   {"reason": reason})
+        self.assertEqual(r.status, 303, r)
+        return pid, cid
+
+    def audit(self, cid):
+        with sqlite3.connect(self.server.db, timeout=30) as db:
+            return db.execute("SELECT action, actor_name, after FROM "
+                              "audit_log WHERE object = ? ORDER BY id",
+                              ("comment:%d" % cid,)).fetchall()
+
+    def test_appeal_restored_by_another_moderator_and_mailed(self):
+        s = Session(self, "appellant")
+        pid, cid = self.hidden_comment(s, "Скамейки поставили криво",
+                                       "Не по теме обсуждения")
+        # The author sees why, on the subject's page, with the form.
+        page = s.get("/proposals/%d" % pid).text()
+        self.assertIn('id="hidden-why-%d"' % cid, page)
+        self.assertIn("Не по теме обсуждения", page)
+        self.assertIn('id="appeal-form-%d"' % cid, page)
+        # Nobody else does; nobody else may appeal.
+        page = Session(self, "other").get("/proposals/%d" % pid).text()
+        self.assertNotIn("Не по теме обсуждения", page)
+        r = self.form(Session(self, "other"),
+                      "/api/v1/comments/%d/appeal" % cid, {"text": "Верните"})
+        self.assertEqual(r.status, 403, r)
+        self.assertTrue(self.said(r).startswith("id:"), r)
+        r = self.form(Session(self), "/api/v1/comments/%d/appeal" % cid,
+                      {"text": "Верните"})
+        self.assertEqual(r.status, 403, r)
+        self.assertTrue(self.said(r).startswith("session:"), r)
+        for text in ("", "   ", "я" * 2001):
+            r = self.form(s, "/api/v1/comments/%d/appeal" % cid,
+                          {"text": text})
+            self.assertEqual(r.status, 400, (len(text), r))
+            self.assertTrue(self.said(r).startswith("text:"), r)
+        r = self.form(s, "/api/v1/comments/%d/appeal" % cid,
+                      {"text": "Это по теме: скамейки из этого проекта"})
+        self.assertEqual(r.status, 201, r)
+        aid = r.json()["id"]
+        self.assertEqual(r.json()["state"], "open")
+        # Once.
+        r = self.form(s, "/api/v1/comments/%d/appeal" % cid,
+                      {"text": "Ещё раз"})
+        self.assertEqual(r.status, 409, r)
+        self.assertTrue(self.said(r).startswith("id:"), r)
+        mine = s.get("/api/v1/appeals").json()
+        self.assertEqual([(a["id"], a["state"]) for a in mine],
+                         [(aid, "open")])
+        # Both moderators see it queued; the one who hid it may not
+        # decide while another moderator exists.
+        moda, modb = Session(self, "moda"), Session(self, "modb")
+        page = moda.get("/desk/moderation").text()
+        queue = page.split('id="appeals"')[1].split("</ul>")[0]
+        self.assertIn('id="mod-appeal-%d"' % aid, queue)
+        self.assertIn("скамейки из этого проекта", queue)
+        r = moda.post("/desk/appeals/%d/restore" % aid, {"reason": "Ок"})
+        self.assertEqual(r.status, 403, r)
+        self.assertIn("moderator", r.text())
+        r = modb.post("/desk/appeals/%d/restore" % aid, {})
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("reason", r.text())
+        r = modb.post("/desk/appeals/%d/restore" % aid,
+                      {"reason": "Замечание по теме, скрыто ошибочно"})
+        self.assertEqual(r.status, 303, r)
+        r = modb.post("/desk/appeals/%d/uphold" % aid, {"reason": "Нет"})
+        self.assertEqual(r.status, 409, r)
+        # Published again; the decision on the profile and in the API.
+        self.assertEqual([c["id"] for c in
+                          self.listed("proposal:%d" % pid)], [cid])
+        page = s.get("/people/%d" % self.user_id("appellant")).text()
+        self.assertIn('id="appeal-%d" data-state="restored"' % aid, page)
+        self.assertIn("Замечание по теме, скрыто ошибочно", page)
+        mine = s.get("/api/v1/appeals").json()
+        self.assertEqual((mine[0]["state"], mine[0]["reason"]),
+                         ("restored", "Замечание по теме, скрыто ошибочно"))
+        page = modb.get("/desk/moderation").text()
+        self.assertNotIn('id="mod-appeal-%d"' % aid, page)
+        # Audited: who and the text or the reason.
+        rows = self.audit(cid)
+        self.assertEqual([r[:2] for r in rows], [
+            ("comment.hide", "moda"), ("comment.appeal", "appellant"),
+            ("comment.appeal.restore", "modb")])
+        self.assertIn("скамейки из этого проекта", rows[1][2])
+        self.assertIn("reason=Замечание по теме", rows[2][2])
+        self.assertEqual(self.server.audit_verify()[0], 0)
+        # The author reaches the profile from "my" pages.
+        me = self.user_id("appellant")
+        for path in ("/my", "/account"):
+            self.assertIn('href="/people/%d"' % me, s.get(path).text(), path)
+        # And told by e-mail.
+        mails = wait_for("the decision's mail", lambda: self.box.to(MAIL))
+        text = mails[0].get_body(("plain",)).get_content()
+        self.assertIn("Решение по вашему обжалованию", mails[0]["Subject"])
+        self.assertIn("Замечание по теме, скрыто ошибочно", text)
+        self.assertIn("Комментарий восстановлен", text)
+
+    def test_the_only_moderator_decides_alone_and_upholds(self):
+        s = Session(self, "other")
+        pid, cid = self.hidden_comment(s, "Рекламирую свой магазин",
+                                       "Реклама", by="modb")
+        r = self.form(s, "/api/v1/comments/%d/appeal" % cid,
+                      {"text": "Это не реклама"})
+        self.assertEqual(r.status, 201, r)
+        aid = r.json()["id"]
+        # With moda disabled modb is the only moderator: modb decides.
+        with sqlite3.connect(self.server.db, timeout=30) as db:
+            db.execute("UPDATE users SET disabled = 1 WHERE login = 'moda'")
+        try:
+            r = Session(self, "modb").post(
+                "/desk/appeals/%d/uphold" % aid,
+                {"reason": "Ссылка на магазин, п. 3 правил"})
+        finally:
+            with sqlite3.connect(self.server.db, timeout=30) as db:
+                db.execute("UPDATE users SET disabled = 0 "
+                           "WHERE login = 'moda'")
+        self.assertEqual(r.status, 303, r)
+        self.assertEqual(self.listed("proposal:%d" % pid), [])
+        page = s.get("/people/%d" % self.user_id("other")).text()
+        self.assertIn('id="appeal-%d" data-state="upheld"' % aid, page)
+        self.assertIn("Ссылка на магазин, п. 3 правил", page)
+        # The subject's page links the decision instead of the form.
+        page = s.get("/proposals/%d" % pid).text()
+        self.assertNotIn('id="appeal-form-%d"' % cid, page)
+        self.assertIn('href="/people/%d#appeal-%d"' %
+                      (self.user_id("other"), aid), page)
+        self.assertEqual(self.audit(cid)[-1][:2],
+                         ("comment.appeal.uphold", "modb"))
 
 
 if __name__ == "__main__":

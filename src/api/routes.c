@@ -44,6 +44,7 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	proposals_routes,       /* proposals, agency notes (web_proposals.c) */
 	alerts_routes,          /* citizens' e-mail alerts (web_alerts.c) */
 	trends_routes,          /* listening's trends (web_trends.c) */
+	officials_routes,       /* officials' pages (web_officials.c) */
 };
 
 struct http_route *

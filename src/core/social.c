@@ -5,6 +5,7 @@
 
 #include "veche.h"
 #include "core/audit.h"
+#include "core/officials.h"
 #include "core/parse.h"
 #include "core/photo.h"
 #include "core/proposals.h"
@@ -100,6 +101,7 @@ static const struct {
 } kinds[] = {
 	{ "report", "/reports/", report_present },
 	{ "proposal", "/proposals/", proposal_present },
+	{ "official_note", "/officials/notes/", official_note_exists },
 };
 
 /* The kinds' index of name, or -1. */

@@ -546,7 +546,7 @@ static const char *const msgs[M__MAX][LANG__MAX] = {
 	    "proposals." },
 	[M_C_ON] = { "к", "on" },
 	/* Officials' pages (web_officials.c, issue 14). */
-	[M_OFFICIALS_NAV] = { "Чиновники", "Officials" },
+	[M_OFFICIALS_NAV] = { "Должностные лица", "Officials" },
 };
 
 static const char *const status_text[STATUS__MAX][LANG__MAX] = {

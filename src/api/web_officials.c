@@ -1370,7 +1370,8 @@ static const char *const p_question[] = { "lang", "done", NULL };
 
 static const struct http_route officials_table[] = {
 	{ HTTP_GET, "/officials", list_page, 0, p_lang, 0 },
-	{ HTTP_GET, "/officials/me", me_page, STAFF, p_me, 0 },
+	{ HTTP_GET, "/officials/me", me_page, STAFF | ACCESS_ADMIN, p_me,
+	    0 },
 	{ HTTP_POST, "/officials/me", profile_save, STAFF, p_profile, 0 },
 	{ HTTP_POST, "/officials/notes", note_post, STAFF, p_body, 0 },
 	{ HTTP_POST, "/officials/questions", question_ask, STAFF, p_ask, 0 },

@@ -111,9 +111,10 @@ export const screenshotDir = join(root, 'docs', 'screenshots');
 export const PASSWORD = 'correct horse battery';
 
 // A user made with the command line on server's database.
-export function createUser(server, login, role) {
+export function createUser(server, login, role, agencies = []) {
   const r = spawnSync(VECHE_BIN, ['user', 'create', '--db', join(server.dir, 'veche.db'),
-    '--login', login, '--role', role], { input: `${PASSWORD}\n`,
+    '--login', login, '--role', role, ...agencies.flatMap((a) => ['--agency', a])],
+  { input: `${PASSWORD}\n`,
     env: { ...process.env, VECHE_PWHASH_FAST: '1' }, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`veche user create ${login}: ${r.stderr}`);
 }

@@ -5,47 +5,21 @@
 // the answers by sentiment and topic.  axe-core on every page; no page
 // scrolls sideways.
 import assert from 'node:assert/strict';
-import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { createUser, launch, newPage, pageProblems, signIn, skipReason,
-  startServer } from './harness.mjs';
-
-const phone = { viewport: { width: 360, height: 740 } };
-
-async function check(page, what) {
-  await pageProblems(page, what);
-  const over = await page.evaluate(() => document.documentElement.scrollWidth -
-    document.documentElement.clientWidth);
-  assert.ok(over <= 0, `${what} scrolls sideways by ${over}px at 360 px`);
-}
+import { createUser, launch, newPage, PHONE as phone, phoneCheck as check,
+  signIn, skipReason, startClockedServer } from './harness.mjs';
 
 async function submit(page, selector) {
   await Promise.all([page.waitForNavigation(), page.click(selector)]);
 }
 
 describe('officials\' pages', { skip: skipReason, timeout: 300000 }, () => {
-  let server, browser, clockFile;
+  let server, browser, setClock;
   const start = Date.parse('2026-06-15T10:00:00+03:00') / 1000;
 
-  function setClock(t) {
-    writeFileSync(`${clockFile}.new`, `@${t}\n`);
-    renameSync(`${clockFile}.new`, clockFile);   // a new file: veche rereads it
-  }
-
   before(async () => {
-    clockFile = join(mkdtempSync(join(tmpdir(), 'veche-clock-')), 'clock');
-    setClock(start);
-    const saved = process.env.VECHE_TEST_CLOCK;
-    process.env.VECHE_TEST_CLOCK = `file:${clockFile}`;
-    try {
-      server = await startServer();
-    } finally {
-      if (saved === undefined) delete process.env.VECHE_TEST_CLOCK;
-      else process.env.VECHE_TEST_CLOCK = saved;
-    }
+    ({ server, setClock } = await startClockedServer(start));
     createUser(server, 'ivanova', 'head', ['roads']);
     createUser(server, 'anna', 'citizen');
     browser = await launch();

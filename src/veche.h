@@ -261,4 +261,17 @@
 #define VECHE_HELP_MAX_TAKEN     3     /* needs one account holds taken at once */
 #define VECHE_HELP_PUBLIC_DECIMALS 3   /* decimals of a post's public point (~100 m) */
 
+/* Officials' pages (core/officials.c, docs/officials.md). */
+#define VECHE_OFFICIAL_MAX_NAME  200   /* characters of a display name, position */
+#define VECHE_OFFICIAL_MAX_BIO   1000  /* characters of a short bio */
+#define VECHE_OFFICIAL_MAX_NOTE  1000  /* characters of a short note */
+#define VECHE_OFFICIAL_MAX_QUESTION 500 /* characters of a question of the day */
+#define VECHE_OFFICIAL_MAX_ANSWER 1000 /* characters of a citizen's answer */
+#define VECHE_OFFICIAL_MAX_PHONE 32    /* bytes of a (private) phone */
+#define VECHE_OFFICIAL_LIST      50    /* notes, questions listed on a page */
+#define VECHE_OFFICIAL_WINDOW_DAYS 7   /* a question stays open at most */
+#define VECHE_OFFICIAL_TOPICS    5     /* topic groups of a digest */
+#define VECHE_OFFICIAL_SAMPLES   3     /* representative answers a group shows */
+#define VECHE_OFFICIAL_ANSWERS   5000  /* answers a digest reads, most */
+
 #endif

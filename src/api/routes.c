@@ -46,6 +46,7 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	alerts_routes,          /* citizens' e-mail alerts (web_alerts.c) */
 	trends_routes,          /* listening's trends (web_trends.c) */
 	incident_routes,        /* incidents of listening (web_incident.c) */
+	officials_routes,       /* officials' pages (web_officials.c) */
 };
 
 struct http_route *

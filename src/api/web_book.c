@@ -332,6 +332,9 @@ book_page(struct http_request *req, struct http_response *res, void *arg)
 	html_f(&h, "<h1>%s</h1>\n<p class=\"book-sub\">%s</p>\n",
 	    agency_name(c.app->catalog, code, c.lang), bt(B_SUB, c.lang));
 	people(&h, c.app->catalog, b, r);
+	/* Its head's and staff's public pages (web_officials.c). */
+	if (web_officials_agency(&h, &c, code) == -1)
+		goto out;
 	html_f(&h, "<section aria-labelledby=\"figures-title\"><h2 "
 	    "id=\"figures-title\">%s</h2>\n", bt(B_FIGURES, c.lang));
 	figures(&h, ratings_find(r, code));

@@ -565,6 +565,8 @@ static const char *const msgs[M__MAX][LANG__MAX] = {
 	[M_A_YOURS] = { "Ваш скрытый комментарий", "Your hidden comment" },
 	[M_A_AGAINST] = { "Обжалование", "Appeal" },
 	[M_MY_PROFILE] = { "Мой профиль", "My profile" },
+	/* Officials' pages (web_officials.c, issue 14). */
+	[M_OFFICIALS_NAV] = { "Должностные лица", "Officials" },
 };
 
 static const char *const status_text[STATUS__MAX][LANG__MAX] = {
@@ -849,6 +851,9 @@ html_page_begin(struct html *h, const char *title, const char *page,
 	/* Proposals (web_proposals.c). */
 	html_f(h, "<li><a href=\"/proposals\" id=\"nav-proposals\">%m</a>"
 	    "</li>\n", M_PROP_NAV);
+	/* Officials' pages (web_officials.c). */
+	html_f(h, "<li><a href=\"/officials\" id=\"nav-officials\">%m</a>"
+	    "</li>\n", M_OFFICIALS_NAV);
 	html_raw(h, "</ul></nav>\n");
 	/* Citizens' accounts: sign in, or the signed-in user's links. */
 	if (h->account == NULL)

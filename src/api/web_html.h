@@ -123,6 +123,8 @@ enum msg {
 	M_A_TITLE, M_A_TEXT, M_A_SEND, M_A_OPEN, M_A_UPHELD, M_A_RESTORED,
 	M_A_UPHOLD, M_A_RESTORE, M_A_DONE, M_A_MAIL_SUBJECT, M_A_YOURS,
 	M_A_AGAINST, M_MY_PROFILE,
+	/* Officials' pages (web_officials.c, issue 14; its other words are its own). */
+	M_OFFICIALS_NAV,
 	M__MAX
 };
 

@@ -140,18 +140,12 @@ pw(enum pw w, enum lang l)
 	ACCESS_HEAD)
 #define PUBLISHERS (ACCESS_ADMIN | ACCESS_OPERATOR | ACCESS_HEAD)
 
-/* A request's fields: the JSON body's, or the form's. */
-struct in {
-	struct http_request *req;
-	json_t *doc;
-	char buf[8][32];
-	int n;
-};
+/* Requests' fields (web_proposals.h: also web_officials.c's). */
 
 /* Open the JSON body when there is one: 0, or -1 after a 400. */
-static int
-in_open(struct http_request *req, struct http_response *res,
-    struct web_ctx *c, struct in *in)
+int
+web_in_open(struct http_request *req, struct http_response *res,
+    struct web_ctx *c, struct web_in *in)
 {
 	const char *type = http_request_header(req, "Content-Type");
 	char err[256];
@@ -173,8 +167,8 @@ in_open(struct http_request *req, struct http_response *res,
 	return 0;
 }
 
-static const char *
-in_get(struct in *in, const char *name)
+const char *
+web_in_get(struct web_in *in, const char *name)
 {
 	if (in->doc == NULL)
 		return http_request_param(in->req, name);
@@ -184,8 +178,8 @@ in_get(struct in *in, const char *name)
 	    sizeof(in->buf[0]));
 }
 
-static void
-in_close(struct in *in)
+void
+web_in_close(struct web_in *in)
 {
 	json_decref(in->doc);
 	in->doc = NULL;
@@ -476,23 +470,23 @@ proposal_write(struct http_request *req, struct http_response *res, void *arg,
 	const char *flash = NULL;
 	struct web_ctx c;
 	struct verr e;
-	struct in in;
+	struct web_in in;
 	int64_t id = 0, now;
 	int rc, review;
 
 	if (web_begin(req, res, arg, &c) == -1)
 		return 0;
 	if ((what != WR_CREATE && (id = path_id(req, res, &c)) == -1) ||
-	    in_open(req, res, &c, &in) == -1)
+	    web_in_open(req, res, &c, &in) == -1)
 		return 0;
 	memset(&e, 0, sizeof(e));
 	memset(&pi, 0, sizeof(pi));
 	now = app_now(c.app);
-	pi.title = in_get(&in, "title");
-	pi.text = in_get(&in, "text");
+	pi.title = web_in_get(&in, "title");
+	pi.text = web_in_get(&in, "text");
 	switch (what) {
 	case WR_CREATE:
-		pi.report = in_get(&in, "report");
+		pi.report = web_in_get(&in, "report");
 		rc = proposal_submit(c.store, c.act, &pi, now, &id, &e);
 		flash = "created";
 		break;
@@ -505,8 +499,8 @@ proposal_write(struct http_request *req, struct http_response *res, void *arg,
 		flash = rc == 0 && review ? "review" : "supported";
 		break;
 	default:
-		rc = proposal_decide(c.store, c.act, id, in_get(&in, "state"),
-		    in_get(&in, "reason"), now, &e);
+		rc = proposal_decide(c.store, c.act, id, web_in_get(&in, "state"),
+		    web_in_get(&in, "reason"), now, &e);
 		flash = "decided";
 		break;
 	}
@@ -515,7 +509,7 @@ proposal_write(struct http_request *req, struct http_response *res, void *arg,
 	else
 		rc = done(req, res, &c, what == WR_CREATE ? 201 : 200, id,
 		    flash);
-	in_close(&in);
+	web_in_close(&in);
 	return rc;
 }
 
@@ -906,7 +900,7 @@ note_create(struct http_request *req, struct http_response *res, void *arg)
 	const char *code;
 	struct web_ctx c;
 	struct verr e;
-	struct in in;
+	struct web_in in;
 	char where[96];
 	int64_t id;
 	int rc;
@@ -914,13 +908,13 @@ note_create(struct http_request *req, struct http_response *res, void *arg)
 	if (web_begin(req, res, arg, &c) == -1)
 		return 0;
 	if ((code = path_agency(req, res, &c)) == NULL ||
-	    in_open(req, res, &c, &in) == -1)
+	    web_in_open(req, res, &c, &in) == -1)
 		return 0;
 	memset(&e, 0, sizeof(e));
-	ni.title = in_get(&in, "title");
-	ni.text = in_get(&in, "text");
-	ni.date = in_get(&in, "date");
-	ni.reports = in_get(&in, "reports");
+	ni.title = web_in_get(&in, "title");
+	ni.text = web_in_get(&in, "text");
+	ni.date = web_in_get(&in, "date");
+	ni.reports = web_in_get(&in, "reports");
 	if (note_publish(c.store, c.act, code, &ni, app_now(c.app), &id,
 	    &e) == -1)
 		rc = social_fail_verr(req, res, &c, &e);
@@ -932,7 +926,7 @@ note_create(struct http_request *req, struct http_response *res, void *arg)
 		    code, id);
 		rc = social_see_other(res, where);
 	}
-	in_close(&in);
+	web_in_close(&in);
 	return rc;
 }
 

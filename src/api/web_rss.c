@@ -7,6 +7,7 @@
  * as HTML that shows it as typed (plain_element).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -214,5 +215,89 @@ out:
 	if (f.w != NULL)
 		xmlFreeTextWriter(f.w);
 	xmlBufferFree(buf);
+	return rc;
+}
+
+/*
+ * The same writer for other feeds (web.h: web_feed_begin, an officials'
+ * notes): a channel of title at link_path, then items, then the end.
+ */
+struct web_feed {
+	struct feed f;
+	xmlBufferPtr buf;
+};
+
+struct web_feed *
+web_feed_begin(struct http_request *req, const struct web_ctx *c,
+    const char *title, const char *link_path, const char *description)
+{
+	struct web_feed *wf;
+
+	if ((wf = calloc(1, sizeof(*wf))) == NULL)
+		return NULL;
+	wf->f.req = req;
+	wf->f.c = c;
+	if ((wf->buf = xmlBufferCreate()) == NULL ||
+	    (wf->f.w = xmlNewTextWriterMemory(wf->buf, 0)) == NULL ||
+	    xmlTextWriterStartDocument(wf->f.w, NULL, "UTF-8", NULL) < 0 ||
+	    xmlTextWriterStartElement(wf->f.w, BAD_CAST "rss") < 0 ||
+	    xmlTextWriterWriteAttribute(wf->f.w, BAD_CAST "version",
+	    BAD_CAST "2.0") < 0 ||
+	    xmlTextWriterStartElement(wf->f.w, BAD_CAST "channel") < 0)
+		wf->f.failed = 1;
+	else {
+		element(&wf->f, "title", title);
+		element(&wf->f, "link", web_url(req, c, link_path));
+		element(&wf->f, "description", description);
+		element(&wf->f, "language", c->lang == LANG_EN ? "en" : "ru");
+	}
+	return wf;
+}
+
+void
+web_feed_item(struct web_feed *wf, const char *title, const char *path,
+    const char *text, int64_t date)
+{
+	const char *url = web_url(wf->f.req, wf->f.c, path);
+	char when[64];
+
+	if (wf->f.failed)
+		return;
+	rfc822(date, when, sizeof(when));
+	if (xmlTextWriterStartElement(wf->f.w, BAD_CAST "item") < 0) {
+		wf->f.failed = 1;
+		return;
+	}
+	element(&wf->f, "title", title);
+	element(&wf->f, "link", url);
+	plain_element(&wf->f, "description", text);
+	element(&wf->f, "pubDate", when);
+	if (xmlTextWriterStartElement(wf->f.w, BAD_CAST "guid") < 0 ||
+	    xmlTextWriterWriteAttribute(wf->f.w, BAD_CAST "isPermaLink",
+	    BAD_CAST "true") < 0 ||
+	    xmlTextWriterWriteString(wf->f.w, BAD_CAST url) < 0 ||
+	    xmlTextWriterEndElement(wf->f.w) < 0 ||
+	    xmlTextWriterEndElement(wf->f.w) < 0)
+		wf->f.failed = 1;
+}
+
+int
+web_feed_end(struct web_feed *wf, struct http_response *res)
+{
+	int rc = -1;
+
+	if (wf == NULL)
+		return -1;
+	if (!wf->f.failed && xmlTextWriterEndDocument(wf->f.w) >= 0) {
+		xmlFreeTextWriter(wf->f.w);
+		wf->f.w = NULL;
+		http_response_kind(res, HTTP_TYPE_RSS);
+		rc = http_response_append(res, xmlBufferContent(wf->buf),
+		    (size_t)xmlBufferLength(wf->buf));
+	}
+	if (wf->f.w != NULL)
+		xmlFreeTextWriter(wf->f.w);
+	xmlBufferFree(wf->buf);
+	free(wf);
 	return rc;
 }

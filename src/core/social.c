@@ -6,6 +6,7 @@
 #include "veche.h"
 #include "base/str.h"
 #include "core/audit.h"
+#include "core/officials.h"
 #include "core/parse.h"
 #include "core/photo.h"
 #include "core/proposals.h"
@@ -101,6 +102,7 @@ static const struct {
 } kinds[] = {
 	{ "report", "/reports/", report_present },
 	{ "proposal", "/proposals/", proposal_present },
+	{ "official_note", "/officials/notes/", official_note_exists },
 };
 
 /* The kinds' index of name, or -1. */

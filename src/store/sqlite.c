@@ -72,6 +72,7 @@ static const struct stmt_table *const stmt_tables[STORE_MOD__MAX] = {
 	[STORE_MOD_PROPOSALS] = &store_proposals_stmts,
 	[STORE_MOD_ALERTS] = &store_alerts_stmts,
 	[STORE_MOD_INCIDENTS] = &store_incidents_stmts,
+	[STORE_MOD_OFFICIALS] = &store_officials_stmts,
 };
 
 #define STMT_FIXED ((size_t)STORE_MOD__MAX * STORE_MOD_STMTS)
@@ -196,6 +197,7 @@ static const struct migration_set *const migration_sets[] = {
 	&store_proposals_schema,
 	&store_alerts_schema,   /* after delivery: its items name events */
 	&store_incidents_schema, /* after posts and reports: it links them */
+	&store_officials_schema,       /* officials' pages */
 };
 
 const struct migration_set store_core_schema = {

@@ -46,6 +46,7 @@ enum store_module {
 	STORE_MOD_PROPOSALS,    /* proposals, agency notes (sqlite_proposals.c) */
 	STORE_MOD_ALERTS,       /* citizens' e-mail alerts (sqlite_alerts.c) */
 	STORE_MOD_INCIDENTS,    /* incidents of listening (sqlite_incidents.c) */
+	STORE_MOD_OFFICIALS,    /* officials' pages (sqlite_officials.c) */
 	STORE_MOD__MAX
 };
 
@@ -79,6 +80,7 @@ extern const struct stmt_table store_help_stmts;
 extern const struct stmt_table store_proposals_stmts;
 extern const struct stmt_table store_alerts_stmts;
 extern const struct stmt_table store_incidents_stmts;
+extern const struct stmt_table store_officials_stmts;
 
 /* One module's numbered migrations: steps[i] takes version i to i + 1. */
 struct migration_set {
@@ -99,6 +101,7 @@ extern const struct migration_set store_help_schema;
 extern const struct migration_set store_proposals_schema;
 extern const struct migration_set store_alerts_schema;
 extern const struct migration_set store_incidents_schema;
+extern const struct migration_set store_officials_schema;
 
 struct store {
 	sqlite3 *db;

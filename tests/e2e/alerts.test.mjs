@@ -7,17 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { launch, newPage, pageProblems, skipReason, startMailServer, unqp }
-  from './harness.mjs';
-
-const phone = { viewport: { width: 360, height: 740 } };
-
-async function check(page, what) {
-  await pageProblems(page, what);
-  const over = await page.evaluate(() => document.documentElement.scrollWidth -
-    document.documentElement.clientWidth);
-  assert.ok(over <= 0, `${what} scrolls sideways by ${over}px at 360 px`);
-}
+import { launch, newPage, PHONE as phone, phoneCheck as check, skipReason,
+  startMailServer, unqp } from './harness.mjs';
 
 describe('e-mail alerts on a phone', { skip: skipReason, timeout: 300000 }, () => {
   let server;

@@ -6,13 +6,12 @@
 // and the CSP are checked on every page, and no page scrolls sideways.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  axeProblems, launch, newPage, skipReason, startServer, VECHE_BIN,
+  axeProblems, launch, newPage, skipReason, startClockedServer, startServer,
+  VECHE_BIN,
 } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
@@ -183,25 +182,11 @@ describe('the citizen after the answer, on a phone', { skip: skipReason, timeout
 // page.  The server reads its clock from a file (VECHE_CLOCK=file:...), so
 // that the reporter can answer after the 30 days of reopening.
 describe('"closed, not fixed" in the lists', { skip: skipReason, timeout: 300000 }, () => {
-  let server, browser, db, clockFile;
+  let server, browser, db, setClock;
   const start = Date.parse('2026-06-15T10:00:00+03:00') / 1000;
 
-  function setClock(t) {
-    writeFileSync(`${clockFile}.new`, `@${t}\n`);
-    renameSync(`${clockFile}.new`, clockFile);   // a new file: veche rereads it
-  }
-
   before(async () => {
-    clockFile = join(mkdtempSync(join(tmpdir(), 'veche-clock-')), 'clock');
-    setClock(start);
-    const saved = process.env.VECHE_TEST_CLOCK;
-    process.env.VECHE_TEST_CLOCK = `file:${clockFile}`;
-    try {
-      server = await startServer();
-    } finally {
-      if (saved === undefined) delete process.env.VECHE_TEST_CLOCK;
-      else process.env.VECHE_TEST_CLOCK = saved;
-    }
+    ({ server, setClock } = await startClockedServer(start));
     db = join(server.dir, 'veche.db');
     createUser(db, 'op', 'operator', ['roads']);
     browser = await launch();

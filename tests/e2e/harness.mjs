@@ -6,7 +6,8 @@
 // /usr/bin/chromium), VECHE_SCREENSHOTS=1 to write docs/screenshots/.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync }
+  from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -107,13 +108,43 @@ export async function axeProblems(page) {
 export const screenshots = process.env.VECHE_SCREENSHOTS === '1';
 export const screenshotDir = join(root, 'docs', 'screenshots');
 
+// A phone's viewport, and the checks every page gets on it: axe-core, no
+// CSP or script errors, no sideways scrolling at 360 px.
+export const PHONE = { viewport: { width: 360, height: 740 } };
+export async function phoneCheck(page, what) {
+  await pageProblems(page, what);
+  const over = await page.evaluate(() => document.documentElement.scrollWidth -
+    document.documentElement.clientWidth);
+  assert.ok(over <= 0, `${what} scrolls sideways by ${over}px at 360 px`);
+}
+
+// A server whose clock is a file (VECHE_CLOCK=file:...) set to start (Unix
+// seconds); setClock(t) moves it (a new file: veche rereads it).
+export async function startClockedServer(start, extra = []) {
+  const clockFile = join(mkdtempSync(join(tmpdir(), 'veche-clock-')), 'clock');
+  const setClock = (t) => {
+    writeFileSync(`${clockFile}.new`, `@${t}\n`);
+    renameSync(`${clockFile}.new`, clockFile);
+  };
+  setClock(start);
+  const saved = process.env.VECHE_TEST_CLOCK;
+  process.env.VECHE_TEST_CLOCK = `file:${clockFile}`;
+  try {
+    return { server: await startServer(extra), setClock };
+  } finally {
+    if (saved === undefined) delete process.env.VECHE_TEST_CLOCK;
+    else process.env.VECHE_TEST_CLOCK = saved;
+  }
+}
+
 // Shared by phone.test.mjs and admin_catalog.test.mjs (issue 12).
 export const PASSWORD = 'correct horse battery';
 
 // A user made with the command line on server's database.
-export function createUser(server, login, role) {
+export function createUser(server, login, role, agencies = []) {
   const r = spawnSync(VECHE_BIN, ['user', 'create', '--db', join(server.dir, 'veche.db'),
-    '--login', login, '--role', role], { input: `${PASSWORD}\n`,
+    '--login', login, '--role', role, ...agencies.flatMap((a) => ['--agency', a])],
+  { input: `${PASSWORD}\n`,
     env: { ...process.env, VECHE_PWHASH_FAST: '1' }, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`veche user create ${login}: ${r.stderr}`);
 }

@@ -66,6 +66,15 @@ export const PAGES = [
   // An author's public profile (web_comments.c): no comments in the demo
   // city, so the 404; test_comments.py reads real ones.
   { route: '/people/{id}', path: '/people/999', status: 404 },
+  // Officials' pages (web_officials.c): no public profile in the demo city,
+  // so the 404s; officials.test.mjs checks real ones at 360 px.  /officials/me
+  // is an operator's or a head's: the administrator is refused.
+  { route: '/officials' },
+  { route: '/officials/me', staff: true, status: 403 },
+  { route: '/officials/{id}', path: '/officials/999', status: 404 },
+  { route: '/officials/notes/{id}', path: '/officials/notes/999', status: 404 },
+  { route: '/officials/questions/{id}', path: '/officials/questions/999', status: 404 },
+  { route: '/officials/questions/{id}/digest', path: '/officials/questions/999/digest', status: 404 },
 ];
 
 // GET routes that answer something other than a page.
@@ -75,6 +84,7 @@ export const NOT_PAGES = [
   /^\/listen\/(trends|spikes)\.csv$/,
   /^\/data\/\{name\}$/,
   /^\/map\/clusters\.json$/,
+  /^\/officials\/\{id\}\/rss$/,
 ];
 
 // The GET patterns of the routing table (src/api/*.c route tables).

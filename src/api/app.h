@@ -16,6 +16,7 @@ struct metrics;
 struct ratelimit;
 struct http_request;
 struct store;
+struct suggest;
 struct tiles;
 
 struct app {
@@ -47,6 +48,7 @@ struct app {
 	                                   e-mail is confirmed (web_account.c) */
 	const char *data_dir;           /* the open data dump, or NULL: none */
 	const char *data_licence;       /* its licence, an SPDX id */
+	struct suggest *suggest;        /* service suggestions (core/suggest.h), or NULL */
 };
 
 /*

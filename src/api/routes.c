@@ -19,6 +19,7 @@
 #include "api/web_listen.h"
 #include "api/web_proposals.h"
 #include "api/web_ratings.h"
+#include "api/web_suggest.h"
 #include "api/workflow.h"
 #include "core/audit.h"
 
@@ -42,6 +43,7 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	help_routes,            /* the help map (web_help.c) */
 	proposals_routes,       /* proposals, agency notes (web_proposals.c) */
 	alerts_routes,          /* citizens' e-mail alerts (web_alerts.c) */
+	suggest_routes,         /* service suggestions (web_suggest.c) */
 };
 
 struct http_route *

@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/db.h"
+#include "core/suggest.h"
 #include "text/complaint.h"
 #include "text/csv.h"
 #include "text/dedupe.h"
@@ -29,12 +31,12 @@
 enum opt {
 	OPT_DATADIR, OPT_MODEL, OPT_QUERIES, OPT_DATA, OPT_OUT, OPT_C,
 	OPT_BITS, OPT_TEST, OPT_METRICS, OPT_PART, OPT_THRESHOLD, OPT_LEXICON,
-	OPT_VERBOSE, OPT_LABEL, OPT_TEXT, OPT__MAX
+	OPT_VERBOSE, OPT_LABEL, OPT_TEXT, OPT_DB, OPT__MAX
 };
 
 static const char *const opt_names[OPT__MAX] = {
 	"datadir", "model", "queries", "data", "out", "c", "bits", "test",
-	"metrics", "part", "threshold", "lexicon", "verbose", "label", "text"
+	"metrics", "part", "threshold", "lexicon", "verbose", "label", "text", "db"
 };
 
 #define O(x) (1u << (x))
@@ -685,6 +687,53 @@ out:
 	return rc;
 }
 
+/*
+ * `veche text train-services --db FILE`: train the report form's service
+ * suggestions on the database's reports now (core/suggest.h) and print
+ * both scores; a running server picks the new model up by itself.
+ */
+static int
+run_train_services(const struct args *a)
+{
+	struct suggest *sg = NULL;
+	struct suggest_result r;
+	struct store *s = NULL;
+	struct verr e;
+	char path[TEXT_MAX_PATH], err[600];
+	int rc = EXIT_RUNTIME;
+
+	memset(&e, 0, sizeof(e));
+	if (suggest_model_path(a->v[OPT_DB], path, sizeof(path)) == -1) {
+		warn("--db: a database file, not %s", a->v[OPT_DB]);
+		return EXIT_USAGE;
+	}
+	if ((s = db_open(a->v[OPT_DB], err, sizeof(err))) == NULL) {
+		warn("%s", err);
+		goto out;
+	}
+	if ((sg = suggest_new(path)) == NULL) {
+		warn("out of memory");
+		goto out;
+	}
+	if (suggest_train(sg, s, &r, &e) == -1) {
+		warn("%s", e.message);
+		goto out;
+	}
+	printf("reports %zu\nused %zu\nheld_out %zu\nservices %u\nc %g\n"
+	    "new_macro_f1 %.4f\n", r.reports, r.used, r.held_out, r.services,
+	    r.c, r.new_f1);
+	if (r.old_f1 >= 0)
+		printf("old_macro_f1 %.4f\n", r.old_f1);
+	else
+		printf("old_macro_f1 none\n");
+	printf("model %s\npath %s\n", r.replaced ? "new" : "kept", path);
+	rc = 0;
+out:
+	suggest_free(sg);
+	db_close(s);
+	return rc;
+}
+
 /* Quote a CSV field when it needs it. */
 static void
 put_csv(FILE *f, const char *s, size_t len)
@@ -782,6 +831,13 @@ static const struct verb verbs[] = {
 	  "C is chosen by 5-fold cross-validation on the training texts unless\n"
 	  "--c gives it.  With --part train or --test, print the scores on the\n"
 	  "test texts; --metrics stores them." },
+	{ "train-services", run_train_services, O(OPT_DB), O(OPT_DB),
+	  "veche text train-services --db FILE",
+	  "Train the report form's service suggestions on the reports in FILE\n"
+	  "(description -> service code; services with at least 10 reports),\n"
+	  "holding out one in five.  The new model replaces services.model\n"
+	  "beside FILE only if its macro-F1 on the held-out reports is at least\n"
+	  "the old one's.  Prints both scores and which model is in use." },
 	{ "split", run_split, O(OPT_DATA) | O(OPT_PART), O(OPT_DATA) | O(OPT_PART),
 	  "veche text split --data FILE.csv --part train|test",
 	  "Print the train or test part of the fixed split of a labelled CSV." },

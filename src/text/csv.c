@@ -212,13 +212,9 @@ static int
 label_add(struct text_dataset *ds, const char *s, size_t len)
 {
 	unsigned k;
-	size_t i;
 
-	if (len == 0 || len > TEXT_MAX_LABEL)
+	if (!text_label_ok(s, len))
 		return -1;
-	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7F)
-			return -1;
 	for (k = 0; k < ds->nlabels; k++)
 		if (strlen(ds->names[k]) == len && memcmp(ds->names[k], s, len) == 0)
 			return (int)k;

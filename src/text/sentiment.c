@@ -169,9 +169,8 @@ text_model_free(struct text_model *m)
 	free(m);
 }
 
-/* A label name fits the file's header: printable, no spaces, bounded. */
-static int
-label_ok(const char *s, size_t len)
+int
+text_label_ok(const char *s, size_t len)
 {
 	size_t i;
 
@@ -562,7 +561,7 @@ labels_check(const struct text_train_opts *opts,
 		return -1;
 	}
 	for (k = 0; k < *nclass; k++) {
-		if (!label_ok((*labels)[k], strlen((*labels)[k]))) {
+		if (!text_label_ok((*labels)[k], strlen((*labels)[k]))) {
 			text_error_set(err, (size_t)-1, 0, "label \"%.64s\" "
 			    "must be 1 to %d bytes without spaces",
 			    (*labels)[k], TEXT_MAX_LABEL);
@@ -866,7 +865,8 @@ text_model_load(const char *path, struct text_error *err)
 			size_t wl, j;
 
 			while (next_word(&p, nl, &w, &wl) == 0) {
-				if (nclass == TEXT_MAX_LABELS || !label_ok(w, wl))
+				if (nclass == TEXT_MAX_LABELS ||
+				    !text_label_ok(w, wl))
 					goto bad;
 				memcpy(names[nclass], w, wl);
 				names[nclass][wl] = '\0';

@@ -104,6 +104,12 @@ void text_model_free(struct text_model *m);
 /* The regularisation constant the model was trained with. */
 double text_model_c(const struct text_model *m);
 
+/*
+ * Whether s[0..len) can name a label: 1 to TEXT_MAX_LABEL bytes, printable,
+ * no spaces (the model file's header lists them).  1 or 0.
+ */
+int text_label_ok(const char *s, size_t len);
+
 /* The number of labels of m, and label k's name (owned by m). */
 unsigned text_model_nlabels(const struct text_model *m);
 const char *text_model_label(const struct text_model *m, unsigned k);

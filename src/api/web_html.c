@@ -523,6 +523,9 @@ static const char *const msgs[M__MAX][LANG__MAX] = {
 	[M_HELP_K_VOLUNTEERS] = { "Волонтёры", "Volunteers" },
 	/* Proposals (web_proposals.c, issue 15). */
 	[M_PROP_NAV] = { "Предложения", "Proposals" },
+	/* Service suggestions (issue 13) */
+	[M_SUGGEST_TITLE] = { "Похоже, ваше описание подходит к этим темам:",
+	    "Your description seems to fit these services:" },
 };
 
 static const char *const status_text[STATUS__MAX][LANG__MAX] = {

@@ -116,6 +116,8 @@ enum msg {
 	M_HELP_K_EQUIPMENT, M_HELP_K_VOLUNTEERS,
 	/* Proposals (web_proposals.c, issue 15; its other words are its own). */
 	M_PROP_NAV,
+	/* Service suggestions on the report form (web_pages.c, issue 13). */
+	M_SUGGEST_TITLE,
 	M__MAX
 };
 

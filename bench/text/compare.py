@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """bench/text/compare.py: veche's trainer against TF-IDF + logistic
 regression (scikit-learn) on the same split of an open Russian corpus.
 
@@ -19,6 +19,9 @@ one-vs-rest, liblinear), C from {1, 4, 16} by 5-fold macro-F1 on the train
 part, as veche chooses its C.  Needs python3-sklearn (scripts/deps.sh bench).
 
     bench/text/compare.py [--bin build/veche] [--shared ../shared]
+
+(Debian's /usr/bin/python3: python3-sklearn is installed for it, not for a
+pyenv or venv python.)
 """
 import argparse
 import csv
@@ -61,7 +64,7 @@ def veche(bin_, corpus, four):
     return get("macro_f1"), get("accuracy"), took
 
 
-def sklearn(rows, four):
+def tfidf_lr(rows, four):
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import accuracy_score, f1_score
@@ -117,7 +120,7 @@ def main():
     for four in (False, True):
         vf, va, vt = veche(a.bin, corpus, four)
         if have:
-            sf, sa, st, sc = sklearn(rows, four)
+            sf, sa, st, sc = tfidf_lr(rows, four)
             rest = "%.4f | %.4f | %.1f s (C=%g)" % (sf, sa, st, sc)
         else:
             rest = "- | - | -"

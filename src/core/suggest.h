@@ -22,8 +22,7 @@
 struct store;
 struct suggest;
 
-/* One suggested service.  code points into the model (valid until the
- * next suggest call). */
+/* One suggested service: its code (a copy) and the model's probability. */
 struct suggest_item {
 	char code[65];
 	double probability;

@@ -2,7 +2,8 @@
 # Install the Debian 12 packages veche needs to build and test, skipping those
 # already present.  Used by both `make run` and `make test`.
 #   scripts/deps.sh          build and test dependencies
-#   scripts/deps.sh bench    also the benchmark tools (wrk, nginx, fasttext)
+#   scripts/deps.sh bench    also the benchmark tools (wrk, nginx, fasttext,
+#                            scikit-learn for bench/text/compare.py)
 set -eu
 
 pkgs="build-essential cmake pkg-config clang libclang-rt-14-dev
@@ -12,7 +13,7 @@ liblinear-dev libgeos-dev libcmocka-dev libvips-dev libseccomp-dev python3
 python3-aiosmtpd
 curl chromium fonts-dejavu-core"
 if [ "${1:-}" = bench ]; then
-	pkgs="$pkgs wrk nginx-light fasttext"
+	pkgs="$pkgs wrk nginx-light fasttext python3-sklearn"
 fi
 
 missing=""

@@ -180,6 +180,11 @@
 #define VECHE_GEOJSON_MAX_PAGE    1000         /* features per page at most */
 #define VECHE_GEOJSON_MAX_PAGE_NUMBER 10       /* page=N at most; then after= */
 #define VECHE_DUMP_PERIOD_MS (24 * 3600 * 1000)  /* serve --data-dir: daily */
+/* Service suggestions (core/suggest.h): services with fewer reports are
+ * not learnt; serve retrains every --suggest-hours (default 24, 0: never). */
+#define VECHE_SUGGEST_MIN_REPORTS 10
+#define VECHE_SUGGEST_HOURS     24
+#define VECHE_SUGGEST_MAX       3     /* services one suggestion offers */
 #define VECHE_DUMP_RETRY_MS  (15 * 60 * 1000)    /* after a failed dump */
 #define VECHE_DUMP_CACHE_KIB_NEG  -4096        /* a dump's page cache: 4 MiB */
 #define VECHE_BOOK_MAX_CHILDREN   64           /* agencies a book's trend covers */

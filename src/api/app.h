@@ -16,6 +16,7 @@ struct metrics;
 struct ratelimit;
 struct http_request;
 struct store;
+struct suggest;
 struct tiles;
 
 struct app {
@@ -49,6 +50,7 @@ struct app {
 	const char *data_licence;       /* its licence, an SPDX id */
 	int reaction_hours;             /* an incident's first answer due
 	                                   (--reaction-hours); 0: default */
+	struct suggest *suggest;        /* service suggestions (core/suggest.h), or NULL */
 };
 
 /*

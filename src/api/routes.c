@@ -21,6 +21,7 @@
 #include "api/web_proposals.h"
 #include "api/web_incident.h"
 #include "api/web_ratings.h"
+#include "api/web_suggest.h"
 #include "api/workflow.h"
 #include "core/audit.h"
 
@@ -47,6 +48,7 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	trends_routes,          /* listening's trends (web_trends.c) */
 	incident_routes,        /* incidents of listening (web_incident.c) */
 	officials_routes,       /* officials' pages (web_officials.c) */
+	suggest_routes,         /* service suggestions (web_suggest.c) */
 };
 
 struct http_route *

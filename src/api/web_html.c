@@ -567,6 +567,9 @@ static const char *const msgs[M__MAX][LANG__MAX] = {
 	[M_MY_PROFILE] = { "Мой профиль", "My profile" },
 	/* Officials' pages (web_officials.c, issue 14). */
 	[M_OFFICIALS_NAV] = { "Должностные лица", "Officials" },
+	/* Service suggestions (issue 13) */
+	[M_SUGGEST_TITLE] = { "Похоже, ваше описание подходит к этим темам:",
+	    "Your description seems to fit these services:" },
 };
 
 static const char *const status_text[STATUS__MAX][LANG__MAX] = {

@@ -125,6 +125,8 @@ enum msg {
 	M_A_AGAINST, M_MY_PROFILE,
 	/* Officials' pages (web_officials.c, issue 14; its other words are its own). */
 	M_OFFICIALS_NAV,
+	/* Service suggestions on the report form (web_pages.c, issue 13). */
+	M_SUGGEST_TITLE,
 	M__MAX
 };
 

@@ -918,8 +918,15 @@ web_new(struct http_request *req, struct http_response *res, void *arg)
 	html_f(&h, "<fieldset id=\"step-service\"><legend>%m</legend>\n"
 	    "<div class=\"field search\" id=\"service-search-box\" hidden>"
 	    "<label for=\"service-search\">%m</label>\n<input "
-	    "id=\"service-search\" type=\"search\" autocomplete=\"off\"></div>\n",
-	    M_STEP_SERVICE, M_SERVICE_SEARCH);
+	    "id=\"service-search\" type=\"search\" autocomplete=\"off\"></div>\n"
+	    /* Filled by veche.js from the description (issue 13). */
+	    "<div id=\"service-suggest\" class=\"suggest\" hidden>"
+	    "<p id=\"service-suggest-title\">%m</p>\n<div role=\"group\" "
+	    "aria-labelledby=\"service-suggest-title\" "
+	    "id=\"service-suggest-list\"></div></div>\n"
+	    "<p id=\"service-suggest-live\" class=\"visually-hidden\" "
+	    "aria-live=\"polite\"></p>\n",
+	    M_STEP_SERVICE, M_SERVICE_SEARCH, M_SUGGEST_TITLE);
 	if ((order = grouped(cat, c.lang, &n)) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {

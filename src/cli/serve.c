@@ -28,6 +28,7 @@
 #include "http/http.h"
 #include "core/db.h"
 #include "core/listen.h"
+#include "core/suggest.h"
 #include "core/report.h"
 #include "core/proposals.h"
 #include "core/tiles.h"
@@ -70,6 +71,8 @@ static const char usage[] =
     "  --digest-hour H    local hour of the daily alerts digest (0-23, 8)\n"
     "  --reaction-hours N hours for an incident's first public answer,\n"
     "                     from the post's time (1-720, default 24)\n"
+    "  --suggest-hours H  retrain the service suggestions every H hours\n"
+    "                     (default 24; 0: only by 'veche text train-services')\n"
     "  --trusted-proxy ADDR[,ADDR]\n"
     "                     reverse proxies whose X-Forwarded-For names the\n"
     "                     client (rate limits count that address)\n"
@@ -120,6 +123,9 @@ struct serve {
 	int digest_hour;
 	struct listen_fetcher *fetcher;
 	struct cli_dump_worker *dumper;
+	int64_t suggest_hours;          /* --suggest-hours, 0: no schedule */
+	struct worker *trainer;         /* the service suggestions' training */
+	int trained;                    /* the trainer's first round is done */
 	char public_url[512], static_dir[1024], media_dir[1024];
 	char data_dir[1024];
 };
@@ -181,6 +187,7 @@ parse_args(struct serve *sv, int argc, char **argv)
 		{ "proposals", required_argument, NULL, 'p' },
 		{ "fetch-allow-private", no_argument, NULL, 'W' },
 		{ "reaction-hours", required_argument, NULL, 'r' },
+		{ "suggest-hours", required_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int64_t v, per_address = 0, header_s = 0, body_s = 0;
@@ -268,6 +275,14 @@ parse_args(struct serve *sv, int argc, char **argv)
 				return -1;
 			}
 			sv->app.reaction_hours = (int)v;
+			break;
+		case 'g':
+			if (parse_int64(optarg, 0, 24 * 366, &v) == -1) {
+				fprintf(stderr, "veche: --suggest-hours: 0 to "
+				    "8784\n");
+				return -1;
+			}
+			sv->suggest_hours = v;
 			break;
 		case 'X':
 			sv->cfg.trusted_proxies = optarg;
@@ -427,6 +442,16 @@ prepare_data(struct serve *sv)
 		sv->app.data_dir = NULL;
 	if (sv->app.tiles_url == NULL)
 		sv->app.tiles_url = DEFAULT_TILES;
+	/* Service suggestions: the model beside the database, if any. */
+	{
+		char path[1024];
+
+		if (suggest_model_path(sv->db, path, sizeof(path)) == 0 &&
+		    (sv->app.suggest = suggest_new(path)) == NULL) {
+			fprintf(stderr, "veche: out of memory\n");
+			return -1;
+		}
+	}
 	return open_tiles(sv);
 }
 
@@ -517,6 +542,33 @@ start_http(struct serve *sv)
 	return 0;
 }
 
+/*
+ * The service suggestions' training: at once when there is no model yet,
+ * then every --suggest-hours (docs/text.md).
+ */
+static int64_t
+train_round(struct worker *w, void *arg)
+{
+	struct serve *sv = arg;
+	struct suggest_result r;
+	struct verr e;
+	char scores[16];
+	int64_t period = sv->suggest_hours * 3600 * 1000;
+
+	memset(&e, 0, sizeof(e));
+	if (!sv->trained++ && suggest_last_scores(sv->app.suggest, scores,
+	    sizeof(scores)) == 0)
+		return period;	/* trained before this start */
+	if (suggest_train(sv->app.suggest, worker_store(w), &r, &e) == -1)
+		fprintf(stderr, "veche: service suggestions: %s\n", e.message);
+	else
+		fprintf(stderr, "veche: service suggestions: %u services, "
+		    "macro-F1 %.3f on %zu held-out reports, %s\n", r.services,
+		    r.new_f1, r.held_out, r.replaced ? "in use" :
+		    "worse than the previous model, kept that one");
+	return period;
+}
+
 /* The delivery worker (webhooks, e-mail) and the deadline scanner. */
 static int
 start_workers(struct serve *sv)
@@ -547,6 +599,12 @@ start_workers(struct serve *sv)
 		fprintf(stderr, "veche: %s\n", err);
 		return -1;
 	}
+	if (sv->app.suggest != NULL && sv->suggest_hours > 0 &&
+	    (sv->trainer = worker_start_db("service suggestions", sv->db,
+	    NULL, train_round, sv, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "veche: %s\n", err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -572,6 +630,8 @@ stop(struct serve *sv)
 	http_server_stop(sv->srv);
 	listen_fetcher_stop(sv->fetcher);
 	listen_free(sv->app.listen);
+	worker_stop(sv->trainer);
+	suggest_free(sv->app.suggest);
 	cli_dump_worker_stop(sv->dumper);
 	alerts_digest_stop(sv->digest);
 	worker_stop(sv->sweeper);
@@ -602,6 +662,7 @@ run(int argc, char **argv)
 	sv.app.data_licence = CLI_DEFAULT_LICENCE;
 	delivery_config_default(&sv.dcfg);
 	sv.digest_hour = VECHE_ALERT_DIGEST_HOUR;
+	sv.suggest_hours = VECHE_SUGGEST_HOURS;
 	if (parse_args(&sv, argc, argv) == -1) {
 		sodium_memzero(sv.metrics_token, sizeof(sv.metrics_token));
 		return 2;

@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/db.h"
+#include "core/suggest.h"
 #include "text/complaint.h"
 #include "text/csv.h"
 #include "text/dedupe.h"
@@ -29,12 +31,12 @@
 enum opt {
 	OPT_DATADIR, OPT_MODEL, OPT_QUERIES, OPT_DATA, OPT_OUT, OPT_C,
 	OPT_BITS, OPT_TEST, OPT_METRICS, OPT_PART, OPT_THRESHOLD, OPT_LEXICON,
-	OPT_VERBOSE, OPT__MAX
+	OPT_VERBOSE, OPT_LABEL, OPT_TEXT, OPT_DB, OPT__MAX
 };
 
 static const char *const opt_names[OPT__MAX] = {
 	"datadir", "model", "queries", "data", "out", "c", "bits", "test",
-	"metrics", "part", "threshold", "lexicon", "verbose"
+	"metrics", "part", "threshold", "lexicon", "verbose", "label", "text", "db"
 };
 
 #define O(x) (1u << (x))
@@ -427,36 +429,88 @@ run_match(const struct args *a)
 	return run_lines(LV_MATCH, a);
 }
 
+/* The scores of m (labels named by model). */
 static void
-print_metrics(FILE *f, const struct text_metrics *m)
+print_metrics(FILE *f, const struct text_metrics *m,
+    const struct text_model *model)
 {
 	size_t i, j;
 
 	fprintf(f, "samples %zu\naccuracy %.4f\nmacro_f1 %.4f\n", m->n,
 	    m->accuracy, m->macro_f1);
-	for (i = 0; i < TEXT_SENTIMENT__MAX; i++)
-		fprintf(f, "f1_%s %.4f\n", text_sentiment_name(i), m->f1[i]);
+	for (i = 0; i < m->nclass; i++)
+		fprintf(f, "f1_%s %.4f\n", text_model_label(model,
+		    (unsigned)i), m->f1[i]);
 	fprintf(f, "confusion (rows: true, columns: predicted)\n%-9s", "");
-	for (j = 0; j < TEXT_SENTIMENT__MAX; j++)
-		fprintf(f, " %9s", text_sentiment_name(j));
+	for (j = 0; j < m->nclass; j++)
+		fprintf(f, " %9s", text_model_label(model, (unsigned)j));
 	fputc('\n', f);
-	for (i = 0; i < TEXT_SENTIMENT__MAX; i++) {
-		fprintf(f, "%-9s", text_sentiment_name(i));
-		for (j = 0; j < TEXT_SENTIMENT__MAX; j++)
+	for (i = 0; i < m->nclass; i++) {
+		fprintf(f, "%-9s", text_model_label(model, (unsigned)i));
+		for (j = 0; j < m->nclass; j++)
 			fprintf(f, " %9zu", m->confusion[i][j]);
 		fputc('\n', f);
 	}
 }
 
+/*
+ * A labelled CSV: sentiment labels, or with --label (and --text, default
+ * "text") any labels named by that column.
+ */
 static struct text_dataset *
-load_data(const char *path)
+load_data(const char *path, const struct args *a)
 {
 	struct text_dataset *ds;
 	struct text_error err;
 
-	if ((ds = text_dataset_load(path, &err)) == NULL)
+	if (a->v[OPT_LABEL] != NULL)
+		ds = text_dataset_load_labels(path, a->v[OPT_TEXT] ?
+		    a->v[OPT_TEXT] : "text", a->v[OPT_LABEL], &err);
+	else
+		ds = text_dataset_load(path, &err);
+	if (ds == NULL)
 		warn("%s", err.msg);
 	return ds;
+}
+
+/*
+ * Renumber ds's labels as m's.  Returns 0, or -1 naming a label m does not
+ * know.
+ */
+static int
+labels_to_model(struct text_dataset *ds, const struct text_model *m,
+    const char *path)
+{
+	int map[TEXT_MAX_LABELS];
+	unsigned k;
+	size_t i;
+
+	if (ds->nlabels == 0) {
+		if (text_model_nlabels(m) < TEXT_SENTIMENT__MAX)
+			goto unknown_sentiment;
+		for (k = 0; k < TEXT_SENTIMENT__MAX; k++)
+			if (strcmp(text_model_label(m, k),
+			    text_sentiment_name(k)) != 0)
+				goto unknown_sentiment;
+		return 0;
+	}
+	for (k = 0; k < ds->nlabels; k++)
+		map[k] = text_model_label_index(m, ds->labels[k],
+		    strlen(ds->labels[k]));
+	for (i = 0; i < ds->n; i++) {
+		if (map[ds->samples[i].label] < 0) {
+			warn("%s: line %zu: label %s is not one of the model's",
+			    path, ds->samples[i].line,
+			    ds->labels[ds->samples[i].label]);
+			return -1;
+		}
+		ds->samples[i].label = (unsigned)map[ds->samples[i].label];
+	}
+	return 0;
+unknown_sentiment:
+	warn("%s has sentiment labels but the model's are %s ...: give "
+	    "--label COLUMN", path, text_model_label(m, 0));
+	return -1;
 }
 
 static int
@@ -469,20 +523,21 @@ run_eval(const struct args *a)
 	int rc = EXIT_RUNTIME;
 
 	memset(&e, 0, sizeof(e));
-	if ((ds = load_data(a->v[OPT_DATA])) == NULL)
+	if ((ds = load_data(a->v[OPT_DATA], a)) == NULL)
 		goto out;
 	if ((e.ctx = text_ctx_new(a->v[OPT_DATADIR], &err)) == NULL) {
 		warn("%s", err.msg);
 		goto out;
 	}
-	if (env_model(&e, a) == -1)
+	if (env_model(&e, a) == -1 ||
+	    labels_to_model(ds, e.model, a->v[OPT_DATA]) == -1)
 		goto out;
 	if (text_model_evaluate(e.model, e.ctx, ds->samples, ds->n, &m,
 	    &err) == -1) {
 		warn("%s: line %zu: %s", a->v[OPT_DATA], err.line, err.msg);
 		goto out;
 	}
-	print_metrics(stdout, &m);
+	print_metrics(stdout, &m, e.model);
 	rc = 0;
 out:
 	text_dataset_free(ds);
@@ -500,7 +555,7 @@ base_name(const char *path)
 
 static int
 write_metrics(const char *path, const char *data, const char *test,
-    double c, const struct text_metrics *m)
+    const struct text_model *model, const struct text_metrics *m)
 {
 	FILE *f;
 
@@ -508,11 +563,11 @@ write_metrics(const char *path, const char *data, const char *test,
 		warn("cannot write %s: %s", path, strerror(errno));
 		return -1;
 	}
-	fprintf(f, "# Scores of the sentiment model trained on %s and\n"
+	fprintf(f, "# Scores of the model trained on %s and\n"
 	    "# measured on %s, written by `veche text train`;\n"
 	    "# docs/text.md says how to retrain.\n"
-	    "c %g\n", data, test, c);
-	print_metrics(f, m);
+	    "c %g\n", data, test, text_model_c(model));
+	print_metrics(f, m, model);
 	if (fclose(f) == EOF) {
 		warn("cannot write %s: %s", path, strerror(errno));
 		return -1;
@@ -561,11 +616,15 @@ run_train(const struct args *a)
 		warn("--metrics needs --test FILE.csv or --part train to measure on");
 		goto out;
 	}
+	if (a->v[OPT_TEXT] != NULL && a->v[OPT_LABEL] == NULL) {
+		warn("--text needs --label COLUMN");
+		goto out;
+	}
 	rc = EXIT_RUNTIME;
-	if ((ds = load_data(a->v[OPT_DATA])) == NULL)
+	if ((ds = load_data(a->v[OPT_DATA], a)) == NULL)
 		goto out;
 	if (a->v[OPT_PART] != NULL) {
-		if ((test = load_data(a->v[OPT_DATA])) == NULL)
+		if ((test = load_data(a->v[OPT_DATA], a)) == NULL)
 			goto out;
 		text_dataset_keep(ds, TEXT_SPLIT_TRAIN);
 		text_dataset_keep(test, TEXT_SPLIT_TEST);
@@ -575,7 +634,7 @@ run_train(const struct args *a)
 		    base_name(a->v[OPT_DATA]));
 	} else {
 		if (a->v[OPT_TEST] != NULL &&
-		    (test = load_data(a->v[OPT_TEST])) == NULL)
+		    (test = load_data(a->v[OPT_TEST], a)) == NULL)
 			goto out;
 		(void)snprintf(dname, sizeof(dname), "%s",
 		    base_name(a->v[OPT_DATA]));
@@ -585,6 +644,10 @@ run_train(const struct args *a)
 	if ((ctx = text_ctx_new(a->v[OPT_DATADIR], &err)) == NULL) {
 		warn("%s", err.msg);
 		goto out;
+	}
+	if (ds->nlabels > 0) {
+		o.labels = ds->labels;
+		o.nlabels = ds->nlabels;
 	}
 	if ((m = text_model_train(ctx, ds->samples, ds->n, &o, &err)) == NULL) {
 		if (err.line)
@@ -603,14 +666,16 @@ run_train(const struct args *a)
 	    "with C=%g, wrote %s\n", ds->n - mixed, mixed, text_model_c(m),
 	    a->v[OPT_OUT]);
 	if (test != NULL) {
+		if (labels_to_model(test, m, tname) == -1)
+			goto out;
 		if (text_model_evaluate(m, ctx, test->samples, test->n, &met,
 		    &err) == -1) {
 			warn("%s: line %zu: %s", tname, err.line, err.msg);
 			goto out;
 		}
-		print_metrics(stdout, &met);
+		print_metrics(stdout, &met, m);
 		if (a->v[OPT_METRICS] != NULL && write_metrics(a->v[OPT_METRICS],
-		    dname, tname, text_model_c(m), &met) == -1)
+		    dname, tname, m, &met) == -1)
 			goto out;
 	}
 	rc = 0;
@@ -619,6 +684,53 @@ out:
 	text_ctx_free(ctx);
 	text_dataset_free(test);
 	text_dataset_free(ds);
+	return rc;
+}
+
+/*
+ * `veche text train-services --db FILE`: train the report form's service
+ * suggestions on the database's reports now (core/suggest.h) and print
+ * both scores; a running server picks the new model up by itself.
+ */
+static int
+run_train_services(const struct args *a)
+{
+	struct suggest *sg = NULL;
+	struct suggest_result r;
+	struct store *s = NULL;
+	struct verr e;
+	char path[TEXT_MAX_PATH], err[600];
+	int rc = EXIT_RUNTIME;
+
+	memset(&e, 0, sizeof(e));
+	if (suggest_model_path(a->v[OPT_DB], path, sizeof(path)) == -1) {
+		warn("--db: a database file, not %s", a->v[OPT_DB]);
+		return EXIT_USAGE;
+	}
+	if ((s = db_open(a->v[OPT_DB], err, sizeof(err))) == NULL) {
+		warn("%s", err);
+		goto out;
+	}
+	if ((sg = suggest_new(path)) == NULL) {
+		warn("out of memory");
+		goto out;
+	}
+	if (suggest_train(sg, s, &r, &e) == -1) {
+		warn("%s", e.message);
+		goto out;
+	}
+	printf("reports %zu\nused %zu\nheld_out %zu\nservices %u\nc %g\n"
+	    "new_macro_f1 %.4f\n", r.reports, r.used, r.held_out, r.services,
+	    r.c, r.new_f1);
+	if (r.old_f1 >= 0)
+		printf("old_macro_f1 %.4f\n", r.old_f1);
+	else
+		printf("old_macro_f1 none\n");
+	printf("model %s\npath %s\n", r.replaced ? "new" : "kept", path);
+	rc = 0;
+out:
+	suggest_free(sg);
+	db_close(s);
 	return rc;
 }
 
@@ -657,7 +769,7 @@ run_split(const struct args *a)
 		warn("--part takes train or test, not %s", a->v[OPT_PART]);
 		return EXIT_USAGE;
 	}
-	if ((ds = load_data(a->v[OPT_DATA])) == NULL)
+	if ((ds = load_data(a->v[OPT_DATA], a)) == NULL)
 		return EXIT_RUNTIME;
 	text_dataset_keep(ds, part);
 	printf("Sentence,Sentiment\n");
@@ -699,21 +811,33 @@ static const struct verb verbs[] = {
 	  "veche text match --queries FILE [--datadir DIR] < lines",
 	  "Print the ids of the queries each line matches.  FILE has one\n"
 	  "id<TAB>query per line; docs/text.md describes the query language." },
-	{ "eval", run_eval, O(OPT_DATADIR) | O(OPT_MODEL) | O(OPT_DATA),
-	  O(OPT_DATA),
-	  "veche text eval --data FILE.csv [--model FILE] [--datadir DIR]",
-	  "Print accuracy, macro-F1 and the confusion matrix of the sentiment\n"
-	  "model on a CSV with Sentence and Sentiment columns." },
+	{ "eval", run_eval, O(OPT_DATADIR) | O(OPT_MODEL) | O(OPT_DATA) |
+	  O(OPT_LABEL) | O(OPT_TEXT), O(OPT_DATA),
+	  "veche text eval --data FILE.csv [--model FILE] [--label COLUMN [--text COLUMN]]",
+	  "Print accuracy, macro-F1 and the confusion matrix of the model\n"
+	  "(the sentiment model by default) on a CSV with Sentence and\n"
+	  "Sentiment columns, or with the labels of column --label." },
 	{ "train", run_train, O(OPT_DATADIR) | O(OPT_DATA) | O(OPT_OUT) |
 	  O(OPT_C) | O(OPT_BITS) | O(OPT_TEST) | O(OPT_METRICS) | O(OPT_PART) |
-	  O(OPT_VERBOSE), O(OPT_DATA) | O(OPT_OUT),
+	  O(OPT_VERBOSE) | O(OPT_LABEL) | O(OPT_TEXT), O(OPT_DATA) | O(OPT_OUT),
 	  "veche text train --data FILE.csv --out MODEL [--part train | --test TEST.csv]\n"
-	  "                 [--metrics FILE] [--c C] [--bits 20] [--verbose]",
-	  "Train the sentiment model on FILE.csv, or with --part train on the\n"
-	  "train part of its fixed split, and write it.  C is chosen by 5-fold\n"
-	  "cross-validation on the training texts unless --c gives it.  Texts\n"
-	  "labelled mixed are left out of training.  With --part train or\n"
-	  "--test, print the scores on the test texts; --metrics stores them." },
+	  "                 [--label COLUMN [--text COLUMN]] [--metrics FILE]\n"
+	  "                 [--c C] [--bits 20] [--verbose]",
+	  "Train a model on FILE.csv, or with --part train on the train part\n"
+	  "of its fixed split, and write it.  Without --label: the sentiment\n"
+	  "model (columns Sentence and Sentiment; texts labelled mixed are left\n"
+	  "out).  With --label COLUMN: any labels in that column (service codes,\n"
+	  "categories; at most 64), the text in --text COLUMN (default text).\n"
+	  "C is chosen by 5-fold cross-validation on the training texts unless\n"
+	  "--c gives it.  With --part train or --test, print the scores on the\n"
+	  "test texts; --metrics stores them." },
+	{ "train-services", run_train_services, O(OPT_DB), O(OPT_DB),
+	  "veche text train-services --db FILE",
+	  "Train the report form's service suggestions on the reports in FILE\n"
+	  "(description -> service code; services with at least 10 reports),\n"
+	  "holding out one in five.  The new model replaces services.model\n"
+	  "beside FILE only if its macro-F1 on the held-out reports is at least\n"
+	  "the old one's.  Prints both scores and which model is in use." },
 	{ "split", run_split, O(OPT_DATA) | O(OPT_PART), O(OPT_DATA) | O(OPT_PART),
 	  "veche text split --data FILE.csv --part train|test",
 	  "Print the train or test part of the fixed split of a labelled CSV." },

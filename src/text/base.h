@@ -39,6 +39,8 @@
 /* Sentiment model */
 #define TEXT_MIN_HASH_BITS    10
 #define TEXT_MAX_HASH_BITS    24
+#define TEXT_MAX_LABELS       64      /* classes one model tells apart */
+#define TEXT_MAX_LABEL        64      /* bytes of a label name */
 
 /*
  * What went wrong and where.  offset is a byte offset into the input that

@@ -198,8 +198,58 @@ line_of(const char *buf, size_t off)
 	return line;
 }
 
-struct text_dataset *
-text_dataset_load(const char *path, struct text_error *err)
+static int
+label_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * The index of label s[0..len) in ds, added if new.  Returns it, or -1 when
+ * the label is malformed or one too many.
+ */
+static int
+label_add(struct text_dataset *ds, const char *s, size_t len)
+{
+	unsigned k;
+
+	if (!text_label_ok(s, len))
+		return -1;
+	for (k = 0; k < ds->nlabels; k++)
+		if (strlen(ds->names[k]) == len && memcmp(ds->names[k], s, len) == 0)
+			return (int)k;
+	if (ds->nlabels == TEXT_MAX_LABELS)
+		return -1;
+	memcpy(ds->names[k], s, len);
+	ds->names[k][len] = '\0';
+	ds->labels[k] = ds->names[k];
+	ds->nlabels++;
+	return (int)k;
+}
+
+/* Sort the labels by name and renumber the samples to match. */
+static void
+labels_sort(struct text_dataset *ds)
+{
+	unsigned map[TEXT_MAX_LABELS], k, j;
+	size_t i;
+
+	qsort(ds->labels, ds->nlabels, sizeof(*ds->labels), label_cmp);
+	for (k = 0; k < ds->nlabels; k++)
+		for (j = 0; j < ds->nlabels; j++)
+			if (ds->labels[j] == ds->names[k])
+				map[k] = j;
+	for (i = 0; i < ds->n; i++)
+		ds->samples[i].label = map[ds->samples[i].label];
+}
+
+/*
+ * Read a labelled CSV.  text_col NULL: sentiment (columns Sentence or text,
+ * Sentiment or label); otherwise the named columns and any labels.
+ */
+static struct text_dataset *
+dataset_load(const char *path, const char *text_col, const char *label_col,
+    struct text_error *err)
 {
 	struct text_dataset *ds = NULL;
 	struct text_csv *csv = NULL;
@@ -208,6 +258,7 @@ text_dataset_load(const char *path, struct text_error *err)
 	const char *body;
 	size_t len, n, bad, used = 0, cap = 0, line;
 	int tcol, lcol, r;
+	enum text_sentiment sent = TEXT_SENTIMENT_NEUTRAL;
 	void *p;
 
 	if ((buf = text_file_read(path, TEXT_MAX_DATA_FILE, &len, err)) == NULL)
@@ -232,8 +283,18 @@ text_dataset_load(const char *path, struct text_error *err)
 			text_error_set(err, 0, 1, "%s is empty", path);
 		goto fail;
 	}
-	tcol = column(f, n, "sentence", "text");
-	lcol = column(f, n, "sentiment", "label");
+	if (text_col != NULL) {
+		tcol = column(f, n, text_col, text_col);
+		lcol = column(f, n, label_col, label_col);
+		if (tcol < 0 || lcol < 0) {
+			text_error_set(err, 0, 1, "%s: the header has no %s "
+			    "column", path, tcol < 0 ? text_col : label_col);
+			goto fail;
+		}
+	} else {
+		tcol = column(f, n, "sentence", "text");
+		lcol = column(f, n, "sentiment", "label");
+	}
 	if (tcol < 0 || lcol < 0) {
 		text_error_set(err, 0, 1, "%s: the header must name a text "
 		    "column (Sentence or text) and a label column (Sentiment "
@@ -263,14 +324,31 @@ text_dataset_load(const char *path, struct text_error *err)
 			goto fail;
 		}
 		ds->samples = p;
-		if (text_sentiment_parse(f[lcol].s, f[lcol].len,
-		    &ds->samples[ds->n].label, &ds->samples[ds->n].mixed) == -1) {
+		if (text_col != NULL) {
+			int li;
+
+			if (f[lcol].len == 0)
+				continue;
+			if ((li = label_add(ds, f[lcol].s, f[lcol].len)) < 0) {
+				text_error_set(err, csv->pos, line,
+				    "%s: line %zu: label \"%.*s\" must be 1 to "
+				    "%d bytes without spaces, at most %d labels",
+				    path, line, (int)(f[lcol].len > 40 ? 40 :
+				    f[lcol].len), f[lcol].s, TEXT_MAX_LABEL,
+				    TEXT_MAX_LABELS);
+				goto fail;
+			}
+			ds->samples[ds->n].label = (unsigned)li;
+			ds->samples[ds->n].mixed = 0;
+		} else if (text_sentiment_parse(f[lcol].s, f[lcol].len,
+		    &sent, &ds->samples[ds->n].mixed) == -1) {
 			text_error_set(err, csv->pos, line,
 			    "%s: line %zu: unknown label \"%.*s\" (expected "
 			    "negative, neutral, positive or mixed)", path, line,
 			    (int)(f[lcol].len > 40 ? 40 : f[lcol].len), f[lcol].s);
 			goto fail;
-		}
+		} else
+			ds->samples[ds->n].label = (unsigned)sent;
 		/* Fields never add bytes, so the copies fit in len + 1. */
 		memcpy(ds->data + used, f[tcol].s, f[tcol].len);
 		ds->samples[ds->n].len = f[tcol].len;
@@ -279,6 +357,8 @@ text_dataset_load(const char *path, struct text_error *err)
 		used += f[tcol].len;
 		ds->n++;
 	}
+	if (text_col != NULL)
+		labels_sort(ds);
 	text_csv_free(csv);
 	free(buf);
 	return ds;
@@ -289,4 +369,17 @@ fail:
 	text_dataset_free(ds);
 	free(buf);
 	return NULL;
+}
+
+struct text_dataset *
+text_dataset_load(const char *path, struct text_error *err)
+{
+	return dataset_load(path, NULL, NULL, err);
+}
+
+struct text_dataset *
+text_dataset_load_labels(const char *path, const char *text_col,
+    const char *label_col, struct text_error *err)
+{
+	return dataset_load(path, text_col, label_col, err);
 }

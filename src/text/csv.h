@@ -40,10 +40,17 @@ void text_csv_free(struct text_csv *csv);
 int text_csv_next(struct text_csv *csv, const struct text_csv_field **fields,
     size_t *n, struct text_error *err);
 
-/* A labelled data set read from CSV.  samples[i].text points into it. */
+/*
+ * A labelled data set read from CSV.  samples[i].text points into it.
+ * nlabels 0: sentiment labels (enum text_sentiment); otherwise
+ * samples[i].label indexes labels[], sorted by name.
+ */
 struct text_dataset {
 	struct text_sample *samples;
 	size_t n;
+	unsigned nlabels;
+	const char *labels[TEXT_MAX_LABELS];
+	char names[TEXT_MAX_LABELS][TEXT_MAX_LABEL + 1]; /* private */
 	char *data;		/* private: the texts */
 };
 
@@ -63,6 +70,15 @@ enum text_split {
  */
 struct text_dataset *text_dataset_load(const char *path,
     struct text_error *err);
+
+/*
+ * Read a CSV file with any labels: the text in column text_col, the label in
+ * label_col (header names, case-insensitive), up to TEXT_MAX_LABELS distinct
+ * labels of 1 to TEXT_MAX_LABEL bytes without spaces.  Rows with an empty
+ * label are skipped.  As text_dataset_load otherwise.
+ */
+struct text_dataset *text_dataset_load_labels(const char *path,
+    const char *text_col, const char *label_col, struct text_error *err);
 
 /* Free a data set.  Accepts NULL. */
 void text_dataset_free(struct text_dataset *ds);

@@ -183,6 +183,78 @@ test_model_files(void **state)
 	text_model_free(m);
 }
 
+/*
+ * Any label set: service codes named by a column of a small CSV (a row
+ * without a label is skipped); the model names its labels, predicts the
+ * right one for clear texts, keeps them through its file, and C is chosen
+ * by cross-validation when not given.
+ */
+static void
+test_any_labels(void **state)
+{
+	struct text_dataset *ds;
+	struct text_train_opts o;
+	struct text_model *m, *back;
+	struct text_error err;
+	struct text_doc doc;
+	double p[TEXT_MAX_LABELS];
+	char path[] = "/tmp/veche-test-labelsXXXXXX";
+	static const char *const cases[][2] = {
+		{ "Глубокая яма на дороге, асфальт разбит", "pothole" },
+		{ "Во дворе не горит ни один фонарь", "streetlight" },
+		{ "Контейнеры переполнены, мусор не вывозят", "garbage" },
+	};
+	size_t i;
+	int fd;
+
+	(void)state;
+	ds = text_dataset_load_labels("tests/unit/data/services.csv",
+	    "description", "service_code", &err);
+	if (ds == NULL)
+		fail_msg("load: %s", err.msg);
+	assert_int_equal(ds->n, 15);
+	assert_int_equal(ds->nlabels, 3);
+	assert_string_equal(ds->labels[0], "garbage");	/* sorted */
+	assert_string_equal(ds->labels[2], "streetlight");
+	memset(&o, 0, sizeof(o));
+	o.hash_bits = 16;
+	o.folds = 5;
+	o.labels = ds->labels;
+	o.nlabels = ds->nlabels;
+	m = text_model_train(ctx, ds->samples, ds->n, &o, &err);
+	if (m == NULL)
+		fail_msg("train: %s", err.msg);
+	assert_true(text_model_c(m) > 0);
+	assert_int_equal(text_model_nlabels(m), 3);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(text_model_save(m, path, &err), 0);
+	back = text_model_load(path, &err);
+	if (back == NULL)
+		fail_msg("load: %s", err.msg);
+	unlink(path);
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		unsigned got;
+
+		assert_int_equal(text_analyze(ctx, cases[i][0],
+		    strlen(cases[i][0]), &doc, &err), 0);
+		got = text_model_predict(back, ctx, &doc, p);
+		assert_string_equal(text_model_label(back, got), cases[i][1]);
+		assert_true(p[0] + p[1] + p[2] > 0.999 &&
+		    p[0] + p[1] + p[2] < 1.001);
+	}
+	assert_int_equal(text_model_label_index(back, "garbage", 7), 0);
+	assert_int_equal(text_model_label_index(back, "snow", 4), -1);
+	text_model_free(back);
+	text_model_free(m);
+	/* a missing column is named */
+	assert_null(text_dataset_load_labels("tests/unit/data/services.csv",
+	    "text", "service_code", &err));
+	assert_non_null(strstr(err.msg, "no text column"));
+	text_dataset_free(ds);
+}
+
 /* Read "key value" from the committed metrics file. */
 static double
 metric(const char *text, const char *key)
@@ -271,6 +343,7 @@ main(void)
 		cmocka_unit_test(test_metrics),
 		cmocka_unit_test(test_committed_model_reads_clear_cases),
 		cmocka_unit_test(test_model_files),
+		cmocka_unit_test(test_any_labels),
 		cmocka_unit_test(test_retrain_matches_committed_model),
 	};
 

@@ -520,3 +520,65 @@
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();
 }());
+
+// Service suggestions (issue 13): as the citizen describes the problem, the
+// three services the deployment's own reports suggest appear as buttons
+// above the service list (GET /api/v1/services/suggest, docs/api.md).  A
+// button checks that service's radio; the citizen still chooses.  No model
+// yet, or a failed request: nothing is shown.
+(function () {
+  function start() {
+    const box = document.getElementById('service-suggest');
+    const text = document.getElementById('description');
+    if (!box || !text) return;
+    const list = document.getElementById('service-suggest-list');
+    const live = document.getElementById('service-suggest-live');
+    const title = document.getElementById('service-suggest-title').textContent;
+    const lang = document.documentElement.lang === 'en' ? 'en' : 'ru';
+    let timer = null;
+    let asked = '';
+    function pick(code) {
+      const radio = document.getElementById('svc-' + code);
+      if (!radio) return;
+      radio.checked = true;
+      radio.dispatchEvent(new Event('change', { bubbles: true }));
+      for (const b of list.querySelectorAll('button')) {
+        b.setAttribute('aria-pressed', b.dataset.code === code ? 'true' : 'false');
+      }
+    }
+    async function ask() {
+      const q = text.value.trim();
+      if (q === asked) return;
+      asked = q;
+      if (q.length < 10) { box.hidden = true; live.textContent = ''; return; }
+      let items = [];
+      try {
+        const r = await fetch('/api/v1/services/suggest?' + new URLSearchParams({ text: q, lang }),
+          { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+        if (r.ok) items = await r.json();
+      } catch (e) { items = []; }
+      if (q !== asked) return;      // a newer question is on its way
+      items = (Array.isArray(items) ? items : []).filter((s) => document.getElementById('svc-' + s.service_code));
+      if (!items.length) { box.hidden = true; live.textContent = ''; return; }
+      const chosen = document.querySelector('input[name="service_code"]:checked');
+      list.replaceChildren(...items.map((s) => {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.className = 'suggestion';
+        b.dataset.code = s.service_code;
+        b.textContent = s.name;
+        b.setAttribute('aria-pressed', chosen && chosen.value === s.service_code ? 'true' : 'false');
+        b.addEventListener('click', () => pick(s.service_code));
+        return b;
+      }));
+      box.hidden = false;
+      live.textContent = title + ' ' + items.map((s) => s.name).join(', ');
+    }
+    text.addEventListener('input', () => {
+      clearTimeout(timer);
+      timer = setTimeout(ask, 400);
+    });
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+}());

@@ -71,6 +71,7 @@ static const struct stmt_table *const stmt_tables[STORE_MOD__MAX] = {
 	[STORE_MOD_HELP] = &store_help_stmts,
 	[STORE_MOD_PROPOSALS] = &store_proposals_stmts,
 	[STORE_MOD_ALERTS] = &store_alerts_stmts,
+	[STORE_MOD_CALLS] = &store_calls_stmts,
 };
 
 #define STMT_FIXED ((size_t)STORE_MOD__MAX * STORE_MOD_STMTS)
@@ -194,6 +195,7 @@ static const struct migration_set *const migration_sets[] = {
 	&store_help_schema,
 	&store_proposals_schema,
 	&store_alerts_schema,   /* after delivery: its items name events */
+	&store_calls_schema,    /* open calls (sqlite_calls.c) */
 };
 
 const struct migration_set store_core_schema = {

@@ -670,9 +670,11 @@ on_row(const struct candidate *k, void *arg)
 		return h->failed ? -1 : 0;
 	}
 	html_f(h, "<tr id=\"candidate-%D\"%r><td><a href=\"/calls/%D/"
-	    "candidates/%D\">%s</a></td><td class=\"candidate-%r\">%s</td>"
-	    "<td class=\"num\">%D</td></tr>\n", k->id, k->id == r->chosen ?
-	    " class=\"chosen\"" : "", r->call, k->id, k->name,
+	    "candidates/%D\">%s</a>%r%s%r</td><td class=\"candidate-%r\">%s"
+	    "</td><td class=\"num\">%D</td></tr>\n", k->id, k->id == r->chosen ?
+	    " class=\"chosen\"" : "", r->call, k->id, k->name, k->id ==
+	    r->chosen ? " — <strong>" : "", k->id == r->chosen ?
+	    cw(W_CHOSEN_IS, h->lang) : "", k->id == r->chosen ? "</strong>" : "",
 	    candidate_state_name(k->state), cw(state_word[k->state], h->lang),
 	    k->supports);
 	return h->failed ? -1 : 0;

@@ -7,51 +7,18 @@
 // with the supports and the reasons, in Russian and English.
 // axe-core on every page; at 360x740 no page scrolls sideways.
 import assert from 'node:assert/strict';
-import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { createUser, launch, newPage, pageProblems, signIn, skipReason,
-  startServer } from './harness.mjs';
+import { checkPhonePage as check, clickAndLoad as submit, createUser, launch,
+  newPage, signIn, skipReason, startClockServer } from './harness.mjs';
 
 const phone = { viewport: { width: 360, height: 740 } };
 
-async function noSideScroll(page, what) {
-  const over = await page.evaluate(() => document.documentElement.scrollWidth -
-    document.documentElement.clientWidth);
-  assert.ok(over <= 0, `${what} scrolls sideways by ${over}px at 360 px`);
-}
-
-async function check(page, what) {
-  await pageProblems(page, what);
-  await noSideScroll(page, what);
-}
-
-async function submit(page, selector) {
-  await Promise.all([page.waitForNavigation(), page.click(selector)]);
-}
-
 describe('open calls', { skip: skipReason, timeout: 300000 }, () => {
-  let server, browser, clockFile;
-  const start = Date.parse('2026-06-15T10:00:00+03:00') / 1000;
-
-  function setClock(t) {
-    writeFileSync(`${clockFile}.new`, `@${t}\n`);
-    renameSync(`${clockFile}.new`, clockFile);   // a new file: veche rereads it
-  }
+  let server, browser;
 
   before(async () => {
-    clockFile = join(mkdtempSync(join(tmpdir(), 'veche-clock-')), 'clock');
-    setClock(start);
-    const saved = process.env.VECHE_TEST_CLOCK;
-    process.env.VECHE_TEST_CLOCK = `file:${clockFile}`;
-    try {
-      server = await startServer();
-    } finally {
-      if (saved === undefined) delete process.env.VECHE_TEST_CLOCK;
-      else process.env.VECHE_TEST_CLOCK = saved;
-    }
+    server = await startClockServer(Date.parse('2026-06-15T10:00:00+03:00') / 1000);
     browser = await launch();
     createUser(server, 'boss', 'admin');
     createUser(server, 'cand', 'citizen');
@@ -119,7 +86,7 @@ describe('open calls', { skip: skipReason, timeout: 300000 }, () => {
     await check(cit, 'a supported candidate with a comment');
 
     // The clock moves past the discussion: the decision is pending.
-    setClock(Date.parse('2026-06-21T10:00:00+03:00') / 1000);
+    server.setClock(Date.parse('2026-06-21T10:00:00+03:00') / 1000);
     await cit.goto(`${server.url}${candPath}`);
     assert.equal(await cit.locator('#support-button').count(), 0);
     const boss2 = await newPage(browser, phone);

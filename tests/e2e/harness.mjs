@@ -6,7 +6,8 @@
 // /usr/bin/chromium), VECHE_SCREENSHOTS=1 to write docs/screenshots/.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync,
+  writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -201,4 +202,44 @@ export async function startMailServer(extra = []) {
     try { await stop(); } finally { await smtp.close(); }
   };
   return server;
+}
+
+// A server whose clock is a file (VECHE_CLOCK=file:...) that starts at
+// start (Unix seconds): server.setClock(t) moves it, and veche rereads it
+// at its next reading (a new file by rename).  (calls.test.mjs)
+export async function startClockServer(start, extra = []) {
+  const clockFile = join(mkdtempSync(join(tmpdir(), 'veche-clock-')), 'clock');
+  const setClock = (t) => {
+    writeFileSync(`${clockFile}.new`, `@${t}\n`);
+    renameSync(`${clockFile}.new`, clockFile);
+  };
+  setClock(start);
+  const saved = process.env.VECHE_TEST_CLOCK;
+  process.env.VECHE_TEST_CLOCK = `file:${clockFile}`;
+  try {
+    const server = await startServer(extra);
+    server.setClock = setClock;
+    return server;
+  } finally {
+    if (saved === undefined) delete process.env.VECHE_TEST_CLOCK;
+    else process.env.VECHE_TEST_CLOCK = saved;
+  }
+}
+
+// Fail when page scrolls sideways (a phone's 360 px).
+export async function noSideScroll(page, what) {
+  const over = await page.evaluate(() => document.documentElement.scrollWidth -
+    document.documentElement.clientWidth);
+  assert.ok(over <= 0, `${what} scrolls sideways by ${over}px at 360 px`);
+}
+
+// pageProblems and noSideScroll together.
+export async function checkPhonePage(page, what) {
+  await pageProblems(page, what);
+  await noSideScroll(page, what);
+}
+
+// Click selector and wait for the navigation it causes (a form's submit).
+export async function clickAndLoad(page, selector) {
+  await Promise.all([page.waitForNavigation(), page.click(selector)]);
 }

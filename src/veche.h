@@ -255,6 +255,19 @@
 #define VECHE_NOTE_MAX_REPORTS   50    /* reports one note links */
 #define VECHE_NOTE_LIST          50    /* notes shown on a page */
 
+/* Open calls for a public post (src/core/calls.c; docs/participation.md) */
+#define VECHE_CALL_MAX_POST      200   /* characters of the post's name */
+#define VECHE_CALL_MAX_BODY      300   /* characters of the deciding body's name */
+#define VECHE_CALL_MAX_MEMBERS   3000  /* characters of the list of its members */
+#define VECHE_CALL_MAX_REQUIREMENTS 5000 /* characters of the requirements */
+#define VECHE_CALL_MAX_NAME      120   /* characters of a candidate's public name */
+#define VECHE_CALL_MAX_EXPERIENCE 5000 /* characters of a candidate's experience */
+#define VECHE_CALL_MAX_EDUCATION 3000  /* characters of a candidate's education */
+#define VECHE_CALL_MAX_PROGRAMME 10000 /* characters of a candidate's programme */
+#define VECHE_CALL_MAX_REASON    5000  /* characters of a decision or refusal */
+#define VECHE_CALL_LIST          100   /* calls listed on one page */
+#define VECHE_CALL_CANDIDATES    500   /* candidates shown for one call */
+
 /* Citizens' e-mail alerts (core/alerts.c) */
 #define VECHE_ALERT_DIGEST_HOUR  8            /* local hour of the daily digest */
 #define VECHE_ALERT_POLL_MS      500          /* the digest worker's wake-up */

@@ -20,6 +20,7 @@
 #include "api/web_trends.h"
 #include "api/web_proposals.h"
 #include "api/web_incident.h"
+#include "api/web_calls.h"
 #include "api/web_ratings.h"
 #include "api/web_suggest.h"
 #include "api/workflow.h"
@@ -49,6 +50,7 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	incident_routes,        /* incidents of listening (web_incident.c) */
 	officials_routes,       /* officials' pages (web_officials.c) */
 	suggest_routes,         /* service suggestions (web_suggest.c) */
+	calls_routes,           /* open calls for a public post (web_calls.c) */
 };
 
 struct http_route *

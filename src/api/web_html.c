@@ -570,6 +570,8 @@ static const char *const msgs[M__MAX][LANG__MAX] = {
 	/* Service suggestions (issue 13) */
 	[M_SUGGEST_TITLE] = { "Похоже, ваше описание подходит к этим темам:",
 	    "Your description seems to fit these services:" },
+	/* Open calls (web_calls.c, issue 15). */
+	[M_CALL_NAV] = { "Конкурсы", "Open calls" },
 };
 
 static const char *const status_text[STATUS__MAX][LANG__MAX] = {
@@ -857,6 +859,9 @@ html_page_begin(struct html *h, const char *title, const char *page,
 	/* Officials' pages (web_officials.c). */
 	html_f(h, "<li><a href=\"/officials\" id=\"nav-officials\">%m</a>"
 	    "</li>\n", M_OFFICIALS_NAV);
+	/* Open calls for a public post (web_calls.c). */
+	html_f(h, "<li><a href=\"/calls\" id=\"nav-calls\">%m</a></li>\n",
+	    M_CALL_NAV);
 	html_raw(h, "</ul></nav>\n");
 	/* Citizens' accounts: sign in, or the signed-in user's links. */
 	if (h->account == NULL)

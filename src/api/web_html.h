@@ -127,6 +127,8 @@ enum msg {
 	M_OFFICIALS_NAV,
 	/* Service suggestions on the report form (web_pages.c, issue 13). */
 	M_SUGGEST_TITLE,
+	/* Open calls (web_calls.c, issue 15; its other words are its own). */
+	M_CALL_NAV,
 	M__MAX
 };
 

@@ -21,6 +21,7 @@
 #include "veche.h"
 #include "api/app.h"
 #include "cli/cli.h"
+#include "core/calls.h"
 #include "core/catalog.h"
 #include "core/clock.h"
 #include "core/datetime.h"
@@ -165,8 +166,42 @@ static const struct field incident_fields[] = {
 	{ "first_answer", F_TIME, "first public answer" },
 };
 
+/* Open calls for a public post (core/calls.h): no account, no e-mail. */
+static const struct field call_fields[] = {
+	{ "id", F_INT, "call number" },
+	{ "post", F_TEXT, "the post" },
+	{ "body", F_TEXT, "the body that decides (the commission)" },
+	{ "members", F_TEXT, "its members" },
+	{ "requirements", F_TEXT, "requirements of candidates" },
+	{ "opens", F_TIME, "applications open" },
+	{ "applications_close", F_TIME, "applications close" },
+	{ "discussion_close", F_TIME, "the public discussion closes" },
+	{ "decision_due", F_TIME, "the planned decision" },
+	{ "phase", F_STR, "announced, applications, discussion, pending or "
+	    "decided" },
+	{ "candidates", F_INT, "applications not withdrawn" },
+	{ "decided", F_TIME, "the decision was published" },
+	{ "chosen", F_INT, "the chosen candidate's number; empty: nobody" },
+	{ "reasons", F_TEXT, "the decision's reasons" },
+	{ "vote", F_TEXT, "the commission's vote" },
+};
+
+static const struct field candidate_fields[] = {
+	{ "id", F_INT, "candidate number" },
+	{ "call", F_INT, "call number" },
+	{ "name", F_TEXT, "the public name the candidate gave" },
+	{ "experience", F_TEXT, "experience" },
+	{ "education", F_TEXT, "education" },
+	{ "programme", F_TEXT, "programme" },
+	{ "state", F_STR, "active, withdrawn or rejected" },
+	{ "reason", F_TEXT, "why the application was rejected" },
+	{ "supports", F_INT, "supports (one per account)" },
+	{ "applied", F_TIME, "applied" },
+	{ "updated", F_TIME, "last edited" },
+};
+
 enum { RES_REPORTS, RES_HISTORY, RES_AGENCIES, RES_SERVICES, RES_RATINGS,
-	RES_INCIDENTS, RES__MAX };
+	RES_INCIDENTS, RES_CALLS, RES_CANDIDATES, RES__MAX };
 
 static const struct resource resources[RES__MAX] = {
 	[RES_REPORTS] = { "reports", "Reports, without personal data",
@@ -183,6 +218,11 @@ static const struct resource resources[RES__MAX] = {
 	[RES_INCIDENTS] = { "incidents", "Incidents: posts sent to agencies, "
 	    "with their reaction clock (docs/listening.md)", incident_fields,
 	    NF(incident_fields), 0 },
+	[RES_CALLS] = { "calls", "Open calls for public posts and their "
+	    "decisions", call_fields, NF(call_fields), 0 },
+	[RES_CANDIDATES] = { "candidates", "Candidates of open calls: public "
+	    "profiles and support counts", candidate_fields,
+	    NF(candidate_fields), 0 },
 };
 
 /* The licences veche knows by name; others are written with their name. */
@@ -543,6 +583,59 @@ on_incident(const struct incident *in, void *arg)
 	return d->failed ? -1 : 0;
 }
 
+/* The calls' rows need the dump's instant for their phase. */
+struct call_dump {
+	struct dump *d;
+	int64_t now;
+};
+
+static int
+on_call(const struct call *k, void *arg)
+{
+	struct call_dump *cd = arg;
+	struct val v[NF(call_fields)];
+
+	memset(v, 0, sizeof(v));
+	set_i(&v[0], k->id);
+	set_s(&v[1], k->post);
+	set_s(&v[2], k->body);
+	set_s(&v[3], k->members);
+	set_s(&v[4], k->requirements);
+	set_t(&v[5], k->opens);
+	set_t(&v[6], k->apps_close);
+	set_t(&v[7], k->discussion_close);
+	set_t(&v[8], k->decision_due);
+	set_s(&v[9], call_phase_name(call_phase(k, cd->now)));
+	set_i(&v[10], k->candidates);
+	set_t(&v[11], k->decided);
+	set_i(&v[12], k->chosen);
+	v[12].null = k->chosen == 0;
+	set_s(&v[13], k->reasons);
+	set_s(&v[14], k->vote);
+	return sink_row(cd->d, &cd->d->sinks[RES_CALLS], v, NULL);
+}
+
+static int
+on_candidate(const struct candidate *k, void *arg)
+{
+	struct dump *d = arg;
+	struct val v[NF(candidate_fields)];
+
+	memset(v, 0, sizeof(v));
+	set_i(&v[0], k->id);
+	set_i(&v[1], k->call);
+	set_s(&v[2], k->name);
+	set_s(&v[3], k->experience);
+	set_s(&v[4], k->education);
+	set_s(&v[5], k->programme);
+	set_s(&v[6], candidate_state_name(k->state));
+	set_s(&v[7], k->reason);
+	set_i(&v[8], k->supports);
+	set_t(&v[9], k->created);
+	set_t(&v[10], k->updated);
+	return sink_row(d, &d->sinks[RES_CANDIDATES], v, NULL);
+}
+
 static json_t *
 schema_json(const struct resource *r)
 {
@@ -674,6 +767,7 @@ cli_dump_write(struct store *s, const struct catalog *c, const char *dir,
 {
 	struct ratings_period p;
 	struct ratings *r = NULL;
+	struct call_dump cd;
 	struct dump d;
 	struct verr e;
 	size_t i;
@@ -707,6 +801,15 @@ cli_dump_write(struct store *s, const struct catalog *c, const char *dir,
 		rating_rows(&d, r);
 	if (!d.failed && incident_each(s, on_incident, &d) != 0)
 		d.failed = 1;
+	cd.d = &d;
+	cd.now = now;
+	if (!d.failed && (call_each(s, 1, on_call, &cd) != 0 ||
+	    candidate_each(s, 0, on_candidate, &d) != 0)) {
+		if (d.err[0] == '\0')
+			snprintf(d.err, sizeof(d.err), "reading open "
+			    "calls failed");
+		d.failed = 1;
+	}
 	for (i = 0; !d.failed && i < RES__MAX; i++)
 		if (fflush(d.sinks[i].csv) != 0 ||
 		    fflush(d.sinks[i].jsonl) != 0 ||

@@ -7,6 +7,7 @@
 #include "base/str.h"
 #include "core/audit.h"
 #include "core/officials.h"
+#include "core/calls.h"
 #include "core/parse.h"
 #include "core/photo.h"
 #include "core/proposals.h"
@@ -103,6 +104,7 @@ static const struct {
 	{ "report", "/reports/", report_present },
 	{ "proposal", "/proposals/", proposal_present },
 	{ "official_note", "/officials/notes/", official_note_exists },
+	{ "call_candidate", "/candidates/", candidate_present },
 };
 
 /* The kinds' index of name, or -1. */

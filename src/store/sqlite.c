@@ -73,6 +73,7 @@ static const struct stmt_table *const stmt_tables[STORE_MOD__MAX] = {
 	[STORE_MOD_ALERTS] = &store_alerts_stmts,
 	[STORE_MOD_INCIDENTS] = &store_incidents_stmts,
 	[STORE_MOD_OFFICIALS] = &store_officials_stmts,
+	[STORE_MOD_CALLS] = &store_calls_stmts,
 };
 
 #define STMT_FIXED ((size_t)STORE_MOD__MAX * STORE_MOD_STMTS)
@@ -198,6 +199,7 @@ static const struct migration_set *const migration_sets[] = {
 	&store_alerts_schema,   /* after delivery: its items name events */
 	&store_incidents_schema, /* after posts and reports: it links them */
 	&store_officials_schema,       /* officials' pages */
+	&store_calls_schema,    /* open calls (sqlite_calls.c) */
 };
 
 const struct migration_set store_core_schema = {

@@ -47,6 +47,7 @@ enum store_module {
 	STORE_MOD_ALERTS,       /* citizens' e-mail alerts (sqlite_alerts.c) */
 	STORE_MOD_INCIDENTS,    /* incidents of listening (sqlite_incidents.c) */
 	STORE_MOD_OFFICIALS,    /* officials' pages (sqlite_officials.c) */
+	STORE_MOD_CALLS,        /* open calls, candidates (sqlite_calls.c) */
 	STORE_MOD__MAX
 };
 
@@ -78,6 +79,7 @@ extern const struct stmt_table store_posts_stmts;
 extern const struct stmt_table store_ratings_stmts;
 extern const struct stmt_table store_help_stmts;
 extern const struct stmt_table store_proposals_stmts;
+extern const struct stmt_table store_calls_stmts;
 extern const struct stmt_table store_alerts_stmts;
 extern const struct stmt_table store_incidents_stmts;
 extern const struct stmt_table store_officials_stmts;
@@ -99,6 +101,7 @@ extern const struct migration_set store_posts_schema;
 extern const struct migration_set store_ratings_schema;
 extern const struct migration_set store_help_schema;
 extern const struct migration_set store_proposals_schema;
+extern const struct migration_set store_calls_schema;
 extern const struct migration_set store_alerts_schema;
 extern const struct migration_set store_incidents_schema;
 extern const struct migration_set store_officials_schema;

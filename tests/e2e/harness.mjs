@@ -6,8 +6,8 @@
 // /usr/bin/chromium), VECHE_SCREENSHOTS=1 to write docs/screenshots/.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync }
-  from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync,
+  writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -113,9 +113,7 @@ export const screenshotDir = join(root, 'docs', 'screenshots');
 export const PHONE = { viewport: { width: 360, height: 740 } };
 export async function phoneCheck(page, what) {
   await pageProblems(page, what);
-  const over = await page.evaluate(() => document.documentElement.scrollWidth -
-    document.documentElement.clientWidth);
-  assert.ok(over <= 0, `${what} scrolls sideways by ${over}px at 360 px`);
+  await noSideScroll(page, what);
 }
 
 // A server whose clock is a file (VECHE_CLOCK=file:...) set to start (Unix
@@ -232,4 +230,16 @@ export async function startMailServer(extra = []) {
     try { await stop(); } finally { await smtp.close(); }
   };
   return server;
+}
+
+// Fail when page scrolls sideways (a phone's 360 px).
+export async function noSideScroll(page, what) {
+  const over = await page.evaluate(() => document.documentElement.scrollWidth -
+    document.documentElement.clientWidth);
+  assert.ok(over <= 0, `${what} scrolls sideways by ${over}px at 360 px`);
+}
+
+// Click selector and wait for the navigation it causes (a form's submit).
+export async function clickAndLoad(page, selector) {
+  await Promise.all([page.waitForNavigation(), page.click(selector)]);
 }

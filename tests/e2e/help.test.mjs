@@ -6,20 +6,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { createUser, launch, newPage, pageProblems, signIn, skipReason,
-  startServer } from './harness.mjs';
+import { createUser, launch, newPage, noSideScroll, pageProblems, signIn,
+  skipReason, startServer } from './harness.mjs';
 
 // The demo city's centre, roughly: read from the home page's map bounds.
 async function cityCentre(page, server) {
   await page.goto(`${server.url}/`);
   const b = (await page.getAttribute('#map', 'data-bounds')).split(',').map(Number);
   return [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
-}
-
-async function noSideScroll(page, what) {
-  const over = await page.evaluate(() => document.documentElement.scrollWidth -
-    document.documentElement.clientWidth);
-  assert.ok(over <= 0, `${what} scrolls sideways by ${over}px at 360 px`);
 }
 
 async function post(page, server, fields) {

@@ -63,6 +63,14 @@ export const PAGES = [
   { route: '/proposals' },
   { route: '/proposals/new' },
   { route: '/proposals/{id}', path: '/proposals/999', status: 404 },
+  // Open calls (web_calls.c): none in the demo city, so a call's pages
+  // are the 404s; calls.test.mjs checks real ones at 360 px.
+  { route: '/calls' },
+  { route: '/calls/new', staff: true },
+  { route: '/calls/{id}', path: '/calls/999', status: 404 },
+  { route: '/calls/{id}/apply', path: '/calls/999/apply', status: 404 },
+  { route: '/calls/{id}/candidates/{cid}', path: '/calls/999/candidates/1', status: 404 },
+  { route: '/candidates/{cid}', path: '/candidates/999', status: 404 },
   // An author's public profile (web_comments.c): no comments in the demo
   // city, so the 404; test_comments.py reads real ones.
   { route: '/people/{id}', path: '/people/999', status: 404 },

@@ -8,16 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { axeProblems, launch, newPage, skipReason, startServer } from './harness.mjs';
+import { axeProblems, launch, newPage, noSideScroll, skipReason, startServer }
+  from './harness.mjs';
 
 async function checkPage(page, what) {
   assert.deepEqual(await axeProblems(page), [], `axe on ${what}`);
   assert.deepEqual(page.problems, [], `CSP or script errors on ${what}`);
-}
-
-async function noSideScroll(page, what) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `${what} scrolls sideways by ${overflow} px at 360 px`);
 }
 
 describe('ratings, complaint books, open data', { skip: skipReason, timeout: 300000 }, () => {

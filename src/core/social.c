@@ -5,6 +5,7 @@
 
 #include "veche.h"
 #include "core/audit.h"
+#include "core/drafts.h"
 #include "core/parse.h"
 #include "core/photo.h"
 #include "core/proposals.h"
@@ -100,6 +101,7 @@ static const struct {
 } kinds[] = {
 	{ "report", "/reports/", report_present },
 	{ "proposal", "/proposals/", proposal_present },
+	{ "draft_paragraph", "/drafts/p/", draft_para_present },
 };
 
 /* The kinds' index of name, or -1. */

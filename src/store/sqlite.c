@@ -70,6 +70,7 @@ static const struct stmt_table *const stmt_tables[STORE_MOD__MAX] = {
 	[STORE_MOD_RATINGS] = &store_ratings_stmts,
 	[STORE_MOD_HELP] = &store_help_stmts,
 	[STORE_MOD_PROPOSALS] = &store_proposals_stmts,
+	[STORE_MOD_DRAFTS] = &store_drafts_stmts,
 	[STORE_MOD_ALERTS] = &store_alerts_stmts,
 };
 
@@ -194,6 +195,7 @@ static const struct migration_set *const migration_sets[] = {
 	&store_help_schema,
 	&store_proposals_schema,
 	&store_alerts_schema,   /* after delivery: its items name events */
+	&store_drafts_schema,   /* after social: its reads join comments */
 };
 
 const struct migration_set store_core_schema = {

@@ -45,6 +45,7 @@ enum store_module {
 	STORE_MOD_HELP,         /* the help map (sqlite_help.c) */
 	STORE_MOD_PROPOSALS,    /* proposals, agency notes (sqlite_proposals.c) */
 	STORE_MOD_ALERTS,       /* citizens' e-mail alerts (sqlite_alerts.c) */
+	STORE_MOD_DRAFTS,       /* drafts of regulations (sqlite_drafts.c) */
 	STORE_MOD__MAX
 };
 
@@ -76,6 +77,7 @@ extern const struct stmt_table store_posts_stmts;
 extern const struct stmt_table store_ratings_stmts;
 extern const struct stmt_table store_help_stmts;
 extern const struct stmt_table store_proposals_stmts;
+extern const struct stmt_table store_drafts_stmts;
 extern const struct stmt_table store_alerts_stmts;
 
 /* One module's numbered migrations: steps[i] takes version i to i + 1. */
@@ -95,6 +97,7 @@ extern const struct migration_set store_posts_schema;
 extern const struct migration_set store_ratings_schema;
 extern const struct migration_set store_help_schema;
 extern const struct migration_set store_proposals_schema;
+extern const struct migration_set store_drafts_schema;
 extern const struct migration_set store_alerts_schema;
 
 struct store {

@@ -19,6 +19,7 @@
 #include "api/web_listen.h"
 #include "api/web_trends.h"
 #include "api/web_proposals.h"
+#include "api/web_drafts.h"
 #include "api/web_ratings.h"
 #include "api/workflow.h"
 #include "core/audit.h"
@@ -44,6 +45,7 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	proposals_routes,       /* proposals, agency notes (web_proposals.c) */
 	alerts_routes,          /* citizens' e-mail alerts (web_alerts.c) */
 	trends_routes,          /* listening's trends (web_trends.c) */
+	drafts_routes,          /* drafts of regulations (web_drafts.c) */
 };
 
 struct http_route *

@@ -545,6 +545,8 @@ static const char *const msgs[M__MAX][LANG__MAX] = {
 	    "comments and the moderation queue, never votes or supports of "
 	    "proposals." },
 	[M_C_ON] = { "к", "on" },
+	/* Drafts of regulations (web_drafts.c). */
+	[M_DRAFT_NAV] = { "Проекты актов", "Draft regulations" },
 };
 
 static const char *const status_text[STATUS__MAX][LANG__MAX] = {
@@ -829,6 +831,9 @@ html_page_begin(struct html *h, const char *title, const char *page,
 	/* Proposals (web_proposals.c). */
 	html_f(h, "<li><a href=\"/proposals\" id=\"nav-proposals\">%m</a>"
 	    "</li>\n", M_PROP_NAV);
+	/* Drafts of regulations (web_drafts.c). */
+	html_f(h, "<li><a href=\"/drafts\" id=\"nav-drafts\">%m</a></li>\n",
+	    M_DRAFT_NAV);
 	html_raw(h, "</ul></nav>\n");
 	/* Citizens' accounts: sign in, or the signed-in user's links. */
 	if (h->account == NULL)

@@ -119,6 +119,8 @@ enum msg {
 	/* Evaluation of comments (web_comments.c, issue 15). */
 	M_C_HELD, M_C_REP, M_C_PREMARK, M_C_REASON, M_C_OBSCENE, M_C_THREAT,
 	M_C_HIDDEN_WHY, M_PROFILE, M_PROFILE_REP_HINT, M_C_ON,
+	/* Drafts of regulations (web_drafts.c; its other words are its own). */
+	M_DRAFT_NAV,
 	M__MAX
 };
 

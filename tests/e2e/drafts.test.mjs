@@ -10,8 +10,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { PASSWORD, VECHE_BIN, createUser, launch, newPage, pageProblems,
-  signIn, skipReason, startServer } from './harness.mjs';
+import { PASSWORD, VECHE_BIN, createUser, launch, newPage,
+  signIn, skipReason, startServer,
+  checkPhonePage, submitAndWait } from './harness.mjs';
 
 const phone = { viewport: { width: 360, height: 740 } };
 
@@ -31,20 +32,8 @@ const V2 = `Статья 1. Общие положения
 Контроль ведёт управа района и жители.
 `;
 
-async function noSideScroll(page, what) {
-  const over = await page.evaluate(() => document.documentElement.scrollWidth -
-    document.documentElement.clientWidth);
-  assert.ok(over <= 0, `${what} scrolls sideways by ${over}px at 360 px`);
-}
-
-async function check(page, what) {
-  await pageProblems(page, what);
-  await noSideScroll(page, what);
-}
-
-async function submit(page, selector) {
-  await Promise.all([page.waitForNavigation(), page.click(selector)]);
-}
+const check = checkPhonePage;
+const submit = submitAndWait;
 
 describe('drafts', { skip: skipReason }, () => {
   let server;

@@ -202,3 +202,21 @@ export async function startMailServer(extra = []) {
   };
   return server;
 }
+
+// A page at a phone's width does not scroll sideways (360 px journeys).
+export async function noSideScroll(page, what) {
+  const over = await page.evaluate(() => document.documentElement.scrollWidth -
+    document.documentElement.clientWidth);
+  assert.ok(over <= 0, `${what} scrolls sideways by ${over}px at 360 px`);
+}
+
+// axe, CSP and script errors, and no sideways scrolling.
+export async function checkPhonePage(page, what) {
+  await pageProblems(page, what);
+  await noSideScroll(page, what);
+}
+
+// Click selector and wait for the page it leads to.
+export async function submitAndWait(page, selector) {
+  await Promise.all([page.waitForNavigation(), page.click(selector)]);
+}

@@ -9,24 +9,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { createUser, launch, newPage, pageProblems, signIn, skipReason,
-  startServer } from './harness.mjs';
+  startServer,
+  checkPhonePage, submitAndWait } from './harness.mjs';
 
 const phone = { viewport: { width: 360, height: 740 } };
 
-async function noSideScroll(page, what) {
-  const over = await page.evaluate(() => document.documentElement.scrollWidth -
-    document.documentElement.clientWidth);
-  assert.ok(over <= 0, `${what} scrolls sideways by ${over}px at 360 px`);
-}
-
-async function check(page, what) {
-  await pageProblems(page, what);
-  await noSideScroll(page, what);
-}
-
-async function submit(page, selector) {
-  await Promise.all([page.waitForNavigation(), page.click(selector)]);
-}
+const check = checkPhonePage;
+const submit = submitAndWait;
 
 describe('proposals', { skip: skipReason }, () => {
   let server;

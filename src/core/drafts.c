@@ -440,8 +440,12 @@ draft_diff(const char *old, const char *new,
 		words_free(&b);
 		memset(&a, 0, sizeof(a));
 		memset(&b, 0, sizeof(b));
-		fn(DRAFT_DEL, old, strlen(old), arg);
-		return fn(DRAFT_INS, new, strlen(new), arg);
+		old = old != NULL ? old : "";
+		new = new != NULL ? new : "";
+		if (old[0] != '\0' && (rc = fn(DRAFT_DEL, old, strlen(old),
+		    arg)) != 0)
+			return rc;
+		return new[0] != '\0' ? fn(DRAFT_INS, new, strlen(new), arg) : 0;
 	}
 	w = b.n + 1;
 	if ((l = calloc((a.n + 1) * w, sizeof(*l))) == NULL)

@@ -267,6 +267,19 @@
 #define VECHE_CALL_MAX_REASON    5000  /* characters of a decision or refusal */
 #define VECHE_CALL_LIST          100   /* calls listed on one page */
 #define VECHE_CALL_CANDIDATES    500   /* candidates shown for one call */
+/* Drafts of regulations (src/core/drafts.c; docs/participation.md) */
+#define VECHE_DRAFT_MAX_TITLE    300    /* characters of a draft's title */
+#define VECHE_DRAFT_MAX_TEXT     200000 /* bytes of a draft's pasted text */
+#define VECHE_DRAFT_MAX_LINE     4000   /* bytes of one line of it */
+#define VECHE_DRAFT_MAX_ARTICLES 300    /* articles in one version */
+#define VECHE_DRAFT_MAX_PARAS    2000   /* paragraphs in one version */
+#define VECHE_DRAFT_MAX_PARA     8000   /* bytes of one paragraph */
+#define VECHE_DRAFT_MAX_VERSIONS 50     /* versions of one draft */
+#define VECHE_DRAFT_MAX_WORDING  8000   /* characters of a proposed wording */
+#define VECHE_DRAFT_MAX_REASON   5000   /* characters of a decision's reason */
+#define VECHE_DRAFT_DIFF_WORDS   1500   /* words a diff compares, each side */
+#define VECHE_DRAFT_LIST         100    /* drafts listed on one page */
+#define VECHE_DRAFT_SUMMARY      5000   /* proposals in one summary */
 
 /* Citizens' e-mail alerts (core/alerts.c) */
 #define VECHE_ALERT_DIGEST_HOUR  8            /* local hour of the daily digest */

@@ -21,6 +21,7 @@
 #include "api/web_proposals.h"
 #include "api/web_incident.h"
 #include "api/web_calls.h"
+#include "api/web_drafts.h"
 #include "api/web_ratings.h"
 #include "api/web_suggest.h"
 #include "api/workflow.h"
@@ -51,6 +52,7 @@ static const struct http_route *(*const modules[])(size_t *) = {
 	officials_routes,       /* officials' pages (web_officials.c) */
 	suggest_routes,         /* service suggestions (web_suggest.c) */
 	calls_routes,           /* open calls for a public post (web_calls.c) */
+	drafts_routes,          /* drafts of regulations (web_drafts.c) */
 };
 
 struct http_route *

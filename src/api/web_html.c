@@ -572,6 +572,8 @@ static const char *const msgs[M__MAX][LANG__MAX] = {
 	    "Your description seems to fit these services:" },
 	/* Open calls (web_calls.c, issue 15). */
 	[M_CALL_NAV] = { "Конкурсы", "Open calls" },
+	/* Drafts of regulations (web_drafts.c). */
+	[M_DRAFT_NAV] = { "Проекты актов", "Draft regulations" },
 };
 
 static const char *const status_text[STATUS__MAX][LANG__MAX] = {
@@ -862,6 +864,9 @@ html_page_begin(struct html *h, const char *title, const char *page,
 	/* Open calls for a public post (web_calls.c). */
 	html_f(h, "<li><a href=\"/calls\" id=\"nav-calls\">%m</a></li>\n",
 	    M_CALL_NAV);
+	/* Drafts of regulations (web_drafts.c). */
+	html_f(h, "<li><a href=\"/drafts\" id=\"nav-drafts\">%m</a></li>\n",
+	    M_DRAFT_NAV);
 	html_raw(h, "</ul></nav>\n");
 	/* Citizens' accounts: sign in, or the signed-in user's links. */
 	if (h->account == NULL)

@@ -129,6 +129,8 @@ enum msg {
 	M_SUGGEST_TITLE,
 	/* Open calls (web_calls.c, issue 15; its other words are its own). */
 	M_CALL_NAV,
+	/* Drafts of regulations (web_drafts.c; its other words are its own). */
+	M_DRAFT_NAV,
 	M__MAX
 };
 

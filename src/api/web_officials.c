@@ -6,7 +6,7 @@
  * system's kind "official_note"), /officials/questions/{id} and its
  * digest; the JSON API under /api/v1/officials; the agency page's block.
  *
- * Forms and JSON share one handler per write (web_in_*, web_proposals.h).
+ * Forms and JSON share one handler per write (web_input_*, web_input.h).
  * A closed question's digest is mailed to its official on the first view
  * of the question, its digest or their JSON after the closing time.
  * Private fields (e-mail, phone) are written only to their owner's form
@@ -25,6 +25,7 @@
 #include "api/routes.h"
 #include "api/web.h"
 #include "api/web_html.h"
+#include "api/web_input.h"
 #include "api/web_proposals.h"
 #include "core/catalog.h"
 #include "core/delivery.h"
@@ -556,7 +557,7 @@ official_write(struct http_request *req, struct http_response *res,
 {
 	struct official_input oi;
 	struct web_ctx c;
-	struct web_in in;
+	struct web_input in;
 	struct verr e;
 	int64_t id = 0, qid = 0, now;
 	int rc;
@@ -565,33 +566,33 @@ official_write(struct http_request *req, struct http_response *res,
 		return 0;
 	if ((what == WR_ANSWER && (qid = path_id(req, res, &c,
 	    "id: no such question")) == -1) ||
-	    web_in_open(req, res, &c, &in) == -1)
+	    web_input_open(req, res, &c, &in) == -1)
 		return 0;
 	memset(&e, 0, sizeof(e));
 	now = app_now(c.app);
 	switch (what) {
 	case WR_PROFILE:
 		memset(&oi, 0, sizeof(oi));
-		oi.public = web_in_get(&in, "public");
-		oi.name = web_in_get(&in, "name");
-		oi.position = web_in_get(&in, "position");
-		oi.agency = web_in_get(&in, "agency");
-		oi.bio = web_in_get(&in, "bio");
-		oi.email = web_in_get(&in, "email");
-		oi.phone = web_in_get(&in, "phone");
+		oi.public = web_input_get(&in, "public");
+		oi.name = web_input_get(&in, "name");
+		oi.position = web_input_get(&in, "position");
+		oi.agency = web_input_get(&in, "agency");
+		oi.bio = web_input_get(&in, "bio");
+		oi.email = web_input_get(&in, "email");
+		oi.phone = web_input_get(&in, "phone");
 		rc = official_profile_save(c.store, c.act, &oi, now, &e);
 		id = c.act != NULL ? c.act->user_id : 0;
 		break;
 	case WR_NOTE:
-		rc = official_note_post(c.store, c.act, web_in_get(&in, "body"),
+		rc = official_note_post(c.store, c.act, web_input_get(&in, "body"),
 		    now, &id, &e);
 		break;
 	case WR_QUESTION:
-		rc = official_question_ask(c.store, c.act, web_in_get(&in,
-		    "text"), web_in_get(&in, "closes"), now, &id, &e);
+		rc = official_question_ask(c.store, c.act, web_input_get(&in,
+		    "text"), web_input_get(&in, "closes"), now, &id, &e);
 		break;
 	default:
-		rc = official_answer(c.store, c.act, qid, web_in_get(&in,
+		rc = official_answer(c.store, c.act, qid, web_input_get(&in,
 		    "body"), now, &id, &e);
 		break;
 	}
@@ -599,7 +600,7 @@ official_write(struct http_request *req, struct http_response *res,
 		rc = social_fail_verr(req, res, &c, &e);
 	else
 		rc = written(res, &c, what, id, qid);
-	web_in_close(&in);
+	web_input_close(&in);
 	return rc;
 }
 

@@ -17,11 +17,11 @@
 
 #include "veche.h"
 #include "api/app.h"
-#include "api/body.h"
 #include "api/reply.h"
 #include "api/routes.h"
 #include "api/web.h"
 #include "api/web_html.h"
+#include "api/web_input.h"
 #include "api/web_proposals.h"
 #include "core/catalog.h"
 #include "core/deadline.h"
@@ -139,51 +139,6 @@ pw(enum pw w, enum lang l)
 #define DECIDERS (ACCESS_MODERATOR | ACCESS_ADMIN | ACCESS_OPERATOR | \
 	ACCESS_HEAD)
 #define PUBLISHERS (ACCESS_ADMIN | ACCESS_OPERATOR | ACCESS_HEAD)
-
-/* Requests' fields (web_proposals.h: also web_officials.c's). */
-
-/* Open the JSON body when there is one: 0, or -1 after a 400. */
-int
-web_in_open(struct http_request *req, struct http_response *res,
-    struct web_ctx *c, struct web_in *in)
-{
-	const char *type = http_request_header(req, "Content-Type");
-	char err[256];
-	const void *body;
-	size_t len;
-
-	memset(in, 0, sizeof(*in));
-	in->req = req;
-	if (strncmp(http_request_path(req), "/api/", 5) == 0)
-		c->html = 0;
-	if (type == NULL || strncmp(type, "application/json", 16) != 0)
-		return 0;
-	c->html = 0;
-	body = http_request_body(req, &len);
-	if ((in->doc = body_json_parse(body, len, err, sizeof(err))) == NULL) {
-		web_fail(req, res, c, 400, "body", err);
-		return -1;
-	}
-	return 0;
-}
-
-const char *
-web_in_get(struct web_in *in, const char *name)
-{
-	if (in->doc == NULL)
-		return http_request_param(in->req, name);
-	if (in->n >= 8)
-		return NULL;
-	return body_json_field(in->doc, name, in->buf[in->n++],
-	    sizeof(in->buf[0]));
-}
-
-void
-web_in_close(struct web_in *in)
-{
-	json_decref(in->doc);
-	in->doc = NULL;
-}
 
 /* The {id} of the path, or -1 after a 404. */
 static int64_t
@@ -470,23 +425,23 @@ proposal_write(struct http_request *req, struct http_response *res, void *arg,
 	const char *flash = NULL;
 	struct web_ctx c;
 	struct verr e;
-	struct web_in in;
+	struct web_input in;
 	int64_t id = 0, now;
 	int rc, review;
 
 	if (web_begin(req, res, arg, &c) == -1)
 		return 0;
 	if ((what != WR_CREATE && (id = path_id(req, res, &c)) == -1) ||
-	    web_in_open(req, res, &c, &in) == -1)
+	    web_input_open(req, res, &c, &in) == -1)
 		return 0;
 	memset(&e, 0, sizeof(e));
 	memset(&pi, 0, sizeof(pi));
 	now = app_now(c.app);
-	pi.title = web_in_get(&in, "title");
-	pi.text = web_in_get(&in, "text");
+	pi.title = web_input_get(&in, "title");
+	pi.text = web_input_get(&in, "text");
 	switch (what) {
 	case WR_CREATE:
-		pi.report = web_in_get(&in, "report");
+		pi.report = web_input_get(&in, "report");
 		rc = proposal_submit(c.store, c.act, &pi, now, &id, &e);
 		flash = "created";
 		break;
@@ -499,8 +454,9 @@ proposal_write(struct http_request *req, struct http_response *res, void *arg,
 		flash = rc == 0 && review ? "review" : "supported";
 		break;
 	default:
-		rc = proposal_decide(c.store, c.act, id, web_in_get(&in, "state"),
-		    web_in_get(&in, "reason"), now, &e);
+		rc = proposal_decide(c.store, c.act, id,
+		    web_input_get(&in, "state"), web_input_get(&in, "reason"),
+		    now, &e);
 		flash = "decided";
 		break;
 	}
@@ -509,7 +465,7 @@ proposal_write(struct http_request *req, struct http_response *res, void *arg,
 	else
 		rc = done(req, res, &c, what == WR_CREATE ? 201 : 200, id,
 		    flash);
-	web_in_close(&in);
+	web_input_close(&in);
 	return rc;
 }
 
@@ -900,7 +856,7 @@ note_create(struct http_request *req, struct http_response *res, void *arg)
 	const char *code;
 	struct web_ctx c;
 	struct verr e;
-	struct web_in in;
+	struct web_input in;
 	char where[96];
 	int64_t id;
 	int rc;
@@ -908,13 +864,13 @@ note_create(struct http_request *req, struct http_response *res, void *arg)
 	if (web_begin(req, res, arg, &c) == -1)
 		return 0;
 	if ((code = path_agency(req, res, &c)) == NULL ||
-	    web_in_open(req, res, &c, &in) == -1)
+	    web_input_open(req, res, &c, &in) == -1)
 		return 0;
 	memset(&e, 0, sizeof(e));
-	ni.title = web_in_get(&in, "title");
-	ni.text = web_in_get(&in, "text");
-	ni.date = web_in_get(&in, "date");
-	ni.reports = web_in_get(&in, "reports");
+	ni.title = web_input_get(&in, "title");
+	ni.text = web_input_get(&in, "text");
+	ni.date = web_input_get(&in, "date");
+	ni.reports = web_input_get(&in, "reports");
 	if (note_publish(c.store, c.act, code, &ni, app_now(c.app), &id,
 	    &e) == -1)
 		rc = social_fail_verr(req, res, &c, &e);
@@ -926,7 +882,7 @@ note_create(struct http_request *req, struct http_response *res, void *arg)
 		    code, id);
 		rc = social_see_other(res, where);
 	}
-	web_in_close(&in);
+	web_input_close(&in);
 	return rc;
 }
 

@@ -31,26 +31,4 @@ int web_proposals_report(struct html *h, const struct web_ctx *c,
 int web_proposals_agency(struct html *h, const struct web_ctx *c,
     const char *agency);
 
-/*
- * A write's fields, from a JSON body (Content-Type application/json) or
- * the form's parameters, shared by web_proposals.c and web_officials.c.
- * web_in_open reads the body (a path under /api/ or a JSON body answers
- * in JSON: c->html 0): 0, or -1 after a 400 naming "body".  web_in_get:
- * a field (at most 8 JSON fields a request, each cut to 32 bytes when it
- * is not a string), NULL when absent.  web_in_close frees the body.
- */
-struct http_request;
-struct http_response;
-struct json_t;
-struct web_in {
-	struct http_request *req;
-	struct json_t *doc;
-	char buf[8][32];
-	int n;
-};
-int web_in_open(struct http_request *req, struct http_response *res,
-    struct web_ctx *c, struct web_in *in);
-const char *web_in_get(struct web_in *in, const char *name);
-void web_in_close(struct web_in *in);
-
 #endif

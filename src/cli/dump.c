@@ -26,6 +26,7 @@
 #include "core/clock.h"
 #include "core/datetime.h"
 #include "core/db.h"
+#include "core/drafts.h"
 #include "core/export.h"
 #include "core/incident.h"
 #include "core/opendata.h"
@@ -200,8 +201,43 @@ static const struct field candidate_fields[] = {
 	{ "updated", F_TIME, "last edited" },
 };
 
+static const struct field draft_fields[] = {
+	{ "id", F_INT, "draft number" },
+	{ "agency", F_STR, "the owning agency's code" },
+	{ "title", F_TEXT, "title" },
+	{ "opens", F_TIME, "the discussion opens" },
+	{ "closes", F_TIME, "the discussion closes (its last second)" },
+	{ "versions", F_INT, "versions published; the last is current" },
+	{ "created", F_TIME, "published" },
+};
+
+static const struct field draft_paragraph_fields[] = {
+	{ "id", F_INT, "paragraph id (the subject of its comments)" },
+	{ "draft", F_INT, "draft number" },
+	{ "version", F_INT, "version number" },
+	{ "number", F_STR, "article.paragraph, as \"3.2\"" },
+	{ "article", F_INT, "article number" },
+	{ "article_title", F_TEXT, "article title" },
+	{ "text", F_TEXT, "the paragraph's text" },
+};
+
+static const struct field draft_proposal_fields[] = {
+	{ "comment", F_INT, "comment number" },
+	{ "paragraph", F_INT, "paragraph id (draft_paragraphs)" },
+	{ "version", F_INT, "the version commented on" },
+	{ "number", F_STR, "article.paragraph" },
+	{ "author", F_TEXT, "the author's public name, empty: anonymous" },
+	{ "proposal", F_TEXT, "the comment" },
+	{ "wording", F_TEXT, "the proposed wording, if any" },
+	{ "created", F_TIME, "when" },
+	{ "decision", F_STR, "accepted, partly or rejected; empty: none yet" },
+	{ "reason", F_TEXT, "the agency's reason" },
+	{ "decided", F_TIME, "when decided" },
+};
+
 enum { RES_REPORTS, RES_HISTORY, RES_AGENCIES, RES_SERVICES, RES_RATINGS,
-	RES_INCIDENTS, RES_CALLS, RES_CANDIDATES, RES__MAX };
+	RES_INCIDENTS, RES_CALLS, RES_CANDIDATES, RES_DRAFTS, RES_DRAFT_PARAGRAPHS,
+	RES_DRAFT_PROPOSALS, RES__MAX };
 
 static const struct resource resources[RES__MAX] = {
 	[RES_REPORTS] = { "reports", "Reports, without personal data",
@@ -223,6 +259,14 @@ static const struct resource resources[RES__MAX] = {
 	[RES_CANDIDATES] = { "candidates", "Candidates of open calls: public "
 	    "profiles and support counts", candidate_fields,
 	    NF(candidate_fields), 0 },
+	[RES_DRAFTS] = { "drafts", "Drafts of regulations under public "
+	    "discussion", draft_fields, NF(draft_fields), 0 },
+	[RES_DRAFT_PARAGRAPHS] = { "draft_paragraphs", "Every version's "
+	    "articles and paragraphs of the drafts", draft_paragraph_fields,
+	    NF(draft_paragraph_fields), 0 },
+	[RES_DRAFT_PROPOSALS] = { "draft_proposals", "Proposals on the "
+	    "drafts' paragraphs and the agencies' decisions, without personal "
+	    "data", draft_proposal_fields, NF(draft_proposal_fields), 0 },
 };
 
 /* The licences veche knows by name; others are written with their name. */
@@ -636,6 +680,66 @@ on_candidate(const struct candidate *k, void *arg)
 	return sink_row(d, &d->sinks[RES_CANDIDATES], v, NULL);
 }
 
+static int
+on_dump_draft(const struct draft *dr, void *arg)
+{
+	struct dump *d = arg;
+	struct val v[NF(draft_fields)];
+
+	memset(v, 0, sizeof(v));
+	set_i(&v[0], dr->id);
+	set_s(&v[1], dr->agency);
+	set_s(&v[2], dr->title);
+	set_t(&v[3], dr->opens);
+	set_t(&v[4], dr->closes);
+	set_i(&v[5], dr->version);
+	set_t(&v[6], dr->created);
+	return sink_row(d, &d->sinks[RES_DRAFTS], v, NULL);
+}
+
+static int
+on_dump_para(const struct draft_para *p, void *arg)
+{
+	struct dump *d = arg;
+	struct val v[NF(draft_paragraph_fields)];
+	char num[32];
+
+	snprintf(num, sizeof(num), "%d.%d", p->article, p->number);
+	memset(v, 0, sizeof(v));
+	set_i(&v[0], p->id);
+	set_i(&v[1], p->draft);
+	set_i(&v[2], p->version);
+	set_s(&v[3], num);
+	set_i(&v[4], p->article);
+	set_s(&v[5], p->article_title);
+	set_s(&v[6], p->text);
+	return sink_row(d, &d->sinks[RES_DRAFT_PARAGRAPHS], v, NULL);
+}
+
+static int
+on_dump_proposal(const struct draft_proposal *p, void *arg)
+{
+	struct dump *d = arg;
+	struct val v[NF(draft_proposal_fields)];
+	char num[32];
+
+	snprintf(num, sizeof(num), "%d.%d", p->article, p->number);
+	memset(v, 0, sizeof(v));
+	set_i(&v[0], p->comment);
+	set_i(&v[1], p->paragraph);
+	set_i(&v[2], p->version);
+	set_s(&v[3], num);
+	set_s(&v[4], p->author);
+	set_s(&v[5], p->body);
+	set_s(&v[6], p->wording);
+	set_t(&v[7], p->created);
+	set_s(&v[8], p->decision != DRAFT_UNDECIDED ?
+	    draft_decision_name(p->decision) : NULL);
+	set_s(&v[9], p->reason);
+	set_t(&v[10], p->decided);
+	return sink_row(d, &d->sinks[RES_DRAFT_PROPOSALS], v, NULL);
+}
+
 static json_t *
 schema_json(const struct resource *r)
 {
@@ -810,6 +914,9 @@ cli_dump_write(struct store *s, const struct catalog *c, const char *dir,
 			    "calls failed");
 		d.failed = 1;
 	}
+	if (!d.failed && opendata_drafts_each(s, on_dump_draft, on_dump_para,
+	    on_dump_proposal, &d, &e) != 0)
+		d.failed = 1;
 	for (i = 0; !d.failed && i < RES__MAX; i++)
 		if (fflush(d.sinks[i].csv) != 0 ||
 		    fflush(d.sinks[i].jsonl) != 0 ||

@@ -36,4 +36,19 @@ int opendata_history_each(struct store *s,
     int (*fn)(const struct opendata_event *, void *), void *arg,
     struct verr *e);
 
+/*
+ * Drafts of regulations (core/drafts.h): every draft, newest first; for
+ * each, fn_draft, then every version's paragraphs (fn_para), then its
+ * published proposals with decisions (fn_proposal): public names only,
+ * never an account's e-mail.  Returns as opendata_reports_each.
+ */
+struct draft;
+struct draft_para;
+struct draft_proposal;
+int opendata_drafts_each(struct store *s,
+    int (*fn_draft)(const struct draft *, void *),
+    int (*fn_para)(const struct draft_para *, void *),
+    int (*fn_proposal)(const struct draft_proposal *, void *), void *arg,
+    struct verr *e);
+
 #endif

@@ -8,6 +8,7 @@
 #include "core/audit.h"
 #include "core/officials.h"
 #include "core/calls.h"
+#include "core/drafts.h"
 #include "core/parse.h"
 #include "core/photo.h"
 #include "core/proposals.h"
@@ -105,6 +106,7 @@ static const struct {
 	{ "proposal", "/proposals/", proposal_present },
 	{ "official_note", "/officials/notes/", official_note_exists },
 	{ "call_candidate", "/candidates/", candidate_present },
+	{ "draft_paragraph", "/drafts/p/", draft_para_present },
 };
 
 /* The kinds' index of name, or -1. */

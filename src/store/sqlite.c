@@ -70,6 +70,7 @@ static const struct stmt_table *const stmt_tables[STORE_MOD__MAX] = {
 	[STORE_MOD_RATINGS] = &store_ratings_stmts,
 	[STORE_MOD_HELP] = &store_help_stmts,
 	[STORE_MOD_PROPOSALS] = &store_proposals_stmts,
+	[STORE_MOD_DRAFTS] = &store_drafts_stmts,
 	[STORE_MOD_ALERTS] = &store_alerts_stmts,
 	[STORE_MOD_INCIDENTS] = &store_incidents_stmts,
 	[STORE_MOD_OFFICIALS] = &store_officials_stmts,
@@ -200,6 +201,7 @@ static const struct migration_set *const migration_sets[] = {
 	&store_incidents_schema, /* after posts and reports: it links them */
 	&store_officials_schema,       /* officials' pages */
 	&store_calls_schema,    /* open calls (sqlite_calls.c) */
+	&store_drafts_schema,   /* after social: its reads join comments */
 };
 
 const struct migration_set store_core_schema = {

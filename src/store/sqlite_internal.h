@@ -48,6 +48,7 @@ enum store_module {
 	STORE_MOD_INCIDENTS,    /* incidents of listening (sqlite_incidents.c) */
 	STORE_MOD_OFFICIALS,    /* officials' pages (sqlite_officials.c) */
 	STORE_MOD_CALLS,        /* open calls, candidates (sqlite_calls.c) */
+	STORE_MOD_DRAFTS,       /* drafts of regulations (sqlite_drafts.c) */
 	STORE_MOD__MAX
 };
 
@@ -80,6 +81,7 @@ extern const struct stmt_table store_ratings_stmts;
 extern const struct stmt_table store_help_stmts;
 extern const struct stmt_table store_proposals_stmts;
 extern const struct stmt_table store_calls_stmts;
+extern const struct stmt_table store_drafts_stmts;
 extern const struct stmt_table store_alerts_stmts;
 extern const struct stmt_table store_incidents_stmts;
 extern const struct stmt_table store_officials_stmts;
@@ -102,6 +104,7 @@ extern const struct migration_set store_ratings_schema;
 extern const struct migration_set store_help_schema;
 extern const struct migration_set store_proposals_schema;
 extern const struct migration_set store_calls_schema;
+extern const struct migration_set store_drafts_schema;
 extern const struct migration_set store_alerts_schema;
 extern const struct migration_set store_incidents_schema;
 extern const struct migration_set store_officials_schema;

@@ -9,11 +9,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { clickAndLoad as submit, createUser, launch, newPage,
+import { PHONE as phone, clickAndLoad as submit, createUser, launch, newPage,
   phoneCheck as check, signIn, skipReason, startClockedServer }
   from './harness.mjs';
-
-const phone = { viewport: { width: 360, height: 740 } };
 
 describe('open calls', { skip: skipReason, timeout: 300000 }, () => {
   let server, browser, setClock;

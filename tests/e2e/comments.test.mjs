@@ -9,14 +9,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { createUser, launch, newPage, phoneCheck as check, signIn,
-  skipReason, startServer } from './harness.mjs';
-
-const phone = { viewport: { width: 360, height: 740 } };
-
-async function submit(page, selector) {
-  await Promise.all([page.waitForNavigation(), page.click(selector)]);
-}
+import { PHONE as phone, clickAndLoad as submit, createUser, launch, newPage,
+  phoneCheck as check, signIn, skipReason, startServer } from './harness.mjs';
 
 // Post a comment from the page's form; its id from the answer's address.
 async function comment(page, body) {

@@ -7,12 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { createUser, launch, newPage, PHONE as phone, phoneCheck as check,
-  signIn, skipReason, startClockedServer } from './harness.mjs';
-
-async function submit(page, selector) {
-  await Promise.all([page.waitForNavigation(), page.click(selector)]);
-}
+import { clickAndLoad as submit, createUser, launch, newPage, PHONE as phone,
+  phoneCheck as check, signIn, skipReason, startClockedServer }
+  from './harness.mjs';
 
 describe('officials\' pages', { skip: skipReason, timeout: 300000 }, () => {
   let server, browser, setClock;

@@ -83,6 +83,15 @@ export const PAGES = [
   { route: '/officials/notes/{id}', path: '/officials/notes/999', status: 404 },
   { route: '/officials/questions/{id}', path: '/officials/questions/999', status: 404 },
   { route: '/officials/questions/{id}/digest', path: '/officials/questions/999/digest', status: 404 },
+  // Drafts of regulations (web_drafts.c): none in the demo city, so a
+  // draft's pages are the 404s; drafts.test.mjs checks real ones at 360 px.
+  { route: '/drafts' },
+  { route: '/drafts/new', staff: true },
+  { route: '/drafts/{id}', path: '/drafts/999', status: 404 },
+  { route: '/drafts/{id}/v/{n}', path: '/drafts/999/v/1', status: 404 },
+  { route: '/drafts/{id}/versions/new', path: '/drafts/999/versions/new', staff: true, status: 404 },
+  { route: '/drafts/{id}/summary', path: '/drafts/999/summary', status: 404 },
+  { route: '/drafts/p/{pid}', path: '/drafts/p/999', status: 404 },
 ];
 
 // GET routes that answer something other than a page.
@@ -93,6 +102,7 @@ export const NOT_PAGES = [
   /^\/data\/\{name\}$/,
   /^\/map\/clusters\.json$/,
   /^\/officials\/\{id\}\/rss$/,
+  /^\/drafts\/\{id\}\/summary\.csv$/,
 ];
 
 // The GET patterns of the routing table (src/api/*.c route tables).

@@ -8,14 +8,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { createUser, launch, newPage, pageProblems, phoneCheck as check,
-  signIn, skipReason, startServer } from './harness.mjs';
-
-const phone = { viewport: { width: 360, height: 740 } };
-
-async function submit(page, selector) {
-  await Promise.all([page.waitForNavigation(), page.click(selector)]);
-}
+import { clickAndLoad as submit, createUser, launch, newPage, pageProblems,
+  PHONE as phone, phoneCheck as check, signIn, skipReason, startServer }
+  from './harness.mjs';
 
 describe('proposals', { skip: skipReason }, () => {
   let server;

@@ -146,9 +146,22 @@ social_subject_parse(const char *field, const char *s, char *kind,
 		    "number, as proposal:5", field);
 	memcpy(kind, s, n);
 	kind[n] = '\0';
-	if (kind_find(kind) < 0)
+	if (kind_find(kind) < 0) {
+		char known[160];
+		size_t i, used = 0;
+		int w;
+
+		known[0] = '\0';
+		for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+			w = snprintf(known + used, sizeof(known) - used,
+			    "%s%s", i > 0 ? ", " : "", kinds[i].name);
+			if (w < 0 || (size_t)w >= sizeof(known) - used)
+				break;
+			used += (size_t)w;
+		}
 		return verr_set(e, VERR_INVALID, field, "%s: '%.15s' is not "
-		    "something to comment on (report, proposal)", field, kind);
+		    "something to comment on (%s)", field, kind, known);
+	}
 	if (parse_int64(colon + 1, 1, INT64_MAX, id) == -1)
 		return verr_set(e, VERR_INVALID, field, "%s: the number after "
 		    "':' is not an id", field);

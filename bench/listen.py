@@ -28,7 +28,7 @@ POSTS = int(os.environ.get("BENCH_POSTS", "1000000"))
 QUERIES = int(os.environ.get("BENCH_QUERIES", "1000"))
 BATCH = 2000
 PORT = int(os.environ.get("BENCH_PORT", "18090"))
-OUT = "bench/out/listen"
+OUT = os.environ.get("BENCH_OUT", "bench/out/listen")
 DAYS = 365
 
 PROBLEMS = [

@@ -28,7 +28,7 @@ POSTS = int(os.environ.get("BENCH_POSTS", "1000000"))
 QUERIES = int(os.environ.get("BENCH_QUERIES", "1000"))
 BATCH = 2000
 PORT = int(os.environ.get("BENCH_PORT", "18090"))
-OUT = "bench/out/listen"
+OUT = os.environ.get("BENCH_OUT", "bench/out/listen")
 DAYS = 365
 
 PROBLEMS = [
@@ -104,19 +104,52 @@ def text(rng, sts):
                                  else "", rng.choice(CLOSERS))
 
 
+# An analyst's saved queries are specific (BENCH_MIX=specific, the
+# default): a street and a problem, a district and a problem, an agency and
+# its trouble, a few bare topics.  Of every 100 queries: 50 street AND
+# problem, 20 street NEAR/4 problem, 15 district AND problem, 10 agency
+# alias AND (a complaint word), 5 a bare problem word.  Several analysts
+# save the same query under their own names, as they do.  BENCH_MIX=broad
+# is the first pass's set (single words, AND, OR, NEAR/3 over 23 words:
+# a post matched 46 of 1,000).
 def queries(rng):
-    words = sorted({p[0] for p in PROBLEMS} | {"ужас", "позор", "опасно",
-                                               "холодно", "темно", "крысы",
-                                               "газон", "лужи", "двор"})
     qs = []
+    if os.environ.get("BENCH_MIX", "specific") == "broad":
+        words = sorted({p[0] for p in PROBLEMS} | {
+            "ужас", "позор", "опасно", "холодно", "темно", "крысы",
+            "газон", "лужи", "двор"})
+        for i in range(QUERIES):
+            a, b = rng.sample(words, 2)
+            form = i % 4
+            q = (a if form == 0 else "%s AND %s" % (a, b) if form == 1 else
+                 "%s OR %s" % (a, b) if form == 2 else
+                 "%s NEAR/3 %s" % (a, b))
+            qs.append(("q%04d %s" % (i, q), q))
+        return qs
+    sts = [street_word(st) for st, _ in streets(city())]
+    aliases = [a for al in ALIASES.values() for a in al if " " not in a]
     for i in range(QUERIES):
-        a, b = rng.sample(words, 2)
-        form = i % 4
-        q = (a if form == 0 else "%s AND %s" % (a, b) if form == 1 else
-             "%s OR %s" % (a, b) if form == 2 else
-             "%s NEAR/3 %s" % (a, b))
+        form = i % 20
+        word = rng.choice(PROBLEMS)[0]
+        if form < 10:
+            q = "\"%s\" AND %s" % (rng.choice(sts), word)
+        elif form < 14:
+            q = "\"%s\" NEAR/4 %s" % (rng.choice(sts), word)
+        elif form < 17:
+            q = "\"%s\" AND %s" % (rng.choice(DISTRICTS)[0].lower(), word)
+        elif form < 19:
+            q = "%s AND (%s)" % (rng.choice(aliases), " OR ".join(
+                rng.sample(["молчит", "ужас", "позор", "безобразие",
+                            "опасно"], 2)))
+        else:
+            q = word
         qs.append(("q%04d %s" % (i, q), q))
     return qs
+
+
+def street_word(st):
+    """The name word of a street ("ул. Кирова" -> "кирова")."""
+    return max(st.replace(".", " ").split(), key=len).lower()
 
 
 class Api:
@@ -199,6 +232,10 @@ def main():
                                                      time.perf_counter() - t0))
         sts = streets(c)
         now = int(time.time())
+        # A channel's export is its history in order: dates rise with the
+        # message ids over DAYS days up to today.
+        span = DAYS * 86400
+        start = now - span - 600
         done, mid, t0 = 0, 0, time.perf_counter()
         ingest = 0.0
         while done < POSTS:
@@ -207,8 +244,8 @@ def main():
             for _ in range(n):
                 mid += 1
                 msgs.append({"id": mid, "type": "message",
-                             "date_unixtime": str(now - rng.randrange(
-                                 DAYS * 86400)),
+                             "date_unixtime": str(start + mid * span //
+                                                  POSTS + rng.randrange(600)),
                              "from_id": "user%d" % rng.randrange(50000),
                              "text": text(rng, sts)})
             ctype, body = multipart([("source", "bench-tg")], "result.json",
@@ -245,6 +282,14 @@ def main():
         for what, path in reads:
             med, mx = timed(api, path)
             print("| %s | %.1f | %.1f |" % (what, med, mx))
+        import sqlite3
+        con = sqlite3.connect(db)
+        posts, matches, days = con.execute(
+            "SELECT (SELECT count(*) FROM posts), (SELECT count(*) FROM"
+            " post_matches), (SELECT count(*) FROM post_days)").fetchone()
+        con.close()
+        print("bench: %.1f saved queries matched per post (mean), %d"
+              " post_days rows" % (matches / max(posts, 1), days))
         size = os.path.getsize(db) / 1e6
         print("\nbench: database %.0f MB" % size)
     finally:

@@ -222,6 +222,7 @@
 #define VECHE_LISTEN_DEDUPE_LOAD 200000 /* newest posts whose signatures are loaded at start */
 #define VECHE_LISTEN_PAGE       50     /* posts per page of /listen */
 #define VECHE_LISTEN_CSV_MAX    10000  /* posts in one CSV export */
+#define VECHE_MAX_SPIKE_SUBS    256    /* spike e-mails of one spike at most */
 #define VECHE_INCIDENT_HOURS    24     /* first public answer to an incident due, hours */
 #define VECHE_INCIDENT_MAX_HOURS 720   /* --reaction-hours at most */
 #define VECHE_INCIDENT_GROUP    500    /* posts of one near-copy group in one incident */

@@ -1235,6 +1235,7 @@ static const char *const channel_names[DELIVERY_CHANNEL__MAX] = {
 	[DELIVERY_MAIL_AGENCY] = "mail:agency",
 	[DELIVERY_MAIL_REPORTER] = "mail:reporter",
 	[DELIVERY_MAIL_ALERT] = "mail:alert",
+	[DELIVERY_MAIL_SPIKE] = "mail:spike",
 };
 
 static int

@@ -39,6 +39,8 @@ enum tw {
 	TW_VOLUME, TW_SHARE, TW_VOLUME_DESC, TW_SHARE_DESC, TW_DATA, TW_DATE,
 	TW_POSTS, TW_NEGATIVE, TW_NEG_SHARE, TW_SPIKES, TW_NO_SPIKES,
 	TW_SERIES, TW_KEY, TW_MEAN, TW_SD, TW_CSV, TW_SPIKES_CSV, TW_RULE,
+	TW_MAIL, TW_MAIL_NONE, TW_MAIL_WHICH, TW_MAIL_ALL, TW_MAIL_THIS,
+	TW_MAIL_EMAIL, TW_MAIL_SUBSCRIBE, TW_MAIL_UNSUBSCRIBE, TW_MAIL_HOW,
 	TW__MAX
 };
 
@@ -85,6 +87,19 @@ static const char *const tw[TW__MAX][LANG__MAX] = {
 	    "plus three standard deviations of the 28 days before (per query, "
 	    "agency or district); checked after each ingest batch, once a day "
 	    "per series at most." },
+	[TW_MAIL] = { "Письма о всплесках", "Spike e-mail" },
+	[TW_MAIL_NONE] = { "Вы не подписаны на письма о всплесках.",
+	    "You get no spike e-mail." },
+	[TW_MAIL_WHICH] = { "О каких всплесках писать", "Which spikes" },
+	[TW_MAIL_ALL] = { "Всех рядов", "Of every series" },
+	[TW_MAIL_THIS] = { "Только этого ряда:", "Of this series only:" },
+	[TW_MAIL_EMAIL] = { "Адрес e-mail", "E-mail address" },
+	[TW_MAIL_SUBSCRIBE] = { "Подписаться", "Subscribe" },
+	[TW_MAIL_UNSUBSCRIBE] = { "Отписаться", "Unsubscribe" },
+	[TW_MAIL_HOW] = { "Письмо приходит при каждом всплеске на языке, "
+	    "на котором открыта эта страница, со ссылкой на динамику ряда.",
+	    "A message comes with every spike, in the language of this page, "
+	    "linking the series' trends." },
 };
 
 static const char *
@@ -374,6 +389,137 @@ on_spike_row(const struct trend_spike *sp, void *arg)
 	return h->failed ? -1 : 0;
 }
 
+/* ---- Spike e-mail ---- */
+
+struct subs {
+	struct staff *st;
+	size_t n;
+};
+
+static int
+on_sub_row(const struct spike_sub *sub, void *arg)
+{
+	struct subs *sb = arg;
+	struct html *h = &sb->st->h;
+	struct trend_spike sp;
+	struct qname o;
+
+	memset(&o, 0, sizeof(o));
+	memset(&sp, 0, sizeof(sp));
+	sp.dim = (unsigned)sub->dim < TREND__MAX ? sub->dim : TREND_ALL;
+	sp.key = sub->key;
+	if (sb->n == 0)
+		html_raw(h, "<ul id=\"spike-subs\">\n");
+	html_f(h, "<li id=\"spike-sub-%D\">%s%r%s: %s <form method=\"post\" "
+	    "action=\"/listen/trends/mail/%D/delete\" class=\"inline\">",
+	    sub->id, sp.dim == TREND_ALL ? w(TW_MAIL_ALL, h->lang) :
+	    w(dim_word[sp.dim], h->lang), sp.dim == TREND_ALL ? "" : " ",
+	    sp.dim == TREND_ALL ? "" : key_text(sb->st->c.store, &sp, &o),
+	    sub->email, sub->id);
+	staff_csrf_field(sb->st);
+	html_f(h, "<button type=\"submit\">%s</button></form></li>\n",
+	    w(TW_MAIL_UNSUBSCRIBE, h->lang));
+	sb->n++;
+	return h->failed ? -1 : 0;
+}
+
+/*
+ * The signed-in staff member's spike e-mail: their subscriptions, each
+ * with its unsubscribe button, and the form to subscribe to every
+ * series or to the one shown (a query, agency or district).
+ */
+static int
+mail_section(struct staff *st, const struct ask *a)
+{
+	struct html *h = &st->h;
+	enum lang l = h->lang;
+	struct trend_spike sp;
+	struct subs sb = { st, 0 };
+	struct qname o;
+	int one = a->dim == TREND_QUERY || a->dim == TREND_AGENCY ||
+	    a->dim == TREND_DISTRICT;
+
+	html_f(h, "<section id=\"spike-mail\" aria-labelledby=\"spike-mail-h"
+	    "\"><h2 id=\"spike-mail-h\">%s</h2>\n<p>%s</p>\n", w(TW_MAIL, l),
+	    w(TW_MAIL_HOW, l));
+	if (trends_mail_each(st->c.store, st->act, on_sub_row, &sb) == -1)
+		return -1;
+	if (sb.n > 0)
+		html_raw(h, "</ul>\n");
+	else
+		html_f(h, "<p id=\"spike-subs-empty\">%s</p>\n",
+		    w(TW_MAIL_NONE, l));
+	html_raw(h, "<form method=\"post\" action=\"/listen/trends/mail\" "
+	    "id=\"spike-mail-form\">\n");
+	staff_csrf_field(st);
+	html_f(h, "<fieldset><legend>%s</legend>\n<input type=\"radio\" "
+	    "id=\"sm-all\" name=\"series\" value=\"all\"%r><label for=\""
+	    "sm-all\">%s</label>\n", w(TW_MAIL_WHICH, l), one ? "" :
+	    " checked", w(TW_MAIL_ALL, l));
+	if (one) {
+		memset(&o, 0, sizeof(o));
+		memset(&sp, 0, sizeof(sp));
+		sp.dim = a->dim;
+		sp.key = a->key;
+		html_f(h, "<input type=\"radio\" id=\"sm-this\" name=\"series"
+		    "\" value=\"%s\" checked><label for=\"sm-this\">%s %s %s"
+		    "</label>\n<input type=\"hidden\" name=\"key\" value=\"%s"
+		    "\">\n", trends_dim_name(a->dim), w(TW_MAIL_THIS, l),
+		    w(dim_word[a->dim], l), key_text(st->c.store, &sp, &o),
+		    a->key);
+	}
+	html_f(h, "</fieldset>\n<label for=\"sm-email\">%s</label><input "
+	    "type=\"email\" id=\"sm-email\" name=\"email\" required "
+	    "autocomplete=\"email\" maxlength=\"%d\">\n<button type=\""
+	    "submit\">%s</button></form>\n</section>\n", w(TW_MAIL_EMAIL, l),
+	    VECHE_MAX_EMAIL, w(TW_MAIL_SUBSCRIBE, l));
+	return h->failed ? -1 : 0;
+}
+
+/* POST /listen/trends/mail: subscribe, back to the trends page. */
+static int
+mail_subscribe(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	struct staff st;
+	struct verr e;
+	enum trend_dim dim;
+	int64_t id;
+
+	if (staff_begin(req, res, arg, &st) == -1)
+		return 0;
+	memset(&e, 0, sizeof(e));
+	dim = trends_dim_parse(http_request_param(req, "series"));
+	if (dim == TREND__MAX || dim == TREND_SOURCE)
+		return web_fail(req, res, &st.c, 400, "series", "series: all, "
+		    "query, agency or district");
+	if (trends_mail_subscribe(st.c.store, st.act, http_request_param(req,
+	    "email"), st.c.lang, dim, http_request_param(req, "key"),
+	    app_now(st.c.app), &id, &e) == -1)
+		return staff_fail(req, res, &st, &e);
+	return staff_redirect(res, "/listen/trends#spike-mail");
+}
+
+/* POST /listen/trends/mail/{id}/delete: unsubscribe. */
+static int
+mail_unsubscribe(struct http_request *req, struct http_response *res,
+    void *arg)
+{
+	struct staff st;
+	struct verr e;
+	int64_t id;
+
+	if (staff_begin(req, res, arg, &st) == -1)
+		return 0;
+	memset(&e, 0, sizeof(e));
+	if (parse_int64(http_request_var(req, "id"), 1, INT64_MAX, &id) == -1)
+		return web_fail(req, res, &st.c, 404, "id", "no such "
+		    "subscription");
+	if (trends_mail_unsubscribe(st.c.store, st.act, id, &e) == -1)
+		return staff_fail(req, res, &st, &e);
+	return staff_redirect(res, "/listen/trends#spike-mail");
+}
+
 static int
 trends_page(struct http_request *req, struct http_response *res, void *arg)
 {
@@ -439,6 +585,8 @@ trends_page(struct http_request *req, struct http_response *res, void *arg)
 	else
 		html_f(&st.h, "<p id=\"spikes-empty\">%s</p>\n",
 		    w(TW_NO_SPIKES, l));
+	if (mail_section(&st, &a) == -1)
+		return -1;
 	html_page_end(&st.h);
 	return st.h.failed ? -1 : 0;
 }
@@ -642,7 +790,15 @@ spikes_json(struct http_request *req, struct http_response *res, void *arg)
 static const char *const p_trends[] = { "api_key", "lang", "query",
 	"source", "agency", "district", "since", "until", NULL };
 
+static const char *const p_mail[] = { "lang", "csrf", "series", "key",
+	"email", NULL };
+static const char *const p_unsub[] = { "lang", "csrf", NULL };
+
 static const struct http_route trends_table[] = {
+	{ HTTP_POST, "/listen/trends/mail", mail_subscribe, PAGE_READERS,
+	    p_mail, 0 },
+	{ HTTP_POST, "/listen/trends/mail/{id}/delete", mail_unsubscribe,
+	    PAGE_READERS, p_unsub, 0 },
 	{ HTTP_GET, "/listen/trends", trends_page, PAGE_READERS, p_trends, 0 },
 	{ HTTP_GET, "/listen/trends.csv", trends_csv, READERS, p_trends, 0 },
 	{ HTTP_GET, "/listen/spikes.csv", spikes_csv, READERS, p_trends, 0 },

@@ -296,6 +296,7 @@ enum delivery_channel {
 	DELIVERY_MAIL_AGENCY,           /* the event's agency's e-mail */
 	DELIVERY_MAIL_REPORTER,         /* the reporter's e-mail */
 	DELIVERY_MAIL_ALERT,            /* a citizen's alert (core/alerts.h) */
+	DELIVERY_MAIL_SPIKE,            /* a staff member's spike e-mail (trends.h) */
 	DELIVERY_CHANNEL__MAX
 };
 

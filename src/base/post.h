@@ -107,4 +107,18 @@ struct trend_spike {
 	int64_t created;
 };
 
+/*
+ * A staff member's subscription to spike e-mail (core/trends.h): dim
+ * TREND_ALL for every series, else one series (dim, key).
+ */
+struct spike_sub {
+	int64_t id;
+	int64_t user;
+	const char *email;
+	const char *lang;               /* "ru", "en": the mail's language */
+	enum trend_dim dim;
+	const char *key;
+	int64_t created;
+};
+
 #endif

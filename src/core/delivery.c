@@ -31,6 +31,7 @@
 #include "core/outbox.h"
 #include "core/parse.h"
 #include "core/report.h"
+#include "core/trends.h"
 #include "core/worker.h"
 #include "format/event.h"
 #include "store/store.h"
@@ -54,6 +55,7 @@ static const char *const channel_names[DELIVERY_CHANNEL__MAX] = {
 	[DELIVERY_MAIL_AGENCY] = "mail-agency",
 	[DELIVERY_MAIL_REPORTER] = "mail-reporter",
 	[DELIVERY_MAIL_ALERT] = "mail-alert",
+	[DELIVERY_MAIL_SPIKE] = "mail-spike",
 };
 
 int64_t
@@ -174,9 +176,8 @@ report_agency(const struct report *r, void *arg)
 	return 0;
 }
 
-/* 1 if outgoing mail is configured (the mail.smtp_url setting). */
-static int
-mail_configured(struct store *s)
+int
+delivery_mail_configured(struct store *s)
 {
 	char url[VECHE_MAX_URL + 1];
 
@@ -250,13 +251,13 @@ emit(struct store *s, enum event_type ev, int64_t report_id,
 	rec.payload = payload;
 	rec.key = key;
 	rec.created = now;
-	if (store_event_insert(s, &rec, mail_configured(s) ? event_mail[ev] :
+	if (store_event_insert(s, &rec, delivery_mail_configured(s) ? event_mail[ev] :
 	    0, now * 1000, &id, &n) == -1) {
 		verr_set(e, VERR_INTERNAL, NULL, "outbox: %s", store_error(s));
 		goto out;
 	}
 	/* Citizens' alerts (alerts.h) about the same event. */
-	if (mail_configured(s) && alerts_fanout(s, ev, report_id, id,
+	if (delivery_mail_configured(s) && alerts_fanout(s, ev, report_id, id,
 	    now * 1000, e) == -1)
 		goto out;
 	ret = 0;
@@ -270,7 +271,7 @@ out:
 
 int
 outbox_emit_json(struct store *s, enum event_type ev, const char *agency,
-    const char *members, int64_t now, struct verr *e)
+    const char *members, int64_t now, int64_t *event, struct verr *e)
 {
 	unsigned char raw[KEY_HEX / 2];
 	char key[KEY_HEX + 1], created[DATETIME_LEN];
@@ -308,6 +309,8 @@ outbox_emit_json(struct store *s, enum event_type ev, const char *agency,
 	if (store_event_insert(s, &rec, 0, now * 1000, &id, &n) == -1)
 		ret = verr_set(e, VERR_INTERNAL, NULL, "outbox: %s",
 		    store_error(s));
+	else if (event != NULL)
+		*event = id;
 	free(payload);
 	return ret;
 }
@@ -837,11 +840,13 @@ send_mail(struct store *s, const struct delivery_config *cfg,
 }
 
 /*
- * A citizen's alert (alerts.h): one-click unsubscribe headers (RFC 8058).
- * A subscription ended since it was queued sends nothing.
+ * A letter built from its own tables: a citizen's alert (alerts.h, with
+ * one-click unsubscribe headers, RFC 8058) or a staff member's spike
+ * e-mail (trends.h).  A subscription ended since it was queued sends
+ * nothing.
  */
 static int
-send_alert(struct store *s, const struct delivery_config *cfg,
+send_letter(struct store *s, const struct delivery_config *cfg,
     const struct job *j, char *err, size_t errlen)
 {
 	char msgid[128], subject[512], to[VECHE_MAX_EMAIL + 1];
@@ -851,16 +856,19 @@ send_alert(struct store *s, const struct delivery_config *cfg,
 	int ret;
 
 	memset(&l, 0, sizeof(l));
+	unsub[0] = '\0';
 	snprintf(msgid, sizeof(msgid), "%s.%s.%lld@veche", j->key,
 	    channel_names[j->channel], (long long)j->id);
-	ret = alerts_mail(s, cfg->public_url, j->id, to, sizeof(to), subject,
-	    sizeof(subject), &l, unsub, sizeof(unsub));
+	ret = j->channel == DELIVERY_MAIL_SPIKE ? trends_mail(s,
+	    cfg->public_url, j->id, to, sizeof(to), subject, sizeof(subject),
+	    &l) : alerts_mail(s, cfg->public_url, j->id, to, sizeof(to),
+	    subject, sizeof(subject), &l, unsub, sizeof(unsub));
 	if (ret == 1)
 		return 0;
 	if (ret == -1) {
 		letter_free(&l);
-		snprintf(err, errlen, "building the alert failed: %s",
-		    store_error(s));
+		snprintf(err, errlen, "building the %s failed: %s",
+		    channel_names[j->channel], store_error(s));
 		return -1;
 	}
 	if (unsub[0] != '\0') {
@@ -917,8 +925,9 @@ delivery_run(struct store *s, const struct delivery_config *cfg,
 		err[0] = '\0';
 		rc = j.channel == DELIVERY_WEBHOOK ?
 		    send_webhook(s, cfg, &j, err, sizeof(err)) :
-		    j.channel == DELIVERY_MAIL_ALERT ?
-		    send_alert(s, cfg, &j, err, sizeof(err)) :
+		    j.channel == DELIVERY_MAIL_ALERT ||
+		    j.channel == DELIVERY_MAIL_SPIKE ?
+		    send_letter(s, cfg, &j, err, sizeof(err)) :
 		    send_mail(s, cfg, &j, err, sizeof(err));
 		(*sent)++;
 		/* The round's clock, advanced by the time sending took. */

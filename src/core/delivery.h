@@ -127,6 +127,9 @@ struct letter;
 int delivery_mail_now(struct store *s, const char *to, const char *subject,
     const struct letter *l, char *err, size_t errlen);
 
+/* 1 if outgoing mail is configured (the mail.smtp_url setting), else 0. */
+int delivery_mail_configured(struct store *s);
+
 /*
  * Keep the mail settings: the SMTP server URL and the sender address
  * (either may be NULL: left as it is).  Returns 0 or -1 (db_error).

@@ -480,7 +480,9 @@ struct batch {
 	size_t added, dupes;
 	struct pending_sig *pending;    /* feed->n slots */
 	size_t npending;
-	struct trends_batch *trends;    /* series to check for spikes */
+	struct trends_batch *trends;    /* the batch's days of each series */
+	struct store_match *match;      /* the batch's matches, written last */
+	size_t nmatch, capmatch;
 	char err[300];
 };
 
@@ -509,6 +511,40 @@ find_group(const struct batch *b, const struct text_signature *sig)
 		}
 	}
 	return group;
+}
+
+/* Keep post id's matches for the end of the batch: 0 or -1 (memory). */
+static int
+keep_matches(struct batch *b, int64_t id, const int64_t *queries, size_t nq)
+{
+	struct store_match *grown;
+	size_t i, cap;
+
+	if (b->nmatch + nq > b->capmatch) {
+		cap = b->capmatch ? b->capmatch * 2 : 1024;
+		while (cap < b->nmatch + nq)
+			cap *= 2;
+		if ((grown = realloc(b->match, cap * sizeof(*grown))) == NULL)
+			return -1;
+		b->match = grown;
+		b->capmatch = cap;
+	}
+	for (i = 0; i < nq; i++) {
+		b->match[b->nmatch].query = queries[i];
+		b->match[b->nmatch++].post = id;
+	}
+	return 0;
+}
+
+/* post_matches' primary key order: (query, post). */
+static int
+match_cmp(const void *a, const void *b)
+{
+	const struct store_match *x = a, *y = b;
+
+	if (x->query != y->query)
+		return x->query < y->query ? -1 : 1;
+	return x->post < y->post ? -1 : x->post > y->post;
 }
 
 /* Analyse item and store it with what it matched. 0 or -1 (b->err). */
@@ -593,7 +629,7 @@ ingest_item(struct store *s, struct batch *b, const struct feed_item *it)
 		p.signature = (const unsigned char *)sig.min;
 		p.signature_len = sizeof(sig.min);
 	}
-	if ((rc = store_post_insert(s, &p, queries, nq, &id)) == -1) {
+	if ((rc = store_post_insert(s, &p, &id)) == -1) {
 		snprintf(b->err, sizeof(b->err), "%s", store_error(s));
 		return -1;
 	}
@@ -602,8 +638,9 @@ ingest_item(struct store *s, struct batch *b, const struct feed_item *it)
 		return 0;
 	}
 	b->added++;
-	if (trends_post(s, b->trends, &p, queries, nq, b->now) == -1) {
-		snprintf(b->err, sizeof(b->err), "%s", store_error(s));
+	if (keep_matches(b, id, queries, nq) == -1 ||
+	    trends_post(b->trends, &p, queries, nq) == -1) {
+		snprintf(b->err, sizeof(b->err), "out of memory");
 		return -1;
 	}
 	if (group == 0 && !sig.empty) {
@@ -621,11 +658,18 @@ ingest_unit(struct store *s, void *arg)
 	size_t i;
 
 	/* The writer may run a unit again after another unit failed. */
-	b->added = b->dupes = b->npending = 0;
+	b->added = b->dupes = b->npending = b->nmatch = 0;
 	trends_batch_reset(b->trends);
 	for (i = 0; i < b->feed->n; i++)
 		if (ingest_item(s, b, &b->feed->items[i]) == -1)
 			return -1;
+	/* A batch's matches in key order: neighbours share B-tree pages. */
+	if (b->nmatch > 1)
+		qsort(b->match, b->nmatch, sizeof(b->match[0]), match_cmp);
+	if (store_matches_insert(s, b->match, b->nmatch) == -1) {
+		snprintf(b->err, sizeof(b->err), "%s", store_error(s));
+		return -1;
+	}
 	/* Spikes are checked after each batch, in its transaction. */
 	memset(&e, 0, sizeof(e));
 	if (trends_check(s, b->trends, b->now, NULL, &e) == -1) {
@@ -675,6 +719,7 @@ listen_ingest(struct listen *l, struct store *s, int64_t source,
 		    (uint64_t)b.pending[i].id);
 	pthread_mutex_unlock(&l->lock);
 	free(b.pending);
+	free(b.match);
 	trends_batch_free(b.trends);
 	*dupes = b.dupes + f.skipped;
 	feed_free(&f);

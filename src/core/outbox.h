@@ -47,10 +47,12 @@ int outbox_emit(struct store *s, enum event_type ev, int64_t report_id,
  * {"id": key, "event": name, "created": now, <members>} where members is
  * the JSON text of further members the caller wrote.  Webhooks whose
  * agency filter is empty or agency get it; no e-mail channel.  Inside the
- * caller's transaction, as outbox_emit.  0, or -1 with e set.
+ * caller's transaction, as outbox_emit.  0 with the event's id in *event
+ * (may be NULL), or -1 with e set.
  */
 int outbox_emit_json(struct store *s, enum event_type ev,
-    const char *agency, const char *members, int64_t now, struct verr *e);
+    const char *agency, const char *members, int64_t now, int64_t *event,
+    struct verr *e);
 /* What incident.answered carries besides the report (core/incident.h). */
 struct outbox_incident {
 	const char *source_url;         /* where the citizen wrote, or NULL */

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/model.h"
 #include "base/post.h"
 #include "core/error.h"
 
@@ -44,25 +45,29 @@ int trends_day_parse(const char *s, int64_t *day);
 const char *trends_dim_name(enum trend_dim d);
 enum trend_dim trends_dim_parse(const char *s);
 
-/* A batch's record of the series to check; free with trends_batch_free. */
+/*
+ * A batch's counts of series' days, summed in memory; free with
+ * trends_batch_free.
+ */
 struct trends_batch *trends_batch_new(void);
 void trends_batch_free(struct trends_batch *tb);
-/* Forget what was recorded (the writer may run a batch again). */
+/* Forget what was counted (the writer may run a batch again). */
 void trends_batch_reset(struct trends_batch *tb);
 
 /*
  * Count stored post p, which matched the saved queries queries[nq], into
- * its series' days, inside the ingest's transaction, and remember its
- * series when it is negative and published on now's day.  0 or -1
- * (store_error).
+ * its series' days (all, its source, each query, its agency, its
+ * district) in tb's memory.  0, or -1 when out of memory.
  */
-int trends_post(struct store *s, struct trends_batch *tb,
-    const struct post *p, const int64_t *queries, size_t nq, int64_t now);
+int trends_post(struct trends_batch *tb, const struct post *p,
+    const int64_t *queries, size_t nq);
 
 /*
- * Check the remembered series for spikes at now (the rule above), record
- * each new one and emit listen.spike, inside the same transaction.
- * *raised receives the number (may be NULL).  0, or -1 with e set.
+ * Write tb's counts, each (series, day) once, in key order, then check
+ * the series with negative posts of now's day for spikes at now (the
+ * rule above), record each new one and emit listen.spike, all inside
+ * the ingest's transaction; tb is reset.  *raised receives the number of
+ * spikes (may be NULL).  0, or -1 with e set.
  */
 int trends_check(struct store *s, struct trends_batch *tb, int64_t now,
     size_t *raised, struct verr *e);
@@ -84,5 +89,42 @@ int trends_series(struct store *s, enum trend_dim dim, const char *key,
 /* Spikes of days [from, to], newest first, at most limit. */
 int trends_spike_each(struct store *s, int64_t from, int64_t to,
     size_t limit, int (*fn)(const struct trend_spike *, void *), void *arg);
+
+/*
+ * Spike e-mail.  A signed-in staff member (act->user_id) subscribes
+ * email to the spikes of every series (dim TREND_ALL, key ignored) or of
+ * one query, agency or district series (dim, key), in lang; the same
+ * series again replaces the address and language.  Each spike raised
+ * afterwards queues one e-mail per subscriber through the outbox (channel
+ * DELIVERY_MAIL_SPIKE) when mail is configured.  0 with *id, or -1 with
+ * e (VERR_INVALID naming "email", "series" or "key"; VERR_FORBIDDEN
+ * without a user).
+ */
+int trends_mail_subscribe(struct store *s, const struct actor *act,
+    const char *email, enum lang lang, enum trend_dim dim, const char *key,
+    int64_t now, int64_t *id, struct verr *e);
+
+/*
+ * End act's subscription id and drop its unsent e-mail: 0, or -1 with e
+ * (VERR_NOT_FOUND naming "id" when act has no such subscription).
+ */
+int trends_mail_unsubscribe(struct store *s, const struct actor *act,
+    int64_t id, struct verr *e);
+
+/* act's subscriptions by id to fn: 0, fn's non-zero result, or -1. */
+int trends_mail_each(struct store *s, const struct actor *act,
+    int (*fn)(const struct spike_sub *, void *), void *arg);
+
+struct letter;
+
+/*
+ * The e-mail of spike-mail delivery (delivery.c): the recipient into to,
+ * the subject, and letter l (which the caller frees with letter_free) in
+ * the subscriber's language, linking the series' trends page under
+ * public_url (may be NULL: no link).  0; 1 when the subscription ended
+ * (send nothing); -1 (store_error, or out of memory).
+ */
+int trends_mail(struct store *s, const char *public_url, int64_t delivery,
+    char *to, size_t tolen, char *subject, size_t slen, struct letter *l);
 
 #endif

@@ -73,7 +73,9 @@ _Static_assert(DS__MAX <= STORE_MOD_STMTS, "too many delivery statements");
 	"  WHEN 2 THEN (SELECT email FROM report_contacts" \
 	"   WHERE report = e.report)" \
 	"  WHEN 3 THEN (SELECT s.email FROM alert_items i JOIN alert_subs s" \
-	"   ON s.id = i.sub WHERE i.delivery = d.id LIMIT 1) END" \
+	"   ON s.id = i.sub WHERE i.delivery = d.id LIMIT 1)" \
+	"  WHEN 4 THEN (SELECT s.email FROM spike_mail m JOIN spike_subs s" \
+	"   ON s.id = m.sub WHERE m.delivery = d.id) END" \
 	" FROM deliveries d JOIN events e ON e.id = d.event" \
 	" LEFT JOIN subscriptions sub ON sub.id = d.subscription"
 

@@ -66,6 +66,26 @@ static const char *const posts_migrations[] = {
 	" FROM posts WHERE district IS NOT NULL UNION ALL SELECT 4,"
 	" CAST(source AS TEXT), id FROM posts) k ON k.post = p.id"
 	" GROUP BY dim, key, day;",
+	/*
+	 * 4 (spike mail): staff's subscriptions to spike e-mail (dim 0: all
+	 * series) and the deliveries they were sent (outbox channel 4).
+	 */
+	"CREATE TABLE spike_subs(id INTEGER PRIMARY KEY, user INTEGER NOT NULL"
+	" REFERENCES users(id) ON DELETE CASCADE, email TEXT NOT NULL,"
+	" lang TEXT NOT NULL, dim INTEGER NOT NULL, key TEXT NOT NULL,"
+	" created INTEGER NOT NULL, UNIQUE(user, dim, key));"
+	"CREATE INDEX spike_subs_series ON spike_subs(dim, key);"
+	"CREATE TABLE spike_mail(delivery INTEGER PRIMARY KEY REFERENCES"
+	" deliveries(id) ON DELETE CASCADE, sub INTEGER NOT NULL REFERENCES"
+	" spike_subs(id) ON DELETE CASCADE, spike INTEGER NOT NULL"
+	" REFERENCES listen_spikes(id) ON DELETE CASCADE);"
+	"CREATE INDEX spike_mail_sub ON spike_mail(sub);",
+	/*
+	 * 5 (ingest speed): no read uses posts_source (EXPLAIN QUERY PLAN:
+	 * the list scans posts_time; a source's counts search the unique
+	 * (source, guid) index as well), so a post stops paying its insert.
+	 */
+	"DROP INDEX posts_source;",
 };
 
 const struct migration_set store_posts_schema = {
@@ -82,6 +102,8 @@ enum {
 	Q_ALIAS_ADD, Q_ALIAS_EACH, Q_ADDRESS_EACH, Q_SOURCE_PUT,
 	Q_DISTRICT_CLEAR, Q_DISTRICT_ADD, Q_DISTRICT_EACH,
 	Q_DAY_ADD, Q_DAY_RANGE, Q_SPIKE_ADD, Q_SPIKE_EACH,
+	Q_SUB_PUT, Q_SUB_UNSENT, Q_SUB_REMOVE, Q_SUB_EACH, Q_SUB_MATCH,
+	Q_MAIL_QUEUE, Q_MAIL_TIE, Q_MAIL_GET,
 	Q__MAX
 };
 
@@ -170,8 +192,9 @@ static const char *const sql[Q__MAX] = {
 	    " ORDER BY district, name",
 	/* Trends: one post into a series' day; a series' days; spikes. */
 	[Q_DAY_ADD] = "INSERT INTO post_days(dim, key, day, posts, negative)"
-	    " VALUES (?1, ?2, ?3, 1, ?4) ON CONFLICT DO UPDATE SET"
-	    " posts = posts + 1, negative = negative + excluded.negative",
+	    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET"
+	    " posts = posts + excluded.posts,"
+	    " negative = negative + excluded.negative",
 	[Q_DAY_RANGE] = "SELECT day, posts, negative FROM post_days"
 	    " WHERE dim = ?1 AND key = ?2 AND day BETWEEN ?3 AND ?4"
 	    " ORDER BY day",
@@ -181,6 +204,27 @@ static const char *const sql[Q__MAX] = {
 	[Q_SPIKE_EACH] = "SELECT id, dim, key, day, negative, mean, sd, created"
 	    " FROM listen_spikes WHERE day BETWEEN ?1 AND ?2"
 	    " ORDER BY day DESC, id DESC LIMIT ?3",
+	/* Spike e-mail: subscriptions, their deliveries. */
+	[Q_SUB_PUT] = "INSERT INTO spike_subs(user, email, lang, dim, key,"
+	    " created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+	    " ON CONFLICT(user, dim, key) DO UPDATE SET email = excluded.email,"
+	    " lang = excluded.lang RETURNING id",
+	[Q_SUB_UNSENT] = "DELETE FROM deliveries WHERE state <> 2 AND id IN"
+	    " (SELECT m.delivery FROM spike_mail m JOIN spike_subs s"
+	    " ON s.id = m.sub WHERE s.id = ?1 AND s.user = ?2)",
+	[Q_SUB_REMOVE] = "DELETE FROM spike_subs WHERE id = ?1 AND user = ?2",
+	[Q_SUB_EACH] = "SELECT id, user, email, lang, dim, key, created"
+	    " FROM spike_subs WHERE ?1 = 0 OR user = ?1 ORDER BY id",
+	[Q_SUB_MATCH] = "SELECT id FROM spike_subs WHERE dim = 0"
+	    " OR (dim = ?1 AND key = ?2) ORDER BY id",
+	[Q_MAIL_QUEUE] = "INSERT INTO deliveries(event, channel, state,"
+	    " next_attempt, updated) VALUES (?1, 4, 0, ?2, ?2)",
+	[Q_MAIL_TIE] = "INSERT INTO spike_mail(delivery, sub, spike)"
+	    " VALUES (?1, ?2, ?3)",
+	[Q_MAIL_GET] = "SELECT s.id, s.user, s.email, s.lang, s.dim, s.key,"
+	    " s.created, p.id, p.dim, p.key, p.day, p.negative, p.mean, p.sd,"
+	    " p.created FROM spike_mail m JOIN spike_subs s ON s.id = m.sub"
+	    " JOIN listen_spikes p ON p.id = m.spike WHERE m.delivery = ?1",
 };
 
 const struct stmt_table store_posts_stmts = { sql, Q__MAX };
@@ -347,11 +391,9 @@ bind_real_or_null(sqlite3_stmt *st, int i, int have, double v)
 }
 
 int
-store_post_insert(struct store *s, const struct post *p,
-    const int64_t *queries, size_t nq, int64_t *id)
+store_post_insert(struct store *s, const struct post *p, int64_t *id)
 {
 	sqlite3_stmt *st = ST(Q_POST_INSERT);
-	size_t i;
 
 	if (st == NULL)
 		return -1;
@@ -383,11 +425,21 @@ store_post_insert(struct store *s, const struct post *p,
 	if (p->group == 0 && write_id(s, Q_POST_GROUP, *id,
 	    "grouping a post") == -1)
 		return -1;
-	for (i = 0; i < nq; i++) {
+	return 0;
+}
+
+int
+store_matches_insert(struct store *s, const struct store_match *m,
+    size_t n)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
 		if ((st = ST(Q_MATCH_INSERT)) == NULL)
 			return -1;
-		sqlite3_bind_int64(st, 1, queries[i]);
-		sqlite3_bind_int64(st, 2, *id);
+		sqlite3_bind_int64(st, 1, m[i].query);
+		sqlite3_bind_int64(st, 2, m[i].post);
 		if (sq_step_done(s, st, "storing a match") == -1)
 			return -1;
 	}
@@ -681,7 +733,7 @@ store_posts_addresses(struct store *s,
 
 int
 store_trend_add(struct store *s, int dim, const char *key, int64_t day,
-    int negative)
+    int64_t posts, int64_t negative)
 {
 	sqlite3_stmt *st = ST(Q_DAY_ADD);
 
@@ -690,7 +742,8 @@ store_trend_add(struct store *s, int dim, const char *key, int64_t day,
 	sqlite3_bind_int(st, 1, dim);
 	sq_bind_text(st, 2, key);
 	sqlite3_bind_int64(st, 3, day);
-	sqlite3_bind_int(st, 4, negative);
+	sqlite3_bind_int64(st, 4, posts);
+	sqlite3_bind_int64(st, 5, negative);
 	return sq_step_done(s, st, "counting a post's day");
 }
 
@@ -782,4 +835,170 @@ store_spike_each(struct store *s, int64_t from, int64_t to, size_t limit,
 		sqlite3_bind_int64(st, 3, (int64_t)limit);
 	}
 	return sq_rows(s, st, "reading spikes", spike_row, &r);
+}
+
+/* ---- Spike e-mail ---- */
+
+int
+store_spike_sub_put(struct store *s, const struct spike_sub *sub,
+    int64_t *id)
+{
+	sqlite3_stmt *st = ST(Q_SUB_PUT);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, sub->user);
+	sq_bind_text(st, 2, sub->email);
+	sq_bind_text(st, 3, sub->lang);
+	sqlite3_bind_int(st, 4, (int)sub->dim);
+	sq_bind_text(st, 5, sub->key);
+	sqlite3_bind_int64(st, 6, sub->created);
+	return sq_row(s, st, "subscribing to spike e-mail", sq_int64_row, id)
+	    == 0 ? 0 : -1;
+}
+
+int
+store_spike_sub_remove(struct store *s, int64_t id, int64_t user)
+{
+	static const int steps[] = { Q_SUB_UNSENT, Q_SUB_REMOVE };
+	sqlite3_stmt *st;
+	size_t i;
+
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if ((st = ST(steps[i])) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, user);
+		if (sq_step_done(s, st, "ending a spike subscription") == -1)
+			return -1;
+	}
+	return sqlite3_changes(s->db) > 0 ? 0 : 1;
+}
+
+/* A spike_subs row from column first on. */
+static void
+read_sub(sqlite3_stmt *st, int first, struct spike_sub *sub)
+{
+	sub->id = sqlite3_column_int64(st, first);
+	sub->user = sqlite3_column_int64(st, first + 1);
+	sub->email = sq_col_text(st, first + 2);
+	sub->lang = sq_col_text(st, first + 3);
+	sub->dim = (enum trend_dim)sqlite3_column_int(st, first + 4);
+	sub->key = sq_col_text(st, first + 5);
+	sub->created = sqlite3_column_int64(st, first + 6);
+}
+
+struct sub_rows {
+	int (*sub)(const struct spike_sub *, void *);
+	int (*mail)(const struct spike_sub *, const struct trend_spike *,
+	    void *);
+	void *arg;
+};
+
+static int
+sub_row(sqlite3_stmt *st, void *arg)
+{
+	const struct sub_rows *r = arg;
+	struct spike_sub sub;
+
+	read_sub(st, 0, &sub);
+	return r->sub(&sub, r->arg);
+}
+
+int
+store_spike_sub_each(struct store *s, int64_t user,
+    int (*fn)(const struct spike_sub *, void *), void *arg)
+{
+	struct sub_rows r = { fn, NULL, arg };
+	sqlite3_stmt *st = ST(Q_SUB_EACH);
+
+	if (st != NULL)
+		sqlite3_bind_int64(st, 1, user);
+	return sq_rows(s, st, "reading spike subscriptions", sub_row, &r);
+}
+
+/* Collect the subscriptions a spike reaches (at most VECHE_MAX_SPIKE_SUBS). */
+struct sub_ids {
+	int64_t id[VECHE_MAX_SPIKE_SUBS];
+	size_t n;
+};
+
+static int
+sub_id_row(sqlite3_stmt *st, void *arg)
+{
+	struct sub_ids *ids = arg;
+
+	if (ids->n < VECHE_MAX_SPIKE_SUBS)
+		ids->id[ids->n++] = sqlite3_column_int64(st, 0);
+	return 0;
+}
+
+int
+store_spike_mail_fanout(struct store *s, int64_t event, int64_t spike,
+    int dim, const char *key, int64_t now_ms, size_t *n)
+{
+	struct sub_ids ids;
+	sqlite3_stmt *st = ST(Q_SUB_MATCH);
+	int64_t delivery;
+	size_t i;
+
+	*n = 0;
+	ids.n = 0;
+	if (st != NULL) {
+		sqlite3_bind_int(st, 1, dim);
+		sq_bind_text(st, 2, key);
+	}
+	if (sq_rows(s, st, "finding spike subscribers", sub_id_row, &ids)
+	    == -1)
+		return -1;
+	for (i = 0; i < ids.n; i++) {
+		if ((st = ST(Q_MAIL_QUEUE)) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, event);
+		sqlite3_bind_int64(st, 2, now_ms);
+		if (sq_step_done(s, st, "queueing spike e-mail") == -1)
+			return -1;
+		delivery = sqlite3_last_insert_rowid(s->db);
+		if ((st = ST(Q_MAIL_TIE)) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, delivery);
+		sqlite3_bind_int64(st, 2, ids.id[i]);
+		sqlite3_bind_int64(st, 3, spike);
+		if (sq_step_done(s, st, "queueing spike e-mail") == -1)
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
+static int
+mail_row(sqlite3_stmt *st, void *arg)
+{
+	const struct sub_rows *r = arg;
+	struct spike_sub sub;
+	struct trend_spike sp;
+
+	read_sub(st, 0, &sub);
+	sp.id = sqlite3_column_int64(st, 7);
+	sp.dim = (enum trend_dim)sqlite3_column_int(st, 8);
+	sp.key = sq_col_text(st, 9);
+	sp.day = sqlite3_column_int64(st, 10);
+	sp.negative = sqlite3_column_int64(st, 11);
+	sp.mean = sqlite3_column_double(st, 12);
+	sp.sd = sqlite3_column_double(st, 13);
+	sp.created = sqlite3_column_int64(st, 14);
+	return r->mail(&sub, &sp, r->arg);
+}
+
+int
+store_spike_mail_get(struct store *s, int64_t delivery,
+    int (*fn)(const struct spike_sub *, const struct trend_spike *, void *),
+    void *arg)
+{
+	struct sub_rows r = { NULL, fn, arg };
+	sqlite3_stmt *st = ST(Q_MAIL_GET);
+
+	if (st != NULL)
+		sqlite3_bind_int64(st, 1, delivery);
+	return sq_row(s, st, "reading a spike e-mail", mail_row, &r);
 }

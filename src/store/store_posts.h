@@ -40,11 +40,23 @@ int store_source_posts_since(struct store *s, int64_t source, int64_t since,
     int64_t *n);
 
 /*
- * Insert p (p->group 0: its own id) with the saved queries it matches.
- * Returns 0 with *id, or 2 when (source, guid) is stored already.
+ * Insert p (p->group 0: its own id).  Returns 0 with *id, or 2 when
+ * (source, guid) is stored already.
  */
-int store_post_insert(struct store *s, const struct post *p,
-    const int64_t *queries, size_t nq, int64_t *id);
+int store_post_insert(struct store *s, const struct post *p, int64_t *id);
+
+/* A post that matched a saved query. */
+struct store_match {
+	int64_t query, post;
+};
+
+/*
+ * Record the n matches m (a batch's, best in (query, post) order: the
+ * primary key's) with one prepared statement, in the caller's
+ * transaction.  0 or -1.
+ */
+int store_matches_insert(struct store *s, const struct store_match *m,
+    size_t n);
 
 /* Posts matching f, newest first. */
 int store_post_each(struct store *s, const struct post_filter *f,
@@ -93,12 +105,12 @@ int store_posts_addresses(struct store *s,
     void *arg);
 
 /*
- * Trends (core/trends.h): count one post into series (dim, key) on a
- * local day (posts + 1, negative + negative), in the caller's
- * transaction; a series' stored days in [from, to] to fn in day order.
+ * Trends (core/trends.h): add posts and negative posts to series (dim,
+ * key) on a local day, in the caller's transaction; a series' stored
+ * days in [from, to] to fn in day order.
  */
 int store_trend_add(struct store *s, int dim, const char *key, int64_t day,
-    int negative);
+    int64_t posts, int64_t negative);
 int store_trend_each(struct store *s, int dim, const char *key, int64_t from,
     int64_t to, int (*fn)(int64_t day, int64_t posts, int64_t negative,
     void *), void *arg);
@@ -110,5 +122,34 @@ int store_spike_add(struct store *s, const struct trend_spike *sp,
 /* Spikes of days [from, to], newest first, at most limit. */
 int store_spike_each(struct store *s, int64_t from, int64_t to, size_t limit,
     int (*fn)(const struct trend_spike *, void *), void *arg);
+
+/*
+ * Spike e-mail (core/trends.h).  Subscribe (sub->id ignored; the same
+ * user and series again updates e-mail and language): 0 with *id.
+ * Remove user's subscription id and its unsent mail: 0, 1 when none.
+ * A user's subscriptions (user 0: all) by id to fn.
+ */
+int store_spike_sub_put(struct store *s, const struct spike_sub *sub,
+    int64_t *id);
+int store_spike_sub_remove(struct store *s, int64_t id, int64_t user);
+int store_spike_sub_each(struct store *s, int64_t user,
+    int (*fn)(const struct spike_sub *, void *), void *arg);
+
+/*
+ * Queue one e-mail delivery (channel DELIVERY_MAIL_SPIKE) of event for
+ * every subscription to all series or to series (dim, key), due at
+ * now_ms, tied to spike; *n receives how many.  In the caller's
+ * transaction.  0 or -1.
+ */
+int store_spike_mail_fanout(struct store *s, int64_t event, int64_t spike,
+    int dim, const char *key, int64_t now_ms, size_t *n);
+
+/*
+ * The subscription and spike of spike-mail delivery to fn: 0, fn's
+ * result, 1 when the subscription is gone, -1.
+ */
+int store_spike_mail_get(struct store *s, int64_t delivery,
+    int (*fn)(const struct spike_sub *, const struct trend_spike *, void *),
+    void *arg);
 
 #endif

@@ -168,7 +168,9 @@ class TestWebhooks(ServerTestCase):
             keys = {h["X-Veche-Delivery"] for _, h, _ in reqs}
             self.assertEqual(len(keys), 1, "the idempotency key changed")
             key = keys.pop()
-            self.assertIn(key, self.rx.accepted)
+            # The receiver records an answer after sending it: await it.
+            wait_for("the third attempt accepted",
+                     lambda: key in self.rx.accepted)
             for _, h, body in reqs:
                 check_signature(self, h, body)
                 self.assertEqual(h["X-Veche-Event"], "report.created")

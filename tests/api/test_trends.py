@@ -3,16 +3,22 @@ test_trends.py: listening's trends and spikes (docs/listening.md) over
 real HTTP: posts uploaded on days moved with the clock file, the daily
 volumes and negative shares of a series (JSON, CSV, the page's chart and
 table), the spike rule firing once on the day of the outlier and not on
-ordinary days, delivered as listen.spike to a webhook on loopback.
+ordinary days, delivered as listen.spike to a webhook on loopback; spike
+e-mail to the staff who subscribed on the trends page, through the
+loopback SMTP server, in each subscriber's language, and none after
+unsubscribing.
 """
 import csv
 import io
 import json
+import re
 import unittest
 
 import test_listen
 from harness import ServerTestCase, Session, multipart
-from test_delivery import Receiver, subscribe, wait_for, wait_idle
+from test_delivery import (Mailbox, Receiver, smtp_controller, subscribe,
+                           wait_for, wait_idle)
+from harness import free_port
 
 DAY = 86400
 NEG = ("Отвратительная яма на улице Свободы, 12, Дорнадзор ничего не "
@@ -148,6 +154,120 @@ class TestTrends(ServerTestCase):
         self.upload([NEG])
         wait_idle(self.server)
         self.assertEqual(len(self.spikes_seen()), 2)
+
+
+class TestSpikeMail(ServerTestCase):
+    city = test_listen.LISTEN_CITY
+
+    @classmethod
+    def setUpClass(cls):
+        cls.box = Mailbox()
+        cls.smtp = smtp_controller()(cls.box, hostname="127.0.0.1",
+                                     port=free_port())
+        cls.smtp.start()
+        cls.serve_args = ("--retry-base-ms", "100", "--retry-cap-ms", "400",
+                          "--max-attempts", "4", "--smtp",
+                          "smtp://127.0.0.1:%d" % cls.smtp.port,
+                          "--mail-from", "veche@city.test")
+        super().setUpClass()
+        for login, role in (("analyst", "moderator"), ("chief", "admin"),
+                            ("bystander", "moderator")):
+            cls.server.create_user(login, role)
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        cls.smtp.stop()
+
+    upload = TestTrends.upload
+
+    def subscribe(self, s, fields):
+        r = s.post("/listen/trends/mail", fields)
+        self.assertEqual(r.status, 303, r)
+        self.assertTrue(r.headers["Location"].startswith("/listen/trends"))
+
+    def test_spike_mail(self):
+        analyst = Session(self, "analyst")
+        chief = Session(self, "chief")
+        bystander = Session(self, "bystander")
+        r = analyst.post("/api/v1/queries", {"name": "ямы", "query": "яма"})
+        self.assertIn(r.status, (200, 201), r)
+        # The page of the query's series offers that series or all.
+        page = analyst.get("/listen/trends", {"query": "1"}).text()
+        self.assertIn('id="spike-subs-empty"', page)
+        self.assertIn('name="series" value="query" checked', page)
+        # The analyst: this query's spikes, in English; the chief: every
+        # series, in Russian; the bystander: a district that stays calm.
+        self.subscribe(analyst, {"series": "query", "key": "1",
+                                 "email": "analyst@city.test",
+                                 "lang": "en"})
+        self.subscribe(chief, {"series": "all", "email": "chief@city.test"})
+        self.subscribe(bystander, {"series": "district",
+                                   "key": "Ленинский район",
+                                   "email": "bystander@city.test"})
+        # Refusals name the field.
+        r = chief.post("/listen/trends/mail", {"series": "all",
+                                               "email": "not-an-address"})
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("email", r.text())
+        r = chief.post("/listen/trends/mail", {"series": "source",
+                                               "key": "1",
+                                               "email": "chief@city.test"})
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("series", r.text())
+        page = analyst.get("/listen/trends", {"lang": "en"}).text()
+        self.assertIn("Query ямы: analyst@city.test", page)
+        self.assertNotIn("chief@city.test", page)   # one's own only
+
+        start = self.server.now()
+        self.server.set_clock(start - 10 * DAY)
+        for d in range(10):
+            self.upload([NEG, POS])
+            self.server.advance(DAY)
+        wait_idle(self.server)
+        self.assertEqual(self.box.messages, [])
+        # The outlier day: the query's and the agency's series spike.
+        self.server.set_clock(start)
+        self.upload([NEG] * 8)
+        wait_idle(self.server)
+        got = wait_for("the analyst's mail",
+                       lambda: self.box.to("analyst@city.test"))
+        self.assertEqual(len(got), 1)
+        m = got[0]
+        self.assertEqual(m["Subject"],
+                         "Spike of negative posts: query: ямы")
+        body = m.get_body(("plain",)).get_content()
+        self.assertIn("2026-06-15", body)
+        self.assertIn("Negative posts that day: 8", body)
+        self.assertIn("/listen/trends?query=1&lang=en", body)
+        chief_mail = wait_for("the chief's mail", lambda: len(
+            self.box.to("chief@city.test")) == 2 and
+            self.box.to("chief@city.test"))
+        self.assertEqual(sorted(x["Subject"] for x in chief_mail),
+                         ["Всплеск негативных публикаций: ведомство: roads",
+                          "Всплеск негативных публикаций: запрос: ямы"])
+        self.assertIn("/listen/trends?agency=roads",
+                      "".join(x.get_body(("plain",)).get_content()
+                              for x in chief_mail))
+        self.assertEqual(self.box.to("bystander@city.test"), [])
+
+        # The analyst unsubscribes; the next day spikes again.
+        page = analyst.get("/listen/trends").text()
+        sub = re.search(r'id="spike-sub-(\d+)"', page).group(1)
+        r = analyst.post("/listen/trends/mail/%s/delete" % sub)
+        self.assertEqual(r.status, 303, r)
+        self.assertIn('id="spike-subs-empty"',
+                      analyst.get("/listen/trends").text())
+        # Not someone else's subscription.
+        r = bystander.post("/listen/trends/mail/%s/delete" % sub)
+        self.assertEqual(r.status, 404, r)
+        self.server.advance(DAY)
+        self.upload([NEG] * 8)
+        wait_idle(self.server)
+        wait_for("the chief's second mail",
+                 lambda: len(self.box.to("chief@city.test")) == 4)
+        self.assertEqual(len(self.box.to("analyst@city.test")), 1)
+        self.assertEqual(self.box.to("bystander@city.test"), [])
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 // headless Chromium against the real server: posts seeded through the
 // import API (a Telegram export), a moderator signs in, filters by sentiment
 // and by a saved query, opens a post, downloads the CSV, reads the trends
-// page (charts, their table, a query's series, its CSV); axe-core on every
+// page (charts, their table, a query's series, its CSV, subscribing to and
+// ending spike e-mail); axe-core on every
 // page, and the list on a 360x740 screen without sideways scrolling.  An
 // administrator adds a source and uploads an export on /admin/sources.
 import assert from 'node:assert/strict';
@@ -169,6 +170,14 @@ describe('listening: the analysts\' list', { skip: skipReason, timeout: 300000 }
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#trends-csv')]);
     assert.equal(download.suggestedFilename(), 'trends.csv');
     assert.match(readFileSync(await download.path(), 'utf8'), /^date,series,key,posts,negative,negative_share\r\n/);
+    // Spike e-mail: subscribe to this query's spikes, see it listed, end it.
+    assert.equal(await page.isChecked('#sm-this'), true, 'the series shown is offered first');
+    await page.fill('#sm-email', 'mod@city.test');
+    await Promise.all([page.waitForNavigation(), page.click('#spike-mail-form button[type="submit"]')]);
+    assert.match(await page.textContent('#spike-subs'), /mod@city\.test/);
+    await checkPage(page, '/listen/trends with a spike subscription');
+    await Promise.all([page.waitForNavigation(), page.click('#spike-subs button[type="submit"]')]);
+    assert.equal(await page.locator('#spike-subs-empty').count(), 1);
   });
 
   test('an administrator adds a source and uploads an export', async () => {

@@ -1,18 +1,23 @@
 /*
  * test_listen.c: core/listen.c on a real SQLite store: a batch whose
  * transaction fails leaves nothing behind, not even a near-copy signature
- * in the in-memory index (a later copy of its text starts its own group).
+ * in the in-memory index (a later copy of its text starts its own group);
+ * a batch's posts over many days are counted once each into every
+ * series' day (summed in memory, written at the batch's end), with their
+ * matches, and a rolled-back batch counts nothing.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "core/listen.h"
+#include "core/trends.h"
 #include "store/store.h"
 #include "store/sqlite_internal.h"
 
@@ -184,6 +189,85 @@ copies_in_one_batch_group(void **state)
 	assert_int_equal(group, first);
 }
 
+#define SPREAD_DAYS 400        /* more (series, day) pairs than one table */
+
+/* One export of SPREAD_DAYS * 2 messages: two a day, one about a pothole. */
+static char *
+spread_export(int first_id)
+{
+	size_t len = SPREAD_DAYS * 2 * 200 + 64, n;
+	char *buf = malloc(len);
+	int d, k;
+
+	assert_non_null(buf);
+	n = (size_t)snprintf(buf, len, "{\"id\": 1, \"messages\": [");
+	for (d = 0; d < SPREAD_DAYS; d++)
+		for (k = 0; k < 2; k++)
+			n += (size_t)snprintf(buf + n, len - n, "%s{\"id\": %d, "
+			    "\"type\": \"message\", \"date_unixtime\": \"%d\", "
+			    "\"text\": \"%s %d\"}", d + k ? "," : "",
+			    first_id + d * 2 + k, NOW - d * 86400,
+			    k ? "Опять яма на дороге у дома" : "Открыли новый "
+			    "сквер у реки, день", d);
+	snprintf(buf + n, len - n, "]}");
+	return buf;
+}
+
+static void
+batch_counts_each_day_once(void **state)
+{
+	struct fx *fx = *state;
+	struct trend_day days[TRENDS_MAX_DAYS];
+	struct post_filter f;
+	struct ids ids;
+	struct verr e;
+	int64_t today = trends_day(NOW), qid, d;
+	size_t added, dupes;
+	char *body;
+
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(listen_query_save(fx->l, fx->s, 0, "ямы", "яма",
+	    NULL, NOW, &qid, &e), 0);
+	body = spread_export(100);
+	assert_int_equal(listen_import(fx->l, fx->s, "tg", body, strlen(body),
+	    NOW, &added, &dupes, &e), 0);
+	assert_int_equal(added, SPREAD_DAYS * 2);
+	/* Every day of the last 366: two posts, one matched the query. */
+	assert_int_equal(trends_series(fx->s, TREND_ALL, "", today -
+	    TRENDS_MAX_DAYS + 1, today, days, &e), 0);
+	for (d = 0; d < TRENDS_MAX_DAYS; d++)
+		assert_int_equal(days[d].posts, 2);
+	assert_int_equal(trends_series(fx->s, TREND_QUERY, "1", today -
+	    TRENDS_MAX_DAYS + 1, today, days, &e), 0);
+	for (d = 0; d < TRENDS_MAX_DAYS; d++)
+		assert_int_equal(days[d].posts, 1);
+	/* The oldest days too, beyond one chart's period. */
+	assert_int_equal(trends_series(fx->s, TREND_SOURCE, "1", today -
+	    SPREAD_DAYS + 1, today - SPREAD_DAYS + 10, days, &e), 0);
+	assert_int_equal(days[0].posts, 2);
+	assert_int_equal(days[9].posts, 2);
+	/* The query's posts are listed by it: every matched one. */
+	memset(&f, 0, sizeof(f));
+	memset(&ids, 0, sizeof(ids));
+	f.query = qid;
+	f.limit = 8;
+	assert_int_equal(listen_post_each(fx->s, &f, on_each, &ids), 0);
+	assert_int_equal(ids.n, 8);
+	free(body);
+
+	/* A batch rolled back counts nothing. */
+	assert_int_equal(sqlite3_exec(fx->s->db, "CREATE TEMP TRIGGER boom "
+	    "BEFORE INSERT ON posts WHEN NEW.guid = 'tg:1/5099' BEGIN "
+	    "SELECT RAISE(ABORT, 'boom'); END", NULL, NULL, NULL), SQLITE_OK);
+	body = spread_export(5000);
+	assert_int_equal(listen_import(fx->l, fx->s, "tg", body, strlen(body),
+	    NOW, &added, &dupes, &e), -1);
+	free(body);
+	assert_int_equal(trends_series(fx->s, TREND_ALL, "", today, today,
+	    days, &e), 0);
+	assert_int_equal(days[0].posts, 2);
+}
+
 int
 main(void)
 {
@@ -191,6 +275,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(failed_batch_leaves_no_signature,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(copies_in_one_batch_group,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(batch_counts_each_day_once,
 		    setup, teardown),
 	};
 

@@ -1289,7 +1289,7 @@ digest_show(struct http_request *req, struct http_response *res, void *arg,
 	struct web_ctx c;
 	struct html h;
 	struct verr e;
-	char path[96], buf[64];
+	char path[160], buf[64];
 	int rc = -1;
 
 	if (web_begin(req, res, arg, &c) == -1)

@@ -316,7 +316,8 @@ static int
 raise_spike(struct store *s, const struct trend_spike *sp, size_t *raised,
     struct verr *e)
 {
-	char members[1024], key[TRENDS_MAX_KEY * 6 + 1], day[16];
+	char key[TRENDS_MAX_KEY * 6 + 1], day[16];
+	char members[sizeof(key) * 2 + 256];
 	int64_t id, event;
 	size_t mails;
 	int rc;

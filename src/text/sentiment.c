@@ -830,7 +830,7 @@ text_model_load(const char *path, struct text_error *err)
 	struct feat_conf conf = { 0, 0, 0, 0 };
 	char *buf = NULL;
 	char names[TEXT_MAX_LABELS][TEXT_MAX_LABEL + 1];
-	const char *lp[TEXT_MAX_LABELS];
+	const char *lp[TEXT_MAX_LABELS] = { 0 };
 	const char *p, *end, *nl, *key;
 	const unsigned char *u, *uend;
 	size_t len, klen, lineno = 0, rows = 0, r, idx = 0, dims, k;

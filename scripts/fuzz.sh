@@ -9,6 +9,8 @@
 #   FUZZ_SECONDS  upper bound per target (default 600)
 #   FUZZ_RUNS     executions per target (default 10000000)
 #   FUZZ_ONLY     a pattern: only the targets whose name matches
+#   FUZZ_TIMEOUT  seconds one input may take (default 10; raise it on a
+#                 loaded machine, where a nice run is starved)
 set -eu
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-600}
@@ -27,7 +29,8 @@ for f in build-test/tests/fuzz_*; do
 	echo "== $n: up to $runs runs or ${seconds}s" >&2
 	log=$(mktemp)
 	start=$(date +%s)
-	if "$f" -runs="$runs" -max_total_time="$seconds" -timeout=10 \
+	if "$f" -runs="$runs" -max_total_time="$seconds" \
+	    -timeout="${FUZZ_TIMEOUT:-10}" \
 	    -rss_limit_mb=2048 -print_final_stats=1 \
 	    -artifact_prefix="$out/$n-" "$kept" "tests/fuzz/corpus/$n" \
 	    >"$log" 2>&1; then

@@ -39,8 +39,10 @@ static const char *const words[I__MAX][LANG__MAX] = {
 	[I_MAKE_TITLE] = { "Инцидент: передать в ведомство",
 	    "Incident: send to an agency" },
 	[I_SERVICE] = { "Категория", "Category" },
-	[I_SERVICE_HINT] = { "Предложена по тексту и упомянутому ведомству",
-	    "Suggested from the text and the agency named" },
+	[I_SERVICE_HINT] = { "Предложена по тексту: обученным классификатором "
+	    "обращений, без него — по ключевым словам и упомянутому ведомству",
+	    "Suggested from the text: by the classifier trained on the "
+	    "reports, without one by keywords and the agency named" },
 	[I_PLACE] = { "Место", "Place" },
 	[I_PLACE_TEXT] = { "По тексту", "From the text" },
 	[I_PLACE_HINT] = { "Точка по тексту; укажите свою, если её нет или "
@@ -102,7 +104,7 @@ web_incident_post(struct staff *st, const struct post *p)
 		    report, iw(I_REPORT, l), report);
 		return h->failed ? -1 : 0;
 	}
-	best = incident_suggest(cat, p->body, p->agency);
+	best = incident_suggest(cat, st->c.app->suggest, p->body, p->agency);
 	html_f(h, "<section class=\"incident-make\" aria-labelledby=\""
 	    "incident-title\"><h2 id=\"incident-title\">%s</h2>\n<form "
 	    "method=\"post\" action=\"/listen/posts/%D/incident\" "
@@ -324,6 +326,7 @@ make(struct http_request *req, struct http_response *res, void *arg)
 		    "lat: give both coordinates or none");
 	in.has_point = has_lat;
 	in.service_code = http_request_param(req, "service_code");
+	in.suggest = st.c.app->suggest;
 	g = http_request_param(req, "group");
 	in.group = g != NULL && strcmp(g, "1") == 0;
 	in.report_url = web_url(req, &st.c, "/reports/");

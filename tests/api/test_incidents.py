@@ -63,18 +63,18 @@ VK = {"response": {"count": 3, "items": [
 BRANCHES = "Ветки нависают над проводами у подъезда, ствол треснул"
 
 
-def upload_vk(test, session, items):
-    """An upload source "vk" and its export of items; posts by author."""
-    r = session.post("/api/v1/sources", {"name": "vk", "kind": "vk"})
+def upload_vk(test, session, export, name="vk", key="author"):
+    """An upload source name and its VK export; its posts by key."""
+    r = session.post("/api/v1/sources", {"name": name, "kind": "vk"})
     test.assertEqual(r.status, 201, r)
-    ctype, body = multipart([("source", "vk"), ("api_key", test.api_key)],
+    ctype, body = multipart([("source", name), ("api_key", test.api_key)],
                             [("file", "wall.json", "application/json",
-                              json.dumps(items).encode())])
+                              json.dumps(export).encode())])
     r = test.fetch("POST", "/api/v1/posts/import", body,
                    {"Content-Type": ctype})
     test.assertEqual(r.status, 200, r)
     posts = session.get("/api/v1/posts.json").json()["posts"]
-    return {p["author"]: p for p in posts}
+    return {p[key]: p for p in posts}
 
 
 class TestTrainedService(ServerTestCase):

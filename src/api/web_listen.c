@@ -677,7 +677,8 @@ on_post_page(const struct post *p, void *arg)
 
 	snprintf(title, sizeof(title), "%s %lld", web_msg(M_L_POST, h->lang),
 	    (long long)p->id);
-	staff_page_begin(st, title, "listen-post", "/listen", 0);
+	/* With the map: the incident form's place picker (web_incident.c). */
+	staff_page_begin(st, title, "listen-post", "/listen", 1);
 	html_f(h, "<h1>%s</h1>\n<blockquote id=\"post-text\">%s</blockquote>\n"
 	    "<dl class=\"post-analysis\">\n<dt>%m</dt><dd>%s</dd>\n", title,
 	    p->body, M_L_SOURCE, p->source_name);

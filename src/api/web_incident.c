@@ -31,7 +31,7 @@ enum iw {
 	I_PLACE_HINT, I_LAT, I_LON, I_GROUP, I_MAKE, I_MADE, I_REPORT,
 	I_FROM, I_ON, I_SOURCE, I_POSTED, I_CLOCK, I_DUE_IN, I_OVERDUE_BY,
 	I_ANSWERED_IN, I_ANSWERED_LATE, I_HOURS, I_DESK_TITLE, I_DESK_EMPTY,
-	I_AUTHOR, I_POSTS, I_NO_AUTHOR,
+	I_AUTHOR, I_POSTS, I_NO_AUTHOR, I_MAP,
 	I__MAX
 };
 
@@ -39,13 +39,16 @@ static const char *const words[I__MAX][LANG__MAX] = {
 	[I_MAKE_TITLE] = { "Инцидент: передать в ведомство",
 	    "Incident: send to an agency" },
 	[I_SERVICE] = { "Категория", "Category" },
-	[I_SERVICE_HINT] = { "Предложена по тексту и упомянутому ведомству",
-	    "Suggested from the text and the agency named" },
+	[I_SERVICE_HINT] = { "Предложена по тексту: обученным классификатором "
+	    "обращений, без него — по ключевым словам и упомянутому ведомству",
+	    "Suggested from the text: by the classifier trained on the "
+	    "reports, without one by keywords and the agency named" },
 	[I_PLACE] = { "Место", "Place" },
 	[I_PLACE_TEXT] = { "По тексту", "From the text" },
-	[I_PLACE_HINT] = { "Точка по тексту; укажите свою, если её нет или "
-	    "она неверна.", "The point found in the text; give your own if "
-	    "there is none or it is wrong." },
+	[I_PLACE_HINT] = { "Точка по тексту; выберите на карте или введите "
+	    "свою, если её нет или она неверна.", "The point found in the "
+	    "text; choose one on the map or type your own if there is none or "
+	    "it is wrong." },
 	[I_LAT] = { "Широта", "Latitude" },
 	[I_LON] = { "Долгота", "Longitude" },
 	[I_GROUP] = { "Вместе со всеми копиями этого поста",
@@ -71,6 +74,8 @@ static const char *const words[I__MAX][LANG__MAX] = {
 	[I_AUTHOR] = { "Автор", "Author" },
 	[I_POSTS] = { "Постов", "Posts" },
 	[I_NO_AUTHOR] = { "автор не указан", "no author given" },
+	[I_MAP] = { "Карта: нажмите, чтобы выбрать место",
+	    "Map: click to choose the place" },
 };
 
 static const char *
@@ -90,6 +95,7 @@ web_incident_post(struct staff *st, const struct post *p)
 	const struct service *best;
 	struct html *h = &st->h;
 	enum lang l = h->lang;
+	double b[4];
 	int64_t report = 0;
 	size_t i;
 	int rc;
@@ -102,7 +108,7 @@ web_incident_post(struct staff *st, const struct post *p)
 		    report, iw(I_REPORT, l), report);
 		return h->failed ? -1 : 0;
 	}
-	best = incident_suggest(cat, p->body, p->agency);
+	best = incident_suggest(cat, st->c.app->suggest, p->body, p->agency);
 	html_f(h, "<section class=\"incident-make\" aria-labelledby=\""
 	    "incident-title\"><h2 id=\"incident-title\">%s</h2>\n<form "
 	    "method=\"post\" action=\"/listen/posts/%D/incident\" "
@@ -126,6 +132,13 @@ web_incident_post(struct staff *st, const struct post *p)
 	    iw(I_SERVICE_HINT, l), iw(I_PLACE, l), iw(I_PLACE_TEXT, l),
 	    p->place != NULL ? p->place : p->district != NULL ? p->district :
 	    "—", iw(I_PLACE_HINT, l));
+	/* The picker (veche.js) fills lat/long; without script they are typed. */
+	catalog_bounds(cat, &b[0], &b[1], &b[2], &b[3]);
+	html_f(h, "<div id=\"i-pick-map\" class=\"map pick\" role=\"region\" "
+	    "aria-label=\"%s\" aria-describedby=\"i-place-hint\" "
+	    "data-tiles=\"%s\" data-bounds=\"%f,%f,%f,%f\"></div>\n",
+	    iw(I_MAP, l), st->c.app->tiles_url != NULL ?
+	    st->c.app->tiles_url : "none", b[0], b[1], b[2], b[3]);
 	if (p->place != NULL)
 		html_f(h, "<div class=\"field\"><label for=\"i-lat\">%s</label>"
 		    "<input id=\"i-lat\" name=\"lat\" inputmode=\"decimal\" "
@@ -324,6 +337,7 @@ make(struct http_request *req, struct http_response *res, void *arg)
 		    "lat: give both coordinates or none");
 	in.has_point = has_lat;
 	in.service_code = http_request_param(req, "service_code");
+	in.suggest = st.c.app->suggest;
 	g = http_request_param(req, "group");
 	in.group = g != NULL && strcmp(g, "1") == 0;
 	in.report_url = web_url(req, &st.c, "/reports/");

@@ -22,6 +22,7 @@
 #include "api/web_incident.h"
 #include "api/web_listen.h"
 #include "api/web_staff.h"
+#include "core/catalog.h"
 #include "core/listen.h"
 #include "core/parse.h"
 #include "core/trends.h"
@@ -34,6 +35,32 @@
 static const enum msg sentiment_msg[POST_SENTIMENT__MAX] = {
 	M_L_NEGATIVE, M_L_NEUTRAL, M_L_POSITIVE,
 };
+
+/* The words of the post page's corrections, this file's own. */
+enum cw {
+	C_TITLE, C_SENTIMENT, C_SERVICE, C_NONE, C_SAVE, C_CORRECTED,
+	C_BY, C_HINT, C__MAX
+};
+
+static const char *const cwords[C__MAX][LANG__MAX] = {
+	[C_TITLE] = { "Исправить анализ", "Correct the analysis" },
+	[C_SENTIMENT] = { "Тональность", "Sentiment" },
+	[C_SERVICE] = { "Категория", "Category" },
+	[C_NONE] = { "— не указана —", "— none —" },
+	[C_SAVE] = { "Сохранить исправление", "Save the correction" },
+	[C_CORRECTED] = { "исправлено аналитиком", "corrected by an analyst" },
+	[C_BY] = { "Исправил(а)", "Corrected by" },
+	[C_HINT] = { "Исправление учитывается в трендах с этого момента и "
+	    "при следующем обучении моделей.", "A correction counts in the "
+	    "trends from now on and in the next training of the models." },
+};
+
+static const char *
+cw(enum cw w, enum lang l)
+{
+	return (unsigned)l < LANG__MAX && (unsigned)w < C__MAX ?
+	    cwords[w][l] : "";
+}
 
 /* The app's store and listening, or an error sent (NULL). */
 static struct store *
@@ -576,16 +603,82 @@ on_match_item(const struct saved_query *q, void *arg)
 	return 0;
 }
 
+/* The latest correction of a post, copied out of its callback. */
+struct latest {
+	int found;
+	char by[VECHE_MAX_LOGIN + 1];
+	int64_t at;
+	char service[VECHE_MAX_CODE + 1];
+};
+
+static int
+on_latest(const struct post_correction *c, void *arg)
+{
+	struct latest *lt = arg;
+
+	if (lt->found)
+		return 0;       /* newest first */
+	lt->found = 1;
+	snprintf(lt->by, sizeof(lt->by), "%s", c->by);
+	lt->at = c->at;
+	if (c->new_service != NULL)
+		snprintf(lt->service, sizeof(lt->service), "%s",
+		    c->new_service);
+	return 0;
+}
+
+/* The form that corrects p's sentiment and service (moderators, admins). */
+static void
+correct_form(struct staff *st, const struct post *p, const struct latest *lt)
+{
+	const struct catalog *cat = st->c.app->catalog;
+	struct html *h = &st->h;
+	enum lang l = h->lang;
+	size_t i;
+	int k;
+
+	html_f(h, "<section class=\"post-correct\" aria-labelledby=\""
+	    "correct-title\"><h2 id=\"correct-title\">%s</h2>\n<form method="
+	    "\"post\" action=\"/listen/posts/%D/correct\" id=\"correct-form"
+	    "\" aria-describedby=\"correct-hint\">\n", cw(C_TITLE, l), p->id);
+	staff_csrf_field(st);
+	html_f(h, "<p class=\"hint\" id=\"correct-hint\">%s</p>\n<div class="
+	    "\"field\"><label for=\"c-sentiment\">%s</label>\n<select id=\""
+	    "c-sentiment\" name=\"sentiment\">\n", cw(C_HINT, l),
+	    cw(C_SENTIMENT, l));
+	for (k = 0; k < POST_SENTIMENT__MAX; k++)
+		html_f(h, "<option value=\"%s\"%r>%m</option>\n",
+		    listen_sentiment_name((enum post_sentiment)k),
+		    (int)p->sentiment == k ? " selected" : "", sentiment_msg[k]);
+	html_f(h, "</select></div>\n<div class=\"field\"><label for=\""
+	    "c-service\">%s</label>\n<select id=\"c-service\" name=\""
+	    "service_code\">\n<option value=\"\">%s</option>\n",
+	    cw(C_SERVICE, l), cw(C_NONE, l));
+	for (i = 0; i < catalog_nservices(cat); i++) {
+		const struct service *sv = catalog_service_at(cat, i);
+
+		if (sv->disabled)
+			continue;
+		html_f(h, "<option value=\"%s\"%r>%s</option>\n", sv->code,
+		    strcmp(sv->code, lt->service) == 0 ? " selected" : "",
+		    catalog_text(sv->name, l));
+	}
+	html_f(h, "</select></div>\n<button type=\"submit\" id=\"correct-save"
+	    "\">%s</button>\n</form>\n</section>\n", cw(C_SAVE, l));
+}
+
 static int
 on_post_page(const struct post *p, void *arg)
 {
 	struct staff *st = arg;
 	struct html *h = &st->h;
+	struct latest lt;
 	char title[64];
 
 	snprintf(title, sizeof(title), "%s %lld", web_msg(M_L_POST, h->lang),
 	    (long long)p->id);
-	staff_page_begin(st, title, "listen-post", "/listen", 0);
+	/* With the map: the incident form's place picker (web_incident.c). */
+	staff_page_begin(st, title, "listen-post", "/listen", 1);
 	html_f(h, "<h1>%s</h1>\n<blockquote id=\"post-text\">%s</blockquote>\n"
 	    "<dl class=\"post-analysis\">\n<dt>%m</dt><dd>%s</dd>\n", title,
 	    p->body, M_L_SOURCE, p->source_name);
@@ -598,7 +691,25 @@ on_post_page(const struct post *p, void *arg)
 	html_f(h, "</dd>\n<dt>%m</dt><dd>%s</dd>\n<dt>%m</dt><dd id=\""
 	    "post-sentiment\">", M_L_LANGUAGE, p->lang, M_L_SENTIMENT);
 	sentiment_cell(h, p->sentiment);
+	memset(&lt, 0, sizeof(lt));
+	if (listen_correction_each(st->c.store, p->id, on_latest, &lt) != 0)
+		return -1;
+	if (lt.found)
+		html_f(h, " <span class=\"corrected\">(%s)</span>",
+		    cw(C_CORRECTED, h->lang));
 	html_raw(h, "</dd>\n");
+	if (lt.found) {
+		const struct service *sv = lt.service[0] != '\0' ?
+		    catalog_service(st->c.app->catalog, lt.service) : NULL;
+
+		html_f(h, "<dt>%s</dt><dd id=\"post-service\">%s <span class="
+		    "\"corrected\">(%s)</span></dd>\n<dt>%s</dt><dd id=\""
+		    "post-corrected\">%s, ", cw(C_SERVICE, h->lang), sv != NULL ?
+		    catalog_text(sv->name, h->lang) : "—", cw(C_CORRECTED,
+		    h->lang), cw(C_BY, h->lang), lt.by);
+		html_date(h, lt.at);
+		html_raw(h, "</dd>\n");
+	}
 	html_f(h, "<dt>%m</dt><dd>%d%%</dd>\n<dt>%m</dt><dd id=\"post-agency\">"
 	    "%s</dd>\n<dt>%m</dt><dd id=\"post-place\">%s</dd>\n<dt>%m</dt>"
 	    "<dd>%D</dd>\n<dt>%m</dt><dd><ul id=\"post-queries\">\n",
@@ -609,6 +720,7 @@ on_post_page(const struct post *p, void *arg)
 	if (listen_post_queries(st->c.store, p->id, on_match_item, h) != 0)
 		return -1;
 	html_raw(h, "</ul></dd>\n</dl>\n");
+	correct_form(st, p, &lt);
 	/* Make it an incident, or its report (web_incident.c). */
 	return web_incident_post(st, p);
 }
@@ -629,6 +741,36 @@ post_page(struct http_request *req, struct http_response *res, void *arg)
 		return -1;
 	html_page_end(&st.h);
 	return st.h.failed ? -1 : 0;
+}
+
+/* POST /listen/posts/{id}/correct: 303 back to the post's page. */
+static int
+post_correct(struct http_request *req, struct http_response *res, void *arg)
+{
+	struct listen_correction in;
+	struct staff st;
+	struct verr e;
+	const char *svc;
+	char loc[64];
+	int64_t id;
+
+	if (staff_begin(req, res, arg, &st) == -1)
+		return 0;
+	memset(&in, 0, sizeof(in));
+	memset(&e, 0, sizeof(e));
+	if (parse_int64(http_request_var(req, "id"), 1, INT64_MAX,
+	    &in.post) == -1)
+		return web_fail(req, res, &st.c, 404, "id", "no such post");
+	in.sentiment = http_request_param(req, "sentiment");
+	svc = http_request_param(req, "service_code");
+	in.service = svc != NULL && *svc != '\0' ? svc : NULL;
+	in.actor = st.act;
+	in.now = app_now(st.c.app);
+	if (listen_post_correct(st.c.store, st.c.app->catalog, &in, &id,
+	    &e) == -1)
+		return staff_fail(req, res, &st, &e);
+	snprintf(loc, sizeof(loc), "/listen/posts/%lld", (long long)in.post);
+	return staff_redirect(res, loc);
 }
 
 /* A post as a CSV row (web_csv_field: RFC 4180, formulas defused). */
@@ -968,12 +1110,16 @@ static const char *const p_admin_add[] = { LANG_P, "csrf", "name", "kind",
 static const char *const p_admin_import[] = { LANG_P, "csrf", "source",
 	"file", NULL };
 static const char *const p_admin_csrf[] = { LANG_P, "csrf", NULL };
+static const char *const p_correct[] = { LANG_P, "csrf", "sentiment",
+	"service_code", NULL };
 
 static const struct http_route listen_table[] = {
 	{ HTTP_GET, "/listen", listen_page, PAGE_READERS, p_list, 0 },
 	{ HTTP_GET, "/listen.csv", posts_csv, READERS, p_list, 0 },
 	{ HTTP_GET, "/listen/sources", sources_page, PAGE_READERS, p_page, 0 },
 	{ HTTP_GET, "/listen/posts/{id}", post_page, PAGE_READERS, p_page, 0 },
+	{ HTTP_POST, "/listen/posts/{id}/correct", post_correct, PAGE_READERS,
+	    p_correct, 0 },
 	{ HTTP_GET, "/api/v1/posts.json", posts_json, READERS, p_list, 0 },
 	{ HTTP_GET, "/api/v1/posts/{id}", post_get_json, READERS, p_key, 0 },
 	{ HTTP_POST, "/api/v1/posts/import", import_posts, WRITERS, p_import,

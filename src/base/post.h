@@ -65,6 +65,20 @@ struct post {
 	size_t signature_len;
 };
 
+/*
+ * An analyst's correction of a post's analysis (core/listen.h): the
+ * sentiment and the service before and after (a service NULL: none).
+ */
+struct post_correction {
+	int64_t id;
+	int64_t post;
+	const char *by;                 /* the analyst's login */
+	int64_t at;
+	enum post_sentiment old_sentiment, new_sentiment;
+	const char *old_service, *new_service;
+	const char *body;               /* the post's text (read only) */
+};
+
 /* The filters of the analysts' list (0 / NULL: any). */
 struct post_filter {
 	int64_t source;

@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "core/db.h"
+#include "core/listen.h"
 #include "core/suggest.h"
 #include "text/complaint.h"
 #include "text/csv.h"
@@ -31,12 +32,13 @@
 enum opt {
 	OPT_DATADIR, OPT_MODEL, OPT_QUERIES, OPT_DATA, OPT_OUT, OPT_C,
 	OPT_BITS, OPT_TEST, OPT_METRICS, OPT_PART, OPT_THRESHOLD, OPT_LEXICON,
-	OPT_VERBOSE, OPT_LABEL, OPT_TEXT, OPT_DB, OPT__MAX
+	OPT_VERBOSE, OPT_LABEL, OPT_TEXT, OPT_DB, OPT_CORRECTIONS, OPT__MAX
 };
 
 static const char *const opt_names[OPT__MAX] = {
 	"datadir", "model", "queries", "data", "out", "c", "bits", "test",
-	"metrics", "part", "threshold", "lexicon", "verbose", "label", "text", "db"
+	"metrics", "part", "threshold", "lexicon", "verbose", "label", "text", "db",
+	"corrections"
 };
 
 #define O(x) (1u << (x))
@@ -575,9 +577,92 @@ write_metrics(const char *path, const char *data, const char *test,
 	return 0;
 }
 
+/* The training texts: a data set's samples and corrected posts after. */
+struct training {
+	struct text_sample *samples;
+	size_t n, cap;
+	char **bodies;                  /* the posts' texts, owned */
+	size_t nbodies;
+};
+
+static void
+training_free(struct training *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nbodies; i++)
+		free(t->bodies[i]);
+	free(t->bodies);
+	free(t->samples);
+}
+
+/* A corrected post as a sample of its analyst's sentiment. */
+static int
+on_corrected(const struct post_correction *c, void *arg)
+{
+	struct training *t = arg;
+	struct text_sample *smp;
+	char **b;
+
+	if (c->body == NULL || c->body[0] == '\0')
+		return 0;
+	if (t->n == t->cap) {
+		t->cap = t->cap * 2 + 64;
+		if ((smp = realloc(t->samples, t->cap * sizeof(*smp))) == NULL)
+			return -1;
+		t->samples = smp;
+		if ((b = realloc(t->bodies, t->cap * sizeof(*b))) == NULL)
+			return -1;
+		t->bodies = b;
+	}
+	if ((t->bodies[t->nbodies] = strdup(c->body)) == NULL)
+		return -1;
+	smp = &t->samples[t->n++];
+	memset(smp, 0, sizeof(*smp));
+	smp->text = t->bodies[t->nbodies++];
+	smp->len = strlen(smp->text);
+	/* post.h keeps text/sentiment.h's order of the three labels. */
+	smp->label = (unsigned)c->new_sentiment;
+	smp->line = (size_t)c->post;
+	return 0;
+}
+
+/*
+ * ds's samples, then every post corrected in database db (its latest
+ * correction's sentiment; --corrections), into t.  0 or -1 (said).
+ */
+static int
+training_with_corrections(struct training *t, const struct text_dataset *ds,
+    const char *db)
+{
+	struct store *s;
+	char err[600];
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	t->cap = ds->n + 64;
+	if ((t->samples = malloc(t->cap * sizeof(*t->samples))) == NULL ||
+	    (t->bodies = malloc(t->cap * sizeof(*t->bodies))) == NULL) {
+		warn("out of memory");
+		return -1;
+	}
+	memcpy(t->samples, ds->samples, ds->n * sizeof(*t->samples));
+	t->n = ds->n;
+	if ((s = db_open(db, err, sizeof(err))) == NULL) {
+		warn("--corrections: %s", err);
+		return -1;
+	}
+	if ((rc = listen_correction_each(s, 0, on_corrected, t)) != 0)
+		warn("--corrections: reading the corrected posts: %s",
+		    rc == -1 ? db_error(s) : "out of memory");
+	db_close(s);
+	return rc != 0 ? -1 : 0;
+}
+
 static int
 run_train(const struct args *a)
 {
+	struct training tr;
 	struct text_dataset *ds = NULL, *test = NULL;
 	struct text_ctx *ctx = NULL;
 	struct text_model *m = NULL;
@@ -589,6 +674,7 @@ run_train(const struct args *a)
 	size_t i, mixed;
 	int rc = EXIT_USAGE;
 
+	memset(&tr, 0, sizeof(tr));
 	memset(&o, 0, sizeof(o));
 	o.verbose = a->verbose;
 	if (a->v[OPT_C] != NULL && text_parse_double(a->v[OPT_C],
@@ -620,6 +706,10 @@ run_train(const struct args *a)
 		warn("--text needs --label COLUMN");
 		goto out;
 	}
+	if (a->v[OPT_CORRECTIONS] != NULL && a->v[OPT_LABEL] != NULL) {
+		warn("--corrections adds sentiment labels: not with --label");
+		goto out;
+	}
 	rc = EXIT_RUNTIME;
 	if ((ds = load_data(a->v[OPT_DATA], a)) == NULL)
 		goto out;
@@ -649,7 +739,16 @@ run_train(const struct args *a)
 		o.labels = ds->labels;
 		o.nlabels = ds->nlabels;
 	}
-	if ((m = text_model_train(ctx, ds->samples, ds->n, &o, &err)) == NULL) {
+	if (a->v[OPT_CORRECTIONS] != NULL) {
+		if (training_with_corrections(&tr, ds, a->v[OPT_CORRECTIONS]) ==
+		    -1)
+			goto out;
+		fprintf(stderr, "veche text: %zu corrected posts from %s\n",
+		    tr.n - ds->n, a->v[OPT_CORRECTIONS]);
+	}
+	if ((m = text_model_train(ctx, tr.samples != NULL ? tr.samples :
+	    ds->samples, tr.samples != NULL ? tr.n : ds->n, &o, &err)) ==
+	    NULL) {
 		if (err.line)
 			warn("%s: line %zu: %s", a->v[OPT_DATA], err.line, err.msg);
 		else
@@ -680,6 +779,7 @@ run_train(const struct args *a)
 	}
 	rc = 0;
 out:
+	training_free(&tr);
 	text_model_free(m);
 	text_ctx_free(ctx);
 	text_dataset_free(test);
@@ -719,9 +819,9 @@ run_train_services(const struct args *a)
 		warn("%s", e.message);
 		goto out;
 	}
-	printf("reports %zu\nused %zu\nheld_out %zu\nservices %u\nc %g\n"
-	    "new_macro_f1 %.4f\n", r.reports, r.used, r.held_out, r.services,
-	    r.c, r.new_f1);
+	printf("reports %zu\ncorrected_posts %zu\nused %zu\nheld_out %zu\n"
+	    "services %u\nc %g\nnew_macro_f1 %.4f\n", r.reports, r.corrected,
+	    r.used, r.held_out, r.services, r.c, r.new_f1);
 	if (r.old_f1 >= 0)
 		printf("old_macro_f1 %.4f\n", r.old_f1);
 	else
@@ -819,10 +919,11 @@ static const struct verb verbs[] = {
 	  "Sentiment columns, or with the labels of column --label." },
 	{ "train", run_train, O(OPT_DATADIR) | O(OPT_DATA) | O(OPT_OUT) |
 	  O(OPT_C) | O(OPT_BITS) | O(OPT_TEST) | O(OPT_METRICS) | O(OPT_PART) |
-	  O(OPT_VERBOSE) | O(OPT_LABEL) | O(OPT_TEXT), O(OPT_DATA) | O(OPT_OUT),
+	  O(OPT_VERBOSE) | O(OPT_LABEL) | O(OPT_TEXT) | O(OPT_CORRECTIONS),
+	  O(OPT_DATA) | O(OPT_OUT),
 	  "veche text train --data FILE.csv --out MODEL [--part train | --test TEST.csv]\n"
 	  "                 [--label COLUMN [--text COLUMN]] [--metrics FILE]\n"
-	  "                 [--c C] [--bits 20] [--verbose]",
+	  "                 [--corrections DB] [--c C] [--bits 20] [--verbose]",
 	  "Train a model on FILE.csv, or with --part train on the train part\n"
 	  "of its fixed split, and write it.  Without --label: the sentiment\n"
 	  "model (columns Sentence and Sentiment; texts labelled mixed are left\n"
@@ -830,7 +931,9 @@ static const struct verb verbs[] = {
 	  "categories; at most 64), the text in --text COLUMN (default text).\n"
 	  "C is chosen by 5-fold cross-validation on the training texts unless\n"
 	  "--c gives it.  With --part train or --test, print the scores on the\n"
-	  "test texts; --metrics stores them." },
+	  "test texts; --metrics stores them.  --corrections DB adds every post\n"
+	  "an analyst corrected in the database DB, labelled with its latest\n"
+	  "correction's sentiment, to the training texts (not to the test)." },
 	{ "train-services", run_train_services, O(OPT_DB), O(OPT_DB),
 	  "veche text train-services --db FILE",
 	  "Train the report form's service suggestions on the reports in FILE\n"

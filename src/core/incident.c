@@ -16,6 +16,7 @@
 #include "core/listen.h"
 #include "core/outbox.h"
 #include "core/report.h"
+#include "core/suggest.h"
 #include "store/store.h"
 #include "store/store_incidents.h"
 
@@ -163,17 +164,36 @@ score_words(const char *text, const char *list)
 	return score;
 }
 
+/* The classifier's best service for text, if it has a model: or NULL. */
+static const struct service *
+trained(const struct catalog *c, struct suggest *sg, const char *text)
+{
+	const struct service *sv;
+	struct suggest_item best;
+	struct verr e;
+	size_t found = 0;
+
+	memset(&e, 0, sizeof(e));
+	if (sg == NULL || suggest_services(sg, text, strlen(text), &best, 1,
+	    &found, &e) == -1 || found == 0)
+		return NULL;
+	sv = catalog_service(c, best.code);
+	return sv != NULL && !sv->disabled ? sv : NULL;
+}
+
 const struct service *
-incident_suggest(const struct catalog *c, const char *text,
-    const char *agency)
+incident_suggest(const struct catalog *c, struct suggest *sg,
+    const char *text, const char *agency)
 {
 	const struct agency *ag = agency != NULL ? catalog_agency(c, agency) :
 	    NULL;
-	const struct service *best = NULL, *first = NULL;
+	const struct service *best = trained(c, sg, text), *first = NULL;
 	char *low;
 	size_t i, n = strlen(text) + 1;
 	int best_score = 0;
 
+	if (best != NULL)
+		return best;
 	if ((low = malloc(n)) == NULL)
 		return NULL;
 	lower(text, low, n);
@@ -195,7 +215,7 @@ incident_suggest(const struct catalog *c, const char *text,
 	}
 	free(low);
 	if (best == NULL && first == NULL && ag != NULL)
-		return incident_suggest(c, text, NULL);
+		return incident_suggest(c, NULL, text, NULL);
 	return best != NULL ? best : first;
 }
 
@@ -334,7 +354,7 @@ incident_create(struct store *s, const struct catalog *c,
 	if (in->service_code != NULL && *in->service_code != '\0')
 		sv = catalog_service(c, in->service_code);
 	else
-		sv = incident_suggest(c, pc.body, pc.agency);
+		sv = incident_suggest(c, in->suggest, pc.body, pc.agency);
 	if (sv == NULL) {
 		verr_set(e, VERR_INVALID, "service_code", "service_code: "
 		    "unknown service '%.64s' (GET services.json lists them)",

@@ -23,12 +23,14 @@
 struct catalog;
 struct service;
 struct store;
+struct suggest;
 
 /* What staff ask for. */
 struct incident_input {
 	int64_t post;
 	int group;                      /* 1: every post of its near-copy group */
 	const char *service_code;       /* NULL: incident_suggest's */
+	struct suggest *suggest;        /* the trained classifier, or NULL */
 	int has_point;                  /* chosen on the map; else the post's */
 	double lat, lon;
 	const char *report_url;         /* the site's "/reports/" as an absolute
@@ -59,13 +61,15 @@ int incident_create(struct store *s, const struct catalog *c,
     struct verr *e);
 
 /*
- * The service most likely meant by text: the catalogue service (of agency's
+ * The service most likely meant by text: the trained service classifier's
+ * best (core/suggest.h) when sg is not NULL and has a model whose best is
+ * an enabled catalogue service; else the catalogue service (of agency's
  * first, when agency is not NULL) whose keywords and name words occur most
  * in text; agency's first service, or the first service, when none occurs.
  * NULL only for an empty catalogue.
  */
 const struct service *incident_suggest(const struct catalog *c,
-    const char *text, const char *agency);
+    struct suggest *sg, const char *text, const char *agency);
 
 /* The report of post's incident: 0 and *report, 1 when none, -1. */
 int incident_of_post(struct store *s, int64_t post, int64_t *report);

@@ -19,6 +19,8 @@
 #include "base/post.h"
 #include "core/error.h"
 
+struct actor;
+struct catalog;
 struct store;
 struct store_writer;
 struct listen;
@@ -112,6 +114,34 @@ int listen_post_get(struct store *s, int64_t id,
     int (*fn)(const struct post *, void *), void *arg);
 int listen_post_queries(struct store *s, int64_t post,
     int (*fn)(const struct saved_query *, void *), void *arg);
+
+/* An analyst's correction of a post (listen_correct.c). */
+struct listen_correction {
+	int64_t post;
+	const char *sentiment;          /* "negative", "neutral", "positive" */
+	const char *service;            /* a catalogue service's code, or NULL:
+	                                 * none */
+	const struct actor *actor;      /* who (audited; the login stored) */
+	int64_t now;
+};
+
+/*
+ * Record in->post's correction, set its sentiment, move it between the
+ * negative and other posts of its series' days and audit it
+ * ("post.correct"), in one transaction.  Returns 0 with *id, or -1 with
+ * e: VERR_INVALID naming "sentiment" (not one of the three, or nothing
+ * changed) or "service_code" (not a catalogue service), VERR_NOT_FOUND
+ * naming "id".
+ */
+int listen_post_correct(struct store *s, const struct catalog *cat,
+    const struct listen_correction *in, int64_t *id, struct verr *e);
+
+/*
+ * A post's corrections newest first (post > 0), or every corrected post's
+ * latest correction, with the post's body, in post order (post 0).
+ */
+int listen_correction_each(struct store *s, int64_t post,
+    int (*fn)(const struct post_correction *, void *), void *arg);
 
 /* "negative", "neutral", "positive"; the enum of a name or -1. */
 const char *listen_sentiment_name(enum post_sentiment s);

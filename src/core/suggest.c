@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 
 #include "veche.h"
+#include "core/db.h"
+#include "core/listen.h"
 #include "core/opendata.h"
 #include "core/suggest.h"
 #include "text/csv.h"
@@ -156,6 +158,7 @@ out:
 struct corpus {
 	char **text, **code;
 	size_t n, cap;
+	size_t corrected;               /* of n, corrected posts */
 };
 
 static void
@@ -171,13 +174,11 @@ corpus_free(struct corpus *c)
 	free(c->code);
 }
 
+/* Add text labelled code (copies): 0, or 1 when out of memory. */
 static int
-on_report(const struct opendata_report *r, void *arg)
+corpus_add(struct corpus *c, const char *text, const char *code)
 {
-	struct corpus *c = arg;
-
-	if (r->description == NULL || r->service == NULL ||
-	    r->description[0] == '\0')
+	if (text == NULL || code == NULL || text[0] == '\0')
 		return 0;
 	if (c->n == TEXT_MAX_SAMPLES)
 		return 0;
@@ -193,13 +194,32 @@ on_report(const struct opendata_report *r, void *arg)
 		c->code = k;
 		c->cap = cap;
 	}
-	if ((c->text[c->n] = strdup(r->description)) == NULL)
+	if ((c->text[c->n] = strdup(text)) == NULL)
 		return 1;
-	if ((c->code[c->n] = strdup(r->service)) == NULL) {
+	if ((c->code[c->n] = strdup(code)) == NULL) {
 		free(c->text[c->n]);
 		return 1;
 	}
 	c->n++;
+	return 0;
+}
+
+static int
+on_report(const struct opendata_report *r, void *arg)
+{
+	return corpus_add(arg, r->description, r->service);
+}
+
+/* A corrected post counts as a report of its analyst's service. */
+static int
+on_corrected(const struct post_correction *pc, void *arg)
+{
+	struct corpus *c = arg;
+	size_t n = c->n;
+
+	if (corpus_add(c, pc->body, pc->new_service) != 0)
+		return -1;
+	c->corrected += c->n - n;
 	return 0;
 }
 
@@ -263,9 +283,9 @@ scores_write(const char *path, const struct suggest_result *r)
 	    (int)sizeof(name) || snprintf(tmp, sizeof(tmp), "%s.tmp", name) >=
 	    (int)sizeof(tmp) || (f = fopen(tmp, "w")) == NULL)
 		return -1;
-	fprintf(f, "reports %zu\nused %zu\nheld_out %zu\nservices %u\n"
-	    "c %g\nnew_macro_f1 %.4f\n", r->reports, r->used, r->held_out,
-	    r->services, r->c, r->new_f1);
+	fprintf(f, "reports %zu\ncorrected_posts %zu\nused %zu\nheld_out "
+	    "%zu\nservices %u\nc %g\nnew_macro_f1 %.4f\n", r->reports,
+	    r->corrected, r->used, r->held_out, r->services, r->c, r->new_f1);
 	if (r->old_f1 >= 0)
 		fprintf(f, "old_macro_f1 %.4f\n", r->old_f1);
 	else
@@ -317,7 +337,13 @@ suggest_train(struct suggest *sg, struct store *s, struct suggest_result *r,
 			    "reading the reports");
 		goto out;
 	}
-	r->reports = c.n;
+	if (listen_correction_each(s, 0, on_corrected, &c) != 0) {
+		verr_set(e, VERR_INTERNAL, NULL, "reading the corrected "
+		    "posts: %s", db_error(s));
+		goto out;
+	}
+	r->reports = c.n - c.corrected;
+	r->corrected = c.corrected;
 	/* The services with enough reports, by code (at most 64). */
 	if ((codes = malloc((c.n + 1) * sizeof(*codes))) == NULL)
 		goto nomem;

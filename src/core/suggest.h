@@ -1,8 +1,10 @@
 /*
  * suggest.h: the service classifier behind the report form's suggestions.
  *
- * It learns the deployment's own past reports (description -> service code,
- * only services with at least VECHE_SUGGEST_MIN_REPORTS reports), holding
+ * It learns the deployment's own past reports (description -> service code)
+ * and the posts analysts corrected to a service (text -> the latest
+ * correction's service: core/listen.h), as reports of that service; only
+ * services with at least VECHE_SUGGEST_MIN_REPORTS of both are learnt, holding
  * out the texts of the fixed split's test part (one in five, by a hash of
  * the text: text_split_of).  A new model replaces the previous one only if
  * its macro-F1 on those held-out reports is at least the previous one's;
@@ -31,6 +33,7 @@ struct suggest_item {
 /* What one training did. */
 struct suggest_result {
 	size_t reports;		/* reports read */
+	size_t corrected;	/* posts an analyst gave a service, read */
 	size_t used;		/* of services with enough reports */
 	size_t held_out;	/* of those, held out for scoring */
 	unsigned services;	/* labels of the new model */

@@ -210,31 +210,85 @@ add:
 	return 0;
 }
 
+/*
+ * Call fn with every series post p counts in (all, its source, each of
+ * the queries it matched, its agency, its district) and its day: 0, or
+ * fn's first -1.
+ */
+static int
+each_series(const struct post *p, const int64_t *queries, size_t nq,
+    int (*fn)(enum trend_dim, const char *key, int64_t day, void *),
+    void *arg)
+{
+	int64_t day = trends_day(p->published);
+	char key[24];
+	size_t i;
+
+	if (fn(TREND_ALL, "", day, arg) == -1)
+		return -1;
+	snprintf(key, sizeof(key), "%" PRId64, p->source);
+	if (fn(TREND_SOURCE, key, day, arg) == -1)
+		return -1;
+	for (i = 0; i < nq; i++) {
+		snprintf(key, sizeof(key), "%" PRId64, queries[i]);
+		if (fn(TREND_QUERY, key, day, arg) == -1)
+			return -1;
+	}
+	if (p->agency != NULL && fn(TREND_AGENCY, p->agency, day, arg) == -1)
+		return -1;
+	if (p->district != NULL && fn(TREND_DISTRICT, p->district, day,
+	    arg) == -1)
+		return -1;
+	return 0;
+}
+
+struct counting {
+	struct trends_batch *tb;
+	int neg;
+};
+
+static int
+count_series(enum trend_dim dim, const char *key, int64_t day, void *arg)
+{
+	struct counting *c = arg;
+
+	return count(c->tb, dim, key, day, c->neg);
+}
+
 int
 trends_post(struct trends_batch *tb, const struct post *p,
     const int64_t *queries, size_t nq)
 {
-	int64_t day = trends_day(p->published);
-	int neg = p->sentiment == POST_NEGATIVE;
-	char key[24];
-	size_t i;
+	struct counting c = { tb, p->sentiment == POST_NEGATIVE };
 
-	if (count(tb, TREND_ALL, "", day, neg) == -1)
-		return -1;
-	snprintf(key, sizeof(key), "%" PRId64, p->source);
-	if (count(tb, TREND_SOURCE, key, day, neg) == -1)
-		return -1;
-	for (i = 0; i < nq; i++) {
-		snprintf(key, sizeof(key), "%" PRId64, queries[i]);
-		if (count(tb, TREND_QUERY, key, day, neg) == -1)
-			return -1;
-	}
-	if (p->agency != NULL && count(tb, TREND_AGENCY, p->agency, day,
-	    neg) == -1)
-		return -1;
-	if (p->district != NULL && count(tb, TREND_DISTRICT, p->district,
-	    day, neg) == -1)
-		return -1;
+	return each_series(p, queries, nq, count_series, &c);
+}
+
+struct moving {
+	struct store *s;
+	int64_t negative;
+};
+
+static int
+move_series(enum trend_dim dim, const char *key, int64_t day, void *arg)
+{
+	struct moving *m = arg;
+
+	return store_trend_add(m->s, (int)dim, key, day, 0, m->negative);
+}
+
+int
+trends_resentiment(struct store *s, const struct post *p,
+    const int64_t *queries, size_t nq, enum post_sentiment to,
+    struct verr *e)
+{
+	struct moving m = { s, 0 };
+
+	if ((p->sentiment == POST_NEGATIVE) == (to == POST_NEGATIVE))
+		return 0;       /* the days count negative posts only */
+	m.negative = to == POST_NEGATIVE ? 1 : -1;
+	if (each_series(p, queries, nq, move_series, &m) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
 	return 0;
 }
 

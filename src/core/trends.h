@@ -63,6 +63,17 @@ int trends_post(struct trends_batch *tb, const struct post *p,
     const int64_t *queries, size_t nq);
 
 /*
+ * An analyst changed stored post p's sentiment (p->sentiment, the old one)
+ * to to: move it between the negative and the other posts of every series'
+ * day it counts in (queries[nq]: the saved queries it matched), in the
+ * caller's transaction.  Spikes already raised stay; none is raised.  0,
+ * or -1 with e set.
+ */
+int trends_resentiment(struct store *s, const struct post *p,
+    const int64_t *queries, size_t nq, enum post_sentiment to,
+    struct verr *e);
+
+/*
  * Write tb's counts, each (series, day) once, in key order, then check
  * the series with negative posts of now's day for spikes at now (the
  * rule above), record each new one and emit listen.spike, all inside

@@ -86,6 +86,17 @@ static const char *const posts_migrations[] = {
 	 * (source, guid) index as well), so a post stops paying its insert.
 	 */
 	"DROP INDEX posts_source;",
+	/*
+	 * 6 (analysts' corrections): who corrected a post's sentiment and
+	 * service, when, from what to what; the post's sentiment column holds
+	 * the latest, its service is its latest correction's.
+	 */
+	"CREATE TABLE post_corrections(id INTEGER PRIMARY KEY,"
+	" post INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,"
+	" by TEXT NOT NULL, at INTEGER NOT NULL,"
+	" old_sentiment INTEGER NOT NULL, new_sentiment INTEGER NOT NULL,"
+	" old_service TEXT, new_service TEXT);"
+	"CREATE INDEX post_corrections_post ON post_corrections(post, id);",
 };
 
 const struct migration_set store_posts_schema = {
@@ -104,6 +115,7 @@ enum {
 	Q_DAY_ADD, Q_DAY_RANGE, Q_SPIKE_ADD, Q_SPIKE_EACH,
 	Q_SUB_PUT, Q_SUB_UNSENT, Q_SUB_REMOVE, Q_SUB_EACH, Q_SUB_MATCH,
 	Q_MAIL_QUEUE, Q_MAIL_TIE, Q_MAIL_GET,
+	Q_CORR_ADD, Q_CORR_SENTIMENT, Q_CORR_EACH, Q_CORR_LATEST,
 	Q__MAX
 };
 
@@ -225,6 +237,19 @@ static const char *const sql[Q__MAX] = {
 	    " s.created, p.id, p.dim, p.key, p.day, p.negative, p.mean, p.sd,"
 	    " p.created FROM spike_mail m JOIN spike_subs s ON s.id = m.sub"
 	    " JOIN listen_spikes p ON p.id = m.spike WHERE m.delivery = ?1",
+	/* Analysts' corrections. */
+	[Q_CORR_ADD] = "INSERT INTO post_corrections(post, by, at,"
+	    " old_sentiment, new_sentiment, old_service, new_service)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[Q_CORR_SENTIMENT] = "UPDATE posts SET sentiment = ?2 WHERE id = ?1",
+	[Q_CORR_EACH] = "SELECT c.id, c.post, c.by, c.at, c.old_sentiment,"
+	    " c.new_sentiment, c.old_service, c.new_service, NULL"
+	    " FROM post_corrections c WHERE c.post = ?1 ORDER BY c.id DESC",
+	[Q_CORR_LATEST] = "SELECT c.id, c.post, c.by, c.at, c.old_sentiment,"
+	    " c.new_sentiment, c.old_service, c.new_service, p.body"
+	    " FROM post_corrections c JOIN posts p ON p.id = c.post"
+	    " WHERE c.id = (SELECT max(id) FROM post_corrections l"
+	    " WHERE l.post = c.post) ORDER BY c.post",
 };
 
 const struct stmt_table store_posts_stmts = { sql, Q__MAX };
@@ -531,6 +556,66 @@ store_post_queries(struct store *s, int64_t post,
 	if (st != NULL)
 		sqlite3_bind_int64(st, 1, post);
 	return sq_rows(s, st, "reading a post's queries", query_row, &r);
+}
+
+int
+store_correction_add(struct store *s, const struct post_correction *c,
+    int64_t *id)
+{
+	sqlite3_stmt *st = ST(Q_CORR_ADD);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, c->post);
+	sq_bind_text(st, 2, c->by);
+	sqlite3_bind_int64(st, 3, c->at);
+	sqlite3_bind_int(st, 4, (int)c->old_sentiment);
+	sqlite3_bind_int(st, 5, (int)c->new_sentiment);
+	sq_bind_text(st, 6, c->old_service);
+	sq_bind_text(st, 7, c->new_service);
+	if (sq_step_done(s, st, "storing a correction") == -1)
+		return -1;
+	*id = sqlite3_last_insert_rowid(s->db);
+	if ((st = ST(Q_CORR_SENTIMENT)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, c->post);
+	sqlite3_bind_int(st, 2, (int)c->new_sentiment);
+	return sq_step_done(s, st, "correcting a post's sentiment");
+}
+
+struct corr_rows {
+	int (*fn)(const struct post_correction *, void *);
+	void *arg;
+};
+
+static int
+corr_row(sqlite3_stmt *st, void *arg)
+{
+	const struct corr_rows *r = arg;
+	struct post_correction c;
+
+	c.id = sqlite3_column_int64(st, 0);
+	c.post = sqlite3_column_int64(st, 1);
+	c.by = sq_col_text(st, 2);
+	c.at = sqlite3_column_int64(st, 3);
+	c.old_sentiment = (enum post_sentiment)sqlite3_column_int(st, 4);
+	c.new_sentiment = (enum post_sentiment)sqlite3_column_int(st, 5);
+	c.old_service = sq_col_text(st, 6);
+	c.new_service = sq_col_text(st, 7);
+	c.body = sq_col_text(st, 8);
+	return r->fn(&c, r->arg);
+}
+
+int
+store_correction_each(struct store *s, int64_t post,
+    int (*fn)(const struct post_correction *, void *), void *arg)
+{
+	struct corr_rows r = { fn, arg };
+	sqlite3_stmt *st = ST(post > 0 ? Q_CORR_EACH : Q_CORR_LATEST);
+
+	if (st != NULL && post > 0)
+		sqlite3_bind_int64(st, 1, post);
+	return sq_rows(s, st, "reading corrections", corr_row, &r);
 }
 
 struct sig_rows {

@@ -66,6 +66,18 @@ int store_post_each(struct store *s, const struct post_filter *f,
 int store_post_get(struct store *s, int64_t id,
     int (*fn)(const struct post *, void *), void *arg);
 
+/*
+ * Analysts' corrections (posts migration 6), in the caller's transaction:
+ * record c (c->id ignored) and set the post's sentiment to
+ * c->new_sentiment: 0 with *id.  A post's corrections newest first
+ * (post > 0), or every corrected post's latest correction with the post's
+ * body in post order (post 0), to fn.
+ */
+int store_correction_add(struct store *s, const struct post_correction *c,
+    int64_t *id);
+int store_correction_each(struct store *s, int64_t post,
+    int (*fn)(const struct post_correction *, void *), void *arg);
+
 /* The saved queries post matches. */
 int store_post_queries(struct store *s, int64_t post,
     int (*fn)(const struct saved_query *, void *), void *arg);

@@ -6,18 +6,23 @@ contact; a second try refused with 409 naming the report; the reaction
 clock on the report page and on the desk (overdue first) as the clock file
 moves; the agency's answer delivered as incident.answered to a webhook on
 loopback; the online activity in the ratings, recomputed from the dump.
+With a trained service classifier, the form's service is the
+classifier's; without one, the keyword guess.
 """
 import copy
 import json
 import os
+import random
 import re
 import sqlite3
 import subprocess
 import sys
 import tempfile
 
-from harness import CITY, ServerTestCase, Session, encode_query, multipart
+from harness import (CITY, ServerTestCase, Session, encode_query, multipart,
+                     report_fields)
 from test_delivery import Receiver, subscribe, wait_for
+from test_suggest import texts
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPT = os.path.join(HERE, "..", "..", "scripts", "ratings_from_dump.py")
@@ -52,6 +57,55 @@ VK = {"response": {"count": 3, "items": [
          "screen_name": "ira_k"}]}}
 
 
+# About trees without a word of the catalogue's: the keyword guess has
+# nothing to go on (the catalogue's first service, heating), the
+# classifier has.
+BRANCHES = "Ветки нависают над проводами у подъезда, ствол треснул"
+
+
+def upload_vk(test, session, export, name="vk", key="author"):
+    """An upload source name and its VK export; its posts by key."""
+    r = session.post("/api/v1/sources", {"name": name, "kind": "vk"})
+    test.assertEqual(r.status, 201, r)
+    ctype, body = multipart([("source", name), ("api_key", test.api_key)],
+                            [("file", "wall.json", "application/json",
+                              json.dumps(export).encode())])
+    r = test.fetch("POST", "/api/v1/posts/import", body,
+                   {"Content-Type": ctype})
+    test.assertEqual(r.status, 200, r)
+    posts = session.get("/api/v1/posts.json").json()["posts"]
+    return {p[key]: p for p in posts}
+
+
+class TestTrainedService(ServerTestCase):
+    serve_args = ("--suggest-hours", "0")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server.create_user("boss", "admin")
+
+    def test_the_classifier_chooses_the_service(self):
+        mod = Session(self, "boss")
+        posts = upload_vk(self, mod, {"response": {"count": 1, "items": [
+            {"id": 1, "owner_id": -5, "from_id": 7, "date": AT_9,
+             "text": BRANCHES}],
+            "profiles": [{"id": 7, "screen_name": "anna_s"}]}})
+        path = "/listen/posts/%d" % posts["anna_s"]["id"]
+        # No model yet: the keyword guess (no word of any service: the
+        # first service).
+        page = mod.get(path).text()
+        self.assertRegex(page, r'<option value="heating" selected>')
+        rng = random.Random(13)
+        for svc in ("noise", "pothole", "trees"):
+            for t in texts(svc, rng, 14):
+                self.create(report_fields(svc, description=t))
+        self.server.cli("text", "train-services", "--db", self.server.db)
+        page = mod.get(path).text()
+        self.assertRegex(page, r'<option value="trees" selected>')
+        self.assertNotRegex(page, r'<option value="heating" selected>')
+
+
 class TestIncidents(ServerTestCase):
     city = INCIDENT_CITY
     serve_args = ("--retry-base-ms", "100", "--retry-cap-ms", "400")
@@ -70,18 +124,7 @@ class TestIncidents(ServerTestCase):
         cls.rx.close()
 
     def upload(self):
-        s = Session(self, "boss")
-        r = s.post("/api/v1/sources", {"name": "vk", "kind": "vk"})
-        self.assertEqual(r.status, 201, r)
-        ctype, body = multipart([("source", "vk"),
-                                 ("api_key", self.api_key)],
-                                [("file", "wall.json", "application/json",
-                                  json.dumps(VK).encode())])
-        r = self.fetch("POST", "/api/v1/posts/import", body,
-                       {"Content-Type": ctype})
-        self.assertEqual(r.status, 200, r)
-        posts = s.get("/api/v1/posts.json").json()["posts"]
-        return {p["author"]: p for p in posts}
+        return upload_vk(self, Session(self, "boss"), VK)
 
     def page(self, path, params=None):
         q = "?" + encode_query(params) if params else ""

@@ -1,8 +1,9 @@
 // incidents.test.mjs: an incident from post to answer (docs/listening.md,
 // "Incidents") in headless Chromium against the real server: a VK export
 // is uploaded, a moderator opens a post and makes it an incident with the
-// form (the service prefilled, the place typed), the report page shows the
-// author's handle, the source link and the reaction clock; an
+// form (the service prefilled, the place chosen on the map, then typed),
+// the report page shows the author's handle, the source link and the
+// reaction clock; an
 // administrator answers on the desk (the incident listed first, with its
 // clock); the outbox delivers incident.answered to a webhook receiver on
 // loopback.  axe-core on every page.
@@ -88,10 +89,21 @@ describe('incidents: post, report, answer, outbox event', { skip: skipReason, ti
     await mod.waitForSelector('#incident-form');
     assert.notEqual(await mod.inputValue('#i-service'), '', 'a service is prefilled');
     await pageProblems(mod, 'a post with the incident form');
-    if ((await mod.inputValue('#i-lat')) === '') {
-      await mod.fill('#i-lat', String(demo.lat));
-      await mod.fill('#i-lon', String(demo.long));
-    }
+    // The text names no address: the place is chosen on the map, which
+    // fills the coordinates and shows the pin; typed ones move it.
+    assert.equal(await mod.inputValue('#i-lat'), '', 'no point in the text');
+    await mod.waitForSelector('#i-pick-map.leaflet-container');
+    await mod.click('#i-pick-map');
+    await mod.waitForSelector('#i-pick-map .pin.chosen');
+    const [la, lo] = [Number(await mod.inputValue('#i-lat')), Number(await mod.inputValue('#i-lon'))];
+    const b = (await mod.getAttribute('#i-pick-map', 'data-bounds')).split(',').map(Number);
+    assert.ok(la >= b[0] && la <= b[2] && lo >= b[1] && lo <= b[3],
+      `the clicked point ${la},${lo} lies in the city's bounds ${b}`);
+    await pageProblems(mod, 'a post with a place chosen on the map');
+    await mod.fill('#i-lat', String(demo.lat));
+    await mod.fill('#i-lon', String(demo.long));
+    await mod.dispatchEvent('#i-lon', 'change');
+    assert.equal(Number(await mod.inputValue('#i-lat')).toFixed(4), Number(demo.lat).toFixed(4));
     await Promise.all([mod.waitForNavigation(), mod.click('#incident-make')]);
     const m = mod.url().match(/\/reports\/(\d+)$/);
     assert.ok(m, `on the report's page: ${mod.url()}`);

@@ -211,13 +211,11 @@
     load();
   }
 
-  // ---- The report form ---------------------------------------------------
-  function newPage() {
-    const form = document.getElementById('report-form');
-    const lat = document.getElementById('lat');
-    const lon = document.getElementById('long');
-    const address = document.getElementById('address');
-    const mapNode = document.getElementById('pick-map');
+  // ---- Choosing a place on a map ----------------------------------------
+  // The map in mapNode sets the lat and lon fields where it is clicked and
+  // shows the chosen place; typed coordinates move the pin.  Returns
+  // place(la, lo, move) for other ways of choosing (search, location).
+  function placePicker(mapNode, lat, lon) {
     const map = baseMap(mapNode);
     let pin = null;
 
@@ -230,6 +228,34 @@
       if (move) map.setView([la, lo], Math.max(map.getZoom(), 16));
     }
     if (map) map.on('click', (ev) => place(ev.latlng.lat, ev.latlng.lng, false));
+    for (const input of [lat, lon]) {
+      input.addEventListener('change', () => {
+        const la = Number(lat.value), lo = Number(lon.value);
+        if (lat.value && lon.value && Number.isFinite(la) && Number.isFinite(lo)) place(la, lo, true);
+      });
+    }
+    return place;
+  }
+
+  // The incident form of a post's page (web_incident.c): the place on a
+  // map, the text's point shown when there is one.
+  function listenPostPage() {
+    const node = document.getElementById('i-pick-map');
+    const lat = document.getElementById('i-lat');
+    const lon = document.getElementById('i-lon');
+    if (!node || !lat || !lon) return;
+    const place = placePicker(node, lat, lon);
+    const la = Number(lat.value), lo = Number(lon.value);
+    if (lat.value && lon.value && Number.isFinite(la) && Number.isFinite(lo)) place(la, lo, true);
+  }
+
+  // ---- The report form ---------------------------------------------------
+  function newPage() {
+    const form = document.getElementById('report-form');
+    const lat = document.getElementById('lat');
+    const lon = document.getElementById('long');
+    const address = document.getElementById('address');
+    const place = placePicker(document.getElementById('pick-map'), lat, lon);
     // "Use my location": the device's position as the place.
     if (navigator.geolocation) {
       const where = el('button', { type: 'button', id: 'locate', class: 'secondary', text: T.locate });
@@ -244,12 +270,6 @@
         }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
       });
       document.getElementById('pick-hint').after(el('div', { class: 'place-tools' }, where, said));
-    }
-    for (const input of [lat, lon]) {
-      input.addEventListener('change', () => {
-        const la = Number(lat.value), lo = Number(lon.value);
-        if (lat.value && lon.value && Number.isFinite(la) && Number.isFinite(lo)) place(la, lo, true);
-      });
     }
 
     // Address search: the city's address registry first, then the
@@ -509,7 +529,8 @@
   }
 
   const pages = { map: mapPage, new: newPage, report: reportPage,
-    'desk-report': deskReportPage, 'admin-agencies': agenciesPage };
+    'desk-report': deskReportPage, 'admin-agencies': agenciesPage,
+    'listen-post': listenPostPage };
   function start() {
     // Filters folded for a phone's sake are open on a wide screen.
     const box = document.getElementById('filters-box');

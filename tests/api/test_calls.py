@@ -176,6 +176,13 @@ class CallsTest(ServerTestCase):
         self.assertEqual(r.status, 200, r)
         self.assertIn("Кандидат слабый, программа пустая.", r.text())
         self.assertIn("ст. 11 59-ФЗ", r.text())
+        # A candidate's comments need an account, through the comment
+        # system's own route and on the page (its kinds table's flag).
+        self.refused(self.comment(Session(self), k2, "Аноним"), 403,
+                     "session")
+        page = self.fetch("GET", "/calls/%d/candidates/%d" % (call, k2))
+        self.assertIn('id="comment-sign-in"', page.text())
+        self.assertNotIn('id="comment-form"', page.text())
         # A threat is held (art. 11), not published.
         r = self.comment(cit2, k2, "Я тебя убью")
         self.assertEqual(r.json()["status"], "pending")

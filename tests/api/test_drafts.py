@@ -17,8 +17,8 @@ import sqlite3
 import tempfile
 import unittest
 
-from harness import ServerTestCase, Session, Server, free_port
-from test_delivery import Mailbox, smtp_controller, wait_for
+from harness import ServerTestCase, Session
+from test_delivery import mail_server, wait_for
 
 TEXT_V1 = """Статья 1. Общие положения
 1. Настоящие правила устанавливают порядок благоустройства дворов.
@@ -393,25 +393,9 @@ class DraftMailTest(unittest.TestCase):
     """The author of a proposal hears of the decision by e-mail."""
 
     def test_decision_mailed_to_the_author(self):
-        Controller = smtp_controller()
-        box = Mailbox()
-        port = free_port()
-        smtp = Controller(box, hostname="127.0.0.1", port=port)
-        smtp.start()
-        server = Server(serve_args=("--smtp", "smtp://127.0.0.1:%d" % port,
-                                    "--mail-from", "veche@city.test"))
-        try:
-            server.start()
+        with mail_server({"citizen": EMAIL, "english": EN_EMAIL}) as (
+                server, box):
             server.create_user("oproads", "operator", agencies=["roads"])
-            server.create_user("citizen", "citizen")
-            server.create_user("english", "citizen")
-            db = sqlite3.connect(server.db, timeout=30)
-            db.execute("UPDATE users SET email = ? WHERE login = 'citizen'",
-                       (EMAIL,))
-            db.execute("UPDATE users SET email = ? WHERE login = 'english'",
-                       (EN_EMAIL,))
-            db.commit()
-            db.close()
             case = DraftCase("run")
             case.server = server
             op, cit = Session(case, "oproads"), Session(case, "citizen")
@@ -463,11 +447,6 @@ class DraftMailTest(unittest.TestCase):
             # The request returned after sending: nothing more comes.
             self.assertEqual((len(ru), len(en)), (1, 1))
             self.assertEqual(len(box.to(EMAIL)), 2)
-            self.assertEqual(server.stop(), 0)
-        finally:
-            server.kill()
-            server.cleanup()
-            smtp.stop()
 
 
 if __name__ == "__main__":

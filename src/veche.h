@@ -306,5 +306,7 @@
 #define VECHE_OFFICIAL_TOPICS    5     /* topic groups of a digest */
 #define VECHE_OFFICIAL_SAMPLES   3     /* representative answers a group shows */
 #define VECHE_OFFICIAL_ANSWERS   5000  /* answers a digest reads, most */
+#define VECHE_OFFICIAL_DUE       20    /* digests the worker mails a round */
+#define VECHE_OFFICIAL_POLL_MS   500   /* the digest worker's wake-up */
 
 #endif

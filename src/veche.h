@@ -265,6 +265,7 @@
 #define VECHE_CALL_MAX_EXPERIENCE 5000 /* characters of a candidate's experience */
 #define VECHE_CALL_MAX_EDUCATION 3000  /* characters of a candidate's education */
 #define VECHE_CALL_MAX_PROGRAMME 10000 /* characters of a candidate's programme */
+#define VECHE_CALL_AUDIENCE      5000  /* accounts told of a call's decision */
 #define VECHE_CALL_MAX_REASON    5000  /* characters of a decision or refusal */
 #define VECHE_CALL_LIST          100   /* calls listed on one page */
 #define VECHE_CALL_CANDIDATES    500   /* candidates shown for one call */
@@ -305,5 +306,7 @@
 #define VECHE_OFFICIAL_TOPICS    5     /* topic groups of a digest */
 #define VECHE_OFFICIAL_SAMPLES   3     /* representative answers a group shows */
 #define VECHE_OFFICIAL_ANSWERS   5000  /* answers a digest reads, most */
+#define VECHE_OFFICIAL_DUE       20    /* digests the worker mails a round */
+#define VECHE_OFFICIAL_POLL_MS   500   /* the digest worker's wake-up */
 
 #endif

@@ -27,7 +27,10 @@
 #include "api/web.h"
 #include "api/web_calls.h"
 #include "api/web_html.h"
+#include "core/account.h"
 #include "core/calls.h"
+#include "core/delivery.h"
+#include "core/letter.h"
 #include "core/parse.h"
 #include "http/http.h"
 
@@ -46,6 +49,8 @@ enum cw {
 	W_REJECTED_MSG, W_SUPPORTED_MSG, W_DECIDED_MSG, W_ANNOUNCED_MSG,
 	W_REJECT_WHY, W_BACK, W_APPS_NOT_OPEN, W_PROGRAMME_MAX, W_CHARS,
 	W_SUPPORT_HINT, W_DATE_HINT, W_COUNT_AT_CLOSE,
+	W_HAVE_APPLIED, W_SEE_EDIT, W_REAPPLY_HINT, W_MAIL_SUBJECT,
+	W_MAIL_CANDIDATE, W_MAIL_SUPPORTER, W_MAIL_LINK,
 	W__MAX
 };
 
@@ -137,6 +142,24 @@ static const char *const words[W__MAX][LANG__MAX] = {
 	[W_DATE_HINT] = { "ГГГГ-ММ-ДД", "YYYY-MM-DD" },
 	[W_COUNT_AT_CLOSE] = { "Поддержка на момент закрытия обсуждения",
 	    "Supports when the discussion closed" },
+	[W_HAVE_APPLIED] = { "Вы подали заявку на этот конкурс.",
+	    "You have applied to this call." },
+	[W_SEE_EDIT] = { "Ваша заявка: посмотреть и изменить",
+	    "Your application: see and edit it" },
+	[W_REAPPLY_HINT] = { "Вы отозвали заявку. Подав её снова, вы "
+	    "восстановите её: страница кандидата, комментарии и поддержка "
+	    "остаются прежними.", "You withdrew your application. Applying "
+	    "again restores it: the candidate's page, comments and supports "
+	    "stay as they were." },
+	[W_MAIL_SUBJECT] = { "Решение по конкурсу",
+	    "The decision on the open call" },
+	[W_MAIL_CANDIDATE] = { "Комиссия приняла решение по конкурсу, в "
+	    "котором вы подали заявку.", "The commission decided the open "
+	    "call you applied to." },
+	[W_MAIL_SUPPORTER] = { "Комиссия приняла решение по конкурсу, "
+	    "кандидата которого вы поддержали.", "The commission decided the "
+	    "open call whose candidate you supported." },
+	[W_MAIL_LINK] = { "Решение", "The decision" },
 };
 
 static const enum cw phase_word[CALL_PHASE__MAX] = {
@@ -467,6 +490,9 @@ path_candidate(struct http_request *req, struct http_response *res,
 	return 0;
 }
 
+static void tell_decision(struct http_request *req,
+    const struct web_ctx *c, int64_t call);
+
 static int
 call_write(struct http_request *req, struct http_response *res, void *arg,
     enum write what)
@@ -531,9 +557,12 @@ call_write(struct http_request *req, struct http_response *res, void *arg,
 	}
 	if (rc == -1)
 		rc = social_fail_verr(req, res, &c, &e);
-	else
+	else {
+		if (what == WR_DECIDE)
+			tell_decision(req, &c, id);
 		rc = written(res, &c, what == WR_ANNOUNCE || what == WR_APPLY ?
 		    201 : 200, id, cid, write_done[what]);
+	}
 	json_decref(doc);
 	return rc;
 }
@@ -739,6 +768,110 @@ on_name(const struct candidate *k, void *arg)
 	return 0;
 }
 
+/* The accounts told of a decision, read before any is mailed. */
+struct audience {
+	struct {
+		int64_t user;
+		int candidate;
+	} *v;
+	size_t n;
+};
+
+static int
+on_audience(int64_t user, int candidate, void *arg)
+{
+	struct audience *a = arg;
+
+	if (a->n >= VECHE_CALL_AUDIENCE)
+		return 0;
+	a->v[a->n].user = user;
+	a->v[a->n].candidate = candidate;
+	a->n++;
+	return 0;
+}
+
+static int
+on_email(const struct store_user *u, void *arg)
+{
+	char *to = arg;
+
+	snprintf(to, VECHE_MAX_EMAIL + 1, "%s", u->email != NULL ? u->email :
+	    "");
+	return 0;
+}
+
+/* One account's letter of call k's decision, in Russian and English. */
+static void
+mail_decision(const struct web_ctx *c, const struct call *k,
+    const char *chosen, const char *url, int64_t user, int candidate)
+{
+	char to[VECHE_MAX_EMAIL + 1], subject[160], err[VECHE_MAX_DELIVERY_ERROR];
+	struct letter l;
+	int lang;
+
+	to[0] = '\0';
+	if (account_get(c->store, user, on_email, to) != 0 || to[0] == '\0')
+		return;
+	snprintf(subject, sizeof(subject), "%s / %s", cw(W_MAIL_SUBJECT,
+	    LANG_RU), cw(W_MAIL_SUBJECT, LANG_EN));
+	memset(&l, 0, sizeof(l));
+	if (letter_init(&l, LANG_RU, subject) == -1) {
+		letter_free(&l);
+		return;
+	}
+	for (lang = 0; lang < LANG__MAX; lang++) {
+		letter_para(&l, cw(candidate ? W_MAIL_CANDIDATE :
+		    W_MAIL_SUPPORTER, (enum lang)lang));
+		letter_field(&l, cw(W_POST, (enum lang)lang), k->post);
+		letter_field(&l, cw(W_CHOSEN_IS, (enum lang)lang), chosen !=
+		    NULL ? chosen : cw(W_NOBODY, (enum lang)lang));
+		letter_field(&l, cw(W_REASONS, (enum lang)lang), k->reasons);
+	}
+	letter_link(&l, cw(W_MAIL_LINK, LANG_RU), url);
+	letter_para(&l, "-- \nВече / Veche");
+	letter_end(&l);
+	if (delivery_mail_now(c->store, to, subject, &l, err,
+	    sizeof(err)) == -1)
+		fprintf(stderr, "veche: call decision mail: %s\n", err);
+	letter_free(&l);
+}
+
+/*
+ * Tell the candidates and supporters of call (each account once, if it
+ * has an e-mail) of its decision, just published.  Failures are logged:
+ * the decision stands.
+ */
+static void
+tell_decision(struct http_request *req, const struct web_ctx *c,
+    int64_t call)
+{
+	struct audience a;
+	struct name_buf b;
+	struct shown sh;
+	const char *url;
+	char path[64];
+	size_t i;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	memset(&sh, 0, sizeof(sh));
+	snprintf(path, sizeof(path), "/calls/%lld", (long long)call);
+	if (call_get(c->store, call, on_shown, &sh) != 0 || !sh.found ||
+	    (sh.k.chosen > 0 && candidate_get(c->store, sh.k.chosen, on_name,
+	    &b) != 0) || (url = web_url(req, c, http_request_strdup(req,
+	    path))) == NULL || (a.v = calloc(VECHE_CALL_AUDIENCE,
+	    sizeof(*a.v))) == NULL || call_audience(c->store, call,
+	    on_audience, &a) == -1)
+		fputs("veche: call decision mail: the call could not be read\n",
+		    stderr);
+	else
+		for (i = 0; i < a.n; i++)
+			mail_decision(c, &sh.k, sh.k.chosen > 0 ? b.name : NULL,
+			    url, a.v[i].user, a.v[i].candidate);
+	free(a.v);
+	shown_clear(&sh);
+}
+
 static int
 decision_section(struct html *h, const struct web_ctx *c,
     const struct call *k)
@@ -882,10 +1015,43 @@ api_show(struct http_request *req, struct http_response *res, void *arg)
 	return show(req, res, arg, 1);
 }
 
-/* /calls/{id}/apply: the application form. */
+/* The signed-in account's application, copied out of the callback. */
+struct mine {
+	struct candidate k;
+	char *name, *experience, *education, *programme;
+};
+
+static int
+on_mine(const struct candidate *k, void *arg)
+{
+	struct mine *m = arg;
+
+	m->k = *k;
+	m->k.name = m->k.experience = m->k.education = m->k.programme =
+	    m->k.reason = NULL;
+	m->name = dup(k->name);
+	m->experience = dup(k->experience);
+	m->education = dup(k->education);
+	m->programme = dup(k->programme);
+	return m->name == NULL || m->experience == NULL ||
+	    m->education == NULL || m->programme == NULL ? -1 : 0;
+}
+
+static void
+mine_clear(struct mine *m)
+{
+	free(m->name);
+	free(m->experience);
+	free(m->education);
+	free(m->programme);
+	memset(m, 0, sizeof(*m));
+}
+
+/* /calls/{id}/apply: the application form, or the account's application. */
 static int
 apply_page(struct http_request *req, struct http_response *res, void *arg)
 {
+	struct mine mine;
 	struct shown sh;
 	struct web_ctx c;
 	struct html h;
@@ -905,31 +1071,50 @@ apply_page(struct http_request *req, struct http_response *res, void *arg)
 	    c.csrf, 0);
 	html_f(&h, "<h1>%s</h1>\n<p><a href=\"/calls/%D\">%s</a></p>\n",
 	    cw(W_APPLY_TITLE, c.lang), id, sh.k.post);
-	if (call_phase(&sh.k, app_now(c.app)) != CALL_APPLICATIONS)
+	memset(&mine, 0, sizeof(mine));
+	if ((rc = candidate_mine(c.store, c.act, id, on_mine, &mine)) == -1) {
+		shown_clear(&sh);
+		return -1;
+	}
+	if (rc == 0 && mine.k.state != CANDIDATE_WITHDRAWN)
+		/* One application per account: its page has the edit form. */
+		html_f(&h, "<p id=\"apply-have\">%s</p>\n<p><a href=\"/calls/%D/"
+		    "candidates/%D#candidate-edit\" id=\"apply-mine\">%s</a></p>\n",
+		    cw(W_HAVE_APPLIED, c.lang), id, mine.k.id, cw(W_SEE_EDIT,
+		    c.lang));
+	else if (call_phase(&sh.k, app_now(c.app)) != CALL_APPLICATIONS)
 		html_f(&h, "<p id=\"apply-closed\">%s</p>\n",
 		    cw(W_APPS_NOT_OPEN, c.lang));
 	else if (c.act == NULL)
 		html_f(&h, "<p><a href=\"/login?next=%r\" id=\"apply-sign-in\">"
 		    "%s</a></p>\n", path, cw(W_SIGN_IN, c.lang));
-	else
+	else {
+		/* A withdrawn application is restored by applying again: the
+		 * form starts from it. */
+		if (rc == 0)
+			html_f(&h, "<p class=\"notice\" id=\"apply-again\">%s</p>\n",
+			    cw(W_REAPPLY_HINT, c.lang));
 		html_f(&h, "<form method=\"post\" action=\"/calls/%D/candidates\" "
 		    "id=\"apply-form\" class=\"stack\">\n<input type=\"hidden\" "
 		    "name=\"csrf\" value=\"%s\">\n<label for=\"a-name\">%s</label>"
-		    "<input id=\"a-name\" name=\"name\" required maxlength=\"%d\">"
-		    "\n<label for=\"a-exp\">%s</label><textarea id=\"a-exp\" "
-		    "name=\"experience\" rows=\"5\" required maxlength=\"%d\">"
-		    "</textarea>\n<label for=\"a-edu\">%s</label><textarea "
-		    "id=\"a-edu\" name=\"education\" rows=\"3\" required "
-		    "maxlength=\"%d\"></textarea>\n<label for=\"a-prog\">%s (%s %d "
-		    "%s)</label><textarea id=\"a-prog\" name=\"programme\" "
-		    "rows=\"10\" required maxlength=\"%d\"></textarea>\n<button "
+		    "<input id=\"a-name\" name=\"name\" required maxlength=\"%d\" "
+		    "value=\"%s\">\n<label for=\"a-exp\">%s</label><textarea "
+		    "id=\"a-exp\" name=\"experience\" rows=\"5\" required "
+		    "maxlength=\"%d\">%s</textarea>\n<label for=\"a-edu\">%s"
+		    "</label><textarea id=\"a-edu\" name=\"education\" rows=\"3\" "
+		    "required maxlength=\"%d\">%s</textarea>\n<label for=\"a-prog\">"
+		    "%s (%s %d %s)</label><textarea id=\"a-prog\" name=\"programme\""
+		    " rows=\"10\" required maxlength=\"%d\">%s</textarea>\n<button "
 		    "type=\"submit\" id=\"apply-submit\">%s</button>\n</form>\n",
 		    id, c.session_csrf, cw(W_NAME, c.lang), VECHE_CALL_MAX_NAME,
-		    cw(W_EXPERIENCE, c.lang), VECHE_CALL_MAX_EXPERIENCE,
+		    mine.name, cw(W_EXPERIENCE, c.lang),
+		    VECHE_CALL_MAX_EXPERIENCE, mine.experience,
 		    cw(W_EDUCATION, c.lang), VECHE_CALL_MAX_EDUCATION,
-		    cw(W_PROGRAMME, c.lang), cw(W_PROGRAMME_MAX, c.lang),
-		    VECHE_CALL_MAX_PROGRAMME, cw(W_CHARS, c.lang),
-		    VECHE_CALL_MAX_PROGRAMME, cw(W_APPLY, c.lang));
+		    mine.education, cw(W_PROGRAMME, c.lang), cw(W_PROGRAMME_MAX,
+		    c.lang), VECHE_CALL_MAX_PROGRAMME, cw(W_CHARS, c.lang),
+		    VECHE_CALL_MAX_PROGRAMME, mine.programme, cw(W_APPLY, c.lang));
+	}
+	mine_clear(&mine);
 	shown_clear(&sh);
 	html_page_end(&h);
 	return h.failed ? -1 : 0;

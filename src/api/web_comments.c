@@ -246,6 +246,12 @@ web_comments_section(struct html *h, struct web_ctx *c,
 	html_raw(h, "</ol>\n");
 	if (own_hidden(h, c, kind, id) == -1)
 		return -1;
+	if (social_kind_needs_account(kind) && (c->act == NULL ||
+	    c->act->user_id <= 0)) {
+		html_f(h, "<p><a href=\"/login?next=%s\" id=\"comment-sign-in\">"
+		    "%m</a></p>\n</section>\n", path, M_C_SIGN_IN);
+		return h->failed ? -1 : 0;
+	}
 	html_f(h, "<form method=\"post\" action=\"%s\" "
 	    "class=\"comment-form\" id=\"comment-form\" "
 	    "enctype=\"multipart/form-data\">\n"

@@ -54,6 +54,7 @@ enum dw {
 	W_CURRENT, W_MAIL_SUBJECT, W_MAIL_TEXT, W_MAIL_LINK, W_ERRORS,
 	W_CREATED_MSG, W_VERSION_MSG, W_DECIDED_MSG, W_COMMENTED_MSG,
 	W_PARAGRAPH_COL, W_NUMBERED,
+	W_V_MAIL_SUBJECT, W_V_MAIL_TEXT, W_V_MAIL_LINK,
 	W__MAX
 };
 
@@ -167,6 +168,13 @@ static const char *const words[W__MAX][LANG__MAX] = {
 	    "Thank you, the proposal is published." },
 	[W_PARAGRAPH_COL] = { "Пункт", "Paragraph" },
 	[W_NUMBERED] = { "№", "No." },
+	[W_V_MAIL_SUBJECT] = { "Новая редакция проекта, который вы обсуждали",
+	    "A new version of a draft you discussed" },
+	[W_V_MAIL_TEXT] = { "Ведомство опубликовало новую редакцию проекта, "
+	    "к которому вы оставили комментарий. Отличия от прежней редакции:",
+	    "The agency published a new version of the draft you commented "
+	    "on. What changed since the previous version:" },
+	[W_V_MAIL_LINK] = { "Отличия", "The changes" },
 };
 
 static const char *
@@ -682,6 +690,9 @@ done(struct http_response *res, const struct web_ctx *c, int status,
 	return social_see_other(res, loc);
 }
 
+static void tell_participants(struct http_request *req,
+    const struct web_ctx *c, int64_t id, int n);
+
 /* POST /drafts and /drafts/{id}/versions (and their API). */
 static int
 publish(struct http_request *req, struct http_response *res, void *arg,
@@ -738,6 +749,8 @@ publish(struct http_request *req, struct http_response *res, void *arg,
 	} else if (rc == -1)
 		rc = social_fail_verr(req, res, &c, &e);
 	else {
+		if (version)
+			tell_participants(req, &c, id, n);
 		snprintf(where, sizeof(where), "/drafts/%lld", (long long)id);
 		rc = done(res, &c, 201, json_pack("{s:I, s:i}", "id",
 		    (json_int_t)id, "version", n), where, version ? "version" :
@@ -1334,10 +1347,11 @@ para_page(struct http_request *req, struct http_response *res, void *arg)
 }
 
 /* Tell the proposal's author of the decision, when the account has an
- * e-mail.  Failures are logged: the decision stands. */
+ * e-mail, in lang (the proposal's, not the deciding staff's page's).
+ * Failures are logged: the decision stands. */
 static void
 tell_author(struct http_request *req, const struct web_ctx *c,
-    int64_t author, int64_t paragraph, const char *decision,
+    int64_t author, enum lang lang, int64_t paragraph, const char *decision,
     const char *reason);
 
 /* POST /drafts/p/{pid}/comments: a comment with an optional wording. */
@@ -1375,6 +1389,7 @@ comment(struct http_request *req, struct http_response *res, void *arg)
 	di.body = web_input_get(&in, "body");
 	di.wording = web_input_get(&in, "wording");
 	di.device = c.device;
+	di.lang = c.lang;
 	di.now = app_now(c.app);
 	if (draft_comment(c.store, &di, &id, &held, &e) == -1)
 		rc = social_fail_verr(req, res, &c, &e);
@@ -1402,6 +1417,7 @@ decide(struct http_request *req, struct http_response *res, void *arg)
 	const char *decision, *reason;
 	char where[64], anchor[48];
 	int64_t cid, author, paragraph;
+	enum lang lang;
 	int rc;
 
 	if (web_begin(req, res, arg, &c) == -1 || (cid = path_num(req, res,
@@ -1411,11 +1427,12 @@ decide(struct http_request *req, struct http_response *res, void *arg)
 	decision = web_input_get(&in, "decision");
 	reason = web_input_get(&in, "reason");
 	if (draft_decide(c.store, c.act, cid, decision, reason, app_now(c.app),
-	    &author, &paragraph, &e) == -1)
+	    &author, &lang, &paragraph, &e) == -1)
 		rc = social_fail_verr(req, res, &c, &e);
 	else {
 		if (author > 0)
-			tell_author(req, &c, author, paragraph, decision, reason);
+			tell_author(req, &c, author, lang, paragraph, decision,
+			    reason);
 		snprintf(where, sizeof(where), "/drafts/p/%lld",
 		    (long long)paragraph);
 		snprintf(anchor, sizeof(anchor), "#proposal-%lld",
@@ -1442,39 +1459,112 @@ on_user(const struct store_user *u, void *arg)
 	return 0;
 }
 
+/*
+ * Mail account user, when it has an e-mail, in lang: subject, text, the
+ * decision word k and reason (k < 0: none), a link to path.  Failures
+ * are logged: what was published stands.
+ */
 static void
-tell_author(struct http_request *req, const struct web_ctx *c,
-    int64_t author, int64_t paragraph, const char *decision,
-    const char *reason)
+mail_account(struct http_request *req, const struct web_ctx *c,
+    int64_t user, enum lang lang, enum dw subj, enum dw text, int k,
+    const char *reason, const char *path, enum dw link)
 {
-	char err[VECHE_MAX_DELIVERY_ERROR], path[64];
-	const char *url, *subject = dw(W_MAIL_SUBJECT, c->lang);
+	char err[VECHE_MAX_DELIVERY_ERROR];
+	const char *url, *subject = dw(subj, lang);
 	struct letter l;
 	struct who w;
-	int k = draft_decision_parse(decision);
 
 	memset(&w, 0, sizeof(w));
-	if (account_get(c->store, author, on_user, &w) != 0 ||
-	    w.email[0] == '\0' || k < 0)
+	if (account_get(c->store, user, on_user, &w) != 0 ||
+	    w.email[0] == '\0')
 		return;
-	snprintf(path, sizeof(path), "/drafts/p/%lld", (long long)paragraph);
 	memset(&l, 0, sizeof(l));
 	if ((url = web_url(req, c, http_request_strdup(req, path))) == NULL ||
-	    letter_init(&l, c->lang, subject) == -1) {
+	    letter_init(&l, lang, subject) == -1) {
 		letter_free(&l);
 		return;
 	}
-	letter_para(&l, dw(W_MAIL_TEXT, c->lang));
-	letter_field(&l, dw(W_DECISION, c->lang), dw(decision_word[k],
-	    c->lang));
-	letter_field(&l, dw(W_REASON, c->lang), reason);
-	letter_link(&l, dw(W_MAIL_LINK, c->lang), url);
+	letter_para(&l, dw(text, lang));
+	if (k >= 0) {
+		letter_field(&l, dw(W_DECISION, lang), dw(decision_word[k],
+		    lang));
+		letter_field(&l, dw(W_REASON, lang), reason);
+	}
+	letter_link(&l, dw(link, lang), url);
 	letter_para(&l, "-- \nВече / Veche");
 	letter_end(&l);
 	if (delivery_mail_now(c->store, w.email, subject, &l, err,
 	    sizeof(err)) == -1)
 		fprintf(stderr, "veche: drafts mail: %s\n", err);
 	letter_free(&l);
+}
+
+static void
+tell_author(struct http_request *req, const struct web_ctx *c,
+    int64_t author, enum lang lang, int64_t paragraph, const char *decision,
+    const char *reason)
+{
+	char path[64];
+	int k = draft_decision_parse(decision);
+
+	if (k < 0)
+		return;
+	snprintf(path, sizeof(path), "/drafts/p/%lld", (long long)paragraph);
+	mail_account(req, c, author, lang, W_MAIL_SUBJECT, W_MAIL_TEXT, k,
+	    reason, path, W_MAIL_LINK);
+}
+
+/* The participants to tell of a new version, read before any is mailed
+ * (the mailer uses the store). */
+struct participants {
+	struct {
+		int64_t user;
+		enum lang lang;
+	} *v;
+	size_t n;
+};
+
+static int
+on_participant(int64_t user, enum lang lang, void *arg)
+{
+	struct participants *p = arg;
+
+	if (p->n >= VECHE_DRAFT_SUMMARY)
+		return 0;
+	p->v[p->n].user = user;
+	p->v[p->n].lang = lang;
+	p->n++;
+	return 0;
+}
+
+/*
+ * Tell each participant of draft id (an account that commented on it) of
+ * version n, once each, with a link to the version's differences.  The
+ * version is published once, so each participant hears of it once.
+ */
+static void
+tell_participants(struct http_request *req, const struct web_ctx *c,
+    int64_t id, int n)
+{
+	struct participants p;
+	char path[64];
+	size_t i;
+
+	memset(&p, 0, sizeof(p));
+	if ((p.v = calloc(VECHE_DRAFT_SUMMARY, sizeof(*p.v))) == NULL)
+		return;
+	if (draft_participants(c->store, id, on_participant, &p) == -1)
+		fputs("veche: drafts mail: the participants could not be "
+		    "read\n", stderr);
+	else {
+		snprintf(path, sizeof(path), "/drafts/%lld/v/%d", (long long)id,
+		    n);
+		for (i = 0; i < p.n; i++)
+			mail_account(req, c, p.v[i].user, p.v[i].lang,
+			    W_V_MAIL_SUBJECT, W_V_MAIL_TEXT, -1, NULL, path,
+			    W_V_MAIL_LINK);
+	}
+	free(p.v);
 }
 
 /* The summary: the page, the CSV, the JSON. */

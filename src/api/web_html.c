@@ -574,6 +574,11 @@ static const char *const msgs[M__MAX][LANG__MAX] = {
 	[M_CALL_NAV] = { "Конкурсы", "Open calls" },
 	/* Drafts of regulations (web_drafts.c). */
 	[M_DRAFT_NAV] = { "Проекты актов", "Draft regulations" },
+	/* partfix: comments on a kind that needs an account. */
+	[M_C_SIGN_IN] = { "Войдите, чтобы комментировать: участники "
+	    "публичного обсуждения называют себя.",
+	    "Sign in to comment: the participants of a public discussion "
+	    "are identified." },
 };
 
 static const char *const status_text[STATUS__MAX][LANG__MAX] = {

@@ -131,6 +131,8 @@ enum msg {
 	M_CALL_NAV,
 	/* Drafts of regulations (web_drafts.c; its other words are its own). */
 	M_DRAFT_NAV,
+	/* partfix: comments on a kind that needs an account (web_comments.c). */
+	M_C_SIGN_IN,
 	M__MAX
 };
 

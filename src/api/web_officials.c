@@ -7,8 +7,8 @@
  * digest; the JSON API under /api/v1/officials; the agency page's block.
  *
  * Forms and JSON share one handler per write (web_input_*, web_input.h).
- * A closed question's digest is mailed to its official on the first view
- * of the question, its digest or their JSON after the closing time.
+ * A closed question's digest is mailed to its official by the server's
+ * worker (core/officials.h, official_mailer_start), not by a page view.
  * Private fields (e-mail, phone) are written only to their owner's form
  * and the owner's GET /api/v1/officials/me.
  */
@@ -28,7 +28,6 @@
 #include "api/web_input.h"
 #include "api/web_proposals.h"
 #include "core/catalog.h"
-#include "core/delivery.h"
 #include "core/letter.h"
 #include "core/officials.h"
 #include "core/parse.h"
@@ -44,7 +43,7 @@ enum ow {
 	W_SIGN_IN, W_A_CITIZEN, W_DIGEST, W_DIGEST_LATER, W_SENTIMENT,
 	W_NEGATIVE, W_NEUTRAL, W_POSITIVE, W_TOPICS, W_TOPIC_NONE, W_OTHER,
 	W_COUNT, W_SHARE, W_METHOD, W_FEED, W_NOTE, W_PROFILE_OFF, W_PAGE,
-	W_OFFICIALS_OF, W_MAIL_SUBJECT, W_ONE_EACH, W_QUESTION,
+	W_OFFICIALS_OF, W_ONE_EACH, W_QUESTION,
 	W__MAX
 };
 
@@ -125,8 +124,6 @@ static const char *const words[W__MAX][LANG__MAX] = {
 	[W_PAGE] = { "Открытая страница", "Public page" },
 	[W_OFFICIALS_OF] = { "Должностные лица ведомства",
 	    "The agency's officials" },
-	[W_MAIL_SUBJECT] = { "Срез мнений по вопросу дня",
-	    "Cross-section of opinions on the question of the day" },
 	[W_ONE_EACH] = { "Один ответ от каждого вошедшего жителя.",
 	    "One answer from each signed-in resident." },
 	[W_QUESTION] = { "Вопрос дня", "Question of the day" },
@@ -1061,59 +1058,6 @@ digest_json(const struct question *q, const struct official_digest *d)
 	return o;
 }
 
-/* Mail the closed question's digest to its official, once. */
-static void
-mail_digest(struct http_request *req, const struct web_ctx *c,
-    const struct question *q)
-{
-	char to[VECHE_MAX_EMAIL + 1], path[96], err[VECHE_MAX_DELIVERY_ERROR];
-	char line[256];
-	struct official_digest d;
-	const char *url;
-	struct letter l;
-	struct verr e;
-	size_t i;
-	int k;
-
-	if (official_mail_to(c->store, &q->q, app_now(c->app), to,
-	    sizeof(to)) != 0 || to[0] == '\0')
-		return;
-	memset(&e, 0, sizeof(e));
-	if (official_digest(c->store, &q->q, &d, &e) == -1) {
-		fprintf(stderr, "veche: digest mail: %s\n", e.message);
-		return;
-	}
-	snprintf(path, sizeof(path), "/officials/questions/%" PRId64 "/digest",
-	    q->q.id);
-	memset(&l, 0, sizeof(l));
-	if ((url = web_url(req, c, http_request_strdup(req, path))) != NULL &&
-	    letter_init(&l, c->lang, ow(W_MAIL_SUBJECT, c->lang)) == 0) {
-		letter_para(&l, q->text);
-		snprintf(line, sizeof(line), "%s: %" PRId64, ow(W_ANSWERS,
-		    c->lang), d.total);
-		letter_para(&l, line);
-		for (k = 0; k < 3; k++) {
-			snprintf(line, sizeof(line), "%s: %" PRId64,
-			    sentiment_word(k, c->lang), d.sentiment[k]);
-			letter_para(&l, line);
-		}
-		for (i = 0; i < d.ntopics; i++) {
-			snprintf(line, sizeof(line), "%s «%s»: %" PRId64,
-			    ow(W_TOPICS, c->lang), d.topics[i].word,
-			    d.topics[i].count);
-			letter_para(&l, line);
-		}
-		letter_link(&l, ow(W_DIGEST, c->lang), url);
-		letter_para(&l, "-- \nВече / Veche");
-		letter_end(&l);
-		if (delivery_mail_now(c->store, to, ow(W_MAIL_SUBJECT, c->lang),
-		    &l, err, sizeof(err)) == -1)
-			fprintf(stderr, "veche: digest mail: %s\n", err);
-	}
-	letter_free(&l);
-	official_digest_free(&d);
-}
-
 struct answers {
 	struct html *h;
 	json_t *arr;
@@ -1157,8 +1101,6 @@ question_page(struct http_request *req, struct http_response *res,
 		return 0;
 	now = app_now(c.app);
 	open = official_question_open(&q.q, now);
-	if (!open)
-		mail_digest(req, &c, &q);
 	snprintf(path, sizeof(path), "/officials/questions/%" PRId64, q.q.id);
 	when(&c, q.q.closes, buf, sizeof(buf));
 	web_html_init(&h, res, &c);
@@ -1224,8 +1166,6 @@ api_question(struct http_request *req, struct http_response *res,
 	if (question_load(req, res, &c, &q) == -1)
 		return 0;
 	now = app_now(c.app);
-	if (!official_question_open(&q.q, now))
-		mail_digest(req, &c, &q);
 	memset(&l, 0, sizeof(l));
 	if ((o = question_json(&q.q, q.text, now)) == NULL ||
 	    (l.arr = json_array()) == NULL ||
@@ -1309,7 +1249,6 @@ digest_show(struct http_request *req, struct http_response *res, void *arg,
 			goto out;
 		}
 	} else {
-		mail_digest(req, &c, &q);
 		if (official_digest(c.store, &q.q, &d, &e) == -1) {
 			rc = social_fail_verr(req, res, &c, &e);
 			goto out;

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/model.h"
+
 /* A draft as stored. */
 struct draft {
 	int64_t id;
@@ -66,6 +68,7 @@ struct draft_proposal {
 	enum draft_decision decision;
 	const char *reason;             /* NULL when none */
 	int64_t decided;                /* 0: not yet */
+	enum lang lang;                 /* written in (LANG_RU: unknown) */
 };
 
 /* Which drafts a list reads. */

@@ -28,6 +28,7 @@
 #include "http/http.h"
 #include "core/db.h"
 #include "core/listen.h"
+#include "core/officials.h"
 #include "core/suggest.h"
 #include "core/report.h"
 #include "core/proposals.h"
@@ -120,6 +121,7 @@ struct serve {
 	struct escalation_worker *scanner;
 	struct worker *sweeper;         /* expired held reports */
 	struct alerts_digest *digest;   /* citizens' daily alerts */
+	struct official_mailer *questions; /* officials' question digests */
 	int digest_hour;
 	struct listen_fetcher *fetcher;
 	struct cli_dump_worker *dumper;
@@ -583,7 +585,9 @@ start_workers(struct serve *sv)
 	    (sv->sweeper = account_sweeper_start(sv->db, sv->app.writer,
 	    sv->app.media_dir, err, sizeof(err))) == NULL ||
 	    (sv->digest = alerts_digest_start(sv->db, sv->app.writer,
-	    sv->digest_hour, err, sizeof(err))) == NULL) {
+	    sv->digest_hour, err, sizeof(err))) == NULL ||
+	    (sv->questions = official_mailer_start(sv->db, sv->app.writer,
+	    sv->url, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "veche: %s\n", err);
 		return -1;
 	}
@@ -633,6 +637,7 @@ stop(struct serve *sv)
 	worker_stop(sv->trainer);
 	suggest_free(sv->app.suggest);
 	cli_dump_worker_stop(sv->dumper);
+	official_mailer_stop(sv->questions);
 	alerts_digest_stop(sv->digest);
 	worker_stop(sv->sweeper);
 	escalation_worker_stop(sv->scanner);

@@ -310,6 +310,52 @@ applications_open(const struct call *c, int64_t now, struct verr *e)
 	}
 }
 
+/*
+ * k's account has an application to k's call already: re-activate it
+ * with k's profile when it is withdrawn (*again 1, its id in *id), else
+ * VERR_CONFLICT naming "call".
+ */
+static int
+reapply(struct store *s, const struct candidate *k, int64_t *id, int *again,
+    struct verr *e)
+{
+	struct loaded o;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	if ((rc = store_candidate_mine(s, k->call, k->user, on_candidate,
+	    &o)) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
+	if (rc == 1 || !o.have_k || o.k.state != CANDIDATE_WITHDRAWN)
+		return verr_set(e, VERR_CONFLICT, "call", "call: this account "
+		    "has applied to this call already (the application is %s)",
+		    o.have_k ? candidate_state_name(o.k.state) : "active");
+	if ((rc = store_candidate_reapply(s, o.k.id, k, k->created)) == 1)
+		return verr_set(e, VERR_CONFLICT, "state", "state: changed "
+		    "just now; reload");
+	if (rc == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
+	*id = o.k.id;
+	*again = 1;
+	return 0;
+}
+
+int
+candidate_mine(struct store *s, const struct actor *act, int64_t call,
+    int (*fn)(const struct candidate *, void *), void *arg)
+{
+	if (act == NULL || act->user_id <= 0)
+		return 1;
+	return store_candidate_mine(s, call, act->user_id, fn, arg);
+}
+
+int
+call_audience(struct store *s, int64_t call,
+    int (*fn)(int64_t user, int candidate, void *), void *arg)
+{
+	return store_call_audience(s, call, VECHE_CALL_AUDIENCE, fn, arg);
+}
+
 int
 call_apply(struct store *s, const struct actor *act, int64_t call,
     const struct candidate_input *in, int64_t now, int64_t *id,
@@ -318,7 +364,7 @@ call_apply(struct store *s, const struct actor *act, int64_t call,
 	struct candidate k;
 	struct loaded o;
 	char obj[48], after[48];
-	int rc;
+	int rc, again = 0;
 
 	memset(&o, 0, sizeof(o));
 	memset(&k, 0, sizeof(k));
@@ -335,15 +381,14 @@ call_apply(struct store *s, const struct actor *act, int64_t call,
 		k.programme = in->programme;
 		k.created = now;
 		if ((rc = store_candidate_add(s, &k, id)) == 2)
-			rc = verr_set(e, VERR_CONFLICT, "call", "call: this "
-			    "account has applied to this call already");
+			rc = reapply(s, &k, id, &again, e);
 	}
 	if (rc == 0) {
 		snprintf(obj, sizeof(obj), "candidate:%lld", (long long)*id);
 		snprintf(after, sizeof(after), "call=%lld state=active",
 		    (long long)call);
-		rc = audit_append(s, act, "call.apply", obj, NULL, after, now,
-		    e);
+		rc = audit_append(s, act, again ? "call.reapply" : "call.apply",
+		    obj, again ? "state=withdrawn" : NULL, after, now, e);
 	}
 	return tx_close(s, rc, e);
 }

@@ -100,10 +100,25 @@ struct candidate_input {
  * act (signed in) applies to call: 0 with *id, or -1 with e: VERR_CONFLICT
  * naming "phase" outside the applications' dates (the message says when
  * they open or closed), "call" for a second application of one account.
+ * One application per account and call: an account whose application is
+ * withdrawn applies again by re-activating it (same id, the new profile,
+ * audited as call.reapply; the withdrawal stays in the audit chain).
  */
 int call_apply(struct store *s, const struct actor *act, int64_t call,
     const struct candidate_input *in, int64_t now, int64_t *id,
     struct verr *e);
+
+/* act's application to call to fn: 0, 1 when none (or not signed in), -1. */
+int candidate_mine(struct store *s, const struct actor *act, int64_t call,
+    int (*fn)(const struct candidate *, void *), void *arg);
+
+/*
+ * Whom to tell of call's decision: each account that applied or supports
+ * a candidate, once, to fn (candidate 1, or 0 for a supporter only), at
+ * most VECHE_CALL_AUDIENCE.  0, or -1 on a store error.
+ */
+int call_audience(struct store *s, int64_t call,
+    int (*fn)(int64_t user, int candidate, void *), void *arg);
 
 /* The candidate edits their application while applications are open. */
 int candidate_edit(struct store *s, const struct actor *act, int64_t id,

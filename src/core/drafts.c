@@ -749,6 +749,8 @@ draft_comment(struct store *s, const struct draft_comment_input *in,
 	if (rc == 0 && wording != NULL && store_draft_wording_add(s, *id,
 	    in->paragraph, wording) == -1)
 		rc = -1;
+	if (rc == 0 && store_draft_lang_add(s, *id, in->lang) == -1)
+		rc = -1;
 	return finish(s, rc, e);
 }
 
@@ -766,7 +768,7 @@ on_proposal(const struct draft_proposal *p, void *arg)
 int
 draft_decide(struct store *s, const struct actor *act, int64_t comment,
     const char *decision, const char *reason, int64_t now, int64_t *author,
-    int64_t *paragraph, struct verr *e)
+    enum lang *lang, int64_t *paragraph, struct verr *e)
 {
 	struct draft_proposal p;
 	struct draft_para para;
@@ -775,6 +777,7 @@ draft_decide(struct store *s, const struct actor *act, int64_t comment,
 	int k, rc;
 
 	*author = *paragraph = 0;
+	*lang = LANG_RU;
 	if ((k = draft_decision_parse(decision)) < 0)
 		return verr_set(e, VERR_INVALID, "decision", "decision: "
 		    "accepted, partly or rejected");
@@ -810,6 +813,7 @@ draft_decide(struct store *s, const struct actor *act, int64_t comment,
 	if (finish(s, rc, e) == -1)
 		return -1;
 	*author = p.user;
+	*lang = p.lang;
 	*paragraph = p.paragraph;
 	return 0;
 }
@@ -820,4 +824,11 @@ draft_proposals(struct store *s, int64_t draft, int64_t paragraph,
 {
 	return store_draft_proposals(s, draft, paragraph, VECHE_DRAFT_SUMMARY,
 	    fn, arg);
+}
+
+int
+draft_participants(struct store *s, int64_t draft,
+    int (*fn)(int64_t user, enum lang lang, void *), void *arg)
+{
+	return store_draft_participants(s, draft, VECHE_DRAFT_SUMMARY, fn, arg);
 }

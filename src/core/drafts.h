@@ -118,6 +118,7 @@ struct draft_comment_input {
 	const char *body;
 	const char *wording;            /* the proposed text, or NULL */
 	const char *device;
+	enum lang lang;                 /* written in: the decision's mail's */
 	int64_t now;
 };
 
@@ -137,14 +138,24 @@ int draft_comment(struct store *s, const struct draft_comment_input *in,
  * act (the owning agency's staff or an administrator) answers proposal
  * (a comment) with decision ("accepted", "partly", "rejected") and reason
  * (required unless accepted).  Returns 0 with the proposal's author
- * account in *author (0: anonymous) and its paragraph in *paragraph, or
+ * account in *author (0: anonymous), the language it was written in in
+ * *lang (its author's mail's) and its paragraph in *paragraph, or
  * -1 with e:
  * VERR_INVALID "decision" / "reason", VERR_NOT_FOUND "comment",
  * VERR_FORBIDDEN "agency", VERR_CONFLICT "decision" (answered already).
  */
 int draft_decide(struct store *s, const struct actor *act, int64_t comment,
     const char *decision, const char *reason, int64_t now, int64_t *author,
-    int64_t *paragraph, struct verr *e);
+    enum lang *lang, int64_t *paragraph, struct verr *e);
+
+/*
+ * The draft's participants: each account that published a comment on any
+ * of its versions, once, with the language it last wrote in, to fn (at
+ * most VECHE_DRAFT_SUMMARY; anonymous comments have no account).  Returns
+ * 0, or -1 on a store error.
+ */
+int draft_participants(struct store *s, int64_t draft,
+    int (*fn)(int64_t user, enum lang lang, void *), void *arg);
 
 /*
  * The published proposals of draft (paragraph 0) or of one paragraph, by

@@ -1,4 +1,5 @@
 /* officials.c: officials' profiles, notes, questions and digests. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,9 +7,13 @@
 
 #include "veche.h"
 #include "core/account.h"
+#include "core/clock.h"
 #include "core/datetime.h"
+#include "core/delivery.h"
+#include "core/letter.h"
 #include "core/officials.h"
 #include "core/text_check.h"
+#include "core/worker.h"
 #include "store/store.h"
 #include "store/store_officials.h"
 #include "text/sentiment.h"
@@ -639,4 +644,196 @@ official_mail_to(struct store *s, const struct official_question *q,
 	owner.user_id = q->user;
 	rc = official_profile_get(s, &owner, q->user, copy_email, &m);
 	return rc == -1 ? -1 : 0;
+}
+
+/* ---- The digest by e-mail (docs/officials.md) ---- */
+
+enum dm { DM_SUBJECT, DM_ANSWERS, DM_NEGATIVE, DM_NEUTRAL, DM_POSITIVE,
+	DM_TOPIC, DM_LINK, DM__MAX };
+
+static const char *const dm_words[DM__MAX][LANG__MAX] = {
+	[DM_SUBJECT] = { "Срез мнений по вопросу дня",
+	    "Cross-section of opinions on the question of the day" },
+	[DM_ANSWERS] = { "Ответы жителей", "Residents' answers" },
+	[DM_NEGATIVE] = { "негативные", "negative" },
+	[DM_NEUTRAL] = { "нейтральные", "neutral" },
+	[DM_POSITIVE] = { "позитивные", "positive" },
+	[DM_TOPIC] = { "Тема", "Topic" },
+	[DM_LINK] = { "Срез мнений", "Cross-section of opinions" },
+};
+
+/* A question copied out of the store's callback. */
+struct due_question {
+	struct official_question q;
+	char text[VECHE_OFFICIAL_MAX_QUESTION * 4 + 1];
+	int found;
+};
+
+static int
+on_due_question(const struct official_question *q, void *arg)
+{
+	struct due_question *d = arg;
+
+	d->q = *q;
+	snprintf(d->text, sizeof(d->text), "%s", q->text != NULL ? q->text :
+	    "");
+	d->q.text = d->text;
+	d->found = 1;
+	return 0;
+}
+
+/* The letter of digest dg of question q, both languages in one. */
+static int
+digest_letter(struct letter *l, const struct official_question *q,
+    const struct official_digest *dg, const char *url, char *subject,
+    size_t size)
+{
+	char line[256];
+	size_t i;
+	int lang, k;
+
+	snprintf(subject, size, "%s / %s", dm_words[DM_SUBJECT][LANG_RU],
+	    dm_words[DM_SUBJECT][LANG_EN]);
+	if (letter_init(l, LANG_RU, subject) == -1)
+		return -1;
+	letter_para(l, q->text);
+	for (lang = 0; lang < LANG__MAX; lang++) {
+		snprintf(line, sizeof(line), "%s: %" PRId64,
+		    dm_words[DM_ANSWERS][lang], dg->total);
+		letter_para(l, line);
+		for (k = 0; k < 3; k++) {
+			snprintf(line, sizeof(line), "%s: %" PRId64,
+			    dm_words[DM_NEGATIVE + k][lang], dg->sentiment[k]);
+			letter_para(l, line);
+		}
+		for (i = 0; i < dg->ntopics; i++) {
+			snprintf(line, sizeof(line), "%s «%s»: %" PRId64,
+			    dm_words[DM_TOPIC][lang], dg->topics[i].word,
+			    dg->topics[i].count);
+			letter_para(l, line);
+		}
+	}
+	if (url != NULL)
+		letter_link(l, dm_words[DM_LINK][LANG_RU], url);
+	letter_para(l, "-- \nВече / Veche");
+	letter_end(l);
+	return 0;
+}
+
+/* Claim and mail question id's digest: 1 when claimed, 0 not, -1. */
+static int
+digest_mail(struct store *s, int64_t id, const char *public_url,
+    int64_t now)
+{
+	char to[VECHE_MAX_EMAIL + 1], url[VECHE_MAX_URL + 64], subject[160];
+	char err[VECHE_MAX_DELIVERY_ERROR];
+	struct official_digest dg;
+	struct due_question *d;
+	struct letter l;
+	struct verr e;
+	size_t n;
+	int rc;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return -1;
+	if ((rc = store_official_question_get(s, id, on_due_question, d)) != 0
+	    || !d->found) {
+		free(d);
+		return rc == -1 ? -1 : 0;
+	}
+	if ((rc = official_mail_to(s, &d->q, now, to, sizeof(to))) != 0 ||
+	    to[0] == '\0') {
+		free(d);
+		return rc == -1 ? -1 : rc == 0;
+	}
+	memset(&e, 0, sizeof(e));
+	memset(&l, 0, sizeof(l));
+	if (official_digest(s, &d->q, &dg, &e) == -1) {
+		fprintf(stderr, "veche: digest mail: %s\n", e.message);
+		free(d);
+		return 1;
+	}
+	if (public_url != NULL) {
+		n = strlen(public_url);
+		while (n > 0 && public_url[n - 1] == '/')
+			n--;
+		snprintf(url, sizeof(url), "%.*s/officials/questions/%" PRId64
+		    "/digest", (int)n, public_url, id);
+	}
+	if (digest_letter(&l, &d->q, &dg, public_url != NULL ? url : NULL,
+	    subject, sizeof(subject)) == 0 && delivery_mail_now(s, to, subject,
+	    &l, err, sizeof(err)) == -1)
+		fprintf(stderr, "veche: digest mail: %s\n", err);
+	letter_free(&l);
+	official_digest_free(&dg);
+	free(d);
+	return 1;
+}
+
+int
+official_digests_mail(struct store *s, const char *public_url, int64_t now)
+{
+	int64_t ids[VECHE_OFFICIAL_DUE];
+	size_t n, i;
+	int rc, claimed = 0;
+
+	if (store_official_questions_due(s, now, ids, VECHE_OFFICIAL_DUE,
+	    &n) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((rc = digest_mail(s, ids[i], public_url, now)) == -1)
+			return -1;
+		claimed += rc;
+	}
+	return claimed;
+}
+
+struct official_mailer {
+	struct worker *thread;
+	char public_url[VECHE_MAX_URL + 1];
+	int have_url;
+};
+
+static int64_t
+mailer_round(struct worker *w, void *arg)
+{
+	struct official_mailer *m = arg;
+	struct store *s = worker_store(w);
+
+	if (official_digests_mail(s, m->have_url ? m->public_url : NULL,
+	    clock_now()) == -1)
+		fprintf(stderr, "veche: officials' digests: %s\n",
+		    store_error(s));
+	return VECHE_OFFICIAL_POLL_MS;
+}
+
+struct official_mailer *
+official_mailer_start(const char *db_path, struct store_writer *writer,
+    const char *public_url, char *err, size_t errlen)
+{
+	struct official_mailer *m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (public_url != NULL) {
+		snprintf(m->public_url, sizeof(m->public_url), "%s", public_url);
+		m->have_url = 1;
+	}
+	if ((m->thread = worker_start_db("officials' digests", db_path, writer,
+	    mailer_round, m, err, errlen)) == NULL) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void
+official_mailer_stop(struct official_mailer *m)
+{
+	if (m == NULL)
+		return;
+	worker_stop(m->thread);
+	free(m);
 }

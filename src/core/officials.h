@@ -156,4 +156,30 @@ void official_digest_free(struct official_digest *d);
 int official_mail_to(struct store *s, const struct official_question *q,
     int64_t now, char *to, size_t size);
 
+/*
+ * Mail the digest of every question closed at now and not mailed yet (at
+ * most VECHE_OFFICIAL_DUE a call) to its official's private e-mail, in
+ * Russian and English, with a link under public_url (may be NULL: none).
+ * Each is claimed first (official_mail_to), so each digest is mailed once
+ * whoever else runs this; a question whose official gave no e-mail is
+ * claimed and not mailed; a failed send is logged and not retried.
+ * Returns how many were claimed, or -1 on a store error.
+ */
+int official_digests_mail(struct store *s, const char *public_url,
+    int64_t now);
+
+/*
+ * The worker that mails due digests (official_digests_mail every
+ * VECHE_OFFICIAL_POLL_MS by clock_now()), on its own connection to
+ * db_path.  NULL with a message in err.
+ */
+struct store_writer;
+struct official_mailer;
+struct official_mailer *official_mailer_start(const char *db_path,
+    struct store_writer *writer, const char *public_url, char *err,
+    size_t errlen);
+
+/* Stop the worker and free it; accepts NULL. */
+void official_mailer_stop(struct official_mailer *m);
+
 #endif

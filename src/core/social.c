@@ -94,19 +94,23 @@ proposal_present(struct store *s, int64_t id)
 /*
  * The kinds of subject comments attach to.  Adding one (a draft's
  * paragraph, an official's note, an open call's candidate) is one line:
- * its name (at most 15 bytes, [a-z_]), its page (the id follows) and a
- * function saying whether an id exists.
+ * its name (at most 15 bytes, [a-z_]), its page (the id follows), a
+ * function saying whether an id exists, and whether its comments need a
+ * signed-in author (public discussions in the manner of 59-FZ identify
+ * their participants: a draft's proposals are answered to their author,
+ * a candidate's critics answer for what they say).
  */
 static const struct {
 	const char *name;
 	const char *page;
 	int (*present)(struct store *, int64_t);
+	int account;                    /* anonymous comments refused */
 } kinds[] = {
-	{ "report", "/reports/", report_present },
-	{ "proposal", "/proposals/", proposal_present },
-	{ "official_note", "/officials/notes/", official_note_exists },
-	{ "call_candidate", "/candidates/", candidate_present },
-	{ "draft_paragraph", "/drafts/p/", draft_para_present },
+	{ "report", "/reports/", report_present, 0 },
+	{ "proposal", "/proposals/", proposal_present, 0 },
+	{ "official_note", "/officials/notes/", official_note_exists, 0 },
+	{ "call_candidate", "/candidates/", candidate_present, 1 },
+	{ "draft_paragraph", "/drafts/p/", draft_para_present, 1 },
 };
 
 /* The kinds' index of name, or -1. */
@@ -119,6 +123,14 @@ kind_find(const char *name)
 		if (strcmp(kinds[i].name, name) == 0)
 			return (int)i;
 	return -1;
+}
+
+int
+social_kind_needs_account(const char *kind)
+{
+	int k = kind_find(kind);
+
+	return k >= 0 && kinds[k].account;
 }
 
 int
@@ -231,6 +243,9 @@ social_comment_add(struct store *s, const struct comment_input *in,
 	if ((k = kind_find(c.subject_kind)) < 0)
 		return verr_set(e, VERR_INVALID, "subject", "subject: report "
 		    "or proposal");
+	if (kinds[k].account && (in->by == NULL || in->by->user_id <= 0))
+		return verr_set(e, VERR_FORBIDDEN, "session", "session: sign "
+		    "in with an account to comment on a %s", c.subject_kind);
 	if (in->body == NULL || !has_text(in->body))
 		return verr_set(e, VERR_INVALID, "body", "body: write the "
 		    "comment");

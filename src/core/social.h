@@ -38,6 +38,14 @@ int social_subject_path(const char *kind, int64_t id, char *buf,
     size_t size);
 
 /*
+ * Whether comments on kind need a signed-in author (the kinds table's
+ * flag): 1 or 0 (0 for an unknown kind too).  social_comment_add
+ * refuses an anonymous comment on such a kind, VERR_FORBIDDEN naming
+ * "session".
+ */
+int social_kind_needs_account(const char *kind);
+
+/*
  * Parse "kind:id" ("proposal:5") into kind (at least 16 bytes) and *id.
  * Returns 0, or -1 with e set (VERR_INVALID naming field).
  */
@@ -81,7 +89,8 @@ struct comment_input {
  * (its reputation, its profile).  Returns 0 and the id in *id, with the
  * photo's id in photo (NULL: not wanted; "" without a photo),
  * PHOTO_ID_LEN bytes; -1 with e set: VERR_NOT_FOUND naming "id" (no such
- * subject), VERR_INVALID naming the field ("subject", "body", "author",
+ * subject), VERR_FORBIDDEN naming "session" (an anonymous comment on a
+ * kind that needs an account), VERR_INVALID naming the field ("subject", "body", "author",
  * "photo").
  */
 int social_comment_add(struct store *s, const struct comment_input *in,

@@ -567,6 +567,16 @@ sq_int64_row(sqlite3_stmt *st, void *arg)
 }
 
 int
+sq_ids_row(sqlite3_stmt *st, void *arg)
+{
+	const struct sq_ids *r = arg;
+
+	if (*r->n < r->max)
+		r->ids[(*r->n)++] = sqlite3_column_int64(st, 0);
+	return 0;
+}
+
+int
 sq_id_text_row(sqlite3_stmt *st, void *arg)
 {
 	const struct sq_id_text *o = arg;

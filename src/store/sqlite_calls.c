@@ -40,7 +40,7 @@ const struct migration_set store_calls_schema = {
 enum {
 	Q_ADD, Q_GET, Q_EACH_NEW, Q_EACH_OLD, Q_DECIDE, Q_K_ADD, Q_K_GET,
 	Q_K_EACH, Q_K_ALL, Q_K_EDIT, Q_K_MOVE, Q_SUPPORT, Q_SUPPORTED,
-	Q__MAX
+	Q_K_MINE, Q_K_REAPPLY, Q_AUDIENCE, Q__MAX
 };
 
 #define COLUMNS "c.id, c.post, c.body, c.members, c.requirements, c.opens," \
@@ -81,6 +81,17 @@ static const char *const sql[Q__MAX] = {
 	    " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
 	[Q_SUPPORTED] = "SELECT 1 FROM call_supports WHERE candidate = ?1"
 	    " AND user = ?2",
+	[Q_K_MINE] = "SELECT " K_COLUMNS " FROM call_candidates k"
+	    " WHERE k.call = ?1 AND k.user = ?2",
+	[Q_K_REAPPLY] = "UPDATE call_candidates SET name = ?2,"
+	    " experience = ?3, education = ?4, programme = ?5, state = 0,"
+	    " reason = NULL, updated = ?6 WHERE id = ?1 AND state = 1",
+	/* Each account once: a candidate (1) or only a supporter (0). */
+	[Q_AUDIENCE] = "SELECT user, max(cand) FROM (SELECT k.user AS user,"
+	    " 1 AS cand FROM call_candidates k WHERE k.call = ?1 UNION ALL"
+	    " SELECT s.user, 0 FROM call_supports s JOIN call_candidates k"
+	    " ON k.id = s.candidate WHERE k.call = ?1) GROUP BY user"
+	    " ORDER BY user LIMIT ?2",
 };
 
 const struct stmt_table store_calls_stmts = { sql, Q__MAX };
@@ -262,11 +273,12 @@ store_candidate_each(struct store *s, int64_t call, size_t limit,
 	return sq_rows(s, st, "reading candidates", k_row, &r);
 }
 
-int
-store_candidate_edit(struct store *s, int64_t id, const struct candidate *k,
-    int64_t now)
+/* Write k's profile to candidate id by q (Q_K_EDIT or Q_K_REAPPLY). */
+static int
+profile_write(struct store *s, int q, int64_t id, const struct candidate *k,
+    int64_t now, const char *what)
 {
-	sqlite3_stmt *st = ST(Q_K_EDIT);
+	sqlite3_stmt *st = ST(q);
 
 	if (st == NULL)
 		return -1;
@@ -276,9 +288,16 @@ store_candidate_edit(struct store *s, int64_t id, const struct candidate *k,
 	sq_bind_text(st, 4, k->education);
 	sq_bind_text(st, 5, k->programme);
 	sqlite3_bind_int64(st, 6, now);
-	if (sq_step_done(s, st, "editing an application") == -1)
+	if (sq_step_done(s, st, what) == -1)
 		return -1;
 	return sqlite3_changes(s->db) > 0 ? 0 : 1;
+}
+
+int
+store_candidate_edit(struct store *s, int64_t id, const struct candidate *k,
+    int64_t now)
+{
+	return profile_write(s, Q_K_EDIT, id, k, now, "editing an application");
 }
 
 int
@@ -328,4 +347,55 @@ store_candidate_supported(struct store *s, int64_t id, int64_t user)
 	if ((rc = sq_row(s, st, "reading a support", NULL, NULL)) == -1)
 		return -1;
 	return rc == 0 ? 1 : 0;
+}
+
+int
+store_candidate_mine(struct store *s, int64_t call, int64_t user,
+    int (*fn)(const struct candidate *, void *), void *arg)
+{
+	struct k_rows r = { fn, arg };
+	sqlite3_stmt *st = ST(Q_K_MINE);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, call);
+	sqlite3_bind_int64(st, 2, user);
+	return sq_row(s, st, "reading an account's application", k_row, &r);
+}
+
+int
+store_candidate_reapply(struct store *s, int64_t id,
+    const struct candidate *k, int64_t now)
+{
+	return profile_write(s, Q_K_REAPPLY, id, k, now,
+	    "re-activating an application");
+}
+
+struct audience_rows {
+	int (*fn)(int64_t, int, void *);
+	void *arg;
+};
+
+static int
+audience_row(sqlite3_stmt *st, void *arg)
+{
+	const struct audience_rows *r = arg;
+
+	return r->fn(sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
+	    r->arg);
+}
+
+int
+store_call_audience(struct store *s, int64_t call, size_t limit,
+    int (*fn)(int64_t, int, void *), void *arg)
+{
+	struct audience_rows r = { fn, arg };
+	sqlite3_stmt *st = ST(Q_AUDIENCE);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, call);
+	sqlite3_bind_int64(st, 2, (int64_t)limit);
+	return sq_rows(s, st, "reading a call's candidates and supporters",
+	    audience_row, &r);
 }

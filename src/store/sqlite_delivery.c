@@ -291,27 +291,11 @@ store_subscription_each(struct store *s,
 	    "reading subscriptions", subscription_row, &e);
 }
 
-/* Where claim_row collects the claimed ids. */
-struct claimed {
-	int64_t *ids;
-	size_t max, *n;
-};
-
-static int
-claim_row(sqlite3_stmt *st, void *arg)
-{
-	const struct claimed *c = arg;
-
-	if (*c->n < c->max)
-		c->ids[(*c->n)++] = sqlite3_column_int64(st, 0);
-	return 0;
-}
-
 int
 store_delivery_claim(struct store *s, int64_t now_ms, int64_t *ids,
     size_t max, size_t *n)
 {
-	struct claimed c = { ids, max, n };
+	struct sq_ids c = { ids, max, n };
 	sqlite3_stmt *st;
 	int own;
 
@@ -321,7 +305,7 @@ store_delivery_claim(struct store *s, int64_t now_ms, int64_t *ids,
 		return -1;
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-	if (sq_rows(s, st, "claiming deliveries", claim_row, &c) != 0) {
+	if (sq_rows(s, st, "claiming deliveries", sq_ids_row, &c) != 0) {
 		*n = 0;
 		return sq_tx_end(s, own, 0);
 	}

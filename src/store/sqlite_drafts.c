@@ -35,6 +35,10 @@ static const char *const drafts_migrations[] = {
 	"CREATE TABLE draft_decisions(comment INTEGER PRIMARY KEY,"
 	" decision INTEGER NOT NULL, reason TEXT, by_user INTEGER,"
 	" decided INTEGER NOT NULL);",
+	/* 2 (partfix): the language each proposal was written in, for the
+	 * decision's e-mail (accounts keep no language). */
+	"CREATE TABLE draft_comment_langs(comment INTEGER PRIMARY KEY,"
+	" lang INTEGER NOT NULL);",
 };
 
 const struct migration_set store_drafts_schema = {
@@ -45,7 +49,7 @@ const struct migration_set store_drafts_schema = {
 enum {
 	Q_ADD, Q_VERSION, Q_ARTICLE, Q_PARA, Q_CURRENT, Q_GET, Q_EACH,
 	Q_PARAS, Q_PARA_GET, Q_WORDING, Q_DECIDE, Q_PROPOSALS, Q_PROPOSAL,
-	Q__MAX
+	Q_LANG, Q_PARTICIPANTS, Q__MAX
 };
 
 #define PUBLISHED_ON(p) "c.subject_kind = 'draft_paragraph' AND" \
@@ -59,11 +63,13 @@ enum {
 	" ON a.id = p.article"
 #define PROPOSAL_COLUMNS "c.id, p.id, p.version, a.number, p.number," \
 	" p.body, c.author, coalesce(c.user, 0), c.body, w.body, c.created," \
-	" coalesce(dd.decision, 0), dd.reason, coalesce(dd.decided, 0)" \
+	" coalesce(dd.decision, 0), dd.reason, coalesce(dd.decided, 0)," \
+	" coalesce(cl.lang, 0)" \
 	" FROM comments c JOIN draft_paragraphs p ON " PUBLISHED_ON("p.id") \
 	" JOIN draft_articles a ON a.id = p.article" \
 	" LEFT JOIN draft_wordings w ON w.comment = c.id" \
-	" LEFT JOIN draft_decisions dd ON dd.comment = c.id"
+	" LEFT JOIN draft_decisions dd ON dd.comment = c.id" \
+	" LEFT JOIN draft_comment_langs cl ON cl.comment = c.id"
 
 static const char *const sql[Q__MAX] = {
 	[Q_ADD] = "INSERT INTO drafts(agency, title, opens, closes, created)"
@@ -93,6 +99,15 @@ static const char *const sql[Q__MAX] = {
 	    " AND (?2 = 0 OR p.id = ?2) ORDER BY p.version, a.number,"
 	    " p.number, c.created, c.id LIMIT ?3",
 	[Q_PROPOSAL] = "SELECT " PROPOSAL_COLUMNS " WHERE c.id = ?1",
+	/* One row per account; the bare lang is its latest comment's
+	 * (SQLite takes bare columns from the max(c.id) row). */
+	[Q_PARTICIPANTS] = "SELECT c.user, coalesce(cl.lang, 0), max(c.id)"
+	    " FROM draft_paragraphs p JOIN comments c ON " PUBLISHED_ON("p.id")
+	    " LEFT JOIN draft_comment_langs cl ON cl.comment = c.id"
+	    " WHERE p.draft = ?1 AND c.user IS NOT NULL GROUP BY c.user"
+	    " ORDER BY c.user LIMIT ?2",
+	[Q_LANG] = "INSERT INTO draft_comment_langs(comment, lang)"
+	    " VALUES (?1, ?2)",
 };
 
 const struct stmt_table store_drafts_stmts = { sql, Q__MAX };
@@ -291,6 +306,18 @@ store_draft_wording_add(struct store *s, int64_t comment, int64_t paragraph,
 }
 
 int
+store_draft_lang_add(struct store *s, int64_t comment, enum lang lang)
+{
+	sqlite3_stmt *st = ST(Q_LANG);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, comment);
+	sqlite3_bind_int(st, 2, (int)lang);
+	return sq_step_done(s, st, "storing a proposal's language");
+}
+
+int
 store_draft_decide(struct store *s, int64_t comment, enum draft_decision d,
     const char *reason, int64_t by, int64_t now)
 {
@@ -337,6 +364,9 @@ proposal_row(sqlite3_stmt *st, void *arg)
 	p.decided = sqlite3_column_int64(st, 13);
 	if ((unsigned)p.decision >= DRAFT_DECISION__MAX)
 		p.decision = DRAFT_UNDECIDED;
+	p.lang = (enum lang)sqlite3_column_int(st, 14);
+	if ((unsigned)p.lang >= LANG__MAX)
+		p.lang = LANG_RU;
 	return r->fn(&p, r->arg);
 }
 
@@ -367,4 +397,34 @@ store_draft_proposal_get(struct store *s, int64_t id,
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	return sq_row(s, st, "reading a proposal", proposal_row, &r);
+}
+
+struct participant_rows {
+	int (*fn)(int64_t, enum lang, void *);
+	void *arg;
+};
+
+static int
+participant_row(sqlite3_stmt *st, void *arg)
+{
+	const struct participant_rows *r = arg;
+	int lang = sqlite3_column_int(st, 1);
+
+	return r->fn(sqlite3_column_int64(st, 0), lang >= 0 && lang < LANG__MAX ?
+	    (enum lang)lang : LANG_RU, r->arg);
+}
+
+int
+store_draft_participants(struct store *s, int64_t draft, size_t limit,
+    int (*fn)(int64_t, enum lang, void *), void *arg)
+{
+	struct participant_rows r = { fn, arg };
+	sqlite3_stmt *st = ST(Q_PARTICIPANTS);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, draft);
+	sqlite3_bind_int64(st, 2, (int64_t)limit);
+	return sq_rows(s, st, "reading a draft's participants",
+	    participant_row, &r);
 }

@@ -172,6 +172,15 @@ const char *sq_col_text(sqlite3_stmt *st, int i);
 /* A row function for sq_row: column 0 into *(int64_t *)arg. */
 int sq_int64_row(sqlite3_stmt *st, void *arg);
 
+/* Where sq_ids_row gathers column 0 of each row: at most max, *n of them. */
+struct sq_ids {
+	int64_t *ids;
+	size_t max, *n;
+};
+
+/* A row function for sq_rows: column 0 appended to a struct sq_ids. */
+int sq_ids_row(sqlite3_stmt *st, void *arg);
+
 /* Where sq_id_text_row copies column 0 (an integer) and 1 (text, cut). */
 struct sq_id_text {
 	int64_t *id;

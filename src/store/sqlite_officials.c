@@ -32,6 +32,9 @@ static const char *const officials_migrations[] = {
 	" ON DELETE CASCADE, user INTEGER NOT NULL, name TEXT,"
 	" body TEXT NOT NULL, created INTEGER NOT NULL,"
 	" UNIQUE(question, user));",
+	/* 2 (partfix): the digests the worker has still to mail. */
+	"CREATE INDEX official_questions_due ON official_questions(closes)"
+	" WHERE mailed = 0;",
 };
 
 const struct migration_set store_officials_schema = {
@@ -41,7 +44,7 @@ const struct migration_set store_officials_schema = {
 
 enum {
 	Q_PUT, Q_GET, Q_EACH, Q_NOTE_ADD, Q_NOTE_GET, Q_NOTE_EACH, Q_Q_ADD,
-	Q_Q_GET, Q_Q_EACH, Q_A_ADD, Q_A_EACH, Q_MAILED,
+	Q_Q_GET, Q_Q_EACH, Q_A_ADD, Q_A_EACH, Q_MAILED, Q_DUE,
 	Q__MAX
 };
 
@@ -81,6 +84,8 @@ static const char *const sql[Q__MAX] = {
 	    " official_answers WHERE question = ?1 ORDER BY created, id",
 	[Q_MAILED] = "UPDATE official_questions SET mailed = ?2"
 	    " WHERE id = ?1 AND mailed = 0",
+	[Q_DUE] = "SELECT id FROM official_questions WHERE mailed = 0"
+	    " AND closes <= ?1 ORDER BY closes, id LIMIT ?2",
 };
 
 const struct stmt_table store_officials_stmts = { sql, Q__MAX };
@@ -351,4 +356,19 @@ store_official_question_mailed(struct store *s, int64_t id, int64_t now)
 	if (sq_step_done(s, st, "marking a digest mailed") == -1)
 		return -1;
 	return sqlite3_changes(s->db) > 0 ? 0 : 1;
+}
+
+int
+store_official_questions_due(struct store *s, int64_t now, int64_t *ids,
+    size_t max, size_t *n)
+{
+	struct sq_ids r = { ids, max, n };
+	sqlite3_stmt *st = ST(Q_DUE);
+
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, (int64_t)max);
+	return sq_rows(s, st, "reading the digests due", sq_ids_row, &r);
 }

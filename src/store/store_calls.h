@@ -72,4 +72,22 @@ int store_candidate_support(struct store *s, int64_t id, int64_t user,
 /* 1 when user supports id, 0 when not, -1. */
 int store_candidate_supported(struct store *s, int64_t id, int64_t user);
 
+/* user's application to call to fn: 0, 1 when none, -1. */
+int store_candidate_mine(struct store *s, int64_t call, int64_t user,
+    int (*fn)(const struct candidate *, void *), void *arg);
+
+/*
+ * Re-activate withdrawn candidate id with k's profile: 0, or 1 when it is
+ * not withdrawn.
+ */
+int store_candidate_reapply(struct store *s, int64_t id,
+    const struct candidate *k, int64_t now);
+
+/*
+ * Every account that applied to call or supports one of its candidates,
+ * once, at most limit, to fn with 1 for a candidate, 0 for a supporter.
+ */
+int store_call_audience(struct store *s, int64_t call, size_t limit,
+    int (*fn)(int64_t user, int candidate, void *), void *arg);
+
 #endif

@@ -44,6 +44,16 @@ int store_draft_wording_add(struct store *s, int64_t comment,
     int64_t paragraph, const char *text);
 
 /* Record the decision on comment: 0, or 2 when it has one already. */
+/*
+ * The accounts with a published comment on any version of draft, at most
+ * limit, each once with the language of its latest comment, to fn.
+ */
+int store_draft_participants(struct store *s, int64_t draft, size_t limit,
+    int (*fn)(int64_t, enum lang, void *), void *arg);
+
+/* The language comment (a proposal) was written in. */
+int store_draft_lang_add(struct store *s, int64_t comment, enum lang lang);
+
 int store_draft_decide(struct store *s, int64_t comment,
     enum draft_decision d, const char *reason, int64_t by, int64_t now);
 

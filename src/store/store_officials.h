@@ -71,4 +71,11 @@ int store_official_answer_each(struct store *s, int64_t question,
 int store_official_question_mailed(struct store *s, int64_t id,
     int64_t now);
 
+/*
+ * The questions closed at now whose digest is not mailed yet, the
+ * earliest closed first, at most max ids into ids (*n of them).
+ */
+int store_official_questions_due(struct store *s, int64_t now, int64_t *ids,
+    size_t max, size_t *n);
+
 #endif

@@ -16,8 +16,10 @@ import json
 import os
 import sqlite3
 import tempfile
+import unittest
 
 from harness import ServerTestCase, Session
+from test_delivery import mail_server
 
 DAY = 86400
 MSK = dt.timezone(dt.timedelta(hours=3))
@@ -176,6 +178,13 @@ class CallsTest(ServerTestCase):
         self.assertEqual(r.status, 200, r)
         self.assertIn("Кандидат слабый, программа пустая.", r.text())
         self.assertIn("ст. 11 59-ФЗ", r.text())
+        # A candidate's comments need an account, through the comment
+        # system's own route and on the page (its kinds table's flag).
+        self.refused(self.comment(Session(self), k2, "Аноним"), 403,
+                     "session")
+        page = self.fetch("GET", "/calls/%d/candidates/%d" % (call, k2))
+        self.assertIn('id="comment-sign-in"', page.text())
+        self.assertNotIn('id="comment-form"', page.text())
         # A threat is held (art. 11), not published.
         r = self.comment(cit2, k2, "Я тебя убью")
         self.assertEqual(r.json()["status"], "pending")
@@ -348,7 +357,97 @@ class CallsTest(ServerTestCase):
                        {"Content-Type": "application/json"})
         self.assertIn(r.status, (401, 403), r)
 
+    def test_reapply_after_withdrawal_restores_the_application(self):
+        t0 = self.server.now()
+        call = self.announce()
+        self.to_day(1, t0)
+        cand2, cand3 = Session(self, "cand2"), Session(self, "cand3")
+        k2 = self.apply(cand2, call, name="Анна Первая")
+        k3 = self.apply(cand3, call, name="Пётр Отклонённый")
+        page = "/calls/%d/apply" % call
+        # With an active application the page links it, no blank form.
+        r = cand2.get(page).text()
+        self.assertIn('id="apply-have"', r)
+        self.assertIn('href="/calls/%d/candidates/%d#candidate-edit"'
+                      % (call, k2), r)
+        self.assertNotIn('id="apply-form"', r)
+        r = cand2.post("/api/v1/calls/%d/candidates/%d/withdraw"
+                       % (call, k2), json_body={})
+        self.assertEqual(r.status, 200, r)
+        # Withdrawn: the form again, filled from the application.
+        r = cand2.get(page).text()
+        self.assertIn('id="apply-again"', r)
+        self.assertIn('id="apply-form"', r)
+        self.assertIn('value="Анна Первая"', r)
+        # Applying again re-activates the same application.
+        self.assertEqual(self.apply(cand2, call, name="Анна Вторая"), k2)
+        k = self.candidate(call, k2)
+        self.assertEqual((k["state"], k["name"]), ("active", "Анна Вторая"))
+        self.assertEqual(self.audit("candidate:%d" % k2),
+                         ["call.apply", "call.withdraw", "call.reapply"])
+        self.refused(self.apply(cand2, call, status=409), 409, "call")
+        # A rejected application is the administrator's act: not undone.
+        r = Session(self, "admin1").post(
+            "/api/v1/calls/%d/candidates/%d/reject" % (call, k3),
+            json_body={"reason": "Нет стажа."})
+        self.assertEqual(r.status, 200, r)
+        said = self.refused(self.apply(cand3, call, status=409), 409, "call")
+        self.assertIn("rejected", said)
+        # After the applications close a withdrawn one stays withdrawn.
+        r = cand2.post("/api/v1/calls/%d/candidates/%d/withdraw"
+                       % (call, k2), json_body={})
+        self.assertEqual(r.status, 200, r)
+        self.to_day(6, t0)
+        cand2 = Session(self, "cand2")
+        self.refused(self.apply(cand2, call, status=409), 409, "phase")
+        self.assertEqual(self.candidate(call, k2)["state"], "withdrawn")
+
+
+class CallMailTest(unittest.TestCase):
+    """Candidates and supporters hear of the decision by e-mail."""
+
+    def test_decision_mailed_to_candidates_and_supporters(self):
+        mails = {"cand1": "c1@mail.test", "cand2": "c2@mail.test",
+                 "sup1": "s1@mail.test"}
+        with mail_server(mails) as (server, box):
+            server.create_user("admin1", "admin")
+            server.create_user("sup2", "citizen")
+            case = CallsTest("run")
+            case.server = server
+            t0 = server.now()
+            call = case.announce(Session(case, "admin1"))
+            case.to_day(1, t0)
+            cand1, cand2 = Session(case, "cand1"), Session(case, "cand2")
+            k1 = case.apply(cand1, call)
+            k2 = case.apply(cand2, call, name="Анна Мостова")
+            # sup1 supports both, cand2 supports a rival, sup2 has no
+            # address: each account is told once, if it has one.
+            for s, k in ((Session(case, "sup1"), k1),
+                         (Session(case, "sup1"), k2), (cand2, k1),
+                         (Session(case, "sup2"), k1)):
+                r = s.post("/api/v1/calls/%d/candidates/%d/support"
+                           % (call, k), json_body={})
+                self.assertEqual(r.status, 200, r)
+            self.assertEqual(box.messages, [])
+            case.to_day(11, t0)
+            r = Session(case, "admin1").post(
+                "/api/v1/calls/%d/decision" % call, json_body={
+                    "chosen": str(k1), "reasons": "Лучшая программа.",
+                    "vote": "За — 5."})
+            self.assertEqual(r.status, 200, r)
+            # delivery_mail_now sent before the answer: count them now.
+            for login, addr in mails.items():
+                got = box.to(addr)
+                self.assertEqual(len(got), 1, (login, got))
+                body = got[0].get_body(("plain",)).get_content()
+                self.assertIn("Лучшая программа.", body)
+                self.assertIn("Сергей Дорогин", body)
+                self.assertIn("/calls/%d" % call, body)
+                self.assertIn("The commission decided", body)
+                self.assertIn("поддержали" if login == "sup1" else
+                              "подали заявку", body)
+            self.assertEqual(len(box.messages), 3)
+
 
 if __name__ == "__main__":
-    import unittest
     unittest.main()

@@ -4,6 +4,7 @@ state (replayed through the admin routes), no event lost when the server is
 killed with SIGKILL mid-delivery, e-mail seen by a real local SMTP receiver
 (aiosmtpd), and the CSV export.
 """
+import contextlib
 import copy
 import datetime as dt
 import email
@@ -379,6 +380,39 @@ def smtp_controller():
             raise AssertionError("aiosmtpd is missing: run scripts/deps.sh "
                                  "(apt-get install python3-aiosmtpd)")
     return Controller
+
+
+@contextlib.contextmanager
+def mail_server(emails=None, **server_args):
+    """A started server whose mail goes to a Mailbox on a loopback SMTP
+    receiver: yields (server, box).  emails maps logins (created as
+    citizens unless they exist) to addresses.  The server must stop
+    cleanly."""
+    Controller = smtp_controller()
+    box = Mailbox()
+    port = free_port()
+    smtp = Controller(box, hostname="127.0.0.1", port=port)
+    smtp.start()
+    server = Server(serve_args=tuple(server_args.pop("serve_args", ())) + (
+        "--smtp", "smtp://127.0.0.1:%d" % port,
+        "--mail-from", "veche@city.test"), **server_args)
+    try:
+        server.start()
+        if emails:
+            for login in emails:
+                server.create_user(login, "citizen")
+            db = sqlite3.connect(server.db, timeout=30)
+            for login, addr in emails.items():
+                db.execute("UPDATE users SET email = ? WHERE login = ?",
+                           (addr, login))
+            db.commit()
+            db.close()
+        yield server, box
+        assert server.stop() == 0
+    finally:
+        server.kill()
+        server.cleanup()
+        smtp.stop()
 
 
 class Mailbox:

@@ -17,8 +17,8 @@ import sqlite3
 import tempfile
 import unittest
 
-from harness import ServerTestCase, Session, Server, free_port
-from test_delivery import Mailbox, smtp_controller, wait_for
+from harness import ServerTestCase, Session
+from test_delivery import mail_server, wait_for
 
 TEXT_V1 = """Статья 1. Общие положения
 1. Настоящие правила устанавливают порядок благоустройства дворов.
@@ -45,6 +45,7 @@ TEXT_V2 = """Статья 1. Общие положения
 """
 
 EMAIL = "drafter@mail.test"
+EN_EMAIL = "reader@mail.test"
 NAME = "Пётр Составитель"
 
 
@@ -215,6 +216,27 @@ class DraftsTest(DraftCase):
                            "comments" % pid, json_body={"body": "Без входа"})
         self.refused(r, 403, "session")
 
+    def test_shared_comment_route_needs_an_account(self):
+        op = Session(self, "oproads")
+        did = self.publish(op)
+        pid = self.para(did, "1.1")["id"]
+        anon = Session(self)
+        r = self.form_post(anon, "/api/v1/comments", {
+            "subject": "draft_paragraph:%d" % pid, "body": "Аноним"})
+        self.refused(r, 403, "session")
+        page = self.fetch("GET", "/drafts/p/%d" % pid).text()
+        self.assertIn('id="comment-sign-in"', page)
+        self.assertNotIn('id="comment-form"', page)
+        self.assertNotIn("Аноним", page)
+        # Signed in, the shared route takes it as the drafts' own does.
+        cit = Session(self, "rater")
+        r = self.form_post(cit, "/api/v1/comments", {
+            "subject": "draft_paragraph:%d" % pid, "body": "С именем"})
+        self.assertEqual(r.status, 201, r)
+        page = cit.get("/drafts/p/%d" % pid).text()
+        self.assertIn("С именем", page)
+        self.assertIn('id="comment-form"', page)
+
     def test_next_version_diff_and_old_paragraphs(self):
         op = Session(self, "oproads")
         did = self.publish(op)
@@ -371,22 +393,9 @@ class DraftMailTest(unittest.TestCase):
     """The author of a proposal hears of the decision by e-mail."""
 
     def test_decision_mailed_to_the_author(self):
-        Controller = smtp_controller()
-        box = Mailbox()
-        port = free_port()
-        smtp = Controller(box, hostname="127.0.0.1", port=port)
-        smtp.start()
-        server = Server(serve_args=("--smtp", "smtp://127.0.0.1:%d" % port,
-                                    "--mail-from", "veche@city.test"))
-        try:
-            server.start()
+        with mail_server({"citizen": EMAIL, "english": EN_EMAIL}) as (
+                server, box):
             server.create_user("oproads", "operator", agencies=["roads"])
-            server.create_user("citizen", "citizen")
-            db = sqlite3.connect(server.db, timeout=30)
-            db.execute("UPDATE users SET email = ? WHERE login = 'citizen'",
-                       (EMAIL,))
-            db.commit()
-            db.close()
             case = DraftCase("run")
             case.server = server
             op, cit = Session(case, "oproads"), Session(case, "citizen")
@@ -401,11 +410,43 @@ class DraftMailTest(unittest.TestCase):
             self.assertIn("Противоречит закону.", body)
             self.assertIn("Отклонено", body)
             self.assertIn("/drafts/p/", body)
-            self.assertEqual(server.stop(), 0)
-        finally:
-            server.kill()
-            server.cleanup()
-            smtp.stop()
+            # The mail speaks the proposal's language, not the page's of
+            # the staff member deciding.
+            en = Session(case, "english")
+            en.cookies["veche_lang"] = "en"
+            cid2 = case.comment(en, case.para(did, "1.2")["id"],
+                                "Other words")
+            op.cookies["veche_lang"] = "ru"
+            r = op.post("/api/v1/drafts/comments/%d/decision" % cid2,
+                        json_body={"decision": "partly",
+                                   "reason": "Частично учтено."})
+            self.assertEqual(r.status, 200, r)
+            msgs = wait_for("the English decision's mail",
+                            lambda: box.to(EN_EMAIL))
+            self.assertEqual(msgs[0]["Subject"].startswith("Решение"),
+                             False, msgs[0]["Subject"])
+            body = msgs[0].get_body(("plain",)).get_content()
+            self.assertIn("Partly accepted", body)
+            self.assertNotIn("Учтено частично", body)
+            # A new version: each participant (two comments or one) gets
+            # one mail, in their language, linking the version's diff.
+            case.comment(cit, case.para(did, "2.1")["id"], "Ещё одно")
+            r = op.post("/api/v1/drafts/%d/versions" % did,
+                        json_body={"text": TEXT_V2})
+            self.assertEqual(r.status, 201, r)
+
+            def news(addr, word):
+                return [m for m in box.to(addr) if word in m["Subject"]]
+            ru = wait_for("the version's mail",
+                          lambda: news(EMAIL, "Новая редакция"))
+            en = wait_for("the English version's mail",
+                          lambda: news(EN_EMAIL, "A new version"))
+            for m in ru + en:
+                self.assertIn("/drafts/%d/v/2" % did,
+                              m.get_body(("plain",)).get_content())
+            # The request returned after sending: nothing more comes.
+            self.assertEqual((len(ru), len(en)), (1, 1))
+            self.assertEqual(len(box.to(EMAIL)), 2)
 
 
 if __name__ == "__main__":

@@ -120,6 +120,7 @@ read_filter(struct http_request *req, struct http_response *res,
 {
 	const char *sent = http_request_param(req, "sentiment");
 	const char *agency = http_request_param(req, "agency");
+	const char *district = http_request_param(req, "district");
 	int k;
 
 	memset(f, 0, sizeof(*f));
@@ -140,6 +141,8 @@ read_filter(struct http_request *req, struct http_response *res,
 		f->sentiment = k + 1;
 	}
 	f->agency = agency != NULL && agency[0] != '\0' ? agency : NULL;
+	f->district = district != NULL && district[0] != '\0' ? district :
+	    NULL;
 	if (*page == 0)
 		*page = 1;
 	f->limit = VECHE_LISTEN_PAGE;
@@ -543,12 +546,17 @@ filter_form(struct staff *st, struct http_request *req,
 		    listen_sentiment_name((enum post_sentiment)i),
 		    f->sentiment == i + 1 ? " selected" : "", sentiment_msg[i]);
 	html_f(&st->h, "</select>\n<label for=\"f-agency\">%m</label><input "
-	    "id=\"f-agency\" name=\"agency\" value=\"%s\">\n<label for=\"f-since"
-	    "\">%m</label><input type=\"date\" id=\"f-since\" name=\"since\" "
-	    "value=\"%s\">\n<label for=\"f-until\">%m</label><input type=\"date"
-	    "\" id=\"f-until\" name=\"until\" value=\"%s\">\n<button type=\""
-	    "submit\">%m</button></form>\n", M_F_AGENCY, f->agency ? f->agency :
-	    "", M_L_SINCE, since ? since : "", M_L_UNTIL, until ? until : "",
+	    "id=\"f-agency\" name=\"agency\" value=\"%s\">\n", M_F_AGENCY,
+	    f->agency ? f->agency : "");
+	html_f(&st->h, "<label for=\"f-district\">%r</label><input "
+	    "id=\"f-district\" name=\"district\" value=\"%s\">\n",
+	    st->h.lang == LANG_EN ? "District" : "Район", f->district ?
+	    f->district : "");
+	html_f(&st->h, "<label for=\"f-since\">%m</label><input type=\"date\" "
+	    "id=\"f-since\" name=\"since\" value=\"%s\">\n<label for=\"f-until"
+	    "\">%m</label><input type=\"date\" id=\"f-until\" name=\"until\" "
+	    "value=\"%s\">\n<button type=\"submit\">%m</button></form>\n",
+	    M_L_SINCE, since ? since : "", M_L_UNTIL, until ? until : "",
 	    M_F_APPLY);
 }
 
@@ -1095,7 +1103,7 @@ admin_import(struct http_request *req, struct http_response *res, void *arg)
 
 static const char *const p_key[] = { "api_key", NULL };
 static const char *const p_list[] = { "api_key", LANG_P, "source", "query",
-	"sentiment", "agency", "since", "until", "page", NULL };
+	"sentiment", "agency", "district", "since", "until", "page", NULL };
 static const char *const p_page[] = { LANG_P, NULL };
 static const char *const p_import[] = { "api_key", "csrf", "source", "file",
 	NULL };

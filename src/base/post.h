@@ -85,6 +85,7 @@ struct post_filter {
 	int64_t query;                  /* a saved query's id */
 	int sentiment;                  /* enum post_sentiment + 1; 0: any */
 	const char *agency;
+	const char *district;           /* a district named, or NULL: any */
 	int64_t since, until;           /* published in [since, until) */
 	size_t limit, offset;
 };

@@ -168,6 +168,7 @@ static const char *const sql[Q__MAX] = {
 	    " AND (?4 IS NULL OR p.agency = ?4)"
 	    " AND (?5 = 0 OR p.published >= ?5)"
 	    " AND (?6 = 0 OR p.published < ?6)"
+	    " AND (?9 IS NULL OR p.district = ?9)"
 	    " ORDER BY p.published DESC, p.id DESC LIMIT ?7 OFFSET ?8",
 	[Q_POST_ONE] = "SELECT " POST_COLUMNS " FROM posts p"
 	    " JOIN sources s ON s.id = p.source WHERE p.id = ?1",
@@ -516,6 +517,7 @@ store_post_each(struct store *s, const struct post_filter *f,
 		sqlite3_bind_int64(st, 6, f->until);
 		sqlite3_bind_int64(st, 7, (int64_t)f->limit);
 		sqlite3_bind_int64(st, 8, (int64_t)f->offset);
+		sq_bind_text(st, 9, f->district);
 	}
 	return sq_rows(s, st, "reading posts", post_row, &r);
 }

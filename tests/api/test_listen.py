@@ -408,6 +408,18 @@ class TestListen(FeedsOnLoopback):
             io.StringIO(r.text(), newline=""))}
         self.assertEqual(rows["user1"]["place"], "")
         self.assertEqual(rows["user1"]["district"], "Кировский район")
+        # The list, its JSON and its CSV filter by the district named.
+        only = s.get("/api/v1/posts.json", {
+            "source": srcs["city-tg"]["id"],
+            "district": "Кировский район"}).json()["posts"]
+        self.assertEqual([p["author"] for p in only], ["user1"])
+        page = s.get("/listen", {"district": "Кировский район"}).text()
+        self.assertIn('value="Кировский район"', page)
+        self.assertIn("третий день нет горячей воды", page)
+        self.assertNotIn("Спасибо за уборку снега", page)
+        r = s.get("/listen.csv", {"district": "Кировский район"})
+        self.assertEqual([x["author"] for x in csv.DictReader(
+            io.StringIO(r.text(), newline=""))], ["user1"])
 
 
     def test_admin_page(self):

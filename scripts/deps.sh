@@ -1,6 +1,8 @@
 #!/bin/sh
 # Install the Debian 12 packages veche needs to build and test, skipping those
-# already present.  Used by both `make run` and `make test`.
+# already present.  Used by both `make run` and `make test`.  PostgreSQL 15
+# (server and PostGIS) is only started by the tests, in a throw-away folder
+# (scripts/pg.sh); nothing here enables the system's own cluster.
 #   scripts/deps.sh          build and test dependencies
 #   scripts/deps.sh bench    also the benchmark tools (wrk, nginx, fasttext,
 #                            scikit-learn for bench/text/compare.py)
@@ -8,7 +10,7 @@ set -eu
 
 pkgs="build-essential cmake pkg-config clang libclang-rt-14-dev
 libmicrohttpd-dev libjansson-dev libxml2-dev libsqlite3-dev libpq-dev
-libsodium-dev libcurl4-openssl-dev libstemmer-dev libutf8proc-dev
+libsodium-dev libcurl4-openssl-dev postgresql-15 postgresql-15-postgis-3 libstemmer-dev libutf8proc-dev
 liblinear-dev libgeos-dev libcmocka-dev libvips-dev libseccomp-dev python3
 python3-aiosmtpd
 curl chromium fonts-dejavu-core"

@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "veche.h"
+#include "store/sql.h"
 #include "store/sqlite_internal.h"
 #include "store/store.h"
 
@@ -455,6 +456,11 @@ store_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", s->err);
 		goto fail;
 	}
+	/* The statement layer over this handle and cache (sql_sqlite.c). */
+	if ((s->conn = sql_conn_sqlite(s->db, s->stmt, STMT_FIXED)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	return s;
 fail:
 	store_close(s);
@@ -468,6 +474,7 @@ store_close(struct store *s)
 
 	if (s == NULL)
 		return;
+	sql_conn_free(s->conn);
 	if (s->stmt != NULL)
 		for (i = 0; i < STMT_SLOTS; i++)
 			sqlite3_finalize(s->stmt[i]);

@@ -1,9 +1,11 @@
 /*
- * sqlite_addresses.c: the address registry in the SQLite backend (see
- * sqlite_internal.h and store.h): known addresses with their points,
- * searched by words (FTS5).  The tables are the core schema's (sqlite.c).
+ * sqlite_addresses.c: the address registry (see store.h), on the
+ * statement layer (sql.h): known addresses with their points, searched by
+ * words.  The tables are the core schema's (sqlite.c; sql_store.c for
+ * PostgreSQL, where address_fts is a table with a tsvector instead of
+ * FTS5 and the search its own text).
  */
-#include "store/sqlite_internal.h"
+#include "store/sql_store.h"
 #include "store/store.h"
 
 enum {
@@ -15,41 +17,55 @@ enum {
 };
 
 static const char *const stmt_sql[ST__MAX] = {
-	[ST_ADDRESS_INSERT] = "INSERT OR IGNORE INTO addresses(address, lat, "
-	    "lon) VALUES (?, ?, ?)",
-	[ST_ADDRESS_MOVE] = "UPDATE addresses SET lat = ?, lon = ? "
-	    "WHERE address = ?",
+	[ST_ADDRESS_INSERT] = "INSERT INTO addresses(address, lat, lon) "
+	    "VALUES (?1, ?2, ?3) ON CONFLICT(address) DO NOTHING RETURNING id",
+	[ST_ADDRESS_MOVE] = "UPDATE addresses SET lat = ?1, lon = ?2 "
+	    "WHERE address = ?3",
 	[ST_ADDRESS_FTS_PUT] = "INSERT INTO address_fts(rowid, address) "
-	    "VALUES (?, ?)",
+	    "VALUES (?1, ?2)",
 	[ST_ADDRESS_SEARCH] = "SELECT a.address, a.lat, a.lon FROM address_fts "
-	    "f JOIN addresses a ON a.id = f.rowid WHERE address_fts MATCH ? "
-	    "ORDER BY f.rank, a.address LIMIT ?",
+	    "f JOIN addresses a ON a.id = f.rowid WHERE address_fts MATCH ?1 "
+	    "ORDER BY f.rank, a.address LIMIT ?2",
+};
+
+/* Where PostgreSQL's dialect differs: the tsvector search, LIMIT ALL. */
+static const char *const stmt_pg[ST__MAX] = {
+	[ST_ADDRESS_SEARCH] = "SELECT a.address, a.lat, a.lon FROM address_fts "
+	    "f JOIN addresses a ON a.id = f.rowid "
+	    "WHERE f.fts @@ veche_match(?1, 'simple') "
+	    "ORDER BY ts_rank(f.fts, veche_match(?1, 'simple')) DESC, "
+	    "a.address LIMIT nullif(?2, -1)",
 };
 
 const struct stmt_table store_addresses_stmts = { stmt_sql, ST__MAX };
+const struct stmt_table store_addresses_stmts_pg = { stmt_pg, ST__MAX };
 
 static int
 address_put(struct store *s, const char *address, double lat, double lon)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_ADDRESSES, ST_ADDRESS_INSERT);
+	struct sql_stmt *st = ss_stmt(s, STORE_MOD_ADDRESSES,
+	    ST_ADDRESS_INSERT);
+	int64_t id = 0;
+	int rc;
 
-	sq_bind_text(st, 1, address);
-	sqlite3_bind_double(st, 2, lat);
-	sqlite3_bind_double(st, 3, lon);
-	if (sq_step_done(s, st, "writing an address") == -1)
+	sql_bind_text(st, 1, address);
+	sql_bind_double(st, 2, lat);
+	sql_bind_double(st, 3, lon);
+	if ((rc = ss_row(s, st, "writing an address", ss_int64_row,
+	    &id)) == -1)
 		return -1;
-	if (sqlite3_changes(s->db) == 0) {
+	if (rc == 1) {
 		/* Known already: the file may have moved its point. */
-		st = sq_stmt(s, STORE_MOD_ADDRESSES, ST_ADDRESS_MOVE);
-		sqlite3_bind_double(st, 1, lat);
-		sqlite3_bind_double(st, 2, lon);
-		sq_bind_text(st, 3, address);
-		return sq_step_done(s, st, "moving an address");
+		st = ss_stmt(s, STORE_MOD_ADDRESSES, ST_ADDRESS_MOVE);
+		sql_bind_double(st, 1, lat);
+		sql_bind_double(st, 2, lon);
+		sql_bind_text(st, 3, address);
+		return ss_done(s, st, "moving an address");
 	}
-	st = sq_stmt(s, STORE_MOD_ADDRESSES, ST_ADDRESS_FTS_PUT);
-	sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(s->db));
-	sq_bind_text(st, 2, address);
-	return sq_step_done(s, st, "indexing an address");
+	st = ss_stmt(s, STORE_MOD_ADDRESSES, ST_ADDRESS_FTS_PUT);
+	sql_bind_int64(st, 1, id);
+	sql_bind_text(st, 2, address);
+	return ss_done(s, st, "indexing an address");
 }
 
 int
@@ -58,9 +74,9 @@ store_address_put(struct store *s, const char *address, double lat,
 {
 	int own;
 
-	if (sq_tx_begin(s, &own) == -1)
+	if (ss_tx_begin(s, &own) == -1)
 		return -1;
-	return sq_tx_end(s, own, address_put(s, address, lat, lon) == 0);
+	return ss_tx_end(s, own, address_put(s, address, lat, lon) == 0);
 }
 
 /* What address_row hands an address to. */
@@ -70,22 +86,23 @@ struct address_rows {
 };
 
 static int
-address_row(sqlite3_stmt *st, void *arg)
+address_row(struct sql_stmt *st, void *arg)
 {
 	const struct address_rows *e = arg;
 
-	return e->fn(sq_col_text(st, 0), sqlite3_column_double(st, 1),
-	    sqlite3_column_double(st, 2), e->arg);
+	return e->fn(sql_column_text(st, 0), sql_column_double(st, 1),
+	    sql_column_double(st, 2), e->arg);
 }
 
 int
 store_address_search(struct store *s, const char *match, size_t limit,
     int (*fn)(const char *, double, double, void *), void *arg)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_ADDRESSES, ST_ADDRESS_SEARCH);
+	struct sql_stmt *st = ss_stmt(s, STORE_MOD_ADDRESSES,
+	    ST_ADDRESS_SEARCH);
 	struct address_rows e = { fn, arg };
 
-	sq_bind_text(st, 1, match);
-	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
-	return sq_rows(s, st, "searching addresses", address_row, &e);
+	sql_bind_text(st, 1, match);
+	sql_bind_int64(st, 2, limit ? (int64_t)limit : -1);
+	return ss_rows(s, st, "searching addresses", address_row, &e);
 }

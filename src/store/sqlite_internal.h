@@ -28,6 +28,8 @@
 
 #include "veche.h"
 
+struct sql_conn;
+
 /* Subjects with a statement table of their own (struct stmt_table). */
 enum store_module {
 	STORE_MOD_CORE,         /* transactions, settings, versions (sqlite.c) */
@@ -110,7 +112,8 @@ extern const struct migration_set store_incidents_schema;
 extern const struct migration_set store_officials_schema;
 
 struct store {
-	sqlite3 *db;
+	sqlite3 *db;                    /* NULL in a PostgreSQL store */
+	struct sql_conn *conn;          /* the statement layer (sql.h) */
 	/*
 	 * The one statement cache: subject m's statement i at
 	 * m * STORE_MOD_STMTS + i, then the report query shapes.

@@ -1,11 +1,12 @@
 /*
- * sqlite_keys.c: API keys in the SQLite backend (see sqlite_internal.h and
- * store.h).  Only a key's hash is stored.  The table is the core schema's
- * (sqlite.c).
+ * sqlite_keys.c: API keys (see store.h), on the statement layer (sql.h):
+ * the same statements on SQLite and PostgreSQL.  Only a key's hash is
+ * stored.  The table is the core schema's (sqlite.c; sql_store.c for
+ * PostgreSQL).
  */
 #include <stdio.h>
 
-#include "store/sqlite_internal.h"
+#include "store/sql_store.h"
 #include "store/store.h"
 
 enum {
@@ -17,9 +18,9 @@ enum {
 
 static const char *const stmt_sql[ST__MAX] = {
 	[ST_APIKEY_INSERT] = "INSERT INTO apikeys(name, agency, hash, created) "
-	    "VALUES (?, ?, ?, ?)",
+	    "VALUES (?1, ?2, ?3, ?4)",
 	[ST_APIKEY_FIND] = "SELECT name, coalesce(agency, '') FROM apikeys "
-	    "WHERE hash = ? AND revoked IS NULL",
+	    "WHERE hash = ?1 AND revoked IS NULL",
 	[ST_APIKEY_LIST] = "SELECT name, coalesce(agency, ''), created, "
 	    "revoked IS NOT NULL FROM apikeys ORDER BY id",
 };
@@ -30,13 +31,13 @@ int
 store_apikey_insert(struct store *s, const char *name, const char *agency,
     const unsigned char hash[STORE_KEY_HASH_LEN], int64_t now)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_KEYS, ST_APIKEY_INSERT);
+	struct sql_stmt *st = ss_stmt(s, STORE_MOD_KEYS, ST_APIKEY_INSERT);
 
-	sq_bind_text(st, 1, name);
-	sq_bind_text(st, 2, agency);
-	sqlite3_bind_blob(st, 3, hash, STORE_KEY_HASH_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now);
-	return sq_step_done(s, st, "writing API key");
+	sql_bind_text(st, 1, name);
+	sql_bind_text(st, 2, agency);
+	sql_bind_blob(st, 3, hash, STORE_KEY_HASH_LEN);
+	sql_bind_int64(st, 4, now);
+	return ss_done(s, st, "writing API key");
 }
 
 /* Where store_apikey_find copies a key's name and agency. */
@@ -46,12 +47,12 @@ struct apikey_out {
 };
 
 static int
-apikey_row(sqlite3_stmt *st, void *arg)
+apikey_row(struct sql_stmt *st, void *arg)
 {
 	const struct apikey_out *o = arg;
 
-	snprintf(o->name, o->namelen, "%s", sq_col_text(st, 0));
-	snprintf(o->agency, o->agencylen, "%s", sq_col_text(st, 1));
+	snprintf(o->name, o->namelen, "%s", sql_column_text(st, 0));
+	snprintf(o->agency, o->agencylen, "%s", sql_column_text(st, 1));
 	return 0;
 }
 
@@ -60,11 +61,11 @@ store_apikey_find(struct store *s,
     const unsigned char hash[STORE_KEY_HASH_LEN], char *name, size_t namelen,
     char *agency, size_t agencylen)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_KEYS, ST_APIKEY_FIND);
+	struct sql_stmt *st = ss_stmt(s, STORE_MOD_KEYS, ST_APIKEY_FIND);
 	struct apikey_out o = { name, agency, namelen, agencylen };
 
-	sqlite3_bind_blob(st, 1, hash, STORE_KEY_HASH_LEN, SQLITE_STATIC);
-	return sq_row(s, st, "reading API key", apikey_row, &o);
+	sql_bind_blob(st, 1, hash, STORE_KEY_HASH_LEN);
+	return ss_row(s, st, "reading API key", apikey_row, &o);
 }
 
 /* What apikey_each_row hands a key to. */
@@ -74,15 +75,15 @@ struct apikey_rows {
 };
 
 static int
-apikey_each_row(sqlite3_stmt *st, void *arg)
+apikey_each_row(struct sql_stmt *st, void *arg)
 {
 	const struct apikey_rows *e = arg;
 	struct store_apikey k;
 
-	k.name = sq_col_text(st, 0);
-	k.agency = sq_col_text(st, 1);
-	k.created = sqlite3_column_int64(st, 2);
-	k.revoked = sqlite3_column_int(st, 3);
+	k.name = sql_column_text(st, 0);
+	k.agency = sql_column_text(st, 1);
+	k.created = sql_column_int64(st, 2);
+	k.revoked = sql_column_int(st, 3);
 	return e->fn(&k, e->arg);
 }
 
@@ -92,6 +93,6 @@ store_apikey_each(struct store *s, int (*fn)(const struct store_apikey *,
 {
 	struct apikey_rows e = { fn, arg };
 
-	return sq_rows(s, sq_stmt(s, STORE_MOD_KEYS, ST_APIKEY_LIST),
+	return ss_rows(s, ss_stmt(s, STORE_MOD_KEYS, ST_APIKEY_LIST),
 	    "reading API keys", apikey_each_row, &e);
 }

@@ -1,0 +1,141 @@
+/*
+ * sql.c: the statement layer's connection-wide calls (sql.h), handed to
+ * the engine's half: sql_sqlite.c or sql_pg.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "store/sql.h"
+
+void
+sql_conn_free(struct sql_conn *c)
+{
+	if (c == NULL)
+		return;
+	if (c->engine == SQL_PG)
+		sql_pg_close(c);
+	free(c->stmt);
+	free(c);
+}
+
+enum sql_engine
+sql_conn_engine(const struct sql_conn *c)
+{
+	return c->engine;
+}
+
+int
+sql_prepare(struct sql_conn *c, size_t k, const char *sql, const char *pg)
+{
+	if (k >= c->slots) {
+		snprintf(c->err, sizeof(c->err), "statement slot %zu out of "
+		    "range", k);
+		return -1;
+	}
+	if (c->engine == SQL_SQLITE)
+		return 0;
+	return sql_pg_prepare(c, k, pg != NULL ? pg : sql);
+}
+
+struct sql_stmt *
+sql_stmt(struct sql_conn *c, size_t k)
+{
+	struct sql_stmt *st;
+
+	if (k >= c->slots) {
+		snprintf(c->err, sizeof(c->err), "statement slot %zu out of "
+		    "range", k);
+		return NULL;
+	}
+	st = &c->stmt[k];
+	if (st->lite == NULL && st->pg == NULL) {
+		snprintf(c->err, sizeof(c->err), "statement slot %zu not "
+		    "prepared", k);
+		return NULL;
+	}
+	return st;
+}
+
+const char *
+sql_errmsg(const struct sql_conn *c)
+{
+	if (c->engine == SQL_SQLITE)
+		return sqlite3_errmsg(c->lite);
+	return c->err[0] ? c->err : "no error";
+}
+
+int
+sql_in_transaction(const struct sql_conn *c)
+{
+	if (c->engine == SQL_SQLITE)
+		return !sqlite3_get_autocommit(c->lite);
+	return sql_pg_in_transaction(c);
+}
+
+int64_t
+sql_changes(const struct sql_conn *c)
+{
+	if (c->engine == SQL_SQLITE)
+		return sqlite3_changes64(c->lite);
+	return c->changes;
+}
+
+int
+sql_exec(struct sql_conn *c, const char *sql)
+{
+	if (c->engine == SQL_SQLITE)
+		return sql_lite_exec(c, sql);
+	return sql_pg_exec(c, sql);
+}
+
+int
+sql_begin(struct sql_conn *c)
+{
+	return sql_exec(c, c->engine == SQL_SQLITE ? "BEGIN IMMEDIATE" :
+	    "BEGIN");
+}
+
+int
+sql_commit(struct sql_conn *c)
+{
+	return sql_exec(c, "COMMIT");
+}
+
+int
+sql_rollback(struct sql_conn *c)
+{
+	return sql_exec(c, "ROLLBACK");
+}
+
+/* Run "<verb> <name>" for a savepoint: name is ours, a plain word. */
+static int
+savepoint_verb(struct sql_conn *c, const char *verb, const char *name)
+{
+	char sql[96];
+	int n = snprintf(sql, sizeof(sql), "%s %s", verb, name);
+
+	if (n < 0 || (size_t)n >= sizeof(sql)) {
+		snprintf(c->err, sizeof(c->err), "savepoint name %.32s: too "
+		    "long", name);
+		return -1;
+	}
+	return sql_exec(c, sql);
+}
+
+int
+sql_savepoint(struct sql_conn *c, const char *name)
+{
+	return savepoint_verb(c, "SAVEPOINT", name);
+}
+
+int
+sql_release(struct sql_conn *c, const char *name)
+{
+	return savepoint_verb(c, "RELEASE SAVEPOINT", name);
+}
+
+int
+sql_rollback_to(struct sql_conn *c, const char *name)
+{
+	return savepoint_verb(c, "ROLLBACK TO SAVEPOINT", name);
+}

@@ -1,0 +1,314 @@
+/*
+ * sql.h: the store's one statement layer, over SQLite and PostgreSQL
+ * (docs/scaling.md).  Nothing outside src/store includes this.
+ *
+ * A connection (struct sql_conn) holds one engine's handle and a table of
+ * prepared statements (struct sql_stmt), slot k for the store's statement
+ * k.  A statement is one SQL text with numbered parameters (?1, ?2 ...),
+ * shared by both engines where their dialects agree, with an optional
+ * PostgreSQL text where they differ; for libpq ?N becomes $N at prepare.
+ *
+ * SQLite is the fast path: every call below is an inline test of one
+ * pointer and a direct call into SQLite on the same sqlite3_stmt the
+ * store prepared (sql_sqlite.c wraps the store's connection, it opens
+ * nothing of its own).  PostgreSQL (sql_pg.c): PQprepare once per
+ * connection, PQexecPrepared at the first sql_step, rows read from the
+ * PGresult; text parameters except blobs (binary bytea), text results.
+ *
+ * Values bound by pointer (text, blob) must stay valid until the
+ * statement is reset, as with SQLITE_STATIC.  Column values returned by
+ * pointer live until the next sql_step or sql_reset of that statement.
+ */
+#ifndef VECHE_STORE_SQL_H
+#define VECHE_STORE_SQL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+enum sql_engine {
+	SQL_SQLITE,
+	SQL_PG,
+	SQL__MAX
+};
+
+/* What sql_step returns. */
+enum sql_rc {
+	SQL_ERROR = -1,         /* the connection's sql_errmsg says why */
+	SQL_DONE = 0,           /* no (more) rows */
+	SQL_ROW = 1             /* a row is ready for sql_column_* */
+};
+
+struct sql_conn;
+struct sql_pg_stmt;
+
+/*
+ * A prepared statement: lite for SQLite (owned by the store's statement
+ * cache), pg for PostgreSQL (owned by the connection); exactly one is set
+ * once prepared.
+ */
+struct sql_stmt {
+	sqlite3_stmt *lite;
+	struct sql_pg_stmt *pg;
+};
+
+/*
+ * Wrap an open SQLite handle and the store's statement cache (slots
+ * statements, any of them NULL).  Neither is owned: the store finalizes
+ * and closes them after sql_conn_free.  NULL when out of memory.
+ */
+struct sql_conn *sql_conn_sqlite(sqlite3 *db, sqlite3_stmt *const *cache,
+    size_t slots);
+
+/*
+ * Connect to PostgreSQL at url (postgresql://...) with room for slots
+ * statements.  NULL with err (libpq's message) on failure.  Caller frees
+ * with sql_conn_free.
+ */
+struct sql_conn *sql_conn_pg(const char *url, size_t slots, char *err,
+    size_t errlen);
+
+/* Close what the connection owns; accepts NULL. */
+void sql_conn_free(struct sql_conn *c);
+
+enum sql_engine sql_conn_engine(const struct sql_conn *c);
+
+/*
+ * Prepare slot k from sql (pg: the PostgreSQL text, NULL for the same).
+ * For SQLite the store's cache already holds it: 0.  -1 with the error.
+ */
+int sql_prepare(struct sql_conn *c, size_t k, const char *sql,
+    const char *pg);
+
+/* Statement slot k, NULL (with the error) if out of range or unprepared. */
+struct sql_stmt *sql_stmt(struct sql_conn *c, size_t k);
+
+/*
+ * The last error's text: SQLite's own message, or libpq's (with the
+ * layer's for a bad binding or slot).
+ */
+const char *sql_errmsg(const struct sql_conn *c);
+
+/* Rows the last finished INSERT, UPDATE or DELETE changed. */
+int64_t sql_changes(const struct sql_conn *c);
+
+/* Run one or more statements with no parameters and no rows: 0 or -1. */
+int sql_exec(struct sql_conn *c, const char *sql);
+
+/*
+ * Transactions.  sql_begin opens one (SQLite: BEGIN IMMEDIATE, taking the
+ * write lock at once); savepoints nest inside it by name (a fixed word of
+ * ours, never user input).  All 0 or -1.
+ */
+int sql_begin(struct sql_conn *c);
+int sql_commit(struct sql_conn *c);
+int sql_rollback(struct sql_conn *c);
+int sql_savepoint(struct sql_conn *c, const char *name);
+int sql_release(struct sql_conn *c, const char *name);
+int sql_rollback_to(struct sql_conn *c, const char *name);
+int sql_in_transaction(const struct sql_conn *c);
+
+/* PostgreSQL halves of the inline calls below (sql_pg.c). */
+int sql_pg_bind_int64(struct sql_pg_stmt *p, int i, int64_t v);
+int sql_pg_bind_double(struct sql_pg_stmt *p, int i, double v);
+int sql_pg_bind_text(struct sql_pg_stmt *p, int i, const char *v);
+int sql_pg_bind_blob(struct sql_pg_stmt *p, int i, const void *v, size_t n);
+int sql_pg_bind_null(struct sql_pg_stmt *p, int i);
+enum sql_rc sql_pg_step(struct sql_pg_stmt *p);
+void sql_pg_reset(struct sql_pg_stmt *p);
+void sql_pg_clear(struct sql_pg_stmt *p);
+int sql_pg_column_is_null(struct sql_pg_stmt *p, int col);
+int64_t sql_pg_column_int64(struct sql_pg_stmt *p, int col);
+double sql_pg_column_double(struct sql_pg_stmt *p, int col);
+const char *sql_pg_column_text(struct sql_pg_stmt *p, int col);
+const void *sql_pg_column_blob(struct sql_pg_stmt *p, int col);
+size_t sql_pg_column_bytes(struct sql_pg_stmt *p, int col);
+
+/*
+ * The connection: for sql.c, sql_sqlite.c and sql_pg.c only (the store
+ * keeps a pointer).  stmt[k] is slot k; err holds PostgreSQL's last error
+ * (SQLite keeps its own).
+ */
+struct sql_conn {
+	enum sql_engine engine;
+	sqlite3 *lite;                  /* SQLite: the store's handle */
+	struct pg_conn *pg;             /* PostgreSQL: owned */
+	struct sql_stmt *stmt;
+	size_t slots;
+	int64_t changes;                /* PostgreSQL: of the last step */
+	char err[512];
+};
+
+/* The engines' halves of sql.c's calls (sql_sqlite.c, sql_pg.c). */
+int sql_lite_exec(struct sql_conn *c, const char *sql);
+int sql_pg_exec(struct sql_conn *c, const char *sql);
+int sql_pg_prepare(struct sql_conn *c, size_t k, const char *sql);
+void sql_pg_close(struct sql_conn *c);
+int sql_pg_in_transaction(const struct sql_conn *c);
+
+/*
+ * Binding: parameter i counts from 1, as ?i.  Text and NULL: a NULL text
+ * binds NULL.  All 0, or -1 (st NULL, i out of range, out of memory).
+ */
+static inline int
+sql_bind_int64(struct sql_stmt *st, int i, int64_t v)
+{
+	if (st == NULL)
+		return -1;
+	if (st->lite != NULL)
+		return sqlite3_bind_int64(st->lite, i, v) == SQLITE_OK ? 0 : -1;
+	return sql_pg_bind_int64(st->pg, i, v);
+}
+
+static inline int
+sql_bind_int(struct sql_stmt *st, int i, int v)
+{
+	return sql_bind_int64(st, i, v);
+}
+
+static inline int
+sql_bind_double(struct sql_stmt *st, int i, double v)
+{
+	if (st == NULL)
+		return -1;
+	if (st->lite != NULL)
+		return sqlite3_bind_double(st->lite, i, v) == SQLITE_OK ? 0 : -1;
+	return sql_pg_bind_double(st->pg, i, v);
+}
+
+static inline int
+sql_bind_text(struct sql_stmt *st, int i, const char *v)
+{
+	if (st == NULL)
+		return -1;
+	if (st->lite != NULL)
+		return (v == NULL ? sqlite3_bind_null(st->lite, i) :
+		    sqlite3_bind_text(st->lite, i, v, -1, SQLITE_STATIC)) ==
+		    SQLITE_OK ? 0 : -1;
+	return sql_pg_bind_text(st->pg, i, v);
+}
+
+/* A blob of n bytes (zero bytes included; n 0 is an empty blob). */
+static inline int
+sql_bind_blob(struct sql_stmt *st, int i, const void *v, size_t n)
+{
+	if (st == NULL || n > INT32_MAX)
+		return -1;
+	if (st->lite != NULL)
+		return sqlite3_bind_blob(st->lite, i, n ? v : "", (int)n,
+		    SQLITE_STATIC) == SQLITE_OK ? 0 : -1;
+	return sql_pg_bind_blob(st->pg, i, v, n);
+}
+
+static inline int
+sql_bind_null(struct sql_stmt *st, int i)
+{
+	if (st == NULL)
+		return -1;
+	if (st->lite != NULL)
+		return sqlite3_bind_null(st->lite, i) == SQLITE_OK ? 0 : -1;
+	return sql_pg_bind_null(st->pg, i);
+}
+
+/* Run st, or move to its next row: SQL_ROW, SQL_DONE or SQL_ERROR. */
+static inline enum sql_rc
+sql_step(struct sql_stmt *st)
+{
+	if (st == NULL)
+		return SQL_ERROR;
+	if (st->lite != NULL) {
+		int rc = sqlite3_step(st->lite);
+
+		return rc == SQLITE_ROW ? SQL_ROW : rc == SQLITE_DONE ?
+		    SQL_DONE : SQL_ERROR;
+	}
+	return sql_pg_step(st->pg);
+}
+
+/* Back to before the first step; bindings stay. */
+static inline void
+sql_reset(struct sql_stmt *st)
+{
+	if (st == NULL)
+		return;
+	if (st->lite != NULL)
+		sqlite3_reset(st->lite);
+	else
+		sql_pg_reset(st->pg);
+}
+
+/* Every parameter back to NULL. */
+static inline void
+sql_clear(struct sql_stmt *st)
+{
+	if (st == NULL)
+		return;
+	if (st->lite != NULL)
+		sqlite3_clear_bindings(st->lite);
+	else
+		sql_pg_clear(st->pg);
+}
+
+/*
+ * Columns of the current row, counted from 0.  A NULL reads as 0, 0.0,
+ * NULL text, NULL blob of 0 bytes.  A PostgreSQL boolean reads as 1 or 0.
+ */
+static inline int
+sql_column_is_null(struct sql_stmt *st, int col)
+{
+	if (st->lite != NULL)
+		return sqlite3_column_type(st->lite, col) == SQLITE_NULL;
+	return sql_pg_column_is_null(st->pg, col);
+}
+
+static inline int64_t
+sql_column_int64(struct sql_stmt *st, int col)
+{
+	if (st->lite != NULL)
+		return sqlite3_column_int64(st->lite, col);
+	return sql_pg_column_int64(st->pg, col);
+}
+
+static inline int
+sql_column_int(struct sql_stmt *st, int col)
+{
+	if (st->lite != NULL)
+		return sqlite3_column_int(st->lite, col);
+	return (int)sql_pg_column_int64(st->pg, col);
+}
+
+static inline double
+sql_column_double(struct sql_stmt *st, int col)
+{
+	if (st->lite != NULL)
+		return sqlite3_column_double(st->lite, col);
+	return sql_pg_column_double(st->pg, col);
+}
+
+static inline const char *
+sql_column_text(struct sql_stmt *st, int col)
+{
+	if (st->lite != NULL)
+		return (const char *)sqlite3_column_text(st->lite, col);
+	return sql_pg_column_text(st->pg, col);
+}
+
+static inline const void *
+sql_column_blob(struct sql_stmt *st, int col)
+{
+	if (st->lite != NULL)
+		return sqlite3_column_blob(st->lite, col);
+	return sql_pg_column_blob(st->pg, col);
+}
+
+/* Bytes of a blob or text column (call after sql_column_blob/text). */
+static inline size_t
+sql_column_bytes(struct sql_stmt *st, int col)
+{
+	if (st->lite != NULL)
+		return (size_t)sqlite3_column_bytes(st->lite, col);
+	return sql_pg_column_bytes(st->pg, col);
+}
+
+#endif

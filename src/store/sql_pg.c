@@ -1,0 +1,484 @@
+/*
+ * sql_pg.c: the PostgreSQL half of the statement layer (sql.h), on libpq.
+ *
+ * A statement is prepared once per connection (PQprepare, named "v<slot>")
+ * from the shared text with ?N rewritten to $N.  The first sql_step runs
+ * it (PQexecPrepared) and keeps the whole PGresult; later steps walk its
+ * rows.  Parameters go as text, which the server parses into whatever
+ * type it inferred for them, except blobs, sent binary (bytea, zero bytes
+ * and all).  Results come as text: integers and doubles are parsed here,
+ * booleans read as 1/0, bytea is unescaped once per column and row.
+ *
+ * The connection owns its statements (struct sql_pg_stmt) and the result
+ * each holds; errors land in the connection's err with libpq's message.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "store/sql.h"
+
+#define PARAM_TEXT 32           /* an int64 or a %.17g double, with NUL */
+
+struct sql_pg_stmt {
+	struct sql_conn *c;
+	char name[24];
+	int nparams;
+	const char **values;            /* [nparams]: NULL for SQL NULL */
+	int *lengths, *formats;
+	char (*num)[PARAM_TEXT];        /* text of numbers bound */
+	PGresult *res;                  /* of the run under way, or NULL */
+	int row, nrows, ncols;
+	unsigned char **blob;           /* [ncols]: this row's bytea, or NULL */
+	size_t *blobn;
+};
+
+/* Ignore the server's notices (CREATE ... IF NOT EXISTS and the like). */
+static void
+on_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+/* c->err = what: libpq's message, without its last newline. */
+static void
+set_err(struct sql_conn *c, const char *what, const char *msg)
+{
+	size_t n;
+
+	snprintf(c->err, sizeof(c->err), "%s%s%s", what, *what ? ": " : "",
+	    msg && *msg ? msg : "unknown error");
+	n = strlen(c->err);
+	while (n > 0 && (c->err[n - 1] == '\n' || c->err[n - 1] == ' '))
+		c->err[--n] = '\0';
+}
+
+struct sql_conn *
+sql_conn_pg(const char *url, size_t slots, char *err, size_t errlen)
+{
+	struct sql_conn *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->stmt = calloc(slots ? slots : 1, sizeof(*c->stmt))) == NULL) {
+		free(c);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	c->engine = SQL_PG;
+	c->slots = slots;
+	c->pg = PQconnectdb(url);
+	if (c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK) {
+		snprintf(err, errlen, "cannot connect to PostgreSQL: %s",
+		    c->pg ? PQerrorMessage(c->pg) : "out of memory");
+		sql_conn_free(c);
+		return NULL;
+	}
+	PQsetNoticeProcessor(c->pg, on_notice, NULL);
+	if (PQsetClientEncoding(c->pg, "UTF8") != 0) {
+		snprintf(err, errlen, "PostgreSQL: cannot use UTF8: %s",
+		    PQerrorMessage(c->pg));
+		sql_conn_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* Drop the decoded blobs of the current row. */
+static void
+drop_blobs(struct sql_pg_stmt *p)
+{
+	int i;
+
+	if (p->blob == NULL)
+		return;
+	for (i = 0; i < p->ncols; i++) {
+		PQfreemem(p->blob[i]);
+		p->blob[i] = NULL;
+	}
+}
+
+static void
+stmt_free(struct sql_pg_stmt *p)
+{
+	if (p == NULL)
+		return;
+	sql_pg_reset(p);
+	free(p->values);
+	free(p->lengths);
+	free(p->formats);
+	free(p->num);
+	free(p);
+}
+
+void
+sql_pg_close(struct sql_conn *c)
+{
+	size_t k;
+
+	for (k = 0; k < c->slots; k++)
+		stmt_free(c->stmt[k].pg);
+	PQfinish(c->pg);
+	c->pg = NULL;
+}
+
+int
+sql_pg_in_transaction(const struct sql_conn *c)
+{
+	return PQtransactionStatus(c->pg) != PQTRANS_IDLE;
+}
+
+int
+sql_pg_exec(struct sql_conn *c, const char *sql)
+{
+	PGresult *r = PQexec(c->pg, sql);
+	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	int rc = 0;
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		set_err(c, "", r ? PQresultErrorMessage(r) :
+		    PQerrorMessage(c->pg));
+		rc = -1;
+	}
+	PQclear(r);
+	return rc;
+}
+
+/*
+ * Copy sql into out with each ?N as $N, outside quotes and comments; the
+ * highest N into *nparams.  A bare ? is refused: statements number their
+ * parameters.  out has room for strlen(sql) + 1.
+ */
+static int
+rewrite(const char *sql, char *out, int *nparams, char *err, size_t errlen)
+{
+	char quote = 0;
+	long n;
+	char *end;
+
+	*nparams = 0;
+	for (; *sql != '\0'; sql++) {
+		if (quote) {
+			if (*sql == quote)
+				quote = 0;
+			*out++ = *sql;
+			continue;
+		}
+		if (*sql == '\'' || *sql == '"') {
+			quote = *sql;
+			*out++ = *sql;
+			continue;
+		}
+		if (sql[0] == '-' && sql[1] == '-') {
+			while (*sql != '\0' && *sql != '\n')
+				*out++ = *sql++;
+			if (*sql == '\0')
+				break;
+			*out++ = *sql;
+			continue;
+		}
+		if (*sql != '?') {
+			*out++ = *sql;
+			continue;
+		}
+		errno = 0;
+		n = strtol(sql + 1, &end, 10);
+		if (end == sql + 1 || errno != 0 || n < 1 || n > 999) {
+			snprintf(err, errlen, "parameter without a number "
+			    "(?1, ?2 ...) in: %.80s", sql);
+			return -1;
+		}
+		if (n > *nparams)
+			*nparams = (int)n;
+		*out++ = '$';
+		sql++;
+		while (sql < end)
+			*out++ = *sql++;
+		sql--;
+	}
+	*out = '\0';
+	return 0;
+}
+
+int
+sql_pg_prepare(struct sql_conn *c, size_t k, const char *sql)
+{
+	struct sql_pg_stmt *p = NULL;
+	char *text = NULL;
+	PGresult *r = NULL;
+	int n;
+
+	if (c->stmt[k].pg != NULL)
+		return 0;
+	if ((text = malloc(strlen(sql) + 1)) == NULL) {
+		snprintf(c->err, sizeof(c->err), "out of memory");
+		goto fail;
+	}
+	if (rewrite(sql, text, &n, c->err, sizeof(c->err)) == -1)
+		goto fail;
+	if ((p = calloc(1, sizeof(*p))) == NULL ||
+	    (n > 0 && ((p->values = calloc((size_t)n, sizeof(*p->values))) ==
+	    NULL || (p->lengths = calloc((size_t)n, sizeof(*p->lengths))) ==
+	    NULL || (p->formats = calloc((size_t)n, sizeof(*p->formats))) ==
+	    NULL || (p->num = calloc((size_t)n, sizeof(*p->num))) == NULL))) {
+		snprintf(c->err, sizeof(c->err), "out of memory");
+		goto fail;
+	}
+	p->c = c;
+	p->nparams = n;
+	p->row = -1;
+	snprintf(p->name, sizeof(p->name), "v%zu", k);
+	r = PQprepare(c->pg, p->name, text, n, NULL);
+	if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
+		char what[128];
+
+		snprintf(what, sizeof(what), "preparing %.80s", sql);
+		set_err(c, what, r ? PQresultErrorMessage(r) :
+		    PQerrorMessage(c->pg));
+		goto fail;
+	}
+	PQclear(r);
+	free(text);
+	c->stmt[k].pg = p;
+	return 0;
+fail:
+	PQclear(r);
+	stmt_free(p);
+	free(text);
+	return -1;
+}
+
+/* Parameter i (from 1) of p, or -1 with the error. */
+static int
+param(struct sql_pg_stmt *p, int i)
+{
+	if (p == NULL)
+		return -1;
+	if (i < 1 || i > p->nparams) {
+		snprintf(p->c->err, sizeof(p->c->err), "parameter %d out of "
+		    "range (statement %s has %d)", i, p->name, p->nparams);
+		return -1;
+	}
+	p->formats[i - 1] = 0;
+	p->lengths[i - 1] = 0;
+	return i - 1;
+}
+
+int
+sql_pg_bind_int64(struct sql_pg_stmt *p, int i, int64_t v)
+{
+	int j = param(p, i);
+
+	if (j == -1)
+		return -1;
+	snprintf(p->num[j], sizeof(p->num[j]), "%" PRId64, v);
+	p->values[j] = p->num[j];
+	return 0;
+}
+
+int
+sql_pg_bind_double(struct sql_pg_stmt *p, int i, double v)
+{
+	int j = param(p, i);
+
+	if (j == -1)
+		return -1;
+	/* %.17g gives the double back exactly; "inf" and "nan" parse too. */
+	snprintf(p->num[j], sizeof(p->num[j]), "%.17g", v);
+	p->values[j] = p->num[j];
+	return 0;
+}
+
+int
+sql_pg_bind_text(struct sql_pg_stmt *p, int i, const char *v)
+{
+	int j = param(p, i);
+
+	if (j == -1)
+		return -1;
+	p->values[j] = v;
+	return 0;
+}
+
+int
+sql_pg_bind_blob(struct sql_pg_stmt *p, int i, const void *v, size_t n)
+{
+	int j = param(p, i);
+
+	if (j == -1)
+		return -1;
+	p->values[j] = n ? v : "";
+	p->lengths[j] = (int)n;
+	p->formats[j] = 1;
+	return 0;
+}
+
+int
+sql_pg_bind_null(struct sql_pg_stmt *p, int i)
+{
+	int j = param(p, i);
+
+	if (j == -1)
+		return -1;
+	p->values[j] = NULL;
+	return 0;
+}
+
+/* Run p, keeping its result: SQL_ROW, SQL_DONE or SQL_ERROR. */
+static enum sql_rc
+run(struct sql_pg_stmt *p)
+{
+	struct sql_conn *c = p->c;
+	ExecStatusType st;
+	const char *tuples;
+
+	p->res = PQexecPrepared(c->pg, p->name, p->nparams, p->values,
+	    p->lengths, p->formats, 0);
+	st = p->res ? PQresultStatus(p->res) : PGRES_FATAL_ERROR;
+	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+		set_err(c, "", p->res ? PQresultErrorMessage(p->res) :
+		    PQerrorMessage(c->pg));
+		PQclear(p->res);
+		p->res = NULL;
+		return SQL_ERROR;
+	}
+	/* As sqlite3_changes: a SELECT leaves the count of the last write. */
+	tuples = PQcmdTuples(p->res);
+	if (*tuples != '\0' && strncmp(PQcmdStatus(p->res), "SELECT", 6) != 0)
+		c->changes = strtoll(tuples, NULL, 10);
+	p->nrows = PQntuples(p->res);
+	p->ncols = PQnfields(p->res);
+	if (p->ncols > 0 && ((p->blob = calloc((size_t)p->ncols,
+	    sizeof(*p->blob))) == NULL || (p->blobn = calloc((size_t)p->ncols,
+	    sizeof(*p->blobn))) == NULL)) {
+		snprintf(c->err, sizeof(c->err), "out of memory");
+		sql_pg_reset(p);
+		return SQL_ERROR;
+	}
+	p->row = 0;
+	return p->nrows > 0 ? SQL_ROW : SQL_DONE;
+}
+
+enum sql_rc
+sql_pg_step(struct sql_pg_stmt *p)
+{
+	if (p == NULL)
+		return SQL_ERROR;
+	if (p->res == NULL)
+		return run(p);
+	drop_blobs(p);
+	if (p->row < p->nrows)
+		p->row++;
+	return p->row < p->nrows ? SQL_ROW : SQL_DONE;
+}
+
+void
+sql_pg_reset(struct sql_pg_stmt *p)
+{
+	if (p == NULL)
+		return;
+	drop_blobs(p);
+	free(p->blob);
+	free(p->blobn);
+	p->blob = NULL;
+	p->blobn = NULL;
+	PQclear(p->res);
+	p->res = NULL;
+	p->row = -1;
+	p->nrows = p->ncols = 0;
+}
+
+void
+sql_pg_clear(struct sql_pg_stmt *p)
+{
+	int j;
+
+	if (p == NULL)
+		return;
+	for (j = 0; j < p->nparams; j++) {
+		p->values[j] = NULL;
+		p->lengths[j] = 0;
+		p->formats[j] = 0;
+	}
+}
+
+/* The current row's column col as text, NULL for SQL NULL or no such. */
+static const char *
+value(struct sql_pg_stmt *p, int col)
+{
+	if (p == NULL || p->res == NULL || p->row < 0 || p->row >= p->nrows ||
+	    col < 0 || col >= p->ncols || PQgetisnull(p->res, p->row, col))
+		return NULL;
+	return PQgetvalue(p->res, p->row, col);
+}
+
+int
+sql_pg_column_is_null(struct sql_pg_stmt *p, int col)
+{
+	return value(p, col) == NULL;
+}
+
+int64_t
+sql_pg_column_int64(struct sql_pg_stmt *p, int col)
+{
+	const char *v = value(p, col);
+
+	if (v == NULL)
+		return 0;
+	if (v[0] == 't' && v[1] == '\0')
+		return 1;
+	if (v[0] == 'f' && v[1] == '\0')
+		return 0;
+	return strtoll(v, NULL, 10);
+}
+
+double
+sql_pg_column_double(struct sql_pg_stmt *p, int col)
+{
+	const char *v = value(p, col);
+
+	return v != NULL ? strtod(v, NULL) : 0.0;
+}
+
+const char *
+sql_pg_column_text(struct sql_pg_stmt *p, int col)
+{
+	return value(p, col);
+}
+
+/* bytea's OID in pg_type: fixed since PostgreSQL's first catalogue. */
+#define BYTEAOID 17
+
+const void *
+sql_pg_column_blob(struct sql_pg_stmt *p, int col)
+{
+	const char *v = value(p, col);
+
+	if (v == NULL)
+		return NULL;
+	if (PQftype(p->res, col) != BYTEAOID)
+		return v;
+	if (p->blob[col] == NULL)
+		p->blob[col] = PQunescapeBytea((const unsigned char *)v,
+		    &p->blobn[col]);
+	return p->blob[col];
+}
+
+size_t
+sql_pg_column_bytes(struct sql_pg_stmt *p, int col)
+{
+	const char *v = value(p, col);
+
+	if (v == NULL)
+		return 0;
+	if (PQftype(p->res, col) == BYTEAOID) {
+		if (p->blob[col] == NULL)
+			sql_pg_column_blob(p, col);
+		return p->blob[col] != NULL ? p->blobn[col] : 0;
+	}
+	return (size_t)PQgetlength(p->res, p->row, col);
+}

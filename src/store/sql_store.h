@@ -1,0 +1,79 @@
+/*
+ * sql_store.h: what modules converted to the statement layer (sql.h) use
+ * of the store: their statements, the row loop, transactions, errors into
+ * s->err, and the PostgreSQL store of the converted modules.  Nothing
+ * outside src/store includes this.  docs/scaling.md has the checklist for
+ * converting a module.
+ */
+#ifndef VECHE_STORE_SQL_STORE_H
+#define VECHE_STORE_SQL_STORE_H
+
+#include <stddef.h>
+
+#include "store/sql.h"
+#include "store/sqlite_internal.h"
+
+/*
+ * Statement idx of subject m, prepared at open: NULL (with s->err) for an
+ * index outside the subject's table or a subject the store did not
+ * prepare.  The connection owns it; ss_rows, ss_row and ss_done reset it.
+ */
+struct sql_stmt *ss_stmt(struct store *s, enum store_module m, int idx);
+
+/* Set s->err to "what: <the engine's message>". */
+void ss_set_err(struct store *s, const char *what);
+
+/*
+ * The one row loop (as sq_rows): step a bound statement, call row(st, arg)
+ * for each row until it returns nonzero, then reset st and clear its
+ * bindings.  0 when the rows ran out, row's nonzero value, or -1 with
+ * s->err "what: <message>" (st NULL: s->err kept from ss_stmt).
+ */
+int ss_rows(struct store *s, struct sql_stmt *st, const char *what,
+    int (*row)(struct sql_stmt *, void *), void *arg);
+
+/* At most one row (as sq_row): row's value, 1 if no row, or -1. */
+int ss_row(struct store *s, struct sql_stmt *st, const char *what,
+    int (*row)(struct sql_stmt *, void *), void *arg);
+
+/* A row function for ss_row: column 0 into *(int64_t *)arg. */
+int ss_int64_row(struct sql_stmt *st, void *arg);
+
+/* Run a statement for its effect, reset it: 0, or -1 with s->err. */
+int ss_done(struct store *s, struct sql_stmt *st, const char *what);
+
+/*
+ * A transaction of the write's own unless the caller opened one (*own
+ * says which; SQLite: the store's writer lock, as sq_tx_begin).  ss_tx_end
+ * commits or rolls back what ss_tx_begin opened and returns 0 only if ok
+ * and the commit succeeded; a failure's s->err survives the rollback.
+ */
+int ss_tx_begin(struct store *s, int *own);
+int ss_tx_end(struct store *s, int own, int ok);
+
+/*
+ * Run the numbered migrations sets[0..n) over c (schema_versions holds
+ * each module's version): 0, or -1 with err.
+ */
+int ss_migrate(struct sql_conn *c, const struct migration_set *const *sets,
+    size_t n, char *err, size_t errlen);
+
+/*
+ * A store on PostgreSQL at url holding only the converted modules (their
+ * schema and statements): what the tests run those modules' functions on
+ * until every module is converted and store_open takes postgresql:// URLs.
+ * NULL with err.  Free with store_close.
+ */
+struct store *ss_open_pg(const char *url, char *err, size_t errlen);
+
+/* The core schema's PostgreSQL migrations, numbered as store_core_schema. */
+extern const struct migration_set store_core_schema_pg;
+
+/*
+ * A converted subject's PostgreSQL texts where the dialects differ, as
+ * store_<subject>_stmts_pg: sql[i] for statement i, NULL where both
+ * engines run the shared text.
+ */
+extern const struct stmt_table store_addresses_stmts_pg;
+
+#endif

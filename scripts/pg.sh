@@ -38,9 +38,9 @@ start)
 		echo "pg.sh: $PGBIN/initdb missing: run scripts/deps.sh" >&2
 		exit 1
 	fi
-	if [ -e "$dir/url" ]; then
-		echo "pg.sh: $dir already holds a server: stop it first" >&2
-		exit 1
+	# A server left by an interrupted run: ours by construction.
+	if [ -e "$dir/home" ]; then
+		"$0" stop "$dir"
 	fi
 	mkdir -p "$dir"
 	home=$(mktemp -d /tmp/veche-pg.XXXXXX)

@@ -33,7 +33,7 @@ sql_prepare(struct sql_conn *c, size_t k, const char *sql, const char *pg)
 		return -1;
 	}
 	if (c->engine == SQL_SQLITE)
-		return 0;
+		return sql_lite_prepare(c, k, sql);
 	return sql_pg_prepare(c, k, pg != NULL ? pg : sql);
 }
 

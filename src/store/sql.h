@@ -54,11 +54,12 @@ struct sql_stmt {
 };
 
 /*
- * Wrap an open SQLite handle and the store's statement cache (slots
- * statements, any of them NULL).  Neither is owned: the store finalizes
- * and closes them after sql_conn_free.  NULL when out of memory.
+ * Wrap an open SQLite handle and a statement cache of slots statements
+ * (the store's; any of them NULL, sql_prepare fills those).  Neither is
+ * owned: their owner finalizes and closes them after sql_conn_free.  NULL
+ * when out of memory.
  */
-struct sql_conn *sql_conn_sqlite(sqlite3 *db, sqlite3_stmt *const *cache,
+struct sql_conn *sql_conn_sqlite(sqlite3 *db, sqlite3_stmt **cache,
     size_t slots);
 
 /*
@@ -75,8 +76,9 @@ void sql_conn_free(struct sql_conn *c);
 enum sql_engine sql_conn_engine(const struct sql_conn *c);
 
 /*
- * Prepare slot k from sql (pg: the PostgreSQL text, NULL for the same).
- * For SQLite the store's cache already holds it: 0.  -1 with the error.
+ * Prepare slot k from sql (pg: the PostgreSQL text, NULL for the same),
+ * unless it is prepared: 0, or -1 with the error.  SQLite's statement goes
+ * into the wrapped cache.
  */
 int sql_prepare(struct sql_conn *c, size_t k, const char *sql,
     const char *pg);
@@ -133,6 +135,7 @@ size_t sql_pg_column_bytes(struct sql_pg_stmt *p, int col);
 struct sql_conn {
 	enum sql_engine engine;
 	sqlite3 *lite;                  /* SQLite: the store's handle */
+	sqlite3_stmt **cache;           /* SQLite: the wrapped cache */
 	struct pg_conn *pg;             /* PostgreSQL: owned */
 	struct sql_stmt *stmt;
 	size_t slots;
@@ -142,6 +145,7 @@ struct sql_conn {
 
 /* The engines' halves of sql.c's calls (sql_sqlite.c, sql_pg.c). */
 int sql_lite_exec(struct sql_conn *c, const char *sql);
+int sql_lite_prepare(struct sql_conn *c, size_t k, const char *sql);
 int sql_pg_exec(struct sql_conn *c, const char *sql);
 int sql_pg_prepare(struct sql_conn *c, size_t k, const char *sql);
 void sql_pg_close(struct sql_conn *c);

@@ -45,6 +45,29 @@ on_notice(void *arg, const char *msg)
 	(void)msg;
 }
 
+static void set_err(struct sql_conn *, const char *, const char *);
+
+/*
+ * c->err = what: the server's message for r (its primary text and its
+ * detail, on one line), or libpq's when there is no r.
+ */
+static void
+set_err_result(struct sql_conn *c, const char *what, const PGresult *r)
+{
+	const char *primary, *detail;
+
+	primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	if (primary == NULL) {
+		set_err(c, what, r ? PQresultErrorMessage(r) :
+		    PQerrorMessage(c->pg));
+		return;
+	}
+	detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
+	snprintf(c->err, sizeof(c->err), "%s%s%s%s%s%s", what,
+	    *what ? ": " : "", primary, detail ? " (" : "",
+	    detail ? detail : "", detail ? ")" : "");
+}
+
 /* c->err = what: libpq's message, without its last newline. */
 static void
 set_err(struct sql_conn *c, const char *what, const char *msg)
@@ -140,8 +163,7 @@ sql_pg_exec(struct sql_conn *c, const char *sql)
 	int rc = 0;
 
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		set_err(c, "", r ? PQresultErrorMessage(r) :
-		    PQerrorMessage(c->pg));
+		set_err_result(c, "", r);
 		rc = -1;
 	}
 	PQclear(r);
@@ -237,8 +259,7 @@ sql_pg_prepare(struct sql_conn *c, size_t k, const char *sql)
 		char what[128];
 
 		snprintf(what, sizeof(what), "preparing %.80s", sql);
-		set_err(c, what, r ? PQresultErrorMessage(r) :
-		    PQerrorMessage(c->pg));
+		set_err_result(c, what, r);
 		goto fail;
 	}
 	PQclear(r);
@@ -340,8 +361,7 @@ run(struct sql_pg_stmt *p)
 	    p->lengths, p->formats, 0);
 	st = p->res ? PQresultStatus(p->res) : PGRES_FATAL_ERROR;
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-		set_err(c, "", p->res ? PQresultErrorMessage(p->res) :
-		    PQerrorMessage(c->pg));
+		set_err_result(c, "", p->res);
 		PQclear(p->res);
 		p->res = NULL;
 		return SQL_ERROR;

@@ -9,7 +9,7 @@
 #include "store/sql.h"
 
 struct sql_conn *
-sql_conn_sqlite(sqlite3 *db, sqlite3_stmt *const *cache, size_t slots)
+sql_conn_sqlite(sqlite3 *db, sqlite3_stmt **cache, size_t slots)
 {
 	struct sql_conn *c;
 	size_t k;
@@ -21,6 +21,7 @@ sql_conn_sqlite(sqlite3 *db, sqlite3_stmt *const *cache, size_t slots)
 	}
 	c->engine = SQL_SQLITE;
 	c->lite = db;
+	c->cache = cache;
 	c->slots = slots;
 	for (k = 0; k < slots; k++)
 		c->stmt[k].lite = cache[k];
@@ -33,4 +34,16 @@ sql_lite_exec(struct sql_conn *c, const char *sql)
 	/* sqlite3_errmsg (sql_errmsg) keeps the failure's message. */
 	return sqlite3_exec(c->lite, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 :
 	    -1;
+}
+
+int
+sql_lite_prepare(struct sql_conn *c, size_t k, const char *sql)
+{
+	if (c->cache[k] == NULL && sqlite3_prepare_v3(c->lite, sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, &c->cache[k], NULL) != SQLITE_OK) {
+		c->cache[k] = NULL;
+		return -1;
+	}
+	c->stmt[k].lite = c->cache[k];
+	return 0;
 }

@@ -1,8 +1,10 @@
 /*
  * sql_sqlite.c: the SQLite half of the statement layer (sql.h).  It wraps
  * the store's own connection and statement cache (sqlite.c): it opens,
- * prepares and finalizes nothing, so a converted module steps the very
- * sqlite3_stmt an unconverted one would.
+ * closes and finalizes nothing, and prepares only into slots the cache
+ * left empty, so a converted module steps the very sqlite3_stmt an
+ * unconverted one would.  Binding, stepping and reading are sql.h's
+ * inline calls.
  */
 #include <stdlib.h>
 

@@ -189,8 +189,8 @@ int
 ss_migrate(struct sql_conn *c, const struct migration_set *const *sets,
     size_t n, char *err, size_t errlen)
 {
-	/* The last slot: no subject's statement lives there. */
-	const size_t k = SLOTS - 1;
+	/* The last slot, past the subjects' (ss_open_pg makes room). */
+	const size_t k = SLOTS;
 	struct sql_stmt *get;
 	size_t i;
 
@@ -359,7 +359,7 @@ ss_open_pg(const char *url, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if ((s->conn = sql_conn_pg(url, SLOTS, err, errlen)) == NULL)
+	if ((s->conn = sql_conn_pg(url, SLOTS + 1, err, errlen)) == NULL)
 		goto fail;
 	if (ss_migrate(s->conn, converted_schemas, sizeof(converted_schemas) /
 	    sizeof(converted_schemas[0]), err, errlen) == -1)

@@ -53,7 +53,8 @@ int ss_tx_end(struct store *s, int own, int ok);
 
 /*
  * Run the numbered migrations sets[0..n) over c (schema_versions holds
- * each module's version): 0, or -1 with err.
+ * each module's version): 0, or -1 with err.  c needs one slot past the
+ * subjects' (STORE_MOD__MAX * STORE_MOD_STMTS), for its version query.
  */
 int ss_migrate(struct sql_conn *c, const struct migration_set *const *sets,
     size_t n, char *err, size_t errlen);

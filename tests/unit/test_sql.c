@@ -5,7 +5,8 @@
  * and reads back as it went in (NULL, int64 extremes, doubles, UTF-8,
  * blobs with zero bytes); errors carry the engine's message;
  * transactions and savepoints roll back; RETURNING gives the new id; and
- * the converted modules (API keys, addresses) answer alike on both.
+ * the converted modules (API keys, addresses) answer alike on both, and
+ * a store opened again finds its schema current and its rows.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -388,6 +389,23 @@ store_of(enum sql_engine engine, char *dir, size_t dirlen)
 	return s;
 }
 
+/* The same store of store_of opened again, as it was left. */
+static struct store *
+reopen(enum sql_engine engine, const char *dir)
+{
+	char err[512], path[128];
+	struct store *s;
+
+	if (engine == SQL_SQLITE) {
+		snprintf(path, sizeof(path), "%s/veche.db", dir);
+		s = store_open(path, err, sizeof(err));
+	} else
+		s = ss_open_pg(pg_url(), err, sizeof(err));
+	if (s == NULL)
+		fail_msg("%s", err);
+	return s;
+}
+
 static void
 store_gone(struct store *s, const char *dir)
 {
@@ -452,6 +470,12 @@ keys(enum sql_engine engine)
 	assert_int_equal(store_apikey_each(s, on_key, &o), 0);
 	assert_string_equal(o.text, "Городская система//1781506800/0;"
 	    "roads app/roads/1781506801/0;");
+	/* Opened again: the schema is at its version, the keys are there. */
+	store_close(s);
+	s = reopen(engine, dir);
+	assert_int_equal(store_apikey_find(s, h2, name, sizeof(name), agency,
+	    sizeof(agency)), 0);
+	assert_string_equal(name, "roads app");
 	store_gone(s, dir);
 }
 

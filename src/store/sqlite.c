@@ -618,12 +618,33 @@ struct unit {
 	struct unit *next;
 };
 
+/*
+ * The writer.  Batches run on a connection of its own (conn), opened by
+ * the first leader on the leader's database file: its page cache stays
+ * warm from one batch to the next, where a leader's own connection would
+ * find the pages changed by the previous leader and drop its cache.  That
+ * connection does not checkpoint inside COMMIT; its WAL hook wakes the
+ * checkpointer thread instead, which copies the WAL into the database on
+ * a connection of its own while batches go on committing, then takes the
+ * write lock only for the last few frames, so that the next write can
+ * start the WAL over.  A database in memory (no file) has neither: its
+ * batches run on the leader's connection, as they do if conn cannot be
+ * opened.
+ */
 struct store_writer {
 	pthread_mutex_t lock;           /* held for a whole write transaction */
 	pthread_mutex_t qlock;          /* guards the queue below */
 	pthread_cond_t cond;
 	struct unit *head, *tail;
 	int leading;                    /* a thread is running a batch */
+	struct store *conn;             /* the batches' connection, or NULL */
+	int conn_tried;                 /* conn was opened, or could not be */
+	pthread_mutex_t ckpt_lock;      /* guards the four fields below */
+	pthread_cond_t ckpt_cond;
+	int ckpt_wanted, ckpt_stop;
+	int ckpt_running;               /* the thread ckpt is running */
+	pthread_t ckpt;
+	sqlite3 *ckpt_db;               /* the checkpointer's connection */
 };
 
 struct store_writer *
@@ -636,6 +657,8 @@ store_writer_new(void)
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_mutex_init(&w->qlock, NULL);
 	pthread_cond_init(&w->cond, NULL);
+	pthread_mutex_init(&w->ckpt_lock, NULL);
+	pthread_cond_init(&w->ckpt_cond, NULL);
 	return w;
 }
 
@@ -644,10 +667,115 @@ store_writer_free(struct store_writer *w)
 {
 	if (w == NULL)
 		return;
+	if (w->ckpt_running) {
+		pthread_mutex_lock(&w->ckpt_lock);
+		w->ckpt_stop = 1;
+		pthread_cond_signal(&w->ckpt_cond);
+		pthread_mutex_unlock(&w->ckpt_lock);
+		pthread_join(w->ckpt, NULL);
+	}
+	sqlite3_close(w->ckpt_db);
+	store_close(w->conn);
+	pthread_cond_destroy(&w->ckpt_cond);
+	pthread_mutex_destroy(&w->ckpt_lock);
 	pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->qlock);
 	pthread_mutex_destroy(&w->lock);
 	free(w);
+}
+
+/*
+ * The checkpointer: waits for the WAL hook's call, copies what it can
+ * without the write lock (PASSIVE never waits for writers), then the rest
+ * under the lock, which is then short.
+ */
+static void *
+checkpointer(void *arg)
+{
+	struct store_writer *w = arg;
+
+	pthread_mutex_lock(&w->ckpt_lock);
+	for (;;) {
+		while (!w->ckpt_wanted && !w->ckpt_stop)
+			pthread_cond_wait(&w->ckpt_cond, &w->ckpt_lock);
+		if (w->ckpt_stop)
+			break;
+		w->ckpt_wanted = 0;
+		pthread_mutex_unlock(&w->ckpt_lock);
+		sqlite3_wal_checkpoint_v2(w->ckpt_db, NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(&w->lock);
+		sqlite3_wal_checkpoint_v2(w->ckpt_db, NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_unlock(&w->lock);
+		pthread_mutex_lock(&w->ckpt_lock);
+	}
+	pthread_mutex_unlock(&w->ckpt_lock);
+	return NULL;
+}
+
+/* After each commit on the writer's connection, with the WAL's frames. */
+static int
+on_wal(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	struct store_writer *w = arg;
+
+	(void)db;
+	(void)name;
+	if (frames >= VECHE_WAL_CHECKPOINT_PAGES) {
+		pthread_mutex_lock(&w->ckpt_lock);
+		w->ckpt_wanted = 1;
+		pthread_cond_signal(&w->ckpt_cond);
+		pthread_mutex_unlock(&w->ckpt_lock);
+	}
+	return SQLITE_OK;
+}
+
+/* Open the checkpointer's connection and start it; -1 if it cannot be. */
+static int
+checkpointer_start(struct store_writer *w, const char *path)
+{
+	if (sqlite3_open_v2(path, &w->ckpt_db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    sqlite3_exec(w->ckpt_db, "PRAGMA synchronous = FULL", NULL, NULL,
+	    NULL) != SQLITE_OK ||
+	    pthread_create(&w->ckpt, NULL, checkpointer, w) != 0) {
+		sqlite3_close(w->ckpt_db);
+		w->ckpt_db = NULL;
+		return -1;
+	}
+	w->ckpt_running = 1;
+	return 0;
+}
+
+/*
+ * The connection a leader runs batches on: the writer's own, opened the
+ * first time on s's database file; s itself for a database in memory or
+ * when that fails.  Called by the leader only.
+ */
+static struct store *
+batch_conn(struct store_writer *w, struct store *s)
+{
+	const char *path;
+	char err[256];
+
+	if (w->conn_tried)
+		return w->conn != NULL ? w->conn : s;
+	w->conn_tried = 1;
+	path = sqlite3_db_filename(s->db, "main");
+	if (path == NULL || *path == '\0' ||
+	    (w->conn = store_open(path, err, sizeof(err))) == NULL)
+		return s;
+	w->conn->writer = w;
+	/* Savepoints' statement journals in memory, not a file a batch. */
+	if (exec(w->conn, "PRAGMA temp_store = MEMORY") == -1) {
+		store_close(w->conn);
+		w->conn = NULL;
+		return s;
+	}
+	if (checkpointer_start(w, path) == 0)
+		sqlite3_wal_hook(w->conn->db, on_wal, w);
+	return w->conn;
 }
 
 void
@@ -754,7 +882,7 @@ store_atomic(struct store *s, int (*fn)(struct store *, void *), void *arg)
 		pthread_mutex_unlock(&w->qlock);
 		for (u = batch; u != NULL; u = u->next)
 			u->rc = -1;
-		run_batch(s, batch);
+		run_batch(batch_conn(w, s), batch);
 		pthread_mutex_lock(&w->qlock);
 		for (u = batch; u != NULL; u = u->next)
 			u->done = 1;

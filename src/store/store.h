@@ -60,8 +60,11 @@ void store_set_writer(struct store *s, struct store_writer *w);
  * units queued by other threads at the same time are run by one of them on
  * its own connection, each inside a savepoint, under a single COMMIT (group
  * commit): fn must therefore use only the connection it is given, and report
- * its own errors through arg.  Inside an open transaction fn simply runs in
- * it.  -1 from the commit itself leaves the message in store_error(s).
+ * its own errors through arg.  For a database file that connection is the
+ * writer's own (opened on first use, closed by store_writer_free), whose WAL
+ * is checkpointed by a background thread rather than inside COMMIT.  Inside
+ * an open transaction fn simply runs in it.  -1 from the commit itself
+ * leaves the message in store_error(s).
  */
 int store_atomic(struct store *s, int (*fn)(struct store *, void *),
     void *arg);

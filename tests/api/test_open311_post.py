@@ -281,6 +281,45 @@ class TestDurability(ServerTestCase):
             updates = self.get("servicerequestupdates.json").json()
             self.assertIn(rid, [u["service_request_id"] for u in updates])
 
+    def test_concurrent_acknowledged_reports_survive_kill(self):
+        # Sixteen writers at once share group commits on the writer's own
+        # connection, and enough reports for the WAL to pass the
+        # background checkpoint's threshold (VECHE_WAL_CHECKPOINT_PAGES).
+        threads, each = 16, 20
+        acked = [[] for _ in range(threads)]
+
+        def writer(t):
+            for i in range(each):
+                text = "Писатель %d, обращение %d" % (t, i)
+                r = self.server.request(
+                    "POST", "/open311/v2/requests.json",
+                    encode_query(report_fields(
+                        "pothole", EAST_POINT, description=text) +
+                        [("api_key", self.api_key)]).encode("ascii"),
+                    {"Content-Type": "application/x-www-form-urlencoded"})
+                if r.status != 201:
+                    acked[t].append((None, r.status))
+                    return
+                acked[t].append((r.json()[0]["service_request_id"], text))
+
+        ts = [threading.Thread(target=writer, args=(t,))
+              for t in range(threads)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join(300)
+        # kill -9 as soon as the last answer is in.
+        os.kill(self.server.proc.pid, signal.SIGKILL)
+        self.server.kill()
+        answers = [a for w in acked for a in w]
+        self.assertEqual([a for a in answers if a[0] is None], [])
+        self.assertEqual(len(answers), threads * each)
+        rc, out = self.server.audit_verify()
+        self.assertEqual(rc, 0, out)
+        self.server.start()
+        for rid, text in answers:
+            self.assertEqual(self.by_id(rid)["description"], text)
+
 
 if __name__ == "__main__":
     unittest.main()

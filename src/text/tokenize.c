@@ -756,6 +756,19 @@ text_stem_word(struct text_ctx *ctx, const char *w, size_t len,
 	}
 	if (script == TEXT_SCRIPT_NONE)
 		return 0;
+	/* ё -> е, as text_normalize does: "лёд" and "лед" are one word. */
+	if (script == TEXT_SCRIPT_CYRILLIC && len <= TEXT_MAX_STEM_WORD &&
+	    memmem(w, len, "\xd1\x91", 2) != NULL) {
+		char buf[TEXT_MAX_STEM_WORD];
+
+		memcpy(buf, w, len);
+		for (i = 0; i + 1 < len; i++)
+			if (buf[i] == '\xd1' && buf[i + 1] == '\x91') {
+				buf[i] = '\xd0';
+				buf[i + 1] = '\xb5';
+			}
+		return stem_apply(ctx, script, buf, len, out, outlen);
+	}
 	return stem_apply(ctx, script, w, len, out, outlen);
 }
 

@@ -47,6 +47,7 @@ class TestTextSearch(ServerTestCase):
         cls.e1 = t.report("pothole", WEST_POINT, "Ещё одна яма во дворе")
         cls.e2 = t.report("pothole", WEST_POINT, "И тут ямой всё изрыто")
         cls.f = t.report("other", WEST_POINT, "Сломанная скамейка")
+        cls.g = t.report("other", EAST_POINT, "На тротуаре лёд")
 
     def report(self, service, point, description):
         return self.create(report_fields(service, point,
@@ -61,6 +62,9 @@ class TestTextSearch(ServerTestCase):
         for q in ("яма", "ямы", "ямой", "ЯМ"):
             self.assertEqual(self.search(q), want, q)
         self.assertEqual(self.search("скамейки"), [self.f])
+        # ё is е: either spelling finds the other.
+        self.assertEqual(self.search("лед"), [self.g])
+        self.assertEqual(self.search("Лёда"), [self.g])
 
     def test_two_words_all_must_match(self):
         self.assertEqual(self.search("яма школой"), [self.a])

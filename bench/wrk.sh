@@ -22,3 +22,31 @@ run_wrk() {
 	errs=$(awk '/Non-2xx/ {print $NF}' "$OUT/$name.wrk")
 	echo "$name|$rps|$p50|$p99|${errs:-0}"
 }
+
+# start_nginx DIR PORT WORKERS: nginx serving the files under DIR/www on
+# 127.0.0.1:PORT (its pid in DIR/nginx.pid, kill it when done).  Used by
+# search.sh.
+start_nginx() {
+	mkdir -p "$1/tmp"
+	cat > "$1/nginx.conf" <<NGINX
+worker_processes $3;
+pid $PWD/$1/nginx.pid;
+error_log $PWD/$1/nginx-error.log;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	client_body_temp_path $PWD/$1/tmp;
+	proxy_temp_path $PWD/$1/tmp;
+	fastcgi_temp_path $PWD/$1/tmp;
+	uwsgi_temp_path $PWD/$1/tmp;
+	scgi_temp_path $PWD/$1/tmp;
+	default_type application/json;
+	server {
+		listen 127.0.0.1:$2;
+		root $PWD/$1/www;
+	}
+}
+NGINX
+	nginx -c "$PWD/$1/nginx.conf"
+	sleep 0.5
+}

@@ -1,6 +1,7 @@
 /*
- * main.c: veche's command line.  Wiring only: start libsodium and the
- * clock, look argv[1] up in the table of commands (cli/cli.h) and run it.
+ * main.c: veche's command line.  Wiring only: start libsodium, the clock
+ * and the search stemmer, look argv[1] up in the table of commands
+ * (cli/cli.h) and run it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/photo_worker.h"
 #include "core/clock.h"
+#include "core/search.h"
 
 int
 main(int argc, char **argv)
@@ -41,6 +43,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "veche: %s\n", err);
 		return 2;
 	}
+	/* Report text is indexed and searched by stems (core/search.h). */
+	search_configure();
 	cmd = argv[1];
 	argc--;
 	argv++;

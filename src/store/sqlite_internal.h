@@ -175,6 +175,13 @@ const char *sq_col_text(sqlite3_stmt *st, int i);
 /* A row function for sq_row: column 0 into *(int64_t *)arg. */
 int sq_int64_row(sqlite3_stmt *st, void *arg);
 
+/*
+ * sqlite_stem.c: register the "veche_stem" FTS5 tokenizer on db (before
+ * migrations: core migration 6 indexes through it).  0, or -1 with
+ * s->err set.
+ */
+int sq_stem_register(struct store *s);
+
 /* Where sq_ids_row gathers column 0 of each row: at most max, *n of them. */
 struct sq_ids {
 	int64_t *ids;

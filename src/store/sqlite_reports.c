@@ -22,6 +22,14 @@
 #define LIST_SEP        "\x1f"   /* separates media URLs in one column */
 
 /*
+ * A report's key in the text index (report_text, core migration 6):
+ * (requested << SEARCH_KEY_SHIFT) + its place among the reports requested
+ * in the same second, so key order is (requested, id) order.  At most
+ * 2^24 reports a second.
+ */
+#define SEARCH_KEY_SHIFT "24"
+
+/*
  * The columns every report read selects, in this order.  The description is
  * the one written, with the reject reason beside it: what a caller may see
  * of it is core's decision (report_view in core/report_read.c), not the
@@ -41,7 +49,8 @@ enum {
 	ST_REPORT_ATTR_PUT,
 	ST_REPORT_CONTACT_PUT,
 	ST_REPORT_GEO_PUT,
-	ST_REPORT_FTS_PUT,
+	ST_SEARCH_KEY_PUT,
+	ST_REPORT_TEXT_PUT,
 	ST_REPORT_COUNT,
 	ST_REPORT_GET,
 	ST_REPORT_BY_TOKEN,
@@ -70,7 +79,15 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "VALUES (?, ?, ?, ?, ?, ?, ?)",
 	[ST_REPORT_GEO_PUT] = "INSERT INTO report_geo(id, min_lat, max_lat, "
 	    "min_lon, max_lon) VALUES (?, ?, ?, ?, ?)",
-	[ST_REPORT_FTS_PUT] = "INSERT INTO report_fts(rowid, description, "
+	/*
+	 * Report ?2, requested at ?1, under the next free key of that second
+	 * in the text index (SEARCH_KEY_SHIFT; core migration 6).
+	 */
+	[ST_SEARCH_KEY_PUT] = "INSERT INTO report_search_keys(key, report) "
+	    "SELECT coalesce(max(key) + 1, ?1 << " SEARCH_KEY_SHIFT "), ?2 "
+	    "FROM report_search_keys WHERE key >= ?1 << " SEARCH_KEY_SHIFT
+	    " AND key < (?1 + 1) << " SEARCH_KEY_SHIFT,
+	[ST_REPORT_TEXT_PUT] = "INSERT INTO report_text(rowid, description, "
 	    "address) VALUES (?, ?, ?)",
 	[ST_REPORT_COUNT] = "SELECT count(*) FROM reports",
 	[ST_REPORT_GET] = "SELECT " REPORT_COLUMNS " FROM reports r "
@@ -147,9 +164,28 @@ static const char *const qfilter_sql[QF__MAX] = {
 	[QF_RADIUS_SCAN] = "r.lat BETWEEN ? AND ? AND r.lon BETWEEN ? AND ?"
 	    " AND veche_distance(r.lat, r.lon, ?, ?) <= ?",
 	[QF_AGENCY] = "r.agency = ?",
-	[QF_TEXT] = "r.id IN (SELECT rowid FROM report_fts"
-	    " WHERE report_fts MATCH ?)",
+	[QF_TEXT] = "r.id IN (SELECT k.report FROM report_text t"
+	    " JOIN report_search_keys k ON k.key = t.rowid"
+	    " WHERE t.report_text MATCH ?)",
 	[QF_AFTER_ID] = "r.id > ?",
+};
+
+/*
+ * A text search newest first walks report_text's matches in key order
+ * (SEARCH_KEY_SHIFT: time, then id), from the end of the window's key
+ * range, and stops at the page: the window is a range of keys, the other
+ * filters are judged on each match's row.  Other orders take the matches
+ * as a set (QF_TEXT above).
+ */
+static const char *const text_walk_sql =
+    "SELECT " REPORT_COLUMNS " FROM report_text t"
+    " CROSS JOIN report_search_keys k CROSS JOIN reports r"
+    " WHERE k.key = t.rowid AND r.id = k.report";
+
+static const char *const text_walk_qfilter_sql[QF__MAX] = {
+	[QF_START] = "t.rowid >= (? << " SEARCH_KEY_SHIFT ")",
+	[QF_END] = "t.rowid < ((? + 1) << " SEARCH_KEY_SHIFT ")",
+	[QF_TEXT] = "t.report_text MATCH ?",
 };
 
 static const char *const order_sql[ORDER__MAX] = {
@@ -160,6 +196,23 @@ static const char *const order_sql[ORDER__MAX] = {
 
 _Static_assert((1u << QF__MAX) * ORDER__MAX == STORE_QUERY_SHAPES,
     "STORE_QUERY_SHAPES counts the shapes of a report query");
+/* The report's words into report_text under its next key in time order. */
+static int
+report_index_text(struct store *s, const struct report *r, int64_t rid)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_SEARCH_KEY_PUT);
+
+	sqlite3_bind_int64(st, 1, r->requested);
+	sqlite3_bind_int64(st, 2, rid);
+	if (sq_step_done(s, st, "keying report text") == -1)
+		return -1;
+	st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_TEXT_PUT);
+	sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(s->db));
+	sq_bind_text(st, 2, r->description ? r->description : "");
+	sq_bind_text(st, 3, r->address);
+	return sq_step_done(s, st, "indexing report text");
+}
+
 static int
 report_insert(struct store *s, const struct report *r, const struct contact *c,
     int64_t *id)
@@ -227,11 +280,7 @@ report_insert(struct store *s, const struct report *r, const struct contact *c,
 		if (sq_step_done(s, st, "indexing report location") == -1)
 			return -1;
 	}
-	st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_FTS_PUT);
-	sqlite3_bind_int64(st, 1, rid);
-	sq_bind_text(st, 2, r->description ? r->description : "");
-	sq_bind_text(st, 3, r->address);
-	if (sq_step_done(s, st, "indexing report text") == -1)
+	if (report_index_text(s, r, rid) == -1)
 		return -1;
 	st = sq_stmt(s, STORE_MOD_REPORTS, ST_UPDATE_INSERT);
 	sqlite3_bind_int64(st, 1, rid);
@@ -508,32 +557,41 @@ query_stmt(struct store *s, unsigned bits, enum report_order order)
 	sqlite3_stmt *st;
 	char sql[4096];
 	size_t len;
-	int i, first = 1, area;
+	int i, first = 1, area, walk;
 
 	if ((st = sq_shape(s, key, NULL)) != NULL)
 		return st;
+	walk = (bits & (1u << QF_TEXT)) && order == ORDER_REQUESTED_DESC;
 	/*
 	 * A small box: the R*Tree's reports are judged (time, status) and
 	 * ordered from reports_area_cover (migration 5), and only the page's
 	 * rows are read.  Judged from their rows instead, a box of a thousand
 	 * reports read a thousand rows scattered over the whole table, most
 	 * of them outside the page cache (issue 11).  A filter on another
-	 * column (service, agency, text) reads the rows it needs as before.
+	 * column (service, agency) reads the rows it needs as before; a text
+	 * search newest first walks its matches instead (text_walk_sql).
 	 */
-	area = (bits & (1u << QF_BBOX)) != 0;
-	len = (size_t)snprintf(sql, sizeof(sql), area ? "SELECT %s FROM "
-	    "reports r WHERE r.id IN (SELECT r.id FROM reports r INDEXED BY "
-	    "reports_area_cover" : "SELECT %s FROM reports r", REPORT_COLUMNS);
+	area = (bits & (1u << QF_BBOX)) != 0 && !walk;
+	if (walk) {
+		len = (size_t)snprintf(sql, sizeof(sql), "%s", text_walk_sql);
+		first = 0;
+	} else
+		len = (size_t)snprintf(sql, sizeof(sql), area ? "SELECT %s "
+		    "FROM reports r WHERE r.id IN (SELECT r.id FROM reports r "
+		    "INDEXED BY reports_area_cover" : "SELECT %s FROM reports r",
+		    REPORT_COLUMNS);
 	for (i = 0; i < QF__MAX; i++) {
 		if (!(bits & (1u << i)))
 			continue;
 		len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s%s",
-		    first ? " WHERE " : " AND ", qfilter_sql[i]);
+		    first ? " WHERE " : " AND ", walk &&
+		    text_walk_qfilter_sql[i] != NULL ? text_walk_qfilter_sql[i] :
+		    qfilter_sql[i]);
 		first = 0;
 	}
 	len += (size_t)snprintf(sql + len, sizeof(sql) - len,
-	    "%s LIMIT ? OFFSET ?%s%s", order_sql[order], area ? ")" : "",
-	    area ? order_sql[order] : "");
+	    "%s LIMIT ? OFFSET ?%s%s", walk ? " ORDER BY t.rowid DESC" :
+	    order_sql[order], area ? ")" : "", area ? order_sql[order] : "");
 	if (len >= sizeof(sql)) {
 		snprintf(s->err, sizeof(s->err), "query too long");
 		return NULL;

@@ -35,6 +35,28 @@ struct store *store_open(const char *path, char *err, size_t errlen);
 /* Close and free.  Accepts NULL. */
 void store_close(struct store *s);
 
+/*
+ * The stemmer of the reports' text index (report_text): each word of a
+ * report and of a search becomes its stem, so any form of a word finds the
+ * others.  open makes the state of one connection's index (NULL: out of
+ * memory), close frees it; stem writes the stem of the lower-case word w
+ * (len bytes) to *out (owned by the state, valid until the next call) or
+ * returns -1 out of memory.
+ */
+struct store_stemmer {
+	void *(*open)(void);
+	void (*close)(void *state);
+	int (*stem)(void *state, const char *w, size_t len, const char **out,
+	    size_t *outlen);
+};
+
+/*
+ * Use st (static storage) for every store opened after this call: once,
+ * at start-up, before any store_open.  Without it, words are indexed as
+ * they are written (lower case).
+ */
+void store_set_stemmer(const struct store_stemmer *st);
+
 /* The last error's message on this connection (never NULL). */
 const char *store_error(const struct store *s);
 

@@ -710,6 +710,69 @@ text_analyze(struct text_ctx *ctx, const char *s, size_t len,
 }
 
 struct text_ctx *
+text_stem_ctx_new(void)
+{
+	struct text_ctx *ctx;
+
+	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
+		return NULL;
+	ctx->stem_ru = sb_stemmer_new("russian", NULL);
+	ctx->stem_en = sb_stemmer_new("english", NULL);
+	ctx->cache = stem_cache_new();
+	if (ctx->stem_ru == NULL || ctx->stem_en == NULL || ctx->cache == NULL) {
+		text_ctx_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+int
+text_stem_word(struct text_ctx *ctx, const char *w, size_t len,
+    const char **out, size_t *outlen)
+{
+	enum text_script script = TEXT_SCRIPT_NONE;
+	size_t i = 0, n;
+	uint32_t cp;
+
+	*out = w;
+	*outlen = len;
+	/* Letters of one script only: a word with digits is its own stem. */
+	while (i < len) {
+		enum text_script s;
+
+		if ((n = utf8_decode((const unsigned char *)w + i, len - i,
+		    &cp)) == 0)
+			return 0;
+		if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'))
+			s = TEXT_SCRIPT_LATIN;
+		else if (cp >= 0x400 && cp <= 0x4ff)
+			s = TEXT_SCRIPT_CYRILLIC;
+		else
+			return 0;
+		if (script != TEXT_SCRIPT_NONE && s != script)
+			return 0;
+		script = s;
+		i += n;
+	}
+	if (script == TEXT_SCRIPT_NONE)
+		return 0;
+	/* ё -> е, as text_normalize does: "лёд" and "лед" are one word. */
+	if (script == TEXT_SCRIPT_CYRILLIC && len <= TEXT_MAX_STEM_WORD &&
+	    memmem(w, len, "\xd1\x91", 2) != NULL) {
+		char buf[TEXT_MAX_STEM_WORD];
+
+		memcpy(buf, w, len);
+		for (i = 0; i + 1 < len; i++)
+			if (buf[i] == '\xd1' && buf[i + 1] == '\x91') {
+				buf[i] = '\xd0';
+				buf[i + 1] = '\xb5';
+			}
+		return stem_apply(ctx, script, buf, len, out, outlen);
+	}
+	return stem_apply(ctx, script, w, len, out, outlen);
+}
+
+struct text_ctx *
 text_ctx_new(const char *datadir, struct text_error *err)
 {
 	struct text_ctx *ctx = NULL;
@@ -720,12 +783,7 @@ text_ctx_new(const char *datadir, struct text_error *err)
 	};
 	size_t k;
 
-	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
-		goto nomem;
-	ctx->stem_ru = sb_stemmer_new("russian", NULL);
-	ctx->stem_en = sb_stemmer_new("english", NULL);
-	ctx->cache = stem_cache_new();
-	if (ctx->stem_ru == NULL || ctx->stem_en == NULL || ctx->cache == NULL)
+	if ((ctx = text_stem_ctx_new()) == NULL)
 		goto nomem;
 	for (k = 0; k < sizeof(lists) / sizeof(*lists); k++) {
 		if (text_data_path(datadir, lists[k], path, sizeof(path)) == -1) {

@@ -84,6 +84,24 @@ struct text_doc {
  */
 struct text_ctx *text_ctx_new(const char *datadir, struct text_error *err);
 
+/*
+ * A context for text_stem_word alone: the stemmers, no stop-word lists (no
+ * data file is read).  NULL when out of memory.  text_analyze needs
+ * text_ctx_new's context.  Free with text_ctx_free.
+ */
+struct text_ctx *text_stem_ctx_new(void);
+
+/*
+ * The Snowball stem of one word of len bytes as a tokenizer gives it (lower
+ * case): Russian for Cyrillic letters, English for Latin ones.  A word with
+ * anything else (digits, other scripts, both scripts) or longer than
+ * TEXT_MAX_STEM_WORD is its own stem (*out = w).  *out belongs to ctx or is
+ * w, valid until the next call on ctx.  Returns 0, or -1 when the stemmer
+ * runs out of memory.
+ */
+int text_stem_word(struct text_ctx *ctx, const char *w, size_t len,
+    const char **out, size_t *outlen);
+
 /* Free a context.  Accepts NULL. */
 void text_ctx_free(struct text_ctx *ctx);
 

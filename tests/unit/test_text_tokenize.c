@@ -328,6 +328,43 @@ test_missing_datadir(void **state)
 	assert_non_null(strstr(err.msg, "/nonexistent/veche/text/stop-ru.txt"));
 }
 
+/* The stem of w by text_stem_word, as a string in buf. */
+static const char *
+stem_of(struct text_ctx *sc, const char *w, char *buf, size_t len)
+{
+	const char *out;
+	size_t n;
+
+	assert_int_equal(text_stem_word(sc, w, strlen(w), &out, &n), 0);
+	assert_true(n < len);
+	memcpy(buf, out, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* One word at a time, as the reports' search index stems (core/search.c). */
+static void
+test_stem_word(void **state)
+{
+	struct text_ctx *sc = text_stem_ctx_new();
+	char a[64], b[64];
+
+	(void)state;
+	assert_non_null(sc);
+	assert_string_equal(stem_of(sc, "ямы", a, sizeof(a)),
+	    stem_of(sc, "яма", b, sizeof(b)));
+	assert_string_equal(stem_of(sc, "ямой", a, sizeof(a)), b);
+	assert_string_equal(stem_of(sc, "лёд", a, sizeof(a)),
+	    stem_of(sc, "лед", b, sizeof(b)));
+	assert_string_equal(stem_of(sc, "potholes", a, sizeof(a)),
+	    stem_of(sc, "pothole", b, sizeof(b)));
+	/* Digits or two scripts: the word is its own stem. */
+	assert_string_equal(stem_of(sc, "дом5", a, sizeof(a)), "дом5");
+	assert_string_equal(stem_of(sc, "домa", a, sizeof(a)), "домa");
+	assert_string_equal(stem_of(sc, "", a, sizeof(a)), "");
+	text_ctx_free(sc);
+}
+
 int
 main(void)
 {
@@ -343,6 +380,7 @@ main(void)
 		cmocka_unit_test(test_malformed_utf8_gives_offset),
 		cmocka_unit_test(test_edge_inputs),
 		cmocka_unit_test(test_missing_datadir),
+		cmocka_unit_test(test_stem_word),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

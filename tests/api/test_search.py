@@ -1,0 +1,146 @@
+"""
+Text search in GET requests (the q parameter, docs/api.md): any form of a
+word finds the others (Russian and English stems), every word must match,
+and the answer is newest first inside the date window, with the other
+filters and paging applied as without q.
+
+The reports are posted here at known times (veche's clock is moved
+between them), so each expected answer is an exact list of ids in order.
+"""
+import datetime as dt
+import unittest
+
+from harness import (EAST_POINT, WEST_POINT, ServerTestCase, encode_query,
+                     report_fields)
+
+HOUR = 3600
+DAY = 24 * HOUR
+# A bbox around WEST_POINT only (min_long, min_lat, max_long, max_lat).
+WEST_BBOX = "30.0,60.0,30.5,60.5"
+
+
+def w3c(epoch):
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+
+
+class TestTextSearch(ServerTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        t = cls()
+        cls.old = t.report("pothole", WEST_POINT, "Глубокая яма у остановки")
+        cls.old_time = cls.server.now()
+        cls.server.advance(100 * DAY)
+        cls.a = t.report("pothole", WEST_POINT,
+                         "Глубокая яма на дороге у школы")
+        cls.server.advance(HOUR)
+        cls.b = t.report("pothole", EAST_POINT,
+                         "Ямы на проезжей части, две ямы рядом")
+        cls.server.advance(HOUR)
+        cls.c = t.report("other", WEST_POINT,
+                         "A deep pothole near the school gate")
+        cls.server.advance(HOUR)
+        cls.d = t.report("other", EAST_POINT, "Potholes all over the road")
+        cls.server.advance(HOUR)
+        # Two in a row, most likely in the same second: newest id first.
+        cls.e1 = t.report("pothole", WEST_POINT, "Ещё одна яма во дворе")
+        cls.e2 = t.report("pothole", WEST_POINT, "И тут ямой всё изрыто")
+        cls.f = t.report("other", WEST_POINT, "Сломанная скамейка")
+        cls.g = t.report("other", EAST_POINT, "На тротуаре лёд")
+        t.close(cls.b)
+
+    def report(self, service, point, description):
+        return self.create(report_fields(service, point,
+                                         description=description))
+
+    def close(self, rid):
+        """Close a pothole report with the roads agency's API key."""
+        key = self.server.create_key("roads")
+        for action, fields in (("register", {}), ("start", {}),
+                               ("answer", {"text": "Яму заделали"}),
+                               ("close", {})):
+            fields["api_key"] = key
+            r = self.fetch("POST", "/api/v1/reports/%d/%s" % (rid, action),
+                           encode_query(fields).encode(),
+                           {"Content-Type":
+                            "application/x-www-form-urlencoded"})
+            self.assertEqual(r.status, 200, "%s: %r" % (action, r))
+
+    def search(self, q, fmt="json", **params):
+        params["q"] = q
+        return self.ids(params, fmt)
+
+    def test_one_russian_word_any_form(self):
+        want = [self.e2, self.e1, self.b, self.a]
+        for q in ("яма", "ямы", "ямой", "ЯМ"):
+            self.assertEqual(self.search(q), want, q)
+        self.assertEqual(self.search("скамейки"), [self.f])
+        # ё is е: either spelling finds the other.
+        self.assertEqual(self.search("лед"), [self.g])
+        self.assertEqual(self.search("Лёда"), [self.g])
+
+    def test_two_words_all_must_match(self):
+        self.assertEqual(self.search("яма школой"), [self.a])
+        self.assertEqual(self.search("ямы, дорога"), [self.a])
+        self.assertEqual(self.search("яма скамейка"), [])
+
+    def test_english_words(self):
+        self.assertEqual(self.search("pothole"), [self.d, self.c])
+        self.assertEqual(self.search("potholes"), [self.d, self.c])
+        self.assertEqual(self.search("pothole schools"), [self.c])
+
+    def test_no_such_word(self):
+        self.assertEqual(self.search("светофор"), [])
+
+    def test_same_answer_in_xml(self):
+        self.assertEqual(self.search("ямы", "xml"),
+                         [self.e2, self.e1, self.b, self.a])
+
+    def test_date_window(self):
+        # The default window is the last 90 days: the old report is out.
+        self.assertNotIn(self.old, self.search("яма"))
+        near = {"start_date": w3c(self.old_time - 60),
+                "end_date": w3c(self.old_time + 60)}
+        self.assertEqual(self.search("ямы", **near), [self.old])
+        self.assertEqual(self.search("скамейка", **near), [])
+        since_b = w3c(self.server.now() - 3 * HOUR - 60 - 30)
+        self.assertEqual(self.search("яма", start_date=since_b),
+                         [self.e2, self.e1, self.b])
+
+    def test_with_service_area_and_status(self):
+        self.assertEqual(self.search("яма", service_code="other"), [])
+        self.assertEqual(self.search("pothole", service_code="other"),
+                         [self.d, self.c])
+        self.assertEqual(self.search("яма", bbox=WEST_BBOX),
+                         [self.e2, self.e1, self.a])
+        self.assertEqual(self.search("яма", status="open"),
+                         [self.e2, self.e1, self.a])
+        self.assertEqual(self.search("яма", status="closed"), [self.b])
+        self.assertEqual(self.search("pothole", status="closed"), [])
+
+    def test_paging(self):
+        self.assertEqual(self.search("яма", page_size="3"),
+                         [self.e2, self.e1, self.b])
+        self.assertEqual(self.search("яма", page_size="3", page="2"),
+                         [self.a])
+        self.assertEqual(self.search("яма", page_size="2", page="3"), [])
+
+
+class TestNewReportSearched(ServerTestCase):
+    """A report posted now is found first, by any form of its words."""
+
+    def test_new_report_found_first(self):
+        old = self.create(report_fields(description="Сломанная скамейка"))
+        self.server.advance(60)
+        self.assertEqual(self.ids({"q": "скамейки"}), [old])
+        new = self.create(report_fields(
+            "other", EAST_POINT, description="Скамейки у ямы сломаны"))
+        self.assertEqual(self.ids({"q": "скамейка"}), [new, old])
+        self.assertEqual(self.ids({"q": "сломана скамейка"}), [new, old])
+        self.assertEqual(self.ids({"q": "яма"}), [new])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -326,6 +326,25 @@ static const char *const core_migrations_pg[] = {
 	/* 5 (issue 11, varied area reads): the area query's covering index. */
 	("CREATE INDEX reports_area_cover ON reports(id, requested, updated,"
 	" status);"),
+	/*
+	 * 6 (issue 11, text search): the words under a key in time order,
+	 * as SQLite's; the tsvector stems them (`russian`) as veche_stem
+	 * does there.
+	 */
+	("CREATE TABLE report_search_keys(key BIGINT PRIMARY KEY,"
+	" report BIGINT NOT NULL);"
+	"INSERT INTO report_search_keys(key, report)"
+	" SELECT (requested << 24) + row_number() OVER (PARTITION BY requested"
+	" ORDER BY id) - 1, id FROM reports;"
+	"CREATE TABLE report_text(rowid BIGINT PRIMARY KEY, description TEXT,"
+	" address TEXT, fts TSVECTOR GENERATED ALWAYS AS"
+	" (to_tsvector('russian', coalesce(description, '') || ' ' ||"
+	" coalesce(address, ''))) STORED);"
+	"CREATE INDEX report_text_gin ON report_text USING gin(fts);"
+	"INSERT INTO report_text(rowid, description, address)"
+	" SELECT k.key, r.description, r.address FROM report_search_keys k"
+	" JOIN reports r ON r.id = k.report;"
+	"DROP TABLE report_fts;"),
 };
 
 const struct migration_set store_core_schema_pg = {

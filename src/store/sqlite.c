@@ -180,6 +180,15 @@ static const char *const core_migrations[] = {
 	 */
 	("CREATE INDEX reports_area_cover ON reports(id, requested, updated,"
 	" status);"),
+	/*
+	 * 6 (issue 11, updated_after polling): the time of change with what
+	 * a list filters and orders on, so the reports changed since a recent
+	 * instant are judged and ordered from the index and only the page's
+	 * rows are read (sqlite_reports.c, UPDATED_PROBE_LIMIT).  It serves
+	 * the map's catching up by updated time as the old one did.
+	 */
+	("DROP INDEX reports_updated;"
+	"CREATE INDEX reports_updated ON reports(updated, requested, status);"),
 };
 
 /*

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "veche.h"
+#include "core/clock.h"
 #include "core/map_index.h"
 #include "store/store.h"
 
@@ -395,16 +396,20 @@ on_point(const struct report_point *rp, void *arg)
 static int
 catch_up(struct map_index *m, struct store *s)
 {
-	int64_t since;
+	int64_t since, now = clock_now();
 	int rc;
 
 	pthread_rwlock_wrlock(&m->lock);
 	/*
 	 * The first time every report comes by id: none by time.  Later,
 	 * changes a few seconds behind the newest seen too, for a writer
-	 * that took its time before another's later change committed.
+	 * that took its time before another's later change committed; and
+	 * never later than now: a change stamped after now (the clock was
+	 * set back, or seeded data ahead of it) would otherwise hide every
+	 * change made until then.  Open311 lists are read from here.
 	 */
-	since = m->loaded ? m->max_updated - VECHE_MAP_RESCAN : INT64_MAX;
+	since = m->loaded ? (m->max_updated < now ? m->max_updated : now) -
+	    VECHE_MAP_RESCAN : INT64_MAX;
 	rc = store_report_points(s, m->max_id, since, on_point, m);
 	sort_buckets(m);
 	if (rc == 0)

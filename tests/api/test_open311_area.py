@@ -195,6 +195,33 @@ class TestAreaReads(ServerTestCase):
         self.assertEqual(got, want)
         self.assertEqual(len(set(got)), len(got))
 
+    def test_a_change_made_after_the_clock_went_back(self):
+        """A change stamped earlier than the latest seen (the clock was
+        set back) is in the lists at once all the same."""
+        box = edges((LAT0, LON0, GRID[-1][0], GRID[-1][1]))
+        fresh = [rid for rid, r in self.reports.items()
+                 if r["batch"] == 2 and r["n"] not in WALKS]
+        rid = fresh[-1]
+        now = self.server.now()
+        start = now - 30 * DAY
+        params = {"bbox": bbox(*box), "start_date": w3c(start),
+                  "end_date": w3c(start + 90 * DAY), "page_size": "100"}
+        self.assertIn(rid, self.ids(dict(params, status="open")))
+        self.server.set_clock(now - 7200)
+        try:
+            for action in ("register", "start", "answer", "close"):
+                self._act(rid, action)
+            self.reports[rid]["status"] = "closed"
+            self.reports[rid]["updated"] = epoch(self.by_id(rid)[
+                "updated_datetime"])
+            self.assertLess(self.reports[rid]["updated"], now - 3600)
+            for status in ("open", "closed"):
+                self.assertEqual(
+                    self.ids(dict(params, status=status)),
+                    self.expected(box, start, start + 90 * DAY, (status,)))
+        finally:
+            self.server.set_clock(now + 1)
+
     def test_a_status_change_moves_a_report_between_lists(self):
         box = edges((LAT0, LON0, GRID[-1][0], GRID[-1][1]))
         fresh = [rid for rid, r in self.reports.items()

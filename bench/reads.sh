@@ -37,25 +37,14 @@ for t in wrk nginx curl sqlite3; do
 done
 [ -x "$VECHE" ] || { echo "bench: build first: make build" >&2; exit 1; }
 
-cleanup() {
-	[ -n "${VPID:-}" ] && kill "$VPID" 2>/dev/null || true
-	[ -f "$OUT/nginx.pid" ] && kill "$(cat "$OUT/nginx.pid")" 2>/dev/null || true
-}
+. bench/wrk.sh
 trap cleanup EXIT INT TERM
 
-# start_veche BINARY DB: (re)start veche without its cache and wait for it.
+# start_veche BINARY DB: (re)start veche without its cache and wait for
+# it.  The first area read fills the map's index (about a second at a
+# million reports): not part of the runs.
 start_veche() {
-	[ -n "${VPID:-}" ] && { kill "$VPID"; wait "$VPID" 2>/dev/null || true; }
-	"$1" serve --db "$2" --listen 127.0.0.1:$VPORT --threads "$THREADS" \
-	    --no-cache > "$OUT/veche.log" 2>&1 &
-	VPID=$!
-	for _ in $(seq 600); do
-		grep -q listening "$OUT/veche.log" 2>/dev/null && break
-		sleep 0.2
-	done
-	grep -q listening "$OUT/veche.log" || { cat "$OUT/veche.log" >&2; exit 1; }
-	# The first area read fills the map's index (about a second at a
-	# million reports): not part of the runs.
+	serve "$1" "$2" --no-cache
 	curl -sf "$V$BBOX" > /dev/null
 }
 
@@ -71,29 +60,7 @@ start_veche "$VECHE" "$DB"
 curl -sf "$V$BBOX" > "$OUT/www/bbox.json"
 curl -sf "$V$UPD" > "$OUT/www/updated.json"
 
-cat > "$OUT/nginx.conf" <<NGINX
-worker_processes $WORKERS;
-pid $PWD/$OUT/nginx.pid;
-error_log $PWD/$OUT/nginx-error.log;
-events { worker_connections 1024; }
-http {
-	access_log off;
-	client_body_temp_path $PWD/$OUT/tmp;
-	proxy_temp_path $PWD/$OUT/tmp;
-	fastcgi_temp_path $PWD/$OUT/tmp;
-	uwsgi_temp_path $PWD/$OUT/tmp;
-	scgi_temp_path $PWD/$OUT/tmp;
-	default_type application/json;
-	server {
-		listen 127.0.0.1:$NPORT;
-		root $PWD/$OUT/www;
-	}
-}
-NGINX
-nginx -c "$PWD/$OUT/nginx.conf"
-sleep 0.5
-
-. bench/wrk.sh
+start_nginx
 
 echo "bench: wrk -t1 -d$DURATION, veche --threads $THREADS --no-cache, nginx workers $WORKERS"
 echo "bench: bbox answer $(wc -c < "$OUT/www/bbox.json") bytes, updated_after answer $(wc -c < "$OUT/www/updated.json") bytes; polled instants $T0 to $T1"

@@ -1,5 +1,6 @@
-# wrk.sh: sourced by the wrk benchmarks (run.sh, map.sh).  Needs OUT and
-# DURATION set.
+# wrk.sh: sourced by the wrk benchmarks (run.sh, map.sh, reads.sh).  Needs
+# OUT and DURATION set; start_nginx also WORKERS and NPORT, serve VPORT
+# and THREADS.  Callers trap cleanup on EXIT INT TERM.
 #
 # run_wrk NAME CONNS URL [script and its args]: one wrk run into
 # $OUT/NAME.wrk; prints "NAME|req/s|p50|p99|non-2xx"
@@ -21,4 +22,57 @@ run_wrk() {
 	p99=$(awk '$1 == "99%" {print $2}' "$OUT/$name.wrk")
 	errs=$(awk '/Non-2xx/ {print $NF}' "$OUT/$name.wrk")
 	echo "$name|$rps|$p50|$p99|${errs:-0}"
+}
+
+# start_nginx: nginx with WORKERS workers serving $OUT/www as static files
+# on 127.0.0.1:NPORT, its pid in $OUT/nginx.pid (the caller stops it).
+start_nginx() {
+	mkdir -p "$OUT/tmp"
+	cat > "$OUT/nginx.conf" <<NGINX
+worker_processes $WORKERS;
+pid $PWD/$OUT/nginx.pid;
+error_log $PWD/$OUT/nginx-error.log;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	client_body_temp_path $PWD/$OUT/tmp;
+	proxy_temp_path $PWD/$OUT/tmp;
+	fastcgi_temp_path $PWD/$OUT/tmp;
+	uwsgi_temp_path $PWD/$OUT/tmp;
+	scgi_temp_path $PWD/$OUT/tmp;
+	default_type application/json;
+	server {
+		listen 127.0.0.1:$NPORT;
+		root $PWD/$OUT/www;
+	}
+}
+NGINX
+	nginx -c "$PWD/$OUT/nginx.conf"
+	sleep 0.5
+}
+
+# serve BINARY DB [serve options]: (re)start veche on 127.0.0.1:VPORT with
+# THREADS threads, its pid in VPID, and wait until it listens (two minutes
+# at most: a big database may migrate first).
+serve() {
+	bin=$1
+	db=$2
+	shift 2
+	[ -n "${VPID:-}" ] && { kill "$VPID"; wait "$VPID" 2>/dev/null || true; }
+	"$bin" serve --db "$db" --listen 127.0.0.1:$VPORT --threads "$THREADS" \
+	    "$@" > "$OUT/veche.log" 2>&1 &
+	VPID=$!
+	for _ in $(seq 600); do
+		grep -q listening "$OUT/veche.log" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	echo "bench: veche did not start:" >&2
+	cat "$OUT/veche.log" >&2
+	exit 1
+}
+
+# cleanup: stop the veche and the nginx the bench started.
+cleanup() {
+	[ -n "${VPID:-}" ] && kill "$VPID" 2>/dev/null || true
+	[ -f "$OUT/nginx.pid" ] && kill "$(cat "$OUT/nginx.pid")" 2>/dev/null || true
 }

@@ -11,7 +11,8 @@
  * reading the same rows from SQLite takes up to a second and more
  * (docs/performance.md).  It follows the store:
  * each call first reads the reports added since (by id) and those changed
- * since (by updated time, VECHE_MAP_RESCAN seconds behind the newest seen),
+ * since (by updated time, VECHE_MAP_RESCAN seconds behind the newest seen
+ * or now, whichever is earlier),
  * so a report filed or moved on is on the map at the next call.  The first
  * call reads every report (about a second at a million).
  */

@@ -45,20 +45,9 @@ if [ ! -f "$DB" ]; then
 	$VECHE seed --db "$DB" --reports "$REPORTS" --days 365
 fi
 
-cleanup() {
-	[ -n "${VPID:-}" ] && kill "$VPID" 2>/dev/null || true
-	[ -f "$OUT/nginx.pid" ] && kill "$(cat "$OUT/nginx.pid")" 2>/dev/null || true
-}
+. bench/wrk.sh
 trap cleanup EXIT INT TERM
-
-$VECHE serve --db "$DB" --listen 127.0.0.1:$VPORT --threads "$THREADS" \
-    --no-cache > "$OUT/veche.log" 2>&1 &
-VPID=$!
-for _ in $(seq 300); do
-	grep -q listening "$OUT/veche.log" 2>/dev/null && break
-	sleep 0.2
-done
-grep -q listening "$OUT/veche.log" || { cat "$OUT/veche.log" >&2; exit 1; }
+serve "$VECHE" "$DB" --no-cache
 
 V=http://127.0.0.1:$VPORT
 MAP="/map/clusters.json?bbox=39.837,57.612,39.933,57.648&zoom=13"
@@ -67,30 +56,9 @@ first=$(curl -sf -o "$OUT/www/map/view.json" -w '%{time_total}' "$V$MAP")
 curl -sf "$V$BBOX" > "$OUT/www/bbox.json"
 echo "bench: first map view (the index read from the database): ${first} s"
 
-cat > "$OUT/nginx.conf" <<NGINX
-worker_processes $WORKERS;
-pid $PWD/$OUT/nginx.pid;
-error_log $PWD/$OUT/nginx-error.log;
-events { worker_connections 1024; }
-http {
-	access_log off;
-	client_body_temp_path $PWD/$OUT/tmp;
-	proxy_temp_path $PWD/$OUT/tmp;
-	fastcgi_temp_path $PWD/$OUT/tmp;
-	uwsgi_temp_path $PWD/$OUT/tmp;
-	scgi_temp_path $PWD/$OUT/tmp;
-	default_type application/json;
-	server {
-		listen 127.0.0.1:$NPORT;
-		root $PWD/$OUT/www;
-	}
-}
-NGINX
-nginx -c "$PWD/$OUT/nginx.conf"
-sleep 0.5
+start_nginx
 
 # run NAME CONNS URL [script args]: prints "NAME|req/s|p50|p99|non-2xx"
-. bench/wrk.sh
 run() {
 	run_wrk "$@"
 }

@@ -38,25 +38,12 @@ if [ ! -f "$DB" ] || [ "$(cat "$OUT/reports" 2>/dev/null)" != "$REPORTS" ]; then
 fi
 KEY=$($VECHE apikey create --db "$DB" --name bench 2>/dev/null)
 
-cleanup() {
-	[ -n "${VPID:-}" ] && kill "$VPID" 2>/dev/null || true
-	[ -f "$OUT/nginx.pid" ] && kill "$(cat "$OUT/nginx.pid")" 2>/dev/null || true
-}
+. bench/wrk.sh
 trap cleanup EXIT INT TERM
 
 # start_veche [serve options]: (re)start veche on VPORT and wait for it.
 start_veche() {
-	[ -n "${VPID:-}" ] && { kill "$VPID"; wait "$VPID" 2>/dev/null || true; }
-	$VECHE serve --db "$DB" --listen 127.0.0.1:$VPORT --threads "$THREADS" \
-	    "$@" > "$OUT/veche.log" 2>&1 &
-	VPID=$!
-	for _ in $(seq 150); do
-		grep -q listening "$OUT/veche.log" 2>/dev/null && return 0
-		sleep 0.2
-	done
-	echo "bench: veche did not start:" >&2
-	cat "$OUT/veche.log" >&2
-	exit 1
+	serve "$VECHE" "$DB" "$@"
 }
 start_veche
 
@@ -65,31 +52,9 @@ BBOX="/open311/v2/requests.json?bbox=39.85,57.60,39.90,57.65&page_size=50"
 curl -sf "http://127.0.0.1:$VPORT$OPEN" > "$OUT/www/open.json"
 curl -sf "http://127.0.0.1:$VPORT$BBOX" > "$OUT/www/bbox.json"
 
-cat > "$OUT/nginx.conf" <<NGINX
-worker_processes $WORKERS;
-pid $PWD/$OUT/nginx.pid;
-error_log $PWD/$OUT/nginx-error.log;
-events { worker_connections 1024; }
-http {
-	access_log off;
-	client_body_temp_path $PWD/$OUT/tmp;
-	proxy_temp_path $PWD/$OUT/tmp;
-	fastcgi_temp_path $PWD/$OUT/tmp;
-	uwsgi_temp_path $PWD/$OUT/tmp;
-	scgi_temp_path $PWD/$OUT/tmp;
-	default_type application/json;
-	server {
-		listen 127.0.0.1:$NPORT;
-		root $PWD/$OUT/www;
-	}
-}
-NGINX
-mkdir -p "$OUT/tmp"
-nginx -c "$PWD/$OUT/nginx.conf"
-sleep 0.5
+start_nginx
 
 # run NAME URL [script and its args]: prints "NAME|req/s|p50|p99|non-2xx"
-. bench/wrk.sh
 run() {
 	name=$1
 	url=$2

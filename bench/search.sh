@@ -113,7 +113,7 @@ fi
 start "$VECHE" "$DB"
 curl -sf "http://127.0.0.1:$VPORT${PATHQ}%D1%8F%D0%BC%D0%B0" \
     > "$OUT/www/open311/v2/q.json"
-start_nginx "$OUT" "$NPORT" "$WORKERS"
+start_nginx
 alone after
 {
 	run_wrk nginx "$CONNS" "http://127.0.0.1:$NPORT/open311/v2/q.json"

@@ -1,5 +1,6 @@
-# wrk.sh: sourced by the wrk benchmarks (run.sh, map.sh).  Needs OUT and
-# DURATION set.
+# wrk.sh: sourced by the wrk benchmarks (run.sh, map.sh, reads.sh).  Needs
+# OUT and DURATION set; start_nginx also WORKERS and NPORT, serve VPORT
+# and THREADS.  Callers trap cleanup on EXIT INT TERM.
 #
 # run_wrk NAME CONNS URL [script and its args]: one wrk run into
 # $OUT/NAME.wrk; prints "NAME|req/s|p50|p99|non-2xx"
@@ -23,30 +24,55 @@ run_wrk() {
 	echo "$name|$rps|$p50|$p99|${errs:-0}"
 }
 
-# start_nginx DIR PORT WORKERS: nginx serving the files under DIR/www on
-# 127.0.0.1:PORT (its pid in DIR/nginx.pid, kill it when done).  Used by
-# search.sh.
+# start_nginx: nginx with WORKERS workers serving $OUT/www as static files
+# on 127.0.0.1:NPORT, its pid in $OUT/nginx.pid (the caller stops it).
 start_nginx() {
-	mkdir -p "$1/tmp"
-	cat > "$1/nginx.conf" <<NGINX
-worker_processes $3;
-pid $PWD/$1/nginx.pid;
-error_log $PWD/$1/nginx-error.log;
+	mkdir -p "$OUT/tmp"
+	cat > "$OUT/nginx.conf" <<NGINX
+worker_processes $WORKERS;
+pid $PWD/$OUT/nginx.pid;
+error_log $PWD/$OUT/nginx-error.log;
 events { worker_connections 1024; }
 http {
 	access_log off;
-	client_body_temp_path $PWD/$1/tmp;
-	proxy_temp_path $PWD/$1/tmp;
-	fastcgi_temp_path $PWD/$1/tmp;
-	uwsgi_temp_path $PWD/$1/tmp;
-	scgi_temp_path $PWD/$1/tmp;
+	client_body_temp_path $PWD/$OUT/tmp;
+	proxy_temp_path $PWD/$OUT/tmp;
+	fastcgi_temp_path $PWD/$OUT/tmp;
+	uwsgi_temp_path $PWD/$OUT/tmp;
+	scgi_temp_path $PWD/$OUT/tmp;
 	default_type application/json;
 	server {
-		listen 127.0.0.1:$2;
-		root $PWD/$1/www;
+		listen 127.0.0.1:$NPORT;
+		root $PWD/$OUT/www;
 	}
 }
 NGINX
-	nginx -c "$PWD/$1/nginx.conf"
+	nginx -c "$PWD/$OUT/nginx.conf"
 	sleep 0.5
+}
+
+# serve BINARY DB [serve options]: (re)start veche on 127.0.0.1:VPORT with
+# THREADS threads, its pid in VPID, and wait until it listens (two minutes
+# at most: a big database may migrate first).
+serve() {
+	bin=$1
+	db=$2
+	shift 2
+	[ -n "${VPID:-}" ] && { kill "$VPID"; wait "$VPID" 2>/dev/null || true; }
+	"$bin" serve --db "$db" --listen 127.0.0.1:$VPORT --threads "$THREADS" \
+	    "$@" > "$OUT/veche.log" 2>&1 &
+	VPID=$!
+	for _ in $(seq 600); do
+		grep -q listening "$OUT/veche.log" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	echo "bench: veche did not start:" >&2
+	cat "$OUT/veche.log" >&2
+	exit 1
+}
+
+# cleanup: stop the veche and the nginx the bench started.
+cleanup() {
+	[ -n "${VPID:-}" ] && kill "$VPID" 2>/dev/null || true
+	[ -f "$OUT/nginx.pid" ] && kill "$(cat "$OUT/nginx.pid")" 2>/dev/null || true
 }

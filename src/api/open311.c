@@ -641,7 +641,8 @@ open311_requests(struct http_request *req, struct http_response *res,
 	l.c = &c;
 	l.extensions = extensions_on(req);
 	if (l.items == NULL ||
-	    report_list(c.store, NULL, &q, on_report, &l) != 0) {
+	    report_list_area(c.app->map, c.store, NULL, &q, on_report,
+	    &l) != 0) {
 		fprintf(stderr, "veche: GET requests: %s\n",
 		    db_error(c.store));
 		json_decref(l.items);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "veche.h"
+#include "core/clock.h"
 #include "core/map_index.h"
 #include "store/store.h"
 
@@ -395,16 +396,20 @@ on_point(const struct report_point *rp, void *arg)
 static int
 catch_up(struct map_index *m, struct store *s)
 {
-	int64_t since;
+	int64_t since, now = clock_now();
 	int rc;
 
 	pthread_rwlock_wrlock(&m->lock);
 	/*
 	 * The first time every report comes by id: none by time.  Later,
 	 * changes a few seconds behind the newest seen too, for a writer
-	 * that took its time before another's later change committed.
+	 * that took its time before another's later change committed; and
+	 * never later than now: a change stamped after now (the clock was
+	 * set back, or seeded data ahead of it) would otherwise hide every
+	 * change made until then.  Open311 lists are read from here.
 	 */
-	since = m->loaded ? m->max_updated - VECHE_MAP_RESCAN : INT64_MAX;
+	since = m->loaded ? (m->max_updated < now ? m->max_updated : now) -
+	    VECHE_MAP_RESCAN : INT64_MAX;
 	rc = store_report_points(s, m->max_id, since, on_point, m);
 	sort_buckets(m);
 	if (rc == 0)
@@ -472,11 +477,14 @@ matches(const struct filter *f, const struct point *p)
 	return 0;
 }
 
-/* The newest VECHE_MAP_LIST reports, a min-heap on (requested, id). */
+/*
+ * The newest cap reports seen, a min-heap on (requested, id): the map's
+ * VECHE_MAP_LIST for its list, or a page's offset + limit (map_index_page).
+ */
 struct newest {
-	int64_t id[VECHE_MAP_LIST];
-	int64_t t[VECHE_MAP_LIST];
-	size_t n;
+	int64_t *id;
+	int64_t *t;
+	size_t n, cap;
 };
 
 static int
@@ -496,12 +504,20 @@ swap(struct newest *h, size_t a, size_t b)
 	h->t[b] = t;
 }
 
+/* Whether the heap is full and (t, id) is older than all it holds. */
+static int
+newest_below(const struct newest *h, int64_t id, int64_t t)
+{
+	return h->n == h->cap && (t < h->t[0] || (t == h->t[0] &&
+	    id < h->id[0]));
+}
+
 static void
 newest_add(struct newest *h, int64_t id, int64_t t)
 {
 	size_t i, c;
 
-	if (h->n < VECHE_MAP_LIST) {
+	if (h->n < h->cap) {
 		i = h->n++;
 		h->id[i] = id;
 		h->t[i] = t;
@@ -512,7 +528,7 @@ newest_add(struct newest *h, int64_t id, int64_t t)
 		}
 		return;
 	}
-	if (t < h->t[0] || (t == h->t[0] && id < h->id[0]))
+	if (newest_below(h, id, t))
 		return;
 	h->id[0] = id;
 	h->t[0] = t;
@@ -558,24 +574,44 @@ clusters_of(const struct cell *cells, size_t ncells, struct map_result *out)
 	return 0;
 }
 
-/* Count the reports of bucket b that match f into the view's cells. */
-static void
-count_bucket(const struct bucket *b, const struct filter *f,
-    const struct grid *g, struct cell *cells, struct newest *newest,
-    struct map_result *out)
-{
-	int64_t cx, cy;
-	size_t i, lo = 0, hi = b->n, mid;
+/* What count_bucket counts into. */
+struct counting {
+	const struct filter *f;
+	const struct grid *g;
+	struct cell *cells;
+	struct newest *newest;
+	struct map_result *out;
+};
 
-	/* The first report of the period: the bucket is in time order. */
+/* The first report of bucket b requested at or after t (time order). */
+static size_t
+first_at(const struct bucket *b, int64_t t)
+{
+	size_t lo = 0, hi = b->n, mid;
+
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (b->pts[mid].requested < f->start)
+		if (b->pts[mid].requested < t)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (i = lo; i < b->n && b->pts[i].requested <= f->end; i++) {
+	return lo;
+}
+
+/* Count the reports of bucket b that match the view into its cells. */
+static void
+count_bucket(const struct bucket *b, void *arg)
+{
+	struct counting *k = arg;
+	const struct filter *f = k->f;
+	const struct grid *g = k->g;
+	struct map_result *out = k->out;
+	int64_t cx, cy;
+	size_t i;
+
+	for (i = first_at(b, f->start); i < b->n &&
+	    b->pts[i].requested <= f->end; i++) {
 		const struct point *p = &b->pts[i];
 		struct cell *c;
 
@@ -584,13 +620,13 @@ count_bucket(const struct bucket *b, const struct filter *f,
 		if (out->total < VECHE_MAP_POINTS)
 			out->ids[out->nids++] = p->id;
 		out->total++;
-		newest_add(newest, p->id, p->requested);
+		newest_add(k->newest, p->id, p->requested);
 		cx = (int64_t)floor(p->x * g->scale) - g->x0;
 		cy = (int64_t)floor(p->y * g->scale) - g->y0;
 		/* A float's rounding at a cell's edge: the nearest cell. */
 		cx = cx < 0 ? 0 : cx >= g->nx ? g->nx - 1 : cx;
 		cy = cy < 0 ? 0 : cy >= g->ny ? g->ny - 1 : cy;
-		c = &cells[cy * g->nx + cx];
+		c = &k->cells[cy * g->nx + cx];
 		c->count++;
 		c->lat += p->lat;
 		c->lon += p->lon;
@@ -598,18 +634,50 @@ count_bucket(const struct bucket *b, const struct filter *f,
 	}
 }
 
+/*
+ * fn for each bucket the box of q covers, one more all round (the box
+ * test of each report decides; the margin only absorbs rounding), or for
+ * every bucket when the box covers more cells than there are buckets.
+ * The caller holds the lock.
+ */
+static void
+each_bucket(const struct map_index *m, const struct report_query *q,
+    void (*fn)(const struct bucket *, void *), void *arg)
+{
+	struct grid bg;
+	int64_t bx, by;
+	size_t i;
+
+	bg.scale = grid_scale(BUCKET_ZOOM);
+	bg.x0 = (int64_t)floor(merc_x(q->min_lon) * bg.scale) - 1;
+	bg.y0 = (int64_t)floor(merc_y(q->max_lat) * bg.scale) - 1;
+	bg.nx = (int64_t)floor(merc_x(q->max_lon) * bg.scale) + 2 - bg.x0;
+	bg.ny = (int64_t)floor(merc_y(q->min_lat) * bg.scale) + 2 - bg.y0;
+	if ((double)bg.nx * (double)bg.ny > (double)m->nbuckets) {
+		for (i = 0; i < m->nbuckets; i++)
+			fn(&m->buckets[i], arg);
+		return;
+	}
+	for (by = bg.y0; by < bg.y0 + bg.ny; by++)
+		for (bx = bg.x0; bx < bg.x0 + bg.nx; bx++) {
+			uint32_t b = bucket_find(m, bx, by);
+
+			if (b != NO_BUCKET)
+				fn(&m->buckets[b], arg);
+		}
+}
+
 int
 map_index_view(struct map_index *m, struct store *s,
     const struct report_query *q, int zoom, struct map_result *out)
 {
-	struct newest newest = { .n = 0 };
+	int64_t nid[VECHE_MAP_LIST], nt[VECHE_MAP_LIST];
+	struct newest newest = { nid, nt, 0, VECHE_MAP_LIST };
 	struct cell *cells = NULL;
+	struct counting k;
 	struct filter f;
 	struct grid g;
-	struct grid bg;
 	const char *field;
-	int64_t bx, by;
-	size_t i;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -622,34 +690,12 @@ map_index_view(struct map_index *m, struct store *s,
 	if ((cells = calloc((size_t)(g.nx * g.ny), sizeof(*cells))) == NULL ||
 	    (out->ids = calloc(VECHE_MAP_POINTS, sizeof(*out->ids))) == NULL)
 		goto out;
-	/*
-	 * The buckets the box covers, one more all round (the box test of
-	 * each report decides; the margin only absorbs rounding), or every
-	 * bucket when the box covers more cells than there are buckets.
-	 */
-	bg.scale = grid_scale(BUCKET_ZOOM);
-	bg.x0 = (int64_t)floor(merc_x(q->min_lon) * bg.scale) - 1;
-	bg.y0 = (int64_t)floor(merc_y(q->max_lat) * bg.scale) - 1;
-	bg.nx = (int64_t)floor(merc_x(q->max_lon) * bg.scale) + 2 - bg.x0;
-	bg.ny = (int64_t)floor(merc_y(q->min_lat) * bg.scale) + 2 - bg.y0;
+	k = (struct counting){ &f, &g, cells, &newest, out };
 	pthread_rwlock_rdlock(&m->lock);
 	filter_of(m, q, &f);
-	if (f.none) {
-		/* A service or agency no report has: nothing to count. */
-	} else if ((double)bg.nx * (double)bg.ny > (double)m->nbuckets) {
-		for (i = 0; i < m->nbuckets; i++)
-			count_bucket(&m->buckets[i], &f, &g, cells, &newest,
-			    out);
-	} else {
-		for (by = bg.y0; by < bg.y0 + bg.ny; by++)
-			for (bx = bg.x0; bx < bg.x0 + bg.nx; bx++) {
-				uint32_t b = bucket_find(m, bx, by);
-
-				if (b != NO_BUCKET)
-					count_bucket(&m->buckets[b], &f, &g,
-					    cells, &newest, out);
-			}
-	}
+	/* A service or agency no report has: nothing to count. */
+	if (!f.none)
+		each_bucket(m, q, count_bucket, &k);
 	pthread_rwlock_unlock(&m->lock);
 	out->all = out->total <= VECHE_MAP_POINTS;
 	if (!out->all) {
@@ -663,6 +709,111 @@ out:
 	free(cells);
 	if (rc == -1)
 		map_result_free(out);
+	return rc;
+}
+
+/* What page_bucket keeps: the newest offset + limit matching reports. */
+struct paging {
+	const struct filter *f;
+	struct newest *newest;
+};
+
+/*
+ * The reports of bucket b that match, newest first, into the heap, until
+ * the heap is full and the bucket's next report is older than all it
+ * holds (every report after it is older still).
+ */
+static void
+page_bucket(const struct bucket *b, void *arg)
+{
+	struct paging *k = arg;
+	size_t i = first_at(b, k->f->end == INT64_MAX ? INT64_MAX :
+	    k->f->end + 1);
+
+	while (i-- > 0) {
+		const struct point *p = &b->pts[i];
+
+		if (p->requested < k->f->start ||
+		    newest_below(k->newest, p->id, p->requested))
+			break;
+		if (matches(k->f, p))
+			newest_add(k->newest, p->id, p->requested);
+	}
+}
+
+/* Newest first: (requested, id) descending. */
+static int
+pair_cmp(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b;
+
+	if (x[0] != y[0])
+		return x[0] < y[0] ? 1 : -1;
+	return x[1] < y[1] ? 1 : x[1] > y[1] ? -1 : 0;
+}
+
+/* Whether the index answers q (map_index.h, map_index_page). */
+static int
+pages(const struct report_query *q)
+{
+	return q->has_bbox && !q->has_radius && q->nids == 0 &&
+	    q->nservices == 0 && q->agency == NULL && q->text == NULL &&
+	    q->updated_after == 0 && q->updated_before == 0 &&
+	    q->after_id == 0 && q->order == ORDER_REQUESTED_DESC &&
+	    q->limit > 0 && q->limit <= VECHE_MAP_PAGE_MAX &&
+	    q->offset <= VECHE_MAP_PAGE_MAX - q->limit &&
+	    q->min_lat >= -90 && q->max_lat <= 90 && q->min_lon >= -180 &&
+	    q->max_lon <= 180 && q->min_lat <= q->max_lat &&
+	    q->min_lon <= q->max_lon;
+}
+
+int
+map_index_page(struct map_index *m, struct store *s,
+    const struct report_query *q, int64_t **ids, size_t *nids)
+{
+	struct newest newest = { NULL, NULL, 0, 0 };
+	struct paging k;
+	struct filter f;
+	int64_t *pairs = NULL;
+	size_t i;
+	int rc = -1;
+
+	*ids = NULL;
+	*nids = 0;
+	if (!pages(q))
+		return 1;
+	if (catch_up(m, s) == -1)
+		return -1;
+	newest.cap = q->offset + q->limit;
+	if ((newest.id = calloc(newest.cap, sizeof(int64_t))) == NULL ||
+	    (newest.t = calloc(newest.cap, sizeof(int64_t))) == NULL)
+		goto out;
+	k = (struct paging){ &f, &newest };
+	pthread_rwlock_rdlock(&m->lock);
+	filter_of(m, q, &f);
+	each_bucket(m, q, page_bucket, &k);
+	pthread_rwlock_unlock(&m->lock);
+	rc = 0;
+	if (newest.n <= q->offset)
+		goto out;
+	if ((pairs = calloc(newest.n, 2 * sizeof(int64_t))) == NULL) {
+		rc = -1;
+		goto out;
+	}
+	for (i = 0; i < newest.n; i++) {
+		pairs[2 * i] = newest.t[i];
+		pairs[2 * i + 1] = newest.id[i];
+	}
+	qsort(pairs, newest.n, 2 * sizeof(int64_t), pair_cmp);
+	/* The heap's id array is as long as the page: the answer. */
+	for (i = q->offset; i < newest.n; i++)
+		newest.id[(*nids)++] = pairs[2 * i + 1];
+	*ids = newest.id;
+	newest.id = NULL;
+out:
+	free(pairs);
+	free(newest.t);
+	free(newest.id);
 	return rc;
 }
 

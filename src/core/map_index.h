@@ -11,7 +11,8 @@
  * reading the same rows from SQLite takes up to a second and more
  * (docs/performance.md).  It follows the store:
  * each call first reads the reports added since (by id) and those changed
- * since (by updated time, VECHE_MAP_RESCAN seconds behind the newest seen),
+ * since (by updated time, VECHE_MAP_RESCAN seconds behind the newest seen
+ * or now, whichever is earlier),
  * so a report filed or moved on is on the map at the next call.  The first
  * call reads every report (about a second at a million).
  */
@@ -64,5 +65,17 @@ int map_view_check(double min_lat, double min_lon, double max_lat,
 int map_index_view(struct map_index *m, struct store *s,
     const struct report_query *q, int zoom, struct map_result *out);
 void map_result_free(struct map_result *r);
+
+/*
+ * The ids of a page of q, newest first, from the index (issue 11): an
+ * Open311 list by box (q->has_bbox), period and status, in the order
+ * ORDER_REQUESTED_DESC, q->offset + q->limit at most VECHE_MAP_PAGE_MAX.
+ * The box test is exact, as SQL's comparisons of the rows' columns.
+ * Returns 0 with *ids (malloc'd, the caller frees; NULL when the page is
+ * empty) and *nids, 1 when q has another filter or order (ask the store),
+ * or -1 (store error, out of memory).
+ */
+int map_index_page(struct map_index *m, struct store *s,
+    const struct report_query *q, int64_t **ids, size_t *nids);
 
 #endif

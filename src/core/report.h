@@ -20,6 +20,7 @@
 
 struct catalog;
 struct store;
+struct map_index;
 
 #define REPORT_TOKEN_LEN 33   /* 32 hex digits and NUL */
 
@@ -150,6 +151,15 @@ void report_view(const struct actor *actor, const struct report *r,
 int report_list(struct store *s, const struct actor *actor,
     const struct report_query *q, int (*fn)(const struct report *, void *),
     void *arg);
+/*
+ * As report_list, the page's ids taken from the map's in-memory index
+ * when q is a list by box, period and status (map_index_page), then its
+ * rows read by primary key; any other q goes to report_list.  The same
+ * reports in the same order as report_list (issue 11).
+ */
+int report_list_area(struct map_index *m, struct store *s,
+    const struct actor *actor, const struct report_query *q,
+    int (*fn)(const struct report *, void *), void *arg);
 int report_get(struct store *s, const struct actor *actor, int64_t id,
     int (*fn)(const struct report *, void *), void *arg);
 int report_by_token(struct store *s, const struct actor *actor,

@@ -3,10 +3,12 @@
  * The store returns rows as written; report_view is the one place that
  * decides what of them a caller sees, and every read here applies it.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
+#include "core/map_index.h"
 #include "core/report.h"
 #include "core/workflow.h"
 #include "store/store.h"
@@ -53,6 +55,31 @@ report_list(struct store *s, const struct actor *actor,
 	struct viewed v = { actor, fn, arg };
 
 	return store_report_query(s, q, apply_view, &v);
+}
+
+int
+report_list_area(struct map_index *m, struct store *s,
+    const struct actor *actor, const struct report_query *q,
+    int (*fn)(const struct report *, void *), void *arg)
+{
+	struct viewed v = { actor, fn, arg };
+	struct report_query page;
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = map_index_page(m, s, q, &ids, &n)) == 1)
+		return report_list(s, actor, q, fn, arg);
+	if (rc == -1 || n == 0)
+		return rc;
+	/* The page's rows by primary key, in the index's order. */
+	memset(&page, 0, sizeof(page));
+	page.ids = ids;
+	page.nids = n;
+	page.order = ORDER_REQUESTED_DESC;
+	rc = store_report_query(s, &page, apply_view, &v);
+	free(ids);
+	return rc;
 }
 
 int

@@ -345,6 +345,9 @@ static const char *const core_migrations_pg[] = {
 	" SELECT k.key, r.description, r.address FROM report_search_keys k"
 	" JOIN reports r ON r.id = k.report;"
 	"DROP TABLE report_fts;"),
+	/* 7 (issue 11, updated_after polling): as SQLite's. */
+	("DROP INDEX reports_updated;"
+	"CREATE INDEX reports_updated ON reports(updated, requested, status);"),
 };
 
 const struct migration_set store_core_schema_pg = {

@@ -202,6 +202,15 @@ static const char *const core_migrations[] = {
 	" SELECT k.key, r.description, r.address FROM report_search_keys k"
 	" CROSS JOIN reports r WHERE r.id = k.report ORDER BY k.key;"
 	"DROP TABLE report_fts;"),
+	/*
+	 * 7 (issue 11, updated_after polling): the time of change with what
+	 * a list filters and orders on, so the reports changed since a recent
+	 * instant are judged and ordered from the index and only the page's
+	 * rows are read (sqlite_reports.c, UPDATED_PROBE_LIMIT).  It serves
+	 * the map's catching up by updated time as the old one did.
+	 */
+	("DROP INDEX reports_updated;"
+	"CREATE INDEX reports_updated ON reports(updated, requested, status);"),
 };
 
 /*

@@ -57,10 +57,10 @@ enum store_module {
 #define STORE_MOD_STMTS 64      /* statements per subject at most */
 
 /*
- * Report query shapes: one per set of filters (14 filter bits) and order
+ * Report query shapes: one per set of filters (15 filter bits) and order
  * (3 orders); sqlite_reports.c checks that its filters and orders fit.
  */
-#define STORE_QUERY_SHAPES ((1u << 14) * 3u)
+#define STORE_QUERY_SHAPES ((1u << 15) * 3u)
 
 /* One subject's fixed statements: sql[i] is statement i. */
 struct stmt_table {

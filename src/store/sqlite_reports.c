@@ -60,6 +60,7 @@ enum {
 	ST_UPDATE_INSERT,
 	ST_UPDATE_QUERY,
 	ST_GEO_PROBE,
+	ST_UPDATED_PROBE,
 	ST_POINTS_AFTER,
 	ST_POINTS_SINCE,
 	ST__MAX
@@ -108,6 +109,8 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_GEO_PROBE] = "SELECT count(*) FROM (SELECT 1 FROM report_geo "
 	    "WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND "
 	    "min_lon <= ? LIMIT ?)",
+	[ST_UPDATED_PROBE] = "SELECT count(*) FROM (SELECT 1 FROM reports "
+	    "INDEXED BY reports_updated WHERE updated > ? LIMIT ?)",
 	/* The map's index (store_report_points): by rowid, by reports_updated. */
 	[ST_POINTS_AFTER] = "SELECT id, lat, lon, status, service, agency, "
 	    "requested, updated FROM reports WHERE id > ? ORDER BY id",
@@ -129,6 +132,18 @@ const struct stmt_table store_reports_stmts = { stmt_sql, ST__MAX };
  */
 #define GEO_PROBE_LIMIT 2000
 
+/*
+ * updated_after has two plans too.  When fewer than UPDATED_PROBE_LIMIT
+ * reports changed since the instant (counted on reports_updated first),
+ * those are judged and ordered from that index (migration 6) and only the
+ * page's rows are read: a client polling for the last minutes' changes.
+ * When more did, the time index is walked newest first, as without the
+ * filter: every report requested since the instant changed since, so the
+ * page fills from the first rows.  Walked with a recent instant, it read
+ * the whole 90-day window's rows to find the few (issue 11).
+ */
+#define UPDATED_PROBE_LIMIT 2000
+
 enum qfilter {
 	QF_IDS,
 	QF_SERVICES,
@@ -136,6 +151,7 @@ enum qfilter {
 	QF_START,
 	QF_END,
 	QF_UPDATED_AFTER,
+	QF_UPDATED_RECENT,              /* updated_after, few changes since */
 	QF_UPDATED_BEFORE,
 	QF_BBOX,
 	QF_BBOX_SCAN,
@@ -154,6 +170,7 @@ static const char *const qfilter_sql[QF__MAX] = {
 	[QF_START] = "r.requested >= ?",
 	[QF_END] = "r.requested <= ?",
 	[QF_UPDATED_AFTER] = "r.updated > ?",
+	[QF_UPDATED_RECENT] = "r.updated > ?",
 	[QF_UPDATED_BEFORE] = "r.updated < ?",
 	[QF_BBOX] = "r.id IN (SELECT id FROM report_geo WHERE max_lat >= ?"
 	    " AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?)",
@@ -554,6 +571,7 @@ static sqlite3_stmt *
 query_stmt(struct store *s, unsigned bits, enum report_order order)
 {
 	size_t key = (size_t)order * (1u << QF__MAX) + bits;
+	const char *via;
 	sqlite3_stmt *st;
 	char sql[4096];
 	size_t len;
@@ -570,16 +588,20 @@ query_stmt(struct store *s, unsigned bits, enum report_order order)
 	 * of them outside the page cache (issue 11).  A filter on another
 	 * column (service, agency) reads the rows it needs as before; a text
 	 * search newest first walks its matches instead (text_walk_sql).
+	 * The reports changed since a recent instant are judged from
+	 * reports_updated (migration 7) as a box is from its cover.
 	 */
-	area = (bits & (1u << QF_BBOX)) != 0 && !walk;
+	via = walk ? NULL : (bits & (1u << QF_BBOX)) ? "reports_area_cover" :
+	    (bits & (1u << QF_UPDATED_RECENT)) ? "reports_updated" : NULL;
+	area = via != NULL;
 	if (walk) {
 		len = (size_t)snprintf(sql, sizeof(sql), "%s", text_walk_sql);
 		first = 0;
 	} else
 		len = (size_t)snprintf(sql, sizeof(sql), area ? "SELECT %s "
 		    "FROM reports r WHERE r.id IN (SELECT r.id FROM reports r "
-		    "INDEXED BY reports_area_cover" : "SELECT %s FROM reports r",
-		    REPORT_COLUMNS);
+		    "INDEXED BY %s" : "SELECT %s FROM reports r",
+		    REPORT_COLUMNS, via);
 	for (i = 0; i < QF__MAX; i++) {
 		if (!(bits & (1u << i)))
 			continue;
@@ -620,11 +642,35 @@ query_box(const struct report_query *q, double box[4])
 	}
 }
 
+/* What probe_row compares a count with. */
+struct probe {
+	int limit;
+	int below;
+};
+
 static int
 probe_row(sqlite3_stmt *st, void *arg)
 {
-	*(int *)arg = sqlite3_column_int(st, 0) < GEO_PROBE_LIMIT;
+	struct probe *p = arg;
+
+	p->below = sqlite3_column_int(st, 0) < p->limit;
 	return 0;
+}
+
+/*
+ * Run a probe (a count of at most limit rows, its other parameters bound,
+ * limit the last): 1 if it counts fewer than limit, 0 if not, -1.
+ */
+static int
+probe_below(struct store *s, sqlite3_stmt *st, int param, int limit,
+    const char *what)
+{
+	struct probe p = { limit, -1 };
+
+	sqlite3_bind_int(st, param, limit);
+	if (sq_row(s, st, what, probe_row, &p) != 0)
+		return -1;
+	return p.below;
 }
 
 /* 1 if the box holds fewer reports than GEO_PROBE_LIMIT, 0 if not, -1. */
@@ -632,14 +678,22 @@ static int
 box_is_small(struct store *s, const double box[4])
 {
 	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_GEO_PROBE);
-	int i, small = -1;
+	int i;
 
 	for (i = 0; i < 4; i++)
 		sqlite3_bind_double(st, i + 1, box[i]);
-	sqlite3_bind_int(st, 5, GEO_PROBE_LIMIT);
-	if (sq_row(s, st, "probing the area", probe_row, &small) != 0)
-		return -1;
-	return small;
+	return probe_below(s, st, 5, GEO_PROBE_LIMIT, "probing the area");
+}
+
+/* 1 if fewer than UPDATED_PROBE_LIMIT reports changed after t, 0, -1. */
+static int
+few_changed_after(struct store *s, int64_t t)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_UPDATED_PROBE);
+
+	sqlite3_bind_int64(st, 1, t);
+	return probe_below(s, st, 2, UPDATED_PROBE_LIMIT,
+	    "probing the changes");
 }
 
 /* A row of REPORT_COLUMNS, without attributes, to fn. */
@@ -675,8 +729,6 @@ store_report_query(struct store *s, const struct report_query *q,
 		bits |= 1u << QF_START;
 	if (q->end != 0)
 		bits |= 1u << QF_END;
-	if (q->updated_after != 0)
-		bits |= 1u << QF_UPDATED_AFTER;
 	if (q->updated_before != 0)
 		bits |= 1u << QF_UPDATED_BEFORE;
 	if (q->has_bbox || q->has_radius) {
@@ -689,6 +741,15 @@ store_report_query(struct store *s, const struct report_query *q,
 			bits |= 1u << (small ? QF_RADIUS : QF_RADIUS_SCAN);
 		else
 			bits |= 1u << (small ? QF_BBOX : QF_BBOX_SCAN);
+	}
+	if (q->updated_after != 0) {
+		int few = 0;
+
+		/* A small box has its own plan (query_stmt): no probe. */
+		if (!(bits & (1u << QF_BBOX)) &&
+		    (few = few_changed_after(s, q->updated_after)) == -1)
+			return -1;
+		bits |= 1u << (few ? QF_UPDATED_RECENT : QF_UPDATED_AFTER);
 	}
 	if (q->agency != NULL)
 		bits |= 1u << QF_AGENCY;

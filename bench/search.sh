@@ -53,12 +53,6 @@ if [ ! -f "$DB" ]; then
 	$VECHE seed --db "$DB" --reports "$REPORTS" --days 365
 fi
 
-cleanup() {
-	[ -n "${VPID:-}" ] && kill "$VPID" 2>/dev/null || true
-	[ -f "$OUT/nginx.pid" ] && kill "$(cat "$OUT/nginx.pid")" 2>/dev/null || true
-}
-trap cleanup EXIT INT TERM
-
 # start BINARY DB: (re)start veche --no-cache on VPORT and wait for it
 # (the text index of an older database is built before it listens).
 start() {
@@ -101,6 +95,7 @@ PY
 }
 
 . bench/wrk.sh
+trap cleanup EXIT INT TERM
 : > "$OUT/results.txt"
 if [ -n "$BEFORE" ]; then
 	start "$BEFORE" "$BEFORE_DB"

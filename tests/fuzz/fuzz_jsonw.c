@@ -14,33 +14,14 @@
 #include <jansson.h>
 
 #include "format/jsonw.h"
+#include "../unit/sink.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-struct sbuf {
-	char *s;
-	size_t len;
-};
-
-static int
-sink(const char *d, size_t n, void *arg)
-{
-	struct sbuf *b = arg;
-	char *p = realloc(b->s, b->len + n + 1);
-
-	if (p == NULL)
-		return -1;
-	memcpy(p + b->len, d, n);
-	b->s = p;
-	b->len += n;
-	p[b->len] = '\0';
-	return 0;
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct sbuf b = { NULL, 0 };
+	struct sbuf b = { NULL, 0, -1 };
 	struct jsonw w;
 	json_error_t err;
 	json_t *in, *out;

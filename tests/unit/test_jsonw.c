@@ -17,29 +17,7 @@
 
 #include "core/datetime.h"
 #include "format/jsonw.h"
-
-struct sbuf {
-	char *s;
-	size_t len;
-	int fail_after;         /* fail the sink after this many bytes; -1 never */
-};
-
-static int
-sink(const char *data, size_t len, void *arg)
-{
-	struct sbuf *b = arg;
-	char *p;
-
-	if (b->fail_after >= 0 && b->len + len > (size_t)b->fail_after)
-		return -1;
-	if ((p = realloc(b->s, b->len + len + 1)) == NULL)
-		return -1;
-	memcpy(p + b->len, data, len);
-	b->s = p;
-	b->len += len;
-	b->s[b->len] = '\0';
-	return 0;
-}
+#include "sink.h"
 
 static char *
 jansson_dump(json_t *v)

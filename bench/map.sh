@@ -67,30 +67,10 @@ first=$(curl -sf -o "$OUT/www/map/view.json" -w '%{time_total}' "$V$MAP")
 curl -sf "$V$BBOX" > "$OUT/www/bbox.json"
 echo "bench: first map view (the index read from the database): ${first} s"
 
-cat > "$OUT/nginx.conf" <<NGINX
-worker_processes $WORKERS;
-pid $PWD/$OUT/nginx.pid;
-error_log $PWD/$OUT/nginx-error.log;
-events { worker_connections 1024; }
-http {
-	access_log off;
-	client_body_temp_path $PWD/$OUT/tmp;
-	proxy_temp_path $PWD/$OUT/tmp;
-	fastcgi_temp_path $PWD/$OUT/tmp;
-	uwsgi_temp_path $PWD/$OUT/tmp;
-	scgi_temp_path $PWD/$OUT/tmp;
-	default_type application/json;
-	server {
-		listen 127.0.0.1:$NPORT;
-		root $PWD/$OUT/www;
-	}
-}
-NGINX
-nginx -c "$PWD/$OUT/nginx.conf"
-sleep 0.5
+. bench/wrk.sh
+start_nginx "$NPORT"
 
 # run NAME CONNS URL [script args]: prints "NAME|req/s|p50|p99|non-2xx"
-. bench/wrk.sh
 run() {
 	run_wrk "$@"
 }

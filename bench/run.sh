@@ -65,31 +65,10 @@ BBOX="/open311/v2/requests.json?bbox=39.85,57.60,39.90,57.65&page_size=50"
 curl -sf "http://127.0.0.1:$VPORT$OPEN" > "$OUT/www/open.json"
 curl -sf "http://127.0.0.1:$VPORT$BBOX" > "$OUT/www/bbox.json"
 
-cat > "$OUT/nginx.conf" <<NGINX
-worker_processes $WORKERS;
-pid $PWD/$OUT/nginx.pid;
-error_log $PWD/$OUT/nginx-error.log;
-events { worker_connections 1024; }
-http {
-	access_log off;
-	client_body_temp_path $PWD/$OUT/tmp;
-	proxy_temp_path $PWD/$OUT/tmp;
-	fastcgi_temp_path $PWD/$OUT/tmp;
-	uwsgi_temp_path $PWD/$OUT/tmp;
-	scgi_temp_path $PWD/$OUT/tmp;
-	default_type application/json;
-	server {
-		listen 127.0.0.1:$NPORT;
-		root $PWD/$OUT/www;
-	}
-}
-NGINX
-mkdir -p "$OUT/tmp"
-nginx -c "$PWD/$OUT/nginx.conf"
-sleep 0.5
+. bench/wrk.sh
+start_nginx "$NPORT"
 
 # run NAME URL [script and its args]: prints "NAME|req/s|p50|p99|non-2xx"
-. bench/wrk.sh
 run() {
 	name=$1
 	url=$2

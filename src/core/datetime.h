@@ -30,11 +30,12 @@ char *datetime_format(int64_t t, char *buf, size_t len);
 /*
  * A memo of the zone's UTC offset by UTC day, for formatting many times
  * in a row (a list of reports): one lookup of the zone per day seen
- * instead of one per time.  Zero it before use (= {0}); it holds no
+ * instead of one per time (the last DATETIME_MEMO_DAYS days seen, by day
+ * number modulo).  Zero it before use (= {0}); it holds no
  * memory.  Only days whose offset is the same at both ends are kept, so a
  * day with a change of offset is formatted by datetime_format each time.
  */
-#define DATETIME_MEMO_DAYS 8
+#define DATETIME_MEMO_DAYS 64       /* a power of two */
 
 struct datetime_memo {
 	struct {

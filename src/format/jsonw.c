@@ -112,6 +112,17 @@ utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Bytes copied as they are: printable ASCII but '"', '\\' and '/' (which
+ * JSONW_HTML_SAFE may escape). */
+static const unsigned char plain[256] = {
+	['\x20'] = 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+	['0'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['@'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['P'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	['`'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['p'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
 void
 jsonw_escape(struct outbuf *o, const char *str, size_t n, unsigned flags)
 {
@@ -125,19 +136,27 @@ jsonw_escape(struct outbuf *o, const char *str, size_t n, unsigned flags)
 		const char *rep = NULL;
 		size_t replen = 2;
 
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\' &&
-		    (c != '/' || !(flags & JSONW_HTML_SAFE) || i == 0 ||
-		    s[i - 1] != '<')) {
+		if (plain[c]) {
 			i++;
 			continue;
 		}
 		if (c >= 0x80) {
+			/* Two-byte sequences (Cyrillic) first, inline. */
+			if (c >= 0xc2 && c <= 0xdf && i + 1 < n &&
+			    (s[i + 1] & 0xc0) == 0x80) {
+				i += 2;
+				continue;
+			}
 			if ((k = utf8_len(s + i, n - i)) > 0) {
 				i += k;
 				continue;
 			}
 			rep = "\xef\xbf\xbd";   /* U+FFFD */
 			replen = 3;
+		} else if (c == '/' && (!(flags & JSONW_HTML_SAFE) || i == 0 ||
+		    s[i - 1] != '<')) {
+			i++;
+			continue;
 		} else {
 			switch (c) {
 			case '"': rep = "\\\""; break;

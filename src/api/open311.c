@@ -682,58 +682,34 @@ open311_token(struct http_request *req, struct http_response *res, void *arg)
 	return send(res, &c, items, "service_requests");
 }
 
-/*
- * The status names FixMyStreet's Open311 update fetcher understands, for
- * veche's statuses.
- */
-static const char *const fms_status[STATUS__MAX] = {
-	[STATUS_SUBMITTED] = "open",
-	[STATUS_REGISTERED] = "investigating",
-	[STATUS_IN_PROGRESS] = "in_progress",
-	[STATUS_ANSWERED] = "action_scheduled",
-	[STATUS_CLOSED] = "closed",
-	[STATUS_REJECTED] = "not_councils_responsibility",
-};
-
 static int
 on_update(const struct report_update *u, void *arg)
 {
-	json_t *items = arg, *o;
-	char when[DATETIME_LEN];
-
-	o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o}",
-	    "update_id", (json_int_t)u->id,
-	    "service_request_id", (json_int_t)u->report_id,
-	    "status", (unsigned)u->status < STATUS__MAX ?
-	    fms_status[u->status] : "open",
-	    "extended_status", report_status_name(u->status),
-	    "updated_datetime", datetime_format(u->created, when, sizeof(when)),
-	    "description", reply_str(u->description),
-	    "media_url", reply_str(u->media_url));
-	return json_array_append_new(items, o);
+	return open311_list_update(arg, u);
 }
 
 int
 open311_updates(struct http_request *req, struct http_response *res,
     void *arg)
 {
+	struct open311_list *l;
 	int64_t start, end;
-	json_t *items;
 	struct ctx c;
 
 	if (o311_begin(req, res, arg, &c))
 		return 0;
 	if (date_window(req, res, app_now(c.app), &start, &end) == -1)
 		return 0;
-	if ((items = json_array()) == NULL)
+	if ((l = http_request_alloc(req, sizeof(*l))) == NULL)
 		return -1;
+	http_response_kind(res, c.fmt == RENDER_XML ? HTTP_TYPE_XML :
+	    HTTP_TYPE_JSON);
+	open311_list_begin_updates(l, c.fmt, to_response, res);
 	/* The window is inclusive of both ends. */
 	if (report_updates(c.store, start - 1, end,
-	    VECHE_OPEN311_MAX_RESULTS, on_update, items) != 0) {
-		json_decref(items);
+	    VECHE_OPEN311_MAX_RESULTS, on_update, l) != 0)
 		return -1;
-	}
-	return send(res, &c, items, "service_request_updates");
+	return list_end(l, res, &c);
 }
 
 /* The attribute code of "attribute[code]" or "attribute[code][]", or NULL. */

@@ -118,13 +118,14 @@ open311_list_begin(struct open311_list *l, enum render_format f,
     outbuf_sink sink, void *arg)
 {
 	l->fmt = f;
+	l->root = "service_requests";
 	l->catalog = catalog;
 	l->lang = lang;
 	l->extensions = extensions;
 	l->n = 0;
 	memset(&l->dates, 0, sizeof(l->dates));
 	jsonw_init(&l->j, 0, sink, arg);
-	/* XML's root is opened with the first report: an empty list is
+	/* XML's root is opened with the first item: an empty list is
 	 * "<service_requests/>". */
 	if (f == RENDER_XML)
 		xmlw_declaration(&l->j.out, "UTF-8");
@@ -214,16 +215,83 @@ report_xml(struct open311_list *l, const struct report *r)
 	xmlw_close(o, "request");
 }
 
+void
+open311_list_begin_updates(struct open311_list *l, enum render_format f,
+    outbuf_sink sink, void *arg)
+{
+	open311_list_begin(l, f, NULL, LANG_RU, 0, sink, arg);
+	l->root = "service_request_updates";
+}
+
+/* Before an item: XML's root element with the first. */
+static void
+item_begin(struct open311_list *l)
+{
+	if (l->fmt == RENDER_XML && l->n == 0)
+		xmlw_open(&l->j.out, l->root);
+	l->n++;
+}
+
 int
 open311_list_report(struct open311_list *l, const struct report *r)
 {
-	if (l->fmt == RENDER_XML) {
-		if (l->n == 0)
-			xmlw_open(&l->j.out, "service_requests");
+	item_begin(l);
+	if (l->fmt == RENDER_XML)
 		report_xml(l, r);
-	} else
+	else
 		report_json(l, r);
-	l->n++;
+	return l->j.out.failed ? -1 : 0;
+}
+
+/*
+ * The status names FixMyStreet's Open311 update fetcher understands, for
+ * veche's statuses.
+ */
+static const char *const fms_status[STATUS__MAX] = {
+	[STATUS_SUBMITTED] = "open",
+	[STATUS_REGISTERED] = "investigating",
+	[STATUS_IN_PROGRESS] = "in_progress",
+	[STATUS_ANSWERED] = "action_scheduled",
+	[STATUS_CLOSED] = "closed",
+	[STATUS_REJECTED] = "not_councils_responsibility",
+};
+
+int
+open311_list_update(struct open311_list *l, const struct report_update *u)
+{
+	static const char *const names[] = { "update_id",
+	    "service_request_id", "status", "extended_status",
+	    "updated_datetime", "description", "media_url" };
+	char when[DATETIME_LEN], id[24], rid[24];
+	const char *v[7];
+	size_t i;
+
+	snprintf(id, sizeof(id), "%lld", (long long)u->id);
+	snprintf(rid, sizeof(rid), "%lld", (long long)u->report_id);
+	v[0] = id;
+	v[1] = rid;
+	v[2] = (unsigned)u->status < STATUS__MAX ? fms_status[u->status] :
+	    "open";
+	v[3] = report_status_name(u->status);
+	v[4] = datetime_format_memo(&l->dates, u->created, when, sizeof(when));
+	v[5] = u->description;
+	v[6] = u->media_url;
+	item_begin(l);
+	if (l->fmt == RENDER_XML) {
+		xmlw_open(&l->j.out, "request_update");
+		for (i = 0; i < 7; i++)
+			xmlw_element(&l->j.out, names[i], v[i]);
+		xmlw_close(&l->j.out, "request_update");
+	} else {
+		jsonw_object_begin(&l->j);
+		jsonw_key(&l->j, names[0]);
+		jsonw_int(&l->j, u->id);
+		jsonw_key(&l->j, names[1]);
+		jsonw_int(&l->j, u->report_id);
+		for (i = 2; i < 7; i++)
+			jsonw_key_string(&l->j, names[i], v[i]);
+		jsonw_object_end(&l->j);
+	}
 	return l->j.out.failed ? -1 : 0;
 }
 
@@ -232,9 +300,9 @@ open311_list_end(struct open311_list *l)
 {
 	if (l->fmt == RENDER_XML) {
 		if (l->n == 0)
-			xmlw_element(&l->j.out, "service_requests", NULL);
+			xmlw_element(&l->j.out, l->root, NULL);
 		else
-			xmlw_close(&l->j.out, "service_requests");
+			xmlw_close(&l->j.out, l->root);
 		xmlw_end_document(&l->j.out);
 		return outbuf_flush(&l->j.out);
 	}

@@ -1,6 +1,7 @@
 /*
  * open311_list.h: Open311 lists of service requests (GET requests.json,
- * requests/{id}.json, tokens/{token}.json, and their .xml) written straight
+ * requests/{id}.json, and their .xml) and of their updates
+ * (servicerequestupdates.json/.xml) written straight
  * into the response, one report at a time as the store hands them over:
  * no jansson tree, no libxml2 tree (docs/performance.md, issue 11).
  *
@@ -22,6 +23,7 @@ struct catalog;
 
 struct open311_list {
 	enum render_format fmt;
+	const char *root;               /* XML root: "service_requests" ... */
 	const struct catalog *catalog;  /* service names */
 	enum lang lang;
 	int extensions;                 /* extensions=true: extended_attributes */
@@ -37,6 +39,17 @@ struct open311_list {
 void open311_list_begin(struct open311_list *l, enum render_format f,
     const struct catalog *catalog, enum lang lang, int extensions,
     outbuf_sink sink, void *arg);
+
+/*
+ * Start a list of FixMyStreet's service request updates
+ * (servicerequestupdates.json/.xml) instead; add them with
+ * open311_list_update.
+ */
+void open311_list_begin_updates(struct open311_list *l, enum render_format f,
+    outbuf_sink sink, void *arg);
+
+/* Append u.  Returns 0, or -1 once the sink has failed. */
+int open311_list_update(struct open311_list *l, const struct report_update *u);
 
 /* Append r.  Returns 0, or -1 once the sink has failed. */
 int open311_list_report(struct open311_list *l, const struct report *r);

@@ -7,7 +7,8 @@
  * same bytes as libxml2's writer produced.  Reports with every field
  * filled (Unicode, quotes, control characters, markup, a very long text,
  * several photos), with every optional field absent, in both languages,
- * with and without extensions=true, and the empty list.
+ * with and without extensions=true, and the empty list; and the service
+ * request updates (FixMyStreet's servicerequestupdates) the same way.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -126,44 +127,57 @@ reference_json(const struct report *r, const struct catalog *cat,
 	return o;
 }
 
-/* Render reports both ways in format f and compare. */
+/*
+ * What the direct writer wrote (b) against the reference document doc
+ * rendered by render_doc under root in format f: JSON the same value, and
+ * both formats the same bytes.  Frees doc and b.
+ */
 static void
-compare(const struct env *env, const struct report *r, size_t n,
-    enum render_format f, enum lang lang, int extensions)
+expect_same(enum render_format f, json_t *doc, const char *root,
+    struct sbuf *b)
 {
 	struct http_response res;
-	struct open311_list *l = calloc(1, sizeof(*l));
-	struct sbuf b = { NULL, 0, -1 };
-	json_t *doc = json_array();
 	const void *want;
-	size_t i, wlen;
+	size_t wlen;
 
-	assert_non_null(l);
-	for (i = 0; i < n; i++)
-		json_array_append_new(doc, reference_json(&r[i], env->c, lang,
-		    extensions));
 	http_response_init(&res, NULL);
-	assert_int_equal(render_doc(&res, f, doc, "service_requests"), 0);
+	assert_int_equal(render_doc(&res, f, doc, root), 0);
 	want = http_response_body(&res, &wlen);
-
-	open311_list_begin(l, f, env->c, lang, extensions, sink, &b);
-	for (i = 0; i < n; i++)
-		assert_int_equal(open311_list_report(l, &r[i]), 0);
-	assert_int_equal(open311_list_end(l), 0);
-	assert_non_null(b.s);
+	assert_non_null(b->s);
 	if (f == RENDER_JSON) {
 		json_error_t err;
-		json_t *got = json_loadb(b.s, b.len, 0, &err);
+		json_t *got = json_loadb(b->s, b->len, 0, &err);
 
 		assert_non_null(got);
 		assert_true(json_equal(got, doc));
 		json_decref(got);
 	}
-	assert_int_equal(b.len, wlen);
-	assert_memory_equal(b.s, want, wlen);
+	assert_int_equal(b->len, wlen);
+	assert_memory_equal(b->s, want, wlen);
 	json_decref(doc);
 	http_response_release(&res);
-	free(b.s);
+	free(b->s);
+}
+
+/* Render reports both ways in format f and compare. */
+static void
+compare(const struct env *env, const struct report *r, size_t n,
+    enum render_format f, enum lang lang, int extensions)
+{
+	struct open311_list *l = calloc(1, sizeof(*l));
+	struct sbuf b = { NULL, 0, -1 };
+	json_t *doc = json_array();
+	size_t i;
+
+	assert_non_null(l);
+	for (i = 0; i < n; i++)
+		json_array_append_new(doc, reference_json(&r[i], env->c, lang,
+		    extensions));
+	open311_list_begin(l, f, env->c, lang, extensions, sink, &b);
+	for (i = 0; i < n; i++)
+		assert_int_equal(open311_list_report(l, &r[i]), 0);
+	assert_int_equal(open311_list_end(l), 0);
+	expect_same(f, doc, "service_requests", &b);
 	free(l);
 }
 
@@ -242,6 +256,75 @@ test_lists_as_before(void **state)
 			}
 }
 
+/* The updates as open311.c built them with jansson. */
+static json_t *
+reference_update(const struct report_update *u)
+{
+	static const char *const fms[STATUS__MAX] = {
+		[STATUS_SUBMITTED] = "open",
+		[STATUS_REGISTERED] = "investigating",
+		[STATUS_IN_PROGRESS] = "in_progress",
+		[STATUS_ANSWERED] = "action_scheduled",
+		[STATUS_CLOSED] = "closed",
+		[STATUS_REJECTED] = "not_councils_responsibility",
+	};
+	char when[DATETIME_LEN];
+
+	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o}",
+	    "update_id", (json_int_t)u->id,
+	    "service_request_id", (json_int_t)u->report_id,
+	    "status", fms[u->status],
+	    "extended_status", report_status_name(u->status),
+	    "updated_datetime", datetime_format(u->created, when,
+	    sizeof(when)),
+	    "description", reply_str(u->description),
+	    "media_url", reply_str(u->media_url));
+}
+
+static void
+test_updates_as_before(void **state)
+{
+	struct report_update u[3];
+	enum render_format f;
+	size_t n, i;
+
+	(void)state;
+	memset(u, 0, sizeof(u));
+	u[0].id = 10;
+	u[0].report_id = 9007199254740993;
+	u[0].status = STATUS_ANSWERED;
+	u[0].description = "Ответ: <b>\"готово\"</b> & \r\n\x02";
+	u[0].media_url = "https://example.org/a.jpg?x=1&y=2";
+	u[0].created = 1781506800;
+	u[1].id = 11;
+	u[1].report_id = 2;
+	u[1].status = STATUS_REJECTED;
+	u[1].created = 1700000000;
+	u[2].id = 12;
+	u[2].report_id = 3;
+	u[2].status = STATUS_SUBMITTED;
+	u[2].description = "";
+	u[2].created = 86400;
+	for (f = 0; f < RENDER__MAX; f++)
+		for (n = 0; n <= 3; n += 3) {
+			struct open311_list *l = calloc(1, sizeof(*l));
+			struct sbuf b = { NULL, 0, -1 };
+			json_t *doc = json_array();
+
+			assert_non_null(l);
+			for (i = 0; i < n; i++)
+				json_array_append_new(doc,
+				    reference_update(&u[i]));
+			open311_list_begin_updates(l, f, sink, &b);
+			for (i = 0; i < n; i++)
+				assert_int_equal(open311_list_update(l, &u[i]),
+				    0);
+			assert_int_equal(open311_list_end(l), 0);
+			expect_same(f, doc, "service_request_updates", &b);
+			free(l);
+		}
+}
+
 /* A failing sink ends the list with an error, not a partial success. */
 static int
 refuse(const char *data, size_t len, void *arg)
@@ -276,6 +359,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_lists_as_before, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_updates_as_before, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sink_failure, setup,
 		    teardown),

@@ -17,6 +17,8 @@
 #   updated   requests.json?updated_after=<2 days ago>&page_size=50 (a
 #             FixMyStreet-style poll)
 #   rss       /rss (the newest reports)
+#   fms       servicerequestupdates.xml?start_date=<6 hours ago> (the
+#             update poll of FixMyStreet's Open311 client)
 # Before measuring, the answers of both binaries to the fixed URLs (and
 # to three bbox pages) are compared byte for byte and the result printed.
 # Prints a Markdown table for docs/performance.md, the load average and
@@ -74,6 +76,7 @@ OPEN="$P.json?status=open&page_size=50"
 OPENX="$P.xml?status=open&page_size=50"
 UPD="$P.json?updated_after=$SINCE&page_size=50"
 RSS="/rss"
+FMS="/open311/v2/servicerequestupdates.xml?start_date=$(date -u -d '-6 hours' +%Y-%m-%dT%H:%M:%SZ)"
 BBOXES="bbox=39.880,57.625,39.890,57.631&page=1 bbox=39.950,57.600,39.960,57.606&page=2 bbox=39.800,57.680,39.810,57.686&page=3"
 
 # save BINARY DIR: every compared answer of BINARY into DIR.
@@ -84,6 +87,7 @@ save() {
 	curl -sf "$V$OPENX" > "$2/open.xml"
 	curl -sf "$V$UPD" > "$2/updated.json"
 	curl -sf "$V$RSS" > "$2/rss.xml"
+	curl -sf "$V$FMS" > "$2/fms.xml"
 	curl -sf "$V$P.json?service_request_id=1,2,3&extensions=true" \
 	    > "$2/ids-ext.json"
 	curl -sf "$V$P.xml?service_request_id=1,2,3&extensions=true" \
@@ -99,6 +103,7 @@ save() {
 save "$VECHE" "$OUT/cmp/after"
 cp "$OUT/cmp/after/open.json" "$OUT/cmp/after/open.xml" \
     "$OUT/cmp/after/updated.json" "$OUT/cmp/after/rss.xml" \
+    "$OUT/cmp/after/fms.xml" \
     "$OUT/cmp/after/bbox1.json" "$OUT/www/"
 if [ -n "$BASE" ]; then
 	save "$BASE" "$OUT/cmp/before"
@@ -120,6 +125,7 @@ measure() {
 	run_wrk "$1_openxml" "$CONNS" "$V$OPENX"
 	run_wrk "$1_updated" "$CONNS" "$V$UPD"
 	run_wrk "$1_rss" "$CONNS" "$V$RSS"
+	run_wrk "$1_fms" "$CONNS" "$V$FMS"
 }
 
 echo "bench: wrk -t1 -c$CONNS -d$DURATION, veche --threads $THREADS --no-cache, nginx workers $WORKERS; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -131,6 +137,7 @@ echo "bench: wrk -t1 -c$CONNS -d$DURATION, veche --threads $THREADS --no-cache, 
 	run_wrk nginx_openxml "$CONNS" "http://127.0.0.1:$NPORT/open.xml"
 	run_wrk nginx_updated "$CONNS" "http://127.0.0.1:$NPORT/updated.json"
 	run_wrk nginx_rss "$CONNS" "http://127.0.0.1:$NPORT/rss.xml"
+	run_wrk nginx_fms "$CONNS" "http://127.0.0.1:$NPORT/fms.xml"
 } >> "$OUT/results.txt"
 rss_before=
 if [ -n "$BASE" ]; then
@@ -148,7 +155,7 @@ awk -F'|' -v conns="$CONNS" '
 	END {
 		print "| workload (" conns " connections) | nginx, static | nginx p50 / p99 | before | before p50 / p99 | after | after p50 / p99 | after / nginx | non-2xx |"
 		print "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-		n = split("bbox open openxml updated rss", t, " ")
+		n = split("bbox open openxml updated rss fms", t, " ")
 		for (i = 1; i <= n; i++) {
 			w = t[i]; b = "before_" w; a = "after_" w
 			printf "| %s | %s | %s / %s | %s | %s / %s | %s | %s / %s | %.2f | %s |\n",

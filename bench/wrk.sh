@@ -1,6 +1,7 @@
-# wrk.sh: sourced by the wrk benchmarks (run.sh, map.sh, reads.sh).  Needs
-# OUT and DURATION set; start_nginx also WORKERS and NPORT, serve VPORT
-# and THREADS.  Callers trap cleanup on EXIT INT TERM.
+# wrk.sh: sourced by the wrk benchmarks (run.sh, map.sh, reads.sh,
+# render.sh, search.sh).  Needs OUT and DURATION set; start_nginx also
+# WORKERS (and NPORT or a port given), serve VPORT and THREADS.  Callers
+# trap cleanup on EXIT INT TERM.
 #
 # run_wrk NAME CONNS URL [script and its args]: one wrk run into
 # $OUT/NAME.wrk; prints "NAME|req/s|p50|p99|non-2xx"
@@ -24,10 +25,11 @@ run_wrk() {
 	echo "$name|$rps|$p50|$p99|${errs:-0}"
 }
 
-# start_nginx: nginx with WORKERS workers serving $OUT/www as static files
-# on 127.0.0.1:NPORT, its pid in $OUT/nginx.pid (the caller stops it).
+# start_nginx [PORT]: nginx with WORKERS workers (no access log) serving
+# $OUT/www as static files on 127.0.0.1:PORT (default NPORT), its pid in
+# $OUT/nginx.pid (the caller's cleanup stops it).
 start_nginx() {
-	mkdir -p "$OUT/tmp"
+	mkdir -p "$OUT/tmp" "$OUT/www"
 	cat > "$OUT/nginx.conf" <<NGINX
 worker_processes $WORKERS;
 pid $PWD/$OUT/nginx.pid;
@@ -42,7 +44,7 @@ http {
 	scgi_temp_path $PWD/$OUT/tmp;
 	default_type application/json;
 	server {
-		listen 127.0.0.1:$NPORT;
+		listen 127.0.0.1:${1:-$NPORT};
 		root $PWD/$OUT/www;
 	}
 }
@@ -52,15 +54,17 @@ NGINX
 }
 
 # serve BINARY DB [serve options]: (re)start veche on 127.0.0.1:VPORT with
-# THREADS threads, its pid in VPID, and wait until it listens (two minutes
-# at most: a big database may migrate first).
+# THREADS threads and no open data dump at start (minutes of CPU at a
+# million reports, in the middle of a measurement), its pid in VPID, and
+# wait until it listens (two minutes at most: a big database may migrate
+# first).
 serve() {
 	bin=$1
 	db=$2
 	shift 2
 	[ -n "${VPID:-}" ] && { kill "$VPID"; wait "$VPID" 2>/dev/null || true; }
 	"$bin" serve --db "$db" --listen 127.0.0.1:$VPORT --threads "$THREADS" \
-	    "$@" > "$OUT/veche.log" 2>&1 &
+	    --data-dir '' "$@" > "$OUT/veche.log" 2>&1 &
 	VPID=$!
 	for _ in $(seq 600); do
 		grep -q listening "$OUT/veche.log" 2>/dev/null && return 0

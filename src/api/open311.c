@@ -5,7 +5,9 @@
  * servicerequestupdates).
  *
  * Each handler parses and validates its parameters, calls core, and hands
- * one jansson document to render_doc, which writes JSON or XML.
+ * one jansson document to render_doc, which writes JSON or XML; the lists
+ * of requests, the hot path, are written straight into the response by
+ * open311_list.c instead.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@
 #include "api/auth.h"
 #include "api/cache.h"
 #include "api/open311.h"
+#include "api/open311_list.h"
 #include "api/render.h"
 #include "api/reply.h"
 #include "api/routes.h"
@@ -243,70 +246,49 @@ open311_service(struct http_request *req, struct http_response *res,
 	return send(res, &c, doc, "service_definition");
 }
 
-/* The Open311 view of one report. */
-static json_t *
-report_json(const struct report *r, const struct ctx *c, int extensions)
+static int
+extensions_on(struct http_request *req)
 {
-	const struct service *svc = catalog_service(c->app->catalog,
-	    r->service_code);
-	json_t *o;
+	const char *x = http_request_param(req, "extensions");
 
-	o = json_pack("{s:I, s:s, s:o, s:o, s:s, s:o, s:o, s:n, s:o, s:o, "
-	    "s:o, s:o, s:o, s:o}",
-	    "service_request_id", (json_int_t)r->id,
-	    "status", report_status_closed(r->status) ? "closed" : "open",
-	    "status_notes", reply_str(r->status_notes),
-	    "service_name", reply_str(svc ? catalog_text(svc->name, c->lang) : NULL),
-	    "service_code", r->service_code,
-	    "description", reply_str(r->description),
-	    "agency_responsible", reply_str(r->agency),
-	    "service_notice",
-	    "requested_datetime", reply_time(r->requested),
-	    "updated_datetime", reply_time(r->updated),
-	    "expected_datetime", reply_time(r->expected),
-	    "address", reply_str(r->address),
-	    "address_id", reply_str(r->address_id),
-	    "zipcode", reply_str(r->zipcode));
-	if (o == NULL)
-		return NULL;
-	json_object_set_new(o, "lat", r->has_point ? json_real(coord_round(r->lat)) :
-	    json_null());
-	json_object_set_new(o, "long", r->has_point ? json_real(coord_round(r->lon)) :
-	    json_null());
-	json_object_set_new(o, "media_url", reply_str(r->nmedia > 0 ?
-	    r->media[0] : NULL));
-	if (extensions) {
-		json_t *x = json_object(), *m = json_array();
-		size_t i;
-
-		for (i = 0; i < r->nmedia; i++)
-			json_array_append_new(m, json_string(r->media[i]));
-		json_object_set_new(x, "status",
-		    json_string(report_status_name(r->status)));
-		json_object_set_new(x, "register_due",
-		    reply_time(r->register_due));
-		/* The reporter's "is it fixed?": lists show "closed, not fixed". */
-		json_object_set_new(x, "fixed", r->fixed < 0 ? json_null() :
-		    json_boolean(r->fixed));
-		json_object_set_new(x, "media_urls", m);
-		json_object_set_new(o, "extended_attributes", x);
-	}
-	return o;
+	return x != NULL && strcmp(x, "true") == 0;
 }
 
-struct list {
-	json_t *items;
-	const struct ctx *c;
-	int extensions;
-};
-
+/* report_list's callback: one report into the list being written. */
 static int
 on_report(const struct report *r, void *arg)
 {
-	struct list *l = arg;
-	json_t *o = report_json(r, l->c, l->extensions);
+	return open311_list_report(arg, r);
+}
 
-	return o == NULL || json_array_append_new(l->items, o) == -1 ? -1 : 0;
+/* The response's end of a direct writer. */
+static int
+to_response(const char *data, size_t len, void *arg)
+{
+	return http_response_append(arg, data, len);
+}
+
+/* Start the list of c's format in res. */
+static void
+list_begin(struct open311_list *l, struct http_request *req,
+    struct http_response *res, const struct ctx *c)
+{
+	http_response_kind(res, c->fmt == RENDER_XML ? HTTP_TYPE_XML :
+	    HTTP_TYPE_JSON);
+	open311_list_begin(l, c->fmt, c->app->catalog, c->lang,
+	    extensions_on(req), to_response, res);
+}
+
+/* Finish the list and cache the response as send() does. */
+static int
+list_end(struct open311_list *l, struct http_response *res,
+    const struct ctx *c)
+{
+	if (open311_list_end(l) == -1)
+		return -1;
+	if (c->cache_key != NULL)
+		cache_put(c->app->cache, c->cache_key, c->gen, res);
+	return 0;
 }
 
 /* Parse a comma-separated list into at most max pieces in req memory. */
@@ -617,38 +599,28 @@ requests_query(struct http_request *req, struct http_response *res,
 	return 0;
 }
 
-static int
-extensions_on(struct http_request *req)
-{
-	const char *x = http_request_param(req, "extensions");
-
-	return x != NULL && strcmp(x, "true") == 0;
-}
-
 int
 open311_requests(struct http_request *req, struct http_response *res,
     void *arg)
 {
 	struct report_query q;
-	struct list l;
+	struct open311_list *l;
 	struct ctx c;
 
 	if (o311_begin(req, res, arg, &c))
 		return 0;
 	if (requests_query(req, res, &c, &q) == -1)
 		return 0;
-	l.items = json_array();
-	l.c = &c;
-	l.extensions = extensions_on(req);
-	if (l.items == NULL ||
-	    report_list_area(c.app->map, c.store, NULL, &q, on_report,
-	    &l) != 0) {
+	if ((l = http_request_alloc(req, sizeof(*l))) == NULL)
+		return -1;
+	list_begin(l, req, res, &c);
+	if (report_list_area(c.app->map, c.store, NULL, &q, on_report,
+	    l) != 0) {
 		fprintf(stderr, "veche: GET requests: %s\n",
 		    db_error(c.store));
-		json_decref(l.items);
 		return -1;
 	}
-	return send(res, &c, l.items, "service_requests");
+	return list_end(l, res, &c);
 }
 
 int
@@ -656,7 +628,7 @@ open311_request(struct http_request *req, struct http_response *res,
     void *arg)
 {
 	const char *idv = http_request_var(req, "id");
-	struct list l;
+	struct open311_list *l;
 	struct ctx c;
 	int64_t id;
 	int rc;
@@ -666,20 +638,16 @@ open311_request(struct http_request *req, struct http_response *res,
 	if (parse_int64(idv, 1, INT64_MAX, &id) == -1)
 		return reply_bad(req, res, 404, "service_request_id",
 		    "service_request_id: '%.40s' is not a request id", idv);
-	l.items = json_array();
-	l.c = &c;
-	l.extensions = extensions_on(req);
-	rc = report_get(c.store, NULL, id, on_report, &l);
-	if (rc == 1) {
-		json_decref(l.items);
+	if ((l = http_request_alloc(req, sizeof(*l))) == NULL)
+		return -1;
+	list_begin(l, req, res, &c);
+	rc = report_get(c.store, NULL, id, on_report, l);
+	if (rc == 1)
 		return reply_bad(req, res, 404, "service_request_id",
 		    "service_request_id: no request %lld", (long long)id);
-	}
-	if (rc != 0) {
-		json_decref(l.items);
+	if (rc != 0)
 		return -1;
-	}
-	return send(res, &c, l.items, "service_requests");
+	return list_end(l, res, &c);
 }
 
 static int
@@ -715,58 +683,34 @@ open311_token(struct http_request *req, struct http_response *res, void *arg)
 	return send(res, &c, items, "service_requests");
 }
 
-/*
- * The status names FixMyStreet's Open311 update fetcher understands, for
- * veche's statuses.
- */
-static const char *const fms_status[STATUS__MAX] = {
-	[STATUS_SUBMITTED] = "open",
-	[STATUS_REGISTERED] = "investigating",
-	[STATUS_IN_PROGRESS] = "in_progress",
-	[STATUS_ANSWERED] = "action_scheduled",
-	[STATUS_CLOSED] = "closed",
-	[STATUS_REJECTED] = "not_councils_responsibility",
-};
-
 static int
 on_update(const struct report_update *u, void *arg)
 {
-	json_t *items = arg, *o;
-	char when[DATETIME_LEN];
-
-	o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o}",
-	    "update_id", (json_int_t)u->id,
-	    "service_request_id", (json_int_t)u->report_id,
-	    "status", (unsigned)u->status < STATUS__MAX ?
-	    fms_status[u->status] : "open",
-	    "extended_status", report_status_name(u->status),
-	    "updated_datetime", datetime_format(u->created, when, sizeof(when)),
-	    "description", reply_str(u->description),
-	    "media_url", reply_str(u->media_url));
-	return json_array_append_new(items, o);
+	return open311_list_update(arg, u);
 }
 
 int
 open311_updates(struct http_request *req, struct http_response *res,
     void *arg)
 {
+	struct open311_list *l;
 	int64_t start, end;
-	json_t *items;
 	struct ctx c;
 
 	if (o311_begin(req, res, arg, &c))
 		return 0;
 	if (date_window(req, res, app_now(c.app), &start, &end) == -1)
 		return 0;
-	if ((items = json_array()) == NULL)
+	if ((l = http_request_alloc(req, sizeof(*l))) == NULL)
 		return -1;
+	http_response_kind(res, c.fmt == RENDER_XML ? HTTP_TYPE_XML :
+	    HTTP_TYPE_JSON);
+	open311_list_begin_updates(l, c.fmt, to_response, res);
 	/* The window is inclusive of both ends. */
 	if (report_updates(c.store, start - 1, end,
-	    VECHE_OPEN311_MAX_RESULTS, on_update, items) != 0) {
-		json_decref(items);
+	    VECHE_OPEN311_MAX_RESULTS, on_update, l) != 0)
 		return -1;
-	}
-	return send(res, &c, items, "service_request_updates");
+	return list_end(l, res, &c);
 }
 
 /* The attribute code of "attribute[code]" or "attribute[code][]", or NULL. */

@@ -293,17 +293,18 @@ int social_coordinate(struct http_request *req, const char *name,
 
 /*
  * The RSS 2.0 writer of /rss for other feeds (web_rss.c): begin a channel
- * (title, the site's link_path, description), add items (plain text,
- * escaped as /rss escapes it), end: web_feed_end answers res with the
- * feed (0) or fails (-1), and frees wf in both cases.
+ * in res (title, the site's link_path, description), add items (plain
+ * text, escaped as /rss escapes it), end: web_feed_end finishes the feed
+ * (0) or fails (-1: res is past its limit; the handler returns -1).  wf
+ * lives in request memory: nothing to free.
  */
 struct web_feed;
 struct web_feed *web_feed_begin(struct http_request *req,
-    const struct web_ctx *c, const char *title, const char *link_path,
-    const char *description);
+    struct http_response *res, const struct web_ctx *c, const char *title,
+    const char *link_path, const char *description);
 void web_feed_item(struct web_feed *wf, const char *title, const char *path,
     const char *text, int64_t date);
-int web_feed_end(struct web_feed *wf, struct http_response *res);
+int web_feed_end(struct web_feed *wf);
 
 /* web_officials.c: officials' pages; the agency page's block of them. */
 const struct http_route *officials_routes(size_t *n);

@@ -851,14 +851,12 @@ official_rss(struct http_request *req, struct http_response *res, void *arg)
 	snprintf(path, sizeof(path), "/officials/%" PRId64, id);
 	f.name = name;
 	f.lang = c.lang;
-	if ((f.wf = web_feed_begin(req, &c, name, path, ow(W_NOTES,
+	if ((f.wf = web_feed_begin(req, res, &c, name, path, ow(W_NOTES,
 	    c.lang))) == NULL)
 		return -1;
-	if (official_note_each(c.store, id, feed_item, &f) != 0) {
-		(void)web_feed_end(f.wf, NULL);
+	if (official_note_each(c.store, id, feed_item, &f) != 0)
 		return -1;
-	}
-	return web_feed_end(f.wf, res);
+	return web_feed_end(f.wf);
 }
 
 /* /officials/notes/{id}: a note and its comments. */

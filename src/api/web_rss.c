@@ -2,39 +2,43 @@
  * web_rss.c: GET /rss, an RSS 2.0 feed of the newest reports, for the
  * whole city or the filters of the map and the list (service_code,
  * agency, status, days: web_filters_read) and an area (bbox =
- * min_long,min_lat,max_long,max_lat), written with libxml2's writer so that
- * every text is escaped by it.  A report's description is plain text, sent
- * as HTML that shows it as typed (plain_element).
+ * min_long,min_lat,max_long,max_lat), written straight into the response
+ * with format/xmlw.h (the bytes libxml2's writer wrote before, without its
+ * tree of buffers), every text escaped by it.  A report's description is
+ * plain text, sent as HTML that shows it as typed (plain_element).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-#include <libxml/xmlwriter.h>
 
 #include "veche.h"
 #include "api/app.h"
 #include "api/web.h"
 #include "api/web_html.h"
+#include "core/calendar.h"
 #include "core/catalog.h"
 #include "core/parse.h"
 #include "core/report.h"
+#include "format/xmlw.h"
 #include "http/http.h"
 
 struct feed {
-	xmlTextWriterPtr w;
+	struct outbuf out;              /* into the response */
 	struct http_request *req;
 	const struct web_ctx *c;
-	int failed;
 };
+
+/* The response's end of the writer. */
+static int
+to_response(const char *data, size_t len, void *arg)
+{
+	return http_response_append(arg, data, len);
+}
 
 static void
 element(struct feed *f, const char *name, const char *text)
 {
-	if (xmlTextWriterWriteElement(f->w, BAD_CAST name,
-	    BAD_CAST (text != NULL ? text : "")) < 0)
-		f->failed = 1;
+	xmlw_element(&f->out, name, text != NULL ? text : "");
 }
 
 /*
@@ -47,35 +51,48 @@ plain_element(struct feed *f, const char *name, const char *text)
 {
 	const char *run, *ent;
 
-	if (xmlTextWriterStartElement(f->w, BAD_CAST name) < 0)
-		goto fail;
-	for (run = text; text != NULL && *text != '\0'; text++) {
+	if (text == NULL || *text == '\0') {
+		xmlw_element(&f->out, name, NULL);
+		return;
+	}
+	xmlw_open(&f->out, name);
+	for (run = text; *text != '\0'; text++) {
 		if ((ent = html_entity(*text)) == NULL)
 			continue;
-		if ((text > run && xmlTextWriterWriteFormatString(f->w, "%.*s",
-		    (int)(text - run), run) < 0) ||
-		    xmlTextWriterWriteString(f->w, BAD_CAST ent) < 0)
-			goto fail;
+		xmlw_text_n(&f->out, run, (size_t)(text - run));
+		xmlw_text(&f->out, ent);
 		run = text + 1;
 	}
-	if ((text != NULL && text > run &&
-	    xmlTextWriterWriteString(f->w, BAD_CAST run) < 0) ||
-	    xmlTextWriterEndElement(f->w) < 0)
-		goto fail;
-	return;
-fail:
-	f->failed = 1;
+	xmlw_text(&f->out, run);
+	xmlw_close(&f->out, name);
 }
 
-/* RFC 822 date, as RSS 2.0 wants. */
+/* RFC 822 date in UTC, as RSS 2.0 wants ("Mon, 15 Jun 2026 07:00:00
+ * +0000"), without strftime's locale. */
 static void
 rfc822(int64_t t, char *buf, size_t len)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
+	static const char *const wday[7] = { "Mon", "Tue", "Wed", "Thu",
+	    "Fri", "Sat", "Sun" };
+	static const char *const mon[12] = { "Jan", "Feb", "Mar", "Apr",
+	    "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	int64_t s = t - day * 86400;
+	int y, m, d;
 
-	gmtime_r(&tt, &tm);
-	strftime(buf, len, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	calendar_date((int32_t)day, &y, &m, &d);
+	snprintf(buf, len, "%s, %02d %s %04d %02d:%02d:%02d +0000",
+	    wday[calendar_weekday((int32_t)day)], d, mon[m - 1], y,
+	    (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
+}
+
+/* An item's link and guid, and its end. */
+static void
+item_end(struct feed *f, const char *url)
+{
+	outbuf_puts(&f->out, "<guid isPermaLink=\"true\">");
+	xmlw_text(&f->out, url);
+	outbuf_puts(&f->out, "</guid></item>");
 }
 
 static int
@@ -85,40 +102,60 @@ on_item(const struct report *r, void *arg)
 	const struct service *svc = catalog_service(f->c->app->catalog,
 	    r->service_code);
 	char number[32], path[64], date[64];
+	const char *url;
 
 	snprintf(number, sizeof(number), "%lld: ", (long long)r->id);
 	snprintf(path, sizeof(path), "/reports/%lld", (long long)r->id);
 	rfc822(r->requested, date, sizeof(date));
-	if (xmlTextWriterStartElement(f->w, BAD_CAST "item") < 0)
-		return f->failed = 1, -1;
+	url = web_url(f->req, f->c, path);
+	xmlw_open(&f->out, "item");
 	/* Written in pieces: an address may be long, and is never cut. */
-	if (xmlTextWriterStartElement(f->w, BAD_CAST "title") < 0 ||
-	    xmlTextWriterWriteString(f->w,
-	    BAD_CAST web_msg(M_REPORT_NO, f->c->lang)) < 0 ||
-	    xmlTextWriterWriteString(f->w, BAD_CAST number) < 0 ||
-	    xmlTextWriterWriteString(f->w, BAD_CAST (svc != NULL ?
-	    catalog_text(svc->name, f->c->lang) : r->service_code)) < 0 ||
-	    (r->address != NULL && (xmlTextWriterWriteString(f->w,
-	    BAD_CAST " — ") < 0 || xmlTextWriterWriteString(f->w,
-	    BAD_CAST r->address) < 0)) ||
-	    xmlTextWriterWriteString(f->w, BAD_CAST " (") < 0 ||
-	    xmlTextWriterWriteString(f->w,
-	    BAD_CAST web_status_text(r->status, f->c->lang)) < 0 ||
-	    xmlTextWriterWriteString(f->w, BAD_CAST ")") < 0 ||
-	    xmlTextWriterEndElement(f->w) < 0)
-		f->failed = 1;
-	element(f, "link", web_url(f->req, f->c, path));
+	xmlw_open(&f->out, "title");
+	xmlw_text(&f->out, web_msg(M_REPORT_NO, f->c->lang));
+	xmlw_text(&f->out, number);
+	xmlw_text(&f->out, svc != NULL ? catalog_text(svc->name, f->c->lang) :
+	    r->service_code);
+	if (r->address != NULL) {
+		xmlw_text(&f->out, " — ");
+		xmlw_text(&f->out, r->address);
+	}
+	xmlw_text(&f->out, " (");
+	xmlw_text(&f->out, web_status_text(r->status, f->c->lang));
+	xmlw_text(&f->out, ")");
+	xmlw_close(&f->out, "title");
+	element(f, "link", url);
 	plain_element(f, "description", r->description);
 	element(f, "category", r->service_code);
 	element(f, "pubDate", date);
-	if (xmlTextWriterStartElement(f->w, BAD_CAST "guid") < 0 ||
-	    xmlTextWriterWriteAttribute(f->w, BAD_CAST "isPermaLink",
-	    BAD_CAST "true") < 0 ||
-	    xmlTextWriterWriteString(f->w, BAD_CAST web_url(f->req, f->c,
-	    path)) < 0 || xmlTextWriterEndElement(f->w) < 0 ||
-	    xmlTextWriterEndElement(f->w) < 0)
-		f->failed = 1;
-	return f->failed ? -1 : 0;
+	item_end(f, url != NULL ? url : "");
+	return f->out.failed ? -1 : 0;
+}
+
+/* Start the feed in res: the channel's title, link and description. */
+static void
+channel_begin(struct feed *f, struct http_request *req,
+    const struct web_ctx *c, struct http_response *res, const char *title,
+    const char *link_path, const char *description)
+{
+	f->req = req;
+	f->c = c;
+	outbuf_init(&f->out, to_response, res);
+	http_response_kind(res, HTTP_TYPE_RSS);
+	xmlw_declaration(&f->out, "UTF-8");
+	outbuf_puts(&f->out, "<rss version=\"2.0\"><channel>");
+	element(f, "title", title);
+	element(f, "link", web_url(req, c, link_path));
+	element(f, "description", description);
+	element(f, "language", c->lang == LANG_EN ? "en" : "ru");
+}
+
+/* Close the channel and flush: 0, or -1 when the response is full. */
+static int
+channel_end(struct feed *f)
+{
+	outbuf_puts(&f->out, "</channel></rss>");
+	xmlw_end_document(&f->out);
+	return outbuf_flush(&f->out);
 }
 
 int
@@ -157,13 +194,11 @@ web_rss(struct http_request *req, struct http_response *res, void *arg)
 	const char *bbox = http_request_param(req, "bbox");
 	const struct service *service = NULL;
 	const struct agency *agency = NULL;
-	xmlBufferPtr buf = NULL;
 	struct web_filters wf;
 	struct web_ctx c;
 	struct feed f;
 	struct verr e;
 	char title[400];
-	int rc = -1;
 
 	if (web_begin(req, res, arg, &c) == -1)
 		return 0;
@@ -186,36 +221,11 @@ web_rss(struct http_request *req, struct http_response *res, void *arg)
 	    service ? ": " : "", service ? catalog_text(service->name, c.lang) :
 	    "", agency ? (service ? ", " : ": ") : "", agency ?
 	    catalog_text(agency->name, c.lang) : "");
-	memset(&f, 0, sizeof(f));
-	f.req = req;
-	f.c = &c;
-	if ((buf = xmlBufferCreate()) == NULL ||
-	    (f.w = xmlNewTextWriterMemory(buf, 0)) == NULL)
-		goto out;
-	if (xmlTextWriterStartDocument(f.w, NULL, "UTF-8", NULL) < 0 ||
-	    xmlTextWriterStartElement(f.w, BAD_CAST "rss") < 0 ||
-	    xmlTextWriterWriteAttribute(f.w, BAD_CAST "version",
-	    BAD_CAST "2.0") < 0 ||
-	    xmlTextWriterStartElement(f.w, BAD_CAST "channel") < 0)
-		goto out;
-	element(&f, "title", title);
-	element(&f, "link", web_url(req, &c, "/reports"));
-	element(&f, "description", web_msg(M_TAGLINE, c.lang));
-	element(&f, "language", c.lang == LANG_EN ? "en" : "ru");
-	if (report_list(c.store, NULL, &wf.q, on_item, &f) != 0 || f.failed)
-		goto out;
-	if (xmlTextWriterEndDocument(f.w) < 0)
-		goto out;
-	xmlFreeTextWriter(f.w);
-	f.w = NULL;
-	http_response_kind(res, HTTP_TYPE_RSS);
-	rc = http_response_append(res, xmlBufferContent(buf),
-	    (size_t)xmlBufferLength(buf));
-out:
-	if (f.w != NULL)
-		xmlFreeTextWriter(f.w);
-	xmlBufferFree(buf);
-	return rc;
+	channel_begin(&f, req, &c, res, title, "/reports",
+	    web_msg(M_TAGLINE, c.lang));
+	if (report_list(c.store, NULL, &wf.q, on_item, &f) != 0)
+		return -1;
+	return channel_end(&f);
 }
 
 /*
@@ -224,33 +234,18 @@ out:
  */
 struct web_feed {
 	struct feed f;
-	xmlBufferPtr buf;
 };
 
 struct web_feed *
-web_feed_begin(struct http_request *req, const struct web_ctx *c,
-    const char *title, const char *link_path, const char *description)
+web_feed_begin(struct http_request *req, struct http_response *res,
+    const struct web_ctx *c, const char *title, const char *link_path,
+    const char *description)
 {
 	struct web_feed *wf;
 
-	if ((wf = calloc(1, sizeof(*wf))) == NULL)
+	if ((wf = http_request_alloc(req, sizeof(*wf))) == NULL)
 		return NULL;
-	wf->f.req = req;
-	wf->f.c = c;
-	if ((wf->buf = xmlBufferCreate()) == NULL ||
-	    (wf->f.w = xmlNewTextWriterMemory(wf->buf, 0)) == NULL ||
-	    xmlTextWriterStartDocument(wf->f.w, NULL, "UTF-8", NULL) < 0 ||
-	    xmlTextWriterStartElement(wf->f.w, BAD_CAST "rss") < 0 ||
-	    xmlTextWriterWriteAttribute(wf->f.w, BAD_CAST "version",
-	    BAD_CAST "2.0") < 0 ||
-	    xmlTextWriterStartElement(wf->f.w, BAD_CAST "channel") < 0)
-		wf->f.failed = 1;
-	else {
-		element(&wf->f, "title", title);
-		element(&wf->f, "link", web_url(req, c, link_path));
-		element(&wf->f, "description", description);
-		element(&wf->f, "language", c->lang == LANG_EN ? "en" : "ru");
-	}
+	channel_begin(&wf->f, req, c, res, title, link_path, description);
 	return wf;
 }
 
@@ -261,43 +256,17 @@ web_feed_item(struct web_feed *wf, const char *title, const char *path,
 	const char *url = web_url(wf->f.req, wf->f.c, path);
 	char when[64];
 
-	if (wf->f.failed)
-		return;
 	rfc822(date, when, sizeof(when));
-	if (xmlTextWriterStartElement(wf->f.w, BAD_CAST "item") < 0) {
-		wf->f.failed = 1;
-		return;
-	}
+	xmlw_open(&wf->f.out, "item");
 	element(&wf->f, "title", title);
 	element(&wf->f, "link", url);
 	plain_element(&wf->f, "description", text);
 	element(&wf->f, "pubDate", when);
-	if (xmlTextWriterStartElement(wf->f.w, BAD_CAST "guid") < 0 ||
-	    xmlTextWriterWriteAttribute(wf->f.w, BAD_CAST "isPermaLink",
-	    BAD_CAST "true") < 0 ||
-	    xmlTextWriterWriteString(wf->f.w, BAD_CAST url) < 0 ||
-	    xmlTextWriterEndElement(wf->f.w) < 0 ||
-	    xmlTextWriterEndElement(wf->f.w) < 0)
-		wf->f.failed = 1;
+	item_end(&wf->f, url != NULL ? url : "");
 }
 
 int
-web_feed_end(struct web_feed *wf, struct http_response *res)
+web_feed_end(struct web_feed *wf)
 {
-	int rc = -1;
-
-	if (wf == NULL)
-		return -1;
-	if (!wf->f.failed && xmlTextWriterEndDocument(wf->f.w) >= 0) {
-		xmlFreeTextWriter(wf->f.w);
-		wf->f.w = NULL;
-		http_response_kind(res, HTTP_TYPE_RSS);
-		rc = http_response_append(res, xmlBufferContent(wf->buf),
-		    (size_t)xmlBufferLength(wf->buf));
-	}
-	if (wf->f.w != NULL)
-		xmlFreeTextWriter(wf->f.w);
-	xmlBufferFree(wf->buf);
-	free(wf);
-	return rc;
+	return wf != NULL ? channel_end(&wf->f) : -1;
 }

@@ -4,7 +4,9 @@
  * VECHE_CLOCK.
  *
  * A refusal must leave a message; an accepted time must format and parse
- * back to the same instant (the round trip a client relies on).
+ * back to the same instant (the round trip a client relies on), and the
+ * memo the lists format through (datetime_format_memo) must write the same
+ * text as datetime_format.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,7 +20,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int zoned;
-	char *s, err[256], buf[DATETIME_LEN];
+	static struct datetime_memo memo;
+	char *s, err[256], buf[DATETIME_LEN], mbuf[DATETIME_LEN];
 	int64_t t, back;
 
 	if (!zoned) {
@@ -36,6 +39,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	} else {
 		datetime_format(t, buf, sizeof(buf));
+		if (strcmp(datetime_format_memo(&memo, t, mbuf, sizeof(mbuf)),
+		    buf) != 0)
+			abort();
 		if (datetime_parse(buf, &back, err, sizeof(err)) == -1 ||
 		    back != t)
 			abort();

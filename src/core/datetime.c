@@ -1,11 +1,13 @@
 /* datetime.c: strict W3C date-time parsing and local formatting. */
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "core/calendar.h"
 #include "core/datetime.h"
 
 /* Read exactly n digits at *p into *v; advance.  -1 if not digits. */
@@ -152,6 +154,81 @@ datetime_format(int64_t t, char *buf, size_t len)
 	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec, sign, off / 3600, (off % 3600) / 60);
+	return buf;
+}
+
+/* The zone's offset at t, or LONG_MIN when the zone cannot say. */
+static long
+offset_at(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (localtime_r(&tt, &tm) == NULL)
+		return LONG_MIN;
+	return tm.tm_gmtoff;
+}
+
+/* d digits of v (zero-padded) at p; returns the end. */
+static char *
+put_digits(char *p, unsigned v, int d)
+{
+	int i;
+
+	for (i = d - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + d;
+}
+
+char *
+datetime_format_memo(struct datetime_memo *m, int64_t t, char *buf,
+    size_t len)
+{
+	int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	int64_t local, z, secs;
+	int y, mo, dd;
+	unsigned slot = (unsigned)(day & (DATETIME_MEMO_DAYS - 1));
+	long off, a;
+	char *p = buf;
+
+	if (len < DATETIME_LEN || t < DATETIME_MIN || t > DATETIME_MAX)
+		return datetime_format(t, buf, len);
+	if (m->slot[slot].day != day + 1) {
+		off = offset_at(day * 86400);
+		/* Kept only when the whole day has one offset of whole
+		 * minutes (one change a day at most, as in every zone). */
+		if (off == LONG_MIN || off % 60 != 0 ||
+		    offset_at(day * 86400 + 86399) != off)
+			return datetime_format(t, buf, len);
+		m->slot[slot].day = day + 1;
+		m->slot[slot].off = off;
+	}
+	off = m->slot[slot].off;
+	local = t + off;
+	z = (local >= 0 ? local / 86400 : -((-local + 86399) / 86400));
+	secs = local - z * 86400;
+	calendar_date((int32_t)z, &y, &mo, &dd);
+	if (y < 0 || y > 9999)
+		return datetime_format(t, buf, len);
+	p = put_digits(p, (unsigned)y, 4);
+	*p++ = '-';
+	p = put_digits(p, (unsigned)mo, 2);
+	*p++ = '-';
+	p = put_digits(p, (unsigned)dd, 2);
+	*p++ = 'T';
+	p = put_digits(p, (unsigned)(secs / 3600), 2);
+	*p++ = ':';
+	p = put_digits(p, (unsigned)(secs / 60 % 60), 2);
+	*p++ = ':';
+	p = put_digits(p, (unsigned)(secs % 60), 2);
+	*p++ = off < 0 ? '-' : '+';
+	a = off < 0 ? -off : off;
+	p = put_digits(p, (unsigned)(a / 3600), 2);
+	*p++ = ':';
+	p = put_digits(p, (unsigned)(a % 3600 / 60), 2);
+	*p = '\0';
 	return buf;
 }
 

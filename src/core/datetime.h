@@ -27,6 +27,29 @@ int datetime_parse(const char *s, int64_t *out, char *err, size_t errlen);
 /* Format t in the local time zone with its offset; returns buf. */
 char *datetime_format(int64_t t, char *buf, size_t len);
 
+/*
+ * A memo of the zone's UTC offset by UTC day, for formatting many times
+ * in a row (a list of reports): one lookup of the zone per day seen
+ * instead of one per time.  Zero it before use (= {0}); it holds no
+ * memory.  Only days whose offset is the same at both ends are kept, so a
+ * day with a change of offset is formatted by datetime_format each time.
+ */
+#define DATETIME_MEMO_DAYS 8
+
+struct datetime_memo {
+	struct {
+		int64_t day;            /* UTC day number + 1; 0: empty */
+		long off;               /* seconds east of UTC */
+	} slot[DATETIME_MEMO_DAYS];
+};
+
+/*
+ * What datetime_format(t, buf, len) writes, through the memo m.  len must
+ * be at least DATETIME_LEN.  Returns buf.
+ */
+char *datetime_format_memo(struct datetime_memo *m, int64_t t, char *buf,
+    size_t len);
+
 /* Set the process time zone (an IANA name); start-up only.  -1 if unknown. */
 int datetime_set_zone(const char *zone);
 

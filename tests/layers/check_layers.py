@@ -8,6 +8,8 @@ check_layers.py: fail on an include edge that breaks veche's layering
             sandbox, feed                  the outbox's JSON payloads,
                                           sandbox confines child processes,
                                           feed reads listening sources)
+    api -> format                         (the direct writers, jsonw.h and
+                                          xmlw.h, write hot responses)
     base                                  (plain shared types: everyone)
     cli                                   (command-line front ends: like api)
 
@@ -27,7 +29,7 @@ SRC = os.path.join(ROOT, "src")
 MAY = {
     "base": set(),
     "http": {"base"},
-    "api": {"base", "http", "core"},
+    "api": {"base", "http", "core", "format"},
     "cli": {"base", "http", "api", "core", "text", "sandbox"},
     "core": {"base", "store", "geo", "text", "net", "format", "sandbox",
              "feed"},

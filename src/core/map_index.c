@@ -17,6 +17,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -496,6 +497,24 @@ on_point(const struct report_point *rp, void *arg)
 	return place(m, &p);
 }
 
+/* The index's memory in bytes, and the reports and running sums in it. */
+static size_t
+index_bytes(const struct map_index *m, size_t *reports, size_t *marks)
+{
+	size_t b, n = sizeof(*m) + m->cap * sizeof(*m->locs) +
+	    m->bcap * sizeof(*m->buckets) + m->nslots * sizeof(*m->slots) +
+	    MAX_CODES * sizeof(*m->codes);
+
+	*reports = *marks = 0;
+	for (b = 0; b < m->nbuckets; b++) {
+		n += m->buckets[b].cap * sizeof(struct point) +
+		    m->buckets[b].nmarks * sizeof(struct sums);
+		*reports += m->buckets[b].n;
+		*marks += m->buckets[b].nmarks * sizeof(struct sums);
+	}
+	return n;
+}
+
 /* Read what changed in the store since the last call. */
 static int
 catch_up(struct map_index *m, struct store *s)
@@ -517,8 +536,15 @@ catch_up(struct map_index *m, struct store *s)
 	rc = store_report_points(s, m->max_id, since, on_point, m);
 	if (sort_buckets(m) == -1)
 		rc = -1;
-	if (rc == 0)
+	if (rc == 0 && !m->loaded) {
+		size_t bytes, reports, marks;
+
+		bytes = index_bytes(m, &reports, &marks);
+		fprintf(stderr, "veche: map index: %zu reports in %zu buckets, "
+		    "%.1f MB (running sums %.1f MB)\n", reports, m->nbuckets,
+		    (double)bytes / 1048576.0, (double)marks / 1048576.0);
 		m->loaded = 1;
+	}
 	atomic_store(&m->retry, rc != 0);
 	pthread_rwlock_unlock(&m->lock);
 	return rc == 0 ? 0 : -1;

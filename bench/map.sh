@@ -35,7 +35,7 @@ OUT=bench/out/map
 DB=${BENCH_DB:-bench/out/bench.db}
 VECHE=${VECHE:-./build/veche}
 BEFORE=${VECHE_BEFORE:-}
-BBOX=${BENCH_BBOX:-1}
+WITH_BBOX=${BENCH_BBOX:-1}
 CITY=data/demo/city.json
 # The demo city's box: min_long min_lat max_long max_lat.
 BOX="39.75 57.56 40.02 57.70"
@@ -148,11 +148,11 @@ echo "bench: wrk -t1 -d$DURATION, veche --threads $THREADS --no-cache, nginx wor
 # shellcheck disable=SC2086
 {
 	run nginx_map "$CONNS" "http://127.0.0.1:$NPORT/map/view.json"
-	[ "$BBOX" = 0 ] ||
+	[ "$WITH_BBOX" = 0 ] ||
 	    run nginx_bbox "$CONNS" "http://127.0.0.1:$NPORT/bbox.json"
 	run map_alone 1 "$V" bench/map.lua $BOX
 	run map "$CONNS" "$V" bench/map.lua $BOX
-	if [ "$BBOX" != 0 ]; then
+	if [ "$WITH_BBOX" != 0 ]; then
 		run bbox_alone 1 "$V" bench/bbox.lua $BOX
 		run bbox "$CONNS" "$V" bench/bbox.lua $BOX
 	fi

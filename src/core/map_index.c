@@ -31,6 +31,17 @@
 #define NO_BUCKET       UINT32_MAX
 #define MARK_EVERY      32              /* reports between running sums */
 #define FIX_BITS        32              /* Web Mercator in 2^-32 of the world */
+#define DAY             86400
+#define HINT_SPAN       3600            /* s: how long a bucket's hints serve */
+#define HINTS           4
+
+/*
+ * The map's periods end now and start 7, 30 or 90 days before
+ * (web_filters_read): where each starts and ends in a bucket is kept for
+ * the current hour (hint_at), so a view finds its period's reports in a
+ * bucket without a binary search over the whole bucket.
+ */
+static const int64_t hint_ago[HINTS] = { 0, 7 * DAY, 30 * DAY, 90 * DAY };
 
 struct point {
 	int64_t id;
@@ -64,6 +75,9 @@ struct bucket {
 	size_t n, cap;
 	struct sums *marks;
 	size_t nmarks;
+	/* pts[hint_lo[k] .. hint_hi[k]): requested in [at, at + HINT_SPAN),
+	 * at = the index's hint_at - hint_ago[k]. */
+	uint32_t hint_lo[HINTS], hint_hi[HINTS];
 	int unsorted;
 	int stale;
 };
@@ -86,6 +100,7 @@ struct map_index {
 	int64_t max_updated;            /* the newest change read */
 	int loaded;
 	_Atomic int retry;              /* the last catch-up failed */
+	_Atomic int64_t hint_at;        /* the hour of the buckets' hints; 0 */
 	char (*codes)[VECHE_MAX_CODE + 1];
 	size_t ncodes;
 };
@@ -351,6 +366,50 @@ point_cmp(const void *a, const void *b)
 	return older_point(a, b) ? -1 : older_point(b, a) ? 1 : 0;
 }
 
+/* The first of pts[l .. h) of b requested at or after t (b in time order). */
+static size_t
+lower_bound(const struct bucket *b, size_t l, size_t h, int64_t t)
+{
+	size_t mid;
+
+	while (l < h) {
+		mid = l + (h - l) / 2;
+		if (b->pts[mid].requested < t)
+			l = mid + 1;
+		else
+			h = mid;
+	}
+	return l;
+}
+
+/* The first report of b requested at or after t, through the hints. */
+static size_t
+first_from(const struct bucket *b, int64_t hint_at, int64_t t)
+{
+	int k;
+
+	for (k = 0; hint_at != 0 && k < HINTS; k++) {
+		int64_t at = hint_at - hint_ago[k];
+
+		if (t >= at && t < at + HINT_SPAN)
+			return lower_bound(b, b->hint_lo[k], b->hint_hi[k], t);
+	}
+	return lower_bound(b, 0, b->n, t);
+}
+
+static void
+hint(struct bucket *k, int64_t hint_at)
+{
+	int i;
+
+	for (i = 0; i < HINTS; i++) {
+		k->hint_lo[i] = (uint32_t)lower_bound(k, 0, k->n,
+		    hint_at - hint_ago[i]);
+		k->hint_hi[i] = (uint32_t)lower_bound(k, k->hint_lo[i], k->n,
+		    hint_at - hint_ago[i] + HINT_SPAN);
+	}
+}
+
 static void
 sums_add(struct sums *s, const struct point *p)
 {
@@ -388,16 +447,23 @@ mark(struct bucket *k)
 /*
  * Sort the buckets that came out of order, note where each report is, and
  * sum the changed ones again; -1: no memory (the bucket stays stale, and
- * views count its reports one by one).
+ * views count its reports one by one).  The hints of the changed buckets,
+ * or of all when hint_at moved, for hint_at.
  */
 static int
-sort_buckets(struct map_index *m)
+sort_buckets(struct map_index *m, int64_t hint_at)
 {
 	size_t b, i;
-	int rc = 0;
+	int rehint, rc = 0;
+
+	if (hint_at < atomic_load(&m->hint_at))
+		hint_at = atomic_load(&m->hint_at);
+	rehint = hint_at != atomic_load(&m->hint_at);
 
 	for (b = 0; b < m->nbuckets; b++) {
 		struct bucket *k = &m->buckets[b];
+
+		int changed = k->unsorted || k->stale;
 
 		if (k->unsorted) {
 			qsort(k->pts, k->n, sizeof(*k->pts), point_cmp);
@@ -405,9 +471,12 @@ sort_buckets(struct map_index *m)
 				m->locs[k->pts[i].id].idx = (uint32_t)i;
 			k->unsorted = 0;
 		}
+		if (hint_at != 0 && (rehint || changed))
+			hint(k, hint_at);
 		if (k->stale && mark(k) == -1)
 			rc = -1;
 	}
+	atomic_store(&m->hint_at, hint_at);
 	return rc;
 }
 
@@ -515,17 +584,25 @@ index_bytes(const struct map_index *m, size_t *reports, size_t *marks)
 	return n;
 }
 
-/* Read what changed in the store since the last call. */
+/*
+ * Read what changed in the store since the last call, and hint the
+ * buckets for the hour of now (0: no hints).
+ */
 static int
-catch_up(struct map_index *m, struct store *s)
+catch_up(struct map_index *m, struct store *s, int64_t now)
 {
-	int64_t since;
-	int rc;
+	int64_t since, hint_at = now > 0 ? now - now % HINT_SPAN : 0;
+	int rc, changed;
 
 	/* Nothing committed since this connection last looked: the index
 	 * already holds it (store_changed). */
-	if (!atomic_load(&m->retry) && (rc = store_changed(s)) <= 0)
-		return rc;
+	changed = atomic_load(&m->retry) ? 1 : store_changed(s);
+	if (changed == -1)
+		return -1;
+	/* Hints move forward only: a view of the hour before (a thread that
+	 * read the clock first) searches its buckets whole. */
+	if (!changed && hint_at <= atomic_load(&m->hint_at))
+		return 0;
 	pthread_rwlock_wrlock(&m->lock);
 	/*
 	 * The first time every report comes by id: none by time.  Later,
@@ -533,8 +610,9 @@ catch_up(struct map_index *m, struct store *s)
 	 * that took its time before another's later change committed.
 	 */
 	since = m->loaded ? m->max_updated - VECHE_MAP_RESCAN : INT64_MAX;
-	rc = store_report_points(s, m->max_id, since, on_point, m);
-	if (sort_buckets(m) == -1)
+	rc = changed ? store_report_points(s, m->max_id, since, on_point, m) :
+	    0;
+	if (sort_buckets(m, hint_at) == -1)
 		rc = -1;
 	if (rc == 0 && !m->loaded) {
 		size_t bytes, reports, marks;
@@ -700,6 +778,7 @@ struct tally {
 	const struct filter *f;
 	const struct grid *g;
 	int zoom;
+	int64_t hint_at;                /* the buckets' hints' hour, or 0 */
 	struct cell *cells;
 	struct newest newest;
 	struct map_result *out;
@@ -720,27 +799,13 @@ cell_of(struct tally *t, uint32_t x, uint32_t y)
 
 /* pts[*lo .. *hi) of b: its reports of f's period (b is in time order). */
 static void
-period_of(const struct bucket *b, const struct filter *f, size_t *lo,
-    size_t *hi)
+period_of(const struct bucket *b, const struct filter *f, int64_t hint_at,
+    size_t *lo, size_t *hi)
 {
-	size_t l = 0, h = b->n, mid;
-
-	while (l < h) {
-		mid = l + (h - l) / 2;
-		if (b->pts[mid].requested < f->start)
-			l = mid + 1;
-		else
-			h = mid;
-	}
-	*lo = l;
-	for (h = b->n; l < h;) {
-		mid = l + (h - l) / 2;
-		if (b->pts[mid].requested <= f->end)
-			l = mid + 1;
-		else
-			h = mid;
-	}
-	*hi = l;
+	*lo = f->start == INT64_MIN ? 0 : first_from(b, hint_at, f->start);
+	*hi = f->end == INT64_MAX ? b->n : first_from(b, hint_at, f->end + 1);
+	if (*hi < *lo)
+		*hi = *lo;
 }
 
 static void
@@ -764,7 +829,7 @@ count_bucket(struct tally *t, const struct bucket *b)
 {
 	size_t lo, hi, i;
 
-	period_of(b, t->f, &lo, &hi);
+	period_of(b, t->f, t->hint_at, &lo, &hi);
 	for (i = lo; i < hi; i++)
 		if (matches(t->f, &b->pts[i]))
 			count_point(t, &b->pts[i]);
@@ -814,7 +879,7 @@ count_whole(struct tally *t, const struct bucket *b)
 	int64_t n = 0;
 	int st;
 
-	period_of(b, t->f, &lo, &hi);
+	period_of(b, t->f, t->hint_at, &lo, &hi);
 	if (lo == hi)
 		return;
 	memset(&s, 0, sizeof(s));
@@ -903,7 +968,7 @@ map_index_view(struct map_index *m, struct store *s,
 	    q->max_lon, zoom, &field) == -1)
 		return -1;
 	grid_of(q->min_lat, q->min_lon, q->max_lat, q->max_lon, zoom, &g);
-	if (catch_up(m, s) == -1)
+	if (catch_up(m, s, q->end) == -1)
 		return -1;
 	t.f = &f;
 	t.g = &g;
@@ -915,6 +980,7 @@ map_index_view(struct map_index *m, struct store *s,
 		goto out;
 	reach_of(q, &r);
 	pthread_rwlock_rdlock(&m->lock);
+	t.hint_at = atomic_load(&m->hint_at);
 	filter_of(m, q, &f);
 	if (f.none) {
 		/* A service or agency no report has: nothing to count. */

@@ -320,5 +320,25 @@ class TestClustersCountEveryPeriod(ClustersCase):
                     self.assertEqual(got, want[:LIST_MAX])
 
 
+class TestClustersPeriodEdge(ClustersCase):
+    """A period ends to the second: a report 7 days old less half a minute
+    is in the last 7 days, half a minute later it is not, whichever way
+    the index counts (a whole cell at zoom 11, report by report at 16)."""
+
+    def test_the_week_slides_by_the_second(self):
+        small = (30.19, 60.19, 30.21, 60.21)
+        views = ((WHOLE, 11), (small, 16))
+        self.create(report_fields("other", point=(60.2, 30.2)))
+        self.server.advance(7 * DAY - 30)
+        for box, zoom in views:
+            with self.subTest(zoom=zoom):
+                self.assertEqual(self.ok(box, zoom, days="7")["total"], 1)
+        self.server.advance(60)
+        for box, zoom in views:
+            with self.subTest(zoom=zoom):
+                self.assertEqual(self.ok(box, zoom, days="7")["total"], 0)
+                self.assertEqual(self.ok(box, zoom, days="30")["total"], 1)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -67,8 +67,10 @@ BBOX="/open311/v2/requests.json?bbox=39.880,57.625,39.890,57.631&page=2&page_siz
 
 # serve BINARY LABEL: start BINARY on VPORT and time its first map view.
 serve() {
+	# No training of the service suggestions in the background (minutes
+	# of CPU on a seeded database, and a stop waits for it).
 	"$1" serve --db "$DB" --listen 127.0.0.1:$VPORT --threads "$THREADS" \
-	    --no-cache > "$OUT/veche-$2.log" 2>&1 &
+	    --no-cache --suggest-hours 0 > "$OUT/veche-$2.log" 2>&1 &
 	VPID=$!
 	for _ in $(seq 300); do
 		grep -q listening "$OUT/veche-$2.log" 2>/dev/null && break
@@ -87,6 +89,11 @@ unserve() {
 	echo "bench: $1: veche resident memory after its runs: $((rss / 1024)) MB" >&2
 	echo "$((rss / 1024)) MB" > "$OUT/rss-$1.txt"
 	kill "$VPID"
+	for _ in $(seq 50); do
+		kill -0 "$VPID" 2>/dev/null || break
+		sleep 0.2
+	done
+	kill -KILL "$VPID" 2>/dev/null || true
 	wait "$VPID" 2>/dev/null || true
 	VPID=
 }

@@ -81,13 +81,33 @@ serve() {
 	first=$(curl -sf -o "$OUT/www/map/view-$2.json" -w '%{time_total}' \
 	    "$V$MAP")
 	echo "bench: $2: first map view (the index read from the database): ${first} s" >&2
+	CPU0=$(cpu_ticks)
 }
 
-# unserve LABEL: note the server's resident memory and stop it.
+# The server's CPU time so far (user + system), in clock ticks.
+cpu_ticks() {
+	sed 's/.*) //' /proc/$VPID/stat | awk '{print $12 + $13}'
+}
+
+# unserve LABEL [RUN...]: note the server's resident memory and its CPU
+# time per request over the wrk runs RUN (a figure that a loaded machine
+# disturbs less than the rate), and stop it.
 unserve() {
+	label=$1
+	shift
+	if [ $# -gt 0 ]; then
+		n=0
+		for r in "$@"; do
+			n=$((n + $(awk '/requests in/ {print $1}' "$OUT/$r.wrk")))
+		done
+		awk -v t="$(($(cpu_ticks) - CPU0))" -v hz="$(getconf CLK_TCK)" \
+		    -v n="$n" -v l="$label" 'BEGIN { printf "bench: %s: " \
+		    "server CPU per request over its runs: %.3f ms (%d " \
+		    "requests)\n", l, t * 1000 / hz / n, n }' >&2
+	fi
 	rss=$(awk '/VmRSS/ {print $2}' /proc/$VPID/status)
-	echo "bench: $1: veche resident memory after its runs: $((rss / 1024)) MB" >&2
-	echo "$((rss / 1024)) MB" > "$OUT/rss-$1.txt"
+	echo "bench: $label: veche resident memory after its runs: $((rss / 1024)) MB" >&2
+	echo "$((rss / 1024)) MB" > "$OUT/rss-$label.txt"
 	kill "$VPID"
 	for _ in $(seq 50); do
 		kill -0 "$VPID" 2>/dev/null || break
@@ -164,16 +184,21 @@ echo "bench: wrk -t1 -d$DURATION, veche --threads $THREADS --no-cache, nginx wor
 		run bbox "$CONNS" "$V" bench/bbox.lua $BOX
 	fi
 } >> "$OUT/results.txt"
-unserve after
+if [ "$WITH_BBOX" != 0 ]; then
+	unserve after map_alone map bbox_alone bbox
+else
+	unserve after map_alone map
+fi
 if [ -n "$BEFORE" ]; then
 	serve "$BEFORE" before
 	# shellcheck disable=SC2086
 	{
 		run map_before_alone 1 "$V" bench/map.lua $BOX
 		run map_before "$CONNS" "$V" bench/map.lua $BOX
-		run nginx_map_again "$CONNS" "http://127.0.0.1:$NPORT/map/view.json"
 	} >> "$OUT/results.txt"
-	unserve before
+	unserve before map_before_alone map_before
+	run nginx_map_again "$CONNS" "http://127.0.0.1:$NPORT/map/view.json" \
+	    >> "$OUT/results.txt"
 fi
 cat "$OUT/results.txt"
 

@@ -1,8 +1,10 @@
 -- wrk script: the public map's views (GET /map/clusters.json), each a
 -- random viewport of W x H pixels (default 1280 x 800) at a random zoom
--- from ZMIN to ZMAX (default 10 to 17) centred anywhere in the city's box.
+-- from ZMIN to ZMAX (default 10 to 17) centred anywhere in the city's box,
+-- for one of the map's standing periods: the default (90 days), 7, 30, 90.
 --   wrk ... -s bench/map.lua URL -- MIN_LON MIN_LAT MAX_LON MAX_LAT [ZMIN ZMAX W H SEED]
 local box, zmin, zmax, w, h
+local periods = { "", "&days=7", "&days=30", "&days=90" }
 
 function init(args)
 	box = { tonumber(args[1]), tonumber(args[2]), tonumber(args[3]),
@@ -36,7 +38,7 @@ function request()
 	local x, y = px(lon, lat, z)
 	local w0, n0 = ll(x - w / 2, y - h / 2, z)
 	local e0, s0 = ll(x + w / 2, y + h / 2, z)
-	local path = string.format("/map/clusters.json?bbox=%.6f,%.6f,%.6f,%.6f&zoom=%d",
-	    w0, s0, e0, n0, z)
+	local path = string.format("/map/clusters.json?bbox=%.6f,%.6f,%.6f,%.6f&zoom=%d%s",
+	    w0, s0, e0, n0, z, periods[math.random(1, #periods)])
 	return wrk.format("GET", path)
 end

@@ -4,17 +4,23 @@
 # response of the same kind as a static file.
 #
 #   bench/map.sh            (after a release build: make build)
+#   BENCH_DB=/path/m1.db VECHE_BEFORE=/path/old/veche BENCH_BBOX=0 bench/map.sh
 #
 # Uses BENCH_DB (default bench/out/bench.db, seeded with BENCH_REPORTS
 # reports over 365 days as bench/run.sh does when missing), then runs wrk:
 #   map    GET /map/clusters.json: a random 1280 x 800 px viewport at a
-#          random zoom from 10 to 17 anywhere in the city (bench/map.lua)
+#          random zoom from 10 to 17 anywhere in the city, for the default
+#          90 days or 7, 30 or 90 (bench/map.lua)
 #   bbox   GET /open311/v2/requests.json?bbox=...&page=1..3&page_size=50:
-#          a random 0.01 x 0.006 degree box in the city (bench/bbox.lua)
+#          a random 0.01 x 0.006 degree box in the city (bench/bbox.lua;
+#          BENCH_BBOX=0 leaves it out)
 # each with one connection (a request alone) and with BENCH_CONNS, and
-# nginx serving one map and one bbox response as static files.  Prints a
-# Markdown table for docs/performance.md, the time of the map's first view
-# (its index read from the database) and veche's resident memory.
+# nginx serving one map and one bbox response as static files.  With
+# VECHE_BEFORE (another build's binary, e.g. main's), the map runs for it
+# too, in the same run, one server at a time: rows map_before_*.  Prints a
+# Markdown table for docs/performance.md, the load average, the time of
+# the map's first view (its index read from the database) and each
+# server's resident memory after its runs.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -28,12 +34,16 @@ NPORT=$((VPORT + 1))
 OUT=bench/out/map
 DB=${BENCH_DB:-bench/out/bench.db}
 VECHE=${VECHE:-./build/veche}
+BEFORE=${VECHE_BEFORE:-}
+WITH_BBOX=${BENCH_BBOX:-1}
 CITY=data/demo/city.json
 # The demo city's box: min_long min_lat max_long max_lat.
 BOX="39.75 57.56 40.02 57.70"
 
 mkdir -p "$OUT/www/map" "$OUT/tmp"
 [ -x "$VECHE" ] || { echo "bench: build first: make build" >&2; exit 1; }
+[ -z "$BEFORE" ] || [ -x "$BEFORE" ] ||
+    { echo "bench: VECHE_BEFORE=$BEFORE is not a program" >&2; exit 1; }
 for t in wrk nginx curl; do
 	command -v $t >/dev/null ||
 	    { echo "bench: $t missing: scripts/deps.sh bench" >&2; exit 1; }
@@ -47,14 +57,88 @@ fi
 
 . bench/wrk.sh
 trap cleanup EXIT INT TERM
-serve "$VECHE" "$DB" --no-cache
 
 V=http://127.0.0.1:$VPORT
 MAP="/map/clusters.json?bbox=39.837,57.612,39.933,57.648&zoom=13"
 BBOX="/open311/v2/requests.json?bbox=39.880,57.625,39.890,57.631&page=2&page_size=50"
-first=$(curl -sf -o "$OUT/www/map/view.json" -w '%{time_total}' "$V$MAP")
+
+# serve BINARY LABEL: start BINARY on VPORT and time its first map view
+# (this script's own, in place of wrk.sh's).
+serve() {
+	# No training of the service suggestions in the background (minutes
+	# of CPU on a seeded database, and a stop waits for it).
+	"$1" serve --db "$DB" --listen 127.0.0.1:$VPORT --threads "$THREADS" \
+	    --no-cache --suggest-hours 0 --data-dir '' > "$OUT/veche-$2.log" 2>&1 &
+	VPID=$!
+	for _ in $(seq 300); do
+		grep -q listening "$OUT/veche-$2.log" 2>/dev/null && break
+		sleep 0.2
+	done
+	grep -q listening "$OUT/veche-$2.log" ||
+	    { cat "$OUT/veche-$2.log" >&2; exit 1; }
+	first=$(curl -sf -o "$OUT/www/map/view-$2.json" -w '%{time_total}' \
+	    "$V$MAP")
+	echo "bench: $2: first map view (the index read from the database): ${first} s" >&2
+	CPU0=$(cpu_ticks)
+}
+
+# The server's CPU time so far (user + system), in clock ticks.
+cpu_ticks() {
+	sed 's/.*) //' /proc/$VPID/stat | awk '{print $12 + $13}'
+}
+
+# unserve LABEL [RUN...]: note the server's resident memory and its CPU
+# time per request over the wrk runs RUN (a figure that a loaded machine
+# disturbs less than the rate), and stop it.
+unserve() {
+	label=$1
+	shift
+	if [ $# -gt 0 ]; then
+		n=0
+		for r in "$@"; do
+			n=$((n + $(awk '/requests in/ {print $1}' "$OUT/$r.wrk")))
+		done
+		awk -v t="$(($(cpu_ticks) - CPU0))" -v hz="$(getconf CLK_TCK)" \
+		    -v n="$n" -v l="$label" 'BEGIN { printf "bench: %s: " \
+		    "server CPU per request over its runs: %.3f ms (%d " \
+		    "requests)\n", l, t * 1000 / hz / n, n }' >&2
+	fi
+	rss=$(awk '/VmRSS/ {print $2}' /proc/$VPID/status)
+	echo "bench: $label: veche resident memory after its runs: $((rss / 1024)) MB" >&2
+	echo "$((rss / 1024)) MB" > "$OUT/rss-$label.txt"
+	kill "$VPID"
+	for _ in $(seq 50); do
+		kill -0 "$VPID" 2>/dev/null || break
+		sleep 0.2
+	done
+	kill -KILL "$VPID" 2>/dev/null || true
+	wait "$VPID" 2>/dev/null || true
+	VPID=
+}
+
+if [ -n "$BEFORE" ]; then
+	# The answers must not change: the same view from both binaries.
+	serve "$BEFORE" before
+	unserve before
+fi
+serve "$VECHE" after
+cp "$OUT/www/map/view-after.json" "$OUT/www/map/view.json"
+if [ -n "$BEFORE" ]; then
+	python3 - "$OUT/www/map/view-before.json" "$OUT/www/map/view.json" <<'PY' >&2
+import json, sys
+def counts(p):
+    d = json.load(open(p))
+    by = {}
+    for c in d["clusters"]:
+        for st, n in c["status"].items():
+            by[st] = by.get(st, 0) + n
+    return d["total"], sorted(by.items()), [r["id"] for r in d["reports"]]
+b, a = counts(sys.argv[1]), counts(sys.argv[2])
+print("bench: the fixed view before and after: %s" %
+      ("the same counts and list" if a == b else "DIFFERENT: %r / %r" % (b, a)))
+PY
+fi
 curl -sf "$V$BBOX" > "$OUT/www/bbox.json"
-echo "bench: first map view (the index read from the database): ${first} s"
 
 start_nginx
 
@@ -68,13 +152,31 @@ echo "bench: wrk -t1 -d$DURATION, veche --threads $THREADS --no-cache, nginx wor
 # shellcheck disable=SC2086
 {
 	run nginx_map "$CONNS" "http://127.0.0.1:$NPORT/map/view.json"
-	run nginx_bbox "$CONNS" "http://127.0.0.1:$NPORT/bbox.json"
+	[ "$WITH_BBOX" = 0 ] ||
+	    run nginx_bbox "$CONNS" "http://127.0.0.1:$NPORT/bbox.json"
 	run map_alone 1 "$V" bench/map.lua $BOX
 	run map "$CONNS" "$V" bench/map.lua $BOX
-	run bbox_alone 1 "$V" bench/bbox.lua $BOX
-	run bbox "$CONNS" "$V" bench/bbox.lua $BOX
+	if [ "$WITH_BBOX" != 0 ]; then
+		run bbox_alone 1 "$V" bench/bbox.lua $BOX
+		run bbox "$CONNS" "$V" bench/bbox.lua $BOX
+	fi
 } >> "$OUT/results.txt"
-rss=$(awk '/VmRSS/ {print $2}' /proc/$VPID/status)
+if [ "$WITH_BBOX" != 0 ]; then
+	unserve after map_alone map bbox_alone bbox
+else
+	unserve after map_alone map
+fi
+if [ -n "$BEFORE" ]; then
+	serve "$BEFORE" before
+	# shellcheck disable=SC2086
+	{
+		run map_before_alone 1 "$V" bench/map.lua $BOX
+		run map_before "$CONNS" "$V" bench/map.lua $BOX
+	} >> "$OUT/results.txt"
+	unserve before map_before_alone map_before
+	run nginx_map_again "$CONNS" "http://127.0.0.1:$NPORT/map/view.json" \
+	    >> "$OUT/results.txt"
+fi
 cat "$OUT/results.txt"
 
 awk -F'|' -v conns="$CONNS" '
@@ -82,12 +184,20 @@ awk -F'|' -v conns="$CONNS" '
 	END {
 		print "| test | connections | requests/s | p50 | p99 | non-2xx |"
 		print "|---|---:|---:|---:|---:|---:|"
-		n = split("nginx_map map_alone map nginx_bbox bbox_alone bbox", t, " ")
+		n = split("nginx_map map_alone map map_before_alone map_before " \
+		    "nginx_map_again nginx_bbox bbox_alone bbox", t, " ")
 		for (i = 1; i <= n; i++)
-			printf "| %s | %s | %s | %s | %s | %s |\n", t[i],
+			if (t[i] in rps) printf "| %s | %s | %s | %s | %s | %s |\n", t[i],
 			    t[i] ~ /alone/ ? 1 : conns, rps[t[i]], p50[t[i]],
 			    p99[t[i]], err[t[i]]
-		printf "\nveche/nginx: map %.2f, bbox %.2f\n",
-		    rps["map"] / rps["nginx_map"], rps["bbox"] / rps["nginx_bbox"]
+		printf "\nveche/nginx: map %.3f", rps["map"] / rps["nginx_map"]
+		if ("map_before" in rps)
+			printf ", map before %.3f (nginx again: %s/s)",
+			    rps["map_before"] / rps["nginx_map"],
+			    rps["nginx_map_again"]
+		if ("bbox" in rps)
+			printf ", bbox %.2f", rps["bbox"] / rps["nginx_bbox"]
+		printf "\n"
 	}' "$OUT/results.txt" | tee "$OUT/results.md"
-echo "bench: veche resident memory after the runs: $((rss / 1024)) MB"
+echo "bench: load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench: answer of the fixed zoom-13 view: $(wc -c < "$OUT/www/map/view.json") bytes"

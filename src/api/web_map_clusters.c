@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "veche.h"
 #include "api/app.h"
 #include "api/web.h"
@@ -23,65 +21,91 @@
 #include "core/map_index.h"
 #include "core/parse.h"
 #include "core/report.h"
+#include "format/jsonw.h"
 #include "http/http.h"
 
-/* What on_report adds a report to. */
+/* What on_report writes a report to. */
 struct listed {
 	const struct web_ctx *c;
-	json_t *reports;
+	struct jsonw *w;
+	struct datetime_memo when;
 };
+
+static int
+to_response(const char *data, size_t len, void *arg)
+{
+	return http_response_append(arg, data, len);
+}
+
+/* The members "lat" and "long". */
+static void
+point_json(struct jsonw *w, double lat, double lon)
+{
+	jsonw_key(w, "lat");
+	jsonw_coord(w, lat);
+	jsonw_key(w, "long");
+	jsonw_coord(w, lon);
+}
 
 static int
 on_report(const struct report *r, void *arg)
 {
 	struct listed *l = arg;
+	struct jsonw *w = l->w;
 	const struct service *svc = catalog_service(l->c->app->catalog,
 	    r->service_code);
-	const char *name = svc != NULL ? catalog_text(svc->name, l->c->lang) :
-	    r->service_code;
-	char when[32];
+	char when[DATETIME_LEN];
 
 	if (!r->has_point)
 		return 0;
+	jsonw_object_begin(w);
+	jsonw_key(w, "id");
+	jsonw_int(w, r->id);
+	point_json(w, r->lat, r->lon);
+	jsonw_key_string(w, "status", report_status_name(r->status));
+	jsonw_key_string(w, "service_code", r->service_code);
+	jsonw_key_string(w, "service_name", svc != NULL ?
+	    catalog_text(svc->name, l->c->lang) : r->service_code);
+	jsonw_key_string(w, "address", r->address);
+	jsonw_key_string(w, "requested_datetime", datetime_format_memo(
+	    &l->when, r->requested, when, sizeof(when)));
 	/* fixed: the reporter's "is it fixed?" (null: not asked), so the
 	 * map's list says "closed, not fixed" as the other lists do. */
-	return json_array_append_new(l->reports, json_pack("{s:I, s:f, s:f, "
-	    "s:s, s:s, s:s?, s:s?, s:s, s:o}", "id", (json_int_t)r->id, "lat",
-	    r->lat, "long", r->lon, "status", report_status_name(r->status),
-	    "service_code", r->service_code, "service_name", name, "address",
-	    r->address, "requested_datetime", datetime_format(r->requested,
-	    when, sizeof(when)), "fixed", r->fixed < 0 ? json_null() :
-	    json_boolean(r->fixed)));
+	jsonw_key(w, "fixed");
+	if (r->fixed < 0)
+		jsonw_null(w);
+	else
+		jsonw_bool(w, r->fixed);
+	jsonw_object_end(w);
+	return 0;
 }
 
-static json_t *
-clusters_json(const struct map_result *m)
+static void
+clusters_json(struct jsonw *w, const struct map_result *m)
 {
-	json_t *list = json_array(), *by;
 	size_t i;
 	int st;
 
-	for (i = 0; list != NULL && i < m->nclusters; i++) {
+	jsonw_array_begin(w);
+	for (i = 0; i < m->nclusters; i++) {
 		const struct map_cluster *cl = &m->clusters[i];
 
-		if ((by = json_object()) == NULL)
-			goto fail;
+		jsonw_object_begin(w);
+		point_json(w, cl->lat, cl->lon);
+		jsonw_key(w, "count");
+		jsonw_int(w, cl->count);
+		jsonw_key(w, "status");
+		jsonw_object_begin(w);
 		for (st = 0; st < STATUS__MAX; st++)
-			if (cl->by_status[st] > 0 && json_object_set_new(by,
-			    report_status_name((enum report_status)st),
-			    json_integer(cl->by_status[st])) == -1) {
-				json_decref(by);
-				goto fail;
+			if (cl->by_status[st] > 0) {
+				jsonw_key(w, report_status_name(
+				    (enum report_status)st));
+				jsonw_int(w, cl->by_status[st]);
 			}
-		if (json_array_append_new(list, json_pack("{s:f, s:f, s:I, s:o}",
-		    "lat", cl->lat, "long", cl->lon, "count",
-		    (json_int_t)cl->count, "status", by)) == -1)
-			goto fail;
+		jsonw_object_end(w);
+		jsonw_object_end(w);
 	}
-	return list;
-fail:
-	json_decref(list);
-	return NULL;
+	jsonw_array_end(w);
 }
 
 int
@@ -92,11 +116,10 @@ web_map_clusters(struct http_request *req, struct http_response *res,
 	struct map_result m = { 0 };
 	struct report_query ids;
 	struct web_filters f;
-	struct listed l = { NULL, NULL };
+	struct listed l;
 	struct web_ctx c;
 	struct verr e;
-	json_t *doc = NULL, *clusters = NULL;
-	char *text = NULL;
+	struct jsonw *w = NULL;
 	int64_t zoom;
 	int rc = -1;
 
@@ -119,10 +142,28 @@ web_map_clusters(struct http_request *req, struct http_response *res,
 		    "or more than 4096 cells of 64 px at this zoom");
 	if (map_index_view(c.app->map, c.store, &f.q, (int)zoom, &m) == -1)
 		return -1;
-	l.c = &c;
-	if ((l.reports = json_array()) == NULL)
+	/* The writer's buffer (8 KB) is too big for a server thread's stack
+	 * to spare lightly: the request's memory. */
+	if ((w = http_request_alloc(req, sizeof(*w))) == NULL)
 		goto out;
+	http_response_type(res, "application/json");
+	http_response_header(res, "Cache-Control", "no-cache");
+	jsonw_init(w, 0, to_response, res);
+	jsonw_object_begin(w);
+	jsonw_key(w, "zoom");
+	jsonw_int(w, zoom);
+	jsonw_key(w, "total");
+	jsonw_int(w, m.total);
+	jsonw_key(w, "all");
+	jsonw_bool(w, m.all);
+	jsonw_key(w, "clusters");
+	clusters_json(w, &m);
+	jsonw_key(w, "reports");
+	jsonw_array_begin(w);
 	if (m.nids > 0) {
+		memset(&l, 0, sizeof(l));
+		l.c = &c;
+		l.w = w;
 		memset(&ids, 0, sizeof(ids));
 		ids.ids = m.ids;
 		ids.nids = m.nids;
@@ -131,21 +172,10 @@ web_map_clusters(struct http_request *req, struct http_response *res,
 		if (report_list(c.store, NULL, &ids, on_report, &l) != 0)
 			goto out;
 	}
-	if ((clusters = clusters_json(&m)) == NULL)
-		goto out;
-	doc = json_pack("{s:I, s:I, s:b, s:O, s:O}", "zoom", (json_int_t)zoom,
-	    "total", (json_int_t)m.total, "all", m.all, "clusters", clusters,
-	    "reports", l.reports);
-	if (doc == NULL || (text = json_dumps(doc, JSON_COMPACT)) == NULL)
-		goto out;
-	http_response_type(res, "application/json");
-	http_response_header(res, "Cache-Control", "no-cache");
-	rc = http_response_append(res, text, strlen(text));
+	jsonw_array_end(w);
+	jsonw_object_end(w);
+	rc = jsonw_finish(w);
 out:
-	free(text);
-	json_decref(doc);
-	json_decref(clusters);
-	json_decref(l.reports);
 	map_result_free(&m);
 	return rc;
 }

@@ -1,16 +1,23 @@
 /*
  * map_index.c: the public map's clusters over an in-memory copy of what the
  * map filters on (map_index.h).  Reports sit in buckets, the grid's cells
- * at zoom BUCKET_ZOOM (about 2 by 1 km here), found by a hash of the cell;
- * a view reads the buckets it covers, so a street costs a street's
- * reports, not the city's.  Where each report sits is kept by id (ids are
- * dense: INTEGER PRIMARY KEY), so a change is an overwrite; codes of
- * services and agencies are interned as small numbers.  A read-write lock
- * lets views run side by side; catching up with the store takes the write
- * lock.
+ * at zoom BUCKET_ZOOM (about 330 by 180 m here), found by a hash of the
+ * cell; a view reads the buckets it covers, so a street costs a street's
+ * reports, not the city's.  Each bucket is in time order and keeps running
+ * sums (count, latitude, longitude by status) every MARK_EVERY reports, so
+ * a bucket wholly inside a view at zoom BUCKET_ZOOM or coarser, with no
+ * service or agency filter, is counted for any period from two binary
+ * searches and at most 2 * MARK_EVERY reports, not one by one.  Where each
+ * report sits is kept by id (ids are dense: INTEGER PRIMARY KEY), so a
+ * change is an overwrite; codes of services and agencies are interned as
+ * small numbers.  A read-write lock (writers first) lets views run side by
+ * side; catching up with the store takes the write lock, and only when
+ * the store says something was committed since (store_changed).
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,28 +28,59 @@
 
 #define NO_CODE         0xffffu         /* no agency, or a code not interned */
 #define MAX_CODES       4096            /* distinct service and agency codes */
-#define BUCKET_ZOOM     12              /* buckets: the grid's cells there */
+#define BUCKET_ZOOM     14              /* buckets: the grid's cells there */
 #define NO_BUCKET       UINT32_MAX
+#define MARK_EVERY      32              /* reports between running sums */
+#define FIX_BITS        32              /* Web Mercator in 2^-32 of the world */
+#define DAY             86400
+#define HINT_SPAN       3600            /* s: how long a bucket's hints serve */
+#define HINTS           4
+
+/*
+ * The map's periods end now and start 7, 30 or 90 days before
+ * (web_filters_read): where each starts and ends in a bucket is kept for
+ * the current hour (hint_at), so a view finds its period's reports in a
+ * bucket without a binary search over the whole bucket.
+ */
+static const int64_t hint_ago[HINTS] = { 0, 7 * DAY, 30 * DAY, 90 * DAY };
 
 struct point {
 	int64_t id;
 	double lat, lon;
 	int64_t requested;
-	float x, y;                     /* Web Mercator, 0 to 1 */
+	/*
+	 * Web Mercator, 0 to 2^32 - 1: the cell at zoom z is x >> (30 - z),
+	 * exactly what floor(merc * grid_scale(z)) gives, so buckets and
+	 * views agree on every report's cell.
+	 */
+	uint32_t x, y;
 	uint16_t service, agency;
 	uint8_t status;
+};
+
+/* Sums of reports by status: how many, and their latitudes and longitudes. */
+struct sums {
+	double lat[STATUS__MAX], lon[STATUS__MAX];
+	int64_t n[STATUS__MAX];
 };
 
 /*
  * The reports of one cell at BUCKET_ZOOM, oldest first (by time of
  * request, then id) once catch_up has sorted what came out of order, so a
- * view reads only its period's reports.
+ * view reads only its period's reports.  marks[k] sums pts[0 .. k *
+ * MARK_EVERY), rebuilt by catch_up when the bucket changed (stale).
  */
 struct bucket {
 	int64_t cx, cy;
 	struct point *pts;
 	size_t n, cap;
+	struct sums *marks;
+	size_t nmarks;
+	/* pts[hint_lo[k] .. hint_hi[k]): requested in [at, at + HINT_SPAN),
+	 * at = the index's hint_at - hint_ago[k]. */
+	uint32_t hint_lo[HINTS], hint_hi[HINTS];
 	int unsorted;
+	int stale;
 };
 
 /* Where a report sits: pts[idx] of buckets[bucket], or NO_BUCKET. */
@@ -62,6 +100,8 @@ struct map_index {
 	int64_t max_id;                 /* the newest report read */
 	int64_t max_updated;            /* the newest change read */
 	int loaded;
+	_Atomic int retry;              /* the last catch-up failed */
+	_Atomic int64_t hint_at;        /* the hour of the buckets' hints; 0 */
 	char (*codes)[VECHE_MAX_CODE + 1];
 	size_t ncodes;
 };
@@ -70,11 +110,24 @@ struct map_index *
 map_index_new(void)
 {
 	struct map_index *m = calloc(1, sizeof(*m));
+	pthread_rwlockattr_t attr;
+	int rc;
 
 	if (m == NULL)
 		return NULL;
+	/* Writers first: a catch-up is not starved by a stream of views. */
+	if (pthread_rwlockattr_init(&attr) != 0) {
+		free(m);
+		return NULL;
+	}
+	pthread_rwlockattr_setkind_np(&attr,
+	    PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	rc = pthread_rwlock_init(&m->lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
 	if ((m->codes = calloc(MAX_CODES, sizeof(*m->codes))) == NULL ||
-	    pthread_rwlock_init(&m->lock, NULL) != 0) {
+	    rc != 0) {
+		if (rc == 0)
+			pthread_rwlock_destroy(&m->lock);
 		free(m->codes);
 		free(m);
 		return NULL;
@@ -88,8 +141,11 @@ map_index_free(struct map_index *m)
 	if (m == NULL)
 		return;
 	pthread_rwlock_destroy(&m->lock);
-	while (m->nbuckets > 0)
-		free(m->buckets[--m->nbuckets].pts);
+	while (m->nbuckets > 0) {
+		m->nbuckets--;
+		free(m->buckets[m->nbuckets].pts);
+		free(m->buckets[m->nbuckets].marks);
+	}
 	free(m->buckets);
 	free(m->slots);
 	free(m->codes);
@@ -131,6 +187,27 @@ merc_y(double lat)
 		lat = -85.0511;
 	r = lat * M_PI / 180.0;
 	return (1.0 - log(tan(r) + 1.0 / cos(r)) / M_PI) / 2.0;
+}
+
+/* A Web Mercator coordinate (0 to 1) in 2^-FIX_BITS of the world. */
+static uint32_t
+fixed(double v)
+{
+	double f = floor(ldexp(v, FIX_BITS));
+
+	return f < 0 ? 0 : f >= 4294967295.0 ? UINT32_MAX : (uint32_t)f;
+}
+
+/* A zoom's grid has 2^(zoom + CELL_BITS) cells a world side. */
+#define CELL_BITS       2
+_Static_assert(256 / VECHE_MAP_CELL_PX == 1 << CELL_BITS,
+    "VECHE_MAP_CELL_PX: a tile side is 2^CELL_BITS cells");
+
+/* The cell of fixed coordinate v at zoom (0 to VECHE_MAP_MAX_ZOOM). */
+static int64_t
+cell_at(uint32_t v, int zoom)
+{
+	return (int64_t)(v >> (FIX_BITS - CELL_BITS - zoom));
 }
 
 /* Cells per world side at zoom. */
@@ -290,22 +367,125 @@ point_cmp(const void *a, const void *b)
 	return older_point(a, b) ? -1 : older_point(b, a) ? 1 : 0;
 }
 
-/* Sort the buckets that came out of order, and note where each report is. */
+/* The first of pts[l .. h) of b requested at or after t (b in time order). */
+static size_t
+lower_bound(const struct bucket *b, size_t l, size_t h, int64_t t)
+{
+	size_t mid;
+
+	while (l < h) {
+		mid = l + (h - l) / 2;
+		if (b->pts[mid].requested < t)
+			l = mid + 1;
+		else
+			h = mid;
+	}
+	return l;
+}
+
+/* The first report of b requested at or after t, through the hints. */
+static size_t
+first_from(const struct bucket *b, int64_t hint_at, int64_t t)
+{
+	int k;
+
+	for (k = 0; hint_at != 0 && k < HINTS; k++) {
+		int64_t at = hint_at - hint_ago[k];
+
+		if (t >= at && t < at + HINT_SPAN)
+			return lower_bound(b, b->hint_lo[k], b->hint_hi[k], t);
+	}
+	return lower_bound(b, 0, b->n, t);
+}
+
+/* The first report of b requested at or after t (no hints). */
+static size_t
+first_at(const struct bucket *b, int64_t t)
+{
+	return first_from(b, 0, t);
+}
+
 static void
-sort_buckets(struct map_index *m)
+hint(struct bucket *k, int64_t hint_at)
+{
+	int i;
+
+	for (i = 0; i < HINTS; i++) {
+		k->hint_lo[i] = (uint32_t)lower_bound(k, 0, k->n,
+		    hint_at - hint_ago[i]);
+		k->hint_hi[i] = (uint32_t)lower_bound(k, k->hint_lo[i], k->n,
+		    hint_at - hint_ago[i] + HINT_SPAN);
+	}
+}
+
+static void
+sums_add(struct sums *s, const struct point *p)
+{
+	s->n[p->status]++;
+	s->lat[p->status] += p->lat;
+	s->lon[p->status] += p->lon;
+}
+
+/* The running sums of bucket k, every MARK_EVERY reports; -1: no memory. */
+static int
+mark(struct bucket *k)
+{
+	size_t n = k->n / MARK_EVERY + 1, i;
+	struct sums run;
+
+	if (n > k->nmarks) {
+		struct sums *nm = realloc(k->marks, n * sizeof(*nm));
+
+		if (nm == NULL)
+			return -1;
+		k->marks = nm;
+	}
+	k->nmarks = n;
+	memset(&run, 0, sizeof(run));
+	for (i = 0; i <= k->n; i++) {
+		if (i % MARK_EVERY == 0)
+			k->marks[i / MARK_EVERY] = run;
+		if (i < k->n)
+			sums_add(&run, &k->pts[i]);
+	}
+	k->stale = 0;
+	return 0;
+}
+
+/*
+ * Sort the buckets that came out of order, note where each report is, and
+ * sum the changed ones again; -1: no memory (the bucket stays stale, and
+ * views count its reports one by one).  The hints of the changed buckets,
+ * or of all when hint_at moved, for hint_at.
+ */
+static int
+sort_buckets(struct map_index *m, int64_t hint_at)
 {
 	size_t b, i;
+	int rehint, rc = 0;
+
+	if (hint_at < atomic_load(&m->hint_at))
+		hint_at = atomic_load(&m->hint_at);
+	rehint = hint_at != atomic_load(&m->hint_at);
 
 	for (b = 0; b < m->nbuckets; b++) {
 		struct bucket *k = &m->buckets[b];
 
-		if (!k->unsorted)
-			continue;
-		qsort(k->pts, k->n, sizeof(*k->pts), point_cmp);
-		for (i = 0; i < k->n; i++)
-			m->locs[k->pts[i].id].idx = (uint32_t)i;
-		k->unsorted = 0;
+		int changed = k->unsorted || k->stale;
+
+		if (k->unsorted) {
+			qsort(k->pts, k->n, sizeof(*k->pts), point_cmp);
+			for (i = 0; i < k->n; i++)
+				m->locs[k->pts[i].id].idx = (uint32_t)i;
+			k->unsorted = 0;
+		}
+		if (hint_at != 0 && (rehint || changed))
+			hint(k, hint_at);
+		if (k->stale && mark(k) == -1)
+			rc = -1;
 	}
+	atomic_store(&m->hint_at, hint_at);
+	return rc;
 }
 
 /* Take report id out of its bucket (the bucket's last one fills its place). */
@@ -321,6 +501,7 @@ unplace(struct map_index *m, int64_t id)
 	b->pts[l->idx] = b->pts[--b->n];
 	m->locs[b->pts[l->idx].id].idx = l->idx;
 	b->unsorted |= l->idx < b->n;
+	b->stale = 1;
 	l->bucket = NO_BUCKET;
 }
 
@@ -328,9 +509,8 @@ unplace(struct map_index *m, int64_t id)
 static int
 place(struct map_index *m, const struct point *p)
 {
-	double scale = grid_scale(BUCKET_ZOOM);
-	int64_t cx = (int64_t)floor(merc_x(p->lon) * scale);
-	int64_t cy = (int64_t)floor(merc_y(p->lat) * scale);
+	int64_t cx = cell_at(p->x, BUCKET_ZOOM);
+	int64_t cy = cell_at(p->y, BUCKET_ZOOM);
 	struct loc *l = &m->locs[p->id];
 	struct bucket *b;
 	uint32_t bi;
@@ -340,6 +520,7 @@ place(struct map_index *m, const struct point *p)
 		b = &m->buckets[l->bucket];
 		b->unsorted |= b->pts[l->idx].requested != p->requested;
 		b->pts[l->idx] = *p;
+		b->stale = 1;
 		return 0;
 	}
 	unplace(m, p->id);
@@ -356,6 +537,7 @@ place(struct map_index *m, const struct point *p)
 		b->cap = cap;
 	}
 	b->unsorted |= b->n > 0 && older_point(p, &b->pts[b->n - 1]);
+	b->stale = 1;
 	b->pts[b->n] = *p;
 	l->bucket = bi;
 	l->idx = (uint32_t)b->n++;
@@ -382,8 +564,8 @@ on_point(const struct report_point *rp, void *arg)
 	p.id = rp->id;
 	p.lat = rp->lat;
 	p.lon = rp->lon;
-	p.x = (float)merc_x(rp->lon);
-	p.y = (float)merc_y(rp->lat);
+	p.x = fixed(merc_x(rp->lon));
+	p.y = fixed(merc_y(rp->lat));
 	p.requested = rp->requested;
 	p.status = (unsigned)rp->status < STATUS__MAX ? (uint8_t)rp->status :
 	    0;
@@ -392,13 +574,43 @@ on_point(const struct report_point *rp, void *arg)
 	return place(m, &p);
 }
 
-/* Read what changed in the store since the last call. */
-static int
-catch_up(struct map_index *m, struct store *s)
+/* The index's memory in bytes, and the reports and running sums in it. */
+static size_t
+index_bytes(const struct map_index *m, size_t *reports, size_t *marks)
 {
-	int64_t since, now = clock_now();
-	int rc;
+	size_t b, n = sizeof(*m) + m->cap * sizeof(*m->locs) +
+	    m->bcap * sizeof(*m->buckets) + m->nslots * sizeof(*m->slots) +
+	    MAX_CODES * sizeof(*m->codes);
 
+	*reports = *marks = 0;
+	for (b = 0; b < m->nbuckets; b++) {
+		n += m->buckets[b].cap * sizeof(struct point) +
+		    m->buckets[b].nmarks * sizeof(struct sums);
+		*reports += m->buckets[b].n;
+		*marks += m->buckets[b].nmarks * sizeof(struct sums);
+	}
+	return n;
+}
+
+/*
+ * Read what changed in the store since the last call, and hint the
+ * buckets for the hour of now (0: no hints).
+ */
+static int
+catch_up(struct map_index *m, struct store *s, int64_t now)
+{
+	int64_t since, clk, hint_at = now > 0 ? now - now % HINT_SPAN : 0;
+	int rc, changed;
+
+	/* Nothing committed since this connection last looked: the index
+	 * already holds it (store_changed). */
+	changed = atomic_load(&m->retry) ? 1 : store_changed(s);
+	if (changed == -1)
+		return -1;
+	/* Hints move forward only: a view of the hour before (a thread that
+	 * read the clock first) searches its buckets whole. */
+	if (!changed && hint_at <= atomic_load(&m->hint_at))
+		return 0;
 	pthread_rwlock_wrlock(&m->lock);
 	/*
 	 * The first time every report comes by id: none by time.  Later,
@@ -408,12 +620,23 @@ catch_up(struct map_index *m, struct store *s)
 	 * set back, or seeded data ahead of it) would otherwise hide every
 	 * change made until then.  Open311 lists are read from here.
 	 */
-	since = m->loaded ? (m->max_updated < now ? m->max_updated : now) -
+	clk = clock_now();
+	since = m->loaded ? (m->max_updated < clk ? m->max_updated : clk) -
 	    VECHE_MAP_RESCAN : INT64_MAX;
-	rc = store_report_points(s, m->max_id, since, on_point, m);
-	sort_buckets(m);
-	if (rc == 0)
+	rc = changed ? store_report_points(s, m->max_id, since, on_point, m) :
+	    0;
+	if (sort_buckets(m, hint_at) == -1)
+		rc = -1;
+	if (rc == 0 && !m->loaded) {
+		size_t bytes, reports, marks;
+
+		bytes = index_bytes(m, &reports, &marks);
+		fprintf(stderr, "veche: map index: %zu reports in %zu buckets, "
+		    "%.1f MB (running sums %.1f MB)\n", reports, m->nbuckets,
+		    (double)bytes / 1048576.0, (double)marks / 1048576.0);
 		m->loaded = 1;
+	}
+	atomic_store(&m->retry, rc != 0);
 	pthread_rwlock_unlock(&m->lock);
 	return rc == 0 ? 0 : -1;
 }
@@ -574,64 +797,180 @@ clusters_of(const struct cell *cells, size_t ncells, struct map_result *out)
 	return 0;
 }
 
-/* What count_bucket counts into. */
-struct counting {
+/* Where a view counts: its filter and grid, its cells, the newest. */
+struct tally {
 	const struct filter *f;
 	const struct grid *g;
+	int zoom;
+	int64_t hint_at;                /* the buckets' hints' hour, or 0 */
 	struct cell *cells;
-	struct newest *newest;
+	struct newest newest;
 	struct map_result *out;
 };
 
-/* The first report of bucket b requested at or after t (time order). */
-static size_t
-first_at(const struct bucket *b, int64_t t)
+/* The view's cell of fixed point (x, y), the nearest when outside. */
+static struct cell *
+cell_of(struct tally *t, uint32_t x, uint32_t y)
 {
-	size_t lo = 0, hi = b->n, mid;
+	int64_t cx = cell_at(x, t->zoom) - t->g->x0;
+	int64_t cy = cell_at(y, t->zoom) - t->g->y0;
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (b->pts[mid].requested < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	/* A report on the box's edge whose cell rounds outside the grid. */
+	cx = cx < 0 ? 0 : cx >= t->g->nx ? t->g->nx - 1 : cx;
+	cy = cy < 0 ? 0 : cy >= t->g->ny ? t->g->ny - 1 : cy;
+	return &t->cells[cy * t->g->nx + cx];
 }
 
-/* Count the reports of bucket b that match the view into its cells. */
+/* pts[*lo .. *hi) of b: its reports of f's period (b is in time order). */
 static void
-count_bucket(const struct bucket *b, void *arg)
+period_of(const struct bucket *b, const struct filter *f, int64_t hint_at,
+    size_t *lo, size_t *hi)
 {
-	struct counting *k = arg;
-	const struct filter *f = k->f;
-	const struct grid *g = k->g;
-	struct map_result *out = k->out;
-	int64_t cx, cy;
-	size_t i;
+	*lo = f->start == INT64_MIN ? 0 : first_from(b, hint_at, f->start);
+	*hi = f->end == INT64_MAX ? b->n : first_from(b, hint_at, f->end + 1);
+	if (*hi < *lo)
+		*hi = *lo;
+}
 
-	for (i = first_at(b, f->start); i < b->n &&
-	    b->pts[i].requested <= f->end; i++) {
-		const struct point *p = &b->pts[i];
-		struct cell *c;
+static void
+count_point(struct tally *t, const struct point *p)
+{
+	struct cell *c = cell_of(t, p->x, p->y);
 
-		if (!matches(f, p))
-			continue;
-		if (out->total < VECHE_MAP_POINTS)
-			out->ids[out->nids++] = p->id;
-		out->total++;
-		newest_add(k->newest, p->id, p->requested);
-		cx = (int64_t)floor(p->x * g->scale) - g->x0;
-		cy = (int64_t)floor(p->y * g->scale) - g->y0;
-		/* A float's rounding at a cell's edge: the nearest cell. */
-		cx = cx < 0 ? 0 : cx >= g->nx ? g->nx - 1 : cx;
-		cy = cy < 0 ? 0 : cy >= g->ny ? g->ny - 1 : cy;
-		c = &k->cells[cy * g->nx + cx];
-		c->count++;
-		c->lat += p->lat;
-		c->lon += p->lon;
-		c->by_status[p->status]++;
+	if (t->out->total < VECHE_MAP_POINTS)
+		t->out->ids[t->out->nids++] = p->id;
+	t->out->total++;
+	newest_add(&t->newest, p->id, p->requested);
+	c->count++;
+	c->lat += p->lat;
+	c->lon += p->lon;
+	c->by_status[p->status]++;
+}
+
+/* Count the reports of bucket b that match the filter, one by one. */
+static void
+count_bucket(struct tally *t, const struct bucket *b)
+{
+	size_t lo, hi, i;
+
+	period_of(b, t->f, t->hint_at, &lo, &hi);
+	for (i = lo; i < hi; i++)
+		if (matches(t->f, &b->pts[i]))
+			count_point(t, &b->pts[i]);
+}
+
+/* Add the sums of b->pts[lo .. hi) to s: the marks between, the ends
+ * one by one. */
+static void
+sums_range(const struct bucket *b, size_t lo, size_t hi, struct sums *s)
+{
+	size_t k1, k2, i;
+	int st;
+
+	if (hi - lo < 2 * MARK_EVERY) {
+		for (i = lo; i < hi; i++)
+			sums_add(s, &b->pts[i]);
+		return;
 	}
+	k1 = (lo + MARK_EVERY - 1) / MARK_EVERY;
+	k2 = hi / MARK_EVERY;
+	for (i = lo; i < k1 * MARK_EVERY; i++)
+		sums_add(s, &b->pts[i]);
+	for (st = 0; st < STATUS__MAX; st++) {
+		s->n[st] += b->marks[k2].n[st] - b->marks[k1].n[st];
+		s->lat[st] += b->marks[k2].lat[st] - b->marks[k1].lat[st];
+		s->lon[st] += b->marks[k2].lon[st] - b->marks[k1].lon[st];
+	}
+	for (i = k2 * MARK_EVERY; i < hi; i++)
+		sums_add(s, &b->pts[i]);
+}
+
+/*
+ * Count bucket b, wholly inside the view's box at the bucket's zoom or a
+ * coarser one (so in one of its cells) with no service or agency filter,
+ * from its running sums.  Its reports are read one by one only while the
+ * view may list them all (VECHE_MAP_POINTS) and for the newest.
+ */
+static void
+count_whole(struct tally *t, const struct bucket *b)
+{
+	struct map_result *out = t->out;
+	unsigned mask = t->f->status_mask;
+	struct newest *h = &t->newest;
+	struct sums s;
+	struct cell *c;
+	size_t lo, hi, i;
+	int64_t n = 0;
+	int st;
+
+	period_of(b, t->f, t->hint_at, &lo, &hi);
+	if (lo == hi)
+		return;
+	memset(&s, 0, sizeof(s));
+	sums_range(b, lo, hi, &s);
+	c = cell_of(t, b->pts[lo].x, b->pts[lo].y);
+	for (st = 0; st < STATUS__MAX; st++) {
+		if (!((mask >> st) & 1))
+			continue;
+		c->by_status[st] += s.n[st];
+		c->lat += s.lat[st];
+		c->lon += s.lon[st];
+		n += s.n[st];
+	}
+	c->count += n;
+	/* nids is min(total, VECHE_MAP_POINTS): the first ones listed. */
+	for (i = lo; i < hi && out->nids < VECHE_MAP_POINTS; i++)
+		if ((mask >> b->pts[i].status) & 1)
+			out->ids[out->nids++] = b->pts[i].id;
+	out->total += n;
+	/* The newest, from the period's end back to the heap's oldest. */
+	for (i = hi; i-- > lo;) {
+		const struct point *p = &b->pts[i];
+
+		if (!((mask >> p->status) & 1))
+			continue;
+		if (h->n == h->cap && (p->requested < h->t[0] ||
+		    (p->requested == h->t[0] && p->id < h->id[0])))
+			break;
+		newest_add(h, p->id, p->requested);
+	}
+}
+
+/* The buckets of a view: those it touches, those wholly inside. */
+struct reach {
+	int64_t x0, y0, x1, y1;         /* touched, one more all round */
+	int64_t ix0, iy0, ix1, iy1;     /* wholly inside the box */
+};
+
+static void
+reach_of(const struct report_query *q, struct reach *r)
+{
+	double bs = grid_scale(BUCKET_ZOOM);
+	int64_t w = (int64_t)floor(merc_x(q->min_lon) * bs);
+	int64_t e = (int64_t)floor(merc_x(q->max_lon) * bs);
+	int64_t n = (int64_t)floor(merc_y(q->max_lat) * bs);
+	int64_t s = (int64_t)floor(merc_y(q->min_lat) * bs);
+
+	/* The margin only absorbs rounding: each report's box test decides. */
+	r->x0 = w - 1;
+	r->x1 = e + 1;
+	r->y0 = n - 1;
+	r->y1 = s + 1;
+	r->ix0 = w + 1;
+	r->ix1 = e - 1;
+	r->iy0 = n + 1;
+	r->iy1 = s - 1;
+}
+
+static void
+count_view(struct tally *t, const struct reach *r, const struct bucket *b)
+{
+	if (t->zoom <= BUCKET_ZOOM && t->f->nservices == 0 &&
+	    t->f->any_agency && !b->stale && b->cx >= r->ix0 &&
+	    b->cx <= r->ix1 && b->cy >= r->iy0 && b->cy <= r->iy1)
+		count_whole(t, b);
+	else
+		count_bucket(t, b);
 }
 
 /*
@@ -672,41 +1011,65 @@ map_index_view(struct map_index *m, struct store *s,
     const struct report_query *q, int zoom, struct map_result *out)
 {
 	int64_t nid[VECHE_MAP_LIST], nt[VECHE_MAP_LIST];
-	struct newest newest = { nid, nt, 0, VECHE_MAP_LIST };
-	struct cell *cells = NULL;
-	struct counting k;
+	struct tally t;
 	struct filter f;
 	struct grid g;
+	struct reach r;
 	const char *field;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
+	memset(&t, 0, sizeof(t));
 	if (!q->has_bbox || map_view_check(q->min_lat, q->min_lon, q->max_lat,
 	    q->max_lon, zoom, &field) == -1)
 		return -1;
 	grid_of(q->min_lat, q->min_lon, q->max_lat, q->max_lon, zoom, &g);
-	if (catch_up(m, s) == -1)
+	if (catch_up(m, s, q->end) == -1)
 		return -1;
-	if ((cells = calloc((size_t)(g.nx * g.ny), sizeof(*cells))) == NULL ||
-	    (out->ids = calloc(VECHE_MAP_POINTS, sizeof(*out->ids))) == NULL)
+	t.f = &f;
+	t.g = &g;
+	t.zoom = zoom;
+	t.out = out;
+	if ((t.cells = calloc((size_t)(g.nx * g.ny), sizeof(*t.cells))) ==
+	    NULL || (out->ids = calloc(VECHE_MAP_POINTS, sizeof(*out->ids))) ==
+	    NULL)
 		goto out;
-	k = (struct counting){ &f, &g, cells, &newest, out };
+	t.newest = (struct newest){ nid, nt, 0, VECHE_MAP_LIST };
+	reach_of(q, &r);
 	pthread_rwlock_rdlock(&m->lock);
+	t.hint_at = atomic_load(&m->hint_at);
 	filter_of(m, q, &f);
-	/* A service or agency no report has: nothing to count. */
-	if (!f.none)
-		each_bucket(m, q, count_bucket, &k);
+	if (f.none) {
+		/* A service or agency no report has: nothing to count. */
+	} else if ((double)(r.x1 - r.x0 + 1) * (double)(r.y1 - r.y0 + 1) >
+	    (double)m->nbuckets) {
+		/* More cells than buckets: every bucket. */
+		for (i = 0; i < m->nbuckets; i++)
+			if (m->buckets[i].cx >= r.x0 &&
+			    m->buckets[i].cx <= r.x1 &&
+			    m->buckets[i].cy >= r.y0 &&
+			    m->buckets[i].cy <= r.y1)
+				count_view(&t, &r, &m->buckets[i]);
+	} else {
+		for (by = r.y0; by <= r.y1; by++)
+			for (bx = r.x0; bx <= r.x1; bx++) {
+				uint32_t b = bucket_find(m, bx, by);
+
+				if (b != NO_BUCKET)
+					count_view(&t, &r, &m->buckets[b]);
+			}
+	}
 	pthread_rwlock_unlock(&m->lock);
 	out->all = out->total <= VECHE_MAP_POINTS;
 	if (!out->all) {
-		memcpy(out->ids, newest.id, newest.n * sizeof(*out->ids));
-		out->nids = newest.n;
-		if (clusters_of(cells, (size_t)(g.nx * g.ny), out) == -1)
+		memcpy(out->ids, t.newest.id, t.newest.n * sizeof(*out->ids));
+		out->nids = t.newest.n;
+		if (clusters_of(t.cells, (size_t)(g.nx * g.ny), out) == -1)
 			goto out;
 	}
 	rc = 0;
 out:
-	free(cells);
+	free(t.cells);
 	if (rc == -1)
 		map_result_free(out);
 	return rc;
@@ -782,7 +1145,7 @@ map_index_page(struct map_index *m, struct store *s,
 	*nids = 0;
 	if (!pages(q))
 		return 1;
-	if (catch_up(m, s) == -1)
+	if (catch_up(m, s, 0) == -1)
 		return -1;
 	newest.cap = q->offset + q->limit;
 	if ((newest.id = calloc(newest.cap, sizeof(int64_t))) == NULL ||

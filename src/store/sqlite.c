@@ -38,6 +38,7 @@ enum {
 	ST_SAVEPOINT,
 	ST_RELEASE,
 	ST_ROLLBACK_TO,
+	ST_DATA_VERSION,
 	ST__MAX
 };
 
@@ -51,6 +52,7 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_SAVEPOINT] = "SAVEPOINT unit",
 	[ST_RELEASE] = "RELEASE unit",
 	[ST_ROLLBACK_TO] = "ROLLBACK TO unit",
+	[ST_DATA_VERSION] = "PRAGMA data_version",
 };
 
 const struct stmt_table store_core_stmts = { stmt_sql, ST__MAX };
@@ -519,6 +521,32 @@ int
 store_schema_version(struct store *s)
 {
 	return module_version(s, "core");
+}
+
+int
+store_changed(struct store *s)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CORE, ST_DATA_VERSION);
+	int64_t version, changes = sqlite3_total_changes64(s->db);
+	int rc, changed;
+
+	if (st == NULL)
+		return -1;
+	/* Commits by other connections move data_version, this one's own
+	 * writes total_changes. */
+	rc = sqlite3_step(st);
+	version = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) {
+		sq_set_err(s, "reading the data version");
+		return -1;
+	}
+	changed = !s->seen || s->seen_version != version ||
+	    s->seen_changes != changes;
+	s->seen = 1;
+	s->seen_version = version;
+	s->seen_changes = changes;
+	return changed;
 }
 
 /* Run a statement that returns no rows, then reset it. */

@@ -123,6 +123,9 @@ struct store {
 	int locked;                     /* this connection holds the writer's lock */
 	char request_id[VECHE_MAX_REQUEST_ID + 1];  /* "" outside a request */
 	char err[512];
+	/* What store_changed saw last: data_version, total changes. */
+	int64_t seen_version, seen_changes;
+	int seen;
 };
 
 /*

@@ -229,6 +229,15 @@ struct report_point {
 int store_report_points(struct store *s, int64_t after_id, int64_t since,
     int (*fn)(const struct report_point *, void *), void *arg);
 
+/*
+ * Whether anything may have been committed to the database (by this
+ * connection or any other, this process's or another's) since the last
+ * call on this connection: 1, 0, or -1 on a store error.  The first call
+ * on a connection returns 1.  For one caller per connection: the map's
+ * index asks it before reading store_report_points again.
+ */
+int store_changed(struct store *s);
+
 /* struct report_query (base/model.h) says which reports. */
 /* Run a query, calling fn for each report in order. */
 int store_report_query(struct store *s, const struct report_query *q,

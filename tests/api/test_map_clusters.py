@@ -33,6 +33,17 @@ def inside(box, point):
 
 class ClustersCase(ServerTestCase):
 
+    @classmethod
+    def file(cls, fields):
+        """POST a report (fields as report_fields gives); its id."""
+        r = cls.server.request(
+            "POST", "/open311/v2/requests.json",
+            encode_query(fields + [("api_key", cls.api_key)]).encode(
+                "ascii"),
+            {"Content-Type": "application/x-www-form-urlencoded"})
+        assert r.status == 201, r
+        return int(r.json()[0]["service_request_id"])
+
     def view(self, box, zoom, **filters):
         params = {"bbox": ",".join("%g" % v for v in box),
                   "zoom": str(zoom)}
@@ -71,16 +82,10 @@ class TestClusters(ClustersCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.ids = []
-        for k, (lat, lon) in enumerate(GRID):
-            fields = report_fields(service_of(k), point=(lat, lon),
-                                   **(PERSON if k % 10 == 0 else {}))
-            fields.append(("api_key", cls.api_key))
-            r = cls.server.request(
-                "POST", "/open311/v2/requests.json",
-                encode_query(fields).encode("ascii"),
-                {"Content-Type": "application/x-www-form-urlencoded"})
-            assert r.status == 201, r
-            cls.ids.append(int(r.json()[0]["service_request_id"]))
+        for k, point in enumerate(GRID):
+            cls.ids.append(cls.file(report_fields(
+                service_of(k), point=point,
+                **(PERSON if k % 10 == 0 else {}))))
 
     def test_every_report_counted_at_every_zoom(self):
         for zoom in (8, 10, 11, 12):
@@ -196,6 +201,143 @@ class TestClustersFollowTheStore(ClustersCase):
         self.server.advance(8 * 86400)
         self.assertEqual(self.ok(box, 12, days="7")["total"], 0)
         self.assertEqual(self.ok(box, 12, days="30")["total"], 2)
+
+
+# The periods' test: reports filed over 73 days, most of them in a few
+# cells of 0.01 x 0.005 degrees so that the index counts whole cells from
+# its running sums, a few elsewhere in the city; some moved on.
+DAY = 86400
+SPOT = (60.2, 30.2)             # lat, long
+
+
+def spot_point(k):
+    """The k-th report's point: on a 0.0004-degree lattice near SPOT,
+    every eleventh one in the south-east of the district."""
+    if k % 11 == 10:
+        return (60.05 + 0.003 * (k % 7), 30.4 + 0.002 * (k % 13))
+    return (SPOT[0] + 0.0002 * (k % 25), SPOT[1] + 0.0004 * ((k // 25) % 25))
+
+
+class TestClustersCountEveryPeriod(ClustersCase):
+    """Every view counts exactly the reports the test filed in its box,
+    period and status, whichever way the index counts them (report by
+    report, or a whole cell at once from its running sums)."""
+
+    # (reports filed, days waited after them): ages 73, 23, 3 and 0 days.
+    BATCHES = ((70, 50), (70, 20), (70, 3), (50, 0))
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.key_roads = cls.server.create_key("roads")
+        cls.reports = []        # (id, (lat, long), age in days, status)
+        k = 0
+        for n, wait in cls.BATCHES:
+            for _ in range(n):
+                rid = cls.file(report_fields(service_of(k),
+                                             point=spot_point(k)))
+                cls.reports.append([rid, spot_point(k), 0, "submitted"])
+                k += 1
+            cls.server.advance(wait * DAY)
+            for rep in cls.reports:
+                rep[2] += wait
+        # Move some potholes on (the roads agency's): in progress, closed.
+        for k, rep in enumerate(cls.reports):
+            if service_of(k) == "pothole" and k % 2 == 0:
+                rep[3] = "in_progress" if k % 4 == 0 else "closed"
+                cls.move_on(rep[0], rep[3].upper())
+
+    @classmethod
+    def move_on(cls, rid, status):
+        r = cls.server.request(
+            "POST", "/open311/v2/servicerequestupdates.json",
+            encode_query({"service_request_id": rid, "status": status,
+                          "description": "Передано подрядчику",
+                          "api_key": cls.key_roads}).encode("ascii"),
+            {"Content-Type": "application/x-www-form-urlencoded"})
+        assert r.status == 200, r
+
+    def expected(self, box, days, statuses=None):
+        """By status, the reports the test filed in box and period."""
+        by = {}
+        for rid, p, age, status in self.reports:
+            if inside(box, p) and age <= days and \
+                    (statuses is None or status in statuses):
+                by[status] = by.get(status, 0) + 1
+        return by
+
+    def assert_status_counts(self, doc, box, by):
+        self.assert_counted(doc, box, sum(by.values()))
+        if not doc["all"]:
+            seen = {}
+            for c in doc["clusters"]:
+                for st, n in c["status"].items():
+                    seen[st] = seen.get(st, 0) + n
+            self.assertEqual(seen, by)
+
+    def test_every_period_zoom_and_box(self):
+        boxes = ((WHOLE, (10, 11, 12)),
+                 ((30.1, 60.15, 30.3, 60.25), (12, 13, 14)),
+                 # Edges through the spot: cells cut by the box.
+                 ((30.2019, 60.2011, 30.26, 60.23), (13, 14, 15)),
+                 ((30.195, 60.195, 30.2061, 60.2033), (15, 16, 17)))
+        for box, zooms in boxes:
+            for zoom in zooms:
+                for days in (7, 30, 90):
+                    with self.subTest(box=box, zoom=zoom, days=days):
+                        doc = self.ok(box, zoom, days=str(days))
+                        self.assert_status_counts(
+                            doc, box, self.expected(box, days))
+
+    def test_status_filters(self):
+        closed = {"closed"}
+        for status, statuses in (("open", None), ("closed", closed),
+                                 ("submitted", {"submitted"})):
+            for zoom in (11, 14):
+                box = WHOLE if zoom == 11 else (30.1, 60.15, 30.3, 60.25)
+                with self.subTest(status=status, zoom=zoom):
+                    want = self.expected(box, 90, statuses)
+                    if statuses is None:
+                        want = {st: n for st, n in want.items()
+                                if st not in closed}
+                    doc = self.ok(box, zoom, status=status)
+                    self.assert_status_counts(doc, box, want)
+
+    def test_the_list_gets_the_newest_of_the_period(self):
+        box = (30.1, 60.15, 30.3, 60.25)
+        for days, listed in ((7, "all"), (90, "newest")):
+            with self.subTest(days=days):
+                doc = self.ok(box, 13, days=str(days))
+                want = sorted((rep[0] for rep in self.reports
+                               if inside(box, rep[1]) and rep[2] <= days),
+                              reverse=True)
+                got = [r["id"] for r in doc["reports"]]
+                if listed == "all":
+                    self.assertTrue(doc["all"])
+                    self.assertEqual(sorted(got, reverse=True), want)
+                else:
+                    self.assertFalse(doc["all"])
+                    self.assertEqual(got, want[:LIST_MAX])
+
+
+class TestClustersPeriodEdge(ClustersCase):
+    """A period ends to the second: a report 7 days old less half a minute
+    is in the last 7 days, half a minute later it is not, whichever way
+    the index counts (a whole cell at zoom 11, report by report at 16)."""
+
+    def test_the_week_slides_by_the_second(self):
+        small = (30.19, 60.19, 30.21, 60.21)
+        views = ((WHOLE, 11), (small, 16))
+        self.create(report_fields("other", point=(60.2, 30.2)))
+        self.server.advance(7 * DAY - 30)
+        for box, zoom in views:
+            with self.subTest(zoom=zoom):
+                self.assertEqual(self.ok(box, zoom, days="7")["total"], 1)
+        self.server.advance(60)
+        for box, zoom in views:
+            with self.subTest(zoom=zoom):
+                self.assertEqual(self.ok(box, zoom, days="7")["total"], 0)
+                self.assertEqual(self.ok(box, zoom, days="30")["total"], 1)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ enum store_module {
 	STORE_MOD_OFFICIALS,    /* officials' pages (sqlite_officials.c) */
 	STORE_MOD_CALLS,        /* open calls, candidates (sqlite_calls.c) */
 	STORE_MOD_DRAFTS,       /* drafts of regulations (sqlite_drafts.c) */
+	STORE_MOD_BULK,         /* loading many reports (sqlite_bulk.c) */
 	STORE_MOD__MAX
 };
 
@@ -85,6 +86,7 @@ extern const struct stmt_table store_drafts_stmts;
 extern const struct stmt_table store_alerts_stmts;
 extern const struct stmt_table store_incidents_stmts;
 extern const struct stmt_table store_officials_stmts;
+extern const struct stmt_table store_bulk_stmts;
 
 /* One module's numbered migrations: steps[i] takes version i to i + 1. */
 struct migration_set {
@@ -120,6 +122,9 @@ struct store {
 	int locked;                     /* this connection holds the writer's lock */
 	char request_id[VECHE_MAX_REQUEST_ID + 1];  /* "" outside a request */
 	char err[512];
+	int defer_index;                /* a bulk load (sqlite_bulk.c): reports
+	                                 * get their search and spatial entries
+	                                 * at its end */
 };
 
 /*

@@ -217,7 +217,8 @@ report_insert(struct store *s, const struct report *r, const struct contact *c,
 		if (sq_step_done(s, st, "writing report contact") == -1)
 			return -1;
 	}
-	if (r->has_point) {
+	/* A bulk load (sqlite_bulk.c) adds both entries at its end. */
+	if (r->has_point && !s->defer_index) {
 		st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_GEO_PUT);
 		sqlite3_bind_int64(st, 1, rid);
 		sqlite3_bind_double(st, 2, r->lat);
@@ -227,12 +228,14 @@ report_insert(struct store *s, const struct report *r, const struct contact *c,
 		if (sq_step_done(s, st, "indexing report location") == -1)
 			return -1;
 	}
-	st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_FTS_PUT);
-	sqlite3_bind_int64(st, 1, rid);
-	sq_bind_text(st, 2, r->description ? r->description : "");
-	sq_bind_text(st, 3, r->address);
-	if (sq_step_done(s, st, "indexing report text") == -1)
-		return -1;
+	if (!s->defer_index) {
+		st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_FTS_PUT);
+		sqlite3_bind_int64(st, 1, rid);
+		sq_bind_text(st, 2, r->description ? r->description : "");
+		sq_bind_text(st, 3, r->address);
+		if (sq_step_done(s, st, "indexing report text") == -1)
+			return -1;
+	}
 	st = sq_stmt(s, STORE_MOD_REPORTS, ST_UPDATE_INSERT);
 	sqlite3_bind_int64(st, 1, rid);
 	sqlite3_bind_int(st, 2, (int)r->status);

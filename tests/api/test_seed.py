@@ -141,12 +141,25 @@ class TestSeedAgain(SeedChecks, ServerTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server.cli("seed", "--db", cls.server.db, "--reports", "150",
-                       "--days", "30", "--seed", "9")
+        p = subprocess.run([VECHE_BIN, "seed", "--db", cls.server.db,
+                            "--reports", "150", "--days", "30", "--seed",
+                            "9"], capture_output=True, timeout=120,
+                           env=cls.server.env)
+        cls.seed_rc = p.returncode
+        cls.seed_output = p.stderr.decode("utf-8")
 
     def test_second_load_counted(self):
+        self.assertEqual(self.seed_rc, 0, self.seed_output)
         n = self.db().execute("SELECT count(*) FROM reports").fetchone()[0]
         self.assertEqual(n, 550)
+
+    def test_progress_is_shown(self):
+        # A long command says how far it is: done, rate, and at the end
+        # how long it took.
+        self.assertRegex(self.seed_output, r"seeding reports: 150 of 150 "
+                         r"\(100%\), \d+ a second, \d+ s so far")
+        self.assertRegex(self.seed_output,
+                         r"seeded 150 reports in \d+\.\d s")
 
 
 if __name__ == "__main__":

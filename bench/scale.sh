@@ -79,6 +79,17 @@ serve() {
 	exit 1
 }
 
+# run NAME URL [script args]: run_wrk's line and wrk's timeouts (requests
+# that took over 2 s: not in its latencies).
+run() {
+	w=$1
+	u=$2
+	shift 2
+	line=$(run_wrk "$w" "$CONNS" "$u" "$@")
+	to=$(awk '/timeout/ { print $NF }' "$OUT/$w.wrk")
+	echo "$line|${to:-0}"
+}
+
 V=http://127.0.0.1:$VPORT
 BBOX="/open311/v2/requests.json?bbox=39.880,57.625,39.890,57.631&page=2&page_size=50"
 SEARCH="/open311/v2/requests.json?q=%D1%8F%D0%BC%D0%B0&page_size=20"
@@ -98,15 +109,14 @@ for n in $SIZES; do
 	start_nginx "$OUT/www$n" "$NPORT"
 	sleep 0.5
 	{
-		run_wrk "$n|nginx" "$CONNS" "http://127.0.0.1:$NPORT/bbox.json"
-		run_wrk "$n|bbox" "$CONNS" "$V" bench/bbox.lua $BOX
-		run_wrk "$n|updated" "$CONNS" "$V" bench/updated.lua "$newest"
-		run_wrk "$n|rss" "$CONNS" "$V/rss"
-		run_wrk "$n|map" "$CONNS" "$V" bench/map.lua $BOX
-		run_wrk "$n|search" "$CONNS" "$V$SEARCH"
+		run "$n|nginx" "http://127.0.0.1:$NPORT/bbox.json"
+		run "$n|bbox" "$V" bench/bbox.lua $BOX
+		run "$n|updated" "$V" bench/updated.lua "$newest"
+		run "$n|rss" "$V/rss"
+		run "$n|map" "$V" bench/map.lua $BOX
+		run "$n|search" "$V$SEARCH"
 		echo "$n|memory|$(memory "$VPID")"
-		run_wrk "$n|post" "$CONNS" "$V/open311/v2/requests.json" \
-		    bench/post.lua "$key"
+		run "$n|post" "$V/open311/v2/requests.json" bench/post.lua "$key"
 		echo "$n|seed|$(cat "$OUT/r$n.seeded")"
 	} >> "$OUT/results.txt"
 	stop_nginx
@@ -121,8 +131,9 @@ awk -F'|' -v sizes="$SIZES" '
 	{ key = $1 SUBSEP $2
 	  if ($2 == "memory") cell[key] = $3
 	  else if ($2 == "seed") cell[key] = $3 " s"
-	  else cell[key] = sprintf("%s req/s, p99 %s%s", $3, $5,
-	      $6 > 0 ? ", " $6 " non-2xx" : "") }
+	  else cell[key] = sprintf("%s req/s, p99 %s%s%s", $3, $5,
+	      $6 > 0 ? ", " $6 " non-2xx" : "",
+	      $7 > 0 ? ", " $7 " over 2 s" : "") }
 	END {
 		ns = split(sizes, sz, " ")
 		nw = split("bbox updated rss map search nginx post memory seed", w, " ")

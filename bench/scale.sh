@@ -120,7 +120,14 @@ for n in $SIZES; do
 		echo "$n|seed|$(cat "$OUT/r$n.seeded")"
 	} >> "$OUT/results.txt"
 	stop_nginx
+	# At a million reports a slow request (polling, search) can run for
+	# minutes and a SIGTERM waits for it: 10 s, then SIGKILL.
 	kill "$VPID"
+	for _ in $(seq 50); do
+		kill -0 "$VPID" 2>/dev/null || break
+		sleep 0.2
+	done
+	kill -9 "$VPID" 2>/dev/null || true
 	wait "$VPID" 2>/dev/null || true
 	VPID=
 done

@@ -25,31 +25,36 @@ run_wrk() {
 	echo "$name|$rps|$p50|$p99|${errs:-0}"
 }
 
-# start_nginx [PORT]: nginx with WORKERS workers (no access log) serving
-# $OUT/www as static files on 127.0.0.1:PORT (default NPORT), its pid in
-# $OUT/nginx.pid (the caller's cleanup stops it).
+# start_nginx [PORT [ROOT]]: nginx with WORKERS workers (default one per
+# core; no access log) serving ROOT (default $OUT/www) as static files on
+# 127.0.0.1:PORT (default NPORT), its pid in $OUT/nginx.pid (the caller's
+# cleanup or stop_nginx stops it).
 start_nginx() {
+	case $OUT in
+	/*) o=$OUT ;;
+	*) o=$PWD/$OUT ;;
+	esac
 	mkdir -p "$OUT/tmp" "$OUT/www"
 	cat > "$OUT/nginx.conf" <<NGINX
-worker_processes $WORKERS;
-pid $PWD/$OUT/nginx.pid;
-error_log $PWD/$OUT/nginx-error.log;
+worker_processes ${WORKERS:-$(nproc)};
+pid $o/nginx.pid;
+error_log $o/nginx-error.log;
 events { worker_connections 1024; }
 http {
 	access_log off;
-	client_body_temp_path $PWD/$OUT/tmp;
-	proxy_temp_path $PWD/$OUT/tmp;
-	fastcgi_temp_path $PWD/$OUT/tmp;
-	uwsgi_temp_path $PWD/$OUT/tmp;
-	scgi_temp_path $PWD/$OUT/tmp;
+	client_body_temp_path $o/tmp;
+	proxy_temp_path $o/tmp;
+	fastcgi_temp_path $o/tmp;
+	uwsgi_temp_path $o/tmp;
+	scgi_temp_path $o/tmp;
 	default_type application/json;
 	server {
 		listen 127.0.0.1:${1:-$NPORT};
-		root $PWD/$OUT/www;
+		root ${2:-$o/www};
 	}
 }
 NGINX
-	nginx -c "$PWD/$OUT/nginx.conf"
+	nginx -c "$o/nginx.conf"
 	sleep 0.5
 }
 
@@ -79,4 +84,16 @@ serve() {
 cleanup() {
 	[ -n "${VPID:-}" ] && kill "$VPID" 2>/dev/null || true
 	[ -f "$OUT/nginx.pid" ] && kill "$(cat "$OUT/nginx.pid")" 2>/dev/null || true
+}
+
+stop_nginx() {
+	[ -f "$OUT/nginx.pid" ] && kill "$(cat "$OUT/nginx.pid")" 2>/dev/null
+	rm -f "$OUT/nginx.pid"
+}
+
+# memory PID: "VmRSS MB / VmHWM MB" of a process, from /proc.
+memory() {
+	awk '/^VmRSS/ { r = $2 } /^VmHWM/ { h = $2 }
+	    END { printf "%d MB / %d MB\n", r / 1024, h / 1024 }' \
+	    "/proc/$1/status"
 }

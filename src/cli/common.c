@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "veche.h"
 #include "cli/cli.h"
@@ -132,27 +133,61 @@ cli_import_city(struct store *s, const char *path)
 	return 0;
 }
 
+/* Seconds on CLOCK_MONOTONIC: how long the seed runs, not the app's time. */
+static double
+elapsed_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	    (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Where the progress of a seed stands. */
+struct seed_clock {
+	struct timespec start;
+	double last;                    /* seconds of the last line */
+};
+
+#define SEED_PROGRESS_EVERY 2.0        /* seconds between progress lines */
+
+/* A line every SEED_PROGRESS_EVERY seconds: done, rate, time left. */
 static void
 print_progress(size_t done, size_t total, void *arg)
 {
-	(void)arg;
-	fprintf(stderr, "\rveche: seeding reports: %zu of %zu (%zu%%)", done,
-	    total, total ? done * 100 / total : 100);
-	if (done == total)
-		fputc('\n', stderr);
+	struct seed_clock *c = arg;
+	double t = elapsed_since(&c->start), rate;
+
+	if (done < total && t - c->last < SEED_PROGRESS_EVERY)
+		return;
+	c->last = t;
+	rate = t > 0 ? (double)done / t : 0;
+	fprintf(stderr, "veche: seeding reports: %zu of %zu (%zu%%), %.0f a "
+	    "second, %.0f s so far", done, total, total ? done * 100 / total :
+	    100, rate, t);
+	if (done < total)
+		fprintf(stderr, ", about %.0f s to go\n", rate > 0 ?
+		    (double)(total - done) / rate : 0);
+	else
+		fputs("; indexing them\n", stderr);
 }
 
 int
 cli_seed_reports(struct store *s, const struct catalog *c, size_t n,
     int days, uint64_t seed)
 {
-	struct demo_progress p = { print_progress, NULL };
+	struct seed_clock clk = { { 0, 0 }, 0 };
+	struct demo_progress p = { print_progress, &clk };
 	struct verr e;
 
+	clock_gettime(CLOCK_MONOTONIC, &clk.start);
 	if (demo_seed(s, c, n, days, seed, clock_now(), &p, &e) == -1) {
 		fprintf(stderr, "veche: seeding failed: %s\n", e.message);
 		return -1;
 	}
+	fprintf(stderr, "veche: seeded %zu reports in %.1f s\n", n,
+	    elapsed_since(&clk.start));
 	return 0;
 }
 

@@ -13,7 +13,12 @@ static const char usage[] =
     "usage: veche seed [--db FILE] [--reports N] [--days D] [--seed S]\n"
     "\n"
     "Add N (default 300) generated reports spread over the last D (default\n"
-    "120) days inside the city's areas.  Import a city first.\n";
+    "120) days inside the city's areas.  Import a city first.\n"
+    "\n"
+    "A bulk load: without fsync until the end, search, spatial and (when N\n"
+    "is more than the database holds) secondary indexes made once at the\n"
+    "end.  Meant for a new database: a crash part-way leaves one to seed\n"
+    "again.  Prints a progress line every few seconds.\n";
 
 static int
 run(int argc, char **argv)

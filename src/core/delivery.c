@@ -185,11 +185,15 @@ delivery_mail_configured(struct store *s)
 	    url[0] != '\0';
 }
 
-/* outbox_emit, with incident.answered's object when inc is not NULL. */
+/*
+ * outbox_emit, with incident.answered's object when inc is not NULL; about
+ * known, the report as the caller just wrote it, without reading it back,
+ * when known is not NULL.
+ */
 static int
 emit(struct store *s, enum event_type ev, int64_t report_id,
-    const char *detail, const struct outbox_incident *inc, int64_t now,
-    struct verr *e)
+    const struct report *known, const char *detail,
+    const struct outbox_incident *inc, int64_t now, struct verr *e)
 {
 	unsigned char raw[KEY_HEX / 2];
 	char key[KEY_HEX + 1], agency[VECHE_MAX_CODE + 1];
@@ -207,7 +211,8 @@ emit(struct store *s, enum event_type ev, int64_t report_id,
 		return verr_set(e, VERR_INTERNAL, NULL, "outbox: %s for report "
 		    "%lld outside a transaction", outbox_event_name(ev),
 		    (long long)report_id);
-	if ((rc = report_get(s, NULL, report_id, report_agency, agency)) == 1)
+	if ((rc = known != NULL ? report_agency(known, agency) : report_get(s,
+	    NULL, report_id, report_agency, agency)) == 1)
 		return verr_set(e, VERR_NOT_FOUND, "service_request_id",
 		    "service_request_id: no report %lld", (long long)report_id);
 	if (rc != 0) {
@@ -232,7 +237,8 @@ emit(struct store *s, enum event_type ev, int64_t report_id,
 		em.doc.incident_report_url = inc->report_url;
 	}
 	em.created = now;
-	if (report_get(s, NULL, report_id, report_payload, &em) != 0) {
+	if ((known != NULL ? report_show(NULL, known, report_payload, &em) :
+	    report_get(s, NULL, report_id, report_payload, &em)) != 0) {
 		verr_set(e, VERR_INTERNAL, NULL, "outbox: reading report: %s",
 		    store_error(s));
 		goto out;
@@ -319,15 +325,22 @@ int
 outbox_emit(struct store *s, enum event_type ev, int64_t report_id,
     const char *detail, int64_t now, struct verr *e)
 {
-	return emit(s, ev, report_id, detail, NULL, now, e);
+	return emit(s, ev, report_id, NULL, detail, NULL, now, e);
+}
+
+int
+outbox_emit_written(struct store *s, enum event_type ev,
+    const struct report *r, int64_t now, struct verr *e)
+{
+	return emit(s, ev, r->id, r, NULL, NULL, now, e);
 }
 
 int
 outbox_emit_incident(struct store *s, int64_t report_id,
     const struct outbox_incident *inc, int64_t now, struct verr *e)
 {
-	return emit(s, EVENT_INCIDENT_ANSWERED, report_id, inc->answer, inc,
-	    now, e);
+	return emit(s, EVENT_INCIDENT_ANSWERED, report_id, NULL, inc->answer,
+	    inc, now, e);
 }
 
 /* ---- Administration ---- */

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 
+struct report;
 struct store;
 
 enum event_type {
@@ -41,6 +42,16 @@ const char *outbox_event_name(enum event_type ev);
  */
 int outbox_emit(struct store *s, enum event_type ev, int64_t report_id,
     const char *detail, int64_t now, struct verr *e);
+
+/*
+ * The same about r, the report as the caller has just written it in this
+ * transaction (its id set, its fields as the store returns them: a NULL
+ * description is ""), without reading it back: for report_submit, so that
+ * a bulk load (veche seed) or a busy API does not read every new report
+ * twice.  Returns 0, or -1 with e set.
+ */
+int outbox_emit_written(struct store *s, enum event_type ev,
+    const struct report *r, int64_t now, struct verr *e);
 
 /*
  * Record event ev that is about no report (report 0): the payload is

@@ -269,6 +269,7 @@ submit_unit(struct store *conn, void *arg)
 	static const struct actor anonymous = { ROLE_CITIZEN, 0, "anonymous",
 	    { { 0 } }, 0 };
 	char object[32], after[160];
+	struct report written;
 	size_t i;
 
 	for (i = 0; i < u->nphotos; i++)
@@ -288,7 +289,13 @@ submit_unit(struct store *conn, void *arg)
 	if (audit_append(conn, u->actor != NULL ? u->actor : &anonymous,
 	    "report.submit", object, NULL, after, u->now, u->e) == -1)
 		return -1;
-	if (outbox_emit(conn, EVENT_REPORT_CREATED, u->id, NULL, u->now,
+	/* The event's payload from the report as stored, not read back. */
+	written = *u->r;
+	written.id = u->id;
+	written.reject_reason = written.fixed = -1;
+	if (written.description == NULL)
+		written.description = "";
+	if (outbox_emit_written(conn, EVENT_REPORT_CREATED, &written, u->now,
 	    u->e) == -1)
 		return -1;
 	return u->also != NULL ? u->also(conn, u->id, u->also_arg, u->e) : 0;

@@ -141,6 +141,10 @@ struct report_view {
 void report_view(const struct actor *actor, const struct report *r,
     struct report_view *out);
 
+/* fn's result on r (held by the caller) as actor may see it. */
+int report_show(const struct actor *actor, const struct report *r,
+    int (*fn)(const struct report *, void *), void *arg);
+
 /*
  * The reports matching q, one report found by id, or by the reporter's
  * token, as actor (NULL: the public) may see them: fn gets each row with

@@ -48,6 +48,15 @@ apply_view(const struct report *r, void *arg)
 }
 
 int
+report_show(const struct actor *actor, const struct report *r,
+    int (*fn)(const struct report *, void *), void *arg)
+{
+	struct viewed v = { actor, fn, arg };
+
+	return apply_view(r, &v);
+}
+
+int
 report_list(struct store *s, const struct actor *actor,
     const struct report_query *q, int (*fn)(const struct report *, void *),
     void *arg)

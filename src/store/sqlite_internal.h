@@ -51,6 +51,7 @@ enum store_module {
 	STORE_MOD_OFFICIALS,    /* officials' pages (sqlite_officials.c) */
 	STORE_MOD_CALLS,        /* open calls, candidates (sqlite_calls.c) */
 	STORE_MOD_DRAFTS,       /* drafts of regulations (sqlite_drafts.c) */
+	STORE_MOD_BULK,         /* loading many reports (sqlite_bulk.c) */
 	STORE_MOD__MAX
 };
 
@@ -87,6 +88,16 @@ extern const struct stmt_table store_drafts_stmts;
 extern const struct stmt_table store_alerts_stmts;
 extern const struct stmt_table store_incidents_stmts;
 extern const struct stmt_table store_officials_stmts;
+extern const struct stmt_table store_bulk_stmts;
+
+/*
+ * A report's key in the text index (report_text, core migration 6):
+ * (requested << SEARCH_KEY_SHIFT) + its place among the reports requested
+ * in the same second, so key order is (requested, id) order.  At most
+ * 2^24 reports a second.  Written by sqlite_reports.c, and by
+ * sqlite_bulk.c at the end of a load.
+ */
+#define SEARCH_KEY_SHIFT "24"
 
 /* One module's numbered migrations: steps[i] takes version i to i + 1. */
 struct migration_set {
@@ -126,6 +137,9 @@ struct store {
 	/* What store_changed saw last: data_version, total changes. */
 	int64_t seen_version, seen_changes;
 	int seen;
+	int defer_index;                /* a bulk load (sqlite_bulk.c): reports
+	                                 * get their search and spatial entries
+	                                 * at its end */
 };
 
 /*

@@ -22,14 +22,6 @@
 #define LIST_SEP        "\x1f"   /* separates media URLs in one column */
 
 /*
- * A report's key in the text index (report_text, core migration 6):
- * (requested << SEARCH_KEY_SHIFT) + its place among the reports requested
- * in the same second, so key order is (requested, id) order.  At most
- * 2^24 reports a second.
- */
-#define SEARCH_KEY_SHIFT "24"
-
-/*
  * The columns every report read selects, in this order.  The description is
  * the one written, with the reject reason beside it: what a caller may see
  * of it is core's decision (report_view in core/report_read.c), not the
@@ -287,7 +279,8 @@ report_insert(struct store *s, const struct report *r, const struct contact *c,
 		if (sq_step_done(s, st, "writing report contact") == -1)
 			return -1;
 	}
-	if (r->has_point) {
+	/* A bulk load (sqlite_bulk.c) adds both entries at its end. */
+	if (r->has_point && !s->defer_index) {
 		st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_GEO_PUT);
 		sqlite3_bind_int64(st, 1, rid);
 		sqlite3_bind_double(st, 2, r->lat);
@@ -297,7 +290,7 @@ report_insert(struct store *s, const struct report *r, const struct contact *c,
 		if (sq_step_done(s, st, "indexing report location") == -1)
 			return -1;
 	}
-	if (report_index_text(s, r, rid) == -1)
+	if (!s->defer_index && report_index_text(s, r, rid) == -1)
 		return -1;
 	st = sq_stmt(s, STORE_MOD_REPORTS, ST_UPDATE_INSERT);
 	sqlite3_bind_int64(st, 1, rid);

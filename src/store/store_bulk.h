@@ -1,0 +1,49 @@
+/*
+ * store_bulk.h: loading many reports at once (veche seed, serve --demo).
+ *
+ * Between store_bulk_begin and store_bulk_end the connection writes reports
+ * as fast as SQLite allows, for a database no one depends on yet:
+ *   - synchronous=OFF and a large page cache (VECHE_SEED_CACHE_KIB_NEG);
+ *   - report rows skip their search (FTS5) and spatial (R*Tree) entries,
+ *     which store_bulk_end adds for every report written since begin in
+ *     two statements, without the per-statement flushes of FTS5;
+ *   - when the load is larger than what is there, the secondary indexes
+ *     of reports, report_updates and events are dropped at begin and made
+ *     again, sorted once, at end.
+ * Everything else (rows, history, audit, outbox) is written as usual, by
+ * the usual functions, in the caller's transactions (store_begin/commit).
+ * store_bulk_end puts synchronous=FULL and the usual cache back, and
+ * checkpoints the WAL into the database file, synced.
+ *
+ * A crash between begin and end can leave a database without some indexes
+ * or search entries: load again into a fresh file.  Readers of the same
+ * file meanwhile see correct answers, slowly.
+ *
+ * Conventions as in store.h: 0 on success, -1 with store_error() on
+ * failure.
+ */
+#ifndef VECHE_STORE_BULK_H
+#define VECHE_STORE_BULK_H
+
+#include <stddef.h>
+
+struct store;
+struct store_bulk;
+
+/*
+ * Start a load of about n reports on s, outside a transaction.  Returns the
+ * load's state (the caller passes it to store_bulk_end, which frees it), or
+ * NULL with store_error() (s is then as before).
+ */
+struct store_bulk *store_bulk_begin(struct store *s, size_t n);
+
+/*
+ * Finish the load, outside a transaction: index the reports written since
+ * store_bulk_begin (committed ones; the caller rolled back the rest), make
+ * the dropped indexes again, restore the connection's settings and
+ * checkpoint.  Frees b (NULL: nothing to do, returns 0).  Returns 0, or -1
+ * with store_error(); the settings are restored either way.
+ */
+int store_bulk_end(struct store *s, struct store_bulk *b);
+
+#endif

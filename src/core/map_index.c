@@ -1016,6 +1016,8 @@ map_index_view(struct map_index *m, struct store *s,
 	struct grid g;
 	struct reach r;
 	const char *field;
+	int64_t bx, by;
+	size_t i;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));

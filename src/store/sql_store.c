@@ -102,6 +102,14 @@ ss_done(struct store *s, struct sql_stmt *st, const char *what)
 }
 
 int
+ss_changed(struct store *s, struct sql_stmt *st, const char *what)
+{
+	if (ss_done(s, st, what) == -1)
+		return -1;
+	return sql_changes(s->conn) > 0 ? 0 : 1;
+}
+
+int
 ss_tx_begin(struct store *s, int *own)
 {
 	if (s->db != NULL)
@@ -132,6 +140,14 @@ ss_tx_end(struct store *s, int own, int ok)
 	sql_rollback(s->conn);
 	snprintf(s->err, sizeof(s->err), "%s", why);
 	return -1;
+}
+
+int
+ss_tx_finish(struct store *s, int own, int rc)
+{
+	if (ss_tx_end(s, own, rc == 0) == -1 && rc == 0)
+		return -1;
+	return rc;
 }
 
 int
@@ -341,11 +357,13 @@ static const struct {
 	{ STORE_MOD_KEYS, &store_keys_stmts, NULL },
 	{ STORE_MOD_ADDRESSES, &store_addresses_stmts,
 	    &store_addresses_stmts_pg },
+	{ STORE_MOD_HELP, &store_help_stmts, &store_help_stmts_pg },
 };
 
 /* The schemas the converted subjects' tables live in. */
 static const struct migration_set *const converted_schemas[] = {
 	&store_core_schema_pg,
+	&store_help_schema_pg,
 };
 
 struct store *

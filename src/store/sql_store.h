@@ -42,6 +42,9 @@ int ss_int64_row(struct sql_stmt *st, void *arg);
 /* Run a statement for its effect, reset it: 0, or -1 with s->err. */
 int ss_done(struct store *s, struct sql_stmt *st, const char *what);
 
+/* ss_done for a write: 0 when it changed a row, 1 when none, or -1. */
+int ss_changed(struct store *s, struct sql_stmt *st, const char *what);
+
 /*
  * A transaction of the write's own unless the caller opened one (*own
  * says which; SQLite: the store's writer lock, as sq_tx_begin).  ss_tx_end
@@ -50,6 +53,13 @@ int ss_done(struct store *s, struct sql_stmt *st, const char *what);
  */
 int ss_tx_begin(struct store *s, int *own);
 int ss_tx_end(struct store *s, int own, int ok);
+
+/*
+ * End what ss_tx_begin opened after a write whose result rc is 0 (done),
+ * 1 (nothing to change; rolled back) or -1 (failed; rolled back), as
+ * sq_tx_finish.  Returns rc, or -1 if the commit of a done write failed.
+ */
+int ss_tx_finish(struct store *s, int own, int rc);
 
 /*
  * Run the numbered migrations sets[0..n) over c (schema_versions holds
@@ -76,5 +86,9 @@ extern const struct migration_set store_core_schema_pg;
  * engines run the shared text.
  */
 extern const struct stmt_table store_addresses_stmts_pg;
+extern const struct stmt_table store_help_stmts_pg;
+
+/* A converted module's PostgreSQL migrations, numbered as its SQLite list. */
+extern const struct migration_set store_help_schema_pg;
 
 #endif

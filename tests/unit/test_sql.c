@@ -23,6 +23,7 @@
 #include "store/sql.h"
 #include "store/sql_store.h"
 #include "store/store.h"
+#include "store/store_help.h"
 
 #define SLOTS 8
 
@@ -558,12 +559,230 @@ test_addresses_pg(void **state)
 	addresses(SQL_PG);
 }
 
+static int
+on_situation(const struct help_situation_row *r, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%s/%s/%u/%s/%.4f/"
+	    "%.1f/%lld/%lld;", r->slug, r->title, r->kinds,
+	    r->area != NULL ? r->area : "-", r->max_lon, r->radius_m,
+	    (long long)r->opened, (long long)r->closed);
+	o->n++;
+	return 0;
+}
+
+static int
+on_post(const struct help_post *p, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%s:%d/%d/%lld/%d/%d/"
+	    "%lld/%lld;", p->description, (int)p->type, (int)p->kind,
+	    (long long)p->count, (int)p->state, p->verified,
+	    (long long)p->volunteer, (long long)(p->taken + p->done));
+	o->n++;
+	return 0;
+}
+
+static int
+on_contact(const struct help_contact *c, void *arg)
+{
+	struct seen *o = arg;
+
+	snprintf(o->text, sizeof(o->text), "%s/%s/%s", c->name,
+	    c->phone != NULL ? c->phone : "-",
+	    c->email != NULL ? c->email : "-");
+	o->n++;
+	return 0;
+}
+
+/* The help map's posts of the test, newest last: (description, ...). */
+static int64_t
+help_post(struct store *s, int64_t sit, enum help_type type,
+    enum help_kind kind, int64_t count, double lat, double lon,
+    const char *what, int64_t created)
+{
+	struct help_post p;
+	struct help_contact c = { "Анна", "+79990001122", NULL };
+	int64_t id = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.situation = sit;
+	p.type = type;
+	p.kind = kind;
+	p.count = count;
+	p.until = 1781600000;
+	p.description = what;
+	p.lat = lat;
+	p.lon = lon;
+	p.created = created;
+	assert_int_equal(store_help_post_add(s, &p, &c, &id), 0);
+	assert_true(id > 0);
+	return id;
+}
+
+static void
+help(enum sql_engine engine)
+{
+	const int64_t now = 1781506800;
+	struct help_situation_row r;
+	struct help_filter f;
+	char dir[64];
+	struct seen o;
+	int64_t sit = 0, other = 0, need, near, far, n;
+	struct store *s = store_of(engine, dir, sizeof(dir));
+
+	memset(&r, 0, sizeof(r));
+	r.slug = "flood-2026";
+	r.title = "Паводок";
+	r.kinds = 1u << HELP_WATER | 1u << HELP_FOOD;
+	r.lat = 59.93;
+	r.lon = 30.31;
+	r.radius_m = 5000.5;
+	r.min_lat = 59.9;
+	r.min_lon = 30.2;
+	r.max_lat = 60.0;
+	r.max_lon = 30.4123;
+	r.opened = now - 3600;
+	assert_int_equal(store_help_situation_add(s, &r, &sit), 0);
+	assert_true(sit > 0);
+	/* The slug is taken: "already there", and the first is kept. */
+	r.title = "again";
+	assert_int_equal(store_help_situation_add(s, &r, &other), 2);
+	r.slug = "fire";
+	r.title = "Пожар";
+	r.area = "{\"type\":\"Polygon\"}";
+	r.opened = now - 60;
+	assert_int_equal(store_help_situation_add(s, &r, &other), 0);
+	assert_int_equal(store_help_situation_close(s, other, now), 0);
+	assert_int_equal(store_help_situation_close(s, other, now), 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_help_situation_each(s, on_situation, &o), 0);
+	assert_string_equal(o.text, "flood-2026/Паводок/6/-/30.4123/5000.5/"
+	    "1781503200/0;fire/Пожар/6/{\"type\":\"Polygon\"}/30.4123/5000.5/"
+	    "1781506740/1781506800;");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_help_situation_get(s, "flood-2026",
+	    on_situation, &o), 0);
+	assert_int_equal(o.n, 1);
+	assert_int_equal(store_help_situation_get(s, "none", on_situation,
+	    &o), 1);
+
+	need = help_post(s, sit, HELP_NEED, HELP_WATER, 3, 59.93, 30.31,
+	    "нужна вода", now - 30);
+	near = help_post(s, sit, HELP_OFFER, HELP_WATER, 10, 59.931, 30.311,
+	    "вода рядом", now - 20);
+	far = help_post(s, sit, HELP_OFFER, HELP_WATER, 50, 59.99, 30.39,
+	    "вода далеко", now - 10);
+	help_post(s, sit, HELP_OFFER, HELP_FOOD, 1, 59.931, 30.311,
+	    "еда", now);
+	/* All live posts, newest first; then offers of water only. */
+	memset(&f, 0, sizeof(f));
+	f.situation = sit;
+	f.now = now;
+	f.limit = 10;
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_help_post_each(s, &f, on_post, &o), 0);
+	assert_string_equal(o.text, "еда:1/2/1/0/0/0/0;вода далеко:1/1/50/0/0/"
+	    "0/0;вода рядом:1/1/10/0/0/0/0;нужна вода:0/1/3/0/0/0/0;");
+	f.type = HELP_OFFER + 1;
+	f.kind = HELP_WATER + 1;
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_help_post_each(s, &f, on_post, &o), 0);
+	assert_int_equal(o.n, 2);
+	/* A box around the centre: the far offer stays out, both plans. */
+	f.type = f.kind = 0;
+	f.bbox = 1;
+	f.min_lat = 59.92;
+	f.max_lat = 59.94;
+	f.min_lon = 30.30;
+	f.max_lon = 30.32;
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_help_post_each(s, &f, on_post, &o), 0);
+	assert_string_equal(o.text, "еда:1/2/1/0/0/0/0;вода рядом:1/1/10/0/0/"
+	    "0/0;нужна вода:0/1/3/0/0/0/0;");
+	f.limit = 0;    /* every box counts as wide: the time index's plan */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_help_post_each(s, &f, on_post, &o), 0);
+	assert_int_equal(o.n, 0);
+	/* Keyset paging below a time past 2038 (a BIGINT, not INTEGER). */
+	f.bbox = 0;
+	f.limit = 2;
+	f.before_created = 4102444800;
+	f.before_id = 1;
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_help_post_each(s, &f, on_post, &o), 0);
+	assert_string_equal(o.text, "еда:1/2/1/0/0/0/0;вода далеко:1/1/50/0/0/"
+	    "0/0;");
+	f.before_created = now - 10;
+	f.before_id = far;
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_help_post_each(s, &f, on_post, &o), 0);
+	assert_string_equal(o.text, "вода рядом:1/1/10/0/0/0/0;нужна вода:0/1/"
+	    "3/0/0/0/0;");
+	/* The need's matches: nearest water offer first, in the box. */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_help_matches(s, sit, HELP_WATER, 59.93, 30.31,
+	    0.5, 59.9, 30.2, 60.0, 30.4, now, 5, on_post, &o), 0);
+	assert_string_equal(o.text, "вода рядом:1/1/10/0/0/0/0;вода далеко:1/"
+	    "1/50/0/0/0/0;");
+	/* Taken once, by one volunteer; then done; offers are not taken. */
+	assert_int_equal(store_help_take(s, near, 77, now), 1);
+	assert_int_equal(store_help_take(s, need, 77, now), 0);
+	assert_int_equal(store_help_take(s, need, 78, now), 1);
+	assert_int_equal(store_help_taken_count(s, 77, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_help_done(s, need, now + 5), 0);
+	assert_int_equal(store_help_done(s, need, now + 6), 1);
+	assert_int_equal(store_help_taken_count(s, 77, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_help_verify(s, near, 1), 0);
+	assert_int_equal(store_help_verify(s, 999999, 1), 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_help_post_get(s, sit, need, on_post, &o), 0);
+	assert_string_equal(o.text, "нужна вода:0/1/3/2/0/77/3563013605;");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_help_post_get(s, sit, near, on_post, &o), 0);
+	assert_string_equal(o.text, "вода рядом:1/1/10/0/1/0/0;");
+	assert_int_equal(store_help_post_get(s, other, near, on_post, &o), 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_help_contact(s, need, on_contact, &o), 0);
+	assert_string_equal(o.text, "Анна/+79990001122/-");
+	assert_int_equal(store_help_contact(s, 999999, on_contact, &o), 1);
+	/* Opened again: the schema is at its version, the rows are there. */
+	store_close(s);
+	s = reopen(engine, dir);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_help_situation_get(s, "fire", on_situation,
+	    &o), 0);
+	assert_int_equal(o.n, 1);
+	store_gone(s, dir);
+}
+
+static void
+test_help_sqlite(void **state)
+{
+	(void)state;
+	help(SQL_SQLITE);
+}
+
+static void
+test_help_pg(void **state)
+{
+	(void)state;
+	help(SQL_PG);
+}
+
 /* Both engines know the core schema at the same version. */
 static void
 test_migrations_numbered_alike(void **state)
 {
 	(void)state;
 	assert_int_equal(store_core_schema_pg.n, store_core_schema.n);
+	assert_int_equal(store_help_schema_pg.n, store_help_schema.n);
 }
 
 int
@@ -581,6 +800,8 @@ main(void)
 		cmocka_unit_test(test_keys_pg),
 		cmocka_unit_test(test_addresses_sqlite),
 		cmocka_unit_test(test_addresses_pg),
+		cmocka_unit_test(test_help_sqlite),
+		cmocka_unit_test(test_help_pg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -358,12 +358,15 @@ static const struct {
 	{ STORE_MOD_ADDRESSES, &store_addresses_stmts,
 	    &store_addresses_stmts_pg },
 	{ STORE_MOD_HELP, &store_help_stmts, &store_help_stmts_pg },
+	{ STORE_MOD_PROPOSALS, &store_proposals_stmts,
+	    &store_proposals_stmts_pg },
 };
 
 /* The schemas the converted subjects' tables live in. */
 static const struct migration_set *const converted_schemas[] = {
 	&store_core_schema_pg,
 	&store_help_schema_pg,
+	&store_proposals_schema_pg,
 };
 
 struct store *

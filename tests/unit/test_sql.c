@@ -24,6 +24,7 @@
 #include "store/sql_store.h"
 #include "store/store.h"
 #include "store/store_help.h"
+#include "store/store_proposals.h"
 
 #define SLOTS 8
 
@@ -776,6 +777,152 @@ test_help_pg(void **state)
 	help(SQL_PG);
 }
 
+static int
+on_proposal(const struct proposal *p, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%s/%lld/%s/%d/%lld/"
+	    "%lld/%lld/%lld/%s;", p->title, (long long)p->report,
+	    p->agency != NULL ? p->agency : "-", (int)p->state,
+	    (long long)p->supports, (long long)p->reached,
+	    (long long)p->answer_due, (long long)p->updated,
+	    p->reason != NULL ? p->reason : "-");
+	o->n++;
+	return 0;
+}
+
+static int
+on_note(const struct agency_note *n, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text), i;
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%s/%s/%lld:",
+	    n->agency, n->title, (long long)n->date);
+	for (i = 0; i < n->nreports; i++) {
+		len = strlen(o->text);
+		snprintf(o->text + len, sizeof(o->text) - len, "%lld,",
+		    (long long)n->reports[i]);
+	}
+	len = strlen(o->text);
+	snprintf(o->text + len, sizeof(o->text) - len, ";");
+	o->n++;
+	return 0;
+}
+
+static void
+proposals(enum sql_engine engine)
+{
+	const int64_t now = 1781506800;
+	const int64_t links[] = { 40, 12, 15, 12 };
+	struct proposal p;
+	struct proposal_filter f;
+	struct agency_note n;
+	char dir[64];
+	struct seen o;
+	int64_t a = 0, b = 0, id = 0;
+	struct store *s = store_of(engine, dir, sizeof(dir));
+
+	memset(&p, 0, sizeof(p));
+	p.author = 5;
+	p.title = "Скамейки в сквере";
+	p.text = "Поставить скамейки";
+	p.report = 42;
+	p.agency = "parks";
+	p.threshold = 2;
+	p.created = now;
+	p.closes = now + 86400;
+	assert_int_equal(store_proposal_add(s, &p, &a), 0);
+	p.title = "Велодорожка";
+	p.report = 0;
+	p.agency = NULL;
+	p.created = now + 1;
+	assert_int_equal(store_proposal_add(s, &p, &b), 0);
+	assert_true(a > 0 && b > a);
+	/* Edited while unsupported; one support per account. */
+	assert_int_equal(store_proposal_edit(s, a, "Скамейки и урны",
+	    "Поставить скамейки и урны", now + 2), 0);
+	assert_int_equal(store_proposal_support(s, a, 7, now + 3), 0);
+	assert_int_equal(store_proposal_support(s, a, 7, now + 4), 2);
+	assert_int_equal(store_proposal_support(s, a, 8, now + 4), 0);
+	assert_int_equal(store_proposal_supported(s, a, 7), 1);
+	assert_int_equal(store_proposal_supported(s, b, 7), 0);
+	assert_int_equal(store_proposal_edit(s, a, "x", "y", now + 5), 1);
+	/* Moved once from collecting; the times kept where 0 (past 2038). */
+	assert_int_equal(store_proposal_move(s, a, PROPOSAL_COLLECTING,
+	    PROPOSAL_REVIEW, 4102444800, 4102444800 + 86400, 0, NULL,
+	    now + 6), 0);
+	assert_int_equal(store_proposal_move(s, a, PROPOSAL_COLLECTING,
+	    PROPOSAL_REVIEW, 1, 1, 1, "no", now + 7), 1);
+	assert_int_equal(store_proposal_move(s, a, PROPOSAL_REVIEW,
+	    PROPOSAL_ACCEPTED, 0, 0, now + 8, "Включено в план", now + 8), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_proposal_get(s, a, on_proposal, &o), 0);
+	assert_string_equal(o.text, "Скамейки и урны/42/parks/2/2/4102444800/"
+	    "4102531200/1781506808/Включено в план;");
+	assert_int_equal(store_proposal_get(s, 999999, on_proposal, &o), 1);
+	/* Lists: newest first, most supported first, by state. */
+	memset(&f, 0, sizeof(f));
+	f.limit = 10;
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_proposal_each(s, &f, on_proposal, &o), 0);
+	assert_int_equal(o.n, 2);
+	assert_non_null(strstr(o.text, "Велодорожка/0/-/0/0/0/0/1781506801/-;"
+	    "Скамейки"));
+	f.sort = PROPOSAL_SORT_SUPPORTS;
+	f.limit = 1;
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_proposal_each(s, &f, on_proposal, &o), 0);
+	assert_int_equal(strncmp(o.text, "Скамейки", strlen("Скамейки")), 0);
+	f.state = PROPOSAL_COLLECTING + 1;
+	f.limit = 10;
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_proposal_each(s, &f, on_proposal, &o), 0);
+	assert_int_equal(o.n, 1);
+	/* Notes with their reports, in order, a report linked once. */
+	memset(&n, 0, sizeof(n));
+	n.agency = "parks";
+	n.title = "Поставили скамейки";
+	n.text = "Тридцать скамеек";
+	n.date = now - 86400;
+	n.created = now;
+	n.reports = links;
+	n.nreports = 4;
+	assert_int_equal(store_note_add(s, &n, &id), 0);
+	n.title = "Без обращений";
+	n.date = now;
+	n.nreports = 0;
+	assert_int_equal(store_note_add(s, &n, &id), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_note_each(s, "parks", 0, 10, on_note, &o), 0);
+	assert_string_equal(o.text, "parks/Без обращений/1781506800:;"
+	    "parks/Поставили скамейки/1781420400:12,15,40,;");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_note_each(s, NULL, 15, 10, on_note, &o), 0);
+	assert_string_equal(o.text,
+	    "parks/Поставили скамейки/1781420400:12,15,40,;");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_note_each(s, "roads", 0, 10, on_note, &o), 0);
+	assert_int_equal(o.n, 0);
+	store_gone(s, dir);
+}
+
+static void
+test_proposals_sqlite(void **state)
+{
+	(void)state;
+	proposals(SQL_SQLITE);
+}
+
+static void
+test_proposals_pg(void **state)
+{
+	(void)state;
+	proposals(SQL_PG);
+}
+
 /* Both engines know the core schema at the same version. */
 static void
 test_migrations_numbered_alike(void **state)
@@ -783,6 +930,8 @@ test_migrations_numbered_alike(void **state)
 	(void)state;
 	assert_int_equal(store_core_schema_pg.n, store_core_schema.n);
 	assert_int_equal(store_help_schema_pg.n, store_help_schema.n);
+	assert_int_equal(store_proposals_schema_pg.n,
+	    store_proposals_schema.n);
 }
 
 int
@@ -802,6 +951,8 @@ main(void)
 		cmocka_unit_test(test_addresses_pg),
 		cmocka_unit_test(test_help_sqlite),
 		cmocka_unit_test(test_help_pg),
+		cmocka_unit_test(test_proposals_sqlite),
+		cmocka_unit_test(test_proposals_pg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -360,6 +360,7 @@ static const struct {
 	{ STORE_MOD_HELP, &store_help_stmts, &store_help_stmts_pg },
 	{ STORE_MOD_PROPOSALS, &store_proposals_stmts,
 	    &store_proposals_stmts_pg },
+	{ STORE_MOD_CALLS, &store_calls_stmts, NULL },
 };
 
 /* The schemas the converted subjects' tables live in. */
@@ -367,6 +368,7 @@ static const struct migration_set *const converted_schemas[] = {
 	&store_core_schema_pg,
 	&store_help_schema_pg,
 	&store_proposals_schema_pg,
+	&store_calls_schema_pg,
 };
 
 struct store *

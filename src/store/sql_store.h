@@ -92,5 +92,6 @@ extern const struct stmt_table store_proposals_stmts_pg;
 /* A converted module's PostgreSQL migrations, numbered as its SQLite list. */
 extern const struct migration_set store_help_schema_pg;
 extern const struct migration_set store_proposals_schema_pg;
+extern const struct migration_set store_calls_schema_pg;
 
 #endif

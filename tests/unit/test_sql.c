@@ -23,6 +23,7 @@
 #include "store/sql.h"
 #include "store/sql_store.h"
 #include "store/store.h"
+#include "store/store_calls.h"
 #include "store/store_help.h"
 #include "store/store_proposals.h"
 
@@ -923,6 +924,165 @@ test_proposals_pg(void **state)
 	proposals(SQL_PG);
 }
 
+static int
+on_call(const struct call *c, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%s/%s/%lld/%lld/%lld/"
+	    "%s/%s/%lld;", c->post, c->members, (long long)c->decision_due,
+	    (long long)c->decided, (long long)c->chosen,
+	    c->reasons != NULL ? c->reasons : "-",
+	    c->vote != NULL ? c->vote : "-", (long long)c->candidates);
+	o->n++;
+	return 0;
+}
+
+static int
+on_candidate(const struct candidate *k, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%lld/%s/%s/%d/%s/"
+	    "%lld/%lld;", (long long)k->call, (long long)k->user, k->name,
+	    k->programme, (int)k->state, k->reason != NULL ? k->reason : "-",
+	    (long long)k->supports, (long long)k->updated);
+	o->n++;
+	return 0;
+}
+
+static int
+on_audience(int64_t user, int candidate, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%lld:%d;",
+	    (long long)user, candidate);
+	o->n++;
+	return 0;
+}
+
+static void
+calls(enum sql_engine engine)
+{
+	const int64_t now = 1781506800;
+	struct call c;
+	struct candidate k;
+	char dir[64], want[256];
+	struct seen o;
+	int64_t a = 0, b = 0, k1 = 0, k2 = 0, none = 0;
+	struct store *s = store_of(engine, dir, sizeof(dir));
+
+	memset(&c, 0, sizeof(c));
+	c.post = "Министр транспорта";
+	c.body = "Комиссия";
+	c.members = "Иванов, Петрова";
+	c.requirements = "Стаж";
+	c.opens = now;
+	c.apps_close = now + 10;
+	c.discussion_close = now + 20;
+	c.decision_due = 4102444800;    /* past 2038: a BIGINT */
+	c.created = now;
+	assert_int_equal(store_call_add(s, &c, &a), 0);
+	c.post = "Глава района";
+	c.created = now + 1;
+	assert_int_equal(store_call_add(s, &c, &b), 0);
+	assert_true(a > 0 && b > a);
+	/* One application per account and call. */
+	memset(&k, 0, sizeof(k));
+	k.call = a;
+	k.user = 100;
+	k.name = "Сидоров";
+	k.experience = "10 лет";
+	k.education = "МАДИ";
+	k.programme = "Трамваи";
+	k.created = now + 2;
+	assert_int_equal(store_candidate_add(s, &k, &k1), 0);
+	assert_int_equal(store_candidate_add(s, &k, &none), 2);
+	k.user = 101;
+	k.name = "Кузнецова";
+	assert_int_equal(store_candidate_add(s, &k, &k2), 0);
+	assert_true(k1 > 0 && k2 > k1);
+	k.call = b;
+	assert_int_equal(store_candidate_add(s, &k, &none), 0);
+	/* Supports, once per account; the audience lists each account once. */
+	assert_int_equal(store_candidate_support(s, k1, 200, now + 3), 0);
+	assert_int_equal(store_candidate_support(s, k1, 200, now + 4), 2);
+	assert_int_equal(store_candidate_support(s, k2, 101, now + 4), 0);
+	assert_int_equal(store_candidate_supported(s, k1, 200), 1);
+	assert_int_equal(store_candidate_supported(s, k2, 200), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_call_audience(s, a, 10, on_audience, &o), 0);
+	assert_string_equal(o.text, "100:1;101:1;200:0;");
+	/* Edited while active; withdrawn, then back with a new profile. */
+	k.programme = "Автобусы";
+	assert_int_equal(store_candidate_edit(s, k1, &k, now + 5), 0);
+	assert_int_equal(store_candidate_move(s, k1, CANDIDATE_ACTIVE,
+	    CANDIDATE_WITHDRAWN, NULL, now + 6), 0);
+	assert_int_equal(store_candidate_move(s, k1, CANDIDATE_ACTIVE,
+	    CANDIDATE_REJECTED, "нет", now + 6), 1);
+	assert_int_equal(store_candidate_edit(s, k1, &k, now + 7), 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_call_get(s, a, on_call, &o), 0);
+	assert_string_equal(o.text, "Министр транспорта/Иванов, Петрова/"
+	    "4102444800/0/0/-/-/1;");
+	assert_int_equal(store_candidate_reapply(s, k1, &k, now + 8), 0);
+	assert_int_equal(store_candidate_reapply(s, k1, &k, now + 9), 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_candidate_mine(s, a, 100, on_candidate, &o), 0);
+	assert_string_equal(o.text, "1/100/Кузнецова/Автобусы/0/-/1/"
+	    "1781506808;");
+	assert_int_equal(store_candidate_mine(s, a, 999, on_candidate, &o), 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_candidate_get(s, k2, on_candidate, &o), 0);
+	assert_string_equal(o.text, "1/101/Кузнецова/Трамваи/0/-/1/"
+	    "1781506802;");
+	/* Lists: one call's, everyone's, calls newest and oldest first. */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_candidate_each(s, a, 10, on_candidate, &o), 0);
+	assert_int_equal(o.n, 2);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_candidate_each(s, 0, 10, on_candidate, &o), 0);
+	assert_int_equal(o.n, 3);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_call_each(s, 1, 0, on_call, &o), 0);
+	assert_int_equal(strncmp(o.text, "Глава района/",
+	    strlen("Глава района/")), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_call_each(s, 1, 1, on_call, &o), 0);
+	assert_int_equal(strncmp(o.text, "Министр транспорта/",
+	    strlen("Министр транспорта/")), 0);
+	/* Decided once. */
+	assert_int_equal(store_call_decide(s, a, now + 30, k2, "Лучшая "
+	    "программа", "5 за, 1 против"), 0);
+	assert_int_equal(store_call_decide(s, a, now + 31, k1, "x", "y"), 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_call_get(s, a, on_call, &o), 0);
+	snprintf(want, sizeof(want), "Министр транспорта/Иванов, Петрова/"
+	    "4102444800/1781506830/%lld/Лучшая программа/5 за, 1 против/2;",
+	    (long long)k2);
+	assert_string_equal(o.text, want);
+	assert_int_equal(store_call_get(s, 999999, on_call, &o), 1);
+	store_gone(s, dir);
+}
+
+static void
+test_calls_sqlite(void **state)
+{
+	(void)state;
+	calls(SQL_SQLITE);
+}
+
+static void
+test_calls_pg(void **state)
+{
+	(void)state;
+	calls(SQL_PG);
+}
+
 /* Both engines know the core schema at the same version. */
 static void
 test_migrations_numbered_alike(void **state)
@@ -932,6 +1092,7 @@ test_migrations_numbered_alike(void **state)
 	assert_int_equal(store_help_schema_pg.n, store_help_schema.n);
 	assert_int_equal(store_proposals_schema_pg.n,
 	    store_proposals_schema.n);
+	assert_int_equal(store_calls_schema_pg.n, store_calls_schema.n);
 }
 
 int
@@ -953,6 +1114,8 @@ main(void)
 		cmocka_unit_test(test_help_pg),
 		cmocka_unit_test(test_proposals_sqlite),
 		cmocka_unit_test(test_proposals_pg),
+		cmocka_unit_test(test_calls_sqlite),
+		cmocka_unit_test(test_calls_pg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

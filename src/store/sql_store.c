@@ -361,6 +361,7 @@ static const struct {
 	{ STORE_MOD_PROPOSALS, &store_proposals_stmts,
 	    &store_proposals_stmts_pg },
 	{ STORE_MOD_CALLS, &store_calls_stmts, NULL },
+	{ STORE_MOD_DRAFTS, &store_drafts_stmts, &store_drafts_stmts_pg },
 };
 
 /* The schemas the converted subjects' tables live in. */
@@ -369,6 +370,7 @@ static const struct migration_set *const converted_schemas[] = {
 	&store_help_schema_pg,
 	&store_proposals_schema_pg,
 	&store_calls_schema_pg,
+	&store_drafts_schema_pg,
 };
 
 struct store *

@@ -88,10 +88,12 @@ extern const struct migration_set store_core_schema_pg;
 extern const struct stmt_table store_addresses_stmts_pg;
 extern const struct stmt_table store_help_stmts_pg;
 extern const struct stmt_table store_proposals_stmts_pg;
+extern const struct stmt_table store_drafts_stmts_pg;
 
 /* A converted module's PostgreSQL migrations, numbered as its SQLite list. */
 extern const struct migration_set store_help_schema_pg;
 extern const struct migration_set store_proposals_schema_pg;
 extern const struct migration_set store_calls_schema_pg;
+extern const struct migration_set store_drafts_schema_pg;
 
 #endif

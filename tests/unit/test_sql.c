@@ -24,6 +24,7 @@
 #include "store/sql_store.h"
 #include "store/store.h"
 #include "store/store_calls.h"
+#include "store/store_drafts.h"
 #include "store/store_help.h"
 #include "store/store_proposals.h"
 
@@ -368,6 +369,23 @@ test_errors_pg(void **state)
 	errors_and_transactions(SQL_PG);
 }
 
+/*
+ * Tables of modules not yet converted that converted ones read, as their
+ * SQLite migrations leave them (columns the statements name): on
+ * PostgreSQL the test creates them, until their own modules convert.
+ * Drafts join social's comments (and comments name accounts' users).
+ */
+static const char unconverted_pg[] =
+	"CREATE TABLE users(id BIGINT PRIMARY KEY, login TEXT NOT NULL UNIQUE,"
+	" pwhash TEXT NOT NULL, role INTEGER NOT NULL,"
+	" disabled INTEGER NOT NULL DEFAULT 0, created BIGINT NOT NULL);"
+	"CREATE TABLE comments(id BIGINT PRIMARY KEY,"
+	" subject_kind TEXT NOT NULL, subject BIGINT NOT NULL, report BIGINT,"
+	" author TEXT, body TEXT NOT NULL, status INTEGER NOT NULL DEFAULT 0,"
+	" device TEXT, created BIGINT NOT NULL, photo TEXT,"
+	" \"user\" BIGINT REFERENCES users(id) ON DELETE SET NULL,"
+	" premark TEXT, reason TEXT, moderator BIGINT, moderated BIGINT);";
+
 /* The store of engine: a SQLite file, or the converted modules on pg. */
 static struct store *
 store_of(enum sql_engine engine, char *dir, size_t dirlen)
@@ -384,6 +402,7 @@ store_of(enum sql_engine engine, char *dir, size_t dirlen)
 	} else {
 		dir[0] = '\0';
 		eng_open(&e, SQL_PG);   /* an empty schema */
+		assert_int_equal(sql_exec(e.c, unconverted_pg), 0);
 		eng_close(&e);
 		s = ss_open_pg(pg_url(), err, sizeof(err));
 	}
@@ -1083,6 +1102,225 @@ test_calls_pg(void **state)
 	calls(SQL_PG);
 }
 
+static int
+on_draft(const struct draft *d, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%s/%s/%d/%lld;",
+	    d->agency, d->title, d->version, (long long)d->proposals);
+	o->n++;
+	return 0;
+}
+
+static int
+on_para(const struct draft_para *p, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "v%d %d.%d %s %s %lld;",
+	    p->version, p->article, p->number, p->article_title, p->text,
+	    (long long)p->comments);
+	o->n++;
+	return 0;
+}
+
+static int
+on_draft_proposal(const struct draft_proposal *p, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%lld %d.%d %s/%lld/%s/"
+	    "%s/%d/%s/%lld/%d;", (long long)p->comment, p->article, p->number,
+	    p->author != NULL ? p->author : "-", (long long)p->user, p->body,
+	    p->wording != NULL ? p->wording : "-", (int)p->decision,
+	    p->reason != NULL ? p->reason : "-", (long long)p->decided,
+	    (int)p->lang);
+	o->n++;
+	return 0;
+}
+
+static int
+on_participant(int64_t user, enum lang lang, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%lld:%d;",
+	    (long long)user, (int)lang);
+	o->n++;
+	return 0;
+}
+
+/* Comment id on paragraph para by user (0: none), published or not. */
+static void
+draft_comment(struct store *s, int64_t id, int64_t para, int64_t user,
+    int status, const char *body)
+{
+	char sql[512], who[32];
+
+	snprintf(who, sizeof(who), "NULL");
+	if (user > 0) {
+		snprintf(sql, sizeof(sql), "INSERT INTO users(id, login, pwhash,"
+		    " role, created) VALUES (%lld, 'u%lld', 'x', 0, 0)"
+		    " ON CONFLICT DO NOTHING", (long long)user, (long long)user);
+		assert_int_equal(sql_exec(s->conn, sql), 0);
+		snprintf(who, sizeof(who), "%lld", (long long)user);
+	}
+	snprintf(sql, sizeof(sql), "INSERT INTO comments(id, subject_kind,"
+	    " subject, author, body, status, created, \"user\") VALUES (%lld,"
+	    " 'draft_paragraph', %lld, %s, '%s', %d, %lld, %s)",
+	    (long long)id, (long long)para, user > 0 ? "'Житель'" : "NULL",
+	    body, status, (long long)(1781506800 + id), who);
+	if (sql_exec(s->conn, sql) != 0)
+		fail_msg("%s", sql_errmsg(s->conn));
+}
+
+/* The first paragraph's id into *(int64_t *)arg. */
+static int
+para_id(const struct draft_para *p, void *arg)
+{
+	if (*(int64_t *)arg == 0)
+		*(int64_t *)arg = p->id;
+	return 0;
+}
+
+static void
+drafts(enum sql_engine engine)
+{
+	const int64_t now = 1781506800;
+	struct draft_para v1[] = {
+		{ 0, 0, 0, 1, "Общие положения", 1, "Правила действуют.", 0 },
+		{ 0, 0, 0, 1, "Общие положения", 2, "Срок год.", 0 },
+		{ 0, 0, 0, 2, "Ответственность", 1, "Штраф.", 0 },
+	};
+	struct draft_para v2[] = {
+		{ 0, 0, 0, 1, "Общие положения", 1, "Правила действуют всегда.",
+		    0 },
+	};
+	struct draft_text t1 = { v1, 3, 2 }, t2 = { v2, 1, 1 };
+	struct draft d;
+	struct draft_filter f;
+	char dir[64];
+	struct seen o;
+	int64_t a = 0, b = 0, p11 = 0, p21 = 0;
+	struct store *s = store_of(engine, dir, sizeof(dir));
+
+	memset(&d, 0, sizeof(d));
+	d.agency = "roads";
+	d.title = "Правила парковки";
+	d.opens = now - 10;
+	d.closes = now + 86400;
+	d.created = now;
+	assert_int_equal(store_draft_add(s, &d, &a), 0);
+	d.agency = "parks";
+	d.title = "Правила парков";
+	d.opens = now + 100;
+	d.created = now + 1;
+	assert_int_equal(store_draft_add(s, &d, &b), 0);
+	assert_int_equal(store_draft_version_add(s, a, 1, &t1, now), 0);
+	/* The same version again breaks its key: nothing of it is kept. */
+	assert_int_equal(store_draft_version_add(s, a, 1, &t2, now), -1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_draft_paras(s, a, 1, on_para, &o), 0);
+	assert_string_equal(o.text, "v1 1.1 Общие положения Правила действуют."
+	    " 0;v1 1.2 Общие положения Срок год. 0;v1 2.1 Ответственность "
+	    "Штраф. 0;");
+	assert_int_equal(store_draft_version_add(s, a, 2, &t2, now + 5), 0);
+	/* Comments: two published on 1.1 of version 1, one hidden, one on
+	 * version 2 by the same account later. */
+	assert_int_equal(store_draft_paras(s, a, 1, para_id, &p11), 0);
+	assert_int_equal(store_draft_paras(s, a, 2, para_id, &p21), 0);
+	assert_true(p11 > 0 && p21 > p11);
+	draft_comment(s, 1, p11, 7, 0, "Уточнить срок");
+	draft_comment(s, 2, p11, 0, 0, "Анонимно");
+	draft_comment(s, 3, p11, 8, 1, "Скрыт");
+	draft_comment(s, 4, p21, 7, 0, "Снова я");
+	assert_int_equal(store_draft_wording_add(s, 1, p11,
+	    "Правила действуют год."), 0);
+	assert_int_equal(store_draft_lang_add(s, 1, LANG_EN), 0);
+	assert_int_equal(store_draft_decide(s, 1, DRAFT_PARTLY, "Частично",
+	    5, now + 50), 0);
+	assert_int_equal(store_draft_decide(s, 1, DRAFT_REJECTED, "нет", 5,
+	    now + 51), 2);
+	assert_int_equal(store_draft_decide(s, 2, DRAFT_ACCEPTED, NULL, 0,
+	    now + 52), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_draft_get(s, a, on_draft, &o), 0);
+	assert_string_equal(o.text, "roads/Правила парковки/2/3;");
+	assert_int_equal(store_draft_get(s, 999999, on_draft, &o), 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_draft_paras(s, a, 2, on_para, &o), 0);
+	assert_string_equal(o.text, "v2 1.1 Общие положения Правила действуют "
+	    "всегда. 1;");
+	/* Proposals: all of the draft, then one paragraph's, then one. */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_draft_proposals(s, a, 0, 10, on_draft_proposal,
+	    &o), 0);
+	assert_string_equal(o.text, "1 1.1 Житель/7/Уточнить срок/Правила "
+	    "действуют год./2/Частично/1781506850/1;2 1.1 -/0/Анонимно/-/1/-/"
+	    "1781506852/0;4 1.1 Житель/7/Снова я/-/0/-/0/0;");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_draft_proposals(s, a, p21, 10,
+	    on_draft_proposal, &o), 0);
+	assert_int_equal(o.n, 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_draft_proposal_get(s, 2, on_draft_proposal,
+	    &o), 0);
+	assert_int_equal(o.n, 1);
+	assert_int_equal(store_draft_proposal_get(s, 3, on_draft_proposal,
+	    &o), 1);
+	/* Each account once, with its latest comment's language. */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_draft_participants(s, a, 10, on_participant,
+	    &o), 0);
+	assert_string_equal(o.text, "7:0;");
+	assert_int_equal(store_draft_lang_add(s, 4, LANG_EN), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_draft_participants(s, a, 10, on_participant,
+	    &o), 0);
+	assert_string_equal(o.text, "7:1;");
+	/* Lists: by agency, open, upcoming. */
+	memset(&f, 0, sizeof(f));
+	f.now = now;
+	f.limit = 10;
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_draft_each(s, &f, on_draft, &o), 0);
+	assert_string_equal(o.text, "parks/Правила парков/0/0;"
+	    "roads/Правила парковки/2/3;");
+	f.agency = "roads";
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_draft_each(s, &f, on_draft, &o), 0);
+	assert_int_equal(o.n, 1);
+	f.agency = NULL;
+	f.when = DRAFT_UPCOMING;
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_draft_each(s, &f, on_draft, &o), 0);
+	assert_string_equal(o.text, "parks/Правила парков/0/0;");
+	f.when = DRAFT_OPEN;
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_draft_each(s, &f, on_draft, &o), 0);
+	assert_string_equal(o.text, "roads/Правила парковки/2/3;");
+	store_gone(s, dir);
+}
+
+static void
+test_drafts_sqlite(void **state)
+{
+	(void)state;
+	drafts(SQL_SQLITE);
+}
+
+static void
+test_drafts_pg(void **state)
+{
+	(void)state;
+	drafts(SQL_PG);
+}
+
 /* Both engines know the core schema at the same version. */
 static void
 test_migrations_numbered_alike(void **state)
@@ -1093,6 +1331,7 @@ test_migrations_numbered_alike(void **state)
 	assert_int_equal(store_proposals_schema_pg.n,
 	    store_proposals_schema.n);
 	assert_int_equal(store_calls_schema_pg.n, store_calls_schema.n);
+	assert_int_equal(store_drafts_schema_pg.n, store_drafts_schema.n);
 }
 
 int
@@ -1116,6 +1355,8 @@ main(void)
 		cmocka_unit_test(test_proposals_pg),
 		cmocka_unit_test(test_calls_sqlite),
 		cmocka_unit_test(test_calls_pg),
+		cmocka_unit_test(test_drafts_sqlite),
+		cmocka_unit_test(test_drafts_pg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

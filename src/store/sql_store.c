@@ -157,6 +157,16 @@ ss_int64_row(struct sql_stmt *st, void *arg)
 	return 0;
 }
 
+int
+ss_ids_row(struct sql_stmt *st, void *arg)
+{
+	const struct sq_ids *r = arg;
+
+	if (*r->n < r->max)
+		r->ids[(*r->n)++] = sql_column_int64(st, 0);
+	return 0;
+}
+
 /* Bring one module's schema to its last version (as sqlite.c does). */
 static int
 migrate_set(struct sql_conn *c, struct sql_stmt *get,
@@ -362,6 +372,7 @@ static const struct {
 	    &store_proposals_stmts_pg },
 	{ STORE_MOD_CALLS, &store_calls_stmts, NULL },
 	{ STORE_MOD_DRAFTS, &store_drafts_stmts, &store_drafts_stmts_pg },
+	{ STORE_MOD_OFFICIALS, &store_officials_stmts, NULL },
 };
 
 /* The schemas the converted subjects' tables live in. */
@@ -371,6 +382,7 @@ static const struct migration_set *const converted_schemas[] = {
 	&store_proposals_schema_pg,
 	&store_calls_schema_pg,
 	&store_drafts_schema_pg,
+	&store_officials_schema_pg,
 };
 
 struct store *

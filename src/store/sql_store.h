@@ -39,6 +39,9 @@ int ss_row(struct store *s, struct sql_stmt *st, const char *what,
 /* A row function for ss_row: column 0 into *(int64_t *)arg. */
 int ss_int64_row(struct sql_stmt *st, void *arg);
 
+/* A row function for ss_rows: column 0 appended to a struct sq_ids. */
+int ss_ids_row(struct sql_stmt *st, void *arg);
+
 /* Run a statement for its effect, reset it: 0, or -1 with s->err. */
 int ss_done(struct store *s, struct sql_stmt *st, const char *what);
 
@@ -95,5 +98,6 @@ extern const struct migration_set store_help_schema_pg;
 extern const struct migration_set store_proposals_schema_pg;
 extern const struct migration_set store_calls_schema_pg;
 extern const struct migration_set store_drafts_schema_pg;
+extern const struct migration_set store_officials_schema_pg;
 
 #endif

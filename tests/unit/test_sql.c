@@ -26,6 +26,7 @@
 #include "store/store_calls.h"
 #include "store/store_drafts.h"
 #include "store/store_help.h"
+#include "store/store_officials.h"
 #include "store/store_proposals.h"
 
 #define SLOTS 8
@@ -373,7 +374,8 @@ test_errors_pg(void **state)
  * Tables of modules not yet converted that converted ones read, as their
  * SQLite migrations leave them (columns the statements name): on
  * PostgreSQL the test creates them, until their own modules convert.
- * Drafts join social's comments (and comments name accounts' users).
+ * Drafts join social's comments (and comments name accounts' users);
+ * officials' profiles are joined to users.
  */
 static const char unconverted_pg[] =
 	"CREATE TABLE users(id BIGINT PRIMARY KEY, login TEXT NOT NULL UNIQUE,"
@@ -1155,6 +1157,20 @@ on_participant(int64_t user, enum lang lang, void *arg)
 	return 0;
 }
 
+/* Account id of role (accounts' table, by the same SQL on both). */
+static void
+user_put(struct store *s, int64_t id, int role, int disabled)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), "INSERT INTO users(id, login, pwhash, role,"
+	    " disabled, created) VALUES (%lld, 'u%lld', 'x', %d, %d, 0)"
+	    " ON CONFLICT DO NOTHING", (long long)id, (long long)id, role,
+	    disabled);
+	if (sql_exec(s->conn, sql) != 0)
+		fail_msg("%s", sql_errmsg(s->conn));
+}
+
 /* Comment id on paragraph para by user (0: none), published or not. */
 static void
 draft_comment(struct store *s, int64_t id, int64_t para, int64_t user,
@@ -1164,10 +1180,7 @@ draft_comment(struct store *s, int64_t id, int64_t para, int64_t user,
 
 	snprintf(who, sizeof(who), "NULL");
 	if (user > 0) {
-		snprintf(sql, sizeof(sql), "INSERT INTO users(id, login, pwhash,"
-		    " role, created) VALUES (%lld, 'u%lld', 'x', 0, 0)"
-		    " ON CONFLICT DO NOTHING", (long long)user, (long long)user);
-		assert_int_equal(sql_exec(s->conn, sql), 0);
+		user_put(s, user, 0, 0);
 		snprintf(who, sizeof(who), "%lld", (long long)user);
 	}
 	snprintf(sql, sizeof(sql), "INSERT INTO comments(id, subject_kind,"
@@ -1321,6 +1334,191 @@ test_drafts_pg(void **state)
 	drafts(SQL_PG);
 }
 
+static int
+on_profile(const struct official_profile *p, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%d/%s/%s/%s/%s/%d/"
+	    "%lld;", (long long)p->user, p->public, p->name,
+	    p->position != NULL ? p->position : "-",
+	    p->agency != NULL ? p->agency : "-",
+	    p->email != NULL ? p->email : "-", (int)p->role,
+	    (long long)p->updated);
+	o->n++;
+	return 0;
+}
+
+static int
+on_official_note(const struct official_note *n, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%s;",
+	    (long long)n->user, n->body);
+	o->n++;
+	return 0;
+}
+
+static int
+on_question(const struct official_question *q, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%s/%lld/%lld/%lld;",
+	    q->text, (long long)q->closes, (long long)q->mailed,
+	    (long long)q->answers);
+	o->n++;
+	return 0;
+}
+
+static int
+on_answer(const struct official_answer *a, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%s/%s;",
+	    (long long)a->user, a->name != NULL ? a->name : "-", a->body);
+	o->n++;
+	return 0;
+}
+
+static void
+officials(enum sql_engine engine)
+{
+	const int64_t now = 1781506800;
+	struct official_profile p;
+	struct official_question q;
+	struct official_answer a;
+	char dir[64];
+	struct seen o;
+	int64_t id = 0, q1 = 0, q2 = 0, ids[4];
+	size_t n;
+	struct store *s = store_of(engine, dir, sizeof(dir));
+
+	user_put(s, 2, 2, 0);           /* an operator */
+	user_put(s, 3, 3, 0);           /* a head */
+	user_put(s, 4, 3, 1);           /* a head, disabled */
+	user_put(s, 5, 0, 0);           /* a citizen */
+	memset(&p, 0, sizeof(p));
+	p.user = 2;
+	p.public = 1;
+	p.name = "Иванов";
+	p.position = "Инженер";
+	p.agency = "roads";
+	p.email = "i@example.org";
+	p.updated = now;
+	assert_int_equal(store_official_profile_put(s, &p), 0);
+	/* Put again: the profile is replaced, not doubled. */
+	p.name = "Иванов И. И.";
+	p.updated = now + 1;
+	assert_int_equal(store_official_profile_put(s, &p), 0);
+	p.user = 3;
+	p.name = "Петрова";
+	p.position = NULL;
+	p.email = NULL;
+	assert_int_equal(store_official_profile_put(s, &p), 0);
+	p.user = 4;
+	p.name = "Бывший";
+	assert_int_equal(store_official_profile_put(s, &p), 0);
+	p.user = 5;
+	p.name = "Житель";
+	p.agency = "parks";
+	assert_int_equal(store_official_profile_put(s, &p), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_official_profile_get(s, 2, on_profile, &o), 0);
+	assert_string_equal(o.text, "2/1/Иванов И. И./Инженер/roads/"
+	    "i@example.org/2/1781506801;");
+	/* Only live operators and heads are shown: the head first. */
+	assert_int_equal(store_official_profile_get(s, 4, on_profile, &o), 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_official_profile_each(s, NULL, on_profile, &o),
+	    0);
+	assert_string_equal(o.text, "3/1/Петрова/-/roads/-/3/1781506801;"
+	    "2/1/Иванов И. И./Инженер/roads/i@example.org/2/1781506801;");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_official_profile_each(s, "parks", on_profile,
+	    &o), 0);
+	assert_int_equal(o.n, 0);
+	/* Notes, newest first. */
+	assert_int_equal(store_official_note_add(s, 2, "Вышли на ремонт", now,
+	    &id), 0);
+	assert_int_equal(store_official_note_add(s, 2, "Закончили", now + 9,
+	    &id), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_official_note_get(s, id, on_official_note, &o),
+	    0);
+	assert_string_equal(o.text, "2/Закончили;");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_official_note_each(s, 2, 10, on_official_note,
+	    &o), 0);
+	assert_string_equal(o.text, "2/Закончили;2/Вышли на ремонт;");
+	/* Questions, one answer per account, digests due once. */
+	memset(&q, 0, sizeof(q));
+	q.user = 2;
+	q.text = "Где нужна скамейка?";
+	q.created = now;
+	q.closes = now + 100;
+	assert_int_equal(store_official_question_add(s, &q, &q1), 0);
+	q.text = "Что починить?";
+	q.created = now + 1;
+	q.closes = 4102444800;
+	assert_int_equal(store_official_question_add(s, &q, &q2), 0);
+	memset(&a, 0, sizeof(a));
+	a.question = q1;
+	a.user = 5;
+	a.name = "Житель";
+	a.body = "У школы";
+	a.created = now + 5;
+	assert_int_equal(store_official_answer_add(s, &a, &id), 0);
+	a.body = "Ещё раз";
+	assert_int_equal(store_official_answer_add(s, &a, &id), 2);
+	a.user = 6;
+	a.name = NULL;
+	a.body = "В парке";
+	a.created = now + 6;
+	assert_int_equal(store_official_answer_add(s, &a, &id), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_official_answer_each(s, q1, on_answer, &o), 0);
+	assert_string_equal(o.text, "5/Житель/У школы;6/-/В парке;");
+	n = 0;
+	assert_int_equal(store_official_questions_due(s, now + 100, ids, 4,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	assert_true(ids[0] == q1);
+	assert_int_equal(store_official_question_mailed(s, q1, now + 101), 0);
+	assert_int_equal(store_official_question_mailed(s, q1, now + 102), 1);
+	assert_int_equal(store_official_questions_due(s, now + 100, ids, 4,
+	    &n), 0);
+	assert_int_equal(n, 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_official_question_each(s, 2, 10, on_question,
+	    &o), 0);
+	assert_string_equal(o.text, "Что починить?/4102444800/0/0;"
+	    "Где нужна скамейка?/1781506900/1781506901/2;");
+	assert_int_equal(store_official_question_get(s, 999999, on_question,
+	    &o), 1);
+	store_gone(s, dir);
+}
+
+static void
+test_officials_sqlite(void **state)
+{
+	(void)state;
+	officials(SQL_SQLITE);
+}
+
+static void
+test_officials_pg(void **state)
+{
+	(void)state;
+	officials(SQL_PG);
+}
+
 /* Both engines know the core schema at the same version. */
 static void
 test_migrations_numbered_alike(void **state)
@@ -1332,6 +1530,8 @@ test_migrations_numbered_alike(void **state)
 	    store_proposals_schema.n);
 	assert_int_equal(store_calls_schema_pg.n, store_calls_schema.n);
 	assert_int_equal(store_drafts_schema_pg.n, store_drafts_schema.n);
+	assert_int_equal(store_officials_schema_pg.n,
+	    store_officials_schema.n);
 }
 
 int
@@ -1357,6 +1557,8 @@ main(void)
 		cmocka_unit_test(test_calls_pg),
 		cmocka_unit_test(test_drafts_sqlite),
 		cmocka_unit_test(test_drafts_pg),
+		cmocka_unit_test(test_officials_sqlite),
+		cmocka_unit_test(test_officials_pg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

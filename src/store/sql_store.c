@@ -373,6 +373,7 @@ static const struct {
 	{ STORE_MOD_CALLS, &store_calls_stmts, NULL },
 	{ STORE_MOD_DRAFTS, &store_drafts_stmts, &store_drafts_stmts_pg },
 	{ STORE_MOD_OFFICIALS, &store_officials_stmts, NULL },
+	{ STORE_MOD_INCIDENTS, &store_incidents_stmts, NULL },
 };
 
 /* The schemas the converted subjects' tables live in. */
@@ -383,6 +384,7 @@ static const struct migration_set *const converted_schemas[] = {
 	&store_calls_schema_pg,
 	&store_drafts_schema_pg,
 	&store_officials_schema_pg,
+	&store_incidents_schema_pg,
 };
 
 struct store *

@@ -99,5 +99,6 @@ extern const struct migration_set store_proposals_schema_pg;
 extern const struct migration_set store_calls_schema_pg;
 extern const struct migration_set store_drafts_schema_pg;
 extern const struct migration_set store_officials_schema_pg;
+extern const struct migration_set store_incidents_schema_pg;
 
 #endif

@@ -26,6 +26,7 @@
 #include "store/store_calls.h"
 #include "store/store_drafts.h"
 #include "store/store_help.h"
+#include "store/store_incidents.h"
 #include "store/store_officials.h"
 #include "store/store_proposals.h"
 
@@ -375,7 +376,8 @@ test_errors_pg(void **state)
  * SQLite migrations leave them (columns the statements name): on
  * PostgreSQL the test creates them, until their own modules convert.
  * Drafts join social's comments (and comments name accounts' users);
- * officials' profiles are joined to users.
+ * officials' profiles are joined to users; incidents read listening's
+ * posts (whose sources they name).
  */
 static const char unconverted_pg[] =
 	"CREATE TABLE users(id BIGINT PRIMARY KEY, login TEXT NOT NULL UNIQUE,"
@@ -386,7 +388,23 @@ static const char unconverted_pg[] =
 	" author TEXT, body TEXT NOT NULL, status INTEGER NOT NULL DEFAULT 0,"
 	" device TEXT, created BIGINT NOT NULL, photo TEXT,"
 	" \"user\" BIGINT REFERENCES users(id) ON DELETE SET NULL,"
-	" premark TEXT, reason TEXT, moderator BIGINT, moderated BIGINT);";
+	" premark TEXT, reason TEXT, moderator BIGINT, moderated BIGINT);"
+	"CREATE TABLE sources(id BIGINT PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" kind TEXT NOT NULL, url TEXT, interval BIGINT NOT NULL,"
+	" timeout_ms BIGINT NOT NULL, etag TEXT, last_modified TEXT,"
+	" next_fetch BIGINT NOT NULL DEFAULT 0,"
+	" failures BIGINT NOT NULL DEFAULT 0, last_success BIGINT,"
+	" last_attempt BIGINT, last_error TEXT,"
+	" fetches BIGINT NOT NULL DEFAULT 0,"
+	" not_modified BIGINT NOT NULL DEFAULT 0, created BIGINT NOT NULL);"
+	"CREATE TABLE posts(id BIGINT PRIMARY KEY, source BIGINT NOT NULL"
+	" REFERENCES sources(id) ON DELETE CASCADE, guid TEXT NOT NULL,"
+	" url TEXT, author TEXT, published BIGINT NOT NULL,"
+	" fetched BIGINT NOT NULL, body TEXT NOT NULL, lang TEXT NOT NULL,"
+	" sentiment INTEGER NOT NULL, negative DOUBLE PRECISION NOT NULL,"
+	" complaint DOUBLE PRECISION NOT NULL, agency TEXT, place TEXT,"
+	" lat DOUBLE PRECISION, lon DOUBLE PRECISION, grp BIGINT NOT NULL,"
+	" signature BYTEA, district TEXT, UNIQUE(source, guid));";
 
 /* The store of engine: a SQLite file, or the converted modules on pg. */
 static struct store *
@@ -1157,6 +1175,14 @@ on_participant(int64_t user, enum lang lang, void *arg)
 	return 0;
 }
 
+/* Rows of unconverted tables by the same SQL on both engines. */
+static void
+exec_ok(struct store *s, const char *sql)
+{
+	if (sql_exec(s->conn, sql) != 0)
+		fail_msg("%s: %s", sql, sql_errmsg(s->conn));
+}
+
 /* Account id of role (accounts' table, by the same SQL on both). */
 static void
 user_put(struct store *s, int64_t id, int role, int disabled)
@@ -1167,8 +1193,7 @@ user_put(struct store *s, int64_t id, int role, int disabled)
 	    " disabled, created) VALUES (%lld, 'u%lld', 'x', %d, %d, 0)"
 	    " ON CONFLICT DO NOTHING", (long long)id, (long long)id, role,
 	    disabled);
-	if (sql_exec(s->conn, sql) != 0)
-		fail_msg("%s", sql_errmsg(s->conn));
+	exec_ok(s, sql);
 }
 
 /* Comment id on paragraph para by user (0: none), published or not. */
@@ -1188,8 +1213,7 @@ draft_comment(struct store *s, int64_t id, int64_t para, int64_t user,
 	    " 'draft_paragraph', %lld, %s, '%s', %d, %lld, %s)",
 	    (long long)id, (long long)para, user > 0 ? "'Житель'" : "NULL",
 	    body, status, (long long)(1781506800 + id), who);
-	if (sql_exec(s->conn, sql) != 0)
-		fail_msg("%s", sql_errmsg(s->conn));
+	exec_ok(s, sql);
 }
 
 /* The first paragraph's id into *(int64_t *)arg. */
@@ -1519,6 +1543,128 @@ test_officials_pg(void **state)
 	officials(SQL_PG);
 }
 
+static int
+on_incident(const struct incident *in, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%lld/%s/%s/%s/"
+	    "%lld/%lld/%lld/%d;", (long long)in->report, (long long)in->post,
+	    in->source_url != NULL ? in->source_url : "-", in->network,
+	    in->agency != NULL ? in->agency : "-", (long long)in->due,
+	    (long long)in->first_answer, (long long)in->nposts,
+	    in->report_status);
+	o->n++;
+	return 0;
+}
+
+/* Incident in from report of post, linking posts[0..n), in a transaction. */
+static int
+incident_put(struct store *s, int64_t report, int64_t post,
+    const int64_t *posts, size_t n, int64_t created, int64_t due)
+{
+	struct incident in;
+	int64_t id = 0;
+	int own, rc;
+
+	memset(&in, 0, sizeof(in));
+	in.report = report;
+	in.post = post;
+	in.source_url = post == 11 ? "https://vk.com/wall-1_11" : NULL;
+	in.external_id = "guid";
+	in.network = "VK";
+	in.agency = post == 11 ? "roads" : NULL;
+	in.report_url = "https://veche.example/reports/1";
+	in.posted = created - 60;
+	in.created = created;
+	in.due = due;
+	assert_int_equal(ss_tx_begin(s, &own), 0);
+	assert_int_equal(own, 1);
+	rc = store_incident_insert(s, &in, posts, n, &id);
+	assert_true(rc != 0 || id > 0);
+	return ss_tx_end(s, own, rc == 0);
+}
+
+static void
+incidents(enum sql_engine engine)
+{
+	const int64_t now = 1781506800;
+	const int64_t p1[] = { 11, 12 }, p2[] = { 13, 12 }, p3[] = { 13 };
+	char dir[64];
+	struct seen o;
+	int64_t report = 0, ids[4];
+	size_t n = 0;
+	struct store *s = store_of(engine, dir, sizeof(dir));
+
+	exec_ok(s, "INSERT INTO reports(id, token, service, status, requested,"
+	    " updated) VALUES (1, 't1', 'pothole', 0, 1781506800, 1781506800),"
+	    " (2, 't2', 'pothole', 1, 1781506800, 1781506800),"
+	    " (3, 't3', 'pothole', 0, 1781506800, 1781506800)");
+	exec_ok(s, "INSERT INTO sources(id, name, kind, interval, timeout_ms,"
+	    " created) VALUES (1, 'vk', 'vk', 600, 5000, 0)");
+	exec_ok(s, "INSERT INTO posts(id, source, guid, published, fetched,"
+	    " body, lang, sentiment, negative, complaint, grp) VALUES"
+	    " (11, 1, 'a', 0, 0, 'яма', 'ru', 0, 0.5, 0.5, 11),"
+	    " (12, 1, 'b', 0, 0, 'яма', 'ru', 0, 0.5, 0.5, 11),"
+	    " (13, 1, 'c', 0, 0, 'свет', 'ru', 0, 0.5, 0.5, 13),"
+	    " (14, 1, 'd', 0, 0, 'яма', 'ru', 0, 0.5, 0.5, 11)");
+	assert_int_equal(incident_put(s, 1, 11, p1, 2, now, now + 3600), 0);
+	/* Post 12 is in an incident already: the second fails whole. */
+	assert_int_equal(incident_put(s, 2, 13, p2, 2, now + 1, now + 100),
+	    -1);
+	assert_non_null(strcasestr(store_error(s), "unique"));
+	assert_int_equal(store_incident_of_post(s, 13, &report), 1);
+	assert_int_equal(incident_put(s, 2, 13, p3, 1, now + 2, now + 100), 0);
+	assert_int_equal(store_incident_of_post(s, 12, &report), 0);
+	assert_true(report == 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_incident_by_report(s, 1, on_incident, &o), 0);
+	assert_string_equal(o.text, "1/11/https://vk.com/wall-1_11/VK/roads/"
+	    "1781510400/0/2/0;");
+	assert_int_equal(store_incident_by_report(s, 3, on_incident, &o), 1);
+	/* Open ones by due time; answered once. */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_incident_open_each(s, 10, on_incident, &o), 0);
+	assert_string_equal(o.text, "2/13/-/VK/-/1781506900/0/1/1;"
+	    "1/11/https://vk.com/wall-1_11/VK/roads/1781510400/0/2/0;");
+	assert_int_equal(store_incident_answered(s, 2, now + 50), 0);
+	assert_int_equal(store_incident_answered(s, 2, now + 60), 1);
+	assert_int_equal(store_incident_answered(s, 3, now + 60), 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_incident_open_each(s, 10, on_incident, &o), 0);
+	assert_int_equal(o.n, 1);
+	/* All, or those created in a span (times past 2038 allowed). */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_incident_each(s, 0, 0, on_incident, &o), 0);
+	assert_int_equal(o.n, 2);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_incident_each(s, now + 1, 4102444800,
+	    on_incident, &o), 0);
+	assert_string_equal(o.text, "2/13/-/VK/-/1781506900/1781506850/1/1;");
+	/* A near-copy group's posts, at most max. */
+	assert_int_equal(store_incident_group_posts(s, 11, ids, 4, &n), 0);
+	assert_int_equal(n, 3);
+	assert_true(ids[0] == 11 && ids[1] == 12 && ids[2] == 14);
+	assert_int_equal(store_incident_group_posts(s, 11, ids, 2, &n), 0);
+	assert_int_equal(n, 2);
+	store_gone(s, dir);
+}
+
+static void
+test_incidents_sqlite(void **state)
+{
+	(void)state;
+	incidents(SQL_SQLITE);
+}
+
+static void
+test_incidents_pg(void **state)
+{
+	(void)state;
+	incidents(SQL_PG);
+}
+
 /* Both engines know the core schema at the same version. */
 static void
 test_migrations_numbered_alike(void **state)
@@ -1532,6 +1678,8 @@ test_migrations_numbered_alike(void **state)
 	assert_int_equal(store_drafts_schema_pg.n, store_drafts_schema.n);
 	assert_int_equal(store_officials_schema_pg.n,
 	    store_officials_schema.n);
+	assert_int_equal(store_incidents_schema_pg.n,
+	    store_incidents_schema.n);
 }
 
 int
@@ -1559,6 +1707,8 @@ main(void)
 		cmocka_unit_test(test_drafts_pg),
 		cmocka_unit_test(test_officials_sqlite),
 		cmocka_unit_test(test_officials_pg),
+		cmocka_unit_test(test_incidents_sqlite),
+		cmocka_unit_test(test_incidents_pg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

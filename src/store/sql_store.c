@@ -102,6 +102,14 @@ ss_done(struct store *s, struct sql_stmt *st, const char *what)
 }
 
 int
+ss_changed(struct store *s, struct sql_stmt *st, const char *what)
+{
+	if (ss_done(s, st, what) == -1)
+		return -1;
+	return sql_changes(s->conn) > 0 ? 0 : 1;
+}
+
+int
 ss_tx_begin(struct store *s, int *own)
 {
 	if (s->db != NULL)
@@ -135,9 +143,27 @@ ss_tx_end(struct store *s, int own, int ok)
 }
 
 int
+ss_tx_finish(struct store *s, int own, int rc)
+{
+	if (ss_tx_end(s, own, rc == 0) == -1 && rc == 0)
+		return -1;
+	return rc;
+}
+
+int
 ss_int64_row(struct sql_stmt *st, void *arg)
 {
 	*(int64_t *)arg = sql_column_int64(st, 0);
+	return 0;
+}
+
+int
+ss_ids_row(struct sql_stmt *st, void *arg)
+{
+	const struct sq_ids *r = arg;
+
+	if (*r->n < r->max)
+		r->ids[(*r->n)++] = sql_column_int64(st, 0);
 	return 0;
 }
 
@@ -363,11 +389,24 @@ static const struct {
 	{ STORE_MOD_KEYS, &store_keys_stmts, NULL },
 	{ STORE_MOD_ADDRESSES, &store_addresses_stmts,
 	    &store_addresses_stmts_pg },
+	{ STORE_MOD_HELP, &store_help_stmts, &store_help_stmts_pg },
+	{ STORE_MOD_PROPOSALS, &store_proposals_stmts,
+	    &store_proposals_stmts_pg },
+	{ STORE_MOD_CALLS, &store_calls_stmts, NULL },
+	{ STORE_MOD_DRAFTS, &store_drafts_stmts, &store_drafts_stmts_pg },
+	{ STORE_MOD_OFFICIALS, &store_officials_stmts, NULL },
+	{ STORE_MOD_INCIDENTS, &store_incidents_stmts, NULL },
 };
 
 /* The schemas the converted subjects' tables live in. */
 static const struct migration_set *const converted_schemas[] = {
 	&store_core_schema_pg,
+	&store_help_schema_pg,
+	&store_proposals_schema_pg,
+	&store_calls_schema_pg,
+	&store_drafts_schema_pg,
+	&store_officials_schema_pg,
+	&store_incidents_schema_pg,
 };
 
 struct store *

@@ -39,8 +39,14 @@ int ss_row(struct store *s, struct sql_stmt *st, const char *what,
 /* A row function for ss_row: column 0 into *(int64_t *)arg. */
 int ss_int64_row(struct sql_stmt *st, void *arg);
 
+/* A row function for ss_rows: column 0 appended to a struct sq_ids. */
+int ss_ids_row(struct sql_stmt *st, void *arg);
+
 /* Run a statement for its effect, reset it: 0, or -1 with s->err. */
 int ss_done(struct store *s, struct sql_stmt *st, const char *what);
+
+/* ss_done for a write: 0 when it changed a row, 1 when none, or -1. */
+int ss_changed(struct store *s, struct sql_stmt *st, const char *what);
 
 /*
  * A transaction of the write's own unless the caller opened one (*own
@@ -50,6 +56,13 @@ int ss_done(struct store *s, struct sql_stmt *st, const char *what);
  */
 int ss_tx_begin(struct store *s, int *own);
 int ss_tx_end(struct store *s, int own, int ok);
+
+/*
+ * End what ss_tx_begin opened after a write whose result rc is 0 (done),
+ * 1 (nothing to change; rolled back) or -1 (failed; rolled back), as
+ * sq_tx_finish.  Returns rc, or -1 if the commit of a done write failed.
+ */
+int ss_tx_finish(struct store *s, int own, int rc);
 
 /*
  * Run the numbered migrations sets[0..n) over c (schema_versions holds
@@ -76,5 +89,16 @@ extern const struct migration_set store_core_schema_pg;
  * engines run the shared text.
  */
 extern const struct stmt_table store_addresses_stmts_pg;
+extern const struct stmt_table store_help_stmts_pg;
+extern const struct stmt_table store_proposals_stmts_pg;
+extern const struct stmt_table store_drafts_stmts_pg;
+
+/* A converted module's PostgreSQL migrations, numbered as its SQLite list. */
+extern const struct migration_set store_help_schema_pg;
+extern const struct migration_set store_proposals_schema_pg;
+extern const struct migration_set store_calls_schema_pg;
+extern const struct migration_set store_drafts_schema_pg;
+extern const struct migration_set store_officials_schema_pg;
+extern const struct migration_set store_incidents_schema_pg;
 
 #endif

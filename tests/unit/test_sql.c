@@ -24,6 +24,7 @@
 #include "store/sql_store.h"
 #include "store/store.h"
 #include "store/store_calls.h"
+#include "store/store_deadlines.h"
 #include "store/store_drafts.h"
 #include "store/store_help.h"
 #include "store/store_incidents.h"
@@ -406,11 +407,25 @@ static const char unconverted_pg[] =
 	" lat DOUBLE PRECISION, lon DOUBLE PRECISION, grp BIGINT NOT NULL,"
 	" signature BYTEA, district TEXT, UNIQUE(source, guid));";
 
+/*
+ * Columns unconverted modules add to the core's tables, as their SQLite
+ * migrations leave them (those the converted statements name): the
+ * workflow's on reports, which the deadline scan reads.  Added after the
+ * core schema and before the converted statements are prepared.
+ */
+static const char unconverted_core_pg[] =
+	"ALTER TABLE reports ADD COLUMN forward_due BIGINT;"
+	"ALTER TABLE reports ADD COLUMN extended INTEGER NOT NULL DEFAULT 0;";
+
 /* The store of engine: a SQLite file, or the converted modules on pg. */
 static struct store *
 store_of(enum sql_engine engine, char *dir, size_t dirlen)
 {
+	static const struct migration_set *const core[] = {
+		&store_core_schema_pg,
+	};
 	char err[512], path[128];
+	struct sql_conn *c;
 	struct store *s;
 	struct eng e;
 
@@ -424,6 +439,13 @@ store_of(enum sql_engine engine, char *dir, size_t dirlen)
 		eng_open(&e, SQL_PG);   /* an empty schema */
 		assert_int_equal(sql_exec(e.c, unconverted_pg), 0);
 		eng_close(&e);
+		c = sql_conn_pg(pg_url(), (size_t)STORE_MOD__MAX *
+		    STORE_MOD_STMTS + 1, err, sizeof(err));
+		if (c == NULL || ss_migrate(c, core, 1, err, sizeof(err)) != 0)
+			fail_msg("%s", err);
+		if (sql_exec(c, unconverted_core_pg) != 0)
+			fail_msg("%s", sql_errmsg(c));
+		sql_conn_free(c);
 		s = ss_open_pg(pg_url(), err, sizeof(err));
 	}
 	if (s == NULL)
@@ -1665,6 +1687,125 @@ test_incidents_pg(void **state)
 	incidents(SQL_PG);
 }
 
+static int
+on_deadline(const struct deadline_row *r, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%d/%s/%lld/%lld/"
+	    "%lld;", (long long)r->report_id, (int)r->status,
+	    r->agency != NULL ? r->agency : "-", (long long)r->register_due,
+	    (long long)r->answer_due, (long long)r->extended_due);
+	o->n++;
+	return 0;
+}
+
+static int
+on_notice(const struct deadline_notice *n, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%s/%lld/%s/%lld;",
+	    (long long)n->report_id, n->kind, (long long)n->due, n->event,
+	    (long long)n->sent);
+	o->n++;
+	return 0;
+}
+
+/* Open deadlines of agency before `before`, after after_id, into o. */
+static int
+deadlines_open(struct store *s, const char *agency, int64_t before,
+    int64_t after_id, size_t limit, struct seen *o)
+{
+	memset(o, 0, sizeof(*o));
+	return store_deadline_open_each(s, agency, before, after_id, limit,
+	    on_deadline, o);
+}
+
+static void
+deadlines(enum sql_engine engine)
+{
+	const int64_t now = 1781506800;
+	char dir[64];
+	struct seen o;
+	struct store *s = store_of(engine, dir, sizeof(dir));
+
+	/*
+	 * Submitted (registration due), registered (answer due), extended
+	 * in progress, unrouted submitted with a time past 2038, answered.
+	 */
+	exec_ok(s, "INSERT INTO reports(id, token, service, agency, status,"
+	    " requested, updated, register_due, expected, extended) VALUES"
+	    " (1, 't1', 'pothole', 'roads', 0, 1781506800, 1781506800,"
+	    " 1781506900, 1781600000, 0),"
+	    " (2, 't2', 'pothole', 'parks', 1, 1781506800, 1781506800,"
+	    " 1781506800, 1781506850, 0),"
+	    " (3, 't3', 'pothole', 'roads', 2, 1781506800, 1781506800,"
+	    " 1781506800, 1781507300, 1),"
+	    " (4, 't4', 'pothole', NULL, 0, 1781506800, 1781506800,"
+	    " 4102444800, NULL, 0),"
+	    " (5, 't5', 'pothole', 'roads', 3, 1781506800, 1781506800,"
+	    " 1781506800, 1781506800, 0)");
+	assert_int_equal(deadlines_open(s, NULL, 0, 0, 0, &o), 0);
+	assert_string_equal(o.text, "1/0/roads/1781506900/1781600000/0;"
+	    "2/1/parks/1781506800/1781506850/0;"
+	    "3/2/roads/1781506800/1781507300/1781507300;"
+	    "4/0/-/4102444800/0/0;");
+	/* By agency; by the running deadline; paged. */
+	assert_int_equal(deadlines_open(s, "roads", 0, 0, 0, &o), 0);
+	assert_int_equal(o.n, 2);
+	assert_int_equal(deadlines_open(s, NULL, now + 100, 0, 0, &o), 0);
+	assert_string_equal(o.text, "1/0/roads/1781506900/1781600000/0;"
+	    "2/1/parks/1781506800/1781506850/0;");
+	assert_int_equal(deadlines_open(s, NULL, 0, 1, 2, &o), 0);
+	assert_string_equal(o.text, "2/1/parks/1781506800/1781506850/0;"
+	    "3/2/roads/1781506800/1781507300/1781507300;");
+	/* A notice is recorded once. */
+	assert_int_equal(store_deadline_notice_put(s, 1, "register", now + 100,
+	    "deadline.near", now), 0);
+	assert_int_equal(store_deadline_notice_put(s, 1, "register", now + 100,
+	    "deadline.near", now + 5), 1);
+	assert_int_equal(store_deadline_notice_sent(s, 1, "register",
+	    now + 100, "deadline.near"), 1);
+	assert_int_equal(store_deadline_notice_sent(s, 1, "register",
+	    now + 100, "deadline.passed"), 0);
+	assert_int_equal(store_deadline_notice_sent(s, 1, "register",
+	    now + 200, "deadline.near"), 0);
+	/* A deadline notified as passed is no longer open; a new due is. */
+	assert_int_equal(store_deadline_notice_put(s, 2, "answer", now + 50,
+	    "deadline.passed", now + 60), 0);
+	assert_int_equal(deadlines_open(s, NULL, now + 100, 0, 0, &o), 0);
+	assert_string_equal(o.text, "1/0/roads/1781506900/1781600000/0;");
+	exec_ok(s, "UPDATE reports SET expected = 1781506870 WHERE id = 2");
+	assert_int_equal(deadlines_open(s, "parks", 0, 0, 0, &o), 0);
+	assert_int_equal(o.n, 1);
+	/* In the order sent; of one report. */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_deadline_notice_each(s, 0, on_notice, &o), 0);
+	assert_string_equal(o.text, "1/register/1781506900/deadline.near/"
+	    "1781506800;2/answer/1781506850/deadline.passed/1781506860;");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_deadline_notice_each(s, 2, on_notice, &o), 0);
+	assert_int_equal(o.n, 1);
+	store_gone(s, dir);
+}
+
+static void
+test_deadlines_sqlite(void **state)
+{
+	(void)state;
+	deadlines(SQL_SQLITE);
+}
+
+static void
+test_deadlines_pg(void **state)
+{
+	(void)state;
+	deadlines(SQL_PG);
+}
+
 /* Both engines know the core schema at the same version. */
 static void
 test_migrations_numbered_alike(void **state)
@@ -1680,6 +1821,8 @@ test_migrations_numbered_alike(void **state)
 	    store_officials_schema.n);
 	assert_int_equal(store_incidents_schema_pg.n,
 	    store_incidents_schema.n);
+	assert_int_equal(store_deadlines_schema_pg.n,
+	    store_deadlines_schema.n);
 }
 
 int
@@ -1709,6 +1852,8 @@ main(void)
 		cmocka_unit_test(test_officials_pg),
 		cmocka_unit_test(test_incidents_sqlite),
 		cmocka_unit_test(test_incidents_pg),
+		cmocka_unit_test(test_deadlines_sqlite),
+		cmocka_unit_test(test_deadlines_pg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -398,6 +398,7 @@ static const struct {
 	{ STORE_MOD_INCIDENTS, &store_incidents_stmts, NULL },
 	{ STORE_MOD_DEADLINES, &store_deadlines_stmts,
 	    &store_deadlines_stmts_pg },
+	{ STORE_MOD_ALERTS, &store_alerts_stmts, NULL },
 };
 
 /* The schemas the converted subjects' tables live in. */
@@ -410,6 +411,7 @@ static const struct migration_set *const converted_schemas[] = {
 	&store_officials_schema_pg,
 	&store_incidents_schema_pg,
 	&store_deadlines_schema_pg,
+	&store_alerts_schema_pg,
 };
 
 struct store *

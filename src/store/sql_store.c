@@ -399,6 +399,7 @@ static const struct {
 	{ STORE_MOD_DEADLINES, &store_deadlines_stmts,
 	    &store_deadlines_stmts_pg },
 	{ STORE_MOD_ALERTS, &store_alerts_stmts, NULL },
+	{ STORE_MOD_CATALOG, &store_catalog_stmts, NULL },
 };
 
 /* The schemas the converted subjects' tables live in. */

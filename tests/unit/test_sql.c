@@ -2007,6 +2007,196 @@ test_alerts_pg(void **state)
 	alerts(SQL_PG);
 }
 
+/* A service or agency seen, in one line of text. */
+static int
+on_service(const struct service *v, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text), i, j;
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%s/%s/%s/%s/%s/%s/%s/"
+	    "%s/%d/%d[", v->code, v->name[LANG_RU],
+	    v->name[LANG_EN] != NULL ? v->name[LANG_EN] : "-",
+	    v->description[LANG_RU] != NULL ? v->description[LANG_RU] : "-",
+	    v->description[LANG_EN] != NULL ? v->description[LANG_EN] : "-",
+	    v->group[LANG_RU] != NULL ? v->group[LANG_RU] : "-",
+	    v->group[LANG_EN] != NULL ? v->group[LANG_EN] : "-",
+	    v->keywords != NULL ? v->keywords : "-", (int)v->type,
+	    v->disabled);
+	for (i = 0; i < v->nattrs; i++) {
+		const struct service_attr *a = &v->attrs[i];
+
+		len = strlen(o->text);
+		snprintf(o->text + len, sizeof(o->text) - len, "%s:%d:%d:%d:%d:"
+		    "%s:%s:%s{", a->code, (int)a->type, a->required,
+		    a->variable, a->order, a->description[LANG_RU],
+		    a->description[LANG_EN] != NULL ?
+		    a->description[LANG_EN] : "-",
+		    a->datatype_description[LANG_RU] != NULL ?
+		    a->datatype_description[LANG_RU] : "-");
+		for (j = 0; j < a->nchoices; j++) {
+			len = strlen(o->text);
+			snprintf(o->text + len, sizeof(o->text) - len,
+			    "%s=%s|%s,", a->choices[j].key,
+			    a->choices[j].name[LANG_RU],
+			    a->choices[j].name[LANG_EN]);
+		}
+		len = strlen(o->text);
+		snprintf(o->text + len, sizeof(o->text) - len, "}");
+	}
+	len = strlen(o->text);
+	snprintf(o->text + len, sizeof(o->text) - len, "];");
+	o->n++;
+	return 0;
+}
+
+static int
+on_agency(const struct agency *ag, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text), i;
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%s/%s/%s/%s/",
+	    ag->code, ag->name[LANG_RU], ag->name[LANG_EN],
+	    ag->email != NULL ? ag->email : "-");
+	for (i = 0; i < ag->nservices; i++) {
+		len = strlen(o->text);
+		snprintf(o->text + len, sizeof(o->text) - len, "%s,",
+		    ag->services[i]);
+	}
+	for (i = 0; i < ag->nareas; i++) {
+		len = strlen(o->text);
+		snprintf(o->text + len, sizeof(o->text) - len, "%s|",
+		    ag->areas[i]);
+	}
+	len = strlen(o->text);
+	snprintf(o->text + len, sizeof(o->text) - len, ";");
+	o->n++;
+	return 0;
+}
+
+static int
+on_template(const struct answer_template *t, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	/* The migration's long texts would not fit: theirs by title. */
+	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%s/%s/%s/%s;",
+	    (long long)t->id, t->title[LANG_RU], t->id > 3 ?
+	    t->text[LANG_RU] : "…",
+	    t->title[LANG_EN] != NULL ? t->title[LANG_EN] : "-",
+	    t->text[LANG_EN] != NULL ? t->text[LANG_EN] : "-");
+	o->n++;
+	return 0;
+}
+
+static void
+catalog(enum sql_engine engine)
+{
+	static const struct attr_choice kinds[] = {
+		{ "deep", { "Глубокая", "Deep" } },
+		{ "wide", { "Широкая", "Wide" } },
+	};
+	struct service_attr attrs[] = {
+		{ "depth", ATTR_NUMBER, 1, 1, 1, { "Глубина, см", "Depth" },
+		    { "число", NULL }, NULL, 0 },
+		{ "kind", ATTR_SINGLEVALUELIST, 0, 1, 2, { "Вид", NULL },
+		    { NULL, NULL }, kinds, 2 },
+	};
+	struct service v = { "pothole", { "Яма", "Pothole" },
+	    { "Яма на дороге", NULL }, { "Дороги", "Roads" }, "яма,дорога",
+	    0, attrs, 2, 0 };
+	const char *svcs[] = { "pothole", "light", "pothole" };
+	const char *areas[] = { "{\"type\":\"Point\"}", "{\"b\":1}" };
+	struct agency ag = { "roads", { "Дорожная служба", "Roads service" },
+	    "roads@city.ru", svcs, 3, areas, 2 };
+	struct answer_template t = { 0, { "Готово", "Done" },
+	    { "Сделано «как надо»", NULL } };
+	char dir[64];
+	struct seen o;
+	int64_t id = 0;
+	struct store *s = store_of(engine, dir, sizeof(dir));
+
+	/* A service with its attributes; written again, replaced whole. */
+	assert_int_equal(store_service_put(s, &v), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_service_each(s, on_service, &o), 0);
+	assert_string_equal(o.text, "pothole/Яма/Pothole/Яма на дороге/-/"
+	    "Дороги/Roads/яма,дорога/0/0[depth:1:1:1:1:Глубина, см:Depth:"
+	    "число{}kind:4:0:1:2:Вид:-:-{deep=Глубокая|Deep,"
+	    "wide=Широкая|Wide,}];");
+	v.name[LANG_RU] = "Выбоина";
+	v.nattrs = 1;
+	v.attrs = &attrs[1];
+	v.disabled = 1;
+	assert_int_equal(store_service_put(s, &v), 0);
+	v.code = "light";
+	v.nattrs = 0;
+	v.disabled = 0;
+	v.keywords = NULL;
+	assert_int_equal(store_service_put(s, &v), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_service_each(s, on_service, &o), 0);
+	assert_string_equal(o.text, "light/Выбоина/Pothole/Яма на дороге/-/"
+	    "Дороги/Roads/-/0/0[];pothole/Выбоина/Pothole/Яма на дороге/-/"
+	    "Дороги/Roads/яма,дорога/0/1[kind:4:0:1:2:Вид:-:-{"
+	    "deep=Глубокая|Deep,wide=Широкая|Wide,}];");
+	/* An agency: a service named twice is kept once, areas in order. */
+	assert_int_equal(store_agency_put(s, &ag), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_agency_each(s, on_agency, &o), 0);
+	assert_string_equal(o.text, "roads/Дорожная служба/Roads service/"
+	    "roads@city.ru/light,pothole,{\"type\":\"Point\"}|{\"b\":1}|;");
+	/* Updated without its areas, which stay; areas added, deleted. */
+	ag.nservices = 1;
+	ag.nareas = 0;
+	ag.email = NULL;
+	assert_int_equal(store_agency_update(s, &ag), 0);
+	assert_int_equal(store_agency_area_add(s, "roads", "{\"c\":3}"), 0);
+	assert_int_equal(store_agency_area_delete(s, "roads", 0), 0);
+	assert_int_equal(store_agency_area_delete(s, "roads", 5), 1);
+	assert_int_equal(store_agency_area_delete(s, "parks", 0), 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_agency_each(s, on_agency, &o), 0);
+	assert_string_equal(o.text, "roads/Дорожная служба/Roads service/-/"
+	    "pothole,{\"b\":1}|{\"c\":3}|;");
+	/* Answer templates: the three of the migration, then ours. */
+	assert_int_equal(store_template_put(s, &t, &id), 0);
+	assert_true(id == 4);
+	t.id = id;
+	t.title[LANG_RU] = "Исполнено";
+	assert_int_equal(store_template_put(s, &t, NULL), 0);
+	t.id = 99;
+	assert_int_equal(store_template_put(s, &t, &id), 1);
+	assert_int_equal(store_template_delete(s, 2), 0);
+	assert_int_equal(store_template_delete(s, 2), 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_template_each(s, on_template, &o), 0);
+	assert_int_equal(o.n, 3);
+	assert_string_equal(o.text, "1/Работы выполнены/…/Work done/"
+	    "Hello! The work your report asked for has been done. Thank you "
+	    "for helping the city.;3/Вне полномочий/…/Outside our remit/"
+	    "Hello! The matter you raise is outside this agency's remit; here "
+	    "is whom to contact instead.;4/Исполнено/Сделано «как надо»/Done/"
+	    "-;");
+	store_gone(s, dir);
+}
+
+static void
+test_catalog_sqlite(void **state)
+{
+	(void)state;
+	catalog(SQL_SQLITE);
+}
+
+static void
+test_catalog_pg(void **state)
+{
+	(void)state;
+	catalog(SQL_PG);
+}
+
 /* Both engines know the core schema at the same version. */
 static void
 test_migrations_numbered_alike(void **state)
@@ -2058,6 +2248,8 @@ main(void)
 		cmocka_unit_test(test_deadlines_pg),
 		cmocka_unit_test(test_alerts_sqlite),
 		cmocka_unit_test(test_alerts_pg),
+		cmocka_unit_test(test_catalog_sqlite),
+		cmocka_unit_test(test_catalog_pg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

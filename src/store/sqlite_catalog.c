@@ -92,10 +92,10 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_AGENCY_AREA_DEL] = "DELETE FROM agency_areas WHERE agency = ?1 "
 	    "AND ord = (SELECT ord FROM agency_areas WHERE agency = ?1 "
 	    "ORDER BY ord LIMIT 1 OFFSET ?2)",
+	/* No row (1) without the agency: an aggregate alone would give one. */
 	[ST_AGENCY_AREA_ADD] = "INSERT INTO agency_areas(agency, ord, geojson) "
-	    "SELECT ?1, coalesce(max(ord) + 1, 0), ?2 FROM agency_areas "
-	    "WHERE agency = ?1 AND EXISTS (SELECT 1 FROM agencies "
-	    "WHERE code = ?1)",
+	    "SELECT code, coalesce((SELECT max(ord) + 1 FROM agency_areas "
+	    "WHERE agency = ?1), 0), ?2 FROM agencies WHERE code = ?1",
 };
 
 const struct stmt_table store_catalog_stmts = { stmt_sql, ST__MAX };

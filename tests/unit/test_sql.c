@@ -2154,6 +2154,7 @@ catalog(enum sql_engine engine)
 	ag.email = NULL;
 	assert_int_equal(store_agency_update(s, &ag), 0);
 	assert_int_equal(store_agency_area_add(s, "roads", "{\"c\":3}"), 0);
+	assert_int_equal(store_agency_area_add(s, "parks", "{\"c\":3}"), 1);
 	assert_int_equal(store_agency_area_delete(s, "roads", 0), 0);
 	assert_int_equal(store_agency_area_delete(s, "roads", 5), 1);
 	assert_int_equal(store_agency_area_delete(s, "parks", 0), 1);

@@ -400,6 +400,7 @@ static const struct {
 	    &store_deadlines_stmts_pg },
 	{ STORE_MOD_ALERTS, &store_alerts_stmts, NULL },
 	{ STORE_MOD_CATALOG, &store_catalog_stmts, NULL },
+	{ STORE_MOD_RATINGS, &store_ratings_stmts, NULL },
 };
 
 /* The schemas the converted subjects' tables live in. */
@@ -413,6 +414,7 @@ static const struct migration_set *const converted_schemas[] = {
 	&store_incidents_schema_pg,
 	&store_deadlines_schema_pg,
 	&store_alerts_schema_pg,
+	&store_ratings_schema_pg,
 };
 
 struct store *

@@ -103,5 +103,6 @@ extern const struct migration_set store_officials_schema_pg;
 extern const struct migration_set store_incidents_schema_pg;
 extern const struct migration_set store_deadlines_schema_pg;
 extern const struct migration_set store_alerts_schema_pg;
+extern const struct migration_set store_ratings_schema_pg;
 
 #endif

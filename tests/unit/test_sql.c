@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "veche.h"
 #include "store/sql.h"
 #include "store/sql_store.h"
 #include "store/store.h"
@@ -31,6 +32,7 @@
 #include "store/store_incidents.h"
 #include "store/store_officials.h"
 #include "store/store_proposals.h"
+#include "store/store_ratings.h"
 
 #define SLOTS 8
 
@@ -425,14 +427,31 @@ static const char unconverted_pg[] =
 	" updated BIGINT NOT NULL);";
 
 /*
- * Columns unconverted modules add to the core's tables, as their SQLite
- * migrations leave them (those the converted statements name): the
- * workflow's on reports, which the deadline scan reads.  Added after the
+ * What unconverted modules add to the core's tables and beside them, as
+ * their SQLite migrations leave it: the workflow's columns of reports
+ * (the deadline scan, the ratings and open data read them) and its
+ * workflow_updates (the ratings' triggers watch it).  Added after the
  * core schema and before the converted statements are prepared.
  */
 static const char unconverted_core_pg[] =
+	"ALTER TABLE reports ADD COLUMN registered BIGINT;"
 	"ALTER TABLE reports ADD COLUMN forward_due BIGINT;"
-	"ALTER TABLE reports ADD COLUMN extended INTEGER NOT NULL DEFAULT 0;";
+	"ALTER TABLE reports ADD COLUMN answered BIGINT;"
+	"ALTER TABLE reports ADD COLUMN answer TEXT;"
+	"ALTER TABLE reports ADD COLUMN reject_reason INTEGER;"
+	"ALTER TABLE reports ADD COLUMN forwarded_from TEXT;"
+	"ALTER TABLE reports ADD COLUMN forward_reason TEXT;"
+	"ALTER TABLE reports ADD COLUMN extension_reason TEXT;"
+	"ALTER TABLE reports ADD COLUMN extended INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE reports ADD COLUMN fixed INTEGER;"
+	"ALTER TABLE reports ADD COLUMN reporter_user BIGINT;"
+	"ALTER TABLE reports ADD COLUMN reopened INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE reports ADD COLUMN related BIGINT;"
+	"CREATE TABLE workflow_updates(update_id BIGINT PRIMARY KEY"
+	" REFERENCES report_updates(id) ON DELETE CASCADE,"
+	" report BIGINT NOT NULL, action INTEGER NOT NULL, agency TEXT,"
+	" due BIGINT, external_id TEXT, own TEXT, detail INTEGER,"
+	" UNIQUE(report, external_id));";
 
 /* The store of engine: a SQLite file, or the converted modules on pg. */
 static struct store *
@@ -2198,6 +2217,210 @@ test_catalog_pg(void **state)
 	catalog(SQL_PG);
 }
 
+static int
+on_stay(const struct opendata_event *r, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%s/%lld/%lld/%d/"
+	    "%d/%s/%s/%lld/%lld/%d/%s/%lld;", (long long)r->report_id,
+	    r->agency != NULL ? r->agency : "-", (long long)r->update_id,
+	    (long long)r->created, (int)r->status, r->action,
+	    r->to_agency != NULL ? r->to_agency : "-",
+	    r->from_agency != NULL ? r->from_agency : "-",
+	    (long long)r->register_due, (long long)r->expected, r->fixed,
+	    r->note != NULL ? r->note : "-", (long long)r->report_expected);
+	o->n++;
+	return 0;
+}
+
+static int
+on_opendata(const struct opendata_report *r, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%s/%d/%d/%.4f/"
+	    "%lld/%lld/%d/%s/%d/%d/%s/%d;", (long long)r->id,
+	    r->agency != NULL ? r->agency : "-", (int)r->status, r->has_point,
+	    r->lat, (long long)r->registered, (long long)r->expected,
+	    r->extended, r->answer != NULL ? r->answer : "-", r->fixed,
+	    r->reopened, r->forwarded_from != NULL ? r->forwarded_from : "-",
+	    r->reject_reason);
+	o->n++;
+	return 0;
+}
+
+static int
+on_head(const struct agency_head *h, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%s/%s/%s/%s/%s/%s;",
+	    h->agency, h->parent != NULL ? h->parent : "-",
+	    h->name[LANG_RU] != NULL ? h->name[LANG_RU] : "-",
+	    h->name[LANG_EN] != NULL ? h->name[LANG_EN] : "-",
+	    h->title[LANG_RU] != NULL ? h->title[LANG_RU] : "-",
+	    h->title[LANG_EN] != NULL ? h->title[LANG_EN] : "-");
+	o->n++;
+	return 0;
+}
+
+static int
+on_kept(const struct ratings_kept_row *r, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text), i;
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%s/%lld/%lld/",
+	    r->agency, (long long)r->count[SRC_RECEIVED],
+	    (long long)r->count[SRC_FIXED_NO]);
+	for (i = 0; i < r->nanswer; i++) {
+		len = strlen(o->text);
+		snprintf(o->text + len, sizeof(o->text) - len, "%lld,",
+		    (long long)r->answer[i]);
+	}
+	len = strlen(o->text);
+	snprintf(o->text + len, sizeof(o->text) - len, "/%zu;", r->nclose);
+	o->n++;
+	return 0;
+}
+
+static void
+ratings(enum sql_engine engine)
+{
+	/* June 2026 (UTC), and a time inside it. */
+	const int64_t m0 = 1780272000, m1 = 1782863999, t = 1781506800;
+	const int64_t secs[] = { 5, 7, -1, INT64_MAX };
+	struct ratings_kept_row row;
+	struct ratings_kept_month k;
+	struct agency_head h = { "parks", "roads", { "Иванов И. И.", NULL },
+	    { "Начальник", "Head" } };
+	char dir[64];
+	struct seen o;
+	struct store *s = store_of(engine, dir, sizeof(dir));
+
+	exec_ok(s, "INSERT INTO agencies(code, name_ru) VALUES ('roads',"
+	    " 'Дороги'), ('parks', 'Парки')");
+	/* Received, registered, then forwarded from roads to parks. */
+	exec_ok(s, "INSERT INTO reports(id, token, service, agency, status,"
+	    " lat, lon, requested, updated, register_due, expected,"
+	    " forwarded_from, registered) VALUES (1, 't1', 'pothole',"
+	    " 'roads', 1, 55.75, 37.61, 1781506800, 1781506800, 1781510400,"
+	    " 1784098800, NULL, 1781507000),"
+	    " (2, 't2', 'light', NULL, 0, NULL, NULL, 1781000000, 1781000000,"
+	    " 1781003600, NULL, NULL, NULL)");
+	exec_ok(s, "INSERT INTO report_updates(id, report, status,"
+	    " description, created) VALUES (10, 1, 1, 'Принято', 1781507000)");
+	exec_ok(s, "INSERT INTO workflow_updates(update_id, report, action)"
+	    " VALUES (10, 1, 1)");
+	exec_ok(s, "UPDATE reports SET agency = 'parks', forwarded_from ="
+	    " 'roads', expected = 1784100000 WHERE id = 1");
+	exec_ok(s, "INSERT INTO report_updates(id, report, status,"
+	    " description, created) VALUES (11, 1, 1, NULL, 1781600000)");
+	exec_ok(s, "INSERT INTO workflow_updates(update_id, report, action,"
+	    " agency) VALUES (11, 1, " VECHE_STR(STORE_RATINGS_FORWARD)
+	    ", 'parks')");
+	/* Every history; the facts as they stood after each action. */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_ratings_history_each(s, on_stay, &o), 0);
+	assert_string_equal(o.text, "1/parks/10/1781507000/1/1/-/-/1781510400/"
+	    "1784098800/-1/Принято/1784100000;"
+	    "1/parks/11/1781600000/1/5/parks/roads/1781510400/1784100000/-1/"
+	    "-/1784100000;"
+	    "2/-/0/0/0/-1/-/-/0/0/-1/-/0;");
+	/* The stays of a span: received in it, or forwarded in it. */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_ratings_stays_each(s, m0, m1, on_stay, &o), 0);
+	assert_int_equal(o.n, 3);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_ratings_stays_each(s, 1781599000, m1, on_stay,
+	    &o), 0);
+	assert_string_equal(o.text, "1/parks/10/1781507000/1/1/-/-/1781510400/"
+	    "1784098800/-1/-/1784100000;"
+	    "1/parks/11/1781600000/1/5/parks/roads/1781510400/1784100000/-1/"
+	    "-/1784100000;");
+	/* Open data: every report, points and unknowns as such. */
+	assert_int_equal(store_ratings_low_memory(s), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_opendata_reports_each(s, on_opendata, &o), 0);
+	assert_string_equal(o.text, "1/parks/1/1/55.7500/1781507000/"
+	    "1784100000/0/-/-1/0/roads/-1;2/-/0/0/0.0000/0/0/0/-/-1/0/-/-1;");
+	/* Heads: written again, replaced; children in order. */
+	assert_int_equal(store_agency_head_put(s, &h), 0);
+	h.name[LANG_EN] = "I. I. Ivanov";
+	assert_int_equal(store_agency_head_put(s, &h), 0);
+	h.agency = "roads";
+	h.parent = NULL;
+	assert_int_equal(store_agency_head_put(s, &h), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_agency_head_get(s, "parks", on_head, &o), 0);
+	assert_string_equal(o.text, "parks/roads/Иванов И. И./I. I. Ivanov/"
+	    "Начальник/Head;");
+	assert_int_equal(store_agency_head_get(s, "nosuch", on_head, &o), 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_agency_children_each(s, "roads", on_head, &o),
+	    0);
+	assert_int_equal(o.n, 1);
+	/* A month read, kept, read back while valid; none elsewhere. */
+	memset(&k, 0, sizeof(k));
+	k.from = m0;
+	k.to = m1;
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_ratings_month_get(s, m0, m1, t, on_kept, &o), 1);
+	assert_int_equal(store_ratings_month_read(s, &k, on_stay, &o), 0);
+	assert_int_equal(o.n, 3);
+	assert_true(k.gen >= 0);
+	memset(&row, 0, sizeof(row));
+	row.agency = "parks";
+	row.count[SRC_RECEIVED] = 2;
+	row.count[SRC_FIXED_NO] = 1;
+	row.answer = secs;
+	row.nanswer = 4;
+	k.computed = t;
+	k.valid_until = t + 3600;
+	assert_int_equal(store_ratings_month_keep(s, &k, &row, 1), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_ratings_month_get(s, m0, m1, t + 60, on_kept,
+	    &o), 0);
+	assert_string_equal(o.text, "parks/2/1/5,7,-1,9223372036854775807,/0;");
+	assert_int_equal(store_ratings_month_get(s, m0, m1, t + 7200, on_kept,
+	    &o), 1);
+	/* A write to one of its stays clears it; a stale keep is refused. */
+	exec_ok(s, "UPDATE report_updates SET created = 1781600001"
+	    " WHERE id = 11");
+	assert_int_equal(store_ratings_month_get(s, m0, m1, t + 60, on_kept,
+	    &o), 1);
+	assert_int_equal(store_ratings_month_keep(s, &k, &row, 1), 1);
+	assert_int_equal(store_ratings_month_read(s, &k, on_stay, &o), 0);
+	assert_int_equal(store_ratings_month_keep(s, &k, NULL, 0), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_ratings_month_get(s, m0, m1, t + 60, on_kept,
+	    &o), 0);
+	assert_int_equal(o.n, 0);
+	/* Deleting a report clears its months too. */
+	exec_ok(s, "DELETE FROM reports WHERE id = 2");
+	assert_int_equal(store_ratings_month_get(s, m0, m1, t + 60, on_kept,
+	    &o), 1);
+	store_gone(s, dir);
+}
+
+static void
+test_ratings_sqlite(void **state)
+{
+	(void)state;
+	ratings(SQL_SQLITE);
+}
+
+static void
+test_ratings_pg(void **state)
+{
+	(void)state;
+	ratings(SQL_PG);
+}
+
 /* Both engines know the core schema at the same version. */
 static void
 test_migrations_numbered_alike(void **state)
@@ -2216,6 +2439,7 @@ test_migrations_numbered_alike(void **state)
 	assert_int_equal(store_deadlines_schema_pg.n,
 	    store_deadlines_schema.n);
 	assert_int_equal(store_alerts_schema_pg.n, store_alerts_schema.n);
+	assert_int_equal(store_ratings_schema_pg.n, store_ratings_schema.n);
 }
 
 int
@@ -2251,6 +2475,8 @@ main(void)
 		cmocka_unit_test(test_alerts_pg),
 		cmocka_unit_test(test_catalog_sqlite),
 		cmocka_unit_test(test_catalog_pg),
+		cmocka_unit_test(test_ratings_sqlite),
+		cmocka_unit_test(test_ratings_pg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -396,6 +396,11 @@ static const struct {
 	{ STORE_MOD_DRAFTS, &store_drafts_stmts, &store_drafts_stmts_pg },
 	{ STORE_MOD_OFFICIALS, &store_officials_stmts, NULL },
 	{ STORE_MOD_INCIDENTS, &store_incidents_stmts, NULL },
+	{ STORE_MOD_DEADLINES, &store_deadlines_stmts,
+	    &store_deadlines_stmts_pg },
+	{ STORE_MOD_ALERTS, &store_alerts_stmts, NULL },
+	{ STORE_MOD_CATALOG, &store_catalog_stmts, NULL },
+	{ STORE_MOD_RATINGS, &store_ratings_stmts, NULL },
 };
 
 /* The schemas the converted subjects' tables live in. */
@@ -407,6 +412,9 @@ static const struct migration_set *const converted_schemas[] = {
 	&store_drafts_schema_pg,
 	&store_officials_schema_pg,
 	&store_incidents_schema_pg,
+	&store_deadlines_schema_pg,
+	&store_alerts_schema_pg,
+	&store_ratings_schema_pg,
 };
 
 struct store *

@@ -2,14 +2,16 @@
  * sqlite_catalog.c: the catalogue of the SQLite backend (see
  * sqlite_internal.h and store.h): services with their attributes and
  * values, agencies with the services they answer for and their areas.
- * The tables are the core schema's (sqlite.c).
+ * The tables are the core schema's (sqlite.c; on PostgreSQL sql_store.c's
+ * store_core_schema_pg).  On the statement layer (sql.h): every text is
+ * shared by both engines.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "veche.h"
-#include "store/sqlite_internal.h"
+#include "store/sql_store.h"
 #include "store/store.h"
 
 enum {
@@ -40,47 +42,49 @@ enum {
 static const char *const stmt_sql[ST__MAX] = {
 	[ST_SERVICE_PUT] = "INSERT INTO services(code, name_ru, name_en, "
 	    "desc_ru, desc_en, group_ru, group_en, keywords, type, disabled) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE "
-	    "SET name_ru = excluded.name_ru, name_en = excluded.name_en, "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+	    "ON CONFLICT(code) DO UPDATE SET name_ru = excluded.name_ru, "
+	    "name_en = excluded.name_en, "
 	    "desc_ru = excluded.desc_ru, desc_en = excluded.desc_en, "
 	    "group_ru = excluded.group_ru, group_en = excluded.group_en, "
 	    "keywords = excluded.keywords, type = excluded.type, "
 	    "disabled = excluded.disabled",
-	[ST_SERVICE_ATTRS_DEL] = "DELETE FROM service_attrs WHERE service = ?",
+	[ST_SERVICE_ATTRS_DEL] = "DELETE FROM service_attrs WHERE service = ?1",
 	[ST_SERVICE_ATTR_PUT] = "INSERT INTO service_attrs(service, code, type, "
 	    "required, variable, ord, desc_ru, desc_en, dtdesc_ru, dtdesc_en) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[ST_SERVICE_CHOICE_PUT] = "INSERT INTO service_attr_choices(service, "
-	    "attr, key, name_ru, name_en, ord) VALUES (?, ?, ?, ?, ?, ?)",
+	    "attr, key, name_ru, name_en, ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[ST_SERVICE_LIST] = "SELECT code, name_ru, name_en, desc_ru, desc_en, "
 	    "group_ru, group_en, keywords, type, disabled FROM services "
 	    "ORDER BY code",
 	[ST_SERVICE_ATTRS] = "SELECT code, type, required, variable, ord, "
 	    "desc_ru, desc_en, dtdesc_ru, dtdesc_en FROM service_attrs "
-	    "WHERE service = ? ORDER BY ord, code",
+	    "WHERE service = ?1 ORDER BY ord, code",
 	[ST_SERVICE_CHOICES] = "SELECT key, name_ru, name_en "
-	    "FROM service_attr_choices WHERE service = ? AND attr = ? "
+	    "FROM service_attr_choices WHERE service = ?1 AND attr = ?2 "
 	    "ORDER BY ord",
 	[ST_AGENCY_PUT] = "INSERT INTO agencies(code, name_ru, name_en, email) "
-	    "VALUES (?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
+	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(code) DO UPDATE SET "
 	    "name_ru = excluded.name_ru, name_en = excluded.name_en, "
 	    "email = excluded.email",
-	[ST_AGENCY_SERVICES_DEL] = "DELETE FROM agency_services WHERE agency = ?",
-	[ST_AGENCY_AREAS_DEL] = "DELETE FROM agency_areas WHERE agency = ?",
-	[ST_AGENCY_SERVICE_PUT] = "INSERT OR IGNORE INTO agency_services(agency, "
-	    "service) VALUES (?, ?)",
+	[ST_AGENCY_SERVICES_DEL] = "DELETE FROM agency_services "
+	    "WHERE agency = ?1",
+	[ST_AGENCY_AREAS_DEL] = "DELETE FROM agency_areas WHERE agency = ?1",
+	[ST_AGENCY_SERVICE_PUT] = "INSERT INTO agency_services(agency, "
+	    "service) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
 	[ST_AGENCY_AREA_PUT] = "INSERT INTO agency_areas(agency, ord, geojson) "
-	    "VALUES (?, ?, ?)",
+	    "VALUES (?1, ?2, ?3)",
 	[ST_AGENCY_LIST] = "SELECT code, name_ru, name_en, email FROM agencies "
 	    "ORDER BY code",
 	[ST_AGENCY_SERVICES] = "SELECT service FROM agency_services "
-	    "WHERE agency = ? ORDER BY service",
-	[ST_AGENCY_AREAS] = "SELECT geojson FROM agency_areas WHERE agency = ? "
+	    "WHERE agency = ?1 ORDER BY service",
+	[ST_AGENCY_AREAS] = "SELECT geojson FROM agency_areas WHERE agency = ?1 "
 	    "ORDER BY ord",
 	[ST_TEMPLATE_LIST] = "SELECT id, title_ru, text_ru, title_en, text_en "
 	    "FROM answer_templates ORDER BY id",
 	[ST_TEMPLATE_INSERT] = "INSERT INTO answer_templates(title_ru, "
-	    "text_ru, title_en, text_en) VALUES (?1, ?2, ?3, ?4)",
+	    "text_ru, title_en, text_en) VALUES (?1, ?2, ?3, ?4) RETURNING id",
 	[ST_TEMPLATE_UPDATE] = "UPDATE answer_templates SET title_ru = ?1, "
 	    "text_ru = ?2, title_en = ?3, text_en = ?4 WHERE id = ?5",
 	[ST_TEMPLATE_DELETE] = "DELETE FROM answer_templates WHERE id = ?1",
@@ -88,61 +92,63 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_AGENCY_AREA_DEL] = "DELETE FROM agency_areas WHERE agency = ?1 "
 	    "AND ord = (SELECT ord FROM agency_areas WHERE agency = ?1 "
 	    "ORDER BY ord LIMIT 1 OFFSET ?2)",
+	/* No row (1) without the agency: an aggregate alone would give one. */
 	[ST_AGENCY_AREA_ADD] = "INSERT INTO agency_areas(agency, ord, geojson) "
-	    "SELECT ?1, coalesce(max(ord) + 1, 0), ?2 FROM agency_areas "
-	    "WHERE agency = ?1 AND EXISTS (SELECT 1 FROM agencies "
-	    "WHERE code = ?1)",
+	    "SELECT code, coalesce((SELECT max(ord) + 1 FROM agency_areas "
+	    "WHERE agency = ?1), 0), ?2 FROM agencies WHERE code = ?1",
 };
 
 const struct stmt_table store_catalog_stmts = { stmt_sql, ST__MAX };
 
+#define ST(i) ss_stmt(s, STORE_MOD_CATALOG, (i))
+
 static int
 service_put(struct store *s, const struct service *svc)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CATALOG, ST_SERVICE_PUT);
+	struct sql_stmt *st = ST(ST_SERVICE_PUT);
 	size_t i, j;
 
-	sq_bind_text(st, 1, svc->code);
-	sq_bind_text(st, 2, svc->name[LANG_RU]);
-	sq_bind_text(st, 3, svc->name[LANG_EN]);
-	sq_bind_text(st, 4, svc->description[LANG_RU]);
-	sq_bind_text(st, 5, svc->description[LANG_EN]);
-	sq_bind_text(st, 6, svc->group[LANG_RU]);
-	sq_bind_text(st, 7, svc->group[LANG_EN]);
-	sq_bind_text(st, 8, svc->keywords);
-	sqlite3_bind_int(st, 9, (int)svc->type);
-	sqlite3_bind_int(st, 10, svc->disabled != 0);
-	if (sq_step_done(s, st, "writing service") == -1)
+	sql_bind_text(st, 1, svc->code);
+	sql_bind_text(st, 2, svc->name[LANG_RU]);
+	sql_bind_text(st, 3, svc->name[LANG_EN]);
+	sql_bind_text(st, 4, svc->description[LANG_RU]);
+	sql_bind_text(st, 5, svc->description[LANG_EN]);
+	sql_bind_text(st, 6, svc->group[LANG_RU]);
+	sql_bind_text(st, 7, svc->group[LANG_EN]);
+	sql_bind_text(st, 8, svc->keywords);
+	sql_bind_int(st, 9, (int)svc->type);
+	sql_bind_int(st, 10, svc->disabled != 0);
+	if (ss_done(s, st, "writing service") == -1)
 		return -1;
-	st = sq_stmt(s, STORE_MOD_CATALOG, ST_SERVICE_ATTRS_DEL);
-	sq_bind_text(st, 1, svc->code);
-	if (sq_step_done(s, st, "replacing service attributes") == -1)
+	st = ST(ST_SERVICE_ATTRS_DEL);
+	sql_bind_text(st, 1, svc->code);
+	if (ss_done(s, st, "replacing service attributes") == -1)
 		return -1;
 	for (i = 0; i < svc->nattrs; i++) {
 		const struct service_attr *a = &svc->attrs[i];
 
-		st = sq_stmt(s, STORE_MOD_CATALOG, ST_SERVICE_ATTR_PUT);
-		sq_bind_text(st, 1, svc->code);
-		sq_bind_text(st, 2, a->code);
-		sqlite3_bind_int(st, 3, (int)a->type);
-		sqlite3_bind_int(st, 4, a->required);
-		sqlite3_bind_int(st, 5, a->variable);
-		sqlite3_bind_int(st, 6, a->order);
-		sq_bind_text(st, 7, a->description[LANG_RU]);
-		sq_bind_text(st, 8, a->description[LANG_EN]);
-		sq_bind_text(st, 9, a->datatype_description[LANG_RU]);
-		sq_bind_text(st, 10, a->datatype_description[LANG_EN]);
-		if (sq_step_done(s, st, "writing service attribute") == -1)
+		st = ST(ST_SERVICE_ATTR_PUT);
+		sql_bind_text(st, 1, svc->code);
+		sql_bind_text(st, 2, a->code);
+		sql_bind_int(st, 3, (int)a->type);
+		sql_bind_int(st, 4, a->required);
+		sql_bind_int(st, 5, a->variable);
+		sql_bind_int(st, 6, a->order);
+		sql_bind_text(st, 7, a->description[LANG_RU]);
+		sql_bind_text(st, 8, a->description[LANG_EN]);
+		sql_bind_text(st, 9, a->datatype_description[LANG_RU]);
+		sql_bind_text(st, 10, a->datatype_description[LANG_EN]);
+		if (ss_done(s, st, "writing service attribute") == -1)
 			return -1;
 		for (j = 0; j < a->nchoices; j++) {
-			st = sq_stmt(s, STORE_MOD_CATALOG, ST_SERVICE_CHOICE_PUT);
-			sq_bind_text(st, 1, svc->code);
-			sq_bind_text(st, 2, a->code);
-			sq_bind_text(st, 3, a->choices[j].key);
-			sq_bind_text(st, 4, a->choices[j].name[LANG_RU]);
-			sq_bind_text(st, 5, a->choices[j].name[LANG_EN]);
-			sqlite3_bind_int64(st, 6, (sqlite3_int64)j);
-			if (sq_step_done(s, st, "writing attribute value") == -1)
+			st = ST(ST_SERVICE_CHOICE_PUT);
+			sql_bind_text(st, 1, svc->code);
+			sql_bind_text(st, 2, a->code);
+			sql_bind_text(st, 3, a->choices[j].key);
+			sql_bind_text(st, 4, a->choices[j].name[LANG_RU]);
+			sql_bind_text(st, 5, a->choices[j].name[LANG_EN]);
+			sql_bind_int64(st, 6, (int64_t)j);
+			if (ss_done(s, st, "writing attribute value") == -1)
 				return -1;
 		}
 	}
@@ -154,9 +160,9 @@ store_service_put(struct store *s, const struct service *svc)
 {
 	int own;
 
-	if (sq_tx_begin(s, &own) == -1)
+	if (ss_tx_begin(s, &own) == -1)
 		return -1;
-	return sq_tx_end(s, own, service_put(s, svc) == 0);
+	return ss_tx_end(s, own, service_put(s, svc) == 0);
 }
 
 /*
@@ -219,7 +225,7 @@ oom(struct store *s)
 }
 
 static int
-attr_row(sqlite3_stmt *st, void *arg)
+attr_row(struct sql_stmt *st, void *arg)
 {
 	struct attrs_load *l = arg;
 	struct strpool *sp = l->sp;
@@ -241,20 +247,20 @@ attr_row(sqlite3_stmt *st, void *arg)
 	memset(a, 0, sizeof(*a));
 	l->ch[l->n] = NULL;
 	l->n++;
-	a->code = pool_dup(sp, sq_col_text(st, 0));
-	a->type = (enum attr_type)sqlite3_column_int(st, 1);
-	a->required = sqlite3_column_int(st, 2);
-	a->variable = sqlite3_column_int(st, 3);
-	a->order = sqlite3_column_int(st, 4);
-	a->description[LANG_RU] = pool_dup(sp, sq_col_text(st, 5));
-	a->description[LANG_EN] = pool_dup(sp, sq_col_text(st, 6));
-	a->datatype_description[LANG_RU] = pool_dup(sp, sq_col_text(st, 7));
-	a->datatype_description[LANG_EN] = pool_dup(sp, sq_col_text(st, 8));
+	a->code = pool_dup(sp, sql_column_text(st, 0));
+	a->type = (enum attr_type)sql_column_int(st, 1);
+	a->required = sql_column_int(st, 2);
+	a->variable = sql_column_int(st, 3);
+	a->order = sql_column_int(st, 4);
+	a->description[LANG_RU] = pool_dup(sp, sql_column_text(st, 5));
+	a->description[LANG_EN] = pool_dup(sp, sql_column_text(st, 6));
+	a->datatype_description[LANG_RU] = pool_dup(sp, sql_column_text(st, 7));
+	a->datatype_description[LANG_EN] = pool_dup(sp, sql_column_text(st, 8));
 	return a->code == NULL ? oom(l->s) : 0;
 }
 
 static int
-choice_row(sqlite3_stmt *st, void *arg)
+choice_row(struct sql_stmt *st, void *arg)
 {
 	struct attrs_load *l = arg;
 	struct attr_choice **ch = &l->ch[l->at];
@@ -268,9 +274,9 @@ choice_row(sqlite3_stmt *st, void *arg)
 		*ch = nc;
 		l->mcap = ncap;
 	}
-	(*ch)[l->m].key = pool_dup(l->sp, sq_col_text(st, 0));
-	(*ch)[l->m].name[LANG_RU] = pool_dup(l->sp, sq_col_text(st, 1));
-	(*ch)[l->m].name[LANG_EN] = pool_dup(l->sp, sq_col_text(st, 2));
+	(*ch)[l->m].key = pool_dup(l->sp, sql_column_text(st, 0));
+	(*ch)[l->m].name[LANG_RU] = pool_dup(l->sp, sql_column_text(st, 1));
+	(*ch)[l->m].name[LANG_EN] = pool_dup(l->sp, sql_column_text(st, 2));
 	l->m++;
 	return 0;
 }
@@ -280,19 +286,19 @@ static int
 service_attrs_load(struct store *s, const char *code, struct strpool *sp,
     struct service_attr **out, size_t *nout, struct attr_choice ***choices)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CATALOG, ST_SERVICE_ATTRS), *cs;
+	struct sql_stmt *st = ST(ST_SERVICE_ATTRS), *cs;
 	struct attrs_load l = { .s = s, .sp = sp };
 	size_t i;
 
-	sq_bind_text(st, 1, code);
-	if (sq_rows(s, st, "reading service attributes", attr_row, &l) != 0)
+	sql_bind_text(st, 1, code);
+	if (ss_rows(s, st, "reading service attributes", attr_row, &l) != 0)
 		goto fail;
 	for (l.at = 0; l.at < l.n; l.at++) {
 		l.m = l.mcap = 0;
-		cs = sq_stmt(s, STORE_MOD_CATALOG, ST_SERVICE_CHOICES);
-		sq_bind_text(cs, 1, code);
-		sq_bind_text(cs, 2, l.attrs[l.at].code);
-		if (sq_rows(s, cs, "reading attribute values", choice_row,
+		cs = ST(ST_SERVICE_CHOICES);
+		sql_bind_text(cs, 1, code);
+		sql_bind_text(cs, 2, l.attrs[l.at].code);
+		if (ss_rows(s, cs, "reading attribute values", choice_row,
 		    &l) != 0)
 			goto fail;
 		l.attrs[l.at].choices = l.ch[l.at];
@@ -319,7 +325,7 @@ struct service_rows {
 };
 
 static int
-service_row(sqlite3_stmt *st, void *arg)
+service_row(struct sql_stmt *st, void *arg)
 {
 	struct service_rows *e = arg;
 	struct strpool *sp = &e->sp;
@@ -330,16 +336,16 @@ service_row(sqlite3_stmt *st, void *arg)
 	int ret;
 
 	memset(&svc, 0, sizeof(svc));
-	svc.code = pool_dup(sp, sq_col_text(st, 0));
-	svc.name[LANG_RU] = pool_dup(sp, sq_col_text(st, 1));
-	svc.name[LANG_EN] = pool_dup(sp, sq_col_text(st, 2));
-	svc.description[LANG_RU] = pool_dup(sp, sq_col_text(st, 3));
-	svc.description[LANG_EN] = pool_dup(sp, sq_col_text(st, 4));
-	svc.group[LANG_RU] = pool_dup(sp, sq_col_text(st, 5));
-	svc.group[LANG_EN] = pool_dup(sp, sq_col_text(st, 6));
-	svc.keywords = pool_dup(sp, sq_col_text(st, 7));
-	svc.type = (enum service_type)sqlite3_column_int(st, 8);
-	svc.disabled = sqlite3_column_int(st, 9);
+	svc.code = pool_dup(sp, sql_column_text(st, 0));
+	svc.name[LANG_RU] = pool_dup(sp, sql_column_text(st, 1));
+	svc.name[LANG_EN] = pool_dup(sp, sql_column_text(st, 2));
+	svc.description[LANG_RU] = pool_dup(sp, sql_column_text(st, 3));
+	svc.description[LANG_EN] = pool_dup(sp, sql_column_text(st, 4));
+	svc.group[LANG_RU] = pool_dup(sp, sql_column_text(st, 5));
+	svc.group[LANG_EN] = pool_dup(sp, sql_column_text(st, 6));
+	svc.keywords = pool_dup(sp, sql_column_text(st, 7));
+	svc.type = (enum service_type)sql_column_int(st, 8);
+	svc.disabled = sql_column_int(st, 9);
 	if (svc.code == NULL || service_attrs_load(e->s, svc.code, sp,
 	    &attrs, &svc.nattrs, &ch) == -1)
 		return -1;
@@ -360,7 +366,7 @@ store_service_each(struct store *s, int (*fn)(const struct service *, void *),
 	struct service_rows e = { s, { 0 }, fn, arg };
 	int ret;
 
-	ret = sq_rows(s, sq_stmt(s, STORE_MOD_CATALOG, ST_SERVICE_LIST),
+	ret = ss_rows(s, ST(ST_SERVICE_LIST),
 	    "listing services", service_row, &e);
 	pool_free(&e.sp);
 	return ret;
@@ -370,38 +376,38 @@ store_service_each(struct store *s, int (*fn)(const struct service *, void *),
 static int
 agency_put(struct store *s, const struct agency *ag, int with_areas)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CATALOG, ST_AGENCY_PUT);
+	struct sql_stmt *st = ST(ST_AGENCY_PUT);
 	size_t i;
 
-	sq_bind_text(st, 1, ag->code);
-	sq_bind_text(st, 2, ag->name[LANG_RU]);
-	sq_bind_text(st, 3, ag->name[LANG_EN]);
-	sq_bind_text(st, 4, ag->email);
-	if (sq_step_done(s, st, "writing agency") == -1)
+	sql_bind_text(st, 1, ag->code);
+	sql_bind_text(st, 2, ag->name[LANG_RU]);
+	sql_bind_text(st, 3, ag->name[LANG_EN]);
+	sql_bind_text(st, 4, ag->email);
+	if (ss_done(s, st, "writing agency") == -1)
 		return -1;
-	st = sq_stmt(s, STORE_MOD_CATALOG, ST_AGENCY_SERVICES_DEL);
-	sq_bind_text(st, 1, ag->code);
-	if (sq_step_done(s, st, "replacing agency services") == -1)
+	st = ST(ST_AGENCY_SERVICES_DEL);
+	sql_bind_text(st, 1, ag->code);
+	if (ss_done(s, st, "replacing agency services") == -1)
 		return -1;
 	if (with_areas) {
-		st = sq_stmt(s, STORE_MOD_CATALOG, ST_AGENCY_AREAS_DEL);
-		sq_bind_text(st, 1, ag->code);
-		if (sq_step_done(s, st, "replacing agency areas") == -1)
+		st = ST(ST_AGENCY_AREAS_DEL);
+		sql_bind_text(st, 1, ag->code);
+		if (ss_done(s, st, "replacing agency areas") == -1)
 			return -1;
 	}
 	for (i = 0; i < ag->nservices; i++) {
-		st = sq_stmt(s, STORE_MOD_CATALOG, ST_AGENCY_SERVICE_PUT);
-		sq_bind_text(st, 1, ag->code);
-		sq_bind_text(st, 2, ag->services[i]);
-		if (sq_step_done(s, st, "writing agency service") == -1)
+		st = ST(ST_AGENCY_SERVICE_PUT);
+		sql_bind_text(st, 1, ag->code);
+		sql_bind_text(st, 2, ag->services[i]);
+		if (ss_done(s, st, "writing agency service") == -1)
 			return -1;
 	}
 	for (i = 0; with_areas && i < ag->nareas; i++) {
-		st = sq_stmt(s, STORE_MOD_CATALOG, ST_AGENCY_AREA_PUT);
-		sq_bind_text(st, 1, ag->code);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-		sq_bind_text(st, 3, ag->areas[i]);
-		if (sq_step_done(s, st, "writing agency area") == -1)
+		st = ST(ST_AGENCY_AREA_PUT);
+		sql_bind_text(st, 1, ag->code);
+		sql_bind_int64(st, 2, (int64_t)i);
+		sql_bind_text(st, 3, ag->areas[i]);
+		if (ss_done(s, st, "writing agency area") == -1)
 			return -1;
 	}
 	return 0;
@@ -412,9 +418,9 @@ store_agency_put(struct store *s, const struct agency *ag)
 {
 	int own;
 
-	if (sq_tx_begin(s, &own) == -1)
+	if (ss_tx_begin(s, &own) == -1)
 		return -1;
-	return sq_tx_end(s, own, agency_put(s, ag, 1) == 0);
+	return ss_tx_end(s, own, agency_put(s, ag, 1) == 0);
 }
 
 int
@@ -422,9 +428,9 @@ store_agency_update(struct store *s, const struct agency *ag)
 {
 	int own;
 
-	if (sq_tx_begin(s, &own) == -1)
+	if (ss_tx_begin(s, &own) == -1)
 		return -1;
-	return sq_tx_end(s, own, agency_put(s, ag, 0) == 0);
+	return ss_tx_end(s, own, agency_put(s, ag, 0) == 0);
 }
 
 /* One text column of rows collected into a pool (strings_load). */
@@ -436,7 +442,7 @@ struct strings_load {
 };
 
 static int
-string_row(sqlite3_stmt *st, void *arg)
+string_row(struct sql_stmt *st, void *arg)
 {
 	struct strings_load *l = arg;
 
@@ -449,7 +455,7 @@ string_row(sqlite3_stmt *st, void *arg)
 		l->v = nv;
 		l->cap = ncap;
 	}
-	return (l->v[l->n++] = pool_dup(l->sp, sq_col_text(st, 0))) == NULL ?
+	return (l->v[l->n++] = pool_dup(l->sp, sql_column_text(st, 0))) == NULL ?
 	    oom(l->s) : 0;
 }
 
@@ -458,11 +464,11 @@ static int
 strings_load(struct store *s, int which, const char *code,
     struct strpool *sp, const char ***out, size_t *nout)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CATALOG, which);
+	struct sql_stmt *st = ST(which);
 	struct strings_load l = { .s = s, .sp = sp };
 
-	sq_bind_text(st, 1, code);
-	if (sq_rows(s, st, "reading agency", string_row, &l) != 0) {
+	sql_bind_text(st, 1, code);
+	if (ss_rows(s, st, "reading agency", string_row, &l) != 0) {
 		free(l.v);
 		return -1;
 	}
@@ -480,7 +486,7 @@ struct agency_rows {
 };
 
 static int
-agency_row(sqlite3_stmt *st, void *arg)
+agency_row(struct sql_stmt *st, void *arg)
 {
 	struct agency_rows *e = arg;
 	struct strpool *sp = &e->sp;
@@ -489,10 +495,10 @@ agency_row(sqlite3_stmt *st, void *arg)
 	int ret;
 
 	memset(&ag, 0, sizeof(ag));
-	ag.code = pool_dup(sp, sq_col_text(st, 0));
-	ag.name[LANG_RU] = pool_dup(sp, sq_col_text(st, 1));
-	ag.name[LANG_EN] = pool_dup(sp, sq_col_text(st, 2));
-	ag.email = pool_dup(sp, sq_col_text(st, 3));
+	ag.code = pool_dup(sp, sql_column_text(st, 0));
+	ag.name[LANG_RU] = pool_dup(sp, sql_column_text(st, 1));
+	ag.name[LANG_EN] = pool_dup(sp, sql_column_text(st, 2));
+	ag.email = pool_dup(sp, sql_column_text(st, 3));
 	if (ag.code == NULL ||
 	    strings_load(e->s, ST_AGENCY_SERVICES, ag.code, sp, &svcs,
 	    &ag.nservices) == -1 ||
@@ -517,7 +523,7 @@ store_agency_each(struct store *s, int (*fn)(const struct agency *, void *),
 	struct agency_rows e = { s, { 0 }, fn, arg };
 	int ret;
 
-	ret = sq_rows(s, sq_stmt(s, STORE_MOD_CATALOG, ST_AGENCY_LIST),
+	ret = ss_rows(s, ST(ST_AGENCY_LIST),
 	    "listing agencies", agency_row, &e);
 	pool_free(&e.sp);
 	return ret;
@@ -526,33 +532,29 @@ store_agency_each(struct store *s, int (*fn)(const struct agency *, void *),
 int
 store_agency_area_add(struct store *s, const char *code, const char *geojson)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CATALOG, ST_AGENCY_AREA_ADD);
+	struct sql_stmt *st = ST(ST_AGENCY_AREA_ADD);
 	int own, rc;
 
-	if (sq_tx_begin(s, &own) == -1)
+	if (ss_tx_begin(s, &own) == -1)
 		return -1;
-	sq_bind_text(st, 1, code);
-	sq_bind_text(st, 2, geojson);
-	rc = sq_step_done(s, st, "adding an agency area");
-	if (rc == 0 && sqlite3_changes(s->db) == 0)
-		rc = 1;
-	return sq_tx_finish(s, own, rc);
+	sql_bind_text(st, 1, code);
+	sql_bind_text(st, 2, geojson);
+	rc = ss_changed(s, st, "adding an agency area");
+	return ss_tx_finish(s, own, rc);
 }
 
 int
 store_agency_area_delete(struct store *s, const char *code, size_t index)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CATALOG, ST_AGENCY_AREA_DEL);
+	struct sql_stmt *st = ST(ST_AGENCY_AREA_DEL);
 	int own, rc;
 
-	if (sq_tx_begin(s, &own) == -1)
+	if (ss_tx_begin(s, &own) == -1)
 		return -1;
-	sq_bind_text(st, 1, code);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
-	rc = sq_step_done(s, st, "deleting an agency area");
-	if (rc == 0 && sqlite3_changes(s->db) == 0)
-		rc = 1;
-	return sq_tx_finish(s, own, rc);
+	sql_bind_text(st, 1, code);
+	sql_bind_int64(st, 2, (int64_t)index);
+	rc = ss_changed(s, st, "deleting an agency area");
+	return ss_tx_finish(s, own, rc);
 }
 
 /* What store_template_each hands each row. */
@@ -562,17 +564,17 @@ struct template_rows {
 };
 
 static int
-template_row(sqlite3_stmt *st, void *arg)
+template_row(struct sql_stmt *st, void *arg)
 {
 	struct template_rows *e = arg;
 	struct answer_template t;
 
 	memset(&t, 0, sizeof(t));
-	t.id = sqlite3_column_int64(st, 0);
-	t.title[LANG_RU] = sq_col_text(st, 1);
-	t.text[LANG_RU] = sq_col_text(st, 2);
-	t.title[LANG_EN] = sq_col_text(st, 3);
-	t.text[LANG_EN] = sq_col_text(st, 4);
+	t.id = sql_column_int64(st, 0);
+	t.title[LANG_RU] = sql_column_text(st, 1);
+	t.text[LANG_RU] = sql_column_text(st, 2);
+	t.title[LANG_EN] = sql_column_text(st, 3);
+	t.text[LANG_EN] = sql_column_text(st, 4);
 	return e->fn(&t, e->arg);
 }
 
@@ -582,7 +584,7 @@ store_template_each(struct store *s,
 {
 	struct template_rows e = { fn, arg };
 
-	return sq_rows(s, sq_stmt(s, STORE_MOD_CATALOG, ST_TEMPLATE_LIST),
+	return ss_rows(s, ST(ST_TEMPLATE_LIST),
 	    "listing answer templates", template_row, &e);
 }
 
@@ -590,37 +592,38 @@ int
 store_template_put(struct store *s, const struct answer_template *t,
     int64_t *id)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CATALOG, t->id ?
+	struct sql_stmt *st = ST(t->id ?
 	    ST_TEMPLATE_UPDATE : ST_TEMPLATE_INSERT);
+	int64_t new_id = 0;
 	int own, rc;
 
-	if (sq_tx_begin(s, &own) == -1)
+	if (ss_tx_begin(s, &own) == -1)
 		return -1;
-	sq_bind_text(st, 1, t->title[LANG_RU]);
-	sq_bind_text(st, 2, t->text[LANG_RU]);
-	sq_bind_text(st, 3, t->title[LANG_EN]);
-	sq_bind_text(st, 4, t->text[LANG_EN]);
-	if (t->id)
-		sqlite3_bind_int64(st, 5, (sqlite3_int64)t->id);
-	rc = sq_step_done(s, st, "writing an answer template");
-	if (rc == 0 && sqlite3_changes(s->db) == 0)
-		rc = 1;
+	sql_bind_text(st, 1, t->title[LANG_RU]);
+	sql_bind_text(st, 2, t->text[LANG_RU]);
+	sql_bind_text(st, 3, t->title[LANG_EN]);
+	sql_bind_text(st, 4, t->text[LANG_EN]);
+	if (t->id) {
+		sql_bind_int64(st, 5, (int64_t)t->id);
+		rc = ss_changed(s, st, "writing an answer template");
+		new_id = t->id;
+	} else
+		rc = ss_row(s, st, "writing an answer template", ss_int64_row,
+		    &new_id) == 0 ? 0 : -1;
 	if (rc == 0 && id != NULL)
-		*id = t->id ? t->id : (int64_t)sqlite3_last_insert_rowid(s->db);
-	return sq_tx_finish(s, own, rc);
+		*id = new_id;
+	return ss_tx_finish(s, own, rc);
 }
 
 int
 store_template_delete(struct store *s, int64_t id)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CATALOG, ST_TEMPLATE_DELETE);
+	struct sql_stmt *st = ST(ST_TEMPLATE_DELETE);
 	int own, rc;
 
-	if (sq_tx_begin(s, &own) == -1)
+	if (ss_tx_begin(s, &own) == -1)
 		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
-	rc = sq_step_done(s, st, "deleting an answer template");
-	if (rc == 0 && sqlite3_changes(s->db) == 0)
-		rc = 1;
-	return sq_tx_finish(s, own, rc);
+	sql_bind_int64(st, 1, (int64_t)id);
+	rc = ss_changed(s, st, "deleting an answer template");
+	return ss_tx_finish(s, own, rc);
 }

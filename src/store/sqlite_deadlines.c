@@ -5,10 +5,9 @@
  * Reads the core's reports table; owns deadline_notices, one row per
  * notice sent, keyed so that a notice is sent once per report, deadline,
  * due date and event.  A new due date (an extension) is a new deadline.
+ * On the statement layer (sql.h).
  */
-#include <stdio.h>
-
-#include "store/sqlite_internal.h"
+#include "store/sql_store.h"
 #include "store/store_deadlines.h"
 
 static const char *const steps[] = {
@@ -22,6 +21,20 @@ static const char *const steps[] = {
 
 const struct migration_set store_deadlines_schema = {
 	"deadlines", steps, sizeof(steps) / sizeof(steps[0]),
+};
+
+/* The same steps on PostgreSQL (reports is the core schema's). */
+static const char *const steps_pg[] = {
+	/* 1: notices sent by the escalation scanner. */
+	"CREATE TABLE deadline_notices(report BIGINT NOT NULL REFERENCES"
+	" reports(id) ON DELETE CASCADE, kind TEXT NOT NULL,"
+	" due BIGINT NOT NULL, event TEXT NOT NULL, sent BIGINT NOT NULL,"
+	" PRIMARY KEY(report, kind, due, event));"
+	"CREATE INDEX deadline_notices_sent ON deadline_notices(sent);",
+};
+
+const struct migration_set store_deadlines_schema_pg = {
+	"deadlines", steps_pg, sizeof(steps_pg) / sizeof(steps_pg[0]),
 };
 
 enum {
@@ -43,30 +56,46 @@ enum {
  * scanned: forwarding is the agency's own choice, not a duty to the
  * reporter, and it shows in the staff view instead.
  */
+#define OPEN_SQL(limit) \
+	"SELECT id, status, agency, register_due, expected," \
+	" CASE WHEN extended <> 0 THEN expected END AS extended_due" \
+	" FROM reports WHERE status IN (?1, ?2, ?3)" \
+	" AND (agency = ?4 OR ?4 IS NULL)" \
+	" AND ((CASE WHEN status = 0 THEN register_due" \
+	" WHEN status IN (1, 2) THEN expected END) <= ?5 OR ?5 = 0)" \
+	/* A deadline already notified as passed has nothing more to say. */ \
+	" AND NOT EXISTS (SELECT 1 FROM deadline_notices n" \
+	" WHERE n.report = reports.id AND n.event = 'deadline.passed'" \
+	" AND n.due = (CASE WHEN status = 0 THEN register_due" \
+	" WHEN status IN (1, 2) THEN expected END))" \
+	" AND id > ?6 ORDER BY id LIMIT " limit
+
+/*
+ * Parameters are compared with their columns first, so that PostgreSQL
+ * types them (agency TEXT, the times BIGINT); a duplicate notice is a
+ * conflict done nothing about, on both engines.
+ */
 static const char *const sql[SQ__MAX] = {
-	[SQ_OPEN] =
-	    "SELECT id, status, agency, register_due, expected,"
-	    " CASE WHEN extended THEN expected END AS extended_due"
-	    " FROM reports WHERE status IN (?1, ?2, ?3)"
-	    " AND (?4 IS NULL OR agency = ?4)"
-	    " AND (?5 = 0 OR (CASE WHEN status = 0 THEN register_due"
-	    " WHEN status IN (1, 2) THEN expected END) <= ?5)"
-	    /* A deadline already notified as passed has nothing more to say. */
-	    " AND NOT EXISTS (SELECT 1 FROM deadline_notices n"
-	    " WHERE n.report = reports.id AND n.event = 'deadline.passed'"
-	    " AND n.due = (CASE WHEN status = 0 THEN register_due"
-	    " WHEN status IN (1, 2) THEN expected END))"
-	    " AND id > ?6 ORDER BY id LIMIT ?7",
-	[SQ_NOTICE_PUT] = "INSERT OR IGNORE INTO deadline_notices(report,"
-	    " kind, due, event, sent) VALUES (?, ?, ?, ?, ?)",
-	[SQ_NOTICE_SENT] = "SELECT 1 FROM deadline_notices WHERE report = ?"
-	    " AND kind = ? AND due = ? AND event = ?",
+	[SQ_OPEN] = OPEN_SQL("?7"),
+	[SQ_NOTICE_PUT] = "INSERT INTO deadline_notices(report, kind, due,"
+	    " event, sent) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+	[SQ_NOTICE_SENT] = "SELECT 1 FROM deadline_notices WHERE report = ?1"
+	    " AND kind = ?2 AND due = ?3 AND event = ?4",
 	[SQ_NOTICE_EACH] = "SELECT report, kind, due, event, sent FROM"
-	    " deadline_notices WHERE ?1 = 0 OR report = ?1"
+	    " deadline_notices WHERE report = ?1 OR ?1 = 0"
 	    " ORDER BY sent, report, due, kind, event",
 };
 
 const struct stmt_table store_deadlines_stmts = { sql, SQ__MAX };
+
+/* PostgreSQL: no limit is LIMIT NULL, not LIMIT -1. */
+static const char *const sql_pg[SQ__MAX] = {
+	[SQ_OPEN] = OPEN_SQL("nullif(?7, -1)"),
+};
+
+const struct stmt_table store_deadlines_stmts_pg = { sql_pg, SQ__MAX };
+
+#define ST(i) ss_stmt(s, STORE_MOD_DEADLINES, (i))
 
 /* What open_row hands a report to. */
 struct open_rows {
@@ -75,17 +104,17 @@ struct open_rows {
 };
 
 static int
-open_row(sqlite3_stmt *st, void *arg)
+open_row(struct sql_stmt *st, void *arg)
 {
 	const struct open_rows *e = arg;
 	struct deadline_row r;
 
-	r.report_id = sqlite3_column_int64(st, 0);
-	r.status = (enum report_status)sqlite3_column_int(st, 1);
-	r.agency = sq_col_text(st, 2);
-	r.register_due = sqlite3_column_int64(st, 3);
-	r.answer_due = sqlite3_column_int64(st, 4);
-	r.extended_due = sqlite3_column_int64(st, 5);
+	r.report_id = sql_column_int64(st, 0);
+	r.status = (enum report_status)sql_column_int(st, 1);
+	r.agency = sql_column_text(st, 2);
+	r.register_due = sql_column_int64(st, 3);
+	r.answer_due = sql_column_int64(st, 4);
+	r.extended_due = sql_column_int64(st, 5);
 	return e->fn(&r, e->arg);
 }
 
@@ -94,50 +123,46 @@ store_deadline_open_each(struct store *s, const char *agency,
     int64_t before, int64_t after_id, size_t limit,
     int (*fn)(const struct deadline_row *, void *), void *arg)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_DEADLINES, SQ_OPEN);
+	struct sql_stmt *st = ST(SQ_OPEN);
 	struct open_rows e = { fn, arg };
 
-	sqlite3_bind_int(st, 1, STATUS_SUBMITTED);
-	sqlite3_bind_int(st, 2, STATUS_REGISTERED);
-	sqlite3_bind_int(st, 3, STATUS_IN_PROGRESS);
-	sq_bind_text(st, 4, agency);
-	sqlite3_bind_int64(st, 5, before);
-	sqlite3_bind_int64(st, 6, after_id);
-	sqlite3_bind_int64(st, 7, limit == 0 ? -1 : (sqlite3_int64)limit);
-	return sq_rows(s, st, "reading open deadlines", open_row, &e);
+	sql_bind_int(st, 1, STATUS_SUBMITTED);
+	sql_bind_int(st, 2, STATUS_REGISTERED);
+	sql_bind_int(st, 3, STATUS_IN_PROGRESS);
+	sql_bind_text(st, 4, agency);
+	sql_bind_int64(st, 5, before);
+	sql_bind_int64(st, 6, after_id);
+	sql_bind_int64(st, 7, limit == 0 ? -1 : (int64_t)limit);
+	return ss_rows(s, st, "reading open deadlines", open_row, &e);
 }
 
 int
 store_deadline_notice_put(struct store *s, int64_t report, const char *kind,
     int64_t due, const char *event, int64_t now)
 {
-	sqlite3_stmt *st;
+	struct sql_stmt *st = ST(SQ_NOTICE_PUT);
 
-	if ((st = sq_stmt(s, STORE_MOD_DEADLINES, SQ_NOTICE_PUT)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, report);
-	sq_bind_text(st, 2, kind);
-	sqlite3_bind_int64(st, 3, due);
-	sq_bind_text(st, 4, event);
-	sqlite3_bind_int64(st, 5, now);
-	if (sq_step_done(s, st, "recording a deadline notice") == -1)
-		return -1;
-	return sqlite3_changes(s->db) == 1 ? 0 : 1;
+	sql_bind_int64(st, 1, report);
+	sql_bind_text(st, 2, kind);
+	sql_bind_int64(st, 3, due);
+	sql_bind_text(st, 4, event);
+	sql_bind_int64(st, 5, now);
+	return ss_changed(s, st, "recording a deadline notice");
 }
 
 int
 store_deadline_notice_sent(struct store *s, int64_t report, const char *kind,
     int64_t due, const char *event)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_DEADLINES, SQ_NOTICE_SENT);
+	struct sql_stmt *st = ST(SQ_NOTICE_SENT);
 	int rc;
 
-	sqlite3_bind_int64(st, 1, report);
-	sq_bind_text(st, 2, kind);
-	sqlite3_bind_int64(st, 3, due);
-	sq_bind_text(st, 4, event);
-	/* sq_row: 0 for a row (sent), 1 for none. */
-	rc = sq_row(s, st, "reading deadline notices", NULL, NULL);
+	sql_bind_int64(st, 1, report);
+	sql_bind_text(st, 2, kind);
+	sql_bind_int64(st, 3, due);
+	sql_bind_text(st, 4, event);
+	/* ss_row: 0 for a row (sent), 1 for none. */
+	rc = ss_row(s, st, "reading deadline notices", NULL, NULL);
 	return rc == -1 ? -1 : !rc;
 }
 
@@ -148,16 +173,16 @@ struct notice_rows {
 };
 
 static int
-notice_row(sqlite3_stmt *st, void *arg)
+notice_row(struct sql_stmt *st, void *arg)
 {
 	const struct notice_rows *e = arg;
 	struct deadline_notice n;
 
-	n.report_id = sqlite3_column_int64(st, 0);
-	n.kind = sq_col_text(st, 1);
-	n.due = sqlite3_column_int64(st, 2);
-	n.event = sq_col_text(st, 3);
-	n.sent = sqlite3_column_int64(st, 4);
+	n.report_id = sql_column_int64(st, 0);
+	n.kind = sql_column_text(st, 1);
+	n.due = sql_column_int64(st, 2);
+	n.event = sql_column_text(st, 3);
+	n.sent = sql_column_int64(st, 4);
 	return e->fn(&n, e->arg);
 }
 
@@ -165,9 +190,9 @@ int
 store_deadline_notice_each(struct store *s, int64_t report,
     int (*fn)(const struct deadline_notice *, void *), void *arg)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_DEADLINES, SQ_NOTICE_EACH);
+	struct sql_stmt *st = ST(SQ_NOTICE_EACH);
 	struct notice_rows e = { fn, arg };
 
-	sqlite3_bind_int64(st, 1, report);
-	return sq_rows(s, st, "reading deadline notices", notice_row, &e);
+	sql_bind_int64(st, 1, report);
+	return ss_rows(s, st, "reading deadline notices", notice_row, &e);
 }

@@ -1,7 +1,8 @@
 """
 An administrator's area upload (POST /admin/agencies/areas, the admin page's
 form) routes new reports by the new area at once, without a restart; an
-invalid area is refused and changes nothing.
+invalid area, or one for an agency that does not exist, is refused and
+changes nothing.
 """
 import json
 import unittest
@@ -59,6 +60,12 @@ class TestAreaUpload(ServerTestCase):
         r = self.fetch("POST", "/admin/agencies/areas", body,
                        root._headers({"Content-Type": ctype}))
         self.assertEqual(r.status, 403, r)
+        self.assertEqual(self.agency_of_new_report(), "admin")
+        # An agency that does not exist is not found (the insert's
+        # aggregate once made a row for it, refused by its foreign key:
+        # a 500).
+        r = self.upload(root, "nosuch", json.dumps(AREA))
+        self.assertEqual(r.status, 404, r)
         self.assertEqual(self.agency_of_new_report(), "admin")
         # A valid area for "east" takes the point from the next report on.
         r = self.upload(root, "east", json.dumps(AREA))

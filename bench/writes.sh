@@ -80,7 +80,11 @@ VPID=
 
 KEY=$($VECHE apikey create --db "$DB" --name bench-writes 2>/dev/null)
 
-# post NAME BINARY: serve DB with BINARY, wrk the POST, stop it.
+# utime + stime of process PID, in clock ticks.
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+
+# post NAME BINARY: serve DB with BINARY, wrk the POST, stop it; prints
+# run_wrk's line and the server's CPU microseconds per report.
 . bench/wrk.sh
 post() {
 	pname=$1
@@ -108,8 +112,16 @@ post() {
 	    "http://127.0.0.1:$VPORT/open311/v2/requests.json" \
 	    bench/post.lua "$KEY" > /dev/null
 	DURATION=$measured
-	run_wrk "$pname" "$CONNS" "http://127.0.0.1:$VPORT/open311/v2/requests.json" \
-	    bench/post.lua "$KEY"
+	cpu0=$(cpu_ticks "$VPID")
+	line=$(run_wrk "$pname" "$CONNS" \
+	    "http://127.0.0.1:$VPORT/open311/v2/requests.json" \
+	    bench/post.lua "$KEY")
+	cpu1=$(cpu_ticks "$VPID")
+	n=$(awk '/requests in/ {print $1}' "$OUT/$pname.wrk")
+	# The server's CPU time (user + system) per report, in microseconds.
+	echo "$line|$(awk -v a="$cpu0" -v b="$cpu1" -v n="${n:-0}" \
+	    -v hz="$(getconf CLK_TCK)" 'BEGIN { if (n > 0) printf "%.0f",
+	    (b - a) * 1e6 / hz / n; else print 0 }')"
 	kill "$VPID"
 	wait "$VPID" 2>/dev/null || true
 	VPID=
@@ -131,16 +143,16 @@ else
 fi
 
 awk -F'|' -v audit="$audit" '
-	/^ref/ { ref[$1] = $2; next }
-	{ rps[$1] = $2; p50[$1] = $3; p99[$1] = $4; err[$1] = $5; names[++n] = $1 }
+	/^ref/ { ref[$1] = $2; refcpu[$1] = $5; next }
+	{ rps[$1] = $2; p50[$1] = $3; p99[$1] = $4; err[$1] = $5; cpu[$1] = $6; names[++n] = $1 }
 	END {
 		r = (ref["ref1"] + ref["ref2"]) / 2
-		print "| writer | reports/s | p50 | p99 | non-2xx | of raw SQLite |"
-		print "|---|---:|---:|---:|---:|---:|"
-		printf "| raw SQLite (python, batches), before | %d | | | | |\n", ref["ref1"]
-		printf "| raw SQLite (python, batches), after | %d | | | | |\n", ref["ref2"]
+		print "| writer | reports/s | p50 | p99 | non-2xx | CPU µs/report | of raw SQLite |"
+		print "|---|---:|---:|---:|---:|---:|---:|"
+		printf "| raw SQLite (python, batches), before | %d | | | | %s | |\n", ref["ref1"], refcpu["ref1"]
+		printf "| raw SQLite (python, batches), after | %d | | | | %s | |\n", ref["ref2"], refcpu["ref2"]
 		for (i = 1; i <= n; i++)
-			printf "| veche %s | %d | %s | %s | %s | %.0f %% |\n", (names[i] == "before" ? "before (VECHE_BEFORE)" : "(VECHE)"), rps[names[i]], p50[names[i]], p99[names[i]], err[names[i]], 100 * rps[names[i]] / r
+			printf "| veche %s | %d | %s | %s | %s | %s | %.0f %% |\n", (names[i] == "before" ? "before (VECHE_BEFORE)" : "(VECHE)"), rps[names[i]], p50[names[i]], p99[names[i]], err[names[i]], cpu[names[i]], 100 * rps[names[i]] / r
 		print ""
 		print "audit chain: " audit
 	}' "$OUT/results.txt" | tee "$OUT/results.md"

@@ -26,6 +26,7 @@
 #include "api/web_suggest.h"
 #include "api/workflow.h"
 #include "core/audit.h"
+#include "core/db.h"
 
 /* Each module's routes, in the order they are matched. */
 static const struct http_route *(*const modules[])(size_t *) = {
@@ -96,9 +97,30 @@ routes_before(struct http_request *req, void *arg)
 {
 	struct store *s = app_store(arg);
 
+	if (s == NULL)
+		return;
 	/* Audit entries the handler causes carry the request's id. */
-	if (s != NULL)
-		audit_set_request_id(s, http_request_id(req));
+	audit_set_request_id(s, http_request_id(req));
+	/* Its writes' fsync is waited for by routes_durable. */
+	db_defer_sync(s, 1);
+}
+
+int
+routes_durable(void *arg, int hold, void (*done)(void *, int),
+    void *done_arg)
+{
+	struct store *s = app_store(arg);
+	uint64_t ticket;
+	int rc;
+
+	if (s == NULL || (ticket = db_write_pending(s)) == 0)
+		return 0;
+	if (!hold)
+		return db_durable_wait(s, ticket);
+	rc = db_durable_notify(s, ticket, done, done_arg);
+	if (rc == -1)
+		fprintf(stderr, "veche: %s\n", db_error(s));
+	return rc;
 }
 
 void

@@ -41,6 +41,13 @@ int routes_access(struct http_request *req, const struct http_route *route,
 
 /* http_config.before: the request's id goes to this thread's connection. */
 void routes_before(struct http_request *req, void *app);
+/*
+ * http_config's durable hook: the request's atomic writes were committed
+ * without waiting for their fsync (routes_before); answer once they are
+ * on disk.
+ */
+int routes_durable(void *app, int hold, void (*done)(void *, int),
+    void *done_arg);
 
 /* http_config.observe: metrics, and the JSON log line when asked for. */
 void routes_observe(const struct http_exchange *ex, void *app);

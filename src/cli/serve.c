@@ -517,6 +517,7 @@ start_http(struct serve *sv)
 	}
 	cfg->before = routes_before;
 	cfg->observe = routes_observe;
+	cfg->durable = routes_durable;
 	cfg->connection = routes_connection;
 	cfg->access = routes_access;
 	cfg->error = routes_error;

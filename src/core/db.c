@@ -41,6 +41,31 @@ db_set_writer(struct store *s, struct store_writer *w)
 	store_set_writer(s, w);
 }
 
+void
+db_defer_sync(struct store *s, int on)
+{
+	store_defer_sync(s, on);
+}
+
+uint64_t
+db_write_pending(struct store *s)
+{
+	return store_write_pending(s);
+}
+
+int
+db_durable_notify(struct store *s, uint64_t ticket, void (*fn)(void *, int),
+    void *arg)
+{
+	return store_durable_notify(s, ticket, fn, arg);
+}
+
+int
+db_durable_wait(struct store *s, uint64_t ticket)
+{
+	return store_durable_wait(s, ticket);
+}
+
 uint64_t
 db_busy_retries(void)
 {

@@ -39,6 +39,19 @@ struct store_writer *db_writer_new(void);
 void db_writer_free(struct store_writer *w);
 void db_set_writer(struct store *s, struct store_writer *w);
 
+/*
+ * Deferred durability (store.h's store_defer_sync): with on set, an atomic
+ * write on s returns once committed; db_write_pending gives its ticket
+ * (0: none) and db_durable_notify calls fn(arg, ok) once it is on disk
+ * (1), or says it already is (0) or could not be made so (-1);
+ * db_durable_wait waits for it (0, or -1 when it could not be).
+ */
+void db_defer_sync(struct store *s, int on);
+uint64_t db_write_pending(struct store *s);
+int db_durable_notify(struct store *s, uint64_t ticket,
+    void (*fn)(void *, int), void *arg);
+int db_durable_wait(struct store *s, uint64_t ticket);
+
 /* How many times a connection of this process waited for the lock. */
 uint64_t db_busy_retries(void);
 

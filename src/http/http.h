@@ -160,6 +160,18 @@ struct http_config {
 	void (*before)(struct http_request *, void *app);
 	void (*observe)(const struct http_exchange *, void *app);
 	void (*connection)(int delta, void *app);
+	/*
+	 * Optional: runs after every handler, before its response is sent,
+	 * on the handler's thread.  It returns 0 when the handler left no
+	 * write waiting to reach the disk (or it has now reached it), -1 when
+	 * one failed to (the client gets a 500 instead), and 1 when
+	 * done(done_arg, ok) will be called, once, from another thread when
+	 * it has or has failed (ok 0); meanwhile the response waits and the
+	 * thread serves other connections.  With hold 0 it may not return 1:
+	 * it waits itself.
+	 */
+	int (*durable)(void *app, int hold, void (*done)(void *, int),
+	    void *done_arg);
 };
 
 /*

@@ -7,6 +7,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -20,8 +22,17 @@
 
 struct deadline_watch;
 
+/* Responses waiting for their handler's write to reach the disk. */
+struct http_holds {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;              /* held went to 0 */
+	unsigned held;                    /* durable's done not yet called */
+	int stopping;                     /* no more holds: wait instead */
+};
+
 struct http_server {
 	struct MHD_Daemon *daemon;
+	struct http_holds *holds;
 	struct http_config cfg;
 	unsigned port;
 	struct in6_addr *proxies;         /* trusted proxies, IPv4 mapped */
@@ -58,7 +69,16 @@ struct path_var {
 enum req_state {
 	REQ_NEW,        /* made by the URI callback, headers not seen yet */
 	REQ_BODY,       /* routed, reading the body */
+	REQ_HELD,       /* answered, the connection suspended until the
+	                 * handler's write is on disk */
 	REQ_DONE        /* a response has been queued */
+};
+
+/* A held request's race between its thread and durable's call-back. */
+enum hold_state {
+	HOLD_WAITING,   /* durable returned 1, not suspended yet */
+	HOLD_SUSPENDED, /* suspended: the call-back resumes it */
+	HOLD_RESOLVED   /* the call-back ran first: no suspension */
 };
 
 struct http_request {
@@ -85,6 +105,8 @@ struct http_request {
 	struct http_response res;
 	char id[VECHE_MAX_REQUEST_ID + 1];  /* "" until begin() */
 	struct timespec arrived;          /* CLOCK_MONOTONIC, at the URI */
+	_Atomic int hold;                 /* enum hold_state, REQ_HELD only */
+	int held_ok;                      /* the write reached the disk */
 	int sent_status;                  /* status queued, 0: none yet */
 	uint64_t sent_bytes;              /* body bytes queued */
 };

@@ -283,6 +283,76 @@ parse_body(struct http_request *req, struct form_error *ferr)
 	return 0;   /* JSON and the rest: the handler reads the raw body */
 }
 
+/* The handler's answer, or a 500 if it or its write failed. */
+static int
+send_answer(struct http_request *req)
+{
+	if (!req->held_ok) {
+		http_response_clear(&req->res);
+		return http_response_send_error(req, 500, NULL, "internal error");
+	}
+	return http_response_send(req);
+}
+
+/* durable's call-back, on another thread: the write is on disk (or not). */
+static void
+on_durable(void *arg, int ok)
+{
+	struct http_request *req = arg;
+	struct http_holds *h = req->srv->holds;
+	struct MHD_Connection *con = req->con;
+
+	if (!ok)
+		req->held_ok = 0;
+	if (atomic_exchange(&req->hold, HOLD_RESOLVED) == HOLD_SUSPENDED)
+		MHD_resume_connection(con);
+	/* req may be gone now; the server may not. */
+	pthread_mutex_lock(&h->lock);
+	if (--h->held == 0)
+		pthread_cond_broadcast(&h->cond);
+	pthread_mutex_unlock(&h->lock);
+}
+
+/*
+ * The handler has answered: send it once the handler's write is on disk.
+ * When it is not yet, suspend the connection (the thread goes on with
+ * others) and let on_durable resume it; on_request then sends.
+ */
+static int
+settle(struct http_request *req)
+{
+	const struct http_config *cfg = &req->srv->cfg;
+	struct http_holds *h = req->srv->holds;
+	int hold, rc, expect = HOLD_WAITING;
+
+	if (cfg->durable == NULL)
+		return send_answer(req);
+	pthread_mutex_lock(&h->lock);
+	if ((hold = !h->stopping))
+		h->held++;
+	pthread_mutex_unlock(&h->lock);
+	atomic_store(&req->hold, HOLD_WAITING);
+	rc = cfg->durable(cfg->app, hold, on_durable, req);
+	if (rc != 1) {
+		if (hold) {
+			pthread_mutex_lock(&h->lock);
+			if (--h->held == 0)
+				pthread_cond_broadcast(&h->cond);
+			pthread_mutex_unlock(&h->lock);
+		}
+		if (rc == -1)
+			req->held_ok = 0;
+		return send_answer(req);
+	}
+	req->state = REQ_HELD;
+	MHD_suspend_connection(req->con);
+	/* The call-back ran first: nobody else resumes it. */
+	if (!atomic_compare_exchange_strong(&req->hold, &expect,
+	    HOLD_SUSPENDED))
+		MHD_resume_connection(req->con);
+	return 0;
+}
+
 /*
  * Last call: the body is in.  Parse it, check access, run the handler and
  * queue what it wrote.  0, or -1 to drop the connection.
@@ -327,9 +397,10 @@ finish(struct http_request *req)
 
 	if (req->route->handler(req, &req->res, cfg->app) == -1) {
 		http_response_clear(&req->res);
-		return http_response_send_error(req, 500, NULL, "internal error");
-	}
-	return http_response_send(req);
+		req->held_ok = 0;
+	} else
+		req->held_ok = 1;
+	return settle(req);
 }
 
 static void *
@@ -362,6 +433,11 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 		} else {
 			rc = finish(req);
 		}
+		break;
+	case REQ_HELD:
+		/* Resumed by on_durable (or by settle itself). */
+		*upload_data_size = 0;
+		rc = send_answer(req);
 		break;
 	case REQ_DONE:
 		*upload_data_size = 0;
@@ -574,6 +650,16 @@ connection_limit(void)
 	return (unsigned)room;
 }
 
+static void
+holds_free(struct http_holds *h)
+{
+	if (h == NULL)
+		return;
+	pthread_cond_destroy(&h->cond);
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+}
+
 struct http_server *
 http_server_start(const struct http_config *cfg, char *err, size_t errlen)
 {
@@ -601,8 +687,16 @@ http_server_start(const struct http_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	srv->cfg = *cfg;
+	if ((srv->holds = calloc(1, sizeof(*srv->holds))) == NULL) {
+		seterr(err, errlen, "out of memory");
+		free(srv);
+		return NULL;
+	}
+	pthread_mutex_init(&srv->holds->lock, NULL);
+	pthread_cond_init(&srv->holds->cond, NULL);
 	if (remote_parse_proxies(cfg->trusted_proxies, &srv->proxies,
 	    &srv->nproxies, err, errlen) == -1) {
+		holds_free(srv->holds);
 		free(srv);
 		return NULL;
 	}
@@ -614,12 +708,16 @@ http_server_start(const struct http_config *cfg, char *err, size_t errlen)
 		seterr(err, errlen, "cannot start the HTTP deadline thread "
 		    "(threads or memory)");
 		free(srv->proxies);
+		holds_free(srv->holds);
 		free(srv);
 		return NULL;
 	}
 
-	/* epoll: idle connections cost memory, not time. */
-	flags = MHD_USE_EPOLL_INTERNAL_THREAD;
+	/*
+	 * epoll: idle connections cost memory, not time.  Suspending lets a
+	 * thread hold many answers waiting for their writes' fsync.
+	 */
+	flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	srv->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL,
@@ -638,6 +736,7 @@ http_server_start(const struct http_config *cfg, char *err, size_t errlen)
 		explain_bind(&ss, host, cfg->port, err, errlen);
 		deadline_watch_stop(srv->watch);
 		free(srv->proxies);
+		holds_free(srv->holds);
 		free(srv);
 		return NULL;
 	}
@@ -657,8 +756,15 @@ http_server_stop(struct http_server *srv)
 {
 	if (srv == NULL)
 		return;
+	/* Held answers are resumed by another thread: let them all be. */
+	pthread_mutex_lock(&srv->holds->lock);
+	srv->holds->stopping = 1;
+	while (srv->holds->held > 0)
+		pthread_cond_wait(&srv->holds->cond, &srv->holds->lock);
+	pthread_mutex_unlock(&srv->holds->lock);
 	MHD_stop_daemon(srv->daemon);
 	deadline_watch_stop(srv->watch);
 	free(srv->proxies);
+	holds_free(srv->holds);
 	free(srv);
 }

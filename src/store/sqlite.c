@@ -10,11 +10,13 @@
  * report query shapes are prepared once on first use.  User input is only
  * ever bound.
  */
+#include <fcntl.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -673,9 +675,18 @@ struct unit {
 	void *arg;
 	int rc;
 	int done;
+	uint64_t ticket;                /* its batch's commit, 0: none to wait */
 	char err[256];
 	char request_id[VECHE_MAX_REQUEST_ID + 1];  /* of the queuing connection */
 	struct unit *next;
+};
+
+/* A deferred write's caller, told once its batch is on disk. */
+struct sync_waiter {
+	uint64_t ticket;
+	void (*fn)(void *, int);
+	void *arg;
+	struct sync_waiter *next;
 };
 
 /*
@@ -690,6 +701,15 @@ struct unit {
  * start the WAL over.  A database in memory (no file) has neither: its
  * batches run on the leader's connection, as they do if conn cannot be
  * opened.
+ *
+ * Nor does that connection fsync inside COMMIT (synchronous = NORMAL):
+ * a batch's COMMIT writes its WAL frames and returns, and the syncer
+ * thread fdatasyncs the WAL file outside the write lock, one fsync for
+ * every batch committed meanwhile.  A batch's units are told of success
+ * only after that fsync: store_atomic waits for it, or, for a connection
+ * in store_defer_sync mode, hands back a ticket that store_durable_notify
+ * turns into a call-back.  Without the syncer (no file, no WAL file to
+ * open) the connection stays synchronous = FULL and there are no tickets.
  */
 struct store_writer {
 	pthread_mutex_t lock;           /* held for a whole write transaction */
@@ -705,6 +725,17 @@ struct store_writer {
 	int ckpt_running;               /* the thread ckpt is running */
 	pthread_t ckpt;
 	sqlite3 *ckpt_db;               /* the checkpointer's connection */
+	pthread_mutex_t sync_lock;      /* guards the fields below */
+	pthread_cond_t sync_work;       /* committed moved, or sync_stop */
+	pthread_cond_t sync_done;       /* synced moved */
+	uint64_t committed;             /* batches committed, unsynced or not */
+	uint64_t synced;                /* of them, the first on disk */
+	uint64_t fail_lo, fail_hi;      /* the last range whose fsync failed */
+	struct sync_waiter *waiters;
+	int sync_stop;
+	int sync_running;               /* the thread syncer is running */
+	int sync_fd;                    /* the WAL file, or -1 */
+	pthread_t syncer;
 };
 
 struct store_writer *
@@ -719,6 +750,10 @@ store_writer_new(void)
 	pthread_cond_init(&w->cond, NULL);
 	pthread_mutex_init(&w->ckpt_lock, NULL);
 	pthread_cond_init(&w->ckpt_cond, NULL);
+	pthread_mutex_init(&w->sync_lock, NULL);
+	pthread_cond_init(&w->sync_work, NULL);
+	pthread_cond_init(&w->sync_done, NULL);
+	w->sync_fd = -1;
 	return w;
 }
 
@@ -727,6 +762,16 @@ store_writer_free(struct store_writer *w)
 {
 	if (w == NULL)
 		return;
+	/* Whatever was committed goes to disk first, its callers told. */
+	if (w->sync_running) {
+		pthread_mutex_lock(&w->sync_lock);
+		w->sync_stop = 1;
+		pthread_cond_signal(&w->sync_work);
+		pthread_mutex_unlock(&w->sync_lock);
+		pthread_join(w->syncer, NULL);
+	}
+	if (w->sync_fd != -1)
+		close(w->sync_fd);
 	if (w->ckpt_running) {
 		pthread_mutex_lock(&w->ckpt_lock);
 		w->ckpt_stop = 1;
@@ -736,6 +781,9 @@ store_writer_free(struct store_writer *w)
 	}
 	sqlite3_close(w->ckpt_db);
 	store_close(w->conn);
+	pthread_cond_destroy(&w->sync_done);
+	pthread_cond_destroy(&w->sync_work);
+	pthread_mutex_destroy(&w->sync_lock);
 	pthread_cond_destroy(&w->ckpt_cond);
 	pthread_mutex_destroy(&w->ckpt_lock);
 	pthread_cond_destroy(&w->cond);
@@ -808,6 +856,96 @@ checkpointer_start(struct store_writer *w, const char *path)
 	return 0;
 }
 
+/* Whether ticket t's fsync failed; called with sync_lock held. */
+static int
+sync_failed(const struct store_writer *w, uint64_t t)
+{
+	return t >= w->fail_lo && t <= w->fail_hi;
+}
+
+/*
+ * The syncer: one fdatasync of the WAL for every batch committed since
+ * the last, then the call-backs of the deferred units it covered.  On
+ * stop it syncs what is left first.
+ */
+static void *
+syncer(void *arg)
+{
+	struct store_writer *w = arg;
+	struct sync_waiter *done, **pp, *x;
+	uint64_t target;
+	int rc;
+
+	pthread_mutex_lock(&w->sync_lock);
+	for (;;) {
+		while (w->synced == w->committed && !w->sync_stop)
+			pthread_cond_wait(&w->sync_work, &w->sync_lock);
+		if (w->synced == w->committed)
+			break;
+		target = w->committed;
+		pthread_mutex_unlock(&w->sync_lock);
+		rc = fdatasync(w->sync_fd);
+		pthread_mutex_lock(&w->sync_lock);
+		if (rc != 0) {
+			w->fail_lo = w->synced + 1;
+			w->fail_hi = target;
+		}
+		w->synced = target;
+		done = NULL;
+		for (pp = &w->waiters; (x = *pp) != NULL; ) {
+			if (x->ticket <= target) {
+				*pp = x->next;
+				x->next = done;
+				done = x;
+			} else
+				pp = &x->next;
+		}
+		pthread_cond_broadcast(&w->sync_done);
+		pthread_mutex_unlock(&w->sync_lock);
+		while ((x = done) != NULL) {
+			done = x->next;
+			x->fn(x->arg, rc == 0);
+			free(x);
+		}
+		pthread_mutex_lock(&w->sync_lock);
+	}
+	pthread_mutex_unlock(&w->sync_lock);
+	return NULL;
+}
+
+/*
+ * Open the WAL file of conn and start the syncer; then conn may commit
+ * without fsync.  -1 (conn unchanged) if it cannot be.
+ */
+static int
+syncer_start(struct store_writer *w, struct store *conn, const char *path)
+{
+	char wal[4096], mode[16] = "";
+	sqlite3_stmt *st = NULL;
+	int n;
+
+	/* WAL mode, and its file open (a read opens it). */
+	if (sqlite3_prepare_v2(conn->db, "PRAGMA journal_mode", -1, &st,
+	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		snprintf(mode, sizeof(mode), "%s",
+		    (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	n = snprintf(wal, sizeof(wal), "%s-wal", path);
+	if (strcmp(mode, "wal") != 0 || n < 0 || (size_t)n >= sizeof(wal))
+		return -1;
+	if ((w->sync_fd = open(wal, O_RDWR | O_CLOEXEC)) == -1)
+		return -1;
+	if (exec(conn, "PRAGMA synchronous = NORMAL") == -1 ||
+	    pthread_create(&w->syncer, NULL, syncer, w) != 0) {
+		exec(conn, "PRAGMA synchronous = FULL");
+		close(w->sync_fd);
+		w->sync_fd = -1;
+		return -1;
+	}
+	w->sync_running = 1;
+	return 0;
+}
+
 /*
  * The connection a leader runs batches on: the writer's own, opened the
  * first time on s's database file; s itself for a database in memory or
@@ -835,6 +973,8 @@ batch_conn(struct store_writer *w, struct store *s)
 	}
 	if (checkpointer_start(w, path) == 0)
 		sqlite3_wal_hook(w->conn->db, on_wal, w);
+	/* The WAL exists once the connection has read (migrations did). */
+	syncer_start(w, w->conn, path);
 	return w->conn;
 }
 
@@ -853,8 +993,11 @@ unlock_writes(struct store *s)
 	}
 }
 
-/* Run a batch of units in one transaction on s, a savepoint each. */
-static void
+/*
+ * Run a batch of units in one transaction on s, a savepoint each.  1 when
+ * it committed, else 0 (every unit failed).
+ */
+static int
 run_batch(struct store *s, struct unit *batch)
 {
 	char own_id[sizeof(s->request_id)];
@@ -899,6 +1042,39 @@ run_batch(struct store *s, struct unit *batch)
 			snprintf(u->err, sizeof(u->err), "%.*s",
 			    (int)sizeof(u->err) - 1, s->err);
 		}
+	return ok;
+}
+
+/*
+ * A committed batch's number for the syncer to fsync, or 0 when its
+ * COMMIT was already synced (no syncer).
+ */
+static uint64_t
+batch_committed(struct store_writer *w, struct store *conn)
+{
+	uint64_t t;
+
+	if (!w->sync_running || conn != w->conn)
+		return 0;
+	pthread_mutex_lock(&w->sync_lock);
+	t = ++w->committed;
+	pthread_cond_signal(&w->sync_work);
+	pthread_mutex_unlock(&w->sync_lock);
+	return t;
+}
+
+/* Wait until ticket t is on disk: 0, or -1 when its fsync failed. */
+static int
+sync_wait(struct store_writer *w, uint64_t t)
+{
+	int rc;
+
+	pthread_mutex_lock(&w->sync_lock);
+	while (w->synced < t)
+		pthread_cond_wait(&w->sync_done, &w->sync_lock);
+	rc = sync_failed(w, t) ? -1 : 0;
+	pthread_mutex_unlock(&w->sync_lock);
+	return rc;
 }
 
 int
@@ -906,6 +1082,8 @@ store_atomic(struct store *s, int (*fn)(struct store *, void *), void *arg)
 {
 	struct store_writer *w = s->writer;
 	struct unit me, *batch, *u;
+	struct store *conn;
+	uint64_t ticket;
 	int rc;
 
 	if (store_in_transaction(s))
@@ -942,17 +1120,91 @@ store_atomic(struct store *s, int (*fn)(struct store *, void *), void *arg)
 		pthread_mutex_unlock(&w->qlock);
 		for (u = batch; u != NULL; u = u->next)
 			u->rc = -1;
-		run_batch(batch_conn(w, s), batch);
+		conn = batch_conn(w, s);
+		ticket = run_batch(conn, batch) ? batch_committed(w, conn) : 0;
 		pthread_mutex_lock(&w->qlock);
-		for (u = batch; u != NULL; u = u->next)
+		for (u = batch; u != NULL; u = u->next) {
+			u->ticket = u->rc == 0 ? ticket : 0;
 			u->done = 1;
+		}
 		w->leading = 0;
 		pthread_cond_broadcast(&w->cond);
 	}
 	pthread_mutex_unlock(&w->qlock);
-	if (me.rc != 0)
+	if (me.rc != 0) {
 		snprintf(s->err, sizeof(s->err), "%s", me.err);
-	return me.rc;
+		return me.rc;
+	}
+	if (me.ticket == 0)
+		return 0;
+	/* Committed: on disk before anyone is told so. */
+	if (s->defer_sync) {
+		if (me.ticket > s->pending)
+			s->pending = me.ticket;
+		return 0;
+	}
+	return store_durable_wait(s, me.ticket);
+}
+
+void
+store_defer_sync(struct store *s, int on)
+{
+	s->defer_sync = on;
+}
+
+uint64_t
+store_write_pending(struct store *s)
+{
+	uint64_t t = s->pending;
+
+	s->pending = 0;
+	return t;
+}
+
+int
+store_durable_wait(struct store *s, uint64_t ticket)
+{
+	if (ticket == 0 || s->writer == NULL)
+		return 0;
+	if (sync_wait(s->writer, ticket) == -1) {
+		snprintf(s->err, sizeof(s->err), "syncing the write-ahead log "
+		    "failed: the write may be lost");
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_durable_notify(struct store *s, uint64_t ticket,
+    void (*fn)(void *, int), void *arg)
+{
+	struct store_writer *w = s->writer;
+	struct sync_waiter *x;
+	int rc;
+
+	if (ticket == 0 || w == NULL)
+		return 0;
+	pthread_mutex_lock(&w->sync_lock);
+	if (w->synced >= ticket) {
+		rc = sync_failed(w, ticket) ? -1 : 0;
+	} else if ((x = malloc(sizeof(*x))) == NULL) {
+		rc = -2;
+	} else {
+		x->ticket = ticket;
+		x->fn = fn;
+		x->arg = arg;
+		x->next = w->waiters;
+		w->waiters = x;
+		rc = 1;
+	}
+	pthread_mutex_unlock(&w->sync_lock);
+	/* Out of memory: wait here instead. */
+	if (rc == -2)
+		return store_durable_wait(s, ticket);
+	if (rc == -1)
+		snprintf(s->err, sizeof(s->err), "syncing the write-ahead log "
+		    "failed: the write may be lost");
+	return rc;
 }
 
 int

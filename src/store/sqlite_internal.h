@@ -140,6 +140,8 @@ struct store {
 	int defer_index;                /* a bulk load (sqlite_bulk.c): reports
 	                                 * get their search and spatial entries
 	                                 * at its end */
+	int defer_sync;                 /* store_atomic may return before fsync */
+	uint64_t pending;               /* its last write's ticket, 0: none */
 };
 
 /*

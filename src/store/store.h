@@ -92,6 +92,35 @@ int store_atomic(struct store *s, int (*fn)(struct store *, void *),
     void *arg);
 
 /*
+ * Deferred durability, for a server that answers many clients per thread.
+ * With on set, store_atomic on s returns once its unit is committed, which
+ * other connections then see, but possibly before the fsync that makes it
+ * durable; it keeps the unit's ticket for store_write_pending.  The caller
+ * must not tell anyone of the write before the ticket is on disk.  A
+ * process that dies before the fsync loses nothing (the kernel has the
+ * pages); a machine that loses power may lose the unacknowledged writes.
+ */
+void store_defer_sync(struct store *s, int on);
+
+/*
+ * The ticket of the last write store_atomic deferred on s since the last
+ * call (and clears it), or 0 when there is none to wait for.
+ */
+uint64_t store_write_pending(struct store *s);
+
+/*
+ * Once ticket is on disk, call fn(arg, ok) from the writer's syncer thread
+ * (ok 0: its fsync failed and the write may be lost); fn must be quick.
+ * Returns 1 when fn will be called, 0 when the ticket is on disk already
+ * (fn is not called), -1 when its fsync failed (fn is not called either).
+ */
+int store_durable_notify(struct store *s, uint64_t ticket,
+    void (*fn)(void *, int), void *arg);
+
+/* Wait until ticket is on disk: 0, or -1 when its fsync failed. */
+int store_durable_wait(struct store *s, uint64_t ticket);
+
+/*
  * The id of the HTTP request this connection is serving (copied; NULL or ""
  * for none).  Audit entries written on the connection, or by store_atomic
  * for it on another connection, carry it.

@@ -515,6 +515,8 @@ store_close(struct store *s)
 		for (i = 0; i < STMT_SLOTS; i++)
 			sqlite3_finalize(s->stmt[i]);
 	free(s->stmt);
+	sq_text_drop(s, 0);
+	free(s->text);
 	sqlite3_close(s->db);
 	unlock_writes(s);
 	free(s);
@@ -675,7 +677,6 @@ struct unit {
 	void *arg;
 	int rc;
 	int done;
-	uint64_t ticket;                /* its batch's commit, 0: none to wait */
 	char err[256];
 	char request_id[VECHE_MAX_REQUEST_ID + 1];  /* of the queuing connection */
 	struct unit *next;
@@ -702,14 +703,22 @@ struct sync_waiter {
  * batches run on the leader's connection, as they do if conn cannot be
  * opened.
  *
- * Nor does that connection fsync inside COMMIT (synchronous = NORMAL):
- * a batch's COMMIT writes its WAL frames and returns, and the syncer
- * thread fdatasyncs the WAL file outside the write lock, one fsync for
- * every batch committed meanwhile.  A batch's units are told of success
- * only after that fsync: store_atomic waits for it, or, for a connection
- * in store_defer_sync mode, hands back a ticket that store_durable_notify
- * turns into a call-back.  Without the syncer (no file, no WAL file to
- * open) the connection stays synchronous = FULL and there are no tickets.
+ * With a syncer thread (a database file in WAL mode), units do not queue
+ * for a leader: each caller runs its own unit on that connection, under
+ * the write lock, in a savepoint of the one transaction left open there
+ * (open), and the syncer commits it: COMMIT writes the WAL frames without
+ * fsync (synchronous = NORMAL on that connection), then, outside the
+ * write lock, one fdatasync of the WAL file makes every unit of it
+ * durable while the next units go into the next transaction.  So a
+ * transaction holds every unit that came during the previous fsync, and
+ * each page they share is written once.  A unit's caller is told of
+ * success only after that fsync: store_atomic waits for it, or, for a
+ * connection in store_defer_sync mode, hands back the transaction's
+ * number as a ticket that store_durable_notify turns into a call-back.
+ * Anyone else who takes the write lock (store_begin) commits the open
+ * transaction first.  Without the syncer (no file, no WAL file to open)
+ * units queue for a leader as above, the connection stays synchronous =
+ * FULL and there are no tickets.
  */
 struct store_writer {
 	pthread_mutex_t lock;           /* held for a whole write transaction */
@@ -732,6 +741,10 @@ struct store_writer {
 	uint64_t synced;                /* of them, the first on disk */
 	uint64_t fail_lo, fail_hi;      /* the last range whose fsync failed */
 	struct sync_waiter *waiters;
+	int open;                       /* conn's transaction of units is open
+	                                 * (guarded by lock) */
+	uint64_t open_ticket;           /* its number (guarded by lock) */
+	int open_dirty;                 /* units wait in it (sync_lock) */
 	int sync_stop;
 	int sync_running;               /* the thread syncer is running */
 	int sync_fd;                    /* the WAL file, or -1 */
@@ -864,9 +877,39 @@ sync_failed(const struct store_writer *w, uint64_t t)
 }
 
 /*
- * The syncer: one fdatasync of the WAL for every batch committed since
- * the last, then the call-backs of the deferred units it covered.  On
- * stop it syncs what is left first.
+ * Commit conn's open transaction of units, if any, without fsync: its
+ * number is then the syncer's to sync, or failed.  Called with w->lock.
+ */
+static void
+open_commit(struct store_writer *w)
+{
+	struct store *c = w->conn;
+	int ok;
+
+	if (!w->open)
+		return;
+	ok = !sqlite3_get_autocommit(c->db) && sq_text_flush(c) == 0 &&
+	    sq_step_done(c, sq_stmt(c, STORE_MOD_CORE, ST_COMMIT),
+	    "commit") == 0;
+	sq_text_drop(c, 0);
+	if (!ok && !sqlite3_get_autocommit(c->db))
+		sq_step_done(c, sq_stmt(c, STORE_MOD_CORE, ST_ROLLBACK),
+		    "rollback");
+	w->open = 0;
+	pthread_mutex_lock(&w->sync_lock);
+	w->committed = w->open_ticket;
+	w->open_dirty = 0;
+	if (!ok)
+		w->fail_lo = w->fail_hi = w->open_ticket;
+	pthread_cond_signal(&w->sync_work);
+	pthread_mutex_unlock(&w->sync_lock);
+}
+
+/*
+ * The syncer: commits the open transaction, then one fdatasync of the WAL
+ * for every transaction committed since the last, then the call-backs of
+ * the deferred units it covered.  On stop it commits and syncs what is
+ * left first.
  */
 static void *
 syncer(void *arg)
@@ -878,10 +921,21 @@ syncer(void *arg)
 
 	pthread_mutex_lock(&w->sync_lock);
 	for (;;) {
-		while (w->synced == w->committed && !w->sync_stop)
+		while (!w->open_dirty && w->synced == w->committed &&
+		    !w->sync_stop)
 			pthread_cond_wait(&w->sync_work, &w->sync_lock);
-		if (w->synced == w->committed)
-			break;
+		if (w->open_dirty || w->sync_stop) {
+			pthread_mutex_unlock(&w->sync_lock);
+			pthread_mutex_lock(&w->lock);
+			open_commit(w);
+			pthread_mutex_unlock(&w->lock);
+			pthread_mutex_lock(&w->sync_lock);
+		}
+		if (w->synced == w->committed) {
+			if (w->sync_stop)
+				break;
+			continue;
+		}
 		target = w->committed;
 		pthread_mutex_unlock(&w->sync_lock);
 		rc = fdatasync(w->sync_fd);
@@ -901,16 +955,79 @@ syncer(void *arg)
 				pp = &x->next;
 		}
 		pthread_cond_broadcast(&w->sync_done);
+		for (x = done; x != NULL; x = x->next)
+			x->ticket = sync_failed(w, x->ticket);
 		pthread_mutex_unlock(&w->sync_lock);
 		while ((x = done) != NULL) {
 			done = x->next;
-			x->fn(x->arg, rc == 0);
+			x->fn(x->arg, x->ticket == 0);
 			free(x);
 		}
 		pthread_mutex_lock(&w->sync_lock);
 	}
 	pthread_mutex_unlock(&w->sync_lock);
 	return NULL;
+}
+
+/*
+ * Run unit fn(arg) in conn's open transaction (opening it), in a
+ * savepoint, on the caller's thread.  Returns fn's result (-1 with the
+ * message in s->err) and the transaction's number in *ticket when 0.
+ */
+static int
+open_run(struct store_writer *w, struct store *s,
+    int (*fn)(struct store *, void *), void *arg, uint64_t *ticket)
+{
+	struct store *c = w->conn;
+	char own_id[sizeof(c->request_id)];
+	size_t held;
+	int rc = -1;
+
+	pthread_mutex_lock(&w->lock);
+	if (!w->open) {
+		if (sq_step_done(c, sq_stmt(c, STORE_MOD_CORE, ST_BEGIN),
+		    "begin") == -1)
+			goto out;
+		w->open = 1;
+		/* committed moves only under w->lock: no lock to read it. */
+		w->open_ticket = w->committed + 1;
+	}
+	if (sq_step_done(c, sq_stmt(c, STORE_MOD_CORE, ST_SAVEPOINT),
+	    "savepoint") == -1)
+		goto out;
+	/* Its audit entries name the request that queued it. */
+	memcpy(own_id, c->request_id, sizeof(own_id));
+	memcpy(c->request_id, s->request_id, sizeof(c->request_id));
+	held = c->ntext;
+	rc = fn(c, arg);
+	memcpy(c->request_id, own_id, sizeof(c->request_id));
+	if (rc != 0) {
+		sq_step_done(c, sq_stmt(c, STORE_MOD_CORE, ST_ROLLBACK_TO),
+		    "rollback to savepoint");
+		sq_text_drop(c, held);
+	}
+	if (sq_step_done(c, sq_stmt(c, STORE_MOD_CORE, ST_RELEASE),
+	    "release") == -1 && rc == 0)
+		rc = -1;
+	pthread_mutex_lock(&w->sync_lock);
+	if (sqlite3_get_autocommit(c->db)) {
+		/* An error rolled it all back: the units before too. */
+		sq_text_drop(c, 0);
+		w->open = 0;
+		w->committed = w->open_ticket;
+		w->fail_lo = w->fail_hi = w->open_ticket;
+		rc = -1;
+	} else
+		w->open_dirty = 1;
+	pthread_cond_signal(&w->sync_work);
+	pthread_mutex_unlock(&w->sync_lock);
+	if (rc == 0)
+		*ticket = w->open_ticket;
+out:
+	if (rc != 0)
+		snprintf(s->err, sizeof(s->err), "%s", c->err);
+	pthread_mutex_unlock(&w->lock);
+	return rc;
 }
 
 /*
@@ -943,6 +1060,7 @@ syncer_start(struct store_writer *w, struct store *conn, const char *path)
 		return -1;
 	}
 	w->sync_running = 1;
+	conn->text_defer = 1;
 	return 0;
 }
 
@@ -993,11 +1111,8 @@ unlock_writes(struct store *s)
 	}
 }
 
-/*
- * Run a batch of units in one transaction on s, a savepoint each.  1 when
- * it committed, else 0 (every unit failed).
- */
-static int
+/* Run a batch of units in one transaction on s, a savepoint each. */
+static void
 run_batch(struct store *s, struct unit *batch)
 {
 	char own_id[sizeof(s->request_id)];
@@ -1042,25 +1157,6 @@ run_batch(struct store *s, struct unit *batch)
 			snprintf(u->err, sizeof(u->err), "%.*s",
 			    (int)sizeof(u->err) - 1, s->err);
 		}
-	return ok;
-}
-
-/*
- * A committed batch's number for the syncer to fsync, or 0 when its
- * COMMIT was already synced (no syncer).
- */
-static uint64_t
-batch_committed(struct store_writer *w, struct store *conn)
-{
-	uint64_t t;
-
-	if (!w->sync_running || conn != w->conn)
-		return 0;
-	pthread_mutex_lock(&w->sync_lock);
-	t = ++w->committed;
-	pthread_cond_signal(&w->sync_work);
-	pthread_mutex_unlock(&w->sync_lock);
-	return t;
 }
 
 /* Wait until ticket t is on disk: 0, or -1 when its fsync failed. */
@@ -1075,6 +1171,23 @@ sync_wait(struct store_writer *w, uint64_t t)
 	rc = sync_failed(w, t) ? -1 : 0;
 	pthread_mutex_unlock(&w->sync_lock);
 	return rc;
+}
+
+/*
+ * A unit of s's is committed as ticket (0: and synced): on disk before
+ * anyone is told so.  0, or -1 when its fsync failed.
+ */
+static int
+durable_after(struct store *s, uint64_t ticket)
+{
+	if (ticket == 0)
+		return 0;
+	if (s->defer_sync) {
+		if (ticket > s->pending)
+			s->pending = ticket;
+		return 0;
+	}
+	return store_durable_wait(s, ticket);
 }
 
 int
@@ -1096,6 +1209,14 @@ store_atomic(struct store *s, int (*fn)(struct store *, void *), void *arg)
 			return rc;
 		}
 		return store_commit(s) == 0 ? 0 : (store_rollback(s), -1);
+	}
+	pthread_mutex_lock(&w->qlock);
+	conn = batch_conn(w, s);
+	pthread_mutex_unlock(&w->qlock);
+	if (w->sync_running) {
+		if ((rc = open_run(w, s, fn, arg, &ticket)) != 0)
+			return rc;
+		return durable_after(s, ticket);
 	}
 	memset(&me, 0, sizeof(me));
 	me.fn = fn;
@@ -1120,30 +1241,17 @@ store_atomic(struct store *s, int (*fn)(struct store *, void *), void *arg)
 		pthread_mutex_unlock(&w->qlock);
 		for (u = batch; u != NULL; u = u->next)
 			u->rc = -1;
-		conn = batch_conn(w, s);
-		ticket = run_batch(conn, batch) ? batch_committed(w, conn) : 0;
+		run_batch(conn, batch);
 		pthread_mutex_lock(&w->qlock);
-		for (u = batch; u != NULL; u = u->next) {
-			u->ticket = u->rc == 0 ? ticket : 0;
+		for (u = batch; u != NULL; u = u->next)
 			u->done = 1;
-		}
 		w->leading = 0;
 		pthread_cond_broadcast(&w->cond);
 	}
 	pthread_mutex_unlock(&w->qlock);
-	if (me.rc != 0) {
+	if (me.rc != 0)
 		snprintf(s->err, sizeof(s->err), "%s", me.err);
-		return me.rc;
-	}
-	if (me.ticket == 0)
-		return 0;
-	/* Committed: on disk before anyone is told so. */
-	if (s->defer_sync) {
-		if (me.ticket > s->pending)
-			s->pending = me.ticket;
-		return 0;
-	}
-	return store_durable_wait(s, me.ticket);
+	return me.rc;
 }
 
 void
@@ -1213,6 +1321,9 @@ store_begin(struct store *s)
 	if (s->writer != NULL && !s->locked) {
 		pthread_mutex_lock(&s->writer->lock);
 		s->locked = 1;
+		/* The units' open transaction would hold SQLite's lock. */
+		if (s != s->writer->conn)
+			open_commit(s->writer);
 	}
 	if (sq_step_done(s, sq_stmt(s, STORE_MOD_CORE, ST_BEGIN),
 	    "begin") == -1) {

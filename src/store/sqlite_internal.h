@@ -142,7 +142,29 @@ struct store {
 	                                 * at its end */
 	int defer_sync;                 /* store_atomic may return before fsync */
 	uint64_t pending;               /* its last write's ticket, 0: none */
+	/*
+	 * The writer's connection (sqlite.c) holds its reports' text index
+	 * entries until just before COMMIT: FTS5 writes what it holds to disk
+	 * at every savepoint, and each unit opens one (sq_text_flush).
+	 */
+	int text_defer;
+	struct text_entry *text;
+	size_t ntext, text_cap;
 };
+
+/* A text index entry held back (struct store's text). */
+struct text_entry {
+	int64_t key;
+	char *description, *address;
+};
+
+/*
+ * Write the held text index entries into report_text and forget them:
+ * 0, or -1 with s->err.  sq_text_drop forgets those past the first keep
+ * (a unit rolled back) without writing them.
+ */
+int sq_text_flush(struct store *s);
+void sq_text_drop(struct store *s, size_t keep);
 
 /*
  * Statement idx of subject m, prepared at open: NULL (with s->err) only for

@@ -205,21 +205,89 @@ static const char *const order_sql[ORDER__MAX] = {
 
 _Static_assert((1u << QF__MAX) * ORDER__MAX == STORE_QUERY_SHAPES,
     "STORE_QUERY_SHAPES counts the shapes of a report query");
+/* Hold a text index entry for sq_text_flush: 0, or -1 out of memory. */
+static int
+text_hold(struct store *s, int64_t key, const char *description,
+    const char *address)
+{
+	struct text_entry *x;
+	size_t cap;
+
+	if (s->ntext == s->text_cap) {
+		cap = s->text_cap ? 2 * s->text_cap : 64;
+		if ((x = realloc(s->text, cap * sizeof(*x))) == NULL)
+			goto oom;
+		s->text = x;
+		s->text_cap = cap;
+	}
+	x = &s->text[s->ntext];
+	x->key = key;
+	x->description = strdup(description);
+	x->address = address != NULL ? strdup(address) : NULL;
+	if (x->description == NULL || (address != NULL && x->address == NULL)) {
+		free(x->description);
+		free(x->address);
+		goto oom;
+	}
+	s->ntext++;
+	return 0;
+oom:
+	snprintf(s->err, sizeof(s->err), "indexing report text: out of memory");
+	return -1;
+}
+
+/* The words of a report under rowid key. */
+static int
+text_put(struct store *s, int64_t key, const char *description,
+    const char *address)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_TEXT_PUT);
+
+	sqlite3_bind_int64(st, 1, key);
+	sq_bind_text(st, 2, description);
+	sq_bind_text(st, 3, address);
+	return sq_step_done(s, st, "indexing report text");
+}
+
+void
+sq_text_drop(struct store *s, size_t keep)
+{
+	while (s->ntext > keep) {
+		s->ntext--;
+		free(s->text[s->ntext].description);
+		free(s->text[s->ntext].address);
+	}
+}
+
+int
+sq_text_flush(struct store *s)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < s->ntext && rc == 0; i++)
+		rc = text_put(s, s->text[i].key, s->text[i].description,
+		    s->text[i].address);
+	sq_text_drop(s, 0);
+	return rc;
+}
+
 /* The report's words into report_text under its next key in time order. */
 static int
 report_index_text(struct store *s, const struct report *r, int64_t rid)
 {
 	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_SEARCH_KEY_PUT);
+	const char *d = r->description ? r->description : "";
+	int64_t key;
 
 	sqlite3_bind_int64(st, 1, r->requested);
 	sqlite3_bind_int64(st, 2, rid);
 	if (sq_step_done(s, st, "keying report text") == -1)
 		return -1;
-	st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_TEXT_PUT);
-	sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(s->db));
-	sq_bind_text(st, 2, r->description ? r->description : "");
-	sq_bind_text(st, 3, r->address);
-	return sq_step_done(s, st, "indexing report text");
+	key = sqlite3_last_insert_rowid(s->db);
+	if (s->text_defer)
+		return text_hold(s, key, d, r->address);
+	return text_put(s, key, d, r->address);
 }
 
 static int

@@ -37,6 +37,7 @@
 #define VECHE_SQLITE_MMAP           268435456   /* bytes of the file mapped: 256 MiB */
 #define VECHE_WAL_CHECKPOINT_PAGES  1000        /* WAL frames between background checkpoints */
 #define VECHE_SEED_CACHE_KIB_NEG    -1048576    /* page cache of a bulk load (seed): 1 GiB */
+#define VECHE_SEED_SORT_THREADS     2           /* helper threads of a bulk load's index sorts */
 #define VECHE_STR_(x) #x
 #define VECHE_STR(x) VECHE_STR_(x)
 

@@ -7,6 +7,7 @@
 
 #include "veche.h"
 #include "api/app.h"
+#include "api/cache.h"
 #include "api/open311.h"
 #include "api/render.h"
 #include "api/auth.h"
@@ -105,19 +106,51 @@ routes_before(struct http_request *req, void *arg)
 	db_defer_sync(s, 1);
 }
 
+/* A held answer's write is on disk: pages rendered before it are stale. */
+struct durable_wait {
+	struct app *app;
+	void (*done)(void *, int);
+	void *done_arg;
+};
+
+static void
+on_durable(void *arg, int ok)
+{
+	struct durable_wait *d = arg;
+
+	cache_bump(d->app->cache);
+	d->done(d->done_arg, ok);
+	free(d);
+}
+
 int
 routes_durable(void *arg, int hold, void (*done)(void *, int),
     void *done_arg)
 {
-	struct store *s = app_store(arg);
+	struct app *a = arg;
+	struct store *s = app_store(a);
+	struct durable_wait *d;
 	uint64_t ticket;
 	int rc;
 
 	if (s == NULL || (ticket = db_write_pending(s)) == 0)
 		return 0;
-	if (!hold)
-		return db_durable_wait(s, ticket);
-	rc = db_durable_notify(s, ticket, done, done_arg);
+	/*
+	 * The write was committed with the transaction the ticket names,
+	 * maybe after the handler's own cache_bump: bump again once it is.
+	 */
+	if (!hold || (d = malloc(sizeof(*d))) == NULL) {
+		rc = db_durable_wait(s, ticket);
+		cache_bump(a->cache);
+	} else {
+		d->app = a;
+		d->done = done;
+		d->done_arg = done_arg;
+		if ((rc = db_durable_notify(s, ticket, on_durable, d)) != 1) {
+			free(d);
+			cache_bump(a->cache);
+		}
+	}
 	if (rc == -1)
 		fprintf(stderr, "veche: %s\n", db_error(s));
 	return rc;

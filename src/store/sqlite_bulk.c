@@ -86,6 +86,7 @@ settings_usual(struct store *s, int checkpoint)
 
 	snprintf(why, sizeof(why), "%s", s->err);
 	if (run(s, "PRAGMA synchronous = FULL", "restoring synchronous") ||
+	    run(s, "PRAGMA threads = 0", "restoring the sorter's threads") ||
 	    run(s, "PRAGMA cache_size = " VECHE_STR(VECHE_SQLITE_CACHE_KIB_NEG),
 	    "restoring the page cache") || (checkpoint && run(s,
 	    "PRAGMA wal_checkpoint(TRUNCATE)", "checkpoint")))
@@ -141,7 +142,10 @@ store_bulk_begin(struct store *s, size_t n)
 		snprintf(s->err, sizeof(s->err), "out of memory");
 		return NULL;
 	}
+	/* Sorting the indexes anew may use a second core. */
 	if (run(s, "PRAGMA synchronous = OFF", "bulk load settings") == -1 ||
+	    run(s, "PRAGMA threads = " VECHE_STR(VECHE_SEED_SORT_THREADS),
+	    "bulk load settings") == -1 ||
 	    run(s, "PRAGMA cache_size = " VECHE_STR(VECHE_SEED_CACHE_KIB_NEG),
 	    "bulk load settings") == -1 || store_begin(s) == -1)
 		goto fail;

@@ -93,12 +93,13 @@ int store_atomic(struct store *s, int (*fn)(struct store *, void *),
 
 /*
  * Deferred durability, for a server that answers many clients per thread.
- * With on set, store_atomic on s returns once its unit is committed, which
- * other connections then see, but possibly before the fsync that makes it
- * durable; it keeps the unit's ticket for store_write_pending.  The caller
- * must not tell anyone of the write before the ticket is on disk.  A
- * process that dies before the fsync loses nothing (the kernel has the
- * pages); a machine that loses power may lose the unacknowledged writes.
+ * With on set, store_atomic on s returns once its unit has run in the
+ * writer's open transaction, before that is committed and synced; it keeps
+ * the transaction's number, the unit's ticket, for store_write_pending.
+ * Other connections (s too) see the unit once it is committed, at the
+ * latest when its ticket is on disk; the caller must not tell anyone of
+ * the write before then.  Should the transaction fail after all (its
+ * COMMIT or fsync), the ticket says so.
  */
 void store_defer_sync(struct store *s, int on);
 

@@ -387,20 +387,29 @@ struct worker {
 	int ok;
 };
 
+/* A unit's report: token, pothole, text (may be NULL), at T0. */
+static int
+unit_report(struct store *conn, const char *token, const char *text)
+{
+	struct report r;
+	int64_t id;
+
+	memset(&r, 0, sizeof(r));
+	r.token = token;
+	r.service_code = "pothole";
+	r.description = text;
+	r.requested = r.updated = T0;
+	return store_report_insert(conn, &r, NULL, &id);
+}
+
 static int
 insert_unit(struct store *conn, void *arg)
 {
 	struct worker *wk = arg;
-	struct report r;
 	char token[32];
-	int64_t id;
 
-	memset(&r, 0, sizeof(r));
 	snprintf(token, sizeof(token), "unit%d", wk->index);
-	r.token = token;
-	r.service_code = "pothole";
-	r.requested = r.updated = T0;
-	if (store_report_insert(conn, &r, NULL, &id) == -1)
+	if (unit_report(conn, token, NULL) == -1)
 		return -1;
 	/* Every fifth unit fails after writing: its report must vanish. */
 	return wk->index % 5 == 0 ? 1 : 0;
@@ -429,6 +438,17 @@ worker_run(void *arg)
 	return NULL;
 }
 
+/* A fresh database file's name in path (a mkstemps template, ".db"). */
+static void
+temp_db(char *path)
+{
+	int fd = mkstemps(path, 3);
+
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+}
+
 static void
 test_group_commit(void **state)
 {
@@ -438,13 +458,10 @@ test_group_commit(void **state)
 	pthread_t th[4];
 	struct store *s;
 	int64_t n;
-	int fd, i;
+	int i;
 
 	(void)state;
-	fd = mkstemps(path, 3);
-	assert_true(fd >= 0);
-	close(fd);
-	unlink(path);
+	temp_db(path);
 	s = store_open(path, err, sizeof(err));
 	assert_non_null(s);
 	for (i = 0; i < 4; i++) {
@@ -467,6 +484,111 @@ test_group_commit(void **state)
 	unlink(path);
 }
 
+/*
+ * Deferred durability (store_defer_sync): a unit returns with a ticket and
+ * is told once on disk; until then it may be unseen.  A unit rolled back
+ * in the same transaction leaves no words in the text index, its
+ * neighbours' words are found.
+ */
+struct told {
+	pthread_mutex_t m;
+	pthread_cond_t c;
+	int calls, ok;
+};
+
+static void
+on_told(void *arg, int ok)
+{
+	struct told *t = arg;
+
+	pthread_mutex_lock(&t->m);
+	t->calls++;
+	t->ok = ok;
+	pthread_cond_signal(&t->c);
+	pthread_mutex_unlock(&t->m);
+}
+
+static int
+text_unit(struct store *conn, void *arg)
+{
+	const char *text = arg;
+	char token[48];
+
+	snprintf(token, sizeof(token), "text-%s", text);
+	if (unit_report(conn, token, text) == -1)
+		return -1;
+	/* The swings' report fails after writing. */
+	return strstr(text, "качели") != NULL ? 1 : 0;
+}
+
+static void
+test_deferred_durable(void **state)
+{
+	char path[] = "/tmp/veche-defer-XXXXXX.db", err[256];
+	struct store_writer *w = store_writer_new();
+	struct told told = { PTHREAD_MUTEX_INITIALIZER,
+	    PTHREAD_COND_INITIALIZER, 0, 0 };
+	struct report_query q;
+	struct store *s, *r;
+	struct ids got;
+	uint64_t t1, t2;
+	int64_t n;
+	int rc;
+
+	(void)state;
+	temp_db(path);
+	s = store_open(path, err, sizeof(err));
+	r = store_open(path, err, sizeof(err));
+	assert_non_null(s);
+	assert_non_null(r);
+	store_set_writer(s, w);
+	store_defer_sync(s, 1);
+	assert_int_equal(store_write_pending(s), 0);
+	assert_int_equal(store_atomic(s, text_unit, "Огромная яма"), 0);
+	t1 = store_write_pending(s);
+	assert_true(t1 > 0);
+	assert_int_equal(store_write_pending(s), 0);
+	assert_int_equal(store_atomic(s, text_unit, "Сломанные качели"), 1);
+	assert_int_equal(store_write_pending(s), 0);
+	assert_int_equal(store_atomic(s, text_unit, "Провал асфальта"), 0);
+	t2 = store_write_pending(s);
+	assert_true(t2 >= t1);
+	rc = store_durable_notify(s, t2, on_told, &told);
+	assert_true(rc == 0 || rc == 1);
+	if (rc == 1) {
+		pthread_mutex_lock(&told.m);
+		while (told.calls == 0)
+			pthread_cond_wait(&told.c, &told.m);
+		pthread_mutex_unlock(&told.m);
+		assert_int_equal(told.calls, 1);
+		assert_int_equal(told.ok, 1);
+	}
+	assert_int_equal(store_durable_wait(s, t1), 0);
+	/* On disk, so committed: another connection sees two reports. */
+	assert_int_equal(store_report_count(r, &n), 0);
+	assert_int_equal(n, 2);
+	memset(&q, 0, sizeof(q));
+	q.text = "\"яма\"";
+	got = run(r, &q);
+	assert_int_equal(got.n, 1);
+	q.text = "\"асфальта\"";
+	got = run(r, &q);
+	assert_int_equal(got.n, 1);
+	q.text = "\"качели\"";
+	got = run(r, &q);
+	assert_int_equal(got.n, 0);
+	/* Without deferral the unit returns on disk, with no ticket. */
+	store_defer_sync(s, 0);
+	assert_int_equal(store_atomic(s, text_unit, "Нет воды"), 0);
+	assert_int_equal(store_write_pending(s), 0);
+	assert_int_equal(store_report_count(r, &n), 0);
+	assert_int_equal(n, 3);
+	store_close(r);
+	store_close(s);
+	store_writer_free(w);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -484,6 +606,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test(test_file_durable),
 		cmocka_unit_test(test_group_commit),
+		cmocka_unit_test(test_deferred_durable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <signal.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -168,6 +169,45 @@ h_stream_fail(struct http_request *req, struct http_response *res,
 	return -1;
 }
 
+/*
+ * Answers held until their write is on disk (http_config's durable):
+ * /held "writes", and durable_cb keeps its done call-back for the test
+ * to call, as the store's syncer would after the fsync.
+ */
+static pthread_mutex_t held_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t held_cond = PTHREAD_COND_INITIALIZER;
+static void (*held_done[2])(void *, int);
+static void *held_arg[2];
+static int nheld;
+static __thread int wrote;
+
+static int
+h_held(struct http_request *req, struct http_response *res, void *app)
+{
+	wrote = 1;
+	return http_response_append(res, "kept\n", 5);
+}
+
+static int
+durable_cb(void *app, int hold, void (*done)(void *, int), void *arg)
+{
+	if (!wrote)
+		return 0;
+	wrote = 0;
+	if (!hold)
+		return 0;
+	pthread_mutex_lock(&held_lock);
+	if (nheld == 2) {
+		pthread_mutex_unlock(&held_lock);
+		return -1;
+	}
+	held_done[nheld] = done;
+	held_arg[nheld++] = arg;
+	pthread_cond_signal(&held_cond);
+	pthread_mutex_unlock(&held_lock);
+	return 1;
+}
+
 static const char *const echo_params[] = { "title", "attribute[", "tag*",
 	NULL };
 static const char *const upload_params[] = { "media", "title", NULL };
@@ -188,6 +228,7 @@ static const struct http_route routes[] = {
 	{ HTTP_GET, "/remote", h_remote, 0, NULL, 0 },
 	{ HTTP_GET, "/stream", h_stream, 0, NULL, 0 },
 	{ HTTP_GET, "/stream-fail", h_stream_fail, 0, NULL, 0 },
+	{ HTTP_GET, "/held", h_held, 0, NULL, 0 },
 };
 
 static int
@@ -422,6 +463,7 @@ group_setup(void **state)
 	cfg.access = access_cb;
 	cfg.error = error_cb;
 	cfg.static_dir = static_dir;
+	cfg.durable = durable_cb;
 	srv = http_server_start(&cfg, err, sizeof(err));
 	if (srv == NULL) {
 		fprintf(stderr, "http_server_start: %s\n", err);
@@ -808,6 +850,60 @@ test_handler_failure(void **state)
 	assert_non_null(strstr(r.body, "\"status\":500"));
 }
 
+struct fetch {
+	const char *path;
+	struct reply r;
+};
+
+static void *
+fetch_run(void *arg)
+{
+	struct fetch *f = arg;
+
+	get(f->path, &f->r);
+	return NULL;
+}
+
+/*
+ * Two answers wait for their writes with both server threads free to
+ * answer others; each is sent when told: the write on disk, 200; lost,
+ * 500 and not the handler's body.
+ */
+static void
+test_held_answers(void **state)
+{
+	struct fetch f[2];
+	pthread_t th[2];
+	struct reply r;
+	int i, ok = 0, failed = 0;
+
+	memset(f, 0, sizeof(f));
+	for (i = 0; i < 2; i++) {
+		f[i].path = "/held";
+		assert_int_equal(pthread_create(&th[i], NULL, fetch_run,
+		    &f[i]), 0);
+	}
+	pthread_mutex_lock(&held_lock);
+	while (nheld < 2)
+		pthread_cond_wait(&held_cond, &held_lock);
+	pthread_mutex_unlock(&held_lock);
+	get("/hello", &r);
+	assert_int_equal(r.status, 200);
+	held_done[0](held_arg[0], 1);
+	held_done[1](held_arg[1], 0);
+	for (i = 0; i < 2; i++) {
+		pthread_join(th[i], NULL);
+		if (f[i].r.status == 200 &&
+		    strcmp(f[i].r.body, "kept\n") == 0)
+			ok++;
+		else if (f[i].r.status == 500 &&
+		    strstr(f[i].r.body, "kept") == NULL)
+			failed++;
+	}
+	assert_int_equal(ok, 1);
+	assert_int_equal(failed, 1);
+}
+
 static void
 test_bad_paths(void **state)
 {
@@ -898,6 +994,7 @@ main(void)
 		cmocka_unit_test(test_raw_body),
 		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_handler_failure),
+		cmocka_unit_test(test_held_answers),
 		cmocka_unit_test(test_bad_paths),
 		cmocka_unit_test(test_remote),
 		cmocka_unit_test(test_start_errors),

@@ -1,12 +1,15 @@
 /*
- * event_json.c: event.h over jansson.
+ * event_json.c: event.h: payloads written with jsonw, read with jansson.
  */
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <jansson.h>
 
 #include "base/coord.h"
 #include "format/event.h"
+#include "format/jsonw.h"
 
 struct event_payload {
 	json_t *doc;
@@ -18,69 +21,116 @@ jstr(const char *s)
 	return s != NULL ? json_string(s) : json_null();
 }
 
-/* The report's public fields, as the webhook has always carried them. */
-static json_t *
-report_json(const struct event_doc *d)
-{
-	const struct report *r = d->report;
-	json_t *o, *media;
-	size_t i;
+/* The payload being written: a malloc'd string that grows. */
+struct grown {
+	char *s;
+	size_t len, cap;
+};
 
-	if ((o = json_object()) == NULL || (media = json_array()) == NULL) {
-		json_decref(o);
-		return NULL;
+static int
+grow_sink(const char *data, size_t len, void *arg)
+{
+	struct grown *g = arg;
+	size_t cap;
+	char *s;
+
+	if (len >= SIZE_MAX / 2 - g->len)
+		return -1;
+	if (g->len + len + 1 > g->cap) {
+		cap = g->cap ? g->cap : 1024;
+		while (cap < g->len + len + 1)
+			cap *= 2;
+		if ((s = realloc(g->s, cap)) == NULL)
+			return -1;
+		g->s = s;
+		g->cap = cap;
 	}
-	for (i = 0; i < r->nmedia; i++)
-		json_array_append_new(media, json_string(r->media[i]));
-	json_object_set_new(o, "service_request_id", json_integer(r->id));
-	json_object_set_new(o, "service_code", jstr(r->service_code));
-	json_object_set_new(o, "agency_responsible", jstr(r->agency));
-	json_object_set_new(o, "status", json_string(d->report_status));
-	json_object_set_new(o, "status_notes", jstr(r->status_notes));
-	json_object_set_new(o, "description", jstr(r->description));
-	json_object_set_new(o, "address", jstr(r->address));
-	json_object_set_new(o, "address_id", jstr(r->address_id));
-	json_object_set_new(o, "zipcode", jstr(r->zipcode));
-	json_object_set_new(o, "lat", r->has_point ? json_real(coord_round(r->lat)) :
-	    json_null());
-	json_object_set_new(o, "long", r->has_point ? json_real(coord_round(r->lon)) :
-	    json_null());
-	json_object_set_new(o, "requested_datetime", jstr(d->requested));
-	json_object_set_new(o, "updated_datetime", jstr(d->updated));
-	json_object_set_new(o, "register_due_datetime",
-	    jstr(d->register_due));
-	json_object_set_new(o, "expected_datetime", jstr(d->expected));
-	json_object_set_new(o, "media_urls", media);
-	return o;
+	memcpy(g->s + g->len, data, len);
+	g->len += len;
+	g->s[g->len] = '\0';
+	return 0;
 }
 
+/* A coordinate as jansson's JSON_REAL_PRECISION(10) dump writes it. */
+static void
+coord_member(struct jsonw *w, const char *key, int has, double v)
+{
+	jsonw_key(w, key);
+	if (has)
+		jsonw_real(w, coord_round(v), 10);
+	else
+		jsonw_null(w);
+}
+
+/* The report's public fields, as the webhook has always carried them. */
+static void
+report_json(struct jsonw *w, const struct event_doc *d)
+{
+	const struct report *r = d->report;
+	size_t i;
+
+	jsonw_object_begin(w);
+	jsonw_key(w, "service_request_id");
+	jsonw_int(w, r->id);
+	jsonw_key_string(w, "service_code", r->service_code);
+	jsonw_key_string(w, "agency_responsible", r->agency);
+	jsonw_key_string(w, "status", d->report_status);
+	jsonw_key_string(w, "status_notes", r->status_notes);
+	jsonw_key_string(w, "description", r->description);
+	jsonw_key_string(w, "address", r->address);
+	jsonw_key_string(w, "address_id", r->address_id);
+	jsonw_key_string(w, "zipcode", r->zipcode);
+	coord_member(w, "lat", r->has_point, r->lat);
+	coord_member(w, "long", r->has_point, r->lon);
+	jsonw_key_string(w, "requested_datetime", d->requested);
+	jsonw_key_string(w, "updated_datetime", d->updated);
+	jsonw_key_string(w, "register_due_datetime", d->register_due);
+	jsonw_key_string(w, "expected_datetime", d->expected);
+	jsonw_key(w, "media_urls");
+	jsonw_array_begin(w);
+	for (i = 0; i < r->nmedia; i++)
+		jsonw_string(w, r->media[i]);
+	jsonw_array_end(w);
+	jsonw_object_end(w);
+}
+
+/*
+ * Written straight (format/jsonw.h), byte for byte what jansson's
+ * JSON_COMPACT | JSON_REAL_PRECISION(10) dump of the same members in the
+ * same order gave: one is built for every report written.
+ */
 char *
 event_json(const struct event_doc *d)
 {
-	json_t *doc = NULL, *report = NULL;
-	char *payload = NULL;
+	struct grown g = { NULL, 0, 0 };
+	struct jsonw w;
 
-	if ((report = report_json(d)) == NULL || (doc = json_object()) == NULL)
-		goto out;
-	json_object_set_new(doc, "id", json_string(d->key));
-	json_object_set_new(doc, "event", json_string(d->event));
-	json_object_set_new(doc, "created", jstr(d->created));
-	json_object_set_new(doc, "agency", jstr(d->agency));
-	json_object_set_new(doc, "detail", jstr(d->detail));
-	json_object_set(doc, "report", report);
-	if (d->incident)
-		json_object_set_new(doc, "incident", json_pack("{s:o, s:o, s:o,"
-		    " s:o, s:o, s:o}", "source_url", jstr(d->incident_source_url),
-		    "external_id", jstr(d->incident_external_id), "author",
-		    jstr(d->incident_author), "network",
-		    jstr(d->incident_network), "answer",
-		    jstr(d->incident_answer), "report_url",
-		    jstr(d->incident_report_url)));
-	payload = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(10));
-out:
-	json_decref(doc);
-	json_decref(report);
-	return payload;
+	jsonw_init(&w, 0, grow_sink, &g);
+	jsonw_object_begin(&w);
+	jsonw_key_string(&w, "id", d->key);
+	jsonw_key_string(&w, "event", d->event);
+	jsonw_key_string(&w, "created", d->created);
+	jsonw_key_string(&w, "agency", d->agency);
+	jsonw_key_string(&w, "detail", d->detail);
+	jsonw_key(&w, "report");
+	report_json(&w, d);
+	if (d->incident) {
+		jsonw_key(&w, "incident");
+		jsonw_object_begin(&w);
+		jsonw_key_string(&w, "source_url", d->incident_source_url);
+		jsonw_key_string(&w, "external_id", d->incident_external_id);
+		jsonw_key_string(&w, "author", d->incident_author);
+		jsonw_key_string(&w, "network", d->incident_network);
+		jsonw_key_string(&w, "answer", d->incident_answer);
+		jsonw_key_string(&w, "report_url", d->incident_report_url);
+		jsonw_object_end(&w);
+	}
+	jsonw_object_end(&w);
+	if (jsonw_finish(&w) == -1) {
+		free(g.s);
+		return NULL;
+	}
+	return g.s;
 }
 
 char *

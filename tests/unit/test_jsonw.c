@@ -15,7 +15,9 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "base/coord.h"
 #include "core/datetime.h"
+#include "format/event.h"
 #include "format/jsonw.h"
 #include "sink.h"
 
@@ -287,6 +289,104 @@ test_datetime_memo(void **state)
 	assert_int_equal(datetime_set_zone("Europe/Moscow"), 0);
 }
 
+/* What event_json wrote with jansson, member by member. */
+static json_t *
+jnull(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+static char *
+event_as_jansson(const struct event_doc *d)
+{
+	const struct report *r = d->report;
+	json_t *doc = json_object(), *o = json_object(), *media = json_array();
+	size_t i;
+
+	for (i = 0; i < r->nmedia; i++)
+		json_array_append_new(media, json_string(r->media[i]));
+	json_object_set_new(o, "service_request_id", json_integer(r->id));
+	json_object_set_new(o, "service_code", jnull(r->service_code));
+	json_object_set_new(o, "agency_responsible", jnull(r->agency));
+	json_object_set_new(o, "status", json_string(d->report_status));
+	json_object_set_new(o, "status_notes", jnull(r->status_notes));
+	json_object_set_new(o, "description", jnull(r->description));
+	json_object_set_new(o, "address", jnull(r->address));
+	json_object_set_new(o, "address_id", jnull(r->address_id));
+	json_object_set_new(o, "zipcode", jnull(r->zipcode));
+	json_object_set_new(o, "lat", r->has_point ?
+	    json_real(coord_round(r->lat)) : json_null());
+	json_object_set_new(o, "long", r->has_point ?
+	    json_real(coord_round(r->lon)) : json_null());
+	json_object_set_new(o, "requested_datetime", jnull(d->requested));
+	json_object_set_new(o, "updated_datetime", jnull(d->updated));
+	json_object_set_new(o, "register_due_datetime",
+	    jnull(d->register_due));
+	json_object_set_new(o, "expected_datetime", jnull(d->expected));
+	json_object_set_new(o, "media_urls", media);
+	json_object_set_new(doc, "id", json_string(d->key));
+	json_object_set_new(doc, "event", json_string(d->event));
+	json_object_set_new(doc, "created", jnull(d->created));
+	json_object_set_new(doc, "agency", jnull(d->agency));
+	json_object_set_new(doc, "detail", jnull(d->detail));
+	json_object_set_new(doc, "report", o);
+	if (d->incident)
+		json_object_set_new(doc, "incident", json_pack("{s:o, s:o, s:o,"
+		    " s:o, s:o, s:o}", "source_url", jnull(d->incident_source_url),
+		    "external_id", jnull(d->incident_external_id), "author",
+		    jnull(d->incident_author), "network",
+		    jnull(d->incident_network), "answer",
+		    jnull(d->incident_answer), "report_url",
+		    jnull(d->incident_report_url)));
+	return jansson_dump(doc);
+}
+
+/* event_json, written by jsonw, is the payload jansson used to write. */
+static void
+test_event_as_jansson(void **state)
+{
+	const char *media[] = { "https://example.org/a.jpg", "x\"y\\z" };
+	struct report r;
+	struct event_doc d;
+	char *want, *got;
+	size_t i, n = sizeof(samples) / sizeof(samples[0]);
+
+	(void)state;
+	for (i = 0; i < 2 * n; i++) {
+		memset(&r, 0, sizeof(r));
+		memset(&d, 0, sizeof(d));
+		r.id = (int64_t)i * 1000003;
+		r.service_code = "pothole";
+		r.agency = i % 3 ? "roads" : NULL;
+		r.status_notes = i % 2 ? samples[(i + 1) % n] : NULL;
+		r.description = samples[i % n];
+		r.address = samples[(i + 2) % n];
+		r.has_point = i % 4 != 3;
+		r.lat = 57.6 + (double)i * 0.0123456789;
+		r.lon = -39.8 - (double)i * 1.5;
+		r.media = media;
+		r.nmedia = i % 3;
+		d.key = "0123abcd";
+		d.event = i < n ? "report.created" : "incident.answered";
+		d.created = "2026-11-27T13:00:00+03:00";
+		d.agency = r.agency;
+		d.detail = i % 2 ? NULL : samples[(i + 3) % n];
+		d.report = &r;
+		d.report_status = "submitted";
+		d.requested = d.updated = d.created;
+		d.register_due = i % 2 ? NULL : "2026-12-02T23:59:59+03:00";
+		d.incident = i >= n;
+		d.incident_source_url = "https://vk.com/wall-1_2";
+		d.incident_answer = samples[i % n];
+		got = event_json(&d);
+		want = event_as_jansson(&d);
+		assert_non_null(got);
+		assert_string_equal(got, want);
+		free(got);
+		free(want);
+	}
+}
+
 int
 main(void)
 {
@@ -299,6 +399,7 @@ main(void)
 		cmocka_unit_test(test_coords),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_datetime_memo),
+		cmocka_unit_test(test_event_as_jansson),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -62,30 +62,46 @@ coord_member(struct jsonw *w, const char *key, int has, double v)
 		jsonw_null(w);
 }
 
+/* Members of string values (NULL: null), key and value in turn. */
+static void
+string_members(struct jsonw *w, const char *const *kv, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		jsonw_key_string(w, kv[i], kv[i + 1]);
+}
+
 /* The report's public fields, as the webhook has always carried them. */
 static void
 report_json(struct jsonw *w, const struct event_doc *d)
 {
 	const struct report *r = d->report;
+	const char *const head[] = {
+		"service_code", r->service_code,
+		"agency_responsible", r->agency,
+		"status", d->report_status,
+		"status_notes", r->status_notes,
+		"description", r->description,
+		"address", r->address,
+		"address_id", r->address_id,
+		"zipcode", r->zipcode,
+	};
+	const char *const times[] = {
+		"requested_datetime", d->requested,
+		"updated_datetime", d->updated,
+		"register_due_datetime", d->register_due,
+		"expected_datetime", d->expected,
+	};
 	size_t i;
 
 	jsonw_object_begin(w);
 	jsonw_key(w, "service_request_id");
 	jsonw_int(w, r->id);
-	jsonw_key_string(w, "service_code", r->service_code);
-	jsonw_key_string(w, "agency_responsible", r->agency);
-	jsonw_key_string(w, "status", d->report_status);
-	jsonw_key_string(w, "status_notes", r->status_notes);
-	jsonw_key_string(w, "description", r->description);
-	jsonw_key_string(w, "address", r->address);
-	jsonw_key_string(w, "address_id", r->address_id);
-	jsonw_key_string(w, "zipcode", r->zipcode);
+	string_members(w, head, sizeof(head) / sizeof(head[0]));
 	coord_member(w, "lat", r->has_point, r->lat);
 	coord_member(w, "long", r->has_point, r->lon);
-	jsonw_key_string(w, "requested_datetime", d->requested);
-	jsonw_key_string(w, "updated_datetime", d->updated);
-	jsonw_key_string(w, "register_due_datetime", d->register_due);
-	jsonw_key_string(w, "expected_datetime", d->expected);
+	string_members(w, times, sizeof(times) / sizeof(times[0]));
 	jsonw_key(w, "media_urls");
 	jsonw_array_begin(w);
 	for (i = 0; i < r->nmedia; i++)
@@ -102,27 +118,34 @@ report_json(struct jsonw *w, const struct event_doc *d)
 char *
 event_json(const struct event_doc *d)
 {
+	const char *const head[] = {
+		"id", d->key,
+		"event", d->event,
+		"created", d->created,
+		"agency", d->agency,
+		"detail", d->detail,
+	};
+	const char *const incident[] = {
+		"source_url", d->incident_source_url,
+		"external_id", d->incident_external_id,
+		"author", d->incident_author,
+		"network", d->incident_network,
+		"answer", d->incident_answer,
+		"report_url", d->incident_report_url,
+	};
 	struct grown g = { NULL, 0, 0 };
 	struct jsonw w;
 
 	jsonw_init(&w, 0, grow_sink, &g);
 	jsonw_object_begin(&w);
-	jsonw_key_string(&w, "id", d->key);
-	jsonw_key_string(&w, "event", d->event);
-	jsonw_key_string(&w, "created", d->created);
-	jsonw_key_string(&w, "agency", d->agency);
-	jsonw_key_string(&w, "detail", d->detail);
+	string_members(&w, head, sizeof(head) / sizeof(head[0]));
 	jsonw_key(&w, "report");
 	report_json(&w, d);
 	if (d->incident) {
 		jsonw_key(&w, "incident");
 		jsonw_object_begin(&w);
-		jsonw_key_string(&w, "source_url", d->incident_source_url);
-		jsonw_key_string(&w, "external_id", d->incident_external_id);
-		jsonw_key_string(&w, "author", d->incident_author);
-		jsonw_key_string(&w, "network", d->incident_network);
-		jsonw_key_string(&w, "answer", d->incident_answer);
-		jsonw_key_string(&w, "report_url", d->incident_report_url);
+		string_members(&w, incident, sizeof(incident) /
+		    sizeof(incident[0]));
 		jsonw_object_end(&w);
 	}
 	jsonw_object_end(&w);

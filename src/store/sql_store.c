@@ -401,11 +401,15 @@ static const struct {
 	{ STORE_MOD_ALERTS, &store_alerts_stmts, NULL },
 	{ STORE_MOD_CATALOG, &store_catalog_stmts, NULL },
 	{ STORE_MOD_RATINGS, &store_ratings_stmts, NULL },
+	{ STORE_MOD_SOCIAL, &store_social_stmts, &store_social_stmts_pg },
+	{ STORE_MOD_POSTS, &store_posts_stmts, NULL },
 };
 
 /* The schemas the converted subjects' tables live in. */
 static const struct migration_set *const converted_schemas[] = {
 	&store_core_schema_pg,
+	&store_social_schema_pg,        /* before drafts: they join comments */
+	&store_posts_schema_pg,         /* before incidents: they link posts */
 	&store_help_schema_pg,
 	&store_proposals_schema_pg,
 	&store_calls_schema_pg,

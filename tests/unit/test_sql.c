@@ -31,8 +31,10 @@
 #include "store/store_help.h"
 #include "store/store_incidents.h"
 #include "store/store_officials.h"
+#include "store/store_posts.h"
 #include "store/store_proposals.h"
 #include "store/store_ratings.h"
+#include "store/store_social.h"
 
 #define SLOTS 8
 
@@ -2399,6 +2401,763 @@ test_ratings_pg(void **state)
 	ratings(SQL_PG);
 }
 
+/*
+ * Social (votes, comments, their marks, moderation and appeals, photos,
+ * rate counters) and listening's posts module (sources, posts, saved
+ * queries and matches, corrections, aliases, districts, trends, spikes
+ * and spike e-mail) on both engines, with the same assertions.
+ */
+
+/* A comment's row, compactly: id:subject/author/status/marks/weights. */
+static int
+on_comment(const struct comment *c, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len,
+	    "%lld:%s%lld/%lld/%s/%d/%lld/%s/%s/%lld,%lld,%lld/%g,%g,%g;",
+	    (long long)c->id, c->subject_kind, (long long)c->subject_id,
+	    (long long)c->report_id, c->author != NULL ? c->author : "-",
+	    (int)c->status, (long long)c->user_id,
+	    c->photo != NULL ? c->photo : "-",
+	    c->reason != NULL ? c->reason : "-", (long long)c->useful,
+	    (long long)c->not_useful, (long long)c->flags, c->w_useful,
+	    c->w_not_useful, c->w_flags);
+	o->n++;
+	return 0;
+}
+
+static int
+on_appeal(const struct comment_appeal *a, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len,
+	    "%lld:%lld/%lld/%s/%d/%s/%lld/%s%lld/%s/%lld;", (long long)a->id,
+	    (long long)a->comment, (long long)a->user, a->text, (int)a->state,
+	    a->reason != NULL ? a->reason : "-", (long long)a->decider,
+	    a->subject_kind, (long long)a->subject_id,
+	    a->hide_reason != NULL ? a->hide_reason : "-",
+	    (long long)a->hider);
+	o->n++;
+	return 0;
+}
+
+static int
+on_update(const struct report_update *u, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%d/%s/%lld;",
+	    (int)u->status, u->description != NULL ? u->description : "-",
+	    (long long)u->created);
+	o->n++;
+	return 0;
+}
+
+/* Add comment id on kind/subject (report: its report too) by user. */
+static int64_t
+comment_put(struct store *s, const char *kind, int64_t subject,
+    int64_t user, enum comment_status status, const char *device,
+    int64_t created)
+{
+	struct comment c;
+	int64_t id = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.subject_kind = kind;
+	c.subject_id = subject;
+	c.report_id = strcmp(kind, "report") == 0 ? subject : 0;
+	c.author = user > 0 ? "Житель" : NULL;
+	c.user_id = user;
+	c.body = "Яму засыпали, спасибо";
+	c.status = status;
+	c.created = created;
+	c.photo = user > 0 ? "ab12" : NULL;
+	c.premark = user > 0 ? NULL : "obscene";
+	assert_int_equal(store_comment_add(s, &c, device, &id), 0);
+	assert_true(id > 0);
+	return id;
+}
+
+/* Mark comment id by who: useful 1 or 0, -1 a flag. */
+static int
+mark(struct store *s, int64_t id, const char *who, double weight, int fresh,
+    int useful, int64_t now)
+{
+	struct comment_rater r = { who, weight, fresh };
+	struct comment_subject sub;
+	int rc = store_comment_mark(s, id, &r, useful, now, &sub);
+
+	if (rc == 0) {
+		assert_string_equal(sub.kind, "report");
+		assert_int_equal(sub.id, 1);
+	}
+	return rc;
+}
+
+static void
+social(enum sql_engine engine)
+{
+	const int64_t now = 1781506800;
+	const unsigned all = (1u << COMMENT_STATUS__MAX) - 1;
+	char dir[64], want[512];
+	struct seen o;
+	int64_t c1, c2, c3, n = 0, up = 0, down = 0, helped = 0, aid = 0, x;
+	int voted = 0, allowed = 0;
+	struct store *s = store_of(engine, dir, sizeof(dir));
+
+	exec_ok(s, "INSERT INTO reports(id, token, service, status, requested,"
+	    " updated) VALUES (1, 't1', 'pothole', 0, 1781506800, 1781506800)");
+	user_put(s, 5, ROLE_CITIZEN, 0);
+	user_put(s, 7, ROLE_MODERATOR, 0);
+	user_put(s, 8, ROLE_ADMIN, 0);
+	user_put(s, 9, ROLE_MODERATOR, 1);
+	/* Votes: one per voter, none for a report that is not there. */
+	assert_int_equal(store_vote_add(s, 1, "dev-a", now), 0);
+	assert_int_equal(store_vote_add(s, 1, "dev-a", now + 1), 2);
+	assert_int_equal(store_vote_add(s, 1, "dev-b", now + 2), 0);
+	assert_int_equal(store_vote_add(s, 99, "dev-a", now), 1);
+	assert_int_equal(store_vote_count(s, 1, "dev-a", &n, &voted), 0);
+	assert_true(n == 2 && voted == 1);
+	assert_int_equal(store_vote_count(s, 1, "dev-c", &n, &voted), 0);
+	assert_true(n == 2 && voted == 0);
+	/* Comments on a report and on a proposal, published or pending. */
+	c1 = comment_put(s, "report", 1, 5, COMMENT_PUBLISHED, "dev-a",
+	    now + 5);
+	c2 = comment_put(s, "proposal", 3, 0, COMMENT_PENDING, "dev-d",
+	    now + 6);
+	c3 = comment_put(s, "report", 1, 5, COMMENT_PUBLISHED, "dev-c",
+	    now + 7);
+	assert_true(c1 < c2 && c2 < c3);
+	/* Marks: fresh raters' weight capped (min/least), one of each. */
+	assert_int_equal(mark(s, c1, "account:a", 1.0, 0, 1, now + 10), 0);
+	assert_int_equal(mark(s, c1, "account:a", 1.0, 0, 1, now + 11), 2);
+	assert_int_equal(mark(s, c1, "dev-x", 0.5, 1, 1, now + 12), 0);
+	assert_int_equal(mark(s, c1, "dev-y", 0.75, 1, 1, now + 13), 0);
+	assert_int_equal(mark(s, c1, "dev-z", 0.25, 0, 0, now + 14), 0);
+	assert_int_equal(mark(s, c3, "dev-f", 2.5, 0, -1, now + 15), 0);
+	assert_int_equal(mark(s, c3, "dev-f", 2.5, 0, -1, now + 16), 2);
+	assert_int_equal(mark(s, c2, "dev-f", 1.0, 0, 1, now + 17), 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_comment_each(s, "report", 1, COMMENT_PUBLISHED,
+	    0, on_comment, &o), 0);
+	snprintf(want, sizeof(want), "%lld:report1/1/Житель/0/5/ab12/-/"
+	    "3,1,0/2,0.25,0;%lld:report1/1/Житель/0/5/ab12/-/0,0,1/0,0,2.5;",
+	    (long long)c1, (long long)c3);
+	assert_string_equal(o.text, want);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_comment_each(s, "report", 1, COMMENT_PUBLISHED,
+	    1, on_comment, &o), 0);
+	assert_int_equal(o.n, 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_comment_each(s, "proposal", 3, COMMENT_PENDING,
+	    0, on_comment, &o), 0);
+	snprintf(want, sizeof(want), "%lld:proposal3/0/-/1/0/-/-/0,0,0/0,0,0;",
+	    (long long)c2);
+	assert_string_equal(o.text, want);
+	/* The moderators' reads: flagged, recent by status, an author's. */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_comment_flagged(s, 0, on_comment, &o), 0);
+	assert_true(o.n == 1 && atoll(o.text) == c3);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_comment_recent(s, 1u << COMMENT_PENDING, 0,
+	    on_comment, &o), 0);
+	assert_true(o.n == 1 && atoll(o.text) == c2);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_comment_recent(s, all, 2, on_comment, &o), 0);
+	assert_true(o.n == 2 && atoll(o.text) == c3);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_comment_by_user(s, 5, all, 0, on_comment, &o),
+	    0);
+	assert_true(o.n == 2 && atoll(o.text) == c3);
+	/* First seen: a device's first vote or comment; never: 0. */
+	assert_int_equal(store_rater_first_seen(s, 0, "dev-a", &x), 0);
+	assert_true(x == now);
+	assert_int_equal(store_rater_first_seen(s, 0, "dev-d", &x), 0);
+	assert_true(x == now + 6);
+	assert_int_equal(store_rater_first_seen(s, 0, "dev-q", &x), 0);
+	assert_true(x == 0);
+	assert_int_equal(store_user_standing(s, 5, &up, &down, &helped), 0);
+	assert_true(up == 3 && down == 1 && helped == 0);
+	/* Moderation: hide c3 with a reason; no comment 999. */
+	assert_int_equal(store_comment_set_status(s, c3, COMMENT_HIDDEN,
+	    "оскорбление", 7, now + 20), 0);
+	assert_int_equal(store_comment_set_status(s, 999, COMMENT_HIDDEN,
+	    NULL, 7, now + 20), 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_comment_get(s, c3, on_comment, &o), 0);
+	assert_non_null(strstr(o.text, "/2/5/ab12/оскорбление/"));
+	assert_int_equal(store_comment_get(s, 999, on_comment, &o), 1);
+	/* A hidden comment takes no marks; the flagged list loses it. */
+	assert_int_equal(mark(s, c3, "dev-g", 1.0, 0, 1, now + 21), 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_comment_flagged(s, 0, on_comment, &o), 0);
+	assert_int_equal(o.n, 0);
+	/* One appeal per comment; decided once. */
+	assert_int_equal(store_appeal_add(s, c3, 5, "Прошу вернуть", now + 30,
+	    &aid), 0);
+	assert_true(aid > 0);
+	assert_int_equal(store_appeal_add(s, c3, 5, "Ещё раз", now + 31, &x),
+	    2);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_appeal_get(s, aid, on_appeal, &o), 0);
+	snprintf(want, sizeof(want), "%lld:%lld/5/Прошу вернуть/0/-/0/report1/"
+	    "оскорбление/7;", (long long)aid, (long long)c3);
+	assert_string_equal(o.text, want);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_appeal_each(s, 0, 1u << APPEAL_OPEN, 0,
+	    on_appeal, &o), 0);
+	assert_int_equal(o.n, 1);
+	assert_int_equal(store_appeal_decide(s, aid, APPEAL_RESTORED,
+	    "Вернули", 8, now + 40), 0);
+	assert_int_equal(store_appeal_decide(s, aid, APPEAL_UPHELD, "Нет", 8,
+	    now + 41), 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_appeal_each(s, 0, 1u << APPEAL_OPEN, 0,
+	    on_appeal, &o), 0);
+	assert_int_equal(o.n, 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_appeal_each(s, 5, (1u << APPEAL_STATE__MAX) - 1,
+	    0, on_appeal, &o), 0);
+	snprintf(want, sizeof(want), "%lld:%lld/5/Прошу вернуть/2/Вернули/8/"
+	    "report1/оскорбление/7;", (long long)aid, (long long)c3);
+	assert_string_equal(o.text, want);
+	/* Moderators besides 7: the admin (9 is disabled). */
+	assert_int_equal(store_other_moderators(s, 7, &n), 0);
+	assert_true(n == 1);
+	/* Photos: one row per name. */
+	assert_int_equal(store_photo_insert(s, "ab12", 640, 480, 12345, now),
+	    0);
+	assert_int_equal(store_photo_insert(s, "ab12", 640, 480, 12345, now),
+	    -1);
+	assert_non_null(strcasestr(store_error(s), "unique"));
+	/* A report's history, oldest first. */
+	exec_ok(s, "INSERT INTO report_updates(report, status, description,"
+	    " created) VALUES (1, 1, 'Принято', 1781506900),"
+	    " (1, 2, NULL, 1781506850)");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_report_history(s, 1, on_update, &o), 0);
+	assert_string_equal(o.text, "2/-/1781506850;1/Принято/1781506900;");
+	/* Rate counters: two a window; the older dropped as it slides. */
+	assert_int_equal(store_rate_hit(s, "vote:1.2.3.4", now - 60, now, 2,
+	    &allowed), 0);
+	assert_int_equal(allowed, 1);
+	assert_int_equal(store_rate_hit(s, "vote:1.2.3.4", now - 59, now + 1,
+	    2, &allowed), 0);
+	assert_int_equal(allowed, 1);
+	assert_int_equal(store_rate_hit(s, "vote:1.2.3.4", now - 58, now + 2,
+	    2, &allowed), 0);
+	assert_int_equal(allowed, 0);
+	assert_int_equal(store_rate_hit(s, "vote:1.2.3.4", now + 1, now + 3,
+	    2, &allowed), 0);
+	assert_int_equal(allowed, 1);
+	/* Opened again: the schema current, the rows there. */
+	store_close(s);
+	s = reopen(engine, dir);
+	assert_int_equal(store_vote_count(s, 1, NULL, &n, &voted), 0);
+	assert_true(n == 2);
+	store_gone(s, dir);
+}
+
+static void
+test_social_sqlite(void **state)
+{
+	(void)state;
+	social(SQL_SQLITE);
+}
+
+static void
+test_social_pg(void **state)
+{
+	(void)state;
+	social(SQL_PG);
+}
+
+static int
+on_source(const struct source *src, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len,
+	    "%s/%s/%s/%lld/%s/%s/%lld/%lld/%lld/%lld;", src->name, src->kind,
+	    src->url != NULL ? src->url : "-", (long long)src->interval,
+	    src->etag != NULL ? src->etag : "-",
+	    src->last_error != NULL ? src->last_error : "-",
+	    (long long)src->last_success, (long long)src->fetches,
+	    (long long)src->not_modified, (long long)src->posts);
+	o->n++;
+	return 0;
+}
+
+/* A post's row: guid/source/sentiment/agency/place@lat,lon/district/grp. */
+static int
+on_listen_post(const struct post *p, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len,
+	    "%s/%s/%d/%s/%s@%.6f,%.6f/%s/%lld;", p->guid, p->source_name,
+	    (int)p->sentiment, p->agency != NULL ? p->agency : "-",
+	    p->place != NULL ? p->place : "-", p->lat, p->lon,
+	    p->district != NULL ? p->district : "-", (long long)p->group);
+	o->n++;
+	return 0;
+}
+
+static int
+on_query(const struct saved_query *q, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%s=%s/%s;", q->name,
+	    q->query, q->owner != NULL ? q->owner : "-");
+	o->n++;
+	return 0;
+}
+
+static int
+on_correction(const struct post_correction *c, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%s/%d>%d/%s>%s/%s;",
+	    c->by, (int)c->old_sentiment, (int)c->new_sentiment,
+	    c->old_service != NULL ? c->old_service : "-",
+	    c->new_service != NULL ? c->new_service : "-",
+	    c->body != NULL ? c->body : "-");
+	o->n++;
+	return 0;
+}
+
+/* id:group:bytes of each signature, the zero-byte one checked whole. */
+static int
+on_signature(int64_t id, int64_t group, const unsigned char *sig, size_t len,
+    void *arg)
+{
+	struct seen *o = arg;
+	size_t at = strlen(o->text);
+
+	if (len == sizeof(zeros))
+		assert_memory_equal(sig, zeros, len);
+	snprintf(o->text + at, sizeof(o->text) - at, "%lld:%lld:%zu;",
+	    (long long)id, (long long)group, len);
+	o->n++;
+	return 0;
+}
+
+static int
+on_pair(const char *a, const char *b, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%s=%s;", a, b);
+	o->n++;
+	return 0;
+}
+
+static int
+on_address_point(const char *address, double lat, double lon, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%s@%.6f,%.6f;",
+	    address, lat, lon);
+	o->n++;
+	return 0;
+}
+
+static int
+on_day(int64_t day, int64_t posts, int64_t negative, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%lld:%lld:%lld;",
+	    (long long)day, (long long)posts, (long long)negative);
+	o->n++;
+	return 0;
+}
+
+static int
+on_spike(const struct trend_spike *sp, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%d/%s/%lld/%lld/%g/%g;",
+	    (int)sp->dim, sp->key, (long long)sp->day,
+	    (long long)sp->negative, sp->mean, sp->sd);
+	o->n++;
+	return 0;
+}
+
+static int
+on_sub(const struct spike_sub *sub, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%s/%s/%d/%s;",
+	    (long long)sub->user, sub->email, sub->lang, (int)sub->dim,
+	    sub->key);
+	o->n++;
+	return 0;
+}
+
+static int
+on_mail(const struct spike_sub *sub, const struct trend_spike *sp, void *arg)
+{
+	on_sub(sub, arg);
+	return on_spike(sp, arg);
+}
+
+/* Post guid of source at published, analysed as given (group 0: own). */
+static int
+post_put(struct store *s, int64_t source, const char *guid,
+    int64_t published, enum post_sentiment sentiment, int64_t group,
+    int64_t *id)
+{
+	struct post p;
+	int first = strcmp(guid, "a") == 0;
+
+	memset(&p, 0, sizeof(p));
+	p.source = source;
+	p.guid = guid;
+	p.url = "https://vk.com/wall-1_1";
+	p.published = published;
+	p.fetched = published + 60;
+	p.body = "Во дворе на улице Ленина огромная яма";
+	p.lang = "ru";
+	p.sentiment = sentiment;
+	p.negative = 0.875;
+	p.complaint = 0.5;
+	p.agency = first ? "roads" : NULL;
+	p.place = first ? "улица Ленина, 1" : NULL;
+	p.lat = 55.751244;
+	p.lon = 37.618423;
+	p.group = group;
+	p.district = first ? "Центральный" : NULL;
+	p.signature = first ? zeros : NULL;
+	p.signature_len = first ? sizeof(zeros) : 0;
+	return store_post_insert(s, &p, id);
+}
+
+/* Posts of filter f, as on_listen_post lists them. */
+static const char *
+posts_of(struct store *s, const struct post_filter *f, struct seen *o)
+{
+	memset(o, 0, sizeof(*o));
+	assert_int_equal(store_post_each(s, f, on_listen_post, o), 0);
+	return o->text;
+}
+
+static void
+listening(enum sql_engine engine)
+{
+	const int64_t now = 1781506800, day = 20619;
+	static const char *const aliases[] = { "дорожники", "ГБУ Дороги" };
+	static const char *const names[] = { "центр", "Центральный" };
+	char dir[64], want[512];
+	struct source src;
+	struct source_result res;
+	struct post_filter f;
+	struct saved_query q;
+	struct post_correction corr;
+	struct store_match m[3];
+	struct trend_spike sp;
+	struct spike_sub sub;
+	struct seen o;
+	int64_t vk = 0, feed = 0, p1 = 0, p2 = 0, p3 = 0, qid = 0, x = 0;
+	int64_t spike = 0, s1 = 0, s2 = 0, s3 = 0;
+	size_t n = 0;
+	struct store *s = store_of(engine, dir, sizeof(dir));
+
+	/* Sources: a name once; the city file's put changes one. */
+	memset(&src, 0, sizeof(src));
+	src.name = "vk";
+	src.kind = "vk";
+	src.interval = 600;
+	src.timeout_ms = 5000;
+	src.created = now;
+	assert_int_equal(store_source_add(s, &src, &vk), 0);
+	assert_int_equal(store_source_add(s, &src, &x), 2);
+	src.name = "feed";
+	src.kind = "rss";
+	src.url = "https://example.org/rss";
+	assert_int_equal(store_source_add(s, &src, &feed), 0);
+	assert_true(vk > 0 && feed > vk);
+	src.kind = "atom";
+	src.interval = 900;
+	assert_int_equal(store_source_put(s, &src), 0);
+	/* A fetch that worked, then one that failed: validators kept. */
+	memset(&res, 0, sizeof(res));
+	res.ok = 1;
+	res.etag = "e1";
+	res.at = now;
+	res.next_fetch = now + 900;
+	assert_int_equal(store_source_result(s, feed, &res), 0);
+	memset(&res, 0, sizeof(res));
+	res.not_modified = 1;
+	res.error = "timeout";
+	res.at = now + 900;
+	res.next_fetch = now + 1000;
+	res.failures = 1;
+	assert_int_equal(store_source_result(s, feed, &res), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_source_by_name(s, "feed", on_source, &o), 0);
+	assert_string_equal(o.text, "feed/atom/https://example.org/rss/900/e1/"
+	    "timeout/1781506800/2/1/0;");
+	assert_int_equal(store_source_by_name(s, "none", on_source, &o), 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_source_each(s, 0, 0, on_source, &o), 0);
+	assert_true(o.n == 2 && strncmp(o.text, "feed/", 5) == 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_source_each(s, 0, now + 999, on_source, &o), 0);
+	assert_int_equal(o.n, 0);
+	assert_int_equal(store_source_each(s, 0, now + 1000, on_source, &o),
+	    0);
+	assert_int_equal(o.n, 1);
+	/* Posts: (source, guid) once; a near-copy joins the first's group. */
+	assert_int_equal(post_put(s, vk, "a", now, POST_NEGATIVE, 0, &p1), 0);
+	assert_int_equal(post_put(s, vk, "a", now, POST_NEGATIVE, 0, &x), 2);
+	assert_int_equal(post_put(s, vk, "b", now + 3600, POST_NEUTRAL, p1,
+	    &p2), 0);
+	assert_int_equal(post_put(s, feed, "c", now - 86400, POST_POSITIVE, 0,
+	    &p3), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_post_get(s, p1, on_listen_post, &o), 0);
+	snprintf(want, sizeof(want), "a/vk/0/roads/улица Ленина, 1@55.751244,"
+	    "37.618423/Центральный/%lld;", (long long)p1);
+	assert_string_equal(o.text, want);
+	assert_int_equal(store_post_get(s, 999, on_listen_post, &o), 1);
+	memset(&f, 0, sizeof(f));
+	f.limit = 10;
+	snprintf(want, sizeof(want), "b/vk/1/-/-@0.000000,0.000000/-/%lld;",
+	    (long long)p1);
+	assert_true(strncmp(posts_of(s, &f, &o), want, strlen(want)) == 0);
+	assert_int_equal(o.n, 3);
+	f.source = vk;
+	assert_int_equal(posts_of(s, &f, &o)[0], 'b');
+	assert_int_equal(o.n, 2);
+	f.source = 0;
+	f.sentiment = POST_NEGATIVE + 1;
+	assert_int_equal(posts_of(s, &f, &o)[0], 'a');
+	assert_int_equal(o.n, 1);
+	f.sentiment = 0;
+	f.agency = "roads";
+	assert_int_equal(posts_of(s, &f, &o)[0], 'a');
+	assert_int_equal(o.n, 1);
+	f.agency = NULL;
+	f.district = "Центральный";
+	assert_int_equal(posts_of(s, &f, &o)[0], 'a');
+	assert_int_equal(o.n, 1);
+	f.district = NULL;
+	f.since = now;
+	(void)posts_of(s, &f, &o);
+	assert_int_equal(o.n, 2);
+	f.since = 0;
+	f.until = now;
+	assert_int_equal(posts_of(s, &f, &o)[0], 'c');
+	assert_int_equal(o.n, 1);
+	f.until = 0;
+	f.limit = 1;
+	f.offset = 1;
+	assert_int_equal(posts_of(s, &f, &o)[0], 'a');
+	assert_int_equal(o.n, 1);
+	assert_int_equal(store_source_posts_since(s, vk, now + 60, &x), 0);
+	assert_true(x == 2);
+	assert_int_equal(store_source_posts_since(s, vk, now + 61, &x), 0);
+	assert_true(x == 1);
+	/* The dedupe index's signatures: the newest, oldest first. */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_post_signatures(s, 10, on_signature, &o), 0);
+	snprintf(want, sizeof(want), "%lld:%lld:5;%lld:%lld:0;%lld:%lld:0;",
+	    (long long)p1, (long long)p1, (long long)p2, (long long)p1,
+	    (long long)p3, (long long)p3);
+	assert_string_equal(o.text, want);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_post_signatures(s, 2, on_signature, &o), 0);
+	assert_int_equal(o.n, 2);
+	/* Saved queries and the posts they matched. */
+	memset(&q, 0, sizeof(q));
+	q.name = "ямы";
+	q.query = "яма OR ямы";
+	q.owner = "analyst";
+	q.created = now;
+	assert_int_equal(store_query_add(s, &q, &qid), 0);
+	assert_int_equal(store_query_add(s, &q, &x), 2);
+	q.id = qid;
+	q.query = "яма";
+	assert_int_equal(store_query_update(s, &q), 0);
+	q.id = 999;
+	assert_int_equal(store_query_update(s, &q), 1);
+	m[0].query = m[1].query = m[2].query = qid;
+	m[0].post = p1;
+	m[1].post = p2;
+	m[2].post = p1;         /* again: kept once */
+	assert_int_equal(store_matches_insert(s, m, 3), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_post_queries(s, p1, on_query, &o), 0);
+	assert_string_equal(o.text, "ямы=яма/analyst;");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_query_each(s, qid, on_query, &o), 0);
+	assert_string_equal(o.text, "ямы=яма/analyst;");
+	assert_int_equal(store_query_each(s, 999, on_query, &o), 1);
+	memset(&f, 0, sizeof(f));
+	f.limit = 10;
+	f.query = qid;
+	assert_int_equal(posts_of(s, &f, &o)[0], 'b');
+	assert_int_equal(o.n, 2);
+	/* An analyst's correction sets the post's sentiment. */
+	memset(&corr, 0, sizeof(corr));
+	corr.post = p1;
+	corr.by = "analyst";
+	corr.at = now + 5;
+	corr.old_sentiment = POST_NEGATIVE;
+	corr.new_sentiment = POST_NEUTRAL;
+	corr.new_service = "pothole";
+	assert_int_equal(store_correction_add(s, &corr, &x), 0);
+	assert_true(x > 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_correction_each(s, p1, on_correction, &o), 0);
+	assert_string_equal(o.text, "analyst/0>1/->pothole/-;");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_correction_each(s, 0, on_correction, &o), 0);
+	assert_string_equal(o.text, "analyst/0>1/->pothole/Во дворе на улице "
+	    "Ленина огромная яма;");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_post_get(s, p1, on_listen_post, &o), 0);
+	assert_non_null(strstr(o.text, "a/vk/1/"));
+	/* Aliases replaced whole; districts' names once each. */
+	assert_int_equal(store_alias_set(s, "roads", aliases, 2), 0);
+	assert_int_equal(store_alias_set(s, "roads", aliases + 1, 1), 0);
+	assert_int_equal(store_district_set(s, "Центральный", names, 2), 0);
+	assert_int_equal(store_district_set(s, "Центральный", names, 1), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_alias_each(s, on_pair, &o), 0);
+	assert_int_equal(store_district_each(s, on_pair, &o), 0);
+	assert_string_equal(o.text, "roads=ГБУ Дороги;Центральный=Центральный;"
+	    "Центральный=центр;");
+	assert_int_equal(store_district_clear(s), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_district_each(s, on_pair, &o), 0);
+	assert_int_equal(o.n, 0);
+	/* The core's address registry, read whole for place-finding. */
+	exec_ok(s, "INSERT INTO addresses(address, lat, lon) VALUES"
+	    " ('улица Ленина, 1', 55.751244, 37.618423)");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_posts_addresses(s, on_address_point, &o), 0);
+	assert_string_equal(o.text, "улица Ленина, 1@55.751244,37.618423;");
+	/* Trends: a series' days add up; a spike once a day. */
+	assert_int_equal(store_trend_add(s, TREND_ALL, "", day, 1, 1), 0);
+	assert_int_equal(store_trend_add(s, TREND_ALL, "", day, 2, 0), 0);
+	assert_int_equal(store_trend_add(s, TREND_ALL, "", day + 1, 1, 1), 0);
+	assert_int_equal(store_trend_add(s, TREND_AGENCY, "roads", day, 1, 1),
+	    0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_trend_each(s, TREND_ALL, "", day - 5, day + 5,
+	    on_day, &o), 0);
+	assert_string_equal(o.text, "20619:3:1;20620:1:1;");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_trend_each(s, TREND_ALL, "", day + 1, day + 5,
+	    on_day, &o), 0);
+	assert_string_equal(o.text, "20620:1:1;");
+	memset(&sp, 0, sizeof(sp));
+	sp.dim = TREND_AGENCY;
+	sp.key = "roads";
+	sp.day = day;
+	sp.negative = 5;
+	sp.mean = 1.5;
+	sp.sd = 0.5;
+	sp.created = now;
+	assert_int_equal(store_spike_add(s, &sp, &spike), 0);
+	assert_int_equal(store_spike_add(s, &sp, &x), 2);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_spike_each(s, day - 1, day + 1, 10, on_spike,
+	    &o), 0);
+	assert_string_equal(o.text, "2/roads/20619/5/1.5/0.5;");
+	/* Spike e-mail: to all series, to the agency's; not the district's. */
+	user_put(s, 5, ROLE_OPERATOR, 0);
+	exec_ok(s, "INSERT INTO events(id, type, report, payload, key,"
+	    " created) VALUES (1, 'spike', 0, '{}', 'spike-1', 1781506800)");
+	memset(&sub, 0, sizeof(sub));
+	sub.user = 5;
+	sub.email = "old@example.org";
+	sub.lang = "ru";
+	sub.dim = TREND_ALL;
+	sub.key = "";
+	sub.created = now;
+	assert_int_equal(store_spike_sub_put(s, &sub, &s1), 0);
+	sub.email = "a@example.org";
+	assert_int_equal(store_spike_sub_put(s, &sub, &x), 0);
+	assert_true(x == s1);
+	sub.dim = TREND_AGENCY;
+	sub.key = "roads";
+	sub.lang = "en";
+	assert_int_equal(store_spike_sub_put(s, &sub, &s2), 0);
+	sub.dim = TREND_DISTRICT;
+	sub.key = "Центральный";
+	assert_int_equal(store_spike_sub_put(s, &sub, &s3), 0);
+	assert_true(s1 < s2 && s2 < s3);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_spike_sub_each(s, 5, on_sub, &o), 0);
+	assert_string_equal(o.text, "5/a@example.org/ru/0/;"
+	    "5/a@example.org/en/2/roads;5/a@example.org/en/3/Центральный;");
+	assert_int_equal(store_spike_mail_fanout(s, 1, spike, TREND_AGENCY,
+	    "roads", now * 1000, &n), 0);
+	assert_int_equal(n, 2);
+	/* The deliveries are the first two of a fresh store. */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_spike_mail_get(s, 1, on_mail, &o), 0);
+	assert_int_equal(store_spike_mail_get(s, 2, on_mail, &o), 0);
+	assert_int_equal(store_spike_mail_get(s, 3, on_mail, &o), 1);
+	assert_string_equal(o.text, "5/a@example.org/ru/0/;"
+	    "2/roads/20619/5/1.5/0.5;5/a@example.org/en/2/roads;"
+	    "2/roads/20619/5/1.5/0.5;");
+	/* Ending a subscription drops its unsent mail; only its owner's. */
+	assert_int_equal(store_spike_sub_remove(s, s1, 6), 1);
+	assert_int_equal(store_spike_sub_remove(s, s1, 5), 0);
+	assert_int_equal(store_spike_sub_remove(s, s1, 5), 1);
+	assert_int_equal(store_spike_mail_get(s, 1, on_mail, &o), 1);
+	assert_int_equal(store_spike_mail_get(s, 2, on_mail, &o), 0);
+	/* Removing: a query, a source with its posts. */
+	assert_int_equal(store_query_remove(s, qid), 0);
+	assert_int_equal(store_query_remove(s, qid), 1);
+	assert_int_equal(store_source_remove(s, vk), 0);
+	assert_int_equal(store_source_remove(s, vk), 1);
+	assert_int_equal(store_post_get(s, p2, on_listen_post, &o), 1);
+	memset(&f, 0, sizeof(f));
+	f.limit = 10;
+	assert_int_equal(posts_of(s, &f, &o)[0], 'c');
+	assert_int_equal(o.n, 1);
+	store_gone(s, dir);
+}
+
+static void
+test_listening_sqlite(void **state)
+{
+	(void)state;
+	listening(SQL_SQLITE);
+}
+
+static void
+test_listening_pg(void **state)
+{
+	(void)state;
+	listening(SQL_PG);
+}
+/* End of social's and posts' tests. */
+
 /* Both engines know the core schema at the same version. */
 static void
 test_migrations_numbered_alike(void **state)
@@ -2418,6 +3177,8 @@ test_migrations_numbered_alike(void **state)
 	    store_deadlines_schema.n);
 	assert_int_equal(store_alerts_schema_pg.n, store_alerts_schema.n);
 	assert_int_equal(store_ratings_schema_pg.n, store_ratings_schema.n);
+	assert_int_equal(store_social_schema_pg.n, store_social_schema.n);
+	assert_int_equal(store_posts_schema_pg.n, store_posts_schema.n);
 }
 
 int
@@ -2455,6 +3216,10 @@ main(void)
 		cmocka_unit_test(test_catalog_pg),
 		cmocka_unit_test(test_ratings_sqlite),
 		cmocka_unit_test(test_ratings_pg),
+		cmocka_unit_test(test_social_sqlite),
+		cmocka_unit_test(test_social_pg),
+		cmocka_unit_test(test_listening_sqlite),
+		cmocka_unit_test(test_listening_pg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

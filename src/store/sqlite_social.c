@@ -273,6 +273,10 @@ _Static_assert(Q__MAX <= STORE_MOD_STMTS, "too many social statements");
 #define APPEAL_QUEUE(lim) "SELECT " APPEAL_COLUMNS " WHERE" \
 	" ((?1 >> a.state) & 1) = 1 ORDER BY a.id LIMIT " lim
 
+/* The subject of a published comment about to be marked. */
+#define COMMENT_SUBJECT "SELECT subject_kind, subject FROM comments" \
+	" WHERE id = ?1 AND status = 0"
+
 static const char *const sql[Q__MAX] = {
 	[Q_REPORT_EXISTS] = "SELECT 1 FROM reports WHERE id = ?1",
 	[Q_VOTE_INSERT] = "INSERT INTO votes(report, voter, created)"
@@ -300,8 +304,7 @@ static const char *const sql[Q__MAX] = {
 	[Q_COMMENT_SET] = "UPDATE comments SET status = ?2, reason = ?3,"
 	    " moderator = ?4, moderated = ?5 WHERE id = ?1",
 	[Q_COMMENT_FLAGGED] = COMMENT_FLAGGED(COMMENT_COLUMNS, "?1"),
-	[Q_COMMENT_SUBJECT] = "SELECT subject_kind, subject FROM comments"
-	    " WHERE id = ?1 AND status = 0",
+	[Q_COMMENT_SUBJECT] = COMMENT_SUBJECT,
 	[Q_FLAG_INSERT] = "INSERT INTO comment_flags(comment, flagger,"
 	    " created, weight) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
 	[Q_CVOTE_INSERT] = "INSERT INTO comment_votes(comment, voter,"
@@ -336,8 +339,13 @@ static const char *const sql[Q__MAX] = {
 	    " AND disabled = 0 AND role IN (?2, ?3)",
 };
 
-/* PostgreSQL's texts: least for min(a, b), no limit as NULL. */
+/*
+ * PostgreSQL's texts: least for min(a, b), no limit as NULL; a mark
+ * holds its comment (FOR SHARE) so a moderator's hiding waits for it, as
+ * SQLite's one writer makes it.
+ */
 static const char *const sql_pg[Q__MAX] = {
+	[Q_COMMENT_SUBJECT] = COMMENT_SUBJECT " FOR SHARE",
 	[Q_COMMENT_EACH] = COMMENT_EACH(COMMENT_COLUMNS_PG, "nullif(?4, -1)"),
 	[Q_COMMENT_RECENT] = COMMENT_RECENT(COMMENT_COLUMNS_PG,
 	    "nullif(?2, -1)"),

@@ -2765,18 +2765,6 @@ on_pair(const char *a, const char *b, void *arg)
 }
 
 static int
-on_address_point(const char *address, double lat, double lon, void *arg)
-{
-	struct seen *o = arg;
-	size_t len = strlen(o->text);
-
-	snprintf(o->text + len, sizeof(o->text) - len, "%s@%.6f,%.6f;",
-	    address, lat, lon);
-	o->n++;
-	return 0;
-}
-
-static int
 on_day(int64_t day, int64_t posts, int64_t negative, void *arg)
 {
 	struct seen *o = arg;
@@ -3056,7 +3044,7 @@ listening(enum sql_engine engine)
 	exec_ok(s, "INSERT INTO addresses(address, lat, lon) VALUES"
 	    " ('улица Ленина, 1', 55.751244, 37.618423)");
 	memset(&o, 0, sizeof(o));
-	assert_int_equal(store_posts_addresses(s, on_address_point, &o), 0);
+	assert_int_equal(store_posts_addresses(s, on_address, &o), 0);
 	assert_string_equal(o.text, "улица Ленина, 1@55.751244,37.618423;");
 	/* Trends: a series' days add up; a spike once a day. */
 	assert_int_equal(store_trend_add(s, TREND_ALL, "", day, 1, 1), 0);

@@ -254,16 +254,21 @@ static const char *const sql[Q__MAX] = {
 	[Q_POST_GROUP] = "UPDATE posts SET grp = id WHERE id = ?1",
 	[Q_MATCH_INSERT] = "INSERT INTO post_matches(query, post)"
 	    " VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+	/*
+	 * A filter off is tested first, so SQLite skips the rest (the
+	 * EXISTS above all); the casts give PostgreSQL each parameter's type
+	 * where it first meets it (a time or an id BIGINT, not INTEGER).
+	 */
 	[Q_POST_EACH] = "SELECT " POST_COLUMNS " FROM posts p"
 	    " JOIN sources s ON s.id = p.source"
-	    " WHERE (p.source = ?1 OR ?1 = 0)"
-	    " AND (EXISTS (SELECT 1 FROM post_matches m"
-	    " WHERE m.query = ?2 AND m.post = p.id) OR ?2 = 0)"
-	    " AND (p.sentiment = ?3 - 1 OR ?3 = 0)"
-	    " AND (p.agency = ?4 OR ?4 IS NULL)"
-	    " AND (p.published >= ?5 OR ?5 = 0)"
-	    " AND (p.published < ?6 OR ?6 = 0)"
-	    " AND (p.district = ?9 OR ?9 IS NULL)"
+	    " WHERE (CAST(?1 AS BIGINT) = 0 OR p.source = ?1)"
+	    " AND (CAST(?2 AS BIGINT) = 0 OR EXISTS (SELECT 1"
+	    " FROM post_matches m WHERE m.query = ?2 AND m.post = p.id))"
+	    " AND (?3 = 0 OR p.sentiment = ?3 - 1)"
+	    " AND (CAST(?4 AS TEXT) IS NULL OR p.agency = ?4)"
+	    " AND (CAST(?5 AS BIGINT) = 0 OR p.published >= ?5)"
+	    " AND (CAST(?6 AS BIGINT) = 0 OR p.published < ?6)"
+	    " AND (CAST(?9 AS TEXT) IS NULL OR p.district = ?9)"
 	    " ORDER BY p.published DESC, p.id DESC LIMIT ?7 OFFSET ?8",
 	[Q_POST_ONE] = "SELECT " POST_COLUMNS " FROM posts p"
 	    " JOIN sources s ON s.id = p.source WHERE p.id = ?1",

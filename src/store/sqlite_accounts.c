@@ -88,7 +88,7 @@ static const char *const accounts_migrations_pg[] = {
 	" created BIGINT NOT NULL, expires BIGINT NOT NULL);"
 	"CREATE INDEX sessions_user ON sessions(\"user\");"
 	"CREATE INDEX sessions_expires ON sessions(expires);",
-	/* 2: citizens' web accounts, tokens, reports' accounts, held reports. */
+	/* 2: citizens' accounts, tokens, reports' accounts, held reports. */
 	"ALTER TABLE users ADD COLUMN email TEXT;"
 	"ALTER TABLE users ADD COLUMN name TEXT;"
 	"ALTER TABLE users ADD COLUMN confirmed INTEGER NOT NULL DEFAULT 1;"

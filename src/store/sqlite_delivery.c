@@ -118,22 +118,14 @@ _Static_assert(DS__MAX <= STORE_MOD_STMTS, "too many delivery statements");
 
 /*
  * A webhook per matching subscription; find is the engine's substring
- * search (SQLite's instr, PostgreSQL's strpos: the same arguments).  The
- * casts type parameters PostgreSQL meets first in a select list.
+ * search (SQLite's instr, PostgreSQL's strpos: the same arguments).
  */
 #define FANOUT_WEBHOOK(find) \
 	"INSERT INTO deliveries(event, channel, subscription, state," \
-	" next_attempt, updated) SELECT CAST(?1 AS BIGINT), 0, id, 0," \
-	" CAST(?2 AS BIGINT), CAST(?2 AS BIGINT) FROM subscriptions" \
-	" WHERE (agency IS NULL OR agency = ?3) AND (events IS NULL OR " \
-	find "(',' || events || ',', ',' || CAST(?4 AS TEXT) || ',') > 0)"
-
-/* One mail of channel to a recipient whose address the test finds. */
-#define FANOUT_MAIL(channel, test) \
-	"INSERT INTO deliveries(event, channel, state, next_attempt, updated)" \
-	" SELECT CAST(?1 AS BIGINT), " channel ", 0, CAST(?2 AS BIGINT)," \
-	" CAST(?2 AS BIGINT) WHERE EXISTS (SELECT 1 FROM " test \
-	" AND email LIKE '%_@_%')"
+	" next_attempt, updated) SELECT ?1, 0, id, 0, ?2, ?2" \
+	" FROM subscriptions WHERE (agency IS NULL OR agency = ?3)" \
+	" AND (events IS NULL OR " find "(',' || events || ','," \
+	" ',' || ?4 || ',') > 0)"
 
 /*
  * Pending and due deliveries become "sending", the oldest first; lock
@@ -151,9 +143,14 @@ static const char *const dsql[DS__MAX] = {
 	    " payload, key, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
 	    " RETURNING id",
 	[DS_FANOUT_WEBHOOK] = FANOUT_WEBHOOK("instr"),
-	[DS_FANOUT_AGENCY] = FANOUT_MAIL("1", "agencies WHERE code = ?3"),
-	[DS_FANOUT_REPORTER] = FANOUT_MAIL("2",
-	    "report_contacts WHERE report = ?3"),
+	[DS_FANOUT_AGENCY] = "INSERT INTO deliveries(event, channel, state,"
+	    " next_attempt, updated) SELECT ?1, 1, 0, ?2, ?2"
+	    " WHERE EXISTS (SELECT 1 FROM agencies WHERE code = ?3"
+	    " AND email LIKE '%_@_%')",
+	[DS_FANOUT_REPORTER] = "INSERT INTO deliveries(event, channel, state,"
+	    " next_attempt, updated) SELECT ?1, 2, 0, ?2, ?2"
+	    " WHERE EXISTS (SELECT 1 FROM report_contacts WHERE report = ?3"
+	    " AND email LIKE '%_@_%')",
 	[DS_EVENT_EACH] = "SELECT id, type, report, agency, detail, payload,"
 	    " key, created FROM events ORDER BY id",
 	[DS_SUB_INSERT] = "INSERT INTO subscriptions(url, secret, agency,"

@@ -401,6 +401,9 @@ static const struct {
 	{ STORE_MOD_ALERTS, &store_alerts_stmts, NULL },
 	{ STORE_MOD_CATALOG, &store_catalog_stmts, NULL },
 	{ STORE_MOD_RATINGS, &store_ratings_stmts, NULL },
+	{ STORE_MOD_ACCOUNTS, &store_accounts_stmts, NULL },
+	{ STORE_MOD_DELIVERY, &store_delivery_stmts,
+	    &store_delivery_stmts_pg },
 	{ STORE_MOD_SOCIAL, &store_social_stmts, &store_social_stmts_pg },
 	{ STORE_MOD_POSTS, &store_posts_stmts, NULL },
 };
@@ -408,8 +411,16 @@ static const struct {
 /* The schemas the converted subjects' tables live in. */
 static const struct migration_set *const converted_schemas[] = {
 	&store_core_schema_pg,
-	&store_social_schema_pg,        /* before drafts: they join comments */
-	&store_posts_schema_pg,         /* before incidents: they link posts */
+	/* After workflow's: accounts' step 5 reads reports.reporter_user. */
+	&store_accounts_schema_pg,
+	/* Before alerts' (their items name events), as on SQLite. */
+	&store_delivery_schema_pg,
+	/*
+	 * After accounts' and delivery's (comments name users, spike mail
+	 * deliveries); before drafts' and incidents', which read them.
+	 */
+	&store_social_schema_pg,
+	&store_posts_schema_pg,
 	&store_help_schema_pg,
 	&store_proposals_schema_pg,
 	&store_calls_schema_pg,

@@ -93,6 +93,7 @@ extern const struct stmt_table store_help_stmts_pg;
 extern const struct stmt_table store_proposals_stmts_pg;
 extern const struct stmt_table store_drafts_stmts_pg;
 extern const struct stmt_table store_deadlines_stmts_pg;
+extern const struct stmt_table store_delivery_stmts_pg;
 extern const struct stmt_table store_social_stmts_pg;
 
 /* A converted module's PostgreSQL migrations, numbered as its SQLite list. */
@@ -105,6 +106,8 @@ extern const struct migration_set store_incidents_schema_pg;
 extern const struct migration_set store_deadlines_schema_pg;
 extern const struct migration_set store_alerts_schema_pg;
 extern const struct migration_set store_ratings_schema_pg;
+extern const struct migration_set store_accounts_schema_pg;
+extern const struct migration_set store_delivery_schema_pg;
 extern const struct migration_set store_social_schema_pg;
 extern const struct migration_set store_posts_schema_pg;
 

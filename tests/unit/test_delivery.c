@@ -336,19 +336,20 @@ test_in_flight_recovered(void **state)
 	assert_int_equal(delivery_subscribe(env->s, "http://a.test/",
 	    "0123456789abcdef", NULL, NULL, 0, 1, &sid, &e), 0);
 	submit(env, "other", "В полёте", NULL);
-	assert_int_equal(store_delivery_claim(env->s, INT64_MAX / 2, ids, 4,
-	    &n), 0);
+	assert_int_equal(store_delivery_claim(env->s, "w", INT64_MAX / 2,
+	    INT64_MAX / 2 + 1, ids, 4, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(tally(env->s, DELIVERY_SENDING).total, 1);
-	/* A claim is exclusive. */
-	assert_int_equal(store_delivery_claim(env->s, INT64_MAX / 2, ids, 4,
-	    &n), 0);
+	/* A claim is exclusive while its lease lives. */
+	assert_int_equal(store_delivery_claim(env->s, "v", INT64_MAX / 2,
+	    INT64_MAX / 2 + 1, ids, 4, &n), 0);
 	assert_int_equal(n, 0);
-	/* As after kill -9 and a restart. */
-	assert_int_equal(store_delivery_recover(env->s, 5, &n), 0);
+	/* As after kill -9 and a restart under the same name. */
+	assert_int_equal(store_delivery_recover(env->s, "w", 5, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(tally(env->s, DELIVERY_PENDING).total, 1);
-	assert_int_equal(store_delivery_claim(env->s, 5, ids, 4, &n), 0);
+	assert_int_equal(store_delivery_claim(env->s, "w", 5, 6, ids, 4, &n),
+	    0);
 	assert_int_equal(n, 1);
 }
 

@@ -2783,9 +2783,10 @@ delivery(enum sql_engine engine)
 	assert_true(st.count[DELIVERY_PENDING] == 8);
 	assert_true(st.oldest_pending_ms == 1000);
 	/* Claims: nothing before due; then the oldest, with an attempt. */
-	assert_int_equal(store_delivery_claim(s, 999, ids, 8, &n), 0);
+	assert_int_equal(store_delivery_claim(s, "w", 999, 5999, ids, 8, &n), 0);
 	assert_int_equal(n, 0);
-	assert_int_equal(store_delivery_claim(s, 1000, ids, 3, &n), 0);
+	assert_int_equal(store_delivery_claim(s, "w", 1000, 6000, ids, 3,
+	    &n), 0);
 	assert_int_equal(n, 3);
 	assert_true(ids[0] == 1 && ids[1] == 2 && ids[2] == 3);
 	memset(&o, 0, sizeof(o));
@@ -2804,12 +2805,13 @@ delivery(enum sql_engine engine)
 	    on_delivery, &o), 0);
 	assert_int_equal(o.n, 5);
 	/* Done, failed for later, dead; only a claimed one changes. */
-	assert_int_equal(store_delivery_done(s, 1, 1100), 0);
-	assert_int_equal(store_delivery_fail(s, 2, 0, 5000, "timeout", 1100),
-	    0);
-	assert_int_equal(store_delivery_fail(s, 3, 1, 0, "550 no such user",
+	assert_int_equal(store_delivery_done(s, 1, "w", 1100), 0);
+	assert_int_equal(store_delivery_fail(s, 2, "w", 0, 5000, "timeout",
 	    1100), 0);
-	assert_int_equal(store_delivery_fail(s, 1, 1, 0, "late", 1200), 0);
+	assert_int_equal(store_delivery_fail(s, 3, "w", 1, 0,
+	    "550 no such user", 1100), 0);
+	assert_int_equal(store_delivery_fail(s, 1, "w", 1, 0, "late", 1200),
+	    1);
 	memset(&o, 0, sizeof(o));
 	assert_int_equal(store_delivery_get(s, 1, on_delivery, &o), 0);
 	assert_int_equal(store_delivery_get(s, 2, on_delivery, &o), 0);
@@ -2823,9 +2825,9 @@ delivery(enum sql_engine engine)
 	 * Recovery after a crash: what was sending is pending, due no later
 	 * than now (2 was due at 5000: now 3000; the others at 1000).
 	 */
-	assert_int_equal(store_delivery_claim(s, 6000, ids, 8, &n), 0);
+	assert_int_equal(store_delivery_claim(s, "w", 6000, 9000, ids, 8, &n), 0);
 	assert_int_equal(n, 6);
-	assert_int_equal(store_delivery_recover(s, 3000, &n), 0);
+	assert_int_equal(store_delivery_recover(s, "w", 3000, &n), 0);
 	assert_int_equal(n, 6);
 	memset(&o, 0, sizeof(o));
 	assert_int_equal(store_delivery_get(s, 2, on_delivery, &o), 0);
@@ -2899,6 +2901,7 @@ test_sessions_shared_pg(void **state)
 /* One claimer of test_claims_disjoint_pg's threads. */
 struct claimer {
 	struct store *s;
+	const char *name;               /* the lease's holder */
 	pthread_barrier_t *start;
 	int64_t ids[QUEUE];
 	size_t n;
@@ -2915,7 +2918,8 @@ claim_all(void *arg)
 
 	pthread_barrier_wait(c->start);
 	do {
-		if ((c->rc = store_delivery_claim(c->s, 1000, ids, 3, &n)) != 0)
+		if ((c->rc = store_delivery_claim(c->s, c->name, 1000,
+		    2000, ids, 3, &n)) != 0)
 			return NULL;
 		for (i = 0; i < n && c->n < QUEUE; i++)
 			c->ids[c->n++] = ids[i];
@@ -2957,9 +2961,11 @@ test_claims_disjoint_pg(void **state)
 	exec_ok(s2, "SET lock_timeout = '20s'");
 	assert_int_equal(ss_tx_begin(s1, &own), 0);
 	assert_int_equal(own, 1);
-	assert_int_equal(store_delivery_claim(s1, 1000, ids, 5, &n), 0);
+	assert_int_equal(store_delivery_claim(s1, "a", 1000, 2000, ids, 5,
+	    &n), 0);
 	assert_int_equal(n, 5);
-	assert_int_equal(store_delivery_claim(s2, 1000, more, 5, &m), 0);
+	assert_int_equal(store_delivery_claim(s2, "b", 1000, 2000, more, 5,
+	    &m), 0);
 	assert_int_equal(m, 5);
 	for (i = 0; i < 5; i++) {
 		assert_true(ids[i] == (int64_t)i + 1);
@@ -2975,6 +2981,8 @@ test_claims_disjoint_pg(void **state)
 	memset(&c2, 0, sizeof(c2));
 	c1.s = s1;
 	c2.s = s2;
+	c1.name = "a";
+	c2.name = "b";
 	c1.start = c2.start = &start;
 	assert_int_equal(pthread_barrier_init(&start, NULL, 2), 0);
 	assert_int_equal(pthread_create(&t1, NULL, claim_all, &c1), 0);

@@ -3020,6 +3020,118 @@ test_accounts_delivery_numbered_alike(void **state)
 
 /* End of accounts and delivery (pgacc). */
 
+/*
+ * Delivery leases (pglease): a claim is held by a name until an instant;
+ * after it another store may take the row, the old holder's outcome is
+ * ignored, and recovery leaves live leases alone.
+ */
+
+/* What delivery i of s is: "state/attempts/next/error;" as on_delivery. */
+static void
+lease_is(struct store *s, int64_t id, int state, int attempts,
+    const char *error)
+{
+	struct seen o;
+	char want[160];
+
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_delivery_get(s, id, on_delivery, &o), 0);
+	snprintf(want, sizeof(want), "1/%d/%d/", state, attempts);
+	assert_memory_equal(o.text, want, strlen(want));
+	assert_non_null(strstr(o.text, error));
+}
+
+static void
+leases(enum sql_engine engine)
+{
+	struct store_delivery_stats st;
+	int64_t ids[8];
+	char dir[64];
+	size_t n = 0;
+	struct store *s1 = store_of(engine, dir, sizeof(dir));
+	struct store *s2 = reopen(engine, dir);
+
+	exec_ok(s1, "INSERT INTO events(type, report, payload, key, created)"
+	    " VALUES ('report.created', 1, '{}', 'k1', 0)");
+	exec_ok(s1, "INSERT INTO deliveries(event, channel, state,"
+	    " next_attempt, updated) VALUES (1, 1, 0, 1000, 1000),"
+	    " (1, 1, 0, 1000, 1000), (1, 1, 0, 1000, 1000)");
+	/* a holds 1 and 2 through 2000; b gets only 3 meanwhile. */
+	assert_int_equal(store_delivery_claim(s1, "a", 1000, 2000, ids, 2,
+	    &n), 0);
+	assert_int_equal(n, 2);
+	assert_true(ids[0] == 1 && ids[1] == 2);
+	assert_int_equal(store_delivery_claim(s2, "b", 1999, 2999, ids, 8,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	assert_true(ids[0] == 3);
+	assert_int_equal(store_delivery_claim(s2, "b", 2000, 3000, ids, 8,
+	    &n), 0);
+	assert_int_equal(n, 0);
+	/* Another process starting while the leases live takes nothing. */
+	assert_int_equal(store_delivery_recover(s2, "c", 2000, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_delivery_stats(s2, &st), 0);
+	assert_true(st.count[DELIVERY_SENDING] == 3);
+	/* a's lease expired: b's claim takes 1 and 2, a second attempt. */
+	assert_int_equal(store_delivery_claim(s2, "b", 2001, 3001, ids, 8,
+	    &n), 0);
+	assert_int_equal(n, 2);
+	assert_true(ids[0] == 1 && ids[1] == 2);
+	/* a, late, changes nothing: b records the outcome. */
+	assert_int_equal(store_delivery_done(s1, 1, "a", 2100), 1);
+	assert_int_equal(store_delivery_fail(s1, 2, "a", 1, 0, "late a",
+	    2100), 1);
+	lease_is(s1, 1, DELIVERY_SENDING, 2, "/-/");
+	lease_is(s1, 2, DELIVERY_SENDING, 2, "/-/");
+	assert_int_equal(store_delivery_done(s2, 1, "b", 2200), 0);
+	assert_int_equal(store_delivery_fail(s2, 2, "b", 0, 5000, "timeout",
+	    2200), 0);
+	lease_is(s1, 1, DELIVERY_DELIVERED, 2, "/-/");
+	lease_is(s1, 2, DELIVERY_PENDING, 2, "/5000/2200/timeout/");
+	/* Recovery releases 3 only once b's lease (to 2999) expired. */
+	assert_int_equal(store_delivery_recover(s1, "a", 2999, &n), 0);
+	assert_int_equal(n, 0);
+	lease_is(s1, 3, DELIVERY_SENDING, 1, "/-/");
+	assert_int_equal(store_delivery_recover(s1, "a", 3000, &n), 0);
+	assert_int_equal(n, 1);
+	lease_is(s1, 3, DELIVERY_PENDING, 1, "/1000/3000/-/");
+	/* A holder restarted under its name gets its own back at once. */
+	assert_int_equal(store_delivery_claim(s1, "a", 5000, 9000, ids, 8,
+	    &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_delivery_recover(s2, "b", 5001, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_delivery_recover(s2, "a", 5001, &n), 0);
+	assert_int_equal(n, 2);
+	/* A row sending without a lease (before migration 2) is expired. */
+	exec_ok(s1, "UPDATE deliveries SET state = 1, claimed_by = NULL,"
+	    " claimed_until = NULL WHERE id = 3");
+	assert_int_equal(store_delivery_claim(s2, "b", 5002, 9000, ids, 1,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	assert_true(ids[0] == 3);
+	lease_is(s1, 3, DELIVERY_SENDING, 3, "/-/");
+	store_close(s2);
+	store_gone(s1, dir);
+}
+
+static void
+test_leases_sqlite(void **state)
+{
+	(void)state;
+	leases(SQL_SQLITE);
+}
+
+static void
+test_leases_pg(void **state)
+{
+	(void)state;
+	leases(SQL_PG);
+}
+
+/* End of delivery leases (pglease). */
+
 /* Both engines know the core schema at the same version. */
 static void
 test_migrations_numbered_alike(void **state)
@@ -3084,6 +3196,9 @@ main(void)
 		cmocka_unit_test(test_delivery_pg),
 		cmocka_unit_test(test_sessions_shared_pg),
 		cmocka_unit_test(test_claims_disjoint_pg),
+		/* Delivery leases (pglease). */
+		cmocka_unit_test(test_leases_sqlite),
+		cmocka_unit_test(test_leases_pg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -404,6 +404,8 @@ static const struct {
 	{ STORE_MOD_ACCOUNTS, &store_accounts_stmts, NULL },
 	{ STORE_MOD_DELIVERY, &store_delivery_stmts,
 	    &store_delivery_stmts_pg },
+	/* PostgreSQL's texts only: SQLite has none (sql_ratelimit.c). */
+	{ STORE_MOD_RATELIMIT, &store_ratelimit_stmts_pg, NULL },
 };
 
 /* The schemas the converted subjects' tables live in. */
@@ -422,6 +424,7 @@ static const struct migration_set *const converted_schemas[] = {
 	&store_deadlines_schema_pg,
 	&store_alerts_schema_pg,
 	&store_ratings_schema_pg,
+	&store_ratelimit_schema_pg,     /* no SQLite counterpart */
 };
 
 struct store *

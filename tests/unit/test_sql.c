@@ -36,6 +36,8 @@
 #include "store/store_officials.h"
 #include "store/store_proposals.h"
 #include "store/store_ratings.h"
+#include "store/store_ratelimit.h"
+#include "core/limits.h"
 
 #define SLOTS 8
 
@@ -3132,6 +3134,160 @@ test_leases_pg(void **state)
 
 /* End of delivery leases (pglease). */
 
+/*
+ * Shared rate limits (pglease): counted in PostgreSQL, so hits through
+ * two stores (two processes) count toward one limit; SQLite counts in
+ * memory and its store has no rate-limit statements.
+ */
+
+static void
+test_ratelimit_store_pg(void **state)
+{
+	static const unsigned char k[] = { 1, 0, 2 }, other[] = { 1, 0, 3 };
+	int64_t count = 0, until = 0, n = 0;
+	char dir[64];
+	struct store *s1 = store_of(SQL_PG, dir, sizeof(dir));
+	struct store *s2 = reopen(SQL_PG, dir);
+
+	(void)state;
+	assert_int_equal(store_ratelimit_shared(s1), 1);
+	/* One window's hits through both stores: one count. */
+	assert_int_equal(store_ratelimit_hit(s1, k, sizeof(k), 900, &count),
+	    0);
+	assert_int_equal(count, 1);
+	assert_int_equal(store_ratelimit_hit(s2, k, sizeof(k), 900, &count),
+	    0);
+	assert_int_equal(count, 2);
+	assert_int_equal(store_ratelimit_hit(s1, k, sizeof(k), 900, &count),
+	    0);
+	assert_int_equal(count, 3);
+	/* Another key, another window: counts of their own. */
+	assert_int_equal(store_ratelimit_hit(s2, other, sizeof(other), 900,
+	    &count), 0);
+	assert_int_equal(count, 1);
+	assert_int_equal(store_ratelimit_hit(s2, k, sizeof(k), 1800, &count),
+	    0);
+	assert_int_equal(count, 1);
+	/* A block through one store holds through the other, doubling. */
+	assert_int_equal(store_ratelimit_blocked(s2, k, sizeof(k), 1000,
+	    &until), 0);
+	assert_int_equal(store_ratelimit_block(s1, k, sizeof(k), 1000, 100,
+	    60, 3600, &until), 0);
+	assert_int_equal(until, 1060);
+	assert_int_equal(store_ratelimit_blocked(s2, k, sizeof(k), 1059,
+	    &until), 1);
+	assert_int_equal(until, 1060);
+	assert_int_equal(store_ratelimit_blocked(s2, k, sizeof(k), 1060,
+	    &until), 0);
+	assert_int_equal(store_ratelimit_block(s2, k, sizeof(k), 1100, 200,
+	    60, 3600, &until), 0);
+	assert_int_equal(until, 1220);
+	assert_int_equal(store_ratelimit_block(s1, k, sizeof(k), 1300, 300,
+	    60, 200, &until), 0);
+	assert_int_equal(until, 1500);                  /* capped */
+	/* A streak over (the last block ended before 1600): 60 again. */
+	assert_int_equal(store_ratelimit_block(s1, k, sizeof(k), 2000, 1600,
+	    60, 3600, &until), 0);
+	assert_int_equal(until, 2060);
+	assert_int_equal(store_ratelimit_live(s2, 900, 0, &n), 0);
+	assert_int_equal(n, 2);
+	/* Pruned: windows before 1800, blocks ended before 3000. */
+	assert_int_equal(store_ratelimit_prune(s2, 1800, 3000), 0);
+	assert_int_equal(store_ratelimit_live(s1, 0, 0, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_ratelimit_hit(s1, k, sizeof(k), 1800, &count),
+	    0);
+	assert_int_equal(count, 2);
+	/* Cleared through one store: gone for both. */
+	assert_int_equal(store_ratelimit_block(s1, k, sizeof(k), 2000, 1600,
+	    60, 3600, &until), 0);
+	assert_int_equal(store_ratelimit_clear(s2, k, sizeof(k)), 0);
+	assert_int_equal(store_ratelimit_blocked(s1, k, sizeof(k), 2001,
+	    &until), 0);
+	assert_int_equal(store_ratelimit_live(s1, 0, 0, &n), 0);
+	assert_int_equal(n, 0);
+	store_close(s2);
+	store_gone(s1, dir);
+}
+
+/*
+ * Two processes' tables (core/limits.h) on one database: failures through
+ * both count toward one limit, and the block is seen by both.
+ */
+static void
+test_limits_shared_pg(void **state)
+{
+	char dir[64];
+	int64_t retry = 0, now = 9000;          /* window 9000 to 9899 */
+	struct limits *l1, *l2;
+	struct store *s;
+	int i;
+
+	(void)state;
+	l1 = limits_new(store_of(SQL_PG, dir, sizeof(dir)));
+	l2 = limits_new(reopen(SQL_PG, dir));
+	assert_non_null(l1);
+	assert_non_null(l2);
+	assert_int_equal(limits_fail(l1, "login:olga", 3, now, &retry), 0);
+	assert_int_equal(limits_fail(l2, "login:olga", 3, now, &retry), 0);
+	assert_int_equal(limits_blocked(l1, "login:olga", now, &retry), 0);
+	assert_int_equal(limits_fail(l2, "addr:10.0.0.1", 3, now, &retry), 0);
+	assert_int_equal(limits_live(l1, now), 2);
+	/* The third failure, through either, blocks for both. */
+	assert_int_equal(limits_fail(l1, "login:olga", 3, now + 1, &retry),
+	    1);
+	assert_int_equal(retry, VECHE_LOGIN_DELAY);
+	assert_int_equal(limits_blocked(l2, "login:olga", now + 2, &retry), 1);
+	assert_int_equal(retry, VECHE_LOGIN_DELAY - 1);
+	assert_int_equal(limits_blocked(l1, "login:olga", now + 1 +
+	    VECHE_LOGIN_DELAY, &retry), 0);
+	assert_int_equal(limits_blocked(l1, "login:ivan", now, &retry), 0);
+	/* Three more in the streak: a block twice as long. */
+	now += 100;
+	for (i = 0; i < 2; i++)
+		assert_int_equal(limits_fail(i ? l1 : l2, "login:olga", 3, now,
+		    &retry), 0);
+	assert_int_equal(limits_fail(l2, "login:olga", 3, now, &retry), 1);
+	assert_int_equal(retry, 2 * VECHE_LOGIN_DELAY);
+	/* A sign-in through one forgets the key for both. */
+	limits_clear(l2, "login:olga");
+	assert_int_equal(limits_blocked(l1, "login:olga", now, &retry), 0);
+	assert_int_equal(retry, 0);
+	/* No name or address in the database: keys are 16-byte digests. */
+	s = reopen(SQL_PG, dir);
+	exec_ok(s, "DO $$ BEGIN IF EXISTS (SELECT 1 FROM"
+	    " rate_counts WHERE position('10.0.0.1'::bytea IN key) > 0"
+	    " OR position('olga'::bytea IN key) > 0 OR length(key) <> 16)"
+	    " OR NOT EXISTS (SELECT 1 FROM rate_counts) THEN"
+	    " RAISE EXCEPTION 'keys stored as they are'; END IF; END $$");
+	store_close(s);
+	limits_free(l2);
+	/* The next window starts over, and prunes the last one's counts. */
+	assert_int_equal(limits_fail(l1, "addr:10.0.0.1", 3, 9900, &retry), 0);
+	assert_int_equal(limits_live(l1, 9900), 1);
+	limits_free(l1);
+	store_gone(reopen(SQL_PG, dir), dir);
+}
+
+/* SQLite counts in memory: its store says so and has no statements. */
+static void
+test_ratelimit_sqlite_in_memory(void **state)
+{
+	static const unsigned char k[] = { 1 };
+	int64_t count = 0;
+	char dir[64];
+	struct store *s = store_of(SQL_SQLITE, dir, sizeof(dir));
+
+	(void)state;
+	assert_int_equal(store_ratelimit_shared(s), 0);
+	assert_int_equal(limits_shared(s), 0);
+	assert_int_equal(store_ratelimit_hit(s, k, sizeof(k), 0, &count), -1);
+	assert_non_null(strstr(store_error(s), "in memory"));
+	store_gone(s, dir);
+}
+
+/* End of shared rate limits (pglease). */
+
 /* Both engines know the core schema at the same version. */
 static void
 test_migrations_numbered_alike(void **state)
@@ -3199,6 +3355,10 @@ main(void)
 		/* Delivery leases (pglease). */
 		cmocka_unit_test(test_leases_sqlite),
 		cmocka_unit_test(test_leases_pg),
+		/* Shared rate limits (pglease). */
+		cmocka_unit_test(test_ratelimit_store_pg),
+		cmocka_unit_test(test_limits_shared_pg),
+		cmocka_unit_test(test_ratelimit_sqlite_in_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

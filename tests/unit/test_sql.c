@@ -3140,11 +3140,34 @@ test_leases_pg(void **state)
  * memory and its store has no rate-limit statements.
  */
 
+/* A hit of key in window through s makes its count want. */
+static void
+hit_is(struct store *s, const unsigned char *key, int64_t window,
+    int64_t want)
+{
+	int64_t count = 0;
+
+	assert_int_equal(store_ratelimit_hit(s, key, 3, window, &count), 0);
+	assert_int_equal(count, want);
+}
+
+/* A block of key through s at now (streak since) ends at want. */
+static void
+block_is(struct store *s, const unsigned char *key, int64_t now,
+    int64_t since, int64_t max_delay, int64_t want)
+{
+	int64_t until = 0;
+
+	assert_int_equal(store_ratelimit_block(s, key, 3, now, since, 60,
+	    max_delay, &until), 0);
+	assert_int_equal(until, want);
+}
+
 static void
 test_ratelimit_store_pg(void **state)
 {
-	static const unsigned char k[] = { 1, 0, 2 }, other[] = { 1, 0, 3 };
-	int64_t count = 0, until = 0, n = 0;
+	static const unsigned char k[3] = { 1, 0, 2 }, other[3] = { 1, 0, 3 };
+	int64_t until = 0, n = 0;
 	char dir[64];
 	struct store *s1 = store_of(SQL_PG, dir, sizeof(dir));
 	struct store *s2 = reopen(SQL_PG, dir);
@@ -3152,58 +3175,33 @@ test_ratelimit_store_pg(void **state)
 	(void)state;
 	assert_int_equal(store_ratelimit_shared(s1), 1);
 	/* One window's hits through both stores: one count. */
-	assert_int_equal(store_ratelimit_hit(s1, k, sizeof(k), 900, &count),
-	    0);
-	assert_int_equal(count, 1);
-	assert_int_equal(store_ratelimit_hit(s2, k, sizeof(k), 900, &count),
-	    0);
-	assert_int_equal(count, 2);
-	assert_int_equal(store_ratelimit_hit(s1, k, sizeof(k), 900, &count),
-	    0);
-	assert_int_equal(count, 3);
+	hit_is(s1, k, 900, 1);
+	hit_is(s2, k, 900, 2);
+	hit_is(s1, k, 900, 3);
 	/* Another key, another window: counts of their own. */
-	assert_int_equal(store_ratelimit_hit(s2, other, sizeof(other), 900,
-	    &count), 0);
-	assert_int_equal(count, 1);
-	assert_int_equal(store_ratelimit_hit(s2, k, sizeof(k), 1800, &count),
-	    0);
-	assert_int_equal(count, 1);
+	hit_is(s2, other, 900, 1);
+	hit_is(s2, k, 1800, 1);
 	/* A block through one store holds through the other, doubling. */
-	assert_int_equal(store_ratelimit_blocked(s2, k, sizeof(k), 1000,
-	    &until), 0);
-	assert_int_equal(store_ratelimit_block(s1, k, sizeof(k), 1000, 100,
-	    60, 3600, &until), 0);
+	assert_int_equal(store_ratelimit_blocked(s2, k, 3, 1000, &until), 0);
+	block_is(s1, k, 1000, 100, 3600, 1060);
+	assert_int_equal(store_ratelimit_blocked(s2, k, 3, 1059, &until), 1);
 	assert_int_equal(until, 1060);
-	assert_int_equal(store_ratelimit_blocked(s2, k, sizeof(k), 1059,
-	    &until), 1);
-	assert_int_equal(until, 1060);
-	assert_int_equal(store_ratelimit_blocked(s2, k, sizeof(k), 1060,
-	    &until), 0);
-	assert_int_equal(store_ratelimit_block(s2, k, sizeof(k), 1100, 200,
-	    60, 3600, &until), 0);
-	assert_int_equal(until, 1220);
-	assert_int_equal(store_ratelimit_block(s1, k, sizeof(k), 1300, 300,
-	    60, 200, &until), 0);
-	assert_int_equal(until, 1500);                  /* capped */
+	assert_int_equal(store_ratelimit_blocked(s2, k, 3, 1060, &until), 0);
+	block_is(s2, k, 1100, 200, 3600, 1220);
+	block_is(s1, k, 1300, 300, 200, 1500);          /* capped */
 	/* A streak over (the last block ended before 1600): 60 again. */
-	assert_int_equal(store_ratelimit_block(s1, k, sizeof(k), 2000, 1600,
-	    60, 3600, &until), 0);
-	assert_int_equal(until, 2060);
+	block_is(s1, k, 2000, 1600, 3600, 2060);
 	assert_int_equal(store_ratelimit_live(s2, 900, 0, &n), 0);
 	assert_int_equal(n, 2);
 	/* Pruned: windows before 1800, blocks ended before 3000. */
 	assert_int_equal(store_ratelimit_prune(s2, 1800, 3000), 0);
 	assert_int_equal(store_ratelimit_live(s1, 0, 0, &n), 0);
 	assert_int_equal(n, 1);
-	assert_int_equal(store_ratelimit_hit(s1, k, sizeof(k), 1800, &count),
-	    0);
-	assert_int_equal(count, 2);
+	hit_is(s1, k, 1800, 2);
 	/* Cleared through one store: gone for both. */
-	assert_int_equal(store_ratelimit_block(s1, k, sizeof(k), 2000, 1600,
-	    60, 3600, &until), 0);
-	assert_int_equal(store_ratelimit_clear(s2, k, sizeof(k)), 0);
-	assert_int_equal(store_ratelimit_blocked(s1, k, sizeof(k), 2001,
-	    &until), 0);
+	block_is(s1, k, 2000, 1600, 3600, 2060);
+	assert_int_equal(store_ratelimit_clear(s2, k, 3), 0);
+	assert_int_equal(store_ratelimit_blocked(s1, k, 3, 2001, &until), 0);
 	assert_int_equal(store_ratelimit_live(s1, 0, 0, &n), 0);
 	assert_int_equal(n, 0);
 	store_close(s2);

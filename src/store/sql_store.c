@@ -406,6 +406,8 @@ static const struct {
 	    &store_delivery_stmts_pg },
 	{ STORE_MOD_SOCIAL, &store_social_stmts, &store_social_stmts_pg },
 	{ STORE_MOD_POSTS, &store_posts_stmts, NULL },
+	/* PostgreSQL's texts only: SQLite has none (sql_ratelimit.c). */
+	{ STORE_MOD_RATELIMIT, &store_ratelimit_stmts_pg, NULL },
 };
 
 /* The schemas the converted subjects' tables live in. */
@@ -430,6 +432,7 @@ static const struct migration_set *const converted_schemas[] = {
 	&store_deadlines_schema_pg,
 	&store_alerts_schema_pg,
 	&store_ratings_schema_pg,
+	&store_ratelimit_schema_pg,     /* no SQLite counterpart */
 };
 
 struct store *

@@ -95,6 +95,7 @@ extern const struct stmt_table store_drafts_stmts_pg;
 extern const struct stmt_table store_deadlines_stmts_pg;
 extern const struct stmt_table store_delivery_stmts_pg;
 extern const struct stmt_table store_social_stmts_pg;
+extern const struct stmt_table store_ratelimit_stmts_pg;
 
 /* A converted module's PostgreSQL migrations, numbered as its SQLite list. */
 extern const struct migration_set store_help_schema_pg;
@@ -110,5 +111,7 @@ extern const struct migration_set store_accounts_schema_pg;
 extern const struct migration_set store_delivery_schema_pg;
 extern const struct migration_set store_social_schema_pg;
 extern const struct migration_set store_posts_schema_pg;
+/* PostgreSQL only: SQLite counts rate limits in memory (sql_ratelimit.c). */
+extern const struct migration_set store_ratelimit_schema_pg;
 
 #endif

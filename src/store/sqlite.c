@@ -79,6 +79,7 @@ static const struct stmt_table *const stmt_tables[STORE_MOD__MAX] = {
 	[STORE_MOD_OFFICIALS] = &store_officials_stmts,
 	[STORE_MOD_CALLS] = &store_calls_stmts,
 	[STORE_MOD_BULK] = &store_bulk_stmts,
+	[STORE_MOD_RATELIMIT] = &store_ratelimit_stmts,
 };
 
 #define STMT_FIXED ((size_t)STORE_MOD__MAX * STORE_MOD_STMTS)

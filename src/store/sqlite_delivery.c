@@ -12,6 +12,9 @@
  * rows it takes with FOR UPDATE SKIP LOCKED, so two claims running at
  * once take disjoint sets (docs/scaling.md "Several processes"); SQLite
  * has one writer and runs the same claim without the locking clause.
+ * A claim is a lease: it names its holder (claimed_by) and an instant
+ * (claimed_until, veche's clock in ms) after which another claim may take
+ * the row; only the holder records the outcome.
  */
 #include <stdio.h>
 #include <string.h>
@@ -40,6 +43,12 @@ static const char *const migrations[] = {
 	"CREATE INDEX deliveries_due ON deliveries(state, next_attempt, id);"
 	"CREATE INDEX deliveries_event ON deliveries(event);"
 	"CREATE INDEX deliveries_subscription ON deliveries(subscription);",
+	/*
+	 * 2 (issue 16, several processes): the claim's lease.  Rows already
+	 * sending have none and count as expired.
+	 */
+	"ALTER TABLE deliveries ADD COLUMN claimed_by TEXT;"
+	"ALTER TABLE deliveries ADD COLUMN claimed_until INTEGER;",
 };
 
 const struct migration_set store_delivery_schema = {
@@ -70,6 +79,9 @@ static const char *const migrations_pg[] = {
 	"CREATE INDEX deliveries_due ON deliveries(state, next_attempt, id);"
 	"CREATE INDEX deliveries_event ON deliveries(event);"
 	"CREATE INDEX deliveries_subscription ON deliveries(subscription);",
+	/* 2 (issue 16, several processes): the claim's lease. */
+	"ALTER TABLE deliveries ADD COLUMN claimed_by TEXT,"
+	" ADD COLUMN claimed_until BIGINT;",
 };
 
 const struct migration_set store_delivery_schema_pg = {
@@ -87,6 +99,7 @@ enum dstmt {
 	DS_SUB_DELETE,
 	DS_SUB_EACH,
 	DS_CLAIM,
+	DS_CLAIM_EXPIRED,
 	DS_GET,
 	DS_EACH,
 	DS_DONE,
@@ -128,15 +141,28 @@ _Static_assert(DS__MAX <= STORE_MOD_STMTS, "too many delivery statements");
 	" ',' || ?4 || ',') > 0)"
 
 /*
- * Pending and due deliveries become "sending", the oldest first; lock
- * is PostgreSQL's row locking, so claims running at once skip each
- * other's rows instead of taking them twice.
+ * Rows of which (a condition on ?1, now) become "sending" with one more
+ * attempt, the longest due first, leased to ?3 until ?4; lock is
+ * PostgreSQL's row locking, so claims running at once skip each other's
+ * rows instead of taking them twice (and a row another claim just took
+ * fails which when rechecked after the lock).  A lease is live through
+ * claimed_until; none (rows sending before the lease) is expired.
  */
-#define CLAIM(lock) \
+#define CLAIM(which, lock) \
 	"UPDATE deliveries SET state = 1, attempts = attempts + 1," \
-	" updated = ?1 WHERE id IN (SELECT id FROM deliveries" \
-	" WHERE state = 0 AND next_attempt <= ?1" \
+	" updated = ?1, claimed_by = ?3, claimed_until = ?4" \
+	" WHERE id IN (SELECT id FROM deliveries WHERE " which \
 	" ORDER BY next_attempt, id LIMIT ?2" lock ") RETURNING id"
+#define DUE "state = 0 AND next_attempt <= ?1"
+#define EXPIRED "state = 1 AND coalesce(claimed_until, 0) < ?1"
+#define SKIP_LOCKED " FOR UPDATE SKIP LOCKED"
+
+/*
+ * PostgreSQL's RETURNING has no order; the worker sends in the order
+ * claimed, so the ids come in id order, as on SQLite.
+ */
+#define CLAIM_PG(which) \
+	"WITH c AS (" CLAIM(which, SKIP_LOCKED) ") SELECT id FROM c ORDER BY id"
 
 static const char *const dsql[DS__MAX] = {
 	[DS_EVENT_INSERT] = "INSERT INTO events(type, report, agency, detail,"
@@ -163,18 +189,21 @@ static const char *const dsql[DS__MAX] = {
 	 * One process writes a SQLite file: nothing to skip.  SQLite
 	 * updates (and returns) the rows of the IN list in id order.
 	 */
-	[DS_CLAIM] = CLAIM(""),
+	[DS_CLAIM] = CLAIM(DUE, ""),
+	[DS_CLAIM_EXPIRED] = CLAIM(EXPIRED, ""),
 	[DS_GET] = DELIVERY_SELECT " WHERE d.id = ?1",
 	[DS_EACH] = DELIVERY_SELECT " WHERE d.state = ?1 ORDER BY d.id"
 	    " LIMIT ?2",
+	/* Only the lease's holder records the outcome. */
 	[DS_DONE] = "UPDATE deliveries SET state = 2, last_error = NULL,"
-	    " updated = ?1 WHERE id = ?2 AND state = 1",
+	    " updated = ?1 WHERE id = ?2 AND state = 1 AND claimed_by = ?3",
 	[DS_FAIL] = "UPDATE deliveries SET state = CASE CAST(?1 AS INTEGER)"
 	    " WHEN 0 THEN 0 ELSE 3 END, next_attempt = ?2, last_error = ?3,"
-	    " updated = ?4 WHERE id = ?5 AND state = 1",
+	    " updated = ?4 WHERE id = ?5 AND state = 1 AND claimed_by = ?6",
 	[DS_RECOVER] = "UPDATE deliveries SET state = 0,"
 	    " next_attempt = CASE WHEN next_attempt < ?1 THEN next_attempt"
-	    " ELSE ?1 END, updated = ?1 WHERE state = 1",
+	    " ELSE ?1 END, updated = ?1 WHERE state = 1"
+	    " AND (coalesce(claimed_until, 0) < ?1 OR claimed_by = ?2)",
 	[DS_REPLAY] = "UPDATE deliveries SET state = 0, attempts = 0,"
 	    " next_attempt = ?1, updated = ?1 WHERE state = 3"
 	    " AND (id = ?2 OR ?2 = 0)",
@@ -193,12 +222,8 @@ const struct stmt_table store_delivery_stmts = { dsql, DS__MAX };
 /* PostgreSQL's texts where the dialects differ. */
 static const char *const dsql_pg[DS__MAX] = {
 	[DS_FANOUT_WEBHOOK] = FANOUT_WEBHOOK("strpos"),
-	/*
-	 * PostgreSQL's RETURNING has no order; the worker sends in the
-	 * order claimed, so the ids come in id order, as on SQLite.
-	 */
-	[DS_CLAIM] = "WITH c AS (" CLAIM(" FOR UPDATE SKIP LOCKED") ")"
-	    " SELECT id FROM c ORDER BY id",
+	[DS_CLAIM] = CLAIM_PG(DUE),
+	[DS_CLAIM_EXPIRED] = CLAIM_PG(EXPIRED),
 	[DS_EACH] = DELIVERY_SELECT " WHERE d.state = ?1 ORDER BY d.id"
 	    " LIMIT nullif(?2, -1)",
 };
@@ -356,20 +381,38 @@ store_subscription_each(struct store *s,
 	    subscription_row, &e);
 }
 
-int
-store_delivery_claim(struct store *s, int64_t now_ms, int64_t *ids,
-    size_t max, size_t *n)
+/* Run claim statement k for up to max rows, appending to c's ids. */
+static int
+claim(struct store *s, enum dstmt k, const char *claimer, int64_t now_ms,
+    int64_t until_ms, size_t max, struct sq_ids *c)
 {
-	struct sq_ids c = { ids, max, n };
 	struct sql_stmt *st;
-	int own;
 
-	*n = 0;
-	if ((st = ST(DS_CLAIM)) == NULL || ss_tx_begin(s, &own) == -1)
+	if (max == 0)
+		return 0;
+	if ((st = ST(k)) == NULL)
 		return -1;
 	sql_bind_int64(st, 1, now_ms);
 	sql_bind_int64(st, 2, (int64_t)max);
-	if (ss_rows(s, st, "claiming deliveries", ss_ids_row, &c) != 0) {
+	sql_bind_text(st, 3, claimer);
+	sql_bind_int64(st, 4, until_ms);
+	return ss_rows(s, st, "claiming deliveries", ss_ids_row, c);
+}
+
+int
+store_delivery_claim(struct store *s, const char *claimer, int64_t now_ms,
+    int64_t until_ms, int64_t *ids, size_t max, size_t *n)
+{
+	struct sq_ids c = { ids, max, n };
+	int own;
+
+	*n = 0;
+	if (ss_tx_begin(s, &own) == -1)
+		return -1;
+	/* A dead holder's rows first: they are the longest due. */
+	if (claim(s, DS_CLAIM_EXPIRED, claimer, now_ms, until_ms, max,
+	    &c) != 0 || claim(s, DS_CLAIM, claimer, now_ms, until_ms,
+	    max - *n, &c) != 0) {
 		*n = 0;
 		return ss_tx_end(s, own, 0);
 	}
@@ -461,8 +504,20 @@ write_one(struct store *s, struct sql_stmt *st, const char *what,
 	return ss_tx_end(s, own, ok);
 }
 
+/* write_one of an outcome: 0, 1 when claimer does not hold it, or -1. */
+static int
+write_outcome(struct store *s, struct sql_stmt *st, const char *what)
+{
+	int64_t changed = 0;
+
+	if (write_one(s, st, what, &changed) == -1)
+		return -1;
+	return changed > 0 ? 0 : 1;
+}
+
 int
-store_delivery_done(struct store *s, int64_t id, int64_t now_ms)
+store_delivery_done(struct store *s, int64_t id, const char *claimer,
+    int64_t now_ms)
 {
 	struct sql_stmt *st;
 
@@ -470,12 +525,13 @@ store_delivery_done(struct store *s, int64_t id, int64_t now_ms)
 		return -1;
 	sql_bind_int64(st, 1, now_ms);
 	sql_bind_int64(st, 2, id);
-	return write_one(s, st, "recording delivery", NULL);
+	sql_bind_text(st, 3, claimer);
+	return write_outcome(s, st, "recording delivery");
 }
 
 int
-store_delivery_fail(struct store *s, int64_t id, int dead, int64_t next_ms,
-    const char *error, int64_t now_ms)
+store_delivery_fail(struct store *s, int64_t id, const char *claimer,
+    int dead, int64_t next_ms, const char *error, int64_t now_ms)
 {
 	struct sql_stmt *st;
 
@@ -486,11 +542,13 @@ store_delivery_fail(struct store *s, int64_t id, int dead, int64_t next_ms,
 	sql_bind_text(st, 3, error);
 	sql_bind_int64(st, 4, now_ms);
 	sql_bind_int64(st, 5, id);
-	return write_one(s, st, "recording delivery failure", NULL);
+	sql_bind_text(st, 6, claimer);
+	return write_outcome(s, st, "recording delivery failure");
 }
 
 int
-store_delivery_recover(struct store *s, int64_t now_ms, size_t *n)
+store_delivery_recover(struct store *s, const char *claimer, int64_t now_ms,
+    size_t *n)
 {
 	struct sql_stmt *st;
 	int64_t changed = 0;
@@ -499,6 +557,7 @@ store_delivery_recover(struct store *s, int64_t now_ms, size_t *n)
 	if ((st = ST(DS_RECOVER)) == NULL)
 		return -1;
 	sql_bind_int64(st, 1, now_ms);
+	sql_bind_text(st, 2, claimer);
 	if (write_one(s, st, "recovering deliveries", &changed) == -1)
 		return -1;
 	*n = (size_t)changed;

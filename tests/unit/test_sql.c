@@ -38,6 +38,8 @@
 #include "store/store_proposals.h"
 #include "store/store_ratings.h"
 #include "store/store_social.h"
+#include "store/store_ratelimit.h"
+#include "core/limits.h"
 
 #define SLOTS 8
 
@@ -2738,9 +2740,10 @@ delivery(enum sql_engine engine)
 	assert_true(st.count[DELIVERY_PENDING] == 8);
 	assert_true(st.oldest_pending_ms == 1000);
 	/* Claims: nothing before due; then the oldest, with an attempt. */
-	assert_int_equal(store_delivery_claim(s, 999, ids, 8, &n), 0);
+	assert_int_equal(store_delivery_claim(s, "w", 999, 5999, ids, 8, &n), 0);
 	assert_int_equal(n, 0);
-	assert_int_equal(store_delivery_claim(s, 1000, ids, 3, &n), 0);
+	assert_int_equal(store_delivery_claim(s, "w", 1000, 6000, ids, 3,
+	    &n), 0);
 	assert_int_equal(n, 3);
 	assert_true(ids[0] == 1 && ids[1] == 2 && ids[2] == 3);
 	memset(&o, 0, sizeof(o));
@@ -2759,12 +2762,13 @@ delivery(enum sql_engine engine)
 	    on_delivery, &o), 0);
 	assert_int_equal(o.n, 5);
 	/* Done, failed for later, dead; only a claimed one changes. */
-	assert_int_equal(store_delivery_done(s, 1, 1100), 0);
-	assert_int_equal(store_delivery_fail(s, 2, 0, 5000, "timeout", 1100),
-	    0);
-	assert_int_equal(store_delivery_fail(s, 3, 1, 0, "550 no such user",
+	assert_int_equal(store_delivery_done(s, 1, "w", 1100), 0);
+	assert_int_equal(store_delivery_fail(s, 2, "w", 0, 5000, "timeout",
 	    1100), 0);
-	assert_int_equal(store_delivery_fail(s, 1, 1, 0, "late", 1200), 0);
+	assert_int_equal(store_delivery_fail(s, 3, "w", 1, 0,
+	    "550 no such user", 1100), 0);
+	assert_int_equal(store_delivery_fail(s, 1, "w", 1, 0, "late", 1200),
+	    1);
 	memset(&o, 0, sizeof(o));
 	assert_int_equal(store_delivery_get(s, 1, on_delivery, &o), 0);
 	assert_int_equal(store_delivery_get(s, 2, on_delivery, &o), 0);
@@ -2778,9 +2782,9 @@ delivery(enum sql_engine engine)
 	 * Recovery after a crash: what was sending is pending, due no later
 	 * than now (2 was due at 5000: now 3000; the others at 1000).
 	 */
-	assert_int_equal(store_delivery_claim(s, 6000, ids, 8, &n), 0);
+	assert_int_equal(store_delivery_claim(s, "w", 6000, 9000, ids, 8, &n), 0);
 	assert_int_equal(n, 6);
-	assert_int_equal(store_delivery_recover(s, 3000, &n), 0);
+	assert_int_equal(store_delivery_recover(s, "w", 3000, &n), 0);
 	assert_int_equal(n, 6);
 	memset(&o, 0, sizeof(o));
 	assert_int_equal(store_delivery_get(s, 2, on_delivery, &o), 0);
@@ -2854,6 +2858,7 @@ test_sessions_shared_pg(void **state)
 /* One claimer of test_claims_disjoint_pg's threads. */
 struct claimer {
 	struct store *s;
+	const char *name;               /* the lease's holder */
 	pthread_barrier_t *start;
 	int64_t ids[QUEUE];
 	size_t n;
@@ -2870,7 +2875,8 @@ claim_all(void *arg)
 
 	pthread_barrier_wait(c->start);
 	do {
-		if ((c->rc = store_delivery_claim(c->s, 1000, ids, 3, &n)) != 0)
+		if ((c->rc = store_delivery_claim(c->s, c->name, 1000,
+		    2000, ids, 3, &n)) != 0)
 			return NULL;
 		for (i = 0; i < n && c->n < QUEUE; i++)
 			c->ids[c->n++] = ids[i];
@@ -2912,9 +2918,11 @@ test_claims_disjoint_pg(void **state)
 	exec_ok(s2, "SET lock_timeout = '20s'");
 	assert_int_equal(ss_tx_begin(s1, &own), 0);
 	assert_int_equal(own, 1);
-	assert_int_equal(store_delivery_claim(s1, 1000, ids, 5, &n), 0);
+	assert_int_equal(store_delivery_claim(s1, "a", 1000, 2000, ids, 5,
+	    &n), 0);
 	assert_int_equal(n, 5);
-	assert_int_equal(store_delivery_claim(s2, 1000, more, 5, &m), 0);
+	assert_int_equal(store_delivery_claim(s2, "b", 1000, 2000, more, 5,
+	    &m), 0);
 	assert_int_equal(m, 5);
 	for (i = 0; i < 5; i++) {
 		assert_true(ids[i] == (int64_t)i + 1);
@@ -2930,6 +2938,8 @@ test_claims_disjoint_pg(void **state)
 	memset(&c2, 0, sizeof(c2));
 	c1.s = s1;
 	c2.s = s2;
+	c1.name = "a";
+	c2.name = "b";
 	c1.start = c2.start = &start;
 	assert_int_equal(pthread_barrier_init(&start, NULL, 2), 0);
 	assert_int_equal(pthread_create(&t1, NULL, claim_all, &c1), 0);
@@ -2966,6 +2976,270 @@ test_accounts_delivery_numbered_alike(void **state)
 }
 
 /* End of accounts and delivery (pgacc). */
+
+/*
+ * Delivery leases (pglease): a claim is held by a name until an instant;
+ * after it another store may take the row, the old holder's outcome is
+ * ignored, and recovery leaves live leases alone.
+ */
+
+/* What delivery i of s is: "state/attempts/next/error;" as on_delivery. */
+static void
+lease_is(struct store *s, int64_t id, int state, int attempts,
+    const char *error)
+{
+	struct seen o;
+	char want[160];
+
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_delivery_get(s, id, on_delivery, &o), 0);
+	snprintf(want, sizeof(want), "1/%d/%d/", state, attempts);
+	assert_memory_equal(o.text, want, strlen(want));
+	assert_non_null(strstr(o.text, error));
+}
+
+static void
+leases(enum sql_engine engine)
+{
+	struct store_delivery_stats st;
+	int64_t ids[8];
+	char dir[64];
+	size_t n = 0;
+	struct store *s1 = store_of(engine, dir, sizeof(dir));
+	struct store *s2 = reopen(engine, dir);
+
+	exec_ok(s1, "INSERT INTO events(type, report, payload, key, created)"
+	    " VALUES ('report.created', 1, '{}', 'k1', 0)");
+	exec_ok(s1, "INSERT INTO deliveries(event, channel, state,"
+	    " next_attempt, updated) VALUES (1, 1, 0, 1000, 1000),"
+	    " (1, 1, 0, 1000, 1000), (1, 1, 0, 1000, 1000)");
+	/* a holds 1 and 2 through 2000; b gets only 3 meanwhile. */
+	assert_int_equal(store_delivery_claim(s1, "a", 1000, 2000, ids, 2,
+	    &n), 0);
+	assert_int_equal(n, 2);
+	assert_true(ids[0] == 1 && ids[1] == 2);
+	assert_int_equal(store_delivery_claim(s2, "b", 1999, 2999, ids, 8,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	assert_true(ids[0] == 3);
+	assert_int_equal(store_delivery_claim(s2, "b", 2000, 3000, ids, 8,
+	    &n), 0);
+	assert_int_equal(n, 0);
+	/* Another process starting while the leases live takes nothing. */
+	assert_int_equal(store_delivery_recover(s2, "c", 2000, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_delivery_stats(s2, &st), 0);
+	assert_true(st.count[DELIVERY_SENDING] == 3);
+	/* a's lease expired: b's claim takes 1 and 2, a second attempt. */
+	assert_int_equal(store_delivery_claim(s2, "b", 2001, 3001, ids, 8,
+	    &n), 0);
+	assert_int_equal(n, 2);
+	assert_true(ids[0] == 1 && ids[1] == 2);
+	/* a, late, changes nothing: b records the outcome. */
+	assert_int_equal(store_delivery_done(s1, 1, "a", 2100), 1);
+	assert_int_equal(store_delivery_fail(s1, 2, "a", 1, 0, "late a",
+	    2100), 1);
+	lease_is(s1, 1, DELIVERY_SENDING, 2, "/-/");
+	lease_is(s1, 2, DELIVERY_SENDING, 2, "/-/");
+	assert_int_equal(store_delivery_done(s2, 1, "b", 2200), 0);
+	assert_int_equal(store_delivery_fail(s2, 2, "b", 0, 5000, "timeout",
+	    2200), 0);
+	lease_is(s1, 1, DELIVERY_DELIVERED, 2, "/-/");
+	lease_is(s1, 2, DELIVERY_PENDING, 2, "/5000/2200/timeout/");
+	/* Recovery releases 3 only once b's lease (to 2999) expired. */
+	assert_int_equal(store_delivery_recover(s1, "a", 2999, &n), 0);
+	assert_int_equal(n, 0);
+	lease_is(s1, 3, DELIVERY_SENDING, 1, "/-/");
+	assert_int_equal(store_delivery_recover(s1, "a", 3000, &n), 0);
+	assert_int_equal(n, 1);
+	lease_is(s1, 3, DELIVERY_PENDING, 1, "/1000/3000/-/");
+	/* A holder restarted under its name gets its own back at once. */
+	assert_int_equal(store_delivery_claim(s1, "a", 5000, 9000, ids, 8,
+	    &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_delivery_recover(s2, "b", 5001, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_delivery_recover(s2, "a", 5001, &n), 0);
+	assert_int_equal(n, 2);
+	/* A row sending without a lease (before migration 2) is expired. */
+	exec_ok(s1, "UPDATE deliveries SET state = 1, claimed_by = NULL,"
+	    " claimed_until = NULL WHERE id = 3");
+	assert_int_equal(store_delivery_claim(s2, "b", 5002, 9000, ids, 1,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	assert_true(ids[0] == 3);
+	lease_is(s1, 3, DELIVERY_SENDING, 3, "/-/");
+	store_close(s2);
+	store_gone(s1, dir);
+}
+
+static void
+test_leases_sqlite(void **state)
+{
+	(void)state;
+	leases(SQL_SQLITE);
+}
+
+static void
+test_leases_pg(void **state)
+{
+	(void)state;
+	leases(SQL_PG);
+}
+
+/* End of delivery leases (pglease). */
+
+/*
+ * Shared rate limits (pglease): counted in PostgreSQL, so hits through
+ * two stores (two processes) count toward one limit; SQLite counts in
+ * memory and its store has no rate-limit statements.
+ */
+
+/* A hit of key in window through s makes its count want. */
+static void
+hit_is(struct store *s, const unsigned char *key, int64_t window,
+    int64_t want)
+{
+	int64_t count = 0;
+
+	assert_int_equal(store_ratelimit_hit(s, key, 3, window, &count), 0);
+	assert_int_equal(count, want);
+}
+
+/* A block of key through s at now (streak since) ends at want. */
+static void
+block_is(struct store *s, const unsigned char *key, int64_t now,
+    int64_t since, int64_t max_delay, int64_t want)
+{
+	int64_t until = 0;
+
+	assert_int_equal(store_ratelimit_block(s, key, 3, now, since, 60,
+	    max_delay, &until), 0);
+	assert_int_equal(until, want);
+}
+
+static void
+test_ratelimit_store_pg(void **state)
+{
+	static const unsigned char k[3] = { 1, 0, 2 }, other[3] = { 1, 0, 3 };
+	int64_t until = 0, n = 0;
+	char dir[64];
+	struct store *s1 = store_of(SQL_PG, dir, sizeof(dir));
+	struct store *s2 = reopen(SQL_PG, dir);
+
+	(void)state;
+	assert_int_equal(store_ratelimit_shared(s1), 1);
+	/* One window's hits through both stores: one count. */
+	hit_is(s1, k, 900, 1);
+	hit_is(s2, k, 900, 2);
+	hit_is(s1, k, 900, 3);
+	/* Another key, another window: counts of their own. */
+	hit_is(s2, other, 900, 1);
+	hit_is(s2, k, 1800, 1);
+	/* A block through one store holds through the other, doubling. */
+	assert_int_equal(store_ratelimit_blocked(s2, k, 3, 1000, &until), 0);
+	block_is(s1, k, 1000, 100, 3600, 1060);
+	assert_int_equal(store_ratelimit_blocked(s2, k, 3, 1059, &until), 1);
+	assert_int_equal(until, 1060);
+	assert_int_equal(store_ratelimit_blocked(s2, k, 3, 1060, &until), 0);
+	block_is(s2, k, 1100, 200, 3600, 1220);
+	block_is(s1, k, 1300, 300, 200, 1500);          /* capped */
+	/* A streak over (the last block ended before 1600): 60 again. */
+	block_is(s1, k, 2000, 1600, 3600, 2060);
+	assert_int_equal(store_ratelimit_live(s2, 900, 0, &n), 0);
+	assert_int_equal(n, 2);
+	/* Pruned: windows before 1800, blocks ended before 3000. */
+	assert_int_equal(store_ratelimit_prune(s2, 1800, 3000), 0);
+	assert_int_equal(store_ratelimit_live(s1, 0, 0, &n), 0);
+	assert_int_equal(n, 1);
+	hit_is(s1, k, 1800, 2);
+	/* Cleared through one store: gone for both. */
+	block_is(s1, k, 2000, 1600, 3600, 2060);
+	assert_int_equal(store_ratelimit_clear(s2, k, 3), 0);
+	assert_int_equal(store_ratelimit_blocked(s1, k, 3, 2001, &until), 0);
+	assert_int_equal(store_ratelimit_live(s1, 0, 0, &n), 0);
+	assert_int_equal(n, 0);
+	store_close(s2);
+	store_gone(s1, dir);
+}
+
+/*
+ * Two processes' tables (core/limits.h) on one database: failures through
+ * both count toward one limit, and the block is seen by both.
+ */
+static void
+test_limits_shared_pg(void **state)
+{
+	char dir[64];
+	int64_t retry = 0, now = 9000;          /* window 9000 to 9899 */
+	struct limits *l1, *l2;
+	struct store *s;
+	int i;
+
+	(void)state;
+	l1 = limits_new(store_of(SQL_PG, dir, sizeof(dir)));
+	l2 = limits_new(reopen(SQL_PG, dir));
+	assert_non_null(l1);
+	assert_non_null(l2);
+	assert_int_equal(limits_fail(l1, "login:olga", 3, now, &retry), 0);
+	assert_int_equal(limits_fail(l2, "login:olga", 3, now, &retry), 0);
+	assert_int_equal(limits_blocked(l1, "login:olga", now, &retry), 0);
+	assert_int_equal(limits_fail(l2, "addr:10.0.0.1", 3, now, &retry), 0);
+	assert_int_equal(limits_live(l1, now), 2);
+	/* The third failure, through either, blocks for both. */
+	assert_int_equal(limits_fail(l1, "login:olga", 3, now + 1, &retry),
+	    1);
+	assert_int_equal(retry, VECHE_LOGIN_DELAY);
+	assert_int_equal(limits_blocked(l2, "login:olga", now + 2, &retry), 1);
+	assert_int_equal(retry, VECHE_LOGIN_DELAY - 1);
+	assert_int_equal(limits_blocked(l1, "login:olga", now + 1 +
+	    VECHE_LOGIN_DELAY, &retry), 0);
+	assert_int_equal(limits_blocked(l1, "login:ivan", now, &retry), 0);
+	/* Three more in the streak: a block twice as long. */
+	now += 100;
+	for (i = 0; i < 2; i++)
+		assert_int_equal(limits_fail(i ? l1 : l2, "login:olga", 3, now,
+		    &retry), 0);
+	assert_int_equal(limits_fail(l2, "login:olga", 3, now, &retry), 1);
+	assert_int_equal(retry, 2 * VECHE_LOGIN_DELAY);
+	/* A sign-in through one forgets the key for both. */
+	limits_clear(l2, "login:olga");
+	assert_int_equal(limits_blocked(l1, "login:olga", now, &retry), 0);
+	assert_int_equal(retry, 0);
+	/* No name or address in the database: keys are 16-byte digests. */
+	s = reopen(SQL_PG, dir);
+	exec_ok(s, "DO $$ BEGIN IF EXISTS (SELECT 1 FROM"
+	    " rate_counts WHERE position('10.0.0.1'::bytea IN key) > 0"
+	    " OR position('olga'::bytea IN key) > 0 OR length(key) <> 16)"
+	    " OR NOT EXISTS (SELECT 1 FROM rate_counts) THEN"
+	    " RAISE EXCEPTION 'keys stored as they are'; END IF; END $$");
+	store_close(s);
+	limits_free(l2);
+	/* The next window starts over, and prunes the last one's counts. */
+	assert_int_equal(limits_fail(l1, "addr:10.0.0.1", 3, 9900, &retry), 0);
+	assert_int_equal(limits_live(l1, 9900), 1);
+	limits_free(l1);
+	store_gone(reopen(SQL_PG, dir), dir);
+}
+
+/* SQLite counts in memory: its store says so and has no statements. */
+static void
+test_ratelimit_sqlite_in_memory(void **state)
+{
+	static const unsigned char k[] = { 1 };
+	int64_t count = 0;
+	char dir[64];
+	struct store *s = store_of(SQL_SQLITE, dir, sizeof(dir));
+
+	(void)state;
+	assert_int_equal(store_ratelimit_shared(s), 0);
+	assert_int_equal(limits_shared(s), 0);
+	assert_int_equal(store_ratelimit_hit(s, k, sizeof(k), 0, &count), -1);
+	assert_non_null(strstr(store_error(s), "in memory"));
+	store_gone(s, dir);
+}
+
+/* End of shared rate limits (pglease). */
 
 /*
  * Social (votes, comments, their marks, moderation and appeals, photos,
@@ -3778,6 +4052,13 @@ main(void)
 		cmocka_unit_test(test_delivery_pg),
 		cmocka_unit_test(test_sessions_shared_pg),
 		cmocka_unit_test(test_claims_disjoint_pg),
+		/* Delivery leases (pglease). */
+		cmocka_unit_test(test_leases_sqlite),
+		cmocka_unit_test(test_leases_pg),
+		/* Shared rate limits (pglease). */
+		cmocka_unit_test(test_ratelimit_store_pg),
+		cmocka_unit_test(test_limits_shared_pg),
+		cmocka_unit_test(test_ratelimit_sqlite_in_memory),
 		/* Social and posts (pgsoc). */
 		cmocka_unit_test(test_social_sqlite),
 		cmocka_unit_test(test_social_pg),

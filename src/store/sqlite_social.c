@@ -210,6 +210,7 @@ enum {
 	Q_APPEAL_QUEUE,
 	Q_APPEAL_DECIDE,
 	Q_OTHER_MODERATORS,
+	Q_RATE_LOCK,
 	Q__MAX
 };
 
@@ -337,7 +338,12 @@ static const char *const sql[Q__MAX] = {
 	/* Active moderators and administrators besides ?1. */
 	[Q_OTHER_MODERATORS] = "SELECT count(*) FROM users WHERE id <> ?1"
 	    " AND disabled = 0 AND role IN (?2, ?3)",
+	/* SQLite's one writer already serialises a key's count: a no-op. */
+	[Q_RATE_LOCK] = "SELECT ?1",
 };
+
+/* The advisory lock class of rate keys (PostgreSQL), any fixed number. */
+#define RATE_LOCK_CLASS 7311
 
 /*
  * PostgreSQL's texts: least for min(a, b), no limit as NULL; a mark
@@ -346,6 +352,15 @@ static const char *const sql[Q__MAX] = {
  */
 static const char *const sql_pg[Q__MAX] = {
 	[Q_COMMENT_SUBJECT] = COMMENT_SUBJECT " FOR SHARE",
+	/*
+	 * A key's prune, count and insert under a lock of the key until
+	 * commit, so processes sharing the database count one at a time
+	 * (READ COMMITTED would let two each see the other's row missing).
+	 * The two-number form, class RATE_LOCK_CLASS, keeps these apart from
+	 * one-number advisory locks.
+	 */
+	[Q_RATE_LOCK] = "SELECT pg_advisory_xact_lock(" STR(RATE_LOCK_CLASS)
+	    ", hashtext(?1))",
 	[Q_COMMENT_EACH] = COMMENT_EACH(COMMENT_COLUMNS_PG, "nullif(?4, -1)"),
 	[Q_COMMENT_RECENT] = COMMENT_RECENT(COMMENT_COLUMNS_PG,
 	    "nullif(?2, -1)"),
@@ -769,6 +784,10 @@ rate_hit(struct store *s, const char *key, int64_t since, int64_t now,
 	struct sql_stmt *st;
 	int64_t n = 0;
 
+	st = ss_stmt(s, STORE_MOD_SOCIAL, Q_RATE_LOCK);
+	sql_bind_text(st, 1, key);
+	if (ss_row(s, st, "locking a rate key", NULL, NULL) == -1)
+		return -1;
 	if ((st = ss_stmt(s, STORE_MOD_SOCIAL, Q_RATE_PRUNE)) == NULL)
 		return -1;
 	sql_bind_text(st, 1, key);

@@ -3984,6 +3984,75 @@ test_listening_pg(void **state)
 	(void)state;
 	listening(SQL_PG);
 }
+/* The second store's hit of test_rate_hits_shared_pg, in a thread. */
+struct rate_racer {
+	struct store *s;
+	int rc, allowed;
+	_Atomic int done;
+};
+
+static void *
+rate_race(void *arg)
+{
+	struct rate_racer *r = arg;
+
+	r->rc = store_rate_hit(r->s, "comment:10.0.0.1", 1781506800 - 60,
+	    1781506801, 1, &r->allowed);
+	r->done = 1;
+	return NULL;
+}
+
+/*
+ * Two stores (two processes) counting one rate key on PostgreSQL: while
+ * the first's hit is not committed, the second's waits for it (the key's
+ * lock) and then finds the limit reached, where without the lock it would
+ * not see the first's row and be let through too.
+ */
+static void
+test_rate_hits_shared_pg(void **state)
+{
+	char dir[64], err[512];
+	struct store *s = store_of(SQL_PG, dir, sizeof(dir));
+	struct store *s2 = reopen(SQL_PG, dir);
+	struct rate_racer r = { s2, -1, -1, 0 };
+	struct sql_conn *watch;
+	struct sql_stmt *st;
+	int64_t waiting = 0;
+	pthread_t t;
+	int own, allowed = 0;
+	long i;
+
+	(void)state;
+	watch = sql_conn_pg(pg_url(), 1, err, sizeof(err));
+	if (watch == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(sql_prepare(watch, 0, "SELECT count(*) FROM pg_locks"
+	    " WHERE locktype = 'advisory' AND NOT granted", NULL), 0);
+	st = sql_stmt(watch, 0);
+	assert_int_equal(ss_tx_begin(s, &own), 0);
+	assert_int_equal(store_rate_hit(s, "comment:10.0.0.1",
+	    1781506800 - 60, 1781506800, 1, &allowed), 0);
+	assert_int_equal(allowed, 1);
+	assert_int_equal(pthread_create(&t, NULL, rate_race, &r), 0);
+	/* Until the second has finished or waits on the key's lock. */
+	for (i = 0; i < 1000000 && !r.done && waiting == 0; i++) {
+		assert_int_equal(sql_step(st), SQL_ROW);
+		waiting = sql_column_int64(st, 0);
+		sql_reset(st);
+	}
+	assert_int_equal(ss_tx_end(s, own, 1), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.allowed, 0);
+	/* Another key is not held up by this one. */
+	assert_int_equal(store_rate_hit(s2, "comment:10.0.0.2",
+	    1781506800 - 60, 1781506802, 1, &allowed), 0);
+	assert_int_equal(allowed, 1);
+	sql_conn_free(watch);
+	store_close(s2);
+	store_gone(s, dir);
+}
+
 /* End of social's and posts' tests. */
 
 /* Both engines know the core schema at the same version. */
@@ -4064,6 +4133,7 @@ main(void)
 		cmocka_unit_test(test_social_pg),
 		cmocka_unit_test(test_listening_sqlite),
 		cmocka_unit_test(test_listening_pg),
+		cmocka_unit_test(test_rate_hits_shared_pg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

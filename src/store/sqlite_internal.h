@@ -52,6 +52,7 @@ enum store_module {
 	STORE_MOD_CALLS,        /* open calls, candidates (sqlite_calls.c) */
 	STORE_MOD_DRAFTS,       /* drafts of regulations (sqlite_drafts.c) */
 	STORE_MOD_BULK,         /* loading many reports (sqlite_bulk.c) */
+	STORE_MOD_LEASE,        /* leases between processes (sqlite_lease.c) */
 	STORE_MOD__MAX
 };
 
@@ -89,6 +90,7 @@ extern const struct stmt_table store_alerts_stmts;
 extern const struct stmt_table store_incidents_stmts;
 extern const struct stmt_table store_officials_stmts;
 extern const struct stmt_table store_bulk_stmts;
+extern const struct stmt_table store_lease_stmts;
 
 /*
  * A report's key in the text index (report_text, core migration 6):

@@ -8,6 +8,7 @@
  * the converted modules (API keys, addresses) answer alike on both, and
  * a store opened again finds its schema current and its rows.
  */
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@
 #include <cmocka.h>
 
 #include "veche.h"
+#include "core/workflow.h"
 #include "store/sql.h"
 #include "store/sql_store.h"
 #include "store/store.h"
@@ -33,6 +35,7 @@
 #include "store/store_officials.h"
 #include "store/store_proposals.h"
 #include "store/store_ratings.h"
+#include "store/store_workflow.h"
 
 #define SLOTS 8
 
@@ -426,42 +429,11 @@ static const char unconverted_pg[] =
 	" next_attempt BIGINT NOT NULL, last_error TEXT,"
 	" updated BIGINT NOT NULL);";
 
-/*
- * What unconverted modules add to the core's tables and beside them, as
- * their SQLite migrations leave it: the workflow's columns of reports
- * (the deadline scan, the ratings and open data read them) and its
- * workflow_updates (the ratings' triggers watch it).  Added after the
- * core schema and before the converted statements are prepared.
- */
-static const char unconverted_core_pg[] =
-	"ALTER TABLE reports ADD COLUMN registered BIGINT;"
-	"ALTER TABLE reports ADD COLUMN forward_due BIGINT;"
-	"ALTER TABLE reports ADD COLUMN answered BIGINT;"
-	"ALTER TABLE reports ADD COLUMN answer TEXT;"
-	"ALTER TABLE reports ADD COLUMN reject_reason INTEGER;"
-	"ALTER TABLE reports ADD COLUMN forwarded_from TEXT;"
-	"ALTER TABLE reports ADD COLUMN forward_reason TEXT;"
-	"ALTER TABLE reports ADD COLUMN extension_reason TEXT;"
-	"ALTER TABLE reports ADD COLUMN extended INTEGER NOT NULL DEFAULT 0;"
-	"ALTER TABLE reports ADD COLUMN fixed INTEGER;"
-	"ALTER TABLE reports ADD COLUMN reporter_user BIGINT;"
-	"ALTER TABLE reports ADD COLUMN reopened INTEGER NOT NULL DEFAULT 0;"
-	"ALTER TABLE reports ADD COLUMN related BIGINT;"
-	"CREATE TABLE workflow_updates(update_id BIGINT PRIMARY KEY"
-	" REFERENCES report_updates(id) ON DELETE CASCADE,"
-	" report BIGINT NOT NULL, action INTEGER NOT NULL, agency TEXT,"
-	" due BIGINT, external_id TEXT, own TEXT, detail INTEGER,"
-	" UNIQUE(report, external_id));";
-
 /* The store of engine: a SQLite file, or the converted modules on pg. */
 static struct store *
 store_of(enum sql_engine engine, char *dir, size_t dirlen)
 {
-	static const struct migration_set *const core[] = {
-		&store_core_schema_pg,
-	};
 	char err[512], path[128];
-	struct sql_conn *c;
 	struct store *s;
 	struct eng e;
 
@@ -475,13 +447,6 @@ store_of(enum sql_engine engine, char *dir, size_t dirlen)
 		eng_open(&e, SQL_PG);   /* an empty schema */
 		assert_int_equal(sql_exec(e.c, unconverted_pg), 0);
 		eng_close(&e);
-		c = sql_conn_pg(pg_url(), (size_t)STORE_MOD__MAX *
-		    STORE_MOD_STMTS + 1, err, sizeof(err));
-		if (c == NULL || ss_migrate(c, core, 1, err, sizeof(err)) != 0)
-			fail_msg("%s", err);
-		if (sql_exec(c, unconverted_core_pg) != 0)
-			fail_msg("%s", sql_errmsg(c));
-		sql_conn_free(c);
 		s = ss_open_pg(pg_url(), err, sizeof(err));
 	}
 	if (s == NULL)
@@ -2421,6 +2386,482 @@ test_ratings_pg(void **state)
 	ratings(SQL_PG);
 }
 
+/*
+ * pgwf: the workflow module on both engines (registration, history,
+ * deadlines, the staff queue, the audit log), its locks on PostgreSQL,
+ * and the several-process primitives: store_changed across two stores
+ * on one database, and the lease of one deadline scanner at a time.
+ */
+
+/* What on_wf gathers: "id/agency/status/due fields ..;" per record. */
+static int
+on_wf(const struct wf_record *r, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%s/%d/%lld/%lld/"
+	    "%lld/%d/%d/%d/%lld/%s;", (long long)r->id,
+	    r->agency ? r->agency : "-", (int)r->status,
+	    (long long)r->register_due, (long long)r->expected,
+	    (long long)r->registered, r->reject_reason, r->fixed, r->reopened,
+	    (long long)r->related, r->service_code ? r->service_code : "-");
+	o->n++;
+	return 0;
+}
+
+static int
+on_history(const struct wf_history *h, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%d/%d/%s/%s/%lld/%lld/"
+	    "%s/%d;", (int)h->status, h->action,
+	    h->description ? h->description : "-", h->agency ? h->agency : "-",
+	    (long long)h->due, (long long)h->created, h->own ? h->own : "-",
+	    h->detail);
+	o->n++;
+	return 0;
+}
+
+static int
+on_followup(int64_t id, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%lld;",
+	    (long long)id);
+	o->n++;
+	return 0;
+}
+
+static int
+on_audit(const struct store_audit *a, void *arg)
+{
+	struct seen *o = arg;
+	size_t len = strlen(o->text);
+
+	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%s/%s/%s/%s/%s;",
+	    (long long)a->id, a->actor_name, a->action, a->prev, a->hash,
+	    a->request_id);
+	o->n++;
+	return 0;
+}
+
+/* Four reports as the reports module writes them, on either engine. */
+static void
+wf_reports(struct store *s)
+{
+	exec_ok(s, "INSERT INTO reports(id, token, service, agency, status,"
+	    " requested, updated, register_due, expected, reopened) VALUES"
+	    " (1, 't1', 'pothole', 'roads', 0, 1781506800, 1781506800,"
+	    " 1781600000, NULL, 0),"
+	    " (2, 't2', 'light', 'parks', 1, 1781506801, 1781506801,"
+	    " 1781510000, 1783000000, 0),"
+	    " (3, 't3', 'light', 'roads', 2, 1781506802, 1781506802,"
+	    " 1781510000, 1784000000, 1),"
+	    " (4, 't4', 'pothole', 'roads', 4, 1781506803, 1781506803,"
+	    " 1781510000, 1782000000, 0)");
+}
+
+/* Register report 1 at now: the record and update the workflow writes. */
+static int
+wf_register(struct store *s, int64_t now, const char *external_id,
+    int64_t *update_id)
+{
+	struct wf_record r;
+	struct wf_update u;
+
+	memset(&r, 0, sizeof(r));
+	r.id = 1;
+	r.agency = "roads";
+	r.status = STATUS_REGISTERED;
+	r.register_due = 1781600000;
+	r.registered = now;
+	r.expected = 1784098800;
+	r.reject_reason = -1;
+	r.fixed = -1;
+	memset(&u, 0, sizeof(u));
+	u.action = WF_REGISTER;
+	u.note = "Зарегистрировано";
+	u.external_id = external_id;
+	u.own = "";
+	return store_wf_apply(s, &r, &u, now, update_id);
+}
+
+static void
+workflow(enum sql_engine engine)
+{
+	const int64_t now = 1781507000;
+	const char *const roads[] = { "roads" };
+	struct store_audit a;
+	struct wf_queue q;
+	struct wf_record r;
+	struct wf_update u;
+	int64_t id = 0, got = 0, last;
+	char dir[64], hash[80];
+	struct seen o;
+	struct store *s = store_of(engine, dir, sizeof(dir));
+
+	wf_reports(s);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_get(s, 1, on_wf, &o), 0);
+	assert_string_equal(o.text, "1/roads/0/1781600000/0/0/-1/-1/0/0/-;");
+	assert_int_equal(store_wf_get(s, 99, on_wf, &o), 1);
+	/* Registered: the record, one public update, its agency's id. */
+	assert_int_equal(wf_register(s, now, "ext-1", &id), 0);
+	assert_true(id > 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_get(s, 1, on_wf, &o), 0);
+	assert_string_equal(o.text, "1/roads/1/1781600000/1784098800/"
+	    "1781507000/-1/-1/0/0/-;");
+	assert_int_equal(store_wf_external(s, 1, "ext-1", &got), 0);
+	assert_int_equal(got, id);
+	assert_int_equal(store_wf_external(s, 1, "ext-2", &got), 1);
+	/* The same agency id again is refused whole: no second update. */
+	assert_int_equal(wf_register(s, now + 1, "ext-1", &got), -1);
+	assert_non_null(strcasestr(store_error(s), "unique"));
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_history(s, 1, 0, on_history, &o), 0);
+	assert_string_equal(o.text, "1/0/Зарегистрировано/-/0/1781507000/"
+	    "/0;");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_get(s, 1, on_wf, &o), 0);
+	assert_non_null(strstr(o.text, "/1781507000/-1/-1/"));
+	/* A report that is not there changes nothing, saying so. */
+	memset(&r, 0, sizeof(r));
+	r.id = 99;
+	r.status = STATUS_CLOSED;
+	r.reject_reason = r.fixed = -1;
+	memset(&u, 0, sizeof(u));
+	u.action = WF_CLOSE;
+	assert_int_equal(store_wf_apply(s, &r, &u, now, &got), -1);
+	assert_string_equal(store_error(s), "no report 99");
+	/* A forward with its agency and an extension's due, in order. */
+	memset(&r, 0, sizeof(r));
+	r.id = 1;
+	r.agency = "parks";
+	r.status = STATUS_REGISTERED;
+	r.forwarded_from = "roads";
+	r.expected = 1784100000;
+	r.extended = 1;
+	r.reject_reason = 2;
+	r.fixed = 1;
+	memset(&u, 0, sizeof(u));
+	u.action = WF_FORWARD;
+	u.agency = "parks";
+	u.due = 1784100000;
+	u.own = "к паркам";
+	u.detail = 3;
+	assert_int_equal(store_wf_apply(s, &r, &u, now + 60, &got), 0);
+	assert_true(got > id);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_history(s, 1, 0, on_history, &o), 0);
+	assert_string_equal(o.text, "1/0/Зарегистрировано/-/0/1781507000//0;"
+	    "1/5/-/parks/1784100000/1781507060/к паркам/3;");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_history(s, 1, 1, on_history, &o), 0);
+	assert_int_equal(o.n, 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_get(s, 1, on_wf, &o), 0);
+	assert_string_equal(o.text, "1/parks/1/0/1784100000/0/2/1/0/0/-;");
+	/* Follow-ups of report 1, oldest first. */
+	assert_int_equal(store_wf_set_related(s, 4, 1), 0);
+	assert_int_equal(store_wf_set_related(s, 2, 1), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_followups(s, 1, 0, on_followup, &o), 0);
+	assert_string_equal(o.text, "2;4;");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_followups(s, 1, 1, on_followup, &o), 0);
+	assert_string_equal(o.text, "2;");
+	/* Due before a time: by running deadline; one agency's. */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_due(s, NULL, 1783500000, 0, on_wf, &o), 0);
+	assert_string_equal(o.text, "2/parks/1/1781510000/1783000000/0/-1/-1/0/"
+	    "1/-;");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_due(s, "roads", INT64_MAX, 0, on_wf, &o), 0);
+	assert_string_equal(o.text, "3/roads/2/1781510000/1784000000/0/-1/-1/"
+	    "1/0/-;");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_due(s, NULL, INT64_MAX, 2, on_wf, &o), 0);
+	assert_int_equal(o.n, 2);
+	/* The queue: reopened first, then by deadline; services named. */
+	memset(&q, 0, sizeof(q));
+	q.all_agencies = 1;
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_queue(s, &q, on_wf, &o), 0);
+	assert_int_equal(o.n, 3);
+	assert_non_null(strstr(o.text, "3/roads/2/"));
+	assert_true(strncmp(o.text, "3/", 2) == 0);
+	assert_non_null(strstr(o.text, "/0/-1/-1/1/0/light;2/parks/"));
+	q.all_agencies = 0;
+	q.agencies = roads;
+	q.nagencies = 1;
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_queue(s, &q, on_wf, &o), 0);
+	assert_string_equal(o.text, "3/roads/2/1781510000/1784000000/0/-1/-1/"
+	    "1/0/light;");
+	q.all_agencies = 1;
+	q.status_mask = 1u << STATUS_REGISTERED;
+	q.service = "pothole";
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_queue(s, &q, on_wf, &o), 0);
+	assert_string_equal(o.text, "1/parks/1/0/1784100000/0/2/1/0/0/"
+	    "pothole;");
+	q.status_mask = 0;
+	q.service = NULL;
+	q.limit = 1;
+	q.offset = 1;
+	q.before = 1784050000;
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_queue(s, &q, on_wf, &o), 0);
+	assert_non_null(strstr(o.text, "2/parks/1/"));
+	assert_int_equal(o.n, 1);
+	/* The audit log: empty, then a chain read back in order. */
+	assert_int_equal(store_audit_last(s, &last, hash, sizeof(hash)), 0);
+	assert_int_equal(last, 0);
+	assert_string_equal(hash, "");
+	memset(&a, 0, sizeof(a));
+	a.id = 1;
+	a.created = now;
+	a.actor_role = "admin";
+	a.actor_name = "Админ";
+	a.action = "register";
+	a.object = "report 1";
+	a.before = "{}";
+	a.after = "{\"status\":1}";
+	a.prev = "00";
+	a.hash = "aa11";
+	assert_int_equal(store_audit_insert(s, &a), 0);
+	a.id = 2;
+	a.prev = "aa11";
+	a.hash = "bb22";
+	a.request_id = "req-7";
+	assert_int_equal(store_audit_insert(s, &a), 0);
+	assert_int_equal(store_audit_insert(s, &a), -1);
+	assert_int_equal(store_audit_last(s, &last, hash, sizeof(hash)), 0);
+	assert_int_equal(last, 2);
+	assert_string_equal(hash, "bb22");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_audit_each(s, on_audit, &o), 0);
+	assert_string_equal(o.text, "1/Админ/register/00/aa11/;"
+	    "2/Админ/register/aa11/bb22/req-7;");
+	/* Opened again: the schema is current, the rows are there. */
+	store_close(s);
+	s = reopen(engine, dir);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_external(s, 1, "ext-1", &got), 0);
+	assert_int_equal(got, id);
+	store_gone(s, dir);
+}
+
+static void
+test_workflow_sqlite(void **state)
+{
+	(void)state;
+	workflow(SQL_SQLITE);
+}
+
+static void
+test_workflow_pg(void **state)
+{
+	(void)state;
+	workflow(SQL_PG);
+}
+
+/* Run sql on s's connection: 0, or -1 (the error in sql_errmsg). */
+static int
+exec_rc(struct store *s, const char *sql)
+{
+	return sql_exec(s->conn, sql);
+}
+
+/*
+ * PostgreSQL has many writers: a transition reads its report FOR UPDATE
+ * and an append the audit log under its lock, so a second process waits
+ * for the first's commit instead of working from what it read before.
+ * NOWAIT asks without waiting.
+ */
+static void
+test_workflow_locks_pg(void **state)
+{
+	static const char row[] = "SELECT 1 FROM reports WHERE id = 1"
+	    " FOR UPDATE NOWAIT";
+	static const char log[] = "DO $$ BEGIN IF NOT"
+	    " pg_try_advisory_xact_lock(hashtext('veche.audit_log')) THEN"
+	    " RAISE EXCEPTION 'audit log locked'; END IF; END $$";
+	char dir[64], hash[80];
+	int64_t last;
+	struct seen o;
+	struct store *a, *b;
+	int own;
+
+	(void)state;
+	a = store_of(SQL_PG, dir, sizeof(dir));
+	b = reopen(SQL_PG, dir);
+	wf_reports(a);
+	/* Read outside a transaction: nothing held. */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_get(a, 1, on_wf, &o), 0);
+	assert_int_equal(exec_rc(b, row), 0);
+	assert_int_equal(exec_rc(b, log), 0);
+	/* Read inside one: the row and the log are a's until it commits. */
+	assert_int_equal(ss_tx_begin(a, &own), 0);
+	assert_true(own);
+	assert_int_equal(store_wf_get(a, 1, on_wf, &o), 0);
+	assert_int_equal(store_audit_last(a, &last, hash, sizeof(hash)), 0);
+	assert_int_equal(exec_rc(b, row), -1);
+	assert_non_null(strstr(sql_errmsg(b->conn), "could not obtain lock"));
+	assert_int_equal(exec_rc(b, log), -1);
+	assert_non_null(strstr(sql_errmsg(b->conn), "audit log locked"));
+	/* Another report stays free. */
+	assert_int_equal(exec_rc(b, "SELECT 1 FROM reports WHERE id = 2"
+	    " FOR UPDATE NOWAIT"), 0);
+	assert_int_equal(ss_tx_end(a, own, 1), 0);
+	assert_int_equal(exec_rc(b, row), 0);
+	assert_int_equal(exec_rc(b, log), 0);
+	store_close(b);
+	store_gone(a, dir);
+}
+
+/*
+ * store_changed on s, waiting for the socket when it says 0: a notice
+ * leaves the committing server on its own time.  SQLite answers at once.
+ */
+static int
+await_changed(struct store *s)
+{
+	struct pollfd p;
+	int rc, i;
+
+	for (i = 0; i < 100; i++) {
+		if ((rc = store_changed(s)) != 0)
+			return rc;
+		if ((p.fd = sql_notice_fd(s->conn)) < 0)
+			return 0;
+		p.events = POLLIN;
+		p.revents = 0;
+		if (poll(&p, 1, 30000) != 1)
+			fail_msg("no change notice in 30 s");
+	}
+	return 0;
+}
+
+/*
+ * Two stores on one database, as two processes have: a commit through
+ * one is seen by the other's store_changed (SQLite: data_version;
+ * PostgreSQL: NOTIFY), once; a rollback is not; nor is nothing.
+ */
+static void
+changed(enum sql_engine engine)
+{
+	char dir[64];
+	int64_t id;
+	struct store *a = store_of(engine, dir, sizeof(dir)), *b;
+	int own;
+
+	b = reopen(engine, dir);
+	wf_reports(a);
+	/* The first call says "changed": nothing was seen before. */
+	assert_int_equal(store_changed(a), 1);
+	assert_int_equal(store_changed(a), 0);
+	assert_int_equal(store_changed(b), 1);
+	assert_int_equal(store_changed(b), 0);
+	/* A transaction committed by a. */
+	assert_int_equal(wf_register(a, 1781507000, NULL, &id), 0);
+	assert_int_equal(await_changed(b), 1);
+	assert_int_equal(store_changed(b), 0);
+	assert_int_equal(await_changed(a), 1);
+	assert_int_equal(store_changed(a), 0);
+	/* Rolled back: nothing for b. */
+	assert_int_equal(ss_tx_begin(a, &own), 0);
+	assert_int_equal(wf_register(a, 1781507001, NULL, &id), 0);
+	assert_int_equal(ss_tx_end(a, own, 0), -1);
+	assert_int_equal(store_changed(b), 0);
+	/* A write outside a transaction, by b this time. */
+	assert_int_equal(store_wf_set_related(b, 4, 1), 0);
+	assert_int_equal(await_changed(a), 1);
+	assert_int_equal(store_changed(a), 0);
+	assert_int_equal(await_changed(b), 1);
+	assert_int_equal(store_changed(b), 0);
+	store_close(b);
+	store_gone(a, dir);
+}
+
+static void
+test_changed_sqlite(void **state)
+{
+	(void)state;
+	changed(SQL_SQLITE);
+}
+
+static void
+test_changed_pg(void **state)
+{
+	(void)state;
+	changed(SQL_PG);
+}
+
+/*
+ * The lease of one deadline scanner: on PostgreSQL one store holds it at
+ * a time, and it passes on when its holder's connection ends; on SQLite
+ * (one process) every store is granted it.
+ */
+static void
+lease(enum sql_engine engine)
+{
+	const int pg = engine == SQL_PG;
+	char dir[64], err[512];
+	struct sql_conn *c;
+	struct store *a = store_of(engine, dir, sizeof(dir)), *b;
+	int own;
+
+	b = reopen(engine, dir);
+	assert_int_equal(store_lease_try(a, "scan"), 1);
+	assert_int_equal(store_lease_try(b, "scan"), !pg);
+	assert_int_equal(store_lease_try(b, "other"), 1);
+	/* A rolled-back transaction keeps it: it is the session's. */
+	assert_int_equal(ss_tx_begin(a, &own), 0);
+	assert_int_equal(ss_tx_end(a, own, 0), -1);
+	assert_int_equal(store_lease_try(b, "scan"), !pg);
+	/* Given back, it is b's; given back twice, the second says so. */
+	assert_int_equal(store_lease_release(a, "scan"), 0);
+	assert_int_equal(store_lease_release(a, "scan"), pg);
+	assert_int_equal(store_lease_try(b, "scan"), 1);
+	assert_int_equal(store_lease_try(a, "scan"), !pg);
+	/* b's process dies: its server session ends, the lease is free. */
+	store_close(b);
+	if (pg) {
+		/* Wait for that session's end on a connection of our own. */
+		if ((c = sql_conn_pg(pg_url(), 1, err, sizeof(err))) == NULL)
+			fail_msg("%s", err);
+		if (sql_exec(c, "SET lock_timeout = '30s';"
+		    " SELECT pg_advisory_lock(hashtext('scan'));"
+		    " SELECT pg_advisory_unlock(hashtext('scan'))") != 0)
+			fail_msg("%s", sql_errmsg(c));
+		sql_conn_free(c);
+	}
+	assert_int_equal(store_lease_try(a, "scan"), 1);
+	store_gone(a, dir);
+}
+
+static void
+test_lease_sqlite(void **state)
+{
+	(void)state;
+	lease(SQL_SQLITE);
+}
+
+static void
+test_lease_pg(void **state)
+{
+	(void)state;
+	lease(SQL_PG);
+}
+
 /* Both engines know the core schema at the same version. */
 static void
 test_migrations_numbered_alike(void **state)
@@ -2440,6 +2881,7 @@ test_migrations_numbered_alike(void **state)
 	    store_deadlines_schema.n);
 	assert_int_equal(store_alerts_schema_pg.n, store_alerts_schema.n);
 	assert_int_equal(store_ratings_schema_pg.n, store_ratings_schema.n);
+	assert_int_equal(store_workflow_schema_pg.n, store_workflow_schema.n);
 }
 
 int
@@ -2477,6 +2919,14 @@ main(void)
 		cmocka_unit_test(test_catalog_pg),
 		cmocka_unit_test(test_ratings_sqlite),
 		cmocka_unit_test(test_ratings_pg),
+		/* pgwf: workflow, store_changed, leases */
+		cmocka_unit_test(test_workflow_sqlite),
+		cmocka_unit_test(test_workflow_pg),
+		cmocka_unit_test(test_workflow_locks_pg),
+		cmocka_unit_test(test_changed_sqlite),
+		cmocka_unit_test(test_changed_pg),
+		cmocka_unit_test(test_lease_sqlite),
+		cmocka_unit_test(test_lease_pg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -90,7 +90,14 @@ eng_open(struct eng *e, enum sql_engine engine)
 		e->c = sql_conn_pg(pg_url(), SLOTS, err, sizeof(err));
 		if (e->c == NULL)
 			fail_msg("%s", err);
-		/* A clean database for each test: the server is throw-away. */
+		/*
+		 * A clean database for each test: the server is throw-away.
+		 * A failed test's stores stay connected, maybe in a
+		 * transaction holding locks: end their sessions first.
+		 */
+		assert_int_equal(sql_exec(e->c, "SELECT pg_terminate_backend(pid)"
+		    " FROM pg_stat_activity WHERE datname = current_database()"
+		    " AND pid <> pg_backend_pid()"), 0);
 		assert_int_equal(sql_exec(e->c, "DROP SCHEMA public CASCADE; "
 		    "CREATE SCHEMA public"), 0);
 	}

@@ -18,46 +18,61 @@
 #include "store/sql_store.h"
 #include "store/store_workflow.h"
 
+/*
+ * The steps on both engines, from one text: T is the type of times and
+ * ids (SQLite INTEGER, PostgreSQL BIGINT), L and R what brackets an
+ * expression in an index (PostgreSQL wants it in parentheses), ID the
+ * audit log's key.  SQLite's text is as released, byte for byte.
+ */
+#define STEP1(T, L, R, ID) \
+	"ALTER TABLE reports ADD COLUMN registered " T ";" \
+	"ALTER TABLE reports ADD COLUMN forward_due " T ";" \
+	"ALTER TABLE reports ADD COLUMN answered " T ";" \
+	"ALTER TABLE reports ADD COLUMN answer TEXT;" \
+	"ALTER TABLE reports ADD COLUMN reject_reason INTEGER;" \
+	"ALTER TABLE reports ADD COLUMN forwarded_from TEXT;" \
+	"ALTER TABLE reports ADD COLUMN forward_reason TEXT;" \
+	"ALTER TABLE reports ADD COLUMN extension_reason TEXT;" \
+	"ALTER TABLE reports ADD COLUMN extended INTEGER NOT NULL DEFAULT 0;" \
+	"ALTER TABLE reports ADD COLUMN fixed INTEGER;" \
+	"ALTER TABLE reports ADD COLUMN reporter_user " T ";" \
+	"ALTER TABLE reports ADD COLUMN reopened INTEGER NOT NULL DEFAULT 0;" \
+	"CREATE INDEX reports_due ON reports(" L "CASE WHEN status = 0 THEN" \
+	" register_due WHEN status IN (1, 2) THEN expected END" R ");" \
+	"CREATE INDEX reports_reporter ON reports(reporter_user);" \
+	"CREATE TABLE workflow_updates(update_id " T " PRIMARY KEY" \
+	" REFERENCES report_updates(id) ON DELETE CASCADE," \
+	" report " T " NOT NULL, action INTEGER NOT NULL, agency TEXT," \
+	" due " T ", external_id TEXT, UNIQUE(report, external_id));" \
+	"CREATE TABLE audit_log(id " ID "," \
+	" created " T " NOT NULL, actor_role TEXT NOT NULL," \
+	" actor_id " T " NOT NULL, actor_name TEXT NOT NULL," \
+	" action TEXT NOT NULL, object TEXT NOT NULL, before TEXT NOT NULL," \
+	" after TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL);"
+
+#define STEP2 \
+	"ALTER TABLE audit_log ADD COLUMN request_id TEXT NOT NULL" \
+	" DEFAULT '';"
+
+#define STEP3(T) \
+	"ALTER TABLE workflow_updates ADD COLUMN own TEXT;" \
+	"ALTER TABLE workflow_updates ADD COLUMN detail INTEGER;" \
+	"ALTER TABLE reports ADD COLUMN related " T ";" \
+	"CREATE INDEX reports_related ON reports(related)" \
+	" WHERE related IS NOT NULL;"
+
 static const char *const workflow_migrations[] = {
 	/* 1: workflow columns of reports, update actions, the audit log. */
-	"ALTER TABLE reports ADD COLUMN registered INTEGER;"
-	"ALTER TABLE reports ADD COLUMN forward_due INTEGER;"
-	"ALTER TABLE reports ADD COLUMN answered INTEGER;"
-	"ALTER TABLE reports ADD COLUMN answer TEXT;"
-	"ALTER TABLE reports ADD COLUMN reject_reason INTEGER;"
-	"ALTER TABLE reports ADD COLUMN forwarded_from TEXT;"
-	"ALTER TABLE reports ADD COLUMN forward_reason TEXT;"
-	"ALTER TABLE reports ADD COLUMN extension_reason TEXT;"
-	"ALTER TABLE reports ADD COLUMN extended INTEGER NOT NULL DEFAULT 0;"
-	"ALTER TABLE reports ADD COLUMN fixed INTEGER;"
-	"ALTER TABLE reports ADD COLUMN reporter_user INTEGER;"
-	"ALTER TABLE reports ADD COLUMN reopened INTEGER NOT NULL DEFAULT 0;"
-	"CREATE INDEX reports_due ON reports(CASE WHEN status = 0 THEN"
-	" register_due WHEN status IN (1, 2) THEN expected END);"
-	"CREATE INDEX reports_reporter ON reports(reporter_user);"
-	"CREATE TABLE workflow_updates(update_id INTEGER PRIMARY KEY"
-	" REFERENCES report_updates(id) ON DELETE CASCADE,"
-	" report INTEGER NOT NULL, action INTEGER NOT NULL, agency TEXT,"
-	" due INTEGER, external_id TEXT, UNIQUE(report, external_id));"
-	"CREATE TABLE audit_log(id INTEGER PRIMARY KEY,"
-	" created INTEGER NOT NULL, actor_role TEXT NOT NULL,"
-	" actor_id INTEGER NOT NULL, actor_name TEXT NOT NULL,"
-	" action TEXT NOT NULL, object TEXT NOT NULL, before TEXT NOT NULL,"
-	" after TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL);",
+	STEP1("INTEGER", "", "", "INTEGER PRIMARY KEY"),
 	/* 2: the HTTP request that caused an entry ('' for none). */
-	"ALTER TABLE audit_log ADD COLUMN request_id TEXT NOT NULL"
-	" DEFAULT '';",
+	STEP2,
 	/*
 	 * 3 (reopen): the parts of each public note, so that a page says
 	 * it in its own language (own: the actor's words, '' for none; NULL
 	 * for updates written before), and the earlier report a new one
 	 * follows up ("not fixed" after the reopening window).
 	 */
-	"ALTER TABLE workflow_updates ADD COLUMN own TEXT;"
-	"ALTER TABLE workflow_updates ADD COLUMN detail INTEGER;"
-	"ALTER TABLE reports ADD COLUMN related INTEGER;"
-	"CREATE INDEX reports_related ON reports(related)"
-	" WHERE related IS NOT NULL;",
+	STEP3("INTEGER"),
 };
 
 const struct migration_set store_workflow_schema = {
@@ -65,45 +80,12 @@ const struct migration_set store_workflow_schema = {
 	sizeof(workflow_migrations) / sizeof(workflow_migrations[0]),
 };
 
-/*
- * The same steps on PostgreSQL: the columns go onto the core schema's
- * reports, the running deadline's index is on the same expression.
- */
+/* The same steps on PostgreSQL, onto the core schema's reports. */
 static const char *const workflow_migrations_pg[] = {
-	/* 1: workflow columns of reports, update actions, the audit log. */
-	"ALTER TABLE reports ADD COLUMN registered BIGINT;"
-	"ALTER TABLE reports ADD COLUMN forward_due BIGINT;"
-	"ALTER TABLE reports ADD COLUMN answered BIGINT;"
-	"ALTER TABLE reports ADD COLUMN answer TEXT;"
-	"ALTER TABLE reports ADD COLUMN reject_reason INTEGER;"
-	"ALTER TABLE reports ADD COLUMN forwarded_from TEXT;"
-	"ALTER TABLE reports ADD COLUMN forward_reason TEXT;"
-	"ALTER TABLE reports ADD COLUMN extension_reason TEXT;"
-	"ALTER TABLE reports ADD COLUMN extended INTEGER NOT NULL DEFAULT 0;"
-	"ALTER TABLE reports ADD COLUMN fixed INTEGER;"
-	"ALTER TABLE reports ADD COLUMN reporter_user BIGINT;"
-	"ALTER TABLE reports ADD COLUMN reopened INTEGER NOT NULL DEFAULT 0;"
-	"CREATE INDEX reports_due ON reports((CASE WHEN status = 0 THEN"
-	" register_due WHEN status IN (1, 2) THEN expected END));"
-	"CREATE INDEX reports_reporter ON reports(reporter_user);"
-	"CREATE TABLE workflow_updates(update_id BIGINT PRIMARY KEY"
-	" REFERENCES report_updates(id) ON DELETE CASCADE,"
-	" report BIGINT NOT NULL, action INTEGER NOT NULL, agency TEXT,"
-	" due BIGINT, external_id TEXT, UNIQUE(report, external_id));"
-	"CREATE TABLE audit_log(id BIGINT GENERATED BY DEFAULT AS IDENTITY"
-	" PRIMARY KEY, created BIGINT NOT NULL, actor_role TEXT NOT NULL,"
-	" actor_id BIGINT NOT NULL, actor_name TEXT NOT NULL,"
-	" action TEXT NOT NULL, object TEXT NOT NULL, before TEXT NOT NULL,"
-	" after TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL);",
-	/* 2: the HTTP request that caused an entry ('' for none). */
-	"ALTER TABLE audit_log ADD COLUMN request_id TEXT NOT NULL"
-	" DEFAULT '';",
-	/* 3 (reopen): each note's parts; the report a new one follows up. */
-	"ALTER TABLE workflow_updates ADD COLUMN own TEXT;"
-	"ALTER TABLE workflow_updates ADD COLUMN detail INTEGER;"
-	"ALTER TABLE reports ADD COLUMN related BIGINT;"
-	"CREATE INDEX reports_related ON reports(related)"
-	" WHERE related IS NOT NULL;",
+	STEP1("BIGINT", "(", ")",
+	    "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"),
+	STEP2,
+	STEP3("BIGINT"),
 };
 
 const struct migration_set store_workflow_schema_pg = {

@@ -2400,60 +2400,58 @@ test_ratings_pg(void **state)
  * on one database, and the lease of one deadline scanner at a time.
  */
 
-/* What on_wf gathers: "id/agency/status/due fields ..;" per record. */
+/* Append a formatted entry to what o gathered, and count it. */
+static void __attribute__((format(printf, 2, 3)))
+seen_add(struct seen *o, const char *fmt, ...)
+{
+	size_t len = strlen(o->text);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(o->text + len, sizeof(o->text) - len, fmt, ap);
+	va_end(ap);
+	o->n++;
+}
+
+/* A text or "-" for NULL. */
+static const char *
+dash(const char *v)
+{
+	return v != NULL ? v : "-";
+}
+
 static int
 on_wf(const struct wf_record *r, void *arg)
 {
-	struct seen *o = arg;
-	size_t len = strlen(o->text);
-
-	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%s/%d/%lld/%lld/"
-	    "%lld/%d/%d/%d/%lld/%s;", (long long)r->id,
-	    r->agency ? r->agency : "-", (int)r->status,
+	seen_add(arg, "%lld/%s/%d/%lld/%lld/%lld/%d/%d/%d/%lld/%s;",
+	    (long long)r->id, dash(r->agency), (int)r->status,
 	    (long long)r->register_due, (long long)r->expected,
 	    (long long)r->registered, r->reject_reason, r->fixed, r->reopened,
-	    (long long)r->related, r->service_code ? r->service_code : "-");
-	o->n++;
+	    (long long)r->related, dash(r->service_code));
 	return 0;
 }
 
 static int
 on_history(const struct wf_history *h, void *arg)
 {
-	struct seen *o = arg;
-	size_t len = strlen(o->text);
-
-	snprintf(o->text + len, sizeof(o->text) - len, "%d/%d/%s/%s/%lld/%lld/"
-	    "%s/%d;", (int)h->status, h->action,
-	    h->description ? h->description : "-", h->agency ? h->agency : "-",
-	    (long long)h->due, (long long)h->created, h->own ? h->own : "-",
-	    h->detail);
-	o->n++;
+	seen_add(arg, "%d/%d/%s/%s/%lld/%lld/%s/%d;", (int)h->status,
+	    h->action, dash(h->description), dash(h->agency),
+	    (long long)h->due, (long long)h->created, dash(h->own), h->detail);
 	return 0;
 }
 
 static int
 on_followup(int64_t id, void *arg)
 {
-	struct seen *o = arg;
-	size_t len = strlen(o->text);
-
-	snprintf(o->text + len, sizeof(o->text) - len, "%lld;",
-	    (long long)id);
-	o->n++;
+	seen_add(arg, "%lld;", (long long)id);
 	return 0;
 }
 
 static int
 on_audit(const struct store_audit *a, void *arg)
 {
-	struct seen *o = arg;
-	size_t len = strlen(o->text);
-
-	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%s/%s/%s/%s/%s;",
-	    (long long)a->id, a->actor_name, a->action, a->prev, a->hash,
-	    a->request_id);
-	o->n++;
+	seen_add(arg, "%lld/%s/%s/%s/%s/%s;", (long long)a->id, a->actor_name,
+	    a->action, a->prev, a->hash, a->request_id);
 	return 0;
 }
 

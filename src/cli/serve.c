@@ -95,6 +95,10 @@ static const char usage[] =
     "  --fetch-allow-private  let listening sources fetch from loopback,\n"
     "                     private and link-local addresses (refused by\n"
     "                     default: docs/listening.md)\n"
+    "  --webhook-allow-private  let webhooks reach loopback, private and\n"
+    "                     link-local addresses: an agency's system on the\n"
+    "                     city's own network (refused by default:\n"
+    "                     docs/delivery.md)\n"
     "\n"
     "Prints 'veche: listening on URL' when ready; stops on SIGINT/SIGTERM.\n";
 
@@ -188,6 +192,7 @@ parse_args(struct serve *sv, int argc, char **argv)
 		{ "data-licence", required_argument, NULL, 'c' },
 		{ "proposals", required_argument, NULL, 'p' },
 		{ "fetch-allow-private", no_argument, NULL, 'W' },
+		{ "webhook-allow-private", no_argument, NULL, 'w' },
 		{ "reaction-hours", required_argument, NULL, 'r' },
 		{ "suggest-hours", required_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
@@ -209,6 +214,9 @@ parse_args(struct serve *sv, int argc, char **argv)
 			break;
 		case 'W':
 			sv->fetch_allow_private = 1;
+			break;
+		case 'w':
+			sv->dcfg.allow_private = 1;
 			break;
 		case 'n':
 			if (parse_int64(optarg, 1, 100000000,

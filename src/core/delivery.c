@@ -566,7 +566,7 @@ send_webhook(struct store *s, const struct delivery_config *cfg,
 	headers[4] = hdr[3];
 	headers[5] = NULL;
 	ret = net_post(j->url, headers, body, strlen(body), cfg->timeout_ms,
-	    err, errlen);
+	    cfg->allow_private, err, errlen);
 	free(body);
 	return ret;
 }

@@ -31,6 +31,8 @@ struct delivery_config {
 	long timeout_ms;                /* one send */
 	int64_t poll_ms;                /* idle wake-up of the worker */
 	const char *public_url;         /* links in e-mail, or NULL */
+	int allow_private;              /* webhooks to loopback, private and
+	                                   link-local addresses (net.h) */
 };
 
 /* The defaults of veche.h. */

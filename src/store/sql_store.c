@@ -414,12 +414,19 @@ static const struct {
 	{ STORE_MOD_RATINGS, &store_ratings_stmts, NULL },
 	{ STORE_MOD_WORKFLOW, &store_workflow_stmts, &store_workflow_stmts_pg },
 	{ STORE_MOD_LEASE, &store_lease_stmts, &store_lease_stmts_pg },
+	{ STORE_MOD_ACCOUNTS, &store_accounts_stmts, NULL },
+	{ STORE_MOD_DELIVERY, &store_delivery_stmts,
+	    &store_delivery_stmts_pg },
 };
 
 /* The schemas the converted subjects' tables live in. */
 static const struct migration_set *const converted_schemas[] = {
 	&store_core_schema_pg,
 	&store_workflow_schema_pg,      /* reports' columns: the others read them */
+	/* After workflow's: accounts' step 5 reads reports.reporter_user. */
+	&store_accounts_schema_pg,
+	/* Before alerts' (their items name events), as on SQLite. */
+	&store_delivery_schema_pg,
 	&store_help_schema_pg,
 	&store_proposals_schema_pg,
 	&store_calls_schema_pg,

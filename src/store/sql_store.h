@@ -108,6 +108,7 @@ extern const struct stmt_table store_drafts_stmts_pg;
 extern const struct stmt_table store_deadlines_stmts_pg;
 extern const struct stmt_table store_workflow_stmts_pg;
 extern const struct stmt_table store_lease_stmts_pg;
+extern const struct stmt_table store_delivery_stmts_pg;
 
 /* A converted module's PostgreSQL migrations, numbered as its SQLite list. */
 extern const struct migration_set store_help_schema_pg;
@@ -120,5 +121,7 @@ extern const struct migration_set store_deadlines_schema_pg;
 extern const struct migration_set store_alerts_schema_pg;
 extern const struct migration_set store_ratings_schema_pg;
 extern const struct migration_set store_workflow_schema_pg;
+extern const struct migration_set store_accounts_schema_pg;
+extern const struct migration_set store_delivery_schema_pg;
 
 #endif

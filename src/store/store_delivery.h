@@ -52,9 +52,11 @@ int store_subscription_each(struct store *s,
     int (*fn)(const struct store_subscription *, void *), void *arg);
 
 /*
- * Claim up to max due deliveries (pending, next_attempt <= now_ms): they
- * become "sending" with one more attempt, in one transaction.  Their ids
- * go to ids[], their number to *n.
+ * Claim up to max due deliveries (pending, next_attempt <= now_ms), the
+ * longest due first: they become "sending" with one more attempt, in one
+ * transaction.  Their ids go to ids[] in id order, their number to *n.
+ * On PostgreSQL claims running at once in several processes skip each
+ * other's rows (FOR UPDATE SKIP LOCKED): no delivery is claimed twice.
  */
 int store_delivery_claim(struct store *s, int64_t now_ms, int64_t *ids,
     size_t max, size_t *n);

@@ -3323,6 +3323,112 @@ test_workflow_locks_pg(void **state)
 	store_gone(a, dir);
 }
 
+#define APPENDS 40
+
+/* One appender of test_audit_chain_pg's threads, on a store of its own. */
+struct appender {
+	struct store *s;
+	pthread_barrier_t *start;
+	int rc;
+	char err[256];
+};
+
+/* Append APPENDS entries, each in a transaction of its own. */
+static void *
+append_all(void *arg)
+{
+	struct appender *a = arg;
+	char prev[80], hash[80];
+	struct store_audit e;
+	int64_t last;
+	int i, own;
+
+	pthread_barrier_wait(a->start);
+	for (i = 0; i < APPENDS && a->rc == 0; i++) {
+		if ((a->rc = ss_tx_begin(a->s, &own)) == -1)
+			break;
+		if ((a->rc = store_audit_last(a->s, &last, prev,
+		    sizeof(prev))) == 0) {
+			memset(&e, 0, sizeof(e));
+			snprintf(hash, sizeof(hash), "h%lld",
+			    (long long)last + 1);
+			e.id = last + 1;
+			e.created = 1781506800 + last;
+			e.actor_role = e.actor_name = e.action = e.object = "t";
+			e.before = e.after = "";
+			e.prev = prev;
+			e.hash = hash;
+			a->rc = store_audit_insert(a->s, &e);
+		}
+		if (ss_tx_end(a->s, own, a->rc == 0) == -1)
+			a->rc = -1;
+	}
+	if (a->rc != 0)
+		snprintf(a->err, sizeof(a->err), "%s", store_error(a->s));
+	return NULL;
+}
+
+/* What on_link checks: ids 1, 2 ..., each naming its predecessor. */
+struct chain {
+	int64_t n;
+	char hash[80];
+	int broken;
+};
+
+static int
+on_link(const struct store_audit *e, void *arg)
+{
+	struct chain *c = arg;
+
+	if (e->id != c->n + 1 || strcmp(e->prev, c->hash) != 0)
+		c->broken++;
+	c->n = e->id;
+	snprintf(c->hash, sizeof(c->hash), "%s", e->hash);
+	return 0;
+}
+
+/*
+ * Two processes appending to the audit log at once: each append reads
+ * the last entry and writes the next in one transaction, and the log's
+ * lock queues them, so the log stays one chain with no id taken twice.
+ */
+static void
+test_audit_chain_pg(void **state)
+{
+	pthread_barrier_t start;
+	struct appender w[2];
+	struct chain c;
+	pthread_t t[2];
+	char dir[64];
+	size_t i;
+
+	(void)state;
+	memset(w, 0, sizeof(w));
+	w[0].s = store_of(SQL_PG, dir, sizeof(dir));
+	w[1].s = reopen(SQL_PG, dir);
+	/* A queue that never moved would fail at the timeout, not hang. */
+	for (i = 0; i < 2; i++) {
+		exec_ok(w[i].s, "SET lock_timeout = '30s'");
+		w[i].start = &start;
+	}
+	assert_int_equal(pthread_barrier_init(&start, NULL, 2), 0);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, append_all, &w[i]),
+		    0);
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&start);
+	for (i = 0; i < 2; i++)
+		if (w[i].rc != 0)
+			fail_msg("appender %zu: %s", i, w[i].err);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(store_audit_each(w[0].s, on_link, &c), 0);
+	assert_int_equal(c.n, 2 * APPENDS);
+	assert_int_equal(c.broken, 0);
+	store_close(w[1].s);
+	store_gone(w[0].s, dir);
+}
+
 /*
  * store_changed on s, waiting for the socket when it says 0: a notice
  * leaves the committing server on its own time.  SQLite answers at once.
@@ -3529,6 +3635,7 @@ main(void)
 		cmocka_unit_test(test_workflow_sqlite),
 		cmocka_unit_test(test_workflow_pg),
 		cmocka_unit_test(test_workflow_locks_pg),
+		cmocka_unit_test(test_audit_chain_pg),
 		cmocka_unit_test(test_changed_sqlite),
 		cmocka_unit_test(test_changed_pg),
 		cmocka_unit_test(test_lease_sqlite),

@@ -417,18 +417,28 @@ followup_row(struct sql_stmt *st, void *arg)
 	return f->fn(sql_column_int64(st, 0), f->arg);
 }
 
+/* Statement w's rows for report (?1), at most limit (?2), to row. */
+static int
+report_rows(struct store *s, int w, int64_t report, size_t limit,
+    const char *what, int (*row)(struct sql_stmt *, void *), void *arg)
+{
+	struct sql_stmt *st;
+
+	if ((st = ST(w)) == NULL)
+		return -1;
+	sql_bind_int64(st, 1, report);
+	bind_limit(st, 2, limit);
+	return ss_rows(s, st, what, row, arg);
+}
+
 int
 store_wf_followups(struct store *s, int64_t report, size_t limit,
     int (*fn)(int64_t, void *), void *arg)
 {
 	struct followup_rows f = { fn, arg };
-	struct sql_stmt *st;
 
-	if ((st = ST(W_FOLLOWUPS)) == NULL)
-		return -1;
-	sql_bind_int64(st, 1, report);
-	bind_limit(st, 2, limit);
-	return ss_rows(s, st, "reading follow-up reports", followup_row, &f);
+	return report_rows(s, W_FOLLOWUPS, report, limit, "reading follow-up "
+	    "reports", followup_row, &f);
 }
 
 /* What history_row hands a history entry to. */
@@ -460,13 +470,9 @@ store_wf_history(struct store *s, int64_t report, size_t limit,
     int (*fn)(const struct wf_history *, void *), void *arg)
 {
 	struct history_rows e = { fn, arg };
-	struct sql_stmt *st;
 
-	if ((st = ST(W_HISTORY)) == NULL)
-		return -1;
-	sql_bind_int64(st, 1, report);
-	bind_limit(st, 2, limit);
-	return ss_rows(s, st, "reading report history", history_row, &e);
+	return report_rows(s, W_HISTORY, report, limit, "reading report "
+	    "history", history_row, &e);
 }
 
 int

@@ -234,7 +234,10 @@ int store_report_points(struct store *s, int64_t after_id, int64_t since,
  * connection or any other, this process's or another's) since the last
  * call on this connection: 1, 0, or -1 on a store error.  The first call
  * on a connection returns 1.  For one caller per connection: the map's
- * index asks it before reading store_report_points again.
+ * index asks it before reading store_report_points again.  SQLite: PRAGMA
+ * data_version and the connection's own changes; PostgreSQL: the change
+ * notices every commit that changed rows sends (sql.h), read without
+ * waiting, so another process's commit shows once its notice has arrived.
  */
 int store_changed(struct store *s);
 

@@ -20,6 +20,7 @@
 
 #include "veche.h"
 #include "store/sql.h"
+#include "store/sql_store.h"
 #include "store/sqlite_internal.h"
 #include "store/store.h"
 
@@ -80,6 +81,7 @@ static const struct stmt_table *const stmt_tables[STORE_MOD__MAX] = {
 	[STORE_MOD_CALLS] = &store_calls_stmts,
 	[STORE_MOD_BULK] = &store_bulk_stmts,
 	[STORE_MOD_RATELIMIT] = &store_ratelimit_stmts,
+	[STORE_MOD_LEASE] = &store_lease_stmts,
 };
 
 #define STMT_FIXED ((size_t)STORE_MOD__MAX * STORE_MOD_STMTS)
@@ -528,10 +530,14 @@ store_schema_version(struct store *s)
 int
 store_changed(struct store *s)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CORE, ST_DATA_VERSION);
-	int64_t version, changes = sqlite3_total_changes64(s->db);
+	sqlite3_stmt *st;
+	int64_t version, changes;
 	int rc, changed;
 
+	if (s->db == NULL)              /* PostgreSQL: change notices */
+		return ss_store_changed(s);
+	st = sq_stmt(s, STORE_MOD_CORE, ST_DATA_VERSION);
+	changes = sqlite3_total_changes64(s->db);
 	if (st == NULL)
 		return -1;
 	/* Commits by other connections move data_version, this one's own

@@ -437,18 +437,6 @@ store_session_insert(struct store *s,
 	return ss_done(s, st, "writing session");
 }
 
-/* Columns 0 (an integer) and 1 (text, cut) into a struct sq_id_text. */
-static int
-id_text_row(struct sql_stmt *st, void *arg)
-{
-	const struct sq_id_text *o = arg;
-	const char *t = sql_column_text(st, 1);
-
-	*o->id = sql_column_int64(st, 0);
-	snprintf(o->text, o->textlen, "%s", t != NULL ? t : "");
-	return 0;
-}
-
 int
 store_session_find(struct store *s,
     const unsigned char hash[STORE_SESSION_HASH_LEN], int64_t now,
@@ -461,7 +449,7 @@ store_session_find(struct store *s,
 		return -1;
 	bind_hash(st, 1, hash);
 	sql_bind_int64(st, 2, now);
-	return ss_row(s, st, "reading session", id_text_row, &o);
+	return ss_row(s, st, "reading session", ss_id_text_row, &o);
 }
 
 /* Run statement idx of this module with one integer bound. */

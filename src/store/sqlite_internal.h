@@ -54,6 +54,7 @@ enum store_module {
 	STORE_MOD_BULK,         /* loading many reports (sqlite_bulk.c) */
 	STORE_MOD_RATELIMIT,    /* shared rate limits, PostgreSQL only
 	                           (sql_ratelimit.c) */
+	STORE_MOD_LEASE,        /* leases between processes (sqlite_lease.c) */
 	STORE_MOD__MAX
 };
 
@@ -92,6 +93,7 @@ extern const struct stmt_table store_incidents_stmts;
 extern const struct stmt_table store_officials_stmts;
 extern const struct stmt_table store_bulk_stmts;
 extern const struct stmt_table store_ratelimit_stmts;  /* none on SQLite */
+extern const struct stmt_table store_lease_stmts;
 
 /*
  * A report's key in the text index (report_text, core migration 6):

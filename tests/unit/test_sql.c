@@ -8,6 +8,7 @@
  * the converted modules (API keys, addresses) answer alike on both, and
  * a store opened again finds its schema current and its rows.
  */
+#include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 #include <cmocka.h>
 
 #include "veche.h"
+#include "core/workflow.h"
 #include "store/sql.h"
 #include "store/sql_store.h"
 #include "store/store.h"
@@ -40,6 +42,7 @@
 #include "store/store_social.h"
 #include "store/store_ratelimit.h"
 #include "core/limits.h"
+#include "store/store_workflow.h"
 
 #define SLOTS 8
 
@@ -94,7 +97,14 @@ eng_open(struct eng *e, enum sql_engine engine)
 		e->c = sql_conn_pg(pg_url(), SLOTS, err, sizeof(err));
 		if (e->c == NULL)
 			fail_msg("%s", err);
-		/* A clean database for each test: the server is throw-away. */
+		/*
+		 * A clean database for each test: the server is throw-away.
+		 * A failed test's stores stay connected, maybe in a
+		 * transaction holding locks: end their sessions first.
+		 */
+		assert_int_equal(sql_exec(e->c, "SELECT pg_terminate_backend(pid)"
+		    " FROM pg_stat_activity WHERE datname = current_database()"
+		    " AND pid <> pg_backend_pid()"), 0);
 		assert_int_equal(sql_exec(e->c, "DROP SCHEMA public CASCADE; "
 		    "CREATE SCHEMA public"), 0);
 	}
@@ -382,42 +392,11 @@ test_errors_pg(void **state)
 	errors_and_transactions(SQL_PG);
 }
 
-/*
- * What unconverted modules add to the core's tables and beside them, as
- * their SQLite migrations leave it: the workflow's columns of reports
- * (the deadline scan, the ratings and open data read them) and its
- * workflow_updates (the ratings' triggers watch it).  Added after the
- * core schema and before the converted statements are prepared.
- */
-static const char unconverted_core_pg[] =
-	"ALTER TABLE reports ADD COLUMN registered BIGINT;"
-	"ALTER TABLE reports ADD COLUMN forward_due BIGINT;"
-	"ALTER TABLE reports ADD COLUMN answered BIGINT;"
-	"ALTER TABLE reports ADD COLUMN answer TEXT;"
-	"ALTER TABLE reports ADD COLUMN reject_reason INTEGER;"
-	"ALTER TABLE reports ADD COLUMN forwarded_from TEXT;"
-	"ALTER TABLE reports ADD COLUMN forward_reason TEXT;"
-	"ALTER TABLE reports ADD COLUMN extension_reason TEXT;"
-	"ALTER TABLE reports ADD COLUMN extended INTEGER NOT NULL DEFAULT 0;"
-	"ALTER TABLE reports ADD COLUMN fixed INTEGER;"
-	"ALTER TABLE reports ADD COLUMN reporter_user BIGINT;"
-	"ALTER TABLE reports ADD COLUMN reopened INTEGER NOT NULL DEFAULT 0;"
-	"ALTER TABLE reports ADD COLUMN related BIGINT;"
-	"CREATE TABLE workflow_updates(update_id BIGINT PRIMARY KEY"
-	" REFERENCES report_updates(id) ON DELETE CASCADE,"
-	" report BIGINT NOT NULL, action INTEGER NOT NULL, agency TEXT,"
-	" due BIGINT, external_id TEXT, own TEXT, detail INTEGER,"
-	" UNIQUE(report, external_id));";
-
 /* The store of engine: a SQLite file, or the converted modules on pg. */
 static struct store *
 store_of(enum sql_engine engine, char *dir, size_t dirlen)
 {
-	static const struct migration_set *const core[] = {
-		&store_core_schema_pg,
-	};
 	char err[512], path[128];
-	struct sql_conn *c;
 	struct store *s;
 	struct eng e;
 
@@ -430,13 +409,6 @@ store_of(enum sql_engine engine, char *dir, size_t dirlen)
 		dir[0] = '\0';
 		eng_open(&e, SQL_PG);   /* an empty schema */
 		eng_close(&e);
-		c = sql_conn_pg(pg_url(), (size_t)STORE_MOD__MAX *
-		    STORE_MOD_STMTS + 1, err, sizeof(err));
-		if (c == NULL || ss_migrate(c, core, 1, err, sizeof(err)) != 0)
-			fail_msg("%s", err);
-		if (sql_exec(c, unconverted_core_pg) != 0)
-			fail_msg("%s", sql_errmsg(c));
-		sql_conn_free(c);
 		s = ss_open_pg(pg_url(), err, sizeof(err));
 	}
 	if (s == NULL)
@@ -3242,6 +3214,588 @@ test_ratelimit_sqlite_in_memory(void **state)
 /* End of shared rate limits (pglease). */
 
 /*
+ * Workflow and several processes (pgwf): the workflow module on both engines (registration, history,
+ * deadlines, the staff queue, the audit log), its locks on PostgreSQL,
+ * and the several-process primitives: store_changed across two stores
+ * on one database, and the lease of one deadline scanner at a time.
+ */
+
+/* Append a formatted entry to what o gathered, and count it. */
+static void __attribute__((format(printf, 2, 3)))
+seen_add(struct seen *o, const char *fmt, ...)
+{
+	size_t len = strlen(o->text);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(o->text + len, sizeof(o->text) - len, fmt, ap);
+	va_end(ap);
+	o->n++;
+}
+
+/* A text or "-" for NULL. */
+static const char *
+dash(const char *v)
+{
+	return v != NULL ? v : "-";
+}
+
+static int
+on_wf(const struct wf_record *r, void *arg)
+{
+	seen_add(arg, "%lld/%s/%d/%lld/%lld/%lld/%d/%d/%d/%lld/%s;",
+	    (long long)r->id, dash(r->agency), (int)r->status,
+	    (long long)r->register_due, (long long)r->expected,
+	    (long long)r->registered, r->reject_reason, r->fixed, r->reopened,
+	    (long long)r->related, dash(r->service_code));
+	return 0;
+}
+
+static int
+on_history(const struct wf_history *h, void *arg)
+{
+	seen_add(arg, "%d/%d/%s/%s/%lld/%lld/%s/%d;", (int)h->status,
+	    h->action, dash(h->description), dash(h->agency),
+	    (long long)h->due, (long long)h->created, dash(h->own), h->detail);
+	return 0;
+}
+
+static int
+on_followup(int64_t id, void *arg)
+{
+	seen_add(arg, "%lld;", (long long)id);
+	return 0;
+}
+
+static int
+on_audit(const struct store_audit *a, void *arg)
+{
+	seen_add(arg, "%lld/%s/%s/%s/%s/%s;", (long long)a->id, a->actor_name,
+	    a->action, a->prev, a->hash, a->request_id);
+	return 0;
+}
+
+/* Four reports as the reports module writes them, on either engine. */
+static void
+wf_reports(struct store *s)
+{
+	exec_ok(s, "INSERT INTO reports(id, token, service, agency, status,"
+	    " requested, updated, register_due, expected, reopened) VALUES"
+	    " (1, 't1', 'pothole', 'roads', 0, 1781506800, 1781506800,"
+	    " 1781600000, NULL, 0),"
+	    " (2, 't2', 'light', 'parks', 1, 1781506801, 1781506801,"
+	    " 1781510000, 1783000000, 0),"
+	    " (3, 't3', 'light', 'roads', 2, 1781506802, 1781506802,"
+	    " 1781510000, 1784000000, 1),"
+	    " (4, 't4', 'pothole', 'roads', 4, 1781506803, 1781506803,"
+	    " 1781510000, 1782000000, 0)");
+}
+
+/* Register report 1 at now: the record and update the workflow writes. */
+static int
+wf_register(struct store *s, int64_t now, const char *external_id,
+    int64_t *update_id)
+{
+	struct wf_record r;
+	struct wf_update u;
+
+	memset(&r, 0, sizeof(r));
+	r.id = 1;
+	r.agency = "roads";
+	r.status = STATUS_REGISTERED;
+	r.register_due = 1781600000;
+	r.registered = now;
+	r.expected = 1784098800;
+	r.reject_reason = -1;
+	r.fixed = -1;
+	memset(&u, 0, sizeof(u));
+	u.action = WF_REGISTER;
+	u.note = "Зарегистрировано";
+	u.external_id = external_id;
+	u.own = "";
+	return store_wf_apply(s, &r, &u, now, update_id);
+}
+
+static void
+workflow(enum sql_engine engine)
+{
+	const int64_t now = 1781507000;
+	const char *const roads[] = { "roads" };
+	struct store_audit a;
+	struct wf_queue q;
+	struct wf_record r;
+	struct wf_update u;
+	int64_t id = 0, got = 0, last;
+	char dir[64], hash[80];
+	struct seen o;
+	struct store *s = store_of(engine, dir, sizeof(dir));
+
+	wf_reports(s);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_get(s, 1, on_wf, &o), 0);
+	assert_string_equal(o.text, "1/roads/0/1781600000/0/0/-1/-1/0/0/-;");
+	assert_int_equal(store_wf_get(s, 99, on_wf, &o), 1);
+	/* Registered: the record, one public update, its agency's id. */
+	assert_int_equal(wf_register(s, now, "ext-1", &id), 0);
+	assert_true(id > 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_get(s, 1, on_wf, &o), 0);
+	assert_string_equal(o.text, "1/roads/1/1781600000/1784098800/"
+	    "1781507000/-1/-1/0/0/-;");
+	assert_int_equal(store_wf_external(s, 1, "ext-1", &got), 0);
+	assert_int_equal(got, id);
+	assert_int_equal(store_wf_external(s, 1, "ext-2", &got), 1);
+	/* The same agency id again is refused whole: no second update. */
+	assert_int_equal(wf_register(s, now + 1, "ext-1", &got), -1);
+	assert_non_null(strcasestr(store_error(s), "unique"));
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_history(s, 1, 0, on_history, &o), 0);
+	assert_string_equal(o.text, "1/0/Зарегистрировано/-/0/1781507000/"
+	    "/0;");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_get(s, 1, on_wf, &o), 0);
+	assert_non_null(strstr(o.text, "/1781507000/-1/-1/"));
+	/* A report that is not there changes nothing, saying so. */
+	memset(&r, 0, sizeof(r));
+	r.id = 99;
+	r.status = STATUS_CLOSED;
+	r.reject_reason = r.fixed = -1;
+	memset(&u, 0, sizeof(u));
+	u.action = WF_CLOSE;
+	assert_int_equal(store_wf_apply(s, &r, &u, now, &got), -1);
+	assert_string_equal(store_error(s), "no report 99");
+	/* A forward with its agency and an extension's due, in order. */
+	memset(&r, 0, sizeof(r));
+	r.id = 1;
+	r.agency = "parks";
+	r.status = STATUS_REGISTERED;
+	r.forwarded_from = "roads";
+	r.expected = 1784100000;
+	r.extended = 1;
+	r.reject_reason = 2;
+	r.fixed = 1;
+	memset(&u, 0, sizeof(u));
+	u.action = WF_FORWARD;
+	u.agency = "parks";
+	u.due = 1784100000;
+	u.own = "к паркам";
+	u.detail = 3;
+	assert_int_equal(store_wf_apply(s, &r, &u, now + 60, &got), 0);
+	assert_true(got > id);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_history(s, 1, 0, on_history, &o), 0);
+	assert_string_equal(o.text, "1/0/Зарегистрировано/-/0/1781507000//0;"
+	    "1/5/-/parks/1784100000/1781507060/к паркам/3;");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_history(s, 1, 1, on_history, &o), 0);
+	assert_int_equal(o.n, 1);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_get(s, 1, on_wf, &o), 0);
+	assert_string_equal(o.text, "1/parks/1/0/1784100000/0/2/1/0/0/-;");
+	/* Follow-ups of report 1, oldest first. */
+	assert_int_equal(store_wf_set_related(s, 4, 1), 0);
+	assert_int_equal(store_wf_set_related(s, 2, 1), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_followups(s, 1, 0, on_followup, &o), 0);
+	assert_string_equal(o.text, "2;4;");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_followups(s, 1, 1, on_followup, &o), 0);
+	assert_string_equal(o.text, "2;");
+	/* Due before a time: by running deadline; one agency's. */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_due(s, NULL, 1783500000, 0, on_wf, &o), 0);
+	assert_string_equal(o.text, "2/parks/1/1781510000/1783000000/0/-1/-1/0/"
+	    "1/-;");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_due(s, "roads", INT64_MAX, 0, on_wf, &o), 0);
+	assert_string_equal(o.text, "3/roads/2/1781510000/1784000000/0/-1/-1/"
+	    "1/0/-;");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_due(s, NULL, INT64_MAX, 2, on_wf, &o), 0);
+	assert_int_equal(o.n, 2);
+	/* The queue: reopened first, then by deadline; services named. */
+	memset(&q, 0, sizeof(q));
+	q.all_agencies = 1;
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_queue(s, &q, on_wf, &o), 0);
+	assert_int_equal(o.n, 3);
+	assert_non_null(strstr(o.text, "3/roads/2/"));
+	assert_true(strncmp(o.text, "3/", 2) == 0);
+	assert_non_null(strstr(o.text, "/0/-1/-1/1/0/light;2/parks/"));
+	q.all_agencies = 0;
+	q.agencies = roads;
+	q.nagencies = 1;
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_queue(s, &q, on_wf, &o), 0);
+	assert_string_equal(o.text, "3/roads/2/1781510000/1784000000/0/-1/-1/"
+	    "1/0/light;");
+	q.all_agencies = 1;
+	q.status_mask = 1u << STATUS_REGISTERED;
+	q.service = "pothole";
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_queue(s, &q, on_wf, &o), 0);
+	assert_string_equal(o.text, "1/parks/1/0/1784100000/0/2/1/0/0/"
+	    "pothole;");
+	q.status_mask = 0;
+	q.service = NULL;
+	q.limit = 1;
+	q.offset = 1;
+	q.before = 1784050000;
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_queue(s, &q, on_wf, &o), 0);
+	assert_non_null(strstr(o.text, "2/parks/1/"));
+	assert_int_equal(o.n, 1);
+	/* The audit log: empty, then a chain read back in order. */
+	assert_int_equal(store_audit_last(s, &last, hash, sizeof(hash)), 0);
+	assert_int_equal(last, 0);
+	assert_string_equal(hash, "");
+	memset(&a, 0, sizeof(a));
+	a.id = 1;
+	a.created = now;
+	a.actor_role = "admin";
+	a.actor_name = "Админ";
+	a.action = "register";
+	a.object = "report 1";
+	a.before = "{}";
+	a.after = "{\"status\":1}";
+	a.prev = "00";
+	a.hash = "aa11";
+	assert_int_equal(store_audit_insert(s, &a), 0);
+	a.id = 2;
+	a.prev = "aa11";
+	a.hash = "bb22";
+	a.request_id = "req-7";
+	assert_int_equal(store_audit_insert(s, &a), 0);
+	assert_int_equal(store_audit_insert(s, &a), -1);
+	assert_int_equal(store_audit_last(s, &last, hash, sizeof(hash)), 0);
+	assert_int_equal(last, 2);
+	assert_string_equal(hash, "bb22");
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_audit_each(s, on_audit, &o), 0);
+	assert_string_equal(o.text, "1/Админ/register/00/aa11/;"
+	    "2/Админ/register/aa11/bb22/req-7;");
+	/* Opened again: the schema is current, the rows are there. */
+	store_close(s);
+	s = reopen(engine, dir);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_external(s, 1, "ext-1", &got), 0);
+	assert_int_equal(got, id);
+	store_gone(s, dir);
+}
+
+static void
+test_workflow_sqlite(void **state)
+{
+	(void)state;
+	workflow(SQL_SQLITE);
+}
+
+static void
+test_workflow_pg(void **state)
+{
+	(void)state;
+	workflow(SQL_PG);
+}
+
+/* Run sql on s's connection: 0, or -1 (the error in sql_errmsg). */
+static int
+exec_rc(struct store *s, const char *sql)
+{
+	return sql_exec(s->conn, sql);
+}
+
+/*
+ * PostgreSQL has many writers: a transition reads its report FOR UPDATE
+ * and an append the audit log under its lock, so a second process waits
+ * for the first's commit instead of working from what it read before.
+ * NOWAIT asks without waiting.
+ */
+static void
+test_workflow_locks_pg(void **state)
+{
+	static const char row[] = "SELECT 1 FROM reports WHERE id = 1"
+	    " FOR UPDATE NOWAIT";
+	static const char log[] = "DO $$ BEGIN IF NOT"
+	    " pg_try_advisory_xact_lock(hashtext('veche.audit_log')) THEN"
+	    " RAISE EXCEPTION 'audit log locked'; END IF; END $$";
+	char dir[64], hash[80];
+	int64_t last;
+	struct seen o;
+	struct store *a, *b;
+	int own;
+
+	(void)state;
+	a = store_of(SQL_PG, dir, sizeof(dir));
+	b = reopen(SQL_PG, dir);
+	wf_reports(a);
+	/* Read outside a transaction: nothing held. */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_wf_get(a, 1, on_wf, &o), 0);
+	assert_int_equal(exec_rc(b, row), 0);
+	assert_int_equal(exec_rc(b, log), 0);
+	/* Read inside one: the row and the log are a's until it commits. */
+	assert_int_equal(ss_tx_begin(a, &own), 0);
+	assert_true(own);
+	assert_int_equal(store_wf_get(a, 1, on_wf, &o), 0);
+	assert_int_equal(store_audit_last(a, &last, hash, sizeof(hash)), 0);
+	assert_int_equal(exec_rc(b, row), -1);
+	assert_non_null(strstr(sql_errmsg(b->conn), "could not obtain lock"));
+	assert_int_equal(exec_rc(b, log), -1);
+	assert_non_null(strstr(sql_errmsg(b->conn), "audit log locked"));
+	/* Another report stays free. */
+	assert_int_equal(exec_rc(b, "SELECT 1 FROM reports WHERE id = 2"
+	    " FOR UPDATE NOWAIT"), 0);
+	assert_int_equal(ss_tx_end(a, own, 1), 0);
+	assert_int_equal(exec_rc(b, row), 0);
+	assert_int_equal(exec_rc(b, log), 0);
+	store_close(b);
+	store_gone(a, dir);
+}
+
+#define APPENDS 40
+
+/* One appender of test_audit_chain_pg's threads, on a store of its own. */
+struct appender {
+	struct store *s;
+	pthread_barrier_t *start;
+	int rc;
+	char err[256];
+};
+
+/* Append APPENDS entries, each in a transaction of its own. */
+static void *
+append_all(void *arg)
+{
+	struct appender *a = arg;
+	char prev[80], hash[80];
+	struct store_audit e;
+	int64_t last;
+	int i, own;
+
+	pthread_barrier_wait(a->start);
+	for (i = 0; i < APPENDS && a->rc == 0; i++) {
+		if ((a->rc = ss_tx_begin(a->s, &own)) == -1)
+			break;
+		if ((a->rc = store_audit_last(a->s, &last, prev,
+		    sizeof(prev))) == 0) {
+			memset(&e, 0, sizeof(e));
+			snprintf(hash, sizeof(hash), "h%lld",
+			    (long long)last + 1);
+			e.id = last + 1;
+			e.created = 1781506800 + last;
+			e.actor_role = e.actor_name = e.action = e.object = "t";
+			e.before = e.after = "";
+			e.prev = prev;
+			e.hash = hash;
+			a->rc = store_audit_insert(a->s, &e);
+		}
+		if (ss_tx_end(a->s, own, a->rc == 0) == -1)
+			a->rc = -1;
+	}
+	if (a->rc != 0)
+		snprintf(a->err, sizeof(a->err), "%s", store_error(a->s));
+	return NULL;
+}
+
+/* What on_link checks: ids 1, 2 ..., each naming its predecessor. */
+struct chain {
+	int64_t n;
+	char hash[80];
+	int broken;
+};
+
+static int
+on_link(const struct store_audit *e, void *arg)
+{
+	struct chain *c = arg;
+
+	if (e->id != c->n + 1 || strcmp(e->prev, c->hash) != 0)
+		c->broken++;
+	c->n = e->id;
+	snprintf(c->hash, sizeof(c->hash), "%s", e->hash);
+	return 0;
+}
+
+/*
+ * Two processes appending to the audit log at once: each append reads
+ * the last entry and writes the next in one transaction, and the log's
+ * lock queues them, so the log stays one chain with no id taken twice.
+ */
+static void
+test_audit_chain_pg(void **state)
+{
+	pthread_barrier_t start;
+	struct appender w[2];
+	struct chain c;
+	pthread_t t[2];
+	char dir[64];
+	size_t i;
+
+	(void)state;
+	memset(w, 0, sizeof(w));
+	w[0].s = store_of(SQL_PG, dir, sizeof(dir));
+	w[1].s = reopen(SQL_PG, dir);
+	/* A queue that never moved would fail at the timeout, not hang. */
+	for (i = 0; i < 2; i++) {
+		exec_ok(w[i].s, "SET lock_timeout = '30s'");
+		w[i].start = &start;
+	}
+	assert_int_equal(pthread_barrier_init(&start, NULL, 2), 0);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, append_all, &w[i]),
+		    0);
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&start);
+	for (i = 0; i < 2; i++)
+		if (w[i].rc != 0)
+			fail_msg("appender %zu: %s", i, w[i].err);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(store_audit_each(w[0].s, on_link, &c), 0);
+	assert_int_equal(c.n, 2 * APPENDS);
+	assert_int_equal(c.broken, 0);
+	store_close(w[1].s);
+	store_gone(w[0].s, dir);
+}
+
+/*
+ * store_changed on s, waiting for the socket when it says 0: a notice
+ * leaves the committing server on its own time.  SQLite answers at once.
+ */
+static int
+await_changed(struct store *s)
+{
+	struct pollfd p;
+	int rc, i;
+
+	for (i = 0; i < 100; i++) {
+		if ((rc = store_changed(s)) != 0)
+			return rc;
+		if ((p.fd = sql_notice_fd(s->conn)) < 0)
+			return 0;
+		p.events = POLLIN;
+		p.revents = 0;
+		if (poll(&p, 1, 30000) != 1)
+			fail_msg("no change notice in 30 s");
+	}
+	return 0;
+}
+
+/*
+ * Two stores on one database, as two processes have: a commit through
+ * one is seen by the other's store_changed (SQLite: data_version;
+ * PostgreSQL: NOTIFY), once; a rollback is not; nor is nothing.
+ */
+static void
+changed(enum sql_engine engine)
+{
+	char dir[64];
+	int64_t id;
+	struct store *a = store_of(engine, dir, sizeof(dir)), *b;
+	int own;
+
+	b = reopen(engine, dir);
+	wf_reports(a);
+	/* The first call says "changed": nothing was seen before. */
+	assert_int_equal(store_changed(a), 1);
+	assert_int_equal(store_changed(a), 0);
+	assert_int_equal(store_changed(b), 1);
+	assert_int_equal(store_changed(b), 0);
+	/* A transaction committed by a. */
+	assert_int_equal(wf_register(a, 1781507000, NULL, &id), 0);
+	assert_int_equal(await_changed(b), 1);
+	assert_int_equal(store_changed(b), 0);
+	assert_int_equal(await_changed(a), 1);
+	assert_int_equal(store_changed(a), 0);
+	/* Rolled back: nothing for b. */
+	assert_int_equal(ss_tx_begin(a, &own), 0);
+	assert_int_equal(wf_register(a, 1781507001, NULL, &id), 0);
+	assert_int_equal(ss_tx_end(a, own, 0), -1);
+	assert_int_equal(store_changed(b), 0);
+	/* A write outside a transaction, by b this time. */
+	assert_int_equal(store_wf_set_related(b, 4, 1), 0);
+	assert_int_equal(await_changed(a), 1);
+	assert_int_equal(store_changed(a), 0);
+	assert_int_equal(await_changed(b), 1);
+	assert_int_equal(store_changed(b), 0);
+	store_close(b);
+	store_gone(a, dir);
+}
+
+static void
+test_changed_sqlite(void **state)
+{
+	(void)state;
+	changed(SQL_SQLITE);
+}
+
+static void
+test_changed_pg(void **state)
+{
+	(void)state;
+	changed(SQL_PG);
+}
+
+/*
+ * The lease of one deadline scanner: on PostgreSQL one store holds it at
+ * a time, and it passes on when its holder's connection ends; on SQLite
+ * (one process) every store is granted it.
+ */
+static void
+lease(enum sql_engine engine)
+{
+	const int pg = engine == SQL_PG;
+	char dir[64], err[512];
+	struct sql_conn *c;
+	struct store *a = store_of(engine, dir, sizeof(dir)), *b;
+	int own;
+
+	b = reopen(engine, dir);
+	assert_int_equal(store_lease_try(a, "scan"), 1);
+	assert_int_equal(store_lease_try(b, "scan"), !pg);
+	assert_int_equal(store_lease_try(b, "other"), 1);
+	/* A rolled-back transaction keeps it: it is the session's. */
+	assert_int_equal(ss_tx_begin(a, &own), 0);
+	assert_int_equal(ss_tx_end(a, own, 0), -1);
+	assert_int_equal(store_lease_try(b, "scan"), !pg);
+	/* Given back, it is b's; given back twice, the second says so. */
+	assert_int_equal(store_lease_release(a, "scan"), 0);
+	assert_int_equal(store_lease_release(a, "scan"), pg);
+	assert_int_equal(store_lease_try(b, "scan"), 1);
+	assert_int_equal(store_lease_try(a, "scan"), !pg);
+	/* b's process dies: its server session ends, the lease is free. */
+	store_close(b);
+	if (pg) {
+		/* Wait for that session's end on a connection of our own. */
+		if ((c = sql_conn_pg(pg_url(), 1, err, sizeof(err))) == NULL)
+			fail_msg("%s", err);
+		if (sql_exec(c, "SET lock_timeout = '30s';"
+		    " SELECT pg_advisory_lock(hashtext('scan'));"
+		    " SELECT pg_advisory_unlock(hashtext('scan'))") != 0)
+			fail_msg("%s", sql_errmsg(c));
+		sql_conn_free(c);
+	}
+	assert_int_equal(store_lease_try(a, "scan"), 1);
+	store_gone(a, dir);
+}
+
+static void
+test_lease_sqlite(void **state)
+{
+	(void)state;
+	lease(SQL_SQLITE);
+}
+
+static void
+test_lease_pg(void **state)
+{
+	(void)state;
+	lease(SQL_PG);
+}
+
+/* End of workflow and several processes (pgwf). */
+
+/*
  * Social (votes, comments, their marks, moderation and appeals, photos,
  * rate counters) and listening's posts module (sources, posts, saved
  * queries and matches, corrections, aliases, districts, trends, spikes
@@ -4076,6 +4630,7 @@ test_migrations_numbered_alike(void **state)
 	assert_int_equal(store_ratings_schema_pg.n, store_ratings_schema.n);
 	assert_int_equal(store_social_schema_pg.n, store_social_schema.n);
 	assert_int_equal(store_posts_schema_pg.n, store_posts_schema.n);
+	assert_int_equal(store_workflow_schema_pg.n, store_workflow_schema.n);
 }
 
 int
@@ -4128,6 +4683,15 @@ main(void)
 		cmocka_unit_test(test_ratelimit_store_pg),
 		cmocka_unit_test(test_limits_shared_pg),
 		cmocka_unit_test(test_ratelimit_sqlite_in_memory),
+		/* Workflow and several processes (pgwf). */
+		cmocka_unit_test(test_workflow_sqlite),
+		cmocka_unit_test(test_workflow_pg),
+		cmocka_unit_test(test_workflow_locks_pg),
+		cmocka_unit_test(test_audit_chain_pg),
+		cmocka_unit_test(test_changed_sqlite),
+		cmocka_unit_test(test_changed_pg),
+		cmocka_unit_test(test_lease_sqlite),
+		cmocka_unit_test(test_lease_pg),
 		/* Social and posts (pgsoc). */
 		cmocka_unit_test(test_social_sqlite),
 		cmocka_unit_test(test_social_pg),

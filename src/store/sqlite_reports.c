@@ -197,6 +197,63 @@ static const char *const text_walk_qfilter_sql[QF__MAX] = {
 	[QF_TEXT] = "t.report_text MATCH ?",
 };
 
+/* 1 if a query of these filters and order walks the text index. */
+static int
+text_walks(unsigned bits, enum report_order order)
+{
+	return (bits & (1u << QF_TEXT)) && order == ORDER_REQUESTED_DESC;
+}
+
+/*
+ * The walk's MATCH expression: each word of text ("w" or "w"*, as
+ * search_terms writes them) ORed with the day mark (core migration 8),
+ * so the AND of the words matches at least once a day and FTS5 stops
+ * within a day of the window's start, where it checks its lower bound;
+ * the marks have no key and the join drops them.  NULL for other syntax
+ * (then text is bound as it is) or no memory; the caller frees it.
+ */
+static char *
+walk_expr(const char *text)
+{
+	static const char mark[] = " OR \"" SEARCH_DAY_MARK "\")";
+	size_t quotes = 0, len = 0, cap;
+	const char *p, *w;
+	char *out;
+	int n;
+
+	for (p = text; *p != '\0'; p++)
+		quotes += *p == '"';
+	/* Per word at most: " AND (" and the mark. */
+	cap = strlen(text) + (quotes / 2 + 1) * (sizeof(mark) + 6) + 1;
+	if ((out = malloc(cap)) == NULL)
+		return NULL;
+	for (p = text; *p != '\0';) {
+		if (*(w = p) != '"')
+			goto fail;
+		for (p++; *p != '\0' && (*p != '"' || p[1] == '"'); p++)
+			if (*p == '"')
+				p++;
+		if (*p++ != '"')
+			goto fail;
+		if (*p == '*')
+			p++;
+		n = snprintf(out + len, cap - len, "%s(%.*s%s",
+		    len > 0 ? " AND " : "", (int)(p - w), w, mark);
+		if (n < 0 || (size_t)n >= cap - len)
+			goto fail;
+		len += (size_t)n;
+		if (*p == ' ')
+			p++;
+		else if (*p != '\0')
+			goto fail;
+	}
+	if (len > 0)
+		return out;
+fail:
+	free(out);
+	return NULL;
+}
+
 static const char *const order_sql[ORDER__MAX] = {
 	[ORDER_REQUESTED_DESC] = " ORDER BY r.requested DESC, r.id DESC",
 	[ORDER_UPDATED_DESC] = " ORDER BY r.updated DESC, r.id DESC",
@@ -572,7 +629,7 @@ query_stmt(struct store *s, unsigned bits, enum report_order order)
 
 	if ((st = sq_shape(s, key, NULL)) != NULL)
 		return st;
-	walk = (bits & (1u << QF_TEXT)) && order == ORDER_REQUESTED_DESC;
+	walk = text_walks(bits, order);
 	/*
 	 * A small box: the R*Tree's reports are judged (time, status) and
 	 * ordered from reports_area_cover (migration 5), and only the page's
@@ -706,7 +763,7 @@ store_report_query(struct store *s, const struct report_query *q,
 {
 	const char *media[VECHE_MAX_MEDIA];
 	struct report_rows e = { s, fn, arg, media, NULL };
-	char *ids = NULL, *svcs = NULL, *mbuf = NULL;
+	char *ids = NULL, *svcs = NULL, *mbuf = NULL, *expr = NULL;
 	sqlite3_stmt *st;
 	double box[4];
 	unsigned bits = 0;
@@ -788,8 +845,11 @@ store_report_query(struct store *s, const struct report_query *q,
 	}
 	if (q->agency != NULL)
 		sq_bind_text(st, i++, q->agency);
-	if (q->text != NULL)
-		sq_bind_text(st, i++, q->text);
+	if (q->text != NULL) {
+		if (text_walks(bits, q->order))
+			expr = walk_expr(q->text);
+		sq_bind_text(st, i++, expr != NULL ? expr : q->text);
+	}
 	if (q->after_id != 0)
 		sqlite3_bind_int64(st, i++, q->after_id);
 	sqlite3_bind_int64(st, i++, q->limit ? (sqlite3_int64)q->limit : -1);
@@ -797,6 +857,7 @@ store_report_query(struct store *s, const struct report_query *q,
 	e.mbuf = mbuf;
 	ret = sq_rows(s, st, "querying reports", query_row, &e);
 out:
+	free(expr);
 	free(mbuf);
 	free(svcs);
 	free(ids);

@@ -226,7 +226,7 @@ static const char *const core_migrations[] = {
 	("WITH RECURSIVE d(t) AS (SELECT 946684800 UNION ALL"
 	" SELECT t + 86400 FROM d WHERE t < 4102444800)"
 	" INSERT INTO report_text(rowid, description, address)"
-	" SELECT (t << 24) + 16777215, 'x0veche0day', '' FROM d;"),
+	" SELECT (t << 24) + 16777215, CAST(x'ff' AS TEXT), '' FROM d;"),
 };
 
 /*

@@ -10,6 +10,7 @@
  * connection's statement cache (sq_shape), keyed by the filter bits and
  * the order.  User input is only ever bound.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,17 +210,19 @@ text_walks(unsigned bits, enum report_order order)
  * search_terms writes them) ORed with the day mark (core migration 8),
  * so the AND of the words matches at least once a day and FTS5 stops
  * within a day of the window's start, where it checks its lower bound;
- * the marks have no key and the join drops them.  NULL for other syntax
- * (then text is bound as it is) or no memory; the caller frees it.
+ * the marks have no key and the join drops them.  NULL, and text is
+ * bound as it is, for one word of letters and digits alone (each of its
+ * matches is a match: FTS5 stops there already), other syntax or no
+ * memory; the caller frees it.
  */
 static char *
 walk_expr(const char *text)
 {
 	static const char mark[] = " OR \"" SEARCH_DAY_MARK "\")";
-	size_t quotes = 0, len = 0, cap;
+	size_t quotes = 0, len = 0, words = 0, cap;
 	const char *p, *w;
 	char *out;
-	int n;
+	int n, phrase = 0;
 
 	for (p = text; *p != '\0'; p++)
 		quotes += *p == '"';
@@ -230,11 +233,16 @@ walk_expr(const char *text)
 	for (p = text; *p != '\0';) {
 		if (*(w = p) != '"')
 			goto fail;
-		for (p++; *p != '\0' && (*p != '"' || p[1] == '"'); p++)
+		for (p++; *p != '\0' && (*p != '"' || p[1] == '"'); p++) {
+			/* Perhaps more than one token: a phrase. */
+			if ((unsigned char)*p < 0x80 && !isalnum((unsigned char)*p))
+				phrase = 1;
 			if (*p == '"')
 				p++;
+		}
 		if (*p++ != '"')
 			goto fail;
+		words++;
 		if (*p == '*')
 			p++;
 		n = snprintf(out + len, cap - len, "%s(%.*s%s",
@@ -247,7 +255,7 @@ walk_expr(const char *text)
 		else if (*p != '\0')
 			goto fail;
 	}
-	if (len > 0)
+	if (words > 1 || (words == 1 && phrase))
 		return out;
 fail:
 	free(out);

@@ -186,6 +186,22 @@ class TestLongWalks(ServerTestCase):
         self.assertEqual(self.ids({"q": "скамейка", "page_size": "100"}),
                          list(reversed(self.benches)))
 
+    def test_in_a_small_box(self):
+        newest = list(reversed(self.pits))
+        self.assertEqual(self.ids({"q": "ямы", "bbox": WEST_BBOX,
+                                   "page_size": "5", "page": "2"}),
+                         newest[5:10])
+        self.assertEqual(self.ids({"q": "яма", "bbox": WEST_BBOX,
+                                   "start_date": w3c(self.server.now() -
+                                                     3 * DAY - HOUR)}),
+                         newest[:3])
+        self.assertEqual(self.ids({"q": "яма дорога", "bbox": WEST_BBOX,
+                                   "page_size": "100"}), newest)
+        self.assertEqual(self.ids({"q": "яма скамейка", "bbox": WEST_BBOX}),
+                         [])
+        self.assertEqual(self.ids({"q": "скамейка", "bbox": WEST_BBOX}), [])
+        self.assertEqual(self.ids({"q": "кто-то", "bbox": WEST_BBOX}), [])
+
     def test_marks_never_shown(self):
         # The marks' one byte (not UTF-8): the marks have no report.
         for q in ("\udcff", "\udcff яма"):

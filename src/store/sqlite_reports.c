@@ -199,7 +199,7 @@ static const char *const text_walk_qfilter_sql[QF__MAX] = {
 };
 
 /*
- * In a small box, each of the box's reports is probed for the words
+ * In a small box (or circle), each of its reports is probed for the words
  * instead: at most GEO_PROBE_LIMIT probes, where a walk of a common word
  * read every match in the window to find the few inside the box (160 ms
  * for `дома` in a box of 679 reports at a million reports; 3.4 ms so).
@@ -222,7 +222,7 @@ text_plan(unsigned bits, enum report_order order)
 {
 	if (!(bits & (1u << QF_TEXT)))
 		return TEXT_SET;
-	if (bits & (1u << QF_BBOX))
+	if (bits & ((1u << QF_BBOX) | (1u << QF_RADIUS)))
 		return TEXT_PROBE;
 	return order == ORDER_REQUESTED_DESC ? TEXT_WALK : TEXT_SET;
 }

@@ -202,6 +202,15 @@ class TestLongWalks(ServerTestCase):
         self.assertEqual(self.ids({"q": "скамейка", "bbox": WEST_BBOX}), [])
         self.assertEqual(self.ids({"q": "кто-то", "bbox": WEST_BBOX}), [])
 
+    def test_in_a_small_circle(self):
+        near = {"lat": str(WEST_POINT[0]), "long": str(WEST_POINT[1]),
+                "radius": "500"}
+        newest = list(reversed(self.pits))
+        self.assertEqual(self.ids(dict(near, q="ямы", page_size="3")),
+                         newest[:3])
+        self.assertEqual(self.ids(dict(near, q="яма скамейка")), [])
+        self.assertEqual(self.ids(dict(near, q="скамейка")), [])
+
     def test_marks_never_shown(self):
         # The marks' one byte (not UTF-8): the marks have no report.
         for q in ("\udcff", "\udcff яма"):

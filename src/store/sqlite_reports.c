@@ -232,11 +232,11 @@ text_plan(unsigned bits, enum report_order order)
  * "w"*, as search_terms writes them) ORed with the day mark (core
  * migration 8), so the AND of the words matches at least once a day and
  * FTS5 stops within a day of the key range's start (a walk's, newest
- * first) or end (a probe's), where it checks that bound; the marks have no
- * key and the join drops them.  NULL, and text is
- * bound as it is, for one word of letters and digits alone (each of its
- * matches is a match: FTS5 stops there already), other syntax or no
- * memory; the caller frees it.
+ * first) or end (a probe's), where it checks that bound; the marks have
+ * no key and the join drops them.  NULL, and text is bound as it is, for
+ * one word of letters and digits alone (each of its matches is a match:
+ * FTS5 stops there already), other syntax or no memory; the caller frees
+ * it.
  */
 static char *
 walk_expr(const char *text)

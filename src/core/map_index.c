@@ -35,6 +35,11 @@
 #define DAY             86400
 #define HINT_SPAN       3600            /* s: how long a bucket's hints serve */
 #define HINTS           4
+#define WINDOWS         (HINTS - 1)     /* the standing periods: 7, 30, 90 days */
+#define SUB_BITS        2               /* a bucket's cells: BUCKET_ZOOM + 2 */
+#define SUBS            (1 + (1 << (2 * SUB_BITS)))     /* and the bucket */
+#define WIN_SKEW        2               /* s: a view's clock behind the windows' */
+#define E7              1e7             /* sums of degrees in 10^-7 */
 
 /*
  * The map's periods end now and start 7, 30 or 90 days before
@@ -65,6 +70,16 @@ struct sums {
 };
 
 /*
+ * A standing period's reports in a cell, by status: how many, and their
+ * latitudes and longitudes in 10^-7 degrees (integers: a report leaving
+ * the period takes away exactly what it brought).
+ */
+struct wsum {
+	int64_t lat[STATUS__MAX], lon[STATUS__MAX];
+	int64_t n[STATUS__MAX];
+};
+
+/*
  * The reports of one cell at BUCKET_ZOOM, oldest first (by time of
  * request, then id) once catch_up has sorted what came out of order, so a
  * view reads only its period's reports.  marks[k] sums pts[0 .. k *
@@ -79,6 +94,15 @@ struct bucket {
 	/* pts[hint_lo[k] .. hint_hi[k]): requested in [at, at + HINT_SPAN),
 	 * at = the index's hint_at - hint_ago[k]. */
 	uint32_t hint_lo[HINTS], hint_hi[HINTS];
+	/*
+	 * The standing periods at the index's win_at: window k is pts[win_lo[k]
+	 * .. win_hi), requested from win_at - hint_ago[k + 1] to win_at; its
+	 * sums are win[k * SUBS]: the bucket's, then its 16 cells' at
+	 * BUCKET_ZOOM + SUB_BITS (sub_of).  Valid when win_ok and not stale.
+	 */
+	struct wsum *win;
+	uint32_t win_lo[WINDOWS], win_hi;
+	int win_ok;
 	int unsorted;
 	int stale;
 };
@@ -102,6 +126,7 @@ struct map_index {
 	int loaded;
 	_Atomic int retry;              /* the last catch-up failed */
 	_Atomic int64_t hint_at;        /* the hour of the buckets' hints; 0 */
+	_Atomic int64_t win_at;         /* the second of the windows; 0: none */
 	char (*codes)[VECHE_MAX_CODE + 1];
 	size_t ncodes;
 };
@@ -145,6 +170,7 @@ map_index_free(struct map_index *m)
 		m->nbuckets--;
 		free(m->buckets[m->nbuckets].pts);
 		free(m->buckets[m->nbuckets].marks);
+		free(m->buckets[m->nbuckets].win);
 	}
 	free(m->buckets);
 	free(m->slots);
@@ -452,21 +478,97 @@ mark(struct bucket *k)
 	return 0;
 }
 
+/* The cell of p at BUCKET_ZOOM + SUB_BITS within its bucket: 0 to 15. */
+static unsigned
+sub_of(const struct point *p)
+{
+	unsigned sh = FIX_BITS - CELL_BITS - BUCKET_ZOOM - SUB_BITS;
+	unsigned mask = (1u << SUB_BITS) - 1;
+
+	return ((p->x >> sh) & mask) | ((p->y >> sh) & mask) << SUB_BITS;
+}
+
+static void
+wsum_add(struct wsum *w, const struct point *p, int64_t sign)
+{
+	w->n[p->status] += sign;
+	w->lat[p->status] += sign * llround(p->lat * E7);
+	w->lon[p->status] += sign * llround(p->lon * E7);
+}
+
+/* Add (sign 1) or take away (-1) pts[lo .. hi) of k to window w's sums. */
+static void
+win_range(struct bucket *k, int w, size_t lo, size_t hi, int64_t sign)
+{
+	struct wsum *s = &k->win[w * SUBS];
+	size_t i;
+
+	for (i = lo; i < hi; i++) {
+		wsum_add(&s[0], &k->pts[i], sign);
+		wsum_add(&s[1 + sub_of(&k->pts[i])], &k->pts[i], sign);
+	}
+}
+
+/* The windows of k at second at, summed anew; -1: no memory. */
+static int
+win_build(struct bucket *k, int64_t at)
+{
+	int w;
+
+	k->win_ok = 0;
+	if (k->win == NULL &&
+	    (k->win = calloc(WINDOWS * SUBS, sizeof(*k->win))) == NULL)
+		return -1;
+	memset(k->win, 0, WINDOWS * SUBS * sizeof(*k->win));
+	k->win_hi = (uint32_t)lower_bound(k, 0, k->n, at + 1);
+	for (w = 0; w < WINDOWS; w++) {
+		k->win_lo[w] = (uint32_t)lower_bound(k, 0, k->win_hi,
+		    at - hint_ago[w + 1]);
+		win_range(k, w, k->win_lo[w], k->win_hi, 1);
+	}
+	k->win_ok = 1;
+	return 0;
+}
+
+/*
+ * The windows of k moved forward to second at: the reports that left
+ * taken away, those that came added (k unchanged since they were built).
+ */
+static void
+win_move(struct bucket *k, int64_t at)
+{
+	size_t hi = lower_bound(k, k->win_hi, k->n, at + 1), lo, cut;
+	int w;
+
+	for (w = 0; w < WINDOWS; w++) {
+		lo = lower_bound(k, k->win_lo[w], hi, at - hint_ago[w + 1]);
+		cut = lo < k->win_hi ? lo : k->win_hi;
+		win_range(k, w, k->win_lo[w], cut, -1);
+		win_range(k, w, lo > k->win_hi ? lo : k->win_hi, hi, 1);
+		k->win_lo[w] = (uint32_t)lo;
+	}
+	k->win_hi = (uint32_t)hi;
+}
+
 /*
  * Sort the buckets that came out of order, note where each report is, and
  * sum the changed ones again; -1: no memory (the bucket stays stale, and
  * views count its reports one by one).  The hints of the changed buckets,
- * or of all when hint_at moved, for hint_at.
+ * or of all when hint_at moved, for hint_at; the windows of the changed
+ * ones, or of all when win_at moved (0: where they are), for win_at.
  */
 static int
-sort_buckets(struct map_index *m, int64_t hint_at)
+sort_buckets(struct map_index *m, int64_t hint_at, int64_t win_at)
 {
+	int64_t was = atomic_load(&m->win_at);
 	size_t b, i;
 	int rehint, rc = 0;
 
 	if (hint_at < atomic_load(&m->hint_at))
 		hint_at = atomic_load(&m->hint_at);
 	rehint = hint_at != atomic_load(&m->hint_at);
+	if (win_at == 0)
+		win_at = was;
 
 	for (b = 0; b < m->nbuckets; b++) {
 		struct bucket *k = &m->buckets[b];
@@ -483,8 +585,16 @@ sort_buckets(struct map_index *m, int64_t hint_at)
 			hint(k, hint_at);
 		if (k->stale && mark(k) == -1)
 			rc = -1;
+		/* A bucket without windows is counted as before: no error. */
+		if (win_at == 0 || k->stale)
+			continue;
+		if (changed || !k->win_ok || win_at < was)
+			win_build(k, win_at);
+		else if (win_at > was)
+			win_move(k, win_at);
 	}
 	atomic_store(&m->hint_at, hint_at);
+	atomic_store(&m->win_at, win_at);
 	return rc;
 }
 
@@ -600,6 +710,7 @@ static int
 catch_up(struct map_index *m, struct store *s, int64_t now)
 {
 	int64_t since, clk, hint_at = now > 0 ? now - now % HINT_SPAN : 0;
+	int64_t win_at;
 	int rc, changed;
 
 	/* Nothing committed since this connection last looked: the index
@@ -608,10 +719,18 @@ catch_up(struct map_index *m, struct store *s, int64_t now)
 	if (changed == -1)
 		return -1;
 	/* Hints move forward only: a view of the hour before (a thread that
-	 * read the clock first) searches its buckets whole. */
-	if (!changed && hint_at <= atomic_load(&m->hint_at))
+	 * read the clock first) searches its buckets whole.  So do the
+	 * windows, unless the clock went back further than threads read it
+	 * apart: a view of a second they left is counted as before. */
+	win_at = atomic_load(&m->win_at);
+	win_at = now > win_at || now < win_at - WIN_SKEW ? now : 0;
+	if (!changed && hint_at <= atomic_load(&m->hint_at) && win_at == 0)
 		return 0;
 	pthread_rwlock_wrlock(&m->lock);
+	/* Another thread may have moved them meanwhile. */
+	if (win_at != 0 && win_at < atomic_load(&m->win_at) &&
+	    win_at >= atomic_load(&m->win_at) - WIN_SKEW)
+		win_at = 0;
 	/*
 	 * The first time every report comes by id: none by time.  Later,
 	 * changes a few seconds behind the newest seen too, for a writer
@@ -625,7 +744,7 @@ catch_up(struct map_index *m, struct store *s, int64_t now)
 	    VECHE_MAP_RESCAN : INT64_MAX;
 	rc = changed ? store_report_points(s, m->max_id, since, on_point, m) :
 	    0;
-	if (sort_buckets(m, hint_at) == -1)
+	if (sort_buckets(m, hint_at, win_at) == -1)
 		rc = -1;
 	if (rc == 0 && !m->loaded) {
 		size_t bytes, reports, marks;
@@ -803,6 +922,8 @@ struct tally {
 	const struct grid *g;
 	int zoom;
 	int64_t hint_at;                /* the buckets' hints' hour, or 0 */
+	int win;                        /* the buckets' window of f, or -1 */
+	uint32_t bx0, bx1, by0, by1;    /* f's box in fixed Web Mercator */
 	struct cell *cells;
 	struct newest newest;
 	struct map_result *out;
@@ -962,10 +1083,115 @@ reach_of(const struct report_query *q, struct reach *r)
 	r->iy1 = s - 1;
 }
 
+enum side { OUTSIDE, CUT, INSIDE };
+
+/*
+ * Where the cell of 2^bits by 2^bits fixed units from (x, y) lies against
+ * the view's box.  Only a cell strictly inside (or outside) in fixed units
+ * is inside (or outside) in degrees too: floor keeps order.
+ */
+static enum side
+side_of(const struct tally *t, uint32_t x, uint32_t y, unsigned bits)
+{
+	uint32_t x1 = x + ((1u << bits) - 1), y1 = y + ((1u << bits) - 1);
+
+	if (x1 < t->bx0 || x > t->bx1 || y1 < t->by0 || y > t->by1)
+		return OUTSIDE;
+	if (x > t->bx0 && x1 < t->bx1 && y > t->by0 && y1 < t->by1)
+		return INSIDE;
+	return CUT;
+}
+
+/* Add a window's sums w, reports all in the view's cell of (x, y); how
+ * many were added. */
+static int64_t
+count_sums(struct tally *t, const struct wsum *w, uint32_t x, uint32_t y)
+{
+	struct cell *c = cell_of(t, x, y);
+	unsigned mask = t->f->status_mask;
+	int64_t n = 0;
+	int st;
+
+	for (st = 0; st < STATUS__MAX; st++) {
+		if (!((mask >> st) & 1) || w->n[st] == 0)
+			continue;
+		c->by_status[st] += w->n[st];
+		c->lat += (double)w->lat[st] / E7;
+		c->lon += (double)w->lon[st] / E7;
+		n += w->n[st];
+	}
+	c->count += n;
+	t->out->total += n;
+	return n;
+}
+
+/*
+ * Count bucket b at zoom BUCKET_ZOOM + SUB_BITS or coarser, for one of its
+ * windows (t->win: no service or agency filter): the bucket from its sums
+ * when the box holds it whole and the view's cell does too, else each of
+ * its 16 cells from theirs when the box holds it, and only the reports of
+ * the cells the box's edge cuts one by one.  Ids are not listed (a view
+ * of at most VECHE_MAP_POINTS is counted again one by one); the newest of
+ * the reports counted from sums are read from the window's end back.
+ */
+static void
+count_fast(struct tally *t, const struct bucket *b)
+{
+	const unsigned bb = FIX_BITS - CELL_BITS - BUCKET_ZOOM;
+	const unsigned sb = bb - SUB_BITS, side = 1u << SUB_BITS;
+	const struct wsum *w = &b->win[t->win * SUBS];
+	uint32_t x = (uint32_t)b->cx << bb, y = (uint32_t)b->cy << bb;
+	unsigned in = 0, cut = 0, mask = t->f->status_mask, k;
+	struct newest *h = &t->newest;
+	enum side whole = side_of(t, x, y, bb);
+	size_t lo = b->win_lo[t->win], hi = b->win_hi, i;
+
+	if (whole == OUTSIDE || lo == hi)
+		return;
+	if (whole == INSIDE && t->zoom <= BUCKET_ZOOM) {
+		if (count_sums(t, &w[0], x, y) > 0)
+			in = (1u << (SUBS - 1)) - 1;
+	} else {
+		for (k = 0; k < SUBS - 1; k++) {
+			uint32_t sx = x + ((k % side) << sb);
+			uint32_t sy = y + ((k / side) << sb);
+
+			switch (side_of(t, sx, sy, sb)) {
+			case INSIDE:
+				if (count_sums(t, &w[1 + k], sx, sy) > 0)
+					in |= 1u << k;
+				break;
+			case CUT:
+				cut |= 1u << k;
+				break;
+			case OUTSIDE:
+				break;
+			}
+		}
+	}
+	if (cut != 0)
+		for (i = lo; i < hi; i++)
+			if (((cut >> sub_of(&b->pts[i])) & 1) &&
+			    matches(t->f, &b->pts[i]))
+				count_point(t, &b->pts[i]);
+	/* The newest of those counted from sums, from the window's end back. */
+	for (i = hi; in != 0 && i-- > lo;) {
+		const struct point *p = &b->pts[i];
+
+		if (newest_below(h, p->id, p->requested))
+			break;
+		if (((in >> sub_of(p)) & 1) && ((mask >> p->status) & 1))
+			newest_add(h, p->id, p->requested);
+	}
+}
+
 static void
 count_view(struct tally *t, const struct reach *r, const struct bucket *b)
 {
-	if (t->zoom <= BUCKET_ZOOM && t->f->nservices == 0 &&
+	if (t->win >= 0 && t->zoom <= BUCKET_ZOOM + SUB_BITS && b->win_ok &&
+	    !b->stale)
+		count_fast(t, b);
+	else if (t->zoom <= BUCKET_ZOOM && t->f->nservices == 0 &&
 	    t->f->any_agency && !b->stale && b->cx >= r->ix0 &&
 	    b->cx <= r->ix1 && b->cy >= r->iy0 && b->cy <= r->iy1)
 		count_whole(t, b);
@@ -1006,6 +1232,53 @@ each_bucket(const struct map_index *m, const struct report_query *q,
 		}
 }
 
+/*
+ * Which of the buckets' windows is f's period (its standing periods end at
+ * the windows' second), with no service or agency filter; -1: none.
+ */
+static int
+window_of(const struct map_index *m, const struct filter *f)
+{
+	int64_t at = atomic_load(&m->win_at);
+	int w;
+
+	if (at == 0 || f->end != at || f->nservices != 0 || !f->any_agency ||
+	    f->none)
+		return -1;
+	for (w = 0; w < WINDOWS; w++)
+		if (f->start == at - hint_ago[w + 1])
+			return w;
+	return -1;
+}
+
+/* Count the buckets of view t (reach r) into t.  The caller holds the
+ * read lock. */
+static void
+tally_view(const struct map_index *m, struct tally *t, const struct reach *r)
+{
+	int64_t bx, by;
+	size_t i;
+
+	if ((double)(r->x1 - r->x0 + 1) * (double)(r->y1 - r->y0 + 1) >
+	    (double)m->nbuckets) {
+		/* More cells than buckets: every bucket. */
+		for (i = 0; i < m->nbuckets; i++)
+			if (m->buckets[i].cx >= r->x0 &&
+			    m->buckets[i].cx <= r->x1 &&
+			    m->buckets[i].cy >= r->y0 &&
+			    m->buckets[i].cy <= r->y1)
+				count_view(t, r, &m->buckets[i]);
+		return;
+	}
+	for (by = r->y0; by <= r->y1; by++)
+		for (bx = r->x0; bx <= r->x1; bx++) {
+			uint32_t b = bucket_find(m, bx, by);
+
+			if (b != NO_BUCKET)
+				count_view(t, r, &m->buckets[b]);
+		}
+}
+
 int
 map_index_view(struct map_index *m, struct store *s,
     const struct report_query *q, int zoom, struct map_result *out)
@@ -1016,8 +1289,6 @@ map_index_view(struct map_index *m, struct store *s,
 	struct grid g;
 	struct reach r;
 	const char *field;
-	int64_t bx, by;
-	size_t i;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -1041,25 +1312,21 @@ map_index_view(struct map_index *m, struct store *s,
 	pthread_rwlock_rdlock(&m->lock);
 	t.hint_at = atomic_load(&m->hint_at);
 	filter_of(m, q, &f);
-	if (f.none) {
-		/* A service or agency no report has: nothing to count. */
-	} else if ((double)(r.x1 - r.x0 + 1) * (double)(r.y1 - r.y0 + 1) >
-	    (double)m->nbuckets) {
-		/* More cells than buckets: every bucket. */
-		for (i = 0; i < m->nbuckets; i++)
-			if (m->buckets[i].cx >= r.x0 &&
-			    m->buckets[i].cx <= r.x1 &&
-			    m->buckets[i].cy >= r.y0 &&
-			    m->buckets[i].cy <= r.y1)
-				count_view(&t, &r, &m->buckets[i]);
-	} else {
-		for (by = r.y0; by <= r.y1; by++)
-			for (bx = r.x0; bx <= r.x1; bx++) {
-				uint32_t b = bucket_find(m, bx, by);
-
-				if (b != NO_BUCKET)
-					count_view(&t, &r, &m->buckets[b]);
-			}
+	t.win = window_of(m, &f);
+	t.bx0 = fixed(merc_x(f.min_lon));
+	t.bx1 = fixed(merc_x(f.max_lon));
+	t.by0 = fixed(merc_y(f.max_lat));
+	t.by1 = fixed(merc_y(f.min_lat));
+	if (!f.none)
+		tally_view(m, &t, &r);
+	if (t.win >= 0 && out->total <= VECHE_MAP_POINTS) {
+		/* Few enough to list them all: counted again one by one. */
+		memset(t.cells, 0, (size_t)(g.nx * g.ny) * sizeof(*t.cells));
+		out->total = 0;
+		out->nids = 0;
+		t.newest.n = 0;
+		t.win = -1;
+		tally_view(m, &t, &r);
 	}
 	pthread_rwlock_unlock(&m->lock);
 	out->all = out->total <= VECHE_MAP_POINTS;

@@ -37,7 +37,7 @@
 #define HINTS           4
 #define WINDOWS         (HINTS - 1)     /* the standing periods: 7, 30, 90 days */
 #define SUB_BITS        2               /* a bucket's cells: BUCKET_ZOOM + 2 */
-#define SUBS            (1 + (1 << (2 * SUB_BITS)))     /* and the bucket */
+#define SUBS            (1 << (2 * SUB_BITS))
 #define WIN_SKEW        2               /* s: a view's clock behind the windows' */
 #define E7              1e7             /* sums of degrees in 10^-7 */
 
@@ -70,13 +70,18 @@ struct sums {
 };
 
 /*
- * A standing period's reports in a cell, by status: how many, and their
- * latitudes and longitudes in 10^-7 degrees (integers: a report leaving
- * the period takes away exactly what it brought).
+ * A standing period's reports in a cell: how many by status, and the sums
+ * of their latitudes and longitudes in 10^-7 degrees (integers: a report
+ * leaving the period takes away exactly what it brought), what a view
+ * without a status filter reads; by status in struct wstat beside it.
  */
 struct wsum {
+	int64_t lat, lon;
+	int32_t n[STATUS__MAX];
+};
+
+struct wstat {
 	int64_t lat[STATUS__MAX], lon[STATUS__MAX];
-	int64_t n[STATUS__MAX];
 };
 
 /*
@@ -97,11 +102,15 @@ struct bucket {
 	/*
 	 * The standing periods at the index's win_at: window k is pts[win_lo[k]
 	 * .. win_hi), requested from win_at - hint_ago[k + 1] to win_at; its
-	 * sums are win[k * SUBS]: the bucket's, then its 16 cells' at
-	 * BUCKET_ZOOM + SUB_BITS (sub_of).  Valid when win_ok and not stale.
+	 * sums are the index's whole[bucket * WINDOWS + k], and its 16 cells'
+	 * at BUCKET_ZOOM + SUB_BITS win[k * SUBS + sub_of].  The newest of
+	 * them is (last_t, last_id).  Valid when win_ok and not stale.
 	 */
 	struct wsum *win;
+	struct wstat *win_st;
+	uint8_t *subs;                  /* sub_of each report, in the windows */
 	uint32_t win_lo[WINDOWS], win_hi;
+	int64_t last_t, last_id;
 	int win_ok;
 	int unsorted;
 	int stale;
@@ -127,6 +136,8 @@ struct map_index {
 	_Atomic int retry;              /* the last catch-up failed */
 	_Atomic int64_t hint_at;        /* the hour of the buckets' hints; 0 */
 	_Atomic int64_t win_at;         /* the second of the windows; 0: none */
+	struct wsum *whole;             /* bcap * WINDOWS: buckets' windows */
+	struct wstat *whole_st;
 	char (*codes)[VECHE_MAX_CODE + 1];
 	size_t ncodes;
 };
@@ -171,8 +182,12 @@ map_index_free(struct map_index *m)
 		free(m->buckets[m->nbuckets].pts);
 		free(m->buckets[m->nbuckets].marks);
 		free(m->buckets[m->nbuckets].win);
+		free(m->buckets[m->nbuckets].win_st);
+		free(m->buckets[m->nbuckets].subs);
 	}
 	free(m->buckets);
+	free(m->whole);
+	free(m->whole_st);
 	free(m->slots);
 	free(m->codes);
 	free(m->locs);
@@ -360,10 +375,21 @@ bucket_get(struct map_index *m, int64_t cx, int64_t cy)
 	if (m->nbuckets == m->bcap) {
 		size_t cap = m->bcap ? m->bcap * 2 : 64;
 
+		struct wstat *ns;
+		struct wsum *nw;
+
 		if (cap >= NO_BUCKET ||
 		    (nb = realloc(m->buckets, cap * sizeof(*nb))) == NULL)
 			return NO_BUCKET;
 		m->buckets = nb;
+		if ((nw = realloc(m->whole, cap * WINDOWS * sizeof(*nw))) ==
+		    NULL)
+			return NO_BUCKET;
+		m->whole = nw;
+		if ((ns = realloc(m->whole_st, cap * WINDOWS * sizeof(*ns))) ==
+		    NULL)
+			return NO_BUCKET;
+		m->whole_st = ns;
 		m->bcap = cap;
 	}
 	memset(&m->buckets[m->nbuckets], 0, sizeof(*m->buckets));
@@ -489,65 +515,106 @@ sub_of(const struct point *p)
 }
 
 static void
-wsum_add(struct wsum *w, const struct point *p, int64_t sign)
+wsum_add(struct wsum *w, struct wstat *ws, const struct point *p,
+    int64_t sign)
 {
-	w->n[p->status] += sign;
-	w->lat[p->status] += sign * llround(p->lat * E7);
-	w->lon[p->status] += sign * llround(p->lon * E7);
+	int64_t lat = sign * llround(p->lat * E7);
+	int64_t lon = sign * llround(p->lon * E7);
+
+	w->n[p->status] += (int32_t)sign;
+	w->lat += lat;
+	w->lon += lon;
+	ws->lat[p->status] += lat;
+	ws->lon[p->status] += lon;
 }
 
-/* Add (sign 1) or take away (-1) pts[lo .. hi) of k to window w's sums. */
+/* Add (sign 1) or take away (-1) pts[lo .. hi) of bucket b to window
+ * w's sums. */
 static void
-win_range(struct bucket *k, int w, size_t lo, size_t hi, int64_t sign)
+win_range(struct map_index *m, size_t b, int w, size_t lo, size_t hi,
+    int64_t sign)
 {
-	struct wsum *s = &k->win[w * SUBS];
-	size_t i;
+	struct bucket *k = &m->buckets[b];
+	struct wsum *whole = &m->whole[b * WINDOWS + w];
+	struct wstat *whole_st = &m->whole_st[b * WINDOWS + w];
+	struct wsum *cells = &k->win[w * SUBS];
+	struct wstat *cells_st = &k->win_st[w * SUBS];
+	size_t i, c;
 
 	for (i = lo; i < hi; i++) {
-		wsum_add(&s[0], &k->pts[i], sign);
-		wsum_add(&s[1 + sub_of(&k->pts[i])], &k->pts[i], sign);
+		c = k->subs[i];
+		wsum_add(whole, whole_st, &k->pts[i], sign);
+		wsum_add(&cells[c], &cells_st[c], &k->pts[i], sign);
 	}
 }
 
-/* The windows of k at second at, summed anew; -1: no memory. */
-static int
-win_build(struct bucket *k, int64_t at)
+/* The newest report of bucket k's windows. */
+static void
+win_last(struct bucket *k)
 {
+	k->last_t = k->win_hi > 0 ? k->pts[k->win_hi - 1].requested :
+	    INT64_MIN;
+	k->last_id = k->win_hi > 0 ? k->pts[k->win_hi - 1].id : 0;
+}
+
+/* The windows of bucket b at second at, summed anew; -1: no memory. */
+static int
+win_build(struct map_index *m, size_t b, int64_t at)
+{
+	struct bucket *k = &m->buckets[b];
 	int w;
+
+	size_t i;
+	uint8_t *subs;
 
 	k->win_ok = 0;
 	if (k->win == NULL &&
 	    (k->win = calloc(WINDOWS * SUBS, sizeof(*k->win))) == NULL)
 		return -1;
+	if (k->win_st == NULL && (k->win_st = calloc(WINDOWS * SUBS,
+	    sizeof(*k->win_st))) == NULL)
+		return -1;
+	if ((subs = realloc(k->subs, k->cap > 0 ? k->cap : 1)) == NULL)
+		return -1;
+	k->subs = subs;
+	for (i = 0; i < k->n; i++)
+		subs[i] = (uint8_t)sub_of(&k->pts[i]);
 	memset(k->win, 0, WINDOWS * SUBS * sizeof(*k->win));
+	memset(k->win_st, 0, WINDOWS * SUBS * sizeof(*k->win_st));
+	memset(&m->whole[b * WINDOWS], 0, WINDOWS * sizeof(*m->whole));
+	memset(&m->whole_st[b * WINDOWS], 0, WINDOWS * sizeof(*m->whole_st));
 	k->win_hi = (uint32_t)lower_bound(k, 0, k->n, at + 1);
 	for (w = 0; w < WINDOWS; w++) {
 		k->win_lo[w] = (uint32_t)lower_bound(k, 0, k->win_hi,
 		    at - hint_ago[w + 1]);
-		win_range(k, w, k->win_lo[w], k->win_hi, 1);
+		win_range(m, b, w, k->win_lo[w], k->win_hi, 1);
 	}
+	win_last(k);
 	k->win_ok = 1;
 	return 0;
 }
 
 /*
- * The windows of k moved forward to second at: the reports that left
- * taken away, those that came added (k unchanged since they were built).
+ * The windows of bucket b moved forward to second at: the reports that
+ * left taken away, those that came added (b unchanged since they were
+ * built).
  */
 static void
-win_move(struct bucket *k, int64_t at)
+win_move(struct map_index *m, size_t b, int64_t at)
 {
+	struct bucket *k = &m->buckets[b];
 	size_t hi = lower_bound(k, k->win_hi, k->n, at + 1), lo, cut;
 	int w;
 
 	for (w = 0; w < WINDOWS; w++) {
 		lo = lower_bound(k, k->win_lo[w], hi, at - hint_ago[w + 1]);
 		cut = lo < k->win_hi ? lo : k->win_hi;
-		win_range(k, w, k->win_lo[w], cut, -1);
-		win_range(k, w, lo > k->win_hi ? lo : k->win_hi, hi, 1);
+		win_range(m, b, w, k->win_lo[w], cut, -1);
+		win_range(m, b, w, lo > k->win_hi ? lo : k->win_hi, hi, 1);
 		k->win_lo[w] = (uint32_t)lo;
 	}
 	k->win_hi = (uint32_t)hi;
+	win_last(k);
 }
 
 /*
@@ -589,9 +656,9 @@ sort_buckets(struct map_index *m, int64_t hint_at, int64_t win_at)
 		if (win_at == 0 || k->stale)
 			continue;
 		if (changed || !k->win_ok || win_at < was)
-			win_build(k, win_at);
+			win_build(m, b, win_at);
 		else if (win_at > was)
-			win_move(k, win_at);
+			win_move(m, b, win_at);
 	}
 	atomic_store(&m->hint_at, hint_at);
 	atomic_store(&m->win_at, win_at);
@@ -689,13 +756,18 @@ static size_t
 index_bytes(const struct map_index *m, size_t *reports, size_t *marks)
 {
 	size_t b, n = sizeof(*m) + m->cap * sizeof(*m->locs) +
-	    m->bcap * sizeof(*m->buckets) + m->nslots * sizeof(*m->slots) +
+	    m->bcap * (sizeof(*m->buckets) + WINDOWS *
+	    (sizeof(*m->whole) + sizeof(*m->whole_st))) +
+	    m->nslots * sizeof(*m->slots) +
 	    MAX_CODES * sizeof(*m->codes);
 
 	*reports = *marks = 0;
 	for (b = 0; b < m->nbuckets; b++) {
 		n += m->buckets[b].cap * sizeof(struct point) +
-		    m->buckets[b].nmarks * sizeof(struct sums);
+		    m->buckets[b].nmarks * sizeof(struct sums) +
+		    (m->buckets[b].win != NULL ? WINDOWS * SUBS *
+		    (sizeof(struct wsum) + sizeof(struct wstat)) +
+		    m->buckets[b].cap : 0);
 		*reports += m->buckets[b].n;
 		*marks += m->buckets[b].nmarks * sizeof(struct sums);
 	}
@@ -923,6 +995,9 @@ struct tally {
 	int zoom;
 	int64_t hint_at;                /* the buckets' hints' hour, or 0 */
 	int win;                        /* the buckets' window of f, or -1 */
+	const struct bucket *base;      /* the index's buckets */
+	const struct wsum *whole;       /*   and their windows' sums */
+	const struct wstat *whole_st;
 	uint32_t bx0, bx1, by0, by1;    /* f's box in fixed Web Mercator */
 	struct cell *cells;
 	struct newest newest;
@@ -1105,20 +1180,34 @@ side_of(const struct tally *t, uint32_t x, uint32_t y, unsigned bits)
 /* Add a window's sums w, reports all in the view's cell of (x, y); how
  * many were added. */
 static int64_t
-count_sums(struct tally *t, const struct wsum *w, uint32_t x, uint32_t y)
+count_sums(struct tally *t, const struct wsum *w, const struct wstat *ws,
+    uint32_t x, uint32_t y)
 {
-	struct cell *c = cell_of(t, x, y);
+	const unsigned every = (1u << STATUS__MAX) - 1;
 	unsigned mask = t->f->status_mask;
+	struct cell *c;
 	int64_t n = 0;
 	int st;
 
-	for (st = 0; st < STATUS__MAX; st++) {
-		if (!((mask >> st) & 1) || w->n[st] == 0)
-			continue;
-		c->by_status[st] += w->n[st];
-		c->lat += (double)w->lat[st] / E7;
-		c->lon += (double)w->lon[st] / E7;
-		n += w->n[st];
+	for (st = 0; st < STATUS__MAX; st++)
+		if ((mask >> st) & 1)
+			n += w->n[st];
+	if (n == 0)
+		return 0;
+	c = cell_of(t, x, y);
+	for (st = 0; st < STATUS__MAX; st++)
+		if ((mask >> st) & 1)
+			c->by_status[st] += w->n[st];
+	if ((mask & every) == every) {
+		c->lat += (double)w->lat / E7;
+		c->lon += (double)w->lon / E7;
+	} else {
+		/* A status filter: the cold sums by status. */
+		for (st = 0; st < STATUS__MAX; st++)
+			if (((mask >> st) & 1) && w->n[st] != 0) {
+				c->lat += (double)ws->lat[st] / E7;
+				c->lon += (double)ws->lon[st] / E7;
+			}
 	}
 	c->count += n;
 	t->out->total += n;
@@ -1139,7 +1228,9 @@ count_fast(struct tally *t, const struct bucket *b)
 {
 	const unsigned bb = FIX_BITS - CELL_BITS - BUCKET_ZOOM;
 	const unsigned sb = bb - SUB_BITS, side = 1u << SUB_BITS;
+	size_t bw = (size_t)(b - t->base) * WINDOWS + (size_t)t->win;
 	const struct wsum *w = &b->win[t->win * SUBS];
+	const struct wstat *ws = &b->win_st[t->win * SUBS];
 	uint32_t x = (uint32_t)b->cx << bb, y = (uint32_t)b->cy << bb;
 	unsigned in = 0, cut = 0, mask = t->f->status_mask, k;
 	struct newest *h = &t->newest;
@@ -1149,16 +1240,16 @@ count_fast(struct tally *t, const struct bucket *b)
 	if (whole == OUTSIDE || lo == hi)
 		return;
 	if (whole == INSIDE && t->zoom <= BUCKET_ZOOM) {
-		if (count_sums(t, &w[0], x, y) > 0)
-			in = (1u << (SUBS - 1)) - 1;
+		if (count_sums(t, &t->whole[bw], &t->whole_st[bw], x, y) > 0)
+			in = (1u << SUBS) - 1;
 	} else {
-		for (k = 0; k < SUBS - 1; k++) {
+		for (k = 0; k < SUBS; k++) {
 			uint32_t sx = x + ((k % side) << sb);
 			uint32_t sy = y + ((k / side) << sb);
 
 			switch (side_of(t, sx, sy, sb)) {
 			case INSIDE:
-				if (count_sums(t, &w[1 + k], sx, sy) > 0)
+				if (count_sums(t, &w[k], &ws[k], sx, sy) > 0)
 					in |= 1u << k;
 				break;
 			case CUT:
@@ -1169,18 +1260,23 @@ count_fast(struct tally *t, const struct bucket *b)
 			}
 		}
 	}
+	/* The cells' numbers first: a report's point is read only when its
+	 * cell is cut. */
 	if (cut != 0)
 		for (i = lo; i < hi; i++)
-			if (((cut >> sub_of(&b->pts[i])) & 1) &&
+			if (((cut >> b->subs[i]) & 1) &&
 			    matches(t->f, &b->pts[i]))
 				count_point(t, &b->pts[i]);
-	/* The newest of those counted from sums, from the window's end back. */
+	/* The newest of those counted from sums, from the window's end back
+	 * (none when the bucket's newest is older than all the heap holds). */
+	if (newest_below(h, b->last_id, b->last_t))
+		in = 0;
 	for (i = hi; in != 0 && i-- > lo;) {
 		const struct point *p = &b->pts[i];
 
 		if (newest_below(h, p->id, p->requested))
 			break;
-		if (((in >> sub_of(p)) & 1) && ((mask >> p->status) & 1))
+		if (((in >> b->subs[i]) & 1) && ((mask >> p->status) & 1))
 			newest_add(h, p->id, p->requested);
 	}
 }
@@ -1313,6 +1409,9 @@ map_index_view(struct map_index *m, struct store *s,
 	t.hint_at = atomic_load(&m->hint_at);
 	filter_of(m, q, &f);
 	t.win = window_of(m, &f);
+	t.base = m->buckets;
+	t.whole = m->whole;
+	t.whole_st = m->whole_st;
 	t.bx0 = fixed(merc_x(f.min_lon));
 	t.bx1 = fixed(merc_x(f.max_lon));
 	t.by0 = fixed(merc_y(f.max_lat));

@@ -1215,11 +1215,11 @@ count_sums(struct tally *t, const struct wsum *w, const struct wstat *ws,
 }
 
 /*
- * Count bucket b at zoom BUCKET_ZOOM + SUB_BITS or coarser, for one of its
- * windows (t->win: no service or agency filter): the bucket from its sums
- * when the box holds it whole and the view's cell does too, else each of
- * its 16 cells from theirs when the box holds it, and only the reports of
- * the cells the box's edge cuts one by one.  Ids are not listed (a view
+ * Count bucket b for one of its windows (t->win: no service or agency
+ * filter): the bucket from its sums when the box holds it whole and the
+ * view's cell does too, else each of its 16 cells from theirs when the box
+ * holds it, and only the reports of the cells the box's edge cuts one by
+ * one (at zooms finer than those cells, of every cell the box touches).  Ids are not listed (a view
  * of at most VECHE_MAP_POINTS is counted again one by one); the newest of
  * the reports counted from sums are read from the window's end back.
  */
@@ -1249,7 +1249,12 @@ count_fast(struct tally *t, const struct bucket *b)
 
 			switch (side_of(t, sx, sy, sb)) {
 			case INSIDE:
-				if (count_sums(t, &w[k], &ws[k], sx, sy) > 0)
+				/* Finer than the cell, the view counts its
+				 * reports one by one. */
+				if (t->zoom > BUCKET_ZOOM + SUB_BITS)
+					cut |= 1u << k;
+				else if (count_sums(t, &w[k], &ws[k], sx, sy) >
+				    0)
 					in |= 1u << k;
 				break;
 			case CUT:
@@ -1284,8 +1289,7 @@ count_fast(struct tally *t, const struct bucket *b)
 static void
 count_view(struct tally *t, const struct reach *r, const struct bucket *b)
 {
-	if (t->win >= 0 && t->zoom <= BUCKET_ZOOM + SUB_BITS && b->win_ok &&
-	    !b->stale)
+	if (t->win >= 0 && b->win_ok && !b->stale)
 		count_fast(t, b);
 	else if (t->zoom <= BUCKET_ZOOM && t->f->nservices == 0 &&
 	    t->f->any_agency && !b->stale && b->cx >= r->ix0 &&

@@ -80,6 +80,23 @@ on_report(const struct report *r, void *arg)
 	return 0;
 }
 
+/* A report of the index's list as the store's lists give one. */
+static const struct report *
+report_of(const struct map_report *mr, struct report *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = mr->id;
+	r->has_point = 1;
+	r->lat = mr->lat;
+	r->lon = mr->lon;
+	r->status = mr->status;
+	r->service_code = mr->service;
+	r->address = mr->address;
+	r->requested = mr->requested;
+	r->fixed = mr->fixed;
+	return r;
+}
+
 static void
 clusters_json(struct jsonw *w, const struct map_result *m)
 {
@@ -120,7 +137,9 @@ web_map_clusters(struct http_request *req, struct http_response *res,
 	struct web_ctx c;
 	struct verr e;
 	struct jsonw *w = NULL;
+	struct report shown;
 	int64_t zoom;
+	size_t i;
 	int rc = -1;
 
 	if (web_begin(req, res, arg, &c) == -1)
@@ -160,10 +179,14 @@ web_map_clusters(struct http_request *req, struct http_response *res,
 	clusters_json(w, &m);
 	jsonw_key(w, "reports");
 	jsonw_array_begin(w);
-	if (m.nids > 0) {
-		memset(&l, 0, sizeof(l));
-		l.c = &c;
-		l.w = w;
+	memset(&l, 0, sizeof(l));
+	l.c = &c;
+	l.w = w;
+	/* The list from the index, or by id from the store when the index
+	 * could not keep what it shows. */
+	for (i = 0; i < m.nreports; i++)
+		on_report(report_of(&m.reports[i], &shown), &l);
+	if (m.nreports == 0 && m.nids > 0) {
 		memset(&ids, 0, sizeof(ids));
 		ids.ids = m.ids;
 		ids.nids = m.nids;

@@ -27,6 +27,7 @@
 #include "store/store.h"
 
 #define NO_CODE         0xffffu         /* no agency, or a code not interned */
+#define NO_ADDRESS      UINT32_MAX      /* a report without an address */
 #define MAX_CODES       4096            /* distinct service and agency codes */
 #define BUCKET_ZOOM     14              /* buckets: the grid's cells there */
 #define NO_BUCKET       UINT32_MAX
@@ -59,8 +60,10 @@ struct point {
 	 * views agree on every report's cell.
 	 */
 	uint32_t x, y;
+	uint32_t address;               /* the index's addresses[], NO_ADDRESS */
 	uint16_t service, agency;
 	uint8_t status;
+	int8_t fixed;                   /* the reporter's answer; -1: none */
 };
 
 /* Sums of reports by status: how many, and their latitudes and longitudes. */
@@ -140,6 +143,14 @@ struct map_index {
 	struct wstat *whole_st;
 	char (*codes)[VECHE_MAX_CODE + 1];
 	size_t ncodes;
+	/*
+	 * Addresses, each once (the map's list shows them without asking the
+	 * store): found by a hash of the text, never freed before the index.
+	 */
+	char **addresses;
+	size_t naddresses, acap;
+	uint32_t *aslots;               /* address + 1, 0 free */
+	size_t naslots;                 /* a power of two */
 };
 
 struct map_index *
@@ -190,8 +201,77 @@ map_index_free(struct map_index *m)
 	free(m->whole_st);
 	free(m->slots);
 	free(m->codes);
+	while (m->naddresses > 0)
+		free(m->addresses[--m->naddresses]);
+	free(m->addresses);
+	free(m->aslots);
 	free(m->locs);
 	free(m);
+}
+
+static size_t
+text_slot(const char *t, size_t nslots)
+{
+	uint64_t h = 14695981039346656037u;
+
+	while (*t != '\0')
+		h = (h ^ (unsigned char)*t++) * 1099511628211u;
+	return (size_t)(h ^ (h >> 32)) & (nslots - 1);
+}
+
+/*
+ * The number of address a, kept when new: NO_ADDRESS for NULL, -1 in *rc
+ * when out of memory.
+ */
+static uint32_t
+address_of(struct map_index *m, const char *a, int *rc)
+{
+	size_t i, n, k;
+	uint32_t *slots;
+	char **na;
+
+	if (a == NULL)
+		return NO_ADDRESS;
+	for (i = m->naslots ? text_slot(a, m->naslots) : 0; m->naslots > 0 &&
+	    m->aslots[i] != 0; i = (i + 1) & (m->naslots - 1))
+		if (strcmp(m->addresses[m->aslots[i] - 1], a) == 0)
+			return m->aslots[i] - 1;
+	if (m->naddresses == m->acap) {
+		n = m->acap ? m->acap * 2 : 1024;
+		if (n >= NO_ADDRESS ||
+		    (na = realloc(m->addresses, n * sizeof(*na))) == NULL)
+			goto fail;
+		m->addresses = na;
+		m->acap = n;
+	}
+	if ((m->addresses[m->naddresses] = strdup(a)) == NULL)
+		goto fail;
+	m->naddresses++;
+	/* At most half full: short probes. */
+	if (2 * m->naddresses > m->naslots) {
+		n = m->naslots ? m->naslots * 2 : 2048;
+		if ((slots = calloc(n, sizeof(*slots))) == NULL) {
+			free(m->addresses[--m->naddresses]);
+			goto fail;
+		}
+		free(m->aslots);
+		m->aslots = slots;
+		m->naslots = n;
+		for (k = 0; k + 1 < m->naddresses; k++) {
+			for (i = text_slot(m->addresses[k], n); slots[i] != 0;
+			    i = (i + 1) & (n - 1))
+				;
+			slots[i] = (uint32_t)k + 1;
+		}
+	}
+	for (i = text_slot(a, m->naslots); m->aslots[i] != 0;
+	    i = (i + 1) & (m->naslots - 1))
+		;
+	m->aslots[i] = (uint32_t)m->naddresses;
+	return (uint32_t)m->naddresses - 1;
+fail:
+	*rc = -1;
+	return NO_ADDRESS;
 }
 
 /* The number of code, interning it when add; NO_CODE if none. */
@@ -726,6 +806,7 @@ on_point(const struct report_point *rp, void *arg)
 {
 	struct map_index *m = arg;
 	struct point p;
+	int rc = 0;
 
 	if (reserve(m, rp->id) == -1)
 		return -1;
@@ -748,6 +829,10 @@ on_point(const struct report_point *rp, void *arg)
 	    0;
 	p.service = code_of(m, rp->service, 1);
 	p.agency = code_of(m, rp->agency, 1);
+	p.fixed = (int8_t)(rp->fixed < 0 ? -1 : rp->fixed != 0);
+	p.address = address_of(m, rp->address, &rc);
+	if (rc == -1)
+		return -1;
 	return place(m, &p);
 }
 
@@ -759,7 +844,11 @@ index_bytes(const struct map_index *m, size_t *reports, size_t *marks)
 	    m->bcap * (sizeof(*m->buckets) + WINDOWS *
 	    (sizeof(*m->whole) + sizeof(*m->whole_st))) +
 	    m->nslots * sizeof(*m->slots) +
-	    MAX_CODES * sizeof(*m->codes);
+	    MAX_CODES * sizeof(*m->codes) +
+	    m->acap * sizeof(*m->addresses) + m->naslots * sizeof(*m->aslots);
+
+	for (b = 0; b < m->naddresses; b++)
+		n += strlen(m->addresses[b]) + 1;
 
 	*reports = *marks = 0;
 	for (b = 0; b < m->nbuckets; b++) {
@@ -1332,6 +1421,58 @@ each_bucket(const struct map_index *m, const struct report_query *q,
 		}
 }
 
+/* Newest first: requested, then id, descending. */
+static int
+report_cmp(const void *a, const void *b)
+{
+	const struct map_report *x = a, *y = b;
+
+	if (x->requested != y->requested)
+		return x->requested < y->requested ? 1 : -1;
+	return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
+}
+
+/*
+ * out->reports from the index, for out->ids, newest first; none when one
+ * of them has a service code the index did not keep (the caller asks the
+ * store).  The caller holds the lock.  Returns 0, or -1: no memory.
+ */
+static int
+list_of(const struct map_index *m, struct map_result *out)
+{
+	size_t i;
+
+	if (out->nids == 0)
+		return 0;
+	if ((out->reports = calloc(out->nids, sizeof(*out->reports))) == NULL)
+		return -1;
+	for (i = 0; i < out->nids; i++) {
+		const struct loc *l = &m->locs[out->ids[i]];
+		const struct point *p;
+		struct map_report *r = &out->reports[i];
+
+		if (l->bucket == NO_BUCKET ||
+		    (p = &m->buckets[l->bucket].pts[l->idx])->service ==
+		    NO_CODE) {
+			free(out->reports);
+			out->reports = NULL;
+			return 0;
+		}
+		r->id = p->id;
+		r->lat = p->lat;
+		r->lon = p->lon;
+		r->status = (enum report_status)p->status;
+		r->service = m->codes[p->service];
+		r->address = p->address == NO_ADDRESS ? NULL :
+		    m->addresses[p->address];
+		r->requested = p->requested;
+		r->fixed = p->fixed;
+	}
+	qsort(out->reports, out->nids, sizeof(*out->reports), report_cmp);
+	out->nreports = out->nids;
+	return 0;
+}
+
 /*
  * Which of the buckets' windows is f's period (its standing periods end at
  * the windows' second), with no service or agency filter; -1: none.
@@ -1389,7 +1530,7 @@ map_index_view(struct map_index *m, struct store *s,
 	struct grid g;
 	struct reach r;
 	const char *field;
-	int rc = -1;
+	int rc = -1, listed;
 
 	memset(out, 0, sizeof(*out));
 	memset(&t, 0, sizeof(t));
@@ -1431,14 +1572,16 @@ map_index_view(struct map_index *m, struct store *s,
 		t.win = -1;
 		tally_view(m, &t, &r);
 	}
-	pthread_rwlock_unlock(&m->lock);
 	out->all = out->total <= VECHE_MAP_POINTS;
 	if (!out->all) {
 		memcpy(out->ids, t.newest.id, t.newest.n * sizeof(*out->ids));
 		out->nids = t.newest.n;
-		if (clusters_of(t.cells, (size_t)(g.nx * g.ny), out) == -1)
-			goto out;
 	}
+	listed = list_of(m, out);
+	pthread_rwlock_unlock(&m->lock);
+	if (listed == -1 || (!out->all &&
+	    clusters_of(t.cells, (size_t)(g.nx * g.ny), out) == -1))
+		goto out;
 	rc = 0;
 out:
 	free(t.cells);
@@ -1559,5 +1702,6 @@ map_result_free(struct map_result *r)
 		return;
 	free(r->clusters);
 	free(r->ids);
+	free(r->reports);
 	memset(r, 0, sizeof(*r));
 }

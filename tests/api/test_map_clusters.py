@@ -8,7 +8,8 @@ reporter (name, e-mail, phone) is in the answer.
 import math
 import unittest
 
-from harness import ServerTestCase, encode_query, report_fields
+from harness import ServerTestCase, WEST_POINT, encode_query, report_fields
+from test_citizen import Browser, CitizenCase
 
 POINTS_MAX = 200          # VECHE_MAP_POINTS
 LIST_MAX = 20             # VECHE_MAP_LIST
@@ -439,6 +440,44 @@ class TestClustersWindowsMove(ClustersCase):
         # Two minutes on, A has left the week.
         self.server.advance(120)
         self.check_views("B")
+
+
+class TestClustersListFollowsTheReport(CitizenCase):
+    """The map's list comes from the index, not the store: it says what
+    the report's own page says, and follows it as it moves on and as its
+    reporter answers "not fixed"."""
+
+    def listed(self, rid):
+        lat, lon = WEST_POINT
+        r = self.fetch("GET", "/map/clusters.json?" + encode_query({
+            "bbox": "%f,%f,%f,%f" % (lon - 0.01, lat - 0.01, lon + 0.01,
+                                     lat + 0.01), "zoom": "15"}))
+        self.assertEqual(r.status, 200, r)
+        got = [rep for rep in r.json()["reports"] if rep["id"] == rid]
+        self.assertEqual(len(got), 1)
+        r = self.fetch("GET", "/open311/v2/requests/%d.json?"
+                       "extensions=true" % rid)
+        self.assertEqual(r.status, 200, r)
+        own = r.json()[0]
+        for key in ("address", "requested_datetime", "service_code"):
+            self.assertEqual(got[0][key], own[key], key)
+        for key in ("status", "fixed"):
+            self.assertEqual(got[0][key], own["extended_attributes"][key],
+                             key)
+        return got[0]
+
+    def test_the_list_says_what_the_report_says(self):
+        b = Browser(self)
+        rid = b.report(address="пр. Мира, 5")
+        rep = self.listed(rid)
+        self.assertEqual((rep["address"], rep["status"], rep["fixed"]),
+                         ("пр. Мира, 5", "submitted", None))
+        self.bring(rid, "answered")
+        self.assertEqual(self.listed(rid)["status"], "answered")
+        self.assertEqual(self.not_fixed(b, rid).status, 303)
+        rep = self.listed(rid)
+        self.assertEqual((rep["status"], rep["fixed"]),
+                         ("in_progress", False))
 
 
 if __name__ == "__main__":

@@ -94,14 +94,8 @@ struct wstat {
  * MARK_EVERY), rebuilt by catch_up when the bucket changed (stale).
  */
 struct bucket {
+	/* What a view reads of every bucket first, together. */
 	int64_t cx, cy;
-	struct point *pts;
-	size_t n, cap;
-	struct sums *marks;
-	size_t nmarks;
-	/* pts[hint_lo[k] .. hint_hi[k]): requested in [at, at + HINT_SPAN),
-	 * at = the index's hint_at - hint_ago[k]. */
-	uint32_t hint_lo[HINTS], hint_hi[HINTS];
 	/*
 	 * The standing periods at the index's win_at: window k is pts[win_lo[k]
 	 * .. win_hi), requested from win_at - hint_ago[k + 1] to win_at; its
@@ -109,14 +103,27 @@ struct bucket {
 	 * at BUCKET_ZOOM + SUB_BITS win[k * SUBS + sub_of].  The newest of
 	 * them is (last_t, last_id).  Valid when win_ok and not stale.
 	 */
+	int64_t last_t, last_id;
+	uint32_t win_lo[WINDOWS], win_hi;
+	int win_ok;
+	int stale;
+	struct point *pts;
+	uint8_t *subs;                  /* sub_of each report, in the windows */
 	struct wsum *win;
 	struct wstat *win_st;
-	uint8_t *subs;                  /* sub_of each report, in the windows */
-	uint32_t win_lo[WINDOWS], win_hi;
-	int64_t last_t, last_id;
-	int win_ok;
+	size_t n, cap;
+	struct sums *marks;
+	size_t nmarks;
+	/* pts[hint_lo[k] .. hint_hi[k]): requested in [at, at + HINT_SPAN),
+	 * at = the index's hint_at - hint_ago[k]. */
+	uint32_t hint_lo[HINTS], hint_hi[HINTS];
 	int unsorted;
-	int stale;
+};
+
+/* A bucket's cell, for the buckets in row order (the index's rows). */
+struct row_key {
+	int64_t cy, cx;
+	uint32_t b;
 };
 
 /* Where a report sits: pts[idx] of buckets[bucket], or NO_BUCKET. */
@@ -140,6 +147,8 @@ struct map_index {
 	_Atomic int64_t hint_at;        /* the hour of the buckets' hints; 0 */
 	_Atomic int64_t win_at;         /* the second of the windows; 0: none */
 	struct wsum *whole;             /* bcap * WINDOWS: buckets' windows */
+	struct row_key *rows;           /* every bucket, by (cy, cx) */
+	size_t nrows;
 	struct wstat *whole_st;
 	char (*codes)[VECHE_MAX_CODE + 1];
 	size_t ncodes;
@@ -198,6 +207,7 @@ map_index_free(struct map_index *m)
 	}
 	free(m->buckets);
 	free(m->whole);
+	free(m->rows);
 	free(m->whole_st);
 	free(m->slots);
 	free(m->codes);
@@ -584,6 +594,40 @@ mark(struct bucket *k)
 	return 0;
 }
 
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct row_key *x = a, *y = b;
+
+	if (x->cy != y->cy)
+		return x->cy < y->cy ? -1 : 1;
+	return x->cx < y->cx ? -1 : x->cx > y->cx ? 1 : 0;
+}
+
+/* The buckets in row order again (a bucket was added); -1: no memory,
+ * and views find buckets through every bucket meanwhile. */
+static int
+rows_sort(struct map_index *m)
+{
+	struct row_key *r;
+	size_t b;
+
+	free(m->rows);
+	m->rows = NULL;
+	m->nrows = 0;
+	if (m->nbuckets == 0)
+		return 0;
+	if ((r = calloc(m->nbuckets, sizeof(*r))) == NULL)
+		return -1;
+	for (b = 0; b < m->nbuckets; b++)
+		r[b] = (struct row_key){ m->buckets[b].cy, m->buckets[b].cx,
+		    (uint32_t)b };
+	qsort(r, m->nbuckets, sizeof(*r), row_cmp);
+	m->rows = r;
+	m->nrows = m->nbuckets;
+	return 0;
+}
+
 /* The cell of p at BUCKET_ZOOM + SUB_BITS within its bucket: 0 to 15. */
 static unsigned
 sub_of(const struct point *p)
@@ -716,6 +760,9 @@ sort_buckets(struct map_index *m, int64_t hint_at, int64_t win_at)
 	rehint = hint_at != atomic_load(&m->hint_at);
 	if (win_at == 0)
 		win_at = was;
+	/* Without rows (no memory), views look buckets up by their cells. */
+	if (m->nrows != m->nbuckets)
+		(void)rows_sort(m);
 
 	for (b = 0; b < m->nbuckets; b++) {
 		struct bucket *k = &m->buckets[b];
@@ -978,6 +1025,16 @@ matches(const struct filter *f, const struct point *p)
 		if (p->service == f->services[i])
 			return 1;
 	return 0;
+}
+
+/* Whether p is in f's box and status (a window's report: in its period;
+ * no service or agency filter). */
+static int
+in_box(const struct filter *f, const struct point *p)
+{
+	return p->lat >= f->min_lat && p->lat <= f->max_lat &&
+	    p->lon >= f->min_lon && p->lon <= f->max_lon &&
+	    ((f->status_mask >> p->status) & 1);
 }
 
 /*
@@ -1359,7 +1416,7 @@ count_fast(struct tally *t, const struct bucket *b)
 	if (cut != 0)
 		for (i = lo; i < hi; i++)
 			if (((cut >> b->subs[i]) & 1) &&
-			    matches(t->f, &b->pts[i]))
+			    in_box(t->f, &b->pts[i]))
 				count_point(t, &b->pts[i]);
 	/* The newest of those counted from sums, from the window's end back
 	 * (none when the bucket's newest is older than all the heap holds). */
@@ -1498,8 +1555,28 @@ static void
 tally_view(const struct map_index *m, struct tally *t, const struct reach *r)
 {
 	int64_t bx, by;
-	size_t i;
+	size_t i, lo, hi, mid;
 
+	if (m->nrows == m->nbuckets && m->nrows > 0 &&
+	    (double)(r->x1 - r->x0 + 1) * (double)(r->y1 - r->y0 + 1) <=
+	    (double)m->nbuckets) {
+		/* Each row of the reach: where it starts, then along it. */
+		for (by = r->y0; by <= r->y1; by++) {
+			struct row_key k = { by, r->x0, 0 };
+
+			for (lo = 0, hi = m->nrows; lo < hi;) {
+				mid = lo + (hi - lo) / 2;
+				if (row_cmp(&m->rows[mid], &k) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (; lo < m->nrows && m->rows[lo].cy == by &&
+			    m->rows[lo].cx <= r->x1; lo++)
+				count_view(t, r, &m->buckets[m->rows[lo].b]);
+		}
+		return;
+	}
 	if ((double)(r->x1 - r->x0 + 1) * (double)(r->y1 - r->y0 + 1) >
 	    (double)m->nbuckets) {
 		/* More cells than buckets: every bucket. */

@@ -440,6 +440,9 @@ class TestClustersWindowsMove(ClustersCase):
         # Two minutes on, A has left the week.
         self.server.advance(120)
         self.check_views("B")
+        # The clock set two days back: A is in the week again.
+        self.server.set_clock(self.server.now() - 2 * DAY)
+        self.check_views("AB")
 
 
 class TestClustersListFollowsTheReport(CitizenCase):

@@ -7,10 +7,15 @@
  * sums (count, latitude, longitude by status) every MARK_EVERY reports, so
  * a bucket wholly inside a view at zoom BUCKET_ZOOM or coarser, with no
  * service or agency filter, is counted for any period from two binary
- * searches and at most 2 * MARK_EVERY reports, not one by one.  Where each
- * report sits is kept by id (ids are dense: INTEGER PRIMARY KEY), so a
- * change is an overwrite; codes of services and agencies are interned as
- * small numbers.  A read-write lock (writers first) lets views run side by
+ * searches and at most 2 * MARK_EVERY reports, not one by one.  For the
+ * map's standing periods (the last 7, 30 or 90 days) each bucket also keeps
+ * their sums, for itself and each of its 16 cells at BUCKET_ZOOM + 2, at
+ * one second (win_at) that the first view of a later second moves on: a
+ * view counts every cell its box holds from one sum, and reads only the
+ * reports of the cells its edge cuts.  Where each report sits is kept by
+ * id (ids are dense: INTEGER PRIMARY KEY), so a change is an overwrite;
+ * codes of services and agencies are interned as small numbers, addresses
+ * once per text, so the map's list is written from the index too.  A read-write lock (writers first) lets views run side by
  * side; catching up with the store takes the write lock, and only when
  * the store says something was committed since (store_changed).
  */

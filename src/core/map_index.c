@@ -46,6 +46,7 @@
 #define SUBS            (1 << (2 * SUB_BITS))
 #define WIN_SKEW        2               /* s: a view's clock behind the windows' */
 #define E7              1e7             /* sums of degrees in 10^-7 */
+#define LEVELS          2               /* coarser cells: BUCKET_ZOOM - 1, - 2 */
 
 /*
  * The map's periods end now and start 7, 30 or 90 days before
@@ -125,6 +126,28 @@ struct bucket {
 	int unsorted;
 };
 
+/*
+ * A cell of zoom BUCKET_ZOOM - k (a level's): its buckets, and the sums of
+ * their windows (valid when ok: every one of them has its windows).
+ */
+struct parent {
+	int64_t cy, cx;
+	int64_t last_t, last_id;        /* the newest of its buckets' windows */
+	uint32_t first, n;              /* its buckets: the level's kids[] */
+	int ok;
+	struct wsum sum[WINDOWS];
+	struct wstat st[WINDOWS];
+};
+
+/* The cells of one coarser zoom, in row order. */
+struct level {
+	struct parent *p;
+	size_t n;
+	uint32_t *kids;                 /* bucket numbers, by parent */
+	size_t nb;                      /* buckets when built: valid if all */
+	int k;                          /* zoom BUCKET_ZOOM - k */
+};
+
 /* A bucket's cell, for the buckets in row order (the index's rows). */
 struct row_key {
 	int64_t cy, cx;
@@ -154,6 +177,7 @@ struct map_index {
 	struct wsum *whole;             /* bcap * WINDOWS: buckets' windows */
 	struct row_key *rows;           /* every bucket, by (cy, cx) */
 	size_t nrows;
+	struct level levels[LEVELS];    /* zooms BUCKET_ZOOM - 1 and - 2 */
 	struct wstat *whole_st;
 	char (*codes)[VECHE_MAX_CODE + 1];
 	size_t ncodes;
@@ -199,6 +223,8 @@ map_index_new(void)
 void
 map_index_free(struct map_index *m)
 {
+	size_t b;
+
 	if (m == NULL)
 		return;
 	pthread_rwlock_destroy(&m->lock);
@@ -213,6 +239,10 @@ map_index_free(struct map_index *m)
 	free(m->buckets);
 	free(m->whole);
 	free(m->rows);
+	for (b = 0; b < LEVELS; b++) {
+		free(m->levels[b].p);
+		free(m->levels[b].kids);
+	}
 	free(m->whole_st);
 	free(m->slots);
 	free(m->codes);
@@ -633,6 +663,104 @@ rows_sort(struct map_index *m)
 	return 0;
 }
 
+/*
+ * The coarser cells of level l again from the buckets in row order (a
+ * bucket was added); -1: no memory, and views count buckets meanwhile.
+ */
+static int
+level_build(struct map_index *m, struct level *l)
+{
+	struct row_key *r = NULL;
+	struct parent *p = NULL;
+	uint32_t *kids = NULL;
+	size_t i, n = 0;
+
+	free(l->p);
+	free(l->kids);
+	l->p = NULL;
+	l->kids = NULL;
+	l->n = 0;
+	l->nb = 0;
+	if (m->nrows == 0)
+		return 0;
+	if ((r = calloc(m->nrows, sizeof(*r))) == NULL ||
+	    (p = calloc(m->nrows, sizeof(*p))) == NULL ||
+	    (kids = calloc(m->nrows, sizeof(*kids))) == NULL) {
+		free(r);
+		free(p);
+		free(kids);
+		return -1;
+	}
+	for (i = 0; i < m->nrows; i++)
+		r[i] = (struct row_key){ m->rows[i].cy >> l->k,
+		    m->rows[i].cx >> l->k, m->rows[i].b };
+	qsort(r, m->nrows, sizeof(*r), row_cmp);
+	for (i = 0; i < m->nrows; i++) {
+		if (n == 0 || p[n - 1].cy != r[i].cy || p[n - 1].cx != r[i].cx)
+			p[n++] = (struct parent){ .cy = r[i].cy, .cx = r[i].cx,
+			    .first = (uint32_t)i };
+		p[n - 1].n++;
+		kids[i] = r[i].b;
+	}
+	free(r);
+	l->p = p;
+	l->n = n;
+	l->kids = kids;
+	l->nb = m->nrows;
+	return 0;
+}
+
+static void
+wsum_merge(struct wsum *w, struct wstat *ws, const struct wsum *a,
+    const struct wstat *as)
+{
+	int st;
+
+	w->lat += a->lat;
+	w->lon += a->lon;
+	for (st = 0; st < STATUS__MAX; st++) {
+		w->n[st] += a->n[st];
+		ws->lat[st] += as->lat[st];
+		ws->lon[st] += as->lon[st];
+	}
+}
+
+/* The sums of level l's cells from their buckets' windows. */
+static void
+level_sum(struct map_index *m, struct level *l)
+{
+	size_t i, j;
+	int w;
+
+	for (i = 0; i < l->n; i++) {
+		struct parent *p = &l->p[i];
+
+		memset(p->sum, 0, sizeof(p->sum));
+		memset(p->st, 0, sizeof(p->st));
+		p->ok = 1;
+		p->last_t = INT64_MIN;
+		p->last_id = 0;
+		for (j = p->first; j < p->first + p->n; j++) {
+			size_t b = l->kids[j];
+			const struct bucket *k = &m->buckets[b];
+
+			if (!k->win_ok || k->stale) {
+				p->ok = 0;
+				break;
+			}
+			for (w = 0; w < WINDOWS; w++)
+				wsum_merge(&p->sum[w], &p->st[w],
+				    &m->whole[b * WINDOWS + w],
+				    &m->whole_st[b * WINDOWS + w]);
+			if (k->win_hi > 0 && (k->last_t > p->last_t ||
+			    (k->last_t == p->last_t && k->last_id > p->last_id))) {
+				p->last_t = k->last_t;
+				p->last_id = k->last_id;
+			}
+		}
+	}
+}
+
 /* The cell of p at BUCKET_ZOOM + SUB_BITS within its bucket: 0 to 15. */
 static unsigned
 sub_of(const struct point *p)
@@ -765,9 +893,13 @@ sort_buckets(struct map_index *m, int64_t hint_at, int64_t win_at)
 	rehint = hint_at != atomic_load(&m->hint_at);
 	if (win_at == 0)
 		win_at = was;
-	/* Without rows (no memory), views look buckets up by their cells. */
-	if (m->nrows != m->nbuckets)
-		(void)rows_sort(m);
+	/* Without rows (no memory), views look buckets up by their cells;
+	 * without a level's cells, they count its buckets. */
+	if (m->nrows != m->nbuckets && rows_sort(m) == 0)
+		for (i = 0; i < LEVELS; i++) {
+			m->levels[i].k = (int)i + 1;
+			(void)level_build(m, &m->levels[i]);
+		}
 
 	for (b = 0; b < m->nbuckets; b++) {
 		struct bucket *k = &m->buckets[b];
@@ -792,6 +924,8 @@ sort_buckets(struct map_index *m, int64_t hint_at, int64_t win_at)
 		else if (win_at > was)
 			win_move(m, b, win_at);
 	}
+	for (i = 0; i < LEVELS; i++)
+		level_sum(m, &m->levels[i]);
 	atomic_store(&m->hint_at, hint_at);
 	atomic_store(&m->win_at, win_at);
 	return rc;
@@ -1366,6 +1500,30 @@ count_sums(struct tally *t, const struct wsum *w, const struct wstat *ws,
 }
 
 /*
+ * The newest of bucket b's window t->win in its cells in (bits by
+ * sub_of), from the window's end back; none when the bucket's newest is
+ * older than all the heap holds.
+ */
+static void
+newest_of(struct tally *t, const struct bucket *b, unsigned in)
+{
+	struct newest *h = &t->newest;
+	unsigned mask = t->f->status_mask;
+	size_t lo = b->win_lo[t->win], i;
+
+	if (in == 0 || newest_below(h, b->last_id, b->last_t))
+		return;
+	for (i = b->win_hi; i-- > lo;) {
+		const struct point *p = &b->pts[i];
+
+		if (newest_below(h, p->id, p->requested))
+			break;
+		if (((in >> b->subs[i]) & 1) && ((mask >> p->status) & 1))
+			newest_add(h, p->id, p->requested);
+	}
+}
+
+/*
  * Count bucket b for one of its windows (t->win: no service or agency
  * filter): the bucket from its sums when the box holds it whole and the
  * view's cell does too, else each of its 16 cells from theirs when the box
@@ -1383,8 +1541,7 @@ count_fast(struct tally *t, const struct bucket *b)
 	const struct wsum *w = &b->win[t->win * SUBS];
 	const struct wstat *ws = &b->win_st[t->win * SUBS];
 	uint32_t x = (uint32_t)b->cx << bb, y = (uint32_t)b->cy << bb;
-	unsigned in = 0, cut = 0, mask = t->f->status_mask, k;
-	struct newest *h = &t->newest;
+	unsigned in = 0, cut = 0, k;
 	enum side whole = side_of(t, x, y, bb);
 	size_t lo = b->win_lo[t->win], hi = b->win_hi, i;
 
@@ -1423,18 +1580,7 @@ count_fast(struct tally *t, const struct bucket *b)
 			if (((cut >> b->subs[i]) & 1) &&
 			    in_box(t->f, &b->pts[i]))
 				count_point(t, &b->pts[i]);
-	/* The newest of those counted from sums, from the window's end back
-	 * (none when the bucket's newest is older than all the heap holds). */
-	if (newest_below(h, b->last_id, b->last_t))
-		in = 0;
-	for (i = hi; in != 0 && i-- > lo;) {
-		const struct point *p = &b->pts[i];
-
-		if (newest_below(h, p->id, p->requested))
-			break;
-		if (((in >> b->subs[i]) & 1) && ((mask >> p->status) & 1))
-			newest_add(h, p->id, p->requested);
-	}
+	newest_of(t, b, in);
 }
 
 static void
@@ -1554,6 +1700,56 @@ window_of(const struct map_index *m, const struct filter *f)
 	return -1;
 }
 
+/*
+ * Count view t (reach r, one of the buckets' windows, at zoom BUCKET_ZOOM -
+ * l->k or coarser) by level l's cells: each the box holds whole from its
+ * sums, the others by their buckets.  The caller holds the read lock.
+ */
+static void
+tally_level(const struct map_index *m, const struct level *l,
+    struct tally *t, const struct reach *r)
+{
+	const unsigned bits = FIX_BITS - CELL_BITS - BUCKET_ZOOM +
+	    (unsigned)l->k;
+	int64_t x0 = r->x0 >> l->k, x1 = r->x1 >> l->k;
+	int64_t y0 = r->y0 >> l->k, y1 = r->y1 >> l->k, py;
+	size_t lo, hi, mid, j;
+
+	for (py = y0; py <= y1; py++) {
+		for (lo = 0, hi = l->n; lo < hi;) {
+			mid = lo + (hi - lo) / 2;
+			if (l->p[mid].cy < py || (l->p[mid].cy == py &&
+			    l->p[mid].cx < x0))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < l->n && l->p[lo].cy == py && l->p[lo].cx <= x1;
+		    lo++) {
+			const struct parent *p = &l->p[lo];
+			uint32_t x = (uint32_t)p->cx << bits;
+			uint32_t y = (uint32_t)p->cy << bits;
+			enum side side = side_of(t, x, y, bits);
+
+			if (side == OUTSIDE)
+				continue;
+			if (side == INSIDE && p->ok) {
+				if (count_sums(t, &p->sum[t->win],
+				    &p->st[t->win], x, y) == 0 ||
+				    newest_below(&t->newest, p->last_id,
+				    p->last_t))
+					continue;
+				for (j = p->first; j < p->first + p->n; j++)
+					newest_of(t, &m->buckets[l->kids[j]],
+					    (1u << SUBS) - 1);
+				continue;
+			}
+			for (j = p->first; j < p->first + p->n; j++)
+				count_view(t, r, &m->buckets[l->kids[j]]);
+		}
+	}
+}
+
 /* Count the buckets of view t (reach r) into t.  The caller holds the
  * read lock. */
 static void
@@ -1602,6 +1798,25 @@ tally_view(const struct map_index *m, struct tally *t, const struct reach *r)
 		}
 }
 
+/* Count view t (reach r): by a level's cells when one serves its zoom
+ * and window, else by buckets.  The caller holds the read lock. */
+static void
+tally_coarse(const struct map_index *m, struct tally *t,
+    const struct reach *r)
+{
+	const struct level *l;
+	int k = BUCKET_ZOOM - t->zoom;
+
+	if (k > LEVELS)
+		k = LEVELS;
+	l = k >= 1 ? &m->levels[k - 1] : NULL;
+	if (t->win >= 0 && l != NULL && l->k == k && l->n > 0 &&
+	    l->nb == m->nbuckets)
+		tally_level(m, l, t, r);
+	else
+		tally_view(m, t, r);
+}
+
 int
 map_index_view(struct map_index *m, struct store *s,
     const struct report_query *q, int zoom, struct map_result *out)
@@ -1644,7 +1859,7 @@ map_index_view(struct map_index *m, struct store *s,
 	t.by0 = fixed(merc_y(f.max_lat));
 	t.by1 = fixed(merc_y(f.min_lat));
 	if (!f.none)
-		tally_view(m, &t, &r);
+		tally_coarse(m, &t, &r);
 	if (t.win >= 0 && out->total <= VECHE_MAP_POINTS) {
 		/* Few enough to list them all: counted again one by one. */
 		memset(t.cells, 0, (size_t)(g.nx * g.ny) * sizeof(*t.cells));

@@ -1035,6 +1035,10 @@ index_bytes(const struct map_index *m, size_t *reports, size_t *marks)
 
 	for (b = 0; b < m->naddresses; b++)
 		n += strlen(m->addresses[b]) + 1;
+	for (b = 0; b < LEVELS; b++)
+		n += m->levels[b].n * sizeof(struct parent) +
+		    m->levels[b].nb * sizeof(uint32_t);
+	n += m->nrows * sizeof(*m->rows);
 
 	*reports = *marks = 0;
 	for (b = 0; b < m->nbuckets; b++) {

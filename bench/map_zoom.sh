@@ -22,7 +22,8 @@ BOX="39.75 57.56 40.02 57.70"
 VIEW="/map/clusters.json?bbox=39.837,57.612,39.933,57.648&zoom=13"
 
 mkdir -p "$OUT"
-[ -f "$DB" ] || { echo "bench: no database $DB (bench/map.sh seeds one)" >&2; exit 1; }
+[ -f "$DB" ] ||
+    { echo "bench: no database $DB (bench/map.sh seeds one)" >&2; exit 1; }
 
 # zooms BINARY LABEL: serve BINARY, then one wrk run a zoom.
 zooms() {

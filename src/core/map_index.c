@@ -15,9 +15,12 @@
  * reports of the cells its edge cuts.  Where each report sits is kept by
  * id (ids are dense: INTEGER PRIMARY KEY), so a change is an overwrite;
  * codes of services and agencies are interned as small numbers, addresses
- * once per text, so the map's list is written from the index too.  A read-write lock (writers first) lets views run side by
- * side; catching up with the store takes the write lock, and only when
- * the store says something was committed since (store_changed).
+ * once per text, so the map's list is written from the index too.  The
+ * cells of zooms BUCKET_ZOOM - 1 and - 2 sum their buckets' periods.  A
+ * read-write lock (writers first) lets views run side by side; catching
+ * up with the store takes the write lock, and only when the store says
+ * something was committed since (store_changed), or a view's second is
+ * past the periods'.
  */
 #include <math.h>
 #include <pthread.h>
@@ -41,12 +44,12 @@
 #define DAY             86400
 #define HINT_SPAN       3600            /* s: how long a bucket's hints serve */
 #define HINTS           4
-#define WINDOWS         (HINTS - 1)     /* the standing periods: 7, 30, 90 days */
+#define WINDOWS         (HINTS - 1)     /* standing periods: 7, 30, 90 days */
 #define SUB_BITS        2               /* a bucket's cells: BUCKET_ZOOM + 2 */
 #define SUBS            (1 << (2 * SUB_BITS))
-#define WIN_SKEW        2               /* s: a view's clock behind the windows' */
+#define WIN_SKEW        2               /* s: a view's clock behind windows' */
 #define E7              1e7             /* sums of degrees in 10^-7 */
-#define LEVELS          2               /* coarser cells: BUCKET_ZOOM - 1, - 2 */
+#define LEVELS          2               /* coarser: BUCKET_ZOOM - 1 and - 2 */
 
 /*
  * The map's periods end now and start 7, 30 or 90 days before
@@ -1532,9 +1535,10 @@ newest_of(struct tally *t, const struct bucket *b, unsigned in)
  * filter): the bucket from its sums when the box holds it whole and the
  * view's cell does too, else each of its 16 cells from theirs when the box
  * holds it, and only the reports of the cells the box's edge cuts one by
- * one (at zooms finer than those cells, of every cell the box touches).  Ids are not listed (a view
- * of at most VECHE_MAP_POINTS is counted again one by one); the newest of
- * the reports counted from sums are read from the window's end back.
+ * one (at zooms finer than those cells, of every cell the box touches).
+ * Ids are not listed (a view of at most VECHE_MAP_POINTS is counted again
+ * one by one); the newest of the reports counted from sums are read from
+ * the window's end back (newest_of).
  */
 static void
 count_fast(struct tally *t, const struct bucket *b)

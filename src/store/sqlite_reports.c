@@ -106,9 +106,11 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "INDEXED BY reports_updated WHERE updated > ? LIMIT ?)",
 	/* The map's index (store_report_points): by rowid, by reports_updated. */
 	[ST_POINTS_AFTER] = "SELECT id, lat, lon, status, service, agency, "
-	    "requested, updated FROM reports WHERE id > ? ORDER BY id",
+	    "requested, updated, address, fixed FROM reports WHERE id > ? "
+	    "ORDER BY id",
 	[ST_POINTS_SINCE] = "SELECT id, lat, lon, status, service, agency, "
-	    "requested, updated FROM reports WHERE updated >= ?",
+	    "requested, updated, address, fixed FROM reports "
+	    "WHERE updated >= ?",
 };
 
 const struct stmt_table store_reports_stmts = { stmt_sql, ST__MAX };
@@ -956,6 +958,9 @@ point_row(sqlite3_stmt *st, void *arg)
 	p.agency = sq_col_text(st, 5);
 	p.requested = sqlite3_column_int64(st, 6);
 	p.updated = sqlite3_column_int64(st, 7);
+	p.address = sq_col_text(st, 8);
+	p.fixed = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int(st, 9) != 0;
 	return e->fn(&p, e->arg);
 }
 

@@ -385,6 +385,8 @@ static const char *const core_migrations_pg[] = {
 	/* 7 (issue 11, updated_after polling): as SQLite's. */
 	("DROP INDEX reports_updated;"
 	"CREATE INDEX reports_updated ON reports(updated, requested, status);"),
+	/* 8 (issue 11, text search): SQLite's FTS5 day marks; none here. */
+	"SELECT 1;",
 };
 
 const struct migration_set store_core_schema_pg = {

@@ -104,6 +104,17 @@ extern const struct stmt_table store_lease_stmts;
  */
 #define SEARCH_KEY_SHIFT "24"
 
+/*
+ * The text index's day marks (core migration 8): a document of this one
+ * byte, which no text's word is (unicode61's tokens are valid UTF-8; the
+ * veche_stem tokenizer makes it a token only of a column of just this
+ * byte), at key (each UTC midnight from 2000 to 2100 << SEARCH_KEY_SHIFT)
+ * + 2^24 - 1, with no report_search_keys row, so a join drops it.  A walk
+ * ORs it into each of its words (sqlite_reports.c).  Never change it: the
+ * index holds it.
+ */
+#define SEARCH_DAY_MARK "\xff"
+
 /* One module's numbered migrations: steps[i] takes version i to i + 1. */
 struct migration_set {
 	const char *module;

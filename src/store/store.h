@@ -219,12 +219,15 @@ struct report_point {
 	const char *agency;             /* NULL: none yet */
 	int64_t requested;
 	int64_t updated;
+	const char *address;            /* NULL: none */
+	int fixed;                      /* the reporter's answer; -1: none */
 };
 
 /*
  * The reports with id > after_id (id order), then those updated at or
  * after since (a report may come twice), to fn.  For the map's index:
- * every change to a report's status or agency sets its updated time.
+ * every change to a report's status, agency or fixed sets its updated
+ * time; its place and address do not change.
  */
 int store_report_points(struct store *s, int64_t after_id, int64_t since,
     int (*fn)(const struct report_point *, void *), void *arg);

@@ -3704,17 +3704,18 @@ test_audit_chain_pg(void **state)
 }
 
 /*
- * store_changed on s, waiting for the socket when it says 0: a notice
- * leaves the committing server on its own time.  SQLite answers at once.
+ * store_changed for watcher w on s, waiting for the socket when it says 0:
+ * a notice leaves the committing server on its own time.  SQLite answers
+ * at once.
  */
 static int
-await_changed(struct store *s)
+await_changed(struct store *s, enum store_watch w)
 {
 	struct pollfd p;
 	int rc, i;
 
 	for (i = 0; i < 100; i++) {
-		if ((rc = store_changed(s)) != 0)
+		if ((rc = store_changed(s, w)) != 0)
 			return rc;
 		if ((p.fd = sql_notice_fd(s->conn)) < 0)
 			return 0;
@@ -3726,10 +3727,30 @@ await_changed(struct store *s)
 	return 0;
 }
 
+/* Both watchers of s say "changed" once (the map's waiting for it), then
+ * neither: one asking does not hide the change from the other. */
+static void
+changed_once(struct store *s)
+{
+	assert_int_equal(await_changed(s, STORE_WATCH_MAP), 1);
+	assert_int_equal(store_changed(s, STORE_WATCH_MAP), 0);
+	assert_int_equal(store_changed(s, STORE_WATCH_CACHE), 1);
+	assert_int_equal(store_changed(s, STORE_WATCH_CACHE), 0);
+}
+
+/* Neither watcher of s sees a change. */
+static void
+unchanged(struct store *s)
+{
+	assert_int_equal(store_changed(s, STORE_WATCH_MAP), 0);
+	assert_int_equal(store_changed(s, STORE_WATCH_CACHE), 0);
+}
+
 /*
  * Two stores on one database, as two processes have: a commit through
  * one is seen by the other's store_changed (SQLite: data_version;
- * PostgreSQL: NOTIFY), once; a rollback is not; nor is nothing.
+ * PostgreSQL: NOTIFY), once by each watcher; a rollback is not; nor is
+ * nothing.
  */
 static void
 changed(enum sql_engine engine)
@@ -3742,27 +3763,25 @@ changed(enum sql_engine engine)
 	b = reopen(engine, dir);
 	wf_reports(a);
 	/* The first call says "changed": nothing was seen before. */
-	assert_int_equal(store_changed(a), 1);
-	assert_int_equal(store_changed(a), 0);
-	assert_int_equal(store_changed(b), 1);
-	assert_int_equal(store_changed(b), 0);
+	changed_once(a);
+	changed_once(b);
+	assert_int_equal(store_changed(b, STORE_WATCH__MAX), -1);
 	/* A transaction committed by a. */
 	assert_int_equal(wf_register(a, 1781507000, NULL, &id), 0);
-	assert_int_equal(await_changed(b), 1);
-	assert_int_equal(store_changed(b), 0);
-	assert_int_equal(await_changed(a), 1);
-	assert_int_equal(store_changed(a), 0);
+	changed_once(b);
+	changed_once(a);
 	/* Rolled back: nothing for b. */
 	assert_int_equal(ss_tx_begin(a, &own), 0);
 	assert_int_equal(wf_register(a, 1781507001, NULL, &id), 0);
 	assert_int_equal(ss_tx_end(a, own, 0), -1);
-	assert_int_equal(store_changed(b), 0);
-	/* A write outside a transaction, by b this time. */
+	unchanged(b);
+	/* A write outside a transaction, by b this time; the cache's
+	 * watcher asks first. */
 	assert_int_equal(store_wf_set_related(b, 4, 1), 0);
-	assert_int_equal(await_changed(a), 1);
-	assert_int_equal(store_changed(a), 0);
-	assert_int_equal(await_changed(b), 1);
-	assert_int_equal(store_changed(b), 0);
+	assert_int_equal(await_changed(a, STORE_WATCH_CACHE), 1);
+	assert_int_equal(store_changed(a, STORE_WATCH_MAP), 1);
+	unchanged(a);
+	changed_once(b);
 	store_close(b);
 	store_gone(a, dir);
 }

@@ -41,6 +41,12 @@ db_set_writer(struct store *s, struct store_writer *w)
 	store_set_writer(s, w);
 }
 
+int
+db_changed(struct store *s)
+{
+	return store_changed(s, STORE_WATCH_CACHE);
+}
+
 uint64_t
 db_busy_retries(void)
 {

@@ -39,6 +39,13 @@ struct store_writer *db_writer_new(void);
 void db_writer_free(struct store_writer *w);
 void db_set_writer(struct store *s, struct store_writer *w);
 
+/*
+ * Whether anything was committed through any connection (another
+ * process's too) since the response cache last asked on this connection:
+ * 1, 0 or -1 (db_error).  The cache's own cursor (store_changed).
+ */
+int db_changed(struct store *s);
+
 /* How many times a connection of this process waited for the lock. */
 uint64_t db_busy_retries(void);
 

@@ -1069,7 +1069,7 @@ catch_up(struct map_index *m, struct store *s, int64_t now)
 
 	/* Nothing committed since this connection last looked: the index
 	 * already holds it (store_changed). */
-	changed = atomic_load(&m->retry) ? 1 : store_changed(s);
+	changed = atomic_load(&m->retry) ? 1 : store_changed(s, STORE_WATCH_MAP);
 	if (changed == -1)
 		return -1;
 	/* Hints move forward only: a view of the hour before (a thread that

@@ -544,14 +544,18 @@ store_schema_version(struct store *s)
 }
 
 int
-store_changed(struct store *s)
+store_changed(struct store *s, enum store_watch w)
 {
 	sqlite3_stmt *st;
 	int64_t version, changes;
 	int rc, changed;
 
+	if ((unsigned)w >= STORE_WATCH__MAX) {
+		sq_set_err(s, "no such watcher");
+		return -1;
+	}
 	if (s->db == NULL)              /* PostgreSQL: change notices */
-		return ss_store_changed(s);
+		return ss_store_changed(s, w);
 	st = sq_stmt(s, STORE_MOD_CORE, ST_DATA_VERSION);
 	changes = sqlite3_total_changes64(s->db);
 	if (st == NULL)
@@ -565,11 +569,11 @@ store_changed(struct store *s)
 		sq_set_err(s, "reading the data version");
 		return -1;
 	}
-	changed = !s->seen || s->seen_version != version ||
-	    s->seen_changes != changes;
-	s->seen = 1;
-	s->seen_version = version;
-	s->seen_changes = changes;
+	changed = !s->seen[w].seen || s->seen[w].version != version ||
+	    s->seen[w].changes != changes;
+	s->seen[w].seen = 1;
+	s->seen[w].version = version;
+	s->seen[w].changes = changes;
 	return changed;
 }
 

@@ -398,13 +398,6 @@ first_from(const struct bucket *b, int64_t hint_at, int64_t t)
 	return lower_bound(b, 0, b->n, t);
 }
 
-/* The first report of b requested at or after t (no hints). */
-static size_t
-first_at(const struct bucket *b, int64_t t)
-{
-	return first_from(b, 0, t);
-}
-
 static void
 hint(struct bucket *k, int64_t hint_at)
 {
@@ -1077,44 +1070,86 @@ out:
 	return rc;
 }
 
-/* What page_bucket keeps: the newest offset + limit matching reports. */
-struct paging {
-	const struct filter *f;
-	struct newest *newest;
+/*
+ * A page is a merge of the covered buckets, each newest first: a cursor
+ * per bucket on its newest report of the period not yet taken, in a heap
+ * by (requested, id), newest on top.  The page's reports come off the top
+ * in order and the merge stops at offset + limit, so a page reads the
+ * reports newer than its last one, not offset + limit in every bucket and
+ * then a sort (issue 11: at a million reports a dense box covers 30
+ * buckets of thousands).
+ */
+struct cursor {
+	const struct point *pts;        /* the bucket's */
+	size_t lo, i;                   /* pts[lo .. i) still to read */
 };
 
-/*
- * The reports of bucket b that match, newest first, into the heap, until
- * the heap is full and the bucket's next report is older than all it
- * holds (every report after it is older still).
- */
+struct paging {
+	const struct filter *f;
+	int64_t hint_at;
+	struct cursor *c;               /* a heap on c[k].pts[c[k].i - 1] */
+	size_t n, cap;
+	int failed;                     /* out of memory */
+};
+
+/* Whether cursor a's next report is newer than b's. */
+static int
+newer_cursor(const struct cursor *a, const struct cursor *b)
+{
+	return older_point(&b->pts[b->i - 1], &a->pts[a->i - 1]);
+}
+
+static void
+cursor_sift_down(struct paging *k, size_t i)
+{
+	struct cursor t;
+	size_t c;
+
+	for (; (c = 2 * i + 1) < k->n; i = c) {
+		if (c + 1 < k->n && newer_cursor(&k->c[c + 1], &k->c[c]))
+			c++;
+		if (!newer_cursor(&k->c[c], &k->c[i]))
+			break;
+		t = k->c[i];
+		k->c[i] = k->c[c];
+		k->c[c] = t;
+	}
+}
+
+/* Move cursor c back to its next matching report; 0 when none is left. */
+static int
+cursor_next(const struct filter *f, struct cursor *c)
+{
+	while (c->i > c->lo && !matches(f, &c->pts[c->i - 1]))
+		c->i--;
+	return c->i > c->lo;
+}
+
+/* each_bucket's fn: a cursor on bucket b's period, when it has a match. */
 static void
 page_bucket(const struct bucket *b, void *arg)
 {
 	struct paging *k = arg;
-	size_t i = first_at(b, k->f->end == INT64_MAX ? INT64_MAX :
-	    k->f->end + 1);
+	struct cursor c;
 
-	while (i-- > 0) {
-		const struct point *p = &b->pts[i];
+	if (k->failed)
+		return;
+	period_of(b, k->f, k->hint_at, &c.lo, &c.i);
+	c.pts = b->pts;
+	if (!cursor_next(k->f, &c))
+		return;
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? 2 * k->cap : 64;
+		struct cursor *nc = realloc(k->c, cap * sizeof(*nc));
 
-		if (p->requested < k->f->start ||
-		    newest_below(k->newest, p->id, p->requested))
-			break;
-		if (matches(k->f, p))
-			newest_add(k->newest, p->id, p->requested);
+		if (nc == NULL) {
+			k->failed = 1;
+			return;
+		}
+		k->c = nc;
+		k->cap = cap;
 	}
-}
-
-/* Newest first: (requested, id) descending. */
-static int
-pair_cmp(const void *a, const void *b)
-{
-	const int64_t *x = a, *y = b;
-
-	if (x[0] != y[0])
-		return x[0] < y[0] ? 1 : -1;
-	return x[1] < y[1] ? 1 : x[1] > y[1] ? -1 : 0;
+	k->c[k->n++] = c;
 }
 
 /* Whether the index answers q (map_index.h, map_index_page). */
@@ -1136,49 +1171,47 @@ int
 map_index_page(struct map_index *m, struct store *s,
     const struct report_query *q, int64_t **ids, size_t *nids)
 {
-	struct newest newest = { NULL, NULL, 0, 0 };
 	struct paging k;
 	struct filter f;
-	int64_t *pairs = NULL;
-	size_t i;
+	size_t seen = 0, i;
 	int rc = -1;
 
 	*ids = NULL;
 	*nids = 0;
 	if (!pages(q))
 		return 1;
-	if (catch_up(m, s, 0) == -1)
+	/* The hour's hints find each bucket's period (the map's periods and
+	 * the Open311 default window both end now). */
+	if (catch_up(m, s, clock_now()) == -1)
 		return -1;
-	newest.cap = q->offset + q->limit;
-	if ((newest.id = calloc(newest.cap, sizeof(int64_t))) == NULL ||
-	    (newest.t = calloc(newest.cap, sizeof(int64_t))) == NULL)
-		goto out;
-	k = (struct paging){ &f, &newest };
+	memset(&k, 0, sizeof(k));
+	if ((*ids = calloc(q->limit, sizeof(**ids))) == NULL)
+		return -1;
+	k.f = &f;
 	pthread_rwlock_rdlock(&m->lock);
+	k.hint_at = atomic_load(&m->hint_at);
 	filter_of(m, q, &f);
 	each_bucket(m, q, page_bucket, &k);
+	for (i = k.n / 2; i-- > 0;)
+		cursor_sift_down(&k, i);
+	while (!k.failed && k.n > 0 && *nids < q->limit) {
+		struct cursor *top = &k.c[0];
+
+		if (seen++ >= q->offset)
+			(*ids)[(*nids)++] = top->pts[top->i - 1].id;
+		top->i--;
+		if (!cursor_next(&f, top))
+			k.c[0] = k.c[--k.n];
+		cursor_sift_down(&k, 0);
+	}
 	pthread_rwlock_unlock(&m->lock);
-	rc = 0;
-	if (newest.n <= q->offset)
-		goto out;
-	if ((pairs = calloc(newest.n, 2 * sizeof(int64_t))) == NULL) {
-		rc = -1;
-		goto out;
+	rc = k.failed ? -1 : 0;
+	free(k.c);
+	if (rc == -1 || *nids == 0) {
+		free(*ids);
+		*ids = NULL;
+		*nids = 0;
 	}
-	for (i = 0; i < newest.n; i++) {
-		pairs[2 * i] = newest.t[i];
-		pairs[2 * i + 1] = newest.id[i];
-	}
-	qsort(pairs, newest.n, 2 * sizeof(int64_t), pair_cmp);
-	/* The heap's id array is as long as the page: the answer. */
-	for (i = q->offset; i < newest.n; i++)
-		newest.id[(*nids)++] = pairs[2 * i + 1];
-	*ids = newest.id;
-	newest.id = NULL;
-out:
-	free(pairs);
-	free(newest.t);
-	free(newest.id);
 	return rc;
 }
 

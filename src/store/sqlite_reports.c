@@ -55,6 +55,8 @@ enum {
 	ST_UPDATED_PROBE,
 	ST_POINTS_AFTER,
 	ST_POINTS_SINCE,
+	ST_READ_BEGIN,
+	ST_READ_END,
 	ST__MAX
 };
 
@@ -108,6 +110,9 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "requested, updated FROM reports WHERE id > ? ORDER BY id",
 	[ST_POINTS_SINCE] = "SELECT id, lat, lon, status, service, agency, "
 	    "requested, updated FROM reports WHERE updated >= ?",
+	/* Rows read one by one in one snapshot (store_report_rows). */
+	[ST_READ_BEGIN] = "BEGIN",
+	[ST_READ_END] = "COMMIT",
 };
 
 const struct stmt_table store_reports_stmts = { stmt_sql, ST__MAX };
@@ -800,6 +805,51 @@ out:
 	free(mbuf);
 	free(svcs);
 	free(ids);
+	return ret;
+}
+
+int
+store_report_rows(struct store *s, const int64_t *ids, size_t n,
+    int (*fn)(const struct report *, void *), void *arg)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_GET);
+	const char *media[VECHE_MAX_MEDIA];
+	struct report_rows e = { s, fn, arg, media, NULL };
+	size_t i;
+	int own, rc, ret = 0;
+
+	if (st == NULL)
+		return -1;
+	if ((e.mbuf = malloc(MEDIA_BUF)) == NULL) {
+		snprintf(s->err, sizeof(s->err), "out of memory");
+		return -1;
+	}
+	/*
+	 * One read transaction for the page, unless the caller holds one:
+	 * alone, each row would take and drop the WAL's read lock (fcntl
+	 * calls, a quarter of the request's time).
+	 */
+	own = sqlite3_get_autocommit(s->db);
+	if (own && sq_step_done(s, sq_stmt(s, STORE_MOD_REPORTS,
+	    ST_READ_BEGIN), "beginning a read") == -1) {
+		free(e.mbuf);
+		return -1;
+	}
+	for (i = 0; i < n && ret == 0; i++) {
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			ret = query_row(st, &e);
+		else if (rc != SQLITE_DONE) {
+			sq_set_err(s, "reading reports");
+			ret = -1;
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_clear_bindings(st);
+	free(e.mbuf);
+	if (own && sq_step_done(s, sq_stmt(s, STORE_MOD_REPORTS,
+	    ST_READ_END), "ending a read") == -1)
+		return -1;
 	return ret;
 }
 

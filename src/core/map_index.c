@@ -967,31 +967,46 @@ count_view(struct tally *t, const struct reach *r, const struct bucket *b)
 }
 
 /*
- * fn for each bucket the box of q covers, one more all round (the box
- * test of each report decides; the margin only absorbs rounding), or for
- * every bucket when the box covers more cells than there are buckets.
- * The caller holds the lock.
+ * The first and last cell at BUCKET_ZOOM of the coordinates lo to hi
+ * (scaled: cells from 0), one more at an end within a millionth of a cell
+ * of a cell's edge: the rounding of the buckets' own Mercator cannot put
+ * a report of the box past that (each report's box test decides).
+ */
+static void
+cell_span(double lo, double hi, int64_t *first, int64_t *last)
+{
+	double f = floor(lo), l = floor(hi);
+
+	*first = (int64_t)f - (lo - f < 1e-6);
+	*last = (int64_t)l + (l + 1 - hi < 1e-6);
+}
+
+/*
+ * fn for each bucket the box of q covers (cell_span), or for every bucket
+ * when the box covers more cells than there are buckets.  The caller
+ * holds the lock.
  */
 static void
 each_bucket(const struct map_index *m, const struct report_query *q,
     void (*fn)(const struct bucket *, void *), void *arg)
 {
-	struct grid bg;
-	int64_t bx, by;
+	double scale = grid_scale(BUCKET_ZOOM);
+	int64_t x0, x1, y0, y1, bx, by;
 	size_t i;
 
-	bg.scale = grid_scale(BUCKET_ZOOM);
-	bg.x0 = (int64_t)floor(merc_x(q->min_lon) * bg.scale) - 1;
-	bg.y0 = (int64_t)floor(merc_y(q->max_lat) * bg.scale) - 1;
-	bg.nx = (int64_t)floor(merc_x(q->max_lon) * bg.scale) + 2 - bg.x0;
-	bg.ny = (int64_t)floor(merc_y(q->min_lat) * bg.scale) + 2 - bg.y0;
-	if ((double)bg.nx * (double)bg.ny > (double)m->nbuckets) {
+	cell_span(merc_x(q->min_lon) * scale, merc_x(q->max_lon) * scale, &x0,
+	    &x1);
+	/* Mercator's y grows southwards. */
+	cell_span(merc_y(q->max_lat) * scale, merc_y(q->min_lat) * scale, &y0,
+	    &y1);
+	if ((double)(x1 - x0 + 1) * (double)(y1 - y0 + 1) >
+	    (double)m->nbuckets) {
 		for (i = 0; i < m->nbuckets; i++)
 			fn(&m->buckets[i], arg);
 		return;
 	}
-	for (by = bg.y0; by < bg.y0 + bg.ny; by++)
-		for (bx = bg.x0; bx < bg.x0 + bg.nx; bx++) {
+	for (by = y0; by <= y1; by++)
+		for (bx = x0; bx <= x1; bx++) {
 			uint32_t b = bucket_find(m, bx, by);
 
 			if (b != NO_BUCKET)
@@ -1080,8 +1095,9 @@ out:
  * buckets of thousands).
  */
 struct cursor {
+	int64_t t, id;                  /* pts[i - 1]'s: the heap's key */
 	const struct point *pts;        /* the bucket's */
-	size_t lo, i;                   /* pts[lo .. i) still to read */
+	size_t lo, i;                   /* pts[lo .. i) still to read, i > lo */
 };
 
 struct paging {
@@ -1092,11 +1108,20 @@ struct paging {
 	int failed;                     /* out of memory */
 };
 
-/* Whether cursor a's next report is newer than b's. */
+/* Whether cursor a's next report is newer than b's (keys kept in the
+ * heap: a sift reads no bucket). */
 static int
 newer_cursor(const struct cursor *a, const struct cursor *b)
 {
-	return older_point(&b->pts[b->i - 1], &a->pts[a->i - 1]);
+	return a->t > b->t || (a->t == b->t && a->id > b->id);
+}
+
+/* The key of c's next report. */
+static void
+cursor_key(struct cursor *c)
+{
+	c->t = c->pts[c->i - 1].requested;
+	c->id = c->pts[c->i - 1].id;
 }
 
 static void
@@ -1116,16 +1141,7 @@ cursor_sift_down(struct paging *k, size_t i)
 	}
 }
 
-/* Move cursor c back to its next matching report; 0 when none is left. */
-static int
-cursor_next(const struct filter *f, struct cursor *c)
-{
-	while (c->i > c->lo && !matches(f, &c->pts[c->i - 1]))
-		c->i--;
-	return c->i > c->lo;
-}
-
-/* each_bucket's fn: a cursor on bucket b's period, when it has a match. */
+/* each_bucket's fn: a cursor on bucket b's period, when it has one. */
 static void
 page_bucket(const struct bucket *b, void *arg)
 {
@@ -1136,8 +1152,9 @@ page_bucket(const struct bucket *b, void *arg)
 		return;
 	period_of(b, k->f, k->hint_at, &c.lo, &c.i);
 	c.pts = b->pts;
-	if (!cursor_next(k->f, &c))
+	if (c.i == c.lo)
 		return;
+	cursor_key(&c);
 	if (k->n == k->cap) {
 		size_t cap = k->cap ? 2 * k->cap : 64;
 		struct cursor *nc = realloc(k->c, cap * sizeof(*nc));
@@ -1194,14 +1211,19 @@ map_index_page(struct map_index *m, struct store *s,
 	each_bucket(m, q, page_bucket, &k);
 	for (i = k.n / 2; i-- > 0;)
 		cursor_sift_down(&k, i);
+	/* A report that does not match (outside the box: the buckets
+	 * round it; another status) is passed over as it comes: only those
+	 * newer than the page's last are read. */
 	while (!k.failed && k.n > 0 && *nids < q->limit) {
 		struct cursor *top = &k.c[0];
+		const struct point *p = &top->pts[--top->i];
 
-		if (seen++ >= q->offset)
-			(*ids)[(*nids)++] = top->pts[top->i - 1].id;
-		top->i--;
-		if (!cursor_next(&f, top))
+		if (matches(&f, p) && seen++ >= q->offset)
+			(*ids)[(*nids)++] = p->id;
+		if (top->i == top->lo)
 			k.c[0] = k.c[--k.n];
+		else
+			cursor_key(top);
 		cursor_sift_down(&k, 0);
 	}
 	pthread_rwlock_unlock(&m->lock);

@@ -69,6 +69,10 @@ static const char usage[] =
     "  --retry-base-ms N  first webhook/e-mail retry delay (default 30000)\n"
     "  --retry-cap-ms N   longest retry delay (default 6 hours)\n"
     "  --max-attempts N   attempts before a delivery is dead (default 12)\n"
+    "  --instance NAME    the name this process claims deliveries under,\n"
+    "                     the same across its restarts and unique among\n"
+    "                     the processes of one database (default: the\n"
+    "                     host's name; docs/delivery.md)\n"
     "  --digest-hour H    local hour of the daily alerts digest (0-23, 8)\n"
     "  --reaction-hours N hours for an incident's first public answer,\n"
     "                     from the post's time (1-720, default 24)\n"
@@ -95,6 +99,10 @@ static const char usage[] =
     "  --fetch-allow-private  let listening sources fetch from loopback,\n"
     "                     private and link-local addresses (refused by\n"
     "                     default: docs/listening.md)\n"
+    "  --webhook-allow-private  let webhooks reach loopback, private and\n"
+    "                     link-local addresses: an agency's system on the\n"
+    "                     city's own network (refused by default:\n"
+    "                     docs/delivery.md)\n"
     "\n"
     "Prints 'veche: listening on URL' when ready; stops on SIGINT/SIGTERM.\n";
 
@@ -176,6 +184,7 @@ parse_args(struct serve *sv, int argc, char **argv)
 		{ "retry-base-ms", required_argument, NULL, 'B' },
 		{ "retry-cap-ms", required_argument, NULL, 'P' },
 		{ "max-attempts", required_argument, NULL, 'A' },
+		{ "instance", required_argument, NULL, 'i' },
 		{ "digest-hour", required_argument, NULL, 'G' },
 		{ "trusted-proxy", required_argument, NULL, 'X' },
 		{ "max-conn-per-address", required_argument, NULL, 'I' },
@@ -188,6 +197,7 @@ parse_args(struct serve *sv, int argc, char **argv)
 		{ "data-licence", required_argument, NULL, 'c' },
 		{ "proposals", required_argument, NULL, 'p' },
 		{ "fetch-allow-private", no_argument, NULL, 'W' },
+		{ "webhook-allow-private", no_argument, NULL, 'w' },
 		{ "reaction-hours", required_argument, NULL, 'r' },
 		{ "suggest-hours", required_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
@@ -209,6 +219,9 @@ parse_args(struct serve *sv, int argc, char **argv)
 			break;
 		case 'W':
 			sv->fetch_allow_private = 1;
+			break;
+		case 'w':
+			sv->dcfg.allow_private = 1;
 			break;
 		case 'n':
 			if (parse_int64(optarg, 1, 100000000,
@@ -261,6 +274,14 @@ parse_args(struct serve *sv, int argc, char **argv)
 				sv->dcfg.cap_ms = v;
 			else
 				sv->dcfg.max_attempts = (int)v;
+			break;
+		case 'i':
+			if (optarg[0] == '\0' || strlen(optarg) > 128) {
+				fprintf(stderr, "veche: --instance: 1 to 128 "
+				    "bytes\n");
+				return -1;
+			}
+			sv->dcfg.instance = optarg;
 			break;
 		case 'G':
 			if (parse_int64(optarg, 0, 23, &v) == -1) {

@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 
 #include "veche.h"
+#include "net/guard.h"
 #include "net/net.h"
 
 int
@@ -23,9 +24,10 @@ discard(char *p, size_t size, size_t nmemb, void *arg)
 
 int
 net_post(const char *url, const char *const *headers, const char *body,
-    size_t len, long timeout_ms, char *err, size_t errlen)
+    size_t len, long timeout_ms, int allow_private, char *err, size_t errlen)
 {
 	char cerr[CURL_ERROR_SIZE];
+	struct net_guard guard;
 	struct curl_slist *h = NULL, *t;
 	long status = 0;
 	CURLcode rc;
@@ -57,9 +59,10 @@ net_post(const char *url, const char *const *headers, const char *body,
 	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	net_guard_apply(c, &guard, allow_private);
 	if ((rc = curl_easy_perform(c)) != CURLE_OK) {
-		snprintf(err, errlen, "%s", cerr[0] ? cerr :
-		    curl_easy_strerror(rc));
+		snprintf(err, errlen, "%s", guard.refused[0] ? guard.refused :
+		    cerr[0] ? cerr : curl_easy_strerror(rc));
 		goto out;
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);

@@ -5,14 +5,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include <arpa/inet.h>
-#include <sys/socket.h>
-
 #include <curl/curl.h>
 
 #include "veche.h"
-#include "net/addr.h"
 #include "net/fetch.h"
+#include "net/guard.h"
 
 struct sink {
 	struct net_got *got;
@@ -97,45 +94,6 @@ on_header(char *p, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-/* The connect-time guard's state: whether private addresses are allowed and
- * the first address it refused, in words. */
-struct guard {
-	int allow_private;
-	char refused[160];
-};
-
-/*
- * libcurl opens every connection's socket here, with the resolved address,
- * including those after a redirect: refuse all but public addresses (unless
- * allowed), so neither a redirect nor DNS rebinding reaches a private one.
- */
-static curl_socket_t
-on_open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
-{
-	struct guard *g = arg;
-	enum net_addr_class c;
-	char ip[INET6_ADDRSTRLEN] = "?";
-	const void *raw = NULL;
-
-	(void)purpose;
-	c = net_addr_classify(&a->addr, (socklen_t)a->addrlen);
-	if (c == NET_ADDR_PUBLIC || (g->allow_private && c != NET_ADDR_UNKNOWN))
-		return socket(a->family, a->socktype, a->protocol);
-	if (a->family == AF_INET)
-		raw = &((const struct sockaddr_in *)(const void *)&a->addr)->
-		    sin_addr;
-	else if (a->family == AF_INET6)
-		raw = &((const struct sockaddr_in6 *)(const void *)&a->addr)->
-		    sin6_addr;
-	if (raw != NULL)
-		inet_ntop(a->family, raw, ip, sizeof(ip));
-	if (g->refused[0] == '\0')
-		snprintf(g->refused, sizeof(g->refused),
-		    "address not allowed: %s is %s", ip,
-		    net_addr_class_words(c));
-	return CURL_SOCKET_BAD;
-}
-
 void
 net_got_free(struct net_got *got)
 {
@@ -150,7 +108,7 @@ net_get(const struct net_get *rq, struct net_got *got, char *err,
 	char cerr[CURL_ERROR_SIZE] = "", inm[300], ims[160];
 	struct curl_slist *h = NULL, *t;
 	struct sink sink;
-	struct guard guard;
+	struct net_guard guard;
 	CURLcode rc;
 	CURL *c;
 	int ret = -1;
@@ -159,8 +117,6 @@ net_get(const struct net_get *rq, struct net_got *got, char *err,
 	memset(&sink, 0, sizeof(sink));
 	sink.got = got;
 	sink.max = rq->max_bytes;
-	memset(&guard, 0, sizeof(guard));
-	guard.allow_private = rq->allow_private;
 	if ((c = curl_easy_init()) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -181,8 +137,7 @@ net_get(const struct net_get *rq, struct net_got *got, char *err,
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
-	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
-	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &guard);
+	net_guard_apply(c, &guard, rq->allow_private);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, rq->timeout_ms);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, rq->timeout_ms);

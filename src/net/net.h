@@ -12,13 +12,15 @@
 int net_init(void);
 
 /*
- * POST body (len bytes) to url (http or https only, no redirects) with the
- * headers given ("Name: value", NULL-terminated) and a timeout.  Returns 0
- * on a 2xx answer; -1 with err saying what failed (the transport's error or
- * "HTTP 500").
+ * POST body (len bytes) to url (http or https only, no redirects, no proxy)
+ * with the headers given ("Name: value", NULL-terminated) and a timeout.
+ * Loopback, private and link-local addresses are refused at connect time
+ * unless allow_private (net/guard.h).  Returns 0 on a 2xx answer; -1 with
+ * err saying what failed ("address not allowed: 127.0.0.1 is a loopback
+ * address", the transport's error or "HTTP 500").
  */
 int net_post(const char *url, const char *const *headers, const char *body,
-    size_t len, long timeout_ms, char *err, size_t errlen);
+    size_t len, long timeout_ms, int allow_private, char *err, size_t errlen);
 
 /* Where and how to submit mail (the "mail.*" settings, docs/delivery.md). */
 struct mail_server {

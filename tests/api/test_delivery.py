@@ -23,8 +23,10 @@ from harness import (CITY, WEST_POINT, Server, ServerTestCase, encode_query,
                      free_port, report_fields)
 
 SECRET = "test-secret-0123456789"
+# The receivers listen on loopback, which webhooks may reach only when
+# allowed (TestWebhookGuard shows the refusal).
 FAST = ("--retry-base-ms", "100", "--retry-cap-ms", "400",
-        "--max-attempts", "4")
+        "--max-attempts", "4", "--webhook-allow-private")
 WAIT = 60                 # seconds to wait for a delivery (ASan is slow)
 
 
@@ -318,6 +320,62 @@ class TestWebhooks(ServerTestCase):
         r = self.fetch("GET", "/api/v1/agencies/nosuch/reports.csv?" +
                        encode_query(q))
         self.assertEqual(r.status, 404, r)
+
+
+class TestWebhookGuard(unittest.TestCase):
+    """Webhooks reach only public addresses unless the operator allows
+    private ones (docs/delivery.md), and a proxy in the environment is not
+    a way round that check."""
+
+    def post_report(self, server, description):
+        fields = report_fields("pothole", WEST_POINT, description=description)
+        fields.append(("api_key", server.api_key))
+        r = server.request(
+            "POST", "/open311/v2/requests.json", encode_query(fields).encode(),
+            {"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 201, r)
+        return r.json()[0]["service_request_id"]
+
+    def test_loopback_refused_by_default(self):
+        rx = Receiver()
+        server = Server(serve_args=("--retry-base-ms", "100",
+                                    "--max-attempts", "1"))
+        try:
+            server.start()
+            subscribe(server, rx.url + "/inside")
+            rid = self.post_report(server, "to a loopback webhook")
+
+            def dead():
+                r = admin(server, "GET", "/api/v1/outbox/dead")
+                self.assertEqual(r.status, 200, r)
+                return [d for d in r.json() if d["service_request_id"] == rid]
+            d = wait_for("the refused delivery", dead)[0]
+            self.assertEqual(d["last_error"],
+                             "address not allowed: 127.0.0.1 is a loopback "
+                             "address")
+            self.assertEqual(rx.of_path("/inside"), [])
+        finally:
+            server.stop()
+            rx.close()
+
+    def test_environment_proxy_not_used(self):
+        rx = Receiver()
+        proxy = Receiver()      # would see the request if curl used it
+        server = Server(serve_args=FAST)
+        server.env["http_proxy"] = proxy.url
+        server.env["HTTP_PROXY"] = proxy.url
+        server.env["all_proxy"] = proxy.url
+        try:
+            server.start()
+            subscribe(server, rx.url + "/direct")
+            self.post_report(server, "past the proxy")
+            wait_for("the direct delivery", lambda: rx.of_path("/direct"))
+            wait_idle(server)
+            self.assertEqual(proxy.requests, [])
+        finally:
+            server.stop()
+            rx.close()
+            proxy.close()
 
 
 class TestKillDuringDelivery(unittest.TestCase):

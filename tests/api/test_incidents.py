@@ -108,7 +108,8 @@ class TestTrainedService(ServerTestCase):
 
 class TestIncidents(ServerTestCase):
     city = INCIDENT_CITY
-    serve_args = ("--retry-base-ms", "100", "--retry-cap-ms", "400")
+    serve_args = ("--retry-base-ms", "100", "--retry-cap-ms", "400",
+                  "--webhook-allow-private")
 
     @classmethod
     def setUpClass(cls):

@@ -142,7 +142,7 @@ class OpsCase(ServerTestCase):
             f.write(TOKEN + "\n")
         cls.server = Server(serve_args=(
             "--metrics-token-file", tok, "--log-format", "json",
-            "--max-attempts", "1"))
+            "--max-attempts", "1", "--webhook-allow-private"))
         try:
             # The worker sends in order: the dead one first, then the held.
             for url in ("http://127.0.0.1:%d/dead" % closed_port(),

@@ -29,7 +29,7 @@ POS = "Спасибо коммунальщикам, быстро починил�
 class TestTrends(ServerTestCase):
     city = test_listen.LISTEN_CITY
     serve_args = ("--retry-base-ms", "100", "--retry-cap-ms", "400",
-                  "--max-attempts", "4")
+                  "--max-attempts", "4", "--webhook-allow-private")
 
     @classmethod
     def setUpClass(cls):
@@ -166,7 +166,8 @@ class TestSpikeMail(ServerTestCase):
                                      port=free_port())
         cls.smtp.start()
         cls.serve_args = ("--retry-base-ms", "100", "--retry-cap-ms", "400",
-                          "--max-attempts", "4", "--smtp",
+                          "--max-attempts", "4", "--webhook-allow-private",
+                          "--smtp",
                           "smtp://127.0.0.1:%d" % cls.smtp.port,
                           "--mail-from", "veche@city.test")
         super().setUpClass()

@@ -48,7 +48,8 @@ describe('incidents: post, report, answer, outbox event', { skip: skipReason, ti
       });
     });
     await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    server = await startServer(['--retry-base-ms', '100', '--retry-cap-ms', '400']);
+    server = await startServer(['--retry-base-ms', '100', '--retry-cap-ms', '400',
+      '--webhook-allow-private']);
     createUser(server, 'mod', 'moderator');
     createUser(server, 'root', 'admin');
     const made = spawnSync(VECHE_BIN, ['apikey', 'create', '--db', join(server.dir, 'veche.db'),

@@ -34,7 +34,7 @@
 
 /* SQLite, per connection (one per server thread) */
 #define VECHE_SQLITE_CACHE_KIB_NEG  -32768      /* page cache: 32 MiB (negative: KiB) */
-#define VECHE_SQLITE_MMAP           268435456   /* bytes of the file mapped: 256 MiB */
+#define VECHE_SQLITE_MMAP           2147418112  /* bytes of the file mapped: SQLite's most, 2 GiB */
 #define VECHE_WAL_CHECKPOINT_PAGES  1000        /* WAL frames between background checkpoints */
 #define VECHE_SEED_CACHE_KIB_NEG    -1048576    /* page cache of a bulk load (seed): 1 GiB */
 #define VECHE_STR_(x) #x

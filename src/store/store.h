@@ -275,6 +275,15 @@ int store_report_query(struct store *s, const struct report_query *q,
     int (*fn)(const struct report *, void *), void *arg);
 
 /*
+ * The reports of ids[0 .. n), in that order, each as store_report_query
+ * hands it (no attributes); an id with no report is skipped.  Returns 0,
+ * fn's non-zero result, or -1.  Each row is read by its key: no sort, no
+ * list to parse (issue 11: a page of the map's index).
+ */
+int store_report_rows(struct store *s, const int64_t *ids, size_t n,
+    int (*fn)(const struct report *, void *), void *arg);
+
+/*
  * Updates (status changes with notes) created in (after, before], oldest
  * first, at most limit (0: no limit).  0 for after/before: unbounded.
  */

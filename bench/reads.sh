@@ -1,19 +1,25 @@
 #!/bin/sh
 # Varied Open311 reads without the response cache (issue 11): area lists
 # (a random 0.01 x 0.006 degree box anywhere in the city, page 1 to 3 of
-# 50, bench/bbox.lua) and updated_after polling (a random instant of the
+# 50, bench/bbox.lua), updated_after polling (a random instant of the
 # last BENCH_SPAN seconds before the newest change, the first page of 50,
-# bench/updated.lua), veche --no-cache against nginx serving one answer of
-# each kind as a static file, in one run.
+# bench/updated.lua) and the RSS feed (/rss), veche --no-cache against
+# nginx serving one answer of each kind as a static file, in one run.
 #
 #   BENCH_DB=/path/to/copy.db bench/reads.sh
 #
 # BENCH_DB is a database seeded as docs/performance.md says (`veche seed
 # --reports 1000000 --days 365`, demo city); veche migrates it on start,
 # so give it a copy.  To compare with another binary in the same run, set
-# VECHE_BEFORE to it and BENCH_DB_BEFORE to a second copy at that
-# binary's schema.  Prints a Markdown table, the load average and veche's
-# resident memory.
+# VECHE_BEFORE to it (BENCH_DB_BEFORE: another copy, when that binary's
+# schema differs; by default the same file, one server at a time).
+# Prints a Markdown table with each run's server CPU time per request
+# (utime + stime from /proc before and after, over wrk's requests: the
+# figure a loaded machine disturbs least), the load average, and veche's
+# resident memory after the runs (VmRSS counts a page of the mapped
+# database once per connection that maps it; Pss shares it out).
+# The service suggestions are not trained at start (--suggest-hours 0):
+# at a million reports that is minutes of CPU in the middle of the runs.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -44,8 +50,34 @@ trap cleanup EXIT INT TERM
 # it.  The first area read fills the map's index (about a second at a
 # million reports): not part of the runs.
 start_veche() {
-	serve "$1" "$2" --no-cache
+	serve "$1" "$2" --no-cache --suggest-hours 0
 	curl -sf "$V$BBOX" > /dev/null
+}
+
+# cpu: the server's CPU time so far, in clock ticks.
+cpu() {
+	awk '{ print $14 + $15 }' "/proc/$VPID/stat"
+}
+
+# measure NAME CONNS URL [script args]: run_wrk's line, the server's CPU
+# microseconds per request appended.
+measure() {
+	c0=$(cpu)
+	line=$(run_wrk "$@")
+	c1=$(cpu)
+	n=$(awk '/requests in/ { print $1 }' "$OUT/$1.wrk")
+	echo "$line|$(( (c1 - c0) * 1000000 / $(getconf CLK_TCK) / (n + 1) ))"
+}
+
+# memory_of: resident memory of the server, MB: VmRSS (anonymous + file)
+# and Pss.
+memory_of() {
+	awk '/^VmRSS/ { r = $2 } /^RssAnon/ { a = $2 } /^RssFile/ { f = $2 }
+	    END { printf "VmRSS %d MB (anonymous %d MB, mapped file %d MB)",
+	    r / 1024, a / 1024, f / 1024 }' "/proc/$VPID/status"
+	awk '/^Pss:/ { printf ", Pss %d MB", $2 / 1024 }' \
+	    "/proc/$VPID/smaps_rollup" 2>/dev/null || true
+	echo
 }
 
 V=http://127.0.0.1:$VPORT
@@ -59,50 +91,64 @@ UPD="/open311/v2/requests.json?updated_after=$(date -u -d @$((T1 - SPAN / 2)) +%
 start_veche "$VECHE" "$DB"
 curl -sf "$V$BBOX" > "$OUT/www/bbox.json"
 curl -sf "$V$UPD" > "$OUT/www/updated.json"
+curl -sf "$V/rss" > "$OUT/www/rss.xml"
 
 start_nginx
 
 echo "bench: wrk -t1 -d$DURATION, veche --threads $THREADS --no-cache, nginx workers $WORKERS"
-echo "bench: bbox answer $(wc -c < "$OUT/www/bbox.json") bytes, updated_after answer $(wc -c < "$OUT/www/updated.json") bytes; polled instants $T0 to $T1"
+echo "bench: bbox answer $(wc -c < "$OUT/www/bbox.json") bytes, updated_after answer $(wc -c < "$OUT/www/updated.json") bytes, rss $(wc -c < "$OUT/www/rss.xml") bytes; polled instants $T0 to $T1"
 echo "bench: load before: $(uptime)"
 : > "$OUT/results.txt"
+# nginx's CPU is not measured here: its workers are several processes.
 # shellcheck disable=SC2086
 {
 	run_wrk nginx_bbox "$CONNS" "http://127.0.0.1:$NPORT/bbox.json"
 	run_wrk nginx_updated "$CONNS" "http://127.0.0.1:$NPORT/updated.json"
-	run_wrk bbox_alone 1 "$V" bench/bbox.lua $BOX
-	run_wrk bbox "$CONNS" "$V" bench/bbox.lua $BOX
-	run_wrk updated_alone 1 "$V" bench/updated.lua "$T0" "$T1"
-	run_wrk updated "$CONNS" "$V" bench/updated.lua "$T0" "$T1"
+	run_wrk nginx_rss "$CONNS" "http://127.0.0.1:$NPORT/rss.xml"
+	measure bbox_alone 1 "$V" bench/bbox.lua $BOX
+	measure bbox "$CONNS" "$V" bench/bbox.lua $BOX
+	measure updated_alone 1 "$V" bench/updated.lua "$T0" "$T1"
+	measure updated "$CONNS" "$V" bench/updated.lua "$T0" "$T1"
+	measure rss "$CONNS" "$V/rss"
 } >> "$OUT/results.txt"
-rss=$(awk '/VmRSS/ {print $2}' /proc/$VPID/status)
-tests="nginx_bbox nginx_updated bbox_alone bbox updated_alone updated"
+mem=$(memory_of)
+tests="nginx_bbox nginx_updated nginx_rss bbox_alone bbox updated_alone updated rss"
 if [ -n "${VECHE_BEFORE:-}" ]; then
-	start_veche "$VECHE_BEFORE" "${BENCH_DB_BEFORE:?BENCH_DB_BEFORE: a copy for VECHE_BEFORE}"
+	start_veche "$VECHE_BEFORE" "${BENCH_DB_BEFORE:-$DB}"
 	# shellcheck disable=SC2086
 	{
-		run_wrk before_bbox_alone 1 "$V" bench/bbox.lua $BOX
-		run_wrk before_bbox "$CONNS" "$V" bench/bbox.lua $BOX
-		run_wrk before_updated_alone 1 "$V" bench/updated.lua "$T0" "$T1"
-		run_wrk before_updated "$CONNS" "$V" bench/updated.lua "$T0" "$T1"
+		measure before_bbox_alone 1 "$V" bench/bbox.lua $BOX
+		measure before_bbox "$CONNS" "$V" bench/bbox.lua $BOX
+		measure before_updated_alone 1 "$V" bench/updated.lua "$T0" "$T1"
+		measure before_updated "$CONNS" "$V" bench/updated.lua "$T0" "$T1"
+		measure before_rss "$CONNS" "$V/rss"
 	} >> "$OUT/results.txt"
-	tests="$tests before_bbox_alone before_bbox before_updated_alone before_updated"
+	mem_before=$(memory_of)
+	tests="$tests before_bbox_alone before_bbox before_updated_alone before_updated before_rss"
 fi
 echo "bench: load after: $(uptime)"
 cat "$OUT/results.txt"
 
 awk -F'|' -v conns="$CONNS" -v tests="$tests" '
-	{ rps[$1] = $2; p50[$1] = $3; p99[$1] = $4; err[$1] = $5 }
+	{ rps[$1] = $2; p50[$1] = $3; p99[$1] = $4; err[$1] = $5; cpu[$1] = $6 }
 	END {
-		print "| test | connections | requests/s | p50 | p99 | non-2xx |"
-		print "|---|---:|---:|---:|---:|---:|"
+		print "| test | connections | requests/s | p50 | p99 | non-2xx | server CPU per request |"
+		print "|---|---:|---:|---:|---:|---:|---:|"
 		n = split(tests, t, " ")
 		for (i = 1; i <= n; i++)
-			printf "| %s | %s | %s | %s | %s | %s |\n", t[i],
+			printf "| %s | %s | %s | %s | %s | %s | %s |\n", t[i],
 			    t[i] ~ /alone/ ? 1 : conns, rps[t[i]], p50[t[i]],
-			    p99[t[i]], err[t[i]]
-		printf "\nveche/nginx: bbox %.2f, updated_after %.2f\n",
+			    p99[t[i]], err[t[i]],
+			    cpu[t[i]] == "" ? "" : cpu[t[i]] " µs"
+		printf "\nveche/nginx: bbox %.2f, updated_after %.2f, rss %.2f\n",
 		    rps["bbox"] / rps["nginx_bbox"],
-		    rps["updated"] / rps["nginx_updated"]
+		    rps["updated"] / rps["nginx_updated"],
+		    rps["rss"] / rps["nginx_rss"]
+		if (rps["before_bbox"] != "")
+			printf "before/nginx: bbox %.2f, updated_after %.2f, rss %.2f\n",
+			    rps["before_bbox"] / rps["nginx_bbox"],
+			    rps["before_updated"] / rps["nginx_updated"],
+			    rps["before_rss"] / rps["nginx_rss"]
 	}' "$OUT/results.txt" | tee "$OUT/results.md"
-echo "bench: veche resident memory after the runs: $((rss / 1024)) MB"
+echo "bench: veche after the runs: $mem"
+[ -z "${mem_before:-}" ] || echo "bench: VECHE_BEFORE after its runs: $mem_before"

@@ -34,7 +34,7 @@
 
 /* SQLite, per connection (one per server thread) */
 #define VECHE_SQLITE_CACHE_KIB_NEG  -32768      /* page cache: 32 MiB (negative: KiB) */
-#define VECHE_SQLITE_MMAP           268435456   /* bytes of the file mapped: 256 MiB */
+#define VECHE_SQLITE_MMAP           2147418112  /* bytes of the file mapped: SQLite's most, 2 GiB */
 #define VECHE_WAL_CHECKPOINT_PAGES  1000        /* WAL frames between background checkpoints */
 #define VECHE_SEED_CACHE_KIB_NEG    -1048576    /* page cache of a bulk load (seed): 1 GiB */
 #define VECHE_SEED_SORT_THREADS     2           /* helper threads of a bulk load's index sorts */
@@ -45,6 +45,7 @@
 #define VECHE_CACHE_SLOTS       256
 #define VECHE_CACHE_MAX_ENTRY   (1024u * 1024)   /* bytes per response */
 #define VECHE_CACHE_TTL_MS      1000
+#define VECHE_CACHE_CHECK_MS    10      /* ask for other processes' commits */
 
 /* Reports */
 #define VECHE_MAX_DESCRIPTION   4000   /* characters (code points), not bytes */

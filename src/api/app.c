@@ -112,6 +112,17 @@ app_store(struct app *a)
 	return s;
 }
 
+void
+app_cache_follow(struct app *a)
+{
+	struct store *s;
+
+	if (!cache_due(a->cache) || (s = app_store(a)) == NULL)
+		return;
+	if (db_changed(s) != 0)
+		cache_bump(a->cache);
+}
+
 int64_t
 app_now(const struct app *a)
 {

@@ -76,6 +76,14 @@ struct store *app_store(struct app *a);
 int app_catalog_reload(struct app *a, struct store *s, char *err,
     size_t errlen);
 
+/*
+ * Before a cache lookup: invalidate the response cache when anything was
+ * committed (by another connection or process) since this thread's
+ * connection last told the cache, asking at most once per
+ * VECHE_CACHE_CHECK_MS (cache.h).  A store error invalidates too.
+ */
+void app_cache_follow(struct app *a);
+
 /* The current time as the app sees it. */
 int64_t app_now(const struct app *a);
 

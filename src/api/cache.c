@@ -24,6 +24,7 @@ struct slot {
 
 struct cache {
 	_Atomic uint64_t gen;
+	_Atomic int64_t next_check_ms;  /* cache_due: monotonic */
 	struct slot slots[VECHE_CACHE_SLOTS];
 };
 
@@ -58,6 +59,7 @@ cache_new(void)
 	if (c == NULL)
 		return NULL;
 	atomic_init(&c->gen, 1);
+	atomic_init(&c->next_check_ms, 0);
 	for (i = 0; i < VECHE_CACHE_SLOTS; i++)
 		pthread_mutex_init(&c->slots[i].lock, NULL);
 	return c;
@@ -83,6 +85,21 @@ cache_bump(struct cache *c)
 {
 	if (c != NULL)
 		atomic_fetch_add(&c->gen, 1);
+}
+
+int
+cache_due(struct cache *c)
+{
+	int64_t now, next;
+
+	if (c == NULL)
+		return 0;
+	now = now_ms();
+	next = atomic_load(&c->next_check_ms);
+	/* Of the threads that find it due, the one whose exchange lands
+	 * asks; the others serve from memory. */
+	return now >= next && atomic_compare_exchange_strong(&c->next_check_ms,
+	    &next, now + VECHE_CACHE_CHECK_MS);
 }
 
 uint64_t

@@ -100,6 +100,8 @@ o311_begin(struct http_request *req, struct http_response *res, void *arg,
 		return 1;
 	}
 	c->cache_key = NULL;
+	if (http_request_method(req) == HTTP_GET)
+		app_cache_follow(c->app);
 	c->gen = cache_generation(c->app->cache);
 	if (http_request_method(req) == HTTP_GET && cache_lookup(req, res, c))
 		return 1;

@@ -23,7 +23,11 @@ static const char usage[] =
     "\n"
     "scan emits a deadline.near or deadline.passed event, once each, for\n"
     "every registration or answer deadline that is near or has passed, and\n"
-    "prints what it emitted (the server does the same periodically).\n"
+    "prints what it emitted (the server does the same periodically).  Of\n"
+    "several processes on one database one scans at a time: scan exits\n"
+    "with status 3 when another (a server's scanner) is scanning; its scan\n"
+    "sends the same notices, so there is nothing to do but run again\n"
+    "later if you want this one's list.\n"
     "overdue lists the passed deadlines of open reports (of one agency).\n"
     "--now pretends it is that moment, e.g. 2026-05-12T09:00:00+03:00.\n"
     "See docs/deadlines.md.\n";
@@ -75,7 +79,7 @@ run(int argc, char **argv)
 	int64_t now = clock_now();
 	size_t n = 0;
 	static const char *const verbs[] = { "scan", "overdue", NULL };
-	int ch, rc = 1, verb, scan, ok = 0;
+	int ch, rc = 1, verb, scan, ok = 0, held;
 
 	if ((verb = cli_verb(&argc, &argv, verbs)) == -1)
 		goto usage;
@@ -110,9 +114,19 @@ run(int argc, char **argv)
 		goto out;
 	}
 	if (scan) {
-		if (escalation_scan(s, now, print_notice, NULL, &n, &e) == -1) {
+		if ((held = escalation_scan_leased(s, now, print_notice, NULL,
+		    &n, &e)) == -1) {
 			fprintf(stderr, "veche: %s (%zu emitted before)\n",
 			    e.message, n);
+			goto out;
+		}
+		if (held == 1) {
+			fprintf(stderr, "veche: deadlines not scanned: another "
+			    "process (a server's deadline scanner) holds the "
+			    "lease %s and is scanning; its scan sends the same "
+			    "notices.  Run again when it is done to see this "
+			    "list\n", ESCALATION_LEASE);
+			rc = 3;
 			goto out;
 		}
 		fprintf(stderr, "veche: %zu deadline notice%s emitted\n", n,

@@ -66,6 +66,12 @@ db_durable_wait(struct store *s, uint64_t ticket)
 	return store_durable_wait(s, ticket);
 }
 
+int
+db_changed(struct store *s)
+{
+	return store_changed(s, STORE_WATCH_CACHE);
+}
+
 uint64_t
 db_busy_retries(void)
 {

@@ -41,7 +41,7 @@ void db_set_writer(struct store *s, struct store_writer *w);
 
 /*
  * Deferred durability (store.h's store_defer_sync): with on set, an atomic
- * write on s returns once committed; db_write_pending gives its ticket
+ * write on s returns once its unit has run; db_write_pending gives its ticket
  * (0: none) and db_durable_notify calls fn(arg, ok) once it is on disk
  * (1), or says it already is (0) or could not be made so (-1);
  * db_durable_wait waits for it (0, or -1 when it could not be).
@@ -51,6 +51,13 @@ uint64_t db_write_pending(struct store *s);
 int db_durable_notify(struct store *s, uint64_t ticket,
     void (*fn)(void *, int), void *arg);
 int db_durable_wait(struct store *s, uint64_t ticket);
+
+/*
+ * Whether anything was committed through any connection (another
+ * process's too) since the response cache last asked on this connection:
+ * 1, 0 or -1 (db_error).  The cache's own cursor (store_changed).
+ */
+int db_changed(struct store *s);
 
 /* How many times a connection of this process waited for the lock. */
 uint64_t db_busy_retries(void);

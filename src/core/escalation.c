@@ -211,8 +211,26 @@ out:
 	return rc;
 }
 
-/* The lease a scanning process holds (store_lease_try). */
-#define SCANNER_LEASE "veche.deadline_scanner"
+int
+escalation_scan_leased(struct store *s, int64_t now,
+    int (*fn)(const struct escalation_item *, void *), void *arg,
+    size_t *emitted, struct verr *e)
+{
+	int held, rc;
+
+	if (emitted != NULL)
+		*emitted = 0;
+	if ((held = store_lease_try(s, ESCALATION_LEASE)) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "taking the lease %s: "
+		    "%s", ESCALATION_LEASE, store_error(s));
+	if (!held)
+		return 1;
+	rc = escalation_scan(s, now, fn, arg, emitted, e);
+	if (store_lease_release(s, ESCALATION_LEASE) == -1 && rc == 0)
+		rc = verr_set(e, VERR_INTERNAL, NULL, "giving the lease %s "
+		    "back: %s", ESCALATION_LEASE, store_error(s));
+	return rc;
+}
 
 struct escalation_worker {
 	struct worker *thread;
@@ -246,24 +264,17 @@ scan_round(struct worker *t, void *arg)
 	struct store *s = worker_store(t);
 	struct verr e;
 	size_t n = 0;
-	int held;
+	int rc;
 
-	if ((held = store_lease_try(s, SCANNER_LEASE)) == -1) {
-		fprintf(stderr, "veche: deadline scan: %s\n", store_error(s));
+	rc = escalation_scan_leased(s, clock_now(), stopping, t, &n, &e);
+	if (rc == -1) {
+		fprintf(stderr, "veche: deadline scan: %s\n", e.message);
 		return w->period_ms;
 	}
-	if (!held)
-		atomic_store(&w->last_scan_ms, clock_monotonic_ms());
-	else if (escalation_scan(s, clock_now(), stopping, t, &n, &e) == -1)
-		fprintf(stderr, "veche: deadline scan: %s\n", e.message);
-	else {
-		atomic_store(&w->last_scan_ms, clock_monotonic_ms());
-		if (n > 0)
-			fprintf(stderr, "veche: %zu deadline notice%s sent to "
-			    "the outbox\n", n, n == 1 ? "" : "s");
-	}
-	if (held && store_lease_release(s, SCANNER_LEASE) == -1)
-		fprintf(stderr, "veche: deadline scan: %s\n", store_error(s));
+	atomic_store(&w->last_scan_ms, clock_monotonic_ms());
+	if (rc == 0 && n > 0)
+		fprintf(stderr, "veche: %zu deadline notice%s sent to the "
+		    "outbox\n", n, n == 1 ? "" : "s");
 	return w->period_ms;
 }
 

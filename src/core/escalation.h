@@ -47,6 +47,20 @@ int escalation_scan(struct store *s, int64_t now,
     int (*fn)(const struct escalation_item *, void *), void *arg,
     size_t *emitted, struct verr *e);
 
+/* The lease a scanning process holds (store_lease_try): one at a time. */
+#define ESCALATION_LEASE "veche.deadline_scanner"
+
+/*
+ * escalation_scan under the scanner's lease, as the server's scanner and
+ * 'veche deadlines scan' run it, so that of several processes on one
+ * database one scans at a time (SQLite: always granted).  Returns 0 after
+ * a scan, 1 when another connection holds the lease (nothing scanned:
+ * its scan sends the same notices), or -1 with e set.
+ */
+int escalation_scan_leased(struct store *s, int64_t now,
+    int (*fn)(const struct escalation_item *, void *), void *arg,
+    size_t *emitted, struct verr *e);
+
 struct escalation_worker;
 struct store_writer;
 

@@ -578,13 +578,6 @@ first_from(const struct bucket *b, int64_t hint_at, int64_t t)
 	return lower_bound(b, 0, b->n, t);
 }
 
-/* The first report of b requested at or after t (no hints). */
-static size_t
-first_at(const struct bucket *b, int64_t t)
-{
-	return first_from(b, 0, t);
-}
-
 static void
 hint(struct bucket *k, int64_t hint_at)
 {
@@ -1069,7 +1062,7 @@ catch_up(struct map_index *m, struct store *s, int64_t now)
 
 	/* Nothing committed since this connection last looked: the index
 	 * already holds it (store_changed). */
-	changed = atomic_load(&m->retry) ? 1 : store_changed(s);
+	changed = atomic_load(&m->retry) ? 1 : store_changed(s, STORE_WATCH_MAP);
 	if (changed == -1)
 		return -1;
 	/* Hints move forward only: a view of the hour before (a thread that
@@ -1605,31 +1598,46 @@ count_view(struct tally *t, const struct reach *r, const struct bucket *b)
 }
 
 /*
- * fn for each bucket the box of q covers, one more all round (the box
- * test of each report decides; the margin only absorbs rounding), or for
- * every bucket when the box covers more cells than there are buckets.
- * The caller holds the lock.
+ * The first and last cell at BUCKET_ZOOM of the coordinates lo to hi
+ * (scaled: cells from 0), one more at an end within a millionth of a cell
+ * of a cell's edge: the rounding of the buckets' own Mercator cannot put
+ * a report of the box past that (each report's box test decides).
+ */
+static void
+cell_span(double lo, double hi, int64_t *first, int64_t *last)
+{
+	double f = floor(lo), l = floor(hi);
+
+	*first = (int64_t)f - (lo - f < 1e-6);
+	*last = (int64_t)l + (l + 1 - hi < 1e-6);
+}
+
+/*
+ * fn for each bucket the box of q covers (cell_span), or for every bucket
+ * when the box covers more cells than there are buckets.  The caller
+ * holds the lock.
  */
 static void
 each_bucket(const struct map_index *m, const struct report_query *q,
     void (*fn)(const struct bucket *, void *), void *arg)
 {
-	struct grid bg;
-	int64_t bx, by;
+	double scale = grid_scale(BUCKET_ZOOM);
+	int64_t x0, x1, y0, y1, bx, by;
 	size_t i;
 
-	bg.scale = grid_scale(BUCKET_ZOOM);
-	bg.x0 = (int64_t)floor(merc_x(q->min_lon) * bg.scale) - 1;
-	bg.y0 = (int64_t)floor(merc_y(q->max_lat) * bg.scale) - 1;
-	bg.nx = (int64_t)floor(merc_x(q->max_lon) * bg.scale) + 2 - bg.x0;
-	bg.ny = (int64_t)floor(merc_y(q->min_lat) * bg.scale) + 2 - bg.y0;
-	if ((double)bg.nx * (double)bg.ny > (double)m->nbuckets) {
+	cell_span(merc_x(q->min_lon) * scale, merc_x(q->max_lon) * scale, &x0,
+	    &x1);
+	/* Mercator's y grows southwards. */
+	cell_span(merc_y(q->max_lat) * scale, merc_y(q->min_lat) * scale, &y0,
+	    &y1);
+	if ((double)(x1 - x0 + 1) * (double)(y1 - y0 + 1) >
+	    (double)m->nbuckets) {
 		for (i = 0; i < m->nbuckets; i++)
 			fn(&m->buckets[i], arg);
 		return;
 	}
-	for (by = bg.y0; by < bg.y0 + bg.ny; by++)
-		for (bx = bg.x0; bx < bg.x0 + bg.nx; bx++) {
+	for (by = y0; by <= y1; by++)
+		for (bx = x0; bx <= x1; bx++) {
 			uint32_t b = bucket_find(m, bx, by);
 
 			if (b != NO_BUCKET)
@@ -1895,44 +1903,88 @@ out:
 	return rc;
 }
 
-/* What page_bucket keeps: the newest offset + limit matching reports. */
-struct paging {
-	const struct filter *f;
-	struct newest *newest;
+/*
+ * A page is a merge of the covered buckets, each newest first: a cursor
+ * per bucket on its newest report of the period not yet taken, in a heap
+ * by (requested, id), newest on top.  The page's reports come off the top
+ * in order and the merge stops at offset + limit, so a page reads the
+ * reports newer than its last one, not offset + limit in every bucket and
+ * then a sort (issue 11: at a million reports a dense box covers 30
+ * buckets of thousands).
+ */
+struct cursor {
+	int64_t t, id;                  /* pts[i - 1]'s: the heap's key */
+	const struct point *pts;        /* the bucket's */
+	size_t lo, i;                   /* pts[lo .. i) still to read, i > lo */
 };
 
-/*
- * The reports of bucket b that match, newest first, into the heap, until
- * the heap is full and the bucket's next report is older than all it
- * holds (every report after it is older still).
- */
+struct paging {
+	const struct filter *f;
+	int64_t hint_at;
+	struct cursor *c;               /* a heap on c[k].pts[c[k].i - 1] */
+	size_t n, cap;
+	int failed;                     /* out of memory */
+};
+
+/* Whether cursor a's next report is newer than b's (keys kept in the
+ * heap: a sift reads no bucket). */
+static int
+newer_cursor(const struct cursor *a, const struct cursor *b)
+{
+	return a->t > b->t || (a->t == b->t && a->id > b->id);
+}
+
+/* The key of c's next report. */
+static void
+cursor_key(struct cursor *c)
+{
+	c->t = c->pts[c->i - 1].requested;
+	c->id = c->pts[c->i - 1].id;
+}
+
+static void
+cursor_sift_down(struct paging *k, size_t i)
+{
+	struct cursor t;
+	size_t c;
+
+	for (; (c = 2 * i + 1) < k->n; i = c) {
+		if (c + 1 < k->n && newer_cursor(&k->c[c + 1], &k->c[c]))
+			c++;
+		if (!newer_cursor(&k->c[c], &k->c[i]))
+			break;
+		t = k->c[i];
+		k->c[i] = k->c[c];
+		k->c[c] = t;
+	}
+}
+
+/* each_bucket's fn: a cursor on bucket b's period, when it has one. */
 static void
 page_bucket(const struct bucket *b, void *arg)
 {
 	struct paging *k = arg;
-	size_t i = first_at(b, k->f->end == INT64_MAX ? INT64_MAX :
-	    k->f->end + 1);
+	struct cursor c;
 
-	while (i-- > 0) {
-		const struct point *p = &b->pts[i];
+	if (k->failed)
+		return;
+	period_of(b, k->f, k->hint_at, &c.lo, &c.i);
+	c.pts = b->pts;
+	if (c.i == c.lo)
+		return;
+	cursor_key(&c);
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? 2 * k->cap : 64;
+		struct cursor *nc = realloc(k->c, cap * sizeof(*nc));
 
-		if (p->requested < k->f->start ||
-		    newest_below(k->newest, p->id, p->requested))
-			break;
-		if (matches(k->f, p))
-			newest_add(k->newest, p->id, p->requested);
+		if (nc == NULL) {
+			k->failed = 1;
+			return;
+		}
+		k->c = nc;
+		k->cap = cap;
 	}
-}
-
-/* Newest first: (requested, id) descending. */
-static int
-pair_cmp(const void *a, const void *b)
-{
-	const int64_t *x = a, *y = b;
-
-	if (x[0] != y[0])
-		return x[0] < y[0] ? 1 : -1;
-	return x[1] < y[1] ? 1 : x[1] > y[1] ? -1 : 0;
+	k->c[k->n++] = c;
 }
 
 /* Whether the index answers q (map_index.h, map_index_page). */
@@ -1954,49 +2006,52 @@ int
 map_index_page(struct map_index *m, struct store *s,
     const struct report_query *q, int64_t **ids, size_t *nids)
 {
-	struct newest newest = { NULL, NULL, 0, 0 };
 	struct paging k;
 	struct filter f;
-	int64_t *pairs = NULL;
-	size_t i;
+	size_t seen = 0, i;
 	int rc = -1;
 
 	*ids = NULL;
 	*nids = 0;
 	if (!pages(q))
 		return 1;
-	if (catch_up(m, s, 0) == -1)
+	/* The hour's hints find each bucket's period (the map's periods and
+	 * the Open311 default window both end now). */
+	if (catch_up(m, s, clock_now()) == -1)
 		return -1;
-	newest.cap = q->offset + q->limit;
-	if ((newest.id = calloc(newest.cap, sizeof(int64_t))) == NULL ||
-	    (newest.t = calloc(newest.cap, sizeof(int64_t))) == NULL)
-		goto out;
-	k = (struct paging){ &f, &newest };
+	memset(&k, 0, sizeof(k));
+	if ((*ids = calloc(q->limit, sizeof(**ids))) == NULL)
+		return -1;
+	k.f = &f;
 	pthread_rwlock_rdlock(&m->lock);
+	k.hint_at = atomic_load(&m->hint_at);
 	filter_of(m, q, &f);
 	each_bucket(m, q, page_bucket, &k);
+	for (i = k.n / 2; i-- > 0;)
+		cursor_sift_down(&k, i);
+	/* A report that does not match (outside the box: the buckets
+	 * round it; another status) is passed over as it comes: only those
+	 * newer than the page's last are read. */
+	while (!k.failed && k.n > 0 && *nids < q->limit) {
+		struct cursor *top = &k.c[0];
+		const struct point *p = &top->pts[--top->i];
+
+		if (matches(&f, p) && seen++ >= q->offset)
+			(*ids)[(*nids)++] = p->id;
+		if (top->i == top->lo)
+			k.c[0] = k.c[--k.n];
+		else
+			cursor_key(top);
+		cursor_sift_down(&k, 0);
+	}
 	pthread_rwlock_unlock(&m->lock);
-	rc = 0;
-	if (newest.n <= q->offset)
-		goto out;
-	if ((pairs = calloc(newest.n, 2 * sizeof(int64_t))) == NULL) {
-		rc = -1;
-		goto out;
+	rc = k.failed ? -1 : 0;
+	free(k.c);
+	if (rc == -1 || *nids == 0) {
+		free(*ids);
+		*ids = NULL;
+		*nids = 0;
 	}
-	for (i = 0; i < newest.n; i++) {
-		pairs[2 * i] = newest.t[i];
-		pairs[2 * i + 1] = newest.id[i];
-	}
-	qsort(pairs, newest.n, 2 * sizeof(int64_t), pair_cmp);
-	/* The heap's id array is as long as the page: the answer. */
-	for (i = q->offset; i < newest.n; i++)
-		newest.id[(*nids)++] = pairs[2 * i + 1];
-	*ids = newest.id;
-	newest.id = NULL;
-out:
-	free(pairs);
-	free(newest.t);
-	free(newest.id);
 	return rc;
 }
 

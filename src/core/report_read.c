@@ -72,7 +72,6 @@ report_list_area(struct map_index *m, struct store *s,
     int (*fn)(const struct report *, void *), void *arg)
 {
 	struct viewed v = { actor, fn, arg };
-	struct report_query page;
 	int64_t *ids = NULL;
 	size_t n = 0;
 	int rc;
@@ -81,12 +80,8 @@ report_list_area(struct map_index *m, struct store *s,
 		return report_list(s, actor, q, fn, arg);
 	if (rc == -1 || n == 0)
 		return rc;
-	/* The page's rows by primary key, in the index's order. */
-	memset(&page, 0, sizeof(page));
-	page.ids = ids;
-	page.nids = n;
-	page.order = ORDER_REQUESTED_DESC;
-	rc = store_report_query(s, &page, apply_view, &v);
+	/* The page's rows by primary key, in the index's order: no sort. */
+	rc = store_report_rows(s, ids, n, apply_view, &v);
 	free(ids);
 	return rc;
 }

@@ -491,7 +491,7 @@ fail:
 }
 
 int
-ss_store_changed(struct store *s)
+ss_store_changed(struct store *s, enum store_watch w)
 {
 	int n = sql_notices(s->conn), changed;
 
@@ -499,7 +499,11 @@ ss_store_changed(struct store *s)
 		ss_set_err(s, "reading change notices");
 		return -1;
 	}
-	changed = !s->seen || n > 0;
-	s->seen = 1;
+	/* The notices are the connection's, read once: each watcher
+	 * compares the running count with the count it saw. */
+	s->notices += (uint64_t)n;
+	changed = !s->seen[w].seen || s->seen[w].notices != s->notices;
+	s->seen[w].seen = 1;
+	s->seen[w].notices = s->notices;
 	return changed;
 }

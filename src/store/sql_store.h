@@ -88,10 +88,11 @@ struct store *ss_open_pg(const char *url, char *err, size_t errlen);
 
 /*
  * store_changed on a PostgreSQL store: 1 when a change notice (sql.h) came
- * since the last call or this is the first call, else 0; -1 with s->err.
+ * since watcher w last asked or this is w's first call, else 0; -1 with
+ * s->err.
  * Never waits: it reads what the socket already holds.
  */
-int ss_store_changed(struct store *s);
+int ss_store_changed(struct store *s, enum store_watch w);
 
 /* The core schema's PostgreSQL migrations, numbered as store_core_schema. */
 extern const struct migration_set store_core_schema_pg;

@@ -491,6 +491,14 @@ store_open(const char *path, char *err, size_t errlen)
 	    exec(s, "PRAGMA synchronous = FULL") == -1 ||
 	    exec(s, "PRAGMA cache_size = " VECHE_STR(VECHE_SQLITE_CACHE_KIB_NEG))
 	    == -1 ||
+	    /*
+	     * As much of the file mapped as SQLite allows (its build caps it,
+	     * 2 GiB in Debian's): at a million reports a page of 50 rows read
+	     * by key touches 50 pages scattered over 2.7 GB; pages outside the
+	     * mapping are copied from the kernel into each connection's own
+	     * cache (pread), pages inside are read in place, shared by every
+	     * connection (issue 11, docs/performance.md).
+	     */
 	    exec(s, "PRAGMA mmap_size = " VECHE_STR(VECHE_SQLITE_MMAP)) == -1 ||
 	    exec(s, "PRAGMA foreign_keys = ON") == -1 ||
 	    /* Erased personal data must not linger in free pages (152-FZ). */
@@ -548,14 +556,18 @@ store_schema_version(struct store *s)
 }
 
 int
-store_changed(struct store *s)
+store_changed(struct store *s, enum store_watch w)
 {
 	sqlite3_stmt *st;
 	int64_t version, changes;
 	int rc, changed;
 
+	if ((unsigned)w >= STORE_WATCH__MAX) {
+		sq_set_err(s, "no such watcher");
+		return -1;
+	}
 	if (s->db == NULL)              /* PostgreSQL: change notices */
-		return ss_store_changed(s);
+		return ss_store_changed(s, w);
 	st = sq_stmt(s, STORE_MOD_CORE, ST_DATA_VERSION);
 	changes = sqlite3_total_changes64(s->db);
 	if (st == NULL)
@@ -569,11 +581,11 @@ store_changed(struct store *s)
 		sq_set_err(s, "reading the data version");
 		return -1;
 	}
-	changed = !s->seen || s->seen_version != version ||
-	    s->seen_changes != changes;
-	s->seen = 1;
-	s->seen_version = version;
-	s->seen_changes = changes;
+	changed = !s->seen[w].seen || s->seen[w].version != version ||
+	    s->seen[w].changes != changes;
+	s->seen[w].seen = 1;
+	s->seen[w].version = version;
+	s->seen[w].changes = changes;
 	return changed;
 }
 

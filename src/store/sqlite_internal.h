@@ -27,6 +27,7 @@
 #include <sqlite3.h>
 
 #include "veche.h"
+#include "store/store.h"
 
 struct sql_conn;
 
@@ -150,9 +151,16 @@ struct store {
 	int locked;                     /* this connection holds the writer's lock */
 	char request_id[VECHE_MAX_REQUEST_ID + 1];  /* "" outside a request */
 	char err[512];
-	/* What store_changed saw last: data_version, total changes. */
-	int64_t seen_version, seen_changes;
-	int seen;
+	/*
+	 * What each store_changed watcher saw last: data_version and total
+	 * changes (SQLite), the count of change notices (PostgreSQL).
+	 */
+	struct {
+		int64_t version, changes;
+		uint64_t notices;
+		int seen;
+	} seen[STORE_WATCH__MAX];
+	uint64_t notices;               /* change notices read so far */
 	int defer_index;                /* a bulk load (sqlite_bulk.c): reports
 	                                 * get their search and spatial entries
 	                                 * at its end */

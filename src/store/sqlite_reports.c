@@ -54,8 +54,11 @@ enum {
 	ST_UPDATE_QUERY,
 	ST_GEO_PROBE,
 	ST_UPDATED_PROBE,
+	ST_REQUESTED_PROBE,
 	ST_POINTS_AFTER,
 	ST_POINTS_SINCE,
+	ST_READ_BEGIN,
+	ST_READ_END,
 	ST__MAX
 };
 
@@ -104,6 +107,9 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "min_lon <= ? LIMIT ?)",
 	[ST_UPDATED_PROBE] = "SELECT count(*) FROM (SELECT 1 FROM reports "
 	    "INDEXED BY reports_updated WHERE updated > ? LIMIT ?)",
+	[ST_REQUESTED_PROBE] = "SELECT count(*) FROM (SELECT 1 FROM reports "
+	    "INDEXED BY reports_requested WHERE requested > ? AND "
+	    "requested >= ? AND requested <= ? LIMIT ?)",
 	/* The map's index (store_report_points): by rowid, by reports_updated. */
 	[ST_POINTS_AFTER] = "SELECT id, lat, lon, status, service, agency, "
 	    "requested, updated, address, fixed FROM reports WHERE id > ? "
@@ -111,6 +117,9 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_POINTS_SINCE] = "SELECT id, lat, lon, status, service, agency, "
 	    "requested, updated, address, fixed FROM reports "
 	    "WHERE updated >= ?",
+	/* Rows read one by one in one snapshot (store_report_rows). */
+	[ST_READ_BEGIN] = "BEGIN",
+	[ST_READ_END] = "COMMIT",
 };
 
 const struct stmt_table store_reports_stmts = { stmt_sql, ST__MAX };
@@ -852,6 +861,35 @@ few_changed_after(struct store *s, int64_t t)
 	    "probing the changes");
 }
 
+/*
+ * 1 if at least offset + limit reports of q's window were requested after
+ * q->updated_after, 0 if not, -1.  Each changed since then (a report's
+ * updated time is never before its request), so the page is the window's
+ * newest, and the walk newest first fills it from its first rows, where
+ * the probe on reports_updated would count up to UPDATED_PROBE_LIMIT
+ * changes first (issue 11).  For a poll with no other filter.
+ */
+static int
+many_requested_after(struct store *s, const struct report_query *q)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_REQUESTED_PROBE);
+	int64_t n = (int64_t)(q->offset + q->limit);
+
+	if (q->limit == 0 || n > UPDATED_PROBE_LIMIT)
+		return 0;
+	sqlite3_bind_int64(st, 1, q->updated_after);
+	sqlite3_bind_int64(st, 2, q->start ? q->start : INT64_MIN);
+	sqlite3_bind_int64(st, 3, q->end ? q->end : INT64_MAX);
+	switch (probe_below(s, st, 4, (int)n, "probing the requests")) {
+	case -1:
+		return -1;
+	case 0:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* A row of REPORT_COLUMNS, without attributes, to fn. */
 static int
 query_row(sqlite3_stmt *st, void *arg)
@@ -899,10 +937,17 @@ store_report_query(struct store *s, const struct report_query *q,
 			bits |= 1u << (small ? QF_BBOX : QF_BBOX_SCAN);
 	}
 	if (q->updated_after != 0) {
-		int few = 0;
+		int few = 0, many = 0;
 
+		/* A poll with no other filter: many requested since is
+		 * cheaper to ask, and then the walk is right. */
+		if (bits == (bits & ((1u << QF_START) | (1u << QF_END))) &&
+		    q->nservices == 0 && q->agency == NULL && q->text == NULL &&
+		    q->after_id == 0 && q->order == ORDER_REQUESTED_DESC &&
+		    (many = many_requested_after(s, q)) == -1)
+			return -1;
 		/* A small box has its own plan (query_stmt): no probe. */
-		if (!(bits & (1u << QF_BBOX)) &&
+		if (!many && !(bits & (1u << QF_BBOX)) &&
 		    (few = few_changed_after(s, q->updated_after)) == -1)
 			return -1;
 		bits |= 1u << (few ? QF_UPDATED_RECENT : QF_UPDATED_AFTER);
@@ -967,6 +1012,51 @@ out:
 	free(mbuf);
 	free(svcs);
 	free(ids);
+	return ret;
+}
+
+int
+store_report_rows(struct store *s, const int64_t *ids, size_t n,
+    int (*fn)(const struct report *, void *), void *arg)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_GET);
+	const char *media[VECHE_MAX_MEDIA];
+	struct report_rows e = { s, fn, arg, media, NULL };
+	size_t i;
+	int own, rc, ret = 0;
+
+	if (st == NULL)
+		return -1;
+	if ((e.mbuf = malloc(MEDIA_BUF)) == NULL) {
+		snprintf(s->err, sizeof(s->err), "out of memory");
+		return -1;
+	}
+	/*
+	 * One read transaction for the page, unless the caller holds one:
+	 * alone, each row would take and drop the WAL's read lock (fcntl
+	 * calls, a quarter of the request's time).
+	 */
+	own = sqlite3_get_autocommit(s->db);
+	if (own && sq_step_done(s, sq_stmt(s, STORE_MOD_REPORTS,
+	    ST_READ_BEGIN), "beginning a read") == -1) {
+		free(e.mbuf);
+		return -1;
+	}
+	for (i = 0; i < n && ret == 0; i++) {
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			ret = query_row(st, &e);
+		else if (rc != SQLITE_DONE) {
+			sq_set_err(s, "reading reports");
+			ret = -1;
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_clear_bindings(st);
+	free(e.mbuf);
+	if (own && sq_step_done(s, sq_stmt(s, STORE_MOD_REPORTS,
+	    ST_READ_END), "ending a read") == -1)
+		return -1;
 	return ret;
 }
 

@@ -263,16 +263,27 @@ int store_report_points(struct store *s, int64_t after_id, int64_t since,
     int (*fn)(const struct report_point *, void *), void *arg);
 
 /*
- * Whether anything may have been committed to the database (by this
- * connection or any other, this process's or another's) since the last
- * call on this connection: 1, 0, or -1 on a store error.  The first call
- * on a connection returns 1.  For one caller per connection: the map's
- * index asks it before reading store_report_points again.  SQLite: PRAGMA
- * data_version and the connection's own changes; PostgreSQL: the change
- * notices every commit that changed rows sends (sql.h), read without
- * waiting, so another process's commit shows once its notice has arrived.
+ * Who asks store_changed: each keeps its own cursor on each connection, so
+ * one asking does not hide a change from another.
  */
-int store_changed(struct store *s);
+enum store_watch {
+	STORE_WATCH_MAP,                /* the map's index (core/map_index.c) */
+	STORE_WATCH_CACHE,              /* the response cache (api/app.c) */
+	STORE_WATCH__MAX
+};
+
+/*
+ * Whether anything may have been committed to the database (by this
+ * connection or any other, this process's or another's) since watcher w
+ * last asked on this connection: 1, 0, or -1 on a store error.  The first
+ * call of each watcher on a connection returns 1.  SQLite: PRAGMA
+ * data_version and the connection's own changes (the pragma costs two
+ * fcntl locks in WAL mode: callers on a hot path ask it sparingly);
+ * PostgreSQL: the change notices every commit that changed rows sends
+ * (sql.h), read without waiting, so another process's commit shows once
+ * its notice has arrived.
+ */
+int store_changed(struct store *s, enum store_watch w);
 
 /*
  * A lease on work that one process at a time may do (the deadline scan),
@@ -291,6 +302,15 @@ int store_lease_release(struct store *s, const char *name);
 /* struct report_query (base/model.h) says which reports. */
 /* Run a query, calling fn for each report in order. */
 int store_report_query(struct store *s, const struct report_query *q,
+    int (*fn)(const struct report *, void *), void *arg);
+
+/*
+ * The reports of ids[0 .. n), in that order, each as store_report_query
+ * hands it (no attributes); an id with no report is skipped.  Returns 0,
+ * fn's non-zero result, or -1.  Each row is read by its key: no sort, no
+ * list to parse (issue 11: a page of the map's index).
+ */
+int store_report_rows(struct store *s, const int64_t *ids, size_t n,
     int (*fn)(const struct report *, void *), void *arg);
 
 /*

@@ -6,7 +6,7 @@ with a message naming it and the forms it takes.
 import subprocess
 import unittest
 
-from harness import TEST_ENV, VECHE_BIN
+from harness import TEST_ENV, VECHE_BIN, Server
 
 
 def run(*args, env=None):
@@ -39,6 +39,22 @@ class TestCommands(unittest.TestCase):
                           env=dict(TEST_ENV, VECHE_CLOCK=value))
             self.assertEqual(rc, 2, (value, out))
             self.assertIn("VECHE_CLOCK", out)
+
+    def test_deadlines_scan_under_the_lease(self):
+        # The scan takes the scanner's lease, which SQLite grants to every
+        # process (one server per file); PostgreSQL's refusal is tested
+        # with two stores (unit/test_sql, test_scan_lease_pg).  The help
+        # says what a refusal looks like.
+        s = Server()
+        try:
+            rc, out = run("deadlines", "scan", "--db", s.db, env=s.env)
+        finally:
+            s.cleanup()
+        self.assertEqual(rc, 0, out)
+        self.assertIn("0 deadline notices emitted", out)
+        rc, out = run("deadlines", "--help")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("with status 3 when another", out)
 
 
 if __name__ == "__main__":

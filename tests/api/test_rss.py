@@ -6,6 +6,8 @@ feed takes the map's and the list's filters (service_code, agency, status,
 days) and bbox; a bad value gets a 400 naming the field; the feed link of
 the map and the list (in the head and shown) carries the filters shown.
 """
+import datetime
+import email.utils
 import html
 import re
 import unittest
@@ -44,6 +46,21 @@ class TestRss(ServerTestCase):
         self.assertNotIn(">", desc)
         # ...and that text is what the citizen typed.
         self.assertEqual(html.unescape(desc), TYPED)
+
+    def test_item_title_date_and_link(self):
+        # Formatted by hand since issue 11: the same as RFC 822 says.
+        rid = self.create(report_fields("other"))
+        it = self.item(rid)
+        r = self.fetch("GET", "/open311/v2/requests/%d.json" % rid)
+        self.assertEqual(r.status, 200, r)
+        when = datetime.datetime.fromisoformat(
+            r.json()[0]["requested_datetime"]).astimezone(
+                datetime.timezone.utc)
+        self.assertEqual(it.findtext("pubDate"),
+                         email.utils.format_datetime(when))
+        self.assertIn("№%d: " % rid, it.findtext("title"))
+        self.assertTrue(it.findtext("link").endswith("/reports/%d" % rid))
+        self.assertEqual(it.findtext("guid"), it.findtext("link"))
 
     def test_plain_description_unchanged(self):
         rid = self.create(report_fields("other",

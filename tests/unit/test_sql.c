@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "veche.h"
+#include "core/escalation.h"
 #include "core/workflow.h"
 #include "store/sql.h"
 #include "store/sql_store.h"
@@ -3659,17 +3660,18 @@ test_audit_chain_pg(void **state)
 }
 
 /*
- * store_changed on s, waiting for the socket when it says 0: a notice
- * leaves the committing server on its own time.  SQLite answers at once.
+ * store_changed for watcher w on s, waiting for the socket when it says 0:
+ * a notice leaves the committing server on its own time.  SQLite answers
+ * at once.
  */
 static int
-await_changed(struct store *s)
+await_changed(struct store *s, enum store_watch w)
 {
 	struct pollfd p;
 	int rc, i;
 
 	for (i = 0; i < 100; i++) {
-		if ((rc = store_changed(s)) != 0)
+		if ((rc = store_changed(s, w)) != 0)
 			return rc;
 		if ((p.fd = sql_notice_fd(s->conn)) < 0)
 			return 0;
@@ -3681,10 +3683,30 @@ await_changed(struct store *s)
 	return 0;
 }
 
+/* Both watchers of s say "changed" once (the map's waiting for it), then
+ * neither: one asking does not hide the change from the other. */
+static void
+changed_once(struct store *s)
+{
+	assert_int_equal(await_changed(s, STORE_WATCH_MAP), 1);
+	assert_int_equal(store_changed(s, STORE_WATCH_MAP), 0);
+	assert_int_equal(store_changed(s, STORE_WATCH_CACHE), 1);
+	assert_int_equal(store_changed(s, STORE_WATCH_CACHE), 0);
+}
+
+/* Neither watcher of s sees a change. */
+static void
+unchanged(struct store *s)
+{
+	assert_int_equal(store_changed(s, STORE_WATCH_MAP), 0);
+	assert_int_equal(store_changed(s, STORE_WATCH_CACHE), 0);
+}
+
 /*
  * Two stores on one database, as two processes have: a commit through
  * one is seen by the other's store_changed (SQLite: data_version;
- * PostgreSQL: NOTIFY), once; a rollback is not; nor is nothing.
+ * PostgreSQL: NOTIFY), once by each watcher; a rollback is not; nor is
+ * nothing.
  */
 static void
 changed(enum sql_engine engine)
@@ -3697,27 +3719,25 @@ changed(enum sql_engine engine)
 	b = reopen(engine, dir);
 	wf_reports(a);
 	/* The first call says "changed": nothing was seen before. */
-	assert_int_equal(store_changed(a), 1);
-	assert_int_equal(store_changed(a), 0);
-	assert_int_equal(store_changed(b), 1);
-	assert_int_equal(store_changed(b), 0);
+	changed_once(a);
+	changed_once(b);
+	assert_int_equal(store_changed(b, STORE_WATCH__MAX), -1);
 	/* A transaction committed by a. */
 	assert_int_equal(wf_register(a, 1781507000, NULL, &id), 0);
-	assert_int_equal(await_changed(b), 1);
-	assert_int_equal(store_changed(b), 0);
-	assert_int_equal(await_changed(a), 1);
-	assert_int_equal(store_changed(a), 0);
+	changed_once(b);
+	changed_once(a);
 	/* Rolled back: nothing for b. */
 	assert_int_equal(ss_tx_begin(a, &own), 0);
 	assert_int_equal(wf_register(a, 1781507001, NULL, &id), 0);
 	assert_int_equal(ss_tx_end(a, own, 0), -1);
-	assert_int_equal(store_changed(b), 0);
-	/* A write outside a transaction, by b this time. */
+	unchanged(b);
+	/* A write outside a transaction, by b this time; the cache's
+	 * watcher asks first. */
 	assert_int_equal(store_wf_set_related(b, 4, 1), 0);
-	assert_int_equal(await_changed(a), 1);
-	assert_int_equal(store_changed(a), 0);
-	assert_int_equal(await_changed(b), 1);
-	assert_int_equal(store_changed(b), 0);
+	assert_int_equal(await_changed(a, STORE_WATCH_CACHE), 1);
+	assert_int_equal(store_changed(a, STORE_WATCH_MAP), 1);
+	unchanged(a);
+	changed_once(b);
 	store_close(b);
 	store_gone(a, dir);
 }
@@ -3791,6 +3811,65 @@ test_lease_pg(void **state)
 {
 	(void)state;
 	lease(SQL_PG);
+}
+
+/* Counts the notices a scan reports. */
+static int
+count_notice(const struct escalation_item *it, void *arg)
+{
+	(void)it;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/*
+ * The deadline scan under the scanner's lease (pgcache), as 'veche
+ * deadlines scan' and the server's scanner run it: on PostgreSQL, while
+ * a holds the lease a scan through b scans nothing and says so (1); once
+ * a gives it back b scans and gives it back in turn.  SQLite grants it to
+ * every store.  (Only the held path on PostgreSQL: the scan itself needs
+ * core's statements, not converted yet.)
+ */
+static void
+scan_lease(enum sql_engine engine)
+{
+	const int pg = engine == SQL_PG;
+	char dir[64];
+	struct store *a = store_of(engine, dir, sizeof(dir)), *b;
+	struct verr e;
+	size_t n = 99, calls = 0;
+
+	b = reopen(engine, dir);
+	assert_int_equal(store_lease_try(a, ESCALATION_LEASE), 1);
+	assert_int_equal(escalation_scan_leased(b, 1781600000, count_notice,
+	    &calls, &n, &e), pg ? 1 : 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(calls, 0);
+	/* b did not take it: a still holds it alone. */
+	assert_int_equal(store_lease_try(b, ESCALATION_LEASE), !pg);
+	if (!pg) {
+		/* Granted, scanned, given back (twice taken: once more). */
+		assert_int_equal(store_lease_release(b, ESCALATION_LEASE), 0);
+	}
+	assert_int_equal(store_lease_release(a, ESCALATION_LEASE), 0);
+	assert_int_equal(store_lease_try(b, ESCALATION_LEASE), 1);
+	assert_int_equal(store_lease_release(b, ESCALATION_LEASE), 0);
+	store_close(b);
+	store_gone(a, dir);
+}
+
+static void
+test_scan_lease_sqlite(void **state)
+{
+	(void)state;
+	scan_lease(SQL_SQLITE);
+}
+
+static void
+test_scan_lease_pg(void **state)
+{
+	(void)state;
+	scan_lease(SQL_PG);
 }
 
 /* End of workflow and several processes (pgwf). */
@@ -4692,6 +4771,8 @@ main(void)
 		cmocka_unit_test(test_changed_pg),
 		cmocka_unit_test(test_lease_sqlite),
 		cmocka_unit_test(test_lease_pg),
+		cmocka_unit_test(test_scan_lease_sqlite),
+		cmocka_unit_test(test_scan_lease_pg),
 		/* Social and posts (pgsoc). */
 		cmocka_unit_test(test_social_sqlite),
 		cmocka_unit_test(test_social_pg),

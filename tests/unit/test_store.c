@@ -167,6 +167,110 @@ test_filters(void **state)
 	assert_int_equal(got.v[0], 3);
 }
 
+/* Stops the list at the second report: fn's result comes back. */
+static int
+collect_two(const struct report *r, void *arg)
+{
+	struct ids *ids = arg;
+
+	collect(r, ids);
+	return ids->n == 2 ? 7 : 0;
+}
+
+/*
+ * store_report_rows (issue 11: a page of the map's index): the rows of
+ * the ids in the order given, a missing id skipped, with their media;
+ * fn's non-zero result ends the list and is returned.
+ */
+static void
+test_report_rows(void **state)
+{
+	struct store *s = *state;
+	const int64_t ids[] = { 3, 999, 1, 2 };
+	struct ids got;
+
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(store_report_rows(s, ids, 4, collect, &got), 0);
+	assert_int_equal(got.n, 3);
+	assert_int_equal(got.v[0], 3);
+	assert_int_equal(got.v[1], 1);
+	assert_int_equal(got.v[2], 2);
+	assert_int_equal(got.nmedia, 2);
+
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(store_report_rows(s, ids, 4, collect_two, &got), 7);
+	assert_int_equal(got.n, 2);
+
+	/* Inside a caller's transaction too, which it leaves open. */
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_report_rows(s, ids + 2, 2, collect, &got), 0);
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(got.n, 2);
+	assert_int_equal(got.v[0], 1);
+}
+
+/*
+ * updated_after with more reports requested since the instant than the
+ * page holds (the walk, chosen by a probe on reports_requested) and with
+ * fewer (the changes from reports_updated): either way the reports
+ * changed since, newest request first, reports requested before the
+ * instant but changed after it last.
+ */
+static void
+test_updated_after_pages(void **state)
+{
+	struct store *s = *state;
+	struct report_query q;
+	struct ids got;
+	int64_t id[8];
+	size_t i;
+
+	/* Five old reports (4 and 5 change later), then six new ones. */
+	for (i = 0; i < 5; i++)
+		id[i] = add(s, "pothole", "roads", 61.0, 31.0,
+		    T0 - 5000 + (int64_t)i, STATUS_SUBMITTED, "старое");
+	assert_int_equal(store_report_set_status(s, id[3],
+	    STATUS_IN_PROGRESS, NULL, T0 + 50), 0);
+	assert_int_equal(store_report_set_status(s, id[4], STATUS_CLOSED,
+	    NULL, T0 + 60), 0);
+	for (i = 0; i < 3; i++)
+		add(s, "pothole", "roads", 61.0, 31.0, T0 + 100 + (int64_t)i,
+		    STATUS_SUBMITTED, "новое");
+
+	/* Changed after T0 + 1 (not report 1, filed at T0): the three new
+	 * ones, then old 5 and old 4, by their requests. */
+	memset(&q, 0, sizeof(q));
+	q.updated_after = T0 + 1;
+	q.order = ORDER_REQUESTED_DESC;
+	q.limit = 2;
+	got = run(s, &q);
+	assert_int_equal(got.n, 2);
+	assert_int_equal(got.v[0], id[4] + 3);
+	assert_int_equal(got.v[1], id[4] + 2);
+
+	q.limit = 10;
+	got = run(s, &q);
+	assert_int_equal(got.n, 5);
+	assert_int_equal(got.v[0], id[4] + 3);
+	assert_int_equal(got.v[2], id[4] + 1);
+	assert_int_equal(got.v[3], id[4]);
+	assert_int_equal(got.v[4], id[3]);
+
+	/* Pages of two: within the new ones (walked), and across. */
+	q.limit = 2;
+	q.offset = 1;
+	got = run(s, &q);
+	assert_int_equal(got.n, 2);
+	assert_int_equal(got.v[0], id[4] + 2);
+	assert_int_equal(got.v[1], id[4] + 1);
+	q.offset = 2;
+	got = run(s, &q);
+	assert_int_equal(got.n, 2);
+	assert_int_equal(got.v[0], id[4] + 1);
+	assert_int_equal(got.v[1], id[4]);
+}
+
 static void
 test_geo_and_text(void **state)
 {
@@ -600,6 +704,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_geo_large_area, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_paging, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_rows, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_updated_after_pages, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_contact_and_updates, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_whole, setup,

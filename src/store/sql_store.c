@@ -449,3 +449,11 @@ fail:
 	store_close(s);
 	return NULL;
 }
+
+/* The converted modules' PostgreSQL schemas, for the copier (store_copy.c). */
+const struct migration_set *const *
+ss_pg_schemas(size_t *n)
+{
+	*n = sizeof(converted_schemas) / sizeof(converted_schemas[0]);
+	return converted_schemas;
+}

@@ -80,6 +80,12 @@ int ss_migrate(struct sql_conn *c, const struct migration_set *const *sets,
  */
 struct store *ss_open_pg(const char *url, char *err, size_t errlen);
 
+/*
+ * The migrations ss_open_pg runs, *n of them in order: the converted
+ * modules' PostgreSQL schemas (the copier opens a target with them).
+ */
+const struct migration_set *const *ss_pg_schemas(size_t *n);
+
 /* The core schema's PostgreSQL migrations, numbered as store_core_schema. */
 extern const struct migration_set store_core_schema_pg;
 

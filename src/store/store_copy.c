@@ -344,12 +344,9 @@ has_word(const char *text, const char *head, const char *name)
 	return 0;
 }
 
-/*
- * The module whose SQLite migrations create table (column NULL), or add
- * its column, into out; "" when none says.
- */
-static void
-module_of(const char *table, const char *column, char *out, size_t len)
+void
+store_copy_module_of(const char *table, const char *column, char *out,
+    size_t len)
 {
 	static const char *const creates[] = { "CREATE TABLE ",
 	    "CREATE TABLE IF NOT EXISTS ", "CREATE VIRTUAL TABLE ",
@@ -376,7 +373,7 @@ module_of(const char *table, const char *column, char *out, size_t len)
 					goto found;
 		}
 	if (column != NULL) {
-		module_of(table, NULL, out, len);
+		store_copy_module_of(table, NULL, out, len);
 		return;
 	}
 	snprintf(out, len, "%s", "");
@@ -528,7 +525,8 @@ plan_table(struct ctx *x, struct plan *p)
 		l = &x->r->lost[x->r->nlost++];
 		snprintf(l->table, sizeof(l->table), "%s", s->name);
 		snprintf(l->column, sizeof(l->column), "%s", c->name);
-		module_of(s->name, c->name, l->module, sizeof(l->module));
+		store_copy_module_of(s->name, c->name, l->module,
+		    sizeof(l->module));
 	}
 	for (k = 1; k <= MAX_COLS; k++)
 		for (i = 0; i < s->ncol; i++)
@@ -996,7 +994,8 @@ plan_all(struct ctx *x, const struct catalogue *src,
 			continue;
 		rt = &x->r->t[x->r->n];
 		snprintf(rt->name, sizeof(rt->name), "%s", t->name);
-		module_of(t->name, NULL, rt->module, sizeof(rt->module));
+		store_copy_module_of(t->name, NULL, rt->module,
+		    sizeof(rt->module));
 		rt->to_rows = -1;
 		d = find_table(dst, t->name);
 		rt->state = d == NULL ? COPY_MISSING : t->contentless ?

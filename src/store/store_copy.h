@@ -73,4 +73,11 @@ struct store *store_copy_open_full(const char *url, char *err,
  */
 int store_copy_has_audit(struct store *s);
 
+/*
+ * The module whose SQLite migrations create table (column NULL), or add
+ * column to it, into out (len bytes); "" when none does.
+ */
+void store_copy_module_of(const char *table, const char *column, char *out,
+    size_t len);
+
 #endif

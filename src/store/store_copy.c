@@ -41,6 +41,7 @@ struct table {
 	int virt;               /* SQLite virtual table */
 	int contentless;        /* FTS5 content='': no rows to read */
 	int rowid;              /* SQLite table with a rowid to key on */
+	int ctid;               /* PostgreSQL: a keyless table keys on ctid */
 	struct col col[MAX_COLS];
 	size_t ncol;
 };
@@ -283,6 +284,7 @@ load_catalogue(struct sql_conn *c, struct catalogue *cat, char *err,
 		t = &cat->t[cat->n++];
 		snprintf(t->name, sizeof(t->name), "%s", name);
 		t->virt = sql_column_int(tabs, 1);
+		t->ctid = e == SQL_PG;
 		t->rowid = sql_column_int(tabs, 2);
 		sql = sql_column_text(tabs, 3);
 		t->contentless = t->virt && sql != NULL &&
@@ -471,11 +473,11 @@ out:
 	return ret;
 }
 
-/* SELECT's list: name quoted, or SQLite's rowid bare. */
+/* SELECT's list: name quoted, or SQLite's rowid (PostgreSQL's ctid) bare. */
 static int
 add_name(char *sql, const char *name, int first)
 {
-	if (strcmp(name, "rowid") == 0)
+	if (strcmp(name, "rowid") == 0 || strcmp(name, "ctid") == 0)
 		return cat(sql, first ? "" : ", ", name, "", "");
 	return cat(sql, first ? "" : ", ", "\"", name, "\"");
 }
@@ -534,6 +536,9 @@ plan_table(struct ctx *x, struct plan *p)
 				p->keys[p->nkeys++] = s->col[i].name;
 	if (p->nkeys == 0 && s->rowid)
 		p->keys[p->nkeys++] = "rowid";
+	/* A row's place, stable in the source's snapshot. */
+	if (p->nkeys == 0 && s->ctid)
+		p->keys[p->nkeys++] = "ctid";
 	if (p->nkeys == 0) {
 		snprintf(x->err, x->errlen, "table %s has no primary key to "
 		    "copy it in order by", s->name);

@@ -35,20 +35,23 @@
 
 #define TEXT_MAX 8192
 
-/* The fixture's server, database veche_copy (made on first use). */
+/*
+ * The fixture's server, database veche_copy (second: veche_copy2, a
+ * PostgreSQL source's target), made on first use.
+ */
 static const char *
-target_url(void)
+db_url(int second)
 {
-	static char url[600];
+	static char url[2][600];
 	char base[512], path[300], *db;
 	const char *dir = getenv("VECHE_PG_DIR");
 	struct sql_conn *c;
-	char err[512];
+	char err[512], sql[64];
 	FILE *f;
 	size_t n;
 
-	if (url[0] != '\0')
-		return url;
+	if (url[second][0] != '\0')
+		return url[second];
 	if (dir == NULL)
 		fail_msg("VECHE_PG_DIR unset: run through ctest (its pg "
 		    "fixture starts PostgreSQL)");
@@ -62,14 +65,22 @@ target_url(void)
 	/* .../veche?host=... becomes .../veche_copy?host=... */
 	if ((db = strstr(base, "/veche?")) == NULL)
 		fail_msg("unexpected fixture URL %s", base);
-	snprintf(url, sizeof(url), "%.*s/veche_copy?%s", (int)(db - base),
-	    base, db + 7);
+	snprintf(url[second], sizeof(url[second]), "%.*s/veche_copy%s?%s",
+	    (int)(db - base), base, second ? "2" : "", db + 7);
 	if ((c = sql_conn_pg(base, 1, err, sizeof(err))) == NULL)
 		fail_msg("%s", err);
 	/* Fails harmlessly when it exists. */
-	sql_exec(c, "CREATE DATABASE veche_copy");
+	snprintf(sql, sizeof(sql), "CREATE DATABASE veche_copy%s",
+	    second ? "2" : "");
+	sql_exec(c, sql);
 	sql_conn_free(c);
-	return url;
+	return url[second];
+}
+
+static const char *
+target_url(void)
+{
+	return db_url(0);
 }
 
 /* Run sql on c or fail the test. */
@@ -162,7 +173,7 @@ translate(const char *in, char *out, size_t len)
  * then every converted module's PostgreSQL migrations.
  */
 static struct store *
-target_prepared(struct store *src)
+target_prepared(struct store *src, const char *url)
 {
 	static const struct migration_set *const core[] = {
 		&store_core_schema_pg,
@@ -175,8 +186,8 @@ target_prepared(struct store *src)
 	const char *name, *type, *dflt;
 	int pass, left;
 
-	c = sql_conn_pg(target_url(), (size_t)STORE_MOD__MAX * STORE_MOD_STMTS +
-	    1, err, sizeof(err));
+	c = sql_conn_pg(url, (size_t)STORE_MOD__MAX * STORE_MOD_STMTS + 1, err,
+	    sizeof(err));
 	if (c == NULL)
 		fail_msg("%s", err);
 	run_sql(c, "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
@@ -231,7 +242,7 @@ target_prepared(struct store *src)
 	sql_stmt_free(src->conn, tabs);
 	sql_stmt_free(src->conn, cols);
 	sql_conn_free(c);
-	to = store_copy_open_pg(target_url(), skipped, sizeof(skipped), err,
+	to = store_copy_open_pg(url, skipped, sizeof(skipped), err,
 	    sizeof(err));
 	if (to == NULL)
 		fail_msg("%s", err);
@@ -316,6 +327,9 @@ fill_source(struct fill *f)
 	    " forwarded_from = 'roads', expected = 1784100000 WHERE id = 1");
 	run_sql(f->s->conn, "INSERT INTO workflow_updates(update_id, report,"
 	    " action, agency) VALUES (12, 1, 5, 'parks')");
+	/* A table without a key (the rowid; on PostgreSQL the ctid). */
+	run_sql(f->s->conn, "INSERT INTO rate_hits(key, at) VALUES"
+	    " ('ключ', 1), ('ключ', 2), ('другой', 3), ('x', 4), ('y', 5)");
 }
 
 static void
@@ -453,7 +467,7 @@ reads_back(enum copy_method method)
 	size_t i;
 
 	fill_source(&f);
-	to = target_prepared(f.s);
+	to = target_prepared(f.s, target_url());
 	/* Batches of 2 rows: keys carry from batch to batch. */
 	assert_int_equal(copy_into(&f, to, &r, method, err, sizeof(err)), 0);
 	assert_int_equal(r.nlost, 0);
@@ -510,7 +524,7 @@ test_sequences_continue(void **state)
 
 	(void)state;
 	fill_source(&f);
-	to = target_prepared(f.s);
+	to = target_prepared(f.s, target_url());
 	assert_int_equal(copy_into(&f, to, &r, COPY_METHOD_COPY, err,
 	    sizeof(err)), 0);
 	run_sql(to->conn, "INSERT INTO apikeys(name, hash, created) VALUES"
@@ -546,7 +560,7 @@ test_triggers_quiet(void **state)
 	fill_source(&f);
 	facts = count_of(f.s, "ratings_facts");
 	assert_true(facts > 0);
-	to = target_prepared(f.s);
+	to = target_prepared(f.s, target_url());
 	assert_int_equal(copy_into(&f, to, &r, COPY_METHOD_COPY, err,
 	    sizeof(err)), 0);
 	assert_int_equal(count_of(to, "ratings_facts"), facts);
@@ -570,7 +584,7 @@ test_nonempty_refused(void **state)
 
 	(void)state;
 	fill_source(&f);
-	to = target_prepared(f.s);
+	to = target_prepared(f.s, target_url());
 	run_sql(to->conn, "INSERT INTO addresses(address, lat, lon) VALUES"
 	    " ('переулок Тихий, 3', 1, 2)");
 	assert_int_equal(copy_into(&f, to, &r, COPY_METHOD_COPY, err,
@@ -586,6 +600,49 @@ test_nonempty_refused(void **state)
 	fill_gone(&f);
 }
 
+/*
+ * A PostgreSQL source: the copy of the SQLite file copied again into a
+ * second database reads back the same (its catalogue is
+ * information_schema; a table without a key goes by ctid).
+ */
+static void
+test_from_postgresql(void **state)
+{
+	/* Batches of 3 by INSERT: the other method, other batch edges. */
+	const struct copy_opts o = { 3, COPY_METHOD_INSERT, NULL, NULL };
+	static struct copy_report r;
+	struct store *mid, *to, *full;
+	struct seen a, b;
+	struct fill f;
+	char err[1024];
+	size_t i;
+
+	(void)state;
+	fill_source(&f);
+	mid = target_prepared(f.s, target_url());
+	assert_int_equal(copy_into(&f, mid, &r, COPY_METHOD_COPY, err,
+	    sizeof(err)), 0);
+	store_close(mid);
+	to = target_prepared(f.s, db_url(1));
+	if ((mid = store_copy_open_full(target_url(), err, sizeof(err))) ==
+	    NULL)
+		fail_msg("%s", err);
+	if (store_copy(mid, to, &o, &r, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(store_copy_verify(mid, to, &r, err, sizeof(err)), 0);
+	for (i = 0; i < r.n; i++)
+		assert_true(r.t[i].state == COPY_COPIED);
+	store_close(to);
+	if ((full = store_copy_open_full(db_url(1), err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	read_all(f.s, &a);
+	read_all(full, &b);
+	assert_string_equal(b.text, a.text);
+	store_close(full);
+	store_close(mid);
+	fill_gone(&f);
+}
+
 int
 main(void)
 {
@@ -595,6 +652,7 @@ main(void)
 		cmocka_unit_test(test_sequences_continue),
 		cmocka_unit_test(test_triggers_quiet),
 		cmocka_unit_test(test_nonempty_refused),
+		cmocka_unit_test(test_from_postgresql),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

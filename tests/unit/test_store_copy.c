@@ -455,11 +455,16 @@ copy_into(struct fill *f, struct store *to, struct copy_report *r,
 	return store_copy(f->s, to, &o, r, err, errlen);
 }
 
+/* The target's indexes, with their definitions. */
+#define INDEXES_SQL "SELECT indexdef FROM pg_indexes WHERE schemaname =" \
+    " current_schema() ORDER BY indexname"
+
 /* What the source says, the target says after the copy. */
 static void
 reads_back(enum copy_method method)
 {
 	static struct copy_report r;
+	static char indexes[2][65536];
 	struct seen a, b;
 	struct store *to, *full;
 	struct fill f;
@@ -468,8 +473,14 @@ reads_back(enum copy_method method)
 
 	fill_source(&f);
 	to = target_prepared(f.s, target_url());
+	column_text(to->conn, INDEXES_SQL, indexes[0], sizeof(indexes[0]));
+	assert_true(strlen(indexes[0]) + 1 < sizeof(indexes[0]));
 	/* Batches of 2 rows: keys carry from batch to batch. */
 	assert_int_equal(copy_into(&f, to, &r, method, err, sizeof(err)), 0);
+	/* The indexes set aside for the copy are back, every one. */
+	column_text(to->conn, INDEXES_SQL, indexes[1], sizeof(indexes[1]));
+	assert_string_equal(indexes[1], indexes[0]);
+	assert_non_null(strstr(indexes[0], "report_geo_box"));
 	assert_int_equal(r.nlost, 0);
 	assert_int_not_equal(store_copy_verify(f.s, to, &r, err, sizeof(err)),
 	    -1);

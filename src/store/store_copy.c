@@ -9,7 +9,8 @@
  * primary-key order, batch after batch by key ("WHERE (k) > (last) ORDER
  * BY k LIMIT n", so a PostgreSQL source is never read whole into memory);
  * each batch goes into the target in one transaction, as COPY FROM STDIN
- * or as multi-row INSERTs.
+ * or as multi-row INSERTs.  The target's secondary indexes are set aside
+ * during the copy and built once at its end.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -562,7 +563,10 @@ plan_table(struct ctx *x, struct plan *p)
 	return 0;
 }
 
-/* The source's SELECT of a batch: the first (after 0) or the next. */
+/*
+ * The source's SELECT: of the first batch (after 0) or the next, batch
+ * rows (0: every row).
+ */
 static int
 select_sql(const struct plan *p, int after, int64_t batch, char *sql)
 {
@@ -591,8 +595,10 @@ select_sql(const struct plan *p, int after, int64_t batch, char *sql)
 	rc |= cat(sql, " ORDER BY ", "", "", "");
 	for (i = 0; i < p->nkeys; i++)
 		rc |= add_name(sql, p->keys[i], i == 0);
-	snprintf(lim, sizeof(lim), " LIMIT %" PRId64, batch);
-	rc |= cat(sql, lim, "", "", "");
+	if (batch > 0) {
+		snprintf(lim, sizeof(lim), " LIMIT %" PRId64, batch);
+		rc |= cat(sql, lim, "", "", "");
+	}
 	return rc ? -1 : 0;
 }
 
@@ -839,8 +845,11 @@ bind_keys(struct sql_stmt *next, struct ctx *x, const struct plan *p,
 
 /*
  * Copy one table, batch by batch: read up to x->batch rows in key order
- * (values and keys kept in x->vals, rows of ncols + nkeys), write them in
- * one transaction, then read on after the last key.
+ * (values and keys kept in x->vals, rows of ncols + nkeys) and write them
+ * in one transaction.  SQLite streams one statement over the whole table
+ * (a LIMIT and a seek per batch would cost a scan each on an R*Tree, which
+ * seeks by rowid only by equality); a PostgreSQL source, whose statements
+ * come whole into memory, is read again after the last key each batch.
  */
 static int
 copy_table(struct ctx *x, struct plan *p)
@@ -848,21 +857,23 @@ copy_table(struct ctx *x, struct plan *p)
 	char sql[SQL_MAX], del[96];
 	struct sql_stmt *first = NULL, *next = NULL, *rd, *ins = NULL;
 	size_t width = p->ncols + p->nkeys, n, i, per;
-	int64_t copied = 0;
-	enum sql_rc rc;
-	int ret = -1, seeded = p->seeded, more = 1;
+	int64_t copied = 0, limit;
+	enum sql_rc rc = SQL_DONE;
+	int ret = -1, seeded = p->seeded, more = 1, stream;
 
+	stream = sql_conn_engine(x->from) == SQL_SQLITE;
+	limit = stream ? 0 : x->batch;
 	per = MAX_PARAMS / p->ncols;
-	if (select_sql(p, 0, x->batch, sql) == -1 ||
+	if (select_sql(p, 0, limit, sql) == -1 ||
 	    (first = prep(x->from, sql, x->err, x->errlen)) == NULL ||
-	    select_sql(p, 1, x->batch, sql) == -1 ||
-	    (next = prep(x->from, sql, x->err, x->errlen)) == NULL)
+	    (!stream && (select_sql(p, 1, limit, sql) == -1 ||
+	    (next = prep(x->from, sql, x->err, x->errlen)) == NULL)))
 		goto out;
 	rd = first;
 	while (more) {
 		x->buf.n = 0;
-		n = 0;
-		while ((rc = sql_step(rd)) == SQL_ROW) {
+		for (n = 0; n < (size_t)x->batch &&
+		    (rc = sql_step(rd)) == SQL_ROW; n++)
 			for (i = 0; i < width; i++)
 				if (read_value(rd, (int)i, &x->buf,
 				    &x->vals[n * width + i]) == -1) {
@@ -872,14 +883,13 @@ copy_table(struct ctx *x, struct plan *p)
 					    MAX_VALUE);
 					goto out;
 				}
-			n++;
-		}
 		if (rc == SQL_ERROR) {
 			snprintf(x->err, x->errlen, "reading %s: %s",
 			    p->src->name, sql_errmsg(x->from));
 			goto out;
 		}
-		sql_reset(rd);
+		if (!stream)
+			sql_reset(rd);
 		more = n == (size_t)x->batch;
 		if (n == 0 && !seeded)
 			break;
@@ -908,7 +918,7 @@ copy_table(struct ctx *x, struct plan *p)
 		if (x->o->progress != NULL)
 			x->o->progress(p->src->name, copied, x->r->rows,
 			    x->r->total, x->o->arg);
-		if (more) {
+		if (more && !stream) {
 			if (bind_keys(next, x, p, n - 1) == -1)
 				goto out;
 			rd = next;

@@ -11,7 +11,8 @@
  * target derives (the text index, a contentless FTS5 table on SQLite) is
  * rebuilt there from copied rows.  Triggers and foreign keys do not fire
  * on the target during the copy (session_replication_role = replica);
- * identity sequences continue after max(id).
+ * its secondary indexes are dropped and built again at the end (a failed
+ * copy builds them too); identity sequences continue after max(id).
  */
 #ifndef VECHE_STORE_COPY_H
 #define VECHE_STORE_COPY_H

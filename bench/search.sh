@@ -16,7 +16,9 @@
 # binary serves BENCH_DB_BEFORE (a copy of the same database that the new
 # binary never opened: it cannot open a newer schema) in the same run.
 # Prints, as Markdown: each query alone (median of 5 requests, ms, and the
-# reports on its page) and wrk with 1 and BENCH_CONNS connections.
+# reports on its page) and wrk with 1 and BENCH_CONNS connections, with
+# the server's CPU time per request (/proc: all its threads, and its
+# request threads alone) and the load average.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -58,7 +60,7 @@ fi
 start() {
 	[ -n "${VPID:-}" ] && { kill "$VPID"; wait "$VPID" 2>/dev/null || true; }
 	"$1" serve --db "$2" --listen 127.0.0.1:$VPORT --threads "$THREADS" \
-	    --no-cache > "$OUT/veche.log" 2>&1 &
+	    --no-cache --data-dir '' > "$OUT/veche.log" 2>&1 &
 	VPID=$!
 	t0=$(date +%s)
 	for _ in $(seq 9000); do
@@ -94,16 +96,41 @@ for q in qs:
 PY
 }
 
+# ticks [worker]: the server's CPU time so far in clock ticks, all its
+# threads, or with an argument libmicrohttpd's request threads only (the
+# server also works in the background: checkpoints, models).
+ticks() {
+	for t in /proc/$VPID/task/*; do
+		[ -z "${1:-}" ] || grep -q MHD-worker "$t/comm" || continue
+		cut -d')' -f2 "$t/stat"
+	done | awk '{ s += $12 + $13 } END { print s + 0 }'
+}
+
+# measure NAME CONNS: run_wrk on the search queries, its line followed by
+# the server's CPU per request in µs, all threads and request threads.
+measure() {
+	c0=$(ticks)
+	w0=$(ticks worker)
+	line=$(run_wrk "$1" "$2" "http://127.0.0.1:$VPORT" bench/search.lua \
+	    "$QUERIES")
+	c1=$(ticks)
+	w1=$(ticks worker)
+	n=$(awk '/requests in/ { print $1 }' "$OUT/$1.wrk")
+	hz=$(getconf CLK_TCK)
+	echo "$line|$(awk -v a="$((c1 - c0))" -v b="$((w1 - w0))" -v n="$n" \
+	    -v hz="$hz" 'BEGIN { printf "%.0f|%.0f", a * 1e6 / hz / n,
+	    b * 1e6 / hz / n }')"
+}
+
 . bench/wrk.sh
 trap cleanup EXIT INT TERM
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 : > "$OUT/results.txt"
 if [ -n "$BEFORE" ]; then
 	start "$BEFORE" "$BEFORE_DB"
 	alone before
-	run_wrk before_alone 1 "http://127.0.0.1:$VPORT" bench/search.lua \
-	    "$QUERIES" >> "$OUT/results.txt"
-	run_wrk before "$CONNS" "http://127.0.0.1:$VPORT" bench/search.lua \
-	    "$QUERIES" >> "$OUT/results.txt"
+	measure before_alone 1 >> "$OUT/results.txt"
+	measure before "$CONNS" >> "$OUT/results.txt"
 fi
 start "$VECHE" "$DB"
 curl -sf "http://127.0.0.1:$VPORT${PATHQ}%D1%8F%D0%BC%D0%B0" \
@@ -112,10 +139,8 @@ start_nginx
 alone after
 {
 	run_wrk nginx "$CONNS" "http://127.0.0.1:$NPORT/open311/v2/q.json"
-	run_wrk after_alone 1 "http://127.0.0.1:$VPORT" bench/search.lua \
-	    "$QUERIES"
-	run_wrk after "$CONNS" "http://127.0.0.1:$VPORT" bench/search.lua \
-	    "$QUERIES"
+	measure after_alone 1
+	measure after "$CONNS"
 } >> "$OUT/results.txt"
 cat "$OUT/results.txt"
 
@@ -130,16 +155,19 @@ awk -F'|' 'FNR == NR { b[$1] = $2; bn[$1] = $3; next }
     "$OUT/before.alone" "$OUT/after.alone"
 echo
 awk -F'|' -v conns="$CONNS" '
-	{ rps[$1] = $2; p50[$1] = $3; p99[$1] = $4; err[$1] = $5 }
+	{ rps[$1] = $2; p50[$1] = $3; p99[$1] = $4; err[$1] = $5
+	  cpu[$1] = $6 == "" ? "-" : $6; wcpu[$1] = $7 == "" ? "-" : $7 }
 	END {
-		print "| test | connections | requests/s | p50 | p99 | non-2xx |"
-		print "|---|---:|---:|---:|---:|---:|"
+		print "| test | connections | requests/s | p50 | p99 | " \
+		    "non-2xx | server CPU µs/request (all / request threads) |"
+		print "|---|---:|---:|---:|---:|---:|---:|"
 		n = split("nginx before_alone before after_alone after", t, " ")
 		for (i = 1; i <= n; i++)
 			if (t[i] in rps)
-				printf "| %s | %s | %s | %s | %s | %s |\n", t[i],
-				    t[i] ~ /alone/ ? 1 : conns, rps[t[i]],
-				    p50[t[i]], p99[t[i]], err[t[i]]
+				printf "| %s | %s | %s | %s | %s | %s | %s / %s |\n",
+				    t[i], t[i] ~ /alone/ ? 1 : conns, rps[t[i]],
+				    p50[t[i]], p99[t[i]], err[t[i]], cpu[t[i]],
+				    wcpu[t[i]]
 		printf "\nveche/nginx (after, %s connections): %.3f\n", conns,
 		    rps["after"] / rps["nginx"]
 	}' "$OUT/results.txt" | tee "$OUT/results.md"

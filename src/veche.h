@@ -167,6 +167,12 @@
 #define VECHE_DELIVERY_TIMEOUT_MS 15000         /* one webhook or SMTP send */
 #define VECHE_DELIVERY_POLL_MS  500             /* worker idle wake-up, ms */
 #define VECHE_DELIVERY_BATCH    32              /* deliveries claimed at once */
+/*
+ * A claim's lease: another process may take a delivery still "sending"
+ * this long after it was claimed.  Longer than a batch of sends at their
+ * timeout (checked in core/delivery.c), so a live worker never loses one.
+ */
+#define VECHE_DELIVERY_LEASE_MS (10 * 60 * 1000)
 #define VECHE_MAX_SECRET        256             /* webhook secret, bytes */
 #define VECHE_MIN_SECRET        16
 #define VECHE_MAX_SUBSCRIPTIONS 256

@@ -27,6 +27,8 @@ close_store(void *p)
 int
 app_init(struct app *a)
 {
+	char err[512];
+
 	a->started = clock_now();
 	if (!a->no_cache && (a->cache = cache_new()) == NULL)
 		return -1;
@@ -42,8 +44,11 @@ app_init(struct app *a)
 		a->cache = NULL;
 		return -1;
 	}
-	if ((a->login_limit = ratelimit_new(0)) == NULL ||
-	    (a->map = map_index_new()) == NULL) {
+	/* In memory on SQLite; in the database when it is shared. */
+	if ((a->login_limit = ratelimit_open(a->db_path, 0, err,
+	    sizeof(err))) == NULL)
+		fprintf(stderr, "veche: rate limits: %s\n", err);
+	if (a->login_limit == NULL || (a->map = map_index_new()) == NULL) {
 		ratelimit_free(a->login_limit);
 		a->login_limit = NULL;
 		db_writer_free(a->writer);

@@ -1,5 +1,7 @@
 /*
- * ratelimit.c: failed sign-ins per key, in memory.
+ * ratelimit.c: failed sign-ins per key, in memory; or, for a database
+ * several processes share, in the database (core/limits.c), chosen once
+ * by ratelimit_open.
  *
  * An open-addressing table (linear probing) of SipHash-2-4 digests, 128-bit
  * (crypto_shorthash_siphashx24) under a key drawn at start: the low 64 bits
@@ -11,6 +13,7 @@
  */
 #include <limits.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +21,8 @@
 
 #include "veche.h"
 #include "api/ratelimit.h"
+#include "core/db.h"
+#include "core/limits.h"
 
 #define FIRST_CAP 1024          /* slots at the start; a power of two */
 
@@ -32,6 +37,8 @@ struct entry {
 };
 
 struct ratelimit {
+	struct limits *shared;          /* set: counts in the database, and
+	                                   nothing below is used */
 	pthread_mutex_t lock;
 	unsigned char key[crypto_shorthash_siphashx24_KEYBYTES];
 	struct entry *slots;
@@ -63,11 +70,42 @@ fail:
 	return NULL;
 }
 
+struct ratelimit *
+ratelimit_open(const char *db_path, size_t max_keys, char *err,
+    size_t errlen)
+{
+	struct ratelimit *rl;
+	struct store *s;
+
+	if ((s = db_open(db_path, err, errlen)) == NULL)
+		return NULL;
+	if (!limits_shared(s)) {
+		db_close(s);
+		if ((rl = ratelimit_new(max_keys)) == NULL)
+			snprintf(err, errlen, "out of memory");
+		return rl;
+	}
+	if ((rl = calloc(1, sizeof(*rl))) == NULL)
+		db_close(s);
+	else if ((rl->shared = limits_new(s)) == NULL) {
+		free(rl);
+		rl = NULL;
+	}
+	if (rl == NULL)
+		snprintf(err, errlen, "out of memory");
+	return rl;
+}
+
 void
 ratelimit_free(struct ratelimit *rl)
 {
 	if (rl == NULL)
 		return;
+	if (rl->shared != NULL) {
+		limits_free(rl->shared);
+		free(rl);
+		return;
+	}
 	pthread_mutex_destroy(&rl->lock);
 	sodium_memzero(rl->key, sizeof(rl->key));
 	free(rl->slots);
@@ -158,6 +196,8 @@ ratelimit_blocked(struct ratelimit *rl, const char *key, int64_t now,
 	*retry = 0;
 	if (rl == NULL)
 		return 0;
+	if (rl->shared != NULL)
+		return limits_blocked(rl->shared, key, now, retry);
 	pthread_mutex_lock(&rl->lock);
 	e = find(rl, key, id);
 	if (e != NULL && e->until > now) {
@@ -196,6 +236,8 @@ ratelimit_fail(struct ratelimit *rl, const char *key, int max, int64_t now,
 	*retry = 0;
 	if (rl == NULL)
 		return 0;
+	if (rl->shared != NULL)
+		return limits_fail(rl->shared, key, max, now, retry);
 	pthread_mutex_lock(&rl->lock);
 	if ((e = find(rl, key, id)) == NULL) {
 		if (make_room(rl, now) == -1) {
@@ -244,6 +286,10 @@ ratelimit_clear(struct ratelimit *rl, const char *key)
 
 	if (rl == NULL)
 		return;
+	if (rl->shared != NULL) {
+		limits_clear(rl->shared, key);
+		return;
+	}
 	pthread_mutex_lock(&rl->lock);
 	/* Dead from now on; the slot stays used until the next rebuild. */
 	if ((e = find(rl, key, id)) != NULL) {
@@ -262,6 +308,8 @@ ratelimit_live(struct ratelimit *rl, int64_t now)
 
 	if (rl == NULL)
 		return 0;
+	if (rl->shared != NULL)
+		return limits_live(rl->shared, now);
 	pthread_mutex_lock(&rl->lock);
 	for (i = 0; i < rl->cap; i++)
 		n += alive(&rl->slots[i], now);

@@ -1,6 +1,8 @@
 /*
- * ratelimit.h: failed sign-ins counted per key ("login:NAME", "addr:IP")
- * in memory, shared by the server's threads.
+ * ratelimit.h: failed sign-ins counted per key ("login:NAME", "addr:IP"),
+ * shared by the server's threads: in memory when one process serves the
+ * database (SQLite), in the database when several may (PostgreSQL:
+ * core/limits.h, whose fixed windows differ as it says).
  *
  * A key that fails `max` times within VECHE_LOGIN_WINDOW seconds is blocked
  * for VECHE_LOGIN_DELAY seconds; each further block of the same key lasts
@@ -29,6 +31,15 @@ struct ratelimit;
  */
 struct ratelimit *ratelimit_new(size_t max_keys);
 void ratelimit_free(struct ratelimit *rl);   /* accepts NULL */
+
+/*
+ * The table for the database at db_path, chosen by its engine: counted
+ * in the database through a connection of the table's own when several
+ * processes may share it (core/limits.h), else in memory as
+ * ratelimit_new(max_keys).  NULL with a message in err.
+ */
+struct ratelimit *ratelimit_open(const char *db_path, size_t max_keys,
+    char *err, size_t errlen);
 
 /*
  * 1 if key is blocked at now (or the table is full and does not hold key),

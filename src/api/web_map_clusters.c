@@ -80,30 +80,103 @@ on_report(const struct report *r, void *arg)
 	return 0;
 }
 
+/* A report of the index's list as the store's lists give one. */
+static const struct report *
+report_of(const struct map_report *mr, struct report *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = mr->id;
+	r->has_point = 1;
+	r->lat = mr->lat;
+	r->lon = mr->lon;
+	r->status = mr->status;
+	r->service_code = mr->service;
+	r->address = mr->address;
+	r->requested = mr->requested;
+	r->fixed = mr->fixed;
+	return r;
+}
+
+/*
+ * One cluster's JSON, formed in a buffer: a view has hundreds, and each is
+ * numbers and fixed names only, so nothing needs the writer's escaping.
+ * Status names are short and counts at most 20 digits: 512 bytes hold it.
+ */
+struct piece {
+	char buf[512];
+	size_t n;
+};
+
+static void
+piece_put(struct piece *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(p->buf + p->n, s, n);
+	p->n += n;
+}
+
+static void
+piece_int(struct piece *p, int64_t v)
+{
+	char d[24];
+	size_t k = sizeof(d);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		d[--k] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		d[--k] = '-';
+	memcpy(p->buf + p->n, d + k, sizeof(d) - k);
+	p->n += sizeof(d) - k;
+}
+
+/* A coordinate as jsonw_coord writes it (null: not finite). */
+static void
+piece_coord(struct piece *p, double v)
+{
+	size_t n = jsonw_coord_text(v, p->buf + p->n, 1);
+
+	if (n == 0)
+		piece_put(p, "null");
+	else
+		p->n += n;
+}
+
 static void
 clusters_json(struct jsonw *w, const struct map_result *m)
 {
+	struct piece p;
 	size_t i;
-	int st;
+	int st, first;
 
+	_Static_assert(JSONW_COORD_LEN * 2 + 24 * (STATUS__MAX + 1) +
+	    16 * STATUS__MAX + 48 < sizeof(p.buf), "a cluster's piece");
 	jsonw_array_begin(w);
 	for (i = 0; i < m->nclusters; i++) {
 		const struct map_cluster *cl = &m->clusters[i];
 
-		jsonw_object_begin(w);
-		point_json(w, cl->lat, cl->lon);
-		jsonw_key(w, "count");
-		jsonw_int(w, cl->count);
-		jsonw_key(w, "status");
-		jsonw_object_begin(w);
-		for (st = 0; st < STATUS__MAX; st++)
+		p.n = 0;
+		piece_put(&p, "{\"lat\":");
+		piece_coord(&p, cl->lat);
+		piece_put(&p, ",\"long\":");
+		piece_coord(&p, cl->lon);
+		piece_put(&p, ",\"count\":");
+		piece_int(&p, cl->count);
+		piece_put(&p, ",\"status\":{");
+		for (st = 0, first = 1; st < STATUS__MAX; st++)
 			if (cl->by_status[st] > 0) {
-				jsonw_key(w, report_status_name(
+				piece_put(&p, first ? "\"" : ",\"");
+				piece_put(&p, report_status_name(
 				    (enum report_status)st));
-				jsonw_int(w, cl->by_status[st]);
+				piece_put(&p, "\":");
+				piece_int(&p, cl->by_status[st]);
+				first = 0;
 			}
-		jsonw_object_end(w);
-		jsonw_object_end(w);
+		piece_put(&p, "}}");
+		jsonw_raw(w, p.buf, p.n);
 	}
 	jsonw_array_end(w);
 }
@@ -120,7 +193,9 @@ web_map_clusters(struct http_request *req, struct http_response *res,
 	struct web_ctx c;
 	struct verr e;
 	struct jsonw *w = NULL;
+	struct report shown;
 	int64_t zoom;
+	size_t i;
 	int rc = -1;
 
 	if (web_begin(req, res, arg, &c) == -1)
@@ -160,10 +235,14 @@ web_map_clusters(struct http_request *req, struct http_response *res,
 	clusters_json(w, &m);
 	jsonw_key(w, "reports");
 	jsonw_array_begin(w);
-	if (m.nids > 0) {
-		memset(&l, 0, sizeof(l));
-		l.c = &c;
-		l.w = w;
+	memset(&l, 0, sizeof(l));
+	l.c = &c;
+	l.w = w;
+	/* The list from the index, or by id from the store when the index
+	 * could not keep what it shows. */
+	for (i = 0; i < m.nreports; i++)
+		on_report(report_of(&m.reports[i], &shown), &l);
+	if (m.nreports == 0 && m.nids > 0) {
 		memset(&ids, 0, sizeof(ids));
 		ids.ids = m.ids;
 		ids.nids = m.nids;

@@ -69,6 +69,10 @@ static const char usage[] =
     "  --retry-base-ms N  first webhook/e-mail retry delay (default 30000)\n"
     "  --retry-cap-ms N   longest retry delay (default 6 hours)\n"
     "  --max-attempts N   attempts before a delivery is dead (default 12)\n"
+    "  --instance NAME    the name this process claims deliveries under,\n"
+    "                     the same across its restarts and unique among\n"
+    "                     the processes of one database (default: the\n"
+    "                     host's name; docs/delivery.md)\n"
     "  --digest-hour H    local hour of the daily alerts digest (0-23, 8)\n"
     "  --reaction-hours N hours for an incident's first public answer,\n"
     "                     from the post's time (1-720, default 24)\n"
@@ -180,6 +184,7 @@ parse_args(struct serve *sv, int argc, char **argv)
 		{ "retry-base-ms", required_argument, NULL, 'B' },
 		{ "retry-cap-ms", required_argument, NULL, 'P' },
 		{ "max-attempts", required_argument, NULL, 'A' },
+		{ "instance", required_argument, NULL, 'i' },
 		{ "digest-hour", required_argument, NULL, 'G' },
 		{ "trusted-proxy", required_argument, NULL, 'X' },
 		{ "max-conn-per-address", required_argument, NULL, 'I' },
@@ -269,6 +274,14 @@ parse_args(struct serve *sv, int argc, char **argv)
 				sv->dcfg.cap_ms = v;
 			else
 				sv->dcfg.max_attempts = (int)v;
+			break;
+		case 'i':
+			if (optarg[0] == '\0' || strlen(optarg) > 128) {
+				fprintf(stderr, "veche: --instance: 1 to 128 "
+				    "bytes\n");
+				return -1;
+			}
+			sv->dcfg.instance = optarg;
 			break;
 		case 'G':
 			if (parse_int64(optarg, 0, 23, &v) == -1) {

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -38,6 +39,10 @@
 #include "store/store_delivery.h"
 
 #define KEY_HEX 32              /* idempotency key: 16 random bytes */
+
+/* A live worker sends its whole batch inside the lease (veche.h). */
+_Static_assert(VECHE_DELIVERY_LEASE_MS > (int64_t)VECHE_DELIVERY_BATCH *
+    VECHE_DELIVERY_TIMEOUT_MS, "the lease must outlast a batch of sends");
 
 /* Who gets e-mail about each event (bits 1 << enum delivery_channel). */
 static const unsigned event_mail[EVENT__MAX] = {
@@ -909,31 +914,60 @@ delivery_mail_now(struct store *s, const char *to, const char *subject,
 	    NULL, err, errlen);
 }
 
+/* The name claims go by: cfg's instance, else the host's name. */
+static const char *
+claimer_of(const struct delivery_config *cfg, char *buf, size_t len)
+{
+	if (cfg->instance != NULL)
+		return cfg->instance;
+	if (gethostname(buf, len - 1) != 0 || buf[0] == '\0')
+		snprintf(buf, len, "veche");
+	buf[len - 1] = '\0';
+	return buf;
+}
+
+/* Log a store failure of the worker's: -1. */
+static int
+store_failed(struct store *s)
+{
+	fprintf(stderr, "veche: outbox: %s\n", store_error(s));
+	return -1;
+}
+
 int
 delivery_run(struct store *s, const struct delivery_config *cfg,
     int64_t now_ms, size_t *sent)
 {
 	int64_t ids[VECHE_DELIVERY_BATCH];
-	char err[VECHE_MAX_DELIVERY_ERROR];
+	char err[VECHE_MAX_DELIVERY_ERROR], host[256];
 	int64_t t0 = delivery_now_ms(), now;
-	size_t n, i;
+	const int64_t until = now_ms + VECHE_DELIVERY_LEASE_MS;
+	const char *who = claimer_of(cfg, host, sizeof(host));
+	size_t n, i, left;
 	struct job j;
 	int rc, dead;
 
 	*sent = 0;
-	if (store_delivery_claim(s, now_ms, ids, VECHE_DELIVERY_BATCH,
-	    &n) == -1) {
-		fprintf(stderr, "veche: outbox: %s\n", store_error(s));
-		return -1;
-	}
+	if (store_delivery_claim(s, who, now_ms, until, ids,
+	    VECHE_DELIVERY_BATCH, &n) == -1)
+		return store_failed(s);
 	for (i = 0; i < n; i++) {
+		/* The round's clock, advanced by the time sending took. */
+		now = now_ms + (delivery_now_ms() - t0);
+		if (now + cfg->timeout_ms >= until) {
+			/* A send could outlast the lease: give the rest back. */
+			if (store_delivery_recover(s, who, now, &left) == -1)
+				return store_failed(s);
+			fprintf(stderr, "veche: outbox: the lease ran short; "
+			    "%zu deliveries put back\n", left);
+			return 0;
+		}
 		memset(&j, 0, sizeof(j));
 		if ((rc = store_delivery_get(s, ids[i], copy_job, &j)) != 0) {
 			free(j.payload);
 			if (rc == 1)
 				continue;
-			fprintf(stderr, "veche: outbox: %s\n", store_error(s));
-			return -1;
+			return store_failed(s);
 		}
 		err[0] = '\0';
 		rc = j.channel == DELIVERY_WEBHOOK ?
@@ -943,25 +977,26 @@ delivery_run(struct store *s, const struct delivery_config *cfg,
 		    send_letter(s, cfg, &j, err, sizeof(err)) :
 		    send_mail(s, cfg, &j, err, sizeof(err));
 		(*sent)++;
-		/* The round's clock, advanced by the time sending took. */
 		now = now_ms + (delivery_now_ms() - t0);
 		if (rc == 0)
-			rc = store_delivery_done(s, j.id, now);
+			rc = store_delivery_done(s, j.id, who, now);
 		else {
 			dead = j.attempts >= cfg->max_attempts;
 			fprintf(stderr, "veche: outbox: delivery %lld (%s %s) "
 			    "attempt %d failed: %s%s\n", (long long)j.id,
 			    channel_names[j.channel], j.key, j.attempts, err,
 			    dead ? "; dead, replay it from the admin view" : "");
-			rc = store_delivery_fail(s, j.id, dead, now +
+			rc = store_delivery_fail(s, j.id, who, dead, now +
 			    delivery_backoff_ms(cfg, j.attempts,
 			    randombytes_random()), err, now);
 		}
 		free(j.payload);
-		if (rc == -1) {
-			fprintf(stderr, "veche: outbox: %s\n", store_error(s));
-			return -1;
-		}
+		if (rc == 1)
+			fprintf(stderr, "veche: outbox: delivery %lld: the lease "
+			    "expired and another worker took it; its outcome "
+			    "is that worker's\n", (long long)j.id);
+		else if (rc == -1)
+			return store_failed(s);
 	}
 	return 0;
 }
@@ -972,6 +1007,7 @@ struct delivery_worker {
 	struct worker *thread;
 	struct store *store;
 	struct delivery_config cfg;
+	char name[256];                 /* cfg.instance points here */
 };
 
 /* One round: send what is due; when nothing was, wait a poll interval. */
@@ -1003,14 +1039,23 @@ delivery_worker_start(const char *db_path, struct store_writer *writer,
 		return NULL;
 	}
 	w->cfg = *cfg;
+	/* One name for this worker's claims, from start to stop. */
+	if (claimer_of(cfg, w->name, sizeof(w->name)) != w->name)
+		snprintf(w->name, sizeof(w->name), "%s", cfg->instance);
+	w->cfg.instance = w->name;
 	if ((w->store = store_open(db_path, err, errlen)) == NULL) {
 		free(w);
 		return NULL;
 	}
 	if (writer != NULL)
 		store_set_writer(w->store, writer);
-	/* What a killed process left in flight is sent again. */
-	if (store_delivery_recover(w->store, delivery_now_ms(), &n) == -1) {
+	/*
+	 * What this instance left in flight when it was killed, and what
+	 * dead processes' expired leases hold, is sent again; other live
+	 * processes' leases stay theirs.
+	 */
+	if (store_delivery_recover(w->store, w->name, delivery_now_ms(),
+	    &n) == -1) {
 		snprintf(err, errlen, "outbox: %s", store_error(w->store));
 		goto fail;
 	}

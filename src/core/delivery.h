@@ -33,6 +33,10 @@ struct delivery_config {
 	const char *public_url;         /* links in e-mail, or NULL */
 	int allow_private;              /* webhooks to loopback, private and
 	                                   link-local addresses (net.h) */
+	const char *instance;           /* the name claims go by (the
+	                                   lease's holder), stable across
+	                                   restarts of one process; NULL:
+	                                   the host's name */
 };
 
 /* The defaults of veche.h. */
@@ -74,8 +78,10 @@ int delivery_replay(struct store *s, int64_t id, int64_t now_ms, size_t *n,
     struct verr *e);
 
 /*
- * One round of the worker: claim due deliveries at now_ms, send each and
- * record the outcome.  *sent receives the number attempted.  Returns 0, or
+ * One round of the worker: claim due deliveries at now_ms for
+ * cfg->instance, leased for VECHE_DELIVERY_LEASE_MS, send each and record
+ * the outcome (ignored if the lease was lost to another process).  *sent
+ * receives the number attempted.  Returns 0, or
  * -1 if the store failed (logged).
  */
 int delivery_run(struct store *s, const struct delivery_config *cfg,
@@ -88,8 +94,9 @@ struct delivery_worker;
 
 /*
  * Start the worker thread on its own connection to db_path (attached to
- * writer, which may be NULL).  It first makes deliveries a killed process
- * left in flight due again.  cfg is copied (public_url must outlive the
+ * writer, which may be NULL).  It first makes due again the deliveries
+ * that this instance (cfg->instance), killed, left in flight and those
+ * whose lease has expired.  cfg is copied (public_url must outlive the
  * worker).  Returns NULL with a message in err.
  */
 struct delivery_worker *delivery_worker_start(const char *db_path,

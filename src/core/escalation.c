@@ -211,6 +211,9 @@ out:
 	return rc;
 }
 
+/* The lease a scanning process holds (store_lease_try). */
+#define SCANNER_LEASE "veche.deadline_scanner"
+
 struct escalation_worker {
 	struct worker *thread;
 	int64_t period_ms;
@@ -230,16 +233,28 @@ stopping(const struct escalation_item *it, void *arg)
 	return worker_stopping(arg);
 }
 
-/* One scan of every open deadline, then a period's wait. */
+/*
+ * One scan of every open deadline, then a period's wait.  The scan runs
+ * only under the scanner's lease, so of several processes on one database
+ * one scans at a time (SQLite: always this one).  Another's scan counts as
+ * done for the lag: the notices are the database's, whoever sends them.
+ */
 static int64_t
 scan_round(struct worker *t, void *arg)
 {
 	struct escalation_worker *w = arg;
+	struct store *s = worker_store(t);
 	struct verr e;
 	size_t n = 0;
+	int held;
 
-	if (escalation_scan(worker_store(t), clock_now(), stopping, t, &n,
-	    &e) == -1)
+	if ((held = store_lease_try(s, SCANNER_LEASE)) == -1) {
+		fprintf(stderr, "veche: deadline scan: %s\n", store_error(s));
+		return w->period_ms;
+	}
+	if (!held)
+		atomic_store(&w->last_scan_ms, clock_monotonic_ms());
+	else if (escalation_scan(s, clock_now(), stopping, t, &n, &e) == -1)
 		fprintf(stderr, "veche: deadline scan: %s\n", e.message);
 	else {
 		atomic_store(&w->last_scan_ms, clock_monotonic_ms());
@@ -247,6 +262,8 @@ scan_round(struct worker *t, void *arg)
 			fprintf(stderr, "veche: %zu deadline notice%s sent to "
 			    "the outbox\n", n, n == 1 ? "" : "s");
 	}
+	if (held && store_lease_release(s, SCANNER_LEASE) == -1)
+		fprintf(stderr, "veche: deadline scan: %s\n", store_error(s));
 	return w->period_ms;
 }
 

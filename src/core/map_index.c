@@ -7,12 +7,20 @@
  * sums (count, latitude, longitude by status) every MARK_EVERY reports, so
  * a bucket wholly inside a view at zoom BUCKET_ZOOM or coarser, with no
  * service or agency filter, is counted for any period from two binary
- * searches and at most 2 * MARK_EVERY reports, not one by one.  Where each
- * report sits is kept by id (ids are dense: INTEGER PRIMARY KEY), so a
- * change is an overwrite; codes of services and agencies are interned as
- * small numbers.  A read-write lock (writers first) lets views run side by
- * side; catching up with the store takes the write lock, and only when
- * the store says something was committed since (store_changed).
+ * searches and at most 2 * MARK_EVERY reports, not one by one.  For the
+ * map's standing periods (the last 7, 30 or 90 days) each bucket also keeps
+ * their sums, for itself and each of its 16 cells at BUCKET_ZOOM + 2, at
+ * one second (win_at) that the first view of a later second moves on: a
+ * view counts every cell its box holds from one sum, and reads only the
+ * reports of the cells its edge cuts.  Where each report sits is kept by
+ * id (ids are dense: INTEGER PRIMARY KEY), so a change is an overwrite;
+ * codes of services and agencies are interned as small numbers, addresses
+ * once per text, so the map's list is written from the index too.  The
+ * cells of zooms BUCKET_ZOOM - 1 and - 2 sum their buckets' periods.  A
+ * read-write lock (writers first) lets views run side by side; catching
+ * up with the store takes the write lock, and only when the store says
+ * something was committed since (store_changed), or a view's second is
+ * past the periods'.
  */
 #include <math.h>
 #include <pthread.h>
@@ -27,6 +35,7 @@
 #include "store/store.h"
 
 #define NO_CODE         0xffffu         /* no agency, or a code not interned */
+#define NO_ADDRESS      UINT32_MAX      /* a report without an address */
 #define MAX_CODES       4096            /* distinct service and agency codes */
 #define BUCKET_ZOOM     14              /* buckets: the grid's cells there */
 #define NO_BUCKET       UINT32_MAX
@@ -35,6 +44,12 @@
 #define DAY             86400
 #define HINT_SPAN       3600            /* s: how long a bucket's hints serve */
 #define HINTS           4
+#define WINDOWS         (HINTS - 1)     /* standing periods: 7, 30, 90 days */
+#define SUB_BITS        2               /* a bucket's cells: BUCKET_ZOOM + 2 */
+#define SUBS            (1 << (2 * SUB_BITS))
+#define WIN_SKEW        2               /* s: a view's clock behind windows' */
+#define E7              1e7             /* sums of degrees in 10^-7 */
+#define LEVELS          2               /* coarser: BUCKET_ZOOM - 1 and - 2 */
 
 /*
  * The map's periods end now and start 7, 30 or 90 days before
@@ -54,8 +69,10 @@ struct point {
 	 * views agree on every report's cell.
 	 */
 	uint32_t x, y;
+	uint32_t address;               /* the index's addresses[], NO_ADDRESS */
 	uint16_t service, agency;
 	uint8_t status;
+	int8_t fixed;                   /* the reporter's answer; -1: none */
 };
 
 /* Sums of reports by status: how many, and their latitudes and longitudes. */
@@ -65,14 +82,44 @@ struct sums {
 };
 
 /*
+ * A standing period's reports in a cell: how many by status, and the sums
+ * of their latitudes and longitudes in 10^-7 degrees (integers: a report
+ * leaving the period takes away exactly what it brought), what a view
+ * without a status filter reads; by status in struct wstat beside it.
+ */
+struct wsum {
+	int64_t lat, lon;
+	int32_t n[STATUS__MAX];
+};
+
+struct wstat {
+	int64_t lat[STATUS__MAX], lon[STATUS__MAX];
+};
+
+/*
  * The reports of one cell at BUCKET_ZOOM, oldest first (by time of
  * request, then id) once catch_up has sorted what came out of order, so a
  * view reads only its period's reports.  marks[k] sums pts[0 .. k *
  * MARK_EVERY), rebuilt by catch_up when the bucket changed (stale).
  */
 struct bucket {
+	/* What a view reads of every bucket first, together. */
 	int64_t cx, cy;
+	/*
+	 * The standing periods at the index's win_at: window k is pts[win_lo[k]
+	 * .. win_hi), requested from win_at - hint_ago[k + 1] to win_at; its
+	 * sums are the index's whole[bucket * WINDOWS + k], and its 16 cells'
+	 * at BUCKET_ZOOM + SUB_BITS win[k * SUBS + sub_of].  The newest of
+	 * them is (last_t, last_id).  Valid when win_ok and not stale.
+	 */
+	int64_t last_t, last_id;
+	uint32_t win_lo[WINDOWS], win_hi;
+	int win_ok;
+	int stale;
 	struct point *pts;
+	uint8_t *subs;                  /* sub_of each report, in the windows */
+	struct wsum *win;
+	struct wstat *win_st;
 	size_t n, cap;
 	struct sums *marks;
 	size_t nmarks;
@@ -80,7 +127,34 @@ struct bucket {
 	 * at = the index's hint_at - hint_ago[k]. */
 	uint32_t hint_lo[HINTS], hint_hi[HINTS];
 	int unsorted;
-	int stale;
+};
+
+/*
+ * A cell of zoom BUCKET_ZOOM - k (a level's): its buckets, and the sums of
+ * their windows (valid when ok: every one of them has its windows).
+ */
+struct parent {
+	int64_t cy, cx;
+	int64_t last_t, last_id;        /* the newest of its buckets' windows */
+	uint32_t first, n;              /* its buckets: the level's kids[] */
+	int ok;
+	struct wsum sum[WINDOWS];
+	struct wstat st[WINDOWS];
+};
+
+/* The cells of one coarser zoom, in row order. */
+struct level {
+	struct parent *p;
+	size_t n;
+	uint32_t *kids;                 /* bucket numbers, by parent */
+	size_t nb;                      /* buckets when built: valid if all */
+	int k;                          /* zoom BUCKET_ZOOM - k */
+};
+
+/* A bucket's cell, for the buckets in row order (the index's rows). */
+struct row_key {
+	int64_t cy, cx;
+	uint32_t b;
 };
 
 /* Where a report sits: pts[idx] of buckets[bucket], or NO_BUCKET. */
@@ -102,8 +176,22 @@ struct map_index {
 	int loaded;
 	_Atomic int retry;              /* the last catch-up failed */
 	_Atomic int64_t hint_at;        /* the hour of the buckets' hints; 0 */
+	_Atomic int64_t win_at;         /* the second of the windows; 0: none */
+	struct wsum *whole;             /* bcap * WINDOWS: buckets' windows */
+	struct row_key *rows;           /* every bucket, by (cy, cx) */
+	size_t nrows;
+	struct level levels[LEVELS];    /* zooms BUCKET_ZOOM - 1 and - 2 */
+	struct wstat *whole_st;
 	char (*codes)[VECHE_MAX_CODE + 1];
 	size_t ncodes;
+	/*
+	 * Addresses, each once (the map's list shows them without asking the
+	 * store): found by a hash of the text, never freed before the index.
+	 */
+	char **addresses;
+	size_t naddresses, acap;
+	uint32_t *aslots;               /* address + 1, 0 free */
+	size_t naslots;                 /* a power of two */
 };
 
 struct map_index *
@@ -138,6 +226,8 @@ map_index_new(void)
 void
 map_index_free(struct map_index *m)
 {
+	size_t b;
+
 	if (m == NULL)
 		return;
 	pthread_rwlock_destroy(&m->lock);
@@ -145,12 +235,91 @@ map_index_free(struct map_index *m)
 		m->nbuckets--;
 		free(m->buckets[m->nbuckets].pts);
 		free(m->buckets[m->nbuckets].marks);
+		free(m->buckets[m->nbuckets].win);
+		free(m->buckets[m->nbuckets].win_st);
+		free(m->buckets[m->nbuckets].subs);
 	}
 	free(m->buckets);
+	free(m->whole);
+	free(m->rows);
+	for (b = 0; b < LEVELS; b++) {
+		free(m->levels[b].p);
+		free(m->levels[b].kids);
+	}
+	free(m->whole_st);
 	free(m->slots);
 	free(m->codes);
+	while (m->naddresses > 0)
+		free(m->addresses[--m->naddresses]);
+	free(m->addresses);
+	free(m->aslots);
 	free(m->locs);
 	free(m);
+}
+
+static size_t
+text_slot(const char *t, size_t nslots)
+{
+	uint64_t h = 14695981039346656037u;
+
+	while (*t != '\0')
+		h = (h ^ (unsigned char)*t++) * 1099511628211u;
+	return (size_t)(h ^ (h >> 32)) & (nslots - 1);
+}
+
+/*
+ * The number of address a, kept when new: NO_ADDRESS for NULL, -1 in *rc
+ * when out of memory.
+ */
+static uint32_t
+address_of(struct map_index *m, const char *a, int *rc)
+{
+	size_t i, n, k;
+	uint32_t *slots;
+	char **na;
+
+	if (a == NULL)
+		return NO_ADDRESS;
+	for (i = m->naslots ? text_slot(a, m->naslots) : 0; m->naslots > 0 &&
+	    m->aslots[i] != 0; i = (i + 1) & (m->naslots - 1))
+		if (strcmp(m->addresses[m->aslots[i] - 1], a) == 0)
+			return m->aslots[i] - 1;
+	if (m->naddresses == m->acap) {
+		n = m->acap ? m->acap * 2 : 1024;
+		if (n >= NO_ADDRESS ||
+		    (na = realloc(m->addresses, n * sizeof(*na))) == NULL)
+			goto fail;
+		m->addresses = na;
+		m->acap = n;
+	}
+	if ((m->addresses[m->naddresses] = strdup(a)) == NULL)
+		goto fail;
+	m->naddresses++;
+	/* At most half full: short probes. */
+	if (2 * m->naddresses > m->naslots) {
+		n = m->naslots ? m->naslots * 2 : 2048;
+		if ((slots = calloc(n, sizeof(*slots))) == NULL) {
+			free(m->addresses[--m->naddresses]);
+			goto fail;
+		}
+		free(m->aslots);
+		m->aslots = slots;
+		m->naslots = n;
+		for (k = 0; k + 1 < m->naddresses; k++) {
+			for (i = text_slot(m->addresses[k], n); slots[i] != 0;
+			    i = (i + 1) & (n - 1))
+				;
+			slots[i] = (uint32_t)k + 1;
+		}
+	}
+	for (i = text_slot(a, m->naslots); m->aslots[i] != 0;
+	    i = (i + 1) & (m->naslots - 1))
+		;
+	m->aslots[i] = (uint32_t)m->naddresses;
+	return (uint32_t)m->naddresses - 1;
+fail:
+	*rc = -1;
+	return NO_ADDRESS;
 }
 
 /* The number of code, interning it when add; NO_CODE if none. */
@@ -334,10 +503,21 @@ bucket_get(struct map_index *m, int64_t cx, int64_t cy)
 	if (m->nbuckets == m->bcap) {
 		size_t cap = m->bcap ? m->bcap * 2 : 64;
 
+		struct wstat *ns;
+		struct wsum *nw;
+
 		if (cap >= NO_BUCKET ||
 		    (nb = realloc(m->buckets, cap * sizeof(*nb))) == NULL)
 			return NO_BUCKET;
 		m->buckets = nb;
+		if ((nw = realloc(m->whole, cap * WINDOWS * sizeof(*nw))) ==
+		    NULL)
+			return NO_BUCKET;
+		m->whole = nw;
+		if ((ns = realloc(m->whole_st, cap * WINDOWS * sizeof(*ns))) ==
+		    NULL)
+			return NO_BUCKET;
+		m->whole_st = ns;
 		m->bcap = cap;
 	}
 	memset(&m->buckets[m->nbuckets], 0, sizeof(*m->buckets));
@@ -452,21 +632,277 @@ mark(struct bucket *k)
 	return 0;
 }
 
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct row_key *x = a, *y = b;
+
+	if (x->cy != y->cy)
+		return x->cy < y->cy ? -1 : 1;
+	return x->cx < y->cx ? -1 : x->cx > y->cx ? 1 : 0;
+}
+
+/* The buckets in row order again (a bucket was added); -1: no memory,
+ * and views find buckets through every bucket meanwhile. */
+static int
+rows_sort(struct map_index *m)
+{
+	struct row_key *r;
+	size_t b;
+
+	free(m->rows);
+	m->rows = NULL;
+	m->nrows = 0;
+	if (m->nbuckets == 0)
+		return 0;
+	if ((r = calloc(m->nbuckets, sizeof(*r))) == NULL)
+		return -1;
+	for (b = 0; b < m->nbuckets; b++)
+		r[b] = (struct row_key){ m->buckets[b].cy, m->buckets[b].cx,
+		    (uint32_t)b };
+	qsort(r, m->nbuckets, sizeof(*r), row_cmp);
+	m->rows = r;
+	m->nrows = m->nbuckets;
+	return 0;
+}
+
+/*
+ * The coarser cells of level l again from the buckets in row order (a
+ * bucket was added); -1: no memory, and views count buckets meanwhile.
+ */
+static int
+level_build(struct map_index *m, struct level *l)
+{
+	struct row_key *r = NULL;
+	struct parent *p = NULL;
+	uint32_t *kids = NULL;
+	size_t i, n = 0;
+
+	free(l->p);
+	free(l->kids);
+	l->p = NULL;
+	l->kids = NULL;
+	l->n = 0;
+	l->nb = 0;
+	if (m->nrows == 0)
+		return 0;
+	if ((r = calloc(m->nrows, sizeof(*r))) == NULL ||
+	    (p = calloc(m->nrows, sizeof(*p))) == NULL ||
+	    (kids = calloc(m->nrows, sizeof(*kids))) == NULL) {
+		free(r);
+		free(p);
+		free(kids);
+		return -1;
+	}
+	for (i = 0; i < m->nrows; i++)
+		r[i] = (struct row_key){ m->rows[i].cy >> l->k,
+		    m->rows[i].cx >> l->k, m->rows[i].b };
+	qsort(r, m->nrows, sizeof(*r), row_cmp);
+	for (i = 0; i < m->nrows; i++) {
+		if (n == 0 || p[n - 1].cy != r[i].cy || p[n - 1].cx != r[i].cx)
+			p[n++] = (struct parent){ .cy = r[i].cy, .cx = r[i].cx,
+			    .first = (uint32_t)i };
+		p[n - 1].n++;
+		kids[i] = r[i].b;
+	}
+	free(r);
+	l->p = p;
+	l->n = n;
+	l->kids = kids;
+	l->nb = m->nrows;
+	return 0;
+}
+
+static void
+wsum_merge(struct wsum *w, struct wstat *ws, const struct wsum *a,
+    const struct wstat *as)
+{
+	int st;
+
+	w->lat += a->lat;
+	w->lon += a->lon;
+	for (st = 0; st < STATUS__MAX; st++) {
+		w->n[st] += a->n[st];
+		ws->lat[st] += as->lat[st];
+		ws->lon[st] += as->lon[st];
+	}
+}
+
+/* The sums of level l's cells from their buckets' windows. */
+static void
+level_sum(struct map_index *m, struct level *l)
+{
+	size_t i, j;
+	int w;
+
+	for (i = 0; i < l->n; i++) {
+		struct parent *p = &l->p[i];
+
+		memset(p->sum, 0, sizeof(p->sum));
+		memset(p->st, 0, sizeof(p->st));
+		p->ok = 1;
+		p->last_t = INT64_MIN;
+		p->last_id = 0;
+		for (j = p->first; j < p->first + p->n; j++) {
+			size_t b = l->kids[j];
+			const struct bucket *k = &m->buckets[b];
+
+			if (!k->win_ok || k->stale) {
+				p->ok = 0;
+				break;
+			}
+			for (w = 0; w < WINDOWS; w++)
+				wsum_merge(&p->sum[w], &p->st[w],
+				    &m->whole[b * WINDOWS + w],
+				    &m->whole_st[b * WINDOWS + w]);
+			if (k->win_hi > 0 && (k->last_t > p->last_t ||
+			    (k->last_t == p->last_t && k->last_id > p->last_id))) {
+				p->last_t = k->last_t;
+				p->last_id = k->last_id;
+			}
+		}
+	}
+}
+
+/* The cell of p at BUCKET_ZOOM + SUB_BITS within its bucket: 0 to 15. */
+static unsigned
+sub_of(const struct point *p)
+{
+	unsigned sh = FIX_BITS - CELL_BITS - BUCKET_ZOOM - SUB_BITS;
+	unsigned mask = (1u << SUB_BITS) - 1;
+
+	return ((p->x >> sh) & mask) | ((p->y >> sh) & mask) << SUB_BITS;
+}
+
+static void
+wsum_add(struct wsum *w, struct wstat *ws, const struct point *p,
+    int64_t sign)
+{
+	int64_t lat = sign * llround(p->lat * E7);
+	int64_t lon = sign * llround(p->lon * E7);
+
+	w->n[p->status] += (int32_t)sign;
+	w->lat += lat;
+	w->lon += lon;
+	ws->lat[p->status] += lat;
+	ws->lon[p->status] += lon;
+}
+
+/* Add (sign 1) or take away (-1) pts[lo .. hi) of bucket b to window
+ * w's sums. */
+static void
+win_range(struct map_index *m, size_t b, int w, size_t lo, size_t hi,
+    int64_t sign)
+{
+	struct bucket *k = &m->buckets[b];
+	struct wsum *whole = &m->whole[b * WINDOWS + w];
+	struct wstat *whole_st = &m->whole_st[b * WINDOWS + w];
+	struct wsum *cells = &k->win[w * SUBS];
+	struct wstat *cells_st = &k->win_st[w * SUBS];
+	size_t i, c;
+
+	for (i = lo; i < hi; i++) {
+		c = k->subs[i];
+		wsum_add(whole, whole_st, &k->pts[i], sign);
+		wsum_add(&cells[c], &cells_st[c], &k->pts[i], sign);
+	}
+}
+
+/* The newest report of bucket k's windows. */
+static void
+win_last(struct bucket *k)
+{
+	k->last_t = k->win_hi > 0 ? k->pts[k->win_hi - 1].requested :
+	    INT64_MIN;
+	k->last_id = k->win_hi > 0 ? k->pts[k->win_hi - 1].id : 0;
+}
+
+/* The windows of bucket b at second at, summed anew; -1: no memory. */
+static int
+win_build(struct map_index *m, size_t b, int64_t at)
+{
+	struct bucket *k = &m->buckets[b];
+	int w;
+
+	size_t i;
+	uint8_t *subs;
+
+	k->win_ok = 0;
+	if (k->win == NULL &&
+	    (k->win = calloc(WINDOWS * SUBS, sizeof(*k->win))) == NULL)
+		return -1;
+	if (k->win_st == NULL && (k->win_st = calloc(WINDOWS * SUBS,
+	    sizeof(*k->win_st))) == NULL)
+		return -1;
+	if ((subs = realloc(k->subs, k->cap > 0 ? k->cap : 1)) == NULL)
+		return -1;
+	k->subs = subs;
+	for (i = 0; i < k->n; i++)
+		subs[i] = (uint8_t)sub_of(&k->pts[i]);
+	memset(k->win, 0, WINDOWS * SUBS * sizeof(*k->win));
+	memset(k->win_st, 0, WINDOWS * SUBS * sizeof(*k->win_st));
+	memset(&m->whole[b * WINDOWS], 0, WINDOWS * sizeof(*m->whole));
+	memset(&m->whole_st[b * WINDOWS], 0, WINDOWS * sizeof(*m->whole_st));
+	k->win_hi = (uint32_t)lower_bound(k, 0, k->n, at + 1);
+	for (w = 0; w < WINDOWS; w++) {
+		k->win_lo[w] = (uint32_t)lower_bound(k, 0, k->win_hi,
+		    at - hint_ago[w + 1]);
+		win_range(m, b, w, k->win_lo[w], k->win_hi, 1);
+	}
+	win_last(k);
+	k->win_ok = 1;
+	return 0;
+}
+
+/*
+ * The windows of bucket b moved forward to second at: the reports that
+ * left taken away, those that came added (b unchanged since they were
+ * built).
+ */
+static void
+win_move(struct map_index *m, size_t b, int64_t at)
+{
+	struct bucket *k = &m->buckets[b];
+	size_t hi = lower_bound(k, k->win_hi, k->n, at + 1), lo, cut;
+	int w;
+
+	for (w = 0; w < WINDOWS; w++) {
+		lo = lower_bound(k, k->win_lo[w], hi, at - hint_ago[w + 1]);
+		cut = lo < k->win_hi ? lo : k->win_hi;
+		win_range(m, b, w, k->win_lo[w], cut, -1);
+		win_range(m, b, w, lo > k->win_hi ? lo : k->win_hi, hi, 1);
+		k->win_lo[w] = (uint32_t)lo;
+	}
+	k->win_hi = (uint32_t)hi;
+	win_last(k);
+}
+
 /*
  * Sort the buckets that came out of order, note where each report is, and
  * sum the changed ones again; -1: no memory (the bucket stays stale, and
  * views count its reports one by one).  The hints of the changed buckets,
- * or of all when hint_at moved, for hint_at.
+ * or of all when hint_at moved, for hint_at; the windows of the changed
+ * ones, or of all when win_at moved (0: where they are), for win_at.
  */
 static int
-sort_buckets(struct map_index *m, int64_t hint_at)
+sort_buckets(struct map_index *m, int64_t hint_at, int64_t win_at)
 {
+	int64_t was = atomic_load(&m->win_at);
 	size_t b, i;
 	int rehint, rc = 0;
 
 	if (hint_at < atomic_load(&m->hint_at))
 		hint_at = atomic_load(&m->hint_at);
 	rehint = hint_at != atomic_load(&m->hint_at);
+	if (win_at == 0)
+		win_at = was;
+	/* Without rows (no memory), views look buckets up by their cells;
+	 * without a level's cells, they count its buckets. */
+	if (m->nrows != m->nbuckets && rows_sort(m) == 0)
+		for (i = 0; i < LEVELS; i++) {
+			m->levels[i].k = (int)i + 1;
+			(void)level_build(m, &m->levels[i]);
+		}
 
 	for (b = 0; b < m->nbuckets; b++) {
 		struct bucket *k = &m->buckets[b];
@@ -483,8 +919,18 @@ sort_buckets(struct map_index *m, int64_t hint_at)
 			hint(k, hint_at);
 		if (k->stale && mark(k) == -1)
 			rc = -1;
+		/* A bucket without windows is counted as before: no error. */
+		if (win_at == 0 || k->stale)
+			continue;
+		if (changed || !k->win_ok || win_at < was)
+			win_build(m, b, win_at);
+		else if (win_at > was)
+			win_move(m, b, win_at);
 	}
+	for (i = 0; i < LEVELS; i++)
+		level_sum(m, &m->levels[i]);
 	atomic_store(&m->hint_at, hint_at);
+	atomic_store(&m->win_at, win_at);
 	return rc;
 }
 
@@ -549,6 +995,7 @@ on_point(const struct report_point *rp, void *arg)
 {
 	struct map_index *m = arg;
 	struct point p;
+	int rc = 0;
 
 	if (reserve(m, rp->id) == -1)
 		return -1;
@@ -571,6 +1018,10 @@ on_point(const struct report_point *rp, void *arg)
 	    0;
 	p.service = code_of(m, rp->service, 1);
 	p.agency = code_of(m, rp->agency, 1);
+	p.fixed = (int8_t)(rp->fixed < 0 ? -1 : rp->fixed != 0);
+	p.address = address_of(m, rp->address, &rc);
+	if (rc == -1)
+		return -1;
 	return place(m, &p);
 }
 
@@ -579,13 +1030,26 @@ static size_t
 index_bytes(const struct map_index *m, size_t *reports, size_t *marks)
 {
 	size_t b, n = sizeof(*m) + m->cap * sizeof(*m->locs) +
-	    m->bcap * sizeof(*m->buckets) + m->nslots * sizeof(*m->slots) +
-	    MAX_CODES * sizeof(*m->codes);
+	    m->bcap * (sizeof(*m->buckets) + WINDOWS *
+	    (sizeof(*m->whole) + sizeof(*m->whole_st))) +
+	    m->nslots * sizeof(*m->slots) +
+	    MAX_CODES * sizeof(*m->codes) +
+	    m->acap * sizeof(*m->addresses) + m->naslots * sizeof(*m->aslots);
+
+	for (b = 0; b < m->naddresses; b++)
+		n += strlen(m->addresses[b]) + 1;
+	for (b = 0; b < LEVELS; b++)
+		n += m->levels[b].n * sizeof(struct parent) +
+		    m->levels[b].nb * sizeof(uint32_t);
+	n += m->nrows * sizeof(*m->rows);
 
 	*reports = *marks = 0;
 	for (b = 0; b < m->nbuckets; b++) {
 		n += m->buckets[b].cap * sizeof(struct point) +
-		    m->buckets[b].nmarks * sizeof(struct sums);
+		    m->buckets[b].nmarks * sizeof(struct sums) +
+		    (m->buckets[b].win != NULL ? WINDOWS * SUBS *
+		    (sizeof(struct wsum) + sizeof(struct wstat)) +
+		    m->buckets[b].cap : 0);
 		*reports += m->buckets[b].n;
 		*marks += m->buckets[b].nmarks * sizeof(struct sums);
 	}
@@ -600,6 +1064,7 @@ static int
 catch_up(struct map_index *m, struct store *s, int64_t now)
 {
 	int64_t since, clk, hint_at = now > 0 ? now - now % HINT_SPAN : 0;
+	int64_t win_at;
 	int rc, changed;
 
 	/* Nothing committed since this connection last looked: the index
@@ -608,10 +1073,18 @@ catch_up(struct map_index *m, struct store *s, int64_t now)
 	if (changed == -1)
 		return -1;
 	/* Hints move forward only: a view of the hour before (a thread that
-	 * read the clock first) searches its buckets whole. */
-	if (!changed && hint_at <= atomic_load(&m->hint_at))
+	 * read the clock first) searches its buckets whole.  So do the
+	 * windows, unless the clock went back further than threads read it
+	 * apart: a view of a second they left is counted as before. */
+	win_at = atomic_load(&m->win_at);
+	win_at = now > win_at || now < win_at - WIN_SKEW ? now : 0;
+	if (!changed && hint_at <= atomic_load(&m->hint_at) && win_at == 0)
 		return 0;
 	pthread_rwlock_wrlock(&m->lock);
+	/* Another thread may have moved them meanwhile. */
+	if (win_at != 0 && win_at < atomic_load(&m->win_at) &&
+	    win_at >= atomic_load(&m->win_at) - WIN_SKEW)
+		win_at = 0;
 	/*
 	 * The first time every report comes by id: none by time.  Later,
 	 * changes a few seconds behind the newest seen too, for a writer
@@ -625,7 +1098,7 @@ catch_up(struct map_index *m, struct store *s, int64_t now)
 	    VECHE_MAP_RESCAN : INT64_MAX;
 	rc = changed ? store_report_points(s, m->max_id, since, on_point, m) :
 	    0;
-	if (sort_buckets(m, hint_at) == -1)
+	if (sort_buckets(m, hint_at, win_at) == -1)
 		rc = -1;
 	if (rc == 0 && !m->loaded) {
 		size_t bytes, reports, marks;
@@ -698,6 +1171,16 @@ matches(const struct filter *f, const struct point *p)
 		if (p->service == f->services[i])
 			return 1;
 	return 0;
+}
+
+/* Whether p is in f's box and status (a window's report: in its period;
+ * no service or agency filter). */
+static int
+in_box(const struct filter *f, const struct point *p)
+{
+	return p->lat >= f->min_lat && p->lat <= f->max_lat &&
+	    p->lon >= f->min_lon && p->lon <= f->max_lon &&
+	    ((f->status_mask >> p->status) & 1);
 }
 
 /*
@@ -803,6 +1286,11 @@ struct tally {
 	const struct grid *g;
 	int zoom;
 	int64_t hint_at;                /* the buckets' hints' hour, or 0 */
+	int win;                        /* the buckets' window of f, or -1 */
+	const struct bucket *base;      /* the index's buckets */
+	const struct wsum *whole;       /*   and their windows' sums */
+	const struct wstat *whole_st;
+	uint32_t bx0, bx1, by0, by1;    /* f's box in fixed Web Mercator */
 	struct cell *cells;
 	struct newest newest;
 	struct map_result *out;
@@ -962,10 +1450,153 @@ reach_of(const struct report_query *q, struct reach *r)
 	r->iy1 = s - 1;
 }
 
+enum side { OUTSIDE, CUT, INSIDE };
+
+/*
+ * Where the cell of 2^bits by 2^bits fixed units from (x, y) lies against
+ * the view's box.  Only a cell strictly inside (or outside) in fixed units
+ * is inside (or outside) in degrees too: floor keeps order.
+ */
+static enum side
+side_of(const struct tally *t, uint32_t x, uint32_t y, unsigned bits)
+{
+	uint32_t x1 = x + ((1u << bits) - 1), y1 = y + ((1u << bits) - 1);
+
+	if (x1 < t->bx0 || x > t->bx1 || y1 < t->by0 || y > t->by1)
+		return OUTSIDE;
+	if (x > t->bx0 && x1 < t->bx1 && y > t->by0 && y1 < t->by1)
+		return INSIDE;
+	return CUT;
+}
+
+/* Add a window's sums w, reports all in the view's cell of (x, y); how
+ * many were added. */
+static int64_t
+count_sums(struct tally *t, const struct wsum *w, const struct wstat *ws,
+    uint32_t x, uint32_t y)
+{
+	const unsigned every = (1u << STATUS__MAX) - 1;
+	unsigned mask = t->f->status_mask;
+	struct cell *c;
+	int64_t n = 0;
+	int st;
+
+	for (st = 0; st < STATUS__MAX; st++)
+		if ((mask >> st) & 1)
+			n += w->n[st];
+	if (n == 0)
+		return 0;
+	c = cell_of(t, x, y);
+	for (st = 0; st < STATUS__MAX; st++)
+		if ((mask >> st) & 1)
+			c->by_status[st] += w->n[st];
+	if ((mask & every) == every) {
+		c->lat += (double)w->lat / E7;
+		c->lon += (double)w->lon / E7;
+	} else {
+		/* A status filter: the cold sums by status. */
+		for (st = 0; st < STATUS__MAX; st++)
+			if (((mask >> st) & 1) && w->n[st] != 0) {
+				c->lat += (double)ws->lat[st] / E7;
+				c->lon += (double)ws->lon[st] / E7;
+			}
+	}
+	c->count += n;
+	t->out->total += n;
+	return n;
+}
+
+/*
+ * The newest of bucket b's window t->win in its cells in (bits by
+ * sub_of), from the window's end back; none when the bucket's newest is
+ * older than all the heap holds.
+ */
+static void
+newest_of(struct tally *t, const struct bucket *b, unsigned in)
+{
+	struct newest *h = &t->newest;
+	unsigned mask = t->f->status_mask;
+	size_t lo = b->win_lo[t->win], i;
+
+	if (in == 0 || newest_below(h, b->last_id, b->last_t))
+		return;
+	for (i = b->win_hi; i-- > lo;) {
+		const struct point *p = &b->pts[i];
+
+		if (newest_below(h, p->id, p->requested))
+			break;
+		if (((in >> b->subs[i]) & 1) && ((mask >> p->status) & 1))
+			newest_add(h, p->id, p->requested);
+	}
+}
+
+/*
+ * Count bucket b for one of its windows (t->win: no service or agency
+ * filter): the bucket from its sums when the box holds it whole and the
+ * view's cell does too, else each of its 16 cells from theirs when the box
+ * holds it, and only the reports of the cells the box's edge cuts one by
+ * one (at zooms finer than those cells, of every cell the box touches).
+ * Ids are not listed (a view of at most VECHE_MAP_POINTS is counted again
+ * one by one); the newest of the reports counted from sums are read from
+ * the window's end back (newest_of).
+ */
+static void
+count_fast(struct tally *t, const struct bucket *b)
+{
+	const unsigned bb = FIX_BITS - CELL_BITS - BUCKET_ZOOM;
+	const unsigned sb = bb - SUB_BITS, side = 1u << SUB_BITS;
+	size_t bw = (size_t)(b - t->base) * WINDOWS + (size_t)t->win;
+	const struct wsum *w = &b->win[t->win * SUBS];
+	const struct wstat *ws = &b->win_st[t->win * SUBS];
+	uint32_t x = (uint32_t)b->cx << bb, y = (uint32_t)b->cy << bb;
+	unsigned in = 0, cut = 0, k;
+	enum side whole = side_of(t, x, y, bb);
+	size_t lo = b->win_lo[t->win], hi = b->win_hi, i;
+
+	if (whole == OUTSIDE || lo == hi)
+		return;
+	if (whole == INSIDE && t->zoom <= BUCKET_ZOOM) {
+		if (count_sums(t, &t->whole[bw], &t->whole_st[bw], x, y) > 0)
+			in = (1u << SUBS) - 1;
+	} else {
+		for (k = 0; k < SUBS; k++) {
+			uint32_t sx = x + ((k % side) << sb);
+			uint32_t sy = y + ((k / side) << sb);
+
+			switch (side_of(t, sx, sy, sb)) {
+			case INSIDE:
+				/* Finer than the cell, the view counts its
+				 * reports one by one. */
+				if (t->zoom > BUCKET_ZOOM + SUB_BITS)
+					cut |= 1u << k;
+				else if (count_sums(t, &w[k], &ws[k], sx, sy) >
+				    0)
+					in |= 1u << k;
+				break;
+			case CUT:
+				cut |= 1u << k;
+				break;
+			case OUTSIDE:
+				break;
+			}
+		}
+	}
+	/* The cells' numbers first: a report's point is read only when its
+	 * cell is cut. */
+	if (cut != 0)
+		for (i = lo; i < hi; i++)
+			if (((cut >> b->subs[i]) & 1) &&
+			    in_box(t->f, &b->pts[i]))
+				count_point(t, &b->pts[i]);
+	newest_of(t, b, in);
+}
+
 static void
 count_view(struct tally *t, const struct reach *r, const struct bucket *b)
 {
-	if (t->zoom <= BUCKET_ZOOM && t->f->nservices == 0 &&
+	if (t->win >= 0 && b->win_ok && !b->stale)
+		count_fast(t, b);
+	else if (t->zoom <= BUCKET_ZOOM && t->f->nservices == 0 &&
 	    t->f->any_agency && !b->stale && b->cx >= r->ix0 &&
 	    b->cx <= r->ix1 && b->cy >= r->iy0 && b->cy <= r->iy1)
 		count_whole(t, b);
@@ -1006,6 +1637,194 @@ each_bucket(const struct map_index *m, const struct report_query *q,
 		}
 }
 
+/* Newest first: requested, then id, descending. */
+static int
+report_cmp(const void *a, const void *b)
+{
+	const struct map_report *x = a, *y = b;
+
+	if (x->requested != y->requested)
+		return x->requested < y->requested ? 1 : -1;
+	return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
+}
+
+/*
+ * out->reports from the index, for out->ids, newest first; none when one
+ * of them has a service code the index did not keep (the caller asks the
+ * store).  The caller holds the lock.  Returns 0, or -1: no memory.
+ */
+static int
+list_of(const struct map_index *m, struct map_result *out)
+{
+	size_t i;
+
+	if (out->nids == 0)
+		return 0;
+	if ((out->reports = calloc(out->nids, sizeof(*out->reports))) == NULL)
+		return -1;
+	for (i = 0; i < out->nids; i++) {
+		const struct loc *l = &m->locs[out->ids[i]];
+		const struct point *p;
+		struct map_report *r = &out->reports[i];
+
+		if (l->bucket == NO_BUCKET ||
+		    (p = &m->buckets[l->bucket].pts[l->idx])->service ==
+		    NO_CODE) {
+			free(out->reports);
+			out->reports = NULL;
+			return 0;
+		}
+		r->id = p->id;
+		r->lat = p->lat;
+		r->lon = p->lon;
+		r->status = (enum report_status)p->status;
+		r->service = m->codes[p->service];
+		r->address = p->address == NO_ADDRESS ? NULL :
+		    m->addresses[p->address];
+		r->requested = p->requested;
+		r->fixed = p->fixed;
+	}
+	qsort(out->reports, out->nids, sizeof(*out->reports), report_cmp);
+	out->nreports = out->nids;
+	return 0;
+}
+
+/*
+ * Which of the buckets' windows is f's period (its standing periods end at
+ * the windows' second), with no service or agency filter; -1: none.
+ */
+static int
+window_of(const struct map_index *m, const struct filter *f)
+{
+	int64_t at = atomic_load(&m->win_at);
+	int w;
+
+	if (at == 0 || f->end != at || f->nservices != 0 || !f->any_agency ||
+	    f->none)
+		return -1;
+	for (w = 0; w < WINDOWS; w++)
+		if (f->start == at - hint_ago[w + 1])
+			return w;
+	return -1;
+}
+
+/*
+ * Count view t (reach r, one of the buckets' windows, at zoom BUCKET_ZOOM -
+ * l->k or coarser) by level l's cells: each the box holds whole from its
+ * sums, the others by their buckets.  The caller holds the read lock.
+ */
+static void
+tally_level(const struct map_index *m, const struct level *l,
+    struct tally *t, const struct reach *r)
+{
+	const unsigned bits = FIX_BITS - CELL_BITS - BUCKET_ZOOM +
+	    (unsigned)l->k;
+	int64_t x0 = r->x0 >> l->k, x1 = r->x1 >> l->k;
+	int64_t y0 = r->y0 >> l->k, y1 = r->y1 >> l->k, py;
+	size_t lo, hi, mid, j;
+
+	for (py = y0; py <= y1; py++) {
+		for (lo = 0, hi = l->n; lo < hi;) {
+			mid = lo + (hi - lo) / 2;
+			if (l->p[mid].cy < py || (l->p[mid].cy == py &&
+			    l->p[mid].cx < x0))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < l->n && l->p[lo].cy == py && l->p[lo].cx <= x1;
+		    lo++) {
+			const struct parent *p = &l->p[lo];
+			uint32_t x = (uint32_t)p->cx << bits;
+			uint32_t y = (uint32_t)p->cy << bits;
+			enum side side = side_of(t, x, y, bits);
+
+			if (side == OUTSIDE)
+				continue;
+			if (side == INSIDE && p->ok) {
+				if (count_sums(t, &p->sum[t->win],
+				    &p->st[t->win], x, y) == 0 ||
+				    newest_below(&t->newest, p->last_id,
+				    p->last_t))
+					continue;
+				for (j = p->first; j < p->first + p->n; j++)
+					newest_of(t, &m->buckets[l->kids[j]],
+					    (1u << SUBS) - 1);
+				continue;
+			}
+			for (j = p->first; j < p->first + p->n; j++)
+				count_view(t, r, &m->buckets[l->kids[j]]);
+		}
+	}
+}
+
+/* Count the buckets of view t (reach r) into t.  The caller holds the
+ * read lock. */
+static void
+tally_view(const struct map_index *m, struct tally *t, const struct reach *r)
+{
+	int64_t bx, by;
+	size_t i, lo, hi, mid;
+
+	if (m->nrows == m->nbuckets && m->nrows > 0 &&
+	    (double)(r->x1 - r->x0 + 1) * (double)(r->y1 - r->y0 + 1) <=
+	    (double)m->nbuckets) {
+		/* Each row of the reach: where it starts, then along it. */
+		for (by = r->y0; by <= r->y1; by++) {
+			struct row_key k = { by, r->x0, 0 };
+
+			for (lo = 0, hi = m->nrows; lo < hi;) {
+				mid = lo + (hi - lo) / 2;
+				if (row_cmp(&m->rows[mid], &k) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (; lo < m->nrows && m->rows[lo].cy == by &&
+			    m->rows[lo].cx <= r->x1; lo++)
+				count_view(t, r, &m->buckets[m->rows[lo].b]);
+		}
+		return;
+	}
+	if ((double)(r->x1 - r->x0 + 1) * (double)(r->y1 - r->y0 + 1) >
+	    (double)m->nbuckets) {
+		/* More cells than buckets: every bucket. */
+		for (i = 0; i < m->nbuckets; i++)
+			if (m->buckets[i].cx >= r->x0 &&
+			    m->buckets[i].cx <= r->x1 &&
+			    m->buckets[i].cy >= r->y0 &&
+			    m->buckets[i].cy <= r->y1)
+				count_view(t, r, &m->buckets[i]);
+		return;
+	}
+	for (by = r->y0; by <= r->y1; by++)
+		for (bx = r->x0; bx <= r->x1; bx++) {
+			uint32_t b = bucket_find(m, bx, by);
+
+			if (b != NO_BUCKET)
+				count_view(t, r, &m->buckets[b]);
+		}
+}
+
+/* Count view t (reach r): by a level's cells when one serves its zoom
+ * and window, else by buckets.  The caller holds the read lock. */
+static void
+tally_coarse(const struct map_index *m, struct tally *t,
+    const struct reach *r)
+{
+	const struct level *l;
+	int k = BUCKET_ZOOM - t->zoom;
+
+	if (k > LEVELS)
+		k = LEVELS;
+	l = k >= 1 ? &m->levels[k - 1] : NULL;
+	if (t->win >= 0 && l != NULL && l->k == k && l->n > 0 &&
+	    l->nb == m->nbuckets)
+		tally_level(m, l, t, r);
+	else
+		tally_view(m, t, r);
+}
+
 int
 map_index_view(struct map_index *m, struct store *s,
     const struct report_query *q, int zoom, struct map_result *out)
@@ -1016,9 +1835,7 @@ map_index_view(struct map_index *m, struct store *s,
 	struct grid g;
 	struct reach r;
 	const char *field;
-	int64_t bx, by;
-	size_t i;
-	int rc = -1;
+	int rc = -1, listed;
 
 	memset(out, 0, sizeof(*out));
 	memset(&t, 0, sizeof(t));
@@ -1041,34 +1858,35 @@ map_index_view(struct map_index *m, struct store *s,
 	pthread_rwlock_rdlock(&m->lock);
 	t.hint_at = atomic_load(&m->hint_at);
 	filter_of(m, q, &f);
-	if (f.none) {
-		/* A service or agency no report has: nothing to count. */
-	} else if ((double)(r.x1 - r.x0 + 1) * (double)(r.y1 - r.y0 + 1) >
-	    (double)m->nbuckets) {
-		/* More cells than buckets: every bucket. */
-		for (i = 0; i < m->nbuckets; i++)
-			if (m->buckets[i].cx >= r.x0 &&
-			    m->buckets[i].cx <= r.x1 &&
-			    m->buckets[i].cy >= r.y0 &&
-			    m->buckets[i].cy <= r.y1)
-				count_view(&t, &r, &m->buckets[i]);
-	} else {
-		for (by = r.y0; by <= r.y1; by++)
-			for (bx = r.x0; bx <= r.x1; bx++) {
-				uint32_t b = bucket_find(m, bx, by);
-
-				if (b != NO_BUCKET)
-					count_view(&t, &r, &m->buckets[b]);
-			}
+	t.win = window_of(m, &f);
+	t.base = m->buckets;
+	t.whole = m->whole;
+	t.whole_st = m->whole_st;
+	t.bx0 = fixed(merc_x(f.min_lon));
+	t.bx1 = fixed(merc_x(f.max_lon));
+	t.by0 = fixed(merc_y(f.max_lat));
+	t.by1 = fixed(merc_y(f.min_lat));
+	if (!f.none)
+		tally_coarse(m, &t, &r);
+	if (t.win >= 0 && out->total <= VECHE_MAP_POINTS) {
+		/* Few enough to list them all: counted again one by one. */
+		memset(t.cells, 0, (size_t)(g.nx * g.ny) * sizeof(*t.cells));
+		out->total = 0;
+		out->nids = 0;
+		t.newest.n = 0;
+		t.win = -1;
+		tally_view(m, &t, &r);
 	}
-	pthread_rwlock_unlock(&m->lock);
 	out->all = out->total <= VECHE_MAP_POINTS;
 	if (!out->all) {
 		memcpy(out->ids, t.newest.id, t.newest.n * sizeof(*out->ids));
 		out->nids = t.newest.n;
-		if (clusters_of(t.cells, (size_t)(g.nx * g.ny), out) == -1)
-			goto out;
 	}
+	listed = list_of(m, out);
+	pthread_rwlock_unlock(&m->lock);
+	if (listed == -1 || (!out->all &&
+	    clusters_of(t.cells, (size_t)(g.nx * g.ny), out) == -1))
+		goto out;
 	rc = 0;
 out:
 	free(t.cells);
@@ -1189,5 +2007,6 @@ map_result_free(struct map_result *r)
 		return;
 	free(r->clusters);
 	free(r->ids);
+	free(r->reports);
 	memset(r, 0, sizeof(*r));
 }

@@ -38,6 +38,20 @@ struct map_cluster {
 	int64_t by_status[STATUS__MAX];
 };
 
+/*
+ * A report of a view's list: what the map shows of it, all public.  The
+ * strings are the index's and live as long as it does.
+ */
+struct map_report {
+	int64_t id;
+	double lat, lon;
+	enum report_status status;
+	const char *service;            /* its code */
+	const char *address;            /* NULL: none */
+	int64_t requested;
+	int fixed;                      /* the reporter's answer; -1: none */
+};
+
 /* What a view holds. */
 struct map_result {
 	int64_t total;                  /* reports in the view */
@@ -45,7 +59,9 @@ struct map_result {
 	size_t nclusters;
 	int64_t *ids;                   /* every report (all) or the newest */
 	size_t nids;                    /*   VECHE_MAP_LIST, for the list */
-	int all;
+	struct map_report *reports;     /* the same, newest first, from the */
+	size_t nreports;                /*   index; 0 with nids > 0: ask the */
+	int all;                        /*   store for them by id */
 };
 
 /*

@@ -251,6 +251,13 @@ jsonw_int(struct jsonw *w, int64_t v)
 }
 
 void
+jsonw_raw(struct jsonw *w, const char *s, size_t n)
+{
+	before_value(w);
+	outbuf_put(&w->out, s, n);
+}
+
+void
 jsonw_bool(struct jsonw *w, int v)
 {
 	before_value(w);

@@ -82,6 +82,12 @@ size_t jsonw_coord_text(double v, char *buf, int point);
  * (1 to 17); null when not finite. */
 void jsonw_real(struct jsonw *w, double v, int prec);
 
+/*
+ * The n bytes at s, a whole JSON value the caller formed (numbers and
+ * fixed names: nothing is escaped), as the next value.
+ */
+void jsonw_raw(struct jsonw *w, const char *s, size_t n);
+
 /* A key and its string value (NULL: null), the common pair. */
 void jsonw_key_string(struct jsonw *w, const char *key, const char *s);
 

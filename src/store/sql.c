@@ -98,13 +98,34 @@ sql_begin(struct sql_conn *c)
 int
 sql_commit(struct sql_conn *c)
 {
+	if (c->engine == SQL_PG)
+		return sql_pg_commit(c);
 	return sql_exec(c, "COMMIT");
 }
 
 int
 sql_rollback(struct sql_conn *c)
 {
+	c->unannounced = 0;
 	return sql_exec(c, "ROLLBACK");
+}
+
+int
+sql_listen(struct sql_conn *c)
+{
+	return c->engine == SQL_PG ? sql_pg_listen(c) : 0;
+}
+
+int
+sql_notices(struct sql_conn *c)
+{
+	return c->engine == SQL_PG ? sql_pg_notices(c) : 0;
+}
+
+int
+sql_notice_fd(const struct sql_conn *c)
+{
+	return c->engine == SQL_PG ? sql_pg_notice_fd(c) : -1;
 }
 
 /* Run "<verb> <name>" for a savepoint: name is ours, a plain word. */

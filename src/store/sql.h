@@ -112,6 +112,25 @@ int sql_rollback_to(struct sql_conn *c, const char *name);
 int sql_in_transaction(const struct sql_conn *c);
 
 /*
+ * Change notices between processes (PostgreSQL; docs/scaling.md, "Several
+ * processes").  Every statement stepped through sql_step that changes rows
+ * announces its commit on the channel veche_changed: inside a transaction
+ * the NOTIFY goes with sql_commit (delivered at commit, dropped by a
+ * rollback), outside one right after the statement.  sql_exec announces
+ * nothing (schema and transaction control).
+ *
+ * sql_listen subscribes c to the channel; sql_notices reads what arrived
+ * without waiting (PQconsumeInput, PQnotifies) and returns how many
+ * notices, this connection's own commits included, or -1 with the error;
+ * sql_notice_fd is the socket to poll for them.  On SQLite (one process;
+ * the store asks PRAGMA data_version instead) sql_listen does nothing,
+ * sql_notices returns 0 and sql_notice_fd -1.
+ */
+int sql_listen(struct sql_conn *c);
+int sql_notices(struct sql_conn *c);
+int sql_notice_fd(const struct sql_conn *c);
+
+/*
  * For the copier (store_copy.c, docs/scaling.md "veche migrate"): a
  * statement of the caller's own, outside the slot table, prepared from a
  * text the caller built from catalogue names (never user input); the type
@@ -175,6 +194,8 @@ struct sql_conn {
 	struct sql_stmt *stmt;
 	size_t slots;
 	int64_t changes;                /* PostgreSQL: of the last step */
+	int unannounced;                /* PostgreSQL: rows changed in the open
+	                                 * transaction, NOTIFY not yet sent */
 	char err[512];
 };
 
@@ -185,6 +206,10 @@ int sql_pg_exec(struct sql_conn *c, const char *sql);
 int sql_pg_prepare(struct sql_conn *c, size_t k, const char *sql);
 void sql_pg_close(struct sql_conn *c);
 int sql_pg_in_transaction(const struct sql_conn *c);
+int sql_pg_commit(struct sql_conn *c);
+int sql_pg_listen(struct sql_conn *c);
+int sql_pg_notices(struct sql_conn *c);
+int sql_pg_notice_fd(const struct sql_conn *c);
 
 /*
  * Binding: parameter i counts from 1, as ?i.  Text and NULL: a NULL text

@@ -11,6 +11,10 @@
  *
  * The connection owns its statements (struct sql_pg_stmt) and the result
  * each holds; errors land in the connection's err with libpq's message.
+ *
+ * A step that changes rows announces its commit on CHANNEL (sql.h): in a
+ * transaction the NOTIFY rides with the COMMIT, in one round trip; alone,
+ * it follows the statement.  Listeners count what arrived (sql_notices).
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -22,6 +26,9 @@
 #include <libpq-fe.h>
 
 #include "store/sql.h"
+
+/* The channel of change notices (sql.h, docs/scaling.md). */
+#define CHANNEL "veche_changed"
 
 #define PARAM_TEXT 32           /* an int64 or a %.17g double, with NUL */
 
@@ -154,6 +161,73 @@ int
 sql_pg_in_transaction(const struct sql_conn *c)
 {
 	return PQtransactionStatus(c->pg) != PQTRANS_IDLE;
+}
+
+int
+sql_pg_commit(struct sql_conn *c)
+{
+	int announce = c->unannounced;
+
+	c->unannounced = 0;
+	/* Queued in the transaction: delivered at its commit, or never. */
+	return sql_pg_exec(c, announce ? "NOTIFY " CHANNEL "; COMMIT" :
+	    "COMMIT");
+}
+
+int
+sql_pg_listen(struct sql_conn *c)
+{
+	return sql_pg_exec(c, "LISTEN " CHANNEL);
+}
+
+int
+sql_pg_notices(struct sql_conn *c)
+{
+	PGnotify *n;
+	int count = 0;
+
+	if (PQconsumeInput(c->pg) == 0) {
+		set_err(c, "", PQerrorMessage(c->pg));
+		return -1;
+	}
+	while ((n = PQnotifies(c->pg)) != NULL) {
+		if (strcmp(n->relname, CHANNEL) == 0 && count < INT32_MAX)
+			count++;
+		PQfreemem(n);
+	}
+	return count;
+}
+
+int
+sql_pg_notice_fd(const struct sql_conn *c)
+{
+	return PQsocket(c->pg);
+}
+
+/*
+ * After a step of r that changed rows: announce it with the transaction's
+ * commit, or now if it committed on its own.  A NOTIFY that fails after an
+ * autocommitted write loses nothing but the notice: the error is kept for
+ * sql_errmsg, the write stands.
+ */
+static void
+announce(struct sql_conn *c, const PGresult *r)
+{
+	const char *cmd = PQcmdStatus((PGresult *)r);
+	PGresult *n;
+
+	if (c->changes <= 0 || (strncmp(cmd, "INSERT", 6) != 0 &&
+	    strncmp(cmd, "UPDATE", 6) != 0 && strncmp(cmd, "DELETE", 6) != 0 &&
+	    strncmp(cmd, "MERGE", 5) != 0))
+		return;
+	if (PQtransactionStatus(c->pg) == PQTRANS_INTRANS) {
+		c->unannounced = 1;
+		return;
+	}
+	n = PQexec(c->pg, "NOTIFY " CHANNEL);
+	if (n == NULL || PQresultStatus(n) != PGRES_COMMAND_OK)
+		set_err_result(c, "announcing a change", n);
+	PQclear(n);
 }
 
 int
@@ -378,8 +452,10 @@ run(struct sql_pg_stmt *p)
 	}
 	/* As sqlite3_changes: a SELECT leaves the count of the last write. */
 	tuples = PQcmdTuples(p->res);
-	if (*tuples != '\0' && strncmp(PQcmdStatus(p->res), "SELECT", 6) != 0)
+	if (*tuples != '\0' && strncmp(PQcmdStatus(p->res), "SELECT", 6) != 0) {
 		c->changes = strtoll(tuples, NULL, 10);
+		announce(c, p->res);
+	}
 	p->nrows = PQntuples(p->res);
 	p->ncols = PQnfields(p->res);
 	if (p->ncols > 0 && ((p->blob = calloc((size_t)p->ncols,

@@ -167,6 +167,17 @@ ss_ids_row(struct sql_stmt *st, void *arg)
 	return 0;
 }
 
+int
+ss_id_text_row(struct sql_stmt *st, void *arg)
+{
+	const struct sq_id_text *o = arg;
+	const char *v = sql_column_text(st, 1);
+
+	*o->id = sql_column_int64(st, 0);
+	snprintf(o->text, o->textlen, "%s", v != NULL ? v : "");
+	return 0;
+}
+
 /* Bring one module's schema to its last version (as sqlite.c does). */
 static int
 migrate_set(struct sql_conn *c, struct sql_stmt *get,
@@ -374,6 +385,8 @@ static const char *const core_migrations_pg[] = {
 	/* 7 (issue 11, updated_after polling): as SQLite's. */
 	("DROP INDEX reports_updated;"
 	"CREATE INDEX reports_updated ON reports(updated, requested, status);"),
+	/* 8 (issue 11, text search): SQLite's FTS5 day marks; none here. */
+	"SELECT 1;",
 };
 
 const struct migration_set store_core_schema_pg = {
@@ -401,11 +414,31 @@ static const struct {
 	{ STORE_MOD_ALERTS, &store_alerts_stmts, NULL },
 	{ STORE_MOD_CATALOG, &store_catalog_stmts, NULL },
 	{ STORE_MOD_RATINGS, &store_ratings_stmts, NULL },
+	{ STORE_MOD_WORKFLOW, &store_workflow_stmts, &store_workflow_stmts_pg },
+	{ STORE_MOD_LEASE, &store_lease_stmts, &store_lease_stmts_pg },
+	{ STORE_MOD_ACCOUNTS, &store_accounts_stmts, NULL },
+	{ STORE_MOD_DELIVERY, &store_delivery_stmts,
+	    &store_delivery_stmts_pg },
+	{ STORE_MOD_SOCIAL, &store_social_stmts, &store_social_stmts_pg },
+	{ STORE_MOD_POSTS, &store_posts_stmts, NULL },
+	/* PostgreSQL's texts only: SQLite has none (sql_ratelimit.c). */
+	{ STORE_MOD_RATELIMIT, &store_ratelimit_stmts_pg, NULL },
 };
 
 /* The schemas the converted subjects' tables live in. */
 static const struct migration_set *const converted_schemas[] = {
 	&store_core_schema_pg,
+	&store_workflow_schema_pg,      /* reports' columns: the others read them */
+	/* After workflow's: accounts' step 5 reads reports.reporter_user. */
+	&store_accounts_schema_pg,
+	/* Before alerts' (their items name events), as on SQLite. */
+	&store_delivery_schema_pg,
+	/*
+	 * After accounts' and delivery's (comments name users, spike mail
+	 * deliveries); before drafts' and incidents', which read them.
+	 */
+	&store_social_schema_pg,
+	&store_posts_schema_pg,
 	&store_help_schema_pg,
 	&store_proposals_schema_pg,
 	&store_calls_schema_pg,
@@ -415,6 +448,7 @@ static const struct migration_set *const converted_schemas[] = {
 	&store_deadlines_schema_pg,
 	&store_alerts_schema_pg,
 	&store_ratings_schema_pg,
+	&store_ratelimit_schema_pg,     /* no SQLite counterpart */
 };
 
 struct store *
@@ -444,10 +478,30 @@ ss_open_pg(const char *url, char *err, size_t errlen)
 				goto fail;
 			}
 	}
+	/* Other processes' commits, for store_changed. */
+	if (sql_listen(s->conn) == -1) {
+		snprintf(err, errlen, "listening for changes: %s",
+		    sql_errmsg(s->conn));
+		goto fail;
+	}
 	return s;
 fail:
 	store_close(s);
 	return NULL;
+}
+
+int
+ss_store_changed(struct store *s)
+{
+	int n = sql_notices(s->conn), changed;
+
+	if (n == -1) {
+		ss_set_err(s, "reading change notices");
+		return -1;
+	}
+	changed = !s->seen || n > 0;
+	s->seen = 1;
+	return changed;
 }
 
 /* The converted modules' PostgreSQL schemas, for the copier (store_copy.c). */

@@ -42,6 +42,12 @@ int ss_int64_row(struct sql_stmt *st, void *arg);
 /* A row function for ss_rows: column 0 appended to a struct sq_ids. */
 int ss_ids_row(struct sql_stmt *st, void *arg);
 
+/*
+ * A row function for ss_row: column 0 (an integer) and 1 (text, cut;
+ * "" for NULL) into a struct sq_id_text.
+ */
+int ss_id_text_row(struct sql_stmt *st, void *arg);
+
 /* Run a statement for its effect, reset it: 0, or -1 with s->err. */
 int ss_done(struct store *s, struct sql_stmt *st, const char *what);
 
@@ -81,6 +87,13 @@ int ss_migrate(struct sql_conn *c, const struct migration_set *const *sets,
 struct store *ss_open_pg(const char *url, char *err, size_t errlen);
 
 /*
+ * store_changed on a PostgreSQL store: 1 when a change notice (sql.h) came
+ * since the last call or this is the first call, else 0; -1 with s->err.
+ * Never waits: it reads what the socket already holds.
+ */
+int ss_store_changed(struct store *s);
+
+/*
  * The migrations ss_open_pg runs, *n of them in order: the converted
  * modules' PostgreSQL schemas (the copier opens a target with them).
  */
@@ -99,6 +112,11 @@ extern const struct stmt_table store_help_stmts_pg;
 extern const struct stmt_table store_proposals_stmts_pg;
 extern const struct stmt_table store_drafts_stmts_pg;
 extern const struct stmt_table store_deadlines_stmts_pg;
+extern const struct stmt_table store_workflow_stmts_pg;
+extern const struct stmt_table store_lease_stmts_pg;
+extern const struct stmt_table store_delivery_stmts_pg;
+extern const struct stmt_table store_social_stmts_pg;
+extern const struct stmt_table store_ratelimit_stmts_pg;
 
 /* A converted module's PostgreSQL migrations, numbered as its SQLite list. */
 extern const struct migration_set store_help_schema_pg;
@@ -110,5 +128,12 @@ extern const struct migration_set store_incidents_schema_pg;
 extern const struct migration_set store_deadlines_schema_pg;
 extern const struct migration_set store_alerts_schema_pg;
 extern const struct migration_set store_ratings_schema_pg;
+extern const struct migration_set store_workflow_schema_pg;
+extern const struct migration_set store_accounts_schema_pg;
+extern const struct migration_set store_delivery_schema_pg;
+extern const struct migration_set store_social_schema_pg;
+extern const struct migration_set store_posts_schema_pg;
+/* PostgreSQL only: SQLite counts rate limits in memory (sql_ratelimit.c). */
+extern const struct migration_set store_ratelimit_schema_pg;
 
 #endif

@@ -24,6 +24,7 @@ enum {
 	BK_GEO,
 	BK_SEARCH_KEYS,
 	BK_TEXT,
+	BK_TEXT_MERGE,
 	BK__MAX
 };
 
@@ -48,6 +49,9 @@ static const char *const stmt_sql[BK__MAX] = {
 	    "SELECT k.key, r.description, r.address FROM report_search_keys k "
 	    "CROSS JOIN reports r WHERE r.id = k.report AND r.id > ?1 "
 	    "ORDER BY k.key"),
+	/* One segment, not the load's ten or more (core migration 8). */
+	[BK_TEXT_MERGE] = ("INSERT INTO report_text(report_text) "
+	    "VALUES('optimize')"),
 };
 
 const struct stmt_table store_bulk_stmts = { stmt_sql, BK__MAX };
@@ -189,7 +193,9 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 		goto rollback;
 	st = sq_stmt(s, STORE_MOD_BULK, BK_TEXT);
 	sqlite3_bind_int64(st, 1, b->last_id);
-	if (sq_step_done(s, st, "indexing report text") == -1)
+	if (sq_step_done(s, st, "indexing report text") == -1 ||
+	    sq_step_done(s, sq_stmt(s, STORE_MOD_BULK, BK_TEXT_MERGE),
+	    "merging the text index") == -1)
 		goto rollback;
 	for (i = 0; i < b->nidx; i++)
 		if (run(s, b->idx[i].sql, "making an index again") == -1)

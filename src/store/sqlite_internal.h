@@ -52,6 +52,9 @@ enum store_module {
 	STORE_MOD_CALLS,        /* open calls, candidates (sqlite_calls.c) */
 	STORE_MOD_DRAFTS,       /* drafts of regulations (sqlite_drafts.c) */
 	STORE_MOD_BULK,         /* loading many reports (sqlite_bulk.c) */
+	STORE_MOD_RATELIMIT,    /* shared rate limits, PostgreSQL only
+	                           (sql_ratelimit.c) */
+	STORE_MOD_LEASE,        /* leases between processes (sqlite_lease.c) */
 	STORE_MOD__MAX
 };
 
@@ -89,6 +92,8 @@ extern const struct stmt_table store_alerts_stmts;
 extern const struct stmt_table store_incidents_stmts;
 extern const struct stmt_table store_officials_stmts;
 extern const struct stmt_table store_bulk_stmts;
+extern const struct stmt_table store_ratelimit_stmts;  /* none on SQLite */
+extern const struct stmt_table store_lease_stmts;
 
 /*
  * A report's key in the text index (report_text, core migration 6):
@@ -98,6 +103,17 @@ extern const struct stmt_table store_bulk_stmts;
  * sqlite_bulk.c at the end of a load.
  */
 #define SEARCH_KEY_SHIFT "24"
+
+/*
+ * The text index's day marks (core migration 8): a document of this one
+ * byte, which no text's word is (unicode61's tokens are valid UTF-8; the
+ * veche_stem tokenizer makes it a token only of a column of just this
+ * byte), at key (each UTC midnight from 2000 to 2100 << SEARCH_KEY_SHIFT)
+ * + 2^24 - 1, with no report_search_keys row, so a join drops it.  A walk
+ * ORs it into each of its words (sqlite_reports.c).  Never change it: the
+ * index holds it.
+ */
+#define SEARCH_DAY_MARK "\xff"
 
 /* One module's numbered migrations: steps[i] takes version i to i + 1. */
 struct migration_set {

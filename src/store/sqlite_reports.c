@@ -10,6 +10,7 @@
  * connection's statement cache (sq_shape), keyed by the filter bits and
  * the order.  User input is only ever bound.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,9 +106,11 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "INDEXED BY reports_updated WHERE updated > ? LIMIT ?)",
 	/* The map's index (store_report_points): by rowid, by reports_updated. */
 	[ST_POINTS_AFTER] = "SELECT id, lat, lon, status, service, agency, "
-	    "requested, updated FROM reports WHERE id > ? ORDER BY id",
+	    "requested, updated, address, fixed FROM reports WHERE id > ? "
+	    "ORDER BY id",
 	[ST_POINTS_SINCE] = "SELECT id, lat, lon, status, service, agency, "
-	    "requested, updated FROM reports WHERE updated >= ?",
+	    "requested, updated, address, fixed FROM reports "
+	    "WHERE updated >= ?",
 };
 
 const struct stmt_table store_reports_stmts = { stmt_sql, ST__MAX };
@@ -196,6 +199,93 @@ static const char *const text_walk_qfilter_sql[QF__MAX] = {
 	[QF_END] = "t.rowid < ((? + 1) << " SEARCH_KEY_SHIFT ")",
 	[QF_TEXT] = "t.report_text MATCH ?",
 };
+
+/*
+ * In a small box (or circle), each of its reports is probed for the words
+ * instead: at most GEO_PROBE_LIMIT probes, where a walk of a common word
+ * read every match in the window to find the few inside the box (160 ms
+ * for `дома` in a box of 679 reports at a million reports; 3.4 ms so).
+ */
+static const char *const text_probe_sql =
+    "EXISTS (SELECT 1 FROM report_text t CROSS JOIN report_search_keys k"
+    " WHERE t.report_text MATCH ? AND t.rowid >= (r.requested << "
+    SEARCH_KEY_SHIFT ") AND t.rowid < ((r.requested + 1) << "
+    SEARCH_KEY_SHIFT ") AND k.key = t.rowid AND k.report = r.id)";
+
+/* How a query's text filter is judged. */
+enum text_plan {
+	TEXT_SET,                       /* the matches as a set (QF_TEXT) */
+	TEXT_WALK,                      /* text_walk_sql */
+	TEXT_PROBE                      /* text_probe_sql */
+};
+
+static enum text_plan
+text_plan(unsigned bits, enum report_order order)
+{
+	if (!(bits & (1u << QF_TEXT)))
+		return TEXT_SET;
+	if (bits & ((1u << QF_BBOX) | (1u << QF_RADIUS)))
+		return TEXT_PROBE;
+	return order == ORDER_REQUESTED_DESC ? TEXT_WALK : TEXT_SET;
+}
+
+/*
+ * The MATCH expression of a walk or a probe: each word of text ("w" or
+ * "w"*, as search_terms writes them) ORed with the day mark (core
+ * migration 8), so the AND of the words matches at least once a day and
+ * FTS5 stops within a day of the key range's start (a walk's, newest
+ * first) or end (a probe's), where it checks that bound; the marks have
+ * no key and the join drops them.  NULL, and text is bound as it is, for
+ * one word of letters and digits alone (each of its matches is a match:
+ * FTS5 stops there already), other syntax or no memory; the caller frees
+ * it.
+ */
+static char *
+walk_expr(const char *text)
+{
+	static const char mark[] = " OR \"" SEARCH_DAY_MARK "\")";
+	size_t quotes = 0, len = 0, words = 0, cap;
+	const char *p, *w;
+	char *out;
+	int n, phrase = 0;
+
+	for (p = text; *p != '\0'; p++)
+		quotes += *p == '"';
+	/* Per word at most: " AND (" and the mark. */
+	cap = strlen(text) + (quotes / 2 + 1) * (sizeof(mark) + 6) + 1;
+	if ((out = malloc(cap)) == NULL)
+		return NULL;
+	for (p = text; *p != '\0';) {
+		if (*(w = p) != '"')
+			goto fail;
+		for (p++; *p != '\0' && (*p != '"' || p[1] == '"'); p++) {
+			/* Perhaps more than one token: a phrase. */
+			if ((unsigned char)*p < 0x80 && !isalnum((unsigned char)*p))
+				phrase = 1;
+			if (*p == '"')
+				p++;
+		}
+		if (*p++ != '"')
+			goto fail;
+		words++;
+		if (*p == '*')
+			p++;
+		n = snprintf(out + len, cap - len, "%s(%.*s%s",
+		    len > 0 ? " AND " : "", (int)(p - w), w, mark);
+		if (n < 0 || (size_t)n >= cap - len)
+			goto fail;
+		len += (size_t)n;
+		if (*p == ' ')
+			p++;
+		else if (*p != '\0')
+			goto fail;
+	}
+	if (words > 1 || (words == 1 && phrase))
+		return out;
+fail:
+	free(out);
+	return NULL;
+}
 
 static const char *const order_sql[ORDER__MAX] = {
 	[ORDER_REQUESTED_DESC] = " ORDER BY r.requested DESC, r.id DESC",
@@ -568,19 +658,23 @@ query_stmt(struct store *s, unsigned bits, enum report_order order)
 	sqlite3_stmt *st;
 	char sql[4096];
 	size_t len;
+	enum text_plan plan;
 	int i, first = 1, area, walk;
 
 	if ((st = sq_shape(s, key, NULL)) != NULL)
 		return st;
-	walk = (bits & (1u << QF_TEXT)) && order == ORDER_REQUESTED_DESC;
+	plan = text_plan(bits, order);
+	walk = plan == TEXT_WALK;
 	/*
 	 * A small box: the R*Tree's reports are judged (time, status) and
 	 * ordered from reports_area_cover (migration 5), and only the page's
 	 * rows are read.  Judged from their rows instead, a box of a thousand
 	 * reports read a thousand rows scattered over the whole table, most
 	 * of them outside the page cache (issue 11).  A filter on another
-	 * column (service, agency) reads the rows it needs as before; a text
-	 * search newest first walks its matches instead (text_walk_sql).
+	 * column (service, agency) reads the rows it needs as before, and
+	 * the words are probed for on each (text_probe_sql).  Outside a
+	 * small box, a text search newest first walks its matches instead
+	 * (text_walk_sql).
 	 * The reports changed since a recent instant are judged from
 	 * reports_updated (migration 7) as a box is from its cover.
 	 */
@@ -601,6 +695,7 @@ query_stmt(struct store *s, unsigned bits, enum report_order order)
 		len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s%s",
 		    first ? " WHERE " : " AND ", walk &&
 		    text_walk_qfilter_sql[i] != NULL ? text_walk_qfilter_sql[i] :
+		    plan == TEXT_PROBE && i == QF_TEXT ? text_probe_sql :
 		    qfilter_sql[i]);
 		first = 0;
 	}
@@ -706,7 +801,7 @@ store_report_query(struct store *s, const struct report_query *q,
 {
 	const char *media[VECHE_MAX_MEDIA];
 	struct report_rows e = { s, fn, arg, media, NULL };
-	char *ids = NULL, *svcs = NULL, *mbuf = NULL;
+	char *ids = NULL, *svcs = NULL, *mbuf = NULL, *expr = NULL;
 	sqlite3_stmt *st;
 	double box[4];
 	unsigned bits = 0;
@@ -788,8 +883,11 @@ store_report_query(struct store *s, const struct report_query *q,
 	}
 	if (q->agency != NULL)
 		sq_bind_text(st, i++, q->agency);
-	if (q->text != NULL)
-		sq_bind_text(st, i++, q->text);
+	if (q->text != NULL) {
+		if (text_plan(bits, q->order) != TEXT_SET)
+			expr = walk_expr(q->text);
+		sq_bind_text(st, i++, expr != NULL ? expr : q->text);
+	}
 	if (q->after_id != 0)
 		sqlite3_bind_int64(st, i++, q->after_id);
 	sqlite3_bind_int64(st, i++, q->limit ? (sqlite3_int64)q->limit : -1);
@@ -797,6 +895,7 @@ store_report_query(struct store *s, const struct report_query *q,
 	e.mbuf = mbuf;
 	ret = sq_rows(s, st, "querying reports", query_row, &e);
 out:
+	free(expr);
 	free(mbuf);
 	free(svcs);
 	free(ids);
@@ -859,6 +958,9 @@ point_row(sqlite3_stmt *st, void *arg)
 	p.agency = sq_col_text(st, 5);
 	p.requested = sqlite3_column_int64(st, 6);
 	p.updated = sqlite3_column_int64(st, 7);
+	p.address = sq_col_text(st, 8);
+	p.fixed = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int(st, 9) != 0;
 	return e->fn(&p, e->arg);
 }
 

@@ -5,7 +5,8 @@
  * each replaced by its stem from the stemmer start-up handed to
  * store_set_stemmer (store.h).  Documents and MATCH queries go through the
  * same tokenizer, so "ямы" finds "яма".  Without a stemmer (unit tests)
- * the words are indexed as the inner tokenizer gives them.
+ * the words are indexed as the inner tokenizer gives them.  A column of
+ * just SEARCH_DAY_MARK's byte is that one token (core migration 8).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +100,9 @@ stem_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text,
 	struct stem_tok *t = (struct stem_tok *)tok;
 	struct stem_call c = { t, ctx, token };
 
+	/* The day mark (core migration 8): a byte no word is made of. */
+	if (len == 1 && text[0] == SEARCH_DAY_MARK[0])
+		return token(ctx, 0, text, len, 0, len);
 	/* A prefix ("ям*") is matched as typed: its stem would be wrong. */
 	if (flags & FTS5_TOKENIZE_PREFIX)
 		return t->inner_api.xTokenize(t->inner, ctx, flags, text, len,

@@ -1,61 +1,96 @@
 /*
- * sqlite_workflow.c: the workflow module of the SQLite backend (see
- * sqlite_internal.h and store_workflow.h): the workflow columns of
- * reports, the action behind each public update, and the audit log.
+ * sqlite_workflow.c: the workflow module of the store (see sql_store.h
+ * and store_workflow.h): the workflow columns of reports, the action
+ * behind each public update, and the audit log.  On the statement layer
+ * (sql.h): the same functions run on SQLite and PostgreSQL.
+ *
+ * Read-then-write paths lock on PostgreSQL, where writers are many: a
+ * record read inside a transaction is read FOR UPDATE (SQLite's BEGIN
+ * IMMEDIATE already holds the one write lock), and reading the audit
+ * log's last entry inside a transaction first takes the log's advisory
+ * lock until commit, so appends queue and the hash chain stays one chain.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "veche.h"
-#include "store/sqlite_internal.h"
+#include "store/sql_store.h"
 #include "store/store_workflow.h"
+
+/*
+ * The steps on both engines, from one text: T is the type of times and
+ * ids (SQLite INTEGER, PostgreSQL BIGINT), L and R what brackets an
+ * expression in an index (PostgreSQL wants it in parentheses), ID the
+ * audit log's key.  SQLite's text is as released, byte for byte.
+ */
+#define STEP1(T, L, R, ID) \
+	"ALTER TABLE reports ADD COLUMN registered " T ";" \
+	"ALTER TABLE reports ADD COLUMN forward_due " T ";" \
+	"ALTER TABLE reports ADD COLUMN answered " T ";" \
+	"ALTER TABLE reports ADD COLUMN answer TEXT;" \
+	"ALTER TABLE reports ADD COLUMN reject_reason INTEGER;" \
+	"ALTER TABLE reports ADD COLUMN forwarded_from TEXT;" \
+	"ALTER TABLE reports ADD COLUMN forward_reason TEXT;" \
+	"ALTER TABLE reports ADD COLUMN extension_reason TEXT;" \
+	"ALTER TABLE reports ADD COLUMN extended INTEGER NOT NULL DEFAULT 0;" \
+	"ALTER TABLE reports ADD COLUMN fixed INTEGER;" \
+	"ALTER TABLE reports ADD COLUMN reporter_user " T ";" \
+	"ALTER TABLE reports ADD COLUMN reopened INTEGER NOT NULL DEFAULT 0;" \
+	"CREATE INDEX reports_due ON reports(" L "CASE WHEN status = 0 THEN" \
+	" register_due WHEN status IN (1, 2) THEN expected END" R ");" \
+	"CREATE INDEX reports_reporter ON reports(reporter_user);" \
+	"CREATE TABLE workflow_updates(update_id " T " PRIMARY KEY" \
+	" REFERENCES report_updates(id) ON DELETE CASCADE," \
+	" report " T " NOT NULL, action INTEGER NOT NULL, agency TEXT," \
+	" due " T ", external_id TEXT, UNIQUE(report, external_id));" \
+	"CREATE TABLE audit_log(id " ID "," \
+	" created " T " NOT NULL, actor_role TEXT NOT NULL," \
+	" actor_id " T " NOT NULL, actor_name TEXT NOT NULL," \
+	" action TEXT NOT NULL, object TEXT NOT NULL, before TEXT NOT NULL," \
+	" after TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL);"
+
+#define STEP2 \
+	"ALTER TABLE audit_log ADD COLUMN request_id TEXT NOT NULL" \
+	" DEFAULT '';"
+
+#define STEP3(T) \
+	"ALTER TABLE workflow_updates ADD COLUMN own TEXT;" \
+	"ALTER TABLE workflow_updates ADD COLUMN detail INTEGER;" \
+	"ALTER TABLE reports ADD COLUMN related " T ";" \
+	"CREATE INDEX reports_related ON reports(related)" \
+	" WHERE related IS NOT NULL;"
 
 static const char *const workflow_migrations[] = {
 	/* 1: workflow columns of reports, update actions, the audit log. */
-	"ALTER TABLE reports ADD COLUMN registered INTEGER;"
-	"ALTER TABLE reports ADD COLUMN forward_due INTEGER;"
-	"ALTER TABLE reports ADD COLUMN answered INTEGER;"
-	"ALTER TABLE reports ADD COLUMN answer TEXT;"
-	"ALTER TABLE reports ADD COLUMN reject_reason INTEGER;"
-	"ALTER TABLE reports ADD COLUMN forwarded_from TEXT;"
-	"ALTER TABLE reports ADD COLUMN forward_reason TEXT;"
-	"ALTER TABLE reports ADD COLUMN extension_reason TEXT;"
-	"ALTER TABLE reports ADD COLUMN extended INTEGER NOT NULL DEFAULT 0;"
-	"ALTER TABLE reports ADD COLUMN fixed INTEGER;"
-	"ALTER TABLE reports ADD COLUMN reporter_user INTEGER;"
-	"ALTER TABLE reports ADD COLUMN reopened INTEGER NOT NULL DEFAULT 0;"
-	"CREATE INDEX reports_due ON reports(CASE WHEN status = 0 THEN"
-	" register_due WHEN status IN (1, 2) THEN expected END);"
-	"CREATE INDEX reports_reporter ON reports(reporter_user);"
-	"CREATE TABLE workflow_updates(update_id INTEGER PRIMARY KEY"
-	" REFERENCES report_updates(id) ON DELETE CASCADE,"
-	" report INTEGER NOT NULL, action INTEGER NOT NULL, agency TEXT,"
-	" due INTEGER, external_id TEXT, UNIQUE(report, external_id));"
-	"CREATE TABLE audit_log(id INTEGER PRIMARY KEY,"
-	" created INTEGER NOT NULL, actor_role TEXT NOT NULL,"
-	" actor_id INTEGER NOT NULL, actor_name TEXT NOT NULL,"
-	" action TEXT NOT NULL, object TEXT NOT NULL, before TEXT NOT NULL,"
-	" after TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL);",
+	STEP1("INTEGER", "", "", "INTEGER PRIMARY KEY"),
 	/* 2: the HTTP request that caused an entry ('' for none). */
-	"ALTER TABLE audit_log ADD COLUMN request_id TEXT NOT NULL"
-	" DEFAULT '';",
+	STEP2,
 	/*
 	 * 3 (reopen): the parts of each public note, so that a page says
 	 * it in its own language (own: the actor's words, '' for none; NULL
 	 * for updates written before), and the earlier report a new one
 	 * follows up ("not fixed" after the reopening window).
 	 */
-	"ALTER TABLE workflow_updates ADD COLUMN own TEXT;"
-	"ALTER TABLE workflow_updates ADD COLUMN detail INTEGER;"
-	"ALTER TABLE reports ADD COLUMN related INTEGER;"
-	"CREATE INDEX reports_related ON reports(related)"
-	" WHERE related IS NOT NULL;",
+	STEP3("INTEGER"),
 };
 
 const struct migration_set store_workflow_schema = {
 	"workflow", workflow_migrations,
 	sizeof(workflow_migrations) / sizeof(workflow_migrations[0]),
+};
+
+/* The same steps on PostgreSQL, onto the core schema's reports. */
+static const char *const workflow_migrations_pg[] = {
+	STEP1("BIGINT", "(", ")",
+	    "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"),
+	STEP2,
+	STEP3("BIGINT"),
+};
+
+const struct migration_set store_workflow_schema_pg = {
+	"workflow", workflow_migrations_pg,
+	sizeof(workflow_migrations_pg) / sizeof(workflow_migrations_pg[0]),
 };
 
 /* The columns a workflow record reads, in struct wf_record's order. */
@@ -71,6 +106,7 @@ const struct migration_set store_workflow_schema = {
 
 enum {
 	W_GET,
+	W_GET_LOCK,
 	W_UPDATE,
 	W_UPDATE_INSERT,
 	W_ACTION_INSERT,
@@ -80,48 +116,71 @@ enum {
 	W_HISTORY,
 	W_DUE,
 	W_QUEUE,
+	W_AUDIT_LOCK,
 	W_AUDIT_LAST,
 	W_AUDIT_INSERT,
 	W_AUDIT_EACH,
 	W__MAX
 };
 
+#define GET_SQL "SELECT " WF_COLUMNS " FROM reports WHERE id = ?1"
+
+#define FOLLOWUPS_SQL(limit) "SELECT id FROM reports WHERE related = ?1 " \
+	"ORDER BY id LIMIT " limit
+
+#define HISTORY_SQL(limit) "SELECT u.id, u.status, " \
+	"coalesce(w.action, -1), u.description, w.agency, w.due, u.created, " \
+	"w.own, coalesce(w.detail, 0) FROM report_updates u " \
+	"LEFT JOIN workflow_updates w ON w.update_id = u.id " \
+	"WHERE u.report = ?1 ORDER BY u.created, u.id LIMIT " limit
+
+/*
+ * Parameters are compared with their columns first, so that PostgreSQL
+ * types them (agency and service TEXT, the times BIGINT).
+ */
+#define DUE_SQL(limit) "SELECT " WF_COLUMNS " FROM reports " \
+	"WHERE " WF_DUE " < ?2 AND (agency = ?1 OR ?1 IS NULL) " \
+	"ORDER BY " WF_DUE ", id LIMIT " limit
+
+/* ?1 is ",a,b," (or NULL: every agency); ?2 a mask of statuses. */
+#define QUEUE_SQL(find, mask, limit) "SELECT " WF_COLUMNS ", service " \
+	"FROM reports WHERE status IN (0, 1, 2) " \
+	"AND ((" mask " >> status) & 1) = 1 " \
+	"AND (" find "(?1, ',' || agency || ',') > 0 OR ?1 IS NULL) " \
+	"AND (service = ?3 OR ?3 IS NULL) AND " WF_DUE " < ?4 " \
+	"ORDER BY (status = 2 AND reopened > 0) DESC, " WF_DUE ", id " \
+	"LIMIT " limit " OFFSET ?6"
+
 static const char *const sql[W__MAX] = {
-	[W_GET] = "SELECT " WF_COLUMNS " FROM reports WHERE id = ?",
-	[W_UPDATE] = "UPDATE reports SET agency = ?, status = ?, "
-	    "status_notes = ?, updated = ?, register_due = ?, registered = ?, "
-	    "forward_due = ?, expected = ?, answered = ?, answer = ?, "
-	    "reject_reason = ?, forwarded_from = ?, forward_reason = ?, "
-	    "extension_reason = ?, extended = ?, fixed = ?, reopened = ? "
-	    "WHERE id = ?",
+	[W_GET] = GET_SQL,
+	[W_GET_LOCK] = GET_SQL,
+	[W_UPDATE] = "UPDATE reports SET agency = ?1, status = ?2, "
+	    "status_notes = ?3, updated = ?4, register_due = ?5, "
+	    "registered = ?6, forward_due = ?7, expected = ?8, answered = ?9, "
+	    "answer = ?10, reject_reason = ?11, forwarded_from = ?12, "
+	    "forward_reason = ?13, extension_reason = ?14, extended = ?15, "
+	    "fixed = ?16, reopened = ?17 WHERE id = ?18",
 	[W_UPDATE_INSERT] = "INSERT INTO report_updates(report, status, "
-	    "description, media_url, created) VALUES (?, ?, ?, NULL, ?)",
+	    "description, media_url, created) VALUES (?1, ?2, ?3, NULL, ?4) "
+	    "RETURNING id",
 	[W_ACTION_INSERT] = "INSERT INTO workflow_updates(update_id, report, "
 	    "action, agency, due, external_id, own, detail) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[W_EXTERNAL] = "SELECT update_id FROM workflow_updates "
-	    "WHERE report = ? AND external_id = ?",
-	[W_SET_RELATED] = "UPDATE reports SET related = ? WHERE id = ?",
-	[W_FOLLOWUPS] = "SELECT id FROM reports WHERE related = ? "
-	    "ORDER BY id LIMIT ?",
-	[W_HISTORY] = "SELECT u.id, u.status, coalesce(w.action, -1), "
-	    "u.description, w.agency, w.due, u.created, w.own, "
-	    "coalesce(w.detail, 0) FROM report_updates u "
-	    "LEFT JOIN workflow_updates w ON w.update_id = u.id "
-	    "WHERE u.report = ? ORDER BY u.created, u.id LIMIT ?",
-	[W_DUE] = "SELECT " WF_COLUMNS " FROM reports WHERE " WF_DUE " < ?2 "
-	    "AND (?1 IS NULL OR agency = ?1) ORDER BY " WF_DUE ", id LIMIT ?3",
-	[W_QUEUE] = "SELECT " WF_COLUMNS ", service FROM reports "
-	    "WHERE status IN (0, 1, 2) AND ((?2 >> status) & 1) = 1 "
-	    "AND (?1 IS NULL OR instr(?1, ',' || agency || ',') > 0) "
-	    "AND (?3 IS NULL OR service = ?3) AND " WF_DUE " < ?4 "
-	    "ORDER BY (status = 2 AND reopened > 0) DESC, " WF_DUE ", id "
-	    "LIMIT ?5 OFFSET ?6",
+	    "WHERE report = ?1 AND external_id = ?2",
+	[W_SET_RELATED] = "UPDATE reports SET related = ?1 WHERE id = ?2",
+	[W_FOLLOWUPS] = FOLLOWUPS_SQL("?2"),
+	[W_HISTORY] = HISTORY_SQL("?2"),
+	[W_DUE] = DUE_SQL("?3"),
+	[W_QUEUE] = QUEUE_SQL("instr", "?2", "?5"),
+	/* SQLite: BEGIN IMMEDIATE already serialises appends. */
+	[W_AUDIT_LOCK] = "SELECT 1",
 	[W_AUDIT_LAST] = "SELECT id, hash FROM audit_log ORDER BY id DESC "
 	    "LIMIT 1",
 	[W_AUDIT_INSERT] = "INSERT INTO audit_log(id, created, actor_role, "
 	    "actor_id, actor_name, action, object, before, after, prev, hash, "
-	    "request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	    "?12)",
 	[W_AUDIT_EACH] = "SELECT id, created, actor_role, actor_id, "
 	    "actor_name, action, object, before, after, prev, hash, "
 	    "request_id FROM audit_log ORDER BY id",
@@ -129,87 +188,108 @@ static const char *const sql[W__MAX] = {
 
 const struct stmt_table store_workflow_stmts = { sql, W__MAX };
 
+/*
+ * PostgreSQL: no limit is LIMIT NULL; instr is strpos; the mask is cast
+ * (`unknown >> integer` has several candidates); the record a transition
+ * reads is locked until commit; the audit log's appends take its lock.
+ */
+static const char *const sql_pg[W__MAX] = {
+	[W_GET_LOCK] = GET_SQL " FOR UPDATE",
+	[W_FOLLOWUPS] = FOLLOWUPS_SQL("nullif(?2, -1)"),
+	[W_HISTORY] = HISTORY_SQL("nullif(?2, -1)"),
+	[W_DUE] = DUE_SQL("nullif(?3, -1)"),
+	[W_QUEUE] = QUEUE_SQL("strpos", "CAST(?2 AS INTEGER)",
+	    "nullif(?5, -1)"),
+	[W_AUDIT_LOCK] = "SELECT pg_advisory_xact_lock(hashtext("
+	    "'veche.audit_log'))",
+};
+
+const struct stmt_table store_workflow_stmts_pg = { sql_pg, W__MAX };
+
+#define ST(i) ss_stmt(s, STORE_MOD_WORKFLOW, (i))
+
 /* Bind a time, 0 as NULL. */
 static void
-bind_time(sqlite3_stmt *st, int i, int64_t t)
+bind_time(struct sql_stmt *st, int i, int64_t t)
 {
 	if (t == 0)
-		sqlite3_bind_null(st, i);
+		sql_bind_null(st, i);
 	else
-		sqlite3_bind_int64(st, i, t);
+		sql_bind_int64(st, i, t);
 }
 
 /* Bind a small int, -1 as NULL. */
 static void
-bind_opt(sqlite3_stmt *st, int i, int v)
+bind_opt(struct sql_stmt *st, int i, int v)
 {
 	if (v < 0)
-		sqlite3_bind_null(st, i);
+		sql_bind_null(st, i);
 	else
-		sqlite3_bind_int(st, i, v);
+		sql_bind_int(st, i, v);
+}
+
+/* Bind a limit, 0 (none) as -1. */
+static void
+bind_limit(struct sql_stmt *st, int i, size_t limit)
+{
+	sql_bind_int64(st, i, limit ? (int64_t)limit : -1);
 }
 
 static int
-col_opt(sqlite3_stmt *st, int i)
+col_opt(struct sql_stmt *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int(st, i);
+	return sql_column_is_null(st, i) ? -1 : sql_column_int(st, i);
 }
 
-static void
-record_from_row(sqlite3_stmt *st, struct wf_record *r)
-{
-	memset(r, 0, sizeof(*r));
-	r->id = sqlite3_column_int64(st, 0);
-	r->token = sq_col_text(st, 1);
-	r->agency = sq_col_text(st, 2);
-	r->status = (enum report_status)sqlite3_column_int(st, 3);
-	r->status_notes = sq_col_text(st, 4);
-	r->requested = sqlite3_column_int64(st, 5);
-	r->updated = sqlite3_column_int64(st, 6);
-	r->register_due = sqlite3_column_int64(st, 7);
-	r->registered = sqlite3_column_int64(st, 8);
-	r->forward_due = sqlite3_column_int64(st, 9);
-	r->expected = sqlite3_column_int64(st, 10);
-	r->answered = sqlite3_column_int64(st, 11);
-	r->answer = sq_col_text(st, 12);
-	r->reject_reason = col_opt(st, 13);
-	r->forwarded_from = sq_col_text(st, 14);
-	r->forward_reason = sq_col_text(st, 15);
-	r->extension_reason = sq_col_text(st, 16);
-	r->extended = sqlite3_column_int(st, 17);
-	r->fixed = col_opt(st, 18);
-	r->reporter_user = sqlite3_column_int64(st, 19);
-	r->reopened = sqlite3_column_int(st, 20);
-	r->related = sqlite3_column_int64(st, 21);
-	if (sqlite3_column_count(st) > 22)
-		r->service_code = sq_col_text(st, 22);
-}
-
-/* What record_row hands a record to. */
+/* What record_row hands a record to; service: the queue's 23rd column. */
 struct record_rows {
 	int (*fn)(const struct wf_record *, void *);
 	void *arg;
+	int service;
 };
 
 static int
-record_row(sqlite3_stmt *st, void *arg)
+record_row(struct sql_stmt *st, void *arg)
 {
 	const struct record_rows *e = arg;
 	struct wf_record r;
 
-	record_from_row(st, &r);
+	memset(&r, 0, sizeof(r));
+	r.id = sql_column_int64(st, 0);
+	r.token = sql_column_text(st, 1);
+	r.agency = sql_column_text(st, 2);
+	r.status = (enum report_status)sql_column_int(st, 3);
+	r.status_notes = sql_column_text(st, 4);
+	r.requested = sql_column_int64(st, 5);
+	r.updated = sql_column_int64(st, 6);
+	r.register_due = sql_column_int64(st, 7);
+	r.registered = sql_column_int64(st, 8);
+	r.forward_due = sql_column_int64(st, 9);
+	r.expected = sql_column_int64(st, 10);
+	r.answered = sql_column_int64(st, 11);
+	r.answer = sql_column_text(st, 12);
+	r.reject_reason = col_opt(st, 13);
+	r.forwarded_from = sql_column_text(st, 14);
+	r.forward_reason = sql_column_text(st, 15);
+	r.extension_reason = sql_column_text(st, 16);
+	r.extended = sql_column_int(st, 17);
+	r.fixed = col_opt(st, 18);
+	r.reporter_user = sql_column_int64(st, 19);
+	r.reopened = sql_column_int(st, 20);
+	r.related = sql_column_int64(st, 21);
+	if (e->service)
+		r.service_code = sql_column_text(st, 22);
 	return e->fn(&r, e->arg);
 }
 
 /* Step st, handing each record to fn; 1 when single and no row. */
 static int
-records_from(struct store *s, sqlite3_stmt *st, int single,
+records_from(struct store *s, struct sql_stmt *st, int single, int service,
     int (*fn)(const struct wf_record *, void *), void *arg)
 {
-	struct record_rows e = { fn, arg };
+	struct record_rows e = { fn, arg, service };
 
-	return (single ? sq_row : sq_rows)(s, st, "reading report workflow",
+	return (single ? ss_row : ss_rows)(s, st, "reading report workflow",
 	    record_row, &e);
 }
 
@@ -217,110 +297,110 @@ int
 store_wf_get(struct store *s, int64_t id,
     int (*fn)(const struct wf_record *, void *), void *arg)
 {
-	sqlite3_stmt *st;
+	struct sql_stmt *st;
 
-	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_GET)) == NULL)
+	/* Inside a transaction the record is read to be changed. */
+	if ((st = ST(sql_in_transaction(s->conn) ? W_GET_LOCK : W_GET)) ==
+	    NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	return records_from(s, st, 1, fn, arg);
+	sql_bind_int64(st, 1, id);
+	return records_from(s, st, 1, 0, fn, arg);
 }
 
 static int
 apply(struct store *s, const struct wf_record *r, const struct wf_update *u,
     int64_t now, int64_t *update_id)
 {
-	sqlite3_stmt *st;
+	struct sql_stmt *st;
+	int rc;
 
-	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_UPDATE)) == NULL)
+	if ((st = ST(W_UPDATE)) == NULL)
 		return -1;
-	sq_bind_text(st, 1, r->agency);
-	sqlite3_bind_int(st, 2, (int)r->status);
-	sq_bind_text(st, 3, r->status_notes);
-	sqlite3_bind_int64(st, 4, now);
+	sql_bind_text(st, 1, r->agency);
+	sql_bind_int(st, 2, (int)r->status);
+	sql_bind_text(st, 3, r->status_notes);
+	sql_bind_int64(st, 4, now);
 	bind_time(st, 5, r->register_due);
 	bind_time(st, 6, r->registered);
 	bind_time(st, 7, r->forward_due);
 	bind_time(st, 8, r->expected);
 	bind_time(st, 9, r->answered);
-	sq_bind_text(st, 10, r->answer);
+	sql_bind_text(st, 10, r->answer);
 	bind_opt(st, 11, r->reject_reason);
-	sq_bind_text(st, 12, r->forwarded_from);
-	sq_bind_text(st, 13, r->forward_reason);
-	sq_bind_text(st, 14, r->extension_reason);
-	sqlite3_bind_int(st, 15, r->extended);
+	sql_bind_text(st, 12, r->forwarded_from);
+	sql_bind_text(st, 13, r->forward_reason);
+	sql_bind_text(st, 14, r->extension_reason);
+	sql_bind_int(st, 15, r->extended);
 	bind_opt(st, 16, r->fixed);
-	sqlite3_bind_int(st, 17, r->reopened);
-	sqlite3_bind_int64(st, 18, r->id);
-	if (sq_step_done(s, st, "changing report") == -1)
+	sql_bind_int(st, 17, r->reopened);
+	sql_bind_int64(st, 18, r->id);
+	if ((rc = ss_changed(s, st, "changing report")) == -1)
 		return -1;
-	if (sqlite3_changes(s->db) == 0) {
+	if (rc == 1) {
 		snprintf(s->err, sizeof(s->err), "no report %lld",
 		    (long long)r->id);
 		return -1;
 	}
-	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_UPDATE_INSERT)) == NULL)
+	if ((st = ST(W_UPDATE_INSERT)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, r->id);
-	sqlite3_bind_int(st, 2, (int)r->status);
-	sq_bind_text(st, 3, u->note);
-	sqlite3_bind_int64(st, 4, now);
-	if (sq_step_done(s, st, "recording report history") == -1)
+	sql_bind_int64(st, 1, r->id);
+	sql_bind_int(st, 2, (int)r->status);
+	sql_bind_text(st, 3, u->note);
+	sql_bind_int64(st, 4, now);
+	if (ss_row(s, st, "recording report history", ss_int64_row,
+	    update_id) != 0) {
+		if (s->err[0] == '\0')
+			snprintf(s->err, sizeof(s->err), "recording report "
+			    "history: no id");
 		return -1;
-	*update_id = sqlite3_last_insert_rowid(s->db);
-	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_ACTION_INSERT)) == NULL)
+	}
+	if ((st = ST(W_ACTION_INSERT)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, *update_id);
-	sqlite3_bind_int64(st, 2, r->id);
-	sqlite3_bind_int(st, 3, u->action);
-	sq_bind_text(st, 4, u->agency);
+	sql_bind_int64(st, 1, *update_id);
+	sql_bind_int64(st, 2, r->id);
+	sql_bind_int(st, 3, u->action);
+	sql_bind_text(st, 4, u->agency);
 	bind_time(st, 5, u->due);
-	sq_bind_text(st, 6, u->external_id);
-	sq_bind_text(st, 7, u->own != NULL ? u->own : "");
-	sqlite3_bind_int(st, 8, u->detail);
-	return sq_step_done(s, st, "recording the update's action");
+	sql_bind_text(st, 6, u->external_id);
+	sql_bind_text(st, 7, u->own != NULL ? u->own : "");
+	sql_bind_int(st, 8, u->detail);
+	return ss_done(s, st, "recording the update's action");
 }
 
 int
-store_wf_apply(struct store *s, const struct wf_record *r, const struct wf_update *u,
-    int64_t now, int64_t *update_id)
+store_wf_apply(struct store *s, const struct wf_record *r,
+    const struct wf_update *u, int64_t now, int64_t *update_id)
 {
 	int own;
 
-	if (sq_tx_begin(s, &own) == -1)
+	if (ss_tx_begin(s, &own) == -1)
 		return -1;
-	return sq_tx_end(s, own, apply(s, r, u, now, update_id) == 0);
+	return ss_tx_end(s, own, apply(s, r, u, now, update_id) == 0);
 }
 
 int
 store_wf_external(struct store *s, int64_t report, const char *external_id,
     int64_t *update_id)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_WORKFLOW, W_EXTERNAL);
+	struct sql_stmt *st;
 
-	sqlite3_bind_int64(st, 1, report);
-	sq_bind_text(st, 2, external_id);
-	return sq_row(s, st, "reading update ids", sq_int64_row, update_id);
-}
-
-/* UPDATE reports SET <column of statement w> = value WHERE id = report. */
-static int
-set_link(struct store *s, int w, int64_t report, int64_t value,
-    const char *what)
-{
-	sqlite3_stmt *st;
-
-	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, w)) == NULL)
+	if ((st = ST(W_EXTERNAL)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, value);
-	sqlite3_bind_int64(st, 2, report);
-	return sq_step_done(s, st, what);
+	sql_bind_int64(st, 1, report);
+	sql_bind_text(st, 2, external_id);
+	return ss_row(s, st, "reading update ids", ss_int64_row, update_id);
 }
 
 int
 store_wf_set_related(struct store *s, int64_t report, int64_t related)
 {
-	return set_link(s, W_SET_RELATED, report, related, "linking the "
-	    "related report");
+	struct sql_stmt *st;
+
+	if ((st = ST(W_SET_RELATED)) == NULL)
+		return -1;
+	sql_bind_int64(st, 1, related);
+	sql_bind_int64(st, 2, report);
+	return ss_done(s, st, "linking the related report");
 }
 
 /* What followup_row hands an id to. */
@@ -330,11 +410,25 @@ struct followup_rows {
 };
 
 static int
-followup_row(sqlite3_stmt *st, void *arg)
+followup_row(struct sql_stmt *st, void *arg)
 {
 	const struct followup_rows *f = arg;
 
-	return f->fn(sqlite3_column_int64(st, 0), f->arg);
+	return f->fn(sql_column_int64(st, 0), f->arg);
+}
+
+/* Statement w's rows for report (?1), at most limit (?2), to row. */
+static int
+report_rows(struct store *s, int w, int64_t report, size_t limit,
+    const char *what, int (*row)(struct sql_stmt *, void *), void *arg)
+{
+	struct sql_stmt *st;
+
+	if ((st = ST(w)) == NULL)
+		return -1;
+	sql_bind_int64(st, 1, report);
+	bind_limit(st, 2, limit);
+	return ss_rows(s, st, what, row, arg);
 }
 
 int
@@ -342,13 +436,9 @@ store_wf_followups(struct store *s, int64_t report, size_t limit,
     int (*fn)(int64_t, void *), void *arg)
 {
 	struct followup_rows f = { fn, arg };
-	sqlite3_stmt *st;
 
-	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_FOLLOWUPS)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, report);
-	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
-	return sq_rows(s, st, "reading follow-up reports", followup_row, &f);
+	return report_rows(s, W_FOLLOWUPS, report, limit, "reading follow-up "
+	    "reports", followup_row, &f);
 }
 
 /* What history_row hands a history entry to. */
@@ -358,20 +448,20 @@ struct history_rows {
 };
 
 static int
-history_row(sqlite3_stmt *st, void *arg)
+history_row(struct sql_stmt *st, void *arg)
 {
 	const struct history_rows *e = arg;
 	struct wf_history h;
 
-	h.update_id = sqlite3_column_int64(st, 0);
-	h.status = (enum report_status)sqlite3_column_int(st, 1);
-	h.action = sqlite3_column_int(st, 2);
-	h.description = sq_col_text(st, 3);
-	h.agency = sq_col_text(st, 4);
-	h.due = sqlite3_column_int64(st, 5);
-	h.created = sqlite3_column_int64(st, 6);
-	h.own = sq_col_text(st, 7);
-	h.detail = sqlite3_column_int(st, 8);
+	h.update_id = sql_column_int64(st, 0);
+	h.status = (enum report_status)sql_column_int(st, 1);
+	h.action = sql_column_int(st, 2);
+	h.description = sql_column_text(st, 3);
+	h.agency = sql_column_text(st, 4);
+	h.due = sql_column_int64(st, 5);
+	h.created = sql_column_int64(st, 6);
+	h.own = sql_column_text(st, 7);
+	h.detail = sql_column_int(st, 8);
 	return e->fn(&h, e->arg);
 }
 
@@ -379,26 +469,24 @@ int
 store_wf_history(struct store *s, int64_t report, size_t limit,
     int (*fn)(const struct wf_history *, void *), void *arg)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_WORKFLOW, W_HISTORY);
 	struct history_rows e = { fn, arg };
 
-	sqlite3_bind_int64(st, 1, report);
-	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
-	return sq_rows(s, st, "reading report history", history_row, &e);
+	return report_rows(s, W_HISTORY, report, limit, "reading report "
+	    "history", history_row, &e);
 }
 
 int
 store_wf_due(struct store *s, const char *agency, int64_t before,
     size_t limit, int (*fn)(const struct wf_record *, void *), void *arg)
 {
-	sqlite3_stmt *st;
+	struct sql_stmt *st;
 
-	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_DUE)) == NULL)
+	if ((st = ST(W_DUE)) == NULL)
 		return -1;
-	sq_bind_text(st, 1, agency);
-	sqlite3_bind_int64(st, 2, before);
-	sqlite3_bind_int64(st, 3, limit ? (sqlite3_int64)limit : -1);
-	return records_from(s, st, 0, fn, arg);
+	sql_bind_text(st, 1, agency);
+	sql_bind_int64(st, 2, before);
+	bind_limit(st, 3, limit);
+	return records_from(s, st, 0, 0, fn, arg);
 }
 
 int
@@ -407,7 +495,7 @@ store_wf_queue(struct store *s, const struct wf_queue *q,
 {
 	char list[ACTOR_MAX_AGENCIES * (VECHE_MAX_CODE + 1) + 2];
 	size_t i, used = 1;
-	sqlite3_stmt *st;
+	struct sql_stmt *st;
 
 	/* ",a,b,": codes never hold a comma, and the SQL stays fixed. */
 	list[0] = ',';
@@ -423,19 +511,15 @@ store_wf_queue(struct store *s, const struct wf_queue *q,
 			break;
 		used += (size_t)n;
 	}
-	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_QUEUE)) == NULL)
+	if ((st = ST(W_QUEUE)) == NULL)
 		return -1;
-	if (q->all_agencies)
-		sqlite3_bind_null(st, 1);
-	else
-		sq_bind_text(st, 1, list);
-	sqlite3_bind_int64(st, 2, q->status_mask ? (sqlite3_int64)q->status_mask :
-	    7);
-	sq_bind_text(st, 3, q->service);
-	sqlite3_bind_int64(st, 4, q->before ? q->before : INT64_MAX);
-	sqlite3_bind_int64(st, 5, q->limit ? (sqlite3_int64)q->limit : -1);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)q->offset);
-	return records_from(s, st, 0, fn, arg);
+	sql_bind_text(st, 1, q->all_agencies ? NULL : list);
+	sql_bind_int64(st, 2, q->status_mask ? (int64_t)q->status_mask : 7);
+	sql_bind_text(st, 3, q->service);
+	sql_bind_int64(st, 4, q->before ? q->before : INT64_MAX);
+	bind_limit(st, 5, q->limit);
+	sql_bind_int64(st, 6, (int64_t)q->offset);
+	return records_from(s, st, 0, 1, fn, arg);
 }
 
 int
@@ -445,38 +529,42 @@ store_audit_last(struct store *s, int64_t *id, char *hash, size_t hashlen)
 
 	*id = 0;
 	hash[0] = '\0';
+	/* An append reads the last entry in its transaction: queue first. */
+	if (sql_in_transaction(s->conn) &&
+	    ss_done(s, ST(W_AUDIT_LOCK), "locking the audit log") == -1)
+		return -1;
 	/* An empty log (no row) has id 0 and no hash. */
-	return sq_row(s, sq_stmt(s, STORE_MOD_WORKFLOW, W_AUDIT_LAST),
-	    "reading the audit log", sq_id_text_row, &o) == -1 ? -1 : 0;
+	return ss_row(s, ST(W_AUDIT_LAST), "reading the audit log",
+	    ss_id_text_row, &o) == -1 ? -1 : 0;
 }
 
 int
 store_audit_insert(struct store *s, const struct store_audit *e)
 {
-	sqlite3_stmt *st;
+	struct sql_stmt *st;
 
-	if ((st = sq_stmt(s, STORE_MOD_WORKFLOW, W_AUDIT_INSERT)) == NULL)
+	if ((st = ST(W_AUDIT_INSERT)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, e->id);
-	sqlite3_bind_int64(st, 2, e->created);
-	sq_bind_text(st, 3, e->actor_role);
-	sqlite3_bind_int64(st, 4, e->actor_id);
-	sq_bind_text(st, 5, e->actor_name);
-	sq_bind_text(st, 6, e->action);
-	sq_bind_text(st, 7, e->object);
-	sq_bind_text(st, 8, e->before);
-	sq_bind_text(st, 9, e->after);
-	sq_bind_text(st, 10, e->prev);
-	sq_bind_text(st, 11, e->hash);
-	sq_bind_text(st, 12, e->request_id != NULL ? e->request_id : "");
-	return sq_step_done(s, st, "writing the audit log");
+	sql_bind_int64(st, 1, e->id);
+	sql_bind_int64(st, 2, e->created);
+	sql_bind_text(st, 3, e->actor_role);
+	sql_bind_int64(st, 4, e->actor_id);
+	sql_bind_text(st, 5, e->actor_name);
+	sql_bind_text(st, 6, e->action);
+	sql_bind_text(st, 7, e->object);
+	sql_bind_text(st, 8, e->before);
+	sql_bind_text(st, 9, e->after);
+	sql_bind_text(st, 10, e->prev);
+	sql_bind_text(st, 11, e->hash);
+	sql_bind_text(st, 12, e->request_id != NULL ? e->request_id : "");
+	return ss_done(s, st, "writing the audit log");
 }
 
 /* A text column, "" for NULL (a hand-edited row may hold NULLs). */
 static const char *
-col_str(sqlite3_stmt *st, int i)
+col_str(struct sql_stmt *st, int i)
 {
-	const char *v = sq_col_text(st, i);
+	const char *v = sql_column_text(st, i);
 
 	return v != NULL ? v : "";
 }
@@ -488,15 +576,15 @@ struct audit_rows {
 };
 
 static int
-audit_row(sqlite3_stmt *st, void *arg)
+audit_row(struct sql_stmt *st, void *arg)
 {
 	const struct audit_rows *a = arg;
 	struct store_audit e;
 
-	e.id = sqlite3_column_int64(st, 0);
-	e.created = sqlite3_column_int64(st, 1);
+	e.id = sql_column_int64(st, 0);
+	e.created = sql_column_int64(st, 1);
 	e.actor_role = col_str(st, 2);
-	e.actor_id = sqlite3_column_int64(st, 3);
+	e.actor_id = sql_column_int64(st, 3);
 	e.actor_name = col_str(st, 4);
 	e.action = col_str(st, 5);
 	e.object = col_str(st, 6);
@@ -514,6 +602,6 @@ store_audit_each(struct store *s,
 {
 	struct audit_rows a = { fn, arg };
 
-	return sq_rows(s, sq_stmt(s, STORE_MOD_WORKFLOW, W_AUDIT_EACH),
-	    "reading the audit log", audit_row, &a);
+	return ss_rows(s, ST(W_AUDIT_EACH), "reading the audit log",
+	    audit_row, &a);
 }

@@ -219,12 +219,15 @@ struct report_point {
 	const char *agency;             /* NULL: none yet */
 	int64_t requested;
 	int64_t updated;
+	const char *address;            /* NULL: none */
+	int fixed;                      /* the reporter's answer; -1: none */
 };
 
 /*
  * The reports with id > after_id (id order), then those updated at or
  * after since (a report may come twice), to fn.  For the map's index:
- * every change to a report's status or agency sets its updated time.
+ * every change to a report's status, agency or fixed sets its updated
+ * time; its place and address do not change.
  */
 int store_report_points(struct store *s, int64_t after_id, int64_t since,
     int (*fn)(const struct report_point *, void *), void *arg);
@@ -234,9 +237,26 @@ int store_report_points(struct store *s, int64_t after_id, int64_t since,
  * connection or any other, this process's or another's) since the last
  * call on this connection: 1, 0, or -1 on a store error.  The first call
  * on a connection returns 1.  For one caller per connection: the map's
- * index asks it before reading store_report_points again.
+ * index asks it before reading store_report_points again.  SQLite: PRAGMA
+ * data_version and the connection's own changes; PostgreSQL: the change
+ * notices every commit that changed rows sends (sql.h), read without
+ * waiting, so another process's commit shows once its notice has arrived.
  */
 int store_changed(struct store *s);
+
+/*
+ * A lease on work that one process at a time may do (the deadline scan),
+ * by name: 1 when granted, held by this connection until
+ * store_lease_release or until the connection ends (its process dies);
+ * 0 when another connection holds it; -1 on a store error.  PostgreSQL:
+ * a session advisory lock on hashtext(name), so several processes on one
+ * database take turns.  SQLite: always granted (one process serves a
+ * database file).  A lease taken twice is held twice: release it as often.
+ */
+int store_lease_try(struct store *s, const char *name);
+
+/* Give a lease back: 0, 1 if this connection did not hold it, or -1. */
+int store_lease_release(struct store *s, const char *name);
 
 /* struct report_query (base/model.h) says which reports. */
 /* Run a query, calling fn for each report in order. */

@@ -1,5 +1,7 @@
 /*
- * store_accounts.h: users, their agencies and sessions (sqlite_accounts.c).
+ * store_accounts.h: users, their agencies and sessions (sqlite_accounts.c,
+ * on SQLite or PostgreSQL: sessions are rows, so every process on one
+ * database finds every session).
  *
  * Conventions as in store.h: 0 or -1 (store_error says why), 1 for "not
  * found"; records handed to callbacks live only during the call.
@@ -68,7 +70,10 @@ int store_session_delete_user(struct store *s, int64_t user);
 int store_user_by_email(struct store *s, const char *email,
     int (*fn)(const struct store_user *, void *), void *arg);
 
-/* Set a user's e-mail, name and confirmation; 1 when the e-mail is taken. */
+/*
+ * Set a user's e-mail, name and confirmation; 1 (nothing changed) when
+ * another user holds the e-mail, or there is no user id.
+ */
 int store_user_set_profile(struct store *s, int64_t id, const char *email,
     const char *name, int confirmed);
 

@@ -52,12 +52,18 @@ int store_subscription_each(struct store *s,
     int (*fn)(const struct store_subscription *, void *), void *arg);
 
 /*
- * Claim up to max due deliveries (pending, next_attempt <= now_ms): they
- * become "sending" with one more attempt, in one transaction.  Their ids
- * go to ids[], their number to *n.
+ * Claim up to max deliveries for claimer (a name of the claiming process,
+ * stable across its restarts) at now_ms, leased until until_ms: first
+ * those "sending" whose lease has expired (their holder died or stalled),
+ * then the due pending ones (next_attempt <= now_ms), the longest due
+ * first.  They become "sending" with one more attempt, in one
+ * transaction; their ids go to ids[] (the expired ones, then the pending
+ * ones, each in id order), their number to *n.  On PostgreSQL claims
+ * running at once in several processes skip each other's rows (FOR
+ * UPDATE SKIP LOCKED): no live lease is taken twice.
  */
-int store_delivery_claim(struct store *s, int64_t now_ms, int64_t *ids,
-    size_t max, size_t *n);
+int store_delivery_claim(struct store *s, const char *claimer, int64_t now_ms,
+    int64_t until_ms, int64_t *ids, size_t max, size_t *n);
 
 /* One delivery with its event and recipient; 1 if not found. */
 int store_delivery_get(struct store *s, int64_t id,
@@ -68,21 +74,30 @@ int store_delivery_each(struct store *s, enum delivery_state state,
     size_t limit, int (*fn)(const struct store_delivery *, void *),
     void *arg);
 
-/* A claimed delivery succeeded. */
-int store_delivery_done(struct store *s, int64_t id, int64_t now_ms);
+/*
+ * A delivery claimer holds succeeded: 0, or 1 (nothing changed) when it
+ * is not sending under claimer's lease any more (the lease expired and
+ * another claim took it: that holder records the outcome).
+ */
+int store_delivery_done(struct store *s, int64_t id, const char *claimer,
+    int64_t now_ms);
 
 /*
- * A claimed delivery failed with error: pending again at next_ms, or dead
- * if dead is set.
+ * A delivery claimer holds failed with error: pending again at next_ms,
+ * or dead if dead is set.  0, or 1 as store_delivery_done.
  */
-int store_delivery_fail(struct store *s, int64_t id, int dead,
-    int64_t next_ms, const char *error, int64_t now_ms);
+int store_delivery_fail(struct store *s, int64_t id, const char *claimer,
+    int dead, int64_t next_ms, const char *error, int64_t now_ms);
 
 /*
- * Make deliveries left "sending" by a process that died pending and due
- * now (at-least-once: they are sent again).  *n receives their number.
+ * Make pending, due no later than now_ms, the deliveries left "sending"
+ * whose lease has expired at now_ms or which claimer holds (a process
+ * restarted under the same name: its predecessor died), and only those:
+ * a live lease of another process stays (at-least-once: the released
+ * ones are sent again).  *n receives their number.
  */
-int store_delivery_recover(struct store *s, int64_t now_ms, size_t *n);
+int store_delivery_recover(struct store *s, const char *claimer,
+    int64_t now_ms, size_t *n);
 
 /*
  * Make dead deliveries pending with their attempts reset: delivery id, or

@@ -5,9 +5,11 @@ when there are more than 200, each report when fewer; the map's filters
 apply; a bad box or zoom gets 400 naming the field; and nothing of the
 reporter (name, e-mail, phone) is in the answer.
 """
+import math
 import unittest
 
-from harness import ServerTestCase, encode_query, report_fields
+from harness import ServerTestCase, WEST_POINT, encode_query, report_fields
+from test_citizen import Browser, CitizenCase
 
 POINTS_MAX = 200          # VECHE_MAP_POINTS
 LIST_MAX = 20             # VECHE_MAP_LIST
@@ -74,6 +76,19 @@ class ClustersCase(ServerTestCase):
             self.assertEqual(len(doc["reports"]), LIST_MAX)
         for rep in doc["reports"]:
             self.assertTrue(inside(box, (rep["lat"], rep["long"])), rep)
+
+
+    @classmethod
+    def move_on(cls, rid, status):
+        """Move report rid on to status, as the roads agency
+        (cls.key_roads)."""
+        r = cls.server.request(
+            "POST", "/open311/v2/servicerequestupdates.json",
+            encode_query({"service_request_id": rid, "status": status,
+                          "description": "Передано подрядчику",
+                          "api_key": cls.key_roads}).encode("ascii"),
+            {"Content-Type": "application/x-www-form-urlencoded"})
+        assert r.status == 200, r
 
 
 class TestClusters(ClustersCase):
@@ -247,16 +262,6 @@ class TestClustersCountEveryPeriod(ClustersCase):
                 rep[3] = "in_progress" if k % 4 == 0 else "closed"
                 cls.move_on(rep[0], rep[3].upper())
 
-    @classmethod
-    def move_on(cls, rid, status):
-        r = cls.server.request(
-            "POST", "/open311/v2/servicerequestupdates.json",
-            encode_query({"service_request_id": rid, "status": status,
-                          "description": "Передано подрядчику",
-                          "api_key": cls.key_roads}).encode("ascii"),
-            {"Content-Type": "application/x-www-form-urlencoded"})
-        assert r.status == 200, r
-
     def expected(self, box, days, statuses=None):
         """By status, the reports the test filed in box and period."""
         by = {}
@@ -338,6 +343,144 @@ class TestClustersPeriodEdge(ClustersCase):
             with self.subTest(zoom=zoom):
                 self.assertEqual(self.ok(box, zoom, days="7")["total"], 0)
                 self.assertEqual(self.ok(box, zoom, days="30")["total"], 1)
+
+
+def cell_of(point, zoom):
+    """The map's cell of point (lat, long) at zoom: Web Mercator in 2^-32
+    of the world, 64 px cells, as the server computes it."""
+    lat, lon = point
+    r = lat * math.pi / 180.0
+    x = math.floor(math.ldexp((lon + 180.0) / 360.0, 32))
+    y = math.floor(math.ldexp(
+        (1.0 - math.log(math.tan(r) + 1.0 / math.cos(r)) / math.pi) / 2.0,
+        32))
+    return (x >> (30 - zoom), y >> (30 - zoom))
+
+
+def lattice_point(k):
+    """The k-th report of TestClustersWindowsMove: a 23-row lattice of
+    0.00011 by 0.00023 degrees, some 9 by 7 cells of zoom 17."""
+    return (60.3 + 0.00011 * (k % 23), 30.3 + 0.00023 * (k // 23))
+
+
+class TestClustersWindowsMove(ClustersCase):
+    """More than 200 reports in view, so that the index counts cells from
+    the sums of its standing periods: every cluster holds exactly the
+    reports the test filed in its cell, box and period, as the clock moves
+    on by days and by seconds and reports leave the week."""
+
+    HALF = 230                  # reports a batch: A, then B 4 days later
+    BOXES = ((WHOLE, (10, 11, 12)),
+             # All of the lattice, and boxes whose edges cut its cells.
+             ((30.299, 60.2995, 30.3052, 60.303), (13, 14, 15, 16)),
+             ((30.3011, 60.3007, 30.3031, 60.3019), (12, 14, 15, 16)),
+             ((30.3003, 60.3002, 30.3047, 60.3021), (13, 15, 16, 17)))
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.key_roads = cls.server.create_key("roads")
+        cls.reports = []        # [id, point, batch, status]
+        for batch in "AB":
+            if batch == "B":
+                cls.server.advance(4 * DAY)
+            for k in range(len(cls.reports),
+                           len(cls.reports) + cls.HALF):
+                rid = cls.file(report_fields(service_of(k),
+                                             point=lattice_point(k)))
+                cls.reports.append([rid, lattice_point(k), batch,
+                                    "submitted"])
+        for k, rep in enumerate(cls.reports):
+            if service_of(k) == "pothole" and k % 2 == 0:
+                rep[3] = "in_progress" if k % 4 == 0 else "closed"
+                cls.move_on(rep[0], rep[3].upper())
+
+    def check_views(self, in_week):
+        """Every view's counts, for the batches in_week in the last 7
+        days (both are in the last 30)."""
+        for box, zooms in self.BOXES:
+            for zoom in zooms:
+                for days, batches in ((7, in_week), (30, "AB")):
+                    for status in (None, "open"):
+                        with self.subTest(box=box, zoom=zoom, days=days,
+                                          status=status):
+                            self.check_view(box, zoom, days, batches,
+                                            status)
+
+    def check_view(self, box, zoom, days, batches, status):
+        want = [rep for rep in self.reports
+                if inside(box, rep[1]) and rep[2] in batches and
+                (status is None or rep[3] != "closed")]
+        params = {"days": str(days)}
+        if status:
+            params["status"] = status
+        doc = self.ok(box, zoom, **params)
+        self.assert_counted(doc, box, len(want))
+        if doc["all"]:
+            self.assertEqual(sorted(r["id"] for r in doc["reports"]),
+                             sorted(rep[0] for rep in want))
+            return
+        cells = {}
+        for rep in want:
+            by = cells.setdefault(cell_of(rep[1], zoom), {})
+            by[rep[3]] = by.get(rep[3], 0) + 1
+        self.assertEqual(
+            sorted((c["count"], sorted(c["status"].items()))
+                   for c in doc["clusters"]),
+            sorted((sum(by.values()), sorted(by.items()))
+                   for by in cells.values()))
+        self.assertEqual([r["id"] for r in doc["reports"]],
+                         sorted((rep[0] for rep in want),
+                                reverse=True)[:LIST_MAX])
+
+    def test_the_week_moves_on(self):
+        # A is 7 days old less a minute, B 3 days less a minute.
+        self.server.advance(3 * DAY - 60)
+        self.check_views("AB")
+        # Two minutes on, A has left the week.
+        self.server.advance(120)
+        self.check_views("B")
+        # The clock set two days back: A is in the week again.
+        self.server.set_clock(self.server.now() - 2 * DAY)
+        self.check_views("AB")
+
+
+class TestClustersListFollowsTheReport(CitizenCase):
+    """The map's list comes from the index, not the store: it says what
+    the report's own page says, and follows it as it moves on and as its
+    reporter answers "not fixed"."""
+
+    def listed(self, rid):
+        lat, lon = WEST_POINT
+        r = self.fetch("GET", "/map/clusters.json?" + encode_query({
+            "bbox": "%f,%f,%f,%f" % (lon - 0.01, lat - 0.01, lon + 0.01,
+                                     lat + 0.01), "zoom": "15"}))
+        self.assertEqual(r.status, 200, r)
+        got = [rep for rep in r.json()["reports"] if rep["id"] == rid]
+        self.assertEqual(len(got), 1)
+        r = self.fetch("GET", "/open311/v2/requests/%d.json?"
+                       "extensions=true" % rid)
+        self.assertEqual(r.status, 200, r)
+        own = r.json()[0]
+        for key in ("address", "requested_datetime", "service_code"):
+            self.assertEqual(got[0][key], own[key], key)
+        for key in ("status", "fixed"):
+            self.assertEqual(got[0][key], own["extended_attributes"][key],
+                             key)
+        return got[0]
+
+    def test_the_list_says_what_the_report_says(self):
+        b = Browser(self)
+        rid = b.report(address="пр. Мира, 5")
+        rep = self.listed(rid)
+        self.assertEqual((rep["address"], rep["status"], rep["fixed"]),
+                         ("пр. Мира, 5", "submitted", None))
+        self.bring(rid, "answered")
+        self.assertEqual(self.listed(rid)["status"], "answered")
+        self.assertEqual(self.not_fixed(b, rid).status, 303)
+        rep = self.listed(rid)
+        self.assertEqual((rep["status"], rep["fixed"]),
+                         ("in_progress", False))
 
 
 if __name__ == "__main__":

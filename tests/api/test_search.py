@@ -9,6 +9,7 @@ between them), so each expected answer is an exact list of ids in order.
 """
 import datetime as dt
 import unittest
+import urllib.parse
 
 from harness import (EAST_POINT, WEST_POINT, ServerTestCase, encode_query,
                      report_fields)
@@ -140,6 +141,87 @@ class TestNewReportSearched(ServerTestCase):
         self.assertEqual(self.ids({"q": "скамейка"}), [new, old])
         self.assertEqual(self.ids({"q": "сломана скамейка"}), [new, old])
         self.assertEqual(self.ids({"q": "яма"}), [new])
+
+
+class TestLongWalks(ServerTestCase):
+    """
+    Words that never meet, and windows far shorter than the reports'
+    history: the walk stops at the window's start (core migration 8's day
+    marks), and neither loses a report inside it nor shows a mark.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        t = cls()
+        cls.pits, cls.benches = [], []
+        # Two reports a day for 40 days: a pit every day, a bench every
+        # other day, never in the same report.
+        for day in range(40):
+            cls.pits.append(t.create(report_fields(
+                "pothole", WEST_POINT, description="Глубокая яма на дороге")))
+            cls.server.advance(HOUR)
+            if day % 2 == 0:
+                cls.benches.append(t.create(report_fields(
+                    "other", EAST_POINT, description="Сломанная скамейка")))
+            cls.server.advance(DAY - HOUR)
+        cls.dash = t.create(report_fields(
+            "other", EAST_POINT, description="Кто-то разбил фонарь"))
+
+    def test_words_that_never_meet(self):
+        self.assertEqual(self.ids({"q": "яма скамейка"}), [])
+        self.assertEqual(self.ids({"q": "скамейки ямы", "page_size": "5",
+                                   "start_date": w3c(self.server.now() -
+                                                     10 * DAY)}), [])
+
+    def test_window_start_inside_the_history(self):
+        since = self.server.now() - 10 * DAY - 2 * HOUR
+        newest = list(reversed(self.pits))
+        # The pits of the last ten days (each at day start), none before.
+        self.assertEqual(self.ids({"q": "ямы", "start_date": w3c(since),
+                                   "page_size": "100"}), newest[:10])
+        self.assertEqual(self.ids({"q": "яма", "start_date": w3c(since),
+                                   "page_size": "4", "page": "3"}),
+                         newest[8:10])
+        self.assertEqual(self.ids({"q": "скамейка", "page_size": "100"}),
+                         list(reversed(self.benches)))
+
+    def test_in_a_small_box(self):
+        newest = list(reversed(self.pits))
+        self.assertEqual(self.ids({"q": "ямы", "bbox": WEST_BBOX,
+                                   "page_size": "5", "page": "2"}),
+                         newest[5:10])
+        self.assertEqual(self.ids({"q": "яма", "bbox": WEST_BBOX,
+                                   "start_date": w3c(self.server.now() -
+                                                     3 * DAY - HOUR)}),
+                         newest[:3])
+        self.assertEqual(self.ids({"q": "яма дорога", "bbox": WEST_BBOX,
+                                   "page_size": "100"}), newest)
+        self.assertEqual(self.ids({"q": "яма скамейка", "bbox": WEST_BBOX}),
+                         [])
+        self.assertEqual(self.ids({"q": "скамейка", "bbox": WEST_BBOX}), [])
+        self.assertEqual(self.ids({"q": "кто-то", "bbox": WEST_BBOX}), [])
+
+    def test_in_a_small_circle(self):
+        near = {"lat": str(WEST_POINT[0]), "long": str(WEST_POINT[1]),
+                "radius": "500"}
+        newest = list(reversed(self.pits))
+        self.assertEqual(self.ids(dict(near, q="ямы", page_size="3")),
+                         newest[:3])
+        self.assertEqual(self.ids(dict(near, q="яма скамейка")), [])
+        self.assertEqual(self.ids(dict(near, q="скамейка")), [])
+
+    def test_marks_never_shown(self):
+        # The marks' one byte (not UTF-8): the marks have no report.
+        for q in ("\udcff", "\udcff яма"):
+            r = self.fetch("GET", "/open311/v2/requests.json?q=" +
+                           urllib.parse.quote(q, errors="surrogateescape"))
+            self.assertEqual((r.status, r.json()), (200, []), q)
+
+    def test_hyphenated_word_is_a_phrase(self):
+        self.assertEqual(self.ids({"q": "кто-то"}), [self.dash])
+        self.assertEqual(self.ids({"q": "то-кто"}), [])
+        self.assertEqual(self.ids({"q": "кто-то фонарь"}), [self.dash])
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "veche.h"
 #include "core/catalog.h"
 #include "api/city.h"
 #include "core/city.h"
@@ -336,20 +337,53 @@ test_in_flight_recovered(void **state)
 	assert_int_equal(delivery_subscribe(env->s, "http://a.test/",
 	    "0123456789abcdef", NULL, NULL, 0, 1, &sid, &e), 0);
 	submit(env, "other", "В полёте", NULL);
-	assert_int_equal(store_delivery_claim(env->s, INT64_MAX / 2, ids, 4,
-	    &n), 0);
+	assert_int_equal(store_delivery_claim(env->s, "w", INT64_MAX / 2,
+	    INT64_MAX / 2 + 1, ids, 4, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(tally(env->s, DELIVERY_SENDING).total, 1);
-	/* A claim is exclusive. */
-	assert_int_equal(store_delivery_claim(env->s, INT64_MAX / 2, ids, 4,
-	    &n), 0);
+	/* A claim is exclusive while its lease lives. */
+	assert_int_equal(store_delivery_claim(env->s, "v", INT64_MAX / 2,
+	    INT64_MAX / 2 + 1, ids, 4, &n), 0);
 	assert_int_equal(n, 0);
-	/* As after kill -9 and a restart. */
-	assert_int_equal(store_delivery_recover(env->s, 5, &n), 0);
+	/* As after kill -9 and a restart under the same name. */
+	assert_int_equal(store_delivery_recover(env->s, "w", 5, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(tally(env->s, DELIVERY_PENDING).total, 1);
-	assert_int_equal(store_delivery_claim(env->s, 5, ids, 4, &n), 0);
+	assert_int_equal(store_delivery_claim(env->s, "w", 5, 6, ids, 4, &n),
+	    0);
 	assert_int_equal(n, 1);
+}
+
+/*
+ * A round whose sends could outlast the lease sends nothing and puts the
+ * claimed deliveries back, pending, for a round that has the time.
+ */
+static void
+test_lease_too_short_gives_back(void **state)
+{
+	struct env *env = *state;
+	struct delivery_config cfg;
+	struct tally t;
+	struct verr e;
+	int64_t sid, now = 1764230400000;
+	size_t sent;
+
+	delivery_config_default(&cfg);
+	cfg.instance = "w";
+	cfg.timeout_ms = VECHE_DELIVERY_LEASE_MS;
+	assert_int_equal(delivery_subscribe(env->s, "http://127.0.0.1:1/hook",
+	    "0123456789abcdef", NULL, NULL, 0, 1, &sid, &e), 0);
+	submit(env, "other", "Не успеет", NULL);
+	assert_int_equal(delivery_run(env->s, &cfg, now, &sent), 0);
+	assert_int_equal(sent, 0);
+	t = tally(env->s, DELIVERY_PENDING);
+	assert_int_equal(t.total, 1);
+	assert_int_equal(t.last_error[0], '\0');
+	assert_int_equal(tally(env->s, DELIVERY_SENDING).total, 0);
+	/* With time to send, the next round sends it (refused: port 1). */
+	cfg.timeout_ms = 2000;
+	assert_int_equal(delivery_run(env->s, &cfg, now, &sent), 0);
+	assert_int_equal(sent, 1);
 }
 
 static void
@@ -537,6 +571,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_in_flight_recovered, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_lease_too_short_gives_back,
+		    setup, teardown),
 		cmocka_unit_test(test_signature),
 		cmocka_unit_test(test_mail_message),
 		cmocka_unit_test(test_mail_alternatives),

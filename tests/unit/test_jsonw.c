@@ -216,6 +216,41 @@ test_coords(void **state)
 	}
 }
 
+/* A value formed by the caller takes its place among the others: commas
+ * before it and after it, as after a key. */
+static void
+test_raw(void **state)
+{
+	struct sbuf b = { NULL, 0, -1 };
+	struct jsonw w;
+
+	(void)state;
+	jsonw_init(&w, 0, sink, &b);
+	jsonw_array_begin(&w);
+	jsonw_raw(&w, "{\"a\":1}", 7);
+	jsonw_raw(&w, "[2]", 3);
+	jsonw_int(&w, 3);
+	jsonw_object_begin(&w);
+	jsonw_key(&w, "k");
+	jsonw_raw(&w, "4", 1);
+	jsonw_key(&w, "l");
+	jsonw_int(&w, 5);
+	jsonw_object_end(&w);
+	jsonw_array_end(&w);
+	assert_int_equal(jsonw_finish(&w), 0);
+	assert_string_equal(b.s, "[{\"a\":1},[2],3,{\"k\":4,\"l\":5}]");
+	free(b.s);
+
+	b.s = NULL;
+	b.len = 0;
+	jsonw_init(&w, 0, sink, &b);
+	jsonw_object_begin(&w);
+	jsonw_raw(&w, "1", 1);          /* no key */
+	jsonw_object_end(&w);
+	assert_int_equal(jsonw_finish(&w), -1);
+	free(b.s);
+}
+
 /* Misuse and a failing sink are reported by jsonw_finish. */
 static void
 test_errors(void **state)
@@ -297,6 +332,7 @@ main(void)
 		cmocka_unit_test(test_html_safe),
 		cmocka_unit_test(test_document_as_jansson),
 		cmocka_unit_test(test_coords),
+		cmocka_unit_test(test_raw),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_datetime_memo),
 	};

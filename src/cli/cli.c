@@ -12,7 +12,7 @@
 const struct cli_command *const cli_commands[] = {
 	&cli_serve, &cli_city, &cli_seed, &cli_apikey, &cli_user, &cli_audit,
 	&cli_deadlines, &cli_text, &cli_webhook, &cli_outbox, &cli_export,
-	&cli_backup, &cli_restore, &cli_source, &cli_dump, NULL,
+	&cli_backup, &cli_restore, &cli_source, &cli_dump, &cli_migrate, NULL,
 };
 
 const struct cli_command *

@@ -59,6 +59,7 @@ extern const struct cli_command cli_backup;     /* ops.c */
 extern const struct cli_command cli_restore;    /* ops.c */
 extern const struct cli_command cli_source;     /* source.c */
 extern const struct cli_command cli_dump;       /* dump.c */
+extern const struct cli_command cli_migrate;    /* migrate.c */
 
 /* common.c */
 

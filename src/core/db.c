@@ -4,6 +4,7 @@
  */
 #include "core/db.h"
 #include "store/store.h"
+#include "store/store_copy.h"
 
 struct store *
 db_open(const char *path, char *err, size_t errlen)
@@ -95,4 +96,37 @@ int
 db_integrity(struct store *s, char *buf, size_t len)
 {
 	return store_integrity(s, buf, len);
+}
+
+struct store *
+db_copy_target(const char *url, char *skipped, size_t skippedlen,
+    char *err, size_t errlen)
+{
+	return store_copy_open_pg(url, skipped, skippedlen, err, errlen);
+}
+
+struct store *
+db_copy_open_full(const char *url, char *err, size_t errlen)
+{
+	return store_copy_open_full(url, err, errlen);
+}
+
+int
+db_copy(struct store *from, struct store *to, const struct copy_opts *o,
+    struct copy_report *r, char *err, size_t errlen)
+{
+	return store_copy(from, to, o, r, err, errlen);
+}
+
+int
+db_copy_verify(struct store *from, struct store *to, struct copy_report *r,
+    char *err, size_t errlen)
+{
+	return store_copy_verify(from, to, r, err, errlen);
+}
+
+int
+db_copy_has_audit(struct store *s)
+{
+	return store_copy_has_audit(s);
 }

@@ -79,4 +79,25 @@ int db_restore_file(const char *from, const char *db, char *err,
 /* The integrity check: 0 when sound, 1 with the first problem in buf. */
 int db_integrity(struct store *s, char *buf, size_t len);
 
+/*
+ * veche migrate (store/store_copy.h has the whole story): open the
+ * PostgreSQL target at url with the converted modules' schema
+ * (db_copy_target; skipped lists the modules whose schema waits for an
+ * unconverted one) or with their statements too (db_copy_open_full, NULL
+ * while some cannot be prepared); copy from into to and fill r (0 all
+ * copied, 1 tables or columns left behind, -1 with err); count both
+ * sides' rows into r (0 equal, 1 not, -1); whether s can run the audit
+ * log's verification.
+ */
+struct copy_opts;
+struct copy_report;
+struct store *db_copy_target(const char *url, char *skipped,
+    size_t skippedlen, char *err, size_t errlen);
+struct store *db_copy_open_full(const char *url, char *err, size_t errlen);
+int db_copy(struct store *from, struct store *to, const struct copy_opts *o,
+    struct copy_report *r, char *err, size_t errlen);
+int db_copy_verify(struct store *from, struct store *to,
+    struct copy_report *r, char *err, size_t errlen);
+int db_copy_has_audit(struct store *s);
+
 #endif

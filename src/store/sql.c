@@ -160,3 +160,78 @@ sql_rollback_to(struct sql_conn *c, const char *name)
 {
 	return savepoint_verb(c, "ROLLBACK TO SAVEPOINT", name);
 }
+
+/* The copier's calls (sql.h): handed to the engine's half. */
+struct sql_stmt *
+sql_stmt_new(struct sql_conn *c, const char *sql)
+{
+	struct sql_stmt *st;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL) {
+		snprintf(c->err, sizeof(c->err), "out of memory");
+		return NULL;
+	}
+	if (c->engine == SQL_SQLITE ? sqlite3_prepare_v2(c->lite, sql, -1,
+	    &st->lite, NULL) != SQLITE_OK : (st->pg = sql_pg_stmt_new(c,
+	    sql)) == NULL) {
+		sql_stmt_free(c, st);
+		return NULL;
+	}
+	return st;
+}
+
+void
+sql_stmt_free(struct sql_conn *c, struct sql_stmt *st)
+{
+	(void)c;
+	if (st == NULL)
+		return;
+	sqlite3_finalize(st->lite);
+	sql_pg_stmt_free(st->pg);
+	free(st);
+}
+
+enum sql_type
+sql_column_type(struct sql_stmt *st, int col)
+{
+	if (st->lite == NULL)
+		return sql_pg_column_type(st->pg, col);
+	switch (sqlite3_column_type(st->lite, col)) {
+	case SQLITE_INTEGER:
+		return SQL_TYPE_INTEGER;
+	case SQLITE_FLOAT:
+		return SQL_TYPE_FLOAT;
+	case SQLITE_TEXT:
+		return SQL_TYPE_TEXT;
+	case SQLITE_BLOB:
+		return SQL_TYPE_BLOB;
+	default:
+		return SQL_TYPE_NULL;
+	}
+}
+
+/* COPY is PostgreSQL's: on SQLite the copier inserts instead. */
+static int
+no_copy(struct sql_conn *c)
+{
+	snprintf(c->err, sizeof(c->err), "COPY needs PostgreSQL");
+	return -1;
+}
+
+int
+sql_copy_begin(struct sql_conn *c, const char *sql)
+{
+	return c->engine == SQL_PG ? sql_pg_copy_begin(c, sql) : no_copy(c);
+}
+
+int
+sql_copy_put(struct sql_conn *c, const char *buf, size_t n)
+{
+	return c->engine == SQL_PG ? sql_pg_copy_put(c, buf, n) : no_copy(c);
+}
+
+int
+sql_copy_end(struct sql_conn *c)
+{
+	return c->engine == SQL_PG ? sql_pg_copy_end(c) : no_copy(c);
+}

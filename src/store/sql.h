@@ -130,6 +130,41 @@ int sql_listen(struct sql_conn *c);
 int sql_notices(struct sql_conn *c);
 int sql_notice_fd(const struct sql_conn *c);
 
+/*
+ * For the copier (store_copy.c, docs/scaling.md "veche migrate"): a
+ * statement of the caller's own, outside the slot table, prepared from a
+ * text the caller built from catalogue names (never user input); the type
+ * of a column's value in the current row; PostgreSQL's COPY ... FROM
+ * STDIN.  sql_stmt_new returns NULL with the error (sql_errmsg);
+ * sql_stmt_free accepts NULL.  sql_copy_begin runs a COPY ... FROM STDIN
+ * statement, sql_copy_put sends n bytes of its text format, sql_copy_end
+ * finishes it and reports the server's verdict: all 0 or -1 (SQLite: -1,
+ * COPY is PostgreSQL's).
+ */
+enum sql_type {
+	SQL_TYPE_NULL,
+	SQL_TYPE_INTEGER,
+	SQL_TYPE_FLOAT,
+	SQL_TYPE_TEXT,
+	SQL_TYPE_BLOB,
+	SQL_TYPE__MAX
+};
+
+struct sql_stmt *sql_stmt_new(struct sql_conn *c, const char *sql);
+void sql_stmt_free(struct sql_conn *c, struct sql_stmt *st);
+enum sql_type sql_column_type(struct sql_stmt *st, int col);
+int sql_copy_begin(struct sql_conn *c, const char *sql);
+int sql_copy_put(struct sql_conn *c, const char *buf, size_t n);
+int sql_copy_end(struct sql_conn *c);
+
+/* The PostgreSQL halves of the copier's calls (sql_pg.c). */
+struct sql_pg_stmt *sql_pg_stmt_new(struct sql_conn *c, const char *sql);
+void sql_pg_stmt_free(struct sql_pg_stmt *p);
+enum sql_type sql_pg_column_type(struct sql_pg_stmt *p, int col);
+int sql_pg_copy_begin(struct sql_conn *c, const char *sql);
+int sql_pg_copy_put(struct sql_conn *c, const char *buf, size_t n);
+int sql_pg_copy_end(struct sql_conn *c);
+
 /* PostgreSQL halves of the inline calls below (sql_pg.c). */
 int sql_pg_bind_int64(struct sql_pg_stmt *p, int i, int64_t v);
 int sql_pg_bind_double(struct sql_pg_stmt *p, int i, double v);

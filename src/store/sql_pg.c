@@ -17,6 +17,7 @@
  * it follows the statement.  Listeners count what arrived (sql_notices).
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,16 +301,15 @@ rewrite(const char *sql, char *out, int *nparams, char *err, size_t errlen)
 	return 0;
 }
 
-int
-sql_pg_prepare(struct sql_conn *c, size_t k, const char *sql)
+/* A statement named name prepared from sql, or NULL with c->err. */
+static struct sql_pg_stmt *
+make(struct sql_conn *c, const char *name, const char *sql)
 {
 	struct sql_pg_stmt *p = NULL;
 	char *text = NULL;
 	PGresult *r = NULL;
 	int n;
 
-	if (c->stmt[k].pg != NULL)
-		return 0;
 	if ((text = malloc(strlen(sql) + 1)) == NULL) {
 		snprintf(c->err, sizeof(c->err), "out of memory");
 		goto fail;
@@ -327,7 +327,7 @@ sql_pg_prepare(struct sql_conn *c, size_t k, const char *sql)
 	p->c = c;
 	p->nparams = n;
 	p->row = -1;
-	snprintf(p->name, sizeof(p->name), "v%zu", k);
+	snprintf(p->name, sizeof(p->name), "%s", name);
 	r = PQprepare(c->pg, p->name, text, n, NULL);
 	if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
 		char what[128];
@@ -338,13 +338,23 @@ sql_pg_prepare(struct sql_conn *c, size_t k, const char *sql)
 	}
 	PQclear(r);
 	free(text);
-	c->stmt[k].pg = p;
-	return 0;
+	return p;
 fail:
 	PQclear(r);
 	stmt_free(p);
 	free(text);
-	return -1;
+	return NULL;
+}
+
+int
+sql_pg_prepare(struct sql_conn *c, size_t k, const char *sql)
+{
+	char name[24];
+
+	if (c->stmt[k].pg != NULL)
+		return 0;
+	snprintf(name, sizeof(name), "v%zu", k);
+	return (c->stmt[k].pg = make(c, name, sql)) != NULL ? 0 : -1;
 }
 
 /* Parameter i (from 1) of p, or -1 with the error. */
@@ -577,4 +587,109 @@ sql_pg_column_bytes(struct sql_pg_stmt *p, int col)
 		return p->blob[col] != NULL ? p->blobn[col] : 0;
 	}
 	return (size_t)PQgetlength(p->res, p->row, col);
+}
+
+/*
+ * The copier's statements (sql.h): named by a counter ("o1", "o2" ...;
+ * slots are "v<k>"), deallocated when freed.
+ */
+struct sql_pg_stmt *
+sql_pg_stmt_new(struct sql_conn *c, const char *sql)
+{
+	/* Unique in the process, so in every connection of it. */
+	static _Atomic uint64_t serial;
+	char name[24];
+
+	snprintf(name, sizeof(name), "o%" PRIu64, atomic_fetch_add(&serial,
+	    1) + 1);
+	return make(c, name, sql);
+}
+
+void
+sql_pg_stmt_free(struct sql_pg_stmt *p)
+{
+	char sql[48];
+
+	if (p == NULL)
+		return;
+	snprintf(sql, sizeof(sql), "DEALLOCATE %s", p->name);
+	PQclear(PQexec(p->c->pg, sql));
+	stmt_free(p);
+}
+
+/* Type OIDs of pg_type, fixed since PostgreSQL's first catalogue. */
+#define BOOLOID 16
+#define INT8OID 20
+#define INT2OID 21
+#define INT4OID 23
+#define FLOAT4OID 700
+#define FLOAT8OID 701
+#define NUMERICOID 1700
+
+enum sql_type
+sql_pg_column_type(struct sql_pg_stmt *p, int col)
+{
+	if (value(p, col) == NULL)
+		return SQL_TYPE_NULL;
+	switch (PQftype(p->res, col)) {
+	case BOOLOID:
+	case INT8OID:
+	case INT2OID:
+	case INT4OID:
+		return SQL_TYPE_INTEGER;
+	case FLOAT4OID:
+	case FLOAT8OID:
+	case NUMERICOID:
+		return SQL_TYPE_FLOAT;
+	case BYTEAOID:
+		return SQL_TYPE_BLOB;
+	default:
+		return SQL_TYPE_TEXT;
+	}
+}
+
+int
+sql_pg_copy_begin(struct sql_conn *c, const char *sql)
+{
+	PGresult *r = PQexec(c->pg, sql);
+	int rc = 0;
+
+	if (r == NULL || PQresultStatus(r) != PGRES_COPY_IN) {
+		set_err_result(c, "", r);
+		rc = -1;
+	}
+	PQclear(r);
+	return rc;
+}
+
+int
+sql_pg_copy_put(struct sql_conn *c, const char *buf, size_t n)
+{
+	if (n > INT32_MAX || PQputCopyData(c->pg, buf, (int)n) != 1) {
+		set_err(c, "COPY", PQerrorMessage(c->pg));
+		return -1;
+	}
+	return 0;
+}
+
+int
+sql_pg_copy_end(struct sql_conn *c)
+{
+	PGresult *r;
+	int rc = 0;
+
+	if (PQputCopyEnd(c->pg, NULL) != 1) {
+		set_err(c, "COPY", PQerrorMessage(c->pg));
+		rc = -1;
+	}
+	/* The COPY's own result, then none. */
+	while ((r = PQgetResult(c->pg)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0) {
+			set_err_result(c, "", r);
+			rc = -1;
+		} else if (rc == 0)
+			c->changes = strtoll(PQcmdTuples(r), NULL, 10);
+		PQclear(r);
+	}
+	return rc;
 }

@@ -507,3 +507,11 @@ ss_store_changed(struct store *s, enum store_watch w)
 	s->seen[w].notices = s->notices;
 	return changed;
 }
+
+/* The converted modules' PostgreSQL schemas, for the copier (store_copy.c). */
+const struct migration_set *const *
+ss_pg_schemas(size_t *n)
+{
+	*n = sizeof(converted_schemas) / sizeof(converted_schemas[0]);
+	return converted_schemas;
+}

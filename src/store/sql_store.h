@@ -94,6 +94,12 @@ struct store *ss_open_pg(const char *url, char *err, size_t errlen);
  */
 int ss_store_changed(struct store *s, enum store_watch w);
 
+/*
+ * The migrations ss_open_pg runs, *n of them in order: the converted
+ * modules' PostgreSQL schemas (the copier opens a target with them).
+ */
+const struct migration_set *const *ss_pg_schemas(size_t *n);
+
 /* The core schema's PostgreSQL migrations, numbered as store_core_schema. */
 extern const struct migration_set store_core_schema_pg;
 

@@ -1492,3 +1492,10 @@ sq_tx_end(struct store *s, int own, int ok)
 		store_rollback(s);
 	return -1;
 }
+
+const struct migration_set *const *
+sq_migration_sets(size_t *n)
+{
+	*n = sizeof(migration_sets) / sizeof(migration_sets[0]);
+	return migration_sets;
+}

@@ -139,6 +139,12 @@ extern const struct migration_set store_alerts_schema;
 extern const struct migration_set store_incidents_schema;
 extern const struct migration_set store_officials_schema;
 
+/*
+ * Every module's SQLite migrations in the order store_open applies them,
+ * *n of them (the copier finds which module made a table in them).
+ */
+const struct migration_set *const *sq_migration_sets(size_t *n);
+
 struct store {
 	sqlite3 *db;                    /* NULL in a PostgreSQL store */
 	struct sql_conn *conn;          /* the statement layer (sql.h) */

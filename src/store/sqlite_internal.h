@@ -67,6 +67,35 @@ enum store_module {
  */
 #define STORE_QUERY_SHAPES ((1u << 15) * 3u)
 
+/*
+ * Core migration 1's catalogue (settings, services and their attributes,
+ * agencies, their services and areas): the same text on both engines.
+ */
+#define STORE_CORE_CATALOGUE_DDL \
+	"CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);" \
+	"CREATE TABLE services(code TEXT PRIMARY KEY, name_ru TEXT NOT NULL," \
+	" name_en TEXT, desc_ru TEXT, desc_en TEXT, group_ru TEXT," \
+	" group_en TEXT, keywords TEXT, type INTEGER NOT NULL DEFAULT 0);" \
+	"CREATE TABLE service_attrs(service TEXT NOT NULL REFERENCES" \
+	" services(code) ON DELETE CASCADE, code TEXT NOT NULL," \
+	" type INTEGER NOT NULL, required INTEGER NOT NULL," \
+	" variable INTEGER NOT NULL, ord INTEGER NOT NULL, desc_ru TEXT," \
+	" desc_en TEXT, dtdesc_ru TEXT, dtdesc_en TEXT," \
+	" PRIMARY KEY(service, code));" \
+	"CREATE TABLE service_attr_choices(service TEXT NOT NULL," \
+	" attr TEXT NOT NULL, key TEXT NOT NULL, name_ru TEXT, name_en TEXT," \
+	" ord INTEGER NOT NULL, PRIMARY KEY(service, attr, key)," \
+	" FOREIGN KEY(service, attr) REFERENCES service_attrs(service, code)" \
+	" ON DELETE CASCADE);" \
+	"CREATE TABLE agencies(code TEXT PRIMARY KEY, name_ru TEXT NOT NULL," \
+	" name_en TEXT, email TEXT);" \
+	"CREATE TABLE agency_services(agency TEXT NOT NULL REFERENCES" \
+	" agencies(code) ON DELETE CASCADE, service TEXT NOT NULL," \
+	" PRIMARY KEY(agency, service));" \
+	"CREATE TABLE agency_areas(agency TEXT NOT NULL REFERENCES" \
+	" agencies(code) ON DELETE CASCADE, ord INTEGER NOT NULL," \
+	" geojson TEXT NOT NULL, PRIMARY KEY(agency, ord));"
+
 /* One subject's fixed statements: sql[i] is statement i. */
 struct stmt_table {
 	const char *const *sql;

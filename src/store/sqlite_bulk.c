@@ -6,9 +6,12 @@
  * the tables a load fills, from their own CREATE statements in
  * sqlite_master, so that whatever the migrations made is made again.
  */
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "veche.h"
 #include "store/sqlite_internal.h"
@@ -25,6 +28,9 @@ enum {
 	BK_SEARCH_KEYS,
 	BK_TEXT,
 	BK_TEXT_MERGE,
+	BK_GEO_EMPTY,
+	BK_GEO_SQL,
+	BK_PAGE_SIZE,
 	BK__MAX
 };
 
@@ -52,6 +58,47 @@ static const char *const stmt_sql[BK__MAX] = {
 	/* One segment, not the load's ten or more (core migration 8). */
 	[BK_TEXT_MERGE] = ("INSERT INTO report_text(report_text) "
 	    "VALUES('optimize')"),
+	/* Read from the R*Tree's own table, without opening the R*Tree. */
+	[BK_GEO_EMPTY] = ("SELECT NOT EXISTS (SELECT 1 FROM report_geo_rowid) "
+	    "AND NOT EXISTS (SELECT 1 FROM report_geo_node WHERE nodeno > 1)"),
+	[BK_GEO_SQL] = ("SELECT sql FROM sqlite_master WHERE type = 'table' "
+	    "AND name = 'report_geo'"),
+	[BK_PAGE_SIZE] = "PRAGMA page_size",
+};
+
+/*
+ * The R*Tree built beside the load (geo_main): the same rows, in the same
+ * order, as BK_GEO's statement would insert at the end, into an R*Tree of
+ * the same definition and page size in a file of its own, whose three
+ * tables store_bulk_end then copies into the empty ones of the database.
+ */
+static const char geo_read_sql[] = "SELECT id, lat, lat, lon, lon FROM "
+    "reports WHERE id > ? AND lat IS NOT NULL AND lon IS NOT NULL";
+static const char geo_put_sql[] = "INSERT INTO report_geo(id, min_lat, "
+    "max_lat, min_lon, max_lon) VALUES (?, ?, ?, ?, ?)";
+static const char *const geo_copy_sql[] = {
+	"DELETE FROM main.report_geo_node",
+	"DELETE FROM main.report_geo_rowid",
+	"DELETE FROM main.report_geo_parent",
+	"INSERT INTO main.report_geo_node SELECT * FROM bulk_geo.report_geo_node",
+	"INSERT INTO main.report_geo_rowid SELECT * FROM "
+	    "bulk_geo.report_geo_rowid",
+	"INSERT INTO main.report_geo_parent SELECT * FROM "
+	    "bulk_geo.report_geo_parent",
+};
+
+struct bulk_geo {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint64_t posted;                /* commits announced by the loader */
+	int stop;                       /* the load is over: a last pass */
+	int failed;                     /* the file is not to be used */
+	int64_t last_id;                /* read up to here */
+	int page_size;
+	char db_path[PATH_MAX];
+	char path[PATH_MAX];            /* the R*Tree's own file */
+	char create[BULK_MAX_SQL];      /* report_geo's CREATE statement */
 };
 
 const struct stmt_table store_bulk_stmts = { stmt_sql, BK__MAX };
@@ -65,6 +112,7 @@ struct store_bulk {
 	int64_t last_id;                /* the last report before the load */
 	struct bulk_index idx[BULK_MAX_INDEXES];
 	size_t nidx;                    /* dropped, to be made again */
+	struct bulk_geo *geo;           /* the R*Tree built beside, or NULL */
 };
 
 /* Run fixed SQL (ours or sqlite_master's, never user input). */
@@ -136,6 +184,214 @@ drop_indexes(struct store *s, struct store_bulk *b)
 	return 0;
 }
 
+/* Copy the rows committed since the last pass; 0 or -1. */
+static int
+geo_pass(struct bulk_geo *g, sqlite3_stmt *rd, sqlite3 *dst,
+    sqlite3_stmt *put)
+{
+	int i, rc, ok = -1;
+
+	if (sqlite3_exec(dst, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(rd, 1, g->last_id);
+	while ((rc = sqlite3_step(rd)) == SQLITE_ROW) {
+		/* The values as they are, as INSERT ... SELECT passes them. */
+		for (i = 0; i < 5; i++)
+			sqlite3_bind_value(put, i + 1, sqlite3_column_value(rd,
+			    i));
+		if (sqlite3_step(put) != SQLITE_DONE) {
+			sqlite3_reset(put);
+			goto out;
+		}
+		sqlite3_reset(put);
+		g->last_id = sqlite3_column_int64(rd, 0);
+	}
+	if (rc == SQLITE_DONE)
+		ok = 0;
+out:
+	sqlite3_reset(rd);
+	if (sqlite3_exec(dst, ok == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		ok = -1;
+	return ok;
+}
+
+/*
+ * The R*Tree's thread: after each commit of the load, the new reports'
+ * points into its own file, read on a connection of its own (WAL: the
+ * loader goes on writing meanwhile).
+ */
+static void *
+geo_main(void *arg)
+{
+	struct bulk_geo *g = arg;
+	sqlite3 *src = NULL, *dst = NULL;
+	sqlite3_stmt *rd = NULL, *put = NULL;
+	char pragma[64];
+	uint64_t seen = 0;
+	int stop = 0, failed = 1;
+
+	snprintf(pragma, sizeof(pragma), "PRAGMA page_size = %d",
+	    g->page_size);
+	if (sqlite3_open_v2(g->db_path, &src, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK || sqlite3_busy_timeout(src, 10000) != SQLITE_OK ||
+	    sqlite3_open_v2(g->path, &dst, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
+	    sqlite3_exec(dst, pragma, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(dst, "PRAGMA journal_mode = OFF; PRAGMA synchronous "
+	    "= OFF; PRAGMA cache_size = -262144", NULL, NULL, NULL) !=
+	    SQLITE_OK ||
+	    sqlite3_exec(dst, g->create, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(src, geo_read_sql, -1, &rd, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(dst, geo_put_sql, -1, &put, NULL) != SQLITE_OK)
+		goto out;
+	while (!stop) {
+		pthread_mutex_lock(&g->mu);
+		while (seen == g->posted && !g->stop)
+			pthread_cond_wait(&g->cv, &g->mu);
+		seen = g->posted;
+		stop = g->stop;
+		pthread_mutex_unlock(&g->mu);
+		if (geo_pass(g, rd, dst, put) == -1)
+			goto out;
+	}
+	failed = 0;
+out:
+	sqlite3_finalize(rd);
+	sqlite3_finalize(put);
+	sqlite3_close(src);
+	if (sqlite3_close(dst) != SQLITE_OK)
+		failed = 1;
+	pthread_mutex_lock(&g->mu);
+	g->failed = failed;
+	pthread_mutex_unlock(&g->mu);
+	return NULL;
+}
+
+static int
+text_row(sqlite3_stmt *st, void *arg)
+{
+	struct bulk_geo *g = arg;
+	int n = snprintf(g->create, sizeof(g->create), "%s",
+	    sq_col_text(st, 0));
+
+	if (n <= 0 || (size_t)n >= sizeof(g->create))
+		g->create[0] = '\0';
+	return 0;
+}
+
+/*
+ * Start the R*Tree's thread when the database is a file and its R*Tree is
+ * empty (a fresh database); otherwise store_bulk_end fills it in SQL.
+ * Returns the thread's state or NULL (not an error: the slower way).
+ */
+static struct bulk_geo *
+geo_start(struct store *s, int64_t last_id)
+{
+	struct bulk_geo *g;
+	const char *db = sqlite3_db_filename(s->db, "main");
+	int64_t empty = 0, page = 0;
+	int n;
+
+	if (db == NULL || db[0] == '\0' || sq_row(s, sq_stmt(s,
+	    STORE_MOD_BULK, BK_GEO_EMPTY), "reading the R*Tree",
+	    sq_int64_row, &empty) != 0 || !empty || sq_row(s, sq_stmt(s,
+	    STORE_MOD_BULK, BK_PAGE_SIZE), "reading the page size",
+	    sq_int64_row, &page) != 0 || page <= 0 || page > 65536 ||
+	    (g = calloc(1, sizeof(*g))) == NULL)
+		return NULL;
+	g->last_id = last_id;
+	g->page_size = (int)page;
+	n = snprintf(g->path, sizeof(g->path), "%s-bulkgeo", db);
+	if (n <= 0 || (size_t)n >= sizeof(g->path) ||
+	    snprintf(g->db_path, sizeof(g->db_path), "%s", db) >=
+	    (int)sizeof(g->db_path) || sq_rows(s, sq_stmt(s, STORE_MOD_BULK,
+	    BK_GEO_SQL), "reading the R*Tree's definition", text_row, g) !=
+	    0 || g->create[0] == '\0')
+		goto fail;
+	unlink(g->path);                /* a crashed load's */
+	if (pthread_mutex_init(&g->mu, NULL) != 0)
+		goto fail;
+	if (pthread_cond_init(&g->cv, NULL) != 0) {
+		pthread_mutex_destroy(&g->mu);
+		goto fail;
+	}
+	if (pthread_create(&g->thread, NULL, geo_main, g) != 0) {
+		pthread_cond_destroy(&g->cv);
+		pthread_mutex_destroy(&g->mu);
+		goto fail;
+	}
+	return g;
+fail:
+	free(g);
+	return NULL;
+}
+
+/* Tell the thread to make a last pass, wait for it; 0 if its file is good. */
+static int
+geo_finish(struct bulk_geo *g)
+{
+	int failed;
+
+	pthread_mutex_lock(&g->mu);
+	g->stop = 1;
+	pthread_cond_signal(&g->cv);
+	pthread_mutex_unlock(&g->mu);
+	pthread_join(g->thread, NULL);
+	failed = g->failed;
+	pthread_cond_destroy(&g->cv);
+	pthread_mutex_destroy(&g->mu);
+	return failed ? -1 : 0;
+}
+
+/*
+ * The thread's R*Tree into the database's empty one, in one transaction of
+ * its own: 0, or -1 with nothing changed (then BK_GEO does it).
+ */
+static int
+geo_copy(struct store *s, struct bulk_geo *g)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int ok = -1;
+
+	if (sqlite3_prepare_v2(s->db, "ATTACH ? AS bulk_geo", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, g->path, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	if (store_begin(s) == -1)
+		goto out;
+	for (i = 0; i < sizeof(geo_copy_sql) / sizeof(geo_copy_sql[0]); i++)
+		if (run(s, geo_copy_sql[i], "copying the R*Tree") == -1) {
+			store_rollback(s);
+			goto out;
+		}
+	if (store_commit(s) == -1) {
+		store_rollback(s);
+		goto out;
+	}
+	ok = 0;
+out:
+	sqlite3_exec(s->db, "DETACH bulk_geo", NULL, NULL, NULL);
+	return ok;
+}
+
+void
+store_bulk_committed(struct store_bulk *b)
+{
+	if (b == NULL || b->geo == NULL)
+		return;
+	pthread_mutex_lock(&b->geo->mu);
+	b->geo->posted++;
+	pthread_cond_signal(&b->geo->cv);
+	pthread_mutex_unlock(&b->geo->mu);
+}
+
 struct store_bulk *
 store_bulk_begin(struct store *s, size_t n)
 {
@@ -166,6 +422,7 @@ store_bulk_begin(struct store *s, size_t n)
 	if (store_commit(s) == -1)
 		goto rollback;
 	s->defer_index = 1;
+	b->geo = geo_start(s, b->last_id);
 	return b;
 rollback:
 	store_rollback(s);
@@ -180,16 +437,23 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 {
 	sqlite3_stmt *st;
 	size_t i;
-	int ok = 0;
+	int ok = 0, geo_done = 0;
 
 	if (b == NULL)
 		return 0;
 	s->defer_index = 0;
+	if (b->geo != NULL) {
+		geo_done = geo_finish(b->geo) == 0 && geo_copy(s, b->geo) == 0;
+		unlink(b->geo->path);
+		free(b->geo);
+		b->geo = NULL;
+	}
 	if (store_begin(s) == -1)
 		goto out;
 	st = sq_stmt(s, STORE_MOD_BULK, BK_GEO);
 	sqlite3_bind_int64(st, 1, b->last_id);
-	if (sq_step_done(s, st, "indexing report locations") == -1)
+	if (!geo_done && sq_step_done(s, st, "indexing report locations") ==
+	    -1)
 		goto rollback;
 	st = sq_stmt(s, STORE_MOD_BULK, BK_SEARCH_KEYS);
 	sqlite3_bind_int64(st, 1, b->last_id);

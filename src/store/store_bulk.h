@@ -38,6 +38,13 @@ struct store_bulk;
 struct store_bulk *store_bulk_begin(struct store *s, size_t n);
 
 /*
+ * Say that the caller has just committed a transaction of the load: a
+ * helper thread builds the R*Tree of a fresh database from the committed
+ * reports while the load goes on.  b may be NULL.
+ */
+void store_bulk_committed(struct store_bulk *b);
+
+/*
  * Finish the load, outside a transaction: index the reports written since
  * store_bulk_begin (committed ones; the caller rolled back the rest), make
  * the dropped indexes again, restore the connection's settings and

@@ -74,6 +74,11 @@ class SeedChecks:
             "g.min_lon <= r.lon AND g.max_lon >= r.lon").fetchone()[0], n)
         self.assertEqual(c.execute("PRAGMA integrity_check").fetchone()[0],
                          "ok")
+        # A fresh load's R*Tree is built on a thread into a file of its
+        # own and copied in: its tree is whole, and the file is gone.
+        self.assertEqual(c.execute(
+            "SELECT rtreecheck('report_geo')").fetchone()[0], "ok")
+        self.assertFalse(os.path.exists(self.server.db + "-bulkgeo"))
         # Every text row sits under its report's key.
         self.assertEqual(c.execute(
             "SELECT count(*) FROM report_text_docsize d JOIN "

@@ -20,6 +20,7 @@
 
 #define BULK_MAX_INDEXES 32     /* indexes dropped at most; more stay */
 #define BULK_MAX_SQL 512        /* the longest CREATE INDEX dropped */
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 enum {
 	BK_LAST_ID,
@@ -31,6 +32,7 @@ enum {
 	BK_GEO_EMPTY,
 	BK_GEO_SQL,
 	BK_PAGE_SIZE,
+	BK_TEXT_SQL,
 	BK__MAX
 };
 
@@ -64,6 +66,8 @@ static const char *const stmt_sql[BK__MAX] = {
 	[BK_GEO_SQL] = ("SELECT sql FROM sqlite_master WHERE type = 'table' "
 	    "AND name = 'report_geo'"),
 	[BK_PAGE_SIZE] = "PRAGMA page_size",
+	[BK_TEXT_SQL] = ("SELECT sql FROM sqlite_master WHERE type = 'table' "
+	    "AND name = 'report_text'"),
 };
 
 /*
@@ -76,16 +80,21 @@ static const char geo_read_sql[] = "SELECT id, lat, lat, lon, lon FROM "
     "reports WHERE id > ? AND lat IS NOT NULL AND lon IS NOT NULL";
 static const char geo_put_sql[] = "INSERT INTO report_geo(id, min_lat, "
     "max_lat, min_lon, max_lon) VALUES (?, ?, ?, ?, ?)";
-static const char *const geo_copy_sql[] = {
-	"DELETE FROM main.report_geo_node",
-	"DELETE FROM main.report_geo_rowid",
-	"DELETE FROM main.report_geo_parent",
-	"INSERT INTO main.report_geo_node SELECT * FROM bulk_geo.report_geo_node",
-	"INSERT INTO main.report_geo_rowid SELECT * FROM "
-	    "bulk_geo.report_geo_rowid",
-	"INSERT INTO main.report_geo_parent SELECT * FROM "
-	    "bulk_geo.report_geo_parent",
+/* The R*Tree's and the text index's own tables, copied whole. */
+static const char *const geo_tables[] = {
+	"report_geo_node", "report_geo_rowid", "report_geo_parent",
 };
+static const char *const text_tables[] = {
+	"report_text_data", "report_text_idx", "report_text_docsize",
+	"report_text_config",
+};
+/* BK_TEXT from the database attached as src into a file's report_text. */
+static const char text_fill_sql[] = ("INSERT INTO main.report_text(rowid, "
+    "description, address) SELECT k.key, r.description, r.address FROM "
+    "src.report_search_keys k CROSS JOIN src.reports r WHERE r.id = "
+    "k.report AND r.id > ?1 ORDER BY k.key");
+static const char text_merge_sql[] = ("INSERT INTO main.report_text("
+    "report_text) VALUES('optimize')");
 
 struct bulk_geo {
 	pthread_t thread;
@@ -95,10 +104,26 @@ struct bulk_geo {
 	int stop;                       /* the load is over: a last pass */
 	int failed;                     /* the file is not to be used */
 	int64_t last_id;                /* read up to here */
+	int64_t last_id0;               /* the last report before the load */
 	int page_size;
 	char db_path[PATH_MAX];
 	char path[PATH_MAX];            /* the R*Tree's own file */
 	char create[BULK_MAX_SQL];      /* report_geo's CREATE statement */
+};
+
+/*
+ * The text index built beside the remade indexes (text_main): the database's
+ * report_text (its day marks) copied into a file of its own, then BK_TEXT's
+ * rows and merge there; store_bulk_end copies its tables back.
+ */
+struct bulk_text {
+	pthread_t thread;
+	int failed;
+	int64_t last_id;
+	int page_size;
+	const char *db_path;            /* the geo thread's */
+	char path[PATH_MAX];
+	char create[BULK_MAX_SQL];      /* report_text's CREATE statement */
 };
 
 const struct stmt_table store_bulk_stmts = { stmt_sql, BK__MAX };
@@ -184,6 +209,106 @@ drop_indexes(struct store *s, struct store_bulk *b)
 	return 0;
 }
 
+/*
+ * A file of a helper thread's own: the database's page size (an R*Tree's
+ * node size follows it), no journal, no fsync.  NULL on failure.
+ */
+static sqlite3 *
+side_open(const char *path, int page_size)
+{
+	sqlite3 *db = NULL;
+	char pragma[64];
+
+	snprintf(pragma, sizeof(pragma), "PRAGMA page_size = %d", page_size);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(db, 10000) != SQLITE_OK ||
+	    sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous "
+	    "= OFF; PRAGMA cache_size = " VECHE_STR(VECHE_SEED_CACHE_KIB_NEG),
+	    NULL, NULL, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+/* The veche_stem tokenizer on a connection of a helper's own. */
+static int
+side_stem(sqlite3 *db)
+{
+	struct store *s;
+	int rc;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return -1;
+	s->db = db;
+	rc = sq_stem_register(s);
+	free(s);
+	return rc;
+}
+
+/*
+ * Replace the rows of db's tables by those of the same tables in file, in
+ * one transaction: 0, or -1 with nothing changed.
+ */
+static int
+tables_copy(sqlite3 *db, const char *file, const char *const *tables,
+    size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[256];
+	size_t i;
+	int ok = -1;
+
+	if (sqlite3_prepare_v2(db, "ATTACH ? AS side", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, file, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	for (i = 0; i < n; i++) {
+		snprintf(sql, sizeof(sql), "DELETE FROM main.\"%s\"; INSERT "
+		    "INTO main.\"%s\" SELECT * FROM side.\"%s\"", tables[i],
+		    tables[i], tables[i]);
+		if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			goto out;
+		}
+	}
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		ok = 0;
+	else
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+out:
+	sqlite3_exec(db, "DETACH side", NULL, NULL, NULL);
+	return ok;
+}
+
+/*
+ * Copy a helper's tables into the database on a connection of its own
+ * (another connection's commit makes the loader's drop what it cached of
+ * them): 0 or -1 with nothing changed.
+ */
+static int
+side_copy_back(const char *db_path, const char *file,
+    const char *const *tables, size_t n)
+{
+	sqlite3 *db = NULL;
+	int rc = -1;
+
+	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL) ==
+	    SQLITE_OK && sqlite3_busy_timeout(db, 10000) == SQLITE_OK)
+		rc = tables_copy(db, file, tables, n);
+	sqlite3_close(db);
+	return rc;
+}
+
 /* Copy the rows committed since the last pass; 0 or -1. */
 static int
 geo_pass(struct bulk_geo *g, sqlite3_stmt *rd, sqlite3 *dst,
@@ -227,20 +352,12 @@ geo_main(void *arg)
 	struct bulk_geo *g = arg;
 	sqlite3 *src = NULL, *dst = NULL;
 	sqlite3_stmt *rd = NULL, *put = NULL;
-	char pragma[64];
 	uint64_t seen = 0;
 	int stop = 0, failed = 1;
 
-	snprintf(pragma, sizeof(pragma), "PRAGMA page_size = %d",
-	    g->page_size);
 	if (sqlite3_open_v2(g->db_path, &src, SQLITE_OPEN_READONLY, NULL) !=
 	    SQLITE_OK || sqlite3_busy_timeout(src, 10000) != SQLITE_OK ||
-	    sqlite3_open_v2(g->path, &dst, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
-	    sqlite3_exec(dst, pragma, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(dst, "PRAGMA journal_mode = OFF; PRAGMA synchronous "
-	    "= OFF; PRAGMA cache_size = -262144", NULL, NULL, NULL) !=
-	    SQLITE_OK ||
+	    (dst = side_open(g->path, g->page_size)) == NULL ||
 	    sqlite3_exec(dst, g->create, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(src, geo_read_sql, -1, &rd, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(dst, geo_put_sql, -1, &put, NULL) != SQLITE_OK)
@@ -268,15 +385,15 @@ out:
 	return NULL;
 }
 
+/* A CREATE statement into a char[BULK_MAX_SQL]; "" if it does not fit. */
 static int
 text_row(sqlite3_stmt *st, void *arg)
 {
-	struct bulk_geo *g = arg;
-	int n = snprintf(g->create, sizeof(g->create), "%s",
-	    sq_col_text(st, 0));
+	char *create = arg;
+	int n = snprintf(create, BULK_MAX_SQL, "%s", sq_col_text(st, 0));
 
-	if (n <= 0 || (size_t)n >= sizeof(g->create))
-		g->create[0] = '\0';
+	if (n <= 0 || n >= BULK_MAX_SQL)
+		create[0] = '\0';
 	return 0;
 }
 
@@ -301,12 +418,13 @@ geo_start(struct store *s, int64_t last_id)
 	    (g = calloc(1, sizeof(*g))) == NULL)
 		return NULL;
 	g->last_id = last_id;
+	g->last_id0 = last_id;
 	g->page_size = (int)page;
 	n = snprintf(g->path, sizeof(g->path), "%s-bulkgeo", db);
 	if (n <= 0 || (size_t)n >= sizeof(g->path) ||
 	    snprintf(g->db_path, sizeof(g->db_path), "%s", db) >=
 	    (int)sizeof(g->db_path) || sq_rows(s, sq_stmt(s, STORE_MOD_BULK,
-	    BK_GEO_SQL), "reading the R*Tree's definition", text_row, g) !=
+	    BK_GEO_SQL), "reading the R*Tree's definition", text_row, g->create) !=
 	    0 || g->create[0] == '\0')
 		goto fail;
 	unlink(g->path);                /* a crashed load's */
@@ -345,40 +463,79 @@ geo_finish(struct bulk_geo *g)
 }
 
 /*
- * The thread's R*Tree into the database's empty one, in one transaction of
- * its own: 0, or -1 with nothing changed (then BK_GEO does it).
+ * The text index's thread: the database's report_text into its own file
+ * (closed and opened again, so that FTS5 reads what was copied), then the
+ * loaded reports' text, in key order, and the merge into one segment.
  */
-static int
-geo_copy(struct store *s, struct bulk_geo *g)
+static void *
+text_main(void *arg)
 {
+	struct bulk_text *t = arg;
+	sqlite3 *dst = NULL;
 	sqlite3_stmt *st = NULL;
-	size_t i;
-	int ok = -1;
+	int failed = 1;
 
-	if (sqlite3_prepare_v2(s->db, "ATTACH ? AS bulk_geo", -1, &st, NULL) !=
+	if ((dst = side_open(t->path, t->page_size)) == NULL ||
+	    side_stem(dst) == -1 ||
+	    sqlite3_exec(dst, t->create, NULL, NULL, NULL) != SQLITE_OK ||
+	    tables_copy(dst, t->db_path, text_tables, NELEM(text_tables)) == -1)
+		goto out;
+	sqlite3_close(dst);
+	if ((dst = side_open(t->path, t->page_size)) == NULL ||
+	    side_stem(dst) == -1 ||
+	    sqlite3_prepare_v2(dst, "ATTACH ? AS src", -1, &st, NULL) !=
 	    SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(st, 1, g->path, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return -1;
-	}
+		goto out;
+	sqlite3_bind_text(st, 1, t->db_path, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto out;
 	sqlite3_finalize(st);
-	if (store_begin(s) == -1)
+	st = NULL;
+	if (sqlite3_exec(dst, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(dst, text_fill_sql, -1, &st, NULL) != SQLITE_OK)
 		goto out;
-	for (i = 0; i < sizeof(geo_copy_sql) / sizeof(geo_copy_sql[0]); i++)
-		if (run(s, geo_copy_sql[i], "copying the R*Tree") == -1) {
-			store_rollback(s);
-			goto out;
-		}
-	if (store_commit(s) == -1) {
-		store_rollback(s);
+	sqlite3_bind_int64(st, 1, t->last_id);
+	if (sqlite3_step(st) != SQLITE_DONE ||
+	    sqlite3_exec(dst, text_merge_sql, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(dst, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
-	}
-	ok = 0;
+	failed = 0;
 out:
-	sqlite3_exec(s->db, "DETACH bulk_geo", NULL, NULL, NULL);
-	return ok;
+	sqlite3_finalize(st);
+	if (dst != NULL && sqlite3_close(dst) != SQLITE_OK)
+		failed = 1;
+	t->failed = failed;
+	return NULL;
+}
+
+/*
+ * Start the text index's thread once the search keys are committed, for a
+ * load whose R*Tree was built beside (a fresh database).  NULL: BK_TEXT
+ * does it in the loader's transaction.
+ */
+static struct bulk_text *
+text_start(struct store *s, const struct bulk_geo *g)
+{
+	struct bulk_text *t;
+	int n;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->last_id = g->last_id0;
+	t->page_size = g->page_size;
+	t->db_path = g->db_path;
+	n = snprintf(t->path, sizeof(t->path), "%s-bulktext", g->db_path);
+	if (n <= 0 || (size_t)n >= sizeof(t->path) || sq_rows(s, sq_stmt(s,
+	    STORE_MOD_BULK, BK_TEXT_SQL), "reading the text index's "
+	    "definition", text_row, t->create) != 0 || t->create[0] == '\0')
+		goto fail;
+	unlink(t->path);
+	if (pthread_create(&t->thread, NULL, text_main, t) != 0)
+		goto fail;
+	return t;
+fail:
+	free(t);
+	return NULL;
 }
 
 void
@@ -432,9 +589,50 @@ fail:
 	return NULL;
 }
 
+/* The text index in SQL, in the loader's transaction. */
+static int
+text_in_sql(struct store *s, int64_t last_id)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_BULK, BK_TEXT);
+
+	sqlite3_bind_int64(st, 1, last_id);
+	if (sq_step_done(s, st, "indexing report text") == -1 ||
+	    sq_step_done(s, sq_stmt(s, STORE_MOD_BULK, BK_TEXT_MERGE),
+	    "merging the text index") == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Wait for the text index's thread and copy its tables in; when it or the
+ * copy failed, the text index in SQL (when ok: not after a failure).
+ * Frees t.  0 or -1.
+ */
+static int
+text_finish(struct store *s, struct bulk_text *t, int64_t last_id, int ok)
+{
+	int rc = 0;
+
+	pthread_join(t->thread, NULL);
+	if (ok && (t->failed || side_copy_back(t->db_path, t->path,
+	    text_tables, NELEM(text_tables)) == -1)) {
+		if (store_begin(s) == -1)
+			rc = -1;
+		else if (text_in_sql(s, last_id) == -1 ||
+		    store_commit(s) == -1) {
+			store_rollback(s);
+			rc = -1;
+		}
+	}
+	unlink(t->path);
+	free(t);
+	return rc;
+}
+
 int
 store_bulk_end(struct store *s, struct store_bulk *b)
 {
+	struct bulk_text *text = NULL;
 	sqlite3_stmt *st;
 	size_t i;
 	int ok = 0, geo_done = 0;
@@ -443,10 +641,10 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 		return 0;
 	s->defer_index = 0;
 	if (b->geo != NULL) {
-		geo_done = geo_finish(b->geo) == 0 && geo_copy(s, b->geo) == 0;
+		geo_done = geo_finish(b->geo) == 0 && side_copy_back(
+		    b->geo->db_path, b->geo->path, geo_tables, NELEM(geo_tables))
+		    == 0;
 		unlink(b->geo->path);
-		free(b->geo);
-		b->geo = NULL;
 	}
 	if (store_begin(s) == -1)
 		goto out;
@@ -459,11 +657,15 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 	sqlite3_bind_int64(st, 1, b->last_id);
 	if (sq_step_done(s, st, "keying report text") == -1)
 		goto rollback;
-	st = sq_stmt(s, STORE_MOD_BULK, BK_TEXT);
-	sqlite3_bind_int64(st, 1, b->last_id);
-	if (sq_step_done(s, st, "indexing report text") == -1 ||
-	    sq_step_done(s, sq_stmt(s, STORE_MOD_BULK, BK_TEXT_MERGE),
-	    "merging the text index") == -1)
+	/* A fresh database: the text index beside the indexes made again. */
+	if (geo_done) {
+		if (store_commit(s) == -1)
+			goto rollback;
+		text = text_start(s, b->geo);
+		if (store_begin(s) == -1)
+			goto out;
+	}
+	if (text == NULL && text_in_sql(s, b->last_id) == -1)
 		goto rollback;
 	for (i = 0; i < b->nidx; i++)
 		if (run(s, b->idx[i].sql, "making an index again") == -1)
@@ -475,9 +677,12 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 rollback:
 	store_rollback(s);
 out:
+	if (text != NULL && text_finish(s, text, b->last_id, ok) == -1)
+		ok = 0;
 	/* FULL again, then the WAL into the file, synced. */
 	if (settings_usual(s, 1) == -1)
 		ok = 0;
+	free(b->geo);
 	free(b);
 	return ok ? 0 : -1;
 }

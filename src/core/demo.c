@@ -232,6 +232,7 @@ demo_seed(struct store *s, const struct catalog *c, size_t n, int days,
 				goto fail;
 			}
 			in_tx = 0;
+			store_bulk_committed(bulk);
 		}
 		if ((j % DEMO_PROGRESS == 0 || j == n) && progress != NULL &&
 		    progress->fn != NULL)

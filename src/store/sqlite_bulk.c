@@ -6,9 +6,12 @@
  * the tables a load fills, from their own CREATE statements in
  * sqlite_master, so that whatever the migrations made is made again.
  */
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "veche.h"
 #include "store/sqlite_internal.h"
@@ -17,6 +20,7 @@
 
 #define BULK_MAX_INDEXES 32     /* indexes dropped at most; more stay */
 #define BULK_MAX_SQL 512        /* the longest CREATE INDEX dropped */
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 enum {
 	BK_LAST_ID,
@@ -25,6 +29,10 @@ enum {
 	BK_SEARCH_KEYS,
 	BK_TEXT,
 	BK_TEXT_MERGE,
+	BK_GEO_EMPTY,
+	BK_GEO_SQL,
+	BK_PAGE_SIZE,
+	BK_TEXT_SQL,
 	BK__MAX
 };
 
@@ -52,6 +60,70 @@ static const char *const stmt_sql[BK__MAX] = {
 	/* One segment, not the load's ten or more (core migration 8). */
 	[BK_TEXT_MERGE] = ("INSERT INTO report_text(report_text) "
 	    "VALUES('optimize')"),
+	/* Read from the R*Tree's own table, without opening the R*Tree. */
+	[BK_GEO_EMPTY] = ("SELECT NOT EXISTS (SELECT 1 FROM report_geo_rowid) "
+	    "AND NOT EXISTS (SELECT 1 FROM report_geo_node WHERE nodeno > 1)"),
+	[BK_GEO_SQL] = ("SELECT sql FROM sqlite_master WHERE type = 'table' "
+	    "AND name = 'report_geo'"),
+	[BK_PAGE_SIZE] = "PRAGMA page_size",
+	[BK_TEXT_SQL] = ("SELECT sql FROM sqlite_master WHERE type = 'table' "
+	    "AND name = 'report_text'"),
+};
+
+/*
+ * The R*Tree built beside the load (geo_main): the same rows, in the same
+ * order, as BK_GEO's statement would insert at the end, into an R*Tree of
+ * the same definition and page size in a file of its own, whose three
+ * tables store_bulk_end then copies into the empty ones of the database.
+ */
+static const char geo_read_sql[] = "SELECT id, lat, lat, lon, lon FROM "
+    "reports WHERE id > ? AND lat IS NOT NULL AND lon IS NOT NULL";
+static const char geo_put_sql[] = "INSERT INTO report_geo(id, min_lat, "
+    "max_lat, min_lon, max_lon) VALUES (?, ?, ?, ?, ?)";
+/* The R*Tree's and the text index's own tables, copied whole. */
+static const char *const geo_tables[] = {
+	"report_geo_node", "report_geo_rowid", "report_geo_parent",
+};
+static const char *const text_tables[] = {
+	"report_text_data", "report_text_idx", "report_text_docsize",
+	"report_text_config",
+};
+/* BK_TEXT from the database attached as src into a file's report_text. */
+static const char text_fill_sql[] = ("INSERT INTO main.report_text(rowid, "
+    "description, address) SELECT k.key, r.description, r.address FROM "
+    "src.report_search_keys k CROSS JOIN src.reports r WHERE r.id = "
+    "k.report AND r.id > ?1 ORDER BY k.key");
+static const char text_merge_sql[] = ("INSERT INTO main.report_text("
+    "report_text) VALUES('optimize')");
+
+struct bulk_geo {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint64_t posted;                /* commits announced by the loader */
+	int stop;                       /* the load is over: a last pass */
+	int failed;                     /* the file is not to be used */
+	int64_t last_id;                /* read up to here */
+	int64_t last_id0;               /* the last report before the load */
+	int page_size;
+	char db_path[PATH_MAX];
+	char path[PATH_MAX];            /* the R*Tree's own file */
+	char create[BULK_MAX_SQL];      /* report_geo's CREATE statement */
+};
+
+/*
+ * The text index built beside the remade indexes (text_main): the database's
+ * report_text (its day marks) copied into a file of its own, then BK_TEXT's
+ * rows and merge there; store_bulk_end copies its tables back.
+ */
+struct bulk_text {
+	pthread_t thread;
+	int failed;
+	int64_t last_id;
+	int page_size;
+	const char *db_path;            /* the geo thread's */
+	char path[PATH_MAX];
+	char create[BULK_MAX_SQL];      /* report_text's CREATE statement */
 };
 
 const struct stmt_table store_bulk_stmts = { stmt_sql, BK__MAX };
@@ -65,6 +137,7 @@ struct store_bulk {
 	int64_t last_id;                /* the last report before the load */
 	struct bulk_index idx[BULK_MAX_INDEXES];
 	size_t nidx;                    /* dropped, to be made again */
+	struct bulk_geo *geo;           /* the R*Tree built beside, or NULL */
 };
 
 /* Run fixed SQL (ours or sqlite_master's, never user input). */
@@ -136,6 +209,346 @@ drop_indexes(struct store *s, struct store_bulk *b)
 	return 0;
 }
 
+/*
+ * A file of a helper thread's own: the database's page size (an R*Tree's
+ * node size follows it), no journal, no fsync.  NULL on failure.
+ */
+static sqlite3 *
+side_open(const char *path, int page_size)
+{
+	sqlite3 *db = NULL;
+	char pragma[64];
+
+	snprintf(pragma, sizeof(pragma), "PRAGMA page_size = %d", page_size);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(db, 10000) != SQLITE_OK ||
+	    sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous "
+	    "= OFF; PRAGMA cache_size = " VECHE_STR(VECHE_SEED_CACHE_KIB_NEG),
+	    NULL, NULL, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+/* The veche_stem tokenizer on a connection of a helper's own. */
+static int
+side_stem(sqlite3 *db)
+{
+	struct store *s;
+	int rc;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return -1;
+	s->db = db;
+	rc = sq_stem_register(s);
+	free(s);
+	return rc;
+}
+
+/*
+ * Replace the rows of db's tables by those of the same tables in file, in
+ * one transaction: 0, or -1 with nothing changed.
+ */
+static int
+tables_copy(sqlite3 *db, const char *file, const char *const *tables,
+    size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[256];
+	size_t i;
+	int ok = -1;
+
+	if (sqlite3_prepare_v2(db, "ATTACH ? AS side", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, file, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	for (i = 0; i < n; i++) {
+		snprintf(sql, sizeof(sql), "DELETE FROM main.\"%s\"; INSERT "
+		    "INTO main.\"%s\" SELECT * FROM side.\"%s\"", tables[i],
+		    tables[i], tables[i]);
+		if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			goto out;
+		}
+	}
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		ok = 0;
+	else
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+out:
+	sqlite3_exec(db, "DETACH side", NULL, NULL, NULL);
+	return ok;
+}
+
+/*
+ * Copy a helper's tables into the database on a connection of its own
+ * (another connection's commit makes the loader's drop what it cached of
+ * them): 0 or -1 with nothing changed.
+ */
+static int
+side_copy_back(const char *db_path, const char *file,
+    const char *const *tables, size_t n)
+{
+	sqlite3 *db = NULL;
+	int rc = -1;
+
+	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL) ==
+	    SQLITE_OK && sqlite3_busy_timeout(db, 10000) == SQLITE_OK)
+		rc = tables_copy(db, file, tables, n);
+	sqlite3_close(db);
+	return rc;
+}
+
+/* Copy the rows committed since the last pass; 0 or -1. */
+static int
+geo_pass(struct bulk_geo *g, sqlite3_stmt *rd, sqlite3 *dst,
+    sqlite3_stmt *put)
+{
+	int i, rc, ok = -1;
+
+	if (sqlite3_exec(dst, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(rd, 1, g->last_id);
+	while ((rc = sqlite3_step(rd)) == SQLITE_ROW) {
+		/* The values as they are, as INSERT ... SELECT passes them. */
+		for (i = 0; i < 5; i++)
+			sqlite3_bind_value(put, i + 1, sqlite3_column_value(rd,
+			    i));
+		if (sqlite3_step(put) != SQLITE_DONE) {
+			sqlite3_reset(put);
+			goto out;
+		}
+		sqlite3_reset(put);
+		g->last_id = sqlite3_column_int64(rd, 0);
+	}
+	if (rc == SQLITE_DONE)
+		ok = 0;
+out:
+	sqlite3_reset(rd);
+	if (sqlite3_exec(dst, ok == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		ok = -1;
+	return ok;
+}
+
+/*
+ * The R*Tree's thread: after each commit of the load, the new reports'
+ * points into its own file, read on a connection of its own (WAL: the
+ * loader goes on writing meanwhile).
+ */
+static void *
+geo_main(void *arg)
+{
+	struct bulk_geo *g = arg;
+	sqlite3 *src = NULL, *dst = NULL;
+	sqlite3_stmt *rd = NULL, *put = NULL;
+	uint64_t seen = 0;
+	int stop = 0, failed = 1;
+
+	if (sqlite3_open_v2(g->db_path, &src, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK || sqlite3_busy_timeout(src, 10000) != SQLITE_OK ||
+	    (dst = side_open(g->path, g->page_size)) == NULL ||
+	    sqlite3_exec(dst, g->create, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(src, geo_read_sql, -1, &rd, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(dst, geo_put_sql, -1, &put, NULL) != SQLITE_OK)
+		goto out;
+	while (!stop) {
+		pthread_mutex_lock(&g->mu);
+		while (seen == g->posted && !g->stop)
+			pthread_cond_wait(&g->cv, &g->mu);
+		seen = g->posted;
+		stop = g->stop;
+		pthread_mutex_unlock(&g->mu);
+		if (geo_pass(g, rd, dst, put) == -1)
+			goto out;
+	}
+	failed = 0;
+out:
+	sqlite3_finalize(rd);
+	sqlite3_finalize(put);
+	sqlite3_close(src);
+	if (sqlite3_close(dst) != SQLITE_OK)
+		failed = 1;
+	pthread_mutex_lock(&g->mu);
+	g->failed = failed;
+	pthread_mutex_unlock(&g->mu);
+	return NULL;
+}
+
+/* A CREATE statement into a char[BULK_MAX_SQL]; "" if it does not fit. */
+static int
+text_row(sqlite3_stmt *st, void *arg)
+{
+	char *create = arg;
+	int n = snprintf(create, BULK_MAX_SQL, "%s", sq_col_text(st, 0));
+
+	if (n <= 0 || n >= BULK_MAX_SQL)
+		create[0] = '\0';
+	return 0;
+}
+
+/*
+ * Start the R*Tree's thread when the database is a file and its R*Tree is
+ * empty (a fresh database); otherwise store_bulk_end fills it in SQL.
+ * Returns the thread's state or NULL (not an error: the slower way).
+ */
+static struct bulk_geo *
+geo_start(struct store *s, int64_t last_id)
+{
+	struct bulk_geo *g;
+	const char *db = sqlite3_db_filename(s->db, "main");
+	int64_t empty = 0, page = 0;
+	int n;
+
+	if (db == NULL || db[0] == '\0' || sq_row(s, sq_stmt(s,
+	    STORE_MOD_BULK, BK_GEO_EMPTY), "reading the R*Tree",
+	    sq_int64_row, &empty) != 0 || !empty || sq_row(s, sq_stmt(s,
+	    STORE_MOD_BULK, BK_PAGE_SIZE), "reading the page size",
+	    sq_int64_row, &page) != 0 || page <= 0 || page > 65536 ||
+	    (g = calloc(1, sizeof(*g))) == NULL)
+		return NULL;
+	g->last_id = last_id;
+	g->last_id0 = last_id;
+	g->page_size = (int)page;
+	n = snprintf(g->path, sizeof(g->path), "%s-bulkgeo", db);
+	if (n <= 0 || (size_t)n >= sizeof(g->path) ||
+	    snprintf(g->db_path, sizeof(g->db_path), "%s", db) >=
+	    (int)sizeof(g->db_path) || sq_rows(s, sq_stmt(s, STORE_MOD_BULK,
+	    BK_GEO_SQL), "reading the R*Tree's definition", text_row, g->create) !=
+	    0 || g->create[0] == '\0')
+		goto fail;
+	unlink(g->path);                /* a crashed load's */
+	if (pthread_mutex_init(&g->mu, NULL) != 0)
+		goto fail;
+	if (pthread_cond_init(&g->cv, NULL) != 0) {
+		pthread_mutex_destroy(&g->mu);
+		goto fail;
+	}
+	if (pthread_create(&g->thread, NULL, geo_main, g) != 0) {
+		pthread_cond_destroy(&g->cv);
+		pthread_mutex_destroy(&g->mu);
+		goto fail;
+	}
+	return g;
+fail:
+	free(g);
+	return NULL;
+}
+
+/* Tell the thread to make a last pass, wait for it; 0 if its file is good. */
+static int
+geo_finish(struct bulk_geo *g)
+{
+	int failed;
+
+	pthread_mutex_lock(&g->mu);
+	g->stop = 1;
+	pthread_cond_signal(&g->cv);
+	pthread_mutex_unlock(&g->mu);
+	pthread_join(g->thread, NULL);
+	failed = g->failed;
+	pthread_cond_destroy(&g->cv);
+	pthread_mutex_destroy(&g->mu);
+	return failed ? -1 : 0;
+}
+
+/*
+ * The text index's thread: the database's report_text into its own file
+ * (closed and opened again, so that FTS5 reads what was copied), then the
+ * loaded reports' text, in key order, and the merge into one segment.
+ */
+static void *
+text_main(void *arg)
+{
+	struct bulk_text *t = arg;
+	sqlite3 *dst = NULL;
+	sqlite3_stmt *st = NULL;
+	int failed = 1;
+
+	if ((dst = side_open(t->path, t->page_size)) == NULL ||
+	    side_stem(dst) == -1 ||
+	    sqlite3_exec(dst, t->create, NULL, NULL, NULL) != SQLITE_OK ||
+	    tables_copy(dst, t->db_path, text_tables, NELEM(text_tables)) == -1)
+		goto out;
+	sqlite3_close(dst);
+	if ((dst = side_open(t->path, t->page_size)) == NULL ||
+	    side_stem(dst) == -1 ||
+	    sqlite3_prepare_v2(dst, "ATTACH ? AS src", -1, &st, NULL) !=
+	    SQLITE_OK)
+		goto out;
+	sqlite3_bind_text(st, 1, t->db_path, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto out;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_exec(dst, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(dst, text_fill_sql, -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, t->last_id);
+	if (sqlite3_step(st) != SQLITE_DONE ||
+	    sqlite3_exec(dst, text_merge_sql, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(dst, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	failed = 0;
+out:
+	sqlite3_finalize(st);
+	if (dst != NULL && sqlite3_close(dst) != SQLITE_OK)
+		failed = 1;
+	t->failed = failed;
+	return NULL;
+}
+
+/*
+ * Start the text index's thread once the search keys are committed, for a
+ * load whose R*Tree was built beside (a fresh database).  NULL: BK_TEXT
+ * does it in the loader's transaction.
+ */
+static struct bulk_text *
+text_start(struct store *s, const struct bulk_geo *g)
+{
+	struct bulk_text *t;
+	int n;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->last_id = g->last_id0;
+	t->page_size = g->page_size;
+	t->db_path = g->db_path;
+	n = snprintf(t->path, sizeof(t->path), "%s-bulktext", g->db_path);
+	if (n <= 0 || (size_t)n >= sizeof(t->path) || sq_rows(s, sq_stmt(s,
+	    STORE_MOD_BULK, BK_TEXT_SQL), "reading the text index's "
+	    "definition", text_row, t->create) != 0 || t->create[0] == '\0')
+		goto fail;
+	unlink(t->path);
+	if (pthread_create(&t->thread, NULL, text_main, t) != 0)
+		goto fail;
+	return t;
+fail:
+	free(t);
+	return NULL;
+}
+
+void
+store_bulk_committed(struct store_bulk *b)
+{
+	if (b == NULL || b->geo == NULL)
+		return;
+	pthread_mutex_lock(&b->geo->mu);
+	b->geo->posted++;
+	pthread_cond_signal(&b->geo->cv);
+	pthread_mutex_unlock(&b->geo->mu);
+}
+
 struct store_bulk *
 store_bulk_begin(struct store *s, size_t n)
 {
@@ -166,6 +579,7 @@ store_bulk_begin(struct store *s, size_t n)
 	if (store_commit(s) == -1)
 		goto rollback;
 	s->defer_index = 1;
+	b->geo = geo_start(s, b->last_id);
 	return b;
 rollback:
 	store_rollback(s);
@@ -175,31 +589,83 @@ fail:
 	return NULL;
 }
 
+/* The text index in SQL, in the loader's transaction. */
+static int
+text_in_sql(struct store *s, int64_t last_id)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_BULK, BK_TEXT);
+
+	sqlite3_bind_int64(st, 1, last_id);
+	if (sq_step_done(s, st, "indexing report text") == -1 ||
+	    sq_step_done(s, sq_stmt(s, STORE_MOD_BULK, BK_TEXT_MERGE),
+	    "merging the text index") == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Wait for the text index's thread and copy its tables in; when it or the
+ * copy failed, the text index in SQL (when ok: not after a failure).
+ * Frees t.  0 or -1.
+ */
+static int
+text_finish(struct store *s, struct bulk_text *t, int64_t last_id, int ok)
+{
+	int rc = 0;
+
+	pthread_join(t->thread, NULL);
+	if (ok && (t->failed || side_copy_back(t->db_path, t->path,
+	    text_tables, NELEM(text_tables)) == -1)) {
+		if (store_begin(s) == -1)
+			rc = -1;
+		else if (text_in_sql(s, last_id) == -1 ||
+		    store_commit(s) == -1) {
+			store_rollback(s);
+			rc = -1;
+		}
+	}
+	unlink(t->path);
+	free(t);
+	return rc;
+}
+
 int
 store_bulk_end(struct store *s, struct store_bulk *b)
 {
+	struct bulk_text *text = NULL;
 	sqlite3_stmt *st;
 	size_t i;
-	int ok = 0;
+	int ok = 0, geo_done = 0;
 
 	if (b == NULL)
 		return 0;
 	s->defer_index = 0;
+	if (b->geo != NULL) {
+		geo_done = geo_finish(b->geo) == 0 && side_copy_back(
+		    b->geo->db_path, b->geo->path, geo_tables, NELEM(geo_tables))
+		    == 0;
+		unlink(b->geo->path);
+	}
 	if (store_begin(s) == -1)
 		goto out;
 	st = sq_stmt(s, STORE_MOD_BULK, BK_GEO);
 	sqlite3_bind_int64(st, 1, b->last_id);
-	if (sq_step_done(s, st, "indexing report locations") == -1)
+	if (!geo_done && sq_step_done(s, st, "indexing report locations") ==
+	    -1)
 		goto rollback;
 	st = sq_stmt(s, STORE_MOD_BULK, BK_SEARCH_KEYS);
 	sqlite3_bind_int64(st, 1, b->last_id);
 	if (sq_step_done(s, st, "keying report text") == -1)
 		goto rollback;
-	st = sq_stmt(s, STORE_MOD_BULK, BK_TEXT);
-	sqlite3_bind_int64(st, 1, b->last_id);
-	if (sq_step_done(s, st, "indexing report text") == -1 ||
-	    sq_step_done(s, sq_stmt(s, STORE_MOD_BULK, BK_TEXT_MERGE),
-	    "merging the text index") == -1)
+	/* A fresh database: the text index beside the indexes made again. */
+	if (geo_done) {
+		if (store_commit(s) == -1)
+			goto rollback;
+		text = text_start(s, b->geo);
+		if (store_begin(s) == -1)
+			goto out;
+	}
+	if (text == NULL && text_in_sql(s, b->last_id) == -1)
 		goto rollback;
 	for (i = 0; i < b->nidx; i++)
 		if (run(s, b->idx[i].sql, "making an index again") == -1)
@@ -211,9 +677,12 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 rollback:
 	store_rollback(s);
 out:
+	if (text != NULL && text_finish(s, text, b->last_id, ok) == -1)
+		ok = 0;
 	/* FULL again, then the WAL into the file, synced. */
 	if (settings_usual(s, 1) == -1)
 		ok = 0;
+	free(b->geo);
 	free(b);
 	return ok ? 0 : -1;
 }

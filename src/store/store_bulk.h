@@ -9,7 +9,15 @@
  *     two statements, without the per-statement flushes of FTS5;
  *   - when the load is larger than what is there, the secondary indexes
  *     of reports, report_updates and events are dropped at begin and made
- *     again, sorted once, at end.
+ *     again, sorted once, at end;
+ *   - into a fresh database (a file, its R*Tree empty), the R*Tree is built
+ *     by a thread during the load (store_bulk_committed wakes it; it reads
+ *     the committed reports on a connection of its own) and the text index
+ *     by another while store_bulk_end makes the indexes again, each in a
+ *     file of its own beside the database (DB-bulkgeo, DB-bulktext, deleted
+ *     at the end), whose tables are then copied into the database's.  The
+ *     rows and their order are BK_GEO's and BK_TEXT's: the result is byte
+ *     for byte the same.  Should a thread fail, the SQL way does it.
  * Everything else (rows, history, audit, outbox) is written as usual, by
  * the usual functions, in the caller's transactions (store_begin/commit).
  * store_bulk_end puts synchronous=FULL and the usual cache back, and
@@ -36,6 +44,13 @@ struct store_bulk;
  * NULL with store_error() (s is then as before).
  */
 struct store_bulk *store_bulk_begin(struct store *s, size_t n);
+
+/*
+ * Say that the caller has just committed a transaction of the load: a
+ * helper thread builds the R*Tree of a fresh database from the committed
+ * reports while the load goes on.  b may be NULL.
+ */
+void store_bulk_committed(struct store_bulk *b);
 
 /*
  * Finish the load, outside a transaction: index the reports written since

@@ -74,6 +74,13 @@ class SeedChecks:
             "g.min_lon <= r.lon AND g.max_lon >= r.lon").fetchone()[0], n)
         self.assertEqual(c.execute("PRAGMA integrity_check").fetchone()[0],
                          "ok")
+        # A fresh load's R*Tree and text index are built on threads into
+        # files of their own and copied in: the tree is whole, the files
+        # gone.
+        self.assertEqual(c.execute(
+            "SELECT rtreecheck('report_geo')").fetchone()[0], "ok")
+        for side in ("-bulkgeo", "-bulktext"):
+            self.assertFalse(os.path.exists(self.server.db + side))
         # Every text row sits under its report's key.
         self.assertEqual(c.execute(
             "SELECT count(*) FROM report_text_docsize d JOIN "

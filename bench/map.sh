@@ -24,17 +24,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-REPORTS=${BENCH_REPORTS:-1000000}
-DURATION=${BENCH_DURATION:-15s}
-CONNS=${BENCH_CONNS:-32}
-THREADS=${BENCH_THREADS:-8}
-WORKERS=${BENCH_WORKERS:-$(nproc)}
-VPORT=${BENCH_PORT:-18090}
-NPORT=$((VPORT + 1))
-OUT=bench/out/map
-DB=${BENCH_DB:-bench/out/bench.db}
-VECHE=${VECHE:-./build/veche}
-BEFORE=${VECHE_BEFORE:-}
+. bench/wrk.sh
+bench_settings 18090 map
 WITH_BBOX=${BENCH_BBOX:-1}
 CITY=data/demo/city.json
 # The demo city's box: min_long min_lat max_long max_lat.
@@ -55,7 +46,6 @@ if [ ! -f "$DB" ]; then
 	$VECHE seed --db "$DB" --reports "$REPORTS" --days 365
 fi
 
-. bench/wrk.sh
 trap cleanup EXIT INT TERM
 
 V=http://127.0.0.1:$VPORT

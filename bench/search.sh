@@ -22,17 +22,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-REPORTS=${BENCH_REPORTS:-1000000}
-DURATION=${BENCH_DURATION:-15s}
-CONNS=${BENCH_CONNS:-32}
-THREADS=${BENCH_THREADS:-8}
-WORKERS=${BENCH_WORKERS:-$(nproc)}
-VPORT=${BENCH_PORT:-18100}
-NPORT=$((VPORT + 1))
-OUT=bench/out/search
-DB=${BENCH_DB:-bench/out/bench.db}
-VECHE=${VECHE:-./build/veche}
-BEFORE=${VECHE_BEFORE:-}
+. bench/wrk.sh
+bench_settings 18100 search
 BEFORE_DB=${BENCH_DB_BEFORE:-}
 QUERIES=bench/search-queries.txt
 PATHQ="/open311/v2/requests.json?page_size=20&q="
@@ -122,7 +113,6 @@ measure() {
 	    b * 1e6 / hz / n }')"
 }
 
-. bench/wrk.sh
 trap cleanup EXIT INT TERM
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 : > "$OUT/results.txt"

@@ -3,6 +3,24 @@
 # WORKERS (and NPORT or a port given), serve VPORT and THREADS.  Callers
 # trap cleanup on EXIT INT TERM.
 #
+# bench_settings PORT NAME: the settings the one-database benchmarks share
+# (map.sh, search.sh), from the environment or their defaults: REPORTS,
+# DURATION, CONNS, THREADS, WORKERS, VPORT (default PORT), NPORT, OUT
+# (bench/out/NAME), DB, VECHE and BEFORE.
+bench_settings() {
+	REPORTS=${BENCH_REPORTS:-1000000}
+	DURATION=${BENCH_DURATION:-15s}
+	CONNS=${BENCH_CONNS:-32}
+	THREADS=${BENCH_THREADS:-8}
+	WORKERS=${BENCH_WORKERS:-$(nproc)}
+	VPORT=${BENCH_PORT:-$1}
+	NPORT=$((VPORT + 1))
+	OUT=bench/out/$2
+	DB=${BENCH_DB:-bench/out/bench.db}
+	VECHE=${VECHE:-./build/veche}
+	BEFORE=${VECHE_BEFORE:-}
+}
+
 # run_wrk NAME CONNS URL [script and its args]: one wrk run into
 # $OUT/NAME.wrk; prints "NAME|req/s|p50|p99|non-2xx"
 run_wrk() {

@@ -64,6 +64,7 @@ enum {
 	ST_POINTS_SINCE,
 	ST_READ_BEGIN,
 	ST_READ_END,
+	ST_SEARCH_KEY_LOCK,
 	ST__MAX
 };
 
@@ -127,6 +128,8 @@ static const char *const stmt_sql[ST__MAX] = {
 	/* Rows read one by one in one snapshot (store_report_rows). */
 	[ST_READ_BEGIN] = "BEGIN",
 	[ST_READ_END] = "COMMIT",
+	/* SQLite: the one writer keys a second's reports; never stepped. */
+	[ST_SEARCH_KEY_LOCK] = "SELECT ?1",
 };
 
 const struct stmt_table store_reports_stmts = { stmt_sql, ST__MAX };
@@ -146,6 +149,8 @@ const struct stmt_table store_reports_stmts = { stmt_sql, ST__MAX };
 	"(SELECT string_agg(url, '" LIST_SEP "' ORDER BY ord) " \
 	"FROM report_media m WHERE m.report = r.id), " \
 	"r.reject_reason, r.fixed"
+/* The advisory lock class of a second's text keys, any fixed number. */
+#define SEARCH_KEY_LOCK_CLASS "7312"
 #define SEARCH_KEY_PG(p) "(CAST(" p " AS BIGINT) << " SEARCH_KEY_SHIFT ")"
 
 static const char *const stmt_pg[ST__MAX] = {
@@ -171,6 +176,14 @@ static const char *const stmt_pg[ST__MAX] = {
 	    "WHERE requested > ?1 AND requested >= ?2 AND requested <= ?3 "
 	    "LIMIT ?4) AS q",
 	[ST_READ_BEGIN] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+	/*
+	 * Several writers: the second's next key is read after the lock of
+	 * that second (class SEARCH_KEY_LOCK_CLASS, until the transaction
+	 * ends), so two processes never take one key.
+	 */
+	[ST_SEARCH_KEY_LOCK] = "SELECT pg_advisory_xact_lock("
+	    SEARCH_KEY_LOCK_CLASS ", CAST(CAST(?1 AS BIGINT) % 2147483647 "
+	    "AS INTEGER))",
 };
 
 const struct stmt_table store_reports_stmts_pg = { stmt_pg, ST__MAX };
@@ -503,6 +516,14 @@ report_index_text(struct store *s, const struct report *r, int64_t rid)
 	const char *d = r->description ? r->description : "";
 	int64_t key;
 
+	if (sql_conn_engine(s->conn) == SQL_PG) {
+		struct sql_stmt *lk = ss_stmt(s, STORE_MOD_REPORTS,
+		    ST_SEARCH_KEY_LOCK);
+
+		sql_bind_int64(lk, 1, r->requested);
+		if (ss_done(s, lk, "locking the second's text keys") == -1)
+			return -1;
+	}
 	sql_bind_int64(st, 1, r->requested);
 	sql_bind_int64(st, 2, rid);
 	if (ss_row(s, st, "keying report text", ss_int64_row, &key) != 0)

@@ -4983,6 +4983,46 @@ reports(enum sql_engine engine)
 	store_gone(s, dir);
 }
 
+/*
+ * PostgreSQL has many writers: a report's insert holds the lock of its
+ * second's text keys until its transaction ends, so a second process's
+ * report of that second reads the next key after the first's commit.
+ */
+static void
+test_report_keys_locked_pg(void **state)
+{
+	const int64_t t = 1781506800;
+	struct sql_stmt *st;
+	struct seen o = { "", 0 };
+	struct report_query q;
+	char dir[64], sql[160];
+	int own, i;
+	struct store *s1 = store_of(SQL_PG, dir, sizeof(dir));
+	struct store *s2 = reopen(SQL_PG, dir);
+
+	(void)state;
+	snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_xact_lock(7312, "
+	    "%lld)", (long long)t);
+	assert_int_equal(sql_prepare(s2->conn, SLOTS - 1, sql, NULL), 0);
+	st = sql_stmt(s2->conn, SLOTS - 1);
+	assert_int_equal(ss_tx_begin(s1, &own), 0);
+	report_put(s1, "ta", t, 1, "Яма", NULL);
+	/* Held by s1's open transaction; free once it commits. */
+	for (i = 0; i < 2; i++) {
+		if (i == 1)
+			assert_int_equal(ss_tx_end(s1, own, 1), 0);
+		assert_int_equal(sql_step(st), SQL_ROW);
+		assert_int_equal(sql_column_int(st, 0), i);
+		sql_reset(st);          /* autocommit: a lock taken goes */
+	}
+	report_put(s2, "tb", t, 1, "Ямы", NULL);
+	memset(&q, 0, sizeof(q));
+	q.text = "\"яма\"";
+	assert_string_equal(found(s1, &q, &o), "2,1,");
+	store_close(s2);
+	store_gone(s1, dir);
+}
+
 static void
 test_reports_sqlite(void **state)
 {
@@ -5065,6 +5105,7 @@ main(void)
 		cmocka_unit_test(test_listening_pg),
 		cmocka_unit_test(test_reports_sqlite),
 		cmocka_unit_test(test_reports_pg),
+		cmocka_unit_test(test_report_keys_locked_pg),
 		cmocka_unit_test(test_rate_hits_shared_pg),
 	};
 

@@ -17,6 +17,8 @@
 
 /* Statement slots: as sqlite.c's fixed part of its cache. */
 #define SLOTS ((size_t)STORE_MOD__MAX * STORE_MOD_STMTS)
+/* The first report query shape's slot on PostgreSQL (ss_shape). */
+#define SHAPES (SLOTS + 1)
 
 struct sql_stmt *
 ss_stmt(struct store *s, enum store_module m, int idx)
@@ -36,6 +38,28 @@ ss_stmt(struct store *s, enum store_module m, int idx)
 		snprintf(s->err, sizeof(s->err), "statement %d of subject %d "
 		    "not prepared in this store", idx, (int)m);
 	return st;
+}
+
+struct sql_stmt *
+ss_shape(struct store *s, size_t shape, const char *sql)
+{
+	struct sql_stmt *st;
+
+	if (s->db != NULL || shape >= STORE_QUERY_SHAPES) {
+		snprintf(s->err, sizeof(s->err), "query shape %zu: not a "
+		    "PostgreSQL store's", shape);
+		return NULL;
+	}
+	st = &s->conn->stmt[SHAPES + shape];
+	if (st->pg != NULL)
+		return st;
+	if (sql == NULL)
+		return NULL;
+	if (sql_prepare(s->conn, SHAPES + shape, sql, NULL) == -1) {
+		ss_set_err(s, "preparing report query");
+		return NULL;
+	}
+	return sql_stmt(s->conn, SHAPES + shape);
 }
 
 void
@@ -399,6 +423,8 @@ static const struct {
 	    &store_delivery_stmts_pg },
 	{ STORE_MOD_SOCIAL, &store_social_stmts, &store_social_stmts_pg },
 	{ STORE_MOD_POSTS, &store_posts_stmts, NULL },
+	/* Its statements but the report query's shapes (sqlite_reports.c). */
+	{ STORE_MOD_REPORTS, &store_reports_stmts, &store_reports_stmts_pg },
 	/* PostgreSQL's texts only: SQLite has none (sql_ratelimit.c). */
 	{ STORE_MOD_RATELIMIT, &store_ratelimit_stmts_pg, NULL },
 };
@@ -440,7 +466,9 @@ ss_open_pg(const char *url, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if ((s->conn = sql_conn_pg(url, SLOTS + 1, err, errlen)) == NULL)
+	/* The subjects', the version query's, the report query's shapes. */
+	if ((s->conn = sql_conn_pg(url, SHAPES + STORE_QUERY_SHAPES, err,
+	    errlen)) == NULL)
 		goto fail;
 	if (ss_migrate(s->conn, converted_schemas, sizeof(converted_schemas) /
 	    sizeof(converted_schemas[0]), err, errlen) == -1)

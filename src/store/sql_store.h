@@ -20,6 +20,14 @@
  */
 struct sql_stmt *ss_stmt(struct store *s, enum store_module m, int idx);
 
+/*
+ * A report query's shape on a PostgreSQL store (as sq_shape on SQLite):
+ * its own slot past the subjects', prepared from sql on first use and
+ * kept for the connection's life; with sql NULL, NULL if not prepared
+ * yet (no error).  NULL with s->err on SQLite or a failed prepare.
+ */
+struct sql_stmt *ss_shape(struct store *s, size_t shape, const char *sql);
+
 /* Set s->err to "what: <the engine's message>". */
 void ss_set_err(struct store *s, const char *what);
 
@@ -118,6 +126,7 @@ extern const struct stmt_table store_lease_stmts_pg;
 extern const struct stmt_table store_delivery_stmts_pg;
 extern const struct stmt_table store_social_stmts_pg;
 extern const struct stmt_table store_ratelimit_stmts_pg;
+extern const struct stmt_table store_reports_stmts_pg;
 
 /* A converted module's PostgreSQL migrations, numbered as its SQLite list. */
 extern const struct migration_set store_help_schema_pg;

@@ -9,6 +9,11 @@
  * filters are present; each such shape is prepared once and kept in the
  * connection's statement cache (sq_shape), keyed by the filter bits and
  * the order.  User input is only ever bound.
+ *
+ * On the statement layer (sql_store.h, docs/scaling.md): every statement
+ * runs on SQLite and PostgreSQL (stmt_pg where the dialects differ); the
+ * query shapes are built per engine (query_stmt, query_pg), SQLite's
+ * stepped as they were.
  */
 #include <ctype.h>
 #include <math.h>
@@ -17,7 +22,7 @@
 #include <string.h>
 
 #include "veche.h"
-#include "store/sqlite_internal.h"
+#include "store/sql_store.h"
 #include "store/store.h"
 
 #define LIST_SEP        "\x1f"   /* separates media URLs in one column */
@@ -59,6 +64,7 @@ enum {
 	ST_POINTS_SINCE,
 	ST_READ_BEGIN,
 	ST_READ_END,
+	ST_SEARCH_KEY_LOCK,
 	ST__MAX
 };
 
@@ -66,16 +72,17 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_REPORT_INSERT] = "INSERT INTO reports(token, service, agency, "
 	    "status, status_notes, lat, lon, address, address_id, zipcode, "
 	    "description, requested, updated, register_due, expected) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14, ?15) RETURNING id",
 	[ST_REPORT_MEDIA_PUT] = "INSERT INTO report_media(report, ord, url) "
-	    "VALUES (?, ?, ?)",
+	    "VALUES (?1, ?2, ?3)",
 	[ST_REPORT_ATTR_PUT] = "INSERT INTO report_attrs(report, ord, code, "
-	    "value) VALUES (?, ?, ?, ?)",
+	    "value) VALUES (?1, ?2, ?3, ?4)",
 	[ST_REPORT_CONTACT_PUT] = "INSERT INTO report_contacts(report, "
 	    "first_name, last_name, email, phone, device_id, account_id) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_REPORT_GEO_PUT] = "INSERT INTO report_geo(id, min_lat, max_lat, "
-	    "min_lon, max_lon) VALUES (?, ?, ?, ?, ?)",
+	    "min_lon, max_lon) VALUES (?1, ?2, ?3, ?4, ?5)",
 	/*
 	 * Report ?2, requested at ?1, under the next free key of that second
 	 * in the text index (SEARCH_KEY_SHIFT; core migration 6).
@@ -83,46 +90,103 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_SEARCH_KEY_PUT] = "INSERT INTO report_search_keys(key, report) "
 	    "SELECT coalesce(max(key) + 1, ?1 << " SEARCH_KEY_SHIFT "), ?2 "
 	    "FROM report_search_keys WHERE key >= ?1 << " SEARCH_KEY_SHIFT
-	    " AND key < (?1 + 1) << " SEARCH_KEY_SHIFT,
+	    " AND key < (?1 + 1) << " SEARCH_KEY_SHIFT " RETURNING key",
 	[ST_REPORT_TEXT_PUT] = "INSERT INTO report_text(rowid, description, "
-	    "address) VALUES (?, ?, ?)",
+	    "address) VALUES (?1, ?2, ?3)",
 	[ST_REPORT_COUNT] = "SELECT count(*) FROM reports",
 	[ST_REPORT_GET] = "SELECT " REPORT_COLUMNS " FROM reports r "
-	    "WHERE r.id = ?",
+	    "WHERE r.id = ?1",
 	[ST_REPORT_BY_TOKEN] = "SELECT " REPORT_COLUMNS " FROM reports r "
-	    "WHERE r.token = ?",
+	    "WHERE r.token = ?1",
 	[ST_REPORT_ATTRS] = "SELECT code, value FROM report_attrs "
-	    "WHERE report = ? ORDER BY ord",
+	    "WHERE report = ?1 ORDER BY ord",
 	[ST_REPORT_CONTACT] = "SELECT first_name, last_name, email, phone, "
-	    "device_id, account_id FROM report_contacts WHERE report = ?",
-	[ST_REPORT_SET_STATUS] = "UPDATE reports SET status = ?, "
-	    "status_notes = coalesce(?, status_notes), updated = ? WHERE id = ?",
+	    "device_id, account_id FROM report_contacts WHERE report = ?1",
+	[ST_REPORT_SET_STATUS] = "UPDATE reports SET status = ?1, "
+	    "status_notes = coalesce(?2, status_notes), updated = ?3 "
+	    "WHERE id = ?4",
 	[ST_UPDATE_INSERT] = "INSERT INTO report_updates(report, status, "
-	    "description, media_url, created) VALUES (?, ?, ?, ?, ?)",
+	    "description, media_url, created) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_UPDATE_QUERY] = "SELECT id, report, status, description, media_url, "
-	    "created FROM report_updates WHERE created > ? AND created <= ? "
-	    "ORDER BY created, id LIMIT ?",
+	    "created FROM report_updates WHERE created > ?1 AND created <= ?2 "
+	    "ORDER BY created, id LIMIT ?3",
 	[ST_GEO_PROBE] = "SELECT count(*) FROM (SELECT 1 FROM report_geo "
-	    "WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND "
-	    "min_lon <= ? LIMIT ?)",
+	    "WHERE max_lat >= ?1 AND min_lat <= ?2 AND max_lon >= ?3 AND "
+	    "min_lon <= ?4 LIMIT ?5)",
 	[ST_UPDATED_PROBE] = "SELECT count(*) FROM (SELECT 1 FROM reports "
-	    "INDEXED BY reports_updated WHERE updated > ? LIMIT ?)",
+	    "INDEXED BY reports_updated WHERE updated > ?1 LIMIT ?2)",
 	[ST_REQUESTED_PROBE] = "SELECT count(*) FROM (SELECT 1 FROM reports "
-	    "INDEXED BY reports_requested WHERE requested > ? AND "
-	    "requested >= ? AND requested <= ? LIMIT ?)",
+	    "INDEXED BY reports_requested WHERE requested > ?1 AND "
+	    "requested >= ?2 AND requested <= ?3 LIMIT ?4)",
 	/* The map's index (store_report_points): by rowid, by reports_updated. */
 	[ST_POINTS_AFTER] = "SELECT id, lat, lon, status, service, agency, "
-	    "requested, updated, address, fixed FROM reports WHERE id > ? "
+	    "requested, updated, address, fixed FROM reports WHERE id > ?1 "
 	    "ORDER BY id",
 	[ST_POINTS_SINCE] = "SELECT id, lat, lon, status, service, agency, "
 	    "requested, updated, address, fixed FROM reports "
-	    "WHERE updated >= ?",
+	    "WHERE updated >= ?1",
 	/* Rows read one by one in one snapshot (store_report_rows). */
 	[ST_READ_BEGIN] = "BEGIN",
 	[ST_READ_END] = "COMMIT",
+	/* SQLite: the one writer keys a second's reports; never stepped. */
+	[ST_SEARCH_KEY_LOCK] = "SELECT ?1",
 };
 
 const struct stmt_table store_reports_stmts = { stmt_sql, ST__MAX };
+
+/*
+ * PostgreSQL's texts where the dialects differ (docs/scaling.md): the
+ * media list by string_agg; a time shifted into a key as a BIGINT (an
+ * untyped parameter would be an INTEGER, and overflow); no INDEXED BY;
+ * subqueries in FROM named; LIMIT -1 as nullif; the box probe also as
+ * `&&` so report_geo's GiST index serves it; one snapshot for the rows
+ * read one by one (READ COMMITTED takes one per statement).
+ */
+#define REPORT_COLUMNS_PG \
+	"r.id, r.token, r.service, r.agency, r.status, r.status_notes, " \
+	"r.lat, r.lon, r.address, r.address_id, r.zipcode, r.description, " \
+	"r.requested, r.updated, r.register_due, r.expected, " \
+	"(SELECT string_agg(url, '" LIST_SEP "' ORDER BY ord) " \
+	"FROM report_media m WHERE m.report = r.id), " \
+	"r.reject_reason, r.fixed"
+/* The advisory lock class of a second's text keys, any fixed number. */
+#define SEARCH_KEY_LOCK_CLASS "7312"
+#define SEARCH_KEY_PG(p) "(CAST(" p " AS BIGINT) << " SEARCH_KEY_SHIFT ")"
+
+static const char *const stmt_pg[ST__MAX] = {
+	[ST_SEARCH_KEY_PUT] = "INSERT INTO report_search_keys(key, report) "
+	    "SELECT coalesce(max(key) + 1, " SEARCH_KEY_PG("?1") "), "
+	    "CAST(?2 AS BIGINT) FROM report_search_keys WHERE key >= "
+	    SEARCH_KEY_PG("?1") " AND key < " SEARCH_KEY_PG("?1 + 1")
+	    " RETURNING key",
+	[ST_REPORT_GET] = "SELECT " REPORT_COLUMNS_PG " FROM reports r "
+	    "WHERE r.id = ?1",
+	[ST_REPORT_BY_TOKEN] = "SELECT " REPORT_COLUMNS_PG " FROM reports r "
+	    "WHERE r.token = ?1",
+	[ST_UPDATE_QUERY] = "SELECT id, report, status, description, media_url, "
+	    "created FROM report_updates WHERE created > ?1 AND created <= ?2 "
+	    "ORDER BY created, id LIMIT nullif(?3, -1)",
+	[ST_GEO_PROBE] = "SELECT count(*) FROM (SELECT 1 FROM report_geo "
+	    "WHERE max_lat >= ?1 AND min_lat <= ?2 AND max_lon >= ?3 AND "
+	    "min_lon <= ?4 AND box(point(min_lon, min_lat), point(max_lon, "
+	    "max_lat)) && box(point(?3, ?1), point(?4, ?2)) LIMIT ?5) AS g",
+	[ST_UPDATED_PROBE] = "SELECT count(*) FROM (SELECT 1 FROM reports "
+	    "WHERE updated > ?1 LIMIT ?2) AS u",
+	[ST_REQUESTED_PROBE] = "SELECT count(*) FROM (SELECT 1 FROM reports "
+	    "WHERE requested > ?1 AND requested >= ?2 AND requested <= ?3 "
+	    "LIMIT ?4) AS q",
+	[ST_READ_BEGIN] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+	/*
+	 * Several writers: the second's next key is read after the lock of
+	 * that second (class SEARCH_KEY_LOCK_CLASS, until the transaction
+	 * ends), so two processes never take one key.
+	 */
+	[ST_SEARCH_KEY_LOCK] = "SELECT pg_advisory_xact_lock("
+	    SEARCH_KEY_LOCK_CLASS ", CAST(CAST(?1 AS BIGINT) % 2147483647 "
+	    "AS INTEGER))",
+};
+
+const struct stmt_table store_reports_stmts_pg = { stmt_pg, ST__MAX };
 
 /*
  * Filters of a report query, each a bit of the statement cache key.
@@ -190,6 +254,79 @@ static const char *const qfilter_sql[QF__MAX] = {
 	    " WHERE t.report_text MATCH ?)",
 	[QF_AFTER_ID] = "r.id > ?",
 };
+
+/*
+ * The same filters on PostgreSQL, each numbering its parameters from ?1
+ * (query_pg renumbers them in place): JSON lists read by
+ * json_array_elements_text, the status mask's bit compared, the radius's
+ * haversine written out as fn_distance computes it (sqlite.c), the words
+ * matched on report_text's tsvector through veche_match.  One plan each:
+ * PostgreSQL's planner chooses between the indexes itself.
+ */
+#define DISTANCE_PG \
+	"2 * 6371008.8 * asin(least(1.0, sqrt(power(sin(radians(?5 - r.lat)" \
+	" / 2), 2) + cos(radians(r.lat)) * cos(radians(?5)) *" \
+	" power(sin(radians(?6 - r.lon) / 2), 2)))) <= ?7"
+#define BOX_PG \
+	"r.id IN (SELECT id FROM report_geo WHERE max_lat >= ?1" \
+	" AND min_lat <= ?2 AND max_lon >= ?3 AND min_lon <= ?4" \
+	" AND box(point(min_lon, min_lat), point(max_lon, max_lat)) &&" \
+	" box(point(?3, ?1), point(?4, ?2)))"
+#define SCAN_PG \
+	"r.lat BETWEEN ?1 AND ?2 AND r.lon BETWEEN ?3 AND ?4"
+
+static const char *const qfilter_pg[QF__MAX] = {
+	[QF_IDS] = "r.id IN (SELECT CAST(value AS BIGINT) FROM"
+	    " json_array_elements_text(CAST(?1 AS JSON)) AS value)",
+	[QF_SERVICES] = "r.service IN (SELECT value FROM"
+	    " json_array_elements_text(CAST(?1 AS JSON)) AS value)",
+	[QF_STATUS] = "((CAST(?1 AS BIGINT) >> r.status) & 1) = 1",
+	[QF_START] = "r.requested >= ?1",
+	[QF_END] = "r.requested <= ?1",
+	[QF_UPDATED_AFTER] = "r.updated > ?1",
+	[QF_UPDATED_RECENT] = "r.updated > ?1",
+	[QF_UPDATED_BEFORE] = "r.updated < ?1",
+	[QF_BBOX] = BOX_PG,
+	[QF_BBOX_SCAN] = SCAN_PG,
+	[QF_RADIUS] = BOX_PG " AND " DISTANCE_PG,
+	[QF_RADIUS_SCAN] = SCAN_PG " AND " DISTANCE_PG,
+	[QF_AGENCY] = "r.agency = ?1",
+	[QF_TEXT] = "r.id IN (SELECT k.report FROM report_text t"
+	    " JOIN report_search_keys k ON k.key = t.rowid"
+	    " WHERE t.fts @@ veche_match(?1, 'russian'))",
+	[QF_AFTER_ID] = "r.id > ?1",
+};
+
+/*
+ * Append frag to sql at *len, its parameters ?1, ?2 ... numbered from
+ * *next on; *next moves past the highest.  -1 when sql is full.
+ */
+static int
+append_numbered(char *sql, size_t size, size_t *len, const char *frag,
+    int *next)
+{
+	const char *p;
+	char *end;
+	long n, top = 0;
+	int w;
+
+	for (p = frag; *p != '\0'; p++) {
+		if (*p == '?' && isdigit((unsigned char)p[1])) {
+			n = strtol(p + 1, &end, 10);
+			w = snprintf(sql + *len, size - *len, "?%ld",
+			    *next + n - 1);
+			if (n > top)
+				top = n;
+			p = end - 1;
+		} else
+			w = snprintf(sql + *len, size - *len, "%c", *p);
+		if (w < 0 || (size_t)w >= size - *len)
+			return -1;
+		*len += (size_t)w;
+	}
+	*next += (int)top;
+	return 0;
+}
 
 /*
  * A text search newest first walks report_text's matches in key order
@@ -340,12 +477,12 @@ static int
 text_put(struct store *s, int64_t key, const char *description,
     const char *address)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_TEXT_PUT);
+	struct sql_stmt *st = ss_stmt(s, STORE_MOD_REPORTS, ST_REPORT_TEXT_PUT);
 
-	sqlite3_bind_int64(st, 1, key);
-	sq_bind_text(st, 2, description);
-	sq_bind_text(st, 3, address);
-	return sq_step_done(s, st, "indexing report text");
+	sql_bind_int64(st, 1, key);
+	sql_bind_text(st, 2, description);
+	sql_bind_text(st, 3, address);
+	return ss_done(s, st, "indexing report text");
 }
 
 void
@@ -375,15 +512,22 @@ sq_text_flush(struct store *s)
 static int
 report_index_text(struct store *s, const struct report *r, int64_t rid)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_SEARCH_KEY_PUT);
+	struct sql_stmt *st = ss_stmt(s, STORE_MOD_REPORTS, ST_SEARCH_KEY_PUT);
 	const char *d = r->description ? r->description : "";
 	int64_t key;
 
-	sqlite3_bind_int64(st, 1, r->requested);
-	sqlite3_bind_int64(st, 2, rid);
-	if (sq_step_done(s, st, "keying report text") == -1)
+	if (sql_conn_engine(s->conn) == SQL_PG) {
+		struct sql_stmt *lk = ss_stmt(s, STORE_MOD_REPORTS,
+		    ST_SEARCH_KEY_LOCK);
+
+		sql_bind_int64(lk, 1, r->requested);
+		if (ss_done(s, lk, "locking the second's text keys") == -1)
+			return -1;
+	}
+	sql_bind_int64(st, 1, r->requested);
+	sql_bind_int64(st, 2, rid);
+	if (ss_row(s, st, "keying report text", ss_int64_row, &key) != 0)
 		return -1;
-	key = sqlite3_last_insert_rowid(s->db);
 	if (s->text_defer)
 		return text_hold(s, key, d, r->address);
 	return text_put(s, key, d, r->address);
@@ -393,79 +537,78 @@ static int
 report_insert(struct store *s, const struct report *r, const struct contact *c,
     int64_t *id)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_INSERT);
+	struct sql_stmt *st = ss_stmt(s, STORE_MOD_REPORTS, ST_REPORT_INSERT);
 	int64_t rid;
 	size_t i;
 
-	sq_bind_text(st, 1, r->token);
-	sq_bind_text(st, 2, r->service_code);
-	sq_bind_text(st, 3, r->agency);
-	sqlite3_bind_int(st, 4, (int)r->status);
-	sq_bind_text(st, 5, r->status_notes);
+	sql_bind_text(st, 1, r->token);
+	sql_bind_text(st, 2, r->service_code);
+	sql_bind_text(st, 3, r->agency);
+	sql_bind_int(st, 4, (int)r->status);
+	sql_bind_text(st, 5, r->status_notes);
 	if (r->has_point) {
-		sqlite3_bind_double(st, 6, r->lat);
-		sqlite3_bind_double(st, 7, r->lon);
+		sql_bind_double(st, 6, r->lat);
+		sql_bind_double(st, 7, r->lon);
 	}
-	sq_bind_text(st, 8, r->address);
-	sq_bind_text(st, 9, r->address_id);
-	sq_bind_text(st, 10, r->zipcode);
-	sq_bind_text(st, 11, r->description ? r->description : "");
-	sqlite3_bind_int64(st, 12, r->requested);
-	sqlite3_bind_int64(st, 13, r->updated);
-	sqlite3_bind_int64(st, 14, r->register_due);
-	sqlite3_bind_int64(st, 15, r->expected);
-	if (sq_step_done(s, st, "writing report") == -1)
+	sql_bind_text(st, 8, r->address);
+	sql_bind_text(st, 9, r->address_id);
+	sql_bind_text(st, 10, r->zipcode);
+	sql_bind_text(st, 11, r->description ? r->description : "");
+	sql_bind_int64(st, 12, r->requested);
+	sql_bind_int64(st, 13, r->updated);
+	sql_bind_int64(st, 14, r->register_due);
+	sql_bind_int64(st, 15, r->expected);
+	if (ss_row(s, st, "writing report", ss_int64_row, &rid) != 0)
 		return -1;
-	rid = sqlite3_last_insert_rowid(s->db);
 	for (i = 0; i < r->nmedia; i++) {
-		st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_MEDIA_PUT);
-		sqlite3_bind_int64(st, 1, rid);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-		sq_bind_text(st, 3, r->media[i]);
-		if (sq_step_done(s, st, "writing report media") == -1)
+		st = ss_stmt(s, STORE_MOD_REPORTS, ST_REPORT_MEDIA_PUT);
+		sql_bind_int64(st, 1, rid);
+		sql_bind_int64(st, 2, (int64_t)i);
+		sql_bind_text(st, 3, r->media[i]);
+		if (ss_done(s, st, "writing report media") == -1)
 			return -1;
 	}
 	for (i = 0; i < r->nattrs; i++) {
-		st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_ATTR_PUT);
-		sqlite3_bind_int64(st, 1, rid);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-		sq_bind_text(st, 3, r->attrs[i].code);
-		sq_bind_text(st, 4, r->attrs[i].value);
-		if (sq_step_done(s, st, "writing report attribute") == -1)
+		st = ss_stmt(s, STORE_MOD_REPORTS, ST_REPORT_ATTR_PUT);
+		sql_bind_int64(st, 1, rid);
+		sql_bind_int64(st, 2, (int64_t)i);
+		sql_bind_text(st, 3, r->attrs[i].code);
+		sql_bind_text(st, 4, r->attrs[i].value);
+		if (ss_done(s, st, "writing report attribute") == -1)
 			return -1;
 	}
 	if (c != NULL) {
-		st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_CONTACT_PUT);
-		sqlite3_bind_int64(st, 1, rid);
-		sq_bind_text(st, 2, c->first_name);
-		sq_bind_text(st, 3, c->last_name);
-		sq_bind_text(st, 4, c->email);
-		sq_bind_text(st, 5, c->phone);
-		sq_bind_text(st, 6, c->device_id);
-		sq_bind_text(st, 7, c->account_id);
-		if (sq_step_done(s, st, "writing report contact") == -1)
+		st = ss_stmt(s, STORE_MOD_REPORTS, ST_REPORT_CONTACT_PUT);
+		sql_bind_int64(st, 1, rid);
+		sql_bind_text(st, 2, c->first_name);
+		sql_bind_text(st, 3, c->last_name);
+		sql_bind_text(st, 4, c->email);
+		sql_bind_text(st, 5, c->phone);
+		sql_bind_text(st, 6, c->device_id);
+		sql_bind_text(st, 7, c->account_id);
+		if (ss_done(s, st, "writing report contact") == -1)
 			return -1;
 	}
 	/* A bulk load (sqlite_bulk.c) adds both entries at its end. */
 	if (r->has_point && !s->defer_index) {
-		st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_GEO_PUT);
-		sqlite3_bind_int64(st, 1, rid);
-		sqlite3_bind_double(st, 2, r->lat);
-		sqlite3_bind_double(st, 3, r->lat);
-		sqlite3_bind_double(st, 4, r->lon);
-		sqlite3_bind_double(st, 5, r->lon);
-		if (sq_step_done(s, st, "indexing report location") == -1)
+		st = ss_stmt(s, STORE_MOD_REPORTS, ST_REPORT_GEO_PUT);
+		sql_bind_int64(st, 1, rid);
+		sql_bind_double(st, 2, r->lat);
+		sql_bind_double(st, 3, r->lat);
+		sql_bind_double(st, 4, r->lon);
+		sql_bind_double(st, 5, r->lon);
+		if (ss_done(s, st, "indexing report location") == -1)
 			return -1;
 	}
 	if (!s->defer_index && report_index_text(s, r, rid) == -1)
 		return -1;
-	st = sq_stmt(s, STORE_MOD_REPORTS, ST_UPDATE_INSERT);
-	sqlite3_bind_int64(st, 1, rid);
-	sqlite3_bind_int(st, 2, (int)r->status);
-	sq_bind_text(st, 3, r->status_notes);
-	sq_bind_text(st, 4, r->nmedia > 0 ? r->media[0] : NULL);
-	sqlite3_bind_int64(st, 5, r->requested);
-	if (sq_step_done(s, st, "recording report history") == -1)
+	st = ss_stmt(s, STORE_MOD_REPORTS, ST_UPDATE_INSERT);
+	sql_bind_int64(st, 1, rid);
+	sql_bind_int(st, 2, (int)r->status);
+	sql_bind_text(st, 3, r->status_notes);
+	sql_bind_text(st, 4, r->nmedia > 0 ? r->media[0] : NULL);
+	sql_bind_int64(st, 5, r->requested);
+	if (ss_done(s, st, "recording report history") == -1)
 		return -1;
 	*id = rid;
 	return 0;
@@ -477,39 +620,39 @@ store_report_insert(struct store *s, const struct report *r,
 {
 	int own;
 
-	if (sq_tx_begin(s, &own) == -1)
+	if (ss_tx_begin(s, &own) == -1)
 		return -1;
-	return sq_tx_end(s, own, report_insert(s, r, c, id) == 0);
+	return ss_tx_end(s, own, report_insert(s, r, c, id) == 0);
 }
 
 int
 store_report_count(struct store *s, int64_t *count)
 {
-	return sq_row(s, sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_COUNT),
-	    "counting reports", sq_int64_row, count) == 0 ? 0 : -1;
+	return ss_row(s, ss_stmt(s, STORE_MOD_REPORTS, ST_REPORT_COUNT),
+	    "counting reports", ss_int64_row, count) == 0 ? 0 : -1;
 }
 
 static int
 set_status(struct store *s, int64_t id, enum report_status status,
     const char *note, int64_t now)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_SET_STATUS);
+	struct sql_stmt *st = ss_stmt(s, STORE_MOD_REPORTS, ST_REPORT_SET_STATUS);
 
-	sqlite3_bind_int(st, 1, (int)status);
-	sq_bind_text(st, 2, note);
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_int64(st, 4, id);
-	if (sq_step_done(s, st, "changing report status") == -1)
+	sql_bind_int(st, 1, (int)status);
+	sql_bind_text(st, 2, note);
+	sql_bind_int64(st, 3, now);
+	sql_bind_int64(st, 4, id);
+	if (ss_done(s, st, "changing report status") == -1)
 		return -1;
-	if (sqlite3_changes(s->db) == 0)
+	if (sql_changes(s->conn) == 0)
 		return 1;
-	st = sq_stmt(s, STORE_MOD_REPORTS, ST_UPDATE_INSERT);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, (int)status);
-	sq_bind_text(st, 3, note);
-	sqlite3_bind_null(st, 4);
-	sqlite3_bind_int64(st, 5, now);
-	return sq_step_done(s, st, "recording report history");
+	st = ss_stmt(s, STORE_MOD_REPORTS, ST_UPDATE_INSERT);
+	sql_bind_int64(st, 1, id);
+	sql_bind_int(st, 2, (int)status);
+	sql_bind_text(st, 3, note);
+	sql_bind_null(st, 4);
+	sql_bind_int64(st, 5, now);
+	return ss_done(s, st, "recording report history");
 }
 
 int
@@ -518,10 +661,10 @@ store_report_set_status(struct store *s, int64_t id,
 {
 	int own, rc;
 
-	if (sq_tx_begin(s, &own) == -1)
+	if (ss_tx_begin(s, &own) == -1)
 		return -1;
 	rc = set_status(s, id, status, note, now);
-	return sq_tx_finish(s, own, rc);
+	return ss_tx_finish(s, own, rc);
 }
 
 /*
@@ -529,36 +672,36 @@ store_report_set_status(struct store *s, int64_t id,
  * array of VECHE_MAX_MEDIA entries, split from a copy in mbuf.
  */
 static void
-report_from_row(sqlite3_stmt *st, struct report *r, const char **media,
+report_from_row(struct sql_stmt *st, struct report *r, const char **media,
     char *mbuf, size_t mbuflen)
 {
 	const char *m;
 
 	memset(r, 0, sizeof(*r));
-	r->id = sqlite3_column_int64(st, 0);
-	r->token = sq_col_text(st, 1);
-	r->service_code = sq_col_text(st, 2);
-	r->agency = sq_col_text(st, 3);
-	r->status = (enum report_status)sqlite3_column_int(st, 4);
-	r->status_notes = sq_col_text(st, 5);
-	if (sqlite3_column_type(st, 6) != SQLITE_NULL) {
+	r->id = sql_column_int64(st, 0);
+	r->token = sql_column_text(st, 1);
+	r->service_code = sql_column_text(st, 2);
+	r->agency = sql_column_text(st, 3);
+	r->status = (enum report_status)sql_column_int(st, 4);
+	r->status_notes = sql_column_text(st, 5);
+	if (!sql_column_is_null(st, 6)) {
 		r->has_point = 1;
-		r->lat = sqlite3_column_double(st, 6);
-		r->lon = sqlite3_column_double(st, 7);
+		r->lat = sql_column_double(st, 6);
+		r->lon = sql_column_double(st, 7);
 	}
-	r->address = sq_col_text(st, 8);
-	r->address_id = sq_col_text(st, 9);
-	r->zipcode = sq_col_text(st, 10);
-	r->description = sq_col_text(st, 11);
-	r->requested = sqlite3_column_int64(st, 12);
-	r->updated = sqlite3_column_int64(st, 13);
-	r->register_due = sqlite3_column_int64(st, 14);
-	r->expected = sqlite3_column_int64(st, 15);
-	r->reject_reason = sqlite3_column_type(st, 17) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int(st, 17);
-	r->fixed = sqlite3_column_type(st, 18) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int(st, 18) != 0;
-	m = sq_col_text(st, 16);
+	r->address = sql_column_text(st, 8);
+	r->address_id = sql_column_text(st, 9);
+	r->zipcode = sql_column_text(st, 10);
+	r->description = sql_column_text(st, 11);
+	r->requested = sql_column_int64(st, 12);
+	r->updated = sql_column_int64(st, 13);
+	r->register_due = sql_column_int64(st, 14);
+	r->expected = sql_column_int64(st, 15);
+	r->reject_reason = sql_column_is_null(st, 17) ? -1 :
+	    sql_column_int(st, 17);
+	r->fixed = sql_column_is_null(st, 18) ? -1 :
+	    sql_column_int(st, 18) != 0;
+	m = sql_column_text(st, 16);
 	if (m != NULL && snprintf(mbuf, mbuflen, "%s", m) < (int)mbuflen) {
 		char *p = mbuf, *sep;
 
@@ -586,34 +729,61 @@ struct report_rows {
 
 /* A row of REPORT_COLUMNS, with its attributes, to fn. */
 static int
-report_row(sqlite3_stmt *st, void *arg)
+report_row(struct sql_stmt *st, void *arg)
 {
 	struct report_rows *e = arg;
-	sqlite3_stmt *as = sq_stmt(e->s, STORE_MOD_REPORTS, ST_REPORT_ATTRS);
+	struct sql_stmt *as = ss_stmt(e->s, STORE_MOD_REPORTS, ST_REPORT_ATTRS);
 	struct attr_value attrs[VECHE_MAX_ATTRS];
+	size_t at[VECHE_MAX_ATTRS][2], len = 0, cap = 0, n[2], i;
+	const char *v[2];
 	struct report r;
-	int ret;
+	char *buf = NULL, *nb;
+	int ret = 0;
 
 	report_from_row(st, &r, e->media, e->mbuf, MEDIA_BUF);
 	/*
-	 * fn reads the attributes' text while as is still on its rows, so
-	 * this loop is not sq_rows; a failing step ends the list.
+	 * A row's text lives until the next step (sql.h), so each attribute
+	 * is copied into buf (code and value, each ended by a zero byte) and
+	 * handed to fn after the last; a failing step ends the list.
 	 */
-	sqlite3_bind_int64(as, 1, r.id);
-	while (r.nattrs < VECHE_MAX_ATTRS && sqlite3_step(as) == SQLITE_ROW) {
-		attrs[r.nattrs].code = sq_col_text(as, 0);
-		attrs[r.nattrs].value = sq_col_text(as, 1);
+	sql_bind_int64(as, 1, r.id);
+	while (r.nattrs < VECHE_MAX_ATTRS && sql_step(as) == SQL_ROW) {
+		for (i = 0; i < 2; i++) {
+			v[i] = sql_column_text(as, (int)i);
+			n[i] = v[i] != NULL ? strlen(v[i]) + 1 : 1;
+		}
+		if (len + n[0] + n[1] > cap) {
+			cap = 2 * (len + n[0] + n[1]);
+			if ((nb = realloc(buf, cap)) == NULL) {
+				snprintf(e->s->err, sizeof(e->s->err),
+				    "reading report attributes: out of memory");
+				ret = -1;
+				goto out;
+			}
+			buf = nb;
+		}
+		for (i = 0; i < 2; i++) {
+			at[r.nattrs][i] = len;
+			memcpy(buf + len, v[i] != NULL ? v[i] : "", n[i]);
+			len += n[i];
+		}
 		r.nattrs++;
+	}
+	for (i = 0; i < r.nattrs; i++) {
+		attrs[i].code = buf + at[i][0];
+		attrs[i].value = buf + at[i][1];
 	}
 	r.attrs = attrs;
 	ret = e->fn(&r, e->arg);
-	sqlite3_reset(as);
+out:
+	sql_reset(as);
+	free(buf);
 	return ret;
 }
 
 /* Read one report by a bound single-row statement, with its attributes. */
 static int
-report_get(struct store *s, sqlite3_stmt *st,
+report_get(struct store *s, struct sql_stmt *st,
     int (*fn)(const struct report *, void *), void *arg)
 {
 	const char *media[VECHE_MAX_MEDIA];
@@ -621,11 +791,11 @@ report_get(struct store *s, sqlite3_stmt *st,
 	int ret;
 
 	if ((e.mbuf = malloc(MEDIA_BUF)) == NULL) {
-		sqlite3_clear_bindings(st);
+		sql_clear(st);
 		snprintf(s->err, sizeof(s->err), "out of memory");
 		return -1;
 	}
-	ret = sq_row(s, st, "reading report", report_row, &e);
+	ret = ss_row(s, st, "reading report", report_row, &e);
 	free(e.mbuf);
 	return ret;
 }
@@ -634,9 +804,9 @@ int
 store_report_get(struct store *s, int64_t id,
     int (*fn)(const struct report *, void *), void *arg)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_GET);
+	struct sql_stmt *st = ss_stmt(s, STORE_MOD_REPORTS, ST_REPORT_GET);
 
-	sqlite3_bind_int64(st, 1, id);
+	sql_bind_int64(st, 1, id);
 	return report_get(s, st, fn, arg);
 }
 
@@ -644,9 +814,9 @@ int
 store_report_by_token(struct store *s, const char *token,
     int (*fn)(const struct report *, void *), void *arg)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_BY_TOKEN);
+	struct sql_stmt *st = ss_stmt(s, STORE_MOD_REPORTS, ST_REPORT_BY_TOKEN);
 
-	sq_bind_text(st, 1, token);
+	sql_bind_text(st, 1, token);
 	return report_get(s, st, fn, arg);
 }
 
@@ -657,17 +827,17 @@ struct contact_rows {
 };
 
 static int
-contact_row(sqlite3_stmt *st, void *arg)
+contact_row(struct sql_stmt *st, void *arg)
 {
 	const struct contact_rows *e = arg;
 	struct contact c;
 
-	c.first_name = sq_col_text(st, 0);
-	c.last_name = sq_col_text(st, 1);
-	c.email = sq_col_text(st, 2);
-	c.phone = sq_col_text(st, 3);
-	c.device_id = sq_col_text(st, 4);
-	c.account_id = sq_col_text(st, 5);
+	c.first_name = sql_column_text(st, 0);
+	c.last_name = sql_column_text(st, 1);
+	c.email = sql_column_text(st, 2);
+	c.phone = sql_column_text(st, 3);
+	c.device_id = sql_column_text(st, 4);
+	c.account_id = sql_column_text(st, 5);
 	return e->fn(&c, e->arg);
 }
 
@@ -675,11 +845,11 @@ int
 store_report_contact(struct store *s, int64_t id,
     int (*fn)(const struct contact *, void *), void *arg)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_CONTACT);
+	struct sql_stmt *st = ss_stmt(s, STORE_MOD_REPORTS, ST_REPORT_CONTACT);
 	struct contact_rows e = { fn, arg };
 
-	sqlite3_bind_int64(st, 1, id);
-	return sq_row(s, st, "reading report contact", contact_row, &e);
+	sql_bind_int64(st, 1, id);
+	return ss_row(s, st, "reading report contact", contact_row, &e);
 }
 
 /*
@@ -726,7 +896,13 @@ json_list(const char *const *strs, const int64_t *ints, size_t n)
 	return b;
 }
 
-/* The prepared statement for a query shape, preparing it on first use. */
+/*
+ * The prepared statement for a query shape on SQLite, preparing it on
+ * first use into sqlite.c's shape cache (sq_shape); store_report_query
+ * steps it through the layer (a struct sql_stmt around it).  Its texts,
+ * their bare parameters and their plans are issue 11's, unchanged;
+ * PostgreSQL's shapes are query_pg's.
+ */
 static sqlite3_stmt *
 query_stmt(struct store *s, unsigned bits, enum report_order order)
 {
@@ -786,6 +962,42 @@ query_stmt(struct store *s, unsigned bits, enum report_order order)
 	return sq_shape(s, key, sql);
 }
 
+/*
+ * The query shape on PostgreSQL (ss_shape), preparing it on first use:
+ * the filters of bits (qfilter_pg) in the same order, so the parameters
+ * are bound as on SQLite, then the order and the page.
+ */
+static struct sql_stmt *
+query_pg(struct store *s, unsigned bits, enum report_order order)
+{
+	size_t key = (size_t)order * (1u << QF__MAX) + bits, len;
+	struct sql_stmt *st;
+	char sql[4096];
+	int i, next = 1, first = 1;
+
+	if ((st = ss_shape(s, key, NULL)) != NULL)
+		return st;
+	len = (size_t)snprintf(sql, sizeof(sql), "SELECT %s FROM reports r",
+	    REPORT_COLUMNS_PG);
+	for (i = 0; i < QF__MAX; i++) {
+		if (!(bits & (1u << i)))
+			continue;
+		if (append_numbered(sql, sizeof(sql), &len, first ? " WHERE " :
+		    " AND ", &next) == -1 || append_numbered(sql, sizeof(sql),
+		    &len, qfilter_pg[i], &next) == -1)
+			goto long_;
+		first = 0;
+	}
+	if (append_numbered(sql, sizeof(sql), &len, order_sql[order],
+	    &next) == -1 || append_numbered(sql, sizeof(sql), &len,
+	    " LIMIT nullif(?1, -1) OFFSET ?2", &next) == -1)
+		goto long_;
+	return ss_shape(s, key, sql);
+long_:
+	snprintf(s->err, sizeof(s->err), "query too long");
+	return NULL;
+}
+
 /* The box to search: the bbox, or the box around the radius circle. */
 static void
 query_box(const struct report_query *q, double box[4])
@@ -814,11 +1026,11 @@ struct probe {
 };
 
 static int
-probe_row(sqlite3_stmt *st, void *arg)
+probe_row(struct sql_stmt *st, void *arg)
 {
 	struct probe *p = arg;
 
-	p->below = sqlite3_column_int(st, 0) < p->limit;
+	p->below = sql_column_int(st, 0) < p->limit;
 	return 0;
 }
 
@@ -827,13 +1039,13 @@ probe_row(sqlite3_stmt *st, void *arg)
  * limit the last): 1 if it counts fewer than limit, 0 if not, -1.
  */
 static int
-probe_below(struct store *s, sqlite3_stmt *st, int param, int limit,
+probe_below(struct store *s, struct sql_stmt *st, int param, int limit,
     const char *what)
 {
 	struct probe p = { limit, -1 };
 
-	sqlite3_bind_int(st, param, limit);
-	if (sq_row(s, st, what, probe_row, &p) != 0)
+	sql_bind_int(st, param, limit);
+	if (ss_row(s, st, what, probe_row, &p) != 0)
 		return -1;
 	return p.below;
 }
@@ -842,11 +1054,11 @@ probe_below(struct store *s, sqlite3_stmt *st, int param, int limit,
 static int
 box_is_small(struct store *s, const double box[4])
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_GEO_PROBE);
+	struct sql_stmt *st = ss_stmt(s, STORE_MOD_REPORTS, ST_GEO_PROBE);
 	int i;
 
 	for (i = 0; i < 4; i++)
-		sqlite3_bind_double(st, i + 1, box[i]);
+		sql_bind_double(st, i + 1, box[i]);
 	return probe_below(s, st, 5, GEO_PROBE_LIMIT, "probing the area");
 }
 
@@ -854,9 +1066,9 @@ box_is_small(struct store *s, const double box[4])
 static int
 few_changed_after(struct store *s, int64_t t)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_UPDATED_PROBE);
+	struct sql_stmt *st = ss_stmt(s, STORE_MOD_REPORTS, ST_UPDATED_PROBE);
 
-	sqlite3_bind_int64(st, 1, t);
+	sql_bind_int64(st, 1, t);
 	return probe_below(s, st, 2, UPDATED_PROBE_LIMIT,
 	    "probing the changes");
 }
@@ -872,14 +1084,14 @@ few_changed_after(struct store *s, int64_t t)
 static int
 many_requested_after(struct store *s, const struct report_query *q)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_REQUESTED_PROBE);
+	struct sql_stmt *st = ss_stmt(s, STORE_MOD_REPORTS, ST_REQUESTED_PROBE);
 	int64_t n = (int64_t)(q->offset + q->limit);
 
 	if (q->limit == 0 || n > UPDATED_PROBE_LIMIT)
 		return 0;
-	sqlite3_bind_int64(st, 1, q->updated_after);
-	sqlite3_bind_int64(st, 2, q->start ? q->start : INT64_MIN);
-	sqlite3_bind_int64(st, 3, q->end ? q->end : INT64_MAX);
+	sql_bind_int64(st, 1, q->updated_after);
+	sql_bind_int64(st, 2, q->start ? q->start : INT64_MIN);
+	sql_bind_int64(st, 3, q->end ? q->end : INT64_MAX);
 	switch (probe_below(s, st, 4, (int)n, "probing the requests")) {
 	case -1:
 		return -1;
@@ -892,7 +1104,7 @@ many_requested_after(struct store *s, const struct report_query *q)
 
 /* A row of REPORT_COLUMNS, without attributes, to fn. */
 static int
-query_row(sqlite3_stmt *st, void *arg)
+query_row(struct sql_stmt *st, void *arg)
 {
 	struct report_rows *e = arg;
 	struct report r;
@@ -908,7 +1120,8 @@ store_report_query(struct store *s, const struct report_query *q,
 	const char *media[VECHE_MAX_MEDIA];
 	struct report_rows e = { s, fn, arg, media, NULL };
 	char *ids = NULL, *svcs = NULL, *mbuf = NULL, *expr = NULL;
-	sqlite3_stmt *st;
+	struct sql_stmt shape = { NULL, NULL }, *st = &shape;
+	int pg = s->db == NULL;
 	double box[4];
 	unsigned bits = 0;
 	int i = 1, ret = 0;
@@ -958,8 +1171,10 @@ store_report_query(struct store *s, const struct report_query *q,
 		bits |= 1u << QF_TEXT;
 	if (q->after_id != 0)
 		bits |= 1u << QF_AFTER_ID;
-	if ((unsigned)q->order >= ORDER__MAX ||
-	    (st = query_stmt(s, bits, q->order)) == NULL)
+	if ((unsigned)q->order >= ORDER__MAX)
+		return -1;
+	if (pg ? (st = query_pg(s, bits, q->order)) == NULL :
+	    (shape.lite = query_stmt(s, bits, q->order)) == NULL)
 		return -1;
 	if ((q->nids > 0 && (ids = json_list(NULL, q->ids, q->nids)) == NULL) ||
 	    (q->nservices > 0 &&
@@ -970,43 +1185,43 @@ store_report_query(struct store *s, const struct report_query *q,
 		goto out;
 	}
 	if (ids != NULL)
-		sq_bind_text(st, i++, ids);
+		sql_bind_text(st, i++, ids);
 	if (svcs != NULL)
-		sq_bind_text(st, i++, svcs);
+		sql_bind_text(st, i++, svcs);
 	if (q->status_mask != 0)
-		sqlite3_bind_int64(st, i++, q->status_mask);
+		sql_bind_int64(st, i++, q->status_mask);
 	if (q->start != 0)
-		sqlite3_bind_int64(st, i++, q->start);
+		sql_bind_int64(st, i++, q->start);
 	if (q->end != 0)
-		sqlite3_bind_int64(st, i++, q->end);
+		sql_bind_int64(st, i++, q->end);
 	if (q->updated_after != 0)
-		sqlite3_bind_int64(st, i++, q->updated_after);
+		sql_bind_int64(st, i++, q->updated_after);
 	if (q->updated_before != 0)
-		sqlite3_bind_int64(st, i++, q->updated_before);
+		sql_bind_int64(st, i++, q->updated_before);
 	if (q->has_bbox || q->has_radius) {
 		int k;
 
 		for (k = 0; k < 4; k++)
-			sqlite3_bind_double(st, i++, box[k]);
+			sql_bind_double(st, i++, box[k]);
 		if (q->has_radius) {
-			sqlite3_bind_double(st, i++, q->lat);
-			sqlite3_bind_double(st, i++, q->lon);
-			sqlite3_bind_double(st, i++, q->radius_m);
+			sql_bind_double(st, i++, q->lat);
+			sql_bind_double(st, i++, q->lon);
+			sql_bind_double(st, i++, q->radius_m);
 		}
 	}
 	if (q->agency != NULL)
-		sq_bind_text(st, i++, q->agency);
+		sql_bind_text(st, i++, q->agency);
 	if (q->text != NULL) {
-		if (text_plan(bits, q->order) != TEXT_SET)
+		if (!pg && text_plan(bits, q->order) != TEXT_SET)
 			expr = walk_expr(q->text);
-		sq_bind_text(st, i++, expr != NULL ? expr : q->text);
+		sql_bind_text(st, i++, expr != NULL ? expr : q->text);
 	}
 	if (q->after_id != 0)
-		sqlite3_bind_int64(st, i++, q->after_id);
-	sqlite3_bind_int64(st, i++, q->limit ? (sqlite3_int64)q->limit : -1);
-	sqlite3_bind_int64(st, i++, (sqlite3_int64)q->offset);
+		sql_bind_int64(st, i++, q->after_id);
+	sql_bind_int64(st, i++, q->limit ? (int64_t)q->limit : -1);
+	sql_bind_int64(st, i++, (int64_t)q->offset);
 	e.mbuf = mbuf;
-	ret = sq_rows(s, st, "querying reports", query_row, &e);
+	ret = ss_rows(s, st, "querying reports", query_row, &e);
 out:
 	free(expr);
 	free(mbuf);
@@ -1019,7 +1234,7 @@ int
 store_report_rows(struct store *s, const int64_t *ids, size_t n,
     int (*fn)(const struct report *, void *), void *arg)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_REPORT_GET);
+	struct sql_stmt *st = ss_stmt(s, STORE_MOD_REPORTS, ST_REPORT_GET);
 	const char *media[VECHE_MAX_MEDIA];
 	struct report_rows e = { s, fn, arg, media, NULL };
 	size_t i;
@@ -1036,25 +1251,25 @@ store_report_rows(struct store *s, const int64_t *ids, size_t n,
 	 * alone, each row would take and drop the WAL's read lock (fcntl
 	 * calls, a quarter of the request's time).
 	 */
-	own = sqlite3_get_autocommit(s->db);
-	if (own && sq_step_done(s, sq_stmt(s, STORE_MOD_REPORTS,
+	own = !sql_in_transaction(s->conn);
+	if (own && ss_done(s, ss_stmt(s, STORE_MOD_REPORTS,
 	    ST_READ_BEGIN), "beginning a read") == -1) {
 		free(e.mbuf);
 		return -1;
 	}
 	for (i = 0; i < n && ret == 0; i++) {
-		sqlite3_bind_int64(st, 1, ids[i]);
-		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		sql_bind_int64(st, 1, ids[i]);
+		if ((rc = sql_step(st)) == SQL_ROW)
 			ret = query_row(st, &e);
-		else if (rc != SQLITE_DONE) {
-			sq_set_err(s, "reading reports");
+		else if (rc != SQL_DONE) {
+			ss_set_err(s, "reading reports");
 			ret = -1;
 		}
-		sqlite3_reset(st);
+		sql_reset(st);
 	}
-	sqlite3_clear_bindings(st);
+	sql_clear(st);
 	free(e.mbuf);
-	if (own && sq_step_done(s, sq_stmt(s, STORE_MOD_REPORTS,
+	if (own && ss_done(s, ss_stmt(s, STORE_MOD_REPORTS,
 	    ST_READ_END), "ending a read") == -1)
 		return -1;
 	return ret;
@@ -1067,17 +1282,17 @@ struct update_rows {
 };
 
 static int
-update_row(sqlite3_stmt *st, void *arg)
+update_row(struct sql_stmt *st, void *arg)
 {
 	const struct update_rows *e = arg;
 	struct report_update u;
 
-	u.id = sqlite3_column_int64(st, 0);
-	u.report_id = sqlite3_column_int64(st, 1);
-	u.status = (enum report_status)sqlite3_column_int(st, 2);
-	u.description = sq_col_text(st, 3);
-	u.media_url = sq_col_text(st, 4);
-	u.created = sqlite3_column_int64(st, 5);
+	u.id = sql_column_int64(st, 0);
+	u.report_id = sql_column_int64(st, 1);
+	u.status = (enum report_status)sql_column_int(st, 2);
+	u.description = sql_column_text(st, 3);
+	u.media_url = sql_column_text(st, 4);
+	u.created = sql_column_int64(st, 5);
 	return e->fn(&u, e->arg);
 }
 
@@ -1085,13 +1300,13 @@ int
 store_update_query(struct store *s, int64_t after, int64_t before,
     size_t limit, int (*fn)(const struct report_update *, void *), void *arg)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_REPORTS, ST_UPDATE_QUERY);
+	struct sql_stmt *st = ss_stmt(s, STORE_MOD_REPORTS, ST_UPDATE_QUERY);
 	struct update_rows e = { fn, arg };
 
-	sqlite3_bind_int64(st, 1, after ? after : INT64_MIN);
-	sqlite3_bind_int64(st, 2, before ? before : INT64_MAX);
-	sqlite3_bind_int64(st, 3, limit ? (sqlite3_int64)limit : -1);
-	return sq_rows(s, st, "querying updates", update_row, &e);
+	sql_bind_int64(st, 1, after ? after : INT64_MIN);
+	sql_bind_int64(st, 2, before ? before : INT64_MAX);
+	sql_bind_int64(st, 3, limit ? (int64_t)limit : -1);
+	return ss_rows(s, st, "querying updates", update_row, &e);
 }
 
 /* What point_row hands a point to. */
@@ -1101,24 +1316,24 @@ struct point_rows {
 };
 
 static int
-point_row(sqlite3_stmt *st, void *arg)
+point_row(struct sql_stmt *st, void *arg)
 {
 	const struct point_rows *e = arg;
 	struct report_point p;
 
-	p.id = sqlite3_column_int64(st, 0);
-	p.has_point = sqlite3_column_type(st, 1) != SQLITE_NULL &&
-	    sqlite3_column_type(st, 2) != SQLITE_NULL;
-	p.lat = sqlite3_column_double(st, 1);
-	p.lon = sqlite3_column_double(st, 2);
-	p.status = (enum report_status)sqlite3_column_int(st, 3);
-	p.service = sq_col_text(st, 4);
-	p.agency = sq_col_text(st, 5);
-	p.requested = sqlite3_column_int64(st, 6);
-	p.updated = sqlite3_column_int64(st, 7);
-	p.address = sq_col_text(st, 8);
-	p.fixed = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int(st, 9) != 0;
+	p.id = sql_column_int64(st, 0);
+	p.has_point = !sql_column_is_null(st, 1) &&
+	    !sql_column_is_null(st, 2);
+	p.lat = sql_column_double(st, 1);
+	p.lon = sql_column_double(st, 2);
+	p.status = (enum report_status)sql_column_int(st, 3);
+	p.service = sql_column_text(st, 4);
+	p.agency = sql_column_text(st, 5);
+	p.requested = sql_column_int64(st, 6);
+	p.updated = sql_column_int64(st, 7);
+	p.address = sql_column_text(st, 8);
+	p.fixed = sql_column_is_null(st, 9) ? -1 :
+	    sql_column_int(st, 9) != 0;
 	return e->fn(&p, e->arg);
 }
 
@@ -1127,15 +1342,15 @@ store_report_points(struct store *s, int64_t after_id, int64_t since,
     int (*fn)(const struct report_point *, void *), void *arg)
 {
 	struct point_rows e = { fn, arg };
-	sqlite3_stmt *st;
+	struct sql_stmt *st;
 	int rc;
 
-	st = sq_stmt(s, STORE_MOD_REPORTS, ST_POINTS_AFTER);
-	sqlite3_bind_int64(st, 1, after_id);
-	if ((rc = sq_rows(s, st, "reading the map's reports", point_row,
+	st = ss_stmt(s, STORE_MOD_REPORTS, ST_POINTS_AFTER);
+	sql_bind_int64(st, 1, after_id);
+	if ((rc = ss_rows(s, st, "reading the map's reports", point_row,
 	    &e)) != 0)
 		return rc;
-	st = sq_stmt(s, STORE_MOD_REPORTS, ST_POINTS_SINCE);
-	sqlite3_bind_int64(st, 1, since);
-	return sq_rows(s, st, "reading the map's changes", point_row, &e);
+	st = ss_stmt(s, STORE_MOD_REPORTS, ST_POINTS_SINCE);
+	sql_bind_int64(st, 1, since);
+	return ss_rows(s, st, "reading the map's changes", point_row, &e);
 }

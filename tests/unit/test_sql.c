@@ -24,6 +24,7 @@
 
 #include "veche.h"
 #include "core/escalation.h"
+#include "core/search.h"
 #include "core/workflow.h"
 #include "store/sql.h"
 #include "store/sql_store.h"
@@ -4712,6 +4713,330 @@ test_migrations_numbered_alike(void **state)
 	assert_int_equal(store_workflow_schema_pg.n, store_workflow_schema.n);
 }
 
+/*
+ * Reports (pgrep): the reports module's statements on both engines, with
+ * the same assertions (its report query's shapes are SQLite's still).
+ */
+static int
+on_report(const struct report *r, void *arg)
+{
+	size_t i;
+
+	seen_add(arg, "%lld/%s/%s/%s/%d/%s/", (long long)r->id, r->token,
+	    r->service_code, dash(r->agency), (int)r->status,
+	    dash(r->status_notes));
+	if (r->has_point)
+		seen_add(arg, "%.6f,%.6f/", r->lat, r->lon);
+	seen_add(arg, "%s/%s/%s/%s/", dash(r->address), dash(r->address_id),
+	    dash(r->zipcode), dash(r->description));
+	for (i = 0; i < r->nmedia; i++)
+		seen_add(arg, "m%zu=%s/", i, r->media[i]);
+	for (i = 0; i < r->nattrs; i++)
+		seen_add(arg, "%s=%s/", r->attrs[i].code, r->attrs[i].value);
+	seen_add(arg, "%lld/%lld/%lld/%lld/%d/%d;", (long long)r->requested,
+	    (long long)r->updated, (long long)r->register_due,
+	    (long long)r->expected, r->reject_reason, r->fixed);
+	return 0;
+}
+
+static int
+on_report_contact(const struct contact *c, void *arg)
+{
+	seen_add(arg, "%s/%s/%s/%s/%s/%s;", dash(c->first_name),
+	    dash(c->last_name), dash(c->email), dash(c->phone),
+	    dash(c->device_id), dash(c->account_id));
+	return 0;
+}
+
+static int
+on_report_update(const struct report_update *u, void *arg)
+{
+	seen_add(arg, "%lld/%d/%s/%s/%lld;", (long long)u->report_id,
+	    (int)u->status, dash(u->description), dash(u->media_url),
+	    (long long)u->created);
+	return 0;
+}
+
+static int
+on_point(const struct report_point *p, void *arg)
+{
+	seen_add(arg, "%lld/%d/%.4f,%.4f/%d/%s/%s/%lld/%lld/%s/%d;",
+	    (long long)p->id, p->has_point, p->has_point ? p->lat : 0.0,
+	    p->has_point ? p->lon : 0.0, (int)p->status, p->service,
+	    dash(p->agency), (long long)p->requested, (long long)p->updated,
+	    dash(p->address), p->fixed);
+	return 0;
+}
+
+static int
+on_report_id(const struct report *r, void *arg)
+{
+	seen_add(arg, "%lld,", (long long)r->id);
+	return 0;
+}
+
+/* The ids q finds, "3,1," in its order. */
+static const char *
+found(struct store *s, const struct report_query *q, struct seen *o)
+{
+	o->text[0] = '\0';
+	if (store_report_query(s, q, on_report_id, o) != 0)
+		fail_msg("%s", store_error(s));
+	return o->text;
+}
+
+/* Report token tok at t, on either engine through store_report_insert. */
+static int64_t
+report_put(struct store *s, const char *tok, int64_t t, int point,
+    const char *description, const struct contact *c)
+{
+	static const char *const media[] = { "http://m/1.jpg",
+		"http://m/2.jpg" };
+	static const struct attr_value attrs[] = { { "depth", "10" },
+		{ "lanes", "2" } };
+	struct report r = { 0 };
+	int64_t id = 0;
+
+	r.token = tok;
+	r.service_code = "pothole";
+	r.agency = point ? "roads" : NULL;
+	r.status = 0;
+	r.has_point = point;
+	r.lat = 55.75 + 0.01 * point;
+	r.lon = 37.61;
+	r.address = point ? "Тверская ул., 1" : NULL;
+	r.description = description;
+	r.media = point ? media : NULL;
+	r.nmedia = point ? 2 : 0;
+	r.attrs = point ? attrs : NULL;
+	r.nattrs = point ? 2 : 0;
+	r.requested = t;
+	r.updated = t;
+	r.register_due = t + 86400;
+	r.reject_reason = -1;
+	r.fixed = -1;
+	if (store_report_insert(s, &r, c, &id) != 0)
+		fail_msg("%s", store_error(s));
+	return id;
+}
+
+static void
+reports(enum sql_engine engine)
+{
+	const int64_t t = 1781506800;
+	const struct contact c = { "Иван", "Петров", "ivan@example.org",
+		NULL, "dev1", NULL };
+	struct seen o = { "", 0 };
+	char dir[64];
+	struct store *s = store_of(engine, dir, sizeof(dir));
+	static const char *const svc[] = { "pothole" };
+	struct report_query q;
+	int64_t a, b, k, n = 0, ids[3];
+
+	a = report_put(s, "ta", t, 1, "Большие ямы на дороге", &c);
+	b = report_put(s, "tb", t, 0, "Темно во дворе", NULL);
+	k = report_put(s, "tk", t + 60, 2, "Яма у дома", NULL);
+	assert_int_equal(b, a + 1);
+	assert_int_equal(k, a + 2);
+	assert_int_equal(store_report_count(s, &n), 0);
+	assert_int_equal(n, 3);
+
+	/* By id, with media in order and attributes; by token. */
+	assert_int_equal(store_report_get(s, a, on_report, &o), 0);
+	assert_string_equal(o.text, "1/ta/pothole/roads/0/-/55.760000,"
+	    "37.610000/Тверская ул., 1/-/-/Большие ямы на дороге/"
+	    "m0=http://m/1.jpg/m1=http://m/2.jpg/depth=10/lanes=2/"
+	    "1781506800/1781506800/1781593200/0/-1/-1;");
+	o.text[0] = '\0';
+	assert_int_equal(store_report_by_token(s, "tb", on_report, &o), 0);
+	assert_string_equal(o.text, "2/tb/pothole/-/0/-/-/-/-/Темно во дворе/"
+	    "1781506800/1781506800/1781593200/0/-1/-1;");
+	assert_int_equal(store_report_get(s, 99, on_report, &o), 1);
+	assert_int_equal(store_report_by_token(s, "none", on_report, &o), 1);
+
+	/* The contact is the reporter's, apart from the report. */
+	o.text[0] = '\0';
+	assert_int_equal(store_report_contact(s, a, on_report_contact, &o), 0);
+	assert_string_equal(o.text, "Иван/Петров/ivan@example.org/-/dev1/-;");
+	assert_int_equal(store_report_contact(s, b, on_report_contact, &o), 1);
+
+	/* A status change keeps the note and writes history; none: 1. */
+	assert_int_equal(store_report_set_status(s, a, 1, "Принято", t + 100),
+	    0);
+	assert_int_equal(store_report_set_status(s, b, 2, NULL, t + 120), 0);
+	assert_int_equal(store_report_set_status(s, 99, 1, NULL, t + 130), 1);
+	o.text[0] = '\0';
+	assert_int_equal(store_report_get(s, b, on_report, &o), 0);
+	assert_string_equal(o.text, "2/tb/pothole/-/2/-/-/-/-/Темно во дворе/"
+	    "1781506800/1781506920/1781593200/0/-1/-1;");
+
+	/* The updates feed: (after, before], created then id order, limit. */
+	o.text[0] = '\0';
+	assert_int_equal(store_update_query(s, 0, 0, 0, on_report_update, &o),
+	    0);
+	assert_string_equal(o.text, "1/0/-/http://m/1.jpg/1781506800;"
+	    "2/0/-/-/1781506800;3/0/-/http://m/1.jpg/1781506860;"
+	    "1/1/Принято/-/1781506900;2/2/-/-/1781506920;");
+	o.text[0] = '\0';
+	assert_int_equal(store_update_query(s, t, t + 100, 2,
+	    on_report_update, &o), 0);
+	assert_string_equal(o.text, "3/0/-/http://m/1.jpg/1781506860;"
+	    "1/1/Принято/-/1781506900;");
+
+	/* The map's points: after an id, then changed since a time. */
+	o.text[0] = '\0';
+	assert_int_equal(store_report_points(s, b, t + 120, on_point, &o), 0);
+	assert_string_equal(o.text, "3/1/55.7700,37.6100/0/pothole/roads/"
+	    "1781506860/1781506860/Тверская ул., 1/-1;"
+	    "2/0/0.0000,0.0000/2/pothole/-/1781506800/1781506920/-/-1;");
+
+	/* Rows by key in one read, in the keys' order; a missing key none. */
+	ids[0] = k;
+	ids[1] = 99;
+	ids[2] = b;
+	o.text[0] = '\0';
+	o.n = 0;
+	assert_int_equal(store_report_rows(s, ids, 3, on_report, &o), 0);
+	assert_non_null(strstr(o.text, "3/tk/"));
+	assert_non_null(strstr(o.text, ";2/tb/"));
+	assert_null(strstr(o.text, "1/ta/"));
+
+	/* Lists: each filter, the orders, a page. */
+	memset(&q, 0, sizeof(q));
+	assert_string_equal(found(s, &q, &o), "3,2,1,");
+	q.order = ORDER_ID_ASC;
+	assert_string_equal(found(s, &q, &o), "1,2,3,");
+	q.order = ORDER_UPDATED_DESC;
+	q.services = svc;
+	q.nservices = 1;
+	q.limit = 1;
+	q.offset = 1;
+	assert_string_equal(found(s, &q, &o), "1,");
+	memset(&q, 0, sizeof(q));
+	q.status_mask = 1u << 0;
+	assert_string_equal(found(s, &q, &o), "3,");
+	memset(&q, 0, sizeof(q));
+	q.ids = ids;
+	q.nids = 3;
+	q.order = ORDER_ID_ASC;
+	assert_string_equal(found(s, &q, &o), "2,3,");
+	memset(&q, 0, sizeof(q));
+	q.agency = "roads";
+	q.after_id = a;
+	assert_string_equal(found(s, &q, &o), "3,");
+	memset(&q, 0, sizeof(q));
+	q.start = t + 1;
+	assert_string_equal(found(s, &q, &o), "3,");
+	q.start = 0;
+	q.end = t;
+	q.updated_before = t + 110;
+	assert_string_equal(found(s, &q, &o), "1,");
+
+	/* Changed since an instant: the poll and the filtered list. */
+	memset(&q, 0, sizeof(q));
+	q.updated_after = t + 90;
+	assert_string_equal(found(s, &q, &o), "2,1,");
+	q.limit = 1;
+	assert_string_equal(found(s, &q, &o), "2,");
+	q.agency = "roads";
+	assert_string_equal(found(s, &q, &o), "1,");
+
+	/* A box and a circle (the circle's box holds a, not k). */
+	memset(&q, 0, sizeof(q));
+	q.has_bbox = 1;
+	q.min_lat = 55.755;
+	q.max_lat = 55.775;
+	q.min_lon = 37.6;
+	q.max_lon = 37.62;
+	assert_string_equal(found(s, &q, &o), "3,1,");
+	q.min_lat = 55.765;
+	assert_string_equal(found(s, &q, &o), "3,");
+	memset(&q, 0, sizeof(q));
+	q.has_radius = 1;
+	q.lat = 55.7605;
+	q.lon = 37.61;
+	q.radius_m = 500;
+	assert_string_equal(found(s, &q, &o), "1,");
+
+	/*
+	 * Words: a Russian word finds its other forms (ямы, яма) on both,
+	 * newest first (SQLite's walk), in id order (the set), in a box
+	 * (SQLite's probe) and with a prefix.
+	 */
+	memset(&q, 0, sizeof(q));
+	q.text = "\"ямы\"";
+	assert_string_equal(found(s, &q, &o), "3,1,");
+	q.order = ORDER_ID_ASC;
+	assert_string_equal(found(s, &q, &o), "1,3,");
+	q.text = "\"двор\"*";
+	assert_string_equal(found(s, &q, &o), "2,");
+	q.text = "\"яма\" \"дом\"";
+	q.order = ORDER_REQUESTED_DESC;
+	assert_string_equal(found(s, &q, &o), "3,");
+	q.text = "\"яма\"";
+	q.has_bbox = 1;
+	q.min_lat = 55.0;
+	q.max_lat = 55.765;
+	q.min_lon = 37.0;
+	q.max_lon = 38.0;
+	assert_string_equal(found(s, &q, &o), "1,");
+	store_gone(s, dir);
+}
+
+/*
+ * PostgreSQL has many writers: a report's insert holds the lock of its
+ * second's text keys until its transaction ends, so a second process's
+ * report of that second reads the next key after the first's commit.
+ */
+static void
+test_report_keys_locked_pg(void **state)
+{
+	const int64_t t = 1781506800;
+	struct sql_stmt *st;
+	struct seen o = { "", 0 };
+	struct report_query q;
+	char dir[64], sql[160];
+	int own, i;
+	struct store *s1 = store_of(SQL_PG, dir, sizeof(dir));
+	struct store *s2 = reopen(SQL_PG, dir);
+
+	(void)state;
+	snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_xact_lock(7312, "
+	    "%lld)", (long long)t);
+	assert_int_equal(sql_prepare(s2->conn, SLOTS - 1, sql, NULL), 0);
+	st = sql_stmt(s2->conn, SLOTS - 1);
+	assert_int_equal(ss_tx_begin(s1, &own), 0);
+	report_put(s1, "ta", t, 1, "Яма", NULL);
+	/* Held by s1's open transaction; free once it commits. */
+	for (i = 0; i < 2; i++) {
+		if (i == 1)
+			assert_int_equal(ss_tx_end(s1, own, 1), 0);
+		assert_int_equal(sql_step(st), SQL_ROW);
+		assert_int_equal(sql_column_int(st, 0), i);
+		sql_reset(st);          /* autocommit: a lock taken goes */
+	}
+	report_put(s2, "tb", t, 1, "Ямы", NULL);
+	memset(&q, 0, sizeof(q));
+	q.text = "\"яма\"";
+	assert_string_equal(found(s1, &q, &o), "2,1,");
+	store_close(s2);
+	store_gone(s1, dir);
+}
+
+static void
+test_reports_sqlite(void **state)
+{
+	(void)state;
+	reports(SQL_SQLITE);
+}
+
+static void
+test_reports_pg(void **state)
+{
+	(void)state;
+	reports(SQL_PG);
+}
+
 int
 main(void)
 {
@@ -4778,8 +5103,13 @@ main(void)
 		cmocka_unit_test(test_social_pg),
 		cmocka_unit_test(test_listening_sqlite),
 		cmocka_unit_test(test_listening_pg),
+		cmocka_unit_test(test_reports_sqlite),
+		cmocka_unit_test(test_reports_pg),
+		cmocka_unit_test(test_report_keys_locked_pg),
 		cmocka_unit_test(test_rate_hits_shared_pg),
 	};
 
+	/* Reports' words stemmed on SQLite as the server does (core). */
+	search_configure();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,11 +64,25 @@ class TestPerAddressLimit(ServerTestCase):
 
     def test_excess_from_one_address_refused_other_served(self):
         port = self.server.port
-        held = [connect(port, "127.0.0.2") for _ in range(4)]
+        # Each of four connections is answered once and then held idle
+        # (keep-alive): an answer shows the server accepted and counted
+        # it, so the fifth below is the fifth the server sees.  (A bare
+        # connect() only shows the kernel's handshake: under load the
+        # server could still be accepting the fourth when the fifth came.)
+        held = []
+        for _ in range(4):
+            conn = http.client.HTTPConnection("127.0.0.1", port,
+                                              timeout=REQUEST_TIMEOUT,
+                                              source_address=("127.0.0.2", 0))
+            held.append(conn)
+            conn.request("GET", "/open311/v2/services.json")
+            r = conn.getresponse()
+            r.read()
+            self.assertEqual(r.status, 200)
         try:
             # Four idle connections are held open...
-            for s in held:
-                ready, _, _ = select.select([s], [], [], 0)
+            for c in held:
+                ready, _, _ = select.select([c.sock], [], [], 0)
                 self.assertEqual(ready, [])
             # ...the fifth from the same address is closed at once,
             extra = connect(port, "127.0.0.2")

@@ -46,6 +46,8 @@
 #include "core/limits.h"
 #include "store/store_workflow.h"
 
+#include "pg_fixture.h"
+
 #define SLOTS 8
 
 /* One engine under test: its connection and, for SQLite, handle and cache. */
@@ -57,28 +59,14 @@ struct eng {
 	char dir[64];
 };
 
-/* The fixture's PostgreSQL URL (scripts/pg.sh wrote it to DIR/url). */
+/* The fixture's PostgreSQL, database veche_sql (pg_fixture.h). */
 static const char *
 pg_url(void)
 {
-	static char url[512];
-	const char *dir = getenv("VECHE_PG_DIR");
-	char path[256];
-	FILE *f;
+	static char url[600];
 
-	if (url[0] != '\0')
-		return url;
-	if (dir == NULL)
-		fail_msg("VECHE_PG_DIR unset: run through ctest, whose fixture "
-		    "starts PostgreSQL (scripts/pg.sh start DIR)");
-	snprintf(path, sizeof(path), "%s/url", dir);
-	if ((f = fopen(path, "r")) == NULL)
-		fail_msg("no %s: did scripts/pg.sh start fail?", path);
-	if (fgets(url, sizeof(url), f) == NULL)
-		url[0] = '\0';
-	fclose(f);
-	url[strcspn(url, "\n")] = '\0';
-	assert_true(url[0] != '\0');
+	if (url[0] == '\0')
+		pg_fixture_url("veche_sql", url, sizeof(url));
 	return url;
 }
 

@@ -33,6 +33,8 @@
 #include "store/store_copy.h"
 #include "store/store_ratings.h"
 
+#include "pg_fixture.h"
+
 #define TEXT_MAX 8192
 
 /*
@@ -43,37 +45,10 @@ static const char *
 db_url(int second)
 {
 	static char url[2][600];
-	char base[512], path[300], *db;
-	const char *dir = getenv("VECHE_PG_DIR");
-	struct sql_conn *c;
-	char err[512], sql[64];
-	FILE *f;
-	size_t n;
 
-	if (url[second][0] != '\0')
-		return url[second];
-	if (dir == NULL)
-		fail_msg("VECHE_PG_DIR unset: run through ctest (its pg "
-		    "fixture starts PostgreSQL)");
-	snprintf(path, sizeof(path), "%s/url", dir);
-	if ((f = fopen(path, "r")) == NULL)
-		fail_msg("no %s: did scripts/pg.sh start fail?", path);
-	n = fread(base, 1, sizeof(base) - 1, f);
-	fclose(f);
-	base[n] = '\0';
-	base[strcspn(base, "\n")] = '\0';
-	/* .../veche?host=... becomes .../veche_copy?host=... */
-	if ((db = strstr(base, "/veche?")) == NULL)
-		fail_msg("unexpected fixture URL %s", base);
-	snprintf(url[second], sizeof(url[second]), "%.*s/veche_copy%s?%s",
-	    (int)(db - base), base, second ? "2" : "", db + 7);
-	if ((c = sql_conn_pg(base, 1, err, sizeof(err))) == NULL)
-		fail_msg("%s", err);
-	/* Fails harmlessly when it exists. */
-	snprintf(sql, sizeof(sql), "CREATE DATABASE veche_copy%s",
-	    second ? "2" : "");
-	sql_exec(c, sql);
-	sql_conn_free(c);
+	if (url[second][0] == '\0')
+		pg_fixture_url(second ? "veche_copy2" : "veche_copy",
+		    url[second], sizeof(url[second]));
 	return url[second];
 }
 

@@ -441,15 +441,26 @@ struct seen {
 	size_t n;
 };
 
+/* Append a formatted entry to what o gathered, and count it. */
+static void __attribute__((format(printf, 2, 3)))
+seen_add(struct seen *o, const char *fmt, ...)
+{
+	size_t len = strlen(o->text);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(o->text + len, sizeof(o->text) - len, fmt, ap);
+	va_end(ap);
+	o->n++;
+}
+
 static int
 on_key(const struct store_apikey *k, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%s/%s/%lld/%d;",
+	seen_add(o, "%s/%s/%lld/%d;",
 	    k->name, k->agency, (long long)k->created, k->revoked);
-	o->n++;
 	return 0;
 }
 
@@ -514,11 +525,9 @@ static int
 on_address(const char *address, double lat, double lon, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%s@%.6f,%.6f;",
+	seen_add(o, "%s@%.6f,%.6f;",
 	    address, lat, lon);
-	o->n++;
 	return 0;
 }
 
@@ -579,13 +588,11 @@ static int
 on_situation(const struct help_situation_row *r, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%s/%s/%u/%s/%.4f/"
+	seen_add(o, "%s/%s/%u/%s/%.4f/"
 	    "%.1f/%lld/%lld;", r->slug, r->title, r->kinds,
 	    r->area != NULL ? r->area : "-", r->max_lon, r->radius_m,
 	    (long long)r->opened, (long long)r->closed);
-	o->n++;
 	return 0;
 }
 
@@ -593,13 +600,11 @@ static int
 on_post(const struct help_post *p, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%s:%d/%d/%lld/%d/%d/"
+	seen_add(o, "%s:%d/%d/%lld/%d/%d/"
 	    "%lld/%lld;", p->description, (int)p->type, (int)p->kind,
 	    (long long)p->count, (int)p->state, p->verified,
 	    (long long)p->volunteer, (long long)(p->taken + p->done));
-	o->n++;
 	return 0;
 }
 
@@ -796,15 +801,13 @@ static int
 on_proposal(const struct proposal *p, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%s/%lld/%s/%d/%lld/"
+	seen_add(o, "%s/%lld/%s/%d/%lld/"
 	    "%lld/%lld/%lld/%s;", p->title, (long long)p->report,
 	    p->agency != NULL ? p->agency : "-", (int)p->state,
 	    (long long)p->supports, (long long)p->reached,
 	    (long long)p->answer_due, (long long)p->updated,
 	    p->reason != NULL ? p->reason : "-");
-	o->n++;
 	return 0;
 }
 
@@ -942,14 +945,12 @@ static int
 on_call(const struct call *c, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%s/%s/%lld/%lld/%lld/"
+	seen_add(o, "%s/%s/%lld/%lld/%lld/"
 	    "%s/%s/%lld;", c->post, c->members, (long long)c->decision_due,
 	    (long long)c->decided, (long long)c->chosen,
 	    c->reasons != NULL ? c->reasons : "-",
 	    c->vote != NULL ? c->vote : "-", (long long)c->candidates);
-	o->n++;
 	return 0;
 }
 
@@ -957,13 +958,11 @@ static int
 on_candidate(const struct candidate *k, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%lld/%s/%s/%d/%s/"
+	seen_add(o, "%lld/%lld/%s/%s/%d/%s/"
 	    "%lld/%lld;", (long long)k->call, (long long)k->user, k->name,
 	    k->programme, (int)k->state, k->reason != NULL ? k->reason : "-",
 	    (long long)k->supports, (long long)k->updated);
-	o->n++;
 	return 0;
 }
 
@@ -971,11 +970,9 @@ static int
 on_audience(int64_t user, int candidate, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%lld:%d;",
+	seen_add(o, "%lld:%d;",
 	    (long long)user, candidate);
-	o->n++;
 	return 0;
 }
 
@@ -1101,11 +1098,9 @@ static int
 on_draft(const struct draft *d, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%s/%s/%d/%lld;",
+	seen_add(o, "%s/%s/%d/%lld;",
 	    d->agency, d->title, d->version, (long long)d->proposals);
-	o->n++;
 	return 0;
 }
 
@@ -1113,12 +1108,10 @@ static int
 on_para(const struct draft_para *p, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "v%d %d.%d %s %s %lld;",
+	seen_add(o, "v%d %d.%d %s %s %lld;",
 	    p->version, p->article, p->number, p->article_title, p->text,
 	    (long long)p->comments);
-	o->n++;
 	return 0;
 }
 
@@ -1126,15 +1119,13 @@ static int
 on_draft_proposal(const struct draft_proposal *p, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%lld %d.%d %s/%lld/%s/"
+	seen_add(o, "%lld %d.%d %s/%lld/%s/"
 	    "%s/%d/%s/%lld/%d;", (long long)p->comment, p->article, p->number,
 	    p->author != NULL ? p->author : "-", (long long)p->user, p->body,
 	    p->wording != NULL ? p->wording : "-", (int)p->decision,
 	    p->reason != NULL ? p->reason : "-", (long long)p->decided,
 	    (int)p->lang);
-	o->n++;
 	return 0;
 }
 
@@ -1142,11 +1133,9 @@ static int
 on_participant(int64_t user, enum lang lang, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%lld:%d;",
+	seen_add(o, "%lld:%d;",
 	    (long long)user, (int)lang);
-	o->n++;
 	return 0;
 }
 
@@ -1337,15 +1326,13 @@ static int
 on_profile(const struct official_profile *p, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%d/%s/%s/%s/%s/%d/"
+	seen_add(o, "%lld/%d/%s/%s/%s/%s/%d/"
 	    "%lld;", (long long)p->user, p->public, p->name,
 	    p->position != NULL ? p->position : "-",
 	    p->agency != NULL ? p->agency : "-",
 	    p->email != NULL ? p->email : "-", (int)p->role,
 	    (long long)p->updated);
-	o->n++;
 	return 0;
 }
 
@@ -1353,11 +1340,9 @@ static int
 on_official_note(const struct official_note *n, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%s;",
+	seen_add(o, "%lld/%s;",
 	    (long long)n->user, n->body);
-	o->n++;
 	return 0;
 }
 
@@ -1365,12 +1350,10 @@ static int
 on_question(const struct official_question *q, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%s/%lld/%lld/%lld;",
+	seen_add(o, "%s/%lld/%lld/%lld;",
 	    q->text, (long long)q->closes, (long long)q->mailed,
 	    (long long)q->answers);
-	o->n++;
 	return 0;
 }
 
@@ -1378,11 +1361,9 @@ static int
 on_answer(const struct official_answer *a, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%s/%s;",
+	seen_add(o, "%lld/%s/%s;",
 	    (long long)a->user, a->name != NULL ? a->name : "-", a->body);
-	o->n++;
 	return 0;
 }
 
@@ -1522,15 +1503,13 @@ static int
 on_incident(const struct incident *in, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%lld/%s/%s/%s/"
+	seen_add(o, "%lld/%lld/%s/%s/%s/"
 	    "%lld/%lld/%lld/%d;", (long long)in->report, (long long)in->post,
 	    in->source_url != NULL ? in->source_url : "-", in->network,
 	    in->agency != NULL ? in->agency : "-", (long long)in->due,
 	    (long long)in->first_answer, (long long)in->nposts,
 	    in->report_status);
-	o->n++;
 	return 0;
 }
 
@@ -1644,13 +1623,11 @@ static int
 on_deadline(const struct deadline_row *r, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%d/%s/%lld/%lld/"
+	seen_add(o, "%lld/%d/%s/%lld/%lld/"
 	    "%lld;", (long long)r->report_id, (int)r->status,
 	    r->agency != NULL ? r->agency : "-", (long long)r->register_due,
 	    (long long)r->answer_due, (long long)r->extended_due);
-	o->n++;
 	return 0;
 }
 
@@ -1658,12 +1635,10 @@ static int
 on_notice(const struct deadline_notice *n, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%s/%lld/%s/%lld;",
+	seen_add(o, "%lld/%s/%lld/%s/%lld;",
 	    (long long)n->report_id, n->kind, (long long)n->due, n->event,
 	    (long long)n->sent);
-	o->n++;
 	return 0;
 }
 
@@ -1800,14 +1775,12 @@ static int
 on_alert(const struct store_alert *a, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%s/%d/%lld/%s/%.2f/"
+	seen_add(o, "%s/%d/%lld/%s/%.2f/"
 	    "%.2f/%.2f/%.2f/%d/%d/%s/%d/%lld;", a->email, (int)a->kind,
 	    (long long)a->report, a->code != NULL ? a->code : "-", a->min_lat,
 	    a->min_lon, a->max_lat, a->max_lon, a->daily, a->lang, a->salt,
 	    a->confirmed, (long long)a->created);
-	o->n++;
 	return 0;
 }
 
@@ -1816,11 +1789,9 @@ on_alert_item(const char *type, int64_t report, const char *payload,
     void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%s/%lld/%s;", type,
+	seen_add(o, "%s/%lld/%s;", type,
 	    (long long)report, payload);
-	o->n++;
 	return 0;
 }
 
@@ -2138,9 +2109,8 @@ static int
 on_stay(const struct opendata_event *r, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%s/%lld/%lld/%d/"
+	seen_add(o, "%lld/%s/%lld/%lld/%d/"
 	    "%d/%s/%s/%lld/%lld/%d/%s/%lld;", (long long)r->report_id,
 	    r->agency != NULL ? r->agency : "-", (long long)r->update_id,
 	    (long long)r->created, (int)r->status, r->action,
@@ -2148,7 +2118,6 @@ on_stay(const struct opendata_event *r, void *arg)
 	    r->from_agency != NULL ? r->from_agency : "-",
 	    (long long)r->register_due, (long long)r->expected, r->fixed,
 	    r->note != NULL ? r->note : "-", (long long)r->report_expected);
-	o->n++;
 	return 0;
 }
 
@@ -2156,16 +2125,14 @@ static int
 on_opendata(const struct opendata_report *r, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%s/%d/%d/%.4f/"
+	seen_add(o, "%lld/%s/%d/%d/%.4f/"
 	    "%lld/%lld/%d/%s/%d/%d/%s/%d;", (long long)r->id,
 	    r->agency != NULL ? r->agency : "-", (int)r->status, r->has_point,
 	    r->lat, (long long)r->registered, (long long)r->expected,
 	    r->extended, r->answer != NULL ? r->answer : "-", r->fixed,
 	    r->reopened, r->forwarded_from != NULL ? r->forwarded_from : "-",
 	    r->reject_reason);
-	o->n++;
 	return 0;
 }
 
@@ -2173,15 +2140,13 @@ static int
 on_head(const struct agency_head *h, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%s/%s/%s/%s/%s/%s;",
+	seen_add(o, "%s/%s/%s/%s/%s/%s;",
 	    h->agency, h->parent != NULL ? h->parent : "-",
 	    h->name[LANG_RU] != NULL ? h->name[LANG_RU] : "-",
 	    h->name[LANG_EN] != NULL ? h->name[LANG_EN] : "-",
 	    h->title[LANG_RU] != NULL ? h->title[LANG_RU] : "-",
 	    h->title[LANG_EN] != NULL ? h->title[LANG_EN] : "-");
-	o->n++;
 	return 0;
 }
 
@@ -2391,10 +2356,8 @@ static void
 on_photo(const char *photo, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%s;", photo);
-	o->n++;
+	seen_add(o, "%s;", photo);
 }
 
 static void
@@ -2560,13 +2523,11 @@ static int
 on_subscription(const struct store_subscription *sub, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%s/%s/%s/%s/%d/%lld;",
+	seen_add(o, "%s/%s/%s/%s/%d/%lld;",
 	    sub->url, sub->secret, sub->agency != NULL ? sub->agency : "-",
 	    sub->events != NULL ? sub->events : "-", sub->include_contact,
 	    (long long)sub->created);
-	o->n++;
 	return 0;
 }
 
@@ -2574,14 +2535,12 @@ static int
 on_event(int64_t id, const struct store_event *ev, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%s/%lld/%s/%s/"
+	seen_add(o, "%lld/%s/%lld/%s/%s/"
 	    "%s/%s/%lld;", (long long)id, ev->type, (long long)ev->report_id,
 	    ev->agency != NULL ? ev->agency : "-",
 	    ev->detail != NULL ? ev->detail : "-", ev->payload, ev->key,
 	    (long long)ev->created);
-	o->n++;
 	return 0;
 }
 
@@ -2589,15 +2548,13 @@ static int
 on_delivery(const struct store_delivery *d, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%d/%d/%d/%lld/%lld/%s/"
+	seen_add(o, "%d/%d/%d/%lld/%lld/%s/"
 	    "%s/%s/%s;", (int)d->channel, (int)d->state, d->attempts,
 	    (long long)d->next_attempt_ms, (long long)d->updated_ms,
 	    d->last_error != NULL ? d->last_error : "-", d->event_key,
 	    d->url != NULL ? d->url : "-",
 	    d->address != NULL ? d->address : "-");
-	o->n++;
 	return 0;
 }
 
@@ -3209,19 +3166,6 @@ test_ratelimit_sqlite_in_memory(void **state)
  * and the several-process primitives: store_changed across two stores
  * on one database, and the lease of one deadline scanner at a time.
  */
-
-/* Append a formatted entry to what o gathered, and count it. */
-static void __attribute__((format(printf, 2, 3)))
-seen_add(struct seen *o, const char *fmt, ...)
-{
-	size_t len = strlen(o->text);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(o->text + len, sizeof(o->text) - len, fmt, ap);
-	va_end(ap);
-	o->n++;
-}
 
 /* A text or "-" for NULL. */
 static const char *
@@ -3875,9 +3819,8 @@ static int
 on_comment(const struct comment *c, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len,
+	seen_add(o,
 	    "%lld:%s%lld/%lld/%s/%d/%lld/%s/%s/%lld,%lld,%lld/%g,%g,%g;",
 	    (long long)c->id, c->subject_kind, (long long)c->subject_id,
 	    (long long)c->report_id, c->author != NULL ? c->author : "-",
@@ -3886,7 +3829,6 @@ on_comment(const struct comment *c, void *arg)
 	    c->reason != NULL ? c->reason : "-", (long long)c->useful,
 	    (long long)c->not_useful, (long long)c->flags, c->w_useful,
 	    c->w_not_useful, c->w_flags);
-	o->n++;
 	return 0;
 }
 
@@ -3894,16 +3836,14 @@ static int
 on_appeal(const struct comment_appeal *a, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len,
+	seen_add(o,
 	    "%lld:%lld/%lld/%s/%d/%s/%lld/%s%lld/%s/%lld;", (long long)a->id,
 	    (long long)a->comment, (long long)a->user, a->text, (int)a->state,
 	    a->reason != NULL ? a->reason : "-", (long long)a->decider,
 	    a->subject_kind, (long long)a->subject_id,
 	    a->hide_reason != NULL ? a->hide_reason : "-",
 	    (long long)a->hider);
-	o->n++;
 	return 0;
 }
 
@@ -3911,12 +3851,10 @@ static int
 on_update(const struct report_update *u, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%d/%s/%lld;",
+	seen_add(o, "%d/%s/%lld;",
 	    (int)u->status, u->description != NULL ? u->description : "-",
 	    (long long)u->created);
-	o->n++;
 	return 0;
 }
 
@@ -4143,16 +4081,14 @@ static int
 on_source(const struct source *src, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len,
+	seen_add(o,
 	    "%s/%s/%s/%lld/%s/%s/%lld/%lld/%lld/%lld;", src->name, src->kind,
 	    src->url != NULL ? src->url : "-", (long long)src->interval,
 	    src->etag != NULL ? src->etag : "-",
 	    src->last_error != NULL ? src->last_error : "-",
 	    (long long)src->last_success, (long long)src->fetches,
 	    (long long)src->not_modified, (long long)src->posts);
-	o->n++;
 	return 0;
 }
 
@@ -4161,14 +4097,12 @@ static int
 on_listen_post(const struct post *p, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len,
+	seen_add(o,
 	    "%s/%s/%d/%s/%s@%.6f,%.6f/%s/%lld;", p->guid, p->source_name,
 	    (int)p->sentiment, p->agency != NULL ? p->agency : "-",
 	    p->place != NULL ? p->place : "-", p->lat, p->lon,
 	    p->district != NULL ? p->district : "-", (long long)p->group);
-	o->n++;
 	return 0;
 }
 
@@ -4176,11 +4110,9 @@ static int
 on_query(const struct saved_query *q, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%s=%s/%s;", q->name,
+	seen_add(o, "%s=%s/%s;", q->name,
 	    q->query, q->owner != NULL ? q->owner : "-");
-	o->n++;
 	return 0;
 }
 
@@ -4188,14 +4120,12 @@ static int
 on_correction(const struct post_correction *c, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%s/%d>%d/%s>%s/%s;",
+	seen_add(o, "%s/%d>%d/%s>%s/%s;",
 	    c->by, (int)c->old_sentiment, (int)c->new_sentiment,
 	    c->old_service != NULL ? c->old_service : "-",
 	    c->new_service != NULL ? c->new_service : "-",
 	    c->body != NULL ? c->body : "-");
-	o->n++;
 	return 0;
 }
 
@@ -4219,10 +4149,8 @@ static int
 on_pair(const char *a, const char *b, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%s=%s;", a, b);
-	o->n++;
+	seen_add(o, "%s=%s;", a, b);
 	return 0;
 }
 
@@ -4230,11 +4158,9 @@ static int
 on_day(int64_t day, int64_t posts, int64_t negative, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%lld:%lld:%lld;",
+	seen_add(o, "%lld:%lld:%lld;",
 	    (long long)day, (long long)posts, (long long)negative);
-	o->n++;
 	return 0;
 }
 
@@ -4242,12 +4168,10 @@ static int
 on_spike(const struct trend_spike *sp, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%d/%s/%lld/%lld/%g/%g;",
+	seen_add(o, "%d/%s/%lld/%lld/%g/%g;",
 	    (int)sp->dim, sp->key, (long long)sp->day,
 	    (long long)sp->negative, sp->mean, sp->sd);
-	o->n++;
 	return 0;
 }
 
@@ -4255,12 +4179,10 @@ static int
 on_sub(const struct spike_sub *sub, void *arg)
 {
 	struct seen *o = arg;
-	size_t len = strlen(o->text);
 
-	snprintf(o->text + len, sizeof(o->text) - len, "%lld/%s/%s/%d/%s;",
+	seen_add(o, "%lld/%s/%s/%d/%s;",
 	    (long long)sub->user, sub->email, sub->lang, (int)sub->dim,
 	    sub->key);
-	o->n++;
 	return 0;
 }
 

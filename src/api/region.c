@@ -168,6 +168,7 @@ struct figures {
 	int64_t reports;                /* every report of the city */
 };
 
+/* Awaiting an answer: a deadline running (the agencies' queue). */
 static const unsigned open_mask = 1u << STATUS_SUBMITTED |
     1u << STATUS_REGISTERED | 1u << STATUS_IN_PROGRESS;
 
@@ -187,9 +188,12 @@ count_open(const struct wf_record *w, void *arg)
 	return 0;
 }
 
-/* The open reports of c, by running deadline, into fn. */
+/*
+ * The reports of c awaiting an answer, due before before (0: any), by
+ * running deadline, into fn.
+ */
 static int
-city_open(struct region_city *c, size_t limit,
+city_open(struct region_city *c, int64_t before, size_t limit,
     int (*fn)(const struct wf_record *, void *), void *arg)
 {
 	struct store *s = app_store(c->app);
@@ -200,6 +204,7 @@ city_open(struct region_city *c, size_t limit,
 	memset(&q, 0, sizeof(q));
 	q.all_agencies = 1;
 	q.status_mask = open_mask;
+	q.before = before;
 	q.limit = limit;
 	return workflow_queue(s, &q, fn, arg);
 }
@@ -219,7 +224,8 @@ city_figures(struct region_city *c, const struct ratings_period *p,
 	memset(f, 0, sizeof(*f));
 	f->now = now;
 	f->horizon = deadline_near_horizon(now, deadline_near_days());
-	if (s == NULL || city_open(c, REGION_MAX_OPEN, count_open, f) != 0 ||
+	if (s == NULL || city_open(c, 0, REGION_MAX_OPEN, count_open,
+	    f) != 0 ||
 	    report_count(s, &f->reports) == -1)
 		return verr_set(e, VERR_INTERNAL, NULL, "%s: the database is "
 		    "unavailable", c->jurisdiction);
@@ -315,7 +321,7 @@ enum rmsg {
 static const char *const rtext[R__MAX][LANG__MAX] = {
 	[R_CITIES] = { "Города", "Cities" },
 	[R_CITY] = { "Город", "City" },
-	[R_OPEN] = { "Открыто", "Open" },
+	[R_OPEN] = { "Ждут ответа", "Awaiting an answer" },
 	[R_OVERDUE] = { "Просрочено", "Overdue" },
 	[R_DUE_SOON] = { "Срок скоро", "Due soon" },
 	[R_IN_TIME] = { "Отвечено в срок", "Answered in time" },
@@ -728,10 +734,8 @@ keep_row(const struct wf_record *w, void *arg)
 	struct desk_row *p;
 	int64_t due = 0;
 
-	if (workflow_deadline(w, &due) == NULL)
+	if (workflow_deadline(w, &due) == NULL || due >= d->horizon)
 		return 0;
-	if (due >= d->horizon)
-		return 1;
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 64;
 
@@ -786,7 +790,8 @@ region_desk(struct http_request *req, struct http_response *res, void *app)
 		html_f(&h, "<section class=\"desk-city\" data-jurisdiction="
 		    "\"%s\"><h2><a href=\"%s/\">%s</a></h2>\n",
 		    d.c->jurisdiction, d.c->url, city_name(d.c, c.lang));
-		rc = city_open(&r->cities[i], REGION_MAX_OPEN, keep_row, &rows);
+		rc = city_open(&r->cities[i], horizon, REGION_MAX_OPEN,
+		    keep_row, &rows);
 		if (rc == -1) {
 			free(rows.rows);
 			return -1;
@@ -810,12 +815,22 @@ region_discovery(struct http_request *req, struct http_response *res,
     void *app)
 {
 	struct region *r = region_of(app);
+	const struct http_route *route = http_request_route(req);
 	const char *fmt = http_request_var(req, "format");
 	enum render_format f = RENDER_JSON;
+	struct region_city *c;
 	json_t *eps, *doc;
-	char url[600];
+	char url[600], changeset[DATETIME_LEN];
 	size_t i;
 
+	/* One city's own discovery, when a jurisdiction_id names it. */
+	if (r->forward[route - r->routes] != NULL &&
+	    http_request_param(req, "jurisdiction_id") != NULL) {
+		if ((c = choose(req, res, r)) == NULL)
+			return 0;
+		return city_call(req, res, c, r->forward[route - r->routes]);
+	}
+	datetime_format(r->staff->started, changeset, sizeof(changeset));
 	if (fmt != NULL && (f = render_format_parse(fmt)) == RENDER__MAX)
 		return reply_bad(req, res, 404, "format", "format: json or xml");
 	if ((eps = json_array()) == NULL)
@@ -827,11 +842,11 @@ region_discovery(struct http_request *req, struct http_response *res,
 		    "http://wiki.open311.org/GeoReport_v2", "url", url,
 		    "jurisdiction_id", r->cities[i].jurisdiction, "name",
 		    city_name(&r->cities[i], LANG_RU), "type", "production",
-		    "changeset", "", "formats", "text/xml",
+		    "changeset", changeset, "formats", "text/xml",
 		    "application/json"));
 	}
-	doc = json_pack("{s:s, s:o}", "contact", r->conf->name[0],
-	    "endpoints", eps);
+	doc = json_pack("{s:s, s:s, s:o}", "changeset", changeset, "contact",
+	    r->conf->name[0], "endpoints", eps);
 	if (doc == NULL)
 		return -1;
 	if (render_doc(res, f, doc, "discovery") == -1) {
@@ -900,7 +915,9 @@ build_routes(struct region *r, const struct http_route *routes, size_t n)
 			r->routes[k] = routes[i];
 			r->routes[k].access = 0;
 			r->forward[k] = &routes[i];
-			r->routes[k++].handler = region_forward;
+			r->routes[k++].handler = strcmp(routes[i].pattern,
+			    "/open311/v2/discovery.{format}") == 0 ?
+			    region_discovery : region_forward;
 		}
 	}
 	r->nroutes = k;

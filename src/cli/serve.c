@@ -806,16 +806,18 @@ static int
 region_staff(struct region_run *rr)
 {
 	struct serve *st = &rr->staff;
+	struct catalog *c;
 	char err[600];
 
 	st->db = rr->conf->staff_db;
 	if ((st->s = cli_open_store(st->db)) == NULL)
 		return -1;
 	/* Not cli_load_catalog: the zone and calendar are the cities'. */
-	if ((st->app.catalog = catalog_load(st->s, err, sizeof(err))) == NULL) {
+	if ((c = catalog_load(st->s, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "veche: %s: %s\n", st->db, err);
 		return -1;
 	}
+	st->app.catalog = c;
 	st->app.db_path = st->db;
 	st->app.tiles_url = DEFAULT_TILES;
 	st->app.no_cache = rr->opts->app.no_cache;

@@ -390,6 +390,24 @@ page_end(struct html *h)
 	return h->failed ? -1 : 0;
 }
 
+/*
+ * A table that scrolls inside its box on a narrow screen, not the page,
+ * named for screen readers by its caption (title).
+ */
+static void
+table_begin(struct html *h, const char *cls, const char *title)
+{
+	html_f(h, "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
+	    "aria-label=\"%s\">\n<table class=\"%s\"><caption>%s</caption>\n",
+	    title, cls, title);
+}
+
+static void
+table_end(struct html *h)
+{
+	html_raw(h, "</table></div>\n");
+}
+
 static void
 html_count(struct html *h, int64_t n, int capped, enum lang l)
 {
@@ -425,7 +443,8 @@ region_home(struct http_request *req, struct http_response *res, void *app)
 		rc = 0;
 		goto out;
 	}
-	html_f(&h, "<table class=\"cities\">\n<tr><th>%s</th><th>%s</th>"
+	table_begin(&h, "cities", rt(R_CITIES, c.lang));
+	html_f(&h, "<tr><th>%s</th><th>%s</th>"
 	    "<th>%s</th><th>%s</th><th>%s</th></tr>\n", rt(R_CITY, c.lang),
 	    rt(R_OPEN, c.lang), rt(R_OVERDUE, c.lang), rt(R_IN_TIME, c.lang),
 	    rt(R_REPORTS, c.lang));
@@ -443,7 +462,7 @@ region_home(struct http_request *req, struct http_response *res, void *app)
 		html_f(&h, "</td><td class=\"reports\">%D</td></tr>\n",
 		    fs[i].reports);
 	}
-	html_raw(&h, "</table>\n");
+	table_end(&h);
 	rc = page_end(&h);
 out:
 	figures_free(fs, r->n);
@@ -571,9 +590,10 @@ region_ratings_page(struct http_request *req, struct http_response *res,
 		rc = 0;
 		goto out;
 	}
-	html_f(&h, "<p>%s — %s</p>\n<table class=\"ratings\">\n<tr><th>%s"
-	    "</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>\n",
-	    p.from_date, p.to_date, rt(R_CITY, c.lang), rt(R_AGENCY, c.lang),
+	html_f(&h, "<p>%s — %s</p>\n", p.from_date, p.to_date);
+	table_begin(&h, "ratings", rt(R_RATINGS, c.lang));
+	html_f(&h, "<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s"
+	    "</th></tr>\n", rt(R_CITY, c.lang), rt(R_AGENCY, c.lang),
 	    rt(R_RECEIVED, c.lang), rt(R_IN_TIME, c.lang),
 	    rt(R_RANK, c.lang));
 	for (i = 0; i < r->n; i++) {
@@ -604,7 +624,7 @@ region_ratings_page(struct http_request *req, struct http_response *res,
 		html_share(&h, &fs[i].in_time);
 		html_raw(&h, "</td><td></td></tr>\n");
 	}
-	html_raw(&h, "</table>\n");
+	table_end(&h);
 	rc = page_end(&h);
 out:
 	figures_free(fs, r->n);
@@ -640,9 +660,10 @@ region_data(struct http_request *req, struct http_response *res, void *app)
 		rc = 0;
 		goto out;
 	}
-	html_f(&h, "<p>%s</p>\n<table class=\"data\">\n<tr><th>%s</th><th>"
-	    "%s</th><th>%s</th><th>%s</th><th>%s</th></tr>\n",
-	    rt(R_DATA_INTRO, c.lang), rt(R_CITY, c.lang),
+	html_f(&h, "<p>%s</p>\n", rt(R_DATA_INTRO, c.lang));
+	table_begin(&h, "data", rt(R_DATA, c.lang));
+	html_f(&h, "<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s"
+	    "</th></tr>\n", rt(R_CITY, c.lang),
 	    rt(R_REPORTS, c.lang), rt(R_OPEN, c.lang),
 	    rt(R_RECEIVED, c.lang), rt(R_IN_TIME, c.lang));
 	for (i = 0; i < r->n; i++) {
@@ -668,7 +689,8 @@ region_data(struct http_request *req, struct http_response *res, void *app)
 	    "<td>%D</td><td>", rt(R_REGION_TOTAL, c.lang), reports, open,
 	    received);
 	html_share(&h, &all);
-	html_raw(&h, "</td></tr>\n</table>\n");
+	html_raw(&h, "</td></tr>\n");
+	table_end(&h);
 	rc = page_end(&h);
 out:
 	figures_free(fs, r->n);

@@ -895,6 +895,13 @@ static const struct http_route region_pages[] = {
 	{ HTTP_GET, "/desk", region_desk, REGION_STAFF, p_lang, 0 },
 	{ HTTP_GET, "/open311/discovery.{format}", region_discovery, 0,
 	    p_o311, 0 },
+	/* The layout's links to a city's pages: at the region, which city. */
+	{ HTTP_GET, "/reports", region_home, 0, p_lang, 0 },
+	{ HTTP_GET, "/new", region_home, 0, p_lang, 0 },
+	{ HTTP_GET, "/proposals", region_home, 0, p_lang, 0 },
+	{ HTTP_GET, "/officials", region_home, 0, p_lang, 0 },
+	{ HTTP_GET, "/calls", region_home, 0, p_lang, 0 },
+	{ HTTP_GET, "/drafts", region_home, 0, p_lang, 0 },
 };
 
 /* The city routes the region's staff sign in and out with. */

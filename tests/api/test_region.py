@@ -199,6 +199,12 @@ class RegionTest(unittest.TestCase):
         self.assertNotIn("pothole", self.services(HOST_B))
 
     def test_unknown_host_gets_the_region(self):
+        # The layout's links to a city's pages ask which city.
+        for path in ("/reports", "/new", "/proposals"):
+            r = self.at(REGION_HOST, path)
+            self.assertEqual(r.status, 200, (path, r))
+            self.assertIn('href="http://%s:%d/"' % (HOST_A, self.port),
+                          r.text())
         for host in ("elsewhere.example", REGION_HOST):
             r = self.at(host, "/")
             self.assertEqual(r.status, 200, r)

@@ -780,7 +780,9 @@ region_cities(struct region_run *rr)
 		*c = *rr->opts;
 		c->db = cc->db;
 		c->app.media_dir = cc->media;
-		c->app.data_dir = cc->data_dir;
+		/* --data-dir '' turns every city's dump off. */
+		if (cc->data_dir != NULL)
+			c->app.data_dir = cc->data_dir;
 		rr->apps[i] = &c->app;
 		if (prepare_data(c) == -1)
 			return -1;
@@ -885,9 +887,13 @@ region_start(struct region_run *rr)
 	char err[600];
 	size_t i;
 
-	if (rr->opts->demo || strcmp(rr->opts->db, DEFAULT_DB) != 0) {
-		fprintf(stderr, "veche: --region: the cities' databases are "
-		    "named in the region file; leave out --db and --demo\n");
+	if (rr->opts->demo || strcmp(rr->opts->db, DEFAULT_DB) != 0 ||
+	    rr->opts->app.media_dir != NULL || (rr->opts->app.data_dir !=
+	    NULL && rr->opts->app.data_dir[0] != '\0')) {
+		fprintf(stderr, "veche: --region: the cities' databases, media "
+		    "and data folders are named in the region file; leave out "
+		    "--db, --demo, --media and --data-dir (but --data-dir '', "
+		    "no dumps)\n");
 		return -1;
 	}
 	if ((rr->conf = region_conf_load(rr->opts->region_file, err,

@@ -454,8 +454,11 @@ class RegionFileTest(unittest.TestCase):
     def test_not_with_db(self):
         err = self.refused(self.write(self.good()), "--db",
                            os.path.join(self.a.dir, "other.db"))
-        self.assertIn("--region: the cities' databases are named in the "
-                      "region file", err)
+        self.assertIn("--region: the cities' databases, media and data "
+                      "folders are named in the region file", err)
+        err = self.refused(self.write(self.good()), "--data-dir",
+                           os.path.join(self.a.dir, "dumps"))
+        self.assertIn("--data-dir", err)
 
 
 if __name__ == "__main__":

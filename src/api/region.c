@@ -28,8 +28,6 @@
 #include "core/report.h"
 #include "core/workflow.h"
 
-/* Open reports a city's figures and queue read at most. */
-#define REGION_MAX_OPEN 10000
 /* Items of one agency's queue on the regional desk. */
 #define REGION_DESK_ITEMS 20
 
@@ -159,54 +157,26 @@ region_forward(struct http_request *req, struct http_response *res,
 /* ---- What each city's figures are ---- */
 
 struct figures {
-	int64_t now, horizon;
-	int64_t open, overdue, due_soon;
-	int capped;                     /* REGION_MAX_OPEN reached */
+	struct wf_counts counts;        /* awaiting an answer, overdue, soon */
 	struct ratings *ratings;        /* of the period asked for */
 	int64_t received;               /* the sum of its agencies' */
 	struct ratings_share in_time;   /* the sum of its agencies' */
 	int64_t reports;                /* every report of the city */
 };
 
-/* Awaiting an answer: a deadline running (the agencies' queue). */
-static const unsigned open_mask = 1u << STATUS_SUBMITTED |
-    1u << STATUS_REGISTERED | 1u << STATUS_IN_PROGRESS;
-
-static int
-count_open(const struct wf_record *w, void *arg)
-{
-	struct figures *f = arg;
-	int64_t due = 0;
-
-	f->open++;
-	if (workflow_deadline(w, &due) == NULL)
-		return 0;
-	if (due < f->now)
-		f->overdue++;
-	else if (due < f->horizon)
-		f->due_soon++;
-	return 0;
-}
-
 /*
- * The reports of c awaiting an answer, due before before (0: any), by
- * running deadline, into fn.
+ * The reports of c awaiting an answer whose running deadline is before
+ * before, most overdue first, at most VECHE_MAX_OVERDUE, into fn.
  */
 static int
-city_open(struct region_city *c, int64_t before, size_t limit,
+city_due(struct region_city *c, int64_t before,
     int (*fn)(const struct wf_record *, void *), void *arg)
 {
 	struct store *s = app_store(c->app);
-	struct wf_queue q;
 
 	if (s == NULL)
 		return -1;
-	memset(&q, 0, sizeof(q));
-	q.all_agencies = 1;
-	q.status_mask = open_mask;
-	q.before = before;
-	q.limit = limit;
-	return workflow_queue(s, &q, fn, arg);
+	return workflow_overdue(s, NULL, before, fn, arg);
 }
 
 /*
@@ -222,14 +192,10 @@ city_figures(struct region_city *c, const struct ratings_period *p,
 	size_t i;
 
 	memset(f, 0, sizeof(*f));
-	f->now = now;
-	f->horizon = deadline_near_horizon(now, deadline_near_days());
-	if (s == NULL || city_open(c, 0, REGION_MAX_OPEN, count_open,
-	    f) != 0 ||
+	if (s == NULL || workflow_counts(s, now, &f->counts) == -1 ||
 	    report_count(s, &f->reports) == -1)
 		return verr_set(e, VERR_INTERNAL, NULL, "%s: the database is "
 		    "unavailable", c->jurisdiction);
-	f->capped = f->open >= REGION_MAX_OPEN;
 	if (p == NULL)
 		return 0;
 	if ((f->ratings = ratings_compute(s, c->app->catalog, p, now,
@@ -295,12 +261,12 @@ static json_t *
 city_json(const struct region_city *c, const struct figures *f,
     enum lang l)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:b}",
+	json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I}",
 	    "jurisdiction_id", c->jurisdiction, "name", city_name(c, l),
 	    "url", c->url != NULL ? c->url : "", "reports",
-	    (json_int_t)f->reports, "open", (json_int_t)f->open, "overdue",
-	    (json_int_t)f->overdue, "due_soon", (json_int_t)f->due_soon,
-	    "capped", f->capped);
+	    (json_int_t)f->reports, "open", (json_int_t)f->counts.open,
+	    "overdue", (json_int_t)f->counts.overdue, "due_soon",
+	    (json_int_t)f->counts.due_soon);
 
 	if (o != NULL && f->ratings != NULL)
 		json_object_set_new(o, "total", json_pack("{s:I, s:o}",
@@ -314,7 +280,7 @@ city_json(const struct region_city *c, const struct figures *f,
 enum rmsg {
 	R_CITIES, R_CITY, R_OPEN, R_OVERDUE, R_DUE_SOON, R_IN_TIME, R_REPORTS,
 	R_RATINGS, R_AGENCY, R_RECEIVED, R_RANK, R_TOTAL, R_DATA, R_DATA_INTRO,
-	R_DESK, R_DESK_NONE, R_DUE, R_CAPPED, R_FEW, R_REGION_TOTAL,
+	R_DESK, R_DESK_NONE, R_DUE, R_FEW, R_REGION_TOTAL,
 	R__MAX
 };
 
@@ -341,7 +307,6 @@ static const char *const rtext[R__MAX][LANG__MAX] = {
 	[R_DESK_NONE] = { "Нет просроченных и близких к сроку обращений.",
 	    "No overdue reports and none due soon." },
 	[R_DUE] = { "Срок", "Due" },
-	[R_CAPPED] = { "не меньше", "at least" },
 	[R_FEW] = { "мало обращений", "too few reports" },
 	[R_REGION_TOTAL] = { "Весь регион", "The whole region" },
 };
@@ -408,14 +373,6 @@ table_end(struct html *h)
 	html_raw(h, "</table></div>\n");
 }
 
-static void
-html_count(struct html *h, int64_t n, int capped, enum lang l)
-{
-	if (capped)
-		html_f(h, "%s ", rt(R_CAPPED, l));
-	html_f(h, "%D", n);
-}
-
 /* GET / at the region's host: the cities, their figures and links. */
 static int
 region_home(struct http_request *req, struct http_response *res, void *app)
@@ -454,10 +411,8 @@ region_home(struct http_request *req, struct http_response *res, void *app)
 		html_f(&h, "<tr data-jurisdiction=\"%s\"><td><a href=\"%s/\">"
 		    "%s</a></td><td class=\"open\">", cy->jurisdiction,
 		    cy->url != NULL ? cy->url : "", city_name(cy, c.lang));
-		html_count(&h, fs[i].open, fs[i].capped, c.lang);
-		html_raw(&h, "</td><td class=\"overdue\">");
-		html_count(&h, fs[i].overdue, fs[i].capped, c.lang);
-		html_raw(&h, "</td><td class=\"in-time\">");
+		html_f(&h, "%D</td><td class=\"overdue\">%D</td><td class=\""
+		    "in-time\">", fs[i].counts.open, fs[i].counts.overdue);
 		html_share(&h, &fs[i].in_time);
 		html_f(&h, "</td><td class=\"reports\">%D</td></tr>\n",
 		    fs[i].reports);
@@ -674,12 +629,12 @@ region_data(struct http_request *req, struct http_response *res, void *app)
 		    "datapackage.json</a>)</td><td>%D</td><td>",
 		    cy->jurisdiction, cy->url, city_name(cy, c.lang), cy->url,
 		    fs[i].reports);
-		html_count(&h, fs[i].open, fs[i].capped, c.lang);
-		html_f(&h, "</td><td>%D</td><td>", fs[i].received);
+		html_f(&h, "%D</td><td>%D</td><td>", fs[i].counts.open,
+		    fs[i].received);
 		html_share(&h, &fs[i].in_time);
 		html_raw(&h, "</td></tr>\n");
 		reports += fs[i].reports;
-		open += fs[i].open;
+		open += fs[i].counts.open;
 		received += fs[i].received;
 		all.k += fs[i].in_time.k;
 		all.n += fs[i].in_time.n;
@@ -698,9 +653,9 @@ out:
 }
 
 /*
- * The regional desk (GET /desk): a city's open reports are read in the
- * order of their running deadline (at most REGION_MAX_OPEN), those
- * overdue or due within the near horizon kept, then grouped by agency.
+ * The regional desk (GET /desk): a city's reports overdue or due within
+ * the near horizon, most overdue first (at most VECHE_MAX_OVERDUE, through
+ * the deadlines' index), then grouped by agency.
  */
 struct desk_row {
 	int64_t id, due;
@@ -710,7 +665,6 @@ struct desk_row {
 struct desk_rows {
 	struct desk_row *rows;
 	size_t n, cap;
-	int64_t horizon;
 };
 
 /* Writing one city's groups. */
@@ -756,7 +710,7 @@ keep_row(const struct wf_record *w, void *arg)
 	struct desk_row *p;
 	int64_t due = 0;
 
-	if (workflow_deadline(w, &due) == NULL || due >= d->horizon)
+	if (workflow_deadline(w, &due) == NULL)
 		return 0;
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 64;
@@ -805,15 +759,13 @@ region_desk(struct http_request *req, struct http_response *res, void *app)
 	horizon = deadline_near_horizon(d.now, deadline_near_days());
 	for (i = 0; i < r->n; i++) {
 		memset(&rows, 0, sizeof(rows));
-		rows.horizon = horizon;
 		d.c = &r->cities[i];
 		d.agency[0] = '\0';
 		d.shown = 0;
 		html_f(&h, "<section class=\"desk-city\" data-jurisdiction="
 		    "\"%s\"><h2><a href=\"%s/\">%s</a></h2>\n",
 		    d.c->jurisdiction, d.c->url, city_name(d.c, c.lang));
-		rc = city_open(&r->cities[i], horizon, REGION_MAX_OPEN,
-		    keep_row, &rows);
+		rc = city_due(&r->cities[i], horizon, keep_row, &rows);
 		if (rc == -1) {
 			free(rows.rows);
 			return -1;

@@ -49,6 +49,9 @@ struct region_conf {
  */
 struct region_conf *region_conf_load(const char *path, char *err,
     size_t errlen);
+/* The same from len bytes of text, as if read from path. */
+struct region_conf *region_conf_parse(const char *text, size_t len,
+    const char *path, char *err, size_t errlen);
 void region_conf_free(struct region_conf *rc);
 
 struct region;

@@ -232,12 +232,12 @@ read_region(struct reader *rd, struct region_conf *rc)
 	return distinct(rd, rc);
 }
 
-struct region_conf *
-region_conf_load(const char *path, char *err, size_t errlen)
+/* The region of doc (its reference taken), path naming the file. */
+static struct region_conf *
+conf_from(json_t *doc, const char *path, char *err, size_t errlen)
 {
 	struct region_conf *rc = NULL;
 	struct reader rd;
-	json_error_t je;
 	const char *slash = strrchr(path, '/');
 
 	memset(&rd, 0, sizeof(rd));
@@ -247,11 +247,7 @@ region_conf_load(const char *path, char *err, size_t errlen)
 	rd.dirlen = slash != NULL ? (size_t)(slash - path) : 0;
 	if (slash == path)
 		rd.dirlen = 1;  /* "/region.json": the root */
-	if ((rd.doc = json_load_file(path, JSON_REJECT_DUPLICATES,
-	    &je)) == NULL) {
-		fail(&rd, "%s: line %d: %s", path, je.line, je.text);
-		return NULL;
-	}
+	rd.doc = doc;
 	/* rc->doc holds the file and the strings keep() makes. */
 	if ((rc = calloc(1, sizeof(*rc))) == NULL ||
 	    (rc->doc = json_array()) == NULL ||
@@ -269,6 +265,33 @@ region_conf_load(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	return rc;
+}
+
+struct region_conf *
+region_conf_load(const char *path, char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *doc;
+
+	if ((doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je)) == NULL) {
+		snprintf(err, errlen, "%s: line %d: %s", path, je.line, je.text);
+		return NULL;
+	}
+	return conf_from(doc, path, err, errlen);
+}
+
+struct region_conf *
+region_conf_parse(const char *text, size_t len, const char *path, char *err,
+    size_t errlen)
+{
+	json_error_t je;
+	json_t *doc;
+
+	if ((doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je)) == NULL) {
+		snprintf(err, errlen, "%s: line %d: %s", path, je.line, je.text);
+		return NULL;
+	}
+	return conf_from(doc, path, err, errlen);
 }
 
 void

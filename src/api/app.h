@@ -14,6 +14,7 @@ struct catalog;
 struct map_index;
 struct metrics;
 struct ratelimit;
+struct region;
 struct http_request;
 struct store;
 struct suggest;
@@ -51,6 +52,8 @@ struct app {
 	int reaction_hours;             /* an incident's first answer due
 	                                   (--reaction-hours); 0: default */
 	struct suggest *suggest;        /* service suggestions (core/suggest.h), or NULL */
+	struct region *region;          /* serve --region: the region this app is
+	                                   a city of, or its own; NULL: none */
 };
 
 /*

@@ -75,6 +75,15 @@ struct point {
 	int8_t fixed;                   /* the reporter's answer; -1: none */
 };
 
+/*
+ * A report of a bucket's window as the cut cells read it: its fixed point
+ * and its place in the bucket's pts (spots are by cell, then by place).
+ */
+struct spot {
+	uint32_t x, y;
+	uint32_t i;
+};
+
 /* Sums of reports by status: how many, and their latitudes and longitudes. */
 struct sums {
 	double lat[STATUS__MAX], lon[STATUS__MAX];
@@ -118,6 +127,10 @@ struct bucket {
 	int stale;
 	struct point *pts;
 	uint8_t *subs;                  /* sub_of each report, in the windows */
+	/* Every report by its cell: cell k's are spots[spot_at[k] ..
+	 * spot_at[k + 1]), in time order. */
+	struct spot *spots;
+	uint32_t spot_at[SUBS + 1];
 	struct wsum *win;
 	struct wstat *win_st;
 	size_t n, cap;
@@ -238,6 +251,7 @@ map_index_free(struct map_index *m)
 		free(m->buckets[m->nbuckets].win);
 		free(m->buckets[m->nbuckets].win_st);
 		free(m->buckets[m->nbuckets].subs);
+		free(m->buckets[m->nbuckets].spots);
 	}
 	free(m->buckets);
 	free(m->whole);
@@ -819,6 +833,8 @@ win_build(struct map_index *m, size_t b, int64_t at)
 
 	size_t i;
 	uint8_t *subs;
+	struct spot *spots;
+	uint32_t at_k[SUBS + 1];
 
 	k->win_ok = 0;
 	if (k->win == NULL &&
@@ -830,8 +846,22 @@ win_build(struct map_index *m, size_t b, int64_t at)
 	if ((subs = realloc(k->subs, k->cap > 0 ? k->cap : 1)) == NULL)
 		return -1;
 	k->subs = subs;
-	for (i = 0; i < k->n; i++)
+	if ((spots = realloc(k->spots, (k->cap > 0 ? k->cap : 1) *
+	    sizeof(*spots))) == NULL)
+		return -1;
+	k->spots = spots;
+	memset(at_k, 0, sizeof(at_k));
+	for (i = 0; i < k->n; i++) {
 		subs[i] = (uint8_t)sub_of(&k->pts[i]);
+		at_k[subs[i] + 1]++;
+	}
+	/* Spots by cell, each cell's in time order (a counting sort). */
+	for (i = 0; i < SUBS; i++)
+		at_k[i + 1] += at_k[i];
+	memcpy(k->spot_at, at_k, sizeof(at_k));
+	for (i = 0; i < k->n; i++)
+		spots[at_k[subs[i]]++] = (struct spot){ k->pts[i].x,
+		    k->pts[i].y, (uint32_t)i };
 	memset(k->win, 0, WINDOWS * SUBS * sizeof(*k->win));
 	memset(k->win_st, 0, WINDOWS * SUBS * sizeof(*k->win_st));
 	memset(&m->whole[b * WINDOWS], 0, WINDOWS * sizeof(*m->whole));
@@ -1042,7 +1072,7 @@ index_bytes(const struct map_index *m, size_t *reports, size_t *marks)
 		    m->buckets[b].nmarks * sizeof(struct sums) +
 		    (m->buckets[b].win != NULL ? WINDOWS * SUBS *
 		    (sizeof(struct wsum) + sizeof(struct wstat)) +
-		    m->buckets[b].cap : 0);
+		    m->buckets[b].cap * (1 + sizeof(struct spot)) : 0);
 		*reports += m->buckets[b].n;
 		*marks += m->buckets[b].nmarks * sizeof(struct sums);
 	}
@@ -1287,6 +1317,8 @@ struct tally {
 	struct cell *cells;
 	struct newest newest;
 	struct map_result *out;
+	uint32_t *got;                  /* count_cut's reports, got_cap room */
+	size_t got_cap;
 };
 
 /* The view's cell of fixed point (x, y), the nearest when outside. */
@@ -1523,6 +1555,75 @@ newest_of(struct tally *t, const struct bucket *b, unsigned in)
 	}
 }
 
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Count the reports of bucket b's window pts[lo .. hi) in its cells cut
+ * (bits by sub_of) that are in the view's box: only those cells' spots are
+ * read, and a report's point only when its fixed point is not outside the
+ * box (fixed coordinates keep order: one outside in them is outside in
+ * degrees; in_box decides the rest).  They are counted in time order, as
+ * one pass over the window would, so each cell's sums are added in the
+ * same order.  Returns 0, or -1 (no memory; nothing counted).
+ */
+static int
+count_cut(struct tally *t, const struct bucket *b, unsigned cut, size_t lo,
+    size_t hi)
+{
+	size_t n = 0, runs = 0, before, l, h, mid, i, j;
+	unsigned k;
+
+	if (t->got_cap < hi - lo) {
+		uint32_t *g = realloc(t->got, (hi - lo) * sizeof(*g));
+
+		if (g == NULL)
+			return -1;
+		t->got = g;
+		t->got_cap = hi - lo;
+	}
+	for (k = 0; k < SUBS; k++) {
+		if (!((cut >> k) & 1))
+			continue;
+		/* The cell's first spot of the window. */
+		for (l = b->spot_at[k], h = b->spot_at[k + 1]; l < h;) {
+			mid = l + (h - l) / 2;
+			if (b->spots[mid].i < lo)
+				l = mid + 1;
+			else
+				h = mid;
+		}
+		before = n;
+		for (h = b->spot_at[k + 1]; l < h && b->spots[l].i < hi; l++) {
+			const struct spot *s = &b->spots[l];
+
+			if (s->x < t->bx0 || s->x > t->bx1 || s->y < t->by0 ||
+			    s->y > t->by1 || !in_box(t->f, &b->pts[s->i]))
+				continue;
+			t->got[n++] = s->i;
+		}
+		runs += n > before;
+	}
+	if (runs > 1 && n <= 32) {
+		for (i = 1; i < n; i++) {
+			uint32_t v = t->got[i];
+
+			for (j = i; j > 0 && t->got[j - 1] > v; j--)
+				t->got[j] = t->got[j - 1];
+			t->got[j] = v;
+		}
+	} else if (runs > 1)
+		qsort(t->got, n, sizeof(*t->got), u32_cmp);
+	for (i = 0; i < n; i++)
+		count_point(t, &b->pts[t->got[i]]);
+	return 0;
+}
+
 /*
  * Count bucket b for one of its windows (t->win: no service or agency
  * filter): the bucket from its sums when the box holds it whole and the
@@ -1574,9 +1675,9 @@ count_fast(struct tally *t, const struct bucket *b)
 			}
 		}
 	}
-	/* The cells' numbers first: a report's point is read only when its
-	 * cell is cut. */
-	if (cut != 0)
+	if (cut != 0 && count_cut(t, b, cut, lo, hi) == -1)
+		/* No memory for the list: the cells' numbers first, a
+		 * report's point read only when its cell is cut. */
 		for (i = lo; i < hi; i++)
 			if (((cut >> b->subs[i]) & 1) &&
 			    in_box(t->f, &b->pts[i]))
@@ -1898,6 +1999,7 @@ map_index_view(struct map_index *m, struct store *s,
 	rc = 0;
 out:
 	free(t.cells);
+	free(t.got);
 	if (rc == -1)
 		map_result_free(out);
 	return rc;

@@ -50,10 +50,6 @@
 #define WIN_SKEW        2               /* s: a view's clock behind windows' */
 #define E7              1e7             /* sums of degrees in 10^-7 */
 #define LEVELS          2               /* coarser: BUCKET_ZOOM - 1 and - 2 */
-#define PYR_MIN         8               /* the pyramid's coarsest zoom */
-#define PYR_MAX         (BUCKET_ZOOM + SUB_BITS)        /* and finest */
-#define PYR_TIERS       (PYR_MAX - PYR_MIN + 1)
-#define PYR_MAX_CELLS   (1 << 19)       /* at PYR_MAX; more: no pyramid */
 
 /*
  * The map's periods end now and start 7, 30 or 90 days before
@@ -77,19 +73,6 @@ struct point {
 	uint16_t service, agency;
 	uint8_t status;
 	int8_t fixed;                   /* the reporter's answer; -1: none */
-};
-
-/*
- * A report of a bucket as its cells' edges read it: what a view counts of
- * it, copied from its point pts[i], so that a cell's reports are read in
- * one run (spots are by cell, then by place).
- */
-struct spot {
-	double lat, lon;
-	int64_t requested, id;
-	uint32_t x, y;
-	uint32_t i;
-	uint8_t status;
 };
 
 /* Sums of reports by status: how many, and their latitudes and longitudes. */
@@ -135,13 +118,6 @@ struct bucket {
 	int stale;
 	struct point *pts;
 	uint8_t *subs;                  /* sub_of each report, in the windows */
-	/* Every report by its cell: cell k's are spots[spot_at[k] ..
-	 * spot_at[k + 1]), in time order; of them, window w's are from
-	 * sub_lo[w][k] to sub_hi[k] (counted from spot_at[k]). */
-	struct spot *spots;
-	uint32_t spot_at[SUBS + 1];
-	uint32_t sub_lo[WINDOWS][SUBS], sub_hi[SUBS];
-	int moved;                      /* windows changed: the pyramid's */
 	struct wsum *win;
 	struct wstat *win_st;
 	size_t n, cap;
@@ -175,23 +151,6 @@ struct level {
 	int k;                          /* zoom BUCKET_ZOOM - k */
 };
 
-/* A report's time of request and id: which is newer. */
-struct stamp {
-	int64_t t, id;
-};
-
-/*
- * One zoom of the pyramid: the standing periods' sums of each cell of the
- * grid at that zoom over the buckets' extent (row order, nx by ny from
- * cell (x0, y0)), and the newest report of each cell up to the windows'
- * second (t INT64_MIN: none).
- */
-struct tier {
-	int64_t x0, y0, nx, ny;
-	struct wsum *sum[WINDOWS];
-	struct stamp *last;
-};
-
 /* A bucket's cell, for the buckets in row order (the index's rows). */
 struct row_key {
 	int64_t cy, cx;
@@ -222,14 +181,6 @@ struct map_index {
 	struct row_key *rows;           /* every bucket, by (cy, cx) */
 	size_t nrows;
 	struct level levels[LEVELS];    /* zooms BUCKET_ZOOM - 1 and - 2 */
-	/*
-	 * The pyramid: zooms PYR_MIN to PYR_MAX, valid when pyr_ok (every
-	 * bucket has its windows); built for pyr_nb buckets, then kept by
-	 * the buckets whose windows moved.
-	 */
-	struct tier tiers[PYR_TIERS];
-	int pyr_ok;
-	size_t pyr_nb;
 	struct wstat *whole_st;
 	char (*codes)[VECHE_MAX_CODE + 1];
 	size_t ncodes;
@@ -272,17 +223,6 @@ map_index_new(void)
 	return m;
 }
 
-static void
-tier_free(struct tier *t)
-{
-	int w;
-
-	for (w = 0; w < WINDOWS; w++)
-		free(t->sum[w]);
-	free(t->last);
-	memset(t, 0, sizeof(*t));
-}
-
 void
 map_index_free(struct map_index *m)
 {
@@ -298,7 +238,6 @@ map_index_free(struct map_index *m)
 		free(m->buckets[m->nbuckets].win);
 		free(m->buckets[m->nbuckets].win_st);
 		free(m->buckets[m->nbuckets].subs);
-		free(m->buckets[m->nbuckets].spots);
 	}
 	free(m->buckets);
 	free(m->whole);
@@ -307,8 +246,6 @@ map_index_free(struct map_index *m)
 		free(m->levels[b].p);
 		free(m->levels[b].kids);
 	}
-	for (b = 0; b < PYR_TIERS; b++)
-		tier_free(&m->tiers[b]);
 	free(m->whole_st);
 	free(m->slots);
 	free(m->codes);
@@ -873,16 +810,6 @@ win_last(struct bucket *k)
 	k->last_id = k->win_hi > 0 ? k->pts[k->win_hi - 1].id : 0;
 }
 
-/* Count pts[lo .. hi) of bucket k into at[] by their cells. */
-static void
-sub_count(const struct bucket *k, size_t lo, size_t hi, uint32_t *at)
-{
-	size_t i;
-
-	for (i = lo; i < hi; i++)
-		at[k->subs[i]]++;
-}
-
 /* The windows of bucket b at second at, summed anew; -1: no memory. */
 static int
 win_build(struct map_index *m, size_t b, int64_t at)
@@ -892,8 +819,6 @@ win_build(struct map_index *m, size_t b, int64_t at)
 
 	size_t i;
 	uint8_t *subs;
-	struct spot *spots;
-	uint32_t at_k[SUBS + 1];
 
 	k->win_ok = 0;
 	if (k->win == NULL &&
@@ -905,25 +830,8 @@ win_build(struct map_index *m, size_t b, int64_t at)
 	if ((subs = realloc(k->subs, k->cap > 0 ? k->cap : 1)) == NULL)
 		return -1;
 	k->subs = subs;
-	if ((spots = realloc(k->spots, (k->cap > 0 ? k->cap : 1) *
-	    sizeof(*spots))) == NULL)
-		return -1;
-	k->spots = spots;
-	memset(at_k, 0, sizeof(at_k));
-	for (i = 0; i < k->n; i++) {
+	for (i = 0; i < k->n; i++)
 		subs[i] = (uint8_t)sub_of(&k->pts[i]);
-		at_k[subs[i] + 1]++;
-	}
-	/* Spots by cell, each cell's in time order (a counting sort). */
-	for (i = 0; i < SUBS; i++)
-		at_k[i + 1] += at_k[i];
-	memcpy(k->spot_at, at_k, sizeof(at_k));
-	for (i = 0; i < k->n; i++) {
-		const struct point *p = &k->pts[i];
-
-		spots[at_k[subs[i]]++] = (struct spot){ p->lat, p->lon,
-		    p->requested, p->id, p->x, p->y, (uint32_t)i, p->status };
-	}
 	memset(k->win, 0, WINDOWS * SUBS * sizeof(*k->win));
 	memset(k->win_st, 0, WINDOWS * SUBS * sizeof(*k->win_st));
 	memset(&m->whole[b * WINDOWS], 0, WINDOWS * sizeof(*m->whole));
@@ -934,14 +842,8 @@ win_build(struct map_index *m, size_t b, int64_t at)
 		    at - hint_ago[w + 1]);
 		win_range(m, b, w, k->win_lo[w], k->win_hi, 1);
 	}
-	memset(k->sub_lo, 0, sizeof(k->sub_lo));
-	memset(k->sub_hi, 0, sizeof(k->sub_hi));
-	sub_count(k, 0, k->win_hi, k->sub_hi);
-	for (w = 0; w < WINDOWS; w++)
-		sub_count(k, 0, k->win_lo[w], k->sub_lo[w]);
 	win_last(k);
 	k->win_ok = 1;
-	k->moved = 1;
 	return 0;
 }
 
@@ -962,192 +864,10 @@ win_move(struct map_index *m, size_t b, int64_t at)
 		cut = lo < k->win_hi ? lo : k->win_hi;
 		win_range(m, b, w, k->win_lo[w], cut, -1);
 		win_range(m, b, w, lo > k->win_hi ? lo : k->win_hi, hi, 1);
-		sub_count(k, k->win_lo[w], lo, k->sub_lo[w]);
-		k->moved |= lo != k->win_lo[w];
 		k->win_lo[w] = (uint32_t)lo;
 	}
-	sub_count(k, k->win_hi, hi, k->sub_hi);
-	k->moved |= hi != k->win_hi;
 	k->win_hi = (uint32_t)hi;
 	win_last(k);
-}
-
-/* The cell (cx, cy) of tier t: its place in the tier's arrays, or -1. */
-static int64_t
-tier_at(const struct tier *t, int64_t cx, int64_t cy)
-{
-	int64_t ix = cx - t->x0, iy = cy - t->y0;
-
-	return ix < 0 || iy < 0 || ix >= t->nx || iy >= t->ny ? -1 :
-	    iy * t->nx + ix;
-}
-
-static int64_t
-wsum_count(const struct wsum *w)
-{
-	int64_t n = 0;
-	int st;
-
-	for (st = 0; st < STATUS__MAX; st++)
-		n += w->n[st];
-	return n;
-}
-
-static void
-stamp_max(struct stamp *a, const struct stamp *b)
-{
-	if (b->t > a->t || (b->t == a->t && b->id > a->id))
-		*a = *b;
-}
-
-/* Cell (cx, cy) of zoom z < PYR_MAX summed from its four at z + 1. */
-static void
-tier_sum(struct map_index *m, int z, int64_t cx, int64_t cy)
-{
-	struct tier *t = &m->tiers[z - PYR_MIN], *c = t + 1;
-	int64_t at = tier_at(t, cx, cy), k;
-	int w, d, st;
-
-	if (at < 0)
-		return;
-	for (w = 0; w < WINDOWS; w++)
-		memset(&t->sum[w][at], 0, sizeof(t->sum[w][at]));
-	t->last[at] = (struct stamp){ INT64_MIN, 0 };
-	for (d = 0; d < 4; d++) {
-		if ((k = tier_at(c, 2 * cx + (d & 1), 2 * cy + (d >> 1))) < 0)
-			continue;
-		for (w = 0; w < WINDOWS; w++) {
-			struct wsum *s = &t->sum[w][at];
-			const struct wsum *a = &c->sum[w][k];
-
-			s->lat += a->lat;
-			s->lon += a->lon;
-			for (st = 0; st < STATUS__MAX; st++)
-				s->n[st] += a->n[st];
-		}
-		stamp_max(&t->last[at], &c->last[k]);
-	}
-}
-
-/* Bucket b's cells at PYR_MAX and BUCKET_ZOOM into the pyramid. */
-static void
-tier_put(struct map_index *m, size_t b)
-{
-	const struct bucket *k = &m->buckets[b];
-	struct tier *fine = &m->tiers[PYR_MAX - PYR_MIN];
-	struct tier *t = &m->tiers[BUCKET_ZOOM - PYR_MIN];
-	int64_t at = tier_at(t, k->cx, k->cy), a;
-	unsigned c;
-	int w;
-
-	for (w = 0; w < WINDOWS; w++)
-		t->sum[w][at] = m->whole[b * WINDOWS + (size_t)w];
-	t->last[at] = (struct stamp){ k->last_t, k->last_id };
-	for (c = 0; c < SUBS; c++) {
-		a = tier_at(fine, (k->cx << SUB_BITS) + (c & ((1u << SUB_BITS) -
-		    1)), (k->cy << SUB_BITS) + (c >> SUB_BITS));
-		for (w = 0; w < WINDOWS; w++)
-			fine->sum[w][a] = k->win[(size_t)w * SUBS + c];
-		fine->last[a] = k->sub_hi[c] == 0 ?
-		    (struct stamp){ INT64_MIN, 0 } : (struct stamp){
-		    k->spots[k->spot_at[c] + k->sub_hi[c] - 1].requested,
-		    k->spots[k->spot_at[c] + k->sub_hi[c] - 1].id };
-	}
-}
-
-/* The pyramid's tiers for the buckets' extent, every cell summed; -1: no
- * memory or too many cells (views count as before). */
-static int
-pyr_build(struct map_index *m)
-{
-	int64_t bx0 = INT64_MAX, by0 = INT64_MAX, bx1 = INT64_MIN;
-	int64_t by1 = INT64_MIN, cx, cy;
-	size_t b;
-	int z, w;
-
-	m->pyr_ok = 0;
-	for (z = 0; z < PYR_TIERS; z++)
-		tier_free(&m->tiers[z]);
-	for (b = 0; b < m->nbuckets; b++) {
-		if (!m->buckets[b].win_ok || m->buckets[b].stale)
-			return -1;
-		bx0 = m->buckets[b].cx < bx0 ? m->buckets[b].cx : bx0;
-		bx1 = m->buckets[b].cx > bx1 ? m->buckets[b].cx : bx1;
-		by0 = m->buckets[b].cy < by0 ? m->buckets[b].cy : by0;
-		by1 = m->buckets[b].cy > by1 ? m->buckets[b].cy : by1;
-	}
-	if (m->nbuckets == 0 || (double)(bx1 - bx0 + 1) * (double)(by1 -
-	    by0 + 1) * SUBS > PYR_MAX_CELLS)
-		return -1;
-	for (z = PYR_MIN; z <= PYR_MAX; z++) {
-		struct tier *t = &m->tiers[z - PYR_MIN];
-		int sh = BUCKET_ZOOM - z;
-		size_t n;
-
-		t->x0 = sh >= 0 ? bx0 >> sh : bx0 << -sh;
-		t->y0 = sh >= 0 ? by0 >> sh : by0 << -sh;
-		t->nx = (sh >= 0 ? bx1 >> sh : ((bx1 + 1) << -sh) - 1) - t->x0 + 1;
-		t->ny = (sh >= 0 ? by1 >> sh : ((by1 + 1) << -sh) - 1) - t->y0 + 1;
-		n = (size_t)(t->nx * t->ny);
-		for (w = 0; w < WINDOWS; w++)
-			if ((t->sum[w] = calloc(n, sizeof(*t->sum[w]))) == NULL)
-				return -1;
-		if ((t->last = calloc(n, sizeof(*t->last))) == NULL)
-			return -1;
-		for (b = 0; b < n; b++)
-			t->last[b].t = INT64_MIN;
-	}
-	for (b = 0; b < m->nbuckets; b++) {
-		tier_put(m, b);
-		m->buckets[b].moved = 0;
-	}
-	for (z = PYR_MAX - 1; z >= PYR_MIN; z--) {
-		const struct tier *t = &m->tiers[z - PYR_MIN];
-
-		if (z == BUCKET_ZOOM)
-			continue;
-		for (cy = t->y0; cy < t->y0 + t->ny; cy++)
-			for (cx = t->x0; cx < t->x0 + t->nx; cx++)
-				tier_sum(m, z, cx, cy);
-	}
-	m->pyr_nb = m->nbuckets;
-	m->pyr_ok = 1;
-	return 0;
-}
-
-/*
- * The pyramid after sort_buckets: built anew when buckets came or it was
- * not whole, else the cells of the buckets whose windows moved and those
- * above them summed again.
- */
-static void
-pyr_update(struct map_index *m)
-{
-	size_t b;
-	int z, d;
-
-	if (!m->pyr_ok || m->pyr_nb != m->nbuckets) {
-		(void)pyr_build(m);
-		return;
-	}
-	for (b = 0; b < m->nbuckets; b++) {
-		struct bucket *k = &m->buckets[b];
-
-		if (!k->win_ok || k->stale) {
-			m->pyr_ok = 0;
-			return;
-		}
-		if (!k->moved)
-			continue;
-		k->moved = 0;
-		tier_put(m, b);
-		for (d = 0; d < 4; d++)
-			tier_sum(m, BUCKET_ZOOM + 1, 2 * k->cx + (d & 1),
-			    2 * k->cy + (d >> 1));
-		for (z = BUCKET_ZOOM - 1; z >= PYR_MIN; z--)
-			tier_sum(m, z, k->cx >> (BUCKET_ZOOM - z),
-			    k->cy >> (BUCKET_ZOOM - z));
-	}
 }
 
 /*
@@ -1202,10 +922,6 @@ sort_buckets(struct map_index *m, int64_t hint_at, int64_t win_at)
 	}
 	for (i = 0; i < LEVELS; i++)
 		level_sum(m, &m->levels[i]);
-	if (win_at != 0)
-		pyr_update(m);
-	else
-		m->pyr_ok = 0;
 	atomic_store(&m->hint_at, hint_at);
 	atomic_store(&m->win_at, win_at);
 	return rc;
@@ -1326,7 +1042,7 @@ index_bytes(const struct map_index *m, size_t *reports, size_t *marks)
 		    m->buckets[b].nmarks * sizeof(struct sums) +
 		    (m->buckets[b].win != NULL ? WINDOWS * SUBS *
 		    (sizeof(struct wsum) + sizeof(struct wstat)) +
-		    m->buckets[b].cap * (1 + sizeof(struct spot)) : 0);
+		    m->buckets[b].cap : 0);
 		*reports += m->buckets[b].n;
 		*marks += m->buckets[b].nmarks * sizeof(struct sums);
 	}
@@ -1557,12 +1273,6 @@ clusters_of(const struct cell *cells, size_t ncells, struct map_result *out)
 	return 0;
 }
 
-/* A cell of the pyramid (zoom z) that a view counted whole. */
-struct region {
-	int64_t cx, cy;
-	int z;
-};
-
 /* Where a view counts: its filter and grid, its cells, the newest. */
 struct tally {
 	const struct filter *f;
@@ -1577,12 +1287,6 @@ struct tally {
 	struct cell *cells;
 	struct newest newest;
 	struct map_result *out;
-	uint32_t *got;                  /* count_cut's reports, got_cap room */
-	size_t got_cap;
-	const struct map_index *m;      /* the pyramid's view: the index, */
-	struct region *regions;         /*   the cells it counted whole, */
-	size_t nregions, regions_cap;
-	int failed;                     /*   out of memory */
 };
 
 /* The view's cell of fixed point (x, y), the nearest when outside. */
@@ -1817,116 +1521,6 @@ newest_of(struct tally *t, const struct bucket *b, unsigned in)
 		if (((in >> b->subs[i]) & 1) && ((mask >> p->status) & 1))
 			newest_add(h, p->id, p->requested);
 	}
-}
-
-/* Whether spot s is in f's box and status (as in_box). */
-static int
-spot_in_box(const struct filter *f, const struct spot *s)
-{
-	return s->lat >= f->min_lat && s->lat <= f->max_lat &&
-	    s->lon >= f->min_lon && s->lon <= f->max_lon &&
-	    ((f->status_mask >> s->status) & 1);
-}
-
-/* Count spot s into the view, as count_point counts its point. */
-static void
-count_spot(struct tally *t, const struct spot *s)
-{
-	struct cell *c = cell_of(t, s->x, s->y);
-
-	if (t->out->total < VECHE_MAP_POINTS)
-		t->out->ids[t->out->nids++] = s->id;
-	t->out->total++;
-	newest_add(&t->newest, s->id, s->requested);
-	c->count++;
-	c->lat += s->lat;
-	c->lon += s->lon;
-	c->by_status[s->status]++;
-}
-
-/* The place among cell k's spots of bucket b of the report pts[i]. */
-static size_t
-spot_find(const struct bucket *b, unsigned k, uint32_t i)
-{
-	size_t l = b->spot_at[k], h = b->spot_at[k + 1], mid;
-
-	while (l < h) {
-		mid = l + (h - l) / 2;
-		if (b->spots[mid].i < i)
-			l = mid + 1;
-		else
-			h = mid;
-	}
-	return l - b->spot_at[k];
-}
-
-static int
-u32_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * Count the reports of bucket b's window t->win in its cells cut (bits by
- * sub_of) that are in the view's box: only those cells' spots of the
- * window are read, and a report's point only when its fixed place is not
- * outside the box (fixed coordinates keep order: one outside in them is
- * outside in degrees; in_box decides the rest).  They are counted in time
- * order, as one pass over the window would, so each cell's sums are added
- * in the same order.  Returns 0, or -1 (no memory; nothing counted).
- */
-static int
-count_cut(struct tally *t, const struct bucket *b, unsigned cut)
-{
-	size_t n = 0, runs = 0, before, l, h, i, j;
-	unsigned k;
-
-	if (t->got_cap < b->win_hi) {
-		uint32_t *g = realloc(t->got, b->win_hi * sizeof(*g));
-
-		if (g == NULL)
-			return -1;
-		t->got = g;
-		t->got_cap = b->win_hi;
-	}
-	for (k = 0; k < SUBS; k++) {
-		if (!((cut >> k) & 1))
-			continue;
-		before = n;
-		l = b->spot_at[k] + b->sub_lo[t->win][k];
-		for (h = b->spot_at[k] + b->sub_hi[k]; l < h; l++) {
-			const struct spot *s = &b->spots[l];
-
-			if (s->x < t->bx0 || s->x > t->bx1 || s->y < t->by0 ||
-			    s->y > t->by1 || !spot_in_box(t->f, s))
-				continue;
-			t->got[n++] = (uint32_t)l;
-		}
-		runs += n > before;
-	}
-	/* By place in the bucket: time order. */
-	if (runs > 1 && n <= 32) {
-		for (i = 1; i < n; i++) {
-			uint32_t v = t->got[i];
-
-			for (j = i; j > 0 && b->spots[t->got[j - 1]].i >
-			    b->spots[v].i; j--)
-				t->got[j] = t->got[j - 1];
-			t->got[j] = v;
-		}
-	} else if (runs > 1) {
-		for (i = 0; i < n; i++)
-			t->got[i] = b->spots[t->got[i]].i;
-		qsort(t->got, n, sizeof(*t->got), u32_cmp);
-		for (i = 0; i < n; i++)
-			t->got[i] = (uint32_t)(b->spot_at[b->subs[t->got[i]]] +
-			    spot_find(b, b->subs[t->got[i]], t->got[i]));
-	}
-	for (i = 0; i < n; i++)
-		count_spot(t, &b->spots[t->got[i]]);
-	return 0;
 }
 
 /*
@@ -2172,268 +1766,6 @@ tally_level(const struct map_index *m, const struct level *l,
 	}
 }
 
-/* The reports of the pyramid's cell (cx, cy) at PYR_MAX that its spots
- * give for the view's window: spots[*lo .. *hi) of the bucket, or NULL. */
-static const struct bucket *
-pyr_spots(const struct tally *t, int64_t cx, int64_t cy, size_t *lo,
-    size_t *hi)
-{
-	uint32_t b = bucket_find(t->m, cx >> SUB_BITS, cy >> SUB_BITS);
-	const unsigned side = (1u << SUB_BITS) - 1;
-	const struct bucket *k;
-	unsigned c = ((unsigned)cx & side) | ((unsigned)cy & side) << SUB_BITS;
-
-	if (b == NO_BUCKET)
-		return NULL;
-	k = &t->m->buckets[b];
-	*lo = k->spot_at[c] + k->sub_lo[t->win][c];
-	*hi = k->spot_at[c] + k->sub_hi[c];
-	return k;
-}
-
-/*
- * The pyramid's cell at of tier z, counted whole into the view's cell c
- * (its sums, n reports), and its newest offered for the list: a region to
- * read for more when that one is among the newest.
- */
-static void
-pyr_whole(struct tally *t, int z, int64_t at, int64_t cx, int64_t cy,
-    int64_t n, struct cell *c)
-{
-	const struct tier *tr = &t->m->tiers[z - PYR_MIN];
-	const struct wsum *w = &tr->sum[t->win][at];
-	int st;
-
-	/* As count_sums adds them (the same doubles in the same order). */
-	for (st = 0; st < STATUS__MAX; st++)
-		c->by_status[st] += w->n[st];
-	c->lat += (double)w->lat / E7;
-	c->lon += (double)w->lon / E7;
-	c->count += n;
-	t->out->total += n;
-	if (newest_below(&t->newest, tr->last[at].id, tr->last[at].t))
-		return;
-	newest_add(&t->newest, tr->last[at].id, tr->last[at].t);
-	if (t->nregions == t->regions_cap) {
-		size_t cap = t->regions_cap ? 2 * t->regions_cap : 256;
-		struct region *r = realloc(t->regions, cap * sizeof(*r));
-
-		if (r == NULL) {
-			t->failed = 1;
-			return;
-		}
-		t->regions = r;
-		t->regions_cap = cap;
-	}
-	t->regions[t->nregions++] = (struct region){ cx, cy, z };
-}
-
-/*
- * Where the pyramid's cell (cx, cy) of zoom z lies against the view's box,
- * and its place in the tier (*at); OUTSIDE too when it has no report of
- * the window (*n: how many it has).
- */
-static enum side
-pyr_side(const struct tally *t, int z, int64_t cx, int64_t cy, int64_t *at,
-    int64_t *n)
-{
-	const struct tier *tr = &t->m->tiers[z - PYR_MIN];
-	const unsigned bits = (unsigned)(FIX_BITS - CELL_BITS - z);
-
-	if ((*at = tier_at(tr, cx, cy)) < 0 ||
-	    (*n = wsum_count(&tr->sum[t->win][*at])) == 0)
-		return OUTSIDE;
-	return side_of(t, (uint32_t)cx << bits, (uint32_t)cy << bits, bits);
-}
-
-/*
- * The cells subs (bits by sub_of) of the bucket of cell (bx, by) into the
- * view's cell c, as count_fast counts them: those the box holds from their
- * sums, in order, then the reports of those its edge cuts, in time order.
- */
-static void
-pyr_subs(struct tally *t, int64_t bx, int64_t by, unsigned subs,
-    struct cell *c)
-{
-	const unsigned side = 1u << SUB_BITS;
-	uint32_t b = bucket_find(t->m, bx, by);
-	unsigned cut = 0, k;
-	int64_t at, n;
-
-	if (b == NO_BUCKET)
-		return;
-	for (k = 0; k < SUBS; k++) {
-		int64_t sx = bx * side + k % side, sy = by * side + k / side;
-
-		if (!((subs >> k) & 1))
-			continue;
-		switch (pyr_side(t, PYR_MAX, sx, sy, &at, &n)) {
-		case INSIDE:
-			pyr_whole(t, PYR_MAX, at, sx, sy, n, c);
-			break;
-		case CUT:
-			cut |= 1u << k;
-			break;
-		case OUTSIDE:
-			break;
-		}
-	}
-	if (cut != 0 && count_cut(t, &t->m->buckets[b], cut) == -1)
-		t->failed = 1;
-}
-
-/* The bucket of cell (bx, by) into the view's cell c (zoom BUCKET_ZOOM or
- * coarser), as count_fast counts it. */
-static void
-pyr_bucket(struct tally *t, int64_t bx, int64_t by, struct cell *c)
-{
-	int64_t at, n;
-
-	switch (pyr_side(t, BUCKET_ZOOM, bx, by, &at, &n)) {
-	case INSIDE:
-		pyr_whole(t, BUCKET_ZOOM, at, bx, by, n, c);
-		break;
-	case CUT:
-		pyr_subs(t, bx, by, (1u << SUBS) - 1, c);
-		break;
-	case OUTSIDE:
-		break;
-	}
-}
-
-/* The cell (cx, cy) of zoom z (BUCKET_ZOOM - 1 or - 2) into the view's
- * cell c, as tally_level counts a level's cell: whole, or by its buckets
- * in row order. */
-static void
-pyr_level(struct tally *t, int z, int64_t cx, int64_t cy, struct cell *c)
-{
-	int64_t at, n, bx, by, k = (int64_t)1 << (BUCKET_ZOOM - z);
-
-	switch (pyr_side(t, z, cx, cy, &at, &n)) {
-	case INSIDE:
-		pyr_whole(t, z, at, cx, cy, n, c);
-		break;
-	case CUT:
-		for (by = cy * k; by < (cy + 1) * k; by++)
-			for (bx = cx * k; bx < (cx + 1) * k; bx++)
-				pyr_bucket(t, bx, by, c);
-		break;
-	case OUTSIDE:
-		break;
-	}
-}
-
-/*
- * The view's cell (cx, cy) of its zoom into c through the pyramid, in the
- * order of tally_coarse and count_fast (so each cell's sums are the same
- * doubles added in the same order): at zooms up to BUCKET_ZOOM - LEVELS by
- * the cells of that zoom in row order, then as a level's cell, a bucket,
- * or the bucket's cells in the view's.
- */
-static void
-pyr_count(struct tally *t, int64_t cx, int64_t cy, struct cell *c)
-{
-	const int top = BUCKET_ZOOM - LEVELS, side = 1 << SUB_BITS;
-	int z = t->zoom;
-	int64_t at, n, k, x, y;
-	unsigned subs = 0;
-
-	if (pyr_side(t, z, cx, cy, &at, &n) == OUTSIDE)
-		return;
-	if (z <= top) {
-		k = (int64_t)1 << (top - z);
-		for (y = cy * k; y < (cy + 1) * k; y++)
-			for (x = cx * k; x < (cx + 1) * k; x++)
-				pyr_level(t, top, x, y, c);
-	} else if (z < BUCKET_ZOOM)
-		pyr_level(t, z, cx, cy, c);
-	else if (z == BUCKET_ZOOM)
-		pyr_bucket(t, cx, cy, c);
-	else {
-		/* The bucket's cells within the view's. */
-		k = (int64_t)1 << (PYR_MAX - z);
-		for (y = 0; y < k; y++)
-			for (x = 0; x < k; x++)
-				subs |= 1u << ((((cy * k) % side + y) * side) +
-				    (cx * k) % side + x);
-		pyr_subs(t, cx >> (z - BUCKET_ZOOM), cy >> (z - BUCKET_ZOOM),
-		    subs, c);
-	}
-}
-
-/*
- * The newest reports of the pyramid's cell (cx, cy) of zoom z for the
- * list, its own newest (skip) already offered: none when that is older
- * than all the list holds, else its four cells' newest offered and each
- * of them read so, down to the reports of a cell at PYR_MAX, newest first.
- */
-static void
-pyr_newest(struct tally *t, int z, int64_t cx, int64_t cy, int64_t skip)
-{
-	const struct tier *tr = &t->m->tiers[z - PYR_MIN];
-	struct newest *h = &t->newest;
-	const struct bucket *k;
-	int64_t at = tier_at(tr, cx, cy), a[4];
-	size_t lo, hi;
-	int d;
-
-	if (at < 0 || newest_below(h, tr->last[at].id, tr->last[at].t))
-		return;
-	if (z == PYR_MAX) {
-		if ((k = pyr_spots(t, cx, cy, &lo, &hi)) == NULL)
-			return;
-		while (hi-- > lo) {
-			const struct spot *p = &k->spots[hi];
-
-			if (newest_below(h, p->id, p->requested))
-				break;
-			if (p->id != skip)
-				newest_add(h, p->id, p->requested);
-		}
-		return;
-	}
-	for (d = 0; d < 4; d++) {
-		const struct tier *c = tr + 1;
-
-		a[d] = tier_at(c, 2 * cx + (d & 1), 2 * cy + (d >> 1));
-		if (a[d] >= 0 && wsum_count(&c->sum[t->win][a[d]]) == 0)
-			a[d] = -1;
-		if (a[d] >= 0 && c->last[a[d]].id != tr->last[at].id)
-			newest_add(h, c->last[a[d]].id, c->last[a[d]].t);
-	}
-	for (d = 0; d < 4; d++)
-		if (a[d] >= 0)
-			pyr_newest(t, z + 1, 2 * cx + (d & 1), 2 * cy + (d >> 1),
-			    tr[1].last[a[d]].id);
-}
-
-/*
- * Count view t through the pyramid (one of the standing periods, every
- * status, zoom PYR_MIN to PYR_MAX): each of its cells from the pyramid's
- * cell of its zoom, then the newest for the list from the regions counted
- * whole.  Returns 0, or -1: no memory.
- */
-static int
-tally_pyr(struct tally *t)
-{
-	const struct tier *tr;
-	int64_t gx, gy;
-	size_t i;
-
-	for (gy = 0; gy < t->g->ny; gy++)
-		for (gx = 0; gx < t->g->nx; gx++)
-			pyr_count(t, t->g->x0 + gx, t->g->y0 + gy,
-			    &t->cells[gy * t->g->nx + gx]);
-	for (i = 0; i < t->nregions; i++) {
-		const struct region *r = &t->regions[i];
-
-		tr = &t->m->tiers[r->z - PYR_MIN];
-		pyr_newest(t, r->z, r->cx, r->cy,
-		    tr->last[tier_at(tr, r->cx, r->cy)].id);
-	}
-	return t->failed ? -1 : 0;
-}
-
 /* Count the buckets of view t (reach r) into t.  The caller holds the
  * read lock. */
 static void
@@ -2542,16 +1874,7 @@ map_index_view(struct map_index *m, struct store *s,
 	t.bx1 = fixed(merc_x(f.max_lon));
 	t.by0 = fixed(merc_y(f.max_lat));
 	t.by1 = fixed(merc_y(f.min_lat));
-	t.m = m;
-	if (f.none)
-		;
-	else if (t.win >= 0 && m->pyr_ok && f.status_mask == ~0u &&
-	    zoom >= PYR_MIN && zoom <= PYR_MAX) {
-		if (tally_pyr(&t) == -1) {
-			pthread_rwlock_unlock(&m->lock);
-			goto out;
-		}
-	} else
+	if (!f.none)
 		tally_coarse(m, &t, &r);
 	if (t.win >= 0 && out->total <= VECHE_MAP_POINTS) {
 		/* Few enough to list them all: counted again one by one. */
@@ -2575,8 +1898,6 @@ map_index_view(struct map_index *m, struct store *s,
 	rc = 0;
 out:
 	free(t.cells);
-	free(t.got);
-	free(t.regions);
 	if (rc == -1)
 		map_result_free(out);
 	return rc;

@@ -157,10 +157,14 @@ struct row_key {
 	uint32_t b;
 };
 
-/* Where a report sits: pts[idx] of buckets[bucket], or NO_BUCKET. */
+/*
+ * Where a report sits: pts[idx] of buckets[bucket], or NO_BUCKET; ver
+ * counts the times the index read its row (map_index_versions).
+ */
 struct loc {
 	uint32_t bucket;
 	uint32_t idx;
+	uint32_t ver;
 };
 
 struct map_index {
@@ -436,8 +440,10 @@ reserve(struct map_index *m, int64_t id)
 		cap *= 2;
 	if ((l = realloc(m->locs, cap * sizeof(*l))) == NULL)
 		return -1;
-	for (i = m->cap; i < cap; i++)
+	for (i = m->cap; i < cap; i++) {
 		l[i].bucket = NO_BUCKET;
+		l[i].ver = 0;
+	}
 	m->locs = l;
 	m->cap = cap;
 	return 0;
@@ -992,6 +998,8 @@ on_point(const struct report_point *rp, void *arg)
 
 	if (reserve(m, rp->id) == -1)
 		return -1;
+	/* Whatever changed, a rendered item of it is old now. */
+	m->locs[rp->id].ver++;
 	if (rp->id > m->max_id)
 		m->max_id = rp->id;
 	if (rp->updated > m->max_updated)
@@ -2053,6 +2061,19 @@ map_index_page(struct map_index *m, struct store *s,
 		*nids = 0;
 	}
 	return rc;
+}
+
+void
+map_index_versions(struct map_index *m, const int64_t *ids, size_t n,
+    uint32_t *vers)
+{
+	size_t i;
+
+	pthread_rwlock_rdlock(&m->lock);
+	for (i = 0; i < n; i++)
+		vers[i] = ids[i] >= 0 && (size_t)ids[i] < m->cap ?
+		    m->locs[ids[i]].ver : 0;
+	pthread_rwlock_unlock(&m->lock);
 }
 
 void

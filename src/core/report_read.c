@@ -87,6 +87,34 @@ report_list_area(struct map_index *m, struct store *s,
 }
 
 int
+report_page_area(struct map_index *m, struct store *s,
+    const struct report_query *q, int64_t **ids, uint32_t **vers, size_t *n)
+{
+	int rc;
+
+	*vers = NULL;
+	if ((rc = map_index_page(m, s, q, ids, n)) != 0 || *n == 0)
+		return rc;
+	if ((*vers = malloc(*n * sizeof(**vers))) == NULL) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return -1;
+	}
+	map_index_versions(m, *ids, *n, *vers);
+	return 0;
+}
+
+int
+report_rows(struct store *s, const struct actor *actor, const int64_t *ids,
+    size_t n, int (*fn)(const struct report *, void *), void *arg)
+{
+	struct viewed v = { actor, fn, arg };
+
+	return n > 0 ? store_report_rows(s, ids, n, apply_view, &v) : 0;
+}
+
+int
 report_get(struct store *s, const struct actor *actor, int64_t id,
     int (*fn)(const struct report *, void *), void *arg)
 {

@@ -1,7 +1,8 @@
 /*
  * list_items.c: Open311 list items as rendered, per report (list_items.h).
  *
- * Items are found by id in one array (ids are dense); each id belongs to
+ * Items are found by id in one array (ids are dense), a report's items of
+ * its variants (format, language, extensions) chained; each id belongs to
  * one of SHARDS shards, whose mutex guards its ids' slots, its byte count
  * and its queue of items in the order they were kept (the oldest go first
  * when the shard is over its share of the budget).  The array grows under
@@ -17,7 +18,9 @@
 #define SHARDS          64
 #define ITEM_MAX_SHARE  16      /* an item over budget / 16 is not kept */
 
+/* An item; a report's items of other variants follow it in next. */
 struct item {
+	struct item *next;
 	int64_t id;
 	uint32_t ver;
 	unsigned variant;
@@ -78,8 +81,15 @@ list_items_free(struct list_items *c)
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < c->cap; i++)
-		free(atomic_load_explicit(&c->by_id[i], memory_order_relaxed));
+	for (i = 0; i < c->cap; i++) {
+		struct item *e = atomic_load_explicit(&c->by_id[i],
+		    memory_order_relaxed), *next;
+
+		for (; e != NULL; e = next) {
+			next = e->next;
+			free(e);
+		}
+	}
 	for (i = 0; i < SHARDS; i++) {
 		free(c->shards[i].q);
 		pthread_mutex_destroy(&c->shards[i].lock);
@@ -157,9 +167,10 @@ list_items_get(struct list_items *c, const int64_t *ids,
 		if (ids[i] < 0 || (size_t)ids[i] >= c->cap)
 			continue;
 		pthread_mutex_lock(&sh->lock);
-		e = slot(c, ids[i]);
-		if (e != NULL && e->ver == vers[i] &&
-		    e->variant == k->variant && e->catalog == k->catalog) {
+		for (e = slot(c, ids[i]); e != NULL && (e->variant != k->variant ||
+		    e->catalog != k->catalog); e = e->next)
+			;
+		if (e != NULL && e->ver == vers[i]) {
 			if (list_items_append(buf, used, cap, e->data, e->n) == -1)
 				held = -1;
 			else {
@@ -201,6 +212,26 @@ grow(struct list_items *c, int64_t id)
 	return rc;
 }
 
+/*
+ * Take e out of id's chain and free it, if it is there (a queued item may
+ * have been replaced since).
+ */
+static void
+drop(struct list_items *c, struct shard *sh, int64_t id, struct item *e)
+{
+	struct item *head = slot(c, id), **at = &head;
+
+	while (*at != NULL && *at != e)
+		at = &(*at)->next;
+	if (*at == NULL)
+		return;
+	*at = e->next;
+	set_slot(c, id, head);
+	sh->bytes -= item_size(e);
+	sh->items--;
+	free(e);
+}
+
 /* Queue e as sh's newest; -1 when out of memory. */
 static int
 enqueue(struct shard *sh, int64_t id, struct item *e)
@@ -233,12 +264,7 @@ evict(struct list_items *c, struct shard *sh)
 
 		sh->head = (sh->head + 1) % sh->cap;
 		sh->count--;
-		if (slot(c, k.id) == k.e) {
-			sh->bytes -= item_size(k.e);
-			sh->items--;
-			free(k.e);
-			set_slot(c, k.id, NULL);
-		}
+		drop(c, sh, k.id, k.e);
 	}
 }
 
@@ -272,11 +298,13 @@ list_items_put(struct list_items *c, int64_t id, uint32_t ver,
 	if (enqueue(sh, id, e) == -1)
 		free(e);
 	else {
-		if ((old = slot(c, id)) != NULL) {
-			sh->bytes -= item_size(old);
-			sh->items--;
-			free(old);
-		}
+		/* The variant's item rendered before goes. */
+		for (old = slot(c, id); old != NULL && old->variant != e->variant;
+		    old = old->next)
+			;
+		if (old != NULL)
+			drop(c, sh, id, old);
+		e->next = slot(c, id);
 		set_slot(c, id, e);
 		sh->bytes += item_size(e);
 		sh->items++;

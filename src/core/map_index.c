@@ -177,6 +177,7 @@ struct map_index {
 	size_t nslots;                  /* a power of two */
 	int64_t max_id;                 /* the newest report read */
 	int64_t max_updated;            /* the newest change read */
+	int64_t caught_at;              /* the clock at the last reading */
 	int loaded;
 	_Atomic int retry;              /* the last catch-up failed */
 	_Atomic int64_t hint_at;        /* the hour of the buckets' hints; 0 */
@@ -1092,13 +1093,21 @@ catch_up(struct map_index *m, struct store *s, int64_t now)
 	 * that took its time before another's later change committed; and
 	 * never later than now: a change stamped after now (the clock was
 	 * set back, or seeded data ahead of it) would otherwise hide every
-	 * change made until then.  Open311 lists are read from here.
+	 * change made until then; nor later than the clock at the last
+	 * catch-up, after which every change read now was stamped (with
+	 * seeded data ahead of the clock, a change made more than a rescan
+	 * before the next read was missed).  Open311 lists and their items
+	 * (map_index_versions) are read from here.
 	 */
 	clk = clock_now();
-	since = m->loaded ? (m->max_updated < clk ? m->max_updated : clk) -
-	    VECHE_MAP_RESCAN : INT64_MAX;
+	since = m->max_updated < clk ? m->max_updated : clk;
+	if (m->caught_at != 0 && m->caught_at < since)
+		since = m->caught_at;
+	since = m->loaded ? since - VECHE_MAP_RESCAN : INT64_MAX;
 	rc = changed ? store_report_points(s, m->max_id, since, on_point, m) :
 	    0;
+	if (changed && rc == 0)
+		m->caught_at = clk;
 	if (sort_buckets(m, hint_at, win_at) == -1)
 		rc = -1;
 	if (rc == 0 && !m->loaded) {

@@ -222,6 +222,34 @@ class TestAreaReads(ServerTestCase):
         finally:
             self.server.set_clock(now + 1)
 
+    def test_a_change_first_read_a_minute_later(self):
+        """With a change stamped ahead of the clock (it was set back since),
+        a change made now and first read a minute later is in the lists
+        all the same, and so is its new status in them."""
+        box = edges((LAT0, LON0, GRID[-1][0], GRID[-1][1]))
+        fresh = [rid for rid, r in self.reports.items()
+                 if r["batch"] == 2 and r["n"] not in WALKS]
+        rid, ahead = fresh[2], fresh[3]
+        params = {"bbox": bbox(*box), "page_size": "100"}
+        self.assertIn(rid, self.ids(dict(params, status="open")))
+        now = self.server.now()
+        self.server.set_clock(now + 3600)
+        self._act(ahead, "register")
+        self.reports[ahead]["updated"] = now + 3600
+        self.server.set_clock(now)
+        self.assertIn(ahead, self.ids(dict(params, status="open")))
+        for action in ("register", "start", "answer", "close"):
+            self._act(rid, action)
+        self.server.advance(60)
+        self.reports[rid]["status"] = "closed"
+        self.reports[rid]["updated"] = epoch(self.by_id(rid)[
+            "updated_datetime"])
+        self.assertNotIn(rid, self.ids(dict(params, status="open")))
+        closed = self.get("requests.json", dict(params, status="closed"))
+        self.assertIn(rid, [int(o["service_request_id"])
+                            for o in closed.json()])
+        self.assertEqual({o["status"] for o in closed.json()}, {"closed"})
+
     def test_a_status_change_moves_a_report_between_lists(self):
         box = edges((LAT0, LON0, GRID[-1][0], GRID[-1][1]))
         fresh = [rid for rid, r in self.reports.items()

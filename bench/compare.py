@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """Compare two veche servers' answers byte for byte (issue 11).
 
-    bench/compare.py URL_A URL_B [N [SEED]]
+    bench/compare.py URL_A URL_B [N [SEED [T1]]]
 
 Asks both servers the same N (default 500) varied Open311 reads: random
 boxes of the demo city, pages 1 to 3 (and deep pages), JSON and XML, with
-and without extensions, Russian and English, the updated_after poll and
-/rss, each twice on B (the second from its kept items), and prints how
+and without extensions, Russian and English, updated_after polls (an instant
+of the last 10 minutes, day or month before T1, default now) and /rss,
+each twice on B (the second from its kept items), and prints how
 many answers differed (each difference's URL).  Exit status 1 if any did.
 """
 import random
 import sys
+import time
 import urllib.request
 
 BOX = (39.75, 57.56, 40.02, 57.70)
@@ -27,8 +29,17 @@ def get(base, path, lang):
         return e.code, e.read()
 
 
-def paths(n, rnd):
+def paths(n, rnd, t1):
     out = ["/rss", "/open311/v2/requests.json?page_size=50"]
+    for _ in range(n // 4):
+        t = t1 - int(rnd.random() * rnd.choice((600, 86400, 30 * 86400)))
+        out.append("/open311/v2/requests.%s?updated_after=%s&page_size=%d"
+                   "&page=%d%s" % (
+                       rnd.choice(("json", "xml")), time.strftime(
+                           "%Y-%m-%dT%H:%M:%SZ", time.gmtime(t)),
+                       rnd.choice((50, 50, 10, 200)),
+                       rnd.choice((1, 1, 2, 5)),
+                       rnd.choice(("", "", "&extensions=true"))))
     for _ in range(n):
         d = rnd.choice((0.002, 0.01, 0.05, 0.3))
         lon = BOX[0] + rnd.random() * (BOX[2] - BOX[0] - min(d, 0.2))
@@ -50,7 +61,8 @@ def main():
     n = int(sys.argv[3]) if len(sys.argv) > 3 else 500
     rnd = random.Random(int(sys.argv[4]) if len(sys.argv) > 4 else 11)
     bad = 0
-    ps = paths(n, rnd)
+    t1 = int(sys.argv[5]) if len(sys.argv) > 5 else int(time.time())
+    ps = paths(n, rnd, t1)
     for p in ps:
         lang = rnd.choice((None, None, "en"))
         wa = get(a, p, lang)

@@ -2072,17 +2072,20 @@ map_index_page(struct map_index *m, struct store *s,
 	return rc;
 }
 
-void
-map_index_versions(struct map_index *m, const int64_t *ids, size_t n,
-    uint32_t *vers)
+int
+map_index_versions(struct map_index *m, struct store *s, const int64_t *ids,
+    size_t n, uint32_t *vers)
 {
 	size_t i;
 
+	if (s != NULL && catch_up(m, s, clock_now()) == -1)
+		return -1;
 	pthread_rwlock_rdlock(&m->lock);
 	for (i = 0; i < n; i++)
 		vers[i] = ids[i] >= 0 && (size_t)ids[i] < m->cap ?
 		    m->locs[ids[i]].ver : 0;
 	pthread_rwlock_unlock(&m->lock);
+	return 0;
 }
 
 void

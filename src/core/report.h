@@ -175,6 +175,17 @@ int report_page_area(struct map_index *m, struct store *s,
     const struct report_query *q, int64_t **ids, uint32_t **vers,
     size_t *n);
 /*
+ * As report_page_area, for a poll of the reports changed since an instant
+ * (q->updated_after, the default window or a period, nothing else) when
+ * a whole page of them was requested since: the ids from the time index
+ * alone (store_report_newest), then their versions in the map's index
+ * caught up.  Returns 0, 1 when q is not such a poll or fewer were
+ * requested since (report_list it), or -1.
+ */
+int report_page_polled(struct map_index *m, struct store *s,
+    const struct report_query *q, int64_t **ids, uint32_t **vers,
+    size_t *n);
+/*
  * The rows of the n reports ids, in that order (a report not found is
  * left out), as actor (NULL: the public) may see them, to fn.  Returns 0,
  * fn's non-zero result, or -1.

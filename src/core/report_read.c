@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "veche.h"
 #include "core/map_index.h"
 #include "core/report.h"
 #include "core/workflow.h"
@@ -101,8 +102,64 @@ report_page_area(struct map_index *m, struct store *s,
 		*n = 0;
 		return -1;
 	}
-	map_index_versions(m, *ids, *n, *vers);
+	map_index_versions(m, NULL, *ids, *n, *vers);
 	return 0;
+}
+
+/* Whether q is a poll of what changed since an instant, nothing else. */
+static int
+polls(const struct report_query *q)
+{
+	return q->updated_after != 0 && q->updated_before == 0 &&
+	    q->nids == 0 && q->nservices == 0 && q->status_mask == 0 &&
+	    !q->has_bbox && !q->has_radius && q->agency == NULL &&
+	    q->text == NULL && q->after_id == 0 &&
+	    q->order == ORDER_REQUESTED_DESC && q->limit > 0 &&
+	    q->limit <= VECHE_MAP_PAGE_MAX;
+}
+
+int
+report_page_polled(struct map_index *m, struct store *s,
+    const struct report_query *q, int64_t **ids, uint32_t **vers, size_t *n)
+{
+	*ids = NULL;
+	*vers = NULL;
+	*n = 0;
+	if (!polls(q))
+		return 1;
+	if ((*ids = malloc(q->limit * sizeof(**ids))) == NULL ||
+	    (*vers = malloc(q->limit * sizeof(**vers))) == NULL)
+		goto fail;
+	/*
+	 * When a whole page was requested and changed after the instant, no
+	 * report requested before it is newer: that is the page (a report
+	 * is changed after its request, unless the clock went back, hence
+	 * the test of the change too).  The versions are read after the
+	 * ids, so an item is never older than the row the ids were chosen
+	 * by.
+	 */
+	if (store_report_newest(s, q->updated_after, q->start ? q->start :
+	    INT64_MIN, q->end ? q->end : INT64_MAX, q->offset, q->limit, *ids,
+	    n) == -1)
+		goto fail;
+	if (*n < q->limit) {
+		free(*ids);
+		free(*vers);
+		*ids = NULL;
+		*vers = NULL;
+		*n = 0;
+		return 1;
+	}
+	if (map_index_versions(m, s, *ids, *n, *vers) == -1)
+		goto fail;
+	return 0;
+fail:
+	free(*ids);
+	free(*vers);
+	*ids = NULL;
+	*vers = NULL;
+	*n = 0;
+	return -1;
 }
 
 int

@@ -357,7 +357,7 @@ open311_list_area(struct open311_list *l, struct list_items *items,
 	if (items == NULL || l->fmt >= RENDER__MAX)
 		return report_list_area(m, s, NULL, q, on_row, l);
 	if ((rc = report_page_area(m, s, q, &ids, &vers, &n)) == 1 &&
-	    (rc = report_page_polled(m, s, q, &ids, &vers, &n)) == 1)
+	    (rc = report_page_newest(m, s, q, &ids, &vers, &n)) == 1)
 		return report_list(s, NULL, q, on_row, l);
 	if (rc == -1 || n == 0)
 		return rc;

@@ -13,6 +13,7 @@
 
 #include "veche.h"
 #include "api/app.h"
+#include "api/list_items.h"
 #include "api/web.h"
 #include "api/web_html.h"
 #include "core/calendar.h"
@@ -142,27 +143,35 @@ item_end(struct feed *f, const char *url)
 	outbuf_puts(&f->out, "</guid></item>");
 }
 
-static int
-on_item(const struct report *r, void *arg)
+/* r's id as text in num (24 bytes) and its page's path in path (64). */
+static const char *
+report_path(int64_t id, char *num, char *path, size_t *n)
 {
-	struct feed *f = arg;
-	const struct service *svc = catalog_service(f->c->app->catalog,
-	    r->service_code);
-	char num[24], path[64], date[64];
-	const char *url, *id;
-	size_t n;
+	const char *s;
 
 	/* "N: " and "/reports/N". */
-	num[sizeof(num) - 3] = ':';
-	num[sizeof(num) - 2] = ' ';
-	num[sizeof(num) - 1] = '\0';
-	id = digits(r->id, num + sizeof(num) - 3);
-	n = (size_t)(num + sizeof(num) - 3 - id);
+	num[21] = ':';
+	num[22] = ' ';
+	num[23] = '\0';
+	s = digits(id, num + 21);
+	*n = (size_t)(num + 21 - s);
 	memcpy(path, "/reports/", 9);
-	memcpy(path + 9, id, n);
-	path[9 + n] = '\0';
-	rfc822(r->requested, date, sizeof(date));
-	url = web_url(f->req, f->c, path);
+	memcpy(path + 9, s, *n);
+	path[9 + *n] = '\0';
+	return s;
+}
+
+/* An item's start, up to its link: the title. */
+static void
+item_head(struct feed *f, const struct report *r)
+{
+	const struct service *svc = catalog_service(f->c->app->catalog,
+	    r->service_code);
+	char num[24], path[64];
+	const char *id;
+	size_t n;
+
+	id = report_path(r->id, num, path, &n);
 	xmlw_open(&f->out, "item");
 	/* Written in pieces: an address may be long, and is never cut. */
 	xmlw_open(&f->out, "title");
@@ -178,12 +187,195 @@ on_item(const struct report *r, void *arg)
 	xmlw_text(&f->out, web_status_text(r->status, f->c->lang));
 	xmlw_text(&f->out, ")");
 	xmlw_close(&f->out, "title");
-	element(f, "link", url);
+}
+
+/* An item's middle, after its link: description, category, date. */
+static void
+item_body(struct feed *f, const struct report *r)
+{
+	char date[64];
+
+	rfc822(r->requested, date, sizeof(date));
 	plain_element(f, "description", r->description);
 	element(f, "category", r->service_code);
 	element(f, "pubDate", date);
+}
+
+/* Report id's link and guid around the item's middle (n bytes at body,
+ * or item_body of r when body is NULL), and its end. */
+static void
+item_links(struct feed *f, int64_t id, const struct report *r,
+    const char *body, size_t n)
+{
+	char num[24], path[64];
+	const char *url;
+	size_t len;
+
+	report_path(id, num, path, &len);
+	url = web_url(f->req, f->c, path);
+	element(f, "link", url);
+	if (body != NULL)
+		outbuf_put(&f->out, body, n);
+	else
+		item_body(f, r);
 	item_end(f, url != NULL ? url : "");
+}
+
+static int
+on_item(const struct report *r, void *arg)
+{
+	struct feed *f = arg;
+
+	item_head(f, r);
+	item_links(f, r->id, r, NULL, 0);
 	return f->out.failed ? -1 : 0;
+}
+
+/*
+ * The items of a feed's page as rendered (api/list_items.h), without the
+ * links, which name the server as the request does: a 4-byte length of
+ * the head (item_head), the head, then the middle (item_body).
+ */
+#define RSS_VARIANT     (1u << 16)      /* beside Open311's variants */
+
+struct rss_page {
+	struct feed *f;
+	struct feed one;                /* renders one item into buf */
+	struct list_item_key key;
+	const int64_t *ids;
+	const uint32_t *vers;
+	size_t n, next;
+	struct list_item_span *at;
+	char *buf;
+	size_t used, cap;
+	int failed;
+};
+
+/* one's sink: into the page's buffer. */
+static int
+to_page(const char *data, size_t len, void *arg)
+{
+	struct rss_page *p = arg;
+
+	if (list_items_append(&p->buf, &p->used, &p->cap, data, len) == -1) {
+		p->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* report_rows' callback for the reports without a kept item. */
+static int
+on_missing(const struct report *r, void *arg)
+{
+	struct rss_page *p = arg;
+	size_t i, start = p->used;
+	uint32_t head;
+
+	for (i = p->next; i < p->n && (p->ids[i] != r->id ||
+	    p->at[i].len > 0); i++)
+		;
+	if (i == p->n)
+		return 0;
+	p->next = i + 1;
+	if (to_page("\0\0\0\0", 4, p) == -1)
+		return -1;
+	item_head(&p->one, r);
+	if (outbuf_flush(&p->one.out) == -1)
+		return -1;
+	head = (uint32_t)(p->used - start - 4);
+	memcpy(p->buf + start, &head, 4);
+	item_body(&p->one, r);
+	if (outbuf_flush(&p->one.out) == -1 || p->failed)
+		return -1;
+	p->at[i].off = start;
+	p->at[i].len = p->used - start;
+	list_items_put(p->f->c->app->items, r->id, p->vers[i], &p->key,
+	    p->buf + start, p->at[i].len);
+	return 0;
+}
+
+/* The page's items, kept ones copied and the rest read, in order. */
+static int
+page_items(struct rss_page *p)
+{
+	const struct web_ctx *c = p->f->c;
+	int64_t *missing = NULL;
+	size_t i, nmissing = 0;
+	int held, rc = -1;
+
+	if ((p->at = malloc(p->n * sizeof(*p->at))) == NULL ||
+	    (held = list_items_get(c->app->items, p->ids, p->vers, p->n,
+	    &p->key, p->at, &p->buf, &p->used, &p->cap)) == -1)
+		goto out;
+	if ((size_t)held < p->n) {
+		if ((missing = malloc(p->n * sizeof(*missing))) == NULL)
+			goto out;
+		for (i = 0; i < p->n; i++)
+			if (p->at[i].len == 0)
+				missing[nmissing++] = p->ids[i];
+		p->one.req = p->f->req;
+		p->one.c = c;
+		outbuf_init(&p->one.out, to_page, p);
+		if (report_rows(c->store, NULL, missing, nmissing, on_missing,
+		    p) != 0)
+			goto out;
+	}
+	for (i = 0; i < p->n; i++) {
+		const char *item = p->buf + p->at[i].off;
+		uint32_t head;
+
+		if (p->at[i].len < 4)
+			continue;
+		memcpy(&head, item, 4);
+		outbuf_put(&p->f->out, item + 4, head);
+		item_links(p->f, p->ids[i], NULL, item + 4 + head,
+		    p->at[i].len - 4 - head);
+	}
+	rc = p->f->out.failed ? -1 : 0;
+out:
+	free(missing);
+	return rc;
+}
+
+/*
+ * The feed's reports: the newest of the period from the time index, each
+ * item copied when kept at the map index's version of its report
+ * (report_page_newest, as Open311's lists); any other filter read and
+ * written row by row.
+ */
+static int
+feed_items(struct feed *f, const struct report_query *q)
+{
+	const struct web_ctx *c = f->c;
+	struct rss_page *p;
+	int64_t *ids = NULL;
+	uint32_t *vers = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (c->app->items == NULL || (rc = report_page_newest(c->app->map,
+	    c->store, q, &ids, &vers, &n)) == 1)
+		return report_list(c->store, NULL, q, on_item, f);
+	if (rc == -1 || n == 0)
+		return rc;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		rc = -1;
+	else {
+		p->f = f;
+		p->key.catalog = c->app->catalog;
+		p->key.variant = RSS_VARIANT | (unsigned)c->lang;
+		p->ids = ids;
+		p->vers = vers;
+		p->n = n;
+		rc = page_items(p);
+		free(p->buf);
+		free(p->at);
+		free(p);
+	}
+	free(vers);
+	free(ids);
+	return rc;
 }
 
 /* Start the feed in res: the channel's title, link and description. */
@@ -278,7 +470,7 @@ web_rss(struct http_request *req, struct http_response *res, void *arg)
 	    catalog_text(agency->name, c.lang) : "");
 	channel_begin(&f, req, &c, res, title, "/reports",
 	    web_msg(M_TAGLINE, c.lang));
-	if (report_list(c.store, NULL, &wf.q, on_item, &f) != 0)
+	if (feed_items(&f, &wf.q) != 0)
 		return -1;
 	return channel_end(&f);
 }

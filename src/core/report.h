@@ -175,14 +175,15 @@ int report_page_area(struct map_index *m, struct store *s,
     const struct report_query *q, int64_t **ids, uint32_t **vers,
     size_t *n);
 /*
- * As report_page_area, for a poll of the reports changed since an instant
- * (q->updated_after, the default window or a period, nothing else) when
- * a whole page of them was requested since: the ids from the time index
- * alone (store_report_newest), then their versions in the map's index
- * caught up.  Returns 0, 1 when q is not such a poll or fewer were
- * requested since (report_list it), or -1.
+ * As report_page_area, for the newest of a period (q->start to q->end,
+ * nothing else) or a poll of the reports changed since an instant in it
+ * (q->updated_after) when a whole page of them was requested since: the
+ * ids from the time index (store_report_newest), then their versions in
+ * the map's index caught up.  Returns 0 (*n 0: an empty page), 1 when q
+ * is not such a list or fewer were requested since (report_list it), or
+ * -1.
  */
-int report_page_polled(struct map_index *m, struct store *s,
+int report_page_newest(struct map_index *m, struct store *s,
     const struct report_query *q, int64_t **ids, uint32_t **vers,
     size_t *n);
 /*

@@ -106,11 +106,14 @@ report_page_area(struct map_index *m, struct store *s,
 	return 0;
 }
 
-/* Whether q is a poll of what changed since an instant, nothing else. */
+/*
+ * Whether q asks for the newest of a period, or of what changed since an
+ * instant, nothing else.
+ */
 static int
-polls(const struct report_query *q)
+newest(const struct report_query *q)
 {
-	return q->updated_after != 0 && q->updated_before == 0 &&
+	return q->updated_before == 0 &&
 	    q->nids == 0 && q->nservices == 0 && q->status_mask == 0 &&
 	    !q->has_bbox && !q->has_radius && q->agency == NULL &&
 	    q->text == NULL && q->after_id == 0 &&
@@ -119,13 +122,13 @@ polls(const struct report_query *q)
 }
 
 int
-report_page_polled(struct map_index *m, struct store *s,
+report_page_newest(struct map_index *m, struct store *s,
     const struct report_query *q, int64_t **ids, uint32_t **vers, size_t *n)
 {
 	*ids = NULL;
 	*vers = NULL;
 	*n = 0;
-	if (!polls(q))
+	if (!newest(q))
 		return 1;
 	if ((*ids = malloc(q->limit * sizeof(**ids))) == NULL ||
 	    (*vers = malloc(q->limit * sizeof(**vers))) == NULL)
@@ -138,17 +141,24 @@ report_page_polled(struct map_index *m, struct store *s,
 	 * ids, so an item is never older than the row the ids were chosen
 	 * by.
 	 */
-	if (store_report_newest(s, q->updated_after, q->start ? q->start :
-	    INT64_MIN, q->end ? q->end : INT64_MAX, q->offset, q->limit, *ids,
-	    n) == -1)
+	if (store_report_newest(s, q->updated_after ? q->updated_after :
+	    INT64_MIN, q->start ? q->start : INT64_MIN, q->end ? q->end :
+	    INT64_MAX, q->offset, q->limit, *ids, n) == -1)
 		goto fail;
-	if (*n < q->limit) {
+	if (q->updated_after != 0 && *n < q->limit) {
 		free(*ids);
 		free(*vers);
 		*ids = NULL;
 		*vers = NULL;
 		*n = 0;
 		return 1;
+	}
+	if (*n == 0) {
+		free(*ids);
+		free(*vers);
+		*ids = NULL;
+		*vers = NULL;
+		return 0;
 	}
 	if (map_index_versions(m, s, *ids, *n, *vers) == -1)
 		goto fail;

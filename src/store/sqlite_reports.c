@@ -66,6 +66,7 @@ enum {
 	ST_READ_END,
 	ST_SEARCH_KEY_LOCK,
 	ST_NEWEST_IDS,
+	ST_WINDOW_IDS,
 	ST__MAX
 };
 
@@ -138,6 +139,10 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "WHERE requested > ?1 AND requested >= ?2 AND requested <= ?3 "
 	    "AND updated > ?1 "
 	    "ORDER BY requested DESC, id DESC LIMIT ?4 OFFSET ?5",
+	/* The same without an instant: the covering index alone. */
+	[ST_WINDOW_IDS] = "SELECT id FROM reports INDEXED BY reports_requested "
+	    "WHERE requested >= ?1 AND requested <= ?2 "
+	    "ORDER BY requested DESC, id DESC LIMIT ?3 OFFSET ?4",
 };
 
 const struct stmt_table store_reports_stmts = { stmt_sql, ST__MAX };
@@ -195,6 +200,9 @@ static const char *const stmt_pg[ST__MAX] = {
 	[ST_NEWEST_IDS] = "SELECT id FROM reports WHERE requested > ?1 AND "
 	    "requested >= ?2 AND requested <= ?3 AND updated > ?1 "
 	    "ORDER BY requested DESC, id DESC LIMIT ?4 OFFSET ?5",
+	[ST_WINDOW_IDS] = "SELECT id FROM reports WHERE "
+	    "requested >= ?1 AND requested <= ?2 "
+	    "ORDER BY requested DESC, id DESC LIMIT ?3 OFFSET ?4",
 };
 
 const struct stmt_table store_reports_stmts_pg = { stmt_pg, ST__MAX };
@@ -1290,17 +1298,20 @@ int
 store_report_newest(struct store *s, int64_t after, int64_t start,
     int64_t end, size_t offset, size_t limit, int64_t *ids, size_t *n)
 {
-	struct sql_stmt *st = ss_stmt(s, STORE_MOD_REPORTS, ST_NEWEST_IDS);
+	struct sql_stmt *st = ss_stmt(s, STORE_MOD_REPORTS,
+	    after == INT64_MIN ? ST_WINDOW_IDS : ST_NEWEST_IDS);
 	struct sq_ids r = { ids, limit, n };
+	int i = 1;
 
 	*n = 0;
 	if (st == NULL)
 		return -1;
-	sql_bind_int64(st, 1, after);
-	sql_bind_int64(st, 2, start);
-	sql_bind_int64(st, 3, end);
-	sql_bind_int64(st, 4, (int64_t)limit);
-	sql_bind_int64(st, 5, (int64_t)offset);
+	if (after != INT64_MIN)
+		sql_bind_int64(st, i++, after);
+	sql_bind_int64(st, i++, start);
+	sql_bind_int64(st, i++, end);
+	sql_bind_int64(st, i++, (int64_t)limit);
+	sql_bind_int64(st, i, (int64_t)offset);
 	return ss_rows(s, st, "reading the newest reports", ss_ids_row, &r) ==
 	    -1 ? -1 : 0;
 }

@@ -314,6 +314,80 @@ list_items_put(struct list_items *c, int64_t id, uint32_t ver,
 	pthread_rwlock_unlock(&c->grow);
 }
 
+int
+list_page_begin(struct list_page *p, struct list_items *c,
+    const struct list_item_key *k, int64_t *ids, uint32_t *vers, size_t n)
+{
+	size_t i;
+	int held;
+
+	memset(p, 0, sizeof(*p));
+	p->items = c;
+	p->key = *k;
+	p->ids = ids;
+	p->vers = vers;
+	p->n = n;
+	if ((p->at = malloc(n * sizeof(*p->at))) == NULL ||
+	    (held = list_items_get(c, ids, vers, n, k, p->at, &p->buf,
+	    &p->used, &p->cap)) == -1)
+		return -1;
+	if ((size_t)held == n)
+		return 0;
+	if ((p->missing = malloc(n * sizeof(*p->missing))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (p->at[i].len == 0)
+			p->missing[p->nmissing++] = ids[i];
+	return 0;
+}
+
+int
+list_page_sink(const char *data, size_t len, void *arg)
+{
+	struct list_page *p = arg;
+
+	if (list_items_append(&p->buf, &p->used, &p->cap, data, len) == -1) {
+		p->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+size_t
+list_page_slot(struct list_page *p, int64_t id)
+{
+	size_t i;
+
+	for (i = p->next; i < p->n && (p->ids[i] != id || p->at[i].len > 0);
+	    i++)
+		;
+	if (i < p->n)
+		p->next = i + 1;
+	return i;
+}
+
+void
+list_page_kept(struct list_page *p, size_t i, size_t start)
+{
+	p->at[i].off = start;
+	p->at[i].len = p->used - start;
+	list_items_put(p->items, p->ids[i], p->vers[i], &p->key,
+	    p->buf + start, p->at[i].len);
+}
+
+void
+list_page_end(struct list_page *p)
+{
+	if (p == NULL)
+		return;
+	free(p->buf);
+	free(p->at);
+	free(p->missing);
+	free(p->vers);
+	free(p->ids);
+	memset(p, 0, sizeof(*p));
+}
+
 void
 list_items_stats(struct list_items *c, size_t *bytes, size_t *items,
     uint64_t *hits, uint64_t *misses)

@@ -67,6 +67,49 @@ void list_items_put(struct list_items *c, int64_t id, uint32_t ver,
 int list_items_append(char **buf, size_t *used, size_t *cap, const char *s,
     size_t n);
 
+/*
+ * A page of items being put together: those held copied into buf, the
+ * rest rendered into it by the caller (list_page_sink) as the store hands
+ * their rows over in the order of the ids asked, and kept.
+ */
+struct list_page {
+	struct list_items *items;
+	struct list_item_key key;
+	int64_t *ids;                   /* the page's reports, in order */
+	uint32_t *vers;                 /* their versions in the map's index */
+	int64_t *missing;               /* the ids of the items not held */
+	size_t nmissing;
+	size_t n, next;                 /* next: where to look for a row */
+	struct list_item_span *at;      /* each one's item in buf; len 0: none */
+	char *buf;
+	size_t used, cap;
+	int failed;                     /* out of memory while rendering */
+};
+
+/*
+ * Start p (the caller's memory) on the n reports ids at versions vers,
+ * both malloc'd and p's from now on, whatever it returns, and copy the
+ * items c holds for k; p->missing lists the p->nmissing ids not held, in
+ * order.  Returns 0 or -1.
+ */
+int list_page_begin(struct list_page *p, struct list_items *c,
+    const struct list_item_key *k, int64_t *ids, uint32_t *vers, size_t n);
+
+/* An outbuf sink (arg: a struct list_page) appending to its buffer. */
+int list_page_sink(const char *data, size_t len, void *arg);
+
+/*
+ * Where the row of report id goes, the next of those missing with that
+ * id (rows come in the order asked), or p->n when none.
+ */
+size_t list_page_slot(struct list_page *p, int64_t id);
+
+/* The item of ids[i] is buf[start .. used): say so and keep a copy. */
+void list_page_kept(struct list_page *p, size_t i, size_t start);
+
+/* Free what p holds (not p).  Accepts NULL. */
+void list_page_end(struct list_page *p);
+
 /* The bytes and number of items held, and the lookups found and missed. */
 void list_items_stats(struct list_items *c, size_t *bytes, size_t *items,
     uint64_t *hits, uint64_t *misses);

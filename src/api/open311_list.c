@@ -252,103 +252,41 @@ on_row(const struct report *r, void *arg)
 	return open311_list_report(arg, r);
 }
 
-/* What list_area's rows are rendered into: the page's items, in buf. */
+/* What list_area's rows are rendered into: the page's items. */
 struct page_items {
+	struct list_page pg;
 	struct open311_list *l;         /* the list the items are for */
-	struct open311_list *one;       /* renders one item at a time */
-	struct list_items *items;
-	struct list_item_key key;
-	const int64_t *ids;
-	const uint32_t *vers;
-	size_t n, next;                 /* next: where to look for a row */
-	struct list_item_span *at;      /* each id's item in buf; len 0: none */
-	char *buf;
-	size_t used, cap;
-	int failed;
+	struct open311_list one;        /* renders one item at a time */
 };
 
-/* one's sink: append to the page's buffer. */
-static int
-to_items(const char *data, size_t len, void *arg)
-{
-	struct page_items *p = arg;
-
-	if (list_items_append(&p->buf, &p->used, &p->cap, data, len) == -1) {
-		p->failed = 1;
-		return -1;
-	}
-	return 0;
-}
-
 /*
- * report_rows' callback for the reports the store had no item of: r's
- * item rendered as the list would write it, into the page's buffer and
- * the store of items.  Rows come in the order of the ids asked.
+ * report_rows' callback for the reports without a kept item: r's item
+ * rendered as the list would write it, into the page and kept.
  */
 static int
 on_missing(const struct report *r, void *arg)
 {
 	struct page_items *p = arg;
-	size_t i, off = p->used;
+	size_t i, start = p->pg.used;
 
-	for (i = p->next; i < p->n && (p->ids[i] != r->id ||
-	    p->at[i].len > 0); i++)
-		;
-	if (i == p->n)
+	if ((i = list_page_slot(&p->pg, r->id)) == p->pg.n)
 		return 0;
-	p->next = i + 1;
 	if (p->l->fmt == RENDER_XML)
-		report_xml(p->one, r);
+		report_xml(&p->one, r);
 	else
-		report_json(p->one, r);
-	if (outbuf_flush(&p->one->j.out) == -1 || p->failed)
+		report_json(&p->one, r);
+	if (outbuf_flush(&p->one.j.out) == -1 || p->pg.failed)
 		return -1;
-	p->at[i].off = off;
-	p->at[i].len = p->used - off;
-	list_items_put(p->items, r->id, p->vers[i], &p->key, p->buf + off,
-	    p->at[i].len);
+	list_page_kept(&p->pg, i, start);
 	return 0;
-}
-
-/* The n ids' items into the page: from the store of items, else read. */
-static int
-page_fill(struct page_items *p, struct store *s)
-{
-	int64_t *missing = NULL;
-	size_t i, nmissing = 0;
-	int held, rc = -1;
-
-	if ((p->at = malloc(p->n * sizeof(*p->at))) == NULL ||
-	    (held = list_items_get(p->items, p->ids, p->vers, p->n, &p->key,
-	    p->at, &p->buf, &p->used, &p->cap)) == -1)
-		goto out;
-	if ((size_t)held < p->n) {
-		struct open311_list *l = p->l, *one;
-
-		if ((missing = malloc(p->n * sizeof(*missing))) == NULL ||
-		    (one = p->one = malloc(sizeof(*one))) == NULL)
-			goto out;
-		for (i = 0; i < p->n; i++)
-			if (p->at[i].len == 0)
-				missing[nmissing++] = p->ids[i];
-		*one = (struct open311_list){ .fmt = l->fmt, .root = l->root,
-		    .catalog = l->catalog, .lang = l->lang,
-		    .extensions = l->extensions };
-		jsonw_init(&one->j, 0, to_items, p);
-		if (report_rows(s, NULL, missing, nmissing, on_missing, p) != 0)
-			goto out;
-	}
-	rc = 0;
-out:
-	free(missing);
-	return rc;
 }
 
 int
 open311_list_area(struct open311_list *l, struct list_items *items,
     struct map_index *m, struct store *s, const struct report_query *q)
 {
-	struct page_items p;
+	struct list_item_key key;
+	struct page_items *p;
 	int64_t *ids = NULL;
 	uint32_t *vers = NULL;
 	size_t n = 0, i;
@@ -356,37 +294,42 @@ open311_list_area(struct open311_list *l, struct list_items *items,
 
 	if (items == NULL || l->fmt >= RENDER__MAX)
 		return report_list_area(m, s, NULL, q, on_row, l);
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return -1;
 	if ((rc = report_page_area(m, s, q, &ids, &vers, &n)) == 1 &&
-	    (rc = report_page_newest(m, s, q, &ids, &vers, &n)) == 1)
+	    (rc = report_page_newest(m, s, q, &ids, &vers, &n)) == 1) {
+		free(p);
 		return report_list(s, NULL, q, on_row, l);
-	if (rc == -1 || n == 0)
+	}
+	if (rc == -1 || n == 0) {
+		free(p);
 		return rc;
-	memset(&p, 0, sizeof(p));
-	p.l = l;
-	p.items = items;
-	p.key.catalog = l->catalog;
-	p.key.variant = (unsigned)l->fmt << 8 | (unsigned)l->lang << 1 |
+	}
+	key.catalog = l->catalog;
+	key.variant = (unsigned)l->fmt << 8 | (unsigned)l->lang << 1 |
 	    (l->extensions != 0);
-	p.ids = ids;
-	p.vers = vers;
-	p.n = n;
-	if ((rc = page_fill(&p, s)) == 0)
-		for (i = 0; i < n; i++) {
-			if (p.at[i].len == 0)
-				continue;
-			item_begin(l);
-			if (l->fmt == RENDER_XML)
-				outbuf_put(&l->j.out, p.buf + p.at[i].off,
-				    p.at[i].len);
-			else
-				jsonw_raw(&l->j, p.buf + p.at[i].off,
-				    p.at[i].len);
-		}
-	free(p.one);
-	free(p.buf);
-	free(p.at);
-	free(vers);
-	free(ids);
+	p->l = l;
+	p->one = (struct open311_list){ .fmt = l->fmt, .root = l->root,
+	    .catalog = l->catalog, .lang = l->lang,
+	    .extensions = l->extensions };
+	jsonw_init(&p->one.j, 0, list_page_sink, &p->pg);
+	if ((rc = list_page_begin(&p->pg, items, &key, ids, vers, n)) == 0 &&
+	    p->pg.nmissing > 0)
+		rc = report_rows(s, NULL, p->pg.missing, p->pg.nmissing,
+		    on_missing, p) != 0 ? -1 : 0;
+	for (i = 0; rc == 0 && i < n; i++) {
+		const char *item = p->pg.buf + p->pg.at[i].off;
+
+		if (p->pg.at[i].len == 0)
+			continue;
+		item_begin(l);
+		if (l->fmt == RENDER_XML)
+			outbuf_put(&l->j.out, item, p->pg.at[i].len);
+		else
+			jsonw_raw(&l->j, item, p->pg.at[i].len);
+	}
+	list_page_end(&p->pg);
+	free(p);
 	return rc;
 }
 

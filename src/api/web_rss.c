@@ -239,103 +239,32 @@ on_item(const struct report *r, void *arg)
 #define RSS_VARIANT     (1u << 16)      /* beside Open311's variants */
 
 struct rss_page {
-	struct feed *f;
-	struct feed one;                /* renders one item into buf */
-	struct list_item_key key;
-	const int64_t *ids;
-	const uint32_t *vers;
-	size_t n, next;
-	struct list_item_span *at;
-	char *buf;
-	size_t used, cap;
-	int failed;
+	struct list_page pg;
+	struct feed one;                /* renders one item into the page */
 };
-
-/* one's sink: into the page's buffer. */
-static int
-to_page(const char *data, size_t len, void *arg)
-{
-	struct rss_page *p = arg;
-
-	if (list_items_append(&p->buf, &p->used, &p->cap, data, len) == -1) {
-		p->failed = 1;
-		return -1;
-	}
-	return 0;
-}
 
 /* report_rows' callback for the reports without a kept item. */
 static int
 on_missing(const struct report *r, void *arg)
 {
 	struct rss_page *p = arg;
-	size_t i, start = p->used;
+	size_t i, start = p->pg.used;
 	uint32_t head;
 
-	for (i = p->next; i < p->n && (p->ids[i] != r->id ||
-	    p->at[i].len > 0); i++)
-		;
-	if (i == p->n)
+	if ((i = list_page_slot(&p->pg, r->id)) == p->pg.n)
 		return 0;
-	p->next = i + 1;
-	if (to_page("\0\0\0\0", 4, p) == -1)
+	if (list_page_sink("\0\0\0\0", 4, &p->pg) == -1)
 		return -1;
 	item_head(&p->one, r);
 	if (outbuf_flush(&p->one.out) == -1)
 		return -1;
-	head = (uint32_t)(p->used - start - 4);
-	memcpy(p->buf + start, &head, 4);
+	head = (uint32_t)(p->pg.used - start - 4);
+	memcpy(p->pg.buf + start, &head, 4);
 	item_body(&p->one, r);
-	if (outbuf_flush(&p->one.out) == -1 || p->failed)
+	if (outbuf_flush(&p->one.out) == -1 || p->pg.failed)
 		return -1;
-	p->at[i].off = start;
-	p->at[i].len = p->used - start;
-	list_items_put(p->f->c->app->items, r->id, p->vers[i], &p->key,
-	    p->buf + start, p->at[i].len);
+	list_page_kept(&p->pg, i, start);
 	return 0;
-}
-
-/* The page's items, kept ones copied and the rest read, in order. */
-static int
-page_items(struct rss_page *p)
-{
-	const struct web_ctx *c = p->f->c;
-	int64_t *missing = NULL;
-	size_t i, nmissing = 0;
-	int held, rc = -1;
-
-	if ((p->at = malloc(p->n * sizeof(*p->at))) == NULL ||
-	    (held = list_items_get(c->app->items, p->ids, p->vers, p->n,
-	    &p->key, p->at, &p->buf, &p->used, &p->cap)) == -1)
-		goto out;
-	if ((size_t)held < p->n) {
-		if ((missing = malloc(p->n * sizeof(*missing))) == NULL)
-			goto out;
-		for (i = 0; i < p->n; i++)
-			if (p->at[i].len == 0)
-				missing[nmissing++] = p->ids[i];
-		p->one.req = p->f->req;
-		p->one.c = c;
-		outbuf_init(&p->one.out, to_page, p);
-		if (report_rows(c->store, NULL, missing, nmissing, on_missing,
-		    p) != 0)
-			goto out;
-	}
-	for (i = 0; i < p->n; i++) {
-		const char *item = p->buf + p->at[i].off;
-		uint32_t head;
-
-		if (p->at[i].len < 4)
-			continue;
-		memcpy(&head, item, 4);
-		outbuf_put(&p->f->out, item + 4, head);
-		item_links(p->f, p->ids[i], NULL, item + 4 + head,
-		    p->at[i].len - 4 - head);
-	}
-	rc = p->f->out.failed ? -1 : 0;
-out:
-	free(missing);
-	return rc;
 }
 
 /*
@@ -348,33 +277,46 @@ static int
 feed_items(struct feed *f, const struct report_query *q)
 {
 	const struct web_ctx *c = f->c;
+	struct list_item_key key;
 	struct rss_page *p;
 	int64_t *ids = NULL;
-	uint32_t *vers = NULL;
-	size_t n = 0;
+	uint32_t *vers = NULL, head;
+	size_t n = 0, i;
 	int rc;
 
-	if (c->app->items == NULL || (rc = report_page_newest(c->app->map,
-	    c->store, q, &ids, &vers, &n)) == 1)
+	if (c->app->items == NULL)
 		return report_list(c->store, NULL, q, on_item, f);
-	if (rc == -1 || n == 0)
-		return rc;
 	if ((p = calloc(1, sizeof(*p))) == NULL)
-		rc = -1;
-	else {
-		p->f = f;
-		p->key.catalog = c->app->catalog;
-		p->key.variant = RSS_VARIANT | (unsigned)c->lang;
-		p->ids = ids;
-		p->vers = vers;
-		p->n = n;
-		rc = page_items(p);
-		free(p->buf);
-		free(p->at);
+		return -1;
+	rc = report_page_newest(c->app->map, c->store, q, &ids, &vers, &n);
+	if (rc != 0 || n == 0) {
 		free(p);
+		return rc == 1 ? report_list(c->store, NULL, q, on_item, f) :
+		    rc;
 	}
-	free(vers);
-	free(ids);
+	key.catalog = c->app->catalog;
+	key.variant = RSS_VARIANT | (unsigned)c->lang;
+	p->one.req = f->req;
+	p->one.c = c;
+	outbuf_init(&p->one.out, list_page_sink, &p->pg);
+	if ((rc = list_page_begin(&p->pg, c->app->items, &key, ids, vers,
+	    n)) == 0 && p->pg.nmissing > 0)
+		rc = report_rows(c->store, NULL, p->pg.missing,
+		    p->pg.nmissing, on_missing, p) != 0 ? -1 : 0;
+	for (i = 0; rc == 0 && i < n; i++) {
+		const char *item = p->pg.buf + p->pg.at[i].off;
+		size_t len = p->pg.at[i].len;
+
+		if (len < 4)
+			continue;
+		memcpy(&head, item, 4);
+		outbuf_put(&f->out, item + 4, head);
+		item_links(f, ids[i], NULL, item + 4 + head, len - 4 - head);
+	}
+	if (rc == 0 && f->out.failed)
+		rc = -1;
+	list_page_end(&p->pg);
+	free(p);
 	return rc;
 }
 

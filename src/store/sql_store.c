@@ -401,6 +401,7 @@ static const struct {
 	enum store_module m;
 	const struct stmt_table *t, *pg;        /* pg NULL: all shared */
 } converted[] = {
+	{ STORE_MOD_CORE, &store_core_stmts, &store_core_stmts_pg },
 	{ STORE_MOD_KEYS, &store_keys_stmts, NULL },
 	{ STORE_MOD_ADDRESSES, &store_addresses_stmts,
 	    &store_addresses_stmts_pg },

@@ -408,7 +408,7 @@ static const struct {
 	{ STORE_MOD_HELP, &store_help_stmts, &store_help_stmts_pg },
 	{ STORE_MOD_PROPOSALS, &store_proposals_stmts,
 	    &store_proposals_stmts_pg },
-	{ STORE_MOD_CALLS, &store_calls_stmts, NULL },
+	{ STORE_MOD_CALLS, &store_calls_stmts, &store_calls_stmts_pg },
 	{ STORE_MOD_DRAFTS, &store_drafts_stmts, &store_drafts_stmts_pg },
 	{ STORE_MOD_OFFICIALS, &store_officials_stmts, NULL },
 	{ STORE_MOD_INCIDENTS, &store_incidents_stmts, NULL },

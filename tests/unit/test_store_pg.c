@@ -5,7 +5,8 @@
  * (pg_fixture.h).  Both URL schemes open it; settings; transactions that
  * commit and roll back; store_atomic's unit committed, refused, failed
  * and, inside the caller's transaction, undone alone; a deadlock between
- * two stores run again to success; a seeded city whose reports are the
+ * two stores run again to success; stores opened at once on an empty
+ * database, which one migrates while the others wait; a seeded city whose reports are the
  * rows SQLite's seed gives for the same --seed, whose audit chain
  * verifies, and which a second store finds on reopen.
  */
@@ -269,6 +270,71 @@ test_atomic_deadlock(void **state)
 	assert_true(a.runs + b.runs >= 3);
 }
 
+/* What each opener of test_open_race found. */
+struct opener {
+	pthread_barrier_t *go;
+	const char *url;
+	int version;
+	char err[600];
+};
+
+static void *
+open_run(void *arg)
+{
+	struct opener *o = arg;
+	struct store *s;
+
+	pthread_barrier_wait(o->go);
+	if ((s = store_open(o->url, o->err, sizeof(o->err))) != NULL) {
+		o->version = store_schema_version(s);
+		store_close(s);
+	}
+	return NULL;
+}
+
+/*
+ * Processes started together on an empty database (a fleet's first
+ * start): each store_open migrates or waits for the one that does, and
+ * all of them open.
+ */
+static void
+test_open_race(void **state)
+{
+	enum { N = 4 };
+	struct opener o[N];
+	pthread_barrier_t go;
+	pthread_t t[N];
+	struct sql_conn *c;
+	char url[600], err[512];
+	int i;
+
+	(void)state;
+	pg_fixture_url("veche_store_pg_race", url, sizeof(url));
+	if ((c = sql_conn_pg(url, 1, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	if (sql_exec(c, "DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+	    == -1)
+		fail_msg("%s", sql_errmsg(c));
+	sql_conn_free(c);
+	assert_int_equal(pthread_barrier_init(&go, NULL, N), 0);
+	for (i = 0; i < N; i++) {
+		memset(&o[i], 0, sizeof(o[i]));
+		o[i].go = &go;
+		o[i].url = url;
+		o[i].version = -1;
+		assert_int_equal(pthread_create(&t[i], NULL, open_run, &o[i]),
+		    0);
+	}
+	for (i = 0; i < N; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&go);
+	for (i = 0; i < N; i++) {
+		if (o[i].version == -1)
+			fail_msg("opener %d: %s", i, o[i].err);
+		assert_true(o[i].version >= 8);
+	}
+}
+
 /* A report's fields that the seed chooses (not its random token). */
 struct seeded {
 	char text[VECHE_MAX_DESCRIPTION + 1];
@@ -368,6 +434,7 @@ main(void)
 		cmocka_unit_test(test_atomic),
 		cmocka_unit_test(test_atomic_deadlock),
 		cmocka_unit_test(test_seed_audit),
+		cmocka_unit_test(test_open_race),
 	};
 
 	if (sodium_init() < 0)

@@ -130,6 +130,7 @@ extern const struct stmt_table store_core_stmts_pg;
 extern const struct stmt_table store_addresses_stmts_pg;
 extern const struct stmt_table store_help_stmts_pg;
 extern const struct stmt_table store_proposals_stmts_pg;
+extern const struct stmt_table store_calls_stmts_pg;
 extern const struct stmt_table store_drafts_stmts_pg;
 extern const struct stmt_table store_deadlines_stmts_pg;
 extern const struct stmt_table store_workflow_stmts_pg;

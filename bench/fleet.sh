@@ -25,8 +25,9 @@
 # server with --threads BENCH_THREADS (8) and --no-cache.  For each run:
 # the load average, and the CPU time (utime + stime, /proc) per request of
 # veche's processes and of PostgreSQL's (the postmaster and its children,
-# live and exited).  Then `veche audit verify` on both.  Prints a Markdown
-# table, kept in BENCH_OUT/results.md.
+# live and exited); PostgreSQL's costliest statements of each run
+# (pg_stat_statements) in BENCH_OUT/NAME-pg.statements.  Then `veche audit
+# verify` on both.  Prints a Markdown table, kept in BENCH_OUT/results.md.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -107,8 +108,9 @@ HOME_PG=$(readlink -f "$PGDIR/home")
 PORT_PG=$(sed 's/.*port=//' "$PGDIR/url")
 as_pg "$PGBIN/pg_ctl" -D "$HOME_PG/data" -m fast -w stop > /dev/null
 as_pg "$PGBIN/pg_ctl" -D "$HOME_PG/data" -l "$HOME_PG/server.log" -w -o \
-    "-p $PORT_PG -k $HOME_PG -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on $PG_OPTS" \
+    "-p $PORT_PG -k $HOME_PG -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c shared_preload_libraries=pg_stat_statements $PG_OPTS" \
     start > /dev/null
+psql -X -q "$URL" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
 psql -X -At "$URL" -c "SHOW fsync" -c "SHOW synchronous_commit" \
     -c "SHOW shared_buffers" | tr '\n' ' ' > "$OUT/pg.settings"
 say "PostgreSQL restarted: fsync, synchronous_commit, shared_buffers: $(cat "$OUT/pg.settings")"
@@ -157,9 +159,15 @@ for n in $NAMES; do
 	PPIDS="$PPIDS $(start_one "$n" $((VPORT + i)) "$URL" --instance "$n" \
 	    --media "$OUT/media")"
 done
+# Each process loads its map index (every report's point; the area reads
+# come from it) at its first list: seconds at a million, not measured.
 mkdir -p "$OUT/www"
-curl -sf "http://127.0.0.1:$VPORT$BBOX" > "$OUT/www/bbox.json"
-curl -sf "http://127.0.0.1:$((VPORT + 1))$BBOX" > "$OUT/pg-bbox.json"
+curl -sf --max-time 600 "http://127.0.0.1:$VPORT$BBOX" > "$OUT/www/bbox.json"
+for i in 1 2 3; do
+	curl -sf --max-time 600 "http://127.0.0.1:$((VPORT + i))$BBOX" \
+	    > "$OUT/pg-bbox.json"
+done
+say "map indexes loaded: $(grep -h 'map index' "$OUT"/veche-*.log | wc -l) of 4"
 cmp -s "$OUT/www/bbox.json" "$OUT/pg-bbox.json" ||
     echo "bench: the bbox answers of SQLite and PostgreSQL differ" >&2
 WORKERS=${BENCH_WORKERS:-$(nproc)} start_nginx "$NPORT" "$OUT/www"
@@ -190,6 +198,8 @@ measure() {
 	measured=$DURATION
 	for phase in warmup run; do
 		[ $phase = warmup ] && DURATION=$WARMUP || DURATION=$measured
+		[ $side = pg ] && [ $phase = run ] &&
+		    psql -X -q "$URL" -c "SELECT pg_stat_statements_reset()" > /dev/null
 		v0=$(ticks $pids)
 		p0=$(pg_ticks)
 		load=$(cut -d' ' -f1 /proc/loadavg)
@@ -204,6 +214,13 @@ measure() {
 		p1=$(pg_ticks)
 	done
 	DURATION=$measured
+	# Where PostgreSQL's time went: the run's costliest statements.
+	[ $side = pg ] && psql -X "$URL" -c "SELECT round(total_exec_time::numeric) AS ms,
+	    calls, round((total_exec_time / calls)::numeric, 3) AS ms_a_call,
+	    round((100 * total_exec_time / sum(total_exec_time) OVER ())::numeric, 1) AS pct,
+	    left(regexp_replace(query, '\s+', ' ', 'g'), 1500) AS statement
+	    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 6" \
+	    > "$OUT/$name-pg.statements"
 	hz=$(getconf CLK_TCK)
 	for f in "$OUT/$name-$side-run-"*.wrk; do
 		n=$(awk '/requests in/ { print $1 }' "$f")

@@ -45,7 +45,8 @@ static const char usage[] =
     "                   [--demo-reports N] [--threads N] [--public-url URL]\n"
     "\n"
     "  --db FILE          SQLite database (default " DEFAULT_DB "), created\n"
-    "                     if missing\n"
+    "                     if missing, or a PostgreSQL URL (postgresql://...;\n"
+    "                     then --media and --data-dir are required)\n"
     "  --region FILE      serve the cities the region file names, each on\n"
     "                     its own database and host, and the region's\n"
     "                     pages at its host (docs/city.md, the region file)\n"
@@ -83,6 +84,9 @@ static const char usage[] =
     "                     from the post's time (1-720, default 24)\n"
     "  --suggest-hours H  retrain the service suggestions every H hours\n"
     "                     (default 24; 0: only by 'veche text train-services')\n"
+    "  --suggest-model FILE  the suggestions' model (default: services.model\n"
+    "                     next to the database; none with a PostgreSQL --db\n"
+    "                     unless named, on a folder all processes share)\n"
     "  --trusted-proxy ADDR[,ADDR]\n"
     "                     reverse proxies whose X-Forwarded-For names the\n"
     "                     client (rate limits count that address)\n"
@@ -140,6 +144,7 @@ struct serve {
 	struct listen_fetcher *fetcher;
 	struct cli_dump_worker *dumper;
 	int64_t suggest_hours;          /* --suggest-hours, 0: no schedule */
+	const char *suggest_model;      /* --suggest-model, or NULL */
 	struct worker *trainer;         /* the service suggestions' training */
 	int trained;                    /* the trainer's first round is done */
 	char public_url[512], static_dir[1024], media_dir[1024];
@@ -206,6 +211,7 @@ parse_args(struct serve *sv, int argc, char **argv)
 		{ "webhook-allow-private", no_argument, NULL, 'w' },
 		{ "reaction-hours", required_argument, NULL, 'r' },
 		{ "suggest-hours", required_argument, NULL, 'g' },
+		{ "suggest-model", required_argument, NULL, 'y' },
 		{ "region", required_argument, NULL, 'Z' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -349,6 +355,9 @@ parse_args(struct serve *sv, int argc, char **argv)
 		case 'O':
 			sv->app.data_dir = optarg;
 			break;
+		case 'y':
+			sv->suggest_model = optarg;
+			break;
 		case 'p':
 			if (proposals_set_rule(optarg, err, sizeof(err)) ==
 			    -1) {
@@ -433,6 +442,30 @@ open_tiles(struct serve *sv)
 }
 
 /*
+ * With a PostgreSQL --db nothing is "next to the database", and every
+ * process serving it must share the photos and the open data: both
+ * folders are named.  0, or -1 after saying which.
+ */
+static int
+need_folders(const struct serve *sv)
+{
+	if (!db_is_url(sv->db))
+		return 0;
+	if (sv->app.media_dir == NULL) {
+		fprintf(stderr, "veche: --media: with a PostgreSQL --db, name "
+		    "the photos folder all processes share\n");
+		return -1;
+	}
+	if (sv->app.data_dir == NULL) {
+		fprintf(stderr, "veche: --data-dir: with a PostgreSQL --db, "
+		    "name the open data folder all processes share ('' "
+		    "publishes none)\n");
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Open the database and make it ready: mail settings, demo data, the
  * catalogue, the deadline calendar, the media folder.  0, or -1 after
  * saying why.
@@ -442,7 +475,8 @@ prepare_data(struct serve *sv)
 {
 	int cal_ok = 0;
 
-	if ((sv->s = cli_open_store(sv->db)) == NULL)
+	if (need_folders(sv) == -1 || (sv->s = cli_open_store(sv->db)) ==
+	    NULL)
 		return -1;
 	if (cli_delivery_mail_settings(sv->s, sv->smtp, sv->mail_from) == -1)
 		return -1;
@@ -479,7 +513,9 @@ prepare_data(struct serve *sv)
 	{
 		char path[1024];
 
-		if (suggest_model_path(sv->db, path, sizeof(path)) == 0 &&
+		if ((sv->suggest_model != NULL ? snprintf(path, sizeof(path),
+		    "%s", sv->suggest_model) < (int)sizeof(path) :
+		    suggest_model_path(sv->db, path, sizeof(path)) == 0) &&
 		    (sv->app.suggest = suggest_new(path)) == NULL) {
 			fprintf(stderr, "veche: out of memory\n");
 			return -1;

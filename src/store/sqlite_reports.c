@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "veche.h"
+#include "base/str.h"
 #include "store/sql_store.h"
 #include "store/store.h"
 
@@ -1192,6 +1193,10 @@ store_report_query(struct store *s, const struct report_query *q,
 		bits |= 1u << QF_AFTER_ID;
 	if ((unsigned)q->order >= ORDER__MAX)
 		return -1;
+	/* PostgreSQL refuses words that are not UTF-8; no report's text
+	 * holds them, so nothing matches (SQLite's answer). */
+	if (pg && q->text != NULL && !str_utf8_valid(q->text))
+		return 0;
 	if (pg ? (st = query_pg(s, bits, q->order)) == NULL :
 	    (shape.lite = query_stmt(s, bits, q->order)) == NULL)
 		return -1;

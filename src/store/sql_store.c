@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/sql_replica.h"
 #include "store/sql_store.h"
 #include "store/store.h"
 
@@ -461,6 +462,7 @@ ss_open_pg(const char *url, char *err, size_t errlen)
 	struct store *s = NULL;
 	const struct stmt_table *t, *pg;
 	size_t i, j;
+	int standby;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -470,7 +472,10 @@ ss_open_pg(const char *url, char *err, size_t errlen)
 	if ((s->conn = sql_conn_pg(url, SHAPES + STORE_QUERY_SHAPES, err,
 	    errlen)) == NULL)
 		goto fail;
-	if (ss_migrate(s->conn, converted_schemas, sizeof(converted_schemas) /
+	/* A hot standby takes no writes: it checks what it replayed. */
+	if ((standby = ss_standby(s->conn, err, errlen)) == -1 ||
+	    (standby ? ss_standby_schema : ss_migrate)(s->conn,
+	    converted_schemas, sizeof(converted_schemas) /
 	    sizeof(converted_schemas[0]), err, errlen) == -1)
 		goto fail;
 	for (i = 0; i < sizeof(converted) / sizeof(converted[0]); i++) {
@@ -484,8 +489,9 @@ ss_open_pg(const char *url, char *err, size_t errlen)
 				goto fail;
 			}
 	}
-	/* Other processes' commits, for store_changed. */
-	if (sql_listen(s->conn) == -1) {
+	/* Other processes' commits, for store_changed (never on a standby:
+	 * LISTEN is refused there; docs/scaling.md, "Read replicas"). */
+	if (!standby && sql_listen(s->conn) == -1) {
 		snprintf(err, errlen, "listening for changes: %s",
 		    sql_errmsg(s->conn));
 		goto fail;

@@ -1,17 +1,19 @@
 /*
- * sql_replica.c: WAL positions of a PostgreSQL store, and what opening a
+ * sql_replica.c: WAL positions of PostgreSQL servers, and what opening a
  * store on a hot standby needs instead of migrations (docs/scaling.md,
  * "Read replicas").
  */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/sql_replica.h"
 #include "store/sql_store.h"
 #include "store/store_replica.h"
 
 struct store_wal {
-	struct store *s;
+	struct sql_conn *c;
 	struct sql_stmt *st;
 };
 
@@ -25,68 +27,81 @@ static const char wal_sql[] =
     " coalesce(pg_last_wal_replay_lsn(), '0/0') ELSE pg_current_wal_lsn()"
     " END - '0/0' AS BIGINT), CAST(pg_is_in_recovery() AS INTEGER)";
 
+static int
+is_url(const char *url)
+{
+	return strncmp(url, "postgresql://", 13) == 0 ||
+	    strncmp(url, "postgres://", 11) == 0;
+}
+
 struct store_wal *
-store_wal_new(struct store *s)
+store_wal_open(const char *url, char *err, size_t errlen)
 {
 	struct store_wal *w;
 
-	if (sql_conn_engine(s->conn) != SQL_PG) {
-		snprintf(s->err, sizeof(s->err), "no WAL positions on SQLite: "
-		    "read replicas need a PostgreSQL --db");
+	if (!is_url(url)) {
+		snprintf(err, errlen, "read replicas need PostgreSQL: %s is "
+		    "not a postgresql:// URL", url);
 		return NULL;
 	}
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
-		snprintf(s->err, sizeof(s->err), "out of memory");
+		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	w->s = s;
-	if ((w->st = sql_stmt_new(s->conn, wal_sql)) == NULL) {
-		ss_set_err(s, "WAL position");
+	if ((w->c = sql_conn_pg(url, 0, err, errlen)) == NULL) {
 		free(w);
+		return NULL;
+	}
+	if ((w->st = sql_stmt_new(w->c, wal_sql)) == NULL) {
+		snprintf(err, errlen, "WAL position: %s", sql_errmsg(w->c));
+		store_wal_close(w);
 		return NULL;
 	}
 	return w;
 }
 
 void
-store_wal_free(struct store_wal *w)
+store_wal_close(struct store_wal *w)
 {
 	if (w == NULL)
 		return;
-	sql_stmt_free(w->s->conn, w->st);
+	sql_stmt_free(w->c, w->st);
+	sql_conn_free(w->c);
 	free(w);
-}
-
-struct position {
-	uint64_t lsn;
-	int standby;
-};
-
-static int
-position_row(struct sql_stmt *st, void *arg)
-{
-	struct position *p = arg;
-	int64_t v = sql_column_int64(st, 0);
-
-	p->lsn = v > 0 ? (uint64_t)v : 0;
-	p->standby = sql_column_int(st, 1) != 0;
-	return 0;
 }
 
 int
 store_wal_position(struct store_wal *w, uint64_t *lsn, int *standby)
 {
-	struct position p = { 0, 0 };
+	int64_t v;
+	int rc = -1;
 
-	int rc = ss_row(w->s, w->st, "WAL position", position_row, &p);
+	if (sql_step(w->st) == SQL_ROW) {
+		v = sql_column_int64(w->st, 0);
+		*lsn = v > 0 ? (uint64_t)v : 0;
+		*standby = sql_column_int(w->st, 1) != 0;
+		rc = 0;
+	}
+	sql_reset(w->st);
+	return rc;
+}
 
-	if (rc == 1)
-		snprintf(w->s->err, sizeof(w->s->err), "WAL position: no row");
-	if (rc != 0)
-		return -1;
-	*lsn = p.lsn;
-	*standby = p.standby;
-	return 0;
+const char *
+store_wal_error(const struct store_wal *w)
+{
+	return sql_errmsg(w->c);
+}
+
+int
+store_idle_ok(struct store *s)
+{
+	struct pollfd p;
+
+	if ((p.fd = sql_notice_fd(s->conn)) < 0)
+		return 1;
+	p.events = POLLIN;
+	p.revents = 0;
+	return poll(&p, 1, 0) == 0;
 }
 
 int

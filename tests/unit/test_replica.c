@@ -5,7 +5,7 @@
  * writes; WAL positions say which server is which, the primary's grows
  * past each commit, and the standby shows a commit exactly when its
  * position reaches the primary's after it, also across a paused replay
- * (docs/scaling.md, "Read replicas").  On SQLite there are no positions.
+ * (docs/scaling.md, "Read replicas").  A path, not a URL, has no positions.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -147,7 +147,8 @@ test_standby_pg(void **state)
 	p = ss_open_pg(purl, err, sizeof(err));
 	if (p == NULL)
 		fail_msg("primary store: %s", err);
-	assert_non_null(pw = store_wal_new(p));
+	if ((pw = store_wal_open(purl, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
 	assert_int_equal(store_wal_position(pw, &p1, &standby), 0);
 	assert_int_equal(standby, 0);
 	assert_true(p1 > 0);
@@ -155,11 +156,16 @@ test_standby_pg(void **state)
 	    "CREATE TABLE probe(x INTEGER)"), 0);
 
 	s = open_standby(surl, p1);
-	assert_non_null(sw = store_wal_new(s));
+	if ((sw = store_wal_open(surl, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	/* Idle and whole: nothing arrived unasked. */
+	assert_int_equal(store_idle_ok(s), 1);
 	/* A write there is refused: a standby is read-only. */
 	assert_int_equal(sql_exec(s->conn, "INSERT INTO probe VALUES (0)"), -1);
 	assert_non_null(strstr(sql_errmsg(s->conn), "read-only"));
 
+	assert_int_equal(store_wal_position(sw, &at, &standby), 0);
+	assert_int_equal(standby, 1);
 	/* A commit moves the primary past it; the standby shows it once its
 	 * position reaches that. */
 	assert_int_equal(sql_exec(p->conn, "INSERT INTO probe VALUES (1)"), 0);
@@ -184,29 +190,20 @@ test_standby_pg(void **state)
 	replayed(sw, p3);
 	assert_int_equal(scalar(s->conn, "SELECT count(*) FROM probe"), 2);
 
-	store_wal_free(sw);
+	store_wal_close(sw);
 	store_close(s);
-	store_wal_free(pw);
+	store_wal_close(pw);
 	store_close(p);
 }
 
 static void
 test_no_positions_sqlite(void **state)
 {
-	char path[] = "/tmp/veche-test-replica-XXXXXX", err[512];
-	struct store *s;
-	int fd;
+	char err[512] = "";
 
 	(void)state;
-	assert_true((fd = mkstemp(path)) >= 0);
-	close(fd);
-	s = store_open(path, err, sizeof(err));
-	if (s == NULL)
-		fail_msg("%s", err);
-	assert_null(store_wal_new(s));
-	assert_non_null(strstr(store_error(s), "SQLite"));
-	store_close(s);
-	unlink(path);
+	assert_null(store_wal_open("/tmp/veche.db", err, sizeof(err)));
+	assert_non_null(strstr(err, "need PostgreSQL"));
 }
 
 int

@@ -43,7 +43,8 @@ static const char usage[] =
     "                   [--demo-reports N] [--threads N] [--public-url URL]\n"
     "\n"
     "  --db FILE          SQLite database (default " DEFAULT_DB "), created\n"
-    "                     if missing\n"
+    "                     if missing, or a PostgreSQL URL (postgresql://...;\n"
+    "                     then --media and --data-dir are required)\n"
     "  --listen HOST:PORT address to serve on (default " DEFAULT_LISTEN ");\n"
     "                     port 0 picks a free port\n"
     "  --demo             if the database is empty, load the demo city\n"
@@ -423,6 +424,30 @@ open_tiles(struct serve *sv)
 }
 
 /*
+ * With a PostgreSQL --db nothing is "next to the database", and every
+ * process serving it must share the photos and the open data: both
+ * folders are named.  0, or -1 after saying which.
+ */
+static int
+need_folders(const struct serve *sv)
+{
+	if (!db_is_url(sv->db))
+		return 0;
+	if (sv->app.media_dir == NULL) {
+		fprintf(stderr, "veche: --media: with a PostgreSQL --db, name "
+		    "the photos folder all processes share\n");
+		return -1;
+	}
+	if (sv->app.data_dir == NULL) {
+		fprintf(stderr, "veche: --data-dir: with a PostgreSQL --db, "
+		    "name the open data folder all processes share ('' "
+		    "publishes none)\n");
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Open the database and make it ready: mail settings, demo data, the
  * catalogue, the deadline calendar, the media folder.  0, or -1 after
  * saying why.
@@ -432,7 +457,8 @@ prepare_data(struct serve *sv)
 {
 	int cal_ok = 0;
 
-	if ((sv->s = cli_open_store(sv->db)) == NULL)
+	if (need_folders(sv) == -1 || (sv->s = cli_open_store(sv->db)) ==
+	    NULL)
 		return -1;
 	if (cli_delivery_mail_settings(sv->s, sv->smtp, sv->mail_from) == -1)
 		return -1;

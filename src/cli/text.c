@@ -804,7 +804,9 @@ run_train_services(const struct args *a)
 
 	memset(&e, 0, sizeof(e));
 	if (suggest_model_path(a->v[OPT_DB], path, sizeof(path)) == -1) {
-		warn("--db: a database file, not %s", a->v[OPT_DB]);
+		warn("--db: a database file, not %s (the model is kept "
+		    "next to a SQLite database; none with PostgreSQL yet)",
+		    a->v[OPT_DB]);
 		return EXIT_USAGE;
 	}
 	if ((s = db_open(a->v[OPT_DB], err, sizeof(err))) == NULL) {

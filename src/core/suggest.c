@@ -40,7 +40,9 @@ suggest_model_path(const char *db_path, char *buf, size_t size)
 	const char *slash;
 	int n;
 
-	if (db_path == NULL || strcmp(db_path, ":memory:") == 0)
+	/* A PostgreSQL URL has no folder to keep the model in. */
+	if (db_path == NULL || strcmp(db_path, ":memory:") == 0 ||
+	    db_is_url(db_path))
 		return -1;
 	slash = strrchr(db_path, '/');
 	n = snprintf(buf, size, "%.*sservices.model",

@@ -45,7 +45,7 @@ struct suggest_result {
 
 /*
  * The model path for database db_path: services.model in its folder, into
- * buf.  Returns 0, or -1 (":memory:" or too long).
+ * buf.  Returns 0, or -1 (":memory:", a PostgreSQL URL, or too long).
  */
 int suggest_model_path(const char *db_path, char *buf, size_t size);
 

@@ -401,13 +401,14 @@ static const struct {
 	enum store_module m;
 	const struct stmt_table *t, *pg;        /* pg NULL: all shared */
 } converted[] = {
+	{ STORE_MOD_CORE, &store_core_stmts, &store_core_stmts_pg },
 	{ STORE_MOD_KEYS, &store_keys_stmts, NULL },
 	{ STORE_MOD_ADDRESSES, &store_addresses_stmts,
 	    &store_addresses_stmts_pg },
 	{ STORE_MOD_HELP, &store_help_stmts, &store_help_stmts_pg },
 	{ STORE_MOD_PROPOSALS, &store_proposals_stmts,
 	    &store_proposals_stmts_pg },
-	{ STORE_MOD_CALLS, &store_calls_stmts, NULL },
+	{ STORE_MOD_CALLS, &store_calls_stmts, &store_calls_stmts_pg },
 	{ STORE_MOD_DRAFTS, &store_drafts_stmts, &store_drafts_stmts_pg },
 	{ STORE_MOD_OFFICIALS, &store_officials_stmts, NULL },
 	{ STORE_MOD_INCIDENTS, &store_incidents_stmts, NULL },

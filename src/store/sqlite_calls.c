@@ -127,8 +127,25 @@ static const char *const sql[Q__MAX] = {
 	    " AS a GROUP BY \"user\" ORDER BY \"user\" LIMIT ?2",
 };
 
-/* PostgreSQL runs every text as written. */
 const struct stmt_table store_calls_stmts = { sql, Q__MAX };
+
+/*
+ * PostgreSQL's texts where they differ: every call and candidate (the
+ * open data dump) binds the limit -1, SQLite's "no limit"; PostgreSQL's
+ * is NULL.
+ */
+static const char *const sql_pg[Q__MAX] = {
+	[Q_EACH_NEW] = "SELECT " COLUMNS " FROM calls c"
+	    " ORDER BY c.created DESC, c.id DESC LIMIT nullif(?1, -1)",
+	[Q_EACH_OLD] = "SELECT " COLUMNS " FROM calls c ORDER BY c.id"
+	    " LIMIT nullif(?1, -1)",
+	[Q_K_EACH] = "SELECT " K_COLUMNS " FROM call_candidates k"
+	    " WHERE k.call = ?1 ORDER BY k.id LIMIT nullif(?2, -1)",
+	[Q_K_ALL] = "SELECT " K_COLUMNS " FROM call_candidates k"
+	    " ORDER BY k.call, k.id LIMIT nullif(?1, -1)",
+};
+
+const struct stmt_table store_calls_stmts_pg = { sql_pg, Q__MAX };
 
 #define ST(i) ss_stmt(s, STORE_MOD_CALLS, (i))
 

@@ -27,10 +27,15 @@ struct store;
 
 /*
  * Open (creating if needed) the database at path (":memory:" for a private
- * in-memory one), apply pending migrations and prepare statements.  Returns
- * the connection or NULL with a message in err.  Free with store_close.
+ * in-memory one), apply pending migrations and prepare statements.  A
+ * postgresql:// or postgres:// URL opens that PostgreSQL database instead
+ * (docs/scaling.md); each store is one connection.  Returns the
+ * connection or NULL with a message in err.  Free with store_close.
  */
 struct store *store_open(const char *path, char *err, size_t errlen);
+
+/* Whether db names a PostgreSQL database (a URL) rather than a file. */
+int store_is_url(const char *db);
 
 /* Close and free.  Accepts NULL. */
 void store_close(struct store *s);

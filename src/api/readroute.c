@@ -13,6 +13,7 @@
 #include "api/readroute.h"
 #include "api/web.h"
 #include "core/clock.h"
+#include "core/apikey.h"
 #include "core/db.h"
 #include "core/worker.h"
 #include "http/http.h"
@@ -359,6 +360,35 @@ cookie_lsn(struct http_request *req)
 	return *end == '\0' ? (uint64_t)n : 0;
 }
 
+/*
+ * The client's API key: the declared parameter, else X-Api-Key, else the
+ * query's api_key even where the route declares none (a read with the
+ * key that wrote).  Keys are URL-safe (vk_ and base64url): the raw value
+ * is the key.  NULL for none.
+ */
+static const char *
+api_key(struct http_request *req, char *buf, size_t len)
+{
+	const char *k = http_request_param(req, "api_key"), *q, *p;
+	size_t n;
+
+	if (k == NULL)
+		k = http_request_header(req, "X-Api-Key");
+	if (k != NULL)
+		return k;
+	for (q = http_request_query(req); (p = strstr(q, "api_key=")) != NULL;
+	    q = p + 8)
+		if (p == http_request_query(req) || p[-1] == '&') {
+			p += 8;
+			if ((n = strcspn(p, "&")) == 0 || n >= len)
+				return NULL;
+			memcpy(buf, p, n);
+			buf[n] = '\0';
+			return buf;
+		}
+	return NULL;
+}
+
 static int
 writes(struct http_request *req)
 {
@@ -381,6 +411,7 @@ readroute_choose(struct readroute *r, struct http_request *req)
 	struct rr_thread *t = thread_state(r);
 	int64_t now = clock_monotonic_ms();
 	uint64_t need, k;
+	char key[APIKEY_LEN];
 
 	if (t == NULL)
 		return;
@@ -392,8 +423,7 @@ readroute_choose(struct readroute *r, struct http_request *req)
 	need = cookie_lsn(req);
 	if ((k = recall(r, 'a', http_request_remote(req), now)) > need)
 		need = k;
-	if ((k = recall(r, 'k', http_request_param(req, "api_key"), now)) >
-	    need)
+	if ((k = recall(r, 'k', api_key(req, key, sizeof(key)), now)) > need)
 		need = k;
 	t->own = need > 0;
 	t->on_replica = atomic_load(&r->usable) &&
@@ -444,7 +474,7 @@ readroute_answered(struct readroute *r, struct http_request *req,
 	uint64_t lsn = UINT64_MAX;
 	int64_t now;
 	int standby, status = http_response_get_status(res);
-	char err[512], cookie[160];
+	char err[512], cookie[160], key[APIKEY_LEN];
 
 	if (t == NULL)
 		return;
@@ -461,7 +491,7 @@ readroute_answered(struct readroute *r, struct http_request *req,
 	}
 	now = clock_monotonic_ms();
 	remember(r, 'a', http_request_remote(req), lsn, now);
-	remember(r, 'k', http_request_param(req, "api_key"), lsn, now);
+	remember(r, 'k', api_key(req, key, sizeof(key)), lsn, now);
 	snprintf(cookie, sizeof(cookie), READROUTE_COOKIE "=%" PRIx64
 	    "; Path=/; Max-Age=%" PRId64 "; HttpOnly; SameSite=Lax", lsn,
 	    (r->window_ms + 999) / 1000);

@@ -22,8 +22,8 @@ import tempfile
 import time
 import unittest
 
-from harness import PG, Server, ServerTestCase, encode_query, psql, \
-    report_fields
+from harness import PG, TEST_PASSWORD, Server, ServerTestCase, Session, \
+    encode_query, psql, report_fields
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PG_SH = os.path.join(HERE, "..", "..", "scripts", "pg.sh")
@@ -222,6 +222,33 @@ class TestReadYourWrites(ReplicaCase):
             rid, encode_query({"api_key": self.api_key})),
             headers=a.headers())
         self.assertEqual((r.status, read_from(r)), (200, "primary"))
+
+    def test_signed_in_at_once(self):
+        # A session is a row written at sign-in: a browser must find
+        # itself signed in on the next page, while the replica lacks it.
+        self.server.create_user("reader1", "citizen")
+        s = Session(self)
+        xff = {"X-Forwarded-For": "10.0.6.1"}
+        self.await_replica(Client(self, "10.0.6.1"))
+        self.replay_off()
+        r = s.post("/api/v1/login", {"login": "reader1",
+                                     "password": TEST_PASSWORD},
+                   csrf=False, headers=xff)
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("veche_lsn", s.cookies)
+        # From another address (a phone changing networks): the cookie.
+        r = s.get("/api/v1/me", headers={"X-Forwarded-For": "10.0.6.2"})
+        self.assertEqual((r.status, read_from(r)), (200, "primary"), r)
+        self.assertEqual(r.json()["login"], "reader1")
+
+    def test_links_that_write_use_the_primary(self):
+        # Links followed from e-mail write on GET.
+        a = Client(self, "10.0.7.1")
+        self.await_replica(a)
+        for path in ("/account/confirm", "/account/confirm-report",
+                     "/alerts/confirm"):
+            r = a.get(path, {"token": "0" * 64})
+            self.assertEqual(read_from(r), "primary", path)
 
     def test_writes_never_read_the_replica(self):
         a = Client(self, "10.0.3.1")

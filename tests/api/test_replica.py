@@ -62,6 +62,23 @@ def await_true(what, probe):
         time.sleep(0.05)
 
 
+def serve_with_replica(cls, folder, *args):
+    """Start cls.server on a new database of the fixture's primary, its
+    reads on the standby in folder, loopback trusted as the proxy."""
+    server = Server()
+    server.serve_args = ["--db-read", standby_url(folder, server.db),
+                         "--trusted-proxy", "127.0.0.1"] + list(args)
+    started = False
+    try:
+        server.start()
+        started = True
+    finally:
+        if not started:
+            server.cleanup()
+    cls.server = server
+    cls.api_key = server.api_key
+
+
 class Client:
     """One client of the API, told apart by its address (X-Forwarded-For)
     and the cookies it keeps if asked to."""
@@ -108,17 +125,7 @@ class ReplicaCase(ServerTestCase):
     def setUpClass(cls):
         folder = standby_dir()
         cls.standby = standby_base(folder)
-        cls.server = Server()
-        cls.server.serve_args = [
-            "--db-read", standby_url(folder, cls.server.db),
-            "--db-read-lag", str(cls.lag_ms),
-            "--trusted-proxy", "127.0.0.1"]
-        try:
-            cls.server.start()
-        except Exception:
-            cls.server.cleanup()
-            raise
-        cls.api_key = cls.server.api_key
+        serve_with_replica(cls, folder, "--db-read-lag", str(cls.lag_ms))
         cls.replay_on()
 
     @classmethod
@@ -298,17 +305,11 @@ class TestReplicaStopped(ServerTestCase):
         subprocess.run(["sh", PG_SH, "standby", cls.folder,
                         os.environ["VECHE_PG_DIR"]], check=True,
                        capture_output=True, timeout=120)
-        cls.server = Server()
-        cls.server.serve_args = [
-            "--db-read", standby_url(cls.folder, cls.server.db),
-            "--trusted-proxy", "127.0.0.1"]
         try:
-            cls.server.start()
+            serve_with_replica(cls, cls.folder)
         except Exception:
-            cls.server.cleanup()
             cls.stop_standby()
             raise
-        cls.api_key = cls.server.api_key
 
     @classmethod
     def stop_standby(cls):

@@ -33,25 +33,10 @@
 static void
 standby_url(char *out, size_t len)
 {
-	const char *dir = getenv("VECHE_PG_STANDBY_DIR");
-	char base[512], path[300], *db;
-	FILE *f;
-	size_t n;
+	char base[512];
 
-	if (dir == NULL)
-		fail_msg("VECHE_PG_STANDBY_DIR unset: run through ctest "
-		    "(fixture pg-standby)");
-	snprintf(path, sizeof(path), "%s/url", dir);
-	if ((f = fopen(path, "r")) == NULL)
-		fail_msg("no %s: did scripts/pg.sh standby fail?", path);
-	n = fread(base, 1, sizeof(base) - 1, f);
-	fclose(f);
-	base[n] = '\0';
-	base[strcspn(base, "\n")] = '\0';
-	if ((db = strstr(base, "/veche?")) == NULL)
-		fail_msg("unexpected standby URL %s", base);
-	snprintf(out, len, "%.*s/%s?%s", (int)(db - base), base, DBNAME,
-	    db + 7);
+	pg_fixture_url_in("VECHE_PG_STANDBY_DIR", DBNAME, out, len, base,
+	    sizeof(base));
 }
 
 static void

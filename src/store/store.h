@@ -315,6 +315,17 @@ int store_report_query(struct store *s, const struct report_query *q,
  * fn's non-zero result, or -1.  Each row is read by its key: no sort, no
  * list to parse (issue 11: a page of the map's index).
  */
+/*
+ * The ids of the reports requested and changed after `after` (INT64_MIN:
+ * any) and requested from start to end, newest first (time of request,
+ * then id), from offset, at most limit into ids, their number in *n: the
+ * time index walked and only the rows' times read, none without `after`
+ * (issue 11: an updated_after poll's page when that many were requested
+ * since; the newest of a period).  Returns 0 or -1.
+ */
+int store_report_newest(struct store *s, int64_t after, int64_t start,
+    int64_t end, size_t offset, size_t limit, int64_t *ids, size_t *n);
+
 int store_report_rows(struct store *s, const int64_t *ids, size_t n,
     int (*fn)(const struct report *, void *), void *arg);
 

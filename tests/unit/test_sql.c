@@ -4821,6 +4821,32 @@ reports(enum sql_engine engine)
 	assert_non_null(strstr(o.text, ";2/tb/"));
 	assert_null(strstr(o.text, "1/ta/"));
 
+	/* The newest of a period from the time index, and those requested
+	 * and changed after an instant (store_report_newest). */
+	{
+		int64_t got[4];
+		size_t ngot;
+
+		assert_int_equal(store_report_newest(s, INT64_MIN, INT64_MIN,
+		    INT64_MAX, 0, 4, got, &ngot), 0);
+		assert_int_equal(ngot, 3);
+		assert_int_equal(got[0], 3);
+		assert_int_equal(got[1], 2);
+		assert_int_equal(got[2], 1);
+		assert_int_equal(store_report_newest(s, INT64_MIN, INT64_MIN,
+		    INT64_MAX, 1, 1, got, &ngot), 0);
+		assert_int_equal(ngot, 1);
+		assert_int_equal(got[0], 2);
+		/* Report 2 was requested at the instant, changed after it. */
+		assert_int_equal(store_report_newest(s, 1781506800, INT64_MIN,
+		    INT64_MAX, 0, 4, got, &ngot), 0);
+		assert_int_equal(ngot, 1);
+		assert_int_equal(got[0], 3);
+		assert_int_equal(store_report_newest(s, INT64_MIN, 1781506801,
+		    INT64_MAX, 0, 4, got, &ngot), 0);
+		assert_int_equal(ngot, 1);
+	}
+
 	/* Lists: each filter, the orders, a page. */
 	memset(&q, 0, sizeof(q));
 	assert_string_equal(found(s, &q, &o), "3,2,1,");

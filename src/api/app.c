@@ -14,6 +14,7 @@
 #include "core/db.h"
 #include "core/map_index.h"
 #include "api/ratelimit.h"
+#include "api/readroute.h"
 
 struct catalog_old {
 	struct catalog *c;
@@ -110,6 +111,22 @@ app_finish(struct app *a)
 struct store *
 app_store(struct app *a)
 {
+	struct store *s;
+
+	if (a->reads != NULL && (s = readroute_store(a->reads)) != NULL)
+		return s;
+	return app_store_primary(a);
+}
+
+int
+app_read_own(struct app *a)
+{
+	return a->reads != NULL && readroute_own(a->reads);
+}
+
+struct store *
+app_store_primary(struct app *a)
+{
 	struct store *s = pthread_getspecific(a->store_key);
 	char err[512];
 
@@ -132,7 +149,7 @@ app_cache_follow(struct app *a)
 {
 	struct store *s;
 
-	if (!cache_due(a->cache) || (s = app_store(a)) == NULL)
+	if (!cache_due(a->cache) || (s = app_store_primary(a)) == NULL)
 		return;
 	if (db_changed(s) != 0)
 		cache_bump(a->cache);

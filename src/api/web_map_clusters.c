@@ -238,7 +238,9 @@ web_map_clusters(struct http_request *req, struct http_response *res,
 	    f.q.max_lon, (int)zoom, &field) == -1)
 		return web_fail(req, res, &c, 400, field, "bbox: an empty box, "
 		    "or more than 4096 cells of 64 px at this zoom");
-	if (map_index_view(c.app->map, c.store, &f.q, (int)zoom, &m) == -1)
+	/* The primary's: the index follows its change notices. */
+	if (map_index_view(c.app->map, app_store_primary(c.app), &f.q,
+	    (int)zoom, &m) == -1)
 		return -1;
 	/* The writer's buffer (8 KB) is too big for a server thread's stack
 	 * to spare lightly: the request's memory. */

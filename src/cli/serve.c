@@ -15,6 +15,7 @@
 #include "veche.h"
 #include "api/app.h"
 #include "api/metrics.h"
+#include "api/readroute.h"
 #include "api/region.h"
 #include "api/routes.h"
 #include "cli/cli.h"
@@ -58,6 +59,11 @@ static const char usage[] =
     "  --threads N        worker threads (default 8)\n"
     "  --public-url URL   the address clients use (default http://HOST:PORT)\n"
     "  --no-cache         render every GET anew (see docs/performance.md)\n"
+    "  --db-read URL      a streaming replica of the PostgreSQL --db: reads\n"
+    "                     go there, a client's own writes excepted\n"
+    "                     (docs/scaling.md, \"Read replicas\")\n"
+    "  --db-read-lag MS   skip the replica while it is further behind\n"
+    "                     (default 5000)\n"
     "  --media DIR        folder for citizens' photos (default: media/ next\n"
     "                     to the database)\n"
     "  --tiles URL        map tile URL template, {z}/{x}/{y} (default\n"
@@ -118,6 +124,8 @@ static const char usage[] =
 /* One run of the server: its options, then what it started. */
 struct serve {
 	const char *db, *listen, *url, *smtp, *mail_from;
+	const char *db_read;            /* --db-read, or NULL */
+	int64_t read_lag_ms;            /* --db-read-lag */
 	const char *region_file;        /* --region FILE, or NULL */
 	int demo, fetch_allow_private;
 	int64_t threads, nreports;
@@ -188,6 +196,8 @@ parse_args(struct serve *sv, int argc, char **argv)
 		{ "threads", required_argument, NULL, 't' },
 		{ "public-url", required_argument, NULL, 'u' },
 		{ "no-cache", no_argument, NULL, 'C' },
+		{ "db-read", required_argument, NULL, 'e' },
+		{ "db-read-lag", required_argument, NULL, 'E' },
 		{ "media", required_argument, NULL, 'M' },
 		{ "tiles", required_argument, NULL, 'T' },
 		{ "smtp", required_argument, NULL, 'S' },
@@ -258,6 +268,17 @@ parse_args(struct serve *sv, int argc, char **argv)
 			break;
 		case 'C':
 			sv->app.no_cache = 1;
+			break;
+		case 'e':
+			sv->db_read = optarg;
+			break;
+		case 'E':
+			if (parse_int64(optarg, 0, 3600000, &sv->read_lag_ms) ==
+			    -1) {
+				fprintf(stderr, "veche: --db-read-lag: "
+				    "milliseconds, 0 to 3600000\n");
+				return -1;
+			}
 			break;
 		case 'R':
 			sv->app.confirm_reports = 1;
@@ -382,6 +403,12 @@ parse_args(struct serve *sv, int argc, char **argv)
 	    sizeof(sv->host), &sv->port) == -1) {
 		fprintf(stderr, "veche: --listen: expected HOST:PORT, e.g. "
 		    "127.0.0.1:8080\n");
+		return -1;
+	}
+	/* Each city of a region has its own --db: one replica cannot serve. */
+	if (sv->db_read != NULL && sv->region_file != NULL) {
+		fprintf(stderr, "veche: --db-read: a replica of the one --db; "
+		    "not with --region\n");
 		return -1;
 	}
 	sv->cfg.max_per_address = (unsigned)per_address;
@@ -533,6 +560,15 @@ start_app(struct serve *sv)
 		return -1;
 	}
 	sv->app_ready = 1;
+	if (sv->db_read != NULL) {
+		char err[600];
+
+		if ((sv->app.reads = readroute_new(sv->db, sv->db_read,
+		    sv->read_lag_ms, err, sizeof(err))) == NULL) {
+			fprintf(stderr, "veche: %s\n", err);
+			return -1;
+		}
+	}
 	/* Listening's analysis, shared by handlers and the fetcher. */
 	{
 		char err[600];
@@ -583,6 +619,7 @@ start_http(struct serve *sv)
 		return -1;
 	}
 	cfg->before = routes_before;
+	cfg->after = routes_after;
 	cfg->observe = routes_observe;
 	cfg->durable = routes_durable;
 	cfg->connection = routes_connection;
@@ -700,6 +737,8 @@ stop(struct serve *sv)
 {
 	/* The server first: /metrics reads the scanner. */
 	http_server_stop(sv->srv);
+	readroute_free(sv->app.reads);
+	sv->app.reads = NULL;
 	listen_fetcher_stop(sv->fetcher);
 	listen_free(sv->app.listen);
 	worker_stop(sv->trainer);
@@ -1025,6 +1064,7 @@ run(int argc, char **argv)
 	sv.db = DEFAULT_DB;
 	sv.listen = DEFAULT_LISTEN;
 	sv.threads = VECHE_DEFAULT_THREADS;
+	sv.read_lag_ms = READROUTE_LAG_MS;
 	sv.nreports = CLI_DEMO_REPORTS;
 	sv.app.data_licence = CLI_DEFAULT_LICENCE;
 	delivery_config_default(&sv.dcfg);

@@ -168,6 +168,12 @@ struct http_config {
 	 * when a client connects and -1 when its connection closes.
 	 */
 	void (*before)(struct http_request *, void *app);
+	/*
+	 * after runs once the handler has answered (not after a refusal),
+	 * on its thread, before durable: it may add headers to the response.
+	 */
+	void (*after)(struct http_request *, struct http_response *,
+	    void *app);
 	void (*observe)(const struct http_exchange *, void *app);
 	void (*connection)(int delta, void *app);
 	/*

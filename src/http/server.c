@@ -409,6 +409,8 @@ finish(struct http_request *req)
 		req->held_ok = 0;
 	} else
 		req->held_ok = 1;
+	if (cfg->after != NULL)
+		cfg->after(req, &req->res, cfg->app);
 	return settle(req);
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/sql_replica.h"
 #include "store/sql_store.h"
 #include "store/store.h"
 
@@ -464,6 +465,7 @@ ss_open_pg(const char *url, char *err, size_t errlen)
 	struct store *s = NULL;
 	const struct stmt_table *t, *pg;
 	size_t i, j;
+	int standby;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -473,23 +475,30 @@ ss_open_pg(const char *url, char *err, size_t errlen)
 	if ((s->conn = sql_conn_pg(url, SHAPES + STORE_QUERY_SHAPES, err,
 	    errlen)) == NULL)
 		goto fail;
+	/* A hot standby takes no writes: it checks what it replayed. */
+	if ((standby = ss_standby(s->conn, err, errlen)) == -1 || (standby &&
+	    ss_standby_schema(s->conn, converted_schemas,
+	    sizeof(converted_schemas) / sizeof(converted_schemas[0]), err,
+	    errlen) == -1))
+		goto fail;
 	/*
 	 * Processes started at once on a fresh database would each create
 	 * the tables: one migrates while the others wait for the lock, then
 	 * find the versions current.  A session lock: ss_migrate commits
 	 * each step on its own.
 	 */
-	if (sql_exec(s->conn, "SELECT pg_advisory_lock(" MIGRATE_LOCK ")")
-	    == -1) {
+	if (!standby && sql_exec(s->conn, "SELECT pg_advisory_lock("
+	    MIGRATE_LOCK ")") == -1) {
 		snprintf(err, errlen, "waiting to migrate: %s",
 		    sql_errmsg(s->conn));
 		goto fail;
 	}
-	if (ss_migrate(s->conn, converted_schemas, sizeof(converted_schemas) /
+	if (!standby && ss_migrate(s->conn, converted_schemas,
+	    sizeof(converted_schemas) /
 	    sizeof(converted_schemas[0]), err, errlen) == -1)
 		goto fail;
-	if (sql_exec(s->conn, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")")
-	    == -1) {
+	if (!standby && sql_exec(s->conn, "SELECT pg_advisory_unlock("
+	    MIGRATE_LOCK ")") == -1) {
 		snprintf(err, errlen, "migrated: %s", sql_errmsg(s->conn));
 		goto fail;
 	}
@@ -504,8 +513,9 @@ ss_open_pg(const char *url, char *err, size_t errlen)
 				goto fail;
 			}
 	}
-	/* Other processes' commits, for store_changed. */
-	if (sql_listen(s->conn) == -1) {
+	/* Other processes' commits, for store_changed (never on a standby:
+	 * LISTEN is refused there; docs/scaling.md, "Read replicas"). */
+	if (!standby && sql_listen(s->conn) == -1) {
 		snprintf(err, errlen, "listening for changes: %s",
 		    sql_errmsg(s->conn));
 		goto fail;

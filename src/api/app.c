@@ -7,6 +7,8 @@
 
 #include "api/app.h"
 #include "api/cache.h"
+#include "api/list_items.h"
+#include "veche.h"
 #include "core/catalog.h"
 #include "core/clock.h"
 #include "core/db.h"
@@ -58,6 +60,8 @@ app_init(struct app *a)
 		a->cache = NULL;
 		return -1;
 	}
+	/* Open311 area lists' rendered items; without them, each is read. */
+	a->items = list_items_new(VECHE_LIST_ITEMS_BYTES);
 	return 0;
 }
 
@@ -76,6 +80,17 @@ app_finish(struct app *a)
 	pthread_key_delete(a->store_key);
 	cache_free(a->cache);
 	a->cache = NULL;
+	if (a->items != NULL) {
+		size_t bytes, n;
+		uint64_t hits, misses;
+
+		list_items_stats(a->items, &bytes, &n, &hits, &misses);
+		fprintf(stderr, "veche: list items: %zu kept, %.1f MB; %llu "
+		    "served, %llu read\n", n, (double)bytes / 1048576.0,
+		    (unsigned long long)hits, (unsigned long long)misses);
+	}
+	list_items_free(a->items);
+	a->items = NULL;
 	db_writer_free(a->writer);
 	a->writer = NULL;
 	map_index_free(a->map);

@@ -10,10 +10,12 @@
 #include <stdint.h>
 
 struct cache;
+struct list_items;
 struct catalog;
 struct map_index;
 struct metrics;
 struct ratelimit;
+struct region;
 struct http_request;
 struct store;
 struct suggest;
@@ -44,6 +46,7 @@ struct app {
 	int log_json;                   /* a JSON line per request on stderr */
 	struct listen *listen;          /* listening's analysis (core/listen.h), or NULL */
 	struct map_index *map;          /* the map's clusters (map_index.h) */
+	struct list_items *items;       /* Open311 area lists' items, or NULL */
 	int confirm_reports;            /* hold anonymous reports until their
 	                                   e-mail is confirmed (web_account.c) */
 	const char *data_dir;           /* the open data dump, or NULL: none */
@@ -51,6 +54,8 @@ struct app {
 	int reaction_hours;             /* an incident's first answer due
 	                                   (--reaction-hours); 0: default */
 	struct suggest *suggest;        /* service suggestions (core/suggest.h), or NULL */
+	struct region *region;          /* serve --region: the region this app is
+	                                   a city of, or its own; NULL: none */
 };
 
 /*

@@ -616,8 +616,8 @@ open311_requests(struct http_request *req, struct http_response *res,
 	if ((l = http_request_alloc(req, sizeof(*l))) == NULL)
 		return -1;
 	list_begin(l, req, res, &c);
-	if (report_list_area(c.app->map, c.store, NULL, &q, on_report,
-	    l) != 0) {
+	if (open311_list_area(l, c.app->items, c.app->map, c.store,
+	    &q) != 0) {
 		fprintf(stderr, "veche: GET requests: %s\n",
 		    db_error(c.store));
 		return -1;

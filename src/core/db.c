@@ -12,6 +12,12 @@ db_open(const char *path, char *err, size_t errlen)
 	return store_open(path, err, errlen);
 }
 
+int
+db_is_url(const char *path)
+{
+	return store_is_url(path);
+}
+
 void
 db_close(struct store *s)
 {

@@ -24,6 +24,12 @@ struct store_writer;
  */
 struct store *db_open(const char *path, char *err, size_t errlen);
 
+/*
+ * Whether path is a PostgreSQL URL (postgresql://, postgres://) rather
+ * than a file: then nothing lives "next to the database".
+ */
+int db_is_url(const char *path);
+
 /* Close and free.  Accepts NULL. */
 void db_close(struct store *s);
 

@@ -69,9 +69,10 @@ export async function startServer(extra = []) {
   };
 }
 
-export async function launch() {
+// extra: more Chromium flags (region.test.mjs maps host names to loopback).
+export async function launch(extra = []) {
   const { chromium } = require('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, ...extra], headless: true });
 }
 
 // A page that never waits on map tiles (there is no network here) and

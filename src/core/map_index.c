@@ -107,7 +107,8 @@ struct wstat {
 #define EDGE_LISTS      (WINDOWS * AXES * SUBS)
 
 struct edge_sum {
-	int64_t lat, lon;
+	double key;                     /* this report's */
+	int64_t lat, lon;               /* of the reports before it */
 	int32_t n[STATUS__MAX];
 };
 
@@ -142,11 +143,10 @@ struct bucket {
 	 * at = the index's hint_at - hint_ago[k]. */
 	uint32_t hint_lo[HINTS], hint_hi[HINTS];
 	int unsorted;
-	/* The edge lists (struct edge_sum): list j is entries eoff[j] ..
-	 * eoff[j + 1], j = (w * AXES + axis) * SUBS + cell; valid when
-	 * edge_ok, built with the windows. */
+	/* The edge lists: list j is esum[eoff[j] .. eoff[j + 1]), j = (w *
+	 * AXES + axis) * SUBS + edge_pos; valid when edge_ok, built with the
+	 * windows. */
 	uint32_t *eoff;
-	double *ekey;
 	struct edge_sum *esum;
 	int edge_ok;
 };
@@ -266,7 +266,6 @@ map_index_free(struct map_index *m)
 		free(m->buckets[m->nbuckets].win_st);
 		free(m->buckets[m->nbuckets].subs);
 		free(m->buckets[m->nbuckets].eoff);
-		free(m->buckets[m->nbuckets].ekey);
 		free(m->buckets[m->nbuckets].esum);
 	}
 	free(m->buckets);
@@ -842,6 +841,19 @@ win_last(struct bucket *k)
 	k->last_id = k->win_hi > 0 ? k->pts[k->win_hi - 1].id : 0;
 }
 
+/*
+ * Where cell c's list is among a window's lists along axis ax: by
+ * longitude (a box's side cuts a column of cells) column after column, by
+ * latitude row after row, so the cells one side cuts are one run.
+ */
+static unsigned
+edge_pos(unsigned c, int ax)
+{
+	const unsigned side = 1u << SUB_BITS;
+
+	return ax == 1 ? c : (c % side) * side + c / side;
+}
+
 /* A report's place on an edge list: its key and index. */
 struct edge_key {
 	double key;
@@ -867,10 +879,9 @@ edge_build(struct bucket *k)
 	size_t total = EDGE_LISTS, n = 0, j, e;
 	struct edge_key *keys = NULL;
 	uint32_t *off, *by = NULL;
-	double *ekey;
 	struct edge_sum *esum;
 	int w, ax;
-	unsigned c;
+	unsigned c, pos;
 	size_t i;
 
 	k->edge_ok = 0;
@@ -882,9 +893,6 @@ edge_build(struct bucket *k)
 	    NULL)
 		return;
 	k->eoff = off;
-	if ((ekey = realloc(k->ekey, total * sizeof(*ekey))) == NULL)
-		return;
-	k->ekey = ekey;
 	if ((esum = realloc(k->esum, total * sizeof(*esum))) == NULL)
 		return;
 	k->esum = esum;
@@ -896,7 +904,7 @@ edge_build(struct bucket *k)
 	}
 	/* Each window's reports grouped by cell (in by[]), then each group
 	 * sorted along each axis. */
-	for (w = 0, e = 0, j = 0; w < WINDOWS; w++) {
+	for (w = 0, e = 0; w < WINDOWS; w++) {
 		uint32_t start[SUBS + 1] = { 0 }, at[SUBS];
 
 		for (i = k->win_lo[w]; i < k->win_hi; i++)
@@ -908,10 +916,13 @@ edge_build(struct bucket *k)
 		for (i = k->win_lo[w]; i < k->win_hi; i++)
 			by[at[k->subs[i]]++] = (uint32_t)i;
 		for (ax = 0; ax < AXES; ax++)
-			for (c = 0; c < SUBS; c++, j++) {
+			for (j = (size_t)(w * AXES + ax) * SUBS, pos = 0;
+			    pos < SUBS; pos++) {
 				struct edge_sum s;
 
-				off[j] = (uint32_t)e;
+				/* edge_pos is its own inverse. */
+				c = edge_pos(pos, ax);
+				off[j + pos] = (uint32_t)e;
 				n = start[c + 1] - start[c];
 				for (i = 0; i < n; i++) {
 					const struct point *p =
@@ -926,16 +937,17 @@ edge_build(struct bucket *k)
 					const struct point *p =
 					    &k->pts[keys[i].i];
 
-					ekey[e] = keys[i].key;
+					s.key = keys[i].key;
 					esum[e++] = s;
 					s.n[p->status]++;
 					s.lat += llround(p->lat * E7);
 					s.lon += llround(p->lon * E7);
 				}
-				ekey[e] = INFINITY;
+				s.key = INFINITY;
 				esum[e++] = s;
 			}
 	}
+	j = EDGE_LISTS;
 	off[j] = (uint32_t)e;
 	free(keys);
 	free(by);
@@ -1183,7 +1195,7 @@ index_bytes(const struct map_index *m, size_t *reports, size_t *marks)
 		    m->buckets[b].cap : 0) +
 		    (m->buckets[b].edge_ok ? (EDGE_LISTS + 1) *
 		    sizeof(uint32_t) + m->buckets[b].eoff[EDGE_LISTS] *
-		    (sizeof(double) + sizeof(struct edge_sum)) : 0);
+		    sizeof(struct edge_sum) : 0);
 		*reports += m->buckets[b].n;
 		*marks += m->buckets[b].nmarks * sizeof(struct sums);
 	}
@@ -1674,15 +1686,21 @@ newest_of(struct tally *t, const struct bucket *b, unsigned in,
 	}
 }
 
-/* The first of keys[lo .. hi) at or above v (> v when past). */
+/* The first of e[lo .. hi) whose key is at or above v (> v when past):
+ * short lists read in order. */
 static size_t
-key_bound(const double *keys, size_t lo, size_t hi, double v, int past)
+key_bound(const struct edge_sum *e, size_t lo, size_t hi, double v, int past)
 {
 	size_t mid;
 
+	if (hi - lo <= 8) {
+		while (lo < hi && (e[lo].key < v || (past && e[lo].key == v)))
+			lo++;
+		return lo;
+	}
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (keys[mid] < v || (past && keys[mid] == v))
+		if (e[mid].key < v || (past && e[mid].key == v))
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -1715,12 +1733,12 @@ count_edge(struct tally *t, const struct bucket *b, unsigned k,
 		ax = 1;
 	else
 		return -1;
-	j = ((size_t)t->win * AXES + (size_t)ax) * SUBS + k;
+	j = ((size_t)t->win * AXES + (size_t)ax) * SUBS + edge_pos(k, ax);
 	lo = b->eoff[j];
 	hi = b->eoff[j + 1] - 1;        /* the +inf entry: keys lo .. hi */
-	a = key_bound(b->ekey, lo, hi, ax == 0 ? t->f->min_lon :
+	a = key_bound(b->esum, lo, hi, ax == 0 ? t->f->min_lon :
 	    t->f->min_lat, 0);
-	z = key_bound(b->ekey, a, hi, ax == 0 ? t->f->max_lon :
+	z = key_bound(b->esum, a, hi, ax == 0 ? t->f->max_lon :
 	    t->f->max_lat, 1);
 	if (a == z)
 		return 0;

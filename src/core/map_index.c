@@ -97,22 +97,6 @@ struct wstat {
 };
 
 /*
- * The box's edge in a window's cell at BUCKET_ZOOM + SUB_BITS: the cell's
- * reports of the window sorted by longitude (axis 0) or latitude (1),
- * and before each the sums of those before it, so the reports of a cell
- * that the box cuts along one axis only are two binary searches and a
- * subtraction.  A list of n reports has n + 1 entries (the last: +inf).
- */
-#define AXES            2
-#define EDGE_LISTS      (WINDOWS * AXES * SUBS)
-
-struct edge_sum {
-	double key;                     /* this report's */
-	int64_t lat, lon;               /* of the reports before it */
-	int32_t n[STATUS__MAX];
-};
-
-/*
  * The reports of one cell at BUCKET_ZOOM, oldest first (by time of
  * request, then id) once catch_up has sorted what came out of order, so a
  * view reads only its period's reports.  marks[k] sums pts[0 .. k *
@@ -143,12 +127,6 @@ struct bucket {
 	 * at = the index's hint_at - hint_ago[k]. */
 	uint32_t hint_lo[HINTS], hint_hi[HINTS];
 	int unsorted;
-	/* The edge lists: list j is esum[eoff[j] .. eoff[j + 1]), j = (w *
-	 * AXES + axis) * SUBS + edge_pos; valid when edge_ok, built with the
-	 * windows. */
-	uint32_t *eoff;
-	struct edge_sum *esum;
-	int edge_ok;
 };
 
 /*
@@ -265,8 +243,6 @@ map_index_free(struct map_index *m)
 		free(m->buckets[m->nbuckets].win);
 		free(m->buckets[m->nbuckets].win_st);
 		free(m->buckets[m->nbuckets].subs);
-		free(m->buckets[m->nbuckets].eoff);
-		free(m->buckets[m->nbuckets].esum);
 	}
 	free(m->buckets);
 	free(m->whole);
@@ -841,119 +817,6 @@ win_last(struct bucket *k)
 	k->last_id = k->win_hi > 0 ? k->pts[k->win_hi - 1].id : 0;
 }
 
-/*
- * Where cell c's list is among a window's lists along axis ax: by
- * longitude (a box's side cuts a column of cells) column after column, by
- * latitude row after row, so the cells one side cuts are one run.
- */
-static unsigned
-edge_pos(unsigned c, int ax)
-{
-	const unsigned side = 1u << SUB_BITS;
-
-	return ax == 1 ? c : (c % side) * side + c / side;
-}
-
-/* A report's place on an edge list: its key and index. */
-struct edge_key {
-	double key;
-	uint32_t i;
-};
-
-static int
-edge_key_cmp(const void *a, const void *b)
-{
-	const struct edge_key *x = a, *y = b;
-
-	return x->key < y->key ? -1 : x->key > y->key ? 1 :
-	    x->i < y->i ? -1 : x->i > y->i;
-}
-
-/*
- * The edge lists of bucket k from its windows (edge_ok when built; a
- * bucket without them counts its cut cells report by report).
- */
-static void
-edge_build(struct bucket *k)
-{
-	size_t total = EDGE_LISTS, n = 0, j, e;
-	struct edge_key *keys = NULL;
-	uint32_t *off, *by = NULL;
-	struct edge_sum *esum;
-	int w, ax;
-	unsigned c, pos;
-	size_t i;
-
-	k->edge_ok = 0;
-	for (w = 0; w < WINDOWS; w++)
-		total += AXES * (size_t)(k->win_hi - k->win_lo[w]);
-	if (total >= UINT32_MAX)
-		return;
-	if ((off = realloc(k->eoff, (EDGE_LISTS + 1) * sizeof(*off))) ==
-	    NULL)
-		return;
-	k->eoff = off;
-	if ((esum = realloc(k->esum, total * sizeof(*esum))) == NULL)
-		return;
-	k->esum = esum;
-	if (k->win_hi > 0 &&
-	    ((keys = malloc(k->win_hi * sizeof(*keys))) == NULL ||
-	    (by = malloc(k->win_hi * sizeof(*by))) == NULL)) {
-		free(keys);
-		return;
-	}
-	/* Each window's reports grouped by cell (in by[]), then each group
-	 * sorted along each axis. */
-	for (w = 0, e = 0; w < WINDOWS; w++) {
-		uint32_t start[SUBS + 1] = { 0 }, at[SUBS];
-
-		for (i = k->win_lo[w]; i < k->win_hi; i++)
-			start[k->subs[i] + 1]++;
-		for (c = 0; c < SUBS; c++) {
-			start[c + 1] += start[c];
-			at[c] = start[c];
-		}
-		for (i = k->win_lo[w]; i < k->win_hi; i++)
-			by[at[k->subs[i]]++] = (uint32_t)i;
-		for (ax = 0; ax < AXES; ax++)
-			for (j = (size_t)(w * AXES + ax) * SUBS, pos = 0;
-			    pos < SUBS; pos++) {
-				struct edge_sum s;
-
-				/* edge_pos is its own inverse. */
-				c = edge_pos(pos, ax);
-				off[j + pos] = (uint32_t)e;
-				n = start[c + 1] - start[c];
-				for (i = 0; i < n; i++) {
-					const struct point *p =
-					    &k->pts[by[start[c] + i]];
-
-					keys[i] = (struct edge_key){ ax == 0 ?
-					    p->lon : p->lat, by[start[c] + i] };
-				}
-				qsort(keys, n, sizeof(*keys), edge_key_cmp);
-				memset(&s, 0, sizeof(s));
-				for (i = 0; i < n; i++) {
-					const struct point *p =
-					    &k->pts[keys[i].i];
-
-					s.key = keys[i].key;
-					esum[e++] = s;
-					s.n[p->status]++;
-					s.lat += llround(p->lat * E7);
-					s.lon += llround(p->lon * E7);
-				}
-				s.key = INFINITY;
-				esum[e++] = s;
-			}
-	}
-	j = EDGE_LISTS;
-	off[j] = (uint32_t)e;
-	free(keys);
-	free(by);
-	k->edge_ok = 1;
-}
-
 /* The windows of bucket b at second at, summed anew; -1: no memory. */
 static int
 win_build(struct map_index *m, size_t b, int64_t at)
@@ -988,7 +851,6 @@ win_build(struct map_index *m, size_t b, int64_t at)
 	}
 	win_last(k);
 	k->win_ok = 1;
-	edge_build(k);
 	return 0;
 }
 
@@ -1002,11 +864,10 @@ win_move(struct map_index *m, size_t b, int64_t at)
 {
 	struct bucket *k = &m->buckets[b];
 	size_t hi = lower_bound(k, k->win_hi, k->n, at + 1), lo, cut;
-	int w, moved = hi != k->win_hi;
+	int w;
 
 	for (w = 0; w < WINDOWS; w++) {
 		lo = lower_bound(k, k->win_lo[w], hi, at - hint_ago[w + 1]);
-		moved |= lo != k->win_lo[w];
 		cut = lo < k->win_hi ? lo : k->win_hi;
 		win_range(m, b, w, k->win_lo[w], cut, -1);
 		win_range(m, b, w, lo > k->win_hi ? lo : k->win_hi, hi, 1);
@@ -1014,8 +875,6 @@ win_move(struct map_index *m, size_t b, int64_t at)
 	}
 	k->win_hi = (uint32_t)hi;
 	win_last(k);
-	if (moved || !k->edge_ok)
-		edge_build(k);
 }
 
 /*
@@ -1192,10 +1051,7 @@ index_bytes(const struct map_index *m, size_t *reports, size_t *marks)
 		    m->buckets[b].nmarks * sizeof(struct sums) +
 		    (m->buckets[b].win != NULL ? WINDOWS * SUBS *
 		    (sizeof(struct wsum) + sizeof(struct wstat)) +
-		    m->buckets[b].cap : 0) +
-		    (m->buckets[b].edge_ok ? (EDGE_LISTS + 1) *
-		    sizeof(uint32_t) + m->buckets[b].eoff[EDGE_LISTS] *
-		    sizeof(struct edge_sum) : 0);
+		    m->buckets[b].cap : 0);
 		*reports += m->buckets[b].n;
 		*marks += m->buckets[b].nmarks * sizeof(struct sums);
 	}
@@ -1662,94 +1518,26 @@ count_sums(struct tally *t, const struct wsum *w, const struct wstat *ws,
 
 /*
  * The newest of bucket b's window t->win in its cells in (bits by
- * sub_of) and, in the box, in its cells edge, from the window's end back;
- * none when the bucket's newest is older than all the heap holds.
+ * sub_of), from the window's end back; none when the bucket's newest is
+ * older than all the heap holds.
  */
 static void
-newest_of(struct tally *t, const struct bucket *b, unsigned in,
-    unsigned edge)
+newest_of(struct tally *t, const struct bucket *b, unsigned in)
 {
 	struct newest *h = &t->newest;
 	unsigned mask = t->f->status_mask;
 	size_t lo = b->win_lo[t->win], i;
 
-	if ((in | edge) == 0 || newest_below(h, b->last_id, b->last_t))
+	if (in == 0 || newest_below(h, b->last_id, b->last_t))
 		return;
 	for (i = b->win_hi; i-- > lo;) {
 		const struct point *p = &b->pts[i];
 
 		if (newest_below(h, p->id, p->requested))
 			break;
-		if (((mask >> p->status) & 1) && (((in >> b->subs[i]) & 1) ||
-		    (((edge >> b->subs[i]) & 1) && in_box(t->f, p))))
+		if (((in >> b->subs[i]) & 1) && ((mask >> p->status) & 1))
 			newest_add(h, p->id, p->requested);
 	}
-}
-
-/* The first of e[lo .. hi) whose key is at or above v (> v when past):
- * short lists read in order. */
-static size_t
-key_bound(const struct edge_sum *e, size_t lo, size_t hi, double v, int past)
-{
-	size_t mid;
-
-	if (hi - lo <= 8) {
-		while (lo < hi && (e[lo].key < v || (past && e[lo].key == v)))
-			lo++;
-		return lo;
-	}
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (e[mid].key < v || (past && e[mid].key == v))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/*
- * Count bucket b's cell k (at BUCKET_ZOOM + SUB_BITS, from fixed (sx,
- * sy)) that the box cuts along one axis only, from its edge list: the
- * reports between the box's sides on the other axis (the cut one lies
- * wholly inside).  Returns the reports added, or -1 when the cell is cut
- * along both (a corner: counted report by report).
- */
-static int64_t
-count_edge(struct tally *t, const struct bucket *b, unsigned k,
-    uint32_t sx, uint32_t sy)
-{
-	const unsigned sb = FIX_BITS - CELL_BITS - BUCKET_ZOOM - SUB_BITS;
-	uint32_t sx1 = sx + ((1u << sb) - 1), sy1 = sy + ((1u << sb) - 1);
-	int ax;
-	size_t j, lo, hi, a, z;
-	const struct edge_sum *ea, *ez;
-	struct wsum w;
-	int st;
-
-	if (sy > t->by0 && sy1 < t->by1)
-		ax = 0;                 /* its latitudes inside: by longitude */
-	else if (sx > t->bx0 && sx1 < t->bx1)
-		ax = 1;
-	else
-		return -1;
-	j = ((size_t)t->win * AXES + (size_t)ax) * SUBS + edge_pos(k, ax);
-	lo = b->eoff[j];
-	hi = b->eoff[j + 1] - 1;        /* the +inf entry: keys lo .. hi */
-	a = key_bound(b->esum, lo, hi, ax == 0 ? t->f->min_lon :
-	    t->f->min_lat, 0);
-	z = key_bound(b->esum, a, hi, ax == 0 ? t->f->max_lon :
-	    t->f->max_lat, 1);
-	if (a == z)
-		return 0;
-	ea = &b->esum[a];
-	ez = &b->esum[z];
-	w.lat = ez->lat - ea->lat;
-	w.lon = ez->lon - ea->lon;
-	for (st = 0; st < STATUS__MAX; st++)
-		w.n[st] = ez->n[st] - ea->n[st];
-	/* No status filter here: count_sums reads no sums by status. */
-	return count_sums(t, &w, NULL, sx, sy);
 }
 
 /*
@@ -1771,11 +1559,7 @@ count_fast(struct tally *t, const struct bucket *b)
 	const struct wsum *w = &b->win[t->win * SUBS];
 	const struct wstat *ws = &b->win_st[t->win * SUBS];
 	uint32_t x = (uint32_t)b->cx << bb, y = (uint32_t)b->cy << bb;
-	const unsigned every = (1u << STATUS__MAX) - 1;
-	unsigned in = 0, cut = 0, edge = 0, k;
-	int64_t n;
-	int by_edge = b->edge_ok && t->zoom <= BUCKET_ZOOM + SUB_BITS &&
-	    (t->f->status_mask & every) == every;
+	unsigned in = 0, cut = 0, k;
 	enum side whole = side_of(t, x, y, bb);
 	size_t lo = b->win_lo[t->win], hi = b->win_hi, i;
 
@@ -1800,11 +1584,7 @@ count_fast(struct tally *t, const struct bucket *b)
 					in |= 1u << k;
 				break;
 			case CUT:
-				if (!by_edge || (n = count_edge(t, b, k, sx,
-				    sy)) < 0)
-					cut |= 1u << k;
-				else if (n > 0)
-					edge |= 1u << k;
+				cut |= 1u << k;
 				break;
 			case OUTSIDE:
 				break;
@@ -1818,7 +1598,7 @@ count_fast(struct tally *t, const struct bucket *b)
 			if (((cut >> b->subs[i]) & 1) &&
 			    in_box(t->f, &b->pts[i]))
 				count_point(t, &b->pts[i]);
-	newest_of(t, b, in, edge);
+	newest_of(t, b, in);
 }
 
 static void
@@ -1994,7 +1774,7 @@ tally_level(const struct map_index *m, const struct level *l,
 					continue;
 				for (j = p->first; j < p->first + p->n; j++)
 					newest_of(t, &m->buckets[l->kids[j]],
-					    (1u << SUBS) - 1, 0);
+					    (1u << SUBS) - 1);
 				continue;
 			}
 			for (j = p->first; j < p->first + p->n; j++)

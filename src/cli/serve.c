@@ -79,6 +79,9 @@ static const char usage[] =
     "                     from the post's time (1-720, default 24)\n"
     "  --suggest-hours H  retrain the service suggestions every H hours\n"
     "                     (default 24; 0: only by 'veche text train-services')\n"
+    "  --suggest-model FILE  the suggestions' model (default: services.model\n"
+    "                     next to the database; none with a PostgreSQL --db\n"
+    "                     unless named, on a folder all processes share)\n"
     "  --trusted-proxy ADDR[,ADDR]\n"
     "                     reverse proxies whose X-Forwarded-For names the\n"
     "                     client (rate limits count that address)\n"
@@ -135,6 +138,7 @@ struct serve {
 	struct listen_fetcher *fetcher;
 	struct cli_dump_worker *dumper;
 	int64_t suggest_hours;          /* --suggest-hours, 0: no schedule */
+	const char *suggest_model;      /* --suggest-model, or NULL */
 	struct worker *trainer;         /* the service suggestions' training */
 	int trained;                    /* the trainer's first round is done */
 	char public_url[512], static_dir[1024], media_dir[1024];
@@ -201,6 +205,7 @@ parse_args(struct serve *sv, int argc, char **argv)
 		{ "webhook-allow-private", no_argument, NULL, 'w' },
 		{ "reaction-hours", required_argument, NULL, 'r' },
 		{ "suggest-hours", required_argument, NULL, 'g' },
+		{ "suggest-model", required_argument, NULL, 'y' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int64_t v, per_address = 0, header_s = 0, body_s = 0;
@@ -339,6 +344,9 @@ parse_args(struct serve *sv, int argc, char **argv)
 			break;
 		case 'O':
 			sv->app.data_dir = optarg;
+			break;
+		case 'y':
+			sv->suggest_model = optarg;
 			break;
 		case 'p':
 			if (proposals_set_rule(optarg, err, sizeof(err)) ==
@@ -495,7 +503,9 @@ prepare_data(struct serve *sv)
 	{
 		char path[1024];
 
-		if (suggest_model_path(sv->db, path, sizeof(path)) == 0 &&
+		if ((sv->suggest_model != NULL ? snprintf(path, sizeof(path),
+		    "%s", sv->suggest_model) < (int)sizeof(path) :
+		    suggest_model_path(sv->db, path, sizeof(path)) == 0) &&
 		    (sv->app.suggest = suggest_new(path)) == NULL) {
 			fprintf(stderr, "veche: out of memory\n");
 			return -1;

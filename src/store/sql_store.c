@@ -17,6 +17,8 @@
 
 /* Statement slots: as sqlite.c's fixed part of its cache. */
 #define SLOTS ((size_t)STORE_MOD__MAX * STORE_MOD_STMTS)
+/* The advisory lock (one bigint key) that migrations run under. */
+#define MIGRATE_LOCK "7313"
 /* The first report query shape's slot on PostgreSQL (ss_shape). */
 #define SHAPES (SLOTS + 1)
 
@@ -471,9 +473,26 @@ ss_open_pg(const char *url, char *err, size_t errlen)
 	if ((s->conn = sql_conn_pg(url, SHAPES + STORE_QUERY_SHAPES, err,
 	    errlen)) == NULL)
 		goto fail;
+	/*
+	 * Processes started at once on a fresh database would each create
+	 * the tables: one migrates while the others wait for the lock, then
+	 * find the versions current.  A session lock: ss_migrate commits
+	 * each step on its own.
+	 */
+	if (sql_exec(s->conn, "SELECT pg_advisory_lock(" MIGRATE_LOCK ")")
+	    == -1) {
+		snprintf(err, errlen, "waiting to migrate: %s",
+		    sql_errmsg(s->conn));
+		goto fail;
+	}
 	if (ss_migrate(s->conn, converted_schemas, sizeof(converted_schemas) /
 	    sizeof(converted_schemas[0]), err, errlen) == -1)
 		goto fail;
+	if (sql_exec(s->conn, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")")
+	    == -1) {
+		snprintf(err, errlen, "migrated: %s", sql_errmsg(s->conn));
+		goto fail;
+	}
 	for (i = 0; i < sizeof(converted) / sizeof(converted[0]); i++) {
 		t = converted[i].t;
 		pg = converted[i].pg;

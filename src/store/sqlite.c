@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -79,6 +80,7 @@ const struct stmt_table store_core_stmts_pg = { stmt_pg, ST__MAX };
 /* Times store_atomic runs a unit on PostgreSQL that a serialization
  * failure or a deadlock rolled back. */
 #define ATOMIC_TRIES 5
+#define ATOMIC_BACKOFF_NS 5000000L     /* times the try: 5, 10, 15 ms ... */
 
 /* Every subject's statements, prepared at open into the one cache. */
 static const struct stmt_table *const stmt_tables[STORE_MOD__MAX] = {
@@ -1287,6 +1289,14 @@ atomic_pg(struct store *s, int (*fn)(struct store *, void *), void *arg)
 		rollback_keep_err(s);
 		if (tries >= ATOMIC_TRIES || !sql_retryable(s->conn))
 			return rc;
+		/*
+		 * The victim steps back a little: the transaction it
+		 * deadlocked with was waiting for its locks and takes them
+		 * now, where an instant retry could take them first and
+		 * deadlock again.
+		 */
+		nanosleep(&(struct timespec){ 0, tries * ATOMIC_BACKOFF_NS },
+		    NULL);
 	}
 }
 

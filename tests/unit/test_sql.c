@@ -4026,6 +4026,16 @@ social(enum sql_engine engine)
 	snprintf(want, sizeof(want), "%lld:%lld/5/Прошу вернуть/2/Вернули/8/"
 	    "report1/оскорбление/7;", (long long)aid, (long long)c3);
 	assert_string_equal(o.text, want);
+	/* Every state as core asks for it, all 32 bits (an INTEGER
+	 * parameter on PostgreSQL would overflow). */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_appeal_each(s, 5, 0xFFFFFFFFu, 0, on_appeal,
+	    &o), 0);
+	assert_string_equal(o.text, want);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_comment_by_user(s, 5, 0xFFFFFFFFu, 0,
+	    on_comment, &o), 0);
+	assert_int_equal(o.n, 2);
 	/* Moderators besides 7: the admin (9 is disabled). */
 	assert_int_equal(store_other_moderators(s, 7, &n), 0);
 	assert_true(n == 1);
@@ -4913,8 +4923,10 @@ test_report_keys_locked_pg(void **state)
 	(void)state;
 	snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_xact_lock(7312, "
 	    "%lld)", (long long)t);
-	assert_int_equal(sql_prepare(s2->conn, SLOTS - 1, sql, NULL), 0);
-	st = sql_stmt(s2->conn, SLOTS - 1);
+	/* The core subject's last slot, which no statement of its uses. */
+	assert_int_equal(sql_prepare(s2->conn, STORE_MOD_STMTS - 1, sql, NULL),
+	    0);
+	st = sql_stmt(s2->conn, STORE_MOD_STMTS - 1);
 	assert_int_equal(ss_tx_begin(s1, &own), 0);
 	report_put(s1, "ta", t, 1, "Яма", NULL);
 	/* Held by s1's open transaction; free once it commits. */

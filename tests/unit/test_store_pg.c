@@ -36,23 +36,30 @@
 
 #define T0 1795773600   /* 2026-11-27T10:00:00Z */
 
-/* The fixture's PostgreSQL, database veche_store_pg, emptied once. */
-static const char *
-pg_url(void)
+/* The fixture's database name, made if missing and emptied, into url. */
+static void
+pg_empty(const char *name, char *url, size_t len)
 {
-	static char url[600];
 	struct sql_conn *c;
 	char err[512];
 
-	if (url[0] != '\0')
-		return url;
-	pg_fixture_url("veche_store_pg", url, sizeof(url));
+	pg_fixture_url(name, url, len);
 	if ((c = sql_conn_pg(url, 1, err, sizeof(err))) == NULL)
 		fail_msg("%s", err);
 	if (sql_exec(c, "DROP SCHEMA public CASCADE; CREATE SCHEMA public")
 	    == -1)
 		fail_msg("%s", sql_errmsg(c));
 	sql_conn_free(c);
+}
+
+/* The fixture's PostgreSQL, database veche_store_pg, emptied once. */
+static const char *
+pg_url(void)
+{
+	static char url[600];
+
+	if (url[0] == '\0')
+		pg_empty("veche_store_pg", url, sizeof(url));
 	return url;
 }
 
@@ -304,18 +311,11 @@ test_open_race(void **state)
 	struct opener o[N];
 	pthread_barrier_t go;
 	pthread_t t[N];
-	struct sql_conn *c;
-	char url[600], err[512];
+	char url[600];
 	int i;
 
 	(void)state;
-	pg_fixture_url("veche_store_pg_race", url, sizeof(url));
-	if ((c = sql_conn_pg(url, 1, err, sizeof(err))) == NULL)
-		fail_msg("%s", err);
-	if (sql_exec(c, "DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-	    == -1)
-		fail_msg("%s", sql_errmsg(c));
-	sql_conn_free(c);
+	pg_empty("veche_store_pg_race", url, sizeof(url));
 	assert_int_equal(pthread_barrier_init(&go, NULL, N), 0);
 	for (i = 0; i < N; i++) {
 		memset(&o[i], 0, sizeof(o[i]));

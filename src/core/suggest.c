@@ -121,6 +121,8 @@ suggest_services(struct suggest *sg, const char *text, size_t len,
 	if (j > VECHE_MAX_DESCRIPTION)
 		return verr_set(e, VERR_INVALID, "text", "text: at most %d "
 		    "characters", VECHE_MAX_DESCRIPTION);
+	if (sg == NULL)         /* no model file (a PostgreSQL --db) */
+		return 0;
 	pthread_mutex_lock(&sg->lock);
 	reload_if_changed(sg);
 	if (sg->model == NULL)

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "veche.h"
+#include "base/str.h"
 #include "store/sql_store.h"
 #include "store/store.h"
 
@@ -516,7 +517,9 @@ report_index_text(struct store *s, const struct report *r, int64_t rid)
 	const char *d = r->description ? r->description : "";
 	int64_t key;
 
-	if (sql_conn_engine(s->conn) == SQL_PG) {
+	/* A bulk load's one transaction would hold a lock a second, more
+	 * than the server's lock table holds; it is the only writer. */
+	if (sql_conn_engine(s->conn) == SQL_PG && !s->bulk_pg) {
 		struct sql_stmt *lk = ss_stmt(s, STORE_MOD_REPORTS,
 		    ST_SEARCH_KEY_LOCK);
 
@@ -1173,6 +1176,10 @@ store_report_query(struct store *s, const struct report_query *q,
 		bits |= 1u << QF_AFTER_ID;
 	if ((unsigned)q->order >= ORDER__MAX)
 		return -1;
+	/* PostgreSQL refuses words that are not UTF-8; no report's text
+	 * holds them, so nothing matches (SQLite's answer). */
+	if (pg && q->text != NULL && !str_utf8_valid(q->text))
+		return 0;
 	if (pg ? (st = query_pg(s, bits, q->order)) == NULL :
 	    (shape.lite = query_stmt(s, bits, q->order)) == NULL)
 		return -1;

@@ -627,6 +627,29 @@ store_bulk_committed(struct store_bulk *b)
 	pthread_mutex_unlock(&g->mu);
 }
 
+static const char unfinished_msg[] = "this database holds a bulk load that "
+    "did not finish (setting " BULK_MARK "): it was written without a "
+    "journal and may be damaged; seed into a new file";
+
+int
+store_bulk_unfinished(const char *path, char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int marked = 0;
+
+	/* Not a file, or one without settings: nothing to say. */
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+	    SQLITE_OK && sqlite3_prepare_v2(db, stmt_sql[BK_MARK_GET], -1, &st,
+	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		marked = sqlite3_column_int64(st, 0) > 0;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	if (marked)
+		snprintf(err, errlen, "%s: %s", path, unfinished_msg);
+	return marked;
+}
+
 /* A rollback without a journal: the file may hold part of it. */
 static void
 on_rollback(void *arg)
@@ -687,10 +710,7 @@ store_bulk_begin(struct store *s, size_t n)
 	    "settings", sq_int64_row, &marks) != 0)
 		goto rollback;
 	if (marks > 0) {
-		snprintf(s->err, sizeof(s->err), "this database holds a bulk "
-		    "load that did not finish (setting " BULK_MARK "): it was "
-		    "written without a journal and may be damaged; seed into a "
-		    "new file");
+		snprintf(s->err, sizeof(s->err), "%s", unfinished_msg);
 		goto rollback;
 	}
 	if (sq_row(s, sq_stmt(s, STORE_MOD_BULK, BK_LAST_ID), "reading the "

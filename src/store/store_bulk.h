@@ -61,4 +61,13 @@ void store_bulk_committed(struct store_bulk *b);
  */
 int store_bulk_end(struct store *s, struct store_bulk *b);
 
+/*
+ * 1 if the file at path holds a bulk load that did not finish (a fresh
+ * load writes without a journal, marked until store_bulk_end has made the
+ * database whole; a crash leaves the mark), with err saying so; else 0
+ * (also when path is not a database).  Read on a connection of its own,
+ * before store_open: such a file may lack indexes its statements name.
+ */
+int store_bulk_unfinished(const char *path, char *err, size_t errlen);
+
 #endif

@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import TEST_ENV, VECHE_BIN, ServerTestCase
+from harness import TEST_ENV, VECHE_BIN, Server, ServerTestCase
 
 DAY = dt.timedelta(days=1)
 
@@ -85,6 +85,13 @@ class SeedChecks:
         self.assertEqual(c.execute(
             "SELECT count(*) FROM report_text_docsize d JOIN "
             "report_search_keys k ON k.key = d.id").fetchone()[0], n)
+        # A fresh load's loop ran without a journal, marked by a setting
+        # until the end: the mark is gone, the file in WAL again.
+        self.assertEqual(c.execute(
+            "SELECT count(*) FROM settings WHERE key = "
+            "'bulk_load_unfinished'").fetchone()[0], 0)
+        self.assertEqual(c.execute("PRAGMA journal_mode").fetchone()[0],
+                         "wal")
 
     def test_schema_is_a_fresh_databases(self):
         with tempfile.TemporaryDirectory() as d:
@@ -176,6 +183,35 @@ class TestSeedAgain(SeedChecks, ServerTestCase):
                          r"\(100%\), \d+ a second, \d+ s so far")
         self.assertRegex(self.seed_output,
                          r"seeded 150 reports in \d+\.\d s")
+
+
+class TestSeedCrash(unittest.TestCase):
+    """A fresh load killed part-way leaves a database that says so."""
+
+    def test_killed_load_is_refused_after(self):
+        server = Server()
+        self.addCleanup(server.tmp.cleanup)
+        seed = subprocess.Popen(
+            [VECHE_BIN, "seed", "--db", server.db, "--reports", "5000000",
+             "--days", "30"], stderr=subprocess.PIPE, env=server.env)
+        self.addCleanup(seed.stderr.close)
+        # Killed inside its loop: after its first progress line.
+        for line in seed.stderr:
+            if b"seeding reports:" in line:
+                break
+        seed.kill()
+        self.assertEqual(seed.wait(timeout=60), -9)
+        with sqlite3.connect(server.db) as c:
+            self.assertEqual(c.execute(
+                "SELECT count(*) FROM settings WHERE key = "
+                "'bulk_load_unfinished'").fetchone()[0], 1)
+        p = subprocess.run([VECHE_BIN, "seed", "--db", server.db,
+                            "--reports", "10", "--days", "30"],
+                           capture_output=True, timeout=120, env=server.env)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        err = p.stderr.decode("utf-8")
+        self.assertIn("did not finish", err)
+        self.assertIn("seed into a new file", err)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,11 @@
  * sqlite_bulk.c: loading many reports at once in the SQLite backend (see
  * store_bulk.h and sqlite_internal.h).  Owns no tables: it defers the
  * report module's search and spatial entries (struct store's defer_index,
- * read by sqlite_reports.c) and drops and remakes the secondary indexes of
- * the tables a load fills, from their own CREATE statements in
- * sqlite_master, so that whatever the migrations made is made again.
+ * read by sqlite_reports.c, which hands each point to sq_bulk_point) and
+ * drops and remakes the secondary indexes of the tables a load fills, from
+ * their own CREATE statements in sqlite_master, so that whatever the
+ * migrations made is made again.  Its one row of its own is the settings'
+ * mark of a load without a journal (BULK_MARK), gone when the load ends.
  */
 #include <limits.h>
 #include <pthread.h>
@@ -303,7 +305,14 @@ tables_copy(sqlite3 *db, const char *file, const char *const *tables,
 		return -1;
 	}
 	sqlite3_finalize(st);
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+	/*
+	 * Deferred: BEGIN IMMEDIATE would take the write lock of the attached
+	 * file too, and the text index's thread, which attaches the database
+	 * to copy from it, then waited for the loader's index transaction
+	 * (longer than the busy timeout at a few hundred thousand reports)
+	 * and failed over to the slower SQL way.
+	 */
+	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
 	for (i = 0; i < n; i++) {
 		snprintf(sql, sizeof(sql), "DELETE FROM main.\"%s\"; INSERT "

@@ -5,7 +5,9 @@
 # (scripts/pg.sh); nothing here enables the system's own cluster.
 #   scripts/deps.sh          build and test dependencies
 #   scripts/deps.sh bench    also the benchmark tools (wrk, nginx, fasttext,
-#                            scikit-learn for bench/text/compare.py)
+#                            scikit-learn for bench/text/compare.py) and
+#                            faketime (the suites under another date by
+#                            hand, docs/testing.md)
 set -eu
 
 pkgs="build-essential cmake pkg-config clang libclang-rt-14-dev
@@ -15,7 +17,7 @@ liblinear-dev libgeos-dev libcmocka-dev libvips-dev libseccomp-dev python3
 python3-aiosmtpd
 curl chromium fonts-dejavu-core"
 if [ "${1:-}" = bench ]; then
-	pkgs="$pkgs wrk nginx-light fasttext python3-sklearn"
+	pkgs="$pkgs wrk nginx-light fasttext python3-sklearn faketime"
 fi
 
 missing=""

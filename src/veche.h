@@ -145,6 +145,7 @@
 #define VECHE_MAP_LIST          20     /* else the newest this many, for the list */
 #define VECHE_MAP_RESCAN        5      /* s: changes re-read behind the newest seen */
 #define VECHE_MAP_PAGE_MAX      5000   /* a list page from the map index: offset + limit */
+#define VECHE_LIST_ITEMS_BYTES  (256u * 1024 * 1024) /* Open311 area lists' rendered items */
 #define VECHE_DESK_PAGE         50     /* reports per page of the agency desk */
 #define VECHE_MAX_AREA_FILE     (2u * 1024 * 1024) /* an uploaded GeoJSON area, bytes */
 #define VECHE_MAX_SERVICE_ATTRS 32                 /* attributes of a service (admin form) */

@@ -7,11 +7,14 @@
 
 #include "api/app.h"
 #include "api/cache.h"
+#include "api/list_items.h"
+#include "veche.h"
 #include "core/catalog.h"
 #include "core/clock.h"
 #include "core/db.h"
 #include "core/map_index.h"
 #include "api/ratelimit.h"
+#include "api/readroute.h"
 
 struct catalog_old {
 	struct catalog *c;
@@ -58,6 +61,8 @@ app_init(struct app *a)
 		a->cache = NULL;
 		return -1;
 	}
+	/* Open311 area lists' rendered items; without them, each is read. */
+	a->items = list_items_new(VECHE_LIST_ITEMS_BYTES);
 	return 0;
 }
 
@@ -76,6 +81,17 @@ app_finish(struct app *a)
 	pthread_key_delete(a->store_key);
 	cache_free(a->cache);
 	a->cache = NULL;
+	if (a->items != NULL) {
+		size_t bytes, n;
+		uint64_t hits, misses;
+
+		list_items_stats(a->items, &bytes, &n, &hits, &misses);
+		fprintf(stderr, "veche: list items: %zu kept, %.1f MB; %llu "
+		    "served, %llu read\n", n, (double)bytes / 1048576.0,
+		    (unsigned long long)hits, (unsigned long long)misses);
+	}
+	list_items_free(a->items);
+	a->items = NULL;
 	db_writer_free(a->writer);
 	a->writer = NULL;
 	map_index_free(a->map);
@@ -94,6 +110,22 @@ app_finish(struct app *a)
 
 struct store *
 app_store(struct app *a)
+{
+	struct store *s;
+
+	if (a->reads != NULL && (s = readroute_store(a->reads)) != NULL)
+		return s;
+	return app_store_primary(a);
+}
+
+int
+app_read_own(struct app *a)
+{
+	return a->reads != NULL && readroute_own(a->reads);
+}
+
+struct store *
+app_store_primary(struct app *a)
 {
 	struct store *s = pthread_getspecific(a->store_key);
 	char err[512];
@@ -117,7 +149,7 @@ app_cache_follow(struct app *a)
 {
 	struct store *s;
 
-	if (!cache_due(a->cache) || (s = app_store(a)) == NULL)
+	if (!cache_due(a->cache) || (s = app_store_primary(a)) == NULL)
 		return;
 	if (db_changed(s) != 0)
 		cache_bump(a->cache);

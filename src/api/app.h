@@ -10,10 +10,12 @@
 #include <stdint.h>
 
 struct cache;
+struct list_items;
 struct catalog;
 struct map_index;
 struct metrics;
 struct ratelimit;
+struct region;
 struct http_request;
 struct store;
 struct suggest;
@@ -44,6 +46,7 @@ struct app {
 	int log_json;                   /* a JSON line per request on stderr */
 	struct listen *listen;          /* listening's analysis (core/listen.h), or NULL */
 	struct map_index *map;          /* the map's clusters (map_index.h) */
+	struct list_items *items;       /* Open311 area lists' items, or NULL */
 	int confirm_reports;            /* hold anonymous reports until their
 	                                   e-mail is confirmed (web_account.c) */
 	const char *data_dir;           /* the open data dump, or NULL: none */
@@ -51,6 +54,10 @@ struct app {
 	int reaction_hours;             /* an incident's first answer due
 	                                   (--reaction-hours); 0: default */
 	struct suggest *suggest;        /* service suggestions (core/suggest.h), or NULL */
+	struct readroute *reads;        /* --db-read: reads on a replica
+	                                   (readroute.h), or NULL: none */
+	struct region *region;          /* serve --region: the region this app is
+	                                   a city of, or its own; NULL: none */
 };
 
 /*
@@ -65,8 +72,23 @@ void app_finish(struct app *a);
 /*
  * This thread's store connection, opened on first use and closed when the
  * thread exits.  NULL if the database cannot be opened (logged to stderr).
+ * With a read replica (a->reads), the replica's connection while the
+ * thread's current request reads there (readroute_choose).
  */
 struct store *app_store(struct app *a);
+
+/*
+ * This thread's connection to the primary (--db), whatever the request:
+ * for change notices (a standby takes no LISTEN) and for writes.
+ */
+struct store *app_store_primary(struct app *a);
+
+/*
+ * 1 when the current request must not be answered from the response
+ * cache: its client wrote recently and a cached page may have been
+ * rendered from a replica without that write (readroute_own).
+ */
+int app_read_own(struct app *a);
 
 /*
  * Load the catalogue anew from s (after a change to services, agencies or

@@ -103,7 +103,9 @@ o311_begin(struct http_request *req, struct http_response *res, void *arg,
 	if (http_request_method(req) == HTTP_GET)
 		app_cache_follow(c->app);
 	c->gen = cache_generation(c->app->cache);
-	if (http_request_method(req) == HTTP_GET && cache_lookup(req, res, c))
+	/* A client that just wrote reads past the cache (readroute.h). */
+	if (http_request_method(req) == HTTP_GET && !app_read_own(c->app) &&
+	    cache_lookup(req, res, c))
 		return 1;
 	if ((c->store = app_store(c->app)) == NULL) {
 		reply_bad(req, res, 503, NULL, "database unavailable: try again "
@@ -616,8 +618,8 @@ open311_requests(struct http_request *req, struct http_response *res,
 	if ((l = http_request_alloc(req, sizeof(*l))) == NULL)
 		return -1;
 	list_begin(l, req, res, &c);
-	if (report_list_area(c.app->map, c.store, NULL, &q, on_report,
-	    l) != 0) {
+	if (open311_list_area(l, c.app->items, c.app->map, c.store,
+	    &q) != 0) {
 		fprintf(stderr, "veche: GET requests: %s\n",
 		    db_error(c.store));
 		return -1;

@@ -5,8 +5,10 @@
  * walk the same table of fields.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "api/list_items.h"
 #include "api/open311_list.h"
 #include "core/catalog.h"
 #include "core/report.h"
@@ -133,6 +135,15 @@ open311_list_begin(struct open311_list *l, enum render_format f,
 		jsonw_array_begin(&l->j);
 }
 
+/* Before an item: XML's root element with the first. */
+static void
+item_begin(struct open311_list *l)
+{
+	if (l->fmt == RENDER_XML && l->n == 0)
+		xmlw_open(&l->j.out, l->root);
+	l->n++;
+}
+
 static void
 report_json(struct open311_list *l, const struct report *r)
 {
@@ -223,15 +234,6 @@ open311_list_begin_updates(struct open311_list *l, enum render_format f,
 	l->root = "service_request_updates";
 }
 
-/* Before an item: XML's root element with the first. */
-static void
-item_begin(struct open311_list *l)
-{
-	if (l->fmt == RENDER_XML && l->n == 0)
-		xmlw_open(&l->j.out, l->root);
-	l->n++;
-}
-
 int
 open311_list_report(struct open311_list *l, const struct report *r)
 {
@@ -241,6 +243,100 @@ open311_list_report(struct open311_list *l, const struct report *r)
 	else
 		report_json(l, r);
 	return l->j.out.failed ? -1 : 0;
+}
+
+/* report_list's callback: r into the list l. */
+static int
+on_row(const struct report *r, void *arg)
+{
+	return open311_list_report(arg, r);
+}
+
+/* What list_area's rows are rendered into: the page's items. */
+struct page_items {
+	struct list_page pg;
+	struct open311_list *l;         /* the list the items are for */
+	struct open311_list one;        /* renders one item at a time */
+};
+
+/*
+ * report_rows' callback for the reports without a kept item: r's item
+ * rendered as the list would write it, into the page and kept.
+ */
+static int
+on_missing(const struct report *r, void *arg)
+{
+	struct page_items *p = arg;
+	size_t i, start = p->pg.used;
+
+	if ((i = list_page_slot(&p->pg, r->id)) == p->pg.n)
+		return 0;
+	if (p->l->fmt == RENDER_XML)
+		report_xml(&p->one, r);
+	else
+		report_json(&p->one, r);
+	if (outbuf_flush(&p->one.j.out) == -1 || p->pg.failed)
+		return -1;
+	list_page_kept(&p->pg, i, start);
+	return 0;
+}
+
+int
+open311_list_area(struct open311_list *l, struct list_items *items,
+    struct map_index *m, struct store *s, const struct report_query *q)
+{
+	struct list_item_key key;
+	struct page_items *p;
+	int64_t *ids = NULL;
+	uint32_t *vers = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	if (items == NULL || l->fmt >= RENDER__MAX)
+		return report_list_area(m, s, NULL, q, on_row, l);
+	/* Not zeroed: one's 8 KB buffer is written before it is read. */
+	if ((p = malloc(sizeof(*p))) == NULL)
+		return -1;
+	if ((rc = report_page_area(m, s, q, &ids, &vers, &n)) == 1 &&
+	    (rc = report_page_newest(m, s, q, &ids, &vers, &n)) == 1) {
+		free(p);
+		return report_list(s, NULL, q, on_row, l);
+	}
+	if (rc == -1 || n == 0) {
+		free(p);
+		return rc;
+	}
+	key.catalog = l->catalog;
+	key.variant = (unsigned)l->fmt << 8 | (unsigned)l->lang << 1 |
+	    (l->extensions != 0);
+	p->l = l;
+	if ((rc = list_page_begin(&p->pg, items, &key, ids, vers, n)) == 0 &&
+	    p->pg.nmissing > 0) {
+		p->one.fmt = l->fmt;
+		p->one.root = l->root;
+		p->one.catalog = l->catalog;
+		p->one.lang = l->lang;
+		p->one.extensions = l->extensions;
+		p->one.n = 0;
+		memset(&p->one.dates, 0, sizeof(p->one.dates));
+		jsonw_init(&p->one.j, 0, list_page_sink, &p->pg);
+		rc = report_rows(s, NULL, p->pg.missing, p->pg.nmissing,
+		    on_missing, p) != 0 ? -1 : 0;
+	}
+	for (i = 0; rc == 0 && i < n; i++) {
+		const char *item = p->pg.buf + p->pg.at[i].off;
+
+		if (p->pg.at[i].len == 0)
+			continue;
+		item_begin(l);
+		if (l->fmt == RENDER_XML)
+			outbuf_put(&l->j.out, item, p->pg.at[i].len);
+		else
+			jsonw_raw(&l->j, item, p->pg.at[i].len);
+	}
+	list_page_end(&p->pg);
+	free(p);
+	return rc;
 }
 
 /*

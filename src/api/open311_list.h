@@ -20,6 +20,10 @@
 #include "format/jsonw.h"
 
 struct catalog;
+struct list_items;
+struct map_index;
+struct report_query;
+struct store;
 
 struct open311_list {
 	enum render_format fmt;
@@ -53,6 +57,19 @@ int open311_list_update(struct open311_list *l, const struct report_update *u);
 
 /* Append r.  Returns 0, or -1 once the sink has failed. */
 int open311_list_report(struct open311_list *l, const struct report *r);
+
+/*
+ * Append the reports of q as the public sees them (report_list_area): a
+ * page by box, period and status from the map's index m, or the newest
+ * of a period or a poll of what changed since an instant whose page the
+ * time index gives (report_page_newest), each report's item copied from items when they
+ * hold it at the index's version of the report, else read from s,
+ * rendered and kept there (list_items.h); any other q read from s.
+ * items NULL: every row read and rendered.  The same bytes either way.
+ * Returns 0, or -1 (db_error(s) or no memory).
+ */
+int open311_list_area(struct open311_list *l, struct list_items *items,
+    struct map_index *m, struct store *s, const struct report_query *q);
 
 /* Close the list and flush.  Returns 0, or -1 when the sink failed. */
 int open311_list_end(struct open311_list *l);

@@ -13,6 +13,7 @@
 #include "api/auth.h"
 #include "api/delivery.h"
 #include "api/metrics.h"
+#include "api/readroute.h"
 #include "api/reqlog.h"
 #include "api/routes.h"
 #include "api/web.h"
@@ -96,9 +97,13 @@ routes_access(struct http_request *req, const struct http_route *route,
 void
 routes_before(struct http_request *req, void *arg)
 {
-	struct store *s = app_store(arg);
+	struct app *a = arg;
+	struct store *s;
 
-	if (s == NULL)
+	/* Where this request reads (readroute.h): before any app_store. */
+	if (a->reads != NULL)
+		readroute_choose(a->reads, req);
+	if ((s = app_store_primary(a)) == NULL)
 		return;
 	/* Audit entries the handler causes carry the request's id. */
 	audit_set_request_id(s, http_request_id(req));
@@ -128,7 +133,7 @@ routes_durable(void *arg, int hold, void (*done)(void *, int),
     void *done_arg)
 {
 	struct app *a = arg;
-	struct store *s = app_store(a);
+	struct store *s = app_store_primary(a);
 	struct durable_wait *d;
 	uint64_t ticket;
 	int rc;
@@ -154,6 +159,15 @@ routes_durable(void *arg, int hold, void (*done)(void *, int),
 	if (rc == -1)
 		fprintf(stderr, "veche: %s\n", db_error(s));
 	return rc;
+}
+
+void
+routes_after(struct http_request *req, struct http_response *res, void *arg)
+{
+	struct app *a = arg;
+
+	if (a->reads != NULL)
+		readroute_answered(a->reads, req, res);
 }
 
 void

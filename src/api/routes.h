@@ -39,8 +39,18 @@ struct http_route *routes_build(size_t *n);
 int routes_access(struct http_request *req, const struct http_route *route,
     void *app, const char **field, const char **message);
 
-/* http_config.before: the request's id goes to this thread's connection. */
+/*
+ * http_config.before: where the request reads (a replica, readroute.h);
+ * the request's id goes to this thread's connection to the primary.
+ */
 void routes_before(struct http_request *req, void *app);
+/*
+ * http_config.after: with a replica, where the request read
+ * (X-Veche-Read) and, after a write, the client's position (readroute.h).
+ */
+struct http_response;
+void routes_after(struct http_request *req, struct http_response *res,
+    void *app);
 /*
  * http_config's durable hook: the request's atomic writes were committed
  * without waiting for their fsync (routes_before); answer once they are

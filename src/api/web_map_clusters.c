@@ -108,13 +108,14 @@ struct piece {
 };
 
 static void
-piece_put(struct piece *p, const char *s)
+piece_put_n(struct piece *p, const char *s, size_t n)
 {
-	size_t n = strlen(s);
-
 	memcpy(p->buf + p->n, s, n);
 	p->n += n;
 }
+
+/* A string literal, its length known at compile time. */
+#define piece_put(p, lit)       piece_put_n((p), "" lit, sizeof(lit) - 1)
 
 static void
 piece_int(struct piece *p, int64_t v)
@@ -145,15 +146,38 @@ piece_coord(struct piece *p, double v)
 		p->n += n;
 }
 
+/* A cluster's member for status st, "name": (the names' lengths found
+ * once a view, not once a cluster). */
+struct status_keys {
+	char text[STATUS__MAX][32];
+	size_t len[STATUS__MAX];
+};
+
+static void
+status_keys_init(struct status_keys *k)
+{
+	int st;
+
+	for (st = 0; st < STATUS__MAX; st++) {
+		int n = snprintf(k->text[st], sizeof(k->text[st]), "\"%s\":",
+		    report_status_name((enum report_status)st));
+
+		k->len[st] = n > 0 && (size_t)n < sizeof(k->text[st]) ?
+		    (size_t)n : 0;
+	}
+}
+
 static void
 clusters_json(struct jsonw *w, const struct map_result *m)
 {
+	struct status_keys keys;
 	struct piece p;
 	size_t i;
 	int st, first;
 
 	_Static_assert(JSONW_COORD_LEN * 2 + 24 * (STATUS__MAX + 1) +
-	    16 * STATUS__MAX + 48 < sizeof(p.buf), "a cluster's piece");
+	    (32 + 1) * STATUS__MAX + 48 < sizeof(p.buf), "a cluster's piece");
+	status_keys_init(&keys);
 	jsonw_array_begin(w);
 	for (i = 0; i < m->nclusters; i++) {
 		const struct map_cluster *cl = &m->clusters[i];
@@ -168,10 +192,9 @@ clusters_json(struct jsonw *w, const struct map_result *m)
 		piece_put(&p, ",\"status\":{");
 		for (st = 0, first = 1; st < STATUS__MAX; st++)
 			if (cl->by_status[st] > 0) {
-				piece_put(&p, first ? "\"" : ",\"");
-				piece_put(&p, report_status_name(
-				    (enum report_status)st));
-				piece_put(&p, "\":");
+				if (!first)
+					piece_put(&p, ",");
+				piece_put_n(&p, keys.text[st], keys.len[st]);
 				piece_int(&p, cl->by_status[st]);
 				first = 0;
 			}
@@ -215,7 +238,9 @@ web_map_clusters(struct http_request *req, struct http_response *res,
 	    f.q.max_lon, (int)zoom, &field) == -1)
 		return web_fail(req, res, &c, 400, field, "bbox: an empty box, "
 		    "or more than 4096 cells of 64 px at this zoom");
-	if (map_index_view(c.app->map, c.store, &f.q, (int)zoom, &m) == -1)
+	/* The primary's: the index follows its change notices. */
+	if (map_index_view(c.app->map, app_store_primary(c.app), &f.q,
+	    (int)zoom, &m) == -1)
 		return -1;
 	/* The writer's buffer (8 KB) is too big for a server thread's stack
 	 * to spare lightly: the request's memory. */

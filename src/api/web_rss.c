@@ -13,6 +13,7 @@
 
 #include "veche.h"
 #include "api/app.h"
+#include "api/list_items.h"
 #include "api/web.h"
 #include "api/web_html.h"
 #include "core/calendar.h"
@@ -142,27 +143,35 @@ item_end(struct feed *f, const char *url)
 	outbuf_puts(&f->out, "</guid></item>");
 }
 
-static int
-on_item(const struct report *r, void *arg)
+/* r's id as text in num (24 bytes) and its page's path in path (64). */
+static const char *
+report_path(int64_t id, char *num, char *path, size_t *n)
 {
-	struct feed *f = arg;
-	const struct service *svc = catalog_service(f->c->app->catalog,
-	    r->service_code);
-	char num[24], path[64], date[64];
-	const char *url, *id;
-	size_t n;
+	const char *s;
 
 	/* "N: " and "/reports/N". */
-	num[sizeof(num) - 3] = ':';
-	num[sizeof(num) - 2] = ' ';
-	num[sizeof(num) - 1] = '\0';
-	id = digits(r->id, num + sizeof(num) - 3);
-	n = (size_t)(num + sizeof(num) - 3 - id);
+	num[21] = ':';
+	num[22] = ' ';
+	num[23] = '\0';
+	s = digits(id, num + 21);
+	*n = (size_t)(num + 21 - s);
 	memcpy(path, "/reports/", 9);
-	memcpy(path + 9, id, n);
-	path[9 + n] = '\0';
-	rfc822(r->requested, date, sizeof(date));
-	url = web_url(f->req, f->c, path);
+	memcpy(path + 9, s, *n);
+	path[9 + *n] = '\0';
+	return s;
+}
+
+/* An item's start, up to its link: the title. */
+static void
+item_head(struct feed *f, const struct report *r)
+{
+	const struct service *svc = catalog_service(f->c->app->catalog,
+	    r->service_code);
+	char num[24], path[64];
+	const char *id;
+	size_t n;
+
+	id = report_path(r->id, num, path, &n);
 	xmlw_open(&f->out, "item");
 	/* Written in pieces: an address may be long, and is never cut. */
 	xmlw_open(&f->out, "title");
@@ -178,12 +187,138 @@ on_item(const struct report *r, void *arg)
 	xmlw_text(&f->out, web_status_text(r->status, f->c->lang));
 	xmlw_text(&f->out, ")");
 	xmlw_close(&f->out, "title");
-	element(f, "link", url);
+}
+
+/* An item's middle, after its link: description, category, date. */
+static void
+item_body(struct feed *f, const struct report *r)
+{
+	char date[64];
+
+	rfc822(r->requested, date, sizeof(date));
 	plain_element(f, "description", r->description);
 	element(f, "category", r->service_code);
 	element(f, "pubDate", date);
+}
+
+/* Report id's link and guid around the item's middle (n bytes at body,
+ * or item_body of r when body is NULL), and its end. */
+static void
+item_links(struct feed *f, int64_t id, const struct report *r,
+    const char *body, size_t n)
+{
+	char num[24], path[64];
+	const char *url;
+	size_t len;
+
+	report_path(id, num, path, &len);
+	url = web_url(f->req, f->c, path);
+	element(f, "link", url);
+	if (body != NULL)
+		outbuf_put(&f->out, body, n);
+	else
+		item_body(f, r);
 	item_end(f, url != NULL ? url : "");
+}
+
+static int
+on_item(const struct report *r, void *arg)
+{
+	struct feed *f = arg;
+
+	item_head(f, r);
+	item_links(f, r->id, r, NULL, 0);
 	return f->out.failed ? -1 : 0;
+}
+
+/*
+ * The items of a feed's page as rendered (api/list_items.h), without the
+ * links, which name the server as the request does: a 4-byte length of
+ * the head (item_head), the head, then the middle (item_body).
+ */
+#define RSS_VARIANT     (1u << 16)      /* beside Open311's variants */
+
+struct rss_page {
+	struct list_page pg;
+	struct feed one;                /* renders one item into the page */
+};
+
+/* report_rows' callback for the reports without a kept item. */
+static int
+on_missing(const struct report *r, void *arg)
+{
+	struct rss_page *p = arg;
+	size_t i, start = p->pg.used;
+	uint32_t head;
+
+	if ((i = list_page_slot(&p->pg, r->id)) == p->pg.n)
+		return 0;
+	if (list_page_sink("\0\0\0\0", 4, &p->pg) == -1)
+		return -1;
+	item_head(&p->one, r);
+	if (outbuf_flush(&p->one.out) == -1)
+		return -1;
+	head = (uint32_t)(p->pg.used - start - 4);
+	memcpy(p->pg.buf + start, &head, 4);
+	item_body(&p->one, r);
+	if (outbuf_flush(&p->one.out) == -1 || p->pg.failed)
+		return -1;
+	list_page_kept(&p->pg, i, start);
+	return 0;
+}
+
+/*
+ * The feed's reports: the newest of the period from the time index, each
+ * item copied when kept at the map index's version of its report
+ * (report_page_newest, as Open311's lists); any other filter read and
+ * written row by row.
+ */
+static int
+feed_items(struct feed *f, const struct report_query *q)
+{
+	const struct web_ctx *c = f->c;
+	struct list_item_key key;
+	struct rss_page *p;
+	int64_t *ids = NULL;
+	uint32_t *vers = NULL, head;
+	size_t n = 0, i;
+	int rc;
+
+	if (c->app->items == NULL)
+		return report_list(c->store, NULL, q, on_item, f);
+	/* Not zeroed: one's 8 KB buffer is written before it is read. */
+	if ((p = malloc(sizeof(*p))) == NULL)
+		return -1;
+	rc = report_page_newest(c->app->map, c->store, q, &ids, &vers, &n);
+	if (rc != 0 || n == 0) {
+		free(p);
+		return rc == 1 ? report_list(c->store, NULL, q, on_item, f) :
+		    rc;
+	}
+	key.catalog = c->app->catalog;
+	key.variant = RSS_VARIANT | (unsigned)c->lang;
+	p->one.req = f->req;
+	p->one.c = c;
+	outbuf_init(&p->one.out, list_page_sink, &p->pg);
+	if ((rc = list_page_begin(&p->pg, c->app->items, &key, ids, vers,
+	    n)) == 0 && p->pg.nmissing > 0)
+		rc = report_rows(c->store, NULL, p->pg.missing,
+		    p->pg.nmissing, on_missing, p) != 0 ? -1 : 0;
+	for (i = 0; rc == 0 && i < n; i++) {
+		const char *item = p->pg.buf + p->pg.at[i].off;
+		size_t len = p->pg.at[i].len;
+
+		if (len < 4)
+			continue;
+		memcpy(&head, item, 4);
+		outbuf_put(&f->out, item + 4, head);
+		item_links(f, ids[i], NULL, item + 4 + head, len - 4 - head);
+	}
+	if (rc == 0 && f->out.failed)
+		rc = -1;
+	list_page_end(&p->pg);
+	free(p);
+	return rc;
 }
 
 /* Start the feed in res: the channel's title, link and description. */
@@ -278,7 +413,7 @@ web_rss(struct http_request *req, struct http_response *res, void *arg)
 	    catalog_text(agency->name, c.lang) : "");
 	channel_begin(&f, req, &c, res, title, "/reports",
 	    web_msg(M_TAGLINE, c.lang));
-	if (report_list(c.store, NULL, &wf.q, on_item, &f) != 0)
+	if (feed_items(&f, &wf.q) != 0)
 		return -1;
 	return channel_end(&f);
 }

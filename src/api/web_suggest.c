@@ -32,8 +32,8 @@ suggest_get(struct http_request *req, struct http_response *res, void *arg)
 	if (text == NULL)
 		return web_fail(req, res, &c, 400, "text",
 		    "text: required, the report's description");
-	if (c.app->suggest != NULL && suggest_services(c.app->suggest, text,
-	    strlen(text), items, VECHE_SUGGEST_MAX, &n, &e) == -1)
+	if (suggest_services(c.app->suggest, text, strlen(text), items,
+	    VECHE_SUGGEST_MAX, &n, &e) == -1)
 		return web_fail(req, res, &c, e.kind == VERR_INVALID ? 400 :
 		    500, e.field[0] ? e.field : NULL, e.message);
 	if ((out = json_array()) == NULL)

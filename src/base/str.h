@@ -11,4 +11,10 @@
  */
 char *str_dup_or_null(const char *s, int *failed);
 
+/*
+ * Whether the string s is well-formed UTF-8 (no overlong forms, no
+ * surrogates, nothing past U+10FFFF): what PostgreSQL accepts as text.
+ */
+int str_utf8_valid(const char *s);
+
 #endif

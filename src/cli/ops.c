@@ -33,7 +33,8 @@ static const char usage_backup[] =
     "to a temporary file next to it and renamed into place when complete.\n"
     "--step: pages copied at a time (default " VECHE_STR(VECHE_BACKUP_STEP_PAGES)
     "); a long copy prints its progress.\n"
-    "Photos (the media folder) are files: copy them separately.\n";
+    "Photos (the media folder) are files: copy them separately.\n"
+    "A PostgreSQL --db (a URL) is refused: use pg_dump or pg_basebackup.\n";
 
 static const char usage_restore[] =
     "usage: veche restore --from BACKUP [--db FILE]\n"
@@ -146,6 +147,12 @@ cmd_backup(int argc, char **argv)
 
 	if (parse(argc, argv, usage_backup, "to", &db, &to, &step) == -1)
 		return 2;
+	if (db_is_url(db)) {
+		fprintf(stderr, "veche: --db: %s is a PostgreSQL database: back "
+		    "it up with pg_dump (one database) or pg_basebackup (the "
+		    "whole server); veche backup copies SQLite files\n", db);
+		return 2;
+	}
 	if (must_exist("--db", db) == -1)
 		return 2;
 	if (same_file(db, to)) {
@@ -227,6 +234,12 @@ cmd_restore(int argc, char **argv)
 
 	if (parse(argc, argv, usage_restore, "from", &db, &from, NULL) == -1)
 		return 2;
+	if (db_is_url(db)) {
+		fprintf(stderr, "veche: --db: %s is a PostgreSQL database: "
+		    "restore it with pg_restore or psql from pg_dump's file; "
+		    "veche restore writes SQLite files\n", db);
+		return 2;
+	}
 	if (must_exist("--from", from) == -1)
 		return 2;
 	if (same_file(db, from)) {

@@ -15,6 +15,8 @@
 #include "veche.h"
 #include "api/app.h"
 #include "api/metrics.h"
+#include "api/readroute.h"
+#include "api/region.h"
 #include "api/routes.h"
 #include "cli/cli.h"
 #include "core/alerts.h"
@@ -33,6 +35,7 @@
 #include "core/report.h"
 #include "core/proposals.h"
 #include "core/tiles.h"
+#include "core/deadline.h"
 
 #define DEFAULT_DB      CLI_DEFAULT_DB
 #define DEFAULT_LISTEN  "127.0.0.1:8080"
@@ -43,7 +46,11 @@ static const char usage[] =
     "                   [--demo-reports N] [--threads N] [--public-url URL]\n"
     "\n"
     "  --db FILE          SQLite database (default " DEFAULT_DB "), created\n"
-    "                     if missing\n"
+    "                     if missing, or a PostgreSQL URL (postgresql://...;\n"
+    "                     then --media and --data-dir are required)\n"
+    "  --region FILE      serve the cities the region file names, each on\n"
+    "                     its own database and host, and the region's\n"
+    "                     pages at its host (docs/city.md, the region file)\n"
     "  --listen HOST:PORT address to serve on (default " DEFAULT_LISTEN ");\n"
     "                     port 0 picks a free port\n"
     "  --demo             if the database is empty, load the demo city\n"
@@ -52,6 +59,11 @@ static const char usage[] =
     "  --threads N        worker threads (default 8)\n"
     "  --public-url URL   the address clients use (default http://HOST:PORT)\n"
     "  --no-cache         render every GET anew (see docs/performance.md)\n"
+    "  --db-read URL      a streaming replica of the PostgreSQL --db: reads\n"
+    "                     go there, a client's own writes excepted\n"
+    "                     (docs/scaling.md, \"Read replicas\")\n"
+    "  --db-read-lag MS   skip the replica while it is further behind\n"
+    "                     (default 5000)\n"
     "  --media DIR        folder for citizens' photos (default: media/ next\n"
     "                     to the database)\n"
     "  --tiles URL        map tile URL template, {z}/{x}/{y} (default\n"
@@ -78,6 +90,9 @@ static const char usage[] =
     "                     from the post's time (1-720, default 24)\n"
     "  --suggest-hours H  retrain the service suggestions every H hours\n"
     "                     (default 24; 0: only by 'veche text train-services')\n"
+    "  --suggest-model FILE  the suggestions' model (default: services.model\n"
+    "                     next to the database; none with a PostgreSQL --db\n"
+    "                     unless named, on a folder all processes share)\n"
     "  --trusted-proxy ADDR[,ADDR]\n"
     "                     reverse proxies whose X-Forwarded-For names the\n"
     "                     client (rate limits count that address)\n"
@@ -109,6 +124,9 @@ static const char usage[] =
 /* One run of the server: its options, then what it started. */
 struct serve {
 	const char *db, *listen, *url, *smtp, *mail_from;
+	const char *db_read;            /* --db-read, or NULL */
+	int64_t read_lag_ms;            /* --db-read-lag */
+	const char *region_file;        /* --region FILE, or NULL */
 	int demo, fetch_allow_private;
 	int64_t threads, nreports;
 	char host[256];
@@ -134,6 +152,7 @@ struct serve {
 	struct listen_fetcher *fetcher;
 	struct cli_dump_worker *dumper;
 	int64_t suggest_hours;          /* --suggest-hours, 0: no schedule */
+	const char *suggest_model;      /* --suggest-model, or NULL */
 	struct worker *trainer;         /* the service suggestions' training */
 	int trained;                    /* the trainer's first round is done */
 	char public_url[512], static_dir[1024], media_dir[1024];
@@ -177,6 +196,8 @@ parse_args(struct serve *sv, int argc, char **argv)
 		{ "threads", required_argument, NULL, 't' },
 		{ "public-url", required_argument, NULL, 'u' },
 		{ "no-cache", no_argument, NULL, 'C' },
+		{ "db-read", required_argument, NULL, 'e' },
+		{ "db-read-lag", required_argument, NULL, 'E' },
 		{ "media", required_argument, NULL, 'M' },
 		{ "tiles", required_argument, NULL, 'T' },
 		{ "smtp", required_argument, NULL, 'S' },
@@ -200,6 +221,8 @@ parse_args(struct serve *sv, int argc, char **argv)
 		{ "webhook-allow-private", no_argument, NULL, 'w' },
 		{ "reaction-hours", required_argument, NULL, 'r' },
 		{ "suggest-hours", required_argument, NULL, 'g' },
+		{ "suggest-model", required_argument, NULL, 'y' },
+		{ "region", required_argument, NULL, 'Z' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int64_t v, per_address = 0, header_s = 0, body_s = 0;
@@ -213,6 +236,9 @@ parse_args(struct serve *sv, int argc, char **argv)
 			break;
 		case 'l':
 			sv->listen = optarg;
+			break;
+		case 'Z':
+			sv->region_file = optarg;
 			break;
 		case 'D':
 			sv->demo = 1;
@@ -242,6 +268,17 @@ parse_args(struct serve *sv, int argc, char **argv)
 			break;
 		case 'C':
 			sv->app.no_cache = 1;
+			break;
+		case 'e':
+			sv->db_read = optarg;
+			break;
+		case 'E':
+			if (parse_int64(optarg, 0, 3600000, &sv->read_lag_ms) ==
+			    -1) {
+				fprintf(stderr, "veche: --db-read-lag: "
+				    "milliseconds, 0 to 3600000\n");
+				return -1;
+			}
 			break;
 		case 'R':
 			sv->app.confirm_reports = 1;
@@ -339,6 +376,9 @@ parse_args(struct serve *sv, int argc, char **argv)
 		case 'O':
 			sv->app.data_dir = optarg;
 			break;
+		case 'y':
+			sv->suggest_model = optarg;
+			break;
 		case 'p':
 			if (proposals_set_rule(optarg, err, sizeof(err)) ==
 			    -1) {
@@ -363,6 +403,12 @@ parse_args(struct serve *sv, int argc, char **argv)
 	    sizeof(sv->host), &sv->port) == -1) {
 		fprintf(stderr, "veche: --listen: expected HOST:PORT, e.g. "
 		    "127.0.0.1:8080\n");
+		return -1;
+	}
+	/* Each city of a region has its own --db: one replica cannot serve. */
+	if (sv->db_read != NULL && sv->region_file != NULL) {
+		fprintf(stderr, "veche: --db-read: a replica of the one --db; "
+		    "not with --region\n");
 		return -1;
 	}
 	sv->cfg.max_per_address = (unsigned)per_address;
@@ -423,6 +469,30 @@ open_tiles(struct serve *sv)
 }
 
 /*
+ * With a PostgreSQL --db nothing is "next to the database", and every
+ * process serving it must share the photos and the open data: both
+ * folders are named.  0, or -1 after saying which.
+ */
+static int
+need_folders(const struct serve *sv)
+{
+	if (!db_is_url(sv->db))
+		return 0;
+	if (sv->app.media_dir == NULL) {
+		fprintf(stderr, "veche: --media: with a PostgreSQL --db, name "
+		    "the photos folder all processes share\n");
+		return -1;
+	}
+	if (sv->app.data_dir == NULL) {
+		fprintf(stderr, "veche: --data-dir: with a PostgreSQL --db, "
+		    "name the open data folder all processes share ('' "
+		    "publishes none)\n");
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Open the database and make it ready: mail settings, demo data, the
  * catalogue, the deadline calendar, the media folder.  0, or -1 after
  * saying why.
@@ -432,7 +502,8 @@ prepare_data(struct serve *sv)
 {
 	int cal_ok = 0;
 
-	if ((sv->s = cli_open_store(sv->db)) == NULL)
+	if (need_folders(sv) == -1 || (sv->s = cli_open_store(sv->db)) ==
+	    NULL)
 		return -1;
 	if (cli_delivery_mail_settings(sv->s, sv->smtp, sv->mail_from) == -1)
 		return -1;
@@ -469,7 +540,9 @@ prepare_data(struct serve *sv)
 	{
 		char path[1024];
 
-		if (suggest_model_path(sv->db, path, sizeof(path)) == 0 &&
+		if ((sv->suggest_model != NULL ? snprintf(path, sizeof(path),
+		    "%s", sv->suggest_model) < (int)sizeof(path) :
+		    suggest_model_path(sv->db, path, sizeof(path)) == 0) &&
 		    (sv->app.suggest = suggest_new(path)) == NULL) {
 			fprintf(stderr, "veche: out of memory\n");
 			return -1;
@@ -487,6 +560,15 @@ start_app(struct serve *sv)
 		return -1;
 	}
 	sv->app_ready = 1;
+	if (sv->db_read != NULL) {
+		char err[600];
+
+		if ((sv->app.reads = readroute_new(sv->db, sv->db_read,
+		    sv->read_lag_ms, err, sizeof(err))) == NULL) {
+			fprintf(stderr, "veche: %s\n", err);
+			return -1;
+		}
+	}
 	/* Listening's analysis, shared by handlers and the fetcher. */
 	{
 		char err[600];
@@ -537,6 +619,7 @@ start_http(struct serve *sv)
 		return -1;
 	}
 	cfg->before = routes_before;
+	cfg->after = routes_after;
 	cfg->observe = routes_observe;
 	cfg->durable = routes_durable;
 	cfg->connection = routes_connection;
@@ -654,6 +737,8 @@ stop(struct serve *sv)
 {
 	/* The server first: /metrics reads the scanner. */
 	http_server_stop(sv->srv);
+	readroute_free(sv->app.reads);
+	sv->app.reads = NULL;
 	listen_fetcher_stop(sv->fetcher);
 	listen_free(sv->app.listen);
 	worker_stop(sv->trainer);
@@ -675,6 +760,300 @@ stop(struct serve *sv)
 	calendar_free(sv->cal);
 }
 
+/*
+ * --region FILE: many cities in one process (docs/city.md, "The region
+ * file").  Each city is a struct serve of its own (its store, catalogue,
+ * app and workers, as with --db), the region's staff another on the
+ * region's store; one HTTP server in front picks the app by Host
+ * (api/region.h).
+ */
+struct region_run {
+	struct serve *opts;             /* the options, as parsed */
+	struct region_conf *conf;
+	struct serve *cities;           /* conf->ncities */
+	struct app **apps;              /* each city's app, for region_new */
+	struct serve staff;             /* the region's own app: no workers */
+	struct region *region;
+	struct http_route *routes;      /* the cities' table */
+	size_t nroutes;
+	struct http_server *srv;
+	char (*urls)[512];              /* each city's public URL */
+	char url[512];                  /* the region's */
+};
+
+/*
+ * A site's public URL: given, else the scheme and port of --public-url
+ * (or http and the listened port) with host.
+ */
+static void
+site_url(const struct region_run *rr, const char *host, const char *given,
+    char *buf, size_t len)
+{
+	const char *pub = rr->opts->url, *auth, *end, *colon;
+	char port[16] = "";
+	size_t n;
+
+	if (given != NULL) {
+		n = strlen(given);
+		while (n > 0 && given[n - 1] == '/')
+			n--;
+		snprintf(buf, len, "%.*s", (int)n, given);
+		return;
+	}
+	if (pub == NULL) {
+		snprintf(buf, len, "http://%s:%u", host, rr->opts->port);
+		return;
+	}
+	auth = strstr(pub, "://");
+	auth = auth != NULL ? auth + 3 : pub;
+	end = auth + strcspn(auth, "/");
+	colon = memchr(auth, ']', (size_t)(end - auth));
+	colon = memchr(colon != NULL ? colon : auth, ':',
+	    (size_t)(end - (colon != NULL ? colon : auth)));
+	if (colon != NULL)
+		snprintf(port, sizeof(port), "%.*s", (int)(end - colon), colon);
+	snprintf(buf, len, "%.*s://%s%s", (int)(auth - pub > 3 ?
+	    auth - pub - 3 : 4), auth - pub > 3 ? pub : "http", host, port);
+}
+
+/* Every site's public URL, once the port is known. */
+static void
+region_urls(struct region_run *rr)
+{
+	size_t i;
+
+	for (i = 0; i < rr->conf->ncities; i++) {
+		site_url(rr, rr->conf->cities[i].host,
+		    rr->conf->cities[i].public_url, rr->urls[i],
+		    sizeof(rr->urls[i]));
+		rr->cities[i].url = rr->urls[i];
+		rr->cities[i].app.public_url = rr->urls[i];
+		region_city_url(rr->region, i, rr->urls[i]);
+	}
+	site_url(rr, rr->conf->host, rr->conf->public_url, rr->url,
+	    sizeof(rr->url));
+	rr->staff.url = rr->url;
+	rr->staff.app.public_url = rr->url;
+}
+
+/*
+ * Open every city as --db would, and check that they share what the
+ * process holds once: the deadline calendar and its settings (the time
+ * zone is region_new's).  0, or -1 after saying why.
+ */
+static int
+region_cities(struct region_run *rr)
+{
+	char first[1024], this[1024];
+	int count0 = 0, near0 = 0;
+	size_t i;
+
+	for (i = 0; i < rr->conf->ncities; i++) {
+		struct serve *c = &rr->cities[i];
+		const struct region_city_conf *cc = &rr->conf->cities[i];
+
+		*c = *rr->opts;
+		c->db = cc->db;
+		c->app.media_dir = cc->media;
+		/* --data-dir '' turns every city's dump off. */
+		if (cc->data_dir != NULL)
+			c->app.data_dir = cc->data_dir;
+		rr->apps[i] = &c->app;
+		if (prepare_data(c) == -1)
+			return -1;
+		calendar_describe(c->cal, i == 0 ? first : this, sizeof(first));
+		if (i == 0) {
+			count0 = (int)deadline_answer_count();
+			near0 = deadline_near_days();
+		} else if (strcmp(first, this) != 0 ||
+		    count0 != (int)deadline_answer_count() ||
+		    near0 != deadline_near_days()) {
+			fprintf(stderr, "veche: --region: cities[%zu]: its "
+			    "deadline calendar or settings differ from "
+			    "cities[0]'s: the cities of one process share "
+			    "them; run one process per calendar\n", i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The region's own app, on its staff store. */
+static int
+region_staff(struct region_run *rr)
+{
+	struct serve *st = &rr->staff;
+	struct catalog *c;
+	char err[600];
+
+	st->db = rr->conf->staff_db;
+	if ((st->s = cli_open_store(st->db)) == NULL)
+		return -1;
+	/* Not cli_load_catalog: the zone and calendar are the cities'. */
+	if ((c = catalog_load(st->s, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "veche: %s: %s\n", st->db, err);
+		return -1;
+	}
+	st->app.catalog = c;
+	st->app.db_path = st->db;
+	st->app.tiles_url = DEFAULT_TILES;
+	st->app.no_cache = rr->opts->app.no_cache;
+	st->app.log_json = rr->opts->app.log_json;
+	if (app_init(&st->app) == -1) {
+		fprintf(stderr, "veche: cannot set up threads\n");
+		return -1;
+	}
+	st->app_ready = 1;
+	st->signals = rr->cities[0].signals;
+	return 0;
+}
+
+/* Metrics per site and the one HTTP server, choosing by Host. */
+static int
+region_http(struct region_run *rr)
+{
+	struct http_config cfg = rr->opts->cfg;
+	const struct http_route *rroutes;
+	const char *token = rr->opts->have_token ? rr->opts->metrics_token :
+	    NULL;
+	size_t i, nr;
+	char err[600];
+
+	rroutes = region_routes(rr->region, &nr);
+	for (i = 0; i < rr->conf->ncities; i++)
+		if ((rr->cities[i].app.metrics = metrics_new(rr->routes,
+		    rr->nroutes, token)) == NULL)
+			goto oom;
+	if ((rr->staff.app.metrics = metrics_new(rroutes, nr, token)) == NULL)
+		goto oom;
+	cfg.host = rr->opts->host;
+	cfg.port = rr->opts->port;
+	cfg.threads = (unsigned)rr->opts->threads;
+	cfg.routes = rroutes;
+	cfg.nroutes = nr;
+	cfg.app = &rr->staff.app;
+	cfg.site = region_site;
+	cfg.before = routes_before;
+	cfg.observe = routes_observe;
+	cfg.durable = routes_durable;
+	cfg.connection = routes_connection;
+	cfg.access = routes_access;
+	cfg.error = routes_error;
+	snprintf(rr->staff.static_dir, sizeof(rr->staff.static_dir), "%s",
+	    cli_web_dir());
+	cfg.static_dir = rr->staff.static_dir;
+	if (rr->opts->port != 0)
+		region_urls(rr);
+	if ((rr->srv = http_server_start(&cfg, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "veche: %s\n", err);
+		return -1;
+	}
+	rr->opts->port = http_server_port(rr->srv);
+	region_urls(rr);
+	return 0;
+oom:
+	fprintf(stderr, "veche: out of memory\n");
+	return -1;
+}
+
+static int
+region_start(struct region_run *rr)
+{
+	char err[600];
+	size_t i;
+
+	if (rr->opts->demo || strcmp(rr->opts->db, DEFAULT_DB) != 0 ||
+	    rr->opts->app.media_dir != NULL || (rr->opts->app.data_dir !=
+	    NULL && rr->opts->app.data_dir[0] != '\0')) {
+		fprintf(stderr, "veche: --region: the cities' databases, media "
+		    "and data folders are named in the region file; leave out "
+		    "--db, --demo, --media and --data-dir (but --data-dir '', "
+		    "no dumps)\n");
+		return -1;
+	}
+	if ((rr->conf = region_conf_load(rr->opts->region_file, err,
+	    sizeof(err))) == NULL) {
+		fprintf(stderr, "veche: --region: %s\n", err);
+		return -1;
+	}
+	rr->cities = calloc(rr->conf->ncities, sizeof(*rr->cities));
+	rr->apps = calloc(rr->conf->ncities, sizeof(*rr->apps));
+	rr->urls = calloc(rr->conf->ncities, sizeof(*rr->urls));
+	if (rr->cities == NULL || rr->apps == NULL || rr->urls == NULL ||
+	    (rr->routes = routes_build(&rr->nroutes)) == NULL) {
+		fprintf(stderr, "veche: out of memory\n");
+		return -1;
+	}
+	if (region_cities(rr) == -1)
+		return -1;
+	for (i = 0; i < rr->conf->ncities; i++)
+		if (start_app(&rr->cities[i]) == -1)
+			return -1;
+	if (region_staff(rr) == -1)
+		return -1;
+	if ((rr->region = region_new(rr->conf, &rr->staff.app, rr->apps,
+	    rr->routes, rr->nroutes, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "veche: --region: %s\n", err);
+		return -1;
+	}
+	if (region_http(rr) == -1)
+		return -1;
+	for (i = 0; i < rr->conf->ncities; i++)
+		if (start_workers(&rr->cities[i]) == -1)
+			return -1;
+	return 0;
+}
+
+/* Stop the server, then each city in reverse, then the region's app. */
+static void
+region_stop(struct region_run *rr)
+{
+	struct calendar *cal;
+	size_t i;
+
+	http_server_stop(rr->srv);
+	/*
+	 * The deadline calendar in use is the last city's (one per
+	 * process): free the calendars once every city's workers stopped.
+	 */
+	for (i = rr->conf != NULL ? rr->conf->ncities : 0; i-- > 0;)
+		if (rr->cities != NULL) {
+			cal = rr->cities[i].cal;
+			rr->cities[i].cal = NULL;
+			stop(&rr->cities[i]);
+			rr->cities[i].cal = cal;
+		}
+	for (i = rr->conf != NULL ? rr->conf->ncities : 0; i-- > 0;)
+		if (rr->cities != NULL)
+			calendar_free(rr->cities[i].cal);
+	stop(&rr->staff);
+	region_free(rr->region);
+	free(rr->routes);
+	free(rr->urls);
+	free(rr->apps);
+	free(rr->cities);
+	region_conf_free(rr->conf);
+}
+
+static int
+run_region(struct serve *opts)
+{
+	struct region_run rr;
+	int rc = 1;
+
+	memset(&rr, 0, sizeof(rr));
+	rr.opts = opts;
+	if (region_start(&rr) == 0) {
+		fprintf(stderr, "veche: region '%s': %zu cities\n",
+		    rr.conf->name[0], rr.conf->ncities);
+		wait_for_signal(&rr.staff);
+		rc = 0;
+	}
+	region_stop(&rr);
+	sodium_memzero(opts->metrics_token, sizeof(opts->metrics_token));
+	return rc;
+}
+
 static int
 run(int argc, char **argv)
 {
@@ -685,6 +1064,7 @@ run(int argc, char **argv)
 	sv.db = DEFAULT_DB;
 	sv.listen = DEFAULT_LISTEN;
 	sv.threads = VECHE_DEFAULT_THREADS;
+	sv.read_lag_ms = READROUTE_LAG_MS;
 	sv.nreports = CLI_DEMO_REPORTS;
 	sv.app.data_licence = CLI_DEFAULT_LICENCE;
 	delivery_config_default(&sv.dcfg);
@@ -694,6 +1074,8 @@ run(int argc, char **argv)
 		sodium_memzero(sv.metrics_token, sizeof(sv.metrics_token));
 		return 2;
 	}
+	if (sv.region_file != NULL)
+		return run_region(&sv);
 	if (prepare_data(&sv) == 0 && start_app(&sv) == 0 &&
 	    start_http(&sv) == 0 && start_workers(&sv) == 0) {
 		wait_for_signal(&sv);

@@ -803,8 +803,19 @@ run_train_services(const struct args *a)
 	int rc = EXIT_RUNTIME;
 
 	memset(&e, 0, sizeof(e));
-	if (suggest_model_path(a->v[OPT_DB], path, sizeof(path)) == -1) {
-		warn("--db: a database file, not %s", a->v[OPT_DB]);
+	if (a->v[OPT_MODEL] != NULL) {
+		if (snprintf(path, sizeof(path), "%s", a->v[OPT_MODEL]) >=
+		    (int)sizeof(path)) {
+			warn("--model: path too long");
+			return EXIT_USAGE;
+		}
+	} else if (suggest_model_path(a->v[OPT_DB], path, sizeof(path)) ==
+	    -1) {
+		if (db_is_url(a->v[OPT_DB]))
+			warn("--model: with a PostgreSQL --db, name the model "
+			    "file (serve's --suggest-model reads it)");
+		else
+			warn("--db: a database file, not %s", a->v[OPT_DB]);
 		return EXIT_USAGE;
 	}
 	if ((s = db_open(a->v[OPT_DB], err, sizeof(err))) == NULL) {
@@ -934,13 +945,15 @@ static const struct verb verbs[] = {
 	  "test texts; --metrics stores them.  --corrections DB adds every post\n"
 	  "an analyst corrected in the database DB, labelled with its latest\n"
 	  "correction's sentiment, to the training texts (not to the test)." },
-	{ "train-services", run_train_services, O(OPT_DB), O(OPT_DB),
-	  "veche text train-services --db FILE",
+	{ "train-services", run_train_services, O(OPT_DB) | O(OPT_MODEL),
+	  O(OPT_DB),
+	  "veche text train-services --db FILE [--model MODEL]",
 	  "Train the report form's service suggestions on the reports in FILE\n"
 	  "(description -> service code; services with at least 10 reports),\n"
-	  "holding out one in five.  The new model replaces services.model\n"
-	  "beside FILE only if its macro-F1 on the held-out reports is at least\n"
-	  "the old one's.  Prints both scores and which model is in use." },
+	  "holding out one in five.  The new model replaces MODEL (default\n"
+	  "services.model beside FILE; required with a PostgreSQL URL) only if\n"
+	  "its macro-F1 on the held-out reports is at least the old one's.\n"
+	  "Prints both scores and which model is in use." },
 	{ "split", run_split, O(OPT_DATA) | O(OPT_PART), O(OPT_DATA) | O(OPT_PART),
 	  "veche text split --data FILE.csv --part train|test",
 	  "Print the train or test part of the fixed split of a labelled CSV." },

@@ -5,11 +5,18 @@
 #include "core/db.h"
 #include "store/store.h"
 #include "store/store_copy.h"
+#include "store/store_replica.h"
 
 struct store *
 db_open(const char *path, char *err, size_t errlen)
 {
 	return store_open(path, err, errlen);
+}
+
+int
+db_is_url(const char *path)
+{
+	return store_is_url(path);
 }
 
 void
@@ -129,4 +136,34 @@ int
 db_copy_has_audit(struct store *s)
 {
 	return store_copy_has_audit(s);
+}
+
+struct store_wal *
+db_wal_open(const char *url, char *err, size_t errlen)
+{
+	return store_wal_open(url, err, errlen);
+}
+
+void
+db_wal_close(struct store_wal *w)
+{
+	store_wal_close(w);
+}
+
+int
+db_wal_position(struct store_wal *w, uint64_t *lsn, int *standby)
+{
+	return store_wal_position(w, lsn, standby);
+}
+
+const char *
+db_wal_error(const struct store_wal *w)
+{
+	return store_wal_error(w);
+}
+
+int
+db_idle_ok(struct store *s)
+{
+	return store_idle_ok(s);
 }

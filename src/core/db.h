@@ -24,6 +24,12 @@ struct store_writer;
  */
 struct store *db_open(const char *path, char *err, size_t errlen);
 
+/*
+ * Whether path is a PostgreSQL URL (postgresql://, postgres://) rather
+ * than a file: then nothing lives "next to the database".
+ */
+int db_is_url(const char *path);
+
 /* Close and free.  Accepts NULL. */
 void db_close(struct store *s);
 
@@ -99,5 +105,21 @@ int db_copy(struct store *from, struct store *to, const struct copy_opts *o,
 int db_copy_verify(struct store *from, struct store *to,
     struct copy_report *r, char *err, size_t errlen);
 int db_copy_has_audit(struct store *s);
+
+/*
+ * Read replicas (store/store_replica.h; docs/scaling.md, "Read
+ * replicas"): a reader of a PostgreSQL server's WAL position on its own
+ * connection (NULL with err for a path or an unreachable server); the
+ * position, a primary's written or a standby's replayed, and which kind
+ * it is (0, or -1 with db_wal_error: close it and open another); whether
+ * an idle store's connection is still whole (1; 0 when its server has
+ * closed it).
+ */
+struct store_wal;
+struct store_wal *db_wal_open(const char *url, char *err, size_t errlen);
+void db_wal_close(struct store_wal *w);
+int db_wal_position(struct store_wal *w, uint64_t *lsn, int *standby);
+const char *db_wal_error(const struct store_wal *w);
+int db_idle_ok(struct store *s);
 
 #endif

@@ -157,10 +157,14 @@ struct row_key {
 	uint32_t b;
 };
 
-/* Where a report sits: pts[idx] of buckets[bucket], or NO_BUCKET. */
+/*
+ * Where a report sits: pts[idx] of buckets[bucket], or NO_BUCKET; ver
+ * counts the times the index read its row (map_index_versions).
+ */
 struct loc {
 	uint32_t bucket;
 	uint32_t idx;
+	uint32_t ver;
 };
 
 struct map_index {
@@ -173,6 +177,7 @@ struct map_index {
 	size_t nslots;                  /* a power of two */
 	int64_t max_id;                 /* the newest report read */
 	int64_t max_updated;            /* the newest change read */
+	int64_t caught_at;              /* the clock at the last reading */
 	int loaded;
 	_Atomic int retry;              /* the last catch-up failed */
 	_Atomic int64_t hint_at;        /* the hour of the buckets' hints; 0 */
@@ -436,8 +441,10 @@ reserve(struct map_index *m, int64_t id)
 		cap *= 2;
 	if ((l = realloc(m->locs, cap * sizeof(*l))) == NULL)
 		return -1;
-	for (i = m->cap; i < cap; i++)
+	for (i = m->cap; i < cap; i++) {
 		l[i].bucket = NO_BUCKET;
+		l[i].ver = 0;
+	}
 	m->locs = l;
 	m->cap = cap;
 	return 0;
@@ -992,6 +999,8 @@ on_point(const struct report_point *rp, void *arg)
 
 	if (reserve(m, rp->id) == -1)
 		return -1;
+	/* Whatever changed, a rendered item of it is old now. */
+	m->locs[rp->id].ver++;
 	if (rp->id > m->max_id)
 		m->max_id = rp->id;
 	if (rp->updated > m->max_updated)
@@ -1084,13 +1093,21 @@ catch_up(struct map_index *m, struct store *s, int64_t now)
 	 * that took its time before another's later change committed; and
 	 * never later than now: a change stamped after now (the clock was
 	 * set back, or seeded data ahead of it) would otherwise hide every
-	 * change made until then.  Open311 lists are read from here.
+	 * change made until then; nor later than the clock at the last
+	 * catch-up, after which every change read now was stamped (with
+	 * seeded data ahead of the clock, a change made more than a rescan
+	 * before the next read was missed).  Open311 lists and their items
+	 * (map_index_versions) are read from here.
 	 */
 	clk = clock_now();
-	since = m->loaded ? (m->max_updated < clk ? m->max_updated : clk) -
-	    VECHE_MAP_RESCAN : INT64_MAX;
+	since = m->max_updated < clk ? m->max_updated : clk;
+	if (m->caught_at != 0 && m->caught_at < since)
+		since = m->caught_at;
+	since = m->loaded ? since - VECHE_MAP_RESCAN : INT64_MAX;
 	rc = changed ? store_report_points(s, m->max_id, since, on_point, m) :
 	    0;
+	if (changed && rc == 0)
+		m->caught_at = clk;
 	if (sort_buckets(m, hint_at, win_at) == -1)
 		rc = -1;
 	if (rc == 0 && !m->loaded) {
@@ -2053,6 +2070,22 @@ map_index_page(struct map_index *m, struct store *s,
 		*nids = 0;
 	}
 	return rc;
+}
+
+int
+map_index_versions(struct map_index *m, struct store *s, const int64_t *ids,
+    size_t n, uint32_t *vers)
+{
+	size_t i;
+
+	if (s != NULL && catch_up(m, s, clock_now()) == -1)
+		return -1;
+	pthread_rwlock_rdlock(&m->lock);
+	for (i = 0; i < n; i++)
+		vers[i] = ids[i] >= 0 && (size_t)ids[i] < m->cap ?
+		    m->locs[ids[i]].ver : 0;
+	pthread_rwlock_unlock(&m->lock);
+	return 0;
 }
 
 void

@@ -94,4 +94,15 @@ void map_result_free(struct map_result *r);
 int map_index_page(struct map_index *m, struct store *s,
     const struct report_query *q, int64_t **ids, size_t *nids);
 
+/*
+ * The version of each of the n reports ids as the index last read it,
+ * after catching up with s (NULL: as it stands, as map_index_page left
+ * it): it grows each time the index reads a report's row again (a change
+ * it caught up with), so what was rendered from a row at version v is
+ * current while the version is v (api/list_items.h).  0: a report the
+ * index has not read.  vers holds n.  Returns 0, or -1 (store error).
+ */
+int map_index_versions(struct map_index *m, struct store *s,
+    const int64_t *ids, size_t n, uint32_t *vers);
+
 #endif

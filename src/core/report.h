@@ -164,6 +164,35 @@ int report_list(struct store *s, const struct actor *actor,
 int report_list_area(struct map_index *m, struct store *s,
     const struct actor *actor, const struct report_query *q,
     int (*fn)(const struct report *, void *), void *arg);
+/*
+ * The page of q from the map's in-memory index, as report_list_area reads
+ * it, without its rows: *ids newest first and *vers each one's version
+ * in the index (map_index_versions), both malloc'd (the caller frees;
+ * NULL when the page is empty), *n of them.  Returns 0, 1 when the index
+ * does not answer q (report_list it), or -1.
+ */
+int report_page_area(struct map_index *m, struct store *s,
+    const struct report_query *q, int64_t **ids, uint32_t **vers,
+    size_t *n);
+/*
+ * As report_page_area, for the newest of a period (q->start to q->end,
+ * nothing else) or a poll of the reports changed since an instant in it
+ * (q->updated_after) when a whole page of them was requested since: the
+ * ids from the time index (store_report_newest), then their versions in
+ * the map's index caught up.  Returns 0 (*n 0: an empty page), 1 when q
+ * is not such a list or fewer were requested since (report_list it), or
+ * -1.
+ */
+int report_page_newest(struct map_index *m, struct store *s,
+    const struct report_query *q, int64_t **ids, uint32_t **vers,
+    size_t *n);
+/*
+ * The rows of the n reports ids, in that order (a report not found is
+ * left out), as actor (NULL: the public) may see them, to fn.  Returns 0,
+ * fn's non-zero result, or -1.
+ */
+int report_rows(struct store *s, const struct actor *actor, const int64_t *ids,
+    size_t n, int (*fn)(const struct report *, void *), void *arg);
 int report_get(struct store *s, const struct actor *actor, int64_t id,
     int (*fn)(const struct report *, void *), void *arg);
 int report_by_token(struct store *s, const struct actor *actor,

@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "veche.h"
 #include "core/map_index.h"
 #include "core/report.h"
 #include "core/workflow.h"
@@ -84,6 +85,100 @@ report_list_area(struct map_index *m, struct store *s,
 	rc = store_report_rows(s, ids, n, apply_view, &v);
 	free(ids);
 	return rc;
+}
+
+int
+report_page_area(struct map_index *m, struct store *s,
+    const struct report_query *q, int64_t **ids, uint32_t **vers, size_t *n)
+{
+	int rc;
+
+	*vers = NULL;
+	if ((rc = map_index_page(m, s, q, ids, n)) != 0 || *n == 0)
+		return rc;
+	if ((*vers = malloc(*n * sizeof(**vers))) == NULL) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return -1;
+	}
+	map_index_versions(m, NULL, *ids, *n, *vers);
+	return 0;
+}
+
+/*
+ * Whether q asks for the newest of a period, or of what changed since an
+ * instant, nothing else.
+ */
+static int
+newest(const struct report_query *q)
+{
+	return q->updated_before == 0 &&
+	    q->nids == 0 && q->nservices == 0 && q->status_mask == 0 &&
+	    !q->has_bbox && !q->has_radius && q->agency == NULL &&
+	    q->text == NULL && q->after_id == 0 &&
+	    q->order == ORDER_REQUESTED_DESC && q->limit > 0 &&
+	    q->limit <= VECHE_MAP_PAGE_MAX;
+}
+
+int
+report_page_newest(struct map_index *m, struct store *s,
+    const struct report_query *q, int64_t **ids, uint32_t **vers, size_t *n)
+{
+	*ids = NULL;
+	*vers = NULL;
+	*n = 0;
+	if (!newest(q))
+		return 1;
+	if ((*ids = malloc(q->limit * sizeof(**ids))) == NULL ||
+	    (*vers = malloc(q->limit * sizeof(**vers))) == NULL)
+		goto fail;
+	/*
+	 * When a whole page was requested and changed after the instant, no
+	 * report requested before it is newer: that is the page (a report
+	 * is changed after its request, unless the clock went back, hence
+	 * the test of the change too).  The versions are read after the
+	 * ids, so an item is never older than the row the ids were chosen
+	 * by.
+	 */
+	if (store_report_newest(s, q->updated_after ? q->updated_after :
+	    INT64_MIN, q->start ? q->start : INT64_MIN, q->end ? q->end :
+	    INT64_MAX, q->offset, q->limit, *ids, n) == -1)
+		goto fail;
+	if (q->updated_after != 0 && *n < q->limit) {
+		free(*ids);
+		free(*vers);
+		*ids = NULL;
+		*vers = NULL;
+		*n = 0;
+		return 1;
+	}
+	if (*n == 0) {
+		free(*ids);
+		free(*vers);
+		*ids = NULL;
+		*vers = NULL;
+		return 0;
+	}
+	if (map_index_versions(m, s, *ids, *n, *vers) == -1)
+		goto fail;
+	return 0;
+fail:
+	free(*ids);
+	free(*vers);
+	*ids = NULL;
+	*vers = NULL;
+	*n = 0;
+	return -1;
+}
+
+int
+report_rows(struct store *s, const struct actor *actor, const int64_t *ids,
+    size_t n, int (*fn)(const struct report *, void *), void *arg)
+{
+	struct viewed v = { actor, fn, arg };
+
+	return n > 0 ? store_report_rows(s, ids, n, apply_view, &v) : 0;
 }
 
 int

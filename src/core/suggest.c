@@ -40,7 +40,9 @@ suggest_model_path(const char *db_path, char *buf, size_t size)
 	const char *slash;
 	int n;
 
-	if (db_path == NULL || strcmp(db_path, ":memory:") == 0)
+	/* A PostgreSQL URL has no folder to keep the model in. */
+	if (db_path == NULL || strcmp(db_path, ":memory:") == 0 ||
+	    db_is_url(db_path))
 		return -1;
 	slash = strrchr(db_path, '/');
 	n = snprintf(buf, size, "%.*sservices.model",
@@ -119,6 +121,8 @@ suggest_services(struct suggest *sg, const char *text, size_t len,
 	if (j > VECHE_MAX_DESCRIPTION)
 		return verr_set(e, VERR_INVALID, "text", "text: at most %d "
 		    "characters", VECHE_MAX_DESCRIPTION);
+	if (sg == NULL)         /* no model file (a PostgreSQL --db) */
+		return 0;
 	pthread_mutex_lock(&sg->lock);
 	reload_if_changed(sg);
 	if (sg->model == NULL)

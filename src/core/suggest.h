@@ -45,7 +45,7 @@ struct suggest_result {
 
 /*
  * The model path for database db_path: services.model in its folder, into
- * buf.  Returns 0, or -1 (":memory:" or too long).
+ * buf.  Returns 0, or -1 (":memory:", a PostgreSQL URL, or too long).
  */
 int suggest_model_path(const char *db_path, char *buf, size_t size);
 
@@ -60,7 +60,8 @@ void suggest_free(struct suggest *sg);
 
 /*
  * The up-to-n most probable services for text[0..len), best first, into
- * out; *found is how many (0: no model yet).  Reloads the model first if
+ * out; *found is how many (0: no model yet, or sg NULL: none is kept, the
+ * text checked all the same).  Reloads the model first if
  * its file changed.  Returns 0, or -1 with e naming the field "text"
  * (malformed UTF-8, too long).
  */

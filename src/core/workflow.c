@@ -856,6 +856,20 @@ workflow_reopenable(const struct wf_record *r, int64_t now)
 }
 
 int
+workflow_counts(struct store *s, int64_t now, struct wf_counts *out)
+{
+	int64_t n[3];
+
+	if (store_wf_counts(s, now, deadline_near_horizon(now,
+	    deadline_near_days()), n) == -1)
+		return -1;
+	out->open = n[0];
+	out->overdue = n[1];
+	out->due_soon = n[2];
+	return 0;
+}
+
+int
 workflow_overdue(struct store *s, const char *agency, int64_t now,
     int (*fn)(const struct wf_record *, void *), void *arg)
 {

@@ -169,6 +169,19 @@ const char *workflow_deadline(const struct wf_record *r, int64_t *due);
 int workflow_overdue(struct store *s, const char *agency, int64_t now,
     int (*fn)(const struct wf_record *, void *), void *arg);
 
+/* How many reports await an answer, of them overdue and due soon. */
+struct wf_counts {
+	int64_t open;                   /* submitted, registered, in progress */
+	int64_t overdue;                /* running deadline before now */
+	int64_t due_soon;               /* due within the near horizon */
+};
+
+/*
+ * The counts of s at now, due soon meaning within deadline_near_days()
+ * working days (deadline_near_horizon).  0, or -1 (db_error).
+ */
+int workflow_counts(struct store *s, int64_t now, struct wf_counts *out);
+
 /*
  * Reads of the workflow: report id's record (1 if there is none), its
  * public history oldest first (at most limit entries), and a desk's queue

@@ -72,7 +72,7 @@ http_request_observe(struct http_request *req)
 	ex.request_id = req->id;
 	ex.method = http_method_name(req->method);
 	if (req->route != NULL) {
-		ex.route = (long)(req->route - cfg->routes);
+		ex.route = (long)(req->route - req->routes);
 		ex.pattern = req->route->pattern;
 	}
 	else if (req->path != NULL && req->state == REQ_DONE &&
@@ -86,5 +86,5 @@ http_request_observe(struct http_request *req)
 	ex.duration_us = (int64_t)(now.tv_sec - req->arrived.tv_sec) * 1000000 +
 	    (now.tv_nsec - req->arrived.tv_nsec) / 1000;
 	ex.remote = req->remote;
-	cfg->observe(&ex, cfg->app);
+	cfg->observe(&ex, req->site_app);
 }

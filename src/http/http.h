@@ -124,6 +124,16 @@ struct http_exchange {
 	const char *remote;        /* client address */
 };
 
+/*
+ * One site of a server that serves several (many cities, one region):
+ * its routing table and the app its handlers and callbacks are given.
+ */
+struct http_site {
+	const struct http_route *routes;
+	size_t nroutes;
+	void *app;
+};
+
 struct http_config {
 	const char *host;          /* address to bind, e.g. "127.0.0.1" or "::1" */
 	unsigned port;             /* 0: an ephemeral port (see http_server_port) */
@@ -158,6 +168,12 @@ struct http_config {
 	 * when a client connects and -1 when its connection closes.
 	 */
 	void (*before)(struct http_request *, void *app);
+	/*
+	 * after runs once the handler has answered (not after a refusal),
+	 * on its thread, before durable: it may add headers to the response.
+	 */
+	void (*after)(struct http_request *, struct http_response *,
+	    void *app);
 	void (*observe)(const struct http_exchange *, void *app);
 	void (*connection)(int delta, void *app);
 	/*
@@ -172,6 +188,13 @@ struct http_config {
 	 */
 	int (*durable)(void *app, int hold, void (*done)(void *, int),
 	    void *done_arg);
+	/*
+	 * Optional: the site a request is for, chosen from its headers (the
+	 * Host) once they are in, before it is routed; NULL (or no hook):
+	 * routes and app above.  The site's app is then given to the
+	 * request's handler and every callback but connection.
+	 */
+	const struct http_site *(*site)(struct http_request *, void *app);
 };
 
 /*
@@ -231,6 +254,13 @@ const struct http_param *http_request_params(const struct http_request *req,
 /* Request-scoped memory, freed with the request; NULL when out of memory. */
 void *http_request_alloc(struct http_request *req, size_t size);
 char *http_request_strdup(struct http_request *req, const char *s);
+
+/*
+ * Hand the rest of req to another app (a region's handler forwarding to
+ * a city's): its durable hook and errors get app from now on; observe
+ * keeps the site's app, whose routing table the route is in.
+ */
+void http_request_set_app(struct http_request *req, void *app);
 
 /* A slot for the application (e.g. the authenticated principal). */
 void http_request_set_user(struct http_request *req, void *user);

@@ -102,6 +102,12 @@ struct http_request {
 	size_t discarded;                 /* bytes dropped past body_max */
 	int too_large;
 	void *user;
+	/* The site the request was routed in (cfg's own when no site hook
+	 * chose one) and the app that answers it (http_request_set_app). */
+	const struct http_route *routes;
+	size_t nroutes;
+	void *site_app;
+	void *app;
 	struct http_response res;
 	char id[VECHE_MAX_REQUEST_ID + 1];  /* "" until begin() */
 	struct timespec arrived;          /* CLOCK_MONOTONIC, at the URI */

@@ -56,6 +56,9 @@ http_request_new(const struct http_server *srv, const char *uri)
 	req->state = REQ_NEW;
 	req->method = HTTP_METHOD__MAX;
 	req->query = "";
+	req->routes = srv->cfg.routes;
+	req->nroutes = srv->cfg.nroutes;
+	req->site_app = req->app = srv->cfg.app;
 	clock_gettime(CLOCK_MONOTONIC, &req->arrived);
 	req->arena = arena_new(VECHE_MAX_REQUEST_MEMORY);
 	if (req->arena == NULL)
@@ -194,6 +197,12 @@ http_request_strdup(struct http_request *req, const char *s)
 	if (s == NULL)
 		return NULL;
 	return arena_strdup(req->arena, s);
+}
+
+void
+http_request_set_app(struct http_request *req, void *app)
+{
+	req->app = app;
 }
 
 void

@@ -318,7 +318,7 @@ http_response_error(struct http_request *req, struct http_response *res,
 
 	http_response_reset(res);
 	http_response_status(res, status);
-	srv->cfg.error(req, res, status, field, message, srv->cfg.app);
+	srv->cfg.error(req, res, status, field, message, req->app);
 }
 
 static int

@@ -175,7 +175,16 @@ headers_in(struct http_request *req, const char *method)
 		return serve_static(req);
 	}
 
-	req->route = http_route_find(cfg->routes, cfg->nroutes, req->method,
+	if (cfg->site != NULL) {
+		const struct http_site *site = cfg->site(req, cfg->app);
+
+		if (site != NULL) {
+			req->routes = site->routes;
+			req->nroutes = site->nroutes;
+			req->site_app = req->app = site->app;
+		}
+	}
+	req->route = http_route_find(req->routes, req->nroutes, req->method,
 	    req->path, req->arena, req->vars, &req->nvars, &allowed);
 	if (req->route == NULL) {
 		if (allowed != 0)
@@ -332,7 +341,7 @@ settle(struct http_request *req)
 		h->held++;
 	pthread_mutex_unlock(&h->lock);
 	atomic_store(&req->hold, HOLD_WAITING);
-	rc = cfg->durable(cfg->app, hold, on_durable, req);
+	rc = cfg->durable(req->app, hold, on_durable, req);
 	if (rc != 1) {
 		if (hold) {
 			pthread_mutex_lock(&h->lock);
@@ -383,9 +392,9 @@ finish(struct http_request *req)
 		    "once", repeated));
 
 	if (cfg->before != NULL)
-		cfg->before(req, cfg->app);
+		cfg->before(req, req->app);
 	if (req->route->access != 0) {
-		status = cfg->access(req, req->route, cfg->app, &field,
+		status = cfg->access(req, req->route, req->app, &field,
 		    &message);
 		if (status != 0) {
 			if (status < 400 || status > 599)
@@ -395,11 +404,13 @@ finish(struct http_request *req)
 		}
 	}
 
-	if (req->route->handler(req, &req->res, cfg->app) == -1) {
+	if (req->route->handler(req, &req->res, req->app) == -1) {
 		http_response_clear(&req->res);
 		req->held_ok = 0;
 	} else
 		req->held_ok = 1;
+	if (cfg->after != NULL)
+		cfg->after(req, &req->res, cfg->app);
 	return settle(req);
 }
 

@@ -72,6 +72,12 @@ sql_in_transaction(const struct sql_conn *c)
 	return sql_pg_in_transaction(c);
 }
 
+int
+sql_retryable(const struct sql_conn *c)
+{
+	return c->engine == SQL_PG && c->retryable;
+}
+
 int64_t
 sql_changes(const struct sql_conn *c)
 {
@@ -91,6 +97,7 @@ sql_exec(struct sql_conn *c, const char *sql)
 int
 sql_begin(struct sql_conn *c)
 {
+	c->retryable = 0;
 	return sql_exec(c, c->engine == SQL_SQLITE ? "BEGIN IMMEDIATE" :
 	    "BEGIN");
 }

@@ -92,6 +92,13 @@ struct sql_stmt *sql_stmt(struct sql_conn *c, size_t k);
  */
 const char *sql_errmsg(const struct sql_conn *c);
 
+/*
+ * Whether the transaction begun by the last sql_begin met a serialization
+ * failure or a deadlock (PostgreSQL's SQLSTATE 40001, 40P01): once rolled
+ * back, running it again may succeed.  Always 0 on SQLite.
+ */
+int sql_retryable(const struct sql_conn *c);
+
 /* Rows the last finished INSERT, UPDATE or DELETE changed. */
 int64_t sql_changes(const struct sql_conn *c);
 
@@ -197,6 +204,9 @@ struct sql_conn {
 	int unannounced;                /* PostgreSQL: rows changed in the open
 	                                 * transaction, NOTIFY not yet sent */
 	char err[512];
+	char sqlstate[6];               /* PostgreSQL: of the last error, or "" */
+	int retryable;                  /* PostgreSQL: a 40001 or 40P01 since
+	                                 * the last sql_begin */
 };
 
 /* The engines' halves of sql.c's calls (sql_sqlite.c, sql_pg.c). */

@@ -62,8 +62,9 @@ static void set_err(struct sql_conn *, const char *, const char *);
 static void
 set_err_result(struct sql_conn *c, const char *what, const PGresult *r)
 {
-	const char *primary, *detail;
+	const char *primary, *detail, *state;
 
+	state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	if (primary == NULL) {
 		set_err(c, what, r ? PQresultErrorMessage(r) :
@@ -74,6 +75,12 @@ set_err_result(struct sql_conn *c, const char *what, const PGresult *r)
 	snprintf(c->err, sizeof(c->err), "%s%s%s%s%s%s", what,
 	    *what ? ": " : "", primary, detail ? " (" : "",
 	    detail ? detail : "", detail ? ")" : "");
+	snprintf(c->sqlstate, sizeof(c->sqlstate), "%s", state ? state : "");
+	/* Kept until the next BEGIN: later statements of the aborted
+	 * transaction fail with 25P02, which says nothing of why. */
+	if (strcmp(c->sqlstate, "40001") == 0 ||
+	    strcmp(c->sqlstate, "40P01") == 0)
+		c->retryable = 1;
 }
 
 /* c->err = what: libpq's message, without its last newline. */
@@ -84,6 +91,7 @@ set_err(struct sql_conn *c, const char *what, const char *msg)
 
 	snprintf(c->err, sizeof(c->err), "%s%s%s", what, *what ? ": " : "",
 	    msg && *msg ? msg : "unknown error");
+	c->sqlstate[0] = '\0';
 	n = strlen(c->err);
 	while (n > 0 && (c->err[n - 1] == '\n' || c->err[n - 1] == ' '))
 		c->err[--n] = '\0';

@@ -12,11 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/sql_replica.h"
 #include "store/sql_store.h"
 #include "store/store.h"
 
 /* Statement slots: as sqlite.c's fixed part of its cache. */
 #define SLOTS ((size_t)STORE_MOD__MAX * STORE_MOD_STMTS)
+/* The advisory lock (one bigint key) that migrations run under. */
+#define MIGRATE_LOCK "7313"
 /* The first report query shape's slot on PostgreSQL (ss_shape). */
 #define SHAPES (SLOTS + 1)
 
@@ -401,13 +404,14 @@ static const struct {
 	enum store_module m;
 	const struct stmt_table *t, *pg;        /* pg NULL: all shared */
 } converted[] = {
+	{ STORE_MOD_CORE, &store_core_stmts, &store_core_stmts_pg },
 	{ STORE_MOD_KEYS, &store_keys_stmts, NULL },
 	{ STORE_MOD_ADDRESSES, &store_addresses_stmts,
 	    &store_addresses_stmts_pg },
 	{ STORE_MOD_HELP, &store_help_stmts, &store_help_stmts_pg },
 	{ STORE_MOD_PROPOSALS, &store_proposals_stmts,
 	    &store_proposals_stmts_pg },
-	{ STORE_MOD_CALLS, &store_calls_stmts, NULL },
+	{ STORE_MOD_CALLS, &store_calls_stmts, &store_calls_stmts_pg },
 	{ STORE_MOD_DRAFTS, &store_drafts_stmts, &store_drafts_stmts_pg },
 	{ STORE_MOD_OFFICIALS, &store_officials_stmts, NULL },
 	{ STORE_MOD_INCIDENTS, &store_incidents_stmts, NULL },
@@ -461,6 +465,7 @@ ss_open_pg(const char *url, char *err, size_t errlen)
 	struct store *s = NULL;
 	const struct stmt_table *t, *pg;
 	size_t i, j;
+	int standby;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -470,9 +475,33 @@ ss_open_pg(const char *url, char *err, size_t errlen)
 	if ((s->conn = sql_conn_pg(url, SHAPES + STORE_QUERY_SHAPES, err,
 	    errlen)) == NULL)
 		goto fail;
-	if (ss_migrate(s->conn, converted_schemas, sizeof(converted_schemas) /
+	/* A hot standby takes no writes: it checks what it replayed. */
+	if ((standby = ss_standby(s->conn, err, errlen)) == -1 || (standby &&
+	    ss_standby_schema(s->conn, converted_schemas,
+	    sizeof(converted_schemas) / sizeof(converted_schemas[0]), err,
+	    errlen) == -1))
+		goto fail;
+	/*
+	 * Processes started at once on a fresh database would each create
+	 * the tables: one migrates while the others wait for the lock, then
+	 * find the versions current.  A session lock: ss_migrate commits
+	 * each step on its own.
+	 */
+	if (!standby && sql_exec(s->conn, "SELECT pg_advisory_lock("
+	    MIGRATE_LOCK ")") == -1) {
+		snprintf(err, errlen, "waiting to migrate: %s",
+		    sql_errmsg(s->conn));
+		goto fail;
+	}
+	if (!standby && ss_migrate(s->conn, converted_schemas,
+	    sizeof(converted_schemas) /
 	    sizeof(converted_schemas[0]), err, errlen) == -1)
 		goto fail;
+	if (!standby && sql_exec(s->conn, "SELECT pg_advisory_unlock("
+	    MIGRATE_LOCK ")") == -1) {
+		snprintf(err, errlen, "migrated: %s", sql_errmsg(s->conn));
+		goto fail;
+	}
 	for (i = 0; i < sizeof(converted) / sizeof(converted[0]); i++) {
 		t = converted[i].t;
 		pg = converted[i].pg;
@@ -484,8 +513,9 @@ ss_open_pg(const char *url, char *err, size_t errlen)
 				goto fail;
 			}
 	}
-	/* Other processes' commits, for store_changed. */
-	if (sql_listen(s->conn) == -1) {
+	/* Other processes' commits, for store_changed (never on a standby:
+	 * LISTEN is refused there; docs/scaling.md, "Read replicas"). */
+	if (!standby && sql_listen(s->conn) == -1) {
 		snprintf(err, errlen, "listening for changes: %s",
 		    sql_errmsg(s->conn));
 		goto fail;

@@ -87,10 +87,10 @@ int ss_migrate(struct sql_conn *c, const struct migration_set *const *sets,
     size_t n, char *err, size_t errlen);
 
 /*
- * A store on PostgreSQL at url holding only the converted modules (their
- * schema and statements): what the tests run those modules' functions on
- * until every module is converted and store_open takes postgresql:// URLs.
- * NULL with err.  Free with store_close.
+ * The store on PostgreSQL at url (what store_open does with a
+ * postgresql:// or postgres:// URL): every module's schema migrated and
+ * statements prepared, listening for other processes' changes.  NULL with
+ * err.  Free with store_close.
  */
 struct store *ss_open_pg(const char *url, char *err, size_t errlen);
 
@@ -101,6 +101,16 @@ struct store *ss_open_pg(const char *url, char *err, size_t errlen);
  * Never waits: it reads what the socket already holds.
  */
 int ss_store_changed(struct store *s, enum store_watch w);
+
+/*
+ * store_bulk_begin and store_bulk_end on PostgreSQL (sql_bulk_pg.c):
+ * sqlite_bulk.c's functions pass a PostgreSQL store here.  begin takes b,
+ * a zeroed state of the caller's allocation (NULL: out of memory), and
+ * returns it, or NULL with s->err (b freed); end frees b.
+ */
+struct store_bulk;
+struct store_bulk *sql_bulk_pg_begin(struct store *s, struct store_bulk *b);
+int sql_bulk_pg_end(struct store *s, struct store_bulk *b);
 
 /*
  * The migrations ss_open_pg runs, *n of them in order: the converted
@@ -116,9 +126,11 @@ extern const struct migration_set store_core_schema_pg;
  * store_<subject>_stmts_pg: sql[i] for statement i, NULL where both
  * engines run the shared text.
  */
+extern const struct stmt_table store_core_stmts_pg;
 extern const struct stmt_table store_addresses_stmts_pg;
 extern const struct stmt_table store_help_stmts_pg;
 extern const struct stmt_table store_proposals_stmts_pg;
+extern const struct stmt_table store_calls_stmts_pg;
 extern const struct stmt_table store_drafts_stmts_pg;
 extern const struct stmt_table store_deadlines_stmts_pg;
 extern const struct stmt_table store_workflow_stmts_pg;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -42,6 +43,7 @@ enum {
 	ST_RELEASE,
 	ST_ROLLBACK_TO,
 	ST_DATA_VERSION,
+	ST_SCHEMA_VERSION,
 	ST__MAX
 };
 
@@ -49,16 +51,36 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
-	[ST_SETTING_GET] = "SELECT value FROM settings WHERE key = ?",
-	[ST_SETTING_PUT] = ("INSERT INTO settings(key, value) VALUES (?, ?) "
+	[ST_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
+	[ST_SETTING_PUT] = ("INSERT INTO settings(key, value) VALUES (?1, ?2) "
 	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
 	[ST_SAVEPOINT] = "SAVEPOINT unit",
 	[ST_RELEASE] = "RELEASE unit",
 	[ST_ROLLBACK_TO] = "ROLLBACK TO unit",
 	[ST_DATA_VERSION] = "PRAGMA data_version",
+	[ST_SCHEMA_VERSION] = ("SELECT version FROM schema_versions "
+	    "WHERE module = ?1"),
 };
 
 const struct stmt_table store_core_stmts = { stmt_sql, ST__MAX };
+
+/*
+ * PostgreSQL's texts where SQLite's differ.  Its transactions go through
+ * the statement layer's calls (sql_begin, sql_commit: the commit carries
+ * the change notice) and it has no data version (change notices instead),
+ * so these two are prepared but never stepped there.
+ */
+static const char *const stmt_pg[ST__MAX] = {
+	[ST_BEGIN] = "BEGIN",
+	[ST_DATA_VERSION] = "SELECT 0",
+};
+
+const struct stmt_table store_core_stmts_pg = { stmt_pg, ST__MAX };
+
+/* Times store_atomic runs a unit on PostgreSQL that a serialization
+ * failure or a deadlock rolled back. */
+#define ATOMIC_TRIES 5
+#define ATOMIC_BACKOFF_NS 5000000L     /* times the try: 5, 10, 15 ms ... */
 
 /* Every subject's statements, prepared at open into the one cache. */
 static const struct stmt_table *const stmt_tables[STORE_MOD__MAX] = {
@@ -248,7 +270,8 @@ void
 sq_set_err(struct store *s, const char *what)
 {
 	snprintf(s->err, sizeof(s->err), "%s: %s", what,
-	    s->db ? sqlite3_errmsg(s->db) : "no database");
+	    s->db ? sqlite3_errmsg(s->db) : s->conn ? sql_errmsg(s->conn) :
+	    "no database");
 }
 
 const char *
@@ -446,11 +469,20 @@ prepare_all(struct store *s)
 	return 0;
 }
 
+int
+store_is_url(const char *db)
+{
+	return db != NULL && (strncmp(db, "postgresql://", 13) == 0 ||
+	    strncmp(db, "postgres://", 11) == 0);
+}
+
 struct store *
 store_open(const char *path, char *err, size_t errlen)
 {
 	struct store *s = NULL;
 
+	if (store_is_url(path))
+		return ss_open_pg(path, err, errlen);
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
 	    (s->stmt = calloc(STMT_SLOTS, sizeof(*s->stmt))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -530,7 +562,13 @@ store_close(struct store *s)
 int
 store_schema_version(struct store *s)
 {
-	return module_version(s, "core");
+	struct sql_stmt *st = ss_stmt(s, STORE_MOD_CORE, ST_SCHEMA_VERSION);
+	int64_t v = 0;
+
+	sql_bind_text(st, 1, "core");
+	if (ss_row(s, st, "reading schema version", ss_int64_row, &v) == -1)
+		return -1;
+	return (int)v;
 }
 
 int
@@ -1203,6 +1241,65 @@ durable_after(struct store *s, uint64_t ticket)
 	return store_durable_wait(s, ticket);
 }
 
+/* Roll back s's transaction, keeping the error that ended it. */
+static void
+rollback_keep_err(struct store *s)
+{
+	char why[sizeof(s->err)];
+
+	snprintf(why, sizeof(why), "%s", s->err);
+	store_rollback(s);
+	snprintf(s->err, sizeof(s->err), "%s", why);
+}
+
+/*
+ * store_atomic on PostgreSQL: no group commit (a COMMIT with
+ * synchronous_commit on is durable when it returns).  Inside the caller's
+ * transaction the unit runs in a savepoint, so a failed unit leaves that
+ * transaction usable; otherwise in a transaction of its own, run again
+ * (ATOMIC_TRIES in all) when a serialization failure or a deadlock rolled
+ * it back.
+ */
+static int
+atomic_pg(struct store *s, int (*fn)(struct store *, void *), void *arg)
+{
+	int tries, rc;
+
+	if (sql_in_transaction(s->conn)) {
+		if (sql_savepoint(s->conn, "unit") == -1) {
+			ss_set_err(s, "savepoint");
+			return -1;
+		}
+		if ((rc = fn(s, arg)) != 0 &&
+		    sql_rollback_to(s->conn, "unit") == -1)
+			return -1;
+		if (sql_release(s->conn, "unit") == -1 && rc == 0) {
+			ss_set_err(s, "release");
+			return -1;
+		}
+		return rc;
+	}
+	for (tries = 1; ; tries++) {
+		if (store_begin(s) == -1)
+			return -1;
+		if ((rc = fn(s, arg)) == 0 && store_commit(s) == 0)
+			return 0;
+		if (rc == 0)
+			rc = -1;
+		rollback_keep_err(s);
+		if (tries >= ATOMIC_TRIES || !sql_retryable(s->conn))
+			return rc;
+		/*
+		 * The victim steps back a little: the transaction it
+		 * deadlocked with was waiting for its locks and takes them
+		 * now, where an instant retry could take them first and
+		 * deadlock again.
+		 */
+		nanosleep(&(struct timespec){ 0, tries * ATOMIC_BACKOFF_NS },
+		    NULL);
+	}
+}
+
 int
 store_atomic(struct store *s, int (*fn)(struct store *, void *), void *arg)
 {
@@ -1212,6 +1309,8 @@ store_atomic(struct store *s, int (*fn)(struct store *, void *), void *arg)
 	uint64_t ticket;
 	int rc;
 
+	if (s->db == NULL)
+		return atomic_pg(s, fn, arg);
 	if (store_in_transaction(s))
 		return fn(s, arg);
 	if (w == NULL) {
@@ -1285,7 +1384,8 @@ store_write_pending(struct store *s)
 int
 store_durable_wait(struct store *s, uint64_t ticket)
 {
-	if (ticket == 0 || s->writer == NULL)
+	/* PostgreSQL: nothing is pending once its COMMIT returned. */
+	if (ticket == 0 || s->writer == NULL || s->db == NULL)
 		return 0;
 	if (sync_wait(s->writer, ticket) == -1) {
 		snprintf(s->err, sizeof(s->err), "syncing the write-ahead log "
@@ -1303,7 +1403,7 @@ store_durable_notify(struct store *s, uint64_t ticket,
 	struct sync_waiter *x;
 	int rc;
 
-	if (ticket == 0 || w == NULL)
+	if (ticket == 0 || w == NULL || s->db == NULL)
 		return 0;
 	pthread_mutex_lock(&w->sync_lock);
 	if (w->synced >= ticket) {
@@ -1331,6 +1431,14 @@ store_durable_notify(struct store *s, uint64_t ticket,
 int
 store_begin(struct store *s)
 {
+	/* PostgreSQL: the server orders writers; no writer lock here. */
+	if (s->db == NULL) {
+		if (sql_begin(s->conn) == -1) {
+			ss_set_err(s, "begin");
+			return -1;
+		}
+		return 0;
+	}
 	if (s->writer != NULL && !s->locked) {
 		pthread_mutex_lock(&s->writer->lock);
 		s->locked = 1;
@@ -1349,7 +1457,14 @@ store_begin(struct store *s)
 int
 store_commit(struct store *s)
 {
-	int rc = sq_step_done(s, sq_stmt(s, STORE_MOD_CORE, ST_COMMIT),
+	int rc;
+
+	if (s->db == NULL) {
+		if ((rc = sql_commit(s->conn)) == -1)
+			ss_set_err(s, "commit");
+		return rc;
+	}
+	rc = sq_step_done(s, sq_stmt(s, STORE_MOD_CORE, ST_COMMIT),
 	    "commit");
 
 	/* A failed COMMIT leaves the transaction open for a rollback. */
@@ -1361,7 +1476,7 @@ store_commit(struct store *s)
 int
 store_in_transaction(struct store *s)
 {
-	return !sqlite3_get_autocommit(s->db);
+	return sql_in_transaction(s->conn);
 }
 
 int
@@ -1369,6 +1484,13 @@ store_rollback(struct store *s)
 {
 	int rc = 0;
 
+	if (s->db == NULL) {
+		/* A failed COMMIT has ended the transaction already. */
+		if (sql_in_transaction(s->conn) && (rc =
+		    sql_rollback(s->conn)) == -1)
+			ss_set_err(s, "rollback");
+		return rc;
+	}
 	/* A failed statement may already have rolled back. */
 	if (!sqlite3_get_autocommit(s->db))
 		rc = sq_step_done(s, sq_stmt(s, STORE_MOD_CORE, ST_ROLLBACK),
@@ -1401,10 +1523,10 @@ struct setting_out {
 };
 
 static int
-setting_row(sqlite3_stmt *st, void *arg)
+setting_row(struct sql_stmt *st, void *arg)
 {
 	struct setting_out *o = arg;
-	int n = snprintf(o->buf, o->buflen, "%s", sq_col_text(st, 0));
+	int n = snprintf(o->buf, o->buflen, "%s", sql_column_text(st, 0));
 
 	if (n < 0 || (size_t)n >= o->buflen) {
 		snprintf(o->s->err, sizeof(o->s->err), "setting %s: value "
@@ -1418,20 +1540,20 @@ int
 store_setting_get(struct store *s, const char *key, char *buf, size_t buflen)
 {
 	struct setting_out o = { s, key, buf, buflen };
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CORE, ST_SETTING_GET);
+	struct sql_stmt *st = ss_stmt(s, STORE_MOD_CORE, ST_SETTING_GET);
 
-	sq_bind_text(st, 1, key);
-	return sq_row(s, st, "reading setting", setting_row, &o);
+	sql_bind_text(st, 1, key);
+	return ss_row(s, st, "reading setting", setting_row, &o);
 }
 
 int
 store_setting_put(struct store *s, const char *key, const char *value)
 {
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_CORE, ST_SETTING_PUT);
+	struct sql_stmt *st = ss_stmt(s, STORE_MOD_CORE, ST_SETTING_PUT);
 
-	sq_bind_text(st, 1, key);
-	sq_bind_text(st, 2, value);
-	return sq_step_done(s, st, "writing setting");
+	sql_bind_text(st, 1, key);
+	sql_bind_text(st, 2, value);
+	return ss_done(s, st, "writing setting");
 }
 
 /*
@@ -1441,7 +1563,7 @@ store_setting_put(struct store *s, const char *key, const char *value)
 int
 sq_tx_begin(struct store *s, int *own)
 {
-	*own = sqlite3_get_autocommit(s->db);
+	*own = !store_in_transaction(s);
 	return *own ? store_begin(s) : 0;
 }
 
@@ -1460,14 +1582,7 @@ sq_tx_end(struct store *s, int own, int ok)
 		return ok ? 0 : -1;
 	if (ok && store_commit(s) == 0)
 		return 0;
-	if (!ok) {
-		char why[sizeof(s->err)];
-
-		snprintf(why, sizeof(why), "%s", s->err);
-		store_rollback(s);
-		snprintf(s->err, sizeof(s->err), "%s", why);
-	} else
-		store_rollback(s);
+	rollback_keep_err(s);
 	return -1;
 }
 

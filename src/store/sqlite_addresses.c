@@ -5,6 +5,7 @@
  * PostgreSQL, where address_fts is a table with a tsvector instead of
  * FTS5 and the search its own text).
  */
+#include "base/str.h"
 #include "store/sql_store.h"
 #include "store/store.h"
 
@@ -102,6 +103,10 @@ store_address_search(struct store *s, const char *match, size_t limit,
 	    ST_ADDRESS_SEARCH);
 	struct address_rows e = { fn, arg };
 
+	/* PostgreSQL refuses bytes that are not UTF-8; no address holds
+	 * them, so nothing matches (as on SQLite). */
+	if (s->db == NULL && match != NULL && !str_utf8_valid(match))
+		return 0;
 	sql_bind_text(st, 1, match);
 	sql_bind_int64(st, 2, limit ? (int64_t)limit : -1);
 	return ss_rows(s, st, "searching addresses", address_row, &e);

@@ -100,6 +100,11 @@ store_backup(struct store *s, const char *path, int step,
 	sqlite3 *dst = NULL;
 	int rc, in_read = 0;
 
+	if (s->db == NULL) {
+		snprintf(s->err, sizeof(s->err), "a PostgreSQL database is "
+		    "backed up with pg_dump or pg_basebackup");
+		return -1;
+	}
 	if (temp_next_to(path, tmp, sizeof(tmp)) == -1) {
 		snprintf(s->err, sizeof(s->err), "cannot create a file next to "
 		    "%s: %s", path, strerror(errno));
@@ -216,6 +221,11 @@ store_integrity(struct store *s, char *buf, size_t len)
 	const char *v;
 	int rc = -1;
 
+	/* PostgreSQL checks its pages itself (data checksums, amcheck). */
+	if (s->db == NULL) {
+		snprintf(buf, len, "ok");
+		return 0;
+	}
 	if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check(1)", -1, &st,
 	    NULL) != SQLITE_OK) {
 		sq_set_err(s, "integrity check");

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "veche.h"
+#include "store/sql_store.h"
 #include "store/sqlite_internal.h"
 #include "store/store.h"
 #include "store/store_bulk.h"
@@ -705,6 +706,8 @@ store_bulk_begin(struct store *s, size_t n)
 	struct store_bulk *b;
 	int64_t count = 0, marks = 0;
 
+	if (s->db == NULL)      /* PostgreSQL: sql_bulk_pg.c */
+		return sql_bulk_pg_begin(s, calloc(1, sizeof(*b)));
 	if ((b = calloc(1, sizeof(*b))) == NULL) {
 		snprintf(s->err, sizeof(s->err), "out of memory");
 		return NULL;
@@ -826,6 +829,8 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 	size_t i;
 	int ok = 0, geo_done = 0, broken = 0;
 
+	if (s->db == NULL)      /* PostgreSQL: sql_bulk_pg.c */
+		return sql_bulk_pg_end(s, b);
 	if (b == NULL)
 		return 0;
 	s->defer_index = 0;

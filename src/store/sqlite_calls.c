@@ -84,15 +84,26 @@ enum {
 	" k.updated, (SELECT count(*) FROM call_supports s" \
 	" WHERE s.candidate = k.id)"
 
+/*
+ * The reads of every call or candidate, by the limit's text: SQLite's -1
+ * is no limit (the open data dump binds it), PostgreSQL's NULL is.
+ */
+#define EACH_NEW(lim) "SELECT " COLUMNS " FROM calls c" \
+	" ORDER BY c.created DESC, c.id DESC LIMIT " lim
+#define EACH_OLD(lim) "SELECT " COLUMNS " FROM calls c ORDER BY c.id" \
+	" LIMIT " lim
+#define K_EACH(lim) "SELECT " K_COLUMNS " FROM call_candidates k" \
+	" WHERE k.call = ?1 ORDER BY k.id LIMIT " lim
+#define K_ALL(lim) "SELECT " K_COLUMNS " FROM call_candidates k" \
+	" ORDER BY k.call, k.id LIMIT " lim
+
 static const char *const sql[Q__MAX] = {
 	[Q_ADD] = "INSERT INTO calls(post, body, members, requirements, opens,"
 	    " apps_close, discussion_close, decision_due, created) VALUES"
 	    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
 	[Q_GET] = "SELECT " COLUMNS " FROM calls c WHERE c.id = ?1",
-	[Q_EACH_NEW] = "SELECT " COLUMNS " FROM calls c"
-	    " ORDER BY c.created DESC, c.id DESC LIMIT ?1",
-	[Q_EACH_OLD] = "SELECT " COLUMNS " FROM calls c ORDER BY c.id"
-	    " LIMIT ?1",
+	[Q_EACH_NEW] = EACH_NEW("?1"),
+	[Q_EACH_OLD] = EACH_OLD("?1"),
 	[Q_DECIDE] = "UPDATE calls SET decided = ?2, chosen = ?3,"
 	    " reasons = ?4, vote = ?5 WHERE id = ?1 AND decided = 0",
 	[Q_K_ADD] = "INSERT INTO call_candidates(call, \"user\", name,"
@@ -101,10 +112,8 @@ static const char *const sql[Q__MAX] = {
 	    " RETURNING id",
 	[Q_K_GET] = "SELECT " K_COLUMNS " FROM call_candidates k"
 	    " WHERE k.id = ?1",
-	[Q_K_EACH] = "SELECT " K_COLUMNS " FROM call_candidates k"
-	    " WHERE k.call = ?1 ORDER BY k.id LIMIT ?2",
-	[Q_K_ALL] = "SELECT " K_COLUMNS " FROM call_candidates k"
-	    " ORDER BY k.call, k.id LIMIT ?1",
+	[Q_K_EACH] = K_EACH("?2"),
+	[Q_K_ALL] = K_ALL("?1"),
 	[Q_K_EDIT] = "UPDATE call_candidates SET name = ?2, experience = ?3,"
 	    " education = ?4, programme = ?5, updated = ?6"
 	    " WHERE id = ?1 AND state = 0",
@@ -127,8 +136,17 @@ static const char *const sql[Q__MAX] = {
 	    " AS a GROUP BY \"user\" ORDER BY \"user\" LIMIT ?2",
 };
 
-/* PostgreSQL runs every text as written. */
 const struct stmt_table store_calls_stmts = { sql, Q__MAX };
+
+/* PostgreSQL's texts where they differ: the limits above. */
+static const char *const sql_pg[Q__MAX] = {
+	[Q_EACH_NEW] = EACH_NEW("nullif(?1, -1)"),
+	[Q_EACH_OLD] = EACH_OLD("nullif(?1, -1)"),
+	[Q_K_EACH] = K_EACH("nullif(?2, -1)"),
+	[Q_K_ALL] = K_ALL("nullif(?1, -1)"),
+};
+
+const struct stmt_table store_calls_stmts_pg = { sql_pg, Q__MAX };
 
 #define ST(i) ss_stmt(s, STORE_MOD_CALLS, (i))
 

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "veche.h"
+#include "base/str.h"
 #include "store/sql_store.h"
 #include "store/store.h"
 
@@ -65,6 +66,8 @@ enum {
 	ST_READ_BEGIN,
 	ST_READ_END,
 	ST_SEARCH_KEY_LOCK,
+	ST_NEWEST_IDS,
+	ST_WINDOW_IDS,
 	ST__MAX
 };
 
@@ -130,6 +133,17 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_READ_END] = "COMMIT",
 	/* SQLite: the one writer keys a second's reports; never stepped. */
 	[ST_SEARCH_KEY_LOCK] = "SELECT ?1",
+	/* A page of the newest requested and changed after ?1
+	 * (store_report_newest): the time index walked, the rows' times
+	 * read, nothing else. */
+	[ST_NEWEST_IDS] = "SELECT id FROM reports INDEXED BY reports_requested "
+	    "WHERE requested > ?1 AND requested >= ?2 AND requested <= ?3 "
+	    "AND updated > ?1 "
+	    "ORDER BY requested DESC, id DESC LIMIT ?4 OFFSET ?5",
+	/* The same without an instant: the covering index alone. */
+	[ST_WINDOW_IDS] = "SELECT id FROM reports INDEXED BY reports_requested "
+	    "WHERE requested >= ?1 AND requested <= ?2 "
+	    "ORDER BY requested DESC, id DESC LIMIT ?3 OFFSET ?4",
 };
 
 const struct stmt_table store_reports_stmts = { stmt_sql, ST__MAX };
@@ -184,6 +198,12 @@ static const char *const stmt_pg[ST__MAX] = {
 	[ST_SEARCH_KEY_LOCK] = "SELECT pg_advisory_xact_lock("
 	    SEARCH_KEY_LOCK_CLASS ", CAST(CAST(?1 AS BIGINT) % 2147483647 "
 	    "AS INTEGER))",
+	[ST_NEWEST_IDS] = "SELECT id FROM reports WHERE requested > ?1 AND "
+	    "requested >= ?2 AND requested <= ?3 AND updated > ?1 "
+	    "ORDER BY requested DESC, id DESC LIMIT ?4 OFFSET ?5",
+	[ST_WINDOW_IDS] = "SELECT id FROM reports WHERE "
+	    "requested >= ?1 AND requested <= ?2 "
+	    "ORDER BY requested DESC, id DESC LIMIT ?3 OFFSET ?4",
 };
 
 const struct stmt_table store_reports_stmts_pg = { stmt_pg, ST__MAX };
@@ -1175,6 +1195,10 @@ store_report_query(struct store *s, const struct report_query *q,
 		bits |= 1u << QF_AFTER_ID;
 	if ((unsigned)q->order >= ORDER__MAX)
 		return -1;
+	/* PostgreSQL refuses words that are not UTF-8; no report's text
+	 * holds them, so nothing matches (SQLite's answer). */
+	if (pg && q->text != NULL && !str_utf8_valid(q->text))
+		return 0;
 	if (pg ? (st = query_pg(s, bits, q->order)) == NULL :
 	    (shape.lite = query_stmt(s, bits, q->order)) == NULL)
 		return -1;
@@ -1275,6 +1299,28 @@ store_report_rows(struct store *s, const int64_t *ids, size_t n,
 	    ST_READ_END), "ending a read") == -1)
 		return -1;
 	return ret;
+}
+
+int
+store_report_newest(struct store *s, int64_t after, int64_t start,
+    int64_t end, size_t offset, size_t limit, int64_t *ids, size_t *n)
+{
+	struct sql_stmt *st = ss_stmt(s, STORE_MOD_REPORTS,
+	    after == INT64_MIN ? ST_WINDOW_IDS : ST_NEWEST_IDS);
+	struct sq_ids r = { ids, limit, n };
+	int i = 1;
+
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	if (after != INT64_MIN)
+		sql_bind_int64(st, i++, after);
+	sql_bind_int64(st, i++, start);
+	sql_bind_int64(st, i++, end);
+	sql_bind_int64(st, i++, (int64_t)limit);
+	sql_bind_int64(st, i, (int64_t)offset);
+	return ss_rows(s, st, "reading the newest reports", ss_ids_row, &r) ==
+	    -1 ? -1 : 0;
 }
 
 /* What update_row hands an update to. */

@@ -248,19 +248,21 @@ _Static_assert(Q__MAX <= STORE_MOD_STMTS, "too many social statements");
 
 /*
  * The comment reads, by the columns and the limit's text (SQLite's -1 is
- * no limit; PostgreSQL's NULL is).
+ * no limit; PostgreSQL's NULL is).  A mask of states is cast: PostgreSQL
+ * would type it as the INTEGER it shifts, and "every state" (0xFFFFFFFF)
+ * does not fit one.
  */
 #define COMMENT_EACH(cols, lim) "SELECT " cols " FROM comments" \
 	" WHERE subject_kind = ?1 AND subject = ?2 AND status = ?3" \
 	" ORDER BY id LIMIT " lim
 #define COMMENT_RECENT(cols, lim) "SELECT " cols " FROM comments" \
-	" WHERE ((?1 >> status) & 1) = 1 ORDER BY id DESC LIMIT " lim
+	" WHERE ((CAST(?1 AS BIGINT) >> status) & 1) = 1 ORDER BY id DESC LIMIT " lim
 #define COMMENT_FLAGGED(cols, lim) "SELECT " cols " FROM comments" \
 	" WHERE status = 0 AND EXISTS (SELECT 1 FROM comment_flags f" \
 	" WHERE f.comment = comments.id)" \
 	" ORDER BY wflags DESC, flags DESC, id DESC LIMIT " lim
 #define USER_COMMENTS(cols, lim) "SELECT " cols " FROM comments" \
-	" WHERE \"user\" = ?1 AND ((?2 >> status) & 1) = 1" \
+	" WHERE \"user\" = ?1 AND ((CAST(?2 AS BIGINT) >> status) & 1) = 1" \
 	" ORDER BY id DESC LIMIT " lim
 #define COMMENT_GET(cols) "SELECT " cols " FROM comments WHERE id = ?1"
 
@@ -270,9 +272,9 @@ _Static_assert(Q__MAX <= STORE_MOD_STMTS, "too many social statements");
 	"c.subject, c.body, c.reason, c.moderator FROM comment_appeals a " \
 	"JOIN comments c ON c.id = a.comment"
 #define APPEAL_BY_USER(lim) "SELECT " APPEAL_COLUMNS " WHERE a.\"user\" =" \
-	" ?1 AND ((?2 >> a.state) & 1) = 1 ORDER BY a.id DESC LIMIT " lim
+	" ?1 AND ((CAST(?2 AS BIGINT) >> a.state) & 1) = 1 ORDER BY a.id DESC LIMIT " lim
 #define APPEAL_QUEUE(lim) "SELECT " APPEAL_COLUMNS " WHERE" \
-	" ((?1 >> a.state) & 1) = 1 ORDER BY a.id LIMIT " lim
+	" ((CAST(?1 AS BIGINT) >> a.state) & 1) = 1 ORDER BY a.id LIMIT " lim
 
 /* The subject of a published comment about to be marked. */
 #define COMMENT_SUBJECT "SELECT subject_kind, subject FROM comments" \

@@ -116,6 +116,7 @@ enum {
 	W_HISTORY,
 	W_DUE,
 	W_QUEUE,
+	W_COUNTS,
 	W_AUDIT_LOCK,
 	W_AUDIT_LAST,
 	W_AUDIT_INSERT,
@@ -173,6 +174,11 @@ static const char *const sql[W__MAX] = {
 	[W_HISTORY] = HISTORY_SQL("?2"),
 	[W_DUE] = DUE_SQL("?3"),
 	[W_QUEUE] = QUEUE_SQL("instr", "?2", "?5"),
+	/* A range of the reports_due index: no table row is read. */
+	[W_COUNTS] = "SELECT count(*), coalesce(sum(CASE WHEN " WF_DUE
+	    " < ?1 THEN 1 ELSE 0 END), 0), coalesce(sum(CASE WHEN " WF_DUE
+	    " >= ?1 AND " WF_DUE " < ?2 THEN 1 ELSE 0 END), 0) FROM reports "
+	    "WHERE " WF_DUE " > -1",
 	/* SQLite: BEGIN IMMEDIATE already serialises appends. */
 	[W_AUDIT_LOCK] = "SELECT 1",
 	[W_AUDIT_LAST] = "SELECT id, hash FROM audit_log ORDER BY id DESC "
@@ -487,6 +493,32 @@ store_wf_due(struct store *s, const char *agency, int64_t before,
 	sql_bind_int64(st, 2, before);
 	bind_limit(st, 3, limit);
 	return records_from(s, st, 0, 0, fn, arg);
+}
+
+/* The three counts of store_wf_counts, from its one row. */
+static int
+counts_row(struct sql_stmt *st, void *arg)
+{
+	int64_t *n = arg;
+
+	n[0] = sql_column_int64(st, 0);
+	n[1] = sql_column_int64(st, 1);
+	n[2] = sql_column_int64(st, 2);
+	return 0;
+}
+
+int
+store_wf_counts(struct store *s, int64_t now, int64_t soon, int64_t n[3])
+{
+	struct sql_stmt *st;
+
+	n[0] = n[1] = n[2] = 0;
+	if ((st = ST(W_COUNTS)) == NULL)
+		return -1;
+	sql_bind_int64(st, 1, now);
+	sql_bind_int64(st, 2, soon);
+	return ss_row(s, st, "counting open reports", counts_row, n) == -1 ?
+	    -1 : 0;
 }
 
 int

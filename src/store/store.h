@@ -27,10 +27,15 @@ struct store;
 
 /*
  * Open (creating if needed) the database at path (":memory:" for a private
- * in-memory one), apply pending migrations and prepare statements.  Returns
- * the connection or NULL with a message in err.  Free with store_close.
+ * in-memory one), apply pending migrations and prepare statements.  A
+ * postgresql:// or postgres:// URL opens that PostgreSQL database instead
+ * (docs/scaling.md); each store is one connection.  Returns the
+ * connection or NULL with a message in err.  Free with store_close.
  */
 struct store *store_open(const char *path, char *err, size_t errlen);
+
+/* Whether db names a PostgreSQL database (a URL) rather than a file. */
+int store_is_url(const char *db);
 
 /* Close and free.  Accepts NULL. */
 void store_close(struct store *s);
@@ -310,6 +315,17 @@ int store_report_query(struct store *s, const struct report_query *q,
  * fn's non-zero result, or -1.  Each row is read by its key: no sort, no
  * list to parse (issue 11: a page of the map's index).
  */
+/*
+ * The ids of the reports requested and changed after `after` (INT64_MIN:
+ * any) and requested from start to end, newest first (time of request,
+ * then id), from offset, at most limit into ids, their number in *n: the
+ * time index walked and only the rows' times read, none without `after`
+ * (issue 11: an updated_after poll's page when that many were requested
+ * since; the newest of a period).  Returns 0 or -1.
+ */
+int store_report_newest(struct store *s, int64_t after, int64_t start,
+    int64_t end, size_t offset, size_t limit, int64_t *ids, size_t *n);
+
 int store_report_rows(struct store *s, const int64_t *ids, size_t n,
     int (*fn)(const struct report *, void *), void *arg);
 

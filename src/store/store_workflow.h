@@ -69,6 +69,14 @@ int store_wf_due(struct store *s, const char *agency, int64_t before,
     size_t limit, int (*fn)(const struct wf_record *, void *), void *arg);
 
 /*
+ * Open reports (submitted, registered, in progress): n[0] all of them,
+ * n[1] those whose running deadline is before now, n[2] those whose
+ * running deadline is in [now, soon).  0, or -1 (db_error).
+ */
+int store_wf_counts(struct store *s, int64_t now, int64_t soon,
+    int64_t n[3]);
+
+/*
  * Open reports (submitted, registered, in progress) matching q: those
  * the reporter reopened first, then by their running deadline, earliest
  * (most overdue) first; records carry service_code.

@@ -9,13 +9,22 @@ wrote to stderr during that test is printed after it, and a server that
 does not stop cleanly (or whose sanitizers complained) fails the class.
 
 Environment: VECHE_BIN, the binary to test (default ../../build/veche).
+VECHE_TEST_ENGINE=pg runs every Server on PostgreSQL instead of a SQLite
+file: a database of its own (CREATE DATABASE t_<pid>_<n>) on the server
+whose URL is in $VECHE_PG_DIR/url (the ctest fixture `pg`, scripts/pg.sh),
+dropped at cleanup.  Tests read tables through Server.sql, which speaks to
+either engine; the few about the SQLite file itself are marked
+@sqlite_only (docs/testing.md).
 """
+import atexit
 import http.client
+import itertools
 import json
 import os
 import re
 import select
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -33,6 +42,144 @@ REQUEST_TIMEOUT = 60      # seconds per HTTP request (ASan builds are slow)
 MAX_BODY = 8 * 1024 * 1024
 JURISDICTION = "testgrad"
 SEED_DAYS = 120          # seeded reports spread over this many days
+
+# Which store the servers run on: "sqlite" (a file) or "pg" (PostgreSQL).
+ENGINE = os.environ.get("VECHE_TEST_ENGINE", "sqlite")
+if ENGINE not in ("sqlite", "pg"):
+    raise RuntimeError("VECHE_TEST_ENGINE=%r: say sqlite or pg" % ENGINE)
+PG = ENGINE == "pg"
+PG_DUMP = os.path.join(os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin"),
+                       "pg_dump")
+
+
+def sqlite_only(why):
+    """Skip a test (or class) on PostgreSQL: it is about the SQLite file."""
+    return unittest.skipUnless(ENGINE == "sqlite", "SQLite only: " + why)
+
+
+def pg_fixture_url():
+    """The URL of the PostgreSQL the ctest fixture started."""
+    folder = os.environ.get("VECHE_PG_DIR")
+    if not folder:
+        raise unittest.SkipTest("VECHE_PG_DIR unset: run through ctest, "
+                                "whose pg fixture starts PostgreSQL")
+    with open(os.path.join(folder, "url"), encoding="utf-8") as f:
+        return f.read().strip()
+
+
+def psql(url, script):
+    """Run SQL text through psql on url; returns its unaligned output."""
+    p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v",
+                        "ON_ERROR_STOP=1", "-d", url, "-f", "-"],
+                       input=script.encode("utf-8"), capture_output=True,
+                       timeout=120)
+    if p.returncode != 0:
+        raise RuntimeError("psql: %s\n%s" % (
+            p.stderr.decode("utf-8", "replace"), script[:2000]))
+    return p.stdout.decode("utf-8")
+
+
+_pg_names = itertools.count(1)
+_pg_dropped = set()
+
+
+def pg_create_database():
+    """A fresh, empty database on the fixture's server: its URL."""
+    base = pg_fixture_url()
+    name = "t_%d_%d" % (os.getpid(), next(_pg_names))
+    psql(base, "DROP DATABASE IF EXISTS %s WITH (FORCE);\n"
+               "CREATE DATABASE %s;" % (name, name))
+    url = re.sub(r"/veche\?", "/%s?" % name, base, count=1)
+    if url == base:
+        raise RuntimeError("cannot name a database in %r" % base)
+    atexit.register(pg_drop_database, url)
+    return url
+
+
+def pg_drop_database(url):
+    """Drop url's database, ending its sessions first; once."""
+    if url in _pg_dropped:
+        return
+    _pg_dropped.add(url)
+    name = re.search(r"/(t_\d+_\d+)\?", url).group(1)
+    psql(pg_fixture_url(), "DROP DATABASE IF EXISTS %s WITH (FORCE);" % name)
+
+
+def new_database(folder, name):
+    """What --db names for a second, empty database: a file `name` in
+    folder on SQLite, a database of its own on PostgreSQL."""
+    return pg_create_database() if PG else os.path.join(folder, name)
+
+
+def folder_args(folder):
+    """The folders serve needs named on PostgreSQL (photos, open data),
+    under folder; none on SQLite, where they sit next to the file."""
+    if not PG:
+        return []
+    return ["--media", os.path.join(folder, "media"),
+            "--data-dir", os.path.join(folder, "opendata")]
+
+
+def _pg_literal(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return "'\\x%s'::bytea" % bytes(v).hex()
+    return "'%s'" % str(v).replace("'", "''")
+
+
+def _pg_bind(query, params):
+    """query with each ? outside quotes replaced by params' literal."""
+    out, it, quote = [], iter(params), None
+    for ch in query:
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "?":
+            ch = _pg_literal(next(it))
+        out.append(ch)
+    return "".join(out)
+
+
+_BYTEA = re.compile(r"\\x(?:[0-9a-f]{2})*")
+
+
+def _pg_value(v):
+    # As SQLite's module gives them: flags as 1/0, blobs as bytes.
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, str) and _BYTEA.fullmatch(v):
+        return bytes.fromhex(v[2:])
+    return v
+
+
+def sql_rows(db, query, params=()):
+    """Run one statement on db (a SQLite path or a PostgreSQL URL) and
+    return its rows as tuples (a write's RETURNING rows, or [])."""
+    if not db.startswith(("postgresql:", "postgres:")):
+        c = sqlite3.connect(db, timeout=30)
+        try:
+            rows = c.execute(query, tuple(params)).fetchall()
+            c.commit()
+            return rows
+        finally:
+            c.close()
+    q = _pg_bind(query.strip().rstrip(";"), params)
+    head = q.split(None, 1)[0].upper()
+    writes = re.search(r"\b(INSERT|UPDATE|DELETE)\b", q, re.I)
+    if head in ("SELECT", "VALUES") or (head == "WITH" and not writes):
+        q = "SELECT row_to_json(q)::text FROM (%s) q" % q
+    elif re.search(r"\bRETURNING\b", q, re.I):
+        q = "WITH q AS (%s) SELECT row_to_json(q)::text FROM q" % q
+    out = psql(db, q + ";\n")
+    return [tuple(_pg_value(v) for _, v in
+                  json.loads(line, object_pairs_hook=list))
+            for line in out.splitlines() if line]
 
 
 def square(lon0, lat0, lon1, lat1):
@@ -170,7 +317,14 @@ class Server:
         self.clock_path = os.path.join(self.dir, "clock")
         self.env = dict(TEST_ENV, VECHE_CLOCK="file:" + self.clock_path)
         self.set_clock(epoch_of(clock or DEFAULT_CLOCK))
-        self.db = os.path.join(self.dir, "veche.db")
+        self.engine = ENGINE
+        self.db = pg_create_database() if PG else \
+            os.path.join(self.dir, "veche.db")
+        self.own_db = self.db       # dropped at cleanup on PostgreSQL
+        # On PostgreSQL there is no file to put photos and open data next
+        # to: serve is told where they live.
+        self.media = os.path.join(self.dir, "media")
+        self.data_dir = os.path.join(self.dir, "opendata")
         self.city_path = os.path.join(self.dir, "city.json")
         self.stderr_path = os.path.join(self.dir, "server.stderr")
         self.proc = None
@@ -187,6 +341,55 @@ class Server:
         if seed_reports:
             self.cli("seed", "--db", self.db, "--reports",
                      str(seed_reports), "--days", str(SEED_DAYS), "--seed", "7")
+
+    def sql(self, query, params=()):
+        """One statement on this server's database, either engine; its
+        rows as tuples.  Write ? for parameters; keep to SQL both engines
+        speak."""
+        return sql_rows(self.db, query, params)
+
+    def sql_value(self, query, params=()):
+        """The first column of sql's only row."""
+        rows = self.sql(query, params)
+        if len(rows) != 1:
+            raise AssertionError("%d rows from %s" % (len(rows), query))
+        return rows[0][0]
+
+    def has_table(self, name):
+        """Whether the database holds a table called name."""
+        if PG:
+            q = ("SELECT count(*) FROM information_schema.tables WHERE "
+                 "table_schema = current_schema() AND table_name = ?")
+        else:
+            q = "SELECT count(*) FROM sqlite_schema WHERE name = ?"
+        return self.sql_value(q, (name,)) > 0
+
+    def stored_bytes(self):
+        """Everything the database keeps, as bytes: the SQLite file and
+        its journals, or pg_dump's text of the PostgreSQL database."""
+        if PG:
+            p = subprocess.run([PG_DUMP, "--no-owner", "-d", self.db],
+                               capture_output=True, timeout=120)
+            if p.returncode != 0:
+                raise RuntimeError("pg_dump: %s" % p.stderr.decode())
+            return p.stdout
+        raw = b""
+        for f in sorted(os.listdir(self.dir)):
+            if f.startswith(os.path.basename(self.db)):
+                with open(os.path.join(self.dir, f), "rb") as fh:
+                    raw += fh.read()
+        return raw
+
+    def serve_command(self, *extra):
+        """The veche serve command line for this database (extra last)."""
+        args = [VECHE_BIN, "serve", "--db", self.db]
+        if PG:
+            given = set(self.serve_args) | set(extra)
+            if "--media" not in given:
+                args += ["--media", self.media]
+            if "--data-dir" not in given:
+                args += ["--data-dir", self.data_dir]
+        return args + list(extra)
 
     def set_clock(self, t):
         """Set veche's clock to Unix time t; it runs on from there."""
@@ -230,8 +433,8 @@ class Server:
         self._started = True
         self.stderr_file = open(self.stderr_path, "ab")
         self.proc = subprocess.Popen(
-            [VECHE_BIN, "serve", "--db", self.db, "--listen",
-             "127.0.0.1:0", "--threads", "4"] + self.serve_args,
+            self.serve_command("--listen", "127.0.0.1:0", "--threads", "4",
+                               *self.serve_args),
             stdout=subprocess.PIPE, stderr=self.stderr_file, env=self.env)
         deadline = time.monotonic() + START_TIMEOUT
         line = b""
@@ -309,6 +512,8 @@ class Server:
             return 0
 
     def cleanup(self):
+        if PG:
+            pg_drop_database(self.own_db)
         self.tmp.cleanup()
 
     # Accounts (veche user ...), keys and the audit log

@@ -14,7 +14,7 @@ import sqlite3
 import unittest
 
 from harness import (Server, Session, WEST_POINT, encode_query, multipart,
-                     report_fields)
+                     report_fields, sqlite_only)
 from test_edges import CSRF, png
 from test_delivery import MAIL_CITY, FAST, Mailbox, smtp_controller, wait_for
 
@@ -178,16 +178,12 @@ class TestAccounts(MailServerCase):
         self.assertIn('href="/reports/%d"' % rid2, page)
         self.assertIn('href="/reports/%d"' % rid3, page)
         # One link from a report to its account: the report's column.
-        db = sqlite3.connect(self.server.db, timeout=30)
-        owners = db.execute("SELECT DISTINCT reporter_user FROM reports "
-                            "WHERE id IN (?, ?, ?)",
-                            (rid, rid2, rid3)).fetchall()
+        owners = self.server.sql("SELECT DISTINCT reporter_user FROM "
+                                 "reports WHERE id IN (?, ?, ?)",
+                                 (rid, rid2, rid3))
         self.assertEqual(len(owners), 1)
         self.assertIsNotNone(owners[0][0])
-        self.assertIsNone(db.execute(
-            "SELECT name FROM sqlite_schema WHERE name = 'user_reports'")
-            .fetchone())
-        db.close()
+        self.assertFalse(self.server.has_table("user_reports"))
         self.assertIn("Подано", page)
 
         # The reporter's receipt: both parts, names, local dates, links.
@@ -274,25 +270,17 @@ class TestAccounts(MailServerCase):
         r = s.get("/reports/%d" % rid)
         self.assertEqual(r.status, 200)
         self.assertIn("Яма у подъезда 3", r.text())
-        db = sqlite3.connect(self.server.db, timeout=30)
-        self.assertEqual(db.execute("SELECT count(*) FROM reports WHERE id "
-                                    "IN (?, ?)", (rid, rid2)).fetchone(),
-                         (2,))
-        self.assertEqual(db.execute("SELECT count(*) FROM report_contacts "
-                                    "WHERE report = ?", (rid,)).fetchone(),
-                         (0,))
+        sql = self.server.sql
+        self.assertEqual(sql("SELECT count(*) FROM reports WHERE id "
+                             "IN (?, ?)", (rid, rid2)), [(2,)])
+        self.assertEqual(sql("SELECT count(*) FROM report_contacts "
+                             "WHERE report = ?", (rid,)), [(0,)])
         # The link is cleared, not left to an id a new account may get.
-        self.assertEqual(db.execute("SELECT count(*) FROM reports WHERE "
-                                    "reporter_user IS NOT NULL AND id IN "
-                                    "(?, ?, ?)", (rid, rid2, rid3))
-                         .fetchone(), (0,))
-        db.close()
+        self.assertEqual(sql("SELECT count(*) FROM reports WHERE "
+                             "reporter_user IS NOT NULL AND id IN "
+                             "(?, ?, ?)", (rid, rid2, rid3)), [(0,)])
         self.server.stop()
-        raw = b""
-        import glob
-        for f in glob.glob(self.server.db + "*"):
-            with open(f, "rb") as fh:
-                raw += fh.read()
+        raw = self.server.stored_bytes()
         for secret in (EMAIL, NAME, "+79990001122"):
             self.assertNotIn(secret.encode("utf-8"), raw, secret)
         self.server.start()
@@ -548,12 +536,8 @@ class TestConfirmReports(MailServerCase):
                       csrf=False)
 
     def count(self, text):
-        db = sqlite3.connect(self.server.db, timeout=30)
-        try:
-            return db.execute("SELECT count(*) FROM reports WHERE "
-                              "description = ?", (text,)).fetchone()[0]
-        finally:
-            db.close()
+        return self.server.sql_value("SELECT count(*) FROM reports WHERE "
+                                     "description = ?", (text,))
 
     def test_held_until_confirmed(self):
         s = Session(self)
@@ -624,15 +608,11 @@ class TestConfirmReports(MailServerCase):
                          ).group(1)
 
         def rows():
-            db = sqlite3.connect(self.server.db, timeout=30)
-            try:
-                return (db.execute("SELECT count(*) FROM held_reports WHERE "
-                                   "photos LIKE ?", ("%" + photo + "%",)
-                                   ).fetchone()[0],
-                        db.execute("SELECT count(*) FROM photos WHERE id = ?",
-                                   (photo,)).fetchone()[0])
-            finally:
-                db.close()
+            return (self.server.sql_value(
+                        "SELECT count(*) FROM held_reports WHERE photos "
+                        "LIKE ?", ("%" + photo + "%",)),
+                    self.server.sql_value(
+                        "SELECT count(*) FROM photos WHERE id = ?", (photo,)))
 
         self.assertEqual(rows(), (1, 1))
         self.server.advance(7 * 86400 + 1)
@@ -640,6 +620,8 @@ class TestConfirmReports(MailServerCase):
         wait_for("the photo files' removal", lambda: not kept & listed())
         self.assertEqual(Session(self).get(link).status, 404)
 
+@sqlite_only("accounts migration 5 rewrites SQLite databases made before "
+             "it; PostgreSQL's schema starts after it")
 class TestReporterLinkMigration(unittest.TestCase):
     """A database from before accounts migration 5 kept the link from a
     report to its account twice (user_reports and reports.reporter_user);

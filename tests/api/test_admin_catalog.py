@@ -6,7 +6,6 @@ and routing see it on the next request), and bad input is refused with 400
 naming the field, writing nothing.
 """
 import json
-import sqlite3
 import unittest
 
 from harness import (EAST_POINT, OUTSIDE_POINT, ServerTestCase, Session,
@@ -25,11 +24,9 @@ class TestAdminCatalog(ServerTestCase):
         self.root = Session(self, "root")
 
     def audit(self, action):
-        with sqlite3.connect("file:%s?mode=ro" % self.server.db,
-                             uri=True) as db:
-            return db.execute(
-                "SELECT object, before, after, actor_name FROM audit_log "
-                "WHERE action = ? ORDER BY id", (action,)).fetchall()
+        return self.server.sql(
+            "SELECT object, before, after, actor_name FROM audit_log "
+            "WHERE action = ? ORDER BY id", (action,))
 
     def heating_at(self, point):
         rid = self.create(report_fields("heating", point,
@@ -253,10 +250,8 @@ class TestAdminCatalog(ServerTestCase):
             "title_en": "Details needed", "text_en": "Give the address."})
         self.assertEqual(r.status, 303, r)
         self.assertEqual(r.headers["Location"], "/admin/templates?done=saved")
-        with sqlite3.connect("file:%s?mode=ro" % self.server.db,
-                             uri=True) as db:
-            tid = db.execute("SELECT id FROM answer_templates WHERE "
-                             "title_ru = 'Нужны уточнения'").fetchone()[0]
+        tid = self.server.sql_value("SELECT id FROM answer_templates WHERE "
+                                    "title_ru = 'Нужны уточнения'")
         # The desk offers it at once.
         rid = self.create(report_fields("pothole", description="Яма"))
         roads = Session(self, "op")

@@ -24,6 +24,7 @@ class TestCacheFollowsOthers(ServerTestCase):
         # process (another server, the command line) has.
         cls.other = Server()
         cls.other.db = cls.server.db
+        cls.other.media = cls.server.media
         try:
             cls.other.start()
         except Exception:

@@ -14,7 +14,6 @@ refused naming the field.
 import datetime as dt
 import json
 import os
-import sqlite3
 import tempfile
 import unittest
 
@@ -35,13 +34,8 @@ class CallsTest(ServerTestCase):
         cls.server.create_user("moder1", "moderator")
         for u in ("cand1", "cand2", "cand3", "cit1", "cit2"):
             cls.server.create_user(u, "citizen")
-        db = sqlite3.connect(cls.server.db, timeout=30)
-        try:
-            db.execute("UPDATE users SET email = ? WHERE login = 'cand1'",
+        cls.server.sql("UPDATE users SET email = ? WHERE login = 'cand1'",
                        (SECRET_EMAIL,))
-            db.commit()
-        finally:
-            db.close()
 
     # Helpers
 
@@ -112,13 +106,9 @@ class CallsTest(ServerTestCase):
             headers={"Accept": "application/json"})
 
     def audit(self, obj):
-        db = sqlite3.connect(self.server.db, timeout=30)
-        try:
-            return [r[0] for r in db.execute(
-                "SELECT action FROM audit_log WHERE object = ? ORDER BY id",
-                (obj,))]
-        finally:
-            db.close()
+        return [r[0] for r in self.server.sql(
+            "SELECT action FROM audit_log WHERE object = ? ORDER BY id",
+            (obj,))]
 
     # Tests
 

@@ -14,7 +14,6 @@ import os
 import pty
 import re
 import select
-import sqlite3
 import subprocess
 import unittest
 
@@ -107,10 +106,8 @@ class CitizenCase(ServerTestCase):
         return r.json()
 
     def events(self, rid):
-        with sqlite3.connect(self.server.db, timeout=30) as db:
-            rows = db.execute("SELECT type FROM events WHERE report = ? "
-                              "ORDER BY id", (rid,)).fetchall()
-        db.close()
+        rows = self.server.sql("SELECT type FROM events WHERE report = ? "
+                               "ORDER BY id", (rid,))
         return [t for (t,) in rows]
 
     def not_fixed(self, browser, rid):
@@ -147,11 +144,9 @@ class TestNotFixed(CitizenCase):
         self.assertEqual(self.events(rid)[-1], "report.reopened")
         rc, out = self.server.audit_verify()
         self.assertEqual(rc, 0, out)
-        with sqlite3.connect(self.server.db, timeout=30) as db:
-            act = db.execute("SELECT action, actor_name FROM audit_log "
-                             "ORDER BY id DESC LIMIT 1").fetchone()
-        db.close()
-        self.assertEqual(act, ("report.reopen", "reporter (token)"))
+        act = self.server.sql("SELECT action, actor_name FROM audit_log "
+                              "ORDER BY id DESC LIMIT 1")
+        self.assertEqual(act[0], ("report.reopen", "reporter (token)"))
         # The desk: the reopened report first, marked, before the older
         # report whose deadline comes earlier.
         op = Session(self, "op-roads")
@@ -460,10 +455,9 @@ class TestComments(CitizenCase):
                        headers={"Accept": "text/html"}).text()
         flagged = page.split('id="flagged"')[1].split("</ul>")[0]
         self.assertIn("Комментарий для голосования", flagged)
-        with sqlite3.connect(self.server.db, timeout=30) as db:
-            self.assertEqual(db.execute(
-                "SELECT count(*) FROM comment_flags WHERE comment = ?",
-                (cid,)).fetchone(), (1,))
+        self.assertEqual(self.server.sql(
+            "SELECT count(*) FROM comment_flags WHERE comment = ?",
+            (cid,)), [(1,)])
 
     def test_flag_reaches_the_moderator(self):
         b = Browser(self)

@@ -8,7 +8,6 @@ reputation never counting in a proposal's supports, the text engine's
 a moderator hiding with a reason audited and shown to the author, and bad
 input refused naming the field.
 """
-import sqlite3
 import unittest
 
 from harness import ServerTestCase, Session
@@ -152,10 +151,9 @@ class CommentsTest(ServerTestCase):
                      {"reason": "Реклама, п. 3 правил"})
         self.assertIn(r.status, (303, 200), r)
         self.assertEqual(self.listed("proposal:%d" % pid), [])
-        with sqlite3.connect(self.server.db, timeout=30) as db:
-            rows = db.execute("SELECT action, actor_name, after FROM audit_log "
-                              "WHERE object = ?",
-                              ("comment:%d" % cid,)).fetchall()
+        rows = self.server.sql("SELECT action, actor_name, after FROM "
+                               "audit_log WHERE object = ?",
+                               ("comment:%d" % cid,))
         self.assertEqual(len(rows), 1)
         self.assertEqual(rows[0][:2], ("comment.hide", "cmod"))
         self.assertIn("reason=Реклама", rows[0][2])
@@ -168,9 +166,8 @@ class CommentsTest(ServerTestCase):
         self.assertNotIn("Спам спам спам", page)
 
     def user_id(self, login):
-        with sqlite3.connect(self.server.db, timeout=30) as db:
-            return db.execute("SELECT id FROM users WHERE login = ?",
-                              (login,)).fetchone()[0]
+        return self.server.sql_value("SELECT id FROM users WHERE login = ?",
+                                     (login,))
 
     def test_bad_input_names_the_field(self):
         s = Session(self, "author1")
@@ -213,8 +210,7 @@ class AppealsTest(test_accounts.MailServerCase):
         for login, role in (("moda", "moderator"), ("modb", "moderator"),
                             ("appellant", "citizen"), ("other", "citizen")):
             cls.server.create_user(login, role)
-        with sqlite3.connect(cls.server.db, timeout=30) as db:
-            db.execute("UPDATE users SET email = ? WHERE login = ?",
+        cls.server.sql("UPDATE users SET email = ? WHERE login = ?",
                        (MAIL, "appellant"))
 
     form = CommentsTest.form
@@ -233,10 +229,9 @@ class AppealsTest(test_accounts.MailServerCase):
         return pid, cid
 
     def audit(self, cid):
-        with sqlite3.connect(self.server.db, timeout=30) as db:
-            return db.execute("SELECT action, actor_name, after FROM "
-                              "audit_log WHERE object = ? ORDER BY id",
-                              ("comment:%d" % cid,)).fetchall()
+        return self.server.sql("SELECT action, actor_name, after FROM "
+                               "audit_log WHERE object = ? ORDER BY id",
+                               ("comment:%d" % cid,))
 
     def test_appeal_restored_by_another_moderator_and_mailed(self):
         s = Session(self, "appellant")
@@ -333,16 +328,14 @@ class AppealsTest(test_accounts.MailServerCase):
         self.assertEqual(r.status, 201, r)
         aid = r.json()["id"]
         # With moda disabled modb is the only moderator: modb decides.
-        with sqlite3.connect(self.server.db, timeout=30) as db:
-            db.execute("UPDATE users SET disabled = 1 WHERE login = 'moda'")
+        self.server.sql("UPDATE users SET disabled = 1 WHERE login = 'moda'")
         try:
             r = Session(self, "modb").post(
                 "/desk/appeals/%d/uphold" % aid,
                 {"reason": "Ссылка на магазин, п. 3 правил"})
         finally:
-            with sqlite3.connect(self.server.db, timeout=30) as db:
-                db.execute("UPDATE users SET disabled = 0 "
-                           "WHERE login = 'moda'")
+            self.server.sql("UPDATE users SET disabled = 0 "
+                            "WHERE login = 'moda'")
         self.assertEqual(r.status, 303, r)
         self.assertEqual(self.listed("proposal:%d" % pid), [])
         page = s.get("/people/%d" % self.user_id("other")).text()

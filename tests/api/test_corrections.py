@@ -10,7 +10,6 @@ alone and then suggested.
 """
 import os
 import random
-import sqlite3
 import unittest
 import urllib.parse
 
@@ -114,12 +113,10 @@ class TestCorrections(StaffCase):
                                          "service_code": "pothole"})
         self.assertEqual(r.status, 303, r)
         self.assertEqual(self.day(boss), before)
-        with sqlite3.connect("file:%s?mode=ro" % self.server.db,
-                             uri=True) as db:
-            rows = db.execute(
-                "SELECT actor_name, before, after FROM audit_log WHERE "
-                "action = 'post.correct' AND object = ? ORDER BY id",
-                ("post:%d" % post["id"],)).fetchall()
+        rows = self.server.sql(
+            "SELECT actor_name, before, after FROM audit_log WHERE "
+            "action = 'post.correct' AND object = ? ORDER BY id",
+            ("post:%d" % post["id"],))
         self.assertEqual(rows, [
             ("mod", "sentiment=%s service=" % was,
              "sentiment=%s service=pothole" % to),

@@ -12,7 +12,6 @@ import email.policy
 import hashlib
 import hmac
 import json
-import sqlite3
 import sys
 import threading
 import time
@@ -459,12 +458,9 @@ def mail_server(emails=None, **server_args):
         if emails:
             for login in emails:
                 server.create_user(login, "citizen")
-            db = sqlite3.connect(server.db, timeout=30)
             for login, addr in emails.items():
-                db.execute("UPDATE users SET email = ? WHERE login = ?",
+                server.sql("UPDATE users SET email = ? WHERE login = ?",
                            (addr, login))
-            db.commit()
-            db.close()
         yield server, box
         assert server.stop() == 0
     finally:
@@ -544,11 +540,8 @@ class TestMail(unittest.TestCase):
             # The agency answers (done in the database: the workflow
             # routes are another module), and the event is recorded.
             answer = "Яма заделана 28 ноября."
-            db = sqlite3.connect(server.db, timeout=30)
-            db.execute("UPDATE reports SET status = 3, status_notes = ? "
+            server.sql("UPDATE reports SET status = 3, status_notes = ? "
                        "WHERE id = ?", (answer, rid))
-            db.commit()
-            db.close()
             server.cli("outbox", "emit", "--db", server.db, "--report",
                        str(rid), "--event", "report.answered", "--detail",
                        answer)

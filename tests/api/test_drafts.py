@@ -13,7 +13,6 @@ import csv
 import io
 import json
 import os
-import sqlite3
 import tempfile
 import unittest
 
@@ -60,11 +59,8 @@ class DraftCase(ServerTestCase):
         cls.server.create_user("admin1", "admin")
         for u in ("citizen", "rater"):
             cls.server.create_user(u, "citizen")
-        db = sqlite3.connect(cls.server.db, timeout=30)
-        db.execute("UPDATE users SET email = ? WHERE login = 'citizen'",
-                   (EMAIL,))
-        db.commit()
-        db.close()
+        cls.server.sql("UPDATE users SET email = ? WHERE login = 'citizen'",
+                       (EMAIL,))
 
     def publish(self, s, text=TEXT_V1, status=201, **extra):
         body = {"agency": "roads", "title": "Правила благоустройства",

@@ -14,7 +14,6 @@ field, and nothing is half-written.
 """
 import os
 import socket
-import sqlite3
 import struct
 import unittest
 import zlib
@@ -201,9 +200,7 @@ class TestPhotosOfRefusedReports(ServerTestCase):
         return sorted(os.listdir(d)) if os.path.isdir(d) else []
 
     def photo_rows(self):
-        with sqlite3.connect("file:%s?mode=ro" % self.server.db,
-                             uri=True) as db:
-            return db.execute("SELECT count(*) FROM photos").fetchone()[0]
+        return self.server.sql_value("SELECT count(*) FROM photos")
 
     def submit(self, fields, photos):
         base = [("csrf", CSRF), ("lat", "%.6f" % WEST_POINT[0]),
@@ -339,12 +336,10 @@ class TestScopedKeySubmits(ServerTestCase):
             ids["roads"], roads))
         self.assertIn("reporter@example.org", r.text())
         # The audit log names the key that submitted.
-        with sqlite3.connect("file:%s?mode=ro" % self.server.db,
-                             uri=True) as db:
-            row = db.execute(
-                "SELECT actor_role, actor_name FROM audit_log WHERE "
-                "action = 'report.submit' AND object = ?",
-                ("report:%d" % ids["east"],)).fetchone()
+        row = self.server.sql(
+            "SELECT actor_role, actor_name FROM audit_log WHERE "
+            "action = 'report.submit' AND object = ?",
+            ("report:%d" % ids["east"],))[0]
         self.assertEqual(row[0], "system")
         self.assertTrue(row[1].startswith("api-key:key-"), row)
 

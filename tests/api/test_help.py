@@ -202,7 +202,6 @@ class HelpMapTest(ServerTestCase):
         """A volunteer holds at most 3 needs (VECHE_HELP_MAX_TAKEN): the
         fourth take is 409 naming why, until one is done; each read of a
         contact by the volunteer is in the audit log, without the contact."""
-        import sqlite3
         self.server.create_user("busy", "citizen")
         busy = Session(self, "busy")
         needs = [self.post_ok() for _ in range(4)]
@@ -218,12 +217,9 @@ class HelpMapTest(ServerTestCase):
         self.assertEqual(r.status, 303, r)
 
         def reads():
-            with sqlite3.connect("file:%s?mode=ro" % self.server.db,
-                                 uri=True) as db:
-                return db.execute(
-                    "SELECT object, before, after FROM audit_log WHERE "
-                    "action = 'help.contact' AND actor_name = 'busy'"
-                ).fetchall()
+            return self.server.sql(
+                "SELECT object, before, after FROM audit_log WHERE "
+                "action = 'help.contact' AND actor_name = 'busy'")
 
         before = len(reads())
         text = busy.get("/help/flood/posts/%d" % needs[3]).text()
@@ -404,22 +400,21 @@ class HelpPagingTest(ServerTestCase):
         first = r.json()["id"]
         # 5,100 more, written straight into the stopped server's file (as
         # many through HTTP would take minutes); some share a second.
-        import sqlite3
         self.server.stop()
-        db = sqlite3.connect(self.server.db)
-        sit, created, until_t = db.execute(
+        sit, created, until_t = self.server.sql(
             "SELECT situation, created, until FROM help_posts WHERE id = ?",
-            (first,)).fetchone()
-        for n in range(5100):
-            cur = db.execute(
-                "INSERT INTO help_posts(situation, type, kind, count, until,"
-                " description, lat, lon, created) VALUES (?, 0, 1, 1, ?,"
-                " 'x', 60.25, 30.5, ?)",
-                (sit, until_t, created - 1 - n // 3))
-            db.execute("INSERT INTO help_geo VALUES (?, 60.25, 60.25,"
-                       " 30.5, 30.5)", (cur.lastrowid,))
-        db.commit()
-        db.close()
+            (first,))[0]
+        self.server.sql(
+            "INSERT INTO help_posts(situation, type, kind, count, until,"
+            " description, lat, lon, created)"
+            " WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1"
+            " FROM n WHERE i < 5099)"
+            " SELECT ?, 0, 1, 1, ?, 'x', 60.25, 30.5, ? - 1 - i / 3 FROM n",
+            (sit, until_t, created))
+        self.server.sql(
+            "INSERT INTO help_geo(id, min_lat, max_lat, min_lon, max_lon)"
+            " SELECT id, 60.25, 60.25, 30.5, 30.5 FROM help_posts"
+            " WHERE situation = ? AND id <> ?", (sit, first))
         self.server.start()
         r = self.fetch("GET", "/api/v1/help/big/posts.geojson")
         self.assertEqual(r.status, 200, r)

@@ -14,7 +14,6 @@ import json
 import os
 import random
 import re
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -177,14 +176,12 @@ class TestIncidents(ServerTestCase):
         en = self.page("/reports/%d" % rid, {"lang": "en"}).text()
         self.assertIn("@anna_s on VK", en)
         # No contact, no reporter account, no private name anywhere.
-        with sqlite3.connect("file:%s?mode=ro" % self.server.db,
-                             uri=True) as db:
-            self.assertEqual(db.execute(
-                "SELECT count(*) FROM report_contacts WHERE report = ?",
-                (rid,)).fetchone()[0], 0)
-            self.assertEqual(db.execute(
-                "SELECT count(*) FROM reports WHERE id = ? AND reporter_user IS NOT NULL",
-                (rid,)).fetchone()[0], 0)
+        self.assertEqual(self.server.sql_value(
+            "SELECT count(*) FROM report_contacts WHERE report = ?",
+            (rid,)), 0)
+        self.assertEqual(self.server.sql_value(
+            "SELECT count(*) FROM reports WHERE id = ? AND "
+            "reporter_user IS NOT NULL", (rid,)), 0)
         for private in ("Смирнова", "Анна", "Петров"):
             self.assertNotIn(private, html)
         # Both posts of the group link to the one report; twice is 409.

@@ -11,7 +11,6 @@ import http.server
 import io
 import json
 import os
-import sqlite3
 import threading
 import time
 import unittest
@@ -375,10 +374,8 @@ class TestListen(FeedsOnLoopback):
         srcs = self.sources(s)
         self.assertEqual(srcs["city-feed"]["interval"], 1800)
         self.assertNotIn("bad", srcs)
-        with sqlite3.connect(self.server.db) as db:
-            self.assertEqual(db.execute(
-                "SELECT count(*) FROM agencies WHERE code = 'new_agency'"
-            ).fetchone()[0], 0)
+        self.assertEqual(self.server.sql_value(
+            "SELECT count(*) FROM agencies WHERE code = 'new_agency'"), 0)
         # A post that names a district and no house gets the district.
         tg = {"name": "Чат", "type": "public_supergroup", "id": 7,
               "messages": [

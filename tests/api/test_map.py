@@ -12,7 +12,8 @@ import tempfile
 import unittest
 import zlib
 
-from harness import TEST_ENV, VECHE_BIN, ServerTestCase
+from harness import (TEST_ENV, VECHE_BIN, ServerTestCase, folder_args,
+                     new_database)
 
 
 def png(r, g, b):
@@ -129,9 +130,10 @@ class TestMBTiles(MapCase):
         bad = os.path.join(self.tmp.name, "not.mbtiles")
         with open(bad, "wb") as f:
             f.write(b"hello")
-        db = os.path.join(self.tmp.name, "other.db")
+        db = new_database(self.tmp.name, "other.db")
         p = subprocess.run([VECHE_BIN, "serve", "--db", db, "--listen",
-                            "127.0.0.1:0", "--tiles", "mbtiles:" + bad],
+                            "127.0.0.1:0", "--tiles", "mbtiles:" + bad] +
+                           folder_args(self.tmp.name),
                            capture_output=True, timeout=60, env=TEST_ENV)
         self.assertNotEqual(p.returncode, 0)
         self.assertIn(b"--tiles", p.stderr)

@@ -18,7 +18,7 @@ import sqlite3
 import subprocess
 import unittest
 
-from harness import VECHE_BIN, Server
+from harness import VECHE_BIN, Server, sqlite_only
 
 DB_NAME = "veche_migrate_api"
 
@@ -61,6 +61,7 @@ def sqlite_count(path, table):
         return db.execute('SELECT count(*) FROM "%s"' % table).fetchone()[0]
 
 
+@sqlite_only("copies a SQLite file into PostgreSQL: its source is one")
 class TestMigrate(unittest.TestCase):
 
     @classmethod

@@ -222,6 +222,34 @@ class TestAreaReads(ServerTestCase):
         finally:
             self.server.set_clock(now + 1)
 
+    def test_a_change_first_read_a_minute_later(self):
+        """With a change stamped ahead of the clock (it was set back since),
+        a change made now and first read a minute later is in the lists
+        all the same, and so is its new status in them."""
+        box = edges((LAT0, LON0, GRID[-1][0], GRID[-1][1]))
+        fresh = [rid for rid, r in self.reports.items()
+                 if r["batch"] == 2 and r["n"] not in WALKS]
+        rid, ahead = fresh[2], fresh[3]
+        params = {"bbox": bbox(*box), "page_size": "100"}
+        self.assertIn(rid, self.ids(dict(params, status="open")))
+        now = self.server.now()
+        self.server.set_clock(now + 3600)
+        self._act(ahead, "register")
+        self.reports[ahead]["updated"] = now + 3600
+        self.server.set_clock(now)
+        self.assertIn(ahead, self.ids(dict(params, status="open")))
+        for action in ("register", "start", "answer", "close"):
+            self._act(rid, action)
+        self.server.advance(60)
+        self.reports[rid]["status"] = "closed"
+        self.reports[rid]["updated"] = epoch(self.by_id(rid)[
+            "updated_datetime"])
+        self.assertNotIn(rid, self.ids(dict(params, status="open")))
+        closed = self.get("requests.json", dict(params, status="closed"))
+        self.assertIn(rid, [int(o["service_request_id"])
+                            for o in closed.json()])
+        self.assertEqual({o["status"] for o in closed.json()}, {"closed"})
+
     def test_a_status_change_moves_a_report_between_lists(self):
         box = edges((LAT0, LON0, GRID[-1][0], GRID[-1][1]))
         fresh = [rid for rid, r in self.reports.items()
@@ -239,6 +267,74 @@ class TestAreaReads(ServerTestCase):
         self.assertEqual(self.ids(dict(params, status="closed")),
                          self.expected(box, status=("closed",)))
         self.assertIn(rid, self.ids(dict(params, status="closed")))
+
+    def list_as_read_one_by_one(self, params, fmt, headers):
+        """An area list's body, and the same list put together from each
+        of its reports read alone (requests/{id}), byte for byte."""
+        r = self.get("requests." + fmt, params, headers)
+        self.assertEqual(r.status, 200, r)
+        ids = self.ids(params, fmt)
+        one = {k: v for k, v in params.items() if k == "extensions"}
+        items = []
+        for rid in ids:
+            b = self.get("requests/%d.%s" % (rid, fmt), one, headers).body
+            if fmt == "json":
+                items.append(b[1:-1])
+            else:
+                items.append(b[b.index(b"<request>"):
+                               b.rindex(b"</service_requests>")])
+        if fmt == "json":
+            whole = b"[" + b",".join(items) + b"]"
+        else:
+            head = b[:b.index(b"<service_requests>")] if ids else b""
+            whole = head + b"<service_requests>" + b"".join(items) + \
+                b"</service_requests>" + b[b.rindex(b"</service_requests>")
+                                           + 19:] if ids else r.body
+        return r.body, whole, ids
+
+    def test_area_lists_show_each_report_as_it_is_now(self):
+        """An area list's reports are what each reads alone, in JSON and
+        XML, Russian and English, with and without extensions, asked
+        twice (the second time from the items the server kept rendered),
+        and again after a report changed within the same second as the
+        last read (issue 11: the kept item of a changed report is not
+        served)."""
+        box = edges((LAT0, LON0, GRID[-1][0], GRID[-1][1]))
+        fresh = [rid for rid, r in self.reports.items()
+                 if r["batch"] == 2 and r["n"] not in WALKS]
+        rid = fresh[1]
+        variants = [(fmt, ext, lang) for fmt in ("json", "xml")
+                    for ext in (None, "true") for lang in (None, "en")]
+
+        def check(status):
+            for fmt, ext, lang in variants:
+                params = {"bbox": bbox(*box), "page_size": "100"}
+                if ext:
+                    params["extensions"] = ext
+                headers = {"Accept-Language": lang} if lang else None
+                with self.subTest(fmt=fmt, extensions=ext, lang=lang,
+                                  status=status):
+                    for _ in range(2):
+                        body, whole, ids = self.list_as_read_one_by_one(
+                            params, fmt, headers)
+                        self.assertIn(rid, ids)
+                        self.assertEqual(body, whole)
+            self.assertEqual(self.by_id(rid)["status"], status)
+
+        check("open")
+        for action, status in (("register", "open"), ("start", "open"),
+                               ("answer", "open"), ("close", "closed")):
+            self._act(rid, action)
+            check(status)
+        self.reports[rid]["status"] = "closed"
+        self.reports[rid]["updated"] = epoch(self.by_id(rid)[
+            "updated_datetime"])
+        notes = self.by_id(rid)["status_notes"]
+        self.assertTrue(notes)
+        items = self.get("requests.json", {"bbox": bbox(*box),
+                                           "page_size": "100"}).json()
+        self.assertIn(notes, [o["status_notes"] for o in items
+                              if int(o["service_request_id"]) == rid])
 
     def test_updated_after_polling(self):
         instants = sorted({r["updated"] for r in self.reports.values()})

@@ -17,8 +17,8 @@ import threading
 import time
 import unittest
 
-from harness import (REQUEST_TIMEOUT, TEST_ENV, VECHE_BIN, Server,
-                     ServerTestCase, report_fields)
+from harness import (PG, REQUEST_TIMEOUT, TEST_ENV, VECHE_BIN, Server,
+                     ServerTestCase, report_fields, sqlite_only)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 UNIT = os.path.join(HERE, "..", "..", "contrib", "veche.service")
@@ -117,9 +117,8 @@ class TestMetricsOff(ServerTestCase):
                     (["--metrics-token-file", os.path.join(d, "none")],
                      "--metrics-token-file"),
                     (["--log-format", "xml"], "--log-format")):
-                p = subprocess.run([VECHE_BIN, "serve", "--db",
-                                    self.server.db, "--listen",
-                                    "127.0.0.1:0"] + args,
+                p = subprocess.run(self.server.serve_command(
+                                    "--listen", "127.0.0.1:0", *args),
                                    capture_output=True, timeout=60,
                                    env=TEST_ENV)
                 self.assertEqual(p.returncode, 2, p)
@@ -309,6 +308,7 @@ class TestMetrics(OpsCase):
         self.assertGreaterEqual(lag, 0)
         self.assertLess(lag, 60 + WAIT)
 
+    @sqlite_only("holds SQLite's write lock from another connection")
     def test_sqlite_busy_retries(self):
         before = value(self.series(), "veche_sqlite_busy_retries_total")
         db = sqlite3.connect(self.server.db, timeout=WAIT,
@@ -362,11 +362,8 @@ class TestRequestLog(OpsCase):
         self.fail("no log line for request %s" % rid)
 
     def audit_ids(self, obj):
-        with sqlite3.connect(self.server.db, timeout=WAIT) as c:
-            rows = c.execute("SELECT request_id FROM audit_log WHERE "
-                             "object = ?", (obj,)).fetchall()
-        c.close()
-        return [r[0] for r in rows]
+        return [r[0] for r in self.server.sql(
+            "SELECT request_id FROM audit_log WHERE object = ?", (obj,))]
 
     def test_post_logged_and_audited_under_one_id(self):
         r = self.post_report()
@@ -427,6 +424,20 @@ def veche(*args):
                           timeout=300, env=TEST_ENV)
 
 
+@unittest.skipUnless(PG, "PostgreSQL only: SQLite's backup is TestBackup")
+class TestBackupOfPostgreSQL(ServerTestCase):
+
+    def test_backup_names_the_postgresql_tools(self):
+        with tempfile.TemporaryDirectory() as d:
+            copy = os.path.join(d, "copy.db")
+            p = veche("backup", "--db", self.server.db, "--to", copy)
+            self.assertEqual(p.returncode, 2, p)
+            self.assertIn(b"pg_dump", p.stderr)
+            self.assertEqual(os.listdir(d), [])
+
+
+@sqlite_only("veche backup and restore copy the SQLite file; PostgreSQL's "
+             "are pg_dump and pg_basebackup")
 class TestBackup(ServerTestCase):
     seed_reports = 300
 

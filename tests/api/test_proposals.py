@@ -10,7 +10,6 @@ reports' pages, and bad input is refused naming the field with nothing
 written.
 """
 import json
-import sqlite3
 import subprocess
 import unittest
 
@@ -46,13 +45,9 @@ class ProposalCase(ServerTestCase):
                                   h))
 
     def audit(self, obj):
-        db = sqlite3.connect(self.server.db, timeout=30)
-        try:
-            return [tuple(r) for r in db.execute(
-                "SELECT action, before, after FROM audit_log WHERE object = ?"
-                " ORDER BY id", (obj,))]
-        finally:
-            db.close()
+        return self.server.sql(
+            "SELECT action, before, after FROM audit_log WHERE object = ?"
+            " ORDER BY id", (obj,))
 
     def count(self):
         r = self.fetch("GET", "/api/v1/proposals")
@@ -325,9 +320,9 @@ class PresetTest(ProposalCase):
         page = self.fetch("GET", "/proposals").text()
         self.assertIn("<strong>100000</strong>", page)
         self.assertIn(" 365 ", page)
-        p = subprocess.run([VECHE_BIN, "serve", "--db", self.server.db,
+        p = subprocess.run(self.server.serve_command(
                             "--listen", "127.0.0.1:0", "--proposals",
-                            "many"], capture_output=True, timeout=60,
+                            "many"), capture_output=True, timeout=60,
                            env=self.server.env)
         self.assertNotEqual(p.returncode, 0)
         self.assertIn(b"--proposals", p.stderr)

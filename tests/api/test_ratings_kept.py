@@ -7,7 +7,6 @@ open stay, the clock set back) the API's figures must stay those that
 scripts/ratings_from_dump.py computes afresh from a dump made at that
 moment, and the kept month must really be there to be read.
 """
-import sqlite3
 import tempfile
 
 from harness import (WEST_POINT, ServerTestCase, encode_query, epoch_of,
@@ -38,15 +37,11 @@ class KeptCase(ServerTestCase):
 
     def kept_june(self):
         """June's kept row: (computed, valid_until), or None."""
-        db = sqlite3.connect(self.server.db)
-        try:
-            row = db.execute(
-                "SELECT computed, valid_until FROM ratings_months "
-                "WHERE month_from = ? AND computed IS NOT NULL",
-                (epoch_of("2026-06-01T00:00:00+03:00"),)).fetchone()
-        finally:
-            db.close()
-        return row
+        rows = self.server.sql(
+            "SELECT computed, valid_until FROM ratings_months "
+            "WHERE month_from = ? AND computed IS NOT NULL",
+            (epoch_of("2026-06-01T00:00:00+03:00"),))
+        return rows[0] if rows else None
 
     def fresh(self, period):
         """The figures of scripts/ratings_from_dump.py on a dump made now."""

@@ -5,7 +5,6 @@ forwarding, the one extension, reopening within 30 days, "is it fixed?",
 overdue lists, agency systems' updates (native JSON and FixMyStreet's
 POST servicerequestupdates) and the audit log's hash chain.
 """
-import sqlite3
 import time
 import unittest
 
@@ -125,9 +124,7 @@ class WorkflowCase(ServerTestCase):
         return r.json()
 
     def sql(self, statement, *args):
-        with sqlite3.connect(self.server.db, timeout=30) as c:
-            c.execute(statement, args)
-        c.close()
+        self.server.sql(statement, args)
 
 
 class TestRoles(WorkflowCase):
@@ -610,11 +607,9 @@ class TestAudit(WorkflowCase):
         rc, out = self.server.audit_verify()
         self.assertEqual(rc, 0, out)
         self.assertRegex(out, r"audit: \d+ entries, chain intact")
-        with sqlite3.connect(self.server.db) as c:
-            rows = c.execute("SELECT id, actor_name, action, object, before,"
-                             " after FROM audit_log WHERE object = ? "
-                             "ORDER BY id", ("report:%d" % rid,)).fetchall()
-        c.close()
+        rows = self.server.sql("SELECT id, actor_name, action, object, "
+                               "before, after FROM audit_log WHERE object = ? "
+                               "ORDER BY id", ("report:%d" % rid,))
         self.assertEqual([r[2] for r in rows],
                          ["report.submit", "report.register", "report.start",
                           "report.answer", "report.close"])

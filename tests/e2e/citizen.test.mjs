@@ -84,7 +84,7 @@ describe('the citizen after the answer, on a phone', { skip: skipReason, timeout
 
   before(async () => {
     server = await startServer();
-    db = join(server.dir, 'veche.db');
+    db = server.db;
     createUser(db, 'op', 'operator', ['roads']);
     createUser(db, 'mod', 'moderator');
     browser = await launch();
@@ -187,7 +187,7 @@ describe('"closed, not fixed" in the lists', { skip: skipReason, timeout: 300000
 
   before(async () => {
     ({ server, setClock } = await startClockedServer(start));
-    db = join(server.dir, 'veche.db');
+    db = server.db;
     createUser(db, 'op', 'operator', ['roads']);
     browser = await launch();
   });

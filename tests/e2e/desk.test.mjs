@@ -78,7 +78,7 @@ describe('agency desk and administration', { skip: skipReason, timeout: 300000 }
   before(async () => {
     process.env.VECHE_PWHASH_FAST = '1';
     server = await startServer();
-    db = join(server.dir, 'veche.db');
+    db = server.db;
     user('op', 'operator', ['roads']);
     user('op2', 'operator', ['light']);
     user('boss', 'head', ['roads']);

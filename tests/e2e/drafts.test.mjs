@@ -39,7 +39,7 @@ describe('drafts', { skip: skipReason }, () => {
     server = await startServer();
     browser = await launch();
     const r = spawnSync(VECHE_BIN, ['user', 'create', '--db',
-      join(server.dir, 'veche.db'), '--login', 'clerk', '--role', 'operator',
+      server.db, '--login', 'clerk', '--role', 'operator',
       '--agency', 'uk_kirovsky'], { input: `${PASSWORD}\n`,
       env: { ...process.env, VECHE_PWHASH_FAST: '1' }, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);

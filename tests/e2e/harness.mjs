@@ -31,9 +31,47 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
   '--disable-component-update', '--disable-sync',
   '--disable-dev-shm-usage'];
 
+// Which store the server runs on: VECHE_TEST_ENGINE=pg puts each server's
+// database on the PostgreSQL whose URL is in $VECHE_PG_DIR/url (the ctest
+// fixture `pg`, scripts/pg.sh): one database per server, dropped at stop.
+// Like tests/api/harness.py (docs/testing.md).
+export const ENGINE = process.env.VECHE_TEST_ENGINE || 'sqlite';
+if (ENGINE !== 'sqlite' && ENGINE !== 'pg') {
+  throw new Error(`VECHE_TEST_ENGINE=${ENGINE}: say sqlite or pg`);
+}
+let databases = 0;
+
+function psql(url, sql) {
+  const r = spawnSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sql],
+    { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`psql: ${r.stderr || r.error}`);
+  return r.stdout;
+}
+
+function pgFixtureUrl() {
+  const folder = process.env.VECHE_PG_DIR;
+  if (!folder) throw new Error('VECHE_TEST_ENGINE=pg needs VECHE_PG_DIR (ctest\'s pg fixture)');
+  return readFileSync(join(folder, 'url'), 'utf8').trim();
+}
+
+// A fresh database for one server: what --db names, and how to drop it.
+function newDatabase(dir) {
+  if (ENGINE !== 'pg') return { db: join(dir, 'veche.db'), drop() {} };
+  const base = pgFixtureUrl();
+  const name = `e_${process.pid}_${++databases}`;
+  psql(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  psql(base, `CREATE DATABASE ${name}`);
+  const db = base.replace('/veche?', `/${name}?`);
+  return { db, drop: () => psql(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 export async function startServer(extra = []) {
   const dir = mkdtempSync(join(tmpdir(), 'veche-e2e-'));
-  const args = ['serve', '--db', join(dir, 'veche.db'), '--listen', '127.0.0.1:0',
+  const { db, drop } = newDatabase(dir);
+  // On PostgreSQL there is no file to keep photos and open data next to.
+  const folders = ENGINE === 'pg' ?
+    ['--media', join(dir, 'media'), '--data-dir', join(dir, 'opendata')] : [];
+  const args = ['serve', '--db', db, ...folders, '--listen', '127.0.0.1:0',
     '--demo', '--demo-reports', '60', ...extra];
   const proc = spawn(VECHE_BIN, args, {
     // Time is an input (STYLE.md): a fixed instant, or VECHE_TEST_CLOCK.
@@ -53,15 +91,16 @@ export async function startServer(extra = []) {
       if (m) { clearTimeout(timer); resolve(m[1]); }
     });
     proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`veche exited ${code}:\n${stderr}`)); });
-  });
+  }).catch((e) => { drop(); throw e; });
   return {
-    url, dir, proc,
+    url, dir, db, proc,
     stderr: () => stderr,
     async stop() {
       const done = new Promise((resolve) => proc.on('exit', (code, sig) => resolve({ code, sig })));
       proc.kill('SIGTERM');
       const r = await done;
       rmSync(dir, { recursive: true, force: true });
+      drop();
       if (r.code !== 0 || /ERROR: (Address|Leak)Sanitizer|runtime error:/.test(stderr)) {
         throw new Error(`veche stopped badly (${r.code}/${r.sig}):\n${stderr}`);
       }
@@ -69,9 +108,10 @@ export async function startServer(extra = []) {
   };
 }
 
-export async function launch() {
+// extra: more Chromium flags (region.test.mjs maps host names to loopback).
+export async function launch(extra = []) {
   const { chromium } = require('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, ...extra], headless: true });
 }
 
 // A page that never waits on map tiles (there is no network here) and
@@ -140,7 +180,7 @@ export const PASSWORD = 'correct horse battery';
 
 // A user made with the command line on server's database.
 export function createUser(server, login, role, agencies = []) {
-  const r = spawnSync(VECHE_BIN, ['user', 'create', '--db', join(server.dir, 'veche.db'),
+  const r = spawnSync(VECHE_BIN, ['user', 'create', '--db', server.db,
     '--login', login, '--role', role, ...agencies.flatMap((a) => ['--agency', a])],
   { input: `${PASSWORD}\n`,
     env: { ...process.env, VECHE_PWHASH_FAST: '1' }, encoding: 'utf8' });

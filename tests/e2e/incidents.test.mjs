@@ -52,7 +52,7 @@ describe('incidents: post, report, answer, outbox event', { skip: skipReason, ti
       '--webhook-allow-private']);
     createUser(server, 'mod', 'moderator');
     createUser(server, 'root', 'admin');
-    const made = spawnSync(VECHE_BIN, ['apikey', 'create', '--db', join(server.dir, 'veche.db'),
+    const made = spawnSync(VECHE_BIN, ['apikey', 'create', '--db', server.db,
       '--name', 'e2e-incidents'], { encoding: 'utf8' });
     assert.equal(made.status, 0, made.stderr);
     key = made.stdout.trim();

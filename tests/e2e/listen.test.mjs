@@ -72,7 +72,7 @@ describe('listening: the analysts\' list', { skip: skipReason, timeout: 300000 }
     process.env.VECHE_PWHASH_FAST = '1';
     // Feeds on loopback need it (docs/listening.md); none is fetched here.
     server = await startServer(['--fetch-allow-private']);
-    db = join(server.dir, 'veche.db');
+    db = server.db;
     cli('user', 'create', '--db', db, '--login', 'mod', '--role', 'moderator');
     cli('user', 'create', '--db', db, '--login', 'root', '--role', 'admin');
     key = cli('apikey', 'create', '--db', db, '--name', 'e2e-listen');

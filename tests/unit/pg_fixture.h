@@ -15,25 +15,27 @@
 #include "store/sql.h"
 
 /*
- * The fixture server's URL for database `name` (a plain word), made on
- * first use, into out.  Fails the test when the fixture is not running.
+ * The URL of database `name` on the server a fixture started in the
+ * folder that environment variable env names (VECHE_PG_DIR for `pg`,
+ * VECHE_PG_STANDBY_DIR for `pg-standby`) into out, and the server's own
+ * URL (database veche) into base.  Fails the test when it is not running.
  */
 static void
-pg_fixture_url(const char *name, char *out, size_t len)
+pg_fixture_url_in(const char *env, const char *name, char *out, size_t len,
+    char *base, size_t baselen)
 {
-	const char *dir = getenv("VECHE_PG_DIR");
-	char base[512], path[300], err[512], sql[128], *db;
-	struct sql_conn *c;
+	const char *dir = getenv(env);
+	char path[300], *db;
 	FILE *f;
 	size_t n;
 
 	if (dir == NULL)
-		fail_msg("VECHE_PG_DIR unset: run through ctest, whose fixture "
-		    "starts PostgreSQL (scripts/pg.sh start DIR)");
+		fail_msg("%s unset: run through ctest, whose fixture starts "
+		    "PostgreSQL (scripts/pg.sh)", env);
 	snprintf(path, sizeof(path), "%s/url", dir);
 	if ((f = fopen(path, "r")) == NULL)
-		fail_msg("no %s: did scripts/pg.sh start fail?", path);
-	n = fread(base, 1, sizeof(base) - 1, f);
+		fail_msg("no %s: did scripts/pg.sh fail?", path);
+	n = fread(base, 1, baselen - 1, f);
 	fclose(f);
 	base[n] = '\0';
 	base[strcspn(base, "\n")] = '\0';
@@ -41,6 +43,19 @@ pg_fixture_url(const char *name, char *out, size_t len)
 	if ((db = strstr(base, "/veche?")) == NULL)
 		fail_msg("unexpected fixture URL %s", base);
 	snprintf(out, len, "%.*s/%s?%s", (int)(db - base), base, name, db + 7);
+}
+
+/*
+ * The fixture server's URL for database `name` (a plain word), made on
+ * first use, into out.  Fails the test when the fixture is not running.
+ */
+static void
+pg_fixture_url(const char *name, char *out, size_t len)
+{
+	char base[512], err[512], sql[128];
+	struct sql_conn *c;
+
+	pg_fixture_url_in("VECHE_PG_DIR", name, out, len, base, sizeof(base));
 	if ((c = sql_conn_pg(base, 1, err, sizeof(err))) == NULL)
 		fail_msg("%s", err);
 	/* Fails harmlessly when it exists. */

@@ -563,6 +563,12 @@ addresses(enum sql_engine engine)
 	assert_int_equal(store_address_search(s, "\"мир\"* \"99\"", 0,
 	    on_address, &o), 0);
 	assert_int_equal(o.n, 0);
+	/* Bytes that are not UTF-8 are no error (PostgreSQL would refuse
+	 * them as text; there they match nothing, SQLite's tokenizer drops
+	 * them). */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_address_search(s, "\"\xff\"* \"Ленина\"*", 0,
+	    on_address, &o), 0);
 	memset(&o, 0, sizeof(o));
 	assert_int_equal(store_address_search(s, "\"мира\"", 0, on_address,
 	    &o), 0);
@@ -4026,6 +4032,16 @@ social(enum sql_engine engine)
 	snprintf(want, sizeof(want), "%lld:%lld/5/Прошу вернуть/2/Вернули/8/"
 	    "report1/оскорбление/7;", (long long)aid, (long long)c3);
 	assert_string_equal(o.text, want);
+	/* Every state as core asks for it, all 32 bits (an INTEGER
+	 * parameter on PostgreSQL would overflow). */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_appeal_each(s, 5, 0xFFFFFFFFu, 0, on_appeal,
+	    &o), 0);
+	assert_string_equal(o.text, want);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_comment_by_user(s, 5, 0xFFFFFFFFu, 0,
+	    on_comment, &o), 0);
+	assert_int_equal(o.n, 2);
 	/* Moderators besides 7: the admin (9 is disabled). */
 	assert_int_equal(store_other_moderators(s, 7, &n), 0);
 	assert_true(n == 1);
@@ -4811,6 +4827,32 @@ reports(enum sql_engine engine)
 	assert_non_null(strstr(o.text, ";2/tb/"));
 	assert_null(strstr(o.text, "1/ta/"));
 
+	/* The newest of a period from the time index, and those requested
+	 * and changed after an instant (store_report_newest). */
+	{
+		int64_t got[4];
+		size_t ngot;
+
+		assert_int_equal(store_report_newest(s, INT64_MIN, INT64_MIN,
+		    INT64_MAX, 0, 4, got, &ngot), 0);
+		assert_int_equal(ngot, 3);
+		assert_int_equal(got[0], 3);
+		assert_int_equal(got[1], 2);
+		assert_int_equal(got[2], 1);
+		assert_int_equal(store_report_newest(s, INT64_MIN, INT64_MIN,
+		    INT64_MAX, 1, 1, got, &ngot), 0);
+		assert_int_equal(ngot, 1);
+		assert_int_equal(got[0], 2);
+		/* Report 2 was requested at the instant, changed after it. */
+		assert_int_equal(store_report_newest(s, 1781506800, INT64_MIN,
+		    INT64_MAX, 0, 4, got, &ngot), 0);
+		assert_int_equal(ngot, 1);
+		assert_int_equal(got[0], 3);
+		assert_int_equal(store_report_newest(s, INT64_MIN, 1781506801,
+		    INT64_MAX, 0, 4, got, &ngot), 0);
+		assert_int_equal(ngot, 1);
+	}
+
 	/* Lists: each filter, the orders, a page. */
 	memset(&q, 0, sizeof(q));
 	assert_string_equal(found(s, &q, &o), "3,2,1,");
@@ -4880,6 +4922,9 @@ reports(enum sql_engine engine)
 	assert_string_equal(found(s, &q, &o), "1,3,");
 	q.text = "\"двор\"*";
 	assert_string_equal(found(s, &q, &o), "2,");
+	/* A word that is not UTF-8 finds nothing, on either engine. */
+	q.text = "\"\xff\" \"яма\"";
+	assert_string_equal(found(s, &q, &o), "");
 	q.text = "\"яма\" \"дом\"";
 	q.order = ORDER_REQUESTED_DESC;
 	assert_string_equal(found(s, &q, &o), "3,");
@@ -4913,8 +4958,10 @@ test_report_keys_locked_pg(void **state)
 	(void)state;
 	snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_xact_lock(7312, "
 	    "%lld)", (long long)t);
-	assert_int_equal(sql_prepare(s2->conn, SLOTS - 1, sql, NULL), 0);
-	st = sql_stmt(s2->conn, SLOTS - 1);
+	/* The core subject's last slot, which no statement of its uses. */
+	assert_int_equal(sql_prepare(s2->conn, STORE_MOD_STMTS - 1, sql, NULL),
+	    0);
+	st = sql_stmt(s2->conn, STORE_MOD_STMTS - 1);
 	assert_int_equal(ss_tx_begin(s1, &own), 0);
 	report_put(s1, "ta", t, 1, "Яма", NULL);
 	/* Held by s1's open transaction; free once it commits. */

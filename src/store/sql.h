@@ -203,6 +203,8 @@ struct sql_conn {
 	int64_t changes;                /* PostgreSQL: of the last step */
 	int unannounced;                /* PostgreSQL: rows changed in the open
 	                                 * transaction, NOTIFY not yet sent */
+	uint64_t own_seen;              /* PostgreSQL: this process's announced
+	                                 * commits counted so far (sql_pg.c) */
 	char err[512];
 	char sqlstate[6];               /* PostgreSQL: of the last error, or "" */
 	int retryable;                  /* PostgreSQL: a 40001 or 40P01 since

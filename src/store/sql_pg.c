@@ -17,6 +17,7 @@
  * it follows the statement.  Listeners count what arrived (sql_notices).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -97,6 +98,83 @@ set_err(struct sql_conn *c, const char *what, const char *msg)
 		c->err[--n] = '\0';
 }
 
+/*
+ * This process's own announced commits.  The server hands a NOTIFY to the
+ * process's other connections only when it next writes to their sockets,
+ * which can be after the writer's answer went out: a read right after it
+ * would miss its own write.  Its other connections count these at once
+ * (sql_pg_notices); the NOTIFY that follows counts again, a needless
+ * re-read at worst.
+ */
+static _Atomic uint64_t own_commits;
+
+/*
+ * The server processes (host, port, pid) of this process's connections:
+ * a NOTIFY one of them sent was counted by own_commits already, so the
+ * others skip it and a commit is seen once.
+ */
+#define OWN_BACKENDS 1024
+static pthread_mutex_t own_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	uint64_t server;
+	int pid;
+} own_backends[OWN_BACKENDS];
+static size_t own_n;
+
+/* The server c talks to, as a number (FNV-1a of host and port). */
+static uint64_t
+server_of(PGconn *pg)
+{
+	const char *parts[2] = { PQhost(pg), PQport(pg) };
+	uint64_t h = 14695981039346656037u;
+	size_t i;
+	const char *p;
+
+	for (i = 0; i < 2; i++) {
+		for (p = parts[i] ? parts[i] : ""; *p != '\0'; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211u;
+		h = (h ^ '/') * 1099511628211u;
+	}
+	return h;
+}
+
+/* Note c's server process as ours (on = 1) or forget it (on = 0). */
+static void
+own_backend(struct sql_conn *c, int on)
+{
+	uint64_t server = server_of(c->pg);
+	int pid = PQbackendPID(c->pg);
+	size_t i;
+
+	pthread_mutex_lock(&own_lock);
+	for (i = 0; i < own_n; i++)
+		if (own_backends[i].pid == pid &&
+		    own_backends[i].server == server)
+			break;
+	if (on && i == own_n && own_n < OWN_BACKENDS) {
+		own_backends[own_n].server = server;
+		own_backends[own_n++].pid = pid;
+	} else if (!on && i < own_n)
+		own_backends[i] = own_backends[--own_n];
+	pthread_mutex_unlock(&own_lock);
+}
+
+/* Whether pid on c's server is one of this process's connections. */
+static int
+is_own_backend(struct sql_conn *c, int pid)
+{
+	uint64_t server = server_of(c->pg);
+	size_t i;
+	int yes = 0;
+
+	pthread_mutex_lock(&own_lock);
+	for (i = 0; i < own_n && !yes; i++)
+		yes = own_backends[i].pid == pid &&
+		    own_backends[i].server == server;
+	pthread_mutex_unlock(&own_lock);
+	return yes;
+}
+
 struct sql_conn *
 sql_conn_pg(const char *url, size_t slots, char *err, size_t errlen)
 {
@@ -124,6 +202,7 @@ sql_conn_pg(const char *url, size_t slots, char *err, size_t errlen)
 		sql_conn_free(c);
 		return NULL;
 	}
+	own_backend(c, 1);
 	return c;
 }
 
@@ -161,6 +240,8 @@ sql_pg_close(struct sql_conn *c)
 
 	for (k = 0; k < c->slots; k++)
 		stmt_free(c->stmt[k].pg);
+	if (c->pg != NULL && PQstatus(c->pg) == CONNECTION_OK)
+		own_backend(c, 0);
 	PQfinish(c->pg);
 	c->pg = NULL;
 }
@@ -174,12 +255,15 @@ sql_pg_in_transaction(const struct sql_conn *c)
 int
 sql_pg_commit(struct sql_conn *c)
 {
-	int announce = c->unannounced;
+	int announce = c->unannounced, rc;
 
 	c->unannounced = 0;
 	/* Queued in the transaction: delivered at its commit, or never. */
-	return sql_pg_exec(c, announce ? "NOTIFY " CHANNEL "; COMMIT" :
+	rc = sql_pg_exec(c, announce ? "NOTIFY " CHANNEL "; COMMIT" :
 	    "COMMIT");
+	if (rc == 0 && announce)
+		atomic_fetch_add(&own_commits, 1);
+	return rc;
 }
 
 int
@@ -193,13 +277,19 @@ sql_pg_notices(struct sql_conn *c)
 {
 	PGnotify *n;
 	int count = 0;
+	uint64_t own = atomic_load(&own_commits);
 
+	if (own != c->own_seen) {
+		c->own_seen = own;
+		count++;
+	}
 	if (PQconsumeInput(c->pg) == 0) {
 		set_err(c, "", PQerrorMessage(c->pg));
 		return -1;
 	}
 	while ((n = PQnotifies(c->pg)) != NULL) {
-		if (strcmp(n->relname, CHANNEL) == 0 && count < INT32_MAX)
+		if (strcmp(n->relname, CHANNEL) == 0 && count < INT32_MAX &&
+		    !is_own_backend(c, n->be_pid))
 			count++;
 		PQfreemem(n);
 	}
@@ -232,6 +322,7 @@ announce(struct sql_conn *c, const PGresult *r)
 		c->unannounced = 1;
 		return;
 	}
+	atomic_fetch_add(&own_commits, 1);
 	n = PQexec(c->pg, "NOTIFY " CHANNEL);
 	if (n == NULL || PQresultStatus(n) != PGRES_COMMAND_OK)
 		set_err_result(c, "announcing a change", n);

@@ -11,7 +11,12 @@
  * (a crash may lose the last batches, never corrupt: the database no one
  * depends on yet, as SQLite's synchronous=OFF), back on at the end, then
  * ANALYZE, whose commit flushes the WAL up to it and gives the planner
- * the new tables' sizes.
+ * the new tables' sizes.  The load is the database's only writer (as
+ * store_bulk.h says): its report inserts skip the advisory lock of their
+ * second's text keys (sqlite_reports.c), which two writers need and which
+ * a load's transaction of 50,000 reports, one lock a second, would hold
+ * past the server's lock table (max_locks_per_transaction: "out of shared
+ * memory").
  *
  * sqlite_bulk.c's public functions hand a PostgreSQL store here in their
  * first line; the state is theirs (a zeroed struct store_bulk, so
@@ -47,6 +52,7 @@ sql_bulk_pg_begin(struct store *s, struct store_bulk *b)
 		free(b);
 		return NULL;
 	}
+	s->bulk_pg = 1;
 	return b;
 }
 
@@ -58,6 +64,7 @@ sql_bulk_pg_end(struct store *s, struct store_bulk *b)
 	if (b == NULL)
 		return 0;
 	free(b);
+	s->bulk_pg = 0;
 	rc = run(s, "RESET synchronous_commit", "bulk load settings");
 	if (rc == 0)
 		rc = run(s, "ANALYZE", "analyzing the load");

@@ -199,6 +199,9 @@ struct store {
 	int defer_index;                /* a bulk load (sqlite_bulk.c): reports
 	                                 * get their search and spatial entries
 	                                 * at its end */
+	int bulk_pg;                    /* a PostgreSQL bulk load, the database's
+	                                 * only writer (sql_bulk_pg.c): report
+	                                 * inserts skip the second's key lock */
 	int defer_sync;                 /* store_atomic may return before fsync */
 	uint64_t pending;               /* its last write's ticket, 0: none */
 	/*

@@ -536,7 +536,9 @@ report_index_text(struct store *s, const struct report *r, int64_t rid)
 	const char *d = r->description ? r->description : "";
 	int64_t key;
 
-	if (sql_conn_engine(s->conn) == SQL_PG) {
+	/* A bulk load's one transaction would hold a lock a second, more
+	 * than the server's lock table holds; it is the only writer. */
+	if (sql_conn_engine(s->conn) == SQL_PG && !s->bulk_pg) {
 		struct sql_stmt *lk = ss_stmt(s, STORE_MOD_REPORTS,
 		    ST_SEARCH_KEY_LOCK);
 

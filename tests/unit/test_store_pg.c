@@ -31,6 +31,7 @@
 #include "core/datetime.h"
 #include "core/demo.h"
 #include "store/store.h"
+#include "store/store_bulk.h"
 
 #include "pg_fixture.h"
 
@@ -424,6 +425,47 @@ test_seed_audit(void **state)
 	store_close(again);
 }
 
+/*
+ * A bulk load's transaction of many reports, each requested in a second
+ * of its own (veche seed commits 50,000 a transaction): more seconds than
+ * the server's lock table holds locks (64 x 100 by default, with slack:
+ * the 12,837th failed here), so a lock a second failed with "out of
+ * shared memory"; the load, the database's only writer, takes none.
+ */
+static void
+test_bulk_many_seconds(void **state)
+{
+	enum { N = 20000 };
+	char url[600], err[600], token[32];
+	struct store_bulk *b;
+	struct report r;
+	struct store *s;
+	int64_t id, n = 0;
+	int i;
+
+	(void)state;
+	pg_empty("veche_store_pg_bulk", url, sizeof(url));
+	if ((s = store_open(url, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	assert_non_null(b = store_bulk_begin(s, N));
+	assert_int_equal(store_begin(s), 0);
+	memset(&r, 0, sizeof(r));
+	r.service_code = "pothole";
+	r.description = "Яма";
+	r.token = token;
+	for (i = 0; i < N; i++) {
+		snprintf(token, sizeof(token), "bulk%d", i);
+		r.requested = r.updated = T0 - i;
+		if (store_report_insert(s, &r, NULL, &id) == -1)
+			fail_msg("report %d: %s", i, store_error(s));
+	}
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(store_bulk_end(s, b), 0);
+	assert_int_equal(store_report_count(s, &n), 0);
+	assert_int_equal(n, N);
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -435,6 +477,7 @@ main(void)
 		cmocka_unit_test(test_atomic_deadlock),
 		cmocka_unit_test(test_seed_audit),
 		cmocka_unit_test(test_open_race),
+		cmocka_unit_test(test_bulk_many_seconds),
 	};
 
 	if (sodium_init() < 0)

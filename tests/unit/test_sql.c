@@ -4823,8 +4823,17 @@ reports(enum sql_engine engine)
 	o.text[0] = '\0';
 	o.n = 0;
 	assert_int_equal(store_report_rows(s, ids, 3, on_report, &o), 0);
-	assert_non_null(strstr(o.text, "3/tk/"));
+	assert_ptr_equal(strstr(o.text, "3/tk/"), o.text);
 	assert_non_null(strstr(o.text, ";2/tb/"));
+	assert_null(strstr(o.text, "1/ta/"));
+	/* The other order: not the keys' (PostgreSQL reads them at once). */
+	ids[0] = b;
+	ids[2] = k;
+	o.text[0] = '\0';
+	o.n = 0;
+	assert_int_equal(store_report_rows(s, ids, 3, on_report, &o), 0);
+	assert_ptr_equal(strstr(o.text, "2/tb/"), o.text);
+	assert_non_null(strstr(o.text, ";3/tk/"));
 	assert_null(strstr(o.text, "1/ta/"));
 
 	/* The newest of a period from the time index, and those requested

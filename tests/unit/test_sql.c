@@ -4860,6 +4860,17 @@ reports(enum sql_engine engine)
 		assert_int_equal(store_report_newest(s, INT64_MIN, 1781506801,
 		    INT64_MAX, 0, 4, got, &ngot), 0);
 		assert_int_equal(ngot, 1);
+		/* A full page after an instant (PostgreSQL: bounded by its
+		 * last row's request time, here shared by reports 1 and 2). */
+		assert_int_equal(store_report_newest(s, 1781506799, INT64_MIN,
+		    INT64_MAX, 0, 2, got, &ngot), 0);
+		assert_int_equal(ngot, 2);
+		assert_int_equal(got[0], 3);
+		assert_int_equal(got[1], 2);
+		assert_int_equal(store_report_newest(s, 1781506799, INT64_MIN,
+		    INT64_MAX, 2, 1, got, &ngot), 0);
+		assert_int_equal(ngot, 1);
+		assert_int_equal(got[0], 1);
 	}
 
 	/* Lists: each filter, the orders, a page. */

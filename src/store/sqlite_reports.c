@@ -202,19 +202,7 @@ static const char *const stmt_pg[ST__MAX] = {
 	[ST_SEARCH_KEY_LOCK] = "SELECT pg_advisory_xact_lock("
 	    SEARCH_KEY_LOCK_CLASS ", CAST(CAST(?1 AS BIGINT) % 2147483647 "
 	    "AS INTEGER))",
-	/*
-	 * The poll (store_report_newest) in two steps, as the heap is slow:
-	 * the request time of the page's last row from reports_updated
-	 * (updated, requested, status) alone, index-only, then the page by
-	 * reports_requested down to that time (a report is changed after
-	 * its request, so nearly every row there is one).  Fewer rows than
-	 * the page: no bound but ?1.
-	 */
-	[ST_NEWEST_IDS] = "SELECT id FROM reports WHERE requested >= "
-	    "coalesce((SELECT requested FROM reports WHERE updated > ?1 AND "
-	    "requested > ?1 AND requested >= ?2 AND requested <= ?3 "
-	    "ORDER BY requested DESC LIMIT 1 OFFSET CAST(?4 AS BIGINT) + "
-	    "CAST(?5 AS BIGINT) - 1), ?1) AND requested > ?1 AND "
+	[ST_NEWEST_IDS] = "SELECT id FROM reports WHERE requested > ?1 AND "
 	    "requested >= ?2 AND requested <= ?3 AND updated > ?1 "
 	    "ORDER BY requested DESC, id DESC LIMIT ?4 OFFSET ?5",
 	[ST_WINDOW_IDS] = "SELECT id FROM reports WHERE "

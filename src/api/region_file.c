@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "api/region.h"
+#include "core/db.h"
 
 #define REGION_MAX_CITIES 256
 #define REGION_MAX_HOST 253
@@ -75,7 +76,7 @@ get(struct reader *rd, json_t *o, const char *place, const char *key,
 	return 0;
 }
 
-/* A path, relative ones against the file's folder. */
+/* A path, relative ones against the file's folder; a database's URL as is. */
 static int
 get_path(struct reader *rd, json_t *o, const char *place, const char *key,
     int required, const char **out)
@@ -84,7 +85,8 @@ get_path(struct reader *rd, json_t *o, const char *place, const char *key,
 
 	if (get(rd, o, place, key, required, 1024, out) == -1)
 		return -1;
-	if (*out == NULL || (*out)[0] == '/' || rd->dirlen == 0)
+	if (*out == NULL || (*out)[0] == '/' || rd->dirlen == 0 ||
+	    db_is_url(*out))
 		return 0;
 	snprintf(buf, sizeof(buf), "%.*s/%s", (int)rd->dirlen, rd->dir, *out);
 	if ((*out = keep(rd, buf)) == NULL)

@@ -7,6 +7,7 @@
 #include "core/catalog.h"
 #include "core/parse.h"
 #include "core/db.h"
+#include "core/demo.h"
 
 
 static const char usage[] =
@@ -17,8 +18,9 @@ static const char usage[] =
     "\n"
     "A bulk load: without fsync until the end, search, spatial and (when N\n"
     "is more than the database holds) secondary indexes made once at the\n"
-    "end.  Meant for a new database: a crash part-way leaves one to seed\n"
-    "again.  Prints a progress line every few seconds.\n";
+    "end.  Into a new database it writes without a journal, marked until\n"
+    "the end: a crash part-way leaves a file that veche seed refuses; seed\n"
+    "a new one.  Prints a progress line every few seconds.\n";
 
 static int
 run(int argc, char **argv)
@@ -34,6 +36,7 @@ run(int argc, char **argv)
 	int64_t n = CLI_DEMO_REPORTS, days = CLI_DEMO_DAYS, seed = 1;
 	struct catalog *c = NULL;
 	struct store *s;
+	char err[600];
 	int ch, rc = 1;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -59,6 +62,11 @@ run(int argc, char **argv)
 	}
 	if (optind != argc)
 		goto usage;
+	/* A crashed load's file may not even open: say why first. */
+	if (demo_seed_unfinished(db, err, sizeof(err))) {
+		fprintf(stderr, "veche: %s\n", err);
+		return 1;
+	}
 	if ((s = cli_open_store(db)) == NULL)
 		return 1;
 	if ((c = cli_load_catalog(s)) != NULL &&

@@ -248,3 +248,9 @@ fail:
 	store_bulk_end(s, bulk);
 	return -1;
 }
+
+int
+demo_seed_unfinished(const char *path, char *err, size_t errlen)
+{
+	return store_bulk_unfinished(path, err, errlen);
+}

@@ -29,4 +29,12 @@ int demo_seed(struct store *s, const struct catalog *c, size_t n, int days,
     uint64_t seed, int64_t now, const struct demo_progress *progress,
     struct verr *e);
 
+/*
+ * 1 if the database file at path holds a seed that did not finish (into a
+ * new database the load writes without a journal, marked until its end; a
+ * crash leaves the mark and maybe a damaged file), with err saying so;
+ * else 0.  Ask before opening: such a file may not open.
+ */
+int demo_seed_unfinished(const char *path, char *err, size_t errlen);
+
 #endif

@@ -2,9 +2,11 @@
  * sqlite_bulk.c: loading many reports at once in the SQLite backend (see
  * store_bulk.h and sqlite_internal.h).  Owns no tables: it defers the
  * report module's search and spatial entries (struct store's defer_index,
- * read by sqlite_reports.c) and drops and remakes the secondary indexes of
- * the tables a load fills, from their own CREATE statements in
- * sqlite_master, so that whatever the migrations made is made again.
+ * read by sqlite_reports.c, which hands each point to sq_bulk_point) and
+ * drops and remakes the secondary indexes of the tables a load fills, from
+ * their own CREATE statements in sqlite_master, so that whatever the
+ * migrations made is made again.  Its one row of its own is the settings'
+ * mark of a load without a journal (BULK_MARK), gone when the load ends.
  */
 #include <limits.h>
 #include <pthread.h>
@@ -21,6 +23,9 @@
 
 #define BULK_MAX_INDEXES 32     /* indexes dropped at most; more stay */
 #define BULK_MAX_SQL 512        /* the longest CREATE INDEX dropped */
+#define BULK_POINTS_FIRST 4096  /* points a batch holds before it grows */
+/* The setting a fresh load writes first and deletes last. */
+#define BULK_MARK "bulk_load_unfinished"
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 enum {
@@ -34,6 +39,11 @@ enum {
 	BK_GEO_SQL,
 	BK_PAGE_SIZE,
 	BK_TEXT_SQL,
+	BK_MARK_GET,
+	BK_MARK_PUT,
+	BK_MARK_DEL,
+	BK_JOURNAL_OFF,
+	BK_JOURNAL_WAL,
 	BK__MAX
 };
 
@@ -69,16 +79,24 @@ static const char *const stmt_sql[BK__MAX] = {
 	[BK_PAGE_SIZE] = "PRAGMA page_size",
 	[BK_TEXT_SQL] = ("SELECT sql FROM sqlite_master WHERE type = 'table' "
 	    "AND name = 'report_text'"),
+	/* A load without a journal under way, or one that crashed. */
+	[BK_MARK_GET] = ("SELECT count(*) FROM settings WHERE key = '"
+	    BULK_MARK "'"),
+	[BK_MARK_PUT] = ("INSERT INTO settings(key, value) VALUES ('"
+	    BULK_MARK "', 'a bulk load without a journal')"),
+	[BK_MARK_DEL] = "DELETE FROM settings WHERE key = '" BULK_MARK "'",
+	/* Both answer the mode the file is in after. */
+	[BK_JOURNAL_OFF] = "PRAGMA journal_mode = OFF",
+	[BK_JOURNAL_WAL] = "PRAGMA journal_mode = WAL",
 };
 
 /*
  * The R*Tree built beside the load (geo_main): the same rows, in the same
- * order, as BK_GEO's statement would insert at the end, into an R*Tree of
+ * order, as BK_GEO's statement would insert at the end (the values
+ * report_insert bound to lat and lon, which it stored), into an R*Tree of
  * the same definition and page size in a file of its own, whose three
  * tables store_bulk_end then copies into the empty ones of the database.
  */
-static const char geo_read_sql[] = "SELECT id, lat, lat, lon, lon FROM "
-    "reports WHERE id > ? AND lat IS NOT NULL AND lon IS NOT NULL";
 static const char geo_put_sql[] = "INSERT INTO report_geo(id, min_lat, "
     "max_lat, min_lon, max_lon) VALUES (?, ?, ?, ?, ?)";
 /* The R*Tree's and the text index's own tables, copied whole. */
@@ -97,14 +115,28 @@ static const char text_fill_sql[] = ("INSERT INTO main.report_text(rowid, "
 static const char text_merge_sql[] = ("INSERT INTO main.report_text("
     "report_text) VALUES('optimize')");
 
+/* A report's point, as report_insert stored it (sq_bulk_point). */
+struct bulk_point {
+	int64_t id;
+	double lat, lon;
+};
+
+/* The points of one transaction of the load. */
+struct bulk_batch {
+	struct bulk_batch *next;
+	size_t n, cap;
+	struct bulk_point p[];
+};
+
 struct bulk_geo {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	uint64_t posted;                /* commits announced by the loader */
+	struct bulk_batch *fill;        /* the loader's open transaction's */
+	int lost;                       /* a point could not be kept */
+	struct bulk_batch *head, **tail;    /* committed, for the thread */
 	int stop;                       /* the load is over: a last pass */
 	int failed;                     /* the file is not to be used */
-	int64_t last_id;                /* read up to here */
 	int64_t last_id0;               /* the last report before the load */
 	int page_size;
 	char db_path[PATH_MAX];
@@ -139,6 +171,9 @@ struct store_bulk {
 	struct bulk_index idx[BULK_MAX_INDEXES];
 	size_t nidx;                    /* dropped, to be made again */
 	struct bulk_geo *geo;           /* the R*Tree built beside, or NULL */
+	int marked;                     /* BULK_MARK written at begin */
+	int no_journal;                 /* the loop runs with journal_mode OFF */
+	int rolled_back;                /* ... and a transaction rolled back */
 };
 
 /* Run fixed SQL (ours or sqlite_master's, never user input). */
@@ -271,7 +306,14 @@ tables_copy(sqlite3 *db, const char *file, const char *const *tables,
 		return -1;
 	}
 	sqlite3_finalize(st);
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+	/*
+	 * Deferred: BEGIN IMMEDIATE would take the write lock of the attached
+	 * file too, and the text index's thread, which attaches the database
+	 * to copy from it, then waited for the loader's index transaction
+	 * (longer than the busy timeout at a few hundred thousand reports)
+	 * and failed over to the slower SQL way.
+	 */
+	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
 	for (i = 0; i < n; i++) {
 		snprintf(sql, sizeof(sql), "DELETE FROM main.\"%s\"; INSERT "
@@ -310,32 +352,38 @@ side_copy_back(const char *db_path, const char *file,
 	return rc;
 }
 
-/* Copy the rows committed since the last pass; 0 or -1. */
-static int
-geo_pass(struct bulk_geo *g, sqlite3_stmt *rd, sqlite3 *dst,
-    sqlite3_stmt *put)
+/* Free a list of batches. */
+static void
+batches_free(struct bulk_batch *b)
 {
-	int i, rc, ok = -1;
+	struct bulk_batch *next;
+
+	for (; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+}
+
+/* One committed transaction's points into the R*Tree's file; 0 or -1. */
+static int
+geo_put(sqlite3 *dst, sqlite3_stmt *put, const struct bulk_batch *b)
+{
+	size_t i;
+	int ok = 0;
 
 	if (sqlite3_exec(dst, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return -1;
-	sqlite3_bind_int64(rd, 1, g->last_id);
-	while ((rc = sqlite3_step(rd)) == SQLITE_ROW) {
-		/* The values as they are, as INSERT ... SELECT passes them. */
-		for (i = 0; i < 5; i++)
-			sqlite3_bind_value(put, i + 1, sqlite3_column_value(rd,
-			    i));
-		if (sqlite3_step(put) != SQLITE_DONE) {
-			sqlite3_reset(put);
-			goto out;
-		}
+	for (i = 0; i < b->n && ok == 0; i++) {
+		/* What BK_GEO's SELECT id, lat, lat, lon, lon passes. */
+		sqlite3_bind_int64(put, 1, b->p[i].id);
+		sqlite3_bind_double(put, 2, b->p[i].lat);
+		sqlite3_bind_double(put, 3, b->p[i].lat);
+		sqlite3_bind_double(put, 4, b->p[i].lon);
+		sqlite3_bind_double(put, 5, b->p[i].lon);
+		if (sqlite3_step(put) != SQLITE_DONE)
+			ok = -1;
 		sqlite3_reset(put);
-		g->last_id = sqlite3_column_int64(rd, 0);
 	}
-	if (rc == SQLITE_DONE)
-		ok = 0;
-out:
-	sqlite3_reset(rd);
 	if (sqlite3_exec(dst, ok == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL,
 	    NULL) != SQLITE_OK)
 		ok = -1;
@@ -343,47 +391,76 @@ out:
 }
 
 /*
- * The R*Tree's thread: after each commit of the load, the new reports'
- * points into its own file, read on a connection of its own (WAL: the
- * loader goes on writing meanwhile).
+ * The R*Tree's thread: after each commit of the load, that transaction's
+ * points (handed over by store_bulk_committed) into its own file.  It
+ * never reads the database, so the load may run without a journal.
  */
 static void *
 geo_main(void *arg)
 {
 	struct bulk_geo *g = arg;
-	sqlite3 *src = NULL, *dst = NULL;
-	sqlite3_stmt *rd = NULL, *put = NULL;
-	uint64_t seen = 0;
+	struct bulk_batch *list = NULL, *b;
+	sqlite3 *dst = NULL;
+	sqlite3_stmt *put = NULL;
 	int stop = 0, failed = 1;
 
-	if (sqlite3_open_v2(g->db_path, &src, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK || sqlite3_busy_timeout(src, 10000) != SQLITE_OK ||
-	    (dst = side_open(g->path, g->page_size)) == NULL ||
+	if ((dst = side_open(g->path, g->page_size)) == NULL ||
 	    sqlite3_exec(dst, g->create, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(src, geo_read_sql, -1, &rd, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(dst, geo_put_sql, -1, &put, NULL) != SQLITE_OK)
 		goto out;
 	while (!stop) {
 		pthread_mutex_lock(&g->mu);
-		while (seen == g->posted && !g->stop)
+		while (g->head == NULL && !g->stop)
 			pthread_cond_wait(&g->cv, &g->mu);
-		seen = g->posted;
+		list = g->head;
+		g->head = NULL;
+		g->tail = &g->head;
 		stop = g->stop;
 		pthread_mutex_unlock(&g->mu);
-		if (geo_pass(g, rd, dst, put) == -1)
-			goto out;
+		for (b = list; b != NULL; b = b->next)
+			if (geo_put(dst, put, b) == -1)
+				goto out;
+		batches_free(list);
+		list = NULL;
 	}
 	failed = 0;
 out:
-	sqlite3_finalize(rd);
+	batches_free(list);
 	sqlite3_finalize(put);
-	sqlite3_close(src);
 	if (sqlite3_close(dst) != SQLITE_OK)
 		failed = 1;
 	pthread_mutex_lock(&g->mu);
 	g->failed = failed;
 	pthread_mutex_unlock(&g->mu);
 	return NULL;
+}
+
+void
+sq_bulk_point(struct store *s, int64_t id, double lat, double lon)
+{
+	struct bulk_geo *g = s->bulk->geo;
+	struct bulk_batch *f;
+	size_t cap;
+
+	if (g == NULL || g->lost)
+		return;
+	if ((f = g->fill) == NULL || f->n == f->cap) {
+		cap = f == NULL ? BULK_POINTS_FIRST : f->cap * 2;
+		if ((f = realloc(f, sizeof(*f) + cap * sizeof(f->p[0]))) ==
+		    NULL) {
+			g->lost = 1;    /* the SQL way at the end, then */
+			return;
+		}
+		if (g->fill == NULL) {
+			f->next = NULL;
+			f->n = 0;
+		}
+		f->cap = cap;
+		g->fill = f;
+	}
+	f->p[f->n].id = id;
+	f->p[f->n].lat = lat;
+	f->p[f->n++].lon = lon;
 }
 
 /* A CREATE statement into a char[BULK_MAX_SQL]; "" if it does not fit. */
@@ -418,8 +495,8 @@ geo_start(struct store *s, int64_t last_id)
 	    sq_int64_row, &page) != 0 || page <= 0 || page > 65536 ||
 	    (g = calloc(1, sizeof(*g))) == NULL)
 		return NULL;
-	g->last_id = last_id;
 	g->last_id0 = last_id;
+	g->tail = &g->head;
 	g->page_size = (int)page;
 	n = snprintf(g->path, sizeof(g->path), "%s-bulkgeo", db);
 	if (n <= 0 || (size_t)n >= sizeof(g->path) ||
@@ -446,18 +523,24 @@ fail:
 	return NULL;
 }
 
-/* Tell the thread to make a last pass, wait for it; 0 if its file is good. */
+/*
+ * Tell the thread to make a last pass, wait for it; 0 if its file is good.
+ * The points of a transaction not committed are dropped.
+ */
 static int
 geo_finish(struct bulk_geo *g)
 {
 	int failed;
 
+	batches_free(g->fill);
+	g->fill = NULL;
 	pthread_mutex_lock(&g->mu);
 	g->stop = 1;
 	pthread_cond_signal(&g->cv);
 	pthread_mutex_unlock(&g->mu);
 	pthread_join(g->thread, NULL);
-	failed = g->failed;
+	batches_free(g->head);          /* left by a thread that failed */
+	failed = g->failed || g->lost;
 	pthread_cond_destroy(&g->cv);
 	pthread_mutex_destroy(&g->mu);
 	return failed ? -1 : 0;
@@ -542,19 +625,86 @@ fail:
 void
 store_bulk_committed(struct store_bulk *b)
 {
-	if (b == NULL || b->geo == NULL)
+	struct bulk_geo *g;
+
+	if (b == NULL || (g = b->geo) == NULL || g->fill == NULL)
 		return;
-	pthread_mutex_lock(&b->geo->mu);
-	b->geo->posted++;
-	pthread_cond_signal(&b->geo->cv);
-	pthread_mutex_unlock(&b->geo->mu);
+	pthread_mutex_lock(&g->mu);
+	*g->tail = g->fill;
+	g->tail = &g->fill->next;
+	g->fill = NULL;
+	pthread_cond_signal(&g->cv);
+	pthread_mutex_unlock(&g->mu);
+}
+
+static const char unfinished_msg[] = "this database holds a bulk load that "
+    "did not finish (setting " BULK_MARK "): it was written without a "
+    "journal and may be damaged; seed into a new file";
+
+int
+store_bulk_unfinished(const char *path, char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int marked = 0;
+
+	/* Not a file, or one without settings: nothing to say. */
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+	    SQLITE_OK && sqlite3_prepare_v2(db, stmt_sql[BK_MARK_GET], -1, &st,
+	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		marked = sqlite3_column_int64(st, 0) > 0;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	if (marked)
+		snprintf(err, errlen, "%s: %s", path, unfinished_msg);
+	return marked;
+}
+
+/* A rollback without a journal: the file may hold part of it. */
+static void
+on_rollback(void *arg)
+{
+	struct store_bulk *b = arg;
+
+	b->rolled_back = 1;
+}
+
+/*
+ * PRAGMA journal_mode (statement idx); 0 if the file is in mode after
+ * (SQLite keeps the mode it had when it cannot change it), else -1.
+ */
+static int
+journal_set(struct store *s, int idx, const char *mode)
+{
+	char got[BULK_MAX_SQL] = "";
+
+	if (sq_rows(s, sq_stmt(s, STORE_MOD_BULK, idx), "setting the "
+	    "journal", text_row, got) != 0)
+		return -1;
+	if (strcmp(got, mode) != 0) {
+		snprintf(s->err, sizeof(s->err), "the database stayed in "
+		    "journal mode %s (wanted %s)", got, mode);
+		return -1;
+	}
+	return 0;
+}
+
+/* Stop the R*Tree's thread and forget its file (a load that did not start). */
+static void
+geo_drop(struct bulk_geo *g)
+{
+	if (g == NULL)
+		return;
+	geo_finish(g);
+	unlink(g->path);
+	free(g);
 }
 
 struct store_bulk *
 store_bulk_begin(struct store *s, size_t n)
 {
 	struct store_bulk *b;
-	int64_t count = 0;
+	int64_t count = 0, marks = 0;
 
 	if (s->db == NULL)      /* PostgreSQL: sql_bulk_pg.c */
 		return sql_bulk_pg_begin(s, calloc(1, sizeof(*b)));
@@ -563,12 +713,18 @@ store_bulk_begin(struct store *s, size_t n)
 		return NULL;
 	}
 	/* Sorting the indexes anew may use a second core. */
-	if (run(s, "PRAGMA synchronous = OFF", "bulk load settings") == -1 ||
-	    run(s, "PRAGMA threads = " VECHE_STR(VECHE_SEED_SORT_THREADS),
+	if (run(s, "PRAGMA threads = " VECHE_STR(VECHE_SEED_SORT_THREADS),
 	    "bulk load settings") == -1 ||
 	    run(s, "PRAGMA cache_size = " VECHE_STR(VECHE_SEED_CACHE_KIB_NEG),
 	    "bulk load settings") == -1 || store_begin(s) == -1)
 		goto fail;
+	if (sq_row(s, sq_stmt(s, STORE_MOD_BULK, BK_MARK_GET), "reading the "
+	    "settings", sq_int64_row, &marks) != 0)
+		goto rollback;
+	if (marks > 0) {
+		snprintf(s->err, sizeof(s->err), "%s", unfinished_msg);
+		goto rollback;
+	}
 	if (sq_row(s, sq_stmt(s, STORE_MOD_BULK, BK_LAST_ID), "reading the "
 	    "last report", sq_int64_row, &b->last_id) != 0 ||
 	    store_report_count(s, &count) == -1)
@@ -579,14 +735,33 @@ store_bulk_begin(struct store *s, size_t n)
 	 */
 	if ((size_t)count < n && drop_indexes(s, b) == -1)
 		goto rollback;
+	/*
+	 * A fresh file (its R*Tree empty): the R*Tree on a thread, and the
+	 * loop without a journal, marked until store_bulk_end has made it
+	 * whole (the mark committed and synced first).
+	 */
+	if ((b->geo = geo_start(s, b->last_id)) != NULL) {
+		if (sq_step_done(s, sq_stmt(s, STORE_MOD_BULK, BK_MARK_PUT),
+		    "marking the load") == -1)
+			goto rollback;
+		b->marked = 1;
+	}
 	if (store_commit(s) == -1)
 		goto rollback;
+	if (run(s, "PRAGMA synchronous = OFF", "bulk load settings") == -1)
+		goto fail;
+	/* Another connection to the file keeps it in WAL: no harm. */
+	if (b->marked && journal_set(s, BK_JOURNAL_OFF, "off") == 0) {
+		b->no_journal = 1;
+		sqlite3_rollback_hook(s->db, on_rollback, b);
+	}
 	s->defer_index = 1;
-	b->geo = geo_start(s, b->last_id);
+	s->bulk = b;
 	return b;
 rollback:
 	store_rollback(s);
 fail:
+	geo_drop(b->geo);
 	settings_usual(s, 0);
 	free(b);
 	return NULL;
@@ -632,26 +807,47 @@ text_finish(struct store *s, struct bulk_text *t, int64_t last_id, int ok)
 	return rc;
 }
 
+/* Delete the load's mark, synced, and checkpoint; 0 or -1. */
+static int
+unmark(struct store *s)
+{
+	if (store_begin(s) == -1)
+		return -1;
+	if (sq_step_done(s, sq_stmt(s, STORE_MOD_BULK, BK_MARK_DEL),
+	    "unmarking the load") == -1 || store_commit(s) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	return run(s, "PRAGMA wal_checkpoint(TRUNCATE)", "checkpoint");
+}
+
 int
 store_bulk_end(struct store *s, struct store_bulk *b)
 {
 	struct bulk_text *text = NULL;
 	sqlite3_stmt *st;
 	size_t i;
-	int ok = 0, geo_done = 0;
+	int ok = 0, geo_done = 0, broken = 0;
 
 	if (s->db == NULL)      /* PostgreSQL: sql_bulk_pg.c */
 		return sql_bulk_pg_end(s, b);
 	if (b == NULL)
 		return 0;
 	s->defer_index = 0;
+	s->bulk = NULL;
+	/* WAL again: the helpers' connections read beside the loader's. */
+	if (b->no_journal) {
+		sqlite3_rollback_hook(s->db, NULL, NULL);
+		if (journal_set(s, BK_JOURNAL_WAL, "wal") == -1)
+			broken = 1;
+	}
 	if (b->geo != NULL) {
-		geo_done = geo_finish(b->geo) == 0 && side_copy_back(
-		    b->geo->db_path, b->geo->path, geo_tables, NELEM(geo_tables))
-		    == 0;
+		geo_done = geo_finish(b->geo) == 0 && !broken &&
+		    side_copy_back(b->geo->db_path, b->geo->path, geo_tables,
+		    NELEM(geo_tables)) == 0;
 		unlink(b->geo->path);
 	}
-	if (store_begin(s) == -1)
+	if (broken || store_begin(s) == -1)
 		goto out;
 	st = sq_stmt(s, STORE_MOD_BULK, BK_GEO);
 	sqlite3_bind_int64(st, 1, b->last_id);
@@ -686,6 +882,15 @@ out:
 		ok = 0;
 	/* FULL again, then the WAL into the file, synced. */
 	if (settings_usual(s, 1) == -1)
+		ok = 0;
+	if (ok && b->rolled_back) {
+		snprintf(s->err, sizeof(s->err), "a transaction of the load "
+		    "was rolled back without a journal: the database keeps "
+		    "its mark (" BULK_MARK "); seed into a new file");
+		ok = 0;
+	}
+	/* Whole and synced: the mark goes last. */
+	if (ok && b->marked && unmark(s) == -1)
 		ok = 0;
 	free(b->geo);
 	free(b);

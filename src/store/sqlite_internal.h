@@ -202,6 +202,7 @@ struct store {
 	int bulk_pg;                    /* a PostgreSQL bulk load, the database's
 	                                 * only writer (sql_bulk_pg.c): report
 	                                 * inserts skip the second's key lock */
+	struct store_bulk *bulk;        /* that load, given each point */
 	int defer_sync;                 /* store_atomic may return before fsync */
 	uint64_t pending;               /* its last write's ticket, 0: none */
 	/*
@@ -227,6 +228,12 @@ struct text_entry {
  */
 int sq_text_flush(struct store *s);
 void sq_text_drop(struct store *s, size_t keep);
+
+/*
+ * A report of a bulk load (s->bulk, sqlite_bulk.c) was written at this
+ * point: its R*Tree entry is made from it once its transaction commits.
+ */
+void sq_bulk_point(struct store *s, int64_t id, double lat, double lon);
 
 /*
  * Statement idx of subject m, prepared at open: NULL (with s->err) only for

@@ -5,7 +5,9 @@
  * ends, so a process that dies mid-work hands the work on; on SQLite one
  * process serves the file and every lease is granted.
  *
- * Advisory keys: hashtext(name) in the one-bigint key space, beside the
+ * Advisory keys: hashtext(schema/name) (the schema: cities sharing one
+ * database each in a schema of their own, docs/city.md, never share a
+ * lease) in the one-bigint key space, beside the
  * audit log's transaction lock (sqlite_workflow.c, 'veche.audit_log').
  */
 #include "store/sql_store.h"
@@ -26,8 +28,10 @@ static const char *const sql[L__MAX] = {
 const struct stmt_table store_lease_stmts = { sql, L__MAX };
 
 static const char *const sql_pg[L__MAX] = {
-	[L_TRY] = "SELECT pg_try_advisory_lock(hashtext(?1))",
-	[L_RELEASE] = "SELECT pg_advisory_unlock(hashtext(?1))",
+	[L_TRY] = "SELECT pg_try_advisory_lock(hashtext(current_schema() || "
+	    "'/' || ?1))",
+	[L_RELEASE] = "SELECT pg_advisory_unlock(hashtext(current_schema() || "
+	    "'/' || ?1))",
 };
 
 const struct stmt_table store_lease_stmts_pg = { sql_pg, L__MAX };

@@ -11,21 +11,29 @@
  *     of reports, report_updates and events are dropped at begin and made
  *     again, sorted once, at end;
  *   - into a fresh database (a file, its R*Tree empty), the R*Tree is built
- *     by a thread during the load (store_bulk_committed wakes it; it reads
- *     the committed reports on a connection of its own) and the text index
- *     by another while store_bulk_end makes the indexes again, each in a
- *     file of its own beside the database (DB-bulkgeo, DB-bulktext, deleted
- *     at the end), whose tables are then copied into the database's.  The
- *     rows and their order are BK_GEO's and BK_TEXT's: the result is byte
- *     for byte the same.  Should a thread fail, the SQL way does it.
+ *     by a thread during the load (each committed transaction's points,
+ *     as report_insert stored them, handed to it by store_bulk_committed)
+ *     and the text index by another while store_bulk_end makes the indexes
+ *     again, each in a file of its own beside the database (DB-bulkgeo,
+ *     DB-bulktext, deleted at the end), whose tables are then copied into
+ *     the database's.  The rows and their order are BK_GEO's and BK_TEXT's:
+ *     the result is byte for byte the same.  Should a thread fail, the SQL
+ *     way does it;
+ *   - a fresh database's loop also runs without a journal (journal_mode
+ *     OFF: each page written once, no WAL to copy back), marked by the
+ *     setting bulk_load_unfinished, committed and synced at begin;
+ *     store_bulk_end puts WAL back for its own work and deletes the mark
+ *     last, once the file is whole and synced.
  * Everything else (rows, history, audit, outbox) is written as usual, by
  * the usual functions, in the caller's transactions (store_begin/commit).
  * store_bulk_end puts synchronous=FULL and the usual cache back, and
  * checkpoints the WAL into the database file, synced.
  *
  * A crash between begin and end can leave a database without some indexes
- * or search entries: load again into a fresh file.  Readers of the same
- * file meanwhile see correct answers, slowly.
+ * or search entries, and a fresh one damaged: it keeps its mark, which
+ * store_bulk_begin and store_bulk_unfinished report; load again into a
+ * fresh file.  Readers of a served file meanwhile see correct answers,
+ * slowly.
  *
  * Conventions as in store.h: 0 on success, -1 with store_error() on
  * failure.
@@ -60,5 +68,14 @@ void store_bulk_committed(struct store_bulk *b);
  * with store_error(); the settings are restored either way.
  */
 int store_bulk_end(struct store *s, struct store_bulk *b);
+
+/*
+ * 1 if the file at path holds a bulk load that did not finish (a fresh
+ * load writes without a journal, marked until store_bulk_end has made the
+ * database whole; a crash leaves the mark), with err saying so; else 0
+ * (also when path is not a database).  Read on a connection of its own,
+ * before store_open: such a file may lack indexes its statements name.
+ */
+int store_bulk_unfinished(const char *path, char *err, size_t errlen);
 
 #endif

@@ -325,6 +325,7 @@ class Server:
         # to: serve is told where they live.
         self.media = os.path.join(self.dir, "media")
         self.data_dir = os.path.join(self.dir, "opendata")
+        self.model = os.path.join(self.dir, "services.model")
         self.city_path = os.path.join(self.dir, "city.json")
         self.stderr_path = os.path.join(self.dir, "server.stderr")
         self.proc = None
@@ -354,6 +355,12 @@ class Server:
         if len(rows) != 1:
             raise AssertionError("%d rows from %s" % (len(rows), query))
         return rows[0][0]
+
+    def train_services(self):
+        """veche text train-services on this database; its output.  On
+        PostgreSQL the model file is named (serve reads the same one)."""
+        return self.cli("text", "train-services", "--db", self.db,
+                        *(["--model", self.model] if PG else []))
 
     def has_table(self, name):
         """Whether the database holds a table called name."""
@@ -389,6 +396,8 @@ class Server:
                 args += ["--media", self.media]
             if "--data-dir" not in given:
                 args += ["--data-dir", self.data_dir]
+            if "--suggest-model" not in given:
+                args += ["--suggest-model", self.model]
         return args + list(extra)
 
     def set_clock(self, t):

@@ -141,8 +141,7 @@ class TestTrainingWithCorrections(StaffCase):
             r = mod.post("/listen/posts/%d/correct" % p["id"], {
                 "sentiment": p["sentiment"], "service_code": "trees"})
             self.assertEqual(r.status, 303, r)
-        out = self.server.cli("text", "train-services", "--db",
-                              self.server.db)
+        out = self.server.train_services()
         got = dict(line.split(" ", 1) for line in out.strip().splitlines())
         self.assertEqual(got["corrected_posts"], "12")
         self.assertEqual(got["services"], "3")

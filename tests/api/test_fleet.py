@@ -202,8 +202,10 @@ class LeaseHolder:
         self.p = subprocess.Popen(
             ["psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", url],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        # The key sqlite_lease.c takes: the schema, '/', the lease's name.
         self.p.stdin.write("SELECT 'held' FROM (SELECT pg_advisory_lock("
-                           "hashtext('%s'))) AS l;\n" % LEASE)
+                           "hashtext(current_schema() || '/' || '%s'))) "
+                           "AS l;\n" % LEASE)
         self.p.stdin.flush()
         line = self.p.stdout.readline().strip()
         if line != "held":

@@ -99,7 +99,7 @@ class TestTrainedService(ServerTestCase):
         for svc in ("noise", "pothole", "trees"):
             for t in texts(svc, rng, 14):
                 self.create(report_fields(svc, description=t))
-        self.server.cli("text", "train-services", "--db", self.server.db)
+        self.server.train_services()
         page = mod.get(path).text()
         self.assertRegex(page, r'<option value="trees" selected>')
         self.assertNotRegex(page, r'<option value="heating" selected>')

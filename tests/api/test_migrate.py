@@ -18,26 +18,14 @@ import sqlite3
 import subprocess
 import unittest
 
-from harness import VECHE_BIN, Server, sqlite_only
+from harness import VECHE_BIN, Server, pg_fixture_url, sqlite_only
+from harness import psql as harness_psql
 
 DB_NAME = "veche_migrate_api"
 
 
-def fixture_url():
-    folder = os.environ.get("VECHE_PG_DIR")
-    if not folder:
-        raise unittest.SkipTest("VECHE_PG_DIR unset: run through ctest, "
-                                "whose pg fixture starts PostgreSQL")
-    with open(os.path.join(folder, "url"), encoding="utf-8") as f:
-        return f.read().strip()
-
-
 def psql(url, sql):
-    p = subprocess.run(["psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", url,
-                        "-c", sql], capture_output=True, timeout=60)
-    if p.returncode != 0:
-        raise RuntimeError("psql: %s" % p.stderr.decode())
-    return p.stdout.decode().strip()
+    return harness_psql(url, sql + ";\n").strip()
 
 
 def sqlite_tables(path):
@@ -66,7 +54,7 @@ class TestMigrate(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        base = fixture_url()
+        base = pg_fixture_url()
         cls.admin = base
         cls.url = base.replace("/veche?", "/%s?" % DB_NAME, 1)
         psql(base, "DROP DATABASE IF EXISTS %s" % DB_NAME)

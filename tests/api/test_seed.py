@@ -15,8 +15,8 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import (PG, TEST_ENV, VECHE_BIN, ServerTestCase, new_database,
-                     sql_rows, sqlite_only)
+from harness import (PG, TEST_ENV, VECHE_BIN, Server, ServerTestCase,
+                     new_database, sql_rows, sqlite_only)
 
 DAY = dt.timedelta(days=1)
 
@@ -95,6 +95,12 @@ class SeedChecks:
         self.assertEqual(self.value("SELECT rtreecheck('report_geo')"), "ok")
         for side in ("-bulkgeo", "-bulktext"):
             self.assertFalse(os.path.exists(self.server.db + side))
+        # A fresh load's loop ran without a journal, marked by a setting
+        # until the end: the mark is gone, the file in WAL again.
+        self.assertEqual(self.value(
+            "SELECT count(*) FROM settings WHERE key = "
+            "'bulk_load_unfinished'"), 0)
+        self.assertEqual(self.value("PRAGMA journal_mode"), "wal")
 
     def test_schema_is_a_fresh_databases(self):
         with tempfile.TemporaryDirectory() as d:
@@ -185,6 +191,35 @@ class TestSeedAgain(SeedChecks, ServerTestCase):
                          r"\(100%\), \d+ a second, \d+ s so far")
         self.assertRegex(self.seed_output,
                          r"seeded 150 reports in \d+\.\d s")
+
+
+class TestSeedCrash(unittest.TestCase):
+    """A fresh load killed part-way leaves a database that says so."""
+
+    @sqlite_only("a fresh SQLite file's load runs without a journal")
+    def test_killed_load_is_refused_after(self):
+        server = Server()
+        self.addCleanup(server.tmp.cleanup)
+        seed = subprocess.Popen(
+            [VECHE_BIN, "seed", "--db", server.db, "--reports", "5000000",
+             "--days", "30"], stderr=subprocess.PIPE, env=server.env)
+        self.addCleanup(seed.stderr.close)
+        # Killed inside its loop: after its first progress line.
+        for line in seed.stderr:
+            if b"seeding reports:" in line:
+                break
+        seed.kill()
+        self.assertEqual(seed.wait(timeout=60), -9)
+        self.assertEqual(sql_rows(
+            server.db, "SELECT count(*) FROM settings WHERE key = "
+            "'bulk_load_unfinished'"), [(1,)])
+        p = subprocess.run([VECHE_BIN, "seed", "--db", server.db,
+                            "--reports", "10", "--days", "30"],
+                           capture_output=True, timeout=120, env=server.env)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        err = p.stderr.decode("utf-8")
+        self.assertIn("did not finish", err)
+        self.assertIn("seed into a new file", err)
 
 
 if __name__ == "__main__":

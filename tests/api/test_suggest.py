@@ -74,8 +74,7 @@ class SuggestTest(ServerTestCase):
             self.create(report_fields(service, description=t))
 
     def train(self):
-        out = self.server.cli("text", "train-services", "--db",
-                              self.server.db)
+        out = self.server.train_services()
         return dict(line.split(" ", 1) for line in out.strip().splitlines())
 
     def test_1_no_model_no_suggestions(self):

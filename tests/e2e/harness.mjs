@@ -68,9 +68,11 @@ function newDatabase(dir) {
 export async function startServer(extra = []) {
   const dir = mkdtempSync(join(tmpdir(), 'veche-e2e-'));
   const { db, drop } = newDatabase(dir);
-  // On PostgreSQL there is no file to keep photos and open data next to.
+  // On PostgreSQL there is no file to keep photos, open data and the
+  // suggestions' model next to.
   const folders = ENGINE === 'pg' ?
-    ['--media', join(dir, 'media'), '--data-dir', join(dir, 'opendata')] : [];
+    ['--media', join(dir, 'media'), '--data-dir', join(dir, 'opendata'),
+      '--suggest-model', join(dir, 'services.model')] : [];
   const args = ['serve', '--db', db, ...folders, '--listen', '127.0.0.1:0',
     '--demo', '--demo-reports', '60', ...extra];
   const proc = spawn(VECHE_BIN, args, {

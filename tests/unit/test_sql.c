@@ -3729,8 +3729,10 @@ lease(enum sql_engine engine)
 		if ((c = sql_conn_pg(pg_url(), 1, err, sizeof(err))) == NULL)
 			fail_msg("%s", err);
 		if (sql_exec(c, "SET lock_timeout = '30s';"
-		    " SELECT pg_advisory_lock(hashtext('scan'));"
-		    " SELECT pg_advisory_unlock(hashtext('scan'))") != 0)
+		    " SELECT pg_advisory_lock(hashtext(current_schema()"
+		    " || '/scan'));"
+		    " SELECT pg_advisory_unlock(hashtext(current_schema()"
+		    " || '/scan'))") != 0)
 			fail_msg("%s", sql_errmsg(c));
 		sql_conn_free(c);
 	}

@@ -16,6 +16,7 @@
  * stepped as they were.
  */
 #include <ctype.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,7 @@ enum {
 	ST_SEARCH_KEY_LOCK,
 	ST_NEWEST_IDS,
 	ST_WINDOW_IDS,
+	ST_REPORT_PAGE,
 	ST__MAX
 };
 
@@ -144,6 +146,8 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_WINDOW_IDS] = "SELECT id FROM reports INDEXED BY reports_requested "
 	    "WHERE requested >= ?1 AND requested <= ?2 "
 	    "ORDER BY requested DESC, id DESC LIMIT ?3 OFFSET ?4",
+	/* SQLite reads a page's rows by key, one by one; never stepped. */
+	[ST_REPORT_PAGE] = "SELECT ?1",
 };
 
 const struct stmt_table store_reports_stmts = { stmt_sql, ST__MAX };
@@ -204,6 +208,14 @@ static const char *const stmt_pg[ST__MAX] = {
 	[ST_WINDOW_IDS] = "SELECT id FROM reports WHERE "
 	    "requested >= ?1 AND requested <= ?2 "
 	    "ORDER BY requested DESC, id DESC LIMIT ?3 OFFSET ?4",
+	/*
+	 * A page of ids ('{1,2,3}') in one round trip and one snapshot, in
+	 * the page's order (store_report_rows): an id twice is a row twice,
+	 * an id gone is no row, as the reads by key.
+	 */
+	[ST_REPORT_PAGE] = "SELECT " REPORT_COLUMNS_PG " FROM "
+	    "unnest(CAST(?1 AS BIGINT[])) WITH ORDINALITY AS p(id, ord) "
+	    "JOIN reports r ON r.id = p.id ORDER BY p.ord",
 };
 
 const struct stmt_table store_reports_stmts_pg = { stmt_pg, ST__MAX };
@@ -1258,6 +1270,52 @@ out:
 	return ret;
 }
 
+/* A page's ids as a PostgreSQL array's text, '{1,2,3}'; NULL: no memory. */
+static char *
+id_array(const int64_t *ids, size_t n)
+{
+	size_t cap = 2 + n * 21, len = 0, i;
+	char *t;
+	int w;
+
+	if ((t = malloc(cap)) == NULL)
+		return NULL;
+	t[len++] = '{';
+	for (i = 0; i < n; i++) {
+		w = snprintf(t + len, cap - len, "%s%" PRId64, i > 0 ? "," : "",
+		    ids[i]);
+		if (w < 0 || (size_t)w >= cap - len) {
+			free(t);
+			return NULL;
+		}
+		len += (size_t)w;
+	}
+	t[len++] = '}';
+	t[len] = '\0';
+	return t;
+}
+
+/* PostgreSQL: the page's rows by one statement (ST_REPORT_PAGE). */
+static int
+report_rows_pg(struct store *s, const int64_t *ids, size_t n,
+    struct report_rows *e)
+{
+	struct sql_stmt *st = ss_stmt(s, STORE_MOD_REPORTS, ST_REPORT_PAGE);
+	char *arr;
+	int ret;
+
+	if (st == NULL)
+		return -1;
+	if ((arr = id_array(ids, n)) == NULL) {
+		snprintf(s->err, sizeof(s->err), "out of memory");
+		return -1;
+	}
+	sql_bind_text(st, 1, arr);
+	ret = ss_rows(s, st, "reading reports", query_row, e);
+	free(arr);
+	return ret;
+}
+
 int
 store_report_rows(struct store *s, const int64_t *ids, size_t n,
     int (*fn)(const struct report *, void *), void *arg)
@@ -1273,6 +1331,11 @@ store_report_rows(struct store *s, const int64_t *ids, size_t n,
 	if ((e.mbuf = malloc(MEDIA_BUF)) == NULL) {
 		snprintf(s->err, sizeof(s->err), "out of memory");
 		return -1;
+	}
+	if (n > 0 && sql_conn_engine(s->conn) == SQL_PG) {
+		ret = report_rows_pg(s, ids, n, &e);
+		free(e.mbuf);
+		return ret;
 	}
 	/*
 	 * One read transaction for the page, unless the caller holds one:

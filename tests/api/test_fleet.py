@@ -39,7 +39,8 @@ import uuid
 from harness import CITY, DEFAULT_CLOCK, TEST_ENV, VECHE_BIN, WEST_POINT, \
     Server, encode_query, epoch_of, report_fields
 from test_delivery import Receiver, subscribe, wait_for
-from test_migrate import fixture_url, psql
+from harness import pg_fixture_url as fixture_url
+from test_migrate import psql
 
 DB_NAME = "veche_fleet_api"
 NAMES = ("a", "b", "c")

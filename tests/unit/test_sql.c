@@ -4825,8 +4825,17 @@ reports(enum sql_engine engine)
 	o.text[0] = '\0';
 	o.n = 0;
 	assert_int_equal(store_report_rows(s, ids, 3, on_report, &o), 0);
-	assert_non_null(strstr(o.text, "3/tk/"));
+	assert_ptr_equal(strstr(o.text, "3/tk/"), o.text);
 	assert_non_null(strstr(o.text, ";2/tb/"));
+	assert_null(strstr(o.text, "1/ta/"));
+	/* The other order: not the keys' (PostgreSQL reads them at once). */
+	ids[0] = b;
+	ids[2] = k;
+	o.text[0] = '\0';
+	o.n = 0;
+	assert_int_equal(store_report_rows(s, ids, 3, on_report, &o), 0);
+	assert_ptr_equal(strstr(o.text, "2/tb/"), o.text);
+	assert_non_null(strstr(o.text, ";3/tk/"));
 	assert_null(strstr(o.text, "1/ta/"));
 
 	/* The newest of a period from the time index, and those requested
@@ -4853,6 +4862,17 @@ reports(enum sql_engine engine)
 		assert_int_equal(store_report_newest(s, INT64_MIN, 1781506801,
 		    INT64_MAX, 0, 4, got, &ngot), 0);
 		assert_int_equal(ngot, 1);
+		/* A full page after an instant (PostgreSQL: bounded by its
+		 * last row's request time, here shared by reports 1 and 2). */
+		assert_int_equal(store_report_newest(s, 1781506799, INT64_MIN,
+		    INT64_MAX, 0, 2, got, &ngot), 0);
+		assert_int_equal(ngot, 2);
+		assert_int_equal(got[0], 3);
+		assert_int_equal(got[1], 2);
+		assert_int_equal(store_report_newest(s, 1781506799, INT64_MIN,
+		    INT64_MAX, 2, 1, got, &ngot), 0);
+		assert_int_equal(ngot, 1);
+		assert_int_equal(got[0], 1);
 	}
 
 	/* Lists: each filter, the orders, a page. */

@@ -103,6 +103,8 @@ export const NOT_PAGES = [
   /^\/map\/clusters\.json$/,
   /^\/officials\/\{id\}\/rss$/,
   /^\/drafts\/\{id\}\/summary\.csv$/,
+  // The region's JSON (src/api/region.c; its pages: region.test.mjs).
+  /^\/cities\.json$/, /^\/ratings\.json$/,
 ];
 
 // The GET patterns of the routing table (src/api/*.c route tables).

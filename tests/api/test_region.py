@@ -31,12 +31,22 @@ HOST_B = "vtorograd.example"
 PERSONAL = "resident.private@mail.example"
 
 
+def city_folders(dir, i):
+    """A city's photo and open data folders, which a city on PostgreSQL
+    must name (there is no file to put them next to); none on SQLite."""
+    if not harness.PG:
+        return {}
+    return {"media": os.path.join(dir, "media%d" % i),
+            "data_dir": os.path.join(dir, "opendata%d" % i)}
+
+
 def region_file(dir, cities, **extra):
     """Write a region file naming cities [(db, host, name)]; its path."""
     doc = {"name_ru": "Тестовая область", "name_en": "Test Oblast",
            "host": REGION_HOST, "staff_db": "staff.db",
-           "cities": [{"db": db, "host": host, "name_ru": name}
-                      for db, host, name in cities]}
+           "cities": [dict({"db": db, "host": host, "name_ru": name},
+                           **city_folders(dir, i))
+                      for i, (db, host, name) in enumerate(cities)]}
     doc.update(extra)
     path = os.path.join(dir, "region.json")
     with open(path, "w", encoding="utf-8") as f:
@@ -408,8 +418,10 @@ class RegionFileTest(unittest.TestCase):
     def good(self):
         return {"name_ru": "Область", "host": REGION_HOST,
                 "staff_db": "staff.db",
-                "cities": [{"db": self.a.db, "host": HOST_A},
-                           {"db": self.b.db, "host": HOST_B}]}
+                "cities": [dict({"db": self.a.db, "host": HOST_A},
+                                **city_folders(self.a.dir, 0)),
+                           dict({"db": self.b.db, "host": HOST_B},
+                                **city_folders(self.a.dir, 1))]}
 
     def test_field_errors(self):
         cases = [

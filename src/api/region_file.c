@@ -86,7 +86,8 @@ get_path(struct reader *rd, json_t *o, const char *place, const char *key,
 	if (get(rd, o, place, key, required, 1024, out) == -1)
 		return -1;
 	if (*out == NULL || (*out)[0] == '/' || rd->dirlen == 0 ||
-	    db_is_url(*out))
+	    ((strcmp(key, "db") == 0 || strcmp(key, "staff_db") == 0) &&
+	    db_is_url(*out)))
 		return 0;
 	snprintf(buf, sizeof(buf), "%.*s/%s", (int)rd->dirlen, rd->dir, *out);
 	if ((*out = keep(rd, buf)) == NULL)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "api/region.h"
+#include "core/db.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -43,12 +44,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check_host(rc->host);
 	if (rc->name[0] == NULL || rc->name[1] == NULL ||
-	    rc->staff_db == NULL || rc->staff_db[0] != '/' ||
+	    rc->staff_db == NULL || (rc->staff_db[0] != '/' &&
+	    !db_is_url(rc->staff_db)) ||
 	    rc->ncities == 0)
 		abort();
 	for (i = 0; i < rc->ncities; i++) {
 		check_host(rc->cities[i].host);
-		if (rc->cities[i].db == NULL || rc->cities[i].db[0] != '/' ||
+		if (rc->cities[i].db == NULL || (rc->cities[i].db[0] != '/' &&
+		    !db_is_url(rc->cities[i].db)) ||
+		    (rc->cities[i].media != NULL &&
+		    rc->cities[i].media[0] != '/') ||
 		    strcmp(rc->cities[i].host, rc->host) == 0)
 			abort();
 		for (j = 0; j < i; j++)

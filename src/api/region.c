@@ -373,6 +373,31 @@ table_end(struct html *h)
 	html_raw(h, "</table></div>\n");
 }
 
+/*
+ * The period a request asks for and every city's figures in it, into *p
+ * and *fs (free with figures_free): 1, else 0 after answering (a bad
+ * period, a city's error) or -1.
+ */
+static int
+region_figures(struct http_request *req, struct http_response *res,
+    struct region *r, int64_t now, struct ratings_period *p,
+    struct figures **fs)
+{
+	struct verr e;
+
+	memset(&e, 0, sizeof(e));
+	if (period_of(req, res, now, p) == -1)
+		return 0;
+	if ((*fs = calloc(r->n, sizeof(**fs))) == NULL)
+		return -1;
+	if (all_figures(r, p, now, *fs, &e) == -1) {
+		figures_free(*fs, r->n);
+		*fs = NULL;
+		return reply_verr(req, res, &e) == -1 ? -1 : 0;
+	}
+	return 1;
+}
+
 /* GET / at the region's host: the cities, their figures and links. */
 static int
 region_home(struct http_request *req, struct http_response *res, void *app)
@@ -382,20 +407,12 @@ region_home(struct http_request *req, struct http_response *res, void *app)
 	struct figures *fs;
 	struct web_ctx c;
 	struct html h;
-	struct verr e;
 	int64_t now = app_now(app);
 	size_t i;
 	int rc = -1;
 
-	memset(&e, 0, sizeof(e));
-	if (period_of(req, res, now, &p) == -1)
-		return 0;
-	if ((fs = calloc(r->n, sizeof(*fs))) == NULL)
-		return -1;
-	if (all_figures(r, &p, now, fs, &e) == -1) {
-		rc = reply_verr(req, res, &e);
-		goto out;
-	}
+	if ((rc = region_figures(req, res, r, now, &p, &fs)) != 1)
+		return rc;
 	if (page_begin(req, res, app, &c, &h, R_CITIES, "/") == -1) {
 		rc = 0;
 		goto out;
@@ -432,22 +449,13 @@ region_cities_json(struct http_request *req, struct http_response *res,
 	struct region *r = region_of(app);
 	struct ratings_period p;
 	struct figures *fs;
-	struct verr e;
 	json_t *list;
 	int64_t now = app_now(app);
 	size_t i;
 	int rc;
 
-	memset(&e, 0, sizeof(e));
-	if (period_of(req, res, now, &p) == -1)
-		return 0;
-	if ((fs = calloc(r->n, sizeof(*fs))) == NULL)
-		return -1;
-	if (all_figures(r, &p, now, fs, &e) == -1) {
-		rc = reply_verr(req, res, &e);
-		figures_free(fs, r->n);
+	if ((rc = region_figures(req, res, r, now, &p, &fs)) != 1)
 		return rc;
-	}
 	list = json_array();
 	for (i = 0; list != NULL && i < r->n; i++)
 		json_array_append_new(list, city_json(&r->cities[i], &fs[i],
@@ -483,22 +491,13 @@ region_ratings_json(struct http_request *req, struct http_response *res,
 	struct region *r = region_of(app);
 	struct ratings_period p;
 	struct figures *fs;
-	struct verr e;
 	json_t *agencies, *cities, *doc;
 	int64_t now = app_now(app);
 	size_t i, j;
 	int rc;
 
-	memset(&e, 0, sizeof(e));
-	if (period_of(req, res, now, &p) == -1)
-		return 0;
-	if ((fs = calloc(r->n, sizeof(*fs))) == NULL)
-		return -1;
-	if (all_figures(r, &p, now, fs, &e) == -1) {
-		rc = reply_verr(req, res, &e);
-		figures_free(fs, r->n);
+	if ((rc = region_figures(req, res, r, now, &p, &fs)) != 1)
 		return rc;
-	}
 	agencies = json_array();
 	cities = json_array();
 	for (i = 0; agencies != NULL && cities != NULL && i < r->n; i++) {
@@ -527,20 +526,12 @@ region_ratings_page(struct http_request *req, struct http_response *res,
 	struct figures *fs;
 	struct web_ctx c;
 	struct html h;
-	struct verr e;
 	int64_t now = app_now(app);
 	size_t i, j;
 	int rc = -1;
 
-	memset(&e, 0, sizeof(e));
-	if (period_of(req, res, now, &p) == -1)
-		return 0;
-	if ((fs = calloc(r->n, sizeof(*fs))) == NULL)
-		return -1;
-	if (all_figures(r, &p, now, fs, &e) == -1) {
-		rc = reply_verr(req, res, &e);
-		goto out;
-	}
+	if ((rc = region_figures(req, res, r, now, &p, &fs)) != 1)
+		return rc;
 	if (page_begin(req, res, app, &c, &h, R_RATINGS, "/ratings") == -1) {
 		rc = 0;
 		goto out;
@@ -596,21 +587,13 @@ region_data(struct http_request *req, struct http_response *res, void *app)
 	struct ratings_share all;
 	struct web_ctx c;
 	struct html h;
-	struct verr e;
 	int64_t now = app_now(app), reports = 0, received = 0, open = 0;
 	size_t i;
 	int rc = -1;
 
-	memset(&e, 0, sizeof(e));
 	memset(&all, 0, sizeof(all));
-	if (period_of(req, res, now, &p) == -1)
-		return 0;
-	if ((fs = calloc(r->n, sizeof(*fs))) == NULL)
-		return -1;
-	if (all_figures(r, &p, now, fs, &e) == -1) {
-		rc = reply_verr(req, res, &e);
-		goto out;
-	}
+	if ((rc = region_figures(req, res, r, now, &p, &fs)) != 1)
+		return rc;
 	if (page_begin(req, res, app, &c, &h, R_DATA, "/data") == -1) {
 		rc = 0;
 		goto out;

@@ -407,8 +407,9 @@ class TestComments(CitizenCase):
         page = b.page("/reports/%d" % rid, {"order": "useful"})
         self.assertLess(page.index('id="comment-%d"' % second),
                         page.index('id="comment-%d"' % first))
-        r = self.fetch("GET", "/api/v1/reports/%d/comments?order=best" % rid)
-        self.assertEqual(r.status, 400, r)
+        r = self.fetch("GET", "/api/v1/reports/%d/comments?order=best" % rid,
+                       headers={"Accept": "application/json"})
+        self.assert_error(r, "json", 400, "order")
         # Without the page's token nothing is counted.
         r = Browser(self).post("/api/v1/comments/%d/votes" % first,
                                {"useful": "yes"}, csrf=False)

@@ -315,7 +315,7 @@ class TestWebhooks(ServerTestCase):
         r = self.fetch("GET", "/api/v1/agencies/roads/reports.csv?" +
                        encode_query(dict(q, to="2025-13-01")))
         self.assertEqual(r.status, 400, r)
-        self.assertIn("to", r.text())
+        self.assertRegex(r.json()[0]["description"], r"^to\b", r)
         r = self.fetch("GET", "/api/v1/agencies/nosuch/reports.csv?" +
                        encode_query(q))
         self.assertEqual(r.status, 404, r)

@@ -370,6 +370,7 @@ class DraftsTest(DraftCase):
         self.assertIn("closes in 5 days", r.text())
         r = self.fetch("GET", "/drafts?when=soon")
         self.assertEqual(r.status, 400, r)
+        self.assertIn('role="alert">when: ', r.text())
         r = self.fetch("GET", "/api/v1/drafts?agency=nowhere")
         self.refused(r, 400, "agency")
         self.assertEqual(self.fetch("GET", "/api/v1/drafts/999999").status,

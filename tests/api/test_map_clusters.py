@@ -123,9 +123,10 @@ class TestClusters(ClustersCase):
                         if inside(box, p)]
                 doc = self.ok(box, zoom)
                 self.assert_counted(doc, box, len(want))
-                if doc["all"]:
-                    self.assertEqual(sorted(r["id"] for r in doc["reports"]),
-                                     sorted(want))
+                # At most POINTS_MAX in each of these boxes: every one.
+                self.assertTrue(doc["all"], len(want))
+                self.assertEqual(sorted(r["id"] for r in doc["reports"]),
+                                 sorted(want))
 
     def test_few_reports_come_one_by_one(self):
         box = (30.0, 60.0, 30.1, 60.1)

@@ -93,6 +93,8 @@ class TestDiscoveryAndServices(ServerTestCase):
         for ext in ("xml", "json"):
             r = self.fetch("GET", "%s/services.%s" % (path, ext))
             self.assertEqual(r.status, 200, r)
+            # The same list as the service list's own path.
+            self.assertEqual(r.body, self.get("services." + ext).body)
 
     def test_services_json(self):
         r = self.get("services.json")
@@ -479,13 +481,16 @@ class TestRequests(ServerTestCase):
         ids = self.ids({"agency_responsible": "roads"}, "xml")
         self.assertIn(self.pothole, ids)
         self.assertNotIn(self.west, ids)
-        for o in self.get("requests.json",
-                          {"agency_responsible": "admin"}).json():
+        admin = self.get("requests.json",
+                         {"agency_responsible": "admin"}).json()
+        self.assertTrue(admin, "no report of the admin's listed")
+        for o in admin:
             self.assertEqual(o["agency_responsible"], "admin")
 
     def test_default_window_is_90_days(self):
         now = self.server_now()
         items = self.get("requests.json").json()
+        self.assertTrue(items, "the default window lists nothing")
         for o in items:
             self.assertGreaterEqual(parse_time(o["requested_datetime"]),
                                     now - 90 * DAY - dt.timedelta(minutes=5))
@@ -562,6 +567,7 @@ class TestRequests(ServerTestCase):
         # Query syntax is taken as words, not as FTS5 operators.
         r = self.get("requests.json", {"q": 'NEAR(" OR *'})
         self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json(), [])
 
     # Tokens and updates.
 

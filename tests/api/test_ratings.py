@@ -572,6 +572,9 @@ class GeoJSONKeysetCase(CityCase):
     def test_page_is_capped(self):
         r = self.fetch("GET", "/api/v1/reports.geojson?page=10")
         self.assertEqual(r.status, 200, r)
+        doc = r.json()
+        self.assertEqual((doc["type"], doc["features"], doc["page"]),
+                         ("FeatureCollection", [], 10))
         for params, field in (({"page": "11"}, "page"),
                               ({"after": "x"}, "after"),
                               ({"after": "3", "page": "2"}, "after")):

@@ -89,7 +89,7 @@ class SuggestTest(ServerTestCase):
         self.assert_error(r, "json", 400, "text")
         r = self.fetch("GET", "/api/v1/services/suggest?text=%FF%FE",
                        headers=js)
-        self.assertEqual(r.status, 400, r)
+        self.assert_error(r, "json", 400, "text")
 
     def test_3_learns_and_ranks_the_right_service_first(self):
         rng = random.Random(3)

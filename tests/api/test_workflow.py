@@ -443,6 +443,7 @@ class TestLife(WorkflowCase):
         self.assertEqual(r.status, 403, r)
         r = self.fetch("GET", "/api/v1/overdue?api_key=" + self.api_key)
         self.assertEqual(r.status, 200, r)
+        self.assertIn(late, [o["id"] for o in r.json()])
 
 
 class TestIsolation(WorkflowCase):

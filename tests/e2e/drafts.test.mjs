@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { PASSWORD, PHONE as phone, VECHE_BIN, clickAndLoad as submit,
   createUser, launch, newPage, phoneCheck as check, signIn, skipReason,
-  startServer } from './harness.mjs';
+  clockDate, startServer } from './harness.mjs';
 
 const V1 = `Статья 1. Общие положения
 1. Дворы убираются ежедневно до 8 часов утра.
@@ -63,7 +63,8 @@ describe('drafts', { skip: skipReason }, () => {
     await submit(clerk, '#draft-new');
     await check(clerk, '/drafts/new');
     await clerk.fill('#d-title', 'Правила уборки дворов');
-    await clerk.fill('#d-closes', '2026-06-20');
+    // Five days after the server's day (VECHE_TEST_CLOCK or the default).
+    await clerk.fill('#d-closes', clockDate(5));
     await clerk.fill('#d-text', V1);
     await submit(clerk, '#draft-preview-button');
     assert.equal(await clerk.textContent('#preview-paras'), '3');

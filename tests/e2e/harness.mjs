@@ -65,6 +65,19 @@ function newDatabase(dir) {
   return { db, drop: () => psql(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
+// The instant startServer's servers start at, unless VECHE_TEST_CLOCK says.
+export const DEFAULT_CLOCK = '2026-06-15T10:00:00+03:00';
+
+// The calendar date (YYYY-MM-DD) in the city's zone (Moscow, UTC+3 all
+// year) days after the instant startServer gives a server now, for tests
+// whose dates follow the clock rather than a fixed day.
+export function clockDate(days = 0) {
+  const spec = process.env.VECHE_TEST_CLOCK || DEFAULT_CLOCK;
+  const ms = spec.startsWith('@') ? Number(spec.slice(1)) * 1000 : Date.parse(spec);
+  if (!Number.isFinite(ms)) throw new Error(`clockDate: cannot read VECHE_TEST_CLOCK=${spec}`);
+  return new Date(ms + 3 * 3600e3 + days * 86400e3).toISOString().slice(0, 10);
+}
+
 export async function startServer(extra = []) {
   const dir = mkdtempSync(join(tmpdir(), 'veche-e2e-'));
   const { db, drop } = newDatabase(dir);
@@ -77,7 +90,7 @@ export async function startServer(extra = []) {
     '--demo', '--demo-reports', '60', ...extra];
   const proc = spawn(VECHE_BIN, args, {
     // Time is an input (STYLE.md): a fixed instant, or VECHE_TEST_CLOCK.
-    env: { ...process.env, VECHE_CLOCK: process.env.VECHE_TEST_CLOCK || '2026-06-15T10:00:00+03:00',
+    env: { ...process.env, VECHE_CLOCK: process.env.VECHE_TEST_CLOCK || DEFAULT_CLOCK,
       VECHE_DATADIR: process.env.VECHE_DATADIR || join(root, 'data'),
       VECHE_WEBDIR: process.env.VECHE_WEBDIR || join(root, 'web') },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  axeProblems, launch, newPage, skipReason, startServer, VECHE_BIN,
+  axeProblems, launch, newPage, skipReason, startClockedServer, VECHE_BIN,
 } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
@@ -71,7 +71,11 @@ describe('listening: the analysts\' list', { skip: skipReason, timeout: 300000 }
   before(async () => {
     process.env.VECHE_PWHASH_FAST = '1';
     // Feeds on loopback need it (docs/listening.md); none is fetched here.
-    server = await startServer(['--fetch-allow-private']);
+    // The imported posts are stamped 09:00 on 2026-06-15 (Moscow), and the
+    // trends are read for that day: the server's clock is that day's,
+    // whatever VECHE_TEST_CLOCK says.
+    ({ server } = await startClockedServer(Date.parse('2026-06-15T10:00:00+03:00') / 1000,
+      ['--fetch-allow-private']));
     db = server.db;
     cli('user', 'create', '--db', db, '--login', 'mod', '--role', 'moderator');
     cli('user', 'create', '--db', db, '--login', 'root', '--role', 'admin');

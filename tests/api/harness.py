@@ -268,8 +268,8 @@ TEST_ENV = dict(os.environ, VECHE_PWHASH_FAST="1")
 # VECHE_TEST_CLOCK runs the whole suite at another instant, e.g.
 #   VECHE_TEST_CLOCK=2026-12-28T10:00:00+03:00 python3 -m unittest ...
 # A Monday in June: no holiday within 40 days either side.
-DEFAULT_CLOCK = os.environ.get("VECHE_TEST_CLOCK",
-                               "2026-06-15T10:00:00+03:00")
+DEFAULT_CLOCK = os.environ.get("VECHE_TEST_CLOCK") or \
+    "2026-06-15T10:00:00+03:00"
 
 
 def epoch_of(w3c):

@@ -45,6 +45,7 @@ class MailServerCase(unittest.TestCase):
 
     extra_args = ()
     users = ()
+    clock = None             # veche's clock at the start (DEFAULT_CLOCK)
 
     @classmethod
     def setUpClass(cls):
@@ -56,7 +57,8 @@ class MailServerCase(unittest.TestCase):
         cls.smtp.start()
         cls.server = Server(city=MAIL_CITY, serve_args=FAST + (
             "--smtp", "smtp://127.0.0.1:%d" % port,
-            "--mail-from", "veche@city.test") + cls.extra_args)
+            "--mail-from", "veche@city.test") + cls.extra_args,
+            clock=cls.clock)
         for login in cls.users:
             cls.server.create_user(login, "citizen")
         cls.server.start()
@@ -75,6 +77,8 @@ class MailServerCase(unittest.TestCase):
 
 
 class TestAccounts(MailServerCase):
+    # The mails are checked for the day and time of this instant.
+    clock = "2026-06-15T10:00:00+03:00"
 
     def link(self, msg, path):
         text, _ = parts(msg)

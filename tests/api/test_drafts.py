@@ -46,10 +46,15 @@ TEXT_V2 = """Статья 1. Общие положения
 EMAIL = "drafter@mail.test"
 EN_EMAIL = "reader@mail.test"
 NAME = "Пётр Составитель"
+# The day the drafts below open on (their dates are June 2026's).
+DRAFT_CLOCK = "2026-06-15T10:00:00+03:00"
 
 
 class DraftCase(ServerTestCase):
     """Helpers shared by the draft tests."""
+
+    # Drafts open and close on days of June 2026 named below.
+    clock = DRAFT_CLOCK
 
     @classmethod
     def setUpClass(cls):
@@ -390,8 +395,8 @@ class DraftMailTest(unittest.TestCase):
     """The author of a proposal hears of the decision by e-mail."""
 
     def test_decision_mailed_to_the_author(self):
-        with mail_server({"citizen": EMAIL, "english": EN_EMAIL}) as (
-                server, box):
+        with mail_server({"citizen": EMAIL, "english": EN_EMAIL},
+                         clock=DRAFT_CLOCK) as (server, box):
             server.create_user("oproads", "operator", agencies=["roads"])
             case = DraftCase("run")
             case.server = server

@@ -106,6 +106,9 @@ class TestTrainedService(ServerTestCase):
 
 
 class TestIncidents(ServerTestCase):
+    # The posts are stamped 09:00 and 11:00 on this day (above), and the
+    # ratings asked for June 2026.
+    clock = "2026-06-15T10:00:00+03:00"
     city = INCIDENT_CITY
     serve_args = ("--retry-base-ms", "100", "--retry-cap-ms", "400",
                   "--webhook-allow-private")

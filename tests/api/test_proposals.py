@@ -20,6 +20,9 @@ from harness import (ServerTestCase, Session, VECHE_BIN, WEST_POINT,
 class ProposalCase(ServerTestCase):
     """Helpers: JSON calls with a session, the audit log, counts."""
 
+    # Answers are due by dates counted from this day (checked below).
+    clock = "2026-06-15T10:00:00+03:00"
+
     def propose(self, s, title="Освещение во дворах", text="Поставить "
                 "фонари во всех дворах района.", report=None, status=201):
         body = {"title": title, "text": text}

@@ -28,6 +28,8 @@ def result(r):
 class TestAlerts(MailServerCase):
 
     extra_args = ("--digest-hour", "20")
+    # 10:00 local, ten hours before the digest (checked below).
+    clock = "2026-06-15T10:00:00+03:00"
 
     def report(self, service, point, text="Тестовое обращение"):
         fields = report_fields(service, point, description=text,

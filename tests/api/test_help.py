@@ -10,16 +10,17 @@ import json
 import re
 import unittest
 
-from harness import ServerTestCase, Session
+from harness import DEFAULT_CLOCK, ServerTestCase, Session
 
 CENTRE = (60.25, 30.5)              # (lat, long), in the test city
 
 
-def until(hours_from_noon_15th):
-    """A W3C time hours after 2026-06-15T10:00+03:00 (the test clock)."""
+def until(hours):
+    """A W3C time hours after the instant the servers start at
+    (DEFAULT_CLOCK: 2026-06-15T10:00+03:00 unless VECHE_TEST_CLOCK)."""
     import datetime as dt
-    t = dt.datetime(2026, 6, 15, 10, 0, tzinfo=dt.timezone(
-        dt.timedelta(hours=3))) + dt.timedelta(hours=hours_from_noon_15th)
+    t = dt.datetime.fromisoformat(DEFAULT_CLOCK.replace("Z", "+00:00")) + \
+        dt.timedelta(hours=hours)
     return t.isoformat()
 
 

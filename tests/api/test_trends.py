@@ -27,6 +27,8 @@ POS = "Спасибо коммунальщикам, быстро починил�
 
 
 class TestTrends(ServerTestCase):
+    # The days checked below are June 2026's, counted back from this one.
+    clock = "2026-06-15T10:00:00+03:00"
     city = test_listen.LISTEN_CITY
     serve_args = ("--retry-base-ms", "100", "--retry-cap-ms", "400",
                   "--max-attempts", "4", "--webhook-allow-private")
@@ -157,6 +159,8 @@ class TestTrends(ServerTestCase):
 
 
 class TestSpikeMail(ServerTestCase):
+    # The mail names this day (checked below).
+    clock = "2026-06-15T10:00:00+03:00"
     city = test_listen.LISTEN_CITY
 
     @classmethod

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  createUser, launch, newPage, pageProblems, signIn, skipReason, startServer,
+  createUser, launch, newPage, pageProblems, signIn, skipReason, startClockedServer,
   VECHE_BIN,
 } from './harness.mjs';
 
@@ -48,8 +48,12 @@ describe('incidents: post, report, answer, outbox event', { skip: skipReason, ti
       });
     });
     await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    server = await startServer(['--retry-base-ms', '100', '--retry-cap-ms', '400',
-      '--webhook-allow-private']);
+    // The post is stamped 2026-06-15 09:00 (Moscow) and its first answer is
+    // due a day later: the server's clock is an hour after it, whatever
+    // VECHE_TEST_CLOCK says.
+    ({ server } = await startClockedServer(Date.parse('2026-06-15T10:00:00+03:00') / 1000,
+      ['--retry-base-ms', '100', '--retry-cap-ms', '400',
+        '--webhook-allow-private']));
     createUser(server, 'mod', 'moderator');
     createUser(server, 'root', 'admin');
     const made = spawnSync(VECHE_BIN, ['apikey', 'create', '--db', server.db,

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { clickAndLoad as submit, createUser, launch, newPage, pageProblems,
-  PHONE as phone, phoneCheck as check, signIn, skipReason, startServer }
+  PHONE as phone, phoneCheck as check, signIn, skipReason, startClockedServer }
   from './harness.mjs';
 
 describe('proposals', { skip: skipReason }, () => {
@@ -17,7 +17,9 @@ describe('proposals', { skip: skipReason }, () => {
   let browser;
 
   before(async () => {
-    server = await startServer(['--proposals', '2/30']);
+    // The answer's date below (15.07.2026) is counted from this day.
+    ({ server } = await startClockedServer(Date.parse('2026-06-15T10:00:00+03:00') / 1000,
+      ['--proposals', '2/30']));
     browser = await launch();
     createUser(server, 'author', 'citizen');
     createUser(server, 'fan1', 'citizen');

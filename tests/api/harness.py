@@ -729,6 +729,19 @@ class ServerTestCase(unittest.TestCase):
         self.assertEqual(len(items), 1)
         return items[0]
 
+    def assert_names(self, r, status, field):
+        """r is a refusal with status whose message names field: the
+        first error's description (JSON) or the error page's alert
+        (HTML), not just any text of the answer."""
+        self.assertEqual(r.status, status, r)
+        if r.headers.get("Content-Type", "").startswith("application/json"):
+            said = r.json()[0]["description"]
+        else:
+            m = re.search(r'role="alert">([^<]*)<', r.text())
+            self.assertIsNotNone(m, "no error alert in %r" % r)
+            said = m.group(1)
+        self.assertRegex(said, r"\b%s\b" % re.escape(field), r)
+
     def assert_error(self, r, fmt, status, field):
         """r is an Open311 error in format fmt, naming field."""
         self.assertEqual(r.status, status, r)

@@ -601,7 +601,7 @@ class TestConfirmReports(MailServerCase):
         r = self.fetch("POST", "/api/v1/reports", body, {
             "Content-Type": ctype, "Cookie": "veche_csrf=" + CSRF})
         self.assertEqual(r.status, 200, r)
-        self.assertIn("7", r.text())
+        self.assertIn("ссылка действует 7 дней", r.text())
         kept = listed() - before
         self.assertEqual(len(kept), 2, kept)        # the photo, its thumb
         photo = sorted(kept)[0].split("-")[0].split(".")[0]

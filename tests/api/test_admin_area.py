@@ -43,8 +43,7 @@ class TestAreaUpload(ServerTestCase):
         # A broken ring is refused, naming the area, and routes nothing.
         r = self.upload(root, "east", '{"type":"Polygon","coordinates":'
                         '[[[1,2],[3,4]]]}')
-        self.assertEqual(r.status, 400, r)
-        self.assertIn("area", r.text())
+        self.assert_names(r, 400, "area")
         self.assertEqual(self.agency_of_new_report(), "admin")
         # A position with no numbers in it (it crashed GEOS's reader, and
         # with it the server) is refused, naming the position.

@@ -197,8 +197,7 @@ class TestIncidents(ServerTestCase):
             self.assertIn("/reports/%d" % rid, r.text())
         # A post without a place: the place given by staff.
         r = self.make(mod, ira["id"], {"service_code": "other"})
-        self.assertEqual(r.status, 400, r)
-        self.assertIn("lat", r.text())
+        self.assert_names(r, 400, "lat")
         r = self.make(mod, ira["id"], {"service_code": "other",
                                        "lat": "60.25"})
         self.assertEqual(r.status, 400, r)

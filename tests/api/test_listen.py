@@ -248,8 +248,7 @@ class TestListen(FeedsOnLoopback):
     def test_bad_query(self):
         s = self.admin()
         r = s.post("/api/v1/queries", {"name": "bad", "query": "(яма"})
-        self.assertEqual(r.status, 400, r)
-        self.assertIn("query", r.text())
+        self.assert_names(r, 400, "query")
         self.assertIn("byte", r.text())
 
     def upload(self, source, doc):

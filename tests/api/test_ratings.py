@@ -419,8 +419,7 @@ class BookCase(CityCase):
     def test_unknown_agency_and_bad_page(self):
         self.assertEqual(self.fetch("GET", "/agencies/nope").status, 404)
         r = self.fetch("GET", "/agencies/roads?page=0")
-        self.assertEqual(r.status, 400)
-        self.assertIn("page", r.text())
+        self.assert_names(r, 400, "page")
 
     def test_ratings_link_to_the_books(self):
         html = self.page("/ratings?period=" + JUNE)

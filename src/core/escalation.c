@@ -15,6 +15,7 @@
 
 #include "veche.h"
 #include "core/clock.h"
+#include "core/db.h"
 #include "core/datetime.h"
 #include "core/deadline.h"
 #include "core/escalation.h"
@@ -268,7 +269,9 @@ scan_round(struct worker *t, void *arg)
 
 	rc = escalation_scan_leased(s, clock_now(), stopping, t, &n, &e);
 	if (rc == -1) {
-		fprintf(stderr, "veche: deadline scan: %s\n", e.message);
+		if (!db_outage())
+			fprintf(stderr, "veche: deadline scan: %s\n",
+			    e.message);
 		return w->period_ms;
 	}
 	atomic_store(&w->last_scan_ms, clock_monotonic_ms());

@@ -3782,7 +3782,7 @@ scan_lease(enum sql_engine engine)
 
 	b = reopen(engine, dir);
 	assert_int_equal(store_lease_try(a, ESCALATION_LEASE), 1);
-	assert_int_equal(escalation_scan_leased(b, 1781600000, count_notice,
+	assert_int_equal(escalation_scan_leased(b, 1781600000, 0, count_notice,
 	    &calls, &n, &e), pg ? 1 : 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(calls, 0);
@@ -3811,6 +3811,74 @@ test_scan_lease_pg(void **state)
 {
 	(void)state;
 	scan_lease(SQL_PG);
+}
+
+/*
+ * One scan a period for the fleet (issue 16): the last scan's time is
+ * the database's, read and written under the lease, so a store whose
+ * round comes within the period of another's scan scans nothing (1),
+ * and the first one due scans (0) and records it.  Two stores on one
+ * database, as two processes; both engines.  The command's scan (period
+ * 0) scans whenever; a clock set back before the last scan scans.
+ */
+static void
+scan_period(enum sql_engine engine)
+{
+	const int64_t t = 1781600000, period = 60;
+	char dir[64];
+	struct store *a = store_of(engine, dir, sizeof(dir)), *b;
+	struct verr e;
+	size_t n;
+	int64_t last = -1;
+
+	b = reopen(engine, dir);
+	assert_int_equal(store_deadline_scan_last(a, &last), 0);
+	assert_int_equal(last, 0);
+	assert_int_equal(escalation_scan_leased(a, t, period, NULL, NULL, &n,
+	    &e), 0);
+	assert_int_equal(store_deadline_scan_last(b, &last), 0);
+	assert_int_equal(last, t);
+	/* b's round half a period later: a's scan stands for it. */
+	assert_int_equal(escalation_scan_leased(b, t + 30, period, NULL, NULL,
+	    &n, &e), 1);
+	assert_int_equal(escalation_scan_leased(a, t + 30, period, NULL, NULL,
+	    &n, &e), 1);
+	/* A period on: b is due, scans, and a's next round is not. */
+	assert_int_equal(escalation_scan_leased(b, t + period, period, NULL,
+	    NULL, &n, &e), 0);
+	assert_int_equal(escalation_scan_leased(a, t + period + 1, period,
+	    NULL, NULL, &n, &e), 1);
+	assert_int_equal(store_deadline_scan_last(a, &last), 0);
+	assert_int_equal(last, t + period);
+	/* Nine tenths of a period is due (a round waking a little early). */
+	assert_int_equal(escalation_scan_leased(a, t + period + 54, period,
+	    NULL, NULL, &n, &e), 0);
+	/* The command scans whenever; the clock set back scans too. */
+	assert_int_equal(escalation_scan_leased(b, t + period + 55, 0, NULL,
+	    NULL, &n, &e), 0);
+	assert_int_equal(escalation_scan_leased(a, t - 3600, period, NULL,
+	    NULL, &n, &e), 0);
+	assert_int_equal(store_deadline_scan_last(b, &last), 0);
+	assert_int_equal(last, t - 3600);
+	/* The lease still free: every scan gave it back. */
+	assert_int_equal(store_lease_try(b, ESCALATION_LEASE), 1);
+	assert_int_equal(store_lease_release(b, ESCALATION_LEASE), 0);
+	store_close(b);
+	store_gone(a, dir);
+}
+
+static void
+test_scan_period_sqlite(void **state)
+{
+	(void)state;
+	scan_period(SQL_SQLITE);
+}
+
+static void
+test_scan_period_pg(void **state)
+{
+	(void)state;
+	scan_period(SQL_PG);
 }
 
 /* End of workflow and several processes (pgwf). */
@@ -5077,6 +5145,8 @@ main(void)
 		cmocka_unit_test(test_lease_pg),
 		cmocka_unit_test(test_scan_lease_sqlite),
 		cmocka_unit_test(test_scan_lease_pg),
+		cmocka_unit_test(test_scan_period_sqlite),
+		cmocka_unit_test(test_scan_period_pg),
 		/* Social and posts (pgsoc). */
 		cmocka_unit_test(test_social_sqlite),
 		cmocka_unit_test(test_social_pg),

@@ -3695,6 +3695,72 @@ test_changed_pg(void **state)
 	changed(SQL_PG);
 }
 
+/* End s's server session from killer's, as a restart or a failover ends
+ * every session, and wait until it has ended. */
+static void
+end_session(struct store *killer, struct store *s)
+{
+	char sql[96];
+
+	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%d, 30000)",
+	    s->conn->pid);
+	exec_ok(killer, sql);
+}
+
+/*
+ * A session the server ended (issue 16: a restart or a failover ends
+ * them all): the store's next call opens a new one, its statements
+ * prepared again; it listens again (another process's NOTIFY reaches
+ * it); what it may have missed counts as a change, once.  A transaction
+ * lost with its session fails: the commit is refused (its outcome never
+ * came), nothing of it is stored, the next transaction works.
+ */
+static void
+test_reconnect_pg(void **state)
+{
+	char dir[64], v[16], cmd[800];
+	struct store *a = store_of(SQL_PG, dir, sizeof(dir)), *b;
+	int own;
+
+	(void)state;
+	b = reopen(SQL_PG, dir);
+	assert_int_equal(store_setting_put(a, "rc.k", "1"), 0);
+	changed_once(a);
+	end_session(b, a);
+	assert_int_equal(store_setting_get(a, "rc.k", v, sizeof(v)), 0);
+	assert_string_equal(v, "1");
+	assert_int_equal(sql_unavailable(a->conn), 0);
+	changed_once(a);
+	/* Another process's notice (psql's): only a LISTEN brings it. */
+	snprintf(cmd, sizeof(cmd), "psql -X -q -d '%s' -c 'NOTIFY "
+	    "veche_changed'", pg_url());
+	assert_int_equal(system(cmd), 0);
+	changed_once(a);
+	/* The session ends inside a transaction: the commit fails. */
+	assert_int_equal(ss_tx_begin(a, &own), 0);
+	assert_int_equal(own, 1);
+	assert_int_equal(store_setting_put(a, "rc.k", "2"), 0);
+	end_session(b, a);
+	assert_int_equal(ss_tx_end(a, own, 1), -1);
+	assert_int_equal(sql_in_transaction(a->conn), 0);
+	/* Again, a statement of it failing first: the rest fail too. */
+	assert_int_equal(ss_tx_begin(a, &own), 0);
+	assert_int_equal(store_setting_put(a, "rc.k", "3"), 0);
+	end_session(b, a);
+	assert_int_equal(store_setting_put(a, "rc.k", "4"), -1);
+	assert_int_equal(store_setting_get(a, "rc.k", v, sizeof(v)), -1);
+	assert_int_equal(ss_tx_end(a, own, 1), -1);
+	assert_int_equal(store_setting_get(b, "rc.k", v, sizeof(v)), 0);
+	assert_string_equal(v, "1");
+	assert_int_equal(ss_tx_begin(a, &own), 0);
+	assert_int_equal(store_setting_put(a, "rc.k", "5"), 0);
+	assert_int_equal(ss_tx_end(a, own, 1), 0);
+	assert_int_equal(store_setting_get(b, "rc.k", v, sizeof(v)), 0);
+	assert_string_equal(v, "5");
+	store_close(b);
+	store_gone(a, dir);
+}
+
 /*
  * The lease of one deadline scanner: on PostgreSQL one store holds it at
  * a time, and it passes on when its holder's connection ends; on SQLite
@@ -5147,6 +5213,7 @@ main(void)
 		cmocka_unit_test(test_scan_lease_pg),
 		cmocka_unit_test(test_scan_period_sqlite),
 		cmocka_unit_test(test_scan_period_pg),
+		cmocka_unit_test(test_reconnect_pg),
 		/* Social and posts (pgsoc). */
 		cmocka_unit_test(test_social_sqlite),
 		cmocka_unit_test(test_social_pg),

@@ -9,6 +9,14 @@
 #                             read-only queries on its own free port;
 #                             print its URL (also written to DIR/url)
 #   scripts/pg.sh stop DIR    stop it (either kind) and remove DIR
+#   scripts/pg.sh restart DIR fast|immediate
+#                             pg_ctl restart -m MODE, as an operator or a
+#                             failover would: every session ends (fast: a
+#                             farewell to each; immediate: none, and crash
+#                             recovery at start); the same port and options
+#   scripts/pg.sh halt DIR fast|immediate, scripts/pg.sh resume DIR
+#                             the two halves of restart, for an outage of
+#                             the test's length
 #
 # Debian's postgresql-15 binaries (scripts/deps.sh installs them).  initdb
 # refuses to run as root: as root the server runs as `nobody` in a folder
@@ -24,14 +32,15 @@ set -eu
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 
 usage() {
-	echo "usage: $0 start|stop DIR | standby DIR PRIMARY_DIR" >&2
+	echo "usage: $0 start|stop DIR | standby DIR PRIMARY_DIR |" \
+	    "restart|halt DIR fast|immediate | resume DIR" >&2
 	exit 2
 }
 
 [ $# -ge 2 ] || usage
 cmd=$1
 dir=$2
-if [ "$cmd" = standby ]; then
+if [ "$cmd" = standby ] || [ "$cmd" = restart ] || [ "$cmd" = halt ]; then
 	[ $# -eq 3 ] || usage
 	primary=$3
 else
@@ -118,6 +127,32 @@ standby)
 	}
 	run_server
 	save_url
+	;;
+restart|halt|resume)
+	home=$(readlink "$dir/home")
+	if [ "$cmd" = resume ]; then
+		verb=start
+		mode=fast
+	else
+		verb=$cmd
+		mode=$primary
+		[ "$cmd" = halt ] && verb=stop
+	fi
+	case $mode in fast|immediate) ;; *) usage ;; esac
+	# restart and start take the last start's options (postmaster.opts):
+	# port, socket folder.
+	if [ "$verb" = start ]; then
+		opts=$(sed -n 's/^[^ ]* //p' "$home/data/postmaster.opts")
+		eval "set -- $opts"
+		as_owner "$PGBIN/pg_ctl" -D "$home/data" -l "$home/server.log" \
+		    -w -o "$*" start >/dev/null
+	else
+		as_owner "$PGBIN/pg_ctl" -D "$home/data" -l "$home/server.log" \
+		    -w -m "$mode" "$verb" >/dev/null
+	fi || {
+		cat "$home/server.log" >&2
+		exit 1
+	}
 	;;
 stop)
 	[ -d "$dir" ] || exit 0

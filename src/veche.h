@@ -198,6 +198,8 @@
 #define VECHE_SUGGEST_HOURS     24
 #define VECHE_SUGGEST_MAX       3     /* services one suggestion offers */
 #define VECHE_DUMP_RETRY_MS  (15 * 60 * 1000)    /* after a failed dump */
+/* Retry-After of a 503 while the database is away (seconds, as text). */
+#define VECHE_RETRY_AFTER    "2"
 #define VECHE_DUMP_CACHE_KIB_NEG  -4096        /* a dump's page cache: 4 MiB */
 #define VECHE_BOOK_MAX_CHILDREN   64           /* agencies a book's trend covers */
 

@@ -119,6 +119,19 @@ app_store(struct app *a)
 }
 
 int
+app_db_unavailable(struct app *a)
+{
+	struct store *s = pthread_getspecific(a->store_key);
+
+	/* No store: opening it failed, for a server away or otherwise. */
+	if (s == NULL)
+		return db_outage() > 0;
+	if (db_unavailable(s))
+		return 1;
+	return a->reads != NULL && db_unavailable(readroute_store(a->reads));
+}
+
+int
 app_read_own(struct app *a)
 {
 	return a->reads != NULL && readroute_own(a->reads);
@@ -133,7 +146,9 @@ app_store_primary(struct app *a)
 	if (s != NULL)
 		return s;
 	if ((s = db_open(a->db_path, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "veche: %s\n", err);
+		/* A database server away was logged once by the store. */
+		if (!db_outage())
+			fprintf(stderr, "veche: %s\n", err);
 		return NULL;
 	}
 	db_set_writer(s, a->writer);

@@ -84,6 +84,13 @@ struct store *app_store(struct app *a);
 struct store *app_store_primary(struct app *a);
 
 /*
+ * Whether the calling thread's request failed for a database server gone
+ * away (a PostgreSQL restart or failover): its connection to the primary,
+ * or to the replica it read, is lost, or it has none for a server down.
+ */
+int app_db_unavailable(struct app *a);
+
+/*
  * 1 when the current request must not be answered from the response
  * cache: its client wrote recently and a cached page may have been
  * rendered from a replica without that write (readroute_own).

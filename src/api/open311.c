@@ -620,8 +620,9 @@ open311_requests(struct http_request *req, struct http_response *res,
 	list_begin(l, req, res, &c);
 	if (open311_list_area(l, c.app->items, c.app->map, c.store,
 	    &q) != 0) {
-		fprintf(stderr, "veche: GET requests: %s\n",
-		    db_error(c.store));
+		if (!db_outage())
+			fprintf(stderr, "veche: GET requests: %s\n",
+			    db_error(c.store));
 		return -1;
 	}
 	return list_end(l, res, &c);

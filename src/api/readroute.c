@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "veche.h"
 #include "api/readroute.h"
 #include "api/web.h"
@@ -72,6 +74,7 @@ struct rr_thread {
 struct readroute {
 	char *primary_url, *replica_url;
 	int64_t max_lag_ms, window_ms, sample_ms;
+	unsigned char sign[crypto_auth_KEYBYTES];       /* the cookie's key */
 	_Atomic uint64_t replayed;      /* the replica's position, last check */
 	_Atomic int usable;             /* up, a standby, within the bound */
 	pthread_key_t key;              /* struct rr_thread */
@@ -229,8 +232,8 @@ is_url(const char *url)
 }
 
 struct readroute *
-readroute_new(const char *primary_url, const char *replica_url,
-    int64_t max_lag_ms, char *err, size_t errlen)
+readroute_new(struct store *primary, const char *primary_url,
+    const char *replica_url, int64_t max_lag_ms, char *err, size_t errlen)
 {
 	struct readroute *r;
 
@@ -246,6 +249,13 @@ readroute_new(const char *primary_url, const char *replica_url,
 		goto fail;
 	}
 	r->max_lag_ms = max_lag_ms;
+	/* The fleet's key: a cookie one process set, another verifies. */
+	_Static_assert(crypto_auth_KEYBYTES == DB_KEY_BYTES, "key size");
+	if (db_key(primary, READROUTE_KEY, r->sign) == -1) {
+		snprintf(err, errlen, "--db-read: the cookie's key: %s",
+		    db_error(primary));
+		goto fail;
+	}
 	/*
 	 * A client's write is remembered past the bound and past two cache
 	 * lifetimes: by then the replica has it (or is skipped), and so has
@@ -269,6 +279,7 @@ readroute_new(const char *primary_url, const char *replica_url,
 	return r;
 fail:
 	if (r != NULL) {
+		sodium_memzero(r->sign, sizeof(r->sign));
 		free(r->primary_url);
 		free(r->replica_url);
 	}
@@ -289,6 +300,7 @@ readroute_free(struct readroute *r)
 	pthread_setspecific(r->key, NULL);
 	pthread_key_delete(r->key);
 	pthread_mutex_destroy(&r->lock);
+	sodium_memzero(r->sign, sizeof(r->sign));
 	free(r->primary_url);
 	free(r->replica_url);
 	free(r);
@@ -344,20 +356,62 @@ recall(struct readroute *r, char kind, const char *name, int64_t now)
 	return lsn;
 }
 
-/* The cookie's position: 1 to 16 hex digits, else 0 (none). */
+/*
+ * The cookie's value: the position and the end of its window (veche's
+ * clock, ms), 16 hex digits each, then their MAC under the fleet's key
+ * (crypto_auth, 64 hex digits): COOKIE_HEX digits in all.
+ */
+#define COOKIE_HEX (16 + 16 + 2 * crypto_auth_BYTES)
+
+static void
+cookie_sign(const struct readroute *r, uint64_t lsn, int64_t until,
+    char out[COOKIE_HEX + 1])
+{
+	unsigned char mac[crypto_auth_BYTES];
+
+	snprintf(out, COOKIE_HEX + 1, "%016" PRIx64 "%016" PRIx64, lsn,
+	    (uint64_t)until);
+	crypto_auth(mac, (const unsigned char *)out, 32, r->sign);
+	sodium_bin2hex(out + 32, COOKIE_HEX + 1 - 32, mac, sizeof(mac));
+}
+
+/* 16 hex digits at p as a number. */
 static uint64_t
-cookie_lsn(struct http_request *req)
+hex16(const char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		v = v << 4 | (uint64_t)(p[i] <= '9' ? p[i] - '0' :
+		    p[i] - 'a' + 10);
+	return v;
+}
+
+/*
+ * The position the cookie asks for: 0 without one; UINT64_MAX (the
+ * primary) for one that is forged, malformed or past its window (its
+ * client is not believed, and the primary has every write); else its
+ * position.
+ */
+static uint64_t
+cookie_lsn(const struct readroute *r, struct http_request *req)
 {
 	const char *h = http_request_header(req, "Cookie");
-	char v[24], *end;
-	unsigned long long n;
+	char v[2 * COOKIE_HEX];
+	unsigned char mac[crypto_auth_BYTES];
+	size_t n;
 
-	if (h == NULL || web_cookie(h, READROUTE_COOKIE, v, sizeof(v)) != 0 ||
-	    v[0] == '\0' || strlen(v) > 16 ||
-	    strspn(v, "0123456789abcdef") != strlen(v))
+	if (h == NULL || web_cookie(h, READROUTE_COOKIE, v, sizeof(v)) != 0)
 		return 0;
-	n = strtoull(v, &end, 16);
-	return *end == '\0' ? (uint64_t)n : 0;
+	if (strlen(v) != COOKIE_HEX ||
+	    strspn(v, "0123456789abcdef") != COOKIE_HEX ||
+	    sodium_hex2bin(mac, sizeof(mac), v + 32, 2 * crypto_auth_BYTES,
+	    NULL, &n, NULL) != 0 || n != sizeof(mac) ||
+	    crypto_auth_verify(mac, (const unsigned char *)v, 32,
+	    r->sign) != 0 || (int64_t)hex16(v + 16) <= clock_now_ms())
+		return UINT64_MAX;
+	return hex16(v);
 }
 
 /*
@@ -420,7 +474,7 @@ readroute_choose(struct readroute *r, struct http_request *req)
 	t->own = 0;
 	if ((t->writes = writes(req)))
 		return;
-	need = cookie_lsn(req);
+	need = cookie_lsn(r, req);
 	if ((k = recall(r, 'a', http_request_remote(req), now)) > need)
 		need = k;
 	if ((k = recall(r, 'k', api_key(req, key, sizeof(key)), now)) > need)
@@ -474,7 +528,8 @@ readroute_answered(struct readroute *r, struct http_request *req,
 	uint64_t lsn = UINT64_MAX;
 	int64_t now;
 	int standby, status = http_response_get_status(res);
-	char err[512], cookie[160], key[APIKEY_LEN];
+	char err[512], cookie[200], value[COOKIE_HEX + 1], key[APIKEY_LEN];
+	int64_t age;
 
 	if (t == NULL)
 		return;
@@ -492,8 +547,9 @@ readroute_answered(struct readroute *r, struct http_request *req,
 	now = clock_monotonic_ms();
 	remember(r, 'a', http_request_remote(req), lsn, now);
 	remember(r, 'k', api_key(req, key, sizeof(key)), lsn, now);
-	snprintf(cookie, sizeof(cookie), READROUTE_COOKIE "=%" PRIx64
-	    "; Path=/; Max-Age=%" PRId64 "; HttpOnly; SameSite=Lax", lsn,
-	    (r->window_ms + 999) / 1000);
+	age = (r->window_ms + 999) / 1000;
+	cookie_sign(r, lsn, clock_now_ms() + age * 1000, value);
+	snprintf(cookie, sizeof(cookie), READROUTE_COOKIE "=%s; Path=/; "
+	    "Max-Age=%" PRId64 "; HttpOnly; SameSite=Lax", value, age);
 	http_response_header(res, "Set-Cookie", cookie);
 }

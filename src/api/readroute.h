@@ -7,7 +7,9 @@
  * so does every read of a client whose last write the replica may not
  * have replayed yet.  After a write commits, the primary's WAL position
  * is recorded for the client twice: in a cookie (veche_lsn, for
- * browsers, which carry it to any process) and in this process's table
+ * browsers, which carry it to any process; signed with the deployment's
+ * key and carrying its end, so a forged or stale one is not believed and
+ * its client reads the primary) and in this process's table
  * under the client's address and its API key (Open311 clients send no
  * cookies).  A later read goes to the replica only when the replica's
  * replayed position is at or past it.  A background thread asks both
@@ -32,16 +34,20 @@ struct store;
 #define READROUTE_LAG_MS        5000    /* --db-read-lag's default */
 #define READROUTE_SLOTS         4096    /* clients remembered per process */
 #define READROUTE_COOKIE        "veche_lsn"
+#define READROUTE_KEY           "readroute.key" /* the cookie's, a setting */
 
 /*
  * Start routing reads to the replica at replica_url (the primary at
- * primary_url), skipping it when more than max_lag_ms behind; starts the
- * checker thread.  NULL with err when either is not a PostgreSQL URL or
- * out of memory (an unreachable replica is not an error: it is skipped
- * until it answers).  Free with readroute_free (accepts NULL).
+ * primary_url, open as primary: the cookie's key is read there, or made
+ * on first use), skipping it when more than max_lag_ms behind; starts
+ * the checker thread.  NULL with err when either is not a PostgreSQL
+ * URL, the key cannot be had, or out of memory (an unreachable replica
+ * is not an error: it is skipped until it answers).  Free with
+ * readroute_free (accepts NULL).
  */
-struct readroute *readroute_new(const char *primary_url,
-    const char *replica_url, int64_t max_lag_ms, char *err, size_t errlen);
+struct readroute *readroute_new(struct store *primary,
+    const char *primary_url, const char *replica_url, int64_t max_lag_ms,
+    char *err, size_t errlen);
 void readroute_free(struct readroute *r);
 
 /*

@@ -5,6 +5,7 @@
 #include "api/render.h"
 #include "api/reply.h"
 #include "core/datetime.h"
+#include "core/db.h"
 #include "http/http.h"
 
 int
@@ -53,7 +54,8 @@ reply_verr(struct http_request *req, struct http_response *res,
 {
 	int st = reply_status(e->kind);
 
-	if (st == 500)
+	/* While a database server is away, the store logged it once. */
+	if (st == 500 && !db_outage())
 		fprintf(stderr, "veche: %s\n", e->message);
 	http_response_error(req, res, st, e->field[0] ? e->field : NULL,
 	    st == 500 ? "internal error: try again later" : e->message);

@@ -161,11 +161,28 @@ routes_durable(void *arg, int hold, void (*done)(void *, int),
 	return rc;
 }
 
+#define UNAVAILABLE "database unavailable: try again shortly"
+
+/*
+ * A request that failed because its PostgreSQL server went away (a
+ * restart, a failover): 503 with Retry-After, whatever the handler made
+ * of the error.  A write whose commit went unanswered failed too, so it
+ * is never acknowledged; the next request opens a new session.
+ */
+static void
+unavailable(struct http_request *req, struct http_response *res,
+    struct app *a)
+{
+	if (http_response_get_status(res) >= 500 && app_db_unavailable(a))
+		http_response_error(req, res, 503, NULL, UNAVAILABLE);
+}
+
 void
 routes_after(struct http_request *req, struct http_response *res, void *arg)
 {
 	struct app *a = arg;
 
+	unavailable(req, res, a);
 	if (a->reads != NULL)
 		readroute_answered(a->reads, req, res);
 }
@@ -205,10 +222,22 @@ routes_error(struct http_request *req, struct http_response *res, int status,
 {
 	char text[800];
 	json_t *doc;
+	int away = status >= 500 && app_db_unavailable(app);
 
+	/* Refused or failed while the database server is away (a restart,
+	 * a failover): 503, and when to ask again. */
+	if (away) {
+		status = 503;
+		field = NULL;
+		message = UNAVAILABLE;
+	}
 	/* The staff's pages answer people: a page, or the way to sign in. */
-	if (web_staff_refusal(req, res, status, message, app) == 0)
+	if (web_staff_refusal(req, res, status, message, app) == 0) {
+		if (away)
+			http_response_header(res, "Retry-After",
+			    VECHE_RETRY_AFTER);
 		return;
+	}
 	/* The description names the field, as Open311 has no field key. */
 	if (field != NULL && strncmp(message, field, strlen(field)) != 0)
 		snprintf(text, sizeof(text), "%s: %s", field, message);
@@ -221,4 +250,6 @@ routes_error(struct http_request *req, struct http_response *res, int status,
 	    "errors") == -1)
 		http_response_printf(res, "error %d\n", status);
 	json_decref(doc);
+	if (away)
+		http_response_header(res, "Retry-After", VECHE_RETRY_AFTER);
 }

@@ -32,6 +32,7 @@
 #include "core/social.h"
 #include "api/reply.h"
 #include "core/address.h"
+#include "core/db.h"
 #include "http/form.h"
 #include "http/http.h"
 
@@ -39,7 +40,7 @@ int
 social_fail_verr(struct http_request *req, struct http_response *res,
     const struct web_ctx *c, const struct verr *e)
 {
-	if (e->kind == VERR_INTERNAL)
+	if (e->kind == VERR_INTERNAL && !db_outage())
 		fprintf(stderr, "veche: %s\n", e->message);
 	return web_fail(req, res, c, reply_status(e->kind),
 	    e->field[0] ? e->field : NULL, e->kind == VERR_INTERNAL ?

@@ -260,7 +260,9 @@ render_list(struct html *h, const struct web_ctx *c, struct web_filters *f,
 
 	html_raw(h, "<ol class=\"reports\" id=\"report-list\" tabindex=\"0\">\n");
 	if (report_list(c->store, NULL, &f->q, on_item, &l) != 0) {
-		fprintf(stderr, "veche: web list: %s\n", db_error(c->store));
+		if (!db_outage())
+			fprintf(stderr, "veche: web list: %s\n",
+			    db_error(c->store));
 		return -1;
 	}
 	html_raw(h, "</ol>\n");

@@ -114,8 +114,9 @@ run(int argc, char **argv)
 		goto out;
 	}
 	if (scan) {
-		if ((held = escalation_scan_leased(s, now, print_notice, NULL,
-		    &n, &e)) == -1) {
+		/* Asked for: scans whenever the last scan was. */
+		if ((held = escalation_scan_leased(s, now, 0, print_notice,
+		    NULL, &n, &e)) == -1) {
 			fprintf(stderr, "veche: %s (%zu emitted before)\n",
 			    e.message, n);
 			goto out;

@@ -563,8 +563,8 @@ start_app(struct serve *sv)
 	if (sv->db_read != NULL) {
 		char err[600];
 
-		if ((sv->app.reads = readroute_new(sv->db, sv->db_read,
-		    sv->read_lag_ms, err, sizeof(err))) == NULL) {
+		if ((sv->app.reads = readroute_new(sv->s, sv->db,
+		    sv->db_read, sv->read_lag_ms, err, sizeof(err))) == NULL) {
 			fprintf(stderr, "veche: %s\n", err);
 			return -1;
 		}

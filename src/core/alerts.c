@@ -18,6 +18,7 @@
 #include "core/alerts.h"
 #include "core/catalog.h"
 #include "core/clock.h"
+#include "core/db.h"
 #include "core/letter.h"
 #include "core/parse.h"
 #include "core/report.h"
@@ -29,35 +30,14 @@
 
 #define SALT_HEX 32
 
-/* The deployment's key of unsubscribe tokens, made on first use. */
-static int
-alert_key(struct store *s, unsigned char key[32])
-{
-	char hex[65];
-	unsigned char raw[32];
-	size_t n;
-
-	if (store_setting_get(s, "alerts.key", hex, sizeof(hex)) != 0 ||
-	    sodium_hex2bin(key, 32, hex, strlen(hex), NULL, &n, NULL) != 0 ||
-	    n != 32) {
-		randombytes_buf(raw, sizeof(raw));
-		sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
-		if (store_setting_put(s, "alerts.key", hex) == -1)
-			return -1;
-		memcpy(key, raw, 32);
-		sodium_memzero(raw, sizeof(raw));
-	}
-	sodium_memzero(hex, sizeof(hex));
-	return 0;
-}
-
 /* The unsubscribe token of a subscription with salt: 64 hex. */
 static int
 unsub_token(struct store *s, const char *salt, char out[65])
 {
 	unsigned char key[32], mac[32];
 
-	if (alert_key(s, key) == -1)
+	/* The deployment's key of unsubscribe tokens, made on first use. */
+	if (db_key(s, "alerts.key", key) == -1)
 		return -1;
 	crypto_generichash(mac, sizeof(mac), (const unsigned char *)salt,
 	    strlen(salt), key, sizeof(key));
@@ -537,8 +517,11 @@ digest_round(struct worker *w, void *arg)
 	    strcmp(last, today) == 0)
 		return VECHE_ALERT_POLL_MS;
 	if (store_alert_digest(s, clock_now_ms(), &n) == -1 ||
-	    store_setting_put(s, "alerts.digest_day", today) == -1)
-		fprintf(stderr, "veche: alerts digest: %s\n", store_error(s));
+	    store_setting_put(s, "alerts.digest_day", today) == -1) {
+		if (!db_outage())
+			fprintf(stderr, "veche: alerts digest: %s\n",
+			    store_error(s));
+	}
 	return VECHE_ALERT_POLL_MS;
 }
 

@@ -2,6 +2,10 @@
  * db.c: the connection verbs of db.h, passed through to the store: there is
  * no policy here, only the layer boundary.
  */
+#include <string.h>
+
+#include <sodium.h>
+
 #include "core/db.h"
 #include "store/store.h"
 #include "store/store_copy.h"
@@ -29,6 +33,36 @@ const char *
 db_error(const struct store *s)
 {
 	return store_error(s);
+}
+
+int
+db_key(struct store *s, const char *name, unsigned char key[DB_KEY_BYTES])
+{
+	char hex[2 * DB_KEY_BYTES + 1];
+	unsigned char raw[DB_KEY_BYTES];
+	size_t n;
+	int tries, rc = -1;
+
+	/* Read again after writing: of processes making it at once, the
+	 * one written last is the one every later start reads. */
+	for (tries = 0; tries < 2; tries++) {
+		if (store_setting_get(s, name, hex, sizeof(hex)) == 0 &&
+		    sodium_hex2bin(key, DB_KEY_BYTES, hex, strlen(hex), NULL,
+		    &n, NULL) == 0 && n == DB_KEY_BYTES) {
+			rc = 0;
+			goto out;
+		}
+		randombytes_buf(raw, sizeof(raw));
+		sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
+		if (store_setting_put(s, name, hex) == -1)
+			goto out;
+		memcpy(key, raw, sizeof(raw));
+		rc = 0;
+	}
+out:
+	sodium_memzero(raw, sizeof(raw));
+	sodium_memzero(hex, sizeof(hex));
+	return rc;
 }
 
 struct store_writer *
@@ -166,4 +200,16 @@ int
 db_idle_ok(struct store *s)
 {
 	return store_idle_ok(s);
+}
+
+int
+db_unavailable(const struct store *s)
+{
+	return store_unavailable(s);
+}
+
+int
+db_outage(void)
+{
+	return store_outage();
 }

@@ -37,6 +37,15 @@ void db_close(struct store *s);
 const char *db_error(const struct store *s);
 
 /*
+ * The deployment's key called name (a setting of 64 hex digits, made of
+ * random bytes on first use and kept in the database, so every process
+ * on it signs alike) into key: 0, or -1 with db_error.
+ */
+#define DB_KEY_BYTES 32
+int db_key(struct store *s, const char *name,
+    unsigned char key[DB_KEY_BYTES]);
+
+/*
  * The writer the connections of one process share (write transactions
  * queue on it and share commits).  NULL when out of memory; free with
  * db_writer_free (accepts NULL) after every connection attached to it.
@@ -121,5 +130,15 @@ void db_wal_close(struct store_wal *w);
 int db_wal_position(struct store_wal *w, uint64_t *lsn, int *standby);
 const char *db_wal_error(const struct store_wal *w);
 int db_idle_ok(struct store *s);
+
+/*
+ * A PostgreSQL server gone away (store_replica.h): whether s's connection
+ * is lost now (1) and how many servers this process finds down; both 0 on
+ * SQLite.  A request failing meanwhile answers 503 with Retry-After
+ * (routes_after) and is not logged one by one (the store logs the loss
+ * and the return once).
+ */
+int db_unavailable(const struct store *s);
+int db_outage(void);
 
 #endif

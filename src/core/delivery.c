@@ -24,6 +24,7 @@
 #include "core/catalog.h"
 #include "core/account.h"
 #include "core/clock.h"
+#include "core/db.h"
 #include "core/datetime.h"
 #include "core/delivery.h"
 #include "core/letter.h"
@@ -930,7 +931,9 @@ claimer_of(const struct delivery_config *cfg, char *buf, size_t len)
 static int
 store_failed(struct store *s)
 {
-	fprintf(stderr, "veche: outbox: %s\n", store_error(s));
+	/* While a database server is away, the store logged it once. */
+	if (!db_outage())
+		fprintf(stderr, "veche: outbox: %s\n", store_error(s));
 	return -1;
 }
 

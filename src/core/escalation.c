@@ -15,6 +15,7 @@
 
 #include "veche.h"
 #include "core/clock.h"
+#include "core/db.h"
 #include "core/datetime.h"
 #include "core/deadline.h"
 #include "core/escalation.h"
@@ -212,10 +213,11 @@ out:
 }
 
 int
-escalation_scan_leased(struct store *s, int64_t now,
+escalation_scan_leased(struct store *s, int64_t now, int64_t period,
     int (*fn)(const struct escalation_item *, void *), void *arg,
     size_t *emitted, struct verr *e)
 {
+	int64_t last = 0;
 	int held, rc;
 
 	if (emitted != NULL)
@@ -225,8 +227,18 @@ escalation_scan_leased(struct store *s, int64_t now,
 		    "%s", ESCALATION_LEASE, store_error(s));
 	if (!held)
 		return 1;
-	rc = escalation_scan(s, now, fn, arg, emitted, e);
-	if (store_lease_release(s, ESCALATION_LEASE) == -1 && rc == 0)
+	/* Under the lease: no other scan starts or records meanwhile. */
+	if (period > 0 && store_deadline_scan_last(s, &last) == -1)
+		rc = verr_set(e, VERR_INTERNAL, NULL, "deadline scan: %s",
+		    store_error(s));
+	else if (period > 0 && last > 0 && now >= last &&
+	    now - last < ESCALATION_DUE(period))
+		rc = 1;
+	else if ((rc = escalation_scan(s, now, fn, arg, emitted, e)) == 0 &&
+	    store_deadline_scan_mark(s, now) == -1)
+		rc = verr_set(e, VERR_INTERNAL, NULL, "deadline scan: %s",
+		    store_error(s));
+	if (store_lease_release(s, ESCALATION_LEASE) == -1 && rc != -1)
 		rc = verr_set(e, VERR_INTERNAL, NULL, "giving the lease %s "
 		    "back: %s", ESCALATION_LEASE, store_error(s));
 	return rc;
@@ -254,8 +266,10 @@ stopping(const struct escalation_item *it, void *arg)
 /*
  * One scan of every open deadline, then a period's wait.  The scan runs
  * only under the scanner's lease, so of several processes on one database
- * one scans at a time (SQLite: always this one).  Another's scan counts as
- * done for the lag: the notices are the database's, whoever sends them.
+ * one scans at a time (SQLite: always this one), and only when none of
+ * them scanned within the period, so the fleet scans once a period.
+ * Another's scan counts as done for the lag: the notices are the
+ * database's, whoever sends them.
  */
 static int64_t
 scan_round(struct worker *t, void *arg)
@@ -266,9 +280,12 @@ scan_round(struct worker *t, void *arg)
 	size_t n = 0;
 	int rc;
 
-	rc = escalation_scan_leased(s, clock_now(), stopping, t, &n, &e);
+	rc = escalation_scan_leased(s, clock_now(), w->period_ms / 1000,
+	    stopping, t, &n, &e);
 	if (rc == -1) {
-		fprintf(stderr, "veche: deadline scan: %s\n", e.message);
+		if (!db_outage())
+			fprintf(stderr, "veche: deadline scan: %s\n",
+			    e.message);
 		return w->period_ms;
 	}
 	atomic_store(&w->last_scan_ms, clock_monotonic_ms());

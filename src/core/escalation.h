@@ -53,13 +53,26 @@ int escalation_scan(struct store *s, int64_t now,
 /*
  * escalation_scan under the scanner's lease, as the server's scanner and
  * 'veche deadlines scan' run it, so that of several processes on one
- * database one scans at a time (SQLite: always granted).  Returns 0 after
- * a scan, 1 when another connection holds the lease (nothing scanned:
- * its scan sends the same notices), or -1 with e set.
+ * database one scans at a time (SQLite: always granted).  Under the lease
+ * it reads when the last scan was (the database's, whoever made it) and,
+ * with period > 0 (seconds), scans only if that was at least
+ * ESCALATION_DUE(period) ago (or is in the future: the clock was set
+ * back), so a fleet whose every process runs a round each period scans
+ * about once a period between them; period 0 scans regardless.  A scan
+ * done is recorded at now.  Returns 0 after a scan, 1 when another
+ * connection holds the lease or the last scan is recent (nothing scanned:
+ * that scan sent the same notices), or -1 with e set.
  */
-int escalation_scan_leased(struct store *s, int64_t now,
+int escalation_scan_leased(struct store *s, int64_t now, int64_t period,
     int (*fn)(const struct escalation_item *, void *), void *arg,
     size_t *emitted, struct verr *e);
+
+/*
+ * How long after the last scan another is due: nine tenths of a period,
+ * so a round that wakes a little early (timers, a scan's own length)
+ * does not skip a whole period.
+ */
+#define ESCALATION_DUE(period) ((period) - (period) / 10)
 
 struct escalation_worker;
 struct store_writer;

@@ -11,6 +11,7 @@
 
 #include "veche.h"
 #include "core/clock.h"
+#include "core/db.h"
 #include "core/listen.h"
 #include "core/worker.h"
 #include "net/fetch.h"
@@ -136,7 +137,8 @@ fetch_round(struct worker *w, void *arg)
 	size_t i;
 
 	memset(&d, 0, sizeof(d));
-	if (store_source_each(f->s, 0, clock_now(), on_due, &d) == -1)
+	if (store_source_each(f->s, 0, clock_now(), on_due, &d) == -1 &&
+	    !db_outage())
 		fprintf(stderr, "veche: listening: %s\n", store_error(f->s));
 	for (i = 0; i < d.n; i++) {
 		if (!worker_stopping(w) && d.v[i].url != NULL)

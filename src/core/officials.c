@@ -8,6 +8,7 @@
 #include "veche.h"
 #include "core/account.h"
 #include "core/clock.h"
+#include "core/db.h"
 #include "core/datetime.h"
 #include "core/delivery.h"
 #include "core/letter.h"
@@ -801,7 +802,7 @@ mailer_round(struct worker *w, void *arg)
 	struct store *s = worker_store(w);
 
 	if (official_digests_mail(s, m->have_url ? m->public_url : NULL,
-	    clock_now()) == -1)
+	    clock_now()) == -1 && !db_outage())
 		fprintf(stderr, "veche: officials' digests: %s\n",
 		    store_error(s));
 	return VECHE_OFFICIAL_POLL_MS;

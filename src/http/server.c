@@ -404,11 +404,14 @@ finish(struct http_request *req)
 		}
 	}
 
+	/* A handler that failed answers 500, which after may still change
+	 * (a 503 while the database is away). */
 	if (req->route->handler(req, &req->res, req->app) == -1) {
 		http_response_clear(&req->res);
-		req->held_ok = 0;
-	} else
-		req->held_ok = 1;
+		http_response_error(req, &req->res, 500, NULL,
+		    "internal error");
+	}
+	req->held_ok = 1;
 	if (cfg->after != NULL)
 		cfg->after(req, &req->res, cfg->app);
 	return settle(req);

@@ -114,7 +114,15 @@ int
 sql_rollback(struct sql_conn *c)
 {
 	c->unannounced = 0;
+	if (c->engine == SQL_PG)
+		return sql_pg_rollback(c);
 	return sql_exec(c, "ROLLBACK");
+}
+
+int
+sql_unavailable(const struct sql_conn *c)
+{
+	return c != NULL && c->engine == SQL_PG && c->lost;
 }
 
 int

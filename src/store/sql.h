@@ -138,6 +138,23 @@ int sql_notices(struct sql_conn *c);
 int sql_notice_fd(const struct sql_conn *c);
 
 /*
+ * A PostgreSQL connection whose server went away (a restart, a failover)
+ * is opened again by the next call that needs it, at most once per
+ * SQL_RETRY_MS while the server does not answer: its statements are
+ * prepared again on first use and its LISTEN issued again; the notices
+ * it missed count as a change.  A transaction it was in is lost: every
+ * call but sql_rollback fails until that, and a COMMIT whose answer never
+ * came fails (its outcome is unknown: the caller must not acknowledge
+ * the write).  sql_unavailable is 1 while the connection is lost (its
+ * last call failed for it and no new session answered since), else 0;
+ * sql_outage the number of PostgreSQL servers this process finds down
+ * now.  Each server's loss and return are logged once.  SQLite: 0.
+ */
+#define SQL_RETRY_MS 250
+int sql_unavailable(const struct sql_conn *c);
+int sql_outage(void);
+
+/*
  * For the copier (store_copy.c, docs/scaling.md "veche migrate"): a
  * statement of the caller's own, outside the slot table, prepared from a
  * text the caller built from catalogue names (never user input); the type
@@ -209,6 +226,17 @@ struct sql_conn {
 	char sqlstate[6];               /* PostgreSQL: of the last error, or "" */
 	int retryable;                  /* PostgreSQL: a 40001 or 40P01 since
 	                                 * the last sql_begin */
+	/* PostgreSQL's reconnection (sql_pg.c, docs/operations.md). */
+	uint64_t gen;                   /* sessions so far: statements prepared
+	                                 * in an older one are prepared again */
+	int pid;                        /* the server process of the session */
+	int listening;                  /* LISTEN again in a new session */
+	int lost;                       /* the session is gone and no new one
+	                                 * answered yet */
+	int lost_in_tx;                 /* gone inside a transaction: all but
+	                                 * the rollback fail until it */
+	int missed;                     /* notices may have been missed */
+	int64_t retry_ms;               /* no new attempt before (monotonic) */
 };
 
 /* The engines' halves of sql.c's calls (sql_sqlite.c, sql_pg.c). */
@@ -219,6 +247,7 @@ int sql_pg_prepare(struct sql_conn *c, size_t k, const char *sql);
 void sql_pg_close(struct sql_conn *c);
 int sql_pg_in_transaction(const struct sql_conn *c);
 int sql_pg_commit(struct sql_conn *c);
+int sql_pg_rollback(struct sql_conn *c);
 int sql_pg_listen(struct sql_conn *c);
 int sql_pg_notices(struct sql_conn *c);
 int sql_pg_notice_fd(const struct sql_conn *c);

@@ -15,14 +15,22 @@
  * A step that changes rows announces its commit on CHANNEL (sql.h): in a
  * transaction the NOTIFY rides with the COMMIT, in one round trip; alone,
  * it follows the statement.  Listeners count what arrived (sql_notices).
+ *
+ * A session the server ended (a restart, a failover) is made again by the
+ * next call outside a transaction (ready, reconnect): an idle socket is
+ * looked at without waiting first, so a server's farewell is found before
+ * a statement is sent into it.  Statements keep their text and the
+ * session they were prepared in, and are prepared again in a new one.
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -36,6 +44,8 @@
 struct sql_pg_stmt {
 	struct sql_conn *c;
 	char name[24];
+	char *text;                     /* with $N, to prepare it again */
+	uint64_t gen;                   /* the session it is prepared in */
 	int nparams;
 	const char **values;            /* [nparams]: NULL for SQL NULL */
 	int *lengths, *formats;
@@ -143,7 +153,7 @@ static void
 own_backend(struct sql_conn *c, int on)
 {
 	uint64_t server = server_of(c->pg);
-	int pid = PQbackendPID(c->pg);
+	int pid = c->pid;
 	size_t i;
 
 	pthread_mutex_lock(&own_lock);
@@ -175,9 +185,214 @@ is_own_backend(struct sql_conn *c, int pid)
 	return yes;
 }
 
+/*
+ * The servers this process talks to and whether each answers, so that a
+ * loss and a return are logged once per server, not per connection or
+ * request.  A session made again while its server was thought up (an
+ * idle connection the server closed) is logged at most once a
+ * QUIET_MS.
+ */
+#define SERVERS 32
+#define QUIET_MS 10000
+static struct {
+	uint64_t server;
+	int down;
+	int64_t said_ms;
+} servers[SERVERS];
+static size_t nservers;
+static _Atomic int servers_down;
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * c's server is down (why: what failed) or answers again (why NULL: after
+ * a loss; else what ended the old session).
+ */
+static void
+server_state(struct sql_conn *c, int down, const char *why)
+{
+	uint64_t server = server_of(c->pg);
+	const char *host = PQhost(c->pg), *port = PQport(c->pg);
+	int64_t now = mono_ms();
+	size_t i;
+	int n = why != NULL ? (int)strcspn(why, "\n") : 0;
+
+	pthread_mutex_lock(&own_lock);
+	for (i = 0; i < nservers && servers[i].server != server; i++)
+		;
+	if (i == nservers && nservers < SERVERS) {
+		servers[i].server = server;
+		servers[i].down = 0;
+		servers[i].said_ms = now - QUIET_MS;
+		nservers++;
+	}
+	if (i == nservers)
+		;       /* more servers than kept: not logged */
+	else if (down && !servers[i].down) {
+		servers[i].down = 1;
+		atomic_fetch_add(&servers_down, 1);
+		fprintf(stderr, "veche: PostgreSQL at %s:%s unavailable (%.*s): "
+		    "requests that need it answer 503 until it is back\n",
+		    host ? host : "", port ? port : "", n, why);
+	} else if (!down && servers[i].down) {
+		servers[i].down = 0;
+		servers[i].said_ms = now;
+		atomic_fetch_sub(&servers_down, 1);
+		fprintf(stderr, "veche: PostgreSQL at %s:%s back: "
+		    "reconnected\n", host ? host : "", port ? port : "");
+	} else if (!down && why != NULL && now - servers[i].said_ms >=
+	    QUIET_MS) {
+		servers[i].said_ms = now;
+		fprintf(stderr, "veche: PostgreSQL at %s:%s closed a "
+		    "connection (%.*s): reconnected\n", host ? host : "",
+		    port ? port : "", n, why);
+	}
+	pthread_mutex_unlock(&own_lock);
+}
+
+int
+sql_outage(void)
+{
+	return atomic_load(&servers_down);
+}
+
+/*
+ * After a call on c failed: when the session is gone, the error says so
+ * (SQLSTATE 08006, connection failure) and a transaction it was in (tx)
+ * is lost.
+ */
+static void
+check_lost(struct sql_conn *c, int tx)
+{
+	if (PQstatus(c->pg) != CONNECTION_BAD)
+		return;
+	c->lost = 1;
+	if (tx)
+		c->lost_in_tx = 1;
+	server_state(c, 1, c->err);
+	snprintf(c->sqlstate, sizeof(c->sqlstate), "08006");
+}
+
+/*
+ * Whether c's idle session still stands: a server going away writes its
+ * farewell and closes the socket, which is then readable.  Never waits;
+ * notices that arrived are kept for sql_notices.
+ */
+static int
+idle_whole(struct sql_conn *c)
+{
+	struct pollfd p;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if ((p.fd = PQsocket(c->pg)) < 0)
+			return 0;
+		p.events = POLLIN;
+		p.revents = 0;
+		if (poll(&p, 1, 0) <= 0)
+			return 1;
+		if (PQconsumeInput(c->pg) == 0)
+			return 0;
+	}
+	return PQstatus(c->pg) == CONNECTION_OK;
+}
+
+/* A new session for c (PQreset: the same parameters): 0, or -1. */
+static int
+reconnect(struct sql_conn *c)
+{
+	int64_t now = mono_ms();
+	int was_lost = c->lost;
+	char why[sizeof(c->err)];
+	PGresult *r;
+
+	if (now < c->retry_ms) {
+		snprintf(c->err, sizeof(c->err), "PostgreSQL unavailable: "
+		    "not answering (trying again shortly)");
+		snprintf(c->sqlstate, sizeof(c->sqlstate), "08006");
+		c->lost = 1;
+		return -1;
+	}
+	snprintf(why, sizeof(why), "%s", PQstatus(c->pg) == CONNECTION_BAD &&
+	    *PQerrorMessage(c->pg) ? PQerrorMessage(c->pg) : "closed");
+	why[strcspn(why, "\n")] = '\0';
+	own_backend(c, 0);
+	c->pid = 0;
+	PQreset(c->pg);
+	if (PQstatus(c->pg) != CONNECTION_OK) {
+		c->retry_ms = now + SQL_RETRY_MS;
+		set_err(c, "PostgreSQL unavailable", PQerrorMessage(c->pg));
+		c->lost = 1;
+		server_state(c, 1, c->err);
+		snprintf(c->sqlstate, sizeof(c->sqlstate), "08006");
+		return -1;
+	}
+	c->retry_ms = 0;
+	c->gen++;
+	c->pid = PQbackendPID(c->pg);
+	own_backend(c, 1);
+	if (c->listening) {
+		r = PQexec(c->pg, "LISTEN " CHANNEL);
+		if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
+			set_err_result(c, "listening again", r);
+			PQclear(r);
+			check_lost(c, 0);
+			return -1;
+		}
+		PQclear(r);
+	}
+	/* Whatever was committed meanwhile was not announced to us. */
+	c->missed = 1;
+	c->lost = 0;
+	server_state(c, 0, was_lost ? NULL : why);
+	return 0;
+}
+
+/*
+ * Before a call on c: 0 when it may go ahead, the session made again if
+ * the server had ended it; -1 with the error (the server still away, or
+ * a transaction lost with the old session: until sql_rollback).
+ */
+static int
+ready(struct sql_conn *c)
+{
+	if (c->lost_in_tx) {
+		snprintf(c->err, sizeof(c->err), "PostgreSQL connection lost "
+		    "in a transaction (rolled back by the server)");
+		snprintf(c->sqlstate, sizeof(c->sqlstate), "08006");
+		return -1;
+	}
+	if (PQstatus(c->pg) == CONNECTION_OK && (PQtransactionStatus(c->pg) !=
+	    PQTRANS_IDLE || idle_whole(c)))
+		return 0;
+	return reconnect(c);
+}
+
+/*
+ * Connection parameters of ours, then the URL's (which may override
+ * them), then the encoding (which it may not).  A bounded wait: the
+ * connect gives up after connect_timeout seconds, and a server gone
+ * silent under an open TCP session is found by keepalives and
+ * tcp_user_timeout instead of the system's retransmissions (minutes).
+ */
+static const char *const conn_keys[] = {
+	"connect_timeout", "keepalives_idle", "keepalives_interval",
+	"keepalives_count", "tcp_user_timeout", "dbname", "client_encoding",
+	NULL
+};
+
 struct sql_conn *
 sql_conn_pg(const char *url, size_t slots, char *err, size_t errlen)
 {
+	const char *values[] = { "5", "10", "5", "3", "15000", url, "UTF8",
+	    NULL };
 	struct sql_conn *c;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
@@ -188,21 +403,21 @@ sql_conn_pg(const char *url, size_t slots, char *err, size_t errlen)
 	}
 	c->engine = SQL_PG;
 	c->slots = slots;
-	c->pg = PQconnectdb(url);
+	c->gen = 1;
+	c->pg = PQconnectdbParams(conn_keys, values, 1);
 	if (c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK) {
 		snprintf(err, errlen, "cannot connect to PostgreSQL: %s",
 		    c->pg ? PQerrorMessage(c->pg) : "out of memory");
+		/* A server that answered before: its loss, logged once. */
+		if (c->pg != NULL)
+			server_state(c, 1, err);
 		sql_conn_free(c);
 		return NULL;
 	}
 	PQsetNoticeProcessor(c->pg, on_notice, NULL);
-	if (PQsetClientEncoding(c->pg, "UTF8") != 0) {
-		snprintf(err, errlen, "PostgreSQL: cannot use UTF8: %s",
-		    PQerrorMessage(c->pg));
-		sql_conn_free(c);
-		return NULL;
-	}
+	c->pid = PQbackendPID(c->pg);
 	own_backend(c, 1);
+	server_state(c, 0, NULL);
 	return c;
 }
 
@@ -226,6 +441,7 @@ stmt_free(struct sql_pg_stmt *p)
 	if (p == NULL)
 		return;
 	sql_pg_reset(p);
+	free(p->text);
 	free(p->values);
 	free(p->lengths);
 	free(p->formats);
@@ -240,7 +456,7 @@ sql_pg_close(struct sql_conn *c)
 
 	for (k = 0; k < c->slots; k++)
 		stmt_free(c->stmt[k].pg);
-	if (c->pg != NULL && PQstatus(c->pg) == CONNECTION_OK)
+	if (c->pg != NULL && c->pid != 0)
 		own_backend(c, 0);
 	PQfinish(c->pg);
 	c->pg = NULL;
@@ -249,7 +465,23 @@ sql_pg_close(struct sql_conn *c)
 int
 sql_pg_in_transaction(const struct sql_conn *c)
 {
+	if (c->lost_in_tx)
+		return 1;
+	/* A broken session is in none: the next begin makes a new one. */
+	if (PQstatus(c->pg) != CONNECTION_OK)
+		return 0;
 	return PQtransactionStatus(c->pg) != PQTRANS_IDLE;
+}
+
+int
+sql_pg_rollback(struct sql_conn *c)
+{
+	/* The server ended the transaction with the session. */
+	if (c->lost_in_tx || PQstatus(c->pg) != CONNECTION_OK) {
+		c->lost_in_tx = 0;
+		return 0;
+	}
+	return sql_pg_exec(c, "ROLLBACK");
 }
 
 int
@@ -269,7 +501,10 @@ sql_pg_commit(struct sql_conn *c)
 int
 sql_pg_listen(struct sql_conn *c)
 {
-	return sql_pg_exec(c, "LISTEN " CHANNEL);
+	if (sql_pg_exec(c, "LISTEN " CHANNEL) == -1)
+		return -1;
+	c->listening = 1;
+	return 0;
 }
 
 int
@@ -281,6 +516,12 @@ sql_pg_notices(struct sql_conn *c)
 
 	if (own != c->own_seen) {
 		c->own_seen = own;
+		count++;
+	}
+	if (ready(c) == -1)
+		return -1;
+	if (c->missed) {
+		c->missed = 0;
 		count++;
 	}
 	if (PQconsumeInput(c->pg) == 0) {
@@ -324,20 +565,28 @@ announce(struct sql_conn *c, const PGresult *r)
 	}
 	atomic_fetch_add(&own_commits, 1);
 	n = PQexec(c->pg, "NOTIFY " CHANNEL);
-	if (n == NULL || PQresultStatus(n) != PGRES_COMMAND_OK)
+	if (n == NULL || PQresultStatus(n) != PGRES_COMMAND_OK) {
 		set_err_result(c, "announcing a change", n);
+		check_lost(c, 0);
+	}
 	PQclear(n);
 }
 
 int
 sql_pg_exec(struct sql_conn *c, const char *sql)
 {
-	PGresult *r = PQexec(c->pg, sql);
-	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
-	int rc = 0;
+	PGresult *r;
+	ExecStatusType st;
+	int rc = 0, tx;
 
+	if (ready(c) == -1)
+		return -1;
+	tx = PQtransactionStatus(c->pg) != PQTRANS_IDLE;
+	r = PQexec(c->pg, sql);
+	st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		set_err_result(c, "", r);
+		check_lost(c, tx);
 		rc = -1;
 	}
 	PQclear(r);
@@ -400,13 +649,37 @@ rewrite(const char *sql, char *out, int *nparams, char *err, size_t errlen)
 	return 0;
 }
 
+/* Prepare p in c's current session: 0, or -1 with c->err. */
+static int
+prepare(struct sql_pg_stmt *p)
+{
+	struct sql_conn *c = p->c;
+	PGresult *r;
+	char what[128];
+	int tx;
+
+	if (ready(c) == -1)
+		return -1;
+	tx = PQtransactionStatus(c->pg) != PQTRANS_IDLE;
+	r = PQprepare(c->pg, p->name, p->text, p->nparams, NULL);
+	if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
+		snprintf(what, sizeof(what), "preparing %.80s", p->text);
+		set_err_result(c, what, r);
+		check_lost(c, tx);
+		PQclear(r);
+		return -1;
+	}
+	PQclear(r);
+	p->gen = c->gen;
+	return 0;
+}
+
 /* A statement named name prepared from sql, or NULL with c->err. */
 static struct sql_pg_stmt *
 make(struct sql_conn *c, const char *name, const char *sql)
 {
 	struct sql_pg_stmt *p = NULL;
 	char *text = NULL;
-	PGresult *r = NULL;
 	int n;
 
 	if ((text = malloc(strlen(sql) + 1)) == NULL) {
@@ -426,20 +699,13 @@ make(struct sql_conn *c, const char *name, const char *sql)
 	p->c = c;
 	p->nparams = n;
 	p->row = -1;
+	p->text = text;
+	text = NULL;
 	snprintf(p->name, sizeof(p->name), "%s", name);
-	r = PQprepare(c->pg, p->name, text, n, NULL);
-	if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
-		char what[128];
-
-		snprintf(what, sizeof(what), "preparing %.80s", sql);
-		set_err_result(c, what, r);
+	if (prepare(p) == -1)
 		goto fail;
-	}
-	PQclear(r);
-	free(text);
 	return p;
 fail:
-	PQclear(r);
 	stmt_free(p);
 	free(text);
 	return NULL;
@@ -539,12 +805,18 @@ run(struct sql_pg_stmt *p)
 	struct sql_conn *c = p->c;
 	ExecStatusType st;
 	const char *tuples;
+	int tx;
 
+	/* A new session since it was prepared: prepare it there. */
+	if (ready(c) == -1 || (p->gen != c->gen && prepare(p) == -1))
+		return SQL_ERROR;
+	tx = PQtransactionStatus(c->pg) != PQTRANS_IDLE;
 	p->res = PQexecPrepared(c->pg, p->name, p->nparams, p->values,
 	    p->lengths, p->formats, 0);
 	st = p->res ? PQresultStatus(p->res) : PGRES_FATAL_ERROR;
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
 		set_err_result(c, "", p->res);
+		check_lost(c, tx);
 		PQclear(p->res);
 		p->res = NULL;
 		return SQL_ERROR;
@@ -712,7 +984,9 @@ sql_pg_stmt_free(struct sql_pg_stmt *p)
 	if (p == NULL)
 		return;
 	snprintf(sql, sizeof(sql), "DEALLOCATE %s", p->name);
-	PQclear(PQexec(p->c->pg, sql));
+	/* Prepared in a session that ended: gone with it. */
+	if (p->gen == p->c->gen && PQstatus(p->c->pg) == CONNECTION_OK)
+		PQclear(PQexec(p->c->pg, sql));
 	stmt_free(p);
 }
 

@@ -105,6 +105,18 @@ store_idle_ok(struct store *s)
 }
 
 int
+store_unavailable(const struct store *s)
+{
+	return s != NULL && s->conn != NULL && sql_unavailable(s->conn);
+}
+
+int
+store_outage(void)
+{
+	return sql_outage();
+}
+
+int
 ss_standby(struct sql_conn *c, char *err, size_t errlen)
 {
 	struct sql_stmt *st;

@@ -17,6 +17,12 @@ static const char *const steps[] = {
 	" due INTEGER NOT NULL, event TEXT NOT NULL, sent INTEGER NOT NULL,"
 	" PRIMARY KEY(report, kind, due, event)) WITHOUT ROWID;"
 	"CREATE INDEX deadline_notices_sent ON deadline_notices(sent);",
+	/*
+	 * 2 (issue 16): when the fleet last scanned, read and written under
+	 * the scanner's lease, so several processes scan once a period.
+	 */
+	"CREATE TABLE deadline_scans(name TEXT PRIMARY KEY,"
+	" at INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 const struct migration_set store_deadlines_schema = {
@@ -31,6 +37,9 @@ static const char *const steps_pg[] = {
 	" due BIGINT NOT NULL, event TEXT NOT NULL, sent BIGINT NOT NULL,"
 	" PRIMARY KEY(report, kind, due, event));"
 	"CREATE INDEX deadline_notices_sent ON deadline_notices(sent);",
+	/* 2: the fleet's last scan. */
+	"CREATE TABLE deadline_scans(name TEXT PRIMARY KEY,"
+	" at BIGINT NOT NULL);",
 };
 
 const struct migration_set store_deadlines_schema_pg = {
@@ -42,6 +51,8 @@ enum {
 	SQ_NOTICE_PUT,
 	SQ_NOTICE_SENT,
 	SQ_NOTICE_EACH,
+	SQ_SCAN_LAST,
+	SQ_SCAN_MARK,
 	SQ__MAX
 };
 
@@ -84,6 +95,9 @@ static const char *const sql[SQ__MAX] = {
 	[SQ_NOTICE_EACH] = "SELECT report, kind, due, event, sent FROM"
 	    " deadline_notices WHERE report = ?1 OR ?1 = 0"
 	    " ORDER BY sent, report, due, kind, event",
+	[SQ_SCAN_LAST] = "SELECT at FROM deadline_scans WHERE name = ?1",
+	[SQ_SCAN_MARK] = "INSERT INTO deadline_scans(name, at) VALUES (?1, ?2)"
+	    " ON CONFLICT(name) DO UPDATE SET at = excluded.at",
 };
 
 const struct stmt_table store_deadlines_stmts = { sql, SQ__MAX };
@@ -195,4 +209,28 @@ store_deadline_notice_each(struct store *s, int64_t report,
 
 	sql_bind_int64(st, 1, report);
 	return ss_rows(s, st, "reading deadline notices", notice_row, &e);
+}
+
+/* The one scan the table records: the deadline scanner's. */
+#define SCAN_NAME "deadlines"
+
+int
+store_deadline_scan_last(struct store *s, int64_t *at)
+{
+	struct sql_stmt *st = ST(SQ_SCAN_LAST);
+
+	*at = 0;
+	sql_bind_text(st, 1, SCAN_NAME);
+	return ss_row(s, st, "reading the last deadline scan", ss_int64_row,
+	    at) == -1 ? -1 : 0;
+}
+
+int
+store_deadline_scan_mark(struct store *s, int64_t at)
+{
+	struct sql_stmt *st = ST(SQ_SCAN_MARK);
+
+	sql_bind_text(st, 1, SCAN_NAME);
+	sql_bind_int64(st, 2, at);
+	return ss_done(s, st, "recording the deadline scan");
 }

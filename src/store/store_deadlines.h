@@ -62,4 +62,13 @@ struct deadline_notice {
 int store_deadline_notice_each(struct store *s, int64_t report,
     int (*fn)(const struct deadline_notice *, void *), void *arg);
 
+/*
+ * When the deadline scanner last completed a scan (veche's clock, Unix
+ * seconds; 0 if never), kept in the database so that several processes
+ * on it scan once a period between them (docs/deadlines.md); read and
+ * written under the scanner's lease.  Both 0, or -1 with the error.
+ */
+int store_deadline_scan_last(struct store *s, int64_t *at);
+int store_deadline_scan_mark(struct store *s, int64_t at);
+
 #endif

@@ -45,4 +45,14 @@ const char *store_wal_error(const struct store_wal *w);
  */
 int store_idle_ok(struct store *s);
 
+/*
+ * A PostgreSQL server that went away (a restart, a failover): store_
+ * unavailable is 1 while s's connection is lost (its last call failed for
+ * it and no new session answered yet; the next call tries again), else 0
+ * (always on SQLite); store_outage the number of servers this process
+ * finds down now (docs/operations.md, "PostgreSQL restarts").
+ */
+int store_unavailable(const struct store *s);
+int store_outage(void);
+
 #endif

@@ -269,6 +269,48 @@ class TestReadYourWrites(ReplicaCase):
         self.assertEqual(read_from(r), "replica")
 
 
+class TestSignedCookie(ReplicaCase):
+    """veche_lsn is signed with the deployment's key and carries the end
+    of its window: a genuine one routes by its position, a forged,
+    tampered or stale one is not believed and its client reads the
+    primary (quietly: the read answers as any other)."""
+
+    def test_forged_and_stale_cookies_read_the_primary(self):
+        writer = Client(self, "10.0.9.1", cookies=True)
+        self.await_replica(writer)
+        rid, _ = writer.create(description="Разбит фонарь")
+        genuine = writer.cookie
+        self.assertRegex(genuine, r"^veche_lsn=[0-9a-f]{96}$")
+        # From an address that never wrote, the genuine cookie reads
+        # the replica once it has replayed the write.
+        c = Client(self, "10.0.9.2")
+        c.cookie = genuine
+        await_true("the cookie's write replayed", lambda: (
+            lambda r: (r.status, read_from(r)) == (200, "replica"))(
+            c.get("/open311/v2/requests/%d.json" % rid)))
+        # The position lowered, a MAC made up, the old unsigned form:
+        # the primary, which answers.
+        value = genuine.split("=", 1)[1]
+        lowered = "0" * 16 + value[16:]
+        for forged in (lowered, value[:32] + "0" * 64, "1", "0" * 96):
+            c.cookie = "veche_lsn=" + forged
+            r = c.get("/open311/v2/requests/%d.json" % rid)
+            self.assertEqual((r.status, read_from(r)), (200, "primary"),
+                             forged)
+        # Without a cookie: the replica.
+        c.cookie = None
+        self.assertEqual(read_from(c.get("/open311/v2/services.json")),
+                         "replica")
+        # Past its window (veche's clock an hour on): stale, the primary.
+        c.cookie = genuine
+        self.assertEqual(read_from(c.get("/open311/v2/services.json")),
+                         "replica")
+        self.server.advance(3600)
+        r = c.get("/open311/v2/requests/%d.json" % rid)
+        self.assertEqual((r.status, read_from(r)), (200, "primary"))
+        self.assertNotIn("veche_lsn", self.server.stderr())
+
+
 class TestLagBound(ReplicaCase):
     """A replica further behind than --db-read-lag is skipped."""
 

@@ -3695,6 +3695,72 @@ test_changed_pg(void **state)
 	changed(SQL_PG);
 }
 
+/* End s's server session from killer's, as a restart or a failover ends
+ * every session, and wait until it has ended. */
+static void
+end_session(struct store *killer, struct store *s)
+{
+	char sql[96];
+
+	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%d, 30000)",
+	    s->conn->pid);
+	exec_ok(killer, sql);
+}
+
+/*
+ * A session the server ended (issue 16: a restart or a failover ends
+ * them all): the store's next call opens a new one, its statements
+ * prepared again; it listens again (another process's NOTIFY reaches
+ * it); what it may have missed counts as a change, once.  A transaction
+ * lost with its session fails: the commit is refused (its outcome never
+ * came), nothing of it is stored, the next transaction works.
+ */
+static void
+test_reconnect_pg(void **state)
+{
+	char dir[64], v[16], cmd[800];
+	struct store *a = store_of(SQL_PG, dir, sizeof(dir)), *b;
+	int own;
+
+	(void)state;
+	b = reopen(SQL_PG, dir);
+	assert_int_equal(store_setting_put(a, "rc.k", "1"), 0);
+	changed_once(a);
+	end_session(b, a);
+	assert_int_equal(store_setting_get(a, "rc.k", v, sizeof(v)), 0);
+	assert_string_equal(v, "1");
+	assert_int_equal(sql_unavailable(a->conn), 0);
+	changed_once(a);
+	/* Another process's notice (psql's): only a LISTEN brings it. */
+	snprintf(cmd, sizeof(cmd), "psql -X -q -d '%s' -c 'NOTIFY "
+	    "veche_changed'", pg_url());
+	assert_int_equal(system(cmd), 0);
+	changed_once(a);
+	/* The session ends inside a transaction: the commit fails. */
+	assert_int_equal(ss_tx_begin(a, &own), 0);
+	assert_int_equal(own, 1);
+	assert_int_equal(store_setting_put(a, "rc.k", "2"), 0);
+	end_session(b, a);
+	assert_int_equal(ss_tx_end(a, own, 1), -1);
+	assert_int_equal(sql_in_transaction(a->conn), 0);
+	/* Again, a statement of it failing first: the rest fail too. */
+	assert_int_equal(ss_tx_begin(a, &own), 0);
+	assert_int_equal(store_setting_put(a, "rc.k", "3"), 0);
+	end_session(b, a);
+	assert_int_equal(store_setting_put(a, "rc.k", "4"), -1);
+	assert_int_equal(store_setting_get(a, "rc.k", v, sizeof(v)), -1);
+	assert_int_equal(ss_tx_end(a, own, 1), -1);
+	assert_int_equal(store_setting_get(b, "rc.k", v, sizeof(v)), 0);
+	assert_string_equal(v, "1");
+	assert_int_equal(ss_tx_begin(a, &own), 0);
+	assert_int_equal(store_setting_put(a, "rc.k", "5"), 0);
+	assert_int_equal(ss_tx_end(a, own, 1), 0);
+	assert_int_equal(store_setting_get(b, "rc.k", v, sizeof(v)), 0);
+	assert_string_equal(v, "5");
+	store_close(b);
+	store_gone(a, dir);
+}
+
 /*
  * The lease of one deadline scanner: on PostgreSQL one store holds it at
  * a time, and it passes on when its holder's connection ends; on SQLite
@@ -3782,7 +3848,7 @@ scan_lease(enum sql_engine engine)
 
 	b = reopen(engine, dir);
 	assert_int_equal(store_lease_try(a, ESCALATION_LEASE), 1);
-	assert_int_equal(escalation_scan_leased(b, 1781600000, count_notice,
+	assert_int_equal(escalation_scan_leased(b, 1781600000, 0, count_notice,
 	    &calls, &n, &e), pg ? 1 : 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(calls, 0);
@@ -3811,6 +3877,74 @@ test_scan_lease_pg(void **state)
 {
 	(void)state;
 	scan_lease(SQL_PG);
+}
+
+/*
+ * One scan a period for the fleet (issue 16): the last scan's time is
+ * the database's, read and written under the lease, so a store whose
+ * round comes within the period of another's scan scans nothing (1),
+ * and the first one due scans (0) and records it.  Two stores on one
+ * database, as two processes; both engines.  The command's scan (period
+ * 0) scans whenever; a clock set back before the last scan scans.
+ */
+static void
+scan_period(enum sql_engine engine)
+{
+	const int64_t t = 1781600000, period = 60;
+	char dir[64];
+	struct store *a = store_of(engine, dir, sizeof(dir)), *b;
+	struct verr e;
+	size_t n;
+	int64_t last = -1;
+
+	b = reopen(engine, dir);
+	assert_int_equal(store_deadline_scan_last(a, &last), 0);
+	assert_int_equal(last, 0);
+	assert_int_equal(escalation_scan_leased(a, t, period, NULL, NULL, &n,
+	    &e), 0);
+	assert_int_equal(store_deadline_scan_last(b, &last), 0);
+	assert_int_equal(last, t);
+	/* b's round half a period later: a's scan stands for it. */
+	assert_int_equal(escalation_scan_leased(b, t + 30, period, NULL, NULL,
+	    &n, &e), 1);
+	assert_int_equal(escalation_scan_leased(a, t + 30, period, NULL, NULL,
+	    &n, &e), 1);
+	/* A period on: b is due, scans, and a's next round is not. */
+	assert_int_equal(escalation_scan_leased(b, t + period, period, NULL,
+	    NULL, &n, &e), 0);
+	assert_int_equal(escalation_scan_leased(a, t + period + 1, period,
+	    NULL, NULL, &n, &e), 1);
+	assert_int_equal(store_deadline_scan_last(a, &last), 0);
+	assert_int_equal(last, t + period);
+	/* Nine tenths of a period is due (a round waking a little early). */
+	assert_int_equal(escalation_scan_leased(a, t + period + 54, period,
+	    NULL, NULL, &n, &e), 0);
+	/* The command scans whenever; the clock set back scans too. */
+	assert_int_equal(escalation_scan_leased(b, t + period + 55, 0, NULL,
+	    NULL, &n, &e), 0);
+	assert_int_equal(escalation_scan_leased(a, t - 3600, period, NULL,
+	    NULL, &n, &e), 0);
+	assert_int_equal(store_deadline_scan_last(b, &last), 0);
+	assert_int_equal(last, t - 3600);
+	/* The lease still free: every scan gave it back. */
+	assert_int_equal(store_lease_try(b, ESCALATION_LEASE), 1);
+	assert_int_equal(store_lease_release(b, ESCALATION_LEASE), 0);
+	store_close(b);
+	store_gone(a, dir);
+}
+
+static void
+test_scan_period_sqlite(void **state)
+{
+	(void)state;
+	scan_period(SQL_SQLITE);
+}
+
+static void
+test_scan_period_pg(void **state)
+{
+	(void)state;
+	scan_period(SQL_PG);
 }
 
 /* End of workflow and several processes (pgwf). */
@@ -5077,6 +5211,9 @@ main(void)
 		cmocka_unit_test(test_lease_pg),
 		cmocka_unit_test(test_scan_lease_sqlite),
 		cmocka_unit_test(test_scan_lease_pg),
+		cmocka_unit_test(test_scan_period_sqlite),
+		cmocka_unit_test(test_scan_period_pg),
+		cmocka_unit_test(test_reconnect_pg),
 		/* Social and posts (pgsoc). */
 		cmocka_unit_test(test_social_sqlite),
 		cmocka_unit_test(test_social_pg),

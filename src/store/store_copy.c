@@ -515,7 +515,6 @@ struct plan {
 	size_t ncols;
 	const char *keys[MAX_COLS];     /* the source's order */
 	size_t nkeys;
-	int seeded;                     /* target rows of its migrations */
 	struct copy_table *rt;
 };
 
@@ -793,8 +792,9 @@ copy_rows(struct ctx *x, const struct plan *p, size_t n)
 	int ret = -1;
 
 	snprintf(sql, sizeof(sql), "COPY ");
-	if (target_list(p, sql) == -1 || cat(sql, " FROM STDIN", "", "",
-	    "") == -1) {
+	/* Every table was truncated in this transaction (truncate_target). */
+	if (target_list(p, sql) == -1 || cat(sql, " FROM STDIN WITH (FREEZE)",
+	    "", "", "") == -1) {
 		snprintf(x->err, x->errlen, "table %s: statement too long",
 		    p->dst->name);
 		return -1;
@@ -869,12 +869,12 @@ bind_keys(struct sql_stmt *next, struct ctx *x, const struct plan *p,
 static int
 copy_table(struct ctx *x, struct plan *p)
 {
-	char sql[SQL_MAX], del[96];
+	char sql[SQL_MAX];
 	struct sql_stmt *first = NULL, *next = NULL, *rd, *ins = NULL;
 	size_t width = p->ncols + p->nkeys, n, i, per;
 	int64_t copied = 0, limit;
 	enum sql_rc rc = SQL_DONE;
-	int ret = -1, seeded = p->seeded, more = 1, stream;
+	int ret = -1, more = 1, stream;
 
 	stream = sql_conn_engine(x->from) == SQL_SQLITE;
 	limit = stream ? 0 : x->batch;
@@ -906,28 +906,16 @@ copy_table(struct ctx *x, struct plan *p)
 		if (!stream)
 			sql_reset(rd);
 		more = n == (size_t)x->batch;
-		if (n == 0 && !seeded)
+		if (n == 0)
 			break;
-		if (exec(x->to, "BEGIN", "begin", x->err, x->errlen) == -1)
-			goto out;
-		if (seeded) {
-			snprintf(del, sizeof(del), "DELETE FROM \"%s\"",
-			    p->dst->name);
-			if (exec(x->to, del, "replacing the seeded rows",
-			    x->err, x->errlen) == -1)
-				goto rollback;
-			seeded = 0;
-		}
 		/* The keys ride after the copied columns: leave them out. */
 		for (i = 0; i < n * p->ncols; i++)
 			x->rows[i] = x->vals[(i / p->ncols) * width +
 			    i % p->ncols];
-		if (n > 0 && (x->o->method == COPY_METHOD_INSERT ?
+		if ((x->o->method == COPY_METHOD_INSERT ?
 		    insert_rows(x, p, &ins, per, n) : copy_rows(x, p, n)) ==
 		    -1)
-			goto rollback;
-		if (exec(x->to, "COMMIT", "commit", x->err, x->errlen) == -1)
-			goto rollback;
+			goto out;
 		copied += (int64_t)n;
 		x->r->rows += (int64_t)n;
 		if (x->o->progress != NULL)
@@ -940,9 +928,6 @@ copy_table(struct ctx *x, struct plan *p)
 		}
 	}
 	ret = 0;
-	goto out;
-rollback:
-	sql_exec(x->to, "ROLLBACK");
 out:
 	sql_stmt_free(x->to, ins);
 	sql_stmt_free(x->from, first);
@@ -965,13 +950,8 @@ rebuild(struct ctx *x, const struct table *src, struct copy_table *rt)
 		    "it on the target", src->name);
 		return -1;
 	}
-	if (exec(x->to, "BEGIN", "begin", x->err, x->errlen) == -1)
+	if (exec(x->to, derived[i].sql, src->name, x->err, x->errlen) == -1)
 		return -1;
-	if (exec(x->to, derived[i].sql, src->name, x->err, x->errlen) == -1 ||
-	    exec(x->to, "COMMIT", "commit", x->err, x->errlen) == -1) {
-		sql_exec(x->to, "ROLLBACK");
-		return -1;
-	}
 	rt->state = COPY_REBUILT;
 	return 0;
 }
@@ -1017,6 +997,38 @@ quiet_target(struct ctx *x)
 	    "and later, GRANT SET ON PARAMETER session_replication_role TO "
 	    "the role it connects as", sql_errmsg(x->to));
 	return -1;
+}
+
+/*
+ * Empty every table of the target but the schema's versions, in one
+ * statement (foreign keys allow it only so) of the copy's transaction:
+ * the rows its migrations seeded go (the copy brings the source's), and
+ * a table truncated in the transaction takes COPY FREEZE (rows written
+ * frozen: no later pass rewrites their pages to mark them visible).
+ * check_empty has made sure no other row is there.  -1 with err.
+ */
+static int
+truncate_target(struct ctx *x, const struct catalogue *dst)
+{
+	char *sql;
+	size_t i, n = 0, len = 32;
+	int rc;
+
+	for (i = 0; i < dst->n; i++)
+		len += strlen(dst->t[i].name) + 4;
+	if ((sql = malloc(len)) == NULL) {
+		snprintf(x->err, x->errlen, "out of memory");
+		return -1;
+	}
+	n = (size_t)snprintf(sql, len, "TRUNCATE");
+	for (i = 0; i < dst->n; i++)
+		if (strcmp(dst->t[i].name, VERSIONS_TABLE) != 0)
+			n += (size_t)snprintf(sql + n, len - n, "%s\"%s\"",
+			    n > 8 ? ", " : " ", dst->t[i].name);
+	rc = n > 8 ? exec(x->to, sql, "emptying the target", x->err,
+	    x->errlen) : 0;
+	free(sql);
+	return rc;
 }
 
 /*
@@ -1097,7 +1109,7 @@ make_indexes(struct ctx *x)
 /* Plan every source table into r; plans[i] for r->t[i]. */
 static int
 plan_all(struct ctx *x, const struct catalogue *src,
-    const struct catalogue *dst, const int *seeded, struct plan *plans)
+    const struct catalogue *dst, struct plan *plans)
 {
 	const struct table *t, *d;
 	struct copy_table *rt;
@@ -1118,7 +1130,6 @@ plan_all(struct ctx *x, const struct catalogue *src,
 		plans[x->r->n].src = t;
 		plans[x->r->n].dst = d;
 		plans[x->r->n].rt = rt;
-		plans[x->r->n].seeded = d != NULL && seeded[d - dst->t];
 		if (rt->state == COPY_COPIED &&
 		    plan_table(x, &plans[x->r->n]) == -1)
 			return -1;
@@ -1183,7 +1194,7 @@ store_copy(struct store *from, struct store *to, const struct copy_opts *o,
 	}
 	if (check_versions(x.from, x.to, err, errlen) == -1 ||
 	    check_empty(x.to, &dst, seeded, err, errlen) == -1 ||
-	    plan_all(&x, &src, &dst, seeded, plans) == -1)
+	    plan_all(&x, &src, &dst, plans) == -1)
 		goto out;
 	/* A batch as read (columns and keys), and its columns alone. */
 	for (i = 0, width = 1; i < r->n; i++)
@@ -1204,7 +1215,13 @@ store_copy(struct store *from, struct store *to, const struct copy_opts *o,
 	if (count_source(&x) == -1 || quiet_target(&x) == -1)
 		goto out;
 	quiet = 1;
-	if (drop_indexes(&x) == -1)
+	/*
+	 * One transaction on the target: a failed copy leaves nothing, its
+	 * indexes set aside come back with the rollback.
+	 */
+	if (exec(x.to, "BEGIN", "begin", err, errlen) == -1)
+		goto out;
+	if (truncate_target(&x, &dst) == -1 || drop_indexes(&x) == -1)
 		goto out;
 	for (i = 0; i < r->n; i++)
 		if (r->t[i].state == COPY_COPIED &&
@@ -1214,7 +1231,8 @@ store_copy(struct store *from, struct store *to, const struct copy_opts *o,
 		if (r->t[i].state == COPY_REBUILT &&
 		    rebuild(&x, plans[i].src, &r->t[i]) == -1)
 			goto out;
-	if (make_indexes(&x) == -1 || reset_sequences(&x, &dst) == -1)
+	if (make_indexes(&x) == -1 || reset_sequences(&x, &dst) == -1 ||
+	    exec(x.to, "COMMIT", "commit", err, errlen) == -1)
 		goto out;
 	ret = 0;
 	for (i = 0; i < r->n; i++)
@@ -1223,16 +1241,11 @@ store_copy(struct store *from, struct store *to, const struct copy_opts *o,
 	if (r->nlost > 0)
 		ret = 1;
 out:
-	/* A failed copy leaves the schema whole (its error kept). */
-	if (ret == -1 && x.nidx > 0) {
-		char keep[512];
-
-		snprintf(keep, sizeof(keep), "%s", err);
-		if (sql_in_transaction(x.to))
-			sql_exec(x.to, "ROLLBACK");
-		make_indexes(&x);
-		snprintf(err, errlen, "%s", keep);
-	}
+	/* A failed copy leaves the target as it was (its error kept). */
+	if (ret == -1 && sql_in_transaction(x.to))
+		sql_exec(x.to, "ROLLBACK");
+	for (i = 0; i < x.nidx; i++)
+		free(x.idx[i].def);
 	free(x.idx);
 	if (quiet)
 		sql_exec(x.to, "RESET session_replication_role");

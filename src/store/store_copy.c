@@ -59,17 +59,37 @@ struct catalogue {
  * tsvector is a generated column).  The SQL runs on both engines.  Its
  * rows are counted on the source as the rows it indexes (count): SQLite's
  * report_text also holds the day marks of core migration 8, which
- * PostgreSQL's has no use for.
+ * PostgreSQL's has no use for.  A load (copy_opts.load) also rebuilds
+ * report_geo from the reports' points, as PostgreSQL's report insert
+ * writes it (sqlite_reports.c): SQLite's R*Tree keeps 32-bit boxes, a
+ * seed straight into PostgreSQL the exact doubles.
  */
 static const struct {
 	const char *table, *sql, *count;
+	int load;               /* rebuilt in a load only, else copied */
 } derived[] = {
 	{ "report_text", "INSERT INTO report_text(rowid, description, address)"
 	    " SELECT k.key, r.description, r.address FROM report_search_keys k"
 	    " JOIN reports r ON r.id = k.report",
 	    "SELECT count(*) FROM report_search_keys k"
-	    " JOIN reports r ON r.id = k.report" },
+	    " JOIN reports r ON r.id = k.report", 0 },
+	{ "report_geo", "INSERT INTO report_geo(id, min_lat, max_lat, min_lon,"
+	    " max_lon) SELECT id, lat, lat, lon, lon FROM reports"
+	    " WHERE lat IS NOT NULL AND lon IS NOT NULL",
+	    "SELECT count(*) FROM report_geo", 1 },
 };
+
+/* Whether a load rebuilds table rather than copying it. */
+static int
+load_derived(const char *table)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(derived) / sizeof(derived[0]); i++)
+		if (derived[i].load && strcmp(derived[i].table, table) == 0)
+			return 1;
+	return 0;
+}
 
 /* The schema's own bookkeeping: compared, never copied. */
 #define VERSIONS_TABLE "schema_versions"
@@ -956,9 +976,13 @@ rebuild(struct ctx *x, const struct table *src, struct copy_table *rt)
 	return 0;
 }
 
-/* Every identity column of the target continues after its max. */
+/*
+ * Every identity column of the copied tables (copied[i] for dst->t[i])
+ * continues after its max.
+ */
 static int
-reset_sequences(struct ctx *x, const struct catalogue *dst)
+reset_sequences(struct ctx *x, const struct catalogue *dst,
+    const int *copied)
 {
 	char sql[384];
 	const struct table *t;
@@ -966,6 +990,8 @@ reset_sequences(struct ctx *x, const struct catalogue *dst)
 
 	for (i = 0; i < dst->n; i++) {
 		t = &dst->t[i];
+		if (!copied[i])
+			continue;
 		for (j = 0; j < t->ncol; j++) {
 			if (!t->col[j].identity)
 				continue;
@@ -1000,15 +1026,18 @@ quiet_target(struct ctx *x)
 }
 
 /*
- * Empty every table of the target but the schema's versions, in one
- * statement (foreign keys allow it only so) of the copy's transaction:
- * the rows its migrations seeded go (the copy brings the source's), and
- * a table truncated in the transaction takes COPY FREEZE (rows written
- * frozen: no later pass rewrites their pages to mark them visible).
- * check_empty has made sure no other row is there.  -1 with err.
+ * Empty the target's tables marked in touched (migrate: all but the
+ * schema's versions; a load: the tables it copies and every empty one),
+ * in one statement (foreign keys allow it only so) of the copy's
+ * transaction: the rows its migrations seeded go (the copy brings the
+ * source's), and a table truncated in the transaction takes COPY FREEZE
+ * (rows written frozen: no later pass rewrites their pages to mark them
+ * visible).  check_empty or load_select has made sure no other row is
+ * there.  -1 with err.
  */
 static int
-truncate_target(struct ctx *x, const struct catalogue *dst)
+truncate_target(struct ctx *x, const struct catalogue *dst,
+    const int *touched)
 {
 	char *sql;
 	size_t i, n = 0, len = 32;
@@ -1022,7 +1051,7 @@ truncate_target(struct ctx *x, const struct catalogue *dst)
 	}
 	n = (size_t)snprintf(sql, len, "TRUNCATE");
 	for (i = 0; i < dst->n; i++)
-		if (strcmp(dst->t[i].name, VERSIONS_TABLE) != 0)
+		if (touched[i])
 			n += (size_t)snprintf(sql + n, len - n, "%s\"%s\"",
 			    n > 8 ? ", " : " ", dst->t[i].name);
 	rc = n > 8 ? exec(x->to, sql, "emptying the target", x->err,
@@ -1125,8 +1154,9 @@ plan_all(struct ctx *x, const struct catalogue *src,
 		    sizeof(rt->module));
 		rt->to_rows = -1;
 		d = find_table(dst, t->name);
-		rt->state = d == NULL ? COPY_MISSING : t->contentless ?
-		    COPY_REBUILT : COPY_COPIED;
+		rt->state = d == NULL ? COPY_MISSING : t->contentless ||
+		    (x->o->load && load_derived(t->name)) ? COPY_REBUILT :
+		    COPY_COPIED;
 		plans[x->r->n].src = t;
 		plans[x->r->n].dst = d;
 		plans[x->r->n].rt = rt;
@@ -1157,13 +1187,88 @@ count_source(struct ctx *x)
 	return 0;
 }
 
+static int
+kept_by_name(const char *const *keep, const char *name)
+{
+	for (; keep != NULL && *keep != NULL; keep++)
+		if (strcmp(*keep, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A load: keep the tables the source holds no more rows in than a fresh
+ * schema (counted on one in memory, as check_empty does) and those in
+ * o->keep; each table still to copy must be empty on the target.  Fills
+ * touched (the target's tables to truncate: those copied and every empty
+ * one) and copied (those whose sequences continue after the copy), and
+ * r->total again.  -1 with err naming the table.
+ */
+static int
+load_select(struct ctx *x, const struct plan *plans,
+    const struct catalogue *dst, int *touched, int *copied)
+{
+	struct store *fresh;
+	struct copy_table *rt;
+	int64_t base, n;
+	size_t i, d;
+	char ferr[256];
+	int ret = -1;
+
+	if ((fresh = store_open(":memory:", ferr, sizeof(ferr))) == NULL) {
+		snprintf(x->err, x->errlen, "a fresh schema to compare: %s",
+		    ferr);
+		return -1;
+	}
+	x->r->total = 0;
+	for (i = 0; i < x->r->n; i++) {
+		rt = &x->r->t[i];
+		if (rt->state == COPY_MISSING)
+			continue;
+		if (count_rows(fresh->conn, rt->name, rt->state ==
+		    COPY_REBUILT, &base, ferr, sizeof(ferr)) == -1)
+			base = 0;
+		if (rt->from_rows <= base || kept_by_name(x->o->keep,
+		    rt->name)) {
+			rt->state = COPY_KEPT;
+			continue;
+		}
+		if (count_rows(x->to, rt->name, 0, &n, x->err, x->errlen) ==
+		    -1)
+			goto out;
+		if (n != 0) {
+			snprintf(x->err, x->errlen, "the target already holds "
+			    "rows: table %s has %" PRId64 "; a load copies "
+			    "into empty tables only", rt->name, n);
+			goto out;
+		}
+		d = (size_t)(plans[i].dst - dst->t);
+		touched[d] = copied[d] = 1;
+		if (rt->state == COPY_COPIED)
+			x->r->total += rt->from_rows;
+	}
+	for (d = 0; d < dst->n; d++) {
+		if (touched[d] || strcmp(dst->t[d].name, VERSIONS_TABLE) == 0)
+			continue;
+		if (count_rows(x->to, dst->t[d].name, 0, &n, x->err,
+		    x->errlen) == -1)
+			goto out;
+		touched[d] = n == 0;
+	}
+	ret = 0;
+out:
+	store_close(fresh);
+	return ret;
+}
+
 int
 store_copy(struct store *from, struct store *to, const struct copy_opts *o,
     struct copy_report *r, char *err, size_t errlen)
 {
 	struct catalogue src = { NULL, 0 }, dst = { NULL, 0 };
 	struct plan *plans = NULL;
-	int *seeded = NULL, snapshot = 0, quiet = 0, ret = -1;
+	int *seeded = NULL, *touched = NULL, *copied, snapshot = 0, quiet = 0;
+	int ret = -1;
 	struct ctx x;
 	size_t i, cells, width;
 
@@ -1188,12 +1293,13 @@ store_copy(struct store *from, struct store *to, const struct copy_opts *o,
 	    load_catalogue(x.to, &dst, err, errlen) == -1)
 		goto out;
 	if ((seeded = calloc(dst.n + 1, sizeof(*seeded))) == NULL ||
+	    (touched = calloc(2 * (dst.n + 1), sizeof(*touched))) == NULL ||
 	    (plans = calloc(src.n + 1, sizeof(*plans))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
 	if (check_versions(x.from, x.to, err, errlen) == -1 ||
-	    check_empty(x.to, &dst, seeded, err, errlen) == -1 ||
+	    (!o->load && check_empty(x.to, &dst, seeded, err, errlen) == -1) ||
 	    plan_all(&x, &src, &dst, plans) == -1)
 		goto out;
 	/* A batch as read (columns and keys), and its columns alone. */
@@ -1212,7 +1318,17 @@ store_copy(struct store *from, struct store *to, const struct copy_opts *o,
 	    err, errlen) == -1)
 		goto out;
 	snapshot = 1;
-	if (count_source(&x) == -1 || quiet_target(&x) == -1)
+	if (count_source(&x) == -1)
+		goto out;
+	copied = touched + dst.n + 1;
+	if (o->load) {
+		if (load_select(&x, plans, &dst, touched, copied) == -1)
+			goto out;
+	} else
+		for (i = 0; i < dst.n; i++)
+			touched[i] = copied[i] = strcmp(dst.t[i].name,
+			    VERSIONS_TABLE) != 0;
+	if (quiet_target(&x) == -1)
 		goto out;
 	quiet = 1;
 	/*
@@ -1221,7 +1337,7 @@ store_copy(struct store *from, struct store *to, const struct copy_opts *o,
 	 */
 	if (exec(x.to, "BEGIN", "begin", err, errlen) == -1)
 		goto out;
-	if (truncate_target(&x, &dst) == -1 || drop_indexes(&x) == -1)
+	if (truncate_target(&x, &dst, touched) == -1 || drop_indexes(&x) == -1)
 		goto out;
 	for (i = 0; i < r->n; i++)
 		if (r->t[i].state == COPY_COPIED &&
@@ -1231,7 +1347,7 @@ store_copy(struct store *from, struct store *to, const struct copy_opts *o,
 		if (r->t[i].state == COPY_REBUILT &&
 		    rebuild(&x, plans[i].src, &r->t[i]) == -1)
 			goto out;
-	if (make_indexes(&x) == -1 || reset_sequences(&x, &dst) == -1 ||
+	if (make_indexes(&x) == -1 || reset_sequences(&x, &dst, copied) == -1 ||
 	    exec(x.to, "COMMIT", "commit", err, errlen) == -1)
 		goto out;
 	ret = 0;
@@ -1255,6 +1371,7 @@ out:
 	free(x.keys.p);
 	free(x.vals);
 	free(plans);
+	free(touched);
 	free(seeded);
 	free(src.t);
 	free(dst.t);
@@ -1271,7 +1388,7 @@ store_copy_verify(struct store *from, struct store *to,
 
 	for (i = 0; i < r->n; i++) {
 		t = &r->t[i];
-		if (t->state == COPY_MISSING)
+		if (t->state == COPY_MISSING || t->state == COPY_KEPT)
 			continue;
 		if (count_rows(from->conn, t->name, t->state == COPY_REBUILT,
 		    &t->from_rows, err, errlen) == -1 || count_rows(to->conn,

@@ -801,9 +801,14 @@ insert_rows(struct ctx *x, const struct plan *p, struct sql_stmt **ins,
 	return ret;
 }
 
-/* Send the batch's rows as COPY text (tab-separated columns). */
+/*
+ * Send the batch's rows as COPY text (tab-separated columns), in the
+ * table's one COPY statement, begun here at its first batch (*open) and
+ * ended by copy_finish: the server writes one batch while the next is
+ * read from the source.
+ */
 static int
-copy_rows(struct ctx *x, const struct plan *p, size_t n)
+copy_rows(struct ctx *x, const struct plan *p, size_t n, int *open)
 {
 	char sql[SQL_MAX];
 	struct buf out = { NULL, 0, 0 };
@@ -819,8 +824,9 @@ copy_rows(struct ctx *x, const struct plan *p, size_t n)
 		    p->dst->name);
 		return -1;
 	}
-	if (sql_copy_begin(x->to, sql) == -1)
+	if (!*open && sql_copy_begin(x->to, sql) == -1)
 		goto fail;
+	*open = 1;
 	for (i = 0; i < n && why == NULL; i++) {
 		for (j = 0; j < p->ncols && why == NULL; j++)
 			if (copy_text(&x->buf, &x->rows[i * p->ncols + j],
@@ -833,9 +839,6 @@ copy_rows(struct ctx *x, const struct plan *p, size_t n)
 			out.n = 0;
 		}
 	}
-	/* Ended even after a failure: the connection leaves COPY mode. */
-	if (sql_copy_end(x->to) == -1 && why == NULL)
-		why = "";
 	if (why != NULL)
 		goto fail;
 	ret = 0;
@@ -846,6 +849,25 @@ fail:
 out:
 	free(out.p);
 	return ret;
+}
+
+/*
+ * End the table's COPY begun by copy_rows, if open (also after a failure:
+ * the connection leaves COPY mode; the transaction is rolled back then).
+ * The server's verdict on every row: 0, or -1 with err unless keep.
+ */
+static int
+copy_finish(struct ctx *x, const struct plan *p, int *open, int keep)
+{
+	if (!*open)
+		return 0;
+	*open = 0;
+	if (sql_copy_end(x->to) == 0)
+		return 0;
+	if (!keep)
+		snprintf(x->err, x->errlen, "copying %s: %s", p->dst->name,
+		    sql_errmsg(x->to));
+	return -1;
 }
 
 /*
@@ -894,7 +916,7 @@ copy_table(struct ctx *x, struct plan *p)
 	size_t width = p->ncols + p->nkeys, n, i, per;
 	int64_t copied = 0, limit;
 	enum sql_rc rc = SQL_DONE;
-	int ret = -1, more = 1, stream;
+	int ret = -1, more = 1, stream, open = 0;
 
 	stream = sql_conn_engine(x->from) == SQL_SQLITE;
 	limit = stream ? 0 : x->batch;
@@ -933,8 +955,8 @@ copy_table(struct ctx *x, struct plan *p)
 			x->rows[i] = x->vals[(i / p->ncols) * width +
 			    i % p->ncols];
 		if ((x->o->method == COPY_METHOD_INSERT ?
-		    insert_rows(x, p, &ins, per, n) : copy_rows(x, p, n)) ==
-		    -1)
+		    insert_rows(x, p, &ins, per, n) : copy_rows(x, p, n,
+		    &open)) == -1)
 			goto out;
 		copied += (int64_t)n;
 		x->r->rows += (int64_t)n;
@@ -947,8 +969,9 @@ copy_table(struct ctx *x, struct plan *p)
 			rd = next;
 		}
 	}
-	ret = 0;
+	ret = copy_finish(x, p, &open, 0);
 out:
+	copy_finish(x, p, &open, 1);
 	sql_stmt_free(x->to, ins);
 	sql_stmt_free(x->from, first);
 	sql_stmt_free(x->from, next);

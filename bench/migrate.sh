@@ -29,19 +29,7 @@ export VECHE_DATADIR=${VECHE_DATADIR:-$PWD/data}
 U0=$(cat "$PGDIR/url")
 DB=bench_$WHAT
 U=$(echo "$U0" | sed "s|/veche?|/$DB?|")
-DATA=$(readlink -f "$PGDIR/home")/data
-[ -d "$DATA" ] || DATA=$(dirname "$(readlink -f "$PGDIR/url")")/data
-PM=$(sed -n 1p "$DATA/postmaster.pid" 2>/dev/null || echo "")
-
-pg_cpu() {
-	s=0
-	[ -n "$PM" ] || { echo 0; return; }
-	for p in $PM $(ps -o pid= --ppid "$PM"); do
-		[ -r "/proc/$p/stat" ] &&
-		    s=$((s + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat")))
-	done
-	echo "$s"
-}
+. bench/pg_cpu.sh
 
 psql -X -q "$U0" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
 c0=$(pg_cpu)

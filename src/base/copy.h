@@ -17,6 +17,8 @@ enum copy_state {
 	COPY_COPIED,            /* its rows copied */
 	COPY_REBUILT,           /* derived: built on the target from copied rows */
 	COPY_MISSING,           /* the target has no such table: not copied */
+	COPY_KEPT,              /* a load: the source added no rows, the
+	                         * target's stay as they are */
 	COPY_STATE__MAX
 };
 
@@ -62,6 +64,16 @@ struct copy_opts {
 	void (*progress)(const char *table, int64_t table_rows, int64_t rows,
 	    int64_t total, void *arg);
 	void *arg;
+	/*
+	 * A load (veche seed into PostgreSQL through a scratch SQLite file,
+	 * store_bulk.h) rather than a migration: only the tables the source
+	 * holds more rows in than its migrations seed are copied, except
+	 * those named in keep (NULL-terminated; may be NULL), each into an
+	 * empty table of the target; the target's other tables and their
+	 * sequences stay as they are.  0 for veche migrate.
+	 */
+	int load;
+	const char *const *keep;
 };
 
 #endif

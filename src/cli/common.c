@@ -3,6 +3,7 @@
  * store and catalog they open, the demo data and the deadline set-up.
  */
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,12 +174,28 @@ print_progress(size_t done, size_t total, void *arg)
 		fputs("; indexing them\n", stderr);
 }
 
+/* The same for the copy into PostgreSQL that may end a seed. */
+static void
+print_copied(int64_t rows, int64_t total, void *arg)
+{
+	struct seed_clock *c = arg;
+	double t = elapsed_since(&c->start);
+
+	if (rows < total && t - c->last < SEED_PROGRESS_EVERY)
+		return;
+	c->last = t;
+	fprintf(stderr, "veche: copying into PostgreSQL: %" PRId64 " of %"
+	    PRId64 " rows (%" PRId64 "%%), %.0f s so far%s\n", rows, total,
+	    total > 0 ? rows * 100 / total : 100, t, rows < total ? "" :
+	    "; indexing them");
+}
+
 int
 cli_seed_reports(struct store *s, const struct catalog *c, size_t n,
     int days, uint64_t seed)
 {
 	struct seed_clock clk = { { 0, 0 }, 0 };
-	struct demo_progress p = { print_progress, &clk };
+	struct demo_progress p = { print_progress, &clk, print_copied };
 	struct verr e;
 
 	clock_gettime(CLOCK_MONOTONIC, &clk.start);

@@ -134,6 +134,7 @@ static const char *const state_names[COPY_STATE__MAX] = {
 	[COPY_COPIED] = "copied",
 	[COPY_REBUILT] = "rebuilt",
 	[COPY_MISSING] = "not copied",
+	[COPY_KEPT] = "kept",
 };
 
 /* The table of counts; returns how many tables were left behind. */
@@ -224,7 +225,8 @@ verify_audit(struct store *from, const char *url,
 static int
 run(int argc, char **argv)
 {
-	struct copy_opts o = { 0, COPY_METHOD_COPY, print_progress, NULL };
+	struct copy_opts o = { .method = COPY_METHOD_COPY,
+	    .progress = print_progress };
 	static struct copy_report r;
 	struct store *from = NULL, *to = NULL;
 	const char *path, *url;

@@ -168,6 +168,7 @@ demo_seed(struct store *s, const struct catalog *c, size_t n, int days,
 	struct rng r = { seed ? seed : 0x9e3779b97f4a7c15ULL };
 	size_t i, j, nt = sizeof(templates) / sizeof(templates[0]);
 	struct store_bulk *bulk;
+	struct store *w;
 	int in_tx = 0;
 
 	if (catalog_nservices(c) == 0)
@@ -179,6 +180,10 @@ demo_seed(struct store *s, const struct catalog *c, size_t n, int days,
 	/* Search, spatial and secondary indexes once at the end (store_bulk.h). */
 	if ((bulk = store_bulk_begin(s, n)) == NULL)
 		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
+	/* s itself, or a scratch file the end copies into s. */
+	w = store_bulk_store(s, bulk);
+	if (progress != NULL)
+		store_bulk_on_copy(s, progress->copied, progress->arg);
 	for (i = 0; i < n; i++) {
 		const struct template *t = &templates[rng_below(&r, nt)];
 		const struct service *svc = catalog_service(c, t->service);
@@ -188,9 +193,9 @@ demo_seed(struct store *s, const struct catalog *c, size_t n, int days,
 		char address[160], text[VECHE_MAX_DESCRIPTION];
 
 		if (!in_tx) {
-			if (store_begin(s) == -1) {
+			if (store_begin(w) == -1) {
 				verr_set(e, VERR_INTERNAL, NULL, "%s",
-				    store_error(s));
+				    store_error(w));
 				goto fail;
 			}
 			in_tx = 1;
@@ -221,14 +226,14 @@ demo_seed(struct store *s, const struct catalog *c, size_t n, int days,
 			in.contact.phone = "+7 900 000-00-00";
 		}
 		in.now = now - (int64_t)(rng_unit(&r) * days * 86400.0);
-		if (report_submit(s, c, &in, &rc, e) == -1 ||
-		    demo_progress_status(s, &r, rc.id, in.now, now, e) == -1)
+		if (report_submit(w, c, &in, &rc, e) == -1 ||
+		    demo_progress_status(w, &r, rc.id, in.now, now, e) == -1)
 			goto fail;
 		j = i + 1;
 		if (j % DEMO_BATCH == 0 || j == n) {
-			if (store_commit(s) == -1) {
+			if (store_commit(w) == -1) {
 				verr_set(e, VERR_INTERNAL, NULL, "%s",
-				    store_error(s));
+				    store_error(w));
 				goto fail;
 			}
 			in_tx = 0;
@@ -243,7 +248,7 @@ demo_seed(struct store *s, const struct catalog *c, size_t n, int days,
 	return 0;
 fail:
 	if (in_tx)
-		store_rollback(s);
+		store_rollback(w);
 	/* The batches committed before get their indexes all the same. */
 	store_bulk_end(s, bulk);
 	return -1;

@@ -14,10 +14,15 @@
 struct catalog;
 struct store;
 
-/* Called every so often with how many reports are done out of total. */
+/*
+ * Called every so often with how many reports are done out of total; and,
+ * when the load ends by copying them into PostgreSQL (store_bulk.h), copied
+ * with the rows copied so far out of theirs (copied may be NULL).
+ */
 struct demo_progress {
 	void (*fn)(size_t done, size_t total, void *arg);
 	void *arg;
+	void (*copied)(int64_t rows, int64_t total, void *arg);
 };
 
 /*

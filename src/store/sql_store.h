@@ -105,11 +105,14 @@ int ss_store_changed(struct store *s, enum store_watch w);
 /*
  * store_bulk_begin and store_bulk_end on PostgreSQL (sql_bulk_pg.c):
  * sqlite_bulk.c's functions pass a PostgreSQL store here.  begin takes b,
- * a zeroed state of the caller's allocation (NULL: out of memory), and
- * returns it, or NULL with s->err (b freed); end frees b.
+ * a zeroed state of the caller's allocation (NULL: out of memory), and n,
+ * the reports to load; it returns b, or the state of a load through a
+ * scratch SQLite file (b freed), or NULL with s->err (b freed); end frees
+ * what begin returned.
  */
 struct store_bulk;
-struct store_bulk *sql_bulk_pg_begin(struct store *s, struct store_bulk *b);
+struct store_bulk *sql_bulk_pg_begin(struct store *s, struct store_bulk *b,
+    size_t n);
 int sql_bulk_pg_end(struct store *s, struct store_bulk *b);
 
 /*

@@ -707,7 +707,7 @@ store_bulk_begin(struct store *s, size_t n)
 	int64_t count = 0, marks = 0;
 
 	if (s->db == NULL)      /* PostgreSQL: sql_bulk_pg.c */
-		return sql_bulk_pg_begin(s, calloc(1, sizeof(*b)));
+		return sql_bulk_pg_begin(s, calloc(1, sizeof(*b)), n);
 	if ((b = calloc(1, sizeof(*b))) == NULL) {
 		snprintf(s->err, sizeof(s->err), "out of memory");
 		return NULL;

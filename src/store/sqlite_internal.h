@@ -203,6 +203,8 @@ struct store {
 	                                 * only writer (sql_bulk_pg.c): report
 	                                 * inserts skip the second's key lock */
 	struct store_bulk *bulk;        /* that load, given each point */
+	struct pg_load *pg_load;        /* a PostgreSQL load through a scratch
+	                                 * SQLite file (sql_bulk_pg.c) */
 	int defer_sync;                 /* store_atomic may return before fsync */
 	uint64_t pending;               /* its last write's ticket, 0: none */
 	/*

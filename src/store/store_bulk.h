@@ -42,6 +42,7 @@
 #define VECHE_STORE_BULK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct store;
 struct store_bulk;
@@ -77,5 +78,22 @@ int store_bulk_end(struct store *s, struct store_bulk *b);
  * before store_open: such a file may lack indexes its statements name.
  */
 int store_bulk_unfinished(const char *path, char *err, size_t errlen);
+
+/*
+ * The store the load's rows go to, between store_bulk_begin and
+ * store_bulk_end: s, or for a large load into a PostgreSQL database
+ * without reports a scratch SQLite file that store_bulk_end copies into s
+ * by COPY in one transaction and deletes (sql_bulk_pg.c).  Owned by the
+ * load: write to it, never close it.
+ */
+struct store *store_bulk_store(struct store *s, struct store_bulk *b);
+
+/*
+ * Have fn (NULL: none) told, during a store_bulk_end that copies a
+ * scratch file in, the rows copied so far of total.  Nothing happens
+ * for any other load.
+ */
+void store_bulk_on_copy(struct store *s, void (*fn)(int64_t rows,
+    int64_t total, void *arg), void *arg);
 
 #endif

@@ -59,17 +59,37 @@ struct catalogue {
  * tsvector is a generated column).  The SQL runs on both engines.  Its
  * rows are counted on the source as the rows it indexes (count): SQLite's
  * report_text also holds the day marks of core migration 8, which
- * PostgreSQL's has no use for.
+ * PostgreSQL's has no use for.  A load (copy_opts.load) also rebuilds
+ * report_geo from the reports' points, as PostgreSQL's report insert
+ * writes it (sqlite_reports.c): SQLite's R*Tree keeps 32-bit boxes, a
+ * seed straight into PostgreSQL the exact doubles.
  */
 static const struct {
 	const char *table, *sql, *count;
+	int load;               /* rebuilt in a load only, else copied */
 } derived[] = {
 	{ "report_text", "INSERT INTO report_text(rowid, description, address)"
 	    " SELECT k.key, r.description, r.address FROM report_search_keys k"
 	    " JOIN reports r ON r.id = k.report",
 	    "SELECT count(*) FROM report_search_keys k"
-	    " JOIN reports r ON r.id = k.report" },
+	    " JOIN reports r ON r.id = k.report", 0 },
+	{ "report_geo", "INSERT INTO report_geo(id, min_lat, max_lat, min_lon,"
+	    " max_lon) SELECT id, lat, lat, lon, lon FROM reports"
+	    " WHERE lat IS NOT NULL AND lon IS NOT NULL",
+	    "SELECT count(*) FROM report_geo", 1 },
 };
+
+/* Whether a load rebuilds table rather than copying it. */
+static int
+load_derived(const char *table)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(derived) / sizeof(derived[0]); i++)
+		if (derived[i].load && strcmp(derived[i].table, table) == 0)
+			return 1;
+	return 0;
+}
 
 /* The schema's own bookkeeping: compared, never copied. */
 #define VERSIONS_TABLE "schema_versions"
@@ -91,7 +111,9 @@ struct buf {
 /* An index of the target dropped for the copy and made again after. */
 struct index {
 	char name[COPY_MAX_NAME];
-	char *def;              /* CREATE INDEX ..., as pg_get_indexdef */
+	char table[COPY_MAX_NAME];      /* a constraint's table */
+	char *def;              /* CREATE INDEX ..., as pg_get_indexdef; a
+	                         * constraint's, as pg_get_constraintdef */
 };
 
 #define MAX_INDEXES 512
@@ -109,6 +131,9 @@ struct ctx {
 	struct value key[MAX_COLS];
 	struct index *idx;      /* the target's indexes set aside */
 	size_t nidx;
+	struct index *con;      /* its keys, unique and foreign keys, the
+	                         * foreign keys first */
+	size_t ncon;
 	char *err;
 	size_t errlen;
 };
@@ -515,7 +540,6 @@ struct plan {
 	size_t ncols;
 	const char *keys[MAX_COLS];     /* the source's order */
 	size_t nkeys;
-	int seeded;                     /* target rows of its migrations */
 	struct copy_table *rt;
 };
 
@@ -782,9 +806,14 @@ insert_rows(struct ctx *x, const struct plan *p, struct sql_stmt **ins,
 	return ret;
 }
 
-/* Send the batch's rows as COPY text (tab-separated columns). */
+/*
+ * Send the batch's rows as COPY text (tab-separated columns), in the
+ * table's one COPY statement, begun here at its first batch (*open) and
+ * ended by copy_finish: the server writes one batch while the next is
+ * read from the source.
+ */
 static int
-copy_rows(struct ctx *x, const struct plan *p, size_t n)
+copy_rows(struct ctx *x, const struct plan *p, size_t n, int *open)
 {
 	char sql[SQL_MAX];
 	struct buf out = { NULL, 0, 0 };
@@ -793,14 +822,16 @@ copy_rows(struct ctx *x, const struct plan *p, size_t n)
 	int ret = -1;
 
 	snprintf(sql, sizeof(sql), "COPY ");
-	if (target_list(p, sql) == -1 || cat(sql, " FROM STDIN", "", "",
-	    "") == -1) {
+	/* Every table was truncated in this transaction (truncate_target). */
+	if (target_list(p, sql) == -1 || cat(sql, " FROM STDIN WITH (FREEZE)",
+	    "", "", "") == -1) {
 		snprintf(x->err, x->errlen, "table %s: statement too long",
 		    p->dst->name);
 		return -1;
 	}
-	if (sql_copy_begin(x->to, sql) == -1)
+	if (!*open && sql_copy_begin(x->to, sql) == -1)
 		goto fail;
+	*open = 1;
 	for (i = 0; i < n && why == NULL; i++) {
 		for (j = 0; j < p->ncols && why == NULL; j++)
 			if (copy_text(&x->buf, &x->rows[i * p->ncols + j],
@@ -813,9 +844,6 @@ copy_rows(struct ctx *x, const struct plan *p, size_t n)
 			out.n = 0;
 		}
 	}
-	/* Ended even after a failure: the connection leaves COPY mode. */
-	if (sql_copy_end(x->to) == -1 && why == NULL)
-		why = "";
 	if (why != NULL)
 		goto fail;
 	ret = 0;
@@ -826,6 +854,25 @@ fail:
 out:
 	free(out.p);
 	return ret;
+}
+
+/*
+ * End the table's COPY begun by copy_rows, if open (also after a failure:
+ * the connection leaves COPY mode; the transaction is rolled back then).
+ * The server's verdict on every row: 0, or -1 with err unless keep.
+ */
+static int
+copy_finish(struct ctx *x, const struct plan *p, int *open, int keep)
+{
+	if (!*open)
+		return 0;
+	*open = 0;
+	if (sql_copy_end(x->to) == 0)
+		return 0;
+	if (!keep)
+		snprintf(x->err, x->errlen, "copying %s: %s", p->dst->name,
+		    sql_errmsg(x->to));
+	return -1;
 }
 
 /*
@@ -869,12 +916,12 @@ bind_keys(struct sql_stmt *next, struct ctx *x, const struct plan *p,
 static int
 copy_table(struct ctx *x, struct plan *p)
 {
-	char sql[SQL_MAX], del[96];
+	char sql[SQL_MAX];
 	struct sql_stmt *first = NULL, *next = NULL, *rd, *ins = NULL;
 	size_t width = p->ncols + p->nkeys, n, i, per;
 	int64_t copied = 0, limit;
 	enum sql_rc rc = SQL_DONE;
-	int ret = -1, seeded = p->seeded, more = 1, stream;
+	int ret = -1, more = 1, stream, open = 0;
 
 	stream = sql_conn_engine(x->from) == SQL_SQLITE;
 	limit = stream ? 0 : x->batch;
@@ -906,28 +953,16 @@ copy_table(struct ctx *x, struct plan *p)
 		if (!stream)
 			sql_reset(rd);
 		more = n == (size_t)x->batch;
-		if (n == 0 && !seeded)
+		if (n == 0)
 			break;
-		if (exec(x->to, "BEGIN", "begin", x->err, x->errlen) == -1)
-			goto out;
-		if (seeded) {
-			snprintf(del, sizeof(del), "DELETE FROM \"%s\"",
-			    p->dst->name);
-			if (exec(x->to, del, "replacing the seeded rows",
-			    x->err, x->errlen) == -1)
-				goto rollback;
-			seeded = 0;
-		}
 		/* The keys ride after the copied columns: leave them out. */
 		for (i = 0; i < n * p->ncols; i++)
 			x->rows[i] = x->vals[(i / p->ncols) * width +
 			    i % p->ncols];
-		if (n > 0 && (x->o->method == COPY_METHOD_INSERT ?
-		    insert_rows(x, p, &ins, per, n) : copy_rows(x, p, n)) ==
-		    -1)
-			goto rollback;
-		if (exec(x->to, "COMMIT", "commit", x->err, x->errlen) == -1)
-			goto rollback;
+		if ((x->o->method == COPY_METHOD_INSERT ?
+		    insert_rows(x, p, &ins, per, n) : copy_rows(x, p, n,
+		    &open)) == -1)
+			goto out;
 		copied += (int64_t)n;
 		x->r->rows += (int64_t)n;
 		if (x->o->progress != NULL)
@@ -939,11 +974,9 @@ copy_table(struct ctx *x, struct plan *p)
 			rd = next;
 		}
 	}
-	ret = 0;
-	goto out;
-rollback:
-	sql_exec(x->to, "ROLLBACK");
+	ret = copy_finish(x, p, &open, 0);
 out:
+	copy_finish(x, p, &open, 1);
 	sql_stmt_free(x->to, ins);
 	sql_stmt_free(x->from, first);
 	sql_stmt_free(x->from, next);
@@ -965,20 +998,19 @@ rebuild(struct ctx *x, const struct table *src, struct copy_table *rt)
 		    "it on the target", src->name);
 		return -1;
 	}
-	if (exec(x->to, "BEGIN", "begin", x->err, x->errlen) == -1)
+	if (exec(x->to, derived[i].sql, src->name, x->err, x->errlen) == -1)
 		return -1;
-	if (exec(x->to, derived[i].sql, src->name, x->err, x->errlen) == -1 ||
-	    exec(x->to, "COMMIT", "commit", x->err, x->errlen) == -1) {
-		sql_exec(x->to, "ROLLBACK");
-		return -1;
-	}
 	rt->state = COPY_REBUILT;
 	return 0;
 }
 
-/* Every identity column of the target continues after its max. */
+/*
+ * Every identity column of the copied tables (copied[i] for dst->t[i])
+ * continues after its max.
+ */
 static int
-reset_sequences(struct ctx *x, const struct catalogue *dst)
+reset_sequences(struct ctx *x, const struct catalogue *dst,
+    const int *copied)
 {
 	char sql[384];
 	const struct table *t;
@@ -986,6 +1018,8 @@ reset_sequences(struct ctx *x, const struct catalogue *dst)
 
 	for (i = 0; i < dst->n; i++) {
 		t = &dst->t[i];
+		if (!copied[i])
+			continue;
 		for (j = 0; j < t->ncol; j++) {
 			if (!t->col[j].identity)
 				continue;
@@ -1017,6 +1051,41 @@ quiet_target(struct ctx *x)
 	    "and later, GRANT SET ON PARAMETER session_replication_role TO "
 	    "the role it connects as", sql_errmsg(x->to));
 	return -1;
+}
+
+/*
+ * Empty the target's tables marked in touched (migrate: all but the
+ * schema's versions; a load: the tables it copies and every empty one),
+ * in one statement (foreign keys allow it only so) of the copy's
+ * transaction: the rows its migrations seeded go (the copy brings the
+ * source's), and a table truncated in the transaction takes COPY FREEZE
+ * (rows written frozen: no later pass rewrites their pages to mark them
+ * visible).  check_empty or load_select has made sure no other row is
+ * there.  -1 with err.
+ */
+static int
+truncate_target(struct ctx *x, const struct catalogue *dst,
+    const int *touched)
+{
+	char *sql;
+	size_t i, n = 0, len = 32;
+	int rc;
+
+	for (i = 0; i < dst->n; i++)
+		len += strlen(dst->t[i].name) + 4;
+	if ((sql = malloc(len)) == NULL) {
+		snprintf(x->err, x->errlen, "out of memory");
+		return -1;
+	}
+	n = (size_t)snprintf(sql, len, "TRUNCATE");
+	for (i = 0; i < dst->n; i++)
+		if (touched[i])
+			n += (size_t)snprintf(sql + n, len - n, "%s\"%s\"",
+			    n > 8 ? ", " : " ", dst->t[i].name);
+	rc = n > 8 ? exec(x->to, sql, "emptying the target", x->err,
+	    x->errlen) : 0;
+	free(sql);
+	return rc;
 }
 
 /*
@@ -1094,10 +1163,100 @@ make_indexes(struct ctx *x)
 	return ret;
 }
 
+/*
+ * Set the target's keys, unique constraints and foreign keys aside (but
+ * schema_versions'), foreign keys first: each key's B-tree is built once
+ * at the end from all rows, sorted, where kept up row by row it took
+ * about half the server's time of a COPY (perf: _bt_doinsert).  -1 with
+ * err.
+ */
+static int
+drop_constraints(struct ctx *x)
+{
+	struct sql_stmt *st;
+	const char *name, *table, *def;
+	char sql[3 * COPY_MAX_NAME + 64];
+	enum sql_rc rc;
+	size_t i;
+
+	if ((x->con = calloc(MAX_INDEXES, sizeof(*x->con))) == NULL) {
+		snprintf(x->err, x->errlen, "out of memory");
+		return -1;
+	}
+	if ((st = prep(x->to, "SELECT c.conname, t.relname,"
+	    " pg_get_constraintdef(c.oid) FROM pg_constraint c"
+	    " JOIN pg_class t ON t.oid = c.conrelid"
+	    " JOIN pg_namespace n ON n.oid = t.relnamespace"
+	    " WHERE n.nspname = current_schema() AND c.contype IN"
+	    " ('p', 'u', 'f') AND t.relname <> '" VERSIONS_TABLE "'"
+	    " ORDER BY c.contype = 'f' DESC, t.relname, c.conname",
+	    x->err, x->errlen)) == NULL)
+		return -1;
+	while ((rc = sql_step(st)) == SQL_ROW && x->ncon < MAX_INDEXES) {
+		name = sql_column_text(st, 0);
+		table = sql_column_text(st, 1);
+		def = sql_column_text(st, 2);
+		if (!plain_name(name) || !plain_name(table) || def == NULL ||
+		    (x->con[x->ncon].def = strdup(def)) == NULL)
+			continue;
+		snprintf(x->con[x->ncon].name, COPY_MAX_NAME, "%s", name);
+		snprintf(x->con[x->ncon++].table, COPY_MAX_NAME, "%s", table);
+	}
+	if (rc == SQL_ERROR)
+		snprintf(x->err, x->errlen, "listing constraints: %s",
+		    sql_errmsg(x->to));
+	sql_stmt_free(x->to, st);
+	if (rc == SQL_ERROR)
+		return -1;
+	for (i = 0; i < x->ncon; i++) {
+		snprintf(sql, sizeof(sql), "ALTER TABLE \"%s\" DROP CONSTRAINT"
+		    " \"%s\"", x->con[i].table, x->con[i].name);
+		if (exec(x->to, sql, "setting a constraint aside", x->err,
+		    x->errlen) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Add the constraints set aside again, keys first: each key's index built
+ * from the rows, each foreign key checked against them (a row the source
+ * let in without its parent fails the copy here).  -1 with err.
+ */
+static int
+make_constraints(struct ctx *x)
+{
+	struct buf sql = { NULL, 0, 0 };
+	struct index *k;
+	size_t i;
+	int ret = 0;
+
+	for (i = x->ncon; i-- > 0 && ret == 0;) {
+		k = &x->con[i];
+		sql.n = 0;
+		if (buf_add(&sql, "ALTER TABLE \"", 13) == -1 ||
+		    buf_add(&sql, k->table, strlen(k->table)) == -1 ||
+		    buf_add(&sql, "\" ADD CONSTRAINT \"", 18) == -1 ||
+		    buf_add(&sql, k->name, strlen(k->name)) == -1 ||
+		    buf_add(&sql, "\" ", 2) == -1 ||
+		    buf_add(&sql, k->def, strlen(k->def) + 1) == -1) {
+			snprintf(x->err, x->errlen, "out of memory");
+			ret = -1;
+		} else if (sql_exec(x->to, sql.p) == -1) {
+			snprintf(x->err, x->errlen, "adding constraint %s of "
+			    "%s again: %s", k->name, k->table,
+			    sql_errmsg(x->to));
+			ret = -1;
+		}
+	}
+	free(sql.p);
+	return ret;
+}
+
 /* Plan every source table into r; plans[i] for r->t[i]. */
 static int
 plan_all(struct ctx *x, const struct catalogue *src,
-    const struct catalogue *dst, const int *seeded, struct plan *plans)
+    const struct catalogue *dst, struct plan *plans)
 {
 	const struct table *t, *d;
 	struct copy_table *rt;
@@ -1113,12 +1272,12 @@ plan_all(struct ctx *x, const struct catalogue *src,
 		    sizeof(rt->module));
 		rt->to_rows = -1;
 		d = find_table(dst, t->name);
-		rt->state = d == NULL ? COPY_MISSING : t->contentless ?
-		    COPY_REBUILT : COPY_COPIED;
+		rt->state = d == NULL ? COPY_MISSING : t->contentless ||
+		    (x->o->load && load_derived(t->name)) ? COPY_REBUILT :
+		    COPY_COPIED;
 		plans[x->r->n].src = t;
 		plans[x->r->n].dst = d;
 		plans[x->r->n].rt = rt;
-		plans[x->r->n].seeded = d != NULL && seeded[d - dst->t];
 		if (rt->state == COPY_COPIED &&
 		    plan_table(x, &plans[x->r->n]) == -1)
 			return -1;
@@ -1146,13 +1305,88 @@ count_source(struct ctx *x)
 	return 0;
 }
 
+static int
+kept_by_name(const char *const *keep, const char *name)
+{
+	for (; keep != NULL && *keep != NULL; keep++)
+		if (strcmp(*keep, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A load: keep the tables the source holds no more rows in than a fresh
+ * schema (counted on one in memory, as check_empty does) and those in
+ * o->keep; each table still to copy must be empty on the target.  Fills
+ * touched (the target's tables to truncate: those copied and every empty
+ * one) and copied (those whose sequences continue after the copy), and
+ * r->total again.  -1 with err naming the table.
+ */
+static int
+load_select(struct ctx *x, const struct plan *plans,
+    const struct catalogue *dst, int *touched, int *copied)
+{
+	struct store *fresh;
+	struct copy_table *rt;
+	int64_t base, n;
+	size_t i, d;
+	char ferr[256];
+	int ret = -1;
+
+	if ((fresh = store_open(":memory:", ferr, sizeof(ferr))) == NULL) {
+		snprintf(x->err, x->errlen, "a fresh schema to compare: %s",
+		    ferr);
+		return -1;
+	}
+	x->r->total = 0;
+	for (i = 0; i < x->r->n; i++) {
+		rt = &x->r->t[i];
+		if (rt->state == COPY_MISSING)
+			continue;
+		if (count_rows(fresh->conn, rt->name, rt->state ==
+		    COPY_REBUILT, &base, ferr, sizeof(ferr)) == -1)
+			base = 0;
+		if (rt->from_rows <= base || kept_by_name(x->o->keep,
+		    rt->name)) {
+			rt->state = COPY_KEPT;
+			continue;
+		}
+		if (count_rows(x->to, rt->name, 0, &n, x->err, x->errlen) ==
+		    -1)
+			goto out;
+		if (n != 0) {
+			snprintf(x->err, x->errlen, "the target already holds "
+			    "rows: table %s has %" PRId64 "; a load copies "
+			    "into empty tables only", rt->name, n);
+			goto out;
+		}
+		d = (size_t)(plans[i].dst - dst->t);
+		touched[d] = copied[d] = 1;
+		if (rt->state == COPY_COPIED)
+			x->r->total += rt->from_rows;
+	}
+	for (d = 0; d < dst->n; d++) {
+		if (touched[d] || strcmp(dst->t[d].name, VERSIONS_TABLE) == 0)
+			continue;
+		if (count_rows(x->to, dst->t[d].name, 0, &n, x->err,
+		    x->errlen) == -1)
+			goto out;
+		touched[d] = n == 0;
+	}
+	ret = 0;
+out:
+	store_close(fresh);
+	return ret;
+}
+
 int
 store_copy(struct store *from, struct store *to, const struct copy_opts *o,
     struct copy_report *r, char *err, size_t errlen)
 {
 	struct catalogue src = { NULL, 0 }, dst = { NULL, 0 };
 	struct plan *plans = NULL;
-	int *seeded = NULL, snapshot = 0, quiet = 0, ret = -1;
+	int *seeded = NULL, *touched = NULL, *copied, snapshot = 0, quiet = 0;
+	int ret = -1;
 	struct ctx x;
 	size_t i, cells, width;
 
@@ -1177,13 +1411,14 @@ store_copy(struct store *from, struct store *to, const struct copy_opts *o,
 	    load_catalogue(x.to, &dst, err, errlen) == -1)
 		goto out;
 	if ((seeded = calloc(dst.n + 1, sizeof(*seeded))) == NULL ||
+	    (touched = calloc(2 * (dst.n + 1), sizeof(*touched))) == NULL ||
 	    (plans = calloc(src.n + 1, sizeof(*plans))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
 	if (check_versions(x.from, x.to, err, errlen) == -1 ||
-	    check_empty(x.to, &dst, seeded, err, errlen) == -1 ||
-	    plan_all(&x, &src, &dst, seeded, plans) == -1)
+	    (!o->load && check_empty(x.to, &dst, seeded, err, errlen) == -1) ||
+	    plan_all(&x, &src, &dst, plans) == -1)
 		goto out;
 	/* A batch as read (columns and keys), and its columns alone. */
 	for (i = 0, width = 1; i < r->n; i++)
@@ -1201,10 +1436,27 @@ store_copy(struct store *from, struct store *to, const struct copy_opts *o,
 	    err, errlen) == -1)
 		goto out;
 	snapshot = 1;
-	if (count_source(&x) == -1 || quiet_target(&x) == -1)
+	if (count_source(&x) == -1)
+		goto out;
+	copied = touched + dst.n + 1;
+	if (o->load) {
+		if (load_select(&x, plans, &dst, touched, copied) == -1)
+			goto out;
+	} else
+		for (i = 0; i < dst.n; i++)
+			touched[i] = copied[i] = strcmp(dst.t[i].name,
+			    VERSIONS_TABLE) != 0;
+	if (quiet_target(&x) == -1)
 		goto out;
 	quiet = 1;
-	if (drop_indexes(&x) == -1)
+	/*
+	 * One transaction on the target: a failed copy leaves nothing, its
+	 * indexes set aside come back with the rollback.
+	 */
+	if (exec(x.to, "BEGIN", "begin", err, errlen) == -1)
+		goto out;
+	if (truncate_target(&x, &dst, touched) == -1 ||
+	    drop_indexes(&x) == -1 || drop_constraints(&x) == -1)
 		goto out;
 	for (i = 0; i < r->n; i++)
 		if (r->t[i].state == COPY_COPIED &&
@@ -1214,7 +1466,9 @@ store_copy(struct store *from, struct store *to, const struct copy_opts *o,
 		if (r->t[i].state == COPY_REBUILT &&
 		    rebuild(&x, plans[i].src, &r->t[i]) == -1)
 			goto out;
-	if (make_indexes(&x) == -1 || reset_sequences(&x, &dst) == -1)
+	if (make_constraints(&x) == -1 || make_indexes(&x) == -1 ||
+	    reset_sequences(&x, &dst, copied) == -1 ||
+	    exec(x.to, "COMMIT", "commit", err, errlen) == -1)
 		goto out;
 	ret = 0;
 	for (i = 0; i < r->n; i++)
@@ -1223,17 +1477,15 @@ store_copy(struct store *from, struct store *to, const struct copy_opts *o,
 	if (r->nlost > 0)
 		ret = 1;
 out:
-	/* A failed copy leaves the schema whole (its error kept). */
-	if (ret == -1 && x.nidx > 0) {
-		char keep[512];
-
-		snprintf(keep, sizeof(keep), "%s", err);
-		if (sql_in_transaction(x.to))
-			sql_exec(x.to, "ROLLBACK");
-		make_indexes(&x);
-		snprintf(err, errlen, "%s", keep);
-	}
+	/* A failed copy leaves the target as it was (its error kept). */
+	if (ret == -1 && sql_in_transaction(x.to))
+		sql_exec(x.to, "ROLLBACK");
+	for (i = 0; i < x.nidx; i++)
+		free(x.idx[i].def);
 	free(x.idx);
+	for (i = 0; i < x.ncon; i++)
+		free(x.con[i].def);
+	free(x.con);
 	if (quiet)
 		sql_exec(x.to, "RESET session_replication_role");
 	if (snapshot)
@@ -1242,6 +1494,7 @@ out:
 	free(x.keys.p);
 	free(x.vals);
 	free(plans);
+	free(touched);
 	free(seeded);
 	free(src.t);
 	free(dst.t);
@@ -1258,7 +1511,7 @@ store_copy_verify(struct store *from, struct store *to,
 
 	for (i = 0; i < r->n; i++) {
 		t = &r->t[i];
-		if (t->state == COPY_MISSING)
+		if (t->state == COPY_MISSING || t->state == COPY_KEPT)
 			continue;
 		if (count_rows(from->conn, t->name, t->state == COPY_REBUILT,
 		    &t->from_rows, err, errlen) == -1 || count_rows(to->conn,

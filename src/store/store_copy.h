@@ -10,9 +10,11 @@
  * not generate.  SQLite's internal and shadow tables are skipped; what the
  * target derives (the text index, a contentless FTS5 table on SQLite) is
  * rebuilt there from copied rows.  Triggers and foreign keys do not fire
- * on the target during the copy (session_replication_role = replica);
- * its secondary indexes are dropped and built again at the end (a failed
- * copy builds them too); identity sequences continue after max(id).
+ * on the target during the copy (session_replication_role = replica).
+ * The copy is one transaction on the target: its tables truncated, its
+ * secondary indexes dropped, each table one COPY ... WITH (FREEZE) fed in
+ * batches, the indexes built again, identity sequences after max(id),
+ * then COMMIT; a failure rolls it all back.
  */
 #ifndef VECHE_STORE_COPY_H
 #define VECHE_STORE_COPY_H
@@ -38,13 +40,14 @@ struct store *store_copy_open_pg(const char *url, char *skipped,
 /*
  * Copy every table of from into to, which must be PostgreSQL and hold no
  * rows but those its own migrations seed (which the copy replaces with the
- * source's).  Fills r (tables, their modules, what became of each, the
- * columns the target lacks).  Returns 0 when everything was copied, 1 when
- * the copy went through but left tables or columns behind (r says which:
- * their modules are not yet on the target's engine), or -1 with err: a
- * target that holds rows (nothing written; err names the table), schemas
- * of different versions, a role that may not set session_replication_role,
- * or a failed statement (batches committed before it stay).
+ * source's); with o->load, only the tables the source filled, into empty
+ * ones (base/copy.h).  Fills r (tables, their modules, what became of
+ * each, the columns the target lacks).  Returns 0 when everything was
+ * copied, 1 when the copy went through but left tables or columns behind
+ * (r says which: their modules are not yet on the target's engine), or -1
+ * with err: a target that holds rows (err names the table), schemas of
+ * different versions, a role that may not set session_replication_role,
+ * or a failed statement; nothing is written then.
  */
 int store_copy(struct store *from, struct store *to,
     const struct copy_opts *o, struct copy_report *r, char *err,

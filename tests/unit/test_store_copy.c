@@ -425,7 +425,7 @@ static int
 copy_into(struct fill *f, struct store *to, struct copy_report *r,
     enum copy_method method, char *err, size_t errlen)
 {
-	struct copy_opts o = { 2, method, NULL, NULL };
+	struct copy_opts o = { .batch = 2, .method = method };
 
 	return store_copy(f->s, to, &o, r, err, errlen);
 }
@@ -595,7 +595,8 @@ static void
 test_from_postgresql(void **state)
 {
 	/* Batches of 3 by INSERT: the other method, other batch edges. */
-	const struct copy_opts o = { 3, COPY_METHOD_INSERT, NULL, NULL };
+	const struct copy_opts o = { .batch = 3,
+	    .method = COPY_METHOD_INSERT };
 	static struct copy_report r;
 	struct store *mid, *to, *full;
 	struct seen a, b;

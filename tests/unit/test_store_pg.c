@@ -8,8 +8,11 @@
  * two stores run again to success; stores opened at once on an empty
  * database, which one migrates while the others wait; a seeded city whose reports are the
  * rows SQLite's seed gives for the same --seed, whose audit chain
- * verifies, and which a second store finds on reopen.
+ * verifies, and which a second store finds on reopen; a large seed
+ * into an empty database, through a scratch SQLite file and COPY, whose
+ * failure leaves nothing.
  */
+#include <dirent.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -447,12 +450,23 @@ test_bulk_many_seconds(void **state)
 	pg_empty("veche_store_pg_bulk", url, sizeof(url));
 	if ((s = store_open(url, err, sizeof(err))) == NULL)
 		fail_msg("%s", err);
-	assert_non_null(b = store_bulk_begin(s, N));
-	assert_int_equal(store_begin(s), 0);
 	memset(&r, 0, sizeof(r));
 	r.service_code = "pothole";
 	r.description = "Яма";
 	r.token = token;
+	/*
+	 * A report first: into a database with reports the load is written
+	 * row by row (a large one into an empty database goes through a
+	 * scratch file, test_seed_load).
+	 */
+	snprintf(token, sizeof(token), "before");
+	r.requested = r.updated = T0 + 1;
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_report_insert(s, &r, NULL, &id), 0);
+	assert_int_equal(store_commit(s), 0);
+	assert_non_null(b = store_bulk_begin(s, N));
+	assert_ptr_equal(store_bulk_store(s, b), s);
+	assert_int_equal(store_begin(s), 0);
 	for (i = 0; i < N; i++) {
 		snprintf(token, sizeof(token), "bulk%d", i);
 		r.requested = r.updated = T0 - i;
@@ -462,8 +476,149 @@ test_bulk_many_seconds(void **state)
 	assert_int_equal(store_commit(s), 0);
 	assert_int_equal(store_bulk_end(s, b), 0);
 	assert_int_equal(store_report_count(s, &n), 0);
-	assert_int_equal(n, N);
+	assert_int_equal(n, N + 1);
 	store_close(s);
+}
+
+/* Entries in folder dir besides . and .. */
+static int
+entries(const char *dir)
+{
+	struct dirent *d;
+	DIR *f = opendir(dir);
+	int n = 0;
+
+	assert_non_null(f);
+	while ((d = readdir(f)) != NULL)
+		if (strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0)
+			n++;
+	closedir(f);
+	return n;
+}
+
+/* One number a query on c gives. */
+static int64_t
+pg_value(struct sql_conn *c, const char *sql)
+{
+	struct sql_stmt *st = sql_stmt_new(c, sql);
+	int64_t v;
+
+	if (st == NULL || sql_step(st) != SQL_ROW)
+		fail_msg("%s: %s", sql, sql_errmsg(c));
+	v = sql_column_int64(st, 0);
+	sql_stmt_free(c, st);
+	return v;
+}
+
+/*
+ * A large seed into a database without reports goes through a scratch
+ * SQLite file and COPY (sql_bulk_pg.c): the reports are those the same
+ * seed gives on SQLite, each with its spatial and text entries, outbox
+ * event and audit entry, the chain intact; the next report takes the id
+ * after them; the scratch file is gone.  A load whose copy fails part-way
+ * (a table of the target refusing a row) leaves nothing of itself: no
+ * report, no audit entry, every index there, no scratch file.
+ */
+static void
+test_seed_load(void **state)
+{
+	enum { N = 2500 };
+	char tmp[] = "/tmp/veche-load-test.XXXXXX";
+	char dir[] = "/tmp/veche-load-lite.XXXXXX";
+	char url[600], err[600], path[96], token[] = "after";
+	const char *old = getenv("TMPDIR");
+	struct store *s, *lite;
+	struct seeded a, b;
+	struct audit_check chk;
+	struct catalog *c;
+	struct sql_conn *q;
+	struct report r;
+	struct verr e;
+	int64_t n = 0, id, i, indexes;
+
+	(void)state;
+	assert_non_null(mkdtemp(tmp));
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(setenv("TMPDIR", tmp, 1), 0);
+	pg_empty("veche_store_pg_load", url, sizeof(url));
+	if ((s = store_open(url, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	seed(s, N);
+	assert_int_equal(entries(tmp), 0);
+	snprintf(path, sizeof(path), "%s/veche.db", dir);
+	assert_non_null(lite = store_open(path, err, sizeof(err)));
+	seed(lite, N);
+	assert_int_equal(store_report_count(s, &n), 0);
+	assert_int_equal(n, N);
+	for (i = 1; i <= N; i++) {
+		memset(&a, 0, sizeof(a));
+		memset(&b, 0, sizeof(b));
+		assert_int_equal(store_report_get(s, i, on_seeded, &a), 0);
+		assert_int_equal(store_report_get(lite, i, on_seeded, &b), 0);
+		assert_string_equal(a.text, b.text);
+		assert_string_equal(a.service, b.service);
+		assert_true(a.lat == b.lat && a.lon == b.lon);
+		assert_int_equal(a.requested, b.requested);
+		assert_int_equal(a.updated, b.updated);
+		assert_int_equal(a.status, b.status);
+	}
+	store_close(lite);
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(audit_verify(s, &chk, &e), 0);
+	assert_int_equal(chk.entries, N);
+	if ((q = sql_conn_pg(url, 1, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(pg_value(q, "SELECT count(*) FROM events"), N);
+	assert_int_equal(pg_value(q, "SELECT count(*) FROM report_text"), N);
+	/* The exact point, as a report written on PostgreSQL has it. */
+	assert_int_equal(pg_value(q, "SELECT count(*) FROM reports r JOIN "
+	    "report_geo g ON g.id = r.id AND g.min_lat = r.lat AND "
+	    "g.max_lon = r.lon"), N);
+	/* The next report after them. */
+	memset(&r, 0, sizeof(r));
+	r.service_code = "pothole";
+	r.description = "Яма";
+	r.token = token;
+	r.requested = r.updated = T0;
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_report_insert(s, &r, NULL, &id), 0);
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(id, N + 1);
+	store_close(s);
+	sql_conn_free(q);
+
+	/* A copy that fails part-way. */
+	pg_empty("veche_store_pg_loadfail", url, sizeof(url));
+	if ((s = store_open(url, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(city_import_json(s, fixture_city,
+	    strlen(fixture_city), &e), 0);
+	if ((q = sql_conn_pg(url, 1, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	/* report_updates goes after audit_log, events and others. */
+	assert_int_equal(sql_exec(q, "ALTER TABLE report_updates ADD "
+	    "CONSTRAINT few CHECK (id < 1000)"), 0);
+	indexes = pg_value(q, "SELECT count(*) FROM pg_indexes WHERE "
+	    "schemaname = current_schema()");
+	assert_non_null(c = catalog_load(s, err, sizeof(err)));
+	assert_int_equal(demo_seed(s, c, N, 30, 42, T0, NULL, &e), -1);
+	assert_non_null(strstr(e.message, "report_updates"));
+	catalog_free(c);
+	assert_int_equal(pg_value(q, "SELECT count(*) FROM reports"), 0);
+	assert_int_equal(pg_value(q, "SELECT count(*) FROM audit_log"), 0);
+	assert_int_equal(pg_value(q, "SELECT count(*) FROM events"), 0);
+	assert_int_equal(pg_value(q, "SELECT count(*) FROM pg_indexes WHERE "
+	    "schemaname = current_schema()"), indexes);
+	assert_int_equal(entries(tmp), 0);
+	sql_conn_free(q);
+	store_close(s);
+	if (old != NULL)
+		setenv("TMPDIR", old, 1);
+	else
+		unsetenv("TMPDIR");
+	snprintf(path, sizeof(path), "rm -rf '%s' '%s'", tmp, dir);
+	assert_int_equal(system(path), 0);
 }
 
 int
@@ -478,6 +633,7 @@ main(void)
 		cmocka_unit_test(test_seed_audit),
 		cmocka_unit_test(test_open_race),
 		cmocka_unit_test(test_bulk_many_seconds),
+		cmocka_unit_test(test_seed_load),
 	};
 
 	if (sodium_init() < 0)

@@ -67,6 +67,52 @@ entry_hash(const struct store_audit *e, char out[AUDIT_HASH_HEX])
 	sodium_bin2hex(out, AUDIT_HASH_HEX, d, sizeof(d));
 }
 
+/* Entries a chainer's transaction moves from the queue at most. */
+#define CHAIN_BATCH 256
+
+/* store_audit_chain's seal: e's hash, into arg (AUDIT_HASH_HEX bytes). */
+static int
+seal(struct store_audit *e, void *arg)
+{
+	if (e->prev[0] == '\0')
+		e->prev = genesis;
+	entry_hash(e, arg);
+	e->hash = arg;
+	return 0;
+}
+
+int
+audit_chain(struct store *s, int64_t *chained, struct verr *e)
+{
+	char hash[AUDIT_HASH_HEX];
+	size_t n;
+
+	*chained = 0;
+	do {
+		if (store_audit_chain(s, CHAIN_BATCH, seal, hash, &n) == -1)
+			return verr_set(e, VERR_INTERNAL, NULL, "chaining the "
+			    "audit log: %s", store_error(s));
+		*chained += (int64_t)n;
+	} while (n == CHAIN_BATCH);
+	return 0;
+}
+
+/*
+ * After a transaction that queued entries commits: chain them (and what
+ * other writers queued meanwhile) before the request that wrote them is
+ * answered.  The write is done whatever happens here; a failure leaves
+ * the entries queued for the next chainer.
+ */
+static void
+chain_after_commit(struct store *s)
+{
+	struct verr e;
+	int64_t n;
+
+	if (audit_chain(s, &n, &e) == -1)
+		fprintf(stderr, "veche: %s\n", e.message);
+}
+
 static int
 append(struct store *s, const struct actor *actor, const char *action,
     const char *object, const char *before, const char *after, int64_t now)
@@ -75,10 +121,7 @@ append(struct store *s, const struct actor *actor, const char *action,
 	struct store_audit e;
 	int64_t last;
 
-	if (store_audit_last(s, &last, prev, sizeof(prev)) == -1)
-		return -1;
 	memset(&e, 0, sizeof(e));
-	e.id = last + 1;
 	e.created = now;
 	e.actor_role = actor != NULL ? account_role_name(actor->role) :
 	    "console";
@@ -88,8 +131,14 @@ append(struct store *s, const struct actor *actor, const char *action,
 	e.object = object;
 	e.before = before != NULL ? before : "";
 	e.after = after != NULL ? after : "";
-	e.prev = prev[0] != '\0' ? prev : genesis;
 	e.request_id = store_request_id(s);
+	/* Several writers: queued, chained after the commit (docs/scaling.md). */
+	if (store_audit_defers(s))
+		return store_audit_pend(s, &e, chain_after_commit);
+	if (store_audit_last(s, &last, prev, sizeof(prev)) == -1)
+		return -1;
+	e.id = last + 1;
+	e.prev = prev[0] != '\0' ? prev : genesis;
 	entry_hash(&e, hash);
 	e.hash = hash;
 	return store_audit_insert(s, &e);
@@ -173,6 +222,9 @@ audit_verify(struct store *s, struct audit_check *out, struct verr *e)
 		return verr_set(e, VERR_INTERNAL, NULL, "audit log: %s",
 		    store_error(s));
 	snprintf(out->head, sizeof(out->head), "%s", w.prev);
+	if (store_audit_pending(s, &out->pending) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "audit log: %s",
+		    store_error(s));
 	return rc == 0 ? 0 : 1;
 }
 

@@ -69,6 +69,8 @@ entry_hash(const struct store_audit *e, char out[AUDIT_HASH_HEX])
 
 /* Entries a chainer's transaction moves from the queue at most. */
 #define CHAIN_BATCH 256
+/* Turns a writer waits for its entry to be chained before leaving it. */
+#define CHAIN_TURNS 64
 
 /* store_audit_chain's seal: e's hash, into arg (AUDIT_HASH_HEX bytes). */
 static int
@@ -98,6 +100,45 @@ audit_chain(struct store *s, int64_t *chained, struct verr *e)
 }
 
 /*
+ * A writer's entry chained before it leaves: by the chainer it becomes
+ * (its turn taken, the queue chained until a take finds it empty), or by
+ * the chainer of the moment.  That one's batch may have been read before
+ * this entry committed: wait for its turn to end (every waiter at once,
+ * none holding the chain) and look again.  0, 1 when still queued after
+ * CHAIN_TURNS (the next writer chains it), -1 with e set.
+ */
+static int
+chain_mine(struct store *s, struct verr *e)
+{
+	int64_t n;
+	int turn, rc, held;
+
+	for (turn = 0; turn < CHAIN_TURNS; turn++) {
+		if ((held = store_audit_chainer_try(s)) == -1)
+			goto fail;
+		if (held) {
+			do
+				rc = audit_chain(s, &n, e);
+			while (rc == 0 && n > 0);
+			if (store_audit_chainer_release(s) == -1 && rc == 0)
+				goto fail;
+			return rc;
+		}
+		if ((rc = store_audit_queued(s)) <= 0) {
+			if (rc == -1)
+				goto fail;
+			return 0;
+		}
+		if (store_audit_chainer_wait(s) == -1)
+			goto fail;
+	}
+	return 1;
+fail:
+	return verr_set(e, VERR_INTERNAL, NULL, "chaining the audit log: %s",
+	    store_error(s));
+}
+
+/*
  * After a transaction that queued entries commits: chain them (and what
  * other writers queued meanwhile) before the request that wrote them is
  * answered.  The write is done whatever happens here; a failure leaves
@@ -107,9 +148,8 @@ static void
 chain_after_commit(struct store *s)
 {
 	struct verr e;
-	int64_t n;
 
-	if (audit_chain(s, &n, &e) == -1)
+	if (chain_mine(s, &e) == -1)
 		fprintf(stderr, "veche: %s\n", e.message);
 }
 

@@ -215,6 +215,7 @@ struct store {
 	size_t ntext, text_cap;
 	/* Called once the open transaction commits (store_audit_pend). */
 	void (*after_commit)(struct store *);
+	int64_t audit_queued;           /* the last audit entry queued, 0 */
 };
 
 /* A text index entry held back (struct store's text). */

@@ -142,6 +142,10 @@ enum {
 	W_AUDIT_PEND,
 	W_AUDIT_TAKE,
 	W_AUDIT_PENDING,
+	W_AUDIT_QUEUED,
+	W_CHAIN_TRY,
+	W_CHAIN_RELEASE,
+	W_CHAIN_WAIT,
 	W__MAX
 };
 
@@ -213,10 +217,15 @@ static const char *const sql[W__MAX] = {
 	    "request_id FROM audit_log ORDER BY id",
 	[W_AUDIT_PEND] = "INSERT INTO audit_pending(created, actor_role, "
 	    "actor_id, actor_name, action, object, before, after, request_id) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
 	/* SQLite chains as it appends: never stepped. */
 	[W_AUDIT_TAKE] = "SELECT ?1",
 	[W_AUDIT_PENDING] = "SELECT count(*) FROM audit_pending",
+	[W_AUDIT_QUEUED] = "SELECT count(*) FROM audit_pending WHERE id = ?1",
+	/* SQLite: the one writer is the chainer (never stepped). */
+	[W_CHAIN_TRY] = "SELECT 1",
+	[W_CHAIN_RELEASE] = "SELECT 1",
+	[W_CHAIN_WAIT] = "SELECT 1",
 };
 
 const struct stmt_table store_workflow_stmts = { sql, W__MAX };
@@ -226,6 +235,9 @@ const struct stmt_table store_workflow_stmts = { sql, W__MAX };
  * (`unknown >> integer` has several candidates); the record a transition
  * reads is locked until commit; the audit log's appends take its lock.
  */
+/* The audit chain's advisory key: one chain per schema. */
+#define AUDIT_KEY "hashtext(current_schema() || '/veche.audit_log')"
+
 static const char *const sql_pg[W__MAX] = {
 	[W_GET_LOCK] = GET_SQL " FOR UPDATE",
 	[W_FOLLOWUPS] = FOLLOWUPS_SQL("nullif(?2, -1)"),
@@ -233,9 +245,26 @@ static const char *const sql_pg[W__MAX] = {
 	[W_DUE] = DUE_SQL("nullif(?3, -1)"),
 	[W_QUEUE] = QUEUE_SQL("strpos", "CAST(?2 AS INTEGER)",
 	    "nullif(?5, -1)"),
-	/* The chainer's: one chain per schema (a city's, docs/city.md). */
-	[W_AUDIT_LOCK] = "SELECT pg_advisory_xact_lock(hashtext("
-	    "current_schema() || '/veche.audit_log'))",
+	/*
+	 * The chainer's: one chain per schema (a city's, docs/city.md).  Its
+	 * transaction commits without waiting for the WAL flush: the entries
+	 * it moves are durable in audit_pending already, and a crash that
+	 * loses the move loses it whole (WAL is replayed in order), leaving
+	 * them queued for the next chainer; the writers waiting for the
+	 * chain do not wait for a second flush.
+	 */
+	[W_AUDIT_LOCK] = "SELECT pg_advisory_xact_lock(" AUDIT_KEY "), "
+	    "set_config('synchronous_commit', 'off', true)",
+	/*
+	 * The same key as a session lock: a chainer holds it across its
+	 * transactions (its xact lock above is then granted at once); one
+	 * that waits for a chainer takes it shared and gives it back, so
+	 * every waiter goes on at the chainer's release, none behind another.
+	 */
+	[W_CHAIN_TRY] = "SELECT pg_try_advisory_lock(" AUDIT_KEY ")",
+	[W_CHAIN_RELEASE] = "SELECT pg_advisory_unlock(" AUDIT_KEY ")",
+	[W_CHAIN_WAIT] = "SELECT pg_advisory_lock_shared(" AUDIT_KEY "), "
+	    "pg_advisory_unlock_shared(" AUDIT_KEY ")",
 	/*
 	 * The oldest ?1 queued entries, taken off the queue, in the columns
 	 * and order of W_AUDIT_EACH (prev and hash empty).  Under the lock:
@@ -706,10 +735,62 @@ store_audit_pend(struct store *s, const struct store_audit *e,
 	sql_bind_text(st, 7, e->before);
 	sql_bind_text(st, 8, e->after);
 	sql_bind_text(st, 9, e->request_id != NULL ? e->request_id : "");
-	if (ss_done(s, st, "queueing an audit entry") == -1)
+	if (ss_row(s, st, "queueing an audit entry", ss_int64_row,
+	    &s->audit_queued) != 0)
 		return -1;
 	s->after_commit = chain;
 	return 0;
+}
+
+int
+store_audit_queued(struct store *s)
+{
+	struct sql_stmt *st;
+	int64_t n = 0;
+
+	if (s->audit_queued == 0)
+		return 0;
+	if ((st = ST(W_AUDIT_QUEUED)) == NULL)
+		return -1;
+	sql_bind_int64(st, 1, s->audit_queued);
+	if (ss_row(s, st, "reading the audit queue", ss_int64_row, &n) == -1)
+		return -1;
+	if (n == 0)
+		s->audit_queued = 0;
+	return n > 0;
+}
+
+/* Chain lock statement i: its boolean (1 or 0), or -1. */
+static int
+chain_lock(struct store *s, int i, const char *what)
+{
+	struct sql_stmt *st;
+	int64_t yes = 0;
+
+	if ((st = ST(i)) == NULL ||
+	    ss_row(s, st, what, ss_int64_row, &yes) == -1)
+		return -1;
+	return yes != 0;
+}
+
+int
+store_audit_chainer_try(struct store *s)
+{
+	return chain_lock(s, W_CHAIN_TRY, "taking the audit chain");
+}
+
+int
+store_audit_chainer_release(struct store *s)
+{
+	return chain_lock(s, W_CHAIN_RELEASE, "giving the audit chain back")
+	    == -1 ? -1 : 0;
+}
+
+int
+store_audit_chainer_wait(struct store *s)
+{
+	return chain_lock(s, W_CHAIN_WAIT, "waiting for the audit chain") ==
+	    -1 ? -1 : 0;
 }
 
 /* The chain being extended by store_audit_chain. */

@@ -140,4 +140,20 @@ int store_audit_chain(struct store *s, size_t max,
 /* How many entries are queued, not yet chained (*n; 0 on SQLite). */
 int store_audit_pending(struct store *s, int64_t *n);
 
+/*
+ * Whether the last entry s queued (store_audit_pend) is still queued: 1,
+ * 0 (chained, or none), or -1.
+ */
+int store_audit_queued(struct store *s);
+
+/*
+ * The chainer's turn across transactions (PostgreSQL: a session lock on
+ * the chain's key; SQLite: always granted).  _try: 1 taken, 0 another
+ * chainer has it, -1.  _release: 0 or -1.  _wait: returns once no
+ * chainer holds it (without taking it): 0 or -1.
+ */
+int store_audit_chainer_try(struct store *s);
+int store_audit_chainer_release(struct store *s);
+int store_audit_chainer_wait(struct store *s);
+
 #endif

@@ -28,6 +28,11 @@
 # live and exited); PostgreSQL's costliest statements of each run
 # (pg_stat_statements) in BENCH_OUT/NAME-pg.statements.  Then `veche audit
 # verify` on both.  Prints a Markdown table, kept in BENCH_OUT/results.md.
+#
+# VECHE_BEFORE=path/to/older/veche adds a row "post before": the same
+# PostgreSQL POST run by three processes of that binary, first (its schema
+# must be the database's: migrate with it, and it runs before VECHE's
+# processes add their migrations), then the rest with VECHE as usual.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -132,7 +137,7 @@ start_one() {
 	port=$2
 	db=$3
 	shift 3
-	$VECHE serve --db "$db" --listen 127.0.0.1:$port --threads "$THREADS" \
+	${BIN:-$VECHE} serve --db "$db" --listen 127.0.0.1:$port --threads "$THREADS" \
 	    --data-dir '' --no-cache --suggest-hours 0 "$@" \
 	    > "$OUT/veche-$name.log" 2>&1 &
 	pid=$!
@@ -147,30 +152,6 @@ start_one() {
 	cat "$OUT/veche-$name.log" >&2
 	exit 1
 }
-
-SKEY=$($VECHE apikey create --db "$DB" --name bench-fleet 2>/dev/null)
-PKEY=$($VECHE apikey create --db "$URL" --name bench-fleet 2>/dev/null)
-NEWEST=$(sqlite3 "$DB" 'SELECT max(updated) FROM reports')
-mkdir -p "$OUT/media"
-SPID=$(start_one sqlite "$VPORT" "$DB")
-i=0
-for n in $NAMES; do
-	i=$((i + 1))
-	PPIDS="$PPIDS $(start_one "$n" $((VPORT + i)) "$URL" --instance "$n" \
-	    --media "$OUT/media")"
-done
-# Each process loads its map index (every report's point; the area reads
-# come from it) at its first list: seconds at a million, not measured.
-mkdir -p "$OUT/www"
-curl -sf --max-time 600 "http://127.0.0.1:$VPORT$BBOX" > "$OUT/www/bbox.json"
-for i in 1 2 3; do
-	curl -sf --max-time 600 "http://127.0.0.1:$((VPORT + i))$BBOX" \
-	    > "$OUT/pg-bbox.json"
-done
-say "map indexes loaded: $(grep -h 'map index' "$OUT"/veche-*.log | wc -l) of 4"
-cmp -s "$OUT/www/bbox.json" "$OUT/pg-bbox.json" ||
-    echo "bench: the bbox answers of SQLite and PostgreSQL differ" >&2
-WORKERS=${BENCH_WORKERS:-$(nproc)} start_nginx "$NPORT" "$OUT/www"
 
 # ms TIME: wrk's latency (us, ms or s) in milliseconds.
 ms() {
@@ -238,6 +219,57 @@ measure() {
 		    side == "pg" ? dp * 1e6 / hz / n : 0, load }'
 }
 
+SKEY=$($VECHE apikey create --db "$DB" --name bench-fleet 2>/dev/null)
+PKEY=$(${VECHE_BEFORE:-$VECHE} apikey create --db "$URL" --name bench-fleet \
+    2>/dev/null)
+NEWEST=$(sqlite3 "$DB" 'SELECT max(updated) FROM reports')
+mkdir -p "$OUT/media"
+# start_pg: the three PostgreSQL processes (of BIN, default VECHE).
+start_pg() {
+	i=0
+	for n in $NAMES; do
+		i=$((i + 1))
+		PPIDS="$PPIDS $(start_one "$n" $((VPORT + i)) "$URL" \
+		    --instance "$n" --media "$OUT/media")"
+	done
+}
+# stop_pg: stop them (started in subshells: not this shell's to wait for).
+stop_pg() {
+	for p in $PPIDS; do
+		kill "$p"
+		while kill -0 "$p" 2>/dev/null; do sleep 0.2; done
+	done
+	PPIDS=
+}
+if [ -n "${VECHE_BEFORE:-}" ]; then
+	BIN=$VECHE_BEFORE
+	start_pg
+	BIN=
+	# Their map indexes loaded, as VECHE's are for its POST run.
+	for i in 1 2 3; do
+		curl -sf --max-time 600 "http://127.0.0.1:$((VPORT + i))$BBOX" \
+		    > /dev/null
+	done
+	say "$VECHE_BEFORE: POST on PostgreSQL first"
+	BEFORE_ROW=$(measure postbefore pg /open311/v2/requests.json \
+	    bench/post.lua "$PKEY")
+	stop_pg
+fi
+SPID=$(start_one sqlite "$VPORT" "$DB")
+start_pg
+# Each process loads its map index (every report's point; the area reads
+# come from it) at its first list: seconds at a million, not measured.
+mkdir -p "$OUT/www"
+curl -sf --max-time 600 "http://127.0.0.1:$VPORT$BBOX" > "$OUT/www/bbox.json"
+for i in 1 2 3; do
+	curl -sf --max-time 600 "http://127.0.0.1:$((VPORT + i))$BBOX" \
+	    > "$OUT/pg-bbox.json"
+done
+say "map indexes loaded: $(grep -h 'map index' "$OUT"/veche-*.log | wc -l) of 4"
+cmp -s "$OUT/www/bbox.json" "$OUT/pg-bbox.json" ||
+    echo "bench: the bbox answers of SQLite and PostgreSQL differ" >&2
+WORKERS=${BENCH_WORKERS:-$(nproc)} start_nginx "$NPORT" "$OUT/www"
+
 say "wrk -t1, $CONNS connections (PostgreSQL: 3 x $((CONNS / 3))), $DURATION after $WARMUP, veche --threads $THREADS --no-cache; $(sqlite3 "$DB" 'SELECT count(*) FROM reports') reports"
 R=$OUT/results.txt
 : > "$R"
@@ -254,6 +286,7 @@ python3 bench/writes_ref.py "$DB" --reports "$REF_REPORTS" --batch 50 |
     awk -F'|' -v load="$(cut -d' ' -f1 /proc/loadavg)" \
     '{ printf "ref|sqlite|%s||||%s||%s\n", $2, $5, load }' >> "$R"
 measure post sqlite /open311/v2/requests.json bench/post.lua "$SKEY" >> "$R"
+[ -z "${BEFORE_ROW:-}" ] || echo "$BEFORE_ROW" >> "$R"
 measure post pg /open311/v2/requests.json bench/post.lua "$PKEY" >> "$R"
 say "done"
 
@@ -280,6 +313,7 @@ awk -F'|' -v audit="$(cat "$OUT/audit.txt" | tr '\n' ';')" '
 		what["updated"] = "updated_after polling (updated.lua)"
 		what["ref"] = "raw SQLite inserts (writes_ref.py, batches of 50)"
 		what["post"] = "durable POST (post.lua)"
+		what["postbefore"] = "durable POST (post.lua), VECHE_BEFORE"
 		who["nginx"] = "nginx"
 		who["sqlite"] = "SQLite, 1 process"
 		who["pg"] = "PostgreSQL, 3 processes"

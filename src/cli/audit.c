@@ -10,7 +10,8 @@ static const char usage[] =
     "usage: veche audit verify [--db FILE]\n"
     "\n"
     "Walk the audit log's hash chain.  Exit 0 and 'audit: N entries, chain\n"
-    "intact', or exit 1 naming the first broken entry.\n";
+    "intact' (and, on PostgreSQL, how many entries are queued for the\n"
+    "chain), or exit 1 naming the first broken entry.\n";
 
 static int
 run(int argc, char **argv)
@@ -38,6 +39,10 @@ run(int argc, char **argv)
 	}
 	printf("audit: %lld entries, chain intact\naudit: head %s\n",
 	    (long long)chk.entries, chk.head);
+	/* PostgreSQL: written, committed, chained by the next writer. */
+	if (chk.pending > 0)
+		printf("audit: %lld entries queued, not yet chained\n",
+		    (long long)chk.pending);
 	return 0;
 }
 

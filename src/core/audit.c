@@ -67,6 +67,92 @@ entry_hash(const struct store_audit *e, char out[AUDIT_HASH_HEX])
 	sodium_bin2hex(out, AUDIT_HASH_HEX, d, sizeof(d));
 }
 
+/* Entries a chainer's transaction moves from the queue at most. */
+#define CHAIN_BATCH 256
+/* Turns a writer waits for its entry to be chained before leaving it. */
+#define CHAIN_TURNS 64
+
+/* store_audit_chain's seal: e's hash, into arg (AUDIT_HASH_HEX bytes). */
+static int
+seal(struct store_audit *e, void *arg)
+{
+	if (e->prev[0] == '\0')
+		e->prev = genesis;
+	entry_hash(e, arg);
+	e->hash = arg;
+	return 0;
+}
+
+int
+audit_chain(struct store *s, int64_t *chained, struct verr *e)
+{
+	char hash[AUDIT_HASH_HEX];
+	size_t n;
+
+	*chained = 0;
+	do {
+		if (store_audit_chain(s, CHAIN_BATCH, seal, hash, &n) == -1)
+			return verr_set(e, VERR_INTERNAL, NULL, "chaining the "
+			    "audit log: %s", store_error(s));
+		*chained += (int64_t)n;
+	} while (n == CHAIN_BATCH);
+	return 0;
+}
+
+/*
+ * A writer's entry chained before it leaves: by the chainer it becomes
+ * (its turn taken, the queue chained until a take finds it empty), or by
+ * the chainer of the moment.  That one's batch may have been read before
+ * this entry committed: wait for its turn to end (every waiter at once,
+ * none holding the chain) and look again.  0, 1 when still queued after
+ * CHAIN_TURNS (the next writer chains it), -1 with e set.
+ */
+static int
+chain_mine(struct store *s, struct verr *e)
+{
+	int64_t n;
+	int turn, rc, held;
+
+	for (turn = 0; turn < CHAIN_TURNS; turn++) {
+		if ((held = store_audit_chainer_try(s)) == -1)
+			goto fail;
+		if (held) {
+			do
+				rc = audit_chain(s, &n, e);
+			while (rc == 0 && n > 0);
+			if (store_audit_chainer_release(s) == -1 && rc == 0)
+				goto fail;
+			return rc;
+		}
+		if ((rc = store_audit_queued(s)) <= 0) {
+			if (rc == -1)
+				goto fail;
+			return 0;
+		}
+		if (store_audit_chainer_wait(s) == -1)
+			goto fail;
+	}
+	return 1;
+fail:
+	return verr_set(e, VERR_INTERNAL, NULL, "chaining the audit log: %s",
+	    store_error(s));
+}
+
+/*
+ * After a transaction that queued entries commits: chain them (and what
+ * other writers queued meanwhile) before the request that wrote them is
+ * answered.  The write is done whatever happens here; a failure leaves
+ * the entries queued for the next chainer.
+ */
+static void
+chain_after_commit(struct store *s)
+{
+	struct verr e;
+
+	if (chain_mine(s, &e) == -1)
+		fprintf(stderr, "veche: %s\n", e.message);
+}
+
 static int
 append(struct store *s, const struct actor *actor, const char *action,
     const char *object, const char *before, const char *after, int64_t now)
@@ -75,10 +161,7 @@ append(struct store *s, const struct actor *actor, const char *action,
 	struct store_audit e;
 	int64_t last;
 
-	if (store_audit_last(s, &last, prev, sizeof(prev)) == -1)
-		return -1;
 	memset(&e, 0, sizeof(e));
-	e.id = last + 1;
 	e.created = now;
 	e.actor_role = actor != NULL ? account_role_name(actor->role) :
 	    "console";
@@ -88,8 +171,14 @@ append(struct store *s, const struct actor *actor, const char *action,
 	e.object = object;
 	e.before = before != NULL ? before : "";
 	e.after = after != NULL ? after : "";
-	e.prev = prev[0] != '\0' ? prev : genesis;
 	e.request_id = store_request_id(s);
+	/* Several writers: queued, chained after the commit (docs/scaling.md). */
+	if (store_audit_defers(s))
+		return store_audit_pend(s, &e, chain_after_commit);
+	if (store_audit_last(s, &last, prev, sizeof(prev)) == -1)
+		return -1;
+	e.id = last + 1;
+	e.prev = prev[0] != '\0' ? prev : genesis;
 	entry_hash(&e, hash);
 	e.hash = hash;
 	return store_audit_insert(s, &e);
@@ -173,6 +262,9 @@ audit_verify(struct store *s, struct audit_check *out, struct verr *e)
 		return verr_set(e, VERR_INTERNAL, NULL, "audit log: %s",
 		    store_error(s));
 	snprintf(out->head, sizeof(out->head), "%s", w.prev);
+	if (store_audit_pending(s, &out->pending) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "audit log: %s",
+		    store_error(s));
 	return rc == 0 ? 0 : 1;
 }
 

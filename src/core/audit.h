@@ -23,15 +23,26 @@ struct store;
  * Append an entry: actor (NULL: the command line), action ("report.answer"),
  * object ("report:12"), before and after (NULL: "").  Joins the caller's
  * transaction (the change and its entry commit together) or runs in one of
- * its own.  Returns 0, or -1 with e set (VERR_INTERNAL).
+ * its own.  On a store with several writers (store_audit_defers) the
+ * entry is queued in that transaction and chained right after it commits
+ * (audit_chain), so no writer holds the chain across its commit.
+ * Returns 0, or -1 with e set (VERR_INTERNAL).
  */
 int audit_append(struct store *s, const struct actor *actor,
     const char *action, const char *object, const char *before,
     const char *after, int64_t now, struct verr *e);
 
+/*
+ * Chain the queued entries (every writer's) in queue order, in
+ * transactions of their own, one chainer at a time.  *chained: how many.
+ * 0, or -1 with e set (VERR_INTERNAL).
+ */
+int audit_chain(struct store *s, int64_t *chained, struct verr *e);
+
 /* What audit_verify found. */
 struct audit_check {
 	int64_t entries;                /* entries read */
+	int64_t pending;                /* queued, not yet chained */
 	int64_t bad_id;                 /* first broken entry, 0: intact */
 	char why[256];                  /* what is wrong with it */
 	char head[AUDIT_HASH_HEX];      /* hash of the last entry */

@@ -149,6 +149,16 @@ ss_tx_begin(struct store *s, int *own)
 	return 0;
 }
 
+void
+ss_tx_ended(struct store *s, int committed)
+{
+	void (*fn)(struct store *) = s->after_commit;
+
+	s->after_commit = NULL;
+	if (committed && fn != NULL)
+		fn(s);
+}
+
 int
 ss_tx_end(struct store *s, int own, int ok)
 {
@@ -159,12 +169,15 @@ ss_tx_end(struct store *s, int own, int ok)
 	if (!own)
 		return ok ? 0 : -1;
 	if (ok) {
-		if (sql_commit(s->conn) == 0)
+		if (sql_commit(s->conn) == 0) {
+			ss_tx_ended(s, 1);
 			return 0;
+		}
 		ss_set_err(s, "commit");
 	}
 	snprintf(why, sizeof(why), "%s", s->err);
 	sql_rollback(s->conn);
+	ss_tx_ended(s, 0);
 	snprintf(s->err, sizeof(s->err), "%s", why);
 	return -1;
 }

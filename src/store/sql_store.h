@@ -72,6 +72,13 @@ int ss_tx_begin(struct store *s, int *own);
 int ss_tx_end(struct store *s, int own, int ok);
 
 /*
+ * s's PostgreSQL transaction has ended (committed or rolled back): the
+ * work it left for after its commit (s->after_commit) runs, or is
+ * dropped.
+ */
+void ss_tx_ended(struct store *s, int committed);
+
+/*
  * End what ss_tx_begin opened after a write whose result rc is 0 (done),
  * 1 (nothing to change; rolled back) or -1 (failed; rolled back), as
  * sq_tx_finish.  Returns rc, or -1 if the commit of a done write failed.

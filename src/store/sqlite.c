@@ -1462,6 +1462,8 @@ store_commit(struct store *s)
 	if (s->db == NULL) {
 		if ((rc = sql_commit(s->conn)) == -1)
 			ss_set_err(s, "commit");
+		else
+			ss_tx_ended(s, 1);
 		return rc;
 	}
 	rc = sq_step_done(s, sq_stmt(s, STORE_MOD_CORE, ST_COMMIT),
@@ -1489,6 +1491,7 @@ store_rollback(struct store *s)
 		if (sql_in_transaction(s->conn) && (rc =
 		    sql_rollback(s->conn)) == -1)
 			ss_set_err(s, "rollback");
+		ss_tx_ended(s, 0);
 		return rc;
 	}
 	/* A failed statement may already have rolled back. */

@@ -130,7 +130,8 @@ extern const struct stmt_table store_lease_stmts;
  * (requested << SEARCH_KEY_SHIFT) + its place among the reports requested
  * in the same second, so key order is (requested, id) order.  At most
  * 2^24 reports a second.  Written by sqlite_reports.c, and by
- * sqlite_bulk.c at the end of a load.
+ * sqlite_bulk.c at the end of a load.  On PostgreSQL the place is the
+ * id modulo 2^24 - 1 (several writers; sqlite_reports.c, search_key).
  */
 #define SEARCH_KEY_SHIFT "24"
 
@@ -200,8 +201,7 @@ struct store {
 	                                 * get their search and spatial entries
 	                                 * at its end */
 	int bulk_pg;                    /* a PostgreSQL bulk load, the database's
-	                                 * only writer (sql_bulk_pg.c): report
-	                                 * inserts skip the second's key lock */
+	                                 * only writer (sql_bulk_pg.c) */
 	struct store_bulk *bulk;        /* that load, given each point */
 	struct pg_load *pg_load;        /* a PostgreSQL load through a scratch
 	                                 * SQLite file (sql_bulk_pg.c) */
@@ -215,6 +215,9 @@ struct store {
 	int text_defer;
 	struct text_entry *text;
 	size_t ntext, text_cap;
+	/* Called once the open transaction commits (store_audit_pend). */
+	void (*after_commit)(struct store *);
+	int64_t audit_queued;           /* the last audit entry queued, 0 */
 };
 
 /* A text index entry held back (struct store's text). */

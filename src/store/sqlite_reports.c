@@ -66,7 +66,7 @@ enum {
 	ST_POINTS_SINCE,
 	ST_READ_BEGIN,
 	ST_READ_END,
-	ST_SEARCH_KEY_LOCK,
+	ST_SEARCH_KEY_GAP,
 	ST_NEWEST_IDS,
 	ST_WINDOW_IDS,
 	ST_REPORT_PAGE,
@@ -134,7 +134,7 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_READ_BEGIN] = "BEGIN",
 	[ST_READ_END] = "COMMIT",
 	/* SQLite: the one writer keys a second's reports; never stepped. */
-	[ST_SEARCH_KEY_LOCK] = "SELECT ?1",
+	[ST_SEARCH_KEY_GAP] = "SELECT ?1",
 	/* A page of the newest requested and changed after ?1
 	 * (store_report_newest): the time index walked, the rows' times
 	 * read, nothing else. */
@@ -167,16 +167,35 @@ const struct stmt_table store_reports_stmts = { stmt_sql, ST__MAX };
 	"(SELECT string_agg(url, '" LIST_SEP "' ORDER BY ord) " \
 	"FROM report_media m WHERE m.report = r.id), " \
 	"r.reject_reason, r.fixed"
-/* The advisory lock class of a second's text keys, any fixed number. */
-#define SEARCH_KEY_LOCK_CLASS "7312"
 #define SEARCH_KEY_PG(p) "(CAST(" p " AS BIGINT) << " SEARCH_KEY_SHIFT ")"
+/*
+ * On PostgreSQL a report's place in its second is its id modulo
+ * 2^24 - 1 (never 2^24 - 1, the place of SQLite's day marks), so writers
+ * in several processes never compete for a key: the id is the sequence's
+ * and unique.  Within a second ids rise with time, so key order stays
+ * (requested, id) order but where the ids of one second cross a multiple
+ * of 2^24 - 1.
+ */
+#define SEARCH_KEY_OWN_PG \
+	"(" SEARCH_KEY_PG("?1") " + CAST(?2 AS BIGINT) % 16777215)"
 
 static const char *const stmt_pg[ST__MAX] = {
+	/* No row when the key is taken (a copied second's, or a wrap). */
 	[ST_SEARCH_KEY_PUT] = "INSERT INTO report_search_keys(key, report) "
-	    "SELECT coalesce(max(key) + 1, " SEARCH_KEY_PG("?1") "), "
-	    "CAST(?2 AS BIGINT) FROM report_search_keys WHERE key >= "
-	    SEARCH_KEY_PG("?1") " AND key < " SEARCH_KEY_PG("?1 + 1")
-	    " RETURNING key",
+	    "VALUES (" SEARCH_KEY_OWN_PG ", CAST(?2 AS BIGINT)) "
+	    "ON CONFLICT DO NOTHING RETURNING key",
+	/*
+	 * Then the first free key after it in the same second: the end of
+	 * the run of taken keys from there.  No row when the second is
+	 * full, or when another writer took that key first (tried again).
+	 */
+	[ST_SEARCH_KEY_GAP] = "INSERT INTO report_search_keys(key, report) "
+	    "SELECT min(k.key) + 1, CAST(?2 AS BIGINT) FROM report_search_keys k "
+	    "WHERE k.key >= " SEARCH_KEY_OWN_PG " AND k.key < "
+	    SEARCH_KEY_PG("?1 + 1") " - 2 AND NOT EXISTS (SELECT 1 FROM "
+	    "report_search_keys n WHERE n.key = k.key + 1) "
+	    "HAVING min(k.key) IS NOT NULL "
+	    "ON CONFLICT DO NOTHING RETURNING key",
 	[ST_REPORT_GET] = "SELECT " REPORT_COLUMNS_PG " FROM reports r "
 	    "WHERE r.id = ?1",
 	[ST_REPORT_BY_TOKEN] = "SELECT " REPORT_COLUMNS_PG " FROM reports r "
@@ -194,14 +213,6 @@ static const char *const stmt_pg[ST__MAX] = {
 	    "WHERE requested > ?1 AND requested >= ?2 AND requested <= ?3 "
 	    "LIMIT ?4) AS q",
 	[ST_READ_BEGIN] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-	/*
-	 * Several writers: the second's next key is read after the lock of
-	 * that second (class SEARCH_KEY_LOCK_CLASS, until the transaction
-	 * ends), so two processes never take one key.
-	 */
-	[ST_SEARCH_KEY_LOCK] = "SELECT pg_advisory_xact_lock("
-	    SEARCH_KEY_LOCK_CLASS ", CAST(CAST(?1 AS BIGINT) % 2147483647 "
-	    "AS INTEGER))",
 	[ST_NEWEST_IDS] = "SELECT id FROM reports WHERE requested > ?1 AND "
 	    "requested >= ?2 AND requested <= ?3 AND updated > ?1 "
 	    "ORDER BY requested DESC, id DESC LIMIT ?4 OFFSET ?5",
@@ -540,27 +551,48 @@ sq_text_flush(struct store *s)
 	return rc;
 }
 
+/*
+ * Report rid's key in the text index, requested at `requested`: SQLite's
+ * one writer takes the second's next; PostgreSQL's the id's own place
+ * (ST_SEARCH_KEY_PUT), else the first free one after it (ST_SEARCH_KEY_GAP),
+ * the two in turn while other writers take the one found
+ * (SEARCH_KEY_TRIES in all).
+ * No lock: two processes never wait for each other here.
+ */
+#define SEARCH_KEY_TRIES 16
+
+static int
+search_key(struct store *s, int64_t requested, int64_t rid, int64_t *key)
+{
+	struct sql_stmt *st;
+	int i, rc;
+
+	for (i = 0; i < SEARCH_KEY_TRIES; i++) {
+		st = ss_stmt(s, STORE_MOD_REPORTS, i % 2 == 0 ? ST_SEARCH_KEY_PUT :
+		    ST_SEARCH_KEY_GAP);
+		if (st == NULL)
+			return -1;
+		sql_bind_int64(st, 1, requested);
+		sql_bind_int64(st, 2, rid);
+		if ((rc = ss_row(s, st, "keying report text", ss_int64_row,
+		    key)) != 1)
+			return rc;
+		if (sql_conn_engine(s->conn) != SQL_PG)
+			break;
+	}
+	snprintf(s->err, sizeof(s->err), "keying report text: no free key "
+	    "in second %" PRId64 " after %d tries", requested, i);
+	return -1;
+}
+
 /* The report's words into report_text under its next key in time order. */
 static int
 report_index_text(struct store *s, const struct report *r, int64_t rid)
 {
-	struct sql_stmt *st = ss_stmt(s, STORE_MOD_REPORTS, ST_SEARCH_KEY_PUT);
 	const char *d = r->description ? r->description : "";
 	int64_t key;
 
-	/* A bulk load's one transaction would hold a lock a second, more
-	 * than the server's lock table holds; it is the only writer. */
-	if (sql_conn_engine(s->conn) == SQL_PG && !s->bulk_pg) {
-		struct sql_stmt *lk = ss_stmt(s, STORE_MOD_REPORTS,
-		    ST_SEARCH_KEY_LOCK);
-
-		sql_bind_int64(lk, 1, r->requested);
-		if (ss_done(s, lk, "locking the second's text keys") == -1)
-			return -1;
-	}
-	sql_bind_int64(st, 1, r->requested);
-	sql_bind_int64(st, 2, rid);
-	if (ss_row(s, st, "keying report text", ss_int64_row, &key) != 0)
+	if (search_key(s, r->requested, rid, &key) == -1)
 		return -1;
 	if (s->text_defer)
 		return text_hold(s, key, d, r->address);

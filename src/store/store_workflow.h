@@ -111,4 +111,49 @@ int store_audit_insert(struct store *s, const struct store_audit *e);
 int store_audit_each(struct store *s,
     int (*fn)(const struct store_audit *, void *), void *arg);
 
+/*
+ * Whether s's appends are queued unchained (store_audit_pend) instead of
+ * chained in the writer's transaction: 1 on PostgreSQL, where writers are
+ * many and a chain lock held across each commit made them queue
+ * (docs/scaling.md, "The audit chain with several writers"); 0 on SQLite.
+ */
+int store_audit_defers(struct store *s);
+
+/*
+ * Queue entry e (its id, prev and hash unused) in the caller's
+ * transaction.  Once that transaction commits, the store calls chain(s)
+ * on s, outside any transaction (not if it rolls back).  0 or -1.
+ */
+int store_audit_pend(struct store *s, const struct store_audit *e,
+    void (*chain)(struct store *));
+
+/*
+ * In a transaction of its own under the audit log's lock, take up to max
+ * queued entries in queue order and append each as the chain's next: its
+ * id the last one's + 1, prev the last one's hash ("" for the first),
+ * then seal(e, arg) sets e->hash (0, or -1 to give up).  *chained: how
+ * many.  0 or -1 (nothing chained).
+ */
+int store_audit_chain(struct store *s, size_t max,
+    int (*seal)(struct store_audit *, void *), void *arg, size_t *chained);
+
+/* How many entries are queued, not yet chained (*n; 0 on SQLite). */
+int store_audit_pending(struct store *s, int64_t *n);
+
+/*
+ * Whether the last entry s queued (store_audit_pend) is still queued: 1,
+ * 0 (chained, or none), or -1.
+ */
+int store_audit_queued(struct store *s);
+
+/*
+ * The chainer's turn across transactions (PostgreSQL: a session lock on
+ * the chain's key; SQLite: always granted).  _try: 1 taken, 0 another
+ * chainer has it, -1.  _release: 0 or -1.  _wait: returns once no
+ * chainer holds it (without taking it): 0 or -1.
+ */
+int store_audit_chainer_try(struct store *s);
+int store_audit_chainer_release(struct store *s);
+int store_audit_chainer_wait(struct store *s);
+
 #endif

@@ -3446,9 +3446,9 @@ exec_rc(struct store *s, const char *sql)
 
 /*
  * PostgreSQL has many writers: a transition reads its report FOR UPDATE
- * and an append the audit log under its lock, so a second process waits
- * for the first's commit instead of working from what it read before.
- * NOWAIT asks without waiting.
+ * and the audit log's chainer its last entry under the log's lock, so a
+ * second process waits for the first's commit instead of working from
+ * what it read before.  NOWAIT asks without waiting.
  */
 static void
 test_workflow_locks_pg(void **state)
@@ -3456,7 +3456,8 @@ test_workflow_locks_pg(void **state)
 	static const char row[] = "SELECT 1 FROM reports WHERE id = 1"
 	    " FOR UPDATE NOWAIT";
 	static const char log[] = "DO $$ BEGIN IF NOT"
-	    " pg_try_advisory_xact_lock(hashtext('veche.audit_log')) THEN"
+	    " pg_try_advisory_xact_lock(hashtext(current_schema() ||"
+	    " '/veche.audit_log')) THEN"
 	    " RAISE EXCEPTION 'audit log locked'; END IF; END $$";
 	char dir[64], hash[80];
 	int64_t last;
@@ -5094,44 +5095,71 @@ reports(enum sql_engine engine)
 	store_gone(s, dir);
 }
 
+/* The text key of report id (its second's place), or -1. */
+static int64_t
+key_place(struct store *s, int64_t t, int64_t id)
+{
+	struct sql_stmt *st;
+	char sql[160];
+	int64_t v = -1;
+
+	snprintf(sql, sizeof(sql), "SELECT key - (CAST(%lld AS BIGINT) << 24)"
+	    " FROM report_search_keys WHERE report = %lld", (long long)t,
+	    (long long)id);
+	if ((st = sql_stmt_new(s->conn, sql)) == NULL)
+		fail_msg("%s", sql_errmsg(s->conn));
+	if (sql_step(st) == SQL_ROW)
+		v = sql_column_int64(st, 0);
+	sql_stmt_free(s->conn, st);
+	return v;
+}
+
 /*
- * PostgreSQL has many writers: a report's insert holds the lock of its
- * second's text keys until its transaction ends, so a second process's
- * report of that second reads the next key after the first's commit.
+ * PostgreSQL has many writers: a report's text key is its id's place in
+ * its second, so a second process's report of the same second goes in
+ * while the first's transaction is open; a lock of the second (as before
+ * issue 16's second round) would keep it waiting past its lock_timeout.
+ * A place already taken (a copied SQLite second's keys) gives the first
+ * free one after the run of taken keys, still in the second.
  */
 static void
-test_report_keys_locked_pg(void **state)
+test_report_keys_unlocked_pg(void **state)
 {
-	const int64_t t = 1781506800;
-	struct sql_stmt *st;
+	const int64_t t = 1781506800, t2 = t + 60;
 	struct seen o = { "", 0 };
 	struct report_query q;
-	char dir[64], sql[160];
-	int own, i;
+	char dir[64], sql[200];
+	int64_t a, b, c, d, ka, kb;
+	int own;
 	struct store *s1 = store_of(SQL_PG, dir, sizeof(dir));
 	struct store *s2 = reopen(SQL_PG, dir);
 
 	(void)state;
-	snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_xact_lock(7312, "
-	    "%lld)", (long long)t);
-	/* The core subject's last slot, which no statement of its uses. */
-	assert_int_equal(sql_prepare(s2->conn, STORE_MOD_STMTS - 1, sql, NULL),
-	    0);
-	st = sql_stmt(s2->conn, STORE_MOD_STMTS - 1);
+	exec_ok(s2, "SET lock_timeout = '2s'");
 	assert_int_equal(ss_tx_begin(s1, &own), 0);
-	report_put(s1, "ta", t, 1, "Яма", NULL);
-	/* Held by s1's open transaction; free once it commits. */
-	for (i = 0; i < 2; i++) {
-		if (i == 1)
-			assert_int_equal(ss_tx_end(s1, own, 1), 0);
-		assert_int_equal(sql_step(st), SQL_ROW);
-		assert_int_equal(sql_column_int(st, 0), i);
-		sql_reset(st);          /* autocommit: a lock taken goes */
-	}
-	report_put(s2, "tb", t, 1, "Ямы", NULL);
+	a = report_put(s1, "ta", t, 1, "Яма", NULL);
+	/* s1's transaction open: s2 writes the same second, no wait. */
+	b = report_put(s2, "tb", t, 1, "Ямы", NULL);
+	assert_int_equal(ss_tx_end(s1, own, 1), 0);
+	ka = key_place(s1, t, a);
+	kb = key_place(s1, t, b);
+	assert_int_equal(ka, a % 16777215);
+	assert_int_equal(kb, b % 16777215);
 	memset(&q, 0, sizeof(q));
 	q.text = "\"яма\"";
 	assert_string_equal(found(s1, &q, &o), "2,1,");
+	/* Second t2's first places taken (no such reports: no match). */
+	snprintf(sql, sizeof(sql), "INSERT INTO report_search_keys(key, "
+	    "report) SELECT (CAST(%lld AS BIGINT) << 24) + g, -g FROM "
+	    "generate_series(0, 9) AS g", (long long)t2);
+	exec_ok(s1, sql);
+	c = report_put(s1, "tc", t2, 1, "Яма", NULL);
+	d = report_put(s2, "td", t2, 1, "Яма", NULL);
+	assert_true(c < 10 && d < 10);
+	assert_int_equal(key_place(s1, t2, c), 10);
+	assert_int_equal(key_place(s1, t2, d), 11);
+	memset(&o, 0, sizeof(o));
+	assert_string_equal(found(s1, &q, &o), "4,3,2,1,");
 	store_close(s2);
 	store_gone(s1, dir);
 }
@@ -5221,7 +5249,7 @@ main(void)
 		cmocka_unit_test(test_listening_pg),
 		cmocka_unit_test(test_reports_sqlite),
 		cmocka_unit_test(test_reports_pg),
-		cmocka_unit_test(test_report_keys_locked_pg),
+		cmocka_unit_test(test_report_keys_unlocked_pg),
 		cmocka_unit_test(test_rate_hits_shared_pg),
 	};
 

@@ -10,7 +10,8 @@
  * rows SQLite's seed gives for the same --seed, whose audit chain
  * verifies, and which a second store finds on reopen; a large seed
  * into an empty database, through a scratch SQLite file and COPY, whose
- * failure leaves nothing.
+ * failure leaves nothing; two writers' audit entries, neither waiting
+ * for the other's commit, in one chain.
  */
 #include <dirent.h>
 #include <pthread.h>
@@ -35,6 +36,7 @@
 #include "core/demo.h"
 #include "store/store.h"
 #include "store/store_bulk.h"
+#include "store/store_workflow.h"
 
 #include "pg_fixture.h"
 
@@ -428,6 +430,81 @@ test_seed_audit(void **state)
 	store_close(again);
 }
 
+/* Each entry's object, in chain order, into the buffer arg (64 bytes). */
+static int
+on_entry(const struct store_audit *e, void *arg)
+{
+	char *o = arg;
+	size_t n = strlen(o);
+
+	snprintf(o + n, 64 - n, "%s,", e->object);
+	return 0;
+}
+
+/*
+ * Several writers' audit entries (issue 16, docs/scaling.md): an entry is
+ * queued in its writer's transaction and chained after the commit, so
+ * while A's transaction with an entry is open, B appends and commits
+ * without waiting (the database's lock_timeout ends any wait, and a lock
+ * held across A's commit failed B here).  The chain is one chain in the
+ * order of the commits; an entry whose writer died between its commit and
+ * its chaining stays queued, counted by audit_verify, until the next
+ * chainer takes it.
+ */
+static void
+test_audit_writers(void **state)
+{
+	char url[600], err[600], order[64] = "";
+	struct store *a = NULL, *b = NULL;
+	struct audit_check chk;
+	struct sql_conn *c;
+	struct verr e;
+	int64_t n = 0;
+
+	(void)state;
+	pg_empty("veche_store_pg_audit", url, sizeof(url));
+	if ((c = sql_conn_pg(url, 1, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	if (sql_exec(c, "ALTER DATABASE veche_store_pg_audit SET "
+	    "lock_timeout = '2s'") == -1)
+		fail_msg("%s", sql_errmsg(c));
+	if ((a = store_open(url, err, sizeof(err))) == NULL ||
+	    (b = store_open(url, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(store_begin(a), 0);
+	assert_int_equal(audit_append(a, NULL, "test.a", "t:1", NULL, NULL, T0,
+	    &e), 0);
+	assert_int_equal(audit_append(b, NULL, "test.b", "t:2", NULL, NULL,
+	    T0 + 1, &e), 0);
+	assert_int_equal(audit_verify(b, &chk, &e), 0);
+	assert_int_equal(chk.entries, 1);
+	assert_int_equal(chk.pending, 0);
+	assert_int_equal(store_commit(a), 0);
+	assert_int_equal(audit_verify(b, &chk, &e), 0);
+	assert_int_equal(chk.entries, 2);
+	assert_int_equal(chk.pending, 0);
+	/* Committed, its writer gone before chaining it. */
+	if (sql_exec(c, "INSERT INTO audit_pending(created, actor_role, "
+	    "actor_id, actor_name, action, object, before, after, request_id) "
+	    "VALUES (1795773602, 'console', 0, 'command line', 'test.c', "
+	    "'t:3', '', '', '')") == -1)
+		fail_msg("%s", sql_errmsg(c));
+	assert_int_equal(audit_verify(a, &chk, &e), 0);
+	assert_int_equal(chk.entries, 2);
+	assert_int_equal(chk.pending, 1);
+	assert_int_equal(audit_chain(a, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(audit_verify(b, &chk, &e), 0);
+	assert_int_equal(chk.entries, 3);
+	assert_int_equal(chk.pending, 0);
+	assert_int_equal(store_audit_each(b, on_entry, order), 0);
+	assert_string_equal(order, "t:2,t:1,t:3,");
+	store_close(b);
+	store_close(a);
+	sql_conn_free(c);
+}
+
 /*
  * A bulk load's transaction of many reports, each requested in a second
  * of its own (veche seed commits 50,000 a transaction): more seconds than
@@ -634,6 +711,7 @@ main(void)
 		cmocka_unit_test(test_open_race),
 		cmocka_unit_test(test_bulk_many_seconds),
 		cmocka_unit_test(test_seed_load),
+		cmocka_unit_test(test_audit_writers),
 	};
 
 	if (sodium_init() < 0)

@@ -1464,6 +1464,9 @@ store_commit(struct store *s)
 			ss_set_err(s, "commit");
 		return rc;
 	}
+	/* A bulk load's held report first (sqlite_bulk.c). */
+	if (s->bulk != NULL && sq_bulk_flush(s) == -1)
+		return -1;
 	rc = sq_step_done(s, sq_stmt(s, STORE_MOD_CORE, ST_COMMIT),
 	    "commit");
 

@@ -48,6 +48,7 @@ enum {
 	BK_JOURNAL_OFF,
 	BK_JOURNAL_WAL,
 	BK_SIDE_OK,
+	BK_TRIGGERS,
 	BK_TABLE_SQL,
 	BK__MAX
 };
@@ -99,8 +100,12 @@ static const char *const stmt_sql[BK__MAX] = {
 	 * no subscription, no mail.
 	 */
 	[BK_SIDE_OK] = ("SELECT NOT EXISTS (SELECT 1 FROM events) AND NOT "
-	    "EXISTS (SELECT 1 FROM subscriptions) AND NOT EXISTS (SELECT 1 "
-	    "FROM settings WHERE key = 'mail.smtp_url' AND value <> '')"),
+	    "EXISTS (SELECT 1 FROM report_updates) AND NOT EXISTS (SELECT 1 "
+	    "FROM subscriptions) AND NOT EXISTS (SELECT 1 FROM settings WHERE "
+	    "key = 'mail.smtp_url' AND value <> '')"),
+	[BK_TRIGGERS] = ("SELECT name, sql FROM sqlite_master WHERE type = "
+	    "'trigger' AND tbl_name IN ('events', 'audit_log', "
+	    "'report_updates') ORDER BY name"),
 	[BK_TABLE_SQL] = ("SELECT sql FROM sqlite_master WHERE type = 'table' "
 	    "AND name = ?1"),
 };
@@ -196,12 +201,14 @@ struct bulk_index {
 enum side_table {
 	SIDE_EVENTS,
 	SIDE_AUDIT,
+	SIDE_UPDATES,
 	SIDE__MAX
 };
 
 static const char *const side_names[SIDE__MAX] = {
 	[SIDE_EVENTS] = "events",
 	[SIDE_AUDIT] = "audit_log",
+	[SIDE_UPDATES] = "report_updates",
 };
 
 /* What store_event_insert and store_audit_insert write, with the id. */
@@ -212,6 +219,21 @@ static const char *const side_put_sql[SIDE__MAX] = {
 	    "actor_id, actor_name, action, object, before, after, prev, hash, "
 	    "request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
 	    "?12)"),
+	[SIDE_UPDATES] = ("INSERT INTO report_updates(id, report, status, "
+	    "description, media_url, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+};
+
+#define BULK_MAX_TRIGGERS 8             /* triggers of the side tables */
+#define BULK_MAX_TRIGGER_SQL 2048
+
+/*
+ * A trigger of a side table, dropped while its rows are copied in (SQLite
+ * copies records whole only into a table without triggers) and made again
+ * from its own text.
+ */
+struct bulk_trigger {
+	char name[128];
+	char sql[BULK_MAX_TRIGGER_SQL];
 };
 
 #define SIDE_BATCH_BYTES (1u << 20)     /* a batch handed over at this size */
@@ -234,13 +256,16 @@ struct bulk_side {
 	size_t queued;                  /* bytes handed over, not yet written */
 	int stop, failed, lost;
 	int64_t next_event;             /* the id the next event gets */
+	int64_t next_update;            /* ... the next history row */
 	int64_t audit_id;               /* the last audit entry's */
 	char audit_hash[BULK_HASH_MAX];
 	int page_size;
 	char path[PATH_MAX];
 	char create[SIDE__MAX][BULK_MAX_SQL];
-	char index_sql[BULK_MAX_INDEXES][BULK_MAX_SQL];  /* of events */
+	char index_sql[BULK_MAX_INDEXES][BULK_MAX_SQL];  /* of its tables */
 	size_t nindex;
+	struct bulk_trigger trig[BULK_MAX_TRIGGERS];
+	size_t ntrig;
 };
 
 /* The report a bulk load holds until its status is final (no UPDATE). */
@@ -391,12 +416,12 @@ side_stem(sqlite3 *db)
 }
 
 /*
- * Replace the rows of db's tables by those of the same tables in file (or,
- * replace 0, add them), in one transaction: 0, or -1 with nothing changed.
+ * Replace the rows of db's tables by those of the same tables in file, in
+ * one transaction: 0, or -1 with nothing changed.
  */
 static int
 tables_copy(sqlite3 *db, const char *file, const char *const *tables,
-    size_t n, int replace)
+    size_t n)
 {
 	sqlite3_stmt *st = NULL;
 	char sql[256];
@@ -422,10 +447,9 @@ tables_copy(sqlite3 *db, const char *file, const char *const *tables,
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
 	for (i = 0; i < n; i++) {
-		snprintf(sql, sizeof(sql), "%s%s%sINSERT INTO main.\"%s\" "
-		    "SELECT * FROM side.\"%s\"", replace ? "DELETE FROM "
-		    "main.\"" : "", replace ? tables[i] : "", replace ? "\"; " :
-		    "", tables[i], tables[i]);
+		snprintf(sql, sizeof(sql), "DELETE FROM main.\"%s\"; INSERT "
+		    "INTO main.\"%s\" SELECT * FROM side.\"%s\"", tables[i],
+		    tables[i], tables[i]);
 		if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			goto out;
@@ -454,7 +478,7 @@ side_copy_back(const char *db_path, const char *file,
 
 	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL) ==
 	    SQLITE_OK && sqlite3_busy_timeout(db, 10000) == SQLITE_OK)
-		rc = tables_copy(db, file, tables, n, 1);
+		rc = tables_copy(db, file, tables, n);
 	sqlite3_close(db);
 	return rc;
 }
@@ -834,6 +858,26 @@ sq_bulk_event(struct store *s, const struct store_event *ev, int64_t *id)
 }
 
 int
+sq_bulk_update(struct store *s, const struct report_update *u)
+{
+	struct bulk_side *w = s->bulk->side;
+
+	if (w == NULL)
+		return 1;
+	if (side_row(s, w, SIDE_UPDATES, 6, 4 * 9 +
+	    side_len(u->description) + side_len(u->media_url)) == -1)
+		return -1;
+	side_int(w, w->next_update++);
+	side_int(w, u->report_id);
+	side_int(w, (int64_t)u->status);
+	side_text(w, u->description);
+	side_text(w, u->media_url);
+	side_int(w, u->created);
+	side_hand(w, 0);
+	return 0;
+}
+
+int
 sq_bulk_audit_last(struct store *s, int64_t *id, char *hash, size_t len)
 {
 	struct bulk_side *w = s->bulk->side;
@@ -982,6 +1026,38 @@ out:
 	return NULL;
 }
 
+/* 1 if table is written beside. */
+static int
+side_table(const char *table)
+{
+	size_t i;
+
+	for (i = 0; i < SIDE__MAX; i++)
+		if (strcmp(table, side_names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* A side table's trigger, remembered; -1 past what fits. */
+static int
+trigger_row(sqlite3_stmt *st, void *arg)
+{
+	struct bulk_side *w = arg;
+	struct bulk_trigger *t;
+	int n, m;
+
+	if (w->ntrig >= BULK_MAX_TRIGGERS)
+		return -1;
+	t = &w->trig[w->ntrig];
+	n = snprintf(t->name, sizeof(t->name), "%s", sq_col_text(st, 0));
+	m = snprintf(t->sql, sizeof(t->sql), "%s", sq_col_text(st, 1));
+	if (n <= 0 || (size_t)n >= sizeof(t->name) || m <= 0 ||
+	    (size_t)m >= sizeof(t->sql))
+		return -1;
+	w->ntrig++;
+	return 0;
+}
+
 /* A table's CREATE statement into create (BULK_MAX_SQL); 0 or -1. */
 static int
 table_sql(struct store *s, const char *table, char *create)
@@ -1014,7 +1090,7 @@ side_start(struct store *s, struct store_bulk *b, const struct bulk_geo *g)
 	    (w = calloc(1, sizeof(*w))) == NULL)
 		return NULL;
 	w->tail = &w->head;
-	w->next_event = 1;
+	w->next_event = w->next_update = 1;
 	w->page_size = g->page_size;
 	n = snprintf(w->path, sizeof(w->path), "%s-bulkside", g->db_path);
 	if (n <= 0 || (size_t)n >= sizeof(w->path) ||
@@ -1024,11 +1100,14 @@ side_start(struct store *s, struct store_bulk *b, const struct bulk_geo *g)
 	for (i = 0; i < SIDE__MAX; i++)
 		if (table_sql(s, side_names[i], w->create[i]) == -1)
 			goto fail;
-	/* The events' indexes: made there, copied whole. */
+	/* Their indexes: made there, copied whole. */
 	for (i = 0; i < b->nidx; i++)
-		if (strcmp(b->idx[i].table, side_names[SIDE_EVENTS]) == 0)
+		if (side_table(b->idx[i].table))
 			snprintf(w->index_sql[w->nindex++], BULK_MAX_SQL, "%s",
 			    b->idx[i].sql);
+	if (sq_rows(s, sq_stmt(s, STORE_MOD_BULK, BK_TRIGGERS), "reading "
+	    "triggers", trigger_row, w) != 0)
+		goto fail;
 	unlink(w->path);
 	if (pthread_mutex_init(&w->mu, NULL) != 0)
 		goto fail;
@@ -1072,28 +1151,68 @@ side_finish(struct bulk_side *w)
 }
 
 /*
- * The side file's tables into the database's, on the loader's connection:
- * the events' indexes made first on the empty table, so that SQLite copies
- * the records of the table and of its indexes whole.  0, or -1 with
- * s->err.
+ * The side file's tables into the database's, on the loader's connection,
+ * in one transaction: their indexes made first on the empty tables and
+ * their triggers dropped, so that SQLite copies the records of the tables
+ * and of their indexes whole; the triggers made again after.  0, or -1
+ * with s->err.
  */
 static int
-side_copy_in(struct store *s, struct store_bulk *b, const char *file)
+side_copy_in(struct store *s, struct store_bulk *b, const struct bulk_side *w)
 {
+	sqlite3_stmt *st = NULL;
+	char sql[256];
 	size_t i;
+	int rc = -1;
 
-	for (i = 0; i < b->nidx; i++)
-		if (strcmp(b->idx[i].table, side_names[SIDE_EVENTS]) == 0) {
-			if (run(s, b->idx[i].sql, "making an index again") ==
-			    -1)
-				return -1;
-			b->idx[i].made = 1;
-		}
-	if (tables_copy(s->db, file, side_names, SIDE__MAX, 0) == -1) {
-		sq_set_err(s, "copying the events and audit entries");
+	if (sqlite3_prepare_v2(s->db, "ATTACH ? AS side", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		sq_set_err(s, "attaching the events written beside");
 		return -1;
 	}
-	return 0;
+	sqlite3_bind_text(st, 1, w->path, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sq_set_err(s, "attaching the events written beside");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	if (run(s, "BEGIN", "copying the events written beside") == -1)
+		goto out;
+	for (i = 0; i < w->ntrig; i++) {
+		snprintf(sql, sizeof(sql), "DROP TRIGGER main.\"%s\"",
+		    w->trig[i].name);
+		if (run(s, sql, "dropping a trigger") == -1)
+			goto rollback;
+	}
+	for (i = 0; i < b->nidx; i++)
+		if (side_table(b->idx[i].table)) {
+			if (run(s, b->idx[i].sql, "making an index again") ==
+			    -1)
+				goto rollback;
+			b->idx[i].made = 1;
+		}
+	for (i = 0; i < SIDE__MAX; i++) {
+		snprintf(sql, sizeof(sql), "INSERT INTO main.\"%s\" SELECT * "
+		    "FROM side.\"%s\"", side_names[i], side_names[i]);
+		if (run(s, sql, "copying the rows written beside") == -1)
+			goto rollback;
+	}
+	for (i = 0; i < w->ntrig; i++)
+		if (run(s, w->trig[i].sql, "making a trigger again") == -1)
+			goto rollback;
+	if (run(s, "COMMIT", "copying the rows written beside") == 0) {
+		rc = 0;
+		goto out;
+	}
+rollback:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	for (i = 0; i < b->nidx; i++)
+		if (side_table(b->idx[i].table))
+			b->idx[i].made = 0;
+out:
+	sqlite3_exec(s->db, "DETACH side", NULL, NULL, NULL);
+	return rc;
 }
 
 /*
@@ -1183,8 +1302,7 @@ text_main(void *arg)
 	if ((dst = side_open(t->path, t->page_size)) == NULL ||
 	    side_stem(dst) == -1 ||
 	    sqlite3_exec(dst, t->create, NULL, NULL, NULL) != SQLITE_OK ||
-	    tables_copy(dst, t->db_path, text_tables, NELEM(text_tables), 1) ==
-	    -1)
+	    tables_copy(dst, t->db_path, text_tables, NELEM(text_tables)) == -1)
 		goto out;
 	sqlite3_close(dst);
 	if ((dst = side_open(t->path, t->page_size)) == NULL ||
@@ -1476,8 +1594,7 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 			snprintf(s->err, sizeof(s->err), "the events and audit "
 			    "entries written beside the load were lost");
 			broken = 1;
-		} else if (b->rolled_back || side_copy_in(s, b,
-		    b->side->path) == -1)
+		} else if (b->rolled_back || side_copy_in(s, b, b->side) == -1)
 			broken = 1;
 		unlink(b->side->path);
 	}

@@ -255,15 +255,17 @@ int sq_report_row_insert(struct store *s, const struct report *r,
     int64_t *id);
 
 /*
- * The events and audit entries of a fresh database's bulk load, written
- * beside it (sqlite_bulk.c) with the ids the table would give: 1 when the
- * load does not (the caller writes as usual), else 0 (*id the event's; the
- * audit log's last entry from memory), or -1 with s->err.
+ * The events, audit entries and report history of a fresh database's bulk
+ * load, written beside it (sqlite_bulk.c) with the ids the tables would
+ * give: 1 when the load does not (the caller writes as usual), else 0 (*id
+ * the event's; the audit log's last entry from memory), or -1 with s->err.
  */
 struct store_event;
 struct store_audit;
+struct report_update;
 int sq_bulk_event(struct store *s, const struct store_event *ev,
     int64_t *id);
+int sq_bulk_update(struct store *s, const struct report_update *u);
 int sq_bulk_audit_last(struct store *s, int64_t *id, char *hash,
     size_t len);
 int sq_bulk_audit(struct store *s, const struct store_audit *e);

@@ -1127,12 +1127,10 @@ fail:
 	return NULL;
 }
 
-/* The last batch to the thread, and wait for it: 0 if its file is good. */
-static int
-side_finish(struct bulk_side *w)
+/* The last batch to the thread, which then makes the indexes. */
+static void
+side_stop(struct bulk_side *w)
 {
-	int failed;
-
 	if (!w->lost)
 		side_hand(w, 1);
 	side_batches_free(w->fill);
@@ -1141,6 +1139,14 @@ side_finish(struct bulk_side *w)
 	w->stop = 1;
 	pthread_cond_signal(&w->work);
 	pthread_mutex_unlock(&w->mu);
+}
+
+/* Wait for the thread stopped: 0 if its file is good. */
+static int
+side_finish(struct bulk_side *w)
+{
+	int failed;
+
 	pthread_join(w->thread, NULL);
 	side_batches_free(w->head);
 	failed = w->failed || w->lost;
@@ -1558,6 +1564,23 @@ text_finish(struct store *s, struct bulk_text *t, int64_t last_id, int ok)
 	return rc;
 }
 
+/* The loaded reports' text keys, in a transaction of their own; 0 or -1. */
+static int
+keys_in(struct store *s, int64_t last_id)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_BULK, BK_SEARCH_KEYS);
+
+	if (store_begin(s) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, last_id);
+	if (sq_step_done(s, st, "keying report text") == -1 ||
+	    store_commit(s) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
 /* Delete the load's mark, synced, and checkpoint; 0 or -1. */
 static int
 unmark(struct store *s)
@@ -1578,7 +1601,7 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 	struct bulk_text *text = NULL;
 	sqlite3_stmt *st;
 	size_t i;
-	int ok = 0, geo_done = 0, broken = 0;
+	int ok = 0, geo_done = 0, broken = 0, keyed = 0;
 
 	if (s->db == NULL)      /* PostgreSQL: sql_bulk_pg.c */
 		return sql_bulk_pg_end(s, b);
@@ -1588,13 +1611,19 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 	s->bulk = NULL;
 	/* Still held: a report of a transaction never committed. */
 	b->held.on = 0;
-	/* The events and audit entries in, still without a journal. */
+	/*
+	 * The rows written beside in, still without a journal; the search
+	 * keys first, while the side thread makes its indexes.
+	 */
 	if (b->side != NULL) {
+		side_stop(b->side);
+		if (!b->rolled_back && keys_in(s, b->last_id) == 0)
+			keyed = 1;
 		if (side_finish(b->side) == -1) {
 			snprintf(s->err, sizeof(s->err), "the events and audit "
 			    "entries written beside the load were lost");
 			broken = 1;
-		} else if (b->rolled_back || side_copy_in(s, b, b->side) == -1)
+		} else if (!keyed || side_copy_in(s, b, b->side) == -1)
 			broken = 1;
 		unlink(b->side->path);
 	}
@@ -1619,7 +1648,7 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 		goto rollback;
 	st = sq_stmt(s, STORE_MOD_BULK, BK_SEARCH_KEYS);
 	sqlite3_bind_int64(st, 1, b->last_id);
-	if (sq_step_done(s, st, "keying report text") == -1)
+	if (!keyed && sq_step_done(s, st, "keying report text") == -1)
 		goto rollback;
 	/* A fresh database: the text index beside the indexes made again. */
 	if (geo_done) {

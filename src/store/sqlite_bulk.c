@@ -809,6 +809,13 @@ side_hand(struct bulk_side *w, int last)
 	pthread_mutex_lock(&w->mu);
 	while (!last && w->queued > SIDE_QUEUE_MAX && !w->failed)
 		pthread_cond_wait(&w->room, &w->mu);
+	/* A thread that failed takes no more: the load fails at its end. */
+	if (w->failed) {
+		pthread_mutex_unlock(&w->mu);
+		side_batches_free(f);
+		w->lost = 1;
+		return;
+	}
 	*w->tail = f;
 	w->tail = &f->next;
 	w->queued += f->len;
@@ -825,7 +832,8 @@ side_row(struct store *s, struct bulk_side *w, enum side_table t, int ncols,
 
 	if (w->lost || side_room(w, n + sizeof(head)) == -1) {
 		w->lost = 1;
-		snprintf(s->err, sizeof(s->err), "writing %s: out of memory",
+		snprintf(s->err, sizeof(s->err), "writing %s beside the load "
+		    "failed (out of memory, or its file could not be written)",
 		    side_names[t]);
 		return -1;
 	}

@@ -1466,6 +1466,9 @@ store_commit(struct store *s)
 			ss_tx_ended(s, 1);
 		return rc;
 	}
+	/* A bulk load's held report first (sqlite_bulk.c). */
+	if (s->bulk != NULL && sq_bulk_flush(s) == -1)
+		return -1;
 	rc = sq_step_done(s, sq_stmt(s, STORE_MOD_CORE, ST_COMMIT),
 	    "commit");
 

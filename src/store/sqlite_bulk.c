@@ -20,10 +20,13 @@
 #include "store/sqlite_internal.h"
 #include "store/store.h"
 #include "store/store_bulk.h"
+#include "store/store_delivery.h"
+#include "store/store_workflow.h"
 
 #define BULK_MAX_INDEXES 32     /* indexes dropped at most; more stay */
 #define BULK_MAX_SQL 512        /* the longest CREATE INDEX dropped */
 #define BULK_POINTS_FIRST 4096  /* points a batch holds before it grows */
+#define BULK_HASH_MAX 129       /* an audit entry's hash, hex, and NUL */
 /* The setting a fresh load writes first and deletes last. */
 #define BULK_MARK "bulk_load_unfinished"
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -44,13 +47,16 @@ enum {
 	BK_MARK_DEL,
 	BK_JOURNAL_OFF,
 	BK_JOURNAL_WAL,
+	BK_SIDE_OK,
+	BK_TRIGGERS,
+	BK_TABLE_SQL,
 	BK__MAX
 };
 
 static const char *const stmt_sql[BK__MAX] = {
 	[BK_LAST_ID] = "SELECT coalesce(max(id), 0) FROM reports",
 	/* The tables a load fills: a row each per report or history entry. */
-	[BK_INDEXES] = ("SELECT name, sql FROM sqlite_master WHERE type = "
+	[BK_INDEXES] = ("SELECT name, sql, tbl_name FROM sqlite_master WHERE type = "
 	    "'index' AND sql IS NOT NULL AND tbl_name IN ('reports', "
 	    "'report_updates', 'events') ORDER BY name"),
 	/* What report_insert (sqlite_reports.c) writes for each report. */
@@ -88,6 +94,20 @@ static const char *const stmt_sql[BK__MAX] = {
 	/* Both answer the mode the file is in after. */
 	[BK_JOURNAL_OFF] = "PRAGMA journal_mode = OFF",
 	[BK_JOURNAL_WAL] = "PRAGMA journal_mode = WAL",
+	/*
+	 * The events and audit entries may be written beside (struct
+	 * bulk_side) when no event is there yet and none makes a delivery:
+	 * no subscription, no mail.
+	 */
+	[BK_SIDE_OK] = ("SELECT NOT EXISTS (SELECT 1 FROM events) AND NOT "
+	    "EXISTS (SELECT 1 FROM report_updates) AND NOT EXISTS (SELECT 1 "
+	    "FROM subscriptions) AND NOT EXISTS (SELECT 1 FROM settings WHERE "
+	    "key = 'mail.smtp_url' AND value <> '')"),
+	[BK_TRIGGERS] = ("SELECT name, sql FROM sqlite_master WHERE type = "
+	    "'trigger' AND tbl_name IN ('events', 'audit_log', "
+	    "'report_updates') ORDER BY name"),
+	[BK_TABLE_SQL] = ("SELECT sql FROM sqlite_master WHERE type = 'table' "
+	    "AND name = ?1"),
 };
 
 /*
@@ -163,7 +183,112 @@ const struct stmt_table store_bulk_stmts = { stmt_sql, BK__MAX };
 
 struct bulk_index {
 	char name[128];
+	char table[64];
 	char sql[BULK_MAX_SQL];
+	int made;                       /* made again already */
+};
+
+/*
+ * The tables written beside the load (side_main): each row of theirs is
+ * encoded by the loader into a batch (side_int, side_text), the batches
+ * handed to a thread that inserts them into a file of its own (DB-bulkside,
+ * no journal, no fsync) with the ids the database would have given, and
+ * makes their indexes there at the end; store_bulk_end copies them into
+ * the database's empty tables by SQLite's transfer of whole records
+ * (INSERT INTO t SELECT * FROM side.t).  The rows and their order are
+ * those the loader would have written.
+ */
+enum side_table {
+	SIDE_EVENTS,
+	SIDE_AUDIT,
+	SIDE_UPDATES,
+	SIDE__MAX
+};
+
+static const char *const side_names[SIDE__MAX] = {
+	[SIDE_EVENTS] = "events",
+	[SIDE_AUDIT] = "audit_log",
+	[SIDE_UPDATES] = "report_updates",
+};
+
+/* What store_event_insert and store_audit_insert write, with the id. */
+static const char *const side_put_sql[SIDE__MAX] = {
+	[SIDE_EVENTS] = ("INSERT INTO events(id, type, report, agency, detail, "
+	    "payload, key, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+	[SIDE_AUDIT] = ("INSERT INTO audit_log(id, created, actor_role, "
+	    "actor_id, actor_name, action, object, before, after, prev, hash, "
+	    "request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	    "?12)"),
+	[SIDE_UPDATES] = ("INSERT INTO report_updates(id, report, status, "
+	    "description, media_url, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+};
+
+#define BULK_MAX_TRIGGERS 8             /* triggers of the side tables */
+#define BULK_MAX_TRIGGER_SQL 2048
+
+/*
+ * A trigger of a side table, dropped while its rows are copied in (SQLite
+ * copies records whole only into a table without triggers) and made again
+ * from its own text.
+ */
+struct bulk_trigger {
+	char name[128];
+	char sql[BULK_MAX_TRIGGER_SQL];
+};
+
+#define SIDE_BATCH_BYTES (1u << 20)     /* a batch handed over at this size */
+#define SIDE_QUEUE_MAX (64u << 20)      /* the loader waits above this */
+#define SIDE_MAX_COLS 12
+
+/* Rows of side tables: a byte of table, a byte of columns, the values. */
+struct side_batch {
+	struct side_batch *next;
+	size_t len, cap;
+	unsigned char *buf;
+};
+
+struct bulk_side {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t work, room;
+	struct side_batch *fill;        /* the loader's */
+	struct side_batch *head, **tail;
+	size_t queued;                  /* bytes handed over, not yet written */
+	int stop, failed, lost;
+	int64_t next_event;             /* the id the next event gets */
+	int64_t next_update;            /* ... the next history row */
+	int64_t audit_id;               /* the last audit entry's */
+	char audit_hash[BULK_HASH_MAX];
+	int page_size;
+	char path[PATH_MAX];
+	char create[SIDE__MAX][BULK_MAX_SQL];
+	char index_sql[BULK_MAX_INDEXES][BULK_MAX_SQL];  /* of its tables */
+	size_t nindex;
+	struct bulk_trigger trig[BULK_MAX_TRIGGERS];
+	size_t ntrig;
+};
+
+/* The report a bulk load holds until its status is final (no UPDATE). */
+enum held_text {
+	HELD_TOKEN,
+	HELD_SERVICE,
+	HELD_AGENCY,
+	HELD_NOTES,
+	HELD_ADDRESS,
+	HELD_ADDRESS_ID,
+	HELD_ZIPCODE,
+	HELD_DESCRIPTION,
+	HELD__MAX
+};
+
+struct bulk_held {
+	int on;                         /* r is held, not yet written */
+	int64_t next_id;                /* the id the next report gets */
+	struct report r;
+	struct {
+		char *p;
+		size_t cap;
+	} text[HELD__MAX];
 };
 
 struct store_bulk {
@@ -171,6 +296,9 @@ struct store_bulk {
 	struct bulk_index idx[BULK_MAX_INDEXES];
 	size_t nidx;                    /* dropped, to be made again */
 	struct bulk_geo *geo;           /* the R*Tree built beside, or NULL */
+	struct bulk_side *side;         /* events and audit beside, or NULL */
+	int hold;                       /* reports held until final (held) */
+	struct bulk_held held;
 	int marked;                     /* BULK_MARK written at begin */
 	int no_journal;                 /* the loop runs with journal_mode OFF */
 	int rolled_back;                /* ... and a transaction rolled back */
@@ -201,7 +329,8 @@ settings_usual(struct store *s, int checkpoint)
 	if (run(s, "PRAGMA synchronous = FULL", "restoring synchronous") ||
 	    run(s, "PRAGMA threads = 0", "restoring the sorter's threads") ||
 	    run(s, "PRAGMA cache_size = " VECHE_STR(VECHE_SQLITE_CACHE_KIB_NEG),
-	    "restoring the page cache") || (checkpoint && run(s,
+	    "restoring the page cache") || run(s, "PRAGMA foreign_keys = ON",
+	    "restoring foreign keys") || (checkpoint && run(s,
 	    "PRAGMA wal_checkpoint(TRUNCATE)", "checkpoint")))
 		return -1;
 	snprintf(s->err, sizeof(s->err), "%s", why);
@@ -220,6 +349,8 @@ index_row(sqlite3_stmt *st, void *arg)
 	x = &b->idx[b->nidx];
 	n = snprintf(x->name, sizeof(x->name), "%s", sq_col_text(st, 0));
 	m = snprintf(x->sql, sizeof(x->sql), "%s", sq_col_text(st, 1));
+	snprintf(x->table, sizeof(x->table), "%s", sq_col_text(st, 2));
+	x->made = 0;
 	/* One that does not fit stays in place, maintained row by row. */
 	if (n > 0 && (size_t)n < sizeof(x->name) && m > 0 &&
 	    (size_t)m < sizeof(x->sql))
@@ -473,6 +604,629 @@ text_row(sqlite3_stmt *st, void *arg)
 	if (n <= 0 || n >= BULK_MAX_SQL)
 		create[0] = '\0';
 	return 0;
+}
+
+/* ---- The report held until its status is final ---- */
+
+/* Keep a copy of v in slot i of the held report; its copy or NULL. */
+static const char *
+held_keep(struct bulk_held *h, enum held_text i, const char *v, int *oom)
+{
+	size_t n;
+	char *p;
+
+	if (v == NULL)
+		return NULL;
+	n = strlen(v) + 1;
+	if (n > h->text[i].cap) {
+		if ((p = realloc(h->text[i].p, n)) == NULL) {
+			*oom = 1;
+			return NULL;
+		}
+		h->text[i].p = p;
+		h->text[i].cap = n;
+	}
+	memcpy(h->text[i].p, v, n);
+	return h->text[i].p;
+}
+
+static void
+held_free(struct bulk_held *h)
+{
+	size_t i;
+
+	for (i = 0; i < HELD__MAX; i++)
+		free(h->text[i].p);
+}
+
+int
+sq_bulk_flush(struct store *s)
+{
+	struct store_bulk *b = s->bulk;
+	int64_t id;
+
+	if (b == NULL || !b->held.on)
+		return 0;
+	b->held.on = 0;
+	if (sq_report_row_insert(s, &b->held.r, &id) == -1)
+		return -1;
+	/* The only writer: the ids handed out are the table's. */
+	if (id != b->held.r.id) {
+		snprintf(s->err, sizeof(s->err), "writing report: id %lld "
+		    "where %lld was handed out", (long long)id,
+		    (long long)b->held.r.id);
+		return -1;
+	}
+	return 0;
+}
+
+int
+sq_bulk_report_hold(struct store *s, const struct report *r, int64_t *id)
+{
+	struct store_bulk *b = s->bulk;
+	struct bulk_held *h = &b->held;
+	int oom = 0;
+
+	if (!b->hold)
+		return 1;
+	if (sq_bulk_flush(s) == -1)
+		return -1;
+	h->r = *r;
+	h->r.token = held_keep(h, HELD_TOKEN, r->token, &oom);
+	h->r.service_code = held_keep(h, HELD_SERVICE, r->service_code, &oom);
+	h->r.agency = held_keep(h, HELD_AGENCY, r->agency, &oom);
+	h->r.status_notes = held_keep(h, HELD_NOTES, r->status_notes, &oom);
+	h->r.address = held_keep(h, HELD_ADDRESS, r->address, &oom);
+	h->r.address_id = held_keep(h, HELD_ADDRESS_ID, r->address_id, &oom);
+	h->r.zipcode = held_keep(h, HELD_ZIPCODE, r->zipcode, &oom);
+	h->r.description = held_keep(h, HELD_DESCRIPTION, r->description,
+	    &oom);
+	/* sq_report_row_insert writes the row alone: not these. */
+	h->r.media = NULL;
+	h->r.nmedia = 0;
+	h->r.attrs = NULL;
+	h->r.nattrs = 0;
+	if (oom) {
+		snprintf(s->err, sizeof(s->err), "writing report: out of "
+		    "memory");
+		return -1;
+	}
+	h->r.id = *id = h->next_id++;
+	h->on = 1;
+	return 0;
+}
+
+int
+sq_bulk_report_status(struct store *s, int64_t id, int status,
+    const char *note, int64_t now)
+{
+	struct bulk_held *h = &s->bulk->held;
+	int oom = 0;
+
+	if (!h->on || h->r.id != id)
+		return 1;
+	/* What ST_REPORT_SET_STATUS does to the row. */
+	h->r.status = (enum report_status)status;
+	if (note != NULL)
+		h->r.status_notes = held_keep(h, HELD_NOTES, note, &oom);
+	h->r.updated = now;
+	if (oom) {
+		snprintf(s->err, sizeof(s->err), "changing report status: out "
+		    "of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- Events and audit entries beside ---- */
+
+static void
+side_batches_free(struct side_batch *b)
+{
+	struct side_batch *next;
+
+	for (; b != NULL; b = next) {
+		next = b->next;
+		free(b->buf);
+		free(b);
+	}
+}
+
+/* Room for n more bytes in the loader's batch; 0 or -1. */
+static int
+side_room(struct bulk_side *w, size_t n)
+{
+	struct side_batch *f = w->fill;
+	unsigned char *p;
+	size_t cap;
+
+	if (f == NULL) {
+		if ((f = calloc(1, sizeof(*f))) == NULL)
+			return -1;
+		w->fill = f;
+	}
+	if (f->len + n <= f->cap)
+		return 0;
+	cap = f->cap ? f->cap : SIDE_BATCH_BYTES + 4096;
+	while (cap < f->len + n)
+		cap *= 2;
+	if ((p = realloc(f->buf, cap)) == NULL)
+		return -1;
+	f->buf = p;
+	f->cap = cap;
+	return 0;
+}
+
+static void
+side_put(struct bulk_side *w, const void *v, size_t n)
+{
+	memcpy(w->fill->buf + w->fill->len, v, n);
+	w->fill->len += n;
+}
+
+/* A value: 'i' and 8 bytes; 'n'; or 't', 4 bytes of length, the bytes. */
+static void
+side_int(struct bulk_side *w, int64_t v)
+{
+	side_put(w, "i", 1);
+	side_put(w, &v, sizeof(v));
+}
+
+static void
+side_text(struct bulk_side *w, const char *v)
+{
+	uint32_t n;
+
+	if (v == NULL) {
+		side_put(w, "n", 1);
+		return;
+	}
+	n = (uint32_t)strlen(v);
+	side_put(w, "t", 1);
+	side_put(w, &n, sizeof(n));
+	side_put(w, v, n);
+}
+
+/* The bytes side_text takes for v. */
+static size_t
+side_len(const char *v)
+{
+	return 1 + sizeof(uint32_t) + (v != NULL ? strlen(v) : 0);
+}
+
+/*
+ * Hand the loader's batch to the thread once it is full (or the last);
+ * the loader waits while SIDE_QUEUE_MAX bytes are not written yet.
+ */
+static void
+side_hand(struct bulk_side *w, int last)
+{
+	struct side_batch *f = w->fill;
+
+	if (f == NULL || (!last && f->len < SIDE_BATCH_BYTES))
+		return;
+	w->fill = NULL;
+	pthread_mutex_lock(&w->mu);
+	while (!last && w->queued > SIDE_QUEUE_MAX && !w->failed)
+		pthread_cond_wait(&w->room, &w->mu);
+	/* A thread that failed takes no more: the load fails at its end. */
+	if (w->failed) {
+		pthread_mutex_unlock(&w->mu);
+		side_batches_free(f);
+		w->lost = 1;
+		return;
+	}
+	*w->tail = f;
+	w->tail = &f->next;
+	w->queued += f->len;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* A row's head (its table, its number of values) and room for n bytes. */
+static int
+side_row(struct store *s, struct bulk_side *w, enum side_table t, int ncols,
+    size_t n)
+{
+	unsigned char head[2] = { (unsigned char)t, (unsigned char)ncols };
+
+	if (w->lost || side_room(w, n + sizeof(head)) == -1) {
+		w->lost = 1;
+		snprintf(s->err, sizeof(s->err), "writing %s beside the load "
+		    "failed (out of memory, or its file could not be written)",
+		    side_names[t]);
+		return -1;
+	}
+	side_put(w, head, sizeof(head));
+	return 0;
+}
+
+int
+sq_bulk_event(struct store *s, const struct store_event *ev, int64_t *id)
+{
+	struct bulk_side *w = s->bulk->side;
+
+	if (w == NULL)
+		return 1;
+	if (side_row(s, w, SIDE_EVENTS, 8, 3 * 9 + side_len(ev->type) +
+	    side_len(ev->agency) + side_len(ev->detail) +
+	    side_len(ev->payload) + side_len(ev->key)) == -1)
+		return -1;
+	*id = w->next_event++;
+	side_int(w, *id);
+	side_text(w, ev->type);
+	side_int(w, ev->report_id);
+	side_text(w, ev->agency);
+	side_text(w, ev->detail);
+	side_text(w, ev->payload);
+	side_text(w, ev->key);
+	side_int(w, ev->created);
+	side_hand(w, 0);
+	return 0;
+}
+
+int
+sq_bulk_update(struct store *s, const struct report_update *u)
+{
+	struct bulk_side *w = s->bulk->side;
+
+	if (w == NULL)
+		return 1;
+	if (side_row(s, w, SIDE_UPDATES, 6, 4 * 9 +
+	    side_len(u->description) + side_len(u->media_url)) == -1)
+		return -1;
+	side_int(w, w->next_update++);
+	side_int(w, u->report_id);
+	side_int(w, (int64_t)u->status);
+	side_text(w, u->description);
+	side_text(w, u->media_url);
+	side_int(w, u->created);
+	side_hand(w, 0);
+	return 0;
+}
+
+int
+sq_bulk_audit_last(struct store *s, int64_t *id, char *hash, size_t len)
+{
+	struct bulk_side *w = s->bulk->side;
+
+	if (w == NULL)
+		return 1;
+	*id = w->audit_id;
+	snprintf(hash, len, "%s", w->audit_hash);
+	return 0;
+}
+
+int
+sq_bulk_audit(struct store *s, const struct store_audit *e)
+{
+	struct bulk_side *w = s->bulk->side;
+	const char *rid = e->request_id != NULL ? e->request_id : "";
+
+	if (w == NULL)
+		return 1;
+	if (side_row(s, w, SIDE_AUDIT, 12, 3 * 9 + side_len(e->actor_role) +
+	    side_len(e->actor_name) + side_len(e->action) +
+	    side_len(e->object) + side_len(e->before) + side_len(e->after) +
+	    side_len(e->prev) + side_len(e->hash) + side_len(rid)) == -1)
+		return -1;
+	side_int(w, e->id);
+	side_int(w, e->created);
+	side_text(w, e->actor_role);
+	side_int(w, e->actor_id);
+	side_text(w, e->actor_name);
+	side_text(w, e->action);
+	side_text(w, e->object);
+	side_text(w, e->before);
+	side_text(w, e->after);
+	side_text(w, e->prev);
+	side_text(w, e->hash);
+	side_text(w, rid);
+	w->audit_id = e->id;
+	snprintf(w->audit_hash, sizeof(w->audit_hash), "%s", e->hash);
+	side_hand(w, 0);
+	return 0;
+}
+
+/* One batch's rows into the side file, in one transaction; 0 or -1. */
+static int
+side_write(sqlite3 *db, sqlite3_stmt *const *put, const struct side_batch *b)
+{
+	const unsigned char *p = b->buf, *end = b->buf + b->len;
+	sqlite3_stmt *st;
+	int64_t v;
+	uint32_t n;
+	int i, ncols, ok = 0;
+
+	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	while (p < end && ok == 0) {
+		if (p[0] >= SIDE__MAX || p[1] > SIDE_MAX_COLS) {
+			ok = -1;
+			break;
+		}
+		st = put[p[0]];
+		ncols = p[1];
+		p += 2;
+		for (i = 1; i <= ncols; i++) {
+			if (*p == 'i') {
+				memcpy(&v, p + 1, sizeof(v));
+				sqlite3_bind_int64(st, i, v);
+				p += 1 + sizeof(v);
+			} else if (*p == 't') {
+				memcpy(&n, p + 1, sizeof(n));
+				sqlite3_bind_text(st, i, (const char *)p + 1 +
+				    sizeof(n), (int)n, SQLITE_STATIC);
+				p += 1 + sizeof(n) + n;
+			} else {
+				sqlite3_bind_null(st, i);
+				p++;
+			}
+		}
+		if (sqlite3_step(st) != SQLITE_DONE)
+			ok = -1;
+		sqlite3_reset(st);
+	}
+	if (sqlite3_exec(db, ok == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		ok = -1;
+	return ok;
+}
+
+/*
+ * The side thread: the batches handed over into its file as they come,
+ * then, once the load is over, the events' indexes made there.
+ */
+static void *
+side_main(void *arg)
+{
+	struct bulk_side *w = arg;
+	struct side_batch *list = NULL, *b;
+	sqlite3_stmt *put[SIDE__MAX] = { NULL };
+	sqlite3 *db = NULL;
+	size_t i;
+	int stop = 0, failed = 1;
+
+	if ((db = side_open(w->path, w->page_size)) == NULL ||
+	    sqlite3_exec(db, "PRAGMA threads = " VECHE_STR(
+	    VECHE_SEED_SORT_THREADS), NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	for (i = 0; i < SIDE__MAX; i++)
+		if (sqlite3_exec(db, w->create[i], NULL, NULL, NULL) !=
+		    SQLITE_OK || sqlite3_prepare_v2(db, side_put_sql[i], -1,
+		    &put[i], NULL) != SQLITE_OK)
+			goto out;
+	while (!stop) {
+		pthread_mutex_lock(&w->mu);
+		while (w->head == NULL && !w->stop)
+			pthread_cond_wait(&w->work, &w->mu);
+		list = w->head;
+		w->head = NULL;
+		w->tail = &w->head;
+		stop = w->stop;
+		pthread_mutex_unlock(&w->mu);
+		for (b = list; b != NULL; b = b->next) {
+			if (side_write(db, put, b) == -1)
+				goto out;
+			pthread_mutex_lock(&w->mu);
+			w->queued -= b->len;
+			pthread_cond_signal(&w->room);
+			pthread_mutex_unlock(&w->mu);
+		}
+		side_batches_free(list);
+		list = NULL;
+	}
+	for (i = 0; i < w->nindex; i++)
+		if (sqlite3_exec(db, w->index_sql[i], NULL, NULL, NULL) !=
+		    SQLITE_OK)
+			goto out;
+	failed = 0;
+out:
+	side_batches_free(list);
+	for (i = 0; i < SIDE__MAX; i++)
+		sqlite3_finalize(put[i]);
+	if (sqlite3_close(db) != SQLITE_OK)
+		failed = 1;
+	pthread_mutex_lock(&w->mu);
+	w->failed = failed;
+	pthread_cond_broadcast(&w->room);
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* 1 if table is written beside. */
+static int
+side_table(const char *table)
+{
+	size_t i;
+
+	for (i = 0; i < SIDE__MAX; i++)
+		if (strcmp(table, side_names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* A side table's trigger, remembered; -1 past what fits. */
+static int
+trigger_row(sqlite3_stmt *st, void *arg)
+{
+	struct bulk_side *w = arg;
+	struct bulk_trigger *t;
+	int n, m;
+
+	if (w->ntrig >= BULK_MAX_TRIGGERS)
+		return -1;
+	t = &w->trig[w->ntrig];
+	n = snprintf(t->name, sizeof(t->name), "%s", sq_col_text(st, 0));
+	m = snprintf(t->sql, sizeof(t->sql), "%s", sq_col_text(st, 1));
+	if (n <= 0 || (size_t)n >= sizeof(t->name) || m <= 0 ||
+	    (size_t)m >= sizeof(t->sql))
+		return -1;
+	w->ntrig++;
+	return 0;
+}
+
+/* A table's CREATE statement into create (BULK_MAX_SQL); 0 or -1. */
+static int
+table_sql(struct store *s, const char *table, char *create)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_BULK, BK_TABLE_SQL);
+
+	create[0] = '\0';
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	if (sq_rows(s, st, "reading a table's definition", text_row,
+	    create) != 0 || create[0] == '\0')
+		return -1;
+	return 0;
+}
+
+/*
+ * Start the side thread for a fresh load whose events make no delivery:
+ * its state, or NULL (events and audit entries on the loader's connection,
+ * as before).  The audit chain goes on in memory from the log's last entry.
+ */
+static struct bulk_side *
+side_start(struct store *s, struct store_bulk *b, const struct bulk_geo *g)
+{
+	struct bulk_side *w;
+	int64_t ok = 0;
+	size_t i;
+	int n;
+
+	if (sq_row(s, sq_stmt(s, STORE_MOD_BULK, BK_SIDE_OK), "reading the "
+	    "events", sq_int64_row, &ok) != 0 || !ok ||
+	    (w = calloc(1, sizeof(*w))) == NULL)
+		return NULL;
+	w->tail = &w->head;
+	w->next_event = w->next_update = 1;
+	w->page_size = g->page_size;
+	n = snprintf(w->path, sizeof(w->path), "%s-bulkside", g->db_path);
+	if (n <= 0 || (size_t)n >= sizeof(w->path) ||
+	    store_audit_last(s, &w->audit_id, w->audit_hash,
+	    sizeof(w->audit_hash)) == -1)
+		goto fail;
+	for (i = 0; i < SIDE__MAX; i++)
+		if (table_sql(s, side_names[i], w->create[i]) == -1)
+			goto fail;
+	/* Their indexes: made there, copied whole. */
+	for (i = 0; i < b->nidx; i++)
+		if (side_table(b->idx[i].table))
+			snprintf(w->index_sql[w->nindex++], BULK_MAX_SQL, "%s",
+			    b->idx[i].sql);
+	if (sq_rows(s, sq_stmt(s, STORE_MOD_BULK, BK_TRIGGERS), "reading "
+	    "triggers", trigger_row, w) != 0)
+		goto fail;
+	unlink(w->path);
+	if (pthread_mutex_init(&w->mu, NULL) != 0)
+		goto fail;
+	if (pthread_cond_init(&w->work, NULL) != 0)
+		goto fail_mu;
+	if (pthread_cond_init(&w->room, NULL) != 0)
+		goto fail_work;
+	if (pthread_create(&w->thread, NULL, side_main, w) == 0)
+		return w;
+	pthread_cond_destroy(&w->room);
+fail_work:
+	pthread_cond_destroy(&w->work);
+fail_mu:
+	pthread_mutex_destroy(&w->mu);
+fail:
+	free(w);
+	return NULL;
+}
+
+/* The last batch to the thread, which then makes the indexes. */
+static void
+side_stop(struct bulk_side *w)
+{
+	if (!w->lost)
+		side_hand(w, 1);
+	side_batches_free(w->fill);
+	w->fill = NULL;
+	pthread_mutex_lock(&w->mu);
+	w->stop = 1;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Wait for the thread stopped: 0 if its file is good. */
+static int
+side_finish(struct bulk_side *w)
+{
+	int failed;
+
+	pthread_join(w->thread, NULL);
+	side_batches_free(w->head);
+	failed = w->failed || w->lost;
+	pthread_cond_destroy(&w->room);
+	pthread_cond_destroy(&w->work);
+	pthread_mutex_destroy(&w->mu);
+	return failed ? -1 : 0;
+}
+
+/*
+ * The side file's tables into the database's, on the loader's connection,
+ * in one transaction: their indexes made first on the empty tables and
+ * their triggers dropped, so that SQLite copies the records of the tables
+ * and of their indexes whole; the triggers made again after.  0, or -1
+ * with s->err.
+ */
+static int
+side_copy_in(struct store *s, struct store_bulk *b, const struct bulk_side *w)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[256];
+	size_t i;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(s->db, "ATTACH ? AS side", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		sq_set_err(s, "attaching the events written beside");
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, w->path, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sq_set_err(s, "attaching the events written beside");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	if (run(s, "BEGIN", "copying the events written beside") == -1)
+		goto out;
+	for (i = 0; i < w->ntrig; i++) {
+		snprintf(sql, sizeof(sql), "DROP TRIGGER main.\"%s\"",
+		    w->trig[i].name);
+		if (run(s, sql, "dropping a trigger") == -1)
+			goto rollback;
+	}
+	for (i = 0; i < b->nidx; i++)
+		if (side_table(b->idx[i].table)) {
+			if (run(s, b->idx[i].sql, "making an index again") ==
+			    -1)
+				goto rollback;
+			b->idx[i].made = 1;
+		}
+	for (i = 0; i < SIDE__MAX; i++) {
+		snprintf(sql, sizeof(sql), "INSERT INTO main.\"%s\" SELECT * "
+		    "FROM side.\"%s\"", side_names[i], side_names[i]);
+		if (run(s, sql, "copying the rows written beside") == -1)
+			goto rollback;
+	}
+	for (i = 0; i < w->ntrig; i++)
+		if (run(s, w->trig[i].sql, "making a trigger again") == -1)
+			goto rollback;
+	if (run(s, "COMMIT", "copying the rows written beside") == 0) {
+		rc = 0;
+		goto out;
+	}
+rollback:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	for (i = 0; i < b->nidx; i++)
+		if (side_table(b->idx[i].table))
+			b->idx[i].made = 0;
+out:
+	sqlite3_exec(s->db, "DETACH side", NULL, NULL, NULL);
+	return rc;
 }
 
 /*
@@ -754,6 +1508,17 @@ store_bulk_begin(struct store *s, size_t n)
 	if (b->marked && journal_set(s, BK_JOURNAL_OFF, "off") == 0) {
 		b->no_journal = 1;
 		sqlite3_rollback_hook(s->db, on_rollback, b);
+		/*
+		 * The only writer: each report held until its status is final
+		 * (its other rows, written first, name it before it is there:
+		 * no foreign key checks), the events and the audit log beside.
+		 */
+		if (run(s, "PRAGMA foreign_keys = OFF", "bulk load settings") ==
+		    0) {
+			b->hold = 1;
+			b->held.next_id = b->last_id + 1;
+			b->side = side_start(s, b, b->geo);
+		}
 	}
 	s->defer_index = 1;
 	s->bulk = b;
@@ -807,6 +1572,23 @@ text_finish(struct store *s, struct bulk_text *t, int64_t last_id, int ok)
 	return rc;
 }
 
+/* The loaded reports' text keys, in a transaction of their own; 0 or -1. */
+static int
+keys_in(struct store *s, int64_t last_id)
+{
+	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_BULK, BK_SEARCH_KEYS);
+
+	if (store_begin(s) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, last_id);
+	if (sq_step_done(s, st, "keying report text") == -1 ||
+	    store_commit(s) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
 /* Delete the load's mark, synced, and checkpoint; 0 or -1. */
 static int
 unmark(struct store *s)
@@ -827,7 +1609,7 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 	struct bulk_text *text = NULL;
 	sqlite3_stmt *st;
 	size_t i;
-	int ok = 0, geo_done = 0, broken = 0;
+	int ok = 0, geo_done = 0, broken = 0, keyed = 0;
 
 	if (s->db == NULL)      /* PostgreSQL: sql_bulk_pg.c */
 		return sql_bulk_pg_end(s, b);
@@ -835,6 +1617,24 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 		return 0;
 	s->defer_index = 0;
 	s->bulk = NULL;
+	/* Still held: a report of a transaction never committed. */
+	b->held.on = 0;
+	/*
+	 * The rows written beside in, still without a journal; the search
+	 * keys first, while the side thread makes its indexes.
+	 */
+	if (b->side != NULL) {
+		side_stop(b->side);
+		if (!b->rolled_back && keys_in(s, b->last_id) == 0)
+			keyed = 1;
+		if (side_finish(b->side) == -1) {
+			snprintf(s->err, sizeof(s->err), "the events and audit "
+			    "entries written beside the load were lost");
+			broken = 1;
+		} else if (!keyed || side_copy_in(s, b, b->side) == -1)
+			broken = 1;
+		unlink(b->side->path);
+	}
 	/* WAL again: the helpers' connections read beside the loader's. */
 	if (b->no_journal) {
 		sqlite3_rollback_hook(s->db, NULL, NULL);
@@ -856,7 +1656,7 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 		goto rollback;
 	st = sq_stmt(s, STORE_MOD_BULK, BK_SEARCH_KEYS);
 	sqlite3_bind_int64(st, 1, b->last_id);
-	if (sq_step_done(s, st, "keying report text") == -1)
+	if (!keyed && sq_step_done(s, st, "keying report text") == -1)
 		goto rollback;
 	/* A fresh database: the text index beside the indexes made again. */
 	if (geo_done) {
@@ -869,7 +1669,8 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 	if (text == NULL && text_in_sql(s, b->last_id) == -1)
 		goto rollback;
 	for (i = 0; i < b->nidx; i++)
-		if (run(s, b->idx[i].sql, "making an index again") == -1)
+		if (!b->idx[i].made && run(s, b->idx[i].sql, "making an index "
+		    "again") == -1)
 			goto rollback;
 	if (store_commit(s) == -1)
 		goto rollback;
@@ -893,6 +1694,8 @@ out:
 	if (ok && b->marked && unmark(s) == -1)
 		ok = 0;
 	free(b->geo);
+	free(b->side);
+	held_free(&b->held);
 	free(b);
 	return ok ? 0 : -1;
 }

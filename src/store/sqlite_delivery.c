@@ -249,6 +249,9 @@ store_event_insert(struct store *s, const struct store_event *ev,
 		    "inside the transaction of its change");
 		return -1;
 	}
+	/* A bulk load's, beside it: no subscription, no mail (sqlite_bulk.c). */
+	if (s->bulk != NULL && (c = sq_bulk_event(s, ev, id)) != 1)
+		return c;
 	if ((st = ST(DS_EVENT_INSERT)) == NULL)
 		return -1;
 	sql_bind_text(st, 1, ev->type);

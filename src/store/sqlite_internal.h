@@ -241,6 +241,41 @@ void sq_text_drop(struct store *s, size_t keep);
 void sq_bulk_point(struct store *s, int64_t id, double lat, double lon);
 
 /*
+ * A fresh database's bulk load (s->bulk, sqlite_bulk.c) writes each report
+ * once, in its final status.  sq_bulk_report_hold keeps a copy of the row
+ * r (media and attributes aside) under the next id, *id, writing the one
+ * held before; sq_bulk_report_status changes the held row as
+ * ST_REPORT_SET_STATUS would; sq_bulk_flush writes it (store_commit calls
+ * it first).  sq_report_row_insert (sqlite_reports.c) writes a reports row
+ * alone.  The first two return 1 when the load does not hold that report
+ * (the caller writes as usual), else 0 or -1 with s->err.
+ */
+struct report;
+int sq_bulk_report_hold(struct store *s, const struct report *r,
+    int64_t *id);
+int sq_bulk_report_status(struct store *s, int64_t id, int status,
+    const char *note, int64_t now);
+int sq_bulk_flush(struct store *s);
+int sq_report_row_insert(struct store *s, const struct report *r,
+    int64_t *id);
+
+/*
+ * The events, audit entries and report history of a fresh database's bulk
+ * load, written beside it (sqlite_bulk.c) with the ids the tables would
+ * give: 1 when the load does not (the caller writes as usual), else 0 (*id
+ * the event's; the audit log's last entry from memory), or -1 with s->err.
+ */
+struct store_event;
+struct store_audit;
+struct report_update;
+int sq_bulk_event(struct store *s, const struct store_event *ev,
+    int64_t *id);
+int sq_bulk_update(struct store *s, const struct report_update *u);
+int sq_bulk_audit_last(struct store *s, int64_t *id, char *hash,
+    size_t len);
+int sq_bulk_audit(struct store *s, const struct store_audit *e);
+
+/*
  * Statement idx of subject m, prepared at open: NULL (with s->err) only for
  * an index outside the subject's table.  The connection owns it; whoever
  * steps it resets it (sq_step_done and sq_rows do).

@@ -599,13 +599,10 @@ report_index_text(struct store *s, const struct report *r, int64_t rid)
 	return text_put(s, key, d, r->address);
 }
 
-static int
-report_insert(struct store *s, const struct report *r, const struct contact *c,
-    int64_t *id)
+int
+sq_report_row_insert(struct store *s, const struct report *r, int64_t *id)
 {
 	struct sql_stmt *st = ss_stmt(s, STORE_MOD_REPORTS, ST_REPORT_INSERT);
-	int64_t rid;
-	size_t i;
 
 	sql_bind_text(st, 1, r->token);
 	sql_bind_text(st, 2, r->service_code);
@@ -624,7 +621,41 @@ report_insert(struct store *s, const struct report *r, const struct contact *c,
 	sql_bind_int64(st, 13, r->updated);
 	sql_bind_int64(st, 14, r->register_due);
 	sql_bind_int64(st, 15, r->expected);
-	if (ss_row(s, st, "writing report", ss_int64_row, &rid) != 0)
+	return ss_row(s, st, "writing report", ss_int64_row, id) != 0 ? -1 : 0;
+}
+
+/* A row of a report's history (a bulk load's beside it, sqlite_bulk.c). */
+static int
+update_insert(struct store *s, const struct report_update *u)
+{
+	struct sql_stmt *st;
+	int rc;
+
+	if (s->bulk != NULL && (rc = sq_bulk_update(s, u)) != 1)
+		return rc;
+	st = ss_stmt(s, STORE_MOD_REPORTS, ST_UPDATE_INSERT);
+	sql_bind_int64(st, 1, u->report_id);
+	sql_bind_int(st, 2, (int)u->status);
+	sql_bind_text(st, 3, u->description);
+	sql_bind_text(st, 4, u->media_url);
+	sql_bind_int64(st, 5, u->created);
+	return ss_done(s, st, "recording report history");
+}
+
+static int
+report_insert(struct store *s, const struct report *r, const struct contact *c,
+    int64_t *id)
+{
+	struct report_update u = { 0 };
+	struct sql_stmt *st;
+	int64_t rid;
+	size_t i;
+	int held = 1;
+
+	/* A bulk load may hold the row until its status is final. */
+	if (s->bulk != NULL && (held = sq_bulk_report_hold(s, r, &rid)) == -1)
+		return -1;
+	if (held == 1 && sq_report_row_insert(s, r, &rid) == -1)
 		return -1;
 	for (i = 0; i < r->nmedia; i++) {
 		st = ss_stmt(s, STORE_MOD_REPORTS, ST_REPORT_MEDIA_PUT);
@@ -670,13 +701,12 @@ report_insert(struct store *s, const struct report *r, const struct contact *c,
 	}
 	if (!s->defer_index && report_index_text(s, r, rid) == -1)
 		return -1;
-	st = ss_stmt(s, STORE_MOD_REPORTS, ST_UPDATE_INSERT);
-	sql_bind_int64(st, 1, rid);
-	sql_bind_int(st, 2, (int)r->status);
-	sql_bind_text(st, 3, r->status_notes);
-	sql_bind_text(st, 4, r->nmedia > 0 ? r->media[0] : NULL);
-	sql_bind_int64(st, 5, r->requested);
-	if (ss_done(s, st, "recording report history") == -1)
+	u.report_id = rid;
+	u.status = r->status;
+	u.description = r->status_notes;
+	u.media_url = r->nmedia > 0 ? r->media[0] : NULL;
+	u.created = r->requested;
+	if (update_insert(s, &u) == -1)
 		return -1;
 	*id = rid;
 	return 0;
@@ -705,22 +735,29 @@ set_status(struct store *s, int64_t id, enum report_status status,
     const char *note, int64_t now)
 {
 	struct sql_stmt *st = ss_stmt(s, STORE_MOD_REPORTS, ST_REPORT_SET_STATUS);
+	struct report_update u = { 0 };
+	int held = 1;
 
-	sql_bind_int(st, 1, (int)status);
-	sql_bind_text(st, 2, note);
-	sql_bind_int64(st, 3, now);
-	sql_bind_int64(st, 4, id);
-	if (ss_done(s, st, "changing report status") == -1)
+	/* A bulk load's held row takes the change before it is written. */
+	if (s->bulk != NULL && (held = sq_bulk_report_status(s, id, status,
+	    note, now)) == -1)
 		return -1;
-	if (sql_changes(s->conn) == 0)
-		return 1;
-	st = ss_stmt(s, STORE_MOD_REPORTS, ST_UPDATE_INSERT);
-	sql_bind_int64(st, 1, id);
-	sql_bind_int(st, 2, (int)status);
-	sql_bind_text(st, 3, note);
-	sql_bind_null(st, 4);
-	sql_bind_int64(st, 5, now);
-	return ss_done(s, st, "recording report history");
+	if (held == 1) {
+		sql_bind_int(st, 1, (int)status);
+		sql_bind_text(st, 2, note);
+		sql_bind_int64(st, 3, now);
+		sql_bind_int64(st, 4, id);
+		if (ss_done(s, st, "changing report status") == -1)
+			return -1;
+		if (sql_changes(s->conn) == 0)
+			return 1;
+	}
+	u.report_id = id;
+	u.status = status;
+	u.description = note;
+	u.media_url = NULL;
+	u.created = now;
+	return update_insert(s, &u);
 }
 
 int

@@ -627,6 +627,8 @@ store_audit_last(struct store *s, int64_t *id, char *hash, size_t hashlen)
 
 	*id = 0;
 	hash[0] = '\0';
+	if (s->bulk != NULL && sq_bulk_audit_last(s, id, hash, hashlen) == 0)
+		return 0;
 	/* An append (a chainer on PostgreSQL) reads the last entry in its
 	 * transaction: queue first. */
 	if (sql_in_transaction(s->conn) &&
@@ -641,7 +643,11 @@ int
 store_audit_insert(struct store *s, const struct store_audit *e)
 {
 	struct sql_stmt *st;
+	int rc;
 
+	/* A bulk load's, beside it (sqlite_bulk.c). */
+	if (s->bulk != NULL && (rc = sq_bulk_audit(s, e)) != 1)
+		return rc;
 	if ((st = ST(W_AUDIT_INSERT)) == NULL)
 		return -1;
 	sql_bind_int64(st, 1, e->id);

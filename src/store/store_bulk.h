@@ -23,7 +23,17 @@
  *     OFF: each page written once, no WAL to copy back), marked by the
  *     setting bulk_load_unfinished, committed and synced at begin;
  *     store_bulk_end puts WAL back for its own work and deletes the mark
- *     last, once the file is whole and synced.
+ *     last, once the file is whole and synced;
+ *   - in that loop, the only writer, each report's row is held until its
+ *     status is final and written once (no UPDATE per status change; no
+ *     foreign key checks, its other rows coming first), and, when no event
+ *     is there yet and none makes a delivery (no subscription, no mail),
+ *     the events, the audit entries (the chain going on in memory) and the
+ *     reports' history are written by a thread into a file of its own
+ *     (DB-bulkside) under the ids the tables would give, their indexes made
+ *     there, and copied in whole at the end (SQLite's transfer of
+ *     records), the search keys made meanwhile.  A failure of that thread
+ *     fails the load (its rows exist nowhere else).
  * Everything else (rows, history, audit, outbox) is written as usual, by
  * the usual functions, in the caller's transactions (store_begin/commit).
  * store_bulk_end puts synchronous=FULL and the usual cache back, and

@@ -85,6 +85,23 @@ class SeedChecks:
             "SELECT count(*) FROM (%s) d JOIN report_search_keys k "
             "ON k.key = d.id" % TEXT_ROWS), n)
 
+    def test_status_is_the_last_history_entry(self):
+        # A fresh load writes each report once, in its final status, and
+        # its history, events and audit entries beside: the report says
+        # what its last history entry says, and the ids run on unbroken.
+        self.assertEqual(self.value(
+            "SELECT count(*) FROM reports r JOIN report_updates u ON u.id = "
+            "(SELECT max(id) FROM report_updates WHERE report = r.id) "
+            "WHERE u.status != r.status OR u.created != r.updated OR "
+            "coalesce(u.description, '') != coalesce(r.status_notes, '')"),
+            0)
+        self.assertGreater(self.value(
+            "SELECT count(*) FROM reports WHERE status != 0"), 0)
+        for table in ("reports", "report_updates", "events", "audit_log"):
+            self.assertEqual(self.value(
+                "SELECT max(id) - min(id) + 1 - count(*) FROM %s" % table),
+                0, table)
+
     @sqlite_only("the file's integrity and R*Tree checks, and the side "
                  "files a fresh load builds its indexes in")
     def test_file_whole_and_side_files_gone(self):
@@ -93,7 +110,7 @@ class SeedChecks:
         # files of their own and copied in: the tree is whole, the files
         # gone.
         self.assertEqual(self.value("SELECT rtreecheck('report_geo')"), "ok")
-        for side in ("-bulkgeo", "-bulktext"):
+        for side in ("-bulkgeo", "-bulktext", "-bulkside"):
             self.assertFalse(os.path.exists(self.server.db + side))
         # A fresh load's loop ran without a journal, marked by a setting
         # until the end: the mark is gone, the file in WAL again.

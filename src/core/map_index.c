@@ -165,6 +165,7 @@ struct loc {
 	uint32_t bucket;
 	uint32_t idx;
 	uint32_t ver;
+	int64_t updated;                /* the row's, as last read */
 };
 
 struct map_index {
@@ -444,6 +445,7 @@ reserve(struct map_index *m, int64_t id)
 	for (i = m->cap; i < cap; i++) {
 		l[i].bucket = NO_BUCKET;
 		l[i].ver = 0;
+		l[i].updated = 0;
 	}
 	m->locs = l;
 	m->cap = cap;
@@ -1001,6 +1003,7 @@ on_point(const struct report_point *rp, void *arg)
 		return -1;
 	/* Whatever changed, a rendered item of it is old now. */
 	m->locs[rp->id].ver++;
+	m->locs[rp->id].updated = rp->updated;
 	if (rp->id > m->max_id)
 		m->max_id = rp->id;
 	if (rp->updated > m->max_updated)
@@ -2074,16 +2077,21 @@ map_index_page(struct map_index *m, struct store *s,
 
 int
 map_index_versions(struct map_index *m, struct store *s, const int64_t *ids,
-    size_t n, uint32_t *vers)
+    size_t n, uint32_t *vers, int64_t *updated)
 {
 	size_t i;
 
 	if (s != NULL && catch_up(m, s, clock_now()) == -1)
 		return -1;
 	pthread_rwlock_rdlock(&m->lock);
-	for (i = 0; i < n; i++)
-		vers[i] = ids[i] >= 0 && (size_t)ids[i] < m->cap ?
-		    m->locs[ids[i]].ver : 0;
+	for (i = 0; i < n; i++) {
+		const struct loc *l = ids[i] >= 0 && (size_t)ids[i] < m->cap ?
+		    &m->locs[ids[i]] : NULL;
+
+		vers[i] = l != NULL ? l->ver : 0;
+		if (updated != NULL)
+			updated[i] = l != NULL ? l->updated : 0;
+	}
 	pthread_rwlock_unlock(&m->lock);
 	return 0;
 }

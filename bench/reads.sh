@@ -20,6 +20,13 @@
 # database once per connection that maps it; Pss shares it out).
 # The service suggestions are not trained at start (--suggest-hours 0):
 # at a million reports that is minutes of CPU in the middle of the runs.
+# BENCH_REQLOG=1 also logs each request (--log-format json: a line per
+# request, a few µs more CPU each) and prints the server's own time per
+# request (from its URI to its last byte handed to the kernel) for each
+# run: p50 / p99 / p99.9 / max.  wrk's p99 is not that: wrk 4 adds, for
+# each response slower than the run's mean time between a connection's
+# requests, samples at that latency less one, two ... such intervals
+# (coordinated omission), so a few stalls of 100 ms make its p99.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -33,6 +40,8 @@ NPORT=$((VPORT + 1))
 OUT=bench/out/reads
 DB=${BENCH_DB:?BENCH_DB: a copy of a seeded database}
 VECHE=${VECHE:-./build/veche}
+REQLOG=
+[ "${BENCH_REQLOG:-0}" = 0 ] || REQLOG="--log-format json"
 # The demo city's box: min_long min_lat max_long max_lat.
 BOX="39.75 57.56 40.02 57.70"
 
@@ -50,8 +59,24 @@ trap cleanup EXIT INT TERM
 # it.  The first area read fills the map's index (about a second at a
 # million reports): not part of the runs.
 start_veche() {
-	serve "$1" "$2" --no-cache --suggest-hours 0
+	# shellcheck disable=SC2086
+	serve "$1" "$2" --no-cache --suggest-hours 0 $REQLOG
 	curl -sf "$V$BBOX" > /dev/null
+}
+
+# server_times FROM: the request log's durations after line FROM of
+# veche.log, "p50/p99/p99.9/max µs" ("" without BENCH_REQLOG).
+server_times() {
+	[ -n "$REQLOG" ] || return 0
+	tail -n +"$1" "$OUT/veche.log" |
+	    sed -n 's/.*"duration_us":\([0-9]*\).*/\1/p' | sort -n |
+	    awk '{ d[NR] = $1 } END { if (NR) printf "%d/%d/%d/%d µs",
+		d[int(NR * 0.5) + 1], d[int(NR * 0.99) + 1],
+		d[int(NR * 0.999) + 1], d[NR] }'
+}
+
+log_lines() {
+	[ -n "$REQLOG" ] && wc -l < "$OUT/veche.log" || echo 0
 }
 
 # cpu: the server's CPU time so far, in clock ticks.
@@ -62,11 +87,12 @@ cpu() {
 # measure NAME CONNS URL [script args]: run_wrk's line, the server's CPU
 # microseconds per request appended.
 measure() {
+	l0=$(log_lines)
 	c0=$(cpu)
 	line=$(run_wrk "$@")
 	c1=$(cpu)
 	n=$(awk '/requests in/ { print $1 }' "$OUT/$1.wrk")
-	echo "$line|$(( (c1 - c0) * 1000000 / $(getconf CLK_TCK) / (n + 1) ))"
+	echo "$line|$(( (c1 - c0) * 1000000 / $(getconf CLK_TCK) / (n + 1) ))|$(server_times $((l0 + 1)))"
 }
 
 # memory_of: resident memory of the server, MB: VmRSS (anonymous + file)
@@ -130,16 +156,17 @@ echo "bench: load after: $(uptime)"
 cat "$OUT/results.txt"
 
 awk -F'|' -v conns="$CONNS" -v tests="$tests" '
-	{ rps[$1] = $2; p50[$1] = $3; p99[$1] = $4; err[$1] = $5; cpu[$1] = $6 }
+	{ rps[$1] = $2; p50[$1] = $3; p99[$1] = $4; err[$1] = $5; cpu[$1] = $6
+	  srv[$1] = $7 }
 	END {
-		print "| test | connections | requests/s | p50 | p99 | non-2xx | server CPU per request |"
-		print "|---|---:|---:|---:|---:|---:|---:|"
+		print "| test | connections | requests/s | p50 | p99 | non-2xx | server CPU per request | server time p50/p99/p99.9/max |"
+		print "|---|---:|---:|---:|---:|---:|---:|---:|"
 		n = split(tests, t, " ")
 		for (i = 1; i <= n; i++)
-			printf "| %s | %s | %s | %s | %s | %s | %s |\n", t[i],
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", t[i],
 			    t[i] ~ /alone/ ? 1 : conns, rps[t[i]], p50[t[i]],
 			    p99[t[i]], err[t[i]],
-			    cpu[t[i]] == "" ? "" : cpu[t[i]] " µs"
+			    cpu[t[i]] == "" ? "" : cpu[t[i]] " µs", srv[t[i]]
 		printf "\nveche/nginx: bbox %.2f, updated_after %.2f, rss %.2f\n",
 		    rps["bbox"] / rps["nginx_bbox"],
 		    rps["updated"] / rps["nginx_updated"],

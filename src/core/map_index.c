@@ -165,6 +165,7 @@ struct loc {
 	uint32_t bucket;
 	uint32_t idx;
 	uint32_t ver;
+	int64_t updated;                /* the row's, as last read */
 };
 
 struct map_index {
@@ -444,6 +445,7 @@ reserve(struct map_index *m, int64_t id)
 	for (i = m->cap; i < cap; i++) {
 		l[i].bucket = NO_BUCKET;
 		l[i].ver = 0;
+		l[i].updated = 0;
 	}
 	m->locs = l;
 	m->cap = cap;
@@ -1001,6 +1003,7 @@ on_point(const struct report_point *rp, void *arg)
 		return -1;
 	/* Whatever changed, a rendered item of it is old now. */
 	m->locs[rp->id].ver++;
+	m->locs[rp->id].updated = rp->updated;
 	if (rp->id > m->max_id)
 		m->max_id = rp->id;
 	if (rp->updated > m->max_updated)
@@ -1060,10 +1063,13 @@ index_bytes(const struct map_index *m, size_t *reports, size_t *marks)
 
 /*
  * Read what changed in the store since the last call, and hint the
- * buckets for the hour of now (0: no hints).
+ * buckets for the hour of now (0: no hints); with windows, move the
+ * periods' sums to now too (the map's views).  Lists leave the sums
+ * where they are: moving them takes the write lock each second, and
+ * every reader waits for it (issue 11, Open311 area reads' p99).
  */
 static int
-catch_up(struct map_index *m, struct store *s, int64_t now)
+catch_up(struct map_index *m, struct store *s, int64_t now, int windows)
 {
 	int64_t since, clk, hint_at = now > 0 ? now - now % HINT_SPAN : 0;
 	int64_t win_at;
@@ -1079,7 +1085,8 @@ catch_up(struct map_index *m, struct store *s, int64_t now)
 	 * windows, unless the clock went back further than threads read it
 	 * apart: a view of a second they left is counted as before. */
 	win_at = atomic_load(&m->win_at);
-	win_at = now > win_at || now < win_at - WIN_SKEW ? now : 0;
+	win_at = windows && (now > win_at || now < win_at - WIN_SKEW) ? now :
+	    0;
 	if (!changed && hint_at <= atomic_load(&m->hint_at) && win_at == 0)
 		return 0;
 	pthread_rwlock_wrlock(&m->lock);
@@ -1868,7 +1875,7 @@ map_index_view(struct map_index *m, struct store *s,
 	    q->max_lon, zoom, &field) == -1)
 		return -1;
 	grid_of(q->min_lat, q->min_lon, q->max_lat, q->max_lon, zoom, &g);
-	if (catch_up(m, s, q->end) == -1)
+	if (catch_up(m, s, q->end, 1) == -1)
 		return -1;
 	t.f = &f;
 	t.g = &g;
@@ -2034,7 +2041,7 @@ map_index_page(struct map_index *m, struct store *s,
 		return 1;
 	/* The hour's hints find each bucket's period (the map's periods and
 	 * the Open311 default window both end now). */
-	if (catch_up(m, s, clock_now()) == -1)
+	if (catch_up(m, s, clock_now(), 0) == -1)
 		return -1;
 	memset(&k, 0, sizeof(k));
 	if ((*ids = calloc(q->limit, sizeof(**ids))) == NULL)
@@ -2074,16 +2081,21 @@ map_index_page(struct map_index *m, struct store *s,
 
 int
 map_index_versions(struct map_index *m, struct store *s, const int64_t *ids,
-    size_t n, uint32_t *vers)
+    size_t n, uint32_t *vers, int64_t *updated)
 {
 	size_t i;
 
-	if (s != NULL && catch_up(m, s, clock_now()) == -1)
+	if (s != NULL && catch_up(m, s, clock_now(), 0) == -1)
 		return -1;
 	pthread_rwlock_rdlock(&m->lock);
-	for (i = 0; i < n; i++)
-		vers[i] = ids[i] >= 0 && (size_t)ids[i] < m->cap ?
-		    m->locs[ids[i]].ver : 0;
+	for (i = 0; i < n; i++) {
+		const struct loc *l = ids[i] >= 0 && (size_t)ids[i] < m->cap ?
+		    &m->locs[ids[i]] : NULL;
+
+		vers[i] = l != NULL ? l->ver : 0;
+		if (updated != NULL)
+			updated[i] = l != NULL ? l->updated : 0;
+	}
 	pthread_rwlock_unlock(&m->lock);
 	return 0;
 }

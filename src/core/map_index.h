@@ -100,9 +100,11 @@ int map_index_page(struct map_index *m, struct store *s,
  * it): it grows each time the index reads a report's row again (a change
  * it caught up with), so what was rendered from a row at version v is
  * current while the version is v (api/list_items.h).  0: a report the
- * index has not read.  vers holds n.  Returns 0, or -1 (store error).
+ * index has not read.  vers holds n; so does updated, unless NULL: each
+ * report's time of change as the index last read it (0 with version 0).
+ * Returns 0, or -1 (store error).
  */
 int map_index_versions(struct map_index *m, struct store *s,
-    const int64_t *ids, size_t n, uint32_t *vers);
+    const int64_t *ids, size_t n, uint32_t *vers, int64_t *updated);
 
 #endif

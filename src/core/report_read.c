@@ -102,7 +102,7 @@ report_page_area(struct map_index *m, struct store *s,
 		*n = 0;
 		return -1;
 	}
-	map_index_versions(m, NULL, *ids, *n, *vers);
+	map_index_versions(m, NULL, *ids, *n, *vers, NULL);
 	return 0;
 }
 
@@ -121,55 +121,129 @@ newest(const struct report_query *q)
 	    q->limit <= VECHE_MAP_PAGE_MAX;
 }
 
+/*
+ * A poll's page (q->updated_after) when at least offset + limit reports
+ * of the window were requested since the instant, each changed since as
+ * the map's index last read it: they are the window's newest, so the
+ * page is the last limit of them.  The walk reads the time index alone
+ * (ids, no rows); the times of change come from the index, read after
+ * the ids as the versions are.  ids and vers hold offset + limit.
+ * Returns 0 with the page in ids, vers and *n; 1 when one of them was
+ * not changed since (the clock went back: ask the store); 2 when fewer
+ * were requested since; -1.
+ */
+static int
+requested_since(struct map_index *m, struct store *s,
+    const struct report_query *q, int64_t *ids, uint32_t *vers, size_t *n)
+{
+	size_t want = q->offset + q->limit, i;
+	int64_t from = q->start ? q->start : INT64_MIN, *upd;
+	int rc = 2;
+
+	*n = 0;
+	/* Times are whole seconds: after the instant is from its next. */
+	if (from <= q->updated_after)
+		from = q->updated_after + 1;
+	if ((upd = malloc(want * sizeof(*upd))) == NULL)
+		return -1;
+	if (store_report_newest(s, INT64_MIN, from, q->end ? q->end :
+	    INT64_MAX, 0, want, ids, n) == -1)
+		rc = -1;
+	else if (*n == want) {
+		if (map_index_versions(m, s, ids, want, vers, upd) == -1)
+			rc = -1;
+		else {
+			for (i = 0; i < want && vers[i] != 0 &&
+			    upd[i] > q->updated_after; i++)
+				;
+			rc = i == want ? 0 : 1;
+		}
+	}
+	free(upd);
+	if (rc != 0) {
+		*n = 0;
+		return rc;
+	}
+	memmove(ids, ids + q->offset, q->limit * sizeof(*ids));
+	memmove(vers, vers + q->offset, q->limit * sizeof(*vers));
+	*n = q->limit;
+	return 0;
+}
+
+/*
+ * The page of a poll, as report_page_newest says; ids and vers hold
+ * offset + limit when that is at most VECHE_MAP_PAGE_MAX, else limit.
+ * *versions: whether vers was filled too.
+ */
+static int
+poll_page(struct map_index *m, struct store *s,
+    const struct report_query *q, int64_t *ids, uint32_t *vers, size_t *n,
+    int *versions)
+{
+	int64_t start = q->start ? q->start : INT64_MIN;
+	int64_t end = q->end ? q->end : INT64_MAX;
+	int rc = 1;
+
+	/*
+	 * When a whole page was requested and changed after the instant, no
+	 * report requested before it is newer: that is the page (a report
+	 * is changed after its request, unless the clock went back, hence
+	 * the test of the change too).  When fewer were requested since
+	 * and few changed, their page comes from the changes' index.
+	 */
+	*versions = 0;
+	if (q->updated_after < INT64_MAX &&
+	    q->offset <= VECHE_MAP_PAGE_MAX - q->limit &&
+	    (rc = requested_since(m, s, q, ids, vers, n)) != 1) {
+		*versions = rc == 0;
+		return rc == 2 ? store_report_changed(s, q->updated_after,
+		    start, end, q->offset, q->limit, ids, n) : rc;
+	}
+	if (store_report_newest(s, q->updated_after, start, end, q->offset,
+	    q->limit, ids, n) == -1)
+		return -1;
+	return *n < q->limit ? store_report_changed(s, q->updated_after,
+	    start, end, q->offset, q->limit, ids, n) : 0;
+}
+
 int
 report_page_newest(struct map_index *m, struct store *s,
     const struct report_query *q, int64_t **ids, uint32_t **vers, size_t *n)
 {
+	size_t cap = q->limit;
+	int rc, versions = 0;
+
 	*ids = NULL;
 	*vers = NULL;
 	*n = 0;
 	if (!newest(q))
 		return 1;
-	if ((*ids = malloc(q->limit * sizeof(**ids))) == NULL ||
-	    (*vers = malloc(q->limit * sizeof(**vers))) == NULL)
-		goto fail;
+	if (q->updated_after != 0 && q->offset <= VECHE_MAP_PAGE_MAX - q->limit)
+		cap = q->offset + q->limit;
+	if ((*ids = malloc(cap * sizeof(**ids))) == NULL ||
+	    (*vers = malloc(cap * sizeof(**vers))) == NULL)
+		rc = -1;
+	else if (q->updated_after != 0)
+		rc = poll_page(m, s, q, *ids, *vers, n, &versions);
+	else
+		rc = store_report_newest(s, INT64_MIN, q->start ? q->start :
+		    INT64_MIN, q->end ? q->end : INT64_MAX, q->offset,
+		    q->limit, *ids, n);
 	/*
-	 * When a whole page was requested and changed after the instant, no
-	 * report requested before it is newer: that is the page (a report
-	 * is changed after its request, unless the clock went back, hence
-	 * the test of the change too).  The versions are read after the
-	 * ids, so an item is never older than the row the ids were chosen
-	 * by.
+	 * The versions are read after the ids, so an item is never older
+	 * than the row the ids were chosen by (requested_since read them).
 	 */
-	if (store_report_newest(s, q->updated_after ? q->updated_after :
-	    INT64_MIN, q->start ? q->start : INT64_MIN, q->end ? q->end :
-	    INT64_MAX, q->offset, q->limit, *ids, n) == -1)
-		goto fail;
-	if (q->updated_after != 0 && *n < q->limit) {
+	if (rc == 0 && *n > 0 && !versions &&
+	    map_index_versions(m, s, *ids, *n, *vers, NULL) == -1)
+		rc = -1;
+	if (rc != 0 || *n == 0) {
 		free(*ids);
 		free(*vers);
 		*ids = NULL;
 		*vers = NULL;
 		*n = 0;
-		return 1;
 	}
-	if (*n == 0) {
-		free(*ids);
-		free(*vers);
-		*ids = NULL;
-		*vers = NULL;
-		return 0;
-	}
-	if (map_index_versions(m, s, *ids, *n, *vers) == -1)
-		goto fail;
-	return 0;
-fail:
-	free(*ids);
-	free(*vers);
-	*ids = NULL;
-	*vers = NULL;
-	*n = 0;
-	return -1;
+	return rc;
 }
 
 int

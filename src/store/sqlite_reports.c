@@ -69,6 +69,7 @@ enum {
 	ST_SEARCH_KEY_GAP,
 	ST_NEWEST_IDS,
 	ST_WINDOW_IDS,
+	ST_CHANGED_IDS,
 	ST_REPORT_PAGE,
 	ST__MAX
 };
@@ -146,6 +147,11 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_WINDOW_IDS] = "SELECT id FROM reports INDEXED BY reports_requested "
 	    "WHERE requested >= ?1 AND requested <= ?2 "
 	    "ORDER BY requested DESC, id DESC LIMIT ?3 OFFSET ?4",
+	/* A page of those changed after ?1 (store_report_changed): judged
+	 * and ordered from reports_updated alone, no row read. */
+	[ST_CHANGED_IDS] = "SELECT id FROM reports INDEXED BY reports_updated "
+	    "WHERE updated > ?1 AND requested >= ?2 AND requested <= ?3 "
+	    "ORDER BY requested DESC, id DESC LIMIT ?4 OFFSET ?5",
 	/* SQLite reads a page's rows by key, one by one; never stepped. */
 	[ST_REPORT_PAGE] = "SELECT ?1",
 };
@@ -219,6 +225,9 @@ static const char *const stmt_pg[ST__MAX] = {
 	[ST_WINDOW_IDS] = "SELECT id FROM reports WHERE "
 	    "requested >= ?1 AND requested <= ?2 "
 	    "ORDER BY requested DESC, id DESC LIMIT ?3 OFFSET ?4",
+	[ST_CHANGED_IDS] = "SELECT id FROM reports WHERE updated > ?1 AND "
+	    "requested >= ?2 AND requested <= ?3 "
+	    "ORDER BY requested DESC, id DESC LIMIT ?4 OFFSET ?5",
 	/*
 	 * A page of ids ('{1,2,3}') in one round trip and one snapshot, in
 	 * the page's order (store_report_rows): an id twice is a row twice,
@@ -1454,6 +1463,28 @@ store_report_newest(struct store *s, int64_t after, int64_t start,
 	sql_bind_int64(st, i++, (int64_t)limit);
 	sql_bind_int64(st, i, (int64_t)offset);
 	return ss_rows(s, st, "reading the newest reports", ss_ids_row, &r) ==
+	    -1 ? -1 : 0;
+}
+
+int
+store_report_changed(struct store *s, int64_t after, int64_t start,
+    int64_t end, size_t offset, size_t limit, int64_t *ids, size_t *n)
+{
+	struct sql_stmt *st;
+	struct sq_ids r = { ids, limit, n };
+	int rc;
+
+	*n = 0;
+	if ((rc = few_changed_after(s, after)) != 1)
+		return rc == 0 ? 1 : -1;
+	if ((st = ss_stmt(s, STORE_MOD_REPORTS, ST_CHANGED_IDS)) == NULL)
+		return -1;
+	sql_bind_int64(st, 1, after);
+	sql_bind_int64(st, 2, start);
+	sql_bind_int64(st, 3, end);
+	sql_bind_int64(st, 4, (int64_t)limit);
+	sql_bind_int64(st, 5, (int64_t)offset);
+	return ss_rows(s, st, "reading the changed reports", ss_ids_row, &r) ==
 	    -1 ? -1 : 0;
 }
 

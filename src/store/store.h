@@ -325,6 +325,17 @@ int store_report_query(struct store *s, const struct report_query *q,
  */
 int store_report_newest(struct store *s, int64_t after, int64_t start,
     int64_t end, size_t offset, size_t limit, int64_t *ids, size_t *n);
+/*
+ * The ids of the reports changed after `after` and requested from start
+ * to end, newest first (time of request, then id), from offset, at most
+ * limit into ids, their number in *n, when fewer than a few thousand
+ * changed since: judged and ordered from the changes' time index alone,
+ * no row read (issue 11: an updated_after poll of the last hours).
+ * Returns 0, 1 when more changed (nothing read: ask store_report_query),
+ * or -1.
+ */
+int store_report_changed(struct store *s, int64_t after, int64_t start,
+    int64_t end, size_t offset, size_t limit, int64_t *ids, size_t *n);
 
 int store_report_rows(struct store *s, const int64_t *ids, size_t n,
     int (*fn)(const struct report *, void *), void *arg);

@@ -336,6 +336,34 @@ class TestAreaReads(ServerTestCase):
         self.assertIn(notes, [o["status_notes"] for o in items
                               if int(o["service_request_id"]) == rid])
 
+    def test_a_poll_after_the_clock_went_back(self):
+        """A report requested after a poll's instant but changed with the
+        clock set back before it is not in that poll, nor in its pages
+        (issue 11: a poll's page is taken from the time index when a
+        whole page was requested since; the change's time is checked)."""
+        fresh = [rid for rid, r in self.reports.items()
+                 if r["batch"] == 2 and r["n"] not in WALKS]
+        rid = fresh[-2]
+        requested = self.reports[rid]["requested"]
+        now = self.server.now()
+        self.server.set_clock(requested - 3600)
+        try:
+            self._act(rid, "register")
+        finally:
+            self.server.set_clock(now + 1)
+        self.reports[rid]["updated"] = epoch(self.by_id(rid)[
+            "updated_datetime"])
+        self.assertLess(self.reports[rid]["updated"], requested - 1800)
+        t = requested - 1800
+        want = self.expected(updated_after=t)
+        self.assertNotIn(rid, want)
+        self.assertGreaterEqual(len(want), 3)
+        for size in (1, 2, 50):
+            with self.subTest(page_size=size):
+                self.assert_pages({"updated_after": w3c(t)}, want, size)
+        self.assertIn(rid, self.ids({"updated_after": w3c(
+            self.reports[rid]["updated"] - 1), "page_size": "100"}))
+
     def test_updated_after_polling(self):
         instants = sorted({r["updated"] for r in self.reports.values()})
         polls = [instants[0] - 1, instants[len(instants) // 2],

@@ -5008,6 +5008,28 @@ reports(enum sql_engine engine)
 		    INT64_MAX, 2, 1, got, &ngot), 0);
 		assert_int_equal(ngot, 1);
 		assert_int_equal(got[0], 1);
+		/* Those changed after an instant, by the changes' index
+		 * (store_report_changed): newest requested first, then id. */
+		assert_int_equal(store_report_changed(s, 1781506860, INT64_MIN,
+		    INT64_MAX, 0, 4, got, &ngot), 0);
+		assert_int_equal(ngot, 2);
+		assert_int_equal(got[0], 2);
+		assert_int_equal(got[1], 1);
+		assert_int_equal(store_report_changed(s, 1781506860, INT64_MIN,
+		    INT64_MAX, 1, 1, got, &ngot), 0);
+		assert_int_equal(ngot, 1);
+		assert_int_equal(got[0], 1);
+		assert_int_equal(store_report_changed(s, 1781506859, INT64_MIN,
+		    INT64_MAX, 0, 4, got, &ngot), 0);
+		assert_int_equal(ngot, 3);
+		assert_int_equal(got[0], 3);
+		assert_int_equal(store_report_changed(s, 1781506859, 1781506801,
+		    INT64_MAX, 0, 4, got, &ngot), 0);
+		assert_int_equal(ngot, 1);
+		assert_int_equal(got[0], 3);
+		assert_int_equal(store_report_changed(s, 1781506920, INT64_MIN,
+		    INT64_MAX, 0, 4, got, &ngot), 0);
+		assert_int_equal(ngot, 0);
 	}
 
 	/* Lists: each filter, the orders, a page. */

@@ -116,6 +116,13 @@ struct bucket {
 	uint32_t win_lo[WINDOWS], win_hi;
 	int win_ok;
 	int stale;
+	/*
+	 * Which of its 16 cells hold a report on their rim (rim_of), four
+	 * bits a cell, kept with the windows (of every report, not only the
+	 * windows'): a cell without one on a side is a unit narrower there.
+	 */
+	uint64_t rim;
+	unsigned brim;                  /* the same for the bucket's sides */
 	struct point *pts;
 	uint8_t *subs;                  /* sub_of each report, in the windows */
 	struct wsum *win;
@@ -138,6 +145,7 @@ struct parent {
 	int64_t last_t, last_id;        /* the newest of its buckets' windows */
 	uint32_t first, n;              /* its buckets: the level's kids[] */
 	int ok;
+	unsigned rim;                   /* RIM_* of its buckets on its sides */
 	struct wsum sum[WINDOWS];
 	struct wstat st[WINDOWS];
 };
@@ -728,6 +736,46 @@ wsum_merge(struct wsum *w, struct wstat *ws, const struct wsum *a,
 	}
 }
 
+/*
+ * A cell's rim: its first and last unit (2^-32 of the world) of x and y.
+ * A box's edge in fixed units (bx0 and so on) decides every report but
+ * those on the edge's own unit (their degrees decide), so a cell with no
+ * report on a side's unit is, for the box, a unit narrower there: a box
+ * snapped to the grid (its edge on a cell's rim, the map's requests) then
+ * holds its cells whole, and none of their reports is read (issue 11).
+ */
+#define RIM_W           1u              /* x on the cell's first unit */
+#define RIM_E           2u              /*   its last */
+#define RIM_N           4u              /* y on its first */
+#define RIM_S           8u              /*   its last */
+#define RIM_ALL         15u
+
+/* Which rims of its cell of 2^bits units p lies on. */
+static unsigned
+rim_of(const struct point *p, unsigned bits)
+{
+	uint32_t mask = (1u << bits) - 1;
+
+	return ((p->x & mask) == 0 ? RIM_W : 0) |
+	    ((p->x & mask) == mask ? RIM_E : 0) |
+	    ((p->y & mask) == 0 ? RIM_N : 0) |
+	    ((p->y & mask) == mask ? RIM_S : 0);
+}
+
+/*
+ * The rims of bucket k's sides that lie on the sides of its cell (cx, cy)
+ * at BUCKET_ZOOM - lk.
+ */
+static unsigned
+rim_within(const struct bucket *k, int64_t cx, int64_t cy, int lk)
+{
+	int64_t last = ((int64_t)1 << lk) - 1;
+	int64_t dx = k->cx - (cx << lk), dy = k->cy - (cy << lk);
+
+	return k->brim & ((dx == 0 ? RIM_W : 0) | (dx == last ? RIM_E : 0) |
+	    (dy == 0 ? RIM_N : 0) | (dy == last ? RIM_S : 0));
+}
+
 /* The sums of level l's cells from their buckets' windows. */
 static void
 level_sum(struct map_index *m, struct level *l)
@@ -741,6 +789,7 @@ level_sum(struct map_index *m, struct level *l)
 		memset(p->sum, 0, sizeof(p->sum));
 		memset(p->st, 0, sizeof(p->st));
 		p->ok = 1;
+		p->rim = 0;
 		p->last_t = INT64_MIN;
 		p->last_id = 0;
 		for (j = p->first; j < p->first + p->n; j++) {
@@ -748,9 +797,12 @@ level_sum(struct map_index *m, struct level *l)
 			const struct bucket *k = &m->buckets[b];
 
 			if (!k->win_ok || k->stale) {
+				/* Its buckets are counted: no rim known. */
 				p->ok = 0;
+				p->rim = RIM_ALL;
 				break;
 			}
+			p->rim |= rim_within(k, p->cx, p->cy, l->k);
 			for (w = 0; w < WINDOWS; w++)
 				wsum_merge(&p->sum[w], &p->st[w],
 				    &m->whole[b * WINDOWS + w],
@@ -821,6 +873,7 @@ win_last(struct bucket *k)
 static int
 win_build(struct map_index *m, size_t b, int64_t at)
 {
+	const unsigned sb = FIX_BITS - CELL_BITS - BUCKET_ZOOM - SUB_BITS;
 	struct bucket *k = &m->buckets[b];
 	int w;
 
@@ -837,8 +890,15 @@ win_build(struct map_index *m, size_t b, int64_t at)
 	if ((subs = realloc(k->subs, k->cap > 0 ? k->cap : 1)) == NULL)
 		return -1;
 	k->subs = subs;
-	for (i = 0; i < k->n; i++)
-		subs[i] = (uint8_t)sub_of(&k->pts[i]);
+	k->rim = 0;
+	k->brim = 0;
+	for (i = 0; i < k->n; i++) {
+		const struct point *p = &k->pts[i];
+
+		subs[i] = (uint8_t)sub_of(p);
+		k->rim |= (uint64_t)rim_of(p, sb) << (4 * subs[i]);
+		k->brim |= rim_of(p, sb + SUB_BITS);
+	}
 	memset(k->win, 0, WINDOWS * SUBS * sizeof(*k->win));
 	memset(k->win_st, 0, WINDOWS * SUBS * sizeof(*k->win_st));
 	memset(&m->whole[b * WINDOWS], 0, WINDOWS * sizeof(*m->whole));
@@ -1464,13 +1524,21 @@ enum side { OUTSIDE, CUT, INSIDE };
 
 /*
  * Where the cell of 2^bits by 2^bits fixed units from (x, y) lies against
- * the view's box.  Only a cell strictly inside (or outside) in fixed units
- * is inside (or outside) in degrees too: floor keeps order.
+ * the view's box, its reports on the sides in rim (RIM_*) and no others
+ * on its first and last units.  Only a cell strictly inside (or outside)
+ * in fixed units is inside (or outside) in degrees too: floor keeps order.
  */
 static enum side
-side_of(const struct tally *t, uint32_t x, uint32_t y, unsigned bits)
+side_of(const struct tally *t, uint32_t x, uint32_t y, unsigned bits,
+    unsigned rim)
 {
 	uint32_t x1 = x + ((1u << bits) - 1), y1 = y + ((1u << bits) - 1);
+
+	/* No report on a side's unit: the cell's reports are a unit in. */
+	x += !(rim & RIM_W);
+	x1 -= !(rim & RIM_E);
+	y += !(rim & RIM_N);
+	y1 -= !(rim & RIM_S);
 
 	if (x1 < t->bx0 || x > t->bx1 || y1 < t->by0 || y > t->by1)
 		return OUTSIDE;
@@ -1560,7 +1628,7 @@ count_fast(struct tally *t, const struct bucket *b)
 	const struct wstat *ws = &b->win_st[t->win * SUBS];
 	uint32_t x = (uint32_t)b->cx << bb, y = (uint32_t)b->cy << bb;
 	unsigned in = 0, cut = 0, k;
-	enum side whole = side_of(t, x, y, bb);
+	enum side whole = side_of(t, x, y, bb, b->brim);
 	size_t lo = b->win_lo[t->win], hi = b->win_hi, i;
 
 	if (whole == OUTSIDE || lo == hi)
@@ -1573,7 +1641,8 @@ count_fast(struct tally *t, const struct bucket *b)
 			uint32_t sx = x + ((k % side) << sb);
 			uint32_t sy = y + ((k / side) << sb);
 
-			switch (side_of(t, sx, sy, sb)) {
+			switch (side_of(t, sx, sy, sb,
+			    (unsigned)(b->rim >> (4 * k)) & RIM_ALL)) {
 			case INSIDE:
 				/* Finer than the cell, the view counts its
 				 * reports one by one. */
@@ -1762,7 +1831,7 @@ tally_level(const struct map_index *m, const struct level *l,
 			const struct parent *p = &l->p[lo];
 			uint32_t x = (uint32_t)p->cx << bits;
 			uint32_t y = (uint32_t)p->cy << bits;
-			enum side side = side_of(t, x, y, bits);
+			enum side side = side_of(t, x, y, bits, p->rim);
 
 			if (side == OUTSIDE)
 				continue;

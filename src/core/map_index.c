@@ -1350,6 +1350,20 @@ clusters_of(const struct cell *cells, size_t ncells, struct map_result *out)
 	return 0;
 }
 
+/*
+ * What may hold some of a view's newest: a bucket's cells in (counted from
+ * their sums) or a level's cell (its buckets), by the newest it holds.  A
+ * view keeps them while it counts and reads them newest first at the end
+ * (leads_read), so it reads the few newer than its list's oldest, not each
+ * cell the box holds whole in the order of the box (issue 11).
+ */
+struct lead {
+	int64_t t, id;
+	const struct bucket *b;         /* NULL: the level's cell p */
+	const struct parent *p;
+	unsigned in;
+};
+
 /* Where a view counts: its filter and grid, its cells, the newest. */
 struct tally {
 	const struct filter *f;
@@ -1364,6 +1378,9 @@ struct tally {
 	struct cell *cells;
 	struct newest newest;
 	struct map_result *out;
+	const struct level *level;      /* the level the leads' cells are of */
+	struct lead *leads;             /* malloc'd */
+	size_t nleads, leadcap;
 };
 
 /* The view's cell of fixed point (x, y), the nearest when outside. */
@@ -1608,6 +1625,117 @@ newest_of(struct tally *t, const struct bucket *b, unsigned in)
 	}
 }
 
+static void lead_add(struct tally *t, const struct bucket *b,
+    const struct parent *p, unsigned in);
+
+/* Whether lead a holds a newer report than b. */
+static int
+lead_newer(const struct lead *a, const struct lead *b)
+{
+	return a->t > b->t || (a->t == b->t && a->id > b->id);
+}
+
+static void
+lead_sift(struct lead *h, size_t n, size_t i)
+{
+	size_t c;
+	struct lead x;
+
+	for (; (c = 2 * i + 1) < n; i = c) {
+		if (c + 1 < n && lead_newer(&h[c + 1], &h[c]))
+			c++;
+		if (!lead_newer(&h[c], &h[i]))
+			break;
+		x = h[i];
+		h[i] = h[c];
+		h[c] = x;
+	}
+}
+
+/* A level's cell's buckets as leads (or read, when no room). */
+static void
+lead_kids(struct tally *t, const struct parent *p)
+{
+	const struct level *l = t->level;
+	size_t j;
+
+	for (j = p->first; j < p->first + p->n; j++)
+		lead_add(t, &t->base[l->kids[j]], NULL, (1u << SUBS) - 1);
+}
+
+/*
+ * Read the leads newest first into the view's newest, until the newest a
+ * lead holds is older than all the list holds.  The heap of leads is
+ * built once: the view counted them all first.
+ */
+static void
+leads_read(struct tally *t)
+{
+	struct lead top;
+	size_t i;
+
+	for (i = t->nleads / 2; i-- > 0;)
+		lead_sift(t->leads, t->nleads, i);
+	while (t->nleads > 0) {
+		top = t->leads[0];
+		if (newest_below(&t->newest, top.id, top.t))
+			break;
+		t->leads[0] = t->leads[--t->nleads];
+		lead_sift(t->leads, t->nleads, 0);
+		if (top.b != NULL) {
+			newest_of(t, top.b, top.in);
+			continue;
+		}
+		/* Its buckets in among the leads, each to its place. */
+		i = t->nleads;
+		lead_kids(t, top.p);
+		for (; i < t->nleads; i++) {
+			size_t k = i;
+
+			while (k > 0 && lead_newer(&t->leads[k],
+			    &t->leads[(k - 1) / 2])) {
+				struct lead x = t->leads[k];
+
+				t->leads[k] = t->leads[(k - 1) / 2];
+				t->leads[(k - 1) / 2] = x;
+				k = (k - 1) / 2;
+			}
+		}
+	}
+	t->nleads = 0;
+}
+
+/*
+ * Note bucket b's cells in (b not NULL) or level cell p as a lead; none
+ * when what it holds is older than all the list holds already (its oldest
+ * only grows).  Without room, read at once as before.
+ */
+static void
+lead_add(struct tally *t, const struct bucket *b, const struct parent *p,
+    unsigned in)
+{
+	int64_t last_t = b != NULL ? b->last_t : p->last_t;
+	int64_t last_id = b != NULL ? b->last_id : p->last_id;
+	struct lead *nl;
+	size_t cap;
+
+	if (in == 0 || newest_below(&t->newest, last_id, last_t))
+		return;
+	if (t->nleads == t->leadcap) {
+		cap = t->leadcap ? 2 * t->leadcap : 256;
+		if ((nl = realloc(t->leads, cap * sizeof(*nl))) == NULL) {
+			if (b != NULL)
+				newest_of(t, b, in);
+			else
+				lead_kids(t, p);
+			return;
+		}
+		t->leads = nl;
+		t->leadcap = cap;
+	}
+	t->leads[t->nleads++] = (struct lead){ last_t, last_id, b, p, in };
+}
+
 /*
  * Count bucket b for one of its windows (t->win: no service or agency
  * filter): the bucket from its sums when the box holds it whole and the
@@ -1667,7 +1795,7 @@ count_fast(struct tally *t, const struct bucket *b)
 			if (((cut >> b->subs[i]) & 1) &&
 			    in_box(t->f, &b->pts[i]))
 				count_point(t, &b->pts[i]);
-	newest_of(t, b, in);
+	lead_add(t, b, NULL, in);
 }
 
 static void
@@ -1837,13 +1965,8 @@ tally_level(const struct map_index *m, const struct level *l,
 				continue;
 			if (side == INSIDE && p->ok) {
 				if (count_sums(t, &p->sum[t->win],
-				    &p->st[t->win], x, y) == 0 ||
-				    newest_below(&t->newest, p->last_id,
-				    p->last_t))
-					continue;
-				for (j = p->first; j < p->first + p->n; j++)
-					newest_of(t, &m->buckets[l->kids[j]],
-					    (1u << SUBS) - 1);
+				    &p->st[t->win], x, y) > 0)
+					lead_add(t, NULL, p, 1);
 				continue;
 			}
 			for (j = p->first; j < p->first + p->n; j++)
@@ -1913,10 +2036,12 @@ tally_coarse(const struct map_index *m, struct tally *t,
 		k = LEVELS;
 	l = k >= 1 ? &m->levels[k - 1] : NULL;
 	if (t->win >= 0 && l != NULL && l->k == k && l->n > 0 &&
-	    l->nb == m->nbuckets)
+	    l->nb == m->nbuckets) {
+		t->level = l;
 		tally_level(m, l, t, r);
-	else
+	} else
 		tally_view(m, t, r);
+	leads_read(t);
 }
 
 int
@@ -1984,6 +2109,7 @@ map_index_view(struct map_index *m, struct store *s,
 	rc = 0;
 out:
 	free(t.cells);
+	free(t.leads);
 	if (rc == -1)
 		map_result_free(out);
 	return rc;

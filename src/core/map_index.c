@@ -47,6 +47,7 @@
 #define WINDOWS         (HINTS - 1)     /* standing periods: 7, 30, 90 days */
 #define SUB_BITS        2               /* a bucket's cells: BUCKET_ZOOM + 2 */
 #define SUBS            (1 << (2 * SUB_BITS))
+#define QUADS           4               /* its 2 x 2 cells at + 1 */
 #define WIN_SKEW        2               /* s: a view's clock behind windows' */
 #define E7              1e7             /* sums of degrees in 10^-7 */
 #define LEVELS          2               /* coarser: BUCKET_ZOOM - 1 and - 2 */
@@ -108,7 +109,9 @@ struct bucket {
 	/*
 	 * The standing periods at the index's win_at: window k is pts[win_lo[k]
 	 * .. win_hi), requested from win_at - hint_ago[k + 1] to win_at; its
-	 * sums are the index's whole[bucket * WINDOWS + k], and its 16 cells'
+	 * sums are the index's whole[bucket * WINDOWS + k], its 4 cells' at
+	 * BUCKET_ZOOM + 1 win[WINDOWS * SUBS + k * QUADS + quad_of], and its
+	 * 16 cells'
 	 * at BUCKET_ZOOM + SUB_BITS win[k * SUBS + sub_of].  The newest of
 	 * them is (last_t, last_id).  Valid when win_ok and not stale.
 	 */
@@ -826,6 +829,15 @@ sub_of(const struct point *p)
 	return ((p->x >> sh) & mask) | ((p->y >> sh) & mask) << SUB_BITS;
 }
 
+/* The quad (0 to 3) of a bucket's cell k: its 2 x 2 cell at BUCKET_ZOOM +
+ * 1 (cells at + 2 by 2 bits of x, then 2 of y). */
+static unsigned
+quad_of(unsigned k)
+{
+	_Static_assert(SUB_BITS == 2 && QUADS == 4, "a bucket's quads");
+	return ((k % 4) >> 1) | ((k / 4) >> 1) << 1;
+}
+
 static void
 wsum_add(struct wsum *w, struct wstat *ws, const struct point *p,
     int64_t sign)
@@ -851,11 +863,15 @@ win_range(struct map_index *m, size_t b, int w, size_t lo, size_t hi,
 	struct wstat *whole_st = &m->whole_st[b * WINDOWS + w];
 	struct wsum *cells = &k->win[w * SUBS];
 	struct wstat *cells_st = &k->win_st[w * SUBS];
-	size_t i, c;
+	struct wsum *quads = &k->win[WINDOWS * SUBS + w * QUADS];
+	struct wstat *quads_st = &k->win_st[WINDOWS * SUBS + w * QUADS];
+	size_t i, c, q;
 
 	for (i = lo; i < hi; i++) {
 		c = k->subs[i];
+		q = quad_of((unsigned)c);
 		wsum_add(whole, whole_st, &k->pts[i], sign);
+		wsum_add(&quads[q], &quads_st[q], &k->pts[i], sign);
 		wsum_add(&cells[c], &cells_st[c], &k->pts[i], sign);
 	}
 }
@@ -882,9 +898,10 @@ win_build(struct map_index *m, size_t b, int64_t at)
 
 	k->win_ok = 0;
 	if (k->win == NULL &&
-	    (k->win = calloc(WINDOWS * SUBS, sizeof(*k->win))) == NULL)
+	    (k->win = calloc(WINDOWS * (SUBS + QUADS), sizeof(*k->win))) ==
+	    NULL)
 		return -1;
-	if (k->win_st == NULL && (k->win_st = calloc(WINDOWS * SUBS,
+	if (k->win_st == NULL && (k->win_st = calloc(WINDOWS * (SUBS + QUADS),
 	    sizeof(*k->win_st))) == NULL)
 		return -1;
 	if ((subs = realloc(k->subs, k->cap > 0 ? k->cap : 1)) == NULL)
@@ -899,8 +916,8 @@ win_build(struct map_index *m, size_t b, int64_t at)
 		k->rim |= (uint64_t)rim_of(p, sb) << (4 * subs[i]);
 		k->brim |= rim_of(p, sb + SUB_BITS);
 	}
-	memset(k->win, 0, WINDOWS * SUBS * sizeof(*k->win));
-	memset(k->win_st, 0, WINDOWS * SUBS * sizeof(*k->win_st));
+	memset(k->win, 0, WINDOWS * (SUBS + QUADS) * sizeof(*k->win));
+	memset(k->win_st, 0, WINDOWS * (SUBS + QUADS) * sizeof(*k->win_st));
 	memset(&m->whole[b * WINDOWS], 0, WINDOWS * sizeof(*m->whole));
 	memset(&m->whole_st[b * WINDOWS], 0, WINDOWS * sizeof(*m->whole_st));
 	k->win_hi = (uint32_t)lower_bound(k, 0, k->n, at + 1);
@@ -1109,7 +1126,7 @@ index_bytes(const struct map_index *m, size_t *reports, size_t *marks)
 	for (b = 0; b < m->nbuckets; b++) {
 		n += m->buckets[b].cap * sizeof(struct point) +
 		    m->buckets[b].nmarks * sizeof(struct sums) +
-		    (m->buckets[b].win != NULL ? WINDOWS * SUBS *
+		    (m->buckets[b].win != NULL ? WINDOWS * (SUBS + QUADS) *
 		    (sizeof(struct wsum) + sizeof(struct wstat)) +
 		    m->buckets[b].cap : 0);
 		*reports += m->buckets[b].n;
@@ -1746,14 +1763,94 @@ lead_add(struct tally *t, const struct bucket *b, const struct parent *p,
  * one by one); the newest of the reports counted from sums are read from
  * the window's end back (newest_of).
  */
+/*
+ * Cell k of bucket b (of 16) for t->win: counted from its sums when the
+ * box holds it (bit k in *in when it had reports), else bit k in *cut
+ * when the box's edge cuts it (or the view is finer than it).
+ */
+static void
+count_sub(struct tally *t, const struct bucket *b, unsigned k, unsigned *in,
+    unsigned *cut)
+{
+	const unsigned bb = FIX_BITS - CELL_BITS - BUCKET_ZOOM;
+	const unsigned sb = bb - SUB_BITS, side = 1u << SUB_BITS;
+	uint32_t sx = ((uint32_t)b->cx << bb) + ((k % side) << sb);
+	uint32_t sy = ((uint32_t)b->cy << bb) + ((k / side) << sb);
+	size_t at = (size_t)t->win * SUBS + k;
+
+	switch (side_of(t, sx, sy, sb, (unsigned)(b->rim >> (4 * k)) &
+	    RIM_ALL)) {
+	case INSIDE:
+		/* Finer than the cell, the view counts its reports one by
+		 * one. */
+		if (t->zoom > BUCKET_ZOOM + SUB_BITS)
+			*cut |= 1u << k;
+		else if (count_sums(t, &b->win[at], &b->win_st[at], sx, sy) > 0)
+			*in |= 1u << k;
+		break;
+	case CUT:
+		*cut |= 1u << k;
+		break;
+	case OUTSIDE:
+		break;
+	}
+}
+
+/* The rims (RIM_*) of quad q of a bucket whose cells' rims are rim. */
+static unsigned
+quad_rim(uint64_t rim, unsigned q)
+{
+	unsigned x = 2 * (q % 2), y = 2 * (q / 2), i, r = 0;
+
+	for (i = 0; i < 2; i++) {
+		r |= (unsigned)(rim >> (4 * (x + 4 * (y + i)))) & RIM_W;
+		r |= (unsigned)(rim >> (4 * (x + 1 + 4 * (y + i)))) & RIM_E;
+		r |= (unsigned)(rim >> (4 * (x + i + 4 * y))) & RIM_N;
+		r |= (unsigned)(rim >> (4 * (x + i + 4 * (y + 1)))) & RIM_S;
+	}
+	return r;
+}
+
+/*
+ * Bucket b's quads for a view at BUCKET_ZOOM + 1, whose cells they are:
+ * each the box holds from its sums, the cells of the others one by one
+ * (count_sub).
+ */
+static void
+count_quads(struct tally *t, const struct bucket *b, unsigned *in,
+    unsigned *cut)
+{
+	const unsigned qb = FIX_BITS - CELL_BITS - BUCKET_ZOOM - 1;
+	size_t at = WINDOWS * SUBS + (size_t)t->win * QUADS;
+	unsigned q, k;
+
+	for (q = 0; q < QUADS; q++) {
+		uint32_t qx = ((uint32_t)b->cx << (qb + 1)) + ((q % 2) << qb);
+		uint32_t qy = ((uint32_t)b->cy << (qb + 1)) + ((q / 2) << qb);
+
+		switch (side_of(t, qx, qy, qb, quad_rim(b->rim, q))) {
+		case INSIDE:
+			if (count_sums(t, &b->win[at + q], &b->win_st[at + q],
+			    qx, qy) > 0)
+				for (k = 0; k < SUBS; k++)
+					*in |= (unsigned)(quad_of(k) == q) << k;
+			break;
+		case CUT:
+			for (k = 0; k < SUBS; k++)
+				if (quad_of(k) == q)
+					count_sub(t, b, k, in, cut);
+			break;
+		case OUTSIDE:
+			break;
+		}
+	}
+}
+
 static void
 count_fast(struct tally *t, const struct bucket *b)
 {
 	const unsigned bb = FIX_BITS - CELL_BITS - BUCKET_ZOOM;
-	const unsigned sb = bb - SUB_BITS, side = 1u << SUB_BITS;
 	size_t bw = (size_t)(b - t->base) * WINDOWS + (size_t)t->win;
-	const struct wsum *w = &b->win[t->win * SUBS];
-	const struct wstat *ws = &b->win_st[t->win * SUBS];
 	uint32_t x = (uint32_t)b->cx << bb, y = (uint32_t)b->cy << bb;
 	unsigned in = 0, cut = 0, k;
 	enum side whole = side_of(t, x, y, bb, b->brim);
@@ -1764,30 +1861,11 @@ count_fast(struct tally *t, const struct bucket *b)
 	if (whole == INSIDE && t->zoom <= BUCKET_ZOOM) {
 		if (count_sums(t, &t->whole[bw], &t->whole_st[bw], x, y) > 0)
 			in = (1u << SUBS) - 1;
-	} else {
-		for (k = 0; k < SUBS; k++) {
-			uint32_t sx = x + ((k % side) << sb);
-			uint32_t sy = y + ((k / side) << sb);
-
-			switch (side_of(t, sx, sy, sb,
-			    (unsigned)(b->rim >> (4 * k)) & RIM_ALL)) {
-			case INSIDE:
-				/* Finer than the cell, the view counts its
-				 * reports one by one. */
-				if (t->zoom > BUCKET_ZOOM + SUB_BITS)
-					cut |= 1u << k;
-				else if (count_sums(t, &w[k], &ws[k], sx, sy) >
-				    0)
-					in |= 1u << k;
-				break;
-			case CUT:
-				cut |= 1u << k;
-				break;
-			case OUTSIDE:
-				break;
-			}
-		}
-	}
+	} else if (t->zoom == BUCKET_ZOOM + 1)
+		count_quads(t, b, &in, &cut);
+	else
+		for (k = 0; k < SUBS; k++)
+			count_sub(t, b, k, &in, &cut);
 	/* The cells' numbers first: a report's point is read only when its
 	 * cell is cut. */
 	if (cut != 0)

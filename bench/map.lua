@@ -2,8 +2,12 @@
 -- random viewport of W x H pixels (default 1280 x 800) at a random zoom
 -- from ZMIN to ZMAX (default 10 to 17) centred anywhere in the city's box,
 -- for one of the map's standing periods: the default (90 days), 7, 30, 90.
---   wrk ... -s bench/map.lua URL -- MIN_LON MIN_LAT MAX_LON MAX_LAT [ZMIN ZMAX W H SEED]
-local box, zmin, zmax, w, h
+-- Each box is snapped outward to the zoom's grid of 64 px cells as the map
+-- page asks for it (web/js/veche.js, snappedBox: each edge half a unit of
+-- 2^-32 of the world inside its grid line, in full precision); MODE
+-- "unaligned" asks for the viewport itself, as before (6 decimals).
+--   wrk ... -s bench/map.lua URL -- MIN_LON MIN_LAT MAX_LON MAX_LAT [ZMIN ZMAX W H SEED MODE]
+local box, zmin, zmax, w, h, aligned
 local periods = { "", "&days=7", "&days=30", "&days=90" }
 
 function init(args)
@@ -14,6 +18,7 @@ function init(args)
 	w = tonumber(args[7] or 1280)
 	h = tonumber(args[8] or 800)
 	math.randomseed(tonumber(args[9] or 11))
+	aligned = (args[10] or "aligned") ~= "unaligned"
 end
 
 -- Web Mercator: longitude and latitude to world pixels at zoom z, and back.
@@ -31,14 +36,34 @@ local function ll(x, y, z)
 	    math.sinh(n) or (math.exp(n) - math.exp(-n)) / 2))
 end
 
+-- The box of pixels x0..x1, y0..y1 at zoom z snapped outward to 64 px
+-- cells, each edge half a unit inside: west, south, east, north.
+local function snapped(x0, y0, x1, y1, z)
+	local unit = 256 * 2 ^ z / 2 ^ 32
+	local cx0, cy0 = math.floor(x0 / 64) * 64, math.floor(y0 / 64) * 64
+	local cx1, cy1 = math.ceil(x1 / 64) * 64, math.ceil(y1 / 64) * 64
+	local w0, n0 = ll(cx0 + unit / 2, cy0 + unit / 2, z)
+	local e0, s0 = ll(cx1 - unit / 2, cy1 - unit / 2, z)
+	return w0, s0, e0, n0
+end
+
 function request()
 	local z = math.random(zmin, zmax)
 	local lon = box[1] + math.random() * (box[3] - box[1])
 	local lat = box[2] + math.random() * (box[4] - box[2])
 	local x, y = px(lon, lat, z)
-	local w0, n0 = ll(x - w / 2, y - h / 2, z)
-	local e0, s0 = ll(x + w / 2, y + h / 2, z)
-	local path = string.format("/map/clusters.json?bbox=%.6f,%.6f,%.6f,%.6f&zoom=%d%s",
-	    w0, s0, e0, n0, z, periods[math.random(1, #periods)])
+	local period = periods[math.random(1, #periods)]
+	local path
+	if aligned then
+		local w0, s0, e0, n0 = snapped(x - w / 2, y - h / 2, x + w / 2,
+		    y + h / 2, z)
+		path = string.format("/map/clusters.json?bbox=%.17g,%.17g,%.17g,%.17g&zoom=%d%s",
+		    w0, s0, e0, n0, z, period)
+	else
+		local w0, n0 = ll(x - w / 2, y - h / 2, z)
+		local e0, s0 = ll(x + w / 2, y + h / 2, z)
+		path = string.format("/map/clusters.json?bbox=%.6f,%.6f,%.6f,%.6f&zoom=%d%s",
+		    w0, s0, e0, n0, z, period)
+	end
 	return wrk.format("GET", path)
 end

@@ -11,6 +11,8 @@
 #   map    GET /map/clusters.json: a random 1280 x 800 px viewport at a
 #          random zoom from 10 to 17 anywhere in the city, for the default
 #          90 days or 7, 30 or 90 (bench/map.lua)
+#          snapped outward to the zoom's 64 px cells as the page asks
+#          (map_unaligned: the same views not snapped, as before)
 #   bbox   GET /open311/v2/requests.json?bbox=...&page=1..3&page_size=50:
 #          a random 0.01 x 0.006 degree box in the city (bench/bbox.lua;
 #          BENCH_BBOX=0 leaves it out)
@@ -132,9 +134,16 @@ curl -sf "$V$BBOX" > "$OUT/www/bbox.json"
 
 start_nginx
 
-# run NAME CONNS URL [script args]: prints "NAME|req/s|p50|p99|non-2xx"
+# run NAME CONNS URL [script args]: prints "NAME|req/s|p50|p99|non-2xx",
+# and, with a server up, its CPU time per request over this run alone.
 run() {
+	[ -z "${VPID:-}" ] || [ "$3" != "$V" ] || c0=$(cpu_ticks)
 	run_wrk "$@"
+	[ -z "${VPID:-}" ] || [ "$3" != "$V" ] || awk -v t="$(($(cpu_ticks) - c0))" \
+	    -v hz="$(getconf CLK_TCK)" -v l="$1" -v n="$(awk \
+	    '/requests in/ {print $1}' "$OUT/$1.wrk")" 'BEGIN { printf \
+	    "bench: %s: server CPU per request: %.3f ms (%d requests)\n", l,
+	    t * 1000 / hz / n, n }' >&2
 }
 
 echo "bench: wrk -t1 -d$DURATION, veche --threads $THREADS --no-cache, nginx workers $WORKERS"
@@ -146,15 +155,18 @@ echo "bench: wrk -t1 -d$DURATION, veche --threads $THREADS --no-cache, nginx wor
 	    run nginx_bbox "$CONNS" "http://127.0.0.1:$NPORT/bbox.json"
 	run map_alone 1 "$V" bench/map.lua $BOX
 	run map "$CONNS" "$V" bench/map.lua $BOX
+	# The same views as the page asked for them before: not snapped.
+	run map_unaligned "$CONNS" "$V" bench/map.lua $BOX 10 17 1280 800 11 \
+	    unaligned
 	if [ "$WITH_BBOX" != 0 ]; then
 		run bbox_alone 1 "$V" bench/bbox.lua $BOX
 		run bbox "$CONNS" "$V" bench/bbox.lua $BOX
 	fi
 } >> "$OUT/results.txt"
 if [ "$WITH_BBOX" != 0 ]; then
-	unserve after map_alone map bbox_alone bbox
+	unserve after map_alone map map_unaligned bbox_alone bbox
 else
-	unserve after map_alone map
+	unserve after map_alone map map_unaligned
 fi
 if [ -n "$BEFORE" ]; then
 	serve "$BEFORE" before
@@ -162,8 +174,10 @@ if [ -n "$BEFORE" ]; then
 	{
 		run map_before_alone 1 "$V" bench/map.lua $BOX
 		run map_before "$CONNS" "$V" bench/map.lua $BOX
+		run map_before_unaligned "$CONNS" "$V" bench/map.lua $BOX 10 \
+		    17 1280 800 11 unaligned
 	} >> "$OUT/results.txt"
-	unserve before map_before_alone map_before
+	unserve before map_before_alone map_before map_before_unaligned
 	run nginx_map_again "$CONNS" "http://127.0.0.1:$NPORT/map/view.json" \
 	    >> "$OUT/results.txt"
 fi
@@ -174,13 +188,16 @@ awk -F'|' -v conns="$CONNS" '
 	END {
 		print "| test | connections | requests/s | p50 | p99 | non-2xx |"
 		print "|---|---:|---:|---:|---:|---:|"
-		n = split("nginx_map map_alone map map_before_alone map_before " \
+		n = split("nginx_map map_alone map map_unaligned " \
+		    "map_before_alone map_before map_before_unaligned " \
 		    "nginx_map_again nginx_bbox bbox_alone bbox", t, " ")
 		for (i = 1; i <= n; i++)
 			if (t[i] in rps) printf "| %s | %s | %s | %s | %s | %s |\n", t[i],
 			    t[i] ~ /alone/ ? 1 : conns, rps[t[i]], p50[t[i]],
 			    p99[t[i]], err[t[i]]
-		printf "\nveche/nginx: map %.3f", rps["map"] / rps["nginx_map"]
+		printf "\nveche/nginx: map %.3f (unaligned %.3f)",
+		    rps["map"] / rps["nginx_map"],
+		    rps["map_unaligned"] / rps["nginx_map"]
 		if ("map_before" in rps)
 			printf ", map before %.3f (nginx again: %s/s)",
 			    rps["map_before"] / rps["nginx_map"],

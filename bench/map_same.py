@@ -8,12 +8,16 @@ they open) under one frozen clock (libfaketime, FROZEN_TIME default
 "2026-12-01 06:00:00", so the standing periods do not move between the
 two), asks both the same VIEWS (default 400) random views of
 /map/clusters.json (bench/map.lua's shape at zoom 8 to 18, three screen
-sizes, the periods, status and service filters, some refused), and prints
+sizes, the periods, status and service filters, some refused), each view twice: as the viewport
+(6 decimals) and snapped outward to the zoom's 64 px cells as the map page
+asks for it (web/js/veche.js, snappedBox), and prints
 how many answers differ and in what: total, counts, statuses, positions,
 the list.  A cluster's position (its reports' mean) may differ by up to
 TOLERANCE degrees (2e-6, about 0.2 m: the order the sums are added in);
 everything else must be equal.  Exit status 1 when any differs beyond
-that.
+that.  With main's binary as OLD, the snapped views compare the new
+binary's cells counted whole (no report read at the box's edge) with
+main's report-by-report counting of the same boxes' edges.
 """
 import json
 import math
@@ -44,6 +48,17 @@ def ll(x, y, z):
     return x / s * 360 - 180, math.degrees(math.atan(math.sinh(k)))
 
 
+def snapped(x0, y0, x1, y1, z):
+    """The pixel box snapped outward to 64 px cells, each edge half a unit
+    (2^-32 of the world) inside: west, south, east, north in degrees."""
+    unit = 256 * 2 ** z / 2 ** 32
+    cx0, cy0 = math.floor(x0 / 64) * 64, math.floor(y0 / 64) * 64
+    cx1, cy1 = math.ceil(x1 / 64) * 64, math.ceil(y1 / 64) * 64
+    w0, n0 = ll(cx0 + unit / 2, cy0 + unit / 2, z)
+    e0, s0 = ll(cx1 - unit / 2, cy1 - unit / 2, z)
+    return w0, s0, e0, n0
+
+
 def views(n):
     rnd = random.Random(7)
     out = []
@@ -57,11 +72,13 @@ def views(n):
         e0, s0 = ll(x + w / 2, y + h / 2, z)
         q = "/map/clusters.json?bbox=%.6f,%.6f,%.6f,%.6f&zoom=%d" % (
             w0, s0, e0, n0, z)
-        q += rnd.choice(["", "", "&days=7", "&days=30", "&days=90",
-                         "&days=365", "&status=open", "&status=closed",
-                         "&days=30&status=open", "&service_code=pothole",
-                         "&days=7&service_code=streetlight"])
-        out.append(q)
+        a = "/map/clusters.json?bbox=%r,%r,%r,%r&zoom=%d" % (
+            snapped(x - w / 2, y - h / 2, x + w / 2, y + h / 2, z) + (z,))
+        f = rnd.choice(["", "", "&days=7", "&days=30", "&days=90",
+                        "&days=365", "&status=open", "&status=closed",
+                        "&days=30&status=open", "&service_code=pothole",
+                        "&days=7&service_code=streetlight"])
+        out += [q + f, a + f]
     return out
 
 
@@ -137,11 +154,13 @@ def main():
     n = int(sys.argv[4]) if len(sys.argv) > 4 else 400
     when = sys.argv[5] if len(sys.argv) > 5 else "2026-12-01 06:00:00"
     urls = views(n)
+    n = len(urls)
     a = answers(old, db, urls, when, "/tmp/map_same-old.log")
     b = answers(new, db, urls, when, "/tmp/map_same-new.log")
     kinds = {}
     close, farthest = 0, 0.0
-    for q, x, y in zip(urls, a, b):
+    differ = {"viewport": 0, "snapped": 0}
+    for i, (q, x, y) in enumerate(zip(urls, a, b)):
         if x != y:
             ok, far = near(x, y)
             if ok:
@@ -150,6 +169,7 @@ def main():
                 continue
             k = what(x, y)
             kinds[k] = kinds.get(k, 0) + 1
+            differ["snapped" if i % 2 else "viewport"] += 1
             print("differs (%s): %s" % (k, q))
     refused = sum(1 for x in a if x.startswith("HTTP "))
     print("map_same: %d views (%d refused by both), %d with positions "
@@ -157,6 +177,8 @@ def main():
         n, refused, close, TOLERANCE, farthest, sum(kinds.values()),
         "" if not kinds else ": " + ", ".join(
             "%s %d" % kv for kv in sorted(kinds.items()))))
+    print("map_same: of them %d viewports and %d snapped boxes" % (
+        differ["viewport"], differ["snapped"]))
     sys.exit(1 if kinds else 0)
 
 

@@ -6,6 +6,9 @@
 #
 #   BENCH_DB=/path/m1.db VECHE_BEFORE=/path/old/veche bench/map_zoom.sh
 #
+# Views are snapped to the zoom's cells as the page asks for them;
+# BENCH_MODE=unaligned asks for the viewports themselves (bench/map.lua).
+#
 # Prints one line a zoom: zoom, label, requests/s, CPU per request.
 set -eu
 cd "$(dirname "$0")/.."
@@ -17,6 +20,7 @@ PORT=${BENCH_PORT:-18090}
 CONNS=${BENCH_CONNS:-8}
 DURATION=${BENCH_DURATION:-3}
 ZOOMS=${BENCH_ZOOMS:-10 11 12 13 14 15 16 17}
+MODE=${BENCH_MODE:-aligned}
 OUT=bench/out/map_zoom
 BOX="39.75 57.56 40.02 57.70"
 VIEW="/map/clusters.json?bbox=39.837,57.612,39.933,57.648&zoom=13"
@@ -41,7 +45,7 @@ zooms() {
 		t0=$(sed 's/.*) //' /proc/$pid/stat | awk '{print $12 + $13}')
 		# shellcheck disable=SC2086
 		n=$(wrk -t1 -c"$CONNS" -d"${DURATION}s" -s bench/map.lua \
-		    "http://127.0.0.1:$PORT" -- $BOX "$z" "$z" |
+		    "http://127.0.0.1:$PORT" -- $BOX "$z" "$z" 1280 800 11 "$MODE" |
 		    awk '/requests in/ {print $1}')
 		t1=$(sed 's/.*) //' /proc/$pid/stat | awk '{print $12 + $13}')
 		awk -v z="$z" -v l="$2" -v n="$n" -v d="$DURATION" -v t="$((t1 - t0))" \

@@ -12,10 +12,14 @@
  * their sums, for itself and each of its 16 cells at BUCKET_ZOOM + 2, at
  * one second (win_at) that the first view of a later second moves on: a
  * view counts every cell its box holds from one sum, and reads only the
- * reports of the cells its edge cuts.  Where each report sits is kept by
- * id (ids are dense: INTEGER PRIMARY KEY), so a change is an overwrite;
- * codes of services and agencies are interned as small numbers, addresses
- * once per text, so the map's list is written from the index too.  The
+ * reports of the cells its edge cuts: a cell with no report on the unit
+ * of the box's edge is held whole (the rims), so a box snapped to the
+ * view's grid, as the map page asks, reads none (issue 11).  Its 2 x 2
+ * cells at BUCKET_ZOOM + 1 (quads) keep the periods' sums too.  Where
+ * each report sits is kept by id (ids are dense: INTEGER PRIMARY KEY), so
+ * a change is an overwrite; codes of services and agencies are interned
+ * as small numbers, addresses once per text, so the map's list is written
+ * from the index too.  The
  * cells of zooms BUCKET_ZOOM - 1 and - 2 sum their buckets' periods.  A
  * read-write lock (writers first) lets views run side by side; catching
  * up with the store takes the write lock, and only when the store says
@@ -47,6 +51,7 @@
 #define WINDOWS         (HINTS - 1)     /* standing periods: 7, 30, 90 days */
 #define SUB_BITS        2               /* a bucket's cells: BUCKET_ZOOM + 2 */
 #define SUBS            (1 << (2 * SUB_BITS))
+#define QUADS           4               /* its 2 x 2 cells at + 1 */
 #define WIN_SKEW        2               /* s: a view's clock behind windows' */
 #define E7              1e7             /* sums of degrees in 10^-7 */
 #define LEVELS          2               /* coarser: BUCKET_ZOOM - 1 and - 2 */
@@ -108,7 +113,9 @@ struct bucket {
 	/*
 	 * The standing periods at the index's win_at: window k is pts[win_lo[k]
 	 * .. win_hi), requested from win_at - hint_ago[k + 1] to win_at; its
-	 * sums are the index's whole[bucket * WINDOWS + k], and its 16 cells'
+	 * sums are the index's whole[bucket * WINDOWS + k], its 4 cells' at
+	 * BUCKET_ZOOM + 1 win[WINDOWS * SUBS + k * QUADS + quad_of], and its
+	 * 16 cells'
 	 * at BUCKET_ZOOM + SUB_BITS win[k * SUBS + sub_of].  The newest of
 	 * them is (last_t, last_id).  Valid when win_ok and not stale.
 	 */
@@ -116,6 +123,13 @@ struct bucket {
 	uint32_t win_lo[WINDOWS], win_hi;
 	int win_ok;
 	int stale;
+	/*
+	 * Which of its 16 cells hold a report on their rim (rim_of), four
+	 * bits a cell, kept with the windows (of every report, not only the
+	 * windows'): a cell without one on a side is a unit narrower there.
+	 */
+	uint64_t rim;
+	unsigned brim;                  /* the same for the bucket's sides */
 	struct point *pts;
 	uint8_t *subs;                  /* sub_of each report, in the windows */
 	struct wsum *win;
@@ -138,6 +152,7 @@ struct parent {
 	int64_t last_t, last_id;        /* the newest of its buckets' windows */
 	uint32_t first, n;              /* its buckets: the level's kids[] */
 	int ok;
+	unsigned rim;                   /* RIM_* of its buckets on its sides */
 	struct wsum sum[WINDOWS];
 	struct wstat st[WINDOWS];
 };
@@ -730,6 +745,46 @@ wsum_merge(struct wsum *w, struct wstat *ws, const struct wsum *a,
 	}
 }
 
+/*
+ * A cell's rim: its first and last unit (2^-32 of the world) of x and y.
+ * A box's edge in fixed units (bx0 and so on) decides every report but
+ * those on the edge's own unit (their degrees decide), so a cell with no
+ * report on a side's unit is, for the box, a unit narrower there: a box
+ * snapped to the grid (its edge on a cell's rim, the map's requests) then
+ * holds its cells whole, and none of their reports is read (issue 11).
+ */
+#define RIM_W           1u              /* x on the cell's first unit */
+#define RIM_E           2u              /*   its last */
+#define RIM_N           4u              /* y on its first */
+#define RIM_S           8u              /*   its last */
+#define RIM_ALL         15u
+
+/* Which rims of its cell of 2^bits units p lies on. */
+static unsigned
+rim_of(const struct point *p, unsigned bits)
+{
+	uint32_t mask = (1u << bits) - 1;
+
+	return ((p->x & mask) == 0 ? RIM_W : 0) |
+	    ((p->x & mask) == mask ? RIM_E : 0) |
+	    ((p->y & mask) == 0 ? RIM_N : 0) |
+	    ((p->y & mask) == mask ? RIM_S : 0);
+}
+
+/*
+ * The rims of bucket k's sides that lie on the sides of its cell (cx, cy)
+ * at BUCKET_ZOOM - lk.
+ */
+static unsigned
+rim_within(const struct bucket *k, int64_t cx, int64_t cy, int lk)
+{
+	int64_t last = ((int64_t)1 << lk) - 1;
+	int64_t dx = k->cx - (cx << lk), dy = k->cy - (cy << lk);
+
+	return k->brim & ((dx == 0 ? RIM_W : 0) | (dx == last ? RIM_E : 0) |
+	    (dy == 0 ? RIM_N : 0) | (dy == last ? RIM_S : 0));
+}
+
 /* The sums of level l's cells from their buckets' windows. */
 static void
 level_sum(struct map_index *m, struct level *l)
@@ -743,6 +798,7 @@ level_sum(struct map_index *m, struct level *l)
 		memset(p->sum, 0, sizeof(p->sum));
 		memset(p->st, 0, sizeof(p->st));
 		p->ok = 1;
+		p->rim = 0;
 		p->last_t = INT64_MIN;
 		p->last_id = 0;
 		for (j = p->first; j < p->first + p->n; j++) {
@@ -750,9 +806,12 @@ level_sum(struct map_index *m, struct level *l)
 			const struct bucket *k = &m->buckets[b];
 
 			if (!k->win_ok || k->stale) {
+				/* Its buckets are counted: no rim known. */
 				p->ok = 0;
+				p->rim = RIM_ALL;
 				break;
 			}
+			p->rim |= rim_within(k, p->cx, p->cy, l->k);
 			for (w = 0; w < WINDOWS; w++)
 				wsum_merge(&p->sum[w], &p->st[w],
 				    &m->whole[b * WINDOWS + w],
@@ -774,6 +833,15 @@ sub_of(const struct point *p)
 	unsigned mask = (1u << SUB_BITS) - 1;
 
 	return ((p->x >> sh) & mask) | ((p->y >> sh) & mask) << SUB_BITS;
+}
+
+/* The quad (0 to 3) of a bucket's cell k: its 2 x 2 cell at BUCKET_ZOOM +
+ * 1 (cells at + 2 by 2 bits of x, then 2 of y). */
+static unsigned
+quad_of(unsigned k)
+{
+	_Static_assert(SUB_BITS == 2 && QUADS == 4, "a bucket's quads");
+	return ((k % 4) >> 1) | ((k / 4) >> 1) << 1;
 }
 
 static void
@@ -801,11 +869,15 @@ win_range(struct map_index *m, size_t b, int w, size_t lo, size_t hi,
 	struct wstat *whole_st = &m->whole_st[b * WINDOWS + w];
 	struct wsum *cells = &k->win[w * SUBS];
 	struct wstat *cells_st = &k->win_st[w * SUBS];
-	size_t i, c;
+	struct wsum *quads = &k->win[WINDOWS * SUBS + w * QUADS];
+	struct wstat *quads_st = &k->win_st[WINDOWS * SUBS + w * QUADS];
+	size_t i, c, q;
 
 	for (i = lo; i < hi; i++) {
 		c = k->subs[i];
+		q = quad_of((unsigned)c);
 		wsum_add(whole, whole_st, &k->pts[i], sign);
+		wsum_add(&quads[q], &quads_st[q], &k->pts[i], sign);
 		wsum_add(&cells[c], &cells_st[c], &k->pts[i], sign);
 	}
 }
@@ -823,6 +895,7 @@ win_last(struct bucket *k)
 static int
 win_build(struct map_index *m, size_t b, int64_t at)
 {
+	const unsigned sb = FIX_BITS - CELL_BITS - BUCKET_ZOOM - SUB_BITS;
 	struct bucket *k = &m->buckets[b];
 	int w;
 
@@ -831,18 +904,26 @@ win_build(struct map_index *m, size_t b, int64_t at)
 
 	k->win_ok = 0;
 	if (k->win == NULL &&
-	    (k->win = calloc(WINDOWS * SUBS, sizeof(*k->win))) == NULL)
+	    (k->win = calloc(WINDOWS * (SUBS + QUADS), sizeof(*k->win))) ==
+	    NULL)
 		return -1;
-	if (k->win_st == NULL && (k->win_st = calloc(WINDOWS * SUBS,
+	if (k->win_st == NULL && (k->win_st = calloc(WINDOWS * (SUBS + QUADS),
 	    sizeof(*k->win_st))) == NULL)
 		return -1;
 	if ((subs = realloc(k->subs, k->cap > 0 ? k->cap : 1)) == NULL)
 		return -1;
 	k->subs = subs;
-	for (i = 0; i < k->n; i++)
-		subs[i] = (uint8_t)sub_of(&k->pts[i]);
-	memset(k->win, 0, WINDOWS * SUBS * sizeof(*k->win));
-	memset(k->win_st, 0, WINDOWS * SUBS * sizeof(*k->win_st));
+	k->rim = 0;
+	k->brim = 0;
+	for (i = 0; i < k->n; i++) {
+		const struct point *p = &k->pts[i];
+
+		subs[i] = (uint8_t)sub_of(p);
+		k->rim |= (uint64_t)rim_of(p, sb) << (4 * subs[i]);
+		k->brim |= rim_of(p, sb + SUB_BITS);
+	}
+	memset(k->win, 0, WINDOWS * (SUBS + QUADS) * sizeof(*k->win));
+	memset(k->win_st, 0, WINDOWS * (SUBS + QUADS) * sizeof(*k->win_st));
 	memset(&m->whole[b * WINDOWS], 0, WINDOWS * sizeof(*m->whole));
 	memset(&m->whole_st[b * WINDOWS], 0, WINDOWS * sizeof(*m->whole_st));
 	k->win_hi = (uint32_t)lower_bound(k, 0, k->n, at + 1);
@@ -1052,7 +1133,7 @@ index_bytes(const struct map_index *m, size_t *reports, size_t *marks)
 	for (b = 0; b < m->nbuckets; b++) {
 		n += m->buckets[b].cap * sizeof(struct point) +
 		    m->buckets[b].nmarks * sizeof(struct sums) +
-		    (m->buckets[b].win != NULL ? WINDOWS * SUBS *
+		    (m->buckets[b].win != NULL ? WINDOWS * (SUBS + QUADS) *
 		    (sizeof(struct wsum) + sizeof(struct wstat)) +
 		    m->buckets[b].cap : 0);
 		*reports += m->buckets[b].n;
@@ -1297,6 +1378,20 @@ clusters_of(const struct cell *cells, size_t ncells, struct map_result *out)
 	return 0;
 }
 
+/*
+ * What may hold some of a view's newest: a bucket's cells in (counted from
+ * their sums) or a level's cell (its buckets), by the newest it holds.  A
+ * view keeps them while it counts and reads them newest first at the end
+ * (leads_read), so it reads the few newer than its list's oldest, not each
+ * cell the box holds whole in the order of the box (issue 11).
+ */
+struct lead {
+	int64_t t, id;
+	const struct bucket *b;         /* NULL: the level's cell p */
+	const struct parent *p;
+	unsigned in;
+};
+
 /* Where a view counts: its filter and grid, its cells, the newest. */
 struct tally {
 	const struct filter *f;
@@ -1311,6 +1406,9 @@ struct tally {
 	struct cell *cells;
 	struct newest newest;
 	struct map_result *out;
+	const struct level *level;      /* the level the leads' cells are of */
+	struct lead *leads;             /* malloc'd */
+	size_t nleads, leadcap;
 };
 
 /* The view's cell of fixed point (x, y), the nearest when outside. */
@@ -1471,13 +1569,21 @@ enum side { OUTSIDE, CUT, INSIDE };
 
 /*
  * Where the cell of 2^bits by 2^bits fixed units from (x, y) lies against
- * the view's box.  Only a cell strictly inside (or outside) in fixed units
- * is inside (or outside) in degrees too: floor keeps order.
+ * the view's box, its reports on the sides in rim (RIM_*) and no others
+ * on its first and last units.  Only a cell strictly inside (or outside)
+ * in fixed units is inside (or outside) in degrees too: floor keeps order.
  */
 static enum side
-side_of(const struct tally *t, uint32_t x, uint32_t y, unsigned bits)
+side_of(const struct tally *t, uint32_t x, uint32_t y, unsigned bits,
+    unsigned rim)
 {
 	uint32_t x1 = x + ((1u << bits) - 1), y1 = y + ((1u << bits) - 1);
+
+	/* No report on a side's unit: the cell's reports are a unit in. */
+	x += !(rim & RIM_W);
+	x1 -= !(rim & RIM_E);
+	y += !(rim & RIM_N);
+	y1 -= !(rim & RIM_S);
 
 	if (x1 < t->bx0 || x > t->bx1 || y1 < t->by0 || y > t->by1)
 		return OUTSIDE;
@@ -1547,6 +1653,117 @@ newest_of(struct tally *t, const struct bucket *b, unsigned in)
 	}
 }
 
+static void lead_add(struct tally *t, const struct bucket *b,
+    const struct parent *p, unsigned in);
+
+/* Whether lead a holds a newer report than b. */
+static int
+lead_newer(const struct lead *a, const struct lead *b)
+{
+	return a->t > b->t || (a->t == b->t && a->id > b->id);
+}
+
+static void
+lead_sift(struct lead *h, size_t n, size_t i)
+{
+	size_t c;
+	struct lead x;
+
+	for (; (c = 2 * i + 1) < n; i = c) {
+		if (c + 1 < n && lead_newer(&h[c + 1], &h[c]))
+			c++;
+		if (!lead_newer(&h[c], &h[i]))
+			break;
+		x = h[i];
+		h[i] = h[c];
+		h[c] = x;
+	}
+}
+
+/* A level's cell's buckets as leads (or read, when no room). */
+static void
+lead_kids(struct tally *t, const struct parent *p)
+{
+	const struct level *l = t->level;
+	size_t j;
+
+	for (j = p->first; j < p->first + p->n; j++)
+		lead_add(t, &t->base[l->kids[j]], NULL, (1u << SUBS) - 1);
+}
+
+/*
+ * Read the leads newest first into the view's newest, until the newest a
+ * lead holds is older than all the list holds.  The heap of leads is
+ * built once: the view counted them all first.
+ */
+static void
+leads_read(struct tally *t)
+{
+	struct lead top;
+	size_t i;
+
+	for (i = t->nleads / 2; i-- > 0;)
+		lead_sift(t->leads, t->nleads, i);
+	while (t->nleads > 0) {
+		top = t->leads[0];
+		if (newest_below(&t->newest, top.id, top.t))
+			break;
+		t->leads[0] = t->leads[--t->nleads];
+		lead_sift(t->leads, t->nleads, 0);
+		if (top.b != NULL) {
+			newest_of(t, top.b, top.in);
+			continue;
+		}
+		/* Its buckets in among the leads, each to its place. */
+		i = t->nleads;
+		lead_kids(t, top.p);
+		for (; i < t->nleads; i++) {
+			size_t k = i;
+
+			while (k > 0 && lead_newer(&t->leads[k],
+			    &t->leads[(k - 1) / 2])) {
+				struct lead x = t->leads[k];
+
+				t->leads[k] = t->leads[(k - 1) / 2];
+				t->leads[(k - 1) / 2] = x;
+				k = (k - 1) / 2;
+			}
+		}
+	}
+	t->nleads = 0;
+}
+
+/*
+ * Note bucket b's cells in (b not NULL) or level cell p as a lead; none
+ * when what it holds is older than all the list holds already (its oldest
+ * only grows).  Without room, read at once as before.
+ */
+static void
+lead_add(struct tally *t, const struct bucket *b, const struct parent *p,
+    unsigned in)
+{
+	int64_t last_t = b != NULL ? b->last_t : p->last_t;
+	int64_t last_id = b != NULL ? b->last_id : p->last_id;
+	struct lead *nl;
+	size_t cap;
+
+	if (in == 0 || newest_below(&t->newest, last_id, last_t))
+		return;
+	if (t->nleads == t->leadcap) {
+		cap = t->leadcap ? 2 * t->leadcap : 256;
+		if ((nl = realloc(t->leads, cap * sizeof(*nl))) == NULL) {
+			if (b != NULL)
+				newest_of(t, b, in);
+			else
+				lead_kids(t, p);
+			return;
+		}
+		t->leads = nl;
+		t->leadcap = cap;
+	}
+	t->leads[t->nleads++] = (struct lead){ last_t, last_id, b, p, in };
+}
+
 /*
  * Count bucket b for one of its windows (t->win: no service or agency
  * filter): the bucket from its sums when the box holds it whole and the
@@ -1557,17 +1774,97 @@ newest_of(struct tally *t, const struct bucket *b, unsigned in)
  * one by one); the newest of the reports counted from sums are read from
  * the window's end back (newest_of).
  */
+/*
+ * Cell k of bucket b (of 16) for t->win: counted from its sums when the
+ * box holds it (bit k in *in when it had reports), else bit k in *cut
+ * when the box's edge cuts it (or the view is finer than it).
+ */
+static void
+count_sub(struct tally *t, const struct bucket *b, unsigned k, unsigned *in,
+    unsigned *cut)
+{
+	const unsigned bb = FIX_BITS - CELL_BITS - BUCKET_ZOOM;
+	const unsigned sb = bb - SUB_BITS, side = 1u << SUB_BITS;
+	uint32_t sx = ((uint32_t)b->cx << bb) + ((k % side) << sb);
+	uint32_t sy = ((uint32_t)b->cy << bb) + ((k / side) << sb);
+	size_t at = (size_t)t->win * SUBS + k;
+
+	switch (side_of(t, sx, sy, sb, (unsigned)(b->rim >> (4 * k)) &
+	    RIM_ALL)) {
+	case INSIDE:
+		/* Finer than the cell, the view counts its reports one by
+		 * one. */
+		if (t->zoom > BUCKET_ZOOM + SUB_BITS)
+			*cut |= 1u << k;
+		else if (count_sums(t, &b->win[at], &b->win_st[at], sx, sy) > 0)
+			*in |= 1u << k;
+		break;
+	case CUT:
+		*cut |= 1u << k;
+		break;
+	case OUTSIDE:
+		break;
+	}
+}
+
+/* The rims (RIM_*) of quad q of a bucket whose cells' rims are rim. */
+static unsigned
+quad_rim(uint64_t rim, unsigned q)
+{
+	unsigned x = 2 * (q % 2), y = 2 * (q / 2), i, r = 0;
+
+	for (i = 0; i < 2; i++) {
+		r |= (unsigned)(rim >> (4 * (x + 4 * (y + i)))) & RIM_W;
+		r |= (unsigned)(rim >> (4 * (x + 1 + 4 * (y + i)))) & RIM_E;
+		r |= (unsigned)(rim >> (4 * (x + i + 4 * y))) & RIM_N;
+		r |= (unsigned)(rim >> (4 * (x + i + 4 * (y + 1)))) & RIM_S;
+	}
+	return r;
+}
+
+/*
+ * Bucket b's quads for a view at BUCKET_ZOOM + 1, whose cells they are:
+ * each the box holds from its sums, the cells of the others one by one
+ * (count_sub).
+ */
+static void
+count_quads(struct tally *t, const struct bucket *b, unsigned *in,
+    unsigned *cut)
+{
+	const unsigned qb = FIX_BITS - CELL_BITS - BUCKET_ZOOM - 1;
+	size_t at = WINDOWS * SUBS + (size_t)t->win * QUADS;
+	unsigned q, k;
+
+	for (q = 0; q < QUADS; q++) {
+		uint32_t qx = ((uint32_t)b->cx << (qb + 1)) + ((q % 2) << qb);
+		uint32_t qy = ((uint32_t)b->cy << (qb + 1)) + ((q / 2) << qb);
+
+		switch (side_of(t, qx, qy, qb, quad_rim(b->rim, q))) {
+		case INSIDE:
+			if (count_sums(t, &b->win[at + q], &b->win_st[at + q],
+			    qx, qy) > 0)
+				for (k = 0; k < SUBS; k++)
+					*in |= (unsigned)(quad_of(k) == q) << k;
+			break;
+		case CUT:
+			for (k = 0; k < SUBS; k++)
+				if (quad_of(k) == q)
+					count_sub(t, b, k, in, cut);
+			break;
+		case OUTSIDE:
+			break;
+		}
+	}
+}
+
 static void
 count_fast(struct tally *t, const struct bucket *b)
 {
 	const unsigned bb = FIX_BITS - CELL_BITS - BUCKET_ZOOM;
-	const unsigned sb = bb - SUB_BITS, side = 1u << SUB_BITS;
 	size_t bw = (size_t)(b - t->base) * WINDOWS + (size_t)t->win;
-	const struct wsum *w = &b->win[t->win * SUBS];
-	const struct wstat *ws = &b->win_st[t->win * SUBS];
 	uint32_t x = (uint32_t)b->cx << bb, y = (uint32_t)b->cy << bb;
 	unsigned in = 0, cut = 0, k;
-	enum side whole = side_of(t, x, y, bb);
+	enum side whole = side_of(t, x, y, bb, b->brim);
 	size_t lo = b->win_lo[t->win], hi = b->win_hi, i;
 
 	if (whole == OUTSIDE || lo == hi)
@@ -1575,29 +1872,11 @@ count_fast(struct tally *t, const struct bucket *b)
 	if (whole == INSIDE && t->zoom <= BUCKET_ZOOM) {
 		if (count_sums(t, &t->whole[bw], &t->whole_st[bw], x, y) > 0)
 			in = (1u << SUBS) - 1;
-	} else {
-		for (k = 0; k < SUBS; k++) {
-			uint32_t sx = x + ((k % side) << sb);
-			uint32_t sy = y + ((k / side) << sb);
-
-			switch (side_of(t, sx, sy, sb)) {
-			case INSIDE:
-				/* Finer than the cell, the view counts its
-				 * reports one by one. */
-				if (t->zoom > BUCKET_ZOOM + SUB_BITS)
-					cut |= 1u << k;
-				else if (count_sums(t, &w[k], &ws[k], sx, sy) >
-				    0)
-					in |= 1u << k;
-				break;
-			case CUT:
-				cut |= 1u << k;
-				break;
-			case OUTSIDE:
-				break;
-			}
-		}
-	}
+	} else if (t->zoom == BUCKET_ZOOM + 1)
+		count_quads(t, b, &in, &cut);
+	else
+		for (k = 0; k < SUBS; k++)
+			count_sub(t, b, k, &in, &cut);
 	/* The cells' numbers first: a report's point is read only when its
 	 * cell is cut. */
 	if (cut != 0)
@@ -1605,7 +1884,7 @@ count_fast(struct tally *t, const struct bucket *b)
 			if (((cut >> b->subs[i]) & 1) &&
 			    in_box(t->f, &b->pts[i]))
 				count_point(t, &b->pts[i]);
-	newest_of(t, b, in);
+	lead_add(t, b, NULL, in);
 }
 
 static void
@@ -1769,19 +2048,14 @@ tally_level(const struct map_index *m, const struct level *l,
 			const struct parent *p = &l->p[lo];
 			uint32_t x = (uint32_t)p->cx << bits;
 			uint32_t y = (uint32_t)p->cy << bits;
-			enum side side = side_of(t, x, y, bits);
+			enum side side = side_of(t, x, y, bits, p->rim);
 
 			if (side == OUTSIDE)
 				continue;
 			if (side == INSIDE && p->ok) {
 				if (count_sums(t, &p->sum[t->win],
-				    &p->st[t->win], x, y) == 0 ||
-				    newest_below(&t->newest, p->last_id,
-				    p->last_t))
-					continue;
-				for (j = p->first; j < p->first + p->n; j++)
-					newest_of(t, &m->buckets[l->kids[j]],
-					    (1u << SUBS) - 1);
+				    &p->st[t->win], x, y) > 0)
+					lead_add(t, NULL, p, 1);
 				continue;
 			}
 			for (j = p->first; j < p->first + p->n; j++)
@@ -1851,10 +2125,12 @@ tally_coarse(const struct map_index *m, struct tally *t,
 		k = LEVELS;
 	l = k >= 1 ? &m->levels[k - 1] : NULL;
 	if (t->win >= 0 && l != NULL && l->k == k && l->n > 0 &&
-	    l->nb == m->nbuckets)
+	    l->nb == m->nbuckets) {
+		t->level = l;
 		tally_level(m, l, t, r);
-	else
+	} else
 		tally_view(m, t, r);
+	leads_read(t);
 }
 
 int
@@ -1922,6 +2198,7 @@ map_index_view(struct map_index *m, struct store *s,
 	rc = 0;
 out:
 	free(t.cells);
+	free(t.leads);
 	if (rc == -1)
 		map_result_free(out);
 	return rc;

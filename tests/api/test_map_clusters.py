@@ -484,5 +484,161 @@ class TestClustersListFollowsTheReport(CitizenCase):
                          ("in_progress", False))
 
 
+# ---- Boxes snapped to the grid (issue 11) ---------------------------------
+# The map page asks for its view snapped outward to the zoom's 64 px cells,
+# each edge half a unit (2^-32 of the world) inside its grid line
+# (web/js/veche.js, snappedBox); the server then counts whole cells from
+# their sums.  A report on the unit of a box's edge is decided by its
+# degrees, as any other box's.
+
+UNITS = 2 ** 32             # fixed Web Mercator: units a world side
+
+
+def units_of(point):
+    """Point (lat, long) in units, as the server computes them."""
+    return cell_of(point, 30)
+
+
+def unit_lon(x):
+    return x / UNITS * 360.0 - 180.0
+
+
+def unit_lat(y):
+    return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / UNITS))))
+
+
+def snapped_box(x0, y0, x1, y1, zoom):
+    """The box of units x0..x1, y0..y1 snapped outward to the cells of zoom
+    as the page snaps it: (min_long, min_lat, max_long, max_lat), and its
+    edges' grid lines (west, north, east, south) in units."""
+    c = 2 ** (30 - zoom)
+    w, n = math.floor(x0 / c) * c, math.floor(y0 / c) * c
+    e, s = math.ceil(x1 / c) * c, math.ceil(y1 / c) * c
+    return ((unit_lon(w + 0.5), unit_lat(s - 0.5), unit_lon(e - 0.5),
+             unit_lat(n + 0.5)), (w, n, e, s))
+
+
+def snap_lattice(k):
+    """The k-th report of TestClustersSnapped: 23 rows of 0.00011 by
+    0.00013 degrees, cut by the boxes at every zoom from 13 to 17."""
+    return (60.31 + 0.00011 * (k % 23), 30.31 + 0.00013 * (k // 23))
+
+
+class TestClustersSnapped(ClustersCase):
+    """Boxes snapped to the zoom's grid as the map page asks for them: each
+    cluster holds exactly the reports filed in its cell and box, the same
+    as the report-by-report count of the same box (by a service: the index
+    keeps no sums by service), with reports on the unit of each edge of the
+    zoom-15 box, one in and one out, decided by their degrees; and a report
+    filed is counted at once."""
+
+    LATTICE = 460
+    RIM_ZOOM = 15
+
+    @classmethod
+    def box(cls, zoom):
+        """The snapped box at zoom of a view that cuts the lattice."""
+        x0, y0 = units_of((60.3122, 30.3103))
+        x1, y1 = units_of((60.3103, 30.3123))
+        return snapped_box(x0, y0, x1, y1, zoom)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.reports = []        # [id, (lat, long)]
+        for k in range(cls.LATTICE):
+            cls.add(snap_lattice(k))
+        # On the units of the zoom-15 box's edges: a point a quarter unit
+        # off its edge's line is on the same unit as the edge, in or out.
+        _, (w, n, e, s) = cls.box(cls.RIM_ZOOM)
+        mx, my = (w + e) // 2 + 0.5, (n + s) // 2 + 0.5
+        cls.rim = {}
+        for name, x, y, into in (("west out", w + 0.25, my, False),
+                                 ("west in", w + 0.75, my, True),
+                                 ("east in", e - 0.75, my, True),
+                                 ("east out", e - 0.25, my, False),
+                                 ("north out", mx, n + 0.25, False),
+                                 ("north in", mx, n + 0.75, True),
+                                 ("south in", mx, s - 0.75, True),
+                                 ("south out", mx, s - 0.25, False)):
+            point = (unit_lat(y), unit_lon(x))
+            cls.rim[name] = (point, (math.floor(x), math.floor(y)), into)
+            cls.add(point)
+
+    @classmethod
+    def add(cls, point):
+        # One service: a filter by it holds every report, and the index
+        # counts such a view report by report (it keeps sums for no
+        # service).
+        fields = report_fields("other", point=None)
+        fields += [("lat", repr(point[0])), ("long", repr(point[1]))]
+        cls.reports.append([cls.file(fields), point])
+
+    def snapped(self, box, zoom, **filters):
+        params = {"bbox": ",".join(repr(v) for v in box),
+                  "zoom": str(zoom)}
+        params.update(filters)
+        r = self.fetch("GET", "/map/clusters.json?" + encode_query(params))
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    def assert_cells(self, doc, box, zoom):
+        """doc's clusters are the reports filed in box, cell by cell, and
+        its list their newest."""
+        want = [rep for rep in self.reports if inside(box, rep[1])]
+        # Not assert_counted: the list's positions, to a millionth of a
+        # degree, may round across the edge of the rim reports' unit.
+        self.assertEqual(doc["total"], len(want))
+        self.assertGreater(len(want), POINTS_MAX)
+        self.assertFalse(doc["all"])
+        cells = {}
+        for rep in want:
+            key = cell_of(rep[1], zoom)
+            cells[key] = cells.get(key, 0) + 1
+        self.assertEqual(sorted(c["count"] for c in doc["clusters"]),
+                         sorted(cells.values()))
+        self.assertEqual([r["id"] for r in doc["reports"]],
+                         sorted((rep[0] for rep in want),
+                                reverse=True)[:LIST_MAX])
+
+    def test_rim_reports_are_on_the_edges_units(self):
+        # The test's own premise: each rim report is on its edge's unit
+        # (where the edge's degrees decide), and in the box or out of it.
+        box, _ = self.box(self.RIM_ZOOM)
+        for name, (point, unit, into) in self.rim.items():
+            with self.subTest(name=name):
+                self.assertEqual(units_of(point), unit)
+                self.assertEqual(inside(box, point), into)
+
+    def test_snapped_equals_report_by_report(self):
+        for zoom in (13, 14, 15, 16, 17):
+            box, _ = self.box(zoom)
+            with self.subTest(zoom=zoom):
+                doc = self.snapped(box, zoom, days="7")
+                self.assert_cells(doc, box, zoom)
+                # By the service all of them have: counted report by
+                # report; the same clusters, positions but for the order
+                # of additions.
+                one = self.snapped(box, zoom, days="7",
+                                   service_code="other")
+                self.assertEqual(
+                    [(c["count"], c["status"]) for c in doc["clusters"]],
+                    [(c["count"], c["status"]) for c in one["clusters"]])
+                for c, d in zip(doc["clusters"], one["clusters"]):
+                    self.assertAlmostEqual(c["lat"], d["lat"], delta=2e-6)
+                    self.assertAlmostEqual(c["long"], d["long"],
+                                           delta=2e-6)
+                self.assertEqual(doc["reports"], one["reports"])
+
+    def test_a_report_filed_is_counted_at_once(self):
+        box, _ = self.box(self.RIM_ZOOM)
+        before = self.snapped(box, self.RIM_ZOOM, days="7")
+        self.add((60.3112, 30.3113))
+        doc = self.snapped(box, self.RIM_ZOOM, days="7")
+        self.assertEqual(doc["total"], before["total"] + 1)
+        self.assertEqual(doc["reports"][0]["id"], self.reports[-1][0])
+        self.assert_cells(doc, box, self.RIM_ZOOM)
+
+
 if __name__ == "__main__":
     unittest.main()

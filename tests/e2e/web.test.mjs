@@ -347,4 +347,66 @@ describe('map clusters from the server', { skip: skipReason, timeout: 300000 }, 
     assert.ok(after > 0 && after < total, `fewer reports in the smaller view (${after} < ${total})`);
     await page.context().close();
   });
+
+  // The page asks for its view snapped outward to the zoom's 64 px cells
+  // (issue 11: the server then counts whole cells), each edge half a unit
+  // of 2^-32 of the world inside its grid line; it still draws every
+  // report in view as it pans and zooms.
+  test('the view asked for is snapped to the grid as the map pans and zooms', async () => {
+    const page = await newPage(browser, { viewport: { width: 1280, height: 800 } });
+    const asked = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/map/clusters.json')) asked.push(new URL(r.url()));
+    });
+    const units = 2 ** 32;
+    const ux = (lon) => (lon + 180) / 360 * units;
+    const uy = (lat) => {
+      const r = lat * Math.PI / 180;
+      return (1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2 * units;
+    };
+    const snapped = (u) => {
+      const zoom = Number(u.searchParams.get('zoom'));
+      const [w, s, e, n] = u.searchParams.get('bbox').split(',').map(Number);
+      const cell = 2 ** (30 - zoom);
+      for (const [v, inward, edge] of [[ux(w), 0.5, 'west'], [uy(n), 0.5, 'north'],
+        [ux(e), -0.5, 'east'], [uy(s), -0.5, 'south']]) {
+        const line = Math.round(v / cell) * cell;
+        assert.ok(Math.abs(v - (line + inward)) < 0.01,
+          `the ${edge} edge half a unit inside a grid line at zoom ${zoom}: ${u.search}`);
+      }
+      return u.searchParams.get('bbox');
+    };
+    const drawn = async (what) => {
+      await page.waitForSelector('#map[data-ready="1"]:not([aria-busy])');
+      const total = Number(await page.getAttribute('#map', 'data-markers'));
+      const counts = (await page.locator('#map .server-cluster').allTextContents()).map(Number);
+      const pins = await page.locator('#map .pin, #map .marker-cluster').count();
+      assert.ok(total > 0 && (counts.length > 0 || pins > 0), `reports drawn ${what}`);
+      if (counts.length > 0) {
+        assert.equal(counts.reduce((a, b) => a + b, 0), total, `every report counted ${what}`);
+      }
+    };
+    await page.goto(`${server.url}/`);
+    await drawn('at first');
+    assert.equal(asked.length, 1);
+    const first = snapped(asked[0]);
+    // A pan by the keyboard (80 px): a view asked for anew, snapped.
+    await page.locator('#map').focus();
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/map/clusters.json')),
+      page.keyboard.press('ArrowRight'),
+    ]);
+    await drawn('after a pan');
+    assert.notEqual(snapped(asked[asked.length - 1]), first, 'the panned view asked for');
+    // A zoom in: a finer grid, still snapped.
+    const zoom0 = Number(await page.getAttribute('#map', 'data-listed-zoom'));
+    await page.click('.leaflet-control-zoom-in');
+    await page.waitForSelector(`#map[data-listed-zoom="${zoom0 + 1}"]`);
+    await drawn('after zooming in');
+    const last = asked[asked.length - 1];
+    assert.equal(Number(last.searchParams.get('zoom')), zoom0 + 1);
+    snapped(last);
+    await checkPage(page, 'the map after a pan and a zoom');
+    await page.context().close();
+  });
 });

@@ -39,6 +39,7 @@
   // The city's areas (GET /map/areas.geojson) as the map's base layer when
   // there are no tiles (--tiles none) or they cannot be had (no internet).
   const MAX_ZOOM = 19;
+  const CELL_PX = 64;     // the server's cluster cells (VECHE_MAP_CELL_PX)
   function areasBase(map, node) {
     if (node.dataset.base) return;
     node.dataset.base = 'loading';
@@ -164,13 +165,31 @@
       return p;
     }
 
+    // The view snapped outward to the grid of 64 px cells the server
+    // counts into at this zoom (docs/api.md), as tile servers do: every
+    // cell asked for is whole, so the server adds up cells and reads no
+    // report at the box's edge (issue 11).  A report in a cell partly in
+    // view is counted in that cell.  Each edge lies half a unit (2^-32 of
+    // the world) inside its grid line, written in full precision, so the
+    // server finds the line in it whatever the rounding of degrees.
+    function snappedBox(zoom) {
+      const pb = map.getPixelBounds();
+      const cells = (256 / CELL_PX) * 2 ** zoom;      // a world side
+      const cell = (v, round) => Math.max(0, Math.min(cells, round(v / CELL_PX)));
+      const x0 = Math.min(cell(pb.min.x, Math.floor), cells - 1);
+      const y0 = Math.min(cell(pb.min.y, Math.floor), cells - 1);
+      const x1 = Math.max(cell(pb.max.x, Math.ceil), x0 + 1);
+      const y1 = Math.max(cell(pb.max.y, Math.ceil), y0 + 1);
+      const half = 2 ** -33;
+      const lon = (c, d) => (c / cells + d) * 360 - 180;
+      const lat = (c, d) => Math.atan(Math.sinh(Math.PI * (1 - 2 * (c / cells + d)))) * 180 / Math.PI;
+      return [lon(x0, half), lat(y1, -half), lon(x1, -half), lat(y0, half)];
+    }
+
     async function load() {
-      const zoom = map.getZoom();
-      const b = map.getBounds();
-      const clamp = (v, lim) => Math.max(-lim, Math.min(lim, v)).toFixed(6);
+      const zoom = Math.round(map.getZoom());
       const p = filters();
-      p.set('bbox', [clamp(b.getWest(), 180), clamp(b.getSouth(), 85),
-        clamp(b.getEast(), 180), clamp(b.getNorth(), 85)].join(','));
+      p.set('bbox', snappedBox(zoom).map(String).join(','));
       p.set('zoom', String(zoom));
       const mine = ++asked;
       node.setAttribute('aria-busy', 'true');

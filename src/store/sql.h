@@ -237,6 +237,7 @@ struct sql_conn {
 	                                 * the rollback fail until it */
 	int missed;                     /* notices may have been missed */
 	int64_t retry_ms;               /* no new attempt before (monotonic) */
+	int retry_back;                 /* sql_pg.c's servers_back then */
 };
 
 /* The engines' halves of sql.c's calls (sql_sqlite.c, sql_pg.c). */

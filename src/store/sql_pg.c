@@ -201,6 +201,9 @@ static struct {
 } servers[SERVERS];
 static size_t nservers;
 static _Atomic int servers_down;
+/* Times a server came back: a connection waiting out its retry after a
+ * failed attempt tries at once when another connection found it back. */
+static _Atomic int servers_back;
 
 static int64_t
 mono_ms(void)
@@ -245,6 +248,7 @@ server_state(struct sql_conn *c, int down, const char *why)
 		servers[i].down = 0;
 		servers[i].said_ms = now;
 		atomic_fetch_sub(&servers_down, 1);
+		atomic_fetch_add(&servers_back, 1);
 		fprintf(stderr, "veche: PostgreSQL at %s:%s back: "
 		    "reconnected\n", host ? host : "", port ? port : "");
 	} else if (!down && why != NULL && now - servers[i].said_ms >=
@@ -313,7 +317,8 @@ reconnect(struct sql_conn *c)
 	char why[sizeof(c->err)];
 	PGresult *r;
 
-	if (now < c->retry_ms) {
+	if (now < c->retry_ms &&
+	    c->retry_back == atomic_load(&servers_back)) {
 		snprintf(c->err, sizeof(c->err), "PostgreSQL unavailable: "
 		    "not answering (trying again shortly)");
 		snprintf(c->sqlstate, sizeof(c->sqlstate), "08006");
@@ -328,6 +333,7 @@ reconnect(struct sql_conn *c)
 	PQreset(c->pg);
 	if (PQstatus(c->pg) != CONNECTION_OK) {
 		c->retry_ms = now + SQL_RETRY_MS;
+		c->retry_back = atomic_load(&servers_back);
 		set_err(c, "PostgreSQL unavailable", PQerrorMessage(c->pg));
 		c->lost = 1;
 		server_state(c, 1, c->err);

@@ -51,7 +51,7 @@ fi
 start() {
 	[ -n "${VPID:-}" ] && { kill "$VPID"; wait "$VPID" 2>/dev/null || true; }
 	"$1" serve --db "$2" --listen 127.0.0.1:$VPORT --threads "$THREADS" \
-	    --no-cache --data-dir '' > "$OUT/veche.log" 2>&1 &
+	    --no-cache --data-dir '' --suggest-hours 0 > "$OUT/veche.log" 2>&1 &
 	VPID=$!
 	t0=$(date +%s)
 	for _ in $(seq 9000); do
@@ -139,7 +139,7 @@ echo
 echo "| query | before: ms alone | reports on its page | after: ms alone | reports on its page |"
 echo "|---|---:|---:|---:|---:|"
 [ -n "$BEFORE" ] || : > "$OUT/before.alone"
-awk -F'|' 'FNR == NR { b[$1] = $2; bn[$1] = $3; next }
+awk -F'|' 'FILENAME == ARGV[1] { b[$1] = $2; bn[$1] = $3; next }
 	{ printf "| %s | %s | %s | %s | %s |\n", $1, ($1 in b) ? b[$1] : "-",
 	    ($1 in bn) ? bn[$1] : "-", $2, $3 }' \
     "$OUT/before.alone" "$OUT/after.alone"

@@ -14,7 +14,7 @@ pkgs="build-essential cmake pkg-config clang libclang-rt-14-dev
 libmicrohttpd-dev libjansson-dev libxml2-dev libsqlite3-dev libpq-dev
 libsodium-dev libcurl4-openssl-dev postgresql-15 postgresql-15-postgis-3 libstemmer-dev libutf8proc-dev
 liblinear-dev libgeos-dev libcmocka-dev libvips-dev libseccomp-dev python3
-python3-aiosmtpd
+python3-aiosmtpd prometheus
 curl chromium fonts-dejavu-core"
 if [ "${1:-}" = bench ]; then
 	pkgs="$pkgs wrk nginx-light fasttext python3-sklearn faketime"

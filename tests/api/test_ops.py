@@ -215,7 +215,8 @@ class TestMetrics(OpsCase):
         parse_exposition(text)
         promtool = shutil.which("promtool")
         if promtool is None:
-            self.skipTest("promtool (Debian package prometheus) missing")
+            self.fail("promtool missing: run scripts/deps.sh (it installs "
+                      "Debian's prometheus, which carries promtool)")
         p = subprocess.run([promtool, "check", "metrics"],
                            input=text.encode(), capture_output=True,
                            timeout=60)

@@ -125,8 +125,20 @@ static int
 wants_json(struct http_request *req)
 {
 	const char *accept = http_request_header(req, "Accept");
+	const char *type = http_request_header(req, "Content-Type");
 
-	return accept != NULL && strstr(accept, "application/json") != NULL;
+	if (accept != NULL && strstr(accept, "application/json") != NULL)
+		return 1;
+	/*
+	 * Under /api/ only a form posted by a page without its script (a
+	 * urlencoded or multipart body) is answered with a page; any other
+	 * client of the API gets JSON, errors included, whatever its Accept.
+	 */
+	if (strncmp(http_request_path(req), "/api/", 5) != 0)
+		return 0;
+	return http_request_method(req) != HTTP_POST || type == NULL ||
+	    (strncmp(type, "application/x-www-form-urlencoded", 33) != 0 &&
+	    strncmp(type, "multipart/form-data", 19) != 0);
 }
 
 int

@@ -184,12 +184,16 @@ class CommentsTest(ServerTestCase):
                                               "body": "  "})
         self.assertEqual(r.status, 400, r)
         self.assertTrue(self.said(r).startswith("body:"), r)
-        js = {"Accept": "application/json"}
-        r = self.fetch("GET", "/api/v1/comments?subject=proposal:%d"
-                       "&order=best" % pid, headers=js)
-        self.assertEqual(r.status, 400, r)
-        self.assertTrue(self.said(r).startswith("order:"), r)
-        r = self.fetch("GET", "/api/v1/comments", headers=js)
+        # A client of the API gets JSON errors whatever its Accept: none
+        # (curl, a script), the JSON one, or */*.
+        for h in ({}, {"Accept": "application/json"}, {"Accept": "*/*"}):
+            r = self.fetch("GET", "/api/v1/comments?subject=proposal:%d"
+                           "&order=best" % pid, headers=h)
+            self.assertEqual(r.status, 400, r)
+            self.assertTrue(r.headers["Content-Type"].startswith(
+                "application/json"), (h, r.headers["Content-Type"]))
+            self.assertTrue(self.said(r).startswith("order:"), r)
+        r = self.fetch("GET", "/api/v1/comments")
         self.assertEqual(r.status, 400, r)
         self.assertTrue(self.said(r).startswith("subject:"), r)
 

@@ -82,6 +82,9 @@ class SuggestTest(ServerTestCase):
 
     def test_2_bad_input_names_the_field(self):
         js = {"Accept": "application/json"}
+        # No Accept at all (curl, a script): JSON as well.
+        r = self.fetch("GET", "/api/v1/services/suggest")
+        self.assert_error(r, "json", 400, "text")
         r = self.fetch("GET", "/api/v1/services/suggest", headers=js)
         self.assert_error(r, "json", 400, "text")
         r = self.fetch("GET", "/api/v1/services/suggest?text=" +

@@ -47,6 +47,9 @@
 #define VECHE_CACHE_TTL_MS      1000
 #define VECHE_CACHE_CHECK_MS    10      /* ask for other processes' commits */
 
+/* The region's figures of every city (src/api/region.c) */
+#define VECHE_REGION_FIGURES_TTL 60     /* kept, seconds of veche's clock */
+
 /* Reports */
 #define VECHE_MAX_DESCRIPTION   4000   /* characters (code points), not bytes */
 #define VECHE_MAX_ADDRESS       1000   /* characters */

@@ -345,6 +345,7 @@ struct store_delivery {
 	const char *secret;
 	int include_contact;
 	const char *address;
+	int redelivery;                 /* an earlier send may have arrived */
 };
 
 struct store_delivery_stats {

@@ -490,6 +490,7 @@ struct job {
 	char secret[VECHE_MAX_SECRET + 1];
 	int include_contact;
 	char address[VECHE_MAX_EMAIL + 1];
+	int redelivery;         /* an earlier send may have arrived */
 };
 
 static int
@@ -509,6 +510,7 @@ copy_job(const struct store_delivery *d, void *arg)
 	j->include_contact = d->include_contact;
 	snprintf(j->address, sizeof(j->address), "%s",
 	    d->address ? d->address : "");
+	j->redelivery = d->redelivery;
 	return (j->payload = strdup(d->payload)) == NULL ? -1 : 0;
 }
 
@@ -545,12 +547,18 @@ webhook_body(struct store *s, const struct job *j)
 	return b.found ? b.out : event_json_with_contact(j->payload, NULL);
 }
 
+/*
+ * POST the body, signed.  The key, the event and the body are the same on
+ * every attempt; X-Veche-Attempt counts the attempts, and
+ * X-Veche-Redelivery says that an earlier one may have arrived unrecorded
+ * (its sender stopped during it: docs/delivery.md, "Exactly once").
+ */
 static int
 send_webhook(struct store *s, const struct delivery_config *cfg,
     const struct job *j, char *err, size_t errlen)
 {
-	char hdr[4][160], sig[72];
-	const char *headers[6];
+	char hdr[5][160], sig[72];
+	const char *headers[8];
 	char *body = NULL;
 	int64_t ts = clock_now();
 	int ret;
@@ -565,12 +573,15 @@ send_webhook(struct store *s, const struct delivery_config *cfg,
 	snprintf(hdr[2], sizeof(hdr[2]), "X-Veche-Timestamp: %lld",
 	    (long long)ts);
 	snprintf(hdr[3], sizeof(hdr[3]), "X-Veche-Signature: %s", sig);
+	snprintf(hdr[4], sizeof(hdr[4]), "X-Veche-Attempt: %d", j->attempts);
 	headers[0] = "Content-Type: application/json";
 	headers[1] = hdr[0];
 	headers[2] = hdr[1];
 	headers[3] = hdr[2];
 	headers[4] = hdr[3];
-	headers[5] = NULL;
+	headers[5] = hdr[4];
+	headers[6] = j->redelivery ? "X-Veche-Redelivery: 1" : NULL;
+	headers[7] = NULL;
 	ret = net_post(j->url, headers, body, strlen(body), cfg->timeout_ms,
 	    cfg->allow_private, err, errlen);
 	free(body);
@@ -971,6 +982,20 @@ delivery_run(struct store *s, const struct delivery_config *cfg,
 			if (rc == 1)
 				continue;
 			return store_failed(s);
+		}
+		/*
+		 * Marked before it leaves: after a kill only the one send
+		 * marked may have arrived unrecorded; the rest of the batch
+		 * is known unsent and goes out once, to whoever takes it.
+		 */
+		if ((rc = store_delivery_start(s, j.id, who, now)) != 0) {
+			free(j.payload);
+			if (rc == -1)
+				return store_failed(s);
+			fprintf(stderr, "veche: outbox: delivery %lld: the lease "
+			    "expired before its send; not sent\n",
+			    (long long)j.id);
+			continue;
 		}
 		err[0] = '\0';
 		rc = j.channel == DELIVERY_WEBHOOK ?

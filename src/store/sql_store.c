@@ -405,6 +405,16 @@ static const char *const core_migrations_pg[] = {
 	"CREATE INDEX reports_updated ON reports(updated, requested, status);"),
 	/* 8 (issue 11, text search): SQLite's FTS5 day marks; none here. */
 	"SELECT 1;",
+	/*
+	 * 9 (issue 16, updated_after polling): the id in reports_updated, as
+	 * SQLite's carries its rowid, so the reports changed since an instant
+	 * are judged, ordered and paged from the index alone (an index-only
+	 * scan); without it each changed report's heap page was read for its
+	 * id (docs/scaling.md, "updated_after polls on PostgreSQL").
+	 */
+	("DROP INDEX reports_updated;"
+	"CREATE INDEX reports_updated ON reports(updated, requested, status)"
+	" INCLUDE (id);"),
 };
 
 const struct migration_set store_core_schema_pg = {

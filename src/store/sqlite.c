@@ -235,6 +235,12 @@ static const char *const core_migrations[] = {
 	" INSERT INTO report_text(rowid, description, address)"
 	" SELECT (t << 24) + 16777215, CAST(x'ff' AS TEXT), '' FROM d;"
 	"INSERT INTO report_text(report_text) VALUES('optimize');"),
+	/*
+	 * 9 (issue 16, updated_after polling on PostgreSQL): PostgreSQL's
+	 * reports_updated gains the id SQLite's carries as its rowid; nothing
+	 * to do here (the steps stay numbered alike for veche migrate).
+	 */
+	"SELECT 1;",
 };
 
 /*

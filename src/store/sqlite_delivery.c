@@ -15,6 +15,12 @@
  * A claim is a lease: it names its holder (claimed_by) and an instant
  * (claimed_until, veche's clock in ms) after which another claim may take
  * the row; only the holder records the outcome.
+ *
+ * A holder marks a delivery just before it sends it (send_started) and
+ * clears the mark with the outcome.  A delivery taken back from a holder
+ * that stopped (a kill, a stall past the lease) is thus either one it had
+ * begun to send, which may have arrived and is marked a redelivery, or one
+ * it never sent, which goes out once, its unused attempt given back.
  */
 #include <stdio.h>
 #include <string.h>
@@ -49,6 +55,16 @@ static const char *const migrations[] = {
 	 */
 	"ALTER TABLE deliveries ADD COLUMN claimed_by TEXT;"
 	"ALTER TABLE deliveries ADD COLUMN claimed_until INTEGER;",
+	/*
+	 * 3 (issue 16, kill -9): when the holder began to send it (ms, NULL
+	 * while no send of the claim has begun), and whether an earlier
+	 * send may have arrived.  A row sending before this step may have
+	 * been in flight: it counts as begun.
+	 */
+	"ALTER TABLE deliveries ADD COLUMN send_started INTEGER;"
+	"ALTER TABLE deliveries ADD COLUMN redelivery INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"UPDATE deliveries SET send_started = updated WHERE state = 1;",
 };
 
 const struct migration_set store_delivery_schema = {
@@ -82,6 +98,10 @@ static const char *const migrations_pg[] = {
 	/* 2 (issue 16, several processes): the claim's lease. */
 	"ALTER TABLE deliveries ADD COLUMN claimed_by TEXT,"
 	" ADD COLUMN claimed_until BIGINT;",
+	/* 3 (issue 16, kill -9): the send's start and the redelivery mark. */
+	"ALTER TABLE deliveries ADD COLUMN send_started BIGINT,"
+	" ADD COLUMN redelivery INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE deliveries SET send_started = updated WHERE state = 1;",
 };
 
 const struct migration_set store_delivery_schema_pg = {
@@ -102,6 +122,7 @@ enum dstmt {
 	DS_CLAIM_EXPIRED,
 	DS_GET,
 	DS_EACH,
+	DS_START,
 	DS_DONE,
 	DS_FAIL,
 	DS_RECOVER,
@@ -125,7 +146,7 @@ _Static_assert(DS__MAX <= STORE_MOD_STMTS, "too many delivery statements");
 	"  WHEN 3 THEN (SELECT s.email FROM alert_items i JOIN alert_subs s" \
 	"   ON s.id = i.sub WHERE i.delivery = d.id LIMIT 1)" \
 	"  WHEN 4 THEN (SELECT s.email FROM spike_mail m JOIN spike_subs s" \
-	"   ON s.id = m.sub WHERE m.delivery = d.id) END" \
+	"   ON s.id = m.sub WHERE m.delivery = d.id) END, d.redelivery" \
 	" FROM deliveries d JOIN events e ON e.id = d.event" \
 	" LEFT JOIN subscriptions sub ON sub.id = d.subscription"
 
@@ -141,16 +162,30 @@ _Static_assert(DS__MAX <= STORE_MOD_STMTS, "too many delivery statements");
 	" ',' || ?4 || ',') > 0)"
 
 /*
+ * A delivery taken back from its holder (in an UPDATE's SET, which reads
+ * the row's old values): one whose send had begun may have arrived, so
+ * it is marked a redelivery (RELEASE); one claimed and never sent gives
+ * back the attempt its claim counted (UNSENT is 1 for it).
+ */
+#define UNSENT \
+	"CASE WHEN state = 1 AND send_started IS NULL THEN 1 ELSE 0 END"
+#define RELEASE \
+	" redelivery = CASE WHEN send_started IS NULL THEN redelivery" \
+	"  ELSE 1 END, send_started = NULL"
+
+/*
  * Rows of which (a condition on ?1, now) become "sending" with one more
  * attempt, the longest due first, leased to ?3 until ?4; lock is
  * PostgreSQL's row locking, so claims running at once skip each other's
  * rows instead of taking them twice (and a row another claim just took
  * fails which when rechecked after the lock).  A lease is live through
- * claimed_until; none (rows sending before the lease) is expired.
+ * claimed_until; none (rows sending before the lease) is expired.  An
+ * expired row is released as it is taken: one more attempt only if its
+ * holder had begun to send it.
  */
 #define CLAIM(which, lock) \
-	"UPDATE deliveries SET state = 1, attempts = attempts + 1," \
-	" updated = ?1, claimed_by = ?3, claimed_until = ?4" \
+	"UPDATE deliveries SET state = 1, attempts = attempts + 1 - " UNSENT \
+	"," RELEASE ", updated = ?1, claimed_by = ?3, claimed_until = ?4" \
 	" WHERE id IN (SELECT id FROM deliveries WHERE " which \
 	" ORDER BY next_attempt, id LIMIT ?2" lock ") RETURNING id"
 #define DUE "state = 0 AND next_attempt <= ?1"
@@ -194,13 +229,20 @@ static const char *const dsql[DS__MAX] = {
 	[DS_GET] = DELIVERY_SELECT " WHERE d.id = ?1",
 	[DS_EACH] = DELIVERY_SELECT " WHERE d.state = ?1 ORDER BY d.id"
 	    " LIMIT ?2",
+	/* Only a live lease's holder begins a send. */
+	[DS_START] = "UPDATE deliveries SET send_started = ?1, updated = ?1"
+	    " WHERE id = ?2 AND state = 1 AND claimed_by = ?3"
+	    " AND claimed_until > ?1",
 	/* Only the lease's holder records the outcome. */
 	[DS_DONE] = "UPDATE deliveries SET state = 2, last_error = NULL,"
-	    " updated = ?1 WHERE id = ?2 AND state = 1 AND claimed_by = ?3",
+	    " send_started = NULL, updated = ?1"
+	    " WHERE id = ?2 AND state = 1 AND claimed_by = ?3",
 	[DS_FAIL] = "UPDATE deliveries SET state = CASE CAST(?1 AS INTEGER)"
 	    " WHEN 0 THEN 0 ELSE 3 END, next_attempt = ?2, last_error = ?3,"
-	    " updated = ?4 WHERE id = ?5 AND state = 1 AND claimed_by = ?6",
+	    " send_started = NULL, updated = ?4"
+	    " WHERE id = ?5 AND state = 1 AND claimed_by = ?6",
 	[DS_RECOVER] = "UPDATE deliveries SET state = 0,"
+	    " attempts = attempts - " UNSENT "," RELEASE ","
 	    " next_attempt = CASE WHEN next_attempt < ?1 THEN next_attempt"
 	    " ELSE ?1 END, updated = ?1 WHERE state = 1"
 	    " AND (coalesce(claimed_until, 0) < ?1 OR claimed_by = ?2)",
@@ -448,6 +490,7 @@ read_delivery(struct sql_stmt *st, struct store_delivery *d)
 	d->secret = sql_column_text(st, 16);
 	d->include_contact = sql_column_int(st, 17);
 	d->address = sql_column_text(st, 18);
+	d->redelivery = sql_column_int(st, 19);
 }
 
 /* What delivery_row hands a delivery to. */
@@ -518,18 +561,35 @@ write_outcome(struct store *s, struct sql_stmt *st, const char *what)
 	return changed > 0 ? 0 : 1;
 }
 
-int
-store_delivery_done(struct store *s, int64_t id, const char *claimer,
-    int64_t now_ms)
+/* Statement k (?1 now, ?2 the delivery, ?3 its holder) as write_outcome. */
+static int
+holder_write(struct store *s, enum dstmt k, int64_t id, const char *claimer,
+    int64_t now_ms, const char *what)
 {
 	struct sql_stmt *st;
 
-	if ((st = ST(DS_DONE)) == NULL)
+	if ((st = ST(k)) == NULL)
 		return -1;
 	sql_bind_int64(st, 1, now_ms);
 	sql_bind_int64(st, 2, id);
 	sql_bind_text(st, 3, claimer);
-	return write_outcome(s, st, "recording delivery");
+	return write_outcome(s, st, what);
+}
+
+int
+store_delivery_start(struct store *s, int64_t id, const char *claimer,
+    int64_t now_ms)
+{
+	return holder_write(s, DS_START, id, claimer, now_ms,
+	    "marking a send begun");
+}
+
+int
+store_delivery_done(struct store *s, int64_t id, const char *claimer,
+    int64_t now_ms)
+{
+	return holder_write(s, DS_DONE, id, claimer, now_ms,
+	    "recording delivery");
 }
 
 int

@@ -225,8 +225,16 @@ static const char *const stmt_pg[ST__MAX] = {
 	[ST_WINDOW_IDS] = "SELECT id FROM reports WHERE "
 	    "requested >= ?1 AND requested <= ?2 "
 	    "ORDER BY requested DESC, id DESC LIMIT ?3 OFFSET ?4",
-	[ST_CHANGED_IDS] = "SELECT id FROM reports WHERE updated > ?1 AND "
-	    "requested >= ?2 AND requested <= ?3 "
+	/*
+	 * The changes (fewer than UPDATED_PROBE_LIMIT: the probe came first)
+	 * read from reports_updated alone (core migration 9), then sorted.
+	 * Materialized, so no plan walks reports_requested newest first
+	 * reading every row's updated: the generic plan of the prepared
+	 * statement did, 0.9 s for a poll with one change in 100,000.
+	 */
+	[ST_CHANGED_IDS] = "WITH c AS MATERIALIZED (SELECT id, requested "
+	    "FROM reports WHERE updated > ?1 AND requested >= ?2 AND "
+	    "requested <= ?3) SELECT id FROM c "
 	    "ORDER BY requested DESC, id DESC LIMIT ?4 OFFSET ?5",
 	/*
 	 * A page of ids ('{1,2,3}') in one round trip and one snapshot, in

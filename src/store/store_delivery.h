@@ -56,7 +56,8 @@ int store_subscription_each(struct store *s,
  * stable across its restarts) at now_ms, leased until until_ms: first
  * those "sending" whose lease has expired (their holder died or stalled),
  * then the due pending ones (next_attempt <= now_ms), the longest due
- * first.  They become "sending" with one more attempt, in one
+ * first.  They become "sending" with one more attempt (an expired one
+ * whose holder never began to send it reuses that claim's), in one
  * transaction; their ids go to ids[] (the expired ones, then the pending
  * ones, each in id order), their number to *n.  On PostgreSQL claims
  * running at once in several processes skip each other's rows (FOR
@@ -73,6 +74,18 @@ int store_delivery_get(struct store *s, int64_t id,
 int store_delivery_each(struct store *s, enum delivery_state state,
     size_t limit, int (*fn)(const struct store_delivery *, void *),
     void *arg);
+
+/*
+ * Mark a delivery claimer holds as being sent, just before the send: 0, or
+ * 1 (nothing changed: do not send) when claimer's lease on it is not live
+ * at now_ms.  The outcome (done, fail) clears the mark.  A delivery taken
+ * back from a holder that stopped while marked (a kill; a stall past the
+ * lease) may have arrived: its next attempts carry the redelivery flag.
+ * One taken back unmarked was never sent: it gives back the attempt its
+ * claim counted.
+ */
+int store_delivery_start(struct store *s, int64_t id, const char *claimer,
+    int64_t now_ms);
 
 /*
  * A delivery claimer holds succeeded: 0, or 1 (nothing changed) when it
@@ -93,8 +106,10 @@ int store_delivery_fail(struct store *s, int64_t id, const char *claimer,
  * Make pending, due no later than now_ms, the deliveries left "sending"
  * whose lease has expired at now_ms or which claimer holds (a process
  * restarted under the same name: its predecessor died), and only those:
- * a live lease of another process stays (at-least-once: the released
- * ones are sent again).  *n receives their number.
+ * a live lease of another process stays.  A released delivery whose send
+ * had begun (store_delivery_start) is sent again as a redelivery; one
+ * never sent goes out once, its attempt given back.  *n receives their
+ * number.
  */
 int store_delivery_recover(struct store *s, const char *claimer,
     int64_t now_ms, size_t *n);

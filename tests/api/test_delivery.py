@@ -400,6 +400,10 @@ class TestKillDuringDelivery(unittest.TestCase):
             self.assertTrue(rx.in_flight.wait(WAIT), "nothing was sent")
             server.kill()                      # mid-flight
             self.assertEqual(rx.accepted, {})
+            with rx.lock:
+                first = list(rx.requests)
+            self.assertEqual(len(first), 1, "more than one send at once")
+            flying = first[0][1]["X-Veche-Delivery"]
             rx.sleep["/slow"] = 0
             server.start()
             got = wait_for("all 5 events", lambda: len({
@@ -412,6 +416,29 @@ class TestKillDuringDelivery(unittest.TestCase):
             for key, bodies in got.items():
                 self.assertEqual(len(set(bodies)), 1)
                 self.assertEqual(json.loads(bodies[0])["id"], key)
+            # Only the send in flight came twice, the second time marked a
+            # redelivery; the rest, never sent before, once as attempt 1.
+            wait_idle(server)
+            with rx.lock:
+                reqs = list(rx.requests)
+            by_key = {}
+            for _, h, body in reqs:
+                by_key.setdefault(h["X-Veche-Delivery"], []).append(
+                    (h, body))
+            self.assertEqual(len(by_key[flying]), 2)
+            h0, h1 = by_key[flying][0][0], by_key[flying][1][0]
+            self.assertEqual(
+                (h0.get("X-Veche-Attempt"), h0.get("X-Veche-Redelivery")),
+                ("1", None))
+            self.assertEqual(
+                (h1.get("X-Veche-Attempt"), h1.get("X-Veche-Redelivery")),
+                ("2", "1"))
+            self.assertEqual(by_key[flying][0][1], by_key[flying][1][1])
+            for key, sent in by_key.items():
+                if key != flying:
+                    self.assertEqual(len(sent), 1, key)
+                    self.assertEqual(sent[0][0].get("X-Veche-Attempt"), "1")
+                    self.assertNotIn("X-Veche-Redelivery", sent[0][0])
             self.assertIn("in flight", server.stderr())
             self.assertEqual(server.stop(), 0)
         finally:

@@ -7,14 +7,22 @@ VECHE_PG_DIR).
 TestFleet.test_kill_under_write_load: threads POST reports to all three;
 one (b) is killed with SIGKILL after a number of acknowledged reports
 (awaited, not slept for), the other two go on, b is started again under the
-same --instance name.  When the load ends: every report that got a 201 is
-read back with its text from each of the three; every event the outbox
-holds reached the webhook receiver (a real HTTP server in this test); no
-event id (the payload's "id", the X-Veche-Delivery header) reached it twice
-unless b had claimed that delivery when it was killed (it may have sent it
-without marking it sent: at-least-once, and the repeat carries the same id
-and bytes, so the receiver can tell); the audit log is one hash chain with
-an entry for every report (`veche audit verify`).
+same --instance name.  The kill comes while b's delivery worker is sending
+one delivery and holds at least two more claimed and unsent (awaited in
+the database; the receiver answers slowly, so claims outrun sends).  When
+the load ends: every report that got a 201 is read back with its text from
+each of the three; every event the outbox holds reached the webhook
+receiver (a real HTTP server in this test); the only event ids (the
+payload's "id", the X-Veche-Delivery header) that reached it twice are
+those b had begun to send when it was killed, at most one per delivery
+worker of b: the repeat has the same id and bytes and says
+X-Veche-Redelivery: 1 (no other arrival says so); the claimed and unsent
+rest of b's batch arrived exactly once, as first attempts; the audit log is
+one hash chain with an entry for every report (`veche audit verify`).
+
+A worker that recorded its outcomes after the batch rather than after each
+send, or that sent a batch the kill left claimed a second time, fails the
+bounds above; so does one marking a send begun only after it left.
 
 TestFleet.test_one_deadline_scanner: with the clock 30 days on, every
 report's registration deadline has passed.  While this test holds the
@@ -53,6 +61,7 @@ WAIT = 300                # seconds to wait for deliveries (ASan, load)
 METRICS_TOKEN = "fleet-metrics-token-0123456789"
 LEASE = "veche.deadline_scanner"   # core/escalation.c's ESCALATION_LEASE
 SENDING = 1               # enum delivery_state's DELIVERY_SENDING
+WORKERS_PER_PROCESS = 1   # delivery workers of one veche serve (cli/serve.c)
 
 
 class Fleet(Server):
@@ -289,6 +298,21 @@ class TestFleet(unittest.TestCase):
         out = self.sql(q)
         return [l.split("|") for l in out.splitlines()] if out else []
 
+    def holding(self, name):
+        """What name's delivery worker holds: the keys it has begun to
+        send (store_delivery_start) and the keys claimed and not sent."""
+        rows = self.sql_rows(
+            "SELECT e.key, d.send_started IS NOT NULL FROM deliveries d"
+            " JOIN events e ON e.id = d.event WHERE d.state = %d AND"
+            " d.claimed_by = '%s'" % (SENDING, name))
+        return ({k for k, begun in rows if begun == "t"},
+                {k for k, begun in rows if begun == "f"})
+
+    def mid_batch(self, name):
+        """name's worker is sending one delivery and holds two more."""
+        begun, unsent = self.holding(name)
+        return bool(begun) and len(unsent) >= 2
+
     def idle(self):
         """The outbox has nothing pending or being sent."""
         return self.sql("SELECT count(*) FROM deliveries WHERE state IN "
@@ -304,12 +328,15 @@ class TestFleet(unittest.TestCase):
         try:
             load.await_count("%d reports acknowledged" % KILL_AFTER,
                              lambda: len(load.acked) >= KILL_AFTER)
+            # Killed mid-send with more of its batch waiting.
+            wait_for("b sending with two more claimed",
+                     lambda: self.mid_batch(VICTIM), WAIT)
             victim.kill()
-            # What b had claimed and not finished: it may have sent some.
-            in_flight = {r[0] for r in self.sql_rows(
-                "SELECT e.key FROM deliveries d JOIN events e"
-                " ON e.id = d.event WHERE d.state = %d AND d.claimed_by = "
-                "'%s'" % (SENDING, VICTIM))}
+            # What b held when it died, as the database kept it.
+            begun, unsent = self.holding(VICTIM)
+            self.assertLessEqual(len(begun), WORKERS_PER_PROCESS, begun)
+            self.assertTrue(unsent, "b had sent its whole batch by the "
+                            "kill: the test did not kill mid-batch")
             mark = len(load.acked)
             load.await_count("%d more from a and c" % WHILE_DOWN,
                              lambda: len(load.acked) - mark >= WHILE_DOWN)
@@ -349,23 +376,42 @@ class TestFleet(unittest.TestCase):
         with self.rx.lock:
             accepted = dict(self.rx.accepted)
             seen = dict(self.rx.seen)
+            arrivals = {}       # key -> [(headers, body)] as they came
+            for path, h, body in self.rx.requests:
+                arrivals.setdefault(h["X-Veche-Delivery"], []).append(
+                    (h, body))
         missing = [e for e in events if e[0] not in accepted]
         self.assertEqual(missing, [], "events never delivered")
+        # Repeats: only what b had begun to send, one per worker at most.
         twice = {key for (path, key), n in seen.items() if n > 1}
         self.assertLessEqual(
-            twice, in_flight, "event ids delivered twice that b had not "
-            "claimed when it was killed")
+            twice, begun, "event ids delivered twice that b was not "
+            "sending when it was killed")
+        self.assertLessEqual(len(twice), WORKERS_PER_PROCESS)
         for key in twice:
-            bodies = accepted[key]
-            self.assertEqual(len(set(bodies)), 1, key)
-            self.assertEqual(json.loads(bodies[0])["id"], key)
+            got = arrivals[key]
+            self.assertEqual(len({b for _, b in got}), 1, key)
+            self.assertEqual(json.loads(got[0][1])["id"], key)
+            for h, _ in got[1:]:
+                self.assertEqual(h.get("X-Veche-Redelivery"), "1", key)
+        redelivered = {key for key, got in arrivals.items()
+                       if any("X-Veche-Redelivery" in h for h, _ in got)}
+        self.assertLessEqual(redelivered, begun,
+                             "marked a redelivery, yet never begun")
+        # b's claimed, unsent rest: once each, as a first attempt.
+        for key in unsent:
+            got = arrivals.get(key, [])
+            self.assertEqual(len(got), 1, key)
+            self.assertEqual(got[0][0].get("X-Veche-Attempt"), "1", key)
+            self.assertNotIn("X-Veche-Redelivery", got[0][0], key)
         for key, bodies in accepted.items():
             self.assertEqual(json.loads(bodies[0])["id"], key)
         sys.stderr.write(
             "fleet: %d reports acknowledged (%d by b after its restart), %d "
-            "stored; b had claimed %d deliveries when killed; %d event ids "
-            "received twice\n" % (len(acked), load.count(VICTIM, mark),
-                                   len(stored), len(in_flight), len(twice)))
+            "stored; b was sending %d and held %d claimed, unsent when "
+            "killed; %d event ids received twice\n" % (
+                len(acked), load.count(VICTIM, mark), len(stored),
+                len(begun), len(unsent), len(twice)))
 
         # One audit chain through all three writers.
         rc, out = m["a"].audit_verify()

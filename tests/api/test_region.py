@@ -29,6 +29,7 @@ REGION_HOST = "region.example"
 HOST_A = "testgrad.example"
 HOST_B = "vtorograd.example"
 PERSONAL = "resident.private@mail.example"
+FIGURES_TTL = 60    # VECHE_REGION_FIGURES_TTL: the region's figures kept, s
 
 
 def city_folders(dir, i):
@@ -301,6 +302,8 @@ class RegionTest(unittest.TestCase):
         self.error(r, 400, "jurisdiction_id")
 
     def test_cities_figures(self):
+        # Past the kept figures: read now, as the lists below are.
+        self.a.advance(FIGURES_TTL)
         r = self.at(REGION_HOST, "/cities.json")
         self.assertEqual(r.status, 200, r)
         cities = {c["jurisdiction_id"]: c for c in r.json()["cities"]}
@@ -318,9 +321,41 @@ class RegionTest(unittest.TestCase):
             self.assertLessEqual(c["overdue"] + c["due_soon"], c["open"])
             self.assertIn("in_time", c["total"])
 
+    def test_figures_kept_and_dated(self):
+        """The region's figures are read once a minute of the clock at
+        most and say when: a report filed meanwhile counts after it."""
+        def reports(doc):
+            return {c["jurisdiction_id"]: c["reports"]
+                    for c in doc["cities"]}
+
+        self.a.advance(FIGURES_TTL)
+        first = self.at(REGION_HOST, "/cities.json").json()
+        self.file(HOST_A, self.a, "Посчитается через минуту 5531")
+        again = self.at(REGION_HOST, "/cities.json").json()
+        self.assertEqual(again["as_of"], first["as_of"])
+        self.assertEqual(reports(again), reports(first))
+        # Every page shows the time it read them.
+        for path in ("/", "/ratings", "/data"):
+            r = self.at(REGION_HOST, path)
+            self.assertEqual(r.status, 200, (path, r))
+            self.assertIn('<p class="as-of">Данные на <time datetime="%s">'
+                          % first["as_of"], r.text(), path)
+        r = self.at(REGION_HOST, "/ratings.json")
+        self.assertEqual(r.json()["as_of"], first["as_of"])
+        self.a.advance(FIGURES_TTL)
+        later = self.at(REGION_HOST, "/cities.json").json()
+        self.assertGreater(harness.epoch_of(later["as_of"]),
+                           harness.epoch_of(first["as_of"]))
+        self.assertEqual(reports(later)["testgrad"],
+                         reports(first)["testgrad"] + 1)
+        self.assertEqual(reports(later)["vtorograd"],
+                         reports(first)["vtorograd"])
+
     # The region's ratings and data
 
     def test_ratings_list_both_cities_agencies(self):
+        # Past the kept figures: read now, as the city's own are.
+        self.a.advance(FIGURES_TTL)
         r = self.at(REGION_HOST, "/ratings.json")
         self.assertEqual(r.status, 200, r)
         doc = r.json()

@@ -2705,10 +2705,12 @@ delivery(enum sql_engine engine)
 	assert_int_equal(store_delivery_get(s, 99, on_delivery, &o), 1);
 	/*
 	 * Recovery after a crash: what was sending is pending, due no later
-	 * than now (2 was due at 5000: now 3000; the others at 1000).
+	 * than now (2 was due at 5000: now 3000; the others at 1000).  2 was
+	 * being sent: its attempt counts; 4 was only claimed: it does not.
 	 */
 	assert_int_equal(store_delivery_claim(s, "w", 6000, 9000, ids, 8, &n), 0);
 	assert_int_equal(n, 6);
+	assert_int_equal(store_delivery_start(s, 2, "w", 6000), 0);
 	assert_int_equal(store_delivery_recover(s, "w", 3000, &n), 0);
 	assert_int_equal(n, 6);
 	memset(&o, 0, sizeof(o));
@@ -2716,7 +2718,7 @@ delivery(enum sql_engine engine)
 	assert_int_equal(store_delivery_get(s, 4, on_delivery, &o), 0);
 	assert_string_equal(o.text,
 	    "1/0/2/3000/3000/timeout/k1/-/roads@city.ru;"
-	    "0/0/1/1000/3000/-/k2/https://a.example/hook/-;");
+	    "0/0/0/1000/3000/-/k2/https://a.example/hook/-;");
 	/* Replay: one dead delivery, then all (none left). */
 	assert_int_equal(store_delivery_replay(s, 3, 4000, &n), 0);
 	assert_int_equal(n, 1);
@@ -2923,6 +2925,23 @@ lease_is(struct store *s, int64_t id, int state, int attempts,
 	assert_non_null(strstr(o.text, error));
 }
 
+static int
+on_redelivery(const struct store_delivery *d, void *arg)
+{
+	*(int *)arg = d->redelivery;
+	return 0;
+}
+
+/* Whether delivery id of s is marked a redelivery. */
+static int
+redelivery_of(struct store *s, int64_t id)
+{
+	int r = -1;
+
+	assert_int_equal(store_delivery_get(s, id, on_redelivery, &r), 0);
+	return r;
+}
+
 static void
 leases(enum sql_engine engine)
 {
@@ -2955,45 +2974,76 @@ leases(enum sql_engine engine)
 	assert_int_equal(n, 0);
 	assert_int_equal(store_delivery_stats(s2, &st), 0);
 	assert_true(st.count[DELIVERY_SENDING] == 3);
-	/* a's lease expired: b's claim takes 1 and 2, a second attempt. */
+	/* a begins to send 1 (b may not); 2 stays claimed, unsent. */
+	assert_int_equal(store_delivery_start(s2, 1, "b", 1500), 1);
+	assert_int_equal(store_delivery_start(s1, 1, "a", 1500), 0);
+	/*
+	 * a's lease expired: b's claim takes 1, which may have arrived (a
+	 * redelivery, a second attempt), and 2, never sent (its first).
+	 */
 	assert_int_equal(store_delivery_claim(s2, "b", 2001, 3001, ids, 8,
 	    &n), 0);
 	assert_int_equal(n, 2);
 	assert_true(ids[0] == 1 && ids[1] == 2);
-	/* a, late, changes nothing: b records the outcome. */
+	lease_is(s1, 1, DELIVERY_SENDING, 2, "/-/");
+	lease_is(s1, 2, DELIVERY_SENDING, 1, "/-/");
+	assert_int_equal(redelivery_of(s1, 1), 1);
+	assert_int_equal(redelivery_of(s1, 2), 0);
+	/* a, late, neither sends nor records: b does. */
+	assert_int_equal(store_delivery_start(s1, 2, "a", 2100), 1);
 	assert_int_equal(store_delivery_done(s1, 1, "a", 2100), 1);
 	assert_int_equal(store_delivery_fail(s1, 2, "a", 1, 0, "late a",
 	    2100), 1);
 	lease_is(s1, 1, DELIVERY_SENDING, 2, "/-/");
-	lease_is(s1, 2, DELIVERY_SENDING, 2, "/-/");
+	lease_is(s1, 2, DELIVERY_SENDING, 1, "/-/");
+	assert_int_equal(store_delivery_start(s2, 1, "b", 2150), 0);
+	assert_int_equal(store_delivery_start(s2, 2, "b", 2150), 0);
 	assert_int_equal(store_delivery_done(s2, 1, "b", 2200), 0);
 	assert_int_equal(store_delivery_fail(s2, 2, "b", 0, 5000, "timeout",
 	    2200), 0);
 	lease_is(s1, 1, DELIVERY_DELIVERED, 2, "/-/");
-	lease_is(s1, 2, DELIVERY_PENDING, 2, "/5000/2200/timeout/");
+	lease_is(s1, 2, DELIVERY_PENDING, 1, "/5000/2200/timeout/");
+	/* A failure is an outcome: no redelivery mark. */
+	assert_int_equal(redelivery_of(s1, 2), 0);
 	/* Recovery releases 3 only once b's lease (to 2999) expired. */
 	assert_int_equal(store_delivery_recover(s1, "a", 2999, &n), 0);
 	assert_int_equal(n, 0);
 	lease_is(s1, 3, DELIVERY_SENDING, 1, "/-/");
+	/* Not begun before the lease ran out: too late to begin. */
+	assert_int_equal(store_delivery_start(s2, 3, "b", 2999), 1);
 	assert_int_equal(store_delivery_recover(s1, "a", 3000, &n), 0);
 	assert_int_equal(n, 1);
-	lease_is(s1, 3, DELIVERY_PENDING, 1, "/1000/3000/-/");
+	/* Never sent: its attempt given back, no redelivery. */
+	lease_is(s1, 3, DELIVERY_PENDING, 0, "/1000/3000/-/");
+	assert_int_equal(redelivery_of(s1, 3), 0);
 	/* A holder restarted under its name gets its own back at once. */
 	assert_int_equal(store_delivery_claim(s1, "a", 5000, 9000, ids, 8,
 	    &n), 0);
 	assert_int_equal(n, 2);
+	assert_true(ids[0] == 2 && ids[1] == 3);
+	assert_int_equal(store_delivery_start(s1, 2, "a", 5000), 0);
 	assert_int_equal(store_delivery_recover(s2, "b", 5001, &n), 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(store_delivery_recover(s2, "a", 5001, &n), 0);
 	assert_int_equal(n, 2);
-	/* A row sending without a lease (before migration 2) is expired. */
-	exec_ok(s1, "UPDATE deliveries SET state = 1, claimed_by = NULL,"
-	    " claimed_until = NULL WHERE id = 3");
+	/* 2 was being sent: a redelivery next; 3 was not. */
+	lease_is(s1, 2, DELIVERY_PENDING, 2, "/5000/5001/timeout/");
+	assert_int_equal(redelivery_of(s1, 2), 1);
+	lease_is(s1, 3, DELIVERY_PENDING, 0, "/1000/5001/-/");
+	assert_int_equal(redelivery_of(s1, 3), 0);
+	/*
+	 * A row sending without a lease (before migration 2) is expired, and
+	 * counts as begun (migration 3 marks the rows sending then).
+	 */
+	exec_ok(s1, "UPDATE deliveries SET state = 1, attempts = 1,"
+	    " claimed_by = NULL, claimed_until = NULL, send_started = updated"
+	    " WHERE id = 3");
 	assert_int_equal(store_delivery_claim(s2, "b", 5002, 9000, ids, 1,
 	    &n), 0);
 	assert_int_equal(n, 1);
 	assert_true(ids[0] == 3);
-	lease_is(s1, 3, DELIVERY_SENDING, 3, "/-/");
+	lease_is(s1, 3, DELIVERY_SENDING, 2, "/-/");
+	assert_int_equal(redelivery_of(s1, 3), 1);
 	store_close(s2);
 	store_gone(s1, dir);
 }

@@ -24,10 +24,12 @@
 #include "format/jsonw.h"
 #include "http/http.h"
 
-/* A report's service name as the list shows it, by its code. */
+/* A report's service code and the name the list shows for it, with
+ * their lengths. */
 struct named {
 	const char *code;               /* the pointer the report carried */
 	const char *name;
+	size_t code_len, name_len;
 };
 
 #define NAMED_MEMO 16
@@ -49,22 +51,26 @@ to_response(const char *data, size_t len, void *arg)
 	return http_response_append(arg, data, len);
 }
 
-/* The name shown for service code (the code when the catalog has none). */
-static const char *
-service_name(struct listed *l, const char *code)
+/* Service code's entry (its name is the code when the catalog has none):
+ * found once a view (the index's reports carry its own copy of each
+ * code, one pointer per service), else into *spare. */
+static const struct named *
+named_of(struct listed *l, const char *code, struct named *spare)
 {
 	const struct service *svc;
-	const char *name;
+	struct named *n;
 	size_t i;
 
 	for (i = 0; i < l->nnamed; i++)
 		if (l->named[i].code == code)
-			return l->named[i].name;
+			return &l->named[i];
+	n = l->nnamed < NAMED_MEMO ? &l->named[l->nnamed++] : spare;
 	svc = catalog_service(l->c->app->catalog, code);
-	name = svc != NULL ? catalog_text(svc->name, l->c->lang) : code;
-	if (l->nnamed < NAMED_MEMO)
-		l->named[l->nnamed++] = (struct named){ code, name };
-	return name;
+	n->code = code;
+	n->name = svc != NULL ? catalog_text(svc->name, l->c->lang) : code;
+	n->code_len = strlen(code);
+	n->name_len = n->name != NULL ? strlen(n->name) : 0;
+	return n;
 }
 
 /* A string literal at p, its length known at compile time; p moves on. */
@@ -84,16 +90,16 @@ put_coord(char *p, double v)
 	return p;
 }
 
-/* The quoted, escaped text of s (null when NULL), then more at the end. */
+/* The quoted, escaped text of the n bytes at s (null when s is NULL). */
 static void
-put_string(struct jsonw *w, const char *s)
+put_string(struct jsonw *w, const char *s, size_t n)
 {
 	if (s == NULL) {
 		outbuf_put(&w->out, "null", 4);
 		return;
 	}
 	outbuf_putc(&w->out, '"');
-	jsonw_escape(&w->out, s, strlen(s), 0);
+	jsonw_escape(&w->out, s, n, 0);
 	outbuf_putc(&w->out, '"');
 }
 
@@ -108,6 +114,8 @@ on_report(const struct report *r, void *arg)
 	struct listed *l = arg;
 	struct jsonw *w = l->w;
 	const char *status = report_status_name(r->status);
+	const struct named *n;
+	struct named spare;
 	size_t slen = strlen(status);
 	char *p;
 
@@ -128,12 +136,16 @@ on_report(const struct report *r, void *arg)
 	p += slen;
 	PUT(p, "\",\"service_code\":");
 	outbuf_used(&w->out, p);
-	put_string(w, r->service_code);
-	outbuf_put(&w->out, ",\"service_name\":", 16);
-	put_string(w, r->service_code != NULL ? service_name(l,
-	    r->service_code) : NULL);
+	if (r->service_code != NULL) {
+		n = named_of(l, r->service_code, &spare);
+		put_string(w, n->code, n->code_len);
+		outbuf_put(&w->out, ",\"service_name\":", 16);
+		put_string(w, n->name, n->name_len);
+	} else
+		outbuf_put(&w->out, "null,\"service_name\":null", 24);
 	outbuf_put(&w->out, ",\"address\":", 11);
-	put_string(w, r->address);
+	put_string(w, r->address, r->address != NULL ? strlen(r->address) :
+	    0);
 	p = outbuf_room(&w->out, DATETIME_LEN + 64);
 	PUT(p, ",\"requested_datetime\":\"");
 	/* The date's text is digits and signs: nothing to escape. */

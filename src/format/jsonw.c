@@ -224,28 +224,22 @@ jsonw_key_string(struct jsonw *w, const char *key, const char *s)
 	jsonw_string(w, s);
 }
 
-/* The decimal digits of v at the end of buf[24]; returns the first. */
+/* The digits of v from p on, written in place from the last (their
+ * count first: no copy, no call for a few bytes); returns their end. */
 static char *
-u64_digits(uint64_t v, char *end)
+put_u64(char *p, uint64_t v)
 {
-	char *p = end;
+	uint64_t t = v;
+	char *end;
 
+	for (end = p + 1; t >= 10; t /= 10)
+		end++;
+	p = end;
 	do {
 		*--p = (char)('0' + v % 10);
 		v /= 10;
 	} while (v != 0);
-	return p;
-}
-
-/* The digits of v from p on (a byte loop: no call for a few bytes). */
-static char *
-put_u64(char *p, uint64_t v)
-{
-	char d[24], *q = u64_digits(v, d + sizeof(d));
-
-	while (q < d + sizeof(d))
-		*p++ = *q++;
-	return p;
+	return end;
 }
 
 char *

@@ -38,7 +38,6 @@ struct named {
 struct listed {
 	const struct web_ctx *c;
 	struct jsonw *w;
-	struct datetime_memo when;
 	/* Service names already found: the index's reports carry its own
 	 * copy of each code, one pointer per service. */
 	struct named named[NAMED_MEMO];
@@ -149,7 +148,8 @@ on_report(const struct report *r, void *arg)
 	p = outbuf_room(&w->out, DATETIME_LEN + 64);
 	PUT(p, ",\"requested_datetime\":\"");
 	/* The date's text is digits and signs: nothing to escape. */
-	datetime_format_memo(&l->when, r->requested, p, DATETIME_LEN);
+	datetime_format_memo(&l->c->app->dates, r->requested, p,
+	    DATETIME_LEN);
 	p += strlen(p);
 	/* fixed: the reporter's "is it fixed?" (null: not asked), so the
 	 * map's list says "closed, not fixed" as the other lists do. */

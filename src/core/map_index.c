@@ -10,12 +10,14 @@
  * searches and at most 2 * MARK_EVERY reports, not one by one.  For the
  * map's standing periods (the last 7, 30 or 90 days) each bucket also keeps
  * their sums, for itself and each of its 16 cells at BUCKET_ZOOM + 2, at
- * one second (win_at) that the first view of a later second moves on: a
- * view counts every cell its box holds from one sum, and reads only the
- * reports of the cells its edge cuts: a cell with no report on the unit
- * of the box's edge is held whole (the rims), so a box snapped to the
- * view's grid, as the map page asks, reads none (issue 11).  Its 2 x 2
- * cells at BUCKET_ZOOM + 1 (quads) keep the periods' sums too.  Where
+ * one second (win_at) that the first view of a later second moves on
+ * (under the read lock alone until a report would leave or come:
+ * win_until): a view counts every cell its box holds from one sum, and
+ * reads only the reports of the cells its edge cuts: a cell with no
+ * report on the unit of the box's edge is held whole (the rims), so a
+ * box snapped to the view's grid, as the map page asks, reads none
+ * (issue 11).  Its 2 x 2 cells at BUCKET_ZOOM + 1 (quads) keep the
+ * periods' sums too.  Where
  * each report sits is kept by id (ids are dense: INTEGER PRIMARY KEY), so
  * a change is an overwrite; codes of services and agencies are interned
  * as small numbers, addresses once per text, so the map's list is written

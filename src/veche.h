@@ -46,6 +46,7 @@
 #define VECHE_CACHE_MAX_ENTRY   (1024u * 1024)   /* bytes per response */
 #define VECHE_CACHE_TTL_MS      1000
 #define VECHE_CACHE_CHECK_MS    10      /* ask for other processes' commits */
+#define VECHE_CHANGES_CHECK_MS  10      /* store_changed: the same, SQLite */
 
 /* The region's figures of every city (src/api/region.c) */
 #define VECHE_REGION_FIGURES_TTL 60     /* kept, seconds of veche's clock */

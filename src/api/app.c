@@ -33,6 +33,7 @@ app_init(struct app *a)
 	char err[512];
 
 	a->started = clock_now();
+	datetime_memo_clear(&a->dates);
 	if (!a->no_cache && (a->cache = cache_new()) == NULL)
 		return -1;
 	if (pthread_key_create(&a->store_key, close_store) != 0) {
@@ -192,6 +193,8 @@ app_catalog_reload(struct app *a, struct store *s, char *err, size_t errlen)
 	}
 	pthread_mutex_lock(&a->reload_lock);
 	o->c = atomic_exchange(&a->catalog, c);
+	/* The city file sets the zone too. */
+	datetime_memo_clear(&a->dates);
 	o->next = a->retired;
 	a->retired = o;
 	pthread_mutex_unlock(&a->reload_lock);

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/datetime.h"
+
 struct cache;
 struct list_items;
 struct catalog;
@@ -58,6 +60,9 @@ struct app {
 	                                   (readroute.h), or NULL: none */
 	struct region *region;          /* serve --region: the region this app is
 	                                   a city of, or its own; NULL: none */
+	/* The zone's offsets by day for every thread's lists (the map's):
+	 * emptied when the catalogue, and with it the zone, is reloaded. */
+	struct datetime_memo dates;
 };
 
 /*

@@ -141,11 +141,11 @@ wants_json(struct http_request *req)
 	    strncmp(type, "multipart/form-data", 19) != 0);
 }
 
-int
-web_begin(struct http_request *req, struct http_response *res, void *arg,
-    struct web_ctx *c)
+/* What web_begin and web_begin_public share first: the language. */
+static void
+begin(struct http_request *req, struct http_response *res, void *arg,
+    struct web_ctx *c, const char *cookies)
 {
-	const char *cookies = http_request_header(req, "Cookie");
 	const char *lang = http_request_param(req, "lang");
 	char saved[8];
 
@@ -160,15 +160,42 @@ web_begin(struct http_request *req, struct http_response *res, void *arg,
 	} else if (web_cookie(cookies, COOKIE_LANG, saved,
 	    sizeof(saved)) == 0 && strcmp(saved, "en") == 0)
 		c->lang = LANG_EN;
-	token(res, c->app, cookies, COOKIE_CSRF, 0, c->csrf);
-	token(res, c->app, cookies, COOKIE_DEVICE, 1, c->device);
+}
+
+/* And then the thread's store: 0, or -1 after answering 503. */
+static int
+begin_store(struct http_request *req, struct http_response *res,
+    struct web_ctx *c)
+{
 	if ((c->store = app_store(c->app)) == NULL) {
 		web_fail(req, res, c, 503, NULL, "database unavailable: try "
 		    "again later");
 		return -1;
 	}
+	return 0;
+}
+
+int
+web_begin(struct http_request *req, struct http_response *res, void *arg,
+    struct web_ctx *c)
+{
+	const char *cookies = http_request_header(req, "Cookie");
+
+	begin(req, res, arg, c, cookies);
+	token(res, c->app, cookies, COOKIE_CSRF, 0, c->csrf);
+	token(res, c->app, cookies, COOKIE_DEVICE, 1, c->device);
+	if (begin_store(req, res, c) == -1)
+		return -1;
 	web_account_who(req, c);
 	return 0;
+}
+
+int
+web_begin_public(struct http_request *req, struct http_response *res,
+    void *arg, struct web_ctx *c)
+{
+	begin(req, res, arg, c, http_request_header(req, "Cookie"));
+	return begin_store(req, res, c);
 }
 
 int

@@ -53,6 +53,15 @@ struct web_ctx {
 int web_begin(struct http_request *req, struct http_response *res,
     void *app, struct web_ctx *c);
 
+/*
+ * The same for public data that scripts read (the map's JSON): the
+ * language and the store only.  No token is made or set and no account
+ * is looked up (the answer is the same for anyone), so such a read costs
+ * no random bytes, no Set-Cookie and no query for a signed-in user.
+ */
+int web_begin_public(struct http_request *req, struct http_response *res,
+    void *app, struct web_ctx *c);
+
 /* Whether the request carries the client's CSRF token (field or header). */
 int web_csrf_ok(struct http_request *req, const struct web_ctx *c);
 

@@ -24,11 +24,24 @@
 #include "format/jsonw.h"
 #include "http/http.h"
 
+/* A report's service code and the name the list shows for it, with
+ * their lengths. */
+struct named {
+	const char *code;               /* the pointer the report carried */
+	const char *name;
+	size_t code_len, name_len;
+};
+
+#define NAMED_MEMO 16
+
 /* What on_report writes a report to. */
 struct listed {
 	const struct web_ctx *c;
 	struct jsonw *w;
-	struct datetime_memo when;
+	/* Service names already found: the index's reports carry its own
+	 * copy of each code, one pointer per service. */
+	struct named named[NAMED_MEMO];
+	size_t nnamed;
 };
 
 static int
@@ -37,46 +50,116 @@ to_response(const char *data, size_t len, void *arg)
 	return http_response_append(arg, data, len);
 }
 
-/* The members "lat" and "long". */
-static void
-point_json(struct jsonw *w, double lat, double lon)
+/* Service code's entry (its name is the code when the catalog has none):
+ * found once a view (the index's reports carry its own copy of each
+ * code, one pointer per service), else into *spare. */
+static const struct named *
+named_of(struct listed *l, const char *code, struct named *spare)
 {
-	jsonw_key(w, "lat");
-	jsonw_coord(w, lat);
-	jsonw_key(w, "long");
-	jsonw_coord(w, lon);
+	const struct service *svc;
+	struct named *n;
+	size_t i;
+
+	for (i = 0; i < l->nnamed; i++)
+		if (l->named[i].code == code)
+			return &l->named[i];
+	n = l->nnamed < NAMED_MEMO ? &l->named[l->nnamed++] : spare;
+	svc = catalog_service(l->c->app->catalog, code);
+	n->code = code;
+	n->name = svc != NULL ? catalog_text(svc->name, l->c->lang) : code;
+	n->code_len = strlen(code);
+	n->name_len = n->name != NULL ? strlen(n->name) : 0;
+	return n;
 }
 
+/* A string literal at p, its length known at compile time; p moves on. */
+#define PUT(p, lit)     (memcpy((p), "" lit, sizeof(lit) - 1), \
+			    (p) += sizeof(lit) - 1)
+
+/* A coordinate as jsonw_coord writes it (null: not finite) at p. */
+static char *
+put_coord(char *p, double v)
+{
+	size_t n = jsonw_coord_text(v, p, 1);
+
+	if (n == 0)
+		PUT(p, "null");
+	else
+		p += n;
+	return p;
+}
+
+/* The quoted, escaped text of the n bytes at s (null when s is NULL). */
+static void
+put_string(struct jsonw *w, const char *s, size_t n)
+{
+	if (s == NULL) {
+		outbuf_put(&w->out, "null", 4);
+		return;
+	}
+	outbuf_putc(&w->out, '"');
+	jsonw_escape(&w->out, s, n, 0);
+	outbuf_putc(&w->out, '"');
+}
+
+/*
+ * One report of the list, written in place (its keys and numbers need no
+ * escaping; its strings are escaped as jsonw_string does): what
+ * jsonw_key and jsonw_string would write, without escaping each key.
+ */
 static int
 on_report(const struct report *r, void *arg)
 {
 	struct listed *l = arg;
 	struct jsonw *w = l->w;
-	const struct service *svc = catalog_service(l->c->app->catalog,
-	    r->service_code);
-	char when[DATETIME_LEN];
+	const char *status = report_status_name(r->status);
+	const struct named *n;
+	struct named spare;
+	size_t slen = strlen(status);
+	char *p;
 
 	if (!r->has_point)
 		return 0;
-	jsonw_object_begin(w);
-	jsonw_key(w, "id");
-	jsonw_int(w, r->id);
-	point_json(w, r->lat, r->lon);
-	jsonw_key_string(w, "status", report_status_name(r->status));
-	jsonw_key_string(w, "service_code", r->service_code);
-	jsonw_key_string(w, "service_name", svc != NULL ?
-	    catalog_text(svc->name, l->c->lang) : r->service_code);
-	jsonw_key_string(w, "address", r->address);
-	jsonw_key_string(w, "requested_datetime", datetime_format_memo(
-	    &l->when, r->requested, when, sizeof(when)));
+	/* Status names are short: 64 bytes hold one. */
+	if (slen > 64)
+		return -1;
+	p = jsonw_raw_begin(w, 2 * JSONW_COORD_LEN + JSONW_INT_LEN + 64 + 64);
+	PUT(p, "{\"id\":");
+	p = jsonw_int_text(r->id, p);
+	PUT(p, ",\"lat\":");
+	p = put_coord(p, r->lat);
+	PUT(p, ",\"long\":");
+	p = put_coord(p, r->lon);
+	PUT(p, ",\"status\":\"");
+	memcpy(p, status, slen);
+	p += slen;
+	PUT(p, "\",\"service_code\":");
+	outbuf_used(&w->out, p);
+	if (r->service_code != NULL) {
+		n = named_of(l, r->service_code, &spare);
+		put_string(w, n->code, n->code_len);
+		outbuf_put(&w->out, ",\"service_name\":", 16);
+		put_string(w, n->name, n->name_len);
+	} else
+		outbuf_put(&w->out, "null,\"service_name\":null", 24);
+	outbuf_put(&w->out, ",\"address\":", 11);
+	put_string(w, r->address, r->address != NULL ? strlen(r->address) :
+	    0);
+	p = outbuf_room(&w->out, DATETIME_LEN + 64);
+	PUT(p, ",\"requested_datetime\":\"");
+	/* The date's text is digits and signs: nothing to escape. */
+	datetime_format_memo(&l->c->app->dates, r->requested, p,
+	    DATETIME_LEN);
+	p += strlen(p);
 	/* fixed: the reporter's "is it fixed?" (null: not asked), so the
 	 * map's list says "closed, not fixed" as the other lists do. */
-	jsonw_key(w, "fixed");
 	if (r->fixed < 0)
-		jsonw_null(w);
+		PUT(p, "\",\"fixed\":null}");
+	else if (r->fixed)
+		PUT(p, "\",\"fixed\":true}");
 	else
-		jsonw_bool(w, r->fixed);
-	jsonw_object_end(w);
+		PUT(p, "\",\"fixed\":false}");
+	jsonw_raw_end(w, p);
 	return 0;
 }
 
@@ -97,59 +180,13 @@ report_of(const struct map_report *mr, struct report *r)
 	return r;
 }
 
-/*
- * One cluster's JSON, formed in a buffer: a view has hundreds, and each is
- * numbers and fixed names only, so nothing needs the writer's escaping.
- * Status names are short and counts at most 20 digits: 512 bytes hold it.
- */
-struct piece {
-	char buf[512];
-	size_t n;
-};
-
-static void
-piece_put_n(struct piece *p, const char *s, size_t n)
-{
-	memcpy(p->buf + p->n, s, n);
-	p->n += n;
-}
-
-/* A string literal, its length known at compile time. */
-#define piece_put(p, lit)       piece_put_n((p), "" lit, sizeof(lit) - 1)
-
-static void
-piece_int(struct piece *p, int64_t v)
-{
-	char d[24];
-	size_t k = sizeof(d);
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-
-	do {
-		d[--k] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u > 0);
-	if (v < 0)
-		d[--k] = '-';
-	memcpy(p->buf + p->n, d + k, sizeof(d) - k);
-	p->n += sizeof(d) - k;
-}
-
-/* A coordinate as jsonw_coord writes it (null: not finite). */
-static void
-piece_coord(struct piece *p, double v)
-{
-	size_t n = jsonw_coord_text(v, p->buf + p->n, 1);
-
-	if (n == 0)
-		piece_put(p, "null");
-	else
-		p->n += n;
-}
-
 /* A cluster's member for status st, "name": (the names' lengths found
- * once a view, not once a cluster). */
+ * once a view, not once a cluster), each in a fixed width so that it is
+ * copied whole. */
+#define STATUS_KEY 32
+
 struct status_keys {
-	char text[STATUS__MAX][32];
+	char text[STATUS__MAX][STATUS_KEY];
 	size_t len[STATUS__MAX];
 };
 
@@ -158,6 +195,7 @@ status_keys_init(struct status_keys *k)
 {
 	int st;
 
+	memset(k, 0, sizeof(*k));
 	for (st = 0; st < STATUS__MAX; st++) {
 		int n = snprintf(k->text[st], sizeof(k->text[st]), "\"%s\":",
 		    report_status_name((enum report_status)st));
@@ -167,39 +205,48 @@ status_keys_init(struct status_keys *k)
 	}
 }
 
+/*
+ * The clusters, each formed in place in the writer's buffer: a view has
+ * hundreds, and each is numbers and fixed names only, so nothing needs
+ * the writer's escaping.  A cluster takes at most CLUSTER_LEN bytes.
+ */
+#define CLUSTER_LEN     (2 * JSONW_COORD_LEN + (STATUS__MAX + 1) * \
+			    (JSONW_INT_LEN + STATUS_KEY + 1) + 48)
+
 static void
 clusters_json(struct jsonw *w, const struct map_result *m)
 {
 	struct status_keys keys;
-	struct piece p;
 	size_t i;
 	int st, first;
+	char *p;
 
-	_Static_assert(JSONW_COORD_LEN * 2 + 24 * (STATUS__MAX + 1) +
-	    (32 + 1) * STATUS__MAX + 48 < sizeof(p.buf), "a cluster's piece");
+	_Static_assert(CLUSTER_LEN <= OUTBUF_SIZE, "a cluster's room");
 	status_keys_init(&keys);
 	jsonw_array_begin(w);
 	for (i = 0; i < m->nclusters; i++) {
 		const struct map_cluster *cl = &m->clusters[i];
 
-		p.n = 0;
-		piece_put(&p, "{\"lat\":");
-		piece_coord(&p, cl->lat);
-		piece_put(&p, ",\"long\":");
-		piece_coord(&p, cl->lon);
-		piece_put(&p, ",\"count\":");
-		piece_int(&p, cl->count);
-		piece_put(&p, ",\"status\":{");
+		p = jsonw_raw_begin(w, CLUSTER_LEN);
+		PUT(p, "{\"lat\":");
+		p = put_coord(p, cl->lat);
+		PUT(p, ",\"long\":");
+		p = put_coord(p, cl->lon);
+		PUT(p, ",\"count\":");
+		p = jsonw_int_text(cl->count, p);
+		PUT(p, ",\"status\":{");
 		for (st = 0, first = 1; st < STATUS__MAX; st++)
 			if (cl->by_status[st] > 0) {
 				if (!first)
-					piece_put(&p, ",");
-				piece_put_n(&p, keys.text[st], keys.len[st]);
-				piece_int(&p, cl->by_status[st]);
+					*p++ = ',';
+				/* The whole width: a copy of known size. */
+				memcpy(p, keys.text[st], STATUS_KEY);
+				p += keys.len[st];
+				p = jsonw_int_text(cl->by_status[st], p);
 				first = 0;
 			}
-		piece_put(&p, "}}");
-		jsonw_raw(w, p.buf, p.n);
+		PUT(p, "}}");
+		jsonw_raw_end(w, p);
 	}
 	jsonw_array_end(w);
 }
@@ -221,7 +268,8 @@ web_map_clusters(struct http_request *req, struct http_response *res,
 	size_t i;
 	int rc = -1;
 
-	if (web_begin(req, res, arg, &c) == -1)
+	/* Public data: no cookies made, no account looked up. */
+	if (web_begin_public(req, res, arg, &c) == -1)
 		return 0;
 	c.html = 0;     /* errors as the API's: this is the map's JSON */
 	if (web_filters_read(req, &c, &f, &e) == -1)
@@ -266,7 +314,8 @@ web_map_clusters(struct http_request *req, struct http_response *res,
 	/* The list from the index, or by id from the store when the index
 	 * could not keep what it shows. */
 	for (i = 0; i < m.nreports; i++)
-		on_report(report_of(&m.reports[i], &shown), &l);
+		if (on_report(report_of(&m.reports[i], &shown), &l) == -1)
+			goto out;
 	if (m.nreports == 0 && m.nids > 0) {
 		memset(&ids, 0, sizeof(ids));
 		ids.ids = m.ids;

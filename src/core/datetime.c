@@ -1,6 +1,7 @@
 /* datetime.c: strict W3C date-time parsing and local formatting. */
 #include <ctype.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +170,15 @@ offset_at(int64_t t)
 	return tm.tm_gmtoff;
 }
 
+/*
+ * A memo slot: the day, counted from one before the first day a memo
+ * keeps (so a slot in use is never 0), above the offset in minutes plus
+ * MEMO_OFF0 in MEMO_OFF_BITS bits.
+ */
+#define MEMO_DAY0       (DATETIME_MIN / 86400 - 2)
+#define MEMO_OFF_BITS   16
+#define MEMO_OFF0       4096
+
 /* d digits of v (zero-padded) at p; returns the end. */
 static char *
 put_digits(char *p, unsigned v, int d)
@@ -182,6 +192,15 @@ put_digits(char *p, unsigned v, int d)
 	return p + d;
 }
 
+void
+datetime_memo_clear(struct datetime_memo *m)
+{
+	size_t i;
+
+	for (i = 0; i < DATETIME_MEMO_DAYS; i++)
+		atomic_store_explicit(&m->slot[i], 0, memory_order_relaxed);
+}
+
 char *
 datetime_format_memo(struct datetime_memo *m, int64_t t, char *buf,
     size_t len)
@@ -190,22 +209,26 @@ datetime_format_memo(struct datetime_memo *m, int64_t t, char *buf,
 	int64_t local, z, secs;
 	int y, mo, dd;
 	unsigned slot = (unsigned)(day & (DATETIME_MEMO_DAYS - 1));
+	uint64_t key;
 	long off, a;
 	char *p = buf;
 
 	if (len < DATETIME_LEN || t < DATETIME_MIN || t > DATETIME_MAX)
 		return datetime_format(t, buf, len);
-	if (m->slot[slot].day != day + 1) {
+	key = atomic_load_explicit(&m->slot[slot], memory_order_relaxed);
+	if (key >> MEMO_OFF_BITS != (uint64_t)(day - MEMO_DAY0)) {
 		off = offset_at(day * 86400);
 		/* Kept only when the whole day has one offset of whole
 		 * minutes (one change a day at most, as in every zone). */
-		if (off == LONG_MIN || off % 60 != 0 ||
-		    offset_at(day * 86400 + 86399) != off)
+		if (off == LONG_MIN || off % 60 != 0 || off / 60 <= -MEMO_OFF0 ||
+		    off / 60 >= MEMO_OFF0 || offset_at(day * 86400 + 86399) != off)
 			return datetime_format(t, buf, len);
-		m->slot[slot].day = day + 1;
-		m->slot[slot].off = off;
-	}
-	off = m->slot[slot].off;
+		atomic_store_explicit(&m->slot[slot], (uint64_t)(day -
+		    MEMO_DAY0) << MEMO_OFF_BITS | (uint64_t)(off / 60 +
+		    MEMO_OFF0), memory_order_relaxed);
+	} else
+		off = ((long)(key & ((1u << MEMO_OFF_BITS) - 1)) - MEMO_OFF0) *
+		    60;
 	local = t + off;
 	z = (local >= 0 ? local / 86400 : -((-local + 86399) / 86400));
 	secs = local - z * 86400;

@@ -34,15 +34,18 @@ char *datetime_format(int64_t t, char *buf, size_t len);
  * number modulo).  Zero it before use (= {0}); it holds no
  * memory.  Only days whose offset is the same at both ends are kept, so a
  * day with a change of offset is formatted by datetime_format each time.
+ * Each slot is one atomic word (the day and its offset), so one memo may
+ * serve every thread (the map's list: localtime_r takes a lock all
+ * threads share); the zone must not change while it is in use.
  */
 #define DATETIME_MEMO_DAYS 64       /* a power of two */
 
 struct datetime_memo {
-	struct {
-		int64_t day;            /* UTC day number + 1; 0: empty */
-		long off;               /* seconds east of UTC */
-	} slot[DATETIME_MEMO_DAYS];
+	_Atomic uint64_t slot[DATETIME_MEMO_DAYS];     /* 0: empty */
 };
+
+/* Empty m (after the zone changed). */
+void datetime_memo_clear(struct datetime_memo *m);
 
 /*
  * What datetime_format(t, buf, len) writes, through the memo m.  len must

@@ -10,12 +10,14 @@
  * searches and at most 2 * MARK_EVERY reports, not one by one.  For the
  * map's standing periods (the last 7, 30 or 90 days) each bucket also keeps
  * their sums, for itself and each of its 16 cells at BUCKET_ZOOM + 2, at
- * one second (win_at) that the first view of a later second moves on: a
- * view counts every cell its box holds from one sum, and reads only the
- * reports of the cells its edge cuts: a cell with no report on the unit
- * of the box's edge is held whole (the rims), so a box snapped to the
- * view's grid, as the map page asks, reads none (issue 11).  Its 2 x 2
- * cells at BUCKET_ZOOM + 1 (quads) keep the periods' sums too.  Where
+ * one second (win_at) that the first view of a later second moves on
+ * (under the read lock alone until a report would leave or come:
+ * win_until): a view counts every cell its box holds from one sum, and
+ * reads only the reports of the cells its edge cuts: a cell with no
+ * report on the unit of the box's edge is held whole (the rims), so a
+ * box snapped to the view's grid, as the map page asks, reads none
+ * (issue 11).  Its 2 x 2 cells at BUCKET_ZOOM + 1 (quads) keep the
+ * periods' sums too.  Where
  * each report sits is kept by id (ids are dense: INTEGER PRIMARY KEY), so
  * a change is an overwrite; codes of services and agencies are interned
  * as small numbers, addresses once per text, so the map's list is written
@@ -198,6 +200,12 @@ struct map_index {
 	_Atomic int retry;              /* the last catch-up failed */
 	_Atomic int64_t hint_at;        /* the hour of the buckets' hints; 0 */
 	_Atomic int64_t win_at;         /* the second of the windows; 0: none */
+	/*
+	 * The first second after win_at at which a bucket's windows change
+	 * (a report leaves or comes: win_next); until then win_at moves on
+	 * under the read lock alone (win_skip).  Set with the write lock.
+	 */
+	_Atomic int64_t win_until;
 	struct wsum *whole;             /* bcap * WINDOWS: buckets' windows */
 	struct row_key *rows;           /* every bucket, by (cy, cx) */
 	size_t nrows;
@@ -961,6 +969,25 @@ win_move(struct map_index *m, size_t b, int64_t at)
 }
 
 /*
+ * The first second after the windows' at which bucket k's change: its
+ * next report comes (pts[win_hi]), or a window's first leaves (the second
+ * after it is hint_ago older than that report).  INT64_MAX: never.
+ */
+static int64_t
+win_next(const struct bucket *k)
+{
+	int64_t next = k->win_hi < k->n ? k->pts[k->win_hi].requested :
+	    INT64_MAX, t;
+	int w;
+
+	for (w = 0; w < WINDOWS; w++)
+		if (k->win_lo[w] < k->n && (t = k->pts[k->win_lo[w]].requested +
+		    hint_ago[w + 1] + 1) < next)
+			next = t;
+	return next;
+}
+
+/*
  * Sort the buckets that came out of order, note where each report is, and
  * sum the changed ones again; -1: no memory (the bucket stays stale, and
  * views count its reports one by one).  The hints of the changed buckets,
@@ -970,7 +997,7 @@ win_move(struct map_index *m, size_t b, int64_t at)
 static int
 sort_buckets(struct map_index *m, int64_t hint_at, int64_t win_at)
 {
-	int64_t was = atomic_load(&m->win_at);
+	int64_t was = atomic_load(&m->win_at), until = INT64_MAX;
 	size_t b, i;
 	int rehint, rc = 0;
 
@@ -991,6 +1018,7 @@ sort_buckets(struct map_index *m, int64_t hint_at, int64_t win_at)
 		struct bucket *k = &m->buckets[b];
 
 		int changed = k->unsorted || k->stale;
+		int64_t next;
 
 		if (k->unsorted) {
 			qsort(k->pts, k->n, sizeof(*k->pts), point_cmp);
@@ -1009,11 +1037,15 @@ sort_buckets(struct map_index *m, int64_t hint_at, int64_t win_at)
 			win_build(m, b, win_at);
 		else if (win_at > was)
 			win_move(m, b, win_at);
+		/* A bucket without windows is counted one by one: no bound. */
+		if (k->win_ok && (next = win_next(k)) < until)
+			until = next;
 	}
 	for (i = 0; i < LEVELS; i++)
 		level_sum(m, &m->levels[i]);
 	atomic_store(&m->hint_at, hint_at);
 	atomic_store(&m->win_at, win_at);
+	atomic_store(&m->win_until, until);
 	return rc;
 }
 
@@ -1149,6 +1181,34 @@ index_bytes(const struct map_index *m, size_t *reports, size_t *marks)
  * where they are: moving them takes the write lock each second, and
  * every reader waits for it (issue 11, Open311 area reads' p99).
  */
+/*
+ * Move the windows on to second at when no bucket's change before it
+ * (win_until): the same reports, so the same sums, and no write lock (a
+ * second's move of every bucket held the views for milliseconds).  Under
+ * the read lock no writer moves win_until; views racing here only move
+ * win_at forward.  0 when moved (or already there), -1: the caller moves
+ * them under the write lock.
+ */
+static int
+win_skip(struct map_index *m, int64_t at)
+{
+	int64_t cur;
+	int rc = -1;
+
+	pthread_rwlock_rdlock(&m->lock);
+	cur = atomic_load(&m->win_at);
+	while (cur != 0 && at > cur && at < atomic_load(&m->win_until)) {
+		if (atomic_compare_exchange_weak(&m->win_at, &cur, at)) {
+			rc = 0;
+			break;
+		}
+	}
+	if (cur != 0 && at <= cur && at >= cur - WIN_SKEW)
+		rc = 0;         /* another view moved them: counted as before */
+	pthread_rwlock_unlock(&m->lock);
+	return rc;
+}
+
 static int
 catch_up(struct map_index *m, struct store *s, int64_t now, int windows)
 {
@@ -1169,6 +1229,9 @@ catch_up(struct map_index *m, struct store *s, int64_t now, int windows)
 	win_at = windows && (now > win_at || now < win_at - WIN_SKEW) ? now :
 	    0;
 	if (!changed && hint_at <= atomic_load(&m->hint_at) && win_at == 0)
+		return 0;
+	if (!changed && hint_at <= atomic_load(&m->hint_at) &&
+	    win_skip(m, win_at) == 0)
 		return 0;
 	pthread_rwlock_wrlock(&m->lock);
 	/* Another thread may have moved them meanwhile. */

@@ -224,30 +224,39 @@ jsonw_key_string(struct jsonw *w, const char *key, const char *s)
 	jsonw_string(w, s);
 }
 
-/* The decimal digits of v at the end of buf[24]; returns the first. */
+/* The digits of v from p on, written in place from the last (their
+ * count first: no copy, no call for a few bytes); returns their end. */
 static char *
-u64_digits(uint64_t v, char *end)
+put_u64(char *p, uint64_t v)
 {
-	char *p = end;
+	uint64_t t = v;
+	char *end;
 
+	for (end = p + 1; t >= 10; t /= 10)
+		end++;
+	p = end;
 	do {
 		*--p = (char)('0' + v % 10);
 		v /= 10;
 	} while (v != 0);
-	return p;
+	return end;
+}
+
+char *
+jsonw_int_text(int64_t v, char *p)
+{
+	if (v < 0)
+		*p++ = '-';
+	return put_u64(p, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
 }
 
 void
 jsonw_int(struct jsonw *w, int64_t v)
 {
-	char buf[24], *p;
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	char buf[JSONW_INT_LEN];
 
 	before_value(w);
-	p = u64_digits(u, buf + sizeof(buf));
-	if (v < 0)
-		*--p = '-';
-	outbuf_put(&w->out, p, (size_t)(buf + sizeof(buf) - p));
+	outbuf_put(&w->out, buf, (size_t)(jsonw_int_text(v, buf) - buf));
 }
 
 void
@@ -255,6 +264,19 @@ jsonw_raw(struct jsonw *w, const char *s, size_t n)
 {
 	before_value(w);
 	outbuf_put(&w->out, s, n);
+}
+
+char *
+jsonw_raw_begin(struct jsonw *w, size_t n)
+{
+	before_value(w);
+	return outbuf_room(&w->out, n);
+}
+
+void
+jsonw_raw_end(struct jsonw *w, const char *end)
+{
+	outbuf_used(&w->out, end);
 }
 
 void
@@ -300,42 +322,54 @@ jsonw_real(struct jsonw *w, double v, int prec)
 	outbuf_put(&w->out, buf, (size_t)n);
 }
 
+/*
+ * k = round(v * 1e6) is coord_round(v) * 1e6 exactly: the quotient
+ * k / 1e6 is within half an ulp, and multiplying back errs by under
+ * 1e-3 for |k| < 1e12, far from changing the nearest integer; and
+ * |coord_round(v)| >= 1e6 exactly when |k| >= 1e12.  So the digits come
+ * from k itself, left to right, with no division or second rounding.
+ */
 size_t
 jsonw_coord_text(double v, char *buf, int point)
 {
-	char tmp[JSONW_COORD_LEN], *p, *end;
-	uint64_t u, ip, fp;
-	size_t n;
-	double r;
-	int i;
+	static const char pairs[201] =
+	    "000102030405060708091011121314151617181920212223242526272829"
+	    "303132333435363738394041424344454647484950515253545556575859"
+	    "606162636465666768697071727374757677787980818283848586878889"
+	    "90919293949596979899";
+	char *p = buf;
+	uint64_t u;
+	unsigned fp, i;
+	double k;
 
 	if (!isfinite(v))
 		return 0;
-	r = coord_round(v);
-	if (fabs(r) >= 1e6)
+	k = round(v * 1e6);
+	if (fabs(k) >= 1e12)
 		return 0;
-	u = (uint64_t)llround(fabs(r) * 1e6);
-	ip = u / 1000000;
-	fp = u % 1000000;
-	/* Six decimals, trailing zeros dropped. */
-	end = p = tmp + 24;
-	for (i = 0; i < 6; i++) {
-		*--p = (char)('0' + fp % 10);
-		fp /= 10;
+	u = (uint64_t)fabs(k);
+	if (k < 0 && u != 0)
+		*p++ = '-';
+	p = put_u64(p, u / 1000000);
+	fp = (unsigned)(u % 1000000);
+	if (fp != 0) {
+		/* Six decimals, trailing zeros dropped. */
+		*p++ = '.';
+		for (i = 0; i < 3; i++) {
+			unsigned two = i == 0 ? fp / 10000 : i == 1 ?
+			    fp / 100 % 100 : fp % 100;
+
+			*p++ = pairs[2 * two];
+			*p++ = pairs[2 * two + 1];
+		}
+		while (p[-1] == '0')
+			p--;
+	} else if (point) {
+		*p++ = '.';
+		*p++ = '0';
 	}
-	while (end > p && end[-1] == '0')
-		end--;
-	if (end == p && point)
-		*end++ = '0';
-	if (end > p)
-		*--p = '.';
-	p = u64_digits(ip, p);
-	if (r < 0 && u != 0)
-		*--p = '-';
-	n = (size_t)(end - p);
-	memcpy(buf, p, n);
-	buf[n] = '\0';
-	return n;
+	*p = '\0';
+	return (size_t)(p - buf);
 }
 
 void

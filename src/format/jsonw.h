@@ -78,6 +78,11 @@ void jsonw_coord(struct jsonw *w, double v);
 #define JSONW_COORD_LEN 32
 size_t jsonw_coord_text(double v, char *buf, int point);
 
+/* The decimal text of v at p (at most JSONW_INT_LEN bytes, no NUL);
+ * returns its end. */
+#define JSONW_INT_LEN 20
+char *jsonw_int_text(int64_t v, char *p);
+
 /* Any double as jansson writes it with JSON_REAL_PRECISION(prec)
  * (1 to 17); null when not finite. */
 void jsonw_real(struct jsonw *w, double v, int prec);
@@ -87,6 +92,16 @@ void jsonw_real(struct jsonw *w, double v, int prec);
  * fixed names: nothing is escaped), as the next value.
  */
 void jsonw_raw(struct jsonw *w, const char *s, size_t n);
+
+/*
+ * The same, formed in place: room for at most n bytes (n <= OUTBUF_SIZE)
+ * as the next value; the caller writes there and hands jsonw_raw_end the
+ * end of what it wrote.  Between the two, jsonw_escape(&w->out ...) and
+ * outbuf_room / outbuf_used on w->out may continue the same value (a
+ * value with strings in it).  No copy through a buffer of the caller's.
+ */
+char *jsonw_raw_begin(struct jsonw *w, size_t n);
+void jsonw_raw_end(struct jsonw *w, const char *end);
 
 /* A key and its string value (NULL: null), the common pair. */
 void jsonw_key_string(struct jsonw *w, const char *key, const char *s);

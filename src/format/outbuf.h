@@ -55,6 +55,25 @@ outbuf_puts(struct outbuf *o, const char *s)
 	outbuf_put(o, s, strlen(s));
 }
 
+/*
+ * Room for n bytes (n <= OUTBUF_SIZE) that the caller writes in place:
+ * where they go.  outbuf_used then counts what it wrote.
+ */
+static inline char *
+outbuf_room(struct outbuf *o, size_t n)
+{
+	if (n > OUTBUF_SIZE - o->len)
+		outbuf_flush(o);
+	return o->buf + o->len;
+}
+
+/* The caller wrote up to end (from outbuf_room's answer, within its n). */
+static inline void
+outbuf_used(struct outbuf *o, const char *end)
+{
+	o->len = (size_t)(end - o->buf);
+}
+
 static inline void
 outbuf_putc(struct outbuf *o, char c)
 {

@@ -577,11 +577,15 @@ store_schema_version(struct store *s)
 	return (int)v;
 }
 
+static uint64_t writer_commits(struct store_writer *w);
+
 int
 store_changed(struct store *s, enum store_watch w)
 {
 	sqlite3_stmt *st;
-	int64_t version, changes;
+	int64_t version, changes, now_ms = 0;
+	uint64_t commits = 0;
+	struct timespec ts;
 	int rc, changed;
 
 	if ((unsigned)w >= STORE_WATCH__MAX) {
@@ -590,6 +594,21 @@ store_changed(struct store *s, enum store_watch w)
 	}
 	if (s->db == NULL)              /* PostgreSQL: change notices */
 		return ss_store_changed(s, w);
+	/*
+	 * The pragma takes the WAL's read locks, which every connection of
+	 * the process shares (a mutex, two fcntl): on every map view that
+	 * was the threads' queue.  A commit by this process counts itself
+	 * (on_commit), so the pragma is asked only when one did, or every
+	 * VECHE_CHANGES_CHECK_MS for other processes' commits.
+	 */
+	if (s->writer != NULL) {
+		commits = writer_commits(s->writer);
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		if (s->seen[w].seen && s->seen[w].commits == commits &&
+		    now_ms - s->seen[w].asked_ms < VECHE_CHANGES_CHECK_MS)
+			return 0;
+	}
 	st = sq_stmt(s, STORE_MOD_CORE, ST_DATA_VERSION);
 	changes = sqlite3_total_changes64(s->db);
 	if (st == NULL)
@@ -608,6 +627,8 @@ store_changed(struct store *s, enum store_watch w)
 	s->seen[w].seen = 1;
 	s->seen[w].version = version;
 	s->seen[w].changes = changes;
+	s->seen[w].commits = commits;
+	s->seen[w].asked_ms = now_ms;
 	return changed;
 }
 
@@ -806,7 +827,17 @@ struct store_writer {
 	int sync_running;               /* the thread syncer is running */
 	int sync_fd;                    /* the WAL file, or -1 */
 	pthread_t syncer;
+	/* Commits through this process's connections so far (their WAL
+	 * hooks, after each commit): store_changed's first question. */
+	_Atomic uint64_t commits;
 };
+
+/* The commits through w's connections so far (on_commit). */
+static uint64_t
+writer_commits(struct store_writer *w)
+{
+	return atomic_load(&w->commits);
+}
 
 struct store_writer *
 store_writer_new(void)
@@ -900,6 +931,7 @@ on_wal(void *arg, sqlite3 *db, const char *name, int frames)
 
 	(void)db;
 	(void)name;
+	atomic_fetch_add(&w->commits, 1);
 	if (frames >= VECHE_WAL_CHECKPOINT_PAGES) {
 		pthread_mutex_lock(&w->ckpt_lock);
 		w->ckpt_wanted = 1;
@@ -1139,7 +1171,9 @@ batch_conn(struct store_writer *w, struct store *s)
 	if (path == NULL || *path == '\0' ||
 	    (w->conn = store_open(path, err, sizeof(err))) == NULL)
 		return s;
-	w->conn->writer = w;
+	/* Its commits count for store_changed (on_commit, or on_wal
+	 * below, which counts them too). */
+	store_set_writer(w->conn, w);
 	/* Savepoints' statement journals in memory, not a file a batch. */
 	if (exec(w->conn, "PRAGMA temp_store = MEMORY") == -1) {
 		store_close(w->conn);
@@ -1153,10 +1187,37 @@ batch_conn(struct store_writer *w, struct store *s)
 	return w->conn;
 }
 
+/*
+ * The WAL hook of a connection that shares writer w: count the commit
+ * for store_changed, and checkpoint as SQLite's own hook would have (the
+ * connection's wal_autocheckpoint, which a hook of ours replaces).
+ */
+static int
+on_commit(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	struct store *s = arg;
+
+	atomic_fetch_add(&s->writer->commits, 1);
+	if (s->autocheckpoint > 0 && frames >= s->autocheckpoint)
+		sqlite3_wal_checkpoint(db, name);
+	return SQLITE_OK;
+}
+
 void
 store_set_writer(struct store *s, struct store_writer *w)
 {
+	sqlite3_stmt *st = NULL;
+
 	s->writer = w;
+	if (w == NULL || s->db == NULL)
+		return;
+	/* What SQLite's own hook would checkpoint at (0: never). */
+	s->autocheckpoint = 0;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA wal_autocheckpoint", -1, &st,
+	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		s->autocheckpoint = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_wal_hook(s->db, on_commit, s);
 }
 
 static void

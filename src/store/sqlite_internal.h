@@ -194,8 +194,11 @@ struct store {
 	struct {
 		int64_t version, changes;
 		uint64_t notices;
+		uint64_t commits;       /* the writer's count when asked */
+		int64_t asked_ms;       /* when the pragma was asked */
 		int seen;
 	} seen[STORE_WATCH__MAX];
+	int autocheckpoint;             /* wal_autocheckpoint under our hook */
 	uint64_t notices;               /* change notices read so far */
 	int defer_index;                /* a bulk load (sqlite_bulk.c): reports
 	                                 * get their search and spatial entries

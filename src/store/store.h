@@ -77,7 +77,8 @@ struct store_writer;
 struct store_writer *store_writer_new(void);
 void store_writer_free(struct store_writer *w);
 
-/* Attach s to w (w must outlive s). */
+/* Attach s to w (w must outlive s); s's commits are then counted for
+ * the store_changed of every connection of w. */
 void store_set_writer(struct store *s, struct store_writer *w);
 
 /*
@@ -283,7 +284,13 @@ enum store_watch {
  * last asked on this connection: 1, 0, or -1 on a store error.  The first
  * call of each watcher on a connection returns 1.  SQLite: PRAGMA
  * data_version and the connection's own changes (the pragma costs two
- * fcntl locks in WAL mode: callers on a hot path ask it sparingly);
+ * fcntl locks and a mutex all the process's connections share in WAL
+ * mode); on a connection with a writer, the pragma is asked only when a
+ * connection of the writer committed since (counted after each commit,
+ * so a commit this process finished is seen at once) or
+ * VECHE_CHANGES_CHECK_MS after the watcher last asked it (another
+ * process's commit shows within that, as PostgreSQL's once its notice
+ * came);
  * PostgreSQL: the change notices every commit that changed rows sends
  * (sql.h), read without waiting, so another process's commit shows once
  * its notice has arrived.

@@ -1175,13 +1175,6 @@ index_bytes(const struct map_index *m, size_t *reports, size_t *marks)
 }
 
 /*
- * Read what changed in the store since the last call, and hint the
- * buckets for the hour of now (0: no hints); with windows, move the
- * periods' sums to now too (the map's views).  Lists leave the sums
- * where they are: moving them takes the write lock each second, and
- * every reader waits for it (issue 11, Open311 area reads' p99).
- */
-/*
  * Move the windows on to second at when no bucket's change before it
  * (win_until): the same reports, so the same sums, and no write lock (a
  * second's move of every bucket held the views for milliseconds).  Under
@@ -1209,6 +1202,13 @@ win_skip(struct map_index *m, int64_t at)
 	return rc;
 }
 
+/*
+ * Read what changed in the store since the last call, and hint the
+ * buckets for the hour of now (0: no hints); with windows, move the
+ * periods' sums to now too (the map's views).  Lists leave the sums
+ * where they are: moving them takes the write lock each second, and
+ * every reader waits for it (issue 11, Open311 area reads' p99).
+ */
 static int
 catch_up(struct map_index *m, struct store *s, int64_t now, int windows)
 {

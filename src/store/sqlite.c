@@ -12,6 +12,7 @@
  */
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -482,6 +483,26 @@ store_is_url(const char *db)
 	    strncmp(db, "postgres://", 11) == 0);
 }
 
+static void
+sq_configure(void)
+{
+	/*
+	 * No memory statistics: with them every allocation of every
+	 * connection takes one process-wide mutex, which the request
+	 * threads (and a bulk load's helper threads) then wait on.  Nothing
+	 * reads sqlite3_memory_used.
+	 */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+void
+sq_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, sq_configure);
+}
+
 struct store *
 store_open(const char *path, char *err, size_t errlen)
 {
@@ -489,6 +510,7 @@ store_open(const char *path, char *err, size_t errlen)
 
 	if (store_is_url(path))
 		return ss_open_pg(path, err, errlen);
+	sq_init();
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
 	    (s->stmt = calloc(STMT_SLOTS, sizeof(*s->stmt))) == NULL) {
 		snprintf(err, errlen, "out of memory");

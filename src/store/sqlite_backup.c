@@ -169,6 +169,7 @@ store_restore_file(const char *from, const char *db, char *err,
 	sqlite3 *src = NULL, *dst = NULL;
 	int rc, ret = -1;
 
+	sq_init();
 	if (sqlite3_open_v2(from, &src, SQLITE_OPEN_READONLY, NULL) !=
 	    SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s: %s", from,

@@ -50,6 +50,7 @@ enum {
 	BK_SIDE_OK,
 	BK_TRIGGERS,
 	BK_TABLE_SQL,
+	BK_KEYS_EMPTY,
 	BK__MAX
 };
 
@@ -108,6 +109,9 @@ static const char *const stmt_sql[BK__MAX] = {
 	    "'report_updates') ORDER BY name"),
 	[BK_TABLE_SQL] = ("SELECT sql FROM sqlite_master WHERE type = 'table' "
 	    "AND name = ?1"),
+	/* No search key yet: BK_SEARCH_KEYS's keys are (requested, id) ranks. */
+	[BK_KEYS_EMPTY] = ("SELECT NOT EXISTS (SELECT 1 FROM "
+	    "report_search_keys)"),
 };
 
 /*
@@ -134,6 +138,9 @@ static const char text_fill_sql[] = ("INSERT INTO main.report_text(rowid, "
     "k.report AND r.id > ?1 ORDER BY k.key");
 static const char text_merge_sql[] = ("INSERT INTO main.report_text("
     "report_text) VALUES('optimize')");
+/* One kept report's row of BK_TEXT (struct bulk_docs). */
+static const char text_put_sql[] = ("INSERT INTO main.report_text(rowid, "
+    "description, address) VALUES (?1, ?2, ?3)");
 
 /* A report's point, as report_insert stored it (sq_bulk_point). */
 struct bulk_point {
@@ -165,9 +172,38 @@ struct bulk_geo {
 };
 
 /*
+ * A loaded report's text as report_insert stored it (sq_bulk_text), for
+ * the text index built from memory: description and address are offsets
+ * into the arena (address BULK_NO_TEXT: NULL).
+ */
+struct bulk_doc {
+	int64_t id, requested;
+	size_t description, address;
+};
+
+#define BULK_NO_TEXT SIZE_MAX
+#define BULK_DOCS_FIRST 65536           /* documents before the first growth */
+
+/*
+ * The texts of a fresh load without search keys yet, so that the text
+ * index is built from memory as soon as the loop ends, on a thread that
+ * never reads the database (text_main): its keys are BK_SEARCH_KEYS's,
+ * the (requested, id) rank within each second.  Only the committed ones
+ * (committed) are used.
+ */
+struct bulk_docs {
+	struct bulk_doc *v;
+	size_t n, cap, committed;
+	char *arena;
+	size_t len, alen;
+	int lost;                       /* out of memory: the SQL way */
+};
+
+/*
  * The text index built beside the remade indexes (text_main): the database's
  * report_text (its day marks) copied into a file of its own, then BK_TEXT's
- * rows and merge there; store_bulk_end copies its tables back.
+ * rows and merge there, read from the database or, when docs is set, from
+ * the texts kept in memory; store_bulk_end copies its tables back.
  */
 struct bulk_text {
 	pthread_t thread;
@@ -175,6 +211,7 @@ struct bulk_text {
 	int64_t last_id;
 	int page_size;
 	const char *db_path;            /* the geo thread's */
+	struct bulk_docs *docs;         /* the thread's, or NULL */
 	char path[PATH_MAX];
 	char create[BULK_MAX_SQL];      /* report_text's CREATE statement */
 };
@@ -297,6 +334,7 @@ struct store_bulk {
 	size_t nidx;                    /* dropped, to be made again */
 	struct bulk_geo *geo;           /* the R*Tree built beside, or NULL */
 	struct bulk_side *side;         /* events and audit beside, or NULL */
+	struct bulk_docs *docs;         /* texts kept for the index, or NULL */
 	int hold;                       /* reports held until final (held) */
 	struct bulk_held held;
 	int marked;                     /* BULK_MARK written at begin */
@@ -1191,7 +1229,10 @@ side_copy_in(struct store *s, struct store_bulk *b, const struct bulk_side *w)
 		return -1;
 	}
 	sqlite3_finalize(st);
-	if (run(s, "BEGIN", "copying the events written beside") == -1)
+	/* Read by mapping, not by a copy of each page into the cache. */
+	if (run(s, "PRAGMA side.mmap_size = " VECHE_STR(VECHE_SQLITE_MMAP),
+	    "mapping the events written beside") == -1 ||
+	    run(s, "BEGIN", "copying the events written beside") == -1)
 		goto out;
 	for (i = 0; i < w->ntrig; i++) {
 		snprintf(sql, sizeof(sql), "DROP TRIGGER main.\"%s\"",
@@ -1300,10 +1341,149 @@ geo_finish(struct bulk_geo *g)
 	return failed ? -1 : 0;
 }
 
+/* ---- The text index beside ---- */
+
+static void
+docs_free(struct bulk_docs *d)
+{
+	if (d == NULL)
+		return;
+	free(d->v);
+	free(d->arena);
+	free(d);
+}
+
+/* v (NULL: BULK_NO_TEXT) into the arena: its offset. */
+static size_t
+docs_keep(struct bulk_docs *d, const char *v)
+{
+	size_t n, off, cap;
+	char *a;
+
+	if (v == NULL)
+		return BULK_NO_TEXT;
+	n = strlen(v) + 1;
+	if (n > d->alen - d->len) {
+		for (cap = d->alen ? d->alen : 1u << 20; cap - d->len < n;)
+			cap *= 2;
+		if ((a = realloc(d->arena, cap)) == NULL) {
+			d->lost = 1;
+			return BULK_NO_TEXT;
+		}
+		d->arena = a;
+		d->alen = cap;
+	}
+	off = d->len;
+	memcpy(d->arena + off, v, n);
+	d->len += n;
+	return off;
+}
+
+void
+sq_bulk_text(struct store *s, int64_t id, int64_t requested,
+    const char *description, const char *address)
+{
+	struct bulk_docs *d = s->bulk->docs;
+	struct bulk_doc *v;
+	size_t cap;
+
+	if (d == NULL || d->lost)
+		return;
+	if (d->n == d->cap) {
+		cap = d->cap ? d->cap * 2 : BULK_DOCS_FIRST;
+		if ((v = realloc(d->v, cap * sizeof(*v))) == NULL) {
+			d->lost = 1;    /* the SQL way at the end, then */
+			return;
+		}
+		d->v = v;
+		d->cap = cap;
+	}
+	v = &d->v[d->n];
+	v->id = id;
+	v->requested = requested;
+	/* What sq_report_row_insert stores. */
+	v->description = docs_keep(d, description ? description : "");
+	v->address = docs_keep(d, address);
+	if (!d->lost)
+		d->n++;
+}
+
+/* BK_SEARCH_KEYS's order: requested, then id. */
+static int
+doc_cmp(const void *a, const void *b)
+{
+	const struct bulk_doc *x = a, *y = b;
+
+	if (x->requested != y->requested)
+		return x->requested < y->requested ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
 /*
- * The text index's thread: the database's report_text into its own file
- * (closed and opened again, so that FTS5 reads what was copied), then the
- * loaded reports' text, in key order, and the merge into one segment.
+ * The committed texts, sorted, into the file's report_text under the keys
+ * BK_SEARCH_KEYS gives them when no key is there yet; 0 or -1.
+ */
+static int
+docs_put(sqlite3 *dst, struct bulk_docs *d)
+{
+	const int shift = atoi(SEARCH_KEY_SHIFT);
+	const struct bulk_doc *v;
+	sqlite3_stmt *st = NULL;
+	int64_t place = 0;
+	size_t i;
+	int rc = -1;
+
+	qsort(d->v, d->committed, sizeof(d->v[0]), doc_cmp);
+	if (sqlite3_prepare_v2(dst, text_put_sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	for (i = 0; i < d->committed; i++) {
+		v = &d->v[i];
+		place = i > 0 && v->requested == d->v[i - 1].requested ?
+		    place + 1 : 0;
+		sqlite3_bind_int64(st, 1, (int64_t)((uint64_t)v->requested <<
+		    shift) + place);
+		sqlite3_bind_text(st, 2, d->arena + v->description, -1,
+		    SQLITE_STATIC);
+		if (v->address == BULK_NO_TEXT)
+			sqlite3_bind_null(st, 3);
+		else
+			sqlite3_bind_text(st, 3, d->arena + v->address, -1,
+			    SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto out;
+		sqlite3_reset(st);
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * The text index's file: report_text made there and the database's copied
+ * in (its day marks), closed so that FTS5 then reads what was copied; 0 or
+ * -1.
+ */
+static int
+text_file(const struct bulk_text *t)
+{
+	sqlite3 *dst;
+	int rc = -1;
+
+	if ((dst = side_open(t->path, t->page_size)) != NULL &&
+	    side_stem(dst) == 0 &&
+	    sqlite3_exec(dst, t->create, NULL, NULL, NULL) == SQLITE_OK &&
+	    tables_copy(dst, t->db_path, text_tables, NELEM(text_tables)) == 0)
+		rc = 0;
+	if (sqlite3_close(dst) != SQLITE_OK)
+		rc = -1;
+	return rc;
+}
+
+/*
+ * The text index's thread: its file made (text_file) unless the caller
+ * did, then the loaded reports' text, in key order, from memory (t->docs)
+ * or from the database, and the merge into one segment.
  */
 static void *
 text_main(void *arg)
@@ -1313,28 +1493,33 @@ text_main(void *arg)
 	sqlite3_stmt *st = NULL;
 	int failed = 1;
 
+	if (t->docs == NULL && text_file(t) == -1)
+		goto out;
 	if ((dst = side_open(t->path, t->page_size)) == NULL ||
-	    side_stem(dst) == -1 ||
-	    sqlite3_exec(dst, t->create, NULL, NULL, NULL) != SQLITE_OK ||
-	    tables_copy(dst, t->db_path, text_tables, NELEM(text_tables)) == -1)
+	    side_stem(dst) == -1)
 		goto out;
-	sqlite3_close(dst);
-	if ((dst = side_open(t->path, t->page_size)) == NULL ||
-	    side_stem(dst) == -1 ||
-	    sqlite3_prepare_v2(dst, "ATTACH ? AS src", -1, &st, NULL) !=
-	    SQLITE_OK)
-		goto out;
-	sqlite3_bind_text(st, 1, t->db_path, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		goto out;
-	sqlite3_finalize(st);
-	st = NULL;
-	if (sqlite3_exec(dst, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(dst, text_fill_sql, -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	sqlite3_bind_int64(st, 1, t->last_id);
-	if (sqlite3_step(st) != SQLITE_DONE ||
-	    sqlite3_exec(dst, text_merge_sql, NULL, NULL, NULL) != SQLITE_OK ||
+	if (t->docs != NULL) {
+		if (sqlite3_exec(dst, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+		    docs_put(dst, t->docs) == -1)
+			goto out;
+	} else {
+		if (sqlite3_prepare_v2(dst, "ATTACH ? AS src", -1, &st, NULL)
+		    != SQLITE_OK)
+			goto out;
+		sqlite3_bind_text(st, 1, t->db_path, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto out;
+		sqlite3_finalize(st);
+		st = NULL;
+		if (sqlite3_exec(dst, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_prepare_v2(dst, text_fill_sql, -1, &st, NULL) !=
+		    SQLITE_OK)
+			goto out;
+		sqlite3_bind_int64(st, 1, t->last_id);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto out;
+	}
+	if (sqlite3_exec(dst, text_merge_sql, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(dst, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
 	failed = 0;
@@ -1346,13 +1531,9 @@ out:
 	return NULL;
 }
 
-/*
- * Start the text index's thread once the search keys are committed, for a
- * load whose R*Tree was built beside (a fresh database).  NULL: BK_TEXT
- * does it in the loader's transaction.
- */
+/* The text index's state for a fresh database (g: its R*Tree's), or NULL. */
 static struct bulk_text *
-text_start(struct store *s, const struct bulk_geo *g)
+text_new(struct store *s, const struct bulk_geo *g)
 {
 	struct bulk_text *t;
 	int n;
@@ -1365,13 +1546,57 @@ text_start(struct store *s, const struct bulk_geo *g)
 	n = snprintf(t->path, sizeof(t->path), "%s-bulktext", g->db_path);
 	if (n <= 0 || (size_t)n >= sizeof(t->path) || sq_rows(s, sq_stmt(s,
 	    STORE_MOD_BULK, BK_TEXT_SQL), "reading the text index's "
-	    "definition", text_row, t->create) != 0 || t->create[0] == '\0')
-		goto fail;
+	    "definition", text_row, t->create) != 0 || t->create[0] == '\0') {
+		free(t);
+		return NULL;
+	}
 	unlink(t->path);
-	if (pthread_create(&t->thread, NULL, text_main, t) != 0)
-		goto fail;
 	return t;
+}
+
+/*
+ * Start the text index's thread once the search keys are committed, for a
+ * load whose R*Tree was built beside (a fresh database).  NULL: BK_TEXT
+ * does it in the loader's transaction.
+ */
+static struct bulk_text *
+text_start(struct store *s, const struct bulk_geo *g)
+{
+	struct bulk_text *t;
+
+	if ((t = text_new(s, g)) == NULL)
+		return NULL;
+	if (pthread_create(&t->thread, NULL, text_main, t) != 0) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/*
+ * Start the text index's thread on the texts kept in memory as the loop
+ * ends (b->docs, taken), its file made here while the database has no
+ * writer: the thread never reads the database, so the loader goes on
+ * meanwhile.  NULL: the texts were not all kept, or the thread did not
+ * start; text_start or BK_TEXT does it later.
+ */
+static struct bulk_text *
+text_docs_start(struct store *s, struct store_bulk *b)
+{
+	struct bulk_docs *d = b->docs;
+	struct bulk_text *t = NULL;
+
+	b->docs = NULL;
+	if (d == NULL || d->lost || b->rolled_back || b->geo == NULL ||
+	    (t = text_new(s, b->geo)) == NULL)
+		goto fail;
+	t->docs = d;
+	if (text_file(t) == 0 &&
+	    pthread_create(&t->thread, NULL, text_main, t) == 0)
+		return t;
+	unlink(t->path);
 fail:
+	docs_free(d);
 	free(t);
 	return NULL;
 }
@@ -1381,7 +1606,11 @@ store_bulk_committed(struct store_bulk *b)
 {
 	struct bulk_geo *g;
 
-	if (b == NULL || (g = b->geo) == NULL || g->fill == NULL)
+	if (b == NULL)
+		return;
+	if (b->docs != NULL)
+		b->docs->committed = b->docs->n;
+	if ((g = b->geo) == NULL || g->fill == NULL)
 		return;
 	pthread_mutex_lock(&g->mu);
 	*g->tail = g->fill;
@@ -1403,6 +1632,7 @@ store_bulk_unfinished(const char *path, char *err, size_t errlen)
 	int marked = 0;
 
 	/* Not a file, or one without settings: nothing to say. */
+	sq_init();
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
 	    SQLITE_OK && sqlite3_prepare_v2(db, stmt_sql[BK_MARK_GET], -1, &st,
 	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
@@ -1458,7 +1688,7 @@ struct store_bulk *
 store_bulk_begin(struct store *s, size_t n)
 {
 	struct store_bulk *b;
-	int64_t count = 0, marks = 0;
+	int64_t count = 0, marks = 0, keys_empty = 0;
 
 	if (s->db == NULL)      /* PostgreSQL: sql_bulk_pg.c */
 		return sql_bulk_pg_begin(s, calloc(1, sizeof(*b)), n);
@@ -1499,6 +1729,12 @@ store_bulk_begin(struct store *s, size_t n)
 		    "marking the load") == -1)
 			goto rollback;
 		b->marked = 1;
+		/* No search key yet: the text index from memory at the end. */
+		if (sq_row(s, sq_stmt(s, STORE_MOD_BULK, BK_KEYS_EMPTY),
+		    "reading the search keys", sq_int64_row, &keys_empty) != 0)
+			goto rollback;
+		if (keys_empty)
+			b->docs = calloc(1, sizeof(*b->docs));
 	}
 	if (store_commit(s) == -1)
 		goto rollback;
@@ -1527,6 +1763,7 @@ rollback:
 	store_rollback(s);
 fail:
 	geo_drop(b->geo);
+	docs_free(b->docs);
 	settings_usual(s, 0);
 	free(b);
 	return NULL;
@@ -1568,8 +1805,36 @@ text_finish(struct store *s, struct bulk_text *t, int64_t last_id, int ok)
 		}
 	}
 	unlink(t->path);
+	docs_free(t->docs);
 	free(t);
 	return rc;
+}
+
+/*
+ * The dropped indexes of the tables not written beside (side: of those
+ * too) made again, in a transaction of their own; 0 or -1.
+ */
+static int
+indexes_remake(struct store *s, struct store_bulk *b, int side)
+{
+	size_t i;
+
+	if (store_begin(s) == -1)
+		return -1;
+	for (i = 0; i < b->nidx; i++)
+		if (!b->idx[i].made && (side || !side_table(b->idx[i].table)) &&
+		    run(s, b->idx[i].sql, "making an index again") == -1) {
+			store_rollback(s);
+			return -1;
+		}
+	if (store_commit(s) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	for (i = 0; i < b->nidx; i++)
+		if (side || !side_table(b->idx[i].table))
+			b->idx[i].made = 1;
+	return 0;
 }
 
 /* The loaded reports' text keys, in a transaction of their own; 0 or -1. */
@@ -1623,10 +1888,15 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 	 * The rows written beside in, still without a journal; the search
 	 * keys first, while the side thread makes its indexes.
 	 */
+	/* The text index from memory, beside all that follows. */
+	text = text_docs_start(s, b);
 	if (b->side != NULL) {
 		side_stop(b->side);
 		if (!b->rolled_back && keys_in(s, b->last_id) == 0)
 			keyed = 1;
+		/* The reports' indexes while the side thread finishes. */
+		if (keyed && indexes_remake(s, b, 0) == -1)
+			broken = 1;
 		if (side_finish(b->side) == -1) {
 			snprintf(s->err, sizeof(s->err), "the events and audit "
 			    "entries written beside the load were lost");
@@ -1659,7 +1929,7 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 	if (!keyed && sq_step_done(s, st, "keying report text") == -1)
 		goto rollback;
 	/* A fresh database: the text index beside the indexes made again. */
-	if (geo_done) {
+	if (geo_done && text == NULL) {
 		if (store_commit(s) == -1)
 			goto rollback;
 		text = text_start(s, b->geo);
@@ -1695,6 +1965,7 @@ out:
 		ok = 0;
 	free(b->geo);
 	free(b->side);
+	docs_free(b->docs);
 	held_free(&b->held);
 	free(b);
 	return ok ? 0 : -1;

@@ -242,6 +242,9 @@ void sq_text_drop(struct store *s, size_t keep);
  * point: its R*Tree entry is made from it once its transaction commits.
  */
 void sq_bulk_point(struct store *s, int64_t id, double lat, double lon);
+/* ... and its text, kept for the text index (as report_insert stored it). */
+void sq_bulk_text(struct store *s, int64_t id, int64_t requested,
+    const char *description, const char *address);
 
 /*
  * A fresh database's bulk load (s->bulk, sqlite_bulk.c) writes each report
@@ -312,6 +315,8 @@ int sq_row(struct store *s, sqlite3_stmt *st, const char *what,
 
 /* Set s->err to "what: <SQLite's message>". */
 void sq_set_err(struct store *s, const char *what);
+/* SQLite's process-wide settings, once, before any connection opens. */
+void sq_init(void);
 
 /*
  * Step a statement that returns no rows, reset it: 0, or -1 with s->err

@@ -706,6 +706,8 @@ report_insert(struct store *s, const struct report *r, const struct contact *c,
 	/* A bulk load (sqlite_bulk.c) adds both entries at its end. */
 	if (r->has_point && s->defer_index && s->bulk != NULL)
 		sq_bulk_point(s, rid, r->lat, r->lon);
+	if (s->defer_index && s->bulk != NULL)
+		sq_bulk_text(s, rid, r->requested, r->description, r->address);
 	if (r->has_point && !s->defer_index) {
 		st = ss_stmt(s, STORE_MOD_REPORTS, ST_REPORT_GEO_PUT);
 		sql_bind_int64(st, 1, rid);

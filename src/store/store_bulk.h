@@ -13,12 +13,16 @@
  *   - into a fresh database (a file, its R*Tree empty), the R*Tree is built
  *     by a thread during the load (each committed transaction's points,
  *     as report_insert stored them, handed to it by store_bulk_committed)
- *     and the text index by another while store_bulk_end makes the indexes
- *     again, each in a file of its own beside the database (DB-bulkgeo,
- *     DB-bulktext, deleted at the end), whose tables are then copied into
- *     the database's.  The rows and their order are BK_GEO's and BK_TEXT's:
- *     the result is byte for byte the same.  Should a thread fail, the SQL
- *     way does it;
+ *     and the text index by another, each in a file of its own beside the
+ *     database (DB-bulkgeo, DB-bulktext, deleted at the end), whose tables
+ *     are then copied into the database's.  When no search key is there
+ *     yet, each report's text is kept in memory as it is written and the
+ *     text thread starts as soon as the loop ends, giving each text the
+ *     key BK_SEARCH_KEYS would (its place in its second, by id) without
+ *     reading the database; otherwise it starts while store_bulk_end makes
+ *     the indexes again and reads the texts from the database.  The rows
+ *     and their order are BK_GEO's and BK_TEXT's: the result is byte for
+ *     byte the same.  Should a thread fail, the SQL way does it;
  *   - a fresh database's loop also runs without a journal (journal_mode
  *     OFF: each page written once, no WAL to copy back), marked by the
  *     setting bulk_load_unfinished, committed and synced at begin;
@@ -32,8 +36,9 @@
  *     reports' history are written by a thread into a file of its own
  *     (DB-bulkside) under the ids the tables would give, their indexes made
  *     there, and copied in whole at the end (SQLite's transfer of
- *     records), the search keys made meanwhile.  A failure of that thread
- *     fails the load (its rows exist nowhere else).
+ *     records), the search keys and the reports' own indexes made
+ *     meanwhile.  A failure of that thread fails the load (its rows exist
+ *     nowhere else).
  * Everything else (rows, history, audit, outbox) is written as usual, by
  * the usual functions, in the caller's transactions (store_begin/commit).
  * store_bulk_end puts synchronous=FULL and the usual cache back, and

@@ -175,6 +175,25 @@ class SeedChecks:
                         "start_date": since})
         self.assertNotIn(rid, ids)
 
+    def test_a_word_finds_exactly_the_reports_that_hold_it(self):
+        # Each report's text sits under its own report's key (a fresh
+        # load builds the text index from memory, ranking each second's
+        # reports itself): a word finds every report of the window whose
+        # description holds it, and no other.
+        last = self.value("SELECT max(requested) FROM reports")
+        end = dt.datetime.fromtimestamp(last, dt.timezone.utc)
+        start = end - 89 * DAY
+        want = sorted(r[0] for r in self.server.sql(
+            "SELECT id FROM reports WHERE description LIKE ? AND "
+            "requested BETWEEN ? AND ?",
+            ("%граффити%", int(start.timestamp()), last)))
+        self.assertGreater(len(want), 10)
+        got = self.ids({"q": "граффити", "start_date": w3c(start),
+                        "end_date": w3c(end), "page_size": 1000})
+        self.assertEqual(sorted(got), want)
+        self.assertEqual(len(got), len(set(got)))
+
+
 
 class TestSeedFresh(SeedChecks, ServerTestCase):
     """Seeded into a fresh database: the indexes were dropped and made."""

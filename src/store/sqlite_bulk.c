@@ -1426,7 +1426,6 @@ doc_cmp(const void *a, const void *b)
 static int
 docs_put(sqlite3 *dst, struct bulk_docs *d)
 {
-	const int shift = atoi(SEARCH_KEY_SHIFT);
 	const struct bulk_doc *v;
 	sqlite3_stmt *st = NULL;
 	int64_t place = 0;
@@ -1441,7 +1440,7 @@ docs_put(sqlite3 *dst, struct bulk_docs *d)
 		place = i > 0 && v->requested == d->v[i - 1].requested ?
 		    place + 1 : 0;
 		sqlite3_bind_int64(st, 1, (int64_t)((uint64_t)v->requested <<
-		    shift) + place);
+		    SEARCH_KEY_BITS) + place);
 		sqlite3_bind_text(st, 2, d->arena + v->description, -1,
 		    SQLITE_STATIC);
 		if (v->address == BULK_NO_TEXT)
@@ -1667,7 +1666,7 @@ journal_set(struct store *s, int idx, const char *mode)
 		return -1;
 	if (strcmp(got, mode) != 0) {
 		snprintf(s->err, sizeof(s->err), "the database stayed in "
-		    "journal mode %s (wanted %s)", got, mode);
+		    "journal mode %.32s (wanted %.32s)", got, mode);
 		return -1;
 	}
 	return 0;

@@ -133,7 +133,8 @@ extern const struct stmt_table store_lease_stmts;
  * sqlite_bulk.c at the end of a load.  On PostgreSQL the place is the
  * id modulo 2^24 - 1 (several writers; sqlite_reports.c, search_key).
  */
-#define SEARCH_KEY_SHIFT "24"
+#define SEARCH_KEY_BITS 24
+#define SEARCH_KEY_SHIFT VECHE_STR(SEARCH_KEY_BITS)
 
 /*
  * The text index's day marks (core migration 8): a document of this one

@@ -8,6 +8,7 @@
 #include "core/report.h"
 #include "store/store.h"
 #include "store/store_bulk.h"
+#include "store/store_deadlines.h"
 
 /*
  * Reports per transaction, and between progress reports.  A bulk load
@@ -244,6 +245,12 @@ demo_seed(struct store *s, const struct catalog *c, size_t n, int days,
 			progress->fn(j, n, progress->arg);
 	}
 	if (store_bulk_end(s, bulk) == -1)
+		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
+	/*
+	 * The reports changed at times before the last deadline scan: the
+	 * next scan reads every report, not what changed since.
+	 */
+	if (store_deadline_full_mark(s, 0) == -1)
 		return verr_set(e, VERR_INTERNAL, NULL, "%s", store_error(s));
 	return 0;
 fail:

@@ -132,11 +132,51 @@ fail:
 	return -1;
 }
 
-int
-escalation_scan(struct store *s, int64_t now,
-    int (*fn)(const struct escalation_item *, void *), void *arg,
-    size_t *emitted, struct verr *e)
+/* The near days of a deadline of this kind (registration: one). */
+static int
+near_days(enum deadline_kind kind, int near)
 {
+	/*
+	 * Registration is a three-day window: warning N days ahead would
+	 * warn at receipt, so it is warned of on its last working day only.
+	 */
+	return kind == DEADLINE_REGISTER && near > 1 ? 1 : near;
+}
+
+/*
+ * What a scan at now needs after one at last that saw every report
+ * (store_deadline_open_since), as deadline_state decides: deadlines
+ * passed since (not passed at last: due >= last; passed now: due < now),
+ * deadlines come near since (due beyond either kind's horizon at last,
+ * within it now: usually none, the horizon being a day's end), and the
+ * reports changed since ESCALATION_MARGIN before last, whatever their
+ * deadline.
+ */
+static void
+since_last(struct deadline_since *w, int64_t last, int64_t now, int near)
+{
+	int reg = near_days(DEADLINE_REGISTER, near);
+
+	w->from[0] = last - 1;
+	w->to[0] = now;
+	w->from[1] = deadline_near_horizon(last, reg);
+	w->to[1] = deadline_near_horizon(now, reg);
+	w->from[2] = deadline_near_horizon(last, near);
+	w->to[2] = deadline_near_horizon(now, near);
+	w->changed = last - ESCALATION_MARGIN;
+}
+
+/*
+ * escalation_scan of every report (last 0) or of what can have changed
+ * since a scan at last (since_last); *stopped (may be NULL) is set when
+ * fn stopped it before the end.
+ */
+static int
+scan(struct store *s, int64_t now, int64_t last,
+    int (*fn)(const struct escalation_item *, void *), void *arg,
+    size_t *emitted, int *stopped, struct verr *e)
+{
+	struct deadline_since since;
 	struct escalation_item it, *sent = NULL;
 	struct page p;
 	int64_t horizon;
@@ -152,11 +192,14 @@ escalation_scan(struct store *s, int64_t now,
 		return verr_set(e, VERR_INTERNAL, NULL, "out of memory");
 	}
 	horizon = deadline_near_horizon(now, near);
+	if (last > 0)
+		since_last(&since, last, now, near);
 	do {
 		p.n = 0;
 		nsent = 0;
-		if (store_deadline_open_each(s, NULL, horizon, p.last_id,
-		    VECHE_ESCALATION_BATCH, on_row, &p) != 0) {
+		if (store_deadline_open_since(s, NULL, last > 0 ? &since :
+		    NULL, horizon, p.last_id, VECHE_ESCALATION_BATCH, on_row,
+		    &p) != 0) {
 			verr_set(e, VERR_INTERNAL, NULL, "deadline scan: %s",
 			    store_error(s));
 			goto out;
@@ -172,13 +215,8 @@ escalation_scan(struct store *s, int64_t now,
 				continue;
 			it.report_id = p.v[i].id;
 			it.agency = p.v[i].has_agency ? p.v[i].agency : NULL;
-			/*
-			 * Registration is a three-day window: warning N days
-			 * ahead would warn at receipt, so it is warned of on
-			 * its last working day only.
-			 */
 			it.state = deadline_state(it.due, now,
-			    it.kind == DEADLINE_REGISTER && near > 1 ? 1 : near);
+			    near_days(it.kind, near));
 			if (it.state == DEADLINE_OK)
 				continue;
 			switch (notify(s, &it, now, e)) {
@@ -207,9 +245,19 @@ escalation_scan(struct store *s, int64_t now,
 out:
 	if (emitted != NULL)
 		*emitted = count;
+	if (stopped != NULL)
+		*stopped = stop;
 	free(sent);
 	free(p.v);
 	return rc;
+}
+
+int
+escalation_scan(struct store *s, int64_t now,
+    int (*fn)(const struct escalation_item *, void *), void *arg,
+    size_t *emitted, struct verr *e)
+{
+	return scan(s, now, 0, fn, arg, emitted, NULL, e);
 }
 
 int
@@ -217,8 +265,8 @@ escalation_scan_leased(struct store *s, int64_t now, int64_t period,
     int (*fn)(const struct escalation_item *, void *), void *arg,
     size_t *emitted, struct verr *e)
 {
-	int64_t last = 0;
-	int held, rc;
+	int64_t last = 0, full = 0, since = 0;
+	int held, rc, stopped = 0;
 
 	if (emitted != NULL)
 		*emitted = 0;
@@ -228,16 +276,31 @@ escalation_scan_leased(struct store *s, int64_t now, int64_t period,
 	if (!held)
 		return 1;
 	/* Under the lease: no other scan starts or records meanwhile. */
-	if (period > 0 && store_deadline_scan_last(s, &last) == -1)
+	if (period > 0 && (store_deadline_scan_last(s, &last) == -1 ||
+	    store_deadline_full_last(s, &full) == -1))
 		rc = verr_set(e, VERR_INTERNAL, NULL, "deadline scan: %s",
 		    store_error(s));
 	else if (period > 0 && last > 0 && now >= last &&
 	    now - last < ESCALATION_DUE(period))
 		rc = 1;
-	else if ((rc = escalation_scan(s, now, fn, arg, emitted, e)) == 0 &&
-	    store_deadline_scan_mark(s, now) == -1)
-		rc = verr_set(e, VERR_INTERNAL, NULL, "deadline scan: %s",
-		    store_error(s));
+	else {
+		/*
+		 * What changed since the last scan, when there was one and a
+		 * full one within the day (neither in the future: a clock set
+		 * back scans everything); otherwise every report.
+		 */
+		if (period > 0 && last > ESCALATION_MARGIN && full > 0 &&
+		    now >= last && now >= full &&
+		    now - full < ESCALATION_FULL_EVERY)
+			since = last;
+		rc = scan(s, now, since, fn, arg, emitted, &stopped, e);
+		/* Only a scan that went to the end stands for the next. */
+		if (rc == 0 && !stopped && (store_deadline_scan_mark(s, now) ==
+		    -1 || (since == 0 && store_deadline_full_mark(s, now) ==
+		    -1)))
+			rc = verr_set(e, VERR_INTERNAL, NULL, "deadline scan: "
+			    "%s", store_error(s));
+	}
 	if (store_lease_release(s, ESCALATION_LEASE) == -1 && rc != -1)
 		rc = verr_set(e, VERR_INTERNAL, NULL, "giving the lease %s "
 		    "back: %s", ESCALATION_LEASE, store_error(s));

@@ -58,8 +58,10 @@ int escalation_scan(struct store *s, int64_t now,
  * with period > 0 (seconds), scans only if that was at least
  * ESCALATION_DUE(period) ago (or is in the future: the clock was set
  * back), so a fleet whose every process runs a round each period scans
- * about once a period between them; period 0 scans regardless.  A scan
- * done is recorded at now.  Returns 0 after a scan, 1 when another
+ * about once a period between them; period 0 scans regardless.  With a
+ * period it scans what changed since (ESCALATION_MARGIN below), and
+ * every report once a day and without one.  A scan done is recorded at
+ * now.  Returns 0 after a scan, 1 when another
  * connection holds the lease or the last scan is recent (nothing scanned:
  * that scan sent the same notices), or -1 with e set.
  */
@@ -73,6 +75,18 @@ int escalation_scan_leased(struct store *s, int64_t now, int64_t period,
  * does not skip a whole period.
  */
 #define ESCALATION_DUE(period) ((period) - (period) / 10)
+
+/*
+ * With a period, a scan reads only what can have come due since the last
+ * scan and what changed from ESCALATION_MARGIN seconds before it (a write
+ * begun before that scan and committed after; the clocks of a fleet's
+ * processes a little apart) (store_deadline_open_since), and every report
+ * when the last such full scan is ESCALATION_FULL_EVERY seconds old or
+ * more (a calendar changed under open deadlines; a change written with an
+ * older time).  A scan stopped part-way is not recorded.
+ */
+#define ESCALATION_MARGIN 600
+#define ESCALATION_FULL_EVERY 86400
 
 struct escalation_worker;
 struct store_writer;

@@ -48,6 +48,7 @@ const struct migration_set store_deadlines_schema_pg = {
 
 enum {
 	SQ_OPEN,
+	SQ_OPEN_SINCE,
 	SQ_NOTICE_PUT,
 	SQ_NOTICE_SENT,
 	SQ_NOTICE_EACH,
@@ -67,19 +68,32 @@ enum {
  * scanned: forwarding is the agency's own choice, not a duty to the
  * reporter, and it shows in the staff view instead.
  */
-#define OPEN_SQL(limit) \
+#define DUE_SQL "(CASE WHEN status = 0 THEN register_due" \
+	" WHEN status IN (1, 2) THEN expected END)"
+#define OPEN_SQL(among, limit) \
 	"SELECT id, status, agency, register_due, expected," \
 	" CASE WHEN extended <> 0 THEN expected END AS extended_due" \
-	" FROM reports WHERE status IN (?1, ?2, ?3)" \
+	" FROM reports WHERE " among "status IN (?1, ?2, ?3)" \
 	" AND (agency = ?4 OR ?4 IS NULL)" \
-	" AND ((CASE WHEN status = 0 THEN register_due" \
-	" WHEN status IN (1, 2) THEN expected END) <= ?5 OR ?5 = 0)" \
+	" AND (" DUE_SQL " <= ?5 OR ?5 = 0)" \
 	/* A deadline already notified as passed has nothing more to say. */ \
 	" AND NOT EXISTS (SELECT 1 FROM deadline_notices n" \
 	" WHERE n.report = reports.id AND n.event = 'deadline.passed'" \
-	" AND n.due = (CASE WHEN status = 0 THEN register_due" \
-	" WHEN status IN (1, 2) THEN expected END))" \
+	" AND n.due = " DUE_SQL ")" \
 	" AND id > ?6 ORDER BY id LIMIT " limit
+/*
+ * Only the reports whose running deadline falls in one of three ranges
+ * (?8, ?9], (?10, ?11], (?12, ?13], or that changed at or after ?14:
+ * ranges of two indexes (reports_due, reports_updated), their ids in
+ * order (struct deadline_since).
+ */
+#define SINCE_RANGE(a, b) \
+	"SELECT id FROM reports WHERE " DUE_SQL " > " a " AND " DUE_SQL \
+	" <= " b " UNION "
+#define SINCE_SQL \
+	"id IN (" SINCE_RANGE("?8", "?9") SINCE_RANGE("?10", "?11") \
+	SINCE_RANGE("?12", "?13") "SELECT id FROM reports" \
+	" WHERE updated >= ?14) AND "
 
 /*
  * Parameters are compared with their columns first, so that PostgreSQL
@@ -87,7 +101,8 @@ enum {
  * conflict done nothing about, on both engines.
  */
 static const char *const sql[SQ__MAX] = {
-	[SQ_OPEN] = OPEN_SQL("?7"),
+	[SQ_OPEN] = OPEN_SQL("", "?7"),
+	[SQ_OPEN_SINCE] = OPEN_SQL(SINCE_SQL, "?7"),
 	[SQ_NOTICE_PUT] = "INSERT INTO deadline_notices(report, kind, due,"
 	    " event, sent) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
 	[SQ_NOTICE_SENT] = "SELECT 1 FROM deadline_notices WHERE report = ?1"
@@ -104,7 +119,8 @@ const struct stmt_table store_deadlines_stmts = { sql, SQ__MAX };
 
 /* PostgreSQL: no limit is LIMIT NULL, not LIMIT -1. */
 static const char *const sql_pg[SQ__MAX] = {
-	[SQ_OPEN] = OPEN_SQL("nullif(?7, -1)"),
+	[SQ_OPEN] = OPEN_SQL("", "nullif(?7, -1)"),
+	[SQ_OPEN_SINCE] = OPEN_SQL(SINCE_SQL, "nullif(?7, -1)"),
 };
 
 const struct stmt_table store_deadlines_stmts_pg = { sql_pg, SQ__MAX };
@@ -137,9 +153,25 @@ store_deadline_open_each(struct store *s, const char *agency,
     int64_t before, int64_t after_id, size_t limit,
     int (*fn)(const struct deadline_row *, void *), void *arg)
 {
-	struct sql_stmt *st = ST(SQ_OPEN);
-	struct open_rows e = { fn, arg };
+	return store_deadline_open_since(s, agency, NULL, before, after_id,
+	    limit, fn, arg);
+}
 
+int
+store_deadline_open_since(struct store *s, const char *agency,
+    const struct deadline_since *since, int64_t before, int64_t after_id,
+    size_t limit, int (*fn)(const struct deadline_row *, void *), void *arg)
+{
+	struct sql_stmt *st = ST(since != NULL ? SQ_OPEN_SINCE : SQ_OPEN);
+	struct open_rows e = { fn, arg };
+	int i;
+
+	for (i = 0; since != NULL && i < DEADLINE_SINCE_RANGES; i++) {
+		sql_bind_int64(st, 8 + 2 * i, since->from[i]);
+		sql_bind_int64(st, 9 + 2 * i, since->to[i]);
+	}
+	if (since != NULL)
+		sql_bind_int64(st, 14, since->changed);
 	sql_bind_int(st, 1, STATUS_SUBMITTED);
 	sql_bind_int(st, 2, STATUS_REGISTERED);
 	sql_bind_int(st, 3, STATUS_IN_PROGRESS);
@@ -211,26 +243,51 @@ store_deadline_notice_each(struct store *s, int64_t report,
 	return ss_rows(s, st, "reading deadline notices", notice_row, &e);
 }
 
-/* The one scan the table records: the deadline scanner's. */
+/* The scans the table records: the deadline scanner's, and its full ones. */
 #define SCAN_NAME "deadlines"
+#define SCAN_NAME_FULL "deadlines.full"
 
-int
-store_deadline_scan_last(struct store *s, int64_t *at)
+static int
+scan_last(struct store *s, const char *name, int64_t *at)
 {
 	struct sql_stmt *st = ST(SQ_SCAN_LAST);
 
 	*at = 0;
-	sql_bind_text(st, 1, SCAN_NAME);
+	sql_bind_text(st, 1, name);
 	return ss_row(s, st, "reading the last deadline scan", ss_int64_row,
 	    at) == -1 ? -1 : 0;
+}
+
+static int
+scan_mark(struct store *s, const char *name, int64_t at)
+{
+	struct sql_stmt *st = ST(SQ_SCAN_MARK);
+
+	sql_bind_text(st, 1, name);
+	sql_bind_int64(st, 2, at);
+	return ss_done(s, st, "recording the deadline scan");
+}
+
+int
+store_deadline_scan_last(struct store *s, int64_t *at)
+{
+	return scan_last(s, SCAN_NAME, at);
 }
 
 int
 store_deadline_scan_mark(struct store *s, int64_t at)
 {
-	struct sql_stmt *st = ST(SQ_SCAN_MARK);
+	return scan_mark(s, SCAN_NAME, at);
+}
 
-	sql_bind_text(st, 1, SCAN_NAME);
-	sql_bind_int64(st, 2, at);
-	return ss_done(s, st, "recording the deadline scan");
+int
+store_deadline_full_last(struct store *s, int64_t *at)
+{
+	return scan_last(s, SCAN_NAME_FULL, at);
+}
+
+int
+store_deadline_full_mark(struct store *s, int64_t at)
+{
+	return scan_mark(s, SCAN_NAME_FULL, at);
 }

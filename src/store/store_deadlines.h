@@ -38,6 +38,27 @@ int store_deadline_open_each(struct store *s, const char *agency,
     int (*fn)(const struct deadline_row *, void *), void *arg);
 
 /*
+ * Which reports a scan after another needs: those whose running deadline
+ * falls in one of the ranges (from[i], to[i]] (an empty range: from >=
+ * to), and those changed (reports.updated) at or after `changed`.
+ */
+#define DEADLINE_SINCE_RANGES 3
+struct deadline_since {
+	int64_t from[DEADLINE_SINCE_RANGES], to[DEADLINE_SINCE_RANGES];
+	int64_t changed;
+};
+
+/*
+ * store_deadline_open_each of only the reports `since` names (NULL: every
+ * report): what can have come due, or changed its deadline, since a scan
+ * that saw every report.  Ranges of two indexes, not a walk of every
+ * report.
+ */
+int store_deadline_open_since(struct store *s, const char *agency,
+    const struct deadline_since *since, int64_t before, int64_t after_id,
+    size_t limit, int (*fn)(const struct deadline_row *, void *), void *arg);
+
+/*
  * Record that the notice `event` ("deadline.near" ...) about deadline
  * `kind` ("register" ...) of report, due at `due`, was sent at now.
  * Returns 0 when recorded now, 1 when it had been recorded already.
@@ -70,5 +91,9 @@ int store_deadline_notice_each(struct store *s, int64_t report,
  */
 int store_deadline_scan_last(struct store *s, int64_t *at);
 int store_deadline_scan_mark(struct store *s, int64_t at);
+
+/* The same for the last scan of every report (not only what changed). */
+int store_deadline_full_last(struct store *s, int64_t *at);
+int store_deadline_full_mark(struct store *s, int64_t at);
 
 #endif

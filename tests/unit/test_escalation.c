@@ -235,6 +235,102 @@ test_near_then_passed_once(void **state)
 	    "2026-05-15T23:59:59+03:00"));
 }
 
+/* The server's scan at when, a period of a minute; as scan(). */
+static size_t
+scan_leased(struct env *env, const char *when)
+{
+	size_t n = 99, called = 0;
+	struct verr e;
+
+	if (escalation_scan_leased(env->s, at(when), 60, count_item, &called,
+	    &n, &e) == -1)
+		fail_msg("%s", e.message);
+	assert_int_equal(n, called);
+	return n;
+}
+
+/*
+ * The server's scans after the first read only what changed or came due
+ * since the last one, and every report once a day: no notice is missed
+ * either way.  A deadline that passes between two scans; a report whose
+ * status change makes a long-passed deadline its running one (found by
+ * its change, its deadline being far behind); a change written with a
+ * time before the last scan (which only the day's full scan reads).
+ */
+static void
+test_scans_since_the_last(void **state)
+{
+	struct env *env = *state;
+	struct verr e;
+	struct seen s;
+	int64_t a, b, c, full = -1;
+
+	/* Received Friday 10 April: register by Wednesday 15 April. */
+	a = submit(env, "2026-04-10T15:00:00+03:00");
+	/* Received in February: both deadlines long passed by April. */
+	b = submit(env, "2026-02-02T10:00:00+03:00");
+	c = submit(env, "2026-02-02T10:00:00+03:00");
+	/* The first scan reads every report: b's and c's registration. */
+	assert_int_equal(scan_leased(env, "2026-04-15T20:00:00+03:00"), 3);
+	assert_int_equal(store_deadline_full_last(env->s, &full), 0);
+	assert_int_equal(full, at("2026-04-15T20:00:00+03:00"));
+	/* a's registration passes at midnight: the next scan sees it. */
+	assert_int_equal(scan_leased(env, "2026-04-16T00:05:00+03:00"), 1);
+	assert_non_null(strstr(notices(env, a, &s), "register "
+	    "deadline.passed 2026-04-15T23:59:59+03:00"));
+	/* b registered now: its answer deadline (3 March) is the running one. */
+	if (report_set_status(env->s, b, STATUS_REGISTERED, NULL,
+	    at("2026-04-16T00:10:00+03:00"), &e) == -1)
+		fail_msg("%s", e.message);
+	assert_int_equal(scan_leased(env, "2026-04-16T00:15:00+03:00"), 1);
+	assert_non_null(strstr(notices(env, b, &s), "answer deadline.passed"));
+	/* c's change dated before the last scan: the day's full scan. */
+	if (report_set_status(env->s, c, STATUS_REGISTERED, NULL,
+	    at("2026-04-15T12:00:00+03:00"), &e) == -1)
+		fail_msg("%s", e.message);
+	assert_int_equal(scan_leased(env, "2026-04-16T00:30:00+03:00"), 0);
+	assert_int_equal(store_deadline_full_last(env->s, &full), 0);
+	assert_int_equal(full, at("2026-04-15T20:00:00+03:00"));
+	assert_int_equal(scan_leased(env, "2026-04-16T20:00:00+03:00"), 1);
+	assert_non_null(strstr(notices(env, c, &s), "answer deadline.passed"));
+	assert_int_equal(store_deadline_full_last(env->s, &full), 0);
+	assert_int_equal(full, at("2026-04-16T20:00:00+03:00"));
+}
+
+/*
+ * Deadlines that come near between two of the server's scans, each kind
+ * by its own window: registration on its last working day, the answer
+ * three working days ahead.
+ */
+static void
+test_scans_since_the_last_near(void **state)
+{
+	struct env *env = *state;
+	struct seen s;
+	int64_t a, d;
+	char want[256];
+
+	a = submit(env, "2026-04-10T15:00:00+03:00");
+	d = submit(env, "2026-04-10T15:00:00+03:00");
+	set_status(env, d, STATUS_REGISTERED);
+	/* Monday 13 April: a full scan, nothing near. */
+	assert_int_equal(scan_leased(env, "2026-04-13T12:00:00+03:00"), 0);
+	/* Tuesday, within the day: what came near since, a's registration. */
+	assert_int_equal(scan_leased(env, "2026-04-14T09:00:00+03:00"), 1);
+	snprintf(want, sizeof(want), "%lld register deadline.near "
+	    "2026-04-15T23:59:59+03:00\n", (long long)a);
+	assert_string_equal(notices(env, 0, &s), want);
+	/* A month on, a full scan: a's passed; d's answer (15 May) is not
+	 * near on Monday 11 May, a day off... */
+	assert_int_equal(scan_leased(env, "2026-05-11T12:00:00+03:00"), 1);
+	assert_string_equal(notices(env, d, &s), "");
+	/* ...and is on Tuesday, within the day. */
+	assert_int_equal(scan_leased(env, "2026-05-12T09:00:00+03:00"), 1);
+	snprintf(want, sizeof(want), "%lld answer deadline.near "
+	    "2026-05-15T23:59:59+03:00\n", (long long)d);
+	assert_string_equal(notices(env, d, &s), want);
+}
+
 static void
 test_first_seen_passed(void **state)
 {
@@ -343,6 +439,10 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_near_then_passed_once,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scans_since_the_last,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scans_since_the_last_near,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_first_seen_passed, setup,
 		    teardown),

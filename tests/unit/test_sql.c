@@ -1696,6 +1696,46 @@ deadlines(enum sql_engine engine)
 	assert_int_equal(deadlines_open(s, NULL, 0, 1, 2, &o), 0);
 	assert_string_equal(o.text, "2/1/parks/1781506800/1781506850/0;"
 	    "3/2/roads/1781506800/1781507300/1781507300;");
+	/*
+	 * Since a scan: what comes due in the ranges given (empty ones too)
+	 * and what changed at or after the instant, whenever its deadline
+	 * is; NULL: every report.
+	 */
+	{
+		struct deadline_since w = {
+			{ now + 60, now + 400, 0 }, { now + 1000, now + 600, 0 },
+			now + 60,
+		};
+
+		memset(&o, 0, sizeof(o));
+		assert_int_equal(store_deadline_open_since(s, NULL, &w,
+		    now + 1000, 0, 0, on_deadline, &o), 0);
+		assert_string_equal(o.text, "1/0/roads/1781506900/1781600000/0;"
+		    "3/2/roads/1781506800/1781507300/1781507300;");
+		exec_ok(s, "INSERT INTO reports(id, token, service, agency,"
+		    " status, requested, updated, register_due, expected,"
+		    " extended) VALUES (6, 't6', 'pothole', 'roads', 1,"
+		    " 1781506800, 1781506870, 1781400000, 1781400100, 0)");
+		memset(&o, 0, sizeof(o));
+		assert_int_equal(store_deadline_open_since(s, NULL, &w,
+		    now + 1000, 0, 0, on_deadline, &o), 0);
+		assert_string_equal(o.text, "1/0/roads/1781506900/1781600000/0;"
+		    "3/2/roads/1781506800/1781507300/1781507300;"
+		    "6/1/roads/1781400000/1781400100/0;");
+		/* (now + 400, now + 600] alone, nothing changed since. */
+		w.to[0] = w.from[0];
+		w.changed = now + 71;
+		memset(&o, 0, sizeof(o));
+		assert_int_equal(store_deadline_open_since(s, NULL, &w,
+		    now + 1000, 0, 0, on_deadline, &o), 0);
+		assert_string_equal(o.text, "3/2/roads/1781506800/1781507300/"
+		    "1781507300;");
+		memset(&o, 0, sizeof(o));
+		assert_int_equal(store_deadline_open_since(s, NULL, NULL, 0, 0,
+		    0, on_deadline, &o), 0);
+		assert_int_equal(o.n, 5);
+	}
+	exec_ok(s, "DELETE FROM reports WHERE id = 6");
 	/* A notice is recorded once. */
 	assert_int_equal(store_deadline_notice_put(s, 1, "register", now + 100,
 	    "deadline.near", now), 0);

@@ -165,18 +165,30 @@ count_item(const struct escalation_item *it, void *arg)
 	return 0;
 }
 
-/* Scan at when; returns how many notices it sent (checked against fn). */
+/*
+ * Scan at when, as escalation_scan (period 0) or as the server's rounds
+ * of that period do; returns how many notices it sent (checked against
+ * fn).
+ */
 static size_t
-scan(struct env *env, const char *when)
+scan_every(struct env *env, const char *when, int64_t period)
 {
 	size_t n = 99, called = 0;
 	struct verr e;
+	int rc = period > 0 ? escalation_scan_leased(env->s, at(when), period,
+	    count_item, &called, &n, &e) : escalation_scan(env->s, at(when),
+	    count_item, &called, &n, &e);
 
-	if (escalation_scan(env->s, at(when), count_item, &called, &n,
-	    &e) == -1)
+	if (rc == -1)
 		fail_msg("%s", e.message);
 	assert_int_equal(n, called);
 	return n;
+}
+
+static size_t
+scan(struct env *env, const char *when)
+{
+	return scan_every(env, when, 0);
 }
 
 static void
@@ -235,18 +247,11 @@ test_near_then_passed_once(void **state)
 	    "2026-05-15T23:59:59+03:00"));
 }
 
-/* The server's scan at when, a period of a minute; as scan(). */
+/* The server's round at when, a period of a minute. */
 static size_t
 scan_leased(struct env *env, const char *when)
 {
-	size_t n = 99, called = 0;
-	struct verr e;
-
-	if (escalation_scan_leased(env->s, at(when), 60, count_item, &called,
-	    &n, &e) == -1)
-		fail_msg("%s", e.message);
-	assert_int_equal(n, called);
-	return n;
+	return scan_every(env, when, 60);
 }
 
 /*

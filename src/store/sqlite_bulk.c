@@ -211,7 +211,7 @@ struct bulk_text {
 	int64_t last_id;
 	int page_size;
 	const char *db_path;            /* the geo thread's */
-	struct bulk_docs *docs;         /* the thread's, or NULL */
+	const struct bulk_docs *docs;   /* the load's, sorted, or NULL */
 	char path[PATH_MAX];
 	char create[BULK_MAX_SQL];      /* report_text's CREATE statement */
 };
@@ -1420,11 +1420,26 @@ doc_cmp(const void *a, const void *b)
 }
 
 /*
- * The committed texts, sorted, into the file's report_text under the keys
- * BK_SEARCH_KEYS gives them when no key is there yet; 0 or -1.
+ * The key BK_SEARCH_KEYS gives the i-th of the sorted committed texts when
+ * no key is there yet: its second, then its place in that second (*place,
+ * the (i-1)-th's on entry).
+ */
+static int64_t
+doc_key(const struct bulk_docs *d, size_t i, int64_t *place)
+{
+	const struct bulk_doc *v = &d->v[i];
+
+	*place = i > 0 && v->requested == d->v[i - 1].requested ? *place + 1 :
+	    0;
+	return (int64_t)((uint64_t)v->requested << SEARCH_KEY_BITS) + *place;
+}
+
+/*
+ * The committed texts (sorted: docs_sort) into the file's report_text
+ * under their keys (doc_key); 0 or -1.
  */
 static int
-docs_put(sqlite3 *dst, struct bulk_docs *d)
+docs_put(sqlite3 *dst, const struct bulk_docs *d)
 {
 	const struct bulk_doc *v;
 	sqlite3_stmt *st = NULL;
@@ -1432,15 +1447,11 @@ docs_put(sqlite3 *dst, struct bulk_docs *d)
 	size_t i;
 	int rc = -1;
 
-	qsort(d->v, d->committed, sizeof(d->v[0]), doc_cmp);
 	if (sqlite3_prepare_v2(dst, text_put_sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	for (i = 0; i < d->committed; i++) {
 		v = &d->v[i];
-		place = i > 0 && v->requested == d->v[i - 1].requested ?
-		    place + 1 : 0;
-		sqlite3_bind_int64(st, 1, (int64_t)((uint64_t)v->requested <<
-		    SEARCH_KEY_BITS) + place);
+		sqlite3_bind_int64(st, 1, doc_key(d, i, &place));
 		sqlite3_bind_text(st, 2, d->arena + v->description, -1,
 		    SQLITE_STATIC);
 		if (v->address == BULK_NO_TEXT)
@@ -1573,29 +1584,46 @@ text_start(struct store *s, const struct bulk_geo *g)
 }
 
 /*
- * Start the text index's thread on the texts kept in memory as the loop
- * ends (b->docs, taken), its file made here while the database has no
- * writer: the thread never reads the database, so the loader goes on
- * meanwhile.  NULL: the texts were not all kept, or the thread did not
- * start; text_start or BK_TEXT does it later.
+ * The texts kept in memory, all of the load's committed reports' (none
+ * lost, no transaction rolled back), sorted in key order; NULL when not
+ * kept (freed).  Read only after: by the text thread and the search keys.
  */
-static struct bulk_text *
-text_docs_start(struct store *s, struct store_bulk *b)
+static const struct bulk_docs *
+docs_sort(struct store_bulk *b)
 {
 	struct bulk_docs *d = b->docs;
-	struct bulk_text *t = NULL;
 
-	b->docs = NULL;
-	if (d == NULL || d->lost || b->rolled_back || b->geo == NULL ||
-	    (t = text_new(s, b->geo)) == NULL)
-		goto fail;
+	if (d == NULL)
+		return NULL;
+	if (d->lost || b->rolled_back || b->geo == NULL) {
+		docs_free(d);
+		b->docs = NULL;
+		return NULL;
+	}
+	qsort(d->v, d->committed, sizeof(d->v[0]), doc_cmp);
+	return d;
+}
+
+/*
+ * Start the text index's thread on the sorted texts kept in memory, d
+ * (the load's until its end), its file made here while the database has
+ * no writer: the thread never reads the database, so the loader goes on
+ * meanwhile.  NULL: the thread did not start; text_start or BK_TEXT does
+ * it later.
+ */
+static struct bulk_text *
+text_docs_start(struct store *s, struct store_bulk *b,
+    const struct bulk_docs *d)
+{
+	struct bulk_text *t;
+
+	if (d == NULL || (t = text_new(s, b->geo)) == NULL)
+		return NULL;
 	t->docs = d;
 	if (text_file(t) == 0 &&
 	    pthread_create(&t->thread, NULL, text_main, t) == 0)
 		return t;
 	unlink(t->path);
-fail:
-	docs_free(d);
 	free(t);
 	return NULL;
 }
@@ -1804,7 +1832,6 @@ text_finish(struct store *s, struct bulk_text *t, int64_t last_id, int ok)
 		}
 	}
 	unlink(t->path);
-	docs_free(t->docs);
 	free(t);
 	return rc;
 }
@@ -1836,17 +1863,49 @@ indexes_remake(struct store *s, struct store_bulk *b, int side)
 	return 0;
 }
 
-/* The loaded reports' text keys, in a transaction of their own; 0 or -1. */
+/* The sorted texts' keys (doc_key), in key order; 0 or -1. */
 static int
-keys_in(struct store *s, int64_t last_id)
+keys_of_docs(struct store *s, const struct bulk_docs *d)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t place = 0;
+	size_t i;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO report_search_keys(key, "
+	    "report) VALUES (?1, ?2)", -1, &st, NULL) != SQLITE_OK) {
+		sq_set_err(s, "keying report text");
+		return -1;
+	}
+	for (i = 0; i < d->committed; i++) {
+		sqlite3_bind_int64(st, 1, doc_key(d, i, &place));
+		sqlite3_bind_int64(st, 2, d->v[i].id);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sq_set_err(s, "keying report text");
+			goto out;
+		}
+		sqlite3_reset(st);
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * The loaded reports' text keys, in a transaction of their own, from the
+ * sorted texts d when kept (the same keys) or by BK_SEARCH_KEYS; 0 or -1.
+ */
+static int
+keys_in(struct store *s, int64_t last_id, const struct bulk_docs *d)
 {
 	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_BULK, BK_SEARCH_KEYS);
 
 	if (store_begin(s) == -1)
 		return -1;
 	sqlite3_bind_int64(st, 1, last_id);
-	if (sq_step_done(s, st, "keying report text") == -1 ||
-	    store_commit(s) == -1) {
+	if ((d != NULL ? keys_of_docs(s, d) : sq_step_done(s, st,
+	    "keying report text")) == -1 || store_commit(s) == -1) {
 		store_rollback(s);
 		return -1;
 	}
@@ -1870,6 +1929,7 @@ unmark(struct store *s)
 int
 store_bulk_end(struct store *s, struct store_bulk *b)
 {
+	const struct bulk_docs *docs = NULL;
 	struct bulk_text *text = NULL;
 	sqlite3_stmt *st;
 	size_t i;
@@ -1888,10 +1948,11 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 	 * keys first, while the side thread makes its indexes.
 	 */
 	/* The text index from memory, beside all that follows. */
-	text = text_docs_start(s, b);
+	docs = docs_sort(b);
+	text = text_docs_start(s, b, docs);
 	if (b->side != NULL) {
 		side_stop(b->side);
-		if (!b->rolled_back && keys_in(s, b->last_id) == 0)
+		if (!b->rolled_back && keys_in(s, b->last_id, docs) == 0)
 			keyed = 1;
 		/* The reports' indexes while the side thread finishes. */
 		if (keyed && indexes_remake(s, b, 0) == -1)
@@ -1925,7 +1986,8 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 		goto rollback;
 	st = sq_stmt(s, STORE_MOD_BULK, BK_SEARCH_KEYS);
 	sqlite3_bind_int64(st, 1, b->last_id);
-	if (!keyed && sq_step_done(s, st, "keying report text") == -1)
+	if (!keyed && (docs != NULL ? keys_of_docs(s, docs) : sq_step_done(s,
+	    st, "keying report text")) == -1)
 		goto rollback;
 	/* A fresh database: the text index beside the indexes made again. */
 	if (geo_done && text == NULL) {

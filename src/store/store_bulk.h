@@ -19,7 +19,8 @@
  *     yet, each report's text is kept in memory as it is written and the
  *     text thread starts as soon as the loop ends, giving each text the
  *     key BK_SEARCH_KEYS would (its place in its second, by id) without
- *     reading the database; otherwise it starts while store_bulk_end makes
+ *     reading the database, and the search keys are written from the
+ *     same sorted texts; otherwise it starts while store_bulk_end makes
  *     the indexes again and reads the texts from the database.  The rows
  *     and their order are BK_GEO's and BK_TEXT's: the result is byte for
  *     byte the same.  Should a thread fail, the SQL way does it;

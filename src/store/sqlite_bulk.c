@@ -163,6 +163,7 @@ struct bulk_geo {
 	int lost;                       /* a point could not be kept */
 	struct bulk_batch *head, **tail;    /* committed, for the thread */
 	int stop;                       /* the load is over: a last pass */
+	int go;                         /* insert the points handed over */
 	int failed;                     /* the file is not to be used */
 	int64_t last_id0;               /* the last report before the load */
 	int page_size;
@@ -579,7 +580,7 @@ geo_main(void *arg)
 		goto out;
 	while (!stop) {
 		pthread_mutex_lock(&g->mu);
-		while (g->head == NULL && !g->stop)
+		while ((g->head == NULL || !g->go) && !g->stop)
 			pthread_cond_wait(&g->cv, &g->mu);
 		list = g->head;
 		g->head = NULL;
@@ -1319,6 +1320,21 @@ fail:
 }
 
 /*
+ * Let the thread insert the points handed over (it holds them until then:
+ * while the side thread runs, the loop has both cores' work without it).
+ */
+static void
+geo_go(struct bulk_geo *g)
+{
+	if (g == NULL)
+		return;
+	pthread_mutex_lock(&g->mu);
+	g->go = 1;
+	pthread_cond_signal(&g->cv);
+	pthread_mutex_unlock(&g->mu);
+}
+
+/*
  * Tell the thread to make a last pass, wait for it; 0 if its file is good.
  * The points of a transaction not committed are dropped.
  */
@@ -1783,6 +1799,9 @@ store_bulk_begin(struct store *s, size_t n)
 			b->side = side_start(s, b, b->geo);
 		}
 	}
+	/* With the side thread, the R*Tree waits for the copy (store_bulk_end). */
+	if (b->side == NULL)
+		geo_go(b->geo);
 	s->defer_index = 1;
 	s->bulk = b;
 	return b;
@@ -1961,8 +1980,12 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 			snprintf(s->err, sizeof(s->err), "the events and audit "
 			    "entries written beside the load were lost");
 			broken = 1;
-		} else if (!keyed || side_copy_in(s, b, b->side) == -1)
-			broken = 1;
+		} else {
+			/* The R*Tree on the core the copy leaves. */
+			geo_go(b->geo);
+			if (!keyed || side_copy_in(s, b, b->side) == -1)
+				broken = 1;
+		}
 		unlink(b->side->path);
 	}
 	/* WAL again: the helpers' connections read beside the loader's. */

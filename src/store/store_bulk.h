@@ -11,9 +11,10 @@
  *     of reports, report_updates and events are dropped at begin and made
  *     again, sorted once, at end;
  *   - into a fresh database (a file, its R*Tree empty), the R*Tree is built
- *     by a thread during the load (each committed transaction's points,
- *     as report_insert stored them, handed to it by store_bulk_committed)
- *     and the text index by another, each in a file of its own beside the
+ *     by a thread (each committed transaction's points, as report_insert
+ *     stored them, handed to it by store_bulk_committed, and inserted as
+ *     they come, or, while the side thread below runs, once store_bulk_end
+ *     copies the side file in) and the text index by another, each in a file of its own beside the
  *     database (DB-bulkgeo, DB-bulktext, deleted at the end), whose tables
  *     are then copied into the database's.  When no search key is there
  *     yet, each report's text is kept in memory as it is written and the

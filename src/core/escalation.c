@@ -176,7 +176,7 @@ scan(struct store *s, int64_t now, int64_t last,
     int (*fn)(const struct escalation_item *, void *), void *arg,
     size_t *emitted, int *stopped, struct verr *e)
 {
-	struct deadline_since since;
+	struct deadline_since since = { { 0 }, { 0 }, 0 };
 	struct escalation_item it, *sent = NULL;
 	struct page p;
 	int64_t horizon;

@@ -138,9 +138,11 @@ static const char text_fill_sql[] = ("INSERT INTO main.report_text(rowid, "
     "k.report AND r.id > ?1 ORDER BY k.key");
 static const char text_merge_sql[] = ("INSERT INTO main.report_text("
     "report_text) VALUES('optimize')");
-/* One kept report's row of BK_TEXT (struct bulk_docs). */
+/* A kept report's row of BK_TEXT, of BK_SEARCH_KEYS (struct bulk_docs). */
 static const char text_put_sql[] = ("INSERT INTO main.report_text(rowid, "
     "description, address) VALUES (?1, ?2, ?3)");
+static const char keys_put_sql[] = ("INSERT INTO report_search_keys(key, "
+    "report) VALUES (?1, ?2)");
 
 /* A report's point, as report_insert stored it (sq_bulk_point). */
 struct bulk_point {
@@ -1451,11 +1453,13 @@ doc_key(const struct bulk_docs *d, size_t i, int64_t *place)
 }
 
 /*
- * The committed texts (sorted: docs_sort) into the file's report_text
- * under their keys (doc_key); 0 or -1.
+ * The committed texts (sorted: docs_sort), in key order, into db: with
+ * text, each under its key (doc_key) into the file's report_text
+ * (text_put_sql); without, each key and its report into
+ * report_search_keys (keys_put_sql).  0 or -1.
  */
 static int
-docs_put(sqlite3 *dst, const struct bulk_docs *d)
+docs_put(sqlite3 *db, const struct bulk_docs *d, int text)
 {
 	const struct bulk_doc *v;
 	sqlite3_stmt *st = NULL;
@@ -1463,18 +1467,23 @@ docs_put(sqlite3 *dst, const struct bulk_docs *d)
 	size_t i;
 	int rc = -1;
 
-	if (sqlite3_prepare_v2(dst, text_put_sql, -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, text ? text_put_sql : keys_put_sql, -1, &st,
+	    NULL) != SQLITE_OK)
 		return -1;
 	for (i = 0; i < d->committed; i++) {
 		v = &d->v[i];
 		sqlite3_bind_int64(st, 1, doc_key(d, i, &place));
-		sqlite3_bind_text(st, 2, d->arena + v->description, -1,
-		    SQLITE_STATIC);
-		if (v->address == BULK_NO_TEXT)
-			sqlite3_bind_null(st, 3);
-		else
-			sqlite3_bind_text(st, 3, d->arena + v->address, -1,
-			    SQLITE_STATIC);
+		if (!text)
+			sqlite3_bind_int64(st, 2, v->id);
+		else {
+			sqlite3_bind_text(st, 2, d->arena + v->description,
+			    -1, SQLITE_STATIC);
+			if (v->address == BULK_NO_TEXT)
+				sqlite3_bind_null(st, 3);
+			else
+				sqlite3_bind_text(st, 3, d->arena + v->address,
+				    -1, SQLITE_STATIC);
+		}
 		if (sqlite3_step(st) != SQLITE_DONE)
 			goto out;
 		sqlite3_reset(st);
@@ -1526,7 +1535,7 @@ text_main(void *arg)
 		goto out;
 	if (t->docs != NULL) {
 		if (sqlite3_exec(dst, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-		    docs_put(dst, t->docs) == -1)
+		    docs_put(dst, t->docs, 1) == -1)
 			goto out;
 	} else {
 		if (sqlite3_prepare_v2(dst, "ATTACH ? AS src", -1, &st, NULL)
@@ -1882,33 +1891,15 @@ indexes_remake(struct store *s, struct store_bulk *b, int side)
 	return 0;
 }
 
-/* The sorted texts' keys (doc_key), in key order; 0 or -1. */
+/* The sorted texts' keys on the loader's connection; 0 or -1. */
 static int
 keys_of_docs(struct store *s, const struct bulk_docs *d)
 {
-	sqlite3_stmt *st = NULL;
-	int64_t place = 0;
-	size_t i;
-	int rc = -1;
-
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO report_search_keys(key, "
-	    "report) VALUES (?1, ?2)", -1, &st, NULL) != SQLITE_OK) {
+	if (docs_put(s->db, d, 0) == -1) {
 		sq_set_err(s, "keying report text");
 		return -1;
 	}
-	for (i = 0; i < d->committed; i++) {
-		sqlite3_bind_int64(st, 1, doc_key(d, i, &place));
-		sqlite3_bind_int64(st, 2, d->v[i].id);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			sq_set_err(s, "keying report text");
-			goto out;
-		}
-		sqlite3_reset(st);
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	return rc;
+	return 0;
 }
 
 /*

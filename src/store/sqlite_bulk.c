@@ -969,9 +969,12 @@ sq_bulk_audit(struct store *s, const struct store_audit *e)
 	return 0;
 }
 
-/* One batch's rows into the side file, in one transaction; 0 or -1. */
+/*
+ * One batch's rows into the side file, in the thread's one transaction;
+ * 0 or -1.
+ */
 static int
-side_write(sqlite3 *db, sqlite3_stmt *const *put, const struct side_batch *b)
+side_write(sqlite3_stmt *const *put, const struct side_batch *b)
 {
 	const unsigned char *p = b->buf, *end = b->buf + b->len;
 	sqlite3_stmt *st;
@@ -979,8 +982,6 @@ side_write(sqlite3 *db, sqlite3_stmt *const *put, const struct side_batch *b)
 	uint32_t n;
 	int i, ncols, ok = 0;
 
-	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return -1;
 	while (p < end && ok == 0) {
 		if (p[0] >= SIDE__MAX || p[1] > SIDE_MAX_COLS) {
 			ok = -1;
@@ -1008,9 +1009,6 @@ side_write(sqlite3 *db, sqlite3_stmt *const *put, const struct side_batch *b)
 			ok = -1;
 		sqlite3_reset(st);
 	}
-	if (sqlite3_exec(db, ok == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL,
-	    NULL) != SQLITE_OK)
-		ok = -1;
 	return ok;
 }
 
@@ -1037,6 +1035,13 @@ side_main(void *arg)
 		    SQLITE_OK || sqlite3_prepare_v2(db, side_put_sql[i], -1,
 		    &put[i], NULL) != SQLITE_OK)
 			goto out;
+	/*
+	 * One transaction for the whole load: a commit a batch wrote each
+	 * table's last pages and the events' key index again every time
+	 * (6.1 GB written for a file of 1.7 GB at a million reports).
+	 */
+	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
 	while (!stop) {
 		pthread_mutex_lock(&w->mu);
 		while (w->head == NULL && !w->stop)
@@ -1047,7 +1052,7 @@ side_main(void *arg)
 		stop = w->stop;
 		pthread_mutex_unlock(&w->mu);
 		for (b = list; b != NULL; b = b->next) {
-			if (side_write(db, put, b) == -1)
+			if (side_write(put, b) == -1)
 				goto out;
 			pthread_mutex_lock(&w->mu);
 			w->queued -= b->len;
@@ -1057,6 +1062,8 @@ side_main(void *arg)
 		side_batches_free(list);
 		list = NULL;
 	}
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
 	for (i = 0; i < w->nindex; i++)
 		if (sqlite3_exec(db, w->index_sql[i], NULL, NULL, NULL) !=
 		    SQLITE_OK)

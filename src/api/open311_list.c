@@ -298,7 +298,8 @@ open311_list_area(struct open311_list *l, struct list_items *items,
 	if ((p = malloc(sizeof(*p))) == NULL)
 		return -1;
 	if ((rc = report_page_area(m, s, q, &ids, &vers, &n)) == 1 &&
-	    (rc = report_page_newest(m, s, q, &ids, &vers, &n)) == 1) {
+	    (rc = report_page_newest(m, s, q, &ids, &vers, &n)) == 1 &&
+	    (rc = report_page_text(m, s, q, &ids, &vers, &n)) == 1) {
 		free(p);
 		return report_list(s, NULL, q, on_row, l);
 	}

@@ -62,8 +62,10 @@ int open311_list_report(struct open311_list *l, const struct report *r);
  * Append the reports of q as the public sees them (report_list_area): a
  * page by box, period and status from the map's index m, or the newest
  * of a period or a poll of what changed since an instant whose page the
- * time index gives (report_page_newest), each report's item copied from items when they
- * hold it at the index's version of the report, else read from s,
+ * time index gives (report_page_newest) or a text search newest first
+ * whose page the text index gives (report_page_text), each report's item
+ * copied from items when they hold it at the index's version of the
+ * report, else read from s,
  * rendered and kept there (list_items.h); any other q read from s.
  * items NULL: every row read and rendered.  The same bytes either way.
  * Returns 0, or -1 (db_error(s) or no memory).

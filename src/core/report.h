@@ -187,6 +187,16 @@ int report_page_newest(struct map_index *m, struct store *s,
     const struct report_query *q, int64_t **ids, uint32_t **vers,
     size_t *n);
 /*
+ * As report_page_newest, for a text search newest first (q->text, and
+ * q->start to q->end or no period, nothing else): the ids from the text
+ * index (store_report_text_ids), then their versions in the map's index
+ * caught up.  Returns 0 (*n 0: an empty page), 1 when q is not such a
+ * search or the store does not answer it so (report_list it), or -1.
+ */
+int report_page_text(struct map_index *m, struct store *s,
+    const struct report_query *q, int64_t **ids, uint32_t **vers,
+    size_t *n);
+/*
  * The rows of the n reports ids, in that order (a report not found is
  * left out), as actor (NULL: the public) may see them, to fn.  Returns 0,
  * fn's non-zero result, or -1.

@@ -106,6 +106,20 @@ report_page_area(struct map_index *m, struct store *s,
 	return 0;
 }
 
+/* A page's result rc: on a failure or an empty page, its lists freed. */
+static int
+page_end(int rc, int64_t **ids, uint32_t **vers, size_t *n)
+{
+	if (rc != 0 || *n == 0) {
+		free(*ids);
+		free(*vers);
+		*ids = NULL;
+		*vers = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
 /*
  * Whether q asks for the newest of a period, or of what changed since an
  * instant, nothing else.
@@ -236,14 +250,44 @@ report_page_newest(struct map_index *m, struct store *s,
 	if (rc == 0 && *n > 0 && !versions &&
 	    map_index_versions(m, s, *ids, *n, *vers, NULL) == -1)
 		rc = -1;
-	if (rc != 0 || *n == 0) {
-		free(*ids);
-		free(*vers);
-		*ids = NULL;
-		*vers = NULL;
-		*n = 0;
-	}
-	return rc;
+	return page_end(rc, ids, vers, n);
+}
+
+/* Whether q asks for a text search's page newest first, of a period or none. */
+static int
+text_newest(const struct report_query *q)
+{
+	return q->text != NULL && q->updated_before == 0 &&
+	    q->updated_after == 0 && q->nids == 0 && q->nservices == 0 &&
+	    q->status_mask == 0 && !q->has_bbox && !q->has_radius &&
+	    q->agency == NULL && q->after_id == 0 &&
+	    q->order == ORDER_REQUESTED_DESC && q->limit > 0 &&
+	    q->limit <= VECHE_MAP_PAGE_MAX &&
+	    q->offset <= VECHE_MAP_PAGE_MAX - q->limit;
+}
+
+int
+report_page_text(struct map_index *m, struct store *s,
+    const struct report_query *q, int64_t **ids, uint32_t **vers, size_t *n)
+{
+	int rc;
+
+	*ids = NULL;
+	*vers = NULL;
+	*n = 0;
+	if (!text_newest(q))
+		return 1;
+	if ((*ids = malloc(q->limit * sizeof(**ids))) == NULL ||
+	    (*vers = malloc(q->limit * sizeof(**vers))) == NULL)
+		rc = -1;
+	else
+		rc = store_report_text_ids(s, q->text, q->start, q->end,
+		    q->offset, q->limit, *ids, n);
+	/* After the ids, as report_page_newest: never an older item. */
+	if (rc == 0 && *n > 0 &&
+	    map_index_versions(m, s, *ids, *n, *vers, NULL) == -1)
+		rc = -1;
+	return page_end(rc, ids, vers, n);
 }
 
 int

@@ -71,6 +71,7 @@ enum {
 	ST_WINDOW_IDS,
 	ST_CHANGED_IDS,
 	ST_REPORT_PAGE,
+	ST_TEXT_IDS,
 	ST__MAX
 };
 
@@ -154,6 +155,16 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "ORDER BY requested DESC, id DESC LIMIT ?4 OFFSET ?5",
 	/* SQLite reads a page's rows by key, one by one; never stepped. */
 	[ST_REPORT_PAGE] = "SELECT ?1",
+	/*
+	 * A page of a text search newest first (store_report_text_ids): the
+	 * matches walked in key order from the end of the window's keys, as
+	 * text_walk_sql does, and only their reports' ids read: no row.
+	 */
+	[ST_TEXT_IDS] = "SELECT k.report FROM report_text t "
+	    "CROSS JOIN report_search_keys k WHERE t.report_text MATCH ?1 "
+	    "AND t.rowid >= (?2 << " SEARCH_KEY_SHIFT ") AND t.rowid < "
+	    "((?3 + 1) << " SEARCH_KEY_SHIFT ") AND k.key = t.rowid "
+	    "ORDER BY t.rowid DESC LIMIT ?4 OFFSET ?5",
 };
 
 const struct stmt_table store_reports_stmts = { stmt_sql, ST__MAX };
@@ -244,6 +255,9 @@ static const char *const stmt_pg[ST__MAX] = {
 	[ST_REPORT_PAGE] = "SELECT " REPORT_COLUMNS_PG " FROM "
 	    "unnest(CAST(?1 AS BIGINT[])) WITH ORDINALITY AS p(id, ord) "
 	    "JOIN reports r ON r.id = p.id ORDER BY p.ord",
+	/* store_report_text_ids answers 1 here: never stepped. */
+	[ST_TEXT_IDS] = "SELECT CAST(?1 AS TEXT), CAST(?2 AS BIGINT), "
+	    "CAST(?3 AS BIGINT), CAST(?4 AS BIGINT), CAST(?5 AS BIGINT)",
 };
 
 const struct stmt_table store_reports_stmts_pg = { stmt_pg, ST__MAX };
@@ -1474,6 +1488,40 @@ store_report_newest(struct store *s, int64_t after, int64_t start,
 	sql_bind_int64(st, i, (int64_t)offset);
 	return ss_rows(s, st, "reading the newest reports", ss_ids_row, &r) ==
 	    -1 ? -1 : 0;
+}
+
+/* A time as far as a text search's window reaches: a key stays an int64_t. */
+#define TEXT_IDS_FAR ((int64_t)1 << (62 - SEARCH_KEY_BITS))
+
+int
+store_report_text_ids(struct store *s, const char *text, int64_t start,
+    int64_t end, size_t offset, size_t limit, int64_t *ids, size_t *n)
+{
+	struct sql_stmt *st;
+	struct sq_ids r = { ids, limit, n };
+	char *expr;
+	int rc;
+
+	*n = 0;
+	/* PostgreSQL's plans choose between its indexes: store_report_query. */
+	if (s->db == NULL)
+		return 1;
+	if ((st = ss_stmt(s, STORE_MOD_REPORTS, ST_TEXT_IDS)) == NULL)
+		return -1;
+	/* The words ANDed with the day marks, as a walk's (walk_expr). */
+	expr = walk_expr(text);
+	sql_bind_text(st, 1, expr != NULL ? expr : text);
+	sql_bind_int64(st, 2, start != 0 && start > -TEXT_IDS_FAR ? start :
+	    -TEXT_IDS_FAR);
+	sql_bind_int64(st, 3, end != 0 && end < TEXT_IDS_FAR ? end :
+	    TEXT_IDS_FAR);
+	sql_bind_int64(st, 4, (int64_t)limit);
+	sql_bind_int64(st, 5, (int64_t)offset);
+	rc = ss_rows(s, st, "searching reports' text", ss_ids_row, &r) == -1 ?
+	    -1 : 0;
+	sql_clear(st);
+	free(expr);
+	return rc;
 }
 
 int

@@ -333,6 +333,16 @@ int store_report_query(struct store *s, const struct report_query *q,
 int store_report_newest(struct store *s, int64_t after, int64_t start,
     int64_t end, size_t offset, size_t limit, int64_t *ids, size_t *n);
 /*
+ * The ids of the reports whose words match text (an FTS expression as
+ * search_terms writes it) and requested from start to end (0: no bound),
+ * newest first (time of request, then id), from offset, at most limit
+ * into ids, their number in *n: the text index walked in key order, no
+ * row read (issue 11: a text search's page).  Returns 0, 1 when this
+ * store does not answer it so (PostgreSQL: ask store_report_query), or -1.
+ */
+int store_report_text_ids(struct store *s, const char *text, int64_t start,
+    int64_t end, size_t offset, size_t limit, int64_t *ids, size_t *n);
+/*
  * The ids of the reports changed after `after` and requested from start
  * to end, newest first (time of request, then id), from offset, at most
  * limit into ids, their number in *n, when fewer than a few thousand

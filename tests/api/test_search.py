@@ -143,6 +143,40 @@ class TestNewReportSearched(ServerTestCase):
         self.assertEqual(self.ids({"q": "яма"}), [new])
 
 
+    def test_a_change_shows_in_the_next_search(self):
+        """
+        A search's page is served from each report's item as rendered
+        before (api/list_items.h) only while the report is unchanged:
+        closed, it is closed in the next search, in JSON and in XML, as
+        when it is read by its id.
+        """
+        rid = self.create(report_fields(
+            "pothole", WEST_POINT, description="Трещина в асфальте у перехода"))
+        self.server.advance(60)
+
+        def found(fmt):
+            r = self.get("requests." + fmt, {"q": "трещины"})
+            self.assertEqual(r.status, 200, r)
+            if fmt == "json":
+                return [(int(o["service_request_id"]), o["status"],
+                         o["status_notes"]) for o in r.json()]
+            return [(int(e.findtext("service_request_id")),
+                     e.findtext("status"),
+                     e.findtext("status_notes") or None)
+                    for e in r.xml()]
+
+        for fmt in ("json", "xml"):
+            self.assertEqual(found(fmt), [(rid, "open", None)], fmt)
+            # Again: now from the items kept by the first answer.
+            self.assertEqual(found(fmt), [(rid, "open", None)], fmt)
+        TestTextSearch.close(self, rid)
+        closed = self.by_id(rid)
+        self.assertEqual(closed["status"], "closed")
+        for fmt in ("json", "xml"):
+            self.assertEqual(found(fmt), [(rid, "closed",
+                                           closed["status_notes"])], fmt)
+
+
 class TestLongWalks(ServerTestCase):
     """
     Words that never meet, and windows far shorter than the reports'

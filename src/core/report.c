@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "veche.h"
+#include "base/rand.h"
 #include "core/account.h"
 #include "core/audit.h"
 #include "core/catalog.h"
@@ -371,7 +372,7 @@ report_submit(struct store *s, const struct catalog *c,
 		return -1;
 	memset(&r, 0, sizeof(r));
 	memset(out, 0, sizeof(*out));
-	randombytes_buf(raw, sizeof(raw));
+	rand_bytes(raw, sizeof(raw));
 	sodium_bin2hex(out->token, sizeof(out->token), raw, sizeof(raw));
 	r.token = out->token;
 	r.service_code = svc->code;

@@ -8,6 +8,7 @@
 #include <microhttpd.h>
 #include <sodium.h>
 
+#include "base/rand.h"
 #include "http/internal.h"
 
 /* 8 to 64 bytes of [A-Za-z0-9._-]: safe in a header, a log and the audit. */
@@ -40,7 +41,7 @@ http_request_take_id(struct http_request *req)
 		memcpy(req->id, h, strlen(h) + 1);
 		return 0;
 	}
-	randombytes_buf(raw, sizeof(raw));
+	rand_bytes(raw, sizeof(raw));
 	sodium_bin2hex(req->id, sizeof(req->id), raw, sizeof(raw));
 	return h == NULL ? 0 : -1;
 }

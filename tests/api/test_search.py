@@ -25,6 +25,19 @@ def w3c(epoch):
         "%Y-%m-%dT%H:%M:%SZ")
 
 
+def close_report(case, rid):
+    """Close a pothole report with the roads agency's API key."""
+    key = case.server.create_key("roads")
+    for action, fields in (("register", {}), ("start", {}),
+                           ("answer", {"text": "Яму заделали"}),
+                           ("close", {})):
+        fields["api_key"] = key
+        r = case.fetch("POST", "/api/v1/reports/%d/%s" % (rid, action),
+                       encode_query(fields).encode(),
+                       {"Content-Type": "application/x-www-form-urlencoded"})
+        case.assertEqual(r.status, 200, "%s: %r" % (action, r))
+
+
 class TestTextSearch(ServerTestCase):
 
     @classmethod
@@ -57,17 +70,7 @@ class TestTextSearch(ServerTestCase):
                                          description=description))
 
     def close(self, rid):
-        """Close a pothole report with the roads agency's API key."""
-        key = self.server.create_key("roads")
-        for action, fields in (("register", {}), ("start", {}),
-                               ("answer", {"text": "Яму заделали"}),
-                               ("close", {})):
-            fields["api_key"] = key
-            r = self.fetch("POST", "/api/v1/reports/%d/%s" % (rid, action),
-                           encode_query(fields).encode(),
-                           {"Content-Type":
-                            "application/x-www-form-urlencoded"})
-            self.assertEqual(r.status, 200, "%s: %r" % (action, r))
+        close_report(self, rid)
 
     def search(self, q, fmt="json", **params):
         params["q"] = q
@@ -142,7 +145,6 @@ class TestNewReportSearched(ServerTestCase):
         self.assertEqual(self.ids({"q": "сломана скамейка"}), [new, old])
         self.assertEqual(self.ids({"q": "яма"}), [new])
 
-
     def test_a_change_shows_in_the_next_search(self):
         """
         A search's page is served from each report's item as rendered
@@ -169,7 +171,7 @@ class TestNewReportSearched(ServerTestCase):
             self.assertEqual(found(fmt), [(rid, "open", None)], fmt)
             # Again: now from the items kept by the first answer.
             self.assertEqual(found(fmt), [(rid, "open", None)], fmt)
-        TestTextSearch.close(self, rid)
+        close_report(self, rid)
         closed = self.by_id(rid)
         self.assertEqual(closed["status"], "closed")
         for fmt in ("json", "xml"):

@@ -37,6 +37,18 @@
 #define VECHE_SQLITE_MMAP           2147418112  /* bytes of the file mapped: SQLite's most, 2 GiB */
 #define VECHE_WAL_CHECKPOINT_PAGES  1000        /* WAL frames between background checkpoints */
 #define VECHE_SEED_CACHE_KIB_NEG    -1048576    /* page cache of a bulk load (seed): 1 GiB */
+/*
+ * The loader's page cache during a bulk load's loop: it appends but for
+ * the tokens' index, so a 1 GiB one was mostly first touches of fresh
+ * memory, which this hypervisor makes slow (issue 11).
+ */
+#define VECHE_SEED_LOOP_CACHE_KIB_NEG -131072   /* 128 MiB */
+/*
+ * The page cache of a bulk load's side thread (sqlite_bulk.c): it appends,
+ * so a small one; a 1 GiB one cost a second of faults and frees and its
+ * commit wrote it out at once (issue 11).
+ */
+#define VECHE_SEED_SIDE_CACHE_KIB_NEG -65536    /* 64 MiB */
 #define VECHE_SEED_SORT_THREADS     2           /* helper threads of a bulk load's index sorts */
 #define VECHE_STR_(x) #x
 #define VECHE_STR(x) VECHE_STR_(x)

@@ -10,7 +10,9 @@
  * report query shapes are prepared once on first use.  User input is only
  * ever bound.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -503,25 +505,20 @@ sq_init(void)
 	pthread_once(&once, sq_configure);
 }
 
-struct store *
-store_open(const char *path, char *err, size_t errlen)
+/*
+ * Open path on s (its statement cache allocated, no connection yet): the
+ * settings, the migrations, the functions and every statement.  0, or -1
+ * with err.
+ */
+static int
+connect_file(struct store *s, const char *path, char *err, size_t errlen)
 {
-	struct store *s = NULL;
-
-	if (store_is_url(path))
-		return ss_open_pg(path, err, errlen);
-	sq_init();
-	if ((s = calloc(1, sizeof(*s))) == NULL ||
-	    (s->stmt = calloc(STMT_SLOTS, sizeof(*s->stmt))) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open database %s: %s: check the "
 		    "path and its directory's permissions", path,
 		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
-		goto fail;
+		return -1;
 	}
 	sqlite3_busy_handler(s->db, on_busy, NULL);
 	sqlite3_extended_result_codes(s->db, 1);
@@ -544,45 +541,134 @@ store_open(const char *path, char *err, size_t errlen)
 	    sq_stem_register(s) == -1 ||
 	    migrate(s) == -1) {
 		snprintf(err, errlen, "database %s: %s", path, s->err);
-		goto fail;
+		return -1;
 	}
 	if (sqlite3_create_function(s->db, "veche_distance", 4,
 	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, fn_distance, NULL,
 	    NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "registering functions: %s",
 		    sqlite3_errmsg(s->db));
-		goto fail;
+		return -1;
 	}
 	if (prepare_all(s) == -1) {
 		snprintf(err, errlen, "%s", s->err);
-		goto fail;
+		return -1;
 	}
 	/* The statement layer over this handle and cache (sql_sqlite.c). */
 	if ((s->conn = sql_conn_sqlite(s->db, s->stmt, STMT_FIXED)) == NULL) {
 		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* Close s's connection and forget its statements; s stays allocated. */
+static void
+disconnect(struct store *s)
+{
+	size_t i;
+
+	sql_conn_free(s->conn);
+	s->conn = NULL;
+	if (s->stmt != NULL)
+		for (i = 0; i < STMT_SLOTS; i++) {
+			sqlite3_finalize(s->stmt[i]);
+			s->stmt[i] = NULL;
+		}
+	sq_text_drop(s, 0);
+	sqlite3_close(s->db);
+	s->db = NULL;
+}
+
+struct store *
+store_open(const char *path, char *err, size_t errlen)
+{
+	struct store *s = NULL;
+
+	if (store_is_url(path))
+		return ss_open_pg(path, err, errlen);
+	sq_init();
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->stmt = calloc(STMT_SLOTS, sizeof(*s->stmt))) == NULL) {
+		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	if (connect_file(s, path, err, errlen) == -1)
+		goto fail;
 	return s;
 fail:
 	store_close(s);
 	return NULL;
 }
 
+/* fsync the directory that holds path: a rename in it survives a crash. */
+static void
+sync_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int fd;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+int
+sq_replace_file(struct store *s, const char *from)
+{
+	char path[PATH_MAX], side[PATH_MAX + 8], err[sizeof(s->err)];
+	const char *db = sqlite3_db_filename(s->db, "main");
+	size_t i;
+	int n, moved, errno_rename;
+
+	if (s->writer != NULL || db == NULL || db[0] == '\0' ||
+	    (n = snprintf(path, sizeof(path), "%s", db)) <= 0 ||
+	    (size_t)n >= sizeof(path)) {
+		snprintf(s->err, sizeof(s->err), "replacing the database "
+		    "file: not a file of this connection's own");
+		return -1;
+	}
+	disconnect(s);
+	moved = rename(from, path) == 0;
+	errno_rename = errno;
+	/* The new name synced with its directory, as the file is later. */
+	if (moved)
+		sync_dir(path);
+	/* Nothing of the file replaced may be read with the new one. */
+	for (i = 0; moved && i < 2; i++) {
+		snprintf(side, sizeof(side), "%s%s", path,
+		    i == 0 ? "-wal" : "-shm");
+		unlink(side);
+	}
+	if (connect_file(s, path, err, sizeof(err)) == -1) {
+		disconnect(s);
+		snprintf(s->err, sizeof(s->err), "%s", err);
+		return -1;
+	}
+	if (!moved) {
+		snprintf(s->err, sizeof(s->err), "replacing the database file "
+		    "%.300s: %s", path, strerror(errno_rename));
+		return -1;
+	}
+	return 0;
+}
+
 void
 store_close(struct store *s)
 {
-	size_t i;
-
 	if (s == NULL)
 		return;
-	sql_conn_free(s->conn);
-	if (s->stmt != NULL)
-		for (i = 0; i < STMT_SLOTS; i++)
-			sqlite3_finalize(s->stmt[i]);
+	disconnect(s);
 	free(s->stmt);
-	sq_text_drop(s, 0);
 	free(s->text);
-	sqlite3_close(s->db);
 	unlock_writes(s);
 	free(s);
 }

@@ -19,6 +19,7 @@
 #include "store/sql_store.h"
 #include "store/sqlite_internal.h"
 #include "store/store.h"
+#include "store/rtree_pack.h"
 #include "store/store_bulk.h"
 #include "store/store_delivery.h"
 #include "store/store_workflow.h"
@@ -49,7 +50,7 @@ enum {
 	BK_JOURNAL_WAL,
 	BK_SIDE_OK,
 	BK_TRIGGERS,
-	BK_TABLE_SQL,
+	BK_VACUUM_INTO,
 	BK_KEYS_EMPTY,
 	BK__MAX
 };
@@ -104,25 +105,26 @@ static const char *const stmt_sql[BK__MAX] = {
 	    "EXISTS (SELECT 1 FROM report_updates) AND NOT EXISTS (SELECT 1 "
 	    "FROM subscriptions) AND NOT EXISTS (SELECT 1 FROM settings WHERE "
 	    "key = 'mail.smtp_url' AND value <> '')"),
+	/* Every trigger: none fires in the side file until the load is in. */
 	[BK_TRIGGERS] = ("SELECT name, sql FROM sqlite_master WHERE type = "
-	    "'trigger' AND tbl_name IN ('events', 'audit_log', "
-	    "'report_updates') ORDER BY name"),
-	[BK_TABLE_SQL] = ("SELECT sql FROM sqlite_master WHERE type = 'table' "
-	    "AND name = ?1"),
+	    "'trigger' ORDER BY name"),
+	/* The side file: the database as the load starts (side_start). */
+	[BK_VACUUM_INTO] = "VACUUM INTO ?1",
 	/* No search key yet: BK_SEARCH_KEYS's keys are (requested, id) ranks. */
 	[BK_KEYS_EMPTY] = ("SELECT NOT EXISTS (SELECT 1 FROM "
 	    "report_search_keys)"),
 };
 
 /*
- * The R*Tree built beside the load (geo_main): the same rows, in the same
- * order, as BK_GEO's statement would insert at the end (the values
- * report_insert bound to lat and lon, which it stored), into an R*Tree of
- * the same definition and page size in a file of its own, whose three
- * tables store_bulk_end then copies into the empty ones of the database.
+ * The R*Tree built beside the load (geo_main): the rows BK_GEO's statement
+ * would insert at the end (the values report_insert bound to lat and lon,
+ * which it stored), packed whole (rtree_pack.h) into an R*Tree of the same
+ * definition, which rtree_pack writes for, and page size in a file of its
+ * own, whose three tables store_bulk_end then copies into the empty ones
+ * of the database.
  */
-static const char geo_put_sql[] = "INSERT INTO report_geo(id, min_lat, "
-    "max_lat, min_lon, max_lon) VALUES (?, ?, ?, ?, ?)";
+static const char geo_create_sql[] = ("CREATE VIRTUAL TABLE report_geo USING "
+    "rtree(id, min_lat, max_lat, min_lon, max_lon)");
 /* The R*Tree's and the text index's own tables, copied whole. */
 static const char *const geo_tables[] = {
 	"report_geo_node", "report_geo_rowid", "report_geo_parent",
@@ -165,8 +167,10 @@ struct bulk_geo {
 	int lost;                       /* a point could not be kept */
 	struct bulk_batch *head, **tail;    /* committed, for the thread */
 	int stop;                       /* the load is over: a last pass */
-	int go;                         /* insert the points handed over */
+	int go;                         /* every point handed over: build */
 	int failed;                     /* the file is not to be used */
+	int joined;                     /* geo_finish has run: result */
+	int result;
 	int64_t last_id0;               /* the last report before the load */
 	int page_size;
 	char db_path[PATH_MAX];
@@ -211,6 +215,8 @@ struct bulk_docs {
 struct bulk_text {
 	pthread_t thread;
 	int failed;
+	int joined;                     /* the thread is over */
+	int in;                         /* its tables are in the database */
 	int64_t last_id;
 	int page_size;
 	const char *db_path;            /* the geo thread's */
@@ -231,11 +237,14 @@ struct bulk_index {
 /*
  * The tables written beside the load (side_main): each row of theirs is
  * encoded by the loader into a batch (side_int, side_text), the batches
- * handed to a thread that inserts them into a file of its own (DB-bulkside,
- * no journal, no fsync) with the ids the database would have given, and
- * makes their indexes there at the end; store_bulk_end copies them into
- * the database's empty tables by SQLite's transfer of whole records
- * (INSERT INTO t SELECT * FROM side.t).  The rows and their order are
+ * handed to a thread that inserts them, with the ids the database would
+ * have given, into a copy of the database made as the load starts
+ * (DB-bulkside, VACUUM INTO; no journal, no fsync), and makes the dropped
+ * indexes there at the end.  store_bulk_end then copies the loader's
+ * tables into that file by SQLite's transfer of whole records (INSERT INTO
+ * t SELECT * FROM src.t: its reports, about a third of the bytes, not the
+ * events, audit entries and history, two thirds) and renames it over the
+ * database (side_fill, sq_replace_file).  The rows and their order are
  * those the loader would have written.
  */
 enum side_table {
@@ -263,13 +272,13 @@ static const char *const side_put_sql[SIDE__MAX] = {
 	    "description, media_url, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
 };
 
-#define BULK_MAX_TRIGGERS 8             /* triggers of the side tables */
+#define BULK_MAX_TRIGGERS 64            /* triggers of the database */
 #define BULK_MAX_TRIGGER_SQL 2048
 
 /*
- * A trigger of a side table, dropped while its rows are copied in (SQLite
- * copies records whole only into a table without triggers) and made again
- * from its own text.
+ * A trigger of the database, dropped in the side file while the load is
+ * written there (SQLite copies records whole only into a table without
+ * triggers) and made again from its own text once it is all in.
  */
 struct bulk_trigger {
 	char name[128];
@@ -301,8 +310,7 @@ struct bulk_side {
 	char audit_hash[BULK_HASH_MAX];
 	int page_size;
 	char path[PATH_MAX];
-	char create[SIDE__MAX][BULK_MAX_SQL];
-	char index_sql[BULK_MAX_INDEXES][BULK_MAX_SQL];  /* of its tables */
+	char index_sql[BULK_MAX_INDEXES][BULK_MAX_SQL];  /* the dropped ones */
 	size_t nindex;
 	struct bulk_trigger trig[BULK_MAX_TRIGGERS];
 	size_t ntrig;
@@ -361,6 +369,22 @@ run(struct store *s, const char *sql, const char *what)
  * the file and synced when checkpoint is set.  0 with s->err as it was, or
  * -1 with s->err saying what failed.
  */
+/*
+ * A load's settings: index sorts may use a second core, a large page
+ * cache, no fsync.  0, or -1 with s->err.
+ */
+static int
+bulk_settings(struct store *s)
+{
+	if (run(s, "PRAGMA threads = " VECHE_STR(VECHE_SEED_SORT_THREADS),
+	    "bulk load settings") == -1 ||
+	    run(s, "PRAGMA cache_size = " VECHE_STR(VECHE_SEED_CACHE_KIB_NEG),
+	    "bulk load settings") == -1 ||
+	    run(s, "PRAGMA synchronous = OFF", "bulk load settings") == -1)
+		return -1;
+	return 0;
+}
+
 static int
 settings_usual(struct store *s, int checkpoint)
 {
@@ -536,70 +560,55 @@ batches_free(struct bulk_batch *b)
 	}
 }
 
-/* One committed transaction's points into the R*Tree's file; 0 or -1. */
-static int
-geo_put(sqlite3 *dst, sqlite3_stmt *put, const struct bulk_batch *b)
-{
-	size_t i;
-	int ok = 0;
-
-	if (sqlite3_exec(dst, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return -1;
-	for (i = 0; i < b->n && ok == 0; i++) {
-		/* What BK_GEO's SELECT id, lat, lat, lon, lon passes. */
-		sqlite3_bind_int64(put, 1, b->p[i].id);
-		sqlite3_bind_double(put, 2, b->p[i].lat);
-		sqlite3_bind_double(put, 3, b->p[i].lat);
-		sqlite3_bind_double(put, 4, b->p[i].lon);
-		sqlite3_bind_double(put, 5, b->p[i].lon);
-		if (sqlite3_step(put) != SQLITE_DONE)
-			ok = -1;
-		sqlite3_reset(put);
-	}
-	if (sqlite3_exec(dst, ok == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL,
-	    NULL) != SQLITE_OK)
-		ok = -1;
-	return ok;
-}
-
 /*
- * The R*Tree's thread: after each commit of the load, that transaction's
- * points (handed over by store_bulk_committed) into its own file.  It
- * never reads the database, so the load may run without a journal.
+ * The R*Tree's thread: once the load has handed over every committed
+ * transaction's points (store_bulk_committed, then geo_go), the tree
+ * written whole into its own file (rtree_pack.h).  It never reads the
+ * database, so the load may run without a journal.  A stop before geo_go
+ * writes nothing (the file is not used).
  */
 static void *
 geo_main(void *arg)
 {
 	struct bulk_geo *g = arg;
-	struct bulk_batch *list = NULL, *b;
+	struct bulk_batch *list, *b;
+	struct rtree_point *pts = NULL;
 	sqlite3 *dst = NULL;
-	sqlite3_stmt *put = NULL;
-	int stop = 0, failed = 1;
+	size_t n = 0, i;
+	int go, failed = 1;
 
+	pthread_mutex_lock(&g->mu);
+	while (!g->go && !g->stop)
+		pthread_cond_wait(&g->cv, &g->mu);
+	go = g->go;
+	list = g->head;
+	g->head = NULL;
+	g->tail = &g->head;
+	pthread_mutex_unlock(&g->mu);
+	if (!go)
+		goto out;
+	for (b = list; b != NULL; b = b->next)
+		n += b->n;
+	if (n > 0 && (pts = malloc(n * sizeof(*pts))) == NULL)
+		goto out;
+	n = 0;
+	for (b = list; b != NULL; b = b->next)
+		for (i = 0; i < b->n; i++)
+			pts[n++] = (struct rtree_point){ b->p[i].id,
+			    b->p[i].lat, b->p[i].lon };
+	batches_free(list);
+	list = NULL;
 	if ((dst = side_open(g->path, g->page_size)) == NULL ||
 	    sqlite3_exec(dst, g->create, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(dst, geo_put_sql, -1, &put, NULL) != SQLITE_OK)
+	    sqlite3_exec(dst, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+	    rtree_pack(dst, "report_geo", pts, n) == -1 ||
+	    sqlite3_exec(dst, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
-	while (!stop) {
-		pthread_mutex_lock(&g->mu);
-		while ((g->head == NULL || !g->go) && !g->stop)
-			pthread_cond_wait(&g->cv, &g->mu);
-		list = g->head;
-		g->head = NULL;
-		g->tail = &g->head;
-		stop = g->stop;
-		pthread_mutex_unlock(&g->mu);
-		for (b = list; b != NULL; b = b->next)
-			if (geo_put(dst, put, b) == -1)
-				goto out;
-		batches_free(list);
-		list = NULL;
-	}
 	failed = 0;
 out:
 	batches_free(list);
-	sqlite3_finalize(put);
-	if (sqlite3_close(dst) != SQLITE_OK)
+	free(pts);
+	if (dst != NULL && sqlite3_close(dst) != SQLITE_OK)
 		failed = 1;
 	pthread_mutex_lock(&g->mu);
 	g->failed = failed;
@@ -1027,13 +1036,25 @@ side_main(void *arg)
 	int stop = 0, failed = 1;
 
 	if ((db = side_open(w->path, w->page_size)) == NULL ||
+	    sqlite3_exec(db, "PRAGMA cache_size = " VECHE_STR(
+	    VECHE_SEED_SIDE_CACHE_KIB_NEG), NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(db, "PRAGMA threads = " VECHE_STR(
 	    VECHE_SEED_SORT_THREADS), NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
+	for (i = 0; i < w->ntrig; i++) {
+		char *drop = sqlite3_mprintf("DROP TRIGGER \"%w\"",
+		    w->trig[i].name);
+
+		if (drop == NULL || sqlite3_exec(db, drop, NULL, NULL, NULL) !=
+		    SQLITE_OK) {
+			sqlite3_free(drop);
+			goto out;
+		}
+		sqlite3_free(drop);
+	}
 	for (i = 0; i < SIDE__MAX; i++)
-		if (sqlite3_exec(db, w->create[i], NULL, NULL, NULL) !=
-		    SQLITE_OK || sqlite3_prepare_v2(db, side_put_sql[i], -1,
-		    &put[i], NULL) != SQLITE_OK)
+		if (sqlite3_prepare_v2(db, side_put_sql[i], -1, &put[i], NULL)
+		    != SQLITE_OK)
 			goto out;
 	/*
 	 * One transaction for the whole load: a commit a batch wrote each
@@ -1114,29 +1135,18 @@ trigger_row(sqlite3_stmt *st, void *arg)
 	return 0;
 }
 
-/* A table's CREATE statement into create (BULK_MAX_SQL); 0 or -1. */
-static int
-table_sql(struct store *s, const char *table, char *create)
-{
-	sqlite3_stmt *st = sq_stmt(s, STORE_MOD_BULK, BK_TABLE_SQL);
-
-	create[0] = '\0';
-	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
-	if (sq_rows(s, st, "reading a table's definition", text_row,
-	    create) != 0 || create[0] == '\0')
-		return -1;
-	return 0;
-}
-
 /*
- * Start the side thread for a fresh load whose events make no delivery:
- * its state, or NULL (events and audit entries on the loader's connection,
- * as before).  The audit chain goes on in memory from the log's last entry.
+ * Start the side thread for a fresh load whose events make no delivery,
+ * its file a copy of the database as the load starts: its state, or NULL
+ * (events and audit entries on the loader's connection, as before).  The
+ * audit chain goes on in memory from the log's last entry.  Called outside
+ * a transaction.
  */
 static struct bulk_side *
 side_start(struct store *s, struct store_bulk *b, const struct bulk_geo *g)
 {
 	struct bulk_side *w;
+	sqlite3_stmt *st;
 	int64_t ok = 0;
 	size_t i;
 	int n;
@@ -1153,18 +1163,23 @@ side_start(struct store *s, struct store_bulk *b, const struct bulk_geo *g)
 	    store_audit_last(s, &w->audit_id, w->audit_hash,
 	    sizeof(w->audit_hash)) == -1)
 		goto fail;
-	for (i = 0; i < SIDE__MAX; i++)
-		if (table_sql(s, side_names[i], w->create[i]) == -1)
-			goto fail;
-	/* Their indexes: made there, copied whole. */
+	/*
+	 * Every dropped index made there at the end: those of its tables
+	 * from their rows, the others empty, filled by side_fill's copy.
+	 */
 	for (i = 0; i < b->nidx; i++)
-		if (side_table(b->idx[i].table))
-			snprintf(w->index_sql[w->nindex++], BULK_MAX_SQL, "%s",
-			    b->idx[i].sql);
+		snprintf(w->index_sql[w->nindex++], BULK_MAX_SQL, "%s",
+		    b->idx[i].sql);
 	if (sq_rows(s, sq_stmt(s, STORE_MOD_BULK, BK_TRIGGERS), "reading "
 	    "triggers", trigger_row, w) != 0)
 		goto fail;
 	unlink(w->path);
+	st = sq_stmt(s, STORE_MOD_BULK, BK_VACUUM_INTO);
+	sqlite3_bind_text(st, 1, w->path, -1, SQLITE_STATIC);
+	if (sq_step_done(s, st, "copying the database for the load") == -1) {
+		unlink(w->path);
+		goto fail;
+	}
 	if (pthread_mutex_init(&w->mu, NULL) != 0)
 		goto fail;
 	if (pthread_cond_init(&w->work, NULL) != 0)
@@ -1178,6 +1193,7 @@ fail_work:
 	pthread_cond_destroy(&w->work);
 fail_mu:
 	pthread_mutex_destroy(&w->mu);
+	unlink(w->path);
 fail:
 	free(w);
 	return NULL;
@@ -1212,72 +1228,254 @@ side_finish(struct bulk_side *w)
 	return failed ? -1 : 0;
 }
 
-/*
- * The side file's tables into the database's, on the loader's connection,
- * in one transaction: their indexes made first on the empty tables and
- * their triggers dropped, so that SQLite copies the records of the tables
- * and of their indexes whole; the triggers made again after.  0, or -1
- * with s->err.
- */
+static int geo_finish(struct bulk_geo *g);
+
+/* Wait for the text index's thread: 0 if its file is good. */
 static int
-side_copy_in(struct store *s, struct store_bulk *b, const struct bulk_side *w)
+text_join(struct bulk_text *t)
+{
+	if (!t->joined) {
+		pthread_join(t->thread, NULL);
+		t->joined = 1;
+	}
+	return t->failed ? -1 : 0;
+}
+
+/* A helper's file whose tables side_fill copies instead of the database's. */
+struct fill_from {
+	const char *path;
+	const char *const *tables;
+	size_t n;
+};
+
+/* Whether table is one of those the files x give. */
+static int
+fill_given(const char *table, const struct fill_from *x, size_t nx)
+{
+	size_t i, j;
+
+	for (i = 0; i < nx; i++)
+		for (j = 0; j < x[i].n; j++)
+			if (strcmp(table, x[i].tables[j]) == 0)
+				return 1;
+	return 0;
+}
+
+/*
+ * The tables side_fill copies from the database: its own, but those
+ * written beside and the virtual ones (their own tables are copied), and
+ * none of SQLite's but sqlite_sequence.
+ */
+static const char fill_tables_sql[] = ("SELECT name FROM src.sqlite_master "
+    "WHERE type = 'table' AND (name NOT LIKE 'sqlite\\_%' ESCAPE '\\' OR "
+    "name = 'sqlite_sequence') AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' "
+    "ORDER BY name");
+
+/*
+ * The names fill_tables_sql lists on db, but the side tables' and those
+ * the files x give: n or -1.
+ */
+static ssize_t
+fill_tables(sqlite3 *db, char ***names, const struct fill_from *x,
+    size_t nx)
 {
 	sqlite3_stmt *st = NULL;
-	char sql[256];
-	size_t i;
-	int rc = -1;
+	char **v = NULL, **nv;
+	size_t n = 0, cap = 0;
+	int rc;
 
-	if (sqlite3_prepare_v2(s->db, "ATTACH ? AS side", -1, &st, NULL) !=
-	    SQLITE_OK) {
-		sq_set_err(s, "attaching the events written beside");
+	if (sqlite3_prepare_v2(db, fill_tables_sql, -1, &st, NULL) !=
+	    SQLITE_OK)
 		return -1;
-	}
-	sqlite3_bind_text(st, 1, w->path, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sq_set_err(s, "attaching the events written beside");
-		sqlite3_finalize(st);
-		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+
+		if (name == NULL || side_table(name) || fill_given(name, x, nx))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL)
+				break;
+			v = nv;
+		}
+		if ((v[n] = strdup(name)) == NULL)
+			break;
+		n++;
 	}
 	sqlite3_finalize(st);
-	/* Read by mapping, not by a copy of each page into the cache. */
-	if (run(s, "PRAGMA side.mmap_size = " VECHE_STR(VECHE_SQLITE_MMAP),
-	    "mapping the events written beside") == -1 ||
-	    run(s, "BEGIN", "copying the events written beside") == -1)
-		goto out;
-	for (i = 0; i < w->ntrig; i++) {
-		snprintf(sql, sizeof(sql), "DROP TRIGGER main.\"%s\"",
-		    w->trig[i].name);
-		if (run(s, sql, "dropping a trigger") == -1)
-			goto rollback;
+	*names = v;
+	if (rc != SQLITE_DONE) {
+		while (n > 0)
+			free(v[--n]);
+		free(v);
+		*names = NULL;
+		return -1;
 	}
-	for (i = 0; i < b->nidx; i++)
-		if (side_table(b->idx[i].table)) {
-			if (run(s, b->idx[i].sql, "making an index again") ==
-			    -1)
-				goto rollback;
-			b->idx[i].made = 1;
-		}
-	for (i = 0; i < SIDE__MAX; i++) {
-		snprintf(sql, sizeof(sql), "INSERT INTO main.\"%s\" SELECT * "
-		    "FROM side.\"%s\"", side_names[i], side_names[i]);
-		if (run(s, sql, "copying the rows written beside") == -1)
-			goto rollback;
+	return (ssize_t)n;
+}
+
+/* Attach file as schema on db (outside a transaction); 0 or -1. */
+static int
+attach(sqlite3 *db, const char *file, const char *schema)
+{
+	sqlite3_stmt *st = NULL;
+	char *sql = sqlite3_mprintf("ATTACH ? AS \"%w\"", schema);
+	int rc = -1;
+
+	if (sql != NULL && sqlite3_prepare_v2(db, sql, -1, &st, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_text(st, 1, file, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_DONE)
+			rc = 0;
 	}
-	for (i = 0; i < w->ntrig; i++)
-		if (run(s, w->trig[i].sql, "making a trigger again") == -1)
-			goto rollback;
-	if (run(s, "COMMIT", "copying the rows written beside") == 0) {
-		rc = 0;
-		goto out;
-	}
-rollback:
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	for (i = 0; i < b->nidx; i++)
-		if (side_table(b->idx[i].table))
-			b->idx[i].made = 0;
-out:
-	sqlite3_exec(s->db, "DETACH side", NULL, NULL, NULL);
+	sqlite3_finalize(st);
+	sqlite3_free(sql);
 	return rc;
+}
+
+/* Replace the rows of db's table by those of schema's; 0 or -1. */
+static int
+table_refill(sqlite3 *db, const char *schema, const char *table)
+{
+	char *sql = sqlite3_mprintf("DELETE FROM main.\"%w\"; INSERT INTO "
+	    "main.\"%w\" SELECT * FROM \"%w\".\"%w\"", table, table, schema,
+	    table);
+	int rc = -1;
+
+	if (sql != NULL && sqlite3_exec(db, sql, NULL, NULL, NULL) ==
+	    SQLITE_OK)
+		rc = 0;
+	sqlite3_free(sql);
+	return rc;
+}
+
+/*
+ * The side file made the whole database, on a connection of its own:
+ * every table of the database at db_path but those written beside
+ * (fill_tables) copied into its (empty, or as the load started) table,
+ * into the indexes the side thread made, those of the files x from them;
+ * then, in a second transaction (the file is not the database yet), the
+ * text index's tables from the text thread's file once it is done (t,
+ * then t->in) or else from the database, and the triggers made again.
+ * 0, or -1 (the file then is not to be used).
+ */
+static int
+side_fill(const char *db_path, const struct bulk_side *w,
+    const struct fill_from *x, size_t nx, struct bulk_text *t)
+{
+	const struct fill_from text = { NULL, text_tables, NELEM(text_tables) };
+	const char *from = "src";
+	sqlite3 *db;
+	char **names = NULL, schema[16];
+	ssize_t n = -1, i;
+	size_t j, k, attached = 0;
+	int rc = -1, began = 0;
+
+	if ((db = side_open(w->path, w->page_size)) == NULL)
+		return -1;
+	/* Appends: the side thread's small cache. */
+	if (sqlite3_exec(db, "PRAGMA cache_size = " VECHE_STR(
+	    VECHE_SEED_SIDE_CACHE_KIB_NEG), NULL, NULL, NULL) != SQLITE_OK ||
+	    attach(db, db_path, "src") == -1)
+		goto out;
+	attached = 1;
+	for (j = 0; j < nx; j++) {
+		snprintf(schema, sizeof(schema), "x%zu", j);
+		if (attach(db, x[j].path, schema) == -1)
+			goto out;
+		attached++;
+	}
+	/* Read by mapping, not by a copy of each page into the cache. */
+	if (sqlite3_exec(db, "PRAGMA src.mmap_size = " VECHE_STR(
+	    VECHE_SQLITE_MMAP), NULL, NULL, NULL) != SQLITE_OK ||
+	    (n = fill_tables(db, &names, x, nx)) < 0 ||
+	    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	began = 1;
+	for (i = 0; i < n; i++)
+		if ((t == NULL || !fill_given(names[i], &text, 1)) &&
+		    table_refill(db, "src", names[i]) == -1)
+			goto out;
+	for (j = 0; j < nx; j++) {
+		snprintf(schema, sizeof(schema), "x%zu", j);
+		for (k = 0; k < x[j].n; k++)
+			if (table_refill(db, schema, x[j].tables[k]) == -1)
+				goto out;
+	}
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	began = 0;
+	/* The text index's thread, most often done by now. */
+	if (t != NULL && text_join(t) == 0 && attach(db, t->path, "late") == 0)
+		from = "late";
+	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	began = 1;
+	for (k = 0; t != NULL && k < text.n; k++)
+		if (table_refill(db, from, text.tables[k]) == -1)
+			goto out;
+	for (j = 0; j < w->ntrig; j++)
+		if (sqlite3_exec(db, w->trig[j].sql, NULL, NULL, NULL) !=
+		    SQLITE_OK)
+			goto out;
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) {
+		began = 0;
+		rc = 0;
+		if (t != NULL && strcmp(from, "late") == 0)
+			t->in = 1;
+	}
+out:
+	if (began)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	if (strcmp(from, "late") == 0)
+		sqlite3_exec(db, "DETACH late", NULL, NULL, NULL);
+	if (attached > 0)
+		sqlite3_exec(db, "DETACH src", NULL, NULL, NULL);
+	for (j = 0; j + 1 < attached; j++) {
+		snprintf(schema, sizeof(schema), "DETACH x%zu", j);
+		sqlite3_exec(db, schema, NULL, NULL, NULL);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (sqlite3_close(db) != SQLITE_OK)
+		rc = -1;
+	return rc;
+}
+
+/*
+ * The load made whole in the side file (side_fill), with the R*Tree's
+ * tables and the text index's (t, or NULL) when their threads made them
+ * (then *geo_in, t->in), renamed over the database and s opened on
+ * it again, in the load's settings; every dropped index is there.  0, or
+ * -1: the database keeps its mark, and s may have no connection left
+ * (s->db NULL).
+ */
+static int
+side_swap(struct store *s, struct store_bulk *b, const struct bulk_side *w,
+    struct bulk_text *t, int *geo_in)
+{
+	struct fill_from x[1];
+	size_t i, nx = 0;
+	int geo = 0;
+
+	/* Both are done by now, most often: waiting costs nothing. */
+	if (geo_finish(b->geo) == 0) {
+		x[nx++] = (struct fill_from){ b->geo->path, geo_tables,
+		    NELEM(geo_tables) };
+		geo = 1;
+	}
+	if (side_fill(b->geo->db_path, w, x, nx, t) == -1) {
+		snprintf(s->err, sizeof(s->err), "copying the load into the "
+		    "events written beside failed");
+		return -1;
+	}
+	if (sq_replace_file(s, w->path) == -1 || bulk_settings(s) == -1)
+		return -1;
+	for (i = 0; i < b->nidx; i++)
+		b->idx[i].made = 1;
+	*geo_in = geo;
+	return 0;
 }
 
 /*
@@ -1308,7 +1506,7 @@ geo_start(struct store *s, int64_t last_id)
 	    snprintf(g->db_path, sizeof(g->db_path), "%s", db) >=
 	    (int)sizeof(g->db_path) || sq_rows(s, sq_stmt(s, STORE_MOD_BULK,
 	    BK_GEO_SQL), "reading the R*Tree's definition", text_row, g->create) !=
-	    0 || g->create[0] == '\0')
+	    0 || strcmp(g->create, geo_create_sql) != 0)
 		goto fail;
 	unlink(g->path);                /* a crashed load's */
 	if (pthread_mutex_init(&g->mu, NULL) != 0)
@@ -1352,6 +1550,8 @@ geo_finish(struct bulk_geo *g)
 {
 	int failed;
 
+	if (g->joined)
+		return g->result;
 	batches_free(g->fill);
 	g->fill = NULL;
 	pthread_mutex_lock(&g->mu);
@@ -1363,7 +1563,9 @@ geo_finish(struct bulk_geo *g)
 	failed = g->failed || g->lost;
 	pthread_cond_destroy(&g->cv);
 	pthread_mutex_destroy(&g->mu);
-	return failed ? -1 : 0;
+	g->joined = 1;
+	g->result = failed ? -1 : 0;
+	return g->result;
 }
 
 /* ---- The text index beside ---- */
@@ -1755,11 +1957,15 @@ store_bulk_begin(struct store *s, size_t n)
 		snprintf(s->err, sizeof(s->err), "out of memory");
 		return NULL;
 	}
-	/* Sorting the indexes anew may use a second core. */
+	/*
+	 * Sorting the indexes anew may use a second core; the loop's cache
+	 * is smaller than the end's (store_bulk_end).
+	 */
 	if (run(s, "PRAGMA threads = " VECHE_STR(VECHE_SEED_SORT_THREADS),
 	    "bulk load settings") == -1 ||
-	    run(s, "PRAGMA cache_size = " VECHE_STR(VECHE_SEED_CACHE_KIB_NEG),
-	    "bulk load settings") == -1 || store_begin(s) == -1)
+	    run(s, "PRAGMA cache_size = " VECHE_STR(
+	    VECHE_SEED_LOOP_CACHE_KIB_NEG), "bulk load settings") == -1 ||
+	    store_begin(s) == -1)
 		goto fail;
 	if (sq_row(s, sq_stmt(s, STORE_MOD_BULK, BK_MARK_GET), "reading the "
 	    "settings", sq_int64_row, &marks) != 0)
@@ -1815,9 +2021,6 @@ store_bulk_begin(struct store *s, size_t n)
 			b->side = side_start(s, b, b->geo);
 		}
 	}
-	/* With the side thread, the R*Tree waits for the copy (store_bulk_end). */
-	if (b->side == NULL)
-		geo_go(b->geo);
 	s->defer_index = 1;
 	s->bulk = b;
 	return b;
@@ -1855,8 +2058,8 @@ text_finish(struct store *s, struct bulk_text *t, int64_t last_id, int ok)
 {
 	int rc = 0;
 
-	pthread_join(t->thread, NULL);
-	if (ok && (t->failed || side_copy_back(t->db_path, t->path,
+	text_join(t);
+	if (ok && !t->in && (t->failed || side_copy_back(t->db_path, t->path,
 	    text_tables, NELEM(text_tables)) == -1)) {
 		if (store_begin(s) == -1)
 			rc = -1;
@@ -1950,7 +2153,7 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 	struct bulk_text *text = NULL;
 	sqlite3_stmt *st;
 	size_t i;
-	int ok = 0, geo_done = 0, broken = 0, keyed = 0;
+	int ok = 0, geo_done = 0, geo_in = 0, broken = 0, keyed = 0;
 
 	if (s->db == NULL)      /* PostgreSQL: sql_bulk_pg.c */
 		return sql_bulk_pg_end(s, b);
@@ -1958,6 +2161,12 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 		return 0;
 	s->defer_index = 0;
 	s->bulk = NULL;
+	/*
+	 * The index sorts' memory (SQLite's sorter keeps to the cache size);
+	 * should this fail, they only spill to temporary files.
+	 */
+	(void)run(s, "PRAGMA cache_size = " VECHE_STR(VECHE_SEED_CACHE_KIB_NEG),
+	    "bulk load settings");
 	/* Still held: a report of a transaction never committed. */
 	b->held.on = 0;
 	/*
@@ -1967,6 +2176,8 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 	/* The text index from memory, beside all that follows. */
 	docs = docs_sort(b);
 	text = text_docs_start(s, b, docs);
+	/* The R*Tree beside all that follows. */
+	geo_go(b->geo);
 	if (b->side != NULL) {
 		side_stop(b->side);
 		if (!b->rolled_back && keys_in(s, b->last_id, docs) == 0)
@@ -1978,13 +2189,21 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 			snprintf(s->err, sizeof(s->err), "the events and audit "
 			    "entries written beside the load were lost");
 			broken = 1;
-		} else {
-			/* The R*Tree on the core the copy leaves. */
-			geo_go(b->geo);
-			if (!keyed || side_copy_in(s, b, b->side) == -1)
+		} else if (!broken && keyed) {
+			/* The side file becomes the database. */
+			if (side_swap(s, b, b->side, text, &geo_in) == -1)
 				broken = 1;
-		}
+		} else
+			broken = 1;
 		unlink(b->side->path);
+	}
+	/* The database could not be opened again: nothing more to do. */
+	if (s->db == NULL) {
+		if (text != NULL)
+			text_finish(s, text, b->last_id, 0);
+		geo_drop(b->geo);
+		b->geo = NULL;
+		goto done;
 	}
 	/* WAL again: the helpers' connections read beside the loader's. */
 	if (b->no_journal) {
@@ -1993,9 +2212,9 @@ store_bulk_end(struct store *s, struct store_bulk *b)
 			broken = 1;
 	}
 	if (b->geo != NULL) {
-		geo_done = geo_finish(b->geo) == 0 && !broken &&
+		geo_done = geo_in || (geo_finish(b->geo) == 0 && !broken &&
 		    side_copy_back(b->geo->db_path, b->geo->path, geo_tables,
-		    NELEM(geo_tables)) == 0;
+		    NELEM(geo_tables)) == 0);
 		unlink(b->geo->path);
 	}
 	if (broken || store_begin(s) == -1)
@@ -2045,6 +2264,7 @@ out:
 	/* Whole and synced: the mark goes last. */
 	if (ok && b->marked && unmark(s) == -1)
 		ok = 0;
+done:
 	free(b->geo);
 	free(b->side);
 	docs_free(b->docs);

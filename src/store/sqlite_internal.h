@@ -320,6 +320,14 @@ void sq_set_err(struct store *s, const char *what);
 void sq_init(void);
 
 /*
+ * Replace s's database file by the file from (rename), then open s again
+ * on it, as store_open does: for a bulk load that built the whole database
+ * in another file, its only user (no writer, no other connection).  0, or
+ * -1 with s->err; then s may have no connection left (store_close it).
+ */
+int sq_replace_file(struct store *s, const char *from);
+
+/*
  * Step a statement that returns no rows, reset it: 0, or -1 with s->err
  * (for st NULL, s->err kept from sq_stmt).
  */

@@ -11,20 +11,20 @@
  *     of reports, report_updates and events are dropped at begin and made
  *     again, sorted once, at end;
  *   - into a fresh database (a file, its R*Tree empty), the R*Tree is built
- *     by a thread (each committed transaction's points, as report_insert
- *     stored them, handed to it by store_bulk_committed, and inserted as
- *     they come, or, while the side thread below runs, once store_bulk_end
- *     copies the side file in) and the text index by another, each in a file of its own beside the
- *     database (DB-bulkgeo, DB-bulktext, deleted at the end), whose tables
- *     are then copied into the database's.  When no search key is there
- *     yet, each report's text is kept in memory as it is written and the
- *     text thread starts as soon as the loop ends, giving each text the
- *     key BK_SEARCH_KEYS would (its place in its second, by id) without
- *     reading the database, and the search keys are written from the
- *     same sorted texts; otherwise it starts while store_bulk_end makes
- *     the indexes again and reads the texts from the database.  The rows
- *     and their order are BK_GEO's and BK_TEXT's: the result is byte for
- *     byte the same.  Should a thread fail, the SQL way does it;
+ *     by a thread from each committed transaction's points, as
+ *     report_insert stored them, handed to it by store_bulk_committed and
+ *     packed whole once the loop ends (rtree_pack.h: the same rows, full
+ *     nodes), and the text index by another, each in a file of its own
+ *     beside the database (DB-bulkgeo, DB-bulktext, deleted at the end),
+ *     whose tables are then copied into the database's.  When no search
+ *     key is there yet, each report's text is kept in memory as it is
+ *     written and the text thread starts as soon as the loop ends, giving
+ *     each text the key BK_SEARCH_KEYS would (its place in its second, by
+ *     id) without reading the database, and the search keys are written
+ *     from the same sorted texts; otherwise it starts while store_bulk_end
+ *     makes the indexes again and reads the texts from the database.  The
+ *     rows are BK_GEO's and BK_TEXT's.  Should a thread fail, the SQL way
+ *     does it;
  *   - a fresh database's loop also runs without a journal (journal_mode
  *     OFF: each page written once, no WAL to copy back), marked by the
  *     setting bulk_load_unfinished, committed and synced at begin;
@@ -35,12 +35,17 @@
  *     foreign key checks, its other rows coming first), and, when no event
  *     is there yet and none makes a delivery (no subscription, no mail),
  *     the events, the audit entries (the chain going on in memory) and the
- *     reports' history are written by a thread into a file of its own
- *     (DB-bulkside) under the ids the tables would give, their indexes made
- *     there, and copied in whole at the end (SQLite's transfer of
- *     records), the search keys and the reports' own indexes made
- *     meanwhile.  A failure of that thread fails the load (its rows exist
- *     nowhere else).
+ *     reports' history are written by a thread under the ids the tables
+ *     would give, into a copy of the database made as the load starts
+ *     (DB-bulkside, VACUUM INTO, its triggers dropped), and every dropped
+ *     index made there; at the end the loader's tables (the reports, their
+ *     contacts, search keys and the like, with the indexes made meanwhile),
+ *     the R*Tree's and the text index's are copied into that file whole
+ *     (SQLite's transfer of records), the triggers made again, and the
+ *     file renamed over the database, which the store opens again
+ *     (sq_replace_file): the events, history and audit entries, two
+ *     thirds of a seeded file's bytes, are written once.  A failure of
+ *     that thread fails the load (its rows exist nowhere else).
  * Everything else (rows, history, audit, outbox) is written as usual, by
  * the usual functions, in the caller's transactions (store_begin/commit).
  * store_bulk_end puts synchronous=FULL and the usual cache back, and

@@ -20,6 +20,7 @@
 #include <sodium.h>
 
 #include "veche.h"
+#include "base/rand.h"
 #include "core/alerts.h"
 #include "core/catalog.h"
 #include "core/account.h"
@@ -226,7 +227,7 @@ emit(struct store *s, enum event_type ev, int64_t report_id,
 		    store_error(s));
 		goto out;
 	}
-	randombytes_buf(raw, sizeof(raw));
+	rand_bytes(raw, sizeof(raw));        /* one getrandom(2) for many */
 	sodium_bin2hex(key, sizeof(key), raw, sizeof(raw));
 	memset(&em, 0, sizeof(em));
 	em.doc.key = key;
@@ -296,7 +297,7 @@ outbox_emit_json(struct store *s, enum event_type ev, const char *agency,
 	if (outbox_event_name(ev) == NULL || !store_in_transaction(s))
 		return verr_set(e, VERR_INTERNAL, NULL, "outbox: event %d "
 		    "outside a transaction", (int)ev);
-	randombytes_buf(raw, sizeof(raw));
+	rand_bytes(raw, sizeof(raw));        /* one getrandom(2) for many */
 	sodium_bin2hex(key, sizeof(key), raw, sizeof(raw));
 	datetime_format(now, created, sizeof(created));
 	len = strlen(members) + 160;

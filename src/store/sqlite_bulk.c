@@ -480,6 +480,41 @@ side_stem(sqlite3 *db)
 	return rc;
 }
 
+/* Attach file as schema on db (outside a transaction); 0 or -1. */
+static int
+attach(sqlite3 *db, const char *file, const char *schema)
+{
+	sqlite3_stmt *st = NULL;
+	char *sql = sqlite3_mprintf("ATTACH ? AS \"%w\"", schema);
+	int rc = -1;
+
+	if (sql != NULL && sqlite3_prepare_v2(db, sql, -1, &st, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_text(st, 1, file, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_DONE)
+			rc = 0;
+	}
+	sqlite3_finalize(st);
+	sqlite3_free(sql);
+	return rc;
+}
+
+/* Replace the rows of db's table by those of schema's; 0 or -1. */
+static int
+table_refill(sqlite3 *db, const char *schema, const char *table)
+{
+	char *sql = sqlite3_mprintf("DELETE FROM main.\"%w\"; INSERT INTO "
+	    "main.\"%w\" SELECT * FROM \"%w\".\"%w\"", table, table, schema,
+	    table);
+	int rc = -1;
+
+	if (sql != NULL && sqlite3_exec(db, sql, NULL, NULL, NULL) ==
+	    SQLITE_OK)
+		rc = 0;
+	sqlite3_free(sql);
+	return rc;
+}
+
 /*
  * Replace the rows of db's tables by those of the same tables in file, in
  * one transaction: 0, or -1 with nothing changed.
@@ -488,20 +523,11 @@ static int
 tables_copy(sqlite3 *db, const char *file, const char *const *tables,
     size_t n)
 {
-	sqlite3_stmt *st = NULL;
-	char sql[256];
 	size_t i;
 	int ok = -1;
 
-	if (sqlite3_prepare_v2(db, "ATTACH ? AS side", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if (attach(db, file, "side") == -1)
 		return -1;
-	sqlite3_bind_text(st, 1, file, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return -1;
-	}
-	sqlite3_finalize(st);
 	/*
 	 * Deferred: BEGIN IMMEDIATE would take the write lock of the attached
 	 * file too, and the text index's thread, which attaches the database
@@ -511,15 +537,11 @@ tables_copy(sqlite3 *db, const char *file, const char *const *tables,
 	 */
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
-	for (i = 0; i < n; i++) {
-		snprintf(sql, sizeof(sql), "DELETE FROM main.\"%s\"; INSERT "
-		    "INTO main.\"%s\" SELECT * FROM side.\"%s\"", tables[i],
-		    tables[i], tables[i]);
-		if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+	for (i = 0; i < n; i++)
+		if (table_refill(db, "side", tables[i]) == -1) {
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			goto out;
 		}
-	}
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
 		ok = 0;
 	else
@@ -1312,41 +1334,6 @@ fill_tables(sqlite3 *db, char ***names, const struct fill_from *x,
 		return -1;
 	}
 	return (ssize_t)n;
-}
-
-/* Attach file as schema on db (outside a transaction); 0 or -1. */
-static int
-attach(sqlite3 *db, const char *file, const char *schema)
-{
-	sqlite3_stmt *st = NULL;
-	char *sql = sqlite3_mprintf("ATTACH ? AS \"%w\"", schema);
-	int rc = -1;
-
-	if (sql != NULL && sqlite3_prepare_v2(db, sql, -1, &st, NULL) ==
-	    SQLITE_OK) {
-		sqlite3_bind_text(st, 1, file, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_DONE)
-			rc = 0;
-	}
-	sqlite3_finalize(st);
-	sqlite3_free(sql);
-	return rc;
-}
-
-/* Replace the rows of db's table by those of schema's; 0 or -1. */
-static int
-table_refill(sqlite3 *db, const char *schema, const char *table)
-{
-	char *sql = sqlite3_mprintf("DELETE FROM main.\"%w\"; INSERT INTO "
-	    "main.\"%w\" SELECT * FROM \"%w\".\"%w\"", table, table, schema,
-	    table);
-	int rc = -1;
-
-	if (sql != NULL && sqlite3_exec(db, sql, NULL, NULL, NULL) ==
-	    SQLITE_OK)
-		rc = 0;
-	sqlite3_free(sql);
-	return rc;
 }
 
 /*

@@ -6,8 +6,12 @@
 -- page asks for it (web/js/veche.js, snappedBox: each edge half a unit of
 -- 2^-32 of the world inside its grid line, in full precision); MODE
 -- "unaligned" asks for the viewport itself, as before (6 decimals).
+-- With BENCH_MAP_PATHS set to a file, the first BENCH_MAP_PATHS_N (2000)
+-- paths asked for are written to it, one a line (bench/map.sh serves the
+-- same answers with nginx from them: bench/views.lua).
 --   wrk ... -s bench/map.lua URL -- MIN_LON MIN_LAT MAX_LON MAX_LAT [ZMIN ZMAX W H SEED MODE]
 local box, zmin, zmax, w, h, aligned
+local log, logged, logmax = nil, 0, 0
 local periods = { "", "&days=7", "&days=30", "&days=90" }
 
 function init(args)
@@ -19,6 +23,10 @@ function init(args)
 	h = tonumber(args[8] or 800)
 	math.randomseed(tonumber(args[9] or 11))
 	aligned = (args[10] or "aligned") ~= "unaligned"
+	if os.getenv("BENCH_MAP_PATHS") then
+		log = assert(io.open(os.getenv("BENCH_MAP_PATHS"), "w"))
+		logmax = tonumber(os.getenv("BENCH_MAP_PATHS_N") or 2000)
+	end
 end
 
 -- Web Mercator: longitude and latitude to world pixels at zoom z, and back.
@@ -64,6 +72,14 @@ function request()
 		local e0, s0 = ll(x + w / 2, y + h / 2, z)
 		path = string.format("/map/clusters.json?bbox=%.6f,%.6f,%.6f,%.6f&zoom=%d%s",
 		    w0, s0, e0, n0, z, period)
+	end
+	if log then
+		log:write(path, "\n")
+		logged = logged + 1
+		if logged == logmax then
+			log:close()
+			log = nil
+		end
 	end
 	return wrk.format("GET", path)
 end

@@ -17,7 +17,12 @@
 #          a random 0.01 x 0.006 degree box in the city (bench/bbox.lua;
 #          BENCH_BBOX=0 leaves it out)
 # each with one connection (a request alone) and with BENCH_CONNS, and
-# nginx serving one map and one bbox response as static files.  With
+# nginx serving one map and one bbox response as static files.  The map's
+# reference in the issue's sense (a static file of the same size) is
+#   map_same / nginx_map_same: BENCH_MAP_VIEWS (2000) of map.lua's views,
+#          asked of veche at random (bench/views.lua), and nginx serving
+#          the very same answers as static files in the same way: the same
+#          bytes (random views average more than the fixed view's answer).  With
 # VECHE_BEFORE (another build's binary, e.g. main's), the map runs for it
 # too, in the same run, one server at a time: rows map_before_*.  Prints a
 # Markdown table for docs/performance.md, the load average, the time of
@@ -115,6 +120,35 @@ if [ -n "$BEFORE" ]; then
 fi
 serve "$VECHE" after
 cp "$OUT/www/map/view-after.json" "$OUT/www/map/view.json"
+# The same views for both: map.lua's first BENCH_MAP_VIEWS paths, and
+# veche's answers to them kept as nginx's files.
+NVIEWS=${BENCH_MAP_VIEWS:-2000}
+ROUNDS=${BENCH_ROUNDS:-3}
+SAME_RUNS=$(seq -f 'map_same_%g' "$ROUNDS" | tr '\n' ' ')
+rm -rf "$OUT/www/map/v"
+mkdir -p "$OUT/www/map/v"
+# shellcheck disable=SC2086
+BENCH_MAP_PATHS="$OUT/views-veche.txt" BENCH_MAP_PATHS_N=$NVIEWS \
+    wrk -t1 -c1 -d2s -s bench/map.lua "$V" -- $BOX > /dev/null
+python3 - "$V" "$OUT/views-veche.txt" "$OUT/www/map/v" \
+    "$OUT/views-nginx.txt" <<'PY' >&2
+import sys, urllib.request
+base, paths, into, listed = sys.argv[1:]
+sizes = []
+with open(paths) as f, open(listed, "w") as out:
+    for i, path in enumerate(l.strip() for l in f if l.strip()):
+        body = urllib.request.urlopen(base + path).read()
+        with open("%s/%d.json" % (into, i), "wb") as v:
+            v.write(body)
+        out.write("/map/v/%d.json\n" % i)
+        sizes.append(len(body))
+if not sizes:
+    sys.exit("bench: no map views were written by bench/map.lua")
+sizes.sort()
+print("bench: %d views kept for nginx: answers of %d bytes on average "
+      "(median %d, largest %d)" % (len(sizes), sum(sizes) // len(sizes),
+      sizes[len(sizes) // 2], sizes[-1]))
+PY
 if [ -n "$BEFORE" ]; then
 	python3 - "$OUT/www/map/view-before.json" "$OUT/www/map/view.json" <<'PY' >&2
 import json, sys
@@ -155,6 +189,15 @@ echo "bench: wrk -t1 -d$DURATION, veche --threads $THREADS --no-cache, nginx wor
 	    run nginx_bbox "$CONNS" "http://127.0.0.1:$NPORT/bbox.json"
 	run map_alone 1 "$V" bench/map.lua $BOX
 	run map "$CONNS" "$V" bench/map.lua $BOX
+	# The same answers, nginx and veche in turn, ROUNDS times: on a
+	# shared VM one 15 s run of either can be a third slower than the
+	# next; the median of the rounds' ratios is the figure.
+	for r in $(seq "$ROUNDS"); do
+		run nginx_map_same_$r "$CONNS" "http://127.0.0.1:$NPORT" \
+		    bench/views.lua "$OUT/views-nginx.txt" $r
+		run map_same_$r "$CONNS" "$V" bench/views.lua \
+		    "$OUT/views-veche.txt" $r
+	done
 	# The same views as the page asked for them before: not snapped.
 	run map_unaligned "$CONNS" "$V" bench/map.lua $BOX 10 17 1280 800 11 \
 	    unaligned
@@ -164,9 +207,11 @@ echo "bench: wrk -t1 -d$DURATION, veche --threads $THREADS --no-cache, nginx wor
 	fi
 } >> "$OUT/results.txt"
 if [ "$WITH_BBOX" != 0 ]; then
-	unserve after map_alone map map_unaligned bbox_alone bbox
+	# shellcheck disable=SC2086
+	unserve after map_alone map $SAME_RUNS map_unaligned bbox_alone bbox
 else
-	unserve after map_alone map map_unaligned
+	# shellcheck disable=SC2086
+	unserve after map_alone map $SAME_RUNS map_unaligned
 fi
 if [ -n "$BEFORE" ]; then
 	serve "$BEFORE" before
@@ -183,19 +228,33 @@ if [ -n "$BEFORE" ]; then
 fi
 cat "$OUT/results.txt"
 
-awk -F'|' -v conns="$CONNS" '
+SAME_ROWS=$(for r in $(seq "$ROUNDS"); do printf 'nginx_map_same_%d map_same_%d ' \
+    "$r" "$r"; done)
+awk -F'|' -v conns="$CONNS" -v rounds="$ROUNDS" -v same="$SAME_ROWS" '
 	{ rps[$1] = $2; p50[$1] = $3; p99[$1] = $4; err[$1] = $5 }
 	END {
 		print "| test | connections | requests/s | p50 | p99 | non-2xx |"
 		print "|---|---:|---:|---:|---:|---:|"
-		n = split("nginx_map map_alone map map_unaligned " \
+		n = split("nginx_map map_alone map " same " map_unaligned " \
 		    "map_before_alone map_before map_before_unaligned " \
 		    "nginx_map_again nginx_bbox bbox_alone bbox", t, " ")
 		for (i = 1; i <= n; i++)
 			if (t[i] in rps) printf "| %s | %s | %s | %s | %s | %s |\n", t[i],
 			    t[i] ~ /alone/ ? 1 : conns, rps[t[i]], p50[t[i]],
 			    p99[t[i]], err[t[i]]
-		printf "\nveche/nginx: map %.3f (unaligned %.3f)",
+		# The rounds'"'"' ratios, sorted: their median.
+		for (r = 1; r <= rounds; r++)
+			q[r] = rps["map_same_" r] / rps["nginx_map_same_" r]
+		for (r = 2; r <= rounds; r++)
+			for (k = r; k > 1 && q[k] < q[k - 1]; k--) {
+				x = q[k]; q[k] = q[k - 1]; q[k - 1] = x
+			}
+		printf "\nveche/nginx: the same answers (map_same / " \
+		    "nginx_map_same) %.3f, the median of", q[int((rounds + 1) / 2)]
+		for (r = 1; r <= rounds; r++)
+			printf " %.3f", rps["map_same_" r] / rps["nginx_map_same_" r]
+		printf "; against the fixed view'"'"'s answer: " \
+		    "map %.3f (unaligned %.3f)",
 		    rps["map"] / rps["nginx_map"],
 		    rps["map_unaligned"] / rps["nginx_map"]
 		if ("map_before" in rps)

@@ -152,23 +152,6 @@ put_row(sqlite3_stmt *st, int64_t a, int64_t b, const void *blob,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* The root node's size in bytes (every node's), or -1. */
-static int
-node_size(sqlite3 *db, const char *name)
-{
-	sqlite3_stmt *st = NULL;
-	char *sql = sqlite3_mprintf("SELECT length(data) FROM \"%w_node\" "
-	    "WHERE nodeno = 1", name);
-	int size = -1;
-
-	if (sql != NULL && sqlite3_prepare_v2(db, sql, -1, &st, NULL) ==
-	    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		size = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_free(sql);
-	return size;
-}
-
 /* Prepare fmt (one %w: the R*Tree's name) into *st; 0 or -1. */
 static int
 prepare(sqlite3 *db, const char *fmt, const char *name, sqlite3_stmt **st)
@@ -181,6 +164,20 @@ prepare(sqlite3 *db, const char *fmt, const char *name, sqlite3_stmt **st)
 		rc = 0;
 	sqlite3_free(sql);
 	return rc;
+}
+
+/* The root node's size in bytes (every node's), or -1. */
+static int
+node_size(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	int size = -1;
+
+	if (prepare(db, "SELECT length(data) FROM \"%w_node\" WHERE nodeno = "
+	    "1", name, &st) == 0 && sqlite3_step(st) == SQLITE_ROW)
+		size = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return size;
 }
 
 int

@@ -365,11 +365,6 @@ run(struct store *s, const char *sql, const char *what)
 }
 
 /*
- * The connection's usual settings back (store_open's), the WAL written into
- * the file and synced when checkpoint is set.  0 with s->err as it was, or
- * -1 with s->err saying what failed.
- */
-/*
  * A load's settings: index sorts may use a second core, a large page
  * cache, no fsync.  0, or -1 with s->err.
  */
@@ -385,6 +380,11 @@ bulk_settings(struct store *s)
 	return 0;
 }
 
+/*
+ * The connection's usual settings back (store_open's), the WAL written into
+ * the file and synced when checkpoint is set.  0 with s->err as it was, or
+ * -1 with s->err saying what failed.
+ */
 static int
 settings_usual(struct store *s, int checkpoint)
 {
@@ -1353,7 +1353,7 @@ side_fill(const char *db_path, const struct bulk_side *w,
 	const struct fill_from text = { NULL, text_tables, NELEM(text_tables) };
 	const char *from = "src";
 	sqlite3 *db;
-	char **names = NULL, schema[16];
+	char **names = NULL, schema[32];
 	ssize_t n = -1, i;
 	size_t j, k, attached = 0;
 	int rc = -1, began = 0;
